@@ -1,0 +1,368 @@
+/**
+ * The one stack configuration schema of the edge. Every key lives under the `edge:` namespace of a
+ * Pulumi stack file (`stacks/Pulumi.<stack>.yaml`), so the same YAML serves `pulumi up` and the
+ * offline plan. Every field carries a `.describe()` (the README's config table is generated from
+ * it) and a default wherever a default is safe; fields without a safe default are required.
+ *
+ * Pure module: no Pulumi imports, so the program, the plan tool and the tests share this copy.
+ */
+import { z } from "zod";
+
+/** The Pulumi config namespace of this project (`edge:<key>` in stack files). */
+export const configNamespace = "edge";
+
+const hostnameLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** A DNS name: lowercase labels of at most 63 characters, 253 characters in all. */
+const domainName = z
+  .string()
+  .max(253, "a domain name has at most 253 characters")
+  .refine((s) => s.split(".").length >= 2 && s.split(".").every((label) => hostnameLabel.test(label)), {
+    message: "expected a lowercase DNS name such as example.com (labels of a-z, 0-9 and '-', at most 63 characters each)",
+  });
+
+/** A name relative to the zone (`api`, `eu.api`), or `@` for the apex. */
+const relativeName = z
+  .string()
+  .refine((s) => s === "@" || s.split(".").every((label) => hostnameLabel.test(label) || label === "*"), {
+    message: "expected a name relative to the zone such as `api` or `@` for the apex",
+  });
+
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "expected an AWS region code such as us-east-1");
+
+/** Record TTLs in seconds. Incident 000: a one-day TTL made it impossible to move traffic. */
+const ttlSeconds = z.number().int().min(1).max(604800);
+
+export const recordTypes = ["A", "AAAA", "CNAME", "TXT", "MX", "CAA"] as const;
+
+const recordSchema = z.strictObject({
+  name: relativeName.describe("Name relative to the zone, `@` for the apex."),
+  type: z.enum(recordTypes).describe("Record type."),
+  ttl: ttlSeconds.optional().describe("TTL in seconds. Defaults to `edge:dns.ttl`."),
+  values: z.array(z.string().min(1)).min(1).describe("Record values (RDATA in presentation format)."),
+});
+
+export const environments = ["dev", "prod"] as const;
+
+/**
+ * A rule across fields that runs whenever the fields it reads are valid, so a config with other
+ * problems still gets this one reported: every problem at once.
+ */
+function crossFieldRule<T extends Record<string, unknown>>(fields: (keyof T & string)[], rule: (config: T, ctx: z.RefinementCtx<T>) => void) {
+  return z.superRefine(rule, {
+    when: (payload) => !payload.issues.some((issue) => fields.includes(String(issue.path?.[0]) as keyof T & string)),
+  });
+}
+
+const stackConfigObject = z
+  .strictObject({
+    environment: z
+      .enum(environments)
+      .default("prod")
+      .describe(
+        "Which rules apply: `prod` requires at least two regions (incident 002: tracking in two independent regions). Defaults to `prod`, the stricter.",
+      ),
+    domain: domainName.describe("The zone the edge serves, e.g. `example.com`. Required."),
+    regions: z
+      .array(awsRegion)
+      .min(1, "expected at least 1 region")
+      .max(30, "expected at most 30 regions")
+      .refine((r) => new Set(r).size === r.length, { message: "each region may be listed once" })
+      .describe("AWS regions that run ingestion, first one primary for the snippet origin. Required."),
+    ingest: z
+      .strictObject({
+        peakEventsPerSecond: z
+          .number()
+          .positive()
+          .default(5000)
+          .describe("Observed peak of ingested events per second, all regions together. Defaults to `5000`."),
+        burstFactor: z
+          .number()
+          .min(1)
+          .default(8)
+          .describe("Spike over the peak the fleet must absorb (incident 000: traffic rose 8x). Defaults to `8`."),
+        instanceType: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "expected an EC2 instance type such as c6i.large")
+          .default("c6i.large")
+          .describe("EC2 instance type of the ingestion hosts. Defaults to `c6i.large`."),
+        eventsPerHostPerSecond: z
+          .number()
+          .positive()
+          .default(4000)
+          .describe("Events per second one host sustains, measured by load test. Defaults to `4000`."),
+        minHostsPerRegion: z.number().int().min(1).default(2).describe("Autoscaling minimum per region. Defaults to `2`."),
+        maxHostsPerRegion: z.number().int().min(1).default(12).describe("Autoscaling maximum per region. Defaults to `12`."),
+        availabilityZones: z
+          .number()
+          .int()
+          .min(2, "expected at least 2 availability zones")
+          .max(6)
+          .default(3)
+          .describe("Availability zones per region, each with a subnet and a static load balancer address. Defaults to `3`."),
+        minHealthyPercentage: z
+          .number()
+          .int()
+          .min(50)
+          .max(100)
+          .default(90)
+          .describe("Share of hosts kept in service during an instance refresh (incident 003: zero-downtime deploys). Defaults to `90`."),
+        drainSeconds: z
+          .number()
+          .int()
+          .min(5)
+          .max(3600)
+          .default(60)
+          .describe("Seconds a host keeps serving in-flight requests after it leaves the pool (incident 003). Defaults to `60`."),
+        service: z
+          .strictObject({
+            command: z
+              .string()
+              .min(1)
+              .default("/usr/local/bin/ingest --listen 127.0.0.1:8080")
+              .describe("Command the ingestion service's systemd unit runs. Defaults to `/usr/local/bin/ingest --listen 127.0.0.1:8080`."),
+            port: z.number().int().min(1024).max(65535).default(8080).describe("Local port of the ingestion service. Defaults to `8080`."),
+            backupPort: z
+              .number()
+              .int()
+              .min(1024)
+              .max(65535)
+              .default(8081)
+              .describe("Local port of the standby ingestion process nginx fails over to (incident 003's `backup` server). Defaults to `8081`."),
+            memoryReserveMiB: z
+              .number()
+              .int()
+              .min(0)
+              .default(1024)
+              .describe("Memory the ingestion service needs beside nginx, in MiB. Defaults to `1024`."),
+          })
+          .prefault({})
+          .describe("The ingestion service behind nginx on each host."),
+      })
+      .prefault({})
+      .describe("Ingestion fleet sizing."),
+    nginx: z
+      .strictObject({
+        workerConnections: z
+          .number()
+          .int()
+          .min(64)
+          .max(1048576)
+          .default(4096)
+          .describe("nginx `worker_connections` (incident 000: buffers x connections must fit in memory). Defaults to `4096`."),
+        clientHeaderBufferSize: z
+          .string()
+          .regex(/^\d+[km]?$/, "expected an nginx size such as 1k")
+          .default("1k")
+          .describe("nginx `client_header_buffer_size`. Defaults to `1k`."),
+        largeClientHeaderBuffers: z
+          .strictObject({
+            count: z.number().int().min(1).max(64).default(4).describe("Number of large header buffers. Defaults to `4`."),
+            size: z
+              .string()
+              .regex(/^\d+[km]?$/, "expected an nginx size such as 8k")
+              .default("8k")
+              .describe("Size of each large header buffer. Defaults to `8k`."),
+          })
+          .prefault({})
+          .describe("nginx `large_client_header_buffers`."),
+        connectTimeoutSeconds: z
+          .number()
+          .positive()
+          .max(10)
+          .default(1)
+          .describe("`proxy_connect_timeout`: a dead upstream is detected fast (incident 003). Defaults to `1`."),
+        readTimeoutSeconds: z
+          .number()
+          .positive()
+          .max(3600)
+          .default(60)
+          .describe("`proxy_read_timeout`: long reads stay allowed (incident 003). Defaults to `60`."),
+        maxConnectionsPerHost: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe("Connections nginx accepts before it sheds load with 503. Defaults to 90% of `workerConnections`."),
+        requestsPerSecondPerClient: z
+          .number()
+          .int()
+          .positive()
+          .default(200)
+          .describe("Request rate one client address may sustain before 503s. Defaults to `200`."),
+      })
+      .prefault({})
+      .describe("nginx limits on each ingestion host."),
+    datastore: z
+      .strictObject({
+        maxConnections: z
+          .number()
+          .int()
+          .positive()
+          .default(3000)
+          .describe("Connections the datastore accepts in all (incident 002). Defaults to `3000`."),
+        poolSizePerHost: z
+          .number()
+          .int()
+          .positive()
+          .default(16)
+          .describe("Connection pool size of the ingestion service on each host (incident 002). Defaults to `16`."),
+        connectionsMetric: z
+          .strictObject({
+            namespace: z.string().min(1).describe("CloudWatch namespace of the datastore's connection count."),
+            name: z.string().min(1).describe("CloudWatch metric name of the datastore's connection count."),
+            dimensions: z.record(z.string(), z.string()).default({}).describe("Metric dimensions. Defaults to none."),
+          })
+          .optional()
+          .describe("Where the datastore publishes its connection count, for the alarms. Defaults to not watched."),
+      })
+      .prefault({})
+      .describe("The datastore behind the ingestion service."),
+    dns: z
+      .strictObject({
+        ttl: ttlSeconds
+          .default(60)
+          .describe("TTL of the records traffic fails over through (incident 000: a one-day TTL blocked the move). Defaults to `60`."),
+        ingestName: relativeName.default("api").describe("Name of the ingestion endpoint in the zone. Defaults to `api`."),
+        aliases: z
+          .array(
+            z.strictObject({
+              name: relativeName.describe("The alias name, e.g. `decide`."),
+              target: relativeName.describe("The in-zone name it points at, e.g. `api`."),
+            }),
+          )
+          .default([])
+          .describe("CNAMEs in front of in-zone names (incident 001: a CNAME adds bytes to the answer). Defaults to none."),
+        records: z.array(recordSchema).default([]).describe("Further records served by both providers. Defaults to none."),
+        secondary: z
+          .strictObject({
+            accountId: z
+              .string()
+              .regex(/^[0-9a-f]{32}$/, "expected a 32-character hex Cloudflare account id")
+              .describe("Cloudflare account that holds the secondary zone. Required."),
+            mode: z
+              .enum(["hot-standby", "active-active"])
+              .default("hot-standby")
+              .describe(
+                "`active-active` lists Cloudflare's name servers at the registrar too (needs Cloudflare multi-provider DNS); `hot-standby` keeps the zone in sync, unlisted. Defaults to `hot-standby`.",
+              ),
+          })
+          .describe("The secondary DNS provider (incident 001: hot-standby zones on a second provider)."),
+      })
+      .describe("DNS on two providers: Route 53 primary, Cloudflare secondary."),
+    cdn: z
+      .strictObject({
+        hostname: relativeName.default("cdn").describe("Name of the snippet CDN in the zone. Defaults to `cdn`."),
+        snippetFile: z
+          .string()
+          .min(1)
+          .default("assets/snippet/loader.js")
+          .describe("Path of the JavaScript loader snippet, relative to the project. Defaults to `assets/snippet/loader.js`."),
+        replicaRegion: awsRegion
+          .optional()
+          .describe("Region of the origin's replica bucket. Defaults to the second of `edge:regions`."),
+      })
+      .prefault({})
+      .describe("The CDN that serves the JavaScript snippet apart from the API hosts (incident 000)."),
+    alarms: z
+      .strictObject({
+        emails: z
+          .array(z.email("expected an email address"))
+          .min(1, "expected at least one address: an alarm nobody receives is no alarm (incident 000)")
+          .describe("Addresses that receive warning and critical alarms. Required."),
+        webhookUrl: z
+          .url({ protocol: /^https$/, error: "expected an https:// URL" })
+          .optional()
+          .describe("HTTPS endpoint of a pager or chat webhook for critical alarms. Defaults to none."),
+        thresholds: z
+          .record(z.string(), z.strictObject({ warning: z.number(), critical: z.number() }))
+          .default({})
+          .describe("Overrides of alarm thresholds by alarm key. Defaults to none."),
+      })
+      .describe("Who is told when a threshold is crossed (incident 000: thresholds had fallen by the wayside)."),
+  })
+
+type CheckedConfig = z.output<typeof stackConfigObject>;
+
+export const stackConfigSchema = stackConfigObject.check(
+    crossFieldRule<CheckedConfig>(["environment", "regions"], (config, ctx) => {
+      if (config.environment === "prod" && config.regions.length < 2) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["regions"],
+          message: `expected at least 2 regions in prod, got ${config.regions.length} (incident 002: tracking must run in two independent regions)`,
+        });
+      }
+    }),
+    crossFieldRule<CheckedConfig>(["ingest"], (config, ctx) => {
+      const { minHostsPerRegion, maxHostsPerRegion, service } = config.ingest;
+      if (minHostsPerRegion > maxHostsPerRegion) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ingest", "minHostsPerRegion"],
+          message: `minHostsPerRegion ${minHostsPerRegion} is above maxHostsPerRegion ${maxHostsPerRegion}`,
+        });
+      }
+      if (service.port === service.backupPort) {
+        ctx.addIssue({ code: "custom", path: ["ingest", "service", "backupPort"], message: "the backup port must differ from the service port" });
+      }
+    }),
+    crossFieldRule<CheckedConfig>(["nginx"], (config, ctx) => {
+      const { connectTimeoutSeconds, readTimeoutSeconds } = config.nginx;
+      if (connectTimeoutSeconds >= readTimeoutSeconds) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["nginx", "connectTimeoutSeconds"],
+          message: `connect timeout ${connectTimeoutSeconds}s must be shorter than the read timeout ${readTimeoutSeconds}s (incident 003: fail fast on connect, allow long reads)`,
+        });
+      }
+    }),
+  );
+
+/** The validated stack configuration, every default applied. */
+export type StackConfig = z.output<typeof stackConfigSchema>;
+/** What a stack file may say: everything with a default is optional. */
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type RecordConfig = z.output<typeof recordSchema>;
+
+/** Every problem of a config at once, each as `edge:<path>: <message>`. */
+export class StackConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid stack configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "StackConfigError";
+  }
+}
+
+/** `edge:ingest.service.port`, `edge:regions[1]` */
+export function configPath(path: readonly PropertyKey[]): string {
+  let out = configNamespace + ":";
+  path.forEach((segment, i) => {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += (i === 0 ? "" : ".") + String(segment);
+  });
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map(
+      (key) => `${configPath([...issue.path, key])}: unknown key; remove it or check its spelling against the README's config table`,
+    );
+  }
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return [`${configPath(issue.path)}: required, but not set`];
+  }
+  return [`${configPath(issue.path)}: ${issue.message}`];
+}
+
+/**
+ * Validates the `edge:` keys of a stack (without their namespace) and applies every default.
+ * Throws a {@link StackConfigError} listing every problem.
+ */
+export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+  const result = stackConfigSchema.safeParse(raw);
+  if (!result.success) throw new StackConfigError(result.error.issues.flatMap(describeIssue));
+  return result.data;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { enforceFailoverTtl } from "../../../policies/dns/enforceFailoverTtl";
+import { runResourcePolicy } from "../harness";
+
+const compliantRoute53 = { zoneId: "Z0", name: "api.example.com", type: "A", ttl: 60, records: ["192.0.2.1"] };
+const compliantCloudflare = { zoneId: "abc", name: "api.example.com", type: "A", ttl: 60, content: "192.0.2.1", proxied: false };
+
+describe("enforce-failover-ttl", () => {
+  it("accepts failover records within 30-300 s", async () => {
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: compliantRoute53 })).toEqual([]);
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: "cloudflare:index/dnsRecord:DnsRecord", props: compliantCloudflare })).toEqual([]);
+  });
+
+  it("names the record, provider, TTL and limit of a one-day TTL (incident 000)", async () => {
+    const messages = await runResourcePolicy(enforceFailoverTtl, {
+      type: "aws:route53/record:Record",
+      props: { ...compliantRoute53, ttl: 86400 },
+    });
+    expect(messages).toEqual([
+      "api.example.com A (route53) has TTL 86400 s, above the 300 s limit for records traffic fails over through. " +
+        "Set edge:dns.ttl (or this record's ttl) to 300 or less. " +
+        "Incident 000: a one-day TTL made it impossible to move traffic off failing load balancers.",
+    ]);
+  });
+
+  it("judges CNAMEs and AAAA, not TXT", async () => {
+    for (const type of ["CNAME", "AAAA"]) {
+      const messages = await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: { ...compliantRoute53, type, ttl: 3600 } });
+      expect(messages).toHaveLength(1);
+    }
+    expect(
+      await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: { ...compliantRoute53, type: "TXT", ttl: 86400 } }),
+    ).toEqual([]);
+  });
+
+  it("skips Route 53 aliases, whose TTL is the target's", async () => {
+    const alias = { zoneId: "Z0", name: "api.example.com", type: "A", aliases: [{ name: "lb.example.net", zoneId: "Z1", evaluateTargetHealth: true }] };
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: alias })).toEqual([]);
+  });
+
+  it("reads Cloudflare's TTL 1 as automatic (300 s)", async () => {
+    const props = { ...compliantCloudflare, ttl: 1 };
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: "cloudflare:index/dnsRecord:DnsRecord", props })).toEqual([]);
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: "cloudflare:index/dnsRecord:DnsRecord", props }, { maxTtlSeconds: 120 })).toHaveLength(1);
+  });
+
+  it("takes its bounds from policy config", async () => {
+    const props = { ...compliantRoute53, ttl: 600 };
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props }, { maxTtlSeconds: 900 })).toEqual([]);
+    const low = await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: { ...compliantRoute53, ttl: 10 } });
+    expect(low[0]).toContain("below the 30 s floor");
+  });
+});

@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { parseStackConfig, StackConfigError } from "../../stacks/schema";
+import { projectRoot } from "../support/runPlan";
+
+/** The smallest valid config: only the fields without a safe default. */
+const minimal = {
+  domain: "example.com",
+  regions: ["us-east-1", "eu-west-1"],
+  dns: { secondary: { accountId: "0123456789abcdef0123456789abcdef" } },
+  alarms: { emails: ["oncall@example.com"] },
+};
+
+function problems(raw: Record<string, unknown>): string[] {
+  try {
+    parseStackConfig(raw);
+    return [];
+  } catch (err) {
+    if (err instanceof StackConfigError) return err.problems;
+    throw err;
+  }
+}
+
+function edgeKeys(stack: string): Record<string, unknown> {
+  const { config } = parse(readFileSync(join(projectRoot, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
+  return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("edge:")).map(([k, v]) => [k.slice(5), v]));
+}
+
+describe("stack config schema", () => {
+  it("applies every default to a minimal config", () => {
+    const config = parseStackConfig(minimal);
+    expect(config.environment).toBe("prod");
+    expect(config.ingest).toMatchObject({ burstFactor: 8, availabilityZones: 3, minHealthyPercentage: 90 });
+    expect(config.ingest.service.port).toBe(8080);
+    expect(config.nginx).toMatchObject({ connectTimeoutSeconds: 1, readTimeoutSeconds: 60, largeClientHeaderBuffers: { count: 4, size: "8k" } });
+    expect(config.dns).toMatchObject({ ttl: 60, ingestName: "api", aliases: [], records: [], secondary: { mode: "hot-standby" } });
+    expect(config.cdn.hostname).toBe("cdn");
+  });
+
+  it("validates the shipped dev and prod stacks", () => {
+    expect(parseStackConfig(edgeKeys("dev")).environment).toBe("dev");
+    const prod = parseStackConfig(edgeKeys("prod"));
+    expect(prod.regions).toHaveLength(3);
+  });
+
+  it.each([
+    [{ regions: ["us-east-1"] }, "edge:regions: expected at least 2 regions in prod, got 1"],
+    [{ regions: [] }, "edge:regions: expected at least 1 region"],
+    [{ regions: ["us-east-1", "us-east-1"] }, "edge:regions: each region may be listed once"],
+    [{ regions: ["mars-north-1x", "us-east-1"] }, "edge:regions[0]: expected an AWS region code"],
+    [{ domain: "Example..com" }, "edge:domain: expected a lowercase DNS name"],
+    [{ ingest: { minHostsPerRegion: 5, maxHostsPerRegion: 2 } }, "edge:ingest.minHostsPerRegion: minHostsPerRegion 5 is above maxHostsPerRegion 2"],
+    [{ ingest: { availabilityZones: 1 } }, "edge:ingest.availabilityZones: expected at least 2 availability zones"],
+    [{ nginx: { connectTimeoutSeconds: 5, readTimeoutSeconds: 5 } }, "edge:nginx.connectTimeoutSeconds: connect timeout 5s must be shorter than the read timeout 5s"],
+    [{ dns: { ttl: 0, secondary: minimal.dns.secondary } }, "edge:dns.ttl:"],
+    [{ dns: { records: [{ name: "www", type: "SPF", values: ["x"] }], secondary: minimal.dns.secondary } }, "edge:dns.records[0].type:"],
+    [{ alarms: { emails: [] } }, "edge:alarms.emails: expected at least one address"],
+    [{ alarms: { emails: ["not-an-address"] } }, "edge:alarms.emails[0]: expected an email address"],
+    [{ alarms: { emails: ["a@example.com"], webhookUrl: "http://hooks.example.com/x" } }, "edge:alarms.webhookUrl: expected an https:// URL"],
+    [{ ingest: { maxHostsPerRegion: -3 } }, "edge:ingest.maxHostsPerRegion:"],
+    [{ ingest: { instanceType: 42 } }, "edge:ingest.instanceType:"],
+    [{ colour: "blue" }, "edge:colour: unknown key"],
+  ])("reports %j as its own path: message", (change, expected) => {
+    const found = problems({ ...minimal, ...change });
+    expect(found.some((p) => p.startsWith(expected))).toBe(true);
+  });
+
+  it("reports every problem at once", () => {
+    const found = problems({ domain: "x", regions: ["us-east-1"], alarms: { emails: [] }, dns: {} });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^edge:domain:/),
+        expect.stringMatching(/^edge:alarms\.emails:/),
+        expect.stringMatching(/^edge:dns\.secondary: required/),
+        expect.stringMatching(/^edge:regions: expected at least 2 regions in prod/),
+      ]),
+    );
+  });
+
+  it("accepts one region outside prod", () => {
+    expect(problems({ ...minimal, environment: "dev", regions: ["us-east-1"] })).toEqual([]);
+  });
+});

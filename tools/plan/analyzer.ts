@@ -1,0 +1,235 @@
+/**
+ * Drives the real policy pack (`policies/index.ts`) over the Pulumi Analyzer protocol, as the
+ * engine does in `pulumi preview --policy-pack policies`: start the pack's process, read its gRPC
+ * port from stdout, `GetAnalyzerInfo`, `Configure` with the policy config, `Analyze` each resource
+ * (its inputs), then `AnalyzeStack` (every resource with its outputs), then stop the process.
+ */
+import { ChildProcess, spawn } from "node:child_process";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import type { PlannedResource } from "./evaluate";
+
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
+
+const enforcementLevels: Record<number, EnforcementLevel> = {
+  [analyzerProto.EnforcementLevel.ADVISORY]: "advisory",
+  [analyzerProto.EnforcementLevel.MANDATORY]: "mandatory",
+  [analyzerProto.EnforcementLevel.DISABLED]: "disabled",
+  [analyzerProto.EnforcementLevel.REMEDIATE]: "remediate",
+};
+const enforcementLevelCodes = Object.fromEntries(
+  Object.entries(enforcementLevels).map(([code, level]) => [level, Number(code)]),
+) as Record<EnforcementLevel, analyzerProto.EnforcementLevel>;
+
+export interface PolicyViolation {
+  policyName: string;
+  policyPackName: string;
+  enforcementLevel: EnforcementLevel;
+  /** The resource judged; empty for a stack-wide finding that names no resource. */
+  urn: string;
+  message: string;
+}
+
+export interface PolicySummary {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+}
+
+export interface PolicyRun {
+  packName: string;
+  packVersion: string;
+  policies: PolicySummary[];
+  violations: PolicyViolation[];
+}
+
+/**
+ * Policy config in the format of `pulumi preview --policy-pack-config`: per policy name (or `all`)
+ * an enforcement level, or an object of properties that may include `enforcementLevel`.
+ */
+export type PolicyPackConfig = Record<string, EnforcementLevel | Record<string, unknown>>;
+
+function call<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
+  return new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+/** A running policy pack process and a client connected to it. */
+class PolicyPackProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly client: analyzerRpc.AnalyzerClient,
+  ) {}
+
+  static start(packDir: string, timeoutMs = 60_000): Promise<PolicyPackProcess> {
+    // `process.execPath`, not `npx`: killing an npx wrapper would leave the server running.
+    const child = spawn(process.execPath, ["--import", "tsx", "index.ts"], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+    const stopOnExit = () => child.kill("SIGKILL");
+    process.once("exit", stopOnExit);
+    child.once("exit", () => process.removeListener("exit", stopOnExit));
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    return new Promise((resolve, reject) => {
+      let stdout = "";
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`the policy pack in ${packDir} printed no port within ${timeoutMs} ms\n${stderr}`));
+      }, timeoutMs);
+      child.stdout!.on("data", (chunk) => {
+        stdout += chunk;
+        const match = /^(\d+)\s*$/m.exec(stdout);
+        if (!match) return;
+        clearTimeout(timer);
+        const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${match[1]}`, grpc.credentials.createInsecure(), {
+          "grpc.max_receive_message_length": 400 * 1024 * 1024,
+          "grpc.max_send_message_length": 400 * 1024 * 1024,
+        });
+        resolve(new PolicyPackProcess(child, client));
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the policy pack in ${packDir} exited (code ${code}) before it served\n${stderr}`));
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 2000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** The engine always sends options; without them the pack answers that the CLI is too old. */
+function resourceOptions(resource: PlannedResource): analyzerProto.AnalyzerResourceOptions {
+  const options = new analyzerProto.AnalyzerResourceOptions();
+  options.setProtect(resource.options.protect);
+  options.setIgnorechangesList(resource.options.ignoreChanges);
+  options.setDeletebeforereplace(resource.options.deleteBeforeReplace);
+  options.setAdditionalsecretoutputsList(resource.options.additionalSecretOutputs);
+  return options;
+}
+
+/** The resource's provider as the engine describes it: its explicit provider, or the package's default one. */
+function providerOf(resource: PlannedResource, stack: string, project: string): analyzerProto.AnalyzerProviderResource {
+  const providerType = `pulumi:providers:${resource.type.split(":")[0]}`;
+  // An explicit provider reference is `<urn>::<id>`.
+  const urn = resource.provider ? resource.provider.slice(0, resource.provider.lastIndexOf("::")) : "";
+  const provider = new analyzerProto.AnalyzerProviderResource();
+  provider.setType(providerType);
+  provider.setUrn(urn || `urn:pulumi:${stack}::${project}::${providerType}::default`);
+  provider.setName(urn ? urn.slice(urn.lastIndexOf("::") + 2) : "default");
+  provider.setProperties(Struct.fromJavaScript({}));
+  return provider;
+}
+
+function policyConfigRequest(info: analyzerProto.AnalyzerInfo, config: PolicyPackConfig): analyzerProto.ConfigureAnalyzerRequest {
+  const request = new analyzerProto.ConfigureAnalyzerRequest();
+  const known = new Set(info.getPoliciesList().map((p) => p.getName()));
+  for (const name of Object.keys(config)) {
+    if (name !== "all" && !known.has(name)) {
+      throw new Error(`policy config names '${name}', which the pack does not have; known policies: ${[...known].join(", ")}`);
+    }
+  }
+  const all = config.all;
+  for (const policy of info.getPoliciesList()) {
+    const entry = config[policy.getName()];
+    const properties: Record<string, unknown> = typeof entry === "object" ? { ...entry } : {};
+    const level = (typeof entry === "string" ? entry : (properties.enforcementLevel as EnforcementLevel | undefined)) ??
+      (typeof all === "string" ? all : undefined);
+    delete properties.enforcementLevel;
+    const policyConfig = new analyzerProto.PolicyConfig();
+    policyConfig.setEnforcementlevel(level ? enforcementLevelCodes[level] : policy.getEnforcementlevel());
+    policyConfig.setProperties(Struct.fromJavaScript(properties as never));
+    request.getPolicyconfigMap().set(policy.getName(), policyConfig);
+  }
+  return request;
+}
+
+function toViolations(response: analyzerProto.AnalyzeResponse, urn: string): PolicyViolation[] {
+  return response.getDiagnosticsList().map((d) => {
+    // The pack sends `description + "\n" + message`; the description is in the policy list already.
+    const prefix = `${d.getDescription()}\n`;
+    const message = d.getMessage().startsWith(prefix) ? d.getMessage().slice(prefix.length) : d.getMessage();
+    return {
+      policyName: d.getPolicyname(),
+      policyPackName: d.getPolicypackname(),
+      enforcementLevel: enforcementLevels[d.getEnforcementlevel()] ?? "advisory",
+      urn: d.getUrn() || urn,
+      message,
+    };
+  });
+}
+
+export interface AnalyzeOptions {
+  packDir: string;
+  stack: string;
+  project: string;
+  resources: PlannedResource[];
+  config?: PolicyPackConfig;
+}
+
+/** Starts the pack, judges every resource and the stack, and stops the pack, also on failure. */
+export async function runPolicyPack(options: AnalyzeOptions, started?: Promise<PolicyPackProcess>): Promise<PolicyRun> {
+  const pack = await (started ?? startPolicyPack(options.packDir));
+  try {
+    const client = pack.client;
+    const info = await call<Empty, analyzerProto.AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
+    await call(client.configure.bind(client), policyConfigRequest(info, options.config ?? {}));
+
+    const judged = options.resources.filter((r) => !r.type.startsWith("pulumi:providers:"));
+    const perResource = await Promise.all(
+      judged.map(async (resource) => {
+        const request = new analyzerProto.AnalyzeRequest();
+        request.setType(resource.type);
+        request.setProperties(Struct.fromJavaScript(resource.inputs as never));
+        request.setUrn(resource.urn);
+        request.setName(resource.name);
+        request.setOptions(resourceOptions(resource));
+        request.setProvider(providerOf(resource, options.stack, options.project));
+        return toViolations(await call(client.analyze.bind(client), request), resource.urn);
+      }),
+    );
+
+    const stackRequest = new analyzerProto.AnalyzeStackRequest();
+    stackRequest.setResourcesList(
+      judged.map((resource) => {
+        const r = new analyzerProto.AnalyzerResource();
+        r.setType(resource.type);
+        r.setProperties(Struct.fromJavaScript(resource.outputs as never));
+        r.setUrn(resource.urn);
+        r.setName(resource.name);
+        r.setOptions(resourceOptions(resource));
+        r.setProvider(providerOf(resource, options.stack, options.project));
+        r.setParent(resource.parent);
+        r.setDependenciesList(resource.dependencies);
+        return r;
+      }),
+    );
+    const stackViolations = toViolations(await call(client.analyzeStack.bind(client), stackRequest), "");
+
+    return {
+      packName: info.getName(),
+      packVersion: info.getVersion(),
+      policies: info.getPoliciesList().map((p) => ({
+        name: p.getName(),
+        description: p.getDescription(),
+        enforcementLevel: enforcementLevels[p.getEnforcementlevel()] ?? "advisory",
+      })),
+      violations: [...perResource.flat(), ...stackViolations],
+    };
+  } finally {
+    await pack.stop();
+  }
+}
+
+/** Starts the pack's process early, so its ~2 s start overlaps the program's evaluation. */
+export function startPolicyPack(packDir: string): Promise<PolicyPackProcess> {
+  return PolicyPackProcess.start(packDir);
+}

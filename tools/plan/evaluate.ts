@@ -1,0 +1,159 @@
+/**
+ * Evaluates the real program (`index.ts`) in-process under Pulumi's own mock runtime and records
+ * every resource the way the engine would see it: URN, type, name, parent, provider, region,
+ * inputs, outputs, dependencies.
+ *
+ * The mock monitor is Pulumi's `MockMonitor`; this subclass only records what each registration
+ * carries and computes URNs as the engine does (the parent's full type chain, the stack root left
+ * out), and refuses a duplicate URN as the engine does (the plain mock runtime accepts it).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { planMocks, resourceRegion } from "./mocks";
+
+export const rootStackType = "pulumi:pulumi:Stack";
+
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** The parent's URN; empty for the stack root. */
+  parent: string;
+  /** True for provider-managed resources, false for components and the stack. */
+  custom: boolean;
+  /** An explicit provider reference (`urn::id`), empty for the default provider. */
+  provider: string;
+  /** AWS region the resource lives in; undefined for global services and other clouds. */
+  region?: string;
+  /** Inputs as the program declared them; secrets are wire-format secret values. */
+  inputs: Record<string, unknown>;
+  /** Inputs plus what the provider computes (as the mocks answer). */
+  outputs: Record<string, unknown>;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  options: { protect: boolean; deleteBeforeReplace: boolean; ignoreChanges: string[]; additionalSecretOutputs: string[] };
+}
+
+export interface EvaluatedProgram {
+  resources: PlannedResource[];
+  stackOutputs: Record<string, unknown>;
+}
+
+/** The signature the Pulumi wire format gives a secret value. */
+export const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+export const specialSigKey = "4dabf18193072939515e22adb298388d";
+
+/** A plain JSON copy of a protobuf Struct or a plain object. */
+function structToJs(value: unknown): Record<string, unknown> {
+  if (value && typeof (value as { toJavaScript?: unknown }).toJavaScript === "function") {
+    return (value as { toJavaScript(): Record<string, unknown> }).toJavaScript();
+  }
+  return (value as Record<string, unknown>) ?? {};
+}
+
+/** `MockMonitor` as this file uses it (its URN helper is private in the typings, and overridden here). */
+interface MockMonitorApi {
+  registerResource(req: any, callback: (err: any, response: any) => void): Promise<void>;
+  getRegisteredResources(): Map<string, { state: unknown }>;
+}
+const MockMonitorBase = MockMonitor as unknown as new (mocks: pulumi.runtime.Mocks) => MockMonitorApi;
+
+class RecordingMonitor extends MockMonitorBase {
+  readonly planned = new Map<string, PlannedResource>();
+
+  constructor(
+    mocks: pulumi.runtime.Mocks,
+    private readonly defaultRegion: string,
+  ) {
+    super(mocks);
+  }
+
+  /** As the engine: `stack::project::<parent's qualified type>$<type>::name`, the stack root not included. */
+  newUrn(parent: string, type: string, name: string): string {
+    let qualifiedType = type;
+    if (parent) {
+      const parentType = parent.split("::")[2];
+      if (parentType !== rootStackType) qualifiedType = `${parentType}$${type}`;
+    }
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${name}`;
+  }
+
+  async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
+    if (this.planned.has(urn)) {
+      callback(
+        new Error(
+          `Duplicate resource URN '${urn}'; try giving it a unique name (the Pulumi engine refuses two resources with one URN)`,
+        ),
+        undefined,
+      );
+      return;
+    }
+    const inputs = structToJs(req.getObject());
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+      propertyDependencies[key] = deps.getUrnsList();
+    });
+    this.planned.set(urn, {
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent(),
+      custom: req.getCustom(),
+      provider: req.getProvider(),
+      region: undefined,
+      inputs,
+      outputs: inputs,
+      dependencies: req.getDependenciesList(),
+      propertyDependencies,
+      options: {
+        protect: req.getProtect() ?? false,
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        ignoreChanges: req.getIgnorechangesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      },
+    });
+    return super.registerResource(req, callback);
+  }
+
+  /** Merges what the mocks computed, and each component's registered outputs, into the records. */
+  finish(): PlannedResource[] {
+    const state = this.getRegisteredResources();
+    return [...this.planned.values()].map((resource) => {
+      const outputs = structToJs(state.get(resource.urn)?.state);
+      return {
+        ...resource,
+        region: resourceRegion(resource.type, resource.inputs, this.defaultRegion),
+        outputs: resource.custom ? outputs : resource.inputs,
+      };
+    });
+  }
+}
+
+export interface EvaluateOptions {
+  /** Absolute path of the program's entry module. */
+  program: string;
+  project: string;
+  stack: string;
+  /** Full config keys (`edge:regions`) to their values as Pulumi stores them (structured values as JSON). */
+  config: Record<string, string>;
+  secretKeys: string[];
+  /** Region of the default AWS provider (`aws:region`). */
+  defaultRegion: string;
+}
+
+/** Runs the program once under the mock runtime. One evaluation per process: Pulumi's runtime state is global. */
+export async function evaluateProgram(options: EvaluateOptions): Promise<EvaluatedProgram> {
+  const mocks = planMocks(options.defaultRegion);
+  await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
+  const monitor = new RecordingMonitor(mocks, options.defaultRegion);
+  pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+
+  const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
+    const exports = await import(options.program);
+    return { ...exports };
+  });
+  await pulumi.runtime.disconnect();
+  return { resources: monitor.finish(), stackOutputs: stackOutputs ?? {} };
+}

@@ -1,0 +1,181 @@
+/**
+ * Mock provider answers for the offline plan: realistic, deterministic ids and computed outputs
+ * (ARNs, load balancer DNS names, CloudFront domains, Route 53 name servers, Elastic IPs from the
+ * TEST-NET ranges), so the program's `apply`s see values shaped like a real `pulumi up` returns.
+ *
+ * Every answer is derived from the resource's type and name alone: the same program gives the
+ * same plan, which the plan diff relies on.
+ */
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+export const mockAccountId = "123456789012";
+
+/** Hex digest of the parts; `length` characters. */
+export function stableHex(length: number, ...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, length);
+}
+
+function stableId(prefix: string, length: number, ...parts: string[]): string {
+  return prefix + stableHex(length, ...parts);
+}
+
+/** `aws:lb/loadBalancer:LoadBalancer` → `lb` */
+function awsService(type: string): string {
+  return type.split(":")[1]?.split("/")[0] ?? "unknown";
+}
+
+/** `aws:lb/loadBalancer:LoadBalancer` → `loadbalancer` */
+function awsKind(type: string): string {
+  return (type.split(":")[2] ?? "resource").toLowerCase();
+}
+
+/** Addresses reserved for documentation (RFC 5737): never routable, safe in a plan. */
+const testNetPrefixes = ["192.0.2", "198.51.100", "203.0.113"];
+
+/** Hands out TEST-NET addresses by name; a collision takes the next free one, so addresses are unique. */
+class TestNetAddresses {
+  private readonly used = new Map<string, string>();
+  private readonly taken = new Set<string>();
+
+  addressFor(key: string): string {
+    const known = this.used.get(key);
+    if (known) return known;
+    const slots = testNetPrefixes.length * 254;
+    let slot = parseInt(stableHex(8, key), 16) % slots;
+    for (let tries = 0; tries < slots; tries++, slot = (slot + 1) % slots) {
+      const address = `${testNetPrefixes[Math.floor(slot / 254)]}.${(slot % 254) + 1}`;
+      if (!this.taken.has(address)) {
+        this.taken.add(address);
+        this.used.set(key, address);
+        return address;
+      }
+    }
+    throw new Error(`the offline plan ran out of TEST-NET addresses (${slots}); the plan declares more static addresses than it can model`);
+  }
+}
+
+type Outputs = Record<string, unknown>;
+type OutputsFor = (args: pulumi.runtime.MockResourceArgs, region: string, addresses: TestNetAddresses) => Outputs;
+
+/** Computed outputs by type token, beyond the generic `id`, `arn` and echoed inputs. */
+const resourceOutputs: Record<string, OutputsFor> = {
+  "aws:route53/zone:Zone": ({ name, inputs }) => {
+    const n = parseInt(stableHex(4, name), 16);
+    return {
+      zoneId: stableId("Z0", 18, name).toUpperCase(),
+      nameServers: [
+        `ns-${n % 512}.awsdns-${n % 64}.com`,
+        `ns-${512 + (n % 512)}.awsdns-${n % 64}.net`,
+        `ns-${1024 + (n % 512)}.awsdns-${n % 64}.org`,
+        `ns-${1536 + (n % 512)}.awsdns-${n % 64}.co.uk`,
+      ],
+      primaryNameServer: `ns-${n % 512}.awsdns-${n % 64}.com`,
+      arn: `arn:aws:route53:::hostedzone/${stableId("Z0", 18, name).toUpperCase()}`,
+      name: inputs.name,
+    };
+  },
+  "aws:route53/record:Record": ({ inputs }) => ({ fqdn: inputs.name }),
+  "aws:route53/healthCheck:HealthCheck": ({ name }) => ({ id: stableHex(8, name) + "-" + stableHex(4, name, "a") + "-4" + stableHex(3, name, "b") }),
+  "aws:lb/loadBalancer:LoadBalancer": ({ name }, region) => ({
+    dnsName: `${name.slice(0, 20)}-${stableHex(16, name)}.elb.${region}.amazonaws.com`,
+    zoneId: "Z26RNL4JYFTOTI",
+    arnSuffix: `net/${name.slice(0, 20)}/${stableHex(16, name)}`,
+  }),
+  "aws:lb/targetGroup:TargetGroup": ({ name }) => ({ arnSuffix: `targetgroup/${name.slice(0, 20)}/${stableHex(16, name)}` }),
+  "aws:ec2/eip:Eip": ({ name }, _region, addresses) => ({
+    publicIp: addresses.addressFor(name),
+    allocationId: stableId("eipalloc-", 17, name),
+  }),
+  "aws:cloudfront/distribution:Distribution": ({ name }) => ({
+    domainName: `d${stableHex(13, name)}.cloudfront.net`,
+    hostedZoneId: "Z2FDTNDATAQYW2",
+    status: "Deployed",
+    etag: stableHex(14, name).toUpperCase(),
+  }),
+  "aws:acm/certificate:Certificate": ({ name, inputs }) => {
+    const names: string[] = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].filter(Boolean);
+    return {
+      status: "ISSUED",
+      domainValidationOptions: names.map((domainName) => ({
+        domainName,
+        resourceRecordName: `_${stableHex(32, name, domainName)}.${domainName}.`,
+        resourceRecordType: "CNAME",
+        resourceRecordValue: `_${stableHex(32, domainName, name)}.jkddzztszm.acm-validations.aws.`,
+      })),
+    };
+  },
+  "cloudflare:index/zone:Zone": ({ name }) => ({
+    id: stableHex(32, name),
+    nameServers: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"],
+    status: "active",
+  }),
+  "cloudflare:index/dnsRecord:DnsRecord": ({ name }) => ({ id: stableHex(32, name) }),
+};
+
+/** Results of provider functions (invokes) by token. */
+const invokeResults: Record<string, (inputs: Record<string, any>, defaultRegion: string) => Record<string, unknown>> = {
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs, defaultRegion) => {
+    const region = inputs.region ?? defaultRegion;
+    const letters = ["a", "b", "c", "d", "e", "f"];
+    return {
+      names: letters.map((l) => `${region}${l}`),
+      zoneIds: letters.map((_, i) => `${region.split("-").map((p: string) => p.slice(0, 3)).join("")}-az${i + 1}`),
+      region,
+    };
+  },
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: mockAccountId,
+    arn: `arn:aws:iam::${mockAccountId}:user/plan`,
+    userId: "AIDAPLANOFFLINE",
+  }),
+  "aws:index/getRegion:getRegion": (inputs, defaultRegion) => ({ name: inputs.region ?? defaultRegion, region: inputs.region ?? defaultRegion }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+  "aws:ssm/getParameter:getParameter": (inputs) => ({
+    name: inputs.name,
+    type: "String",
+    value: stableId("ami-", 17, inputs.name),
+    insecureValue: stableId("ami-", 17, inputs.name),
+  }),
+  "aws:ec2/getAmi:getAmi": (inputs) => ({ id: stableId("ami-", 17, JSON.stringify(inputs)), imageId: stableId("ami-", 17, JSON.stringify(inputs)) }),
+};
+
+/** Global AWS services have no region; the rest are planned in their `region` input or the provider's. */
+const globalServices = new Set(["route53", "cloudfront", "iam"]);
+
+export function resourceRegion(type: string, inputs: Record<string, unknown>, defaultRegion: string): string | undefined {
+  if (!type.startsWith("aws:")) return undefined;
+  if (globalServices.has(awsService(type))) return undefined;
+  return typeof inputs.region === "string" ? inputs.region : defaultRegion;
+}
+
+/** Pulumi mocks answering like the AWS and Cloudflare providers would after a `pulumi up`. */
+export function planMocks(defaultRegion: string): pulumi.runtime.Mocks {
+  const addresses = new TestNetAddresses();
+  return {
+    newResource(args) {
+      if (!args.custom) return { id: undefined, state: args.inputs };
+      const region = resourceRegion(args.type, args.inputs, defaultRegion) ?? "";
+      const id = stableId(`${awsKind(args.type).slice(0, 8)}-`, 17, args.type, args.name);
+      const generic: Outputs = args.type.startsWith("aws:")
+        ? {
+            arn: `arn:aws:${awsService(args.type)}:${region}:${mockAccountId}:${awsKind(args.type)}/${args.name}-${stableHex(8, args.name)}`,
+            ...(region ? { region } : {}),
+            tagsAll: args.inputs.tags ?? {},
+          }
+        : {};
+      const specific = resourceOutputs[args.type]?.(args, region, addresses) ?? {};
+      const state = { ...generic, ...args.inputs, ...specific };
+      return { id: typeof specific.id === "string" ? specific.id : id, state };
+    },
+    call(args) {
+      const answer = invokeResults[args.token];
+      if (!answer) {
+        throw new Error(
+          `the offline plan has no mock for the provider function ${args.token}; add one to tools/plan/mocks.ts (invokeResults)`,
+        );
+      }
+      return answer(args.inputs, defaultRegion);
+    },
+  };
+}

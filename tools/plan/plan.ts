@@ -1,0 +1,112 @@
+/**
+ * The offline plan: the real program under Pulumi's mock runtime, judged by the real policy pack
+ * over the Analyzer protocol. `main.ts` is its command line; tests and other tools call `makePlan`.
+ */
+import { join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { parseStackConfig, StackConfig } from "../../stacks/schema";
+import { PolicyPackConfig, PolicyRun, runPolicyPack, startPolicyPack } from "./analyzer";
+import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
+import { readStackFile } from "./stackFile";
+
+export const projectRoot = resolve(__dirname, "..", "..");
+export const projectName = "edge";
+
+export interface PlanOptions {
+  /** Stack name; its file is `stacks/Pulumi.<stack>.yaml` unless `configFile` is given. */
+  stack: string;
+  configFile?: string;
+  /** Policy config in `--policy-pack-config` format; defaults to `policies/config/<stack>.json` when present. */
+  policyConfigFile?: string;
+}
+
+export interface Plan {
+  project: string;
+  stack: string;
+  configFile: string;
+  config: StackConfig;
+  resources: PlannedResource[];
+  stackOutputs: Record<string, unknown>;
+  policy: PolicyRun;
+}
+
+export function stackFilePath(stack: string): string {
+  return join(projectRoot, "stacks", `Pulumi.${stack}.yaml`);
+}
+
+function readPolicyConfig(options: PlanOptions): PolicyPackConfig | undefined {
+  const path = options.policyConfigFile ?? join(projectRoot, "policies", "config", `${options.stack}.json`);
+  if (!options.policyConfigFile && !existsSync(path)) return undefined;
+  return JSON.parse(readFileSync(path, "utf8")) as PolicyPackConfig;
+}
+
+/**
+ * Builds the plan. Throws `StackFileError` or `StackConfigError` for bad input (exit 2 in the
+ * command), any other error when the program itself fails.
+ */
+export async function makePlan(options: PlanOptions): Promise<Plan> {
+  const configFile = resolve(options.configFile ?? stackFilePath(options.stack));
+  const stackFile = readStackFile(configFile);
+  const config = parseStackConfig(stackFile.edge);
+  const policyConfig = readPolicyConfig(options);
+
+  const pack = startPolicyPack(join(projectRoot, "policies"));
+  pack.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
+  let evaluated;
+  try {
+    evaluated = await evaluateProgram({
+      program: join(projectRoot, "index.ts"),
+      project: projectName,
+      stack: options.stack,
+      config: stackFile.config,
+      secretKeys: stackFile.secretKeys,
+      defaultRegion: stackFile.config["aws:region"] ?? config.regions[0],
+    });
+  } catch (err) {
+    await pack.then((p) => p.stop(), () => undefined);
+    throw err;
+  }
+  const policy = await runPolicyPack(
+    { packDir: join(projectRoot, "policies"), stack: options.stack, project: projectName, resources: evaluated.resources, config: policyConfig },
+    pack,
+  );
+  return { project: projectName, stack: options.stack, configFile, config, ...evaluated, policy };
+}
+
+/** Secret values as `[secret]`: what a plan shows or writes never holds one. */
+export function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[specialSigKey] === secretSig) return "[secret]";
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, maskSecrets(v)]));
+  }
+  return value;
+}
+
+export function hasMandatoryViolation(plan: Plan): boolean {
+  return plan.policy.violations.some((v) => v.enforcementLevel === "mandatory");
+}
+
+/** The plan as `--json` writes it. */
+export function planJson(plan: Plan) {
+  return {
+    project: plan.project,
+    stack: plan.stack,
+    configFile: plan.configFile,
+    resources: plan.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      custom: r.custom,
+      provider: r.provider,
+      region: r.region ?? null,
+      inputs: maskSecrets(r.inputs),
+      dependencies: r.dependencies,
+    })),
+    stackOutputs: maskSecrets(plan.stackOutputs),
+    policyPack: { name: plan.policy.packName, version: plan.policy.packVersion, policies: plan.policy.policies },
+    violations: plan.policy.violations,
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * Report sections of the plan beyond the resource tree and the policy report: each capability
+ * adds its own (capacity headroom, DNS answer sizes, alarms) here, computed from the plan.
+ */
+import type { Plan } from "../plan";
+
+export interface PlanSection {
+  title: string;
+  /** Lines of the section; none to leave it out. */
+  render(plan: Plan): string[];
+}
+
+export const planSections: PlanSection[] = [];
