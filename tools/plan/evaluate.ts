@@ -130,9 +130,7 @@ class RecordingMonitor extends MockMonitorBase {
   }
 }
 
-export interface EvaluateOptions {
-  /** Absolute path of the program's entry module. */
-  program: string;
+export interface RuntimeOptions {
   project: string;
   stack: string;
   /** Full config keys (`edge:regions`) to their values as Pulumi stores them (structured values as JSON). */
@@ -142,18 +140,43 @@ export interface EvaluateOptions {
   defaultRegion: string;
 }
 
-/** Runs the program once under the mock runtime. One evaluation per process: Pulumi's runtime state is global. */
-export async function evaluateProgram(options: EvaluateOptions): Promise<EvaluatedProgram> {
+export interface EvaluateOptions extends RuntimeOptions {
+  /** Absolute path of the program's entry module. */
+  program: string;
+}
+
+export interface PlanRuntime {
+  /** Waits until every registration is answered, then returns what was recorded. */
+  settle(): Promise<PlannedResource[]>;
+}
+
+/**
+ * Installs Pulumi's mock runtime with the plan's mocks and recorder. Once per process: Pulumi's
+ * runtime state is global. Component tests construct resources after this and then `settle()`.
+ */
+export async function installPlanRuntime(options: RuntimeOptions): Promise<PlanRuntime> {
   const mocks = planMocks(options.defaultRegion);
   await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
   const monitor = new RecordingMonitor(mocks, options.defaultRegion);
   pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+  return {
+    async settle() {
+      // Internal in the typings, exported at run time: the same wait `disconnect()` does, without closing.
+      await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+      return monitor.finish();
+    },
+  };
+}
 
+/** Runs the program once under the mock runtime, as the root stack resource's init, like the CLI. */
+export async function evaluateProgram(options: EvaluateOptions): Promise<EvaluatedProgram> {
+  const runtime = await installPlanRuntime(options);
   const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
     const exports = await import(options.program);
     return { ...exports };
   });
+  const resources = await runtime.settle();
   await pulumi.runtime.disconnect();
-  return { resources: monitor.finish(), stackOutputs: stackOutputs ?? {} };
+  return { resources, stackOutputs: stackOutputs ?? {} };
 }
