@@ -21,6 +21,8 @@ export interface IngestEndpoint {
   targetGroupArn: pulumi.Output<string>;
   /** The autoscaling group's name: the `AutoScalingGroupName` dimension. */
   asgName: pulumi.Output<string>;
+  /** The TLS listener's certificate (its `CertificateArn` dimension has `DaysToExpiry`). */
+  certificateArn: pulumi.Output<string>;
   /** Autoscaling bounds, as planned. */
   minHosts: number;
   maxHosts: number;
@@ -33,4 +35,12 @@ export interface CdnEndpoint {
   domainName: pulumi.Output<string>;
   /** CloudFront's canonical hosted zone id, for a Route 53 alias. */
   hostedZoneId: pulumi.Output<string>;
+  /** The distribution's certificate, in us-east-1. */
+  certificateArn: pulumi.Output<string>;
+}
+
+/** A Route 53 health check guarding one region's answer (a `DnsRecords` output, watched by alarms). */
+export interface RegionHealthCheck {
+  region: string;
+  healthCheckId: pulumi.Output<string>;
 }
