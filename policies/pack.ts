@@ -1,7 +1,26 @@
 /** Every policy of the pack, in report order. Tests import this list without starting a server. */
 import type { Policies } from "@pulumi/policy";
 import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
+import { configureMinimumTls } from "./security/configureMinimumTls";
+import { disallowPublicBucketAcl } from "./security/disallowPublicBucketAcl";
+import { disallowPublicIngress } from "./security/disallowPublicIngress";
+import { disallowWildcardIam } from "./security/disallowWildcardIam";
+import { enableEbsEncryption } from "./security/enableEbsEncryption";
+import { enableTopicEncryption } from "./security/enableTopicEncryption";
+import { enforceDnsValidation } from "./security/enforceDnsValidation";
+import { enforceImdsV2 } from "./security/enforceImdsV2";
 
 export const policyPackName = "edge-guardrails";
 
-export const policies: Policies = [enforceFailoverTtl];
+export const policies: Policies = [
+  enforceFailoverTtl,
+  // Security baseline (issue 8).
+  disallowPublicBucketAcl,
+  enforceImdsV2,
+  enableEbsEncryption,
+  enableTopicEncryption,
+  disallowPublicIngress,
+  disallowWildcardIam,
+  enforceDnsValidation,
+  configureMinimumTls,
+];
