@@ -7,6 +7,7 @@
  * Pure module: no Pulumi imports, so the program, the plan tool and the tests share this copy.
  */
 import { z } from "zod";
+import { zoneNameProblems } from "./zoneNames";
 
 /** The Pulumi config namespace of this project (`edge:<key>` in stack files). */
 export const configNamespace = "edge";
@@ -308,6 +309,9 @@ export const stackConfigSchema = stackConfigObject.check(
       if (service.port === service.backupPort) {
         ctx.addIssue({ code: "custom", path: ["ingest", "service", "backupPort"], message: "the backup port must differ from the service port" });
       }
+    }),
+    crossFieldRule<CheckedConfig>(["domain", "dns", "cdn"], (config, ctx) => {
+      for (const problem of zoneNameProblems(config)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
     }),
     crossFieldRule<CheckedConfig>(["nginx"], (config, ctx) => {
       const { connectTimeoutSeconds, readTimeoutSeconds } = config.nginx;
