@@ -339,11 +339,12 @@ export class StackConfigError extends Error {
   }
 }
 
-/** `edge:ingest.service.port`, `edge:regions[1]` */
+/** `edge:ingest.service.port`, `edge:regions[1]`, `edge:["a key"]` */
 export function configPath(path: readonly PropertyKey[]): string {
   let out = configNamespace + ":";
   path.forEach((segment, i) => {
     if (typeof segment === "number") out += `[${segment}]`;
+    else if (!/^[A-Za-z0-9_-]+$/.test(String(segment))) out += `[${JSON.stringify(String(segment))}]`; // blank, unicode or control characters stay visible on one line
     else out += (i === 0 ? "" : ".") + String(segment);
   });
   return out;

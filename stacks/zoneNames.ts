@@ -80,24 +80,26 @@ function cnameEdges(input: ZoneNamesInput): Map<string, { target: string; path: 
   return edges;
 }
 
+/** Each CNAME cycle once, in linear time: every name is walked at most once. */
 function cnameLoops(input: ZoneNamesInput): ZoneNameProblem[] {
   const edges = cnameEdges(input);
-  const reported = new Set<string>();
+  const done = new Set<string>();
   const problems: ZoneNameProblem[] = [];
   for (const start of edges.keys()) {
-    const chain = [start];
-    let at = edges.get(start)?.target;
-    while (at !== undefined && !chain.includes(at)) {
+    const onPath = new Map<string, number>();
+    const chain: string[] = [];
+    let at: string | undefined = start;
+    while (at !== undefined && !done.has(at) && !onPath.has(at)) {
+      onPath.set(at, chain.length);
       chain.push(at);
       at = edges.get(at)?.target;
     }
-    if (at === undefined) continue;
-    const cycle = chain.slice(chain.indexOf(at));
-    const key = [...cycle].sort().join(" ");
-    if (reported.has(key)) continue;
-    reported.add(key);
+    for (const name of chain) done.add(name);
+    if (at === undefined || !onPath.has(at)) continue;
+    const cycle = chain.slice(onPath.get(at));
     const first = cycle.reduce((a, b) => (a < b ? a : b));
-    const rotated = [...cycle.slice(cycle.indexOf(first)), ...cycle.slice(0, cycle.indexOf(first)), first];
+    const from = cycle.indexOf(first);
+    const rotated = [...cycle.slice(from), ...cycle.slice(0, from), first];
     problems.push({
       path: edges.get(first)!.path,
       message: `CNAME loop ${rotated.join(" → ")}: resolvers answer SERVFAIL for every name in it. Point ${first} at a name with an address record`,
