@@ -19,7 +19,6 @@ const cdn = new SnippetCdn("cdn", {
   originRegion: config.regions[0],
   replicaRegion: decideReplicaRegion(config.regions, config.cdn.replicaRegion),
   primaryZoneId: dns.primaryZoneId,
-  validationTtl: config.dns.ttl,
   sources: {
     loader: readFileSync(join(__dirname, config.cdn.snippetFile), "utf8"),
     library: readFileSync(join(__dirname, config.cdn.libraryFile), "utf8"),

@@ -41,7 +41,9 @@
     }, TIMEOUT_MS);
     script.async = true;
     script.crossOrigin = "anonymous";
-    script.src = LIBRARY_URL;
+    // A retry of the very same URL would queue behind the hung request in the browser's cache;
+    // the query string gives it its own request (the CDN's cache key ignores query strings).
+    script.src = attempts > 1 ? LIBRARY_URL + "?retry=" + (attempts - 1) : LIBRARY_URL;
     script.onload = function () {
       settle(false);
     };
