@@ -34,9 +34,6 @@ export interface SnippetCdnArgs {
 /** CloudFront needs its viewer certificate in us-east-1, whatever the origin's region. */
 export const cloudFrontCertificateRegion = "us-east-1";
 
-/** CloudFront's managed origin request policy "CORS-S3Origin": forwards the CORS request headers to S3. */
-const corsS3OriginRequestPolicyId = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf";
-
 /** The origin group's id: every cache behavior targets it, never one bucket. */
 const originGroupId = "snippet-origins";
 
@@ -134,7 +131,6 @@ export class SnippetCdn extends pulumi.ComponentResource {
       allowedMethods: ["GET", "HEAD", "OPTIONS"],
       cachedMethods: ["GET", "HEAD", "OPTIONS"],
       compress: true,
-      originRequestPolicyId: corsS3OriginRequestPolicyId,
       responseHeadersPolicyId: headersPolicy.id,
     };
     const s3Origin = (bucket: aws.s3.Bucket, originId: string) => ({
@@ -295,7 +291,10 @@ export class SnippetCdn extends pulumi.ComponentResource {
     return { loaderPolicy, versionedPolicy };
   }
 
-  /** CORS so any page can load the script (also with `crossorigin`), plus security headers. */
+  /**
+   * CORS so any page can load the script (also with `crossorigin`), plus security headers. CloudFront
+   * adds them itself: nothing is forwarded to the buckets, which have no CORS configuration.
+   */
   private responseHeadersPolicy(name: string): aws.cloudfront.ResponseHeadersPolicy {
     return new aws.cloudfront.ResponseHeadersPolicy(
       `${name}-headers`,
