@@ -1,5 +1,8 @@
 /** Every policy of the pack, in report order. Tests import this list without starting a server. */
 import type { Policies } from "@pulumi/policy";
+import { disallowPlainHttpViewers } from "./cdn/disallowPlainHttpViewers";
+import { disallowPublicBucket } from "./cdn/disallowPublicBucket";
+import { enforceOriginFailover } from "./cdn/enforceOriginFailover";
 import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
 import { configureMinimumTls } from "./security/configureMinimumTls";
 import { disallowPublicBucketAcl } from "./security/disallowPublicBucketAcl";
@@ -14,6 +17,9 @@ export const policyPackName = "edge-guardrails";
 
 export const policies: Policies = [
   enforceFailoverTtl,
+  enforceOriginFailover,
+  disallowPlainHttpViewers,
+  disallowPublicBucket,
   // Security baseline (issue 8).
   disallowPublicBucketAcl,
   enforceImdsV2,
