@@ -10,7 +10,7 @@
  * strings are parsed, a document that does not parse is itself a violation.
  */
 import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
 export const defaultResourceWildcardActions: readonly string[] = [
   "cloudwatch:PutMetricData",
@@ -89,6 +89,14 @@ function resourceWildcardActions(config: { resourceWildcardActions?: unknown }):
   return Array.isArray(actions) && actions.every((a) => typeof a === "string") ? (actions as string[]) : defaultResourceWildcardActions;
 }
 
+/** The validation of a resource whose `policy` input is one document (Policy, RolePolicy, UserPolicy, GroupPolicy). */
+function judgeDocumentOf(kind: string) {
+  return (resource: { name?: string; policy?: unknown }, args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+    if (resource.policy === undefined) return;
+    for (const m of judgePolicyDocument(`${kind} ${resource.name ?? args.name}`, resource.policy, resourceWildcardActions(args.getConfig()))) reportViolation(m);
+  };
+}
+
 export const disallowWildcardIam: ResourceValidationPolicy = {
   name: "disallow-wildcard-iam",
   description: 'No IAM policy allows Action "*", and none allows write actions on Resource "*".',
@@ -104,22 +112,10 @@ export const disallowWildcardIam: ResourceValidationPolicy = {
     },
   },
   validateResource: [
-    validateResourceOfType(aws.iam.Policy, (policy, args, reportViolation) => {
-      if (policy.policy === undefined) return;
-      for (const m of judgePolicyDocument(`IAM policy ${policy.name ?? args.name}`, policy.policy, resourceWildcardActions(args.getConfig()))) reportViolation(m);
-    }),
-    validateResourceOfType(aws.iam.RolePolicy, (policy, args, reportViolation) => {
-      if (policy.policy === undefined) return;
-      for (const m of judgePolicyDocument(`role policy ${policy.name ?? args.name}`, policy.policy, resourceWildcardActions(args.getConfig()))) reportViolation(m);
-    }),
-    validateResourceOfType(aws.iam.UserPolicy, (policy, args, reportViolation) => {
-      if (policy.policy === undefined) return;
-      for (const m of judgePolicyDocument(`user policy ${policy.name ?? args.name}`, policy.policy, resourceWildcardActions(args.getConfig()))) reportViolation(m);
-    }),
-    validateResourceOfType(aws.iam.GroupPolicy, (policy, args, reportViolation) => {
-      if (policy.policy === undefined) return;
-      for (const m of judgePolicyDocument(`group policy ${policy.name ?? args.name}`, policy.policy, resourceWildcardActions(args.getConfig()))) reportViolation(m);
-    }),
+    validateResourceOfType(aws.iam.Policy, judgeDocumentOf("IAM policy")),
+    validateResourceOfType(aws.iam.RolePolicy, judgeDocumentOf("role policy")),
+    validateResourceOfType(aws.iam.UserPolicy, judgeDocumentOf("user policy")),
+    validateResourceOfType(aws.iam.GroupPolicy, judgeDocumentOf("group policy")),
     validateResourceOfType(aws.iam.Role, (role, args, reportViolation) => {
       (role.inlinePolicies ?? []).forEach((inline, i) => {
         if (inline.policy === undefined) return;
