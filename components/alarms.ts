@@ -11,6 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  alarmTags,
   AlarmSpec,
   cdnAlarms,
   DatastoreMetric,
@@ -24,7 +25,7 @@ import { Severity, severities, ThresholdOverrides } from "../models/alarms/thres
 import type { CdnEndpoint, IngestEndpoint, RegionHealthCheck } from "./endpoints";
 
 /** Tag keys that tell a policy what an alarm watches and how severe it is. */
-export const alarmTags = { key: "edge:alarm", severity: "edge:severity", component: "edge:component" } as const;
+export { alarmTags } from "../models/alarms/alarmSet";
 
 export interface AlarmsArgs {
   /** Prefix of alarm, topic and dashboard names, e.g. `edge-prod`. */
@@ -231,7 +232,12 @@ export function alarmInputs(spec: AlarmSpec<pulumi.Input<string>>, namePrefix: s
     actionsEnabled: true,
     alarmActions: [topicArn],
     okActions: [topicArn],
-    tags: { [alarmTags.key]: spec.key, [alarmTags.severity]: spec.severity, [alarmTags.component]: spec.component },
+    tags: {
+      [alarmTags.key]: spec.key,
+      [alarmTags.severity]: spec.severity,
+      [alarmTags.component]: spec.component,
+      [alarmTags.level]: String(spec.level),
+    },
   };
   const { metric } = spec;
   if (spec.anomalyBand) {

@@ -12,6 +12,13 @@ import { levelsFor, Severity, thresholdTable, ThresholdKey, ThresholdOverrides }
 /** Route 53 health-check and CloudFront metrics exist only in us-east-1. */
 export const globalMetricsRegion = "us-east-1";
 
+/**
+ * Tags on every alarm, so a policy can tell what it watches and how severe it is: the threshold
+ * key, the severity, the component, and the configured level (in the key's unit, before scaling
+ * to a host or connection count).
+ */
+export const alarmTags = { key: "edge:alarm", severity: "edge:severity", component: "edge:component", level: "edge:level" } as const;
+
 /** What an alarm watches, for the plan report and the dashboard. */
 export type AlarmComponent = "hosts" | "balancer" | "autoscaling" | "ingestion" | "dns" | "cdn" | "certificate" | "datastore";
 
@@ -45,6 +52,8 @@ export interface AlarmSpec<V> {
     | "LessThanLowerThreshold";
   /** The alarm threshold in the metric's unit; for an anomaly alarm, the band width in standard deviations. */
   threshold: number;
+  /** The configured level the threshold comes from, in the threshold table's unit. */
+  level: number;
   /** Compare the metric with `ANOMALY_DETECTION_BAND(m1, threshold)` instead of a fixed threshold. */
   anomalyBand: boolean;
   treatMissingData: TreatMissingData;
@@ -98,6 +107,7 @@ function bothSeverities<V>(t: Template<V>, overrides: ThresholdOverrides): Alarm
       datapointsToAlarm: t.datapointsToAlarm,
       comparisonOperator,
       threshold,
+      level,
       anomalyBand: t.anomalyBand ?? false,
       treatMissingData: t.treatMissingData,
       description: t.anomalyBand
