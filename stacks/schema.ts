@@ -284,7 +284,8 @@ const stackConfigObject = z
                 key,
                 z
                   .strictObject({
-                    warning: z.number().optional().describe(`Warning level in ${thresholdTable[key].unit}.`),
+                    // Where the table has no warning level (swap: any swap is critical), `warning` is an unknown key.
+                    ...("warning" in thresholdTable[key] ? { warning: z.number().optional().describe(`Warning level in ${thresholdTable[key].unit}.`) } : {}),
                     critical: z.number().optional().describe(`Critical level in ${thresholdTable[key].unit}.`),
                   })
                   .optional()
