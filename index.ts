@@ -2,27 +2,48 @@
  * The event-ingestion edge. `pulumi up` runs this program; so does the offline plan
  * (`npm run plan`) under Pulumi's mock runtime.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Alarms } from "./components/alarms";
 import { DnsZones } from "./components/dnsZones";
-import { declaredRecords } from "./models/dns/record";
+import { SnippetCdn } from "./components/snippetCdn";
+import { declaredRecords, fqdn } from "./models/dns/record";
+import { decideReplicaRegion } from "./models/snippet/snippet";
 import { readStackConfig } from "./stacks/pulumiConfig";
 
 const config = readStackConfig();
 
 const dns = new DnsZones("dns", { domain: config.domain, records: declaredRecords(config) });
 
+const cdn = new SnippetCdn("cdn", {
+  hostname: fqdn(config.cdn.hostname, config.domain),
+  originRegion: config.regions[0],
+  replicaRegion: decideReplicaRegion(config.regions, config.cdn.replicaRegion),
+  primaryZoneId: dns.primaryZoneId,
+  sources: {
+    loader: readFileSync(join(__dirname, config.cdn.snippetFile), "utf8"),
+    library: readFileSync(join(__dirname, config.cdn.libraryFile), "utf8"),
+  },
+  collectorUrl: `https://${fqdn(config.dns.ingestName, config.domain)}${config.cdn.collectorPath}`,
+  loadTimeoutMs: config.cdn.loadTimeoutMs,
+});
+
 export const primaryZoneId = dns.primaryZoneId;
 export const primaryNameServers = dns.primaryNameServers;
+export const cdnDistributionId = cdn.distributionId;
+export const cdnDomainName = cdn.distributionDomainName;
+export const snippetUrl = cdn.snippetUrl;
 
-// Ingestion regions, the CDN and the DNS health checks join `ingest`, `cdn` and `healthChecks`
-// as their components land; until then every region gets its alarm topics.
+// Ingestion regions and the DNS health checks join `ingest` and `healthChecks` as their
+// components land; until then every region gets its alarm topics.
 const alarms = new Alarms("alarms", {
   namePrefix: `edge-${pulumi.getStack()}`,
   regions: config.regions,
   emails: config.alarms.emails,
   webhookUrl: config.alarms.webhookUrl,
   thresholds: config.alarms.thresholds,
+  cdn: cdn.endpoint,
   datastore: config.datastore.connectionsMetric && {
     metric: config.datastore.connectionsMetric,
     maxConnections: config.datastore.maxConnections,
