@@ -32,11 +32,11 @@ describe("npm run plan: alarms", () => {
   });
 });
 
-describe("plan of a program with an alarm that tells nobody", () => {
+describe("plan of a program with a hand-made alarm that tells nobody and a balancer nobody watches", () => {
   let plan: Plan;
 
   beforeAll(async () => {
-    plan = await makePlan({ stack: "dev", program: join(projectRoot, "test/fixtures/alarmWithoutActions.ts") });
+    plan = await makePlan({ stack: "dev", program: join(projectRoot, "test/fixtures/handMadeAlarms.ts") });
   }, 120_000);
 
   it("fails (exit 1) naming the alarm and its missing actions", () => {
@@ -44,5 +44,12 @@ describe("plan of a program with an alarm that tells nobody", () => {
     const violation = plan.policy.violations.find((v) => v.policyName === "enforce-alarm-actions")!;
     expect(violation.urn).toMatch(/::hand-made-cpu$/);
     expect(violation.message).toContain("CloudWatch alarm hand-made-cpu tells nobody: 0 alarm actions, 0 OK actions; at least 1 of each, enabled.");
+  });
+
+  it("fails (exit 1) naming the unwatched load balancer", () => {
+    const violation = plan.policy.violations.find((v) => v.policyName === "enforce-alarm-coverage")!;
+    expect(violation.enforcementLevel).toBe("mandatory");
+    expect(violation.urn).toMatch(/::hand-made-nlb$/);
+    expect(violation.message).toMatch(/^load balancer hand-made-nlb \(LoadBalancer=net\/hand-made-nlb\/[0-9a-f]{16}\) is not watched by a warning or a critical alarm: 0 warning and 0 critical/);
   });
 });
