@@ -211,7 +211,7 @@ export class RegionAlarms extends pulumi.ComponentResource {
 
     for (const spec of args.alarms) {
       const topic = topics[spec.severity];
-      new aws.cloudwatch.MetricAlarm(`${args.namePrefix}-${spec.id}`, alarmInputs(spec, args.namePrefix, topic.arn), { parent: topic });
+      new aws.cloudwatch.MetricAlarm(`${name}-${spec.id}`, alarmInputs(spec, args.namePrefix, topic.arn), { parent: topic });
     }
 
     this.topicArns = { warning: topics.warning.arn, critical: topics.critical.arn };
@@ -223,7 +223,7 @@ export class RegionAlarms extends pulumi.ComponentResource {
 export function alarmInputs(spec: AlarmSpec<pulumi.Input<string>>, namePrefix: string, topicArn: pulumi.Input<string>): aws.cloudwatch.MetricAlarmArgs {
   const common: aws.cloudwatch.MetricAlarmArgs = {
     region: spec.region,
-    name: `${namePrefix}-${spec.id}`,
+    name: `${namePrefix}-${spec.region}-${spec.id}`,
     alarmDescription: spec.description,
     comparisonOperator: spec.comparisonOperator,
     evaluationPeriods: spec.evaluationPeriods,

@@ -33,7 +33,7 @@ export interface MetricRef<V> {
 }
 
 export interface AlarmSpec<V> {
-  /** Unique in the stack and readable: `<region>-<subject>-<key>-<severity>`. */
+  /** Unique in its region and readable: `<subject>-<key>-<severity>`. */
   id: string;
   key: ThresholdKey;
   severity: Severity;
@@ -96,7 +96,7 @@ function bothSeverities<V>(t: Template<V>, overrides: ThresholdOverrides): Alarm
           : "LessThanThreshold";
     const word = spec.direction === "above" ? "above" : "below";
     out.push({
-      id: `${t.region}-${t.subject}-${t.key}-${severity}`,
+      id: `${t.subject}-${t.key}-${severity}`,
       key: t.key,
       severity,
       component: t.component,
