@@ -16,20 +16,32 @@ import { clientBodyBufferBytes, proxyBuffers } from "./buffers";
 import { HostEdgeSettings, maxConnectionsPerHost, nginxSizeBytes } from "./settings";
 
 /**
- * Constants calibrated against Debian's nginx 1.22.1 (nginx-light, glibc malloc, x86_64) by
- * test/models/hostEdge/realNginx.spec.ts; see the measurements recorded there.
+ * Constants calibrated against Debian's nginx 1.22.1 (nginx-light, glibc malloc, x86_64, 2 vCPUs)
+ * by test/models/hostEdge/nginxMemory.real.spec.ts. Measured 2026-11-23 (sum of VmRSS):
+ *
+ *   worker_connections   master     each worker (idle)   per idle conn   per busy conn (+ upstream)
+ *   128                  7.11 MB    3.87-4.01 MB         642 B           114.5 kB
+ *   512                  7.11 MB    4.05-4.12 MB         532 B           116.6 kB
+ *   4096                 7.06 MB    5.60-5.68 MB         573 B           116.6 kB
+ *   16384                7.08 MB    10.76-10.83 MB       614 B           117.9 kB
+ *
+ * A worker grows by ~421 B per `worker_connections` slot (128 → 16384). A busy connection here is
+ * the worst case the config allows: 4 large header buffers filled, a 16 KiB body, the response
+ * started (proxy buffers in use) and held by the upstream. Levels of N idle + N busy (N = 40, 80,
+ * 160, worker_connections 512) cost 113 kB per pair. Each constant is rounded up (predictions 6-12% above the
+ * measurement) so the prediction never falls below it.
  */
 export const nginxMemoryConstants = {
-  /** VmRSS of the master process. */
-  masterBytes: 4 * 1024 * 1024,
-  /** VmRSS of a worker before it serves anything, besides its connection slots. */
-  workerBaseBytes: 3 * 1024 * 1024,
-  /** One preallocated `worker_connections` slot: ngx_connection_t plus its read and write events. */
-  slotBytes: 512,
-  /** An open connection without a request in progress: connection pool and http connection state. */
-  idleConnectionBytes: 2 * 1024,
-  /** A request's pool and bookkeeping beyond the buffers counted explicitly. */
-  requestOverheadBytes: 8 * 1024,
+  /** VmRSS of the master process (measured 7.06-7.11 MB). */
+  masterBytes: 8 * 1024 * 1024,
+  /** VmRSS of a worker before it serves anything, besides its connection slots (measured ~3.9 MB). */
+  workerBaseBytes: 3.875 * 1024 * 1024,
+  /** One preallocated `worker_connections` slot: ngx_connection_t plus its read and write events (measured ~421 B). */
+  slotBytes: 448,
+  /** An open connection without a request in progress: connection pool and http connection state (measured 532-642 B). */
+  idleConnectionBytes: 1024,
+  /** A busy request's pools and bookkeeping beyond the buffers counted explicitly (fitted: busy total ~120 kB). */
+  requestOverheadBytes: 14 * 1024,
 } as const;
 
 export interface NginxMemoryEstimate {
