@@ -103,3 +103,44 @@ export async function holdBusyConnections(port: number, count: number, request: 
   for (const socket of sockets) socket.write(request);
   return sockets;
 }
+
+/**
+ * A hung upstream: a process that listens on `port` with a backlog of 1 and is then stopped
+ * (SIGSTOP), its accept queue filled by `fillers` connections, so a further connect gets no answer
+ * at all, as from a frozen or dead host (incident 003). `stop()` kills it.
+ */
+export async function startHungUpstream(port: number): Promise<{ stop(): Promise<void> }> {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(
+    process.execPath,
+    ["-e", `require("net").createServer().listen({ port: ${port}, host: "127.0.0.1", backlog: 1 }, () => console.log("ready"))`],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const fillers: net.Socket[] = [];
+  const stop = async () => {
+    fillers.forEach((s) => s.destroy());
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+    }
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.once("data", () => resolve());
+      child.once("exit", (code) => reject(new Error(`hung upstream exited ${code}`)));
+    });
+    child.kill("SIGSTOP");
+    // Fill the accept queue (backlog + 1) and a little more; extra connects simply hang.
+    for (let i = 0; i < 4; i++) {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.on("error", () => undefined);
+      fillers.push(socket);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}

@@ -2,13 +2,12 @@
  * The rendered nginx config in Debian's real nginx (/usr/sbin/nginx) on 127.0.0.1, with small
  * local upstreams standing in for the ingestion service and its backup (incidents 000 and 003).
  */
-import { existsSync, writeFileSync, unlinkSync } from "node:fs";
+import { existsSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { estimateNginxMemory, HostEdgeSettings } from "../../../models/hostEdge";
 import { freePort, measureNginxRss, nginxBinary, nginxTempDir, nginxWorkerPids, renderTestConfig, RunningNginx, startNginx, testNginxConfig } from "../../support/nginx";
-import { get, startUpstream, Upstream, waitUntil } from "../../support/upstream";
+import { get, startHungUpstream, startUpstream, Upstream, waitUntil } from "../../support/upstream";
 import { sampleSettings } from "./fixtures";
-import { rmSync } from "node:fs";
 
 const connectionLimit = 4;
 
@@ -101,6 +100,31 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream 
   it("serves the request from the backup within ~1.5 s (incident 003)", async () => {
     const result = await get(nginx.port, "/");
     expect(result).toMatchObject({ status: 200, body: "backup" });
+    expect(result.ms).toBeLessThan(1500);
+  });
+});
+
+describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream hung (connects time out)", () => {
+  let backup: Upstream;
+  let hung: { stop(): Promise<void> };
+  let nginx: RunningNginx;
+
+  beforeAll(async () => {
+    backup = await startUpstream("backup");
+    const primaryPort = await freePort();
+    hung = await startHungUpstream(primaryPort);
+    nginx = await startNginx(settingsFor(primaryPort, backup.port));
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await hung?.stop();
+    await backup?.close();
+  });
+
+  it("gives up on the primary after the 1 s connect timeout and serves from the backup (incident 003)", async () => {
+    const result = await get(nginx.port, "/");
+    expect(result).toMatchObject({ status: 200, body: "backup" });
+    expect(result.ms).toBeGreaterThanOrEqual(950);
     expect(result.ms).toBeLessThan(1500);
   });
 });
