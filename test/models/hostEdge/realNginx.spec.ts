@@ -4,7 +4,9 @@
  */
 import { existsSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { estimateNginxMemory, HostEdgeSettings } from "../../../models/hostEdge";
+import { estimateNginxMemory, HostEdgeSettings, renderDrainScript } from "../../../models/hostEdge";
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { freePort, measureNginxRss, nginxBinary, nginxTempDir, nginxWorkerPids, renderTestConfig, RunningNginx, startNginx, testNginxConfig } from "../../support/nginx";
 import { get, startHungUpstream, startUpstream, Upstream, waitUntil } from "../../support/upstream";
 import { sampleSettings } from "./fixtures";
@@ -58,6 +60,23 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
       unlinkSync(nginx.drainFile);
     }
     expect((await get(nginx.port, "/http-check")).status).toBe(200);
+  });
+
+  it("is taken out of rotation by the rendered drain script, which returns after drainSeconds (incident 003)", async () => {
+    const script = path.join(nginx.dir, "edge-drain");
+    writeFileSync(script, renderDrainScript(1, nginx.drainFile), { mode: 0o755 });
+    const started = Date.now();
+    const done = new Promise<number | null>((resolve) => spawn("/bin/sh", [script], { stdio: "inherit" }).once("exit", resolve));
+    try {
+      await waitUntil(() => existsSync(nginx.drainFile), 5000, "the drain file");
+      expect((await get(nginx.port, "/http-check")).status).toBe(404);
+      expect(await done).toBe(0);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      expect((await get(nginx.port, "/http-check")).status).toBe(404);
+    } finally {
+      await done;
+      rmSync(nginx.drainFile, { force: true });
+    }
   });
 
   it("lets a request slower than the connect timeout but within the read timeout succeed (incident 003)", async () => {
