@@ -13,7 +13,8 @@
  * Pure module: no Pulumi imports.
  */
 import { clientBodyBufferBytes, proxyBuffers } from "./buffers";
-import { HostEdgeSettings, maxConnectionsPerHost, nginxSizeBytes } from "./settings";
+import type { NginxLimits } from "./readBack";
+import { maxConnectionsPerHost, nginxSizeBytes } from "./settings";
 
 /**
  * Constants calibrated against Debian's nginx 1.22.1 (nginx-light, glibc malloc, x86_64, 2 vCPUs)
@@ -44,6 +45,15 @@ export const nginxMemoryConstants = {
   requestOverheadBytes: 14 * 1024,
 } as const;
 
+/**
+ * What the memory model reads: the nginx limits (from the stack config, or read back from rendered
+ * user data with `readNginxLimits`) and the vCPU count. Any {@link HostEdgeSettings} fits.
+ */
+export interface NginxMemoryInput {
+  nginx: NginxLimits;
+  vcpus: number;
+}
+
 export interface NginxMemoryEstimate {
   /** Worker processes (one per vCPU). */
   workers: number;
@@ -64,7 +74,7 @@ export interface NginxMemoryEstimate {
 }
 
 /** Bytes one busy connection can hold, by the rendered buffer sizes. */
-export function busyConnectionBytes(nginx: HostEdgeSettings["nginx"]): number {
+export function busyConnectionBytes(nginx: NginxLimits): number {
   const c = nginxMemoryConstants;
   const largeHeaders = nginx.largeClientHeaderBuffers.count * nginxSizeBytes(nginx.largeClientHeaderBuffers.size);
   return (
@@ -80,7 +90,7 @@ export function busyConnectionBytes(nginx: HostEdgeSettings["nginx"]): number {
 }
 
 /** Predicted nginx memory (sum of VmRSS) with `busy` requests in progress and `idle` open connections. */
-export function predictNginxBytes(settings: HostEdgeSettings, load: { busy: number; idle: number }): number {
+export function predictNginxBytes(settings: NginxMemoryInput, load: { busy: number; idle: number }): number {
   const e = estimateNginxMemory(settings);
   return e.fixedBytes + e.workers * e.perWorkerBytes + load.busy * e.perConnectionBytes + load.idle * e.idleConnectionBytes;
 }
@@ -90,7 +100,7 @@ export function predictNginxBytes(settings: HostEdgeSettings, load: { busy: numb
  * requests (each also holds an upstream slot), every other slot an idle connection. The request
  * body stays within `client_body_buffer_size` or goes to disk; it is counted per busy connection.
  */
-export function estimateNginxMemory(settings: HostEdgeSettings): NginxMemoryEstimate {
+export function estimateNginxMemory(settings: NginxMemoryInput): NginxMemoryEstimate {
   const c = nginxMemoryConstants;
   const workers = Math.max(1, Math.floor(settings.vcpus));
   const slots = workers * settings.nginx.workerConnections;

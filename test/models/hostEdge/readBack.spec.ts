@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { nginxConfigFromUserData, readNginxLimits, renderNginxConfig, renderUserData } from "../../../models/hostEdge";
+import { estimateNginxMemory, nginxConfigFromUserData, readNginxLimits, renderNginxConfig, renderUserData } from "../../../models/hostEdge";
 import { sampleSettings } from "./fixtures";
 
 describe("readNginxLimits", () => {
@@ -27,6 +27,12 @@ describe("readNginxLimits", () => {
       ),
       { numRuns: 30 },
     );
+  });
+
+  it("gives the memory model the same estimate as the stack config", () => {
+    const settings = sampleSettings({ nginx: { workerConnections: 8192 } }, 4);
+    const limits = readNginxLimits(nginxConfigFromUserData(renderUserData(settings))!);
+    expect(estimateNginxMemory({ nginx: limits, vcpus: 4 })).toEqual(estimateNginxMemory(settings));
   });
 
   it("refuses a config without a limit, naming the directive", () => {
