@@ -28,6 +28,12 @@ describe("secrets in the offline plan", () => {
     expect(run.code).toBe(0);
   });
 
+  it("subscribes the webhook with its endpoint masked as [secret]", () => {
+    const webhooks = run.json!.resources.filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription" && r.inputs.protocol === "https");
+    expect(webhooks.length).toBeGreaterThan(0);
+    for (const subscription of webhooks) expect(subscription.inputs.endpoint).toBe("[secret]");
+  });
+
   it("prints and writes neither the ciphertexts nor the webhook's offline stand-in", () => {
     const everything = run.stdout + run.stderr + JSON.stringify(run.json);
     for (const leak of [tokenCiphertext, webhookCiphertext, "tokenSOURCE", "webhookSOURCE", offlineSecretStandIns["edge:alarms.webhookUrl"]]) {
