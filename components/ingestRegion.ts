@@ -192,7 +192,7 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
           path: healthCheckPath,
           port: "traffic-port",
           matcher: "200",
-          intervalSeconds: 10,
+          interval: 10,
           timeout: 5,
           healthyThreshold: 3,
           unhealthyThreshold: 2,
