@@ -1,7 +1,11 @@
 /** Every policy of the pack, in report order. Tests import this list without starting a server. */
 import type { Policies } from "@pulumi/policy";
+import { enforceDatastoreBudget } from "./capacity/enforceDatastoreBudget";
+import { enforceProxyMemory } from "./capacity/enforceProxyMemory";
+import { enforceRegionLossCapacity } from "./capacity/enforceRegionLossCapacity";
+import { missingSecondRegion } from "./capacity/missingSecondRegion";
 import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
 
 export const policyPackName = "edge-guardrails";
 
-export const policies: Policies = [enforceFailoverTtl];
+export const policies: Policies = [enforceFailoverTtl, enforceProxyMemory, enforceRegionLossCapacity, enforceDatastoreBudget, missingSecondRegion];

@@ -4,7 +4,8 @@
  * will be deployed, hand edits included, rather than the YAML.
  * Pure module: no Pulumi imports.
  */
-import type { StackConfig } from "../../stacks/schema";
+import type { HostEdgeSettings } from "../hostEdge";
+import { StackConfig, stackConfigSchema } from "../../stacks/schema";
 import { capacityTagKeys } from "./tags";
 
 /** An autoscaling group's tags come as `[{ key, value, propagateAtLaunch }]`; a launch template's as a map. */
@@ -99,4 +100,32 @@ export function readRenderedNginxLimits(userData: string): { limits: RenderedNgi
       maxConnectionsPerHost: limitConn ? Number(limitConn[1]) : Number.MAX_SAFE_INTEGER,
     },
   };
+}
+
+/**
+ * Host settings for the memory model from the limits read back out of the user data. The model
+ * reads only `nginx` (and the vCPUs, from the instance type); the rest are the schema's defaults.
+ */
+export function hostSettingsForLimits(limits: RenderedNginxLimits, poolSizePerHost?: number): Omit<HostEdgeSettings, "vcpus"> {
+  const ingest = stackConfigSchema.shape.ingest.parse({});
+  const nginx = stackConfigSchema.shape.nginx.parse({});
+  const datastore = stackConfigSchema.shape.datastore.parse({});
+  return {
+    nginx: { ...nginx, ...limits },
+    service: ingest.service,
+    datastore: { poolSizePerHost: poolSizePerHost ?? datastore.poolSizePerHost },
+    drainSeconds: ingest.drainSeconds,
+  };
+}
+
+/** The engine's type token of an autoscaling group. */
+export const autoscalingGroupType = "aws:autoscaling/group:Group";
+
+/** Every ingestion fleet among declared resources (autoscaling groups with the capacity tags), with its URN. */
+export function readDeclaredFleets(resources: { type: string; urn: string; props: Record<string, any> }[]): (DeclaredFleet & { urn: string })[] {
+  return resources.flatMap((r) => {
+    if (r.type !== autoscalingGroupType) return [];
+    const fleet = readDeclaredFleet(r.props);
+    return fleet ? [{ ...fleet, urn: r.urn }] : [];
+  });
 }
