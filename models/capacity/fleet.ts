@@ -25,7 +25,7 @@ export interface RegionLossCapacity {
   /** Surviving over required, minus one, in percent (negative: short). */
   headroomPercent: number;
   ok: boolean;
-  /** Smallest `maxHosts` for every region that carries the demand; equals the current one when ok. */
+  /** Smallest `m` such that every region at max(maxHosts, m) carries the demand; the largest current one when ok. */
   neededMaxHostsPerRegion: number;
 }
 
@@ -55,7 +55,8 @@ export function regionLossCapacity(fleets: RegionFleet[], demand: FleetDemand): 
     const raised = (m: number) => fleets.map((f) => ({ ...f, maxHosts: Math.max(f.maxHosts, m) }));
     const slowest = Math.min(...fleets.map((f) => f.eventsPerHostPerSecond));
     const ceiling = currentMax + Math.ceil(requiredEventsPerSecond / slowest) + 1;
-    needed = currentMax + 1;
+    // Raising the smaller regions may be enough: search from the smallest group up.
+    needed = Math.min(...fleets.map((f) => f.maxHosts)) + 1;
     while (needed < ceiling && survivingCapacity(raised(needed)).survivingEventsPerSecond < requiredEventsPerSecond) needed++;
   }
   return {

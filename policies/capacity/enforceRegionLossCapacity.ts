@@ -39,11 +39,15 @@ export function judgeRegionLossCapacity(fleets: DeclaredFleet[]): string[] {
   const what = capacity.lostRegion
     ? `With ${capacity.lostRegion} lost (the largest region), ${terms} = ${capacity.survivingEventsPerSecond} events/s`
     : `The only region carries ${terms} = ${capacity.survivingEventsPerSecond} events/s`;
-  const currentMax = Math.max(...fleets.map((f) => f.maxHosts));
+  const sizes = new Set(fleets.map((f) => f.maxHosts));
+  const fix =
+    sizes.size === 1
+      ? `edge:ingest.maxHostsPerRegion ${fleets[0]!.maxHosts} → ${capacity.neededMaxHostsPerRegion}`
+      : `raise every region's max hosts to at least ${capacity.neededMaxHostsPerRegion}`;
   return [
     `${what}, below peak ${demand.peakEventsPerSecond} × burst ${demand.burstFactor} = ${capacity.requiredEventsPerSecond} events/s ` +
       `(${Math.round((capacity.survivingEventsPerSecond / capacity.requiredEventsPerSecond) * 100)}% of it). ` +
-      `Smallest fix: edge:ingest.maxHostsPerRegion ${currentMax} → ${capacity.neededMaxHostsPerRegion}. ${incidents}`,
+      `Smallest fix: ${fix}. ${incidents}`,
   ];
 }
 
