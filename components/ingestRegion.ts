@@ -5,6 +5,7 @@ import { fqdn } from "../models/dns/record";
 import { hostMetricsNamespace } from "../models/hostMetrics";
 import { healthCheckPath, hostEdgeSettings, nginxListenPort, renderUserData } from "../models/hostEdge";
 import {
+  certificateValidationTtlSeconds,
   debianAmiParameter,
   hostWarmupSeconds,
   lifecycleHeartbeatSeconds,
@@ -172,7 +173,7 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
     );
     const certificate = new DnsValidatedCertificate(
       `${name}-cert`,
-      { domainName: fqdn(config.dns.ingestName, config.domain), region, zoneId: args.primaryZoneId, validationTtl: config.dns.ttl },
+      { domainName: fqdn(config.dns.ingestName, config.domain), region, zoneId: args.primaryZoneId, validationTtl: certificateValidationTtlSeconds },
       { parent: this },
     );
     const targetGroup = new aws.lb.TargetGroup(

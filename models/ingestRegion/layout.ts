@@ -51,3 +51,10 @@ export const targetCpuPercent = 50;
 export function debianAmiParameter(architecture: "amd64" | "arm64" = "amd64"): string {
   return `/aws/service/debian/release/12/latest/${architecture}`;
 }
+
+/**
+ * TTL of the listener certificate's validation record, in seconds. Fixed rather than `edge:dns.ttl`:
+ * the record moves no traffic, and 60 s sits inside the failover-TTL policy's bounds, which judge
+ * every CNAME.
+ */
+export const certificateValidationTtlSeconds = 60;
