@@ -11,14 +11,12 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { datastoreBudget, DeclaredFleet, readDeclaredFleets } from "../../models/capacity";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
+import { sharePercentBound } from "./bounds";
 
 export const datastoreBudgetBounds = {
-  maxDatastorePercent: {
-    default: 80,
-    minimum: 1,
-    maximum: 100,
-    description: "Largest share, in percent of the datastore's max connections, the ingestion fleet's pools may hold.",
-  },
+  maxDatastorePercent: sharePercentBound(
+    "Largest share, in percent of the datastore's max connections, the ingestion fleet's pools may hold.",
+  ),
 } satisfies Record<string, NumberBound>;
 
 const incident = "Incident 002: connections piled up on the datastore until it stopped answering.";

@@ -23,14 +23,12 @@ import {
   tagMap,
 } from "../../models/capacity";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
+import { sharePercentBound } from "./bounds";
 
 export const proxyMemoryBounds = {
-  maxMemoryPercent: {
-    default: 80,
-    minimum: 1,
-    maximum: 100,
-    description: "Largest share, in percent of the instance's memory, nginx's worst case plus the service reserve may take.",
-  },
+  maxMemoryPercent: sharePercentBound(
+    "Largest share, in percent of the instance's memory, nginx's worst case plus the service reserve may take.",
+  ),
 } satisfies Record<string, NumberBound>;
 
 const incident = "Incident 000: both nginx load balancers ran out of memory under a spike and swapped.";
