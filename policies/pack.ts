@@ -1,5 +1,8 @@
 /** Every policy of the pack, in report order. Tests import this list without starting a server. */
 import type { Policies } from "@pulumi/policy";
+import { disallowPlainHttpViewers } from "./cdn/disallowPlainHttpViewers";
+import { disallowPublicBucket } from "./cdn/disallowPublicBucket";
+import { enforceOriginFailover } from "./cdn/enforceOriginFailover";
 import { enforceDatastoreBudget } from "./capacity/enforceDatastoreBudget";
 import { enforceProxyMemory } from "./capacity/enforceProxyMemory";
 import { enforceRegionLossCapacity } from "./capacity/enforceRegionLossCapacity";
@@ -8,4 +11,13 @@ import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
 
 export const policyPackName = "edge-guardrails";
 
-export const policies: Policies = [enforceFailoverTtl, enforceProxyMemory, enforceRegionLossCapacity, enforceDatastoreBudget, missingSecondRegion];
+export const policies: Policies = [
+  enforceFailoverTtl,
+  enforceOriginFailover,
+  disallowPlainHttpViewers,
+  disallowPublicBucket,
+  enforceProxyMemory,
+  enforceRegionLossCapacity,
+  enforceDatastoreBudget,
+  missingSecondRegion,
+];
