@@ -109,29 +109,29 @@ export const capacitySection: PlanSection = {
         `${pad(fleet.region, 16)}${pad(`${fleet.minHosts}–${fleet.maxHosts}`, 8)}${pad(fleet.instanceType ?? "?", 12)}${padStart(capacity, 16)}   ${memory}`,
       );
     }
-    const first = fleets[0]!;
-    if (first.peakEventsPerSecond !== undefined && first.burstFactor !== undefined && fleets.every((f) => f.eventsPerHostPerSecond !== undefined)) {
+    // The same worst case the policies judge: the highest demand and pool, the smallest datastore any group declares.
+    const most = (values: (number | undefined)[]) => (values.every((v) => v !== undefined) ? Math.max(...(values as number[])) : undefined);
+    const peak = most(fleets.map((f) => f.peakEventsPerSecond));
+    const burst = most(fleets.map((f) => f.burstFactor));
+    if (peak !== undefined && burst !== undefined && fleets.every((f) => f.eventsPerHostPerSecond !== undefined)) {
       const loss = regionLossCapacity(
         fleets.map((f) => ({ region: f.region, maxHosts: f.maxHosts, eventsPerHostPerSecond: f.eventsPerHostPerSecond! })),
-        { peakEventsPerSecond: first.peakEventsPerSecond, burstFactor: first.burstFactor },
+        { peakEventsPerSecond: peak, burstFactor: burst },
       );
       const lost = loss.lostRegion ? `with ${loss.lostRegion} (the largest) lost` : "one region, none to lose";
       lines.push(
-        `fleet: peak ${first.peakEventsPerSecond} × burst ${first.burstFactor} = ${loss.requiredEventsPerSecond} events/s; ` +
+        `fleet: peak ${peak} × burst ${burst} = ${loss.requiredEventsPerSecond} events/s; ` +
           `${lost}: ${loss.survivingEventsPerSecond} events/s (headroom ${signed(loss.headroomPercent)}%)`,
       );
     }
-    if (first.poolSizePerHost !== undefined && first.datastoreMaxConnections !== undefined) {
+    const pool = most(fleets.map((f) => f.poolSizePerHost));
+    const datastoreMax = most(fleets.map((f) => f.datastoreMaxConnections)) === undefined ? undefined : Math.min(...fleets.map((f) => f.datastoreMaxConnections!));
+    if (pool !== undefined && datastoreMax !== undefined) {
       const share = datastoreBudgetBounds.maxDatastorePercent.default;
-      const budget = datastoreBudget({
-        maxHostsPerRegion: fleets.map((f) => f.maxHosts),
-        poolSizePerHost: first.poolSizePerHost,
-        maxConnections: first.datastoreMaxConnections,
-        maxShare: share / 100,
-      });
+      const budget = datastoreBudget({ maxHostsPerRegion: fleets.map((f) => f.maxHosts), poolSizePerHost: pool, maxConnections: datastoreMax, maxShare: share / 100 });
       lines.push(
-        `datastore: ${fleets.map((f) => f.maxHosts).join(" + ")} max hosts × ${first.poolSizePerHost} = ${budget.fleetConnections} of ` +
-          `${first.datastoreMaxConnections} connections (${Math.round(budget.usedPercent)}%; limit ${share}% = ${budget.limitConnections}, ` +
+        `datastore: ${fleets.map((f) => f.maxHosts).join(" + ")} max hosts × ${pool} = ${budget.fleetConnections} of ` +
+          `${datastoreMax} connections (${Math.round(budget.usedPercent)}%; limit ${share}% = ${budget.limitConnections}, ` +
           `headroom ${budget.limitConnections - budget.fleetConnections})`,
       );
     }
