@@ -1,7 +1,10 @@
 /** Every policy of the pack, in report order. Tests import this list without starting a server. */
 import type { Policies } from "@pulumi/policy";
 import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
+import { enforceProviderParity } from "./dns/enforceProviderParity";
+import { enforceResponseSize } from "./dns/enforceResponseSize";
+import { enforceSnippetOnCdn } from "./dns/enforceSnippetOnCdn";
 
 export const policyPackName = "edge-guardrails";
 
-export const policies: Policies = [enforceFailoverTtl];
+export const policies: Policies = [enforceFailoverTtl, enforceProviderParity, enforceResponseSize, enforceSnippetOnCdn];

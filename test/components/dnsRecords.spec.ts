@@ -69,7 +69,7 @@ describe("DnsZones", () => {
 describe("DnsRecords", () => {
   it("answers the ingest name in Route 53 with a health-checked latency record per region", () => {
     const latency = ofType(resources, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.example.com");
-    expect(latency.map((r) => [r.inputs.setIdentifier, r.inputs.latencyRoutingPolicies[0].region, r.inputs.records, r.inputs.ttl])).toEqual([
+    expect(latency.map((r) => [r.inputs.setIdentifier, (r.inputs.latencyRoutingPolicies as { region: string }[])[0].region, r.inputs.records, r.inputs.ttl])).toEqual([
       ["us-east-1", "us-east-1", ["192.0.2.1", "192.0.2.2"], 60],
       ["eu-west-1", "eu-west-1", ["198.51.100.1", "198.51.100.2"], 60],
     ]);
