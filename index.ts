@@ -2,15 +2,32 @@
  * The event-ingestion edge. `pulumi up` runs this program; so does the offline plan
  * (`npm run plan`) under Pulumi's mock runtime.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DnsRecords } from "./components/dnsRecords";
 import { DnsZones } from "./components/dnsZones";
-import { declaredRecords } from "./models/dns/record";
+import { SnippetCdn } from "./components/snippetCdn";
+import { declaredRecords, fqdn } from "./models/dns/record";
+import { decideReplicaRegion } from "./models/snippet/snippet";
 import { readStackConfig } from "./stacks/pulumiConfig";
 
 const config = readStackConfig();
 
 // Zones first: the ingestion regions and the CDN validate their certificates through the primary zone.
 const dns = new DnsZones("dns", { domain: config.domain, secondary: config.dns.secondary });
+
+const cdn = new SnippetCdn("cdn", {
+  hostname: fqdn(config.cdn.hostname, config.domain),
+  originRegion: config.regions[0],
+  replicaRegion: decideReplicaRegion(config.regions, config.cdn.replicaRegion),
+  primaryZoneId: dns.primaryZoneId,
+  sources: {
+    loader: readFileSync(join(__dirname, config.cdn.snippetFile), "utf8"),
+    library: readFileSync(join(__dirname, config.cdn.libraryFile), "utf8"),
+  },
+  collectorUrl: `https://${fqdn(config.dns.ingestName, config.domain)}${config.cdn.collectorPath}`,
+  loadTimeoutMs: config.cdn.loadTimeoutMs,
+});
 
 // Records last: they point at the endpoints the regions and the CDN produce.
 const records = new DnsRecords("dns", {
@@ -19,6 +36,8 @@ const records = new DnsRecords("dns", {
   addressesPerRegion: config.ingest.availabilityZones,
   ingestName: config.dns.ingestName,
   ttl: config.dns.ttl,
+  cdn: cdn.endpoint,
+  cdnName: config.cdn.hostname,
   declared: declaredRecords(config),
 });
 
@@ -27,3 +46,6 @@ export const primaryNameServers = dns.primaryNameServers;
 export const secondaryNameServers = dns.secondaryNameServers;
 export const registrarNameServers = dns.registrarNameServers;
 export const ingestHealthCheckIds = records.ingestHealthChecks.map((h) => h.healthCheckId);
+export const cdnDistributionId = cdn.distributionId;
+export const cdnDomainName = cdn.distributionDomainName;
+export const snippetUrl = cdn.snippetUrl;

@@ -1,5 +1,8 @@
 /** Every policy of the pack, in report order. Tests import this list without starting a server. */
 import type { Policies } from "@pulumi/policy";
+import { disallowPlainHttpViewers } from "./cdn/disallowPlainHttpViewers";
+import { disallowPublicBucket } from "./cdn/disallowPublicBucket";
+import { enforceOriginFailover } from "./cdn/enforceOriginFailover";
 import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
 import { enforceProviderParity } from "./dns/enforceProviderParity";
 import { enforceResponseSize } from "./dns/enforceResponseSize";
@@ -7,4 +10,12 @@ import { enforceSnippetOnCdn } from "./dns/enforceSnippetOnCdn";
 
 export const policyPackName = "edge-guardrails";
 
-export const policies: Policies = [enforceFailoverTtl, enforceProviderParity, enforceResponseSize, enforceSnippetOnCdn];
+export const policies: Policies = [
+  enforceFailoverTtl,
+  enforceProviderParity,
+  enforceResponseSize,
+  enforceSnippetOnCdn,
+  enforceOriginFailover,
+  disallowPlainHttpViewers,
+  disallowPublicBucket,
+];

@@ -129,6 +129,24 @@ function providerOf(resource: PlannedResource, stack: string, project: string): 
   return provider;
 }
 
+/** What `Analyze` (with inputs) and `AnalyzeStack` (with outputs) both say of a resource. */
+function describeResource<T extends analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource>(
+  target: T,
+  resource: PlannedResource,
+  properties: Record<string, unknown>,
+  where: { stack: string; project: string },
+): T {
+  // The two message types share these setters; TypeScript cannot call a method on a union of classes.
+  const t = target as unknown as analyzerProto.AnalyzerResource;
+  t.setType(resource.type);
+  t.setProperties(Struct.fromJavaScript(properties as never));
+  t.setUrn(resource.urn);
+  t.setName(resource.name);
+  t.setOptions(resourceOptions(resource));
+  t.setProvider(providerOf(resource, where.stack, where.project));
+  return target;
+}
+
 function policyConfigRequest(info: analyzerProto.AnalyzerInfo, config: PolicyPackConfig): analyzerProto.ConfigureAnalyzerRequest {
   const request = new analyzerProto.ConfigureAnalyzerRequest();
   const known = new Set(info.getPoliciesList().map((p) => p.getName()));
@@ -186,13 +204,7 @@ export async function runPolicyPack(options: AnalyzeOptions, started?: Promise<P
     const judged = options.resources.filter((r) => !r.type.startsWith("pulumi:providers:"));
     const perResource = await Promise.all(
       judged.map(async (resource) => {
-        const request = new analyzerProto.AnalyzeRequest();
-        request.setType(resource.type);
-        request.setProperties(Struct.fromJavaScript(resource.inputs as never));
-        request.setUrn(resource.urn);
-        request.setName(resource.name);
-        request.setOptions(resourceOptions(resource));
-        request.setProvider(providerOf(resource, options.stack, options.project));
+        const request = describeResource(new analyzerProto.AnalyzeRequest(), resource, resource.inputs, options);
         return toViolations(await call(client.analyze.bind(client), request), resource.urn);
       }),
     );
@@ -200,13 +212,7 @@ export async function runPolicyPack(options: AnalyzeOptions, started?: Promise<P
     const stackRequest = new analyzerProto.AnalyzeStackRequest();
     stackRequest.setResourcesList(
       judged.map((resource) => {
-        const r = new analyzerProto.AnalyzerResource();
-        r.setType(resource.type);
-        r.setProperties(Struct.fromJavaScript(resource.outputs as never));
-        r.setUrn(resource.urn);
-        r.setName(resource.name);
-        r.setOptions(resourceOptions(resource));
-        r.setProvider(providerOf(resource, options.stack, options.project));
+        const r = describeResource(new analyzerProto.AnalyzerResource(), resource, resource.outputs, options);
         r.setParent(resource.parent);
         r.setDependenciesList(resource.dependencies);
         return r;

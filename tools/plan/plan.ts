@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseStackConfig, StackConfig } from "../../stacks/schema";
 import { PolicyPackConfig, PolicyRun, runPolicyPack, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
-import { readStackFile } from "./stackFile";
+import { readStackFile, StackFileError } from "./stackFile";
 
 export const projectRoot = resolve(__dirname, "..", "..");
 export const projectName = "edge";
@@ -37,7 +37,11 @@ export function stackFilePath(stack: string): string {
 function readPolicyConfig(options: PlanOptions): PolicyPackConfig | undefined {
   const path = options.policyConfigFile ?? join(projectRoot, "policies", "config", `${options.stack}.json`);
   if (!options.policyConfigFile && !existsSync(path)) return undefined;
-  return JSON.parse(readFileSync(path, "utf8")) as PolicyPackConfig;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as PolicyPackConfig;
+  } catch (err) {
+    throw new StackFileError(`${path}: cannot read the policy config (${(err as Error).message})`);
+  }
 }
 
 /**

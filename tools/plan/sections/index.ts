@@ -4,6 +4,7 @@
  */
 import type { Plan } from "../plan";
 import { dnsAnswersSection, dnsRecordsSection } from "./dns";
+import { snippetCdnSection } from "./snippetCdn";
 
 export interface PlanSection {
   title: string;
@@ -11,4 +12,4 @@ export interface PlanSection {
   render(plan: Plan): string[];
 }
 
-export const planSections: PlanSection[] = [dnsRecordsSection, dnsAnswersSection];
+export const planSections: PlanSection[] = [dnsRecordsSection, dnsAnswersSection, snippetCdnSection];
