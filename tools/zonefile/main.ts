@@ -10,37 +10,25 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { zoneFile } from "../../models/dns/zoneFile";
 import { zoneViews } from "../../models/dns/zoneView";
-import { StackConfigError } from "../../stacks/schema";
+import { parseCommandLine, reportPlanFailure } from "../cli";
 import { makePlan } from "../plan/plan";
-import { StackFileError } from "../plan/stackFile";
 
 const usage = "usage: npm run zonefile -- --stack NAME [--config-file PATH] [--provider route53|cloudflare] [--out DIR]";
 
 async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string", default: "dev" },
-        "config-file": { type: "string" },
-        provider: { type: "string", default: "route53" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
+  const values = parseCommandLine(
+    argv,
+    {
+      stack: { type: "string", default: "dev" },
+      "config-file": { type: "string" },
+      provider: { type: "string", default: "route53" },
+      out: { type: "string" },
+    },
+    usage,
+  );
+  if (typeof values === "number") return values;
   if (values.provider !== "route53" && values.provider !== "cloudflare") {
     process.stderr.write(`--provider: expected route53 or cloudflare, got '${values.provider}'\n${usage}\n`);
     return 2;
@@ -67,12 +55,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(zoneFile(view));
     return 0;
   } catch (err) {
-    if (err instanceof StackFileError || err instanceof StackConfigError) {
-      process.stderr.write(`${(err as Error).message}\n`);
-    } else {
-      process.stderr.write(`the zone file could not be made: ${(err as Error)?.message ?? err}\n`);
-    }
-    return 2;
+    return reportPlanFailure(err, "the zone file");
   }
 }
 
