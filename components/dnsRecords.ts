@@ -42,6 +42,10 @@ export class DnsRecords extends pulumi.ComponentResource {
     super("edge:dns:DnsRecords", name, {}, opts);
     const problems = capabilityProblems(args.declared);
     if (args.cdn && !args.cdnName) problems.push("cdnName is required with cdn");
+    for (const r of args.declared) {
+      if (args.cdn && r.name === args.cdnName) problems.push(`${r.type} ${r.name}: the CDN name is pointed at the distribution by DnsRecords; do not declare it`);
+      if (args.ingest.length > 0 && r.name === args.ingestName) problems.push(`${r.type} ${r.name}: the ingest name is answered by the regions' latency records; do not declare it`);
+    }
     if (args.ingest.length > 0 && args.addressesPerRegion < 1) problems.push("addressesPerRegion must be at least 1 with ingest endpoints");
     if (problems.length > 0) throw new Error(`DnsRecords ${name}: ${problems.join("; ")}`);
 

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { answerSize, answerSizes, AnswerSize, ZoneView } from "../../../models/dns/wireSize";
+import { answerSize, answerSizes, AnswerSize, recordsToDrop, ZoneView } from "../../../models/dns/wireSize";
 import { providerCapabilities } from "../../../models/dns/providers";
 import { dig, NsdServer, startNsd } from "../../support/nsd";
 import { projectRoot, stackConfig } from "../../support/runPlan";
@@ -52,16 +52,17 @@ function exportZones(label: string, config: Record<string, unknown> | undefined)
   });
 }
 
-/** prod with the ingest name answered by `n` addresses in both providers, `decide` a CNAME in front (the seed's case). */
+/** prod with a name (`events`) answered by `n` addresses in both providers, `collect` a CNAME in front (the seed's case). */
 function seedConfig(n: number): Record<string, any> {
   const config = stackConfig("prod");
   const addresses = Array.from({ length: n }, (_, i) => `198.51.100.${i + 1}`);
-  config["edge:dns"].records = [...(config["edge:dns"].records ?? []), { name: "api", type: "A", values: addresses }];
+  config["edge:dns"].records = [...(config["edge:dns"].records ?? []), { name: "events", type: "A", values: addresses }];
+  config["edge:dns"].aliases = [...config["edge:dns"].aliases, { name: "collect", target: "events" }];
   return config;
 }
 
-/** The largest `api` A set whose answers all fit in Route 53's view, CNAME included (authority always sent). */
-const fitting = 20;
+/** The largest `events` A set whose answers all fit in Route 53's view, CNAME included (authority always sent). */
+const fitting = 19;
 let prod: Export, over: Export, fits: Export;
 
 beforeAll(async () => {
@@ -107,26 +108,28 @@ describe("wire-size model against NSD", () => {
 
   it("the seed's case: 29 addresses fit alone, the CNAME in front is truncated by NSD and refused by the policy", async () => {
     const sizes = await expectModelMatchesNsd(over, "route53");
-    const api = sizes.find((s) => s.query === "api.example.com A")!;
-    const decide = sizes.find((s) => s.query === "decide.example.com A")!;
-    expect(api).toMatchObject({ truncated: false, withAuthority: false, bytes: 497 });
-    expect(decide).toMatchObject({ truncated: true, answerBytes: 518 });
+    const events = sizes.find((s) => s.query === "events.example.com A")!;
+    const collect = sizes.find((s) => s.query === "collect.example.com A")!;
+    expect(events).toMatchObject({ truncated: false, withAuthority: false, bytes: 500 });
+    expect(collect).toMatchObject({ truncated: true, answerBytes: 522 });
     await expectModelMatchesNsd(over, "cloudflare");
 
     const policy = over.violations.filter((v) => v.policyName === "enforce-response-size");
     expect(policy.every((v) => v.enforcementLevel === "mandatory")).toBe(true);
-    const route53Decide = answerSize(over.views.route53, "decide.example.com", "A", providerCapabilities.route53.responses);
-    const message = policy.map((v) => v.message).find((m) => m.includes("decide.example.com A") && m.includes("route53"));
-    expect(message).toContain(`answered by route53 is ${route53Decide.fullBytes} B over UDP without EDNS, above the 512 B limit`);
-    expect(message).toContain("Drop 9 A records (29 → 20) or remove the CNAME in front");
+    const route53Collect = answerSize(over.views.route53, "collect.example.com", "A", providerCapabilities.route53.responses);
+    const message = policy.map((v) => v.message).find((m) => m.includes("collect.example.com A") && m.includes("route53"));
+    expect(message).toContain(`answered by route53 is ${route53Collect.fullBytes} B over UDP without EDNS, above the 512 B limit`);
+    const drop = recordsToDrop(route53Collect);
+    expect(29 - drop).toBe(fitting); // the policy's fix is exactly the largest set that fits
+    expect(message).toContain(`Drop ${drop} A records (29 → ${fitting}) or remove the CNAME in front`);
   }, 60_000);
 
   it(`the largest set that fits (${fitting} addresses behind a CNAME) is accepted by NSD and the policy`, async () => {
     const sizes = await expectModelMatchesNsd(fits, "route53");
-    const decide = sizes.find((s) => s.query === "decide.example.com A")!;
-    expect(decide).toMatchObject({ truncated: false, withAuthority: true });
-    expect(decide.bytes).toBeLessThanOrEqual(512);
-    expect(decide.bytes + decide.bytesPerRecord).toBeGreaterThan(512); // one more address would not fit
+    const collect = sizes.find((s) => s.query === "collect.example.com A")!;
+    expect(collect).toMatchObject({ truncated: false, withAuthority: true });
+    expect(collect.bytes).toBeLessThanOrEqual(512);
+    expect(collect.bytes + collect.bytesPerRecord).toBeGreaterThan(512); // one more address would not fit
     expect(sizes.every((s) => !s.truncated)).toBe(true);
     await expectModelMatchesNsd(fits, "cloudflare");
     expect(fits.violations.filter((v) => v.policyName === "enforce-response-size")).toEqual([]);
