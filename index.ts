@@ -4,6 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { Alarms } from "./components/alarms";
 import { DnsRecords } from "./components/dnsRecords";
 import { DnsZones } from "./components/dnsZones";
 import { SnippetCdn } from "./components/snippetCdn";
@@ -49,3 +51,22 @@ export const ingestHealthCheckIds = records.ingestHealthChecks.map((h) => h.heal
 export const cdnDistributionId = cdn.distributionId;
 export const cdnDomainName = cdn.distributionDomainName;
 export const snippetUrl = cdn.snippetUrl;
+
+// Ingestion regions join `ingest` as their component lands; the DNS health checks (one per
+// ingestion region, none until then) are watched already.
+const alarms = new Alarms("alarms", {
+  namePrefix: `edge-${pulumi.getStack()}`,
+  regions: config.regions,
+  emails: config.alarms.emails,
+  webhookUrl: config.alarms.webhookUrl,
+  thresholds: config.alarms.thresholds,
+  cdn: cdn.endpoint,
+  healthChecks: records.ingestHealthChecks,
+  datastore: config.datastore.connectionsMetric && {
+    metric: config.datastore.connectionsMetric,
+    maxConnections: config.datastore.maxConnections,
+    region: config.regions[0],
+  },
+});
+
+export const alarmDashboardName = alarms.dashboardName;

@@ -1,5 +1,8 @@
 /** Every policy of the pack, in report order. Tests import this list without starting a server. */
 import type { Policies } from "@pulumi/policy";
+import { configureAlarmThresholds } from "./alarms/configureAlarmThresholds";
+import { enforceAlarmActions } from "./alarms/enforceAlarmActions";
+import { enforceAlarmCoverage } from "./alarms/enforceAlarmCoverage";
 import { disallowPlainHttpViewers } from "./cdn/disallowPlainHttpViewers";
 import { disallowPublicBucket } from "./cdn/disallowPublicBucket";
 import { enforceOriginFailover } from "./cdn/enforceOriginFailover";
@@ -18,4 +21,7 @@ export const policies: Policies = [
   enforceOriginFailover,
   disallowPlainHttpViewers,
   disallowPublicBucket,
+  enforceAlarmActions,
+  enforceAlarmCoverage,
+  configureAlarmThresholds,
 ];

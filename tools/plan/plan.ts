@@ -18,6 +18,8 @@ export interface PlanOptions {
   configFile?: string;
   /** Policy config in `--policy-pack-config` format; defaults to `policies/config/<stack>.json` when present. */
   policyConfigFile?: string;
+  /** Entry module of the program. Defaults to the project's `index.ts` (tests plan fixtures that extend it). */
+  program?: string;
 }
 
 export interface Plan {
@@ -59,7 +61,7 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
   let evaluated;
   try {
     evaluated = await evaluateProgram({
-      program: join(projectRoot, "index.ts"),
+      program: options.program ?? join(projectRoot, "index.ts"),
       project: projectName,
       stack: options.stack,
       config: stackFile.config,

@@ -4,6 +4,7 @@
  */
 import type { Plan } from "../plan";
 import { dnsAnswersSection, dnsRecordsSection } from "./dns";
+import { alarmsSection } from "./alarms";
 import { snippetCdnSection } from "./snippetCdn";
 
 export interface PlanSection {
@@ -12,4 +13,4 @@ export interface PlanSection {
   render(plan: Plan): string[];
 }
 
-export const planSections: PlanSection[] = [dnsRecordsSection, dnsAnswersSection, snippetCdnSection];
+export const planSections: PlanSection[] = [dnsRecordsSection, dnsAnswersSection, snippetCdnSection, alarmsSection];
