@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Alarms } from "./components/alarms";
+import { DnsRecords } from "./components/dnsRecords";
 import { DnsZones } from "./components/dnsZones";
+import { IngestRegion } from "./components/ingestRegion";
 import { SnippetCdn } from "./components/snippetCdn";
 import { declaredRecords, fqdn } from "./models/dns/record";
 import { decideReplicaRegion } from "./models/snippet/snippet";
@@ -14,7 +16,13 @@ import { readStackConfig } from "./stacks/pulumiConfig";
 
 const config = readStackConfig();
 
-const dns = new DnsZones("dns", { domain: config.domain, records: declaredRecords(config) });
+// Zones first: the ingestion regions and the CDN validate their certificates through the primary zone.
+const dns = new DnsZones("dns", { domain: config.domain, secondary: config.dns.secondary });
+
+/** One ingestion region per configured region (incident 002: independent regions). */
+const ingestRegions = config.regions.map(
+  (region, regionIndex) => new IngestRegion(`ingest-${region}`, { region, regionIndex, config, primaryZoneId: dns.primaryZoneId }),
+);
 
 const cdn = new SnippetCdn("cdn", {
   hostname: fqdn(config.cdn.hostname, config.domain),
@@ -29,21 +37,45 @@ const cdn = new SnippetCdn("cdn", {
   loadTimeoutMs: config.cdn.loadTimeoutMs,
 });
 
+// Records last: they point at the endpoints the regions and the CDN produce.
+const records = new DnsRecords("dns", {
+  zones: dns,
+  ingest: ingestRegions,
+  addressesPerRegion: config.ingest.availabilityZones,
+  ingestName: config.dns.ingestName,
+  ttl: config.dns.ttl,
+  cdn: cdn.endpoint,
+  cdnName: config.cdn.hostname,
+  declared: declaredRecords(config),
+});
+
 export const primaryZoneId = dns.primaryZoneId;
 export const primaryNameServers = dns.primaryNameServers;
+export const secondaryNameServers = dns.secondaryNameServers;
+export const registrarNameServers = dns.registrarNameServers;
+export const ingestHealthCheckIds = records.ingestHealthChecks.map((h) => h.healthCheckId);
 export const cdnDistributionId = cdn.distributionId;
 export const cdnDomainName = cdn.distributionDomainName;
 export const snippetUrl = cdn.snippetUrl;
 
-// Ingestion regions and the DNS health checks join `ingest` and `healthChecks` as their
-// components land; until then every region gets its alarm topics.
+/** Per region: static addresses, load balancer, autoscaling group and target group. */
+export const ingest = Object.fromEntries(
+  ingestRegions.map((r) => [
+    r.region,
+    { staticIps: r.staticIps, nlbDnsName: r.nlbDnsName, asgName: r.asgName, targetGroupArn: r.targetGroupArn, minHosts: r.minHosts, maxHosts: r.maxHosts },
+  ]),
+);
+
+// Every load balancer, autoscaling group, health check and distribution gets a warning and a critical alarm.
 const alarms = new Alarms("alarms", {
   namePrefix: `edge-${pulumi.getStack()}`,
   regions: config.regions,
   emails: config.alarms.emails,
   webhookUrl: config.alarms.webhookUrl,
   thresholds: config.alarms.thresholds,
+  ingest: ingestRegions,
   cdn: cdn.endpoint,
+  healthChecks: records.ingestHealthChecks,
   datastore: config.datastore.connectionsMetric && {
     metric: config.datastore.connectionsMetric,
     maxConnections: config.datastore.maxConnections,

@@ -6,7 +6,14 @@ import { enforceAlarmCoverage } from "./alarms/enforceAlarmCoverage";
 import { disallowPlainHttpViewers } from "./cdn/disallowPlainHttpViewers";
 import { disallowPublicBucket } from "./cdn/disallowPublicBucket";
 import { enforceOriginFailover } from "./cdn/enforceOriginFailover";
+import { enforceDatastoreBudget } from "./capacity/enforceDatastoreBudget";
+import { enforceProxyMemory } from "./capacity/enforceProxyMemory";
+import { enforceRegionLossCapacity } from "./capacity/enforceRegionLossCapacity";
+import { missingSecondRegion } from "./capacity/missingSecondRegion";
 import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
+import { enforceProviderParity } from "./dns/enforceProviderParity";
+import { enforceResponseSize } from "./dns/enforceResponseSize";
+import { enforceSnippetOnCdn } from "./dns/enforceSnippetOnCdn";
 import { configureMinimumTls } from "./security/configureMinimumTls";
 import { disallowPublicBucketAcl } from "./security/disallowPublicBucketAcl";
 import { disallowPublicIngress } from "./security/disallowPublicIngress";
@@ -20,9 +27,16 @@ export const policyPackName = "edge-guardrails";
 
 export const policies: Policies = [
   enforceFailoverTtl,
+  enforceProviderParity,
+  enforceResponseSize,
+  enforceSnippetOnCdn,
   enforceOriginFailover,
   disallowPlainHttpViewers,
   disallowPublicBucket,
+  enforceProxyMemory,
+  enforceRegionLossCapacity,
+  enforceDatastoreBudget,
+  missingSecondRegion,
   enforceAlarmActions,
   enforceAlarmCoverage,
   configureAlarmThresholds,

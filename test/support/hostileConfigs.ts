@@ -10,7 +10,8 @@ export const validBase = {
   environment: "dev",
   domain: "example.com",
   regions: ["us-east-1", "eu-west-1"],
-  ingest: { minHostsPerRegion: 1, maxHostsPerRegion: 3, availabilityZones: 2 },
+  ingest: { peakEventsPerSecond: 500, minHostsPerRegion: 1, maxHostsPerRegion: 3, availabilityZones: 2 },
+  datastore: { maxConnections: 500 },
   dns: {
     aliases: [{ name: "decide", target: "api" }],
     records: [{ name: "@", type: "TXT", values: ["v=spf1 -all"] }],
