@@ -4,7 +4,7 @@
  *
  * Pure module: no Pulumi imports. `render.ts` turns a `PlanDiff` into markdown or text.
  */
-import { diffValues, maskSecretNames, PropertyChange } from "./values";
+import { diffValues, PropertyChange } from "./values";
 import { zoneRecordRisks } from "./zoneRisk";
 
 export const rootStackType = "pulumi:pulumi:Stack";
@@ -114,10 +114,6 @@ export const replaceOnChange: Record<string, string[]> = {
 const loadBalancerTypes = new Set(["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]);
 const zoneTypes = new Set(["aws:route53/zone:Zone", "cloudflare:index/zone:Zone"]);
 const alarmTypes = new Set(["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"]);
-
-export function masked(inputs: Record<string, unknown>): Record<string, unknown> {
-  return maskSecretNames(inputs) as Record<string, unknown>;
-}
 
 /** The top-level component ancestor (the child of the stack) of each URN, as `type name`. */
 function componentOf(index: Map<string, PlanJsonResource>): (r: PlanJsonResource) => string {
@@ -244,10 +240,10 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     if (r.type === rootStackType) continue;
     const old = baseIndex.get(r.urn);
     if (!old) {
-      resources.push({ op: "create", ...common(r, headComponent(r)), changes: diffValues({}, masked(r.inputs)), replaceReasons: [] });
+      resources.push({ op: "create", ...common(r, headComponent(r)), changes: diffValues({}, r.inputs), replaceReasons: [] });
       continue;
     }
-    const changes = diffValues(masked(old.inputs), masked(r.inputs));
+    const changes = diffValues(old.inputs, r.inputs);
     if ((old.region ?? null) !== (r.region ?? null)) changes.unshift({ kind: "update", path: "region", before: old.region, after: r.region });
     if (changes.length === 0) {
       same++;
@@ -267,7 +263,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     stack: head.stack,
     resources,
     counts,
-    outputs: diffValues(maskSecretNames(base.stackOutputs ?? {}), maskSecretNames(head.stackOutputs ?? {})),
+    outputs: diffValues(base.stackOutputs ?? {}, head.stackOutputs ?? {}),
     policy: diffPolicy(base, head),
     risks: findRisks(base, head, resources),
   };

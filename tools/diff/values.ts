@@ -2,8 +2,8 @@
  * Property-level diff of two resource input values, the way `pulumi preview --diff` reads:
  * nested objects by key, arrays of objects by a natural key (name/id/...) where one exists,
  * arrays of scalars as added/removed values, user data and JSON documents (IAM policies) as
- * line diffs. Secret values never appear: `[secret]` stays masked and any property named like a
- * secret is masked here too.
+ * line diffs. Secret values never appear: `[secret]` (masked by the plan) stays masked, and a
+ * property named like a secret shows only that it was added, changed or removed.
  *
  * Pure module: no Pulumi imports.
  */
@@ -21,9 +21,7 @@ export function isSecretName(key: string): boolean {
 export function maskSecretNames(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskSecretNames);
   if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, isSecretName(k) && v !== null && v !== undefined ? secretMask : maskSecretNames(v)]),
-    );
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, isSecretName(k) ? secretMask : maskSecretNames(v)]));
   }
   return value;
 }
@@ -117,10 +115,10 @@ export function lineDiff(before: string[], after: string[], limit = 3000): LineO
         middle.push({ op: " ", line: b[i] });
         i++;
         j++;
-      } else if (j < a.length && (i === b.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        middle.push({ op: "+", line: a[j++] });
-      } else {
+      } else if (i < b.length && (j === a.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
         middle.push({ op: "-", line: b[i++] });
+      } else {
+        middle.push({ op: "+", line: a[j++] });
       }
     }
   }
@@ -135,6 +133,15 @@ function equal(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+const absent = (v: unknown) => v === undefined || v === null;
+
+/** A property named like a secret: whether it changed, never its value. */
+function diffSecret(before: unknown, after: unknown, path: string): PropertyChange[] {
+  if (absent(before)) return absent(after) ? [] : [{ kind: "add", path, after: secretMask }];
+  if (absent(after)) return [{ kind: "delete", path, before: secretMask }];
+  return [{ kind: "update", path, before: secretMask, after: secretMask }];
+}
+
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
@@ -145,8 +152,9 @@ function join(path: string, key: string): string {
  */
 export function diffValues(before: unknown, after: unknown, path = "", key = ""): PropertyChange[] {
   if (equal(before, after)) return [];
-  if (before === undefined || before === null) return after === undefined || after === null ? [] : [{ kind: "add", path, after }];
-  if (after === undefined || after === null) return [{ kind: "delete", path, before }];
+  if (isSecretName(key)) return diffSecret(before, after, path);
+  if (absent(before)) return absent(after) ? [] : [{ kind: "add", path, after: maskSecretNames(after) }];
+  if (absent(after)) return [{ kind: "delete", path, before: maskSecretNames(before) }];
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => diffValues(before[k], after[k], join(path, k), k));
@@ -165,7 +173,7 @@ export function diffValues(before: unknown, after: unknown, path = "", key = "")
       const a = after.map((v) => JSON.stringify(v));
       const removed = before.filter((_, i) => !a.includes(b[i]));
       const added = after.filter((_, i) => !b.includes(a[i]));
-      if (removed.length === 0 && added.length === 0) return [{ kind: "update", path: `${path} (order)`, before, after }];
+      if (removed.length === 0 && added.length === 0) return [{ kind: "update", path: `${path} (order)`, before: maskSecretNames(before), after: maskSecretNames(after) }];
       return [
         ...removed.map((v) => ({ kind: "delete" as const, path: `${path}[]`, before: v })),
         ...added.map((v) => ({ kind: "add" as const, path: `${path}[]`, after: v })),
@@ -179,7 +187,7 @@ export function diffValues(before: unknown, after: unknown, path = "", key = "")
     const a = textLines(key, after);
     if (b && a) return [{ kind: "text", path, lines: lineDiff(b, a) }];
   }
-  return [{ kind: "update", path, before, after }];
+  return [{ kind: "update", path, before: maskSecretNames(before), after: maskSecretNames(after) }];
 }
 
 /** A value on one line, long ones shortened: `"abc"`, `300`, `{"a":1}`. */
