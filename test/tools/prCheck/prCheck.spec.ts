@@ -30,10 +30,12 @@ beforeAll(() => {
   // Base commit: the project with one stack, to keep the number of plans small.
   git("rm", "--quiet", "stacks/Pulumi.prod.yaml");
   git("commit", "--quiet", "-m", "Only the dev stack");
-  // The pull request: raise the dev TTL from 60 s to 120 s.
+  // The pull request: raise the dev TTL from 60 s to 120 s, and add a stack whose config is invalid.
   const file = join(repo, "stacks/Pulumi.dev.yaml");
   writeFileSync(file, readFileSync(file, "utf8").replace("ttl: 60", "ttl: 120"));
-  git("commit", "--quiet", "-am", "Raise the dev TTL");
+  writeFileSync(join(repo, "stacks/Pulumi.broken.yaml"), "config:\n  edge:regions: []\n");
+  git("add", "stacks");
+  git("commit", "--quiet", "-m", "Raise the dev TTL; add a broken stack");
   run = spawnSync(process.execPath, ["--import", "tsx", join(repo, "tools/prCheck/main.ts"), "--base", "HEAD~1", "--out", join(repo, "report.md")], {
     cwd: repo,
     encoding: "utf8",
@@ -46,9 +48,10 @@ beforeAll(() => {
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
 describe("npm run pr-check", () => {
-  it("exits 0 and writes a report carrying the sticky-comment marker", () => {
+  it("writes a report carrying the sticky-comment marker, and exits 1 for the broken stack", () => {
     expect(run.stderr).toContain("pr-check: report written to");
-    expect(run.status).toBe(0);
+    expect(run.stderr).toContain("pr-check: broken (plan exit 2) fail at the working tree");
+    expect(run.status).toBe(1);
     expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1`")).toBe(true);
   });
 
@@ -57,6 +60,12 @@ describe("npm run pr-check", () => {
     expect(report).toContain("### Stack `dev`");
     expect(report).toContain("- **ttl-raised**: TTL raised on aws:route53/record:Record dns-route53-cname-decide: 60 s → 120 s");
     expect(report).toMatch(/<details><summary><code>edge:dns:DnsZones dns<\/code> · global \(~1\)<\/summary>\n\n```diff\n~  aws:route53\/record:Record  dns-route53-cname-decide\n~      ttl: 60 => 120\n```/);
+  });
+
+  it("reports a stack whose plan exits 2 as broken, with the plan's error", () => {
+    expect(report).toContain("| `broken` | ❌ broken at head | | | | | | |");
+    expect(report).toContain("### ❌ Stack `broken`: broken at this pull request");
+    expect(report).toContain("edge:regions");
   });
 
   it("removed its temporary worktree", () => {
