@@ -21,7 +21,7 @@ export function isSecretName(key: string): boolean {
 export function maskSecretNames(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskSecretNames);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, isSecretName(k) ? secretMask : maskSecretNames(v)]));
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, isSecretName(k) && mayHoldSecret(v) ? secretMask : maskSecretNames(v)]));
   }
   return value;
 }
@@ -135,8 +135,18 @@ function equal(a: unknown, b: unknown): boolean {
 
 const absent = (v: unknown) => v === undefined || v === null;
 
+/** Booleans and numbers are flags and sizes (`accessControlAllowCredentials: true`), never secrets. */
+const mayHoldSecret = (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null);
+
+function diffPlain(before: unknown, after: unknown, path: string): PropertyChange[] {
+  if (absent(before)) return absent(after) ? [] : [{ kind: "add", path, after }];
+  if (absent(after)) return [{ kind: "delete", path, before }];
+  return [{ kind: "update", path, before, after }];
+}
+
 /** A property named like a secret: whether it changed, never its value. */
 function diffSecret(before: unknown, after: unknown, path: string): PropertyChange[] {
+  if (!mayHoldSecret(before) && !mayHoldSecret(after)) return diffPlain(before, after, path);
   if (absent(before)) return absent(after) ? [] : [{ kind: "add", path, after: secretMask }];
   if (absent(after)) return [{ kind: "delete", path, before: secretMask }];
   return [{ kind: "update", path, before: secretMask, after: secretMask }];
@@ -153,8 +163,8 @@ function join(path: string, key: string): string {
 export function diffValues(before: unknown, after: unknown, path = "", key = ""): PropertyChange[] {
   if (equal(before, after)) return [];
   if (isSecretName(key)) return diffSecret(before, after, path);
-  if (absent(before)) return absent(after) ? [] : [{ kind: "add", path, after: maskSecretNames(after) }];
-  if (absent(after)) return [{ kind: "delete", path, before: maskSecretNames(before) }];
+  if (absent(before) && absent(after)) return [];
+  if (absent(before) || absent(after)) return oneSided(absent(before) ? "add" : "delete", absent(before) ? after : before, path, key);
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => diffValues(before[k], after[k], join(path, k), k));
@@ -188,6 +198,35 @@ export function diffValues(before: unknown, after: unknown, path = "", key = "")
     if (b && a) return [{ kind: "text", path, lines: lineDiff(b, a) }];
   }
   return [{ kind: "update", path, before: maskSecretNames(before), after: maskSecretNames(after) }];
+}
+
+/**
+ * A value present on one side only, spelled out leaf by leaf as `pulumi preview --diff` shows a
+ * created resource: nested objects by key, arrays of objects by natural key, texts as lines.
+ */
+function oneSided(kind: "add" | "delete", value: unknown, path: string, key: string): PropertyChange[] {
+  if (isSecretName(key)) return kind === "add" ? diffSecret(undefined, value, path) : diffSecret(value, undefined, path);
+  const side = (v: unknown) => (kind === "add" ? [undefined, v] : [v, undefined]);
+  if (isPlainObject(value) && Object.keys(value).length > 0) {
+    return Object.keys(value)
+      .sort()
+      .flatMap((k) => {
+        const [b, a] = side(value[k]);
+        return diffValues(b, a, join(path, k), k);
+      });
+  }
+  if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) {
+    const natural = naturalKeyOf(value, []);
+    return value.flatMap((el, i) => {
+      const [b, a] = side(el);
+      return diffValues(b, a, natural ? `${path}[${natural}=${String((el as Record<string, unknown>)[natural])}]` : `${path}[${i}]`, key);
+    });
+  }
+  if (typeof value === "string" && value !== secretMask) {
+    const lines = textLines(key, value);
+    if (lines && lines.length > 1) return [{ kind: "text", path, lines: lines.map((line) => ({ op: kind === "add" ? "+" : "-", line })) }];
+  }
+  return kind === "add" ? [{ kind, path, after: maskSecretNames(value) }] : [{ kind, path, before: maskSecretNames(value) }];
 }
 
 /** A value on one line, long ones shortened: `"abc"`, `300`, `{"a":1}`. */

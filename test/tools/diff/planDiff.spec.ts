@@ -161,7 +161,8 @@ describe("diffPlans on the prod plan", () => {
     for (const format of ["markdown", "text"] as const) {
       const out = renderDiff(diffPlans(base, head), format);
       expect(out).not.toMatch(/tok-123|hunter2/);
-      expect(out).toContain('tags: {"webhookToken":"[secret]","Owner":"edge"}');
+      expect(out).toContain("tags.webhookToken: [secret]");
+      expect(out).toContain('tags.Owner: "edge"');
       expect(out).toContain("dbPassword: [secret]");
     }
   });

@@ -89,3 +89,14 @@ describe("decodeBase64Text", () => {
     expect(decodeBase64Text("#cloud-config\nruncmd: []")).toBeUndefined();
   });
 });
+
+describe("diffValues on one side only (a created resource)", () => {
+  it("spells out nested objects leaf by leaf and JSON documents as lines; flags named like secrets stay visible", () => {
+    const changes = diffValues({}, { cors: { allowCredentials: true, origins: ["*"] }, policy: '{"Version":"2012-10-17"}' });
+    expect(changes).toEqual([
+      { kind: "add", path: "cors.allowCredentials", after: true },
+      { kind: "add", path: "cors.origins", after: ["*"] },
+      { kind: "text", path: "policy", lines: [{ op: "+", line: "{" }, { op: "+", line: '  "Version": "2012-10-17"' }, { op: "+", line: "}" }] },
+    ]);
+  });
+});
