@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { checkFailOn, parseCommandLine } from "../cli";
 import { diffPlans, PlanJson } from "./planDiff";
 import { Format, renderDiff } from "./render";
 
@@ -30,28 +30,9 @@ export function readPlanJson(path: string): PlanJson {
 }
 
 function main(argv: string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: "string", default: "text" },
-        "fail-on": { type: "string" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    });
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
-    return 2;
-  }
+  const parsed = parseCommandLine(argv, { format: { type: "string", default: "text" }, "fail-on": { type: "string" }, out: { type: "string" } }, usage);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
   if (positionals.length !== 2) {
     process.stderr.write(`expected two plan files, got ${positionals.length}\n${usage}\n`);
     return 2;
@@ -60,10 +41,7 @@ function main(argv: string[]): number {
     process.stderr.write(`--format: '${values.format}' is not one of markdown, text\n`);
     return 2;
   }
-  if (values["fail-on"] !== undefined && values["fail-on"] !== "unsafe") {
-    process.stderr.write(`--fail-on: '${values["fail-on"]}' is not 'unsafe'\n`);
-    return 2;
-  }
+  if (!checkFailOn(values["fail-on"])) return 2;
   try {
     const diff = diffPlans(readPlanJson(positionals[0]), readPlanJson(positionals[1]));
     const text = renderDiff(diff, values.format as Format);

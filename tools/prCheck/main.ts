@@ -9,36 +9,21 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { checkFailOn, parseCommandLine } from "../cli";
 import { prCheck } from "./prCheck";
 
 const usage = "usage: npm run pr-check -- --base REF [--out report.md] [--fail-on unsafe]";
 const projectRoot = resolve(__dirname, "..", "..");
 
 async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { base: { type: "string" }, out: { type: "string" }, "fail-on": { type: "string" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-    }));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
+  const parsed = parseCommandLine(argv, { base: { type: "string" }, out: { type: "string" }, "fail-on": { type: "string" } }, usage);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   if (!values.base) {
     process.stderr.write(`--base is required\n${usage}\n`);
     return 2;
   }
-  if (values["fail-on"] !== undefined && values["fail-on"] !== "unsafe") {
-    process.stderr.write(`--fail-on: '${values["fail-on"]}' is not 'unsafe'\n`);
-    return 2;
-  }
+  if (!checkFailOn(values["fail-on"])) return 2;
   let result;
   try {
     result = await prCheck(projectRoot, values.base, (line) => process.stderr.write(`pr-check: ${line}\n`));
