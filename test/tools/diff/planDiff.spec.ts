@@ -54,6 +54,23 @@ function record(plan: PlanJson, name: string): PlanJsonResource {
   return plan.resources.find((r) => r.type === "aws:route53/record:Record" && r.inputs.name === name)!;
 }
 
+/** The prod plan with `n` more A records `host-<i>` in the primary zone. */
+function withRecords(plan: PlanJson, n: number): PlanJson {
+  const out = clone(plan);
+  const zone = out.resources.find((r) => r.type === "aws:route53/zone:Zone")!;
+  const decide = record(out, "decide.example.com");
+  for (let i = 1; i <= n; i++) {
+    out.resources.push({
+      ...structuredClone(decide),
+      urn: decide.urn.replace(/::[^:]+$/, `::dns-route53-a-host-${i}`),
+      name: `dns-route53-a-host-${i}`,
+      parent: zone.urn,
+      inputs: { ...decide.inputs, name: `host-${i}.example.com`, type: "A", records: [`192.0.2.${i}`] },
+    });
+  }
+  return out;
+}
+
 describe("diffPlans on the prod plan", () => {
   it("finds nothing between a plan and itself", () => {
     const diff = diffPlans(prod, clone(prod));
@@ -120,6 +137,32 @@ describe("diffPlans on the prod plan", () => {
       },
     ]);
     expect(renderDiff(diff, "markdown")).toContain(`~  aws:route53/record:Record  ${decide.name}\n~      ttl: 60 => 300`);
+  });
+
+  it("calls out a push that deletes most records of a zone (octoDNS's 30% rule)", () => {
+    const base = withRecords(prod, 12);
+    const head = clone(base);
+    head.resources = head.resources.filter((r) => !/^host-([1-9]|10)\.example\.com$/.test(String(r.inputs.name)));
+    const diff = diffPlans(base, head);
+    expect(diff.counts.delete).toBe(10);
+    expect(diff.resources.every((r) => r.op === "delete" && r.component === "edge:dns:DnsZones dns")).toBe(true);
+    const total = base.resources.filter((r) => r.type === "aws:route53/record:Record").length;
+    expect(diff.risks).toEqual([
+      {
+        kind: "zone-records-rewritten",
+        message: `route53 zone: 10 of ${total} records deleted and 0 rewritten (${Math.round((10 / total) * 100)}%, above octoDNS's 30% unsafe threshold); check the zone still answers every name before merging (incident 001: the DNS is the edge's front door)`,
+      },
+    ]);
+    expect(renderDiff(diff, "text")).toContain("-  aws:route53/record:Record  dns-route53-a-host-1\n");
+  });
+
+  it("does not call a small share of a zone's records rewritten risky", () => {
+    const base = withRecords(prod, 12);
+    const head = clone(base);
+    record(head, "host-1.example.com").inputs.records = ["198.51.100.1"];
+    const diff = diffPlans(base, head);
+    expect(diff.resources.map((r) => r.op)).toEqual(["update"]);
+    expect(diff.risks).toEqual([]);
   });
 
   it("does not call a lowered TTL risky", () => {
