@@ -31,8 +31,11 @@ function propertyLines(changes: PropertyChange[], indent: string): string[] {
         return [`-${indent}${c.path}: ${formatValue(c.before)}`];
       case "update":
         return [`~${indent}${c.path}: ${formatValue(c.before)} => ${formatValue(c.after)}`];
-      case "text":
-        return [`~${indent}${c.path}:`, ...c.lines.map((l) => `${l.op}${indent}    ${l.line}`)];
+      case "text": {
+        const ops = new Set(c.lines.map((l) => l.op));
+        const marker = ops.size === 1 && !ops.has(" ") ? c.lines[0].op : "~";
+        return [`${marker}${indent}${c.path}:`, ...c.lines.map((l) => `${l.op}${indent}    ${l.line}`)];
+      }
     }
   });
 }
