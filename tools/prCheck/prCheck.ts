@@ -157,6 +157,7 @@ export async function prCheck(root: string, baseRef: string, log: (line: string)
     let install: PrCheckResult["install"] = "symlink";
     if (lock(baseTree) === lock(root) && existsSync(join(root, "node_modules"))) {
       symlinkSync(join(root, "node_modules"), join(baseTree, "node_modules"), "dir");
+      log(`package-lock.json unchanged since ${baseRef}: reusing node_modules`);
     } else {
       install = "npm ci";
       log(`package-lock.json differs at ${baseRef}: npm ci in the base worktree`);

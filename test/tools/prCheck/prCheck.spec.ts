@@ -68,7 +68,8 @@ describe("npm run pr-check", () => {
     expect(report).toContain("edge:regions");
   });
 
-  it("removed its temporary worktree", () => {
+  it("reused node_modules (same package-lock.json) and removed its temporary worktree", () => {
+    expect(run.stderr).toContain("pr-check: package-lock.json unchanged since HEAD~1: reusing node_modules");
     expect(git("worktree", "list").trim().split("\n")).toHaveLength(1);
   });
 });
