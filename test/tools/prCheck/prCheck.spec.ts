@@ -56,10 +56,12 @@ describe("npm run pr-check", () => {
   });
 
   it("shows the change between the two commits: the summary row, the risk and the record's TTL", () => {
-    expect(report).toContain("| `dev` | 0 | 1 | 0 | 0 | ⚠️ 1 | 0 | 0 |");
+    // Every record that uses edge:dns.ttl, in both providers: decide, cdn, and the api answers of 2 regions.
+    expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 10 | 0 | 0 |");
     expect(report).toContain("### Stack `dev`");
     expect(report).toContain("- **ttl-raised**: TTL raised on aws:route53/record:Record dns-route53-cname-decide: 60 s → 120 s");
-    expect(report).toMatch(/<details><summary><code>edge:dns:DnsZones dns<\/code> · global \(~1\)<\/summary>\n\n```diff\n~  aws:route53\/record:Record  dns-route53-cname-decide\n~      ttl: 60 => 120\n```/);
+    expect(report).toContain("- **ttl-raised**: TTL raised on cloudflare:index/dnsRecord:DnsRecord dns-cloudflare-cname-decide: 60 s → 120 s");
+    expect(report).toMatch(/<details><summary><code>edge:dns:DnsRecords dns<\/code> · global \(~10\)<\/summary>\n\n```diff\n(.*\n)*~  aws:route53\/record:Record  dns-route53-cname-decide\n~      ttl: 60 => 120\n/);
   });
 
   it("reports a stack whose plan exits 2 as broken, with the plan's error", () => {
