@@ -24,7 +24,6 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const clone = (plan: PlanJson): PlanJson => structuredClone(plan);
-const stackUrn = (plan: PlanJson) => plan.resources.find((r) => r.type === "pulumi:pulumi:Stack")!.urn;
 
 /** The plan without one ingestion region: its component, everything under it, and everything else in that region. */
 function withoutRegion(plan: PlanJson, region: string): PlanJson {
