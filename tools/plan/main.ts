@@ -13,7 +13,7 @@ import { renderPlan } from "./report";
 const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]";
 
 async function main(argv: string[]): Promise<number> {
-  const values = parseCommandLine(
+  const parsed = parseCommandLine(
     argv,
     {
       stack: { type: "string", default: "dev" },
@@ -23,7 +23,8 @@ async function main(argv: string[]): Promise<number> {
     },
     usage,
   );
-  if (typeof values === "number") return values;
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   try {
     const plan = await makePlan({ stack: values.stack, configFile: values["config-file"], policyConfigFile: values["policy-config"] });
     process.stdout.write(renderPlan(plan));
