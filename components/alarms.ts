@@ -203,7 +203,8 @@ export class RegionAlarms extends pulumi.ComponentResource {
       if (args.webhookUrl && severity === "critical") {
         new aws.sns.TopicSubscription(
           `${name}-${severity}-webhook`,
-          { region, topic: topic.arn, protocol: "https", endpoint: args.webhookUrl, endpointAutoConfirms: false },
+          // A webhook URL usually carries its token: a Pulumi secret, masked in previews, diffs and state (issue 8).
+          { region, topic: topic.arn, protocol: "https", endpoint: pulumi.secret(args.webhookUrl), endpointAutoConfirms: false },
           { parent: topic },
         );
       }

@@ -14,6 +14,14 @@ import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
 import { enforceProviderParity } from "./dns/enforceProviderParity";
 import { enforceResponseSize } from "./dns/enforceResponseSize";
 import { enforceSnippetOnCdn } from "./dns/enforceSnippetOnCdn";
+import { configureMinimumTls } from "./security/configureMinimumTls";
+import { disallowPublicBucketAcl } from "./security/disallowPublicBucketAcl";
+import { disallowPublicIngress } from "./security/disallowPublicIngress";
+import { disallowWildcardIam } from "./security/disallowWildcardIam";
+import { enableEbsEncryption } from "./security/enableEbsEncryption";
+import { enableTopicEncryption } from "./security/enableTopicEncryption";
+import { enforceDnsValidation } from "./security/enforceDnsValidation";
+import { enforceImdsV2 } from "./security/enforceImdsV2";
 
 export const policyPackName = "edge-guardrails";
 
@@ -32,4 +40,13 @@ export const policies: Policies = [
   enforceAlarmActions,
   enforceAlarmCoverage,
   configureAlarmThresholds,
+  // Security baseline (issue 8).
+  disallowPublicBucketAcl,
+  enforceImdsV2,
+  enableEbsEncryption,
+  enableTopicEncryption,
+  disallowPublicIngress,
+  disallowWildcardIam,
+  enforceDnsValidation,
+  configureMinimumTls,
 ];

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
+import { zoneNameProblems } from "./zoneNames";
 
 /** The Pulumi config namespace of this project (`edge:<key>` in stack files). */
 export const configNamespace = "edge";
@@ -358,6 +359,9 @@ export const stackConfigSchema = stackConfigObject.check(
         ctx.addIssue({ code: "custom", path: ["ingest", "service", "backupPort"], message: "the backup port must differ from the service port" });
       }
     }),
+    crossFieldRule<CheckedConfig>(["domain", "dns", "cdn"], (config, ctx) => {
+      for (const problem of zoneNameProblems(config)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+    }),
     crossFieldRule<CheckedConfig>(["nginx"], (config, ctx) => {
       const { connectTimeoutSeconds, readTimeoutSeconds } = config.nginx;
       if (connectTimeoutSeconds >= readTimeoutSeconds) {
@@ -384,11 +388,12 @@ export class StackConfigError extends Error {
   }
 }
 
-/** `edge:ingest.service.port`, `edge:regions[1]` */
+/** `edge:ingest.service.port`, `edge:regions[1]`, `edge:["a key"]` */
 export function configPath(path: readonly PropertyKey[]): string {
   let out = configNamespace + ":";
   path.forEach((segment, i) => {
     if (typeof segment === "number") out += `[${segment}]`;
+    else if (!/^[A-Za-z0-9_-]+$/.test(String(segment))) out += `[${JSON.stringify(String(segment))}]`; // blank, unicode or control characters stay visible on one line
     else out += (i === 0 ? "" : ".") + String(segment);
   });
   return out;

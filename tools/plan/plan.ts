@@ -4,10 +4,10 @@
  */
 import { join, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
-import { parseStackConfig, StackConfig } from "../../stacks/schema";
+import { parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
 import { PolicyPackConfig, PolicyRun, runPolicyPack, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
-import { readStackFile, StackFileError } from "./stackFile";
+import { explainSecretProblems, readStackFile, StackFileError } from "./stackFile";
 
 export const projectRoot = resolve(__dirname, "..", "..");
 export const projectName = "edge";
@@ -53,7 +53,13 @@ function readPolicyConfig(options: PlanOptions): PolicyPackConfig | undefined {
 export async function makePlan(options: PlanOptions): Promise<Plan> {
   const configFile = resolve(options.configFile ?? stackFilePath(options.stack));
   const stackFile = readStackFile(configFile);
-  const config = parseStackConfig(stackFile.edge);
+  let config: StackConfig;
+  try {
+    config = parseStackConfig(stackFile.edge);
+  } catch (err) {
+    if (err instanceof StackConfigError) throw new StackConfigError(explainSecretProblems(err.problems, stackFile.secretKeys));
+    throw err;
+  }
   const policyConfig = readPolicyConfig(options);
 
   const pack = startPolicyPack(join(projectRoot, "policies"));

@@ -25,8 +25,35 @@ const stackFileKeys = new Set(["config", "secretsprovider", "encryptedkey", "enc
 /** Offline, secrets cannot be decrypted: the program sees this in their place. */
 export const offlineSecretPlaceholder = "[secret]";
 
+/**
+ * Stand-ins for secrets the schema checks the shape of, by `namespace:key.path`: offline the plan
+ * cannot decrypt them, so the program sees a value of the right shape that is plainly not the
+ * secret (`.invalid` never resolves, RFC 2606). Every other secret reads as `[secret]`.
+ */
+export const offlineSecretStandIns: Readonly<Record<string, string>> = {
+  "edge:alarms.webhookUrl": "https://webhook.offline-plan.invalid/secret",
+};
+
 function isSecure(value: unknown): value is { secure: string } {
   return typeof value === "object" && value !== null && Object.keys(value).length === 1 && "secure" in value;
+}
+
+/**
+ * The value with every `secure:` leaf replaced by its stand-in, and whether it held one. Pulumi
+ * stores `pulumi config set --secret --path edge:alarms.webhookUrl` as such a nested leaf and then
+ * treats the whole key as a secret.
+ */
+function replaceSecureLeaves(value: unknown, path: string): { value: unknown; secret: boolean } {
+  if (isSecure(value)) return { value: offlineSecretStandIns[path] ?? offlineSecretPlaceholder, secret: true };
+  if (Array.isArray(value)) {
+    const items = value.map((item, i) => replaceSecureLeaves(item, `${path}[${i}]`));
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]) => [k, replaceSecureLeaves(v, `${path}.${k}`)] as const);
+    return { value: Object.fromEntries(entries.map(([k, r]) => [k, r.value])), secret: entries.some(([, r]) => r.secret) };
+  }
+  return { value, secret: false };
 }
 
 export function readStackFile(path: string): StackFile {
@@ -40,7 +67,12 @@ export function readStackFile(path: string): StackFile {
   if (doc.errors.length > 0) {
     throw new StackFileError(doc.errors.map((e) => `${path}: invalid YAML: ${e.message.split("\n")[0]}`).join("\n"));
   }
-  const top: unknown = doc.toJS();
+  let top: unknown;
+  try {
+    top = doc.toJS();
+  } catch (err) {
+    throw new StackFileError(`${path}: invalid YAML: ${(err as Error).message}`); // e.g. an alias bomb
+  }
   if (top === null || top === undefined) throw new StackFileError(`${path}: the stack file is empty; it needs a config: section`);
   if (typeof top !== "object" || Array.isArray(top)) throw new StackFileError(`${path}: expected a mapping with a config: section`);
   const problems: string[] = [];
@@ -59,12 +91,26 @@ export function readStackFile(path: string): StackFile {
       problems.push(`${path}: config.${key}: config keys are namespace:key, e.g. ${configNamespace}:domain`);
       continue;
     }
-    const secure = isSecure(value);
-    if (secure) out.secretKeys.push(key);
-    const stored = secure ? offlineSecretPlaceholder : value;
+    const { value: stored, secret } = replaceSecureLeaves(value, key);
+    if (secret) out.secretKeys.push(key);
     out.config[key] = typeof stored === "string" ? stored : JSON.stringify(stored);
     if (key.startsWith(`${configNamespace}:`)) out.edge[key.slice(configNamespace.length + 1)] = stored;
   }
   if (problems.length > 0) throw new StackFileError(problems.join("\n"));
   return out;
+}
+
+/**
+ * Problems of the schema with a hint where they concern a key the stack file gives as a secret:
+ * the plan saw `[secret]` there, not the value, so "expected a DNS name" would mislead.
+ */
+export function explainSecretProblems(problems: string[], secretKeys: string[]): string[] {
+  return problems.map((problem) => {
+    const key = secretKeys.find((k) => problem.startsWith(`${k}:`) || problem.startsWith(`${k}.`) || problem.startsWith(`${k}[`));
+    if (!key) return problem;
+    return (
+      `${problem} (${key} is a secret in the stack file: the offline plan cannot decrypt it and sees ${offlineSecretPlaceholder}; ` +
+      `keep this key in plain text, only ${Object.keys(offlineSecretStandIns).join(", ")} may be secret)`
+    );
+  });
 }

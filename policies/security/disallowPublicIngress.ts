@@ -1,0 +1,142 @@
+/**
+ * disallow-public-ingress — mandatory. Security baseline (issue 8); no post-mortem of its own.
+ *
+ * No security group admits the whole internet (0.0.0.0/0 or ::/0) except on the load balancer's
+ * listener ports: the network load balancer keeps client addresses, so the hosts' group must admit
+ * the world on the listener port, and on nothing else. SSH (22) and RDP (3389) are never open to
+ * the world, whatever the config says. Judged on the three ways to write a rule: inline `ingress`
+ * on `aws.ec2.SecurityGroup`, `aws.ec2.SecurityGroupRule` of type `ingress`, and
+ * `aws.vpc.SecurityGroupIngressRule`. ICMP is not judged (its "ports" are type and code, and path
+ * MTU discovery needs it).
+ *
+ * Config: `allowedPublicPorts` (default `[443]`), the listener ports.
+ */
+import * as aws from "@pulumi/aws";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+
+export const publicCidrs: ReadonlySet<string> = new Set(["0.0.0.0/0", "::/0"]);
+
+/** Remote administration ports that are never open to the world. */
+export const neverPublicPorts: readonly number[] = [22, 3389];
+
+export const defaultAllowedPublicPorts: readonly number[] = [443];
+
+export interface IngressSubject {
+  /** e.g. `security group ingest-sg ingress[0]`. */
+  what: string;
+  /** `tcp`, `udp`, `icmp`, `-1`/`all`, or a protocol number. */
+  protocol: string;
+  fromPort?: number;
+  toPort?: number;
+  sources: string[];
+}
+
+const allProtocols = new Set(["-1", "all"]);
+const portProtocols = new Set(["tcp", "udp", "6", "17"]);
+
+/** Ports of `[from, to]` outside `allowed`, counted, with the first few named. */
+function portsOutside(from: number, to: number, allowed: ReadonlySet<number>): { count: number; first: number[] } {
+  let count = 0;
+  const first: number[] = [];
+  for (let port = from; port <= to; port++) {
+    if (allowed.has(port)) continue;
+    count++;
+    if (first.length < 3) first.push(port);
+  }
+  return { count, first };
+}
+
+/** The violation for one ingress rule, or undefined. */
+export function judgeIngress(rule: IngressSubject, allowedPorts: readonly number[]): string | undefined {
+  const open = rule.sources.filter((s) => publicCidrs.has(s));
+  if (open.length === 0) return undefined;
+  const protocol = String(rule.protocol).toLowerCase();
+  const allowed = new Set(allowedPorts.filter((p) => !neverPublicPorts.includes(p)));
+  const listed = `[${[...allowed].join(", ")}]`;
+  const fix = `Narrow the rule to the load balancer's listener ports ${listed} or admit only the VPC's or the load balancer's addresses. Security baseline.`;
+  const from = `from ${open.join(" and ")}`;
+  if (allProtocols.has(protocol)) {
+    return `${rule.what} admits every protocol and port ${from}; the world may reach only ports ${listed}. ${fix}`;
+  }
+  if (!portProtocols.has(protocol)) return undefined;
+  const lo = Math.max(0, rule.fromPort ?? 0);
+  const hi = Math.min(65535, rule.toPort ?? 65535);
+  const admin = neverPublicPorts.filter((p) => p >= lo && p <= hi);
+  if (admin.length > 0) {
+    return `${rule.what} opens ${protocol} ${lo}-${hi} ${from}, including remote administration port ${admin.join(", ")}, which is never public. ${fix}`;
+  }
+  const outside = portsOutside(lo, hi, allowed);
+  if (outside.count === 0) return undefined;
+  const which = outside.count <= 3 ? outside.first.join(", ") : `${outside.first.join(", ")}, …`;
+  return `${rule.what} opens ${protocol} ${lo}-${hi} ${from}: ${outside.count} port(s) (${which}) beyond the listener ports ${listed}. ${fix}`;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : typeof value === "string" ? [value] : [];
+}
+
+function allowedPublicPorts(config: { allowedPublicPorts?: unknown }): readonly number[] {
+  const ports = config.allowedPublicPorts;
+  return Array.isArray(ports) && ports.every((p) => Number.isInteger(p)) ? (ports as number[]) : defaultAllowedPublicPorts;
+}
+
+export const disallowPublicIngress: ResourceValidationPolicy = {
+  name: "disallow-public-ingress",
+  description: "Security groups admit 0.0.0.0/0 and ::/0 only on the load balancer's listener ports; never SSH or RDP.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      allowedPublicPorts: {
+        type: "array",
+        items: { type: "integer", minimum: 1, maximum: 65535 },
+        default: [...defaultAllowedPublicPorts],
+        description: "Ports the world may reach: the load balancer's listener ports. 22 and 3389 are refused even when listed.",
+      },
+    },
+  },
+  validateResource: [
+    validateResourceOfType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
+      const ports = allowedPublicPorts(args.getConfig());
+      (group.ingress ?? []).forEach((rule, i) => {
+        const message = judgeIngress(
+          {
+            what: `security group ${group.name ?? args.name} ingress[${i}]`,
+            protocol: rule.protocol,
+            fromPort: rule.fromPort,
+            toPort: rule.toPort,
+            sources: [...strings(rule.cidrBlocks), ...strings(rule.ipv6CidrBlocks)],
+          },
+          ports,
+        );
+        if (message) reportViolation(message);
+      });
+    }),
+    validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
+      if (rule.type !== "ingress") return;
+      const message = judgeIngress(
+        {
+          what: `security group rule ${args.name}`,
+          protocol: rule.protocol,
+          fromPort: rule.fromPort,
+          toPort: rule.toPort,
+          sources: [...strings(rule.cidrBlocks), ...strings(rule.ipv6CidrBlocks)],
+        },
+        allowedPublicPorts(args.getConfig()),
+      );
+      if (message) reportViolation(message);
+    }),
+    validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
+      const message = judgeIngress(
+        {
+          what: `security group ingress rule ${args.name}`,
+          protocol: rule.ipProtocol,
+          fromPort: rule.fromPort,
+          toPort: rule.toPort,
+          sources: [...strings(rule.cidrIpv4), ...strings(rule.cidrIpv6)],
+        },
+        allowedPublicPorts(args.getConfig()),
+      );
+      if (message) reportViolation(message);
+    }),
+  ],
+};

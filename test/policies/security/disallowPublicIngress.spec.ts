@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { disallowPublicIngress } from "../../../policies/security/disallowPublicIngress";
+import { runResourcePolicy } from "../harness";
+
+const sgType = "aws:ec2/securityGroup:SecurityGroup";
+const compliantGroup = {
+  name: "ingest-hosts",
+  ingress: [
+    { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
+    { protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["10.0.0.0/16"] },
+  ],
+};
+const fix = "Narrow the rule to the load balancer's listener ports [443] or admit only the VPC's or the load balancer's addresses. Security baseline.";
+
+function withRule(rule: Record<string, unknown>) {
+  return { ...compliantGroup, ingress: [compliantGroup.ingress[0], rule] };
+}
+
+describe("disallow-public-ingress", () => {
+  it("accepts the listener port from the world and anything from the VPC", async () => {
+    expect(await runResourcePolicy(disallowPublicIngress, { type: sgType, props: compliantGroup })).toEqual([]);
+  });
+
+  it("refuses SSH from the world, even when policy config lists 22", async () => {
+    const props = withRule({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] });
+    const expected = [
+      `security group ingest-hosts ingress[1] opens tcp 22-22 from 0.0.0.0/0, including remote administration port 22, which is never public. ${fix}`,
+    ];
+    expect(await runResourcePolicy(disallowPublicIngress, { type: sgType, props })).toEqual(expected);
+    const configured = await runResourcePolicy(disallowPublicIngress, { type: sgType, props }, { allowedPublicPorts: [443, 22] });
+    expect(configured).toHaveLength(1);
+    expect(configured[0]).toContain("remote administration port 22");
+  });
+
+  it("refuses a port range beyond the listener ports, from ::/0 too", async () => {
+    const props = withRule({ protocol: "tcp", fromPort: 80, toPort: 443, ipv6CidrBlocks: ["::/0"] });
+    expect(await runResourcePolicy(disallowPublicIngress, { type: sgType, props })).toEqual([
+      `security group ingest-hosts ingress[1] opens tcp 80-443 from ::/0: 363 port(s) (80, 81, 82, …) beyond the listener ports [443]. ${fix}`,
+    ]);
+  });
+
+  it("refuses every protocol from the world", async () => {
+    const props = withRule({ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] });
+    expect(await runResourcePolicy(disallowPublicIngress, { type: sgType, props })).toEqual([
+      `security group ingest-hosts ingress[1] admits every protocol and port from 0.0.0.0/0; the world may reach only ports [443]. ${fix}`,
+    ]);
+  });
+
+  it("takes the listener ports from policy config", async () => {
+    const props = withRule({ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"] });
+    expect(await runResourcePolicy(disallowPublicIngress, { type: sgType, props }, { allowedPublicPorts: [80, 443] })).toEqual([]);
+    expect(await runResourcePolicy(disallowPublicIngress, { type: sgType, props })).toHaveLength(1);
+  });
+
+  it("judges aws.ec2.SecurityGroupRule ingress and aws.vpc.SecurityGroupIngressRule", async () => {
+    const rule = { type: "ingress", securityGroupId: "sg-1", protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: ["0.0.0.0/0"] };
+    expect(await runResourcePolicy(disallowPublicIngress, { type: "aws:ec2/securityGroupRule:SecurityGroupRule", props: rule, name: "all-tcp" })).toEqual([
+      `security group rule all-tcp opens tcp 0-65535 from 0.0.0.0/0, including remote administration port 22, 3389, which is never public. ${fix}`,
+    ]);
+    expect(
+      await runResourcePolicy(disallowPublicIngress, { type: "aws:ec2/securityGroupRule:SecurityGroupRule", props: { ...rule, type: "egress" }, name: "out" }),
+    ).toEqual([]);
+    const vpcRule = { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8443, toPort: 8443, cidrIpv6: "::/0" };
+    expect(await runResourcePolicy(disallowPublicIngress, { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", props: vpcRule, name: "alt" })).toEqual([
+      `security group ingress rule alt opens tcp 8443-8443 from ::/0: 1 port(s) (8443) beyond the listener ports [443]. ${fix}`,
+    ]);
+    const listener = { ...vpcRule, fromPort: 443, toPort: 443 };
+    expect(await runResourcePolicy(disallowPublicIngress, { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", props: listener })).toEqual([]);
+  });
+});

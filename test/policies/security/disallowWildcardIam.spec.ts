@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { disallowWildcardIam } from "../../../policies/security/disallowWildcardIam";
+import { runResourcePolicy } from "../harness";
+
+const statements = [
+  { Sid: "Metrics", Effect: "Allow", Action: ["cloudwatch:PutMetricData", "ec2:DescribeTags"], Resource: "*" },
+  { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "arn:aws:logs:us-east-1:123456789012:log-group:/edge/ingest:*" },
+];
+const doc = (extra: object[] = [], base = statements) => JSON.stringify({ Version: "2012-10-17", Statement: [...base, ...extra] });
+
+const rolePolicyType = "aws:iam/rolePolicy:RolePolicy";
+const compliant = { role: "ingest-host", name: "ingest-host", policy: doc() };
+
+describe("disallow-wildcard-iam", () => {
+  it("accepts scoped writes, reads on *, and PutMetricData (no resource-level permissions)", async () => {
+    expect(await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props: compliant })).toEqual([]);
+  });
+
+  it('refuses Action "*"', async () => {
+    const props = { ...compliant, policy: doc([{ Effect: "Allow", Action: "*", Resource: "*" }]) };
+    expect(await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props })).toEqual([
+      'role policy ingest-host statement 2 allows Action "*": every action of every service. List the actions the role needs. Security baseline.',
+    ]);
+  });
+
+  it('refuses write actions on Resource "*", naming them', async () => {
+    const props = { ...compliant, policy: doc([{ Sid: "Bucket", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:*"], Resource: ["*"] }]) };
+    expect(await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props })).toEqual([
+      'role policy ingest-host statement 2 (Bucket) allows 2 write action(s) (s3:PutObject, s3:*) on Resource "*". ' +
+        'Name the resources\' ARNs (e.g. the log group, the bucket) instead of "*". Security baseline.',
+    ]);
+  });
+
+  it("refuses NotAction and NotResource with Allow, ignores Deny", async () => {
+    const notAction = { ...compliant, policy: doc([{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }]) };
+    expect((await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props: notAction }))[0]).toContain("uses NotAction with Allow: every action except iam:*");
+    const notResource = { ...compliant, policy: doc([{ Effect: "Allow", Action: "sqs:SendMessage", NotResource: "arn:aws:sqs:*:*:x" }]) };
+    expect((await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props: notResource }))[0]).toContain("on NotResource");
+    const deny = { ...compliant, policy: doc([{ Effect: "Deny", Action: "*", Resource: "*" }]) };
+    expect(await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props: deny })).toEqual([]);
+  });
+
+  it("refuses a document that is not JSON", async () => {
+    const messages = await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props: { ...compliant, policy: "{ not json" } });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^role policy ingest-host is not valid JSON \(.*\): it cannot be checked\. Fix the document\. Security baseline\.$/);
+  });
+
+  it("judges managed policies, object documents and a role's inline policies", async () => {
+    const wildcard = { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "*", Resource: "*" } };
+    expect(await runResourcePolicy(disallowWildcardIam, { type: "aws:iam/policy:Policy", props: { name: "admin", policy: wildcard } })).toHaveLength(1);
+    const role = {
+      name: "ingest-host",
+      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ec2.amazonaws.com" } }] }),
+      inlinePolicies: [{ name: "ok", policy: doc() }, { name: "admin", policy: JSON.stringify(wildcard) }],
+    };
+    expect(await runResourcePolicy(disallowWildcardIam, { type: "aws:iam/role:Role", props: role })).toEqual([
+      'role ingest-host inline policy admin statement 0 allows Action "*": every action of every service. List the actions the role needs. Security baseline.',
+    ]);
+  });
+
+  it("takes the resource-wildcard exemptions from policy config", async () => {
+    const props = { ...compliant, policy: doc([{ Effect: "Allow", Action: "ec2:CreateTags", Resource: "*" }]) };
+    expect(await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props })).toHaveLength(1);
+    expect(await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props }, { resourceWildcardActions: ["cloudwatch:PutMetricData", "ec2:CreateTags"] })).toEqual([]);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * Generators of hostile stack configs for the property tests: a valid config with one to four
+ * mutations — wrong types, negative and extreme sizes, 0 or 500 regions, unicode and overlong
+ * hostnames, duplicate records, CNAME loops, a CNAME beside other records, unknown keys, random
+ * JSON. Values are the `edge:` keys without their namespace, as YAML hands them over.
+ */
+import fc from "fast-check";
+
+export const validBase = {
+  environment: "dev",
+  domain: "example.com",
+  regions: ["us-east-1", "eu-west-1"],
+  ingest: { peakEventsPerSecond: 500, minHostsPerRegion: 1, maxHostsPerRegion: 3, availabilityZones: 2 },
+  datastore: { maxConnections: 500 },
+  dns: {
+    aliases: [{ name: "decide", target: "api" }],
+    records: [{ name: "@", type: "TXT", values: ["v=spf1 -all"] }],
+    secondary: { accountId: "0123456789abcdef0123456789abcdef" },
+  },
+  alarms: { emails: ["oncall@example.com"] },
+};
+
+type Raw = Record<string, unknown>;
+type Mutation = (config: Raw) => void;
+
+/** Every leaf the schema knows, as a path. */
+const leafPaths: string[][] = [
+  ["environment"], ["domain"], ["regions"], ["regions", "0"],
+  ["ingest", "peakEventsPerSecond"], ["ingest", "burstFactor"], ["ingest", "instanceType"], ["ingest", "eventsPerHostPerSecond"],
+  ["ingest", "minHostsPerRegion"], ["ingest", "maxHostsPerRegion"], ["ingest", "availabilityZones"], ["ingest", "minHealthyPercentage"],
+  ["ingest", "drainSeconds"], ["ingest", "service"], ["ingest", "service", "port"], ["ingest", "service", "backupPort"],
+  ["ingest", "service", "memoryReserveMiB"], ["ingest", "service", "command"],
+  ["nginx", "workerConnections"], ["nginx", "clientHeaderBufferSize"], ["nginx", "largeClientHeaderBuffers", "count"],
+  ["nginx", "largeClientHeaderBuffers", "size"], ["nginx", "connectTimeoutSeconds"], ["nginx", "readTimeoutSeconds"],
+  ["nginx", "maxConnectionsPerHost"], ["nginx", "requestsPerSecondPerClient"],
+  ["datastore", "maxConnections"], ["datastore", "poolSizePerHost"], ["datastore", "connectionsMetric"],
+  ["dns"], ["dns", "ttl"], ["dns", "ingestName"], ["dns", "aliases"], ["dns", "records"], ["dns", "secondary", "accountId"], ["dns", "secondary", "mode"],
+  ["cdn", "hostname"], ["cdn", "snippetFile"], ["cdn", "replicaRegion"],
+  ["alarms", "emails"], ["alarms", "webhookUrl"], ["alarms", "thresholds"],
+];
+const numericPaths = leafPaths.filter((p) => /Second|Hosts|Zones|Percentage|port|Port|MiB|Connections|count|ttl|Factor|Timeout|poolSize|PerClient/.test(p[p.length - 1]));
+const namePaths = [["domain"], ["dns", "ingestName"], ["cdn", "hostname"], ["dns", "aliases", "0", "name"], ["dns", "aliases", "0", "target"]];
+
+function setPath(config: Raw, path: string[], value: unknown): void {
+  let at: Raw = config;
+  for (const key of path.slice(0, -1)) {
+    const next = at[key];
+    if (next === null || typeof next !== "object") at[key] = /^\d+$/.test(key) ? [] : {};
+    at = at[key] as Raw;
+  }
+  at[path[path.length - 1]] = value;
+}
+
+function getArray(config: Raw, path: string[]): unknown[] {
+  let at: unknown = config;
+  for (const key of path) at = (at as Raw | undefined)?.[key];
+  return Array.isArray(at) ? at : [];
+}
+
+/** Any value a YAML file can produce, including `.nan`, `.inf` and deep nesting. */
+const anyYamlValue = fc.oneof(
+  fc.string(),
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e308, -1, 0, 2 ** 53 + 1),
+  fc.boolean(),
+  fc.constant(null),
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 4 }),
+);
+
+const regionCode = fc
+  .tuple(fc.constantFrom("us", "eu", "ap", "sa", "ca", "me", "af"), fc.constantFrom("east", "west", "north", "south", "central"), fc.integer({ min: 1, max: 9 }))
+  .map(([a, b, n]) => `${a}-${b}-${n}`);
+
+const hostileName = fc.oneof(
+  fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }),
+  fc.constantFrom("bücher", "пример", "例え", "xn--bcher-kva", "😀", "api.", ".api", "-api", "api-", "API", "a..b", "*", "@", " api", "api\n"),
+  fc.integer({ min: 64, max: 300 }).map((n) => "a".repeat(n)),
+  fc.integer({ min: 2, max: 6 }).map((n) => Array.from({ length: n }, () => "b".repeat(63)).join(".")),
+);
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  // Wrong types anywhere.
+  fc.tuple(fc.constantFrom(...leafPaths), anyYamlValue).map(([path, value]): Mutation => (c) => setPath(c, path, value)),
+  // Negative, zero and extreme sizes.
+  fc
+    .tuple(fc.constantFrom(...numericPaths), fc.oneof(fc.integer({ min: -1_000_000, max: 0 }), fc.constantFrom(1e9, 2 ** 31, 1e308, 0.5, -0.5)))
+    .map(([path, value]): Mutation => (c) => setPath(c, path, value)),
+  // 0 regions, 500 regions, duplicates.
+  fc.constantFrom<Mutation>((c) => setPath(c, ["regions"], [])),
+  fc.array(regionCode, { minLength: 31, maxLength: 500 }).map((regions): Mutation => (c) => setPath(c, ["regions"], regions)),
+  fc.constant<Mutation>((c) => setPath(c, ["regions"], Array.from({ length: 500 }, (_, i) => `us-east-${i % 10}`))),
+  // Unicode and overlong hostnames.
+  fc.tuple(fc.constantFrom(...namePaths), hostileName).map(([path, name]): Mutation => (c) => setPath(c, path, name)),
+  // Duplicate records.
+  fc.constantFrom<Mutation>((c) => {
+    const records = getArray(c, ["dns", "records"]);
+    setPath(c, ["dns", "records"], [...records, ...records, { name: "www", type: "A", values: ["192.0.2.1"] }, { name: "www", type: "A", values: ["192.0.2.2"] }]);
+  }),
+  // CNAME loops of 1 to 6 names.
+  fc.uniqueArray(fc.stringMatching(/^[a-z]{1,8}$/), { minLength: 1, maxLength: 6 }).map((names): Mutation => (c) => {
+    const loop = names.map((name, i) => ({ name: `l-${name}`, target: `l-${names[(i + 1) % names.length]}` }));
+    setPath(c, ["dns", "aliases"], [...getArray(c, ["dns", "aliases"]), ...loop]);
+  }),
+  // A CNAME beside other records at the same name.
+  fc.constantFrom("api", "cdn", "@", "www").map((name): Mutation => (c) => {
+    setPath(c, ["dns", "aliases"], [...getArray(c, ["dns", "aliases"]), { name, target: "decide" }]);
+    setPath(c, ["dns", "records"], [...getArray(c, ["dns", "records"]), { name, type: "TXT", values: ["beside"] }]);
+  }),
+  // Records with hostile contents.
+  fc
+    .record({ name: hostileName, type: fc.constantFrom("A", "AAAA", "CNAME", "TXT", "MX", "CAA", "SPF", ""), ttl: anyYamlValue, values: anyYamlValue })
+    .map((record): Mutation => (c) => setPath(c, ["dns", "records"], [...getArray(c, ["dns", "records"]), record])),
+  // Unknown and removed keys.
+  fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), anyYamlValue).map(([key, value]): Mutation => (c) => setPath(c, [key], value)),
+  fc.constantFrom("domain", "regions", "dns", "alarms").map((key): Mutation => (c) => delete c[key]),
+);
+
+/** A hostile config: the valid base with 1 to 4 mutations. */
+export const hostileConfig: fc.Arbitrary<Raw> = fc.array(mutation, { minLength: 1, maxLength: 4 }).map((mutations) => {
+  const config = structuredClone(validBase) as Raw;
+  for (const m of mutations) m(config);
+  return config;
+});

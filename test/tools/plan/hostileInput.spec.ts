@@ -1,0 +1,94 @@
+/**
+ * Hostile input against the real plan command, on a handful of generated and hand-made stack
+ * files (each run costs seconds; the schema gets hundreds of cases in test/stacks/hostileInput.spec.ts).
+ * Whatever the file says, the plan ends in exit 0, 1 or 2 within a bounded time, says why in
+ * words rather than a stack trace, and writes nothing but its `--json` output.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { hostileConfig, validBase } from "../../support/hostileConfigs";
+import { projectRoot } from "../../support/runPlan";
+
+/** Longest a plan may take before the test calls it a hang. */
+const planTimeoutMs = 180_000;
+const tsxLoader = pathToFileURL(join(projectRoot, "node_modules/tsx/dist/loader.mjs")).href;
+const sandboxes: string[] = [];
+
+afterAll(() => {
+  for (const dir of sandboxes) rmSync(dir, { recursive: true, force: true });
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+function projectChanges(): string {
+  return spawnSync("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: projectRoot, encoding: "utf8" }).stdout;
+}
+
+/** Plans `text` as a stack file from a sandbox directory (the working directory too), the JSON to a nested path. */
+function planText(text: string) {
+  const sandbox = mkdtempSync(join(tmpdir(), "edge-hostile-"));
+  sandboxes.push(sandbox);
+  mkdirSync(join(sandbox, "in"));
+  writeFileSync(join(sandbox, "in", "Pulumi.hostile.yaml"), text);
+  const before = projectChanges();
+  const started = Date.now();
+  const result = spawnSync(
+    process.execPath,
+    ["--import", tsxLoader, join(projectRoot, "tools/plan/main.ts"), "--stack", "hostile", "--config-file", "in/Pulumi.hostile.yaml", "--json", "out/plan.json"],
+    { cwd: sandbox, encoding: "utf8", timeout: planTimeoutMs, killSignal: "SIGKILL" },
+  );
+  return { result, ms: Date.now() - started, files: filesUnder(sandbox), projectChanged: projectChanges() !== before };
+}
+
+function expectWellBehaved(run: ReturnType<typeof planText>, what: string) {
+  const { result } = run;
+  const context = `${what}\nexit ${result.status} signal ${result.signal}\nstderr: ${result.stderr?.slice(0, 2000)}`;
+  expect(result.error, context).toBeUndefined(); // a timeout shows up here
+  expect([0, 1, 2], context).toContain(result.status);
+  expect(result.stdout + result.stderr, context).not.toMatch(/\n\s+at [^\n]*[(:]/);
+  if (result.status === 2) expect(result.stderr.trim().length, context).toBeGreaterThan(0);
+  else expect(result.stdout, context).toContain("== Policies ==");
+  const allowed = result.status === 2 ? [join("in", "Pulumi.hostile.yaml")] : [join("in", "Pulumi.hostile.yaml"), join("out", "plan.json")];
+  expect(run.files, context).toEqual(allowed);
+  expect(run.projectChanged, context).toBe(false);
+}
+
+const stackFile = (edge: Record<string, unknown>) =>
+  stringify({ config: Object.fromEntries(Object.entries(edge).map(([k, v]) => [`edge:${k}`, v])) });
+
+describe("hostile stack files (the plan command)", () => {
+  // Exit 1 on a real violation is the incident replays' business (test/incidents); here the valid base must plan.
+  it("plans the valid base (exit 0)", () => {
+    const run = planText(stackFile(validBase));
+    expectWellBehaved(run, "valid base");
+    expect(run.result.status).toBe(0);
+  }, planTimeoutMs * 2);
+
+  it.each([
+    ["a billion-laughs YAML alias bomb", ["a: &a [x,x,x,x,x,x,x,x,x]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(",")}]`), "config: {edge:domain: *i}"].join("\n")],
+    ["bytes that are not YAML", "\u0000\u0001config: [\n\t- }{"],
+    ["500 regions and NaN sizes", stackFile({ ...validBase, regions: Array.from({ length: 500 }, (_, i) => `us-east-${i}`), ingest: { maxHostsPerRegion: Number.NaN } })],
+    ["a secret where a domain belongs", "config:\n  edge:domain:\n    secure: v1:AAAAAAAAAAAAAAAA\n  edge:regions: [us-east-1, us-west-2]\n"],
+    ["a list nested 5000 deep", `config:\n  edge:regions: ${"[".repeat(5000)}${"]".repeat(5000)}\n`],
+  ])("ends %s with a readable exit 2", (what, text) => {
+    const run = planText(text);
+    expectWellBehaved(run, what);
+    expect(run.result.status).toBe(2);
+  }, planTimeoutMs * 2);
+
+  it("ends generated hostile configs in exit 0, 1 or 2, readably (property, few cases)", () => {
+    const samples = fc.sample(hostileConfig, { numRuns: 5, seed: 20260123 });
+    for (const edge of samples) expectWellBehaved(planText(stackFile(edge)), JSON.stringify(edge).slice(0, 400));
+  }, planTimeoutMs * 6);
+});
