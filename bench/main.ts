@@ -15,7 +15,7 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { judgeTargets, MatrixRow, renderFits, renderMatrix, renderTargets } from "./analysis";
-import { fidelityChecks, FidelityResult, renderFidelity } from "./fidelity";
+import { fidelityChecks, FidelityResult, renderFidelity } from "./fidelity/index";
 import { measureEvaluate, measureFloor, measurePlan, measurePolicy, PlanMetrics } from "./run";
 import { BenchSize, benchStackConfig, cross, fullMatrix, quickMatrix, sizeLabel } from "./stacks";
 

@@ -8,8 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../../stacks/schema";
-import { hasMandatoryViolation, makePlan, planJson } from "./plan";
-import { renderPlan } from "./report";
+import { spawnPolicyPack } from "./packProcess";
 import { StackFileError } from "./stackFile";
 
 const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]";
@@ -45,8 +44,19 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--stack: '${values.stack}' is not a stack name (letters, digits, '-', '_', '.')\n`);
     return 2;
   }
+  // The pack's process starts first: its ~2 s of imports overlap this process loading the Pulumi
+  // runtime (./plan and ./report import it), which saves about a second of every plan (issue 9).
+  const spawnedPack = spawnPolicyPack();
+  spawnedPack.catch(() => undefined); // awaited in makePlan; a config error may end the run first
+  const { hasMandatoryViolation, makePlan, planJson } = require("./plan") as typeof import("./plan");
+  const { renderPlan } = require("./report") as typeof import("./report");
   try {
-    const plan = await makePlan({ stack: values.stack, configFile: values["config-file"], policyConfigFile: values["policy-config"] });
+    const plan = await makePlan({
+      stack: values.stack,
+      configFile: values["config-file"],
+      policyConfigFile: values["policy-config"],
+      spawnedPack,
+    });
     process.stdout.write(renderPlan(plan));
     if (values.json) {
       const out = resolve(values.json);

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseStackConfig, StackConfig } from "../../stacks/schema";
 import { PolicyPackConfig, PolicyRun, runPolicyPack, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
+import type { SpawnedPack } from "./packProcess";
 import { readStackFile, StackFileError } from "./stackFile";
 
 export const projectRoot = resolve(__dirname, "..", "..");
@@ -18,6 +19,8 @@ export interface PlanOptions {
   configFile?: string;
   /** Policy config in `--policy-pack-config` format; defaults to `policies/config/<stack>.json` when present. */
   policyConfigFile?: string;
+  /** The pack's process, when the caller started it before loading this module (`main.ts` does). */
+  spawnedPack?: Promise<SpawnedPack>;
 }
 
 export interface Plan {
@@ -54,7 +57,7 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
   const config = parseStackConfig(stackFile.edge);
   const policyConfig = readPolicyConfig(options);
 
-  const pack = startPolicyPack(join(projectRoot, "policies"));
+  const pack = startPolicyPack(join(projectRoot, "policies"), options.spawnedPack);
   pack.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
   let evaluated;
   try {

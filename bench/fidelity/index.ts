@@ -9,6 +9,9 @@ export interface FidelityResult {
   /** Whether the model held to its bound on this case; undefined when it could not be checked. */
   held?: boolean;
   detail: string;
+  /** The model's number and the real server's (bytes), where the check measured one. */
+  predicted?: number;
+  measured?: number;
 }
 
 export async function fidelityChecks(): Promise<FidelityResult[]> {
