@@ -25,6 +25,8 @@ export const benchStack = "bench";
 
 export interface EvaluateMetrics {
   wallMs: number;
+  /** CPU time (user + system) of this process during the step: steadier than wall time on a busy machine. */
+  cpuMs: number;
   /** Peak RSS of this process (tsx, the plan tool, the program), MiB. */
   peakMiB: number;
   /** RSS before the step began (runtime and plan tool loaded), MiB. */
@@ -51,6 +53,10 @@ export interface PolicyMetrics {
 
 const peakMiB = () => process.resourceUsage().maxRSS / 1024;
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
 
 function withoutRoot(resources: PlannedResource[]): PlannedResource[] {
   return resources.filter((r) => r.parent !== "");
@@ -60,6 +66,7 @@ async function evaluate(configFile: string, resourcesOut: string): Promise<Evalu
   const stackFile = readStackFile(configFile);
   const config = parseStackConfig(stackFile.edge);
   const startMiB = rssMiB();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const evaluated = await evaluateProgram({
     program: join(projectRoot, "index.ts"),
@@ -70,15 +77,17 @@ async function evaluate(configFile: string, resourcesOut: string): Promise<Evalu
     defaultRegion: stackFile.config["aws:region"] ?? config.regions[0],
   });
   const wallMs = performance.now() - t0;
+  const cpuMs = cpuMsSince(cpu0);
   const registered = withoutRoot(evaluated.resources);
   writeFileSync(resourcesOut, JSON.stringify(evaluated.resources));
-  return { wallMs, peakMiB: peakMiB(), startMiB, registered: registered.length, custom: registered.filter((r) => r.custom).length };
+  return { wallMs, cpuMs, peakMiB: peakMiB(), startMiB, registered: registered.length, custom: registered.filter((r) => r.custom).length };
 }
 
 async function floor(resourcesIn: string): Promise<EvaluateMetrics> {
   const resources = withoutRoot(JSON.parse(readFileSync(resourcesIn, "utf8")) as PlannedResource[]);
   handFloorResources(resources);
   const startMiB = rssMiB();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const evaluated = await evaluateProgram({
     program: join(__dirname, "floorProgram.ts"),
@@ -89,11 +98,12 @@ async function floor(resourcesIn: string): Promise<EvaluateMetrics> {
     defaultRegion: "us-east-1",
   });
   const wallMs = performance.now() - t0;
+  const cpuMs = cpuMsSince(cpu0);
   const registered = withoutRoot(evaluated.resources);
   if (registered.length !== resources.length) {
     throw new Error(`the floor registered ${registered.length} resources, the program ${resources.length}`);
   }
-  return { wallMs, peakMiB: peakMiB(), startMiB, registered: registered.length, custom: registered.filter((r) => r.custom).length };
+  return { wallMs, cpuMs, peakMiB: peakMiB(), startMiB, registered: registered.length, custom: registered.filter((r) => r.custom).length };
 }
 
 async function policy(resourcesIn: string, policyConfigFile?: string): Promise<PolicyMetrics> {

@@ -5,7 +5,7 @@ import { flatness, judgeTargets, linearFit, MatrixRow } from "../../bench/analys
 const sizes = [12, 102, 1002, 2002, 60, 150, 1050, 2050, 300, 390, 1290, 2290];
 
 function row(resources: number, evaluateMs: number, floorMs: number, planMs = 2000): MatrixRow {
-  const evaluate = { wallMs: evaluateMs, peakMiB: 300, startMiB: 200, registered: resources, custom: resources };
+  const evaluate = { wallMs: evaluateMs, cpuMs: evaluateMs, peakMiB: 300, startMiB: 200, registered: resources, custom: resources };
   return {
     regions: 3,
     records: resources,
