@@ -2,13 +2,33 @@
  * The event-ingestion edge. `pulumi up` runs this program; so does the offline plan
  * (`npm run plan`) under Pulumi's mock runtime.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DnsZones } from "./components/dnsZones";
-import { declaredRecords } from "./models/dns/record";
+import { SnippetCdn } from "./components/snippetCdn";
+import { declaredRecords, fqdn } from "./models/dns/record";
+import { decideReplicaRegion } from "./models/snippet/snippet";
 import { readStackConfig } from "./stacks/pulumiConfig";
 
 const config = readStackConfig();
 
 const dns = new DnsZones("dns", { domain: config.domain, records: declaredRecords(config) });
 
+const cdn = new SnippetCdn("cdn", {
+  hostname: fqdn(config.cdn.hostname, config.domain),
+  originRegion: config.regions[0],
+  replicaRegion: decideReplicaRegion(config.regions, config.cdn.replicaRegion),
+  primaryZoneId: dns.primaryZoneId,
+  sources: {
+    loader: readFileSync(join(__dirname, config.cdn.snippetFile), "utf8"),
+    library: readFileSync(join(__dirname, config.cdn.libraryFile), "utf8"),
+  },
+  collectorUrl: `https://${fqdn(config.dns.ingestName, config.domain)}${config.cdn.collectorPath}`,
+  loadTimeoutMs: config.cdn.loadTimeoutMs,
+});
+
 export const primaryZoneId = dns.primaryZoneId;
 export const primaryNameServers = dns.primaryNameServers;
+export const cdnDistributionId = cdn.distributionId;
+export const cdnDomainName = cdn.distributionDomainName;
+export const snippetUrl = cdn.snippetUrl;

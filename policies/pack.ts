@@ -1,7 +1,10 @@
 /** Every policy of the pack, in report order. Tests import this list without starting a server. */
 import type { Policies } from "@pulumi/policy";
+import { disallowPlainHttpViewers } from "./cdn/disallowPlainHttpViewers";
+import { disallowPublicBucket } from "./cdn/disallowPublicBucket";
+import { enforceOriginFailover } from "./cdn/enforceOriginFailover";
 import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
 
 export const policyPackName = "edge-guardrails";
 
-export const policies: Policies = [enforceFailoverTtl];
+export const policies: Policies = [enforceFailoverTtl, enforceOriginFailover, disallowPlainHttpViewers, disallowPublicBucket];

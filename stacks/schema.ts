@@ -260,9 +260,32 @@ const stackConfigObject = z
           .min(1)
           .default("assets/snippet/loader.js")
           .describe("Path of the JavaScript loader snippet, relative to the project. Defaults to `assets/snippet/loader.js`."),
+        libraryFile: z
+          .string()
+          .min(1)
+          .default("assets/snippet/edge.js")
+          .describe(
+            "Path of the snippet library the loader fetches, relative to the project; served at `/v<semver>/edge.<hash>.js`. Defaults to `assets/snippet/edge.js`.",
+          ),
+        collectorPath: z
+          .string()
+          .regex(/^\/[A-Za-z0-9._~\/-]*$/, "expected a URL path starting with /")
+          .default("/track")
+          .describe("Path on the ingestion host (`edge:dns.ingestName`) the library sends events to. Defaults to `/track`."),
+        loadTimeoutMs: z
+          .number()
+          .int()
+          .min(500)
+          .max(30000)
+          .default(4000)
+          .describe(
+            "Milliseconds the loader waits for the library before it gives up on an attempt and retries later; events stay queued (incident 000). Defaults to `4000`.",
+          ),
         replicaRegion: awsRegion
           .optional()
-          .describe("Region of the origin's replica bucket. Defaults to the second of `edge:regions`."),
+          .describe(
+            "Region of the origin's replica bucket; must differ from the first of `edge:regions`. Defaults to the second of `edge:regions`.",
+          ),
       })
       .prefault({})
       .describe("The CDN that serves the JavaScript snippet apart from the API hosts (incident 000)."),
@@ -293,6 +316,15 @@ export const stackConfigSchema = stackConfigObject.check(
           code: "custom",
           path: ["regions"],
           message: `expected at least 2 regions in prod, got ${config.regions.length} (incident 002: tracking must run in two independent regions)`,
+        });
+      }
+    }),
+    crossFieldRule<CheckedConfig>(["regions", "cdn"], (config, ctx) => {
+      if (config.regions.length < 2 && config.cdn.replicaRegion === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cdn", "replicaRegion"],
+          message: "required when edge:regions lists one region: the snippet origin needs a replica in a second region (incident 000)",
         });
       }
     }),

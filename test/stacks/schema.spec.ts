@@ -79,7 +79,10 @@ describe("stack config schema", () => {
     );
   });
 
-  it("accepts one region outside prod", () => {
-    expect(problems({ ...minimal, environment: "dev", regions: ["us-east-1"] })).toEqual([]);
+  it("accepts one region outside prod, with the snippet origin's replica in a second region", () => {
+    expect(problems({ ...minimal, environment: "dev", regions: ["us-east-1"], cdn: { replicaRegion: "us-west-2" } })).toEqual([]);
+    expect(problems({ ...minimal, environment: "dev", regions: ["us-east-1"] })).toEqual([
+      "edge:cdn.replicaRegion: required when edge:regions lists one region: the snippet origin needs a replica in a second region (incident 000)",
+    ]);
   });
 });

@@ -55,6 +55,12 @@ class TestNetAddresses {
   }
 }
 
+/** A UUID-shaped id, as CloudFront gives policies. */
+function uuidFrom(name: string): string {
+  const h = stableHex(32, name);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 type Outputs = Record<string, unknown>;
 type OutputsFor = (args: pulumi.runtime.MockResourceArgs, region: string, addresses: TestNetAddresses) => Outputs;
 
@@ -87,7 +93,28 @@ const resourceOutputs: Record<string, OutputsFor> = {
     publicIp: addresses.addressFor(name),
     allocationId: stableId("eipalloc-", 17, name),
   }),
+  "aws:s3/bucket:Bucket": ({ name, inputs }, region) => {
+    // Pulumi auto-names a bucket `<name>-<7 hex>`; S3 ARNs carry neither region nor account.
+    const bucket: string = inputs.bucket ?? `${name}-${stableHex(7, name)}`;
+    return {
+      id: bucket,
+      bucket,
+      arn: `arn:aws:s3:::${bucket}`,
+      bucketDomainName: `${bucket}.s3.amazonaws.com`,
+      bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`,
+      hostedZoneId: "Z3AQBSTGFYJSTF",
+    };
+  },
+  "aws:s3/bucketObjectv2:BucketObjectv2": ({ name, inputs }) => ({
+    etag: stableHex(32, name, String(inputs.content ?? "")),
+    versionId: stableHex(32, name, "version"),
+  }),
+  "aws:cloudfront/originAccessControl:OriginAccessControl": ({ name }) => ({ id: stableId("E", 13, name).toUpperCase() }),
+  "aws:cloudfront/cachePolicy:CachePolicy": ({ name }) => ({ id: uuidFrom(name) }),
+  "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": ({ name }) => ({ id: uuidFrom(name) }),
   "aws:cloudfront/distribution:Distribution": ({ name }) => ({
+    id: stableId("E", 13, name).toUpperCase(),
+    arn: `arn:aws:cloudfront::${mockAccountId}:distribution/${stableId("E", 13, name).toUpperCase()}`,
     domainName: `d${stableHex(13, name)}.cloudfront.net`,
     hostedZoneId: "Z2FDTNDATAQYW2",
     status: "Deployed",

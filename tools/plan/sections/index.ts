@@ -3,6 +3,7 @@
  * adds its own (capacity headroom, DNS answer sizes, alarms) here, computed from the plan.
  */
 import type { Plan } from "../plan";
+import { snippetCdnSection } from "./snippetCdn";
 
 export interface PlanSection {
   title: string;
@@ -10,4 +11,4 @@ export interface PlanSection {
   render(plan: Plan): string[];
 }
 
-export const planSections: PlanSection[] = [];
+export const planSections: PlanSection[] = [snippetCdnSection];

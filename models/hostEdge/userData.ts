@@ -1,0 +1,167 @@
+/**
+ * The cloud-init user data of an ingestion host (Debian/Ubuntu AMI): installs nginx and the
+ * CloudWatch agent, writes the rendered nginx config, the ingestion service and its backup as
+ * systemd units, the drain script and the lifecycle watcher that runs it before termination.
+ *
+ * Incident 000: memory and swap are published (the alarms watch them). Incident 003: a host drains
+ * (health check 404, in-flight requests finish) before a deploy or scale-in stops it, and nginx
+ * has a backup process to fail over to while the primary restarts.
+ *
+ * Pure module: no Pulumi imports.
+ */
+import { hostMetrics, hostMetricsDimension, hostMetricsNamespace } from "../hostMetrics";
+import { nginxConfigPath, renderNginxConfig } from "./nginxConfig";
+import { drainFile, HostEdgeSettings } from "./settings";
+
+/** EC2 refuses user data above 16 KiB (before base64). */
+export const userDataLimitBytes = 16 * 1024;
+
+export const drainScriptPath = "/usr/local/sbin/edge-drain";
+export const undrainScriptPath = "/usr/local/sbin/edge-undrain";
+export const cloudWatchAgentConfigPath = "/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json";
+export const ingestUnit = "edge-ingest.service";
+export const ingestBackupUnit = "edge-ingest-backup.service";
+export const lifecycleWatchUnit = "edge-lifecycle-watch.service";
+/** The instance tag that holds the autoscaling group's name (set by EC2 Auto Scaling). */
+export const defaultAsgNameTagKey = "aws:autoscaling:groupName";
+
+/**
+ * The backup process's command: the service command with its port replaced by the backup port
+ * where it names it (`127.0.0.1:8080` → `127.0.0.1:8081`); both units also get `INGEST_PORT`.
+ */
+export function backupCommand(command: string, port: number, backupPort: number): string {
+  return command.replace(new RegExp(`(:|=|\\s)${port}(?=\\s|$)`, "g"), `$1${backupPort}`);
+}
+
+/** The CloudWatch agent config: the host metrics of models/hostMetrics.ts, aggregated by ASG. */
+export function renderCloudWatchAgentConfig(): string {
+  const config = {
+    agent: { metrics_collection_interval: 60 },
+    metrics: {
+      namespace: hostMetricsNamespace,
+      append_dimensions: { [hostMetricsDimension]: "${aws:AutoScalingGroupName}", InstanceId: "${aws:InstanceId}" },
+      aggregation_dimensions: [[hostMetricsDimension]],
+      metrics_collected: {
+        mem: { measurement: [hostMetrics.memoryUsedPercent] },
+        swap: { measurement: [hostMetrics.swapUsedPercent] },
+        disk: { measurement: [hostMetrics.diskUsedPercent], resources: ["/"], drop_device: true },
+      },
+    },
+  };
+  return JSON.stringify(config, null, 2);
+}
+
+function serviceUnit(description: string, command: string, port: number): string {
+  return `[Unit]
+Description=${description}
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Environment=INGEST_PORT=${port}
+ExecStart=${command}
+Restart=always
+RestartSec=1
+DynamicUser=yes
+NoNewPrivileges=yes
+LimitNOFILE=65536
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+/** Creates the drain file, then waits `drainSeconds` for in-flight requests to finish (incident 003). */
+export function renderDrainScript(drainSeconds: number): string {
+  return `#!/bin/sh
+# Takes this host out of rotation: /http-check answers 404 from now on (incident 003).
+set -eu
+mkdir -p ${dirname(drainFile)}
+touch ${drainFile}
+sleep ${drainSeconds}
+`;
+}
+
+function renderLifecycleWatcher(): string {
+  return `#!/bin/sh
+# Drains the host when EC2 Auto Scaling moves it to Terminating:Wait (the termination lifecycle
+# hook); the hook's heartbeat timeout must exceed drainSeconds, its default result CONTINUE.
+while :; do
+  token=$(curl -s -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" http://169.254.169.254/latest/api/token || true)
+  state=$(curl -s -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/autoscaling/target-lifecycle-state || true)
+  if [ "$state" = "Terminated" ]; then exec ${drainScriptPath}; fi
+  sleep 5
+done
+`;
+}
+
+function dirname(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
+}
+
+function indent(text: string, spaces: number): string {
+  const pad = " ".repeat(spaces);
+  return text
+    .split("\n")
+    .map((line) => (line ? pad + line : line))
+    .join("\n");
+}
+
+interface WrittenFile {
+  path: string;
+  permissions: string;
+  content: string;
+}
+
+/** The cloud-init `#cloud-config` user data of an ingestion host. */
+export function renderUserData(settings: HostEdgeSettings & { asgNameTagKey?: string }): string {
+  const { service } = settings;
+  const files: WrittenFile[] = [
+    { path: nginxConfigPath, permissions: "0644", content: renderNginxConfig(settings) },
+    { path: cloudWatchAgentConfigPath, permissions: "0644", content: renderCloudWatchAgentConfig() },
+    {
+      path: `/etc/systemd/system/${ingestUnit}`,
+      permissions: "0644",
+      content: serviceUnit("edge ingestion service", service.command, service.port),
+    },
+    {
+      path: `/etc/systemd/system/${ingestBackupUnit}`,
+      permissions: "0644",
+      content: serviceUnit("edge ingestion service (backup nginx fails over to)", backupCommand(service.command, service.port, service.backupPort), service.backupPort),
+    },
+    { path: drainScriptPath, permissions: "0755", content: renderDrainScript(settings.drainSeconds) },
+    { path: undrainScriptPath, permissions: "0755", content: `#!/bin/sh\n# Puts this host back in rotation.\nrm -f ${drainFile}\n` },
+    { path: "/usr/local/sbin/edge-lifecycle-watch", permissions: "0755", content: renderLifecycleWatcher() },
+    {
+      path: `/etc/systemd/system/${lifecycleWatchUnit}`,
+      permissions: "0644",
+      content: `[Unit]\nDescription=edge: drain before termination\n\n[Service]\nExecStart=/usr/local/sbin/edge-lifecycle-watch\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n`,
+    },
+    { path: "/etc/tmpfiles.d/edge.conf", permissions: "0644", content: `d ${dirname(drainFile)} 0755 root root -\n` },
+    {
+      path: "/etc/edge/host.env",
+      permissions: "0644",
+      content: `ASG_NAME_TAG_KEY=${settings.asgNameTagKey ?? defaultAsgNameTagKey}\nDATASTORE_POOL_SIZE=${settings.datastore.poolSizePerHost}\nDRAIN_SECONDS=${settings.drainSeconds}\n`,
+    },
+  ];
+  const writeFiles = files
+    .map((f) => `  - path: ${f.path}\n    permissions: "${f.permissions}"\n    content: |\n${indent(f.content, 6)}`)
+    .join("\n");
+  return `#cloud-config
+# edge ingestion host (models/hostEdge). Incidents 000 and 003.
+package_update: true
+packages:
+  - nginx-light
+  - curl
+write_files:
+${writeFiles}
+runcmd:
+  - systemd-tmpfiles --create /etc/tmpfiles.d/edge.conf
+  - curl -fsSL -o /tmp/amazon-cloudwatch-agent.deb "https://s3.amazonaws.com/amazoncloudwatch-agent/debian/$(dpkg --print-architecture)/latest/amazon-cloudwatch-agent.deb"
+  - dpkg -i -E /tmp/amazon-cloudwatch-agent.deb
+  - /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${cloudWatchAgentConfigPath}
+  - systemctl daemon-reload
+  - systemctl enable --now ${ingestBackupUnit} ${ingestUnit} ${lifecycleWatchUnit}
+  - nginx -t && systemctl restart nginx
+`;
+}

@@ -1,0 +1,43 @@
+/**
+ * disallow-plain-http-viewers — mandatory.
+ *
+ * No cache behavior of a CloudFront distribution may serve viewers over plain HTTP
+ * (`viewerProtocolPolicy: allow-all`): `redirect-to-https` or `https-only` only. A snippet served
+ * over HTTP can be rewritten on the way into every customer's page, and HTTPS pages refuse to load
+ * it. Incident 000: the snippet moved to a CDN; the CDN must not be the weaker path.
+ */
+import * as aws from "@pulumi/aws";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { snippetIncident } from "./incident";
+
+export const allowedViewerProtocolPolicies: readonly string[] = ["redirect-to-https", "https-only"];
+
+export interface ViewerBehavior {
+  /** `default` or the behavior's path pattern. */
+  label: string;
+  viewerProtocolPolicy?: string;
+}
+
+/** One message per behavior that lets viewers in over plain HTTP. */
+export function judgeViewerProtocols(distribution: string, behaviors: ViewerBehavior[]): string[] {
+  return behaviors
+    .filter((b) => !allowedViewerProtocolPolicies.includes(b.viewerProtocolPolicy ?? ""))
+    .map(
+      (b) =>
+        `Distribution ${distribution}: the ${b.label} cache behavior has viewerProtocolPolicy ${b.viewerProtocolPolicy ?? "(unset)"}, ` +
+        `allowed are ${allowedViewerProtocolPolicies.join(" or ")}. Set viewerProtocolPolicy to redirect-to-https. ${snippetIncident}`,
+    );
+}
+
+export const disallowPlainHttpViewers: ResourceValidationPolicy = {
+  name: "disallow-plain-http-viewers",
+  description: "CloudFront distributions serve viewers over HTTPS only: redirect-to-https or https-only (incident 000).",
+  enforcementLevel: "mandatory",
+  validateResource: validateResourceOfType(aws.cloudfront.Distribution, (distribution, args, reportViolation) => {
+    const behaviors: ViewerBehavior[] = [
+      { label: "default", viewerProtocolPolicy: distribution.defaultCacheBehavior?.viewerProtocolPolicy },
+      ...(distribution.orderedCacheBehaviors ?? []).map((b) => ({ label: b.pathPattern, viewerProtocolPolicy: b.viewerProtocolPolicy })),
+    ];
+    for (const message of judgeViewerProtocols(args.name, behaviors)) reportViolation(message);
+  }),
+};

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { maxConnectionsPerHost, nginxDuration, nginxSizeBytes, renderNginxConfig } from "../../../models/hostEdge";
+import { sampleSettings } from "./fixtures";
+
+function lines(config: string): string[] {
+  return config.split("\n").map((l) => l.trim());
+}
+
+describe("renderNginxConfig", () => {
+  const config = renderNginxConfig(sampleSettings());
+
+  it("carries the memory limits of incident 000 from config", () => {
+    expect(lines(config)).toEqual(
+      expect.arrayContaining([
+        "worker_processes auto;",
+        "worker_connections 4096;",
+        "client_header_buffer_size 1k;",
+        "large_client_header_buffers 4 8k;",
+        "proxy_buffer_size 4096;",
+        "proxy_buffers 4 4096;",
+        "proxy_max_temp_file_size 0;",
+      ]),
+    );
+  });
+
+  it("sheds load with 503 at 90% of worker_connections and per client rate", () => {
+    expect(lines(config)).toEqual(
+      expect.arrayContaining([
+        "limit_conn edge_host 3686;",
+        "limit_conn_status 503;",
+        "limit_req_status 503;",
+        "limit_req_zone $binary_remote_addr zone=edge_client:10m rate=200r/s;",
+        "limit_req zone=edge_client burst=200 nodelay;",
+      ]),
+    );
+  });
+
+  it("fails over to the backup on a 1 s connect timeout and allows long reads (incident 003)", () => {
+    expect(lines(config)).toEqual(
+      expect.arrayContaining([
+        "server 127.0.0.1:8080 max_fails=1 fail_timeout=5s;",
+        "server 127.0.0.1:8081 backup;",
+        "proxy_connect_timeout 1s;",
+        "proxy_read_timeout 60s;",
+        "proxy_next_upstream error timeout;",
+        "listen 80 default_server;",
+        "location = /http-check {",
+        "if (-f /var/run/edge/drain) {",
+      ]),
+    );
+  });
+
+  it("renders config values and test paths", () => {
+    const custom = renderNginxConfig(
+      sampleSettings({
+        nginx: { workerConnections: 128, clientHeaderBufferSize: "2k", largeClientHeaderBuffers: { count: 2, size: "4k" }, connectTimeoutSeconds: 0.5, maxConnectionsPerHost: 7 },
+        ingest: { service: { port: 9000, backupPort: 9001 } },
+      }),
+      { listen: "127.0.0.1:18080", pidFile: "/tmp/x/nginx.pid", drainFile: "/tmp/x/drain" },
+    );
+    expect(lines(custom)).toEqual(
+      expect.arrayContaining([
+        "worker_connections 128;",
+        "client_header_buffer_size 2k;",
+        "large_client_header_buffers 2 4k;",
+        "proxy_connect_timeout 500ms;",
+        "limit_conn edge_host 7;",
+        "server 127.0.0.1:9000 max_fails=1 fail_timeout=5s;",
+        "server 127.0.0.1:9001 backup;",
+        "listen 127.0.0.1:18080 default_server;",
+        "pid /tmp/x/nginx.pid;",
+        "if (-f /tmp/x/drain) {",
+      ]),
+    );
+  });
+});
+
+describe("maxConnectionsPerHost", () => {
+  it("is the configured value, else 90% of worker_connections", () => {
+    expect(maxConnectionsPerHost({ workerConnections: 4096, maxConnectionsPerHost: undefined })).toBe(3686);
+    expect(maxConnectionsPerHost({ workerConnections: 4096, maxConnectionsPerHost: 100 })).toBe(100);
+  });
+  it("never exceeds worker_connections by default", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 64, max: 1048576 }), (wc) => {
+        const limit = maxConnectionsPerHost({ workerConnections: wc, maxConnectionsPerHost: undefined });
+        return limit < wc && limit >= Math.floor(wc * 0.9);
+      }),
+    );
+  });
+});
+
+describe("nginx units", () => {
+  it("reads sizes and renders durations", () => {
+    expect(nginxSizeBytes("512")).toBe(512);
+    expect(nginxSizeBytes("8k")).toBe(8192);
+    expect(nginxSizeBytes("1m")).toBe(1048576);
+    expect(() => nginxSizeBytes("8kb")).toThrow("expected an nginx size");
+    expect(nginxDuration(1)).toBe("1s");
+    expect(nginxDuration(1.5)).toBe("1500ms");
+  });
+});

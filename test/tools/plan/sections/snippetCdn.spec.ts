@@ -1,0 +1,64 @@
+/**
+ * The snippet CDN through `npm run plan`: the prod report shows the CDN with two origins in two
+ * regions and the snippet objects; a replica in the origin's own region exits 1; a public bucket
+ * policy in the planned resources is refused by the real pack over the Analyzer protocol.
+ */
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runPolicyPack } from "../../../../tools/plan/analyzer";
+import type { PlannedResource } from "../../../../tools/plan/evaluate";
+import { PlanRun, projectRoot, runPlan, runPlanOnConfig, stackConfig } from "../../../support/runPlan";
+
+let prod: PlanRun;
+
+beforeAll(() => {
+  prod = runPlan(["--stack", "prod"]);
+});
+
+describe("Snippet CDN in the plan", () => {
+  it("shows the prod CDN with two origins in two regions and both snippet objects", () => {
+    expect(prod.code).toBe(0);
+    const section = prod.stdout.split("== Snippet CDN ==")[1].split("\n== ")[0];
+    expect(section).toContain("cdn.example.com → d");
+    expect(section).toContain("fails over on 403/404/500/502/503/504");
+    expect(section).toMatch(/1\. origin .*\.s3\.us-east-1\.amazonaws\.com {2}\[us-east-1\] {2}OAC yes/);
+    expect(section).toMatch(/2\. replica .*\.s3\.us-west-2\.amazonaws\.com {2}\[us-west-2\] {2}OAC yes/);
+    expect(section).toMatch(/\/v1\.0\.0\/edge\.[0-9a-f]{12}\.js .* application\/javascript; charset=utf-8 {2}Cache-Control: public, max-age=31536000, immutable/);
+    expect(section).toContain("/loader.js");
+    expect(prod.json!.stackOutputs.snippetUrl).toBe("https://cdn.example.com/loader.js");
+  });
+
+  it("exits 1 when the replica is in the origin's region: a distribution that cannot fail over to another region", () => {
+    const config = stackConfig("dev");
+    config["edge:cdn"] = { replicaRegion: "us-east-1" };
+    const run = runPlanOnConfig(config);
+    expect(run.code).toBe(1);
+    const violation = run.json!.violations.find((v) => v.policyName === "enforce-cdn-origin-failover")!;
+    expect(violation.enforcementLevel).toBe("mandatory");
+    expect(violation.message).toContain("both origins of origin group snippet-origins are in us-east-1; required are 2 different regions");
+    expect(violation.message).toContain("Incident 000");
+    expect(run.json!.resources.find((r) => r.urn === violation.urn)!.type).toBe("aws:cloudfront/distribution:Distribution");
+  });
+
+  it("refuses a public bucket policy on the planned origin, through the pack's own server", async () => {
+    const resources: PlannedResource[] = prod.json!.resources.map((r) => {
+      const inputs =
+        r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.name === "cdn-origin-policy"
+          ? { ...r.inputs, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }] }) }
+          : r.inputs;
+      return {
+        ...r,
+        provider: "",
+        region: r.region ?? undefined,
+        inputs,
+        outputs: inputs,
+        propertyDependencies: {},
+        options: { protect: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [] },
+      };
+    });
+    const run = await runPolicyPack({ packDir: join(projectRoot, "policies"), stack: "prod", project: "edge", resources });
+    const mandatory = run.violations.filter((v) => v.enforcementLevel === "mandatory");
+    expect(mandatory.map((v) => v.policyName)).toEqual(["disallow-public-bucket"]);
+    expect(mandatory[0].message).toContain('Bucket policy cdn-origin-policy: statement 1 allows Principal "*" with no AWS:SourceArn condition');
+  });
+});
