@@ -172,12 +172,18 @@ export async function installPlanRuntime(options: RuntimeOptions): Promise<PlanR
 /** Runs the program once under the mock runtime, as the root stack resource's init, like the CLI. */
 export async function evaluateProgram(options: EvaluateOptions): Promise<EvaluatedProgram> {
   const runtime = await installPlanRuntime(options);
-  // The SDK takes a stack trace for every resource and every internal promise (`new Error().stack`);
-  // with tsx's source maps on, each one is mapped back to TypeScript, which was ~85% of the time to
-  // register a resource (issue 9's profile). The plan reports errors by message, so it evaluates
-  // without them.
+  // The SDK takes a stack trace for every resource and for every internal promise
+  // (`debuggablePromise`: `new Error().stack`, kept for its leak report only). With tsx's source maps
+  // each one was mapped back to TypeScript, and their cost grew faster than the resource count:
+  // ~80% of the CPU of evaluating 2,000 records (issue 9's profile). The plan reports errors by
+  // message, so it evaluates without them; EDGE_PLAN_STACK_TRACES=1 keeps them for debugging.
+  const keepStacks = process.env.EDGE_PLAN_STACK_TRACES === "1";
   const sourceMaps = process.sourceMapsEnabled;
-  process.setSourceMapsEnabled(false);
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (!keepStacks) {
+    process.setSourceMapsEnabled(false);
+    Error.stackTraceLimit = 0;
+  }
   try {
     const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
       const exports = await import(options.program);
@@ -188,5 +194,6 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
     return { resources, stackOutputs: stackOutputs ?? {} };
   } finally {
     process.setSourceMapsEnabled(sourceMaps);
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
