@@ -160,22 +160,34 @@ const ms = (value: number) => value.toFixed(0);
 const mib = (value: number) => value.toFixed(0);
 const us = (totalMs: number, resources: number) => (resources > 0 ? ((totalMs * 1000) / resources).toFixed(0) : "-");
 
-/** The plan-scaling table: one row per size, times in ms, memory in MiB, costs in µs per resource. */
+const cpu = (value: number | undefined) => (value === undefined ? "-" : value.toFixed(0));
+
+/**
+ * The plan-scaling table: one row per size. Times in ms (wall, and CPU where measured), memory as
+ * peak RSS in MiB, costs in µs of wall time per resource.
+ */
 export function renderMatrix(rows: MatrixRow[]): string[] {
   return table(
-    ["regions", "records", "resources", "(a) ms", "(a) MiB", "floor ms", "ratio", "(b) start ms", "(b) analyze ms", "(b) pack MiB", "(c) ms", "(c) MiB", "exit", "µs/res (a)", "(b)", "(c)"],
+    [
+      "regions", "records", "resources", "(a) ms", "(a) cpu", "(a) MiB", "floor ms", "floor cpu", "ratio", "ratio cpu",
+      "(b) start ms", "(b) analyze ms", "(b) pack MiB", "(c) ms", "(c) cpu", "(c) MiB", "exit", "µs/res (a)", "(b)", "(c)",
+    ],
     rows.map((r) => [
       String(r.regions),
       String(r.records),
       String(r.resources),
       ms(r.evaluate.wallMs),
+      cpu(r.evaluate.cpuMs),
       mib(r.evaluate.peakMiB),
       ms(r.floor.wallMs),
+      cpu(r.floor.cpuMs),
       ratio(r).toFixed(2),
+      (r.evaluate.cpuMs / r.floor.cpuMs).toFixed(2),
       ms(r.policy.startMs),
       ms(r.policy.analyzeMs),
       mib(r.policy.packPeakMiB),
       ms(r.plan.wallMs),
+      cpu(r.plan.cpuMs),
       mib(r.plan.peakMiB),
       String(r.plan.code),
       us(r.evaluate.wallMs, r.resources),

@@ -104,7 +104,8 @@ async function main(argv: string[]): Promise<number> {
     for (let i = 0; i < Math.max(1, repeat); i++) runs.push(await measurePlan(["--stack", stack]));
     const wall = median(runs.map((r) => r.wallMs));
     shipped[stack] = { ...runs.find((r) => r.wallMs === wall) ?? runs[0], wallMs: wall };
-    log(`${stack}: ${wall.toFixed(0)} ms (runs ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")}), peak ${shipped[stack].peakMiB.toFixed(0)} MiB, exit ${shipped[stack].code}, ${shipped[stack].resources} resources`);
+    const cpu = shipped[stack].cpuMs;
+    log(`${stack}: ${wall.toFixed(0)} ms (runs ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")})${cpu === undefined ? "" : `, ${cpu.toFixed(0)} ms CPU`}, peak ${shipped[stack].peakMiB.toFixed(0)} MiB, exit ${shipped[stack].code}, ${shipped[stack].resources} resources`);
   }
 
   log(`\n== Plan scaling: ${matrix.length} sizes ==`);

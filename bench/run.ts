@@ -4,7 +4,8 @@
  * measure each other).
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { projectRoot } from "../tools/plan/plan";
@@ -16,35 +17,56 @@ export interface Exited {
   stdout: string;
   stderr: string;
   wallMs: number;
+  /**
+   * CPU time (user + system) of the process and every descendant it waited for, from GNU time
+   * (`/usr/bin/time`, Debian package `time`); undefined without it. Steadier than wall time when
+   * other work shares the machine.
+   */
+  cpuMs?: number;
   /** Sum of the per-process peak RSS over the process tree, MiB. */
   treePeakMiB: number;
   largestMiB: number;
 }
 
+export const gnuTime = "/usr/bin/time";
+
 /** `node --import tsx <script> ...args` in the project, its tree's memory polled from /proc. */
 export function runNode(script: string, args: string[], timeoutMs = 600_000): Promise<Exited> {
+  const node = [process.execPath, "--import", "tsx", join(projectRoot, script), ...args];
+  const timeDir = existsSync(gnuTime) ? mkdtempSync(join(tmpdir(), "edge-bench-time-")) : undefined;
+  const timeFile = timeDir && join(timeDir, "time.txt");
+  const [command, ...commandArgs] = timeFile ? [gnuTime, "-f", "%U %S", "-o", timeFile, ...node] : node;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", join(projectRoot, script), ...args], {
-      cwd: projectRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(command, commandArgs, { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
     const probe = new TreeMemoryProbe(child.pid!);
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (chunk) => (stdout += chunk));
     child.stderr!.on("data", (chunk) => (stderr += chunk));
-    child.once("error", (err) => {
+    const done = () => {
       clearTimeout(timer);
-      probe.stop();
+      if (timeDir) rmSync(timeDir, { recursive: true, force: true });
+      return probe.stop();
+    };
+    child.once("error", (err) => {
+      done();
       reject(err);
     });
     child.once("exit", (code, signal) => {
       const wallMs = performance.now() - t0;
-      clearTimeout(timer);
-      const memory = probe.stop();
-      resolve({ code: code ?? (signal ? -1 : 0), stdout, stderr, wallMs, treePeakMiB: memory.peakMiB, largestMiB: memory.largestMiB });
+      const cpu = timeFile && existsSync(timeFile) ? /^([\d.]+) ([\d.]+)\s*$/m.exec(readFileSync(timeFile, "utf8")) : null;
+      const memory = done();
+      resolve({
+        code: code ?? (signal ? -1 : 0),
+        stdout,
+        stderr,
+        wallMs,
+        cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : undefined,
+        treePeakMiB: memory.peakMiB,
+        largestMiB: memory.largestMiB,
+      });
     });
   });
 }
@@ -70,6 +92,8 @@ export function measurePolicy(resourcesFile: string, outFile: string, policyConf
 export interface PlanMetrics {
   code: number;
   wallMs: number;
+  /** CPU of the plan and the pack's process together (GNU time), when available. */
+  cpuMs?: number;
   peakMiB: number;
   largestMiB: number;
   /** From the plan's last line: `N resources to create; M mandatory and K advisory policy violations`. */
@@ -88,6 +112,7 @@ export async function measurePlan(planArgs: string[]): Promise<PlanMetrics> {
   return {
     code: run.code,
     wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
     peakMiB: run.treePeakMiB,
     largestMiB: run.largestMiB,
     resources: summary ? Number(summary[1]) : undefined,
