@@ -4,6 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { Alarms } from "./components/alarms";
 import { DnsZones } from "./components/dnsZones";
 import { SnippetCdn } from "./components/snippetCdn";
 import { declaredRecords, fqdn } from "./models/dns/record";
@@ -32,3 +34,21 @@ export const primaryNameServers = dns.primaryNameServers;
 export const cdnDistributionId = cdn.distributionId;
 export const cdnDomainName = cdn.distributionDomainName;
 export const snippetUrl = cdn.snippetUrl;
+
+// Ingestion regions and the DNS health checks join `ingest` and `healthChecks` as their
+// components land; until then every region gets its alarm topics.
+const alarms = new Alarms("alarms", {
+  namePrefix: `edge-${pulumi.getStack()}`,
+  regions: config.regions,
+  emails: config.alarms.emails,
+  webhookUrl: config.alarms.webhookUrl,
+  thresholds: config.alarms.thresholds,
+  cdn: cdn.endpoint,
+  datastore: config.datastore.connectionsMetric && {
+    metric: config.datastore.connectionsMetric,
+    maxConnections: config.datastore.maxConnections,
+    region: config.regions[0],
+  },
+});
+
+export const alarmDashboardName = alarms.dashboardName;

@@ -7,6 +7,7 @@
  * Pure module: no Pulumi imports, so the program, the plan tool and the tests share this copy.
  */
 import { z } from "zod";
+import { thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
 
 /** The Pulumi config namespace of this project (`edge:<key>` in stack files). */
 export const configNamespace = "edge";
@@ -300,9 +301,25 @@ const stackConfigObject = z
           .optional()
           .describe("HTTPS endpoint of a pager or chat webhook for critical alarms. Defaults to none."),
         thresholds: z
-          .record(z.string(), z.strictObject({ warning: z.number(), critical: z.number() }))
+          .strictObject(
+            Object.fromEntries(
+              thresholdKeys.map((key) => [
+                key,
+                z
+                  .strictObject({
+                    // Where the table has no warning level (swap: any swap is critical), `warning` is an unknown key.
+                    ...("warning" in thresholdTable[key] ? { warning: z.number().optional().describe(`Warning level in ${thresholdTable[key].unit}.`) } : {}),
+                    critical: z.number().optional().describe(`Critical level in ${thresholdTable[key].unit}.`),
+                  })
+                  .optional()
+                  .describe(thresholdTable[key].title),
+              ]),
+            ) as Record<ThresholdKey, z.ZodOptional<z.ZodObject<{ warning: z.ZodOptional<z.ZodNumber>; critical: z.ZodOptional<z.ZodNumber> }>>>,
+          )
           .default({})
-          .describe("Overrides of alarm thresholds by alarm key. Defaults to none."),
+          .describe(
+            "Overrides of alarm thresholds by key (`memoryUsedPercent: { warning: 75 }`); keys, units and defaults in the README's Alarms table. The policy configure-alarm-thresholds judges the result. Defaults to none.",
+          ),
       })
       .describe("Who is told when a threshold is crossed (incident 000: thresholds had fallen by the wayside)."),
   })

@@ -13,24 +13,46 @@
  * Pure module: no Pulumi imports.
  */
 import { clientBodyBufferBytes, proxyBuffers } from "./buffers";
-import { HostEdgeSettings, maxConnectionsPerHost, nginxSizeBytes } from "./settings";
+import type { NginxLimits } from "./readBack";
+import { maxConnectionsPerHost, nginxSizeBytes } from "./settings";
 
 /**
- * Constants calibrated against Debian's nginx 1.22.1 (nginx-light, glibc malloc, x86_64) by
- * test/models/hostEdge/realNginx.spec.ts; see the measurements recorded there.
+ * Constants calibrated against Debian's nginx 1.22.1 (nginx-light, glibc malloc, x86_64, 2 vCPUs)
+ * by test/models/hostEdge/nginxMemory.real.spec.ts. Measured 2026-11-23 (sum of VmRSS):
+ *
+ *   worker_connections   master     each worker (idle)   per idle conn   per busy conn (+ upstream)
+ *   128                  7.11 MB    3.87-4.01 MB         642 B           114.5 kB
+ *   512                  7.11 MB    4.05-4.12 MB         532 B           116.6 kB
+ *   4096                 7.06 MB    5.60-5.68 MB         573 B           116.6 kB
+ *   16384                7.08 MB    10.76-10.83 MB       614 B           117.9 kB
+ *
+ * A worker grows by ~421 B per `worker_connections` slot (128 → 16384). A busy connection here is
+ * the worst case the config allows: 4 large header buffers filled, a 16 KiB body, the response
+ * started (proxy buffers in use) and held by the upstream. Levels of N idle + N busy (N = 40, 80,
+ * 160, worker_connections 512) cost 113 kB per pair. Each constant is rounded up (predictions 6-12% above the
+ * measurement) so the prediction never falls below it.
  */
 export const nginxMemoryConstants = {
-  /** VmRSS of the master process. */
-  masterBytes: 4 * 1024 * 1024,
-  /** VmRSS of a worker before it serves anything, besides its connection slots. */
-  workerBaseBytes: 3 * 1024 * 1024,
-  /** One preallocated `worker_connections` slot: ngx_connection_t plus its read and write events. */
-  slotBytes: 512,
-  /** An open connection without a request in progress: connection pool and http connection state. */
-  idleConnectionBytes: 2 * 1024,
-  /** A request's pool and bookkeeping beyond the buffers counted explicitly. */
-  requestOverheadBytes: 8 * 1024,
+  /** VmRSS of the master process (measured 7.06-7.11 MB). */
+  masterBytes: 8 * 1024 * 1024,
+  /** VmRSS of a worker before it serves anything, besides its connection slots (measured ~3.9 MB). */
+  workerBaseBytes: 3.875 * 1024 * 1024,
+  /** One preallocated `worker_connections` slot: ngx_connection_t plus its read and write events (measured ~421 B). */
+  slotBytes: 448,
+  /** An open connection without a request in progress: connection pool and http connection state (measured 532-642 B). */
+  idleConnectionBytes: 1024,
+  /** A busy request's pools and bookkeeping beyond the buffers counted explicitly (fitted: busy total ~120 kB). */
+  requestOverheadBytes: 14 * 1024,
 } as const;
+
+/**
+ * What the memory model reads: the nginx limits (from the stack config, or read back from rendered
+ * user data with `readNginxLimits`) and the vCPU count. Any {@link HostEdgeSettings} fits.
+ */
+export interface NginxMemoryInput {
+  nginx: NginxLimits;
+  vcpus: number;
+}
 
 export interface NginxMemoryEstimate {
   /** Worker processes (one per vCPU). */
@@ -52,7 +74,7 @@ export interface NginxMemoryEstimate {
 }
 
 /** Bytes one busy connection can hold, by the rendered buffer sizes. */
-export function busyConnectionBytes(nginx: HostEdgeSettings["nginx"]): number {
+export function busyConnectionBytes(nginx: NginxLimits): number {
   const c = nginxMemoryConstants;
   const largeHeaders = nginx.largeClientHeaderBuffers.count * nginxSizeBytes(nginx.largeClientHeaderBuffers.size);
   return (
@@ -68,7 +90,7 @@ export function busyConnectionBytes(nginx: HostEdgeSettings["nginx"]): number {
 }
 
 /** Predicted nginx memory (sum of VmRSS) with `busy` requests in progress and `idle` open connections. */
-export function predictNginxBytes(settings: HostEdgeSettings, load: { busy: number; idle: number }): number {
+export function predictNginxBytes(settings: NginxMemoryInput, load: { busy: number; idle: number }): number {
   const e = estimateNginxMemory(settings);
   return e.fixedBytes + e.workers * e.perWorkerBytes + load.busy * e.perConnectionBytes + load.idle * e.idleConnectionBytes;
 }
@@ -78,7 +100,7 @@ export function predictNginxBytes(settings: HostEdgeSettings, load: { busy: numb
  * requests (each also holds an upstream slot), every other slot an idle connection. The request
  * body stays within `client_body_buffer_size` or goes to disk; it is counted per busy connection.
  */
-export function estimateNginxMemory(settings: HostEdgeSettings): NginxMemoryEstimate {
+export function estimateNginxMemory(settings: NginxMemoryInput): NginxMemoryEstimate {
   const c = nginxMemoryConstants;
   const workers = Math.max(1, Math.floor(settings.vcpus));
   const slots = workers * settings.nginx.workerConnections;

@@ -72,12 +72,13 @@ WantedBy=multi-user.target
 }
 
 /** Creates the drain file, then waits `drainSeconds` for in-flight requests to finish (incident 003). */
-export function renderDrainScript(drainSeconds: number): string {
+export function renderDrainScript(drainSeconds: number, file = drainFile): string {
   return `#!/bin/sh
-# Takes this host out of rotation: /http-check answers 404 from now on (incident 003).
+# Takes this host out of rotation: /http-check answers 404 from now on (incident 003). Deploys and
+# the termination lifecycle hook run it, then stop the host once it returns.
 set -eu
-mkdir -p ${dirname(drainFile)}
-touch ${drainFile}
+mkdir -p ${dirname(file)}
+touch ${file}
 sleep ${drainSeconds}
 `;
 }

@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { replaceBetweenMarkers } from "./markers";
 import { z } from "zod";
 import { configNamespace, stackConfigSchema } from "../../stacks/schema";
 
@@ -46,10 +47,7 @@ export function configTable(): string {
 
 /** The README with its config table regenerated. */
 export function withConfigTable(readme: string): string {
-  const start = readme.indexOf(tableStart);
-  const end = readme.indexOf(tableEnd);
-  if (start < 0 || end < start) throw new Error(`README.md needs the markers ${tableStart} and ${tableEnd}`);
-  return `${readme.slice(0, start + tableStart.length)}\n${configTable()}\n${readme.slice(end)}`;
+  return replaceBetweenMarkers(readme, tableStart, tableEnd, configTable());
 }
 
 if (require.main === module) {

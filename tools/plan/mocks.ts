@@ -82,7 +82,10 @@ const resourceOutputs: Record<string, OutputsFor> = {
     };
   },
   "aws:route53/record:Record": ({ inputs }) => ({ fqdn: inputs.name }),
-  "aws:route53/healthCheck:HealthCheck": ({ name }) => ({ id: stableHex(8, name) + "-" + stableHex(4, name, "a") + "-4" + stableHex(3, name, "b") }),
+  "aws:route53/healthCheck:HealthCheck": ({ name }) => {
+    const id = stableHex(8, name) + "-" + stableHex(4, name, "a") + "-4" + stableHex(3, name, "b");
+    return { id, arn: `arn:aws:route53:::healthcheck/${id}` };
+  },
   "aws:lb/loadBalancer:LoadBalancer": ({ name }, region) => ({
     dnsName: `${name.slice(0, 20)}-${stableHex(16, name)}.elb.${region}.amazonaws.com`,
     zoneId: "Z26RNL4JYFTOTI",

@@ -19,6 +19,8 @@ export interface PlanOptions {
   configFile?: string;
   /** Policy config in `--policy-pack-config` format; defaults to `policies/config/<stack>.json` when present. */
   policyConfigFile?: string;
+  /** Entry module of the program. Defaults to the project's `index.ts` (tests plan fixtures that extend it). */
+  program?: string;
   /** The pack's process, when the caller started it before loading this module (`main.ts` does). */
   spawnedPack?: Promise<SpawnedPack>;
 }
@@ -62,7 +64,7 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
   let evaluated;
   try {
     evaluated = await evaluateProgram({
-      program: join(projectRoot, "index.ts"),
+      program: options.program ?? join(projectRoot, "index.ts"),
       project: projectName,
       stack: options.stack,
       config: stackFile.config,

@@ -3,6 +3,7 @@
  * adds its own (capacity headroom, DNS answer sizes, alarms) here, computed from the plan.
  */
 import type { Plan } from "../plan";
+import { alarmsSection } from "./alarms";
 import { snippetCdnSection } from "./snippetCdn";
 
 export interface PlanSection {
@@ -11,4 +12,4 @@ export interface PlanSection {
   render(plan: Plan): string[];
 }
 
-export const planSections: PlanSection[] = [snippetCdnSection];
+export const planSections: PlanSection[] = [snippetCdnSection, alarmsSection];

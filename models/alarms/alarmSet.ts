@@ -1,0 +1,247 @@
+/**
+ * The alarm set of the edge as data: which metric, which dimensions, which threshold and severity,
+ * how missing data counts. The `Alarms` component turns each spec into a CloudWatch alarm; tests
+ * and the README read the same specs.
+ *
+ * Dimension values are a type parameter: the component passes Pulumi outputs, tests pass strings.
+ * Pure module: no Pulumi imports.
+ */
+import { hostMetrics, hostMetricsDimension, hostMetricsNamespace } from "../hostMetrics";
+import { levelsFor, Severity, thresholdTable, ThresholdKey, ThresholdOverrides } from "./thresholds";
+
+/** Route 53 health-check and CloudFront metrics exist only in us-east-1. */
+export const globalMetricsRegion = "us-east-1";
+
+/**
+ * Tags on every alarm, so a policy can tell what it watches and how severe it is: the threshold
+ * key, the severity, the component, and the configured level (in the key's unit, before scaling
+ * to a host or connection count).
+ */
+export const alarmTags = { key: "edge:alarm", severity: "edge:severity", component: "edge:component", level: "edge:level" } as const;
+
+/** What an alarm watches, for the plan report and the dashboard. */
+export type AlarmComponent = "hosts" | "balancer" | "autoscaling" | "ingestion" | "dns" | "cdn" | "certificate" | "datastore";
+
+/** How CloudWatch treats a period without data. */
+export type TreatMissingData = "breaching" | "notBreaching" | "ignore" | "missing";
+
+export interface MetricRef<V> {
+  namespace: string;
+  metricName: string;
+  statistic: "Average" | "Maximum" | "Minimum" | "Sum";
+  dimensions: Record<string, V>;
+}
+
+export interface AlarmSpec<V> {
+  /** Unique in its region and readable: `<subject>-<key>-<severity>`. */
+  id: string;
+  key: ThresholdKey;
+  severity: Severity;
+  component: AlarmComponent;
+  /** Region the alarm (and its topic) lives in. */
+  region: string;
+  metric: MetricRef<V>;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  comparisonOperator:
+    | "GreaterThanThreshold"
+    | "GreaterThanOrEqualToThreshold"
+    | "LessThanThreshold"
+    | "LessThanOrEqualToThreshold"
+    | "LessThanLowerThreshold";
+  /** The alarm threshold in the metric's unit; for an anomaly alarm, the band width in standard deviations. */
+  threshold: number;
+  /** The configured level the threshold comes from, in the threshold table's unit. */
+  level: number;
+  /** Compare the metric with `ANOMALY_DETECTION_BAND(m1, threshold)` instead of a fixed threshold. */
+  anomalyBand: boolean;
+  treatMissingData: TreatMissingData;
+  description: string;
+}
+
+interface Template<V> {
+  key: ThresholdKey;
+  component: AlarmComponent;
+  subject: string;
+  region: string;
+  metric: MetricRef<V>;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  treatMissingData: TreatMissingData;
+  /** Configured level (a percentage of something, or the metric's own unit) to alarm threshold. Defaults to identity. */
+  scale?: (level: number) => number;
+  anomalyBand?: boolean;
+}
+
+/** One warning and one critical alarm (critical only where the table has no warning level). */
+function bothSeverities<V>(t: Template<V>, overrides: ThresholdOverrides): AlarmSpec<V>[] {
+  const spec = thresholdTable[t.key];
+  const levels = levelsFor(t.key, overrides);
+  const out: AlarmSpec<V>[] = [];
+  for (const severity of ["warning", "critical"] as const) {
+    const level = levels[severity];
+    if (level === undefined) continue;
+    const threshold = t.scale ? t.scale(level) : level;
+    const inclusive = "inclusive" in spec && spec.inclusive;
+    const comparisonOperator = t.anomalyBand
+      ? "LessThanLowerThreshold"
+      : spec.direction === "above"
+        ? inclusive
+          ? "GreaterThanOrEqualToThreshold"
+          : "GreaterThanThreshold"
+        : inclusive
+          ? "LessThanOrEqualToThreshold"
+          : "LessThanThreshold";
+    const word = spec.direction === "above" ? "above" : "below";
+    out.push({
+      id: `${t.subject}-${t.key}-${severity}`,
+      key: t.key,
+      severity,
+      component: t.component,
+      region: t.region,
+      metric: t.metric,
+      periodSeconds: t.periodSeconds,
+      evaluationPeriods: t.evaluationPeriods,
+      datapointsToAlarm: t.datapointsToAlarm,
+      comparisonOperator,
+      threshold,
+      level,
+      anomalyBand: t.anomalyBand ?? false,
+      treatMissingData: t.treatMissingData,
+      description: t.anomalyBand
+        ? `${severity}: ${spec.title} in ${t.subject} (${t.region}) fell below its ${level}-standard-deviation band. ${spec.why}`
+        : `${severity}: ${spec.title} in ${t.subject} (${t.region}) ${word} ${level} ${spec.unit}. ${spec.why}`,
+    });
+  }
+  return out;
+}
+
+/** One region's ingestion endpoint, with its metric dimensions resolved to `V`. */
+export interface IngestIds<V> {
+  region: string;
+  nlbArnSuffix: V;
+  targetGroupArnSuffix: V;
+  asgName: V;
+  certificateArn: V;
+  minHosts: number;
+  maxHosts: number;
+}
+
+/** Hosts, balancer, autoscaling, ingestion volume and the listener certificate of one region. */
+export function ingestAlarms<V>(ids: IngestIds<V>, overrides: ThresholdOverrides = {}): AlarmSpec<V>[] {
+  const { region } = ids;
+  const subject = "ingest";
+  const asg = { [hostMetricsDimension]: ids.asgName };
+  const balancer = { LoadBalancer: ids.nlbArnSuffix };
+  const target = { TargetGroup: ids.targetGroupArnSuffix, LoadBalancer: ids.nlbArnSuffix };
+  const host = (metricName: string, statistic: MetricRef<V>["statistic"] = "Maximum") => ({
+    namespace: hostMetricsNamespace,
+    metricName,
+    statistic,
+    dimensions: asg,
+  });
+  const nlb = (metricName: string, statistic: MetricRef<V>["statistic"], dimensions: Record<string, V>) => ({
+    namespace: "AWS/NetworkELB",
+    metricName,
+    statistic,
+    dimensions,
+  });
+  const base = { subject, region };
+  const templates: Template<V>[] = [
+    // Agent metrics aggregated per ASG: silence means every agent of the group stopped reporting,
+    // the blindness of incident 000, so missing data breaches.
+    { ...base, key: "memoryUsedPercent", component: "hosts", metric: host(hostMetrics.memoryUsedPercent), periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "breaching" },
+    { ...base, key: "swapUsedPercent", component: "hosts", metric: host(hostMetrics.swapUsedPercent), periodSeconds: 60, evaluationPeriods: 2, datapointsToAlarm: 2, treatMissingData: "breaching" },
+    { ...base, key: "diskUsedPercent", component: "hosts", metric: host(hostMetrics.diskUsedPercent), periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "breaching" },
+    // EC2 basic monitoring reports every 5 minutes and can skip one; the agent alarms above
+    // already catch silent hosts, so a gap here is not a failure of its own.
+    { ...base, key: "cpuUtilization", component: "hosts", metric: { namespace: "AWS/EC2", metricName: "CPUUtilization", statistic: "Average", dimensions: asg }, periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "missing" },
+    // The balancer publishes host counts every minute while it exists; no unhealthy count is no news.
+    { ...base, key: "unhealthyHosts", component: "balancer", metric: nlb("UnHealthyHostCount", "Maximum", target), periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "notBreaching" },
+    // No healthy-host count means no targets registered at all: breaching.
+    { ...base, key: "healthyHostsOfMinimum", component: "balancer", metric: nlb("HealthyHostCount", "Minimum", target), periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "breaching", scale: (pct) => (ids.minHosts * pct) / 100 },
+    // Reset counts are published only when there are resets: missing is zero.
+    { ...base, key: "targetResets", component: "balancer", metric: nlb("TCP_Target_Reset_Count", "Sum", balancer), periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching" },
+    { ...base, key: "balancerResets", component: "balancer", metric: nlb("TCP_ELB_Reset_Count", "Sum", balancer), periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching" },
+    // Group metrics need metrics collection on the ASG; a gap keeps the last state rather than
+    // paging about a ceiling nobody measured.
+    { ...base, key: "inServiceOfMaximum", component: "autoscaling", metric: { namespace: "AWS/AutoScaling", metricName: "GroupInServiceInstances", statistic: "Maximum", dimensions: asg }, periodSeconds: 60, evaluationPeriods: 10, datapointsToAlarm: 10, treatMissingData: "missing", scale: (pct) => (ids.maxHosts * pct) / 100 },
+    // Missing request metrics on an ingestion edge are a failure, not "ok" (incident 001).
+    { ...base, key: "ingestAnomalyBand", component: "ingestion", metric: nlb("NewFlowCount", "Sum", balancer), periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "breaching", anomalyBand: true },
+    { ...base, key: "ingestFloor", component: "ingestion", metric: nlb("NewFlowCount", "Sum", balancer), periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5, treatMissingData: "breaching" },
+    // DaysToExpiry is published once a day: a day without a point keeps the last state.
+    { ...base, key: "certificateDaysToExpiry", component: "certificate", metric: { namespace: "AWS/CertificateManager", metricName: "DaysToExpiry", statistic: "Minimum", dimensions: { CertificateArn: ids.certificateArn } }, periodSeconds: 86400, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: "ignore" },
+  ];
+  return templates.flatMap((t) => bothSeverities(t, overrides));
+}
+
+/** The health check guarding one region's DNS answer; its metrics live in us-east-1. */
+export function healthCheckAlarms<V>(check: { region: string; healthCheckId: V }, overrides: ThresholdOverrides = {}): AlarmSpec<V>[] {
+  return bothSeverities(
+    {
+      key: "healthCheckHealthy",
+      component: "dns",
+      subject: `healthcheck-${check.region}`,
+      region: globalMetricsRegion,
+      metric: { namespace: "AWS/Route53", metricName: "HealthCheckPercentageHealthy", statistic: "Minimum", dimensions: { HealthCheckId: check.healthCheckId } },
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      // Checkers report every 30 s; silence means the check no longer exists.
+      treatMissingData: "breaching",
+    },
+    overrides,
+  );
+}
+
+/** The snippet CDN's error rates and certificate, in us-east-1 (Region=Global). */
+export function cdnAlarms<V>(cdn: { distributionId: V; certificateArn: V }, overrides: ThresholdOverrides = {}): AlarmSpec<V>[] {
+  const base = { component: "cdn" as const, subject: "cdn", region: globalMetricsRegion, periodSeconds: 300, evaluationPeriods: 2, datapointsToAlarm: 2 };
+  const dimensions = { DistributionId: cdn.distributionId, Region: "Global" as V };
+  return [
+    // CloudFront publishes error rates only for periods with requests: no requests, no errors.
+    ...bothSeverities({ ...base, key: "cdn5xxErrorRate", metric: { namespace: "AWS/CloudFront", metricName: "5xxErrorRate", statistic: "Average", dimensions }, treatMissingData: "notBreaching" }, overrides),
+    ...bothSeverities({ ...base, key: "cdnTotalErrorRate", metric: { namespace: "AWS/CloudFront", metricName: "TotalErrorRate", statistic: "Average", dimensions }, treatMissingData: "notBreaching" }, overrides),
+    ...bothSeverities(
+      {
+        ...base,
+        component: "certificate",
+        key: "certificateDaysToExpiry",
+        metric: { namespace: "AWS/CertificateManager", metricName: "DaysToExpiry", statistic: "Minimum", dimensions: { CertificateArn: cdn.certificateArn } },
+        periodSeconds: 86400,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: "ignore",
+      },
+      overrides,
+    ),
+  ];
+}
+
+export interface DatastoreMetric {
+  namespace: string;
+  name: string;
+  dimensions: Record<string, string>;
+}
+
+/** The datastore's connection count against its limit (incident 002), in the primary region. */
+export function datastoreAlarms<V>(metric: DatastoreMetric, maxConnections: number, region: string, overrides: ThresholdOverrides = {}): AlarmSpec<V>[] {
+  return bothSeverities(
+    {
+      key: "datastoreConnectionsOfMaximum",
+      component: "datastore",
+      subject: "datastore",
+      region,
+      metric: { namespace: metric.namespace, metricName: metric.name, statistic: "Maximum", dimensions: metric.dimensions as Record<string, V> },
+      periodSeconds: 60,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      // Incident 002: the count grew unseen for a day; a metric that stops is the same blindness.
+      treatMissingData: "breaching",
+      scale: (pct) => (maxConnections * pct) / 100,
+    },
+    overrides,
+  );
+}

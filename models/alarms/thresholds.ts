@@ -1,0 +1,208 @@
+/**
+ * Every alarm threshold of the edge, decided once: the metric it reads, its direction, its sane
+ * range, the warning and critical defaults and why. The stack schema (`edge:alarms.thresholds`),
+ * the alarm set, the threshold policy and the README's alarm table all read this table.
+ *
+ * Incident 000: "as we've grown our server count to over 200, properly setting these thresholds
+ * have fallen by the wayside"; both load balancers ran out of memory and swapped before anyone
+ * was told. Every numeric metric here has a warning and a critical level, each emailed.
+ *
+ * Pure module: no Pulumi imports.
+ */
+
+export type Severity = "warning" | "critical";
+export const severities: readonly Severity[] = ["warning", "critical"];
+
+/**
+ * Which way is worse. `above`: the alarm fires when the metric rises past the threshold, so the
+ * warning threshold sits below the critical one; `below`: the reverse.
+ */
+export type Direction = "above" | "below";
+
+export interface ThresholdSpec {
+  /** What is measured, in the README's words. */
+  title: string;
+  /** Unit of the warning and critical values. */
+  unit: string;
+  direction: Direction;
+  /** Sane range of a configured value, inclusive (a percentage lies within 0-100). */
+  range: { min: number; max: number };
+  /** Default warning level; undefined where the first level is already critical. */
+  warning?: number;
+  critical: number;
+  /** Why these defaults, and the incident they answer. */
+  why: string;
+  /** The alarm fires AT the threshold too (`>=` / `<=`), where reaching it is the event. Defaults to strict. */
+  inclusive?: boolean;
+}
+
+export const thresholdTable = {
+  memoryUsedPercent: {
+    title: "Host memory used (CWAgent mem_used_percent, per ASG, max)",
+    unit: "%",
+    direction: "above",
+    range: { min: 0, max: 100 },
+    warning: 80,
+    critical: 90,
+    why: "Incident 000: both load balancers ran out of memory and began swapping; warn while there is room to scale.",
+  },
+  swapUsedPercent: {
+    title: "Host swap used (CWAgent swap_used_percent, per ASG, max)",
+    unit: "%",
+    direction: "above",
+    range: { min: 0, max: 100 },
+    critical: 0,
+    why: "Incident 000: swapping is how the outage started. Any swap (above 0 %) is critical; there is no warning level.",
+  },
+  cpuUtilization: {
+    title: "Host CPU (AWS/EC2 CPUUtilization, per ASG, average)",
+    unit: "%",
+    direction: "above",
+    range: { min: 0, max: 100 },
+    warning: 70,
+    critical: 90,
+    why: "Above the target-tracking set point the fleet is not keeping up with a spike (incident 000: 8x traffic).",
+  },
+  diskUsedPercent: {
+    title: "Host root disk used (CWAgent disk_used_percent, per ASG, max)",
+    unit: "%",
+    direction: "above",
+    range: { min: 0, max: 100 },
+    warning: 80,
+    critical: 90,
+    why: "A full disk stops nginx logging and buffering; hosts are replaceable, so act before it is full.",
+  },
+  unhealthyHosts: {
+    title: "Unhealthy targets (AWS/NetworkELB UnHealthyHostCount, max)",
+    unit: "hosts",
+    direction: "above",
+    range: { min: 0, max: 1000 },
+    warning: 0,
+    critical: 1,
+    why: "One unhealthy host is a warning; more than one means a fault beyond a single instance (incident 000: both balancers failed together).",
+  },
+  healthyHostsOfMinimum: {
+    title: "Healthy targets below the ASG minimum (AWS/NetworkELB HealthyHostCount, min)",
+    unit: "% of ASG min",
+    direction: "below",
+    range: { min: 0, max: 100 },
+    warning: 100,
+    critical: 50,
+    why: "Below the planned minimum the region has lost its headroom; below half of it, the survivors carry double load (incident 000).",
+  },
+  targetResets: {
+    title: "TCP resets from targets (AWS/NetworkELB TCP_Target_Reset_Count, sum per minute)",
+    unit: "resets/min",
+    direction: "above",
+    range: { min: 0, max: 1e9 },
+    warning: 100,
+    critical: 1000,
+    why: "nginx resetting connections is the edge refusing events: the target's connection errors (incident 003).",
+  },
+  balancerResets: {
+    title: "TCP resets by the balancer (AWS/NetworkELB TCP_ELB_Reset_Count, sum per minute)",
+    unit: "resets/min",
+    direction: "above",
+    range: { min: 0, max: 1e9 },
+    warning: 500,
+    critical: 5000,
+    why: "The balancer resets flows whose target is gone or timed out: response errors seen by clients (incident 003).",
+  },
+  inServiceOfMaximum: {
+    title: "ASG in service at its maximum (AWS/AutoScaling GroupInServiceInstances, max)",
+    unit: "% of ASG max",
+    direction: "above",
+    range: { min: 0, max: 100 },
+    warning: 80,
+    critical: 100,
+    inclusive: true,
+    why: "At its ceiling the fleet cannot absorb the next spike: review the capacity plan (incident 000: long-term capacity planning).",
+  },
+  ingestAnomalyBand: {
+    title: "Ingestion volume below its anomaly band (ANOMALY_DETECTION_BAND of NewFlowCount, sum per 5 min)",
+    unit: "standard deviations",
+    direction: "above",
+    range: { min: 0.5, max: 10 },
+    warning: 2,
+    critical: 3,
+    why: "Incident 001: an anomalous, steep decline in ingestion volume was the first sign of the DNS attack. A wider band is a steeper, rarer drop, so critical is the wider one.",
+  },
+  ingestFloor: {
+    title: "Ingestion volume hard floor (AWS/NetworkELB NewFlowCount, sum per minute)",
+    unit: "flows/min",
+    direction: "below",
+    range: { min: 0, max: 1e9 },
+    warning: 60,
+    critical: 6,
+    why: "Incident 001: a region that stops receiving events is failing even when the band has learned a quiet night.",
+  },
+  healthCheckHealthy: {
+    title: "Route 53 health checkers reporting healthy (AWS/Route53 HealthCheckPercentageHealthy, min)",
+    unit: "%",
+    direction: "below",
+    range: { min: 0, max: 100 },
+    warning: 90,
+    critical: 50,
+    why: "Incident 001: DNS decides where events go; a region failing its health check is about to be failed over.",
+  },
+  cdn5xxErrorRate: {
+    title: "CDN 5xx error rate (AWS/CloudFront 5xxErrorRate, Region=Global, average)",
+    unit: "%",
+    direction: "above",
+    range: { min: 0, max: 100 },
+    warning: 1,
+    critical: 5,
+    why: "Incident 000: the snippet timed out on customer pages; it must stay near 100 % available.",
+  },
+  cdnTotalErrorRate: {
+    title: "CDN total error rate (AWS/CloudFront TotalErrorRate, Region=Global, average)",
+    unit: "%",
+    direction: "above",
+    range: { min: 0, max: 100 },
+    warning: 5,
+    critical: 15,
+    why: "4xx included: a broken snippet path or origin permission shows here before 5xx does (incident 000).",
+  },
+  certificateDaysToExpiry: {
+    title: "Certificate days to expiry (AWS/CertificateManager DaysToExpiry, min)",
+    unit: "days",
+    direction: "below",
+    range: { min: 0, max: 397 },
+    warning: 30,
+    critical: 14,
+    why: "ACM renews 60 days ahead; under 30 days renewal has failed (a validation record is missing) and TLS will break on ingest or CDN.",
+  },
+  datastoreConnectionsOfMaximum: {
+    title: "Datastore connections (the configured metric, max)",
+    unit: "% of edge:datastore.maxConnections",
+    direction: "above",
+    range: { min: 0, max: 100 },
+    warning: 70,
+    critical: 90,
+    why: "Incident 002: connections to the datastore grew unseen for a day until it failed.",
+  },
+} as const satisfies Record<string, ThresholdSpec>;
+
+export type ThresholdKey = keyof typeof thresholdTable;
+export const thresholdKeys = Object.keys(thresholdTable) as ThresholdKey[];
+
+/** Warning and critical levels of one key after overrides; warning undefined where there is none. */
+export interface Levels {
+  warning?: number;
+  critical: number;
+}
+
+export type ThresholdOverrides = Partial<Record<ThresholdKey, { warning?: number; critical?: number }>>;
+
+/** The levels of one key: the stack's override, else the table's default. */
+export function levelsFor(key: ThresholdKey, overrides: ThresholdOverrides = {}): Levels {
+  const spec: ThresholdSpec = thresholdTable[key];
+  const override = overrides[key] ?? {};
+  const warning = spec.warning === undefined ? undefined : (override.warning ?? spec.warning);
+  return { warning, critical: override.critical ?? spec.critical };
+}
+
+/** Whether `value` is past `threshold` in the worse direction (warning fires before critical). */
+export function isBefore(direction: Direction, warning: number, critical: number): boolean {
+  return direction === "above" ? warning < critical : warning > critical;
+}

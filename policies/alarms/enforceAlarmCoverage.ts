@@ -1,0 +1,76 @@
+/**
+ * enforce-alarm-coverage — mandatory, stack policy.
+ *
+ * Every network load balancer, autoscaling group, Route 53 health check and CloudFront
+ * distribution in the stack is watched by at least one warning and one critical alarm. An alarm
+ * watches a resource when one of the metrics it reads carries the resource's dimension value
+ * (`LoadBalancer` = the balancer's ARN suffix, `AutoScalingGroupName`, `HealthCheckId`,
+ * `DistributionId`); its severity is its `edge:severity` tag. Incident 000: as the fleet grew,
+ * thresholds "fell by the wayside"; a region added without alarms is that failure again.
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { severities, Severity } from "../../models/alarms/thresholds";
+import { alarmSubject, AlarmSubject, metricAlarmType } from "./alarmSubject";
+
+type Props = Record<string, any>;
+
+/** The last path segment of an ARN: the id of a health check or distribution. */
+function arnId(arn: unknown): string | undefined {
+  return typeof arn === "string" && arn.includes("/") ? arn.slice(arn.lastIndexOf("/") + 1) : undefined;
+}
+
+/** Resource types that must be watched, and the dimension that names them in their metrics. */
+export const watchedTypes: Record<string, { what: string; dimension: string; value: (props: Props) => string | undefined }> = {
+  "aws:lb/loadBalancer:LoadBalancer": { what: "load balancer", dimension: "LoadBalancer", value: (p) => p.arnSuffix },
+  "aws:autoscaling/group:Group": { what: "autoscaling group", dimension: "AutoScalingGroupName", value: (p) => p.name },
+  "aws:route53/healthCheck:HealthCheck": { what: "health check", dimension: "HealthCheckId", value: (p) => p.id ?? arnId(p.arn) },
+  "aws:cloudfront/distribution:Distribution": { what: "distribution", dimension: "DistributionId", value: (p) => p.id ?? arnId(p.arn) },
+};
+
+export interface WatchedResource {
+  urn: string;
+  type: string;
+  name: string;
+  dimension: string;
+  value: string;
+}
+
+/** One finding per resource missing a severity: `{ urn, message }`. */
+export function judgeCoverage(watched: WatchedResource[], alarms: AlarmSubject[]): { urn: string; message: string }[] {
+  const findings: { urn: string; message: string }[] = [];
+  for (const r of watched) {
+    const watching = alarms.filter((a) => a.dimensions.some((d) => d[r.dimension] === r.value));
+    const count = (s: Severity) => watching.filter((a) => a.severity === s).length;
+    const missing = severities.filter((s) => count(s) === 0);
+    if (missing.length === 0) continue;
+    const what = watchedTypes[r.type]?.what ?? r.type;
+    findings.push({
+      urn: r.urn,
+      message:
+        `${what} ${r.name} (${r.dimension}=${r.value}) is not watched by a ${missing.join(" or a ")} alarm: ` +
+        `${count("warning")} warning and ${count("critical")} critical alarms read its metrics; at least 1 of each. ` +
+        `Pass it to the Alarms component (components/alarms.ts), which gives it both severities with actions. ` +
+        `Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.`,
+    });
+  }
+  return findings;
+}
+
+export const enforceAlarmCoverage: StackValidationPolicy = {
+  name: "enforce-alarm-coverage",
+  description: "Every load balancer, autoscaling group, health check and distribution has a warning and a critical alarm (incident 000).",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const alarms = args.resources.filter((r) => r.type === metricAlarmType).map((r) => alarmSubject(r.props, r.name));
+    const watched: WatchedResource[] = [];
+    for (const r of args.resources) {
+      const kind = watchedTypes[r.type];
+      if (!kind) continue;
+      const value = kind.value(r.props);
+      // Unknown until created (a preview): nothing to match yet, judged again on update.
+      if (typeof value !== "string") continue;
+      watched.push({ urn: r.urn, type: r.type, name: r.name, dimension: kind.dimension, value });
+    }
+    for (const f of judgeCoverage(watched, alarms)) reportViolation(f.message, f.urn);
+  },
+};

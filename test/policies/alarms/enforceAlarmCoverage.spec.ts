@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { enforceAlarmCoverage } from "../../../policies/alarms/enforceAlarmCoverage";
+import { runStackPolicy, Subject } from "../harness";
+
+const alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const regions = ["us-east-1", "us-west-2", "eu-west-1"];
+
+function alarm(name: string, severity: string, dimensions: Record<string, string>, anomaly = false): Subject {
+  const tags = { "edge:severity": severity, "edge:alarm": "k" };
+  const props = anomaly
+    ? { name, tags, metricQueries: [{ id: "m1", metric: { metricName: "NewFlowCount", dimensions } }, { id: "band", expression: "ANOMALY_DETECTION_BAND(m1, 2)" }] }
+    : { name, tags, metricName: "M", dimensions };
+  return { type: alarmType, name, urn: `urn:pulumi:prod::edge::${alarmType}::${name}`, props };
+}
+
+/** A compliant prod-like stack: per region a balancer, an ASG, a health check; one distribution. */
+function stack(): Subject[] {
+  const subjects: Subject[] = [];
+  for (const region of regions) {
+    subjects.push(
+      { type: "aws:lb/loadBalancer:LoadBalancer", name: `ingest-${region}-nlb`, urn: `urn:lb:${region}`, props: { arnSuffix: `net/ingest-${region}/0123` } },
+      { type: "aws:autoscaling/group:Group", name: `ingest-${region}-asg`, urn: `urn:asg:${region}`, props: { name: `ingest-${region}-asg-7f3a` } },
+      { type: "aws:route53/healthCheck:HealthCheck", name: `hc-${region}`, urn: `urn:hc:${region}`, props: { arn: `arn:aws:route53:::healthcheck/hc-${region}-id` } },
+      alarm(`${region}-flows-warning`, "warning", { LoadBalancer: `net/ingest-${region}/0123` }, true),
+      alarm(`${region}-resets-critical`, "critical", { LoadBalancer: `net/ingest-${region}/0123` }),
+      alarm(`${region}-memory-warning`, "warning", { AutoScalingGroupName: `ingest-${region}-asg-7f3a` }),
+      alarm(`${region}-swap-critical`, "critical", { AutoScalingGroupName: `ingest-${region}-asg-7f3a` }),
+      alarm(`${region}-hc-warning`, "warning", { HealthCheckId: `hc-${region}-id` }),
+      alarm(`${region}-hc-critical`, "critical", { HealthCheckId: `hc-${region}-id` }),
+    );
+  }
+  subjects.push(
+    { type: "aws:cloudfront/distribution:Distribution", name: "cdn", urn: "urn:cdn", props: { id: "E2CDN", arn: "arn:aws:cloudfront::123456789012:distribution/E2CDN" } },
+    alarm("cdn-5xx-warning", "warning", { DistributionId: "E2CDN", Region: "Global" }),
+    alarm("cdn-5xx-critical", "critical", { DistributionId: "E2CDN", Region: "Global" }),
+  );
+  return subjects;
+}
+
+describe("enforce-alarm-coverage", () => {
+  it("accepts a stack whose balancers, groups, health checks and distribution each have both severities", async () => {
+    expect(await runStackPolicy(enforceAlarmCoverage, stack())).toEqual([]);
+  });
+
+  it("names every resource of a region whose alarms were removed", async () => {
+    const withoutEu = stack().filter((s) => !(s.type === alarmType && s.name!.startsWith("eu-west-1")));
+    const findings = await runStackPolicy(enforceAlarmCoverage, withoutEu);
+    expect(findings.map((f) => f.urn)).toEqual(["urn:lb:eu-west-1", "urn:asg:eu-west-1", "urn:hc:eu-west-1"]);
+    expect(findings[0].message).toBe(
+      "load balancer ingest-eu-west-1-nlb (LoadBalancer=net/ingest-eu-west-1/0123) is not watched by a warning or a critical alarm: " +
+        "0 warning and 0 critical alarms read its metrics; at least 1 of each. " +
+        "Pass it to the Alarms component (components/alarms.ts), which gives it both severities with actions. " +
+        "Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.",
+    );
+    expect(findings[2].message).toContain("health check hc-eu-west-1 (HealthCheckId=hc-eu-west-1-id)");
+  });
+
+  it("wants both severities: a distribution with only a warning alarm is named", async () => {
+    const findings = await runStackPolicy(enforceAlarmCoverage, stack().filter((s) => s.name !== "cdn-5xx-critical"));
+    expect(findings).toEqual([
+      {
+        urn: "urn:cdn",
+        message: expect.stringMatching(/^distribution cdn \(DistributionId=E2CDN\) is not watched by a critical alarm: 1 warning and 0 critical alarms/),
+      },
+    ]);
+  });
+
+  it("does not count an alarm without a severity tag", async () => {
+    const untagged = stack().map((s) => (s.name === "us-west-2-swap-critical" ? { ...s, props: { ...s.props, tags: {} } } : s));
+    const findings = await runStackPolicy(enforceAlarmCoverage, untagged);
+    expect(findings.map((f) => f.urn)).toEqual(["urn:asg:us-west-2"]);
+  });
+
+  it("skips resources whose id is not known yet (a preview)", async () => {
+    const unknown = stack().map((s) => (s.urn === "urn:lb:us-east-1" ? { ...s, props: {} } : s));
+    expect(await runStackPolicy(enforceAlarmCoverage, unknown.filter((s) => !(s.type === alarmType && s.name!.startsWith("us-east-1-flows") ) ))).toEqual([]);
+  });
+});

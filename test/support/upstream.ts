@@ -1,0 +1,146 @@
+/**
+ * Small local HTTP servers standing in for the ingestion service behind nginx, and clients that
+ * hold connections open: idle ones (connected, silent) and busy ones (a worst-case request with
+ * full header buffers and a body, whose response the upstream starts and then holds).
+ */
+import http from "node:http";
+import net from "node:net";
+
+export interface Upstream {
+  port: number;
+  /** Requests the upstream is holding (path `/hold`), finished when `release()` is called. */
+  held: http.ServerResponse[];
+  release(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * An upstream answering `name` on `/`, after `delayMs` on `/slow?ms=<delayMs>`, and holding `/hold`:
+ * the response head and `holdBodyBytes` of a longer body are sent, then nothing until `release()`.
+ */
+export async function startUpstream(name: string, port = 0, holdBodyBytes = 24 * 1024): Promise<Upstream> {
+  const held: http.ServerResponse[] = [];
+  const server = http.createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://upstream");
+      if (url.pathname === "/slow") {
+        setTimeout(() => res.end(name), Number(url.searchParams.get("ms") ?? 0));
+      } else if (url.pathname === "/hold") {
+        res.writeHead(200, { "content-length": String(holdBodyBytes * 64) });
+        res.write(Buffer.alloc(holdBodyBytes, "x"));
+        held.push(res);
+      } else {
+        res.end(name);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    held,
+    release: () => held.splice(0).forEach((res) => res.end(Buffer.alloc(holdBodyBytes * 63, "x"))),
+    close: () =>
+      new Promise((resolve) => {
+        held.splice(0).forEach((res) => res.destroy());
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A GET through nginx: status, body and milliseconds taken. */
+export function get(port: number, path: string): Promise<{ status: number; body: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: "127.0.0.1", port, path, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, ms: Date.now() - started }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}
+
+/** Waits until `predicate` holds, polling every 20 ms, or throws after `timeoutMs`. */
+export async function waitUntil(predicate: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Connections that connect and send nothing (each holds an nginx connection slot and pool). */
+export async function holdIdleConnections(port: number, count: number): Promise<net.Socket[]> {
+  return Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Socket>((resolve, reject) => {
+          const socket = net.connect(port, "127.0.0.1", () => resolve(socket));
+          socket.on("error", reject);
+        }),
+    ),
+  );
+}
+
+/**
+ * A worst-case request for `/hold`: header lines that fill `largeBufferCount` large header buffers
+ * of `largeBufferBytes` and a `bodyBytes` body. Each line stays below one buffer, as nginx requires.
+ */
+export function worstCaseRequest(largeBufferCount: number, largeBufferBytes: number, bodyBytes: number): string {
+  const lineBytes = Math.floor(largeBufferBytes * 0.75);
+  const fill = Array.from({ length: largeBufferCount }, (_, i) => `X-Fill-${i}: ${"a".repeat(lineBytes - 14)}\r\n`).join("");
+  return `POST /hold HTTP/1.1\r\nHost: edge.test\r\nContent-Type: application/json\r\nContent-Length: ${bodyBytes}\r\n${fill}\r\n${"b".repeat(bodyBytes)}`;
+}
+
+/** Connections that each send `request` and never read the answer. */
+export async function holdBusyConnections(port: number, count: number, request: string): Promise<net.Socket[]> {
+  const sockets = await holdIdleConnections(port, count);
+  for (const socket of sockets) socket.write(request);
+  return sockets;
+}
+
+/**
+ * A hung upstream: a process that listens on `port` with a backlog of 1 and is then stopped
+ * (SIGSTOP), its accept queue filled by `fillers` connections, so a further connect gets no answer
+ * at all, as from a frozen or dead host (incident 003). `stop()` kills it.
+ */
+export async function startHungUpstream(port: number): Promise<{ stop(): Promise<void> }> {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(
+    process.execPath,
+    ["-e", `require("net").createServer().listen({ port: ${port}, host: "127.0.0.1", backlog: 1 }, () => console.log("ready"))`],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const fillers: net.Socket[] = [];
+  const stop = async () => {
+    fillers.forEach((s) => s.destroy());
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+    }
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.once("data", () => resolve());
+      child.once("exit", (code) => reject(new Error(`hung upstream exited ${code}`)));
+    });
+    child.kill("SIGSTOP");
+    // Fill the accept queue (backlog + 1) and a little more; extra connects simply hang.
+    for (let i = 0; i < 4; i++) {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.on("error", () => undefined);
+      fillers.push(socket);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}
