@@ -40,26 +40,28 @@ export function linearFit(points: { resources: number; ms: number }[]): LinearFi
 }
 
 export interface Flatness {
-  /** Marginal cost per resource fitted on the smaller half of the sizes, µs. */
+  /** Marginal cost per resource fitted on the sizes up to half the largest, µs. */
   smallUs: number;
-  /** The same on the larger half, µs. */
+  /** The same on the sizes from half the largest up, µs. */
   largeUs: number;
   /** large / small: about 1 when cost is linear in resources, growing with size when it is not. */
   growth: number;
 }
 
 /**
- * Whether a cost grows linearly: fits the marginal per-resource cost on the smaller and on the
- * larger half of the distinct sizes (by resources). A quadratic step shows as the larger half's
- * slope several times the smaller half's (for `ms ∝ N²` over this matrix, about 3x or more).
- * Undefined with fewer than 3 distinct resource counts.
+ * Whether a cost grows linearly: fits the marginal per-resource cost on the sizes up to half the
+ * largest resource count and on those from half of it up. A quadratic step shows as the upper
+ * half's slope several times the lower half's (for `ms ∝ N²`, about 3x). Undefined when either half
+ * spans less than a fifth of the largest count: slopes over close sizes are noise.
  */
 export function flatness(points: { resources: number; ms: number }[]): Flatness | undefined {
-  const counts = [...new Set(points.map((p) => p.resources))].sort((a, b) => a - b);
-  if (counts.length < 3) return undefined;
-  const half = Math.ceil(counts.length / 2);
-  const smallUs = linearFit(points.filter((p) => p.resources <= counts[half - 1])).slopeUs;
-  const largeUs = linearFit(points.filter((p) => p.resources >= counts[counts.length - half])).slopeUs;
+  const max = Math.max(...points.map((p) => p.resources));
+  const lower = points.filter((p) => p.resources <= max / 2);
+  const upper = points.filter((p) => p.resources >= max / 2);
+  const span = (half: typeof points) => Math.max(...half.map((p) => p.resources)) - Math.min(...half.map((p) => p.resources));
+  if (lower.length < 2 || upper.length < 2 || span(lower) < max / 5 || span(upper) < max / 5) return undefined;
+  const smallUs = linearFit(lower).slopeUs;
+  const largeUs = linearFit(upper).slopeUs;
   return { smallUs, largeUs, growth: smallUs > 0 ? largeUs / smallUs : Number.POSITIVE_INFINITY };
 }
 
@@ -84,7 +86,7 @@ export const limits = {
   largestPlanMs: 15_000,
   largestPlanMiB: 1024,
   floorRatio: 1.5,
-  /** Larger-half slope over smaller-half slope at most this: linear within noise. */
+  /** Upper-half slope over lower-half slope at most this: linear within noise. */
   flatGrowth: 1.5,
 };
 
@@ -129,7 +131,7 @@ export function judgeTargets(rows: MatrixRow[], prodPlan?: PlanMetrics): Target[
     if (f) {
       targets.push({
         name: `${costLabel[cost]}: per-resource cost flat across sizes`,
-        limit: `larger-half slope ≤ ${limits.flatGrowth}x smaller-half slope`,
+        limit: `upper-half slope ≤ ${limits.flatGrowth}x lower-half slope`,
         measured: `${f.smallUs.toFixed(0)} → ${f.largeUs.toFixed(0)} µs/resource (${f.growth.toFixed(2)}x)`,
         met: f.growth <= limits.flatGrowth,
       });
@@ -201,7 +203,7 @@ export function renderMatrix(rows: MatrixRow[]): string[] {
 /** Fixed and marginal cost of each step, fitted over every size. */
 export function renderFits(rows: MatrixRow[]): string[] {
   return table(
-    ["step", "fixed ms", "µs per resource", "smaller half", "larger half"],
+    ["step", "fixed ms", "µs per resource", "lower half", "upper half"],
     (["evaluate", "floor", "analyze", "plan"] as const).map((cost) => {
       const points = costPoints(rows, cost);
       const fit = linearFit(points);
@@ -214,4 +216,28 @@ export function renderFits(rows: MatrixRow[]): string[] {
 
 export function renderTargets(targets: Target[]): string[] {
   return targets.map((t) => `${t.met ? "met   " : "MISSED"}  ${t.name}: ${t.measured} (target ${t.limit})`);
+}
+
+/** The plan-scaling table, fits and targets as Markdown, for the README's "Benchmarks" section. */
+export function renderMarkdown(rows: MatrixRow[], targets: Target[]): string[] {
+  const header = ["regions", "records", "resources", "(a) ms", "(a) CPU ms", "(a) MiB", "floor ms", "ratio", "(b) start ms", "(b) analyze ms", "(b) pack MiB", "(c) ms", "(c) CPU ms", "(c) MiB", "(c) µs/resource"];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i < 3 ? " --- |" : " ---: |")).join("")}`];
+  for (const r of rows) {
+    const cells = [
+      r.regions, r.records, r.resources, ms(r.evaluate.wallMs), cpu(r.evaluate.cpuMs), mib(r.evaluate.peakMiB), ms(r.floor.wallMs),
+      ratio(r).toFixed(2), ms(r.policy.startMs), ms(r.policy.analyzeMs), mib(r.policy.packPeakMiB), ms(r.plan.wallMs), cpu(r.plan.cpuMs),
+      mib(r.plan.peakMiB), us(r.plan.wallMs, r.resources),
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+  lines.push("", "| step | fixed ms | µs per resource (all sizes) | lower half | upper half |", "| --- | ---: | ---: | ---: | ---: |");
+  for (const cost of ["evaluate", "floor", "analyze", "plan"] as const) {
+    const points = costPoints(rows, cost);
+    const fit = linearFit(points);
+    const f = flatness(points);
+    lines.push(`| ${costLabel[cost]} | ${ms(fit.interceptMs)} | ${fit.slopeUs.toFixed(0)} | ${f?.smallUs.toFixed(0) ?? "-"} | ${f?.largeUs.toFixed(0) ?? "-"} |`);
+  }
+  lines.push("", "| target | limit | measured | |", "| --- | --- | --- | --- |");
+  for (const t of targets) lines.push(`| ${t.name} | ${t.limit} | ${t.measured} | ${t.met ? "met" : "**missed**"} |`);
+  return lines;
 }

@@ -14,8 +14,8 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { judgeTargets, MatrixRow, renderFits, renderMatrix, renderTargets } from "./analysis";
-import { fidelityChecks, FidelityResult, renderFidelity } from "./fidelity/index";
+import { judgeTargets, MatrixRow, renderFits, renderMarkdown, renderMatrix, renderTargets } from "./analysis";
+import { fidelityChecks, fidelityMarkdown, FidelityResult, renderFidelity } from "./fidelity/index";
 import { measureEvaluate, measureFloor, measurePlan, measurePolicy, PlanMetrics } from "./run";
 import { BenchSize, benchStackConfig, cross, fullMatrix, quickMatrix, sizeLabel } from "./stacks";
 
@@ -156,7 +156,9 @@ async function main(argv: string[]): Promise<number> {
       2,
     ) + "\n",
   );
-  log(`\nresults written to ${out} (${Math.round((finished.getTime() - started.getTime()) / 1000)} s)`);
+  const markdown = out.replace(/\.json$/, "") + ".md";
+  writeFileSync(markdown, [...renderMarkdown(rows, targets), "", ...fidelityMarkdown(fidelity)].join("\n") + "\n");
+  log(`\nresults written to ${out} and ${markdown} (${Math.round((finished.getTime() - started.getTime()) / 1000)} s)`);
   return 0;
 }
 

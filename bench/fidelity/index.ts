@@ -36,3 +36,12 @@ export async function fidelityChecks(): Promise<FidelityResult[]> {
 export function renderFidelity(results: FidelityResult[]): string[] {
   return results.map((r) => `${r.held === undefined ? "n/a   " : r.held ? "held  " : "FAILED"}  ${r.model}, ${r.case}: ${r.detail}`);
 }
+
+export function fidelityMarkdown(results: FidelityResult[]): string[] {
+  if (results.length === 0) return [];
+  return [
+    "| model | case | result | detail |",
+    "| --- | --- | --- | --- |",
+    ...results.map((r) => `| ${r.model} | ${r.case} | ${r.held === undefined ? "not checked" : r.held ? "held" : "**failed**"} | ${r.detail} |`),
+  ];
+}
