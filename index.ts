@@ -7,6 +7,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Alarms } from "./components/alarms";
 import { DnsZones } from "./components/dnsZones";
+import { IngestRegion } from "./components/ingestRegion";
 import { SnippetCdn } from "./components/snippetCdn";
 import { declaredRecords, fqdn } from "./models/dns/record";
 import { decideReplicaRegion } from "./models/snippet/snippet";
@@ -15,6 +16,11 @@ import { readStackConfig } from "./stacks/pulumiConfig";
 const config = readStackConfig();
 
 const dns = new DnsZones("dns", { domain: config.domain, records: declaredRecords(config) });
+
+/** One ingestion region per configured region (incident 002: independent regions). */
+const ingestRegions = config.regions.map(
+  (region, regionIndex) => new IngestRegion(`ingest-${region}`, { region, regionIndex, config, primaryZoneId: dns.primaryZoneId }),
+);
 
 const cdn = new SnippetCdn("cdn", {
   hostname: fqdn(config.cdn.hostname, config.domain),
@@ -34,15 +40,22 @@ export const primaryNameServers = dns.primaryNameServers;
 export const cdnDistributionId = cdn.distributionId;
 export const cdnDomainName = cdn.distributionDomainName;
 export const snippetUrl = cdn.snippetUrl;
+/** Per region: static addresses, load balancer, autoscaling group and target group. */
+export const ingest = Object.fromEntries(
+  ingestRegions.map((r) => [
+    r.region,
+    { staticIps: r.staticIps, nlbDnsName: r.nlbDnsName, asgName: r.asgName, targetGroupArn: r.targetGroupArn, minHosts: r.minHosts, maxHosts: r.maxHosts },
+  ]),
+);
 
-// Ingestion regions and the DNS health checks join `ingest` and `healthChecks` as their
-// components land; until then every region gets its alarm topics.
+// The DNS health checks join `healthChecks` when the DNS records component lands.
 const alarms = new Alarms("alarms", {
   namePrefix: `edge-${pulumi.getStack()}`,
   regions: config.regions,
   emails: config.alarms.emails,
   webhookUrl: config.alarms.webhookUrl,
   thresholds: config.alarms.thresholds,
+  ingest: ingestRegions,
   cdn: cdn.endpoint,
   datastore: config.datastore.connectionsMetric && {
     metric: config.datastore.connectionsMetric,

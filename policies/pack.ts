@@ -6,6 +6,10 @@ import { enforceAlarmCoverage } from "./alarms/enforceAlarmCoverage";
 import { disallowPlainHttpViewers } from "./cdn/disallowPlainHttpViewers";
 import { disallowPublicBucket } from "./cdn/disallowPublicBucket";
 import { enforceOriginFailover } from "./cdn/enforceOriginFailover";
+import { enforceDatastoreBudget } from "./capacity/enforceDatastoreBudget";
+import { enforceProxyMemory } from "./capacity/enforceProxyMemory";
+import { enforceRegionLossCapacity } from "./capacity/enforceRegionLossCapacity";
+import { missingSecondRegion } from "./capacity/missingSecondRegion";
 import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
 
 export const policyPackName = "edge-guardrails";
@@ -15,6 +19,10 @@ export const policies: Policies = [
   enforceOriginFailover,
   disallowPlainHttpViewers,
   disallowPublicBucket,
+  enforceProxyMemory,
+  enforceRegionLossCapacity,
+  enforceDatastoreBudget,
+  missingSecondRegion,
   enforceAlarmActions,
   enforceAlarmCoverage,
   configureAlarmThresholds,

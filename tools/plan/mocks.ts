@@ -30,6 +30,11 @@ function awsKind(type: string): string {
   return (type.split(":")[2] ?? "resource").toLowerCase();
 }
 
+/** The engine's autoname: the logical name and 7 hex characters. */
+function autoName(name: string): string {
+  return `${name}-${stableHex(7, name)}`;
+}
+
 /** Addresses reserved for documentation (RFC 5737): never routable, safe in a plan. */
 const testNetPrefixes = ["192.0.2", "198.51.100", "203.0.113"];
 
@@ -135,6 +140,10 @@ const resourceOutputs: Record<string, OutputsFor> = {
       })),
     };
   },
+  // Autonamed as the engine would (`<name>-<7 hex>`): the program reads these names back.
+  "aws:autoscaling/group:Group": ({ name, inputs }) => ({ name: inputs.name ?? autoName(name) }),
+  "aws:iam/role:Role": ({ name, inputs }) => ({ name: inputs.name ?? autoName(name), uniqueId: stableId("AROA", 17, name).toUpperCase() }),
+  "aws:ec2/launchTemplate:LaunchTemplate": ({ name, inputs }) => ({ name: inputs.name ?? autoName(name), latestVersion: 1, defaultVersion: 1 }),
   "cloudflare:index/zone:Zone": ({ name }) => ({
     id: stableHex(32, name),
     nameServers: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"],

@@ -21,10 +21,13 @@ describe("npm run plan", () => {
     expect(run.stdout).toContain("== Policies ==");
   });
 
-  it("plans the prod stack without mandatory violations", () => {
+  it("plans the prod stack without mandatory violations: three ingestion regions and the capacity report", () => {
     const run = runPlan(["--stack", "prod"]);
     expect(run.code).toBe(0);
     expect(run.json!.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+    expect(Object.keys(run.json!.stackOutputs.ingest)).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
+    expect(run.stdout).toContain("== Ingestion regions ==");
+    expect(run.stdout).toContain("with us-east-1 (the largest) lost: 192000 events/s (headroom +20%)");
   });
 
   it("exits 1 on a 3600 s TTL on a failover record, naming the record, the TTL and the limit", () => {

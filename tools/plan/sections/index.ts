@@ -4,6 +4,7 @@
  */
 import type { Plan } from "../plan";
 import { alarmsSection } from "./alarms";
+import { capacitySection, ingestRegionsSection } from "./ingest";
 import { snippetCdnSection } from "./snippetCdn";
 
 export interface PlanSection {
@@ -12,4 +13,4 @@ export interface PlanSection {
   render(plan: Plan): string[];
 }
 
-export const planSections: PlanSection[] = [snippetCdnSection, alarmsSection];
+export const planSections: PlanSection[] = [ingestRegionsSection, capacitySection, snippetCdnSection, alarmsSection];

@@ -1,0 +1,60 @@
+/**
+ * The defaults an `IngestRegion` decides, each once, as small pure functions (tested without Pulumi).
+ * Pure module: no Pulumi imports.
+ */
+
+/** Each region's VPC gets its own /16 (`10.<index>.0.0/16`), so regions never overlap if ever peered. */
+export function regionCidrBlock(regionIndex: number): string {
+  if (!Number.isInteger(regionIndex) || regionIndex < 0 || regionIndex > 255) {
+    throw new Error(`region index ${regionIndex} is outside 0–255: a region's VPC is 10.<index>.0.0/16`);
+  }
+  return `10.${regionIndex}.0.0/16`;
+}
+
+/** One /20 per availability zone inside a `10.x.0.0/16` (up to 16 zones; a region has at most 6). */
+export function subnetCidrBlocks(vpcCidrBlock: string, zones: number): string[] {
+  const match = /^10\.(\d+)\.0\.0\/16$/.exec(vpcCidrBlock);
+  if (!match) throw new Error(`expected a VPC CIDR block of the form 10.<n>.0.0/16, got ${vpcCidrBlock}`);
+  if (zones < 1 || zones > 16) throw new Error(`expected 1 to 16 subnets, got ${zones}`);
+  return Array.from({ length: zones }, (_, i) => `10.${match[1]}.${i * 16}.0/20`);
+}
+
+/** Lifecycle hooks allow heartbeats of 30 s to 7200 s. */
+const heartbeatRange = { min: 30, max: 7200 } as const;
+/** Margin over the drain for the host's watcher (it polls every 5 s) and nginx's shutdown. */
+export const drainMarginSeconds = 30;
+
+/**
+ * Heartbeat of the termination lifecycle hook: longer than the drain, so a host finishes in-flight
+ * requests before EC2 Auto Scaling terminates it (incident 003).
+ */
+export function lifecycleHeartbeatSeconds(drainSeconds: number): number {
+  return Math.min(heartbeatRange.max, Math.max(heartbeatRange.min, drainSeconds + drainMarginSeconds));
+}
+
+/**
+ * Instance refresh's upper bound: above 100% it launches replacements before it terminates, so a
+ * group of one host keeps serving during a deploy (incident 003). AWS allows at most 200% and at
+ * most 100 points above the minimum healthy percentage.
+ */
+export function maxHealthyPercentage(minHealthyPercentage: number): number {
+  return Math.min(200, minHealthyPercentage + 100);
+}
+
+/** Seconds a new host needs before its metrics count for scaling and refresh (boot, packages, nginx). */
+export const hostWarmupSeconds = 180;
+
+/** Average CPU the target-tracking policy keeps the group at: half, leaving room for a spike while it scales. */
+export const targetCpuPercent = 50;
+
+/** The Debian 12 AMI (nginx 1.22, the version the memory model is calibrated against) by SSM public parameter. */
+export function debianAmiParameter(architecture: "amd64" | "arm64" = "amd64"): string {
+  return `/aws/service/debian/release/12/latest/${architecture}`;
+}
+
+/**
+ * TTL of the listener certificate's validation record, in seconds. Fixed rather than `edge:dns.ttl`:
+ * the record moves no traffic, and 60 s sits inside the failover-TTL policy's bounds, which judge
+ * every CNAME.
+ */
+export const certificateValidationTtlSeconds = 60;

@@ -1,0 +1,64 @@
+/**
+ * enforce-datastore-budget — mandatory (stack policy).
+ *
+ * All regions' maximum hosts × the ingestion service's pool size per host must stay within a share
+ * (default 80%) of the datastore's max connections, so a fleet scaled to its maximum cannot exhaust
+ * the datastore. Judged from the autoscaling groups as declared (`maxSize` and capacity tags).
+ *
+ * Incident 002: connections to the datastore rose until it stopped answering; capping every
+ * service's connections ended the outage.
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { datastoreBudget, DeclaredFleet, readDeclaredFleets } from "../../models/capacity";
+import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
+import { sharePercentBound } from "./bounds";
+
+export const datastoreBudgetBounds = {
+  maxDatastorePercent: sharePercentBound(
+    "Largest share, in percent of the datastore's max connections, the ingestion fleet's pools may hold.",
+  ),
+} satisfies Record<string, NumberBound>;
+
+const incident = "Incident 002: connections piled up on the datastore until it stopped answering.";
+
+/** The violation messages for the declared fleets' datastore connections. */
+export function judgeDatastoreBudget(fleets: DeclaredFleet[], bounds: Record<keyof typeof datastoreBudgetBounds, number>): string[] {
+  if (fleets.length === 0) return [];
+  const missing = fleets.flatMap((f) =>
+    (["poolSizePerHost", "datastoreMaxConnections"] as const).filter((key) => f[key] === undefined).map((key) => `${f.region}: ${key}`),
+  );
+  if (missing.length) {
+    return [`The datastore budget cannot be judged: the autoscaling groups lack the capacity tags for ${missing.join(", ")}. ${incident}`];
+  }
+  // The largest pool and the smallest datastore limit any group declares: the worst case.
+  const poolSizePerHost = Math.max(...fleets.map((f) => f.poolSizePerHost!));
+  const maxConnections = Math.min(...fleets.map((f) => f.datastoreMaxConnections!));
+  const budget = datastoreBudget({
+    maxHostsPerRegion: fleets.map((f) => f.maxHosts),
+    poolSizePerHost,
+    maxConnections,
+    maxShare: bounds.maxDatastorePercent / 100,
+  });
+  if (budget.ok) return [];
+  const hosts = fleets.map((f) => f.maxHosts).join(" + ");
+  const fixes = [
+    budget.fittingPoolSizePerHost >= 1 ? `edge:datastore.poolSizePerHost ${poolSizePerHost} → ${budget.fittingPoolSizePerHost}` : undefined,
+    `edge:datastore.maxConnections ${maxConnections} → ${budget.neededMaxConnections}`,
+  ].filter(Boolean);
+  return [
+    `All regions' hosts may open (${hosts}) max hosts × ${poolSizePerHost} pooled connections = ${budget.fleetConnections} datastore connections, ` +
+      `above ${bounds.maxDatastorePercent}% of the datastore's ${maxConnections} max connections (${budget.limitConnections}). ` +
+      `Smallest fix: ${fixes.join(", or ")}. ${incident}`,
+  ];
+}
+
+export const enforceDatastoreBudget: StackValidationPolicy = {
+  name: "enforce-datastore-budget",
+  description: "All regions' max hosts × pool size stay within 80% of the datastore's max connections (incident 002).",
+  enforcementLevel: "mandatory",
+  configSchema: numberBoundsSchema(datastoreBudgetBounds),
+  validateStack: (args, reportViolation) => {
+    const messages = judgeDatastoreBudget(readDeclaredFleets(args.resources), resolveBounds(datastoreBudgetBounds, args.getConfig()));
+    for (const message of messages) reportViolation(message);
+  },
+};

@@ -1,0 +1,145 @@
+/**
+ * Plan sections of the ingestion regions: what each region declares (load balancer, static
+ * addresses, hosts and their rendered config) and the capacity headroom the capacity policies judge,
+ * read back from the declared resources with the same model the policies use.
+ */
+import {
+  datastoreBudget,
+  decodeUserData,
+  hostSettingsForLimits,
+  proxyMemory,
+  readDeclaredFleets,
+  readRenderedNginxLimits,
+  regionLossCapacity,
+  tagMap,
+  capacityTagKeys,
+} from "../../../models/capacity";
+import { userDataLimitBytes } from "../../../models/hostEdge";
+import { datastoreBudgetBounds } from "../../../policies/capacity/enforceDatastoreBudget";
+import { proxyMemoryBounds } from "../../../policies/capacity/enforceProxyMemory";
+import type { PlannedResource } from "../evaluate";
+import type { Plan } from "../plan";
+import type { PlanSection } from "./index";
+
+const ingestComponent = "edge:ingest:IngestRegion";
+
+/** The resources an `IngestRegion` owns in `region`, by type token. */
+function regionResources(plan: Plan, region: string, type: string): PlannedResource[] {
+  return plan.resources.filter((r) => r.type === type && r.region === region && r.urn.includes(`${ingestComponent}$`));
+}
+
+function props(r: PlannedResource | undefined): Record<string, any> {
+  return (r?.outputs ?? {}) as Record<string, any>;
+}
+
+function ingestRegions(plan: Plan): string[] {
+  const regions = plan.resources.filter((r) => r.type === "aws:autoscaling/group:Group" && r.urn.includes(`${ingestComponent}$`)).map((r) => r.region ?? "");
+  return [...new Set(regions)];
+}
+
+const pad = (s: string | number, n: number) => String(s).padEnd(n);
+const padStart = (s: string | number, n: number) => String(s).padStart(n);
+
+export const ingestRegionsSection: PlanSection = {
+  title: "Ingestion regions",
+  render(plan) {
+    const lines: string[] = [];
+    for (const region of ingestRegions(plan)) {
+      const nlb = props(regionResources(plan, region, "aws:lb/loadBalancer:LoadBalancer")[0]);
+      const ips = regionResources(plan, region, "aws:ec2/eip:Eip").map((r) => props(r).publicIp);
+      const group = props(regionResources(plan, region, "aws:autoscaling/group:Group")[0]);
+      const target = props(regionResources(plan, region, "aws:lb/targetGroup:TargetGroup")[0]);
+      const template = props(regionResources(plan, region, "aws:ec2/launchTemplate:LaunchTemplate")[0]);
+      const hook = group.initialLifecycleHooks?.[0];
+      const userData = decodeUserData(template.userData ?? "");
+      const limits = readRenderedNginxLimits(template.userData ?? "");
+      lines.push(`${region}`);
+      lines.push(`  load balancer  ${nlb.dnsName} (cross-zone ${nlb.enableCrossZoneLoadBalancing ? "on" : "off"})`);
+      lines.push(`  static IPs     ${ips.join(", ")} (one per zone)`);
+      lines.push(
+        `  hosts          ${group.name}: ${group.minSize}–${group.maxSize} × ${template.instanceType}, ` +
+          `instance refresh ≥ ${group.instanceRefresh?.preferences?.minHealthyPercentage}% healthy, drain hook ${hook?.heartbeatTimeout} s`,
+      );
+      lines.push(
+        `  target group   ${target.protocol} ${target.port}, health check ${target.healthCheck?.protocol} ${target.healthCheck?.path}, ` +
+          `deregistration delay ${target.deregistrationDelay} s`,
+      );
+      const nginx =
+        "limits" in limits
+          ? `worker_connections ${limits.limits.workerConnections}, client_header_buffer_size ${limits.limits.clientHeaderBufferSize}, ` +
+            `large_client_header_buffers ${limits.limits.largeClientHeaderBuffers.count} ${limits.limits.largeClientHeaderBuffers.size}, ` +
+            `limit_conn ${limits.limits.maxConnectionsPerHost}`
+          : `nginx directives missing: ${limits.missing.join(", ")}`;
+      lines.push(`  host config    cloud-init ${(Buffer.byteLength(userData) / 1024).toFixed(1)} KiB of ${userDataLimitBytes / 1024} KiB; nginx ${nginx}`);
+    }
+    return lines;
+  },
+};
+
+export const capacitySection: PlanSection = {
+  title: "Capacity",
+  render(plan) {
+    const inputs = plan.resources.map((r) => ({ type: r.type, urn: r.urn, props: props(r) }));
+    const fleets = readDeclaredFleets(inputs);
+    if (fleets.length === 0) return [];
+    const memoryShare = proxyMemoryBounds.maxMemoryPercent.default;
+    const lines = [
+      `${pad("region", 16)}${pad("hosts", 8)}${pad("instance", 12)}${padStart("events/s at max", 16)}   host memory: nginx worst case + reserve (limit ${memoryShare}%)`,
+    ];
+    for (const fleet of fleets) {
+      const template = plan.resources.find(
+        (r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && r.region === fleet.region && r.urn.includes(`${ingestComponent}$`),
+      );
+      const tags = tagMap(props(template).tags);
+      const limits = readRenderedNginxLimits(props(template).userData ?? "");
+      let memory = "not judged";
+      if ("limits" in limits && template) {
+        const m = proxyMemory({
+          instanceType: String(props(template).instanceType),
+          settings: hostSettingsForLimits(limits.limits),
+          serviceReserveMiB: Number(tags[capacityTagKeys.serviceReserveMiB] ?? 0),
+          maxShare: memoryShare / 100,
+        });
+        memory = m.known
+          ? `${Math.round(m.nginxMiB)} + ${m.serviceReserveMiB} = ${Math.round(m.totalMiB)} MiB of ${m.instanceMiB} MiB (${Math.round(m.usedPercent)}%, headroom ${Math.round(m.limitMiB - m.totalMiB)} MiB)`
+          : `unknown instance type ${m.instanceType}`;
+      }
+      const capacity = fleet.maxHosts * (fleet.eventsPerHostPerSecond ?? 0);
+      lines.push(
+        `${pad(fleet.region, 16)}${pad(`${fleet.minHosts}–${fleet.maxHosts}`, 8)}${pad(fleet.instanceType ?? "?", 12)}${padStart(capacity, 16)}   ${memory}`,
+      );
+    }
+    // The same worst case the policies judge: the highest demand and pool, the smallest datastore any group declares.
+    const most = (values: (number | undefined)[]) => (values.every((v) => v !== undefined) ? Math.max(...(values as number[])) : undefined);
+    const peak = most(fleets.map((f) => f.peakEventsPerSecond));
+    const burst = most(fleets.map((f) => f.burstFactor));
+    if (peak !== undefined && burst !== undefined && fleets.every((f) => f.eventsPerHostPerSecond !== undefined)) {
+      const loss = regionLossCapacity(
+        fleets.map((f) => ({ region: f.region, maxHosts: f.maxHosts, eventsPerHostPerSecond: f.eventsPerHostPerSecond! })),
+        { peakEventsPerSecond: peak, burstFactor: burst },
+      );
+      const lost = loss.lostRegion ? `with ${loss.lostRegion} (the largest) lost` : "one region, none to lose";
+      lines.push(
+        `fleet: peak ${peak} × burst ${burst} = ${loss.requiredEventsPerSecond} events/s; ` +
+          `${lost}: ${loss.survivingEventsPerSecond} events/s (headroom ${signed(loss.headroomPercent)}%)`,
+      );
+    }
+    const pool = most(fleets.map((f) => f.poolSizePerHost));
+    const datastoreMax = most(fleets.map((f) => f.datastoreMaxConnections)) === undefined ? undefined : Math.min(...fleets.map((f) => f.datastoreMaxConnections!));
+    if (pool !== undefined && datastoreMax !== undefined) {
+      const share = datastoreBudgetBounds.maxDatastorePercent.default;
+      const budget = datastoreBudget({ maxHostsPerRegion: fleets.map((f) => f.maxHosts), poolSizePerHost: pool, maxConnections: datastoreMax, maxShare: share / 100 });
+      lines.push(
+        `datastore: ${fleets.map((f) => f.maxHosts).join(" + ")} max hosts × ${pool} = ${budget.fleetConnections} of ` +
+          `${datastoreMax} connections (${Math.round(budget.usedPercent)}%; limit ${share}% = ${budget.limitConnections}, ` +
+          `headroom ${budget.limitConnections - budget.fleetConnections})`,
+      );
+    }
+    return lines;
+  },
+};
+
+function signed(n: number): string {
+  const r = Math.round(n);
+  return r >= 0 ? `+${r}` : `${r}`;
+}
