@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Alarms } from "./components/alarms";
+import { DnsRecords } from "./components/dnsRecords";
 import { DnsZones } from "./components/dnsZones";
 import { IngestRegion } from "./components/ingestRegion";
 import { SnippetCdn } from "./components/snippetCdn";
@@ -15,7 +16,8 @@ import { readStackConfig } from "./stacks/pulumiConfig";
 
 const config = readStackConfig();
 
-const dns = new DnsZones("dns", { domain: config.domain, records: declaredRecords(config) });
+// Zones first: the ingestion regions and the CDN validate their certificates through the primary zone.
+const dns = new DnsZones("dns", { domain: config.domain, secondary: config.dns.secondary });
 
 /** One ingestion region per configured region (incident 002: independent regions). */
 const ingestRegions = config.regions.map(
@@ -35,11 +37,27 @@ const cdn = new SnippetCdn("cdn", {
   loadTimeoutMs: config.cdn.loadTimeoutMs,
 });
 
+// Records last: they point at the endpoints the regions and the CDN produce.
+const records = new DnsRecords("dns", {
+  zones: dns,
+  ingest: ingestRegions,
+  addressesPerRegion: config.ingest.availabilityZones,
+  ingestName: config.dns.ingestName,
+  ttl: config.dns.ttl,
+  cdn: cdn.endpoint,
+  cdnName: config.cdn.hostname,
+  declared: declaredRecords(config),
+});
+
 export const primaryZoneId = dns.primaryZoneId;
 export const primaryNameServers = dns.primaryNameServers;
+export const secondaryNameServers = dns.secondaryNameServers;
+export const registrarNameServers = dns.registrarNameServers;
+export const ingestHealthCheckIds = records.ingestHealthChecks.map((h) => h.healthCheckId);
 export const cdnDistributionId = cdn.distributionId;
 export const cdnDomainName = cdn.distributionDomainName;
 export const snippetUrl = cdn.snippetUrl;
+
 /** Per region: static addresses, load balancer, autoscaling group and target group. */
 export const ingest = Object.fromEntries(
   ingestRegions.map((r) => [
@@ -48,7 +66,7 @@ export const ingest = Object.fromEntries(
   ]),
 );
 
-// The DNS health checks join `healthChecks` when the DNS records component lands.
+// Every load balancer, autoscaling group, health check and distribution gets a warning and a critical alarm.
 const alarms = new Alarms("alarms", {
   namePrefix: `edge-${pulumi.getStack()}`,
   regions: config.regions,
@@ -57,6 +75,7 @@ const alarms = new Alarms("alarms", {
   thresholds: config.alarms.thresholds,
   ingest: ingestRegions,
   cdn: cdn.endpoint,
+  healthChecks: records.ingestHealthChecks,
   datastore: config.datastore.connectionsMetric && {
     metric: config.datastore.connectionsMetric,
     maxConnections: config.datastore.maxConnections,

@@ -11,11 +11,17 @@ import { enforceProxyMemory } from "./capacity/enforceProxyMemory";
 import { enforceRegionLossCapacity } from "./capacity/enforceRegionLossCapacity";
 import { missingSecondRegion } from "./capacity/missingSecondRegion";
 import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
+import { enforceProviderParity } from "./dns/enforceProviderParity";
+import { enforceResponseSize } from "./dns/enforceResponseSize";
+import { enforceSnippetOnCdn } from "./dns/enforceSnippetOnCdn";
 
 export const policyPackName = "edge-guardrails";
 
 export const policies: Policies = [
   enforceFailoverTtl,
+  enforceProviderParity,
+  enforceResponseSize,
+  enforceSnippetOnCdn,
   enforceOriginFailover,
   disallowPlainHttpViewers,
   disallowPublicBucket,

@@ -48,3 +48,53 @@ export function declaredRecords(config: StackConfig): DnsRecord[] {
   }));
   return [...extra, ...aliases];
 }
+
+/** A resource-name-safe slug of a record: `A api` → `a-api`, `TXT @` → `txt-apex`, `*.x` → `wildcard-x`. */
+export function recordSlug(record: Pick<DnsRecord, "type" | "name">): string {
+  const name = record.name === "@" ? "apex" : record.name.replace(/\*/g, "wildcard").replace(/\./g, "-");
+  return `${record.type.toLowerCase()}-${name}`;
+}
+
+/** One Cloudflare record: Cloudflare holds one value per record, MX priority and CAA fields apart. */
+export interface CloudflareValue {
+  content?: string;
+  priority?: number;
+  data?: { flags: number; tag: string; value: string };
+}
+
+/** How a value of the neutral model is written to Cloudflare (presentation format → its API fields). */
+export function cloudflareValue(type: RecordType, value: string): CloudflareValue {
+  if (type === "MX") {
+    const [priority, exchange] = value.trim().split(/\s+/);
+    return { content: exchange, priority: Number(priority) };
+  }
+  if (type === "CAA") {
+    const match = /^(\d+)\s+(\S+)\s+"?([^"]*)"?$/.exec(value.trim());
+    if (!match) throw new Error(`cannot read the CAA value ${value}: expected \`0 issue "amazon.com"\``);
+    return { data: { flags: Number(match[1]), tag: match[2], value: match[3] } };
+  }
+  if (type === "TXT") return { content: `"${value.replace(/^"(.*)"$/s, "$1")}"` };
+  return { content: value };
+}
+
+/**
+ * Problems of the declared records against the providers' capabilities, all at once (DNSControl's
+ * validate step): names both providers must serve identically.
+ */
+export function capabilityProblems(records: DnsRecord[]): string[] {
+  const problems: string[] = [];
+  for (const r of records) {
+    if (r.type === "CNAME" && r.name === "@") {
+      problems.push(`${recordKey(r)}: Route 53 cannot hold a CNAME at the zone apex (Cloudflare would flatten it); point the apex at addresses instead`);
+    }
+    if (r.type === "CNAME" && r.values.length !== 1) problems.push(`${recordKey(r)}: a CNAME has exactly one target, got ${r.values.length}`);
+  }
+  const byKey = new Map<string, number>();
+  for (const r of records) byKey.set(recordKey(r), (byKey.get(recordKey(r)) ?? 0) + 1);
+  for (const [key, n] of byKey) if (n > 1) problems.push(`${key}: declared ${n} times; declare one record with several values`);
+  const cnames = new Set(records.filter((r) => r.type === "CNAME").map((r) => r.name));
+  for (const r of records) {
+    if (r.type !== "CNAME" && cnames.has(r.name)) problems.push(`${recordKey(r)}: a name with a CNAME can hold no other record`);
+  }
+  return problems;
+}

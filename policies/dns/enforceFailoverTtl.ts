@@ -1,17 +1,21 @@
 /**
  * enforce-failover-ttl — mandatory.
  *
- * Records that traffic fails over through (A, AAAA, CNAME) must have a TTL within bounds: short
- * enough that a DNS change moves traffic in minutes, long enough that resolvers do not hammer the
- * provider. Incident 000: a one-day TTL on the API name made it impossible to move traffic off two
- * swapping load balancers; the outage lasted four hours.
+ * Records that traffic fails over through (A, AAAA, CNAME, and so Route 53 latency and weighted
+ * sets) must have a TTL within bounds: short enough that a DNS change moves traffic in minutes,
+ * long enough that resolvers do not hammer the provider. NS and SOA records, when a stack declares
+ * them, stay within their own documented sane bounds (RFC 1912 §2.2; Route 53 creates NS at
+ * 172800 s and SOA at 900 s). Incident 000: a one-day TTL on the API name made it impossible to
+ * move traffic off two swapping load balancers; the outage lasted four hours.
  *
  * Route 53 alias records carry no TTL of their own (the target's applies) and are skipped.
- * Cloudflare's TTL 1 means "automatic", which Cloudflare serves as 300 s.
+ * Cloudflare's TTL 1 means "automatic", which Cloudflare serves as 300 s; any other Cloudflare TTL
+ * below 60 s is refused by non-Enterprise plans.
  */
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { providerCapabilities, cloudflareAutomaticTtl } from "../../models/dns/providers";
 import { failoverRecordTypes } from "../../models/dns/record";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 
@@ -26,10 +30,20 @@ export const failoverTtlBounds = {
     minimum: 1,
     description: "Shortest TTL, in seconds, of a record traffic fails over through.",
   },
+  maxNsTtlSeconds: {
+    default: 172800,
+    minimum: 1,
+    description: "Longest TTL, in seconds, of NS and SOA records (two days, Route 53's NS default).",
+  },
+  minNsTtlSeconds: {
+    default: 300,
+    minimum: 1,
+    description: "Shortest TTL, in seconds, of NS and SOA records.",
+  },
 } satisfies Record<string, NumberBound>;
 
 /** Cloudflare serves a TTL of 1 ("automatic") as 300 seconds. */
-export const cloudflareAutomaticTtlSeconds = 300;
+export const cloudflareAutomaticTtlSeconds = cloudflareAutomaticTtl.servedSeconds;
 
 export interface TtlSubject {
   /** Fully qualified record name. */
@@ -39,11 +53,23 @@ export interface TtlSubject {
   ttl: number;
 }
 
+type Bounds = Record<keyof typeof failoverTtlBounds, number>;
+
 /** The violation message for one record, or undefined when its TTL is within bounds. */
-export function judgeFailoverTtl(subject: TtlSubject, bounds: Record<keyof typeof failoverTtlBounds, number>): string | undefined {
+export function judgeFailoverTtl(subject: TtlSubject, bounds: Bounds): string | undefined {
+  const where = `${subject.name} ${subject.type} (${subject.provider})`;
+  if (subject.type === "NS" || subject.type === "SOA") {
+    const { maxNsTtlSeconds: max, minNsTtlSeconds: min } = bounds;
+    if (subject.ttl > max || subject.ttl < min) {
+      return (
+        `${where} has TTL ${subject.ttl} s, outside the ${min}-${max} s bounds for NS and SOA records. ` +
+        `Set its ttl within them. Incident 001: the NS change to a secondary provider had to beat a 48-hour NS TTL.`
+      );
+    }
+    return undefined;
+  }
   if (!failoverRecordTypes.has(subject.type)) return undefined;
   const { maxTtlSeconds, minTtlSeconds } = bounds;
-  const where = `${subject.name} ${subject.type} (${subject.provider})`;
   if (subject.ttl > maxTtlSeconds) {
     return (
       `${where} has TTL ${subject.ttl} s, above the ${maxTtlSeconds} s limit for records traffic fails over through. ` +
@@ -60,9 +86,20 @@ export function judgeFailoverTtl(subject: TtlSubject, bounds: Record<keyof typeo
   return undefined;
 }
 
+/** Cloudflare's own rule: TTL 1 (automatic) or at least 60 s on non-Enterprise plans. */
+export function judgeCloudflareTtl(name: string, type: string, ttl: number): string | undefined {
+  const floor = providerCapabilities.cloudflare.minTtlSeconds;
+  if (ttl === cloudflareAutomaticTtl.value || ttl >= floor) return undefined;
+  return (
+    `${name} ${type} (cloudflare) has TTL ${ttl} s: Cloudflare accepts 1 (automatic) or at least ${floor} s on non-Enterprise plans, ` +
+    `so the secondary would refuse the record and drift from the primary. Set edge:dns.ttl (or this record's ttl) to ${floor} or more. ` +
+    `Incident 001: the hot-standby zone must hold the same records as the primary.`
+  );
+}
+
 export const enforceFailoverTtl: ResourceValidationPolicy = {
   name: "enforce-failover-ttl",
-  description: "Records that traffic fails over through (A, AAAA, CNAME) keep their TTL within bounds (incident 000).",
+  description: "Records that traffic fails over through (A, AAAA, CNAME) keep their TTL within bounds, NS and SOA within theirs (incident 000).",
   enforcementLevel: "mandatory",
   configSchema: numberBoundsSchema(failoverTtlBounds),
   validateResource: [
@@ -75,7 +112,9 @@ export const enforceFailoverTtl: ResourceValidationPolicy = {
       if (message) reportViolation(message);
     }),
     validateResourceOfType(cloudflare.DnsRecord, (record, args, reportViolation) => {
-      const ttl = record.ttl === 1 ? cloudflareAutomaticTtlSeconds : record.ttl;
+      const floor = judgeCloudflareTtl(record.name, record.type, record.ttl);
+      if (floor) reportViolation(floor);
+      const ttl = record.ttl === cloudflareAutomaticTtl.value ? cloudflareAutomaticTtlSeconds : record.ttl;
       const message = judgeFailoverTtl(
         { name: record.name, type: record.type, provider: "cloudflare", ttl },
         resolveBounds(failoverTtlBounds, args.getConfig()),

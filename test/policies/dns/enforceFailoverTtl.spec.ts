@@ -51,3 +51,24 @@ describe("enforce-failover-ttl", () => {
     expect(low[0]).toContain("below the 30 s floor");
   });
 });
+
+describe("enforce-failover-ttl: NS, SOA and Cloudflare's floor", () => {
+  it("keeps NS and SOA within 300-172800 s", async () => {
+    const ns = { zoneId: "Z0", name: "example.com", type: "NS", ttl: 172800, records: ["ns-1.awsdns-1.com"] };
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: ns })).toEqual([]);
+    const [message] = await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: { ...ns, ttl: 604800 } });
+    expect(message).toBe(
+      "example.com NS (route53) has TTL 604800 s, outside the 300-172800 s bounds for NS and SOA records. " +
+        "Set its ttl within them. Incident 001: the NS change to a secondary provider had to beat a 48-hour NS TTL.",
+    );
+  });
+
+  it("refuses a Cloudflare TTL below 60 s other than 1 (automatic)", async () => {
+    const messages = await runResourcePolicy(enforceFailoverTtl, { type: "cloudflare:index/dnsRecord:DnsRecord", props: { ...compliantCloudflare, ttl: 30 } });
+    expect(messages).toEqual([
+      "api.example.com A (cloudflare) has TTL 30 s: Cloudflare accepts 1 (automatic) or at least 60 s on non-Enterprise plans, " +
+        "so the secondary would refuse the record and drift from the primary. Set edge:dns.ttl (or this record's ttl) to 60 or more. " +
+        "Incident 001: the hot-standby zone must hold the same records as the primary.",
+    ]);
+  });
+});

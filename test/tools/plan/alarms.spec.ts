@@ -27,7 +27,7 @@ describe("npm run plan: alarms", () => {
 
   it("lists every alarm by component, region, severity and threshold", () => {
     const section = run.stdout.slice(run.stdout.indexOf("== Alarms =="), run.stdout.indexOf("== Policies =="));
-    expect(section).toContain("54 alarms; 4 topics in 2 regions, 4 subscriptions");
+    expect(section).toContain("58 alarms; 4 topics in 2 regions, 4 subscriptions");
     expect(section).toMatch(/datastore\s+us-east-1\s+critical\s+datastoreConnectionsOfMaximum\s+DatabaseConnections\s+> 450\s+90 % of edge:datastore.maxConnections\s+breaching\s+alarm\+ok/);
   });
 });

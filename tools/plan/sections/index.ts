@@ -3,6 +3,7 @@
  * adds its own (capacity headroom, DNS answer sizes, alarms) here, computed from the plan.
  */
 import type { Plan } from "../plan";
+import { dnsAnswersSection, dnsRecordsSection } from "./dns";
 import { alarmsSection } from "./alarms";
 import { capacitySection, ingestRegionsSection } from "./ingest";
 import { snippetCdnSection } from "./snippetCdn";
@@ -13,4 +14,11 @@ export interface PlanSection {
   render(plan: Plan): string[];
 }
 
-export const planSections: PlanSection[] = [ingestRegionsSection, capacitySection, snippetCdnSection, alarmsSection];
+export const planSections: PlanSection[] = [
+  ingestRegionsSection,
+  capacitySection,
+  dnsRecordsSection,
+  dnsAnswersSection,
+  snippetCdnSection,
+  alarmsSection,
+];

@@ -1,0 +1,135 @@
+import * as aws from "@pulumi/aws";
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import { capabilityProblems, cloudflareValue, DnsRecord, fqdn, recordSlug } from "../models/dns/record";
+import type { DnsZones } from "./dnsZones";
+import type { CdnEndpoint, IngestEndpoint, RegionHealthCheck } from "./endpoints";
+
+export interface DnsRecordsArgs {
+  /** The zones to render into (Route 53 primary, Cloudflare secondary). */
+  zones: DnsZones;
+  /** Ingestion regions: each answers the ingest name in Route 53 (latency, health-checked); Cloudflare lists all. */
+  ingest: IngestEndpoint[];
+  /** Static addresses per region (one per availability zone): Cloudflare holds one record per address, so the count is needed before the addresses exist. Defaults to 0 when `ingest` is empty. */
+  addressesPerRegion: number;
+  /** Name of the ingestion endpoint relative to the zone, e.g. `api`. */
+  ingestName: string;
+  /** TTL of the ingest and CDN records, in seconds (edge:dns.ttl). */
+  ttl: number;
+  /** The snippet CDN; its hostname points at the distribution in both providers. Defaults to none. */
+  cdn?: CdnEndpoint;
+  /** The CDN's name relative to the zone, e.g. `cdn`. Required with `cdn`. */
+  cdnName?: string;
+  /** Records declared in config (aliases, extra records), served by both providers. */
+  declared: DnsRecord[];
+}
+
+/** Route 53 health check of a region's load balancer: HTTPS on 443, path `/http-check` (incident 003). */
+export const ingestHealthCheck = { type: "HTTPS", port: 443, resourcePath: "/http-check", requestInterval: 10, failureThreshold: 3 } as const;
+
+/**
+ * Every served record, rendered record for record to both zones. Route 53 answers the ingest name
+ * with one latency record per region (that region's static addresses, guarded by a health check, so
+ * a dead region leaves the answer); Cloudflare, a DNS-only standby (proxy off), publishes the static
+ * addresses of all regions: its answer is the larger one (incident 001, sized by the wire-size model
+ * and guarded by the response-size policy). Declared records and the CDN name exist in both.
+ */
+export class DnsRecords extends pulumi.ComponentResource {
+  /** One health check per ingestion region (the alarms watch them). */
+  readonly ingestHealthChecks: RegionHealthCheck[];
+
+  constructor(name: string, args: DnsRecordsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("edge:dns:DnsRecords", name, {}, opts);
+    const problems = capabilityProblems(args.declared);
+    if (args.cdn && !args.cdnName) problems.push("cdnName is required with cdn");
+    for (const r of args.declared) {
+      if (args.cdn && r.name === args.cdnName) problems.push(`${r.type} ${r.name}: the CDN name is pointed at the distribution by DnsRecords; do not declare it`);
+      if (args.ingest.length > 0 && r.name === args.ingestName) problems.push(`${r.type} ${r.name}: the ingest name is answered by the regions' latency records; do not declare it`);
+    }
+    if (args.ingest.length > 0 && args.addressesPerRegion < 1) problems.push("addressesPerRegion must be at least 1 with ingest endpoints");
+    if (problems.length > 0) throw new Error(`DnsRecords ${name}: ${problems.join("; ")}`);
+
+    const { zones } = args;
+    const ingestFqdn = fqdn(args.ingestName, zones.domain);
+
+    this.ingestHealthChecks = args.ingest.map((endpoint) => {
+      const healthCheck = new aws.route53.HealthCheck(
+        `${name}-health-${endpoint.region}`,
+        {
+          ...ingestHealthCheck,
+          fqdn: endpoint.nlbDnsName,
+          measureLatency: false,
+          tags: { Name: `${ingestFqdn} ${endpoint.region}` },
+        },
+        { parent: this },
+      );
+      new aws.route53.Record(
+        `${name}-route53-a-${args.ingestName}-${endpoint.region}`,
+        {
+          zoneId: zones.primaryZoneId,
+          name: ingestFqdn,
+          type: "A",
+          ttl: args.ttl,
+          records: endpoint.staticIps,
+          setIdentifier: endpoint.region,
+          latencyRoutingPolicies: [{ region: endpoint.region }],
+          healthCheckId: healthCheck.id,
+        },
+        { parent: this },
+      );
+      for (let i = 0; i < args.addressesPerRegion; i++) {
+        new cloudflare.DnsRecord(
+          `${name}-cloudflare-a-${args.ingestName}-${endpoint.region}-${i + 1}`,
+          {
+            zoneId: zones.secondaryZoneId,
+            name: ingestFqdn,
+            type: "A",
+            ttl: args.ttl,
+            content: endpoint.staticIps.apply((ips) => {
+              if (ips.length !== args.addressesPerRegion) {
+                throw new Error(`${endpoint.region} has ${ips.length} static addresses, DnsRecords was told ${args.addressesPerRegion}`);
+              }
+              return ips[i];
+            }),
+            proxied: false,
+            comment: `Standby answer for ${endpoint.region} (Route 53 answers by latency)`,
+          },
+          { parent: this },
+        );
+      }
+      return { region: endpoint.region, healthCheckId: healthCheck.id };
+    });
+
+    const served: (Omit<DnsRecord, "values"> & { values: pulumi.Input<string>[] })[] = [...args.declared];
+    if (args.cdn && args.cdnName) {
+      served.push({ name: args.cdnName, type: "CNAME", ttl: args.ttl, values: [args.cdn.domainName] });
+    }
+    for (const record of served) {
+      const slug = recordSlug(record);
+      new aws.route53.Record(
+        `${name}-route53-${slug}`,
+        { zoneId: zones.primaryZoneId, name: fqdn(record.name, zones.domain), type: record.type, ttl: record.ttl, records: record.values },
+        { parent: this },
+      );
+      record.values.forEach((value, i) => {
+        const rendered = pulumi.output(value).apply((v) => cloudflareValue(record.type, v));
+        new cloudflare.DnsRecord(
+          `${name}-cloudflare-${slug}${record.values.length > 1 ? `-${i + 1}` : ""}`,
+          {
+            zoneId: zones.secondaryZoneId,
+            name: fqdn(record.name, zones.domain),
+            type: record.type,
+            ttl: record.ttl,
+            content: rendered.content,
+            priority: rendered.priority,
+            data: rendered.data,
+            proxied: false,
+          },
+          { parent: this },
+        );
+      });
+    }
+
+    this.registerOutputs({ ingestHealthChecks: this.ingestHealthChecks });
+  }
+}

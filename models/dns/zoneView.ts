@@ -1,0 +1,37 @@
+/**
+ * Each provider's view of the zone (apex, name servers, records) read from planned resources: the
+ * response-size and parity policies, the plan's "DNS answers" section and the zone-file export all
+ * read the zone through here.
+ *
+ * Pure module: no Pulumi imports.
+ */
+import { normalizeName, ProviderName, recordsFromResources } from "./compare";
+import type { ZoneView } from "./wireSize";
+
+export const route53ZoneType = "aws:route53/zone:Zone";
+export const cloudflareZoneType = "cloudflare:index/zone:Zone";
+
+/** Name servers a zone's view assumes when the resource has none yet (Route 53: 4 names of this length, Cloudflare: 2). */
+export const placeholderNameServers: Record<ProviderName, string[]> = {
+  route53: ["ns-1536.awsdns-32.co.uk", "ns-1024.awsdns-32.org", "ns-512.awsdns-32.net", "ns-0.awsdns-32.com"],
+  cloudflare: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"],
+};
+
+/** One view per provider zone found among the resources (inputs or outputs: `name`, `nameServers`). */
+export function zoneViews(resources: { type: string; inputs: Record<string, any> }[]): ZoneView[] {
+  const records = recordsFromResources(resources);
+  const views: ZoneView[] = [];
+  for (const r of resources) {
+    const provider: ProviderName | undefined = r.type === route53ZoneType ? "route53" : r.type === cloudflareZoneType ? "cloudflare" : undefined;
+    if (!provider || typeof r.inputs.name !== "string") continue;
+    const apex = normalizeName(r.inputs.name);
+    const nameServers = Array.isArray(r.inputs.nameServers) && r.inputs.nameServers.length > 0 ? r.inputs.nameServers.map(String) : placeholderNameServers[provider];
+    views.push({
+      provider,
+      apex,
+      nameServers: nameServers.map(normalizeName),
+      records: records.filter((x) => x.provider === provider && (x.name === apex || x.name.endsWith(`.${apex}`))),
+    });
+  }
+  return views;
+}

@@ -1,0 +1,98 @@
+import * as dnsPacket from "dns-packet";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { ProviderRecord } from "../../../models/dns/compare";
+import { answerSize, answerSizes, buildAnswer, encodeResponse, questions, recordsToDrop, roomFor, ZoneView } from "../../../models/dns/wireSize";
+
+const ns = ["ns-1234.awsdns-12.com", "ns-567.awsdns-12.net", "ns-1024.awsdns-12.org", "ns-1536.awsdns-12.co.uk"];
+const a = (name: string, n: number, extra: Partial<ProviderRecord> = {}): ProviderRecord => ({
+  provider: "route53",
+  name,
+  type: "A",
+  ttl: 60,
+  values: Array.from({ length: n }, (_, i) => `192.0.2.${i + 1}`),
+  ...extra,
+});
+const cname = (name: string, target: string): ProviderRecord => ({ provider: "route53", name, type: "CNAME", ttl: 60, values: [target] });
+const view = (records: ProviderRecord[], provider: ZoneView["provider"] = "route53"): ZoneView => ({
+  provider,
+  apex: "example.com",
+  nameServers: provider === "route53" ? ns : ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"],
+  records,
+});
+
+describe("wire-size model", () => {
+  it("counts header, question, 16 B per A record and the compressed authority NS", () => {
+    const size = answerSize(view([a("api.example.com", 1)]), "api.example.com", "A", "always-authority");
+    // 12 header + 21 question + 16 answer = 49; NS: 31 + 35 + 36 + 36
+    expect(size.answerBytes).toBe(49);
+    expect(size.fullBytes).toBe(49 + 31 + 35 + 36 + 36);
+  });
+
+  it("follows a CNAME inside the zone and costs the CNAME record on top", () => {
+    const zone = view([a("api.example.com", 29), cname("decide.example.com", "api.example.com")]);
+    const api = answerSize(zone, "api.example.com", "A", "drop-authority-when-full");
+    const decide = answerSize(zone, "decide.example.com", "A", "drop-authority-when-full");
+    expect(api).toMatchObject({ bytes: 497, truncated: false, withAuthority: false, finalRecords: 29 });
+    expect(decide).toMatchObject({ answerBytes: 518, truncated: true, cnames: ["decide.example.com"] });
+    expect(recordsToDrop(decide)).toBe(1);
+  });
+
+  it("Route 53 sends the authority always: 21 A records is its most with these four NS", () => {
+    const fits = answerSize(view([a("api.example.com", 20)]), "api.example.com", "A", "always-authority");
+    const over = answerSize(view([a("api.example.com", 21)]), "api.example.com", "A", "always-authority");
+    expect(fits.truncated).toBe(false);
+    expect(roomFor(fits)).toBe(1);
+    expect(over.truncated).toBe(false); // 507 B
+    const over22 = answerSize(view([a("api.example.com", 22)]), "api.example.com", "A", "always-authority");
+    expect(over22).toMatchObject({ truncated: true, fullBytes: 523 });
+    expect(recordsToDrop(over22)).toBe(1);
+  });
+
+  it("sizes a latency group as its largest region", () => {
+    const zone = view([a("api.example.com", 3, { setId: "us-east-1" }), a("api.example.com", 5, { setId: "eu-west-1" })]);
+    expect(answerSize(zone, "api.example.com", "A", "always-authority").finalRecords).toBe(5);
+  });
+
+  it("asks A and AAAA through a CNAME only where the target has them, and the CNAME alone for outside targets", () => {
+    const zone = view([a("api.example.com", 2), cname("decide.example.com", "api.example.com"), cname("cdn.example.com", "d1.cloudfront.net")]);
+    expect(questions(zone)).toEqual([
+      { qname: "api.example.com", qtype: "A" },
+      { qname: "decide.example.com", qtype: "A" },
+      { qname: "cdn.example.com", qtype: "CNAME" },
+    ]);
+  });
+
+  it("encodes packets dns-packet decodes to the same records, at the size it reports (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.constantFrom<ZoneView["provider"]>("route53", "cloudflare"), (n, withCname, provider) => {
+        const zone = view([a("api.example.com", n, { provider }), ...(withCname ? [{ ...cname("decide.example.com", "api.example.com"), provider }] : [])], provider);
+        for (const size of answerSizes(zone, "always-authority")) {
+          const built = buildAnswer(zone, size.qname, size.qtype);
+          const packet = encodeResponse(size.qname, size.qtype, built);
+          expect(packet.length).toBe(size.fullBytes);
+          const decoded = dnsPacket.decode(packet);
+          expect(decoded.answers!.map((r) => [r.name, r.type, (r as { data?: unknown }).data])).toEqual(built.answer.map((r) => [r.name, r.type, r.value]));
+          expect(decoded.authorities!.map((r) => (r as { data?: unknown }).data)).toEqual(zone.nameServers);
+          // compression: the question name is written once, every answer owner is a 2-byte pointer
+          expect(packet.length).toBeLessThan(dnsPacket.encodingLength(decoded as dnsPacket.Packet));
+        }
+      }),
+    );
+  });
+
+  it("encodes TXT, MX and CAA records", () => {
+    const zone = view([
+      { provider: "route53", name: "example.com", type: "TXT", ttl: 3600, values: ["v=spf1 -all"] },
+      { provider: "route53", name: "example.com", type: "MX", ttl: 3600, values: ["10 mx.example.com"] },
+      { provider: "route53", name: "example.com", type: "CAA", ttl: 3600, values: ['0 issue "amazon.com"'] },
+      a("mx.example.com", 1),
+    ]);
+    for (const size of answerSizes(zone, "always-authority")) {
+      const decoded = dnsPacket.decode(encodeResponse(size.qname, size.qtype, buildAnswer(zone, size.qname, size.qtype)));
+      expect(decoded.answers!.length).toBeGreaterThan(0);
+    }
+    const mx = buildAnswer(zone, "example.com", "MX");
+    expect(mx.additional.map((r) => r.value)).toEqual(["192.0.2.1"]);
+  });
+});

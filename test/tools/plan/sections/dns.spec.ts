@@ -1,0 +1,39 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { PlanRun, runPlanOnConfig, stackConfig } from "../../../support/runPlan";
+
+/** prod with the seed's 29 addresses on a name in both providers (`events`), `collect` a CNAME in front. */
+let run: PlanRun;
+
+beforeAll(() => {
+  const config = stackConfig("prod");
+  const addresses = Array.from({ length: 29 }, (_, i) => `198.51.100.${i + 1}`);
+  config["edge:dns"].records = [...config["edge:dns"].records, { name: "events", type: "A", values: addresses }];
+  config["edge:dns"].aliases = [...config["edge:dns"].aliases, { name: "collect", target: "events" }];
+  run = runPlanOnConfig(config);
+}, 180_000);
+
+describe("plan sections: DNS records and DNS answers", () => {
+  it("lists both providers' records", () => {
+    const records = run.stdout.split("== DNS records ==")[1].split("==")[0];
+    expect(records).toContain("route53 (example.com, 4 NS)");
+    expect(records).toContain("cloudflare (example.com, 2 NS):");
+    expect(records).toContain("decide.example.com 60 CNAME api.example.com");
+  });
+
+  it("turns red with every answer's size and the byte count over the limit", () => {
+    const answers = run.stdout.split("== DNS answers ==")[1].split("== Policies ==")[0];
+    expect(answers).toMatch(/route53 \(UDP without EDNS, authority NS included; limit 512 B\):/);
+    expect(answers).toMatch(/ {2}@ TXT: \d+ B, \d+ B headroom/);
+    expect(answers).toMatch(/ {2}events A: \d+ B, OVER the limit by \d+ B/);
+    expect(answers).toMatch(/ {2}collect A \(via CNAME\): \d+ B, OVER the limit by \d+ B/);
+    expect(run.code).toBe(1);
+    const sizes = run.json!.violations.filter((v) => v.policyName === "enforce-response-size");
+    const queries = sizes.map((v) => /[a-z.]+\.example\.com A .*answered by \w+/.exec(v.message)?.[0].replace(/ \(through.*\)/, ""));
+    expect(queries.sort()).toEqual([
+      "collect.example.com A answered by cloudflare",
+      "collect.example.com A answered by route53",
+      "events.example.com A answered by cloudflare",
+      "events.example.com A answered by route53",
+    ]);
+  });
+});

@@ -1,0 +1,53 @@
+/** Plan sections of the DNS: each provider's records, and every answer's size with its headroom. */
+import { providerCapabilities } from "../../../models/dns/providers";
+import { answerSizes, legacyUdpLimit, roomFor } from "../../../models/dns/wireSize";
+import { zoneViews } from "../../../models/dns/zoneView";
+import type { Plan } from "../plan";
+import type { PlanSection } from "./index";
+
+function views(plan: Plan) {
+  return zoneViews(plan.resources.map((r) => ({ type: r.type, inputs: r.outputs as Record<string, any> })));
+}
+
+/** ACM validation names (`_<hash>.…`) are left out of the tables: they are not asked by clients. */
+const isValidationName = (name: string) => name.startsWith("_");
+
+export const dnsRecordsSection: PlanSection = {
+  title: "DNS records",
+  render(plan) {
+    const lines: string[] = [];
+    for (const view of views(plan)) {
+      const validations = view.records.filter((r) => isValidationName(r.name)).length;
+      lines.push(`${view.provider} (${view.apex}, ${view.nameServers.length} NS)${validations ? `, plus ${validations} ACM validation records` : ""}:`);
+      for (const r of view.records.filter((x) => !isValidationName(x.name))) {
+        const set = r.setId ? ` [${r.setId}]` : "";
+        lines.push(`  ${r.name} ${r.ttl ?? "alias"} ${r.type}${set} ${r.values.join(" ")}`);
+      }
+    }
+    return lines;
+  },
+};
+
+export const dnsAnswersSection: PlanSection = {
+  title: "DNS answers",
+  render(plan) {
+    const limit = legacyUdpLimit;
+    const lines: string[] = [];
+    for (const view of views(plan)) {
+      const behaviour = providerCapabilities[view.provider].responses;
+      lines.push(`${view.provider} (UDP without EDNS, authority NS included${providerCapabilities[view.provider].certainty === "worst-case" ? ", worst case" : ""}; limit ${limit} B):`);
+      for (const size of answerSizes(view, behaviour, limit).filter((s) => !isValidationName(s.qname))) {
+        const label = `${size.qname.slice(0, size.qname.length - view.apex.length).replace(/\.$/, "") || "@"} ${size.qtype}`;
+        const via = size.cnames.length > 0 ? " (via CNAME)" : "";
+        const room =
+          size.truncated
+            ? `OVER the limit by ${size.fullBytes - limit} B`
+            : size.bytesPerRecord > 0
+              ? `room for ${roomFor(size, limit)} more ${size.qtype} records`
+              : `${limit - size.bytes} B headroom`;
+        lines.push(`  ${label}${via}: ${size.fullBytes} B, ${room}`);
+      }
+    }
+    return lines;
+  },
+};
