@@ -5,7 +5,12 @@
  * than failing the benchmark.
  */
 import { projectRoot } from "../../tools/plan/plan";
+import { benchStackConfig, BenchSize } from "../stacks";
+import { dnsFidelity } from "./dns";
 import { nginxFidelity } from "./nginx";
+
+/** The generated stack whose every DNS name is checked against NSD, beside the prod stack. */
+export const dnsFidelitySize: BenchSize = { regions: 3, records: 2000 };
 
 export interface FidelityResult {
   model: string;
@@ -28,7 +33,9 @@ async function guarded(model: string, check: () => Promise<FidelityResult[]>): P
 
 export async function fidelityChecks(): Promise<FidelityResult[]> {
   return [
-    { model: "DNS wire size", case: "-", detail: "not checked: the DNS wire-size model and NSD harness (issue 4) have not landed" },
+    ...(await guarded("DNS wire size", () =>
+      dnsFidelity(`${dnsFidelitySize.regions} regions / ${dnsFidelitySize.records} records`, benchStackConfig(dnsFidelitySize)),
+    )),
     ...(await guarded("nginx memory", () => nginxFidelity(projectRoot))),
   ];
 }
