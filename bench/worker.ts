@@ -15,7 +15,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { parseStackConfig } from "../stacks/schema";
 import { PolicyPackConfig, runPolicyPack, startPolicyPack } from "../tools/plan/analyzer";
-import { evaluateProgram, PlannedResource } from "../tools/plan/evaluate";
+import { EvaluateOptions, evaluateProgram, PlannedResource } from "../tools/plan/evaluate";
 import { projectName, projectRoot } from "../tools/plan/plan";
 import { readStackFile } from "../tools/plan/stackFile";
 import { handFloorResources } from "./floorHandoff";
@@ -62,13 +62,25 @@ function withoutRoot(resources: PlannedResource[]): PlannedResource[] {
   return resources.filter((r) => r.parent !== "");
 }
 
-async function evaluate(configFile: string, resourcesOut: string): Promise<EvaluateMetrics> {
-  const stackFile = readStackFile(configFile);
-  const config = parseStackConfig(stackFile.edge);
+/** Evaluates a program under the plan's mock runtime, timed: the registered resources and the metrics. */
+async function timedEvaluation(options: EvaluateOptions): Promise<{ resources: PlannedResource[]; metrics: EvaluateMetrics }> {
   const startMiB = rssMiB();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const evaluated = await evaluateProgram({
+  const evaluated = await evaluateProgram(options);
+  const wallMs = performance.now() - t0;
+  const cpuMs = cpuMsSince(cpu0);
+  const registered = withoutRoot(evaluated.resources);
+  return {
+    resources: evaluated.resources,
+    metrics: { wallMs, cpuMs, peakMiB: peakMiB(), startMiB, registered: registered.length, custom: registered.filter((r) => r.custom).length },
+  };
+}
+
+async function evaluate(configFile: string, resourcesOut: string): Promise<EvaluateMetrics> {
+  const stackFile = readStackFile(configFile);
+  const config = parseStackConfig(stackFile.edge);
+  const { resources, metrics } = await timedEvaluation({
     program: join(projectRoot, "index.ts"),
     project: projectName,
     stack: benchStack,
@@ -76,20 +88,14 @@ async function evaluate(configFile: string, resourcesOut: string): Promise<Evalu
     secretKeys: stackFile.secretKeys,
     defaultRegion: stackFile.config["aws:region"] ?? config.regions[0],
   });
-  const wallMs = performance.now() - t0;
-  const cpuMs = cpuMsSince(cpu0);
-  const registered = withoutRoot(evaluated.resources);
-  writeFileSync(resourcesOut, JSON.stringify(evaluated.resources));
-  return { wallMs, cpuMs, peakMiB: peakMiB(), startMiB, registered: registered.length, custom: registered.filter((r) => r.custom).length };
+  writeFileSync(resourcesOut, JSON.stringify(resources));
+  return metrics;
 }
 
 async function floor(resourcesIn: string): Promise<EvaluateMetrics> {
   const resources = withoutRoot(JSON.parse(readFileSync(resourcesIn, "utf8")) as PlannedResource[]);
   handFloorResources(resources);
-  const startMiB = rssMiB();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const evaluated = await evaluateProgram({
+  const { metrics } = await timedEvaluation({
     program: join(__dirname, "floorProgram.ts"),
     project: projectName,
     stack: benchStack,
@@ -97,13 +103,10 @@ async function floor(resourcesIn: string): Promise<EvaluateMetrics> {
     secretKeys: [],
     defaultRegion: "us-east-1",
   });
-  const wallMs = performance.now() - t0;
-  const cpuMs = cpuMsSince(cpu0);
-  const registered = withoutRoot(evaluated.resources);
-  if (registered.length !== resources.length) {
-    throw new Error(`the floor registered ${registered.length} resources, the program ${resources.length}`);
+  if (metrics.registered !== resources.length) {
+    throw new Error(`the floor registered ${metrics.registered} resources, the program ${resources.length}`);
   }
-  return { wallMs, cpuMs, peakMiB: peakMiB(), startMiB, registered: registered.length, custom: registered.filter((r) => r.custom).length };
+  return metrics;
 }
 
 async function policy(resourcesIn: string, policyConfigFile?: string): Promise<PolicyMetrics> {
