@@ -1,33 +1,50 @@
-/** What the command-line tools (`npm run plan`, `npm run zonefile`) share: argument parsing and the stack/config error exit. */
+/**
+ * What the project's commands (`plan`, `zonefile`, `diff`, `pr-check`) share: `node:util` parseArgs
+ * with the usage line on a bad argument (exit 2) and on `--help` (exit 0), stack-name checks, and
+ * the exit-2 report of a plan that could not be made.
+ */
 import { parseArgs, ParseArgsConfig } from "node:util";
 import { StackConfigError } from "../stacks/schema";
 import { StackFileError } from "./plan/stackFile";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>;
+
 /**
- * Parses `argv` strictly with `--stack` (a valid stack name) and `-h/--help`. Returns the values, or
- * the exit code after printing usage (0 for help, 2 for a bad argument).
+ * The parsed arguments, or the exit code when the command should stop here. Positional arguments
+ * are refused unless `allowPositionals`; a `--stack` value must be a stack name.
  */
-export function parseCommandLine<O extends Options>(argv: string[], options: O, usage: string) {
-  let parsed;
+export function parseCommandLine<O extends Options>(
+  argv: string[],
+  options: O,
+  usage: string,
+  { allowPositionals = false } = {},
+): Parsed<O> | number {
+  let parsed: Parsed<O>;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } } as O, allowPositionals, strict: true }) as Parsed<O>;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${usage}\n`);
     return 2;
   }
-  const values = parsed.values as ReturnType<typeof parseArgs<{ options: O; strict: true }>>["values"] & { help?: boolean };
-  if (values.help) {
+  if ((parsed.values as { help?: boolean }).help) {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  const stack = (values as Record<string, unknown>).stack;
+  const stack = (parsed.values as Record<string, unknown>).stack;
   if (typeof stack === "string" && !/^[A-Za-z0-9_.-]+$/.test(stack)) {
     process.stderr.write(`--stack: '${stack}' is not a stack name (letters, digits, '-', '_', '.')\n`);
     return 2;
   }
-  return values;
+  return parsed;
+}
+
+/** `--fail-on`: only `unsafe` is known. False (after saying why) for any other value. */
+export function checkFailOn(value: string | undefined): boolean {
+  if (value === undefined || value === "unsafe") return true;
+  process.stderr.write(`--fail-on: '${value}' is not 'unsafe'\n`);
+  return false;
 }
 
 /** A Pulumi RunError (a config error raised inside the program) carries this marker. */

@@ -12,7 +12,7 @@ import { spawnPolicyPack } from "./packProcess";
 const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]";
 
 async function main(argv: string[]): Promise<number> {
-  const values = parseCommandLine(
+  const parsed = parseCommandLine(
     argv,
     {
       stack: { type: "string", default: "dev" },
@@ -22,7 +22,8 @@ async function main(argv: string[]): Promise<number> {
     },
     usage,
   );
-  if (typeof values === "number") return values;
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   // The pack's process starts first: its ~2 s of imports overlap this process loading the Pulumi
   // runtime (./plan and ./report import it), which saves about a second of every plan (issue 9).
   const spawnedPack = spawnPolicyPack();

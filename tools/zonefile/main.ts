@@ -18,7 +18,7 @@ import { makePlan } from "../plan/plan";
 const usage = "usage: npm run zonefile -- --stack NAME [--config-file PATH] [--provider route53|cloudflare] [--out DIR]";
 
 async function main(argv: string[]): Promise<number> {
-  const values = parseCommandLine(
+  const parsed = parseCommandLine(
     argv,
     {
       stack: { type: "string", default: "dev" },
@@ -28,7 +28,8 @@ async function main(argv: string[]): Promise<number> {
     },
     usage,
   );
-  if (typeof values === "number") return values;
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   if (values.provider !== "route53" && values.provider !== "cloudflare") {
     process.stderr.write(`--provider: expected route53 or cloudflare, got '${values.provider}'\n${usage}\n`);
     return 2;

@@ -1,0 +1,218 @@
+/**
+ * Plan diffs over fixtures made from one real `npm run plan -- --stack prod --json` plus edits
+ * (a region's resources, a TTL, records, an alarm), as a pull request would change them.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diffPlans, PlanJson, PlanJsonResource } from "../../../tools/diff/planDiff";
+import { renderDiff } from "../../../tools/diff/render";
+import { projectRoot, runPlan } from "../../support/runPlan";
+
+let prod: PlanJson;
+let dir: string;
+
+beforeAll(() => {
+  const run = runPlan(["--stack", "prod"]);
+  expect(run.code).toBe(0);
+  prod = run.json as unknown as PlanJson;
+  dir = mkdtempSync(join(tmpdir(), "edge-diff-"));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const clone = (plan: PlanJson): PlanJson => structuredClone(plan);
+
+/** The plan without one ingestion region: its component, everything under it, and everything else in that region. */
+function withoutRegion(plan: PlanJson, region: string): PlanJson {
+  const out = clone(plan);
+  const gone = new Set<string>();
+  for (const r of out.resources) {
+    if (r.region === region || (r.type === "edge:ingest:IngestRegion" && r.name === `ingest-${region}`) || gone.has(r.parent)) gone.add(r.urn);
+  }
+  out.resources = out.resources.filter((r) => !gone.has(r.urn));
+  return out;
+}
+
+function record(plan: PlanJson, name: string): PlanJsonResource {
+  return plan.resources.find((r) => r.type === "aws:route53/record:Record" && r.inputs.name === name)!;
+}
+
+/** The prod plan with `n` more A records `host-<i>` in the primary zone. */
+function withRecords(plan: PlanJson, n: number): PlanJson {
+  const out = clone(plan);
+  const zone = out.resources.find((r) => r.type === "aws:route53/zone:Zone")!;
+  const decide = record(out, "decide.example.com");
+  for (let i = 1; i <= n; i++) {
+    out.resources.push({
+      ...structuredClone(decide),
+      urn: decide.urn.replace(/::[^:]+$/, `::dns-route53-a-host-${i}`),
+      name: `dns-route53-a-host-${i}`,
+      parent: zone.urn,
+      inputs: { ...decide.inputs, name: `host-${i}.example.com`, type: "A", records: [`192.0.2.${i}`] },
+    });
+  }
+  return out;
+}
+
+describe("diffPlans on the prod plan", () => {
+  it("finds nothing between a plan and itself", () => {
+    const diff = diffPlans(prod, clone(prod));
+    expect(diff.resources).toEqual([]);
+    expect(diff.risks).toEqual([]);
+    expect(diff.counts).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0 });
+    expect(renderDiff(diff, "text")).toContain("No changes.");
+  });
+
+  it("shows a new region as creations grouped under its component and region, with no risk", () => {
+    const base = withoutRegion(prod, "eu-west-1");
+    const diff = diffPlans(base, prod);
+    expect(diff.resources.length).toBeGreaterThan(20);
+    expect(diff.resources.every((r) => r.op === "create")).toBe(true);
+    // Global pieces (the component, its certificate's validation) group under the region's component.
+    expect(diff.resources.filter((r) => r.region !== "eu-west-1").every((r) => r.component === "edge:ingest:IngestRegion ingest-eu-west-1")).toBe(true);
+    expect(diff.resources.filter((r) => r.name === "ingest-eu-west-1-nlb" && r.type === "aws:lb/loadBalancer:LoadBalancer")).toMatchObject([
+      { op: "create", region: "eu-west-1", component: "edge:ingest:IngestRegion ingest-eu-west-1" },
+    ]);
+    expect(diff.risks).toEqual([]);
+    const text = renderDiff(diff, "text");
+    expect(text).toContain(`${diff.resources.length} to create, 0 to update, 0 to replace, 0 to delete`);
+    expect(text).toContain("edge:ingest:IngestRegion ingest-eu-west-1 [eu-west-1]\n");
+    expect(text).toContain("  +  aws:lb/loadBalancer:LoadBalancer  ingest-eu-west-1-nlb\n");
+    expect(text).toContain('+      loadBalancerType: "network"');
+  });
+
+  it("calls out a removed region, its load balancer and its alarms", () => {
+    const head = withoutRegion(prod, "eu-west-1");
+    const diff = diffPlans(prod, head);
+    expect(diff.counts.delete).toBe(prod.resources.length - head.resources.length);
+    expect(new Set(diff.risks.map((r) => r.kind))).toEqual(new Set(["region-removed", "load-balancer-replaced", "alarm-removed"]));
+    expect(diff.risks[0].message).toMatch(
+      /^region eu-west-1 removed: \d+ resources deleted there; its traffic moves to the remaining regions \(check their capacity headroom\)$/,
+    );
+    expect(diff.risks.find((r) => r.kind === "alarm-removed")!.message).toMatch(/alarm alarms-eu-west-1-\S+ \[eu-west-1\] removed/);
+    const markdown = renderDiff(diff, "markdown");
+    expect(markdown.indexOf("Risky changes")).toBeLessThan(markdown.indexOf("Changes by component"));
+    expect(markdown).toContain("-  aws:lb/loadBalancer:LoadBalancer  ingest-eu-west-1-nlb");
+  });
+
+  it("shows an alarm removed on its own as a deletion and a risk", () => {
+    const head = clone(prod);
+    const alarm = head.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")!;
+    head.resources = head.resources.filter((r) => r.urn !== alarm.urn);
+    const diff = diffPlans(prod, head);
+    expect(diff.resources.map((r) => `${r.op} ${r.name}`)).toEqual([`delete ${alarm.name}`]);
+    expect(diff.risks.map((r) => r.kind)).toEqual(["alarm-removed"]);
+  });
+
+  it("shows a raised TTL as an update of the record and a risk", () => {
+    const head = clone(prod);
+    const decide = record(head, "decide.example.com");
+    decide.inputs.ttl = 300;
+    const diff = diffPlans(prod, head);
+    expect(diff.resources).toHaveLength(1);
+    expect(diff.resources[0]).toMatchObject({ op: "update", name: decide.name, component: "edge:dns:DnsRecords dns", region: "global" });
+    expect(diff.resources[0].changes).toEqual([{ kind: "update", path: "ttl", before: 60, after: 300 }]);
+    expect(diff.risks).toEqual([
+      {
+        kind: "ttl-raised",
+        urn: decide.urn,
+        message: `TTL raised on aws:route53/record:Record ${decide.name}: 60 s → 300 s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic)`,
+      },
+    ]);
+    expect(renderDiff(diff, "markdown")).toContain(`~  aws:route53/record:Record  ${decide.name}\n~      ttl: 60 => 300`);
+  });
+
+  it("calls out a push that deletes most records of a zone (octoDNS's 30% rule)", () => {
+    const base = withRecords(prod, 12);
+    const head = clone(base);
+    head.resources = head.resources.filter((r) => !/^host-([1-9]|10)\.example\.com$/.test(String(r.inputs.name)));
+    const diff = diffPlans(base, head);
+    expect(diff.counts.delete).toBe(10);
+    expect(diff.resources.every((r) => r.op === "delete" && r.component === "edge:dns:DnsZones dns")).toBe(true);
+    const total = base.resources.filter((r) => r.type === "aws:route53/record:Record").length;
+    expect(diff.risks).toEqual([
+      {
+        kind: "zone-records-rewritten",
+        message: `route53 zone: 10 of ${total} records deleted and 0 rewritten (${Math.round((10 / total) * 100)}%, above octoDNS's 30% unsafe threshold); check the zone still answers every name before merging (incident 001: the DNS is the edge's front door)`,
+      },
+    ]);
+    expect(renderDiff(diff, "text")).toContain("-  aws:route53/record:Record  dns-route53-a-host-1\n");
+  });
+
+  it("does not call a small share of a zone's records rewritten risky", () => {
+    const base = withRecords(prod, 12);
+    const head = clone(base);
+    record(head, "host-1.example.com").inputs.records = ["198.51.100.1"];
+    const diff = diffPlans(base, head);
+    expect(diff.resources.map((r) => r.op)).toEqual(["update"]);
+    expect(diff.risks).toEqual([]);
+  });
+
+  it("does not call a lowered TTL risky", () => {
+    const head = clone(prod);
+    record(head, "decide.example.com").inputs.ttl = 30;
+    expect(diffPlans(prod, head).risks).toEqual([]);
+  });
+
+  it("marks a zone whose name changes as replaced, and calls it out", () => {
+    const head = clone(prod);
+    head.resources.find((r) => r.type === "aws:route53/zone:Zone")!.inputs.name = "example.net";
+    const diff = diffPlans(prod, head);
+    expect(diff.resources[0]).toMatchObject({ op: "replace", replaceReasons: ["name"] });
+    expect(diff.risks.map((r) => r.kind)).toEqual(["zone-replaced"]);
+  });
+
+  it("diffs the policy results: new, fixed, changed, and unchanged folded", () => {
+    const zone = prod.resources.find((r) => r.type === "aws:route53/zone:Zone")!.urn;
+    const v = (policyName: string, message: string) => ({ policyName, enforcementLevel: "mandatory", urn: zone, message });
+    const base = { ...clone(prod), violations: [v("kept", "same"), v("gone", "was bad"), v("moved", "ttl 400 s")] };
+    const head = { ...clone(prod), violations: [v("kept", "same"), v("moved", "ttl 500 s"), v("fresh", "now bad")] };
+    const diff = diffPlans(base, head);
+    expect(diff.policy.added.map((x) => x.policyName)).toEqual(["fresh"]);
+    expect(diff.policy.fixed.map((x) => x.policyName)).toEqual(["gone"]);
+    expect(diff.policy.changed).toMatchObject([{ policyName: "moved", message: "ttl 500 s", before: "ttl 400 s" }]);
+    expect(diff.policy.unchanged.map((x) => x.policyName)).toEqual(["kept"]);
+    const markdown = renderDiff(diff, "markdown");
+    expect(markdown).toContain("- 🆕 new: mandatory [fresh] `aws:route53/zone:Zone dns-route53`: now bad");
+    expect(markdown).toContain("<details><summary>1 unchanged violation</summary>");
+  });
+
+  it("never prints a secret from the inputs or the outputs", () => {
+    const base = clone(prod);
+    const head = clone(prod);
+    const zone = head.resources.find((r) => r.type === "aws:route53/zone:Zone")!;
+    zone.inputs.tags = { webhookToken: "tok-123", Owner: "edge" };
+    head.stackOutputs = { dbPassword: "hunter2", body: "[secret]" };
+    base.stackOutputs = { body: "[secret]" };
+    for (const format of ["markdown", "text"] as const) {
+      const out = renderDiff(diffPlans(base, head), format);
+      expect(out).not.toMatch(/tok-123|hunter2/);
+      expect(out).toContain("tags.webhookToken: [secret]");
+      expect(out).toContain('tags.Owner: "edge"');
+      expect(out).toContain("dbPassword: [secret]");
+    }
+  });
+});
+
+describe("npm run diff", () => {
+  it("exits 3 with --fail-on unsafe on a risky change and 0 without it", () => {
+    const head = clone(prod);
+    record(head, "decide.example.com").inputs.ttl = 300;
+    writeFileSync(join(dir, "base.json"), JSON.stringify(prod));
+    writeFileSync(join(dir, "head.json"), JSON.stringify(head));
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", join(projectRoot, "tools/diff/main.ts"), join(dir, "base.json"), join(dir, "head.json"), ...args], {
+        cwd: projectRoot,
+        encoding: "utf8",
+      });
+    const unsafe = run("--fail-on", "unsafe", "--format", "markdown");
+    expect(unsafe.status).toBe(3);
+    expect(unsafe.stdout).toContain("ttl-raised");
+    expect(unsafe.stderr).toContain("1 risky change(s)");
+    expect(run().status).toBe(0);
+    expect(run("--format", "html").status).toBe(2);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * `npm run pr-check` on a temporary git repository: a copy of this project (git clone of the
+ * working tree's commit) and a second commit that changes the dev stack.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../../support/runPlan";
+
+let repo: string;
+let run: ReturnType<typeof spawnSync>;
+let report: string;
+
+function git(...args: string[]): string {
+  const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const tempLeftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith("edge-pr-check-"));
+
+beforeAll(() => {
+  const before = tempLeftovers();
+  repo = mkdtempSync(join(tmpdir(), "edge-pr-repo-"));
+  const clone = spawnSync("git", ["clone", "--quiet", projectRoot, repo], { encoding: "utf8" });
+  expect(clone.status).toBe(0);
+  symlinkSync(join(projectRoot, "node_modules"), join(repo, "node_modules"), "dir");
+  // Base commit: the project with one stack, to keep the number of plans small.
+  git("rm", "--quiet", "stacks/Pulumi.prod.yaml");
+  git("commit", "--quiet", "-m", "Only the dev stack");
+  // The pull request: raise the dev TTL from 60 s to 120 s, and add a stack whose config is invalid.
+  const file = join(repo, "stacks/Pulumi.dev.yaml");
+  writeFileSync(file, readFileSync(file, "utf8").replace("ttl: 60", "ttl: 120"));
+  writeFileSync(join(repo, "stacks/Pulumi.broken.yaml"), "config:\n  edge:regions: []\n");
+  git("add", "stacks");
+  git("commit", "--quiet", "-m", "Raise the dev TTL; add a broken stack");
+  run = spawnSync(process.execPath, ["--import", "tsx", join(repo, "tools/prCheck/main.ts"), "--base", "HEAD~1", "--out", join(repo, "report.md")], {
+    cwd: repo,
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  report = existsSync(join(repo, "report.md")) ? readFileSync(join(repo, "report.md"), "utf8") : "";
+  expect(tempLeftovers()).toEqual(before);
+});
+
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+describe("npm run pr-check", () => {
+  it("writes a report carrying the sticky-comment marker, and exits 1 for the broken stack", () => {
+    expect(run.stderr).toContain("pr-check: report written to");
+    expect(run.stderr).toContain("pr-check: broken (plan exit 2) fail at the working tree");
+    expect(run.status).toBe(1);
+    expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1`")).toBe(true);
+  });
+
+  it("shows the change between the two commits: the summary row, the risk and the record's TTL", () => {
+    // Every record that uses edge:dns.ttl, in both providers: decide, cdn, and the api answers of 2 regions.
+    expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 10 | 0 | 0 |");
+    expect(report).toContain("### Stack `dev`");
+    expect(report).toContain("- **ttl-raised**: TTL raised on aws:route53/record:Record dns-route53-cname-decide: 60 s → 120 s");
+    expect(report).toContain("- **ttl-raised**: TTL raised on cloudflare:index/dnsRecord:DnsRecord dns-cloudflare-cname-decide: 60 s → 120 s");
+    expect(report).toMatch(/<details><summary><code>edge:dns:DnsRecords dns<\/code> · global \(~10\)<\/summary>\n\n```diff\n(.*\n)*~  aws:route53\/record:Record  dns-route53-cname-decide\n~      ttl: 60 => 120\n/);
+  });
+
+  it("reports a stack whose plan exits 2 as broken, with the plan's error", () => {
+    expect(report).toContain("| `broken` | ❌ broken at head | | | | | | |");
+    expect(report).toContain("### ❌ Stack `broken`: broken at this pull request");
+    expect(report).toContain("edge:regions");
+  });
+
+  it("reused node_modules (same package-lock.json) and removed its temporary worktree", () => {
+    expect(run.stderr).toContain("pr-check: package-lock.json unchanged since HEAD~1: reusing node_modules");
+    expect(git("worktree", "list").trim().split("\n")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * npm run diff -- BASE.json HEAD.json [--format markdown|text] [--fail-on unsafe] [--out FILE]
+ *
+ * Compares two offline plans (`npm run plan -- --json`). Exit 0: diff written. 2: bad arguments
+ * or a file that is not a plan. 3: `--fail-on unsafe` and at least one risky change.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { checkFailOn, parseCommandLine } from "../cli";
+import { diffPlans, PlanJson } from "./planDiff";
+import { Format, renderDiff } from "./render";
+
+const usage = "usage: npm run diff -- BASE.json HEAD.json [--format markdown|text] [--fail-on unsafe] [--out FILE]";
+
+export class PlanFileError extends Error {}
+
+/** Reads a plan written by `npm run plan -- --json`, or throws `PlanFileError` naming the file. */
+export function readPlanJson(path: string): PlanJson {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new PlanFileError(`${path}: cannot read the plan (${(err as Error).message})`);
+  }
+  const plan = parsed as Partial<PlanJson>;
+  if (!plan || typeof plan !== "object" || !Array.isArray(plan.resources) || !Array.isArray(plan.violations) || typeof plan.stack !== "string") {
+    throw new PlanFileError(`${path}: not a plan from 'npm run plan -- --json' (needs stack, resources[], violations[])`);
+  }
+  return plan as PlanJson;
+}
+
+function main(argv: string[]): number {
+  const parsed = parseCommandLine(argv, { format: { type: "string", default: "text" }, "fail-on": { type: "string" }, out: { type: "string" } }, usage, {
+    allowPositionals: true,
+  });
+  if (typeof parsed === "number") return parsed;
+  const { values, positionals } = parsed;
+  if (positionals.length !== 2) {
+    process.stderr.write(`expected two plan files, got ${positionals.length}\n${usage}\n`);
+    return 2;
+  }
+  if (values.format !== "markdown" && values.format !== "text") {
+    process.stderr.write(`--format: '${values.format}' is not one of markdown, text\n`);
+    return 2;
+  }
+  if (!checkFailOn(values["fail-on"])) return 2;
+  try {
+    const diff = diffPlans(readPlanJson(positionals[0]), readPlanJson(positionals[1]));
+    const text = renderDiff(diff, values.format as Format);
+    if (values.out) {
+      const out = resolve(values.out);
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, text);
+    } else {
+      process.stdout.write(text);
+    }
+    if (values["fail-on"] === "unsafe" && diff.risks.length > 0) {
+      process.stderr.write(`${diff.risks.length} risky change(s): failing as --fail-on unsafe asks\n`);
+      return 3;
+    }
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,290 @@
+/**
+ * The diff of two offline plans (`npm run plan -- --json`): resources matched by URN, property
+ * changes, the policy delta, and the risky changes a reviewer must see first.
+ *
+ * Pure module: no Pulumi imports. `render.ts` turns a `PlanDiff` into markdown or text.
+ */
+import { diffValues, PropertyChange } from "./values";
+import { zoneRecordRisks } from "./zoneRisk";
+
+export const rootStackType = "pulumi:pulumi:Stack";
+
+/** One resource as `planJson` writes it (tools/plan/plan.ts). */
+export interface PlanJsonResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent: string;
+  custom: boolean;
+  provider?: string;
+  region: string | null;
+  inputs: Record<string, unknown>;
+  dependencies: string[];
+}
+
+export interface PlanJsonViolation {
+  policyName: string;
+  enforcementLevel: string;
+  urn: string;
+  message: string;
+}
+
+/** The plan as `npm run plan -- --json` writes it. */
+export interface PlanJson {
+  project?: string;
+  stack: string;
+  resources: PlanJsonResource[];
+  violations: PlanJsonViolation[];
+  stackOutputs?: Record<string, unknown>;
+  policyPack?: { name: string; version: string; policies?: unknown[] };
+}
+
+export type Op = "create" | "delete" | "update" | "replace";
+
+export interface ResourceChange {
+  op: Op;
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  /** Region of the resource, `global` for global services and components. */
+  region: string;
+  /** The top-level component the resource belongs to (`edge:dns:DnsZones dns`), or `(stack)`. */
+  component: string;
+  /** Inputs of a created resource; property changes of an update or replace. */
+  changes: PropertyChange[];
+  /** Properties that force the replacement, for `replace`. */
+  replaceReasons: string[];
+}
+
+export type RiskKind = "region-removed" | "load-balancer-replaced" | "zone-replaced" | "zone-records-rewritten" | "ttl-raised" | "alarm-removed";
+
+export interface Risk {
+  kind: RiskKind;
+  /** One line a reviewer reads: what, where, the numbers. */
+  message: string;
+  urn?: string;
+}
+
+export interface ViolationDelta {
+  policyName: string;
+  enforcementLevel: string;
+  urn: string;
+  /** `type name` of the resource, `(stack)` for stack policies. */
+  resource: string;
+  message: string;
+  /** For `changed`: the base message. */
+  before?: string;
+}
+
+export interface PolicyDelta {
+  added: ViolationDelta[];
+  fixed: ViolationDelta[];
+  /** Same policy and resource, different message (a measured number moved). */
+  changed: ViolationDelta[];
+  unchanged: ViolationDelta[];
+}
+
+export interface PlanDiff {
+  stack: string;
+  resources: ResourceChange[];
+  counts: Record<Op, number> & { same: number };
+  outputs: PropertyChange[];
+  policy: PolicyDelta;
+  risks: Risk[];
+}
+
+/** Properties whose change makes the provider replace the resource (create the new one, delete the old). */
+export const replaceOnChange: Record<string, string[]> = {
+  "aws:route53/zone:Zone": ["name", "delegationSetId"],
+  "aws:lb/loadBalancer:LoadBalancer": ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
+  "aws:alb/loadBalancer:LoadBalancer": ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
+  "aws:lb/targetGroup:TargetGroup": ["name", "namePrefix", "port", "protocol", "vpcId", "targetType"],
+  "aws:route53/record:Record": ["zoneId"],
+  "aws:ec2/vpc:Vpc": ["cidrBlock"],
+  "aws:ec2/subnet:Subnet": ["cidrBlock", "vpcId", "availabilityZone"],
+  "aws:ec2/eip:Eip": ["domain"],
+  "aws:cloudwatch/metricAlarm:MetricAlarm": ["name"],
+  "aws:sns/topic:Topic": ["name", "fifoTopic"],
+  "aws:acm/certificate:Certificate": ["domainName", "subjectAlternativeNames", "keyAlgorithm"],
+  "aws:cloudfront/distribution:Distribution": [],
+  "cloudflare:index/zone:Zone": ["name", "account"],
+};
+
+const loadBalancerTypes = new Set(["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]);
+const zoneTypes = new Set(["aws:route53/zone:Zone", "cloudflare:index/zone:Zone"]);
+const alarmTypes = new Set(["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"]);
+
+/** The top-level component ancestor (the child of the stack) of each URN, as `type name`. */
+function componentOf(index: Map<string, PlanJsonResource>): (r: PlanJsonResource) => string {
+  return (r) => {
+    let current = r;
+    const seen = new Set<string>();
+    while (current.parent && !seen.has(current.urn)) {
+      seen.add(current.urn);
+      const parent = index.get(current.parent);
+      if (!parent || parent.type === rootStackType) break;
+      current = parent;
+    }
+    return current === r && r.custom ? "(stack)" : `${current.type} ${current.name}`;
+  };
+}
+
+function describe(index: Map<string, PlanJsonResource>, urn: string): string {
+  const r = index.get(urn);
+  return urn ? (r ? `${r.type} ${r.name}` : urn) : "(stack)";
+}
+
+export function diffPolicy(base: PlanJson, head: PlanJson): PolicyDelta {
+  const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
+  const headIndex = new Map(head.resources.map((r) => [r.urn, r]));
+  const key = (v: PlanJsonViolation) => `${v.policyName}\u0000${v.urn}`;
+  const group = (list: PlanJsonViolation[]) => {
+    const map = new Map<string, PlanJsonViolation[]>();
+    for (const v of list) map.set(key(v), [...(map.get(key(v)) ?? []), v]);
+    return map;
+  };
+  const b = group(base.violations);
+  const h = group(head.violations);
+  const delta: PolicyDelta = { added: [], fixed: [], changed: [], unchanged: [] };
+  const entry = (v: PlanJsonViolation, index: Map<string, PlanJsonResource>, before?: string): ViolationDelta => ({
+    policyName: v.policyName,
+    enforcementLevel: v.enforcementLevel,
+    urn: v.urn,
+    resource: describe(index, v.urn),
+    message: v.message,
+    ...(before === undefined ? {} : { before }),
+  });
+  for (const [k, headList] of h) {
+    const baseList = [...(b.get(k) ?? [])];
+    for (const v of headList) {
+      const same = baseList.findIndex((old) => old.message === v.message);
+      if (same >= 0) {
+        delta.unchanged.push(entry(v, headIndex));
+        baseList.splice(same, 1);
+      } else if (baseList.length > 0) {
+        delta.changed.push(entry(v, headIndex, baseList.shift()!.message));
+      } else {
+        delta.added.push(entry(v, headIndex));
+      }
+    }
+    b.set(k, baseList);
+  }
+  for (const list of b.values()) for (const v of list) delta.fixed.push(entry(v, baseIndex));
+  return delta;
+}
+
+function regionsOf(plan: PlanJson): Set<string> {
+  return new Set(plan.resources.map((r) => r.region).filter((r): r is string => !!r));
+}
+
+function ttlRaises(change: ResourceChange): Risk[] {
+  return change.changes.flatMap((c) => {
+    if (c.kind !== "update" || !/(^|\.)ttl$/i.test(c.path)) return [];
+    if (typeof c.before !== "number" || typeof c.after !== "number" || c.after <= c.before) return [];
+    return [
+      {
+        kind: "ttl-raised" as const,
+        urn: change.urn,
+        message: `TTL raised on ${change.type} ${change.name}: ${c.before} s → ${c.after} s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic)`,
+      },
+    ];
+  });
+}
+
+/** Risky changes, most severe first. */
+export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceChange[]): Risk[] {
+  const risks: Risk[] = [];
+  const headRegions = regionsOf(head);
+  for (const region of [...regionsOf(base)].sort()) {
+    if (headRegions.has(region)) continue;
+    const lost = resources.filter((r) => r.op === "delete" && r.region === region && r.custom).length;
+    risks.push({ kind: "region-removed", message: `region ${region} removed: ${lost} resources deleted there; its traffic moves to the remaining regions (check their capacity headroom)` });
+  }
+  for (const r of resources) {
+    if (r.op !== "delete" && r.op !== "replace") continue;
+    const verb = r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed)`;
+    if (loadBalancerTypes.has(r.type)) {
+      risks.push({ kind: "load-balancer-replaced", urn: r.urn, message: `load balancer ${r.name} [${r.region}] ${verb}: its addresses change, DNS answers cached up to their TTL point at nothing` });
+    } else if (zoneTypes.has(r.type)) {
+      risks.push({ kind: "zone-replaced", urn: r.urn, message: `DNS zone ${r.name} ${verb}: a new zone gets new name servers; the registrar's NS (48 h TTL, incident 001) still points at the old ones` });
+    }
+  }
+  risks.push(...zoneRecordRisks(base, head));
+  for (const r of resources) if (r.op === "update" || r.op === "replace") risks.push(...ttlRaises(r));
+  for (const r of resources) {
+    if (r.op === "delete" && alarmTypes.has(r.type)) {
+      risks.push({ kind: "alarm-removed", urn: r.urn, message: `alarm ${r.name} [${r.region}] removed: nobody is warned of what it watched (incident 000: thresholds had fallen by the wayside)` });
+    }
+  }
+  return risks;
+}
+
+/** The diff of `head` against `base`. A plan diffed against itself has no changes. */
+export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
+  const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
+  const headIndex = new Map(head.resources.map((r) => [r.urn, r]));
+  const baseComponent = componentOf(baseIndex);
+  const headComponent = componentOf(headIndex);
+  const resources: ResourceChange[] = [];
+  let same = 0;
+  const common = (r: PlanJsonResource, component: string) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    custom: r.custom,
+    region: r.region ?? "global",
+    component,
+  });
+  for (const r of head.resources) {
+    if (r.type === rootStackType) continue;
+    const old = baseIndex.get(r.urn);
+    if (!old) {
+      resources.push({ op: "create", ...common(r, headComponent(r)), changes: diffValues({}, r.inputs), replaceReasons: [] });
+      continue;
+    }
+    const changes = diffValues(old.inputs, r.inputs);
+    if ((old.region ?? null) !== (r.region ?? null)) changes.unshift({ kind: "update", path: "region", before: old.region, after: r.region });
+    if (changes.length === 0) {
+      same++;
+      continue;
+    }
+    const forcing = new Set([...(replaceOnChange[r.type] ?? []), "region"]);
+    const replaceReasons = [...new Set(changes.map((c) => c.path.split(/[.[ ]/)[0]).filter((p) => forcing.has(p)))];
+    resources.push({ op: replaceReasons.length > 0 ? "replace" : "update", ...common(r, headComponent(r)), changes, replaceReasons });
+  }
+  for (const r of base.resources) {
+    if (r.type === rootStackType || headIndex.has(r.urn)) continue;
+    resources.push({ op: "delete", ...common(r, baseComponent(r)), changes: [], replaceReasons: [] });
+  }
+  const counts = { create: 0, delete: 0, update: 0, replace: 0, same };
+  for (const r of resources) counts[r.op]++;
+  return {
+    stack: head.stack,
+    resources,
+    counts,
+    outputs: diffValues(base.stackOutputs ?? {}, head.stackOutputs ?? {}),
+    policy: diffPolicy(base, head),
+    risks: findRisks(base, head, resources),
+  };
+}
+
+export function isEmpty(diff: PlanDiff): boolean {
+  const { added, fixed, changed } = diff.policy;
+  return diff.resources.length === 0 && diff.outputs.length === 0 && added.length + fixed.length + changed.length === 0;
+}
+
+/** Changes grouped by top-level component, then region, in a stable order. */
+export function groupChanges(diff: PlanDiff): { component: string; region: string; changes: ResourceChange[] }[] {
+  const groups = new Map<string, { component: string; region: string; changes: ResourceChange[] }>();
+  for (const r of diff.resources) {
+    const k = `${r.component}\u0000${r.region}`;
+    const g = groups.get(k) ?? { component: r.component, region: r.region, changes: [] };
+    g.changes.push(r);
+    groups.set(k, g);
+  }
+  const order: Record<Op, number> = { delete: 0, replace: 1, update: 2, create: 3 };
+  return [...groups.values()]
+    .sort((a, b) => a.component.localeCompare(b.component) || a.region.localeCompare(b.region))
+    .map((g) => ({ ...g, changes: g.changes.sort((a, b) => order[a.op] - order[b.op] || a.urn.localeCompare(b.urn)) }));
+}

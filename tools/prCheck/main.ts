@@ -1,0 +1,54 @@
+/**
+ * npm run pr-check -- --base REF [--out report.md] [--fail-on unsafe]
+ *
+ * Plans every stack in stacks/ at REF and in the working tree and writes one markdown report
+ * (stdout, or --out). Exit 0: every stack plans at the working tree without a mandatory
+ * violation. 1: a stack has a mandatory violation or is broken (exit 2 of its plan) in the working
+ * tree. 2: bad arguments, or the base could not be checked out or installed. 3: `--fail-on unsafe`
+ * and a risky change.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { checkFailOn, parseCommandLine } from "../cli";
+import { prCheck } from "./prCheck";
+
+const usage = "usage: npm run pr-check -- --base REF [--out report.md] [--fail-on unsafe]";
+const projectRoot = resolve(__dirname, "..", "..");
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseCommandLine(argv, { base: { type: "string" }, out: { type: "string" }, "fail-on": { type: "string" } }, usage);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
+  if (!values.base) {
+    process.stderr.write(`--base is required\n${usage}\n`);
+    return 2;
+  }
+  if (!checkFailOn(values["fail-on"])) return 2;
+  let result;
+  try {
+    result = await prCheck(projectRoot, values.base, (line) => process.stderr.write(`pr-check: ${line}\n`));
+  } catch (err) {
+    process.stderr.write(`pr-check: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (values.out) {
+    const out = resolve(values.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, result.markdown);
+    process.stderr.write(`pr-check: report written to ${out}\n`);
+  } else {
+    process.stdout.write(result.markdown);
+  }
+  const failing = result.stacks.filter((s) => s.head && (s.head.code !== 0));
+  if (failing.length > 0) {
+    process.stderr.write(`pr-check: ${failing.map((s) => `${s.stack} (plan exit ${s.head!.code})`).join(", ")} fail at the working tree\n`);
+    return 1;
+  }
+  if (values["fail-on"] === "unsafe" && result.stacks.some((s) => (s.diff?.risks.length ?? 0) > 0)) {
+    process.stderr.write("pr-check: risky changes present: failing as --fail-on unsafe asks\n");
+    return 3;
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,193 @@
+/**
+ * The pull-request check: plans every stack in `stacks/` at a base git ref (in a temporary
+ * worktree) and in the working tree, and writes one markdown report ready to post as a PR comment.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { diffPlans, PlanDiff, PlanJson } from "../diff/planDiff";
+import { renderDiff, summaryLine } from "../diff/render";
+
+/** The marker a workflow finds its sticky comment by. */
+export const reportMarker = "<!-- edge-pr-check -->";
+
+export interface StackPlan {
+  /** Exit code of `npm run plan`: 0, 1 (mandatory violation, JSON still written), 2 (broken). */
+  code: number;
+  json?: PlanJson;
+  stderr: string;
+}
+
+export interface StackReport {
+  stack: string;
+  base?: StackPlan;
+  head?: StackPlan;
+  diff?: PlanDiff;
+}
+
+export interface PrCheckResult {
+  baseRef: string;
+  baseCommit: string;
+  /** How the base tree got its node_modules. */
+  install: "symlink" | "npm ci";
+  stacks: StackReport[];
+  markdown: string;
+}
+
+function git(cwd: string, args: string[]): string {
+  const run = spawnSync("git", args, { cwd, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${run.stderr.trim()}`);
+  return run.stdout.trim();
+}
+
+/** Stack names from `stacks/Pulumi.<name>.yaml`. */
+export function stacksIn(root: string): string[] {
+  const dir = join(root, "stacks");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
+}
+
+/** Runs the plan of one stack in `root` as a subprocess; a plan's exit 1 still yields its JSON. */
+export function planStack(root: string, stack: string, outDir: string): Promise<StackPlan> {
+  const jsonPath = join(outDir, `${stack}.json`);
+  return new Promise((resolvePlan) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "tools/plan/main.ts"), "--stack", stack, "--json", jsonPath], {
+      cwd: root,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", (err) => resolvePlan({ code: 2, stderr: err.message }));
+    child.on("close", (code) => {
+      let json: PlanJson | undefined;
+      if (code === 0 || code === 1) {
+        try {
+          json = JSON.parse(readFileSync(jsonPath, "utf8"));
+        } catch {
+          json = undefined;
+        }
+      }
+      resolvePlan({ code: json ? (code ?? 2) : 2, json, stderr });
+    });
+  });
+}
+
+/** Runs `tasks` at most `limit` at a time (the machine has two cores; each plan uses about one). */
+async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+function emptyPlan(stack: string): PlanJson {
+  return { stack, resources: [], violations: [] };
+}
+
+function brokenSection(stack: string, side: string, plan: StackPlan): string[] {
+  const detail = plan.stderr.trim().split("\n").slice(-20).join("\n");
+  return [`### ❌ Stack \`${stack}\`: broken at ${side}`, "", "The plan exited 2 (invalid stack file or config, or the program failed):", "", "```", detail || "(no output)", "```", ""];
+}
+
+/** The report: a table of stacks, then one section per stack. */
+export function renderReport(baseRef: string, baseCommit: string, stacks: StackReport[]): string {
+  const lines = [reportMarker, `## Edge plan: \`${baseRef}\` (${baseCommit.slice(0, 12)}) → this pull request`, ""];
+  lines.push("| stack | + create | ~ update | +- replace | - delete | risky | new violations | fixed violations |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const s of stacks) {
+    if (!s.diff) {
+      lines.push(`| \`${s.stack}\` | ❌ broken at ${s.head?.code === 2 || !s.head ? "head" : "base"} | | | | | | |`);
+      continue;
+    }
+    const c = s.diff.counts;
+    const risky = s.diff.risks.length;
+    lines.push(
+      `| \`${s.stack}\` | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${risky ? `⚠️ ${risky}` : 0} | ${s.diff.policy.added.length} | ${s.diff.policy.fixed.length} |`,
+    );
+  }
+  lines.push("");
+  for (const s of stacks) {
+    if (s.head && s.head.code === 2) lines.push(...brokenSection(s.stack, "this pull request", s.head));
+    else if (s.base && s.base.code === 2 && s.head) lines.push(...brokenSection(s.stack, `base ${baseRef}`, s.base));
+    if (!s.diff) continue;
+    const note = !s.base ? " (new stack)" : !s.head ? " (stack removed)" : "";
+    const mandatory = s.head?.json?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
+    lines.push(renderDiff(s.diff, "markdown", `Stack \`${s.stack}\`${note}${mandatory ? ` — ❌ ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"}` : ""}`));
+  }
+  lines.push("<sub>Offline plan under Pulumi's mock runtime with the real policy pack (`npm run pr-check`). Replacements are inferred from a table of replace-on-change properties; the cloud preview is authoritative.</sub>", "");
+  return lines.join("\n");
+}
+
+/**
+ * Plans every stack at `baseRef` and in `root`'s working tree and diffs them. The temporary
+ * worktree is removed also when a plan or the install fails.
+ */
+export async function prCheck(root: string, baseRef: string, log: (line: string) => void = () => undefined): Promise<PrCheckResult> {
+  const baseCommit = git(root, ["rev-parse", "--verify", `${baseRef}^{commit}`]);
+  const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
+  const baseTree = join(work, "base");
+  const plans = join(work, "plans");
+  let added = false;
+  const cleanUp = () => {
+    if (added) spawnSync("git", ["worktree", "remove", "--force", baseTree], { cwd: root });
+    added = false;
+    rmSync(work, { recursive: true, force: true });
+    spawnSync("git", ["worktree", "prune"], { cwd: root });
+  };
+  // Interrupted (Ctrl-C, a cancelled CI job): remove the worktree before exiting.
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanUp();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    git(root, ["worktree", "add", "--detach", baseTree, baseCommit]);
+    added = true;
+    const lock = (dir: string) => (existsSync(join(dir, "package-lock.json")) ? readFileSync(join(dir, "package-lock.json"), "utf8") : "");
+    let install: PrCheckResult["install"] = "symlink";
+    if (lock(baseTree) === lock(root) && existsSync(join(root, "node_modules"))) {
+      symlinkSync(join(root, "node_modules"), join(baseTree, "node_modules"), "dir");
+      log(`package-lock.json unchanged since ${baseRef}: reusing node_modules`);
+    } else {
+      install = "npm ci";
+      log(`package-lock.json differs at ${baseRef}: npm ci in the base worktree`);
+      const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+      const ci = spawnSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: baseTree, encoding: "utf8" });
+      if (ci.status !== 0) throw new Error(`npm ci at ${baseRef} failed: ${ci.stderr.trim().split("\n").slice(-5).join("\n")}`);
+    }
+    const baseStacks = stacksIn(baseTree);
+    const headStacks = stacksIn(root);
+    const names = [...new Set([...baseStacks, ...headStacks])].sort();
+    const tasks: (() => Promise<{ side: "base" | "head"; stack: string; plan: StackPlan }>)[] = [];
+    for (const stack of names) {
+      if (baseStacks.includes(stack)) tasks.push(async () => ({ side: "base", stack, plan: await planStack(baseTree, stack, join(plans, "base")) }));
+      if (headStacks.includes(stack)) tasks.push(async () => ({ side: "head", stack, plan: await planStack(root, stack, join(plans, "head")) }));
+    }
+    log(`planning ${names.length} stack(s) at ${baseRef} and in the working tree`);
+    const results = await pooled(tasks, 2);
+    const stacks: StackReport[] = names.map((stack) => {
+      const base = results.find((r) => r.stack === stack && r.side === "base")?.plan;
+      const head = results.find((r) => r.stack === stack && r.side === "head")?.plan;
+      const usable = (p?: StackPlan) => (p ? p.json : emptyPlan(stack));
+      const b = usable(base);
+      const h = usable(head);
+      return { stack, base, head, diff: b && h && (base || head) ? diffPlans(b, h) : undefined };
+    });
+    for (const s of stacks) log(`${s.stack}: ${s.diff ? summaryLine(s.diff) : "broken"}`);
+    return { baseRef, baseCommit, install, stacks, markdown: renderReport(baseRef, baseCommit, stacks) };
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    cleanUp();
+  }
+}
