@@ -4,13 +4,14 @@
  * port from stdout, `GetAnalyzerInfo`, `Configure` with the policy config, `Analyze` each resource
  * (its inputs), then `AnalyzeStack` (every resource with its outputs), then stop the process.
  */
-import { ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { PlannedResource } from "./evaluate";
+import { SpawnedPack, spawnPolicyPack } from "./packProcess";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 
@@ -63,36 +64,14 @@ class PolicyPackProcess {
     readonly client: analyzerRpc.AnalyzerClient,
   ) {}
 
-  static start(packDir: string, timeoutMs = 60_000): Promise<PolicyPackProcess> {
-    // `process.execPath`, not `npx`: killing an npx wrapper would leave the server running.
-    const child = spawn(process.execPath, ["--import", "tsx", "index.ts"], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
-    const stopOnExit = () => child.kill("SIGKILL");
-    process.once("exit", stopOnExit);
-    child.once("exit", () => process.removeListener("exit", stopOnExit));
-    let stderr = "";
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    return new Promise((resolve, reject) => {
-      let stdout = "";
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new Error(`the policy pack in ${packDir} printed no port within ${timeoutMs} ms\n${stderr}`));
-      }, timeoutMs);
-      child.stdout!.on("data", (chunk) => {
-        stdout += chunk;
-        const match = /^(\d+)\s*$/m.exec(stdout);
-        if (!match) return;
-        clearTimeout(timer);
-        const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${match[1]}`, grpc.credentials.createInsecure(), {
-          "grpc.max_receive_message_length": 400 * 1024 * 1024,
-          "grpc.max_send_message_length": 400 * 1024 * 1024,
-        });
-        resolve(new PolicyPackProcess(child, client));
-      });
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the policy pack in ${packDir} exited (code ${code}) before it served\n${stderr}`));
-      });
+  /** Connects to `spawned` (a pack process started earlier), or starts one in `packDir`. */
+  static async start(packDir: string, spawned?: Promise<SpawnedPack>): Promise<PolicyPackProcess> {
+    const { child, port } = await (spawned ?? spawnPolicyPack(packDir));
+    const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+      "grpc.max_receive_message_length": 400 * 1024 * 1024,
+      "grpc.max_send_message_length": 400 * 1024 * 1024,
     });
+    return new PolicyPackProcess(child, client);
   }
 
   async stop(): Promise<void> {
@@ -235,7 +214,10 @@ export async function runPolicyPack(options: AnalyzeOptions, started?: Promise<P
   }
 }
 
-/** Starts the pack's process early, so its ~2 s start overlaps the program's evaluation. */
-export function startPolicyPack(packDir: string): Promise<PolicyPackProcess> {
-  return PolicyPackProcess.start(packDir);
+/**
+ * Starts the pack's process early, so its ~2 s start overlaps the program's evaluation; or
+ * connects to one the caller started even earlier (`spawnPolicyPack`).
+ */
+export function startPolicyPack(packDir: string, spawned?: Promise<SpawnedPack>): Promise<PolicyPackProcess> {
+  return PolicyPackProcess.start(packDir, spawned);
 }

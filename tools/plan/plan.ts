@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
 import { PolicyPackConfig, PolicyRun, runPolicyPack, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
+import type { SpawnedPack } from "./packProcess";
 import { explainSecretProblems, readStackFile, StackFileError } from "./stackFile";
 
 export const projectRoot = resolve(__dirname, "..", "..");
@@ -20,6 +21,8 @@ export interface PlanOptions {
   policyConfigFile?: string;
   /** Entry module of the program. Defaults to the project's `index.ts` (tests plan fixtures that extend it). */
   program?: string;
+  /** The pack's process, when the caller started it before loading this module (`main.ts` does). */
+  spawnedPack?: Promise<SpawnedPack>;
 }
 
 export interface Plan {
@@ -62,7 +65,7 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
   }
   const policyConfig = readPolicyConfig(options);
 
-  const pack = startPolicyPack(join(projectRoot, "policies"));
+  const pack = startPolicyPack(join(projectRoot, "policies"), options.spawnedPack);
   pack.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
   let evaluated;
   try {

@@ -1,0 +1,171 @@
+/**
+ * npm run bench -- [--quick] [--regions 2,30] [--records 10,2000] [--out bench/results.json] [--no-fidelity]
+ *
+ * How the offline plan and the policy pack scale, and how close the models are to the real servers
+ * (issue 9). Generates stack configs (regions × `edge:dns.records`) into a temp dir and measures,
+ * for each, in separate processes one after another: (a) the program under the mock runtime,
+ * the floor (the same resources registered flat by a bare program), (b) the policy pack over the
+ * Analyzer protocol, (c) the whole `npm run plan` process. Then the shipped prod stack's plan, and
+ * the model-fidelity checks. Prints tables and writes the results as JSON. Exit 0 when it ran,
+ * whether or not targets were met (the table says which), 2 on a usage error.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { stringify } from "yaml";
+import { judgeTargets, MatrixRow, renderFits, renderMarkdown, renderMatrix, renderTargets } from "./analysis";
+import { fidelityChecks, fidelityMarkdown, FidelityResult, renderFidelity } from "./fidelity/index";
+import { measureEvaluate, measureFloor, measurePlan, measurePolicy, PlanMetrics } from "./run";
+import { BenchSize, benchStackConfig, cross, fullMatrix, quickMatrix, sizeLabel } from "./stacks";
+
+const usage = "usage: npm run bench -- [--quick] [--regions 2,3,10,30] [--records 10,100,1000,2000] [--out FILE] [--no-fidelity] [--repeat N]";
+
+function numbers(text: string, flag: string): number[] {
+  const list = text.split(",").map((s) => Number(s.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`${flag}: expected a comma-separated list of whole numbers, got '${text}'`);
+  return list;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function log(line = ""): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function measureSize(size: BenchSize, dir: string): Promise<MatrixRow> {
+  const label = sizeLabel(size);
+  const configFile = join(dir, `Pulumi.${label}.yaml`);
+  writeFileSync(configFile, stringify({ config: benchStackConfig(size) }));
+  const resourcesFile = join(dir, `${label}.resources.json`);
+  const evaluate = await measureEvaluate(configFile, resourcesFile, join(dir, `${label}.evaluate.json`));
+  const floor = await measureFloor(resourcesFile, join(dir, `${label}.floor.json`));
+  const policy = await measurePolicy(resourcesFile, join(dir, `${label}.policy.json`));
+  const plan = await measurePlan(["--stack", "bench", "--config-file", configFile]);
+  rmSync(resourcesFile, { force: true });
+  return { ...size, resources: evaluate.custom, evaluate, floor, policy, plan };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        quick: { type: "boolean", default: false },
+        regions: { type: "string" },
+        records: { type: "string" },
+        out: { type: "string", default: "bench/results.json" },
+        "no-fidelity": { type: "boolean", default: false },
+        repeat: { type: "string", default: "3" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  if (values.help) {
+    log(usage);
+    return 0;
+  }
+  let matrix = values.quick ? quickMatrix : fullMatrix;
+  let repeat: number;
+  try {
+    if (values.regions || values.records) {
+      matrix = cross(
+        values.regions ? numbers(values.regions, "--regions") : [...new Set(matrix.map((s) => s.regions))],
+        values.records ? numbers(values.records, "--records") : [...new Set(matrix.map((s) => s.records))],
+      );
+    }
+    [repeat] = numbers(values.repeat, "--repeat");
+    for (const size of matrix) benchStackConfig(size); // refuses a size out of range before anything runs
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    return 2;
+  }
+
+  const started = new Date();
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "", node: process.version, loadAverageAtStart: loadavg() };
+  log(`edge benchmark, ${started.toISOString()}: ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, load ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" ")}`);
+
+  // A first plan warms the file cache and tsx's transform cache; it is not counted.
+  await measurePlan(["--stack", "dev"]);
+
+  log(`\n== Shipped stacks: npm run plan (median of ${repeat}) ==`);
+  const shipped: Record<string, PlanMetrics> = {};
+  for (const stack of ["dev", "prod"]) {
+    const runs: PlanMetrics[] = [];
+    for (let i = 0; i < Math.max(1, repeat); i++) runs.push(await measurePlan(["--stack", stack]));
+    const wall = median(runs.map((r) => r.wallMs));
+    shipped[stack] = { ...runs.find((r) => r.wallMs === wall) ?? runs[0], wallMs: wall };
+    const cpu = shipped[stack].cpuMs;
+    log(`${stack}: ${wall.toFixed(0)} ms (runs ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")})${cpu === undefined ? "" : `, ${cpu.toFixed(0)} ms CPU`}, peak ${shipped[stack].peakMiB.toFixed(0)} MiB, exit ${shipped[stack].code}, ${shipped[stack].resources} resources`);
+  }
+
+  log(`\n== Plan scaling: ${matrix.length} sizes ==`);
+  const dir = mkdtempSync(join(tmpdir(), "edge-bench-"));
+  const rows: MatrixRow[] = [];
+  try {
+    for (const size of matrix) {
+      const row = await measureSize(size, dir);
+      rows.push(row);
+      log(renderMatrix([row]).at(-1));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  log("");
+  for (const line of renderMatrix(rows)) log(line);
+  log("\n== Fixed and per-resource cost (least squares over the sizes) ==");
+  for (const line of renderFits(rows)) log(line);
+
+  let fidelity: FidelityResult[] = [];
+  if (!values["no-fidelity"]) {
+    log("\n== Model fidelity ==");
+    fidelity = await fidelityChecks();
+    for (const line of renderFidelity(fidelity)) log(line);
+  }
+
+  const targets = judgeTargets(rows, shipped.prod);
+  log("\n== Targets (issue 9) ==");
+  for (const line of renderTargets(targets)) log(line);
+
+  const out = resolve(values.out);
+  mkdirSync(dirname(out), { recursive: true });
+  const finished = new Date();
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        startedAt: started.toISOString(),
+        durationSeconds: Math.round((finished.getTime() - started.getTime()) / 1000),
+        machine: { ...machine, loadAverageAtEnd: loadavg() },
+        units: { time: "ms", memory: "MiB (peak RSS; a process tree's is the sum of its processes' peaks)", perResource: "µs" },
+        shipped,
+        matrix: rows,
+        targets,
+        fidelity,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  const markdown = out.replace(/\.json$/, "") + ".md";
+  writeFileSync(markdown, [...renderMarkdown(rows, targets), "", ...fidelityMarkdown(fidelity)].join("\n") + "\n");
+  log(`\nresults written to ${out} and ${markdown} (${Math.round((finished.getTime() - started.getTime()) / 1000)} s)`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`the benchmark failed: ${err?.stack ?? err}\n`);
+    process.exit(1);
+  },
+);

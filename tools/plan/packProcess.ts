@@ -1,0 +1,44 @@
+/**
+ * Starts the policy pack's process and waits for its gRPC port. Imports nothing but Node's own
+ * modules, so `main.ts` can start the pack (~2 s, mostly its imports of the Pulumi SDKs) before
+ * its own process loads the Pulumi runtime, and the two startups overlap.
+ */
+import { ChildProcess, spawn } from "node:child_process";
+import { resolve } from "node:path";
+
+/** The edge's policy pack (`policies/index.ts`). */
+export const policyPackDir = resolve(__dirname, "..", "..", "policies");
+
+export interface SpawnedPack {
+  child: ChildProcess;
+  /** The pack's gRPC port on 127.0.0.1. */
+  port: number;
+}
+
+export function spawnPolicyPack(packDir: string = policyPackDir, timeoutMs = 60_000): Promise<SpawnedPack> {
+  // `process.execPath`, not `npx`: killing an npx wrapper would leave the server running.
+  const child = spawn(process.execPath, ["--import", "tsx", "index.ts"], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+  const stopOnExit = () => child.kill("SIGKILL");
+  process.once("exit", stopOnExit);
+  child.once("exit", () => process.removeListener("exit", stopOnExit));
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the policy pack in ${packDir} printed no port within ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.stdout!.on("data", (chunk) => {
+      stdout += chunk;
+      const match = /^(\d+)\s*$/m.exec(stdout);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({ child, port: Number(match[1]) });
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the policy pack in ${packDir} exited (code ${code}) before it served\n${stderr}`));
+    });
+  });
+}
