@@ -14,7 +14,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ofType, validateResourceOfTypes } from "../resourceTypes";
 import { providerCapabilities, cloudflareAutomaticTtl } from "../../models/dns/providers";
 import { failoverRecordTypes } from "../../models/dns/record";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
@@ -102,8 +103,8 @@ export const enforceFailoverTtl: ResourceValidationPolicy = {
   description: "Records that traffic fails over through (A, AAAA, CNAME) keep their TTL within bounds, NS and SOA within theirs (incident 000).",
   enforcementLevel: "mandatory",
   configSchema: numberBoundsSchema(failoverTtlBounds),
-  validateResource: [
-    validateResourceOfType(aws.route53.Record, (record, args, reportViolation) => {
+  validateResource: validateResourceOfTypes(
+    ofType(aws.route53.Record, (record, args, reportViolation) => {
       if (record.ttl === undefined || record.aliases?.length) return;
       const message = judgeFailoverTtl(
         { name: record.name, type: record.type, provider: "route53", ttl: record.ttl },
@@ -111,7 +112,7 @@ export const enforceFailoverTtl: ResourceValidationPolicy = {
       );
       if (message) reportViolation(message);
     }),
-    validateResourceOfType(cloudflare.DnsRecord, (record, args, reportViolation) => {
+    ofType(cloudflare.DnsRecord, (record, args, reportViolation) => {
       const floor = judgeCloudflareTtl(record.name, record.type, record.ttl);
       if (floor) reportViolation(floor);
       const ttl = record.ttl === cloudflareAutomaticTtl.value ? cloudflareAutomaticTtlSeconds : record.ttl;
@@ -121,5 +122,5 @@ export const enforceFailoverTtl: ResourceValidationPolicy = {
       );
       if (message) reportViolation(message);
     }),
-  ],
+  ),
 };

@@ -9,7 +9,8 @@
  * private through the public access block and bucket policy; this one covers ACLs on every bucket.
  */
 import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ofType, validateResourceOfTypes } from "../resourceTypes";
 
 /** Canned ACLs that open a bucket beyond its account. */
 export const publicCannedAcls: ReadonlySet<string> = new Set(["public-read", "public-read-write", "authenticated-read"]);
@@ -64,20 +65,20 @@ export const disallowPublicBucketAcl: ResourceValidationPolicy = {
   name: "disallow-public-bucket-acl",
   description: "No S3 bucket ACL (canned or grant) opens a bucket to AllUsers or AuthenticatedUsers.",
   enforcementLevel: "mandatory",
-  validateResource: [
+  validateResource: validateResourceOfTypes(
     ...[aws.s3.BucketAcl, aws.s3.BucketAclV2].map((resourceClass) =>
-      validateResourceOfType(resourceClass, (acl, args, reportViolation) => {
+      ofType(resourceClass, (acl, args, reportViolation) => {
         const grants = (acl.accessControlPolicy?.grants ?? []).map((g) => ({ uri: g.grantee?.uri, permissions: names(g.permission) }));
         for (const message of judgeBucketAcl({ what: `bucket ACL ${args.name} (bucket ${acl.bucket})`, cannedAcl: acl.acl, grants })) {
           reportViolation(message);
         }
       }),
     ),
-    validateResourceOfType(aws.s3.Bucket, (bucket, args, reportViolation) => {
+    ofType(aws.s3.Bucket, (bucket, args, reportViolation) => {
       for (const message of judgeBucketAcl(bucketSubject(bucket, args.name))) reportViolation(message);
     }),
-    validateResourceOfType(aws.s3.BucketV2, (bucket, args, reportViolation) => {
+    ofType(aws.s3.BucketV2, (bucket, args, reportViolation) => {
       for (const message of judgeBucketAcl(bucketSubject(bucket, args.name))) reportViolation(message);
     }),
-  ],
+  ),
 };

@@ -12,7 +12,8 @@
  * Config: `allowedPublicPorts` (default `[443]`), the listener ports.
  */
 import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ofType, validateResourceOfTypes } from "../resourceTypes";
 
 export const publicCidrs: ReadonlySet<string> = new Set(["0.0.0.0/0", "::/0"]);
 
@@ -94,8 +95,8 @@ export const disallowPublicIngress: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: [
-    validateResourceOfType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
+  validateResource: validateResourceOfTypes(
+    ofType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
       const ports = allowedPublicPorts(args.getConfig());
       (group.ingress ?? []).forEach((rule, i) => {
         const message = judgeIngress(
@@ -111,7 +112,7 @@ export const disallowPublicIngress: ResourceValidationPolicy = {
         if (message) reportViolation(message);
       });
     }),
-    validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
+    ofType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
       if (rule.type !== "ingress") return;
       const message = judgeIngress(
         {
@@ -125,7 +126,7 @@ export const disallowPublicIngress: ResourceValidationPolicy = {
       );
       if (message) reportViolation(message);
     }),
-    validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
+    ofType(aws.vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
       const message = judgeIngress(
         {
           what: `security group ingress rule ${args.name}`,
@@ -138,5 +139,5 @@ export const disallowPublicIngress: ResourceValidationPolicy = {
       );
       if (message) reportViolation(message);
     }),
-  ],
+  ),
 };

@@ -10,7 +10,8 @@
  * strings are parsed, a document that does not parse is itself a violation.
  */
 import * as aws from "@pulumi/aws";
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { ofType, validateResourceOfTypes } from "../resourceTypes";
 
 export const defaultResourceWildcardActions: readonly string[] = [
   "cloudwatch:PutMetricData",
@@ -111,17 +112,17 @@ export const disallowWildcardIam: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: [
-    validateResourceOfType(aws.iam.Policy, judgeDocumentOf("IAM policy")),
-    validateResourceOfType(aws.iam.RolePolicy, judgeDocumentOf("role policy")),
-    validateResourceOfType(aws.iam.UserPolicy, judgeDocumentOf("user policy")),
-    validateResourceOfType(aws.iam.GroupPolicy, judgeDocumentOf("group policy")),
-    validateResourceOfType(aws.iam.Role, (role, args, reportViolation) => {
+  validateResource: validateResourceOfTypes(
+    ofType(aws.iam.Policy, judgeDocumentOf("IAM policy")),
+    ofType(aws.iam.RolePolicy, judgeDocumentOf("role policy")),
+    ofType(aws.iam.UserPolicy, judgeDocumentOf("user policy")),
+    ofType(aws.iam.GroupPolicy, judgeDocumentOf("group policy")),
+    ofType(aws.iam.Role, (role, args, reportViolation) => {
       (role.inlinePolicies ?? []).forEach((inline, i) => {
         if (inline.policy === undefined) return;
         const where = `role ${role.name ?? args.name} inline policy ${inline.name ?? i}`;
         for (const m of judgePolicyDocument(where, inline.policy, resourceWildcardActions(args.getConfig()))) reportViolation(m);
       });
     }),
-  ],
+  ),
 };
