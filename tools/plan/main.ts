@@ -4,6 +4,9 @@
  * Exit 0: no mandatory policy violation. 1: at least one. 2: the stack file or config is invalid,
  * or the program could not be evaluated.
  */
+// Source maps only serve stack traces, which the plan does not print (it reports errors by message):
+// with them on, Node reads the map of every module the SDKs load, ~0.15 s of every plan (issue 9).
+if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(false);
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseCommandLine, reportPlanFailure } from "../cli";

@@ -5,7 +5,7 @@
 import { join, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
-import { PolicyPackConfig, PolicyRun, runPolicyPack, startPolicyPack } from "./analyzer";
+import { PolicyAnalysis, PolicyPackConfig, PolicyRun, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
 import type { SpawnedPack } from "./packProcess";
 import { explainSecretProblems, readStackFile, StackFileError } from "./stackFile";
@@ -65,27 +65,24 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
   }
   const policyConfig = readPolicyConfig(options);
 
-  const pack = startPolicyPack(join(projectRoot, "policies"), options.spawnedPack);
-  pack.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
-  let evaluated;
+  const packDir = join(projectRoot, "policies");
+  const pack = startPolicyPack(packDir, options.spawnedPack);
+  const analysis = new PolicyAnalysis({ packDir, stack: options.stack, project: projectName, config: policyConfig }, pack);
   try {
-    evaluated = await evaluateProgram({
+    const evaluated = await evaluateProgram({
       program: options.program ?? join(projectRoot, "index.ts"),
       project: projectName,
       stack: options.stack,
       config: stackFile.config,
       secretKeys: stackFile.secretKeys,
       defaultRegion: stackFile.config["aws:region"] ?? config.regions[0],
+      onRegister: (resource) => analysis.analyze(resource),
     });
-  } catch (err) {
+    const policy = await analysis.finish(evaluated.resources);
+    return { project: projectName, stack: options.stack, configFile, config, ...evaluated, policy };
+  } finally {
     await pack.then((p) => p.stop(), () => undefined);
-    throw err;
   }
-  const policy = await runPolicyPack(
-    { packDir: join(projectRoot, "policies"), stack: options.stack, project: projectName, resources: evaluated.resources, config: policyConfig },
-    pack,
-  );
-  return { project: projectName, stack: options.stack, configFile, config, ...evaluated, policy };
 }
 
 /** Secret values as `[secret]`: what a plan shows or writes never holds one. */
