@@ -178,30 +178,47 @@ export async function installPlanRuntime(options: RuntimeOptions): Promise<PlanR
   };
 }
 
-/** Runs the program once under the mock runtime, as the root stack resource's init, like the CLI. */
-export async function evaluateProgram(options: EvaluateOptions): Promise<EvaluatedProgram> {
-  const runtime = await installPlanRuntime(options);
-  // The SDK takes a stack trace for every resource and for every internal promise
-  // (`debuggablePromise`: `new Error().stack`, kept for its leak report only). With tsx's source maps
-  // each one was mapped back to TypeScript, and their cost grew faster than the resource count:
-  // ~80% of the CPU of evaluating 2,000 records (issue 9's profile). The plan reports errors by
-  // message, so it evaluates without them; EDGE_PLAN_STACK_TRACES=1 keeps them for debugging.
-  //
-  // The same wrapper adds three more promises, a context string and a set entry to each, for a
-  // report of promises still pending at exit, which a finished evaluation does not have: a third of
-  // the evaluation's CPU and 300 MB of the 6,000-resource bench stack's peak. The plan evaluates
-  // with the SDK's promises unwrapped (they settle to the same values); EDGE_PLAN_STACK_TRACES=1
-  // keeps the wrapper too.
-  const keepStacks = process.env.EDGE_PLAN_STACK_TRACES === "1";
+/**
+ * Turns off, until the returned function restores them, the diagnostics the SDK gathers for every
+ * resource and promise, which the mock monitor and the plan never read. Each was a hot spot of
+ * issue 9's profiles:
+ * - stack traces (`Error.stackTraceLimit`) and source maps: with tsx's maps every internal promise's
+ *   `new Error().stack` was mapped back to TypeScript, ~80% of the CPU of evaluating 2,000 records;
+ *   the plan reports errors by message;
+ * - `debuggablePromise`, which wraps every internal promise in three more, a context string and a
+ *   set entry, for a report of promises still pending at exit (a finished evaluation has none): a
+ *   third of the evaluation's CPU and 300 MB of the 6,000-resource bench stack's peak;
+ * - each resource's source position and stack trace (`Resource.stackTrace`, which lifts the trace
+ *   limit to infinity and parses every frame), sent to the engine for its messages: 0.6 s there.
+ * The promises settle to the same values and the resources register the same inputs.
+ * EDGE_PLAN_STACK_TRACES=1 keeps all of them, for debugging the plan itself.
+ */
+function withoutSdkDiagnostics(): () => void {
+  if (process.env.EDGE_PLAN_STACK_TRACES === "1") return () => undefined;
   const sourceMaps = process.sourceMapsEnabled;
   const stackTraceLimit = Error.stackTraceLimit;
   const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: unknown };
   const debuggablePromise = debuggable.debuggablePromise;
-  if (!keepStacks) {
-    process.setSourceMapsEnabled(false);
-    Error.stackTraceLimit = 0;
-    if (typeof debuggablePromise === "function") debuggable.debuggablePromise = <T>(promise: Promise<T>) => promise;
-  }
+  // Private in the typings; a static the Resource constructor calls.
+  const resourceClass = pulumi.Resource as unknown as { stackTrace?: unknown };
+  const stackTrace = resourceClass.stackTrace;
+
+  process.setSourceMapsEnabled(false);
+  Error.stackTraceLimit = 0;
+  if (typeof debuggablePromise === "function") debuggable.debuggablePromise = <T>(promise: Promise<T>) => promise;
+  if (typeof stackTrace === "function") resourceClass.stackTrace = () => [];
+  return () => {
+    process.setSourceMapsEnabled(sourceMaps);
+    Error.stackTraceLimit = stackTraceLimit;
+    debuggable.debuggablePromise = debuggablePromise;
+    resourceClass.stackTrace = stackTrace;
+  };
+}
+
+/** Runs the program once under the mock runtime, as the root stack resource's init, like the CLI. */
+export async function evaluateProgram(options: EvaluateOptions): Promise<EvaluatedProgram> {
+  const runtime = await installPlanRuntime(options);
+  const restoreDiagnostics = withoutSdkDiagnostics();
   try {
     const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
       const exports = await import(options.program);
@@ -211,8 +228,6 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
     await pulumi.runtime.disconnect();
     return { resources, stackOutputs: stackOutputs ?? {} };
   } finally {
-    process.setSourceMapsEnabled(sourceMaps);
-    Error.stackTraceLimit = stackTraceLimit;
-    debuggable.debuggablePromise = debuggablePromise;
+    restoreDiagnostics();
   }
 }
