@@ -208,7 +208,8 @@ export class PolicyAnalysis {
   /** Judges the stack (`resources` with their outputs) and returns every violation found. */
   async finish(resources: PlannedResource[]): Promise<PolicyRun> {
     const { pack, info } = await this.configured;
-    const perResource = await Promise.all(this.perResource);
+    // Sent without waiting for the per-resource verdicts: the pack answers them first anyway, and
+    // this process builds the large request meanwhile.
     const stackRequest = new analyzerProto.AnalyzeStackRequest();
     stackRequest.setResourcesList(
       resources.filter(isJudged).map((resource) => {
@@ -218,7 +219,9 @@ export class PolicyAnalysis {
         return r;
       }),
     );
-    const stackViolations = toViolations(await call(pack.client.analyzeStack.bind(pack.client), stackRequest), "");
+    const stackVerdict = call<analyzerProto.AnalyzeStackRequest, analyzerProto.AnalyzeResponse>(pack.client.analyzeStack.bind(pack.client), stackRequest);
+    const [perResource, stackResponse] = await Promise.all([Promise.all(this.perResource), stackVerdict]);
+    const stackViolations = toViolations(stackResponse, "");
     return {
       packName: info.getName(),
       packVersion: info.getVersion(),
