@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { planNodeFlags } from "../tools/plan/command";
 import { projectRoot } from "../tools/plan/plan";
 import { TreeMemoryProbe } from "./procTree";
 import type { EvaluateMetrics, PolicyMetrics } from "./worker";
@@ -30,9 +31,13 @@ export interface Exited {
 
 export const gnuTime = "/usr/bin/time";
 
-/** `node --import tsx <script> ...args` in the project, its tree's memory polled from /proc. */
+/**
+ * `node <the plan's heap flags> --import tsx <script> ...args` in the project, its tree's memory
+ * polled from /proc. Every step runs under the heap the plan runs under, so the steps and the
+ * floor compare with each other and with the whole plan.
+ */
 export function runNode(script: string, args: string[], timeoutMs = 600_000): Promise<Exited> {
-  const node = [process.execPath, "--import", "tsx", join(projectRoot, script), ...args];
+  const node = [process.execPath, ...planNodeFlags, "--import", "tsx", join(projectRoot, script), ...args];
   const timeDir = existsSync(gnuTime) ? mkdtempSync(join(tmpdir(), "edge-bench-time-")) : undefined;
   const timeFile = timeDir && join(timeDir, "time.txt");
   const [command, ...commandArgs] = timeFile ? [gnuTime, "-f", "%U %S", "-o", timeFile, ...node] : node;

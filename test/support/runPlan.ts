@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
+import { planProcessArgs } from "../../tools/plan/command";
 
 export const projectRoot = resolve(__dirname, "..", "..");
 
@@ -29,7 +30,7 @@ export function runPlan(args: string[]): PlanRun {
   const dir = mkdtempSync(join(tmpdir(), "edge-plan-"));
   const jsonPath = join(dir, "plan.json");
   try {
-    const result = spawnSync(process.execPath, ["--import", "tsx", join(projectRoot, "tools/plan/main.ts"), ...args, "--json", jsonPath], {
+    const result = spawnSync(process.execPath, [...planProcessArgs(projectRoot), ...args, "--json", jsonPath], {
       cwd: projectRoot,
       encoding: "utf8",
       timeout: 180_000,

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { diffPlans, PlanDiff, PlanJson } from "../diff/planDiff";
+import { planProcessArgs } from "../plan/command";
 import { renderDiff, summaryLine } from "../diff/render";
 
 /** The marker a workflow finds its sticky comment by. */
@@ -55,7 +56,7 @@ export function stacksIn(root: string): string[] {
 export function planStack(root: string, stack: string, outDir: string): Promise<StackPlan> {
   const jsonPath = join(outDir, `${stack}.json`);
   return new Promise((resolvePlan) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "tools/plan/main.ts"), "--stack", stack, "--json", jsonPath], {
+    const child = spawn(process.execPath, [...planProcessArgs(root), "--stack", stack, "--json", jsonPath], {
       cwd: root,
       stdio: ["ignore", "ignore", "pipe"],
     });

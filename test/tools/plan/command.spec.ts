@@ -1,0 +1,14 @@
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { planProcessArgs } from "../../../tools/plan/command";
+import { projectRoot } from "../../support/runPlan";
+
+describe("the plan's command", () => {
+  it("is what npm run plan runs: the same Node flags and entry point", () => {
+    const scripts = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).scripts as Record<string, string>;
+    const args = planProcessArgs(projectRoot);
+    const entry = relative(projectRoot, args[args.length - 1]);
+    expect(scripts.plan).toBe(["node", ...args.slice(0, -1), entry].join(" "));
+  });
+});
