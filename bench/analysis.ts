@@ -115,6 +115,12 @@ export function judgeTargets(rows: MatrixRow[], prodPlan?: PlanMetrics): Target[
         measured: `${largest.plan.peakMiB.toFixed(0)} MiB`,
         met: largest.plan.peakMiB < limits.largestPlanMiB,
       },
+      {
+        name: "30 regions / 2000 records plan, peak RSS (its largest process)",
+        limit: `< ${limits.largestPlanMiB} MiB`,
+        measured: `${largest.plan.largestMiB.toFixed(0)} MiB`,
+        met: largest.plan.largestMiB < limits.largestPlanMiB,
+      },
     );
   }
   if (rows.length > 0) {

@@ -37,7 +37,11 @@ export const gnuTime = "/usr/bin/time";
  * floor compare with each other and with the whole plan.
  */
 export function runNode(script: string, args: string[], timeoutMs = 600_000): Promise<Exited> {
-  const node = [process.execPath, ...planNodeFlags, "--import", "tsx", join(projectRoot, script), ...args];
+  return runCommand([process.execPath, ...planNodeFlags, "--import", "tsx", join(projectRoot, script), ...args], timeoutMs);
+}
+
+/** Any command in the project, timed by GNU time when present, its tree's memory polled from /proc. */
+function runCommand(node: string[], timeoutMs = 600_000): Promise<Exited> {
   const timeDir = existsSync(gnuTime) ? mkdtempSync(join(tmpdir(), "edge-bench-time-")) : undefined;
   const timeFile = timeDir && join(timeDir, "time.txt");
   const [command, ...commandArgs] = timeFile ? [gnuTime, "-f", "%U %S", "-o", timeFile, ...node] : node;
@@ -107,9 +111,14 @@ export interface PlanMetrics {
   advisory?: number;
 }
 
-/** The whole `npm run plan` command, as a user runs it (tsx, the program, the pack's process). */
-export async function measurePlan(planArgs: string[]): Promise<PlanMetrics> {
-  const run = await runNode("tools/plan/main.ts", planArgs);
+/**
+ * The whole plan: the process `npm run plan` starts (`tools/plan/command.ts`: the program, then the
+ * pack's process), or with `viaNpm` the `npm run plan` command itself, npm's own start included.
+ */
+export async function measurePlan(planArgs: string[], viaNpm = false): Promise<PlanMetrics> {
+  const run = viaNpm
+    ? await runCommand(["npm", "run", "--silent", "plan", "--", ...planArgs])
+    : await runNode("tools/plan/main.ts", planArgs);
   if (run.code !== 0 && run.code !== 1) {
     throw new Error(`npm run plan -- ${planArgs.join(" ")} exited ${run.code}:\n${run.stderr.slice(-2000)}`);
   }
