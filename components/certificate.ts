@@ -42,6 +42,13 @@ export class DnsValidatedCertificate extends pulumi.ComponentResource {
 
     // One validation record per name; names are known when the program runs, so the record
     // resources are too (no resources created inside an apply).
+    //
+    // ACM gives one validation record per name and account, in every region: the regions'
+    // certificates for the API name share one Route 53 record, each region's resource writing the
+    // same value (`allowOverwrite`). Deleting a region's resource would delete that record while
+    // the other regions' certificates still renew through it, and renewal fails silently until
+    // the certificate expires (the alarm fires 30 days ahead). So the record stays in the zone when
+    // its resource goes (`retainOnDelete`); a leftover validation CNAME answers nothing a client asks.
     const validationRecords = names.map(
       (domain, i) =>
         new aws.route53.Record(
@@ -54,7 +61,7 @@ export class DnsValidatedCertificate extends pulumi.ComponentResource {
             ttl: args.validationTtl,
             allowOverwrite: true,
           },
-          { parent: this },
+          { parent: this, retainOnDelete: true },
         ),
     );
 

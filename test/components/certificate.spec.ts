@@ -24,4 +24,10 @@ describe("DnsValidatedCertificate", () => {
     const [validation] = ofType(resources, "aws:acm/certificateValidation:CertificateValidation");
     expect(validation.inputs.validationRecordFqdns).toEqual([record.inputs.name]);
   });
+
+  it("keeps the validation record in the zone when its resource is deleted: other regions' certificates renew through it", () => {
+    const [record] = ofType(resources, "aws:route53/record:Record");
+    expect(record.inputs.allowOverwrite).toBe(true);
+    expect(record.options.retainOnDelete).toBe(true);
+  });
 });

@@ -31,7 +31,14 @@ export interface PlannedResource {
   outputs: Record<string, unknown>;
   dependencies: string[];
   propertyDependencies: Record<string, string[]>;
-  options: { protect: boolean; deleteBeforeReplace: boolean; ignoreChanges: string[]; additionalSecretOutputs: string[] };
+  options: {
+    protect: boolean;
+    deleteBeforeReplace: boolean;
+    ignoreChanges: string[];
+    additionalSecretOutputs: string[];
+    /** Left in the cloud when its resource is deleted. */
+    retainOnDelete: boolean;
+  };
 }
 
 export interface EvaluatedProgram {
@@ -112,6 +119,7 @@ class RecordingMonitor extends MockMonitorBase {
         deleteBeforeReplace: req.getDeletebeforereplace(),
         ignoreChanges: req.getIgnorechangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        retainOnDelete: req.getRetainondelete() ?? false,
       },
     };
     this.planned.set(urn, resource);

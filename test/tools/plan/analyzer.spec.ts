@@ -19,7 +19,7 @@ function record(name: string, inputs: Record<string, unknown>, type = "aws:route
     outputs: inputs,
     dependencies: [],
     propertyDependencies: {},
-    options: { protect: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [] },
+    options: { protect: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [], retainOnDelete: false },
   };
 }
 

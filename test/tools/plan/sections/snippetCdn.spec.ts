@@ -53,7 +53,7 @@ describe("Snippet CDN in the plan", () => {
         inputs,
         outputs: inputs,
         propertyDependencies: {},
-        options: { protect: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [] },
+        options: { protect: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [], retainOnDelete: false },
       };
     });
     const run = await runPolicyPack({ packDir: join(projectRoot, "policies"), stack: "prod", project: "edge", resources });
