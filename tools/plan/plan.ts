@@ -32,6 +32,8 @@ export interface Plan {
   config: StackConfig;
   resources: PlannedResource[];
   stackOutputs: Record<string, unknown>;
+  /** The policy config the pack was configured with (`--policy-pack-config` format); empty when none. */
+  policyConfig: PolicyPackConfig;
   policy: PolicyRun;
 }
 
@@ -79,7 +81,7 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
       onRegister: (resource) => analysis.analyze(resource),
     });
     const policy = await analysis.finish(evaluated.resources);
-    return { project: projectName, stack: options.stack, configFile, config, ...evaluated, policy };
+    return { project: projectName, stack: options.stack, configFile, config, ...evaluated, policyConfig: policyConfig ?? {}, policy };
   } finally {
     await pack.then((p) => p.stop(), () => undefined);
   }

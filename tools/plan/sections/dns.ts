@@ -1,7 +1,9 @@
 /** Plan sections of the DNS: each provider's records, and every answer's size with its headroom. */
 import { providerCapabilities } from "../../../models/dns/providers";
-import { answerSizes, legacyUdpLimit, roomFor } from "../../../models/dns/wireSize";
+import { answerSizes, roomFor } from "../../../models/dns/wireSize";
 import { zoneViews } from "../../../models/dns/zoneView";
+import { resolveBounds } from "../../../policies/config";
+import { enforceResponseSize, responseSizeBounds } from "../../../policies/dns/enforceResponseSize";
 import type { Plan } from "../plan";
 import type { PlanSection } from "./index";
 
@@ -28,10 +30,16 @@ export const dnsRecordsSection: PlanSection = {
   },
 };
 
+/** The answer-size limit the response-size policy judged with: its configured bound or its default. */
+function answerLimit(plan: Plan): number {
+  const configured = plan.policyConfig[enforceResponseSize.name];
+  return resolveBounds(responseSizeBounds, typeof configured === "object" ? configured : {}).maxUdpAnswerBytes;
+}
+
 export const dnsAnswersSection: PlanSection = {
   title: "DNS answers",
   render(plan) {
-    const limit = legacyUdpLimit;
+    const limit = answerLimit(plan);
     const lines: string[] = [];
     for (const view of views(plan)) {
       const behaviour = providerCapabilities[view.provider].responses;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PlanRun, runPlanOnConfig, stackConfig } from "../../../support/runPlan";
 
@@ -36,4 +39,21 @@ describe("plan sections: DNS records and DNS answers", () => {
       "events.example.com A answered by route53",
     ]);
   });
+
+  it("sizes against the limit the response-size policy is configured with", () => {
+    const dir = mkdtempSync(join(tmpdir(), "edge-answer-limit-"));
+    try {
+      const policyConfig = join(dir, "policy.json");
+      writeFileSync(policyConfig, JSON.stringify({ "enforce-response-size": { maxUdpAnswerBytes: 1232 } }));
+      const config = stackConfig("prod");
+      config["edge:dns"].records = [...config["edge:dns"].records, { name: "events", type: "A", values: ["198.51.100.1"] }];
+      const edns = runPlanOnConfig(config, ["--policy-config", policyConfig]);
+      const answers = edns.stdout.split("== DNS answers ==")[1].split("== Policies ==")[0];
+      expect(answers).toMatch(/route53 \(UDP without EDNS, authority NS included; limit 1232 B\):/);
+      expect(answers).toMatch(/ {2}events A: \d+ B, room for \d{2} more A records/);
+      expect(edns.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
