@@ -180,6 +180,23 @@ export interface AnalyzeOptions {
 export class PolicyAnalysis {
   private readonly configured: Promise<{ pack: PolicyPackProcess; info: analyzerProto.AnalyzerInfo }>;
   private readonly perResource: Promise<PolicyViolation[]>[] = [];
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  /** Waits for one of `maxAnalyzeInFlight` places. */
+  private async slot(): Promise<void> {
+    if (this.inFlight < maxAnalyzeInFlight) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
 
   constructor(
     private readonly options: AnalyzeOptions,
@@ -198,8 +215,13 @@ export class PolicyAnalysis {
   analyze(resource: PlannedResource): void {
     if (!isJudged(resource)) return;
     const verdict = this.configured.then(async ({ pack }) => {
-      const request = describeResource(new analyzerProto.AnalyzeRequest(), resource, resource.inputs, this.options);
-      return toViolations(await call(pack.client.analyze.bind(pack.client), request), resource.urn);
+      await this.slot();
+      try {
+        const request = describeResource(new analyzerProto.AnalyzeRequest(), resource, resource.inputs, this.options);
+        return toViolations(await call(pack.client.analyze.bind(pack.client), request), resource.urn);
+      } finally {
+        this.release();
+      }
     });
     verdict.catch(() => undefined); // reported by finish()
     this.perResource.push(verdict);
@@ -234,6 +256,13 @@ export class PolicyAnalysis {
     };
   }
 }
+
+/**
+ * `Analyze` calls sent and not yet answered. The pack answers one at a time; sending every
+ * registration at once only queued them, deserialized, in its process: 6,049 at once took its
+ * peak from ~530 to ~390 MiB at 32, in the same time (issue 9).
+ */
+const maxAnalyzeInFlight = 32;
 
 const isJudged = (resource: PlannedResource) => !resource.type.startsWith("pulumi:providers:");
 
