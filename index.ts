@@ -1,6 +1,10 @@
 /**
  * The event-ingestion edge. `pulumi up` runs this program; so does the offline plan
  * (`npm run plan`) under Pulumi's mock runtime.
+ *
+ * The program is an async function (Pulumi awaits it and takes the stack's outputs from what it
+ * returns) so that it can give the event loop a turn between regions and between batches of
+ * records: see `components/pacing.ts`.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,78 +13,83 @@ import { Alarms } from "./components/alarms";
 import { DnsRecords } from "./components/dnsRecords";
 import { DnsZones } from "./components/dnsZones";
 import { IngestRegion } from "./components/ingestRegion";
+import { nextTurn } from "./components/pacing";
 import { SnippetCdn } from "./components/snippetCdn";
 import { declaredRecords, fqdn } from "./models/dns/record";
 import { decideReplicaRegion } from "./models/snippet/snippet";
 import { readStackConfig } from "./stacks/pulumiConfig";
 
-const config = readStackConfig();
+export = async () => {
+  const config = readStackConfig();
 
-// Zones first: the ingestion regions and the CDN validate their certificates through the primary zone.
-const dns = new DnsZones("dns", { domain: config.domain, secondary: config.dns.secondary });
+  // Zones first: the ingestion regions and the CDN validate their certificates through the primary zone.
+  const dns = new DnsZones("dns", { domain: config.domain, secondary: config.dns.secondary });
 
-/** One ingestion region per configured region (incident 002: independent regions). */
-const ingestRegions = config.regions.map(
-  (region, regionIndex) => new IngestRegion(`ingest-${region}`, { region, regionIndex, config, primaryZoneId: dns.primaryZoneId }),
-);
+  /** One ingestion region per configured region (incident 002: independent regions). */
+  const ingestRegions: IngestRegion[] = [];
+  for (const [regionIndex, region] of config.regions.entries()) {
+    ingestRegions.push(new IngestRegion(`ingest-${region}`, { region, regionIndex, config, primaryZoneId: dns.primaryZoneId }));
+    await nextTurn();
+  }
 
-const cdn = new SnippetCdn("cdn", {
-  hostname: fqdn(config.cdn.hostname, config.domain),
-  originRegion: config.regions[0],
-  replicaRegion: decideReplicaRegion(config.regions, config.cdn.replicaRegion),
-  primaryZoneId: dns.primaryZoneId,
-  sources: {
-    loader: readFileSync(join(__dirname, config.cdn.snippetFile), "utf8"),
-    library: readFileSync(join(__dirname, config.cdn.libraryFile), "utf8"),
-  },
-  collectorUrl: `https://${fqdn(config.dns.ingestName, config.domain)}${config.cdn.collectorPath}`,
-  loadTimeoutMs: config.cdn.loadTimeoutMs,
-});
+  const cdn = new SnippetCdn("cdn", {
+    hostname: fqdn(config.cdn.hostname, config.domain),
+    originRegion: config.regions[0],
+    replicaRegion: decideReplicaRegion(config.regions, config.cdn.replicaRegion),
+    primaryZoneId: dns.primaryZoneId,
+    sources: {
+      loader: readFileSync(join(__dirname, config.cdn.snippetFile), "utf8"),
+      library: readFileSync(join(__dirname, config.cdn.libraryFile), "utf8"),
+    },
+    collectorUrl: `https://${fqdn(config.dns.ingestName, config.domain)}${config.cdn.collectorPath}`,
+    loadTimeoutMs: config.cdn.loadTimeoutMs,
+  });
 
-// Records last: they point at the endpoints the regions and the CDN produce.
-const records = new DnsRecords("dns", {
-  zones: dns,
-  ingest: ingestRegions,
-  addressesPerRegion: config.ingest.availabilityZones,
-  ingestName: config.dns.ingestName,
-  ttl: config.dns.ttl,
-  cdn: cdn.endpoint,
-  cdnName: config.cdn.hostname,
-  declared: declaredRecords(config),
-});
+  // Records last: they point at the endpoints the regions and the CDN produce.
+  const records = await DnsRecords.create("dns", {
+    zones: dns,
+    ingest: ingestRegions,
+    addressesPerRegion: config.ingest.availabilityZones,
+    ingestName: config.dns.ingestName,
+    ttl: config.dns.ttl,
+    cdn: cdn.endpoint,
+    cdnName: config.cdn.hostname,
+    declared: declaredRecords(config),
+  });
 
-export const primaryZoneId = dns.primaryZoneId;
-export const primaryNameServers = dns.primaryNameServers;
-export const secondaryNameServers = dns.secondaryNameServers;
-export const registrarNameServers = dns.registrarNameServers;
-export const ingestHealthCheckIds = records.ingestHealthChecks.map((h) => h.healthCheckId);
-export const cdnDistributionId = cdn.distributionId;
-export const cdnDomainName = cdn.distributionDomainName;
-export const snippetUrl = cdn.snippetUrl;
+  // Every load balancer, autoscaling group, health check and distribution gets a warning and a critical alarm.
+  const alarms = new Alarms("alarms", {
+    namePrefix: `edge-${pulumi.getStack()}`,
+    regions: config.regions,
+    emails: config.alarms.emails,
+    webhookUrl: config.alarms.webhookUrl,
+    thresholds: config.alarms.thresholds,
+    ingest: ingestRegions,
+    cdn: cdn.endpoint,
+    healthChecks: records.ingestHealthChecks,
+    datastore: config.datastore.connectionsMetric && {
+      metric: config.datastore.connectionsMetric,
+      maxConnections: config.datastore.maxConnections,
+      region: config.regions[0],
+    },
+  });
 
-/** Per region: static addresses, load balancer, autoscaling group and target group. */
-export const ingest = Object.fromEntries(
-  ingestRegions.map((r) => [
-    r.region,
-    { staticIps: r.staticIps, nlbDnsName: r.nlbDnsName, asgName: r.asgName, targetGroupArn: r.targetGroupArn, minHosts: r.minHosts, maxHosts: r.maxHosts },
-  ]),
-);
-
-// Every load balancer, autoscaling group, health check and distribution gets a warning and a critical alarm.
-const alarms = new Alarms("alarms", {
-  namePrefix: `edge-${pulumi.getStack()}`,
-  regions: config.regions,
-  emails: config.alarms.emails,
-  webhookUrl: config.alarms.webhookUrl,
-  thresholds: config.alarms.thresholds,
-  ingest: ingestRegions,
-  cdn: cdn.endpoint,
-  healthChecks: records.ingestHealthChecks,
-  datastore: config.datastore.connectionsMetric && {
-    metric: config.datastore.connectionsMetric,
-    maxConnections: config.datastore.maxConnections,
-    region: config.regions[0],
-  },
-});
-
-export const alarmDashboardName = alarms.dashboardName;
+  return {
+    primaryZoneId: dns.primaryZoneId,
+    primaryNameServers: dns.primaryNameServers,
+    secondaryNameServers: dns.secondaryNameServers,
+    registrarNameServers: dns.registrarNameServers,
+    ingestHealthCheckIds: records.ingestHealthChecks.map((h) => h.healthCheckId),
+    cdnDistributionId: cdn.distributionId,
+    cdnDomainName: cdn.distributionDomainName,
+    snippetUrl: cdn.snippetUrl,
+    /** Per region: static addresses, load balancer, autoscaling group and target group. */
+    ingest: Object.fromEntries(
+      ingestRegions.map((r) => [
+        r.region,
+        { staticIps: r.staticIps, nlbDnsName: r.nlbDnsName, asgName: r.asgName, targetGroupArn: r.targetGroupArn, minHosts: r.minHosts, maxHosts: r.maxHosts },
+      ]),
+    ),
+    alarmDashboardName: alarms.dashboardName,
+  };
+};

@@ -6,9 +6,12 @@
  * same work as for the program, and the SDK classes cost what they cost the program (each creates
  * an output for every property of its type); what is left between the two is our own code.
  *
+ * It constructs them at the program's pace (`inBatches`, components/pacing.ts).
+ *
  * The worker hands the resources over (floorHandoff.ts) before it evaluates this program.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { inBatches } from "../components/pacing";
 import { takeFloorResources } from "./floorHandoff";
 
 type SdkClass = new (name: string, args: Record<string, unknown>) => pulumi.CustomResource;
@@ -30,15 +33,18 @@ class PlainResource extends pulumi.CustomResource {
   }
 }
 
-const resources = takeFloorResources();
-const classes = new Map([...new Set(resources.map((r) => r.type))].map((type) => [type, sdkClass(type)]));
-const names = new Set<string>();
-resources.forEach((r, i) => {
-  // Flat, two resources of one type and name (under different parents in the program) need two names.
-  const key = `${r.type}::${r.name}`;
-  const name = names.has(key) ? `${r.name}-${i}` : r.name;
-  names.add(`${r.type}::${name}`);
-  const Class = classes.get(r.type);
-  if (Class) new Class(name, { ...r.inputs });
-  else new PlainResource(r.type, name, { ...r.inputs });
-});
+export = async () => {
+  const resources = takeFloorResources();
+  const classes = new Map([...new Set(resources.map((r) => r.type))].map((type) => [type, sdkClass(type)]));
+  const names = new Set<string>();
+  await inBatches(resources, (r, i) => {
+    // Flat, two resources of one type and name (under different parents in the program) need two names.
+    const key = `${r.type}::${r.name}`;
+    const name = names.has(key) ? `${r.name}-${i}` : r.name;
+    names.add(`${r.type}::${name}`);
+    const Class = classes.get(r.type);
+    if (Class) new Class(name, { ...r.inputs });
+    else new PlainResource(r.type, name, { ...r.inputs });
+  });
+  return {};
+};

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { capabilityProblems, cloudflareValue, DnsRecord, fqdn, recordSlug } from "../models/dns/record";
 import type { DnsZones } from "./dnsZones";
 import type { CdnEndpoint, IngestEndpoint, RegionHealthCheck } from "./endpoints";
+import { inBatches } from "./pacing";
 
 export interface DnsRecordsArgs {
   /** The zones to render into (Route 53 primary, Cloudflare secondary). */
@@ -24,6 +25,9 @@ export interface DnsRecordsArgs {
   declared: DnsRecord[];
 }
 
+/** A record both zones serve: declared in config, or the CDN name pointing at the distribution. */
+type ServedRecord = Omit<DnsRecord, "values"> & { values: pulumi.Input<string>[] };
+
 /** Route 53 health check of a region's load balancer: HTTPS on 443, path `/http-check` (incident 003). */
 export const ingestHealthCheck = { type: "HTTPS", port: 443, resourcePath: "/http-check", requestInterval: 10, failureThreshold: 3 } as const;
 
@@ -33,12 +37,28 @@ export const ingestHealthCheck = { type: "HTTPS", port: 443, resourcePath: "/htt
  * a dead region leaves the answer); Cloudflare, a DNS-only standby (proxy off), publishes the static
  * addresses of all regions: its answer is the larger one (incident 001, sized by the wire-size model
  * and guarded by the response-size policy). Declared records and the CDN name exist in both.
+ *
+ * Created with `await DnsRecords.create(...)`: a zone holds thousands of records, declared in batches
+ * (see `pacing.ts`).
  */
 export class DnsRecords extends pulumi.ComponentResource {
   /** One health check per ingestion region (the alarms watch them). */
   readonly ingestHealthChecks: RegionHealthCheck[];
 
-  constructor(name: string, args: DnsRecordsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+  /** The component with every served record declared. */
+  static async create(name: string, args: DnsRecordsArgs, opts: pulumi.ComponentResourceOptions = {}): Promise<DnsRecords> {
+    const records = new DnsRecords(name, args, opts);
+    const served: ServedRecord[] = [...args.declared];
+    if (args.cdn && args.cdnName) {
+      served.push({ name: args.cdnName, type: "CNAME", ttl: args.ttl, values: [args.cdn.domainName] });
+    }
+    await inBatches(served, (record) => records.serve(name, record, args.zones));
+    records.registerOutputs({ ingestHealthChecks: records.ingestHealthChecks });
+    return records;
+  }
+
+  /** Checks the arguments and declares the ingest name's records; `create` declares the rest. */
+  private constructor(name: string, args: DnsRecordsArgs, opts: pulumi.ComponentResourceOptions) {
     super("edge:dns:DnsRecords", name, {}, opts);
     const problems = capabilityProblems(args.declared);
     if (args.cdn && !args.cdnName) problems.push("cdnName is required with cdn");
@@ -99,37 +119,32 @@ export class DnsRecords extends pulumi.ComponentResource {
       }
       return { region: endpoint.region, healthCheckId: healthCheck.id };
     });
+  }
 
-    const served: (Omit<DnsRecord, "values"> & { values: pulumi.Input<string>[] })[] = [...args.declared];
-    if (args.cdn && args.cdnName) {
-      served.push({ name: args.cdnName, type: "CNAME", ttl: args.ttl, values: [args.cdn.domainName] });
-    }
-    for (const record of served) {
-      const slug = recordSlug(record);
-      new aws.route53.Record(
-        `${name}-route53-${slug}`,
-        { zoneId: zones.primaryZoneId, name: fqdn(record.name, zones.domain), type: record.type, ttl: record.ttl, records: record.values },
+  /** One record in both zones: Route 53 holds it as one record set, Cloudflare as one record per value. */
+  private serve(name: string, record: ServedRecord, zones: DnsZones): void {
+    const slug = recordSlug(record);
+    new aws.route53.Record(
+      `${name}-route53-${slug}`,
+      { zoneId: zones.primaryZoneId, name: fqdn(record.name, zones.domain), type: record.type, ttl: record.ttl, records: record.values },
+      { parent: this },
+    );
+    record.values.forEach((value, i) => {
+      const rendered = pulumi.output(value).apply((v) => cloudflareValue(record.type, v));
+      new cloudflare.DnsRecord(
+        `${name}-cloudflare-${slug}${record.values.length > 1 ? `-${i + 1}` : ""}`,
+        {
+          zoneId: zones.secondaryZoneId,
+          name: fqdn(record.name, zones.domain),
+          type: record.type,
+          ttl: record.ttl,
+          content: rendered.content,
+          priority: rendered.priority,
+          data: rendered.data,
+          proxied: false,
+        },
         { parent: this },
       );
-      record.values.forEach((value, i) => {
-        const rendered = pulumi.output(value).apply((v) => cloudflareValue(record.type, v));
-        new cloudflare.DnsRecord(
-          `${name}-cloudflare-${slug}${record.values.length > 1 ? `-${i + 1}` : ""}`,
-          {
-            zoneId: zones.secondaryZoneId,
-            name: fqdn(record.name, zones.domain),
-            type: record.type,
-            ttl: record.ttl,
-            content: rendered.content,
-            priority: rendered.priority,
-            data: rendered.data,
-            proxied: false,
-          },
-          { parent: this },
-        );
-      });
-    }
-
-    this.registerOutputs({ ingestHealthChecks: this.ingestHealthChecks });
+    });
   }
 }

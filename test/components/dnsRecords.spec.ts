@@ -37,7 +37,7 @@ const cdn: CdnEndpoint = {
 beforeAll(async () => {
   const runtime = await mockRuntime();
   const zones = new DnsZones("dns", { domain: "example.com", secondary: { accountId: "0".repeat(32), mode: "active-active" } });
-  const records = new DnsRecords("dns", {
+  const records = await DnsRecords.create("dns", {
     zones,
     ingest: [endpoint("us-east-1", ["192.0.2.1", "192.0.2.2"]), endpoint("eu-west-1", ["198.51.100.1", "198.51.100.2"])],
     addressesPerRegion: 2,

@@ -5,8 +5,8 @@
  */
 import { installPlanRuntime, PlannedResource } from "../../tools/plan/evaluate";
 
-export async function mockRuntime(stack = "test", defaultRegion = "us-east-1") {
-  return installPlanRuntime({ project: "edge", stack, config: {}, secretKeys: [], defaultRegion });
+export async function mockRuntime(stack = "test", defaultRegion = "us-east-1", onRegister?: (resource: PlannedResource) => void) {
+  return installPlanRuntime({ project: "edge", stack, config: {}, secretKeys: [], defaultRegion, onRegister });
 }
 
 export function ofType(resources: PlannedResource[], type: string): PlannedResource[] {

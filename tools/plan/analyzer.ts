@@ -217,16 +217,7 @@ export class PolicyAnalysis {
     const { pack, info } = await this.configured;
     // Sent without waiting for the per-resource verdicts: the pack judges the two independently,
     // and this process builds the large request while the pack works.
-    const stackRequest = new analyzerProto.AnalyzeStackRequest();
-    stackRequest.setResourcesList(
-      resources.filter(isJudged).map((resource) => {
-        const r = describeResource(new analyzerProto.AnalyzerResource(), resource, resource.outputs, this.options);
-        r.setParent(resource.parent);
-        r.setDependenciesList(resource.dependencies);
-        return r;
-      }),
-    );
-    const stackVerdict = call<analyzerProto.AnalyzeStackRequest, analyzerProto.AnalyzeResponse>(pack.client.analyzeStack.bind(pack.client), stackRequest);
+    const stackVerdict = this.analyzeStack(pack, resources.filter(isJudged));
     const [perResource, stackResponse] = await Promise.all([Promise.all(this.perResource), stackVerdict]);
     const stackViolations = toViolations(stackResponse, "");
     return {
@@ -239,6 +230,28 @@ export class PolicyAnalysis {
       })),
       violations: [...perResource.flat(), ...stackViolations],
     };
+  }
+
+  /**
+   * `AnalyzeStack`, its request serialized a resource at a time: protobuf decodes concatenated
+   * messages as one, with their repeated fields appended, so the request never exists as one tree
+   * of message objects (~50 KB a resource: 300 MB on the 6,000-resource bench stack, issue 9).
+   */
+  private analyzeStack(pack: PolicyPackProcess, resources: PlannedResource[]): Promise<analyzerProto.AnalyzeResponse> {
+    const request = Buffer.concat(
+      resources.map((resource) => {
+        const r = describeResource(new analyzerProto.AnalyzerResource(), resource, resource.outputs, this.options);
+        r.setParent(resource.parent);
+        r.setDependenciesList(resource.dependencies);
+        return new analyzerProto.AnalyzeStackRequest().setResourcesList([r]).serializeBinary();
+      }),
+    );
+    const method = analyzerRpc.AnalyzerService.analyzeStack;
+    return new Promise((resolve, reject) =>
+      pack.client.makeUnaryRequest(method.path, (bytes: Buffer) => bytes, method.responseDeserialize, request, (err, res) =>
+        err || !res ? reject(err) : resolve(res),
+      ),
+    );
   }
 
   /** Waits for one of `maxAnalyzeInFlight` places. */

@@ -229,8 +229,11 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
   const restoreDiagnostics = withoutSdkDiagnostics();
   try {
     const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
-      const exports = await import(options.program);
-      return { ...exports };
+      const loaded = await import(options.program);
+      // As the CLI's runner: a module that exports a function (`export = async () => ...`) is that
+      // function, awaited for the stack's outputs; otherwise its named exports are the outputs.
+      if (typeof loaded.default === "function") return await loaded.default();
+      return { ...loaded };
     });
     const resources = await runtime.settle();
     await pulumi.runtime.disconnect();

@@ -7,6 +7,7 @@
 // Source maps only serve stack traces, which the plan does not print (it reports errors by message):
 // with them on, Node reads the map of every module the SDKs load, ~0.15 s of every plan (issue 9).
 if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(false);
+import "./deferredSdkImports";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseCommandLine, reportPlanFailure } from "../cli";
