@@ -58,7 +58,7 @@ export = async () => {
   });
 
   // Every load balancer, autoscaling group, health check and distribution gets a warning and a critical alarm.
-  const alarms = new Alarms("alarms", {
+  const alarms = await Alarms.create("alarms", {
     namePrefix: `edge-${pulumi.getStack()}`,
     regions: config.regions,
     emails: config.alarms.emails,

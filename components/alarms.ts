@@ -23,6 +23,7 @@ import {
 import { dashboardBody } from "../models/alarms/dashboard";
 import { Severity, severities, ThresholdOverrides } from "../models/alarms/thresholds";
 import type { CdnEndpoint, IngestEndpoint, RegionHealthCheck } from "./endpoints";
+import { inBatches } from "./pacing";
 
 /** Tag keys that tell a policy what an alarm watches and how severe it is. */
 export { alarmTags } from "../models/alarms/alarmSet";
@@ -77,34 +78,40 @@ function checkArgs(args: AlarmsArgs): void {
   }
 }
 
+/** Created with `await Alarms.create(...)`: a region's alarms per turn of the event loop (see `pacing.ts`). */
 export class Alarms extends pulumi.ComponentResource {
   /** `warning` and `critical` topic ARNs by region. */
-  readonly topicArns: Record<string, Record<Severity, pulumi.Output<string>>>;
+  readonly topicArns: Record<string, Record<Severity, pulumi.Output<string>>> = {};
   readonly dashboardName: pulumi.Output<string>;
 
-  constructor(name: string, args: AlarmsArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("edge:alarms:Alarms", name, {}, opts);
+  /** The component with every region's topics and alarms declared. */
+  static async create(name: string, args: AlarmsArgs, opts: pulumi.ComponentResourceOptions = {}): Promise<Alarms> {
     checkArgs(args);
+    const alarms = new Alarms(name, args, opts);
     const specs = planAlarms(args);
-    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const accountId = aws.getCallerIdentityOutput({}, { parent: alarms }).accountId;
+    const regionArgs = (region: string): RegionAlarmsArgs => ({
+      region,
+      namePrefix: args.namePrefix,
+      accountId,
+      emails: args.emails,
+      webhookUrl: args.webhookUrl,
+      alarms: specs.filter((s) => s.region === region),
+    });
+    await inBatches(
+      alarmRegions(args, specs),
+      (region) => {
+        alarms.topicArns[region] = new RegionAlarms(`${name}-${region}`, regionArgs(region), { parent: alarms }).topicArns;
+      },
+      1,
+    );
+    alarms.registerOutputs({ topicArns: alarms.topicArns, dashboardName: alarms.dashboardName });
+    return alarms;
+  }
 
-    this.topicArns = {};
-    for (const region of alarmRegions(args, specs)) {
-      const regional = new RegionAlarms(
-        `${name}-${region}`,
-        {
-          region,
-          namePrefix: args.namePrefix,
-          accountId,
-          emails: args.emails,
-          webhookUrl: args.webhookUrl,
-          alarms: specs.filter((s) => s.region === region),
-        },
-        { parent: this },
-      );
-      this.topicArns[region] = regional.topicArns;
-    }
-
+  /** Draws the dashboard; `create` declares the regions' topics and alarms. */
+  private constructor(name: string, args: AlarmsArgs, opts: pulumi.ComponentResourceOptions) {
+    super("edge:alarms:Alarms", name, {}, opts);
     const ingest = args.ingest ?? [];
     const dashboard = new aws.cloudwatch.Dashboard(
       `${name}-dashboard`,
@@ -135,7 +142,6 @@ export class Alarms extends pulumi.ComponentResource {
       { parent: this },
     );
     this.dashboardName = dashboard.dashboardName;
-    this.registerOutputs({ topicArns: this.topicArns, dashboardName: this.dashboardName });
   }
 }
 

@@ -130,7 +130,8 @@ export class DnsRecords extends pulumi.ComponentResource {
       { parent: this },
     );
     record.values.forEach((value, i) => {
-      const rendered = pulumi.output(value).apply((v) => cloudflareValue(record.type, v));
+      // Declared values are plain and rendered here; an output (the CDN's target) once it resolves.
+      const rendered = typeof value === "string" ? cloudflareValue(record.type, value) : pulumi.output(value).apply((v) => cloudflareValue(record.type, v));
       new cloudflare.DnsRecord(
         `${name}-cloudflare-${slug}${record.values.length > 1 ? `-${i + 1}` : ""}`,
         {

@@ -29,7 +29,7 @@ let topics: PlannedResource[];
 
 beforeAll(async () => {
   const runtime = await mockRuntime("prod");
-  new Alarms("alarms", {
+  await Alarms.create("alarms", {
     namePrefix: "edge-prod",
     ingest: regions.map(endpoint),
     healthChecks: regions.map((region) => ({ region, healthCheckId: pulumi.output(`hc-${region}`) })),
@@ -119,7 +119,7 @@ describe("Alarms", () => {
     expect(headers).toEqual(["## Ingestion us-east-1", "## Ingestion us-west-2", "## Ingestion eu-west-1", "## Global (us-east-1)"]);
   });
 
-  it("refuses an empty address list before creating anything", () => {
-    expect(() => new Alarms("none", { namePrefix: "x", emails: [] })).toThrow("Alarms need at least one of [emails]");
+  it("refuses an empty address list before creating anything", async () => {
+    await expect(Alarms.create("none", { namePrefix: "x", emails: [] })).rejects.toThrow("Alarms need at least one of [emails]");
   });
 });
