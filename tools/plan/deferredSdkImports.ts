@@ -1,15 +1,17 @@
 /**
- * Defers two modules the Pulumi SDK imports at start-up and only function serialization uses
- * (`pulumi.runtime.serializeFunction`, e.g. the closures of `aws.lambda.CallbackFunction`):
- * `typescript` (parses the function's text) and `@npmcli/arborist` (finds the packages it needs).
- * The program serializes no function, yet each of the plan's two processes, the plan's and the
- * pack's, spent ~0.4 s and ~80 MB loading them (issue 9). Imported first in both (its import
- * installs it); a deferred module loads on the first use of any of its properties, so a program that does serialize a
- * function still works.
+ * Defers modules the Pulumi SDK imports at start-up that neither the program nor the pack uses:
+ * - `typescript` (parses a function's text) and `@npmcli/arborist` (finds the packages it needs),
+ *   which only function serialization uses (`pulumi.runtime.serializeFunction`, e.g. the closures
+ *   of `aws.lambda.CallbackFunction`): ~0.4 s and ~80 MB in each of the plan's two processes;
+ * - `./automation` (`pulumi.automation`, the Automation API, which drives the CLI from a script
+ *   and loads execa, js-yaml and npm's package readers): ~70 ms more.
+ * Imported first in both processes, the plan's and the pack's (issue 9); its import installs it.
+ * A deferred module loads on the first use of any of its properties, so a program that does use
+ * one still works.
  */
 import Module = require("node:module");
 
-const deferred = new Set(["typescript", "@npmcli/arborist"]);
+const deferred = new Set(["typescript", "@npmcli/arborist", "./automation"]);
 const sdkFile = /[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]/;
 
 type Load = (request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown;
