@@ -1,6 +1,6 @@
 /**
  * Starts the policy pack's process and waits for its gRPC port. Imports nothing but Node's own
- * modules, so `main.ts` can start the pack (~2 s, mostly its imports of the Pulumi SDKs) before
+ * modules, so `main.ts` can start the pack (~1 s, mostly its imports of the Pulumi SDKs) before
  * its own process loads the Pulumi runtime, and the two startups overlap.
  */
 import { ChildProcess, spawn } from "node:child_process";
