@@ -223,17 +223,27 @@ function withoutSdkDiagnostics(): () => void {
   };
 }
 
+/**
+ * The program module's exports, loaded as the CLI's runner loads a CommonJS program: `require`.
+ * Vitest's runner transforms modules itself and cannot `require` TypeScript; there, `import()`,
+ * whose `default` is the module's `module.exports`.
+ */
+async function loadProgram(path: string): Promise<unknown> {
+  if (require.extensions[".ts"]) return require(path);
+  const loaded = await import(path);
+  return typeof loaded.default === "function" ? loaded.default : loaded;
+}
+
 /** Runs the program once under the mock runtime, as the root stack resource's init, like the CLI. */
 export async function evaluateProgram(options: EvaluateOptions): Promise<EvaluatedProgram> {
   const runtime = await installPlanRuntime(options);
   const restoreDiagnostics = withoutSdkDiagnostics();
   try {
     const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
-      const loaded = await import(options.program);
       // As the CLI's runner: a module that exports a function (`export = async () => ...`) is that
       // function, awaited for the stack's outputs; otherwise its named exports are the outputs.
-      if (typeof loaded.default === "function") return await loaded.default();
-      return { ...loaded };
+      const programExport = await loadProgram(options.program);
+      return typeof programExport === "function" ? await programExport() : { ...(programExport as object) };
     });
     const resources = await runtime.settle();
     await pulumi.runtime.disconnect();

@@ -5,13 +5,12 @@
  */
 import { ChildProcess, spawn } from "node:child_process";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 
 /** The edge's policy pack (`policies/index.ts`). */
 export const policyPackDir = resolve(__dirname, "..", "..", "policies");
 
-/** Loaded before the pack's own modules, as in the plan's process. */
-const deferredSdkImports = pathToFileURL(join(__dirname, "deferredSdkImports.ts")).href;
+/** Loaded before the pack's own modules, as in the plan's process; tsx's CommonJS hook as there (`command.ts`). */
+const deferredSdkImports = join(__dirname, "deferredSdkImports.ts");
 
 /**
  * Node's heap flags for the pack. Its live state stays small, but decoding `AnalyzeStack` (every
@@ -29,7 +28,7 @@ export interface SpawnedPack {
 
 export function spawnPolicyPack(packDir: string = policyPackDir, timeoutMs = 60_000): Promise<SpawnedPack> {
   // `process.execPath`, not `npx`: killing an npx wrapper would leave the server running.
-  const child = spawn(process.execPath, [...packNodeFlags, "--import", "tsx", "--import", deferredSdkImports, "index.ts"], {
+  const child = spawn(process.execPath, [...packNodeFlags, "--require", "tsx/cjs", "--require", deferredSdkImports, "index.ts"], {
     cwd: packDir,
     stdio: ["ignore", "pipe", "pipe"],
   });
