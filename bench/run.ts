@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { planNodeFlags } from "../tools/plan/command";
+import { planNodeFlags, planProcessArgs } from "../tools/plan/command";
 import { projectRoot } from "../tools/plan/plan";
 import { TreeMemoryProbe } from "./procTree";
 import type { EvaluateMetrics, PolicyMetrics } from "./worker";
@@ -118,7 +118,7 @@ export interface PlanMetrics {
 export async function measurePlan(planArgs: string[], viaNpm = false): Promise<PlanMetrics> {
   const run = viaNpm
     ? await runCommand(["npm", "run", "--silent", "plan", "--", ...planArgs])
-    : await runNode("tools/plan/main.ts", planArgs);
+    : await runCommand([process.execPath, ...planProcessArgs(projectRoot), ...planArgs]);
   if (run.code !== 0 && run.code !== 1) {
     throw new Error(`npm run plan -- ${planArgs.join(" ")} exited ${run.code}:\n${run.stderr.slice(-2000)}`);
   }

@@ -1,18 +1,29 @@
 /**
- * Defers modules the Pulumi SDK imports at start-up that neither the program nor the pack uses:
- * - `typescript` (parses a function's text) and `@npmcli/arborist` (finds the packages it needs),
- *   which only function serialization uses (`pulumi.runtime.serializeFunction`, e.g. the closures
- *   of `aws.lambda.CallbackFunction`): ~0.4 s and ~80 MB in each of the plan's two processes;
- * - `./automation` (`pulumi.automation`, the Automation API, which drives the CLI from a script
- *   and loads execa, js-yaml and npm's package readers): ~70 ms more.
- * Imported first in both processes, the plan's and the pack's (issue 9); its import installs it.
- * A deferred module loads on the first use of any of its properties, so a program that does use
- * one still works.
+ * Defers modules the SDKs import at start-up that neither the program nor the pack uses. Imported
+ * first in both processes of the plan, the plan's and the pack's (issue 9); its import installs it.
+ * A deferred module loads on the first use of any of its properties, so code that does use one
+ * still works. Only the offline plan's processes defer; `pulumi up` loads the SDKs as they are.
  */
 import Module = require("node:module");
 
-const deferred = new Set(["typescript", "@npmcli/arborist", "./automation"]);
-const sdkFile = /[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]/;
+/** A module is deferred when a file matching `from` requires it by a name `request` accepts. */
+const deferredImports: { from: RegExp; request: (name: string) => boolean }[] = [
+  // `typescript` (parses a function's text) and npm's arborist (finds the packages it needs) serve
+  // only function serialization (`pulumi.runtime.serializeFunction`, e.g. the closures of
+  // `aws.lambda.CallbackFunction`); `./automation` is the Automation API, which drives the CLI from
+  // a script. ~0.45 s and ~80 MB a process.
+  {
+    from: /[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]/,
+    request: (name) => ["typescript", "@npmcli/arborist", "./automation"].includes(name),
+  },
+  // The index of `@pulumi/aws` loads all 238 service namespaces (each of which already loads its
+  // resources lazily) to use a dozen: ~0.13 s a process. A namespace never used also never
+  // registers its resource modules, which only rehydrate references to its resources: none here.
+  {
+    from: /[\\/]node_modules[\\/]@pulumi[\\/]aws[\\/]index\.js$/,
+    request: (name) => /^\.\/[a-z0-9]+$/.test(name),
+  },
+];
 
 type Load = (request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown;
 const loader = Module as unknown as { _load: Load };
@@ -21,8 +32,8 @@ const loader = Module as unknown as { _load: Load };
  * A stand-in for a module that loads it on first use. Two questions are answered without loading:
  * it says it is an ES module (`__esModule`), so that TypeScript's `import * as` helper uses it as it
  * is instead of copying every property, and it has no `module.exports` key (Node's mark of an ES
- * module's CommonJS value, which tsx looks up on every module it loads): neither module has one.
- * The SDK only reads named properties of both.
+ * module's CommonJS value, which tsx looks up on every module it loads): none of them has one.
+ * The SDKs only read named properties of them.
  */
 function deferredModule(load: () => object): object {
   let loaded: object | undefined;
@@ -44,7 +55,8 @@ function deferredModule(load: () => object): object {
 
 const load = loader._load;
 loader._load = function (this: unknown, request, parent, isMain) {
-  if (deferred.has(request) && parent?.filename && sdkFile.test(parent.filename)) {
+  const from = parent?.filename ?? "";
+  if (deferredImports.some((rule) => rule.from.test(from) && rule.request(request))) {
     return deferredModule(() => load.call(this, request, parent, isMain) as object);
   }
   return load.call(this, request, parent, isMain);
