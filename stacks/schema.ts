@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
+import { unknownRegionProblem } from "../models/aws/regions";
 import { zoneNameProblems } from "./zoneNames";
 
 /** The Pulumi config namespace of this project (`edge:<key>` in stack files). */
@@ -30,9 +31,11 @@ const relativeName = z
     message: "expected a name relative to the zone such as `api` or `@` for the apex",
   });
 
-const awsRegion = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "expected an AWS region code such as us-east-1");
+/** A region code from the AWS region list (models/aws/regions.ts says how to add a new one). */
+const awsRegion = z.string().superRefine((code, ctx) => {
+  const problem = unknownRegionProblem(code);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** Record TTLs in seconds. Incident 000: a one-day TTL made it impossible to move traffic. */
 const ttlSeconds = z.number().int().min(1).max(604800);
