@@ -51,6 +51,19 @@ const recordSchema = z.strictObject({
 
 export const environments = ["dev", "prod"] as const;
 
+/** EC2 Auto Scaling's default quota of instances per group is far above this; a region beyond it is no edge this program sizes. */
+const maxHostsPerGroup = 1000;
+/** nginx keeps `worker_connections` in an int; a million is past what one host's memory holds (incident 000). */
+const maxWorkerConnections = 1_048_576;
+/** PostgreSQL's `max_connections` upper bound (MAX_BACKENDS, 2^18 - 1). */
+const postgresMaxConnections = 262_143;
+
+/** An alarm level within its metric's sane range from the threshold table (a percentage within 0-100). */
+function thresholdLevel(key: ThresholdKey) {
+  const { min, max } = thresholdTable[key].range;
+  return z.number().min(min).max(max);
+}
+
 /**
  * A rule across fields that runs whenever the fields it reads are valid, so a config with other
  * problems still gets this one reported: every problem at once.
@@ -78,14 +91,18 @@ const stackConfigObject = z
       .describe("AWS regions that run ingestion, first one primary for the snippet origin. Required."),
     ingest: z
       .strictObject({
+        // Maxima: an order of magnitude or more above any edge this program sizes, low enough that
+        // every product of them stays an exact, finite number.
         peakEventsPerSecond: z
           .number()
           .positive()
+          .max(10_000_000)
           .default(5000)
           .describe("Observed peak of ingested events per second, all regions together. Defaults to `5000`."),
         burstFactor: z
           .number()
           .min(1)
+          .max(100)
           .default(8)
           .describe("Spike over the peak the fleet must absorb (incident 000: traffic rose 8x). Defaults to `8`."),
         instanceType: z
@@ -95,15 +112,16 @@ const stackConfigObject = z
           .describe("EC2 instance type of the ingestion hosts. Defaults to `c6i.large`."),
         eventsPerHostPerSecond: z
           .number()
-          .positive()
+          .min(1)
+          .max(1_000_000)
           .default(4000)
           .describe("Events per second one host sustains, measured by load test. Defaults to `4000`."),
-        minHostsPerRegion: z.number().int().min(1).default(2).describe("Autoscaling minimum per region. Defaults to `2`."),
-        maxHostsPerRegion: z.number().int().min(1).default(12).describe("Autoscaling maximum per region. Defaults to `12`."),
+        minHostsPerRegion: z.number().int().min(1).max(maxHostsPerGroup).default(2).describe("Autoscaling minimum per region. Defaults to `2`."),
+        maxHostsPerRegion: z.number().int().min(1).max(maxHostsPerGroup).default(12).describe("Autoscaling maximum per region. Defaults to `12`."),
         availabilityZones: z
           .number()
           .int()
-          .min(2, "expected at least 2 availability zones")
+          .min(2)
           .max(6)
           .default(3)
           .describe("Availability zones per region, each with a subnet and a static load balancer address. Defaults to `3`."),
@@ -140,6 +158,7 @@ const stackConfigObject = z
               .number()
               .int()
               .min(0)
+              .max(1_048_576)
               .default(1024)
               .describe("Memory the ingestion service needs beside nginx, in MiB. Defaults to `1024`."),
           })
@@ -154,7 +173,7 @@ const stackConfigObject = z
           .number()
           .int()
           .min(64)
-          .max(1048576)
+          .max(maxWorkerConnections)
           .default(4096)
           .describe("nginx `worker_connections` (incident 000: buffers x connections must fit in memory). Defaults to `4096`."),
         clientHeaderBufferSize: z
@@ -189,12 +208,14 @@ const stackConfigObject = z
           .number()
           .int()
           .positive()
+          .max(maxWorkerConnections)
           .optional()
           .describe("Connections nginx accepts before it sheds load with 503. Defaults to 90% of `workerConnections`."),
         requestsPerSecondPerClient: z
           .number()
           .int()
           .positive()
+          .max(1_000_000)
           .default(200)
           .describe("Request rate one client address may sustain before 503s. Defaults to `200`."),
       })
@@ -206,12 +227,14 @@ const stackConfigObject = z
           .number()
           .int()
           .positive()
+          .max(postgresMaxConnections)
           .default(3000)
           .describe("Connections the datastore accepts in all (incident 002). Defaults to `3000`."),
         poolSizePerHost: z
           .number()
           .int()
           .positive()
+          .max(10_000)
           .default(16)
           .describe("Connection pool size of the ingestion service on each host (incident 002). Defaults to `16`."),
         connectionsMetric: z
@@ -312,8 +335,8 @@ const stackConfigObject = z
                 z
                   .strictObject({
                     // Where the table has no warning level (swap: any swap is critical), `warning` is an unknown key.
-                    ...("warning" in thresholdTable[key] ? { warning: z.number().optional().describe(`Warning level in ${thresholdTable[key].unit}.`) } : {}),
-                    critical: z.number().optional().describe(`Critical level in ${thresholdTable[key].unit}.`),
+                    ...("warning" in thresholdTable[key] ? { warning: thresholdLevel(key).optional().describe(`Warning level in ${thresholdTable[key].unit}.`) } : {}),
+                    critical: thresholdLevel(key).optional().describe(`Critical level in ${thresholdTable[key].unit}.`),
                   })
                   .optional()
                   .describe(thresholdTable[key].title),
@@ -402,16 +425,77 @@ export function configPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** A given value as a message shows it: numbers as written (`1e308`), strings quoted and cut short. */
+export function shownValue(value: unknown): string {
+  if (typeof value === "number") return String(value).replace("e+", "e");
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return kindOf(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "number") return "a number";
+  return `a ${typeof value}`;
+}
+
+const expectedKinds: Record<string, string> = {
+  number: "a number",
+  int: "a whole number",
+  string: "a string",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping",
+  record: "a mapping",
+};
+
+/** What zod says on its own; a message the schema wrote itself is kept as the reason. */
+const zodDefaultMessage = /^(Too big|Too small|Invalid input):/;
+
 function describeIssue(issue: z.core.$ZodIssue): string[] {
+  const at = configPath(issue.path);
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map(
       (key) => `${configPath([...issue.path, key])}: unknown key; remove it or check its spelling against the README's config table`,
     );
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) {
-    return [`${configPath(issue.path)}: required, but not set`];
+  const reason = zodDefaultMessage.test(issue.message) ? "" : `: ${issue.message}`;
+  if (issue.code === "invalid_type") {
+    // zod names NaN and ±Infinity in `received` and leaves `input` empty.
+    const received = (issue as { received?: unknown }).received;
+    if (issue.input === undefined && received === undefined) return [`${at}: required, but not set`];
+    const got =
+      typeof received === "string"
+        ? received
+        : typeof issue.input === "string"
+          ? `a string (${shownValue(issue.input)})`
+          : issue.expected === "int" && typeof issue.input === "number"
+            ? shownValue(issue.input)
+            : kindOf(issue.input);
+    return [`${at}: expected ${expectedKinds[issue.expected] ?? issue.expected}, got ${got}${reason}`];
   }
-  return [`${configPath(issue.path)}: ${issue.message}`];
+  if ((issue.code === "too_big" || issue.code === "too_small") && (issue.origin === "number" || issue.origin === "int") && typeof issue.input === "number") {
+    const value = shownValue(issue.input);
+    const limit = Number(issue.code === "too_big" ? issue.maximum : issue.minimum).toLocaleString("en-US");
+    const words =
+      issue.code === "too_big"
+        ? issue.inclusive ? `${value} is above the maximum ${limit}` : `${value} is not below ${limit}`
+        : issue.inclusive ? `${value} is below the minimum ${limit}` : `${value} is not above ${limit}`;
+    return [`${at}: ${words}${reason}`];
+  }
+  return [`${at}: ${issue.message}`];
+}
+
+/**
+ * zod's `int()` adds its own ±2^53 range: where the field's documented maximum also refuses the
+ * value, only that one is reported.
+ */
+function withoutSafeIntegerRange(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const isSafeRange = (issue: z.core.$ZodIssue) =>
+    (issue.code === "too_big" || issue.code === "too_small") && issue.origin === "int" && Math.abs(Number(issue.code === "too_big" ? issue.maximum : issue.minimum)) === Number.MAX_SAFE_INTEGER;
+  const key = (issue: z.core.$ZodIssue) => JSON.stringify(issue.path.map(String));
+  return issues.filter((issue) => !isSafeRange(issue) || !issues.some((other) => other !== issue && !isSafeRange(other) && key(other) === key(issue)));
 }
 
 /**
@@ -419,7 +503,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
  * Throws a {@link StackConfigError} listing every problem.
  */
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
-  const result = stackConfigSchema.safeParse(raw);
-  if (!result.success) throw new StackConfigError(result.error.issues.flatMap(describeIssue));
+  const result = stackConfigSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new StackConfigError(withoutSafeIntegerRange(result.error.issues).flatMap(describeIssue));
   return result.data;
 }

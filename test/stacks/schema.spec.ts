@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { parseStackConfig, StackConfigError } from "../../stacks/schema";
+import { z } from "zod";
+import { parseStackConfig, StackConfigError, stackConfigSchema } from "../../stacks/schema";
 import { projectRoot } from "../support/runPlan";
 
 /** The smallest valid config: only the fields without a safe default. */
@@ -54,7 +55,15 @@ describe("stack config schema", () => {
     [{ regions: ["us-east-1", "us-west-2"], cdn: { replicaRegion: "us-west-7" } }, 'edge:cdn.replicaRegion: "us-west-7" is not an AWS region code'],
     [{ domain: "Example..com" }, "edge:domain: expected a lowercase DNS name"],
     [{ ingest: { minHostsPerRegion: 5, maxHostsPerRegion: 2 } }, "edge:ingest.minHostsPerRegion: minHostsPerRegion 5 is above maxHostsPerRegion 2"],
-    [{ ingest: { availabilityZones: 1 } }, "edge:ingest.availabilityZones: expected at least 2 availability zones"],
+    [{ ingest: { availabilityZones: 1 } }, "edge:ingest.availabilityZones: 1 is below the minimum 2"],
+    [{ ingest: { peakEventsPerSecond: 1e308 } }, "edge:ingest.peakEventsPerSecond: 1e308 is above the maximum 10,000,000"],
+    [{ ingest: { peakEventsPerSecond: "5000" } }, 'edge:ingest.peakEventsPerSecond: expected a number, got a string ("5000")'],
+    [{ ingest: { peakEventsPerSecond: Number.NaN } }, "edge:ingest.peakEventsPerSecond: expected a number, got NaN"],
+    [{ ingest: { burstFactor: Number.NEGATIVE_INFINITY } }, "edge:ingest.burstFactor: expected a number, got -Infinity"],
+    [{ ingest: { maxHostsPerRegion: 2.5 } }, "edge:ingest.maxHostsPerRegion: expected a whole number, got 2.5"],
+    [{ ingest: { maxHostsPerRegion: 1e300 } }, "edge:ingest.maxHostsPerRegion: 1e300 is above the maximum 1,000"],
+    [{ datastore: { maxConnections: 300000 } }, "edge:datastore.maxConnections: 300000 is above the maximum 262,143"],
+    [{ datastore: { poolSizePerHost: null } }, "edge:datastore.poolSizePerHost: expected a number, got null"],
     [{ nginx: { connectTimeoutSeconds: 5, readTimeoutSeconds: 5 } }, "edge:nginx.connectTimeoutSeconds: connect timeout 5s must be shorter than the read timeout 5s"],
     [{ dns: { ttl: 0, secondary: minimal.dns.secondary } }, "edge:dns.ttl:"],
     [{ dns: { records: [{ name: "www", type: "SPF", values: ["x"] }], secondary: minimal.dns.secondary } }, "edge:dns.records[0].type:"],
@@ -67,6 +76,26 @@ describe("stack config schema", () => {
   ])("reports %j as its own path: message", (change, expected) => {
     const found = problems({ ...minimal, ...change });
     expect(found.some((p) => p.startsWith(expected))).toBe(true);
+  });
+
+  it("gives every numeric field a documented maximum and minimum (the README's range column)", () => {
+    const unbounded: string[] = [];
+    const walk = (node: any, path: string) => {
+      if (!node || typeof node !== "object") return;
+      if ((node.type === "number" || node.type === "integer") && (node.maximum === undefined || (node.minimum ?? node.exclusiveMinimum) === undefined)) unbounded.push(path);
+      for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, `${path}.${key}`);
+      if (node.items) walk(node.items, `${path}[]`);
+      for (const option of node.anyOf ?? []) walk(option, path);
+    };
+    walk(z.toJSONSchema(stackConfigSchema, { io: "input", unrepresentable: "any" }), "edge:");
+    expect(unbounded).toEqual([]);
+  });
+
+  it("reports a wrong type once, as a wrong type, never as unset", () => {
+    expect(problems({ ...minimal, ingest: { minHostsPerRegion: 1e308, maxHostsPerRegion: "3" } })).toEqual([
+      "edge:ingest.minHostsPerRegion: 1e308 is above the maximum 1,000",
+      'edge:ingest.maxHostsPerRegion: expected a number, got a string ("3")',
+    ]);
   });
 
   it("reports every problem at once", () => {
