@@ -21,7 +21,7 @@ export function readStackConfig(): StackConfig {
     if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = decodeConfigValue(value);
   }
   try {
-    return parseStackConfig(raw);
+    return parseStackConfig(raw, pulumi.getStack());
   } catch (err) {
     if (err instanceof StackConfigError) throw new pulumi.RunError(err.message);
     throw err;

@@ -50,6 +50,44 @@ const recordSchema = z.strictObject({
 });
 
 export const environments = ["dev", "prod"] as const;
+export type Environment = (typeof environments)[number];
+
+/** Where a stack's environment came from, as the plan prints it. */
+export type EnvironmentSource = "the stack's name" | "edge:environment" | "the default";
+
+export interface EnvironmentDecision {
+  /** The environment the schema validates; undefined leaves it to the schema's default (`prod`). */
+  environment: unknown;
+  source: EnvironmentSource;
+  /** Why the stack file contradicts its stack's name; undefined when it does not. */
+  problem?: string;
+}
+
+function isEnvironment(value: unknown): value is Environment {
+  return (environments as readonly unknown[]).includes(value);
+}
+
+/**
+ * The one place a stack's environment is decided. A stack named after an environment (`dev`,
+ * `prod`) is that environment, and a file that says another is refused: one word must not drop
+ * prod's two-region rule (incident 002). Any other stack, and a file planned before it is a
+ * stack (`stack` undefined), takes `edge:environment`, else `prod`, the stricter.
+ */
+export function decideEnvironment(stack: string | undefined, declared: unknown): EnvironmentDecision {
+  if (isEnvironment(stack)) {
+    if (declared === undefined) return { environment: stack, source: "the stack's name" };
+    if (isEnvironment(declared) && declared !== stack) {
+      return {
+        environment: stack,
+        source: "the stack's name",
+        problem:
+          `${configPath(["environment"])}: ${shownValue(declared)} in the stack named ${stack}: a stack named after an environment is that environment ` +
+          `(incident 002: prod's rules must not be dropped by one word); set edge:environment to ${stack} or remove it, or plan this file under another stack name`,
+      };
+    }
+  }
+  return declared === undefined ? { environment: undefined, source: "the default" } : { environment: declared, source: "edge:environment" };
+}
 
 /** EC2 Auto Scaling's default quota of instances per group is far above this; a region beyond it is no edge this program sizes. */
 const maxHostsPerGroup = 1000;
@@ -80,7 +118,7 @@ const stackConfigObject = z
       .enum(environments)
       .default("prod")
       .describe(
-        "Which rules apply: `prod` requires at least two regions (incident 002: tracking in two independent regions). Defaults to `prod`, the stricter.",
+        "Which rules apply: `prod` requires at least two regions (incident 002: tracking in two independent regions). A stack named `dev` or `prod` is that environment and may not say another. Defaults to the stack's name when it is `dev` or `prod`, else `prod`, the stricter.",
       ),
     domain: domainName.describe("The zone the edge serves, e.g. `example.com`. Required."),
     regions: z
@@ -499,11 +537,17 @@ function withoutSafeIntegerRange(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[]
 }
 
 /**
- * Validates the `edge:` keys of a stack (without their namespace) and applies every default.
- * Throws a {@link StackConfigError} listing every problem.
+ * Validates the `edge:` keys of a stack (without their namespace) and applies every default; the
+ * environment is decided by {@link decideEnvironment} from `stack`, the stack's name (undefined
+ * for a file that is not a stack yet). Throws a {@link StackConfigError} listing every problem.
  */
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
-  const result = stackConfigSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new StackConfigError(withoutSafeIntegerRange(result.error.issues).flatMap(describeIssue));
+export function parseStackConfig(raw: Record<string, unknown>, stack?: string): StackConfig {
+  const decided = decideEnvironment(stack, raw.environment);
+  const result = stackConfigSchema.safeParse(decided.environment === undefined ? raw : { ...raw, environment: decided.environment }, { reportInput: true });
+  const problems = [
+    ...(decided.problem ? [decided.problem] : []),
+    ...(result.success ? [] : withoutSafeIntegerRange(result.error.issues).flatMap(describeIssue)),
+  ];
+  if (problems.length > 0 || !result.success) throw new StackConfigError(problems);
   return result.data;
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
-import { parseStackConfig, StackConfigError, stackConfigSchema } from "../../stacks/schema";
+import { decideEnvironment, parseStackConfig, StackConfigError, stackConfigSchema } from "../../stacks/schema";
 import { projectRoot } from "../support/runPlan";
 
 /** The smallest valid config: only the fields without a safe default. */
@@ -14,9 +14,9 @@ const minimal = {
   alarms: { emails: ["oncall@example.com"] },
 };
 
-function problems(raw: Record<string, unknown>): string[] {
+function problems(raw: Record<string, unknown>, stack?: string): string[] {
   try {
-    parseStackConfig(raw);
+    parseStackConfig(raw, stack);
     return [];
   } catch (err) {
     if (err instanceof StackConfigError) return err.problems;
@@ -96,6 +96,25 @@ describe("stack config schema", () => {
       "edge:ingest.minHostsPerRegion: 1e308 is above the maximum 1,000",
       'edge:ingest.maxHostsPerRegion: expected a number, got a string ("3")',
     ]);
+  });
+
+  describe("the environment, decided from the stack's name", () => {
+    it("takes the stack's name where it names an environment, else the file, else prod", () => {
+      expect(parseStackConfig({ ...minimal }, "dev").environment).toBe("dev");
+      expect(parseStackConfig({ ...minimal, environment: "dev" }, "staging").environment).toBe("dev");
+      expect(parseStackConfig({ ...minimal }, "staging").environment).toBe("prod");
+      expect(parseStackConfig({ ...minimal }).environment).toBe("prod");
+      expect(decideEnvironment("prod", undefined).source).toBe("the stack's name");
+      expect(decideEnvironment(undefined, "dev").source).toBe("edge:environment");
+    });
+
+    it("refuses a file that names another environment than its stack, keeping the stack's rules", () => {
+      expect(problems({ ...minimal, environment: "dev", regions: ["us-east-1"], cdn: { replicaRegion: "us-west-2" } }, "prod")).toEqual([
+        'edge:environment: "dev" in the stack named prod: a stack named after an environment is that environment (incident 002: prod\'s rules must not be dropped by one word); set edge:environment to prod or remove it, or plan this file under another stack name',
+        "edge:regions: expected at least 2 regions in prod, got 1 (incident 002: tracking must run in two independent regions)",
+      ]);
+      expect(problems({ ...minimal, environment: "prod" }, "dev")[0]).toMatch(/^edge:environment: "prod" in the stack named dev/);
+    });
   });
 
   it("reports every problem at once", () => {

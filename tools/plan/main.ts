@@ -1,11 +1,14 @@
 /**
- * npm run plan -- [--stack dev] [--config-file PATH] [--json OUT] [--policy-config PATH]
+ * npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]
+ *
+ * `--stack` defaults to `dev`; a `--config-file` without `--stack` is a file that is not a stack yet,
+ * planned under the environment it declares.
  *
  * Exit 0: no mandatory policy violation. 1: at least one. 2: the stack file or config is invalid,
  * or the program could not be evaluated.
  */
 // Source maps only serve stack traces, which the plan does not print (it reports errors by message):
-// with them on, Node reads the map of every module the SDKs load, ~0.15 s of every plan (issue 9).
+// with them on, Node reads the map of every module the SDKs load, ~0.15 s of every plan.
 if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(false);
 import "./deferredSdkImports";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
     argv,
     {
-      stack: { type: "string", default: "dev" },
+      stack: { type: "string" },
       "config-file": { type: "string" },
       json: { type: "string" },
       "policy-config": { type: "string" },
@@ -29,14 +32,15 @@ async function main(argv: string[]): Promise<number> {
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   // The pack's process starts first: its ~2 s of imports overlap this process loading the Pulumi
-  // runtime (./plan and ./report import it), which saves about a second of every plan (issue 9).
+  // runtime (./plan and ./report import it), which saves about a second of every plan.
   const spawnedPack = spawnPolicyPack();
   spawnedPack.catch(() => undefined); // awaited in makePlan; a config error may end the run first
   const { hasMandatoryViolation, makePlan, planJson } = require("./plan") as typeof import("./plan");
   const { renderPlan } = require("./report") as typeof import("./report");
   try {
     const plan = await makePlan({
-      stack: values.stack,
+      // A file given without a stack is not a stack yet: the plan takes the file's environment.
+      stack: values.stack ?? (values["config-file"] === undefined ? "dev" : undefined),
       configFile: values["config-file"],
       policyConfigFile: values["policy-config"],
       spawnedPack,
