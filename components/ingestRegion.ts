@@ -13,6 +13,7 @@ import {
   regionCidrBlock,
   subnetCidrBlocks,
   targetCpuPercent,
+  targetHealthCheck,
 } from "../models/ingestRegion/layout";
 import type { StackConfig } from "../stacks/schema";
 import { DnsValidatedCertificate } from "./certificate";
@@ -193,10 +194,10 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
           path: healthCheckPath,
           port: "traffic-port",
           matcher: "200",
-          interval: 10,
-          timeout: 5,
-          healthyThreshold: 3,
-          unhealthyThreshold: 2,
+          interval: targetHealthCheck.intervalSeconds,
+          timeout: targetHealthCheck.timeoutSeconds,
+          healthyThreshold: targetHealthCheck.healthyThreshold,
+          unhealthyThreshold: targetHealthCheck.unhealthyThreshold,
         },
         tags: { Name: `${name}-hosts` },
       },

@@ -7,7 +7,8 @@
  * Pure module: no Pulumi imports, so the program, the plan tool and the tests share this copy.
  */
 import { z } from "zod";
-import { thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
+import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
+import { drainVisibleSeconds, targetHealthCheck } from "../models/ingestRegion/layout";
 import { unknownRegionProblem } from "../models/aws/regions";
 import { zoneNameProblems } from "./zoneNames";
 
@@ -173,10 +174,10 @@ const stackConfigObject = z
         drainSeconds: z
           .number()
           .int()
-          .min(5)
+          .min(0)
           .max(3600)
           .default(60)
-          .describe("Seconds a host keeps serving in-flight requests after it leaves the pool (incident 003). Defaults to `60`."),
+          .describe("Seconds a host keeps serving in-flight requests after it leaves the pool (incident 003); at least the load balancer's health-check interval × unhealthy threshold + propagation (30 s) and `edge:nginx.readTimeoutSeconds`. Defaults to `60`."),
         service: z
           .strictObject({
             command: z
@@ -425,6 +426,40 @@ export const stackConfigSchema = stackConfigObject.check(
     }),
     crossFieldRule<CheckedConfig>(["domain", "dns", "cdn"], (config, ctx) => {
       for (const problem of zoneNameProblems(config)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+    }),
+    crossFieldRule<CheckedConfig>(["ingest", "nginx"], (config, ctx) => {
+      const { drainSeconds } = config.ingest;
+      const { readTimeoutSeconds } = config.nginx;
+      const path = ["ingest", "drainSeconds"];
+      if (drainSeconds < readTimeoutSeconds) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message:
+            `${drainSeconds} s is shorter than the longest request nginx lets run, edge:nginx.readTimeoutSeconds ${readTimeoutSeconds} s: ` +
+            `a draining host would cut requests still in flight (incident 003); raise drainSeconds to ${Math.ceil(readTimeoutSeconds)} or lower the read timeout`,
+        });
+      }
+      const visible = drainVisibleSeconds();
+      if (drainSeconds < visible) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message:
+            `${drainSeconds} s ends before the load balancer sees the drain: ${visible} s (health check every ${targetHealthCheck.intervalSeconds} s × ` +
+            `${targetHealthCheck.unhealthyThreshold} failures + ${visible - targetHealthCheck.intervalSeconds * targetHealthCheck.unhealthyThreshold} s propagation), ` +
+            `so new requests still arrive when it ends (incident 003); raise drainSeconds to ${visible}`,
+        });
+      }
+    }),
+    crossFieldRule<CheckedConfig>(["alarms"], (config, ctx) => {
+      for (const [key, levels] of Object.entries(config.alarms.thresholds) as [ThresholdKey, { warning?: number; critical?: number } | undefined][]) {
+        for (const severity of ["warning", "critical"] as const) {
+          const level = levels?.[severity];
+          const problem = level === undefined ? undefined : neverFiresProblem(key, level);
+          if (problem) ctx.addIssue({ code: "custom", path: ["alarms", "thresholds", key, severity], message: problem });
+        }
+      }
     }),
     crossFieldRule<CheckedConfig>(["nginx"], (config, ctx) => {
       const { connectTimeoutSeconds, readTimeoutSeconds } = config.nginx;

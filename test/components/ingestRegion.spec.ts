@@ -8,7 +8,7 @@ import { mockRuntime, ofType } from "../support/mockRuntime";
 let resources: PlannedResource[];
 const config = sampleConfig({
   regions: ["us-east-1", "eu-west-1"],
-  ingest: { minHostsPerRegion: 2, maxHostsPerRegion: 9, availabilityZones: 3, minHealthyPercentage: 90, drainSeconds: 45 },
+  ingest: { minHostsPerRegion: 2, maxHostsPerRegion: 9, availabilityZones: 3, minHealthyPercentage: 90, drainSeconds: 75 },
 });
 const outputs: Record<string, { staticIps: string[]; asgName: string; targetGroupArn: string; nlbDnsName: string }> = {};
 
@@ -62,7 +62,7 @@ describe("IngestRegion", () => {
 
   it("health-checks hosts on /http-check over HTTP and drains for drainSeconds before deregistering (incident 003)", () => {
     const [target] = inRegion("aws:lb/targetGroup:TargetGroup", "eu-west-1");
-    expect(target!.inputs).toMatchObject({ protocol: "TCP", port: 80, deregistrationDelay: 45, healthCheck: { protocol: "HTTP", path: "/http-check", matcher: "200" } });
+    expect(target!.inputs).toMatchObject({ protocol: "TCP", port: 80, deregistrationDelay: 75, healthCheck: { protocol: "HTTP", path: "/http-check", matcher: "200" } });
     expect(outputs["eu-west-1"]!.targetGroupArn).toBe(target!.outputs.arn);
   });
 
@@ -82,7 +82,7 @@ describe("IngestRegion", () => {
     expect(group!.inputs.instanceRefresh).toMatchObject({ strategy: "Rolling", preferences: { minHealthyPercentage: 90 } });
     const [hook] = group!.inputs.initialLifecycleHooks as { lifecycleTransition: string; heartbeatTimeout: number; defaultResult: string }[];
     expect(hook).toMatchObject({ lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE" });
-    expect(hook!.heartbeatTimeout).toBeGreaterThanOrEqual(45);
+    expect(hook!.heartbeatTimeout).toBeGreaterThanOrEqual(75);
     const [scaling] = inRegion("aws:autoscaling/policy:Policy", "us-east-1");
     expect(scaling!.inputs).toMatchObject({ policyType: "TargetTrackingScaling", autoscalingGroupName: group!.outputs.name });
   });

@@ -108,7 +108,7 @@ export const replayCases: ReplayCase[] = [
     incident: "003",
     name: "003-no-drain",
     sentence: "I forgot to add, the nice thing about this is that you can make /http-check (or whatever) 404 before you actually take the server down, so haproxy has time to run a check and mark it as down before it disappears.",
-    expect: { exit: 2, problem: "edge:ingest.drainSeconds: Too small: expected number to be >=5" },
+    expect: { exit: 2, problem: "edge:ingest.drainSeconds: 0 s ends before the load balancer sees the drain: 30 s" },
   },
   {
     incident: "003",

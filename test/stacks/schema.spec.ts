@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
+import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdSpec } from "../../models/alarms/thresholds";
 import { decideEnvironment, parseStackConfig, StackConfigError, stackConfigSchema } from "../../stacks/schema";
 import { projectRoot } from "../support/runPlan";
 
@@ -134,5 +135,43 @@ describe("stack config schema", () => {
     expect(problems({ ...minimal, environment: "dev", regions: ["us-east-1"] })).toEqual([
       "edge:cdn.replicaRegion: required when edge:regions lists one region: the snippet origin needs a replica in a second region (incident 000)",
     ]);
+  });
+});
+
+describe("settings that can never act", () => {
+  it.each([
+    [
+      { ingest: { drainSeconds: 20 }, nginx: { readTimeoutSeconds: 15 } },
+      "edge:ingest.drainSeconds: 20 s ends before the load balancer sees the drain: 30 s (health check every 10 s × 2 failures + 10 s propagation), so new requests still arrive when it ends (incident 003); raise drainSeconds to 30",
+    ],
+    [
+      { ingest: { drainSeconds: 40 } },
+      "edge:ingest.drainSeconds: 40 s is shorter than the longest request nginx lets run, edge:nginx.readTimeoutSeconds 60 s: a draining host would cut requests still in flight (incident 003); raise drainSeconds to 60 or lower the read timeout",
+    ],
+    [
+      { alarms: { emails: ["a@example.com"], thresholds: { ingestFloor: { critical: 0 } } } },
+      "edge:alarms.thresholds.ingestFloor.critical: 0 flows/min can never fire: the alarm fires below it and the metric never goes below 0; set a level above 0",
+    ],
+    [
+      { alarms: { emails: ["a@example.com"], thresholds: { memoryUsedPercent: { critical: 100 } } } },
+      "edge:alarms.thresholds.memoryUsedPercent.critical: 100 % can never fire: the alarm fires above it and the metric never goes above 100; set a level below 100",
+    ],
+    [
+      { alarms: { emails: ["a@example.com"], thresholds: { cpuUtilization: { warning: 120 } } } },
+      "edge:alarms.thresholds.cpuUtilization.warning: 120 is above the maximum 100",
+    ],
+  ])("refuses %j with the numbers", (change, expected) => {
+    expect(problems({ ...minimal, ...change })).toEqual([expected]);
+  });
+
+  it("accepts the levels that fire at their bound: any swap above 0 %, the group at 100 % of its maximum", () => {
+    expect(problems({ ...minimal, alarms: { emails: ["a@example.com"], thresholds: { swapUsedPercent: { critical: 0 }, inServiceOfMaximum: { critical: 100 } } } })).toEqual([]);
+  });
+
+  it("holds the threshold table's own defaults to the same rule", () => {
+    for (const key of thresholdKeys) {
+      const spec: ThresholdSpec = thresholdTable[key];
+      for (const level of [spec.warning, spec.critical]) if (level !== undefined) expect(neverFiresProblem(key, level), key).toBeUndefined();
+    }
   });
 });
