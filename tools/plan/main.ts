@@ -13,7 +13,7 @@ if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(fal
 import "./deferredSdkImports";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseCommandLine, reportPlanFailure } from "../cli";
+import { exitOnCrash, parseCommandLine, reportPlanFailure } from "../cli";
 import { spawnPolicyPack } from "./packProcess";
 
 const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]";
@@ -58,4 +58,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+exitOnCrash("the plan");
 main(process.argv.slice(2)).then((code) => process.exit(code));
