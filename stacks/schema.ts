@@ -1,8 +1,10 @@
 /**
  * The one stack configuration schema of the edge. Every key lives under the `edge:` namespace of a
  * Pulumi stack file (`stacks/Pulumi.<stack>.yaml`), so the same YAML serves `pulumi up` and the
- * offline plan. Every field carries a `.describe()` (the README's config table is generated from
- * it) and a default wherever a default is safe; fields without a safe default are required.
+ * offline plan. Every field carries a `.describe()` and a `.default()` wherever a default is safe
+ * (fields without a safe default are required); the README's config table is generated from both,
+ * so a default is written once, in `.default()`, or as `.meta({ defaultText })` where the program
+ * decides it from other fields.
  *
  * Pure module: no Pulumi imports, so the program, the plan tool and the tests share this copy.
  */
@@ -46,7 +48,7 @@ export const recordTypes = ["A", "AAAA", "CNAME", "TXT", "MX", "CAA"] as const;
 const recordSchema = z.strictObject({
   name: relativeName.describe("Name relative to the zone, `@` for the apex."),
   type: z.enum(recordTypes).describe("Record type."),
-  ttl: ttlSeconds.optional().describe("TTL in seconds. Defaults to `edge:dns.ttl`."),
+  ttl: ttlSeconds.optional().meta({ defaultText: "`edge:dns.ttl`" }).describe("TTL in seconds."),
   values: z.array(z.string().min(1)).min(1).describe("Record values (RDATA in presentation format)."),
 });
 
@@ -118,16 +120,17 @@ const stackConfigObject = z
     environment: z
       .enum(environments)
       .default("prod")
+      .meta({ defaultText: "the stack's name when it is `dev` or `prod`, else `prod`, the stricter" })
       .describe(
-        "Which rules apply: `prod` requires at least two regions (incident 002: tracking in two independent regions). A stack named `dev` or `prod` is that environment and may not say another. Defaults to the stack's name when it is `dev` or `prod`, else `prod`, the stricter.",
+        "Which rules apply: `prod` requires at least two regions (incident 002: tracking in two independent regions). A stack named `dev` or `prod` is that environment and may not say another.",
       ),
-    domain: domainName.describe("The zone the edge serves, e.g. `example.com`. Required."),
+    domain: domainName.describe("The zone the edge serves, e.g. `example.com`."),
     regions: z
       .array(awsRegion)
       .min(1, "expected at least 1 region")
       .max(30, "expected at most 30 regions")
       .refine((r) => new Set(r).size === r.length, { message: "each region may be listed once" })
-      .describe("AWS regions that run ingestion, first one primary for the snippet origin. Required."),
+      .describe("AWS regions that run ingestion, first one primary for the snippet origin."),
     ingest: z
       .strictObject({
         // Maxima: an order of magnitude or more above any edge this program sizes, low enough that
@@ -137,69 +140,69 @@ const stackConfigObject = z
           .positive()
           .max(10_000_000)
           .default(5000)
-          .describe("Observed peak of ingested events per second, all regions together. Defaults to `5000`."),
+          .describe("Observed peak of ingested events per second, all regions together."),
         burstFactor: z
           .number()
           .min(1)
           .max(100)
           .default(8)
-          .describe("Spike over the peak the fleet must absorb (incident 000: traffic rose 8x). Defaults to `8`."),
+          .describe("Spike over the peak the fleet must absorb (incident 000: traffic rose 8x)."),
         instanceType: z
           .string()
           .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "expected an EC2 instance type such as c6i.large")
           .default("c6i.large")
-          .describe("EC2 instance type of the ingestion hosts. Defaults to `c6i.large`."),
+          .describe("EC2 instance type of the ingestion hosts."),
         eventsPerHostPerSecond: z
           .number()
           .min(1)
           .max(1_000_000)
           .default(4000)
-          .describe("Events per second one host sustains, measured by load test. Defaults to `4000`."),
-        minHostsPerRegion: z.number().int().min(1).max(maxHostsPerGroup).default(2).describe("Autoscaling minimum per region. Defaults to `2`."),
-        maxHostsPerRegion: z.number().int().min(1).max(maxHostsPerGroup).default(12).describe("Autoscaling maximum per region. Defaults to `12`."),
+          .describe("Events per second one host sustains, measured by load test."),
+        minHostsPerRegion: z.number().int().min(1).max(maxHostsPerGroup).default(2).describe("Autoscaling minimum per region."),
+        maxHostsPerRegion: z.number().int().min(1).max(maxHostsPerGroup).default(12).describe("Autoscaling maximum per region."),
         availabilityZones: z
           .number()
           .int()
           .min(2)
           .max(6)
           .default(3)
-          .describe("Availability zones per region, each with a subnet and a static load balancer address. Defaults to `3`."),
+          .describe("Availability zones per region, each with a subnet and a static load balancer address."),
         minHealthyPercentage: z
           .number()
           .int()
           .min(50)
           .max(100)
           .default(90)
-          .describe("Share of hosts kept in service during an instance refresh (incident 003: zero-downtime deploys). Defaults to `90`."),
+          .describe("Share of hosts kept in service during an instance refresh (incident 003: zero-downtime deploys)."),
         drainSeconds: z
           .number()
           .int()
           .min(0)
           .max(3600)
           .default(60)
-          .describe("Seconds a host keeps serving in-flight requests after it leaves the pool (incident 003); at least the load balancer's health-check interval × unhealthy threshold + propagation (30 s) and `edge:nginx.readTimeoutSeconds`. Defaults to `60`."),
+          .describe("Seconds a host keeps serving in-flight requests after it leaves the pool (incident 003); at least the load balancer's health-check interval × unhealthy threshold + propagation (30 s) and `edge:nginx.readTimeoutSeconds`."),
         service: z
           .strictObject({
             command: z
               .string()
               .min(1)
               .default("/usr/local/bin/ingest --listen 127.0.0.1:8080")
-              .describe("Command the ingestion service's systemd unit runs. Defaults to `/usr/local/bin/ingest --listen 127.0.0.1:8080`."),
-            port: z.number().int().min(1024).max(65535).default(8080).describe("Local port of the ingestion service. Defaults to `8080`."),
+              .describe("Command the ingestion service's systemd unit runs."),
+            port: z.number().int().min(1024).max(65535).default(8080).describe("Local port of the ingestion service."),
             backupPort: z
               .number()
               .int()
               .min(1024)
               .max(65535)
               .default(8081)
-              .describe("Local port of the standby ingestion process nginx fails over to (incident 003's `backup` server). Defaults to `8081`."),
+              .describe("Local port of the standby ingestion process nginx fails over to (incident 003's `backup` server)."),
             memoryReserveMiB: z
               .number()
               .int()
               .min(0)
               .max(1_048_576)
               .default(1024)
-              .describe("Memory the ingestion service needs beside nginx, in MiB. Defaults to `1024`."),
+              .describe("Memory the ingestion service needs beside nginx, in MiB."),
           })
           .prefault({})
           .describe("The ingestion service behind nginx on each host."),
@@ -214,20 +217,20 @@ const stackConfigObject = z
           .min(64)
           .max(maxWorkerConnections)
           .default(4096)
-          .describe("nginx `worker_connections` (incident 000: buffers x connections must fit in memory). Defaults to `4096`."),
+          .describe("nginx `worker_connections` (incident 000: buffers x connections must fit in memory)."),
         clientHeaderBufferSize: z
           .string()
           .regex(/^\d+[km]?$/, "expected an nginx size such as 1k")
           .default("1k")
-          .describe("nginx `client_header_buffer_size`. Defaults to `1k`."),
+          .describe("nginx `client_header_buffer_size`."),
         largeClientHeaderBuffers: z
           .strictObject({
-            count: z.number().int().min(1).max(64).default(4).describe("Number of large header buffers. Defaults to `4`."),
+            count: z.number().int().min(1).max(64).default(4).describe("Number of large header buffers."),
             size: z
               .string()
               .regex(/^\d+[km]?$/, "expected an nginx size such as 8k")
               .default("8k")
-              .describe("Size of each large header buffer. Defaults to `8k`."),
+              .describe("Size of each large header buffer."),
           })
           .prefault({})
           .describe("nginx `large_client_header_buffers`."),
@@ -236,27 +239,28 @@ const stackConfigObject = z
           .positive()
           .max(10)
           .default(1)
-          .describe("`proxy_connect_timeout`: a dead upstream is detected fast (incident 003). Defaults to `1`."),
+          .describe("`proxy_connect_timeout`: a dead upstream is detected fast (incident 003)."),
         readTimeoutSeconds: z
           .number()
           .positive()
           .max(3600)
           .default(60)
-          .describe("`proxy_read_timeout`: long reads stay allowed (incident 003). Defaults to `60`."),
+          .describe("`proxy_read_timeout`: long reads stay allowed (incident 003)."),
         maxConnectionsPerHost: z
           .number()
           .int()
           .positive()
           .max(maxWorkerConnections)
           .optional()
-          .describe("Connections nginx accepts before it sheds load with 503. Defaults to 90% of `workerConnections`."),
+          .meta({ defaultText: "90% of `workerConnections`" })
+          .describe("Connections nginx accepts before it sheds load with 503."),
         requestsPerSecondPerClient: z
           .number()
           .int()
           .positive()
           .max(1_000_000)
           .default(200)
-          .describe("Request rate one client address may sustain before 503s. Defaults to `200`."),
+          .describe("Request rate one client address may sustain before 503s."),
       })
       .prefault({})
       .describe("nginx limits on each ingestion host."),
@@ -268,22 +272,23 @@ const stackConfigObject = z
           .positive()
           .max(postgresMaxConnections)
           .default(3000)
-          .describe("Connections the datastore accepts in all (incident 002). Defaults to `3000`."),
+          .describe("Connections the datastore accepts in all (incident 002)."),
         poolSizePerHost: z
           .number()
           .int()
           .positive()
           .max(10_000)
           .default(16)
-          .describe("Connection pool size of the ingestion service on each host (incident 002). Defaults to `16`."),
+          .describe("Connection pool size of the ingestion service on each host (incident 002)."),
         connectionsMetric: z
           .strictObject({
             namespace: z.string().min(1).describe("CloudWatch namespace of the datastore's connection count."),
             name: z.string().min(1).describe("CloudWatch metric name of the datastore's connection count."),
-            dimensions: z.record(z.string(), z.string()).default({}).describe("Metric dimensions. Defaults to none."),
+            dimensions: z.record(z.string(), z.string()).default({}).describe("Metric dimensions."),
           })
           .optional()
-          .describe("Where the datastore publishes its connection count, for the alarms. Defaults to not watched."),
+          .meta({ defaultText: "not watched" })
+          .describe("Where the datastore publishes its connection count, for the alarms."),
       })
       .prefault({})
       .describe("The datastore behind the ingestion service."),
@@ -291,8 +296,8 @@ const stackConfigObject = z
       .strictObject({
         ttl: ttlSeconds
           .default(60)
-          .describe("TTL of the records traffic fails over through (incident 000: a one-day TTL blocked the move). Defaults to `60`."),
-        ingestName: relativeName.default("api").describe("Name of the ingestion endpoint in the zone. Defaults to `api`."),
+          .describe("TTL of the records traffic fails over through (incident 000: a one-day TTL blocked the move)."),
+        ingestName: relativeName.default("api").describe("Name of the ingestion endpoint in the zone."),
         aliases: z
           .array(
             z.strictObject({
@@ -301,19 +306,19 @@ const stackConfigObject = z
             }),
           )
           .default([])
-          .describe("CNAMEs in front of in-zone names (incident 001: a CNAME adds bytes to the answer). Defaults to none."),
-        records: z.array(recordSchema).default([]).describe("Further records served by both providers. Defaults to none."),
+          .describe("CNAMEs in front of in-zone names (incident 001: a CNAME adds bytes to the answer)."),
+        records: z.array(recordSchema).default([]).describe("Further records served by both providers."),
         secondary: z
           .strictObject({
             accountId: z
               .string()
               .regex(/^[0-9a-f]{32}$/, "expected a 32-character hex Cloudflare account id")
-              .describe("Cloudflare account that holds the secondary zone. Required."),
+              .describe("Cloudflare account that holds the secondary zone."),
             mode: z
               .enum(["hot-standby", "active-active"])
               .default("hot-standby")
               .describe(
-                "`active-active` lists Cloudflare's name servers at the registrar too (needs Cloudflare multi-provider DNS); `hot-standby` keeps the zone in sync, unlisted. Defaults to `hot-standby`.",
+                "`active-active` lists Cloudflare's name servers at the registrar too (needs Cloudflare multi-provider DNS); `hot-standby` keeps the zone in sync, unlisted.",
               ),
           })
           .describe("The secondary DNS provider (incident 001: hot-standby zones on a second provider)."),
@@ -321,24 +326,24 @@ const stackConfigObject = z
       .describe("DNS on two providers: Route 53 primary, Cloudflare secondary."),
     cdn: z
       .strictObject({
-        hostname: relativeName.default("cdn").describe("Name of the snippet CDN in the zone. Defaults to `cdn`."),
+        hostname: relativeName.default("cdn").describe("Name of the snippet CDN in the zone."),
         snippetFile: z
           .string()
           .min(1)
           .default("assets/snippet/loader.js")
-          .describe("Path of the JavaScript loader snippet, relative to the project. Defaults to `assets/snippet/loader.js`."),
+          .describe("Path of the JavaScript loader snippet, relative to the project."),
         libraryFile: z
           .string()
           .min(1)
           .default("assets/snippet/edge.js")
           .describe(
-            "Path of the snippet library the loader fetches, relative to the project; served at `/v<semver>/edge.<hash>.js`. Defaults to `assets/snippet/edge.js`.",
+            "Path of the snippet library the loader fetches, relative to the project; served at `/v<semver>/edge.<hash>.js`.",
           ),
         collectorPath: z
           .string()
           .regex(/^\/[A-Za-z0-9._~\/-]*$/, "expected a URL path starting with /")
           .default("/track")
-          .describe("Path on the ingestion host (`edge:dns.ingestName`) the library sends events to. Defaults to `/track`."),
+          .describe("Path on the ingestion host (`edge:dns.ingestName`) the library sends events to."),
         loadTimeoutMs: z
           .number()
           .int()
@@ -346,12 +351,13 @@ const stackConfigObject = z
           .max(30000)
           .default(4000)
           .describe(
-            "Milliseconds the loader waits for the library before it gives up on an attempt and retries later; events stay queued (incident 000). Defaults to `4000`.",
+            "Milliseconds the loader waits for the library before it gives up on an attempt and retries later; events stay queued (incident 000).",
           ),
         replicaRegion: awsRegion
           .optional()
+          .meta({ defaultText: "the second of `edge:regions`" })
           .describe(
-            "Region of the origin's replica bucket; must differ from the first of `edge:regions`. Defaults to the second of `edge:regions`.",
+            "Region of the origin's replica bucket; must differ from the first of `edge:regions`.",
           ),
       })
       .prefault({})
@@ -361,11 +367,12 @@ const stackConfigObject = z
         emails: z
           .array(z.email("expected an email address"))
           .min(1, "expected at least one address: an alarm nobody receives is no alarm (incident 000)")
-          .describe("Addresses that receive warning and critical alarms. Required."),
+          .describe("Addresses that receive warning and critical alarms."),
         webhookUrl: z
           .url({ protocol: /^https$/, error: "expected an https:// URL" })
           .optional()
-          .describe("HTTPS endpoint of a pager or chat webhook for critical alarms. Defaults to none."),
+          .meta({ defaultText: "none" })
+          .describe("HTTPS endpoint of a pager or chat webhook for critical alarms."),
         thresholds: z
           .strictObject(
             Object.fromEntries(
@@ -384,7 +391,7 @@ const stackConfigObject = z
           )
           .default({})
           .describe(
-            "Overrides of alarm thresholds by key (`memoryUsedPercent: { warning: 75 }`); keys, units and defaults in the README's Alarms table. The policy configure-alarm-thresholds judges the result. Defaults to none.",
+            "Overrides of alarm thresholds by key (`memoryUsedPercent: { warning: 75 }`); keys, units and defaults in the README's Alarms table. The policy configure-alarm-thresholds judges the result.",
           ),
       })
       .describe("Who is told when a threshold is crossed (incident 000: thresholds had fallen by the wayside)."),
