@@ -4,8 +4,9 @@
  * `--stack` defaults to `dev`; a `--config-file` without `--stack` is a file that is not a stack yet,
  * planned under the environment it declares.
  *
- * Exit 0: no mandatory policy violation. 1: at least one. 2: the stack file or config is invalid,
- * or the program could not be evaluated.
+ * Exit 0: no mandatory policy violation. 1: at least one. 2: the stack file, the policy config or
+ * the stack config is invalid. 70: the plan itself failed (an exception nobody expected), with its
+ * error: never 1 or 2, so CI never reads a crash as a refusal or as the user's mistake.
  */
 // Source maps only serve stack traces, which the plan does not print (it reports errors by message):
 // with them on, Node reads the map of every module the SDKs load, ~0.15 s of every plan.
