@@ -459,6 +459,17 @@ export const stackConfigSchema = stackConfigObject.check(
         });
       }
     }),
+    crossFieldRule<CheckedConfig>(["alarms", "datastore"], (config, ctx) => {
+      if (config.alarms.thresholds.datastoreConnectionsOfMaximum !== undefined && config.datastore.connectionsMetric === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["alarms", "thresholds", "datastoreConnectionsOfMaximum"],
+          message:
+            "set, but edge:datastore.connectionsMetric is not: no alarm watches the datastore's connections, so this level can never act (incident 002); " +
+            "set edge:datastore.connectionsMetric or remove the override",
+        });
+      }
+    }),
     crossFieldRule<CheckedConfig>(["alarms"], (config, ctx) => {
       for (const [key, levels] of Object.entries(config.alarms.thresholds) as [ThresholdKey, { warning?: number; critical?: number } | undefined][]) {
         for (const severity of ["warning", "critical"] as const) {

@@ -160,6 +160,10 @@ describe("settings that can never act", () => {
       { alarms: { emails: ["a@example.com"], thresholds: { cpuUtilization: { warning: 120 } } } },
       "edge:alarms.thresholds.cpuUtilization.warning: 120 is above the maximum 100",
     ],
+    [
+      { alarms: { emails: ["a@example.com"], thresholds: { datastoreConnectionsOfMaximum: { warning: 60 } } } },
+      "edge:alarms.thresholds.datastoreConnectionsOfMaximum: set, but edge:datastore.connectionsMetric is not: no alarm watches the datastore's connections, so this level can never act (incident 002); set edge:datastore.connectionsMetric or remove the override",
+    ],
   ])("refuses %j with the numbers", (change, expected) => {
     expect(problems({ ...minimal, ...change })).toEqual([expected]);
   });
