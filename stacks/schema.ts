@@ -92,9 +92,9 @@ export function decideEnvironment(stack: string | undefined, declared: unknown):
   return declared === undefined ? { environment: undefined, source: "the default" } : { environment: declared, source: "edge:environment" };
 }
 
-/** EC2 Auto Scaling's default quota of instances per group is far above this; a region beyond it is no edge this program sizes. */
+/** Hosts per region: far above any region this program sizes (prod runs 12). */
 const maxHostsPerGroup = 1000;
-/** nginx keeps `worker_connections` in an int; a million is past what one host's memory holds (incident 000). */
+/** nginx connections per worker: a million is past what one host's memory holds in header buffers (incident 000). */
 const maxWorkerConnections = 1_048_576;
 /** PostgreSQL's `max_connections` upper bound (MAX_BACKENDS, 2^18 - 1). */
 const postgresMaxConnections = 262_143;
@@ -180,7 +180,9 @@ const stackConfigObject = z
           .min(0)
           .max(3600)
           .default(60)
-          .describe("Seconds a host keeps serving in-flight requests after it leaves the pool (incident 003); at least the load balancer's health-check interval × unhealthy threshold + propagation (30 s) and `edge:nginx.readTimeoutSeconds`."),
+          .describe(
+            `Seconds a host keeps serving in-flight requests after it leaves the pool (incident 003); at least the load balancer's health-check interval × unhealthy threshold + propagation (${drainVisibleSeconds()} s) and \`edge:nginx.readTimeoutSeconds\`.`,
+          ),
         service: z
           .strictObject({
             command: z

@@ -40,8 +40,7 @@ async function main(argv: string[]): Promise<number> {
   const { renderPlan } = require("./report") as typeof import("./report");
   try {
     const plan = await makePlan({
-      // A file given without a stack is not a stack yet: the plan takes the file's environment.
-      stack: values.stack ?? (values["config-file"] === undefined ? "dev" : undefined),
+      stack: values.stack,
       configFile: values["config-file"],
       policyConfigFile: values["policy-config"],
       spawnedPack,

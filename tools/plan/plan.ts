@@ -15,9 +15,9 @@ export const projectName = "edge";
 
 export interface PlanOptions {
   /**
-   * Stack name; its file is `stacks/Pulumi.<stack>.yaml` unless `configFile` is given. Without it,
-   * `configFile` is a file that is not a stack yet: the plan names the stack after the file's
-   * environment. One of the two is required.
+   * Stack name; its file is `stacks/Pulumi.<stack>.yaml` unless `configFile` is given. Given
+   * `configFile` alone, the file is not a stack yet: the plan names the stack after the file's
+   * environment. Given neither, the stack is `dev`.
    */
   stack?: string;
   configFile?: string;
@@ -62,20 +62,20 @@ function readPolicyConfig(options: PlanOptions, stack: string): PolicyPackConfig
  * command), any other error when the program itself fails.
  */
 export async function makePlan(options: PlanOptions): Promise<Plan> {
-  if (options.stack === undefined && options.configFile === undefined) throw new Error("makePlan needs a stack name or a config file");
-  const configFile = resolve(options.configFile ?? stackFilePath(options.stack!));
+  const named = options.stack ?? (options.configFile === undefined ? "dev" : undefined);
+  const configFile = resolve(options.configFile ?? stackFilePath(options.stack ?? "dev"));
   const stackFile = readStackFile(configFile);
   let config: StackConfig;
   try {
-    config = parseStackConfig(stackFile.edge, options.stack);
+    config = parseStackConfig(stackFile.edge, named);
   } catch (err) {
     if (err instanceof StackConfigError) throw new StackConfigError(explainSecretProblems(err.problems, stackFile.secretKeys));
     throw err;
   }
-  const { source: environmentSource } = decideEnvironment(options.stack, stackFile.edge.environment);
+  const { source: environmentSource } = decideEnvironment(named, stackFile.edge.environment);
   // A file that is not a stack yet is planned as the stack of its environment, so the program (which
   // decides the environment from its stack's name again) sees the same one.
-  const stack = options.stack ?? config.environment;
+  const stack = named ?? config.environment;
   const policyConfig = readPolicyConfig(options, stack);
 
   const packDir = join(projectRoot, "policies");
