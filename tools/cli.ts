@@ -62,7 +62,9 @@ export const internalErrorExitCode = 70;
 
 function reportInternalError(err: unknown, what: string): number {
   const detail = err instanceof Error ? (err.stack || err.message) : String(err);
-  process.stderr.write(`${what} failed with an internal error, not a problem of the input (exit ${internalErrorExitCode}): ${detail}\n`);
+  process.stderr.write(
+    `${what} failed with an internal error, not a problem of the input (exit ${internalErrorExitCode}; EDGE_PLAN_STACK_TRACES=1 gives the full trace): ${detail}\n`,
+  );
   return internalErrorExitCode;
 }
 

@@ -8,8 +8,9 @@
  * the stack config is invalid. 70: the plan itself failed (an exception nobody expected), with its
  * error: never 1 or 2, so CI never reads a crash as a refusal or as the user's mistake.
  */
-// Source maps only serve stack traces, which the plan does not print (it reports errors by message):
-// with them on, Node reads the map of every module the SDKs load, ~0.15 s of every plan.
+// Source maps only serve stack traces, which the plan prints for an internal error alone (exit 70;
+// EDGE_PLAN_STACK_TRACES=1 maps them back to TypeScript): with them on, Node reads the map of every
+// module the SDKs load, ~0.15 s of every plan.
 if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(false);
 import "./deferredSdkImports";
 import { mkdirSync, writeFileSync } from "node:fs";

@@ -39,7 +39,7 @@ describe("reportPlanFailure", () => {
   ])("exits with its own code on %s, neither 0, 1 nor 2", (_what, err) => {
     expect(internalErrorExitCode).not.toBeOneOf([0, 1, 2]);
     expect(report(err)).toBe(internalErrorExitCode);
-    expect(written.join("")).toContain("the plan failed with an internal error, not a problem of the input (exit 70)");
+    expect(written.join("")).toContain("the plan failed with an internal error, not a problem of the input (exit 70;");
   });
 });
 
