@@ -101,8 +101,9 @@ const postgresMaxConnections = 262_143;
 
 /** An alarm level within its metric's sane range from the threshold table (a percentage within 0-100). */
 function thresholdLevel(key: ThresholdKey) {
-  const { min, max } = thresholdTable[key].range;
-  return z.number().min(min).max(max);
+  const { range, unit } = thresholdTable[key];
+  const why = `a level outside ${range.min}-${range.max} ${unit} never fires, or always does (incident 000: thresholds fallen by the wayside)`;
+  return z.number().min(range.min, why).max(range.max, why);
 }
 
 /**

@@ -158,7 +158,7 @@ describe("settings that can never act", () => {
     ],
     [
       { alarms: { emails: ["a@example.com"], thresholds: { cpuUtilization: { warning: 120 } } } },
-      "edge:alarms.thresholds.cpuUtilization.warning: 120 is above the maximum 100",
+      "edge:alarms.thresholds.cpuUtilization.warning: 120 is above the maximum 100: a level outside 0-100 % never fires, or always does (incident 000: thresholds fallen by the wayside)",
     ],
     [
       { alarms: { emails: ["a@example.com"], thresholds: { datastoreConnectionsOfMaximum: { warning: 60 } } } },
