@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { IngestRegion } from "../../components/ingestRegion";
 import { capacityTagKeys } from "../../models/capacity";
+import { ingestRegionArgs } from "../../stacks/ingestRegionArgs";
 import type { PlannedResource } from "../../tools/plan/evaluate";
 import { sampleConfig } from "../models/capacity/fixtures";
 import { mockRuntime, ofType } from "../support/mockRuntime";
@@ -14,7 +15,7 @@ const outputs: Record<string, { staticIps: string[]; asgName: string; targetGrou
 
 beforeAll(async () => {
   const runtime = await mockRuntime();
-  const regions = config.regions.map((region, regionIndex) => new IngestRegion(`ingest-${region}`, { region, regionIndex, config, primaryZoneId: "Z0TEST" }));
+  const regions = config.regions.map((region, regionIndex) => new IngestRegion(`ingest-${region}`, ingestRegionArgs(config, region, regionIndex, "Z0TEST")));
   resources = await runtime.settle();
   for (const r of regions) {
     outputs[r.region] = await new Promise((resolve) =>
