@@ -197,6 +197,67 @@ describe("diffPlans on the prod plan", () => {
   });
 });
 
+/** The plan with one resource under a new URN (a new parent type chain); `aliases` as the program would declare them. */
+function moved(plan: PlanJson, type: string, aliases: (oldUrn: string) => string[]): { head: PlanJson; oldUrn: string; newUrn: string } {
+  const head = clone(plan);
+  const r = head.resources.find((x) => x.type === type)!;
+  const oldUrn = r.urn;
+  const newUrn = oldUrn.replace("::edge:ingest:", "::edge:ingest:Moved$edge:ingest:");
+  r.urn = newUrn;
+  r.aliases = aliases(oldUrn);
+  for (const v of head.violations) if (v.urn === oldUrn) v.urn = newUrn;
+  return { head, oldUrn, newUrn };
+}
+
+describe("aliases", () => {
+  const loadBalancer = "aws:lb/loadBalancer:LoadBalancer";
+
+  it("pairs a moved resource with the base resource its alias names: no delete, no create, no risk", () => {
+    const { head } = moved(prod, loadBalancer, (oldUrn) => [oldUrn]);
+    const diff = diffPlans(prod, head);
+    expect(diff.resources).toEqual([]);
+    expect(diff.risks).toEqual([]);
+    expect(diff.policy.added.length + diff.policy.fixed.length + diff.policy.changed.length).toBe(0);
+  });
+
+  it("still shows a moved resource's input change, on the resource's new URN", () => {
+    const { head, newUrn } = moved(prod, loadBalancer, (oldUrn) => [oldUrn]);
+    head.resources.find((r) => r.urn === newUrn)!.inputs.internal = true;
+    const diff = diffPlans(prod, head);
+    expect(diff.resources).toMatchObject([{ op: "replace", urn: newUrn, replaceReasons: ["internal"] }]);
+  });
+
+  it("deletes and creates a resource whose URN changed without an alias to the old one", () => {
+    for (const aliases of [() => [], () => ["urn:pulumi:prod::edge::aws:lb/loadBalancer:LoadBalancer::elsewhere"]]) {
+      const { head, oldUrn, newUrn } = moved(prod, loadBalancer, aliases);
+      const diff = diffPlans(prod, head);
+      expect(diff.resources.map((r) => [r.op, r.urn])).toEqual([
+        ["create", newUrn],
+        ["delete", oldUrn],
+      ]);
+      expect(diff.risks.map((r) => r.kind)).toContain("load-balancer-replaced");
+    }
+  });
+
+  it("does not pair an alias with a base resource the head still has under that URN", () => {
+    const eip = prod.resources.find((r) => r.type === "aws:ec2/eip:Eip")!;
+    const { head, oldUrn, newUrn } = moved(prod, loadBalancer, () => [eip.urn]);
+    expect(diffPlans(prod, head).resources.map((r) => [r.op, r.urn])).toEqual([
+      ["create", newUrn],
+      ["delete", oldUrn],
+    ]);
+  });
+
+  it("records on every resource inside a region's parts the URN it had as the region's direct child", () => {
+    const parts = /edge:ingest:(IngestNetwork|IngestLoadBalancer|HostFleet)\$/;
+    const inside = prod.resources.filter((r) => parts.test(r.urn));
+    expect(inside.length).toBeGreaterThan(60);
+    for (const r of inside) expect(r.aliases, r.urn).toContain(r.urn.replace(parts, ""));
+    const igw = prod.resources.find((r) => r.type === "aws:ec2/internetGateway:InternetGateway" && r.name === "ingest-us-east-1-igw")!;
+    expect(igw.aliases).toContain("urn:pulumi:prod::edge::edge:ingest:IngestRegion$aws:ec2/vpc:Vpc$aws:ec2/internetGateway:InternetGateway::ingest-us-east-1-igw");
+  });
+});
+
 describe("npm run diff", () => {
   it("exits 3 with --fail-on unsafe on a risky change and 0 without it", () => {
     const head = clone(prod);

@@ -13,6 +13,7 @@ function record(name: string, inputs: Record<string, unknown>, type = "aws:route
     type,
     name,
     parent: "",
+    aliases: [],
     custom: true,
     provider: "",
     inputs,
