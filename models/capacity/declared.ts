@@ -6,6 +6,7 @@
  */
 import type { NginxLimits } from "../hostEdge";
 import { capacityTagKeys } from "./tags";
+import { resourceTypes } from "../resourceTypes";
 
 /** An autoscaling group's tags come as `[{ key, value, propagateAtLaunch }]`; a launch template's as a map. */
 export function tagMap(tags: unknown): Record<string, string> {
@@ -97,13 +98,11 @@ export function readRenderedNginxLimits(userData: string): { limits: NginxLimits
   };
 }
 
-/** The engine's type token of an autoscaling group. */
-export const autoscalingGroupType = "aws:autoscaling/group:Group";
 
 /** Every ingestion fleet among declared resources (autoscaling groups with the capacity tags), with its URN. */
 export function readDeclaredFleets(resources: { type: string; urn: string; props: Record<string, any> }[]): (DeclaredFleet & { urn: string })[] {
   return resources.flatMap((r) => {
-    if (r.type !== autoscalingGroupType) return [];
+    if (r.type !== resourceTypes.autoscalingGroup) return [];
     const fleet = readDeclaredFleet(r.props);
     return fleet ? [{ ...fleet, urn: r.urn }] : [];
   });

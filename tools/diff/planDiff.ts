@@ -6,6 +6,7 @@
  */
 import { diffValues, PropertyChange } from "./values";
 import { zoneRecordRisks } from "./zoneRisk";
+import { resourceTypes } from "../../models/resourceTypes";
 
 export const rootStackType = "pulumi:pulumi:Stack";
 
@@ -98,24 +99,24 @@ export interface PlanDiff {
 
 /** Properties whose change makes the provider replace the resource (create the new one, delete the old). */
 export const replaceOnChange: Record<string, string[]> = {
-  "aws:route53/zone:Zone": ["name", "delegationSetId"],
-  "aws:lb/loadBalancer:LoadBalancer": ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
-  "aws:alb/loadBalancer:LoadBalancer": ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
-  "aws:lb/targetGroup:TargetGroup": ["name", "namePrefix", "port", "protocol", "vpcId", "targetType"],
-  "aws:route53/record:Record": ["zoneId"],
-  "aws:ec2/vpc:Vpc": ["cidrBlock"],
-  "aws:ec2/subnet:Subnet": ["cidrBlock", "vpcId", "availabilityZone"],
-  "aws:ec2/eip:Eip": ["domain"],
-  "aws:cloudwatch/metricAlarm:MetricAlarm": ["name"],
-  "aws:sns/topic:Topic": ["name", "fifoTopic"],
-  "aws:acm/certificate:Certificate": ["domainName", "subjectAlternativeNames", "keyAlgorithm"],
-  "aws:cloudfront/distribution:Distribution": [],
-  "cloudflare:index/zone:Zone": ["name", "account"],
+  [resourceTypes.route53Zone]: ["name", "delegationSetId"],
+  [resourceTypes.lbLoadBalancer]: ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
+  [resourceTypes.albLoadBalancer]: ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
+  [resourceTypes.lbTargetGroup]: ["name", "namePrefix", "port", "protocol", "vpcId", "targetType"],
+  [resourceTypes.route53Record]: ["zoneId"],
+  [resourceTypes.ec2Vpc]: ["cidrBlock"],
+  [resourceTypes.ec2Subnet]: ["cidrBlock", "vpcId", "availabilityZone"],
+  [resourceTypes.ec2Eip]: ["domain"],
+  [resourceTypes.cloudwatchMetricAlarm]: ["name"],
+  [resourceTypes.snsTopic]: ["name", "fifoTopic"],
+  [resourceTypes.acmCertificate]: ["domainName", "subjectAlternativeNames", "keyAlgorithm"],
+  [resourceTypes.cloudfrontDistribution]: [],
+  [resourceTypes.cloudflareZone]: ["name", "account"],
 };
 
-const loadBalancerTypes = new Set(["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]);
-const zoneTypes = new Set(["aws:route53/zone:Zone", "cloudflare:index/zone:Zone"]);
-const alarmTypes = new Set(["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"]);
+const loadBalancerTypes = new Set<string>([resourceTypes.lbLoadBalancer, resourceTypes.albLoadBalancer]);
+const zoneTypes = new Set<string>([resourceTypes.route53Zone, resourceTypes.cloudflareZone]);
+const alarmTypes = new Set<string>([resourceTypes.cloudwatchMetricAlarm, resourceTypes.cloudwatchCompositeAlarm]);
 
 /** The top-level component ancestor (the child of the stack) of each URN, as `type name`. */
 function componentOf(index: Map<string, PlanJsonResource>): (r: PlanJsonResource) => string {
