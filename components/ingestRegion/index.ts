@@ -1,41 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { regionCidrBlock } from "../../models/ingestRegion/layout";
 import type { IngestEndpoint } from "../endpoints";
-import { HostFleet } from "./hostFleet";
-import { IngestLoadBalancer } from "./loadBalancer";
-import { IngestNetwork } from "./network";
+import { HostFleet, HostFleetArgs } from "./hostFleet";
+import { IngestLoadBalancer, IngestLoadBalancerArgs } from "./loadBalancer";
+import { IngestNetwork, IngestNetworkArgs } from "./network";
 
 export { hostMetricsPolicy } from "./hostFleet";
 
-export interface IngestRegionArgs {
-  /** AWS region code, e.g. `us-east-1`; the `region` input of every regional resource. */
-  region: string;
+/** Each field is documented on the part it configures. */
+export interface IngestRegionArgs
+  extends Pick<IngestNetworkArgs, "region" | "availabilityZones">,
+    Pick<IngestLoadBalancerArgs, "domainName" | "primaryZoneId">,
+    Omit<HostFleetArgs, "region" | "subnetIds" | "securityGroupId" | "targetGroupArn"> {
   /** Position of the region in `edge:regions`; its VPC is `10.<index>.0.0/16`. */
   regionIndex: number;
-  /** Availability zones the region spans: one subnet, one Elastic IP and one share of the hosts each. */
-  availabilityZones: number;
-  /** The name clients connect to, e.g. `ingest.example.com`: the listener certificate's domain. */
-  domainName: string;
-  /** Route 53 primary zone that validates the listener's certificate (a `DnsZones` output). */
-  primaryZoneId: pulumi.Input<string>;
-  /** EC2 instance type of every host, e.g. `c7i.large`. */
-  instanceType: string;
-  /** Hosts the region never goes below. */
-  minHosts: number;
-  /** Hosts the region never goes above; at least `minHosts`. */
-  maxHosts: number;
-  /** Percentage of hosts kept in service during an instance refresh (incident 003). */
-  minHealthyPercentage: number;
-  /** Seconds a leaving host drains: the target group's deregistration delay and the lifecycle hook's floor (incident 003). */
-  drainSeconds: number;
-  /** Cloud-init user data of every host, as text (`models/hostEdge` `renderUserData`). */
-  userData: string;
-  /** `edge:environment` of the stack: tagged on the hosts and their volumes. */
-  environment: string;
-  /** Tags the capacity policies read back from the launch template and group (`models/capacity` `capacityTags`). Defaults to `{}`. */
-  capacityTags?: Record<string, string>;
-  /** Root volume size of each host, in GiB. Defaults to `16`. */
-  rootVolumeGiB?: number;
 }
 
 /**
@@ -66,10 +44,10 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
     if (args.minHosts > args.maxHosts) {
       throw new Error(`IngestRegion ${name}: minHosts ${args.minHosts} is above maxHosts ${args.maxHosts}`);
     }
-    const { region } = args;
+    const { region, regionIndex, availabilityZones, domainName, primaryZoneId, ...fleetArgs } = args;
     const network = new IngestNetwork(
       name,
-      { region, cidrBlock: regionCidrBlock(args.regionIndex), availabilityZones: args.availabilityZones },
+      { region, cidrBlock: regionCidrBlock(regionIndex), availabilityZones },
       { parent: this },
     );
     const loadBalancer = new IngestLoadBalancer(
@@ -79,8 +57,8 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
         vpcId: network.vpcId,
         subnetIds: network.subnetIds,
         securityGroupId: network.loadBalancerSecurityGroupId,
-        domainName: args.domainName,
-        primaryZoneId: args.primaryZoneId,
+        domainName,
+        primaryZoneId,
         drainSeconds: args.drainSeconds,
       },
       { parent: this },
@@ -88,19 +66,11 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
     const fleet = new HostFleet(
       name,
       {
+        ...fleetArgs,
         region,
         subnetIds: network.subnetIds,
         securityGroupId: network.hostSecurityGroupId,
         targetGroupArn: loadBalancer.targetGroupArn,
-        instanceType: args.instanceType,
-        minHosts: args.minHosts,
-        maxHosts: args.maxHosts,
-        minHealthyPercentage: args.minHealthyPercentage,
-        drainSeconds: args.drainSeconds,
-        userData: args.userData,
-        environment: args.environment,
-        capacityTags: args.capacityTags,
-        rootVolumeGiB: args.rootVolumeGiB,
       },
       { parent: this },
     );
