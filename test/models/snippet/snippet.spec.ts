@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { snippetDelivery } from "../../../models/snippet/delivery";
 import {
   contentHash,
   decideReplicaRegion,
@@ -23,7 +24,7 @@ const settings = { cdnHost: "cdn.example.com", collectorUrl: "https://api.exampl
 describe("snippet objects", () => {
   it("puts the library at a versioned, content-hashed key cached a year, and the loader at loader.js for 5 minutes", () => {
     const { library, loader } = snippetObjects(sources, settings);
-    expect(library.key).toMatch(/^v1\.0\.0\/edge\.[0-9a-f]{12}\.js$/);
+    expect(library.key).toMatch(/^v1\.1\.0\/edge\.[0-9a-f]{12}\.js$/);
     expect(library.cacheControl).toBe("public, max-age=31536000, immutable");
     expect(loader.key).toBe("loader.js");
     expect(loader.cacheControl).toBe("public, max-age=300, stale-while-revalidate=86400, stale-if-error=604800");
@@ -35,6 +36,7 @@ describe("snippet objects", () => {
     expect(loader.body).toContain(`"https://cdn.example.com/${library.key}"`);
     expect(loader.body).toContain(`Number("4000")`);
     expect(library.body).toContain(`"https://api.example.com/track"`);
+    expect(library.body).toContain(`JSON.parse('${JSON.stringify(snippetDelivery)}')`);
     expect(loader.body + library.body).not.toMatch(/__EDGE_[A-Z_]+__/);
   });
 
