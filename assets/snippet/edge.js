@@ -275,10 +275,12 @@
   // A fetch cannot finish once the page is gone: hand the queue to beacons (at most 64 KiB in
   // flight, the browsers' limit). The events stay queued and stored until a read answer
   // acknowledges them, so a later page may send them again and the collector keeps one copy.
+  // While the collector has asked to wait, stored events wait for a later page instead: a beacon
+  // would ignore its Retry-After.
   var flushed = false;
   function flush() {
     persist();
-    if (flushed || queue.length === 0 || !w.navigator.sendBeacon) return;
+    if (flushed || queue.length === 0 || !w.navigator.sendBeacon || (storage && retryAt > now())) return;
     flushed = true;
     var budget = 64 * 1024;
     for (var from = 0; from < queue.length; ) {

@@ -27,8 +27,8 @@ interface WireEvent {
   properties: { seq: number };
 }
 
-/** How the collector answers a POST: a status (with Retry-After on 503), or a dropped connection. */
-type Answer = "store" | "shed" | "drop" | 400 | 422;
+/** How the collector answers a POST: a status (with Retry-After on 503), a dropped connection, or never. */
+type Answer = "store" | "shed" | "drop" | "hold" | 400 | 422;
 
 interface Seen {
   /** `Sec-Fetch-Mode`: `cors` for the library's fetch, `no-cors` for a beacon. */
@@ -43,6 +43,9 @@ class Collector {
   answer: (req: IncomingMessage, events: WireEvent[], seen: Seen[]) => Answer = () => "store";
   readonly stored = new Map<string, WireEvent>();
   readonly seen: Seen[] = [];
+  /** Where "hold" parks its responses, unanswered. */
+  readonly held: ServerResponse[] = [];
+  retryAfterSeconds = 1;
   preflights = 0;
 
   async handle(req: IncomingMessage, res: ServerResponse) {
@@ -60,7 +63,11 @@ class Collector {
       return;
     }
     if (answer === "shed") {
-      res.writeHead(503, { ...cors, "retry-after": "1" }).end();
+      res.writeHead(503, { ...cors, "retry-after": String(this.retryAfterSeconds) }).end();
+      return;
+    }
+    if (answer === "hold") {
+      this.held.push(res);
       return;
     }
     if (answer !== "store") {
@@ -261,21 +268,40 @@ describe("the snippet library keeps events until the collector stores them", () 
     expect(pageErrors).toEqual([]);
   });
 
-  it("hands the queue to a beacon when the page goes away, and keeps it until a read answer acknowledges it", async () => {
+  it("hands the queue to a beacon when the page goes away mid-send, and keeps it until a read answer acknowledges it", async () => {
     const page = await openSite();
-    let beaconsOnly = true;
-    collector.answer = (req) => (req.headers["sec-fetch-mode"] === "cors" && beaconsOnly ? "shed" : "store");
+    let holding = true;
+    collector.answer = (req) => (req.headers["sec-fetch-mode"] === "cors" && holding ? "hold" : "store");
     await track(page, 0, 3);
-    expect(await until(() => collector.answered("shed") >= 1, 10_000)).toBe(true);
+    expect(await until(() => collector.held.length >= 1, 10_000)).toBe(true);
+    // The page leaves while its fetch is unanswered: the fetch is cancelled, the beacon goes out.
     await page.goto("about:blank");
     expect(await until(() => collector.stored.size === 3, 10_000)).toBe(true);
     expect(collector.seen.filter((r) => r.mode === "no-cors" && r.answer === "store")).toHaveLength(1);
     // The beacon's answer could not be read: the next page sends them again, stored once.
-    beaconsOnly = false;
+    holding = false;
     await visit(page);
     expect(await until(async () => (await stats(page)).stored === 3, 10_000)).toBe(true);
     expect(collector.stored.size).toBe(3);
+    expect(collector.seen.filter((r) => r.mode === "cors" && r.answer === "store")).toHaveLength(1);
     expect(await storedQueue(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("sends no beacon while the collector has asked to wait: the stored events wait for the next page", async () => {
+    const page = await openSite();
+    let outage = true;
+    collector.retryAfterSeconds = 2;
+    collector.answer = () => (outage ? "shed" : "store");
+    await track(page, 0, 2);
+    expect(await until(() => collector.answered("shed") >= 1, 10_000)).toBe(true);
+    await page.goto("about:blank");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(collector.seen.filter((r) => r.mode !== "cors")).toEqual([]);
+    outage = false;
+    await visit(page);
+    expect(await until(() => collector.stored.size === 2, 10_000)).toBe(true);
+    expect(collector.seen.every((r) => r.mode === "cors")).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });
