@@ -1,4 +1,4 @@
-/*! edge library v1.1.0 */
+/*! edge library v1.0.0 */
 (function (w) {
   // Filled in at upload (models/snippet/snippet.ts renderLibrary; the numbers are
   // models/snippet/delivery.ts snippetDelivery).

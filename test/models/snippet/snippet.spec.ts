@@ -24,7 +24,7 @@ const settings = { cdnHost: "cdn.example.com", collectorUrl: "https://api.exampl
 describe("snippet objects", () => {
   it("puts the library at a versioned, content-hashed key cached a year, and the loader at loader.js for 5 minutes", () => {
     const { library, loader } = snippetObjects(sources, settings);
-    expect(library.key).toMatch(/^v1\.1\.0\/edge\.[0-9a-f]{12}\.js$/);
+    expect(library.key).toMatch(/^v1\.0\.0\/edge\.[0-9a-f]{12}\.js$/);
     expect(library.cacheControl).toBe("public, max-age=31536000, immutable");
     expect(loader.key).toBe("loader.js");
     expect(loader.cacheControl).toBe("public, max-age=300, stale-while-revalidate=86400, stale-if-error=604800");
