@@ -79,9 +79,10 @@
   var saved = readStored();
   // Oldest first. Other tabs of the site share the stored copy: this page sends what it found at
   // start and what it tracks; on every write it keeps the others' events it does not hold.
-  var queue = saved.events.sort(function (a, b) {
+  function byTime(a, b) {
     return a.time - b.time;
-  });
+  }
+  var queue = saved.events.sort(byTime);
   var failures = saved.failures;
   var retryAt = saved.retryAt;
   // Insert ids this page stored or dropped: removed from the stored copy at the next write.
@@ -110,7 +111,8 @@
     for (i = 0; i < stored.length; i++) {
       if (!mine[stored[i].insertId] && !forgotten[stored[i].insertId]) events.push(stored[i]);
     }
-    events = trim(events.concat(queue));
+    // The stored copy is bounded too: the oldest go first, this page's own stay in its memory.
+    events = trim(events.concat(queue).sort(byTime));
     try {
       storage.setItem(STORAGE_KEY, JSON.stringify({ events: events, failures: failures, retryAt: retryAt }));
       forgotten = {};

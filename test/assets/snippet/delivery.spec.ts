@@ -130,9 +130,15 @@ async function openSite(): Promise<Page> {
   siteOrigin = site.origin;
   context = await browser.newContext();
   pageErrors = [];
-  const page = await context.newPage();
-  page.on("pageerror", (err) => pageErrors.push(err.message));
+  const page = await newPage();
   await visit(page);
+  return page;
+}
+
+/** Another tab of the same browser profile (it shares the site's localStorage). */
+async function newPage(): Promise<Page> {
+  const page = await context!.newPage();
+  page.on("pageerror", (err) => pageErrors.push(err.message));
   return page;
 }
 
@@ -238,6 +244,27 @@ describe("the snippet library keeps events until the collector stores them", () 
     expect(pageErrors).toEqual([]);
   });
 
+  it("keeps the events of a tab that closed during an outage while another tab of the site writes the stored copy", async () => {
+    const first = await openSite();
+    let outage = true;
+    collector.answer = () => (outage ? "shed" : "store");
+    const second = await newPage();
+    await visit(second);
+    await track(first, 0, 5);
+    await track(second, 5, 10);
+    expect(await until(() => collector.answered("shed") >= 2, 10_000)).toBe(true);
+    await first.close();
+    await track(second, 10, 12);
+    expect(await storedQueue(second)).toHaveLength(12);
+    // A later page of the site sends what the closed tab left.
+    const third = await newPage();
+    outage = false;
+    await visit(third);
+    expect(await until(() => collector.stored.size === 12, 30_000)).toBe(true);
+    expect(collector.storedSeqs()).toEqual(range(0, 12));
+    expect(pageErrors).toEqual([]);
+  });
+
   it("drops the oldest events when the queue is full, and counts them", async () => {
     const page = await openSite();
     let outage = true;
@@ -253,8 +280,7 @@ describe("the snippet library keeps events until the collector stores them", () 
   it("keeps the queue in memory when storage is disabled", async () => {
     const page = await openSite();
     await page.close();
-    const blocked = await context!.newPage();
-    blocked.on("pageerror", (err) => pageErrors.push(err.message));
+    const blocked = await newPage();
     // What a browser with storage disabled does: reading localStorage throws.
     await blocked.addInitScript(`Object.defineProperty(window, "localStorage", { get() { throw new DOMException("denied", "SecurityError"); } })`);
     let outage = true;
