@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { clientBodyBufferBytes } from "../../../models/hostEdge/buffers";
@@ -45,5 +47,23 @@ describe("the snippet's retry schedule", () => {
     expect(() => validateDelivery({ ...snippetDelivery, queue: { ...snippetDelivery.queue, maxBatchEvents: 1.5 } })).toThrow("queue.maxBatchEvents");
     expect(() => validateDelivery({ ...snippetDelivery, retry: { ...retry, baseMs: 90_000 } })).toThrow("retry.baseMs (90000) is above retry.capMs (60000)");
     expect(validateDelivery(snippetDelivery)).toBe(snippetDelivery);
+  });
+});
+
+describe("the README's delivery table", () => {
+  it("shows the shipped numbers", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "..", "README.md"), "utf8");
+    const n = (value: number) => value.toLocaleString("en-US");
+    const { retry: r, queue: q } = snippetDelivery;
+    for (const row of [
+      `| \`retry.baseMs\` / \`retry.capMs\` | ${n(r.baseMs)} / ${n(r.capMs)} ms |`,
+      `| \`retry.retryAfterCapMs\` | ${n(r.retryAfterCapMs)} ms |`,
+      `| \`retry.requestTimeoutMs\` | ${n(r.requestTimeoutMs)} ms |`,
+      `| \`retry.maxEventAgeMs\` | ${n(r.maxEventAgeMs)} ms (a day) |`,
+      `| \`queue.maxQueuedEvents\` | ${n(q.maxQueuedEvents)} |`,
+      `| \`queue.maxBatchEvents\` / \`queue.maxBatchBytes\` | ${n(q.maxBatchEvents)} / ${n(q.maxBatchBytes)} B (nginx's in-memory body buffer) |`,
+    ]) {
+      expect(readme).toContain(row);
+    }
   });
 });
