@@ -16,7 +16,7 @@ import { closeAll, launchChromium, listen, readBody, until } from "./chromium";
 const root = join(__dirname, "..", "..", "..");
 const sources = { loader: readFileSync(join(root, "assets/snippet/loader.js"), "utf8"), library: readFileSync(join(root, "assets/snippet/edge.js"), "utf8") };
 const delivery: SnippetDelivery = {
-  retry: { baseMs: 100, capMs: 800, retryAfterCapMs: 2000, requestTimeoutMs: 3000, maxEventAgeMs: 600_000 },
+  retry: { baseMs: 100, capMs: 800, retryAfterCapMs: 5000, requestTimeoutMs: 3000, maxEventAgeMs: 600_000 },
   queue: { maxQueuedEvents: 40, maxBatchEvents: 5, maxBatchBytes: 16_384 },
 };
 const storageKey = "edge:queue:v1";
@@ -330,7 +330,8 @@ describe("the snippet library keeps events until the collector stores them", () 
   it("sends no beacon while the collector has asked to wait: the stored events wait for the next page", async () => {
     const page = await openSite();
     let outage = true;
-    collector.retryAfterSeconds = 2;
+    // Long enough that the page leaves inside the wait even on a loaded machine.
+    collector.retryAfterSeconds = 5;
     collector.answer = () => (outage ? "shed" : "store");
     await track(page, 0, 2);
     expect(await until(() => collector.answered("shed") >= 1, 10_000)).toBe(true);
@@ -339,7 +340,7 @@ describe("the snippet library keeps events until the collector stores them", () 
     expect(collector.seen.filter((r) => r.mode !== "cors")).toEqual([]);
     outage = false;
     await visit(page);
-    expect(await until(() => collector.stored.size === 2, 10_000)).toBe(true);
+    expect(await until(() => collector.stored.size === 2, 20_000)).toBe(true);
     expect(collector.seen.every((r) => r.mode === "cors")).toBe(true);
     expect(pageErrors).toEqual([]);
   });
