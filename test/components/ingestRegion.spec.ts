@@ -33,6 +33,18 @@ function inRegion(type: string, region: string): PlannedResource[] {
 }
 
 describe("IngestRegion", () => {
+  it("is made of a network, a load balancer and a host fleet, each holding its own resources", () => {
+    for (const region of config.regions) {
+      const component = resources.find((r) => r.type === "edge:ingest:IngestRegion" && r.name === `ingest-${region}`)!;
+      const parts = resources.filter((r) => r.parent === component.urn);
+      expect(parts.map((r) => r.type).sort()).toEqual(["edge:ingest:HostFleet", "edge:ingest:IngestLoadBalancer", "edge:ingest:IngestNetwork"]);
+      const partOf = (type: string) => parts.find((p) => p.urn === inRegion(type, region)[0]!.parent)?.type;
+      expect(partOf(resourceTypes.ec2Vpc)).toBe("edge:ingest:IngestNetwork");
+      expect(partOf(resourceTypes.lbLoadBalancer)).toBe("edge:ingest:IngestLoadBalancer");
+      expect(partOf(resourceTypes.autoscalingGroup)).toBe("edge:ingest:HostFleet");
+    }
+  });
+
   it("declares per region one network load balancer with one Elastic IP per availability zone, cross-zone on", () => {
     for (const region of config.regions) {
       const [nlb, ...more] = inRegion(resourceTypes.lbLoadBalancer, region);
