@@ -61,3 +61,61 @@ export function delegationSteps(facts: DelegationFacts): string[] {
   }
   return lines;
 }
+
+/** What the scheduled DNS status check observed (tools/dnsStatus). */
+export interface ObservedDelegation {
+  /** Cloudflare's `status` of the zone: active, pending, initializing, moved, deleted, deactivated. */
+  cloudflareStatus: string;
+  /** Cloudflare's plan id of the zone (`free`, `pro`, …). */
+  cloudflarePlan: string;
+  /** The name servers Cloudflare assigns the zone now. */
+  cloudflareNameServers: string[];
+  /** The NS set the parent zone's server delegates to. */
+  parentNameServers: string[];
+}
+
+export interface ExpectedDelegation {
+  domain: string;
+  mode: "hot-standby" | "active-active";
+  /** The name servers the stack recorded for Cloudflare (`secondaryNameServers`). */
+  secondaryNameServers: string[];
+  /** The name servers the stack says the registrar lists (`registrarNameServers`). */
+  registrarNameServers: string[];
+}
+
+const sameSet = (a: string[], b: string[]) => {
+  const norm = (xs: string[]) => [...new Set(xs.map((x) => x.toLowerCase().replace(/\.$/, "")))].sort().join(" ");
+  return norm(a) === norm(b);
+};
+
+/**
+ * Every problem that would make a DNS failover point at the wrong servers, each with its fix; none
+ * when the delegation and the standby are as the stack expects. Incident 001: the switch to the
+ * secondary is only as good as the secondary's name servers on the day it is needed.
+ */
+export function delegationProblems(expected: ExpectedDelegation, observed: ObservedDelegation): string[] {
+  const problems: string[] = [];
+  const { cloudflareStatus: status, cloudflarePlan: plan } = observed;
+  if (expected.mode === "active-active" && status !== "active") {
+    problems.push(
+      `Cloudflare zone ${expected.domain} is ${status}, not active, although the registrar should list its name servers (active-active): check the registrar against \`pulumi stack output registrarNameServers\`; a free zone left pending is deleted after 28 days.`,
+    );
+  }
+  if (expected.mode === "hot-standby" && status !== "pending" && status !== "active") {
+    problems.push(`Cloudflare standby zone ${expected.domain} is ${status}: it no longer serves the records; run \`pulumi up\` to recreate it and update the runbook's name servers.`);
+  }
+  if (expected.mode === "hot-standby" && status === "pending" && plan === "free") {
+    problems.push(`Cloudflare standby zone ${expected.domain} is pending on the free plan: Cloudflare deletes it after 28 days and a new zone gets new name servers. Move it to a paid plan or run active-active.`);
+  }
+  if (!sameSet(observed.cloudflareNameServers, expected.secondaryNameServers)) {
+    problems.push(
+      `Cloudflare now assigns ${observed.cloudflareNameServers.join(" ")} to ${expected.domain}, not the recorded ${expected.secondaryNameServers.join(" ")}: the zone was made again. Run \`pulumi refresh\`, then set the new servers at the registrar (active-active) or in the failover runbook (hot-standby).`,
+    );
+  }
+  if (!sameSet(observed.parentNameServers, expected.registrarNameServers)) {
+    problems.push(
+      `The parent delegates ${expected.domain} to ${observed.parentNameServers.join(" ") || "nothing"}, not to ${expected.registrarNameServers.join(" ")} (${expected.mode}): set the registrar's list to \`pulumi stack output registrarNameServers\`.`,
+    );
+  }
+  return problems;
+}

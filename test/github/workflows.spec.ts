@@ -19,8 +19,8 @@ beforeAll(async () => {
 });
 
 describe("GitHub workflows", () => {
-  it("are the four the project documents", () => {
-    expect(files).toEqual(["deploy.yml", "pull-request-comment.yml", "pull-request.yml", "pulumi-preview.yml"]);
+  it("are the five the project documents", () => {
+    expect(files).toEqual(["deploy.yml", "dns-status.yml", "pull-request-comment.yml", "pull-request.yml", "pulumi-preview.yml"]);
   });
 
   it("the linter finds an error in a broken workflow (it really runs)", () => {
