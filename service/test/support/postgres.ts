@@ -52,7 +52,7 @@ export async function startPostgres(): Promise<Postgres> {
   const port = await freePort();
   const clients = new Set<pg.Client>();
   const pgCtl = (...args: string[]) => asPostgres([path.join(binDir, "pg_ctl"), "-D", data, ...args]);
-  const pid = () => Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+  const pid = (): number => Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
   const start = () => {
     pgCtl("-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200`, "-l", path.join(dir, "log"), "-w", "-t", "30", "start");
   };
@@ -104,6 +104,10 @@ export async function startPostgres(): Promise<Postgres> {
       while (Date.now() < deadline && [master, ...children].some((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, "utf8").includes(") Z"))) {
         spawnSync("sleep", ["0.05"]);
       }
+      // A killed postmaster can stay a zombie (nothing reaps it here), and PostgreSQL takes a live
+      // pid in the lock file for a running server: the file goes, as after a host crash.
+      rmSync(path.join(data, "postmaster.pid"), { force: true });
+      rmSync(path.join(dir, `.s.PGSQL.${port}.lock`), { force: true });
     },
     async stop() {
       try {
