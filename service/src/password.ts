@@ -4,7 +4,6 @@
  * `ec2:DescribeLaunchTemplateVersions` or a process on the host's metadata service can read.
  * `INGEST_DB_PASSWORD` replaces the call only where no AWS exists (tests and the benchmark).
  */
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { ServiceConfig } from "./config";
 import { ConfigError } from "./config";
 
@@ -12,6 +11,8 @@ export async function readPassword(config: Pick<ServiceConfig, "dbPassword" | "d
   if (config.dbPassword) return config.dbPassword;
   const name = config.dbPasswordParameter!;
   if (!config.awsRegion) throw new ConfigError("INGEST_AWS_REGION: expected the AWS region of the SSM parameter (or AWS_REGION), got nothing");
+  // Loaded only where it is used: the SDK costs memory a process with a given password never needs.
+  const { GetParameterCommand, SSMClient } = await import("@aws-sdk/client-ssm");
   const client = new SSMClient({ region: config.awsRegion, maxAttempts: 5 });
   try {
     const answer = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
