@@ -197,6 +197,36 @@ describe.skipIf(!postgresAvailable)("ingestion service with a real PostgreSQL", 
     }
   });
 
+  it("skips a read-only replica listed first and writes to the primary after it", async () => {
+    const replica = await startPostgres(db);
+    try {
+      expect((await replica.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r"))[0]!.r).toBe(true);
+      const svc = await service({ env: datastoreEnv(`127.0.0.1:${replica.port},127.0.0.1:${db.port}`) });
+      expect(svc.lines.some((l) => l.includes("read-only replica") && l.includes(`"port":${replica.port}`))).toBe(true);
+      const { body, ids } = batchBody(3);
+      expect((await request(svc.port, "POST", "/track", body)).status).toBe(200);
+      expect((await storedIds(db)).sort()).toEqual([...ids].sort());
+      // With only the replica, nothing is written there: the events spool.
+      const alone = await service({ env: datastoreEnv(`127.0.0.1:${replica.port}`) });
+      expect((await request(alone.port, "POST", "/track", batchBody(2).body)).status).toBe(200);
+      expect((await metrics(alone.port)).spoolDepth).toBe(2);
+    } finally {
+      await replica.stop();
+    }
+  });
+
+  it("main and backup migrate the same empty database together, once, and retention deletes old rows", async () => {
+    await db.query("DROP TABLE IF EXISTS events; DROP TABLE IF EXISTS events_migrations");
+    const env = { ...datastoreEnv(`127.0.0.1:${db.port}`), INGEST_RETENTION_DAYS: "1" };
+    const started = await Promise.all([service({ env }), service({ env })]);
+    expect(started.map((s) => s.lines.filter((l) => l.includes('"msg":"migrated the events table"')).length).sort()).toEqual([0, 1]);
+    expect(await db.query("SELECT version FROM events_migrations")).toEqual([{ version: 1 }]);
+    await db.query("INSERT INTO events (insert_id, name, event_time, properties, received_at) VALUES ('old-event-0000000001', 'x', now(), '{}', now() - interval '3 days')");
+    const restarted = await service({ env });
+    await until(async () => (await db.query("SELECT 1 FROM events WHERE insert_id = 'old-event-0000000001'")).length === 0, 20_000, "retention to delete the old row");
+    expect(restarted.lines.some((l) => l.includes("migrated"))).toBe(false);
+  });
+
   it("SIGTERM mid-batch: requests in flight are answered after they are stored, then it exits 0", async () => {
     // A long linger holds the batch open when the signal arrives.
     const svc = await service({ env: { ...datastoreEnv(`127.0.0.1:${db.port}`), INGEST_BATCH_LINGER_MS: "300" } });
