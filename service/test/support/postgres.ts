@@ -5,10 +5,10 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { freePort } from "../../../test/support/nginx";
 
 const binDir = (() => {
   const root = "/usr/lib/postgresql";
@@ -17,14 +17,6 @@ const binDir = (() => {
 })();
 
 export const postgresAvailable = binDir !== "" && existsSync(path.join(binDir, "initdb"));
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export interface Postgres {
   port: number;

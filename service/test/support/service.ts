@@ -9,7 +9,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { buildService } from "../../../tools/bundle/buildService";
-import { freePort } from "./postgres";
+import { freePort } from "../../../test/support/nginx";
 
 let built: string | undefined;
 
