@@ -6,6 +6,7 @@
  * fails, so the service spools instead (incident 003's "retry on the replica" is for reads).
  */
 import { readFileSync } from "node:fs";
+import tls from "node:tls";
 import pg from "pg";
 import type { DatastoreHost, ServiceConfig } from "./config";
 import type { EventRow } from "./events";
@@ -28,7 +29,7 @@ export class Datastore {
   private finding: Promise<pg.Pool | undefined> | undefined;
   private lastAttempt = 0;
   private retentionTimer: NodeJS.Timeout | undefined;
-  private readonly ssl: pg.ClientConfig["ssl"];
+  private readonly ca: string | undefined;
   private readonly insertSql: string;
   errors = 0;
 
@@ -36,8 +37,7 @@ export class Datastore {
     private readonly config: ServiceConfig,
     private readonly password: string,
   ) {
-    // verify-full: the certificate chains to the configured CA and names the host we dialled.
-    this.ssl = config.sslMode === "verify-full" ? { ca: readFileSync(config.sslRootCert!, "utf8"), rejectUnauthorized: true } : false;
+    this.ca = config.sslMode === "verify-full" ? readFileSync(config.sslRootCert!, "utf8") : undefined;
     const t = config.dbTable;
     this.insertSql =
       `INSERT INTO ${t} (insert_id, name, event_time, properties, page, client_network, received_at) ` +
@@ -62,7 +62,9 @@ export class Datastore {
       database: c.dbName,
       user: c.dbUser,
       password: this.password,
-      ssl: this.ssl,
+      // verify-full: the certificate chains to the configured CA and names the candidate dialled,
+      // also when it is an address (pg names no server then, and Node would check "localhost").
+      ssl: this.ca ? { ca: this.ca, rejectUnauthorized: true, checkServerIdentity: (_name, cert) => tls.checkServerIdentity(host.host, cert) } : false,
       connectionTimeoutMillis: c.connectTimeoutMs,
       statement_timeout: c.statementTimeoutMs,
       // A backend that stops answering (a frozen host) is given up on shortly after the server would have.

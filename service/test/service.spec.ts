@@ -3,6 +3,9 @@
  * is told is stored is stored, once, through crashes of the service and of the datastore, a hung
  * datastore, a graceful stop, and hostile input.
  */
+import { execFileSync } from "node:child_process";
+import { chmodSync, chownSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runLoad } from "./support/load";
 import { Postgres, postgresAvailable, startPostgres } from "./support/postgres";
@@ -29,6 +32,24 @@ async function until(condition: () => Promise<boolean> | boolean, timeoutMs: num
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A CA and a server certificate for `name` (only), installed in the cluster with ssl on; returns the CA file. */
+async function enableTls(db: Postgres, name: string): Promise<{ ca: string }> {
+  const file = (f: string) => path.join(db.dir, f);
+  const openssl = (args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
+  writeFileSync(file("san.ext"), `subjectAltName=DNS:${name}\n`);
+  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=edge test CA", "-keyout", file("ca.key"), "-out", file("ca.crt")]);
+  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${name}`, "-keyout", file("server.key"), "-out", file("server.csr")]);
+  openssl(["x509", "-req", "-in", file("server.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "1", "-extfile", file("san.ext"), "-out", file("server.crt")]);
+  const { uid, gid } = statSync(db.dir);
+  for (const f of ["server.key", "server.crt"]) chownSync(file(f), uid, gid);
+  chmodSync(file("server.key"), 0o600);
+  await db.query(`ALTER SYSTEM SET ssl_cert_file = '${file("server.crt")}'`);
+  await db.query(`ALTER SYSTEM SET ssl_key_file = '${file("server.key")}'`);
+  await db.query("ALTER SYSTEM SET ssl = on");
+  await db.query("SELECT pg_reload_conf()");
+  return { ca: file("ca.crt") };
 }
 
 /** Every acknowledged id stored exactly once, and nothing stored that no client sent. */
@@ -225,6 +246,27 @@ describe.skipIf(!postgresAvailable)("ingestion service with a real PostgreSQL", 
     const restarted = await service({ env });
     await until(async () => (await db.query("SELECT 1 FROM events WHERE insert_id = 'old-event-0000000001'")).length === 0, 20_000, "retention to delete the old row");
     expect(restarted.lines.some((l) => l.includes("migrated"))).toBe(false);
+  });
+
+  it("verify-full: writes over TLS to a datastore whose certificate names the candidate, spools for one that does not", async () => {
+    const { ca } = await enableTls(db, "localhost");
+    try {
+      const env = { ...datastoreEnv(`localhost:${db.port}`), INGEST_DB_SSLMODE: "verify-full", INGEST_DB_SSL_ROOT_CERT: ca, INGEST_DB_RECONNECT_INTERVAL_MS: "60000" };
+      const good = await service({ env });
+      const { body, ids } = batchBody(2);
+      expect((await request(good.port, "POST", "/track", body)).status).toBe(200);
+      expect((await storedIds(db)).sort()).toEqual([...ids].sort());
+      const ssl = await db.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE ssl AND application_name LIKE 'edge-ingest:%'");
+      expect(Number(ssl[0]!.n)).toBeGreaterThan(0);
+      // The same server dialled by an address its certificate does not name: refused, so the events spool.
+      const wrongName = await service({ env: { ...env, INGEST_DB_HOSTS: `127.0.0.1:${db.port}` } });
+      expect(wrongName.lines.join("\n")).toMatch(/not writable.*(IP: 127\.0\.0\.1 is not in the cert's list|does not match)/);
+      expect((await request(wrongName.port, "POST", "/track", batchBody(2).body)).status).toBe(200);
+      expect((await metrics(wrongName.port)).spoolDepth).toBe(2);
+    } finally {
+      await db.query("ALTER SYSTEM RESET ssl");
+      await db.query("SELECT pg_reload_conf()");
+    }
   });
 
   it("SIGTERM mid-batch: requests in flight are answered after they are stored, then it exits 0", async () => {
