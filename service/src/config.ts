@@ -3,7 +3,7 @@
  * the systemd units load) and `--listen HOST:PORT`. Every default is decided here; a bad value
  * stops the start with the variable, the given value and the fix (exit 2).
  *
- * The table `ingestEnv` is the documentation: `service/README.md` lists the same names.
+ * `service/README.md` ("Settings") lists every name with its default; keep the two together.
  */
 import path from "node:path";
 import { ingestMetricsNamespace } from "./metricNames";
