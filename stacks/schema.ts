@@ -8,7 +8,9 @@
  */
 import { z } from "zod";
 import { thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
-import { zoneNameProblems } from "./zoneNames";
+import { ttlProblem } from "../models/dns/providers";
+import { declaredRecords } from "../models/dns/record";
+import { zoneProblems } from "../models/dns/zoneRules";
 
 /** The Pulumi config namespace of this project (`edge:<key>` in stack files). */
 export const configNamespace = "edge";
@@ -23,10 +25,13 @@ const domainName = z
     message: "expected a lowercase DNS name such as example.com (labels of a-z, 0-9 and '-', at most 63 characters each)",
   });
 
-/** A name relative to the zone (`api`, `eu.api`), or `@` for the apex. */
+/** A label of a name in the zone: host names, and `_` labels of service names (`_dmarc`). */
+const zoneLabel = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
+
+/** A name relative to the zone (`api`, `eu.api`, `*.eu`, `_dmarc`), or `@` for the apex. */
 const relativeName = z
   .string()
-  .refine((s) => s === "@" || s.split(".").every((label) => hostnameLabel.test(label) || label === "*"), {
+  .refine((s) => s === "@" || s.split(".").every((label) => zoneLabel.test(label) || label === "*"), {
     message: "expected a name relative to the zone such as `api` or `@` for the apex",
   });
 
@@ -34,8 +39,17 @@ const awsRegion = z
   .string()
   .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "expected an AWS region code such as us-east-1");
 
-/** Record TTLs in seconds. Incident 000: a one-day TTL made it impossible to move traffic. */
-const ttlSeconds = z.number().int().min(1).max(604800);
+/**
+ * Record TTLs in seconds, within what both providers accept and serve alike (the capability table
+ * in models/dns/providers.ts). Incident 000: a one-day TTL made it impossible to move traffic.
+ */
+const ttlSeconds = z
+  .number()
+  .int()
+  .superRefine((ttl, ctx) => {
+    const problem = ttlProblem(ttl);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 export const recordTypes = ["A", "AAAA", "CNAME", "TXT", "MX", "CAA"] as const;
 
@@ -238,6 +252,15 @@ const stackConfigObject = z
           .default([])
           .describe("CNAMEs in front of in-zone names (incident 001: a CNAME adds bytes to the answer). Defaults to none."),
         records: z.array(recordSchema).default([]).describe("Further records served by both providers. Defaults to none."),
+        maxCnameChainLength: z
+          .number()
+          .int()
+          .min(1)
+          .max(16)
+          .default(4)
+          .describe(
+            "Longest chain of in-zone CNAMEs a name may go through; every hop is one record more in each answer (incident 001: a CNAME in front added 32 bytes). Defaults to `4`.",
+          ),
         secondary: z
           .strictObject({
             accountId: z
@@ -360,7 +383,14 @@ export const stackConfigSchema = stackConfigObject.check(
       }
     }),
     crossFieldRule<CheckedConfig>(["domain", "dns", "cdn"], (config, ctx) => {
-      for (const problem of zoneNameProblems(config)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+      const zone = {
+        domain: config.domain,
+        ingestName: config.dns.ingestName,
+        cdnName: config.cdn.hostname,
+        declared: declaredRecords(config),
+        maxCnameChainLength: config.dns.maxCnameChainLength,
+      };
+      for (const problem of zoneProblems(zone)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
     }),
     crossFieldRule<CheckedConfig>(["nginx"], (config, ctx) => {
       const { connectTimeoutSeconds, readTimeoutSeconds } = config.nginx;

@@ -1,7 +1,9 @@
 /**
  * The DNS providers as renderers of the neutral record model, with a capability table in
- * DNSControl's manner: what each provider cannot do (with the reason) and its quirks (with the date
- * they were last verified), and how each one builds a UDP answer, which the wire-size model uses.
+ * DNSControl's manner: what each provider cannot do (with the reason, and whether the zone rules
+ * refuse it or the program works around it), its quirks (with the date they were last verified),
+ * the TTLs it accepts, and how it fills a UDP answer. The zone rules (`zoneRules.ts`), the
+ * wire-size model and the README's capability matrix (`npm run docs`) all read this one table.
  *
  * Pure module: no Pulumi imports.
  */
@@ -14,9 +16,35 @@ export type ResponseBehaviour =
   /** Authority and additional are dropped when they do not fit; only an answer section that does not fit is truncated (NSD). */
   | "drop-authority-when-full";
 
+/** What a declared record may ask of a provider; the zone rules test each record against these. */
+export type Feature = "apexCname" | "latencyRouting" | "txtStringOver255";
+
+/** A neutral record as the features read it (relative name, `@` the apex). */
+interface FeatureSubject {
+  name: string;
+  type: string;
+  ttl: number;
+  values: string[];
+}
+
+export const features: Record<Feature, { title: string; needs: (record: FeatureSubject) => boolean }> = {
+  apexCname: { title: "CNAME at the zone apex", needs: (r) => r.type === "CNAME" && r.name === "@" },
+  latencyRouting: { title: "latency-routed, health-checked answers", needs: () => false },
+  txtStringOver255: { title: "a TXT character-string over 255 bytes", needs: () => false },
+};
+
+export interface Limitation {
+  /** Why, in the provider's terms. */
+  reason: string;
+  /** `refused`: a record that needs it is a config error. Otherwise how the program works around it. */
+  handling: "refused" | { workaround: string };
+}
+
 export interface Capability {
-  /** What the provider cannot do, each with the reason; the model refuses or works around it. */
-  cannot: Record<string, string>;
+  /** Display name in messages and the README. */
+  title: string;
+  /** What the provider cannot do; a feature absent here is supported. */
+  cannot: Partial<Record<Feature, Limitation>>;
   /** Provider behaviour the model relies on, each with its source and when it was last verified. */
   quirks: { behaviour: string; source: string; lastVerified: string }[];
   /** How its UDP answers are filled; the response-size policy assumes this. */
@@ -25,13 +53,26 @@ export interface Capability {
   certainty: "documented" | "worst-case";
   /** Shortest TTL the provider accepts, in seconds (besides its own special values). */
   minTtlSeconds: number;
+  /** Longest TTL the provider accepts, in seconds. */
+  maxTtlSeconds: number;
 }
 
 export const providerCapabilities: Record<ProviderName, Capability> = {
   route53: {
+    title: "Route 53",
     cannot: {
-      "apex CNAME": "a CNAME cannot sit at the zone apex beside SOA and NS; use an alias A record instead",
-      "health-checked subsets": "a latency record answers with its whole record set; it cannot return a subset of the region's addresses (incident 001)",
+      apexCname: {
+        reason: "a CNAME cannot sit at the zone apex beside SOA and NS (RFC 1034 §3.6.2); Route 53 offers alias records there",
+        handling: "refused",
+      },
+      latencyRouting: {
+        reason: "a latency record answers with its whole record set; it cannot return a subset of the region's addresses (incident 001)",
+        handling: { workaround: "one latency record set per region, each guarded by a health check" },
+      },
+      txtStringOver255: {
+        reason: "each character-string of a TXT value holds at most 255 bytes (RFC 1035 §3.3); Route 53 refuses a longer one (CharacterStringTooLong)",
+        handling: { workaround: "a longer value is sent as several strings of 255 bytes, `\"…\"\"…\"` as the aws_route53_record docs describe" },
+      },
     },
     quirks: [
       {
@@ -58,12 +99,20 @@ export const providerCapabilities: Record<ProviderName, Capability> = {
     responses: "always-authority",
     certainty: "documented",
     minTtlSeconds: 0,
+    // RFC 2181 §8: a TTL is an unsigned 31-bit number; the Route 53 API takes 0 to 2147483647.
+    maxTtlSeconds: 2147483647,
   },
   cloudflare: {
+    title: "Cloudflare",
     cannot: {
-      "latency routing": "DNS-only records have no latency or health-checked routing without the Load Balancing add-on: every region's addresses are published (incident 001)",
-      "TTL below 60 s": "non-Enterprise plans accept TTL 1 (automatic, served as 300 s) or 60 s and more",
-      "apex CNAME": "an apex CNAME is flattened: served as the A/AAAA records of its target, never as a CNAME",
+      apexCname: {
+        reason: "an apex CNAME is flattened: served as the A/AAAA records of its target, never as a CNAME, so the providers would answer differently",
+        handling: "refused",
+      },
+      latencyRouting: {
+        reason: "DNS-only records have no latency or health-checked routing without the Load Balancing add-on (incident 001)",
+        handling: { workaround: "every region's addresses are published; the response-size policy sizes that answer" },
+      },
     },
     quirks: [
       {
@@ -76,10 +125,18 @@ export const providerCapabilities: Record<ProviderName, Capability> = {
         source: "Cloudflare DNS docs, 'CNAME flattening'",
         lastVerified: "2026-11-23",
       },
+      {
+        // "Setting to 1 means 'automatic'. Value must be between 60 and 86400, with the minimum
+        // reduced to 30 for Enterprise zones." Route 53 would serve a TTL of 1 as 1 s.
+        behaviour: "TTL 1 means 'automatic' (served as 300 s, where Route 53 serves 1 s); other TTLs are 60 to 86,400 s on non-Enterprise zones",
+        source: "Cloudflare API v4, DNS records, schema `dns-records_ttl`",
+        lastVerified: "2026-12-01",
+      },
     ],
     responses: "always-authority",
     certainty: "worst-case",
     minTtlSeconds: 60,
+    maxTtlSeconds: 86400,
   },
 };
 
@@ -88,3 +145,36 @@ export const cloudflareAutomaticTtl = { value: 1, servedSeconds: 300 };
 
 /** A/AAAA records assumed for an answer the model cannot see (an alias to CloudFront, a flattened outside CNAME). */
 export const unknownAddressSetSize = 8;
+
+const providerNames = Object.keys(providerCapabilities) as ProviderName[];
+
+/** The TTL range, in seconds, every provider accepts and serves alike: the schema's bounds for every record TTL. */
+export const sharedTtlRange = {
+  min: Math.max(...providerNames.map((p) => providerCapabilities[p].minTtlSeconds)),
+  max: Math.min(...providerNames.map((p) => providerCapabilities[p].maxTtlSeconds)),
+};
+
+/** Why a TTL is outside {@link sharedTtlRange}, naming the value, the provider's bound and the fix; undefined inside it. */
+export function ttlProblem(ttl: number): string | undefined {
+  const { min, max } = sharedTtlRange;
+  if (ttl >= min && ttl <= max) return undefined;
+  const bound = ttl < min ? "minTtlSeconds" : "maxTtlSeconds";
+  const by = providerNames.find((p) => providerCapabilities[p][bound] === (ttl < min ? min : max))!;
+  const automatic = ttl === cloudflareAutomaticTtl.value ? ` (Cloudflare reads 1 as 'automatic' and serves 300 s, Route 53 would serve 1 s)` : "";
+  return ttl < min
+    ? `TTL ${ttl} s is below ${min} s, the shortest ${providerCapabilities[by].title} accepts${automatic}; both zones serve the same TTL: set ${min} or more`
+    : `TTL ${ttl} s is above ${max} s, the longest ${providerCapabilities[by].title} accepts; set ${max} or less`;
+}
+
+/** Every refused limitation a record runs into, one line each: `Route 53 cannot hold a CNAME at the zone apex: …`. */
+export function refusedFeatures(record: FeatureSubject): string[] {
+  const out: string[] = [];
+  for (const [feature, { title, needs }] of Object.entries(features) as [Feature, (typeof features)[Feature]][]) {
+    if (!needs(record)) continue;
+    for (const capability of Object.values(providerCapabilities)) {
+      const limitation = capability.cannot[feature];
+      if (limitation?.handling === "refused") out.push(`${capability.title} cannot serve ${title}: ${limitation.reason}`);
+    }
+  }
+  return out;
+}
