@@ -51,7 +51,7 @@ const ttlSeconds = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
-export const recordTypes = ["A", "AAAA", "CNAME", "TXT", "MX", "CAA"] as const;
+export const recordTypes = ["A", "AAAA", "CNAME", "TXT", "MX", "CAA", "SRV"] as const;
 
 const recordSchema = z.strictObject({
   name: relativeName.describe("Name relative to the zone, `@` for the apex."),

@@ -7,20 +7,16 @@
  */
 import { createHash } from "node:crypto";
 import { normalizeValue } from "./compare";
-import { quoteTxtStrings, txtStrings } from "./record";
+import { parseCaa, parseSrv, quoteTxtStrings, txtStrings } from "./record";
 
 /** One Cloudflare record's value fields (`cloudflare.DnsRecord` inputs). */
 export interface CloudflareFields {
   content?: string;
   priority?: number;
-  data?: { flags: number; tag: string; value: string };
+  /** CAA: flags, tag, value; SRV: priority, weight, port, target. */
+  data?: { flags?: number; tag?: string; value?: string; priority?: number; weight?: number; port?: number; target?: string };
 }
 
-/** `0 issue "amazon.com"` → its three fields; undefined when the value is not of that shape. */
-export function parseCaa(value: string): { flags: number; tag: string; value: string } | undefined {
-  const match = /^(\d+)\s+([A-Za-z0-9]+)\s+(?:"([^"]*)"|(\S+))$/.exec(value.trim());
-  return match ? { flags: Number(match[1]), tag: match[2], value: match[3] ?? match[4] } : undefined;
-}
 
 /**
  * A neutral value (presentation format) as Cloudflare's API fields. TXT content is sent as quoted
@@ -37,6 +33,11 @@ export function recordValueToCloudflare(type: string, value: string): Cloudflare
     if (!data) throw new Error(`cannot read the CAA value ${value}: expected \`0 issue "amazon.com"\``);
     return { data };
   }
+  if (type === "SRV") {
+    const data = parseSrv(value);
+    if (!data) throw new Error(`cannot read the SRV value ${value}: expected \`10 5 5060 sip.example.com\``);
+    return { priority: data.priority, data };
+  }
   if (type === "TXT") return { content: quoteTxtStrings(txtStrings(value)) };
   return { content: value };
 }
@@ -46,6 +47,7 @@ export function cloudflareToRecordValue(type: string, inputs: CloudflareFields):
   const content = normalizeValue(type, String(inputs.content ?? ""));
   if (type === "MX" && typeof inputs.priority === "number") return `${inputs.priority} ${content}`;
   if (type === "CAA" && inputs.data) return `${inputs.data.flags ?? 0} ${inputs.data.tag} "${inputs.data.value}"`;
+  if (type === "SRV" && inputs.data) return normalizeValue(type, `${inputs.data.priority} ${inputs.data.weight} ${inputs.data.port} ${inputs.data.target}`);
   return content;
 }
 

@@ -38,6 +38,10 @@ export function normalizeValue(type: string, value: string): string {
   if (type === "CNAME" || type === "NS" || type === "PTR") return normalizeName(v);
   if (type === "TXT") return canonicalTxt(v);
   if (type === "AAAA") return v.toLowerCase();
+  if (type === "MX" || type === "SRV") {
+    const fields = v.split(/\s+/);
+    return [...fields.slice(0, -1), normalizeName(fields[fields.length - 1])].join(" ");
+  }
   return v;
 }
 

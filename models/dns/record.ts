@@ -8,7 +8,7 @@
  */
 import { Buffer } from "node:buffer";
 
-export type RecordType = "A" | "AAAA" | "CNAME" | "TXT" | "MX" | "CAA" | "NS";
+export type RecordType = "A" | "AAAA" | "CNAME" | "TXT" | "MX" | "CAA" | "SRV" | "NS";
 
 /** Record types that traffic fails over through: their TTL bounds how fast DNS can move traffic. */
 export const failoverRecordTypes: ReadonlySet<string> = new Set(["A", "AAAA", "CNAME"]);
@@ -127,4 +127,16 @@ export function quoteTxtStrings(strings: string[]): string {
 export function canonicalTxt(value: string): string {
   const strings = quotedStrings.test(value) ? txtStrings(value) : quotedStrings.test(`"${value}"`) ? txtStrings(`"${value}"`) : txtStrings(value);
   return strings.length === 1 ? strings[0] : quoteTxtStrings(strings);
+}
+
+/** `0 issue "amazon.com"` → its three fields; undefined when the value is not of that shape. */
+export function parseCaa(value: string): { flags: number; tag: string; value: string } | undefined {
+  const match = /^(\d+)\s+([A-Za-z0-9]+)\s+(?:"([^"]*)"|(\S+))$/.exec(value.trim());
+  return match ? { flags: Number(match[1]), tag: match[2], value: match[3] ?? match[4] } : undefined;
+}
+
+/** `10 5 5060 sip.example.com` → its four fields; undefined when the value is not of that shape. */
+export function parseSrv(value: string): { priority: number; weight: number; port: number; target: string } | undefined {
+  const match = /^(\d+)\s+(\d+)\s+(\d+)\s+(\S+)$/.exec(value.trim());
+  return match ? { priority: Number(match[1]), weight: Number(match[2]), port: Number(match[3]), target: match[4] } : undefined;
 }

@@ -14,6 +14,7 @@ import * as dnsPacket from "dns-packet";
 import { Buffer } from "node:buffer";
 import type { ProviderName, ProviderRecord } from "./compare";
 import { ResponseBehaviour, unknownAddressSetSize } from "./providers";
+import { parseCaa, txtStrings } from "./record";
 
 /** The classic UDP limit without EDNS (RFC 1035 §4.2.1). */
 export const legacyUdpLimit = 512;
@@ -99,11 +100,12 @@ class MessageWriter {
     this.raw(b);
   }
 
-  name(name: string): void {
+  /** A name, compressed against every suffix already written unless `compress` is off (SRV targets, RFC 2782). */
+  name(name: string, compress = true): void {
     const labels = name.replace(/\.$/, "").split(".").filter(Boolean);
     for (let i = 0; i < labels.length; i++) {
       const suffix = labels.slice(i).join(".").toLowerCase();
-      const pointer = this.suffixes.get(suffix);
+      const pointer = compress ? this.suffixes.get(suffix) : undefined;
       if (pointer !== undefined) {
         this.u16(0xc000 | pointer);
         return;
@@ -121,7 +123,7 @@ class MessageWriter {
     this.u16(dnsPacketType(r.type));
     this.u16(1); // class IN
     this.u32(r.ttl);
-    if (nameTypes.has(r.type) || r.type === "MX") {
+    if (nameTypes.has(r.type) || r.type === "MX" || r.type === "SRV") {
       const lengthAt = this.length;
       this.u16(0); // RDLENGTH, patched below
       const start = this.length;
@@ -129,6 +131,10 @@ class MessageWriter {
         const [preference, exchange] = r.value.trim().split(/\s+/);
         this.u16(Number(preference));
         this.name(exchange);
+      } else if (r.type === "SRV") {
+        const [priority, weight, port, target] = r.value.trim().split(/\s+/);
+        for (const n of [priority, weight, port]) this.u16(Number(n));
+        this.name(target ?? "", false);
       } else {
         this.name(r.value);
       }
@@ -151,17 +157,10 @@ class MessageWriter {
 }
 
 function dnsPacketType(type: string): number {
-  const codes: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, CAA: 257 };
+  const codes: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, CAA: 257 };
   const code = codes[type];
   if (code === undefined) throw new Error(`the wire-size model cannot encode ${type} records`);
   return code;
-}
-
-/** TXT strings longer than 255 bytes are split into several character-strings, as servers store them. */
-function txtStrings(value: string): string[] {
-  const parts: string[] = [];
-  for (let i = 0; i < value.length || parts.length === 0; i += 255) parts.push(value.slice(i, i + 255));
-  return parts;
 }
 
 /** dns-packet's per-type RDATA codecs (its type declarations leave `record` out). */
@@ -175,11 +174,11 @@ function encodeRdata(type: string, value: string): Buffer {
     case "AAAA":
       return rdataCodec("AAAA").encode(value);
     case "TXT":
-      return rdataCodec("TXT").encode(txtStrings(value.replace(/^"(.*)"$/s, "$1")));
+      return rdataCodec("TXT").encode(txtStrings(value).map((s) => Buffer.from(s, "utf8")));
     case "CAA": {
-      const match = /^(\d+)\s+(\S+)\s+"?([^"]*)"?$/.exec(value.trim());
-      if (!match) throw new Error(`cannot read the CAA value ${value}`);
-      return rdataCodec("CAA").encode({ flags: Number(match[1]), tag: match[2], value: match[3] });
+      const caa = parseCaa(value);
+      if (!caa) throw new Error(`cannot read the CAA value ${value}`);
+      return rdataCodec("CAA").encode(caa);
     }
     default:
       throw new Error(`the wire-size model cannot encode ${type} records`);

@@ -10,6 +10,7 @@
  * Pure module: no Pulumi imports.
  */
 import type { ProviderRecord } from "./compare";
+import { quoteTxtStrings, txtStrings } from "./record";
 import type { ZoneView } from "./wireSize";
 
 /** SOA timers and mailbox as each provider publishes them. */
@@ -31,7 +32,11 @@ function rdata(type: string, value: string): string {
     const [preference, exchange] = value.split(/\s+/);
     return `${preference} ${exchange}.`;
   }
-  if (type === "TXT") return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  if (type === "SRV") {
+    const fields = value.split(/\s+/);
+    return [...fields.slice(0, 3), fields[3] === "." || fields[3] === "" ? "." : `${fields[3]}.`].join(" ");
+  }
+  if (type === "TXT") return quoteTxtStrings(txtStrings(value));
   return value;
 }
 

@@ -16,8 +16,7 @@
  * Pure module: no Pulumi imports.
  */
 import { isIPv4, isIPv6 } from "node:net";
-import { parseCaa } from "./cloudflare";
-import { ConfigPath, DeclaredRecord, fqdn, maxTxtStringBytes, recordSlug, txtStrings } from "./record";
+import { ConfigPath, DeclaredRecord, fqdn, maxTxtStringBytes, parseCaa, parseSrv, recordSlug, txtStrings } from "./record";
 import { refusedFeatures } from "./providers";
 
 export interface ZoneProblem {
@@ -99,6 +98,14 @@ export function valueProblem(type: string, value: string): string | undefined {
       }
       return undefined;
     }
+    case "SRV": {
+      const srv = parseSrv(value);
+      if (!srv) return `${shown} is not an SRV value: expected priority, weight, port and target, e.g. "10 5 5060 sip.example.com"`;
+      const over = (["priority", "weight", "port"] as const).find((f) => srv[f] > 65535);
+      if (over) return `the SRV ${over} ${srv[over]} is above 65535 (a 16-bit number)`;
+      const problem = srv.target === "." ? undefined : hostNameProblem(srv.target);
+      return problem && `the SRV target ${JSON.stringify(srv.target)} ${problem}`;
+    }
     case "TXT": {
       const strings = txtStrings(value);
       const long = strings.findIndex((s) => Buffer.byteLength(s, "utf8") > maxTxtStringBytes);
@@ -144,6 +151,7 @@ function recordProblems(input: ZoneRulesInput): ZoneProblem[] {
     const at = (message: string, path: ConfigPath = [...r.path, "name"]) => problems.push({ path, message: `${r.type} ${r.name}: ${message}` });
     for (const refused of refusedFeatures(r)) at(refused);
     if (r.name.split(".").slice(1).includes("*")) at("a wildcard `*` is only valid as the leftmost label, e.g. `*.eu`");
+    if (r.type === "SRV" && !/^_[a-z0-9-]+\._(tcp|udp|tls|sctp)(\.|$)/.test(r.name)) at("an SRV record's name is _service._protocol, e.g. `_sip._tcp` (RFC 2782)");
     if (r.type === "CNAME" && r.values.length !== 1) at(`a CNAME has exactly one target, got ${r.values.length}`, [...r.path, r.valuesKey]);
     const seen = new Map<string, number>();
     r.values.forEach((value, i) => {
