@@ -55,6 +55,10 @@ export interface Capability {
   minTtlSeconds: number;
   /** Longest TTL the provider accepts, in seconds. */
   maxTtlSeconds: number;
+  /** The SOA record it publishes (mailbox and timers; the first name server is the primary) and its apex NS TTL. */
+  soa: { mailbox: string; timers: string; ttl: number; nsTtl: number };
+  /** Record types whose in-zone targets' A/AAAA records it appends in the additional section. */
+  additionalFor: string[];
 }
 
 export const providerCapabilities: Record<ProviderName, Capability> = {
@@ -81,6 +85,15 @@ export const providerCapabilities: Record<ProviderName, Capability> = {
         lastVerified: "2026-11-23",
       },
       {
+        // RFC 2181 §9 lets a server omit additional data rather than truncate; AWS does not say which
+        // Route 53 does, so the size guard assumes the worse: additional records count, and an answer
+        // that does not fit with them is refused as truncated.
+        behaviour:
+          "for successful queries the authority section holds the zone's NS records, for NXDOMAIN the SOA; the additional section holds the A/AAAA records of in-zone targets of MX, CNAME, NS and SRV records in the answer: sized as always sent (whether it truncates or drops them is not documented)",
+        source: "AWS Route 53 developer guide, 'DNS constraints and behaviors' (authoritative and additional section processing)",
+        lastVerified: "2026-12-01",
+      },
+      {
         behaviour: "a CNAME to a name in the same hosted zone is followed and the target's records are answered too",
         source: "AWS Route 53 developer guide, 'Choosing between alias and non-alias records'",
         lastVerified: "2026-11-23",
@@ -101,6 +114,8 @@ export const providerCapabilities: Record<ProviderName, Capability> = {
     minTtlSeconds: 0,
     // RFC 2181 §8: a TTL is an unsigned 31-bit number; the Route 53 API takes 0 to 2147483647.
     maxTtlSeconds: 2147483647,
+    soa: { mailbox: "awsdns-hostmaster.amazon.com", timers: "1 7200 900 1209600 86400", ttl: 900, nsTtl: 172800 },
+    additionalFor: ["MX", "CNAME", "NS", "SRV"],
   },
   cloudflare: {
     title: "Cloudflare",
@@ -137,6 +152,9 @@ export const providerCapabilities: Record<ProviderName, Capability> = {
     certainty: "worst-case",
     minTtlSeconds: 60,
     maxTtlSeconds: 86400,
+    soa: { mailbox: "dns.cloudflare.com", timers: "2000000000 10000 2400 604800 1800", ttl: 1800, nsTtl: 86400 },
+    // Not documented: sized as Route 53 does it, the larger of the two.
+    additionalFor: ["MX", "CNAME", "NS", "SRV"],
   },
 };
 

@@ -45,7 +45,7 @@ export const dnsAnswersSection: PlanSection = {
       const behaviour = providerCapabilities[view.provider].responses;
       lines.push(`${view.provider} (UDP without EDNS, authority NS included${providerCapabilities[view.provider].certainty === "worst-case" ? ", worst case" : ""}; limit ${limit} B):`);
       for (const size of answerSizes(view, behaviour, limit).filter((s) => !isValidationName(s.qname))) {
-        const label = `${size.qname.slice(0, size.qname.length - view.apex.length).replace(/\.$/, "") || "@"} ${size.qtype}`;
+        const { label } = size;
         const via = size.cnames.length > 0 ? " (via CNAME)" : "";
         const room =
           size.truncated
