@@ -4,6 +4,7 @@
  * from a provider conversion later on.
  */
 import { describe, expect, it } from "vitest";
+import { cloudflareValueSuffix } from "../../models/dns/cloudflare";
 import { parseStackConfig, StackConfigError } from "../../stacks/schema";
 import { validBase } from "../support/hostileConfigs";
 import { runPlanOnConfig } from "../support/runPlan";
@@ -86,5 +87,17 @@ describe("the plan", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('edge:dns.records[0].values[0]: MX x: "mx1.example.net" is not an MX value');
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  }, 180_000);
+
+  it("names a set's Cloudflare records by value, with aliases from the names by position a deployed stack still has", () => {
+    const values = ["10 mx1.example.net", "20 mx2.example.net"];
+    const run = runPlanOnConfig(
+      Object.fromEntries(Object.entries({ ...validBase, dns: { ...validBase.dns, ...record("MX", values, "@") } }).map(([k, v]) => [`edge:${k}`, v])),
+    );
+    expect(run.code).toBe(0);
+    const mx = run.json!.resources.filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord" && r.inputs.type === "MX") as { name: string; aliases?: string[] }[];
+    expect(mx.map((r) => r.name)).toEqual(values.map((v) => `dns-cloudflare-mx-apex-${cloudflareValueSuffix("MX", v)}`));
+    const byPosition = (i: number) => `urn:pulumi:test::edge::edge:dns:DnsRecords$cloudflare:index/dnsRecord:DnsRecord::dns-cloudflare-mx-apex-${i}`;
+    expect(mx.map((r) => r.aliases?.includes(byPosition(mx.indexOf(r) + 1)))).toEqual([true, true]);
   }, 180_000);
 });
