@@ -49,7 +49,7 @@ describe("plan sections: DNS records and DNS answers", () => {
       config["edge:dns"].records = [...config["edge:dns"].records, { name: "events", type: "A", values: ["198.51.100.1"] }];
       const edns = runPlanOnConfig(config, ["--policy-config", policyConfig]);
       const answers = edns.stdout.split("== DNS answers ==")[1].split("== Policies ==")[0];
-      expect(answers).toMatch(/route53 \(UDP without EDNS, authority NS included; limit 1232 B\):/);
+      expect(answers).toMatch(/route53 \(UDP with EDNS, OPT record, authority NS included; limit 1232 B\):/);
       expect(answers).toMatch(/ {2}events A: \d+ B, room for \d{2} more A records/);
       expect(edns.code).toBe(0);
     } finally {
