@@ -177,6 +177,12 @@ function nameProblems(input: ZoneRulesInput): ZoneProblem[] {
     const owner = here.find((o) => o.program);
     if (owner) {
       programNames.set(name, owner);
+      if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(name)) {
+        problems.push({
+          path: owner.path,
+          message: `${JSON.stringify(name)} is served with a certificate, and ACM certifies host names only (letters, digits and '-' in each label; no '_', '*' or '@'): choose a name such as \`api\``,
+        });
+      }
       // ACM's validation records add `_<32 hex>.` in front of each certified name.
       const validation = full.length + acmValidationPrefixLength;
       if (validation > maxNameLength) {

@@ -161,4 +161,14 @@ describe("zone rules", () => {
       }),
     );
   });
+
+  it("refuses names the program certifies that ACM cannot certify: the ingestion and CDN names are host names", () => {
+    expect(problems(withDns({ ingestName: "_api" }))).toEqual([
+      {
+        path: ["dns", "ingestName"],
+        message: "\"_api\" is served with a certificate, and ACM certifies host names only (letters, digits and '-' in each label; no '_', '*' or '@'): choose a name such as `api`",
+      },
+    ]);
+    expect(problems(withDns({}, { hostname: "*.cdn" })).map((p) => p.path)).toEqual([["cdn", "hostname"]]);
+  });
 });
