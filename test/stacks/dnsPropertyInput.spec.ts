@@ -67,7 +67,8 @@ const dnsConfig = fc.record({
 
 function stackOf(dns: { records: unknown[]; aliases: readonly unknown[]; maxCnameChainLength?: number }): Record<string, unknown> {
   const { maxCnameChainLength, ...rest } = dns;
-  return { ...validBase, dns: { ...validBase.dns, ...rest, ...(maxCnameChainLength === undefined ? {} : { maxCnameChainLength }) } };
+  // The delegated phase: the whole edge, every record declared.
+  return { ...validBase, dns: { ...validBase.dns, delegation: "delegated", ...rest, ...(maxCnameChainLength === undefined ? {} : { maxCnameChainLength }) } };
 }
 
 /** The resources DnsRecords declares for the config's records, as plain inputs (names as the component forms them). */
