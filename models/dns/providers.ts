@@ -80,7 +80,7 @@ export const providerCapabilities: Record<ProviderName, Capability> = {
     },
     quirks: [
       {
-        behaviour: "every positive answer carries the zone's four NS records in the authority section",
+        behaviour: "every positive answer carries the zone's apex NS records in the authority section (its four; six in active-active, where the apex lists both providers' name servers)",
         source: "dig against Route 53 name servers; AWS Route 53 developer guide, 'NS and SOA records that Route 53 creates'",
         lastVerified: "2026-11-23",
       },
