@@ -4,8 +4,7 @@
  * will be deployed, hand edits included, rather than the YAML.
  * Pure module: no Pulumi imports.
  */
-import type { HostEdgeSettings } from "../hostEdge";
-import { StackConfig, stackConfigSchema } from "../../stacks/schema";
+import type { NginxLimits } from "../hostEdge";
 import { capacityTagKeys } from "./tags";
 
 /** An autoscaling group's tags come as `[{ key, value, propagateAtLaunch }]`; a launch template's as a map. */
@@ -63,10 +62,7 @@ export function readDeclaredFleet(props: Record<string, any>): DeclaredFleet | u
 }
 
 /** The nginx limits the memory model reads, as rendered into the host's nginx.conf. */
-export type RenderedNginxLimits = Pick<
-  StackConfig["nginx"],
-  "workerConnections" | "clientHeaderBufferSize" | "largeClientHeaderBuffers" | "maxConnectionsPerHost"
->;
+export type RenderedNginxLimits = NginxLimits;
 
 /** Launch template user data is base64; the plan and the engine both carry it encoded. */
 export function decodeUserData(userData: string): string {
@@ -99,22 +95,6 @@ export function readRenderedNginxLimits(userData: string): { limits: RenderedNgi
       // Without a `limit_conn`, nothing sheds load before every slot is busy: judge that worst case.
       maxConnectionsPerHost: limitConn ? Number(limitConn[1]) : Number.MAX_SAFE_INTEGER,
     },
-  };
-}
-
-/**
- * Host settings for the memory model from the limits read back out of the user data. The model
- * reads only `nginx` (and the vCPUs, from the instance type); the rest are the schema's defaults.
- */
-export function hostSettingsForLimits(limits: RenderedNginxLimits, poolSizePerHost?: number): Omit<HostEdgeSettings, "vcpus"> {
-  const ingest = stackConfigSchema.shape.ingest.parse({});
-  const nginx = stackConfigSchema.shape.nginx.parse({});
-  const datastore = stackConfigSchema.shape.datastore.parse({});
-  return {
-    nginx: { ...nginx, ...limits },
-    service: ingest.service,
-    datastore: { poolSizePerHost: poolSizePerHost ?? datastore.poolSizePerHost },
-    drainSeconds: ingest.drainSeconds,
   };
 }
 

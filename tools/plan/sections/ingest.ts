@@ -6,7 +6,6 @@
 import {
   datastoreBudget,
   decodeUserData,
-  hostSettingsForLimits,
   proxyMemory,
   readDeclaredFleets,
   readRenderedNginxLimits,
@@ -96,7 +95,7 @@ export const capacitySection: PlanSection = {
       if ("limits" in limits && template) {
         const m = proxyMemory({
           instanceType: String(props(template).instanceType),
-          settings: hostSettingsForLimits(limits.limits),
+          settings: { nginx: limits.limits },
           serviceReserveMiB: Number(tags[capacityTagKeys.serviceReserveMiB] ?? 0),
           maxShare: memoryShare / 100,
         });
