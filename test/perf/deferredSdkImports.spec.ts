@@ -1,7 +1,8 @@
+/** Protects: the plan's start-up time and memory. The SDK modules the plan defers (`tools/plan/deferredSdkImports.ts`) stay unloaded until used, and still work when used. */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../support/runPlan";
+import { projectRoot } from "../support/runPlan";
 
 interface FixtureResult {
   afterImport: string[];

@@ -1,10 +1,11 @@
+/** Protects: the plan's memory on large zones. DnsRecords constructs in paced batches, so a zone's records reach the engine while the rest are declared (about 100 KB a resource held until sent). */
 import { expect, it } from "vitest";
 import { DnsRecords } from "../../components/dnsRecords";
 import { DnsZones } from "../../components/dnsZones";
 import { constructionBatch } from "../../components/pacing";
 import { mockRuntime } from "../support/mockRuntime";
 
-it("registers a large zone's records while it declares the rest, not all at the end (issue 9: 1.2 GB held at once)", async () => {
+it("registers a large zone's records while it declares the rest, not all at the end (6,000 resources held at once took 1.2 GB)", async () => {
   const registered: string[] = [];
   const runtime = await mockRuntime("test", "us-east-1", (r) => {
     if (r.type === "aws:route53/record:Record") registered.push(r.name);
