@@ -8,6 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { incidentNote } from "../../models/incidents";
 
 export interface AlarmActionsSubject {
   name: string;
@@ -28,7 +29,7 @@ export function judgeAlarmActions(alarm: AlarmActionsSubject): string | undefine
   return (
     `CloudWatch alarm ${alarm.name} tells nobody: ${problems.join(", ")}; at least 1 of each, enabled. ` +
     `Put its severity's SNS topic (warning or critical, in its region) in alarmActions and okActions, as components/alarms.ts does. ` +
-    `Incident 000: thresholds were crossed unseen until both load balancers swapped.`
+    incidentNote("alarmsUnheard")
   );
 }
 

@@ -11,6 +11,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { severities, Severity } from "../../models/alarms/thresholds";
 import { alarmSubject, AlarmSubject, metricAlarmType } from "./alarmSubject";
+import { incidentNote } from "../../models/incidents";
 
 type Props = Record<string, any>;
 
@@ -50,7 +51,7 @@ export function judgeCoverage(watched: WatchedResource[], alarms: AlarmSubject[]
         `${what} ${r.name} (${r.dimension}=${r.value}) is not watched by a ${missing.join(" or a ")} alarm: ` +
         `${count("warning")} warning and ${count("critical")} critical alarms read its metrics; at least 1 of each. ` +
         `Pass it to the Alarms component (components/alarms.ts), which gives it both severities with actions. ` +
-        `Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.`,
+        incidentNote("alarmsUncovered"),
     });
   }
   return findings;

@@ -12,6 +12,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { datastoreBudget, DeclaredFleet, readDeclaredFleets } from "../../models/capacity";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { sharePercentBound } from "./bounds";
+import { incidentNote } from "../../models/incidents";
 
 export const datastoreBudgetBounds = {
   maxDatastorePercent: sharePercentBound(
@@ -19,7 +20,7 @@ export const datastoreBudgetBounds = {
   ),
 } satisfies Record<string, NumberBound>;
 
-const incident = "Incident 002: connections piled up on the datastore until it stopped answering.";
+const incident = incidentNote("datastoreConnections");
 
 /** The violation messages for the declared fleets' datastore connections. */
 export function judgeDatastoreBudget(fleets: DeclaredFleet[], bounds: Record<keyof typeof datastoreBudgetBounds, number>): string[] {

@@ -23,6 +23,7 @@ import {
 } from "../../models/capacity";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { sharePercentBound } from "./bounds";
+import { incidentNote } from "../../models/incidents";
 
 export const proxyMemoryBounds = {
   maxMemoryPercent: sharePercentBound(
@@ -30,7 +31,7 @@ export const proxyMemoryBounds = {
   ),
 } satisfies Record<string, NumberBound>;
 
-const incident = "Incident 000: both nginx load balancers ran out of memory under a spike and swapped.";
+const incident = incidentNote("proxyMemory");
 
 export interface ProxyMemorySubject {
   /** The launch template's name, for the message. */

@@ -11,8 +11,9 @@
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { DeclaredFleet, readDeclaredFleets, regionLossCapacity } from "../../models/capacity";
+import { incidentNote } from "../../models/incidents";
 
-const incidents = "Incidents 000 (an 8x spike) and 002 (a region must be able to fail).";
+const incidents = `${incidentNote("spike")} ${incidentNote("regionFailure")}`;
 
 /** The violation messages for the declared fleets: missing figures, or capacity short of peak × burst. */
 export function judgeRegionLossCapacity(fleets: DeclaredFleet[]): string[] {

@@ -8,7 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { snippetIncident } from "./incident";
+import { incidentNote } from "../../models/incidents";
 
 export const allowedViewerProtocolPolicies: readonly string[] = ["redirect-to-https", "https-only"];
 
@@ -25,7 +25,7 @@ export function judgeViewerProtocols(distribution: string, behaviors: ViewerBeha
     .map(
       (b) =>
         `Distribution ${distribution}: the ${b.label} cache behavior has viewerProtocolPolicy ${b.viewerProtocolPolicy ?? "(unset)"}, ` +
-        `allowed are ${allowedViewerProtocolPolicies.join(" or ")}. Set viewerProtocolPolicy to redirect-to-https. ${snippetIncident}`,
+        `allowed are ${allowedViewerProtocolPolicies.join(" or ")}. Set viewerProtocolPolicy to redirect-to-https. ${incidentNote("snippetOnApiHosts")}`,
     );
 }
 

@@ -13,6 +13,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ProviderRecord, recordsFromResources } from "../../models/dns/compare";
 import { asPlanned } from "./stackResources";
+import { incidentNote } from "../../models/incidents";
 
 /** ACM's DNS validation records: Route 53 only, by design. */
 export function isAcmValidation(record: ProviderRecord): boolean {
@@ -48,7 +49,7 @@ export function judgeParity(records: ProviderRecord[]): string[] {
   if (secondary.size === 0 && primary.size === 0) return [];
   const problems: string[] = [];
   const fix = "DnsRecords renders every served record to both zones: declare it in edge:dns (or the component), never in one provider alone.";
-  const incident = "Incident 001: the secondary must answer exactly like the primary when the primary is attacked.";
+  const incident = incidentNote("secondaryParity");
   for (const [key, p] of primary) {
     const s = secondary.get(key);
     if (!s) {

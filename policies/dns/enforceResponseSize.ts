@@ -21,6 +21,7 @@ import { AnswerSize, answerSizes, legacyUdpLimit, recordsToDrop } from "../../mo
 import { zoneViews } from "../../models/dns/zoneView";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { asPlanned } from "./stackResources";
+import { incidentNote } from "../../models/incidents";
 
 export const responseSizeBounds = {
   maxUdpAnswerBytes: {
@@ -42,7 +43,7 @@ export function responseSizeMessage(size: AnswerSize, limit: number): string {
       }${size.provider === "cloudflare" ? ", e.g. fewer regions or availability zones: Cloudflare serves every region's addresses" : ""}.`;
   return (
     `${size.query}${through} answered by ${size.provider} is ${size.fullBytes} B over UDP without EDNS, above the ${limit} B limit: ` +
-    `resolvers without TCP retry fail. ${fix} Incident 001: answers past 512 bytes broke legacy clients; a CNAME added 32 bytes more.`
+    `resolvers without TCP retry fail. ${fix} ${incidentNote("responseSize")}`
   );
 }
 

@@ -10,6 +10,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { normalizeName, ProviderRecord, recordsFromResources } from "../../models/dns/compare";
 import { zoneViews } from "../../models/dns/zoneView";
 import { asPlanned } from "./stackResources";
+import { incidentNote } from "../../models/incidents";
 
 const distributionType = "aws:cloudfront/distribution:Distribution";
 const eipType = "aws:ec2/eip:Eip";
@@ -25,7 +26,7 @@ export function judgeSnippetHostnames(resources: { type: string; inputs: Record<
   const ingestNames = new Set(
     records.filter((r) => r.values.some((v) => ingestAddresses.has(v) || loadBalancers.has(v.replace(/^alias:/, "")))).map((r) => r.name),
   );
-  const incident = "Incident 000: the snippet was served by the load balancers that took the API traffic, and hung customers' pages when they fell over.";
+  const incident = incidentNote("snippetOnApiHosts");
   const messages: string[] = [];
   for (const distribution of resources.filter((r) => r.type === distributionType)) {
     const target = distribution.inputs.domainName ? normalizeName(String(distribution.inputs.domainName)) : undefined;

@@ -9,6 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { incidentNote } from "../../models/incidents";
 
 /** The AWS managed key for SNS, by alias name or alias ARN. */
 export function isAwsManagedSnsKey(keyId: string): boolean {
@@ -27,7 +28,7 @@ export function judgeTopicEncryption(topic: string, kmsMasterKeyId: string | und
     return (
       `SNS topic ${topic} is encrypted with the AWS managed key ${kmsMasterKeyId}: CloudWatch alarms cannot publish to it, its key policy cannot grant them. ` +
       `Use a customer-managed KMS key that allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*. ` +
-      `Incident 000: an alarm that reaches nobody is no alarm.`
+      incidentNote("alarmTopicUnreachable")
     );
   }
   return undefined;

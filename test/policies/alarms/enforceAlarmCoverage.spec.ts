@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enforceAlarmCoverage } from "../../../policies/alarms/enforceAlarmCoverage";
 import { runStackPolicy, Subject } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 
 const alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const regions = ["us-east-1", "us-west-2", "eu-west-1"];
@@ -50,7 +51,7 @@ describe("enforce-alarm-coverage", () => {
       "load balancer ingest-eu-west-1-nlb (LoadBalancer=net/ingest-eu-west-1/0123) is not watched by a warning or a critical alarm: " +
         "0 warning and 0 critical alarms read its metrics; at least 1 of each. " +
         "Pass it to the Alarms component (components/alarms.ts), which gives it both severities with actions. " +
-        "Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.",
+        incidentNote("alarmsUncovered"),
     );
     expect(findings[2].message).toContain("health check hc-eu-west-1 (HealthCheckId=hc-eu-west-1-id)");
   });
