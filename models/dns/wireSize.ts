@@ -205,7 +205,7 @@ export function encodeResponse(qname: string, qtype: string, sections: WireAnswe
 /**
  * The view's record sets by owner and type. Every question looks records up here rather than
  * scanning the view, so sizing a zone stays linear in its records: scanning made the 2,000-record
- * bench stack's answers quadratic, about a second of every plan and of the pack (issue 9).
+ * bench stack's answers quadratic, about a second of every plan and of the pack.
  * Views are values: the index of a records array is built once, on first use.
  */
 const recordIndexes = new WeakMap<ProviderRecord[], Map<string, ProviderRecord[]>>();

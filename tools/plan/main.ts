@@ -5,7 +5,7 @@
  * or the program could not be evaluated.
  */
 // Source maps only serve stack traces, which the plan does not print (it reports errors by message):
-// with them on, Node reads the map of every module the SDKs load, ~0.15 s of every plan (issue 9).
+// with them on, Node reads the map of every module the SDKs load, ~0.15 s of every plan.
 if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(false);
 import "./deferredSdkImports";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   // The pack's process starts first: its ~2 s of imports overlap this process loading the Pulumi
-  // runtime (./plan and ./report import it), which saves about a second of every plan (issue 9).
+  // runtime (./plan and ./report import it), which saves about a second of every plan.
   const spawnedPack = spawnPolicyPack();
   spawnedPack.catch(() => undefined); // awaited in makePlan; a config error may end the run first
   const { hasMandatoryViolation, makePlan, planJson } = require("./plan") as typeof import("./plan");

@@ -22,7 +22,7 @@ const deferredSdkImports = join(__dirname, "deferredSdkImports.ts");
  * Node's heap flags for the pack. Its live state stays small, but decoding `AnalyzeStack` (every
  * resource at once) makes garbage fast, and V8's default growth let the heap reach ~380 MB on the
  * 6,000-resource bench stack; growing by 20% after a full collection keeps it under ~290 MB at
- * the same speed (issue 9). `pulumi preview --policy-pack` starts the pack its own way.
+ * the same speed. `pulumi preview --policy-pack` starts the pack its own way.
  */
 const packNodeFlags = ["--heap-growing-percent=20"];
 
