@@ -15,16 +15,22 @@ const sdkSource = (path: string) => readFileSync(require.resolve(`@pulumi/pulumi
 const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
 describe("the plan's patches of SDK internals", () => {
+  // Installed by the first case, settled by the second: Pulumi's runtime is global to the process.
+  let runtime: Awaited<ReturnType<typeof mockRuntime>> | undefined;
+
   it("MockMonitor.newUrn (evaluate.ts, RecordingMonitor): the mock monitor's URN helper is overridden", async () => {
     expect(typeof (MockMonitor.prototype as unknown as { newUrn?: unknown }).newUrn, "MockMonitor.prototype.newUrn").toBe("function");
-    const runtime = await mockRuntime();
-    const parent = new pulumi.ComponentResource("edge:test:Parent", "p");
-    const child = new pulumi.ComponentResource("edge:test:Child", "c", {}, { parent });
-    // The engine's URN carries the parent's type; the SDK's own mock leaves it out.
-    expect(await resolved(child.urn)).toBe("urn:pulumi:test::edge::edge:test:Parent$edge:test:Child::c");
-    // runtime.waitForRPCs (evaluate.ts, settle): internal, exported at run time.
+    runtime = await mockRuntime();
+    const outer = new pulumi.ComponentResource("edge:test:Outer", "o");
+    const inner = new pulumi.ComponentResource("edge:test:Inner", "i", {}, { parent: outer });
+    const leaf = new pulumi.ComponentResource("edge:test:Leaf", "l", {}, { parent: inner });
+    // The engine's URN carries the parent's whole type chain; the SDK's own mock only its last type.
+    expect(await resolved(leaf.urn)).toBe("urn:pulumi:test::edge::edge:test:Outer$edge:test:Inner$edge:test:Leaf::l");
+  });
+
+  it("runtime.waitForRPCs (evaluate.ts, settle): internal, exported at run time, waits for every registration", async () => {
     expect(typeof (pulumi.runtime as unknown as { waitForRPCs?: unknown }).waitForRPCs, "pulumi.runtime.waitForRPCs").toBe("function");
-    expect((await runtime.settle()).map((r) => r.name)).toEqual(["p", "c"]);
+    expect((await runtime!.settle()).map((r) => r.name)).toEqual(["o", "i", "l"]);
   });
 
   it("debuggablePromise (evaluate.ts, withoutSdkDiagnostics): replacing the export reaches the SDK's calls", () => {
