@@ -5,8 +5,8 @@
  * a band width within 0.5-10 standard deviations, per models/alarms/thresholds.ts) and, where one
  * thing is watched by both severities, the warning fires before the critical one in the metric's
  * direction (below it for "above" metrics, above it for "below" metrics). A warning that fires
- * after the critical alarm warns of nothing. Incident 000: thresholds that exist but do not make
- * sense are thresholds fallen by the wayside.
+ * after the critical alarm warns of nothing. Lessons `thresholdsSenseless` and
+ * `warningAfterCritical` of incident 000 (models/incidents.ts).
  *
  * Alarms the Alarms component declares carry their key and configured level as tags; any other
  * alarm on a percentage metric the table knows is range-checked on its threshold.

@@ -3,8 +3,8 @@
  *
  * Every CloudWatch alarm notifies someone when it fires and when it clears: enabled actions, at
  * least one alarm action and one OK action (its severity's SNS topic). An alarm without actions
- * only colours a console nobody watches. Incident 000: thresholds had "fallen by the wayside" and
- * nobody was told before both load balancers swapped; the fix was an email on every crossing.
+ * only colours a console nobody watches. Lesson `alarmsUnheard` of incident 000
+ * (models/incidents.ts): the fix was an email on every crossing.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";

@@ -5,8 +5,8 @@
  * distribution in the stack is watched by at least one warning and one critical alarm. An alarm
  * watches a resource when one of the metrics it reads carries the resource's dimension value
  * (`LoadBalancer` = the balancer's ARN suffix, `AutoScalingGroupName`, `HealthCheckId`,
- * `DistributionId`); its severity is its `edge:severity` tag. Incident 000: as the fleet grew,
- * thresholds "fell by the wayside"; a region added without alarms is that failure again.
+ * `DistributionId`); its severity is its `edge:severity` tag. Lesson `alarmsUncovered` of incident
+ * 000 (models/incidents.ts): a region added without alarms is that failure again.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { severities, Severity } from "../../models/alarms/thresholds";

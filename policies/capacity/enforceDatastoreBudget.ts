@@ -5,8 +5,8 @@
  * (default 80%) of the datastore's max connections, so a fleet scaled to its maximum cannot exhaust
  * the datastore. Judged from the autoscaling groups as declared (`maxSize` and capacity tags).
  *
- * Incident 002: connections to the datastore rose until it stopped answering; capping every
- * service's connections ended the outage.
+ * Lesson `datastoreConnections` of incident 002 (models/incidents.ts): capping every service's
+ * connections ended that outage.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { datastoreBudget, DeclaredFleet, readDeclaredFleets } from "../../models/capacity";

@@ -9,8 +9,7 @@
  * the service reserve tag the `IngestRegion` writes. An instance type the table does not know is a
  * violation too: its memory cannot be judged.
  *
- * Incident 000: both nginx load balancers ran out of memory under a spike and swapped; the
- * tracking API was down for four hours.
+ * Lesson `proxyMemory` of incident 000 (models/incidents.ts).
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";

@@ -6,8 +6,7 @@
  * tags the `IngestRegion` writes). With one region, that region alone must carry it
  * (`missing-second-region` judges one region under prod rules).
  *
- * Incident 000: traffic rose 8x in a spike and the proxies fell over; incident 002: tracking must
- * run in independent regions, so the rest must carry the load when one fails.
+ * Lessons `spike` of incident 000 and `regionFailure` of incident 002 (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { DeclaredFleet, readDeclaredFleets, regionLossCapacity } from "../../models/capacity";

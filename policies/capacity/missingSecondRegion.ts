@@ -5,7 +5,7 @@
  * ingestion must run in at least two independent regions. The stack schema refuses such a config
  * first; this policy also catches a program or resource edited by hand.
  *
- * Incident 002: tracking ran out of one region; the fix was two independent regions.
+ * Lesson `secondRegion` of incident 002 (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { DeclaredFleet, readDeclaredFleets } from "../../models/capacity";

@@ -4,7 +4,8 @@
  * No cache behavior of a CloudFront distribution may serve viewers over plain HTTP
  * (`viewerProtocolPolicy: allow-all`): `redirect-to-https` or `https-only` only. A snippet served
  * over HTTP can be rewritten on the way into every customer's page, and HTTPS pages refuse to load
- * it. Incident 000: the snippet moved to a CDN; the CDN must not be the weaker path.
+ * it. Lesson `snippetOnApiHosts` of incident 000 (models/incidents.ts): the CDN the snippet moved
+ * to must not be the weaker path.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";

@@ -6,7 +6,8 @@
  * everyone (`Principal: "*"`) or any CloudFront distribution (`cloudfront.amazonaws.com`) without
  * an `AWS:SourceArn` condition, and no public ACL. CloudFront reads the origin through origin
  * access control; a public origin lets anyone bypass the CDN, and its failover, and hit the bucket.
- * Incident 000: the snippet must come from the CDN, nothing else.
+ * Lesson `snippetOnApiHosts` of incident 000 (models/incidents.ts): the snippet comes from the CDN,
+ * nothing else.
  *
  * A stack policy, so a bucket without any public access block is found too (when its id is known).
  */

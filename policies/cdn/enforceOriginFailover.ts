@@ -4,8 +4,9 @@
  * Every CloudFront distribution has an origin group of exactly two S3 bucket origins in two
  * different regions, failing over on the status codes AWS documents for S3 failover (403, 404,
  * 500, 502, 503, 504), and every cache behavior targets that group rather than one bucket.
- * Incident 000: "there is no reason why we cannot get virtually 100% uptime for a single snippet
- * of JS"; one bucket in one region is one region's outage away from hung pages again.
+ * Lesson `snippetOnApiHosts` of incident 000 (models/incidents.ts), whose post-mortem says "there is
+ * no reason why we cannot get virtually 100% uptime for a single snippet of JS": one bucket in one
+ * region is one region's outage away from hung pages again.
  *
  * A stack policy: an origin's region is its bucket's, found by the bucket's regional domain name
  * among the stack's buckets (or read from a `<bucket>.s3.<region>.amazonaws.com` name). An origin

@@ -5,8 +5,8 @@
  * sets) must have a TTL within bounds: short enough that a DNS change moves traffic in minutes,
  * long enough that resolvers do not hammer the provider. NS and SOA records, when a stack declares
  * them, stay within their own documented sane bounds (RFC 1912 §2.2; Route 53 creates NS at
- * 172800 s and SOA at 900 s). Incident 000: a one-day TTL on the API name made it impossible to
- * move traffic off two swapping load balancers; the outage lasted four hours.
+ * 172800 s and SOA at 900 s). Lesson `failoverTtl` of incident 000 (models/incidents.ts); NS and
+ * SOA: lesson `nsTtl` of incident 001.
  *
  * Route 53 alias records carry no TTL of their own (the target's applies) and are skipped.
  * Cloudflare's TTL 1 means "automatic", which Cloudflare serves as 300 s; any other Cloudflare TTL

@@ -7,8 +7,8 @@
  * (one record per region, by set identifier) is matched by the union of its regions' values on
  * Cloudflare, which has no latency routing. ACM validation CNAMEs (`_<hash>.<name>` →
  * `*.acm-validations.aws`) live in Route 53 only, by design (components/certificate.ts), and are exempt.
- * Incident 001: when the primary provider was attacked, the secondary had to be configured by hand
- * under pressure; the post-mortem asks for hot-standby zones kept in sync.
+ * Lesson `secondaryParity` of incident 001 (models/incidents.ts): the post-mortem asks for
+ * hot-standby zones kept in sync, not a secondary configured by hand under attack.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ProviderRecord, recordsFromResources } from "../../models/dns/compare";

@@ -12,8 +12,8 @@
  * model's NSD prediction to NSD.) A Route 53 latency set counts as its largest region; Cloudflare
  * serves every region's addresses.
  *
- * Incident 001: the secondary answered with every regional address, answers passed 512 bytes and
- * resolvers without TCP retry failed; a CNAME in front of the name added 32 bytes more.
+ * Lesson `responseSize` of incident 001 (models/incidents.ts): the secondary answered with every
+ * regional address, which is why Cloudflare's answer counts every region.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { providerCapabilities } from "../../models/dns/providers";

@@ -3,8 +3,8 @@
  *
  * Every hostname of the snippet CDN (a CloudFront distribution's `aliases`) resolves to that
  * distribution in both DNS providers, and never to an ingestion load balancer (its DNS name or its
- * static addresses) or to the ingest name. Incident 000: the JS snippet was served by the same load
- * balancers that took the API traffic; when they fell over, customers' pages hung on the snippet too.
+ * static addresses) or to the ingest name. Lesson `snippetOnApiHosts` of incident 000
+ * (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { normalizeName, ProviderRecord, recordsFromResources } from "../../models/dns/compare";
