@@ -1,5 +1,5 @@
 /**
- * Drives the real policy pack (`policies/index.ts`) over the Pulumi Analyzer protocol, as the
+ * Drives the real policy pack (`policies/`, its built `main`) over the Pulumi Analyzer protocol, as the
  * engine does in `pulumi preview --policy-pack policies`: start the pack's process, read its gRPC
  * port from stdout, `GetAnalyzerInfo`, `Configure` with the policy config, `Analyze` each resource
  * (its inputs), then `AnalyzeStack` (every resource with its outputs), then stop the process.

@@ -33,7 +33,7 @@ export interface SpawnedPack {
 }
 
 export function spawnPolicyPack(packDir: string = policyPackDir, timeoutMs = 60_000): Promise<SpawnedPack> {
-  if (packDir === policyPackDir) ensurePolicyPackBuilt();
+  if (resolve(packDir) === policyPackDir) ensurePolicyPackBuilt();
   // `process.execPath`, not `npx`: killing an npx wrapper would leave the server running.
   const child = spawn(process.execPath, [...packNodeFlags, "--require", "tsx/cjs", "--require", deferredSdkImports, packDir], {
     cwd: packDir,
