@@ -6,6 +6,7 @@
  */
 import type { NginxLimits } from "../hostEdge";
 import { capacityTagKeys } from "./tags";
+import { resourceTypes } from "../resourceTypes";
 
 /** An autoscaling group's tags come as `[{ key, value, propagateAtLaunch }]`; a launch template's as a map. */
 export function tagMap(tags: unknown): Record<string, string> {
@@ -61,9 +62,6 @@ export function readDeclaredFleet(props: Record<string, any>): DeclaredFleet | u
   };
 }
 
-/** The nginx limits the memory model reads, as rendered into the host's nginx.conf. */
-export type RenderedNginxLimits = NginxLimits;
-
 /** Launch template user data is base64; the plan and the engine both carry it encoded. */
 export function decodeUserData(userData: string): string {
   const trimmed = userData.trim();
@@ -73,9 +71,11 @@ export function decodeUserData(userData: string): string {
 
 /**
  * The nginx limits in a host's rendered user data (`worker_connections`, `client_header_buffer_size`,
- * `large_client_header_buffers`, the `limit_conn` limit), or the directives it lacks.
+ * `large_client_header_buffers`, the `limit_conn` limit), or the directives it lacks. The one
+ * reader of rendered limits: the capacity policies and the plan's capacity report judge what a
+ * launch template really carries, a hand-edited one too (incident 000).
  */
-export function readRenderedNginxLimits(userData: string): { limits: RenderedNginxLimits } | { missing: string[] } {
+export function readRenderedNginxLimits(userData: string): { limits: NginxLimits } | { missing: string[] } {
   const text = decodeUserData(userData);
   const workerConnections = /\bworker_connections\s+(\d+)\s*;/.exec(text);
   const headerBuffer = /\bclient_header_buffer_size\s+(\d+[kKmM]?)\s*;/.exec(text);
@@ -98,13 +98,11 @@ export function readRenderedNginxLimits(userData: string): { limits: RenderedNgi
   };
 }
 
-/** The engine's type token of an autoscaling group. */
-export const autoscalingGroupType = "aws:autoscaling/group:Group";
 
 /** Every ingestion fleet among declared resources (autoscaling groups with the capacity tags), with its URN. */
 export function readDeclaredFleets(resources: { type: string; urn: string; props: Record<string, any> }[]): (DeclaredFleet & { urn: string })[] {
   return resources.flatMap((r) => {
-    if (r.type !== autoscalingGroupType) return [];
+    if (r.type !== resourceTypes.autoscalingGroup) return [];
     const fleet = readDeclaredFleet(r.props);
     return fleet ? [{ ...fleet, urn: r.urn }] : [];
   });

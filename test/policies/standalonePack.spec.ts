@@ -108,6 +108,7 @@ const oneDayTtl: PlannedResource = {
   urn: "urn:pulumi:test::edge::aws:route53/record:Record::one-day",
   type: "aws:route53/record:Record",
   name: "one-day",
+  aliases: [],
   parent: "",
   custom: true,
   provider: "",

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { enforceOriginFailover } from "../../../policies/cdn/enforceOriginFailover";
 import { runStackPolicy, Subject } from "../harness";
 import { incidentNote } from "../../../models/incidents";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 const incident = incidentNote("snippetOnApiHosts");
 const fix = "Set edge:cdn.replicaRegion to a region other than the first of edge:regions (SnippetCdn builds the group).";
@@ -9,7 +10,7 @@ const originDomain = "cdn-origin-1.s3.us-east-1.amazonaws.com";
 const replicaDomain = "cdn-replica-2.s3.us-west-2.amazonaws.com";
 
 const bucket = (name: string, domain: string, region: string): Subject => ({
-  type: "aws:s3/bucket:Bucket",
+  type: resourceTypes.s3Bucket,
   name,
   props: { bucket: name, id: name, region, bucketRegionalDomainName: domain },
 });
@@ -26,7 +27,7 @@ const compliantDistribution = {
 };
 const stack = (distribution: Record<string, unknown>, buckets = [bucket("cdn-origin", originDomain, "us-east-1"), bucket("cdn-replica", replicaDomain, "us-west-2")]) => [
   ...buckets,
-  { type: "aws:cloudfront/distribution:Distribution", name: "cdn-distribution", props: distribution },
+  { type: resourceTypes.cloudfrontDistribution, name: "cdn-distribution", props: distribution },
 ];
 const messages = async (subjects: Subject[]) => (await runStackPolicy(enforceOriginFailover, subjects)).map((f) => f.message);
 
