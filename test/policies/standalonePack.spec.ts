@@ -120,7 +120,7 @@ const oneDayTtl: PlannedResource = {
 };
 
 describe("the policy pack's manifest", () => {
-  it("declares every package the built pack imports, at the version package-lock.json installs", () => {
+  it("declares exactly the packages the built pack imports, at the version package-lock.json installs", () => {
     buildPolicyPack();
     const bundle = readFileSync(policyPackMain, "utf8");
     const imported = new Set(
@@ -129,13 +129,12 @@ describe("the policy pack's manifest", () => {
         .filter((name) => !name.startsWith("node:") && !builtinModules.includes(name))
         .map((name) => (name.startsWith("@") ? name.split("/").slice(0, 2).join("/") : name.split("/")[0]!)),
     );
-    expect([...imported].sort()).toEqual(expect.arrayContaining(["@pulumi/policy"]));
-    for (const name of imported) {
-      expect(packManifest.dependencies, `policies/package.json must declare ${name}`).toHaveProperty([name]);
+    // The runner the CLI starts the pack with comes from the pack's own @pulumi/pulumi.
+    const needed = [...new Set([...imported, "@pulumi/pulumi"])].sort();
+    expect(Object.keys(packManifest.dependencies).sort(), "policies/package.json dependencies").toEqual(needed);
+    for (const name of needed) {
       expect(packManifest.dependencies[name], name).toBe(rootLock.packages[`node_modules/${name}`]?.version);
     }
-    // The runner the CLI starts the pack with comes from the pack's own @pulumi/pulumi.
-    expect(packManifest.dependencies["@pulumi/pulumi"]).toBe(rootLock.packages["node_modules/@pulumi/pulumi"]?.version);
   });
 });
 
