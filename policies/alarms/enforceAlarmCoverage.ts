@@ -82,7 +82,7 @@ export function judgeServiceCoverage(groups: { urn: string; name: string; region
         `the ingestion service of autoscaling group ${group.name} (${ingestMetricsDimension}=${group.region}) has no ${missing.join(", no ")} alarm: ` +
         `${missing.length} of ${Object.keys(serviceAlarmKeys).length * severities.length} service alarms missing; at least a warning and a critical alarm per metric. ` +
         `Pass the region to the Alarms component (components/alarms.ts), which declares them. ` +
-        `Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.`,
+        incidentNote("alarmsUncovered"),
     });
   }
   return findings;

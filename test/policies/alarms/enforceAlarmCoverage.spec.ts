@@ -87,7 +87,7 @@ describe("enforce-alarm-coverage, the ingestion service's metrics", () => {
   };
   /** The compliant stack with each group's region known, as AWS reports it. */
   function withServiceAlarms(): Subject[] {
-    const subjects = stack().map((s) => (s.type === resourceTypes.autoscalingGroup ? { ...s, props: { ...s.props, region: s.urn.slice("urn:asg:".length) } } : s));
+    const subjects = stack().map((s) => (s.type === resourceTypes.autoscalingGroup ? { ...s, props: { ...s.props, region: s.urn!.slice("urn:asg:".length) } } : s));
     for (const region of regions) for (const m of serviceMetrics) subjects.push(serviceAlarm(region, m, "warning"), serviceAlarm(region, m, "critical"));
     return subjects;
   }
@@ -106,7 +106,7 @@ describe("enforce-alarm-coverage, the ingestion service's metrics", () => {
           "the ingestion service of autoscaling group ingest-us-west-2-asg-7f3a (Region=us-west-2) has no critical Edge/Ingest EventsSpooled, no warning Edge/Ingest ReplayLagSeconds alarm: " +
           "2 of 12 service alarms missing; at least a warning and a critical alarm per metric. " +
           "Pass the region to the Alarms component (components/alarms.ts), which declares them. " +
-          "Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.",
+          incidentNote("alarmsUncovered"),
       },
     ]);
   });
