@@ -16,8 +16,8 @@
  * model's NSD prediction to NSD.) A Route 53 latency set counts as its largest region; Cloudflare
  * serves every region's addresses.
  *
- * Incident 001: the secondary answered with every regional address, answers passed 512 bytes and
- * resolvers without TCP retry failed; a CNAME in front of the name added 32 bytes more.
+ * Lesson `responseSize` of incident 001 (models/incidents.ts): the secondary answered with every
+ * regional address, which is why Cloudflare's answer counts every region.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { providerCapabilities } from "../../models/dns/providers";
@@ -25,6 +25,7 @@ import { AnswerSize, answerSizes, legacyUdpLimit, recordsToDrop } from "../../mo
 import { zoneViews } from "../../models/dns/zoneView";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { asPlanned } from "./stackResources";
+import { incidentNote } from "../../models/incidents";
 
 export const responseSizeBounds = {
   maxUdpAnswerBytes: {
@@ -58,7 +59,7 @@ export function responseSizeMessage(size: AnswerSize, limit: number): string {
   const transport = size.edns ? "over UDP with EDNS (its OPT record included)" : "over UDP without EDNS";
   return (
     `${size.query}${through} answered by ${size.provider} is ${size.fullBytes} B ${transport}, above the ${limit} B limit: ` +
-    `resolvers without TCP retry fail. ${smallestFix(size, limit)} Incident 001: answers past 512 bytes broke legacy clients; a CNAME added 32 bytes more.`
+    `resolvers without TCP retry fail. ${smallestFix(size, limit)} ${incidentNote("responseSize")}`
   );
 }
 
