@@ -5,39 +5,10 @@
  * Pure module: no Pulumi imports. `render.ts` turns a `PlanDiff` into markdown or text.
  */
 import { diffValues, PropertyChange } from "./values";
+import { PlanJson, PlanJsonResource, PlanJsonViolation, rootStackType } from "../plan/planJson";
 import { zoneRecordRisks } from "./zoneRisk";
 
-export const rootStackType = "pulumi:pulumi:Stack";
-
-/** One resource as `planJson` writes it (tools/plan/plan.ts). */
-export interface PlanJsonResource {
-  urn: string;
-  type: string;
-  name: string;
-  parent: string;
-  custom: boolean;
-  provider?: string;
-  region: string | null;
-  inputs: Record<string, unknown>;
-  dependencies: string[];
-}
-
-export interface PlanJsonViolation {
-  policyName: string;
-  enforcementLevel: string;
-  urn: string;
-  message: string;
-}
-
-/** The plan as `npm run plan -- --json` writes it. */
-export interface PlanJson {
-  project?: string;
-  stack: string;
-  resources: PlanJsonResource[];
-  violations: PlanJsonViolation[];
-  stackOutputs?: Record<string, unknown>;
-  policyPack?: { name: string; version: string; policies?: unknown[] };
-}
+export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
 
 export type Op = "create" | "delete" | "update" | "replace";
 

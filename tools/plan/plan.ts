@@ -8,6 +8,7 @@ import { parseStackConfig, StackConfig, StackConfigError } from "../../stacks/sc
 import { PolicyAnalysis, PolicyPackConfig, PolicyRun, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
 import type { SpawnedPack } from "./packProcess";
+import type { PlanJson } from "./planJson";
 import { explainSecretProblems, readStackFile, StackFileError } from "./stackFile";
 
 export const projectRoot = resolve(__dirname, "..", "..");
@@ -103,7 +104,7 @@ export function hasMandatoryViolation(plan: Plan): boolean {
 }
 
 /** The plan as `--json` writes it. */
-export function planJson(plan: Plan) {
+export function planJson(plan: Plan): PlanJson {
   return {
     project: plan.project,
     stack: plan.stack,
@@ -116,10 +117,10 @@ export function planJson(plan: Plan) {
       custom: r.custom,
       provider: r.provider,
       region: r.region ?? null,
-      inputs: maskSecrets(r.inputs),
+      inputs: maskSecrets(r.inputs) as Record<string, unknown>,
       dependencies: r.dependencies,
     })),
-    stackOutputs: maskSecrets(plan.stackOutputs),
+    stackOutputs: maskSecrets(plan.stackOutputs) as Record<string, unknown>,
     policyPack: { name: plan.policy.packName, version: plan.policy.packVersion, policies: plan.policy.policies },
     violations: plan.policy.violations,
   };
