@@ -9,6 +9,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { normalizeName, ProviderRecord, recordsFromResources } from "../../models/dns/compare";
 import { zoneViews } from "../../models/dns/zoneView";
+import { Finding, reportFinding } from "../finding";
 import { asPlanned } from "./stackResources";
 
 const distributionType = "aws:cloudfront/distribution:Distribution";
@@ -16,7 +17,8 @@ const eipType = "aws:ec2/eip:Eip";
 const loadBalancerType = "aws:lb/loadBalancer:LoadBalancer";
 
 /** Every problem of the snippet hostnames, one message each. */
-export function judgeSnippetHostnames(resources: { type: string; inputs: Record<string, any> }[]): string[] {
+/** Each snippet hostname that does not resolve to the CDN, on its record (on the distribution when it has none). */
+export function judgeSnippetHostnames(resources: { type: string; inputs: Record<string, any>; urn?: string }[]): Finding[] {
   const records = recordsFromResources(resources);
   const providers = zoneViews(resources).map((v) => v.provider);
   const ingestAddresses = new Set(resources.filter((r) => r.type === eipType && r.inputs.publicIp).map((r) => String(r.inputs.publicIp)));
@@ -26,7 +28,7 @@ export function judgeSnippetHostnames(resources: { type: string; inputs: Record<
     records.filter((r) => r.values.some((v) => ingestAddresses.has(v) || loadBalancers.has(v.replace(/^alias:/, "")))).map((r) => r.name),
   );
   const incident = "Incident 000: the snippet was served by the load balancers that took the API traffic, and hung customers' pages when they fell over.";
-  const messages: string[] = [];
+  const findings: Finding[] = [];
   for (const distribution of resources.filter((r) => r.type === distributionType)) {
     const target = distribution.inputs.domainName ? normalizeName(String(distribution.inputs.domainName)) : undefined;
     const fix = `Point it at the distribution (CNAME ${target ?? "<distribution>.cloudfront.net"}).`;
@@ -34,17 +36,27 @@ export function judgeSnippetHostnames(resources: { type: string; inputs: Record<
       for (const provider of providers) {
         const atName = records.filter((r) => r.provider === provider && r.name === hostname);
         if (atName.length === 0) {
-          messages.push(`${hostname} (${provider}) does not resolve: the snippet hostname has no record. ${fix} ${incident}`);
+          findings.push({
+            urn: distribution.urn ?? "",
+            subject: `${hostname} (${provider})`,
+            message: `${hostname} (${provider}) does not resolve: the snippet hostname has no record. ${fix} ${incident}`,
+          });
           continue;
         }
         for (const record of atName) {
           const problem = judgeRecord(record, target, ingestAddresses, loadBalancers, ingestNames);
-          if (problem) messages.push(`${hostname} ${record.type} (${provider}) ${problem}: the snippet must come from the CDN only. ${fix} ${incident}`);
+          if (problem) {
+            findings.push({
+              urn: record.urns?.[0] ?? "",
+              subject: `${hostname} ${record.type} (${provider})`,
+              message: `${hostname} ${record.type} (${provider}) ${problem}: the snippet must come from the CDN only. ${fix} ${incident}`,
+            });
+          }
         }
       }
     }
   }
-  return messages;
+  return findings;
 }
 
 function judgeRecord(
@@ -71,6 +83,6 @@ export const enforceSnippetOnCdn: StackValidationPolicy = {
   description: "The snippet hostname resolves to the CDN in both providers, never to an ingestion load balancer or host (incident 000).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    for (const message of judgeSnippetHostnames(asPlanned(args.resources))) reportViolation(message);
+    for (const finding of judgeSnippetHostnames(asPlanned(args.resources))) reportFinding(reportViolation, finding);
   },
 };

@@ -41,7 +41,9 @@ export interface ViolationDelta {
   policyName: string;
   enforcementLevel: string;
   urn: string;
-  /** `type name` of the resource, `(stack)` for stack policies. */
+  /** What the finding is about within the resource (`policies/finding.ts`); empty when the policy names none. */
+  subject: string;
+  /** `type name` of the resource, `(stack)` when no resource applies. */
   resource: string;
   message: string;
   /** For `changed`: the base message. */
@@ -51,7 +53,7 @@ export interface ViolationDelta {
 export interface PolicyDelta {
   added: ViolationDelta[];
   fixed: ViolationDelta[];
-  /** Same policy and resource, different message (a measured number moved). */
+  /** Same policy, resource and subject, different message (a measured number moved). */
   changed: ViolationDelta[];
   unchanged: ViolationDelta[];
 }
@@ -109,7 +111,8 @@ function describe(index: Map<string, PlanJsonResource>, urn: string): string {
 export function diffPolicy(base: PlanJson, head: PlanJson): PolicyDelta {
   const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
   const headIndex = new Map(head.resources.map((r) => [r.urn, r]));
-  const key = (v: PlanJsonViolation) => `${v.policyName}\u0000${v.urn}`;
+  // A finding is the same across plans when its policy, resource and subject are: then only its numbers moved.
+  const key = (v: PlanJsonViolation) => `${v.policyName}\u0000${v.urn}\u0000${v.subject ?? ""}`;
   const group = (list: PlanJsonViolation[]) => {
     const map = new Map<string, PlanJsonViolation[]>();
     for (const v of list) map.set(key(v), [...(map.get(key(v)) ?? []), v]);
@@ -122,6 +125,7 @@ export function diffPolicy(base: PlanJson, head: PlanJson): PolicyDelta {
     policyName: v.policyName,
     enforcementLevel: v.enforcementLevel,
     urn: v.urn,
+    subject: v.subject ?? "",
     resource: describe(index, v.urn),
     message: v.message,
     ...(before === undefined ? {} : { before }),
