@@ -1,22 +1,43 @@
 /**
- * npm run pr-check -- --base REF [--out report.md] [--fail-on unsafe]
+ * npm run pr-check -- --base REF [--out report.md] [--full-out full.md] [--report-url URL]
+ *                     [--pr-head SHA] [--fail-on unsafe]
  *
  * Plans every stack in stacks/ at REF and in the working tree and writes one markdown report
- * (stdout, or --out). Exit 0: every stack plans at the working tree without a mandatory
- * violation. 1: a stack has a mandatory violation or is broken (exit 2 of its plan) in the working
- * tree. 2: bad arguments, or the base could not be checked out or installed. 3: `--fail-on unsafe`
- * and a risky change.
+ * (stdout, or --out) that fits in a GitHub comment; --full-out writes it unshortened, and
+ * --report-url is where a shortened comment says the full one is. --pr-head names the pull
+ * request's own head commit in the header when the working tree is its merge into the base.
+ * Exit 0: every stack plans at the working tree without a mandatory violation. 1: a stack has a
+ * mandatory violation or is broken (exit 2 of its plan) in the working tree. 2: bad arguments, or
+ * the base could not be checked out or installed. 3: `--fail-on unsafe` and a risky change.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { checkFailOn, parseCommandLine } from "../cli";
 import { prCheck } from "./prCheck";
 
-const usage = "usage: npm run pr-check -- --base REF [--out report.md] [--fail-on unsafe]";
+const usage = "usage: npm run pr-check -- --base REF [--out report.md] [--full-out full.md] [--report-url URL] [--pr-head SHA] [--fail-on unsafe]";
 const projectRoot = resolve(__dirname, "..", "..");
 
+function write(path: string, text: string): string {
+  const out = resolve(path);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, text);
+  return out;
+}
+
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, { base: { type: "string" }, out: { type: "string" }, "fail-on": { type: "string" } }, usage);
+  const parsed = parseCommandLine(
+    argv,
+    {
+      base: { type: "string" },
+      out: { type: "string" },
+      "full-out": { type: "string" },
+      "report-url": { type: "string" },
+      "pr-head": { type: "string" },
+      "fail-on": { type: "string" },
+    },
+    usage,
+  );
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   if (!values.base) {
@@ -24,22 +45,27 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (!checkFailOn(values["fail-on"])) return 2;
+  if (values["pr-head"] !== undefined && !/^[0-9a-f]{7,64}$/i.test(values["pr-head"])) {
+    process.stderr.write(`--pr-head: '${values["pr-head"]}' is not a commit SHA (hex digits)\n`);
+    return 2;
+  }
+  if (values["report-url"] !== undefined && !/^https:\/\/\S+$/.test(values["report-url"])) {
+    process.stderr.write(`--report-url: '${values["report-url"]}' is not an https:// URL\n`);
+    return 2;
+  }
   let result;
   try {
-    result = await prCheck(projectRoot, values.base, (line) => process.stderr.write(`pr-check: ${line}\n`));
+    result = await prCheck(projectRoot, values.base, { prHeadCommit: values["pr-head"], fullReportUrl: values["report-url"] }, (line) =>
+      process.stderr.write(`pr-check: ${line}\n`),
+    );
   } catch (err) {
     process.stderr.write(`pr-check: ${(err as Error).message}\n`);
     return 2;
   }
-  if (values.out) {
-    const out = resolve(values.out);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, result.markdown);
-    process.stderr.write(`pr-check: report written to ${out}\n`);
-  } else {
-    process.stdout.write(result.markdown);
-  }
-  const failing = result.stacks.filter((s) => s.head && (s.head.code !== 0));
+  if (values.out) process.stderr.write(`pr-check: report written to ${write(values.out, result.markdown)}\n`);
+  else process.stdout.write(result.markdown);
+  if (values["full-out"]) process.stderr.write(`pr-check: full report written to ${write(values["full-out"], result.full)}\n`);
+  const failing = result.stacks.filter((s) => s.head && s.head.code !== 0);
   if (failing.length > 0) {
     process.stderr.write(`pr-check: ${failing.map((s) => `${s.stack} (plan exit ${s.head!.code})`).join(", ")} fail at the working tree\n`);
     return 1;

@@ -6,34 +6,23 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { diffPlans, PlanDiff, PlanJson } from "../diff/planDiff";
+import { diffPlans } from "../diff/planDiff";
+import { summaryLine } from "../diff/render";
 import { planProcessArgs } from "../plan/command";
-import { renderDiff, summaryLine } from "../diff/render";
-
-/** The marker a workflow finds its sticky comment by. */
-export const reportMarker = "<!-- edge-pr-check -->";
-
-export interface StackPlan {
-  /** Exit code of `npm run plan`: 0, 1 (mandatory violation, JSON still written), 2 (broken). */
-  code: number;
-  json?: PlanJson;
-  stderr: string;
-}
-
-export interface StackReport {
-  stack: string;
-  base?: StackPlan;
-  head?: StackPlan;
-  diff?: PlanDiff;
-}
+import type { PlanJson } from "../plan/planJson";
+import { renderReport, ReportOptions, StackPlan, StackReport } from "./report";
 
 export interface PrCheckResult {
   baseRef: string;
   baseCommit: string;
+  headCommit: string;
   /** How the base tree got its node_modules. */
   install: "symlink" | "npm ci";
   stacks: StackReport[];
+  /** The report as a PR comment: under `maxChars`, shortened when needed. */
   markdown: string;
+  /** The report unshortened. */
+  full: string;
 }
 
 function git(cwd: string, args: string[]): string {
@@ -95,45 +84,18 @@ function emptyPlan(stack: string): PlanJson {
   return { stack, resources: [], violations: [] };
 }
 
-function brokenSection(stack: string, side: string, plan: StackPlan): string[] {
-  const detail = plan.stderr.trim().split("\n").slice(-20).join("\n");
-  return [`### ❌ Stack \`${stack}\`: broken at ${side}`, "", "The plan exited 2 (invalid stack file or config, or the program failed):", "", "```", detail || "(no output)", "```", ""];
-}
-
-/** The report: a table of stacks, then one section per stack. */
-export function renderReport(baseRef: string, baseCommit: string, stacks: StackReport[]): string {
-  const lines = [reportMarker, `## Edge plan: \`${baseRef}\` (${baseCommit.slice(0, 12)}) → this pull request`, ""];
-  lines.push("| stack | + create | ~ update | +- replace | - delete | risky | new violations | fixed violations |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const s of stacks) {
-    if (!s.diff) {
-      lines.push(`| \`${s.stack}\` | ❌ broken at ${s.head?.code === 2 || !s.head ? "head" : "base"} | | | | | | |`);
-      continue;
-    }
-    const c = s.diff.counts;
-    const risky = s.diff.risks.length;
-    lines.push(
-      `| \`${s.stack}\` | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${risky ? `⚠️ ${risky}` : 0} | ${s.diff.policy.added.length} | ${s.diff.policy.fixed.length} |`,
-    );
-  }
-  lines.push("");
-  for (const s of stacks) {
-    if (s.head && s.head.code === 2) lines.push(...brokenSection(s.stack, "this pull request", s.head));
-    else if (s.base && s.base.code === 2 && s.head) lines.push(...brokenSection(s.stack, `base ${baseRef}`, s.base));
-    if (!s.diff) continue;
-    const note = !s.base ? " (new stack)" : !s.head ? " (stack removed)" : "";
-    const mandatory = s.head?.json?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
-    lines.push(renderDiff(s.diff, "markdown", `Stack \`${s.stack}\`${note}${mandatory ? ` — ❌ ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"}` : ""}`));
-  }
-  lines.push("<sub>Offline plan under Pulumi's mock runtime with the real policy pack (`npm run pr-check`). Replacements are inferred from a table of replace-on-change properties; the cloud preview is authoritative.</sub>", "");
-  return lines.join("\n");
-}
-
 /**
  * Plans every stack at `baseRef` and in `root`'s working tree and diffs them. The temporary
  * worktree is removed also when a plan or the install fails.
  */
-export async function prCheck(root: string, baseRef: string, log: (line: string) => void = () => undefined): Promise<PrCheckResult> {
+export async function prCheck(
+  root: string,
+  baseRef: string,
+  report: Omit<ReportOptions, "baseRef" | "baseCommit" | "headCommit"> = {},
+  log: (line: string) => void = () => undefined,
+): Promise<PrCheckResult> {
   const baseCommit = git(root, ["rev-parse", "--verify", `${baseRef}^{commit}`]);
+  const headCommit = git(root, ["rev-parse", "--verify", "HEAD^{commit}"]);
   const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
   const baseTree = join(work, "base");
   const plans = join(work, "plans");
@@ -185,7 +147,8 @@ export async function prCheck(root: string, baseRef: string, log: (line: string)
       return { stack, base, head, diff: b && h && (base || head) ? diffPlans(b, h) : undefined };
     });
     for (const s of stacks) log(`${s.stack}: ${s.diff ? summaryLine(s.diff) : "broken"}`);
-    return { baseRef, baseCommit, install, stacks, markdown: renderReport(baseRef, baseCommit, stacks) };
+    const { markdown, full } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit });
+    return { baseRef, baseCommit, headCommit, install, stacks, markdown, full };
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
