@@ -134,3 +134,14 @@ describe("the risky-change gate", () => {
     expect(pr.jobs.check.if).toBeUndefined();
   });
 });
+
+describe("CODEOWNERS", () => {
+  it("asks a maintainer's review for the policy pack, the workflows and the stack files", () => {
+    const rules = readFileSync(join(projectRoot, ".github", "CODEOWNERS"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() && !l.startsWith("#"))
+      .map((l) => l.trim().split(/\s+/));
+    expect(rules.map(([path]) => path)).toEqual(["/policies/", "/.github/", "/stacks/"]);
+    for (const [, ...owners] of rules) expect(owners.every((o) => /^@[\w-]+\/[\w-]+$/.test(o))).toBe(true);
+  });
+});
