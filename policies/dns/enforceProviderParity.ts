@@ -16,7 +16,8 @@ import { Finding, reportFinding } from "../finding";
 import { asPlanned } from "./stackResources";
 
 /** ACM's DNS validation records: Route 53 only, by design. */
-export function isAcmValidation(record: ProviderRecord): boolean {
+/** An ACM certificate's DNS validation record: `_<token>.<name>` CNAME to `<token>.acm-validations.aws`. */
+export function isAcmValidation(record: Pick<ProviderRecord, "type" | "name" | "values">): boolean {
   return record.type === "CNAME" && record.name.startsWith("_") && record.values.every((v) => v.endsWith(".acm-validations.aws"));
 }
 

@@ -10,7 +10,7 @@ import { diffPlans } from "../diff/planDiff";
 import { summaryLine } from "../diff/render";
 import { planProcessArgs } from "../plan/command";
 import type { PlanJson } from "../plan/planJson";
-import { renderReport, ReportOptions, StackPlan, StackReport } from "./report";
+import { PolicyChange, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
 
 export interface PrCheckResult {
   baseRef: string;
@@ -29,6 +29,19 @@ function git(cwd: string, args: string[]): string {
   const run = spawnSync("git", args, { cwd, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${run.stderr.trim()}`);
   return run.stdout.trim();
+}
+
+/** What differs under `policies/` between `baseCommit` and the working tree (committed or not). */
+export function policyChange(root: string, baseCommit: string): PolicyChange {
+  const files = git(root, ["diff", "--name-only", baseCommit, "--", "policies"]).split("\n").filter(Boolean);
+  const untracked = git(root, ["ls-files", "--others", "--exclude-standard", "--", "policies"]).split("\n").filter(Boolean);
+  const tree = (commit: string) => spawnSync("git", ["rev-parse", `${commit}:policies`], { cwd: root, encoding: "utf8" }).stdout.trim() || "(none)";
+  return {
+    files: [...new Set([...files, ...untracked])].sort(),
+    baseTree: tree(baseCommit),
+    headTree: tree("HEAD"),
+    uncommitted: git(root, ["diff", "--name-only", "HEAD", "--", "policies"]).length > 0 || untracked.length > 0,
+  };
 }
 
 /** Stack names from `stacks/Pulumi.<name>.yaml`. */
@@ -147,7 +160,7 @@ export async function prCheck(
       return { stack, base, head, diff: b && h && (base || head) ? diffPlans(b, h) : undefined };
     });
     for (const s of stacks) log(`${s.stack}: ${s.diff ? summaryLine(s.diff) : "broken"}`);
-    const { markdown, full } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit });
+    const { markdown, full } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policyChange(root, baseCommit) });
     return { baseRef, baseCommit, headCommit, install, stacks, markdown, full };
   } finally {
     process.off("SIGINT", onSignal);

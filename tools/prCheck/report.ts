@@ -45,7 +45,22 @@ export interface ReportOptions {
   maxChars?: number;
   /** Where the full report is; the notice of a shortened comment links it. Defaults to the run's `pr-check` artifact, unlinked. */
   fullReportUrl?: string;
+  /** Files under `policies/` that differ between the base and the head, and the two trees' hashes. */
+  policyChange?: PolicyChange;
 }
+
+export interface PolicyChange {
+  files: string[];
+  /** Git tree of `policies/` at the base commit. */
+  baseTree: string;
+  /** Git tree of `policies/` at the head commit. */
+  headTree: string;
+  /** Whether the working tree's `policies/` differs from the head commit's. */
+  uncommitted: boolean;
+}
+
+/** A stack's policy config, whose change moves that stack's limits. */
+export const policyConfigFile = (stack: string) => `policies/config/${stack}.json`;
 
 /** Whether a reviewer must read the stack first: broken, risky or with new violations. */
 export function needsAttention(s: StackReport): boolean {
@@ -62,6 +77,31 @@ const short = (sha: string) => sha.slice(0, 12);
 function header(o: ReportOptions): string[] {
   const head = o.prHeadCommit && o.prHeadCommit !== o.headCommit ? `head \`${short(o.prHeadCommit)}\` (planned merged into the base as \`${short(o.headCommit)}\`)` : `head \`${short(o.headCommit)}\``;
   return [reportMarker, `## Edge plan: \`${o.baseRef}\` → this pull request`, "", `Base \`${short(o.baseCommit)}\` → ${head}.`, ""];
+}
+
+function packOf(stacks: StackReport[], side: "base" | "head"): string {
+  const pack = stacks.map((s) => s[side]?.json?.policyPack).find(Boolean);
+  return pack ? `${pack.name} ${pack.version}` : "no pack";
+}
+
+/**
+ * A banner when the pack that judges the plans changed: the head's plans were judged by the head's
+ * policies, so a loosened limit passes the very change that needed it (incident 000's thresholds
+ * drifted the same way). Never folded, never dropped by the size budget.
+ */
+function policyBanner(stacks: StackReport[], change: PolicyChange | undefined): string[] {
+  if (!change || change.files.length === 0) return [];
+  const configs = stacks.filter((s) => change.files.includes(policyConfigFile(s.stack))).map((s) => `\`${s.stack}\``);
+  const code = change.files.filter((f) => !f.startsWith("policies/config/"));
+  const what = [code.length ? `the policy pack (${code.length} file${code.length === 1 ? "" : "s"} under \`policies/\`)` : "", configs.length ? `the policy config of ${configs.join(", ")}` : ""]
+    .filter(Boolean)
+    .join(" and ");
+  const files = change.files.slice(0, 20).map((f) => `\`${f}\``).join(", ") + (change.files.length > 20 ? `, and ${change.files.length - 20} more` : "");
+  return [
+    `> 🛡️ **The guard moved:** this pull request changes ${what}. The base was judged by ${packOf(stacks, "base")} (\`policies/\` tree \`${change.baseTree.slice(0, 12)}\`), ` +
+      `this pull request by ${packOf(stacks, "head")} (tree \`${change.headTree.slice(0, 12)}\`${change.uncommitted ? " and uncommitted changes" : ""}): a loosened limit passes its own change. Review ${files} first.`,
+    "",
+  ];
 }
 
 function table(stacks: StackReport[]): string[] {
@@ -112,7 +152,7 @@ function notice(o: ReportOptions, shortened: string[]): string[] {
 }
 
 function assemble(o: ReportOptions, ordered: StackReport[], levels: Level[], shortened: string[]): string {
-  const lines = [...header(o), ...table(ordered)];
+  const lines = [...header(o), ...policyBanner(ordered, o.policyChange), ...table(ordered)];
   if (shortened.length > 0) lines.push(...notice(o, shortened));
   ordered.forEach((s, i) => lines.push(...section(s, o.baseRef, levels[i]!)));
   lines.push(...footer);

@@ -115,3 +115,21 @@ describe("the PR comment's size budget", () => {
     expect(small.markdown).not.toContain("This comment is shortened");
   });
 });
+
+describe("the policy banner", () => {
+  const policyChange = { files: ["policies/config/prod.json", "policies/dns/enforceFailoverTtl.ts"], baseTree: "1".repeat(40), headTree: "2".repeat(40), uncommitted: false };
+
+  it("says the guard moved, outside any fold and before the table, naming the pack of each side and the stacks whose config changed", () => {
+    const stacks = [riskyChange("prod"), riskyChange("dev")];
+    for (const s of stacks) for (const side of [s.base!, s.head!]) side.json!.policyPack = { name: "edge-policies", version: "0.1.0" };
+    const { markdown } = renderReport(stacks, { ...options, policyChange });
+    const banner = structure(markdown).unfolded.find((l) => l.includes("The guard moved"))!;
+    expect(banner).toContain("changes the policy pack (1 file under `policies/`) and the policy config of `prod`.");
+    expect(banner).toContain("The base was judged by edge-policies 0.1.0 (`policies/` tree `111111111111`), this pull request by edge-policies 0.1.0 (tree `222222222222`)");
+    expect(markdown.indexOf("The guard moved")).toBeLessThan(markdown.indexOf("| stack |"));
+  });
+
+  it("stays away when nothing under policies/ changed", () => {
+    expect(renderReport([riskyChange("prod")], { ...options, policyChange: { ...policyChange, files: [] } }).markdown).not.toContain("The guard moved");
+  });
+});
