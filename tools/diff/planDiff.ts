@@ -6,6 +6,7 @@
  */
 import { diffValues, PropertyChange } from "./values";
 import { PlanJson, PlanJsonResource, PlanJsonViolation, rootStackType } from "../plan/planJson";
+import { recordsFromResources } from "../../models/dns/compare";
 import { zoneRecordRisks } from "./zoneRisk";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
@@ -26,9 +27,25 @@ export interface ResourceChange {
   changes: PropertyChange[];
   /** Properties that force the replacement, for `replace`. */
   replaceReasons: string[];
+  /** What a deleted DNS record served, as octoDNS and DNSControl print it: `api.example.com A 60 192.0.2.1`. */
+  served?: string;
 }
 
-export type RiskKind = "region-removed" | "load-balancer-replaced" | "zone-replaced" | "zone-records-rewritten" | "ttl-raised" | "alarm-removed";
+export type RiskKind =
+  | "region-removed"
+  | "load-balancer-replaced"
+  | "zone-replaced"
+  | "zone-records-rewritten"
+  | "ttl-raised"
+  | "alarm-removed"
+  | "secret-in-plain-text";
+
+/** A stack-file secret that changed, known by its ciphertext's digest (never its value). */
+export interface SecretChange {
+  /** `edge:alarms.webhookUrl` */
+  path: string;
+  change: "rotated" | "added" | "removed";
+}
 
 export interface Risk {
   kind: RiskKind;
@@ -65,6 +82,7 @@ export interface PlanDiff {
   outputs: PropertyChange[];
   policy: PolicyDelta;
   risks: Risk[];
+  secrets: SecretChange[];
 }
 
 /** Properties whose change makes the provider replace the resource (create the new one, delete the old). */
@@ -167,6 +185,24 @@ function ttlRaises(change: ResourceChange): Risk[] {
   });
 }
 
+export function diffSecrets(base: PlanJson, head: PlanJson): SecretChange[] {
+  const b = base.secrets?.digests ?? {};
+  const h = head.secrets?.digests ?? {};
+  return [...new Set([...Object.keys(b), ...Object.keys(h)])].sort().flatMap((path): SecretChange[] => {
+    if (!(path in b)) return [{ path, change: "added" }];
+    if (!(path in h)) return [{ path, change: "removed" }];
+    return b[path] === h[path] ? [] : [{ path, change: "rotated" }];
+  });
+}
+
+/** Plain-text values where a secret belongs, at the head: they are in git for anyone with read access. */
+function plaintextSecretRisks(head: PlanJson): Risk[] {
+  return (head.secrets?.plaintext ?? []).map((path) => ({
+    kind: "secret-in-plain-text" as const,
+    message: `${path} is in plain text in the stack file where a secret belongs: anyone who can read the repository has it. Set it with \`pulumi config set --secret --path '${path}' <value>\` and rotate the old value`,
+  }));
+}
+
 /** Risky changes, most severe first. */
 export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceChange[]): Risk[] {
   const risks: Risk[] = [];
@@ -192,7 +228,15 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
       risks.push({ kind: "alarm-removed", urn: r.urn, message: `alarm ${r.name} [${r.region}] removed: nobody is warned of what it watched (incident 000: thresholds had fallen by the wayside)` });
     }
   }
+  risks.push(...plaintextSecretRisks(head));
   return risks;
+}
+
+/** A DNS record resource as the zone serves it: name, type, TTL, values. */
+function servedRecord(r: PlanJsonResource): string | undefined {
+  const [record] = recordsFromResources([{ type: r.type, inputs: r.inputs as Record<string, any> }]);
+  if (!record) return undefined;
+  return `${record.name} ${record.type}${record.setId ? ` (set ${record.setId})` : ""} ${record.ttl ?? "alias"} ${record.values.join(" ")}`;
 }
 
 /** The diff of `head` against `base`. A plan diffed against itself has no changes. */
@@ -230,7 +274,8 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
   }
   for (const r of base.resources) {
     if (r.type === rootStackType || headIndex.has(r.urn)) continue;
-    resources.push({ op: "delete", ...common(r, baseComponent(r)), changes: [], replaceReasons: [] });
+    const served = servedRecord(r);
+    resources.push({ op: "delete", ...common(r, baseComponent(r)), changes: [], replaceReasons: [], ...(served ? { served } : {}) });
   }
   const counts = { create: 0, delete: 0, update: 0, replace: 0, same };
   for (const r of resources) counts[r.op]++;
@@ -241,12 +286,13 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     outputs: diffValues(base.stackOutputs ?? {}, head.stackOutputs ?? {}),
     policy: diffPolicy(base, head),
     risks: findRisks(base, head, resources),
+    secrets: diffSecrets(base, head),
   };
 }
 
 export function isEmpty(diff: PlanDiff): boolean {
   const { added, fixed, changed } = diff.policy;
-  return diff.resources.length === 0 && diff.outputs.length === 0 && added.length + fixed.length + changed.length === 0;
+  return diff.resources.length === 0 && diff.outputs.length === 0 && diff.secrets.length === 0 && added.length + fixed.length + changed.length === 0;
 }
 
 /** Changes grouped by top-level component, then region, in a stable order. */

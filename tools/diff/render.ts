@@ -5,7 +5,7 @@
  *
  * Pure module: no Pulumi imports.
  */
-import { groupChanges, isEmpty, Op, PlanDiff, ResourceChange, ViolationDelta } from "./planDiff";
+import { groupChanges, isEmpty, Op, PlanDiff, ResourceChange, SecretChange, ViolationDelta } from "./planDiff";
 import { differingParts, formatValue, hunks, PropertyChange, secretMask } from "./values";
 
 export type Format = "markdown" | "text";
@@ -55,7 +55,8 @@ function propertyLines(changes: PropertyChange[], indent: string): string[] {
 
 /** The lines of one resource change, in `diff` syntax (first column is the marker). */
 export function resourceLines(r: ResourceChange, withProperties = true): string[] {
-  const head = `${symbol[r.op].padEnd(2)} ${r.type}  ${r.name}${r.op === "replace" ? `  (replace: ${r.replaceReasons.join(", ")})` : ""}`;
+  const why = r.op === "replace" ? `  (replace: ${r.replaceReasons.join(", ")})` : r.served ? `  (served ${r.served})` : "";
+  const head = `${symbol[r.op].padEnd(2)} ${r.type}  ${r.name}${why}`;
   const body = r.op === "delete" || !withProperties ? [] : propertyLines(r.changes, "      ");
   return [head, ...body];
 }
@@ -101,6 +102,7 @@ function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit
     out.push("", "</details>");
   }
   out.push("");
+  if (diff.secrets.length > 0) out.push("#### Secrets", "", ...secretLines(diff), "");
   const groups = groupChanges(diff);
   if (groups.length > 0) out.push("#### Changes by component and region", "");
   if (detail === "summary") {
@@ -122,6 +124,16 @@ function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit
   return out;
 }
 
+/** Stack-file secrets that changed: known by their ciphertexts, never shown. */
+function secretLines(diff: PlanDiff): string[] {
+  const shown: Record<SecretChange["change"], string> = {
+    rotated: `${secretMask} → ${secretMask} (rotated: the ciphertext changed)`,
+    added: `→ ${secretMask} (added)`,
+    removed: `${secretMask} → (removed)`,
+  };
+  return diff.secrets.map((s) => `- \`${s.path}\`: ${shown[s.change]}`);
+}
+
 function renderText(diff: PlanDiff, title: string): string[] {
   const out = [title, summaryLine(diff)];
   if (isEmpty(diff)) return [...out, "No changes."];
@@ -135,6 +147,7 @@ function renderText(diff: PlanDiff, title: string): string[] {
   for (const g of groupChanges(diff)) {
     out.push("", `${g.component} [${g.region}]`, ...g.changes.flatMap((c) => resourceLines(c)).map((l) => `  ${l}`));
   }
+  if (diff.secrets.length > 0) out.push("", "Secrets:", ...secretLines(diff).map((l) => `  ${l.replace(/`/g, "")}`));
   if (diff.outputs.length > 0) out.push("", "Stack outputs:", ...propertyLines(diff.outputs, " ").map((l) => `  ${l}`));
   return out;
 }

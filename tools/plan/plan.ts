@@ -8,7 +8,7 @@ import { parseStackConfig, StackConfig, StackConfigError } from "../../stacks/sc
 import { PolicyAnalysis, PolicyPackConfig, PolicyRun, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
 import type { SpawnedPack } from "./packProcess";
-import type { PlanJson } from "./planJson";
+import type { PlanJson, PlanJsonSecrets } from "./planJson";
 import { explainSecretProblems, readStackFile, StackFileError } from "./stackFile";
 
 export const projectRoot = resolve(__dirname, "..", "..");
@@ -33,6 +33,8 @@ export interface Plan {
   config: StackConfig;
   resources: PlannedResource[];
   stackOutputs: Record<string, unknown>;
+  /** The stack file's secrets: ciphertext digests and plain-text values where a secret belongs. */
+  secrets: PlanJsonSecrets;
   /** The policy config the pack was configured with (`--policy-pack-config` format); empty when none. */
   policyConfig: PolicyPackConfig;
   policy: PolicyRun;
@@ -82,7 +84,8 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
       onRegister: (resource) => analysis.analyze(resource),
     });
     const policy = await analysis.finish(evaluated.resources);
-    return { project: projectName, stack: options.stack, configFile, config, ...evaluated, policyConfig: policyConfig ?? {}, policy };
+    const secrets = { digests: stackFile.secretDigests, plaintext: stackFile.plaintextSecrets };
+    return { project: projectName, stack: options.stack, configFile, config, ...evaluated, secrets, policyConfig: policyConfig ?? {}, policy };
   } finally {
     await pack.then((p) => p.stop(), () => undefined);
   }
@@ -121,6 +124,7 @@ export function planJson(plan: Plan): PlanJson {
       dependencies: r.dependencies,
     })),
     stackOutputs: maskSecrets(plan.stackOutputs) as Record<string, unknown>,
+    secrets: plan.secrets,
     policyPack: { name: plan.policy.packName, version: plan.policy.packVersion, policies: plan.policy.policies },
     violations: plan.policy.violations,
   };

@@ -44,6 +44,14 @@ export interface PlanJsonPolicyPack {
   policies?: { name: string; description: string; enforcementLevel: string }[];
 }
 
+/** The stack file's secrets, never their values. */
+export interface PlanJsonSecrets {
+  /** Each `secure:` leaf (`edge:alarms.webhookUrl`) to a digest of its ciphertext: it changes when the secret is rotated. */
+  digests: Record<string, string>;
+  /** Leaves given in plain text where a secret belongs. */
+  plaintext: string[];
+}
+
 export interface PlanJson {
   project?: string;
   stack: string;
@@ -52,5 +60,6 @@ export interface PlanJson {
   resources: PlanJsonResource[];
   violations: PlanJsonViolation[];
   stackOutputs?: Record<string, unknown>;
+  secrets?: PlanJsonSecrets;
   policyPack?: PlanJsonPolicyPack;
 }
