@@ -52,6 +52,13 @@ export interface Risk {
   /** One line a reviewer reads: what, where, the numbers. */
   message: string;
   urn?: string;
+  /**
+   * What the risks of one cause share, as one line (`TTL raised 60 s → 120 s: …`); the comment
+   * shows each cause once with its members folded. Absent: the risk stands alone.
+   */
+  cause?: string;
+  /** This risk's member of its cause: the resource, `type name [region]`. */
+  member?: string;
 }
 
 export interface ViolationDelta {
@@ -179,6 +186,8 @@ function ttlRaises(change: ResourceChange): Risk[] {
       {
         kind: "ttl-raised" as const,
         urn: change.urn,
+        cause: `TTL raised ${c.before} s → ${c.after} s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic)`,
+        member: `${change.type} ${change.name}`,
         message: `TTL raised on ${change.type} ${change.name}: ${c.before} s → ${c.after} s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic)`,
       },
     ];
@@ -216,7 +225,13 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
     if (r.op !== "delete" && r.op !== "replace") continue;
     const verb = r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed)`;
     if (loadBalancerTypes.has(r.type)) {
-      risks.push({ kind: "load-balancer-replaced", urn: r.urn, message: `load balancer ${r.name} [${r.region}] ${verb}: its addresses change, DNS answers cached up to their TTL point at nothing` });
+      risks.push({
+        kind: "load-balancer-replaced",
+        urn: r.urn,
+        message: `load balancer ${r.name} [${r.region}] ${verb}: its addresses change, DNS answers cached up to their TTL point at nothing`,
+        cause: `load balancers ${verb}: their addresses change, DNS answers cached up to their TTL point at nothing`,
+        member: `${r.name} [${r.region}]`,
+      });
     } else if (zoneTypes.has(r.type)) {
       risks.push({ kind: "zone-replaced", urn: r.urn, message: `DNS zone ${r.name} ${verb}: a new zone gets new name servers; the registrar's NS (48 h TTL, incident 001) still points at the old ones` });
     }
@@ -225,7 +240,13 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
   for (const r of resources) if (r.op === "update" || r.op === "replace") risks.push(...ttlRaises(r));
   for (const r of resources) {
     if (r.op === "delete" && alarmTypes.has(r.type)) {
-      risks.push({ kind: "alarm-removed", urn: r.urn, message: `alarm ${r.name} [${r.region}] removed: nobody is warned of what it watched (incident 000: thresholds had fallen by the wayside)` });
+      risks.push({
+        kind: "alarm-removed",
+        urn: r.urn,
+        message: `alarm ${r.name} [${r.region}] removed: nobody is warned of what it watched (incident 000: thresholds had fallen by the wayside)`,
+        cause: `alarms removed in ${r.region}: nobody is warned of what they watched (incident 000: thresholds had fallen by the wayside)`,
+        member: r.name,
+      });
     }
   }
   risks.push(...plaintextSecretRisks(head));

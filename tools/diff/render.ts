@@ -69,6 +69,19 @@ function violationLine(v: ViolationDelta, markdown: boolean): string[] {
   return lines;
 }
 
+/**
+ * A violation's cause: its policy, and the config key its message names (the smallest fix), so a
+ * TTL change's 16 findings read as one line.
+ */
+function violationEntry(label: string, v: ViolationDelta): Entry {
+  const key = /\bedge:[A-Za-z0-9_.]+[A-Za-z0-9_]/.exec(v.message)?.[0];
+  return {
+    line: `- ${label}: ${violationLine(v, true).join("<br>")}`,
+    cause: `${label}: ${v.enforcementLevel} [${v.policyName}]${key ? ` via \`${key}\`` : ""}`,
+    member: `\`${v.resource}\`${v.subject ? ` (${v.subject})` : ""}: ${violationLine(v, true).join("<br>")}`,
+  };
+}
+
 /** `lines` in a code fence longer than any run of backticks they hold, so the fence always closes. */
 export function fence(lines: string[], language = "diff"): string[] {
   const longest = Math.max(2, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((run) => run.length))));
@@ -76,24 +89,52 @@ export function fence(lines: string[], language = "diff"): string[] {
   return [`${ticks}${language}`, ...lines, ticks];
 }
 
-/** At most `limit` of `items`, then a line saying how many more the full report has. */
-function capped(items: string[], limit: number): string[] {
-  if (items.length <= limit) return items;
-  return [...items.slice(0, limit), `- … and ${items.length - limit} more: see the full report`];
+/** One entry of a grouped list: entries with the same `cause` show as one line, their members folded. */
+interface Entry {
+  /** The line of an entry alone. */
+  line: string;
+  /** The shared line of its cause, without the `- ` bullet; absent: never grouped. */
+  cause?: string;
+  /** Its line among the cause's members. */
+  member: string;
+}
+
+/** Entries grouped by cause, in order of first appearance: one line per cause, members in a fold; each group's lines apart. */
+function grouped(entries: Entry[]): string[][] {
+  const groups = new Map<string, Entry[]>();
+  entries.forEach((e, i) => {
+    const key = e.cause ?? `\u0000${i}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  });
+  return [...groups.values()].flatMap((members) => {
+    if (members.length === 1 || members[0]!.cause === undefined) return members.map((m) => [m.line]);
+    return [[`- ${members[0]!.cause} (×${members.length})`, "", `<details><summary>the ${members.length}</summary>`, "", ...members.map((m) => `- ${m.member}`), "", "</details>", ""]];
+  });
+}
+
+/** At most `limit` of `items` (each one line, or one group's lines), then a line saying how many more the full report has. */
+function capped(items: (string | string[])[], limit: number): string[] {
+  const kept = items.slice(0, limit).flat();
+  return items.length <= limit ? kept : [...kept, `- … and ${items.length - limit} more: see the full report`];
 }
 
 function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit: number): string[] {
   const out = [`### ${title}`, "", `**${summaryLine(diff)}**`, ""];
   if (isEmpty(diff)) return [...out, "No changes: the edge stays as it is.", ""];
   if (diff.risks.length > 0) {
-    out.push(`#### ⚠️ Risky changes (${diff.risks.length})`, "", ...capped(diff.risks.map((r) => `- **${r.kind}**: ${r.message}`), listLimit), "");
+    const entries = diff.risks.map((r) => ({
+      line: `- **${r.kind}**: ${r.message}`,
+      ...(r.cause ? { cause: `**${r.kind}**: ${r.cause}` } : {}),
+      member: r.member ?? r.message,
+    }));
+    out.push(`#### ⚠️ Risky changes (${diff.risks.length})`, "", ...capped(grouped(entries), listLimit), "");
   }
   const p = diff.policy;
   out.push("#### Policy delta", "");
   if (p.added.length + p.fixed.length + p.changed.length + p.unchanged.length === 0) out.push("No policy violations before or after.");
-  out.push(...capped(p.added.map((v) => `- 🆕 new: ${violationLine(v, true).join("<br>")}`), listLimit));
-  out.push(...capped(p.changed.map((v) => `- ✏️ changed: ${violationLine(v, true).join("<br>")}`), listLimit));
-  out.push(...capped(p.fixed.map((v) => `- ✅ fixed: ${violationLine(v, true).join("<br>")}`), listLimit));
+  out.push(...capped(grouped(p.added.map((v) => violationEntry("🆕 new", v))), listLimit));
+  out.push(...capped(grouped(p.changed.map((v) => violationEntry("✏️ changed", v))), listLimit));
+  out.push(...capped(grouped(p.fixed.map((v) => violationEntry("✅ fixed", v))), listLimit));
   if (p.unchanged.length > 0 && detail === "summary") {
     out.push("", `${p.unchanged.length} unchanged violation${p.unchanged.length === 1 ? "" : "s"}: see the full report.`);
   } else if (p.unchanged.length > 0) {

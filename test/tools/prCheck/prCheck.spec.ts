@@ -53,14 +53,17 @@ describe("npm run pr-check", () => {
     expect(run.stderr).toContain("pr-check: broken (plan exit 2) fail at the working tree");
     expect(run.status).toBe(1);
     expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1`")).toBe(true);
+    expect(report).toMatch(/^Base `[0-9a-f]{12}` → head `[0-9a-f]{12}`\.$/m);
   });
 
   it("shows the change between the two commits: the summary row, the risk and the record's TTL", () => {
     // Every record that uses edge:dns.ttl, in both providers: decide, cdn, and the api answers of 2 regions.
     expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 10 | 0 | 0 |");
     expect(report).toContain("### Stack `dev`");
-    expect(report).toContain("- **ttl-raised**: TTL raised on aws:route53/record:Record dns-route53-cname-decide: 60 s → 120 s");
-    expect(report).toContain("- **ttl-raised**: TTL raised on cloudflare:index/dnsRecord:DnsRecord dns-cloudflare-cname-decide: 60 s → 120 s");
+    // One line for the cause, the ten records folded under it.
+    expect(report).toContain("- **ttl-raised**: TTL raised 60 s → 120 s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic) (×10)");
+    expect(report).toContain("- aws:route53/record:Record dns-route53-cname-decide\n");
+    expect(report).toContain("- cloudflare:index/dnsRecord:DnsRecord dns-cloudflare-cname-decide\n");
     expect(report).toMatch(/<details><summary><code>edge:dns:DnsRecords dns<\/code> · global \(~10\)<\/summary>\n\n```diff\n(.*\n)*~  aws:route53\/record:Record  dns-route53-cname-decide\n~      ttl: 60 => 120\n/);
   });
 
