@@ -133,6 +133,14 @@ describe("the risky-change gate", () => {
     // Never skipped by a condition on the label: a skipped job reports success to branch protection.
     expect(pr.jobs.check.if).toBeUndefined();
   });
+
+  it("uploads the SARIF to code scanning and annotates the 10 most severe findings", () => {
+    expect(pr.permissions["security-events"]).toBe("write");
+    expect(step.run).toContain("--sarif pr-check/edge.sarif --annotate 10");
+    const upload = pr.jobs.check.steps.find((s: { uses?: string }) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
+    expect(upload.with.sarif_file).toBe("pr-check/edge.sarif");
+    expect(upload.if).toContain("head.repo.full_name == github.repository");
+  });
 });
 
 describe("CODEOWNERS", () => {
