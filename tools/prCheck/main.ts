@@ -1,6 +1,7 @@
 /**
  * npm run pr-check -- --base REF [--out report.md] [--full-out full.md] [--report-url URL]
- *                     [--pr-head SHA] [--json FILE] [--sarif FILE] [--annotate N] [--fail-on unsafe]
+ *                     [--pr-head SHA] [--json FILE] [--sarif FILE] [--annotate N] [--cache-dir DIR | --no-cache]
+ *                     [--fail-on unsafe]
  *
  * Plans every stack in stacks/ at REF and in the working tree and writes one markdown report
  * (stdout, or --out) that fits in a GitHub comment; --full-out writes it unshortened, and
@@ -8,7 +9,8 @@
  * request's own head commit in the header when the working tree is its merge into the base.
  * --json writes every stack's diff, --sarif the head's violations as SARIF 2.1.0 (each at the
  * stack-file line of the config key it names), --annotate N prints GitHub annotations for the N
- * most severe of them (stdout, so with --out).
+ * most severe of them (stdout, so with --out). Plans are cached by the git tree they were made from
+ * (default: `edge-pr-check/` in the git directory), so a base planned once is read back.
  * Exit 0: every stack plans at the working tree without a mandatory violation. 1: a stack has a
  * mandatory violation or is broken (exit 2 of its plan) in the working tree. 2: bad arguments, or
  * the base could not be checked out or installed. 3: `--fail-on unsafe` and a risky change.
@@ -20,7 +22,7 @@ import { prCheck } from "./prCheck";
 import { annotations, toJson, toSarif } from "./sarif";
 
 const usage =
-  "usage: npm run pr-check -- --base REF [--out report.md] [--full-out full.md] [--report-url URL] [--pr-head SHA] [--json FILE] [--sarif FILE] [--annotate N] [--fail-on unsafe]";
+  "usage: npm run pr-check -- --base REF [--out report.md] [--full-out full.md] [--report-url URL] [--pr-head SHA] [--json FILE] [--sarif FILE] [--annotate N] [--cache-dir DIR | --no-cache] [--fail-on unsafe]";
 const projectRoot = resolve(__dirname, "..", "..");
 
 function write(path: string, text: string): string {
@@ -42,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
       json: { type: "string" },
       sarif: { type: "string" },
       annotate: { type: "string" },
+      "cache-dir": { type: "string" },
+      "no-cache": { type: "boolean", default: false },
       "fail-on": { type: "string" },
     },
     usage,
@@ -66,10 +70,18 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--annotate: '${values.annotate}' must be a whole number of annotations, with --out (they go to stdout)\n`);
     return 2;
   }
+  if (values["no-cache"] && values["cache-dir"]) {
+    process.stderr.write("--cache-dir and --no-cache: give one of them\n");
+    return 2;
+  }
   let result;
   try {
-    result = await prCheck(projectRoot, values.base, { prHeadCommit: values["pr-head"], fullReportUrl: values["report-url"] }, (line) =>
-      process.stderr.write(`pr-check: ${line}\n`),
+    result = await prCheck(
+      projectRoot,
+      values.base,
+      { prHeadCommit: values["pr-head"], fullReportUrl: values["report-url"] },
+      (line) => process.stderr.write(`pr-check: ${line}\n`),
+      { cacheDir: values["no-cache"] ? false : values["cache-dir"] ? resolve(values["cache-dir"]) : undefined },
     );
   } catch (err) {
     process.stderr.write(`pr-check: ${(err as Error).message}\n`);

@@ -3,9 +3,10 @@
  * worktree) and in the working tree, and writes one markdown report ready to post as a PR comment.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { diffPlans } from "../diff/planDiff";
 import { summaryLine } from "../diff/render";
 import { planProcessArgs } from "../plan/command";
@@ -16,8 +17,8 @@ export interface PrCheckResult {
   baseRef: string;
   baseCommit: string;
   headCommit: string;
-  /** How the base tree got its node_modules. */
-  install: "symlink" | "npm ci";
+  /** How the base tree got its node_modules; `cached` when every base plan came from the cache. */
+  install: "symlink" | "npm ci" | "cached";
   stacks: StackReport[];
   /** The report as a PR comment: under `maxChars`, shortened when needed. */
   markdown: string;
@@ -44,14 +45,70 @@ export function policyChange(root: string, baseCommit: string): PolicyChange {
   };
 }
 
-/** Stack names from `stacks/Pulumi.<name>.yaml`. */
-export function stacksIn(root: string): string[] {
-  const dir = join(root, "stacks");
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+/** Stack names of `stacks/Pulumi.<name>.yaml` files. */
+function stackNames(files: string[]): string[] {
+  return files
     .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => !!s)
     .sort();
+}
+
+/** Stack names at a commit. */
+export function stacksAt(root: string, commit: string): string[] {
+  const listing = spawnSync("git", ["ls-tree", "--name-only", `${commit}:stacks`], { cwd: root, encoding: "utf8" });
+  return listing.status === 0 ? stackNames(listing.stdout.split("\n")) : [];
+}
+
+/** The base worktree's node_modules: the working tree's when package-lock.json is the same, else `npm ci`. */
+function installBase(root: string, baseTree: string, baseRef: string, log: (line: string) => void): "symlink" | "npm ci" {
+  const lock = (dir: string) => (existsSync(join(dir, "package-lock.json")) ? readFileSync(join(dir, "package-lock.json"), "utf8") : "");
+  if (lock(baseTree) === lock(root) && existsSync(join(root, "node_modules"))) {
+    symlinkSync(join(root, "node_modules"), join(baseTree, "node_modules"), "dir");
+    log(`package-lock.json unchanged since ${baseRef}: reusing node_modules`);
+    return "symlink";
+  }
+  log(`package-lock.json differs at ${baseRef}: npm ci in the base worktree`);
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const ci = spawnSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: baseTree, encoding: "utf8" });
+  if (ci.status !== 0) throw new Error(`npm ci at ${baseRef} failed: ${ci.stderr.trim().split("\n").slice(-5).join("\n")}`);
+  return "npm ci";
+}
+
+/**
+ * Plans by the git tree they were made from (which holds package-lock.json, so the packages too)
+ * and the Node version: the same tree plans the same. Only finished plans (exit 0 or 1) are kept;
+ * a broken plan (exit 2) may be the machine's fault and is made again.
+ */
+export class PlanCache {
+  constructor(private readonly dir: string) {}
+
+  private path(tree: string, stack: string): string {
+    const key = createHash("sha256").update([tree, process.version, stack].join("\u0000")).digest("hex");
+    return join(this.dir, `${key}.json`);
+  }
+
+  get(tree: string, stack: string): StackPlan | undefined {
+    try {
+      const plan = JSON.parse(readFileSync(this.path(tree, stack), "utf8")) as StackPlan;
+      return plan.json && (plan.code === 0 || plan.code === 1) ? plan : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  put(tree: string, stack: string, plan: StackPlan): void {
+    if (!plan.json || (plan.code !== 0 && plan.code !== 1)) return;
+    mkdirSync(this.dir, { recursive: true });
+    const path = this.path(tree, stack);
+    writeFileSync(`${path}.tmp`, JSON.stringify(plan));
+    renameSync(`${path}.tmp`, path);
+  }
+}
+
+/** Stack names from `stacks/Pulumi.<name>.yaml`. */
+export function stacksIn(root: string): string[] {
+  const dir = join(root, "stacks");
+  return existsSync(dir) ? stackNames(readdirSync(dir)) : [];
 }
 
 /** Runs the plan of one stack in `root` as a subprocess; a plan's exit 1 still yields its JSON. */
@@ -97,18 +154,37 @@ function emptyPlan(stack: string): PlanJson {
   return { stack, resources: [], violations: [] };
 }
 
+/** pr-check's own options. */
+export interface PrCheckOptions {
+  /**
+   * Where plans are cached by the git tree they were made from. Defaults to `edge-pr-check/` in
+   * the repository's git directory; `false` plans everything.
+   */
+  cacheDir?: string | false;
+}
+
 /**
- * Plans every stack at `baseRef` and in `root`'s working tree and diffs them. The temporary
- * worktree is removed also when a plan or the install fails.
+ * Plans every stack at `baseRef` and in `root`'s working tree and diffs them. A plan made before
+ * from the same git tree (the base of every pull request on one main commit; a rerun of one
+ * pull request) is read from the cache, and the base worktree is made only when a base plan is
+ * missing. The temporary worktree is removed also when a plan or the install fails.
  */
 export async function prCheck(
   root: string,
   baseRef: string,
   report: Omit<ReportOptions, "baseRef" | "baseCommit" | "headCommit"> = {},
   log: (line: string) => void = () => undefined,
+  options: PrCheckOptions = {},
 ): Promise<PrCheckResult> {
   const baseCommit = git(root, ["rev-parse", "--verify", `${baseRef}^{commit}`]);
   const headCommit = git(root, ["rev-parse", "--verify", "HEAD^{commit}"]);
+  const cache = options.cacheDir === false ? undefined : new PlanCache(options.cacheDir ?? join(resolve(root, git(root, ["rev-parse", "--git-common-dir"])), "edge-pr-check"));
+  // The head is cacheable only as a commit: nothing tracked or untracked differs from it.
+  const headClean = git(root, ["status", "--porcelain", "--untracked-files=all"]) === "";
+  const trees = { base: git(root, ["rev-parse", `${baseCommit}^{tree}`]), head: headClean ? git(root, ["rev-parse", "HEAD^{tree}"]) : undefined };
+  const baseStacks = stacksAt(root, baseCommit);
+  const headStacks = stacksIn(root);
+  const cached = (side: "base" | "head", stack: string) => (trees[side] ? cache?.get(trees[side]!, stack) : undefined);
   const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
   const baseTree = join(work, "base");
   const plans = join(work, "plans");
@@ -127,29 +203,35 @@ export async function prCheck(
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    git(root, ["worktree", "add", "--detach", baseTree, baseCommit]);
-    added = true;
-    const lock = (dir: string) => (existsSync(join(dir, "package-lock.json")) ? readFileSync(join(dir, "package-lock.json"), "utf8") : "");
-    let install: PrCheckResult["install"] = "symlink";
-    if (lock(baseTree) === lock(root) && existsSync(join(root, "node_modules"))) {
-      symlinkSync(join(root, "node_modules"), join(baseTree, "node_modules"), "dir");
-      log(`package-lock.json unchanged since ${baseRef}: reusing node_modules`);
+    let install: PrCheckResult["install"] = "cached";
+    if (baseStacks.some((stack) => !cached("base", stack))) {
+      git(root, ["worktree", "add", "--detach", baseTree, baseCommit]);
+      added = true;
+      install = installBase(root, baseTree, baseRef, log);
     } else {
-      install = "npm ci";
-      log(`package-lock.json differs at ${baseRef}: npm ci in the base worktree`);
-      const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-      const ci = spawnSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: baseTree, encoding: "utf8" });
-      if (ci.status !== 0) throw new Error(`npm ci at ${baseRef} failed: ${ci.stderr.trim().split("\n").slice(-5).join("\n")}`);
+      log(`every base plan of ${baseRef} is cached (tree ${trees.base.slice(0, 12)}): no base worktree`);
     }
-    const baseStacks = stacksIn(baseTree);
-    const headStacks = stacksIn(root);
     const names = [...new Set([...baseStacks, ...headStacks])].sort();
     const tasks: (() => Promise<{ side: "base" | "head"; stack: string; plan: StackPlan }>)[] = [];
+    const sides = [
+      { side: "base" as const, stacks: baseStacks, dir: baseTree },
+      { side: "head" as const, stacks: headStacks, dir: root },
+    ];
+    let hits = 0;
     for (const stack of names) {
-      if (baseStacks.includes(stack)) tasks.push(async () => ({ side: "base", stack, plan: await planStack(baseTree, stack, join(plans, "base")) }));
-      if (headStacks.includes(stack)) tasks.push(async () => ({ side: "head", stack, plan: await planStack(root, stack, join(plans, "head")) }));
+      for (const { side, stacks, dir } of sides) {
+        if (!stacks.includes(stack)) continue;
+        const hit = cached(side, stack);
+        if (hit) hits++;
+        tasks.push(async () => {
+          if (hit) return { side, stack, plan: hit };
+          const plan = await planStack(dir, stack, join(plans, side));
+          if (trees[side]) cache?.put(trees[side]!, stack, plan);
+          return { side, stack, plan };
+        });
+      }
     }
-    log(`planning ${names.length} stack(s) at ${baseRef} and in the working tree`);
+    log(`planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${tasks.length - hits} plan(s), ${hits} from the cache`);
     const results = await pooled(tasks, 2);
     const stacks: StackReport[] = names.map((stack) => {
       const base = results.find((r) => r.stack === stack && r.side === "base")?.plan;

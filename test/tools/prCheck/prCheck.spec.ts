@@ -12,6 +12,7 @@ import { projectRoot } from "../../support/runPlan";
 let repo: string;
 let run: ReturnType<typeof spawnSync>;
 let report: string;
+let rerun: ReturnType<typeof spawnSync>;
 
 function git(...args: string[]): string {
   const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8" });
@@ -42,6 +43,13 @@ beforeAll(() => {
     timeout: 300_000,
   });
   report = existsSync(join(repo, "report.md")) ? readFileSync(join(repo, "report.md"), "utf8") : "";
+  // The same commits again: the base's plan comes from the cache. The working tree is not a commit
+  // (report.md is new in it), so its plans are made again.
+  rerun = spawnSync(process.execPath, ["--import", "tsx", join(repo, "tools/prCheck/main.ts"), "--base", "HEAD~1", "--out", join(repo, "again.md")], {
+    cwd: repo,
+    encoding: "utf8",
+    timeout: 300_000,
+  });
   expect(tempLeftovers()).toEqual(before);
 });
 
@@ -71,6 +79,13 @@ describe("npm run pr-check", () => {
     expect(report).toContain("| `broken` | ❌ broken at head | | | | | | |");
     expect(report).toContain("### ❌ Stack `broken`: broken at this pull request");
     expect(report).toContain("edge:regions");
+  });
+
+  it("reads plans of the same git trees back from its cache: no base worktree, the same report", () => {
+    expect(rerun.stderr).toContain("every base plan of HEAD~1 is cached");
+    expect(rerun.stderr).toMatch(/pr-check: planning 2 stack\(s\) at HEAD~1 and in the working tree: 2 plan\(s\), 1 from the cache/);
+    expect(readFileSync(join(repo, "again.md"), "utf8")).toBe(report);
+    expect(rerun.status).toBe(1);
   });
 
   it("reused node_modules (same package-lock.json) and removed its temporary worktree", () => {
