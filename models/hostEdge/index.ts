@@ -7,4 +7,3 @@ export * from "./buffers";
 export * from "./nginxConfig";
 export * from "./userData";
 export * from "./memory";
-export * from "./readBack";

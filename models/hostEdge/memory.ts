@@ -13,7 +13,7 @@
  * Pure module: no Pulumi imports.
  */
 import { clientBodyBufferBytes, proxyBuffers } from "./buffers";
-import type { NginxLimits } from "./readBack";
+import type { NginxLimits } from "./settings";
 import { maxConnectionsPerHost, nginxSizeBytes } from "./settings";
 
 /**
@@ -47,7 +47,7 @@ export const nginxMemoryConstants = {
 
 /**
  * What the memory model reads: the nginx limits (from the stack config, or read back from rendered
- * user data with `readNginxLimits`) and the vCPU count. Any {@link HostEdgeSettings} fits.
+ * user data with `readRenderedNginxLimits` in `models/capacity/declared.ts`) and the vCPU count. Any {@link HostEdgeSettings} fits.
  */
 export interface NginxMemoryInput {
   nginx: NginxLimits;

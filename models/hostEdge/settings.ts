@@ -4,17 +4,57 @@
  *
  * Pure module: no Pulumi imports.
  */
-import type { StackConfig } from "../../stacks/schema";
 
-/** The slice of the stack config one ingestion host is rendered from. */
+/** nginx's limits on one host, as `edge:nginx` gives them (the schema documents each key and its default). */
+export interface NginxSettings {
+  /** `worker_connections`: connection slots per worker. */
+  workerConnections: number;
+  /** `client_header_buffer_size`, an nginx size such as `1k`. */
+  clientHeaderBufferSize: string;
+  /** `large_client_header_buffers`: how many, and each one's nginx size such as `8k`. */
+  largeClientHeaderBuffers: { count: number; size: string };
+  /** `proxy_connect_timeout`, in seconds. */
+  connectTimeoutSeconds: number;
+  /** `proxy_read_timeout`, in seconds. */
+  readTimeoutSeconds: number;
+  /** Requests served at once before 503 (`limit_conn`); unset: see {@link maxConnectionsPerHost}. */
+  maxConnectionsPerHost?: number;
+  /** Requests per second one client address may sustain before 503s (`limit_req`). */
+  requestsPerSecondPerClient: number;
+}
+
+/** The limits the memory model reads: what the capacity policies read back from rendered user data. */
+export type NginxLimits = Pick<NginxSettings, "workerConnections" | "clientHeaderBufferSize" | "largeClientHeaderBuffers" | "maxConnectionsPerHost">;
+
+/** The ingestion service behind nginx, as `edge:ingest.service` gives it. */
+export interface IngestServiceSettings {
+  /** Command its systemd unit runs. */
+  command: string;
+  /** Local port it listens on. */
+  port: number;
+  /** Local port of the standby process nginx fails over to (incident 003). */
+  backupPort: number;
+  /** Memory it needs beside nginx, in MiB. */
+  memoryReserveMiB: number;
+}
+
+/** What one ingestion host is rendered from. */
 export interface HostEdgeSettings {
-  nginx: StackConfig["nginx"];
-  service: StackConfig["ingest"]["service"];
-  datastore: Pick<StackConfig["datastore"], "poolSizePerHost">;
-  /** Seconds a host keeps serving after it is drained (`StackConfig["ingest"]["drainSeconds"]`). */
+  nginx: NginxSettings;
+  service: IngestServiceSettings;
+  /** Datastore connection pool of the service on each host (incident 002). */
+  datastore: { poolSizePerHost: number };
+  /** Seconds a host keeps serving after it is drained (incident 003). */
   drainSeconds: number;
   /** vCPUs of the instance type: nginx runs one worker per vCPU (worker_processes auto). */
   vcpus: number;
+}
+
+/** The config keys a host is rendered from, in the shape the stack config has them. */
+export interface HostEdgeSource {
+  nginx: NginxSettings;
+  ingest: { service: IngestServiceSettings; drainSeconds: number };
+  datastore: { poolSizePerHost: number };
 }
 
 /** `/http-check` answers 404 while this file exists (incident 003: a host takes itself out of rotation). */
@@ -25,7 +65,7 @@ export const healthCheckPath = "/http-check";
 export const nginxListenPort = 80;
 
 /** Builds the settings of one host from the stack config and the instance type's vCPU count. */
-export function hostEdgeSettings(config: StackConfig, vcpus: number): HostEdgeSettings {
+export function hostEdgeSettings(config: HostEdgeSource, vcpus: number): HostEdgeSettings {
   return {
     nginx: config.nginx,
     service: config.ingest.service,
@@ -40,7 +80,7 @@ export function hostEdgeSettings(config: StackConfig, vcpus: number): HostEdgeSe
  * `nginx.maxConnectionsPerHost`, else 90% of `worker_connections`. Incident 000: refusing early
  * with a 503 keeps memory bounded; running out of memory and swapping took both proxies down.
  */
-export function maxConnectionsPerHost(nginx: Pick<StackConfig["nginx"], "maxConnectionsPerHost" | "workerConnections">): number {
+export function maxConnectionsPerHost(nginx: Pick<NginxSettings, "maxConnectionsPerHost" | "workerConnections">): number {
   return nginx.maxConnectionsPerHost ?? Math.floor(nginx.workerConnections * 0.9);
 }
 

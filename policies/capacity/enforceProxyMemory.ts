@@ -17,7 +17,6 @@ import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy
 import {
   capacityTagKeys,
   howToAddInstanceType,
-  hostSettingsForLimits,
   proxyMemory,
   readRenderedNginxLimits,
   tagMap,
@@ -55,7 +54,7 @@ export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<key
   }
   const result = proxyMemory({
     instanceType: subject.instanceType,
-    settings: hostSettingsForLimits(read.limits),
+    settings: { nginx: read.limits },
     serviceReserveMiB: subject.serviceReserveMiB,
     maxShare: bounds.maxMemoryPercent / 100,
   });

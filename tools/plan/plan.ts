@@ -117,6 +117,7 @@ export function planJson(plan: Plan): PlanJson {
       type: r.type,
       name: r.name,
       parent: r.parent,
+      aliases: r.aliases,
       custom: r.custom,
       provider: r.provider,
       region: r.region ?? null,

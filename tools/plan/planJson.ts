@@ -13,6 +13,8 @@ export interface PlanJsonResource {
   name: string;
   /** The parent's URN; empty for the stack root. */
   parent: string;
+  /** URNs the resource was known by before (its resolved `aliases`); absent in plans written before aliases were recorded. */
+  aliases?: string[];
   /** True for provider-managed resources, false for components and the stack. */
   custom: boolean;
   /** An explicit provider reference (`urn::id`), empty for the default provider. */

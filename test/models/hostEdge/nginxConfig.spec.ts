@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { maxConnectionsPerHost, nginxDuration, nginxSizeBytes, renderNginxConfig } from "../../../models/hostEdge";
+import { healthCheckPath, maxConnectionsPerHost, nginxDuration, nginxSizeBytes, renderNginxConfig } from "../../../models/hostEdge";
 import { sampleSettings } from "./fixtures";
 
 function lines(config: string): string[] {
@@ -45,7 +45,7 @@ describe("renderNginxConfig", () => {
         "proxy_read_timeout 60s;",
         "proxy_next_upstream error timeout;",
         "listen 80 default_server;",
-        "location = /http-check {",
+        `location = ${healthCheckPath} {`,
         "if (-f /var/run/edge/drain) {",
       ]),
     );
