@@ -293,6 +293,24 @@ export function matchResources(base: PlanJson, head: PlanJson): Map<string, Plan
   return matched;
 }
 
+/** Why the provider replaces a resource: what the diff and the comment show of a replace. */
+export interface ReplaceDecision {
+  /** Top-level properties whose change forces the replacement. */
+  reasons: string[];
+}
+
+/**
+ * Whether the property `changes` of a resource of `type` make the provider replace it, and why;
+ * undefined for an update in place. The one place the diff asks (rules per provider, and how a
+ * replace happens, belong here): from the table of replace-on-change properties above, a region
+ * move always replacing.
+ */
+export function replaceDecision(type: string, changes: PropertyChange[]): ReplaceDecision | undefined {
+  const forcing = new Set([...(replaceOnChange[type] ?? []), "region"]);
+  const reasons = [...new Set(changes.map((c) => c.path.split(/[.[ ]/)[0]!).filter((p) => forcing.has(p)))];
+  return reasons.length > 0 ? { reasons } : undefined;
+}
+
 /** The diff of `head` against `base`. A plan diffed against itself has no changes. */
 export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
   const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
@@ -324,9 +342,8 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
       same++;
       continue;
     }
-    const forcing = new Set([...(replaceOnChange[r.type] ?? []), "region"]);
-    const replaceReasons = [...new Set(changes.map((c) => c.path.split(/[.[ ]/)[0]).filter((p) => forcing.has(p)))];
-    resources.push({ op: replaceReasons.length > 0 ? "replace" : "update", ...common(r, headComponent(r)), changes, replaceReasons });
+    const replace = replaceDecision(r.type, changes);
+    resources.push({ op: replace ? "replace" : "update", ...common(r, headComponent(r)), changes, replaceReasons: replace?.reasons ?? [] });
   }
   for (const r of base.resources) {
     if (r.type === rootStackType || matchedBase.has(r.urn)) continue;
