@@ -256,6 +256,20 @@ export function levelsFor(key: ThresholdKey, overrides: ThresholdOverrides = {})
   return { warning, critical: override.critical ?? spec.critical };
 }
 
+/**
+ * Why a level can never fire, or undefined when it can: every metric here is at least 0, and a
+ * percentage at most 100, so a strict "below 0" or "above 100 %" alarm never fires (a hard floor
+ * of 0 flows/min watches nothing, incident 001). Levels beyond those bounds are refused by `range`.
+ */
+export function neverFiresProblem(key: ThresholdKey, level: number): string | undefined {
+  const spec: ThresholdSpec = thresholdTable[key];
+  if (spec.inclusive) return undefined;
+  const bound = spec.direction === "below" ? 0 : spec.unit.startsWith("%") ? 100 : undefined;
+  if (bound === undefined || level !== bound) return undefined;
+  const side = spec.direction === "below" ? "above" : "below";
+  return `${level} ${spec.unit} can never fire: the alarm fires ${spec.direction} it and the metric never goes ${spec.direction} ${bound}; set a level ${side} ${bound}`;
+}
+
 /** Whether `value` is past `threshold` in the worse direction (warning fires before critical). */
 export function isBefore(direction: Direction, warning: number, critical: number): boolean {
   return direction === "above" ? warning < critical : warning > critical;
