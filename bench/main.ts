@@ -19,6 +19,7 @@ import { judgeTargets, MatrixRow, renderFits, renderMarkdown, renderMatrix, rend
 import { ingestPathBench } from "./ingest";
 import { IngestBenchRecord, ingestResultsFile } from "./ingestResults";
 import { fidelityChecks, fidelityMarkdown, FidelityResult, renderFidelity } from "./fidelity/index";
+import { measurePrCheck, PrCheckMetrics } from "./prCheck";
 import { measureEvaluate, measureFloor, measurePlan, measurePolicy, PlanMetrics } from "./run";
 import { BenchSize, benchStackConfig, cross, fullMatrix, quickMatrix, sizeLabel } from "./stacks";
 
@@ -149,6 +150,14 @@ async function main(argv: string[]): Promise<number> {
     log(`${stack}: ${wall.toFixed(0)} ms (runs ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")})${cpu === undefined ? "" : `, ${cpu.toFixed(0)} ms CPU`}, peak ${shipped[stack].peakMiB.toFixed(0)} MiB, exit ${shipped[stack].code}, ${shipped[stack].resources} resources`);
   }
 
+  log("\n== npm run pr-check of the shipped stacks at base and head (target: at most 2× one prod plan) ==");
+  const prCheck: PrCheckMetrics = await measurePrCheck();
+  const ratio = (ms: number) => ms / shipped.prod.wallMs;
+  for (const [label, m] of [["cold (every plan made)", prCheck.cold], ["base cached (a second pull request on the same base)", prCheck.cachedBase]] as const) {
+    const cpu = m.cpuMs === undefined ? "" : `, ${m.cpuMs.toFixed(0)} ms CPU`;
+    log(`${label}: ${m.wallMs.toFixed(0)} ms${cpu} = ${ratio(m.wallMs).toFixed(2)}× the prod plan (${ratio(m.wallMs) <= 2 ? "met" : "not met"})`);
+  }
+
   log(`\n== Plan scaling: ${matrix.length} sizes ==`);
   const dir = mkdtempSync(join(tmpdir(), "edge-bench-"));
   const rows: MatrixRow[] = [];
@@ -189,6 +198,7 @@ async function main(argv: string[]): Promise<number> {
         machine: { ...machine, loadAverageAtEnd: loadavg() },
         units: { time: "ms", memory: "MiB (peak RSS; a process tree's is the sum of its processes' peaks)", perResource: "µs" },
         shipped,
+        prCheck,
         matrix: rows,
         targets,
         fidelity,

@@ -15,11 +15,13 @@
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { normalizeName } from "../../models/dns/compare";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
 import { providerCapabilities, cloudflareAutomaticTtl } from "../../models/dns/providers";
 import { failoverRecordTypes } from "../../models/dns/record";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { incidentNote } from "../../models/incidents";
+import { isAcmValidation } from "./enforceProviderParity";
 
 export const failoverTtlBounds = {
   maxTtlSeconds: {
@@ -53,6 +55,22 @@ export interface TtlSubject {
   type: string;
   provider: "route53" | "cloudflare";
   ttl: number;
+  /** The record's values (names without the trailing dot), to tell an ACM validation record apart. */
+  values?: string[];
+}
+
+/**
+ * The smallest fix of a TTL out of bounds. Most records take edge:dns.ttl; an ACM validation
+ * record's TTL is a constant of the program, so that key would not move it.
+ */
+function ttlFix(subject: TtlSubject, target: string): string {
+  if (isAcmValidation({ type: subject.type, name: subject.name, values: subject.values ?? [] })) {
+    return (
+      `This is a certificate's DNS validation record: its TTL is a constant of the program (certificateValidationTtlSeconds in ` +
+      `models/ingestRegion/layout.ts; SnippetCdn's validationTtl), not edge:dns.ttl. Change that constant to ${target}, or this policy's bounds in policies/config/<stack>.json.`
+    );
+  }
+  return `Set edge:dns.ttl (or this record's ttl) to ${target}.`;
 }
 
 type Bounds = Record<keyof typeof failoverTtlBounds, number>;
@@ -75,14 +93,14 @@ export function judgeFailoverTtl(subject: TtlSubject, bounds: Bounds): string | 
   if (subject.ttl > maxTtlSeconds) {
     return (
       `${where} has TTL ${subject.ttl} s, above the ${maxTtlSeconds} s limit for records traffic fails over through. ` +
-      `Set edge:dns.ttl (or this record's ttl) to ${maxTtlSeconds} or less. ` +
+      `${ttlFix(subject, `${maxTtlSeconds} or less`)} ` +
       incidentNote("failoverTtl")
     );
   }
   if (subject.ttl < minTtlSeconds) {
     return (
       `${where} has TTL ${subject.ttl} s, below the ${minTtlSeconds} s floor: resolvers would re-query on almost every request. ` +
-      `Set edge:dns.ttl (or this record's ttl) to at least ${minTtlSeconds}.`
+      ttlFix(subject, `at least ${minTtlSeconds}`)
     );
   }
   return undefined;
@@ -108,7 +126,7 @@ export const enforceFailoverTtl: ResourceValidationPolicy = {
     ofType(aws.route53.Record, (record, args, reportViolation) => {
       if (record.ttl === undefined || record.aliases?.length) return;
       const message = judgeFailoverTtl(
-        { name: record.name, type: record.type, provider: "route53", ttl: record.ttl },
+        { name: record.name, type: record.type, provider: "route53", ttl: record.ttl, values: (record.records ?? []).map((v) => normalizeName(v)) },
         resolveBounds(failoverTtlBounds, args.getConfig()),
       );
       if (message) reportViolation(message);
@@ -118,7 +136,7 @@ export const enforceFailoverTtl: ResourceValidationPolicy = {
       if (floor) reportViolation(floor);
       const ttl = record.ttl === cloudflareAutomaticTtl.value ? cloudflareAutomaticTtlSeconds : record.ttl;
       const message = judgeFailoverTtl(
-        { name: record.name, type: record.type, provider: "cloudflare", ttl },
+        { name: record.name, type: record.type, provider: "cloudflare", ttl, values: record.content ? [normalizeName(record.content)] : [] },
         resolveBounds(failoverTtlBounds, args.getConfig()),
       );
       if (message) reportViolation(message);

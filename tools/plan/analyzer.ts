@@ -10,6 +10,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import { splitSubject } from "../../policies/finding";
 import type { PlannedResource } from "./evaluate";
 import { SpawnedPack, spawnPolicyPack } from "./packProcess";
 import { StackFileError } from "./stackFile";
@@ -32,6 +33,8 @@ export interface PolicyViolation {
   enforcementLevel: EnforcementLevel;
   /** The resource judged; empty for a stack-wide finding that names no resource. */
   urn: string;
+  /** What the finding is about within its resource (`policies/finding.ts`); empty when the policy names none. */
+  subject: string;
   message: string;
 }
 
@@ -154,12 +157,14 @@ function toViolations(response: analyzerProto.AnalyzeResponse, urn: string): Pol
   return response.getDiagnosticsList().map((d) => {
     // The pack sends `description + "\n" + message`; the description is in the policy list already.
     const prefix = `${d.getDescription()}\n`;
-    const message = d.getMessage().startsWith(prefix) ? d.getMessage().slice(prefix.length) : d.getMessage();
+    const reported = d.getMessage().startsWith(prefix) ? d.getMessage().slice(prefix.length) : d.getMessage();
+    const { message, subject } = splitSubject(reported);
     return {
       policyName: d.getPolicyname(),
       policyPackName: d.getPolicypackname(),
       enforcementLevel: enforcementLevels[d.getEnforcementlevel()] ?? "advisory",
       urn: d.getUrn() || urn,
+      subject,
       message,
     };
   });

@@ -10,8 +10,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { planMocks, resourceRegion } from "./mocks";
+import { rootStackType } from "./planJson";
 
-export const rootStackType = "pulumi:pulumi:Stack";
 
 export interface PlannedResource {
   urn: string;

@@ -35,6 +35,14 @@ describe("enforce-failover-ttl", () => {
     ).toEqual([]);
   });
 
+  it("tells an ACM validation record's owner to change the program's constant, not edge:dns.ttl", async () => {
+    const validation = { zoneId: "Z0", name: "_3f1a.api.example.com.", type: "CNAME", ttl: 60, records: ["_9c2b.xyz.acm-validations.aws."] };
+    const [message] = await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: validation }, { minTtlSeconds: 120 });
+    expect(message).toContain("has TTL 60 s, below the 120 s floor");
+    expect(message).toContain("its TTL is a constant of the program (certificateValidationTtlSeconds in models/ingestRegion/layout.ts");
+    expect(message).not.toContain("edge:dns.ttl (or");
+  });
+
   it("skips Route 53 aliases, whose TTL is the target's", async () => {
     const alias = { zoneId: "Z0", name: "api.example.com", type: "A", aliases: [{ name: "lb.example.net", zoneId: "Z1", evaluateTargetHealth: true }] };
     expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: alias })).toEqual([]);
