@@ -113,6 +113,7 @@ export function hostSettingsForLimits(limits: RenderedNginxLimits, poolSizePerHo
   return {
     nginx: { ...nginx, ...limits },
     service: ingest.service,
+    collectorPath: stackConfigSchema.shape.cdn.parse({}).collectorPath,
     datastore: { poolSizePerHost: poolSizePerHost ?? datastore.poolSizePerHost },
     drainSeconds: ingest.drainSeconds,
   };

@@ -26,6 +26,7 @@ export interface RunningNginx {
   dir: string;
   configFile: string;
   drainFile: string;
+  errorLog: string;
   /** The master process's pid. */
   pid: number;
   /** Stops nginx (SIGQUIT then SIGKILL) and removes its directory. */
@@ -86,12 +87,25 @@ function readLog(dir: string): string {
   }
 }
 
+export interface StartNginxOptions {
+  /**
+   * Soft and hard descriptor limit the nginx process starts with (`prlimit --nofile=N:N`), as
+   * Debian's unit gives it 1,024. Defaults to the test process's own limit.
+   */
+  nofile?: number;
+}
+
 /** Starts nginx in the foreground on the rendered config; waits until it accepts connections. */
-export async function startNginx(settings: HostEdgeSettings): Promise<RunningNginx> {
+export async function startNginx(settings: HostEdgeSettings, options: StartNginxOptions = {}): Promise<RunningNginx> {
   const dir = nginxTempDir();
   const port = await freePort();
   const configFile = renderTestConfig(settings, dir, port);
-  const child = spawn(nginxBinary, ["-p", dir, "-c", configFile, "-g", "daemon off;"], { stdio: "ignore" });
+  const args = ["-p", dir, "-c", configFile, "-g", "daemon off;"];
+  // prlimit sets the limit on itself and then execs nginx, so the pid is nginx's master.
+  const child =
+    options.nofile === undefined
+      ? spawn(nginxBinary, args, { stdio: "ignore" })
+      : spawn("/usr/bin/prlimit", [`--nofile=${options.nofile}:${options.nofile}`, "--", nginxBinary, ...args], { stdio: "ignore" });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -111,7 +125,7 @@ export async function startNginx(settings: HostEdgeSettings): Promise<RunningNgi
     await stop();
     throw error;
   }
-  return { port, dir, configFile, drainFile: path.join(dir, "drain"), pid: child.pid!, stop };
+  return { port, dir, configFile, drainFile: path.join(dir, "drain"), errorLog: path.join(dir, "error.log"), pid: child.pid!, stop };
 }
 
 /** The worker processes of an nginx master (its children, found by parent pid in /proc). */

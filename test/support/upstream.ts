@@ -11,21 +11,53 @@ export interface Upstream {
   /** Requests the upstream is holding (path `/hold`), finished when `release()` is called. */
   held: http.ServerResponse[];
   release(): void;
+  /** `/readyz` answers 200 when ready (the default), else 503 with Retry-After. */
+  setReady(ready: boolean): void;
+  /** A frozen upstream accepts connections and reads requests but never answers. */
+  setFrozen(frozen: boolean): void;
+  /** Requests received, by method and path (`POST /track`). */
+  requests: string[];
+  /** Idle keep-alive connections closed by nginx (a FIN arrived) and by this server's idle timeout. */
+  idleClosed: { byPeer: number; byServer: number };
   close(): Promise<void>;
 }
 
+export interface UpstreamOptions {
+  /** Bytes of the held body sent before holding. Defaults to 24 KiB. */
+  holdBodyBytes?: number;
+  /** The server's idle keep-alive timeout, ms. Defaults to Node's, 5000. */
+  keepAliveTimeoutMs?: number;
+}
+
 /**
- * An upstream answering `name` on `/`, after `delayMs` on `/slow?ms=<delayMs>`, and holding `/hold`:
- * the response head and `holdBodyBytes` of a longer body are sent, then nothing until `release()`.
+ * An upstream standing in for the ingestion service: answers `name` on `/`, after `delayMs` on
+ * `/slow?ms=<delayMs>`, its readiness on `/readyz`, resets the connection on `/reset`, and holds `/hold`: the response head and
+ * `holdBodyBytes` of a longer body are sent, then nothing until `release()`.
  */
-export async function startUpstream(name: string, port = 0, holdBodyBytes = 24 * 1024): Promise<Upstream> {
+export async function startUpstream(name: string, port = 0, options: UpstreamOptions = {}): Promise<Upstream> {
+  const holdBodyBytes = options.holdBodyBytes ?? 24 * 1024;
   const held: http.ServerResponse[] = [];
+  const frozenRequests: http.ServerResponse[] = [];
+  const requests: string[] = [];
+  const idleClosed = { byPeer: 0, byServer: 0 };
+  let ready = true;
+  let frozen = false;
   const server = http.createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
+    requests.push(`${req.method} ${(req.url ?? "/").split("?")[0]}`);
     req.resume();
     req.on("end", () => {
+      if (frozen) {
+        frozenRequests.push(res);
+        return;
+      }
       const url = new URL(req.url ?? "/", "http://upstream");
       if (url.pathname === "/slow") {
         setTimeout(() => res.end(name), Number(url.searchParams.get("ms") ?? 0));
+      } else if (url.pathname === "/reset") {
+        req.socket.destroy();
+      } else if (url.pathname === "/readyz") {
+        if (ready) res.end(`${name} ready`);
+        else res.writeHead(503, { "retry-after": "5" }).end(`${name} not ready`);
       } else if (url.pathname === "/hold") {
         res.writeHead(200, { "content-length": String(holdBodyBytes * 64) });
         res.write(Buffer.alloc(holdBodyBytes, "x"));
@@ -35,33 +67,64 @@ export async function startUpstream(name: string, port = 0, holdBodyBytes = 24 *
       }
     });
   });
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  server.on("connection", (socket: net.Socket) => {
+    let peerEnded = false;
+    socket.on("end", () => (peerEnded = true));
+    socket.on("close", () => {
+      if (peerEnded) idleClosed.byPeer++;
+      else idleClosed.byServer++;
+    });
+  });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
     held,
+    requests,
+    idleClosed,
+    setReady: (value) => (ready = value),
+    setFrozen: (value) => {
+      frozen = value;
+      if (!value) frozenRequests.splice(0).forEach((res) => res.destroy());
+    },
     release: () => held.splice(0).forEach((res) => res.end(Buffer.alloc(holdBodyBytes * 63, "x"))),
     close: () =>
       new Promise((resolve) => {
         held.splice(0).forEach((res) => res.destroy());
+        frozenRequests.splice(0).forEach((res) => res.destroy());
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
 }
 
-/** A GET through nginx: status, body and milliseconds taken. */
-export function get(port: number, path: string): Promise<{ status: number; body: string; ms: number }> {
+/** An HTTP request through nginx (a fresh connection): status, `Retry-After`, body and milliseconds taken. */
+export function request(
+  port: number,
+  path: string,
+  options: { method?: string; body?: string } = {},
+): Promise<{ status: number; body: string; ms: number; retryAfter?: string }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path, agent: false }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", agent: false }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, ms: Date.now() - started }));
+      res.on("end", () => {
+        const retryAfter = res.headers["retry-after"];
+        resolve({ status: res.statusCode ?? 0, body, ms: Date.now() - started, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) });
+      });
       res.on("error", reject);
     });
     req.on("error", reject);
+    if (options.body !== undefined) req.setHeader("content-type", "text/plain;charset=UTF-8");
+    req.end(options.body);
   });
+}
+
+/** A GET through nginx: status, body and milliseconds taken. */
+export function get(port: number, path: string): Promise<{ status: number; body: string; ms: number }> {
+  return request(port, path);
 }
 
 /** Waits until `predicate` holds, polling every 20 ms, or throws after `timeoutMs`. */

@@ -19,7 +19,7 @@ describe("readNginxLimits", () => {
             workerConnections,
             clientHeaderBufferSize,
             largeClientHeaderBuffers: { count, size },
-            maxConnectionsPerHost: maxConnectionsPerHost ?? Math.floor(workerConnections * 0.9),
+            maxConnectionsPerHost: maxConnectionsPerHost ?? Math.floor((workerConnections / 2) * 0.9),
           };
           expect(readNginxLimits(nginxConfigFromUserData(userData)!)).toEqual(expected);
           expect(nginxConfigFromUserData(Buffer.from(userData).toString("base64"))).toBe(renderNginxConfig(settings));
@@ -36,7 +36,7 @@ describe("readNginxLimits", () => {
   });
 
   it("refuses a config without a limit, naming the directive", () => {
-    const config = renderNginxConfig(sampleSettings()).replace(/^\s*limit_conn edge_host.*$/m, "");
+    const config = renderNginxConfig(sampleSettings()).replace(/^\s*limit_conn edge_host.*$/gm, "");
     expect(() => readNginxLimits(config)).toThrow("the nginx config has no `limit_conn` directive (incident 000: memory must be bounded)");
   });
 

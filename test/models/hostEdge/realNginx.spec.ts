@@ -2,13 +2,20 @@
  * The rendered nginx config in Debian's real nginx (/usr/sbin/nginx) on 127.0.0.1, with small
  * local upstreams standing in for the ingestion service and its backup (incidents 000 and 003).
  */
-import { existsSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { estimateNginxMemory, HostEdgeSettings, renderDrainScript } from "../../../models/hostEdge";
+import {
+  estimateNginxMemory,
+  HostEdgeSettings,
+  ingestReadTimeoutSeconds,
+  readinessReadTimeoutSeconds,
+  renderDrainScript,
+  upstreamKeepaliveSeconds,
+} from "../../../models/hostEdge";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { freePort, measureNginxRss, nginxBinary, nginxTempDir, nginxWorkerPids, renderTestConfig, RunningNginx, startNginx, testNginxConfig } from "../../support/nginx";
-import { get, startHungUpstream, startUpstream, Upstream, waitUntil } from "../../support/upstream";
+import { get, request, startHungUpstream, startUpstream, Upstream, waitUntil } from "../../support/upstream";
 import { sampleSettings } from "./fixtures";
 
 const connectionLimit = 4;
@@ -51,8 +58,14 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
     expect(await get(nginx.port, "/")).toMatchObject({ status: 200, body: "primary" });
   });
 
-  it("answers /http-check with 200, and 404 while the drain file exists (incident 003)", async () => {
-    expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 200, body: "ok\n" });
+  it("answers /http-check from the service's readiness, and 404 while the drain file exists (incident 003)", async () => {
+    expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 200, body: "primary ready" });
+    primary.setReady(false);
+    try {
+      expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 503, body: "primary not ready" });
+    } finally {
+      primary.setReady(true);
+    }
     writeFileSync(nginx.drainFile, "");
     try {
       expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 404, body: "draining\n" });
@@ -146,4 +159,141 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream 
     expect(result.ms).toBeGreaterThanOrEqual(950);
     expect(result.ms).toBeLessThan(1500);
   });
+});
+
+describe.skipIf(!existsSync(nginxBinary))("real nginx in front of a service that accepts and never answers", () => {
+  let primary: Upstream;
+  let backup: Upstream;
+  let nginx: RunningNginx;
+
+  beforeAll(async () => {
+    primary = await startUpstream("primary");
+    backup = await startUpstream("backup");
+    nginx = await startNginx(settingsFor(primary.port, backup.port));
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await primary?.close();
+    await backup?.close();
+  });
+
+  it("resends an event POST to the backup after the ingest read timeout, not the 30 s query timeout", async () => {
+    primary.setFrozen(true);
+    try {
+      const result = await request(nginx.port, "/track", { method: "POST", body: '{"events":[]}' });
+      expect(result).toMatchObject({ status: 200, body: "backup" });
+      expect(result.ms).toBeGreaterThanOrEqual(ingestReadTimeoutSeconds * 1000 - 50);
+      expect(result.ms).toBeLessThan(ingestReadTimeoutSeconds * 1000 + 1500);
+      expect(primary.requests).toContain("POST /track");
+      expect(backup.requests).toContain("POST /track");
+      // The host stays healthy: the backup is ready and serves.
+      expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 200, body: "backup ready" });
+    } finally {
+      primary.setFrozen(false);
+    }
+  });
+
+  it("is unhealthy within the NLB's 5 s probe timeout when both processes are frozen, and sheds POSTs with 503 + Retry-After", async () => {
+    primary.setFrozen(true);
+    backup.setFrozen(true);
+    try {
+      const health = await get(nginx.port, "/http-check");
+      // Not 200, which is all the target group's matcher accepts: the host leaves the NLB.
+      expect(health.status).toBe(504);
+      expect(health.ms).toBeLessThan(2 * readinessReadTimeoutSeconds * 1000 + 500);
+      expect(health.ms).toBeLessThan(5000);
+      const post = await request(nginx.port, "/track", { method: "POST", body: '{"events":[]}' });
+      expect(post).toMatchObject({ status: 503, retryAfter: "1" });
+    } finally {
+      primary.setFrozen(false);
+      backup.setFrozen(false);
+    }
+    expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 200, body: "primary ready" });
+  });
+});
+
+describe.skipIf(!existsSync(nginxBinary))("real nginx with a failing primary and one failure at the backup", () => {
+  let backup: Upstream;
+  let nginx: RunningNginx;
+
+  beforeAll(async () => {
+    backup = await startUpstream("backup");
+    nginx = await startNginx(settingsFor(await freePort(), backup.port));
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await backup?.close();
+  });
+
+  it("never runs out of live upstreams: the failed request gets 503 + Retry-After, the next one the backup", async () => {
+    // The primary refuses (marked failed), the backup resets one request: with max_fails=1 on both,
+    // nginx then answered 502 "no live upstreams" to everything for fail_timeout.
+    expect(await get(nginx.port, "/reset")).toMatchObject({ status: 503, retryAfter: "1" });
+    expect(await request(nginx.port, "/track", { method: "POST", body: "{}" })).toMatchObject({ status: 200, body: "backup" });
+    expect(await get(nginx.port, "/")).toMatchObject({ status: 200, body: "backup" });
+    expect(readFileSync(nginx.errorLog, "utf8")).not.toContain("no live upstreams");
+  });
+});
+
+describe.skipIf(!existsSync(nginxBinary))("real nginx under a spike of POSTs with the primary hung", () => {
+  let backup: Upstream;
+  let hung: { stop(): Promise<void> };
+  let nginx: RunningNginx;
+
+  beforeAll(async () => {
+    backup = await startUpstream("backup");
+    const primaryPort = await freePort();
+    hung = await startHungUpstream(primaryPort);
+    nginx = await startNginx(
+      sampleSettings({
+        nginx: { workerConnections: 1024, maxConnectionsPerHost: 150, requestsPerSecondPerClient: 100_000 },
+        ingest: { service: { port: primaryPort, backupPort: backup.port } },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await hung?.stop();
+    await backup?.close();
+  });
+
+  it("answers every POST 200 from the backup or 503 (limit_conn), never 502 or 504", async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 300 }, () => request(nginx.port, "/track", { method: "POST", body: "{}" }).then((r) => r.status, () => 0)),
+    );
+    const counts: Record<number, number> = {};
+    for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+    expect(Object.keys(counts).map(Number).sort()).toEqual(Object.keys(counts).length === 1 ? [200] : [200, 503]);
+    expect(counts[200]).toBeGreaterThanOrEqual(150);
+    expect(readFileSync(nginx.errorLog, "utf8")).not.toContain("no live upstreams");
+  });
+});
+
+describe.skipIf(!existsSync(nginxBinary))("real nginx's upstream keep-alive against the service's idle timeout", () => {
+  let primary: Upstream;
+  let backup: Upstream;
+  let nginx: RunningNginx;
+
+  beforeAll(async () => {
+    // Node's default keepAliveTimeout, which the service keeps.
+    primary = await startUpstream("primary", 0, { keepAliveTimeoutMs: 5000 });
+    backup = await startUpstream("backup", 0, { keepAliveTimeoutMs: 5000 });
+    nginx = await startNginx(settingsFor(primary.port, backup.port));
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await primary?.close();
+    await backup?.close();
+  });
+
+  it("closes idle upstream connections before the service does, so no POST meets a closing connection", async () => {
+    const post = () => request(nginx.port, "/track", { method: "POST", body: "{}" }).then((r) => r.status);
+    expect(await Promise.all(Array.from({ length: connectionLimit }, post))).toEqual(Array(connectionLimit).fill(200));
+    const pooled = primary.idleClosed.byPeer + primary.idleClosed.byServer;
+    await new Promise((r) => setTimeout(r, upstreamKeepaliveSeconds * 1000 + 600));
+    // Every pooled connection was closed by nginx (a FIN from nginx), none by the service's timer.
+    expect(primary.idleClosed.byServer).toBe(0);
+    expect(primary.idleClosed.byPeer).toBeGreaterThan(pooled);
+    expect(await Promise.all(Array.from({ length: connectionLimit }, post))).toEqual(Array(connectionLimit).fill(200));
+  }, 20_000);
 });
