@@ -187,7 +187,9 @@ const stackConfigObject = z
           .int()
           .positive()
           .optional()
-          .describe("Connections nginx accepts before it sheds load with 503. Defaults to 90% of `workerConnections`."),
+          .describe(
+            "Requests nginx serves at once on a host before it sheds load with 503. Defaults to 90% of `workerConnections / 2` (a proxied request holds a client and an upstream slot).",
+          ),
         requestsPerSecondPerClient: z
           .number()
           .int()

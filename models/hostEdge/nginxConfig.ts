@@ -86,6 +86,16 @@ export const upstreamZoneSize = "64k";
 /** Seconds a client is told to wait (`Retry-After`) when nginx sheds load or the service is unreachable. */
 export const shedRetryAfterSeconds = 1;
 
+/**
+ * The `worker_rlimit_nofile` of rendered text (an nginx config, or user data that holds one), or
+ * undefined without one: then a worker keeps the limit nginx was started with (1,024 under
+ * Debian's unit).
+ */
+export function readWorkerRlimitNofile(text: string): number | undefined {
+  const match = /^\s*worker_rlimit_nofile\s+(\d+)\s*;/m.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Seconds as an nginx time: whole seconds as `1s`, fractions in milliseconds (`1.5` → `1500ms`). */
 export function nginxDuration(seconds: number): string {
   return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;

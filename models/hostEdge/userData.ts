@@ -11,7 +11,7 @@
  */
 import { hostMetrics, hostMetricsDimension, hostMetricsNamespace } from "../hostMetrics";
 import { nginxConfigPath, renderNginxConfig } from "./nginxConfig";
-import { drainFile, HostEdgeSettings } from "./settings";
+import { drainFile, HostEdgeSettings, workerDescriptorLimit } from "./settings";
 
 /** EC2 refuses user data above 16 KiB (before base64). */
 export const userDataLimitBytes = 16 * 1024;
@@ -22,6 +22,8 @@ export const cloudWatchAgentConfigPath = "/opt/aws/amazon-cloudwatch-agent/etc/a
 export const ingestUnit = "edge-ingest.service";
 export const ingestBackupUnit = "edge-ingest-backup.service";
 export const lifecycleWatchUnit = "edge-lifecycle-watch.service";
+/** The drop-in that gives Debian's `nginx.service` its descriptor limit and restart policy. */
+export const nginxDropInPath = "/etc/systemd/system/nginx.service.d/edge.conf";
 /** The instance tag that holds the autoscaling group's name (set by EC2 Auto Scaling). */
 export const defaultAsgNameTagKey = "aws:autoscaling:groupName";
 
@@ -68,6 +70,16 @@ LimitNOFILE=65536
 
 [Install]
 WantedBy=multi-user.target
+`;
+}
+
+/**
+ * Debian's `nginx.service` sets no `LimitNOFILE`, so nginx starts with 1,024 descriptors; the
+ * rendered `worker_rlimit_nofile` raises each worker's, and this raises the master's to the same.
+ */
+export function renderNginxDropIn(settings: Pick<HostEdgeSettings, "nginx">): string {
+  return `[Service]
+LimitNOFILE=${workerDescriptorLimit(settings.nginx)}
 `;
 }
 
@@ -130,6 +142,7 @@ export function renderUserData(settings: HostEdgeSettings & { asgNameTagKey?: st
       permissions: "0644",
       content: serviceUnit("edge ingestion service (backup nginx fails over to)", backupCommand(service.command, service.port, service.backupPort), service.backupPort),
     },
+    { path: nginxDropInPath, permissions: "0644", content: renderNginxDropIn(settings) },
     { path: drainScriptPath, permissions: "0755", content: renderDrainScript(settings.drainSeconds) },
     { path: undrainScriptPath, permissions: "0755", content: `#!/bin/sh\n# Puts this host back in rotation.\nrm -f ${drainFile}\n` },
     { path: "/usr/local/sbin/edge-lifecycle-watch", permissions: "0755", content: renderLifecycleWatcher() },

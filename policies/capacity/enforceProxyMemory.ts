@@ -16,12 +16,14 @@ import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import {
   capacityTagKeys,
+  decodeUserData,
   howToAddInstanceType,
   hostSettingsForLimits,
   proxyMemory,
   readRenderedNginxLimits,
   tagMap,
 } from "../../models/capacity";
+import { readWorkerRlimitNofile, workerDescriptorLimit } from "../../models/hostEdge";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { sharePercentBound } from "./bounds";
 
@@ -65,7 +67,8 @@ export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<key
       `Use a known type or ${howToAddInstanceType}. ${incident}`
     );
   }
-  if (result.ok) return undefined;
+  const descriptors = judgeDescriptors(subject, read.limits.workerConnections);
+  if (result.ok) return descriptors;
   const fixes = [
     result.fittingInstanceType ? `edge:ingest.instanceType ${subject.instanceType} → ${result.fittingInstanceType}` : undefined,
     result.fittingWorkerConnections !== undefined
@@ -77,7 +80,23 @@ export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<key
     `${read.limits.clientHeaderBufferSize} + ${read.limits.largeClientHeaderBuffers.count} × ${read.limits.largeClientHeaderBuffers.size} header buffers) ` +
     `+ service reserve ${result.serviceReserveMiB} MiB = ${round(result.totalMiB)} MiB, above ${bounds.maxMemoryPercent}% of ` +
     `${subject.instanceType}'s ${result.instanceMiB} MiB (${round(result.limitMiB)} MiB). ` +
-    `Smallest fix: ${fixes.length ? fixes.join(", or ") : `lower edge:ingest.service.memoryReserveMiB or pick a larger instance family`}. ${incident}`
+    `Smallest fix: ${fixes.length ? fixes.join(", or ") : `lower edge:ingest.service.memoryReserveMiB or pick a larger instance family`}. ${incident}` +
+    (descriptors ? `\n${descriptors}` : "")
+  );
+}
+
+/**
+ * The violation when a worker's descriptor limit is below what its connections need: then it fails
+ * with EMFILE (refused connections, no 503) before `limit_conn` sheds load.
+ */
+function judgeDescriptors(subject: ProxyMemorySubject, workerConnections: number): string | undefined {
+  const rendered = readWorkerRlimitNofile(decodeUserData(subject.userData));
+  const needed = workerDescriptorLimit({ workerConnections });
+  if (rendered !== undefined && rendered >= needed) return undefined;
+  return (
+    `${subject.name}: nginx's descriptor limit is ${rendered === undefined ? "1024 (no worker_rlimit_nofile: Debian's unit default)" : `worker_rlimit_nofile ${rendered}`}, ` +
+    `below the ${needed} a worker needs for worker_connections ${workerConnections} (every slot, a body temp file per two slots, 64 for logs and listeners): ` +
+    `it fails with EMFILE before limit_conn answers 503. Smallest fix: worker_rlimit_nofile ${needed} (render the user data with models/hostEdge). ${incident}`
   );
 }
 

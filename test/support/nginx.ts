@@ -89,10 +89,12 @@ function readLog(dir: string): string {
 
 export interface StartNginxOptions {
   /**
-   * Soft and hard descriptor limit the nginx process starts with (`prlimit --nofile=N:N`), as
-   * Debian's unit gives it 1,024. Defaults to the test process's own limit.
+   * Soft descriptor limit the nginx process starts with (`prlimit --nofile=N:`), the 1,024 that
+   * Debian's systemd (252) gives a unit without `LimitNOFILE` (its hard limit stays 524,288, here the
+   * test process's: raising the hard limit needs CAP_SYS_RESOURCE, which this sandbox lacks).
+   * Defaults to the test process's own limit.
    */
-  nofile?: number;
+  nofileSoft?: number;
 }
 
 /** Starts nginx in the foreground on the rendered config; waits until it accepts connections. */
@@ -103,9 +105,9 @@ export async function startNginx(settings: HostEdgeSettings, options: StartNginx
   const args = ["-p", dir, "-c", configFile, "-g", "daemon off;"];
   // prlimit sets the limit on itself and then execs nginx, so the pid is nginx's master.
   const child =
-    options.nofile === undefined
+    options.nofileSoft === undefined
       ? spawn(nginxBinary, args, { stdio: "ignore" })
-      : spawn("/usr/bin/prlimit", [`--nofile=${options.nofile}:${options.nofile}`, "--", nginxBinary, ...args], { stdio: "ignore" });
+      : spawn("/usr/bin/prlimit", [`--nofile=${options.nofileSoft}:`, "--", nginxBinary, ...args], { stdio: "ignore" });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));

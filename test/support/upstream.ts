@@ -76,7 +76,8 @@ export async function startUpstream(name: string, port = 0, options: UpstreamOpt
       else idleClosed.byServer++;
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  // A deep accept queue, as a service under load has: a burst through nginx is not refused here.
+  await new Promise<void>((resolve) => server.listen({ port, host: "127.0.0.1", backlog: 4096 }, resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
     held,

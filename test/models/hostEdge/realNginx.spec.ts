@@ -15,7 +15,7 @@ import {
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { freePort, measureNginxRss, nginxBinary, nginxTempDir, nginxWorkerPids, renderTestConfig, RunningNginx, startNginx, testNginxConfig } from "../../support/nginx";
-import { get, request, startHungUpstream, startUpstream, Upstream, waitUntil } from "../../support/upstream";
+import { get, holdIdleConnections, request, startHungUpstream, startUpstream, Upstream, waitUntil } from "../../support/upstream";
 import { sampleSettings } from "./fixtures";
 
 const connectionLimit = 4;
@@ -296,4 +296,55 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx's upstream keep-alive agai
     expect(primary.idleClosed.byPeer).toBeGreaterThan(pooled);
     expect(await Promise.all(Array.from({ length: connectionLimit }, post))).toEqual(Array(connectionLimit).fill(200));
   }, 20_000);
+});
+
+describe.skipIf(!existsSync(nginxBinary) || !existsSync("/usr/bin/prlimit"))("real nginx started with Debian's soft limit of 1,024 descriptors", () => {
+  let primary: Upstream;
+  let backup: Upstream;
+  let nginx: RunningNginx;
+  const admitted = 1100;
+  const clients = 1300;
+
+  beforeAll(async () => {
+    primary = await startUpstream("primary");
+    backup = await startUpstream("backup");
+    nginx = await startNginx(
+      sampleSettings({
+        nginx: { workerConnections: 4096, maxConnectionsPerHost: admitted, requestsPerSecondPerClient: 100_000 },
+        ingest: { service: { port: primary.port, backupPort: backup.port } },
+      }),
+      { nofileSoft: 1024 },
+    );
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await primary?.close();
+    await backup?.close();
+  });
+
+  it("raises its own limit: above 1,024 requests it sheds with 503 from limit_conn, and never fails with EMFILE", async () => {
+    expect(readFileSync(`/proc/${nginx.pid}/limits`, "utf8")).toMatch(/Max open files\s+1024\s/);
+    const sockets = await holdIdleConnections(nginx.port, clients);
+    const answers = sockets.map(() => "");
+    try {
+      sockets.forEach((socket, i) => {
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => (answers[i] += chunk));
+        socket.write("GET /hold HTTP/1.1\r\nHost: edge.test\r\n\r\n");
+      });
+      await waitUntil(() => primary.held.length + backup.held.length === admitted, 30_000, `${admitted} held requests`).catch((e) => {
+        throw new Error(`${e.message}: ${primary.held.length}+${backup.held.length} held; ${answers.filter((a) => a).map((a) => a.slice(0, 12)).join(",").slice(0, 300)}; ${readFileSync(nginx.errorLog, "utf8").slice(-1500)}`);
+      });
+      await waitUntil(() => answers.filter((a) => a.startsWith("HTTP/1.1 503")).length === clients - admitted, 10_000, "the 503s");
+      const workerLimits = nginxWorkerPids(nginx.pid).map((pid) => readFileSync(`/proc/${pid}/limits`, "utf8"));
+      for (const limits of workerLimits) expect(limits).toMatch(new RegExp(`Max open files\\s+${4096 + 2048 + 64}\\s`));
+      const log = readFileSync(nginx.errorLog, "utf8");
+      expect(log).not.toMatch(/Too many open files|worker_connections are not enough/);
+      expect(log).toContain("limiting connections by zone \"edge_host\"");
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      primary.release();
+      backup.release();
+    }
+  });
 });
