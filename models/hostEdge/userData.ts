@@ -24,8 +24,6 @@ export const ingestBackupUnit = "edge-ingest-backup.service";
 export const lifecycleWatchUnit = "edge-lifecycle-watch.service";
 /** The drop-in that gives Debian's `nginx.service` its descriptor limit and restart policy. */
 export const nginxDropInPath = "/etc/systemd/system/nginx.service.d/edge.conf";
-/** The instance tag that holds the autoscaling group's name (set by EC2 Auto Scaling). */
-export const defaultAsgNameTagKey = "aws:autoscaling:groupName";
 
 /**
  * The backup process's command: the service command with its port replaced by the backup port
@@ -53,13 +51,43 @@ export function renderCloudWatchAgentConfig(): string {
   return JSON.stringify(config, null, 2);
 }
 
-function serviceUnit(description: string, command: string, port: number): string {
-  return `[Unit]
-Description=${description}
-After=network-online.target
-Wants=network-online.target
+/** The env file both service units load: the service's settings (never the datastore password). */
+export const ingestEnvPath = "/etc/edge/ingest.env";
 
+/**
+ * Processes on each host that open a datastore pool: the service and its backup (incident 003).
+ * The datastore budget counts `poolSizePerHost`, so each process gets its share.
+ */
+export const ingestProcessesPerHost = 2;
+
+/** The pool size of one service process: its share of `edge:datastore.poolSizePerHost`. */
+export function poolSizePerProcess(settings: Pick<HostEdgeSettings, "datastore">): number {
+  return Math.floor(settings.datastore.poolSizePerHost / ingestProcessesPerHost);
+}
+
+/** The env file's content: `INGEST_*` settings shared by both processes (each unit sets its own port). */
+export function renderIngestEnv(settings: HostEdgeSettings): string {
+  return `# Rendered by edge (models/hostEdge). Secrets are read at start by the host role, never written here.
+INGEST_POOL_SIZE=${poolSizePerProcess(settings)}
+INGEST_COLLECTOR_PATH=${settings.collectorPath}
+INGEST_DRAIN_SECONDS=${settings.drainSeconds}
+`;
+}
+
+/**
+ * `StartLimitIntervalSec=0` in `[Unit]` (ignored in `[Service]`): with the default start limit,
+ * systemd stops restarting a unit for good after 5 failures in 10 s, and `Restart=always` no longer
+ * brings it back.
+ */
+const unitSection = (description: string, after = "") => `[Unit]
+Description=${description}
+${after}StartLimitIntervalSec=0
+`;
+
+function serviceUnit(description: string, command: string, port: number): string {
+  return `${unitSection(description, "After=network-online.target\nWants=network-online.target\n")}
 [Service]
+EnvironmentFile=${ingestEnvPath}
 Environment=INGEST_PORT=${port}
 ExecStart=${command}
 Restart=always
@@ -78,8 +106,13 @@ WantedBy=multi-user.target
  * rendered `worker_rlimit_nofile` raises each worker's, and this raises the master's to the same.
  */
 export function renderNginxDropIn(settings: Pick<HostEdgeSettings, "nginx">): string {
-  return `[Service]
+  return `[Unit]
+StartLimitIntervalSec=0
+
+[Service]
 LimitNOFILE=${workerDescriptorLimit(settings.nginx)}
+Restart=on-failure
+RestartSec=1
 `;
 }
 
@@ -127,7 +160,7 @@ interface WrittenFile {
 }
 
 /** The cloud-init `#cloud-config` user data of an ingestion host. */
-export function renderUserData(settings: HostEdgeSettings & { asgNameTagKey?: string }): string {
+export function renderUserData(settings: HostEdgeSettings): string {
   const { service } = settings;
   const files: WrittenFile[] = [
     { path: nginxConfigPath, permissions: "0644", content: renderNginxConfig(settings) },
@@ -149,14 +182,10 @@ export function renderUserData(settings: HostEdgeSettings & { asgNameTagKey?: st
     {
       path: `/etc/systemd/system/${lifecycleWatchUnit}`,
       permissions: "0644",
-      content: `[Unit]\nDescription=edge: drain before termination\n\n[Service]\nExecStart=/usr/local/sbin/edge-lifecycle-watch\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n`,
+      content: `${unitSection("edge: drain before termination")}\n[Service]\nExecStart=/usr/local/sbin/edge-lifecycle-watch\nRestart=always\nRestartSec=1\n\n[Install]\nWantedBy=multi-user.target\n`,
     },
     { path: "/etc/tmpfiles.d/edge.conf", permissions: "0644", content: `d ${dirname(drainFile)} 0755 root root -\n` },
-    {
-      path: "/etc/edge/host.env",
-      permissions: "0644",
-      content: `ASG_NAME_TAG_KEY=${settings.asgNameTagKey ?? defaultAsgNameTagKey}\nDATASTORE_POOL_SIZE=${settings.datastore.poolSizePerHost}\nDRAIN_SECONDS=${settings.drainSeconds}\n`,
-    },
+    { path: ingestEnvPath, permissions: "0644", content: renderIngestEnv(settings) },
   ];
   const writeFiles = files
     .map((f) => `  - path: ${f.path}\n    permissions: "${f.permissions}"\n    content: |\n${indent(f.content, 6)}`)
