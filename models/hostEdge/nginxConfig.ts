@@ -6,7 +6,7 @@
  *
  * Pure module: no Pulumi imports.
  */
-import { clientBodyBufferBytes, clientMaxBodySize, proxyBuffers, upstreamKeepalive } from "./buffers";
+import { clientBodyBufferBytes, clientMaxBodySize, nginxZoneSize, proxyBuffers, sharedZones, upstreamKeepalive } from "./buffers";
 import {
   batchApiPath,
   drainFile,
@@ -81,8 +81,6 @@ export const upstreamKeepaliveSeconds = 4;
  */
 export const upstreamMaxFails = 5;
 export const upstreamFailTimeoutSeconds = 5;
-/** The upstream's shared memory zone (the peers' state; nginx needs at least 8 pages, 32 KiB). */
-export const upstreamZoneSize = "64k";
 /** Seconds a client is told to wait (`Retry-After`) when nginx sheds load or the service is unreachable. */
 export const shedRetryAfterSeconds = 1;
 
@@ -114,8 +112,8 @@ export function renderNginxConfig(settings: HostEdgeSettings, paths: Partial<Ngi
   const rate = nginx.requestsPerSecondPerClient;
   const connect = nginxDuration(nginx.connectTimeoutSeconds);
   const shed = `
-            limit_conn edge_host ${limit};
-            limit_req zone=edge_client burst=${rate} nodelay;
+            limit_conn ${sharedZones.connections.name} ${limit};
+            limit_req zone=${sharedZones.clientRate.name} burst=${rate} nodelay;
             # nginx's own refusals (limit_conn, limit_req, no answer from either process) become a
             # 503 with Retry-After, which the snippet retries; the service's own answers pass as sent.
             error_page 502 503 504 = @unavailable;`;
@@ -181,8 +179,8 @@ http {
 
     # Shed load with 503 before memory runs out (incident 000): requests in progress on this host,
     # and the request rate of one client address.
-    limit_conn_zone $server_name zone=edge_host:1m;
-    limit_req_zone $binary_remote_addr zone=edge_client:10m rate=${rate}r/s;
+    limit_conn_zone $server_name zone=${sharedZones.connections.name}:${nginxZoneSize(sharedZones.connections.bytes)};
+    limit_req_zone $binary_remote_addr zone=${sharedZones.clientRate.name}:${nginxZoneSize(sharedZones.clientRate.bytes)} rate=${rate}r/s;
     limit_conn_status 503;
     limit_req_status 503;
     limit_conn_log_level warn;
@@ -193,7 +191,7 @@ http {
     # only after ${upstreamMaxFails} failures, the backup never: a spike sheds with 503, not 502 "no live upstreams".
     upstream ingest {
         # Shared by the workers: one worker's failures count for all, and each sees the same state.
-        zone ingest ${upstreamZoneSize};
+        zone ${sharedZones.upstream.name} ${nginxZoneSize(sharedZones.upstream.bytes)};
         server 127.0.0.1:${service.port} max_fails=${upstreamMaxFails} fail_timeout=${upstreamFailTimeoutSeconds}s;
         server 127.0.0.1:${service.backupPort} backup max_fails=0;
         keepalive ${upstreamKeepalive};

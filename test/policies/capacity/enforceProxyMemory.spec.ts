@@ -14,19 +14,27 @@ describe("enforce-proxy-memory", () => {
     const subject = launchTemplate();
     subject.props.instanceType = "t3.micro";
     expect(await runResourcePolicy(enforceProxyMemory, subject)).toEqual([
-      "ingest-us-east-1-hosts: nginx's worst case 453 MiB (2 workers × 8192 connections with 1k + 4 × 8k header buffers) + service reserve 1024 MiB = 1477 MiB, " +
-        "above 80% of t3.micro's 1024 MiB (819 MiB). Smallest fix: edge:ingest.instanceType t3.micro → t3.small. " +
+      "ingest-us-east-1-hosts: nginx's worst case 965 MiB (2 workers × 8192 connections, each priced at its costliest state: 3686 busy requests, " +
+        "every other slot a client still sending its header into 1k + 4 × 8k header buffers, 290 MiB of them) + service reserve 1024 MiB = 1989 MiB, " +
+        "above 80% of t3.micro's 1024 MiB (819 MiB). Smallest fix: edge:ingest.instanceType t3.micro → t3.medium. " +
         incident,
     ]);
   });
 
   it("offers fewer worker connections when that alone fits", async () => {
     expect(await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 65536 }, "c6i.large"))).toEqual([
-      "ingest-us-east-1-hosts: nginx's worst case 3512 MiB (2 workers × 65536 connections with 1k + 4 × 8k header buffers) + service reserve 1024 MiB = 4536 MiB, " +
+      "ingest-us-east-1-hosts: nginx's worst case 7536 MiB (2 workers × 65536 connections, each priced at its costliest state: 29491 busy requests, " +
+        "every other slot a client still sending its header into 1k + 4 × 8k header buffers, 2323 MiB of them) + service reserve 1024 MiB = 8560 MiB, " +
         "above 80% of c6i.large's 4096 MiB (3277 MiB). " +
-        "Smallest fix: edge:ingest.instanceType c6i.large → c6i.xlarge, or edge:nginx.workerConnections 65536 → 19433. " +
+        "Smallest fix: edge:nginx.workerConnections 65536 → 15107. " +
         incident,
     ]);
+  });
+
+  it("offers smaller header buffers first when they fit (incident 000's own fix: no new type, no fewer connections)", async () => {
+    const [message] = await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 24576 }, "c6i.large"));
+    expect(message).toContain("Smallest fix: edge:nginx.largeClientHeaderBuffers 4 × 8k → ");
+    expect(message).toContain("(the cheapest: same instance type and connections; headers above it get 494), or edge:ingest.instanceType c6i.large → c6i.xlarge");
   });
 
   it("takes the share from the policy config", async () => {
