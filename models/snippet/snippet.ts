@@ -10,6 +10,7 @@
  * Pure module: no Pulumi imports, so the component, the policies, the plan and the tests share it.
  */
 import { createHash } from "node:crypto";
+import { SnippetDelivery, snippetDelivery, validateDelivery } from "./delivery";
 
 /** Cache lifetimes, in seconds. */
 export const snippetCacheSeconds = {
@@ -67,6 +68,8 @@ export interface SnippetSettings {
   collectorUrl: string;
   /** How long the loader waits for the library before it gives up on one attempt, in ms. */
   loadTimeoutMs: number;
+  /** The library's retry schedule and queue limits. Defaults to `snippetDelivery`. */
+  delivery?: SnippetDelivery;
 }
 
 /** First 12 hex digits of the SHA-256 of the text. */
@@ -88,9 +91,11 @@ function fill(source: string, placeholder: string, value: string, file: string):
   return parts.join(value);
 }
 
-/** The library as uploaded, at `v<semver>/edge.<hash>.js`. */
-export function renderLibrary(source: string, collectorUrl: string): SnippetObject {
-  const body = fill(source, "__EDGE_COLLECTOR_URL__", collectorUrl, "library");
+/** The library as uploaded, at `v<semver>/edge.<hash>.js`, with the collector and its delivery numbers. */
+export function renderLibrary(source: string, collectorUrl: string, delivery: SnippetDelivery = snippetDelivery): SnippetObject {
+  const withUrl = fill(source, "__EDGE_COLLECTOR_URL__", collectorUrl, "library");
+  // Numbers only, so the JSON holds no quote that could end the string literal it is put in.
+  const body = fill(withUrl, "__EDGE_DELIVERY__", JSON.stringify(validateDelivery(delivery)), "library");
   const hash = contentHash(body);
   return { key: `v${libraryVersion(source)}/edge.${hash}.js`, body, contentType: snippetContentType, cacheControl: versionedCacheControl, hash };
 }
@@ -104,7 +109,7 @@ export function renderLoader(source: string, libraryUrl: string, loadTimeoutMs: 
 
 /** Both objects, library first: upload it before the loader that names it. */
 export function snippetObjects(sources: SnippetSources, settings: SnippetSettings): { library: SnippetObject; loader: SnippetObject } {
-  const library = renderLibrary(sources.library, settings.collectorUrl);
+  const library = renderLibrary(sources.library, settings.collectorUrl, settings.delivery);
   const loader = renderLoader(sources.loader, `https://${settings.cdnHost}/${library.key}`, settings.loadTimeoutMs);
   return { library, loader };
 }

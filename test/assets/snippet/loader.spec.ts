@@ -4,24 +4,15 @@
  * the library arrives and delivers them to the collector (incident 000).
  */
 import { readFileSync } from "node:fs";
-import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server, ServerResponse } from "node:http";
 import { join } from "node:path";
-import { Browser, chromium, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snippetObjects } from "../../../models/snippet/snippet";
+import { closeAll, launchChromium, listen, readBody, until } from "./chromium";
 
 const root = join(__dirname, "..", "..", "..");
 const loadTimeoutMs = 1000;
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-/** An HTTP server on 127.0.0.1 and a free port. */
-async function listen(handler: Handler): Promise<{ server: Server; origin: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 // The CDN: holds every library request while `hanging`, answers them all on release.
 let hanging = true;
@@ -50,14 +41,11 @@ beforeAll(async () => {
     if (hanging) held.push(res);
     else answerLibrary(res);
   });
-  const collector = await listen((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      if (req.method === "POST") delivered.push(JSON.parse(body));
-      res.writeHead(204, { "access-control-allow-origin": "*" });
-      res.end();
-    });
+  const collector = await listen(async (req, res) => {
+    const body = await readBody(req);
+    if (req.method === "POST") delivered.push(JSON.parse(body));
+    res.writeHead(204, { "access-control-allow-origin": "*" });
+    res.end();
   });
   const { library, loader } = snippetObjects(
     { loader: readFileSync(join(root, "assets/snippet/loader.js"), "utf8"), library: readFileSync(join(root, "assets/snippet/edge.js"), "utf8") },
@@ -81,11 +69,7 @@ beforeAll(async () => {
   servers = [cdn.server, collector.server, site.server];
   siteOrigin = site.origin;
 
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on("pageerror", (err) => pageErrors.push(err.message));
   await page.goto(site.origin, { waitUntil: "load", timeout: 30_000 });
@@ -96,17 +80,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const res of held) res.destroy();
   await browser?.close();
-  await Promise.all(servers.map((s) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); })));
+  await closeAll(servers);
 });
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return condition();
-}
 
 describe("the snippet loader in Chromium", () => {
   it("lets the page's load event fire while the library URL hangs", async () => {

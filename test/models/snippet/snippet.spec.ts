@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { snippetDelivery } from "../../../models/snippet/delivery";
 import {
   contentHash,
   decideReplicaRegion,
@@ -35,6 +36,7 @@ describe("snippet objects", () => {
     expect(loader.body).toContain(`"https://cdn.example.com/${library.key}"`);
     expect(loader.body).toContain(`Number("4000")`);
     expect(library.body).toContain(`"https://api.example.com/track"`);
+    expect(library.body).toContain(`JSON.parse('${JSON.stringify(snippetDelivery)}')`);
     expect(loader.body + library.body).not.toMatch(/__EDGE_[A-Z_]+__/);
   });
 
