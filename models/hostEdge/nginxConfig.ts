@@ -69,8 +69,8 @@ export const ingestReadTimeoutSeconds = 5;
 export const readinessReadTimeoutSeconds = 2;
 /**
  * Seconds nginx keeps an idle connection to the service: below the service's idle timeout
- * (Node's `server.keepAliveTimeout`, 5 s), so nginx never sends a request on a connection the
- * service is closing (a sporadic 502 on a POST).
+ * (`INGEST_KEEPALIVE_TIMEOUT_MS` in the env file, one second more), so nginx never sends a request
+ * on a connection the service is closing (a sporadic 502 on a POST).
  */
 export const upstreamKeepaliveSeconds = 4;
 /**

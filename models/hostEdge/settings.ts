@@ -13,6 +13,8 @@ export interface HostEdgeSettings {
   /** The path the snippet POSTs events to (`StackConfig["cdn"]["collectorPath"]`): an ingest path. */
   collectorPath: string;
   datastore: Pick<StackConfig["datastore"], "poolSizePerHost">;
+  /** The pinned host bundle (`StackConfig["ingest"]["bundle"]`); without one a host refuses to boot. */
+  bundle?: StackConfig["ingest"]["bundle"];
   /** Seconds a host keeps serving after it is drained (`StackConfig["ingest"]["drainSeconds"]`). */
   drainSeconds: number;
   /** vCPUs of the instance type: nginx runs one worker per vCPU (worker_processes auto). */
@@ -36,6 +38,7 @@ export function hostEdgeSettings(config: StackConfig, vcpus: number): HostEdgeSe
     nginx: config.nginx,
     service: config.ingest.service,
     collectorPath: config.cdn.collectorPath,
+    bundle: config.ingest.bundle,
     datastore: { poolSizePerHost: config.datastore.poolSizePerHost },
     drainSeconds: config.ingest.drainSeconds,
     vcpus,

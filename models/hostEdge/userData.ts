@@ -1,6 +1,7 @@
 /**
- * The cloud-init user data of an ingestion host (Debian/Ubuntu AMI): installs nginx and the
- * CloudWatch agent, writes the rendered nginx config, the ingestion service and its backup as
+ * The cloud-init user data of an ingestion host (Debian 12 AMI): installs nginx, the CloudWatch
+ * agent, the Node.js runtime and the service from the pinned host bundle (models/hostEdge/bundle.ts),
+ * writes the rendered nginx config, the ingestion service and its backup as
  * systemd units, the drain script and the lifecycle watcher that runs it before termination.
  *
  * Incident 000: memory and swap are published (the alarms watch them). Incident 003: a host drains
@@ -10,7 +11,16 @@
  * Pure module: no Pulumi imports.
  */
 import { hostMetrics, hostMetricsDimension, hostMetricsNamespace } from "../hostMetrics";
-import { nginxConfigPath, renderNginxConfig } from "./nginxConfig";
+import {
+  bundleFetchScriptPath,
+  bundleInstallScriptPath,
+  bundleVerifyScriptPath,
+  missingBundleCommand,
+  renderBundleFetch,
+  renderBundleInstall,
+  renderBundleVerify,
+} from "./bundle";
+import { nginxConfigPath, renderNginxConfig, upstreamKeepaliveSeconds } from "./nginxConfig";
 import { drainFile, HostEdgeSettings, workerDescriptorLimit } from "./settings";
 
 /** EC2 refuses user data above 16 KiB (before base64). */
@@ -56,21 +66,24 @@ export const ingestEnvPath = "/etc/edge/ingest.env";
 
 /**
  * Processes on each host that open a datastore pool: the service and its backup (incident 003).
- * The datastore budget counts `poolSizePerHost`, so each process gets its share.
+ * Each takes `INGEST_POOL_SIZE / INGEST_PROCESSES_PER_HOST` connections and refuses a larger pool,
+ * so the datastore budget's `poolSizePerHost` is what the host really opens.
  */
 export const ingestProcessesPerHost = 2;
 
-/** The pool size of one service process: its share of `edge:datastore.poolSizePerHost`. */
-export function poolSizePerProcess(settings: Pick<HostEdgeSettings, "datastore">): number {
-  return Math.floor(settings.datastore.poolSizePerHost / ingestProcessesPerHost);
-}
+/**
+ * The service's idle keep-alive timeout, ms: above nginx's upstream `keepalive_timeout`, so nginx
+ * always closes an idle connection first (no POST on a connection the service is closing).
+ */
+export const serviceKeepaliveTimeoutMs = (upstreamKeepaliveSeconds + 1) * 1000;
 
-/** The env file's content: `INGEST_*` settings shared by both processes (each unit sets its own port). */
+/** The env file's content: `INGEST_*` settings shared by both processes (each unit sets its own listen address). */
 export function renderIngestEnv(settings: HostEdgeSettings): string {
   return `# Rendered by edge (models/hostEdge). Secrets are read at start by the host role, never written here.
-INGEST_POOL_SIZE=${poolSizePerProcess(settings)}
+INGEST_POOL_SIZE=${settings.datastore.poolSizePerHost}
+INGEST_PROCESSES_PER_HOST=${ingestProcessesPerHost}
 INGEST_COLLECTOR_PATH=${settings.collectorPath}
-INGEST_DRAIN_SECONDS=${settings.drainSeconds}
+INGEST_KEEPALIVE_TIMEOUT_MS=${serviceKeepaliveTimeoutMs}
 `;
 }
 
@@ -186,25 +199,33 @@ export function renderUserData(settings: HostEdgeSettings): string {
     },
     { path: "/etc/tmpfiles.d/edge.conf", permissions: "0644", content: `d ${dirname(drainFile)} 0755 root root -\n` },
     { path: ingestEnvPath, permissions: "0644", content: renderIngestEnv(settings) },
+    ...(settings.bundle
+      ? [
+          { path: bundleFetchScriptPath, permissions: "0755", content: renderBundleFetch(settings.bundle) },
+          { path: bundleVerifyScriptPath, permissions: "0755", content: renderBundleVerify(settings.bundle) },
+          { path: bundleInstallScriptPath, permissions: "0755", content: renderBundleInstall() },
+        ]
+      : []),
   ];
   const writeFiles = files
     .map((f) => `  - path: ${f.path}\n    permissions: "${f.permissions}"\n    content: |\n${indent(f.content, 6)}`)
     .join("\n");
+  // Nothing is installed but the bundle whose sha256 the user data pins; runcmd is one script, and
+  // `set -e` stops it at the first failing step.
+  const runcmd = [
+    "set -e",
+    "systemd-tmpfiles --create /etc/tmpfiles.d/edge.conf",
+    settings.bundle ? bundleInstallScriptPath : missingBundleCommand,
+    `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${cloudWatchAgentConfigPath}`,
+    "systemctl daemon-reload",
+    `systemctl enable --now ${ingestBackupUnit} ${ingestUnit} ${lifecycleWatchUnit}`,
+    "nginx -t && systemctl restart nginx",
+  ];
   return `#cloud-config
 # edge ingestion host (models/hostEdge). Incidents 000 and 003.
-package_update: true
-packages:
-  - nginx-light
-  - curl
 write_files:
 ${writeFiles}
 runcmd:
-  - systemd-tmpfiles --create /etc/tmpfiles.d/edge.conf
-  - curl -fsSL -o /tmp/amazon-cloudwatch-agent.deb "https://s3.amazonaws.com/amazoncloudwatch-agent/debian/$(dpkg --print-architecture)/latest/amazon-cloudwatch-agent.deb"
-  - dpkg -i -E /tmp/amazon-cloudwatch-agent.deb
-  - /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${cloudWatchAgentConfigPath}
-  - systemctl daemon-reload
-  - systemctl enable --now ${ingestBackupUnit} ${ingestUnit} ${lifecycleWatchUnit}
-  - nginx -t && systemctl restart nginx
+${runcmd.map((command) => `  - ${JSON.stringify(command)}`).join("\n")}
 `;
 }

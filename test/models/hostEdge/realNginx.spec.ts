@@ -10,6 +10,7 @@ import {
   ingestReadTimeoutSeconds,
   readinessReadTimeoutSeconds,
   renderDrainScript,
+  serviceKeepaliveTimeoutMs,
   upstreamKeepaliveSeconds,
 } from "../../../models/hostEdge";
 import { spawn } from "node:child_process";
@@ -275,9 +276,9 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx's upstream keep-alive agai
   let nginx: RunningNginx;
 
   beforeAll(async () => {
-    // Node's default keepAliveTimeout, which the service keeps.
-    primary = await startUpstream("primary", 0, { keepAliveTimeoutMs: 5000 });
-    backup = await startUpstream("backup", 0, { keepAliveTimeoutMs: 5000 });
+    // The service's idle timeout as the env file renders it.
+    primary = await startUpstream("primary", 0, { keepAliveTimeoutMs: serviceKeepaliveTimeoutMs });
+    backup = await startUpstream("backup", 0, { keepAliveTimeoutMs: serviceKeepaliveTimeoutMs });
     nginx = await startNginx(settingsFor(primary.port, backup.port));
   });
   afterAll(async () => {
