@@ -13,6 +13,7 @@ import { Alarms } from "./components/alarms";
 import { DnsRecords } from "./components/dnsRecords";
 import { DnsZones } from "./components/dnsZones";
 import { IngestRegion } from "./components/ingestRegion";
+import { ingestRegionArgs } from "./stacks/ingestRegionArgs";
 import { nextTurn } from "./components/pacing";
 import { SnippetCdn } from "./components/snippetCdn";
 import { declaredRecords, fqdn } from "./models/dns/record";
@@ -28,7 +29,7 @@ export = async () => {
   /** One ingestion region per configured region (incident 002: independent regions). */
   const ingestRegions: IngestRegion[] = [];
   for (const [regionIndex, region] of config.regions.entries()) {
-    ingestRegions.push(new IngestRegion(`ingest-${region}`, { region, regionIndex, config, primaryZoneId: dns.primaryZoneId }));
+    ingestRegions.push(new IngestRegion(`ingest-${region}`, ingestRegionArgs(config, region, regionIndex, dns.primaryZoneId)));
     await nextTurn();
   }
 

@@ -5,6 +5,7 @@ import { capabilityProblems, cloudflareValue, DnsRecord, fqdn, recordSlug } from
 import type { DnsZones } from "./dnsZones";
 import type { CdnEndpoint, IngestEndpoint, RegionHealthCheck } from "./endpoints";
 import { inBatches } from "./pacing";
+import { healthCheckPath } from "../models/hostEdge";
 
 export interface DnsRecordsArgs {
   /** The zones to render into (Route 53 primary, Cloudflare secondary). */
@@ -29,7 +30,7 @@ export interface DnsRecordsArgs {
 type ServedRecord = Omit<DnsRecord, "values"> & { values: pulumi.Input<string>[] };
 
 /** Route 53 health check of a region's load balancer: HTTPS on 443, path `/http-check` (incident 003). */
-export const ingestHealthCheck = { type: "HTTPS", port: 443, resourcePath: "/http-check", requestInterval: 10, failureThreshold: 3 } as const;
+export const ingestHealthCheck = { type: "HTTPS", port: 443, resourcePath: healthCheckPath, requestInterval: 10, failureThreshold: 3 } as const;
 
 /**
  * Every served record, rendered record for record to both zones. Route 53 answers the ingest name

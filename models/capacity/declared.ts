@@ -4,9 +4,9 @@
  * will be deployed, hand edits included, rather than the YAML.
  * Pure module: no Pulumi imports.
  */
-import type { HostEdgeSettings } from "../hostEdge";
-import { StackConfig, stackConfigSchema } from "../../stacks/schema";
+import type { NginxLimits } from "../hostEdge";
 import { capacityTagKeys } from "./tags";
+import { resourceTypes } from "../resourceTypes";
 
 /** An autoscaling group's tags come as `[{ key, value, propagateAtLaunch }]`; a launch template's as a map. */
 export function tagMap(tags: unknown): Record<string, string> {
@@ -62,12 +62,6 @@ export function readDeclaredFleet(props: Record<string, any>): DeclaredFleet | u
   };
 }
 
-/** The nginx limits the memory model reads, as rendered into the host's nginx.conf. */
-export type RenderedNginxLimits = Pick<
-  StackConfig["nginx"],
-  "workerConnections" | "clientHeaderBufferSize" | "largeClientHeaderBuffers" | "maxConnectionsPerHost"
->;
-
 /** Launch template user data is base64; the plan and the engine both carry it encoded. */
 export function decodeUserData(userData: string): string {
   const trimmed = userData.trim();
@@ -77,9 +71,11 @@ export function decodeUserData(userData: string): string {
 
 /**
  * The nginx limits in a host's rendered user data (`worker_connections`, `client_header_buffer_size`,
- * `large_client_header_buffers`, the `limit_conn` limit), or the directives it lacks.
+ * `large_client_header_buffers`, the `limit_conn` limit), or the directives it lacks. The one
+ * reader of rendered limits: the capacity policies and the plan's capacity report judge what a
+ * launch template really carries, a hand-edited one too (incident 000).
  */
-export function readRenderedNginxLimits(userData: string): { limits: RenderedNginxLimits } | { missing: string[] } {
+export function readRenderedNginxLimits(userData: string): { limits: NginxLimits } | { missing: string[] } {
   const text = decodeUserData(userData);
   const workerConnections = /\bworker_connections\s+(\d+)\s*;/.exec(text);
   const headerBuffer = /\bclient_header_buffer_size\s+(\d+[kKmM]?)\s*;/.exec(text);
@@ -102,30 +98,11 @@ export function readRenderedNginxLimits(userData: string): { limits: RenderedNgi
   };
 }
 
-/**
- * Host settings for the memory model from the limits read back out of the user data. The model
- * reads only `nginx` (and the vCPUs, from the instance type); the rest are the schema's defaults.
- */
-export function hostSettingsForLimits(limits: RenderedNginxLimits, poolSizePerHost?: number): Omit<HostEdgeSettings, "vcpus"> {
-  const ingest = stackConfigSchema.shape.ingest.parse({});
-  const nginx = stackConfigSchema.shape.nginx.parse({});
-  const datastore = stackConfigSchema.shape.datastore.parse({});
-  return {
-    nginx: { ...nginx, ...limits },
-    service: ingest.service,
-    collectorPath: stackConfigSchema.shape.cdn.parse({}).collectorPath,
-    datastore: { poolSizePerHost: poolSizePerHost ?? datastore.poolSizePerHost },
-    drainSeconds: ingest.drainSeconds,
-  };
-}
-
-/** The engine's type token of an autoscaling group. */
-export const autoscalingGroupType = "aws:autoscaling/group:Group";
 
 /** Every ingestion fleet among declared resources (autoscaling groups with the capacity tags), with its URN. */
 export function readDeclaredFleets(resources: { type: string; urn: string; props: Record<string, any> }[]): (DeclaredFleet & { urn: string })[] {
   return resources.flatMap((r) => {
-    if (r.type !== autoscalingGroupType) return [];
+    if (r.type !== resourceTypes.autoscalingGroup) return [];
     const fleet = readDeclaredFleet(r.props);
     return fleet ? [{ ...fleet, urn: r.urn }] : [];
   });

@@ -4,15 +4,15 @@
  * ingestion service's reserve must stay under a share of the instance's memory.
  * Pure module: no Pulumi imports.
  */
-import { estimateNginxMemory, HostEdgeSettings, nginxSizeBytes } from "../hostEdge";
+import { estimateNginxMemory, NginxLimits, nginxSizeBytes } from "../hostEdge";
 import { familyBySize, instanceTypeSpec } from "./instanceTypes";
 
 const mib = 1024 * 1024;
 
 export interface ProxyMemoryInput {
   instanceType: string;
-  /** The host's settings; `vcpus` comes from the instance type. */
-  settings: Omit<HostEdgeSettings, "vcpus">;
+  /** The host's nginx limits (any `HostEdgeSettings` fits); `vcpus` comes from the instance type. */
+  settings: { nginx: NginxLimits };
   /** Memory the ingestion service needs beside nginx, MiB. */
   serviceReserveMiB: number;
   /** Share of the instance's memory nginx and the service may use, 0–1 (policy config). */
@@ -48,7 +48,7 @@ export type ProxyMemory =
       headerBufferMiB: number;
     };
 
-type NginxOverride = Partial<HostEdgeSettings["nginx"]>;
+type NginxOverride = Partial<NginxLimits>;
 
 function demandMiB(input: ProxyMemoryInput, instanceType: string, nginx: NginxOverride): number | undefined {
   const spec = instanceTypeSpec(instanceType);

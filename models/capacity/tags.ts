@@ -25,3 +25,11 @@ export const capacityTagKeys = {
 } as const;
 
 export type CapacityTagKey = keyof typeof capacityTagKeys;
+
+/** The figures behind each capacity tag, as the stack config gives them. */
+export type CapacityFigures = Record<CapacityTagKey, string | number>;
+
+/** The capacity tags (tag key to value) of a fleet with these figures. */
+export function capacityTags(figures: CapacityFigures): Record<string, string> {
+  return Object.fromEntries((Object.keys(capacityTagKeys) as CapacityTagKey[]).map((key) => [capacityTagKeys[key], String(figures[key])]));
+}

@@ -16,9 +16,7 @@
  *
  * Pure module: no Pulumi imports.
  */
-import type { StackConfig } from "../../stacks/schema";
-
-export type HostBundle = NonNullable<StackConfig["ingest"]["bundle"]>;
+import type { HostBundle } from "./settings";
 
 /** Where the bundle is unpacked; `current` points at the release in use. */
 export const bundleRoot = "/opt/edge-ingest";

@@ -20,7 +20,7 @@
  * Pure module: no Pulumi imports.
  */
 import { clientBodyBufferBytes, proxyBuffers, sharedZones } from "./buffers";
-import type { NginxLimits } from "./readBack";
+import type { NginxLimits } from "./settings";
 import { maxConnectionsPerHost, nginxSizeBytes, slotsPerRequest } from "./settings";
 
 /**

@@ -4,21 +4,72 @@
  *
  * Pure module: no Pulumi imports.
  */
-import type { StackConfig } from "../../stacks/schema";
 
-/** The slice of the stack config one ingestion host is rendered from. */
+/** nginx's limits on one host, as `edge:nginx` gives them (the schema documents each key and its default). */
+export interface NginxSettings {
+  /** `worker_connections`: connection slots per worker. */
+  workerConnections: number;
+  /** `client_header_buffer_size`, an nginx size such as `1k`. */
+  clientHeaderBufferSize: string;
+  /** `large_client_header_buffers`: how many, and each one's nginx size such as `8k`. */
+  largeClientHeaderBuffers: { count: number; size: string };
+  /** `proxy_connect_timeout`, in seconds. */
+  connectTimeoutSeconds: number;
+  /** `proxy_read_timeout`, in seconds. */
+  readTimeoutSeconds: number;
+  /** Requests served at once before 503 (`limit_conn`); unset: see {@link maxConnectionsPerHost}. */
+  maxConnectionsPerHost?: number;
+  /** Requests per second one client address may sustain before 503s (`limit_req`). */
+  requestsPerSecondPerClient: number;
+}
+
+/** The limits the memory model reads: what the capacity policies read back from rendered user data. */
+export type NginxLimits = Pick<NginxSettings, "workerConnections" | "clientHeaderBufferSize" | "largeClientHeaderBuffers" | "maxConnectionsPerHost">;
+
+/** The ingestion service behind nginx, as `edge:ingest.service` gives it. */
+export interface IngestServiceSettings {
+  /** Command its systemd unit runs. */
+  command: string;
+  /** Local port it listens on. */
+  port: number;
+  /** Local port of the standby process nginx fails over to (incident 003). */
+  backupPort: number;
+  /** Memory it needs beside nginx, in MiB. */
+  memoryReserveMiB: number;
+}
+
+/**
+ * The pinned host bundle (`edge:ingest.bundle`, models/hostEdge/bundle.ts): an S3 bucket (`{region}`
+ * is the host's region at boot), the tarball's key and its sha256.
+ */
+export interface HostBundle {
+  bucket: string;
+  key: string;
+  sha256: string;
+}
+
+/** What one ingestion host is rendered from. */
 export interface HostEdgeSettings {
-  nginx: StackConfig["nginx"];
-  service: StackConfig["ingest"]["service"];
-  /** The path the snippet POSTs events to (`StackConfig["cdn"]["collectorPath"]`): an ingest path. */
+  nginx: NginxSettings;
+  service: IngestServiceSettings;
+  /** The path the snippet POSTs events to (`edge:cdn.collectorPath`): an ingest path. */
   collectorPath: string;
-  datastore: Pick<StackConfig["datastore"], "poolSizePerHost">;
-  /** The pinned host bundle (`StackConfig["ingest"]["bundle"]`); without one a host refuses to boot. */
-  bundle?: StackConfig["ingest"]["bundle"];
-  /** Seconds a host keeps serving after it is drained (`StackConfig["ingest"]["drainSeconds"]`). */
+  /** The pinned host bundle; without one a host refuses to boot. */
+  bundle?: HostBundle;
+  /** Datastore connection pool of the service on each host (incident 002). */
+  datastore: { poolSizePerHost: number };
+  /** Seconds a host keeps serving after it is drained (incident 003). */
   drainSeconds: number;
   /** vCPUs of the instance type: nginx runs one worker per vCPU (worker_processes auto). */
   vcpus: number;
+}
+
+/** The config keys a host is rendered from, in the shape the stack config has them. */
+export interface HostEdgeSource {
+  nginx: NginxSettings;
+  ingest: { service: IngestServiceSettings; drainSeconds: number; bundle?: HostBundle };
+  datastore: { poolSizePerHost: number };
+  cdn: { collectorPath: string };
 }
 
 /** `/http-check` answers 404 while this file exists (incident 003: a host takes itself out of rotation). */
@@ -33,7 +84,7 @@ export const batchApiPath = "/v1/batch";
 export const nginxListenPort = 80;
 
 /** Builds the settings of one host from the stack config and the instance type's vCPU count. */
-export function hostEdgeSettings(config: StackConfig, vcpus: number): HostEdgeSettings {
+export function hostEdgeSettings(config: HostEdgeSource, vcpus: number): HostEdgeSettings {
   return {
     nginx: config.nginx,
     service: config.ingest.service,
@@ -59,13 +110,13 @@ export const slotsPerRequest = 2;
  * drops connections instead of answering 503. Incident 000: refusing early with a 503 keeps memory
  * bounded; running out of memory and swapping took both proxies down.
  */
-export function maxConnectionsPerHost(nginx: Pick<StackConfig["nginx"], "maxConnectionsPerHost" | "workerConnections">): number {
+export function maxConnectionsPerHost(nginx: Pick<NginxSettings, "maxConnectionsPerHost" | "workerConnections">): number {
   return nginx.maxConnectionsPerHost ?? Math.floor((nginx.workerConnections / slotsPerRequest) * 0.9);
 }
 
 /**
  * Descriptors a worker holds besides its connections: the error and access logs, the listen
- * socket, epoll, the channel to the master and its siblings, the config's resolver and spares.
+ * socket, epoll, the channel to the master and its siblings, and spares.
  */
 export const workerDescriptorMargin = 64;
 
@@ -75,7 +126,7 @@ export const workerDescriptorMargin = 64;
  * `client_body_buffer_size` (at most one per request, so per two slots), and the margin. Below it a
  * worker fails with EMFILE before `limit_conn` sheds with 503 (Debian's unit gives 1,024).
  */
-export function workerDescriptorLimit(nginx: Pick<StackConfig["nginx"], "workerConnections">): number {
+export function workerDescriptorLimit(nginx: Pick<NginxSettings, "workerConnections">): number {
   return nginx.workerConnections + Math.ceil(nginx.workerConnections / slotsPerRequest) + workerDescriptorMargin;
 }
 

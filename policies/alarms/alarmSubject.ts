@@ -5,8 +5,9 @@
  */
 import { alarmTags } from "../../models/alarms/alarmSet";
 import { Severity, thresholdTable, ThresholdKey } from "../../models/alarms/thresholds";
+import { resourceTypes } from "../../models/resourceTypes";
 
-export const metricAlarmType = "aws:cloudwatch/metricAlarm:MetricAlarm";
+export const metricAlarmType = resourceTypes.cloudwatchMetricAlarm;
 
 export interface AlarmSubject {
   name: string;

@@ -11,6 +11,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { severities, Severity } from "../../models/alarms/thresholds";
 import { alarmSubject, AlarmSubject, metricAlarmType } from "./alarmSubject";
+import { resourceTypes } from "../../models/resourceTypes";
 
 type Props = Record<string, any>;
 
@@ -21,10 +22,10 @@ function arnId(arn: unknown): string | undefined {
 
 /** Resource types that must be watched, and the dimension that names them in their metrics. */
 export const watchedTypes: Record<string, { what: string; dimension: string; value: (props: Props) => string | undefined }> = {
-  "aws:lb/loadBalancer:LoadBalancer": { what: "load balancer", dimension: "LoadBalancer", value: (p) => p.arnSuffix },
-  "aws:autoscaling/group:Group": { what: "autoscaling group", dimension: "AutoScalingGroupName", value: (p) => p.name },
-  "aws:route53/healthCheck:HealthCheck": { what: "health check", dimension: "HealthCheckId", value: (p) => p.id ?? arnId(p.arn) },
-  "aws:cloudfront/distribution:Distribution": { what: "distribution", dimension: "DistributionId", value: (p) => p.id ?? arnId(p.arn) },
+  [resourceTypes.lbLoadBalancer]: { what: "load balancer", dimension: "LoadBalancer", value: (p) => p.arnSuffix },
+  [resourceTypes.autoscalingGroup]: { what: "autoscaling group", dimension: "AutoScalingGroupName", value: (p) => p.name },
+  [resourceTypes.route53HealthCheck]: { what: "health check", dimension: "HealthCheckId", value: (p) => p.id ?? arnId(p.arn) },
+  [resourceTypes.cloudfrontDistribution]: { what: "distribution", dimension: "DistributionId", value: (p) => p.id ?? arnId(p.arn) },
 };
 
 export interface WatchedResource {

@@ -22,7 +22,6 @@ import {
   capacityTagKeys,
   decodeUserData,
   howToAddInstanceType,
-  hostSettingsForLimits,
   proxyMemory,
   readRenderedNginxLimits,
   tagMap,
@@ -61,7 +60,7 @@ export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<key
   }
   const result = proxyMemory({
     instanceType: subject.instanceType,
-    settings: hostSettingsForLimits(read.limits),
+    settings: { nginx: read.limits },
     serviceReserveMiB: subject.serviceReserveMiB,
     maxShare: bounds.maxMemoryPercent / 100,
   });

@@ -10,24 +10,21 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { normalizeName, ProviderRecord, recordsFromResources } from "../../models/dns/compare";
 import { zoneViews } from "../../models/dns/zoneView";
 import { asPlanned } from "./stackResources";
-
-const distributionType = "aws:cloudfront/distribution:Distribution";
-const eipType = "aws:ec2/eip:Eip";
-const loadBalancerType = "aws:lb/loadBalancer:LoadBalancer";
+import { resourceTypes } from "../../models/resourceTypes";
 
 /** Every problem of the snippet hostnames, one message each. */
 export function judgeSnippetHostnames(resources: { type: string; inputs: Record<string, any> }[]): string[] {
   const records = recordsFromResources(resources);
   const providers = zoneViews(resources).map((v) => v.provider);
-  const ingestAddresses = new Set(resources.filter((r) => r.type === eipType && r.inputs.publicIp).map((r) => String(r.inputs.publicIp)));
-  const loadBalancers = new Set(resources.filter((r) => r.type === loadBalancerType && r.inputs.dnsName).map((r) => normalizeName(String(r.inputs.dnsName))));
+  const ingestAddresses = new Set(resources.filter((r) => r.type === resourceTypes.ec2Eip && r.inputs.publicIp).map((r) => String(r.inputs.publicIp)));
+  const loadBalancers = new Set(resources.filter((r) => r.type === resourceTypes.lbLoadBalancer && r.inputs.dnsName).map((r) => normalizeName(String(r.inputs.dnsName))));
   // Names that answer with ingestion addresses or point at a load balancer: the ingest name and its like.
   const ingestNames = new Set(
     records.filter((r) => r.values.some((v) => ingestAddresses.has(v) || loadBalancers.has(v.replace(/^alias:/, "")))).map((r) => r.name),
   );
   const incident = "Incident 000: the snippet was served by the load balancers that took the API traffic, and hung customers' pages when they fell over.";
   const messages: string[] = [];
-  for (const distribution of resources.filter((r) => r.type === distributionType)) {
+  for (const distribution of resources.filter((r) => r.type === resourceTypes.cloudfrontDistribution)) {
     const target = distribution.inputs.domainName ? normalizeName(String(distribution.inputs.domainName)) : undefined;
     const fix = `Point it at the distribution (CNAME ${target ?? "<distribution>.cloudfront.net"}).`;
     for (const hostname of ((distribution.inputs.aliases ?? []) as string[]).map(normalizeName)) {

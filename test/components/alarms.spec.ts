@@ -4,6 +4,7 @@ import { Alarms } from "../../components/alarms";
 import type { IngestEndpoint } from "../../components/endpoints";
 import type { PlannedResource } from "../../tools/plan/evaluate";
 import { mockRuntime, ofType } from "../support/mockRuntime";
+import { resourceTypes } from "../../models/resourceTypes";
 
 const regions = ["us-east-1", "us-west-2", "eu-west-1"];
 
@@ -38,8 +39,8 @@ beforeAll(async () => {
     webhookUrl: "https://hooks.example.com/pager",
   });
   resources = await runtime.settle();
-  alarms = ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm");
-  topics = ofType(resources, "aws:sns/topic:Topic");
+  alarms = ofType(resources, resourceTypes.cloudwatchMetricAlarm);
+  topics = ofType(resources, resourceTypes.snsTopic);
 });
 
 const tag = (a: PlannedResource, key: string) => (a.inputs.tags as Record<string, string>)[key];
@@ -50,7 +51,7 @@ describe("Alarms", () => {
     for (const region of regions) {
       for (const severity of ["warning", "critical"]) {
         const topic = topics.find((t) => t.region === region && t.name === `alarms-${region}-${severity}`)!;
-        const key = ofType(resources, "aws:kms/key:Key").find((k) => k.region === region)!;
+        const key = ofType(resources, resourceTypes.kmsKey).find((k) => k.region === region)!;
         expect(topic.inputs.kmsMasterKeyId).toBe(key.outputs.arn);
         expect(JSON.parse(key.inputs.policy as string).Statement[1].Principal).toEqual({ Service: "cloudwatch.amazonaws.com" });
       }
@@ -58,7 +59,7 @@ describe("Alarms", () => {
   });
 
   it("subscribes every email to both topics and the webhook to critical only", () => {
-    const subscriptions = ofType(resources, "aws:sns/topicSubscription:TopicSubscription");
+    const subscriptions = ofType(resources, resourceTypes.snsTopicSubscription);
     expect(subscriptions.filter((s) => s.inputs.protocol === "email")).toHaveLength(regions.length * 2 * 2);
     const hooks = subscriptions.filter((s) => s.inputs.protocol === "https");
     expect(hooks.map((h) => h.region).sort()).toEqual([...regions].sort());
@@ -113,7 +114,7 @@ describe("Alarms", () => {
   });
 
   it("draws one dashboard with a row per region", () => {
-    const [dashboard] = ofType(resources, "aws:cloudwatch/dashboard:Dashboard");
+    const [dashboard] = ofType(resources, resourceTypes.cloudwatchDashboard);
     const body = JSON.parse(dashboard.inputs.dashboardBody as string);
     const headers = body.widgets.filter((w: any) => w.type === "text").map((w: any) => w.properties.markdown);
     expect(headers).toEqual(["## Ingestion us-east-1", "## Ingestion us-west-2", "## Ingestion eu-west-1", "## Global (us-east-1)"]);

@@ -6,6 +6,8 @@ import type { CdnEndpoint, IngestEndpoint } from "../../components/endpoints";
 import { recordsFromResources } from "../../models/dns/compare";
 import type { PlannedResource } from "../../tools/plan/evaluate";
 import { mockRuntime, ofType } from "../support/mockRuntime";
+import { resourceTypes } from "../../models/resourceTypes";
+import { healthCheckPath } from "../../models/hostEdge";
 
 let resources: PlannedResource[];
 let healthChecks: { region: string; healthCheckId: string }[];
@@ -60,30 +62,30 @@ beforeAll(async () => {
 
 describe("DnsZones", () => {
   it("creates the Route 53 primary and the Cloudflare secondary with multi-provider DNS in active-active", () => {
-    expect(ofType(resources, "aws:route53/zone:Zone")[0].inputs).toMatchObject({ name: "example.com" });
-    expect(ofType(resources, "cloudflare:index/zone:Zone")[0].inputs).toMatchObject({ name: "example.com", account: { id: "0".repeat(32) } });
-    expect(ofType(resources, "cloudflare:index/zoneDnsSettings:ZoneDnsSettings")[0].inputs).toMatchObject({ multiProvider: true });
+    expect(ofType(resources, resourceTypes.route53Zone)[0].inputs).toMatchObject({ name: "example.com" });
+    expect(ofType(resources, resourceTypes.cloudflareZone)[0].inputs).toMatchObject({ name: "example.com", account: { id: "0".repeat(32) } });
+    expect(ofType(resources, resourceTypes.cloudflareZoneDnsSettings)[0].inputs).toMatchObject({ multiProvider: true });
   });
 });
 
 describe("DnsRecords", () => {
   it("answers the ingest name in Route 53 with a health-checked latency record per region", () => {
-    const latency = ofType(resources, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.example.com");
+    const latency = ofType(resources, resourceTypes.route53Record).filter((r) => r.inputs.name === "api.example.com");
     expect(latency.map((r) => [r.inputs.setIdentifier, (r.inputs.latencyRoutingPolicies as { region: string }[])[0].region, r.inputs.records, r.inputs.ttl])).toEqual([
       ["us-east-1", "us-east-1", ["192.0.2.1", "192.0.2.2"], 60],
       ["eu-west-1", "eu-west-1", ["198.51.100.1", "198.51.100.2"], 60],
     ]);
-    const checks = ofType(resources, "aws:route53/healthCheck:HealthCheck");
+    const checks = ofType(resources, resourceTypes.route53HealthCheck);
     expect(checks.map((c) => c.inputs)).toEqual([
-      expect.objectContaining({ type: "HTTPS", port: 443, resourcePath: "/http-check", fqdn: "ingest-us-east-1.elb.us-east-1.amazonaws.com" }),
-      expect.objectContaining({ type: "HTTPS", port: 443, resourcePath: "/http-check", fqdn: "ingest-eu-west-1.elb.eu-west-1.amazonaws.com" }),
+      expect.objectContaining({ type: "HTTPS", port: 443, resourcePath: healthCheckPath, fqdn: "ingest-us-east-1.elb.us-east-1.amazonaws.com" }),
+      expect.objectContaining({ type: "HTTPS", port: 443, resourcePath: healthCheckPath, fqdn: "ingest-eu-west-1.elb.eu-west-1.amazonaws.com" }),
     ]);
     expect(latency.map((r) => r.inputs.healthCheckId)).toEqual(healthChecks.map((h) => h.healthCheckId));
     expect(healthChecks.map((h) => h.region)).toEqual(["us-east-1", "eu-west-1"]);
   });
 
   it("publishes every region's static addresses in Cloudflare, proxy off", () => {
-    const api = ofType(resources, "cloudflare:index/dnsRecord:DnsRecord").filter((r) => r.inputs.name === "api.example.com");
+    const api = ofType(resources, resourceTypes.cloudflareDnsRecord).filter((r) => r.inputs.name === "api.example.com");
     expect(api.map((r) => r.inputs.content).sort()).toEqual(["192.0.2.1", "192.0.2.2", "198.51.100.1", "198.51.100.2"]);
     expect(api.every((r) => r.inputs.proxied === false && r.inputs.type === "A")).toBe(true);
   });
@@ -102,7 +104,7 @@ describe("DnsRecords", () => {
 
   it("parents every record to the DnsRecords component", () => {
     const component = resources.find((r) => r.type === "edge:dns:DnsRecords")!;
-    const records = [...ofType(resources, "aws:route53/record:Record"), ...ofType(resources, "cloudflare:index/dnsRecord:DnsRecord")];
+    const records = [...ofType(resources, resourceTypes.route53Record), ...ofType(resources, resourceTypes.cloudflareDnsRecord)];
     expect(records.every((r) => r.parent === component.urn)).toBe(true);
   });
 });

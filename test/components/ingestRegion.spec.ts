@@ -1,9 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { IngestRegion } from "../../components/ingestRegion";
 import { capacityTagKeys } from "../../models/capacity";
+import { ingestRegionArgs } from "../../stacks/ingestRegionArgs";
 import type { PlannedResource } from "../../tools/plan/evaluate";
 import { sampleConfig } from "../models/capacity/fixtures";
 import { mockRuntime, ofType } from "../support/mockRuntime";
+import { resourceTypes } from "../../models/resourceTypes";
+import { healthCheckPath } from "../../models/hostEdge";
 
 let resources: PlannedResource[];
 const config = sampleConfig({
@@ -14,7 +17,7 @@ const outputs: Record<string, { staticIps: string[]; asgName: string; targetGrou
 
 beforeAll(async () => {
   const runtime = await mockRuntime();
-  const regions = config.regions.map((region, regionIndex) => new IngestRegion(`ingest-${region}`, { region, regionIndex, config, primaryZoneId: "Z0TEST" }));
+  const regions = config.regions.map((region, regionIndex) => new IngestRegion(`ingest-${region}`, ingestRegionArgs(config, region, regionIndex, "Z0TEST")));
   resources = await runtime.settle();
   for (const r of regions) {
     outputs[r.region] = await new Promise((resolve) =>
@@ -30,17 +33,29 @@ function inRegion(type: string, region: string): PlannedResource[] {
 }
 
 describe("IngestRegion", () => {
+  it("is made of a network, a load balancer and a host fleet, each holding its own resources", () => {
+    for (const region of config.regions) {
+      const component = resources.find((r) => r.type === "edge:ingest:IngestRegion" && r.name === `ingest-${region}`)!;
+      const parts = resources.filter((r) => r.parent === component.urn);
+      expect(parts.map((r) => r.type).sort()).toEqual(["edge:ingest:HostFleet", "edge:ingest:IngestLoadBalancer", "edge:ingest:IngestNetwork"]);
+      const partOf = (type: string) => parts.find((p) => p.urn === inRegion(type, region)[0]!.parent)?.type;
+      expect(partOf(resourceTypes.ec2Vpc)).toBe("edge:ingest:IngestNetwork");
+      expect(partOf(resourceTypes.lbLoadBalancer)).toBe("edge:ingest:IngestLoadBalancer");
+      expect(partOf(resourceTypes.autoscalingGroup)).toBe("edge:ingest:HostFleet");
+    }
+  });
+
   it("declares per region one network load balancer with one Elastic IP per availability zone, cross-zone on", () => {
     for (const region of config.regions) {
-      const [nlb, ...more] = inRegion("aws:lb/loadBalancer:LoadBalancer", region);
+      const [nlb, ...more] = inRegion(resourceTypes.lbLoadBalancer, region);
       expect(more).toEqual([]);
       expect(nlb!.inputs).toMatchObject({ loadBalancerType: "network", internal: false, enableCrossZoneLoadBalancing: true });
-      const eips = inRegion("aws:ec2/eip:Eip", region);
+      const eips = inRegion(resourceTypes.ec2Eip, region);
       expect(eips).toHaveLength(3);
       const mappings = nlb!.inputs.subnetMappings as { subnetId: string; allocationId: string }[];
       expect(mappings.map((m) => m.allocationId).sort()).toEqual(eips.map((e) => e.outputs.allocationId).sort());
       expect(new Set(mappings.map((m) => m.subnetId)).size).toBe(3);
-      const zones = inRegion("aws:ec2/subnet:Subnet", region).map((s) => s.inputs.availabilityZone);
+      const zones = inRegion(resourceTypes.ec2Subnet, region).map((s) => s.inputs.availabilityZone);
       expect(new Set(zones)).toEqual(new Set([`${region}a`, `${region}b`, `${region}c`]));
       expect(outputs[region]!.staticIps.sort()).toEqual(eips.map((e) => e.outputs.publicIp).sort());
     }
@@ -53,24 +68,24 @@ describe("IngestRegion", () => {
   });
 
   it("terminates TLS on 443 with the ingest name's certificate, validated in the primary zone", () => {
-    const listener = inRegion("aws:lb/listener:Listener", "us-east-1")[0]!;
+    const listener = inRegion(resourceTypes.lbListener, "us-east-1")[0]!;
     expect(listener.inputs).toMatchObject({ port: 443, protocol: "TLS" });
-    const certificate = inRegion("aws:acm/certificate:Certificate", "us-east-1")[0]!;
+    const certificate = inRegion(resourceTypes.acmCertificate, "us-east-1")[0]!;
     expect(certificate.inputs).toMatchObject({ domainName: "api.example.com", validationMethod: "DNS" });
-    expect(ofType(resources, "aws:route53/record:Record").every((r) => r.inputs.zoneId === "Z0TEST")).toBe(true);
+    expect(ofType(resources, resourceTypes.route53Record).every((r) => r.inputs.zoneId === "Z0TEST")).toBe(true);
   });
 
   it("health-checks hosts on /http-check over HTTP and drains for drainSeconds before deregistering (incident 003)", () => {
-    const [target] = inRegion("aws:lb/targetGroup:TargetGroup", "eu-west-1");
-    expect(target!.inputs).toMatchObject({ protocol: "TCP", port: 80, deregistrationDelay: 45, healthCheck: { protocol: "HTTP", path: "/http-check", matcher: "200" } });
+    const [target] = inRegion(resourceTypes.lbTargetGroup, "eu-west-1");
+    expect(target!.inputs).toMatchObject({ protocol: "TCP", port: 80, deregistrationDelay: 45, healthCheck: { protocol: "HTTP", path: healthCheckPath, matcher: "200" } });
     expect(outputs["eu-west-1"]!.targetGroupArn).toBe(target!.outputs.arn);
   });
 
   it("sizes the autoscaling group from config, behind the target group, with ELB health checks", () => {
     for (const region of config.regions) {
-      const [group] = inRegion("aws:autoscaling/group:Group", region);
+      const [group] = inRegion(resourceTypes.autoscalingGroup, region);
       expect(group!.inputs).toMatchObject({ minSize: 2, maxSize: 9, healthCheckType: "ELB" });
-      expect(group!.inputs.targetGroupArns).toEqual([inRegion("aws:lb/targetGroup:TargetGroup", region)[0]!.outputs.arn]);
+      expect(group!.inputs.targetGroupArns).toEqual([inRegion(resourceTypes.lbTargetGroup, region)[0]!.outputs.arn]);
       expect(outputs[region]!.asgName).toBe(group!.outputs.name);
       // The alarm on hosts in service at the group's maximum needs the group's metrics.
       expect(group!.inputs.enabledMetrics).toContain("GroupInServiceInstances");
@@ -78,17 +93,17 @@ describe("IngestRegion", () => {
   });
 
   it("sets instance refresh with the configured minimum healthy percentage and a drain hook longer than the drain", () => {
-    const [group] = inRegion("aws:autoscaling/group:Group", "us-east-1");
+    const [group] = inRegion(resourceTypes.autoscalingGroup, "us-east-1");
     expect(group!.inputs.instanceRefresh).toMatchObject({ strategy: "Rolling", preferences: { minHealthyPercentage: 90 } });
     const [hook] = group!.inputs.initialLifecycleHooks as { lifecycleTransition: string; heartbeatTimeout: number; defaultResult: string }[];
     expect(hook).toMatchObject({ lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE" });
     expect(hook!.heartbeatTimeout).toBeGreaterThanOrEqual(45);
-    const [scaling] = inRegion("aws:autoscaling/policy:Policy", "us-east-1");
+    const [scaling] = inRegion(resourceTypes.autoscalingPolicy, "us-east-1");
     expect(scaling!.inputs).toMatchObject({ policyType: "TargetTrackingScaling", autoscalingGroupName: group!.outputs.name });
   });
 
   it("launches hosts with IMDSv2 required, an encrypted gp3 root volume, no key pair, and the rendered user data", () => {
-    const [template] = inRegion("aws:ec2/launchTemplate:LaunchTemplate", "us-east-1");
+    const [template] = inRegion(resourceTypes.ec2LaunchTemplate, "us-east-1");
     expect(template!.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
     expect(template!.inputs.blockDeviceMappings).toEqual([expect.objectContaining({ ebs: expect.objectContaining({ volumeType: "gp3", encrypted: "true" }) })]);
     expect(template!.inputs.keyName).toBeUndefined();
@@ -100,7 +115,7 @@ describe("IngestRegion", () => {
   });
 
   it("opens nothing to the world but TLS on the load balancer; no port 22 anywhere", () => {
-    const ingress = ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+    const ingress = ofType(resources, resourceTypes.vpcSecurityGroupIngressRule);
     const world = ingress.filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
     expect(world.map((r) => [r.inputs.fromPort, r.inputs.toPort])).toEqual([
       [443, 443],
@@ -108,18 +123,18 @@ describe("IngestRegion", () => {
     ]);
     const covers22 = (r: PlannedResource) => r.inputs.ipProtocol === "-1" || ((r.inputs.fromPort as number) <= 22 && 22 <= (r.inputs.toPort as number));
     expect(ingress.filter(covers22)).toEqual([]);
-    const groups = ofType(resources, "aws:ec2/securityGroup:SecurityGroup");
+    const groups = ofType(resources, resourceTypes.ec2SecurityGroup);
     expect(groups.every((g) => g.inputs.ingress === undefined)).toBe(true);
     const hostIngress = ingress.filter((r) => r.inputs.fromPort === 80);
     expect(hostIngress.every((r) => typeof r.inputs.referencedSecurityGroupId === "string" && r.inputs.cidrIpv4 === undefined)).toBe(true);
   });
 
   it("gives hosts a role with SSM core and CloudWatch metric publishing only", () => {
-    expect(ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn)).toEqual([
+    expect(ofType(resources, resourceTypes.iamRolePolicyAttachment).map((a) => a.inputs.policyArn)).toEqual([
       "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
       "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     ]);
-    const policy = JSON.parse(ofType(resources, "aws:iam/rolePolicy:RolePolicy")[0]!.inputs.policy as string);
+    const policy = JSON.parse(ofType(resources, resourceTypes.iamRolePolicy)[0]!.inputs.policy as string);
     expect(policy.Statement.map((s: { Action: string }) => s.Action)).toEqual(["cloudwatch:PutMetricData", "ec2:DescribeTags"]);
     expect(policy.Statement[0].Condition).toEqual({ StringEquals: { "cloudwatch:namespace": "CWAgent" } });
   });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SnippetCdn } from "../../components/snippetCdn";
 import type { PlannedResource } from "../../tools/plan/evaluate";
 import { mockRuntime, ofType } from "../support/mockRuntime";
+import { resourceTypes } from "../../models/resourceTypes";
 
 const root = join(__dirname, "..", "..");
 let resources: PlannedResource[];
@@ -34,46 +35,46 @@ beforeAll(async () => {
 });
 
 const one = (type: string) => ofType(resources, type);
-const distribution = () => one("aws:cloudfront/distribution:Distribution")[0];
+const distribution = () => one(resourceTypes.cloudfrontDistribution)[0];
 
 describe("SnippetCdn", () => {
   it("keeps both buckets private: all public access blocked, bucket owner enforced, versioned, encrypted", () => {
-    const buckets = one("aws:s3/bucket:Bucket");
+    const buckets = one(resourceTypes.s3Bucket);
     expect(buckets.map((b) => b.region)).toEqual(["us-east-1", "eu-west-1"]);
     for (const b of buckets) expect(b.inputs).not.toHaveProperty("acl");
-    const blocks = one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+    const blocks = one(resourceTypes.s3BucketPublicAccessBlock);
     expect(blocks.map((b) => b.inputs.bucket).sort()).toEqual(buckets.map((b) => b.outputs.id).sort());
     for (const b of blocks) {
       expect(b.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
     }
-    for (const o of one("aws:s3/bucketOwnershipControls:BucketOwnershipControls")) expect(o.inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
-    expect(one("aws:s3/bucketVersioning:BucketVersioning").map((v) => v.inputs.versioningConfiguration)).toEqual([{ status: "Enabled" }, { status: "Enabled" }]);
-    expect(one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")).toHaveLength(2);
+    for (const o of one(resourceTypes.s3BucketOwnershipControls)) expect(o.inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+    expect(one(resourceTypes.s3BucketVersioning).map((v) => v.inputs.versioningConfiguration)).toEqual([{ status: "Enabled" }, { status: "Enabled" }]);
+    expect(one(resourceTypes.s3BucketServerSideEncryptionConfiguration)).toHaveLength(2);
     // Every regional resource names its region.
     for (const r of resources.filter((r) => r.custom && /^aws:(s3|acm)\//.test(r.type))) expect(r.inputs.region, r.name).toBeDefined();
   });
 
   it("replicates origin to replica with a role that reads the one and writes the other only", () => {
-    const [replication] = one("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
-    const [origin, replica] = one("aws:s3/bucket:Bucket");
+    const [replication] = one(resourceTypes.s3BucketReplicationConfig);
+    const [origin, replica] = one(resourceTypes.s3Bucket);
     expect(replication.inputs).toMatchObject({ region: "us-east-1", bucket: origin.outputs.id });
     expect((replication.inputs.rules as any[])[0]).toMatchObject({ status: "Enabled", destination: { bucket: replica.outputs.arn } });
-    const policy = JSON.parse(String(one("aws:iam/rolePolicy:RolePolicy")[0].inputs.policy));
+    const policy = JSON.parse(String(one(resourceTypes.iamRolePolicy)[0].inputs.policy));
     const writes = policy.Statement.find((s: any) => s.Action.includes("s3:ReplicateObject"));
     expect(writes.Resource).toBe(`${replica.outputs.arn}/*`);
     expect(policy.Statement.flatMap((s: any) => s.Action)).not.toContain("s3:*");
   });
 
   it("reads the buckets through origin access control (sigv4, always), no OAI, bucket policies for this distribution only", () => {
-    const [oac] = one("aws:cloudfront/originAccessControl:OriginAccessControl");
+    const [oac] = one(resourceTypes.cloudfrontOriginAccessControl);
     expect(oac.inputs).toMatchObject({ originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" });
-    expect(one("aws:cloudfront/originAccessIdentity:OriginAccessIdentity")).toEqual([]);
+    expect(one(resourceTypes.cloudfrontOriginAccessIdentity)).toEqual([]);
     const origins = distribution().inputs.origins as any[];
     for (const o of origins) {
       expect(o.originAccessControlId).toBe(oac.outputs.id);
       expect(o).not.toHaveProperty("s3OriginConfig");
     }
-    for (const p of one("aws:s3/bucketPolicy:BucketPolicy")) {
+    for (const p of one(resourceTypes.s3BucketPolicy)) {
       const allow = JSON.parse(String(p.inputs.policy)).Statement.find((s: any) => s.Effect === "Allow");
       expect(allow.Principal).toEqual({ Service: "cloudfront.amazonaws.com" });
       expect(allow.Condition).toEqual({ StringEquals: { "AWS:SourceArn": distribution().outputs.arn } });
@@ -101,26 +102,26 @@ describe("SnippetCdn", () => {
   });
 
   it("takes its certificate from ACM in us-east-1, validated in the primary zone", () => {
-    const [certificate] = one("aws:acm/certificate:Certificate");
+    const [certificate] = one(resourceTypes.acmCertificate);
     expect(certificate.inputs).toMatchObject({ domainName: "cdn.example.com", region: "us-east-1" });
-    expect(one("aws:route53/record:Record")[0].inputs.zoneId).toBe("Z0TEST");
+    expect(one(resourceTypes.route53Record)[0].inputs.zoneId).toBe("Z0TEST");
     expect((distribution().inputs as any).viewerCertificate.acmCertificateArn).toMatch(/^arn:aws:acm:us-east-1:/);
   });
 
   it("caches /v* for a year and the loader for 5 minutes; CORS and security headers on every response", () => {
     const d = distribution().inputs as any;
-    const policies = new Map(one("aws:cloudfront/cachePolicy:CachePolicy").map((p) => [p.outputs.id, p.inputs as any]));
+    const policies = new Map(one(resourceTypes.cloudfrontCachePolicy).map((p) => [p.outputs.id, p.inputs as any]));
     const versioned = d.orderedCacheBehaviors.find((b: any) => b.pathPattern === "/v*");
     expect(policies.get(versioned.cachePolicyId)).toMatchObject({ minTtl: 31536000, defaultTtl: 31536000, maxTtl: 31536000 });
     expect(policies.get(d.defaultCacheBehavior.cachePolicyId)).toMatchObject({ defaultTtl: 300, maxTtl: 300 });
-    const [headers] = one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
+    const [headers] = one(resourceTypes.cloudfrontResponseHeadersPolicy);
     expect(d.defaultCacheBehavior.responseHeadersPolicyId).toBe(headers.outputs.id);
     expect((headers.inputs as any).corsConfig.accessControlAllowOrigins).toEqual({ items: ["*"] });
     expect((headers.inputs as any).securityHeadersConfig).toMatchObject({ contentTypeOptions: { override: true }, strictTransportSecurity: { override: true } });
   });
 
   it("uploads the library then the loader, with content type and cache-control per path, after replication exists", () => {
-    const objects = one("aws:s3/bucketObjectv2:BucketObjectv2");
+    const objects = one(resourceTypes.s3BucketObjectv2);
     const [library, loader] = objects;
     expect(library.inputs).toMatchObject({
       region: "us-east-1",
@@ -133,7 +134,7 @@ describe("SnippetCdn", () => {
       contentType: "application/javascript; charset=utf-8",
       cacheControl: "public, max-age=300, stale-while-revalidate=86400, stale-if-error=604800",
     });
-    const [replication] = one("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+    const [replication] = one(resourceTypes.s3BucketReplicationConfig);
     expect(loader.dependencies).toEqual(expect.arrayContaining([library.urn, replication.urn]));
     expect(String(loader.inputs.content)).toContain(`https://cdn.example.com/${library.inputs.key}`);
   });

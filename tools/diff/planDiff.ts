@@ -6,6 +6,7 @@
  */
 import { diffValues, PropertyChange } from "./values";
 import { zoneRecordRisks } from "./zoneRisk";
+import { resourceTypes } from "../../models/resourceTypes";
 
 export const rootStackType = "pulumi:pulumi:Stack";
 
@@ -15,6 +16,8 @@ export interface PlanJsonResource {
   type: string;
   name: string;
   parent: string;
+  /** URNs the resource was known by before (its resolved `aliases`); absent in plans written before aliases were recorded. */
+  aliases?: string[];
   custom: boolean;
   provider?: string;
   region: string | null;
@@ -96,24 +99,24 @@ export interface PlanDiff {
 
 /** Properties whose change makes the provider replace the resource (create the new one, delete the old). */
 export const replaceOnChange: Record<string, string[]> = {
-  "aws:route53/zone:Zone": ["name", "delegationSetId"],
-  "aws:lb/loadBalancer:LoadBalancer": ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
-  "aws:alb/loadBalancer:LoadBalancer": ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
-  "aws:lb/targetGroup:TargetGroup": ["name", "namePrefix", "port", "protocol", "vpcId", "targetType"],
-  "aws:route53/record:Record": ["zoneId"],
-  "aws:ec2/vpc:Vpc": ["cidrBlock"],
-  "aws:ec2/subnet:Subnet": ["cidrBlock", "vpcId", "availabilityZone"],
-  "aws:ec2/eip:Eip": ["domain"],
-  "aws:cloudwatch/metricAlarm:MetricAlarm": ["name"],
-  "aws:sns/topic:Topic": ["name", "fifoTopic"],
-  "aws:acm/certificate:Certificate": ["domainName", "subjectAlternativeNames", "keyAlgorithm"],
-  "aws:cloudfront/distribution:Distribution": [],
-  "cloudflare:index/zone:Zone": ["name", "account"],
+  [resourceTypes.route53Zone]: ["name", "delegationSetId"],
+  [resourceTypes.lbLoadBalancer]: ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
+  [resourceTypes.albLoadBalancer]: ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
+  [resourceTypes.lbTargetGroup]: ["name", "namePrefix", "port", "protocol", "vpcId", "targetType"],
+  [resourceTypes.route53Record]: ["zoneId"],
+  [resourceTypes.ec2Vpc]: ["cidrBlock"],
+  [resourceTypes.ec2Subnet]: ["cidrBlock", "vpcId", "availabilityZone"],
+  [resourceTypes.ec2Eip]: ["domain"],
+  [resourceTypes.cloudwatchMetricAlarm]: ["name"],
+  [resourceTypes.snsTopic]: ["name", "fifoTopic"],
+  [resourceTypes.acmCertificate]: ["domainName", "subjectAlternativeNames", "keyAlgorithm"],
+  [resourceTypes.cloudfrontDistribution]: [],
+  [resourceTypes.cloudflareZone]: ["name", "account"],
 };
 
-const loadBalancerTypes = new Set(["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]);
-const zoneTypes = new Set(["aws:route53/zone:Zone", "cloudflare:index/zone:Zone"]);
-const alarmTypes = new Set(["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"]);
+const loadBalancerTypes = new Set<string>([resourceTypes.lbLoadBalancer, resourceTypes.albLoadBalancer]);
+const zoneTypes = new Set<string>([resourceTypes.route53Zone, resourceTypes.cloudflareZone]);
+const alarmTypes = new Set<string>([resourceTypes.cloudwatchMetricAlarm, resourceTypes.cloudwatchCompositeAlarm]);
 
 /** The top-level component ancestor (the child of the stack) of each URN, as `type name`. */
 function componentOf(index: Map<string, PlanJsonResource>): (r: PlanJsonResource) => string {
@@ -138,14 +141,19 @@ function describe(index: Map<string, PlanJsonResource>, urn: string): string {
 export function diffPolicy(base: PlanJson, head: PlanJson): PolicyDelta {
   const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
   const headIndex = new Map(head.resources.map((r) => [r.urn, r]));
-  const key = (v: PlanJsonViolation) => `${v.policyName}\u0000${v.urn}`;
-  const group = (list: PlanJsonViolation[]) => {
+  // A finding on a moved resource is keyed by the resource's head URN on both sides.
+  const headUrnOf = new Map([...matchResources(base, head)].map(([headUrn, old]) => [old.urn, headUrn]));
+  const key = (urn: string, v: PlanJsonViolation) => `${v.policyName}\u0000${urn}`;
+  const group = (list: PlanJsonViolation[], urnOf: (urn: string) => string) => {
     const map = new Map<string, PlanJsonViolation[]>();
-    for (const v of list) map.set(key(v), [...(map.get(key(v)) ?? []), v]);
+    for (const v of list) {
+      const k = key(urnOf(v.urn), v);
+      map.set(k, [...(map.get(k) ?? []), v]);
+    }
     return map;
   };
-  const b = group(base.violations);
-  const h = group(head.violations);
+  const b = group(base.violations, (urn) => headUrnOf.get(urn) ?? urn);
+  const h = group(head.violations, (urn) => urn);
   const delta: PolicyDelta = { added: [], fixed: [], changed: [], unchanged: [] };
   const entry = (v: PlanJsonViolation, index: Map<string, PlanJsonResource>, before?: string): ViolationDelta => ({
     policyName: v.policyName,
@@ -220,10 +228,39 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
   return risks;
 }
 
+/**
+ * Pairs each head resource with the base resource it is, as the engine does: the same URN, else
+ * the first of its aliases that a base resource has (a moved resource: the engine moves it in the
+ * state, nothing is replaced). A base resource pairs with one head resource at most.
+ */
+export function matchResources(base: PlanJson, head: PlanJson): Map<string, PlanJsonResource> {
+  const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
+  const headUrns = new Set(head.resources.map((r) => r.urn));
+  const matched = new Map<string, PlanJsonResource>();
+  const taken = new Set<string>();
+  for (const r of head.resources) {
+    const old = baseIndex.get(r.urn);
+    if (old) {
+      matched.set(r.urn, old);
+      taken.add(old.urn);
+    }
+  }
+  for (const r of head.resources) {
+    if (matched.has(r.urn)) continue;
+    const alias = (r.aliases ?? []).find((urn) => baseIndex.has(urn) && !taken.has(urn) && !headUrns.has(urn));
+    if (alias === undefined) continue;
+    matched.set(r.urn, baseIndex.get(alias)!);
+    taken.add(alias);
+  }
+  return matched;
+}
+
 /** The diff of `head` against `base`. A plan diffed against itself has no changes. */
 export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
   const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
   const headIndex = new Map(head.resources.map((r) => [r.urn, r]));
+  const matched = matchResources(base, head);
+  const matchedBase = new Set([...matched.values()].map((r) => r.urn));
   const baseComponent = componentOf(baseIndex);
   const headComponent = componentOf(headIndex);
   const resources: ResourceChange[] = [];
@@ -238,7 +275,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
   });
   for (const r of head.resources) {
     if (r.type === rootStackType) continue;
-    const old = baseIndex.get(r.urn);
+    const old = matched.get(r.urn);
     if (!old) {
       resources.push({ op: "create", ...common(r, headComponent(r)), changes: diffValues({}, r.inputs), replaceReasons: [] });
       continue;
@@ -254,7 +291,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     resources.push({ op: replaceReasons.length > 0 ? "replace" : "update", ...common(r, headComponent(r)), changes, replaceReasons });
   }
   for (const r of base.resources) {
-    if (r.type === rootStackType || headIndex.has(r.urn)) continue;
+    if (r.type === rootStackType || matchedBase.has(r.urn)) continue;
     resources.push({ op: "delete", ...common(r, baseComponent(r)), changes: [], replaceReasons: [] });
   }
   const counts = { create: 0, delete: 0, update: 0, replace: 0, same };

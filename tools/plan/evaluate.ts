@@ -19,6 +19,8 @@ export interface PlannedResource {
   name: string;
   /** The parent's URN; empty for the stack root. */
   parent: string;
+  /** URNs the resource was known by before (its `aliases`, resolved as the engine does): a base resource with one of them is this one. */
+  aliases: string[];
   /** True for provider-managed resources, false for components and the stack. */
   custom: boolean;
   /** An explicit provider reference (`urn::id`), empty for the default provider. */
@@ -86,6 +88,43 @@ class RecordingMonitor extends MockMonitorBase {
     return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${name}`;
   }
 
+  /**
+   * The URNs a registration's aliases stand for, resolved as the engine does: each alias spec's
+   * name, type and parent (the resource's own where the spec leaves them out), then every alias of
+   * the parent with the child's name and type under it, so moving a component moves its children.
+   * The Node SDK resolves aliases the same way itself for an engine without alias specs
+   * (`allAliases` and `inheritedChildAlias` in `@pulumi/pulumi/resource.js`).
+   */
+  private aliasUrns(req: any): string[] {
+    const name: string = req.getName();
+    const type: string = req.getType();
+    const parent: string = req.getParent();
+    const own: { name: string; type: string; urn: string }[] = req.getAliasesList().map((alias: any) => {
+      if (!alias.hasSpec()) {
+        const urn: string = alias.getUrn();
+        const parts = urn.split("::");
+        return { name: parts[3] ?? name, type: parts[2]?.split("$").pop() ?? type, urn };
+      }
+      const spec = alias.getSpec();
+      const aliasName = spec.getName() || name;
+      const aliasType = spec.getType() || type;
+      const aliasParent = spec.getNoparent() ? "" : spec.getParenturn() || parent;
+      return { name: aliasName, type: aliasType, urn: this.newUrn(aliasParent, aliasType, aliasName) };
+    });
+    const parentRecord = parent ? this.planned.get(parent) : undefined;
+    const inherited = (parentRecord?.aliases ?? []).flatMap((parentAlias) => {
+      const parentAliasName = parentAlias.split("::")[3] ?? "";
+      const under = (childName: string, childType: string) => {
+        // A child named after its parent follows the parent's old name, as `inheritedChildAlias` does.
+        const renamed = parentRecord && childName.startsWith(parentRecord.name) ? parentAliasName + childName.slice(parentRecord.name.length) : childName;
+        return this.newUrn(parentAlias, childType, renamed);
+      };
+      return [under(name, type), ...own.map((alias) => under(alias.name, alias.type))];
+    });
+    const urn = this.newUrn(parent, type, name);
+    return [...new Set([...own.map((alias) => alias.urn), ...inherited])].filter((alias) => alias !== urn);
+  }
+
   async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
     const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
     if (this.planned.has(urn)) {
@@ -107,6 +146,7 @@ class RecordingMonitor extends MockMonitorBase {
       type: req.getType(),
       name: req.getName(),
       parent: req.getParent(),
+      aliases: this.aliasUrns(req),
       custom: req.getCustom(),
       provider: req.getProvider(),
       region: undefined,

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { resourceTypes } from "../../models/resourceTypes";
 
 export const mockAccountId = "123456789012";
 
@@ -71,7 +72,7 @@ type OutputsFor = (args: pulumi.runtime.MockResourceArgs, region: string, addres
 
 /** Computed outputs by type token, beyond the generic `id`, `arn` and echoed inputs. */
 const resourceOutputs: Record<string, OutputsFor> = {
-  "aws:route53/zone:Zone": ({ name, inputs }) => {
+  [resourceTypes.route53Zone]: ({ name, inputs }) => {
     const n = parseInt(stableHex(4, name), 16);
     return {
       zoneId: stableId("Z0", 18, name).toUpperCase(),
@@ -86,22 +87,22 @@ const resourceOutputs: Record<string, OutputsFor> = {
       name: inputs.name,
     };
   },
-  "aws:route53/record:Record": ({ inputs }) => ({ fqdn: inputs.name }),
-  "aws:route53/healthCheck:HealthCheck": ({ name }) => {
+  [resourceTypes.route53Record]: ({ inputs }) => ({ fqdn: inputs.name }),
+  [resourceTypes.route53HealthCheck]: ({ name }) => {
     const id = stableHex(8, name) + "-" + stableHex(4, name, "a") + "-4" + stableHex(3, name, "b");
     return { id, arn: `arn:aws:route53:::healthcheck/${id}` };
   },
-  "aws:lb/loadBalancer:LoadBalancer": ({ name }, region) => ({
+  [resourceTypes.lbLoadBalancer]: ({ name }, region) => ({
     dnsName: `${name.slice(0, 20)}-${stableHex(16, name)}.elb.${region}.amazonaws.com`,
     zoneId: "Z26RNL4JYFTOTI",
     arnSuffix: `net/${name.slice(0, 20)}/${stableHex(16, name)}`,
   }),
-  "aws:lb/targetGroup:TargetGroup": ({ name }) => ({ arnSuffix: `targetgroup/${name.slice(0, 20)}/${stableHex(16, name)}` }),
-  "aws:ec2/eip:Eip": ({ name }, _region, addresses) => ({
+  [resourceTypes.lbTargetGroup]: ({ name }) => ({ arnSuffix: `targetgroup/${name.slice(0, 20)}/${stableHex(16, name)}` }),
+  [resourceTypes.ec2Eip]: ({ name }, _region, addresses) => ({
     publicIp: addresses.addressFor(name),
     allocationId: stableId("eipalloc-", 17, name),
   }),
-  "aws:s3/bucket:Bucket": ({ name, inputs }, region) => {
+  [resourceTypes.s3Bucket]: ({ name, inputs }, region) => {
     // Pulumi auto-names a bucket `<name>-<7 hex>`; S3 ARNs carry neither region nor account.
     const bucket: string = inputs.bucket ?? `${name}-${stableHex(7, name)}`;
     return {
@@ -113,14 +114,14 @@ const resourceOutputs: Record<string, OutputsFor> = {
       hostedZoneId: "Z3AQBSTGFYJSTF",
     };
   },
-  "aws:s3/bucketObjectv2:BucketObjectv2": ({ name, inputs }) => ({
+  [resourceTypes.s3BucketObjectv2]: ({ name, inputs }) => ({
     etag: stableHex(32, name, String(inputs.content ?? "")),
     versionId: stableHex(32, name, "version"),
   }),
-  "aws:cloudfront/originAccessControl:OriginAccessControl": ({ name }) => ({ id: stableId("E", 13, name).toUpperCase() }),
-  "aws:cloudfront/cachePolicy:CachePolicy": ({ name }) => ({ id: uuidFrom(name) }),
-  "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": ({ name }) => ({ id: uuidFrom(name) }),
-  "aws:cloudfront/distribution:Distribution": ({ name }) => ({
+  [resourceTypes.cloudfrontOriginAccessControl]: ({ name }) => ({ id: stableId("E", 13, name).toUpperCase() }),
+  [resourceTypes.cloudfrontCachePolicy]: ({ name }) => ({ id: uuidFrom(name) }),
+  [resourceTypes.cloudfrontResponseHeadersPolicy]: ({ name }) => ({ id: uuidFrom(name) }),
+  [resourceTypes.cloudfrontDistribution]: ({ name }) => ({
     id: stableId("E", 13, name).toUpperCase(),
     arn: `arn:aws:cloudfront::${mockAccountId}:distribution/${stableId("E", 13, name).toUpperCase()}`,
     domainName: `d${stableHex(13, name)}.cloudfront.net`,
@@ -128,7 +129,7 @@ const resourceOutputs: Record<string, OutputsFor> = {
     status: "Deployed",
     etag: stableHex(14, name).toUpperCase(),
   }),
-  "aws:acm/certificate:Certificate": ({ name, inputs }) => {
+  [resourceTypes.acmCertificate]: ({ name, inputs }) => {
     const names: string[] = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].filter(Boolean);
     return {
       status: "ISSUED",
@@ -141,15 +142,15 @@ const resourceOutputs: Record<string, OutputsFor> = {
     };
   },
   // Autonamed as the engine would (`<name>-<7 hex>`): the program reads these names back.
-  "aws:autoscaling/group:Group": ({ name, inputs }) => ({ name: inputs.name ?? autoName(name) }),
-  "aws:iam/role:Role": ({ name, inputs }) => ({ name: inputs.name ?? autoName(name), uniqueId: stableId("AROA", 17, name).toUpperCase() }),
-  "aws:ec2/launchTemplate:LaunchTemplate": ({ name, inputs }) => ({ name: inputs.name ?? autoName(name), latestVersion: 1, defaultVersion: 1 }),
-  "cloudflare:index/zone:Zone": ({ name }) => ({
+  [resourceTypes.autoscalingGroup]: ({ name, inputs }) => ({ name: inputs.name ?? autoName(name) }),
+  [resourceTypes.iamRole]: ({ name, inputs }) => ({ name: inputs.name ?? autoName(name), uniqueId: stableId("AROA", 17, name).toUpperCase() }),
+  [resourceTypes.ec2LaunchTemplate]: ({ name, inputs }) => ({ name: inputs.name ?? autoName(name), latestVersion: 1, defaultVersion: 1 }),
+  [resourceTypes.cloudflareZone]: ({ name }) => ({
     id: stableHex(32, name),
     nameServers: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"],
     status: "active",
   }),
-  "cloudflare:index/dnsRecord:DnsRecord": ({ name }) => ({ id: stableHex(32, name) }),
+  [resourceTypes.cloudflareDnsRecord]: ({ name }) => ({ id: stableHex(32, name) }),
 };
 
 /** Results of provider functions (invokes) by token. */

@@ -113,6 +113,7 @@ export function planJson(plan: Plan) {
       type: r.type,
       name: r.name,
       parent: r.parent,
+      aliases: r.aliases,
       custom: r.custom,
       provider: r.provider,
       region: r.region ?? null,

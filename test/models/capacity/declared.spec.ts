@@ -1,6 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hostEdgeSettings, renderUserData } from "../../../models/hostEdge";
+import { estimateNginxMemory, hostEdgeSettings, renderUserData } from "../../../models/hostEdge";
 import { capacityTagKeys, readDeclaredFleet, readRenderedNginxLimits, tagMap } from "../../../models/capacity";
+import { sampleSettings } from "../hostEdge/fixtures";
 import { sampleConfig } from "./fixtures";
 
 describe("reading capacity back from declared resources", () => {
@@ -10,6 +12,36 @@ describe("reading capacity back from declared resources", () => {
     expect(readRenderedNginxLimits(userData)).toEqual({
       limits: { workerConnections: 2048, clientHeaderBufferSize: "2k", largeClientHeaderBuffers: { count: 2, size: "16k" }, maxConnectionsPerHost: 1500 },
     });
+  });
+
+  it("reads back whatever limits were rendered, from raw or base64 user data", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 64, max: 65536 }),
+        fc.constantFrom("512", "1k", "2k"),
+        fc.integer({ min: 1, max: 64 }),
+        fc.constantFrom("4k", "8k", "16k"),
+        fc.option(fc.integer({ min: 1, max: 100000 }), { nil: undefined }),
+        (workerConnections, clientHeaderBufferSize, count, size, maxConnectionsPerHost) => {
+          const userData = renderUserData(sampleSettings({ nginx: { workerConnections, clientHeaderBufferSize, largeClientHeaderBuffers: { count, size }, maxConnectionsPerHost } }));
+          const limits = {
+            workerConnections,
+            clientHeaderBufferSize,
+            largeClientHeaderBuffers: { count, size },
+            maxConnectionsPerHost: maxConnectionsPerHost ?? Math.floor((workerConnections / 2) * 0.9),
+          };
+          expect(readRenderedNginxLimits(userData)).toEqual({ limits });
+          expect(readRenderedNginxLimits(Buffer.from(userData).toString("base64"))).toEqual({ limits });
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it("gives the memory model the same estimate as the settings the user data was rendered from", () => {
+    const settings = sampleSettings({ nginx: { workerConnections: 8192 } }, 4);
+    const read = readRenderedNginxLimits(renderUserData(settings));
+    expect("limits" in read && estimateNginxMemory({ nginx: read.limits, vcpus: 4 })).toEqual(estimateNginxMemory(settings));
   });
 
   it("names the directives hand-edited user data lacks", () => {

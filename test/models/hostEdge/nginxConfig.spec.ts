@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { maxConnectionsPerHost, nginxDuration, nginxSizeBytes, renderNginxConfig } from "../../../models/hostEdge";
+import { healthCheckPath, maxConnectionsPerHost, nginxDuration, nginxSizeBytes, renderNginxConfig } from "../../../models/hostEdge";
 import { sampleSettings } from "./fixtures";
 
 function lines(config: string): string[] {
@@ -53,7 +53,7 @@ describe("renderNginxConfig", () => {
   });
 
   it("answers /http-check from the service's readiness, 404 while draining (incident 003)", () => {
-    const health = config.slice(config.indexOf("location = /http-check {"));
+    const health = config.slice(config.indexOf(`location = ${healthCheckPath} {`));
     expect(lines(health.slice(0, health.indexOf("\n        }\n")))).toEqual(
       expect.arrayContaining(["if (-f /var/run/edge/drain) {", 'return 404 "draining\\n";', "proxy_pass http://ingest/readyz;", "proxy_read_timeout 2s;"]),
     );

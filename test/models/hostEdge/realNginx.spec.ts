@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "nod
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   estimateNginxMemory,
+  healthCheckPath,
   HostEdgeSettings,
   ingestReadTimeoutSeconds,
   readinessReadTimeoutSeconds,
@@ -60,7 +61,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
   });
 
   it("answers /http-check from the service's readiness, and 404 while the drain file exists (incident 003)", async () => {
-    expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 200, body: "primary ready" });
+    expect(await get(nginx.port, healthCheckPath)).toMatchObject({ status: 200, body: "primary ready" });
     primary.setReady(false);
     try {
       expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 503, body: "primary not ready" });
@@ -69,11 +70,11 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
     }
     writeFileSync(nginx.drainFile, "");
     try {
-      expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 404, body: "draining\n" });
+      expect(await get(nginx.port, healthCheckPath)).toMatchObject({ status: 404, body: "draining\n" });
     } finally {
       unlinkSync(nginx.drainFile);
     }
-    expect((await get(nginx.port, "/http-check")).status).toBe(200);
+    expect((await get(nginx.port, healthCheckPath)).status).toBe(200);
   });
 
   it("is taken out of rotation by the rendered drain script, which returns after drainSeconds (incident 003)", async () => {
@@ -83,10 +84,10 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
     const done = new Promise<number | null>((resolve) => spawn("/bin/sh", [script], { stdio: "inherit" }).once("exit", resolve));
     try {
       await waitUntil(() => existsSync(nginx.drainFile), 5000, "the drain file");
-      expect((await get(nginx.port, "/http-check")).status).toBe(404);
+      expect((await get(nginx.port, healthCheckPath)).status).toBe(404);
       expect(await done).toBe(0);
       expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-      expect((await get(nginx.port, "/http-check")).status).toBe(404);
+      expect((await get(nginx.port, healthCheckPath)).status).toBe(404);
     } finally {
       await done;
       rmSync(nginx.drainFile, { force: true });
@@ -104,7 +105,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
     try {
       await waitUntil(() => primary.held.length === connectionLimit, 10_000, `${connectionLimit} held requests`);
       expect((await get(nginx.port, "/")).status).toBe(503);
-      expect((await get(nginx.port, "/http-check")).status).toBe(200);
+      expect((await get(nginx.port, healthCheckPath)).status).toBe(200);
       const workers = nginxWorkerPids(nginx.pid).length;
       const rss = measureNginxRss(nginx.pid);
       const model = estimateNginxMemory({ ...settingsFor(primary.port, backup.port), vcpus: workers });

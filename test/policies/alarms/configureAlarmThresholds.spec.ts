@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { configureAlarmThresholds } from "../../../policies/alarms/configureAlarmThresholds";
 import { runStackPolicy, Subject } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const alarmType = resourceTypes.cloudwatchMetricAlarm;
 const asg = { AutoScalingGroupName: "ingest-us-east-1-asg" };
 
 function alarm(key: string, severity: string, level: number, extra: Record<string, unknown> = {}): Subject {

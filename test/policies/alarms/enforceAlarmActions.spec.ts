@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { enforceAlarmActions } from "../../../policies/alarms/enforceAlarmActions";
 import { runResourcePolicy } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const type = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const type = resourceTypes.cloudwatchMetricAlarm;
 const topic = "arn:aws:sns:us-east-1:123456789012:edge-prod-us-east-1-critical";
 const compliant = {
   name: "edge-prod-us-east-1-ingest-swapUsedPercent-critical",

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { enforceAlarmCoverage } from "../../../policies/alarms/enforceAlarmCoverage";
 import { runStackPolicy, Subject } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const alarmType = resourceTypes.cloudwatchMetricAlarm;
 const regions = ["us-east-1", "us-west-2", "eu-west-1"];
 
 function alarm(name: string, severity: string, dimensions: Record<string, string>, anomaly = false): Subject {
@@ -18,9 +19,9 @@ function stack(): Subject[] {
   const subjects: Subject[] = [];
   for (const region of regions) {
     subjects.push(
-      { type: "aws:lb/loadBalancer:LoadBalancer", name: `ingest-${region}-nlb`, urn: `urn:lb:${region}`, props: { arnSuffix: `net/ingest-${region}/0123` } },
-      { type: "aws:autoscaling/group:Group", name: `ingest-${region}-asg`, urn: `urn:asg:${region}`, props: { name: `ingest-${region}-asg-7f3a` } },
-      { type: "aws:route53/healthCheck:HealthCheck", name: `hc-${region}`, urn: `urn:hc:${region}`, props: { arn: `arn:aws:route53:::healthcheck/hc-${region}-id` } },
+      { type: resourceTypes.lbLoadBalancer, name: `ingest-${region}-nlb`, urn: `urn:lb:${region}`, props: { arnSuffix: `net/ingest-${region}/0123` } },
+      { type: resourceTypes.autoscalingGroup, name: `ingest-${region}-asg`, urn: `urn:asg:${region}`, props: { name: `ingest-${region}-asg-7f3a` } },
+      { type: resourceTypes.route53HealthCheck, name: `hc-${region}`, urn: `urn:hc:${region}`, props: { arn: `arn:aws:route53:::healthcheck/hc-${region}-id` } },
       alarm(`${region}-flows-warning`, "warning", { LoadBalancer: `net/ingest-${region}/0123` }, true),
       alarm(`${region}-resets-critical`, "critical", { LoadBalancer: `net/ingest-${region}/0123` }),
       alarm(`${region}-memory-warning`, "warning", { AutoScalingGroupName: `ingest-${region}-asg-7f3a` }),
@@ -30,7 +31,7 @@ function stack(): Subject[] {
     );
   }
   subjects.push(
-    { type: "aws:cloudfront/distribution:Distribution", name: "cdn", urn: "urn:cdn", props: { id: "E2CDN", arn: "arn:aws:cloudfront::123456789012:distribution/E2CDN" } },
+    { type: resourceTypes.cloudfrontDistribution, name: "cdn", urn: "urn:cdn", props: { id: "E2CDN", arn: "arn:aws:cloudfront::123456789012:distribution/E2CDN" } },
     alarm("cdn-5xx-warning", "warning", { DistributionId: "E2CDN", Region: "Global" }),
     alarm("cdn-5xx-critical", "critical", { DistributionId: "E2CDN", Region: "Global" }),
   );

@@ -4,12 +4,13 @@ import { hostEdgeSettings, renderUserData } from "../../../models/hostEdge";
 import type { StackConfigInput } from "../../../stacks/schema";
 import { sampleConfig } from "../../models/capacity/fixtures";
 import type { Subject } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 /** A launch template of the shipped prod stack's shape: c6i.xlarge, 8192 worker connections. */
 export function launchTemplate(nginx: StackConfigInput["nginx"] = { workerConnections: 8192 }, instanceType = "c6i.xlarge"): Subject {
   const userData = Buffer.from(renderUserData(hostEdgeSettings(sampleConfig({ nginx }), 4))).toString("base64");
   return {
-    type: "aws:ec2/launchTemplate:LaunchTemplate",
+    type: resourceTypes.ec2LaunchTemplate,
     name: "ingest-us-east-1-hosts",
     props: { instanceType, userData, tags: { [capacityTagKeys.instanceType]: instanceType, [capacityTagKeys.serviceReserveMiB]: "1024" } },
   };
@@ -36,7 +37,7 @@ export function autoscalingGroup(region: string, maxSize = 12, overrides: FleetT
     ...overrides,
   };
   return {
-    type: "aws:autoscaling/group:Group",
+    type: resourceTypes.autoscalingGroup,
     name: `ingest-${region}-hosts`,
     urn: `urn:pulumi:prod::edge::edge:ingest:IngestRegion$aws:autoscaling/group:Group::ingest-${region}-hosts`,
     props: {

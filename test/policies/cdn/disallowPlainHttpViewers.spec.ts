@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { disallowPlainHttpViewers } from "../../../policies/cdn/disallowPlainHttpViewers";
 import { runResourcePolicy } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const type = "aws:cloudfront/distribution:Distribution";
+const type = resourceTypes.cloudfrontDistribution;
 const compliant = {
   defaultCacheBehavior: { targetOriginId: "snippet-origins", viewerProtocolPolicy: "redirect-to-https" },
   orderedCacheBehaviors: [{ pathPattern: "/v*", targetOriginId: "snippet-origins", viewerProtocolPolicy: "https-only" }],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { disallowPublicBucket } from "../../../policies/cdn/disallowPublicBucket";
 import { runStackPolicy, Subject } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 const incident = "Incident 000: the snippet was served by the API's load balancers, and when they fell over customers' pages hung on it.";
 const distributionArn = "arn:aws:cloudfront::123456789012:distribution/E123";
@@ -16,12 +17,12 @@ const denyHttp = { Sid: "DenyPlainHttp", Effect: "Deny", Principal: "*", Action:
 const block = { bucket: "cdn-origin-1", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
 
 function stack(change: { block?: object | null; statements?: object[]; extra?: Subject[] } = {}): Subject[] {
-  const subjects: Subject[] = [{ type: "aws:s3/bucket:Bucket", name: "cdn-origin", props: { id: "cdn-origin-1", bucket: "cdn-origin-1" } }];
+  const subjects: Subject[] = [{ type: resourceTypes.s3Bucket, name: "cdn-origin", props: { id: "cdn-origin-1", bucket: "cdn-origin-1" } }];
   if (change.block !== null) {
-    subjects.push({ type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "cdn-origin-public-access-block", props: { ...block, ...change.block } });
+    subjects.push({ type: resourceTypes.s3BucketPublicAccessBlock, name: "cdn-origin-public-access-block", props: { ...block, ...change.block } });
   }
   const policy = JSON.stringify({ Version: "2012-10-17", Statement: change.statements ?? [allowDistribution, denyHttp] });
-  subjects.push({ type: "aws:s3/bucketPolicy:BucketPolicy", name: "cdn-origin-policy", props: { bucket: "cdn-origin-1", policy } });
+  subjects.push({ type: resourceTypes.s3BucketPolicy, name: "cdn-origin-policy", props: { bucket: "cdn-origin-1", policy } });
   return [...subjects, ...(change.extra ?? [])];
 }
 const messages = async (subjects: Subject[]) => (await runStackPolicy(disallowPublicBucket, subjects)).map((f) => f.message);
@@ -70,13 +71,13 @@ describe("disallow-public-bucket", () => {
   });
 
   it("reports a public ACL, canned or granted", async () => {
-    const canned: Subject = { type: "aws:s3/bucketAcl:BucketAcl", name: "cdn-origin-acl", props: { bucket: "cdn-origin-1", acl: "public-read" } };
+    const canned: Subject = { type: resourceTypes.s3BucketAcl, name: "cdn-origin-acl", props: { bucket: "cdn-origin-1", acl: "public-read" } };
     expect(await messages(stack({ extra: [canned] }))).toEqual([
       "Bucket ACL cdn-origin-acl has the canned ACL public-read; required is no public ACL (the bucket is BucketOwnerEnforced). " +
         `Remove the ACL and read through CloudFront's origin access control. ${incident}`,
     ]);
     const granted: Subject = {
-      type: "aws:s3/bucketAcl:BucketAcl",
+      type: resourceTypes.s3BucketAcl,
       name: "cdn-origin-acl",
       props: {
         bucket: "cdn-origin-1",

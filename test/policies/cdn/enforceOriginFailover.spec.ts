@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enforceOriginFailover } from "../../../policies/cdn/enforceOriginFailover";
 import { runStackPolicy, Subject } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 const incident = "Incident 000: the snippet was served by the API's load balancers, and when they fell over customers' pages hung on it.";
 const fix = "Set edge:cdn.replicaRegion to a region other than the first of edge:regions (SnippetCdn builds the group).";
@@ -8,7 +9,7 @@ const originDomain = "cdn-origin-1.s3.us-east-1.amazonaws.com";
 const replicaDomain = "cdn-replica-2.s3.us-west-2.amazonaws.com";
 
 const bucket = (name: string, domain: string, region: string): Subject => ({
-  type: "aws:s3/bucket:Bucket",
+  type: resourceTypes.s3Bucket,
   name,
   props: { bucket: name, id: name, region, bucketRegionalDomainName: domain },
 });
@@ -25,7 +26,7 @@ const compliantDistribution = {
 };
 const stack = (distribution: Record<string, unknown>, buckets = [bucket("cdn-origin", originDomain, "us-east-1"), bucket("cdn-replica", replicaDomain, "us-west-2")]) => [
   ...buckets,
-  { type: "aws:cloudfront/distribution:Distribution", name: "cdn-distribution", props: distribution },
+  { type: resourceTypes.cloudfrontDistribution, name: "cdn-distribution", props: distribution },
 ];
 const messages = async (subjects: Subject[]) => (await runStackPolicy(enforceOriginFailover, subjects)).map((f) => f.message);
 

@@ -1,19 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { enforceFailoverTtl } from "../../../policies/dns/enforceFailoverTtl";
 import { runResourcePolicy } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 const compliantRoute53 = { zoneId: "Z0", name: "api.example.com", type: "A", ttl: 60, records: ["192.0.2.1"] };
 const compliantCloudflare = { zoneId: "abc", name: "api.example.com", type: "A", ttl: 60, content: "192.0.2.1", proxied: false };
 
 describe("enforce-failover-ttl", () => {
   it("accepts failover records within 30-300 s", async () => {
-    expect(await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: compliantRoute53 })).toEqual([]);
-    expect(await runResourcePolicy(enforceFailoverTtl, { type: "cloudflare:index/dnsRecord:DnsRecord", props: compliantCloudflare })).toEqual([]);
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: compliantRoute53 })).toEqual([]);
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.cloudflareDnsRecord, props: compliantCloudflare })).toEqual([]);
   });
 
   it("names the record, provider, TTL and limit of a one-day TTL (incident 000)", async () => {
     const messages = await runResourcePolicy(enforceFailoverTtl, {
-      type: "aws:route53/record:Record",
+      type: resourceTypes.route53Record,
       props: { ...compliantRoute53, ttl: 86400 },
     });
     expect(messages).toEqual([
@@ -25,29 +26,29 @@ describe("enforce-failover-ttl", () => {
 
   it("judges CNAMEs and AAAA, not TXT", async () => {
     for (const type of ["CNAME", "AAAA"]) {
-      const messages = await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: { ...compliantRoute53, type, ttl: 3600 } });
+      const messages = await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...compliantRoute53, type, ttl: 3600 } });
       expect(messages).toHaveLength(1);
     }
     expect(
-      await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: { ...compliantRoute53, type: "TXT", ttl: 86400 } }),
+      await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...compliantRoute53, type: "TXT", ttl: 86400 } }),
     ).toEqual([]);
   });
 
   it("skips Route 53 aliases, whose TTL is the target's", async () => {
     const alias = { zoneId: "Z0", name: "api.example.com", type: "A", aliases: [{ name: "lb.example.net", zoneId: "Z1", evaluateTargetHealth: true }] };
-    expect(await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: alias })).toEqual([]);
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: alias })).toEqual([]);
   });
 
   it("reads Cloudflare's TTL 1 as automatic (300 s)", async () => {
     const props = { ...compliantCloudflare, ttl: 1 };
-    expect(await runResourcePolicy(enforceFailoverTtl, { type: "cloudflare:index/dnsRecord:DnsRecord", props })).toEqual([]);
-    expect(await runResourcePolicy(enforceFailoverTtl, { type: "cloudflare:index/dnsRecord:DnsRecord", props }, { maxTtlSeconds: 120 })).toHaveLength(1);
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.cloudflareDnsRecord, props })).toEqual([]);
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.cloudflareDnsRecord, props }, { maxTtlSeconds: 120 })).toHaveLength(1);
   });
 
   it("takes its bounds from policy config", async () => {
     const props = { ...compliantRoute53, ttl: 600 };
-    expect(await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props }, { maxTtlSeconds: 900 })).toEqual([]);
-    const low = await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: { ...compliantRoute53, ttl: 10 } });
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props }, { maxTtlSeconds: 900 })).toEqual([]);
+    const low = await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...compliantRoute53, ttl: 10 } });
     expect(low[0]).toContain("below the 30 s floor");
   });
 });
@@ -55,8 +56,8 @@ describe("enforce-failover-ttl", () => {
 describe("enforce-failover-ttl: NS, SOA and Cloudflare's floor", () => {
   it("keeps NS and SOA within 300-172800 s", async () => {
     const ns = { zoneId: "Z0", name: "example.com", type: "NS", ttl: 172800, records: ["ns-1.awsdns-1.com"] };
-    expect(await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: ns })).toEqual([]);
-    const [message] = await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: { ...ns, ttl: 604800 } });
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: ns })).toEqual([]);
+    const [message] = await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...ns, ttl: 604800 } });
     expect(message).toBe(
       "example.com NS (route53) has TTL 604800 s, outside the 300-172800 s bounds for NS and SOA records. " +
         "Set its ttl within them. Incident 001: the NS change to a secondary provider had to beat a 48-hour NS TTL.",
@@ -64,7 +65,7 @@ describe("enforce-failover-ttl: NS, SOA and Cloudflare's floor", () => {
   });
 
   it("refuses a Cloudflare TTL below 60 s other than 1 (automatic)", async () => {
-    const messages = await runResourcePolicy(enforceFailoverTtl, { type: "cloudflare:index/dnsRecord:DnsRecord", props: { ...compliantCloudflare, ttl: 30 } });
+    const messages = await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.cloudflareDnsRecord, props: { ...compliantCloudflare, ttl: 30 } });
     expect(messages).toEqual([
       "api.example.com A (cloudflare) has TTL 30 s: Cloudflare accepts 1 (automatic) or at least 60 s on non-Enterprise plans, " +
         "so the secondary would refuse the record and drift from the primary. Set edge:dns.ttl (or this record's ttl) to 60 or more. " +

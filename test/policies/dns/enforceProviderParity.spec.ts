@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { enforceProviderParity } from "../../../policies/dns/enforceProviderParity";
 import { runStackPolicy, Subject } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const r53 = (props: Record<string, unknown>): Subject => ({ type: "aws:route53/record:Record", props: { zoneId: "Z0", ttl: 60, ...props } });
-const cf = (props: Record<string, unknown>): Subject => ({ type: "cloudflare:index/dnsRecord:DnsRecord", props: { zoneId: "z", ttl: 60, proxied: false, ...props } });
+const r53 = (props: Record<string, unknown>): Subject => ({ type: resourceTypes.route53Record, props: { zoneId: "Z0", ttl: 60, ...props } });
+const cf = (props: Record<string, unknown>): Subject => ({ type: resourceTypes.cloudflareDnsRecord, props: { zoneId: "z", ttl: 60, proxied: false, ...props } });
 
 const compliant: Subject[] = [
   r53({ name: "api.example.com", type: "A", setIdentifier: "us-east-1", records: ["192.0.2.1"] }),

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { enforceResponseSize } from "../../../policies/dns/enforceResponseSize";
 import { runStackPolicy, Subject } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 const ns = ["ns-1234.awsdns-12.com", "ns-567.awsdns-12.net", "ns-1024.awsdns-12.org", "ns-1536.awsdns-12.co.uk"];
 const addresses = (n: number) => Array.from({ length: n }, (_, i) => `192.0.2.${i + 1}`);
 
 function zone(apiAddresses: number, withCname = true): Subject[] {
   return [
-    { type: "aws:route53/zone:Zone", props: { name: "example.com", nameServers: ns } },
-    { type: "aws:route53/record:Record", props: { zoneId: "Z0", name: "api.example.com", type: "A", ttl: 60, records: addresses(apiAddresses) } },
-    ...(withCname ? [{ type: "aws:route53/record:Record", props: { zoneId: "Z0", name: "decide.example.com", type: "CNAME", ttl: 60, records: ["api.example.com"] } }] : []),
+    { type: resourceTypes.route53Zone, props: { name: "example.com", nameServers: ns } },
+    { type: resourceTypes.route53Record, props: { zoneId: "Z0", name: "api.example.com", type: "A", ttl: 60, records: addresses(apiAddresses) } },
+    ...(withCname ? [{ type: resourceTypes.route53Record, props: { zoneId: "Z0", name: "decide.example.com", type: "CNAME", ttl: 60, records: ["api.example.com"] } }] : []),
   ];
 }
 
@@ -34,8 +35,8 @@ describe("enforce-response-size", () => {
 
   it("sizes Cloudflare's answer of every region's addresses with its two NS", async () => {
     const subjects: Subject[] = [
-      { type: "cloudflare:index/zone:Zone", props: { name: "example.com", nameServers: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"] } },
-      ...addresses(29).map((ip) => ({ type: "cloudflare:index/dnsRecord:DnsRecord", props: { zoneId: "z", name: "api.example.com", type: "A", ttl: 60, content: ip } })),
+      { type: resourceTypes.cloudflareZone, props: { name: "example.com", nameServers: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"] } },
+      ...addresses(29).map((ip) => ({ type: resourceTypes.cloudflareDnsRecord, props: { zoneId: "z", name: "api.example.com", type: "A", ttl: 60, content: ip } })),
     ];
     const [finding] = await runStackPolicy(enforceResponseSize, subjects);
     expect(finding.message).toContain("api.example.com A answered by cloudflare is 547 B");

@@ -1,20 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { enforceSnippetOnCdn } from "../../../policies/dns/enforceSnippetOnCdn";
 import { runStackPolicy, Subject } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 const cdnDomain = "d111111abcdef8.cloudfront.net";
 const nlb = "ingest-0123.elb.us-east-1.amazonaws.com";
 
 function stack(cdnRecord: { route53: Record<string, unknown>; cloudflare: Record<string, unknown> }): Subject[] {
   return [
-    { type: "aws:route53/zone:Zone", props: { name: "example.com", nameServers: ["ns-1.awsdns-1.com"] } },
-    { type: "cloudflare:index/zone:Zone", props: { name: "example.com", nameServers: ["ada.ns.cloudflare.com"] } },
-    { type: "aws:cloudfront/distribution:Distribution", props: { aliases: ["cdn.example.com"], domainName: cdnDomain } },
-    { type: "aws:lb/loadBalancer:LoadBalancer", props: { dnsName: nlb } },
-    { type: "aws:ec2/eip:Eip", props: { publicIp: "192.0.2.10" } },
-    { type: "aws:route53/record:Record", props: { zoneId: "Z", name: "api.example.com", type: "A", ttl: 60, records: ["192.0.2.10"], setIdentifier: "us-east-1" } },
-    { type: "aws:route53/record:Record", props: { zoneId: "Z", name: "cdn.example.com", ttl: 60, ...cdnRecord.route53 } },
-    { type: "cloudflare:index/dnsRecord:DnsRecord", props: { zoneId: "z", name: "cdn.example.com", ttl: 60, ...cdnRecord.cloudflare } },
+    { type: resourceTypes.route53Zone, props: { name: "example.com", nameServers: ["ns-1.awsdns-1.com"] } },
+    { type: resourceTypes.cloudflareZone, props: { name: "example.com", nameServers: ["ada.ns.cloudflare.com"] } },
+    { type: resourceTypes.cloudfrontDistribution, props: { aliases: ["cdn.example.com"], domainName: cdnDomain } },
+    { type: resourceTypes.lbLoadBalancer, props: { dnsName: nlb } },
+    { type: resourceTypes.ec2Eip, props: { publicIp: "192.0.2.10" } },
+    { type: resourceTypes.route53Record, props: { zoneId: "Z", name: "api.example.com", type: "A", ttl: 60, records: ["192.0.2.10"], setIdentifier: "us-east-1" } },
+    { type: resourceTypes.route53Record, props: { zoneId: "Z", name: "cdn.example.com", ttl: 60, ...cdnRecord.route53 } },
+    { type: resourceTypes.cloudflareDnsRecord, props: { zoneId: "z", name: "cdn.example.com", ttl: 60, ...cdnRecord.cloudflare } },
   ];
 }
 
@@ -41,7 +42,7 @@ describe("enforce-snippet-on-cdn", () => {
   });
 
   it("refuses a snippet hostname missing from a provider", async () => {
-    const subjects = stack(compliant).filter((s) => s.type !== "cloudflare:index/dnsRecord:DnsRecord");
+    const subjects = stack(compliant).filter((s) => s.type !== resourceTypes.cloudflareDnsRecord);
     const [finding] = await runStackPolicy(enforceSnippetOnCdn, subjects);
     expect(finding.message).toContain("cdn.example.com (cloudflare) does not resolve");
   });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { configureMinimumTls } from "../../../policies/security/configureMinimumTls";
 import { runResourcePolicy } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const type = "aws:cloudfront/distribution:Distribution";
+const type = resourceTypes.cloudfrontDistribution;
 const compliant = {
   enabled: true,
   aliases: ["cdn.example.com"],

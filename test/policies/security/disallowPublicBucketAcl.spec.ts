@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { disallowPublicBucketAcl } from "../../../policies/security/disallowPublicBucketAcl";
 import { runResourcePolicy } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const aclType = "aws:s3/bucketAcl:BucketAcl";
+const aclType = resourceTypes.s3BucketAcl;
 const compliantAcl = {
   bucket: "snippet-origin",
   accessControlPolicy: {
@@ -15,7 +16,7 @@ describe("disallow-public-bucket-acl", () => {
   it("accepts private ACLs and grants to canonical users", async () => {
     expect(await runResourcePolicy(disallowPublicBucketAcl, { type: aclType, props: compliantAcl, name: "origin-acl" })).toEqual([]);
     expect(await runResourcePolicy(disallowPublicBucketAcl, { type: aclType, props: { bucket: "b", acl: "private" } })).toEqual([]);
-    expect(await runResourcePolicy(disallowPublicBucketAcl, { type: "aws:s3/bucket:Bucket", props: { bucket: "b" } })).toEqual([]);
+    expect(await runResourcePolicy(disallowPublicBucketAcl, { type: resourceTypes.s3Bucket, props: { bucket: "b" } })).toEqual([]);
   });
 
   it("refuses a public-read canned ACL", async () => {
@@ -35,7 +36,7 @@ describe("disallow-public-bucket-acl", () => {
         grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }, permission: "READ" }],
       },
     };
-    for (const type of [aclType, "aws:s3/bucketAclV2:BucketAclV2"]) {
+    for (const type of [aclType, resourceTypes.s3BucketAclV2]) {
       expect(await runResourcePolicy(disallowPublicBucketAcl, { type, props, name: "origin-acl" })).toEqual([
         "bucket ACL origin-acl (bucket snippet-origin) grants READ to the AllUsers group (http://acs.amazonaws.com/groups/global/AllUsers). " +
           "Remove the grant; grant to a canonical user id or use a bucket policy limited to the CDN. Security baseline.",
@@ -44,11 +45,11 @@ describe("disallow-public-bucket-acl", () => {
   });
 
   it("refuses the bucket's own legacy acl and grants inputs", async () => {
-    const acl = await runResourcePolicy(disallowPublicBucketAcl, { type: "aws:s3/bucket:Bucket", props: { bucket: "logs", acl: "authenticated-read" } });
+    const acl = await runResourcePolicy(disallowPublicBucketAcl, { type: resourceTypes.s3Bucket, props: { bucket: "logs", acl: "authenticated-read" } });
     expect(acl).toHaveLength(1);
     expect(acl[0]).toContain("bucket logs uses the canned ACL 'authenticated-read'");
     const grants = await runResourcePolicy(disallowPublicBucketAcl, {
-      type: "aws:s3/bucketV2:BucketV2",
+      type: resourceTypes.s3BucketV2,
       props: { bucket: "logs", grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers", permissions: ["READ", "WRITE"] }] },
     });
     expect(grants).toEqual([

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { disallowPublicIngress } from "../../../policies/security/disallowPublicIngress";
 import { runResourcePolicy } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const sgType = "aws:ec2/securityGroup:SecurityGroup";
+const sgType = resourceTypes.ec2SecurityGroup;
 const compliantGroup = {
   name: "ingest-hosts",
   ingress: [
@@ -54,17 +55,17 @@ describe("disallow-public-ingress", () => {
 
   it("judges aws.ec2.SecurityGroupRule ingress and aws.vpc.SecurityGroupIngressRule", async () => {
     const rule = { type: "ingress", securityGroupId: "sg-1", protocol: "tcp", fromPort: 0, toPort: 65535, cidrBlocks: ["0.0.0.0/0"] };
-    expect(await runResourcePolicy(disallowPublicIngress, { type: "aws:ec2/securityGroupRule:SecurityGroupRule", props: rule, name: "all-tcp" })).toEqual([
+    expect(await runResourcePolicy(disallowPublicIngress, { type: resourceTypes.ec2SecurityGroupRule, props: rule, name: "all-tcp" })).toEqual([
       `security group rule all-tcp opens tcp 0-65535 from 0.0.0.0/0, including remote administration port 22, 3389, which is never public. ${fix}`,
     ]);
     expect(
-      await runResourcePolicy(disallowPublicIngress, { type: "aws:ec2/securityGroupRule:SecurityGroupRule", props: { ...rule, type: "egress" }, name: "out" }),
+      await runResourcePolicy(disallowPublicIngress, { type: resourceTypes.ec2SecurityGroupRule, props: { ...rule, type: "egress" }, name: "out" }),
     ).toEqual([]);
     const vpcRule = { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8443, toPort: 8443, cidrIpv6: "::/0" };
-    expect(await runResourcePolicy(disallowPublicIngress, { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", props: vpcRule, name: "alt" })).toEqual([
+    expect(await runResourcePolicy(disallowPublicIngress, { type: resourceTypes.vpcSecurityGroupIngressRule, props: vpcRule, name: "alt" })).toEqual([
       `security group ingress rule alt opens tcp 8443-8443 from ::/0: 1 port(s) (8443) beyond the listener ports [443]. ${fix}`,
     ]);
     const listener = { ...vpcRule, fromPort: 443, toPort: 443 };
-    expect(await runResourcePolicy(disallowPublicIngress, { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", props: listener })).toEqual([]);
+    expect(await runResourcePolicy(disallowPublicIngress, { type: resourceTypes.vpcSecurityGroupIngressRule, props: listener })).toEqual([]);
   });
 });

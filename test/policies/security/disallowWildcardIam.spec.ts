@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { disallowWildcardIam } from "../../../policies/security/disallowWildcardIam";
 import { runResourcePolicy } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 const statements = [
   { Sid: "Metrics", Effect: "Allow", Action: ["cloudwatch:PutMetricData", "ec2:DescribeTags"], Resource: "*" },
@@ -8,7 +9,7 @@ const statements = [
 ];
 const doc = (extra: object[] = [], base = statements) => JSON.stringify({ Version: "2012-10-17", Statement: [...base, ...extra] });
 
-const rolePolicyType = "aws:iam/rolePolicy:RolePolicy";
+const rolePolicyType = resourceTypes.iamRolePolicy;
 const compliant = { role: "ingest-host", name: "ingest-host", policy: doc() };
 
 describe("disallow-wildcard-iam", () => {
@@ -48,13 +49,13 @@ describe("disallow-wildcard-iam", () => {
 
   it("judges managed policies, object documents and a role's inline policies", async () => {
     const wildcard = { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "*", Resource: "*" } };
-    expect(await runResourcePolicy(disallowWildcardIam, { type: "aws:iam/policy:Policy", props: { name: "admin", policy: wildcard } })).toHaveLength(1);
+    expect(await runResourcePolicy(disallowWildcardIam, { type: resourceTypes.iamPolicy, props: { name: "admin", policy: wildcard } })).toHaveLength(1);
     const role = {
       name: "ingest-host",
       assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ec2.amazonaws.com" } }] }),
       inlinePolicies: [{ name: "ok", policy: doc() }, { name: "admin", policy: JSON.stringify(wildcard) }],
     };
-    expect(await runResourcePolicy(disallowWildcardIam, { type: "aws:iam/role:Role", props: role })).toEqual([
+    expect(await runResourcePolicy(disallowWildcardIam, { type: resourceTypes.iamRole, props: role })).toEqual([
       'role ingest-host inline policy admin statement 0 allows Action "*": every action of every service. List the actions the role needs. Security baseline.',
     ]);
   });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { enableEbsEncryption } from "../../../policies/security/enableEbsEncryption";
 import { runResourcePolicy } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const type = "aws:ec2/launchTemplate:LaunchTemplate";
+const type = resourceTypes.ec2LaunchTemplate;
 const compliant = {
   name: "ingest-us-east-1",
   blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 20, volumeType: "gp3" } }],

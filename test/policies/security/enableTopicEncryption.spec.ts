@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { enableTopicEncryption } from "../../../policies/security/enableTopicEncryption";
 import { runResourcePolicy } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const type = "aws:sns/topic:Topic";
+const type = resourceTypes.snsTopic;
 const compliant = { name: "edge-alarms", kmsMasterKeyId: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" };
 
 describe("enable-topic-encryption", () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { enforceDnsValidation } from "../../../policies/security/enforceDnsValidation";
 import { runResourcePolicy } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const type = "aws:acm/certificate:Certificate";
+const type = resourceTypes.acmCertificate;
 const compliant = { domainName: "cdn.example.com", validationMethod: "DNS", region: "us-east-1" };
 
 describe("enforce-dns-validation", () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { enforceImdsV2 } from "../../../policies/security/enforceImdsV2";
 import { runResourcePolicy } from "../harness";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-const type = "aws:ec2/launchTemplate:LaunchTemplate";
+const type = resourceTypes.ec2LaunchTemplate;
 const compliant = { name: "ingest-us-east-1", imageId: "ami-0", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } };
 
 describe("enforce-imdsv2", () => {

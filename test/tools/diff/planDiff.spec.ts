@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffPlans, PlanJson, PlanJsonResource } from "../../../tools/diff/planDiff";
 import { renderDiff } from "../../../tools/diff/render";
 import { projectRoot, runPlan } from "../../support/runPlan";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 let prod: PlanJson;
 let dir: string;
@@ -37,13 +38,13 @@ function withoutRegion(plan: PlanJson, region: string): PlanJson {
 }
 
 function record(plan: PlanJson, name: string): PlanJsonResource {
-  return plan.resources.find((r) => r.type === "aws:route53/record:Record" && r.inputs.name === name)!;
+  return plan.resources.find((r) => r.type === resourceTypes.route53Record && r.inputs.name === name)!;
 }
 
 /** The prod plan with `n` more A records `host-<i>` in the primary zone. */
 function withRecords(plan: PlanJson, n: number): PlanJson {
   const out = clone(plan);
-  const zone = out.resources.find((r) => r.type === "aws:route53/zone:Zone")!;
+  const zone = out.resources.find((r) => r.type === resourceTypes.route53Zone)!;
   const decide = record(out, "decide.example.com");
   for (let i = 1; i <= n; i++) {
     out.resources.push({
@@ -73,7 +74,7 @@ describe("diffPlans on the prod plan", () => {
     expect(diff.resources.every((r) => r.op === "create")).toBe(true);
     // Global pieces (the component, its certificate's validation) group under the region's component.
     expect(diff.resources.filter((r) => r.region !== "eu-west-1").every((r) => r.component === "edge:ingest:IngestRegion ingest-eu-west-1")).toBe(true);
-    expect(diff.resources.filter((r) => r.name === "ingest-eu-west-1-nlb" && r.type === "aws:lb/loadBalancer:LoadBalancer")).toMatchObject([
+    expect(diff.resources.filter((r) => r.name === "ingest-eu-west-1-nlb" && r.type === resourceTypes.lbLoadBalancer)).toMatchObject([
       { op: "create", region: "eu-west-1", component: "edge:ingest:IngestRegion ingest-eu-west-1" },
     ]);
     expect(diff.risks).toEqual([]);
@@ -100,7 +101,7 @@ describe("diffPlans on the prod plan", () => {
 
   it("shows an alarm removed on its own as a deletion and a risk", () => {
     const head = clone(prod);
-    const alarm = head.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")!;
+    const alarm = head.resources.find((r) => r.type === resourceTypes.cloudwatchMetricAlarm)!;
     head.resources = head.resources.filter((r) => r.urn !== alarm.urn);
     const diff = diffPlans(prod, head);
     expect(diff.resources.map((r) => `${r.op} ${r.name}`)).toEqual([`delete ${alarm.name}`]);
@@ -132,7 +133,7 @@ describe("diffPlans on the prod plan", () => {
     const diff = diffPlans(base, head);
     expect(diff.counts.delete).toBe(10);
     expect(diff.resources.every((r) => r.op === "delete" && r.component === "edge:dns:DnsZones dns")).toBe(true);
-    const total = base.resources.filter((r) => r.type === "aws:route53/record:Record").length;
+    const total = base.resources.filter((r) => r.type === resourceTypes.route53Record).length;
     expect(diff.risks).toEqual([
       {
         kind: "zone-records-rewritten",
@@ -159,14 +160,14 @@ describe("diffPlans on the prod plan", () => {
 
   it("marks a zone whose name changes as replaced, and calls it out", () => {
     const head = clone(prod);
-    head.resources.find((r) => r.type === "aws:route53/zone:Zone")!.inputs.name = "example.net";
+    head.resources.find((r) => r.type === resourceTypes.route53Zone)!.inputs.name = "example.net";
     const diff = diffPlans(prod, head);
     expect(diff.resources[0]).toMatchObject({ op: "replace", replaceReasons: ["name"] });
     expect(diff.risks.map((r) => r.kind)).toEqual(["zone-replaced"]);
   });
 
   it("diffs the policy results: new, fixed, changed, and unchanged folded", () => {
-    const zone = prod.resources.find((r) => r.type === "aws:route53/zone:Zone")!.urn;
+    const zone = prod.resources.find((r) => r.type === resourceTypes.route53Zone)!.urn;
     const v = (policyName: string, message: string) => ({ policyName, enforcementLevel: "mandatory", urn: zone, message });
     const base = { ...clone(prod), violations: [v("kept", "same"), v("gone", "was bad"), v("moved", "ttl 400 s")] };
     const head = { ...clone(prod), violations: [v("kept", "same"), v("moved", "ttl 500 s"), v("fresh", "now bad")] };
@@ -183,7 +184,7 @@ describe("diffPlans on the prod plan", () => {
   it("never prints a secret from the inputs or the outputs", () => {
     const base = clone(prod);
     const head = clone(prod);
-    const zone = head.resources.find((r) => r.type === "aws:route53/zone:Zone")!;
+    const zone = head.resources.find((r) => r.type === resourceTypes.route53Zone)!;
     zone.inputs.tags = { webhookToken: "tok-123", Owner: "edge" };
     head.stackOutputs = { dbPassword: "hunter2", body: "[secret]" };
     base.stackOutputs = { body: "[secret]" };
@@ -194,6 +195,67 @@ describe("diffPlans on the prod plan", () => {
       expect(out).toContain('tags.Owner: "edge"');
       expect(out).toContain("dbPassword: [secret]");
     }
+  });
+});
+
+/** The plan with one resource under a new URN (a new parent type chain); `aliases` as the program would declare them. */
+function moved(plan: PlanJson, type: string, aliases: (oldUrn: string) => string[]): { head: PlanJson; oldUrn: string; newUrn: string } {
+  const head = clone(plan);
+  const r = head.resources.find((x) => x.type === type)!;
+  const oldUrn = r.urn;
+  const newUrn = oldUrn.replace("::edge:ingest:", "::edge:ingest:Moved$edge:ingest:");
+  r.urn = newUrn;
+  r.aliases = aliases(oldUrn);
+  for (const v of head.violations) if (v.urn === oldUrn) v.urn = newUrn;
+  return { head, oldUrn, newUrn };
+}
+
+describe("aliases", () => {
+  const loadBalancer = resourceTypes.lbLoadBalancer;
+
+  it("pairs a moved resource with the base resource its alias names: no delete, no create, no risk", () => {
+    const { head } = moved(prod, loadBalancer, (oldUrn) => [oldUrn]);
+    const diff = diffPlans(prod, head);
+    expect(diff.resources).toEqual([]);
+    expect(diff.risks).toEqual([]);
+    expect(diff.policy.added.length + diff.policy.fixed.length + diff.policy.changed.length).toBe(0);
+  });
+
+  it("still shows a moved resource's input change, on the resource's new URN", () => {
+    const { head, newUrn } = moved(prod, loadBalancer, (oldUrn) => [oldUrn]);
+    head.resources.find((r) => r.urn === newUrn)!.inputs.internal = true;
+    const diff = diffPlans(prod, head);
+    expect(diff.resources).toMatchObject([{ op: "replace", urn: newUrn, replaceReasons: ["internal"] }]);
+  });
+
+  it("deletes and creates a resource whose URN changed without an alias to the old one", () => {
+    for (const aliases of [() => [], () => ["urn:pulumi:prod::edge::aws:lb/loadBalancer:LoadBalancer::elsewhere"]]) {
+      const { head, oldUrn, newUrn } = moved(prod, loadBalancer, aliases);
+      const diff = diffPlans(prod, head);
+      expect(diff.resources.map((r) => [r.op, r.urn])).toEqual([
+        ["create", newUrn],
+        ["delete", oldUrn],
+      ]);
+      expect(diff.risks.map((r) => r.kind)).toContain("load-balancer-replaced");
+    }
+  });
+
+  it("does not pair an alias with a base resource the head still has under that URN", () => {
+    const eip = prod.resources.find((r) => r.type === resourceTypes.ec2Eip)!;
+    const { head, oldUrn, newUrn } = moved(prod, loadBalancer, () => [eip.urn]);
+    expect(diffPlans(prod, head).resources.map((r) => [r.op, r.urn])).toEqual([
+      ["create", newUrn],
+      ["delete", oldUrn],
+    ]);
+  });
+
+  it("records on every resource inside a region's parts the URN it had as the region's direct child", () => {
+    const parts = /edge:ingest:(IngestNetwork|IngestLoadBalancer|HostFleet)\$/;
+    const inside = prod.resources.filter((r) => parts.test(r.urn));
+    expect(inside.length).toBeGreaterThan(60);
+    for (const r of inside) expect(r.aliases, r.urn).toContain(r.urn.replace(parts, ""));
+    const igw = prod.resources.find((r) => r.type === resourceTypes.ec2InternetGateway && r.name === "ingest-us-east-1-igw")!;
+    expect(igw.aliases).toContain("urn:pulumi:prod::edge::edge:ingest:IngestRegion$aws:ec2/vpc:Vpc$aws:ec2/internetGateway:InternetGateway::ingest-us-east-1-igw");
   });
 });
 

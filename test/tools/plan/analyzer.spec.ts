@@ -6,13 +6,15 @@ import { runPolicyPack } from "../../../tools/plan/analyzer";
 import type { PlannedResource } from "../../../tools/plan/evaluate";
 import { runResourcePolicy } from "../../policies/harness";
 import { projectRoot } from "../../support/runPlan";
+import { resourceTypes } from "../../../models/resourceTypes";
 
-function record(name: string, inputs: Record<string, unknown>, type = "aws:route53/record:Record"): PlannedResource {
+function record(name: string, inputs: Record<string, unknown>, type: string = resourceTypes.route53Record): PlannedResource {
   return {
     urn: `urn:pulumi:test::edge::${type}::${name}`,
     type,
     name,
     parent: "",
+    aliases: [],
     custom: true,
     provider: "",
     inputs,
@@ -28,7 +30,7 @@ describe("policy pack over the Analyzer protocol", () => {
     const resources = [
       record("ok", { zoneId: "Z0", name: "api.example.com", type: "A", ttl: 60, records: ["192.0.2.1"] }),
       record("one-day", { zoneId: "Z0", name: "api.example.com", type: "A", ttl: 86400, records: ["192.0.2.1"] }),
-      record("cf", { zoneId: "z", name: "decide.example.com", type: "CNAME", ttl: 7200, content: "api.example.com" }, "cloudflare:index/dnsRecord:DnsRecord"),
+      record("cf", { zoneId: "z", name: "decide.example.com", type: "CNAME", ttl: 7200, content: "api.example.com" }, resourceTypes.cloudflareDnsRecord),
     ];
     const run = await runPolicyPack({ packDir: join(projectRoot, "policies"), stack: "test", project: "edge", resources });
     expect(run.packName).toBe("edge-guardrails");

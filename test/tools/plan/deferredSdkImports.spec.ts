@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../support/runPlan";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 interface FixtureResult {
   afterImport: string[];
@@ -35,7 +36,7 @@ describe("the plan's deferred SDK imports", () => {
 
   it("loads a service namespace of @pulumi/aws only when the program uses it", () => {
     expect(result.awsBeforeUse).toEqual([]);
-    expect(result.recordType).toBe("aws:route53/record:Record");
+    expect(result.recordType).toBe(resourceTypes.route53Record);
     expect(result.awsAfterUse).toEqual(["route53"]);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPlan, runPlanOnConfig, stackConfig } from "../../support/runPlan";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 describe("npm run plan", () => {
   it("plans the dev stack: both zones and their declared records, no violations", () => {
@@ -10,12 +11,12 @@ describe("npm run plan", () => {
     expect(run.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(run.code).toBe(0);
     const types = run.json!.resources.map((r) => r.type);
-    expect(types).toContain("aws:route53/zone:Zone");
-    const zone = run.json!.resources.find((r) => r.type === "aws:route53/zone:Zone")!;
+    expect(types).toContain(resourceTypes.route53Zone);
+    const zone = run.json!.resources.find((r) => r.type === resourceTypes.route53Zone)!;
     expect(zone.inputs.name).toBe("edge-dev.example.com");
-    const decide = run.json!.resources.find((r) => r.type === "aws:route53/record:Record" && r.inputs.name === "decide.edge-dev.example.com")!;
+    const decide = run.json!.resources.find((r) => r.type === resourceTypes.route53Record && r.inputs.name === "decide.edge-dev.example.com")!;
     expect(decide.inputs).toMatchObject({ type: "CNAME", ttl: 60, records: ["api.edge-dev.example.com"] });
-    expect(types).toContain("cloudflare:index/zone:Zone");
+    expect(types).toContain(resourceTypes.cloudflareZone);
     const records = run.json!.resources.find((r) => r.type === "edge:dns:DnsRecords")!;
     expect(decide.parent).toBe(records.urn);
     expect(decide.urn).toBe("urn:pulumi:dev::edge::edge:dns:DnsRecords$aws:route53/record:Record::" + decide.name);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { explainSecretProblems, offlineSecretStandIns, readStackFile } from "../../../tools/plan/stackFile";
 import { PlanRun, runPlanOnConfig, stackConfig } from "../../support/runPlan";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 const tokenCiphertext = "v1:Q2xvdWRmbGFyZVRva2VuQ2lwaGVydGV4dA==:tokenSOURCE";
 const webhookCiphertext = "v1:V2ViaG9va0NpcGhlcnRleHQ=:webhookSOURCE";
@@ -29,7 +30,7 @@ describe("secrets in the offline plan", () => {
   });
 
   it("subscribes the webhook with its endpoint masked as [secret]", () => {
-    const webhooks = run.json!.resources.filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription" && r.inputs.protocol === "https");
+    const webhooks = run.json!.resources.filter((r) => r.type === resourceTypes.snsTopicSubscription && r.inputs.protocol === "https");
     expect(webhooks.length).toBeGreaterThan(0);
     for (const subscription of webhooks) expect(subscription.inputs.endpoint).toBe("[secret]");
   });

@@ -3,6 +3,7 @@ import { alarmTags } from "../../../models/alarms/alarmSet";
 import { thresholdTable, ThresholdKey, ThresholdSpec } from "../../../models/alarms/thresholds";
 import type { Plan } from "../plan";
 import type { PlanSection } from "./index";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 const operators: Record<string, string> = {
   GreaterThanThreshold: ">",
@@ -20,9 +21,9 @@ function table(rows: string[][]): string[] {
 export const alarmsSection: PlanSection = {
   title: "Alarms",
   render(plan: Plan): string[] {
-    const alarms = plan.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
-    const topics = plan.resources.filter((r) => r.type === "aws:sns/topic:Topic");
-    const subscriptions = plan.resources.filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription");
+    const alarms = plan.resources.filter((r) => r.type === resourceTypes.cloudwatchMetricAlarm);
+    const topics = plan.resources.filter((r) => r.type === resourceTypes.snsTopic);
+    const subscriptions = plan.resources.filter((r) => r.type === resourceTypes.snsTopicSubscription);
     const head = `${alarms.length} alarms; ${topics.length} topics in ${new Set(topics.map((t) => t.region)).size} regions, ${subscriptions.length} subscriptions`;
     if (alarms.length === 0) return [head];
     const rows = alarms.map((a) => {

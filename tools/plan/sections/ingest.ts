@@ -6,7 +6,6 @@
 import {
   datastoreBudget,
   decodeUserData,
-  hostSettingsForLimits,
   proxyMemory,
   readDeclaredFleets,
   readRenderedNginxLimits,
@@ -20,6 +19,7 @@ import { proxyMemoryBounds } from "../../../policies/capacity/enforceProxyMemory
 import type { PlannedResource } from "../evaluate";
 import type { Plan } from "../plan";
 import type { PlanSection } from "./index";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 const ingestComponent = "edge:ingest:IngestRegion";
 
@@ -33,7 +33,7 @@ function props(r: PlannedResource | undefined): Record<string, any> {
 }
 
 function ingestRegions(plan: Plan): string[] {
-  const regions = plan.resources.filter((r) => r.type === "aws:autoscaling/group:Group" && r.urn.includes(`${ingestComponent}$`)).map((r) => r.region ?? "");
+  const regions = plan.resources.filter((r) => r.type === resourceTypes.autoscalingGroup && r.urn.includes(`${ingestComponent}$`)).map((r) => r.region ?? "");
   return [...new Set(regions)];
 }
 
@@ -45,11 +45,11 @@ export const ingestRegionsSection: PlanSection = {
   render(plan) {
     const lines: string[] = [];
     for (const region of ingestRegions(plan)) {
-      const nlb = props(regionResources(plan, region, "aws:lb/loadBalancer:LoadBalancer")[0]);
-      const ips = regionResources(plan, region, "aws:ec2/eip:Eip").map((r) => props(r).publicIp);
-      const group = props(regionResources(plan, region, "aws:autoscaling/group:Group")[0]);
-      const target = props(regionResources(plan, region, "aws:lb/targetGroup:TargetGroup")[0]);
-      const template = props(regionResources(plan, region, "aws:ec2/launchTemplate:LaunchTemplate")[0]);
+      const nlb = props(regionResources(plan, region, resourceTypes.lbLoadBalancer)[0]);
+      const ips = regionResources(plan, region, resourceTypes.ec2Eip).map((r) => props(r).publicIp);
+      const group = props(regionResources(plan, region, resourceTypes.autoscalingGroup)[0]);
+      const target = props(regionResources(plan, region, resourceTypes.lbTargetGroup)[0]);
+      const template = props(regionResources(plan, region, resourceTypes.ec2LaunchTemplate)[0]);
       const hook = group.initialLifecycleHooks?.[0];
       const userData = decodeUserData(template.userData ?? "");
       const limits = readRenderedNginxLimits(template.userData ?? "");
@@ -88,7 +88,7 @@ export const capacitySection: PlanSection = {
     ];
     for (const fleet of fleets) {
       const template = plan.resources.find(
-        (r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && r.region === fleet.region && r.urn.includes(`${ingestComponent}$`),
+        (r) => r.type === resourceTypes.ec2LaunchTemplate && r.region === fleet.region && r.urn.includes(`${ingestComponent}$`),
       );
       const tags = tagMap(props(template).tags);
       const limits = readRenderedNginxLimits(props(template).userData ?? "");
@@ -96,7 +96,7 @@ export const capacitySection: PlanSection = {
       if ("limits" in limits && template) {
         const m = proxyMemory({
           instanceType: String(props(template).instanceType),
-          settings: hostSettingsForLimits(limits.limits),
+          settings: { nginx: limits.limits },
           serviceReserveMiB: Number(tags[capacityTagKeys.serviceReserveMiB] ?? 0),
           maxShare: memoryShare / 100,
         });

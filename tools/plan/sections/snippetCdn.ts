@@ -2,6 +2,7 @@
 import type { PlannedResource } from "../evaluate";
 import type { Plan } from "../plan";
 import type { PlanSection } from "./index";
+import { resourceTypes } from "../../../models/resourceTypes";
 
 type Props = Record<string, any>;
 
@@ -11,12 +12,12 @@ function ofType(resources: PlannedResource[], type: string): PlannedResource[] {
 
 /** The section's lines for one plan; none when the stack has no distribution. */
 export function renderSnippetCdn(plan: Plan): string[] {
-  const buckets = ofType(plan.resources, "aws:s3/bucket:Bucket");
+  const buckets = ofType(plan.resources, resourceTypes.s3Bucket);
   const regionOfDomain = new Map(buckets.map((b) => [String(b.outputs.bucketRegionalDomainName), b.region ?? "?"]));
   const bucketOfId = new Map(buckets.map((b) => [String(b.outputs.id ?? b.outputs.bucket), b]));
-  const cachePolicies = new Map(ofType(plan.resources, "aws:cloudfront/cachePolicy:CachePolicy").map((p) => [String(p.outputs.id), p.outputs as Props]));
+  const cachePolicies = new Map(ofType(plan.resources, resourceTypes.cloudfrontCachePolicy).map((p) => [String(p.outputs.id), p.outputs as Props]));
   const lines: string[] = [];
-  for (const d of ofType(plan.resources, "aws:cloudfront/distribution:Distribution")) {
+  for (const d of ofType(plan.resources, resourceTypes.cloudfrontDistribution)) {
     const o = d.outputs as Props;
     const cert = o.viewerCertificate ?? {};
     lines.push(
@@ -37,7 +38,7 @@ export function renderSnippetCdn(plan: Plan): string[] {
       lines.push(`  behavior ${String(b.pathPattern).padEnd(8)} ${b.viewerProtocolPolicy}, ${ttl}, compress ${b.compress ? "on" : "off"} → ${b.targetOriginId}`);
     }
   }
-  const objects = ofType(plan.resources, "aws:s3/bucketObjectv2:BucketObjectv2");
+  const objects = ofType(plan.resources, resourceTypes.s3BucketObjectv2);
   if (objects.length > 0) lines.push("objects:");
   for (const obj of objects) {
     const i = obj.inputs as Props;

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runPolicyPack } from "../../../../tools/plan/analyzer";
 import type { PlannedResource } from "../../../../tools/plan/evaluate";
 import { PlanRun, projectRoot, runPlan, runPlanOnConfig, stackConfig } from "../../../support/runPlan";
+import { resourceTypes } from "../../../../models/resourceTypes";
 
 let prod: PlanRun;
 
@@ -37,13 +38,13 @@ describe("Snippet CDN in the plan", () => {
     expect(violation.enforcementLevel).toBe("mandatory");
     expect(violation.message).toContain("both origins of origin group snippet-origins are in us-east-1; required are 2 different regions");
     expect(violation.message).toContain("Incident 000");
-    expect(run.json!.resources.find((r) => r.urn === violation.urn)!.type).toBe("aws:cloudfront/distribution:Distribution");
+    expect(run.json!.resources.find((r) => r.urn === violation.urn)!.type).toBe(resourceTypes.cloudfrontDistribution);
   });
 
   it("refuses a public bucket policy on the planned origin, through the pack's own server", async () => {
     const resources: PlannedResource[] = prod.json!.resources.map((r) => {
       const inputs =
-        r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.name === "cdn-origin-policy"
+        r.type === resourceTypes.s3BucketPolicy && r.name === "cdn-origin-policy"
           ? { ...r.inputs, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }] }) }
           : r.inputs;
       return {

@@ -1,0 +1,192 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { capacityTagKeys } from "../../models/capacity";
+import { hostMetricsNamespace } from "../../models/hostMetrics";
+import {
+  debianAmiParameter,
+  hostWarmupSeconds,
+  lifecycleHeartbeatSeconds,
+  maxHealthyPercentage,
+  targetCpuPercent,
+} from "../../models/ingestRegion/layout";
+import { keepUrnUnder } from "./aliases";
+
+export interface HostFleetArgs {
+  /** AWS region code, e.g. `us-east-1`; the `region` input of every regional resource here. */
+  region: string;
+  /** Subnets the hosts launch into, one per availability zone (an `IngestNetwork` output). */
+  subnetIds: pulumi.Input<string>[];
+  /** The hosts' security group (an `IngestNetwork` output). */
+  securityGroupId: pulumi.Input<string>;
+  /** The load balancer's target group the hosts register with (an `IngestLoadBalancer` output). */
+  targetGroupArn: pulumi.Input<string>;
+  /** EC2 instance type of every host, e.g. `c7i.large`. */
+  instanceType: string;
+  /** Hosts the group never goes below. */
+  minHosts: number;
+  /** Hosts the group never goes above; at least `minHosts`. */
+  maxHosts: number;
+  /** Percentage of hosts kept in service during an instance refresh (incident 003). */
+  minHealthyPercentage: number;
+  /** Seconds a host drains before it terminates: the lifecycle hook's heartbeat is longer (incident 003). */
+  drainSeconds: number;
+  /** Cloud-init user data of every host, as text (`models/hostEdge` `renderUserData`). */
+  userData: string;
+  /** `edge:environment` of the stack: tagged on the hosts and their volumes. */
+  environment: string;
+  /** Tags on the launch template and the group (not propagated) that the capacity policies read back. Defaults to `{}`. */
+  capacityTags?: Record<string, string>;
+  /** Root volume size of each host, in GiB. Defaults to `16`. */
+  rootVolumeGiB?: number;
+}
+
+/**
+ * One region's ingestion hosts: a role for SSM and the CloudWatch agent, a launch template, and an
+ * autoscaling group behind the target group that replaces hosts a few at a time and lets a
+ * terminating host drain first (incident 003), scaled on CPU.
+ */
+export class HostFleet extends pulumi.ComponentResource {
+  /** The autoscaling group's name: the `AutoScalingGroupName` dimension. */
+  readonly asgName: pulumi.Output<string>;
+  readonly launchTemplateId: pulumi.Output<string>;
+
+  constructor(name: string, args: HostFleetArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("edge:ingest:HostFleet", name, {}, opts);
+    if (args.minHosts > args.maxHosts) {
+      throw new Error(`HostFleet ${name}: minHosts ${args.minHosts} is above maxHosts ${args.maxHosts}`);
+    }
+    const moved = keepUrnUnder(opts.parent);
+    const instanceProfile = hostInstanceProfile(name, args.region, { parent: this, ...moved });
+    const launchTemplate = this.launchTemplate(name, args, instanceProfile.arn, moved);
+    const group = this.autoscalingGroup(name, args, launchTemplate, moved);
+    new aws.autoscaling.Policy(
+      `${name}-cpu`,
+      {
+        region: args.region,
+        autoscalingGroupName: group.name,
+        policyType: "TargetTrackingScaling",
+        estimatedInstanceWarmup: hostWarmupSeconds,
+        targetTrackingConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+          targetValue: targetCpuPercent,
+        },
+      },
+      { parent: group },
+    );
+
+    this.asgName = group.name;
+    this.launchTemplateId = launchTemplate.id;
+    this.registerOutputs({ asgName: this.asgName, launchTemplateId: this.launchTemplateId });
+  }
+
+  private launchTemplate(name: string, args: HostFleetArgs, instanceProfileArn: pulumi.Input<string>, moved: pulumi.ResourceOptions) {
+    const { region } = args;
+    const ami = aws.ssm.getParameterOutput({ region, name: debianAmiParameter() }, { parent: this });
+    return new aws.ec2.LaunchTemplate(
+      `${name}-hosts`,
+      {
+        region,
+        description: `edge ingestion hosts in ${region}`,
+        imageId: ami.value,
+        instanceType: args.instanceType,
+        updateDefaultVersion: true,
+        iamInstanceProfile: { arn: instanceProfileArn },
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "enabled" },
+        monitoring: { enabled: true },
+        networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true", deleteOnTermination: "true", securityGroups: [args.securityGroupId] }],
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            ebs: { volumeType: "gp3", volumeSize: args.rootVolumeGiB ?? 16, encrypted: "true", deleteOnTermination: "true" },
+          },
+        ],
+        userData: Buffer.from(args.userData, "utf8").toString("base64"),
+        tagSpecifications: ["instance", "volume"].map((resourceType) => ({
+          resourceType,
+          tags: { Name: `${name}-host`, [capacityTagKeys.environment]: args.environment },
+        })),
+        tags: args.capacityTags ?? {},
+      },
+      { parent: this, ...moved },
+    );
+  }
+
+  private autoscalingGroup(name: string, args: HostFleetArgs, launchTemplate: aws.ec2.LaunchTemplate, moved: pulumi.ResourceOptions) {
+    return new aws.autoscaling.Group(
+      `${name}-hosts`,
+      {
+        region: args.region,
+        vpcZoneIdentifiers: args.subnetIds,
+        minSize: args.minHosts,
+        maxSize: args.maxHosts,
+        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => String(v)) },
+        targetGroupArns: [args.targetGroupArn],
+        healthCheckType: "ELB",
+        healthCheckGracePeriod: hostWarmupSeconds,
+        // The "in service at max" alarm reads GroupInServiceInstances: without group metrics it would stay silent.
+        enabledMetrics: ["GroupInServiceInstances", "GroupDesiredCapacity", "GroupMaxSize", "GroupMinSize"],
+        metricsGranularity: "1Minute",
+        defaultInstanceWarmup: hostWarmupSeconds,
+        // Incident 003: deploys replace hosts a few at a time, new ones in service before old ones leave.
+        instanceRefresh: {
+          strategy: "Rolling",
+          preferences: {
+            minHealthyPercentage: args.minHealthyPercentage,
+            maxHealthyPercentage: maxHealthyPercentage(args.minHealthyPercentage),
+            instanceWarmup: String(hostWarmupSeconds),
+            skipMatching: true,
+          },
+        },
+        // Incident 003: a terminating host drains (its /http-check answers 404) before it dies.
+        initialLifecycleHooks: [
+          {
+            name: "drain-before-terminate",
+            lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+            heartbeatTimeout: lifecycleHeartbeatSeconds(args.drainSeconds),
+            defaultResult: "CONTINUE",
+          },
+        ],
+        tags: [
+          { key: "Name", value: `${name}-host`, propagateAtLaunch: true },
+          ...Object.entries(args.capacityTags ?? {}).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+        ],
+      },
+      { parent: this, ...moved },
+    );
+  }
+}
+
+/** The hosts' role (SSM sessions and the CloudWatch agent's metrics, nothing else) and its instance profile. */
+function hostInstanceProfile(name: string, region: string, opts: pulumi.ResourceOptions): aws.iam.InstanceProfile {
+  const role = new aws.iam.Role(
+    `${name}-host`,
+    {
+      description: `edge ingestion hosts in ${region}: SSM and CloudWatch agent metrics only`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    },
+    opts,
+  );
+  new aws.iam.RolePolicyAttachment(`${name}-host-ssm`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, { parent: role });
+  new aws.iam.RolePolicy(`${name}-host-metrics`, { role: role.name, policy: JSON.stringify(hostMetricsPolicy()) }, { parent: role });
+  return new aws.iam.InstanceProfile(`${name}-host`, { role: role.name }, { parent: role });
+}
+
+/** The CloudWatch agent's rights: publish to its own namespace, read tags for the ASG dimension. */
+export function hostMetricsPolicy() {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "PublishHostMetrics",
+        Effect: "Allow",
+        Action: "cloudwatch:PutMetricData",
+        Resource: "*",
+        Condition: { StringEquals: { "cloudwatch:namespace": hostMetricsNamespace } },
+      },
+      { Sid: "ReadOwnTags", Effect: "Allow", Action: "ec2:DescribeTags", Resource: "*" },
+    ],
+  };
+}

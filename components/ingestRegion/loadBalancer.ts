@@ -1,0 +1,132 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { healthCheckPath, nginxListenPort } from "../../models/hostEdge";
+import { certificateValidationTtlSeconds } from "../../models/ingestRegion/layout";
+import { DnsValidatedCertificate } from "../certificate";
+import { keepUrnUnder } from "./aliases";
+
+export interface IngestLoadBalancerArgs {
+  /** AWS region code, e.g. `us-east-1`; the `region` input of every regional resource here. */
+  region: string;
+  /** The VPC the target group lives in (an `IngestNetwork` output). */
+  vpcId: pulumi.Input<string>;
+  /** One public subnet per availability zone; each gets one Elastic IP on the load balancer. */
+  subnetIds: pulumi.Input<string>[];
+  /** The load balancer's security group (an `IngestNetwork` output). */
+  securityGroupId: pulumi.Input<string>;
+  /** The name clients connect to, e.g. `ingest.example.com`: the listener certificate's domain. */
+  domainName: string;
+  /** Route 53 primary zone that validates the listener's certificate (a `DnsZones` output). */
+  primaryZoneId: pulumi.Input<string>;
+  /** Seconds a deregistered host keeps its connections before they close (incident 003). */
+  drainSeconds: number;
+  /** TCP port the hosts serve on and are health-checked on. Defaults to `80` (nginx). */
+  hostPort?: number;
+  /** TTL of the certificate's validation records, in seconds. Defaults to `60`. */
+  validationTtlSeconds?: number;
+}
+
+/**
+ * One region's network load balancer: one Elastic IP per zone (static addresses a second DNS
+ * provider can publish, incident 001), cross-zone, TLS on 443 with a DNS-validated certificate,
+ * forwarding TCP to the hosts' target group, which health-checks `/http-check`.
+ */
+export class IngestLoadBalancer extends pulumi.ComponentResource {
+  /** The Elastic IPs, one per zone, in zone order. */
+  readonly staticIps: pulumi.Output<string[]>;
+  readonly dnsName: pulumi.Output<string>;
+  /** The load balancer's hosted zone, for alias records. */
+  readonly zoneId: pulumi.Output<string>;
+  /** `net/<name>/<id>`: the `LoadBalancer` dimension of AWS/NetworkELB metrics. */
+  readonly arnSuffix: pulumi.Output<string>;
+  readonly targetGroupArn: pulumi.Output<string>;
+  /** `targetgroup/<name>/<id>`: the `TargetGroup` dimension of AWS/NetworkELB metrics. */
+  readonly targetGroupArnSuffix: pulumi.Output<string>;
+  readonly certificateArn: pulumi.Output<string>;
+
+  constructor(name: string, args: IngestLoadBalancerArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("edge:ingest:IngestLoadBalancer", name, {}, opts);
+    const { region } = args;
+    const hostPort = args.hostPort ?? nginxListenPort;
+    const moved = keepUrnUnder(opts.parent);
+
+    const addresses = args.subnetIds.map(
+      (_, i) => new aws.ec2.Eip(`${name}-ip-${i + 1}`, { region, domain: "vpc", tags: { Name: `${name}-ip-${i + 1}` } }, { parent: this, ...moved }),
+    );
+    const nlb = new aws.lb.LoadBalancer(
+      `${name}-nlb`,
+      {
+        region,
+        loadBalancerType: "network",
+        internal: false,
+        ipAddressType: "ipv4",
+        enableCrossZoneLoadBalancing: true,
+        securityGroups: [args.securityGroupId],
+        subnetMappings: args.subnetIds.map((subnetId, i) => ({ subnetId, allocationId: addresses[i]!.allocationId })),
+        tags: { Name: `${name}-nlb` },
+      },
+      { parent: this, ...moved },
+    );
+    const certificate = new DnsValidatedCertificate(
+      `${name}-cert`,
+      { domainName: args.domainName, region, zoneId: args.primaryZoneId, validationTtl: args.validationTtlSeconds ?? certificateValidationTtlSeconds },
+      { parent: this, ...moved },
+    );
+    const targetGroup = new aws.lb.TargetGroup(
+      `${name}-hosts`,
+      {
+        region,
+        vpcId: args.vpcId,
+        targetType: "instance",
+        protocol: "TCP",
+        port: hostPort,
+        // Incident 003: a leaving host finishes its in-flight requests before its connections close.
+        deregistrationDelay: args.drainSeconds,
+        connectionTermination: true,
+        healthCheck: {
+          enabled: true,
+          protocol: "HTTP",
+          path: healthCheckPath,
+          port: "traffic-port",
+          matcher: "200",
+          interval: 10,
+          timeout: 5,
+          healthyThreshold: 3,
+          unhealthyThreshold: 2,
+        },
+        tags: { Name: `${name}-hosts` },
+      },
+      { parent: nlb },
+    );
+    new aws.lb.Listener(
+      `${name}-tls`,
+      {
+        region,
+        loadBalancerArn: nlb.arn,
+        port: 443,
+        protocol: "TLS",
+        certificateArn: certificate.certificateArn,
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+      },
+      { parent: nlb },
+    );
+
+    this.staticIps = pulumi.all(addresses.map((address) => address.publicIp));
+    this.dnsName = nlb.dnsName;
+    this.zoneId = nlb.zoneId;
+    this.arnSuffix = nlb.arnSuffix;
+    this.targetGroupArn = targetGroup.arn;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
+    this.certificateArn = certificate.certificateArn;
+    this.registerOutputs({
+      staticIps: this.staticIps,
+      dnsName: this.dnsName,
+      zoneId: this.zoneId,
+      arnSuffix: this.arnSuffix,
+      targetGroupArn: this.targetGroupArn,
+      targetGroupArnSuffix: this.targetGroupArnSuffix,
+      certificateArn: this.certificateArn,
+    });
+  }
+}

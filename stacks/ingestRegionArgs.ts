@@ -1,0 +1,42 @@
+/**
+ * The stack config, mapped to the arguments of one `IngestRegion`: the one place that decides
+ * which config key feeds which part of a region.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { IngestRegionArgs } from "../components/ingestRegion";
+import { capacityTags, instanceTypeSpec } from "../models/capacity";
+import { fqdn } from "../models/dns/record";
+import { hostEdgeSettings, renderUserData } from "../models/hostEdge";
+import type { StackConfig } from "./schema";
+
+/** vCPUs assumed for an unknown instance type: it still renders (`worker_processes auto` on the host); the proxy-memory policy refuses it. */
+const unknownTypeVcpus = 2;
+
+export function ingestRegionArgs(config: StackConfig, region: string, regionIndex: number, primaryZoneId: pulumi.Input<string>): IngestRegionArgs {
+  const { ingest, datastore } = config;
+  const vcpus = instanceTypeSpec(ingest.instanceType)?.vcpus ?? unknownTypeVcpus;
+  return {
+    region,
+    regionIndex,
+    availabilityZones: ingest.availabilityZones,
+    domainName: fqdn(config.dns.ingestName, config.domain),
+    primaryZoneId,
+    instanceType: ingest.instanceType,
+    minHosts: ingest.minHostsPerRegion,
+    maxHosts: ingest.maxHostsPerRegion,
+    minHealthyPercentage: ingest.minHealthyPercentage,
+    drainSeconds: ingest.drainSeconds,
+    userData: renderUserData(hostEdgeSettings(config, vcpus)),
+    environment: config.environment,
+    capacityTags: capacityTags({
+      environment: config.environment,
+      instanceType: ingest.instanceType,
+      peakEventsPerSecond: ingest.peakEventsPerSecond,
+      burstFactor: ingest.burstFactor,
+      eventsPerHostPerSecond: ingest.eventsPerHostPerSecond,
+      datastoreMaxConnections: datastore.maxConnections,
+      poolSizePerHost: datastore.poolSizePerHost,
+      serviceReserveMiB: ingest.service.memoryReserveMiB,
+    }),
+  };
+}
