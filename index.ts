@@ -16,6 +16,7 @@ import { IngestRegion } from "./components/ingestRegion";
 import { ingestRegionArgs } from "./stacks/ingestRegionArgs";
 import { nextTurn } from "./components/pacing";
 import { SnippetCdn } from "./components/snippetCdn";
+import { delegationSteps } from "./models/dns/delegation";
 import { declaredRecords, fqdn } from "./models/dns/record";
 import { decideReplicaRegion } from "./models/snippet/snippet";
 import { readStackConfig } from "./stacks/pulumiConfig";
@@ -24,7 +25,24 @@ export = async () => {
   const config = readStackConfig();
 
   // Zones first: the ingestion regions and the CDN validate their certificates through the primary zone.
-  const dns = new DnsZones("dns", { domain: config.domain, secondary: config.dns.secondary });
+  const dns = new DnsZones("dns", {
+    domain: config.domain,
+    existingZoneId: config.dns.primary.existingZoneId,
+    secondary: config.dns.secondary,
+  });
+  const delegation = {
+    phase: config.dns.delegation,
+    primaryZoneId: dns.primaryZoneId,
+    primaryNameServers: dns.primaryNameServers,
+    secondaryNameServers: dns.secondaryNameServers,
+    registrarNameServers: dns.registrarNameServers,
+    delegationSteps: dns.registrarNameServers.apply((servers) =>
+      delegationSteps({ domain: config.domain, phase: config.dns.delegation, registrarNameServers: servers, adoptedZone: dns.delegationSetId === undefined }),
+    ),
+  };
+  // Until the registrar delegates to the zones, nothing that validates a certificate through them
+  // can finish: the first deploy stops here (models/dns/delegation.ts).
+  if (config.dns.delegation === "pending") return delegation;
 
   /** One ingestion region per configured region (incident 002: independent regions). */
   const ingestRegions: IngestRegion[] = [];
@@ -76,10 +94,7 @@ export = async () => {
   });
 
   return {
-    primaryZoneId: dns.primaryZoneId,
-    primaryNameServers: dns.primaryNameServers,
-    secondaryNameServers: dns.secondaryNameServers,
-    registrarNameServers: dns.registrarNameServers,
+    ...delegation,
     ingestHealthCheckIds: records.ingestHealthChecks.map((h) => h.healthCheckId),
     cdnDistributionId: cdn.distributionId,
     cdnDomainName: cdn.distributionDomainName,

@@ -5,17 +5,30 @@ import * as pulumi from "@pulumi/pulumi";
 /** How the secondary provider takes part (edge:dns.secondary.mode). */
 export type SecondaryMode = "hot-standby" | "active-active";
 
+/**
+ * TTL of the apex NS records the zones publish, in seconds: Route 53's own default for the NS
+ * record it creates, and the `.com` delegation's TTL.
+ */
+export const apexNsTtlSeconds = 172_800;
+
 export interface DnsZonesArgs {
   /** The zone's domain, e.g. `example.com`. */
   domain: string;
-  /** The Cloudflare secondary (incident 001: hot-standby zones on a second provider). */
+  /**
+   * Hosted zone id of a zone Route 53 already serves for `domain`: it is adopted (imported into
+   * the stack on the first `pulumi up`, never deleted by it) instead of creating a second zone. An
+   * existing zone keeps its name servers: Route 53 cannot move a zone onto a delegation set.
+   * Defaults to creating the zone on a new reusable delegation set.
+   */
+  existingZoneId?: string;
+  /** The Cloudflare secondary (incident 001: the same records on a second provider). */
   secondary: {
     /** Cloudflare account id (32 hex characters). Required. */
     accountId: string;
     /**
-     * `active-active`: Cloudflare's name servers are listed at the registrar beside Route 53's, which
-     * needs Cloudflare's multi-provider DNS on the zone. `hot-standby`: same records, unlisted, ready
-     * for an NS change. Defaults to `hot-standby`.
+     * `active-active`: Cloudflare's name servers are listed at the registrar beside Route 53's
+     * (Cloudflare's multi-provider DNS), and each zone's apex NS set lists both providers'.
+     * `hot-standby`: same records, unlisted, ready for an NS change. Defaults to `active-active`.
      */
     mode?: SecondaryMode;
   };
@@ -25,6 +38,14 @@ export interface DnsZonesArgs {
  * The stack's two DNS zones: Route 53 (primary) and Cloudflare (secondary). Constructed first: the
  * ingestion regions and the CDN validate their certificates through `primaryZoneId`. The served
  * records are rendered to both zones by `DnsRecords`, once the endpoints exist.
+ *
+ * A created Route 53 zone sits on a reusable delegation set, so its four name servers are known
+ * once the set exists and survive a replacement of the zone: the registrar's entry is made once.
+ * Route 53 refuses a second zone of the same name on the same delegation set
+ * (`ConflictingDomainExists`, Route 53 API reference, CreateHostedZone), so a replaced zone is
+ * deleted before its successor is created: a DNS outage for the names it serves, which the PR
+ * diff calls out. `delegationSetId` is itself a replace-only property of the zone
+ * (terraform-provider-aws `internal/service/route53/zone.go`, `delegation_set_id` ForceNew).
  */
 export class DnsZones extends pulumi.ComponentResource {
   /** The zone's domain. */
@@ -33,8 +54,10 @@ export class DnsZones extends pulumi.ComponentResource {
   readonly mode: SecondaryMode;
   /** Route 53 hosted zone id. */
   readonly primaryZoneId: pulumi.Output<string>;
-  /** Route 53 name servers to list at the registrar. */
+  /** Route 53 name servers (the delegation set's, or the adopted zone's own). */
   readonly primaryNameServers: pulumi.Output<string[]>;
+  /** The reusable delegation set's id; undefined for an adopted zone. */
+  readonly delegationSetId?: pulumi.Output<string>;
   /** Cloudflare zone id. */
   readonly secondaryZoneId: pulumi.Output<string>;
   /** Cloudflare name servers: listed at the registrar in active-active, kept for the switch in hot-standby. */
@@ -45,13 +68,29 @@ export class DnsZones extends pulumi.ComponentResource {
   constructor(name: string, args: DnsZonesArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("edge:dns:DnsZones", name, {}, opts);
     this.domain = args.domain;
-    this.mode = args.secondary.mode ?? "hot-standby";
+    this.mode = args.secondary.mode ?? "active-active";
 
-    const primary = new aws.route53.Zone(
-      `${name}-route53`,
-      { name: args.domain, comment: `Primary zone of the ${args.domain} ingestion edge, managed by Pulumi` },
-      { parent: this },
-    );
+    const comment = `Primary zone of the ${args.domain} ingestion edge, managed by Pulumi`;
+    let primary: aws.route53.Zone;
+    if (args.existingZoneId) {
+      // Adopted: imported on the first `up` (a no-op once in the state), its comment left as it
+      // was, and left in Route 53 if the stack lets go of it.
+      primary = new aws.route53.Zone(
+        `${name}-route53`,
+        { name: args.domain, comment },
+        { parent: this, import: args.existingZoneId, ignoreChanges: ["comment"], retainOnDelete: true },
+      );
+      this.primaryNameServers = primary.nameServers;
+    } else {
+      const delegationSet = new aws.route53.DelegationSet(`${name}-delegation-set`, { referenceName: args.domain }, { parent: this });
+      primary = new aws.route53.Zone(
+        `${name}-route53`,
+        { name: args.domain, comment, delegationSetId: delegationSet.id },
+        { parent: this, deleteBeforeReplace: true },
+      );
+      this.delegationSetId = delegationSet.id;
+      this.primaryNameServers = delegationSet.nameServers;
+    }
 
     const secondary = new cloudflare.Zone(
       `${name}-cloudflare`,
@@ -59,28 +98,61 @@ export class DnsZones extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // Multi-provider DNS lets Cloudflare answer while another provider's NS are listed too; CNAMEs
-    // stay CNAMEs (no flattening beyond the apex), so both providers answer alike.
-    new cloudflare.ZoneDnsSettings(
+    // Multi-provider DNS lets Cloudflare activate and answer while another provider's NS are
+    // listed too, and makes it serve the apex NS records below; CNAMEs stay CNAMEs (no flattening
+    // beyond the apex), so both providers answer alike.
+    // https://developers.cloudflare.com/dns/nameservers/nameserver-options/ ("Multi-provider DNS")
+    const settings = new cloudflare.ZoneDnsSettings(
       `${name}-cloudflare-settings`,
       { zoneId: secondary.id, multiProvider: this.mode === "active-active", flattenAllCnames: false },
       { parent: secondary },
     );
 
     this.primaryZoneId = primary.zoneId;
-    this.primaryNameServers = primary.nameServers;
     this.secondaryZoneId = secondary.id;
     this.secondaryNameServers = secondary.nameServers;
-    this.registrarNameServers =
-      this.mode === "active-active"
-        ? pulumi.all([primary.nameServers, secondary.nameServers]).apply(([a, b]) => [...a, ...b])
-        : primary.nameServers;
+    if (this.mode === "active-active") {
+      this.registrarNameServers = pulumi.all([this.primaryNameServers, secondary.nameServers]).apply(([a, b]) => [...a, ...b]);
+      this.publishApexNameServers(name, primary, secondary, settings);
+    } else {
+      this.registrarNameServers = this.primaryNameServers;
+    }
     this.registerOutputs({
       primaryZoneId: this.primaryZoneId,
       primaryNameServers: this.primaryNameServers,
+      delegationSetId: this.delegationSetId,
       secondaryZoneId: this.secondaryZoneId,
       secondaryNameServers: this.secondaryNameServers,
       registrarNameServers: this.registrarNameServers,
     });
   }
+
+  /**
+   * In active-active both zones' apex NS sets list every server the registrar lists, so a resolver
+   * that asks either provider learns the same delegation as the parent's (a child NS set that
+   * disagrees with the parent's makes resolvers drop the other provider's servers when they
+   * refresh the delegation from the child).
+   */
+  private publishApexNameServers(name: string, primary: aws.route53.Zone, secondary: cloudflare.Zone, settings: cloudflare.ZoneDnsSettings): void {
+    // Route 53 creates the apex NS record with the zone; this record replaces its value.
+    new aws.route53.Record(
+      `${name}-route53-apex-ns`,
+      { zoneId: primary.zoneId, name: this.domain, type: "NS", ttl: apexNsTtlSeconds, records: this.registrarNameServers, allowOverwrite: true },
+      { parent: primary },
+    );
+    // Cloudflare answers its own name servers at the apex; Route 53's four are added beside them.
+    // A delegation set always has four servers, so the records are named by position in the
+    // sorted set: the names are known before the servers are.
+    const route53Sorted = this.primaryNameServers.apply((servers) => [...servers].sort());
+    for (let i = 0; i < route53NameServerCount; i++) {
+      new cloudflare.DnsRecord(
+        `${name}-cloudflare-apex-ns-${i + 1}`,
+        { zoneId: secondary.id, name: this.domain, type: "NS", ttl: apexNsTtlSeconds, content: route53Sorted.apply((servers) => servers[i]) },
+        { parent: secondary, dependsOn: [settings] },
+      );
+    }
+  }
 }
+
+/** Route 53 gives every hosted zone and delegation set four name servers. */
+const route53NameServerCount = 4;

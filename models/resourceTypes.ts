@@ -34,6 +34,7 @@ export const resourceTypes = {
   lbLoadBalancer: "aws:lb/loadBalancer:LoadBalancer",
   lbTargetGroup: "aws:lb/targetGroup:TargetGroup",
   route53HealthCheck: "aws:route53/healthCheck:HealthCheck",
+  route53DelegationSet: "aws:route53/delegationSet:DelegationSet",
   route53Record: "aws:route53/record:Record",
   route53Zone: "aws:route53/zone:Zone",
   s3Bucket: "aws:s3/bucket:Bucket",

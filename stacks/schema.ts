@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
+import { cloudflarePlans, delegationPhases } from "../models/dns/delegation";
 import { zoneNameProblems } from "./zoneNames";
 
 /** The Pulumi config namespace of this project (`edge:<key>` in stack files). */
@@ -259,6 +260,24 @@ const stackConfigObject = z
           .default([])
           .describe("CNAMEs in front of in-zone names (incident 001: a CNAME adds bytes to the answer). Defaults to none."),
         records: z.array(recordSchema).default([]).describe("Further records served by both providers. Defaults to none."),
+        delegation: z
+          .enum(delegationPhases)
+          .default("pending")
+          .describe(
+            "Deploy phase of a new zone: `pending` creates the delegation set and the zones only, and the plan prints what to set at the registrar; `delegated` builds the edge once the registrar lists the name servers (ACM validates through the zone, so certificates wait on the delegation). Defaults to `pending`.",
+          ),
+        primary: z
+          .strictObject({
+            existingZoneId: z
+              .string()
+              .regex(/^Z[0-9A-Z]{1,31}$/, "expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ")
+              .optional()
+              .describe(
+                "Hosted zone id of a zone Route 53 already serves for `edge:domain`: the edge uses it instead of creating a second (it keeps its own name servers; an existing zone cannot join a delegation set). Defaults to creating the zone on a reusable delegation set.",
+              ),
+          })
+          .prefault({})
+          .describe("The Route 53 primary zone."),
         secondary: z
           .strictObject({
             accountId: z
@@ -267,9 +286,15 @@ const stackConfigObject = z
               .describe("Cloudflare account that holds the secondary zone. Required."),
             mode: z
               .enum(["hot-standby", "active-active"])
-              .default("hot-standby")
+              .default("active-active")
               .describe(
-                "`active-active` lists Cloudflare's name servers at the registrar too (needs Cloudflare multi-provider DNS); `hot-standby` keeps the zone in sync, unlisted. Defaults to `hot-standby`.",
+                "`active-active` lists Cloudflare's name servers at the registrar beside Route 53's (Cloudflare multi-provider DNS), so resolvers already use both when one stops answering; `hot-standby` keeps the zone in sync but unlisted, and a failover waits on a registrar change. Defaults to `active-active`.",
+              ),
+            plan: z
+              .enum(cloudflarePlans)
+              .default("free")
+              .describe(
+                "The Cloudflare plan of the zone. A `free` zone that stays pending (hot-standby: the registrar does not list it) is deleted after 28 days, and a new one gets new name servers; paid plans stay pending. Defaults to `free`.",
               ),
           })
           .describe("The secondary DNS provider (incident 001: hot-standby zones on a second provider)."),
@@ -378,6 +403,17 @@ export const stackConfigSchema = stackConfigObject.check(
       }
       if (service.port === service.backupPort) {
         ctx.addIssue({ code: "custom", path: ["ingest", "service", "backupPort"], message: "the backup port must differ from the service port" });
+      }
+    }),
+    crossFieldRule<CheckedConfig>(["dns"], (config, ctx) => {
+      const { mode, plan } = config.dns.secondary;
+      if (mode === "hot-standby" && plan === "free") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["dns", "secondary", "mode"],
+          message:
+            "hot-standby on the Cloudflare free plan: a zone the registrar does not list stays pending and Cloudflare deletes it after 28 days; the zone made again gets new name servers, so the registrar switch of a failover would point at servers that do not serve it (incident 001). Smallest fix: mode: active-active, or set edge:dns.secondary.plan to the zone's paid plan",
+        });
       }
     }),
     crossFieldRule<CheckedConfig>(["domain", "dns", "cdn"], (config, ctx) => {

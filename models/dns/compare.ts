@@ -6,6 +6,7 @@
  *
  * Pure module: no Pulumi imports.
  */
+import { resourceTypes } from "../resourceTypes";
 
 export type ProviderName = "route53" | "cloudflare";
 
@@ -94,7 +95,23 @@ export function recordsFromResources(resources: { type: string; inputs: Record<s
       set.values.sort();
     }
   }
+  addCloudflareOwnNameServers(resources, out);
   return out;
+}
+
+/**
+ * Cloudflare always answers its own assigned name servers at the apex; NS records declared at the
+ * apex (multi-provider DNS) are served beside them, never instead.
+ * https://developers.cloudflare.com/dns/nameservers/nameserver-options/ ("Multi-provider DNS")
+ */
+function addCloudflareOwnNameServers(resources: { type: string; inputs: Record<string, any> }[], records: ProviderRecord[]): void {
+  for (const zone of resources) {
+    if (zone.type !== resourceTypes.cloudflareZone || typeof zone.inputs.name !== "string" || !Array.isArray(zone.inputs.nameServers)) continue;
+    const apex = normalizeName(zone.inputs.name);
+    const declared = records.find((r) => r.provider === "cloudflare" && r.name === apex && r.type === "NS");
+    if (!declared) continue;
+    declared.values = [...new Set([...declared.values, ...zone.inputs.nameServers.map((v: unknown) => normalizeValue("NS", String(v)))])].sort();
+  }
 }
 
 export interface RecordSetChange {

@@ -25,12 +25,16 @@ export function zoneViews(resources: { type: string; inputs: Record<string, any>
     const provider: ProviderName | undefined = r.type === route53ZoneType ? "route53" : r.type === cloudflareZoneType ? "cloudflare" : undefined;
     if (!provider || typeof r.inputs.name !== "string") continue;
     const apex = normalizeName(r.inputs.name);
-    const nameServers = Array.isArray(r.inputs.nameServers) && r.inputs.nameServers.length > 0 ? r.inputs.nameServers.map(String) : placeholderNameServers[provider];
+    const zoneRecords = records.filter((x) => x.provider === provider && (x.name === apex || x.name.endsWith(`.${apex}`)));
+    // The apex NS set a server puts in its authority sections: the declared one when the stack
+    // publishes it (active-active lists both providers' servers), else the zone's own.
+    const apexNs = zoneRecords.find((x) => x.name === apex && x.type === "NS" && x.values.length > 0);
+    const own = Array.isArray(r.inputs.nameServers) && r.inputs.nameServers.length > 0 ? r.inputs.nameServers.map(String) : placeholderNameServers[provider];
     views.push({
       provider,
       apex,
-      nameServers: nameServers.map(normalizeName),
-      records: records.filter((x) => x.provider === provider && (x.name === apex || x.name.endsWith(`.${apex}`))),
+      nameServers: (apexNs?.values ?? own).map(normalizeName),
+      records: zoneRecords,
     });
   }
   return views;

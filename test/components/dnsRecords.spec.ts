@@ -94,7 +94,7 @@ describe("DnsRecords", () => {
     const records = recordsFromResources(resources);
     const names = (provider: string) => [...new Set(records.filter((r) => r.provider === provider).map((r) => `${r.name} ${r.type}`))].sort();
     expect(names("cloudflare")).toEqual(names("route53"));
-    expect(records.filter((r) => r.name === "cdn.example.com").map((r) => [r.provider, r.type, r.values])).toEqual([
+    expect(records.filter((r) => r.name === "cdn.example.com").map((r) => [r.provider, r.type, r.values]).sort().reverse()).toEqual([
       ["route53", "CNAME", ["d111111abcdef8.cloudfront.net"]],
       ["cloudflare", "CNAME", ["d111111abcdef8.cloudfront.net"]],
     ]);
@@ -104,7 +104,10 @@ describe("DnsRecords", () => {
 
   it("parents every record to the DnsRecords component", () => {
     const component = resources.find((r) => r.type === "edge:dns:DnsRecords")!;
-    const records = [...ofType(resources, resourceTypes.route53Record), ...ofType(resources, resourceTypes.cloudflareDnsRecord)];
+    // The apex NS records belong to the zones (DnsZones publishes both providers' servers).
+    const isApexNs = (r: PlannedResource) => r.inputs.type === "NS" && r.inputs.name === "example.com";
+    const records = [...ofType(resources, resourceTypes.route53Record), ...ofType(resources, resourceTypes.cloudflareDnsRecord)].filter((r) => !isApexNs(r));
+    expect(records.length).toBeGreaterThan(0);
     expect(records.every((r) => r.parent === component.urn)).toBe(true);
   });
 });

@@ -19,8 +19,8 @@ beforeAll(async () => {
 });
 
 describe("GitHub workflows", () => {
-  it("are the four the project documents", () => {
-    expect(files).toEqual(["deploy.yml", "pull-request-comment.yml", "pull-request.yml", "pulumi-preview.yml"]);
+  it("are the five the project documents", () => {
+    expect(files).toEqual(["deploy.yml", "dns-status.yml", "pull-request-comment.yml", "pull-request.yml", "pulumi-preview.yml"]);
   });
 
   it("the linter finds an error in a broken workflow (it really runs)", () => {
@@ -39,14 +39,25 @@ describe("GitHub workflows", () => {
     for (const u of uses) expect(u).toMatch(/@v\d+\.\d+\.\d+$/);
   });
 
-  it("deploys dev first, then prod behind the protected production environment", () => {
+  it("deploys dev first, then prod behind the protected production environment, each after a drift check and applying only what it previewed", () => {
     const deploy = parse(readFileSync(join(dir, "deploy.yml"), "utf8"));
     expect(deploy.on.push.branches).toEqual(["main"]);
-    expect(deploy.jobs.prod.needs).toBe("dev");
+    expect(deploy.jobs["prod-preview"].needs).toBe("dev");
+    expect(deploy.jobs.prod.needs).toBe("prod-preview");
     expect(deploy.jobs.prod.environment).toBe("production");
-    const up = (job: string) => deploy.jobs[job].steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
-    expect(up("dev").with).toMatchObject({ command: "up", "stack-name": "dev", policyPacks: "policies" });
-    expect(up("prod").with).toMatchObject({ command: "up", "stack-name": "prod", policyPacks: "policies" });
+    const runs = (job: string) => deploy.jobs[job].steps.map((s: { run?: string }) => s.run ?? "").filter(Boolean).join("\n");
+    for (const [job, stack] of [["dev", "dev"], ["prod-preview", "prod"]]) {
+      const script = runs(job);
+      const drift = script.indexOf(`pulumi refresh --stack ${stack} --preview-only --expect-no-changes`);
+      const preview = script.indexOf(`pulumi preview --stack ${stack} --diff --policy-pack policies --save-plan update-plan.json`);
+      expect(drift).toBeGreaterThan(-1);
+      expect(preview).toBeGreaterThan(drift);
+    }
+    expect(runs("dev")).toContain("pulumi up --stack dev --policy-pack policies --plan update-plan.json --yes");
+    // The approved job applies the plan the reviewers saw, nothing it would compute anew.
+    expect(runs("prod")).toContain("pulumi up --stack prod --policy-pack policies --plan update-plan.json --yes");
+    expect(runs("prod")).not.toContain("pulumi preview");
+    expect(deploy.jobs.prod.steps.some((s: { uses?: string; with?: { name?: string } }) => s.uses?.startsWith("actions/download-artifact@") && s.with?.name === "prod-update-plan")).toBe(true);
   });
 
   it("previews every stack with the policy pack only when credentials exist, never for forks", () => {

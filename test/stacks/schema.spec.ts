@@ -35,8 +35,19 @@ describe("stack config schema", () => {
     expect(config.ingest).toMatchObject({ burstFactor: 8, availabilityZones: 3, minHealthyPercentage: 90 });
     expect(config.ingest.service.port).toBe(8080);
     expect(config.nginx).toMatchObject({ connectTimeoutSeconds: 1, readTimeoutSeconds: 60, largeClientHeaderBuffers: { count: 4, size: "8k" } });
-    expect(config.dns).toMatchObject({ ttl: 60, ingestName: "api", aliases: [], records: [], secondary: { mode: "hot-standby" } });
+    expect(config.dns).toMatchObject({ ttl: 60, ingestName: "api", aliases: [], records: [], delegation: "pending", secondary: { mode: "active-active", plan: "free" } });
     expect(config.cdn.hostname).toBe("cdn");
+  });
+
+  it("refuses a hot-standby zone on Cloudflare's free plan, which Cloudflare deletes after 28 days pending", () => {
+    const secondary = (extra: object) => ({ ...minimal, dns: { secondary: { ...minimal.dns.secondary, ...extra } } });
+    expect(problems(secondary({ mode: "hot-standby" }))).toEqual([
+      expect.stringMatching(/^edge:dns\.secondary\.mode: hot-standby on the Cloudflare free plan: .*deletes it after 28 days.*Smallest fix: mode: active-active, or set edge:dns\.secondary\.plan/),
+    ]);
+    expect(problems(secondary({ mode: "hot-standby", plan: "pro" }))).toEqual([]);
+    expect(problems({ ...minimal, dns: { ...minimal.dns, primary: { existingZoneId: "example.com" } } })).toEqual([
+      expect.stringMatching(/^edge:dns\.primary\.existingZoneId: expected a Route 53 hosted zone id/),
+    ]);
   });
 
   it("validates the shipped dev and prod stacks", () => {

@@ -40,6 +40,8 @@ export interface PlannedResource {
     additionalSecretOutputs: string[];
     /** Left in the cloud when its resource is deleted. */
     retainOnDelete: boolean;
+    /** Id of an existing cloud resource the first `pulumi up` adopts (the `import` option); absent when created. */
+    importId?: string;
   };
 }
 
@@ -160,6 +162,7 @@ class RecordingMonitor extends MockMonitorBase {
         ignoreChanges: req.getIgnorechangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         retainOnDelete: req.getRetainondelete() ?? false,
+        ...(req.getImportid() ? { importId: req.getImportid() } : {}),
       },
     };
     this.planned.set(urn, resource);

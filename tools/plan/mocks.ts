@@ -61,6 +61,17 @@ class TestNetAddresses {
   }
 }
 
+/** Four Route 53-shaped name servers, one per TLD as Route 53 assigns them. */
+function route53NameServers(seed: string): string[] {
+  const n = parseInt(stableHex(4, seed), 16);
+  return [
+    `ns-${n % 512}.awsdns-${n % 64}.com`,
+    `ns-${512 + (n % 512)}.awsdns-${n % 64}.net`,
+    `ns-${1024 + (n % 512)}.awsdns-${n % 64}.org`,
+    `ns-${1536 + (n % 512)}.awsdns-${n % 64}.co.uk`,
+  ];
+}
+
 /** A UUID-shaped id, as CloudFront gives policies. */
 function uuidFrom(name: string): string {
   const h = stableHex(32, name);
@@ -72,17 +83,17 @@ type OutputsFor = (args: pulumi.runtime.MockResourceArgs, region: string, addres
 
 /** Computed outputs by type token, beyond the generic `id`, `arn` and echoed inputs. */
 const resourceOutputs: Record<string, OutputsFor> = {
+  // A zone on a reusable delegation set has the set's four name servers.
+  [resourceTypes.route53DelegationSet]: ({ name }) => {
+    const id = stableId("N0", 18, name).toUpperCase();
+    return { id, nameServers: route53NameServers(id), arn: `arn:aws:route53:::delegationset/${id}` };
+  },
   [resourceTypes.route53Zone]: ({ name, inputs }) => {
-    const n = parseInt(stableHex(4, name), 16);
+    const nameServers = route53NameServers(inputs.delegationSetId ?? name);
     return {
       zoneId: stableId("Z0", 18, name).toUpperCase(),
-      nameServers: [
-        `ns-${n % 512}.awsdns-${n % 64}.com`,
-        `ns-${512 + (n % 512)}.awsdns-${n % 64}.net`,
-        `ns-${1024 + (n % 512)}.awsdns-${n % 64}.org`,
-        `ns-${1536 + (n % 512)}.awsdns-${n % 64}.co.uk`,
-      ],
-      primaryNameServer: `ns-${n % 512}.awsdns-${n % 64}.com`,
+      nameServers,
+      primaryNameServer: nameServers[0],
       arn: `arn:aws:route53:::hostedzone/${stableId("Z0", 18, name).toUpperCase()}`,
       name: inputs.name,
     };

@@ -38,16 +38,16 @@ describe("npm run plan", () => {
     config["edge:dns"].ttl = 3600;
     const run = runPlanOnConfig(config);
     expect(run.code).toBe(1);
-    const violation = run.json!.violations.find((v) => v.policyName === "enforce-failover-ttl")!;
+    const violation = run.json!.violations.find((v) => v.policyName === "enforce-failover-ttl" && v.message.includes("(route53)"))!;
     expect(violation.enforcementLevel).toBe("mandatory");
     expect(violation.message).toContain("decide.edge-dev.example.com CNAME (route53) has TTL 3600 s, above the 300 s limit");
     const record = run.json!.resources.find((r) => r.urn === violation.urn)!;
     expect(record.inputs.name).toBe("decide.edge-dev.example.com");
     // Both providers serve the CNAME: one violation each.
     const ttlViolations = run.json!.violations.filter((v) => v.policyName === "enforce-failover-ttl");
-    expect(ttlViolations.map((v) => /decide\S* CNAME \(\w+\)/.exec(v.message)?.[0]).filter(Boolean)).toEqual([
-      "decide.edge-dev.example.com CNAME (route53)",
+    expect(ttlViolations.map((v) => /decide\S* CNAME \(\w+\)/.exec(v.message)?.[0]).filter(Boolean).sort()).toEqual([
       "decide.edge-dev.example.com CNAME (cloudflare)",
+      "decide.edge-dev.example.com CNAME (route53)",
     ]);
     expect(run.stdout).toContain(`mandatory (${run.json!.violations.filter((v) => v.enforcementLevel === "mandatory").length})`);
   });

@@ -5,6 +5,7 @@
 import type { Plan } from "../plan";
 import { dnsAnswersSection, dnsRecordsSection } from "./dns";
 import { alarmsSection } from "./alarms";
+import { delegationSection } from "./delegation";
 import { capacitySection, ingestRegionsSection } from "./ingest";
 import { snippetCdnSection } from "./snippetCdn";
 
@@ -15,6 +16,7 @@ export interface PlanSection {
 }
 
 export const planSections: PlanSection[] = [
+  delegationSection,
   ingestRegionsSection,
   capacitySection,
   dnsRecordsSection,
