@@ -16,8 +16,19 @@ import {
 } from "../../../models/hostEdge";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { freePort, measureNginxRss, nginxBinary, nginxTempDir, nginxWorkerPids, renderTestConfig, RunningNginx, startNginx, testNginxConfig } from "../../support/nginx";
-import { get, holdIdleConnections, request, startHungUpstream, startUpstream, Upstream, waitUntil } from "../../support/upstream";
+import {
+  freePort,
+  measureNginxRss,
+  nginxBinary,
+  nginxTempDir,
+  nginxWorkerPids,
+  renderTestConfig,
+  RunningNginx,
+  startNginx,
+  StartNginxOptions,
+  testNginxConfig,
+} from "../../support/nginx";
+import { get, holdIdleConnections, request, startHungUpstream, startUpstream, Upstream, UpstreamOptions, waitUntil } from "../../support/upstream";
 import { sampleSettings } from "./fixtures";
 
 const connectionLimit = 4;
@@ -29,21 +40,27 @@ function settingsFor(port: number, backupPort: number): HostEdgeSettings {
   });
 }
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
-  let primary: Upstream;
-  let backup: Upstream;
-  let nginx: RunningNginx;
-
+/** Two stand-in upstreams and nginx on the settings for their ports, started before the block's tests and stopped after. */
+function nginxWithUpstreams(
+  options: { upstream?: UpstreamOptions; settings?: (port: number, backupPort: number) => HostEdgeSettings } & StartNginxOptions = {},
+): { primary: Upstream; backup: Upstream; nginx: RunningNginx } {
+  const ctx = {} as { primary: Upstream; backup: Upstream; nginx: RunningNginx };
   beforeAll(async () => {
-    primary = await startUpstream("primary");
-    backup = await startUpstream("backup");
-    nginx = await startNginx(settingsFor(primary.port, backup.port));
+    ctx.primary = await startUpstream("primary", 0, options.upstream);
+    ctx.backup = await startUpstream("backup", 0, options.upstream);
+    ctx.nginx = await startNginx((options.settings ?? settingsFor)(ctx.primary.port, ctx.backup.port), options);
   });
   afterAll(async () => {
-    await nginx?.stop();
-    await primary?.close();
-    await backup?.close();
+    await ctx.nginx?.stop();
+    await ctx.primary?.close();
+    await ctx.backup?.close();
   });
+  return ctx;
+}
+
+describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
+
+  const ctx = nginxWithUpstreams();
 
   it("nginx -t accepts the rendered config", () => {
     const dir = nginxTempDir();
@@ -57,64 +74,64 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
   });
 
   it("proxies to the primary upstream", async () => {
-    expect(await get(nginx.port, "/")).toMatchObject({ status: 200, body: "primary" });
+    expect(await get(ctx.nginx.port, "/")).toMatchObject({ status: 200, body: "primary" });
   });
 
   it("answers /http-check from the service's readiness, and 404 while the drain file exists (incident 003)", async () => {
-    expect(await get(nginx.port, healthCheckPath)).toMatchObject({ status: 200, body: "primary ready" });
-    primary.setReady(false);
+    expect(await get(ctx.nginx.port, healthCheckPath)).toMatchObject({ status: 200, body: "primary ready" });
+    ctx.primary.setReady(false);
     try {
-      expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 503, body: "primary not ready" });
+      expect(await get(ctx.nginx.port, "/http-check")).toMatchObject({ status: 503, body: "primary not ready" });
     } finally {
-      primary.setReady(true);
+      ctx.primary.setReady(true);
     }
-    writeFileSync(nginx.drainFile, "");
+    writeFileSync(ctx.nginx.drainFile, "");
     try {
-      expect(await get(nginx.port, healthCheckPath)).toMatchObject({ status: 404, body: "draining\n" });
+      expect(await get(ctx.nginx.port, healthCheckPath)).toMatchObject({ status: 404, body: "draining\n" });
     } finally {
-      unlinkSync(nginx.drainFile);
+      unlinkSync(ctx.nginx.drainFile);
     }
-    expect((await get(nginx.port, healthCheckPath)).status).toBe(200);
+    expect((await get(ctx.nginx.port, healthCheckPath)).status).toBe(200);
   });
 
   it("is taken out of rotation by the rendered drain script, which returns after drainSeconds (incident 003)", async () => {
-    const script = path.join(nginx.dir, "edge-drain");
-    writeFileSync(script, renderDrainScript(1, nginx.drainFile), { mode: 0o755 });
+    const script = path.join(ctx.nginx.dir, "edge-drain");
+    writeFileSync(script, renderDrainScript(1, ctx.nginx.drainFile), { mode: 0o755 });
     const started = Date.now();
     const done = new Promise<number | null>((resolve) => spawn("/bin/sh", [script], { stdio: "inherit" }).once("exit", resolve));
     try {
-      await waitUntil(() => existsSync(nginx.drainFile), 5000, "the drain file");
-      expect((await get(nginx.port, healthCheckPath)).status).toBe(404);
+      await waitUntil(() => existsSync(ctx.nginx.drainFile), 5000, "the drain file");
+      expect((await get(ctx.nginx.port, healthCheckPath)).status).toBe(404);
       expect(await done).toBe(0);
       expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-      expect((await get(nginx.port, healthCheckPath)).status).toBe(404);
+      expect((await get(ctx.nginx.port, healthCheckPath)).status).toBe(404);
     } finally {
       await done;
-      rmSync(nginx.drainFile, { force: true });
+      rmSync(ctx.nginx.drainFile, { force: true });
     }
   });
 
   it("lets a request slower than the connect timeout but within the read timeout succeed (incident 003)", async () => {
-    const result = await get(nginx.port, "/slow?ms=2500");
+    const result = await get(ctx.nginx.port, "/slow?ms=2500");
     expect(result).toMatchObject({ status: 200, body: "primary" });
     expect(result.ms).toBeGreaterThanOrEqual(2400);
   });
 
   it("answers 503 past the connection limit, within the memory model (incident 000)", async () => {
-    const pending = Array.from({ length: connectionLimit }, () => get(nginx.port, "/hold").catch(() => undefined));
+    const pending = Array.from({ length: connectionLimit }, () => get(ctx.nginx.port, "/hold").catch(() => undefined));
     try {
-      await waitUntil(() => primary.held.length === connectionLimit, 10_000, `${connectionLimit} held requests`);
-      expect((await get(nginx.port, "/")).status).toBe(503);
-      expect((await get(nginx.port, healthCheckPath)).status).toBe(200);
-      const workers = nginxWorkerPids(nginx.pid).length;
-      const rss = measureNginxRss(nginx.pid);
-      const model = estimateNginxMemory({ ...settingsFor(primary.port, backup.port), vcpus: workers });
+      await waitUntil(() => ctx.primary.held.length === connectionLimit, 10_000, `${connectionLimit} held requests`);
+      expect((await get(ctx.nginx.port, "/")).status).toBe(503);
+      expect((await get(ctx.nginx.port, healthCheckPath)).status).toBe(200);
+      const workers = nginxWorkerPids(ctx.nginx.pid).length;
+      const rss = measureNginxRss(ctx.nginx.pid);
+      const model = estimateNginxMemory({ ...settingsFor(ctx.primary.port, ctx.backup.port), vcpus: workers });
       expect(rss.totalBytes).toBeLessThanOrEqual(model.totalBytes);
     } finally {
-      primary.release();
+      ctx.primary.release();
       await Promise.all(pending);
     }
-    expect((await get(nginx.port, "/")).status).toBe(200);
+    expect((await get(ctx.nginx.port, "/")).status).toBe(200);
   });
 });
 
@@ -164,53 +181,41 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream 
 });
 
 describe.skipIf(!existsSync(nginxBinary))("real nginx in front of a service that accepts and never answers", () => {
-  let primary: Upstream;
-  let backup: Upstream;
-  let nginx: RunningNginx;
 
-  beforeAll(async () => {
-    primary = await startUpstream("primary");
-    backup = await startUpstream("backup");
-    nginx = await startNginx(settingsFor(primary.port, backup.port));
-  });
-  afterAll(async () => {
-    await nginx?.stop();
-    await primary?.close();
-    await backup?.close();
-  });
+  const ctx = nginxWithUpstreams();
 
   it("resends an event POST to the backup after the ingest read timeout, not the 30 s query timeout", async () => {
-    primary.setFrozen(true);
+    ctx.primary.setFrozen(true);
     try {
-      const result = await request(nginx.port, "/track", { method: "POST", body: '{"events":[]}' });
+      const result = await request(ctx.nginx.port, "/track", { method: "POST", body: '{"events":[]}' });
       expect(result).toMatchObject({ status: 200, body: "backup" });
       expect(result.ms).toBeGreaterThanOrEqual(ingestReadTimeoutSeconds * 1000 - 50);
       expect(result.ms).toBeLessThan(ingestReadTimeoutSeconds * 1000 + 1500);
-      expect(primary.requests).toContain("POST /track");
-      expect(backup.requests).toContain("POST /track");
+      expect(ctx.primary.requests).toContain("POST /track");
+      expect(ctx.backup.requests).toContain("POST /track");
       // The host stays healthy: the backup is ready and serves.
-      expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 200, body: "backup ready" });
+      expect(await get(ctx.nginx.port, "/http-check")).toMatchObject({ status: 200, body: "backup ready" });
     } finally {
-      primary.setFrozen(false);
+      ctx.primary.setFrozen(false);
     }
   });
 
   it("is unhealthy within the NLB's 5 s probe timeout when both processes are frozen, and sheds POSTs with 503 + Retry-After", async () => {
-    primary.setFrozen(true);
-    backup.setFrozen(true);
+    ctx.primary.setFrozen(true);
+    ctx.backup.setFrozen(true);
     try {
-      const health = await get(nginx.port, "/http-check");
+      const health = await get(ctx.nginx.port, "/http-check");
       // Not 200, which is all the target group's matcher accepts: the host leaves the NLB.
       expect(health.status).toBe(504);
       expect(health.ms).toBeLessThan(2 * readinessReadTimeoutSeconds * 1000 + 500);
       expect(health.ms).toBeLessThan(5000);
-      const post = await request(nginx.port, "/track", { method: "POST", body: '{"events":[]}' });
+      const post = await request(ctx.nginx.port, "/track", { method: "POST", body: '{"events":[]}' });
       expect(post).toMatchObject({ status: 503, retryAfter: "1" });
     } finally {
-      primary.setFrozen(false);
-      backup.setFrozen(false);
+      ctx.primary.setFrozen(false);
+      ctx.backup.setFrozen(false);
     }
-    expect(await get(nginx.port, "/http-check")).toMatchObject({ status: 200, body: "primary ready" });
+    expect(await get(ctx.nginx.port, "/http-check")).toMatchObject({ status: 200, body: "primary ready" });
   });
 });
 
@@ -272,61 +277,37 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx under a spike of POSTs wit
 });
 
 describe.skipIf(!existsSync(nginxBinary))("real nginx's upstream keep-alive against the service's idle timeout", () => {
-  let primary: Upstream;
-  let backup: Upstream;
-  let nginx: RunningNginx;
 
-  beforeAll(async () => {
-    // The service's idle timeout as the env file renders it.
-    primary = await startUpstream("primary", 0, { keepAliveTimeoutMs: serviceKeepaliveTimeoutMs });
-    backup = await startUpstream("backup", 0, { keepAliveTimeoutMs: serviceKeepaliveTimeoutMs });
-    nginx = await startNginx(settingsFor(primary.port, backup.port));
-  });
-  afterAll(async () => {
-    await nginx?.stop();
-    await primary?.close();
-    await backup?.close();
-  });
+  const ctx = nginxWithUpstreams({ upstream: { keepAliveTimeoutMs: serviceKeepaliveTimeoutMs } });
 
   it("closes idle upstream connections before the service does, so no POST meets a closing connection", async () => {
-    const post = () => request(nginx.port, "/track", { method: "POST", body: "{}" }).then((r) => r.status);
+    const post = () => request(ctx.nginx.port, "/track", { method: "POST", body: "{}" }).then((r) => r.status);
     expect(await Promise.all(Array.from({ length: connectionLimit }, post))).toEqual(Array(connectionLimit).fill(200));
-    const pooled = primary.idleClosed.byPeer + primary.idleClosed.byServer;
+    const pooled = ctx.primary.idleClosed.byPeer + ctx.primary.idleClosed.byServer;
     await new Promise((r) => setTimeout(r, upstreamKeepaliveSeconds * 1000 + 600));
     // Every pooled connection was closed by nginx (a FIN from nginx), none by the service's timer.
-    expect(primary.idleClosed.byServer).toBe(0);
-    expect(primary.idleClosed.byPeer).toBeGreaterThan(pooled);
+    expect(ctx.primary.idleClosed.byServer).toBe(0);
+    expect(ctx.primary.idleClosed.byPeer).toBeGreaterThan(pooled);
     expect(await Promise.all(Array.from({ length: connectionLimit }, post))).toEqual(Array(connectionLimit).fill(200));
   }, 20_000);
 });
 
 describe.skipIf(!existsSync(nginxBinary) || !existsSync("/usr/bin/prlimit"))("real nginx started with Debian's soft limit of 1,024 descriptors", () => {
-  let primary: Upstream;
-  let backup: Upstream;
-  let nginx: RunningNginx;
   const admitted = 1100;
   const clients = 1300;
 
-  beforeAll(async () => {
-    primary = await startUpstream("primary");
-    backup = await startUpstream("backup");
-    nginx = await startNginx(
+  const ctx = nginxWithUpstreams({
+    nofileSoft: 1024,
+    settings: (port, backupPort) =>
       sampleSettings({
         nginx: { workerConnections: 4096, maxConnectionsPerHost: admitted, requestsPerSecondPerClient: 100_000 },
-        ingest: { service: { port: primary.port, backupPort: backup.port } },
+        ingest: { service: { port, backupPort } },
       }),
-      { nofileSoft: 1024 },
-    );
-  });
-  afterAll(async () => {
-    await nginx?.stop();
-    await primary?.close();
-    await backup?.close();
   });
 
   it("raises its own limit: above 1,024 requests it sheds with 503 from limit_conn, and never fails with EMFILE", async () => {
-    expect(readFileSync(`/proc/${nginx.pid}/limits`, "utf8")).toMatch(/Max open files\s+1024\s/);
-    const sockets = await holdIdleConnections(nginx.port, clients);
+    expect(readFileSync(`/proc/${ctx.nginx.pid}/limits`, "utf8")).toMatch(/Max open files\s+1024\s/);
+    const sockets = await holdIdleConnections(ctx.nginx.port, clients);
     const answers = sockets.map(() => "");
     try {
       sockets.forEach((socket, i) => {
@@ -334,19 +315,19 @@ describe.skipIf(!existsSync(nginxBinary) || !existsSync("/usr/bin/prlimit"))("re
         socket.on("data", (chunk: string) => (answers[i] += chunk));
         socket.write("GET /hold HTTP/1.1\r\nHost: edge.test\r\n\r\n");
       });
-      await waitUntil(() => primary.held.length + backup.held.length === admitted, 30_000, `${admitted} held requests`).catch((e) => {
-        throw new Error(`${e.message}: ${primary.held.length}+${backup.held.length} held; ${answers.filter((a) => a).map((a) => a.slice(0, 12)).join(",").slice(0, 300)}; ${readFileSync(nginx.errorLog, "utf8").slice(-1500)}`);
+      await waitUntil(() => ctx.primary.held.length + ctx.backup.held.length === admitted, 30_000, `${admitted} held requests`).catch((e) => {
+        throw new Error(`${e.message}: ${ctx.primary.held.length}+${ctx.backup.held.length} held; ${answers.filter((a) => a).map((a) => a.slice(0, 12)).join(",").slice(0, 300)}; ${readFileSync(ctx.nginx.errorLog, "utf8").slice(-1500)}`);
       });
       await waitUntil(() => answers.filter((a) => a.startsWith("HTTP/1.1 503")).length === clients - admitted, 10_000, "the 503s");
-      const workerLimits = nginxWorkerPids(nginx.pid).map((pid) => readFileSync(`/proc/${pid}/limits`, "utf8"));
+      const workerLimits = nginxWorkerPids(ctx.nginx.pid).map((pid) => readFileSync(`/proc/${pid}/limits`, "utf8"));
       for (const limits of workerLimits) expect(limits).toMatch(new RegExp(`Max open files\\s+${4096 + 2048 + 64}\\s`));
-      const log = readFileSync(nginx.errorLog, "utf8");
+      const log = readFileSync(ctx.nginx.errorLog, "utf8");
       expect(log).not.toMatch(/Too many open files|worker_connections are not enough/);
       expect(log).toContain("limiting connections by zone \"edge_host\"");
     } finally {
       sockets.forEach((s) => s.destroy());
-      primary.release();
-      backup.release();
+      ctx.primary.release();
+      ctx.backup.release();
     }
   });
 });
