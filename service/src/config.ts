@@ -6,7 +6,7 @@
  * `service/README.md` ("Settings") lists every name with its default; keep the two together.
  */
 import path from "node:path";
-import { ingestMetricsNamespace } from "./metricNames";
+import { ingestMetricsNamespace } from "../../models/ingestMetrics";
 
 export class ConfigError extends Error {}
 

@@ -2,11 +2,11 @@
  * Counters, emitted every `INGEST_METRICS_INTERVAL_MS` as one CloudWatch embedded metric format
  * (EMF) record: to the CloudWatch agent's EMF listener (`INGEST_METRICS_ENDPOINT=udp://127.0.0.1:25888`,
  * agent config `{"logs":{"metrics_collected":{"emf":{}}}}`), or to stdout when no listener is set.
- * UDP never blocks ingestion when the agent is down. Names and units: `metricNames.ts`.
+ * UDP never blocks ingestion when the agent is down. Names and units: `models/ingestMetrics.ts`.
  */
 import dgram from "node:dgram";
 import type { ServiceConfig } from "./config";
-import { ingestMetrics, ingestMetricsDimension, IngestMetricKey } from "./metricNames";
+import { ingestMetrics, ingestMetricsDimension, IngestMetricKey } from "../../models/ingestMetrics";
 
 type CounterKey = Exclude<IngestMetricKey, "spoolDepth" | "replayLag" | "datastoreErrors">;
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, readConfig } from "../src/config";
 import { EventRow, parseBatch, RequestError, truncateAddress } from "../src/events";
 import { emfRecord } from "../src/metrics";
-import { ingestMetrics } from "../src/metricNames";
+import { ingestMetrics } from "../../models/ingestMetrics";
 import { Spool, SpoolFullError } from "../src/spool";
 
 const base = { INGEST_DB_HOSTS: "db-1.internal,db-2.internal:6432", INGEST_DB_PASSWORD: "x", INGEST_DB_SSLMODE: "disable", INGEST_POOL_SIZE: "16" };

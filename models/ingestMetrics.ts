@@ -1,8 +1,9 @@
 /**
  * The counters the ingestion service publishes, one row each: the name CloudWatch shows, its unit,
  * how one period is summarised, and what a rising value means. The service emits them as
- * CloudWatch embedded metric format (EMF) records (`service/src/metrics.ts`); alarms and dashboards
- * read this table, so a metric and its alarm cannot drift apart.
+ * CloudWatch embedded metric format (EMF) records (`service/src/metrics.ts`); the alarm set
+ * (`models/alarms/alarmSet.ts`) and the coverage policy read this table, so a metric and its alarm
+ * cannot drift apart.
  *
  * Pure module: no imports, safe to load from Pulumi code.
  */
