@@ -11,7 +11,7 @@ interface CloudConfig {
 
 describe("renderUserData", () => {
   const bundle = { bucket: "edge-bundles-{region}", key: "releases/edge-ingest-2026.12.01.tar.gz", sha256: "ab".repeat(32) };
-  const settings = sampleSettings({ ingest: { drainSeconds: 45, bundle, service: { command: "/opt/ingest --listen 127.0.0.1:8080 --pool 16" } } });
+  const settings = sampleSettings({ ingest: { drainSeconds: 75, bundle, service: { command: "/opt/ingest --listen 127.0.0.1:8080 --pool 16" } } });
   const text = renderUserData(settings);
   const doc = parse(text) as CloudConfig;
   const file = (path: string) => doc.write_files.find((f) => f.path === path)?.content ?? "";
@@ -71,7 +71,7 @@ describe("renderUserData", () => {
   it("has a drain script that creates the drain file and waits drainSeconds", () => {
     const drain = file("/usr/local/sbin/edge-drain");
     expect(drain).toContain("touch /var/run/edge/drain\n");
-    expect(drain).toContain("sleep 45\n");
+    expect(drain).toContain("sleep 75\n");
   });
 });
 
