@@ -37,7 +37,7 @@ export const nginxDropInPath = "/etc/systemd/system/nginx.service.d/edge.conf";
 
 /**
  * The backup process's command: the service command with its port replaced by the backup port
- * where it names it (`127.0.0.1:8080` → `127.0.0.1:8081`); both units also get `INGEST_PORT`.
+ * where it names it (`127.0.0.1:8080` → `127.0.0.1:8081`); each unit also gets its own spool directory.
  */
 export function backupCommand(command: string, port: number, backupPort: number): string {
   return command.replace(new RegExp(`(:|=|\\s)${port}(?=\\s|$)`, "g"), `$1${backupPort}`);
@@ -101,7 +101,9 @@ function serviceUnit(description: string, command: string, port: number): string
   return `${unitSection(description, "After=network-online.target\nWants=network-online.target\n")}
 [Service]
 EnvironmentFile=${ingestEnvPath}
-Environment=INGEST_PORT=${port}
+# Each process spools to its own directory, kept across restarts (the spool is replayed at start).
+StateDirectory=edge-ingest-${port}
+Environment=INGEST_SPOOL_DIR=%S/edge-ingest-${port}
 ExecStart=${command}
 Restart=always
 RestartSec=1

@@ -65,7 +65,8 @@ describe("renderUserData", () => {
   it("runs the service and its backup from the configured command (incident 003)", () => {
     expect(file("/etc/systemd/system/edge-ingest.service")).toContain("ExecStart=/opt/ingest --listen 127.0.0.1:8080 --pool 16\n");
     expect(file("/etc/systemd/system/edge-ingest-backup.service")).toContain("ExecStart=/opt/ingest --listen 127.0.0.1:8081 --pool 16\n");
-    expect(file("/etc/systemd/system/edge-ingest-backup.service")).toContain("Environment=INGEST_PORT=8081\n");
+    expect(file("/etc/systemd/system/edge-ingest.service")).toContain("StateDirectory=edge-ingest-8080\nEnvironment=INGEST_SPOOL_DIR=%S/edge-ingest-8080\n");
+    expect(file("/etc/systemd/system/edge-ingest-backup.service")).toContain("StateDirectory=edge-ingest-8081\nEnvironment=INGEST_SPOOL_DIR=%S/edge-ingest-8081\n");
   });
 
   it("has a drain script that creates the drain file and waits drainSeconds", () => {
