@@ -4,8 +4,9 @@
  * under the hostile clients the model exists for (test/support/upstream.ts): slow header senders
  * with every large header buffer filled, idle keep-alive connections, held worst-case requests, and
  * a mix. The prediction for the processes must be no less than their measured RSS, and for the
- * busy case at most 25% above it; the kernel's socket buffers (/proc/net/sockstat) are predicted
- * apart and must not be below their measurement. The one change to the prod settings: the
+ * busy case at most 25% above it; the kernel's socket buffers are predicted apart and reported
+ * beside /proc/net/sockstat, which counts every socket of the network namespace (other processes'
+ * too), so it is no measurement of nginx alone. The one change to the prod settings: the
  * per-client request rate limit is lifted, since every connection here comes from one address.
  */
 import { existsSync } from "node:fs";
@@ -98,7 +99,7 @@ export async function nginxFidelity(projectRoot: string, levels = nginxLevels): 
           results.push({
             model: "nginx memory",
             case: `${c.name}, ${workers} workers, worker_connections ${settings.nginx.workerConnections}`,
-            held: predicted.processBytes >= measured && predicted.kernelBytes >= kernel && (!c.tight || over <= nginxOverBound),
+            held: predicted.processBytes >= measured && (!c.tight || over <= nginxOverBound),
             detail:
               `processes predicted ${mib(predicted.processBytes)}, measured ${mib(measured)} (${over >= 0 ? "+" : ""}${(over * 100).toFixed(1)}%, ` +
               `bound 0 to ${c.tight ? `+${nginxOverBound * 100}%` : "any"}); kernel TCP predicted ${mib(predicted.kernelBytes)}, measured ${mib(kernel)}`,

@@ -120,8 +120,6 @@ export function renderNginxConfig(settings: HostEdgeSettings, paths: Partial<Ngi
   const ingestLocations = ingestPaths(settings)
     .map(
       (path) => `
-        # Events: a process that accepts and never answers is given up on after ${ingestReadTimeoutSeconds} s and the POST
-        # is resent to the other one (safe: an insert id is stored once).
         location = ${path} {${shed}
 
             proxy_pass http://ingest;
@@ -224,7 +222,9 @@ http {
             proxy_next_upstream error timeout;
             proxy_next_upstream_tries 2;
         }
-${ingestLocations}
+
+        # Events: a process that accepts and never answers is given up on after ${ingestReadTimeoutSeconds} s and the POST
+        # is resent to the other one (safe: an insert id is stored once).${ingestLocations}
         # Other paths (queries): a slow but alive upstream may take the long read timeout (incident
         # 003); a dead one is detected by the short connect timeout and the request goes to the backup.
         location / {${shed}

@@ -43,7 +43,7 @@ export function backupCommand(command: string, port: number, backupPort: number)
   return command.replace(new RegExp(`(:|=|\\s)${port}(?=\\s|$)`, "g"), `$1${backupPort}`);
 }
 
-/** The CloudWatch agent config: the host metrics of models/hostMetrics.ts, aggregated by ASG. */
+/** The CloudWatch agent config: the host metrics of models/hostMetrics.ts, aggregated by ASG, and the service's EMF listener. */
 export function renderCloudWatchAgentConfig(): string {
   const config = {
     agent: { metrics_collection_interval: 60 },
@@ -57,12 +57,30 @@ export function renderCloudWatchAgentConfig(): string {
         disk: { measurement: [hostMetrics.diskUsedPercent], resources: ["/"], drop_device: true },
       },
     },
+    // The listener the service sends its counters to (embedded metric format, port 25888).
+    logs: { metrics_collected: { emf: {} } },
   };
   return JSON.stringify(config, null, 2);
 }
 
 /** The env file both service units load: the service's settings (never the datastore password). */
 export const ingestEnvPath = "/etc/edge/ingest.env";
+/** Written at boot from instance metadata: the host's region (the service's metric dimension and its SSM region). */
+export const regionEnvPath = "/etc/edge/region.env";
+export const regionEnvScriptPath = "/usr/local/sbin/edge-region-env";
+/** The CloudWatch agent's embedded-metric-format listener, where the service sends its counters. */
+export const agentEmfEndpoint = "udp://127.0.0.1:25888";
+
+/** Writes {@link regionEnvPath} from IMDSv2 (one user data serves every region). */
+function renderRegionEnvScript(): string {
+  return `#!/bin/sh
+# Writes the host's region for the service (metrics dimension, SSM) from instance metadata (IMDSv2).
+set -eu
+token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" http://169.254.169.254/latest/api/token)
+region=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/placement/region)
+printf 'INGEST_REGION=%s\nAWS_REGION=%s\n' "$region" "$region" > ${regionEnvPath}
+`;
+}
 
 /**
  * Processes on each host that open a datastore pool: the service and its backup (incident 003).
@@ -84,6 +102,7 @@ INGEST_POOL_SIZE=${settings.datastore.poolSizePerHost}
 INGEST_PROCESSES_PER_HOST=${ingestProcessesPerHost}
 INGEST_COLLECTOR_PATH=${settings.collectorPath}
 INGEST_KEEPALIVE_TIMEOUT_MS=${serviceKeepaliveTimeoutMs}
+INGEST_METRICS_ENDPOINT=${agentEmfEndpoint}
 `;
 }
 
@@ -101,6 +120,7 @@ function serviceUnit(description: string, command: string, port: number): string
   return `${unitSection(description, "After=network-online.target\nWants=network-online.target\n")}
 [Service]
 EnvironmentFile=${ingestEnvPath}
+EnvironmentFile=${regionEnvPath}
 # Each process spools to its own directory, kept across restarts (the spool is replayed at start).
 StateDirectory=edge-ingest-${port}
 Environment=INGEST_SPOOL_DIR=%S/edge-ingest-${port}
@@ -201,6 +221,7 @@ export function renderUserData(settings: HostEdgeSettings): string {
     },
     { path: "/etc/tmpfiles.d/edge.conf", permissions: "0644", content: `d ${dirname(drainFile)} 0755 root root -\n` },
     { path: ingestEnvPath, permissions: "0644", content: renderIngestEnv(settings) },
+    { path: regionEnvScriptPath, permissions: "0755", content: renderRegionEnvScript() },
     ...(settings.bundle
       ? [
           { path: bundleFetchScriptPath, permissions: "0755", content: renderBundleFetch(settings.bundle) },
@@ -217,6 +238,7 @@ export function renderUserData(settings: HostEdgeSettings): string {
   const runcmd = [
     "set -e",
     "systemd-tmpfiles --create /etc/tmpfiles.d/edge.conf",
+    regionEnvScriptPath,
     settings.bundle ? bundleInstallScriptPath : missingBundleCommand,
     `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${cloudWatchAgentConfigPath}`,
     "systemctl daemon-reload",

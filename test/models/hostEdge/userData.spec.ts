@@ -47,8 +47,11 @@ describe("renderUserData", () => {
   it("renders the service's settings into the env file, never a password", () => {
     expect(file("/etc/edge/ingest.env")).toBe(
       "# Rendered by edge (models/hostEdge). Secrets are read at start by the host role, never written here.\n" +
-        "INGEST_POOL_SIZE=16\nINGEST_PROCESSES_PER_HOST=2\nINGEST_COLLECTOR_PATH=/track\nINGEST_KEEPALIVE_TIMEOUT_MS=5000\n",
+        "INGEST_POOL_SIZE=16\nINGEST_PROCESSES_PER_HOST=2\nINGEST_COLLECTOR_PATH=/track\nINGEST_KEEPALIVE_TIMEOUT_MS=5000\nINGEST_METRICS_ENDPOINT=udp://127.0.0.1:25888\n",
     );
+    expect(JSON.parse(file("/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json")).logs).toEqual({ metrics_collected: { emf: {} } });
+    expect(file("/etc/systemd/system/edge-ingest.service")).toContain("EnvironmentFile=/etc/edge/region.env\n");
+    expect(doc.runcmd.indexOf("/usr/local/sbin/edge-region-env")).toBeLessThan(doc.runcmd.findIndex((c) => c.startsWith("systemctl enable")));
   });
 
   it("publishes memory, swap and root disk by autoscaling group (incident 000)", () => {

@@ -83,7 +83,7 @@ describe.skipIf(!existsSync("/usr/bin/systemd-analyze") || !existsSync("/usr/lib
 describe("shell scripts in the user data", () => {
   it("parse with /bin/sh -n", () => {
     const scripts = files.filter((f) => f.content.startsWith("#!/bin/sh"));
-    expect(scripts.length).toBe(6);
+    expect(scripts.length).toBe(7);
     for (const script of scripts) {
       const file = path.join(dir, path.basename(script.path));
       writeFileSync(file, script.content);
