@@ -2,7 +2,7 @@
  * npm run bench -- [--quick] [--regions 2,30] [--records 10,2000] [--out bench/results.json] [--no-fidelity]
  *
  * How the offline plan and the policy pack scale, and how close the models are to the real servers
- * (issue 9). Generates stack configs (regions × `edge:dns.records`) into a temp dir and measures,
+ * against the targets in `bench/analysis.ts`. Generates stack configs (regions × `edge:dns.records`) into a temp dir and measures,
  * for each, in separate processes one after another: (a) the program under the mock runtime,
  * the floor (the same resources registered flat by a bare program), (b) the policy pack over the
  * Analyzer protocol, (c) the whole `npm run plan` process. Then the shipped prod stack's plan, and
@@ -174,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const targets = judgeTargets(rows, shipped.prod);
-  log("\n== Targets (issue 9) ==");
+  log("\n== Targets ==");
   for (const line of renderTargets(targets)) log(line);
 
   const out = resolve(values.out);

@@ -31,7 +31,7 @@ import type { FidelityResult } from "./index";
 export const nginxLevels = [1000, 2000];
 /** The request body of a busy connection, bytes (within `client_body_buffer_size`). */
 const bodyBytes = 16 * 1024;
-/** The prediction may exceed the measurement by at most this share where it must be tight (busy requests). */
+/** The prediction may exceed the measurement by at most this share where it must be tight (busy requests): safe, but not so far above that it refuses configs that fit. */
 export const nginxOverBound = 0.25;
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

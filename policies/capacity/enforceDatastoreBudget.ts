@@ -5,13 +5,14 @@
  * (default 80%) of the datastore's max connections, so a fleet scaled to its maximum cannot exhaust
  * the datastore. Judged from the autoscaling groups as declared (`maxSize` and capacity tags).
  *
- * Incident 002: connections to the datastore rose until it stopped answering; capping every
- * service's connections ended the outage.
+ * Lesson `datastoreConnections` of incident 002 (models/incidents.ts): capping every service's
+ * connections ended that outage.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { datastoreBudget, DeclaredFleet, readDeclaredFleets } from "../../models/capacity";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { sharePercentBound } from "./bounds";
+import { incidentNote } from "../../models/incidents";
 
 export const datastoreBudgetBounds = {
   maxDatastorePercent: sharePercentBound(
@@ -19,7 +20,7 @@ export const datastoreBudgetBounds = {
   ),
 } satisfies Record<string, NumberBound>;
 
-const incident = "Incident 002: connections piled up on the datastore until it stopped answering.";
+const incident = incidentNote("datastoreConnections");
 
 /** The violation messages for the declared fleets' datastore connections. */
 export function judgeDatastoreBudget(fleets: DeclaredFleet[], bounds: Record<keyof typeof datastoreBudgetBounds, number>): string[] {

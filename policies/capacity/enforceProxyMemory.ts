@@ -13,8 +13,7 @@
  * (`worker_rlimit_nofile`) is below what its connections need is refused as well: it fails with
  * EMFILE before `limit_conn` sheds with 503.
  *
- * Incident 000: both nginx load balancers ran out of memory under a spike and swapped; the
- * tracking API was down for four hours.
+ * Lesson `proxyMemory` of incident 000 (models/incidents.ts).
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
@@ -29,6 +28,7 @@ import {
 import { readWorkerRlimitNofile, workerDescriptorLimit } from "../../models/hostEdge";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { sharePercentBound } from "./bounds";
+import { incidentNote } from "../../models/incidents";
 
 export const proxyMemoryBounds = {
   maxMemoryPercent: sharePercentBound(
@@ -36,7 +36,7 @@ export const proxyMemoryBounds = {
   ),
 } satisfies Record<string, NumberBound>;
 
-const incident = "Incident 000: both nginx load balancers ran out of memory under a spike and swapped.";
+const incident = incidentNote("proxyMemory");
 
 export interface ProxyMemorySubject {
   /** The launch template's name, for the message. */

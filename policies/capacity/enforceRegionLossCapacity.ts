@@ -6,13 +6,13 @@
  * tags the `IngestRegion` writes). With one region, that region alone must carry it
  * (`missing-second-region` judges one region under prod rules).
  *
- * Incident 000: traffic rose 8x in a spike and the proxies fell over; incident 002: tracking must
- * run in independent regions, so the rest must carry the load when one fails.
+ * Lessons `spike` of incident 000 and `regionFailure` of incident 002 (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { DeclaredFleet, readDeclaredFleets, regionLossCapacity } from "../../models/capacity";
+import { incidentNote } from "../../models/incidents";
 
-const incidents = "Incidents 000 (an 8x spike) and 002 (a region must be able to fail).";
+const incidents = `${incidentNote("spike")} ${incidentNote("regionFailure")}`;
 
 /** The violation messages for the declared fleets: missing figures, or capacity short of peak × burst. */
 export function judgeRegionLossCapacity(fleets: DeclaredFleet[]): string[] {

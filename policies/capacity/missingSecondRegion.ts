@@ -5,10 +5,11 @@
  * ingestion must run in at least two independent regions. The stack schema refuses such a config
  * first; this policy also catches a program or resource edited by hand.
  *
- * Incident 002: tracking ran out of one region; the fix was two independent regions.
+ * Lesson `secondRegion` of incident 002 (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { DeclaredFleet, readDeclaredFleets } from "../../models/capacity";
+import { incidentNote } from "../../models/incidents";
 
 /** Fewest regions prod runs ingestion in. */
 export const prodMinRegions = 2;
@@ -21,7 +22,7 @@ export function judgeSecondRegion(fleets: DeclaredFleet[]): string | undefined {
   if (regions.length >= prodMinRegions) return undefined;
   return (
     `Under prod rules ingestion runs in ${regions.length} region (${regions.join(", ")}), below the ${prodMinRegions} independent regions required. ` +
-    `Smallest fix: add a second region to edge:regions. Incident 002: tracking must run in two independent regions.`
+    `Smallest fix: add a second region to edge:regions. ${incidentNote("secondRegion")}`
   );
 }
 

@@ -5,8 +5,8 @@
  * sets) must have a TTL within bounds: short enough that a DNS change moves traffic in minutes,
  * long enough that resolvers do not hammer the provider. NS and SOA records, when a stack declares
  * them, stay within their own documented sane bounds (RFC 1912 §2.2; Route 53 creates NS at
- * 172800 s and SOA at 900 s). Incident 000: a one-day TTL on the API name made it impossible to
- * move traffic off two swapping load balancers; the outage lasted four hours.
+ * 172800 s and SOA at 900 s). Lesson `failoverTtl` of incident 000 (models/incidents.ts); NS and
+ * SOA: lesson `nsTtl` of incident 001.
  *
  * Route 53 alias records carry no TTL of their own (the target's applies) and are skipped.
  * Cloudflare's TTL 1 means "automatic", which Cloudflare serves as 300 s; any other Cloudflare TTL
@@ -19,6 +19,7 @@ import { ofType, validateResourceOfTypes } from "../resourceTypes";
 import { providerCapabilities, cloudflareAutomaticTtl } from "../../models/dns/providers";
 import { failoverRecordTypes } from "../../models/dns/record";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
+import { incidentNote } from "../../models/incidents";
 
 export const failoverTtlBounds = {
   maxTtlSeconds: {
@@ -64,7 +65,7 @@ export function judgeFailoverTtl(subject: TtlSubject, bounds: Bounds): string | 
     if (subject.ttl > max || subject.ttl < min) {
       return (
         `${where} has TTL ${subject.ttl} s, outside the ${min}-${max} s bounds for NS and SOA records. ` +
-        `Set its ttl within them. Incident 001: the NS change to a secondary provider had to beat a 48-hour NS TTL.`
+        `Set its ttl within them. ${incidentNote("nsTtl")}`
       );
     }
     return undefined;
@@ -75,7 +76,7 @@ export function judgeFailoverTtl(subject: TtlSubject, bounds: Bounds): string | 
     return (
       `${where} has TTL ${subject.ttl} s, above the ${maxTtlSeconds} s limit for records traffic fails over through. ` +
       `Set edge:dns.ttl (or this record's ttl) to ${maxTtlSeconds} or less. ` +
-      `Incident 000: a one-day TTL made it impossible to move traffic off failing load balancers.`
+      incidentNote("failoverTtl")
     );
   }
   if (subject.ttl < minTtlSeconds) {
@@ -94,7 +95,7 @@ export function judgeCloudflareTtl(name: string, type: string, ttl: number): str
   return (
     `${name} ${type} (cloudflare) has TTL ${ttl} s: Cloudflare accepts 1 (automatic) or at least ${floor} s on non-Enterprise plans, ` +
     `so the secondary would refuse the record and drift from the primary. Set edge:dns.ttl (or this record's ttl) to ${floor} or more. ` +
-    `Incident 001: the hot-standby zone must hold the same records as the primary.`
+    incidentNote("secondaryParity")
   );
 }
 

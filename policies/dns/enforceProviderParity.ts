@@ -7,12 +7,13 @@
  * (one record per region, by set identifier) is matched by the union of its regions' values on
  * Cloudflare, which has no latency routing. ACM validation CNAMEs (`_<hash>.<name>` →
  * `*.acm-validations.aws`) live in Route 53 only, by design (components/certificate.ts), and are exempt.
- * Incident 001: when the primary provider was attacked, the secondary had to be configured by hand
- * under pressure; the post-mortem asks for hot-standby zones kept in sync.
+ * Lesson `secondaryParity` of incident 001 (models/incidents.ts): the post-mortem asks for
+ * hot-standby zones kept in sync, not a secondary configured by hand under attack.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ProviderRecord, recordsFromResources } from "../../models/dns/compare";
 import { asPlanned } from "./stackResources";
+import { incidentNote } from "../../models/incidents";
 
 /** ACM's DNS validation records: Route 53 only, by design. */
 export function isAcmValidation(record: ProviderRecord): boolean {
@@ -48,7 +49,7 @@ export function judgeParity(records: ProviderRecord[]): string[] {
   if (secondary.size === 0 && primary.size === 0) return [];
   const problems: string[] = [];
   const fix = "DnsRecords renders every served record to both zones: declare it in edge:dns (or the component), never in one provider alone.";
-  const incident = "Incident 001: the secondary must answer exactly like the primary when the primary is attacked.";
+  const incident = incidentNote("secondaryParity");
   for (const [key, p] of primary) {
     const s = secondary.get(key);
     if (!s) {

@@ -3,13 +3,14 @@
  *
  * Every hostname of the snippet CDN (a CloudFront distribution's `aliases`) resolves to that
  * distribution in both DNS providers, and never to an ingestion load balancer (its DNS name or its
- * static addresses) or to the ingest name. Incident 000: the JS snippet was served by the same load
- * balancers that took the API traffic; when they fell over, customers' pages hung on the snippet too.
+ * static addresses) or to the ingest name. Lesson `snippetOnApiHosts` of incident 000
+ * (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { normalizeName, ProviderRecord, recordsFromResources } from "../../models/dns/compare";
 import { zoneViews } from "../../models/dns/zoneView";
 import { asPlanned } from "./stackResources";
+import { incidentNote } from "../../models/incidents";
 import { resourceTypes } from "../../models/resourceTypes";
 
 /** Every problem of the snippet hostnames, one message each. */
@@ -22,7 +23,7 @@ export function judgeSnippetHostnames(resources: { type: string; inputs: Record<
   const ingestNames = new Set(
     records.filter((r) => r.values.some((v) => ingestAddresses.has(v) || loadBalancers.has(v.replace(/^alias:/, "")))).map((r) => r.name),
   );
-  const incident = "Incident 000: the snippet was served by the load balancers that took the API traffic, and hung customers' pages when they fell over.";
+  const incident = incidentNote("snippetOnApiHosts");
   const messages: string[] = [];
   for (const distribution of resources.filter((r) => r.type === resourceTypes.cloudfrontDistribution)) {
     const target = distribution.inputs.domainName ? normalizeName(String(distribution.inputs.domainName)) : undefined;

@@ -1,5 +1,5 @@
 /**
- * Drives the real policy pack (`policies/index.ts`) over the Pulumi Analyzer protocol, as the
+ * Drives the real policy pack (`policies/`, its built `main`) over the Pulumi Analyzer protocol, as the
  * engine does in `pulumi preview --policy-pack policies`: start the pack's process, read its gRPC
  * port from stdout, `GetAnalyzerInfo`, `Configure` with the policy config, `Analyze` each resource
  * (its inputs), then `AnalyzeStack` (every resource with its outputs), then stop the process.
@@ -176,7 +176,7 @@ export interface AnalyzeOptions {
  * One run of the pack over a stack, as the engine drives it: each resource is judged (`Analyze`,
  * its inputs) as soon as it registers, then the whole stack (`AnalyzeStack`, every resource with
  * its outputs). Judging during the program's evaluation lets the pack's process work on the other
- * core meanwhile (issue 9: on the 6,000-resource bench stack the plan waited ~8 s for the pack).
+ * core meanwhile (on the 6,000-resource bench stack the plan otherwise waited ~8 s for the pack).
  */
 export class PolicyAnalysis {
   private readonly configured: Promise<{ pack: PolicyPackProcess; info: analyzerProto.AnalyzerInfo }>;
@@ -236,7 +236,7 @@ export class PolicyAnalysis {
   /**
    * `AnalyzeStack`, its request serialized a resource at a time: protobuf decodes concatenated
    * messages as one, with their repeated fields appended, so the request never exists as one tree
-   * of message objects (~50 KB a resource: 300 MB on the 6,000-resource bench stack, issue 9).
+   * of message objects (~50 KB a resource: 300 MB on the 6,000-resource bench stack).
    */
   private analyzeStack(pack: PolicyPackProcess, resources: PlannedResource[]): Promise<analyzerProto.AnalyzeResponse> {
     const request = Buffer.concat(
@@ -274,7 +274,7 @@ export class PolicyAnalysis {
 /**
  * `Analyze` calls sent and not yet answered. The pack answers one at a time, so more only wait in
  * its process, deserialized: with the bench stack's 6,049 sent at once its peak was ~530 MiB,
- * 32 at a time ~390 MiB, in the same time (issue 9).
+ * 32 at a time ~390 MiB, in the same time.
  */
 const maxAnalyzeInFlight = 32;
 

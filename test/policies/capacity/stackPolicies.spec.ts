@@ -4,6 +4,7 @@ import { enforceRegionLossCapacity } from "../../../policies/capacity/enforceReg
 import { missingSecondRegion } from "../../../policies/capacity/missingSecondRegion";
 import { runStackPolicy } from "../harness";
 import { autoscalingGroup, prodRegions } from "./samples";
+import { incidentNote } from "../../../models/incidents";
 
 const prod = prodRegions.map((region) => autoscalingGroup(region));
 
@@ -20,7 +21,7 @@ describe("enforce-region-loss-capacity", () => {
         message:
           "With us-east-1 lost (the largest region), us-west-2 4 hosts × 8000 events/s + eu-west-1 4 hosts × 8000 events/s = 64000 events/s, " +
           "below peak 20000 × burst 8 = 160000 events/s (40% of it). Smallest fix: edge:ingest.maxHostsPerRegion 4 → 10. " +
-          "Incidents 000 (an 8x spike) and 002 (a region must be able to fail).",
+          `${incidentNote("spike")} ${incidentNote("regionFailure")}`,
       },
     ]);
   });
@@ -53,7 +54,7 @@ describe("enforce-datastore-budget", () => {
           "All regions' hosts may open (12 + 12 + 12) max hosts × 16 pooled connections = 576 datastore connections, " +
           "above 80% of the datastore's 500 max connections (400). " +
           "Smallest fix: edge:datastore.poolSizePerHost 16 → 11, or edge:datastore.maxConnections 500 → 720. " +
-          "Incident 002: connections piled up on the datastore until it stopped answering.",
+          incidentNote("datastoreConnections"),
       },
     ]);
   });
@@ -77,7 +78,7 @@ describe("missing-second-region", () => {
         urn: undefined,
         message:
           "Under prod rules ingestion runs in 1 region (us-east-1), below the 2 independent regions required. " +
-          "Smallest fix: add a second region to edge:regions. Incident 002: tracking must run in two independent regions.",
+          `Smallest fix: add a second region to edge:regions. ${incidentNote("secondRegion")}`,
       },
     ]);
   });
