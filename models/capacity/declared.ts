@@ -107,3 +107,77 @@ export function readDeclaredFleets(resources: { type: string; urn: string; props
     return fleet ? [{ ...fleet, urn: r.urn }] : [];
   });
 }
+
+/** An nginx time (`5s`, `1500ms`, `1m`, a bare number of seconds) in seconds. */
+export function nginxTimeSeconds(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new Error(`expected an nginx time such as 5s or 1500ms, got "${value}"`);
+  const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[(match[2] ?? "s") as "ms" | "s" | "m" | "h"];
+  return Number(match[1]) * factor;
+}
+
+/** How nginx on a host gives up on its ingestion service, as the rendered user data declares it. */
+export interface RenderedUpstream {
+  /** `proxy_connect_timeout` of the event path, in seconds. */
+  connectTimeoutSeconds: number;
+  /** `proxy_read_timeout` of the event path, in seconds. */
+  readTimeoutSeconds: number;
+  /** `proxy_next_upstream_tries` of the event path (0: unlimited, read as 2 processes). */
+  tries: number;
+  /** The primary server's `max_fails` and `fail_timeout` (seconds). */
+  maxFails: number;
+  failTimeoutSeconds: number;
+  /** True when `/http-check` is proxied to the service's readiness (a frozen service fails the probe). */
+  deepHealthCheck: boolean;
+  /** The event path whose location was read. */
+  eventPath: string;
+}
+
+/**
+ * nginx's failover settings on the event path of rendered user data (the location of
+ * `INGEST_COLLECTOR_PATH`, else `location /`), or the directives it lacks. Read back, like
+ * {@link readRenderedNginxLimits}, so a hand-edited template is judged as it is.
+ */
+export function readRenderedUpstream(userData: string): { upstream: RenderedUpstream } | { missing: string[] } {
+  const text = decodeUserData(userData);
+  const eventPath = readRenderedEnv(text, "INGEST_COLLECTOR_PATH") ?? "/";
+  const escaped = eventPath.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const block = new RegExp(`location\\s+(?:=\\s+)?${escaped}\\s*\\{([^}]*)\\}`).exec(text)?.[1];
+  // The health location holds a nested `if { }`: read up to the next location.
+  const health = /location\s+=\s+\/http-check\s*\{([\s\S]*?)(?=\blocation\b|$)/.exec(text)?.[1] ?? "";
+  const primary = /upstream\s+ingest\s*\{[^}]*?\bserver\s+\S+((?:\s+(?!backup)[a-z_]+=\S+)*)\s*;/.exec(text)?.[1] ?? "";
+  const directive = (name: string) => (block ? new RegExp(`\\b${name}\\s+([^;\\s]+)\\s*;`).exec(block)?.[1] : undefined);
+  const connect = directive("proxy_connect_timeout");
+  const read = directive("proxy_read_timeout");
+  const missing = [block ? undefined : `location ${eventPath}`, connect ? undefined : "proxy_connect_timeout", read ? undefined : "proxy_read_timeout"].filter(
+    (d): d is string => d !== undefined,
+  );
+  if (missing.length) return { missing };
+  const tries = Number(directive("proxy_next_upstream_tries") ?? 0);
+  // nginx's defaults when the server line sets none: max_fails=1, fail_timeout=10s (ngx_http_upstream_module).
+  const maxFails = /max_fails=(\d+)/.exec(primary)?.[1];
+  const failTimeout = /fail_timeout=(\S+)/.exec(primary)?.[1];
+  return {
+    upstream: {
+      connectTimeoutSeconds: nginxTimeSeconds(connect!),
+      readTimeoutSeconds: nginxTimeSeconds(read!),
+      tries: tries === 0 ? 2 : tries,
+      maxFails: maxFails === undefined ? 1 : Number(maxFails),
+      failTimeoutSeconds: failTimeout === undefined ? 10 : nginxTimeSeconds(failTimeout),
+      deepHealthCheck: /\bproxy_pass\b/.test(health),
+      eventPath,
+    },
+  };
+}
+
+/** A `NAME=value` line of an env file rendered into user data, or undefined. */
+export function readRenderedEnv(userData: string, name: string): string | undefined {
+  const match = new RegExp(`^\\s*${name}=(.*)$`, "m").exec(decodeUserData(userData));
+  return match ? match[1]!.trim() : undefined;
+}
+
+/** Seconds the rendered drain script serves after it creates the drain file (its `sleep`), or undefined without one. */
+export function readRenderedDrainSeconds(userData: string): number | undefined {
+  const match = /\btouch\s+\S+\s*\n\s*sleep\s+(\d+)/.exec(decodeUserData(userData));
+  return match ? Number(match[1]) : undefined;
+}

@@ -7,6 +7,7 @@
  */
 import path from "node:path";
 import { ingestMetricsNamespace } from "../../models/ingestMetrics";
+import { datastoreTimeoutDefaults } from "../../models/ingestService";
 
 export class ConfigError extends Error {}
 
@@ -148,7 +149,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
   // Long enough for a 1,000-row insert many times over, and with the connect timeout under the
   // snippet's 10 s request timeout: a hung datastore's batch is spooled and answered before the
   // browser gives up and resends it.
-  const statementTimeoutMs = integer(env, "INGEST_DB_STATEMENT_TIMEOUT_MS", 5_000, 100, 600_000);
+  const statementTimeoutMs = integer(env, "INGEST_DB_STATEMENT_TIMEOUT_MS", datastoreTimeoutDefaults.statementTimeoutMs, 100, 600_000);
   const spoolMaxBytes = integer(env, "INGEST_SPOOL_MAX_BYTES", 1024 ** 3, 1024 * 1024);
   const maxBodyBytes = integer(env, "INGEST_MAX_BODY_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024);
   return {
@@ -175,9 +176,9 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
     poolMax,
     hostPoolSize,
     processesPerHost,
-    connectTimeoutMs: integer(env, "INGEST_DB_CONNECT_TIMEOUT_MS", 1000, 100, 30_000),
+    connectTimeoutMs: integer(env, "INGEST_DB_CONNECT_TIMEOUT_MS", datastoreTimeoutDefaults.connectTimeoutMs, 100, 30_000),
     statementTimeoutMs,
-    reconnectIntervalMs: integer(env, "INGEST_DB_RECONNECT_INTERVAL_MS", 1000, 50, 60_000),
+    reconnectIntervalMs: integer(env, "INGEST_DB_RECONNECT_INTERVAL_MS", datastoreTimeoutDefaults.reconnectIntervalMs, 50, 60_000),
     batchMaxEvents: integer(env, "INGEST_BATCH_MAX_EVENTS", 1000, 1, 10_000),
     batchLingerMs: integer(env, "INGEST_BATCH_LINGER_MS", 2, 0, 1000),
     retentionDays: integer(env, "INGEST_RETENTION_DAYS", 30, 1, 36_500),

@@ -1,0 +1,2 @@
+/** The recovery-time model: worst-case detection and recovery per failure mode, from declared resources. Pure: no Pulumi imports. */
+export * from "./recoveryTime";

@@ -1,0 +1,443 @@
+/**
+ * Recovery time before deploy: for each failure mode, the worst-case time until it is detected and
+ * until traffic is served again, derived from the resources as declared (health checks, target
+ * groups, records, the nginx and env file rendered into user data, the CDN's origins), and the
+ * events at risk in that window with how many the snippet's retries bring in.
+ *
+ * Each figure is a sum of terms; each term names the resource inputs it comes from, so a reader
+ * (and a later twin run) can check every second of it. Behaviour of a service that no resource
+ * declares (Route 53's probe timeouts, CloudFront's origin defaults, resolvers' per-server timeout,
+ * the parent zone's NS TTL) is a named constant below with its source.
+ *
+ * Pure module: no Pulumi imports.
+ */
+import { decodeUserData, readDeclaredFleets, readRenderedDrainSeconds, readRenderedEnv, readRenderedUpstream } from "../capacity/declared";
+import { datastoreTimeoutDefaults } from "../ingestService";
+import { resourceTypes } from "../resourceTypes";
+import { longestRedeliveryMs, RetrySchedule, snippetDelivery } from "../snippet/delivery";
+import { shedRetryAfterSeconds } from "../hostEdge/nginxConfig";
+
+/** A resource as policies, the plan and its JSON all carry it: type, URN, inputs, dependencies' URNs. */
+export interface DeclaredResource {
+  type: string;
+  urn: string;
+  props: Record<string, any>;
+  dependencies?: string[];
+}
+
+export const failureModes = [
+  "hostDies",
+  "hostFreezes",
+  "serviceFreezes",
+  "azLost",
+  "regionLost",
+  "dnsPrimaryLost",
+  "cdnOriginFails",
+  "datastorePrimaryFails",
+  "deploy",
+] as const;
+export type FailureMode = (typeof failureModes)[number];
+
+export const failureModeTitles: Record<FailureMode, string> = {
+  hostDies: "one host dies",
+  hostFreezes: "one host freezes (accepts, never answers)",
+  serviceFreezes: "a host's ingestion service freezes",
+  azLost: "an availability zone is lost",
+  regionLost: "a region is lost",
+  dnsPrimaryLost: "the primary DNS provider stops answering",
+  cdnOriginFails: "the CDN's origin fails",
+  datastorePrimaryFails: "the datastore's primary fails",
+  deploy: "a deploy (instance refresh)",
+};
+
+/** One addend of a figure: seconds, what it is, and the declared inputs (or named constant) it comes from. */
+export interface RecoveryTerm {
+  /** What the wait is: "NLB marks the target unhealthy". */
+  label: string;
+  seconds: number;
+  /** The inputs, as `<type> <name> input=value × input=value`, or the constant and its source. */
+  source: string;
+  /** The resource the term comes from; empty for a constant. */
+  urn: string;
+  /** True when the term is part of detecting the failure (the rest is the way back). */
+  detect: boolean;
+}
+
+/** The worst case of one failure mode in one place (a region, the zone, a distribution). */
+export interface RecoveryFigure {
+  mode: FailureMode;
+  /** Where: a region, `dns`, or the CDN distribution's name. */
+  scope: string;
+  /** Seconds from the failure until it is detected: the sum of the detect terms. */
+  detectSeconds: number;
+  /** Seconds from the failure until traffic is served again: the sum of all terms. */
+  recoverySeconds: number;
+  terms: RecoveryTerm[];
+  /** The largest term: what a fix shortens. */
+  dominant: RecoveryTerm;
+  /** The share of peak traffic the failure touches (1 = all of it); null when no events ride on it. */
+  trafficShare: number | null;
+  /** peak events/s × share × recovery seconds; null when no events ride on it or the peak is not declared. */
+  eventsAtRisk: number | null;
+  /** Of those, the events the snippet still delivers: those whose retries outlast the window. */
+  eventsRetried: number | null;
+  /** eventsAtRisk − eventsRetried: tracked so early that they expire before the edge is back. */
+  eventsLost: number | null;
+  /** What the figure assumes beyond its terms. */
+  notes: string[];
+}
+
+/** Every figure of a stack, and the inputs all of them share: the plan JSON carries this as is. */
+export interface RecoveryReport {
+  figures: RecoveryFigure[];
+  /** The fleet's peak events/s (the largest `edge:capacity:peak-events-per-second` tag); null without one. */
+  peakEventsPerSecond: number | null;
+  /** The snippet's retry schedule the retried/lost counts read. */
+  retry: RetrySchedule;
+  /** Seconds after the edge is back until a waiting client has sent again (`longestRedeliveryMs`). */
+  redeliverySeconds: number;
+}
+
+/**
+ * Route 53 health checkers give up on an endpoint that does not accept a TCP connection within 4 s
+ * or answer within 2 s more (Amazon Route 53 Developer Guide, "How Amazon Route 53 determines
+ * whether a health check is healthy").
+ */
+export const route53ProbeTimeoutSeconds = 4 + 2;
+/**
+ * CloudFront's origin defaults when a distribution's origin sets none: `connectionTimeout` 10 s,
+ * `connectionAttempts` 3 (CloudFront Developer Guide, "Origin settings"; the Terraform provider's
+ * `connection_timeout` and `connection_attempts` defaults).
+ */
+export const cloudfrontOriginDefaults = { connectionTimeout: 10, connectionAttempts: 3 } as const;
+/**
+ * The parent zone's NS TTL for the delegation (`.com` and `.net` publish 172,800 s, two days):
+ * after a registrar change, a resolver may keep the old delegation this long (incident 001).
+ */
+export const parentNsTtlSeconds = 172_800;
+/**
+ * A recursive resolver's wait on one name server that does not answer before it asks another:
+ * Unbound starts unknown servers at 376 ms and BIND at about 800 ms; 1 s bounds both.
+ */
+export const resolverServerTimeoutSeconds = 1;
+/**
+ * Cloudflare assigns every zone's name servers under this suffix (Cloudflare docs, "Nameservers"):
+ * the Route 53 apex NS record lists them exactly when the registrar lists both providers.
+ */
+export const cloudflareNameServerSuffix = ".ns.cloudflare.com";
+
+const seconds = (n: number) => Math.round(n * 1000) / 1000;
+const nameOf = (r: DeclaredResource) => r.urn.slice(r.urn.lastIndexOf("::") + 2);
+const src = (r: DeclaredResource, inputs: string) => `${r.type} ${nameOf(r)} ${inputs}`;
+
+function term(label: string, secs: number, source: string, urn: string, detect: boolean): RecoveryTerm {
+  return { label, seconds: seconds(secs), source, urn, detect };
+}
+
+function figure(
+  mode: FailureMode,
+  scope: string,
+  terms: RecoveryTerm[],
+  trafficShare: number | null,
+  events: EventsModel,
+  notes: string[] = [],
+): RecoveryFigure {
+  const recoverySeconds = seconds(terms.reduce((sum, t) => sum + t.seconds, 0));
+  const detectSeconds = seconds(terms.filter((t) => t.detect).reduce((sum, t) => sum + t.seconds, 0));
+  const dominant = terms.reduce((a, b) => (b.seconds > a.seconds ? b : a), terms[0]!);
+  return { mode, scope, detectSeconds, recoverySeconds, terms, dominant, trafficShare, ...events.count(trafficShare, recoverySeconds), notes };
+}
+
+interface EventsModel {
+  count(share: number | null, windowSeconds: number): Pick<RecoveryFigure, "eventsAtRisk" | "eventsRetried" | "eventsLost">;
+}
+
+/**
+ * Events at risk = peak × share × window. An event tracked at t ∈ [0, window] is sent again at most
+ * `redelivery` after the edge is back, so it is delivered unless window − t + redelivery exceeds
+ * the snippet's `maxEventAgeMs`: the events lost are those tracked in the first
+ * max(0, min(window, window + redelivery − maxAge)) seconds.
+ */
+export function eventsModel(peakEventsPerSecond: number | null, retry: RetrySchedule, redeliverySeconds: number): EventsModel {
+  return {
+    count(share, windowSeconds) {
+      if (share === null || peakEventsPerSecond === null) return { eventsAtRisk: null, eventsRetried: null, eventsLost: null };
+      const rate = peakEventsPerSecond * share;
+      const expiredSeconds = Math.max(0, Math.min(windowSeconds, windowSeconds + redeliverySeconds - retry.maxEventAgeMs / 1000));
+      const eventsAtRisk = Math.round(rate * windowSeconds);
+      const eventsLost = Math.round(rate * expiredSeconds);
+      return { eventsAtRisk, eventsRetried: eventsAtRisk - eventsLost, eventsLost };
+    },
+  };
+}
+
+const byType = (resources: DeclaredResource[], type: string) => resources.filter((r) => r.type === type);
+const regionOf = (r: DeclaredResource): string => (typeof r.props.region === "string" ? r.props.region : "(provider default)");
+
+/** Every figure the declared resources allow. */
+export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedule = snippetDelivery.retry): RecoveryReport {
+  const fleets = readDeclaredFleets(resources);
+  const peaks = fleets.map((f) => f.peakEventsPerSecond).filter((p): p is number => p !== undefined);
+  const peakEventsPerSecond = peaks.length ? Math.max(...peaks) : null;
+  const redeliverySeconds = longestRedeliveryMs(retry, shedRetryAfterSeconds) / 1000;
+  const events = eventsModel(peakEventsPerSecond, retry, redeliverySeconds);
+  const totalMinHosts = fleets.reduce((sum, f) => sum + Math.max(1, f.minHosts), 0);
+  const regionCount = Math.max(1, fleets.length);
+  const hostShare = totalMinHosts > 0 ? 1 / totalMinHosts : null;
+  const figures: RecoveryFigure[] = [];
+
+  for (const group of byType(resources, resourceTypes.autoscalingGroup)) {
+    const fleet = fleets.find((f) => f.urn === group.urn);
+    if (!fleet) continue;
+    const region = regionOf(group);
+    const targetGroup = byType(resources, resourceTypes.lbTargetGroup).find((t) => regionOf(t) === region);
+    const template = byType(resources, resourceTypes.ec2LaunchTemplate).find((t) => regionOf(t) === region);
+    const userData = template ? decodeUserData(String(template.props.userData ?? "")) : "";
+    const zones = Array.isArray(group.props.vpcZoneIdentifiers) ? group.props.vpcZoneIdentifiers.length : 1;
+
+    if (targetGroup) {
+      const hc = targetGroup.props.healthCheck ?? {};
+      // Elastic Load Balancing defaults for an NLB target group (ELB User Guide, "Health checks for Network Load Balancer target groups").
+      const interval = Number(hc.interval ?? 30);
+      const unhealthy = Number(hc.unhealthyThreshold ?? 3);
+      const timeout = Number(hc.timeout ?? 10);
+      const marks = (label: string) => [
+        term(label, interval * unhealthy, src(targetGroup, `healthCheck.interval=${interval} × healthCheck.unhealthyThreshold=${unhealthy}`), targetGroup.urn, true),
+        term("the last failing probe times out", timeout, src(targetGroup, `healthCheck.timeout=${timeout}`), targetGroup.urn, true),
+      ];
+      figures.push(
+        figure("hostDies", region, marks("NLB marks the dead target unhealthy"), hostShare, events, [
+          "the NLB sends no new flow to an unhealthy target; the snippet resends what the dead host held",
+        ]),
+      );
+      figures.push(
+        figure("hostFreezes", region, marks("NLB marks the frozen target unhealthy"), hostShare, events, [
+          "requests the frozen host holds end at the snippet's request timeout and are resent",
+        ]),
+      );
+      const zoneShare = hostShare === null ? null : 1 / (regionCount * Math.max(1, zones));
+      const dead = term(
+        "a client that picked the lost zone's address waits out one request",
+        retry.requestTimeoutMs / 1000,
+        `snippet retry.requestTimeoutMs=${retry.requestTimeoutMs}`,
+        "",
+        false,
+      );
+      const firstRetry = term("then the snippet's first retry", retry.baseMs / 1000, `snippet retry.baseMs=${retry.baseMs}`, "", false);
+      const azTerms = marks("NLB marks the zone's targets unhealthy");
+      // The slower of the two ways back: the NLB taking the zone's targets out, or a client leaving the zone's address.
+      const total = (ts: RecoveryTerm[]) => ts.reduce((sum, t) => sum + t.seconds, 0);
+      const azPath = total(azTerms) >= total([dead, firstRetry]) ? azTerms : [dead, firstRetry];
+      figures.push(
+        figure("azLost", region, azPath, zoneShare, events, [
+          `${zones} zones; the records list one static address per zone and keep the lost zone's, so a client on it waits out a request and retries (browsers try the next address)`,
+        ]),
+      );
+    }
+
+    const upstream = template ? readRenderedUpstream(userData) : undefined;
+    if (template && upstream && "upstream" in upstream) {
+      const u = upstream.upstream;
+      const inputs = `userData nginx location ${u.eventPath} proxy_read_timeout=${u.readTimeoutSeconds}s`;
+      figures.push(
+        figure(
+          "serviceFreezes",
+          region,
+          [term("nginx gives up on the frozen process and resends to the other", u.readTimeoutSeconds, src(template, inputs), template.urn, true)],
+          hostShare,
+          events,
+          [
+            `after max_fails=${u.maxFails} such timeouts within fail_timeout=${u.failTimeoutSeconds}s nginx skips the frozen process for ${u.failTimeoutSeconds} s; then one request pays the read timeout again`,
+            u.deepHealthCheck
+              ? "/http-check asks the service's readiness (from the other process too), so the host stays in service"
+              : "/http-check does not ask the service: the NLB keeps sending to the host",
+          ],
+        ),
+      );
+    }
+
+    // The datastore: an insert on a hung primary fails after the statement timeout (plus the connect
+    // timeout: pg's query_timeout), then the batch is spooled and answered.
+    const envMs = (name: string, fallback: number) => {
+      const raw = readRenderedEnv(userData, name);
+      return { value: raw === undefined ? fallback : Number(raw), from: raw === undefined ? `${name} unset (service default ${fallback})` : `${name}=${raw}` };
+    };
+    const hostsRaw = readRenderedEnv(userData, "INGEST_DB_HOSTS");
+    if (template && hostsRaw !== undefined) {
+      const statement = envMs("INGEST_DB_STATEMENT_TIMEOUT_MS", datastoreTimeoutDefaults.statementTimeoutMs);
+      const connect = envMs("INGEST_DB_CONNECT_TIMEOUT_MS", datastoreTimeoutDefaults.connectTimeoutMs);
+      const reconnect = envMs("INGEST_DB_RECONNECT_INTERVAL_MS", datastoreTimeoutDefaults.reconnectIntervalMs);
+      const candidates = hostsRaw.split(",").filter(Boolean).length;
+      const notes = [
+        `back in the datastore after ${reconnect.from} + ${candidates} candidates (INGEST_DB_HOSTS) × ${connect.from} = ` +
+          `${seconds((reconnect.value + candidates * connect.value) / 1000)} s once a candidate is writable; until then events wait in the spool`,
+      ];
+      if (upstream && "upstream" in upstream && (statement.value + connect.value) / 1000 > upstream.upstream.readTimeoutSeconds) {
+        notes.push(
+          `the service answers after ${seconds((statement.value + connect.value) / 1000)} s, longer than nginx's proxy_read_timeout ${upstream.upstream.readTimeoutSeconds}s: the first batches get 503 and come back by retry`,
+        );
+      }
+      figures.push(
+        figure(
+          "datastorePrimaryFails",
+          region,
+          [
+            term("the insert on the hung primary times out", statement.value / 1000, src(template, `userData env ${statement.from}`), template.urn, true),
+            term("plus the connect allowance of the same query", connect.value / 1000, src(template, `userData env ${connect.from}`), template.urn, true),
+          ],
+          1 / regionCount,
+          events,
+          notes,
+        ),
+      );
+    }
+
+    if (targetGroup && template) {
+      const hc = targetGroup.props.healthCheck ?? {};
+      const interval = Number(hc.interval ?? 30);
+      const unhealthy = Number(hc.unhealthyThreshold ?? 3);
+      const drain = readRenderedDrainSeconds(userData) ?? 0;
+      const hook = (group.props.initialLifecycleHooks ?? []).find((h: any) => h?.lifecycleTransition === "autoscaling:EC2_INSTANCE_TERMINATING");
+      const heartbeat = hook ? Number(hook.heartbeatTimeout ?? 3600) : 0;
+      const served = Math.min(drain, heartbeat);
+      const gap = Math.max(0, interval * unhealthy - served);
+      figures.push(
+        figure(
+          "deploy",
+          region,
+          [
+            term(
+              "the NLB still sends to a host that stopped: NLB detection minus the drain",
+              gap,
+              `${src(targetGroup, `healthCheck.interval=${interval} × healthCheck.unhealthyThreshold=${unhealthy}`)} − min(${src(template, `userData drain script sleep ${drain}`)}, ${src(group, `initialLifecycleHooks.heartbeatTimeout=${hook ? heartbeat : "none"}`)})`,
+              group.urn,
+              false,
+            ),
+          ],
+          hostShare,
+          events,
+          [`in-flight requests get deregistrationDelay=${targetGroup.props.deregistrationDelay ?? 300} s to finish`],
+        ),
+      );
+    }
+  }
+
+  figures.push(...regionFigures(resources, events, regionCount));
+  const dns = dnsFigure(resources, events);
+  if (dns) figures.push(dns);
+  figures.push(...cdnFigures(resources, events));
+  return { figures, peakEventsPerSecond, retry, redeliverySeconds };
+}
+
+function regionFigures(resources: DeclaredResource[], events: EventsModel, regionCount: number): RecoveryFigure[] {
+  const checks = byType(resources, resourceTypes.route53HealthCheck);
+  const records = byType(resources, resourceTypes.route53Record).filter((r) => r.props.healthCheckId !== undefined || (r.dependencies ?? []).some((d) => checks.some((c) => c.urn === d)));
+  return records.flatMap((record) => {
+    // The record's own health check; without the dependency, the slowest declared one (worst case).
+    const linked = checks.find((c) => (record.dependencies ?? []).includes(c.urn));
+    const speed = (c: DeclaredResource) => Number(c.props.requestInterval ?? 30) * Number(c.props.failureThreshold ?? 3);
+    const check = linked ?? checks.reduce<DeclaredResource | undefined>((a, b) => (a === undefined || speed(b) > speed(a) ? b : a), undefined);
+    if (!check) return [];
+    const interval = Number(check.props.requestInterval ?? 30);
+    const threshold = Number(check.props.failureThreshold ?? 3);
+    const ttl = Number(record.props.ttl ?? 0);
+    const scope = String(record.props.setIdentifier ?? record.props.latencyRoutingPolicies?.[0]?.region ?? nameOf(record));
+    return [
+      figure(
+        "regionLost",
+        scope,
+        [
+          term("Route 53 marks the region unhealthy", interval * threshold, src(check, `requestInterval=${interval} × failureThreshold=${threshold}`), check.urn, true),
+          term("the last probe times out", route53ProbeTimeoutSeconds, "Route 53 probe: 4 s to connect + 2 s to answer (Route 53 Developer Guide)", "", true),
+          term("resolvers drop the cached answer", ttl, src(record, `ttl=${ttl}`), record.urn, false),
+        ],
+        1 / regionCount,
+        events,
+      ),
+    ];
+  });
+}
+
+function dnsFigure(resources: DeclaredResource[], events: EventsModel): RecoveryFigure | undefined {
+  const records = byType(resources, resourceTypes.route53Record);
+  const apexNs = records.find((r) => r.props.type === "NS" && Array.isArray(r.props.records) && r.props.records.length > 0);
+  if (!apexNs) return undefined;
+  const servers: string[] = apexNs.props.records.map(String);
+  const secondary = servers.filter((s) => s.replace(/\.$/, "").endsWith(cloudflareNameServerSuffix));
+  const primary = servers.filter((s) => !secondary.includes(s));
+  const answerTtl = Math.max(0, ...records.filter((r) => r.props.type === "A" || r.props.type === "AAAA").map((r) => Number(r.props.ttl ?? 0)));
+  if (secondary.length > 0) {
+    return figure(
+      "dnsPrimaryLost",
+      "dns (active-active)",
+      [
+        term(
+          "a resolver waits on each silent Route 53 server before it asks a Cloudflare one",
+          primary.length * resolverServerTimeoutSeconds,
+          `${src(apexNs, `records lists ${primary.length} Route 53 + ${secondary.length} Cloudflare servers`)} × resolver per-server timeout ${resolverServerTimeoutSeconds} s`,
+          apexNs.urn,
+          true,
+        ),
+      ],
+      1,
+      events,
+      ["cached answers keep serving; only lookups that miss the cache wait, and resolvers then prefer the servers that answer"],
+    );
+  }
+  const apexTtl = Number(apexNs.props.ttl ?? 0);
+  const nsTtl = Math.max(parentNsTtlSeconds, apexTtl);
+  return figure(
+    "dnsPrimaryLost",
+    "dns (hot-standby)",
+    [
+      term("cached answers expire, then lookups fail", answerTtl, `largest A/AAAA ttl=${answerTtl} of ${resourceTypes.route53Record}`, "", true),
+      term(
+        "after the registrar switch, resolvers keep the old delegation",
+        nsTtl,
+        `max(parent zone NS TTL ${parentNsTtlSeconds}, ${src(apexNs, `ttl=${apexTtl}`)}); the registrar lists only ${primary.length} Route 53 servers`,
+        apexNs.urn,
+        false,
+      ),
+    ],
+    1,
+    events,
+    ["plus however long a person takes to change the registrar's name servers (declared nowhere)"],
+  );
+}
+
+function cdnFigures(resources: DeclaredResource[], events: EventsModel): RecoveryFigure[] {
+  return byType(resources, resourceTypes.cloudfrontDistribution).flatMap((dist) => {
+    const origins: any[] = Array.isArray(dist.props.origins) ? dist.props.origins : [];
+    const groups: any[] = Array.isArray(dist.props.originGroups) ? dist.props.originGroups : [];
+    const primaryId = groups[0]?.members?.[0]?.originId ?? origins[0]?.originId;
+    const origin = origins.find((o) => o.originId === primaryId);
+    if (!origin) return [];
+    const timeout = Number(origin.connectionTimeout ?? cloudfrontOriginDefaults.connectionTimeout);
+    const attempts = Number(origin.connectionAttempts ?? cloudfrontOriginDefaults.connectionAttempts);
+    const set = (key: string, value: number, fallback: number) => `origins[${primaryId}].${key}=${value}${origin[key] === undefined ? ` (unset: CloudFront default ${fallback})` : ""}`;
+    const terms = [
+      term(
+        groups.length ? "CloudFront gives up on the primary origin and fails over to the group's next" : "CloudFront gives up on the only origin (no origin group)",
+        timeout * attempts,
+        src(dist, `${set("connectionTimeout", timeout, cloudfrontOriginDefaults.connectionTimeout)} × ${set("connectionAttempts", attempts, cloudfrontOriginDefaults.connectionAttempts)}`),
+        dist.urn,
+        true,
+      ),
+    ];
+    return [
+      figure("cdnOriginFails", nameOf(dist), terms, null, events, [
+        groups.length
+          ? "CloudFront keeps no origin health: every cache miss pays this wait while the primary is down; cached copies keep serving"
+          : "without an origin group nothing serves cache misses until the origin is back",
+      ]),
+    ];
+  });
+}
+
+/** The worst figure of each mode (the largest recovery), in `failureModes` order. */
+export function worstByMode(report: RecoveryReport): RecoveryFigure[] {
+  return failureModes.flatMap((mode) => {
+    const of = report.figures.filter((f) => f.mode === mode);
+    return of.length ? [of.reduce((a, b) => (b.recoverySeconds > a.recoverySeconds ? b : a))] : [];
+  });
+}
