@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { DeclaredResource, RecoveryFigure, recoveryReport, worstByMode } from "../../../models/recovery";
+import { sampleResources } from "./fixtures";
+
+const of = (resources: DeclaredResource[], mode: RecoveryFigure["mode"]) => worstByMode(recoveryReport(resources)).find((f) => f.mode === mode)!;
+
+describe("recovery-time model", () => {
+  it("a dead host: target group interval 10 × unhealthy threshold 2 + probe timeout 5 = 25 s; one of 3 hosts' share of 20,000 events/s", () => {
+    const f = of(sampleResources(), "hostDies");
+    expect(f.detectSeconds).toBe(25);
+    expect(f.recoverySeconds).toBe(25);
+    expect(f.eventsAtRisk).toBe(166_667); // 20,000 / 3 × 25
+    expect(f.eventsLost).toBe(0);
+    expect(f.dominant.source).toBe("aws:lb/targetGroup:TargetGroup targets healthCheck.interval=10 × healthCheck.unhealthyThreshold=2");
+  });
+
+  it("a lost region: health check 10 × 3 + Route 53's 6 s probe timeout + record TTL 60 = 96 s, the TTL dominant", () => {
+    const f = of(sampleResources(), "regionLost");
+    expect([f.detectSeconds, f.recoverySeconds]).toEqual([36, 96]);
+    expect(f.eventsAtRisk).toBe(1_920_000); // one region: the whole peak × 96 s
+    expect(f.dominant.source).toBe("aws:route53/record:Record a-api-us-east-1 ttl=60");
+    expect(f.terms[0]!.source).toBe("aws:route53/healthCheck:HealthCheck dns-health-us-east-1 requestInterval=10 × failureThreshold=3");
+  });
+
+  it("the primary DNS provider lost in active-active: 4 silent Route 53 servers × 1 s", () => {
+    const f = of(sampleResources(), "dnsPrimaryLost");
+    expect(f.scope).toBe("dns (active-active)");
+    expect(f.recoverySeconds).toBe(4);
+    expect(f.eventsLost).toBe(0);
+  });
+
+  it("hot-standby waits on the registrar and the parent's 48 h NS TTL, and events older than the snippet's one day are lost", () => {
+    const f = of(sampleResources({ apexNs: ["ns-1.awsdns-1.com", "ns-2.awsdns-2.net", "ns-3.awsdns-3.org", "ns-4.awsdns-4.co.uk"] }), "dnsPrimaryLost");
+    expect(f.scope).toBe("dns (hot-standby)");
+    expect(f.recoverySeconds).toBe(172_860); // answer TTL 60 + NS TTL 172,800
+    expect(f.eventsAtRisk).toBe(3_457_200_000); // 20,000 × 172,860
+    // redelivery 10 s timeout + 1 s Retry-After + 60 s backoff cap = 71 s; expired: 172,860 + 71 − 86,400 = 86,531 s of events
+    expect(f.eventsLost).toBe(1_730_620_000);
+    expect(f.eventsRetried).toBe(3_457_200_000 - 1_730_620_000);
+    expect(f.dominant.label).toMatch(/old delegation/);
+  });
+
+  it("the CDN's origin: CloudFront's defaults 10 s × 3 attempts, or the declared ones", () => {
+    expect(of(sampleResources(), "cdnOriginFails").recoverySeconds).toBe(30);
+    const declared = of(sampleResources({ origin: { connectionTimeout: 5, connectionAttempts: 2 } }), "cdnOriginFails");
+    expect(declared.recoverySeconds).toBe(10);
+    expect(declared.eventsAtRisk).toBeNull();
+  });
+
+  it("the datastore's primary: statement timeout 5 s + connect timeout 1 s (service defaults), or the env file's", () => {
+    expect(of(sampleResources(), "datastorePrimaryFails").recoverySeconds).toBe(6);
+    const slow = of(sampleResources({ env: "      INGEST_DB_CONNECT_TIMEOUT_MS=2000\n" }), "datastorePrimaryFails");
+    expect(slow.recoverySeconds).toBe(7);
+    expect(slow.notes.join(" ")).toMatch(/longer than nginx's proxy_read_timeout 5s/);
+    expect(slow.notes[0]).toMatch(/2 candidates/);
+  });
+
+  it("a frozen service: nginx's event-path read timeout 5 s", () => {
+    const f = of(sampleResources(), "serviceFreezes");
+    expect(f.recoverySeconds).toBe(5);
+    expect(f.notes.join(" ")).toMatch(/max_fails=5 .* fail_timeout=5s/);
+  });
+
+  it("a deploy: no gap while the drain (60 s) outlasts NLB detection (20 s); a 10 s drain leaves 10 s", () => {
+    expect(of(sampleResources(), "deploy").recoverySeconds).toBe(0);
+    expect(of(sampleResources({ drainSleep: 10 }), "deploy").recoverySeconds).toBe(10);
+  });
+
+  it("a lost zone: the slower of NLB detection and a client waiting out one request (10 s) plus the first retry (1 s)", () => {
+    expect(of(sampleResources(), "azLost").recoverySeconds).toBe(25);
+    expect(of(sampleResources({ healthCheck: { interval: 2, unhealthyThreshold: 2, timeout: 2 } }), "azLost").recoverySeconds).toBe(11);
+  });
+});
