@@ -9,6 +9,7 @@ import { PolicyAnalysis, PolicyPackConfig, PolicyRun, startPolicyPack } from "./
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
 import type { SpawnedPack } from "./packProcess";
 import type { PlanJson, PlanJsonSecrets } from "./planJson";
+import { planRecovery } from "./sections/recovery";
 import { explainSecretProblems, readStackFile, StackFileError } from "./stackFile";
 
 export const projectRoot = resolve(__dirname, "..", "..");
@@ -139,5 +140,6 @@ export function planJson(plan: Plan): PlanJson {
     secrets: plan.secrets,
     policyPack: { name: plan.policy.packName, version: plan.policy.packVersion, policies: plan.policy.policies },
     violations: plan.policy.violations,
+    recovery: planRecovery(plan.resources),
   };
 }

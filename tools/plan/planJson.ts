@@ -1,7 +1,8 @@
 /**
  * The plan as `npm run plan -- --json` writes it: the contract between the plan (writer) and the
- * diff and pr-check (readers). Types only, no imports: readers stay free of Pulumi.
+ * diff and pr-check (readers). Types only, and only from the pure models: readers stay free of Pulumi.
  */
+import type { RecoveryReport } from "../../models/recovery";
 
 /** The stack's root resource type. */
 export const rootStackType = "pulumi:pulumi:Stack";
@@ -64,4 +65,6 @@ export interface PlanJson {
   stackOutputs?: Record<string, unknown>;
   secrets?: PlanJsonSecrets;
   policyPack?: PlanJsonPolicyPack;
+  /** Recovery time per failure mode from the declared resources; absent in plans written before it was recorded. */
+  recovery?: RecoveryReport;
 }

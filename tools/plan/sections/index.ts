@@ -7,6 +7,7 @@ import { dnsAnswersSection, dnsRecordsSection } from "./dns";
 import { alarmsSection } from "./alarms";
 import { delegationSection } from "./delegation";
 import { capacitySection, ingestRegionsSection } from "./ingest";
+import { recoverySection } from "./recovery";
 import { snippetCdnSection } from "./snippetCdn";
 
 export interface PlanSection {
@@ -23,4 +24,5 @@ export const planSections: PlanSection[] = [
   dnsAnswersSection,
   snippetCdnSection,
   alarmsSection,
+  recoverySection,
 ];
