@@ -36,6 +36,7 @@ export const lessons = {
   regionFailure: { incident: "002", lesson: "a tracking region must be able to fail while the others carry its load" },
   datastoreConnections: { incident: "002", lesson: "connections piled up on the datastore until it stopped answering" },
   secondRegion: { incident: "002", lesson: "tracking must run in two independent regions" },
+  hostFailover: { incident: "003", lesson: "a host that fails or leaves must be out of the pool, its requests served elsewhere, before clients give up" },
 } as const satisfies Record<string, { incident: IncidentId; lesson: string }>;
 
 export type Lesson = keyof typeof lessons;

@@ -14,6 +14,7 @@ import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
 import { enforceProviderParity } from "./dns/enforceProviderParity";
 import { enforceResponseSize } from "./dns/enforceResponseSize";
 import { enforceSnippetOnCdn } from "./dns/enforceSnippetOnCdn";
+import { enforceRecoveryTime } from "./recovery/enforceRecoveryTime";
 import { configureMinimumTls } from "./security/configureMinimumTls";
 import { disallowPublicBucketAcl } from "./security/disallowPublicBucketAcl";
 import { disallowPublicIngress } from "./security/disallowPublicIngress";
@@ -37,6 +38,7 @@ export const policies: Policies = [
   enforceRegionLossCapacity,
   enforceDatastoreBudget,
   missingSecondRegion,
+  enforceRecoveryTime,
   enforceAlarmActions,
   enforceAlarmCoverage,
   configureAlarmThresholds,

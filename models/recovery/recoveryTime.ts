@@ -61,6 +61,18 @@ export interface RecoveryTerm {
   urn: string;
   /** True when the term is part of detecting the failure (the rest is the way back). */
   detect: boolean;
+  /** The declared input that sets the term, when one does: term = value × secondsPerUnit. */
+  knob?: TermKnob;
+  /** The change that shortens the term when no single input scales it. */
+  fix?: string;
+}
+
+/** The input a term scales with, and the smallest value the provider or program accepts. */
+export interface TermKnob {
+  input: string;
+  value: number;
+  secondsPerUnit: number;
+  minimum: number;
 }
 
 /** The worst case of one failure mode in one place (a region, the zone, a distribution). */
@@ -130,9 +142,27 @@ const seconds = (n: number) => Math.round(n * 1000) / 1000;
 const nameOf = (r: DeclaredResource) => r.urn.slice(r.urn.lastIndexOf("::") + 2);
 const src = (r: DeclaredResource, inputs: string) => `${r.type} ${nameOf(r)} ${inputs}`;
 
-function term(label: string, secs: number, source: string, urn: string, detect: boolean): RecoveryTerm {
-  return { label, seconds: seconds(secs), source, urn, detect };
+function term(label: string, secs: number, source: string, urn: string, detect: boolean, how: { knob?: TermKnob; fix?: string } = {}): RecoveryTerm {
+  return { label, seconds: seconds(secs), source, urn, detect, ...how };
 }
+
+/**
+ * The smallest change that brings `figure` within `boundSeconds`, on its dominant term: the input
+ * lowered just enough, or the term's own fix when no input scales it.
+ */
+export function smallestFix(f: RecoveryFigure, boundSeconds: number): string {
+  const excess = f.recoverySeconds - boundSeconds;
+  const t = f.dominant;
+  if (t.knob) {
+    const wanted = Math.floor((t.seconds - excess) / t.knob.secondsPerUnit + 1e-9);
+    if (wanted >= t.knob.minimum && wanted < t.knob.value) return `${t.knob.input} ${t.knob.value} → ${wanted} on ${nameOfUrn(t.urn)}`;
+    const floor = Math.max(t.knob.minimum, 0);
+    if (floor < t.knob.value) return `${t.knob.input} ${t.knob.value} → ${floor} on ${nameOfUrn(t.urn)} (its smallest), and shorten the next largest term by ${seconds(excess - (t.seconds - floor * t.knob.secondsPerUnit))} s`;
+  }
+  return t.fix ?? `shorten "${t.label}" by ${seconds(excess)} s`;
+}
+
+const nameOfUrn = (urn: string) => (urn ? urn.slice(urn.lastIndexOf("::") + 2) : "the snippet");
 
 function figure(
   mode: FailureMode,
@@ -202,8 +232,13 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
       const unhealthy = Number(hc.unhealthyThreshold ?? 3);
       const timeout = Number(hc.timeout ?? 10);
       const marks = (label: string) => [
-        term(label, interval * unhealthy, src(targetGroup, `healthCheck.interval=${interval} × healthCheck.unhealthyThreshold=${unhealthy}`), targetGroup.urn, true),
-        term("the last failing probe times out", timeout, src(targetGroup, `healthCheck.timeout=${timeout}`), targetGroup.urn, true),
+        // NLB target groups accept an unhealthy threshold of 2–10 and a probe timeout of 2–120 s (ELB API reference, CreateTargetGroup).
+        term(label, interval * unhealthy, src(targetGroup, `healthCheck.interval=${interval} × healthCheck.unhealthyThreshold=${unhealthy}`), targetGroup.urn, true, {
+          knob: { input: "healthCheck.unhealthyThreshold", value: unhealthy, secondsPerUnit: interval, minimum: 2 },
+        }),
+        term("the last failing probe times out", timeout, src(targetGroup, `healthCheck.timeout=${timeout}`), targetGroup.urn, true, {
+          knob: { input: "healthCheck.timeout", value: timeout, secondsPerUnit: 1, minimum: 2 },
+        }),
       ];
       figures.push(
         figure("hostDies", region, marks("NLB marks the dead target unhealthy"), hostShare, events, [
@@ -222,8 +257,11 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
         `snippet retry.requestTimeoutMs=${retry.requestTimeoutMs}`,
         "",
         false,
+        { fix: "lower the snippet's retry.requestTimeoutMs (models/snippet/delivery.ts)" },
       );
-      const firstRetry = term("then the snippet's first retry", retry.baseMs / 1000, `snippet retry.baseMs=${retry.baseMs}`, "", false);
+      const firstRetry = term("then the snippet's first retry", retry.baseMs / 1000, `snippet retry.baseMs=${retry.baseMs}`, "", false, {
+        fix: "lower the snippet's retry.baseMs (models/snippet/delivery.ts)",
+      });
       const azTerms = marks("NLB marks the zone's targets unhealthy");
       // The slower of the two ways back: the NLB taking the zone's targets out, or a client leaving the zone's address.
       const total = (ts: RecoveryTerm[]) => ts.reduce((sum, t) => sum + t.seconds, 0);
@@ -243,7 +281,11 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
         figure(
           "serviceFreezes",
           region,
-          [term("nginx gives up on the frozen process and resends to the other", u.readTimeoutSeconds, src(template, inputs), template.urn, true)],
+          [
+            term("nginx gives up on the frozen process and resends to the other", u.readTimeoutSeconds, src(template, inputs), template.urn, true, {
+              fix: "lower ingestReadTimeoutSeconds (models/hostEdge/nginxConfig.ts), the event path's proxy_read_timeout",
+            }),
+          ],
           hostShare,
           events,
           [
@@ -282,8 +324,12 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
           "datastorePrimaryFails",
           region,
           [
-            term("the insert on the hung primary times out", statement.value / 1000, src(template, `userData env ${statement.from}`), template.urn, true),
-            term("plus the connect allowance of the same query", connect.value / 1000, src(template, `userData env ${connect.from}`), template.urn, true),
+            term("the insert on the hung primary times out", statement.value / 1000, src(template, `userData env ${statement.from}`), template.urn, true, {
+              fix: "set a lower INGEST_DB_STATEMENT_TIMEOUT_MS in the hosts' env file",
+            }),
+            term("plus the connect allowance of the same query", connect.value / 1000, src(template, `userData env ${connect.from}`), template.urn, true, {
+              fix: "set a lower INGEST_DB_CONNECT_TIMEOUT_MS in the hosts' env file",
+            }),
           ],
           1 / regionCount,
           events,
@@ -312,6 +358,7 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
               `${src(targetGroup, `healthCheck.interval=${interval} × healthCheck.unhealthyThreshold=${unhealthy}`)} − min(${src(template, `userData drain script sleep ${drain}`)}, ${src(group, `initialLifecycleHooks.heartbeatTimeout=${hook ? heartbeat : "none"}`)})`,
               group.urn,
               false,
+              { fix: `raise edge:ingest.drainSeconds to at least ${interval * unhealthy} (the NLB's detection), with the lifecycle hook's heartbeat above it` },
             ),
           ],
           hostShare,
@@ -347,9 +394,16 @@ function regionFigures(resources: DeclaredResource[], events: EventsModel, regio
         "regionLost",
         scope,
         [
-          term("Route 53 marks the region unhealthy", interval * threshold, src(check, `requestInterval=${interval} × failureThreshold=${threshold}`), check.urn, true),
-          term("the last probe times out", route53ProbeTimeoutSeconds, "Route 53 probe: 4 s to connect + 2 s to answer (Route 53 Developer Guide)", "", true),
-          term("resolvers drop the cached answer", ttl, src(record, `ttl=${ttl}`), record.urn, false),
+          // Route 53 accepts a failure threshold of 1–10 (API reference, HealthCheckConfig).
+          term("Route 53 marks the region unhealthy", interval * threshold, src(check, `requestInterval=${interval} × failureThreshold=${threshold}`), check.urn, true, {
+            knob: { input: "failureThreshold", value: threshold, secondsPerUnit: interval, minimum: 1 },
+          }),
+          term("the last probe times out", route53ProbeTimeoutSeconds, "Route 53 probe: 4 s to connect + 2 s to answer (Route 53 Developer Guide)", "", true, {
+            fix: "nothing: Route 53 sets its probe timeouts",
+          }),
+          term("resolvers drop the cached answer", ttl, src(record, `ttl=${ttl}`), record.urn, false, {
+            knob: { input: "ttl (edge:dns ttl of the failover records)", value: ttl, secondsPerUnit: 1, minimum: 1 },
+          }),
         ],
         1 / regionCount,
         events,
@@ -377,6 +431,7 @@ function dnsFigure(resources: DeclaredResource[], events: EventsModel): Recovery
           `${src(apexNs, `records lists ${primary.length} Route 53 + ${secondary.length} Cloudflare servers`)} × resolver per-server timeout ${resolverServerTimeoutSeconds} s`,
           apexNs.urn,
           true,
+          { fix: "nothing in the stack: resolvers set their per-server timeout" },
         ),
       ],
       1,
@@ -390,13 +445,16 @@ function dnsFigure(resources: DeclaredResource[], events: EventsModel): Recovery
     "dnsPrimaryLost",
     "dns (hot-standby)",
     [
-      term("cached answers expire, then lookups fail", answerTtl, `largest A/AAAA ttl=${answerTtl} of ${resourceTypes.route53Record}`, "", true),
+      term("cached answers expire, then lookups fail", answerTtl, `largest A/AAAA ttl=${answerTtl} of ${resourceTypes.route53Record}`, "", true, {
+        fix: "raise the answers' TTL (it only delays the failure)",
+      }),
       term(
         "after the registrar switch, resolvers keep the old delegation",
         nsTtl,
         `max(parent zone NS TTL ${parentNsTtlSeconds}, ${src(apexNs, `ttl=${apexTtl}`)}); the registrar lists only ${primary.length} Route 53 servers`,
         apexNs.urn,
         false,
+        { fix: "edge:dns.secondary.mode hot-standby → active-active (the registrar lists both providers, and resolvers ask Cloudflare when Route 53 is silent)" },
       ),
     ],
     1,
@@ -422,6 +480,8 @@ function cdnFigures(resources: DeclaredResource[], events: EventsModel): Recover
         src(dist, `${set("connectionTimeout", timeout, cloudfrontOriginDefaults.connectionTimeout)} × ${set("connectionAttempts", attempts, cloudfrontOriginDefaults.connectionAttempts)}`),
         dist.urn,
         true,
+        // CloudFront accepts 1–3 connection attempts and a 1–10 s connection timeout (CloudFront Developer Guide, "Origin settings").
+        { knob: { input: `origins[${primaryId}].connectionAttempts`, value: attempts, secondsPerUnit: timeout, minimum: 1 } },
       ),
     ];
     return [

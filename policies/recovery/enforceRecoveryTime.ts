@@ -1,0 +1,97 @@
+/**
+ * enforce-recovery-time — mandatory (stack policy).
+ *
+ * For each failure mode, the worst-case time until traffic is served again, computed from the
+ * resources as declared (models/recovery), must stay within its bound. The message names the
+ * dominant term, the inputs it comes from and the smallest change that brings the figure within
+ * the bound, on the resource that term comes from.
+ *
+ * The DNS bound (5 min) holds in both DNS modes, so hot-standby is refused by default: its failover
+ * waits on a registrar change and the parent's 48 h NS TTL, and the snippet keeps an event 24 h,
+ * so events are lost (incident 001 is exactly that wait). A team that accepts the loss raises
+ * `maxDnsPrimaryLostSeconds` in policy config and the plan still shows the figure.
+ *
+ * Lessons `hostFailover` (incident 003), `failoverTtl` (000), `nsTtl` (001), `snippetOnApiHosts`
+ * (000) and `datastoreConnections` (002) (models/incidents.ts).
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { incidentNote, Lesson } from "../../models/incidents";
+import { FailureMode, failureModeTitles, RecoveryReport, recoveryReport, smallestFix, worstByMode } from "../../models/recovery";
+import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
+import { Finding, reportFinding } from "../finding";
+
+const bound = (seconds: number, what: string): NumberBound => ({
+  default: seconds,
+  minimum: 0,
+  description: `Longest time, in seconds, until traffic is served again when ${what}.`,
+});
+
+/** Each mode's bound, in seconds. */
+export const recoveryTimeBounds = {
+  maxHostDiesSeconds: bound(60, "one ingestion host dies"),
+  maxHostFreezesSeconds: bound(60, "one host accepts connections and never answers"),
+  maxServiceFreezesSeconds: bound(10, "a host's ingestion service freezes (below the snippet's 10 s request timeout)"),
+  maxAzLostSeconds: bound(120, "an availability zone is lost"),
+  maxRegionLostSeconds: bound(120, "a region is lost"),
+  maxDnsPrimaryLostSeconds: bound(300, "the primary DNS provider stops answering (either DNS mode)"),
+  maxCdnOriginFailsSeconds: bound(60, "the CDN's primary origin fails"),
+  maxDatastorePrimaryFailsSeconds: bound(10, "the datastore's primary fails (below the snippet's 10 s request timeout)"),
+  maxDeploySeconds: bound(0, "an instance refresh replaces a host (traffic sent to a host that stopped)"),
+} satisfies Record<string, NumberBound>;
+
+type BoundKey = keyof typeof recoveryTimeBounds;
+
+const modeBound: Record<FailureMode, BoundKey> = {
+  hostDies: "maxHostDiesSeconds",
+  hostFreezes: "maxHostFreezesSeconds",
+  serviceFreezes: "maxServiceFreezesSeconds",
+  azLost: "maxAzLostSeconds",
+  regionLost: "maxRegionLostSeconds",
+  dnsPrimaryLost: "maxDnsPrimaryLostSeconds",
+  cdnOriginFails: "maxCdnOriginFailsSeconds",
+  datastorePrimaryFails: "maxDatastorePrimaryFailsSeconds",
+  deploy: "maxDeploySeconds",
+};
+
+const modeLesson: Record<FailureMode, Lesson> = {
+  hostDies: "hostFailover",
+  hostFreezes: "hostFailover",
+  serviceFreezes: "hostFailover",
+  azLost: "hostFailover",
+  deploy: "hostFailover",
+  regionLost: "failoverTtl",
+  dnsPrimaryLost: "nsTtl",
+  cdnOriginFails: "snippetOnApiHosts",
+  datastorePrimaryFails: "datastoreConnections",
+};
+
+/** One finding per failure mode whose worst figure exceeds its bound, on the resource of its dominant term. */
+export function judgeRecoveryTime(report: RecoveryReport, bounds: Record<BoundKey, number>): Finding[] {
+  return worstByMode(report).flatMap((f) => {
+    const key = modeBound[f.mode];
+    const limit = bounds[key];
+    if (f.recoverySeconds <= limit) return [];
+    const lost = f.eventsLost ? ` ${f.eventsLost.toLocaleString("en-US")} of ${f.eventsAtRisk!.toLocaleString("en-US")} events at risk expire before the snippet can resend them.` : "";
+    const d = f.dominant;
+    return [
+      {
+        urn: d.urn || f.terms.find((t) => t.urn)?.urn || "",
+        subject: `${f.mode} ${f.scope}`,
+        message:
+          `When ${failureModeTitles[f.mode]} (${f.scope}), traffic is served again after ${f.recoverySeconds} s, above the ${limit} s bound (${key}).` +
+          `${lost} Dominant term: ${d.label}, ${d.seconds} s (${d.source}). Smallest fix: ${smallestFix(f, limit)}. ${incidentNote(modeLesson[f.mode])}`,
+      },
+    ];
+  });
+}
+
+export const enforceRecoveryTime: StackValidationPolicy = {
+  name: "enforce-recovery-time",
+  description: "Each failure mode's worst-case recovery time, from the declared resources, stays within its bound (incidents 000-003).",
+  enforcementLevel: "mandatory",
+  configSchema: numberBoundsSchema(recoveryTimeBounds),
+  validateStack: (args, reportViolation) => {
+    const report = recoveryReport(args.resources.map((r) => ({ type: r.type, urn: r.urn, props: r.props, dependencies: r.dependencies.map((d) => d.urn) })));
+    for (const finding of judgeRecoveryTime(report, resolveBounds(recoveryTimeBounds, args.getConfig()))) reportFinding(reportViolation, finding);
+  },
+};
