@@ -412,23 +412,28 @@ function regionFigures(resources: DeclaredResource[], events: EventsModel, regio
   });
 }
 
+/** Route 53 assigns every hosted zone (and delegation set) four name servers (Route 53 Developer Guide, "NS and SOA records"). */
+export const route53NameServerCount = 4;
+
 function dnsFigure(resources: DeclaredResource[], events: EventsModel): RecoveryFigure | undefined {
   const records = byType(resources, resourceTypes.route53Record);
+  const primaryZone = byType(resources, resourceTypes.route53Zone)[0];
+  const secondaryZone = byType(resources, resourceTypes.cloudflareZone)[0];
+  if (!primaryZone || !secondaryZone) return undefined;
   const apexNs = records.find((r) => r.props.type === "NS" && Array.isArray(r.props.records) && r.props.records.length > 0);
-  if (!apexNs) return undefined;
-  const servers: string[] = apexNs.props.records.map(String);
+  const servers: string[] = apexNs ? apexNs.props.records.map(String) : [];
   const secondary = servers.filter((s) => s.replace(/\.$/, "").endsWith(cloudflareNameServerSuffix));
-  const primary = servers.filter((s) => !secondary.includes(s));
   const answerTtl = Math.max(0, ...records.filter((r) => r.props.type === "A" || r.props.type === "AAAA").map((r) => Number(r.props.ttl ?? 0)));
-  if (secondary.length > 0) {
+  if (apexNs && secondary.length > 0) {
+    const primary = servers.length - secondary.length;
     return figure(
       "dnsPrimaryLost",
       "dns (active-active)",
       [
         term(
           "a resolver waits on each silent Route 53 server before it asks a Cloudflare one",
-          primary.length * resolverServerTimeoutSeconds,
-          `${src(apexNs, `records lists ${primary.length} Route 53 + ${secondary.length} Cloudflare servers`)} × resolver per-server timeout ${resolverServerTimeoutSeconds} s`,
+          primary * resolverServerTimeoutSeconds,
+          `${src(apexNs, `records lists ${primary} Route 53 + ${secondary.length} Cloudflare servers`)} × resolver per-server timeout ${resolverServerTimeoutSeconds} s`,
           apexNs.urn,
           true,
           { fix: "nothing in the stack: resolvers set their per-server timeout" },
@@ -439,7 +444,9 @@ function dnsFigure(resources: DeclaredResource[], events: EventsModel): Recovery
       ["cached answers keep serving; only lookups that miss the cache wait, and resolvers then prefer the servers that answer"],
     );
   }
-  const apexTtl = Number(apexNs.props.ttl ?? 0);
+  // Hot-standby: the registrar lists only Route 53's servers; the Cloudflare zone waits unlisted.
+  const nsSource = apexNs ?? primaryZone;
+  const apexTtl = apexNs ? Number(apexNs.props.ttl ?? 0) : 0;
   const nsTtl = Math.max(parentNsTtlSeconds, apexTtl);
   return figure(
     "dnsPrimaryLost",
@@ -451,8 +458,10 @@ function dnsFigure(resources: DeclaredResource[], events: EventsModel): Recovery
       term(
         "after the registrar switch, resolvers keep the old delegation",
         nsTtl,
-        `max(parent zone NS TTL ${parentNsTtlSeconds}, ${src(apexNs, `ttl=${apexTtl}`)}); the registrar lists only ${primary.length} Route 53 servers`,
-        apexNs.urn,
+        `max(parent zone NS TTL ${parentNsTtlSeconds}, ${apexNs ? src(apexNs, `ttl=${apexTtl}`) : "no apex NS record declared"}); ` +
+          `the registrar lists only the ${apexNs ? servers.length : route53NameServerCount} Route 53 servers of ${src(primaryZone, "")}`.trimEnd() +
+          `, not ${src(secondaryZone, "")}`.trimEnd(),
+        nsSource.urn,
         false,
         { fix: "edge:dns.secondary.mode hot-standby → active-active (the registrar lists both providers, and resolvers ask Cloudflare when Route 53 is silent)" },
       ),

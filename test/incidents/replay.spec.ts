@@ -93,7 +93,7 @@ describe("incident replays", () => {
       return;
     }
     const { policy, says } = c.expect;
-    expect([...new Set(mandatory.map((v) => v.policyName))], context).toEqual([policy]);
+    expect([...new Set(mandatory.map((v) => v.policyName))].sort(), context).toEqual([policy, ...(c.expect.alsoRefusedBy ?? [])].sort());
     expect(mandatory.some((v) => v.message.includes(says)), `${context}\n${mandatory.map((v) => v.message).join("\n")}`).toBe(true);
     for (const v of mandatory) expect(v.message, context).toContain(c.expect.names ?? `Incident ${c.incident}`);
   });

@@ -72,6 +72,8 @@ ${over.env ?? ""}`;
         records: over.apexNs ?? ["ns-1.awsdns-1.com", "ns-2.awsdns-2.net", "ns-3.awsdns-3.org", "ns-4.awsdns-4.co.uk", "ada.ns.cloudflare.com", "bob.ns.cloudflare.com"],
       },
     },
+    { type: resourceTypes.route53Zone, urn: urn(resourceTypes.route53Zone, "zone"), props: { name: "example.com" } },
+    { type: resourceTypes.cloudflareZone, urn: urn(resourceTypes.cloudflareZone, "secondary"), props: { name: "example.com" } },
     {
       type: resourceTypes.cloudfrontDistribution,
       urn: urn(resourceTypes.cloudfrontDistribution, "cdn"),

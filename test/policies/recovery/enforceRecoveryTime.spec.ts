@@ -37,7 +37,8 @@ describe("enforce-recovery-time", () => {
           "When the primary DNS provider stops answering (dns (hot-standby)), traffic is served again after 172860 s, above the 300 s bound (maxDnsPrimaryLostSeconds). " +
           "1,730,620,000 of 3,457,200,000 events at risk expire before the snippet can resend them. " +
           "Dominant term: after the registrar switch, resolvers keep the old delegation, 172800 s " +
-          "(max(parent zone NS TTL 172800, aws:route53/record:Record apex-ns ttl=172800); the registrar lists only 4 Route 53 servers). " +
+          "(max(parent zone NS TTL 172800, aws:route53/record:Record apex-ns ttl=172800); the registrar lists only the 4 Route 53 servers of " +
+          "aws:route53/zone:Zone zone, not cloudflare:index/zone:Zone secondary). " +
           "Smallest fix: edge:dns.secondary.mode hot-standby → active-active (the registrar lists both providers, and resolvers ask Cloudflare when Route 53 is silent). " +
           incidentNote("nsTtl"),
       },
