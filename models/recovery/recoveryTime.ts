@@ -510,3 +510,8 @@ export function worstByMode(report: RecoveryReport): RecoveryFigure[] {
     return of.length ? [of.reduce((a, b) => (b.recoverySeconds > a.recoverySeconds ? b : a))] : [];
   });
 }
+
+/** The figures of resources in the plan's shape (`inputs`, dependencies as URNs): the plan, its JSON and the diff read them so. */
+export function recoveryOfInputs(resources: { type: string; urn: string; inputs: Record<string, unknown>; dependencies?: string[] }[]): RecoveryReport {
+  return recoveryReport(resources.map((r) => ({ type: r.type, urn: r.urn, props: r.inputs as Record<string, any>, dependencies: r.dependencies })));
+}

@@ -9,6 +9,7 @@ import { PlanJson, PlanJsonResource, PlanJsonViolation, rootStackType } from "..
 import { recordsFromResources } from "../../models/dns/compare";
 import { zoneRecordRisks } from "./zoneRisk";
 import { resourceTypes } from "../../models/resourceTypes";
+import { failureModeTitles, FailureMode, recoveryOfInputs, worstByMode } from "../../models/recovery";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
 
@@ -39,6 +40,7 @@ export type RiskKind =
   | "zone-records-rewritten"
   | "ttl-raised"
   | "alarm-removed"
+  | "recovery-lengthened"
   | "secret-in-plain-text";
 
 /** A stack-file secret that changed, known by its ciphertext's digest (never its value). */
@@ -83,8 +85,22 @@ export interface PolicyDelta {
   unchanged: ViolationDelta[];
 }
 
+/** A failure mode whose worst-case recovery time moved between the two plans. */
+export interface RecoveryDelta {
+  mode: FailureMode;
+  /** Where the head's worst case is (the base's when the mode is gone). */
+  scope: string;
+  /** Seconds until traffic is served again; null where the plan has no figure for the mode. */
+  before: number | null;
+  after: number | null;
+  /** The head's dominant term and its inputs (the base's when the mode is gone). */
+  dominant: string;
+}
+
 export interface PlanDiff {
   stack: string;
+  /** Recovery times that moved, worst case per failure mode. */
+  recovery: RecoveryDelta[];
   resources: ResourceChange[];
   counts: Record<Op, number> & { same: number };
   outputs: PropertyChange[];
@@ -312,6 +328,44 @@ export function replaceDecision(type: string, changes: PropertyChange[]): Replac
 }
 
 /** The diff of `head` against `base`. A plan diffed against itself has no changes. */
+/**
+ * The failure modes whose worst-case recovery time differs between the plans. Both sides are
+ * computed from their resources with this model (not read from `recovery` as each plan recorded
+ * it), so a delta is a change of the stack, never of the model between the two commits.
+ */
+export function diffRecovery(base: PlanJson, head: PlanJson): RecoveryDelta[] {
+  const before = worstByMode(recoveryOfInputs(base.resources));
+  const after = worstByMode(recoveryOfInputs(head.resources));
+  const modes = [...new Set([...before, ...after].map((f) => f.mode))];
+  return modes.flatMap((mode) => {
+    const b = before.find((f) => f.mode === mode);
+    const a = after.find((f) => f.mode === mode);
+    if (b && a && b.recoverySeconds === a.recoverySeconds) return [];
+    const shown = (a ?? b)!;
+    return [
+      {
+        mode,
+        scope: shown.scope,
+        before: b?.recoverySeconds ?? null,
+        after: a?.recoverySeconds ?? null,
+        dominant: `${shown.dominant.label} (${shown.dominant.source})`,
+      },
+    ];
+  });
+}
+
+/** A recovery that takes longer after the change: a risk the reviewer sees first. */
+function recoveryRisks(deltas: RecoveryDelta[]): Risk[] {
+  return deltas
+    .filter((d) => d.after !== null && (d.before === null || d.after > d.before))
+    .map((d) => ({
+      kind: "recovery-lengthened" as const,
+      message:
+        `when ${failureModeTitles[d.mode]} (${d.scope}), traffic is served again after ${d.after} s` +
+        `${d.before === null ? " (no figure before)" : `, was ${d.before} s (+${Math.round((d.after! - d.before) * 1000) / 1000} s)`}; dominant term: ${d.dominant}`,
+    }));
+}
+
 export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
   const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
   const headIndex = new Map(head.resources.map((r) => [r.urn, r]));
@@ -352,13 +406,15 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
   }
   const counts = { create: 0, delete: 0, update: 0, replace: 0, same };
   for (const r of resources) counts[r.op]++;
+  const recovery = diffRecovery(base, head);
   return {
     stack: head.stack,
+    recovery,
     resources,
     counts,
     outputs: diffValues(base.stackOutputs ?? {}, head.stackOutputs ?? {}),
     policy: diffPolicy(base, head),
-    risks: findRisks(base, head, resources),
+    risks: [...findRisks(base, head, resources), ...recoveryRisks(recovery)],
     secrets: diffSecrets(base, head),
   };
 }

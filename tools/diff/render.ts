@@ -7,6 +7,7 @@
  */
 import { groupChanges, isEmpty, Op, PlanDiff, ResourceChange, SecretChange, ViolationDelta } from "./planDiff";
 import { differingParts, formatValue, hunks, PropertyChange, secretMask } from "./values";
+import { failureModeTitles } from "../../models/recovery";
 
 export type Format = "markdown" | "text";
 
@@ -143,6 +144,7 @@ function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit
     out.push("", "</details>");
   }
   out.push("");
+  if (diff.recovery.length > 0) out.push("#### Recovery time", "", ...recoveryLines(diff).map((l) => `- ${l}`), "");
   if (diff.secrets.length > 0) out.push("#### Secrets", "", ...secretLines(diff), "");
   const groups = groupChanges(diff);
   if (groups.length > 0) out.push("#### Changes by component and region", "");
@@ -165,6 +167,15 @@ function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit
   return out;
 }
 
+/** Each failure mode whose worst-case recovery moved: before → after, and the dominant term. */
+function recoveryLines(diff: PlanDiff): string[] {
+  const shown = (n: number | null) => (n === null ? "none" : `${n} s`);
+  return diff.recovery.map((d) => {
+    const sign = d.before !== null && d.after !== null ? ` (${d.after > d.before ? "+" : ""}${Math.round((d.after - d.before) * 1000) / 1000} s)` : "";
+    return `${failureModeTitles[d.mode]} (${d.scope}): ${shown(d.before)} → ${shown(d.after)}${sign}; dominant: ${d.dominant}`;
+  });
+}
+
 /** Stack-file secrets that changed: known by their ciphertexts, never shown. */
 function secretLines(diff: PlanDiff): string[] {
   const shown: Record<SecretChange["change"], string> = {
@@ -185,6 +196,7 @@ function renderText(diff: PlanDiff, title: string): string[] {
     for (const v of list) out.push(...violationLine(v, false).map((l, i) => (i === 0 ? `  ${label}: ${l}` : `    ${l}`)));
   }
   out.push(`  ${p.unchanged.length} unchanged violation${p.unchanged.length === 1 ? "" : "s"} (folded)`);
+  if (diff.recovery.length > 0) out.push("", "Recovery time:", ...recoveryLines(diff).map((l) => `  ${l}`));
   for (const g of groupChanges(diff)) {
     out.push("", `${g.component} [${g.region}]`, ...g.changes.flatMap((c) => resourceLines(c)).map((l) => `  ${l}`));
   }
