@@ -58,10 +58,12 @@ describe("npm run plan", () => {
     const dir = mkdtempSync(join(tmpdir(), "edge-policy-config-"));
     try {
       const policyConfig = join(dir, "policy.json");
-      writeFileSync(policyConfig, JSON.stringify({ "enforce-failover-ttl": { maxTtlSeconds: 900 } }));
+      // A 600 s TTL also makes a lost region take 36 + 600 s: the recovery bound is raised with it.
+      const regionLost = { "enforce-recovery-time": { maxRegionLostSeconds: 700 } };
+      writeFileSync(policyConfig, JSON.stringify({ "enforce-failover-ttl": { maxTtlSeconds: 900 }, ...regionLost }));
       expect(runPlanOnConfig(config).code).toBe(1);
       expect(runPlanOnConfig(config, ["--policy-config", policyConfig]).code).toBe(0);
-      writeFileSync(policyConfig, JSON.stringify({ "enforce-failover-ttl": "advisory" }));
+      writeFileSync(policyConfig, JSON.stringify({ "enforce-failover-ttl": "advisory", ...regionLost }));
       const advisory = runPlanOnConfig(config, ["--policy-config", policyConfig]);
       expect(advisory.code).toBe(0);
       expect(advisory.json!.violations.map((v) => v.enforcementLevel)).toContain("advisory");
