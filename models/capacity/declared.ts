@@ -147,8 +147,10 @@ export function readRenderedUpstream(userData: string): { upstream: RenderedUpst
   const health = /location\s+=\s+\/http-check\s*\{([\s\S]*?)(?=\blocation\b|$)/.exec(text)?.[1] ?? "";
   const primary = /upstream\s+ingest\s*\{[^}]*?\bserver\s+\S+((?:\s+(?!backup)[a-z_]+=\S+)*)\s*;/.exec(text)?.[1] ?? "";
   const directive = (name: string) => (block ? new RegExp(`\\b${name}\\s+([^;\\s]+)\\s*;`).exec(block)?.[1] : undefined);
-  const connect = directive("proxy_connect_timeout");
-  const read = directive("proxy_read_timeout");
+  // A value that is not an nginx time (a hand edit) counts as missing: nginx would refuse it too.
+  const time = (value: string | undefined) => (value !== undefined && /^\d+(?:\.\d+)?(ms|s|m|h)?$/.test(value) ? value : undefined);
+  const connect = time(directive("proxy_connect_timeout"));
+  const read = time(directive("proxy_read_timeout"));
   const missing = [block ? undefined : `location ${eventPath}`, connect ? undefined : "proxy_connect_timeout", read ? undefined : "proxy_read_timeout"].filter(
     (d): d is string => d !== undefined,
   );
@@ -156,7 +158,7 @@ export function readRenderedUpstream(userData: string): { upstream: RenderedUpst
   const tries = Number(directive("proxy_next_upstream_tries") ?? 0);
   // nginx's defaults when the server line sets none: max_fails=1, fail_timeout=10s (ngx_http_upstream_module).
   const maxFails = /max_fails=(\d+)/.exec(primary)?.[1];
-  const failTimeout = /fail_timeout=(\S+)/.exec(primary)?.[1];
+  const failTimeout = time(/fail_timeout=([^\s;]+)/.exec(primary)?.[1]);
   return {
     upstream: {
       connectTimeoutSeconds: nginxTimeSeconds(connect!),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DeclaredResource, RecoveryFigure, recoveryReport, worstByMode } from "../../../models/recovery";
+import { readRenderedUpstream } from "../../../models/capacity/declared";
 import { sampleResources } from "./fixtures";
 
 const of = (resources: DeclaredResource[], mode: RecoveryFigure["mode"]) => worstByMode(recoveryReport(resources)).find((f) => f.mode === mode)!;
@@ -69,5 +70,16 @@ describe("recovery-time model", () => {
   it("a lost zone: the slower of NLB detection and a client waiting out one request (10 s) plus the first retry (1 s)", () => {
     expect(of(sampleResources(), "azLost").recoverySeconds).toBe(25);
     expect(of(sampleResources({ healthCheck: { interval: 2, unhealthyThreshold: 2, timeout: 2 } }), "azLost").recoverySeconds).toBe(11);
+  });
+});
+
+describe("nginx read-back for recovery", () => {
+  it("reads the event path's timeouts and the primary's max_fails, and calls a value that is not an nginx time missing", () => {
+    const userData = String(sampleResources().find((r) => r.type.includes("launchTemplate"))!.props.userData);
+    expect(readRenderedUpstream(userData)).toEqual({
+      upstream: { connectTimeoutSeconds: 1, readTimeoutSeconds: 5, tries: 2, maxFails: 5, failTimeoutSeconds: 5, deepHealthCheck: true, eventPath: "/track" },
+    });
+    expect(readRenderedUpstream(userData.replace("proxy_read_timeout 5s", "proxy_read_timeout 5x"))).toEqual({ missing: ["proxy_read_timeout"] });
+    expect(readRenderedUpstream(userData.replace("proxy_connect_timeout 1s", "proxy_connect_timeout 1500ms"))).toMatchObject({ upstream: { connectTimeoutSeconds: 1.5 } });
   });
 });
