@@ -65,8 +65,13 @@ describe("npm run pr-check", () => {
   });
 
   it("shows the change between the two commits: the summary row, the risk and the record's TTL", () => {
-    // Every record that uses edge:dns.ttl, in both providers: decide, cdn, and the api answers of 2 regions.
-    expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 10 | 0 | 0 |");
+    // Every record that uses edge:dns.ttl, in both providers: decide, cdn, and the api answers of 2
+    // regions; the risks are the raised TTL's ten and the longer recovery from a lost region, which
+    // enforce-recovery-time refuses (36 s + 120 s TTL > 120 s).
+    expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 11 | 1 | 0 |");
+    expect(report).toContain(
+      "- **recovery-lengthened**: when a region is lost (us-east-1), traffic is served again after 156 s, was 96 s (+60 s); dominant term: resolvers drop the cached answer",
+    );
     expect(report).toContain("### Stack `dev`");
     // One line for the cause, the ten records folded under it.
     expect(report).toContain("- **ttl-raised**: TTL raised 60 s → 120 s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic) (×10)");
