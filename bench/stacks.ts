@@ -6,6 +6,7 @@
  *
  * Pure module: no Pulumi imports.
  */
+import { availabilityZoneIdPrefix } from "../models/ingestRegion/availabilityZones";
 import type { StackConfigInput } from "../stacks/schema";
 
 /** 32 AWS region codes; the schema caps a stack at 30 regions. */
@@ -90,11 +91,14 @@ export function benchStackConfig(size: BenchSize): Record<string, unknown> {
       minHostsPerRegion: 3,
       maxHostsPerRegion,
       availabilityZones: 3,
+      availabilityZoneIds: Object.fromEntries(regions.map((region) => [region, [1, 2, 3].map((n) => `${availabilityZoneIdPrefix(region)}-az${n}`)])),
+      imageIds: Object.fromEntries(regions.map((region) => [region, "ami-0123456789abcdef0"])),
     },
     nginx: { workerConnections: 8192 },
     datastore: {
       maxConnections: Math.ceil((size.regions * maxHostsPerRegion * poolSizePerHost) / 0.7),
       poolSizePerHost,
+      cidrBlocks: Object.fromEntries(regions.map((region) => [region, ["10.200.0.0/24"]])),
     },
     dns: {
       ttl: 60,

@@ -9,6 +9,8 @@
 import { z } from "zod";
 import { thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
 import { cloudflarePlans, delegationPhases } from "../models/dns/delegation";
+import { availabilityZoneIdProblem } from "../models/ingestRegion/availabilityZones";
+import { defaultAccountQuotas, quotaProblems, quotaUsage } from "../models/ingestRegion/quotas";
 import { zoneNameProblems } from "./zoneNames";
 
 /** The Pulumi config namespace of this project (`edge:<key>` in stack files). */
@@ -34,6 +36,14 @@ const relativeName = z
 const awsRegion = z
   .string()
   .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "expected an AWS region code such as us-east-1");
+
+/** An IPv4 network in CIDR notation, e.g. `10.20.0.0/24`. */
+const ipv4Cidr = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/, "expected an IPv4 CIDR block such as 10.20.0.0/24");
+
+/** A quota value: a count the account allows. */
+const quota = z.number().int().min(1);
 
 /** Record TTLs in seconds. Incident 000: a one-day TTL made it impossible to move traffic. */
 const ttlSeconds = z.number().int().min(1).max(604800);
@@ -105,6 +115,18 @@ const stackConfigObject = z
           .max(6)
           .default(3)
           .describe("Availability zones per region, each with a subnet and a static load balancer address. Defaults to `3`."),
+        availabilityZoneIds: z
+          .record(awsRegion, z.array(z.string().min(1)).min(1, "expected at least 1 AZ ID"))
+          .default({})
+          .describe(
+            "The availability zones of each region by AZ ID (`us-east-1: [use1-az1, use1-az2, use1-az4]`), as many as `availabilityZones`, Local and Wavelength zones excluded. AZ IDs name the same zone in every account and never shift, so subnets and load balancers move only when this list changes. Required for every region of `edge:regions`; defaults to none.",
+          ),
+        imageIds: z
+          .record(awsRegion, z.string().regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, "expected an AMI id such as ami-0123456789abcdef0"))
+          .default({})
+          .describe(
+            "The hosts' image in each region (`us-east-1: ami-…`): a Debian 12 AMI (nginx 1.22, the version this repo tests), pinned so a new image reaches hosts only through a reviewed change. Required for every region of `edge:regions`; defaults to none.",
+          ),
         minHealthyPercentage: z
           .number()
           .int()
@@ -220,6 +242,13 @@ const stackConfigObject = z
           })
           .optional()
           .describe("Where the datastore publishes its connection count, for the alarms. Defaults to not watched."),
+        port: z.number().int().min(1).max(65535).default(5432).describe("TCP port the datastore listens on (PostgreSQL's). Defaults to `5432`."),
+        cidrBlocks: z
+          .record(awsRegion, z.array(ipv4Cidr).min(1, "expected at least 1 CIDR block"))
+          .default({})
+          .describe(
+            "The networks the hosts of each region reach the datastore in (`us-east-1: [10.20.0.0/24]`): a security group takes CIDR blocks, never host names, and a managed datastore's address moves within its subnets on failover, so list the subnets. Required for every region of `edge:regions`; defaults to none.",
+          ),
       })
       .prefault({})
       .describe("The datastore behind the ingestion service."),
@@ -316,6 +345,20 @@ const stackConfigObject = z
       })
       .prefault({})
       .describe("The CDN that serves the JavaScript snippet apart from the API hosts (incident 000)."),
+    quotas: z
+      .strictObject({
+        elasticIpsPerRegion: quota
+          .default(defaultAccountQuotas.elasticIpsPerRegion)
+          .describe(`Elastic IPs the account may hold per region (EC2 quota L-0263D0A3). Defaults to AWS's \`${defaultAccountQuotas.elasticIpsPerRegion}\`.`),
+        networkLoadBalancersPerRegion: quota
+          .default(defaultAccountQuotas.networkLoadBalancersPerRegion)
+          .describe(`Network load balancers the account may have per region (ELB quota L-69A177A2). Defaults to AWS's \`${defaultAccountQuotas.networkLoadBalancersPerRegion}\`.`),
+        route53HealthChecksPerAccount: quota
+          .default(defaultAccountQuotas.route53HealthChecksPerAccount)
+          .describe(`Route 53 health checks the account may have. Defaults to AWS's \`${defaultAccountQuotas.route53HealthChecksPerAccount}\`.`),
+      })
+      .prefault({})
+      .describe("The AWS account's quotas, as Service Quotas shows them: a config that needs more is refused before the deploy stops halfway."),
     alarms: z
       .strictObject({
         emails: z
@@ -384,6 +427,13 @@ export const stackConfigSchema = stackConfigObject.check(
         ctx.addIssue({ code: "custom", path: ["ingest", "service", "backupPort"], message: "the backup port must differ from the service port" });
       }
     }),
+    crossFieldRule<CheckedConfig>(["regions", "ingest", "datastore"], (config, ctx) => {
+      for (const problem of regionPinProblems(config)) ctx.addIssue({ code: "custom", ...problem });
+    }),
+    crossFieldRule<CheckedConfig>(["regions", "ingest", "quotas"], (config, ctx) => {
+      const usage = quotaUsage({ regions: config.regions.length, availabilityZones: config.ingest.availabilityZones });
+      for (const problem of quotaProblems(usage, config.quotas)) ctx.addIssue({ code: "custom", path: ["quotas", problem.quota], message: problem.message });
+    }),
     crossFieldRule<CheckedConfig>(["dns"], (config, ctx) => {
       const { mode, plan } = config.dns.secondary;
       if (mode === "hot-standby" && plan === "free") {
@@ -409,6 +459,44 @@ export const stackConfigSchema = stackConfigObject.check(
       }
     }),
   );
+
+/**
+ * The inputs each region pins (its zones by AZ ID, its image, its datastore networks): one entry
+ * per region of `edge:regions`, each zone an availability zone of that region, as many zones as
+ * `edge:ingest.availabilityZones`.
+ */
+function regionPinProblems(config: CheckedConfig): { path: (string | number)[]; message: string }[] {
+  const { availabilityZones, availabilityZoneIds, imageIds } = config.ingest;
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  for (const region of config.regions) {
+    const zoneIds = availabilityZoneIds[region];
+    if (!zoneIds) {
+      problems.push({
+        path: ["ingest", "availabilityZoneIds", region],
+        message: `required for every region of edge:regions: list ${availabilityZones} AZ IDs of ${region} (\`aws ec2 describe-availability-zones --region ${region} --filters Name=zone-type,Values=availability-zone\`, column ZoneId)`,
+      });
+    } else {
+      zoneIds.forEach((zoneId, i) => {
+        const problem = availabilityZoneIdProblem(region, zoneId);
+        if (problem) problems.push({ path: ["ingest", "availabilityZoneIds", region, i], message: problem });
+      });
+      if (new Set(zoneIds).size !== zoneIds.length) problems.push({ path: ["ingest", "availabilityZoneIds", region], message: `each AZ ID may be listed once, got ${zoneIds.join(", ")}` });
+      if (zoneIds.length !== availabilityZones) {
+        problems.push({
+          path: ["ingest", "availabilityZoneIds", region],
+          message: `lists ${zoneIds.length} zones, edge:ingest.availabilityZones is ${availabilityZones}: list exactly ${availabilityZones}, or change edge:ingest.availabilityZones`,
+        });
+      }
+    }
+    if (!imageIds[region]) {
+      problems.push({ path: ["ingest", "imageIds", region], message: `required for every region of edge:regions: the Debian 12 AMI id of ${region} the hosts boot` });
+    }
+    if (!config.datastore.cidrBlocks[region]) {
+      problems.push({ path: ["datastore", "cidrBlocks", region], message: `required for every region of edge:regions: the networks the hosts of ${region} reach the datastore in` });
+    }
+  }
+  return problems;
+}
 
 /** The validated stack configuration, every default applied. */
 export type StackConfig = z.output<typeof stackConfigSchema>;

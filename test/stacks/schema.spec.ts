@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseStackConfig, StackConfigError } from "../../stacks/schema";
+import { withRegionPins } from "../support/regionPins";
 import { projectRoot } from "../support/runPlan";
 
 /** The smallest valid config: only the fields without a safe default. */
@@ -15,7 +16,7 @@ const minimal = {
 
 function problems(raw: Record<string, unknown>): string[] {
   try {
-    parseStackConfig(raw);
+    parseStackConfig(withRegionPins(raw));
     return [];
   } catch (err) {
     if (err instanceof StackConfigError) return err.problems;
@@ -30,7 +31,7 @@ function edgeKeys(stack: string): Record<string, unknown> {
 
 describe("stack config schema", () => {
   it("applies every default to a minimal config", () => {
-    const config = parseStackConfig(minimal);
+    const config = parseStackConfig(withRegionPins(minimal));
     expect(config.environment).toBe("prod");
     expect(config.ingest).toMatchObject({ burstFactor: 8, availabilityZones: 3, minHealthyPercentage: 90 });
     expect(config.ingest.service.port).toBe(8080);
