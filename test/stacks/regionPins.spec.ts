@@ -1,24 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { availabilityZoneIdPrefix } from "../../models/ingestRegion/availabilityZones";
-import { parseStackConfig, StackConfigError } from "../../stacks/schema";
+import { parseStackConfig } from "../../stacks/schema";
+import { configProblems as problems, minimalStackConfig as minimal } from "../support/minimalConfig";
 import { withRegionPins } from "../support/regionPins";
-
-const minimal = {
-  domain: "example.com",
-  regions: ["us-east-1", "eu-west-1"],
-  dns: { secondary: { accountId: "0123456789abcdef0123456789abcdef" } },
-  alarms: { emails: ["oncall@example.com"] },
-};
-
-function problems(raw: Record<string, unknown>): string[] {
-  try {
-    parseStackConfig(raw);
-    return [];
-  } catch (err) {
-    if (err instanceof StackConfigError) return err.problems;
-    throw err;
-  }
-}
 
 /** The pinned minimal config with the ingest keys replaced by `ingest`. */
 function withIngest(ingest: Record<string, unknown>): Record<string, any> {

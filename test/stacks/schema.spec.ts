@@ -2,27 +2,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { parseStackConfig, StackConfigError } from "../../stacks/schema";
+import { parseStackConfig } from "../../stacks/schema";
+import { configProblems, minimalStackConfig } from "../support/minimalConfig";
 import { withRegionPins } from "../support/regionPins";
 import { projectRoot } from "../support/runPlan";
 
 /** The smallest valid config: only the fields without a safe default. */
-const minimal = {
-  domain: "example.com",
-  regions: ["us-east-1", "eu-west-1"],
-  dns: { secondary: { accountId: "0123456789abcdef0123456789abcdef" } },
-  alarms: { emails: ["oncall@example.com"] },
-};
+const minimal = minimalStackConfig;
 
-function problems(raw: Record<string, unknown>): string[] {
-  try {
-    parseStackConfig(withRegionPins(raw));
-    return [];
-  } catch (err) {
-    if (err instanceof StackConfigError) return err.problems;
-    throw err;
-  }
-}
+/** The problems of `raw` with its regions' pins filled in: the rules here are about other fields. */
+const problems = (raw: Record<string, unknown>) => configProblems(withRegionPins(raw));
 
 function edgeKeys(stack: string): Record<string, unknown> {
   const { config } = parse(readFileSync(join(projectRoot, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
