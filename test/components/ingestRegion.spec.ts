@@ -16,7 +16,7 @@ const config = sampleConfig({
     maxHostsPerRegion: 9,
     availabilityZones: 3,
     minHealthyPercentage: 90,
-    drainSeconds: 45,
+    drainSeconds: 75,
     availabilityZoneIds: { "us-east-1": ["use1-az1", "use1-az2", "use1-az4"], "eu-west-1": ["euw1-az3", "euw1-az1", "euw1-az2"] },
     imageIds: { "us-east-1": "ami-0aaaaaaaaaaaaaaa1", "eu-west-1": "ami-0bbbbbbbbbbbbbbb2" },
   },
@@ -92,7 +92,7 @@ describe("IngestRegion", () => {
 
   it("keeps an unhealthy (draining) target's connections for the drain instead of resetting them", () => {
     const [target] = inRegion(resourceTypes.lbTargetGroup, "eu-west-1");
-    expect(target!.inputs.targetHealthStates).toEqual([{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: 45 }]);
+    expect(target!.inputs.targetHealthStates).toEqual([{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: 75 }]);
   });
 
   it("rolls an instance refresh back when a critical host or balancer alarm of its region fires", () => {
@@ -119,7 +119,7 @@ describe("IngestRegion", () => {
 
   it("health-checks hosts on /http-check over HTTP and drains for drainSeconds before deregistering (incident 003)", () => {
     const [target] = inRegion(resourceTypes.lbTargetGroup, "eu-west-1");
-    expect(target!.inputs).toMatchObject({ protocol: "TCP", port: 80, deregistrationDelay: 45, healthCheck: { protocol: "HTTP", path: healthCheckPath, matcher: "200" } });
+    expect(target!.inputs).toMatchObject({ protocol: "TCP", port: 80, deregistrationDelay: 75, healthCheck: { protocol: "HTTP", path: healthCheckPath, matcher: "200" } });
     expect(outputs["eu-west-1"]!.targetGroupArn).toBe(target!.outputs.arn);
   });
 
@@ -142,8 +142,8 @@ describe("IngestRegion", () => {
     const [hook, ...more] = inRegion(resourceTypes.autoscalingLifecycleHook, "us-east-1");
     expect(more).toEqual([]);
     expect(hook!.inputs).toMatchObject({ autoscalingGroupName: group!.outputs.name, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE" });
-    expect(hook!.inputs.heartbeatTimeout).toBeGreaterThan(45);
-    expect(JSON.parse(hook!.inputs.notificationMetadata as string)).toEqual({ drainSeconds: 45 });
+    expect(hook!.inputs.heartbeatTimeout).toBeGreaterThan(75);
+    expect(JSON.parse(hook!.inputs.notificationMetadata as string)).toEqual({ drainSeconds: 75 });
     const [scaling] = inRegion(resourceTypes.autoscalingPolicy, "us-east-1");
     expect(scaling!.inputs).toMatchObject({ policyType: "TargetTrackingScaling", autoscalingGroupName: group!.outputs.name });
   });

@@ -8,10 +8,10 @@ export const minimalStackConfig = {
   alarms: { emails: ["oncall@example.com"] },
 };
 
-/** Every `edge:<path>: <message>` line the schema reports for `raw`; none for a valid config. */
-export function configProblems(raw: Record<string, unknown>): string[] {
+/** Every `edge:<path>: <message>` line the schema reports for `raw` (of stack `stack`); none for a valid config. */
+export function configProblems(raw: Record<string, unknown>, stack?: string): string[] {
   try {
-    parseStackConfig(raw);
+    parseStackConfig(raw, stack);
     return [];
   } catch (err) {
     if (err instanceof StackConfigError) return err.problems;
