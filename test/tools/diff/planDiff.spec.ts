@@ -178,6 +178,18 @@ describe("diffPlans on the prod plan", () => {
     expect(renderDiff(diff, "markdown")).toContain("a regional outage");
   }, 240_000);
 
+  it("shows a new pinned image as an update of the region's launch template", () => {
+    const head = clone(prod);
+    const template = head.resources.find((r) => r.type === resourceTypes.ec2LaunchTemplate && r.inputs.region === "eu-west-1")!;
+    const before = template.inputs.imageId;
+    template.inputs.imageId = "ami-0fedcba9876543210";
+    const diff = diffPlans(prod, head);
+    expect(diff.resources.map((r) => [r.op, r.type, r.region, r.changes])).toEqual([
+      ["update", resourceTypes.ec2LaunchTemplate, "eu-west-1", [{ kind: "update", path: "imageId", before, after: "ami-0fedcba9876543210" }]],
+    ]);
+    expect(renderDiff(diff, "markdown")).toContain("ami-0fedcba9876543210");
+  });
+
   it("marks a zone whose name changes as replaced, and calls it out", () => {
     const head = clone(prod);
     head.resources.find((r) => r.type === resourceTypes.route53Zone)!.inputs.name = "example.net";
