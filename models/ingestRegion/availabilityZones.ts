@@ -39,10 +39,12 @@ export function availabilityZoneIdPrefix(region: string): string | undefined {
  * network load balancer cannot be placed there, and their capacity is not a region's.
  */
 export function availabilityZoneIdProblem(region: string, zoneId: string): string | undefined {
-  const prefix = availabilityZoneIdPrefix(region);
-  if (!prefix) return `${region} is not a region code whose AZ IDs this program knows; list its zones by AZ ID such as use1-az1`;
-  if (new RegExp(`^${prefix}-az\\d+$`).test(zoneId)) return undefined;
-  if (zoneId.startsWith(`${prefix}-`)) {
+  // Regions whose codes do not follow the scheme (the isolated partitions) are checked for the shape alone.
+  const known = availabilityZoneIdPrefix(region);
+  const pattern = known ?? "[a-z0-9]+";
+  const prefix = known ?? "<prefix>";
+  if (new RegExp(`^${pattern}-az\\d+$`).test(zoneId)) return undefined;
+  if (new RegExp(`^${pattern}-.+`).test(zoneId)) {
     return `${zoneId} is a Local Zone or Wavelength zone of ${region}, not an availability zone: the load balancer and the hosts need the region's own zones (${prefix}-az1, ${prefix}-az2, …)`;
   }
   return `${zoneId} is not an AZ ID of ${region}: its AZ IDs are ${prefix}-az<n> (\`aws ec2 describe-availability-zones --region ${region}\` lists them as ZoneId)`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { availabilityZoneIdPrefix } from "../../models/ingestRegion/availabilityZones";
+import { availabilityZoneIdPrefix, availabilityZoneIdProblem } from "../../models/ingestRegion/availabilityZones";
 import { parseStackConfig } from "../../stacks/schema";
 import { configProblems as problems, minimalStackConfig as minimal } from "../support/minimalConfig";
 import { withRegionPins } from "../support/regionPins";
@@ -87,5 +87,14 @@ describe("account quotas", () => {
 
   it("defaults to AWS's quotas", () => {
     expect(parseStackConfig(withRegionPins(minimal)).quotas).toEqual({ elasticIpsPerRegion: 5, networkLoadBalancersPerRegion: 50, route53HealthChecksPerAccount: 200 });
+  });
+});
+
+describe("AZ IDs of regions outside the naming scheme", () => {
+  it("accepts a plain AZ ID and refuses a Local Zone by shape alone", () => {
+    expect(availabilityZoneIdProblem("us-iso-east-1", "usie1-az1")).toBeUndefined();
+    expect(availabilityZoneIdProblem("us-iso-east-1", "usie1-foo1-az1")).toBe(
+      "usie1-foo1-az1 is a Local Zone or Wavelength zone of us-iso-east-1, not an availability zone: the load balancer and the hosts need the region's own zones (<prefix>-az1, <prefix>-az2, …)",
+    );
   });
 });
