@@ -42,7 +42,7 @@ export const policies: Policies = [
   enforceAlarmActions,
   enforceAlarmCoverage,
   configureAlarmThresholds,
-  // Security baseline (issue 8).
+  // Security baseline: no post-mortem of their own, the hygiene every internet-facing stack needs.
   disallowPublicBucketAcl,
   enforceImdsV2,
   enableEbsEncryption,

@@ -2,8 +2,8 @@
  * Fidelity of the nginx memory model (models/hostEdge/memory.ts) on the prod stack's nginx
  * settings: Debian's real nginx runs the rendered config on 127.0.0.1 (test/support/nginx.ts),
  * holds N idle and N busy worst-case connections at each level (test/support/upstream.ts), and the
- * model's prediction must be no less than the measured RSS and at most 25% above it (issue 3's
- * bound). The one change to the prod settings: the per-client request rate limit is lifted, since
+ * model's prediction must be no less than the measured RSS and at most 25% above it (a model
+ * far above the server would refuse configs that fit). The one change to the prod settings: the per-client request rate limit is lifted, since
  * every connection here comes from one address.
  */
 import { existsSync } from "node:fs";
@@ -20,7 +20,7 @@ import type { FidelityResult } from "./index";
 export const nginxLevels = [100, 300, 1000];
 /** The request body of a busy connection, bytes (within `client_body_buffer_size`). */
 const bodyBytes = 16 * 1024;
-/** Issue 3's bound: the prediction may exceed the measurement by at most this share. */
+/** The prediction may exceed the measurement by at most this share: safe, but not so far above that it refuses configs that fit. */
 export const nginxOverBound = 0.25;
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

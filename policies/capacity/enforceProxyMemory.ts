@@ -9,8 +9,7 @@
  * the service reserve tag the `IngestRegion` writes. An instance type the table does not know is a
  * violation too: its memory cannot be judged.
  *
- * Incident 000: both nginx load balancers ran out of memory under a spike and swapped; the
- * tracking API was down for four hours.
+ * Lesson `proxyMemory` of incident 000 (models/incidents.ts).
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
@@ -23,6 +22,7 @@ import {
 } from "../../models/capacity";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { sharePercentBound } from "./bounds";
+import { incidentNote } from "../../models/incidents";
 
 export const proxyMemoryBounds = {
   maxMemoryPercent: sharePercentBound(
@@ -30,7 +30,7 @@ export const proxyMemoryBounds = {
   ),
 } satisfies Record<string, NumberBound>;
 
-const incident = "Incident 000: both nginx load balancers ran out of memory under a spike and swapped.";
+const incident = incidentNote("proxyMemory");
 
 export interface ProxyMemorySubject {
   /** The launch template's name, for the message. */

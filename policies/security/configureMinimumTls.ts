@@ -1,5 +1,5 @@
 /**
- * configure-minimum-tls — mandatory. Security baseline (issue 8); the snippet CDN of incident 000.
+ * configure-minimum-tls — mandatory. Security baseline; the snippet CDN of incident 000.
  *
  * CloudFront distributions serve viewers TLS 1.2 or newer (`viewerCertificate.minimumProtocolVersion`
  * `TLSv1.2_2019` or a later `TLSv1.2_*` / `TLSv1.3_*` policy) with SNI. The default

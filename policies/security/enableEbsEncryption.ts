@@ -1,5 +1,5 @@
 /**
- * enable-ebs-encryption — mandatory. Security baseline (issue 8); no post-mortem of its own.
+ * enable-ebs-encryption — mandatory. Security baseline; no post-mortem of its own.
  *
  * Every EBS volume a launch template declares is encrypted (`ebs.encrypted: "true"`; the v7 input
  * is a string), and the template declares at least one EBS volume: without a mapping the root

@@ -1,5 +1,5 @@
 /**
- * enforce-imdsv2 — mandatory. Security baseline (issue 8); no post-mortem of its own.
+ * enforce-imdsv2 — mandatory. Security baseline; no post-mortem of its own.
  *
  * Launch templates require session tokens for the instance metadata service (IMDSv2,
  * `metadataOptions.httpTokens: "required"`), or turn the service off. The ingestion hosts are

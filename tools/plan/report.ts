@@ -1,5 +1,5 @@
 /** The plan as a person reads it: resources by component and region, counts by type, policy results. */
-import { rootStackType } from "./evaluate";
+import { rootStackType } from "./planJson";
 import type { PlannedResource } from "./evaluate";
 import type { Plan } from "./plan";
 import { planSections } from "./sections";

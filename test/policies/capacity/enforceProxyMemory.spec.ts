@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { enforceProxyMemory } from "../../../policies/capacity/enforceProxyMemory";
 import { runResourcePolicy } from "../harness";
 import { launchTemplate } from "./samples";
+import { incidentNote } from "../../../models/incidents";
 
-const incident = "Incident 000: both nginx load balancers ran out of memory under a spike and swapped.";
+const incident = incidentNote("proxyMemory");
 
 describe("enforce-proxy-memory", () => {
   it("accepts the shipped prod hosts: c6i.xlarge with 8192 worker connections", async () => {
