@@ -5,6 +5,8 @@
  * (`viewerProtocolPolicy: allow-all`): `redirect-to-https` or `https-only` only. A snippet served
  * over HTTP can be rewritten on the way into every customer's page, and HTTPS pages refuse to load
  * it. Incident 000: the snippet moved to a CDN; the CDN must not be the weaker path.
+ *
+ * Catalog controls: Security Hub CloudFront.3; Checkov CKV_AWS_34; trivy AVD-AWS-0012.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";

@@ -6,6 +6,8 @@
  * (and other AWS services) cannot publish to a topic encrypted with it, and the alarm fires into
  * nothing. Incident 000: thresholds had fallen by the wayside and nobody was told; an alarm topic
  * that CloudWatch cannot publish to repeats that silently.
+ *
+ * Catalog controls: Security Hub SNS.1; Checkov CKV_AWS_26; trivy AVD-AWS-0095, AVD-AWS-0136. Stronger than all three: the AWS managed key, which they accept, is refused.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";

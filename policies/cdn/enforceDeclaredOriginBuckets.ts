@@ -1,0 +1,43 @@
+/**
+ * enforce-declared-origin-buckets — mandatory. Incident 000: the snippet comes from the CDN only.
+ *
+ * Catalog controls: Security Hub CloudFront.12 (no distribution points to a non-existent S3 origin).
+ *
+ * Every S3 origin of a distribution is a bucket this stack declares (its `domainName` is the
+ * bucket's regional domain name): an origin that names a bucket of another account, or one deleted
+ * since, lets whoever creates that bucket name serve the snippet to every customer's page. A stack
+ * policy; an origin whose name is not known yet is matched by its property dependencies.
+ */
+import * as aws from "@pulumi/aws";
+import { StackValidationPolicy } from "@pulumi/policy";
+import { snippetIncident } from "./incident";
+
+export function judgeOriginBucket(distribution: string, originId: string, domainName: string | undefined, declared: boolean): string | undefined {
+  if (declared) return undefined;
+  return (
+    `distribution ${distribution}: S3 origin ${originId} (${domainName ?? "domain not known"}) is not a bucket of this stack; whoever owns that bucket name serves the CDN. ` +
+    `Point the origin at a declared bucket's bucketRegionalDomainName (SnippetCdn does). Security baseline (CloudFront.12). ${snippetIncident}`
+  );
+}
+
+export const enforceDeclaredOriginBuckets: StackValidationPolicy = {
+  name: "enforce-declared-origin-buckets",
+  description: "Every S3 origin of a distribution is a bucket the stack declares (incident 000).",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const buckets = args.resources.filter((r) => r.isType(aws.s3.Bucket) || r.isType(aws.s3.BucketV2));
+    const domains = new Set(buckets.flatMap((b) => [b.props.bucketRegionalDomainName, b.props.bucketDomainName].filter((d) => typeof d === "string")));
+    const bucketUrns = new Set(buckets.map((b) => b.urn));
+    for (const r of args.resources) {
+      const distribution = r.asType(aws.cloudfront.Distribution);
+      if (!distribution) continue;
+      const originDeps = (r.propertyDependencies?.origins ?? []).filter((d) => bucketUrns.has(d.urn));
+      for (const origin of distribution.origins ?? []) {
+        if (origin.customOriginConfig !== undefined) continue;
+        const declared = origin.domainName ? domains.has(origin.domainName) : originDeps.length > 0;
+        const message = judgeOriginBucket(r.name, origin.originId, origin.domainName, declared);
+        if (message) reportViolation(message, r.urn);
+      }
+    }
+  },
+};
