@@ -6,8 +6,6 @@
  * returns) so that it can give the event loop a turn between regions and between batches of
  * records: see `components/pacing.ts`.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Alarms } from "./components/alarms";
 import { DnsRecords } from "./components/dnsRecords";
@@ -19,7 +17,7 @@ import { SnippetCdn } from "./components/snippetCdn";
 import { delegationSteps } from "./models/dns/delegation";
 import { declaredRecords, fqdn } from "./models/dns/record";
 import { decideReplicaRegion } from "./models/snippet/snippet";
-import { readStackConfig } from "./stacks/pulumiConfig";
+import { readConfiguredFile, readStackConfig } from "./stacks/pulumiConfig";
 
 export = async () => {
   const config = readStackConfig();
@@ -57,8 +55,8 @@ export = async () => {
     replicaRegion: decideReplicaRegion(config.regions, config.cdn.replicaRegion),
     primaryZoneId: dns.primaryZoneId,
     sources: {
-      loader: readFileSync(join(__dirname, config.cdn.snippetFile), "utf8"),
-      library: readFileSync(join(__dirname, config.cdn.libraryFile), "utf8"),
+      loader: readConfiguredFile(["cdn", "snippetFile"], config.cdn.snippetFile),
+      library: readConfiguredFile(["cdn", "libraryFile"], config.cdn.libraryFile),
     },
     collectorUrl: `https://${fqdn(config.dns.ingestName, config.domain)}${config.cdn.collectorPath}`,
     loadTimeoutMs: config.cdn.loadTimeoutMs,

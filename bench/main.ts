@@ -9,17 +9,21 @@
  * the model-fidelity checks. Prints tables and writes the results as JSON. Exit 0 when it ran,
  * whether or not targets were met (the table says which), 2 on a usage error.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { judgeTargets, MatrixRow, renderFits, renderMarkdown, renderMatrix, renderTargets } from "./analysis";
+import { ingestPathBench } from "./ingest";
+import { IngestBenchRecord, ingestResultsFile } from "./ingestResults";
 import { fidelityChecks, fidelityMarkdown, FidelityResult, renderFidelity } from "./fidelity/index";
 import { measureEvaluate, measureFloor, measurePlan, measurePolicy, PlanMetrics } from "./run";
 import { BenchSize, benchStackConfig, cross, fullMatrix, quickMatrix, sizeLabel } from "./stacks";
 
-const usage = "usage: npm run bench -- [--quick] [--regions 2,3,10,30] [--records 10,100,1000,2000] [--out FILE] [--no-fidelity] [--repeat N]";
+const usage =
+  "usage: npm run bench -- [--quick] [--regions 2,3,10,30] [--records 10,100,1000,2000] [--out FILE] [--no-fidelity] [--repeat N] [--no-ingest | --ingest-only] [--ingest-seconds S] [--spool-mib M]";
 
 function numbers(text: string, flag: string): number[] {
   const list = text.split(",").map((s) => Number(s.trim()));
@@ -73,6 +77,10 @@ async function main(argv: string[]): Promise<number> {
         out: { type: "string", default: "bench/results.json" },
         "no-fidelity": { type: "boolean", default: false },
         repeat: { type: "string", default: "3" },
+        "no-ingest": { type: "boolean", default: false },
+        "ingest-only": { type: "boolean", default: false },
+        "ingest-seconds": { type: "string", default: "10" },
+        "spool-mib": { type: "string", default: "64" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -87,7 +95,11 @@ async function main(argv: string[]): Promise<number> {
   }
   let matrix = values.quick ? quickMatrix : fullMatrix;
   let repeat: number;
+  let ingestSeconds: number;
+  let spoolMiB: number;
   try {
+    [ingestSeconds] = numbers(values["ingest-seconds"]!, "--ingest-seconds");
+    [spoolMiB] = numbers(values["spool-mib"]!, "--spool-mib");
     if (values.regions || values.records) {
       matrix = cross(
         values.regions ? numbers(values.regions, "--regions") : [...new Set(matrix.map((s) => s.regions))],
@@ -104,6 +116,25 @@ async function main(argv: string[]): Promise<number> {
   const started = new Date();
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "", node: process.version, loadAverageAtStart: loadavg() };
   log(`edge benchmark, ${started.toISOString()}: ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, load ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" ")}`);
+
+  if (!values["no-ingest"]) {
+    log("\n== Ingest path: nginx + service + PostgreSQL on loopback ==");
+    const results = await ingestPathBench({ projectRoot: resolve(__dirname, ".."), seconds: ingestSeconds!, spoolMiB: spoolMiB!, log });
+    if ("skipped" in results) log(`not measured: ${results.skipped}`);
+    else {
+      for (const t of results.targets) log(`${t.met ? "met " : "MISS"} ${t.name}: ${t.measured} (target ${t.target})`);
+      const record: IngestBenchRecord = {
+        date: new Date().toISOString(),
+        commit: execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim(),
+        machine: { ...machine, loadAverageAtEnd: loadavg() },
+        note: `load average ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" ")} at start on ${machine.cpus} CPUs: rates and latencies are from a shared machine; per-CPU-second figures are not`,
+        results,
+      };
+      writeFileSync(ingestResultsFile, `${JSON.stringify(record, null, 2)}\n`);
+      log(`ingest results written to ${ingestResultsFile}`);
+    }
+  }
+  if (values["ingest-only"]) return 0;
 
   // A first plan warms the file cache and tsx's transform cache; it is not counted.
   await measurePlan(["--stack", "dev"]);

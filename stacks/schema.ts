@@ -1,13 +1,17 @@
 /**
  * The one stack configuration schema of the edge. Every key lives under the `edge:` namespace of a
  * Pulumi stack file (`stacks/Pulumi.<stack>.yaml`), so the same YAML serves `pulumi up` and the
- * offline plan. Every field carries a `.describe()` (the README's config table is generated from
- * it) and a default wherever a default is safe; fields without a safe default are required.
+ * offline plan. Every field carries a `.describe()` and a `.default()` wherever a default is safe
+ * (fields without a safe default are required); the README's config table is generated from both,
+ * so a default is written once, in `.default()`, or as `.meta({ defaultText })` where the program
+ * decides it from other fields.
  *
  * Pure module: no Pulumi imports, so the program, the plan tool and the tests share this copy.
  */
 import { z } from "zod";
-import { thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
+import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
+import { drainVisibleSeconds, targetHealthCheck } from "../models/ingestRegion/layout";
+import { unknownRegionProblem } from "../models/aws/regions";
 import { cloudflarePlans, delegationPhases } from "../models/dns/delegation";
 import { zoneNameProblems } from "./zoneNames";
 
@@ -31,9 +35,11 @@ const relativeName = z
     message: "expected a name relative to the zone such as `api` or `@` for the apex",
   });
 
-const awsRegion = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "expected an AWS region code such as us-east-1");
+/** A region code from the AWS region list (models/aws/regions.ts says how to add a new one). */
+const awsRegion = z.string().superRefine((code, ctx) => {
+  const problem = unknownRegionProblem(code);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** Record TTLs in seconds. Incident 000: a one-day TTL made it impossible to move traffic. */
 const ttlSeconds = z.number().int().min(1).max(604800);
@@ -43,11 +49,63 @@ export const recordTypes = ["A", "AAAA", "CNAME", "TXT", "MX", "CAA"] as const;
 const recordSchema = z.strictObject({
   name: relativeName.describe("Name relative to the zone, `@` for the apex."),
   type: z.enum(recordTypes).describe("Record type."),
-  ttl: ttlSeconds.optional().describe("TTL in seconds. Defaults to `edge:dns.ttl`."),
+  ttl: ttlSeconds.optional().meta({ defaultText: "`edge:dns.ttl`" }).describe("TTL in seconds."),
   values: z.array(z.string().min(1)).min(1).describe("Record values (RDATA in presentation format)."),
 });
 
 export const environments = ["dev", "prod"] as const;
+export type Environment = (typeof environments)[number];
+
+/** Where a stack's environment came from, as the plan prints it. */
+export type EnvironmentSource = "the stack's name" | "edge:environment" | "the default";
+
+export interface EnvironmentDecision {
+  /** The environment the schema validates; undefined leaves it to the schema's default (`prod`). */
+  environment: unknown;
+  source: EnvironmentSource;
+  /** Why the stack file contradicts its stack's name; undefined when it does not. */
+  problem?: string;
+}
+
+function isEnvironment(value: unknown): value is Environment {
+  return (environments as readonly unknown[]).includes(value);
+}
+
+/**
+ * The one place a stack's environment is decided. A stack named after an environment (`dev`,
+ * `prod`) is that environment, and a file that says another is refused: one word must not drop
+ * prod's two-region rule (incident 002). Any other stack, and a file planned before it is a
+ * stack (`stack` undefined), takes `edge:environment`, else `prod`, the stricter.
+ */
+export function decideEnvironment(stack: string | undefined, declared: unknown): EnvironmentDecision {
+  if (isEnvironment(stack)) {
+    if (declared === undefined) return { environment: stack, source: "the stack's name" };
+    if (isEnvironment(declared) && declared !== stack) {
+      return {
+        environment: stack,
+        source: "the stack's name",
+        problem:
+          `${configPath(["environment"])}: ${shownValue(declared)} in the stack named ${stack}: a stack named after an environment is that environment ` +
+          `(incident 002: prod's rules must not be dropped by one word); set edge:environment to ${stack} or remove it, or plan this file under another stack name`,
+      };
+    }
+  }
+  return declared === undefined ? { environment: undefined, source: "the default" } : { environment: declared, source: "edge:environment" };
+}
+
+/** Hosts per region: far above any region this program sizes (prod runs 12). */
+const maxHostsPerGroup = 1000;
+/** nginx connections per worker: a million is past what one host's memory holds in header buffers (incident 000). */
+const maxWorkerConnections = 1_048_576;
+/** PostgreSQL's `max_connections` upper bound (MAX_BACKENDS, 2^18 - 1). */
+const postgresMaxConnections = 262_143;
+
+/** An alarm level within its metric's sane range from the threshold table (a percentage within 0-100). */
+function thresholdLevel(key: ThresholdKey) {
+  const { range, unit } = thresholdTable[key];
+  const why = `a level outside ${range.min}-${range.max} ${unit} never fires, or always does (incident 000: thresholds fallen by the wayside)`;
+  return z.number().min(range.min, why).max(range.max, why);
+}
 
 /**
  * A rule across fields that runs whenever the fields it reads are valid, so a config with other
@@ -64,82 +122,91 @@ const stackConfigObject = z
     environment: z
       .enum(environments)
       .default("prod")
+      .meta({ defaultText: "the stack's name when it is `dev` or `prod`, else `prod`, the stricter" })
       .describe(
-        "Which rules apply: `prod` requires at least two regions (incident 002: tracking in two independent regions). Defaults to `prod`, the stricter.",
+        "Which rules apply: `prod` requires at least two regions (incident 002: tracking in two independent regions). A stack named `dev` or `prod` is that environment and may not say another.",
       ),
-    domain: domainName.describe("The zone the edge serves, e.g. `example.com`. Required."),
+    domain: domainName.describe("The zone the edge serves, e.g. `example.com`."),
     regions: z
       .array(awsRegion)
       .min(1, "expected at least 1 region")
       .max(30, "expected at most 30 regions")
       .refine((r) => new Set(r).size === r.length, { message: "each region may be listed once" })
-      .describe("AWS regions that run ingestion, first one primary for the snippet origin. Required."),
+      .describe("AWS regions that run ingestion, first one primary for the snippet origin."),
     ingest: z
       .strictObject({
+        // Maxima: an order of magnitude or more above any edge this program sizes, low enough that
+        // every product of them stays an exact, finite number.
         peakEventsPerSecond: z
           .number()
           .positive()
+          .max(10_000_000)
           .default(5000)
-          .describe("Observed peak of ingested events per second, all regions together. Defaults to `5000`."),
+          .describe("Observed peak of ingested events per second, all regions together."),
         burstFactor: z
           .number()
           .min(1)
+          .max(100)
           .default(8)
-          .describe("Spike over the peak the fleet must absorb (incident 000: traffic rose 8x). Defaults to `8`."),
+          .describe("Spike over the peak the fleet must absorb (incident 000: traffic rose 8x)."),
         instanceType: z
           .string()
           .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "expected an EC2 instance type such as c6i.large")
           .default("c6i.large")
-          .describe("EC2 instance type of the ingestion hosts. Defaults to `c6i.large`."),
+          .describe("EC2 instance type of the ingestion hosts."),
         eventsPerHostPerSecond: z
           .number()
-          .positive()
+          .min(1)
+          .max(1_000_000)
           .default(4000)
-          .describe("Events per second one host sustains, measured by load test. Defaults to `4000`."),
-        minHostsPerRegion: z.number().int().min(1).default(2).describe("Autoscaling minimum per region. Defaults to `2`."),
-        maxHostsPerRegion: z.number().int().min(1).default(12).describe("Autoscaling maximum per region. Defaults to `12`."),
+          .describe("Events per second one host sustains, measured by load test."),
+        minHostsPerRegion: z.number().int().min(1).max(maxHostsPerGroup).default(2).describe("Autoscaling minimum per region."),
+        maxHostsPerRegion: z.number().int().min(1).max(maxHostsPerGroup).default(12).describe("Autoscaling maximum per region."),
         availabilityZones: z
           .number()
           .int()
-          .min(2, "expected at least 2 availability zones")
+          .min(2)
           .max(6)
           .default(3)
-          .describe("Availability zones per region, each with a subnet and a static load balancer address. Defaults to `3`."),
+          .describe("Availability zones per region, each with a subnet and a static load balancer address."),
         minHealthyPercentage: z
           .number()
           .int()
           .min(50)
           .max(100)
           .default(90)
-          .describe("Share of hosts kept in service during an instance refresh (incident 003: zero-downtime deploys). Defaults to `90`."),
+          .describe("Share of hosts kept in service during an instance refresh (incident 003: zero-downtime deploys)."),
         drainSeconds: z
           .number()
           .int()
-          .min(5)
+          .min(0)
           .max(3600)
           .default(60)
-          .describe("Seconds a host keeps serving in-flight requests after it leaves the pool (incident 003). Defaults to `60`."),
+          .describe(
+            `Seconds a host keeps serving in-flight requests after it leaves the pool (incident 003); at least the load balancer's health-check interval × unhealthy threshold + propagation (${drainVisibleSeconds()} s) and \`edge:nginx.readTimeoutSeconds\`.`,
+          ),
         service: z
           .strictObject({
             command: z
               .string()
               .min(1)
               .default("/usr/local/bin/ingest --listen 127.0.0.1:8080")
-              .describe("Command the ingestion service's systemd unit runs. Defaults to `/usr/local/bin/ingest --listen 127.0.0.1:8080`."),
-            port: z.number().int().min(1024).max(65535).default(8080).describe("Local port of the ingestion service. Defaults to `8080`."),
+              .describe("Command the ingestion service's systemd unit runs."),
+            port: z.number().int().min(1024).max(65535).default(8080).describe("Local port of the ingestion service."),
             backupPort: z
               .number()
               .int()
               .min(1024)
               .max(65535)
               .default(8081)
-              .describe("Local port of the standby ingestion process nginx fails over to (incident 003's `backup` server). Defaults to `8081`."),
+              .describe("Local port of the standby ingestion process nginx fails over to (incident 003's `backup` server)."),
             memoryReserveMiB: z
               .number()
               .int()
               .min(0)
+              .max(1_048_576)
               .default(1024)
-              .describe("Memory the ingestion service needs beside nginx, in MiB. Defaults to `1024`."),
+              .describe("Memory the ingestion service needs beside nginx, in MiB."),
           })
           .prefault({})
           .describe("The ingestion service behind nginx on each host."),
@@ -152,22 +219,22 @@ const stackConfigObject = z
           .number()
           .int()
           .min(64)
-          .max(1048576)
+          .max(maxWorkerConnections)
           .default(4096)
-          .describe("nginx `worker_connections` (incident 000: buffers x connections must fit in memory). Defaults to `4096`."),
+          .describe("nginx `worker_connections` (incident 000: buffers x connections must fit in memory)."),
         clientHeaderBufferSize: z
           .string()
           .regex(/^\d+[km]?$/, "expected an nginx size such as 1k")
           .default("1k")
-          .describe("nginx `client_header_buffer_size`. Defaults to `1k`."),
+          .describe("nginx `client_header_buffer_size`."),
         largeClientHeaderBuffers: z
           .strictObject({
-            count: z.number().int().min(1).max(64).default(4).describe("Number of large header buffers. Defaults to `4`."),
+            count: z.number().int().min(1).max(64).default(4).describe("Number of large header buffers."),
             size: z
               .string()
               .regex(/^\d+[km]?$/, "expected an nginx size such as 8k")
               .default("8k")
-              .describe("Size of each large header buffer. Defaults to `8k`."),
+              .describe("Size of each large header buffer."),
           })
           .prefault({})
           .describe("nginx `large_client_header_buffers`."),
@@ -176,25 +243,28 @@ const stackConfigObject = z
           .positive()
           .max(10)
           .default(1)
-          .describe("`proxy_connect_timeout`: a dead upstream is detected fast (incident 003). Defaults to `1`."),
+          .describe("`proxy_connect_timeout`: a dead upstream is detected fast (incident 003)."),
         readTimeoutSeconds: z
           .number()
           .positive()
           .max(3600)
           .default(60)
-          .describe("`proxy_read_timeout`: long reads stay allowed (incident 003). Defaults to `60`."),
+          .describe("`proxy_read_timeout`: long reads stay allowed (incident 003)."),
         maxConnectionsPerHost: z
           .number()
           .int()
           .positive()
+          .max(maxWorkerConnections)
           .optional()
-          .describe("Connections nginx accepts before it sheds load with 503. Defaults to 90% of `workerConnections`."),
+          .meta({ defaultText: "90% of `workerConnections`" })
+          .describe("Connections nginx accepts before it sheds load with 503."),
         requestsPerSecondPerClient: z
           .number()
           .int()
           .positive()
+          .max(1_000_000)
           .default(200)
-          .describe("Request rate one client address may sustain before 503s. Defaults to `200`."),
+          .describe("Request rate one client address may sustain before 503s."),
       })
       .prefault({})
       .describe("nginx limits on each ingestion host."),
@@ -204,22 +274,25 @@ const stackConfigObject = z
           .number()
           .int()
           .positive()
+          .max(postgresMaxConnections)
           .default(3000)
-          .describe("Connections the datastore accepts in all (incident 002). Defaults to `3000`."),
+          .describe("Connections the datastore accepts in all (incident 002)."),
         poolSizePerHost: z
           .number()
           .int()
           .positive()
+          .max(10_000)
           .default(16)
-          .describe("Connection pool size of the ingestion service on each host (incident 002). Defaults to `16`."),
+          .describe("Connection pool size of the ingestion service on each host (incident 002)."),
         connectionsMetric: z
           .strictObject({
             namespace: z.string().min(1).describe("CloudWatch namespace of the datastore's connection count."),
             name: z.string().min(1).describe("CloudWatch metric name of the datastore's connection count."),
-            dimensions: z.record(z.string(), z.string()).default({}).describe("Metric dimensions. Defaults to none."),
+            dimensions: z.record(z.string(), z.string()).default({}).describe("Metric dimensions."),
           })
           .optional()
-          .describe("Where the datastore publishes its connection count, for the alarms. Defaults to not watched."),
+          .meta({ defaultText: "not watched" })
+          .describe("Where the datastore publishes its connection count, for the alarms."),
       })
       .prefault({})
       .describe("The datastore behind the ingestion service."),
@@ -227,8 +300,8 @@ const stackConfigObject = z
       .strictObject({
         ttl: ttlSeconds
           .default(60)
-          .describe("TTL of the records traffic fails over through (incident 000: a one-day TTL blocked the move). Defaults to `60`."),
-        ingestName: relativeName.default("api").describe("Name of the ingestion endpoint in the zone. Defaults to `api`."),
+          .describe("TTL of the records traffic fails over through (incident 000: a one-day TTL blocked the move)."),
+        ingestName: relativeName.default("api").describe("Name of the ingestion endpoint in the zone."),
         aliases: z
           .array(
             z.strictObject({
@@ -237,13 +310,13 @@ const stackConfigObject = z
             }),
           )
           .default([])
-          .describe("CNAMEs in front of in-zone names (incident 001: a CNAME adds bytes to the answer). Defaults to none."),
-        records: z.array(recordSchema).default([]).describe("Further records served by both providers. Defaults to none."),
+          .describe("CNAMEs in front of in-zone names (incident 001: a CNAME adds bytes to the answer)."),
+        records: z.array(recordSchema).default([]).describe("Further records served by both providers."),
         delegation: z
           .enum(delegationPhases)
           .default("pending")
           .describe(
-            "Deploy phase of a new zone: `pending` creates the delegation set and the zones only, and the plan prints what to set at the registrar; `delegated` builds the edge once the registrar lists the name servers (ACM validates through the zone, so certificates wait on the delegation). Defaults to `pending`.",
+            "Deploy phase of a new zone: `pending` creates the delegation set and the zones only, and the plan prints what to set at the registrar; `delegated` builds the edge once the registrar lists the name servers (ACM validates through the zone, so certificates wait on the delegation).",
           ),
         primary: z
           .strictObject({
@@ -251,8 +324,9 @@ const stackConfigObject = z
               .string()
               .regex(/^Z[0-9A-Z]{1,31}$/, "expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ")
               .optional()
+              .meta({ defaultText: "a new zone on a reusable delegation set" })
               .describe(
-                "Hosted zone id of a zone Route 53 already serves for `edge:domain`: the edge uses it instead of creating a second (it keeps its own name servers; an existing zone cannot join a delegation set). Defaults to creating the zone on a reusable delegation set.",
+                "Hosted zone id of a zone Route 53 already serves for `edge:domain`: the edge uses it instead of creating a second (it keeps its own name servers; an existing zone cannot join a delegation set).",
               ),
           })
           .prefault({})
@@ -262,18 +336,18 @@ const stackConfigObject = z
             accountId: z
               .string()
               .regex(/^[0-9a-f]{32}$/, "expected a 32-character hex Cloudflare account id")
-              .describe("Cloudflare account that holds the secondary zone. Required."),
+              .describe("Cloudflare account that holds the secondary zone."),
             mode: z
               .enum(["hot-standby", "active-active"])
               .default("active-active")
               .describe(
-                "`active-active` lists Cloudflare's name servers at the registrar beside Route 53's (Cloudflare multi-provider DNS), so resolvers already use both when one stops answering; `hot-standby` keeps the zone in sync but unlisted, and a failover waits on a registrar change. Defaults to `active-active`.",
+                "`active-active` lists Cloudflare's name servers at the registrar beside Route 53's (Cloudflare multi-provider DNS), so resolvers already use both when one stops answering; `hot-standby` keeps the zone in sync but unlisted, and a failover waits on a registrar change.",
               ),
             plan: z
               .enum(cloudflarePlans)
               .default("free")
               .describe(
-                "The Cloudflare plan of the zone. A `free` zone that stays pending (hot-standby: the registrar does not list it) is deleted after 28 days, and a new one gets new name servers; paid plans stay pending. Defaults to `free`.",
+                "The Cloudflare plan of the zone. A `free` zone that stays pending (hot-standby: the registrar does not list it) is deleted after 28 days, and a new one gets new name servers; paid plans stay pending.",
               ),
           })
           .describe("The secondary DNS provider (incident 001: hot-standby zones on a second provider)."),
@@ -281,24 +355,24 @@ const stackConfigObject = z
       .describe("DNS on two providers: Route 53 primary, Cloudflare secondary."),
     cdn: z
       .strictObject({
-        hostname: relativeName.default("cdn").describe("Name of the snippet CDN in the zone. Defaults to `cdn`."),
+        hostname: relativeName.default("cdn").describe("Name of the snippet CDN in the zone."),
         snippetFile: z
           .string()
           .min(1)
           .default("assets/snippet/loader.js")
-          .describe("Path of the JavaScript loader snippet, relative to the project. Defaults to `assets/snippet/loader.js`."),
+          .describe("Path of the JavaScript loader snippet, relative to the project."),
         libraryFile: z
           .string()
           .min(1)
           .default("assets/snippet/edge.js")
           .describe(
-            "Path of the snippet library the loader fetches, relative to the project; served at `/v<semver>/edge.<hash>.js`. Defaults to `assets/snippet/edge.js`.",
+            "Path of the snippet library the loader fetches, relative to the project; served at `/v<semver>/edge.<hash>.js`.",
           ),
         collectorPath: z
           .string()
           .regex(/^\/[A-Za-z0-9._~\/-]*$/, "expected a URL path starting with /")
           .default("/track")
-          .describe("Path on the ingestion host (`edge:dns.ingestName`) the library sends events to. Defaults to `/track`."),
+          .describe("Path on the ingestion host (`edge:dns.ingestName`) the library sends events to."),
         loadTimeoutMs: z
           .number()
           .int()
@@ -306,12 +380,13 @@ const stackConfigObject = z
           .max(30000)
           .default(4000)
           .describe(
-            "Milliseconds the loader waits for the library before it gives up on an attempt and retries later; events stay queued (incident 000). Defaults to `4000`.",
+            "Milliseconds the loader waits for the library before it gives up on an attempt and retries later; events stay queued (incident 000).",
           ),
         replicaRegion: awsRegion
           .optional()
+          .meta({ defaultText: "the second of `edge:regions`" })
           .describe(
-            "Region of the origin's replica bucket; must differ from the first of `edge:regions`. Defaults to the second of `edge:regions`.",
+            "Region of the origin's replica bucket; must differ from the first of `edge:regions`.",
           ),
       })
       .prefault({})
@@ -321,11 +396,12 @@ const stackConfigObject = z
         emails: z
           .array(z.email("expected an email address"))
           .min(1, "expected at least one address: an alarm nobody receives is no alarm (incident 000)")
-          .describe("Addresses that receive warning and critical alarms. Required."),
+          .describe("Addresses that receive warning and critical alarms."),
         webhookUrl: z
           .url({ protocol: /^https$/, error: "expected an https:// URL" })
           .optional()
-          .describe("HTTPS endpoint of a pager or chat webhook for critical alarms. Defaults to none."),
+          .meta({ defaultText: "none" })
+          .describe("HTTPS endpoint of a pager or chat webhook for critical alarms."),
         thresholds: z
           .strictObject(
             Object.fromEntries(
@@ -334,8 +410,8 @@ const stackConfigObject = z
                 z
                   .strictObject({
                     // Where the table has no warning level (swap: any swap is critical), `warning` is an unknown key.
-                    ...("warning" in thresholdTable[key] ? { warning: z.number().optional().describe(`Warning level in ${thresholdTable[key].unit}.`) } : {}),
-                    critical: z.number().optional().describe(`Critical level in ${thresholdTable[key].unit}.`),
+                    ...("warning" in thresholdTable[key] ? { warning: thresholdLevel(key).optional().describe(`Warning level in ${thresholdTable[key].unit}.`) } : {}),
+                    critical: thresholdLevel(key).optional().describe(`Critical level in ${thresholdTable[key].unit}.`),
                   })
                   .optional()
                   .describe(thresholdTable[key].title),
@@ -344,7 +420,7 @@ const stackConfigObject = z
           )
           .default({})
           .describe(
-            "Overrides of alarm thresholds by key (`memoryUsedPercent: { warning: 75 }`); keys, units and defaults in the README's Alarms table. The policy configure-alarm-thresholds judges the result. Defaults to none.",
+            "Overrides of alarm thresholds by key (`memoryUsedPercent: { warning: 75 }`); keys, units and defaults in the README's Alarms table. The policy configure-alarm-thresholds judges the result.",
           ),
       })
       .describe("Who is told when a threshold is crossed (incident 000: thresholds had fallen by the wayside)."),
@@ -398,6 +474,51 @@ export const stackConfigSchema = stackConfigObject.check(
     crossFieldRule<CheckedConfig>(["domain", "dns", "cdn"], (config, ctx) => {
       for (const problem of zoneNameProblems(config)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
     }),
+    crossFieldRule<CheckedConfig>(["ingest", "nginx"], (config, ctx) => {
+      const { drainSeconds } = config.ingest;
+      const { readTimeoutSeconds } = config.nginx;
+      const path = ["ingest", "drainSeconds"];
+      if (drainSeconds < readTimeoutSeconds) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message:
+            `${drainSeconds} s is shorter than the longest request nginx lets run, edge:nginx.readTimeoutSeconds ${readTimeoutSeconds} s: ` +
+            `a draining host would cut requests still in flight (incident 003); raise drainSeconds to ${Math.ceil(readTimeoutSeconds)} or lower the read timeout`,
+        });
+      }
+      const visible = drainVisibleSeconds();
+      if (drainSeconds < visible) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message:
+            `${drainSeconds} s ends before the load balancer sees the drain: ${visible} s (health check every ${targetHealthCheck.intervalSeconds} s × ` +
+            `${targetHealthCheck.unhealthyThreshold} failures + ${visible - targetHealthCheck.intervalSeconds * targetHealthCheck.unhealthyThreshold} s propagation), ` +
+            `so new requests still arrive when it ends (incident 003); raise drainSeconds to ${visible}`,
+        });
+      }
+    }),
+    crossFieldRule<CheckedConfig>(["alarms", "datastore"], (config, ctx) => {
+      if (config.alarms.thresholds.datastoreConnectionsOfMaximum !== undefined && config.datastore.connectionsMetric === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["alarms", "thresholds", "datastoreConnectionsOfMaximum"],
+          message:
+            "set, but edge:datastore.connectionsMetric is not: no alarm watches the datastore's connections, so this level can never act (incident 002); " +
+            "set edge:datastore.connectionsMetric or remove the override",
+        });
+      }
+    }),
+    crossFieldRule<CheckedConfig>(["alarms"], (config, ctx) => {
+      for (const [key, levels] of Object.entries(config.alarms.thresholds) as [ThresholdKey, { warning?: number; critical?: number } | undefined][]) {
+        for (const severity of ["warning", "critical"] as const) {
+          const level = levels?.[severity];
+          const problem = level === undefined ? undefined : neverFiresProblem(key, level);
+          if (problem) ctx.addIssue({ code: "custom", path: ["alarms", "thresholds", key, severity], message: problem });
+        }
+      }
+    }),
     crossFieldRule<CheckedConfig>(["nginx"], (config, ctx) => {
       const { connectTimeoutSeconds, readTimeoutSeconds } = config.nginx;
       if (connectTimeoutSeconds >= readTimeoutSeconds) {
@@ -435,24 +556,91 @@ export function configPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** A given value as a message shows it: numbers as written (`1e308`), strings quoted and cut short. */
+export function shownValue(value: unknown): string {
+  if (typeof value === "number") return String(value).replace("e+", "e");
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return kindOf(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "number") return "a number";
+  return `a ${typeof value}`;
+}
+
+const expectedKinds: Record<string, string> = {
+  number: "a number",
+  int: "a whole number",
+  string: "a string",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping",
+  record: "a mapping",
+};
+
+/** What zod says on its own; a message the schema wrote itself is kept as the reason. */
+const zodDefaultMessage = /^(Too big|Too small|Invalid input):/;
+
 function describeIssue(issue: z.core.$ZodIssue): string[] {
+  const at = configPath(issue.path);
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map(
       (key) => `${configPath([...issue.path, key])}: unknown key; remove it or check its spelling against the README's config table`,
     );
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) {
-    return [`${configPath(issue.path)}: required, but not set`];
+  const reason = zodDefaultMessage.test(issue.message) ? "" : `: ${issue.message}`;
+  if (issue.code === "invalid_type") {
+    // zod names NaN and ±Infinity in `received` and leaves `input` empty.
+    const received = (issue as { received?: unknown }).received;
+    if (issue.input === undefined && received === undefined) return [`${at}: required, but not set`];
+    const got =
+      typeof received === "string"
+        ? received
+        : typeof issue.input === "string"
+          ? `a string (${shownValue(issue.input)})`
+          : issue.expected === "int" && typeof issue.input === "number"
+            ? shownValue(issue.input)
+            : kindOf(issue.input);
+    return [`${at}: expected ${expectedKinds[issue.expected] ?? issue.expected}, got ${got}${reason}`];
   }
-  return [`${configPath(issue.path)}: ${issue.message}`];
+  if ((issue.code === "too_big" || issue.code === "too_small") && (issue.origin === "number" || issue.origin === "int") && typeof issue.input === "number") {
+    const value = shownValue(issue.input);
+    const limit = Number(issue.code === "too_big" ? issue.maximum : issue.minimum).toLocaleString("en-US");
+    const words =
+      issue.code === "too_big"
+        ? issue.inclusive ? `${value} is above the maximum ${limit}` : `${value} is not below ${limit}`
+        : issue.inclusive ? `${value} is below the minimum ${limit}` : `${value} is not above ${limit}`;
+    return [`${at}: ${words}${reason}`];
+  }
+  return [`${at}: ${issue.message}`];
 }
 
 /**
- * Validates the `edge:` keys of a stack (without their namespace) and applies every default.
- * Throws a {@link StackConfigError} listing every problem.
+ * zod's `int()` adds its own ±2^53 range: where the field's documented maximum also refuses the
+ * value, only that one is reported.
  */
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
-  const result = stackConfigSchema.safeParse(raw);
-  if (!result.success) throw new StackConfigError(result.error.issues.flatMap(describeIssue));
+function withoutSafeIntegerRange(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const isSafeRange = (issue: z.core.$ZodIssue) =>
+    (issue.code === "too_big" || issue.code === "too_small") && issue.origin === "int" && Math.abs(Number(issue.code === "too_big" ? issue.maximum : issue.minimum)) === Number.MAX_SAFE_INTEGER;
+  const key = (issue: z.core.$ZodIssue) => JSON.stringify(issue.path.map(String));
+  return issues.filter((issue) => !isSafeRange(issue) || !issues.some((other) => other !== issue && !isSafeRange(other) && key(other) === key(issue)));
+}
+
+/**
+ * Validates the `edge:` keys of a stack (without their namespace) and applies every default; the
+ * environment is decided by {@link decideEnvironment} from `stack`, the stack's name (undefined
+ * for a file that is not a stack yet). Throws a {@link StackConfigError} listing every problem.
+ */
+export function parseStackConfig(raw: Record<string, unknown>, stack?: string): StackConfig {
+  const decided = decideEnvironment(stack, raw.environment);
+  const result = stackConfigSchema.safeParse(decided.environment === undefined ? raw : { ...raw, environment: decided.environment }, { reportInput: true });
+  const problems = [
+    ...(decided.problem ? [decided.problem] : []),
+    ...(result.success ? [] : withoutSafeIntegerRange(result.error.issues).flatMap(describeIssue)),
+  ];
+  if (problems.length > 0 || !result.success) throw new StackConfigError(problems);
   return result.data;
 }

@@ -1,7 +1,8 @@
 /**
  * What the project's commands (`plan`, `zonefile`, `diff`, `pr-check`) share: `node:util` parseArgs
  * with the usage line on a bad argument (exit 2) and on `--help` (exit 0), stack-name checks, and
- * the exit-2 report of a plan that could not be made.
+ * the report of a plan that could not be made: exit 2 for bad input, {@link internalErrorExitCode}
+ * for anything else.
  */
 import { parseArgs, ParseArgsConfig } from "node:util";
 import { StackConfigError } from "../stacks/schema";
@@ -52,12 +53,40 @@ function isRunError(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { __pulumiRunError?: boolean }).__pulumiRunError === true;
 }
 
-/** Reports a failure of making the plan (bad stack file or config: its message alone) and returns exit code 2. */
+/**
+ * Exit code of a failure that is not the input's: a bug in the program, the pack or the plan
+ * (sysexits.h `EX_SOFTWARE`). It is neither 0 (accepted), 1 (a policy refused) nor 2 (invalid
+ * input), so a crash never reads to CI as a refusal or as the user's mistake.
+ */
+export const internalErrorExitCode = 70;
+
+function reportInternalError(err: unknown, what: string): number {
+  const detail = err instanceof Error ? (err.stack || err.message) : String(err);
+  process.stderr.write(
+    `${what} failed with an internal error, not a problem of the input (exit ${internalErrorExitCode}; EDGE_PLAN_STACK_TRACES=1 gives the full trace): ${detail}\n`,
+  );
+  return internalErrorExitCode;
+}
+
+/**
+ * Reports a failure of making the plan and returns the exit code: 2 with the message alone for a
+ * bad stack file, policy config or stack config (a config error the program raised included);
+ * {@link internalErrorExitCode} with the error for anything else.
+ */
 export function reportPlanFailure(err: unknown, what: string): number {
   if (err instanceof StackFileError || err instanceof StackConfigError || isRunError(err)) {
     process.stderr.write(`${(err as Error).message}\n`);
-  } else {
-    process.stderr.write(`${what} could not be made: ${(err as Error)?.message ?? err}\n`);
+    return 2;
   }
-  return 2;
+  return reportInternalError(err, what);
+}
+
+/**
+ * Ends the process with {@link internalErrorExitCode} on an exception or rejection nobody handled
+ * (Node's own default is exit 1, which reads as a policy refusal).
+ */
+export function exitOnCrash(what: string): void {
+  const crash = (err: unknown) => process.exit(reportInternalError(err, what));
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { healthCheckPath, nginxListenPort } from "../../models/hostEdge";
-import { certificateValidationTtlSeconds } from "../../models/ingestRegion/layout";
+import { certificateValidationTtlSeconds, targetHealthCheck } from "../../models/ingestRegion/layout";
 import { DnsValidatedCertificate } from "../certificate";
 import { keepUrnUnder } from "./aliases";
 
@@ -89,10 +89,10 @@ export class IngestLoadBalancer extends pulumi.ComponentResource {
           path: healthCheckPath,
           port: "traffic-port",
           matcher: "200",
-          interval: 10,
-          timeout: 5,
-          healthyThreshold: 3,
-          unhealthyThreshold: 2,
+          interval: targetHealthCheck.intervalSeconds,
+          timeout: targetHealthCheck.timeoutSeconds,
+          healthyThreshold: targetHealthCheck.healthyThreshold,
+          unhealthyThreshold: targetHealthCheck.unhealthyThreshold,
         },
         tags: { Name: `${name}-hosts` },
       },

@@ -7,6 +7,7 @@
  * Pure module: no Pulumi imports.
  */
 import { hostMetrics, hostMetricsDimension, hostMetricsNamespace } from "../hostMetrics";
+import { IngestMetric, ingestMetrics, ingestMetricsDimension, ingestMetricsNamespace } from "../ingestMetrics";
 import { levelsFor, Severity, thresholdTable, ThresholdKey, ThresholdOverrides } from "./thresholds";
 
 /** Route 53 health-check and CloudFront metrics exist only in us-east-1. */
@@ -20,7 +21,7 @@ export const globalMetricsRegion = "us-east-1";
 export const alarmTags = { key: "edge:alarm", severity: "edge:severity", component: "edge:component", level: "edge:level" } as const;
 
 /** What an alarm watches, for the plan report and the dashboard. */
-export type AlarmComponent = "hosts" | "balancer" | "autoscaling" | "ingestion" | "dns" | "cdn" | "certificate" | "datastore";
+export type AlarmComponent = "hosts" | "balancer" | "autoscaling" | "ingestion" | "service" | "dns" | "cdn" | "certificate" | "datastore";
 
 /** How CloudWatch treats a period without data. */
 export type TreatMissingData = "breaching" | "notBreaching" | "ignore" | "missing";
@@ -173,8 +174,45 @@ export function ingestAlarms<V>(ids: IngestIds<V>, overrides: ThresholdOverrides
     { ...base, key: "ingestFloor", component: "ingestion", metric: nlb("NewFlowCount", "Sum", balancer), periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5, treatMissingData: "breaching" },
     // DaysToExpiry is published once a day: a day without a point keeps the last state.
     { ...base, key: "certificateDaysToExpiry", component: "certificate", metric: { namespace: "AWS/CertificateManager", metricName: "DaysToExpiry", statistic: "Minimum", dimensions: { CertificateArn: ids.certificateArn } }, periodSeconds: 86400, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: "ignore" },
+    ...serviceTemplates<V>(region),
   ];
   return templates.flatMap((t) => bothSeverities(t, overrides));
+}
+
+/** The threshold of each ingestion-service metric the region's alarms watch. */
+export const serviceAlarmKeys = {
+  accepted: "serviceAcceptedFloor",
+  rejected: "serviceRejectedEvents",
+  spooled: "serviceSpooledEvents",
+  spoolDepth: "serviceSpoolDepth",
+  replayLag: "serviceReplayLagSeconds",
+  datastoreErrors: "serviceDatastoreErrors",
+} as const satisfies Partial<Record<keyof typeof ingestMetrics, ThresholdKey>>;
+
+/**
+ * The ingestion service's own metrics in one region (every host's EMF records carry the region),
+ * so a failure the load balancer cannot see (events refused, spooled or not stored) still pages.
+ */
+function serviceTemplates<V>(region: string): Template<V>[] {
+  const metric = (m: IngestMetric): MetricRef<V> => ({
+    namespace: ingestMetricsNamespace,
+    metricName: m.name,
+    statistic: m.statistic,
+    dimensions: { [ingestMetricsDimension]: region as V },
+  });
+  return Object.entries(serviceAlarmKeys).map(([metricKey, key]) => ({
+    key,
+    component: "service" as const,
+    subject: "ingest",
+    region,
+    metric: metric(ingestMetrics[metricKey as keyof typeof serviceAlarmKeys]),
+    periodSeconds: 60,
+    evaluationPeriods: key === "serviceAcceptedFloor" ? 5 : 3,
+    datapointsToAlarm: key === "serviceAcceptedFloor" ? 5 : 2,
+    // The service sends every metric each interval while it runs: silence means no host of the
+    // region is storing anything, which the floor must call out; for the others it is no news.
+    treatMissingData: key === "serviceAcceptedFloor" ? "breaching" : "notBreaching",
+  }));
 }
 
 /** The health check guarding one region's DNS answer; its metrics live in us-east-1. */

@@ -172,6 +172,60 @@ export const thresholdTable = {
     critical: 14,
     why: "ACM renews 60 days ahead; under 30 days renewal has failed (a validation record is missing) and TLS will break on ingest or CDN.",
   },
+  serviceAcceptedFloor: {
+    title: "Events the ingestion service stored (Edge/Ingest EventsAccepted, per region, sum per minute)",
+    unit: "events/min",
+    direction: "below",
+    range: { min: 0, max: 1_000_000_000 },
+    warning: 60,
+    critical: 6,
+    why: "Incident 001: the first sign of the outage was a steep fall in ingested volume; this counts events stored, so it also falls when the load balancer still sees traffic that the hosts cannot store.",
+  },
+  serviceRejectedEvents: {
+    title: "Requests the ingestion service refused with 4xx (Edge/Ingest EventsRejected, per region, sum per minute)",
+    unit: "requests/min",
+    direction: "above",
+    range: { min: 0, max: 1_000_000_000 },
+    warning: 100,
+    critical: 1000,
+    why: "A snippet release that sends what the collector refuses, or a flood of junk: either way events are being lost at the client.",
+  },
+  serviceSpooledEvents: {
+    title: "Events spooled to host disk because no writable datastore answered (Edge/Ingest EventsSpooled, per region, sum per minute)",
+    unit: "events/min",
+    direction: "above",
+    range: { min: 0, max: 1_000_000_000 },
+    warning: 0,
+    critical: 10000,
+    why: "Incident 003: the datastore failed over; any spooled event means the primary is not taking writes, and the spool is bounded.",
+  },
+  serviceSpoolDepth: {
+    title: "Events waiting in the hosts' spools (Edge/Ingest SpoolDepthEvents, per region, max)",
+    unit: "events",
+    direction: "above",
+    range: { min: 0, max: 1_000_000_000 },
+    warning: 10000,
+    critical: 500000,
+    why: "Acknowledged events not yet in the datastore; at the spool's bound (1 GiB a process by default, about a million 1 KiB events) the hosts shed and clients must hold their events.",
+  },
+  serviceReplayLagSeconds: {
+    title: "Age of the oldest spooled event (Edge/Ingest ReplayLagSeconds, per region, max)",
+    unit: "s",
+    direction: "above",
+    range: { min: 0, max: 604800 },
+    warning: 60,
+    critical: 600,
+    why: "How far the datastore is behind what clients were told is stored (incident 002: a downstream that is down must not lose events).",
+  },
+  serviceDatastoreErrors: {
+    title: "Datastore errors of the ingestion service (Edge/Ingest DatastoreErrors, per region, sum per minute)",
+    unit: "errors/min",
+    direction: "above",
+    range: { min: 0, max: 1_000_000_000 },
+    warning: 10,
+    critical: 100,
+    why: "Incident 002 and 003: failed connects, timeouts and read-only primaries come before the datastore falls over or fails over.",
+  },
   datastoreConnectionsOfMaximum: {
     title: "Datastore connections (the configured metric, max)",
     unit: "% of edge:datastore.maxConnections",
@@ -200,6 +254,20 @@ export function levelsFor(key: ThresholdKey, overrides: ThresholdOverrides = {})
   const override = overrides[key] ?? {};
   const warning = spec.warning === undefined ? undefined : (override.warning ?? spec.warning);
   return { warning, critical: override.critical ?? spec.critical };
+}
+
+/**
+ * Why a level can never fire, or undefined when it can: every metric here is at least 0, and a
+ * percentage at most 100, so a strict "below 0" or "above 100 %" alarm never fires (a hard floor
+ * of 0 flows/min watches nothing, incident 001). Levels beyond those bounds are refused by `range`.
+ */
+export function neverFiresProblem(key: ThresholdKey, level: number): string | undefined {
+  const spec: ThresholdSpec = thresholdTable[key];
+  if (spec.inclusive) return undefined;
+  const bound = spec.direction === "below" ? 0 : spec.unit.startsWith("%") ? 100 : undefined;
+  if (bound === undefined || level !== bound) return undefined;
+  const side = spec.direction === "below" ? "above" : "below";
+  return `${level} ${spec.unit} can never fire: the alarm fires ${spec.direction} it and the metric never goes ${spec.direction} ${bound}; set a level ${side} ${bound}`;
 }
 
 /** Whether `value` is past `threshold` in the worse direction (warning fires before critical). */

@@ -42,6 +42,30 @@ export function survivingCapacity(fleets: RegionFleet[]): { lostRegion?: string;
 }
 
 /**
+ * The smallest `m` with every region at max(maxHosts, m) carrying `required` after a loss. The
+ * surviving capacity never falls as `m` grows (every region's capacity rises or stays, and so does
+ * the sum of all but the largest), so a binary search finds it in at most 53 steps, whatever the
+ * demand. Beyond 2^53 hosts integers are no longer exact and no search is meaningful: the answer is
+ * the ceiling itself (Infinity for an infinite demand), which no fleet reaches.
+ */
+function smallestSufficientMaxHosts(fleets: RegionFleet[], required: number, currentMax: number): number {
+  const carries = (m: number) => survivingCapacity(fleets.map((f) => ({ ...f, maxHosts: Math.max(f.maxHosts, m) }))).survivingEventsPerSecond >= required;
+  const slowest = Math.min(...fleets.map((f) => f.eventsPerHostPerSecond));
+  // With one region lost, the others at `ceiling` hosts each carry at least `required` on their own.
+  const ceiling = currentMax + Math.ceil(required / slowest) + 1;
+  if (!(ceiling <= Number.MAX_SAFE_INTEGER)) return ceiling;
+  // Raising the smaller regions may be enough: the answer lies above the smallest group.
+  let low = Math.min(...fleets.map((f) => f.maxHosts)) + 1;
+  let high = ceiling;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (carries(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/**
  * Judges the fleet: with two or more regions, the largest one lost; with one region, that region
  * alone (losing it loses everything; `missing-second-region` judges that under prod rules).
  */
@@ -50,15 +74,7 @@ export function regionLossCapacity(fleets: RegionFleet[], demand: FleetDemand): 
   const { lostRegion, survivingEventsPerSecond } = survivingCapacity(fleets);
   const ok = survivingEventsPerSecond >= requiredEventsPerSecond;
   const currentMax = Math.max(0, ...fleets.map((f) => f.maxHosts));
-  let needed = currentMax;
-  if (!ok && fleets.length > 0) {
-    const raised = (m: number) => fleets.map((f) => ({ ...f, maxHosts: Math.max(f.maxHosts, m) }));
-    const slowest = Math.min(...fleets.map((f) => f.eventsPerHostPerSecond));
-    const ceiling = currentMax + Math.ceil(requiredEventsPerSecond / slowest) + 1;
-    // Raising the smaller regions may be enough: search from the smallest group up.
-    needed = Math.min(...fleets.map((f) => f.maxHosts)) + 1;
-    while (needed < ceiling && survivingCapacity(raised(needed)).survivingEventsPerSecond < requiredEventsPerSecond) needed++;
-  }
+  const needed = ok || fleets.length === 0 ? currentMax : smallestSufficientMaxHosts(fleets, requiredEventsPerSecond, currentMax);
   return {
     requiredEventsPerSecond,
     lostRegion,

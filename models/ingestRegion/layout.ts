@@ -19,6 +19,26 @@ export function subnetCidrBlocks(vpcCidrBlock: string, zones: number): string[] 
   return Array.from({ length: zones }, (_, i) => `10.${match[1]}.${i * 16}.0/20`);
 }
 
+/** The target group's health check of `/http-check`, which answers 404 while a host drains. */
+export const targetHealthCheck = { intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 3, unhealthyThreshold: 2 } as const;
+
+/**
+ * Seconds the NLB may take, past the failed checks, to stop sending a target new flows. With real
+ * nginx behind a health-checking stand-in at the 10 s interval, a drained host left the pool ~22 s
+ * after the drain file appeared (2 s past interval × threshold); AWS documents no bound for its
+ * own balancer, so this allows five times that.
+ */
+export const healthPropagationSeconds = 10;
+
+/**
+ * Seconds from the drain file's appearance until the load balancer has taken the host out of the
+ * pool: the drain must last at least this long, or new requests still arrive after it ends and are
+ * cut off (incident 003).
+ */
+export function drainVisibleSeconds(check: { intervalSeconds: number; unhealthyThreshold: number } = targetHealthCheck): number {
+  return check.intervalSeconds * check.unhealthyThreshold + healthPropagationSeconds;
+}
+
 /** Lifecycle hooks allow heartbeats of 30 s to 7200 s. */
 const heartbeatRange = { min: 30, max: 7200 } as const;
 /** Margin over the drain for the host's watcher (it polls every 5 s) and nginx's shutdown. */

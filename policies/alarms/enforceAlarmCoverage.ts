@@ -9,7 +9,9 @@
  * thresholds "fell by the wayside"; a region added without alarms is that failure again.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
+import { serviceAlarmKeys } from "../../models/alarms/alarmSet";
 import { severities, Severity } from "../../models/alarms/thresholds";
+import { ingestMetrics, ingestMetricsDimension, ingestMetricsNamespace } from "../../models/ingestMetrics";
 import { alarmSubject, AlarmSubject, metricAlarmType } from "./alarmSubject";
 import { resourceTypes } from "../../models/resourceTypes";
 
@@ -57,9 +59,37 @@ export function judgeCoverage(watched: WatchedResource[], alarms: AlarmSubject[]
   return findings;
 }
 
+/**
+ * One finding per autoscaling group whose region lacks a warning or a critical alarm on one of the
+ * ingestion service's metrics (`models/ingestMetrics.ts`, the `serviceAlarmKeys` of the alarm
+ * set): the load balancer sees connections, only the service sees events refused, spooled or
+ * never stored.
+ */
+export function judgeServiceCoverage(groups: { urn: string; name: string; region: string }[], alarms: AlarmSubject[]): { urn: string; message: string }[] {
+  const findings: { urn: string; message: string }[] = [];
+  for (const group of groups) {
+    const missing: string[] = [];
+    for (const metricKey of Object.keys(serviceAlarmKeys) as (keyof typeof serviceAlarmKeys)[]) {
+      const metric = ingestMetrics[metricKey].name;
+      const watching = alarms.filter((a) => a.metricNames.includes(metric) && a.dimensions.some((d) => d[ingestMetricsDimension] === group.region));
+      for (const s of severities) if (!watching.some((a) => a.severity === s)) missing.push(`${s} ${ingestMetricsNamespace} ${metric}`);
+    }
+    if (missing.length === 0) continue;
+    findings.push({
+      urn: group.urn,
+      message:
+        `the ingestion service of autoscaling group ${group.name} (${ingestMetricsDimension}=${group.region}) has no ${missing.join(", no ")} alarm: ` +
+        `${missing.length} of ${Object.keys(serviceAlarmKeys).length * severities.length} service alarms missing; at least a warning and a critical alarm per metric. ` +
+        `Pass the region to the Alarms component (components/alarms.ts), which declares them. ` +
+        `Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.`,
+    });
+  }
+  return findings;
+}
+
 export const enforceAlarmCoverage: StackValidationPolicy = {
   name: "enforce-alarm-coverage",
-  description: "Every load balancer, autoscaling group, health check and distribution has a warning and a critical alarm (incident 000).",
+  description: "Every load balancer, autoscaling group, health check and distribution, and the ingestion service's metrics in every region, have a warning and a critical alarm (incident 000).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const alarms = args.resources.filter((r) => r.type === metricAlarmType).map((r) => alarmSubject(r.props, r.name));
@@ -73,5 +103,9 @@ export const enforceAlarmCoverage: StackValidationPolicy = {
       watched.push({ urn: r.urn, type: r.type, name: r.name, dimension: kind.dimension, value });
     }
     for (const f of judgeCoverage(watched, alarms)) reportViolation(f.message, f.urn);
+    const groups = args.resources
+      .filter((r) => r.type === resourceTypes.autoscalingGroup && typeof r.props.region === "string")
+      .map((r) => ({ urn: r.urn, name: String(r.props.name ?? r.name), region: r.props.region as string }));
+    for (const f of judgeServiceCoverage(groups, alarms)) reportViolation(f.message, f.urn);
   },
 };

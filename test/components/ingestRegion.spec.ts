@@ -11,7 +11,7 @@ import { healthCheckPath } from "../../models/hostEdge";
 let resources: PlannedResource[];
 const config = sampleConfig({
   regions: ["us-east-1", "eu-west-1"],
-  ingest: { minHostsPerRegion: 2, maxHostsPerRegion: 9, availabilityZones: 3, minHealthyPercentage: 90, drainSeconds: 45 },
+  ingest: { minHostsPerRegion: 2, maxHostsPerRegion: 9, availabilityZones: 3, minHealthyPercentage: 90, drainSeconds: 75 },
 });
 const outputs: Record<string, { staticIps: string[]; asgName: string; targetGroupArn: string; nlbDnsName: string }> = {};
 
@@ -77,7 +77,7 @@ describe("IngestRegion", () => {
 
   it("health-checks hosts on /http-check over HTTP and drains for drainSeconds before deregistering (incident 003)", () => {
     const [target] = inRegion(resourceTypes.lbTargetGroup, "eu-west-1");
-    expect(target!.inputs).toMatchObject({ protocol: "TCP", port: 80, deregistrationDelay: 45, healthCheck: { protocol: "HTTP", path: healthCheckPath, matcher: "200" } });
+    expect(target!.inputs).toMatchObject({ protocol: "TCP", port: 80, deregistrationDelay: 75, healthCheck: { protocol: "HTTP", path: healthCheckPath, matcher: "200" } });
     expect(outputs["eu-west-1"]!.targetGroupArn).toBe(target!.outputs.arn);
   });
 
@@ -97,7 +97,7 @@ describe("IngestRegion", () => {
     expect(group!.inputs.instanceRefresh).toMatchObject({ strategy: "Rolling", preferences: { minHealthyPercentage: 90 } });
     const [hook] = group!.inputs.initialLifecycleHooks as { lifecycleTransition: string; heartbeatTimeout: number; defaultResult: string }[];
     expect(hook).toMatchObject({ lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE" });
-    expect(hook!.heartbeatTimeout).toBeGreaterThanOrEqual(45);
+    expect(hook!.heartbeatTimeout).toBeGreaterThanOrEqual(75);
     const [scaling] = inRegion(resourceTypes.autoscalingPolicy, "us-east-1");
     expect(scaling!.inputs).toMatchObject({ policyType: "TargetTrackingScaling", autoscalingGroupName: group!.outputs.name });
   });

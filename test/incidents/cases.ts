@@ -76,9 +76,13 @@ export const replayCases: ReplayCase[] = [
     incident: "001",
     name: "001-volume-drop-unwatched",
     sentence: "At 9:40am Friday, our internal monitoring system revealed an anomalous, steep decline in our data ingestion volume.",
-    // The threshold policy cites incident 000 (thresholds fallen by the wayside); the band's own reason in
-    // models/alarms/thresholds.ts cites 001.
-    expect: { exit: 1, policy: "configure-alarm-thresholds", says: "ingestAnomalyBand.warning within 0.5-10", names: "Incident 000" },
+    // The schema refuses the band's levels from the threshold table's range and cites incident 000
+    // (thresholds fallen by the wayside); the band's own reason in models/alarms/thresholds.ts cites 001.
+    expect: {
+      exit: 2,
+      problem:
+        "edge:alarms.thresholds.ingestAnomalyBand.warning: 25 is above the maximum 10: a level outside 0.5-10 standard deviations never fires, or always does (incident 000: thresholds fallen by the wayside)",
+    },
   },
   {
     incident: "001",
@@ -108,7 +112,7 @@ export const replayCases: ReplayCase[] = [
     incident: "003",
     name: "003-no-drain",
     sentence: "I forgot to add, the nice thing about this is that you can make /http-check (or whatever) 404 before you actually take the server down, so haproxy has time to run a check and mark it as down before it disappears.",
-    expect: { exit: 2, problem: "edge:ingest.drainSeconds: Too small: expected number to be >=5" },
+    expect: { exit: 2, problem: "edge:ingest.drainSeconds: 0 s ends before the load balancer sees the drain: 30 s" },
   },
   {
     incident: "003",

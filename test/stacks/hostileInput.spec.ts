@@ -6,14 +6,17 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
-import { hostileConfig, validBase } from "../support/hostileConfigs";
+import { parseStackConfig, shownValue, StackConfig, StackConfigError } from "../../stacks/schema";
+import { edgeNumber, hostileConfig, numericPaths, setPath, validBase, wrongTypeForNumber } from "../support/hostileConfigs";
 
 type Outcome = { ok: true; config: StackConfig } | { ok: false; problems: string[] };
 
-function outcome(raw: Record<string, unknown>): Outcome {
+/** Stack names: none (a file that is not a stack yet), the environments', and another. */
+const stackName = fc.constantFrom(undefined, "dev", "prod", "staging");
+
+function outcome(raw: Record<string, unknown>, stack?: string): Outcome {
   try {
-    return { ok: true, config: parseStackConfig(raw) };
+    return { ok: true, config: parseStackConfig(raw, stack) };
   } catch (err) {
     if (err instanceof StackConfigError) return { ok: false, problems: err.problems };
     throw new Error(`parseStackConfig threw ${(err as Error)?.name}: ${(err as Error)?.message} for ${JSON.stringify(raw).slice(0, 500)}`);
@@ -30,8 +33,8 @@ describe("hostile stack configs (schema)", () => {
 
   it("always ends in a config or readable edge:<path>: <message> problems", () => {
     fc.assert(
-      fc.property(hostileConfig, (raw) => {
-        const result = outcome(raw);
+      fc.property(hostileConfig, stackName, (raw, stack) => {
+        const result = outcome(raw, stack);
         if (result.ok) return;
         expect(result.problems.length).toBeGreaterThan(0);
         for (const problem of result.problems) {
@@ -41,6 +44,24 @@ describe("hostile stack configs (schema)", () => {
         }
       }),
       { numRuns: Number(process.env.HOSTILE_RUNS ?? 600) },
+    );
+  });
+
+  it("names the given number, or the wrong type given, wherever a number belongs (1,000 values)", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...numericPaths), fc.oneof(edgeNumber, wrongTypeForNumber), (path, value) => {
+        const raw = structuredClone(validBase) as Record<string, unknown>;
+        setPath(raw, path, value);
+        const result = outcome(raw, "dev");
+        if (result.ok) return;
+        const named =
+          typeof value === "number"
+            ? Number.isFinite(value) ? shownValue(value) : `got ${value}`
+            : typeof value === "string" ? "got a string" : value === null ? "got null" : typeof value === "boolean" ? "got a boolean" : Array.isArray(value) ? "got a list" : "got a mapping";
+        expect(result.problems.join("\n"), JSON.stringify({ path, value: typeof value === "number" ? String(value) : value })).toContain(named);
+        expect(result.problems.join("\n")).not.toContain("required, but not set");
+      }),
+      { numRuns: Number(process.env.HOSTILE_RUNS ?? 1000) },
     );
   });
 

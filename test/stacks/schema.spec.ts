@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { parseStackConfig, StackConfigError } from "../../stacks/schema";
+import { z } from "zod";
+import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdSpec } from "../../models/alarms/thresholds";
+import { decideEnvironment, parseStackConfig, StackConfigError, stackConfigSchema } from "../../stacks/schema";
 import { projectRoot } from "../support/runPlan";
 
 /** The smallest valid config: only the fields without a safe default. */
@@ -13,9 +15,9 @@ const minimal = {
   alarms: { emails: ["oncall@example.com"] },
 };
 
-function problems(raw: Record<string, unknown>): string[] {
+function problems(raw: Record<string, unknown>, stack?: string): string[] {
   try {
-    parseStackConfig(raw);
+    parseStackConfig(raw, stack);
     return [];
   } catch (err) {
     if (err instanceof StackConfigError) return err.problems;
@@ -60,10 +62,20 @@ describe("stack config schema", () => {
     [{ regions: ["us-east-1"] }, "edge:regions: expected at least 2 regions in prod, got 1"],
     [{ regions: [] }, "edge:regions: expected at least 1 region"],
     [{ regions: ["us-east-1", "us-east-1"] }, "edge:regions: each region may be listed once"],
-    [{ regions: ["mars-north-1x", "us-east-1"] }, "edge:regions[0]: expected an AWS region code"],
+    [{ regions: ["mars-north-1x", "us-east-1"] }, 'edge:regions[0]: "mars-north-1x" is not an AWS region code'],
+    [{ regions: ["us-east-1", "eu-west-9"] }, 'edge:regions[1]: "eu-west-9" is not an AWS region code (such as us-east-1); check its spelling, or add'],
+    [{ regions: ["us-east-1", "us-west-2"], cdn: { replicaRegion: "us-west-7" } }, 'edge:cdn.replicaRegion: "us-west-7" is not an AWS region code'],
     [{ domain: "Example..com" }, "edge:domain: expected a lowercase DNS name"],
     [{ ingest: { minHostsPerRegion: 5, maxHostsPerRegion: 2 } }, "edge:ingest.minHostsPerRegion: minHostsPerRegion 5 is above maxHostsPerRegion 2"],
-    [{ ingest: { availabilityZones: 1 } }, "edge:ingest.availabilityZones: expected at least 2 availability zones"],
+    [{ ingest: { availabilityZones: 1 } }, "edge:ingest.availabilityZones: 1 is below the minimum 2"],
+    [{ ingest: { peakEventsPerSecond: 1e308 } }, "edge:ingest.peakEventsPerSecond: 1e308 is above the maximum 10,000,000"],
+    [{ ingest: { peakEventsPerSecond: "5000" } }, 'edge:ingest.peakEventsPerSecond: expected a number, got a string ("5000")'],
+    [{ ingest: { peakEventsPerSecond: Number.NaN } }, "edge:ingest.peakEventsPerSecond: expected a number, got NaN"],
+    [{ ingest: { burstFactor: Number.NEGATIVE_INFINITY } }, "edge:ingest.burstFactor: expected a number, got -Infinity"],
+    [{ ingest: { maxHostsPerRegion: 2.5 } }, "edge:ingest.maxHostsPerRegion: expected a whole number, got 2.5"],
+    [{ ingest: { maxHostsPerRegion: 1e300 } }, "edge:ingest.maxHostsPerRegion: 1e300 is above the maximum 1,000"],
+    [{ datastore: { maxConnections: 300000 } }, "edge:datastore.maxConnections: 300000 is above the maximum 262,143"],
+    [{ datastore: { poolSizePerHost: null } }, "edge:datastore.poolSizePerHost: expected a number, got null"],
     [{ nginx: { connectTimeoutSeconds: 5, readTimeoutSeconds: 5 } }, "edge:nginx.connectTimeoutSeconds: connect timeout 5s must be shorter than the read timeout 5s"],
     [{ dns: { ttl: 0, secondary: minimal.dns.secondary } }, "edge:dns.ttl:"],
     [{ dns: { records: [{ name: "www", type: "SPF", values: ["x"] }], secondary: minimal.dns.secondary } }, "edge:dns.records[0].type:"],
@@ -76,6 +88,45 @@ describe("stack config schema", () => {
   ])("reports %j as its own path: message", (change, expected) => {
     const found = problems({ ...minimal, ...change });
     expect(found.some((p) => p.startsWith(expected))).toBe(true);
+  });
+
+  it("gives every numeric field a documented maximum and minimum (the README's range column)", () => {
+    const unbounded: string[] = [];
+    const walk = (node: any, path: string) => {
+      if (!node || typeof node !== "object") return;
+      if ((node.type === "number" || node.type === "integer") && (node.maximum === undefined || (node.minimum ?? node.exclusiveMinimum) === undefined)) unbounded.push(path);
+      for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, `${path}.${key}`);
+      if (node.items) walk(node.items, `${path}[]`);
+      for (const option of node.anyOf ?? []) walk(option, path);
+    };
+    walk(z.toJSONSchema(stackConfigSchema, { io: "input", unrepresentable: "any" }), "edge:");
+    expect(unbounded).toEqual([]);
+  });
+
+  it("reports a wrong type once, as a wrong type, never as unset", () => {
+    expect(problems({ ...minimal, ingest: { minHostsPerRegion: 1e308, maxHostsPerRegion: "3" } })).toEqual([
+      "edge:ingest.minHostsPerRegion: 1e308 is above the maximum 1,000",
+      'edge:ingest.maxHostsPerRegion: expected a number, got a string ("3")',
+    ]);
+  });
+
+  describe("the environment, decided from the stack's name", () => {
+    it("takes the stack's name where it names an environment, else the file, else prod", () => {
+      expect(parseStackConfig({ ...minimal }, "dev").environment).toBe("dev");
+      expect(parseStackConfig({ ...minimal, environment: "dev" }, "staging").environment).toBe("dev");
+      expect(parseStackConfig({ ...minimal }, "staging").environment).toBe("prod");
+      expect(parseStackConfig({ ...minimal }).environment).toBe("prod");
+      expect(decideEnvironment("prod", undefined).source).toBe("the stack's name");
+      expect(decideEnvironment(undefined, "dev").source).toBe("edge:environment");
+    });
+
+    it("refuses a file that names another environment than its stack, keeping the stack's rules", () => {
+      expect(problems({ ...minimal, environment: "dev", regions: ["us-east-1"], cdn: { replicaRegion: "us-west-2" } }, "prod")).toEqual([
+        'edge:environment: "dev" in the stack named prod: a stack named after an environment is that environment (incident 002: prod\'s rules must not be dropped by one word); set edge:environment to prod or remove it, or plan this file under another stack name',
+        "edge:regions: expected at least 2 regions in prod, got 1 (incident 002: tracking must run in two independent regions)",
+      ]);
+      expect(problems({ ...minimal, environment: "prod" }, "dev")[0]).toMatch(/^edge:environment: "prod" in the stack named dev/);
+    });
   });
 
   it("reports every problem at once", () => {
@@ -95,5 +146,47 @@ describe("stack config schema", () => {
     expect(problems({ ...minimal, environment: "dev", regions: ["us-east-1"] })).toEqual([
       "edge:cdn.replicaRegion: required when edge:regions lists one region: the snippet origin needs a replica in a second region (incident 000)",
     ]);
+  });
+});
+
+describe("settings that can never act", () => {
+  it.each([
+    [
+      { ingest: { drainSeconds: 20 }, nginx: { readTimeoutSeconds: 15 } },
+      "edge:ingest.drainSeconds: 20 s ends before the load balancer sees the drain: 30 s (health check every 10 s × 2 failures + 10 s propagation), so new requests still arrive when it ends (incident 003); raise drainSeconds to 30",
+    ],
+    [
+      { ingest: { drainSeconds: 40 } },
+      "edge:ingest.drainSeconds: 40 s is shorter than the longest request nginx lets run, edge:nginx.readTimeoutSeconds 60 s: a draining host would cut requests still in flight (incident 003); raise drainSeconds to 60 or lower the read timeout",
+    ],
+    [
+      { alarms: { emails: ["a@example.com"], thresholds: { ingestFloor: { critical: 0 } } } },
+      "edge:alarms.thresholds.ingestFloor.critical: 0 flows/min can never fire: the alarm fires below it and the metric never goes below 0; set a level above 0",
+    ],
+    [
+      { alarms: { emails: ["a@example.com"], thresholds: { memoryUsedPercent: { critical: 100 } } } },
+      "edge:alarms.thresholds.memoryUsedPercent.critical: 100 % can never fire: the alarm fires above it and the metric never goes above 100; set a level below 100",
+    ],
+    [
+      { alarms: { emails: ["a@example.com"], thresholds: { cpuUtilization: { warning: 120 } } } },
+      "edge:alarms.thresholds.cpuUtilization.warning: 120 is above the maximum 100: a level outside 0-100 % never fires, or always does (incident 000: thresholds fallen by the wayside)",
+    ],
+    [
+      { alarms: { emails: ["a@example.com"], thresholds: { datastoreConnectionsOfMaximum: { warning: 60 } } } },
+      "edge:alarms.thresholds.datastoreConnectionsOfMaximum: set, but edge:datastore.connectionsMetric is not: no alarm watches the datastore's connections, so this level can never act (incident 002); set edge:datastore.connectionsMetric or remove the override",
+    ],
+  ])("refuses %j with the numbers", (change, expected) => {
+    expect(problems({ ...minimal, ...change })).toEqual([expected]);
+  });
+
+  it("accepts the levels that fire at their bound: any swap above 0 %, the group at 100 % of its maximum", () => {
+    expect(problems({ ...minimal, alarms: { emails: ["a@example.com"], thresholds: { swapUsedPercent: { critical: 0 }, inServiceOfMaximum: { critical: 100 } } } })).toEqual([]);
+  });
+
+  it("holds the threshold table's own defaults to the same rule", () => {
+    for (const key of thresholdKeys) {
+      const spec: ThresholdSpec = thresholdTable[key];
+      for (const level of [spec.warning, spec.critical]) if (level !== undefined) expect(neverFiresProblem(key, level), key).toBeUndefined();
+    }
   });
 });

@@ -35,13 +35,41 @@ const leafPaths: string[][] = [
   ["nginx", "maxConnectionsPerHost"], ["nginx", "requestsPerSecondPerClient"],
   ["datastore", "maxConnections"], ["datastore", "poolSizePerHost"], ["datastore", "connectionsMetric"],
   ["dns"], ["dns", "ttl"], ["dns", "ingestName"], ["dns", "aliases"], ["dns", "records"], ["dns", "secondary", "accountId"], ["dns", "secondary", "mode"],
-  ["cdn", "hostname"], ["cdn", "snippetFile"], ["cdn", "replicaRegion"],
+  ["cdn", "hostname"], ["cdn", "snippetFile"], ["cdn", "libraryFile"], ["cdn", "collectorPath"], ["cdn", "loadTimeoutMs"], ["cdn", "replicaRegion"],
   ["alarms", "emails"], ["alarms", "webhookUrl"], ["alarms", "thresholds"],
+  ["alarms", "thresholds", "ingestFloor", "critical"], ["alarms", "thresholds", "memoryUsedPercent", "warning"],
+  ["alarms", "thresholds", "certificateDaysToExpiry", "critical"],
 ];
-const numericPaths = leafPaths.filter((p) => /Second|Hosts|Zones|Percentage|port|Port|MiB|Connections|count|ttl|Factor|Timeout|poolSize|PerClient/.test(p[p.length - 1]));
+/** The leaves that take a number. */
+export const numericPaths = leafPaths.filter((p) => /Second|Hosts|Zones|Percentage|port|Port|MiB|Connections|^count$|ttl|Factor|Timeout|poolSize|PerClient|Ms|warning|critical/.test(p[p.length - 1]));
+
+/**
+ * Numbers at the edges: of the float range (the largest, the smallest subnormal, 2^53 and past),
+ * of each sign, around the schema's maxima, and any double at all.
+ */
+export const edgeNumber: fc.Arbitrary<number> = fc.oneof(
+  fc.constantFrom(
+    Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE, Number.EPSILON, 1e308, 1.7976931348623157e308, 1e-308,
+    2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 2 ** 31, 2 ** 32, 2 ** 63, 0, -0, 0.5, -1, 1, 100, 101, 1000, 1001, 65535, 65536,
+    262_143, 262_144, 1_048_576, 1_048_577, 10_000_000, 10_000_001, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
+  ),
+  fc.double(),
+  fc.double({ min: 1e300, max: Number.MAX_VALUE, noNaN: true }),
+  fc.integer({ min: -(2 ** 31), max: 2 ** 31 }),
+);
+
+/** What a YAML file may hold where a number belongs: numbers in quotes, booleans, null, lists, mappings. */
+export const wrongTypeForNumber: fc.Arbitrary<unknown> = fc.oneof(
+  edgeNumber.map((n) => String(n)),
+  fc.string({ maxLength: 20 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
+);
 const namePaths = [["domain"], ["dns", "ingestName"], ["cdn", "hostname"], ["dns", "aliases", "0", "name"], ["dns", "aliases", "0", "target"]];
 
-function setPath(config: Raw, path: string[], value: unknown): void {
+export function setPath(config: Raw, path: string[], value: unknown): void {
   let at: Raw = config;
   for (const key of path.slice(0, -1)) {
     const next = at[key];
@@ -84,9 +112,15 @@ const hostileName = fc.oneof(
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // Wrong types anywhere.
   fc.tuple(fc.constantFrom(...leafPaths), anyYamlValue).map(([path, value]): Mutation => (c) => setPath(c, path, value)),
-  // Negative, zero and extreme sizes.
+  // Negative, zero and extreme sizes; numbers at the float range's edges; wrong types where a number belongs.
   fc
     .tuple(fc.constantFrom(...numericPaths), fc.oneof(fc.integer({ min: -1_000_000, max: 0 }), fc.constantFrom(1e9, 2 ** 31, 1e308, 0.5, -0.5)))
+    .map(([path, value]): Mutation => (c) => setPath(c, path, value)),
+  fc.tuple(fc.constantFrom(...numericPaths), edgeNumber).map(([path, value]): Mutation => (c) => setPath(c, path, value)),
+  fc.tuple(fc.constantFrom(...numericPaths), wrongTypeForNumber).map(([path, value]): Mutation => (c) => setPath(c, path, value)),
+  // Random strings where names, paths and regions belong.
+  fc
+    .tuple(fc.constantFrom<string[]>(["environment"], ["regions", "1"], ["cdn", "replicaRegion"], ["cdn", "snippetFile"], ["cdn", "collectorPath"], ["ingest", "instanceType"], ["nginx", "clientHeaderBufferSize"]), fc.string({ unit: "grapheme", maxLength: 30 }))
     .map(([path, value]): Mutation => (c) => setPath(c, path, value)),
   // 0 regions, 500 regions, duplicates.
   fc.constantFrom<Mutation>((c) => setPath(c, ["regions"], [])),

@@ -99,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
   let expected: ExpectedDelegation;
   let zoneId: string;
   try {
-    const config = parseStackConfig(readStackFile(resolve(values["config-file"] ?? stackFilePath(values.stack))).edge);
+    const config = parseStackConfig(readStackFile(resolve(values["config-file"] ?? stackFilePath(values.stack))).edge, values.stack);
     const outputs = readOutputs(values.outputs);
     zoneId = outputs.secondaryZoneId;
     expected = { domain: config.domain, mode: config.dns.secondary.mode, secondaryNameServers: outputs.secondaryNameServers, registrarNameServers: outputs.registrarNameServers };

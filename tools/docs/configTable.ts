@@ -1,6 +1,7 @@
 /**
- * The README's config table, generated from the one stack schema (its descriptions and defaults),
- * so it is never typed twice. `npm run docs` rewrites the table between its markers in README.md;
+ * The README's config table, generated from the one stack schema (its descriptions, `.default()`
+ * values, `defaultText` where the program decides a default from other fields, and the numeric
+ * ranges), so none of it is typed twice. `npm run docs` rewrites the table between its markers in README.md;
  * a test fails when the README is out of date.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -16,6 +17,11 @@ interface JsonSchema {
   type?: string | string[];
   description?: string;
   default?: unknown;
+  /** A default the program decides from other fields, in words (`.meta({ defaultText })`). */
+  defaultText?: string;
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   items?: JsonSchema;
@@ -28,17 +34,37 @@ function typeOf(schema: JsonSchema): string {
   return Array.isArray(schema.type) ? schema.type.join(" \\| ") : (schema.type ?? "value");
 }
 
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+
+function defaultOf(schema: JsonSchema, required: boolean, leaf: boolean): string {
+  if (schema.defaultText !== undefined) return schema.defaultText;
+  const value = schema.default;
+  if (value === undefined) return required ? "required" : "";
+  if (schema.type === "object" && schema.properties && !leaf) return ""; // each field below has its own
+  if ((Array.isArray(value) && value.length === 0) || (typeof value === "object" && value !== null && Object.keys(value).length === 0)) return "none";
+  return `\`${typeof value === "string" ? value : JSON.stringify(value)}\``;
+}
+
+/** `1 – 1,000`, `> 0 – 10,000,000`: every number's documented bounds. */
+function rangeOf(schema: JsonSchema): string {
+  const n = (v: number) => v.toLocaleString("en-US");
+  const low = schema.minimum !== undefined ? n(schema.minimum) : schema.exclusiveMinimum !== undefined ? `> ${n(schema.exclusiveMinimum)}` : undefined;
+  if (low === undefined && schema.maximum === undefined) return "";
+  return `${low ?? ""} – ${schema.maximum !== undefined ? n(schema.maximum) : ""}`;
+}
+
 function rows(schema: JsonSchema, path: string, required: boolean): string[] {
-  const description = (schema.description ?? "").replace(/\|/g, "\\|");
-  const row = `| \`${path}\` | ${typeOf(schema)} | ${required && schema.default === undefined ? "yes" : ""} | ${description} |`;
+  // The thresholds are one row: their keys, units and defaults are the README's Alarms table.
+  const leaf = path.endsWith("thresholds");
+  const row = `| \`${path}\` | ${typeOf(schema)} | ${cell(defaultOf(schema, required, leaf))} | ${rangeOf(schema)} | ${cell(schema.description ?? "")} |`;
   const children = schema.type === "object" && schema.properties ? Object.entries(schema.properties) : [];
-  if (children.length === 0 || path.endsWith("thresholds")) return [row];
+  if (children.length === 0 || leaf) return [row];
   return [row, ...children.flatMap(([key, child]) => rows(child, `${path}.${key}`, schema.required?.includes(key) ?? false))];
 }
 
 export function configTable(): string {
   const schema = z.toJSONSchema(stackConfigSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
-  const lines = ["| key | type | required | description |", "| --- | --- | --- | --- |"];
+  const lines = ["| key | type | default | range | description |", "| --- | --- | --- | --- | --- |"];
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
     lines.push(...rows(child, `${configNamespace}:${key}`, schema.required?.includes(key) ?? false));
   }

@@ -12,6 +12,7 @@ import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { PlannedResource } from "./evaluate";
 import { SpawnedPack, spawnPolicyPack } from "./packProcess";
+import { StackFileError } from "./stackFile";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 
@@ -131,7 +132,7 @@ function policyConfigRequest(info: analyzerProto.AnalyzerInfo, config: PolicyPac
   const known = new Set(info.getPoliciesList().map((p) => p.getName()));
   for (const name of Object.keys(config)) {
     if (name !== "all" && !known.has(name)) {
-      throw new Error(`policy config names '${name}', which the pack does not have; known policies: ${[...known].join(", ")}`);
+      throw new StackFileError(`policy config names '${name}', which the pack does not have; known policies: ${[...known].join(", ")}`);
     }
   }
   const all = config.all;

@@ -1,16 +1,21 @@
 /**
- * npm run plan -- [--stack dev] [--config-file PATH] [--json OUT] [--policy-config PATH]
+ * npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]
  *
- * Exit 0: no mandatory policy violation. 1: at least one. 2: the stack file or config is invalid,
- * or the program could not be evaluated.
+ * `--stack` defaults to `dev`; a `--config-file` without `--stack` is a file that is not a stack yet,
+ * planned under the environment it declares.
+ *
+ * Exit 0: no mandatory policy violation. 1: at least one. 2: the stack file, the policy config or
+ * the stack config is invalid. 70: the plan itself failed (an exception nobody expected), with its
+ * error: never 1 or 2, so CI never reads a crash as a refusal or as the user's mistake.
  */
-// Source maps only serve stack traces, which the plan does not print (it reports errors by message):
-// with them on, Node reads the map of every module the SDKs load, ~0.15 s of every plan (issue 9).
+// Source maps only serve stack traces, which the plan prints for an internal error alone (exit 70;
+// EDGE_PLAN_STACK_TRACES=1 maps them back to TypeScript): with them on, Node reads the map of every
+// module the SDKs load, ~0.15 s of every plan.
 if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(false);
 import "./deferredSdkImports";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseCommandLine, reportPlanFailure } from "../cli";
+import { exitOnCrash, parseCommandLine, reportPlanFailure } from "../cli";
 import { spawnPolicyPack } from "./packProcess";
 
 const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]";
@@ -19,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
     argv,
     {
-      stack: { type: "string", default: "dev" },
+      stack: { type: "string" },
       "config-file": { type: "string" },
       json: { type: "string" },
       "policy-config": { type: "string" },
@@ -29,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   // The pack's process starts first: its ~2 s of imports overlap this process loading the Pulumi
-  // runtime (./plan and ./report import it), which saves about a second of every plan (issue 9).
+  // runtime (./plan and ./report import it), which saves about a second of every plan.
   const spawnedPack = spawnPolicyPack();
   spawnedPack.catch(() => undefined); // awaited in makePlan; a config error may end the run first
   const { hasMandatoryViolation, makePlan, planJson } = require("./plan") as typeof import("./plan");
@@ -54,4 +59,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+exitOnCrash("the plan");
 main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -4,7 +4,7 @@
  */
 import { join, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
-import { parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
+import { decideEnvironment, EnvironmentSource, parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
 import { PolicyAnalysis, PolicyPackConfig, PolicyRun, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
 import type { SpawnedPack } from "./packProcess";
@@ -14,8 +14,12 @@ export const projectRoot = resolve(__dirname, "..", "..");
 export const projectName = "edge";
 
 export interface PlanOptions {
-  /** Stack name; its file is `stacks/Pulumi.<stack>.yaml` unless `configFile` is given. */
-  stack: string;
+  /**
+   * Stack name; its file is `stacks/Pulumi.<stack>.yaml` unless `configFile` is given. Given
+   * `configFile` alone, the file is not a stack yet: the plan names the stack after the file's
+   * environment. Given neither, the stack is `dev`.
+   */
+  stack?: string;
   configFile?: string;
   /** Policy config in `--policy-pack-config` format; defaults to `policies/config/<stack>.json` when present. */
   policyConfigFile?: string;
@@ -30,6 +34,8 @@ export interface Plan {
   stack: string;
   configFile: string;
   config: StackConfig;
+  /** What decided `config.environment` (the stack's name, the file, or the default). */
+  environmentSource: EnvironmentSource;
   resources: PlannedResource[];
   stackOutputs: Record<string, unknown>;
   /** The policy config the pack was configured with (`--policy-pack-config` format); empty when none. */
@@ -41,8 +47,8 @@ export function stackFilePath(stack: string): string {
   return join(projectRoot, "stacks", `Pulumi.${stack}.yaml`);
 }
 
-function readPolicyConfig(options: PlanOptions): PolicyPackConfig | undefined {
-  const path = options.policyConfigFile ?? join(projectRoot, "policies", "config", `${options.stack}.json`);
+function readPolicyConfig(options: PlanOptions, stack: string): PolicyPackConfig | undefined {
+  const path = options.policyConfigFile ?? join(projectRoot, "policies", "config", `${stack}.json`);
   if (!options.policyConfigFile && !existsSync(path)) return undefined;
   try {
     return JSON.parse(readFileSync(path, "utf8")) as PolicyPackConfig;
@@ -56,32 +62,37 @@ function readPolicyConfig(options: PlanOptions): PolicyPackConfig | undefined {
  * command), any other error when the program itself fails.
  */
 export async function makePlan(options: PlanOptions): Promise<Plan> {
-  const configFile = resolve(options.configFile ?? stackFilePath(options.stack));
+  const named = options.stack ?? (options.configFile === undefined ? "dev" : undefined);
+  const configFile = resolve(options.configFile ?? stackFilePath(options.stack ?? "dev"));
   const stackFile = readStackFile(configFile);
   let config: StackConfig;
   try {
-    config = parseStackConfig(stackFile.edge);
+    config = parseStackConfig(stackFile.edge, named);
   } catch (err) {
     if (err instanceof StackConfigError) throw new StackConfigError(explainSecretProblems(err.problems, stackFile.secretKeys));
     throw err;
   }
-  const policyConfig = readPolicyConfig(options);
+  const { source: environmentSource } = decideEnvironment(named, stackFile.edge.environment);
+  // A file that is not a stack yet is planned as the stack of its environment, so the program (which
+  // decides the environment from its stack's name again) sees the same one.
+  const stack = named ?? config.environment;
+  const policyConfig = readPolicyConfig(options, stack);
 
   const packDir = join(projectRoot, "policies");
   const pack = startPolicyPack(packDir, options.spawnedPack);
-  const analysis = new PolicyAnalysis({ packDir, stack: options.stack, project: projectName, config: policyConfig }, pack);
+  const analysis = new PolicyAnalysis({ packDir, stack, project: projectName, config: policyConfig }, pack);
   try {
     const evaluated = await evaluateProgram({
       program: options.program ?? join(projectRoot, "index.ts"),
       project: projectName,
-      stack: options.stack,
+      stack,
       config: stackFile.config,
       secretKeys: stackFile.secretKeys,
       defaultRegion: stackFile.config["aws:region"] ?? config.regions[0],
       onRegister: (resource) => analysis.analyze(resource),
     });
     const policy = await analysis.finish(evaluated.resources);
-    return { project: projectName, stack: options.stack, configFile, config, ...evaluated, policyConfig: policyConfig ?? {}, policy };
+    return { project: projectName, stack, configFile, config, environmentSource, ...evaluated, policyConfig: policyConfig ?? {}, policy };
   } finally {
     await pack.then((p) => p.stop(), () => undefined);
   }

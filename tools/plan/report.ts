@@ -68,7 +68,7 @@ export function renderPlan(plan: Plan): string {
   const advisory = plan.policy.violations.length - mandatory;
   const lines = [
     `Offline plan of stack '${plan.stack}' (${plan.configFile})`,
-    `environment ${plan.config.environment}, regions ${plan.config.regions.join(", ")}`,
+    `environment ${plan.config.environment} (from ${plan.environmentSource}), regions ${plan.config.regions.join(", ")}`,
     ...section("Resources", renderTree(plan.resources)),
     ...section("Counts by type", renderCounts(plan.resources)),
   ];

@@ -16,7 +16,7 @@ export interface StackFile {
   edge: Record<string, unknown>;
 }
 
-/** A stack file that cannot be read; the message names the file and the place. */
+/** An input file of the plan (a stack file, a policy config) that cannot be used; the message names the file and the place. */
 export class StackFileError extends Error {}
 
 /** Top-level keys the Pulumi CLI accepts in a stack file. */

@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
     argv,
     {
-      stack: { type: "string", default: "dev" },
+      stack: { type: "string" },
       "config-file": { type: "string" },
       provider: { type: "string", default: "route53" },
       out: { type: "string" },

@@ -23,6 +23,21 @@ describe("regionLossCapacity", () => {
     expect(regionLossCapacity([fleet("a", 4), fleet("b", 4), fleet("c", 4)], { peakEventsPerSecond: 20000, burstFactor: 8 }).neededMaxHostsPerRegion).toBe(10);
   });
 
+  it.each([
+    ["an extreme rate", 1e300, 1],
+    ["an infinite demand", 1e308, 8],
+    ["the float limit", Number.MAX_VALUE, 1],
+  ])("answers %s at once, with a ceiling no fleet reaches", (_what, peak, burst) => {
+    const result = regionLossCapacity([fleet("a", 4, 1000), fleet("b", 4, 1000)], { peakEventsPerSecond: peak, burstFactor: burst });
+    expect(result.ok).toBe(false);
+    expect(result.neededMaxHostsPerRegion).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+  });
+
+  it("finds the exact answer near the largest exact integer", () => {
+    const result = regionLossCapacity([fleet("a", 4, 1), fleet("b", 4, 1)], { peakEventsPerSecond: 2 ** 52, burstFactor: 1 });
+    expect(result.neededMaxHostsPerRegion).toBe(2 ** 52);
+  });
+
   it("property: the suggested max hosts carries peak × burst with a region lost, one less does not", () => {
     fc.assert(
       fc.property(

@@ -77,3 +77,36 @@ describe("enforce-alarm-coverage", () => {
     expect(await runStackPolicy(enforceAlarmCoverage, unknown.filter((s) => !(s.type === alarmType && s.name!.startsWith("us-east-1-flows") ) ))).toEqual([]);
   });
 });
+
+describe("enforce-alarm-coverage, the ingestion service's metrics", () => {
+  const serviceMetrics = ["EventsAccepted", "EventsRejected", "EventsSpooled", "SpoolDepthEvents", "ReplayLagSeconds", "DatastoreErrors"];
+  const serviceAlarm = (region: string, metricName: string, severity: string): Subject => {
+    const name = `${region}-${metricName}-${severity}`;
+    return { type: alarmType, name, urn: `urn:alarm:${name}`, props: { name, tags: { "edge:severity": severity }, metricName, namespace: "Edge/Ingest", dimensions: { Region: region } } };
+  };
+  /** The compliant stack with each group's region known, as AWS reports it. */
+  function withServiceAlarms(): Subject[] {
+    const subjects = stack().map((s) => (s.type === resourceTypes.autoscalingGroup ? { ...s, props: { ...s.props, region: s.urn.slice("urn:asg:".length) } } : s));
+    for (const region of regions) for (const m of serviceMetrics) subjects.push(serviceAlarm(region, m, "warning"), serviceAlarm(region, m, "critical"));
+    return subjects;
+  }
+
+  it("accepts a region whose six service metrics each have a warning and a critical alarm", async () => {
+    expect(await runStackPolicy(enforceAlarmCoverage, withServiceAlarms())).toEqual([]);
+  });
+
+  it("names the group and every missing service alarm of its region", async () => {
+    const stripped = withServiceAlarms().filter((s) => s.name !== "us-west-2-EventsSpooled-critical" && s.name !== "us-west-2-ReplayLagSeconds-warning");
+    const findings = await runStackPolicy(enforceAlarmCoverage, stripped);
+    expect(findings).toEqual([
+      {
+        urn: "urn:asg:us-west-2",
+        message:
+          "the ingestion service of autoscaling group ingest-us-west-2-asg-7f3a (Region=us-west-2) has no critical Edge/Ingest EventsSpooled, no warning Edge/Ingest ReplayLagSeconds alarm: " +
+          "2 of 12 service alarms missing; at least a warning and a critical alarm per metric. " +
+          "Pass the region to the Alarms component (components/alarms.ts), which declares them. " +
+          "Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.",
+      },
+    ]);
+  });
+});

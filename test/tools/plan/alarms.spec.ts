@@ -27,7 +27,9 @@ describe("npm run plan: alarms", () => {
 
   it("lists every alarm by component, region, severity and threshold", () => {
     const section = run.stdout.slice(run.stdout.indexOf("== Alarms =="), run.stdout.indexOf("== Policies =="));
-    expect(section).toContain("58 alarms; 4 topics in 2 regions, 4 subscriptions");
+    // 58 for hosts, balancers, health checks, CDN and datastore, and 2 regions × 6 service metrics × 2 severities.
+    expect(section).toContain("82 alarms; 4 topics in 2 regions, 4 subscriptions");
+    expect(section).toMatch(/service\s+us-west-2\s+critical\s+serviceAcceptedFloor\s+EventsAccepted\s+< 6\s+6 events\/min\s+breaching\s+alarm\+ok/);
     expect(section).toMatch(/datastore\s+us-east-1\s+critical\s+datastoreConnectionsOfMaximum\s+DatabaseConnections\s+> 450\s+90 % of edge:datastore.maxConnections\s+breaching\s+alarm\+ok/);
   });
 });

@@ -1,0 +1,175 @@
+/**
+ * Writes to a writable PostgreSQL primary through one pool of at most `poolMax` connections (the
+ * process's share of `edge:datastore.poolSizePerHost`, incident 002). A candidate is used only
+ * after it answers `pg_is_in_recovery() = false` within the connect timeout (1 s, incident 003);
+ * candidates are tried in the configured order. A streaming replica is read-only: writing there
+ * fails, so the service spools instead (incident 003's "retry on the replica" is for reads).
+ */
+import { readFileSync } from "node:fs";
+import tls from "node:tls";
+import pg from "pg";
+import type { DatastoreHost, ServiceConfig } from "./config";
+import type { EventRow } from "./events";
+import { errorText, log } from "./log";
+import { migrate } from "./migrations";
+
+export class DatastoreUnavailable extends Error {}
+
+export interface InsertResult {
+  inserted: number;
+  duplicates: number;
+}
+
+/** PostgreSQL's "cannot execute INSERT in a read-only transaction": the primary became a replica. */
+const readOnlyCode = "25006";
+
+export class Datastore {
+  private pool: pg.Pool | undefined;
+  private current: DatastoreHost | undefined;
+  private finding: Promise<pg.Pool | undefined> | undefined;
+  private lastAttempt = 0;
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private readonly ca: string | undefined;
+  private readonly insertSql: string;
+  errors = 0;
+
+  constructor(
+    private readonly config: ServiceConfig,
+    private readonly password: string,
+  ) {
+    this.ca = config.sslMode === "verify-full" ? readFileSync(config.sslRootCert!, "utf8") : undefined;
+    const t = config.dbTable;
+    this.insertSql =
+      `INSERT INTO ${t} (insert_id, name, event_time, properties, page, client_network, received_at) ` +
+      `SELECT insert_id, name, to_timestamp(time / 1000.0), properties, page, client_network, to_timestamp(received / 1000.0) ` +
+      `FROM jsonb_to_recordset($1::jsonb) AS r(insert_id text, name text, time double precision, properties jsonb, page text, client_network text, received double precision) ` +
+      `ON CONFLICT (insert_id) DO NOTHING`;
+  }
+
+  get writable(): boolean {
+    return this.pool !== undefined;
+  }
+
+  get host(): DatastoreHost | undefined {
+    return this.current;
+  }
+
+  private connection(host: DatastoreHost): pg.ClientConfig {
+    const c = this.config;
+    return {
+      host: host.host,
+      port: host.port,
+      database: c.dbName,
+      user: c.dbUser,
+      password: this.password,
+      // verify-full: the certificate chains to the configured CA and names the candidate dialled,
+      // also when it is an address (pg names no server then, and Node would check "localhost").
+      ssl: this.ca ? { ca: this.ca, rejectUnauthorized: true, checkServerIdentity: (_name, cert) => tls.checkServerIdentity(host.host, cert) } : false,
+      connectionTimeoutMillis: c.connectTimeoutMs,
+      statement_timeout: c.statementTimeoutMs,
+      // A backend that stops answering (a frozen host) is given up on shortly after the server would have.
+      query_timeout: c.statementTimeoutMs + c.connectTimeoutMs,
+      application_name: `edge-ingest:${c.listenPort}`,
+    };
+  }
+
+  /** The pool of the first writable candidate, found at most once per reconnect interval. */
+  async writablePool(): Promise<pg.Pool | undefined> {
+    if (this.pool) return this.pool;
+    if (this.finding) return this.finding;
+    if (Date.now() - this.lastAttempt < this.config.reconnectIntervalMs) return undefined;
+    this.lastAttempt = Date.now();
+    this.finding = this.findPrimary().finally(() => (this.finding = undefined));
+    return this.finding;
+  }
+
+  private async findPrimary(): Promise<pg.Pool | undefined> {
+    for (const host of this.config.dbHosts) {
+      const pool = new pg.Pool({ ...this.connection(host), max: this.config.poolMax, idleTimeoutMillis: 60_000 });
+      pool.on("error", (error) => log("warn", "idle datastore connection failed", { host: host.host, port: host.port, error: errorText(error) }));
+      try {
+        const client = await pool.connect();
+        try {
+          const { rows } = await client.query<{ recovery: boolean }>("SELECT pg_is_in_recovery() AS recovery");
+          if (rows[0]!.recovery) {
+            log("warn", "datastore candidate is a read-only replica; trying the next", { host: host.host, port: host.port });
+            throw new Error("read-only replica");
+          }
+          const applied = await migrate(client, this.config.dbTable);
+          if (applied.length) log("info", "migrated the events table", { table: this.config.dbTable, versions: applied });
+        } finally {
+          client.release();
+        }
+        this.pool = pool;
+        this.current = host;
+        log("info", "writing to datastore primary", { host: host.host, port: host.port, poolMax: this.config.poolMax });
+        this.scheduleRetention();
+        return pool;
+      } catch (error) {
+        this.errors++;
+        log("warn", "datastore candidate not writable", { host: host.host, port: host.port, error: errorText(error) });
+        pool.end().catch(() => undefined);
+      }
+    }
+    log("error", "no writable datastore; spooling", { candidates: this.config.dbHosts.map((h) => `${h.host}:${h.port}`) });
+    return undefined;
+  }
+
+  /** Inserts rows in one statement; DatastoreUnavailable when no primary took them (nothing is known stored). */
+  async insert(rows: EventRow[]): Promise<InsertResult> {
+    const pool = await this.writablePool();
+    if (!pool) throw new DatastoreUnavailable("no writable datastore");
+    try {
+      const result = await pool.query(this.insertSql, [JSON.stringify(rows)]);
+      const inserted = result.rowCount ?? 0;
+      return { inserted, duplicates: rows.length - inserted };
+    } catch (error) {
+      this.errors++;
+      const code = (error as { code?: string }).code;
+      // Constraint or data errors are the rows' fault, not the datastore's: they are not spooled forever.
+      if (code && /^(22|23)/.test(code)) throw error;
+      log("warn", code === readOnlyCode ? "datastore primary became read-only" : "insert failed", { host: this.current?.host, error: errorText(error) });
+      this.drop(pool);
+      throw new DatastoreUnavailable(errorText(error));
+    }
+  }
+
+  private drop(pool: pg.Pool): void {
+    if (this.pool !== pool) return;
+    this.pool = undefined;
+    this.current = undefined;
+    this.lastAttempt = 0;
+    pool.end().catch(() => undefined);
+  }
+
+  /** Deletes rows older than the retention, a bounded slice at a time, hourly. */
+  private scheduleRetention(): void {
+    if (this.retentionTimer) return;
+    const run = async () => {
+      const pool = this.pool;
+      if (!pool) return;
+      const t = this.config.dbTable;
+      try {
+        for (let slice = 0; slice < 100; slice++) {
+          const { rowCount } = await pool.query(
+            `DELETE FROM ${t} WHERE ctid IN (SELECT ctid FROM ${t} WHERE received_at < now() - make_interval(days => $1) LIMIT 10000)`,
+            [this.config.retentionDays],
+          );
+          if (!rowCount) break;
+        }
+      } catch (error) {
+        log("warn", "retention delete failed", { error: errorText(error) });
+      }
+    };
+    void run();
+    this.retentionTimer = setInterval(run, 3_600_000);
+    this.retentionTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.retentionTimer);
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end();
+  }
+}

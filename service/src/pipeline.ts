@@ -1,0 +1,194 @@
+/**
+ * From accepted requests to stored events. Requests queue; up to `poolMax` writers each take the
+ * requests waiting (up to `batchMaxEvents` events) and insert them in one statement. When no
+ * writable datastore answers, or the insert fails, the same rows go to the spool, and only then is
+ * the request answered. A replayer drains the spool, oldest first, whenever a primary is writable.
+ */
+import type { ServiceConfig } from "./config";
+import { Datastore, DatastoreUnavailable } from "./datastore";
+import type { EventRow } from "./events";
+import { errorText, log } from "./log";
+import type { Counters } from "./metrics";
+import { Spool, SpoolFullError } from "./spool";
+
+/** The request could not be stored now; the client retries after `retryAfterSeconds`. */
+export class ShedError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The datastore refused the rows themselves (not an outage): retrying cannot help. */
+export class RowsRefusedError extends Error {}
+
+interface Job {
+  rows: EventRow[];
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class Pipeline {
+  private queue: Job[] = [];
+  private queuedEvents = 0;
+  private writers = 0;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private replaying: Promise<void> | undefined;
+  private replayTimer: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly config: ServiceConfig,
+    readonly datastore: Datastore,
+    readonly spool: Spool,
+    private readonly counters: Counters,
+  ) {
+    this.replayTimer = setInterval(() => this.replay(), 500);
+    this.replayTimer.unref();
+  }
+
+  get pendingEvents(): number {
+    return this.queuedEvents;
+  }
+
+  /** Resolves once every row is committed or spooled; ShedError when neither can take them. */
+  submit(rows: EventRow[]): Promise<void> {
+    if (this.queuedEvents + rows.length > this.config.maxPendingEvents) {
+      return Promise.reject(new ShedError(`${this.queuedEvents} events are waiting for the datastore`, 1));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ rows, resolve, reject });
+      this.queuedEvents += rows.length;
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.writers >= this.config.poolMax || this.queue.length === 0) return;
+    // A short linger lets concurrent requests share one insert; a full batch goes at once.
+    if (this.queuedEvents >= this.config.batchMaxEvents || this.config.batchLingerMs === 0) return void this.write();
+    this.lingerTimer ??= setTimeout(() => {
+      this.lingerTimer = undefined;
+      this.write();
+    }, this.config.batchLingerMs);
+  }
+
+  private take(): Job[] {
+    const jobs: Job[] = [];
+    let events = 0;
+    while (this.queue.length && (jobs.length === 0 || events + this.queue[0]!.rows.length <= this.config.batchMaxEvents)) {
+      const job = this.queue.shift()!;
+      events += job.rows.length;
+      jobs.push(job);
+    }
+    this.queuedEvents -= events;
+    return jobs;
+  }
+
+  private write(): void {
+    while (this.writers < this.config.poolMax && this.queue.length) {
+      const jobs = this.take();
+      this.writers++;
+      void this.store(jobs).finally(() => {
+        this.writers--;
+        if (this.queue.length) this.schedule();
+        else if (this.writers === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      });
+    }
+  }
+
+  private async store(jobs: Job[]): Promise<void> {
+    const rows = jobs.flatMap((j) => j.rows);
+    try {
+      const { duplicates } = await this.datastore.insert(rows);
+      this.counters.add("duplicates", duplicates);
+      this.accept(jobs);
+      return;
+    } catch (error) {
+      if (!(error instanceof DatastoreUnavailable)) {
+        if (jobs.length > 1) {
+          // One request's rows broke the statement: store the others, refuse only that one.
+          for (const job of jobs) await this.store([job]);
+          return;
+        }
+        jobs[0]!.reject(new RowsRefusedError(errorText(error)));
+        return;
+      }
+    }
+    try {
+      await this.spool.append(rows);
+      this.counters.add("spooled", rows.length);
+      this.accept(jobs);
+    } catch (error) {
+      const shed =
+        error instanceof SpoolFullError
+          ? new ShedError(`no writable datastore and ${error.message}`, 5)
+          : new ShedError(`no writable datastore and the spool failed: ${errorText(error)}`, 5);
+      for (const job of jobs) job.reject(shed);
+    }
+  }
+
+  private accept(jobs: Job[]): void {
+    for (const job of jobs) {
+      this.counters.add("accepted", job.rows.length);
+      job.resolve();
+    }
+  }
+
+  /** Replays the spool, oldest segment first, while a primary is writable. */
+  replay(): Promise<void> {
+    if (this.replaying || this.spool.depth === 0) return this.replaying ?? Promise.resolve();
+    this.replaying = (async () => {
+      while (this.spool.depth > 0 && (await this.datastore.writablePool())) {
+        const segment = await this.spool.oldest();
+        if (!segment) break;
+        let ok = true;
+        for (let i = 0; i < segment.rows.length && ok; i += this.config.batchMaxEvents) {
+          ok = await this.replayRows(segment.rows.slice(i, i + this.config.batchMaxEvents), segment.seq);
+        }
+        if (!ok) break;
+        this.spool.remove(segment.seq);
+        log("info", "replayed a spool segment", { segment: segment.seq, events: segment.rows.length, depth: this.spool.depth });
+      }
+    })().finally(() => (this.replaying = undefined));
+    return this.replaying;
+  }
+
+  /** Inserts spooled rows; false when the datastore went away (replay pauses, the segment stays). */
+  private async replayRows(rows: EventRow[], seq: number): Promise<boolean> {
+    try {
+      const { duplicates } = await this.datastore.insert(rows);
+      this.counters.add("duplicates", duplicates);
+      return true;
+    } catch (error) {
+      if (error instanceof DatastoreUnavailable) {
+        log("warn", "spool replay paused", { segment: seq, error: errorText(error) });
+        return false;
+      }
+      if (rows.length === 1) {
+        // A row the datastore refuses would block the spool forever: it is logged whole and dropped.
+        log("error", "the datastore refused a spooled event; dropped", { segment: seq, row: rows[0], error: errorText(error) });
+        this.counters.add("rejected", 1);
+        return true;
+      }
+      for (const row of rows) if (!(await this.replayRows([row], seq))) return false;
+      return true;
+    }
+  }
+
+  /** Waits until every queued request is stored or spooled (graceful shutdown). */
+  async drain(): Promise<void> {
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    this.write();
+    if (this.writers === 0 && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.replayTimer);
+    await this.replaying;
+  }
+}

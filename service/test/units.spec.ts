@@ -1,0 +1,144 @@
+/** The service's pure parts: settings, the request body, the client's network, the spool's order and bound. */
+import { mkdtempSync, rmSync, writeFileSync, appendFileSync, readdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, readConfig } from "../src/config";
+import { EventRow, parseBatch, RequestError, truncateAddress } from "../src/events";
+import { emfRecord } from "../src/metrics";
+import { ingestMetrics } from "../../models/ingestMetrics";
+import { Spool, SpoolFullError } from "../src/spool";
+
+const base = { INGEST_DB_HOSTS: "db-1.internal,db-2.internal:6432", INGEST_DB_PASSWORD: "x", INGEST_DB_SSLMODE: "disable", INGEST_POOL_SIZE: "16" };
+const listen = ["--listen", "127.0.0.1:8080"];
+
+describe("readConfig", () => {
+  it("takes the candidates in order and gives each process half the host's pool", () => {
+    const config = readConfig(base, listen);
+    expect(config.dbHosts).toEqual([
+      { host: "db-1.internal", port: 5432 },
+      { host: "db-2.internal", port: 6432 },
+    ]);
+    expect(config.poolMax).toBe(8);
+    expect(config.connectTimeoutMs).toBe(1000);
+    expect(config.collectorPath).toBe("/track");
+    expect(config.spoolDir).toBe("/var/lib/edge-ingest/spool-8080");
+  });
+
+  it.each([
+    [{ INGEST_POOL_MAX: "9" }, "INGEST_POOL_MAX: expected at most this process's share of the host's pool, 8"],
+    [{ INGEST_POOL_SIZE: "1" }, "INGEST_POOL_SIZE: expected at least INGEST_PROCESSES_PER_HOST (2) connections"],
+    [{ INGEST_POOL_SIZE: "many" }, 'INGEST_POOL_SIZE: expected a whole number from 1 to 10000, got "many"'],
+    [{ INGEST_DB_HOSTS: "db 1" }, 'INGEST_DB_HOSTS: expected host[:port], e.g. db-1.internal:5432, got "db 1"'],
+    [{ INGEST_DB_SSLMODE: "verify-full" }, "INGEST_DB_SSL_ROOT_CERT: expected the CA bundle"],
+    [{ INGEST_DB_PASSWORD: "" }, "INGEST_DB_PASSWORD_PARAMETER: expected the SSM parameter (SecureString)"],
+    [{ INGEST_ALLOWED_ORIGINS: "shop.example.com" }, "INGEST_ALLOWED_ORIGINS: expected * or a comma-separated list of origins"],
+  ])("refuses %o naming the variable, the value and the fix", (override, message) => {
+    expect(() => readConfig({ ...base, ...override }, listen)).toThrow(ConfigError);
+    expect(() => readConfig({ ...base, ...override }, listen)).toThrow(message);
+  });
+
+  it("refuses a missing or malformed --listen", () => {
+    expect(() => readConfig(base, [])).toThrow('INGEST_LISTEN: expected HOST:PORT, e.g. 127.0.0.1:8080, got nothing');
+    expect(() => readConfig(base, ["--listen", "8080"])).toThrow('--listen: expected HOST:PORT, e.g. 127.0.0.1:8080, got "8080"');
+  });
+});
+
+describe("parseBatch", () => {
+  const limits = { maxEventsPerBatch: 3, maxEventBytes: 512 };
+  const event = { insertId: "0123456789abcdef", name: "click", time: 1700000000000, properties: { a: 1 } };
+
+  it("makes rows that keep the network, the page and the received time", () => {
+    const rows = parseBatch(JSON.stringify({ events: [event], page: "https://shop.example.com/" }), limits, "198.51.100.0/24", 5);
+    expect(rows).toEqual([{ insert_id: event.insertId, name: "click", time: event.time, properties: { a: 1 }, page: "https://shop.example.com/", client_network: "198.51.100.0/24", received: 5 }]);
+  });
+
+  it.each([
+    [{ events: [event, event, event, event] }, 422, "events", "a batch holds at most 3 events, got 4"],
+    [{ events: [{ ...event, insertId: "a b" }] }, 422, "events[0].insertId", 'got "a b"'],
+    [{ events: [{ ...event, properties: [1] }] }, 422, "events[0].properties", "expected an object"],
+    [{ events: [{ ...event, properties: { pad: "x".repeat(600) } }] }, 422, "events[0]", "an event is at most 512 bytes"],
+    [{ events: [event], page: 7 }, 422, "page", "expected a URL"],
+  ])("refuses %j", (body, status, field, message) => {
+    try {
+      parseBatch(JSON.stringify(body), limits, null, 0);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(RequestError);
+      expect({ status: (error as RequestError).status, field: (error as RequestError).field }).toEqual({ status, field });
+      expect((error as Error).message).toContain(message);
+    }
+  });
+});
+
+describe("truncateAddress", () => {
+  it.each([
+    ["203.0.113.77", "203.0.113.0/24"],
+    ["::ffff:203.0.113.77", "203.0.113.0/24"],
+    ["2001:db8:abcd:12::1", "2001:db8:abcd::/48"],
+    ["2001:db8::1", "2001:db8:0::/48"],
+    ["not an address", null],
+    [undefined, null],
+  ])("%s keeps %s", (address, network) => {
+    expect(truncateAddress(address)).toBe(network);
+  });
+});
+
+describe("emfRecord", () => {
+  it("declares every metric of the table and carries its value", () => {
+    const record = JSON.parse(
+      emfRecord("Edge/Ingest", "eu-west-1", { accepted: 5, rejected: 1, shed: 0, spooled: 2, duplicates: 0, datastoreErrors: 3 }, { spoolDepth: 2, replayLagSeconds: 1.5, datastoreErrors: 3 }, 1000),
+    );
+    expect(record._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name).sort()).toEqual(Object.values(ingestMetrics).map((m) => m.name).sort());
+    for (const metric of Object.values(ingestMetrics)) expect(typeof record[metric.name]).toBe("number");
+    expect(record.Region).toBe("eu-west-1");
+    expect(record.EventsAccepted).toBe(5);
+    expect(record.ReplayLagSeconds).toBe(1.5);
+  });
+});
+
+describe("Spool", () => {
+  const row = (id: string): EventRow => ({ insert_id: id, name: "n", time: 1, properties: {}, page: null, client_network: null, received: 1 });
+
+  it("replays in the order it spooled, across segments and a restart, and skips a torn last line", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "edge-spool-unit-"));
+    try {
+      const spool = new Spool(dir, 1024 * 1024, 64 * 1024);
+      const ids = Array.from({ length: 300 }, (_, i) => `id-${String(i).padStart(5, "0")}-${"p".repeat(400)}`);
+      for (const id of ids) await spool.append([row(id)]);
+      expect(spool.depth).toBe(300);
+      await spool.close();
+      const segments = readdirSync(dir).filter((n) => n.endsWith(".spool")).sort();
+      expect(segments.length).toBeGreaterThan(1);
+      appendFileSync(path.join(dir, segments.at(-1)!), '{"at":1,"rows":[{"insert_id":"torn');
+
+      const reopened = new Spool(dir, 1024 * 1024, 64 * 1024);
+      expect(reopened.depth).toBe(300);
+      const replayed: string[] = [];
+      for (let segment = await reopened.oldest(); segment; segment = await reopened.oldest()) {
+        replayed.push(...segment.rows.map((r) => r.insert_id));
+        reopened.remove(segment.seq);
+      }
+      expect(replayed).toEqual(ids);
+      expect(reopened.depth).toBe(0);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses appends past its bound, and a second process on the same directory", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "edge-spool-unit-"));
+    try {
+      const spool = new Spool(dir, 1024 * 1024, 64 * 1024);
+      const big = row("x".repeat(600 * 1024));
+      await spool.append([big]);
+      await expect(spool.append([big])).rejects.toBeInstanceOf(SpoolFullError);
+      await spool.close();
+      writeFileSync(path.join(dir, "lock"), "1"); // pid 1 is alive and is not us
+      expect(() => new Spool(dir, 1024 * 1024, 64 * 1024)).toThrow("give each process (main, backup) its own spool directory");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
