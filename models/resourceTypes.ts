@@ -49,6 +49,7 @@ export const resourceTypes = {
   s3Bucket: "aws:s3/bucket:Bucket",
   s3BucketAcl: "aws:s3/bucketAcl:BucketAcl",
   s3BucketAclV2: "aws:s3/bucketAclV2:BucketAclV2",
+  s3BucketLifecycleConfiguration: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   s3BucketObjectv2: "aws:s3/bucketObjectv2:BucketObjectv2",
   s3BucketOwnershipControls: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
   s3BucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",

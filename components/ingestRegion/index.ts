@@ -3,6 +3,7 @@ import { regionCidrBlock } from "../../models/ingestRegion/layout";
 import type { IngestEndpoint } from "../endpoints";
 import { HostFleet, HostFleetArgs } from "./hostFleet";
 import { IngestLoadBalancer, IngestLoadBalancerArgs } from "./loadBalancer";
+import { IngestLogBucket } from "./logBucket";
 import { IngestNetwork, IngestNetworkArgs } from "./network";
 
 export { hostMetricsPolicy } from "./hostFleet";
@@ -45,9 +46,10 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
       throw new Error(`IngestRegion ${name}: minHosts ${args.minHosts} is above maxHosts ${args.maxHosts}`);
     }
     const { region, regionIndex, availabilityZones, domainName, primaryZoneId, ...fleetArgs } = args;
+    const logs = new IngestLogBucket(name, { region }, { parent: this });
     const network = new IngestNetwork(
       name,
-      { region, cidrBlock: regionCidrBlock(regionIndex), availabilityZones },
+      { region, cidrBlock: regionCidrBlock(regionIndex), availabilityZones, logBucketArn: logs.bucketArn },
       { parent: this },
     );
     const loadBalancer = new IngestLoadBalancer(
@@ -60,6 +62,7 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
         domainName,
         primaryZoneId,
         drainSeconds: args.drainSeconds,
+        logBucketName: logs.bucketName,
       },
       { parent: this },
     );
