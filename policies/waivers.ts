@@ -29,7 +29,7 @@ export const waivers: readonly Waiver[] = [
     policy: "disallow-public-host-ip",
     reason:
       "Ingestion hosts sit in public subnets with a public IPv4 address so that no NAT gateway is needed (one per zone costs per hour and per GB, " +
-      "and a shared one is a single point of failure). Their security group admits only the load balancer, and their egress only the VPC endpoints, S3 and the datastore.",
+      "and a shared one is a single point of failure). Their security group admits only the load balancer on the host port; nothing reaches them from the internet.",
     owner: "@edge/platform",
     reviewBy: "2027-06-01",
   },
