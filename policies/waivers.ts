@@ -105,3 +105,13 @@ export function unlistedWaiverMessage(policy: string, id: string): string {
     `Add it there with its controls, reason, owner and review date (the owners review it), or remove it from the config.`
   );
 }
+
+/** Every listed waiver a whole policy pack config (`--policy-pack-config` format) takes, with the policy whose config names it. */
+export function waiversInPackConfig(packConfig: Record<string, unknown>): { policy: string; waiver: Waiver }[] {
+  const out: { policy: string; waiver: Waiver }[] = [];
+  for (const [policy, value] of Object.entries(packConfig)) {
+    if (!value || typeof value !== "object") continue;
+    for (const waiver of resolveWaivers(value as { waivers?: unknown }).inEffect) out.push({ policy, waiver });
+  }
+  return out;
+}
