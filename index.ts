@@ -72,6 +72,7 @@ export = async () => {
     cdn: cdn.endpoint,
     cdnName: config.cdn.hostname,
     declared: declaredRecords(config),
+    maxCnameChainLength: config.dns.maxCnameChainLength,
   });
 
   // Every load balancer, autoscaling group, health check and distribution gets a warning and a critical alarm.

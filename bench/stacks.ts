@@ -100,6 +100,7 @@ export function benchStackConfig(size: BenchSize): Record<string, unknown> {
       ttl: 60,
       aliases: [{ name: "decide", target: "api" }],
       records: benchRecords(size.records, domain),
+      delegation: "delegated",
       secondary: { accountId: "0123456789abcdef0123456789abcdef", mode: "active-active" },
     },
     alarms: { emails: ["edge-oncall@example.com"] },

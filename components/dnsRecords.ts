@@ -1,7 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { capabilityProblems, cloudflareValue, DnsRecord, fqdn, recordSlug } from "../models/dns/record";
+import { cloudflareValueSuffix, recordValueToCloudflare } from "../models/dns/cloudflare";
+import { DeclaredRecord, DnsRecord, fqdn, recordSlug } from "../models/dns/record";
+import { recordValueToRoute53 } from "../models/dns/route53";
+import { describePath, zoneProblems } from "../models/dns/zoneRules";
 import type { DnsZones } from "./dnsZones";
 import type { CdnEndpoint, IngestEndpoint, RegionHealthCheck } from "./endpoints";
 import { inBatches } from "./pacing";
@@ -23,7 +26,9 @@ export interface DnsRecordsArgs {
   /** The CDN's name relative to the zone, e.g. `cdn`. Required with `cdn`. */
   cdnName?: string;
   /** Records declared in config (aliases, extra records), served by both providers. */
-  declared: DnsRecord[];
+  declared: DeclaredRecord[];
+  /** Longest in-zone CNAME chain the declared records may form (edge:dns.maxCnameChainLength). */
+  maxCnameChainLength: number;
 }
 
 /** A record both zones serve: declared in config, or the CDN name pointing at the distribution. */
@@ -61,12 +66,15 @@ export class DnsRecords extends pulumi.ComponentResource {
   /** Checks the arguments and declares the ingest name's records; `create` declares the rest. */
   private constructor(name: string, args: DnsRecordsArgs, opts: pulumi.ComponentResourceOptions) {
     super("edge:dns:DnsRecords", name, {}, opts);
-    const problems = capabilityProblems(args.declared);
+    // The schema's zone rules, checked again for callers that build args without the schema.
+    const problems = zoneProblems({
+      domain: args.zones.domain,
+      ingestName: args.ingestName,
+      cdnName: args.cdn ? args.cdnName : undefined,
+      declared: args.declared,
+      maxCnameChainLength: args.maxCnameChainLength,
+    }).map((p) => `${describePath(p.path)}: ${p.message}`);
     if (args.cdn && !args.cdnName) problems.push("cdnName is required with cdn");
-    for (const r of args.declared) {
-      if (args.cdn && r.name === args.cdnName) problems.push(`${r.type} ${r.name}: the CDN name is pointed at the distribution by DnsRecords; do not declare it`);
-      if (args.ingest.length > 0 && r.name === args.ingestName) problems.push(`${r.type} ${r.name}: the ingest name is answered by the regions' latency records; do not declare it`);
-    }
     if (args.ingest.length > 0 && args.addressesPerRegion < 1) problems.push("addressesPerRegion must be at least 1 with ingest endpoints");
     if (problems.length > 0) throw new Error(`DnsRecords ${name}: ${problems.join("; ")}`);
 
@@ -122,19 +130,27 @@ export class DnsRecords extends pulumi.ComponentResource {
     });
   }
 
-  /** One record in both zones: Route 53 holds it as one record set, Cloudflare as one record per value. */
+  /**
+   * One record in both zones: Route 53 holds it as one record set, Cloudflare as one record per
+   * value. A set's Cloudflare records are named by their value, so reordering the values renames
+   * nothing; `aliases` carry over the resources of the names by position a stack may still hold.
+   */
   private serve(name: string, record: ServedRecord, zones: DnsZones): void {
     const slug = recordSlug(record);
+    const route53Values = record.values.map((v) => (typeof v === "string" ? recordValueToRoute53(record.type, v) : pulumi.output(v).apply((x) => recordValueToRoute53(record.type, x))));
     new aws.route53.Record(
       `${name}-route53-${slug}`,
-      { zoneId: zones.primaryZoneId, name: fqdn(record.name, zones.domain), type: record.type, ttl: record.ttl, records: record.values },
+      { zoneId: zones.primaryZoneId, name: fqdn(record.name, zones.domain), type: record.type, ttl: record.ttl, records: route53Values },
       { parent: this },
     );
     record.values.forEach((value, i) => {
       // Declared values are plain and rendered here; an output (the CDN's target) once it resolves.
-      const rendered = typeof value === "string" ? cloudflareValue(record.type, value) : pulumi.output(value).apply((v) => cloudflareValue(record.type, v));
+      const rendered =
+        typeof value === "string" ? recordValueToCloudflare(record.type, value) : pulumi.output(value).apply((v) => recordValueToCloudflare(record.type, v));
+      const several = record.values.length > 1;
+      if (several && typeof value !== "string") throw new Error(`DnsRecords ${name}: ${record.type} ${record.name} has several values, one not known yet: a set is named by its values`);
       new cloudflare.DnsRecord(
-        `${name}-cloudflare-${slug}${record.values.length > 1 ? `-${i + 1}` : ""}`,
+        several ? `${name}-cloudflare-${slug}-${cloudflareValueSuffix(record.type, value as string)}` : `${name}-cloudflare-${slug}`,
         {
           zoneId: zones.secondaryZoneId,
           name: fqdn(record.name, zones.domain),
@@ -145,7 +161,7 @@ export class DnsRecords extends pulumi.ComponentResource {
           data: rendered.data,
           proxied: false,
         },
-        { parent: this },
+        { parent: this, aliases: several ? [{ name: `${name}-cloudflare-${slug}-${i + 1}` }] : [] },
       );
     });
   }

@@ -9,11 +9,16 @@
  * Pure module: no Pulumi imports, so the program, the plan tool and the tests share this copy.
  */
 import { z } from "zod";
+import { kindOf, shownValue } from "../models/shownValue";
 import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
 import { drainVisibleSeconds, targetHealthCheck } from "../models/ingestRegion/layout";
 import { unknownRegionProblem } from "../models/aws/regions";
 import { cloudflarePlans, delegationPhases } from "../models/dns/delegation";
-import { zoneNameProblems } from "./zoneNames";
+import { ttlProblem } from "../models/dns/providers";
+import { declaredRecords } from "../models/dns/record";
+import { zoneProblems } from "../models/dns/zoneRules";
+
+export { shownValue };
 
 /** The Pulumi config namespace of this project (`edge:<key>` in stack files). */
 export const configNamespace = "edge";
@@ -28,10 +33,13 @@ const domainName = z
     message: "expected a lowercase DNS name such as example.com (labels of a-z, 0-9 and '-', at most 63 characters each)",
   });
 
-/** A name relative to the zone (`api`, `eu.api`), or `@` for the apex. */
+/** A label of a name in the zone: host names, and `_` labels of service names (`_dmarc`). */
+const zoneLabel = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
+
+/** A name relative to the zone (`api`, `eu.api`, `*.eu`, `_dmarc`), or `@` for the apex. */
 const relativeName = z
   .string()
-  .refine((s) => s === "@" || s.split(".").every((label) => hostnameLabel.test(label) || label === "*"), {
+  .refine((s) => s === "@" || s.split(".").every((label) => zoneLabel.test(label) || label === "*"), {
     message: "expected a name relative to the zone such as `api` or `@` for the apex",
   });
 
@@ -41,10 +49,19 @@ const awsRegion = z.string().superRefine((code, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-/** Record TTLs in seconds. Incident 000: a one-day TTL made it impossible to move traffic. */
-const ttlSeconds = z.number().int().min(1).max(604800);
+/**
+ * Record TTLs in seconds, within what both providers accept and serve alike (the capability table
+ * in models/dns/providers.ts). Incident 000: a one-day TTL made it impossible to move traffic.
+ */
+const ttlSeconds = z
+  .number()
+  .int()
+  .superRefine((ttl, ctx) => {
+    const problem = ttlProblem(ttl);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
-export const recordTypes = ["A", "AAAA", "CNAME", "TXT", "MX", "CAA"] as const;
+export const recordTypes = ["A", "AAAA", "CNAME", "TXT", "MX", "CAA", "SRV"] as const;
 
 const recordSchema = z.strictObject({
   name: relativeName.describe("Name relative to the zone, `@` for the apex."),
@@ -312,6 +329,15 @@ const stackConfigObject = z
           .default([])
           .describe("CNAMEs in front of in-zone names (incident 001: a CNAME adds bytes to the answer)."),
         records: z.array(recordSchema).default([]).describe("Further records served by both providers."),
+        maxCnameChainLength: z
+          .number()
+          .int()
+          .min(1)
+          .max(16)
+          .default(4)
+          .describe(
+            "Longest chain of in-zone CNAMEs a name may go through; every hop is one record more in each answer (incident 001: a CNAME in front added 32 bytes).",
+          ),
         delegation: z
           .enum(delegationPhases)
           .default("pending")
@@ -472,7 +498,14 @@ export const stackConfigSchema = stackConfigObject.check(
       }
     }),
     crossFieldRule<CheckedConfig>(["domain", "dns", "cdn"], (config, ctx) => {
-      for (const problem of zoneNameProblems(config)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+      const zone = {
+        domain: config.domain,
+        ingestName: config.dns.ingestName,
+        cdnName: config.cdn.hostname,
+        declared: declaredRecords(config),
+        maxCnameChainLength: config.dns.maxCnameChainLength,
+      };
+      for (const problem of zoneProblems(zone)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
     }),
     crossFieldRule<CheckedConfig>(["ingest", "nginx"], (config, ctx) => {
       const { drainSeconds } = config.ingest;
@@ -554,21 +587,6 @@ export function configPath(path: readonly PropertyKey[]): string {
     else out += (i === 0 ? "" : ".") + String(segment);
   });
   return out;
-}
-
-/** A given value as a message shows it: numbers as written (`1e308`), strings quoted and cut short. */
-export function shownValue(value: unknown): string {
-  if (typeof value === "number") return String(value).replace("e+", "e");
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return kindOf(value);
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "number") return "a number";
-  return `a ${typeof value}`;
 }
 
 const expectedKinds: Record<string, string> = {

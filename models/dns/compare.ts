@@ -7,6 +7,8 @@
  * Pure module: no Pulumi imports.
  */
 import { resourceTypes } from "../resourceTypes";
+import { cloudflareToRecordValue } from "./cloudflare";
+import { canonicalTxt } from "./record";
 
 export type ProviderName = "route53" | "cloudflare";
 
@@ -35,8 +37,12 @@ export function normalizeName(name: string): string {
 export function normalizeValue(type: string, value: string): string {
   const v = String(value).trim();
   if (type === "CNAME" || type === "NS" || type === "PTR") return normalizeName(v);
-  if (type === "TXT") return v.replace(/^"(.*)"$/s, "$1").replace(/"\s*"/g, "");
+  if (type === "TXT") return canonicalTxt(v);
   if (type === "AAAA") return v.toLowerCase();
+  if (type === "MX" || type === "SRV") {
+    const fields = v.split(/\s+/);
+    return [...fields.slice(0, -1), normalizeName(fields[fields.length - 1])].join(" ");
+  }
   return v;
 }
 
@@ -63,14 +69,6 @@ function route53Record(inputs: Record<string, any>): ProviderRecord | undefined 
   };
 }
 
-/** Cloudflare holds one value per record resource; MX carries its priority apart from the content. */
-function cloudflareValue(type: string, inputs: Record<string, any>): string {
-  const content = normalizeValue(type, String(inputs.content ?? ""));
-  if (type === "MX" && typeof inputs.priority === "number") return `${inputs.priority} ${content}`;
-  if (type === "CAA" && inputs.data) return `${inputs.data.flags ?? 0} ${inputs.data.tag} "${inputs.data.value}"`;
-  return content;
-}
-
 /** Records as declared by `aws:route53/record:Record` and `cloudflare:index/dnsRecord:DnsRecord` inputs. */
 export function recordsFromResources(resources: { type: string; inputs: Record<string, any> }[]): ProviderRecord[] {
   const out: ProviderRecord[] = [];
@@ -91,7 +89,7 @@ export function recordsFromResources(resources: { type: string; inputs: Record<s
         cloudflareSets.set(key, set);
         out.push(set);
       }
-      set.values.push(cloudflareValue(type, inputs));
+      set.values.push(cloudflareToRecordValue(type, inputs));
       set.values.sort();
     }
   }

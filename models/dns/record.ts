@@ -1,15 +1,20 @@
 /**
  * The provider-neutral DNS record model: every record is declared once here and rendered to each
  * provider (Route 53 primary, Cloudflare secondary), as DNSControl does with its one record type.
+ * Its rules live in `zoneRules.ts`; each provider's conversion in the provider's own module
+ * (`route53.ts`, `cloudflare.ts`).
  *
  * Pure module: no Pulumi imports.
  */
-import type { StackConfig } from "../../stacks/schema";
+import { Buffer } from "node:buffer";
 
-export type RecordType = "A" | "AAAA" | "CNAME" | "TXT" | "MX" | "CAA" | "NS";
+export type RecordType = "A" | "AAAA" | "CNAME" | "TXT" | "MX" | "CAA" | "SRV" | "NS";
 
 /** Record types that traffic fails over through: their TTL bounds how fast DNS can move traffic. */
 export const failoverRecordTypes: ReadonlySet<string> = new Set(["A", "AAAA", "CNAME"]);
+
+/** A path into the stack config, without the namespace: `["dns", "aliases", 0]`. */
+export type ConfigPath = (string | number)[];
 
 export interface DnsRecord {
   /** Name relative to the zone; `@` is the apex. */
@@ -19,6 +24,30 @@ export interface DnsRecord {
   ttl: number;
   /** RDATA in presentation format; CNAME targets are fully qualified without the trailing dot. */
   values: string[];
+}
+
+/** A record as the stack config declares it, with where: the zone rules report at that path. */
+export interface DeclaredRecord extends DnsRecord {
+  /** The config entry: `["dns", "records", 2]`. */
+  path: ConfigPath;
+  /** The key under `path` that holds the values: `values` (a list) or `target` (an alias). */
+  valuesKey: "values" | "target";
+}
+
+/**
+ * What the DNS model reads from a stack config: the schema's parsed `domain`, `dns` and `cdn`
+ * satisfy it, so the model never depends on the schema.
+ */
+export interface ZoneConfig {
+  domain: string;
+  dns: {
+    /** Seconds. */
+    ttl: number;
+    ingestName: string;
+    aliases: { name: string; target: string }[];
+    records: { name: string; type: RecordType; ttl?: number; values: string[] }[];
+  };
+  cdn: { hostname: string };
 }
 
 /** `api` + `example.com` → `api.example.com`; `@` → `example.com`. */
@@ -32,19 +61,23 @@ export function recordKey(record: Pick<DnsRecord, "type" | "name">): string {
 }
 
 /** The records the stack config declares directly: the extra records and the aliases. */
-export function declaredRecords(config: StackConfig): DnsRecord[] {
+export function declaredRecords(config: ZoneConfig): DeclaredRecord[] {
   const { dns, domain } = config;
-  const extra = dns.records.map((r) => ({
+  const extra = dns.records.map((r, i): DeclaredRecord => ({
     name: r.name,
     type: r.type,
     ttl: r.ttl ?? dns.ttl,
     values: r.values,
+    path: ["dns", "records", i],
+    valuesKey: "values",
   }));
-  const aliases = dns.aliases.map((alias) => ({
+  const aliases = dns.aliases.map((alias, i): DeclaredRecord => ({
     name: alias.name,
-    type: "CNAME" as const,
+    type: "CNAME",
     ttl: dns.ttl,
     values: [fqdn(alias.target, domain)],
+    path: ["dns", "aliases", i],
+    valuesKey: "target",
   }));
   return [...extra, ...aliases];
 }
@@ -55,46 +88,55 @@ export function recordSlug(record: Pick<DnsRecord, "type" | "name">): string {
   return `${record.type.toLowerCase()}-${name}`;
 }
 
-/** One Cloudflare record: Cloudflare holds one value per record, MX priority and CAA fields apart. */
-export interface CloudflareValue {
-  content?: string;
-  priority?: number;
-  data?: { flags: number; tag: string; value: string };
+/** Longest character-string of a TXT record, in bytes (RFC 1035 §3.3). */
+export const maxTxtStringBytes = 255;
+
+const quotedStrings = /^\s*(?:"(?:[^"\\]|\\.)*"\s*)+$/s;
+
+/**
+ * The character-strings of a TXT value. A value written as quoted strings (`"v=DKIM1; " "p=…"`) is
+ * the user's split and kept as is; any other value is one text, split every 255 bytes as servers
+ * store it. Strings are counted in UTF-8 bytes, as they go on the wire.
+ */
+export function txtStrings(value: string): string[] {
+  if (quotedStrings.test(value)) {
+    return [...value.matchAll(/"((?:[^"\\]|\\.)*)"/gs)].map((m) => m[1].replace(/\\(.)/gs, "$1"));
+  }
+  const bytes = Buffer.from(value, "utf8");
+  const parts: string[] = [];
+  let start = 0;
+  while (start < bytes.length || parts.length === 0) {
+    let end = Math.min(start + maxTxtStringBytes, bytes.length);
+    while (end < bytes.length && end > start && (bytes[end] & 0xc0) === 0x80) end--; // never split inside a UTF-8 character
+    parts.push(bytes.subarray(start, end).toString("utf8"));
+    start = end;
+  }
+  return parts;
 }
 
-/** How a value of the neutral model is written to Cloudflare (presentation format → its API fields). */
-export function cloudflareValue(type: RecordType, value: string): CloudflareValue {
-  if (type === "MX") {
-    const [priority, exchange] = value.trim().split(/\s+/);
-    return { content: exchange, priority: Number(priority) };
-  }
-  if (type === "CAA") {
-    const match = /^(\d+)\s+(\S+)\s+"?([^"]*)"?$/.exec(value.trim());
-    if (!match) throw new Error(`cannot read the CAA value ${value}: expected \`0 issue "amazon.com"\``);
-    return { data: { flags: Number(match[1]), tag: match[2], value: match[3] } };
-  }
-  if (type === "TXT") return { content: `"${value.replace(/^"(.*)"$/s, "$1")}"` };
-  return { content: value };
+/** Character-strings in presentation format: `"a" "b"`, quotes and backslashes escaped. */
+export function quoteTxtStrings(strings: string[]): string {
+  return strings.map((s) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(" ");
 }
 
 /**
- * Problems of the declared records against the providers' capabilities, all at once (DNSControl's
- * validate step): names both providers must serve identically.
+ * One TXT value in the one form both providers' values compare in: a single string bare, several
+ * strings quoted. Reads the user's form, Route 53's (`a""b`, which the provider wraps in quotes) and
+ * Cloudflare's (`"a" "b"`).
  */
-export function capabilityProblems(records: DnsRecord[]): string[] {
-  const problems: string[] = [];
-  for (const r of records) {
-    if (r.type === "CNAME" && r.name === "@") {
-      problems.push(`${recordKey(r)}: Route 53 cannot hold a CNAME at the zone apex (Cloudflare would flatten it); point the apex at addresses instead`);
-    }
-    if (r.type === "CNAME" && r.values.length !== 1) problems.push(`${recordKey(r)}: a CNAME has exactly one target, got ${r.values.length}`);
-  }
-  const byKey = new Map<string, number>();
-  for (const r of records) byKey.set(recordKey(r), (byKey.get(recordKey(r)) ?? 0) + 1);
-  for (const [key, n] of byKey) if (n > 1) problems.push(`${key}: declared ${n} times; declare one record with several values`);
-  const cnames = new Set(records.filter((r) => r.type === "CNAME").map((r) => r.name));
-  for (const r of records) {
-    if (r.type !== "CNAME" && cnames.has(r.name)) problems.push(`${recordKey(r)}: a name with a CNAME can hold no other record`);
-  }
-  return problems;
+export function canonicalTxt(value: string): string {
+  const strings = quotedStrings.test(value) ? txtStrings(value) : quotedStrings.test(`"${value}"`) ? txtStrings(`"${value}"`) : txtStrings(value);
+  return strings.length === 1 ? strings[0] : quoteTxtStrings(strings);
+}
+
+/** `0 issue "amazon.com"` → its three fields; undefined when the value is not of that shape. */
+export function parseCaa(value: string): { flags: number; tag: string; value: string } | undefined {
+  const match = /^(\d+)\s+([A-Za-z0-9]+)\s+(?:"([^"]*)"|(\S+))$/.exec(value.trim());
+  return match ? { flags: Number(match[1]), tag: match[2], value: match[3] ?? match[4] } : undefined;
+}
+
+/** `10 5 5060 sip.example.com` → its four fields; undefined when the value is not of that shape. */
+export function parseSrv(value: string): { priority: number; weight: number; port: number; target: string } | undefined {
+  const match = /^(\d+)\s+(\d+)\s+(\d+)\s+(\S+)$/.exec(value.trim());
+  return match ? { priority: Number(match[1]), weight: Number(match[2]), port: Number(match[3]), target: match[4] } : undefined;
 }

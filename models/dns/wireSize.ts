@@ -13,7 +13,8 @@
 import * as dnsPacket from "dns-packet";
 import { Buffer } from "node:buffer";
 import type { ProviderName, ProviderRecord } from "./compare";
-import { ResponseBehaviour, unknownAddressSetSize } from "./providers";
+import { providerCapabilities, ResponseBehaviour, unknownAddressSetSize } from "./providers";
+import { parseCaa, txtStrings } from "./record";
 
 /** The classic UDP limit without EDNS (RFC 1035 §4.2.1). */
 export const legacyUdpLimit = 512;
@@ -46,6 +47,11 @@ export interface AnswerSize {
   provider: ProviderName;
   /** `api.example.com A` */
   query: string;
+  /**
+   * The question relative to the zone, for people: `api A`, `<253-character name under eu> A`,
+   * `api TXT (NODATA)`, `<253-character name> A (NXDOMAIN)`.
+   */
+  label: string;
   qname: string;
   qtype: string;
   /** Names of the CNAME chain followed inside the zone, e.g. `["decide.example.com"]`. */
@@ -64,6 +70,11 @@ export interface AnswerSize {
   truncated: boolean;
   /** Whether the authority and additional sections are in the answer. */
   withAuthority: boolean;
+  rcode: ResponseCode;
+  /** A positive answer, NODATA (the name exists, the type does not) or NXDOMAIN; negatives carry the SOA. */
+  kind: "answer" | "nodata" | "nxdomain";
+  /** Whether the question came with EDNS (the limit is above 512): the answer carries an OPT record. */
+  edns: boolean;
 }
 
 const nameTypes = new Set(["CNAME", "NS", "PTR"]);
@@ -99,16 +110,18 @@ class MessageWriter {
     this.raw(b);
   }
 
-  name(name: string): void {
+  /** A name, compressed against every suffix already written unless `compress` is off (SRV targets, RFC 2782). */
+  name(name: string, compress = true): void {
     const labels = name.replace(/\.$/, "").split(".").filter(Boolean);
     for (let i = 0; i < labels.length; i++) {
       const suffix = labels.slice(i).join(".").toLowerCase();
-      const pointer = this.suffixes.get(suffix);
+      const pointer = compress ? this.suffixes.get(suffix) : undefined;
       if (pointer !== undefined) {
         this.u16(0xc000 | pointer);
         return;
       }
-      if (this.length < 0x4000) this.suffixes.set(suffix, this.length);
+      // An uncompressed name is no pointer target either (NSD's compression table holds only the names it compresses).
+      if (compress && this.length < 0x4000) this.suffixes.set(suffix, this.length);
       const label = Buffer.from(labels[i], "ascii");
       this.raw(Buffer.from([label.length]));
       this.raw(label);
@@ -121,7 +134,7 @@ class MessageWriter {
     this.u16(dnsPacketType(r.type));
     this.u16(1); // class IN
     this.u32(r.ttl);
-    if (nameTypes.has(r.type) || r.type === "MX") {
+    if (nameTypes.has(r.type) || r.type === "MX" || r.type === "SRV" || r.type === "SOA") {
       const lengthAt = this.length;
       this.u16(0); // RDLENGTH, patched below
       const start = this.length;
@@ -129,6 +142,15 @@ class MessageWriter {
         const [preference, exchange] = r.value.trim().split(/\s+/);
         this.u16(Number(preference));
         this.name(exchange);
+      } else if (r.type === "SOA") {
+        const [mname, rname, ...timers] = r.value.trim().split(/\s+/);
+        this.name(mname);
+        this.name(rname);
+        for (const t of timers) this.u32(Number(t));
+      } else if (r.type === "SRV") {
+        const [priority, weight, port, target] = r.value.trim().split(/\s+/);
+        for (const n of [priority, weight, port]) this.u16(Number(n));
+        this.name(target ?? "", false);
       } else {
         this.name(r.value);
       }
@@ -151,17 +173,10 @@ class MessageWriter {
 }
 
 function dnsPacketType(type: string): number {
-  const codes: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, CAA: 257 };
+  const codes: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, CAA: 257 };
   const code = codes[type];
   if (code === undefined) throw new Error(`the wire-size model cannot encode ${type} records`);
   return code;
-}
-
-/** TXT strings longer than 255 bytes are split into several character-strings, as servers store them. */
-function txtStrings(value: string): string[] {
-  const parts: string[] = [];
-  for (let i = 0; i < value.length || parts.length === 0; i += 255) parts.push(value.slice(i, i + 255));
-  return parts;
 }
 
 /** dns-packet's per-type RDATA codecs (its type declarations leave `record` out). */
@@ -175,59 +190,103 @@ function encodeRdata(type: string, value: string): Buffer {
     case "AAAA":
       return rdataCodec("AAAA").encode(value);
     case "TXT":
-      return rdataCodec("TXT").encode(txtStrings(value.replace(/^"(.*)"$/s, "$1")));
+      return rdataCodec("TXT").encode(txtStrings(value).map((s) => Buffer.from(s, "utf8")));
     case "CAA": {
-      const match = /^(\d+)\s+(\S+)\s+"?([^"]*)"?$/.exec(value.trim());
-      if (!match) throw new Error(`cannot read the CAA value ${value}`);
-      return rdataCodec("CAA").encode({ flags: Number(match[1]), tag: match[2], value: match[3] });
+      const caa = parseCaa(value);
+      if (!caa) throw new Error(`cannot read the CAA value ${value}`);
+      return rdataCodec("CAA").encode(caa);
     }
     default:
       throw new Error(`the wire-size model cannot encode ${type} records`);
   }
 }
 
-/** The encoded response to `qname qtype` with the given sections (ID 0, QR AA set, TC as given). */
-export function encodeResponse(qname: string, qtype: string, sections: WireAnswer, truncated = false): Buffer {
+/** Response codes the model produces. */
+export type ResponseCode = "NOERROR" | "NXDOMAIN";
+
+/** The OPT pseudo-record of an EDNS answer: root owner, type, UDP size, extended flags, no options (RFC 6891 §6.1.2). */
+export const optRecordBytes = 11;
+
+/**
+ * The encoded response to `qname qtype` with the given sections (ID 0, QR AA set, TC as given),
+ * with an OPT record advertising `ednsUdpSize` when the question came with EDNS.
+ */
+export function encodeResponse(qname: string, qtype: string, sections: WireAnswer, truncated = false, rcode: ResponseCode = "NOERROR", ednsUdpSize?: number): Buffer {
   const w = new MessageWriter();
   w.u16(0); // ID
-  w.u16(0x8000 | 0x0400 | (truncated ? 0x0200 : 0)); // QR, AA, TC
+  w.u16(0x8000 | 0x0400 | (truncated ? 0x0200 : 0) | (rcode === "NXDOMAIN" ? 3 : 0)); // QR, AA, TC, RCODE
   w.u16(1);
   w.u16(sections.answer.length);
   w.u16(sections.authority.length);
-  w.u16(sections.additional.length);
+  w.u16(sections.additional.length + (ednsUdpSize === undefined ? 0 : 1));
   w.name(qname);
   w.u16(dnsPacketType(qtype));
   w.u16(1);
   for (const r of [...sections.answer, ...sections.authority, ...sections.additional]) w.record(r);
+  if (ednsUdpSize !== undefined) {
+    w.raw(Buffer.from([0])); // root
+    w.u16(dnsPacketType("OPT"));
+    w.u16(ednsUdpSize);
+    w.u32(0);
+    w.u16(0);
+  }
   return w.bytes();
 }
 
 /**
- * The view's record sets by owner and type. Every question looks records up here rather than
- * scanning the view, so sizing a zone stays linear in its records: scanning made the 2,000-record
- * bench stack's answers quadratic, about a second of every plan and of the pack (issue 9).
- * Views are values: the index of a records array is built once, on first use.
+ * The view's record sets by owner and type, and every name that exists (owners and the empty
+ * non-terminals above them). Every question looks records up here rather than scanning the view,
+ * so sizing a zone stays linear in its records (scanning made a 2,000-record zone's answers
+ * quadratic). Views are values: the index of a records array is built once, on first use.
  */
-const recordIndexes = new WeakMap<ProviderRecord[], Map<string, ProviderRecord[]>>();
+interface RecordIndex {
+  sets: Map<string, ProviderRecord[]>;
+  /** Names with records, and their ancestors inside the zone. */
+  names: Set<string>;
+}
+const recordIndexes = new WeakMap<ProviderRecord[], RecordIndex>();
 
-function recordsAt(view: ZoneView, name: string, type: string): ProviderRecord[] {
+function indexOf(view: ZoneView): RecordIndex {
   let index = recordIndexes.get(view.records);
   if (!index) {
-    index = new Map();
+    index = { sets: new Map(), names: new Set([view.apex]) };
     for (const r of view.records) {
       const key = `${r.name} ${r.type}`;
-      const sets = index.get(key);
+      const sets = index.sets.get(key);
       if (sets) sets.push(r);
-      else index.set(key, [r]);
+      else index.sets.set(key, [r]);
+      for (let name = r.name; name !== view.apex && name.includes(".") && !index.names.has(name); name = parentOf(name)) index.names.add(name);
     }
     recordIndexes.set(view.records, index);
   }
-  return index.get(`${name} ${type}`) ?? [];
+  return index;
 }
 
-/** A record set's wire records; Route 53 sets with several set identifiers answer with the largest. */
-function answerSet(view: ZoneView, name: string, type: string): WireRecord[] {
-  const sets = recordsAt(view, name, type);
+function parentOf(name: string): string {
+  return name.slice(name.indexOf(".") + 1);
+}
+
+function recordsAt(view: ZoneView, name: string, type: string): ProviderRecord[] {
+  return indexOf(view).sets.get(`${name} ${type}`) ?? [];
+}
+
+/**
+ * Where a name's records come from (RFC 4592): the name itself when it exists, else the wildcard
+ * `*.<closest encloser>` when there is one; undefined for a name that does not exist (NXDOMAIN).
+ */
+function sourceOf(view: ZoneView, name: string): string | undefined {
+  const { names } = indexOf(view);
+  if (names.has(name)) return name;
+  for (let encloser = name; encloser !== view.apex && encloser.includes("."); ) {
+    encloser = parentOf(encloser);
+    if (names.has(encloser)) return names.has(`*.${encloser}`) ? `*.${encloser}` : undefined;
+  }
+  return undefined;
+}
+
+/** A record set's wire records, owned by `owner`; Route 53 sets with several set identifiers answer with the largest. */
+function answerSet(view: ZoneView, source: string, type: string, owner = source): WireRecord[] {
+  const sets = recordsAt(view, source, type);
   if (sets.length === 0) return [];
   const largest = sets.reduce((a, b) => (b.values.length > a.values.length ? b : a));
   const ttl = largest.ttl ?? 60;
@@ -235,9 +294,9 @@ function answerSet(view: ZoneView, name: string, type: string): WireRecord[] {
   for (const value of largest.values) {
     if (value.startsWith("alias:")) {
       // An alias answers with its target's addresses, which the model cannot see: worst case.
-      for (let i = 0; i < unknownAddressSetSize; i++) out.push({ name, type, ttl, value: type === "AAAA" ? `2001:db8::${i + 1}` : `192.0.2.${i + 1}` });
+      for (let i = 0; i < unknownAddressSetSize; i++) out.push({ name: owner, type, ttl, value: type === "AAAA" ? `2001:db8::${i + 1}` : `192.0.2.${i + 1}` });
     } else {
-      out.push({ name, type, ttl, value });
+      out.push({ name: owner, type, ttl, value });
     }
   }
   return out;
@@ -247,45 +306,105 @@ function inZone(view: ZoneView, name: string): boolean {
   return name === view.apex || name.endsWith(`.${view.apex}`);
 }
 
-/** The sections a provider fills for one question, following CNAMEs inside the zone. */
-export function buildAnswer(view: ZoneView, qname: string, qtype: string): WireAnswer & { cnames: string[]; finalType: string } {
+/** The zone's SOA record as its provider publishes it (the first name server is the primary). */
+export function soaRecord(view: ZoneView): WireRecord {
+  const { soa } = providerCapabilities[view.provider];
+  return { name: view.apex, type: "SOA", ttl: soa.ttl, value: `${view.nameServers[0]} ${soa.mailbox} ${soa.timers}` };
+}
+
+function nsRecords(view: ZoneView): WireRecord[] {
+  const ns = recordsAt(view, view.apex, "NS")[0];
+  const ttl = ns?.ttl ?? providerCapabilities[view.provider].soa.nsTtl;
+  return view.nameServers.map((value) => ({ name: view.apex, type: "NS", ttl, value }));
+}
+
+/** The in-zone name a record points at, for the additional section: MX exchange, SRV target, CNAME/NS target. */
+function targetOf(r: WireRecord): string | undefined {
+  const fields = r.value.trim().split(/\s+/);
+  if (r.type === "MX") return fields[1];
+  if (r.type === "SRV") return fields[3];
+  if (r.type === "CNAME" || r.type === "NS") return fields[0];
+  return undefined;
+}
+
+/** What a server puts in: NSD appends targets of MX, NS and SRV; a provider its `additionalFor` types. */
+const nsdAdditionalFor = ["MX", "NS", "SRV"];
+
+export interface BuiltAnswer extends WireAnswer {
+  rcode: ResponseCode;
+  /** Owners of the CNAME chain followed inside the zone, in order. */
+  cnames: string[];
+  finalType: string;
+}
+
+/** The sections a provider fills for one question, following CNAMEs inside the zone (no hop limit: a loop stops where it repeats). */
+export function buildAnswer(view: ZoneView, qname: string, qtype: string, behaviour: ResponseBehaviour = "always-authority"): BuiltAnswer {
   const answer: WireRecord[] = [];
   const cnames: string[] = [];
+  const visited = new Set<string>();
+  const negative = (rcode: ResponseCode): BuiltAnswer => ({ answer, authority: [soaRecord(view)], additional: [], rcode, cnames, finalType: qtype });
   let name = qname;
-  for (let hop = 0; hop < 8; hop++) {
-    const cname = recordsAt(view, name, "CNAME")[0];
-    if (!cname || qtype === "CNAME") break;
+  let source = sourceOf(view, name);
+  while (source !== undefined && qtype !== "CNAME" && !visited.has(name)) {
+    visited.add(name);
+    const cname = recordsAt(view, source, "CNAME")[0];
+    if (!cname) break;
     const target = cname.values[0];
     if (name === view.apex && view.provider === "cloudflare") {
       // Cloudflare flattens an apex CNAME: the target's addresses, owned by the apex.
       const flattened = inZone(view, target) ? answerSet(view, target, qtype) : answerSet({ ...view, records: [{ ...cname, type: qtype, values: ["alias:" + target] }] }, name, qtype);
       answer.push(...flattened.map((r) => ({ ...r, name })));
-      return { answer, authority: authority(view), additional: [], cnames, finalType: qtype };
+      return { answer, authority: nsRecords(view), additional: [], rcode: "NOERROR", cnames, finalType: qtype };
     }
     answer.push({ name, type: "CNAME", ttl: cname.ttl ?? 60, value: target });
     cnames.push(name);
-    if (!inZone(view, target)) return { answer, authority: authority(view), additional: [], cnames, finalType: "CNAME" };
+    if (!inZone(view, target)) return { answer, authority: nsRecords(view), additional: [], rcode: "NOERROR", cnames, finalType: "CNAME" };
     name = target;
+    source = sourceOf(view, name);
   }
-  const final = answerSet(view, name, qtype);
+  if (source === undefined) return negative(answer.length > 0 ? "NOERROR" : "NXDOMAIN");
+  const final = name === view.apex && qtype === "SOA" ? [soaRecord(view)] : name === view.apex && qtype === "NS" ? nsRecords(view) : answerSet(view, source, qtype, name);
+  if (final.length === 0 && answer.length === 0) return negative("NOERROR");
   answer.push(...final);
+  const additionalFor = behaviour === "drop-authority-when-full" ? nsdAdditionalFor : providerCapabilities[view.provider].additionalFor;
   const additional: WireRecord[] = [];
-  if (qtype === "MX") {
-    for (const r of final) {
-      const exchange = r.value.trim().split(/\s+/)[1];
-      if (exchange && inZone(view, exchange)) additional.push(...answerSet(view, exchange, "A"), ...answerSet(view, exchange, "AAAA"));
+  const added = new Set<string>(answer.filter((r) => r.type === "A" || r.type === "AAAA").map((r) => `${r.name} ${r.type}`));
+  for (const r of answer) {
+    const target = additionalFor.includes(r.type) ? targetOf(r)?.toLowerCase() : undefined;
+    const from = target && inZone(view, target) ? sourceOf(view, target) : undefined;
+    if (!target || !from) continue;
+    for (const type of ["A", "AAAA"]) {
+      if (added.has(`${target} ${type}`)) continue;
+      added.add(`${target} ${type}`);
+      additional.push(...answerSet(view, from, type, target));
     }
   }
-  return { answer, authority: authority(view), additional, cnames, finalType: qtype };
+  // NS answers carry no authority section: the NS set is the answer (NSD and Route 53 alike).
+  const authority = name === view.apex && qtype === "NS" ? [] : nsRecords(view);
+  return { answer, authority, additional, rcode: "NOERROR", cnames, finalType: qtype };
 }
 
-function authority(view: ZoneView): WireRecord[] {
-  const ns = recordsAt(view, view.apex, "NS")[0];
-  const ttl = ns?.ttl ?? 172800;
-  return view.nameServers.map((value) => ({ name: view.apex, type: "NS", ttl, value }));
+/** Presentation length of the longest name (253 characters) under `parent`, filled with labels of `fill`. */
+export function longestNameUnder(parent: string, fill = "x"): string {
+  const room = 253 - parent.length - 1;
+  const labels: string[] = [];
+  for (let left = room; left > 0; ) {
+    const length = Math.min(63, left - (left > 63 ? 1 : 0));
+    labels.push(fill.repeat(length));
+    left -= length + 1;
+  }
+  return [...labels, parent].join(".");
 }
 
-/** The questions a resolver asks of a zone: every name's own types, A and AAAA through each CNAME. */
+/** Types a NODATA question asks at a name that lacks them, first that the name does not hold. */
+const nodataTypes = ["TXT", "AAAA", "A", "MX", "CAA"];
+
+/**
+ * Every question a client can send that gets a different answer: every name's own types (a
+ * wildcard asked at the longest name under it, since an answer repeats the question's name), A and
+ * AAAA through each CNAME, the apex SOA and NS, a NODATA at the longest existing name and an
+ * NXDOMAIN at the longest name that does not exist.
+ */
 export function questions(view: ZoneView): { qname: string; qtype: string }[] {
   const out: { qname: string; qtype: string }[] = [];
   const seen = new Set<string>();
@@ -293,37 +412,69 @@ export function questions(view: ZoneView): { qname: string; qtype: string }[] {
     const key = `${qname} ${qtype}`;
     if (!seen.has(key)) out.push({ qname, qtype }), seen.add(key);
   };
+  const asked = (name: string) => (name.startsWith("*.") ? longestNameUnder(name.slice(2)) : name);
   for (const r of view.records) {
     if (r.type === "NS" || r.type === "SOA") continue;
     if (r.type !== "CNAME") {
-      add(r.name, r.type);
+      add(asked(r.name), r.type);
       continue;
     }
     // A CNAME answers A and AAAA questions: follow it to see which the target has.
+    const visited = new Set<string>([r.name]);
     let target = r.values[0];
-    for (let hop = 0; hop < 8 && inZone(view, target); hop++) {
-      const next = recordsAt(view, target, "CNAME")[0];
+    let source = inZone(view, target) ? sourceOf(view, target) : undefined;
+    while (source !== undefined && !visited.has(target)) {
+      visited.add(target);
+      const next = recordsAt(view, source, "CNAME")[0];
       if (!next) break;
       target = next.values[0];
+      source = inZone(view, target) ? sourceOf(view, target) : undefined;
     }
-    const types = inZone(view, target) ? ["A", "AAAA"].filter((t) => recordsAt(view, target, t).length > 0) : [];
-    if (types.length === 0) add(r.name, r.name === view.apex && view.provider === "cloudflare" ? "A" : "CNAME");
-    for (const t of types) add(r.name, t);
+    const types = source !== undefined ? ["A", "AAAA"].filter((t) => recordsAt(view, source!, t).length > 0) : [];
+    if (types.length === 0) add(asked(r.name), r.name === view.apex && view.provider === "cloudflare" ? "A" : "CNAME");
+    for (const t of types) add(asked(r.name), t);
+  }
+  add(view.apex, "SOA");
+  add(view.apex, "NS");
+  const { names } = indexOf(view);
+  const cnameOwners = new Set(view.records.filter((r) => r.type === "CNAME").map((r) => r.name));
+  let longest = view.apex;
+  for (const name of names) if (!cnameOwners.has(name) && !name.startsWith("*.") && name.length > longest.length) longest = name;
+  const lacking = nodataTypes.find((t) => recordsAt(view, longest, t).length === 0);
+  if (lacking) add(longest, lacking);
+  for (const fill of ["x", "y", "z"]) {
+    const missing = longestNameUnder(view.apex, fill);
+    if (sourceOf(view, missing) === undefined) {
+      add(missing, "A");
+      break;
+    }
   }
   return out;
 }
 
-/** The size of one answer under a provider's behaviour and a UDP limit. */
+function questionLabel(view: ZoneView, qname: string, qtype: string, kind: AnswerSize["kind"]): string {
+  const relative = (name: string) => (name === view.apex ? "@" : name.slice(0, -(view.apex.length + 1)));
+  const labels = qname.split(".");
+  const filled = labels.findIndex((l) => !/^(x+|y+|z+)$/.test(l));
+  const generated = qname.length === 253 && filled > 0 && inZone(view, qname);
+  const parent = labels.slice(filled).join(".");
+  const name = generated ? `<253-character name${parent === view.apex ? "" : ` under ${relative(parent)}`}>` : relative(qname);
+  return `${name} ${qtype}${kind === "answer" ? "" : kind === "nodata" ? " (NODATA)" : " (NXDOMAIN)"}`;
+}
+
+/** The size of one answer under a provider's behaviour and a UDP limit: with EDNS (an OPT record) when the limit is above 512. */
 export function answerSize(view: ZoneView, qname: string, qtype: string, behaviour: ResponseBehaviour, limit = legacyUdpLimit): AnswerSize {
-  const built = buildAnswer(view, qname, qtype);
-  const full = encodeResponse(qname, qtype, built).length;
-  const answerOnly = encodeResponse(qname, qtype, { answer: built.answer, authority: [], additional: [] }).length;
+  const built = buildAnswer(view, qname, qtype, behaviour);
+  const edns = limit > legacyUdpLimit ? limit : undefined;
+  const full = encodeResponse(qname, qtype, built, false, built.rcode, edns).length;
+  const answerOnly = encodeResponse(qname, qtype, { answer: built.answer, authority: [], additional: [] }, false, built.rcode, edns).length;
   const finalRecords = built.answer.filter((r) => r.type === built.finalType).length;
-  const bytesPerRecord = built.finalType === "AAAA" ? 28 : built.finalType === "A" ? 16 : 0;
+  const bytesPerRecord = built.answer.length === 0 ? 0 : built.finalType === "AAAA" ? 28 : built.finalType === "A" ? 16 : 0;
   let bytes = full;
-  let withAuthority = true;
+  let withAuthority = built.authority.length > 0;
   let truncated = full > limit;
-  if (behaviour === "drop-authority-when-full" && truncated) {
+  // A negative answer's SOA is its answer (resolvers cache the negative by it): never dropped.
+  if (behaviour === "drop-authority-when-full" && truncated && built.answer.length > 0) {
     withAuthority = false;
     bytes = answerOnly;
     truncated = answerOnly > limit;
@@ -331,8 +482,11 @@ export function answerSize(view: ZoneView, qname: string, qtype: string, behavio
   return {
     provider: view.provider,
     query: `${qname} ${qtype}`,
+    label: questionLabel(view, qname, qtype, built.rcode === "NXDOMAIN" ? "nxdomain" : built.answer.length === 0 ? "nodata" : "answer"),
     qname,
     qtype,
+    rcode: built.rcode,
+    kind: built.rcode === "NXDOMAIN" ? "nxdomain" : built.answer.length === 0 ? "nodata" : "answer",
     cnames: built.cnames,
     finalRecords,
     bytesPerRecord,
@@ -341,6 +495,7 @@ export function answerSize(view: ZoneView, qname: string, qtype: string, behavio
     bytes,
     truncated,
     withAuthority,
+    edns: edns !== undefined,
   };
 }
 

@@ -10,16 +10,10 @@
  * Pure module: no Pulumi imports.
  */
 import type { ProviderRecord } from "./compare";
+import { providerCapabilities } from "./providers";
+import { quoteTxtStrings, txtStrings } from "./record";
 import type { ZoneView } from "./wireSize";
 
-/** SOA timers and mailbox as each provider publishes them. */
-const soaOf: Record<ZoneView["provider"], { mailbox: string; timers: string; ttl: number }> = {
-  route53: { mailbox: "awsdns-hostmaster.amazon.com", timers: "1 7200 900 1209600 86400", ttl: 900 },
-  cloudflare: { mailbox: "dns.cloudflare.com", timers: "2000000000 10000 2400 604800 1800", ttl: 1800 },
-};
-
-/** NS TTL each provider serves at the apex. */
-const nsTtl: Record<ZoneView["provider"], number> = { route53: 172800, cloudflare: 86400 };
 
 function owner(name: string, apex: string): string {
   return name === apex ? "@" : name.slice(0, -(apex.length + 1));
@@ -31,7 +25,11 @@ function rdata(type: string, value: string): string {
     const [preference, exchange] = value.split(/\s+/);
     return `${preference} ${exchange}.`;
   }
-  if (type === "TXT") return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  if (type === "SRV") {
+    const fields = value.split(/\s+/);
+    return [...fields.slice(0, 3), fields[3] === "." || fields[3] === "" ? "." : `${fields[3]}.`].join(" ");
+  }
+  if (type === "TXT") return quoteTxtStrings(txtStrings(value));
   return value;
 }
 
@@ -58,14 +56,14 @@ export function answeredSets(records: ProviderRecord[]): { served: ProviderRecor
 
 /** The zone file of one provider's view. */
 export function zoneFile(view: ZoneView): string {
-  const soa = soaOf[view.provider];
+  const { soa } = providerCapabilities[view.provider];
   const ttl = (r: ProviderRecord) => (r.ttl === 1 && view.provider === "cloudflare" ? 300 : r.ttl ?? 60);
   const { served, alternatives } = answeredSets(view.records.filter((r) => r.type !== "NS" && r.type !== "SOA"));
   const lines = [
     `; ${view.apex} as served by ${view.provider}, exported by npm run zonefile`,
     `$ORIGIN ${view.apex}.`,
     `@ ${soa.ttl} IN SOA ${view.nameServers[0]}. ${soa.mailbox}. ${soa.timers}`,
-    ...view.nameServers.map((ns) => `@ ${nsTtl[view.provider]} IN NS ${ns}.`),
+    ...view.nameServers.map((ns) => `@ ${soa.nsTtl} IN NS ${ns}.`),
   ];
   for (const r of served) {
     if (r.values.some((v) => v.startsWith("alias:"))) {

@@ -1,14 +1,18 @@
 /**
  * enforce-response-size — mandatory.
  *
- * Every answer a resolver can get from either provider (A and AAAA of every name, through each
- * CNAME followed inside the zone) fits in one UDP datagram without EDNS: 512 bytes by default
- * (RFC 1035), configurable (e.g. 1232 for stacks that accept EDNS-only clients). Sizes come from the
- * wire-size model (models/dns/wireSize.ts), whose bytes a test checks against NSD.
+ * Every answer a resolver can get from either provider fits in one UDP datagram: every name's own
+ * types, A and AAAA through each CNAME chain followed inside the zone (any length), wildcards asked
+ * at the longest name under them, the apex SOA and NS, NODATA and NXDOMAIN (with the SOA), and the
+ * additional section for in-zone MX, CNAME, NS and SRV targets. The limit is 512 bytes without EDNS
+ * by default (RFC 1035), configurable (e.g. 1232 for stacks that accept EDNS-only clients: answers
+ * are then sized with EDNS, the OPT record's 11 bytes included). Sizes come from the wire-size model
+ * (models/dns/wireSize.ts), whose bytes tests check against NSD for every class of answer.
  *
- * Assumed behaviour: both providers send the authority NS records on every positive answer and
- * truncate (TC) when the whole does not fit: Route 53 as documented and observed, Cloudflare as the
- * worst case of what it documents. (NSD drops the authority section instead; the test compares the
+ * Assumed behaviour: both providers send the authority NS records on every positive answer and the
+ * additional records, and truncate (TC) when the whole does not fit: Route 53 as documented ("DNS
+ * constraints and behaviors") and observed, with the worse reading where AWS does not say whether
+ * additional records that do not fit are dropped or truncate; Cloudflare as the worst case. (NSD drops the authority section instead; the test compares the
  * model's NSD prediction to NSD.) A Route 53 latency set counts as its largest region; Cloudflare
  * serves every region's addresses.
  *
@@ -27,22 +31,34 @@ export const responseSizeBounds = {
     default: legacyUdpLimit,
     minimum: 512,
     maximum: 65535,
-    description: "Largest authoritative answer, in bytes, over UDP without EDNS (512: legacy resolvers; 1232 for EDNS-only).",
+    description: "Largest authoritative answer, in bytes, over UDP (512: legacy resolvers, without EDNS; above 512, an EDNS size such as 1232, sized with the OPT record).",
   },
 } satisfies Record<string, NumberBound>;
 
-/** The violation message of one answer over the limit. */
-export function responseSizeMessage(size: AnswerSize, limit: number): string {
+/** The smallest change that makes this answer fit, for its kind of answer. */
+function smallestFix(size: AnswerSize, limit: number): string {
+  const over = size.fullBytes - limit;
+  if (size.kind !== "answer") {
+    return `A ${size.kind === "nxdomain" ? "NXDOMAIN" : "NODATA"} answer is the question and the zone's SOA: shorten the name servers' names or the domain by ${over} B.`;
+  }
   const drop = recordsToDrop(size, limit);
+  const wildcard = size.qname.length === 253 ? " (a wildcard: the answer repeats the question, up to 253 characters)" : "";
+  if (Number.isNaN(drop)) {
+    const what = size.qtype === "TXT" ? "Shorten the TXT values" : size.qtype === "MX" || size.qtype === "SRV" ? `Drop ${size.qtype} records or their in-zone targets' addresses` : "Shorten the names or drop records from this name";
+    return `${what} by ${over} B${wildcard}.`;
+  }
+  return `Drop ${drop} ${size.qtype} record${drop === 1 ? "" : "s"} (${size.finalRecords} → ${size.finalRecords - drop})${size.cnames.length > 0 ? " or remove the CNAME in front" : ""}${
+    size.provider === "cloudflare" ? ", e.g. fewer regions or availability zones: Cloudflare serves every region's addresses" : ""
+  }${wildcard}.`;
+}
+
+/** The violation message of one answer over the limit: the query, the bytes, the limit and the smallest fix. */
+export function responseSizeMessage(size: AnswerSize, limit: number): string {
   const through = size.cnames.length > 0 ? ` (through the CNAME ${size.cnames.join(" → ")})` : "";
-  const fix = Number.isNaN(drop)
-    ? "Shorten the names or drop records from this name."
-    : `Drop ${drop} ${size.qtype} record${drop === 1 ? "" : "s"} (${size.finalRecords} → ${size.finalRecords - drop})${
-        size.cnames.length > 0 ? " or remove the CNAME in front" : ""
-      }${size.provider === "cloudflare" ? ", e.g. fewer regions or availability zones: Cloudflare serves every region's addresses" : ""}.`;
+  const transport = size.edns ? "over UDP with EDNS (its OPT record included)" : "over UDP without EDNS";
   return (
-    `${size.query}${through} answered by ${size.provider} is ${size.fullBytes} B over UDP without EDNS, above the ${limit} B limit: ` +
-    `resolvers without TCP retry fail. ${fix} Incident 001: answers past 512 bytes broke legacy clients; a CNAME added 32 bytes more.`
+    `${size.query}${through} answered by ${size.provider} is ${size.fullBytes} B ${transport}, above the ${limit} B limit: ` +
+    `resolvers without TCP retry fail. ${smallestFix(size, limit)} Incident 001: answers past 512 bytes broke legacy clients; a CNAME added 32 bytes more.`
   );
 }
 

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DnsRecords } from "../../components/dnsRecords";
 import { DnsZones } from "../../components/dnsZones";
 import type { CdnEndpoint, IngestEndpoint } from "../../components/endpoints";
+import { cloudflareValueSuffix } from "../../models/dns/cloudflare";
 import { recordsFromResources } from "../../models/dns/compare";
 import type { PlannedResource } from "../../tools/plan/evaluate";
 import { mockRuntime, ofType } from "../support/mockRuntime";
@@ -10,6 +11,8 @@ import { resourceTypes } from "../../models/resourceTypes";
 import { healthCheckPath } from "../../models/hostEdge";
 
 let resources: PlannedResource[];
+/** A DKIM-sized TXT value: 300 characters, one string longer than 255. */
+const longTxt = "v=DKIM1; k=rsa; p=" + "A".repeat(282);
 let healthChecks: { region: string; healthCheckId: string }[];
 
 function endpoint(region: string, ips: string[]): IngestEndpoint {
@@ -48,9 +51,11 @@ beforeAll(async () => {
     cdn,
     cdnName: "cdn",
     declared: [
-      { name: "decide", type: "CNAME", ttl: 60, values: ["api.example.com"] },
-      { name: "@", type: "MX", ttl: 3600, values: ["10 mx1.example.net", "20 mx2.example.net"] },
+      { name: "decide", type: "CNAME", ttl: 60, values: ["api.example.com"], path: ["dns", "aliases", 0], valuesKey: "target" },
+      { name: "@", type: "MX", ttl: 3600, values: ["10 mx1.example.net", "20 mx2.example.net"], path: ["dns", "records", 0], valuesKey: "values" },
+      { name: "@", type: "TXT", ttl: 3600, values: [longTxt], path: ["dns", "records", 1], valuesKey: "values" },
     ],
+    maxCnameChainLength: 4,
   });
   resources = await runtime.settle();
   healthChecks = await new Promise((resolve) =>
@@ -100,6 +105,23 @@ describe("DnsRecords", () => {
     ]);
     const mx = records.filter((r) => r.type === "MX");
     expect(mx.map((r) => r.values)).toEqual([["10 mx1.example.net", "20 mx2.example.net"], ["10 mx1.example.net", "20 mx2.example.net"]]);
+  });
+
+  it("names a set's Cloudflare records by value, so reordering the values renames nothing", () => {
+    const mx = ofType(resources, "cloudflare:index/dnsRecord:DnsRecord").filter((r) => r.inputs.type === "MX");
+    expect(mx.map((r) => r.name)).toEqual([
+      `dns-cloudflare-mx-apex-${cloudflareValueSuffix("MX", "10 mx1.example.net")}`,
+      `dns-cloudflare-mx-apex-${cloudflareValueSuffix("MX", "20 mx2.example.net")}`,
+    ]);
+  });
+
+  it("sends a long TXT value to both providers as strings of at most 255 bytes", () => {
+    const route53 = ofType(resources, "aws:route53/record:Record").find((r) => r.inputs.type === "TXT")!;
+    expect(route53.inputs.records).toEqual([`${longTxt.slice(0, 255)}""${longTxt.slice(255)}`]);
+    const cloudflare = ofType(resources, "cloudflare:index/dnsRecord:DnsRecord").find((r) => r.inputs.type === "TXT")!;
+    expect(cloudflare.inputs.content).toBe(`"${longTxt.slice(0, 255)}" "${longTxt.slice(255)}"`);
+    const read = recordsFromResources(resources).filter((r) => r.type === "TXT");
+    expect(read.map((r) => r.values)).toEqual([[`"${longTxt.slice(0, 255)}" "${longTxt.slice(255)}"`], [`"${longTxt.slice(0, 255)}" "${longTxt.slice(255)}"`]]);
   });
 
   it("parents every record to the DnsRecords component", () => {

@@ -6,25 +6,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseStackConfig, shownValue, StackConfig, StackConfigError } from "../../stacks/schema";
+import { shownValue } from "../../stacks/schema";
+import { outcome, problemLine } from "../support/configOutcome";
 import { edgeNumber, hostileConfig, numericPaths, setPath, validBase, wrongTypeForNumber } from "../support/hostileConfigs";
-
-type Outcome = { ok: true; config: StackConfig } | { ok: false; problems: string[] };
 
 /** Stack names: none (a file that is not a stack yet), the environments', and another. */
 const stackName = fc.constantFrom(undefined, "dev", "prod", "staging");
-
-function outcome(raw: Record<string, unknown>, stack?: string): Outcome {
-  try {
-    return { ok: true, config: parseStackConfig(raw, stack) };
-  } catch (err) {
-    if (err instanceof StackConfigError) return { ok: false, problems: err.problems };
-    throw new Error(`parseStackConfig threw ${(err as Error)?.name}: ${(err as Error)?.message} for ${JSON.stringify(raw).slice(0, 500)}`);
-  }
-}
-
-/** `edge:<path>: <message>` on one line; odd keys are quoted (`edge:[" "]`). */
-const problemLine = /^edge:(?:[A-Za-z0-9_.\-]|\[\d+\]|\["(?:[^"\\]|\\.)*"\])+: \S[^\n]*$/;
 
 describe("hostile stack configs (schema)", () => {
   it("the unmutated base is valid", () => {

@@ -15,6 +15,7 @@ export const validBase = {
   dns: {
     aliases: [{ name: "decide", target: "api" }],
     records: [{ name: "@", type: "TXT", values: ["v=spf1 -all"] }],
+    delegation: "delegated",
     secondary: { accountId: "0123456789abcdef0123456789abcdef" },
   },
   alarms: { emails: ["oncall@example.com"] },

@@ -93,9 +93,14 @@ export interface DigAnswer {
   authority: number;
 }
 
-/** `dig +noedns +norec +ignore` (UDP, no EDNS, no retry over TCP) or over TCP with `tcp`. */
-export function dig(port: number, name: string, type: string, { tcp = false } = {}): DigAnswer {
-  const args = ["+noedns", "+norec", "+ignore", "+time=2", "+tries=1", tcp ? "+tcp" : "+notcp", "-p", String(port), "@127.0.0.1", name, type];
+/**
+ * `dig +noedns +norec +ignore` (UDP, no EDNS, no retry over TCP) or over TCP with `tcp`; with
+ * `ednsUdpSize`, EDNS version 0 advertising that size, without a cookie (so the answer's OPT record
+ * is the bare 11 bytes).
+ */
+export function dig(port: number, name: string, type: string, { tcp = false, ednsUdpSize }: { tcp?: boolean; ednsUdpSize?: number } = {}): DigAnswer {
+  const edns = ednsUdpSize === undefined ? ["+noedns"] : ["+edns=0", `+bufsize=${ednsUdpSize}`, "+nocookie", "+nonsid"];
+  const args = [...edns, "+norec", "+ignore", "+time=2", "+tries=1", tcp ? "+tcp" : "+notcp", "-p", String(port), "@127.0.0.1", name, type];
   const result = spawnSync("dig", args, { encoding: "utf8", timeout: 10_000 });
   const out = result.stdout ?? "";
   const header = /status: (\w+)/.exec(out);

@@ -2,7 +2,7 @@ import * as dnsPacket from "dns-packet";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ProviderRecord } from "../../../models/dns/compare";
-import { answerSize, answerSizes, buildAnswer, encodeResponse, questions, recordsToDrop, roomFor, ZoneView } from "../../../models/dns/wireSize";
+import { answerSize, answerSizes, buildAnswer, encodeResponse, longestNameUnder, questions, recordsToDrop, roomFor, ZoneView } from "../../../models/dns/wireSize";
 
 const ns = ["ns-1234.awsdns-12.com", "ns-567.awsdns-12.net", "ns-1024.awsdns-12.org", "ns-1536.awsdns-12.co.uk"];
 const a = (name: string, n: number, extra: Partial<ProviderRecord> = {}): ProviderRecord => ({
@@ -60,7 +60,12 @@ describe("wire-size model", () => {
       { qname: "api.example.com", qtype: "A" },
       { qname: "decide.example.com", qtype: "A" },
       { qname: "cdn.example.com", qtype: "CNAME" },
+      { qname: "example.com", qtype: "SOA" },
+      { qname: "example.com", qtype: "NS" },
+      { qname: "api.example.com", qtype: "TXT" }, // NODATA at the longest name that is not a CNAME
+      { qname: longestNameUnder("example.com"), qtype: "A" }, // NXDOMAIN at the longest name
     ]);
+    expect(longestNameUnder("example.com")).toHaveLength(253);
   });
 
   it("encodes packets dns-packet decodes to the same records, at the size it reports (property)", () => {
@@ -69,11 +74,13 @@ describe("wire-size model", () => {
         const zone = view([a("api.example.com", n, { provider }), ...(withCname ? [{ ...cname("decide.example.com", "api.example.com"), provider }] : [])], provider);
         for (const size of answerSizes(zone, "always-authority")) {
           const built = buildAnswer(zone, size.qname, size.qtype);
-          const packet = encodeResponse(size.qname, size.qtype, built);
+          const packet = encodeResponse(size.qname, size.qtype, built, false, built.rcode);
           expect(packet.length).toBe(size.fullBytes);
           const decoded = dnsPacket.decode(packet);
-          expect(decoded.answers!.map((r) => [r.name, r.type, (r as { data?: unknown }).data])).toEqual(built.answer.map((r) => [r.name, r.type, r.value]));
-          expect(decoded.authorities!.map((r) => (r as { data?: unknown }).data)).toEqual(zone.nameServers);
+          expect(decoded.answers!.map((r) => [r.name, r.type])).toEqual(built.answer.map((r) => [r.name, r.type]));
+          if (size.qtype === "A") expect(decoded.answers!.map((r) => (r as { data?: unknown }).data)).toEqual(built.answer.map((r) => r.value));
+          if (size.kind === "answer" && size.qtype !== "NS") expect(decoded.authorities!.map((r) => (r as { data?: unknown }).data)).toEqual(zone.nameServers);
+          if (size.kind !== "answer") expect(decoded.authorities!.map((r) => r.type)).toEqual(["SOA"]);
           // compression: the question name is written once, every answer owner is a 2-byte pointer
           expect(packet.length).toBeLessThan(dnsPacket.encodingLength(decoded as dnsPacket.Packet));
         }
@@ -88,7 +95,7 @@ describe("wire-size model", () => {
       { provider: "route53", name: "example.com", type: "CAA", ttl: 3600, values: ['0 issue "amazon.com"'] },
       a("mx.example.com", 1),
     ]);
-    for (const size of answerSizes(zone, "always-authority")) {
+    for (const size of answerSizes(zone, "always-authority").filter((s) => s.kind === "answer")) {
       const decoded = dnsPacket.decode(encodeResponse(size.qname, size.qtype, buildAnswer(zone, size.qname, size.qtype)));
       expect(decoded.answers!.length).toBeGreaterThan(0);
     }

@@ -86,7 +86,7 @@ describe("enforce-alarm-coverage, the ingestion service's metrics", () => {
   };
   /** The compliant stack with each group's region known, as AWS reports it. */
   function withServiceAlarms(): Subject[] {
-    const subjects = stack().map((s) => (s.type === resourceTypes.autoscalingGroup ? { ...s, props: { ...s.props, region: s.urn.slice("urn:asg:".length) } } : s));
+    const subjects = stack().map((s) => (s.type === resourceTypes.autoscalingGroup ? { ...s, props: { ...s.props, region: s.urn!.slice("urn:asg:".length) } } : s));
     for (const region of regions) for (const m of serviceMetrics) subjects.push(serviceAlarm(region, m, "warning"), serviceAlarm(region, m, "critical"));
     return subjects;
   }

@@ -42,4 +42,28 @@ describe("enforce-response-size", () => {
     expect(finding.message).toContain("api.example.com A answered by cloudflare is 547 B");
     expect(finding.message).toContain("Drop 3 A records (29 → 26), e.g. fewer regions or availability zones");
   });
+
+  it("sizes a wildcard at the longest name a client may ask under it: the answer repeats the 253-character question", async () => {
+    const wildcard = (n: number): Subject[] => [
+      { type: "aws:route53/zone:Zone", props: { name: "example.com", nameServers: ns } },
+      { type: "aws:route53/record:Record", props: { zoneId: "Z0", name: "*.eu.example.com", type: "A", ttl: 60, records: addresses(n) } },
+    ];
+    // At a 253-character name the question alone is 255 bytes on the wire: 6 addresses fit, 8 do not.
+    expect(await runStackPolicy(enforceResponseSize, wildcard(6))).toEqual([]);
+    const [finding] = await runStackPolicy(enforceResponseSize, wildcard(8));
+    expect(finding.message).toMatch(/^x{63}\.x{63}\.x{63}\.x{46}\.eu\.example\.com A answered by route53 is 537 B over UDP without EDNS, above the 512 B limit: /);
+    expect(finding.message).toContain("Drop 2 A records (8 → 6) (a wildcard: the answer repeats the question, up to 253 characters).");
+  });
+
+  it("counts the OPT record when the limit is an EDNS size, and names the TXT fix in bytes", async () => {
+    const txt = (values: string[]): Subject[] => [
+      { type: "aws:route53/zone:Zone", props: { name: "example.com", nameServers: ns } },
+      { type: "aws:route53/record:Record", props: { zoneId: "Z0", name: "example.com", type: "TXT", ttl: 300, records: values } },
+    ];
+    const values = Array.from({ length: 5 }, (_, i) => `${i}`.repeat(200));
+    const [finding] = await runStackPolicy(enforceResponseSize, txt(values), { maxUdpAnswerBytes: 1024 });
+    expect(finding.message).toMatch(/^example\.com TXT answered by route53 is 1\d{3} B over UDP with EDNS \(its OPT record included\), above the 1024 B limit: /);
+    expect(finding.message).toMatch(/Shorten the TXT values by \d+ B\./);
+    expect(await runStackPolicy(enforceResponseSize, txt(values.slice(0, 3)), { maxUdpAnswerBytes: 1024 })).toEqual([]);
+  });
 });

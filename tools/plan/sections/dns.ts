@@ -1,6 +1,6 @@
 /** Plan sections of the DNS: each provider's records, and every answer's size with its headroom. */
 import { providerCapabilities } from "../../../models/dns/providers";
-import { answerSizes, roomFor } from "../../../models/dns/wireSize";
+import { answerSizes, legacyUdpLimit, roomFor } from "../../../models/dns/wireSize";
 import { zoneViews } from "../../../models/dns/zoneView";
 import { resolveBounds } from "../../../policies/config";
 import { enforceResponseSize, responseSizeBounds } from "../../../policies/dns/enforceResponseSize";
@@ -43,9 +43,10 @@ export const dnsAnswersSection: PlanSection = {
     const lines: string[] = [];
     for (const view of views(plan)) {
       const behaviour = providerCapabilities[view.provider].responses;
-      lines.push(`${view.provider} (UDP without EDNS, authority NS included${providerCapabilities[view.provider].certainty === "worst-case" ? ", worst case" : ""}; limit ${limit} B):`);
+      const transport = limit > legacyUdpLimit ? "UDP with EDNS, OPT record" : "UDP without EDNS";
+      lines.push(`${view.provider} (${transport}, authority NS included${providerCapabilities[view.provider].certainty === "worst-case" ? ", worst case" : ""}; limit ${limit} B):`);
       for (const size of answerSizes(view, behaviour, limit).filter((s) => !isValidationName(s.qname))) {
-        const label = `${size.qname.slice(0, size.qname.length - view.apex.length).replace(/\.$/, "") || "@"} ${size.qtype}`;
+        const { label } = size;
         const via = size.cnames.length > 0 ? " (via CNAME)" : "";
         const room =
           size.truncated

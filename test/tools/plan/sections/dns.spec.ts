@@ -18,8 +18,9 @@ beforeAll(() => {
 describe("plan sections: DNS records and DNS answers", () => {
   it("lists both providers' records", () => {
     const records = run.stdout.split("== DNS records ==")[1].split("==")[0];
-    expect(records).toContain("route53 (example.com, 4 NS)");
-    expect(records).toContain("cloudflare (example.com, 2 NS):");
+    // Active-active: both zones' apex NS sets list Route 53's four and Cloudflare's two.
+    expect(records).toContain("route53 (example.com, 6 NS), plus 4 ACM validation records:");
+    expect(records).toContain("cloudflare (example.com, 6 NS):");
     expect(records).toContain("decide.example.com 60 CNAME api.example.com");
   });
 
@@ -49,7 +50,7 @@ describe("plan sections: DNS records and DNS answers", () => {
       config["edge:dns"].records = [...config["edge:dns"].records, { name: "events", type: "A", values: ["198.51.100.1"] }];
       const edns = runPlanOnConfig(config, ["--policy-config", policyConfig]);
       const answers = edns.stdout.split("== DNS answers ==")[1].split("== Policies ==")[0];
-      expect(answers).toMatch(/route53 \(UDP without EDNS, authority NS included; limit 1232 B\):/);
+      expect(answers).toMatch(/route53 \(UDP with EDNS, OPT record, authority NS included; limit 1232 B\):/);
       expect(answers).toMatch(/ {2}events A: \d+ B, room for \d{2} more A records/);
       expect(edns.code).toBe(0);
     } finally {
