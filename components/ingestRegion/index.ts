@@ -3,7 +3,7 @@ import { regionCidrBlock } from "../../models/ingestRegion/layout";
 import type { IngestEndpoint } from "../endpoints";
 import { HostFleet, HostFleetArgs } from "./hostFleet";
 import { IngestLoadBalancer, IngestLoadBalancerArgs } from "./loadBalancer";
-import { IngestLogBucket } from "./logBucket";
+import { LogBucket } from "../logBucket";
 import { IngestNetwork, IngestNetworkArgs } from "./network";
 
 export { hostMetricsPolicy } from "./hostFleet";
@@ -46,7 +46,7 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
       throw new Error(`IngestRegion ${name}: minHosts ${args.minHosts} is above maxHosts ${args.maxHosts}`);
     }
     const { region, regionIndex, availabilityZones, domainName, primaryZoneId, ...fleetArgs } = args;
-    const logs = new IngestLogBucket(name, { region }, { parent: this });
+    const logs = new LogBucket(name, { region }, { parent: this });
     const network = new IngestNetwork(
       name,
       { region, cidrBlock: regionCidrBlock(regionIndex), availabilityZones, logBucketArn: logs.bucketArn },

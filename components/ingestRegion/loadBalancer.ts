@@ -4,7 +4,7 @@ import { healthCheckPath, nginxListenPort } from "../../models/hostEdge";
 import { certificateValidationTtlSeconds, targetHealthCheck } from "../../models/ingestRegion/layout";
 import { DnsValidatedCertificate } from "../certificate";
 import { keepUrnUnder } from "./aliases";
-import { logPrefixes } from "./logBucket";
+import { logPrefixes } from "../logBucket";
 
 export interface IngestLoadBalancerArgs {
   /** AWS region code, e.g. `us-east-1`; the `region` input of every regional resource here. */
@@ -25,7 +25,7 @@ export interface IngestLoadBalancerArgs {
   hostPort?: number;
   /** TTL of the certificate's validation records, in seconds. Defaults to `60`. */
   validationTtlSeconds?: number;
-  /** Name of the region's log bucket (an `IngestLogBucket` output): the TLS listener's access logs go there. */
+  /** Name of the region's log bucket (a `LogBucket` output): the TLS listener's access logs go there. */
   logBucketName: pulumi.Input<string>;
 }
 

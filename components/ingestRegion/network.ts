@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { nginxListenPort } from "../../models/hostEdge";
 import { subnetCidrBlocks } from "../../models/ingestRegion/layout";
 import { keepUrnUnder } from "./aliases";
-import { logPrefixes } from "./logBucket";
+import { logPrefixes } from "../logBucket";
 
 export interface IngestNetworkArgs {
   /** AWS region code, e.g. `us-east-1`; the `region` input of every resource here. */
@@ -14,7 +14,7 @@ export interface IngestNetworkArgs {
   availabilityZones: number;
   /** TCP port the hosts serve on, the only one the load balancer may reach. Defaults to `80` (nginx). */
   hostPort?: number;
-  /** ARN of the region's log bucket (an `IngestLogBucket` output): the VPC's flow logs go there. */
+  /** ARN of the region's log bucket (a `LogBucket` output): the VPC's flow logs go there. */
   logBucketArn: pulumi.Input<string>;
 }
 

@@ -6,7 +6,8 @@
  * Every S3 origin of a distribution is a bucket this stack declares (its `domainName` is the
  * bucket's regional domain name): an origin that names a bucket of another account, or one deleted
  * since, lets whoever creates that bucket name serve the snippet to every customer's page. A stack
- * policy; an origin whose name is not known yet is matched by its property dependencies.
+ * policy; while a bucket's domain name is not known yet (a preview before it exists) an origin is
+ * matched by its property dependencies on the stack's buckets.
  */
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
@@ -28,13 +29,15 @@ export const enforceDeclaredOriginBuckets: StackValidationPolicy = {
     const buckets = args.resources.filter((r) => r.isType(aws.s3.Bucket) || r.isType(aws.s3.BucketV2));
     const domains = new Set(buckets.flatMap((b) => [b.props.bucketRegionalDomainName, b.props.bucketDomainName].filter((d) => typeof d === "string")));
     const bucketUrns = new Set(buckets.map((b) => b.urn));
+    const someDomainUnknown = buckets.some((b) => typeof b.props.bucketRegionalDomainName !== "string");
     for (const r of args.resources) {
       const distribution = r.asType(aws.cloudfront.Distribution);
       if (!distribution) continue;
       const originDeps = (r.propertyDependencies?.origins ?? []).filter((d) => bucketUrns.has(d.urn));
       for (const origin of distribution.origins ?? []) {
         if (origin.customOriginConfig !== undefined) continue;
-        const declared = origin.domainName ? domains.has(origin.domainName) : originDeps.length > 0;
+        // Before a bucket exists its domain name is unknown: then the origin's dependency on a bucket decides.
+        const declared = (origin.domainName !== undefined && domains.has(origin.domainName)) || ((origin.domainName === undefined || someDomainUnknown) && originDeps.length > 0);
         const message = judgeOriginBucket(r.name, origin.originId, origin.domainName, declared);
         if (message) reportViolation(message, r.urn);
       }

@@ -5,7 +5,7 @@
  *
  * Every load balancer writes access logs (`accessLogs: { enabled: true, bucket }`) into a bucket.
  * A network load balancer logs its TLS listeners' connections (AWS writes no logs for plain TCP
- * listeners); the bucket, its encryption and its lifecycle rule are `IngestLogBucket`'s. Judged on
+ * listeners); the bucket, its encryption and its lifecycle rule are `LogBucket`'s (components/logBucket.ts). Judged on
  * `aws.lb.LoadBalancer` and its alias `aws.alb.LoadBalancer`.
  */
 import * as aws from "@pulumi/aws";

@@ -37,7 +37,7 @@ describe("IngestRegion", () => {
     for (const region of config.regions) {
       const component = resources.find((r) => r.type === "edge:ingest:IngestRegion" && r.name === `ingest-${region}`)!;
       const parts = resources.filter((r) => r.parent === component.urn);
-      expect(parts.map((r) => r.type).sort()).toEqual(["edge:ingest:HostFleet", "edge:ingest:IngestLoadBalancer", "edge:ingest:IngestLogBucket", "edge:ingest:IngestNetwork"]);
+      expect(parts.map((r) => r.type).sort()).toEqual(["edge:ingest:HostFleet", "edge:ingest:IngestLoadBalancer", "edge:ingest:IngestNetwork", "edge:logs:LogBucket"]);
       const partOf = (type: string) => parts.find((p) => p.urn === inRegion(type, region)[0]!.parent)?.type;
       expect(partOf(resourceTypes.ec2Vpc)).toBe("edge:ingest:IngestNetwork");
       expect(partOf(resourceTypes.lbLoadBalancer)).toBe("edge:ingest:IngestLoadBalancer");

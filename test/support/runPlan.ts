@@ -21,7 +21,7 @@ export interface PlanRun {
 
 export interface PlanJson {
   stack: string;
-  resources: { urn: string; type: string; name: string; parent: string; aliases: string[]; custom: boolean; region: string | null; inputs: Record<string, any>; dependencies: string[] }[];
+  resources: { urn: string; type: string; name: string; parent: string; aliases: string[]; custom: boolean; region: string | null; inputs: Record<string, any>; dependencies: string[]; propertyDependencies: Record<string, string[]> }[];
   violations: { policyName: string; enforcementLevel: string; urn: string; message: string }[];
   stackOutputs: Record<string, any>;
 }

@@ -131,6 +131,7 @@ export function planJson(plan: Plan) {
       region: r.region ?? null,
       inputs: maskSecrets(r.inputs),
       dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
     })),
     stackOutputs: maskSecrets(plan.stackOutputs),
     policyPack: { name: plan.policy.packName, version: plan.policy.packVersion, policies: plan.policy.policies },

@@ -25,3 +25,13 @@ describe("enforce-declared-origin-buckets", () => {
     expect(await messages(cdnStack(distribution, [buckets[0]]))).toHaveLength(1);
   });
 });
+
+describe("enforce-declared-origin-buckets before the buckets exist", () => {
+  it("accepts origins that depend on the stack's buckets, and refuses one that depends on none", async () => {
+    const unknown = buckets.map((b) => ({ ...b, props: { bucket: b.props.bucket } }));
+    const withDeps = (deps: string[]) =>
+      cdnStack(distribution, unknown).map((s) => (s.type === resourceTypes.cloudfrontDistribution ? { ...s, propertyDependencies: { origins: deps } } : s));
+    expect(await messages(withDeps(["cdn-origin", "cdn-replica"]))).toEqual([]);
+    expect(await messages(withDeps([]))).toHaveLength(2);
+  });
+});

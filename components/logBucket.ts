@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { keepUrnUnder } from "./aliases";
 
-export interface IngestLogBucketArgs {
+export interface LogBucketArgs {
   /** AWS region code, e.g. `us-east-1`; the `region` input of every resource here. */
   region: string;
   /** Days a log object is kept before S3 deletes it. Defaults to `90`. */
@@ -10,24 +9,24 @@ export interface IngestLogBucketArgs {
 }
 
 /** Key prefixes of the log bucket: one per writer. */
-export const logPrefixes = { loadBalancer: "nlb", flowLogs: "vpc-flow-logs" } as const;
+export const logPrefixes = { loadBalancer: "nlb", flowLogs: "vpc-flow-logs", cdn: "cloudfront" } as const;
 
 /**
- * One region's log bucket: the load balancer's TLS access logs and the VPC's flow logs. Private
+ * One region's log bucket: a region's load balancer TLS access logs and VPC flow logs, or the
+ * CDN's access logs (CloudWatch log delivery, standard logging v2, in us-east-1). Private
  * (all public access blocked, ACLs disabled), encrypted with SSE-S3 (the one encryption AWS log
  * delivery writes without a key grant), objects expired after `retentionDays`, and writable only by
  * the log delivery service for this account over TLS. The bucket does not log its own access
  * (waiver `origin-bucket-access-logs`).
  */
-export class IngestLogBucket extends pulumi.ComponentResource {
+export class LogBucket extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   readonly bucketArn: pulumi.Output<string>;
 
-  constructor(name: string, args: IngestLogBucketArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("edge:ingest:IngestLogBucket", name, {}, opts);
+  constructor(name: string, args: LogBucketArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("edge:logs:LogBucket", name, {}, opts);
     const { region } = args;
-    const moved = keepUrnUnder(opts.parent);
-    const bucket = new aws.s3.Bucket(`${name}-logs`, { region, forceDestroy: false }, { parent: this, ...moved });
+    const bucket = new aws.s3.Bucket(`${name}-logs`, { region, forceDestroy: false }, { parent: this });
     const child = { parent: bucket };
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
       `${name}-logs-public-access-block`,
@@ -71,9 +70,10 @@ export class IngestLogBucket extends pulumi.ComponentResource {
 }
 
 /**
- * The log delivery service (which writes NLB access logs and VPC flow logs, AWS docs "Access logs
- * for your Network Load Balancer" and "Publish flow logs to Amazon S3") may write under AWSLogs/ for
- * this account only; nothing is readable or writable over plain HTTP.
+ * The log delivery service (which writes NLB access logs, VPC flow logs and CloudFront's standard
+ * logs v2: AWS docs "Access logs for your Network Load Balancer", "Publish flow logs to Amazon S3",
+ * CloudWatch Logs "Logging that requires additional permissions [V2]") may write for this account's
+ * log sources in this region only; nothing is readable or writable over plain HTTP.
  */
 export function logDeliveryPolicy(bucketArn: pulumi.Input<string>, accountId: pulumi.Input<string>, region: string): pulumi.Output<string> {
   const sourceArn = { "aws:SourceArn": pulumi.interpolate`arn:aws:logs:${region}:${accountId}:*` };
@@ -85,7 +85,7 @@ export function logDeliveryPolicy(bucketArn: pulumi.Input<string>, accountId: pu
         Effect: "Allow",
         Principal: { Service: "delivery.logs.amazonaws.com" },
         Action: "s3:PutObject",
-        Resource: pulumi.interpolate`${bucketArn}/*/AWSLogs/${accountId}/*`,
+        Resource: pulumi.interpolate`${bucketArn}/*`,
         Condition: { StringEquals: { "aws:SourceAccount": accountId, "s3:x-amz-acl": "bucket-owner-full-control" }, ArnLike: sourceArn },
       },
       {
