@@ -96,14 +96,19 @@ export function logDeliveryPolicy(bucketArn: pulumi.Input<string>, accountId: pu
         Resource: bucketArn,
         Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: sourceArn },
       },
-      {
-        Sid: "DenyPlainHttp",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      denyPlainHttp(bucketArn),
     ],
   });
+}
+
+/** The bucket policy statement that refuses every request over plain HTTP (S3.5). */
+export function denyPlainHttp(bucketArn: pulumi.Input<string>) {
+  return {
+    Sid: "DenyPlainHttp",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
 }

@@ -10,7 +10,7 @@ import {
   versionedPathPattern,
 } from "../models/snippet/snippet";
 import { DnsValidatedCertificate } from "./certificate";
-import { LogBucket, logPrefixes } from "./logBucket";
+import { denyPlainHttp, LogBucket, logPrefixes } from "./logBucket";
 import type { CdnEndpoint } from "./endpoints";
 
 export interface SnippetCdnArgs {
@@ -391,14 +391,7 @@ export function onlyDistributionPolicy(bucketArn: pulumi.Input<string>, distribu
         Resource: pulumi.interpolate`${bucketArn}/*`,
         Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
       },
-      {
-        Sid: "DenyPlainHttp",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      denyPlainHttp(bucketArn),
     ],
   });
 }
