@@ -2,7 +2,7 @@
  * npm run bench -- [--quick] [--regions 2,30] [--records 10,2000] [--out bench/results.json] [--no-fidelity]
  *
  * How the offline plan and the policy pack scale, and how close the models are to the real servers
- * (issue 9). Generates stack configs (regions × `edge:dns.records`) into a temp dir and measures,
+ * against the targets in `bench/analysis.ts`. Generates stack configs (regions × `edge:dns.records`) into a temp dir and measures,
  * for each, in separate processes one after another: (a) the program under the mock runtime,
  * the floor (the same resources registered flat by a bare program), (b) the policy pack over the
  * Analyzer protocol, (c) the whole `npm run plan` process. Then the shipped prod stack's plan, and
@@ -19,6 +19,7 @@ import { judgeTargets, MatrixRow, renderFits, renderMarkdown, renderMatrix, rend
 import { ingestPathBench } from "./ingest";
 import { IngestBenchRecord, ingestResultsFile } from "./ingestResults";
 import { fidelityChecks, fidelityMarkdown, FidelityResult, renderFidelity } from "./fidelity/index";
+import { measurePrCheck, PrCheckMetrics } from "./prCheck";
 import { measureEvaluate, measureFloor, measurePlan, measurePolicy, PlanMetrics } from "./run";
 import { BenchSize, benchStackConfig, cross, fullMatrix, quickMatrix, sizeLabel } from "./stacks";
 
@@ -149,6 +150,14 @@ async function main(argv: string[]): Promise<number> {
     log(`${stack}: ${wall.toFixed(0)} ms (runs ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")})${cpu === undefined ? "" : `, ${cpu.toFixed(0)} ms CPU`}, peak ${shipped[stack].peakMiB.toFixed(0)} MiB, exit ${shipped[stack].code}, ${shipped[stack].resources} resources`);
   }
 
+  log("\n== npm run pr-check of the shipped stacks at base and head (target: at most 2× one prod plan) ==");
+  const prCheck: PrCheckMetrics = await measurePrCheck();
+  const ratio = (ms: number) => ms / shipped.prod.wallMs;
+  for (const [label, m] of [["cold (every plan made)", prCheck.cold], ["base cached (a second pull request on the same base)", prCheck.cachedBase]] as const) {
+    const cpu = m.cpuMs === undefined ? "" : `, ${m.cpuMs.toFixed(0)} ms CPU`;
+    log(`${label}: ${m.wallMs.toFixed(0)} ms${cpu} = ${ratio(m.wallMs).toFixed(2)}× the prod plan (${ratio(m.wallMs) <= 2 ? "met" : "not met"})`);
+  }
+
   log(`\n== Plan scaling: ${matrix.length} sizes ==`);
   const dir = mkdtempSync(join(tmpdir(), "edge-bench-"));
   const rows: MatrixRow[] = [];
@@ -174,7 +183,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const targets = judgeTargets(rows, shipped.prod);
-  log("\n== Targets (issue 9) ==");
+  log("\n== Targets ==");
   for (const line of renderTargets(targets)) log(line);
 
   const out = resolve(values.out);
@@ -189,6 +198,7 @@ async function main(argv: string[]): Promise<number> {
         machine: { ...machine, loadAverageAtEnd: loadavg() },
         units: { time: "ms", memory: "MiB (peak RSS; a process tree's is the sum of its processes' peaks)", perResource: "µs" },
         shipped,
+        prCheck,
         matrix: rows,
         targets,
         fidelity,

@@ -41,7 +41,7 @@ export function runNode(script: string, args: string[], timeoutMs = 600_000): Pr
 }
 
 /** Any command in the project, timed by GNU time when present, its tree's memory polled from /proc. */
-function runCommand(node: string[], timeoutMs = 600_000): Promise<Exited> {
+export function runCommand(node: string[], timeoutMs = 600_000): Promise<Exited> {
   const timeDir = existsSync(gnuTime) ? mkdtempSync(join(tmpdir(), "edge-bench-time-")) : undefined;
   const timeFile = timeDir && join(timeDir, "time.txt");
   const [command, ...commandArgs] = timeFile ? [gnuTime, "-f", "%U %S", "-o", timeFile, ...node] : node;

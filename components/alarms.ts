@@ -209,7 +209,7 @@ export class RegionAlarms extends pulumi.ComponentResource {
       if (args.webhookUrl && severity === "critical") {
         new aws.sns.TopicSubscription(
           `${name}-${severity}-webhook`,
-          // A webhook URL usually carries its token: a Pulumi secret, masked in previews, diffs and state (issue 8).
+          // A webhook URL usually carries its token: a Pulumi secret, masked in previews, diffs and state.
           { region, topic: topic.arn, protocol: "https", endpoint: pulumi.secret(args.webhookUrl), endpointAutoConfirms: false },
           { parent: topic },
         );

@@ -3,7 +3,7 @@
  * prepares and sends it on later turns of the event loop, and until then it holds every output the
  * resource will have (about 100 KB a resource). A program that constructs thousands of resources in
  * one synchronous pass holds all of them at once and sends the engine nothing until the pass ends:
- * 6,000 resources took 1.2 GB in the plan's evaluation (issue 9). Giving the event loop a turn after
+ * 6,000 resources took 1.2 GB in the plan's evaluation. Giving the event loop a turn after
  * each batch lets the SDK send what was constructed, so at most a batch or two is held at a time.
  * It waits for no answer from the engine: under `pulumi up` the engine creates in parallel as before.
  */

@@ -4,7 +4,7 @@
  * `validateResource: [validateResourceOfType(A, …), validateResourceOfType(B, …)]` makes the
  * analyzer deserialize every resource's properties once per entry, and each entry that does not
  * match throws a `NotApplicableError`, stack trace included: a quarter of the pack's CPU on the
- * 6,000-resource bench stack (issue 9). `validateResourceOfTypes(ofType(A, …), ofType(B, …))`
+ * 6,000-resource bench stack. `validateResourceOfTypes(ofType(A, …), ofType(B, …))`
  * picks the matching check by type and reports "not applicable" once.
  */
 import { ResourceValidation, validateResourceOfType } from "@pulumi/policy";

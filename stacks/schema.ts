@@ -227,6 +227,26 @@ const stackConfigObject = z
           })
           .prefault({})
           .describe("The ingestion service behind nginx on each host."),
+        bundle: z
+          .strictObject({
+            bucket: z
+              .string()
+              .regex(/^[a-z0-9][a-z0-9.{}-]{1,61}[a-z0-9}]$/, "expected an S3 bucket name, `{region}` where each region's copy differs")
+              .describe("S3 bucket of the host bundle; `{region}` is replaced by the host's region at boot (one copy per region, read through the gateway endpoint)."),
+            key: z
+              .string()
+              .regex(/^[A-Za-z0-9._\/-]+\.tar\.gz$/, "expected an object key such as releases/edge-ingest-2026.12.01.tar.gz")
+              .describe("Object key of the bundle tarball (`npm run bundle`), e.g. `releases/edge-ingest-2026.12.01.tar.gz`."),
+            sha256: z
+              .string()
+              .regex(/^[0-9a-f]{64}$/, "expected the tarball's sha256, 64 lower-case hex digits")
+              .describe("sha256 of the tarball: the host refuses any other, so a new bundle is a visible change in the PR diff."),
+          })
+          .optional()
+          .meta({ defaultText: "none: a host refuses to boot, saying why" })
+          .describe(
+            "The pinned host bundle: nginx's .deb files, the Node.js runtime, the service and the CloudWatch agent. Required to deploy hosts.",
+          ),
       })
       .prefault({})
       .describe("Ingestion fleet sizing."),
@@ -273,8 +293,8 @@ const stackConfigObject = z
           .positive()
           .max(maxWorkerConnections)
           .optional()
-          .meta({ defaultText: "90% of `workerConnections`" })
-          .describe("Connections nginx accepts before it sheds load with 503."),
+          .meta({ defaultText: "90% of `workerConnections / 2`" })
+          .describe("Requests nginx serves at once on a host before it sheds load with 503 (a proxied request holds a client and an upstream slot)."),
         requestsPerSecondPerClient: z
           .number()
           .int()

@@ -23,6 +23,8 @@ export interface ProviderRecord {
   ttl?: number;
   /** RDATA in presentation format, sorted; names without the trailing dot; alias targets as `alias:<name>`. */
   values: string[];
+  /** URNs of the resources that declare the set (Cloudflare: one a value), sorted; absent when read from inputs alone. */
+  urns?: string[];
 }
 
 export const route53RecordType = "aws:route53/record:Record";
@@ -70,13 +72,13 @@ function route53Record(inputs: Record<string, any>): ProviderRecord | undefined 
 }
 
 /** Records as declared by `aws:route53/record:Record` and `cloudflare:index/dnsRecord:DnsRecord` inputs. */
-export function recordsFromResources(resources: { type: string; inputs: Record<string, any> }[]): ProviderRecord[] {
+export function recordsFromResources(resources: { type: string; inputs: Record<string, any>; urn?: string }[]): ProviderRecord[] {
   const out: ProviderRecord[] = [];
   const cloudflareSets = new Map<string, ProviderRecord>();
   for (const resource of resources) {
     if (resource.type === route53RecordType) {
       const record = route53Record(resource.inputs);
-      if (record) out.push(record);
+      if (record) out.push(resource.urn ? { ...record, urns: [resource.urn] } : record);
     } else if (resource.type === cloudflareRecordType) {
       const { inputs } = resource;
       if (typeof inputs.name !== "string" || typeof inputs.type !== "string") continue;
@@ -91,6 +93,7 @@ export function recordsFromResources(resources: { type: string; inputs: Record<s
       }
       set.values.push(cloudflareToRecordValue(type, inputs));
       set.values.sort();
+      if (resource.urn) set.urns = [...(set.urns ?? []), resource.urn].sort();
     }
   }
   addCloudflareOwnNameServers(resources, out);

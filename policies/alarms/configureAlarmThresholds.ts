@@ -5,8 +5,8 @@
  * a band width within 0.5-10 standard deviations, per models/alarms/thresholds.ts) and, where one
  * thing is watched by both severities, the warning fires before the critical one in the metric's
  * direction (below it for "above" metrics, above it for "below" metrics). A warning that fires
- * after the critical alarm warns of nothing. Incident 000: thresholds that exist but do not make
- * sense are thresholds fallen by the wayside.
+ * after the critical alarm warns of nothing. Lessons `thresholdsSenseless` and
+ * `warningAfterCritical` of incident 000 (models/incidents.ts).
  *
  * Alarms the Alarms component declares carry their key and configured level as tags; any other
  * alarm on a percentage metric the table knows is range-checked on its threshold.
@@ -14,6 +14,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { isBefore, thresholdTable, ThresholdKey, ThresholdSpec } from "../../models/alarms/thresholds";
 import { alarmSubject, AlarmSubject, metricAlarmType } from "./alarmSubject";
+import { incidentNote } from "../../models/incidents";
 
 /** Metric names whose values are percentages, from the table. */
 const percentMetrics = new Set(["mem_used_percent", "swap_used_percent", "disk_used_percent", "CPUUtilization", "HealthCheckPercentageHealthy", "5xxErrorRate", "TotalErrorRate"]);
@@ -37,7 +38,7 @@ export function judgeRange(alarm: AlarmSubject): string | undefined {
       : `Set its threshold within ${range.min}-${range.max}.`;
   return (
     `alarm ${alarm.name} has level ${alarm.level} ${unit}, outside the sane range ${range.min}-${range.max} ${unit}: it can never fire, or always does. ` +
-    `${fix} Incident 000: thresholds that make no sense are thresholds fallen by the wayside.`
+    `${fix} ${incidentNote("thresholdsSenseless")}`
   );
 }
 
@@ -71,7 +72,7 @@ export function judgeOrder(alarms: { urn: string; alarm: AlarmSubject }[]): { ur
           `warning alarm ${w.alarm.name} fires ${spec.direction} ${warning} ${spec.unit}, not before its critical alarm at ${crit} ${spec.unit}: ` +
           `a warning must fire first, so it must be ${side} the critical level. ` +
           `Set ${configKey(key, "warning")} ${side} ${crit} (default ${spec.warning}). ` +
-          `Incident 000: warning and critical thresholds exist to tell someone before the outage, not after.`,
+          incidentNote("warningAfterCritical"),
       });
     }
   }

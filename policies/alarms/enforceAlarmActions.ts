@@ -3,11 +3,12 @@
  *
  * Every CloudWatch alarm notifies someone when it fires and when it clears: enabled actions, at
  * least one alarm action and one OK action (its severity's SNS topic). An alarm without actions
- * only colours a console nobody watches. Incident 000: thresholds had "fallen by the wayside" and
- * nobody was told before both load balancers swapped; the fix was an email on every crossing.
+ * only colours a console nobody watches. Lesson `alarmsUnheard` of incident 000
+ * (models/incidents.ts): the fix was an email on every crossing.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { incidentNote } from "../../models/incidents";
 
 export interface AlarmActionsSubject {
   name: string;
@@ -28,7 +29,7 @@ export function judgeAlarmActions(alarm: AlarmActionsSubject): string | undefine
   return (
     `CloudWatch alarm ${alarm.name} tells nobody: ${problems.join(", ")}; at least 1 of each, enabled. ` +
     `Put its severity's SNS topic (warning or critical, in its region) in alarmActions and okActions, as components/alarms.ts does. ` +
-    `Incident 000: thresholds were crossed unseen until both load balancers swapped.`
+    incidentNote("alarmsUnheard")
   );
 }
 

@@ -5,14 +5,15 @@
  * distribution in the stack is watched by at least one warning and one critical alarm. An alarm
  * watches a resource when one of the metrics it reads carries the resource's dimension value
  * (`LoadBalancer` = the balancer's ARN suffix, `AutoScalingGroupName`, `HealthCheckId`,
- * `DistributionId`); its severity is its `edge:severity` tag. Incident 000: as the fleet grew,
- * thresholds "fell by the wayside"; a region added without alarms is that failure again.
+ * `DistributionId`); its severity is its `edge:severity` tag. Lesson `alarmsUncovered` of incident
+ * 000 (models/incidents.ts): a region added without alarms is that failure again.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { serviceAlarmKeys } from "../../models/alarms/alarmSet";
 import { severities, Severity } from "../../models/alarms/thresholds";
 import { ingestMetrics, ingestMetricsDimension, ingestMetricsNamespace } from "../../models/ingestMetrics";
 import { alarmSubject, AlarmSubject, metricAlarmType } from "./alarmSubject";
+import { incidentNote } from "../../models/incidents";
 import { resourceTypes } from "../../models/resourceTypes";
 
 type Props = Record<string, any>;
@@ -53,7 +54,7 @@ export function judgeCoverage(watched: WatchedResource[], alarms: AlarmSubject[]
         `${what} ${r.name} (${r.dimension}=${r.value}) is not watched by a ${missing.join(" or a ")} alarm: ` +
         `${count("warning")} warning and ${count("critical")} critical alarms read its metrics; at least 1 of each. ` +
         `Pass it to the Alarms component (components/alarms.ts), which gives it both severities with actions. ` +
-        `Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.`,
+        incidentNote("alarmsUncovered"),
     });
   }
   return findings;
@@ -81,7 +82,7 @@ export function judgeServiceCoverage(groups: { urn: string; name: string; region
         `the ingestion service of autoscaling group ${group.name} (${ingestMetricsDimension}=${group.region}) has no ${missing.join(", no ")} alarm: ` +
         `${missing.length} of ${Object.keys(serviceAlarmKeys).length * severities.length} service alarms missing; at least a warning and a critical alarm per metric. ` +
         `Pass the region to the Alarms component (components/alarms.ts), which declares them. ` +
-        `Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.`,
+        incidentNote("alarmsUncovered"),
     });
   }
   return findings;

@@ -5,13 +5,15 @@
  * (default 80%) of the datastore's max connections, so a fleet scaled to its maximum cannot exhaust
  * the datastore. Judged from the autoscaling groups as declared (`maxSize` and capacity tags).
  *
- * Incident 002: connections to the datastore rose until it stopped answering; capping every
- * service's connections ended the outage.
+ * Lesson `datastoreConnections` of incident 002 (models/incidents.ts): capping every service's
+ * connections ended that outage.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { datastoreBudget, DeclaredFleet, readDeclaredFleets } from "../../models/capacity";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
+import { Finding, reportFinding } from "../finding";
 import { sharePercentBound } from "./bounds";
+import { incidentNote } from "../../models/incidents";
 
 export const datastoreBudgetBounds = {
   maxDatastorePercent: sharePercentBound(
@@ -19,16 +21,24 @@ export const datastoreBudgetBounds = {
   ),
 } satisfies Record<string, NumberBound>;
 
-const incident = "Incident 002: connections piled up on the datastore until it stopped answering.";
+const incident = incidentNote("datastoreConnections");
 
 /** The violation messages for the declared fleets' datastore connections. */
-export function judgeDatastoreBudget(fleets: DeclaredFleet[], bounds: Record<keyof typeof datastoreBudgetBounds, number>): string[] {
+/** The fleet's pools over the datastore's budget, on the group with the largest pool (whose size the fix lowers). */
+export function judgeDatastoreBudget(fleets: (DeclaredFleet & { urn: string })[], bounds: Record<keyof typeof datastoreBudgetBounds, number>): Finding[] {
   if (fleets.length === 0) return [];
   const missing = fleets.flatMap((f) =>
     (["poolSizePerHost", "datastoreMaxConnections"] as const).filter((key) => f[key] === undefined).map((key) => `${f.region}: ${key}`),
   );
   if (missing.length) {
-    return [`The datastore budget cannot be judged: the autoscaling groups lack the capacity tags for ${missing.join(", ")}. ${incident}`];
+    const untagged = fleets.find((f) => f.poolSizePerHost === undefined || f.datastoreMaxConnections === undefined)!;
+    return [
+      {
+        urn: untagged.urn,
+        subject: "capacity tags",
+        message: `The datastore budget cannot be judged: the autoscaling groups lack the capacity tags for ${missing.join(", ")}. ${incident}`,
+      },
+    ];
   }
   // The largest pool and the smallest datastore limit any group declares: the worst case.
   const poolSizePerHost = Math.max(...fleets.map((f) => f.poolSizePerHost!));
@@ -46,9 +56,14 @@ export function judgeDatastoreBudget(fleets: DeclaredFleet[], bounds: Record<key
     `edge:datastore.maxConnections ${maxConnections} → ${budget.neededMaxConnections}`,
   ].filter(Boolean);
   return [
-    `All regions' hosts may open (${hosts}) max hosts × ${poolSizePerHost} pooled connections = ${budget.fleetConnections} datastore connections, ` +
-      `above ${bounds.maxDatastorePercent}% of the datastore's ${maxConnections} max connections (${budget.limitConnections}). ` +
-      `Smallest fix: ${fixes.join(", or ")}. ${incident}`,
+    {
+      urn: fleets.find((f) => f.poolSizePerHost === poolSizePerHost)!.urn,
+      subject: "datastore connections",
+      message:
+        `All regions' hosts may open (${hosts}) max hosts × ${poolSizePerHost} pooled connections = ${budget.fleetConnections} datastore connections, ` +
+        `above ${bounds.maxDatastorePercent}% of the datastore's ${maxConnections} max connections (${budget.limitConnections}). ` +
+        `Smallest fix: ${fixes.join(", or ")}. ${incident}`,
+    },
   ];
 }
 
@@ -58,7 +73,7 @@ export const enforceDatastoreBudget: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: numberBoundsSchema(datastoreBudgetBounds),
   validateStack: (args, reportViolation) => {
-    const messages = judgeDatastoreBudget(readDeclaredFleets(args.resources), resolveBounds(datastoreBudgetBounds, args.getConfig()));
-    for (const message of messages) reportViolation(message);
+    const findings = judgeDatastoreBudget(readDeclaredFleets(args.resources), resolveBounds(datastoreBudgetBounds, args.getConfig()));
+    for (const finding of findings) reportFinding(reportViolation, finding);
   },
 };

@@ -6,16 +6,21 @@
  * tags the `IngestRegion` writes). With one region, that region alone must carry it
  * (`missing-second-region` judges one region under prod rules).
  *
- * Incident 000: traffic rose 8x in a spike and the proxies fell over; incident 002: tracking must
- * run in independent regions, so the rest must carry the load when one fails.
+ * Lessons `spike` of incident 000 and `regionFailure` of incident 002 (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { DeclaredFleet, readDeclaredFleets, regionLossCapacity } from "../../models/capacity";
+import { incidentNote } from "../../models/incidents";
+import { Finding, reportFinding } from "../finding";
 
-const incidents = "Incidents 000 (an 8x spike) and 002 (a region must be able to fail).";
+const incidents = `${incidentNote("spike")} ${incidentNote("regionFailure")}`;
 
 /** The violation messages for the declared fleets: missing figures, or capacity short of peak × burst. */
-export function judgeRegionLossCapacity(fleets: DeclaredFleet[]): string[] {
+/**
+ * The fleet's shortfall with its largest region lost, on that region's autoscaling group (on the
+ * only group of a one-region fleet); a fleet without the capacity tags on its first untagged group.
+ */
+export function judgeRegionLossCapacity(fleets: (DeclaredFleet & { urn: string })[]): Finding[] {
   if (fleets.length === 0) return [];
   const missing = fleets.flatMap((f) =>
     (["peakEventsPerSecond", "burstFactor", "eventsPerHostPerSecond"] as const)
@@ -23,7 +28,14 @@ export function judgeRegionLossCapacity(fleets: DeclaredFleet[]): string[] {
       .map((key) => `${f.region}: ${key}`),
   );
   if (missing.length) {
-    return [`The fleet's capacity cannot be judged: the autoscaling groups lack the capacity tags for ${missing.join(", ")}. ${incidents}`];
+    const untagged = fleets.find((f) => f.peakEventsPerSecond === undefined || f.burstFactor === undefined || f.eventsPerHostPerSecond === undefined)!;
+    return [
+      {
+        urn: untagged.urn,
+        subject: "capacity tags",
+        message: `The fleet's capacity cannot be judged: the autoscaling groups lack the capacity tags for ${missing.join(", ")}. ${incidents}`,
+      },
+    ];
   }
   const demand = {
     peakEventsPerSecond: Math.max(...fleets.map((f) => f.peakEventsPerSecond!)),
@@ -45,9 +57,14 @@ export function judgeRegionLossCapacity(fleets: DeclaredFleet[]): string[] {
       ? `edge:ingest.maxHostsPerRegion ${fleets[0]!.maxHosts} → ${capacity.neededMaxHostsPerRegion}`
       : `raise every region's max hosts to at least ${capacity.neededMaxHostsPerRegion}`;
   return [
-    `${what}, below peak ${demand.peakEventsPerSecond} × burst ${demand.burstFactor} = ${capacity.requiredEventsPerSecond} events/s ` +
-      `(${Math.round((capacity.survivingEventsPerSecond / capacity.requiredEventsPerSecond) * 100)}% of it). ` +
-      `Smallest fix: ${fix}. ${incidents}`,
+    {
+      urn: (fleets.find((f) => f.region === capacity.lostRegion) ?? fleets[0]!).urn,
+      subject: "region loss",
+      message:
+        `${what}, below peak ${demand.peakEventsPerSecond} × burst ${demand.burstFactor} = ${capacity.requiredEventsPerSecond} events/s ` +
+        `(${Math.round((capacity.survivingEventsPerSecond / capacity.requiredEventsPerSecond) * 100)}% of it). ` +
+        `Smallest fix: ${fix}. ${incidents}`,
+    },
   ];
 }
 
@@ -57,6 +74,6 @@ export const enforceRegionLossCapacity: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const fleets = readDeclaredFleets(args.resources);
-    for (const message of judgeRegionLossCapacity(fleets)) reportViolation(message);
+    for (const finding of judgeRegionLossCapacity(fleets)) reportFinding(reportViolation, finding);
   },
 };

@@ -5,24 +5,30 @@
  * ingestion must run in at least two independent regions. The stack schema refuses such a config
  * first; this policy also catches a program or resource edited by hand.
  *
- * Incident 002: tracking ran out of one region; the fix was two independent regions.
+ * Lesson `secondRegion` of incident 002 (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { DeclaredFleet, readDeclaredFleets } from "../../models/capacity";
+import { incidentNote } from "../../models/incidents";
+import { Finding, reportFinding } from "../finding";
 
 /** Fewest regions prod runs ingestion in. */
 export const prodMinRegions = 2;
 
 /** The violation message, or undefined when prod runs in enough regions (or the stack is not prod). */
-export function judgeSecondRegion(fleets: DeclaredFleet[]): string | undefined {
+/** A prod fleet in one region, on its first autoscaling group. */
+export function judgeSecondRegion(fleets: (DeclaredFleet & { urn: string })[]): Finding | undefined {
   const prod = fleets.filter((f) => f.environment === "prod");
   if (prod.length === 0) return undefined;
   const regions = [...new Set(prod.map((f) => f.region))];
   if (regions.length >= prodMinRegions) return undefined;
-  return (
-    `Under prod rules ingestion runs in ${regions.length} region (${regions.join(", ")}), below the ${prodMinRegions} independent regions required. ` +
-    `Smallest fix: add a second region to edge:regions. Incident 002: tracking must run in two independent regions.`
-  );
+  return {
+    urn: prod[0]!.urn,
+    subject: "prod regions",
+    message:
+      `Under prod rules ingestion runs in ${regions.length} region (${regions.join(", ")}), below the ${prodMinRegions} independent regions required. ` +
+      `Smallest fix: add a second region to edge:regions. ${incidentNote("secondRegion")}`,
+  };
 }
 
 export const missingSecondRegion: StackValidationPolicy = {
@@ -30,7 +36,7 @@ export const missingSecondRegion: StackValidationPolicy = {
   description: "Prod runs ingestion in at least two independent regions (incident 002).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const message = judgeSecondRegion(readDeclaredFleets(args.resources));
-    if (message) reportViolation(message);
+    const finding = judgeSecondRegion(readDeclaredFleets(args.resources));
+    if (finding) reportFinding(reportViolation, finding);
   },
 };

@@ -4,13 +4,14 @@
  * No cache behavior of a CloudFront distribution may serve viewers over plain HTTP
  * (`viewerProtocolPolicy: allow-all`): `redirect-to-https` or `https-only` only. A snippet served
  * over HTTP can be rewritten on the way into every customer's page, and HTTPS pages refuse to load
- * it. Incident 000: the snippet moved to a CDN; the CDN must not be the weaker path.
+ * it. Lesson `snippetOnApiHosts` of incident 000 (models/incidents.ts): the CDN the snippet moved
+ * to must not be the weaker path.
  *
  * Catalog controls: Security Hub CloudFront.3; Checkov CKV_AWS_34; trivy AVD-AWS-0012.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { snippetIncident } from "./incident";
+import { incidentNote } from "../../models/incidents";
 
 export const allowedViewerProtocolPolicies: readonly string[] = ["redirect-to-https", "https-only"];
 
@@ -27,7 +28,7 @@ export function judgeViewerProtocols(distribution: string, behaviors: ViewerBeha
     .map(
       (b) =>
         `Distribution ${distribution}: the ${b.label} cache behavior has viewerProtocolPolicy ${b.viewerProtocolPolicy ?? "(unset)"}, ` +
-        `allowed are ${allowedViewerProtocolPolicies.join(" or ")}. Set viewerProtocolPolicy to redirect-to-https. ${snippetIncident}`,
+        `allowed are ${allowedViewerProtocolPolicies.join(" or ")}. Set viewerProtocolPolicy to redirect-to-https. ${incidentNote("snippetOnApiHosts")}`,
     );
 }
 

@@ -6,7 +6,8 @@
  * everyone (`Principal: "*"`) or any CloudFront distribution (`cloudfront.amazonaws.com`) without
  * an `AWS:SourceArn` condition, and no public ACL. CloudFront reads the origin through origin
  * access control; a public origin lets anyone bypass the CDN, and its failover, and hit the bucket.
- * Incident 000: the snippet must come from the CDN, nothing else.
+ * Lesson `snippetOnApiHosts` of incident 000 (models/incidents.ts): the snippet comes from the CDN,
+ * nothing else.
  *
  * A stack policy, so a bucket without any public access block is found too (when its id is known).
  *
@@ -14,7 +15,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
-import { snippetIncident } from "./incident";
+import { incidentNote } from "../../models/incidents";
 
 export const publicAccessBlockSettings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
@@ -29,7 +30,7 @@ export function judgePublicAccessBlock(name: string, block: Partial<Record<(type
   if (off.length === 0) return undefined;
   return (
     `Public access block ${name} leaves ${off.join(", ")} not true (${4 - off.length} of 4 set); required are all 4. ` +
-    `Set ${off.map((s) => `${s}: true`).join(", ")}. ${snippetIncident}`
+    `Set ${off.map((s) => `${s}: true`).join(", ")}. ${incidentNote("snippetOnApiHosts")}`
   );
 }
 
@@ -59,7 +60,7 @@ export function judgeBucketPolicy(name: string, policy: string | object): string
   try {
     document = typeof policy === "string" ? JSON.parse(policy) : (policy as typeof document);
   } catch {
-    return [`Bucket policy ${name} is not valid JSON; required is a policy document. ${snippetIncident}`];
+    return [`Bucket policy ${name} is not valid JSON; required is a policy document. ${incidentNote("snippetOnApiHosts")}`];
   }
   const statements = Array.isArray(document.Statement) ? document.Statement : document.Statement ? [document.Statement] : [];
   const problems: string[] = [];
@@ -69,12 +70,12 @@ export function judgeBucketPolicy(name: string, policy: string | object): string
     if (principalValues(statement.Principal, "AWS").includes("*")) {
       problems.push(
         `Bucket policy ${name}: ${label} allows Principal "*" with no AWS:SourceArn condition, a public bucket; required is only the distribution. ` +
-          `Grant Principal {"Service": "cloudfront.amazonaws.com"} with Condition StringEquals AWS:SourceArn = the distribution's ARN. ${snippetIncident}`,
+          `Grant Principal {"Service": "cloudfront.amazonaws.com"} with Condition StringEquals AWS:SourceArn = the distribution's ARN. ${incidentNote("snippetOnApiHosts")}`,
       );
     } else if (principalValues(statement.Principal, "Service").includes("cloudfront.amazonaws.com")) {
       problems.push(
         `Bucket policy ${name}: ${label} allows cloudfront.amazonaws.com with no AWS:SourceArn condition, so any account's distribution may read; ` +
-          `required is only this stack's distribution. Add Condition StringEquals AWS:SourceArn = the distribution's ARN. ${snippetIncident}`,
+          `required is only this stack's distribution. Add Condition StringEquals AWS:SourceArn = the distribution's ARN. ${incidentNote("snippetOnApiHosts")}`,
       );
     }
   });
@@ -88,7 +89,7 @@ export function judgeAcl(name: string, acl: string | undefined, granteeUris: str
   const measured = publicCannedAcls.includes(acl ?? "") ? `the canned ACL ${acl}` : `grants to ${publicGrants.join(", ")}`;
   return (
     `Bucket ACL ${name} has ${measured}; required is no public ACL (the bucket is BucketOwnerEnforced). ` +
-    `Remove the ACL and read through CloudFront's origin access control. ${snippetIncident}`
+    `Remove the ACL and read through CloudFront's origin access control. ${incidentNote("snippetOnApiHosts")}`
   );
 }
 
@@ -125,7 +126,7 @@ export const disallowPublicBucket: StackValidationPolicy = {
       if (!blockedBuckets.has(bucket.bucket) && !blockedBuckets.has(bucket.id)) {
         reportViolation(
           `Bucket ${r.name} (${bucket.bucket}) has no public access block; required is one with all 4 settings true. ` +
-            `Add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true. ${snippetIncident}`,
+            `Add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true. ${incidentNote("snippetOnApiHosts")}`,
           r.urn,
         );
       }

@@ -4,8 +4,9 @@
  * Every CloudFront distribution has an origin group of exactly two S3 bucket origins in two
  * different regions, failing over on the status codes AWS documents for S3 failover (403, 404,
  * 500, 502, 503, 504), and every cache behavior targets that group rather than one bucket.
- * Incident 000: "there is no reason why we cannot get virtually 100% uptime for a single snippet
- * of JS"; one bucket in one region is one region's outage away from hung pages again.
+ * Lesson `snippetOnApiHosts` of incident 000 (models/incidents.ts), whose post-mortem says "there is
+ * no reason why we cannot get virtually 100% uptime for a single snippet of JS": one bucket in one
+ * region is one region's outage away from hung pages again.
  *
  * A stack policy: an origin's region is its bucket's, found by the bucket's regional domain name
  * among the stack's buckets (or read from a `<bucket>.s3.<region>.amazonaws.com` name). An origin
@@ -14,7 +15,7 @@
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { originFailoverStatusCodes, s3RegionalDomainRegion } from "../../models/snippet/snippet";
-import { snippetIncident } from "./incident";
+import { incidentNote } from "../../models/incidents";
 
 export interface FailoverSubject {
   /** The distribution's resource name. */
@@ -33,7 +34,7 @@ export function judgeOriginFailover(subject: FailoverSubject, regionOf: (domainN
   if (subject.originGroups.length === 0) {
     return [
       `${where} has 0 origin groups and ${subject.origins.length} origin(s); required is an origin group of 2 S3 origins in 2 different regions. ` +
-        `Add the replica bucket as a second origin and an origin group over both. ${fix} ${snippetIncident}`,
+        `Add the replica bucket as a second origin and an origin group over both. ${fix} ${incidentNote("snippetOnApiHosts")}`,
     ];
   }
   const problems: string[] = [];
@@ -42,7 +43,7 @@ export function judgeOriginFailover(subject: FailoverSubject, regionOf: (domainN
     if (members.length !== 2 || members.some((m) => m === undefined)) {
       problems.push(
         `${where}: origin group ${group.originId} has ${members.filter(Boolean).length} resolvable member origin(s); required are 2 S3 origins in 2 different regions. ` +
-          `${fix} ${snippetIncident}`,
+          `${fix} ${incidentNote("snippetOnApiHosts")}`,
       );
       continue;
     }
@@ -50,18 +51,18 @@ export function judgeOriginFailover(subject: FailoverSubject, regionOf: (domainN
     if (regions.includes("not an S3 bucket")) {
       problems.push(
         `${where}: origin group ${group.originId} has an origin that is not an S3 bucket of this stack (${members.map((m) => m!.domainName).join(", ")}); ` +
-          `required are 2 S3 bucket origins in 2 different regions. ${fix} ${snippetIncident}`,
+          `required are 2 S3 bucket origins in 2 different regions. ${fix} ${incidentNote("snippetOnApiHosts")}`,
       );
     } else if (regions[0] !== undefined && regions[0] === regions[1]) {
       problems.push(
-        `${where}: both origins of origin group ${group.originId} are in ${regions[0]}; required are 2 different regions. ${fix} ${snippetIncident}`,
+        `${where}: both origins of origin group ${group.originId} are in ${regions[0]}; required are 2 different regions. ${fix} ${incidentNote("snippetOnApiHosts")}`,
       );
     }
     const missing = originFailoverStatusCodes.filter((code) => !group.statusCodes.includes(code));
     if (missing.length > 0) {
       problems.push(
         `${where}: origin group ${group.originId} does not fail over on ${missing.join(", ")}; required are ${originFailoverStatusCodes.join(", ")}. ` +
-          `Add them to failoverCriteria.statusCodes. ${snippetIncident}`,
+          `Add them to failoverCriteria.statusCodes. ${incidentNote("snippetOnApiHosts")}`,
       );
     }
   }
@@ -70,7 +71,7 @@ export function judgeOriginFailover(subject: FailoverSubject, regionOf: (domainN
     if (!groupIds.has(behavior.targetOriginId ?? "")) {
       problems.push(
         `${where}: the ${behavior.label} cache behavior targets ${behavior.targetOriginId ?? "(unset)"}, a single origin; required is the origin group ` +
-          `(${[...groupIds].join(", ")}). Set its targetOriginId to the group. ${snippetIncident}`,
+          `(${[...groupIds].join(", ")}). Set its targetOriginId to the group. ${incidentNote("snippetOnApiHosts")}`,
       );
     }
   }

@@ -5,8 +5,8 @@
  * sets) must have a TTL within bounds: short enough that a DNS change moves traffic in minutes,
  * long enough that resolvers do not hammer the provider. NS and SOA records, when a stack declares
  * them, stay within their own documented sane bounds (RFC 1912 §2.2; Route 53 creates NS at
- * 172800 s and SOA at 900 s). Incident 000: a one-day TTL on the API name made it impossible to
- * move traffic off two swapping load balancers; the outage lasted four hours.
+ * 172800 s and SOA at 900 s). Lesson `failoverTtl` of incident 000 (models/incidents.ts); NS and
+ * SOA: lesson `nsTtl` of incident 001.
  *
  * Route 53 alias records carry no TTL of their own (the target's applies) and are skipped.
  * Cloudflare's TTL 1 means "automatic", which Cloudflare serves as 300 s; any other Cloudflare TTL
@@ -15,10 +15,13 @@
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { normalizeName } from "../../models/dns/compare";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
 import { providerCapabilities, cloudflareAutomaticTtl } from "../../models/dns/providers";
 import { failoverRecordTypes } from "../../models/dns/record";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
+import { incidentNote } from "../../models/incidents";
+import { isAcmValidation } from "./enforceProviderParity";
 
 export const failoverTtlBounds = {
   maxTtlSeconds: {
@@ -52,6 +55,22 @@ export interface TtlSubject {
   type: string;
   provider: "route53" | "cloudflare";
   ttl: number;
+  /** The record's values (names without the trailing dot), to tell an ACM validation record apart. */
+  values?: string[];
+}
+
+/**
+ * The smallest fix of a TTL out of bounds. Most records take edge:dns.ttl; an ACM validation
+ * record's TTL is a constant of the program, so that key would not move it.
+ */
+function ttlFix(subject: TtlSubject, target: string): string {
+  if (isAcmValidation({ type: subject.type, name: subject.name, values: subject.values ?? [] })) {
+    return (
+      `This is a certificate's DNS validation record: its TTL is a constant of the program (certificateValidationTtlSeconds in ` +
+      `models/ingestRegion/layout.ts; SnippetCdn's validationTtl), not edge:dns.ttl. Change that constant to ${target}, or this policy's bounds in policies/config/<stack>.json.`
+    );
+  }
+  return `Set edge:dns.ttl (or this record's ttl) to ${target}.`;
 }
 
 type Bounds = Record<keyof typeof failoverTtlBounds, number>;
@@ -64,7 +83,7 @@ export function judgeFailoverTtl(subject: TtlSubject, bounds: Bounds): string | 
     if (subject.ttl > max || subject.ttl < min) {
       return (
         `${where} has TTL ${subject.ttl} s, outside the ${min}-${max} s bounds for NS and SOA records. ` +
-        `Set its ttl within them. Incident 001: the NS change to a secondary provider had to beat a 48-hour NS TTL.`
+        `Set its ttl within them. ${incidentNote("nsTtl")}`
       );
     }
     return undefined;
@@ -74,14 +93,14 @@ export function judgeFailoverTtl(subject: TtlSubject, bounds: Bounds): string | 
   if (subject.ttl > maxTtlSeconds) {
     return (
       `${where} has TTL ${subject.ttl} s, above the ${maxTtlSeconds} s limit for records traffic fails over through. ` +
-      `Set edge:dns.ttl (or this record's ttl) to ${maxTtlSeconds} or less. ` +
-      `Incident 000: a one-day TTL made it impossible to move traffic off failing load balancers.`
+      `${ttlFix(subject, `${maxTtlSeconds} or less`)} ` +
+      incidentNote("failoverTtl")
     );
   }
   if (subject.ttl < minTtlSeconds) {
     return (
       `${where} has TTL ${subject.ttl} s, below the ${minTtlSeconds} s floor: resolvers would re-query on almost every request. ` +
-      `Set edge:dns.ttl (or this record's ttl) to at least ${minTtlSeconds}.`
+      ttlFix(subject, `at least ${minTtlSeconds}`)
     );
   }
   return undefined;
@@ -94,7 +113,7 @@ export function judgeCloudflareTtl(name: string, type: string, ttl: number): str
   return (
     `${name} ${type} (cloudflare) has TTL ${ttl} s: Cloudflare accepts 1 (automatic) or at least ${floor} s on non-Enterprise plans, ` +
     `so the secondary would refuse the record and drift from the primary. Set edge:dns.ttl (or this record's ttl) to ${floor} or more. ` +
-    `Incident 001: the hot-standby zone must hold the same records as the primary.`
+    incidentNote("secondaryParity")
   );
 }
 
@@ -107,7 +126,7 @@ export const enforceFailoverTtl: ResourceValidationPolicy = {
     ofType(aws.route53.Record, (record, args, reportViolation) => {
       if (record.ttl === undefined || record.aliases?.length) return;
       const message = judgeFailoverTtl(
-        { name: record.name, type: record.type, provider: "route53", ttl: record.ttl },
+        { name: record.name, type: record.type, provider: "route53", ttl: record.ttl, values: (record.records ?? []).map((v) => normalizeName(v)) },
         resolveBounds(failoverTtlBounds, args.getConfig()),
       );
       if (message) reportViolation(message);
@@ -117,7 +136,7 @@ export const enforceFailoverTtl: ResourceValidationPolicy = {
       if (floor) reportViolation(floor);
       const ttl = record.ttl === cloudflareAutomaticTtl.value ? cloudflareAutomaticTtlSeconds : record.ttl;
       const message = judgeFailoverTtl(
-        { name: record.name, type: record.type, provider: "cloudflare", ttl },
+        { name: record.name, type: record.type, provider: "cloudflare", ttl, values: record.content ? [normalizeName(record.content)] : [] },
         resolveBounds(failoverTtlBounds, args.getConfig()),
       );
       if (message) reportViolation(message);

@@ -7,15 +7,18 @@
  * (one record per region, by set identifier) is matched by the union of its regions' values on
  * Cloudflare, which has no latency routing. ACM validation CNAMEs (`_<hash>.<name>` →
  * `*.acm-validations.aws`) live in Route 53 only, by design (components/certificate.ts), and are exempt.
- * Incident 001: when the primary provider was attacked, the secondary had to be configured by hand
- * under pressure; the post-mortem asks for hot-standby zones kept in sync.
+ * Lesson `secondaryParity` of incident 001 (models/incidents.ts): the post-mortem asks for
+ * hot-standby zones kept in sync, not a secondary configured by hand under attack.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ProviderRecord, recordsFromResources } from "../../models/dns/compare";
+import { Finding, reportFinding } from "../finding";
 import { asPlanned } from "./stackResources";
+import { incidentNote } from "../../models/incidents";
 
 /** ACM's DNS validation records: Route 53 only, by design. */
-export function isAcmValidation(record: ProviderRecord): boolean {
+/** An ACM certificate's DNS validation record: `_<token>.<name>` CNAME to `<token>.acm-validations.aws`. */
+export function isAcmValidation(record: Pick<ProviderRecord, "type" | "name" | "values">): boolean {
   return record.type === "CNAME" && record.name.startsWith("_") && record.values.every((v) => v.endsWith(".acm-validations.aws"));
 }
 
@@ -23,6 +26,7 @@ interface NameType {
   name: string;
   type: string;
   values: string[];
+  urns: string[];
 }
 
 /** Each provider's records by `name type`, Route 53 alias answers as CNAMEs, latency sets merged. */
@@ -34,34 +38,40 @@ function served(records: ProviderRecord[], provider: string): Map<string, NameTy
     const type = aliased ? "CNAME" : r.type;
     const values = aliased ? r.values.map((v) => v.slice("alias:".length)) : r.values;
     const key = `${r.name} ${type}`;
-    const entry = out.get(key) ?? { name: r.name, type, values: [] };
+    const entry = out.get(key) ?? { name: r.name, type, values: [], urns: [] };
     entry.values = [...new Set([...entry.values, ...values])].sort();
+    entry.urns = [...new Set([...entry.urns, ...(r.urns ?? [])])].sort();
     out.set(key, entry);
   }
   return out;
 }
 
 /** Every parity problem between the two providers, one message each. */
-export function judgeParity(records: ProviderRecord[]): string[] {
+/** Each name and type the providers serve differently, on the record that has it (the primary's when both do). */
+export function judgeParity(records: ProviderRecord[]): Finding[] {
   const primary = served(records, "route53");
   const secondary = served(records, "cloudflare");
   if (secondary.size === 0 && primary.size === 0) return [];
-  const problems: string[] = [];
+  const problems: Finding[] = [];
+  const finding = (r: NameType, message: string): Finding => ({ urn: r.urns[0] ?? "", subject: `${r.name} ${r.type}`, message });
   const fix = "DnsRecords renders every served record to both zones: declare it in edge:dns (or the component), never in one provider alone.";
-  const incident = "Incident 001: the secondary must answer exactly like the primary when the primary is attacked.";
+  const incident = incidentNote("secondaryParity");
   for (const [key, p] of primary) {
     const s = secondary.get(key);
     if (!s) {
-      problems.push(`${p.name} ${p.type} is served by route53 but missing from cloudflare. ${fix} ${incident}`);
+      problems.push(finding(p, `${p.name} ${p.type} is served by route53 but missing from cloudflare. ${fix} ${incident}`));
     } else if (p.values.join(" ") !== s.values.join(" ")) {
       problems.push(
-        `${p.name} ${p.type} differs: route53 serves [${p.values.join(", ")}], cloudflare serves [${s.values.join(", ")}]. ` +
-          `Make both render from the same record. ${incident}`,
+        finding(
+          p,
+          `${p.name} ${p.type} differs: route53 serves [${p.values.join(", ")}], cloudflare serves [${s.values.join(", ")}]. ` +
+            `Make both render from the same record. ${incident}`,
+        ),
       );
     }
   }
   for (const [key, s] of secondary) {
-    if (!primary.has(key)) problems.push(`${s.name} ${s.type} is served by cloudflare but missing from route53. ${fix} ${incident}`);
+    if (!primary.has(key)) problems.push(finding(s, `${s.name} ${s.type} is served by cloudflare but missing from route53. ${fix} ${incident}`));
   }
   return problems;
 }
@@ -71,6 +81,6 @@ export const enforceProviderParity: StackValidationPolicy = {
   description: "The Cloudflare secondary serves the same names, types and values as the Route 53 primary (incident 001).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    for (const message of judgeParity(recordsFromResources(asPlanned(args.resources)))) reportViolation(message);
+    for (const finding of judgeParity(recordsFromResources(asPlanned(args.resources)))) reportFinding(reportViolation, finding);
   },
 };

@@ -16,15 +16,17 @@
  * model's NSD prediction to NSD.) A Route 53 latency set counts as its largest region; Cloudflare
  * serves every region's addresses.
  *
- * Incident 001: the secondary answered with every regional address, answers passed 512 bytes and
- * resolvers without TCP retry failed; a CNAME in front of the name added 32 bytes more.
+ * Lesson `responseSize` of incident 001 (models/incidents.ts): the secondary answered with every
+ * regional address, which is why Cloudflare's answer counts every region.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { providerCapabilities } from "../../models/dns/providers";
-import { AnswerSize, answerSizes, legacyUdpLimit, recordsToDrop } from "../../models/dns/wireSize";
+import { AnswerSize, answerSizes, legacyUdpLimit, recordsToDrop, ZoneView } from "../../models/dns/wireSize";
 import { zoneViews } from "../../models/dns/zoneView";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
+import { Finding, reportFinding } from "../finding";
 import { asPlanned } from "./stackResources";
+import { incidentNote } from "../../models/incidents";
 
 export const responseSizeBounds = {
   maxUdpAnswerBytes: {
@@ -58,19 +60,26 @@ export function responseSizeMessage(size: AnswerSize, limit: number): string {
   const transport = size.edns ? "over UDP with EDNS (its OPT record included)" : "over UDP without EDNS";
   return (
     `${size.query}${through} answered by ${size.provider} is ${size.fullBytes} B ${transport}, above the ${limit} B limit: ` +
-    `resolvers without TCP retry fail. ${smallestFix(size, limit)} Incident 001: answers past 512 bytes broke legacy clients; a CNAME added 32 bytes more.`
+    `resolvers without TCP retry fail. ${smallestFix(size, limit)} ${incidentNote("responseSize")}`
   );
 }
 
-/** Every answer over the limit in every provider's view of the zone. */
-export function judgeResponseSizes(resources: { type: string; inputs: Record<string, any> }[], limit: number): string[] {
-  const messages: string[] = [];
+/** The record resource at the queried name (of the queried type, or the CNAME in front), which the answer starts from. */
+function answerUrn(view: ZoneView, size: AnswerSize): string {
+  const atName = view.records.filter((r) => r.name === size.qname);
+  const record = atName.find((r) => r.type === size.qtype) ?? atName.find((r) => r.type === "CNAME") ?? atName[0];
+  return record?.urns?.[0] ?? "";
+}
+
+/** Every answer over the limit in every provider's view of the zone, on the record it starts from. */
+export function judgeResponseSizes(resources: { type: string; inputs: Record<string, any>; urn?: string }[], limit: number): Finding[] {
+  const findings: Finding[] = [];
   for (const view of zoneViews(resources)) {
     for (const size of answerSizes(view, providerCapabilities[view.provider].responses, limit)) {
-      if (size.truncated) messages.push(responseSizeMessage(size, limit));
+      if (size.truncated) findings.push({ urn: answerUrn(view, size), subject: `${size.query} (${size.provider})`, message: responseSizeMessage(size, limit) });
     }
   }
-  return messages;
+  return findings;
 }
 
 export const enforceResponseSize: StackValidationPolicy = {
@@ -80,6 +89,6 @@ export const enforceResponseSize: StackValidationPolicy = {
   configSchema: numberBoundsSchema(responseSizeBounds),
   validateStack: (args, reportViolation) => {
     const { maxUdpAnswerBytes } = resolveBounds(responseSizeBounds, args.getConfig());
-    for (const message of judgeResponseSizes(asPlanned(args.resources), maxUdpAnswerBytes)) reportViolation(message);
+    for (const finding of judgeResponseSizes(asPlanned(args.resources), maxUdpAnswerBytes)) reportFinding(reportViolation, finding);
   },
 };

@@ -3,17 +3,19 @@
  *
  * Every hostname of the snippet CDN (a CloudFront distribution's `aliases`) resolves to that
  * distribution in both DNS providers, and never to an ingestion load balancer (its DNS name or its
- * static addresses) or to the ingest name. Incident 000: the JS snippet was served by the same load
- * balancers that took the API traffic; when they fell over, customers' pages hung on the snippet too.
+ * static addresses) or to the ingest name. Lesson `snippetOnApiHosts` of incident 000
+ * (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { normalizeName, ProviderRecord, recordsFromResources } from "../../models/dns/compare";
 import { zoneViews } from "../../models/dns/zoneView";
+import { Finding, reportFinding } from "../finding";
 import { asPlanned } from "./stackResources";
+import { incidentNote } from "../../models/incidents";
 import { resourceTypes } from "../../models/resourceTypes";
 
-/** Every problem of the snippet hostnames, one message each. */
-export function judgeSnippetHostnames(resources: { type: string; inputs: Record<string, any> }[]): string[] {
+/** Each snippet hostname that does not resolve to the CDN, on its record (on the distribution when it has none). */
+export function judgeSnippetHostnames(resources: { type: string; inputs: Record<string, any>; urn?: string }[]): Finding[] {
   const records = recordsFromResources(resources);
   const providers = zoneViews(resources).map((v) => v.provider);
   const ingestAddresses = new Set(resources.filter((r) => r.type === resourceTypes.ec2Eip && r.inputs.publicIp).map((r) => String(r.inputs.publicIp)));
@@ -22,8 +24,8 @@ export function judgeSnippetHostnames(resources: { type: string; inputs: Record<
   const ingestNames = new Set(
     records.filter((r) => r.values.some((v) => ingestAddresses.has(v) || loadBalancers.has(v.replace(/^alias:/, "")))).map((r) => r.name),
   );
-  const incident = "Incident 000: the snippet was served by the load balancers that took the API traffic, and hung customers' pages when they fell over.";
-  const messages: string[] = [];
+  const incident = incidentNote("snippetOnApiHosts");
+  const findings: Finding[] = [];
   for (const distribution of resources.filter((r) => r.type === resourceTypes.cloudfrontDistribution)) {
     const target = distribution.inputs.domainName ? normalizeName(String(distribution.inputs.domainName)) : undefined;
     const fix = `Point it at the distribution (CNAME ${target ?? "<distribution>.cloudfront.net"}).`;
@@ -31,17 +33,27 @@ export function judgeSnippetHostnames(resources: { type: string; inputs: Record<
       for (const provider of providers) {
         const atName = records.filter((r) => r.provider === provider && r.name === hostname);
         if (atName.length === 0) {
-          messages.push(`${hostname} (${provider}) does not resolve: the snippet hostname has no record. ${fix} ${incident}`);
+          findings.push({
+            urn: distribution.urn ?? "",
+            subject: `${hostname} (${provider})`,
+            message: `${hostname} (${provider}) does not resolve: the snippet hostname has no record. ${fix} ${incident}`,
+          });
           continue;
         }
         for (const record of atName) {
           const problem = judgeRecord(record, target, ingestAddresses, loadBalancers, ingestNames);
-          if (problem) messages.push(`${hostname} ${record.type} (${provider}) ${problem}: the snippet must come from the CDN only. ${fix} ${incident}`);
+          if (problem) {
+            findings.push({
+              urn: record.urns?.[0] ?? "",
+              subject: `${hostname} ${record.type} (${provider})`,
+              message: `${hostname} ${record.type} (${provider}) ${problem}: the snippet must come from the CDN only. ${fix} ${incident}`,
+            });
+          }
         }
       }
     }
   }
-  return messages;
+  return findings;
 }
 
 function judgeRecord(
@@ -68,6 +80,6 @@ export const enforceSnippetOnCdn: StackValidationPolicy = {
   description: "The snippet hostname resolves to the CDN in both providers, never to an ingestion load balancer or host (incident 000).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    for (const message of judgeSnippetHostnames(asPlanned(args.resources))) reportViolation(message);
+    for (const finding of judgeSnippetHostnames(asPlanned(args.resources))) reportFinding(reportViolation, finding);
   },
 };

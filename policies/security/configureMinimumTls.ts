@@ -1,5 +1,5 @@
 /**
- * configure-minimum-tls — mandatory. Security baseline (issue 8); the snippet CDN of incident 000.
+ * configure-minimum-tls — mandatory. Security baseline; the snippet CDN of incident 000.
  *
  * Catalog controls: Checkov CKV_AWS_174; trivy AVD-AWS-0013 (which requires `TLSv1.2_2021`);
  * Security Hub CloudFront.7 (a custom certificate) and CloudFront.8 (SNI).

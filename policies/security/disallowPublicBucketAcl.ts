@@ -1,5 +1,5 @@
 /**
- * disallow-public-bucket-acl — mandatory. Security baseline (issue 8); no post-mortem of its own.
+ * disallow-public-bucket-acl — mandatory. Security baseline; no post-mortem of its own.
  *
  * No S3 bucket is readable or writable by everyone through its ACL: neither a canned ACL
  * (`public-read`, `public-read-write`, `authenticated-read`) nor a grant to the `AllUsers` or

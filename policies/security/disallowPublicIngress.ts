@@ -1,5 +1,5 @@
 /**
- * disallow-public-ingress — mandatory. Security baseline (issue 8); no post-mortem of its own.
+ * disallow-public-ingress — mandatory. Security baseline; no post-mortem of its own.
  *
  * No security group admits the whole internet (0.0.0.0/0 or ::/0) except on the load balancer's
  * listener ports: the network load balancer keeps client addresses, so the hosts' group must admit

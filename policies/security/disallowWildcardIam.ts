@@ -1,5 +1,5 @@
 /**
- * disallow-wildcard-iam — mandatory. Security baseline (issue 8); no post-mortem of its own.
+ * disallow-wildcard-iam — mandatory. Security baseline; no post-mortem of its own.
  *
  * No IAM policy document allows `Action: "*"` (or `NotAction`, which allows everything not
  * listed), and none allows a write action on `Resource: "*"` (or `NotResource`). Read actions

@@ -1,16 +1,17 @@
 /**
- * enable-topic-encryption — mandatory. Incident 000 (alarms must reach a person) and baseline.
+ * enable-topic-encryption — mandatory. Incident 000 and baseline.
  *
  * SNS topics are encrypted at rest with a customer-managed KMS key (`kmsMasterKeyId`). The AWS
  * managed key `alias/aws/sns` is refused too: its key policy cannot be changed, so CloudWatch alarms
  * (and other AWS services) cannot publish to a topic encrypted with it, and the alarm fires into
- * nothing. Incident 000: thresholds had fallen by the wayside and nobody was told; an alarm topic
- * that CloudWatch cannot publish to repeats that silently.
+ * nothing. Lesson `alarmTopicUnreachable` of incident 000 (models/incidents.ts).
  *
- * Catalog controls: Security Hub SNS.1; Checkov CKV_AWS_26; trivy AVD-AWS-0095, AVD-AWS-0136. Stronger than all three: the AWS managed key, which they accept, is refused.
+ * Catalog controls: Security Hub SNS.1; Checkov CKV_AWS_26; trivy AVD-AWS-0095, AVD-AWS-0136.
+ * Stronger than all three: the AWS managed key, which they accept, is refused.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { incidentNote } from "../../models/incidents";
 
 /** The AWS managed key for SNS, by alias name or alias ARN. */
 export function isAwsManagedSnsKey(keyId: string): boolean {
@@ -29,7 +30,7 @@ export function judgeTopicEncryption(topic: string, kmsMasterKeyId: string | und
     return (
       `SNS topic ${topic} is encrypted with the AWS managed key ${kmsMasterKeyId}: CloudWatch alarms cannot publish to it, its key policy cannot grant them. ` +
       `Use a customer-managed KMS key that allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*. ` +
-      `Incident 000: an alarm that reaches nobody is no alarm.`
+      incidentNote("alarmTopicUnreachable")
     );
   }
   return undefined;

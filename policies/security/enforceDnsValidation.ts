@@ -1,5 +1,5 @@
 /**
- * enforce-dns-validation — mandatory. Security baseline (issue 8), and the certificate renewal
+ * enforce-dns-validation — mandatory. Security baseline, and the certificate renewal
  * that nobody must remember.
  *
  * ACM certificates are validated through DNS (`validationMethod: "DNS"`): ACM renews them by

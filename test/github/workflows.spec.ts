@@ -78,3 +78,89 @@ describe("GitHub workflows", () => {
     expect(readFileSync(join(dir, "pull-request-comment.yml"), "utf8")).toContain('const marker = "<!-- edge-pr-check -->"');
   });
 });
+
+/** A step's `with.script` of a workflow, run as actions/github-script runs it, against a recorded GitHub. */
+function commentScript(): (scenario: { pulls: object[]; artifactNumber?: string; report?: string }) => Promise<{ failed?: string; posted: { issue_number: number; body: string }[] }> {
+  const workflow = parse(readFileSync(join(dir, "pull-request-comment.yml"), "utf8"));
+  const step = workflow.jobs.comment.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/github-script@"));
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+  const script = new AsyncFunction("github", "context", "core", "require", "process", step.with.script);
+  return async ({ pulls, artifactNumber, report }) => {
+    const files: Record<string, string> = {};
+    if (artifactNumber !== undefined) files["pr-check/pr-number.txt"] = `${artifactNumber}\n`;
+    if (report !== undefined) files["pr-check/report.md"] = report;
+    const fs = { existsSync: (p: string) => p in files, readFileSync: (p: string) => files[p] };
+    const posted: { issue_number: number; body: string }[] = [];
+    let failed: string | undefined;
+    const github = {
+      paginate: async (fn: (args: object) => Promise<object[]>, args: object) => fn(args),
+      rest: {
+        pulls: { list: async () => pulls },
+        issues: {
+          listComments: async () => [],
+          createComment: async (c: { issue_number: number; body: string }) => posted.push(c),
+          updateComment: async () => undefined,
+        },
+      },
+    };
+    const context = { repo: { owner: "o", repo: "edge" }, payload: { workflow_run: { head_sha: "f".repeat(40), head_repository: { full_name: "fork/edge" } } } };
+    const core = { setFailed: (m: string) => (failed = m) };
+    const env = { env: { RUN_URL: "https://github.com/o/edge/actions/runs/7", RUN_CONCLUSION: "success" } };
+    await script(github, context, core, (m: string) => (m === "node:fs" ? fs : require(m)), env);
+    return { failed, posted };
+  };
+}
+
+describe("the privileged comment job", () => {
+  const run = commentScript();
+  const pr = (number: number, sha: string, repo: string) => ({ number, head: { sha, repo: { full_name: repo } }, base: { sha: "b".repeat(40) } });
+  const fork = pr(12, "f".repeat(40), "fork/edge");
+
+  it("comments on the one open pull request whose head commit and repository are the run's, with both SHAs", async () => {
+    const { failed, posted } = await run({ pulls: [pr(11, "f".repeat(40), "o/edge"), fork, pr(13, "e".repeat(40), "fork/edge")], artifactNumber: "12", report: "<!-- edge-pr-check -->\n## Edge plan" });
+    expect(failed).toBeUndefined();
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.issue_number).toBe(12);
+    expect(posted[0]!.body).toMatch(/^<!-- edge-pr-check -->\n<sub>Base `bbbbbbbbbbbb` → head `ffffffffffff` from fork\/edge;/);
+  });
+
+  it("refuses when no open pull request or several match, or when the artifact names another one", async () => {
+    for (const [pulls, artifactNumber] of [[[], "12"], [[fork, { ...fork, number: 14 }], "12"], [[fork], "11"]] as const) {
+      const { failed, posted } = await run({ pulls: [...pulls], artifactNumber, report: "x" });
+      expect(failed).toMatch(/refusing to comment/);
+      expect(posted).toEqual([]);
+    }
+  });
+});
+
+describe("the risky-change gate", () => {
+  const pr = parse(readFileSync(join(dir, "pull-request.yml"), "utf8"));
+  const step = pr.jobs.check.steps.find((s: { id?: string }) => s.id === "pr-check");
+
+  it("fails the check on a risky change unless the run was started by applying the approval label", () => {
+    expect(pr.on.pull_request.types).toContain("labeled");
+    expect(step.run).toContain("gate=(--fail-on unsafe)");
+    expect(step.env.APPROVED).toBe("${{ github.event.action == 'labeled' && github.event.label.name == 'risky-change-approved' }}");
+    // Never skipped by a condition on the label: a skipped job reports success to branch protection.
+    expect(pr.jobs.check.if).toBeUndefined();
+  });
+
+  it("uploads the SARIF to code scanning and annotates the 10 most severe findings", () => {
+    expect(pr.permissions["security-events"]).toBe("write");
+    expect(step.run).toContain("--sarif pr-check/edge.sarif --annotate 10");
+    const upload = pr.jobs.check.steps.find((s: { uses?: string }) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
+    expect(upload.with.sarif_file).toBe("pr-check/edge.sarif");
+    expect(upload.if).toContain("head.repo.full_name == github.repository");
+  });
+});
+
+describe("CODEOWNERS", () => {
+  it("asks a maintainer's review for the policy pack, the workflows and the stack files", () => {
+    const rules = readFileSync(join(projectRoot, ".github", "CODEOWNERS"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() && !l.startsWith("#"))
+      .map((l) => l.trim().split(/\s+/));
+    expect(rules.map(([path]) => path)).toEqual(["/policies/", "/.github/", "/stacks/"]);
+    for (const [, ...owners] of rules) expect(owners.every((o) => /^@[\w-]+\/[\w-]+$/.test(o))).toBe(true);
+  });
+});

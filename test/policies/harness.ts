@@ -3,6 +3,7 @@
  * builds them, for unit tests that start from a compliant resource and change one property.
  * (The analyzer test checks the real server returns the same messages.)
  */
+import { splitSubject } from "../../policies/finding";
 import type { Policy, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 type PulumiClass = { __pulumiType?: string } | { isInstance?: unknown };
@@ -49,12 +50,12 @@ export async function runResourcePolicy(policy: Policy, subject: Subject, config
   return messages;
 }
 
-/** The findings a stack policy reports for a set of resources: `{ urn, message }`. */
+/** The findings a stack policy reports for a set of resources: `{ urn, message }`, and `subject` when the policy names one (split off as the plan does). */
 export async function runStackPolicy(
   policy: Policy,
   subjects: Subject[],
   config: Record<string, unknown> = {},
-): Promise<{ urn?: string; message: string }[]> {
+): Promise<{ urn?: string; subject?: string; message: string }[]> {
   const validate = (policy as StackValidationPolicy).validateStack;
   if (!validate) throw new Error(`${policy.name} is not a stack policy`);
   const resources = subjects.map((s) => {
@@ -66,10 +67,13 @@ export async function runStackPolicy(
       resources[i]!.propertyDependencies[key] = names.map((name) => resources.find((r) => r.name === name)!);
     }
   });
-  const findings: { urn?: string; message: string }[] = [];
+  const findings: { urn?: string; subject?: string; message: string }[] = [];
   await validate(
     { resources, getConfig: <T extends object>() => config as T, stackTags: new Map() } as never,
-    (message: string, urn?: string) => findings.push({ urn, message }),
+    (reported: string, urn?: string) => {
+      const { message, subject } = splitSubject(reported);
+      findings.push({ urn, message, ...(subject ? { subject } : {}) });
+    },
   );
   return findings;
 }

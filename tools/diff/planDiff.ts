@@ -5,42 +5,12 @@
  * Pure module: no Pulumi imports. `render.ts` turns a `PlanDiff` into markdown or text.
  */
 import { diffValues, PropertyChange } from "./values";
+import { PlanJson, PlanJsonResource, PlanJsonViolation, rootStackType } from "../plan/planJson";
+import { recordsFromResources } from "../../models/dns/compare";
 import { zoneRecordRisks } from "./zoneRisk";
 import { resourceTypes } from "../../models/resourceTypes";
 
-export const rootStackType = "pulumi:pulumi:Stack";
-
-/** One resource as `planJson` writes it (tools/plan/plan.ts). */
-export interface PlanJsonResource {
-  urn: string;
-  type: string;
-  name: string;
-  parent: string;
-  /** URNs the resource was known by before (its resolved `aliases`); absent in plans written before aliases were recorded. */
-  aliases?: string[];
-  custom: boolean;
-  provider?: string;
-  region: string | null;
-  inputs: Record<string, unknown>;
-  dependencies: string[];
-}
-
-export interface PlanJsonViolation {
-  policyName: string;
-  enforcementLevel: string;
-  urn: string;
-  message: string;
-}
-
-/** The plan as `npm run plan -- --json` writes it. */
-export interface PlanJson {
-  project?: string;
-  stack: string;
-  resources: PlanJsonResource[];
-  violations: PlanJsonViolation[];
-  stackOutputs?: Record<string, unknown>;
-  policyPack?: { name: string; version: string; policies?: unknown[] };
-}
+export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
 
 export type Op = "create" | "delete" | "update" | "replace";
 
@@ -58,22 +28,47 @@ export interface ResourceChange {
   changes: PropertyChange[];
   /** Properties that force the replacement, for `replace`. */
   replaceReasons: string[];
+  /** What a deleted DNS record served, as octoDNS and DNSControl print it: `api.example.com A 60 192.0.2.1`. */
+  served?: string;
 }
 
-export type RiskKind = "region-removed" | "load-balancer-replaced" | "zone-replaced" | "zone-records-rewritten" | "ttl-raised" | "alarm-removed";
+export type RiskKind =
+  | "region-removed"
+  | "load-balancer-replaced"
+  | "zone-replaced"
+  | "zone-records-rewritten"
+  | "ttl-raised"
+  | "alarm-removed"
+  | "secret-in-plain-text";
+
+/** A stack-file secret that changed, known by its ciphertext's digest (never its value). */
+export interface SecretChange {
+  /** `edge:alarms.webhookUrl` */
+  path: string;
+  change: "rotated" | "added" | "removed";
+}
 
 export interface Risk {
   kind: RiskKind;
   /** One line a reviewer reads: what, where, the numbers. */
   message: string;
   urn?: string;
+  /**
+   * What the risks of one cause share, as one line (`TTL raised 60 s → 120 s: …`); the comment
+   * shows each cause once with its members folded. Absent: the risk stands alone.
+   */
+  cause?: string;
+  /** This risk's member of its cause: the resource, `type name [region]`. */
+  member?: string;
 }
 
 export interface ViolationDelta {
   policyName: string;
   enforcementLevel: string;
   urn: string;
-  /** `type name` of the resource, `(stack)` for stack policies. */
+  /** What the finding is about within the resource (`policies/finding.ts`); empty when the policy names none. */
+  subject: string;
+  /** `type name` of the resource, `(stack)` when no resource applies. */
   resource: string;
   message: string;
   /** For `changed`: the base message. */
@@ -83,7 +78,7 @@ export interface ViolationDelta {
 export interface PolicyDelta {
   added: ViolationDelta[];
   fixed: ViolationDelta[];
-  /** Same policy and resource, different message (a measured number moved). */
+  /** Same policy, resource and subject, different message (a measured number moved). */
   changed: ViolationDelta[];
   unchanged: ViolationDelta[];
 }
@@ -95,6 +90,7 @@ export interface PlanDiff {
   outputs: PropertyChange[];
   policy: PolicyDelta;
   risks: Risk[];
+  secrets: SecretChange[];
 }
 
 /** Properties whose change makes the provider replace the resource (create the new one, delete the old). */
@@ -141,9 +137,10 @@ function describe(index: Map<string, PlanJsonResource>, urn: string): string {
 export function diffPolicy(base: PlanJson, head: PlanJson): PolicyDelta {
   const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
   const headIndex = new Map(head.resources.map((r) => [r.urn, r]));
-  // A finding on a moved resource is keyed by the resource's head URN on both sides.
+  // A finding is the same across plans when its policy, resource and subject are: then only its
+  // numbers moved. A finding on a moved resource is keyed by the resource's head URN on both sides.
   const headUrnOf = new Map([...matchResources(base, head)].map(([headUrn, old]) => [old.urn, headUrn]));
-  const key = (urn: string, v: PlanJsonViolation) => `${v.policyName}\u0000${urn}`;
+  const key = (urn: string, v: PlanJsonViolation) => `${v.policyName}\u0000${urn}\u0000${v.subject ?? ""}`;
   const group = (list: PlanJsonViolation[], urnOf: (urn: string) => string) => {
     const map = new Map<string, PlanJsonViolation[]>();
     for (const v of list) {
@@ -159,6 +156,7 @@ export function diffPolicy(base: PlanJson, head: PlanJson): PolicyDelta {
     policyName: v.policyName,
     enforcementLevel: v.enforcementLevel,
     urn: v.urn,
+    subject: v.subject ?? "",
     resource: describe(index, v.urn),
     message: v.message,
     ...(before === undefined ? {} : { before }),
@@ -194,10 +192,30 @@ function ttlRaises(change: ResourceChange): Risk[] {
       {
         kind: "ttl-raised" as const,
         urn: change.urn,
+        cause: `TTL raised ${c.before} s → ${c.after} s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic)`,
+        member: `${change.type} ${change.name}`,
         message: `TTL raised on ${change.type} ${change.name}: ${c.before} s → ${c.after} s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic)`,
       },
     ];
   });
+}
+
+export function diffSecrets(base: PlanJson, head: PlanJson): SecretChange[] {
+  const b = base.secrets?.digests ?? {};
+  const h = head.secrets?.digests ?? {};
+  return [...new Set([...Object.keys(b), ...Object.keys(h)])].sort().flatMap((path): SecretChange[] => {
+    if (!(path in b)) return [{ path, change: "added" }];
+    if (!(path in h)) return [{ path, change: "removed" }];
+    return b[path] === h[path] ? [] : [{ path, change: "rotated" }];
+  });
+}
+
+/** Plain-text values where a secret belongs, at the head: they are in git for anyone with read access. */
+function plaintextSecretRisks(head: PlanJson): Risk[] {
+  return (head.secrets?.plaintext ?? []).map((path) => ({
+    kind: "secret-in-plain-text" as const,
+    message: `${path} is in plain text in the stack file where a secret belongs: anyone who can read the repository has it. Set it with \`pulumi config set --secret --path '${path}' <value>\` and rotate the old value`,
+  }));
 }
 
 /** Risky changes, most severe first. */
@@ -213,7 +231,13 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
     if (r.op !== "delete" && r.op !== "replace") continue;
     const verb = r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed)`;
     if (loadBalancerTypes.has(r.type)) {
-      risks.push({ kind: "load-balancer-replaced", urn: r.urn, message: `load balancer ${r.name} [${r.region}] ${verb}: its addresses change, DNS answers cached up to their TTL point at nothing` });
+      risks.push({
+        kind: "load-balancer-replaced",
+        urn: r.urn,
+        message: `load balancer ${r.name} [${r.region}] ${verb}: its addresses change, DNS answers cached up to their TTL point at nothing`,
+        cause: `load balancers ${verb}: their addresses change, DNS answers cached up to their TTL point at nothing`,
+        member: `${r.name} [${r.region}]`,
+      });
     } else if (zoneTypes.has(r.type)) {
       risks.push({ kind: "zone-replaced", urn: r.urn, message: `DNS zone ${r.name} ${verb}: a new zone gets new name servers; the registrar's NS (48 h TTL, incident 001) still points at the old ones` });
     }
@@ -222,10 +246,24 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
   for (const r of resources) if (r.op === "update" || r.op === "replace") risks.push(...ttlRaises(r));
   for (const r of resources) {
     if (r.op === "delete" && alarmTypes.has(r.type)) {
-      risks.push({ kind: "alarm-removed", urn: r.urn, message: `alarm ${r.name} [${r.region}] removed: nobody is warned of what it watched (incident 000: thresholds had fallen by the wayside)` });
+      risks.push({
+        kind: "alarm-removed",
+        urn: r.urn,
+        message: `alarm ${r.name} [${r.region}] removed: nobody is warned of what it watched (incident 000: thresholds had fallen by the wayside)`,
+        cause: `alarms removed in ${r.region}: nobody is warned of what they watched (incident 000: thresholds had fallen by the wayside)`,
+        member: r.name,
+      });
     }
   }
+  risks.push(...plaintextSecretRisks(head));
   return risks;
+}
+
+/** A DNS record resource as the zone serves it: name, type, TTL, values. */
+function servedRecord(r: PlanJsonResource): string | undefined {
+  const [record] = recordsFromResources([{ type: r.type, inputs: r.inputs as Record<string, any> }]);
+  if (!record) return undefined;
+  return `${record.name} ${record.type}${record.setId ? ` (set ${record.setId})` : ""} ${record.ttl ?? "alias"} ${record.values.join(" ")}`;
 }
 
 /**
@@ -253,6 +291,24 @@ export function matchResources(base: PlanJson, head: PlanJson): Map<string, Plan
     taken.add(alias);
   }
   return matched;
+}
+
+/** Why the provider replaces a resource: what the diff and the comment show of a replace. */
+export interface ReplaceDecision {
+  /** Top-level properties whose change forces the replacement. */
+  reasons: string[];
+}
+
+/**
+ * Whether the property `changes` of a resource of `type` make the provider replace it, and why;
+ * undefined for an update in place. The one place the diff asks (rules per provider, and how a
+ * replace happens, belong here): from the table of replace-on-change properties above, a region
+ * move always replacing.
+ */
+export function replaceDecision(type: string, changes: PropertyChange[]): ReplaceDecision | undefined {
+  const forcing = new Set([...(replaceOnChange[type] ?? []), "region"]);
+  const reasons = [...new Set(changes.map((c) => c.path.split(/[.[ ]/)[0]!).filter((p) => forcing.has(p)))];
+  return reasons.length > 0 ? { reasons } : undefined;
 }
 
 /** The diff of `head` against `base`. A plan diffed against itself has no changes. */
@@ -286,13 +342,13 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
       same++;
       continue;
     }
-    const forcing = new Set([...(replaceOnChange[r.type] ?? []), "region"]);
-    const replaceReasons = [...new Set(changes.map((c) => c.path.split(/[.[ ]/)[0]).filter((p) => forcing.has(p)))];
-    resources.push({ op: replaceReasons.length > 0 ? "replace" : "update", ...common(r, headComponent(r)), changes, replaceReasons });
+    const replace = replaceDecision(r.type, changes);
+    resources.push({ op: replace ? "replace" : "update", ...common(r, headComponent(r)), changes, replaceReasons: replace?.reasons ?? [] });
   }
   for (const r of base.resources) {
     if (r.type === rootStackType || matchedBase.has(r.urn)) continue;
-    resources.push({ op: "delete", ...common(r, baseComponent(r)), changes: [], replaceReasons: [] });
+    const served = servedRecord(r);
+    resources.push({ op: "delete", ...common(r, baseComponent(r)), changes: [], replaceReasons: [], ...(served ? { served } : {}) });
   }
   const counts = { create: 0, delete: 0, update: 0, replace: 0, same };
   for (const r of resources) counts[r.op]++;
@@ -303,12 +359,13 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     outputs: diffValues(base.stackOutputs ?? {}, head.stackOutputs ?? {}),
     policy: diffPolicy(base, head),
     risks: findRisks(base, head, resources),
+    secrets: diffSecrets(base, head),
   };
 }
 
 export function isEmpty(diff: PlanDiff): boolean {
   const { added, fixed, changed } = diff.policy;
-  return diff.resources.length === 0 && diff.outputs.length === 0 && added.length + fixed.length + changed.length === 0;
+  return diff.resources.length === 0 && diff.outputs.length === 0 && diff.secrets.length === 0 && added.length + fixed.length + changed.length === 0;
 }
 
 /** Changes grouped by top-level component, then region, in a stable order. */

@@ -5,10 +5,17 @@
  *
  * Pure module: no Pulumi imports.
  */
-import { groupChanges, isEmpty, Op, PlanDiff, ResourceChange, ViolationDelta } from "./planDiff";
-import { formatValue, PropertyChange } from "./values";
+import { groupChanges, isEmpty, Op, PlanDiff, ResourceChange, SecretChange, ViolationDelta } from "./planDiff";
+import { differingParts, formatValue, hunks, PropertyChange, secretMask } from "./values";
 
 export type Format = "markdown" | "text";
+
+/**
+ * How much of each change the markdown shows: `full` every property change, `names` the changed
+ * resources without their properties, `summary` only the counts (the PR comment's size budget
+ * steps a stack down these levels, `tools/prCheck/report.ts`).
+ */
+export type Detail = "full" | "names" | "summary";
 
 const symbol: Record<Op, string> = { create: "+", delete: "-", update: "~", replace: "+-" };
 
@@ -29,21 +36,28 @@ function propertyLines(changes: PropertyChange[], indent: string): string[] {
         return [`+${indent}${c.path}: ${formatValue(c.after)}`];
       case "delete":
         return [`-${indent}${c.path}: ${formatValue(c.before)}`];
-      case "update":
+      case "update": {
+        if (typeof c.before === "string" && typeof c.after === "string" && c.before !== secretMask && c.after !== secretMask) {
+          const [before, after] = differingParts(c.before, c.after);
+          return [`~${indent}${c.path}: ${JSON.stringify(before)} => ${JSON.stringify(after)}`];
+        }
         return [`~${indent}${c.path}: ${formatValue(c.before)} => ${formatValue(c.after)}`];
+      }
       case "text": {
         const ops = new Set(c.lines.map((l) => l.op));
-        const marker = ops.size === 1 && !ops.has(" ") ? c.lines[0].op : "~";
-        return [`${marker}${indent}${c.path}:`, ...c.lines.map((l) => `${l.op}${indent}    ${l.line}`)];
+        if (ops.size === 1 && !ops.has(" ")) return [`${c.lines[0].op}${indent}${c.path}:`, ...c.lines.map((l) => `${l.op}${indent}    ${l.line}`)];
+        // Changed in place: the hunks around each change, not the whole document.
+        return [`~${indent}${c.path}:`, ...hunks(c.lines).map((l) => (l.startsWith("@@") ? ` ${indent}  ${l}` : `${l[0]}${indent}    ${l.slice(1)}`))];
       }
     }
   });
 }
 
 /** The lines of one resource change, in `diff` syntax (first column is the marker). */
-export function resourceLines(r: ResourceChange): string[] {
-  const head = `${symbol[r.op].padEnd(2)} ${r.type}  ${r.name}${r.op === "replace" ? `  (replace: ${r.replaceReasons.join(", ")})` : ""}`;
-  const body = r.op === "delete" ? [] : propertyLines(r.changes, "      ");
+export function resourceLines(r: ResourceChange, withProperties = true): string[] {
+  const why = r.op === "replace" ? `  (replace: ${r.replaceReasons.join(", ")})` : r.served ? `  (served ${r.served})` : "";
+  const head = `${symbol[r.op].padEnd(2)} ${r.type}  ${r.name}${why}`;
+  const body = r.op === "delete" || !withProperties ? [] : propertyLines(r.changes, "      ");
   return [head, ...body];
 }
 
@@ -55,44 +69,110 @@ function violationLine(v: ViolationDelta, markdown: boolean): string[] {
   return lines;
 }
 
-function fence(lines: string[]): string[] {
-  const body = lines.join("\n");
-  const ticks = body.includes("```") ? "````" : "```";
-  return [`${ticks}diff`, ...lines, ticks];
+/**
+ * A violation's cause: its policy, and the config key its message names (the smallest fix), so a
+ * TTL change's 16 findings read as one line.
+ */
+function violationEntry(label: string, v: ViolationDelta): Entry {
+  const key = /\bedge:[A-Za-z0-9_.]+[A-Za-z0-9_]/.exec(v.message)?.[0];
+  return {
+    line: `- ${label}: ${violationLine(v, true).join("<br>")}`,
+    cause: `${label}: ${v.enforcementLevel} [${v.policyName}]${key ? ` via \`${key}\`` : ""}`,
+    member: `\`${v.resource}\`${v.subject ? ` (${v.subject})` : ""}: ${violationLine(v, true).join("<br>")}`,
+  };
 }
 
-function renderMarkdown(diff: PlanDiff, title: string): string[] {
+/** `lines` in a code fence longer than any run of backticks they hold, so the fence always closes. */
+export function fence(lines: string[], language = "diff"): string[] {
+  const longest = Math.max(2, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((run) => run.length))));
+  const ticks = "`".repeat(longest + 1);
+  return [`${ticks}${language}`, ...lines, ticks];
+}
+
+/** One entry of a grouped list: entries with the same `cause` show as one line, their members folded. */
+interface Entry {
+  /** The line of an entry alone. */
+  line: string;
+  /** The shared line of its cause, without the `- ` bullet; absent: never grouped. */
+  cause?: string;
+  /** Its line among the cause's members. */
+  member: string;
+}
+
+/** Entries grouped by cause, in order of first appearance: one line per cause, members in a fold; each group's lines apart. */
+function grouped(entries: Entry[]): string[][] {
+  const groups = new Map<string, Entry[]>();
+  entries.forEach((e, i) => {
+    const key = e.cause ?? `\u0000${i}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  });
+  return [...groups.values()].flatMap((members) => {
+    if (members.length === 1 || members[0]!.cause === undefined) return members.map((m) => [m.line]);
+    return [[`- ${members[0]!.cause} (×${members.length})`, "", `<details><summary>the ${members.length}</summary>`, "", ...members.map((m) => `- ${m.member}`), "", "</details>", ""]];
+  });
+}
+
+/** At most `limit` of `items` (each one line, or one group's lines), then a line saying how many more the full report has. */
+function capped(items: (string | string[])[], limit: number): string[] {
+  const kept = items.slice(0, limit).flat();
+  return items.length <= limit ? kept : [...kept, `- … and ${items.length - limit} more: see the full report`];
+}
+
+function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit: number): string[] {
   const out = [`### ${title}`, "", `**${summaryLine(diff)}**`, ""];
   if (isEmpty(diff)) return [...out, "No changes: the edge stays as it is.", ""];
   if (diff.risks.length > 0) {
-    out.push(`#### ⚠️ Risky changes (${diff.risks.length})`, "", ...diff.risks.map((r) => `- **${r.kind}**: ${r.message}`), "");
+    const entries = diff.risks.map((r) => ({
+      line: `- **${r.kind}**: ${r.message}`,
+      ...(r.cause ? { cause: `**${r.kind}**: ${r.cause}` } : {}),
+      member: r.member ?? r.message,
+    }));
+    out.push(`#### ⚠️ Risky changes (${diff.risks.length})`, "", ...capped(grouped(entries), listLimit), "");
   }
   const p = diff.policy;
   out.push("#### Policy delta", "");
   if (p.added.length + p.fixed.length + p.changed.length + p.unchanged.length === 0) out.push("No policy violations before or after.");
-  for (const v of p.added) out.push(`- 🆕 new: ${violationLine(v, true).join("<br>")}`);
-  for (const v of p.changed) out.push(`- ✏️ changed: ${violationLine(v, true).join("<br>")}`);
-  for (const v of p.fixed) out.push(`- ✅ fixed: ${violationLine(v, true).join("<br>")}`);
-  if (p.unchanged.length > 0) {
+  out.push(...capped(grouped(p.added.map((v) => violationEntry("🆕 new", v))), listLimit));
+  out.push(...capped(grouped(p.changed.map((v) => violationEntry("✏️ changed", v))), listLimit));
+  out.push(...capped(grouped(p.fixed.map((v) => violationEntry("✅ fixed", v))), listLimit));
+  if (p.unchanged.length > 0 && detail === "summary") {
+    out.push("", `${p.unchanged.length} unchanged violation${p.unchanged.length === 1 ? "" : "s"}: see the full report.`);
+  } else if (p.unchanged.length > 0) {
     out.push("", `<details><summary>${p.unchanged.length} unchanged violation${p.unchanged.length === 1 ? "" : "s"}</summary>`, "");
-    for (const v of p.unchanged) out.push(`- ${violationLine(v, true).join("<br>")}`);
+    out.push(...capped(p.unchanged.map((v) => `- ${violationLine(v, true).join("<br>")}`), listLimit));
     out.push("", "</details>");
   }
   out.push("");
+  if (diff.secrets.length > 0) out.push("#### Secrets", "", ...secretLines(diff), "");
   const groups = groupChanges(diff);
   if (groups.length > 0) out.push("#### Changes by component and region", "");
+  if (detail === "summary") {
+    if (groups.length > 0) out.push(`${diff.resources.length} resource changes in ${groups.length} component and region groups: see the full report.`, "");
+    return out;
+  }
   for (const g of groups) {
     const counts = (["create", "update", "replace", "delete"] as Op[])
       .map((op) => [op, g.changes.filter((c) => c.op === op).length] as const)
       .filter(([, n]) => n > 0)
       .map(([op, n]) => `${symbol[op]}${n}`)
       .join(" ");
-    out.push(`<details><summary><code>${g.component}</code> · ${g.region} (${counts})</summary>`, "", ...fence(g.changes.flatMap(resourceLines)), "", "</details>", "");
+    const lines = g.changes.flatMap((c) => resourceLines(c, detail === "full"));
+    out.push(`<details><summary><code>${g.component}</code> · ${g.region} (${counts})</summary>`, "", ...fence(lines), "", "</details>", "");
   }
-  if (diff.outputs.length > 0) {
+  if (diff.outputs.length > 0 && detail === "full") {
     out.push(`<details><summary>Stack outputs (${diff.outputs.length} changed)</summary>`, "", ...fence(propertyLines(diff.outputs, " ")), "", "</details>", "");
   }
   return out;
+}
+
+/** Stack-file secrets that changed: known by their ciphertexts, never shown. */
+function secretLines(diff: PlanDiff): string[] {
+  const shown: Record<SecretChange["change"], string> = {
+    rotated: `${secretMask} → ${secretMask} (rotated: the ciphertext changed)`,
+    added: `→ ${secretMask} (added)`,
+    removed: `${secretMask} → (removed)`,
+  };
+  return diff.secrets.map((s) => `- \`${s.path}\`: ${shown[s.change]}`);
 }
 
 function renderText(diff: PlanDiff, title: string): string[] {
@@ -106,12 +186,17 @@ function renderText(diff: PlanDiff, title: string): string[] {
   }
   out.push(`  ${p.unchanged.length} unchanged violation${p.unchanged.length === 1 ? "" : "s"} (folded)`);
   for (const g of groupChanges(diff)) {
-    out.push("", `${g.component} [${g.region}]`, ...g.changes.flatMap(resourceLines).map((l) => `  ${l}`));
+    out.push("", `${g.component} [${g.region}]`, ...g.changes.flatMap((c) => resourceLines(c)).map((l) => `  ${l}`));
   }
+  if (diff.secrets.length > 0) out.push("", "Secrets:", ...secretLines(diff).map((l) => `  ${l.replace(/`/g, "")}`));
   if (diff.outputs.length > 0) out.push("", "Stack outputs:", ...propertyLines(diff.outputs, " ").map((l) => `  ${l}`));
   return out;
 }
 
-export function renderDiff(diff: PlanDiff, format: Format, title = `Plan diff of stack '${diff.stack}'`): string {
-  return (format === "markdown" ? renderMarkdown(diff, title) : renderText(diff, title)).join("\n") + "\n";
+/**
+ * The diff as markdown or text. `detail` and `listLimit` (most risks and violations of each kind
+ * listed) shorten the markdown; the text is always whole.
+ */
+export function renderDiff(diff: PlanDiff, format: Format, title = `Plan diff of stack '${diff.stack}'`, detail: Detail = "full", listLimit = Infinity): string {
+  return (format === "markdown" ? renderMarkdown(diff, title, detail, listLimit) : renderText(diff, title)).join("\n") + "\n";
 }

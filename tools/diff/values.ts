@@ -86,7 +86,11 @@ export function textLines(key: string, value: string): string[] | undefined {
   return value.includes("\n") ? value.split("\n") : undefined;
 }
 
-/** Longest-common-subsequence line diff; beyond `limit` lines a side, the whole text is replaced. */
+/**
+ * Longest-common-subsequence line diff; beyond `limit` lines a side (the table would take
+ * limit² cells), a greedy diff that resynchronizes within `lookahead` lines: still a valid diff,
+ * not always the shortest.
+ */
 export function lineDiff(before: string[], after: string[], limit = 3000): LineOp[] {
   let start = 0;
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
@@ -100,7 +104,7 @@ export function lineDiff(before: string[], after: string[], limit = 3000): LineO
   const a = after.slice(start, endA);
   const middle: LineOp[] = [];
   if (b.length > limit || a.length > limit) {
-    middle.push(...b.map((line) => ({ op: "-" as const, line })), ...a.map((line) => ({ op: "+" as const, line })));
+    middle.push(...greedyLineDiff(b, a));
   } else {
     const lcs: number[][] = Array.from({ length: b.length + 1 }, () => new Array<number>(a.length + 1).fill(0));
     for (let i = b.length - 1; i >= 0; i--) {
@@ -127,6 +131,36 @@ export function lineDiff(before: string[], after: string[], limit = 3000): LineO
     ...middle,
     ...before.slice(endB).map((line) => ({ op: " " as const, line })),
   ];
+}
+
+function greedyLineDiff(b: string[], a: string[], lookahead = 64): LineOp[] {
+  const out: LineOp[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < b.length && j < a.length) {
+    if (b[i] === a[j]) {
+      out.push({ op: " ", line: b[i++] });
+      j++;
+      continue;
+    }
+    // The nearest pair of equal lines within the window: drop what lies before it on each side.
+    let best: [number, number] | undefined;
+    for (let d = 1; d <= 2 * lookahead && !best; d++) {
+      for (let x = Math.max(0, d - lookahead); x <= Math.min(d, lookahead); x++) {
+        const y = d - x;
+        if (i + x < b.length && j + y < a.length && b[i + x] === a[j + y]) {
+          best = [x, y];
+          break;
+        }
+      }
+    }
+    const [x, y] = best ?? [1, 1];
+    for (let k = 0; k < x; k++) out.push({ op: "-", line: b[i++] });
+    for (let k = 0; k < y; k++) out.push({ op: "+", line: a[j++] });
+  }
+  while (i < b.length) out.push({ op: "-", line: b[i++] });
+  while (j < a.length) out.push({ op: "+", line: a[j++] });
+  return out;
 }
 
 function equal(a: unknown, b: unknown): boolean {
@@ -234,4 +268,63 @@ export function formatValue(value: unknown, max = 160): string {
   if (value === secretMask) return secretMask;
   const text = JSON.stringify(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Lines of unchanged context a line diff keeps around each change, as `diff -u` does. */
+export const hunkContext = 3;
+
+/**
+ * A line diff as unified-diff hunks: each change with `context` unchanged lines around it, under
+ * a `@@ -a,b +c,d @@` header, the unchanged stretches between hunks left out.
+ */
+export function hunks(lines: LineOp[], context = hunkContext): string[] {
+  const changed = lines.flatMap((l, i) => (l.op === " " ? [] : [i]));
+  if (changed.length === 0) return [];
+  const ranges: [number, number][] = [];
+  for (const i of changed) {
+    const from = Math.max(0, i - context);
+    const to = Math.min(lines.length - 1, i + context);
+    const last = ranges[ranges.length - 1];
+    if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+    else ranges.push([from, to]);
+  }
+  // Line numbers of each side at every index.
+  const beforeAt: number[] = [];
+  const afterAt: number[] = [];
+  let b = 1;
+  let a = 1;
+  for (const l of lines) {
+    beforeAt.push(b);
+    afterAt.push(a);
+    if (l.op !== "+") b++;
+    if (l.op !== "-") a++;
+  }
+  return ranges.flatMap(([from, to]) => {
+    const slice = lines.slice(from, to + 1);
+    const beforeCount = slice.filter((l) => l.op !== "+").length;
+    const afterCount = slice.filter((l) => l.op !== "-").length;
+    const start = (at: number, count: number) => (count === 0 ? at - 1 : at);
+    return [`@@ -${start(beforeAt[from], beforeCount)},${beforeCount} +${start(afterAt[from], afterCount)},${afterCount} @@`, ...slice.map((l) => `${l.op}${l.line}`)];
+  });
+}
+
+/**
+ * Two long strings shortened to where they differ: the common head and tail cut to `…`, `around`
+ * characters of each kept, so a reviewer sees the changed part of a 10 KB value on one line.
+ */
+export function differingParts(before: string, after: string, max = 160, around = 24): [string, string] {
+  if (before.length <= max && after.length <= max) return [before, after];
+  let head = 0;
+  while (head < before.length && head < after.length && before[head] === after[head]) head++;
+  let tail = 0;
+  while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  const cut = (s: string) => {
+    const from = Math.max(0, head - around);
+    const to = Math.min(s.length, s.length - tail + around);
+    const middle = s.slice(from, to);
+    const lead = from > 0 ? "…" : "";
+    if (middle.length > max) return `${lead}${middle.slice(0, max - 1)}…`;
+    return `${lead}${middle}${to < s.length ? "…" : ""}`;
+  };
+  return [cut(before), cut(after)];
 }

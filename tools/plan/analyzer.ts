@@ -1,5 +1,5 @@
 /**
- * Drives the real policy pack (`policies/index.ts`) over the Pulumi Analyzer protocol, as the
+ * Drives the real policy pack (`policies/`, its built `main`) over the Pulumi Analyzer protocol, as the
  * engine does in `pulumi preview --policy-pack policies`: start the pack's process, read its gRPC
  * port from stdout, `GetAnalyzerInfo`, `Configure` with the policy config, `Analyze` each resource
  * (its inputs), then `AnalyzeStack` (every resource with its outputs), then stop the process.
@@ -10,6 +10,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import { splitSubject } from "../../policies/finding";
 import type { PlannedResource } from "./evaluate";
 import { SpawnedPack, spawnPolicyPack } from "./packProcess";
 import { StackFileError } from "./stackFile";
@@ -32,6 +33,8 @@ export interface PolicyViolation {
   enforcementLevel: EnforcementLevel;
   /** The resource judged; empty for a stack-wide finding that names no resource. */
   urn: string;
+  /** What the finding is about within its resource (`policies/finding.ts`); empty when the policy names none. */
+  subject: string;
   message: string;
 }
 
@@ -154,12 +157,14 @@ function toViolations(response: analyzerProto.AnalyzeResponse, urn: string): Pol
   return response.getDiagnosticsList().map((d) => {
     // The pack sends `description + "\n" + message`; the description is in the policy list already.
     const prefix = `${d.getDescription()}\n`;
-    const message = d.getMessage().startsWith(prefix) ? d.getMessage().slice(prefix.length) : d.getMessage();
+    const reported = d.getMessage().startsWith(prefix) ? d.getMessage().slice(prefix.length) : d.getMessage();
+    const { message, subject } = splitSubject(reported);
     return {
       policyName: d.getPolicyname(),
       policyPackName: d.getPolicypackname(),
       enforcementLevel: enforcementLevels[d.getEnforcementlevel()] ?? "advisory",
       urn: d.getUrn() || urn,
+      subject,
       message,
     };
   });
@@ -176,7 +181,7 @@ export interface AnalyzeOptions {
  * One run of the pack over a stack, as the engine drives it: each resource is judged (`Analyze`,
  * its inputs) as soon as it registers, then the whole stack (`AnalyzeStack`, every resource with
  * its outputs). Judging during the program's evaluation lets the pack's process work on the other
- * core meanwhile (issue 9: on the 6,000-resource bench stack the plan waited ~8 s for the pack).
+ * core meanwhile (on the 6,000-resource bench stack the plan otherwise waited ~8 s for the pack).
  */
 export class PolicyAnalysis {
   private readonly configured: Promise<{ pack: PolicyPackProcess; info: analyzerProto.AnalyzerInfo }>;
@@ -236,7 +241,7 @@ export class PolicyAnalysis {
   /**
    * `AnalyzeStack`, its request serialized a resource at a time: protobuf decodes concatenated
    * messages as one, with their repeated fields appended, so the request never exists as one tree
-   * of message objects (~50 KB a resource: 300 MB on the 6,000-resource bench stack, issue 9).
+   * of message objects (~50 KB a resource: 300 MB on the 6,000-resource bench stack).
    */
   private analyzeStack(pack: PolicyPackProcess, resources: PlannedResource[]): Promise<analyzerProto.AnalyzeResponse> {
     const request = Buffer.concat(
@@ -278,7 +283,7 @@ export class PolicyAnalysis {
 /**
  * `Analyze` calls sent and not yet answered. The pack answers one at a time, so more only wait in
  * its process, deserialized: with the bench stack's 6,049 sent at once its peak was ~530 MiB,
- * 32 at a time ~390 MiB, in the same time (issue 9).
+ * 32 at a time ~390 MiB, in the same time.
  */
 const maxAnalyzeInFlight = 32;
 

@@ -1,6 +1,6 @@
 /**
  * Defers modules the SDKs import at start-up that neither the program nor the pack uses. Imported
- * first in both processes of the plan, the plan's and the pack's (issue 9); its import installs it.
+ * first in both processes of the plan, the plan's and the pack's; its import installs it.
  * A deferred module loads on the first use of any of its properties, so code that does use one
  * still works. Only the offline plan's processes defer; `pulumi up` loads the SDKs as they are.
  */

@@ -10,8 +10,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { planMocks, resourceRegion } from "./mocks";
+import { rootStackType } from "./planJson";
 
-export const rootStackType = "pulumi:pulumi:Stack";
 
 export interface PlannedResource {
   urn: string;
@@ -232,7 +232,7 @@ export async function installPlanRuntime(options: RuntimeOptions): Promise<PlanR
 /**
  * Turns off, until the returned function restores them, the diagnostics the SDK gathers for every
  * resource and promise, which the mock monitor and the plan never read. Each was a hot spot of
- * issue 9's profiles:
+ * the plan's profiles:
  * - stack traces (`Error.stackTraceLimit`) and source maps: with tsx's maps every internal promise's
  *   `new Error().stack` was mapped back to TypeScript, ~80% of the CPU of evaluating 2,000 records;
  *   the plan reports errors by message;

@@ -9,6 +9,7 @@ import { decideEnvironment, EnvironmentSource, parseStackConfig, StackConfig, St
 import { PolicyAnalysis, PolicyPackConfig, PolicyRun, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
 import type { SpawnedPack } from "./packProcess";
+import type { PlanJson, PlanJsonSecrets } from "./planJson";
 import { explainSecretProblems, readStackFile, StackFileError } from "./stackFile";
 
 export const projectRoot = resolve(__dirname, "..", "..");
@@ -39,6 +40,8 @@ export interface Plan {
   environmentSource: EnvironmentSource;
   resources: PlannedResource[];
   stackOutputs: Record<string, unknown>;
+  /** The stack file's secrets: ciphertext digests and plain-text values where a secret belongs. */
+  secrets: PlanJsonSecrets;
   /** The policy config the pack was configured with (`--policy-pack-config` format); empty when none. */
   policyConfig: PolicyPackConfig;
   policy: PolicyRun;
@@ -93,7 +96,8 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
       onRegister: (resource) => analysis.analyze(resource),
     });
     const policy = await analysis.finish(evaluated.resources);
-    return { project: projectName, stack, configFile, config, environmentSource, ...evaluated, policyConfig: policyConfig ?? {}, policy };
+    const secrets = { digests: stackFile.secretDigests, plaintext: stackFile.plaintextSecrets };
+    return { project: projectName, stack, configFile, config, environmentSource, ...evaluated, secrets, policyConfig: policyConfig ?? {}, policy };
   } finally {
     await pack.then((p) => p.stop(), () => undefined);
   }
@@ -115,7 +119,7 @@ export function hasMandatoryViolation(plan: Plan): boolean {
 }
 
 /** The plan as `--json` writes it. */
-export function planJson(plan: Plan) {
+export function planJson(plan: Plan): PlanJson {
   return {
     project: plan.project,
     stack: plan.stack,
@@ -129,11 +133,12 @@ export function planJson(plan: Plan) {
       custom: r.custom,
       provider: r.provider,
       region: r.region ?? null,
-      inputs: maskSecrets(r.inputs),
+      inputs: maskSecrets(r.inputs) as Record<string, unknown>,
       dependencies: r.dependencies,
       propertyDependencies: r.propertyDependencies,
     })),
-    stackOutputs: maskSecrets(plan.stackOutputs),
+    stackOutputs: maskSecrets(plan.stackOutputs) as Record<string, unknown>,
+    secrets: plan.secrets,
     policyPack: { name: plan.policy.packName, version: plan.policy.packVersion, policies: plan.policy.policies },
     violations: plan.policy.violations,
     waivers: waiversInPackConfig(plan.policyConfig).map(({ policy, waiver }) => ({ policy, ...waiver })),

@@ -1,6 +1,6 @@
 /** The plan as a person reads it: resources by component and region, counts by type, policy results. */
 import { waiversInPackConfig } from "../../policies/waivers";
-import { rootStackType } from "./evaluate";
+import { rootStackType } from "./planJson";
 import type { PlannedResource } from "./evaluate";
 import type { Plan } from "./plan";
 import { planSections } from "./sections";

@@ -3,9 +3,11 @@
  * offline plan: every `config:` key in Pulumi's stored form (structured values as JSON), which of
  * them are secrets, and the `edge:` keys parsed for the schema.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { configNamespace } from "../../stacks/schema";
+import { isSecretName } from "../diff/values";
 
 export interface StackFile {
   path: string;
@@ -14,6 +16,10 @@ export interface StackFile {
   secretKeys: string[];
   /** The `edge:` keys, namespace removed, values as YAML gave them. */
   edge: Record<string, unknown>;
+  /** Each `secure:` leaf (`namespace:key.path`) to a digest of its ciphertext: a rotated secret changes it, the plaintext never shows. */
+  secretDigests: Record<string, string>;
+  /** Leaves given in plain text where a secret belongs (a secret-taking key, or one named like a secret). */
+  plaintextSecrets: string[];
 }
 
 /** An input file of the plan (a stack file, a policy config) that cannot be used; the message names the file and the place. */
@@ -56,6 +62,19 @@ function replaceSecureLeaves(value: unknown, path: string): { value: unknown; se
   return { value, secret: false };
 }
 
+/** Where a secret belongs: the keys the schema takes as secrets, and any key named like one. */
+function takesSecret(path: string): boolean {
+  return path in offlineSecretStandIns || isSecretName(path.split(/[.:[\]]/).filter(Boolean).pop() ?? "");
+}
+
+/** The ciphertext digests of `value`'s `secure:` leaves, and its plain-text leaves where a secret belongs. */
+function secretLeaves(value: unknown, path: string, out: Pick<StackFile, "secretDigests" | "plaintextSecrets">): void {
+  if (isSecure(value)) out.secretDigests[path] = createHash("sha256").update(String(value.secure)).digest("hex").slice(0, 16);
+  else if (Array.isArray(value)) value.forEach((item, i) => secretLeaves(item, `${path}[${i}]`, out));
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) secretLeaves(v, `${path}.${k}`, out);
+  else if (typeof value === "string" && value !== "" && takesSecret(path)) out.plaintextSecrets.push(path);
+}
+
 export function readStackFile(path: string): StackFile {
   let text: string;
   try {
@@ -85,12 +104,13 @@ export function readStackFile(path: string): StackFile {
   }
   if (problems.length > 0) throw new StackFileError(problems.join("\n"));
 
-  const out: StackFile = { path, config: {}, secretKeys: [], edge: {} };
+  const out: StackFile = { path, config: {}, secretKeys: [], edge: {}, secretDigests: {}, plaintextSecrets: [] };
   for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     if (!/^[A-Za-z0-9_-]+:[A-Za-z0-9_.-]+$/.test(key)) {
       problems.push(`${path}: config.${key}: config keys are namespace:key, e.g. ${configNamespace}:domain`);
       continue;
     }
+    secretLeaves(value, key, out);
     const { value: stored, secret } = replaceSecureLeaves(value, key);
     if (secret) out.secretKeys.push(key);
     out.config[key] = typeof stored === "string" ? stored : JSON.stringify(stored);

@@ -3,37 +3,27 @@
  * worktree) and in the working tree, and writes one markdown report ready to post as a PR comment.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { diffPlans, PlanDiff, PlanJson } from "../diff/planDiff";
+import { join, resolve } from "node:path";
+import { diffPlans } from "../diff/planDiff";
+import { summaryLine } from "../diff/render";
 import { planProcessArgs } from "../plan/command";
-import { renderDiff, summaryLine } from "../diff/render";
-
-/** The marker a workflow finds its sticky comment by. */
-export const reportMarker = "<!-- edge-pr-check -->";
-
-export interface StackPlan {
-  /** Exit code of `npm run plan`: 0, 1 (mandatory violation, JSON still written), 2 (broken). */
-  code: number;
-  json?: PlanJson;
-  stderr: string;
-}
-
-export interface StackReport {
-  stack: string;
-  base?: StackPlan;
-  head?: StackPlan;
-  diff?: PlanDiff;
-}
+import type { PlanJson } from "../plan/planJson";
+import { PolicyChange, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
 
 export interface PrCheckResult {
   baseRef: string;
   baseCommit: string;
-  /** How the base tree got its node_modules. */
-  install: "symlink" | "npm ci";
+  headCommit: string;
+  /** How the base tree got its node_modules; `cached` when every base plan came from the cache. */
+  install: "symlink" | "npm ci" | "cached";
   stacks: StackReport[];
+  /** The report as a PR comment: under `maxChars`, shortened when needed. */
   markdown: string;
+  /** The report unshortened. */
+  full: string;
 }
 
 function git(cwd: string, args: string[]): string {
@@ -42,14 +32,83 @@ function git(cwd: string, args: string[]): string {
   return run.stdout.trim();
 }
 
-/** Stack names from `stacks/Pulumi.<name>.yaml`. */
-export function stacksIn(root: string): string[] {
-  const dir = join(root, "stacks");
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+/** What differs under `policies/` between `baseCommit` and the working tree (committed or not). */
+export function policyChange(root: string, baseCommit: string): PolicyChange {
+  const files = git(root, ["diff", "--name-only", baseCommit, "--", "policies"]).split("\n").filter(Boolean);
+  const untracked = git(root, ["ls-files", "--others", "--exclude-standard", "--", "policies"]).split("\n").filter(Boolean);
+  const tree = (commit: string) => spawnSync("git", ["rev-parse", `${commit}:policies`], { cwd: root, encoding: "utf8" }).stdout.trim() || "(none)";
+  return {
+    files: [...new Set([...files, ...untracked])].sort(),
+    baseTree: tree(baseCommit),
+    headTree: tree("HEAD"),
+    uncommitted: git(root, ["diff", "--name-only", "HEAD", "--", "policies"]).length > 0 || untracked.length > 0,
+  };
+}
+
+/** Stack names of `stacks/Pulumi.<name>.yaml` files. */
+function stackNames(files: string[]): string[] {
+  return files
     .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => !!s)
     .sort();
+}
+
+/** Stack names at a commit. */
+export function stacksAt(root: string, commit: string): string[] {
+  const listing = spawnSync("git", ["ls-tree", "--name-only", `${commit}:stacks`], { cwd: root, encoding: "utf8" });
+  return listing.status === 0 ? stackNames(listing.stdout.split("\n")) : [];
+}
+
+/** The base worktree's node_modules: the working tree's when package-lock.json is the same, else `npm ci`. */
+function installBase(root: string, baseTree: string, baseRef: string, log: (line: string) => void): "symlink" | "npm ci" {
+  const lock = (dir: string) => (existsSync(join(dir, "package-lock.json")) ? readFileSync(join(dir, "package-lock.json"), "utf8") : "");
+  if (lock(baseTree) === lock(root) && existsSync(join(root, "node_modules"))) {
+    symlinkSync(join(root, "node_modules"), join(baseTree, "node_modules"), "dir");
+    log(`package-lock.json unchanged since ${baseRef}: reusing node_modules`);
+    return "symlink";
+  }
+  log(`package-lock.json differs at ${baseRef}: npm ci in the base worktree`);
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const ci = spawnSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: baseTree, encoding: "utf8" });
+  if (ci.status !== 0) throw new Error(`npm ci at ${baseRef} failed: ${ci.stderr.trim().split("\n").slice(-5).join("\n")}`);
+  return "npm ci";
+}
+
+/**
+ * Plans by the git tree they were made from (which holds package-lock.json, so the packages too)
+ * and the Node version: the same tree plans the same. Only finished plans (exit 0 or 1) are kept;
+ * a broken plan (exit 2) may be the machine's fault and is made again.
+ */
+export class PlanCache {
+  constructor(private readonly dir: string) {}
+
+  private path(tree: string, stack: string): string {
+    const key = createHash("sha256").update([tree, process.version, stack].join("\u0000")).digest("hex");
+    return join(this.dir, `${key}.json`);
+  }
+
+  get(tree: string, stack: string): StackPlan | undefined {
+    try {
+      const plan = JSON.parse(readFileSync(this.path(tree, stack), "utf8")) as StackPlan;
+      return plan.json && (plan.code === 0 || plan.code === 1) ? plan : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  put(tree: string, stack: string, plan: StackPlan): void {
+    if (!plan.json || (plan.code !== 0 && plan.code !== 1)) return;
+    mkdirSync(this.dir, { recursive: true });
+    const path = this.path(tree, stack);
+    writeFileSync(`${path}.tmp`, JSON.stringify(plan));
+    renameSync(`${path}.tmp`, path);
+  }
+}
+
+/** Stack names from `stacks/Pulumi.<name>.yaml`. */
+export function stacksIn(root: string): string[] {
+  const dir = join(root, "stacks");
+  return existsSync(dir) ? stackNames(readdirSync(dir)) : [];
 }
 
 /** Runs the plan of one stack in `root` as a subprocess; a plan's exit 1 still yields its JSON. */
@@ -95,45 +154,37 @@ function emptyPlan(stack: string): PlanJson {
   return { stack, resources: [], violations: [] };
 }
 
-function brokenSection(stack: string, side: string, plan: StackPlan): string[] {
-  const detail = plan.stderr.trim().split("\n").slice(-20).join("\n");
-  return [`### ❌ Stack \`${stack}\`: broken at ${side}`, "", "The plan exited 2 (invalid stack file or config, or the program failed):", "", "```", detail || "(no output)", "```", ""];
-}
-
-/** The report: a table of stacks, then one section per stack. */
-export function renderReport(baseRef: string, baseCommit: string, stacks: StackReport[]): string {
-  const lines = [reportMarker, `## Edge plan: \`${baseRef}\` (${baseCommit.slice(0, 12)}) → this pull request`, ""];
-  lines.push("| stack | + create | ~ update | +- replace | - delete | risky | new violations | fixed violations |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const s of stacks) {
-    if (!s.diff) {
-      lines.push(`| \`${s.stack}\` | ❌ broken at ${s.head?.code === 2 || !s.head ? "head" : "base"} | | | | | | |`);
-      continue;
-    }
-    const c = s.diff.counts;
-    const risky = s.diff.risks.length;
-    lines.push(
-      `| \`${s.stack}\` | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${risky ? `⚠️ ${risky}` : 0} | ${s.diff.policy.added.length} | ${s.diff.policy.fixed.length} |`,
-    );
-  }
-  lines.push("");
-  for (const s of stacks) {
-    if (s.head && s.head.code === 2) lines.push(...brokenSection(s.stack, "this pull request", s.head));
-    else if (s.base && s.base.code === 2 && s.head) lines.push(...brokenSection(s.stack, `base ${baseRef}`, s.base));
-    if (!s.diff) continue;
-    const note = !s.base ? " (new stack)" : !s.head ? " (stack removed)" : "";
-    const mandatory = s.head?.json?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
-    lines.push(renderDiff(s.diff, "markdown", `Stack \`${s.stack}\`${note}${mandatory ? ` — ❌ ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"}` : ""}`));
-  }
-  lines.push("<sub>Offline plan under Pulumi's mock runtime with the real policy pack (`npm run pr-check`). Replacements are inferred from a table of replace-on-change properties; the cloud preview is authoritative.</sub>", "");
-  return lines.join("\n");
+/** pr-check's own options. */
+export interface PrCheckOptions {
+  /**
+   * Where plans are cached by the git tree they were made from. Defaults to `edge-pr-check/` in
+   * the repository's git directory; `false` plans everything.
+   */
+  cacheDir?: string | false;
 }
 
 /**
- * Plans every stack at `baseRef` and in `root`'s working tree and diffs them. The temporary
- * worktree is removed also when a plan or the install fails.
+ * Plans every stack at `baseRef` and in `root`'s working tree and diffs them. A plan made before
+ * from the same git tree (the base of every pull request on one main commit; a rerun of one
+ * pull request) is read from the cache, and the base worktree is made only when a base plan is
+ * missing. The temporary worktree is removed also when a plan or the install fails.
  */
-export async function prCheck(root: string, baseRef: string, log: (line: string) => void = () => undefined): Promise<PrCheckResult> {
+export async function prCheck(
+  root: string,
+  baseRef: string,
+  report: Omit<ReportOptions, "baseRef" | "baseCommit" | "headCommit"> = {},
+  log: (line: string) => void = () => undefined,
+  options: PrCheckOptions = {},
+): Promise<PrCheckResult> {
   const baseCommit = git(root, ["rev-parse", "--verify", `${baseRef}^{commit}`]);
+  const headCommit = git(root, ["rev-parse", "--verify", "HEAD^{commit}"]);
+  const cache = options.cacheDir === false ? undefined : new PlanCache(options.cacheDir ?? join(resolve(root, git(root, ["rev-parse", "--git-common-dir"])), "edge-pr-check"));
+  // The head is cacheable only as a commit: nothing tracked or untracked differs from it.
+  const headClean = git(root, ["status", "--porcelain", "--untracked-files=all"]) === "";
+  const trees = { base: git(root, ["rev-parse", `${baseCommit}^{tree}`]), head: headClean ? git(root, ["rev-parse", "HEAD^{tree}"]) : undefined };
+  const baseStacks = stacksAt(root, baseCommit);
+  const headStacks = stacksIn(root);
+  const cached = (side: "base" | "head", stack: string) => (trees[side] ? cache?.get(trees[side]!, stack) : undefined);
   const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
   const baseTree = join(work, "base");
   const plans = join(work, "plans");
@@ -152,29 +203,35 @@ export async function prCheck(root: string, baseRef: string, log: (line: string)
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    git(root, ["worktree", "add", "--detach", baseTree, baseCommit]);
-    added = true;
-    const lock = (dir: string) => (existsSync(join(dir, "package-lock.json")) ? readFileSync(join(dir, "package-lock.json"), "utf8") : "");
-    let install: PrCheckResult["install"] = "symlink";
-    if (lock(baseTree) === lock(root) && existsSync(join(root, "node_modules"))) {
-      symlinkSync(join(root, "node_modules"), join(baseTree, "node_modules"), "dir");
-      log(`package-lock.json unchanged since ${baseRef}: reusing node_modules`);
+    let install: PrCheckResult["install"] = "cached";
+    if (baseStacks.some((stack) => !cached("base", stack))) {
+      git(root, ["worktree", "add", "--detach", baseTree, baseCommit]);
+      added = true;
+      install = installBase(root, baseTree, baseRef, log);
     } else {
-      install = "npm ci";
-      log(`package-lock.json differs at ${baseRef}: npm ci in the base worktree`);
-      const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-      const ci = spawnSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: baseTree, encoding: "utf8" });
-      if (ci.status !== 0) throw new Error(`npm ci at ${baseRef} failed: ${ci.stderr.trim().split("\n").slice(-5).join("\n")}`);
+      log(`every base plan of ${baseRef} is cached (tree ${trees.base.slice(0, 12)}): no base worktree`);
     }
-    const baseStacks = stacksIn(baseTree);
-    const headStacks = stacksIn(root);
     const names = [...new Set([...baseStacks, ...headStacks])].sort();
     const tasks: (() => Promise<{ side: "base" | "head"; stack: string; plan: StackPlan }>)[] = [];
+    const sides = [
+      { side: "base" as const, stacks: baseStacks, dir: baseTree },
+      { side: "head" as const, stacks: headStacks, dir: root },
+    ];
+    let hits = 0;
     for (const stack of names) {
-      if (baseStacks.includes(stack)) tasks.push(async () => ({ side: "base", stack, plan: await planStack(baseTree, stack, join(plans, "base")) }));
-      if (headStacks.includes(stack)) tasks.push(async () => ({ side: "head", stack, plan: await planStack(root, stack, join(plans, "head")) }));
+      for (const { side, stacks, dir } of sides) {
+        if (!stacks.includes(stack)) continue;
+        const hit = cached(side, stack);
+        if (hit) hits++;
+        tasks.push(async () => {
+          if (hit) return { side, stack, plan: hit };
+          const plan = await planStack(dir, stack, join(plans, side));
+          if (trees[side]) cache?.put(trees[side]!, stack, plan);
+          return { side, stack, plan };
+        });
+      }
     }
-    log(`planning ${names.length} stack(s) at ${baseRef} and in the working tree`);
+    log(`planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${tasks.length - hits} plan(s), ${hits} from the cache`);
     const results = await pooled(tasks, 2);
     const stacks: StackReport[] = names.map((stack) => {
       const base = results.find((r) => r.stack === stack && r.side === "base")?.plan;
@@ -185,7 +242,8 @@ export async function prCheck(root: string, baseRef: string, log: (line: string)
       return { stack, base, head, diff: b && h && (base || head) ? diffPlans(b, h) : undefined };
     });
     for (const s of stacks) log(`${s.stack}: ${s.diff ? summaryLine(s.diff) : "broken"}`);
-    return { baseRef, baseCommit, install, stacks, markdown: renderReport(baseRef, baseCommit, stacks) };
+    const { markdown, full } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policyChange(root, baseCommit) });
+    return { baseRef, baseCommit, headCommit, install, stacks, markdown, full };
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { configureAlarmThresholds } from "../../../policies/alarms/configureAlarmThresholds";
 import { runStackPolicy, Subject } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const alarmType = resourceTypes.cloudwatchMetricAlarm;
@@ -36,7 +37,7 @@ describe("configure-alarm-thresholds", () => {
         message:
           "warning alarm edge-prod-us-east-1-ingest-memoryUsedPercent-warning fires above 90 %, not before its critical alarm at 90 %: " +
           "a warning must fire first, so it must be below the critical level. Set edge:alarms.thresholds.memoryUsedPercent.warning below 90 (default 80). " +
-          "Incident 000: warning and critical thresholds exist to tell someone before the outage, not after.",
+          incidentNote("warningAfterCritical"),
       },
     ]);
   });
@@ -60,7 +61,7 @@ describe("configure-alarm-thresholds", () => {
         urn: "urn:edge-prod-us-east-1-ingest-memoryUsedPercent-critical",
         message:
           "alarm edge-prod-us-east-1-ingest-memoryUsedPercent-critical has level 120 %, outside the sane range 0-100 %: it can never fire, or always does. " +
-          "Set edge:alarms.thresholds.memoryUsedPercent.critical within 0-100 (default 90). Incident 000: thresholds that make no sense are thresholds fallen by the wayside.",
+          `Set edge:alarms.thresholds.memoryUsedPercent.critical within 0-100 (default 90). ${incidentNote("thresholdsSenseless")}`,
       },
     ]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enforceAlarmActions } from "../../../policies/alarms/enforceAlarmActions";
 import { runResourcePolicy } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const type = resourceTypes.cloudwatchMetricAlarm;
@@ -23,7 +24,7 @@ describe("enforce-alarm-actions", () => {
     expect(await runResourcePolicy(enforceAlarmActions, { type, props: { ...compliant, alarmActions: [] } })).toEqual([
       "CloudWatch alarm edge-prod-us-east-1-ingest-swapUsedPercent-critical tells nobody: 0 alarm actions; at least 1 of each, enabled. " +
         "Put its severity's SNS topic (warning or critical, in its region) in alarmActions and okActions, as components/alarms.ts does. " +
-        "Incident 000: thresholds were crossed unseen until both load balancers swapped.",
+        incidentNote("alarmsUnheard"),
     ]);
   });
 

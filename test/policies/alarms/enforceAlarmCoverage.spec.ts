@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enforceAlarmCoverage } from "../../../policies/alarms/enforceAlarmCoverage";
 import { runStackPolicy, Subject } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const alarmType = resourceTypes.cloudwatchMetricAlarm;
@@ -51,7 +52,7 @@ describe("enforce-alarm-coverage", () => {
       "load balancer ingest-eu-west-1-nlb (LoadBalancer=net/ingest-eu-west-1/0123) is not watched by a warning or a critical alarm: " +
         "0 warning and 0 critical alarms read its metrics; at least 1 of each. " +
         "Pass it to the Alarms component (components/alarms.ts), which gives it both severities with actions. " +
-        "Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.",
+        incidentNote("alarmsUncovered"),
     );
     expect(findings[2].message).toContain("health check hc-eu-west-1 (HealthCheckId=hc-eu-west-1-id)");
   });
@@ -105,7 +106,7 @@ describe("enforce-alarm-coverage, the ingestion service's metrics", () => {
           "the ingestion service of autoscaling group ingest-us-west-2-asg-7f3a (Region=us-west-2) has no critical Edge/Ingest EventsSpooled, no warning Edge/Ingest ReplayLagSeconds alarm: " +
           "2 of 12 service alarms missing; at least a warning and a critical alarm per metric. " +
           "Pass the region to the Alarms component (components/alarms.ts), which declares them. " +
-          "Incident 000: thresholds had fallen by the wayside as the fleet grew, and nobody was warned.",
+          incidentNote("alarmsUncovered"),
       },
     ]);
   });

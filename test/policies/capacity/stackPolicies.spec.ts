@@ -4,6 +4,7 @@ import { enforceRegionLossCapacity } from "../../../policies/capacity/enforceReg
 import { missingSecondRegion } from "../../../policies/capacity/missingSecondRegion";
 import { runStackPolicy } from "../harness";
 import { autoscalingGroup, prodRegions } from "./samples";
+import { incidentNote } from "../../../models/incidents";
 
 const prod = prodRegions.map((region) => autoscalingGroup(region));
 
@@ -16,11 +17,12 @@ describe("enforce-region-loss-capacity", () => {
     const fleet = prodRegions.map((region) => autoscalingGroup(region, 4));
     expect(await runStackPolicy(enforceRegionLossCapacity, fleet)).toEqual([
       {
-        urn: undefined,
+        urn: fleet[0]!.urn,
+        subject: "region loss",
         message:
           "With us-east-1 lost (the largest region), us-west-2 4 hosts × 8000 events/s + eu-west-1 4 hosts × 8000 events/s = 64000 events/s, " +
           "below peak 20000 × burst 8 = 160000 events/s (40% of it). Smallest fix: edge:ingest.maxHostsPerRegion 4 → 10. " +
-          "Incidents 000 (an 8x spike) and 002 (a region must be able to fail).",
+          `${incidentNote("spike")} ${incidentNote("regionFailure")}`,
       },
     ]);
   });
@@ -48,12 +50,13 @@ describe("enforce-datastore-budget", () => {
     const fleet = prodRegions.map((region) => autoscalingGroup(region, 12, { datastoreMaxConnections: 500 }));
     expect(await runStackPolicy(enforceDatastoreBudget, fleet)).toEqual([
       {
-        urn: undefined,
+        urn: fleet[0]!.urn,
+        subject: "datastore connections",
         message:
           "All regions' hosts may open (12 + 12 + 12) max hosts × 16 pooled connections = 576 datastore connections, " +
           "above 80% of the datastore's 500 max connections (400). " +
           "Smallest fix: edge:datastore.poolSizePerHost 16 → 11, or edge:datastore.maxConnections 500 → 720. " +
-          "Incident 002: connections piled up on the datastore until it stopped answering.",
+          incidentNote("datastoreConnections"),
       },
     ]);
   });
@@ -72,12 +75,14 @@ describe("missing-second-region", () => {
   });
 
   it("refuses a stack with one autoscaling group whose tags say prod", async () => {
-    expect(await runStackPolicy(missingSecondRegion, [autoscalingGroup("us-east-1")])).toEqual([
+    const group = autoscalingGroup("us-east-1");
+    expect(await runStackPolicy(missingSecondRegion, [group])).toEqual([
       {
-        urn: undefined,
+        urn: group.urn,
+        subject: "prod regions",
         message:
           "Under prod rules ingestion runs in 1 region (us-east-1), below the 2 independent regions required. " +
-          "Smallest fix: add a second region to edge:regions. Incident 002: tracking must run in two independent regions.",
+          `Smallest fix: add a second region to edge:regions. ${incidentNote("secondRegion")}`,
       },
     ]);
   });

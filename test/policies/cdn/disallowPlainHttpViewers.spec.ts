@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { disallowPlainHttpViewers } from "../../../policies/cdn/disallowPlainHttpViewers";
 import { runResourcePolicy } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const type = resourceTypes.cloudfrontDistribution;
@@ -8,7 +9,7 @@ const compliant = {
   defaultCacheBehavior: { targetOriginId: "snippet-origins", viewerProtocolPolicy: "redirect-to-https" },
   orderedCacheBehaviors: [{ pathPattern: "/v*", targetOriginId: "snippet-origins", viewerProtocolPolicy: "https-only" }],
 };
-const incident = "Incident 000: the snippet was served by the API's load balancers, and when they fell over customers' pages hung on it.";
+const incident = incidentNote("snippetOnApiHosts");
 
 describe("disallow-plain-http-viewers", () => {
   it("accepts redirect-to-https and https-only", async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { disallowPublicBucket } from "../../../policies/cdn/disallowPublicBucket";
 import { runStackPolicy, Subject } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
 
-const incident = "Incident 000: the snippet was served by the API's load balancers, and when they fell over customers' pages hung on it.";
+const incident = incidentNote("snippetOnApiHosts");
 const distributionArn = "arn:aws:cloudfront::123456789012:distribution/E123";
 const allowDistribution = {
   Sid: "CloudFrontReadsThroughOriginAccessControl",

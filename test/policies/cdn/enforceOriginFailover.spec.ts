@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { enforceOriginFailover } from "../../../policies/cdn/enforceOriginFailover";
 import { runStackPolicy, Subject } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
 
-const incident = "Incident 000: the snippet was served by the API's load balancers, and when they fell over customers' pages hung on it.";
+const incident = incidentNote("snippetOnApiHosts");
 const fix = "Set edge:cdn.replicaRegion to a region other than the first of edge:regions (SnippetCdn builds the group).";
 const originDomain = "cdn-origin-1.s3.us-east-1.amazonaws.com";
 const replicaDomain = "cdn-replica-2.s3.us-west-2.amazonaws.com";

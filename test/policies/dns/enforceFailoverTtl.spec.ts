@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enforceFailoverTtl } from "../../../policies/dns/enforceFailoverTtl";
 import { runResourcePolicy } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const compliantRoute53 = { zoneId: "Z0", name: "api.example.com", type: "A", ttl: 60, records: ["192.0.2.1"] };
@@ -20,7 +21,7 @@ describe("enforce-failover-ttl", () => {
     expect(messages).toEqual([
       "api.example.com A (route53) has TTL 86400 s, above the 300 s limit for records traffic fails over through. " +
         "Set edge:dns.ttl (or this record's ttl) to 300 or less. " +
-        "Incident 000: a one-day TTL made it impossible to move traffic off failing load balancers.",
+        incidentNote("failoverTtl"),
     ]);
   });
 
@@ -32,6 +33,14 @@ describe("enforce-failover-ttl", () => {
     expect(
       await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...compliantRoute53, type: "TXT", ttl: 86400 } }),
     ).toEqual([]);
+  });
+
+  it("tells an ACM validation record's owner to change the program's constant, not edge:dns.ttl", async () => {
+    const validation = { zoneId: "Z0", name: "_3f1a.api.example.com.", type: "CNAME", ttl: 60, records: ["_9c2b.xyz.acm-validations.aws."] };
+    const [message] = await runResourcePolicy(enforceFailoverTtl, { type: "aws:route53/record:Record", props: validation }, { minTtlSeconds: 120 });
+    expect(message).toContain("has TTL 60 s, below the 120 s floor");
+    expect(message).toContain("its TTL is a constant of the program (certificateValidationTtlSeconds in models/ingestRegion/layout.ts");
+    expect(message).not.toContain("edge:dns.ttl (or");
   });
 
   it("skips Route 53 aliases, whose TTL is the target's", async () => {
@@ -60,7 +69,7 @@ describe("enforce-failover-ttl: NS, SOA and Cloudflare's floor", () => {
     const [message] = await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...ns, ttl: 604800 } });
     expect(message).toBe(
       "example.com NS (route53) has TTL 604800 s, outside the 300-172800 s bounds for NS and SOA records. " +
-        "Set its ttl within them. Incident 001: the NS change to a secondary provider had to beat a 48-hour NS TTL.",
+        `Set its ttl within them. ${incidentNote("nsTtl")}`,
     );
   });
 
@@ -69,7 +78,7 @@ describe("enforce-failover-ttl: NS, SOA and Cloudflare's floor", () => {
     expect(messages).toEqual([
       "api.example.com A (cloudflare) has TTL 30 s: Cloudflare accepts 1 (automatic) or at least 60 s on non-Enterprise plans, " +
         "so the secondary would refuse the record and drift from the primary. Set edge:dns.ttl (or this record's ttl) to 60 or more. " +
-        "Incident 001: the hot-standby zone must hold the same records as the primary.",
+        incidentNote("secondaryParity"),
     ]);
   });
 });

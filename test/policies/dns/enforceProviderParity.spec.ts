@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enforceProviderParity } from "../../../policies/dns/enforceProviderParity";
 import { runStackPolicy, Subject } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const r53 = (props: Record<string, unknown>): Subject => ({ type: resourceTypes.route53Record, props: { zoneId: "Z0", ttl: 60, ...props } });
@@ -24,7 +25,7 @@ describe("enforce-provider-parity", () => {
   it("names a record served by one provider only (incident 001)", async () => {
     const findings = await runStackPolicy(enforceProviderParity, compliant.filter((s) => !(s.type.startsWith("cloudflare") && s.props.type === "CNAME")));
     expect(findings.map((f) => f.message)).toEqual([
-      "decide.example.com CNAME is served by route53 but missing from cloudflare. DnsRecords renders every served record to both zones: declare it in edge:dns (or the component), never in one provider alone. Incident 001: the secondary must answer exactly like the primary when the primary is attacked.",
+      `decide.example.com CNAME is served by route53 but missing from cloudflare. DnsRecords renders every served record to both zones: declare it in edge:dns (or the component), never in one provider alone. ${incidentNote("secondaryParity")}`,
     ]);
   });
 

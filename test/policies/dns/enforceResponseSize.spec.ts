@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enforceResponseSize } from "../../../policies/dns/enforceResponseSize";
 import { runStackPolicy, Subject } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const ns = ["ns-1234.awsdns-12.com", "ns-567.awsdns-12.net", "ns-1024.awsdns-12.org", "ns-1536.awsdns-12.co.uk"];
@@ -24,7 +25,7 @@ describe("enforce-response-size", () => {
     expect(findings.map((f) => f.message)).toEqual([
       "decide.example.com A (through the CNAME decide.example.com) answered by route53 is 528 B over UDP without EDNS, above the 512 B limit: " +
         "resolvers without TCP retry fail. Drop 1 A record (21 → 20) or remove the CNAME in front. " +
-        "Incident 001: answers past 512 bytes broke legacy clients; a CNAME added 32 bytes more.",
+        incidentNote("responseSize"),
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enforceSnippetOnCdn } from "../../../policies/dns/enforceSnippetOnCdn";
 import { runStackPolicy, Subject } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const cdnDomain = "d111111abcdef8.cloudfront.net";
@@ -20,7 +21,7 @@ function stack(cdnRecord: { route53: Record<string, unknown>; cloudflare: Record
 }
 
 const compliant = { route53: { type: "CNAME", records: [cdnDomain] }, cloudflare: { type: "CNAME", content: cdnDomain } };
-const incident = "Incident 000: the snippet was served by the load balancers that took the API traffic, and hung customers' pages when they fell over.";
+const incident = incidentNote("snippetOnApiHosts");
 
 describe("enforce-snippet-on-cdn", () => {
   it("accepts the snippet hostname pointing at the distribution in both providers", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enableTopicEncryption } from "../../../policies/security/enableTopicEncryption";
 import { runResourcePolicy } from "../harness";
+import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const type = resourceTypes.snsTopic;
@@ -24,7 +25,7 @@ describe("enable-topic-encryption", () => {
       expect(await runResourcePolicy(enableTopicEncryption, { type, props: { ...compliant, kmsMasterKeyId: key } })).toEqual([
         `SNS topic edge-alarms is encrypted with the AWS managed key ${key}: CloudWatch alarms cannot publish to it, its key policy cannot grant them. ` +
           "Use a customer-managed KMS key that allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*. " +
-          "Incident 000: an alarm that reaches nobody is no alarm.",
+          incidentNote("alarmTopicUnreachable"),
       ]);
     }
   });

@@ -121,6 +121,8 @@ describe("diffPlans on the prod plan", () => {
         kind: "ttl-raised",
         urn: decide.urn,
         message: `TTL raised on aws:route53/record:Record ${decide.name}: 60 s → 300 s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic)`,
+        cause: "TTL raised 60 s → 300 s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic)",
+        member: `aws:route53/record:Record ${decide.name}`,
       },
     ]);
     expect(renderDiff(diff, "markdown")).toContain(`~  aws:route53/record:Record  ${decide.name}\n~      ttl: 60 => 300`);
@@ -140,7 +142,7 @@ describe("diffPlans on the prod plan", () => {
         message: `route53 zone: 10 of ${total} records deleted and 0 rewritten (${Math.round((10 / total) * 100)}%, above octoDNS's 30% unsafe threshold); check the zone still answers every name before merging (incident 001: the DNS is the edge's front door)`,
       },
     ]);
-    expect(renderDiff(diff, "text")).toContain("-  aws:route53/record:Record  dns-route53-a-host-1\n");
+    expect(renderDiff(diff, "text")).toContain("-  aws:route53/record:Record  dns-route53-a-host-1  (served host-1.example.com A 60 192.0.2.1)\n");
   });
 
   it("does not call a small share of a zone's records rewritten risky", () => {
@@ -164,6 +166,23 @@ describe("diffPlans on the prod plan", () => {
     const diff = diffPlans(prod, head);
     expect(diff.resources[0]).toMatchObject({ op: "replace", replaceReasons: ["name"] });
     expect(diff.risks.map((r) => r.kind)).toEqual(["zone-replaced"]);
+  });
+
+  it("shows one TTL change's risks and violations as one line per cause, the members folded", () => {
+    const head = clone(prod);
+    const records = head.resources.filter((r) => r.type === "aws:route53/record:Record" && r.inputs.ttl === 60).slice(0, 3);
+    for (const r of records) r.inputs.ttl = 3600;
+    head.violations = records.map((r) => ({
+      policyName: "enforce-failover-ttl",
+      enforcementLevel: "mandatory",
+      urn: r.urn,
+      message: `${String(r.inputs.name)} A (route53) has TTL 3600 s, above the 300 s limit. Set edge:dns.ttl (or this record's ttl) to 300 or less.`,
+    }));
+    const markdown = renderDiff(diffPlans(prod, head), "markdown");
+    expect(markdown).toContain("- **ttl-raised**: TTL raised 60 s → 3600 s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic) (×3)\n\n<details><summary>the 3</summary>");
+    expect(markdown).toContain("- 🆕 new: mandatory [enforce-failover-ttl] via `edge:dns.ttl` (×3)");
+    for (const r of records) expect(markdown).toContain(`- aws:route53/record:Record ${r.name}\n`);
+    expect(markdown.match(/^- \*\*ttl-raised\*\*/gm)).toHaveLength(1);
   });
 
   it("diffs the policy results: new, fixed, changed, and unchanged folded", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeBase64Text, diffValues, lineDiff } from "../../../tools/diff/values";
+import { decodeBase64Text, differingParts, diffValues, hunks, lineDiff } from "../../../tools/diff/values";
 
 describe("diffValues", () => {
   it("diffs nested objects by key, naming the path", () => {
@@ -98,5 +98,44 @@ describe("diffValues on one side only (a created resource)", () => {
       { kind: "add", path: "cors.origins", after: ["*"] },
       { kind: "text", path: "policy", lines: [{ op: "+", line: "{" }, { op: "+", line: '  "Version": "2012-10-17"' }, { op: "+", line: "}" }] },
     ]);
+  });
+});
+
+describe("hunks and long strings", () => {
+  it("shows each change with 3 lines of context under a unified-diff header, merging close changes", () => {
+    const before = Array.from({ length: 30 }, (_, i) => `l${i}`);
+    const after = before.map((l, i) => (i === 10 || i === 14 ? `${l}!` : l));
+    expect(hunks(lineDiff(before, after))).toEqual([
+      "@@ -8,11 +8,11 @@",
+      " l7", " l8", " l9", "-l10", "+l10!", " l11", " l12", " l13", "-l14", "+l14!", " l15", " l16", " l17",
+    ]);
+  });
+
+  it("diffs documents past the LCS limit line by line, not as a whole replacement", () => {
+    const before = Array.from({ length: 5000 }, (_, i) => `l${i}`);
+    const after = before.map((l, i) => (i === 2500 ? "changed" : l));
+    expect(lineDiff(before, after, 100).filter((l) => l.op !== " ")).toEqual([
+      { op: "-", line: "l2500" },
+      { op: "+", line: "changed" },
+    ]);
+  });
+
+  it("keeps both sides of a line diff in order (property, past the LCS limit)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("a", "b", "c"), { maxLength: 60 }), fc.array(fc.constantFrom("a", "b", "c"), { maxLength: 60 }), (b, a) => {
+        const ops = lineDiff(b, a, 5);
+        expect(ops.filter((l) => l.op !== "+").map((l) => l.line)).toEqual(b);
+        expect(ops.filter((l) => l.op !== "-").map((l) => l.line)).toEqual(a);
+      }),
+    );
+  });
+
+  it("shows two long strings around where they differ", () => {
+    const base = "x".repeat(5000);
+    const [before, after] = differingParts(`${base}OLD${base}`, `${base}NEW${base}`);
+    expect(before).toMatch(/^…x+OLDx+…$/);
+    expect(after).toMatch(/^…x+NEWx+…$/);
+    expect(before.length).toBeLessThan(100);
+    expect(differingParts("short", "other")).toEqual(["short", "other"]);
   });
 });

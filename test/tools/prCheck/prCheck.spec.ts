@@ -12,6 +12,7 @@ import { projectRoot } from "../../support/runPlan";
 let repo: string;
 let run: ReturnType<typeof spawnSync>;
 let report: string;
+let rerun: ReturnType<typeof spawnSync>;
 
 function git(...args: string[]): string {
   const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8" });
@@ -42,6 +43,13 @@ beforeAll(() => {
     timeout: 300_000,
   });
   report = existsSync(join(repo, "report.md")) ? readFileSync(join(repo, "report.md"), "utf8") : "";
+  // The same commits again: the base's plan comes from the cache. The working tree is not a commit
+  // (report.md is new in it), so its plans are made again.
+  rerun = spawnSync(process.execPath, ["--import", "tsx", join(repo, "tools/prCheck/main.ts"), "--base", "HEAD~1", "--out", join(repo, "again.md")], {
+    cwd: repo,
+    encoding: "utf8",
+    timeout: 300_000,
+  });
   expect(tempLeftovers()).toEqual(before);
 });
 
@@ -53,14 +61,17 @@ describe("npm run pr-check", () => {
     expect(run.stderr).toContain("pr-check: broken (plan exit 2) fail at the working tree");
     expect(run.status).toBe(1);
     expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1`")).toBe(true);
+    expect(report).toMatch(/^Base `[0-9a-f]{12}` → head `[0-9a-f]{12}`\.$/m);
   });
 
   it("shows the change between the two commits: the summary row, the risk and the record's TTL", () => {
     // Every record that uses edge:dns.ttl, in both providers: decide, cdn, and the api answers of 2 regions.
     expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 10 | 0 | 0 |");
     expect(report).toContain("### Stack `dev`");
-    expect(report).toContain("- **ttl-raised**: TTL raised on aws:route53/record:Record dns-route53-cname-decide: 60 s → 120 s");
-    expect(report).toContain("- **ttl-raised**: TTL raised on cloudflare:index/dnsRecord:DnsRecord dns-cloudflare-cname-decide: 60 s → 120 s");
+    // One line for the cause, the ten records folded under it.
+    expect(report).toContain("- **ttl-raised**: TTL raised 60 s → 120 s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic) (×10)");
+    expect(report).toContain("- aws:route53/record:Record dns-route53-cname-decide\n");
+    expect(report).toContain("- cloudflare:index/dnsRecord:DnsRecord dns-cloudflare-cname-decide\n");
     expect(report).toMatch(/<details><summary><code>edge:dns:DnsRecords dns<\/code> · global \(~10\)<\/summary>\n\n```diff\n(.*\n)*~  aws:route53\/record:Record  dns-route53-cname-decide\n~      ttl: 60 => 120\n/);
   });
 
@@ -68,6 +79,13 @@ describe("npm run pr-check", () => {
     expect(report).toContain("| `broken` | ❌ broken at head | | | | | | |");
     expect(report).toContain("### ❌ Stack `broken`: broken at this pull request");
     expect(report).toContain("edge:regions");
+  });
+
+  it("reads plans of the same git trees back from its cache: no base worktree, the same report", () => {
+    expect(rerun.stderr).toContain("every base plan of HEAD~1 is cached");
+    expect(rerun.stderr).toMatch(/pr-check: planning 2 stack\(s\) at HEAD~1 and in the working tree: 2 plan\(s\), 1 from the cache/);
+    expect(readFileSync(join(repo, "again.md"), "utf8")).toBe(report);
+    expect(rerun.status).toBe(1);
   });
 
   it("reused node_modules (same package-lock.json) and removed its temporary worktree", () => {

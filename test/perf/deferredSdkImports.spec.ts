@@ -1,8 +1,9 @@
+/** Protects: the plan's start-up time and memory. The SDK modules the plan defers (`tools/plan/deferredSdkImports.ts`) stay unloaded until used, and still work when used. */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../support/runPlan";
-import { resourceTypes } from "../../../models/resourceTypes";
+import { projectRoot } from "../support/runPlan";
+import { resourceTypes } from "../../models/resourceTypes";
 
 interface FixtureResult {
   afterImport: string[];

@@ -1,3 +1,4 @@
+/** Protects: the program's memory on large stacks (the plan's and `pulumi up`'s). `inBatches` gives the event loop a turn between batches (`components/pacing.ts`), so the SDK sends what was constructed instead of holding every resource at once. */
 import { describe, expect, it } from "vitest";
 import { inBatches } from "../../components/pacing";
 

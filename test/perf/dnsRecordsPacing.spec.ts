@@ -1,3 +1,4 @@
+/** Protects: the plan's memory on large zones. DnsRecords constructs in paced batches, so a zone's records reach the engine while the rest are declared (about 100 KB a resource held until sent). */
 import { expect, it } from "vitest";
 import { DnsRecords } from "../../components/dnsRecords";
 import { DnsZones } from "../../components/dnsZones";

@@ -1,8 +1,9 @@
+/** Protects: the plan's tuned start-up. `npm run plan` (package.json) and `planProcessArgs` (pr-check, bench, tests) start the plan with the same Node heap flags and entry point. */
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planProcessArgs } from "../../../tools/plan/command";
-import { projectRoot } from "../../support/runPlan";
+import { planProcessArgs } from "../../tools/plan/command";
+import { projectRoot } from "../support/runPlan";
 
 describe("the plan's command", () => {
   it("is what npm run plan runs: the same Node flags and entry point", () => {
