@@ -11,13 +11,13 @@
  */
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
-import { snippetIncident } from "./incident";
+import { incidentNote } from "../../models/incidents";
 
 export function judgeOriginBucket(distribution: string, originId: string, domainName: string | undefined, declared: boolean): string | undefined {
   if (declared) return undefined;
   return (
     `distribution ${distribution}: S3 origin ${originId} (${domainName ?? "domain not known"}) is not a bucket of this stack; whoever owns that bucket name serves the CDN. ` +
-    `Point the origin at a declared bucket's bucketRegionalDomainName (SnippetCdn does). Security baseline (CloudFront.12). ${snippetIncident}`
+    `Point the origin at a declared bucket's bucketRegionalDomainName (SnippetCdn does). Security baseline (CloudFront.12). ${incidentNote("snippetOnApiHosts")}`
   );
 }
 

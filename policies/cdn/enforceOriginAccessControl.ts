@@ -11,7 +11,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { snippetIncident } from "./incident";
+import { incidentNote } from "../../models/incidents";
 
 export interface OriginSubject {
   originId: string;
@@ -27,12 +27,12 @@ export function judgeOriginAccess(distribution: string, origins: OriginSubject[]
     if (origin.originAccessIdentity) {
       out.push(
         `distribution ${distribution}: S3 origin ${origin.originId} reads through origin access identity ${origin.originAccessIdentity}, the legacy mechanism; required is origin access control. ` +
-          `${fix} Security baseline (CloudFront.13). ${snippetIncident}`,
+          `${fix} Security baseline (CloudFront.13). ${incidentNote("snippetOnApiHosts")}`,
       );
     } else if (!origin.originAccessControlId) {
       out.push(
         `distribution ${distribution}: S3 origin ${origin.originId} has no origin access control, so its bucket would have to be public. ${fix} ` +
-          `Security baseline (CloudFront.13, CloudFront.2). ${snippetIncident}`,
+          `Security baseline (CloudFront.13, CloudFront.2). ${incidentNote("snippetOnApiHosts")}`,
       );
     }
   }

@@ -14,7 +14,7 @@
 import * as aws from "@pulumi/aws";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { refersTo } from "../stackRefs";
-import { snippetIncident } from "./incident";
+import { incidentNote } from "../../models/incidents";
 
 interface Rule {
   id?: string;
@@ -38,7 +38,7 @@ export function ruleGap(rule: Rule): string | undefined {
 export function judgeReplication(group: string, primary: string, replica: string, rules: Rule[][]): string | undefined {
   const fix =
     `Add an aws.s3.BucketReplicationConfig on ${primary} with a rule { status: "Enabled", filter: {}, deleteMarkerReplication: { status: "Enabled" }, ` +
-    `destination: { bucket: <${replica} ARN> } } (SnippetCdn does). Security baseline (S3.7, CKV_AWS_144). ${snippetIncident}`;
+    `destination: { bucket: <${replica} ARN> } } (SnippetCdn does). Security baseline (S3.7, CKV_AWS_144). ${incidentNote("snippetOnApiHosts")}`;
   const all = rules.flat();
   if (all.length === 0) return `origin group ${group}: bucket ${primary} has no replication rule to ${replica}, so the failover origin goes stale. ${fix}`;
   const gaps = all.map(ruleGap);
