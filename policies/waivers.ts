@@ -30,7 +30,7 @@ export const waivers: readonly Waiver[] = [
     reason:
       "Ingestion hosts sit in public subnets with a public IPv4 address so that no NAT gateway is needed (one per zone costs per hour and per GB, " +
       "and a shared one is a single point of failure). Their security group admits only the load balancer on the host port; nothing reaches them from the internet.",
-    owner: "@edge/platform",
+    owner: "@edge-org/edge-maintainers",
     reviewBy: "2027-06-01",
   },
   {
@@ -39,7 +39,7 @@ export const waivers: readonly Waiver[] = [
     reason:
       "The distribution's access logs go through CloudWatch log delivery (standard logging v2) into the log bucket. Both controls read the legacy " +
       "logging_config, which needs bucket ACLs, and the buckets have ACLs disabled (S3.12, CKV2_AWS_65).",
-    owner: "@edge/platform",
+    owner: "@edge-org/edge-maintainers",
     reviewBy: "2027-06-01",
   },
   {
@@ -48,7 +48,7 @@ export const waivers: readonly Waiver[] = [
     reason:
       "The CDN serves one static, cached script with GET/HEAD/OPTIONS only from a private bucket: there is no application for WAF rules to guard, floods " +
       "are absorbed by CloudFront's cache and AWS Shield Standard, and a rate-based rule would block customers' visitors behind shared NAT addresses.",
-    owner: "@edge/platform",
+    owner: "@edge-org/edge-maintainers",
     reviewBy: "2027-06-01",
   },
   {
@@ -57,7 +57,7 @@ export const waivers: readonly Waiver[] = [
     reason:
       "The snippet buckets are read only by CloudFront through origin access control, whose logs record every read; they are written only by the deploy, " +
       "which CloudTrail records. The log buckets do not log into themselves.",
-    owner: "@edge/platform",
+    owner: "@edge-org/edge-maintainers",
     reviewBy: "2027-06-01",
   },
   {
@@ -66,7 +66,7 @@ export const waivers: readonly Waiver[] = [
     reason:
       "The snippet buckets are encrypted with SSE-S3: CloudFront's origin access control reads SSE-S3 objects without a key policy, and a KMS key " +
       "would put every snippet load behind KMS request quotas. The log buckets use SSE-S3 because log delivery writes to them without a key grant.",
-    owner: "@edge/platform",
+    owner: "@edge-org/edge-maintainers",
     reviewBy: "2027-06-01",
   },
 ];
