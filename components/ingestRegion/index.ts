@@ -18,8 +18,9 @@ export interface IngestRegionArgs
 }
 
 /**
- * One region of the ingestion edge, in three parts: its network (`IngestNetwork`: VPC, a public
- * subnet per zone, security groups), its load balancer (`IngestLoadBalancer`: one Elastic IP per
+ * One region of the ingestion edge, in three parts and a log bucket (`LogBucket`: the load
+ * balancer's access logs, the VPC's flow logs): its network (`IngestNetwork`: VPC, a public
+ * subnet per zone, security groups, flow log, the emptied default group), its load balancer (`IngestLoadBalancer`: one Elastic IP per
  * zone, NLB, TLS listener, target group) and its hosts (`HostFleet`: role, launch template,
  * autoscaling group rendered by `models/hostEdge`, incidents 000 and 003).
  *
