@@ -56,19 +56,32 @@ export interface HostEdgeSettings {
   collectorPath: string;
   /** The pinned host bundle; without one a host refuses to boot. */
   bundle?: HostBundle;
-  /** Datastore connection pool of the service on each host (incident 002). */
-  datastore: { poolSizePerHost: number };
+  /** Datastore connection pool of the service on each host (incident 002), and the region's datastore. */
+  datastore: { poolSizePerHost: number; endpoint?: DatastoreEndpoint };
   /** Seconds a host keeps serving after it is drained (incident 003). */
   drainSeconds: number;
   /** vCPUs of the instance type: nginx runs one worker per vCPU (worker_processes auto). */
   vcpus: number;
 }
 
+/** The datastore one region's hosts write to (`edge:datastore.endpoints.<region>`). */
+export interface DatastoreEndpoint {
+  /** Candidates `host[:port]`, tried in order; the first writable primary takes the writes. */
+  hosts: string[];
+  port: number;
+  database: string;
+  user: string;
+  /** SSM SecureString the host role reads the password from at start. */
+  passwordParameter: string;
+  /** CA bundle path on the host for `sslmode=verify-full`. */
+  caBundle: string;
+}
+
 /** The config keys a host is rendered from, in the shape the stack config has them. */
 export interface HostEdgeSource {
   nginx: NginxSettings;
   ingest: { service: IngestServiceSettings; drainSeconds: number; bundle?: HostBundle };
-  datastore: { poolSizePerHost: number };
+  datastore: { poolSizePerHost: number; endpoints?: Partial<Record<string, DatastoreEndpoint>> };
   cdn: { collectorPath: string };
 }
 
@@ -83,14 +96,17 @@ export const batchApiPath = "/v1/batch";
 /** The port nginx listens on: what the NLB target group forwards to. */
 export const nginxListenPort = 80;
 
-/** Builds the settings of one host from the stack config and the instance type's vCPU count. */
-export function hostEdgeSettings(config: HostEdgeSource, vcpus: number): HostEdgeSettings {
+/**
+ * Builds the settings of one host from the stack config, the instance type's vCPU count and the
+ * host's region (which picks its datastore).
+ */
+export function hostEdgeSettings(config: HostEdgeSource, vcpus: number, region?: string): HostEdgeSettings {
   return {
     nginx: config.nginx,
     service: config.ingest.service,
     collectorPath: config.cdn.collectorPath,
     bundle: config.ingest.bundle,
-    datastore: { poolSizePerHost: config.datastore.poolSizePerHost },
+    datastore: { poolSizePerHost: config.datastore.poolSizePerHost, endpoint: region === undefined ? undefined : config.datastore.endpoints?.[region] },
     drainSeconds: config.ingest.drainSeconds,
     vcpus,
   };

@@ -21,7 +21,7 @@ import {
   renderBundleVerify,
 } from "./bundle";
 import { nginxConfigPath, renderNginxConfig, upstreamKeepaliveSeconds } from "./nginxConfig";
-import { drainFile, HostEdgeSettings, workerDescriptorLimit } from "./settings";
+import { DatastoreEndpoint, drainFile, HostEdgeSettings, workerDescriptorLimit } from "./settings";
 
 /** EC2 refuses user data above 16 KiB (before base64). */
 export const userDataLimitBytes = 16 * 1024;
@@ -103,6 +103,19 @@ INGEST_PROCESSES_PER_HOST=${ingestProcessesPerHost}
 INGEST_COLLECTOR_PATH=${settings.collectorPath}
 INGEST_KEEPALIVE_TIMEOUT_MS=${serviceKeepaliveTimeoutMs}
 INGEST_METRICS_ENDPOINT=${agentEmfEndpoint}
+${datastoreEnv(settings.datastore.endpoint)}`;
+}
+
+/** The region's datastore as the service reads it; the password stays in SSM, read by the host role. */
+function datastoreEnv(endpoint: DatastoreEndpoint | undefined): string {
+  if (!endpoint) return "";
+  return `INGEST_DB_HOSTS=${endpoint.hosts.join(",")}
+INGEST_DB_PORT=${endpoint.port}
+INGEST_DB_NAME=${endpoint.database}
+INGEST_DB_USER=${endpoint.user}
+INGEST_DB_PASSWORD_PARAMETER=${endpoint.passwordParameter}
+INGEST_DB_SSLMODE=verify-full
+INGEST_DB_SSL_ROOT_CERT=${endpoint.caBundle}
 `;
 }
 

@@ -1,6 +1,7 @@
+import { parseStackConfig } from "../../../stacks/schema";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { backupCommand, renderNginxConfig, renderUserData, userDataLimitBytes } from "../../../models/hostEdge";
+import { backupCommand, hostEdgeSettings, renderNginxConfig, renderUserData, userDataLimitBytes } from "../../../models/hostEdge";
 import { sampleSettings } from "./fixtures";
 
 interface CloudConfig {
@@ -52,6 +53,26 @@ describe("renderUserData", () => {
     expect(JSON.parse(file("/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json")).logs).toEqual({ metrics_collected: { emf: {} } });
     expect(file("/etc/systemd/system/edge-ingest.service")).toContain("EnvironmentFile=/etc/edge/region.env\n");
     expect(doc.runcmd.indexOf("/usr/local/sbin/edge-region-env")).toBeLessThan(doc.runcmd.findIndex((c) => c.startsWith("systemctl enable")));
+  });
+
+  it("points each region's service at its own datastore, the password left in SSM", () => {
+    const config = parseStackConfig({
+      domain: "example.com",
+      regions: ["us-east-1", "eu-west-1"],
+      dns: { secondary: { accountId: "0123456789abcdef0123456789abcdef" } },
+      alarms: { emails: ["ops@example.com"] },
+      datastore: {
+        endpoints: {
+          "eu-west-1": { hosts: ["db-a.eu.example.internal", "db-b.eu.example.internal:6432"], passwordParameter: "/edge/prod/datastore/password", cidrs: ["10.101.0.0/16"] },
+        },
+      },
+    });
+    const env = (parse(renderUserData(hostEdgeSettings(config, 2, "eu-west-1"))) as CloudConfig).write_files.find((f) => f.path === "/etc/edge/ingest.env")!.content;
+    expect(env).toContain(
+      "INGEST_DB_HOSTS=db-a.eu.example.internal,db-b.eu.example.internal:6432\nINGEST_DB_PORT=5432\nINGEST_DB_NAME=edge\nINGEST_DB_USER=ingest\n" +
+        "INGEST_DB_PASSWORD_PARAMETER=/edge/prod/datastore/password\nINGEST_DB_SSLMODE=verify-full\nINGEST_DB_SSL_ROOT_CERT=/etc/ssl/certs/ca-certificates.crt\n",
+    );
+    expect(env).not.toMatch(/PASSWORD=/);
   });
 
   it("publishes memory, swap and root disk by autoscaling group (incident 000)", () => {
