@@ -15,7 +15,8 @@ import { ingestRegionArgs } from "./stacks/ingestRegionArgs";
 import { nextTurn } from "./components/pacing";
 import { SnippetCdn } from "./components/snippetCdn";
 import { delegationSteps } from "./models/dns/delegation";
-import { declaredRecords, fqdn } from "./models/dns/record";
+import { zoneRecords } from "./models/dns/hygiene";
+import { fqdn } from "./models/dns/record";
 import { decideReplicaRegion } from "./models/snippet/snippet";
 import { readConfiguredFile, readStackConfig } from "./stacks/pulumiConfig";
 
@@ -71,7 +72,7 @@ export = async () => {
     ttl: config.dns.ttl,
     cdn: cdn.endpoint,
     cdnName: config.cdn.hostname,
-    declared: declaredRecords(config),
+    declared: zoneRecords(config),
     maxCnameChainLength: config.dns.maxCnameChainLength,
   });
 
