@@ -14,6 +14,10 @@ import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
 import { enforceProviderParity } from "./dns/enforceProviderParity";
 import { enforceResponseSize } from "./dns/enforceResponseSize";
 import { enforceSnippetOnCdn } from "./dns/enforceSnippetOnCdn";
+import { disallowDanglingRecords } from "./dns/disallowDanglingRecords";
+import { disallowHalfSignedZone } from "./dns/disallowHalfSignedZone";
+import { missingCaa } from "./dns/missingCaa";
+import { missingDmarc } from "./dns/missingDmarc";
 import { configureMinimumTls } from "./security/configureMinimumTls";
 import { disallowPublicBucketAcl } from "./security/disallowPublicBucketAcl";
 import { disallowPublicIngress } from "./security/disallowPublicIngress";
@@ -30,6 +34,7 @@ export const policies: Policies = [
   enforceProviderParity,
   enforceResponseSize,
   enforceSnippetOnCdn,
+  disallowHalfSignedZone,
   enforceOriginFailover,
   disallowPlainHttpViewers,
   disallowPublicBucket,
@@ -49,4 +54,7 @@ export const policies: Policies = [
   disallowWildcardIam,
   enforceDnsValidation,
   configureMinimumTls,
+  missingCaa,
+  missingDmarc,
+  disallowDanglingRecords,
 ];

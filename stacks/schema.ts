@@ -340,7 +340,7 @@ const stackConfigObject = z
             dmarc: z
               .strictObject({
                 policy: z
-                  .enum(["reject", "quarantine", "none"])
+                  .enum(["reject", "quarantine"])
                   .default("reject")
                   .describe("DMARC policy published at `_dmarc` (`p=`); a domain that sends no mail must reject."),
                 reportUri: z

@@ -37,7 +37,7 @@ export const nullMx = "0 .";
 /** The SPF policy of a domain from which no host sends mail (RFC 7208 §5.1, `-all`). */
 export const noMailSpf = "v=spf1 -all";
 
-export type DmarcPolicy = "reject" | "quarantine" | "none";
+export type DmarcPolicy = "reject" | "quarantine";
 
 /** What the hygiene records read from the stack config: the schema's parsed `dns.mail` and `dns.caa`. */
 export interface HygieneConfig {

@@ -42,7 +42,7 @@ export interface ZoneRulesInput {
 export const maxNameLength = 253;
 /** ACM's validation record names: `_<32 hex digits>.` in front of the certified name. */
 export const acmValidationPrefixLength = 34;
-const acmValidationName = /^_[0-9a-f]{32}\.(.+)$/;
+export const acmValidationName = /^_[0-9a-f]{32}\.(.+)$/;
 
 /** `edge:dns.aliases[0].name` */
 export function describePath(path: ConfigPath): string {
