@@ -185,7 +185,7 @@ function mailPolicyProblems(r: DeclaredRecord): string[] {
     if (dmarc.length > 1) out.push(`${dmarc.length} DMARC policies (${dmarc.map((v) => JSON.stringify(v)).join(", ")}): receivers apply none when there is more than one (RFC 7489 §6.6.3); ${fix}`);
   }
   if (r.type === "MX" && r.values.length > 1 && r.values.some((v) => /^0\s+\.$/.test(v.trim()))) {
-    out.push(`a null MX "0 ." (the domain accepts no mail, RFC 7505) beside ${r.values.length - 1} mail servers: a null MX must be the only MX; ${fix}`);
+    out.push(`a null MX "0 ." (the domain accepts no mail, RFC 7505) beside ${r.values.length - 1} mail server${r.values.length === 2 ? "" : "s"}: a null MX must be the only MX; ${fix}`);
   }
   return out;
 }
