@@ -7,7 +7,9 @@
  * of a resource this stack declares. A record left pointing at a deleted endpoint is a subdomain
  * takeover: whoever creates a bucket, distribution alias or environment of that name serves the
  * domain's name, with a certificate ACM or any CA will issue them through it. A value the plan does
- * not know yet comes from a resource of the stack, so only known values are judged. Severity: high.
+ * not know yet comes from a resource of the stack, so only known values are judged; and a known
+ * target is not judged while a resource of the stack that could be it (a distribution, a load
+ * balancer) has no known name yet. Severity: high.
  * Catalog controls: none of Checkov, trivy or the AWS Security Hub foundational controls checks DNS
  * targets; no post-mortem applies.
  */
@@ -15,6 +17,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { cloudflareRecordType, normalizeName, recordsFromResources, route53RecordType } from "../../models/dns/compare";
 import { Finding, reportFinding } from "../finding";
 import { asPlanned } from "./stackResources";
+import { resourceTypes } from "../../models/resourceTypes";
 
 /** Name suffixes of AWS endpoints whose names a stranger can claim once the resource is gone. */
 export const awsEndpointSuffixes = [".amazonaws.com", ".cloudfront.net", ".elasticbeanstalk.com", ".awsglobalaccelerator.com", ".amplifyapp.com"] as const;
@@ -35,6 +38,18 @@ function stackEndpoints(resources: { type: string; inputs: Record<string, any> }
   return out;
 }
 
+/** Endpoint names by the resource types that own them, and the property holding the name. */
+const endpointOwners = [
+  { name: /\.cloudfront\.net$/, types: [resourceTypes.cloudfrontDistribution], property: "domainName" },
+  { name: /\.elb\.[a-z0-9-]+\.amazonaws\.com$/, types: [resourceTypes.lbLoadBalancer, resourceTypes.albLoadBalancer], property: "dnsName" },
+];
+
+/** Whether a resource of the stack that could own `target` has no known name yet (so the target may be its). */
+function mayBeUnknownOwn(target: string, resources: { type: string; inputs: Record<string, any> }[]): boolean {
+  const owner = endpointOwners.find((o) => o.name.test(target));
+  return owner !== undefined && resources.some((r) => (owner.types as readonly string[]).includes(r.type) && typeof r.inputs[owner.property] !== "string");
+}
+
 /** Each record value that names an AWS endpoint no resource of the stack exposes. */
 export function judgeDanglingRecords(resources: { type: string; inputs: Record<string, any>; urn?: string }[]): Finding[] {
   const endpoints = stackEndpoints(resources);
@@ -42,7 +57,7 @@ export function judgeDanglingRecords(resources: { type: string; inputs: Record<s
   for (const record of recordsFromResources(resources)) {
     // A CNAME, an alias, or an MX/SRV target: the last field of the value is the name it points at.
     const targets = record.values.map((v) => normalizeName(v.replace(/^alias:/, "").split(/\s+/).pop() ?? ""));
-    const dangling = [...new Set(targets.filter((t) => isAwsEndpoint(t) && !endpoints.has(t)))];
+    const dangling = [...new Set(targets.filter((t) => isAwsEndpoint(t) && !endpoints.has(t) && !mayBeUnknownOwn(t, resources)))];
     if (dangling.length === 0) continue;
     findings.push({
       urn: record.urns?.[0] ?? "",

@@ -29,6 +29,11 @@ describe("disallow-dangling-records", () => {
     expect(findings.map((f) => f.subject)).toEqual(["old.example.com A (route53)", "www.example.com CNAME (route53)", "www.example.com CNAME (cloudflare)"]);
   });
 
+  it("does not judge a distribution name while a distribution of the stack has no known name yet", async () => {
+    const unknown = hygieneStack().map((s) => (s.type === resourceTypes.cloudfrontDistribution ? { ...s, props: { aliases: ["cdn.example.com"] } } : s));
+    expect(await runStackPolicy(disallowDanglingRecords, replaced(unknown, "cdn.example.com", "CNAME", ["d2222222gone.cloudfront.net"]))).toEqual([]);
+  });
+
   it("leaves ACM validation targets and outside names alone", async () => {
     const validation = inBoth("_0123456789abcdef0123456789abcdef.api.example.com", "CNAME", ["_abc.xyz.acm-validations.aws"], 300);
     const outside = inBoth("docs.example.com", "CNAME", ["docs.example.net"], 300);
