@@ -12,6 +12,9 @@
  *   `_dmarc` (RFC 7489 §6.3), a null MX `0 .` (RFC 7505: the domain accepts no mail) and SPF
  *   `v=spf1 -all` (RFC 7208: no host may send as it). A domain that sends mail declares its own MX
  *   and SPF records in `edge:dns.records`; its DMARC record is still published from here.
+ *   Cloudflare holds the null MX as content `.` with priority 0 (`recordValueToCloudflare`; the
+ *   form the public module vojtechmares/terraform-cloudflare-no-mail publishes), Route 53 as the
+ *   value `0 .`; neither API was called from here (no cloud account in this environment).
  *
  * The records merge into the declared ones: a declared record set of the same name and type keeps
  * its entry and gains the values it lacks, so a stack that already declares `v=spf1 -all` at the
