@@ -47,6 +47,9 @@ export const resourceTypes = {
   route53DelegationSet: "aws:route53/delegationSet:DelegationSet",
   route53Record: "aws:route53/record:Record",
   route53Zone: "aws:route53/zone:Zone",
+  route53HostedZoneDnsSec: "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec",
+  route53KeySigningKey: "aws:route53/keySigningKey:KeySigningKey",
+  route53domainsDelegationSignerRecord: "aws:route53domains/delegationSignerRecord:DelegationSignerRecord",
   s3Bucket: "aws:s3/bucket:Bucket",
   s3BucketAcl: "aws:s3/bucketAcl:BucketAcl",
   s3BucketAclV2: "aws:s3/bucketAclV2:BucketAclV2",
@@ -66,4 +69,5 @@ export const resourceTypes = {
   cloudflareDnsRecord: "cloudflare:index/dnsRecord:DnsRecord",
   cloudflareZone: "cloudflare:index/zone:Zone",
   cloudflareZoneDnsSettings: "cloudflare:index/zoneDnsSettings:ZoneDnsSettings",
+  cloudflareZoneDnssec: "cloudflare:index/zoneDnssec:ZoneDnssec",
 } as const;

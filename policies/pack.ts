@@ -19,6 +19,10 @@ import { enforceFailoverTtl } from "./dns/enforceFailoverTtl";
 import { enforceProviderParity } from "./dns/enforceProviderParity";
 import { enforceResponseSize } from "./dns/enforceResponseSize";
 import { enforceSnippetOnCdn } from "./dns/enforceSnippetOnCdn";
+import { disallowDanglingRecords } from "./dns/disallowDanglingRecords";
+import { disallowHalfSignedZone } from "./dns/disallowHalfSignedZone";
+import { missingCaa } from "./dns/missingCaa";
+import { missingDmarc } from "./dns/missingDmarc";
 import { configureMinimumTls } from "./security/configureMinimumTls";
 import { disallowPublicBucketAcl } from "./security/disallowPublicBucketAcl";
 import { disallowPublicIngress } from "./security/disallowPublicIngress";
@@ -57,6 +61,7 @@ export const packEntries: readonly PackEntry[] = [
   { policy: enforceProviderParity, controls: [], incident: "001" },
   { policy: enforceResponseSize, controls: [], incident: "001" },
   { policy: enforceSnippetOnCdn, controls: [], incident: "000" },
+  { policy: disallowHalfSignedZone, controls: [], incident: "001" },
   { policy: enforceOriginFailover, controls: [], incident: "000" },
   { policy: disallowPlainHttpViewers, controls: ["CloudFront.3", "CKV_AWS_34", "AVD-AWS-0012"], incident: "000" },
   { policy: disallowPublicBucket, controls: ["S3.1", "S3.2", "S3.8", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093"], incident: "000" },
@@ -89,6 +94,9 @@ export const packEntries: readonly PackEntry[] = [
   { policy: enableKeyRotation, controls: ["KMS.4", "CKV_AWS_7", "AVD-AWS-0065"] },
   { policy: enableVpcFlowLogs, controls: ["EC2.6", "CKV2_AWS_11", "AVD-AWS-0178"] },
   { policy: disallowDefaultSecurityGroupRules, controls: ["EC2.2", "CKV2_AWS_12"] },
+  { policy: missingCaa, controls: [] },
+  { policy: missingDmarc, controls: [] },
+  { policy: disallowDanglingRecords, controls: [] },
   { policy: enforceListedWaivers, controls: [] },
 ];
 
