@@ -14,8 +14,10 @@ import { IngestRegion } from "./components/ingestRegion";
 import { ingestRegionArgs } from "./stacks/ingestRegionArgs";
 import { nextTurn } from "./components/pacing";
 import { SnippetCdn } from "./components/snippetCdn";
+import { alarmNamePrefix } from "./models/alarms/alarmSet";
 import { delegationSteps } from "./models/dns/delegation";
-import { declaredRecords, fqdn } from "./models/dns/record";
+import { zoneRecords } from "./models/dns/hygiene";
+import { fqdn } from "./models/dns/record";
 import { decideReplicaRegion } from "./models/snippet/snippet";
 import { readConfiguredFile, readStackConfig } from "./stacks/pulumiConfig";
 
@@ -45,7 +47,7 @@ export = async () => {
   /** One ingestion region per configured region (incident 002: independent regions). */
   const ingestRegions: IngestRegion[] = [];
   for (const [regionIndex, region] of config.regions.entries()) {
-    ingestRegions.push(new IngestRegion(`ingest-${region}`, ingestRegionArgs(config, region, regionIndex, dns.primaryZoneId)));
+    ingestRegions.push(new IngestRegion(`ingest-${region}`, ingestRegionArgs(config, region, regionIndex, dns.primaryZoneId, alarmNamePrefix(pulumi.getStack()))));
     await nextTurn();
   }
 
@@ -71,13 +73,13 @@ export = async () => {
     ttl: config.dns.ttl,
     cdn: cdn.endpoint,
     cdnName: config.cdn.hostname,
-    declared: declaredRecords(config),
+    declared: zoneRecords(config),
     maxCnameChainLength: config.dns.maxCnameChainLength,
   });
 
   // Every load balancer, autoscaling group, health check and distribution gets a warning and a critical alarm.
   const alarms = await Alarms.create("alarms", {
-    namePrefix: `edge-${pulumi.getStack()}`,
+    namePrefix: alarmNamePrefix(pulumi.getStack()),
     regions: config.regions,
     emails: config.alarms.emails,
     webhookUrl: config.alarms.webhookUrl,

@@ -343,7 +343,12 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
       const interval = Number(hc.interval ?? 30);
       const unhealthy = Number(hc.unhealthyThreshold ?? 3);
       const drain = readRenderedDrainSeconds(userData) ?? 0;
-      const hook = (group.props.initialLifecycleHooks ?? []).find((h: any) => h?.lifecycleTransition === "autoscaling:EC2_INSTANCE_TERMINATING");
+      // The termination hook: a LifecycleHook resource of the group (same region), or the group's own initialLifecycleHooks.
+      const terminating = (h: any) => h?.lifecycleTransition === "autoscaling:EC2_INSTANCE_TERMINATING";
+      const hookResource = byType(resources, resourceTypes.autoscalingLifecycleHook).find((h) => regionOf(h) === region && terminating(h.props));
+      const hook = hookResource?.props ?? (group.props.initialLifecycleHooks ?? []).find(terminating);
+      const hookOwner = hookResource ?? group;
+      // Without a heartbeatTimeout, EC2 Auto Scaling waits 3,600 s (API reference, PutLifecycleHook).
       const heartbeat = hook ? Number(hook.heartbeatTimeout ?? 3600) : 0;
       const served = Math.min(drain, heartbeat);
       const gap = Math.max(0, interval * unhealthy - served);
@@ -355,7 +360,7 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
             term(
               "the NLB still sends to a host that stopped: NLB detection minus the drain",
               gap,
-              `${src(targetGroup, `healthCheck.interval=${interval} × healthCheck.unhealthyThreshold=${unhealthy}`)} − min(${src(template, `userData drain script sleep ${drain}`)}, ${src(group, `initialLifecycleHooks.heartbeatTimeout=${hook ? heartbeat : "none"}`)})`,
+              `${src(targetGroup, `healthCheck.interval=${interval} × healthCheck.unhealthyThreshold=${unhealthy}`)} − min(${src(template, `userData drain script sleep ${drain}`)}, ${src(hookOwner, hook ? `heartbeatTimeout=${heartbeat}` : "no termination lifecycle hook")})`,
               group.urn,
               false,
               { fix: `raise edge:ingest.drainSeconds to at least ${interval * unhealthy} (the NLB's detection), with the lifecycle hook's heartbeat above it` },

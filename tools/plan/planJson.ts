@@ -24,6 +24,8 @@ export interface PlanJsonResource {
   region: string | null;
   inputs: Record<string, unknown>;
   dependencies: string[];
+  /** Per input, the URNs it came from; absent in plans written before they were recorded. */
+  propertyDependencies?: Record<string, string[]>;
 }
 
 /** One policy finding. */
@@ -67,4 +69,15 @@ export interface PlanJson {
   policyPack?: PlanJsonPolicyPack;
   /** Recovery time per failure mode from the declared resources; absent in plans written before it was recorded. */
   recovery?: RecoveryReport;
+  /** The waivers of policies/waivers.ts the policy config takes, each with the policy whose config names it. */
+  waivers?: PlanJsonWaiver[];
+}
+
+export interface PlanJsonWaiver {
+  policy: string;
+  id: string;
+  controls: readonly string[];
+  reason: string;
+  owner: string;
+  reviewBy: string;
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runPlan, runPlanOnConfig, stackConfig } from "../../support/runPlan";
+import { prodPolicyConfigPath, runPlan, runPlanOnConfig, stackConfig } from "../../support/runPlan";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 describe("npm run plan", () => {
@@ -58,12 +58,13 @@ describe("npm run plan", () => {
     const dir = mkdtempSync(join(tmpdir(), "edge-policy-config-"));
     try {
       const policyConfig = join(dir, "policy.json");
+      const waivers = JSON.parse(readFileSync(prodPolicyConfigPath, "utf8"));
       // A 600 s TTL also makes a lost region take 36 + 600 s: the recovery bound is raised with it.
       const regionLost = { "enforce-recovery-time": { maxRegionLostSeconds: 700 } };
-      writeFileSync(policyConfig, JSON.stringify({ "enforce-failover-ttl": { maxTtlSeconds: 900 }, ...regionLost }));
+      writeFileSync(policyConfig, JSON.stringify({ ...waivers, "enforce-failover-ttl": { maxTtlSeconds: 900 }, ...regionLost }));
       expect(runPlanOnConfig(config).code).toBe(1);
       expect(runPlanOnConfig(config, ["--policy-config", policyConfig]).code).toBe(0);
-      writeFileSync(policyConfig, JSON.stringify({ "enforce-failover-ttl": "advisory", ...regionLost }));
+      writeFileSync(policyConfig, JSON.stringify({ ...waivers, "enforce-failover-ttl": "advisory", ...regionLost }));
       const advisory = runPlanOnConfig(config, ["--policy-config", policyConfig]);
       expect(advisory.code).toBe(0);
       expect(advisory.json!.violations.map((v) => v.enforcementLevel)).toContain("advisory");
