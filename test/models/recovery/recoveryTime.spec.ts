@@ -83,3 +83,17 @@ describe("nginx read-back for recovery", () => {
     expect(readRenderedUpstream(userData.replace("proxy_connect_timeout 1s", "proxy_connect_timeout 1500ms"))).toMatchObject({ upstream: { connectTimeoutSeconds: 1.5 } });
   });
 });
+
+describe("deploy figure with a LifecycleHook resource", () => {
+  it("caps the drain at the hook's heartbeat: heartbeat 10 s < NLB detection 20 s leaves 10 s", () => {
+    const resources = sampleResources();
+    resources.push({
+      type: "aws:autoscaling/lifecycleHook:LifecycleHook",
+      urn: "urn:pulumi:prod::edge::aws:autoscaling/lifecycleHook:LifecycleHook::drain",
+      props: { region: "us-east-1", lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", heartbeatTimeout: 10 },
+    });
+    const deploy = worstByMode(recoveryReport(resources)).find((f) => f.mode === "deploy")!;
+    expect(deploy.recoverySeconds).toBe(10);
+    expect(deploy.terms[0]!.source).toContain("aws:autoscaling/lifecycleHook:LifecycleHook drain heartbeatTimeout=10");
+  });
+});
