@@ -7,6 +7,7 @@
  * events are tracked for `trackMs`, then sending stops at `deadlineMs` whatever is left.
  * Prints one JSON `LoadReport` on stdout.
  */
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { retryDelayMs, RetrySchedule } from "../models/snippet/delivery";
 
@@ -17,6 +18,13 @@ export interface LoadPlan {
   sources: string[];
   /** `host:port` of each region's balancer. */
   targets: string[];
+  /**
+   * JSON file holding the regions the ingest name currently answers with (indices into `targets`),
+   * the twin's stand-in for Route 53's health-checked latency records; a client re-reads it once
+   * its cached answer is `answerTtlMs` old and uses its own region while answered, else the first one answered.
+   */
+  answerFile: string;
+  answerTtlMs: number;
   collectorPath: string;
   eventsPerSecondPerClient: number;
   maxBatchEvents: number;
@@ -72,7 +80,17 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
   const client = async (index: number) => {
     const source = plan.sources[index]!;
-    const target = plan.targets[index % plan.targets.length]!;
+    const home = index % plan.targets.length;
+    let answer: number[] = [];
+    let resolvedAt = -Infinity;
+    const target = () => {
+      if (Date.now() - resolvedAt >= plan.answerTtlMs) {
+        answer = JSON.parse(readFileSync(plan.answerFile, "utf8")) as number[];
+        // Resolver caches are not in step: the first answer is already up to a TTL old.
+        resolvedAt = resolvedAt === -Infinity ? Date.now() - Math.random() * plan.answerTtlMs : Date.now();
+      }
+      return plan.targets[answer.includes(home) || answer.length === 0 ? home : answer[0]!]!;
+    };
     const queue: { id: string; time: number }[] = [];
     let tracked = 0;
     let failures = 0;
@@ -96,16 +114,16 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
       const batch = queue.slice(0, plan.maxBatchEvents);
       const body = JSON.stringify({ events: batch.map((e) => ({ insertId: e.id, name: "gameday", properties: { client: index }, time: e.time })), page: "https://shop.example.com/gameday", sentAt: now });
       const timeoutMs = Math.min(plan.retry.requestTimeoutMs, started + plan.deadlineMs - now);
-      const answer = await post(source, target, plan.collectorPath, body, timeoutMs);
-      attempts.push({ client: index, start: now, end: Date.now(), status: answer.status, events: batch.length });
-      if (answer.status >= 200 && answer.status < 300) {
+      const response = await post(source, target(), plan.collectorPath, body, timeoutMs);
+      attempts.push({ client: index, start: now, end: Date.now(), status: response.status, events: batch.length });
+      if (response.status >= 200 && response.status < 300) {
         queue.splice(0, batch.length);
         acknowledged += batch.length;
         failures = 0;
         await sleep(periodMs);
-      } else if (retryable(answer.status)) {
+      } else if (retryable(response.status)) {
         failures++;
-        await sleep(Math.min(retryDelayMs(plan.retry, failures, answer.retryAfterMs, Math.random()), started + plan.deadlineMs - Date.now()));
+        await sleep(Math.min(retryDelayMs(plan.retry, failures, response.retryAfterMs, Math.random()), started + plan.deadlineMs - Date.now()));
       } else {
         // A permanent refusal: the library drops the batch. Counted as unacknowledged.
         unacknowledged.push(...queue.splice(0, batch.length).map((e) => e.id));

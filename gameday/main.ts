@@ -8,6 +8,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { ingestHealthCheck } from "../components/dnsRecords";
 import { instanceTypeSpec } from "../models/capacity";
 import { hostEdgeSettings } from "../models/hostEdge";
 import { targetHealthCheck } from "../models/ingestRegion/layout";
@@ -69,7 +70,10 @@ export function gamedayOptions(argv: string[]): { options: GamedayOptions; names
           healthyThreshold: targetHealthCheck.healthyThreshold,
           unhealthyThreshold: targetHealthCheck.unhealthyThreshold,
         },
+        // Route 53 times out a check after 4 s (its documented connection timeout).
+        dnsHealthCheck: { intervalMs: ms(ingestHealthCheck.requestInterval), timeoutMs: ms(4), failureThreshold: ingestHealthCheck.failureThreshold },
       },
+      answerTtlMs: ms(config.dns.ttl),
       collectorPath: config.cdn.collectorPath,
       retry,
       maxBatchEvents: snippetDelivery.queue.maxBatchEvents,
@@ -87,16 +91,17 @@ export function resultsMarkdown(results: ScenarioResult[], options: GamedayOptio
   const { shape } = options;
   const rows = results.map(
     (r) =>
-      `| ${r.scenario} | ${r.sent} | ${r.stored} | ${r.lost} | ${r.duplicates} | ${r.recoverySeconds} | ${r.failedAttempts} | ${r.balancerDropSeconds ?? "–"} | ${r.passed ? "pass" : `FAIL: ${r.problems.join("; ")}`} |`,
+      `| ${r.scenario} | ${r.sent} | ${r.stored} | ${r.lost} | ${r.duplicates} | ${r.recoverySeconds} | ${r.failedAttempts} | ${r.balancerDropSeconds ?? "–"} | ${r.dnsDropSeconds ?? "–"} | ${r.passed ? "pass" : `FAIL: ${r.problems.join("; ")}`} |`,
   );
   return [
     `# Game day on the edge twin`,
     ``,
     `${shape.regions} regions × ${shape.hostsPerRegion} hosts, ${shape.clientAddresses} client addresses, timers × ${options.scale} (none below 1 s).`,
+    `The ingest name resolves through a stand-in for Route 53 (its health check of each balancer, interval × failure threshold, and the record TTL, scaled alike); NSD and Unbound are not in this twin.`,
     `Recovery: seconds from the failure to the end of the last attempt a client saw fail (0: no client saw it).`,
     ``,
-    `| scenario | sent | stored | lost | duplicates | recovery (s) | failed attempts | balancer dropped host (s) | result |`,
-    `|---|---|---|---|---|---|---|---|---|`,
+    `| scenario | sent | stored | lost | duplicates | recovery (s) | failed attempts | balancer dropped host (s) | DNS dropped region (s) | result |`,
+    `|---|---|---|---|---|---|---|---|---|---|`,
     ...rows,
     ``,
   ].join("\n");

@@ -39,6 +39,8 @@ export interface ScenarioResult {
   failedAttempts: number;
   /** Seconds from the failure until the region's balancer dropped the failed host (undefined when it never did). */
   balancerDropSeconds?: number;
+  /** Seconds from the failure until the ingest name stopped answering with a region (undefined when it never did). */
+  dnsDropSeconds?: number;
   passed: boolean;
   problems: string[];
 }
@@ -76,6 +78,12 @@ export const scenarios: Scenario[] = [
       twin.postgres.start();
     },
   },
+  {
+    name: "a region lost",
+    async inject(twin) {
+      twin.loseRegion(twin.vips.length - 1);
+    },
+  },
 ];
 
 function runLoad(twin: Twin, plan: LoadPlan): Promise<LoadReport> {
@@ -109,6 +117,8 @@ export interface GamedayOptions {
   retry: RetrySchedule;
   maxBatchEvents: number;
   drainSeconds: number;
+  /** TTL of the ingest name's answer, scaled, in ms. */
+  answerTtlMs: number;
   scale: number;
   /** Events tracked per second per source address. */
   eventsPerSecondPerClient: number;
@@ -129,6 +139,8 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       idPrefix,
       sources: twin.clientAddresses,
       targets: twin.vips.map((vip) => `${vip}:${nginxListenPort}`),
+      answerFile: twin.answerFile,
+      answerTtlMs: options.answerTtlMs,
       collectorPath: options.collectorPath,
       eventsPerSecondPerClient: options.eventsPerSecondPerClient,
       maxBatchEvents: options.maxBatchEvents,
@@ -152,6 +164,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     const failed = report.attempts.filter((a) => a.status < 200 || a.status >= 300);
     const lastFailure = Math.max(faultAt, ...failed.map((a) => a.end));
     const drop = twin.balancerEvents.find((e) => e.at >= faultAt && !e.healthy.includes(failedHost) && e.region === twin.hosts[0]!.region);
+    const dnsDrop = twin.answerEvents.find((e) => e.at >= faultAt && e.regions.length < twin.vips.length);
     const lost = report.sent - counts.distinct;
     const acknowledgedLost = Math.max(0, report.acknowledged - counts.distinct);
     const problems: string[] = [];
@@ -169,6 +182,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       recoverySeconds: seconds(lastFailure - faultAt),
       failedAttempts: failed.length,
       balancerDropSeconds: drop ? seconds(drop.at - faultAt) : undefined,
+      dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - faultAt) : undefined,
       passed: problems.length === 0,
       problems,
     };

@@ -8,10 +8,11 @@
  * Layout (one run's slot `s` picks five /24s no other twin on the machine uses):
  *   front  198.18.{5s}.0/24:   client .10…, balancer VIPs .100 + r
  *   region 198.18.{5s+1+r}.0/24: balancer .1 (hosts' default route), hosts .10 + h, root .254
- *   (PostgreSQL and the health checker, on-link, so neither passes the balancer)
+ *   (PostgreSQL and the health checker, on-link, so neither passes the balancer); the root
+ *   namespace's front address .254 probes the VIPs as Route 53 would.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -28,6 +29,8 @@ export interface TwinShape {
   clientAddresses: number;
   /** The balancer's health check (target group interval, timeout, thresholds), in ms and counts. */
   healthCheck: { intervalMs: number; timeoutMs: number; healthyThreshold: number; unhealthyThreshold: number };
+  /** Route 53's health check of each region's balancer (interval, failure threshold), in ms and a count. */
+  dnsHealthCheck: { intervalMs: number; timeoutMs: number; failureThreshold: number };
 }
 
 export interface TwinHost {
@@ -48,6 +51,12 @@ export interface BalancerEvent {
   healthy: string[];
 }
 
+/** A change of the regions the ingest name answers with. */
+export interface AnswerEvent {
+  at: number;
+  regions: number[];
+}
+
 export interface Twin {
   prefix: string;
   hosts: TwinHost[];
@@ -58,6 +67,9 @@ export interface Twin {
   postgres: Postgres;
   /** Every change of a balancer's healthy set, with its time (ms since epoch). */
   balancerEvents: BalancerEvent[];
+  /** The file the load generator resolves the ingest name from (see `LoadPlan.answerFile`). */
+  answerFile: string;
+  answerEvents: AnswerEvent[];
   healthy(region: number): string[];
   /** Restarts a host's primary service (as systemd's Restart=always would). */
   restartPrimary(host: TwinHost): Promise<void>;
@@ -120,7 +132,7 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
   teardown.add(`directory ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
 
   const frontBridge = `${prefix}f`;
-  addBridge(teardown, frontBridge);
+  addBridge(teardown, frontBridge, `${frontNet(254)}/24`);
   const clientNamespace = `${prefix}c`;
   addNamespace(teardown, clientNamespace);
   const clientAddresses = Array.from({ length: shape.clientAddresses }, (_, i) => frontNet(10 + i));
@@ -235,6 +247,37 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
     checking = false;
   });
 
+  // The ingest name's answer: every region whose balancer passes Route 53's check; a region leaves
+  // after failureThreshold failed checks in a row and comes back after as many good ones.
+  const answerFile = path.join(dir, "answer.json");
+  const answerEvents: AnswerEvent[] = [];
+  const answered = vips.map(() => true);
+  const dnsStreaks = vips.map(() => 0);
+  const publish = () => {
+    const regions = answered.flatMap((up, r) => (up ? [r] : []));
+    writeFileSync(`${answerFile}.tmp`, JSON.stringify(regions));
+    renameSync(`${answerFile}.tmp`, answerFile);
+    answerEvents.push({ at: Date.now(), regions });
+  };
+  publish();
+  const dnsChecker = (async () => {
+    while (checking) {
+      const started = Date.now();
+      const results = await Promise.all(vips.map((vip) => probe(vip, shape.dnsHealthCheck.timeoutMs)));
+      let changed = false;
+      results.forEach((ok, r) => {
+        dnsStreaks[r] = ok === answered[r] ? 0 : dnsStreaks[r]! + 1;
+        if (dnsStreaks[r]! >= shape.dnsHealthCheck.failureThreshold) {
+          answered[r] = ok;
+          dnsStreaks[r] = 0;
+          changed = true;
+        }
+      });
+      if (changed && checking) publish();
+      await new Promise((r) => setTimeout(r, Math.max(0, shape.dnsHealthCheck.intervalMs - (Date.now() - started))));
+    }
+  })();
+
   return {
     prefix,
     hosts,
@@ -243,6 +286,8 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
     vips,
     postgres,
     balancerEvents,
+    answerFile,
+    answerEvents,
     healthy: (region) => [...healthySets[region]!],
     async restartPrimary(host) {
       host.primary = await startService_(host.namespace, host.dir, settings.service.port, host.region);
@@ -254,6 +299,7 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
     stop() {
       checking = false;
       void checker;
+      void dnsChecker;
       const failures = teardown.run();
       if (failures.length > 0) throw new Error(`the twin's teardown left something behind:\n${failures.join("\n")}`);
     },
