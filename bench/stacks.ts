@@ -95,6 +95,9 @@ export function benchStackConfig(size: BenchSize): Record<string, unknown> {
     datastore: {
       maxConnections: Math.ceil((size.regions * maxHostsPerRegion * poolSizePerHost) / 0.7),
       poolSizePerHost,
+      endpoints: Object.fromEntries(
+        regions.map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/bench/datastore/password", cidrs: [`10.${100 + i}.0.0/16`] }]),
+      ),
     },
     dns: {
       ttl: 60,

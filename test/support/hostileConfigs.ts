@@ -11,7 +11,12 @@ export const validBase = {
   domain: "example.com",
   regions: ["us-east-1", "eu-west-1"],
   ingest: { peakEventsPerSecond: 500, minHostsPerRegion: 1, maxHostsPerRegion: 3, availabilityZones: 2 },
-  datastore: { maxConnections: 500 },
+  datastore: {
+    maxConnections: 500,
+    endpoints: Object.fromEntries(
+      ["us-east-1", "eu-west-1"].map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/dev/datastore/password", cidrs: [`10.${100 + i}.0.0/16`] }]),
+    ),
+  },
   dns: {
     aliases: [{ name: "decide", target: "api" }],
     records: [{ name: "@", type: "TXT", values: ["v=spf1 -all"] }],
