@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { HostEdgeSettings, healthCheckPath, nginxListenPort, renderNginxConfig } from "../models/hostEdge";
+import { HostEdgeSettings, healthCheckPath, nginxListenPort, renderIngestEnv, renderNginxConfig } from "../models/hostEdge";
 import { Postgres, startPostgres } from "../service/test/support/postgres";
 import { datastoreEnv, RunningService, startService } from "../service/test/support/service";
 import { addBridge, addNamespace, attach, inNamespace, isAlive, killNamespaceProcesses, namespacePids, run, Teardown } from "./netns";
@@ -154,6 +154,14 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
   const postgres = await startPostgres(undefined, { addresses: Array.from({ length: shape.regions }, (_, r) => regionNet(r, 254)), network: twinNetwork });
   teardown.add("PostgreSQL", () => void postgres.stop());
 
+  // The env file the units load, as rendered; only the datastore (the twin's one cluster, its
+  // password given directly) and the CloudWatch agent's EMF endpoint (none here: stdout) differ.
+  const renderedEnv = Object.fromEntries(
+    renderIngestEnv(settings)
+      .split("\n")
+      .filter((line) => /^INGEST_\w+=/.test(line) && !line.startsWith("INGEST_METRICS_ENDPOINT="))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
   const hosts: TwinHost[] = [];
   const starting: Promise<void>[] = [];
   for (let r = 0; r < shape.regions; r++) {
@@ -171,9 +179,9 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
     const spoolDir = path.join(hostDir, `spool-${port}`);
     mkdirSync(spoolDir, { recursive: true });
     const env = {
+      ...renderedEnv,
       ...datastoreEnv(`${regionNet(region, 254)}:${postgres.port}`),
-      // Twelve processes share one cluster of 200 connections.
-      INGEST_POOL_SIZE: "8",
+      INGEST_POOL_SIZE: renderedEnv.INGEST_POOL_SIZE!,
       INGEST_PORT: String(port),
     };
     return startService({ env, port, spoolDir, wrapper: ["ip", "netns", "exec", namespace] });
