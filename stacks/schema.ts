@@ -243,9 +243,9 @@ const stackConfigObject = z
               .describe("sha256 of the tarball: the host refuses any other, so a new bundle is a visible change in the PR diff."),
           })
           .optional()
-          .meta({ defaultText: "none: a host refuses to boot, saying why" })
+          .meta({ defaultText: "none: required once `edge:dns.delegation` is `delegated`" })
           .describe(
-            "The pinned host bundle: nginx's .deb files, the Node.js runtime, the service and the CloudWatch agent. Required to deploy hosts.",
+            "The pinned host bundle: nginx's .deb files, the Node.js runtime, the service and the CloudWatch agent. Required to deploy hosts: a host boots nothing unpinned.",
           ),
       })
       .prefault({})
@@ -536,6 +536,16 @@ export const stackConfigSchema = stackConfigObject.check(
       if (service.port === service.backupPort) {
         ctx.addIssue({ code: "custom", path: ["ingest", "service", "backupPort"], message: "the backup port must differ from the service port" });
       }
+    }),
+    crossFieldRule<CheckedConfig>(["ingest", "dns"], (config, ctx) => {
+      if (config.dns.delegation !== "delegated" || config.ingest.bundle) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["ingest", "bundle"],
+        message:
+          "required to deploy the edge: hosts install only a pinned, checksummed bundle and would refuse to boot without one, failing every health check; " +
+          "build it with `npm run bundle`, upload it, and set bucket, key and sha256 (README, Host bundle)",
+      });
     }),
     crossFieldRule<CheckedConfig>(["regions", "datastore", "dns"], (config, ctx) => {
       if (config.dns.delegation !== "delegated") return;

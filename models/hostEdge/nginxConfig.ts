@@ -237,9 +237,13 @@ http {
             proxy_next_upstream_tries 2;
         }
 
+        # CORS on nginx's own answers too: without it the snippet's fetch sees a shed 503 as a
+        # network error and cannot read Retry-After (no credentials are sent, so "*" is enough).
         location @unavailable {
             default_type text/plain;
             add_header Retry-After ${shedRetryAfterSeconds} always;
+            add_header Access-Control-Allow-Origin "*" always;
+            add_header Access-Control-Expose-Headers Retry-After always;
             return 503 "unavailable, retry\\n";
         }
     }

@@ -100,12 +100,12 @@ export async function startUpstream(name: string, port = 0, options: UpstreamOpt
   };
 }
 
-/** An HTTP request through nginx (a fresh connection): status, `Retry-After`, body and milliseconds taken. */
+/** An HTTP request through nginx (a fresh connection): status, `Retry-After`, the CORS headers a browser reads, body and milliseconds taken. */
 export function request(
   port: number,
   path: string,
   options: { method?: string; body?: string } = {},
-): Promise<{ status: number; body: string; ms: number; retryAfter?: string }> {
+): Promise<{ status: number; body: string; ms: number; retryAfter?: string; cors?: { allowOrigin?: string; exposeHeaders?: string } }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const req = http.request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", agent: false }, (res) => {
@@ -114,7 +114,15 @@ export function request(
       res.on("data", (chunk) => (body += chunk));
       res.on("end", () => {
         const retryAfter = res.headers["retry-after"];
-        resolve({ status: res.statusCode ?? 0, body, ms: Date.now() - started, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) });
+        const allowOrigin = res.headers["access-control-allow-origin"];
+        const exposeHeaders = res.headers["access-control-expose-headers"];
+        resolve({
+          status: res.statusCode ?? 0,
+          body,
+          ms: Date.now() - started,
+          ...(retryAfter ? { retryAfter: String(retryAfter) } : {}),
+          ...(allowOrigin || exposeHeaders ? { cors: { allowOrigin: allowOrigin && String(allowOrigin), exposeHeaders: exposeHeaders && String(exposeHeaders) } } : {}),
+        });
       });
       res.on("error", reject);
     });

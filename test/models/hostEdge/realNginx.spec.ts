@@ -157,7 +157,8 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream 
   it("never runs out of live upstreams: the failed request gets 503 + Retry-After, the next one the backup", async () => {
     // The primary refuses (marked failed), the backup resets one request: with max_fails=1 on both,
     // nginx then answered 502 "no live upstreams" to everything for fail_timeout.
-    expect(await get(nginx.port, "/reset")).toMatchObject({ status: 503, retryAfter: "1" });
+    // The snippet can read the wait: nginx's own 503 carries CORS (a browser hides it otherwise).
+    expect(await get(nginx.port, "/reset")).toMatchObject({ status: 503, retryAfter: "1", cors: { allowOrigin: "*", exposeHeaders: "Retry-After" } });
     expect(await request(nginx.port, "/track", { method: "POST", body: "{}" })).toMatchObject({ status: 200, body: "backup" });
     expect(await get(nginx.port, "/")).toMatchObject({ status: 200, body: "backup" });
     expect(readFileSync(nginx.errorLog, "utf8")).not.toContain("no live upstreams");
