@@ -1,5 +1,5 @@
 /**
- * `npm run gameday [-- --stack dev --regions 2 --hosts 2 --scale 0.2 --scenario NAME…]`: brings
+ * `npm run gameday [-- --stack dev --regions 3 --hosts 2 --scale 0.2 --scenario NAME…]`: brings
  * up the edge twin for the stack's rendered host edge, runs each scenario on a fresh twin and
  * prints the results table (markdown, then JSON), also written to gameday/results.md.
  * Exit 0 when every scenario holds every event, 1 when one does not or the machine cannot run
@@ -39,7 +39,7 @@ export function gamedayOptions(argv: string[]): { options: GamedayOptions; names
     args: argv,
     options: {
       stack: { type: "string", default: "dev" },
-      regions: { type: "string", default: "2" },
+      regions: { type: "string", default: "3" },
       hosts: { type: "string", default: "2" },
       scale: { type: "string", default: "0.2" },
       scenario: { type: "string", multiple: true },
