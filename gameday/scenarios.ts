@@ -61,6 +61,16 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: "host service frozen",
+    async inject(twin, context) {
+      // Accepts connections (the kernel completes the handshake into the backlog), never answers.
+      const host = twin.hosts[0]!;
+      host.primary.child.kill("SIGSTOP");
+      await sleep(context.scaled(60) * 1000);
+      host.primary.child.kill("SIGCONT");
+    },
+  },
+  {
     name: "drain then terminate",
     async inject(twin, context) {
       const host = twin.hosts[0]!;
