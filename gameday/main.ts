@@ -70,8 +70,9 @@ export function gamedayOptions(argv: string[]): { options: GamedayOptions; names
           healthyThreshold: targetHealthCheck.healthyThreshold,
           unhealthyThreshold: targetHealthCheck.unhealthyThreshold,
         },
-        // Route 53 times out a check after 4 s (its documented connection timeout).
-        dnsHealthCheck: { intervalMs: ms(ingestHealthCheck.requestInterval), timeoutMs: ms(4), failureThreshold: ingestHealthCheck.failureThreshold },
+        // Route 53 times out a check after 4 s (its documented connection timeout); 8 checkers
+        // stand for its regions' checkers.
+        dnsHealthCheck: { intervalMs: ms(ingestHealthCheck.requestInterval), timeoutMs: ms(4), failureThreshold: ingestHealthCheck.failureThreshold, checkers: 8 },
       },
       answerTtlMs: ms(config.dns.ttl),
       collectorPath: config.cdn.collectorPath,
@@ -97,7 +98,7 @@ export function resultsMarkdown(results: ScenarioResult[], options: GamedayOptio
     `# Game day on the edge twin`,
     ``,
     `${shape.regions} regions × ${shape.hostsPerRegion} hosts, ${shape.clientAddresses} client addresses, timers × ${options.scale} (none below 1 s).`,
-    `The ingest name resolves through a stand-in for Route 53 (its health check of each balancer, interval × failure threshold, and the record TTL, scaled alike); NSD and Unbound are not in this twin.`,
+    `The ingest name resolves through a stand-in for Route 53 (8 checkers probe each balancer, interval × failure threshold, a region answered while more than 18% of them see it healthy; the record TTL; scaled alike); NSD and Unbound are not in this twin.`,
     `Recovery: seconds from the failure to the end of the last attempt a client saw fail (0: no client saw it).`,
     ``,
     `| scenario | sent | stored | lost | duplicates | recovery (s) | failed attempts | balancer dropped host (s) | DNS dropped region (s) | result |`,

@@ -29,8 +29,8 @@ export interface TwinShape {
   clientAddresses: number;
   /** The balancer's health check (target group interval, timeout, thresholds), in ms and counts. */
   healthCheck: { intervalMs: number; timeoutMs: number; healthyThreshold: number; unhealthyThreshold: number };
-  /** Route 53's health check of each region's balancer (interval, failure threshold), in ms and a count. */
-  dnsHealthCheck: { intervalMs: number; timeoutMs: number; failureThreshold: number };
+  /** Route 53's health check of each balancer: interval, timeout, failure threshold (ms, ms, a count) and how many checkers probe. */
+  dnsHealthCheck: { intervalMs: number; timeoutMs: number; failureThreshold: number; checkers: number };
 }
 
 export interface TwinHost {
@@ -255,12 +255,15 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
     checking = false;
   });
 
-  // The ingest name's answer: every region whose balancer passes Route 53's check; a region leaves
-  // after failureThreshold failed checks in a row and comes back after as many good ones.
+  // The ingest name's answer: Route 53 probes each balancer from several checkers, each judging
+  // it healthy or not after failureThreshold results in a row, and answers with a region while more
+  // than 18% of its checkers report it healthy (Route 53 Developer Guide, "How Amazon Route 53
+  // determines whether a health check is healthy"). Each probe passes the balancer like any flow.
   const answerFile = path.join(dir, "answer.json");
   const answerEvents: AnswerEvent[] = [];
+  const checkers = shape.dnsHealthCheck.checkers;
+  const verdicts = vips.map(() => Array.from({ length: checkers }, () => ({ healthy: true, streak: 0 })));
   const answered = vips.map(() => true);
-  const dnsStreaks = vips.map(() => 0);
   const publish = () => {
     const regions = answered.flatMap((up, r) => (up ? [r] : []));
     writeFileSync(`${answerFile}.tmp`, JSON.stringify(regions));
@@ -271,17 +274,21 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
   const dnsChecker = (async () => {
     while (checking) {
       const started = Date.now();
-      const results = await Promise.all(vips.map((vip) => probe(vip, shape.dnsHealthCheck.timeoutMs)));
-      let changed = false;
-      results.forEach((ok, r) => {
-        dnsStreaks[r] = ok === answered[r] ? 0 : dnsStreaks[r]! + 1;
-        if (dnsStreaks[r]! >= shape.dnsHealthCheck.failureThreshold) {
-          answered[r] = ok;
-          dnsStreaks[r] = 0;
-          changed = true;
-        }
-      });
-      if (changed && checking) publish();
+      await Promise.all(
+        vips.map(async (vip, r) => {
+          const results = await Promise.all(verdicts[r]!.map(() => probe(vip, shape.dnsHealthCheck.timeoutMs)));
+          results.forEach((ok, c) => {
+            const verdict = verdicts[r]![c]!;
+            verdict.streak = ok === verdict.healthy ? 0 : verdict.streak + 1;
+            if (verdict.streak >= shape.dnsHealthCheck.failureThreshold) [verdict.healthy, verdict.streak] = [ok, 0];
+          });
+        }),
+      );
+      const next = verdicts.map((v) => v.filter((c) => c.healthy).length / checkers > 0.18);
+      if (checking && next.some((up, r) => up !== answered[r])) {
+        next.forEach((up, r) => (answered[r] = up));
+        publish();
+      }
       await new Promise((r) => setTimeout(r, Math.max(0, shape.dnsHealthCheck.intervalMs - (Date.now() - started))));
     }
   })();
