@@ -101,7 +101,8 @@ export const replaceOnChange: Record<string, string[]> = {
   [resourceTypes.lbTargetGroup]: ["name", "namePrefix", "port", "protocol", "vpcId", "targetType"],
   [resourceTypes.route53Record]: ["zoneId"],
   [resourceTypes.ec2Vpc]: ["cidrBlock"],
-  [resourceTypes.ec2Subnet]: ["cidrBlock", "vpcId", "availabilityZone"],
+  // terraform-provider-aws@3db496c3ef13bcbf12b401ce6f353c55b76701fa internal/service/ec2/vpc_subnet.go: both zone fields are ForceNew.
+  [resourceTypes.ec2Subnet]: ["cidrBlock", "vpcId", "availabilityZone", "availabilityZoneId"],
   [resourceTypes.ec2Eip]: ["domain"],
   [resourceTypes.cloudwatchMetricAlarm]: ["name"],
   [resourceTypes.snsTopic]: ["name", "fifoTopic"],
@@ -200,6 +201,12 @@ function ttlRaises(change: ResourceChange): Risk[] {
   });
 }
 
+/** A load balancer whose subnet mappings carry Elastic IP allocations. */
+function isStaticAddressed(plan: PlanJson, urn: string): boolean {
+  const mappings = plan.resources.find((r) => r.urn === urn)?.inputs.subnetMappings;
+  return Array.isArray(mappings) && mappings.some((m) => m && typeof m === "object" && "allocationId" in m);
+}
+
 export function diffSecrets(base: PlanJson, head: PlanJson): SecretChange[] {
   const b = base.secrets?.digests ?? {};
   const h = head.secrets?.digests ?? {};
@@ -230,7 +237,18 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
   for (const r of resources) {
     if (r.op !== "delete" && r.op !== "replace") continue;
     const verb = r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed)`;
-    if (loadBalancerTypes.has(r.type)) {
+    if (r.type === resourceTypes.lbLoadBalancer && r.op === "replace" && isStaticAddressed(head, r.urn)) {
+      const outage =
+        "a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +
+        "so its region answers nothing until the new load balancer is active and its targets healthy; Route 53 health checks send traffic to the other regions meanwhile (check their headroom)";
+      risks.push({
+        kind: "load-balancer-replaced",
+        urn: r.urn,
+        message: `load balancer ${r.name} [${r.region}] ${verb}: ${outage}`,
+        cause: `load balancers ${verb}: ${outage}`,
+        member: `${r.name} [${r.region}]`,
+      });
+    } else if (loadBalancerTypes.has(r.type)) {
       risks.push({
         kind: "load-balancer-replaced",
         urn: r.urn,
@@ -350,6 +368,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     const served = servedRecord(r);
     resources.push({ op: "delete", ...common(r, baseComponent(r)), changes: [], replaceReasons: [], ...(served ? { served } : {}) });
   }
+  replaceNetworkLoadBalancersLosingSubnets(resources, headIndex, matched);
   const counts = { create: 0, delete: 0, update: 0, replace: 0, same };
   for (const r of resources) counts[r.op]++;
   return {
@@ -361,6 +380,48 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     risks: findRisks(base, head, resources),
     secrets: diffSecrets(base, head),
   };
+}
+
+/**
+ * A network load balancer cannot leave a subnet in place: the provider replaces it when a subnet
+ * is removed from it (terraform-provider-aws@af55dfb90500e80afb9d9ba64a76024e500c948a
+ * internal/service/elbv2/load_balancer.go, `customizeDiffLoadBalancerNLB`). A replaced subnet is
+ * such a removal even when the plan's inputs show the same mapping (the new subnet's id is known
+ * only after it exists), so a load balancer that depends on a replaced or deleted subnet is replaced.
+ */
+function replaceNetworkLoadBalancersLosingSubnets(resources: ResourceChange[], headIndex: Map<string, PlanJsonResource>, matched: Map<string, PlanJsonResource>): void {
+  const lostSubnets = new Set<string>();
+  for (const r of resources) {
+    if (r.type !== resourceTypes.ec2Subnet || (r.op !== "replace" && r.op !== "delete")) continue;
+    lostSubnets.add(r.urn);
+    const old = matched.get(r.urn);
+    if (old) lostSubnets.add(old.urn);
+  }
+  if (lostSubnets.size === 0) return;
+  for (const head of headIndex.values()) {
+    if (!loadBalancerTypes.has(head.type) || head.inputs.loadBalancerType !== "network" || !matched.has(head.urn)) continue;
+    const lost = (head.dependencies ?? []).filter((urn) => lostSubnets.has(urn) || lostSubnets.has(matched.get(urn)?.urn ?? ""));
+    const baseLost = (matched.get(head.urn)!.dependencies ?? []).filter((urn) => lostSubnets.has(urn));
+    if (lost.length + baseLost.length === 0) continue;
+    const reason = "subnetMappings";
+    const existing = resources.find((r) => r.urn === head.urn);
+    if (existing) {
+      existing.op = "replace";
+      existing.replaceReasons = [...new Set([...existing.replaceReasons, reason])];
+    } else {
+      resources.push({
+        op: "replace",
+        urn: head.urn,
+        type: head.type,
+        name: head.name,
+        custom: head.custom,
+        region: head.region ?? "global",
+        component: resources.find((r) => r.type === resourceTypes.ec2Subnet && lostSubnets.has(r.urn))?.component ?? "(stack)",
+        changes: [],
+        replaceReasons: [reason],
+      });
+    }
+  }
 }
 
 export function isEmpty(diff: PlanDiff): boolean {

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PlanRun, runPlanOnConfig, stackConfig } from "../../../support/runPlan";
+import { PlanRun, prodPolicyConfigPath, runPlanOnConfig, stackConfig } from "../../../support/runPlan";
 
 /** prod with the seed's 29 addresses on a name in both providers (`events`), `collect` a CNAME in front. */
 let run: PlanRun;
@@ -45,7 +45,8 @@ describe("plan sections: DNS records and DNS answers", () => {
     const dir = mkdtempSync(join(tmpdir(), "edge-answer-limit-"));
     try {
       const policyConfig = join(dir, "policy.json");
-      writeFileSync(policyConfig, JSON.stringify({ "enforce-response-size": { maxUdpAnswerBytes: 1232 } }));
+      const waivers = JSON.parse(readFileSync(prodPolicyConfigPath, "utf8"));
+      writeFileSync(policyConfig, JSON.stringify({ ...waivers, "enforce-response-size": { maxUdpAnswerBytes: 1232 } }));
       const config = stackConfig("prod");
       config["edge:dns"].records = [...config["edge:dns"].records, { name: "events", type: "A", values: ["198.51.100.1"] }];
       const edns = runPlanOnConfig(config, ["--policy-config", policyConfig]);
