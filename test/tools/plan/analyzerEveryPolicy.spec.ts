@@ -27,6 +27,9 @@ const samples: Subject[] = [
   subject(resourceTypes.cloudflareZone, { name: "example.com", nameServers: ["ada.ns.cloudflare.com"] }),
   subject(resourceTypes.lbLoadBalancer, { loadBalancerType: "network", dnsName: "ingest-0123.elb.us-east-1.amazonaws.com" }, "ingest-nlb"),
   subject(resourceTypes.route53Record, { zoneId: "Z0", name: "cdn.example.com", type: "CNAME", ttl: 60, records: ["ingest-0123.elb.us-east-1.amazonaws.com"] }),
+  // DNS hygiene: a record left pointing at a website bucket nobody declares; a signing key while two providers serve.
+  subject(resourceTypes.route53Record, { zoneId: "Z0", name: "www.example.com", type: "CNAME", ttl: 60, records: ["www.example.com.s3-website-us-east-1.amazonaws.com"] }),
+  subject(resourceTypes.route53KeySigningKey, { hostedZoneId: "Z0", name: "ksk", keyManagementServiceArn: "arn:aws:kms:us-east-1:1:key/k", status: "ACTIVE" }),
   // CDN: the sample stack with replication dropped, plain HTTP viewers, OAC removed, TLS 2019, one origin outside the stack.
   ...cdnStack(
     {
@@ -44,6 +47,14 @@ const samples: Subject[] = [
   // Capacity: one region, a fleet too small for its peak, a pool past the datastore, nginx past the host's memory.
   launchTemplate({ workerConnections: 500_000 }, "t3.micro"),
   autoscalingGroup("us-east-1", 1, { poolSizePerHost: 5000 }),
+  // Availability: a terminating host killed before its drain ends.
+  subject(resourceTypes.autoscalingLifecycleHook, {
+    name: "drain-before-terminate",
+    lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+    heartbeatTimeout: 30,
+    defaultResult: "CONTINUE",
+    notificationMetadata: JSON.stringify({ drainSeconds: 60 }),
+  }),
   // Alarms: no actions; a warning at its critical level.
   subject(resourceTypes.cloudwatchMetricAlarm, {
     name: "edge-prod-us-east-1-ingest-memoryUsedPercent-warning",
