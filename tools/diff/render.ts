@@ -55,10 +55,19 @@ function propertyLines(changes: PropertyChange[], indent: string): string[] {
 
 /** The lines of one resource change, in `diff` syntax (first column is the marker). */
 export function resourceLines(r: ResourceChange, withProperties = true): string[] {
-  const why = r.op === "replace" ? `  (replace: ${r.replaceReasons.join(", ")})` : r.served ? `  (served ${r.served})` : "";
+  const follows = r.cascadeFrom ? `; follows replaced ${r.cascadeFrom.join(", ")}` : "";
+  const why =
+    r.op === "replace"
+      ? `  (replace, ${r.replace?.mode ?? "create-before-delete"}: ${r.replaceReasons.join(", ")}${follows})`
+      : r.cascadeFrom
+        ? `  (update: ids from replaced ${r.cascadeFrom.join(", ")} are unknown until apply)`
+        : r.served
+          ? `  (served ${r.served})`
+          : "";
   const head = `${symbol[r.op].padEnd(2)} ${r.type}  ${r.name}${why}`;
   const body = r.op === "delete" || !withProperties ? [] : propertyLines(r.changes, "      ");
-  return [head, ...body];
+  const citations = r.replace ? r.replace.citations.map((c, i) => `      # ${r.replaceReasons[i]}: ${c}`) : [];
+  return [head, ...(withProperties ? citations : []), ...body];
 }
 
 function violationLine(v: ViolationDelta, markdown: boolean): string[] {

@@ -23,6 +23,8 @@ export interface PlanJsonResource {
   region: string | null;
   inputs: Record<string, unknown>;
   dependencies: string[];
+  /** The resource options the diff needs: `deleteBeforeReplace` deletes the old resource before creating its replacement. */
+  options?: { deleteBeforeReplace?: boolean };
 }
 
 /** One policy finding. */
