@@ -90,11 +90,15 @@ export function benchStackConfig(size: BenchSize): Record<string, unknown> {
       minHostsPerRegion: 3,
       maxHostsPerRegion,
       availabilityZones: 3,
+      bundle: { bucket: "edge-releases-{region}", key: "releases/edge-ingest-2026.12.01.tar.gz", sha256: "4f1c2a7e9b0d3c5a8e6f1b2d4c7a9e0f3b5d8c1a6e2f4b7d9c0a3e5f8b1d2c4a" },
     },
     nginx: { workerConnections: 8192 },
     datastore: {
       maxConnections: Math.ceil((size.regions * maxHostsPerRegion * poolSizePerHost) / 0.7),
       poolSizePerHost,
+      endpoints: Object.fromEntries(
+        regions.map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/bench/datastore/password", cidrs: [`10.${100 + i}.0.0/16`] }]),
+      ),
     },
     dns: {
       ttl: 60,

@@ -11,6 +11,12 @@
 /** CloudWatch namespace the service publishes into unless `INGEST_METRICS_NAMESPACE` says otherwise. */
 export const ingestMetricsNamespace = "Edge/Ingest";
 
+/**
+ * CloudWatch Logs group the agent writes the service's EMF records to (`_aws.LogGroupName`), where
+ * CloudWatch extracts the metrics; the host role may write to it and nowhere else.
+ */
+export const ingestMetricsLogGroup = "/edge/ingest/metrics";
+
 /** Dimension every record carries: the AWS region the host runs in (`INGEST_REGION`). */
 export const ingestMetricsDimension = "Region";
 

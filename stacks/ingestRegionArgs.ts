@@ -26,7 +26,9 @@ export function ingestRegionArgs(config: StackConfig, region: string, regionInde
     maxHosts: ingest.maxHostsPerRegion,
     minHealthyPercentage: ingest.minHealthyPercentage,
     drainSeconds: ingest.drainSeconds,
-    userData: renderUserData(hostEdgeSettings(config, vcpus)),
+    userData: renderUserData(hostEdgeSettings(config, vcpus, region)),
+    datastorePasswordParameter: datastore.endpoints[region]?.passwordParameter,
+    bundle: ingest.bundle,
     environment: config.environment,
     capacityTags: capacityTags({
       environment: config.environment,

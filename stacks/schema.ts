@@ -227,6 +227,26 @@ const stackConfigObject = z
           })
           .prefault({})
           .describe("The ingestion service behind nginx on each host."),
+        bundle: z
+          .strictObject({
+            bucket: z
+              .string()
+              .regex(/^[a-z0-9][a-z0-9.{}-]{1,61}[a-z0-9}]$/, "expected an S3 bucket name, `{region}` where each region's copy differs")
+              .describe("S3 bucket of the host bundle; `{region}` is replaced by the host's region at boot (one copy per region, read through the gateway endpoint)."),
+            key: z
+              .string()
+              .regex(/^[A-Za-z0-9._\/-]+\.tar\.gz$/, "expected an object key such as releases/edge-ingest-2026.12.01.tar.gz")
+              .describe("Object key of the bundle tarball (`npm run bundle`), e.g. `releases/edge-ingest-2026.12.01.tar.gz`."),
+            sha256: z
+              .string()
+              .regex(/^[0-9a-f]{64}$/, "expected the tarball's sha256, 64 lower-case hex digits")
+              .describe("sha256 of the tarball: the host refuses any other, so a new bundle is a visible change in the PR diff."),
+          })
+          .optional()
+          .meta({ defaultText: "none: required once `edge:dns.delegation` is `delegated`" })
+          .describe(
+            "The pinned host bundle: nginx's .deb files, the Node.js runtime, the service and the CloudWatch agent. Required to deploy hosts: a host boots nothing unpinned.",
+          ),
       })
       .prefault({})
       .describe("Ingestion fleet sizing."),
@@ -273,8 +293,8 @@ const stackConfigObject = z
           .positive()
           .max(maxWorkerConnections)
           .optional()
-          .meta({ defaultText: "90% of `workerConnections`" })
-          .describe("Connections nginx accepts before it sheds load with 503."),
+          .meta({ defaultText: "90% of `workerConnections / 2`" })
+          .describe("Requests nginx serves at once on a host before it sheds load with 503 (a proxied request holds a client and an upstream slot)."),
         requestsPerSecondPerClient: z
           .number()
           .int()
@@ -310,6 +330,37 @@ const stackConfigObject = z
           .optional()
           .meta({ defaultText: "not watched" })
           .describe("Where the datastore publishes its connection count, for the alarms."),
+        endpoints: z
+          .record(
+            awsRegion,
+            z.strictObject({
+              hosts: z
+                .array(z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, "expected a host name or address, with an optional :port"))
+                .min(1, "expected at least one candidate host")
+                .max(8)
+                .describe("Candidate hosts (`host[:port]`), tried in order: the service writes to the first writable primary (incident 003)."),
+              port: z.number().int().min(1).max(65535).default(5432).describe("Port of candidates given without one."),
+              database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "expected a PostgreSQL database name").default("edge").describe("Database the events table lives in."),
+              user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "expected a PostgreSQL role name").default("ingest").describe("Role the service connects as."),
+              passwordParameter: z
+                .string()
+                .regex(/^\/[A-Za-z0-9_.\/-]{1,1010}$/, "expected an SSM parameter name such as /edge/prod/datastore/password")
+                .describe("SSM Parameter Store SecureString holding the password; the host role reads it at start, so it is never in user data."),
+              caBundle: z
+                .string()
+                .regex(/^\/[A-Za-z0-9_.\/-]+$/, "expected an absolute path on the host")
+                .default("/etc/ssl/certs/ca-certificates.crt")
+                .describe("CA bundle on the host the datastore's certificate is verified against (`sslmode=verify-full`); for RDS, the RDS CA bundle the host bundle ships."),
+              cidrs: z
+                .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "expected an IPv4 CIDR such as 10.20.0.0/16"))
+                .min(1, "expected at least one CIDR: the hosts' egress to the datastore is limited to it")
+                .describe("Where the datastore's addresses live (security groups take CIDRs, never host names; a managed datastore's address changes on failover)."),
+            }),
+          )
+          .default({})
+          .describe(
+            "Per region, the datastore its hosts write to (incident 002: independent regions, each with its own datastore). Every region of edge:regions needs one before the edge is deployed (`edge:dns.delegation: delegated`).",
+          ),
       })
       .prefault({})
       .describe("The datastore behind the ingestion service."),
@@ -484,6 +535,29 @@ export const stackConfigSchema = stackConfigObject.check(
       }
       if (service.port === service.backupPort) {
         ctx.addIssue({ code: "custom", path: ["ingest", "service", "backupPort"], message: "the backup port must differ from the service port" });
+      }
+    }),
+    crossFieldRule<CheckedConfig>(["ingest", "dns"], (config, ctx) => {
+      if (config.dns.delegation !== "delegated" || config.ingest.bundle) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["ingest", "bundle"],
+        message:
+          "required to deploy the edge: hosts install only a pinned, checksummed bundle and would refuse to boot without one, failing every health check; " +
+          "build it with `npm run bundle`, upload it, and set bucket, key and sha256 (README, Host bundle)",
+      });
+    }),
+    crossFieldRule<CheckedConfig>(["regions", "datastore", "dns"], (config, ctx) => {
+      if (config.dns.delegation !== "delegated") return;
+      for (const region of config.regions) {
+        if (config.datastore.endpoints[region]) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: ["datastore", "endpoints"],
+          message:
+            `no datastore for ${region}: its hosts would accept events they can never store (incident 002: each region writes to its own datastore); ` +
+            `add edge:datastore.endpoints.${region} with hosts, passwordParameter and cidrs`,
+        });
       }
     }),
     crossFieldRule<CheckedConfig>(["dns"], (config, ctx) => {

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { capacityTagKeys } from "../../models/capacity";
+import type { HostBundle } from "../../models/hostEdge";
 import { hostMetricsNamespace } from "../../models/hostMetrics";
+import { ingestMetricsLogGroup } from "../../models/ingestMetrics";
 import {
   debianAmiParameter,
   hostWarmupSeconds,
@@ -38,6 +40,10 @@ export interface HostFleetArgs {
   capacityTags?: Record<string, string>;
   /** Root volume size of each host, in GiB. Defaults to `16`. */
   rootVolumeGiB?: number;
+  /** SSM SecureString the service reads the datastore password from at start. Defaults to none (no read granted). */
+  datastorePasswordParameter?: string;
+  /** The pinned host bundle the hosts download at boot. Defaults to none (no read granted). */
+  bundle?: HostBundle;
 }
 
 /**
@@ -56,7 +62,7 @@ export class HostFleet extends pulumi.ComponentResource {
       throw new Error(`HostFleet ${name}: minHosts ${args.minHosts} is above maxHosts ${args.maxHosts}`);
     }
     const moved = keepUrnUnder(opts.parent);
-    const instanceProfile = hostInstanceProfile(name, args.region, { parent: this, ...moved });
+    const instanceProfile = hostInstanceProfile(name, args.region, args, { parent: this, ...moved });
     const launchTemplate = this.launchTemplate(name, args, instanceProfile.arn, moved);
     const group = this.autoscalingGroup(name, args, launchTemplate, moved);
     new aws.autoscaling.Policy(
@@ -157,7 +163,12 @@ export class HostFleet extends pulumi.ComponentResource {
 }
 
 /** The hosts' role (SSM sessions and the CloudWatch agent's metrics, nothing else) and its instance profile. */
-function hostInstanceProfile(name: string, region: string, opts: pulumi.ResourceOptions): aws.iam.InstanceProfile {
+function hostInstanceProfile(
+  name: string,
+  region: string,
+  service: Pick<HostFleetArgs, "datastorePasswordParameter" | "bundle">,
+  opts: pulumi.ResourceOptions,
+): aws.iam.InstanceProfile {
   const role = new aws.iam.Role(
     `${name}-host`,
     {
@@ -171,7 +182,46 @@ function hostInstanceProfile(name: string, region: string, opts: pulumi.Resource
   );
   new aws.iam.RolePolicyAttachment(`${name}-host-ssm`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, { parent: role });
   new aws.iam.RolePolicy(`${name}-host-metrics`, { role: role.name, policy: JSON.stringify(hostMetricsPolicy()) }, { parent: role });
+  const account = aws.getCallerIdentityOutput({}, { parent: role }).accountId;
+  new aws.iam.RolePolicy(
+    `${name}-host-service`,
+    { role: role.name, policy: account.apply((accountId) => JSON.stringify(hostServicePolicy({ region, accountId, ...service }))) },
+    { parent: role },
+  );
   return new aws.iam.InstanceProfile(`${name}-host`, { role: role.name }, { parent: role });
+}
+
+/**
+ * What the ingestion service and its boot need beyond the agent: the EMF log group its metrics go
+ * through (the agent turns the records into metrics there), the datastore password from SSM (and
+ * SSM's KMS key, only through SSM), and the one pinned bundle object.
+ */
+export function hostServicePolicy(args: { region: string; accountId: string; datastorePasswordParameter?: string; bundle?: HostBundle }) {
+  const { region, accountId, datastorePasswordParameter, bundle } = args;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ShipServiceMetrics",
+        Effect: "Allow",
+        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        Resource: [`arn:aws:logs:${region}:${accountId}:log-group:${ingestMetricsLogGroup}`, `arn:aws:logs:${region}:${accountId}:log-group:${ingestMetricsLogGroup}:log-stream:*`],
+      },
+      ...(datastorePasswordParameter
+        ? [
+            { Sid: "ReadDatastorePassword", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${region}:${accountId}:parameter${datastorePasswordParameter}` },
+            {
+              Sid: "DecryptThroughSsmOnly",
+              Effect: "Allow",
+              Action: "kms:Decrypt",
+              Resource: `arn:aws:kms:${region}:${accountId}:key/*`,
+              Condition: { StringEquals: { "kms:ViaService": `ssm.${region}.amazonaws.com` } },
+            },
+          ]
+        : []),
+      ...(bundle ? [{ Sid: "ReadPinnedBundle", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bundle.bucket.replace("{region}", region)}/${bundle.key}` }] : []),
+    ],
+  };
 }
 
 /** The CloudWatch agent's rights: publish to its own namespace, read tags for the ASG dimension. */

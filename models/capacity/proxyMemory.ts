@@ -4,7 +4,7 @@
  * ingestion service's reserve must stay under a share of the instance's memory.
  * Pure module: no Pulumi imports.
  */
-import { estimateNginxMemory, NginxLimits } from "../hostEdge";
+import { estimateNginxMemory, NginxLimits, nginxSizeBytes } from "../hostEdge";
 import { familyBySize, instanceTypeSpec } from "./instanceTypes";
 
 const mib = 1024 * 1024;
@@ -38,19 +38,44 @@ export type ProxyMemory =
       fittingInstanceType?: string;
       /** The largest `worker_connections` that fits this type, when the current one does not. */
       fittingWorkerConnections?: number;
+      /**
+       * The largest `large_client_header_buffers` (same or smaller size, fewer buffers) that fits this
+       * type at the current `worker_connections`: incident 000's own fix, and the cheapest one (neither
+       * the instance type nor the connection capacity changes), so the policy offers it first.
+       */
+      fittingLargeHeaderBuffers?: { count: number; size: string };
+      /** Bytes of the worst case that are header buffers of connections still sending their header, MiB. */
+      headerBufferMiB: number;
     };
 
-function demandMiB(input: ProxyMemoryInput, instanceType: string, workerConnections: number): number | undefined {
+type NginxOverride = Partial<NginxLimits>;
+
+function demandMiB(input: ProxyMemoryInput, instanceType: string, nginx: NginxOverride): number | undefined {
   const spec = instanceTypeSpec(instanceType);
   if (!spec) return undefined;
-  const settings = { ...input.settings, nginx: { ...input.settings.nginx, workerConnections }, vcpus: spec.vcpus };
+  const settings = { ...input.settings, nginx: { ...input.settings.nginx, ...nginx }, vcpus: spec.vcpus };
   return estimateNginxMemory(settings).totalBytes / mib + input.serviceReserveMiB;
 }
 
-function fits(input: ProxyMemoryInput, instanceType: string, workerConnections: number): boolean {
+function fits(input: ProxyMemoryInput, instanceType: string, nginx: NginxOverride): boolean {
   const spec = instanceTypeSpec(instanceType);
-  const demand = demandMiB(input, instanceType, workerConnections);
+  const demand = demandMiB(input, instanceType, nginx);
   return spec !== undefined && demand !== undefined && demand <= input.maxShare * spec.memoryMiB;
+}
+
+/**
+ * Header buffer layouts below the current one, largest total first and, at the same total, larger
+ * buffers first (one header line must fit in one buffer), halving sizes down to 1k.
+ */
+function smallerHeaderBuffers(current: { count: number; size: string }): { count: number; size: string }[] {
+  const candidates: { count: number; size: string; bytes: number }[] = [];
+  for (let sizeKiB = nginxSizeBytes(current.size) / 1024; sizeKiB >= 1; sizeKiB /= 2) {
+    for (let count = current.count; count >= 1; count--) {
+      const bytes = count * sizeKiB * 1024;
+      if (bytes < current.count * nginxSizeBytes(current.size) && Number.isInteger(sizeKiB)) candidates.push({ count, size: `${sizeKiB}k`, bytes });
+    }
+  }
+  return candidates.sort((a, b) => b.bytes - a.bytes || a.count - b.count).map(({ count, size }) => ({ count, size }));
 }
 
 /** nginx `worker_connections` accepts at least this many here (the schema's minimum). */
@@ -67,20 +92,24 @@ export function proxyMemory(input: ProxyMemoryInput): ProxyMemory {
   const ok = totalMiB <= limitMiB;
   let fittingInstanceType: string | undefined;
   let fittingWorkerConnections: number | undefined;
+  let fittingLargeHeaderBuffers: { count: number; size: string } | undefined;
   if (!ok) {
     fittingInstanceType = familyBySize(input.instanceType).find(
-      (type) => instanceTypeSpec(type)!.memoryMiB > spec.memoryMiB && fits(input, type, workerConnections),
+      (type) => instanceTypeSpec(type)!.memoryMiB > spec.memoryMiB && fits(input, type, { workerConnections }),
     );
-    if (fits(input, input.instanceType, minWorkerConnections)) {
+    if (fits(input, input.instanceType, { workerConnections: minWorkerConnections })) {
       let low = minWorkerConnections;
       let high = workerConnections;
       while (high - low > 1) {
         const mid = Math.floor((low + high) / 2);
-        if (fits(input, input.instanceType, mid)) low = mid;
+        if (fits(input, input.instanceType, { workerConnections: mid })) low = mid;
         else high = mid;
       }
       fittingWorkerConnections = low;
     }
+    fittingLargeHeaderBuffers = smallerHeaderBuffers(input.settings.nginx.largeClientHeaderBuffers).find((largeClientHeaderBuffers) =>
+      fits(input, input.instanceType, { largeClientHeaderBuffers }),
+    );
   }
   return {
     known: true,
@@ -95,5 +124,7 @@ export function proxyMemory(input: ProxyMemoryInput): ProxyMemory {
     ok,
     fittingInstanceType,
     fittingWorkerConnections,
+    fittingLargeHeaderBuffers,
+    headerBufferMiB: estimate.headerBufferBytes / mib,
   };
 }

@@ -23,3 +23,18 @@ export const clientBodyBufferBytes = 16 * 1024;
 export const clientMaxBodySize = "1m";
 /** `keepalive` idle connections each worker keeps to the local ingestion service. */
 export const upstreamKeepalive = 32;
+
+/**
+ * Shared memory zones, bytes: `limit_conn_zone` (requests per host), `limit_req_zone` (rate per
+ * client address) and the upstream's `zone` (peer state). The memory model counts each once, full.
+ */
+export const sharedZones = {
+  connections: { name: "edge_host", bytes: 1024 * 1024 },
+  clientRate: { name: "edge_client", bytes: 10 * 1024 * 1024 },
+  upstream: { name: "ingest", bytes: 64 * 1024 },
+} as const;
+
+/** A zone size as nginx reads it (`1m`, `64k`). */
+export function nginxZoneSize(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)}m` : `${bytes / 1024}k`;
+}

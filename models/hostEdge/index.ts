@@ -7,3 +7,4 @@ export * from "./buffers";
 export * from "./nginxConfig";
 export * from "./userData";
 export * from "./memory";
+export * from "./bundle";

@@ -1,36 +1,43 @@
 /**
  * The worst-case memory of nginx on an ingestion host (incident 000: both proxies ran out of memory
- * under an 8x spike and swapped). The model counts what the rendered config lets nginx allocate:
+ * under an 8x spike and swapped). An upper bound: every `worker_connections` slot of every worker is
+ * priced at the costliest state the rendered config lets it reach, plus the shared zones and the
+ * kernel's socket buffers:
  *
- *   total = fixed (master) + workers × perWorker + busy × perConnection + idle × idleConnection
+ *   total = master + zones + workers × (base + slots × slotBytes)
+ *         + busy × busyRequest                  (limit_conn's limit; a request holds 2 slots)
+ *         + (all other slots) × headerPhase     (connections still sending their header:
+ *                                                limit_conn does not count them, only
+ *                                                worker_connections bounds them)
  *
- * perWorker covers a worker's own pages plus its preallocated `worker_connections` slots; a busy
- * connection holds the request's pools, the client header buffer, every large header buffer, the
- * copy of the header sent upstream and the proxy buffers; an idle (keep-alive or silent)
- * connection holds its connection pool only. Memory is counted as the sum of VmRSS of master and
- * workers (shared pages counted in every process, which errs on the safe side).
+ * A busy request holds the request's pools, the client header buffer, every large header buffer,
+ * the copy of the header sent upstream, the body buffer, the proxy buffers and its sockets' kernel
+ * buffers. A connection still sending its header can fill the client header buffer and every large
+ * header buffer (then nginx answers 400 or 494); `client_header_timeout` ends it. Memory is the sum
+ * of VmRSS of master and workers (shared pages counted in every process, which errs on the safe
+ * side) plus the TCP memory of `/proc/net/sockstat`.
  *
  * Pure module: no Pulumi imports.
  */
-import { clientBodyBufferBytes, proxyBuffers } from "./buffers";
+import { clientBodyBufferBytes, proxyBuffers, sharedZones } from "./buffers";
 import type { NginxLimits } from "./settings";
-import { maxConnectionsPerHost, nginxSizeBytes } from "./settings";
+import { maxConnectionsPerHost, nginxSizeBytes, slotsPerRequest } from "./settings";
 
 /**
- * Constants calibrated against Debian's nginx 1.22.1 (nginx-light, glibc malloc, x86_64, 2 vCPUs)
- * by test/models/hostEdge/nginxMemory.real.spec.ts. Measured 2026-11-23 (sum of VmRSS):
+ * Constants calibrated against Debian's nginx 1.22.1 (nginx-light, glibc malloc, x86_64) by
+ * test/models/hostEdge/nginxMemory.real.spec.ts and `npm run bench` (bench/fidelity/nginx.ts), each
+ * rounded up so the prediction is never below a measurement. Measured (sum of VmRSS, per connection):
  *
- *   worker_connections   master     each worker (idle)   per idle conn   per busy conn (+ upstream)
- *   128                  7.11 MB    3.87-4.01 MB         642 B           114.5 kB
- *   512                  7.11 MB    4.05-4.12 MB         532 B           116.6 kB
- *   4096                 7.06 MB    5.60-5.68 MB         573 B           116.6 kB
- *   16384                7.08 MB    10.76-10.83 MB       614 B           117.9 kB
- *
- * A worker grows by ~421 B per `worker_connections` slot (128 → 16384). A busy connection here is
- * the worst case the config allows: 4 large header buffers filled, a 16 KiB body, the response
- * started (proxy buffers in use) and held by the upstream. Levels of N idle + N busy (N = 40, 80,
- * 160, worker_connections 512) cost 113 kB per pair. Each constant is rounded up (predictions 6-12% above the
- * measurement) so the prediction never falls below it.
+ *   state                                              measured          model (1k + 4 x 8k headers)
+ *   master                                             7.06-7.11 MB      8 MiB
+ *   worker, serving nothing                            ~3.9 MB           3.875 MiB + 448 B per slot
+ *   connected, silent / idle keep-alive                0.5-1.3 KiB       1.5 KiB
+ *   header in progress, small                          ~9.4 KiB          (the large-header price)
+ *   header in progress, 4 large buffers filled         ~42 KiB          43.5 KiB
+ *   busy request (4 large buffers, 16 KiB body held,   ~117 KiB          133 KiB + 32 KiB kernel
+ *   response started, held by the upstream)
+ *   kernel TCP memory per busy request, both ends      ~19-28 KiB        32 KiB
+ *   (5,000-7,400 busy: 136-202 MiB)
  */
 export const nginxMemoryConstants = {
   /** VmRSS of the master process (measured 7.06-7.11 MB). */
@@ -39,84 +46,126 @@ export const nginxMemoryConstants = {
   workerBaseBytes: 3.875 * 1024 * 1024,
   /** One preallocated `worker_connections` slot: ngx_connection_t plus its read and write events (measured ~421 B). */
   slotBytes: 448,
-  /** An open connection without a request in progress: connection pool and http connection state (measured 532-642 B). */
-  idleConnectionBytes: 1024,
-  /** A busy request's pools and bookkeeping beyond the buffers counted explicitly (fitted: busy total ~120 kB). */
+  /** An open connection without a request in progress, silent or kept alive (measured 0.5-1.3 KiB). */
+  idleConnectionBytes: 1536,
+  /** A request's pools and state besides its buffers while its header is read (fitted: 9.4 KiB small, 42 KiB large). */
+  headerRequestBytes: 10 * 1024,
+  /** A busy request's pools and bookkeeping beyond the buffers counted explicitly (fitted: busy total ~117 KiB). */
   requestOverheadBytes: 14 * 1024,
+  /** Kernel TCP buffers of a busy request's sockets, client and upstream (measured 19-28 KiB). */
+  kernelRequestBytes: 32 * 1024,
 } as const;
 
 /**
  * What the memory model reads: the nginx limits (from the stack config, or read back from rendered
- * user data with `readRenderedNginxLimits` in `models/capacity/declared.ts`) and the vCPU count. Any {@link HostEdgeSettings} fits.
+ * user data with `readNginxLimits`) and the vCPU count. Any {@link HostEdgeSettings} fits.
  */
 export interface NginxMemoryInput {
   nginx: NginxLimits;
   vcpus: number;
 }
 
+/** Connections in each state, for {@link predictNginxBytes}. */
+export interface NginxLoad {
+  /** Requests proxied and held (each also holds an upstream connection). */
+  busy?: number;
+  /** Connections whose header is still arriving, at worst with every header buffer filled. */
+  headerPhase?: number;
+  /** Open connections without a request: silent, or kept alive after one. */
+  idle?: number;
+}
+
 export interface NginxMemoryEstimate {
   /** Worker processes (one per vCPU). */
   workers: number;
-  /** Bytes one busy connection (a request being proxied) can hold. */
-  perConnectionBytes: number;
-  /** Bytes of the master process. */
+  /** Bytes of the master process and the shared zones. */
   fixedBytes: number;
   /** Bytes of one worker with its preallocated connection slots, serving nothing. */
   perWorkerBytes: number;
-  /** Bytes of nginx in all (worst case: the busy limit reached and every other slot idle). */
+  /** Bytes one busy request can hold, kernel socket buffers included. */
+  busyRequestBytes: number;
+  /** Bytes one connection still sending its header can hold. */
+  headerPhaseBytes: number;
+  /** Busy requests in the worst case: the `limit_conn` limit, beyond which nginx answers 503. */
+  busyRequests: number;
+  /** Connections in their header phase in the worst case: every slot the busy requests leave. */
+  headerPhaseConnections: number;
+  /** Bytes of the header buffers of every header-phase connection: what smaller buffers save. */
+  headerBufferBytes: number;
+  /** Bytes of nginx in all, worst case. */
   totalBytes: number;
-  /** Busy connections in the worst case: the `limit_conn` limit, beyond which nginx answers 503. */
-  busyConnections: number;
-  /** Idle connections in the worst case: every remaining slot (a busy request takes 2 slots). */
-  idleConnections: number;
-  /** Bytes of one idle connection. */
-  idleConnectionBytes: number;
 }
 
-/** Bytes one busy connection can hold, by the rendered buffer sizes. */
-export function busyConnectionBytes(nginx: NginxLimits): number {
+function headerBuffersBytes(nginx: NginxLimits): number {
+  return nginxSizeBytes(nginx.clientHeaderBufferSize) + nginx.largeClientHeaderBuffers.count * nginxSizeBytes(nginx.largeClientHeaderBuffers.size);
+}
+
+/** Bytes one connection can hold while its header arrives: its pools and every header buffer filled. */
+export function headerPhaseBytes(nginx: NginxLimits): number {
+  const c = nginxMemoryConstants;
+  return c.idleConnectionBytes + c.headerRequestBytes + headerBuffersBytes(nginx);
+}
+
+/** Bytes of nginx's processes one busy request can hold, by the rendered buffer sizes (kernel buffers apart). */
+export function busyRequestBytes(nginx: NginxLimits): number {
   const c = nginxMemoryConstants;
   const largeHeaders = nginx.largeClientHeaderBuffers.count * nginxSizeBytes(nginx.largeClientHeaderBuffers.size);
   return (
     c.idleConnectionBytes +
     c.requestOverheadBytes +
-    nginxSizeBytes(nginx.clientHeaderBufferSize) +
-    largeHeaders + // the client's header, in the large buffers
+    headerBuffersBytes(nginx) + // the client's header
     largeHeaders + // the same header, copied into the request sent upstream
+    clientBodyBufferBytes +
     proxyBuffers.bufferSize +
     proxyBuffers.count * proxyBuffers.size +
     c.idleConnectionBytes // the upstream connection's own pool
   );
 }
 
-/** Predicted nginx memory (sum of VmRSS) with `busy` requests in progress and `idle` open connections. */
-export function predictNginxBytes(settings: NginxMemoryInput, load: { busy: number; idle: number }): number {
-  const e = estimateNginxMemory(settings);
-  return e.fixedBytes + e.workers * e.perWorkerBytes + load.busy * e.perConnectionBytes + load.idle * e.idleConnectionBytes;
+function fixedAndWorkers(settings: NginxMemoryInput): { workers: number; fixedBytes: number; perWorkerBytes: number } {
+  const c = nginxMemoryConstants;
+  const workers = Math.max(1, Math.floor(settings.vcpus));
+  const zones = Object.values(sharedZones).reduce((sum, zone) => sum + zone.bytes, 0);
+  return { workers, fixedBytes: c.masterBytes + zones, perWorkerBytes: c.workerBaseBytes + settings.nginx.workerConnections * c.slotBytes };
+}
+
+/** Predicted memory of nginx for a given load: its processes (sum of VmRSS) and the kernel's socket buffers. */
+export function predictNginxMemory(settings: NginxMemoryInput, load: NginxLoad): { processBytes: number; kernelBytes: number; totalBytes: number } {
+  const { workers, fixedBytes, perWorkerBytes } = fixedAndWorkers(settings);
+  const processBytes =
+    fixedBytes +
+    workers * perWorkerBytes +
+    (load.busy ?? 0) * busyRequestBytes(settings.nginx) +
+    (load.headerPhase ?? 0) * headerPhaseBytes(settings.nginx) +
+    (load.idle ?? 0) * nginxMemoryConstants.idleConnectionBytes;
+  const kernelBytes = (load.busy ?? 0) * nginxMemoryConstants.kernelRequestBytes;
+  return { processBytes, kernelBytes, totalBytes: processBytes + kernelBytes };
 }
 
 /**
- * Worst-case memory of nginx on one host: every worker at its slots, `limit_conn`'s limit of busy
- * requests (each also holds an upstream slot), every other slot an idle connection. The request
- * body stays within `client_body_buffer_size` or goes to disk; it is counted per busy connection.
+ * Worst-case memory of nginx on one host: `limit_conn`'s limit of busy requests (each holding
+ * {@link slotsPerRequest} slots) and every other slot of every worker a connection still sending
+ * its header with every header buffer filled (or, where that costs more per slot, no busy request
+ * at all and every slot in its header phase).
  */
 export function estimateNginxMemory(settings: NginxMemoryInput): NginxMemoryEstimate {
-  const c = nginxMemoryConstants;
-  const workers = Math.max(1, Math.floor(settings.vcpus));
+  const { workers, fixedBytes, perWorkerBytes } = fixedAndWorkers(settings);
   const slots = workers * settings.nginx.workerConnections;
-  const busyConnections = Math.min(maxConnectionsPerHost(settings.nginx), Math.floor(slots / 2));
-  const idleConnections = Math.max(0, slots - 2 * busyConnections);
-  const perConnectionBytes = busyConnectionBytes(settings.nginx) + clientBodyBufferBytes;
-  const perWorkerBytes = c.workerBaseBytes + settings.nginx.workerConnections * c.slotBytes;
-  const fixedBytes = c.masterBytes;
+  const busyPrice = busyRequestBytes(settings.nginx) + nginxMemoryConstants.kernelRequestBytes;
+  const headerPrice = headerPhaseBytes(settings.nginx);
+  const mostBusy = Math.min(maxConnectionsPerHost(settings.nginx), Math.floor(slots / slotsPerRequest));
+  // The total is linear in the busy count: the worst case is at one end.
+  const busyRequests = busyPrice >= slotsPerRequest * headerPrice ? mostBusy : 0;
+  const headerPhaseConnections = slots - slotsPerRequest * busyRequests;
   return {
     workers,
-    perConnectionBytes,
     fixedBytes,
     perWorkerBytes,
-    busyConnections,
-    idleConnections,
-    idleConnectionBytes: c.idleConnectionBytes,
-    totalBytes: fixedBytes + workers * perWorkerBytes + busyConnections * perConnectionBytes + idleConnections * c.idleConnectionBytes,
+    busyRequestBytes: busyPrice,
+    headerPhaseBytes: headerPrice,
+    busyRequests,
+    headerPhaseConnections,
+    headerBufferBytes: headerPhaseConnections * headerBuffersBytes(settings.nginx),
+    totalBytes: predictNginxMemory(settings, { busy: busyRequests, headerPhase: headerPhaseConnections }).totalBytes,
   };
 }

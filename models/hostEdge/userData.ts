@@ -1,6 +1,7 @@
 /**
- * The cloud-init user data of an ingestion host (Debian/Ubuntu AMI): installs nginx and the
- * CloudWatch agent, writes the rendered nginx config, the ingestion service and its backup as
+ * The cloud-init user data of an ingestion host (Debian 12 AMI): installs nginx, the CloudWatch
+ * agent, the Node.js runtime and the service from the pinned host bundle (models/hostEdge/bundle.ts),
+ * writes the rendered nginx config, the ingestion service and its backup as
  * systemd units, the drain script and the lifecycle watcher that runs it before termination.
  *
  * Incident 000: memory and swap are published (the alarms watch them). Incident 003: a host drains
@@ -10,8 +11,17 @@
  * Pure module: no Pulumi imports.
  */
 import { hostMetrics, hostMetricsDimension, hostMetricsNamespace } from "../hostMetrics";
-import { nginxConfigPath, renderNginxConfig } from "./nginxConfig";
-import { drainFile, HostEdgeSettings } from "./settings";
+import {
+  bundleFetchScriptPath,
+  bundleInstallScriptPath,
+  bundleVerifyScriptPath,
+  missingBundleCommand,
+  renderBundleFetch,
+  renderBundleInstall,
+  renderBundleVerify,
+} from "./bundle";
+import { nginxConfigPath, renderNginxConfig, upstreamKeepaliveSeconds } from "./nginxConfig";
+import { DatastoreEndpoint, drainFile, HostEdgeSettings, workerDescriptorLimit } from "./settings";
 
 /** EC2 refuses user data above 16 KiB (before base64). */
 export const userDataLimitBytes = 16 * 1024;
@@ -22,18 +32,18 @@ export const cloudWatchAgentConfigPath = "/opt/aws/amazon-cloudwatch-agent/etc/a
 export const ingestUnit = "edge-ingest.service";
 export const ingestBackupUnit = "edge-ingest-backup.service";
 export const lifecycleWatchUnit = "edge-lifecycle-watch.service";
-/** The instance tag that holds the autoscaling group's name (set by EC2 Auto Scaling). */
-export const defaultAsgNameTagKey = "aws:autoscaling:groupName";
+/** The drop-in that gives Debian's `nginx.service` its descriptor limit and restart policy. */
+export const nginxDropInPath = "/etc/systemd/system/nginx.service.d/edge.conf";
 
 /**
  * The backup process's command: the service command with its port replaced by the backup port
- * where it names it (`127.0.0.1:8080` → `127.0.0.1:8081`); both units also get `INGEST_PORT`.
+ * where it names it (`127.0.0.1:8080` → `127.0.0.1:8081`); each unit also gets its own spool directory.
  */
 export function backupCommand(command: string, port: number, backupPort: number): string {
   return command.replace(new RegExp(`(:|=|\\s)${port}(?=\\s|$)`, "g"), `$1${backupPort}`);
 }
 
-/** The CloudWatch agent config: the host metrics of models/hostMetrics.ts, aggregated by ASG. */
+/** The CloudWatch agent config: the host metrics of models/hostMetrics.ts, aggregated by ASG, and the service's EMF listener. */
 export function renderCloudWatchAgentConfig(): string {
   const config = {
     agent: { metrics_collection_interval: 60 },
@@ -47,18 +57,86 @@ export function renderCloudWatchAgentConfig(): string {
         disk: { measurement: [hostMetrics.diskUsedPercent], resources: ["/"], drop_device: true },
       },
     },
+    // The listener the service sends its counters to (embedded metric format, port 25888).
+    logs: { metrics_collected: { emf: {} } },
   };
   return JSON.stringify(config, null, 2);
 }
 
-function serviceUnit(description: string, command: string, port: number): string {
-  return `[Unit]
-Description=${description}
-After=network-online.target
-Wants=network-online.target
+/** The env file both service units load: the service's settings (never the datastore password). */
+export const ingestEnvPath = "/etc/edge/ingest.env";
+/** Written at boot from instance metadata: the host's region (the service's metric dimension and its SSM region). */
+export const regionEnvPath = "/etc/edge/region.env";
+export const regionEnvScriptPath = "/usr/local/sbin/edge-region-env";
+/** The CloudWatch agent's embedded-metric-format listener, where the service sends its counters. */
+export const agentEmfEndpoint = "udp://127.0.0.1:25888";
 
+/** Writes {@link regionEnvPath} from IMDSv2 (one user data serves every region). */
+function renderRegionEnvScript(): string {
+  return `#!/bin/sh
+# Writes the host's region for the service (metrics dimension, SSM) from instance metadata (IMDSv2).
+set -eu
+token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" http://169.254.169.254/latest/api/token)
+region=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/placement/region)
+printf 'INGEST_REGION=%s\nAWS_REGION=%s\n' "$region" "$region" > ${regionEnvPath}
+`;
+}
+
+/**
+ * Processes on each host that open a datastore pool: the service and its backup (incident 003).
+ * Each takes `INGEST_POOL_SIZE / INGEST_PROCESSES_PER_HOST` connections and refuses a larger pool,
+ * so the datastore budget's `poolSizePerHost` is what the host really opens.
+ */
+export const ingestProcessesPerHost = 2;
+
+/**
+ * The service's idle keep-alive timeout, ms: above nginx's upstream `keepalive_timeout`, so nginx
+ * always closes an idle connection first (no POST on a connection the service is closing).
+ */
+export const serviceKeepaliveTimeoutMs = (upstreamKeepaliveSeconds + 1) * 1000;
+
+/** The env file's content: `INGEST_*` settings shared by both processes (each unit sets its own listen address). */
+export function renderIngestEnv(settings: HostEdgeSettings): string {
+  return `# Rendered by edge (models/hostEdge). Secrets are read at start by the host role, never written here.
+INGEST_POOL_SIZE=${settings.datastore.poolSizePerHost}
+INGEST_PROCESSES_PER_HOST=${ingestProcessesPerHost}
+INGEST_COLLECTOR_PATH=${settings.collectorPath}
+INGEST_KEEPALIVE_TIMEOUT_MS=${serviceKeepaliveTimeoutMs}
+INGEST_METRICS_ENDPOINT=${agentEmfEndpoint}
+${datastoreEnv(settings.datastore.endpoint)}`;
+}
+
+/** The region's datastore as the service reads it; the password stays in SSM, read by the host role. */
+function datastoreEnv(endpoint: DatastoreEndpoint | undefined): string {
+  if (!endpoint) return "";
+  return `INGEST_DB_HOSTS=${endpoint.hosts.join(",")}
+INGEST_DB_PORT=${endpoint.port}
+INGEST_DB_NAME=${endpoint.database}
+INGEST_DB_USER=${endpoint.user}
+INGEST_DB_PASSWORD_PARAMETER=${endpoint.passwordParameter}
+INGEST_DB_SSLMODE=verify-full
+INGEST_DB_SSL_ROOT_CERT=${endpoint.caBundle}
+`;
+}
+
+/**
+ * `StartLimitIntervalSec=0` in `[Unit]` (ignored in `[Service]`): with the default start limit,
+ * systemd stops restarting a unit for good after 5 failures in 10 s, and `Restart=always` no longer
+ * brings it back.
+ */
+const unitSection = (description: string, after = "") => `[Unit]
+Description=${description}
+${after}StartLimitIntervalSec=0
+`;
+
+function serviceUnit(description: string, command: string, port: number): string {
+  return `${unitSection(description, "After=network-online.target\nWants=network-online.target\n")}
 [Service]
-Environment=INGEST_PORT=${port}
+EnvironmentFile=${ingestEnvPath}
+EnvironmentFile=${regionEnvPath}
+# Each process spools to its own directory, kept across restarts (the spool is replayed at start).
+StateDirectory=edge-ingest-${port}
+Environment=INGEST_SPOOL_DIR=%S/edge-ingest-${port}
 ExecStart=${command}
 Restart=always
 RestartSec=1
@@ -68,6 +146,21 @@ LimitNOFILE=65536
 
 [Install]
 WantedBy=multi-user.target
+`;
+}
+
+/**
+ * Debian's `nginx.service` sets no `LimitNOFILE`, so nginx starts with 1,024 descriptors; the
+ * rendered `worker_rlimit_nofile` raises each worker's, and this raises the master's to the same.
+ */
+export function renderNginxDropIn(settings: Pick<HostEdgeSettings, "nginx">): string {
+  return `[Unit]
+StartLimitIntervalSec=0
+
+[Service]
+LimitNOFILE=${workerDescriptorLimit(settings.nginx)}
+Restart=on-failure
+RestartSec=1
 `;
 }
 
@@ -115,7 +208,7 @@ interface WrittenFile {
 }
 
 /** The cloud-init `#cloud-config` user data of an ingestion host. */
-export function renderUserData(settings: HostEdgeSettings & { asgNameTagKey?: string }): string {
+export function renderUserData(settings: HostEdgeSettings): string {
   const { service } = settings;
   const files: WrittenFile[] = [
     { path: nginxConfigPath, permissions: "0644", content: renderNginxConfig(settings) },
@@ -130,39 +223,46 @@ export function renderUserData(settings: HostEdgeSettings & { asgNameTagKey?: st
       permissions: "0644",
       content: serviceUnit("edge ingestion service (backup nginx fails over to)", backupCommand(service.command, service.port, service.backupPort), service.backupPort),
     },
+    { path: nginxDropInPath, permissions: "0644", content: renderNginxDropIn(settings) },
     { path: drainScriptPath, permissions: "0755", content: renderDrainScript(settings.drainSeconds) },
     { path: undrainScriptPath, permissions: "0755", content: `#!/bin/sh\n# Puts this host back in rotation.\nrm -f ${drainFile}\n` },
     { path: "/usr/local/sbin/edge-lifecycle-watch", permissions: "0755", content: renderLifecycleWatcher() },
     {
       path: `/etc/systemd/system/${lifecycleWatchUnit}`,
       permissions: "0644",
-      content: `[Unit]\nDescription=edge: drain before termination\n\n[Service]\nExecStart=/usr/local/sbin/edge-lifecycle-watch\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n`,
+      content: `${unitSection("edge: drain before termination")}\n[Service]\nExecStart=/usr/local/sbin/edge-lifecycle-watch\nRestart=always\nRestartSec=1\n\n[Install]\nWantedBy=multi-user.target\n`,
     },
     { path: "/etc/tmpfiles.d/edge.conf", permissions: "0644", content: `d ${dirname(drainFile)} 0755 root root -\n` },
-    {
-      path: "/etc/edge/host.env",
-      permissions: "0644",
-      content: `ASG_NAME_TAG_KEY=${settings.asgNameTagKey ?? defaultAsgNameTagKey}\nDATASTORE_POOL_SIZE=${settings.datastore.poolSizePerHost}\nDRAIN_SECONDS=${settings.drainSeconds}\n`,
-    },
+    { path: ingestEnvPath, permissions: "0644", content: renderIngestEnv(settings) },
+    { path: regionEnvScriptPath, permissions: "0755", content: renderRegionEnvScript() },
+    ...(settings.bundle
+      ? [
+          { path: bundleFetchScriptPath, permissions: "0755", content: renderBundleFetch(settings.bundle) },
+          { path: bundleVerifyScriptPath, permissions: "0755", content: renderBundleVerify(settings.bundle) },
+          { path: bundleInstallScriptPath, permissions: "0755", content: renderBundleInstall() },
+        ]
+      : []),
   ];
   const writeFiles = files
     .map((f) => `  - path: ${f.path}\n    permissions: "${f.permissions}"\n    content: |\n${indent(f.content, 6)}`)
     .join("\n");
+  // Nothing is installed but the bundle whose sha256 the user data pins; runcmd is one script, and
+  // `set -e` stops it at the first failing step.
+  const runcmd = [
+    "set -e",
+    "systemd-tmpfiles --create /etc/tmpfiles.d/edge.conf",
+    regionEnvScriptPath,
+    settings.bundle ? bundleInstallScriptPath : missingBundleCommand,
+    `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${cloudWatchAgentConfigPath}`,
+    "systemctl daemon-reload",
+    `systemctl enable --now ${ingestBackupUnit} ${ingestUnit} ${lifecycleWatchUnit}`,
+    "nginx -t && systemctl restart nginx",
+  ];
   return `#cloud-config
 # edge ingestion host (models/hostEdge). Incidents 000 and 003.
-package_update: true
-packages:
-  - nginx-light
-  - curl
 write_files:
 ${writeFiles}
 runcmd:
-  - systemd-tmpfiles --create /etc/tmpfiles.d/edge.conf
-  - curl -fsSL -o /tmp/amazon-cloudwatch-agent.deb "https://s3.amazonaws.com/amazoncloudwatch-agent/debian/$(dpkg --print-architecture)/latest/amazon-cloudwatch-agent.deb"
-  - dpkg -i -E /tmp/amazon-cloudwatch-agent.deb
-  - /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${cloudWatchAgentConfigPath}
-  - systemctl daemon-reload
-  - systemctl enable --now ${ingestBackupUnit} ${ingestUnit} ${lifecycleWatchUnit}
-  - nginx -t && systemctl restart nginx
+${runcmd.map((command) => `  - ${JSON.stringify(command)}`).join("\n")}
 `;
 }

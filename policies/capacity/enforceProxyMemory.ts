@@ -1,13 +1,17 @@
 /**
  * enforce-proxy-memory — mandatory.
  *
- * On each ingestion host, nginx's worst-case memory (every worker at its `worker_connections`, the
- * `limit_conn` limit of busy requests each holding its header and proxy buffers, the rest idle; the
- * model in models/hostEdge/memory.ts, calibrated against a real nginx) plus the ingestion service's
+ * On each ingestion host, nginx's worst-case memory (every `worker_connections` slot of every worker
+ * at its costliest state: the `limit_conn` limit of busy requests each holding its header, body and
+ * proxy buffers and kernel socket buffers, every other slot a client still sending its header into
+ * every header buffer, which `limit_conn` does not count; plus the shared zones; the model in
+ * models/hostEdge/memory.ts, calibrated against a real nginx under hostile clients) plus the service's
  * reserve must stay under a share (default 80%) of the instance type's memory. Judged from the
  * launch template as declared: its instance type, the nginx.conf rendered into its user data, and
  * the service reserve tag the `IngestRegion` writes. An instance type the table does not know is a
- * violation too: its memory cannot be judged.
+ * violation too: its memory cannot be judged. A worker whose descriptor limit
+ * (`worker_rlimit_nofile`) is below what its connections need is refused as well: it fails with
+ * EMFILE before `limit_conn` sheds with 503.
  *
  * Lesson `proxyMemory` of incident 000 (models/incidents.ts).
  */
@@ -15,11 +19,13 @@ import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import {
   capacityTagKeys,
+  decodeUserData,
   howToAddInstanceType,
   proxyMemory,
   readRenderedNginxLimits,
   tagMap,
 } from "../../models/capacity";
+import { readWorkerRlimitNofile, workerDescriptorLimit } from "../../models/hostEdge";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { sharePercentBound } from "./bounds";
 import { incidentNote } from "../../models/incidents";
@@ -64,19 +70,42 @@ export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<key
       `Use a known type or ${howToAddInstanceType}. ${incident}`
     );
   }
-  if (result.ok) return undefined;
+  const descriptors = judgeDescriptors(subject, read.limits.workerConnections);
+  if (result.ok) return descriptors;
+  const { count, size } = read.limits.largeClientHeaderBuffers;
   const fixes = [
+    result.fittingLargeHeaderBuffers
+      ? `edge:nginx.largeClientHeaderBuffers ${count} × ${size} → ${result.fittingLargeHeaderBuffers.count} × ${result.fittingLargeHeaderBuffers.size} ` +
+        `(the cheapest: same instance type and connections; headers above it get 494)`
+      : undefined,
     result.fittingInstanceType ? `edge:ingest.instanceType ${subject.instanceType} → ${result.fittingInstanceType}` : undefined,
     result.fittingWorkerConnections !== undefined
       ? `edge:nginx.workerConnections ${read.limits.workerConnections} → ${result.fittingWorkerConnections}`
       : undefined,
   ].filter(Boolean);
   return (
-    `${subject.name}: nginx's worst case ${round(result.nginxMiB)} MiB (${result.workers} workers × ${read.limits.workerConnections} connections with ` +
-    `${read.limits.clientHeaderBufferSize} + ${read.limits.largeClientHeaderBuffers.count} × ${read.limits.largeClientHeaderBuffers.size} header buffers) ` +
+    `${subject.name}: nginx's worst case ${round(result.nginxMiB)} MiB (${result.workers} workers × ${read.limits.workerConnections} connections, ` +
+    `each priced at its costliest state: ${read.limits.maxConnectionsPerHost} busy requests, every other slot a client still sending its header into ` +
+    `${read.limits.clientHeaderBufferSize} + ${count} × ${size} header buffers, ${round(result.headerBufferMiB)} MiB of them) ` +
     `+ service reserve ${result.serviceReserveMiB} MiB = ${round(result.totalMiB)} MiB, above ${bounds.maxMemoryPercent}% of ` +
     `${subject.instanceType}'s ${result.instanceMiB} MiB (${round(result.limitMiB)} MiB). ` +
-    `Smallest fix: ${fixes.length ? fixes.join(", or ") : `lower edge:ingest.service.memoryReserveMiB or pick a larger instance family`}. ${incident}`
+    `Smallest fix: ${fixes.length ? fixes.join(", or ") : `lower edge:ingest.service.memoryReserveMiB or pick a larger instance family`}. ${incident}` +
+    (descriptors ? `\n${descriptors}` : "")
+  );
+}
+
+/**
+ * The violation when a worker's descriptor limit is below what its connections need: then it fails
+ * with EMFILE (refused connections, no 503) before `limit_conn` sheds load.
+ */
+function judgeDescriptors(subject: ProxyMemorySubject, workerConnections: number): string | undefined {
+  const rendered = readWorkerRlimitNofile(decodeUserData(subject.userData));
+  const needed = workerDescriptorLimit({ workerConnections });
+  if (rendered !== undefined && rendered >= needed) return undefined;
+  return (
+    `${subject.name}: nginx's descriptor limit is ${rendered === undefined ? "1024 (no worker_rlimit_nofile: Debian's unit default)" : `worker_rlimit_nofile ${rendered}`}, ` +
+    `below the ${needed} a worker needs for worker_connections ${workerConnections} (every slot, a body temp file per two slots, 64 for logs and listeners): ` +
+    `it fails with EMFILE before limit_conn answers 503. Smallest fix: worker_rlimit_nofile ${needed} (render the user data with models/hostEdge). ${incident}`
   );
 }
 

@@ -6,7 +6,7 @@
  */
 import dgram from "node:dgram";
 import type { ServiceConfig } from "./config";
-import { ingestMetrics, ingestMetricsDimension, IngestMetricKey } from "../../models/ingestMetrics";
+import { ingestMetrics, ingestMetricsDimension, IngestMetricKey, ingestMetricsLogGroup } from "../../models/ingestMetrics";
 
 type CounterKey = Exclude<IngestMetricKey, "spoolDepth" | "replayLag" | "datastoreErrors">;
 
@@ -35,6 +35,7 @@ export function emfRecord(namespace: string, region: string, deltas: Record<Coun
   return JSON.stringify({
     _aws: {
       Timestamp: now,
+      LogGroupName: ingestMetricsLogGroup,
       CloudWatchMetrics: [
         {
           Namespace: namespace,

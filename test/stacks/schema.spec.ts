@@ -52,6 +52,18 @@ describe("stack config schema", () => {
     ]);
   });
 
+  it("refuses to deploy the edge into a region without a datastore to write to", () => {
+    const delegated = { ...minimal, dns: { ...minimal.dns, delegation: "delegated" } };
+    expect(problems(delegated)).toEqual([
+      "edge:datastore.endpoints: no datastore for us-east-1: its hosts would accept events they can never store (incident 002: each region writes to its own datastore); add edge:datastore.endpoints.us-east-1 with hosts, passwordParameter and cidrs",
+      "edge:datastore.endpoints: no datastore for eu-west-1: its hosts would accept events they can never store (incident 002: each region writes to its own datastore); add edge:datastore.endpoints.eu-west-1 with hosts, passwordParameter and cidrs",
+    ]);
+    const endpoint = { hosts: ["db.example.internal"], passwordParameter: "/edge/prod/datastore/password", cidrs: ["10.100.0.0/16"] };
+    expect(problems({ ...delegated, datastore: { endpoints: { "us-east-1": endpoint, "eu-west-1": { ...endpoint, cidrs: ["db.example.internal"] } } } })).toEqual([
+      expect.stringMatching(/^edge:datastore\.endpoints\.eu-west-1\.cidrs\[0\]: expected an IPv4 CIDR/),
+    ]);
+  });
+
   it("validates the shipped dev and prod stacks", () => {
     expect(parseStackConfig(edgeKeys("dev")).environment).toBe("dev");
     const prod = parseStackConfig(edgeKeys("prod"));

@@ -26,6 +26,7 @@ export interface RunningNginx {
   dir: string;
   configFile: string;
   drainFile: string;
+  errorLog: string;
   /** The master process's pid. */
   pid: number;
   /** Stops nginx (SIGQUIT then SIGKILL) and removes its directory. */
@@ -86,12 +87,27 @@ function readLog(dir: string): string {
   }
 }
 
+export interface StartNginxOptions {
+  /**
+   * Soft descriptor limit the nginx process starts with (`prlimit --nofile=N:`), the 1,024 that
+   * Debian's systemd (252) gives a unit without `LimitNOFILE` (its hard limit stays 524,288, here the
+   * test process's: raising the hard limit needs CAP_SYS_RESOURCE, which this sandbox lacks).
+   * Defaults to the test process's own limit.
+   */
+  nofileSoft?: number;
+}
+
 /** Starts nginx in the foreground on the rendered config; waits until it accepts connections. */
-export async function startNginx(settings: HostEdgeSettings): Promise<RunningNginx> {
+export async function startNginx(settings: HostEdgeSettings, options: StartNginxOptions = {}): Promise<RunningNginx> {
   const dir = nginxTempDir();
   const port = await freePort();
   const configFile = renderTestConfig(settings, dir, port);
-  const child = spawn(nginxBinary, ["-p", dir, "-c", configFile, "-g", "daemon off;"], { stdio: "ignore" });
+  const args = ["-p", dir, "-c", configFile, "-g", "daemon off;"];
+  // prlimit sets the limit on itself and then execs nginx, so the pid is nginx's master.
+  const child =
+    options.nofileSoft === undefined
+      ? spawn(nginxBinary, args, { stdio: "ignore" })
+      : spawn("/usr/bin/prlimit", [`--nofile=${options.nofileSoft}:`, "--", nginxBinary, ...args], { stdio: "ignore" });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -111,7 +127,7 @@ export async function startNginx(settings: HostEdgeSettings): Promise<RunningNgi
     await stop();
     throw error;
   }
-  return { port, dir, configFile, drainFile: path.join(dir, "drain"), pid: child.pid!, stop };
+  return { port, dir, configFile, drainFile: path.join(dir, "drain"), errorLog: path.join(dir, "error.log"), pid: child.pid!, stop };
 }
 
 /** The worker processes of an nginx master (its children, found by parent pid in /proc). */

@@ -3,6 +3,7 @@
  * hold connections open: idle ones (connected, silent) and busy ones (a worst-case request with
  * full header buffers and a body, whose response the upstream starts and then holds).
  */
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 
@@ -11,21 +12,53 @@ export interface Upstream {
   /** Requests the upstream is holding (path `/hold`), finished when `release()` is called. */
   held: http.ServerResponse[];
   release(): void;
+  /** `/readyz` answers 200 when ready (the default), else 503 with Retry-After. */
+  setReady(ready: boolean): void;
+  /** A frozen upstream accepts connections and reads requests but never answers. */
+  setFrozen(frozen: boolean): void;
+  /** Requests received, by method and path (`POST /track`). */
+  requests: string[];
+  /** Idle keep-alive connections closed by nginx (a FIN arrived) and by this server's idle timeout. */
+  idleClosed: { byPeer: number; byServer: number };
   close(): Promise<void>;
 }
 
+export interface UpstreamOptions {
+  /** Bytes of the held body sent before holding. Defaults to 24 KiB. */
+  holdBodyBytes?: number;
+  /** The server's idle keep-alive timeout, ms. Defaults to Node's, 5000. */
+  keepAliveTimeoutMs?: number;
+}
+
 /**
- * An upstream answering `name` on `/`, after `delayMs` on `/slow?ms=<delayMs>`, and holding `/hold`:
- * the response head and `holdBodyBytes` of a longer body are sent, then nothing until `release()`.
+ * An upstream standing in for the ingestion service: answers `name` on `/`, after `delayMs` on
+ * `/slow?ms=<delayMs>`, its readiness on `/readyz`, resets the connection on `/reset`, and holds `/hold`: the response head and
+ * `holdBodyBytes` of a longer body are sent, then nothing until `release()`.
  */
-export async function startUpstream(name: string, port = 0, holdBodyBytes = 24 * 1024): Promise<Upstream> {
+export async function startUpstream(name: string, port = 0, options: UpstreamOptions = {}): Promise<Upstream> {
+  const holdBodyBytes = options.holdBodyBytes ?? 24 * 1024;
   const held: http.ServerResponse[] = [];
+  const frozenRequests: http.ServerResponse[] = [];
+  const requests: string[] = [];
+  const idleClosed = { byPeer: 0, byServer: 0 };
+  let ready = true;
+  let frozen = false;
   const server = http.createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
+    requests.push(`${req.method} ${(req.url ?? "/").split("?")[0]}`);
     req.resume();
     req.on("end", () => {
+      if (frozen) {
+        frozenRequests.push(res);
+        return;
+      }
       const url = new URL(req.url ?? "/", "http://upstream");
       if (url.pathname === "/slow") {
         setTimeout(() => res.end(name), Number(url.searchParams.get("ms") ?? 0));
+      } else if (url.pathname === "/reset") {
+        req.socket.destroy();
+      } else if (url.pathname === "/readyz") {
+        if (ready) res.end(`${name} ready`);
+        else res.writeHead(503, { "retry-after": "5" }).end(`${name} not ready`);
       } else if (url.pathname === "/hold") {
         res.writeHead(200, { "content-length": String(holdBodyBytes * 64) });
         res.write(Buffer.alloc(holdBodyBytes, "x"));
@@ -35,33 +68,73 @@ export async function startUpstream(name: string, port = 0, holdBodyBytes = 24 *
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  server.on("connection", (socket: net.Socket) => {
+    let peerEnded = false;
+    socket.on("end", () => (peerEnded = true));
+    socket.on("close", () => {
+      if (peerEnded) idleClosed.byPeer++;
+      else idleClosed.byServer++;
+    });
+  });
+  // A deep accept queue, as a service under load has: a burst through nginx is not refused here.
+  await new Promise<void>((resolve) => server.listen({ port, host: "127.0.0.1", backlog: 4096 }, resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
     held,
+    requests,
+    idleClosed,
+    setReady: (value) => (ready = value),
+    setFrozen: (value) => {
+      frozen = value;
+      if (!value) frozenRequests.splice(0).forEach((res) => res.destroy());
+    },
     release: () => held.splice(0).forEach((res) => res.end(Buffer.alloc(holdBodyBytes * 63, "x"))),
     close: () =>
       new Promise((resolve) => {
         held.splice(0).forEach((res) => res.destroy());
+        frozenRequests.splice(0).forEach((res) => res.destroy());
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
 }
 
-/** A GET through nginx: status, body and milliseconds taken. */
-export function get(port: number, path: string): Promise<{ status: number; body: string; ms: number }> {
+/** An HTTP request through nginx (a fresh connection): status, `Retry-After`, the CORS headers a browser reads, body and milliseconds taken. */
+export function request(
+  port: number,
+  path: string,
+  options: { method?: string; body?: string } = {},
+): Promise<{ status: number; body: string; ms: number; retryAfter?: string; cors?: { allowOrigin?: string; exposeHeaders?: string } }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path, agent: false }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", agent: false }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, ms: Date.now() - started }));
+      res.on("end", () => {
+        const retryAfter = res.headers["retry-after"];
+        const allowOrigin = res.headers["access-control-allow-origin"];
+        const exposeHeaders = res.headers["access-control-expose-headers"];
+        resolve({
+          status: res.statusCode ?? 0,
+          body,
+          ms: Date.now() - started,
+          ...(retryAfter ? { retryAfter: String(retryAfter) } : {}),
+          ...(allowOrigin || exposeHeaders ? { cors: { allowOrigin: allowOrigin && String(allowOrigin), exposeHeaders: exposeHeaders && String(exposeHeaders) } } : {}),
+        });
+      });
       res.on("error", reject);
     });
     req.on("error", reject);
+    if (options.body !== undefined) req.setHeader("content-type", "text/plain;charset=UTF-8");
+    req.end(options.body);
   });
+}
+
+/** A GET through nginx: status, body and milliseconds taken. */
+export function get(port: number, path: string): Promise<{ status: number; body: string; ms: number }> {
+  return request(port, path);
 }
 
 /** Waits until `predicate` holds, polling every 20 ms, or throws after `timeoutMs`. */
@@ -143,4 +216,53 @@ export async function startHungUpstream(port: number): Promise<{ stop(): Promise
     throw error;
   }
   return { stop };
+}
+
+/**
+ * Connections still sending their request header, the state `limit_conn` does not count (it counts
+ * a request once its header is read): `small` sends a request line and one short header line,
+ * `large` header lines that fill `largeBufferCount` large header buffers of `largeBufferBytes`. Neither
+ * ends the header, so nginx holds the buffers until `client_header_timeout`.
+ */
+export async function holdPartialHeaders(
+  port: number,
+  count: number,
+  shape: { kind: "small" } | { kind: "large"; largeBufferCount: number; largeBufferBytes: number },
+): Promise<net.Socket[]> {
+  const text =
+    shape.kind === "small"
+      ? "GET /track HTTP/1.1\r\nHost: edge.test\r\nUser-Agent: slow\r\n"
+      : `GET /track HTTP/1.1\r\nHost: edge.test\r\n${Array.from(
+          { length: shape.largeBufferCount },
+          (_, i) => `X-Fill-${i}: ${"a".repeat(shape.largeBufferBytes - 64)}\r\n`,
+        ).join("")}`;
+  const sockets = await holdIdleConnections(port, count);
+  for (const socket of sockets) socket.write(text);
+  return sockets;
+}
+
+/** Connections that finish one request (`GET /`, answered by the upstream) and then stay open, idle. */
+export async function holdKeepaliveConnections(port: number, count: number): Promise<net.Socket[]> {
+  const sockets = await holdIdleConnections(port, count);
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          let seen = "";
+          socket.setEncoding("utf8");
+          socket.on("data", (chunk: string) => {
+            seen += chunk;
+            if (seen.includes("\r\n\r\n") && /\r\n\r\n[\s\S]+$/.test(seen)) resolve();
+          });
+          socket.write("GET / HTTP/1.1\r\nHost: edge.test\r\n\r\n");
+        }),
+    ),
+  );
+  return sockets;
+}
+
+/** Kernel memory of TCP sockets in this network namespace, bytes (`/proc/net/sockstat`, `TCP: ... mem <pages>`). */
+export function tcpKernelBytes(): number {
+  const match = /^TCP:.*\bmem (\d+)/m.exec(readFileSync("/proc/net/sockstat", "utf8"));
+  return match ? Number(match[1]) * 4096 : 0;
 }

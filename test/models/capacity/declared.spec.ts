@@ -28,7 +28,7 @@ describe("reading capacity back from declared resources", () => {
             workerConnections,
             clientHeaderBufferSize,
             largeClientHeaderBuffers: { count, size },
-            maxConnectionsPerHost: maxConnectionsPerHost ?? Math.floor(workerConnections * 0.9),
+            maxConnectionsPerHost: maxConnectionsPerHost ?? Math.floor((workerConnections / 2) * 0.9),
           };
           expect(readRenderedNginxLimits(userData)).toEqual({ limits });
           expect(readRenderedNginxLimits(Buffer.from(userData).toString("base64"))).toEqual({ limits });

@@ -24,10 +24,12 @@ describe("renderNginxConfig", () => {
     );
   });
 
-  it("sheds load with 503 at 90% of worker_connections and per client rate", () => {
+  it("sheds load with 503 + Retry-After at 90% of the requests one worker's slots hold, and per client rate", () => {
     expect(lines(config)).toEqual(
       expect.arrayContaining([
-        "limit_conn edge_host 3686;",
+        "limit_conn edge_host 1843;",
+        "error_page 502 503 504 = @unavailable;",
+        "add_header Retry-After 1 always;",
         "limit_conn_status 503;",
         "limit_req_status 503;",
         "limit_req_zone $binary_remote_addr zone=edge_client:10m rate=200r/s;",
@@ -36,19 +38,39 @@ describe("renderNginxConfig", () => {
     );
   });
 
-  it("fails over to the backup on a 1 s connect timeout and allows long reads (incident 003)", () => {
+  it("fails over to the backup on a 1 s connect timeout and allows long reads on query paths (incident 003)", () => {
     expect(lines(config)).toEqual(
       expect.arrayContaining([
-        "server 127.0.0.1:8080 max_fails=1 fail_timeout=5s;",
-        "server 127.0.0.1:8081 backup;",
+        "server 127.0.0.1:8080 max_fails=5 fail_timeout=5s;",
+        "server 127.0.0.1:8081 backup max_fails=0;",
+        "keepalive_timeout 4s;",
         "proxy_connect_timeout 1s;",
         "proxy_read_timeout 60s;",
         "proxy_next_upstream error timeout;",
         "listen 80 default_server;",
-        `location = ${healthCheckPath} {`,
-        "if (-f /var/run/edge/drain) {",
       ]),
     );
+  });
+
+  it("answers /http-check from the service's readiness, 404 while draining (incident 003)", () => {
+    const health = config.slice(config.indexOf(`location = ${healthCheckPath} {`));
+    expect(lines(health.slice(0, health.indexOf("\n        }\n")))).toEqual(
+      expect.arrayContaining(["if (-f /var/run/edge/drain) {", 'return 404 "draining\\n";', "proxy_pass http://ingest/readyz;", "proxy_read_timeout 2s;"]),
+    );
+  });
+
+  it("gives event POSTs a short read timeout and resends them to the backup", () => {
+    for (const path of ["/track", "/v1/batch"]) {
+      const block = config.slice(config.indexOf(`location = ${path} {`));
+      expect(lines(block.slice(0, block.indexOf("\n        }\n")))).toEqual(
+        expect.arrayContaining(["limit_conn edge_host 1843;", "proxy_read_timeout 5s;", "proxy_next_upstream error timeout non_idempotent;", "proxy_next_upstream_tries 2;"]),
+      );
+    }
+    expect(lines(renderNginxConfig(sampleSettings({ cdn: { collectorPath: "/e" } })))).toContain("location = /e {");
+  });
+
+  it("raises the descriptor limit above the connection slots", () => {
+    expect(lines(config)).toContain(`worker_rlimit_nofile ${4096 + 2048 + 64};`);
   });
 
   it("renders config values and test paths", () => {
@@ -66,8 +88,8 @@ describe("renderNginxConfig", () => {
         "large_client_header_buffers 2 4k;",
         "proxy_connect_timeout 500ms;",
         "limit_conn edge_host 7;",
-        "server 127.0.0.1:9000 max_fails=1 fail_timeout=5s;",
-        "server 127.0.0.1:9001 backup;",
+        "server 127.0.0.1:9000 max_fails=5 fail_timeout=5s;",
+        "server 127.0.0.1:9001 backup max_fails=0;",
         "listen 127.0.0.1:18080 default_server;",
         "pid /tmp/x/nginx.pid;",
         "if (-f /tmp/x/drain) {",
@@ -77,15 +99,15 @@ describe("renderNginxConfig", () => {
 });
 
 describe("maxConnectionsPerHost", () => {
-  it("is the configured value, else 90% of worker_connections", () => {
-    expect(maxConnectionsPerHost({ workerConnections: 4096, maxConnectionsPerHost: undefined })).toBe(3686);
+  it("is the configured value, else 90% of the requests one worker's slots hold (2 slots each)", () => {
+    expect(maxConnectionsPerHost({ workerConnections: 4096, maxConnectionsPerHost: undefined })).toBe(1843);
     expect(maxConnectionsPerHost({ workerConnections: 4096, maxConnectionsPerHost: 100 })).toBe(100);
   });
-  it("never exceeds worker_connections by default", () => {
+  it("never admits more requests than one worker's slots hold by default", () => {
     fc.assert(
       fc.property(fc.integer({ min: 64, max: 1048576 }), (wc) => {
         const limit = maxConnectionsPerHost({ workerConnections: wc, maxConnectionsPerHost: undefined });
-        return limit < wc && limit >= Math.floor(wc * 0.9);
+        return 2 * limit < wc && limit >= Math.floor(wc * 0.45);
       }),
     );
   });

@@ -1,57 +1,116 @@
 /**
- * Calibration of the nginx memory model (models/hostEdge/memory.ts) against Debian's real nginx:
- * at several connection levels, hold N idle and N busy worst-case connections, read VmRSS of master
- * and workers from /proc, and require the model to predict no less than measured and at most 25%
- * more (incident 000: the memory limit must be known, not guessed).
+ * Calibration of the nginx memory model (models/hostEdge/memory.ts) against Debian's real nginx
+ * under the hostile loads it exists for: slow header senders (small and with every large header
+ * buffer filled), idle keep-alive connections, held worst-case requests, and all of them at once.
+ * Measured: the sum of VmRSS of master and workers (and, logged, the kernel's TCP memory from
+ * /proc/net/sockstat). The model must never predict less, and at most 25% more for busy requests
+ * (incident 000: the memory limit must be known, not guessed).
  */
 import { existsSync } from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HostEdgeSettings, nginxSizeBytes, predictNginxBytes } from "../../../models/hostEdge";
+import { HostEdgeSettings, NginxLoad, nginxSizeBytes, predictNginxMemory } from "../../../models/hostEdge";
 import { measureNginxRss, nginxBinary, nginxWorkerPids, startNginx } from "../../support/nginx";
-import { holdBusyConnections, holdIdleConnections, startUpstream, Upstream, waitUntil, worstCaseRequest } from "../../support/upstream";
+import {
+  holdBusyConnections,
+  holdKeepaliveConnections,
+  holdPartialHeaders,
+  startUpstream,
+  tcpKernelBytes,
+  Upstream,
+  waitUntil,
+  worstCaseRequest,
+} from "../../support/upstream";
 import { sampleSettings } from "./fixtures";
 
-const levels = [0, 40, 80, 160];
+/** Connections per state: bounded, well below worker_connections. */
+const n = 300;
+/** Busy requests where the model must be tight: enough that the shared zones (counted full) do not dominate. */
+const busyN = 1000;
 const bodyBytes = 16 * 1024;
 
-describe.skipIf(!existsSync(nginxBinary))("nginx memory model against a real nginx", () => {
+interface Scenario {
+  name: string;
+  load: NginxLoad;
+  /** Upper bound of predicted / measured, where the model must be tight. */
+  tightWithin?: number;
+  hold(port: number, settings: HostEdgeSettings): Promise<net.Socket[]>;
+}
+
+const large = (settings: HostEdgeSettings) => ({
+  kind: "large" as const,
+  largeBufferCount: settings.nginx.largeClientHeaderBuffers.count,
+  largeBufferBytes: nginxSizeBytes(settings.nginx.largeClientHeaderBuffers.size),
+});
+const busyRequest = (settings: HostEdgeSettings) => worstCaseRequest(settings.nginx.largeClientHeaderBuffers.count, nginxSizeBytes(settings.nginx.largeClientHeaderBuffers.size), bodyBytes);
+
+const scenarios: Scenario[] = [
+  { name: "slow header senders, small header", load: { headerPhase: n }, hold: (port) => holdPartialHeaders(port, n, { kind: "small" }) },
+  { name: "slow header senders, large header buffers filled", load: { headerPhase: n }, hold: (port, s) => holdPartialHeaders(port, n, large(s)) },
+  { name: "idle keep-alive", load: { idle: n }, hold: (port) => holdKeepaliveConnections(port, n) },
+  {
+    name: "held worst-case requests",
+    load: { busy: busyN },
+    tightWithin: 1.25,
+    hold: (port, s) => holdBusyConnections(port, busyN, busyRequest(s)),
+  },
+  {
+    name: "all of them at once",
+    load: { busy: n, headerPhase: 2 * n, idle: n },
+    hold: async (port, s) => [
+      ...(await holdPartialHeaders(port, n, { kind: "small" })),
+      ...(await holdPartialHeaders(port, n, large(s))),
+      ...(await holdKeepaliveConnections(port, n)),
+      ...(await holdBusyConnections(port, n, busyRequest(s))),
+    ],
+  },
+];
+
+describe.skipIf(!existsSync(nginxBinary))("nginx memory model against a real nginx under hostile clients", () => {
   let primary: Upstream;
   let backup: Upstream;
-  const results: { level: number; workers: number; measured: number; predicted: number }[] = [];
+  const results: string[] = [];
 
   beforeAll(async () => {
     primary = await startUpstream("primary");
     backup = await startUpstream("backup");
   });
   afterAll(async () => {
-    console.log(results.map((r) => `N=${r.level} workers=${r.workers} measured=${r.measured} predicted=${r.predicted} ratio=${(r.predicted / r.measured).toFixed(3)}`).join("\n"));
+    console.log(results.join("\n"));
     await primary?.close();
     await backup?.close();
   });
 
-  it.each(levels)("predicts the memory of N=%i idle and N busy connections within +25%", async (level) => {
-    const base: HostEdgeSettings = sampleSettings({
-      nginx: { workerConnections: 512, maxConnectionsPerHost: 1000, requestsPerSecondPerClient: 10_000 },
+  it.each(scenarios)("is never below the measured peak: $name", async (scenario) => {
+    const settings: HostEdgeSettings = sampleSettings({
+      nginx: { workerConnections: 4096, maxConnectionsPerHost: 2000, requestsPerSecondPerClient: 1_000_000 },
       ingest: { service: { port: primary.port, backupPort: backup.port } },
     });
-    const nginx = await startNginx(base);
+    const nginx = await startNginx(settings);
     const sockets: net.Socket[] = [];
     try {
-      const { count, size } = base.nginx.largeClientHeaderBuffers;
-      sockets.push(...(await holdIdleConnections(nginx.port, level)));
-      sockets.push(...(await holdBusyConnections(nginx.port, level, worstCaseRequest(count, nginxSizeBytes(size), bodyBytes))));
-      await waitUntil(() => primary.held.length === level, 20_000, `${level} busy requests at the upstream`);
-      await new Promise((r) => setTimeout(r, 300));
+      const kernelBefore = tcpKernelBytes();
+      sockets.push(...(await scenario.hold(nginx.port, settings)));
+      const busy = scenario.load.busy ?? 0;
+      await waitUntil(() => primary.held.length + backup.held.length === busy, 30_000, `${busy} busy requests at the upstreams`);
+      await new Promise((r) => setTimeout(r, 500));
       const workers = nginxWorkerPids(nginx.pid).length;
-      const measured = measureNginxRss(nginx.pid).totalBytes;
-      const predicted = predictNginxBytes({ ...base, vcpus: workers }, { busy: level, idle: level });
-      results.push({ level, workers, measured, predicted });
-      expect(predicted).toBeGreaterThanOrEqual(measured);
-      expect(predicted).toBeLessThanOrEqual(measured * 1.25);
+      const rss = measureNginxRss(nginx.pid).totalBytes;
+      const kernel = Math.max(0, tcpKernelBytes() - kernelBefore);
+      const predicted = predictNginxMemory({ ...settings, vcpus: workers }, scenario.load);
+      const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+      results.push(
+        `${scenario.name}: processes measured ${mib(rss)}, predicted ${mib(predicted.processBytes)} (${(predicted.processBytes / rss).toFixed(2)}x); ` +
+          `kernel TCP measured ${mib(kernel)}, predicted ${mib(predicted.kernelBytes)}`,
+      );
+      expect(predicted.processBytes).toBeGreaterThanOrEqual(rss);
+      // The kernel's TCP memory is logged, not asserted: /proc/net/sockstat counts every socket of the
+      // network namespace, and other processes on this shared machine move it by about 1 MiB.
+      if (scenario.tightWithin) expect(predicted.processBytes).toBeLessThanOrEqual(rss * scenario.tightWithin);
     } finally {
       sockets.forEach((s) => s.destroy());
       primary.release();
+      backup.release();
       await nginx.stop();
     }
   });

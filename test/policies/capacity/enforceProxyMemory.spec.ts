@@ -15,7 +15,8 @@ describe("enforce-proxy-memory", () => {
     const subject = launchTemplate();
     subject.props.instanceType = "t3.micro";
     expect(await runResourcePolicy(enforceProxyMemory, subject)).toEqual([
-      "ingest-us-east-1-hosts: nginx's worst case 867 MiB (2 workers × 8192 connections with 1k + 4 × 8k header buffers) + service reserve 1024 MiB = 1891 MiB, " +
+      "ingest-us-east-1-hosts: nginx's worst case 965 MiB (2 workers × 8192 connections, each priced at its costliest state: 3686 busy requests, " +
+        "every other slot a client still sending its header into 1k + 4 × 8k header buffers, 290 MiB of them) + service reserve 1024 MiB = 1989 MiB, " +
         "above 80% of t3.micro's 1024 MiB (819 MiB). Smallest fix: edge:ingest.instanceType t3.micro → t3.medium. " +
         incident,
     ]);
@@ -23,11 +24,18 @@ describe("enforce-proxy-memory", () => {
 
   it("offers fewer worker connections when that alone fits", async () => {
     expect(await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 65536 }, "c6i.large"))).toEqual([
-      "ingest-us-east-1-hosts: nginx's worst case 6824 MiB (2 workers × 65536 connections with 1k + 4 × 8k header buffers) + service reserve 1024 MiB = 7848 MiB, " +
+      "ingest-us-east-1-hosts: nginx's worst case 7536 MiB (2 workers × 65536 connections, each priced at its costliest state: 29491 busy requests, " +
+        "every other slot a client still sending its header into 1k + 4 × 8k header buffers, 2323 MiB of them) + service reserve 1024 MiB = 8560 MiB, " +
         "above 80% of c6i.large's 4096 MiB (3277 MiB). " +
-        "Smallest fix: edge:ingest.instanceType c6i.large → c6i.2xlarge, or edge:nginx.workerConnections 65536 → 19433. " +
+        "Smallest fix: edge:nginx.workerConnections 65536 → 15107. " +
         incident,
     ]);
+  });
+
+  it("offers smaller header buffers first when they fit (incident 000's own fix: no new type, no fewer connections)", async () => {
+    const [message] = await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 24576 }, "c6i.large"));
+    expect(message).toContain("Smallest fix: edge:nginx.largeClientHeaderBuffers 4 × 8k → ");
+    expect(message).toContain("(the cheapest: same instance type and connections; headers above it get 494), or edge:ingest.instanceType c6i.large → c6i.xlarge");
   });
 
   it("takes the share from the policy config", async () => {
@@ -54,6 +62,22 @@ describe("enforce-proxy-memory", () => {
       "ingest-us-east-1-hosts: its user data has no nginx worker_connections, client_header_buffer_size, large_client_header_buffers, " +
         "so nginx's worst-case memory cannot be judged. Render the user data with models/hostEdge (renderUserData). " +
         incident,
+    ]);
+  });
+
+  it("refuses a config whose descriptor limit is below what its connections need (EMFILE before 503)", async () => {
+    const subject = launchTemplate();
+    const text = Buffer.from(String(subject.props.userData), "base64").toString("utf8");
+    subject.props.userData = Buffer.from(text.replace(/^(\s*)worker_rlimit_nofile \d+;$/m, "$1worker_rlimit_nofile 8192;")).toString("base64");
+    const expected =
+      "ingest-us-east-1-hosts: nginx's descriptor limit is worker_rlimit_nofile 8192, below the 12352 a worker needs for worker_connections 8192 " +
+      "(every slot, a body temp file per two slots, 64 for logs and listeners): it fails with EMFILE before limit_conn answers 503. " +
+      "Smallest fix: worker_rlimit_nofile 12352 (render the user data with models/hostEdge). " +
+      incident;
+    expect(await runResourcePolicy(enforceProxyMemory, subject)).toEqual([expected]);
+    subject.props.userData = Buffer.from(text.replace(/^\s*worker_rlimit_nofile \d+;$/m, "")).toString("base64");
+    expect(await runResourcePolicy(enforceProxyMemory, subject)).toEqual([
+      expected.replace("worker_rlimit_nofile 8192, below", "1024 (no worker_rlimit_nofile: Debian's unit default), below"),
     ]);
   });
 

@@ -15,7 +15,7 @@ describe("README config table", () => {
 
   it("takes each default from the schema's .default() and each range from its bounds", () => {
     expect(configTable()).toContain("| `edge:ingest.peakEventsPerSecond` | number | `5000` | > 0 – 10,000,000 | Observed peak");
-    expect(configTable()).toContain("| `edge:nginx.maxConnectionsPerHost` | integer | 90% of `workerConnections` | > 0 – 1,048,576 |");
+    expect(configTable()).toContain("| `edge:nginx.maxConnectionsPerHost` | integer | 90% of `workerConnections / 2` | > 0 – 1,048,576 |");
     expect(configTable()).toContain("| `edge:dns.aliases` | list of object | none |  |");
   });
 

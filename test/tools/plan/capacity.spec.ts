@@ -32,7 +32,8 @@ describe("npm run plan: capacity policies", () => {
     const found = messages(undersized, "enforce-proxy-memory");
     expect(found).toHaveLength(3);
     expect(found[0]).toContain(
-      "nginx's worst case 867 MiB (2 workers × 8192 connections with 1k + 4 × 8k header buffers) + service reserve 1024 MiB = 1891 MiB, " +
+      "nginx's worst case 965 MiB (2 workers × 8192 connections, each priced at its costliest state: 3686 busy requests, " +
+        "every other slot a client still sending its header into 1k + 4 × 8k header buffers, 290 MiB of them) + service reserve 1024 MiB = 1989 MiB, " +
         "above 80% of t3.micro's 1024 MiB (819 MiB). Smallest fix: edge:ingest.instanceType t3.micro → t3.medium.",
     );
   });

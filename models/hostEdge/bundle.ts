@@ -1,0 +1,100 @@
+/**
+ * The host bundle a host boots from: one pinned, checksummed tarball in S3 (a copy per region),
+ * built by `npm run bundle`. Nothing else is downloaded at boot: no `apt`, no "latest" (a pinned
+ * image that installs whatever was published that day is not pinned).
+ *
+ * Layout of `edge-ingest-<release>.tar.gz` (one top directory, `edge-ingest-<release>/`):
+ *   SHA256SUMS      sha256 of every other file but manifest.json (`sha256sum -c` format)
+ *   manifest.json   release, commit, runtime, packages and every file's sha256
+ *   bin/ingest      the service's command (`ingest --listen HOST:PORT`)
+ *   runtime/node    the Node.js runtime the service was tested with
+ *   service/        the service
+ *   debs/*.deb      nginx-light and its Debian dependencies, amazon-cloudwatch-agent.deb
+ *
+ * The user data pins the tarball's sha256; the tarball carries SHA256SUMS for every file inside, so
+ * each file is checked against a hash the launch template pins before anything is installed.
+ *
+ * Pure module: no Pulumi imports.
+ */
+import type { HostBundle } from "./settings";
+
+/** Where the bundle is unpacked; `current` points at the release in use. */
+export const bundleRoot = "/opt/edge-ingest";
+export const bundleFetchScriptPath = "/usr/local/sbin/edge-fetch-bundle";
+export const bundleVerifyScriptPath = "/usr/local/sbin/edge-verify-bundle";
+export const bundleInstallScriptPath = "/usr/local/sbin/edge-install-bundle";
+
+/**
+ * Downloads the tarball with the host role's credentials from instance metadata (IMDSv2) and
+ * curl's SigV4 signing (curl 7.75+; Debian 12 has 7.88), from the region's bucket over the S3
+ * gateway endpoint. No AWS CLI is needed, and nothing else is fetched.
+ */
+export function renderBundleFetch(bundle: HostBundle): string {
+  return `#!/bin/sh
+# Fetches the pinned host bundle to $1 with the host role (IMDSv2 credentials, SigV4 by curl).
+set -eu
+out="$1"
+imds=http://169.254.169.254/latest
+token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$imds/api/token")
+md() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/$1"; }
+region=$(md meta-data/placement/region)
+role=$(md meta-data/iam/security-credentials/)
+creds=$(md "meta-data/iam/security-credentials/$role")
+field() { printf '%s' "$creds" | sed -n "s/.*\\"$1\\" *: *\\"\\([^\\"]*\\)\\".*/\\1/p"; }
+bucket=$(printf '%s' '${bundle.bucket}' | sed "s/{region}/$region/g")
+curl -fsS --retry 5 --retry-connrefused -o "$out" \\
+  --aws-sigv4 "aws:amz:$region:s3" --user "$(field AccessKeyId):$(field SecretAccessKey)" \\
+  -H "x-amz-security-token: $(field Token)" \\
+  "https://$bucket.s3.$region.amazonaws.com/${bundle.key}"
+`;
+}
+
+/**
+ * Verifies a downloaded tarball against the pinned sha256, unpacks it into a new directory and
+ * checks every file against its SHA256SUMS; prints the unpacked release directory. Exits non-zero,
+ * having installed nothing, on any mismatch.
+ */
+export function renderBundleVerify(bundle: HostBundle): string {
+  return `#!/bin/sh
+# Verifies the host bundle $1 (pinned sha256, then every file's), unpacks it under $2, prints its directory.
+set -eu
+tarball="$1"
+into="$2"
+echo "${bundle.sha256}  $tarball" | sha256sum -c --quiet - >&2 || { echo "edge: $tarball is not the pinned bundle (sha256 ${bundle.sha256})" >&2; exit 1; }
+mkdir -p "$into"
+staging=$(mktemp -d "$into/.unpack.XXXXXX")
+tar -xzf "$tarball" -C "$staging"
+release=$(ls "$staging")
+cd "$staging/$release"
+sha256sum -c --quiet --strict SHA256SUMS >&2 || { echo "edge: a file of $release does not match its SHA256SUMS" >&2; exit 1; }
+listed=$(sed 's/^[0-9a-f]*  //' SHA256SUMS | sort)
+present=$(find . -type f ! -name SHA256SUMS ! -name manifest.json | sed 's|^\\./||' | sort)
+[ "$listed" = "$present" ] || { echo "edge: $release holds files SHA256SUMS does not list" >&2; exit 1; }
+rm -rf "$into/$release"
+mv "$staging/$release" "$into/$release"
+rmdir "$staging"
+echo "$into/$release"
+`;
+}
+
+/** Fetches, verifies, then installs: nginx's and the agent's .deb files, and the service as `current`. */
+export function renderBundleInstall(): string {
+  return `#!/bin/sh
+# Installs the pinned host bundle: nothing is installed unless every sha256 matched.
+set -eu
+tarball=$(mktemp /tmp/edge-bundle.XXXXXX)
+${bundleFetchScriptPath} "$tarball"
+release=$(${bundleVerifyScriptPath} "$tarball" ${bundleRoot})
+rm -f "$tarball"
+# nginx's unit must not start on the Debian default config before ours is in place.
+printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
+dpkg -i --force-confold "$release"/debs/*.deb
+rm -f /usr/sbin/policy-rc.d
+ln -sfn "$release" ${bundleRoot}/current
+ln -sfn ${bundleRoot}/current/bin/ingest /usr/local/bin/ingest
+`;
+}
+
+/** The boot step when no bundle is pinned: the host refuses to boot, saying why, rather than install anything else. */
+export const missingBundleCommand =
+  'echo "edge: no host bundle pinned (edge:ingest.bundle); refusing to install anything unpinned" >&2; exit 1';

@@ -1,0 +1,93 @@
+/**
+ * The rendered nginx config in front of the real ingestion service (service/, the file the bundle
+ * ships) and a real PostgreSQL on loopback: the env file the units load is the service's config,
+ * `/http-check` is the service's readiness, and a frozen process costs the ingest read timeout,
+ * after which the POST is stored by the backup exactly once (incident 003; incident 002's insert id).
+ */
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { healthCheckPath, ingestReadTimeoutSeconds, renderIngestEnv } from "../../../models/hostEdge";
+import { postgresAvailable, Postgres, startPostgres } from "../../../service/test/support/postgres";
+import { batchBody, datastoreEnv, removeDir, RunningService, startService } from "../../../service/test/support/service";
+import { freePort, nginxBinary, RunningNginx, startNginx } from "../../support/nginx";
+import { request } from "../../support/upstream";
+import { sampleSettings } from "./fixtures";
+
+/** The env file as systemd's EnvironmentFile= reads it: KEY=value lines, # comments. */
+function envFile(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split("\n")
+      .filter((line) => line && !line.startsWith("#"))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+}
+
+describe.skipIf(!existsSync(nginxBinary) || !postgresAvailable)("real nginx in front of the real ingestion service and PostgreSQL", () => {
+  let pg: Postgres;
+  let primary: RunningService;
+  let backup: RunningService;
+  let nginx: RunningNginx;
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    const [port, backupPort] = [await freePort(), await freePort()];
+    const settings = sampleSettings({ ingest: { service: { port, backupPort } } });
+    const env = { ...datastoreEnv(`127.0.0.1:${pg.port}`), ...envFile(renderIngestEnv(settings)) };
+    primary = await startService({ env, port });
+    backup = await startService({ env, port: backupPort });
+    nginx = await startNginx(settings);
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    for (const service of [primary, backup]) {
+      if (!service) continue;
+      service.child.kill("SIGCONT");
+      await service.kill();
+      removeDir(service.spoolDir);
+    }
+    await pg?.stop();
+  });
+
+  const stored = async (ids: string[]) =>
+    Number((await pg.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE insert_id = ANY($1)", [ids]))[0]!.n);
+
+  it("stores the snippet's POST through nginx, and /http-check is the service's readiness", async () => {
+    const { body, ids } = batchBody(3);
+    expect(await request(nginx.port, "/track", { method: "POST", body })).toMatchObject({ status: 200, body: '{"accepted":3}' });
+    expect(await stored(ids)).toBe(3);
+    const health = await request(nginx.port, healthCheckPath);
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({ ready: true });
+  });
+
+  it("resends a POST the frozen primary never answers to the backup after the ingest read timeout, storing it once", async () => {
+    const { body, ids } = batchBody(2);
+    primary.child.kill("SIGSTOP");
+    try {
+      const answer = await request(nginx.port, "/track", { method: "POST", body });
+      expect(answer).toMatchObject({ status: 200, body: '{"accepted":2}' });
+      expect(answer.ms).toBeGreaterThanOrEqual(ingestReadTimeoutSeconds * 1000 - 50);
+      expect(answer.ms).toBeLessThan(ingestReadTimeoutSeconds * 1000 + 2000);
+    } finally {
+      primary.child.kill("SIGCONT");
+    }
+    // The primary, thawed, may store the same request too: the insert ids keep it once.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await stored(ids)).toBe(2);
+  });
+
+  it("takes the host out (not 200 within the NLB's 5 s) when both processes are frozen", async () => {
+    primary.child.kill("SIGSTOP");
+    backup.child.kill("SIGSTOP");
+    try {
+      const health = await request(nginx.port, healthCheckPath);
+      expect(health.status).not.toBe(200);
+      expect(health.ms).toBeLessThan(5000);
+    } finally {
+      primary.child.kill("SIGCONT");
+      backup.child.kill("SIGCONT");
+    }
+    expect((await request(nginx.port, healthCheckPath)).status).toBe(200);
+  });
+});
