@@ -29,14 +29,15 @@ export interface CostEstimate {
   items: CostItem[];
   /** Hosts the autoscaling groups keep running at their minimum, per region. */
   hosts: { region: string; count: number; instanceType: string }[];
-  /** Declared types the table has no entry for: the estimate is low by their cost. */
+  /** Declared types the table has no entry for (or resources that do not say enough, an autoscaling group without the edge's capacity tags): the estimate is low by their cost. */
   unpriced: string[];
   /** The price table's date. */
   date: string;
   assumptions: CostAssumptions;
 }
 
-type Pricer = (r: DeclaredResource, a: CostAssumptions, region: string) => { item: string; monthlyUsd: number };
+/** A resource's monthly cost; undefined when the resource does not say enough to price it (it is listed as not priced). */
+type Pricer = (r: DeclaredResource, a: CostAssumptions, region: string) => { item: string; monthlyUsd: number } | undefined;
 
 const month = p.hoursPerMonth;
 const factor = (region: string) => p.regionFactor[region] ?? 1;
@@ -72,9 +73,10 @@ const bucket: Pricer = (_r, a) => ({ item: `S3 bucket, ${a.s3GbPerBucket} GB`, m
 export const pricers: Record<string, Pricer> = {
   [t.autoscalingGroup]: (r, _a, region) => {
     const fleet = readDeclaredFleet(r.inputs);
-    const instanceType = fleet?.instanceType ?? "unknown";
+    if (!fleet?.instanceType) return undefined;
+    const instanceType = fleet.instanceType;
     const hourly = ec2HourlyUsd(instanceType);
-    const count = fleet?.minHosts ?? Number(r.inputs.minSize ?? 0);
+    const count = fleet.minHosts;
     if (hourly === undefined) throw new Error(`models/cost: no EC2 price for ${instanceType}; add it to priceTable in models/cost/prices.ts`);
     return { item: `${count} × ${instanceType} hosts (minimum)`, monthlyUsd: count * hourly * month * factor(region) };
   },
@@ -116,11 +118,16 @@ export function estimateCost(resources: DeclaredResource[], assumptions: CostAss
       if (!(r.type in freeTypes)) unpriced.add(r.type);
       continue;
     }
-    const { item, monthlyUsd } = pricer(r, assumptions, region);
+    const priced = pricer(r, assumptions, region);
+    if (!priced) {
+      unpriced.add(r.type);
+      continue;
+    }
+    const { item, monthlyUsd } = priced;
     if (r.type === t.route53Zone) zones++;
     if (r.type === t.autoscalingGroup) {
       const fleet = readDeclaredFleet(r.inputs);
-      hosts.push({ region, count: fleet?.minHosts ?? 0, instanceType: fleet?.instanceType ?? "unknown" });
+      hosts.push({ region, count: fleet!.minHosts, instanceType: fleet!.instanceType! });
     }
     const key = `${region}\u0000${item}`;
     const known = byItem.get(key);

@@ -10,6 +10,7 @@ import { recordsFromResources } from "../../models/dns/compare";
 import { zoneRecordRisks } from "./zoneRisk";
 import { resourceTypes } from "../../models/resourceTypes";
 import { PropertyRule, replaceRules } from "./replaceRules";
+import { CapacityCost, capacityCost } from "./capacityCost";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
 
@@ -96,6 +97,8 @@ export interface PlanDiff {
   policy: PolicyDelta;
   risks: Risk[];
   secrets: SecretChange[];
+  /** Capacity and the monthly cost estimate of both sides. */
+  capacity: CapacityCost;
 }
 
 const loadBalancerTypes = new Set<string>([resourceTypes.lbLoadBalancer, resourceTypes.albLoadBalancer]);
@@ -458,6 +461,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     policy: diffPolicy(base, head),
     risks: findRisks(base, head, resources),
     secrets: diffSecrets(base, head),
+    capacity: capacityCost(base, head),
   };
 }
 

@@ -5,6 +5,7 @@
  *
  * Pure module: no Pulumi imports.
  */
+import { capacityCostLines } from "./capacityCost";
 import { groupChanges, isEmpty, Op, PlanDiff, ResourceChange, SecretChange, ViolationDelta } from "./planDiff";
 import { differingParts, formatValue, hunks, PropertyChange, secretMask } from "./values";
 
@@ -130,6 +131,7 @@ function capped(items: (string | string[])[], limit: number): string[] {
 function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit: number): string[] {
   const out = [`### ${title}`, "", `**${summaryLine(diff)}**`, ""];
   if (isEmpty(diff)) return [...out, "No changes: the edge stays as it is.", ""];
+  out.push(...capacityCostLines(diff.capacity).map((l) => `- ${l}`), "");
   if (diff.risks.length > 0) {
     const entries = diff.risks.map((r) => ({
       line: `- **${r.kind}**: ${r.message}`,
@@ -187,6 +189,7 @@ function secretLines(diff: PlanDiff): string[] {
 function renderText(diff: PlanDiff, title: string): string[] {
   const out = [title, summaryLine(diff)];
   if (isEmpty(diff)) return [...out, "No changes."];
+  out.push("", "Capacity and cost:", ...capacityCostLines(diff.capacity).map((l) => `  ${l}`));
   if (diff.risks.length > 0) out.push("", `RISKY CHANGES (${diff.risks.length}):`, ...diff.risks.map((r) => `  ! ${r.kind}: ${r.message}`));
   const p = diff.policy;
   out.push("", "Policy delta:");

@@ -54,6 +54,10 @@ describe("estimate", () => {
     expect(e.items.find((i) => i.region === "eu-west-1")!.monthlyUsd).toBeGreaterThan(us.monthlyUsd);
   });
 
+  it("lists an autoscaling group without the edge's capacity tags as not priced", () => {
+    expect(estimateCost([{ type: resourceTypes.autoscalingGroup, region: "us-east-1", inputs: { minSize: 2 } }]).unpriced).toEqual([resourceTypes.autoscalingGroup]);
+  });
+
   it("refuses an instance type without a price, naming the table to extend", () => {
     expect(() => estimateCost([group("us-east-1", 1, "x9.huge")])).toThrow(/no EC2 price for x9\.huge; add it to priceTable in models\/cost\/prices\.ts/);
   });
