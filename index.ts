@@ -14,6 +14,7 @@ import { IngestRegion } from "./components/ingestRegion";
 import { ingestRegionArgs } from "./stacks/ingestRegionArgs";
 import { nextTurn } from "./components/pacing";
 import { SnippetCdn } from "./components/snippetCdn";
+import { alarmNamePrefix } from "./models/alarms/alarmSet";
 import { delegationSteps } from "./models/dns/delegation";
 import { declaredRecords, fqdn } from "./models/dns/record";
 import { decideReplicaRegion } from "./models/snippet/snippet";
@@ -45,7 +46,7 @@ export = async () => {
   /** One ingestion region per configured region (incident 002: independent regions). */
   const ingestRegions: IngestRegion[] = [];
   for (const [regionIndex, region] of config.regions.entries()) {
-    ingestRegions.push(new IngestRegion(`ingest-${region}`, ingestRegionArgs(config, region, regionIndex, dns.primaryZoneId)));
+    ingestRegions.push(new IngestRegion(`ingest-${region}`, ingestRegionArgs(config, region, regionIndex, dns.primaryZoneId, alarmNamePrefix(pulumi.getStack()))));
     await nextTurn();
   }
 
@@ -77,7 +78,7 @@ export = async () => {
 
   // Every load balancer, autoscaling group, health check and distribution gets a warning and a critical alarm.
   const alarms = await Alarms.create("alarms", {
-    namePrefix: `edge-${pulumi.getStack()}`,
+    namePrefix: alarmNamePrefix(pulumi.getStack()),
     regions: config.regions,
     emails: config.alarms.emails,
     webhookUrl: config.alarms.webhookUrl,

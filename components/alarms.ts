@@ -11,6 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  alarmName,
   alarmTags,
   AlarmSpec,
   cdnAlarms,
@@ -186,6 +187,12 @@ export class RegionAlarms extends pulumi.ComponentResource {
                 Principal: { Service: "cloudwatch.amazonaws.com" },
                 Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
                 Resource: "*",
+                // Only for this account's alarms (the confused-deputy guard of the CloudWatch and KMS docs:
+                // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html#alarm-encrypted-sns-topic).
+                Condition: {
+                  StringEquals: { "aws:SourceAccount": account },
+                  ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${account}:alarm:*` },
+                },
               },
             ],
           }),
@@ -230,7 +237,7 @@ export class RegionAlarms extends pulumi.ComponentResource {
 export function alarmInputs(spec: AlarmSpec<pulumi.Input<string>>, namePrefix: string, topicArn: pulumi.Input<string>): aws.cloudwatch.MetricAlarmArgs {
   const common: aws.cloudwatch.MetricAlarmArgs = {
     region: spec.region,
-    name: `${namePrefix}-${spec.region}-${spec.id}`,
+    name: alarmName(namePrefix, spec),
     alarmDescription: spec.description,
     comparisonOperator: spec.comparisonOperator,
     evaluationPeriods: spec.evaluationPeriods,

@@ -9,6 +9,7 @@ export const resourceTypes = {
   acmCertificateValidation: "aws:acm/certificateValidation:CertificateValidation",
   albLoadBalancer: "aws:alb/loadBalancer:LoadBalancer",
   autoscalingGroup: "aws:autoscaling/group:Group",
+  autoscalingLifecycleHook: "aws:autoscaling/lifecycleHook:LifecycleHook",
   autoscalingPolicy: "aws:autoscaling/policy:Policy",
   cloudfrontCachePolicy: "aws:cloudfront/cachePolicy:CachePolicy",
   cloudfrontDistribution: "aws:cloudfront/distribution:Distribution",

@@ -6,6 +6,7 @@ import { enforceAlarmCoverage } from "./alarms/enforceAlarmCoverage";
 import { disallowPlainHttpViewers } from "./cdn/disallowPlainHttpViewers";
 import { disallowPublicBucket } from "./cdn/disallowPublicBucket";
 import { enforceOriginFailover } from "./cdn/enforceOriginFailover";
+import { enforceDrainBeforeTerminate } from "./availability/enforceDrainBeforeTerminate";
 import { enforceDatastoreBudget } from "./capacity/enforceDatastoreBudget";
 import { enforceProxyMemory } from "./capacity/enforceProxyMemory";
 import { enforceRegionLossCapacity } from "./capacity/enforceRegionLossCapacity";
@@ -37,6 +38,7 @@ export const policies: Policies = [
   enforceRegionLossCapacity,
   enforceDatastoreBudget,
   missingSecondRegion,
+  enforceDrainBeforeTerminate,
   enforceAlarmActions,
   enforceAlarmCoverage,
   configureAlarmThresholds,

@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { IngestRegionArgs } from "../components/ingestRegion";
+import { refreshRollbackAlarmNames } from "../models/alarms/alarmSet";
 import { capacityTags, instanceTypeSpec } from "../models/capacity";
 import { fqdn } from "../models/dns/record";
 import { hostEdgeSettings, renderUserData } from "../models/hostEdge";
@@ -12,13 +13,25 @@ import type { StackConfig } from "./schema";
 /** vCPUs assumed for an unknown instance type: it still renders (`worker_processes auto` on the host); the proxy-memory policy refuses it. */
 const unknownTypeVcpus = 2;
 
-export function ingestRegionArgs(config: StackConfig, region: string, regionIndex: number, primaryZoneId: pulumi.Input<string>): IngestRegionArgs {
+export function ingestRegionArgs(
+  config: StackConfig,
+  region: string,
+  regionIndex: number,
+  primaryZoneId: pulumi.Input<string>,
+  alarmNamePrefix: string,
+): IngestRegionArgs {
   const { ingest, datastore } = config;
   const vcpus = instanceTypeSpec(ingest.instanceType)?.vcpus ?? unknownTypeVcpus;
   return {
     region,
     regionIndex,
-    availabilityZones: ingest.availabilityZones,
+    // The schema refuses a config without these pins for a listed region.
+    availabilityZoneIds: ingest.availabilityZoneIds[region]!,
+    // The schema requires every region's datastore once the edge is built (delegated phase).
+    datastoreCidrBlocks: datastore.endpoints[region]!.cidrs,
+    datastorePort: datastore.endpoints[region]!.port,
+    imageId: ingest.imageIds[region]!,
+    rollbackAlarmNames: refreshRollbackAlarmNames(alarmNamePrefix, region),
     domainName: fqdn(config.dns.ingestName, config.domain),
     primaryZoneId,
     instanceType: ingest.instanceType,

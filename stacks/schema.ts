@@ -14,6 +14,8 @@ import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdKey } from "
 import { drainVisibleSeconds, targetHealthCheck } from "../models/ingestRegion/layout";
 import { unknownRegionProblem } from "../models/aws/regions";
 import { cloudflarePlans, delegationPhases } from "../models/dns/delegation";
+import { availabilityZoneIdProblem } from "../models/ingestRegion/availabilityZones";
+import { defaultAccountQuotas, quotaProblems, quotaUsage } from "../models/ingestRegion/quotas";
 import { ttlProblem } from "../models/dns/providers";
 import { declaredRecords } from "../models/dns/record";
 import { zoneProblems } from "../models/dns/zoneRules";
@@ -48,6 +50,14 @@ const awsRegion = z.string().superRefine((code, ctx) => {
   const problem = unknownRegionProblem(code);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
+
+/** An IPv4 network in CIDR notation, e.g. `10.20.0.0/24`. */
+const ipv4Cidr = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/, "expected an IPv4 CIDR block such as 10.20.0.0/24");
+
+/** A quota value: a count the account allows. */
+const quota = z.number().int().min(1);
 
 /**
  * Record TTLs in seconds, within what both providers accept and serve alike (the capability table
@@ -186,6 +196,20 @@ const stackConfigObject = z
           .max(6)
           .default(3)
           .describe("Availability zones per region, each with a subnet and a static load balancer address."),
+                  availabilityZoneIds: z
+          .record(awsRegion, z.array(z.string().min(1)).min(1, "expected at least 1 AZ ID"))
+          .default({})
+          .meta({ defaultText: "none (the schema refuses a listed region without them)" })
+          .describe(
+            "The availability zones of each region by AZ ID (`us-east-1: [use1-az1, use1-az2, use1-az4]`), as many as `availabilityZones`, Local and Wavelength zones excluded. AZ IDs name the same zone in every account and never shift, so subnets and load balancers move only when this list changes. Required for every region of `edge:regions`.",
+          ),
+        imageIds: z
+          .record(awsRegion, z.string().regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, "expected an AMI id such as ami-0123456789abcdef0"))
+          .default({})
+          .meta({ defaultText: "none (the schema refuses a listed region without them)" })
+          .describe(
+            "The hosts' image in each region (`us-east-1: ami-…`): a Debian 12 AMI (nginx 1.22, the version this repo tests), pinned so a new image reaches hosts only through a reviewed change. Required for every region of `edge:regions`.",
+          ),
         minHealthyPercentage: z
           .number()
           .int()
@@ -352,7 +376,7 @@ const stackConfigObject = z
                 .default("/etc/ssl/certs/ca-certificates.crt")
                 .describe("CA bundle on the host the datastore's certificate is verified against (`sslmode=verify-full`); for RDS, the RDS CA bundle the host bundle ships."),
               cidrs: z
-                .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "expected an IPv4 CIDR such as 10.20.0.0/16"))
+                .array(ipv4Cidr)
                 .min(1, "expected at least one CIDR: the hosts' egress to the datastore is limited to it")
                 .describe("Where the datastore's addresses live (security groups take CIDRs, never host names; a managed datastore's address changes on failover)."),
             }),
@@ -468,6 +492,20 @@ const stackConfigObject = z
       })
       .prefault({})
       .describe("The CDN that serves the JavaScript snippet apart from the API hosts (incident 000)."),
+    quotas: z
+      .strictObject({
+        elasticIpsPerRegion: quota
+          .default(defaultAccountQuotas.elasticIpsPerRegion)
+          .describe(`Elastic IPs the account may hold per region (EC2 quota L-0263D0A3). The default is AWS's.`),
+        networkLoadBalancersPerRegion: quota
+          .default(defaultAccountQuotas.networkLoadBalancersPerRegion)
+          .describe(`Network load balancers the account may have per region (ELB quota L-69A177A2). The default is AWS's.`),
+        route53HealthChecksPerAccount: quota
+          .default(defaultAccountQuotas.route53HealthChecksPerAccount)
+          .describe(`Route 53 health checks the account may have. The default is AWS's.`),
+      })
+      .prefault({})
+      .describe("The AWS account's quotas, as Service Quotas shows them: a config that needs more is refused before the deploy stops halfway."),
     alarms: z
       .strictObject({
         emails: z
@@ -560,6 +598,13 @@ export const stackConfigSchema = stackConfigObject.check(
         });
       }
     }),
+    crossFieldRule<CheckedConfig>(["regions", "ingest"], (config, ctx) => {
+      for (const problem of regionPinProblems(config)) ctx.addIssue({ code: "custom", ...problem });
+    }),
+    crossFieldRule<CheckedConfig>(["regions", "ingest", "quotas"], (config, ctx) => {
+      const usage = quotaUsage({ regions: config.regions.length, availabilityZones: config.ingest.availabilityZones });
+      for (const problem of quotaProblems(usage, config.quotas)) ctx.addIssue({ code: "custom", path: ["quotas", problem.quota], message: problem.message });
+    }),
     crossFieldRule<CheckedConfig>(["dns"], (config, ctx) => {
       const { mode, plan } = config.dns.secondary;
       if (mode === "hot-standby" && plan === "free") {
@@ -637,6 +682,42 @@ export const stackConfigSchema = stackConfigObject.check(
       }
     }),
   );
+
+/**
+ * The inputs each region pins (its zones by AZ ID, its image; its datastore is
+ * `edge:datastore.endpoints`): one entry
+ * per region of `edge:regions`, each zone an availability zone of that region, as many zones as
+ * `edge:ingest.availabilityZones`.
+ */
+function regionPinProblems(config: CheckedConfig): { path: (string | number)[]; message: string }[] {
+  const { availabilityZones, availabilityZoneIds, imageIds } = config.ingest;
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  for (const region of config.regions) {
+    const zoneIds = availabilityZoneIds[region];
+    if (!zoneIds) {
+      problems.push({
+        path: ["ingest", "availabilityZoneIds", region],
+        message: `required for every region of edge:regions: list ${availabilityZones} AZ IDs of ${region} (\`aws ec2 describe-availability-zones --region ${region} --filters Name=zone-type,Values=availability-zone\`, column ZoneId)`,
+      });
+    } else {
+      zoneIds.forEach((zoneId, i) => {
+        const problem = availabilityZoneIdProblem(region, zoneId);
+        if (problem) problems.push({ path: ["ingest", "availabilityZoneIds", region, i], message: problem });
+      });
+      if (new Set(zoneIds).size !== zoneIds.length) problems.push({ path: ["ingest", "availabilityZoneIds", region], message: `each AZ ID may be listed once, got ${zoneIds.join(", ")}` });
+      if (zoneIds.length !== availabilityZones) {
+        problems.push({
+          path: ["ingest", "availabilityZoneIds", region],
+          message: `lists ${zoneIds.length} zones, edge:ingest.availabilityZones is ${availabilityZones}: list exactly ${availabilityZones}, or change edge:ingest.availabilityZones`,
+        });
+      }
+    }
+    if (!imageIds[region]) {
+      problems.push({ path: ["ingest", "imageIds", region], message: `required for every region of edge:regions: the Debian 12 AMI id of ${region} the hosts boot` });
+    }
+  }
+  return problems;
+}
 
 /** The validated stack configuration, every default applied. */
 export type StackConfig = z.output<typeof stackConfigSchema>;

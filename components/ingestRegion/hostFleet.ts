@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { capacityTagKeys } from "../../models/capacity";
-import type { HostBundle } from "../../models/hostEdge";
+import { encodeUserData, type HostBundle } from "../../models/hostEdge";
 import { hostMetricsNamespace } from "../../models/hostMetrics";
 import { ingestMetricsLogGroup } from "../../models/ingestMetrics";
 import {
-  debianAmiParameter,
+  drainHookMetadata,
   hostWarmupSeconds,
   lifecycleHeartbeatSeconds,
   maxHealthyPercentage,
@@ -22,6 +22,13 @@ export interface HostFleetArgs {
   securityGroupId: pulumi.Input<string>;
   /** The load balancer's target group the hosts register with (an `IngestLoadBalancer` output). */
   targetGroupArn: pulumi.Input<string>;
+  /** The hosts' AMI id in this region (a Debian 12 image, pinned in config): a new one is a reviewed change. */
+  imageId: string;
+  /**
+   * CloudWatch alarm names whose alarm state rolls an instance refresh back to the previous launch
+   * template (plain names: the alarms are declared after the group). Defaults to `[]` (no rollback on alarms).
+   */
+  rollbackAlarmNames?: string[];
   /** EC2 instance type of every host, e.g. `c7i.large`. */
   instanceType: string;
   /** Hosts the group never goes below. */
@@ -65,6 +72,23 @@ export class HostFleet extends pulumi.ComponentResource {
     const instanceProfile = hostInstanceProfile(name, args.region, args, { parent: this, ...moved });
     const launchTemplate = this.launchTemplate(name, args, instanceProfile.arn, moved);
     const group = this.autoscalingGroup(name, args, launchTemplate, moved);
+    // A resource rather than the group's `initialLifecycleHooks`, which the provider applies only when
+    // it creates the group: a later drain time would never reach the hook (the `initial_lifecycle_hook`
+    // notes of https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/autoscaling_group).
+    // Incident 003: a terminating host drains (its /http-check answers 404) before it dies.
+    new aws.autoscaling.LifecycleHook(
+      `${name}-drain`,
+      {
+        region: args.region,
+        name: "drain-before-terminate",
+        autoscalingGroupName: group.name,
+        lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+        heartbeatTimeout: lifecycleHeartbeatSeconds(args.drainSeconds),
+        defaultResult: "CONTINUE",
+        notificationMetadata: drainHookMetadata(args.drainSeconds),
+      },
+      { parent: group },
+    );
     new aws.autoscaling.Policy(
       `${name}-cpu`,
       {
@@ -87,13 +111,12 @@ export class HostFleet extends pulumi.ComponentResource {
 
   private launchTemplate(name: string, args: HostFleetArgs, instanceProfileArn: pulumi.Input<string>, moved: pulumi.ResourceOptions) {
     const { region } = args;
-    const ami = aws.ssm.getParameterOutput({ region, name: debianAmiParameter() }, { parent: this });
     return new aws.ec2.LaunchTemplate(
       `${name}-hosts`,
       {
         region,
         description: `edge ingestion hosts in ${region}`,
-        imageId: ami.value,
+        imageId: args.imageId,
         instanceType: args.instanceType,
         updateDefaultVersion: true,
         iamInstanceProfile: { arn: instanceProfileArn },
@@ -106,7 +129,7 @@ export class HostFleet extends pulumi.ComponentResource {
             ebs: { volumeType: "gp3", volumeSize: args.rootVolumeGiB ?? 16, encrypted: "true", deleteOnTermination: "true" },
           },
         ],
-        userData: Buffer.from(args.userData, "utf8").toString("base64"),
+        userData: encodeUserData(args.userData),
         tagSpecifications: ["instance", "volume"].map((resourceType) => ({
           resourceType,
           tags: { Name: `${name}-host`, [capacityTagKeys.environment]: args.environment },
@@ -141,17 +164,13 @@ export class HostFleet extends pulumi.ComponentResource {
             maxHealthyPercentage: maxHealthyPercentage(args.minHealthyPercentage),
             instanceWarmup: String(hostWarmupSeconds),
             skipMatching: true,
+            // A refresh whose new hosts trip a critical alarm goes back to the previous launch template
+            // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html).
+            ...((args.rollbackAlarmNames ?? []).length > 0
+              ? { autoRollback: true, alarmSpecification: { alarms: args.rollbackAlarmNames } }
+              : {}),
           },
         },
-        // Incident 003: a terminating host drains (its /http-check answers 404) before it dies.
-        initialLifecycleHooks: [
-          {
-            name: "drain-before-terminate",
-            lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
-            heartbeatTimeout: lifecycleHeartbeatSeconds(args.drainSeconds),
-            defaultResult: "CONTINUE",
-          },
-        ],
         tags: [
           { key: "Name", value: `${name}-host`, propagateAtLaunch: true },
           ...Object.entries(args.capacityTags ?? {}).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),

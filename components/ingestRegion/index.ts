@@ -9,7 +9,7 @@ export { hostMetricsPolicy } from "./hostFleet";
 
 /** Each field is documented on the part it configures. */
 export interface IngestRegionArgs
-  extends Pick<IngestNetworkArgs, "region" | "availabilityZones">,
+  extends Pick<IngestNetworkArgs, "region" | "availabilityZoneIds" | "datastoreCidrBlocks" | "datastorePort">,
     Pick<IngestLoadBalancerArgs, "domainName" | "primaryZoneId">,
     Omit<HostFleetArgs, "region" | "subnetIds" | "securityGroupId" | "targetGroupArn"> {
   /** Position of the region in `edge:regions`; its VPC is `10.<index>.0.0/16`. */
@@ -44,10 +44,10 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
     if (args.minHosts > args.maxHosts) {
       throw new Error(`IngestRegion ${name}: minHosts ${args.minHosts} is above maxHosts ${args.maxHosts}`);
     }
-    const { region, regionIndex, availabilityZones, domainName, primaryZoneId, ...fleetArgs } = args;
+    const { region, regionIndex, availabilityZoneIds, datastoreCidrBlocks, datastorePort, domainName, primaryZoneId, ...fleetArgs } = args;
     const network = new IngestNetwork(
       name,
-      { region, cidrBlock: regionCidrBlock(regionIndex), availabilityZones },
+      { region, cidrBlock: regionCidrBlock(regionIndex), availabilityZoneIds, datastoreCidrBlocks, datastorePort },
       { parent: this },
     );
     const loadBalancer = new IngestLoadBalancer(

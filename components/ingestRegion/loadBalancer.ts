@@ -65,7 +65,9 @@ export class IngestLoadBalancer extends pulumi.ComponentResource {
         subnetMappings: args.subnetIds.map((subnetId, i) => ({ subnetId, allocationId: addresses[i]!.allocationId })),
         tags: { Name: `${name}-nlb` },
       },
-      { parent: this, ...moved },
+      // A replacement cannot create first: the new load balancer needs the Elastic IP allocations the
+      // old one holds until it is deleted. A replacement is a regional outage, and the PR diff says so.
+      { parent: this, ...moved, deleteBeforeReplace: true },
     );
     const certificate = new DnsValidatedCertificate(
       `${name}-cert`,
@@ -83,6 +85,11 @@ export class IngestLoadBalancer extends pulumi.ComponentResource {
         // Incident 003: a leaving host finishes its in-flight requests before its connections close.
         deregistrationDelay: args.drainSeconds,
         connectionTermination: true,
+        // The drain file makes a leaving host fail its health check before it is deregistered; by
+        // default an NLB then resets that target's connections at once. Keep them for the drain instead
+        // (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health.html,
+        // "Unhealthy connection termination"; the provider's `target_health_state`).
+        targetHealthStates: [{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: args.drainSeconds }],
         healthCheck: {
           enabled: true,
           protocol: "HTTP",

@@ -9,8 +9,17 @@ export interface IngestNetworkArgs {
   region: string;
   /** The VPC's IPv4 range, e.g. `10.0.0.0/16`; each zone's public subnet is carved from it. */
   cidrBlock: string;
-  /** Availability zones to span: one public subnet in each, the first `N` the region lists as available. */
-  availabilityZones: number;
+  /**
+   * The availability zones to span by AZ ID (`use1-az1`), one public subnet in each, in this order.
+   * AZ IDs name the same zone in every account and do not shift when a zone is impaired or a Local
+   * Zone is opted in; a subnet's `availabilityZoneId` forces its replacement when it changes
+   * (terraform-provider-aws@3db496c3ef13bcbf12b401ce6f353c55b76701fa internal/service/ec2/vpc_subnet.go, `ForceNew`).
+   */
+  availabilityZoneIds: string[];
+  /** Networks the hosts reach the datastore in, as CIDR blocks (a security group takes no host names). */
+  datastoreCidrBlocks: string[];
+  /** TCP port of the datastore. */
+  datastorePort: number;
   /** TCP port the hosts serve on, the only one the load balancer may reach. Defaults to `80` (nginx). */
   hostPort?: number;
 }
@@ -18,7 +27,8 @@ export interface IngestNetworkArgs {
 /**
  * One region's network: a VPC with a public subnet per availability zone behind an internet
  * gateway, and the two security groups. The internet reaches the load balancer on 443, the load
- * balancer reaches the hosts on `hostPort`; nothing else comes in.
+ * balancer reaches the hosts on `hostPort`; nothing else comes in. The hosts reach the datastore's
+ * networks on its port, and HTTP(S) elsewhere.
  *
  * Hosts sit in public subnets with a public address for egress (packages, SSM, CloudWatch) and no
  * public ingress. This avoids a NAT gateway per zone (a cost per zone and, shared, a single point
@@ -35,6 +45,9 @@ export class IngestNetwork extends pulumi.ComponentResource {
 
   constructor(name: string, args: IngestNetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("edge:ingest:IngestNetwork", name, {}, opts);
+    if (args.availabilityZoneIds.length === 0 || new Set(args.availabilityZoneIds).size !== args.availabilityZoneIds.length) {
+      throw new Error(`IngestNetwork ${name}: availabilityZoneIds must list distinct zones, got [${args.availabilityZoneIds.join(", ")}]`);
+    }
     const { region } = args;
     const hostPort = args.hostPort ?? nginxListenPort;
     const moved = keepUrnUnder(opts.parent);
@@ -50,15 +63,15 @@ export class IngestNetwork extends pulumi.ComponentResource {
       { region, vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }], tags: { Name: `${name}-public` } },
       { parent: vpc },
     );
-    const zoneNames = aws.getAvailabilityZonesOutput({ region, state: "available" }, { parent: this }).names;
-    this.subnetIds = subnetCidrBlocks(args.cidrBlock, args.availabilityZones).map((cidrBlock, i) => {
+    const zoneIds = args.availabilityZoneIds;
+    this.subnetIds = subnetCidrBlocks(args.cidrBlock, zoneIds.length).map((cidrBlock, i) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-public-${i + 1}`,
         {
           region,
           vpcId: vpc.id,
           cidrBlock,
-          availabilityZone: zoneNames.apply((names) => zoneAt(names, i, region, args.availabilityZones)),
+          availabilityZoneId: zoneIds[i],
           tags: { Name: `${name}-public-${i + 1}` },
         },
         { parent: vpc },
@@ -123,6 +136,22 @@ export class IngestNetwork extends pulumi.ComponentResource {
         { parent: hostSecurityGroup },
       );
     }
+    // Named by the network, not its position: reordering the list changes no rule.
+    for (const cidrIpv4 of args.datastoreCidrBlocks) {
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-hosts-out-datastore-${cidrIpv4.replace("/", "-")}`,
+        {
+          region,
+          securityGroupId: hostSecurityGroup.id,
+          ipProtocol: "tcp",
+          fromPort: args.datastorePort,
+          toPort: args.datastorePort,
+          cidrIpv4,
+          description: "the ingestion service to its datastore",
+        },
+        { parent: hostSecurityGroup },
+      );
+    }
 
     this.vpcId = vpc.id;
     this.loadBalancerSecurityGroupId = nlbSecurityGroup.id;
@@ -134,10 +163,4 @@ export class IngestNetwork extends pulumi.ComponentResource {
       hostSecurityGroupId: this.hostSecurityGroupId,
     });
   }
-}
-
-function zoneAt(names: string[], i: number, region: string, wanted: number): string {
-  const zone = names[i];
-  if (!zone) throw new Error(`${region} has ${names.length} available zones; edge:ingest.availabilityZones asks for ${wanted}`);
-  return zone;
 }

@@ -119,6 +119,31 @@ function bothSeverities<V>(t: Template<V>, overrides: ThresholdOverrides): Alarm
   return out;
 }
 
+/** The alarms' name prefix of a stack: `edge-<stack>`. */
+export function alarmNamePrefix(stack: string): string {
+  return `edge-${stack}`;
+}
+
+/** An alarm's CloudWatch name: a plain string, so a resource can name an alarm declared after it. */
+export function alarmName(namePrefix: string, spec: { region: string; id: string }): string {
+  return `${namePrefix}-${spec.region}-${spec.id}`;
+}
+
+/**
+ * Threshold keys whose critical alarm rolls an instance refresh back: what a bad image or host
+ * bundle trips within the refresh's warmup (hosts failing their health check, fewer healthy than
+ * the minimum, memory exhausted; incidents 000 and 003).
+ */
+export const refreshRollbackKeys: readonly ThresholdKey[] = ["unhealthyHosts", "healthyHostsOfMinimum", "memoryUsedPercent"];
+
+/** Names of the critical ingest alarms of `region` that roll an instance refresh back. */
+export function refreshRollbackAlarmNames(namePrefix: string, region: string): string[] {
+  const ids = { region, nlbArnSuffix: "", targetGroupArnSuffix: "", asgName: "", certificateArn: "", minHosts: 1, maxHosts: 1 };
+  return ingestAlarms(ids)
+    .filter((spec) => spec.severity === "critical" && refreshRollbackKeys.includes(spec.key))
+    .map((spec) => alarmName(namePrefix, spec));
+}
+
 /** One region's ingestion endpoint, with its metric dimensions resolved to `V`. */
 export interface IngestIds<V> {
   region: string;

@@ -4,7 +4,10 @@
  * will be deployed, hand edits included, rather than the YAML.
  * Pure module: no Pulumi imports.
  */
-import type { NginxLimits } from "../hostEdge";
+import { decodeUserData, type NginxLimits } from "../hostEdge";
+
+/** Launch template user data as text; decoded where the hosts' own model encodes it. */
+export { decodeUserData };
 import { capacityTagKeys } from "./tags";
 import { resourceTypes } from "../resourceTypes";
 
@@ -62,12 +65,6 @@ export function readDeclaredFleet(props: Record<string, any>): DeclaredFleet | u
   };
 }
 
-/** Launch template user data is base64; the plan and the engine both carry it encoded. */
-export function decodeUserData(userData: string): string {
-  const trimmed = userData.trim();
-  if (/^#cloud-config|^#!/.test(trimmed)) return userData;
-  return Buffer.from(trimmed, "base64").toString("utf8");
-}
 
 /**
  * The nginx limits in a host's rendered user data (`worker_connections`, `client_header_buffer_size`,

@@ -100,6 +100,7 @@ export const defaultCostAssumptions: CostAssumptions = {
 export const freeTypes: Record<string, string> = {
   [t.acmCertificate]: "public ACM certificates are free",
   [t.acmCertificateValidation]: "a wait, no resource",
+  [t.autoscalingLifecycleHook]: "configuration",
   [t.autoscalingPolicy]: "configuration",
   [t.cloudfrontCachePolicy]: "configuration",
   [t.cloudfrontOriginAccessControl]: "configuration",

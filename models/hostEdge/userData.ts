@@ -10,6 +10,7 @@
  *
  * Pure module: no Pulumi imports.
  */
+import { gunzipSync, gzipSync } from "node:zlib";
 import { hostMetrics, hostMetricsDimension, hostMetricsNamespace } from "../hostMetrics";
 import {
   bundleFetchScriptPath,
@@ -25,6 +26,29 @@ import { DatastoreEndpoint, drainFile, HostEdgeSettings, workerDescriptorLimit }
 
 /** EC2 refuses user data above 16 KiB (before base64). */
 export const userDataLimitBytes = 16 * 1024;
+
+/**
+ * User data as the launch template carries it: gzip, then base64. cloud-init reads gzip-compressed
+ * user data as such (cloud-init docs, "User-data formats": gzip compressed content), and EC2's
+ * 16 KiB applies to the bytes before base64, so the rendered config keeps its explanations and
+ * stays a quarter of the limit. Node's gzip writes no timestamp: the same text encodes the same.
+ */
+export function encodeUserData(text: string): string {
+  return gzipSync(Buffer.from(text, "utf8"), { level: 9 }).toString("base64");
+}
+
+/** The text of launch template user data: base64, gzip-compressed or not, or already plain text. */
+export function decodeUserData(userData: string): string {
+  const trimmed = userData.trim();
+  if (/^#cloud-config|^#!/.test(trimmed)) return userData;
+  const bytes = Buffer.from(trimmed, "base64");
+  return (isGzip(bytes) ? gunzipSync(bytes) : bytes).toString("utf8");
+}
+
+/** gzip's magic number. */
+export function isGzip(bytes: Buffer): boolean {
+  return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
 
 export const drainScriptPath = "/usr/local/sbin/edge-drain";
 export const undrainScriptPath = "/usr/local/sbin/edge-undrain";

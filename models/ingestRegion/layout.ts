@@ -53,6 +53,25 @@ export function lifecycleHeartbeatSeconds(drainSeconds: number): number {
 }
 
 /**
+ * The termination hook's notification metadata: the drain the hook was made for, so the drain
+ * policy judges the hook as declared, and whoever handles the notification sees it.
+ */
+export function drainHookMetadata(drainSeconds: number): string {
+  return JSON.stringify({ drainSeconds });
+}
+
+/** The drain seconds in a termination hook's metadata, or undefined when it carries none. */
+export function readDrainHookMetadata(metadata: unknown): number | undefined {
+  if (typeof metadata !== "string") return undefined;
+  try {
+    const value = JSON.parse(metadata)?.drainSeconds;
+    return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Instance refresh's upper bound: above 100% it launches replacements before it terminates, so a
  * group of one host keeps serving during a deploy (incident 003). AWS allows at most 200% and at
  * most 100 points above the minimum healthy percentage.
@@ -67,10 +86,6 @@ export const hostWarmupSeconds = 180;
 /** Average CPU the target-tracking policy keeps the group at: half, leaving room for a spike while it scales. */
 export const targetCpuPercent = 50;
 
-/** The Debian 12 AMI (nginx 1.22, the version the memory model is calibrated against) by SSM public parameter. */
-export function debianAmiParameter(architecture: "amd64" | "arm64" = "amd64"): string {
-  return `/aws/service/debian/release/12/latest/${architecture}`;
-}
 
 /**
  * TTL of the listener certificate's validation record, in seconds. Fixed rather than `edge:dns.ttl`:

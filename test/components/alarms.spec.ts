@@ -5,6 +5,7 @@ import type { IngestEndpoint } from "../../components/endpoints";
 import type { PlannedResource } from "../../tools/plan/evaluate";
 import { mockRuntime, ofType } from "../support/mockRuntime";
 import { resourceTypes } from "../../models/resourceTypes";
+import { mockAccountId } from "../../tools/plan/mocks";
 
 const regions = ["us-east-1", "us-west-2", "eu-west-1"];
 
@@ -55,6 +56,17 @@ describe("Alarms", () => {
         expect(topic.inputs.kmsMasterKeyId).toBe(key.outputs.arn);
         expect(JSON.parse(key.inputs.policy as string).Statement[1].Principal).toEqual({ Service: "cloudwatch.amazonaws.com" });
       }
+    }
+  });
+
+  it("lets CloudWatch use a region's key only for this account's alarms in that region", () => {
+    for (const region of regions) {
+      const key = ofType(resources, resourceTypes.kmsKey).find((k) => k.region === region)!;
+      const grant = JSON.parse(key.inputs.policy as string).Statement.find((s: { Sid: string }) => s.Sid === "CloudWatchPublishes");
+      expect(grant.Condition).toEqual({
+        StringEquals: { "aws:SourceAccount": mockAccountId },
+        ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${mockAccountId}:alarm:*` },
+      });
     }
   });
 

@@ -11,13 +11,27 @@ import { healthCheckPath } from "../../models/hostEdge";
 let resources: PlannedResource[];
 const config = sampleConfig({
   regions: ["us-east-1", "eu-west-1"],
-  ingest: { minHostsPerRegion: 2, maxHostsPerRegion: 9, availabilityZones: 3, minHealthyPercentage: 90, drainSeconds: 75 },
+  ingest: {
+    minHostsPerRegion: 2,
+    maxHostsPerRegion: 9,
+    availabilityZones: 3,
+    minHealthyPercentage: 90,
+    drainSeconds: 75,
+    availabilityZoneIds: { "us-east-1": ["use1-az1", "use1-az2", "use1-az4"], "eu-west-1": ["euw1-az3", "euw1-az1", "euw1-az2"] },
+    imageIds: { "us-east-1": "ami-0aaaaaaaaaaaaaaa1", "eu-west-1": "ami-0bbbbbbbbbbbbbbb2" },
+  },
+  datastore: {
+    endpoints: {
+      "us-east-1": { hosts: ["db.use1.example.internal"], port: 6432, passwordParameter: "/edge/test/datastore/password", cidrs: ["10.200.0.0/24", "10.200.1.0/24"] },
+      "eu-west-1": { hosts: ["db.euw1.example.internal"], port: 6432, passwordParameter: "/edge/test/datastore/password", cidrs: ["10.201.0.0/24"] },
+    },
+  },
 });
 const outputs: Record<string, { staticIps: string[]; asgName: string; targetGroupArn: string; nlbDnsName: string }> = {};
 
 beforeAll(async () => {
   const runtime = await mockRuntime();
-  const regions = config.regions.map((region, regionIndex) => new IngestRegion(`ingest-${region}`, ingestRegionArgs(config, region, regionIndex, "Z0TEST")));
+  const regions = config.regions.map((region, regionIndex) => new IngestRegion(`ingest-${region}`, ingestRegionArgs(config, region, regionIndex, "Z0TEST", "edge-test")));
   resources = await runtime.settle();
   for (const r of regions) {
     outputs[r.region] = await new Promise((resolve) =>
@@ -55,10 +69,43 @@ describe("IngestRegion", () => {
       const mappings = nlb!.inputs.subnetMappings as { subnetId: string; allocationId: string }[];
       expect(mappings.map((m) => m.allocationId).sort()).toEqual(eips.map((e) => e.outputs.allocationId).sort());
       expect(new Set(mappings.map((m) => m.subnetId)).size).toBe(3);
-      const zones = inRegion(resourceTypes.ec2Subnet, region).map((s) => s.inputs.availabilityZone);
-      expect(new Set(zones)).toEqual(new Set([`${region}a`, `${region}b`, `${region}c`]));
+      // Pinned by AZ ID in the configured order, never by position in a looked-up list of zone names.
+      const subnets = inRegion(resourceTypes.ec2Subnet, region);
+      expect(subnets.map((s) => s.inputs.availabilityZoneId)).toEqual(config.ingest.availabilityZoneIds[region]);
+      expect(subnets.every((s) => s.inputs.availabilityZone === undefined)).toBe(true);
       expect(outputs[region]!.staticIps.sort()).toEqual(eips.map((e) => e.outputs.publicIp).sort());
     }
+  });
+
+  it("deletes a load balancer before it creates its replacement: the new one needs the Elastic IPs the old one holds", () => {
+    for (const region of config.regions) expect(inRegion(resourceTypes.lbLoadBalancer, region)[0]!.options.deleteBeforeReplace).toBe(true);
+  });
+
+  it("launches hosts from the region's pinned image, with no lookup at deploy time", () => {
+    expect(inRegion(resourceTypes.ec2LaunchTemplate, "us-east-1")[0]!.inputs.imageId).toBe("ami-0aaaaaaaaaaaaaaa1");
+    expect(inRegion(resourceTypes.ec2LaunchTemplate, "eu-west-1")[0]!.inputs.imageId).toBe("ami-0bbbbbbbbbbbbbbb2");
+  });
+
+  it("lets hosts reach the datastore's networks on its port, one rule per network named by it", () => {
+    const egress = ofType(resources, resourceTypes.vpcSecurityGroupEgressRule).filter((r) => r.inputs.fromPort === 6432);
+    expect(egress.map((r) => [r.inputs.region, r.inputs.cidrIpv4, r.inputs.toPort, r.name])).toEqual([
+      ["us-east-1", "10.200.0.0/24", 6432, "ingest-us-east-1-hosts-out-datastore-10.200.0.0-24"],
+      ["us-east-1", "10.200.1.0/24", 6432, "ingest-us-east-1-hosts-out-datastore-10.200.1.0-24"],
+      ["eu-west-1", "10.201.0.0/24", 6432, "ingest-eu-west-1-hosts-out-datastore-10.201.0.0-24"],
+    ]);
+  });
+
+  it("keeps an unhealthy (draining) target's connections for the drain instead of resetting them", () => {
+    const [target] = inRegion(resourceTypes.lbTargetGroup, "eu-west-1");
+    expect(target!.inputs.targetHealthStates).toEqual([{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: 75 }]);
+  });
+
+  it("rolls an instance refresh back when a critical host or balancer alarm of its region fires", () => {
+    const [group] = inRegion(resourceTypes.autoscalingGroup, "eu-west-1");
+    const alarms = ["unhealthyHosts", "healthyHostsOfMinimum", "memoryUsedPercent"].map((key) => `edge-test-eu-west-1-ingest-${key}-critical`).sort();
+    const preferences = (group!.inputs.instanceRefresh as { preferences: { autoRollback: boolean; alarmSpecification: { alarms: string[] } } }).preferences;
+    expect(preferences.autoRollback).toBe(true);
+    expect([...preferences.alarmSpecification.alarms].sort()).toEqual(alarms);
   });
 
   it("sets the region on every regional resource (no per-region providers)", () => {
@@ -95,9 +142,13 @@ describe("IngestRegion", () => {
   it("sets instance refresh with the configured minimum healthy percentage and a drain hook longer than the drain", () => {
     const [group] = inRegion(resourceTypes.autoscalingGroup, "us-east-1");
     expect(group!.inputs.instanceRefresh).toMatchObject({ strategy: "Rolling", preferences: { minHealthyPercentage: 90 } });
-    const [hook] = group!.inputs.initialLifecycleHooks as { lifecycleTransition: string; heartbeatTimeout: number; defaultResult: string }[];
-    expect(hook).toMatchObject({ lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE" });
-    expect(hook!.heartbeatTimeout).toBeGreaterThanOrEqual(75);
+    // A hook resource, not initialLifecycleHooks (applied only when the group is created).
+    expect(group!.inputs.initialLifecycleHooks).toBeUndefined();
+    const [hook, ...more] = inRegion(resourceTypes.autoscalingLifecycleHook, "us-east-1");
+    expect(more).toEqual([]);
+    expect(hook!.inputs).toMatchObject({ autoscalingGroupName: group!.outputs.name, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", defaultResult: "CONTINUE" });
+    expect(hook!.inputs.heartbeatTimeout).toBeGreaterThan(75);
+    expect(JSON.parse(hook!.inputs.notificationMetadata as string)).toEqual({ drainSeconds: 75 });
     const [scaling] = inRegion(resourceTypes.autoscalingPolicy, "us-east-1");
     expect(scaling!.inputs).toMatchObject({ policyType: "TargetTrackingScaling", autoscalingGroupName: group!.outputs.name });
   });

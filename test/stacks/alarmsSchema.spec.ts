@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseStackConfig, StackConfigError } from "../../stacks/schema";
+import { withRegionPins } from "../support/regionPins";
 
 const minimal = {
   domain: "example.com",
@@ -10,7 +11,7 @@ const minimal = {
 
 function problems(thresholds: unknown): string[] {
   try {
-    parseStackConfig({ ...minimal, alarms: { ...minimal.alarms, thresholds } });
+    parseStackConfig(withRegionPins({ ...minimal, alarms: { ...minimal.alarms, thresholds } }));
     return [];
   } catch (err) {
     if (err instanceof StackConfigError) return err.problems;

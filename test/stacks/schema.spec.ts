@@ -4,26 +4,16 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
 import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdSpec } from "../../models/alarms/thresholds";
-import { decideEnvironment, parseStackConfig, StackConfigError, stackConfigSchema } from "../../stacks/schema";
+import { decideEnvironment, parseStackConfig, stackConfigSchema } from "../../stacks/schema";
+import { configProblems, minimalStackConfig } from "../support/minimalConfig";
+import { withRegionPins } from "../support/regionPins";
 import { projectRoot } from "../support/runPlan";
 
 /** The smallest valid config: only the fields without a safe default. */
-const minimal = {
-  domain: "example.com",
-  regions: ["us-east-1", "eu-west-1"],
-  dns: { secondary: { accountId: "0123456789abcdef0123456789abcdef" } },
-  alarms: { emails: ["oncall@example.com"] },
-};
+const minimal = minimalStackConfig;
 
-function problems(raw: Record<string, unknown>, stack?: string): string[] {
-  try {
-    parseStackConfig(raw, stack);
-    return [];
-  } catch (err) {
-    if (err instanceof StackConfigError) return err.problems;
-    throw err;
-  }
-}
+/** The problems of `raw` with its regions' pins filled in: the rules here are about other fields. */
+const problems = (raw: Record<string, unknown>, stack?: string) => configProblems(withRegionPins(raw), stack);
 
 function edgeKeys(stack: string): Record<string, unknown> {
   const { config } = parse(readFileSync(join(projectRoot, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
@@ -32,7 +22,7 @@ function edgeKeys(stack: string): Record<string, unknown> {
 
 describe("stack config schema", () => {
   it("applies every default to a minimal config", () => {
-    const config = parseStackConfig(minimal);
+    const config = parseStackConfig(withRegionPins(minimal));
     expect(config.environment).toBe("prod");
     expect(config.ingest).toMatchObject({ burstFactor: 8, availabilityZones: 3, minHealthyPercentage: 90 });
     expect(config.ingest.service.port).toBe(8080);
@@ -53,8 +43,10 @@ describe("stack config schema", () => {
   });
 
   it("refuses to deploy the edge into a region without a datastore to write to", () => {
-    const delegated = { ...minimal, dns: { ...minimal.dns, delegation: "delegated" } };
-    expect(problems(delegated)).toEqual([
+    const bundle = { bucket: "edge-releases-{region}", key: "releases/edge-ingest-2026.12.01.tar.gz", sha256: "0".repeat(64) };
+    const delegated = { ...minimal, ingest: { bundle }, dns: { ...minimal.dns, delegation: "delegated" } };
+    const { endpoints: _endpoints, ...datastore } = (withRegionPins(delegated) as Record<string, any>).datastore;
+    expect(configProblems({ ...withRegionPins(delegated), datastore })).toEqual([
       "edge:datastore.endpoints: no datastore for us-east-1: its hosts would accept events they can never store (incident 002: each region writes to its own datastore); add edge:datastore.endpoints.us-east-1 with hosts, passwordParameter and cidrs",
       "edge:datastore.endpoints: no datastore for eu-west-1: its hosts would accept events they can never store (incident 002: each region writes to its own datastore); add edge:datastore.endpoints.eu-west-1 with hosts, passwordParameter and cidrs",
     ]);
@@ -124,10 +116,10 @@ describe("stack config schema", () => {
 
   describe("the environment, decided from the stack's name", () => {
     it("takes the stack's name where it names an environment, else the file, else prod", () => {
-      expect(parseStackConfig({ ...minimal }, "dev").environment).toBe("dev");
-      expect(parseStackConfig({ ...minimal, environment: "dev" }, "staging").environment).toBe("dev");
-      expect(parseStackConfig({ ...minimal }, "staging").environment).toBe("prod");
-      expect(parseStackConfig({ ...minimal }).environment).toBe("prod");
+      expect(parseStackConfig(withRegionPins(minimal), "dev").environment).toBe("dev");
+      expect(parseStackConfig(withRegionPins({ ...minimal, environment: "dev" }), "staging").environment).toBe("dev");
+      expect(parseStackConfig(withRegionPins(minimal), "staging").environment).toBe("prod");
+      expect(parseStackConfig(withRegionPins(minimal)).environment).toBe("prod");
       expect(decideEnvironment("prod", undefined).source).toBe("the stack's name");
       expect(decideEnvironment(undefined, "dev").source).toBe("edge:environment");
     });

@@ -5,8 +5,9 @@
  * JSON. Values are the `edge:` keys without their namespace, as YAML hands them over.
  */
 import fc from "fast-check";
+import { withRegionPins } from "./regionPins";
 
-export const validBase = {
+export const validBase = withRegionPins({
   environment: "dev",
   domain: "example.com",
   regions: ["us-east-1", "eu-west-1"],
@@ -30,7 +31,7 @@ export const validBase = {
     secondary: { accountId: "0123456789abcdef0123456789abcdef" },
   },
   alarms: { emails: ["oncall@example.com"] },
-};
+});
 
 type Raw = Record<string, unknown>;
 type Mutation = (config: Raw) => void;

@@ -191,6 +191,12 @@ function ttlRaises(change: ResourceChange): Risk[] {
   });
 }
 
+/** A load balancer whose subnet mappings carry Elastic IP allocations. */
+function isStaticAddressed(plan: PlanJson, urn: string): boolean {
+  const mappings = plan.resources.find((r) => r.urn === urn)?.inputs.subnetMappings;
+  return Array.isArray(mappings) && mappings.some((m) => m && typeof m === "object" && "allocationId" in m);
+}
+
 export function diffSecrets(base: PlanJson, head: PlanJson): SecretChange[] {
   const b = base.secrets?.digests ?? {};
   const h = head.secrets?.digests ?? {};
@@ -222,7 +228,18 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
     if (r.op !== "delete" && r.op !== "replace") continue;
     const how = r.replace ? `, ${r.replace.mode}${r.replace.outage ? `: ${r.replace.outage}` : ""}` : "";
     const verb = r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed${how})`;
-    if (loadBalancerTypes.has(r.type)) {
+    if (r.type === resourceTypes.lbLoadBalancer && r.op === "replace" && isStaticAddressed(head, r.urn)) {
+      const outage =
+        "a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +
+        "so its region answers nothing until the new load balancer is active and its targets healthy; Route 53 health checks send traffic to the other regions meanwhile (check their headroom)";
+      risks.push({
+        kind: "load-balancer-replaced",
+        urn: r.urn,
+        message: `load balancer ${r.name} [${r.region}] replaced (${r.replaceReasons.join(", ")} changed): ${outage}`,
+        cause: `load balancers replaced (${r.replaceReasons.join(", ")} changed): ${outage}`,
+        member: `${r.name} [${r.region}]`,
+      });
+    } else if (loadBalancerTypes.has(r.type)) {
       risks.push({
         kind: "load-balancer-replaced",
         urn: r.urn,
@@ -377,7 +394,7 @@ export function cascade(head: PlanJson, replacedUrns: Iterable<string>): Map<str
       entry.from.push(`${source.type} ${source.name}`);
       const rules = replaceRules[d.type]?.properties ?? {};
       const forcing = Object.entries(rules)
-        .filter(([p, rule]) => d.inputs[p] !== undefined && rule.references?.includes(source.type))
+        .filter(([p, rule]) => d.inputs[p] !== undefined && rule.references?.includes(source.type) && (!rule.onlyIf || rule.onlyIf(d.inputs)))
         .map(([p]) => p);
       entry.reasons = [...new Set([...entry.reasons, ...forcing])];
       affected.set(d.urn, entry);

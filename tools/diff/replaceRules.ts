@@ -68,8 +68,9 @@ const loadBalancer: TypeRules = {
     internal: change(awsLine("elbv2/load_balancer.go", 82)),
     loadBalancerType: change(awsLine("elbv2/load_balancer.go", 88)),
     customerOwnedIpv4Pool: change(aws("elbv2/load_balancer.go", "customer_owned_ipv4_pool")),
-    subnets: { when: "removal", cite: installed("lb/loadBalancer.d.ts", 436), onlyIf: isNetwork },
-    subnetMappings: { when: "removal", cite: installed("lb/loadBalancer.d.ts", 432), onlyIf: isNetwork },
+    // A replaced subnet is a removal: its new id is known only once it exists.
+    subnets: { when: "removal", cite: installed("lb/loadBalancer.d.ts", 436), onlyIf: isNetwork, references: [t.ec2Subnet] },
+    subnetMappings: { when: "removal", cite: installed("lb/loadBalancer.d.ts", 432), onlyIf: isNetwork, references: [t.ec2Subnet] },
     securityGroups: { when: "emptiness", cite: installed("lb/loadBalancer.d.ts", 428), onlyIf: isNetwork },
   },
   outage:
@@ -105,6 +106,12 @@ export const replaceRules: Record<string, TypeRules> = {
   [t.albLoadBalancer]: loadBalancer,
   [t.lbLoadBalancer]: loadBalancer,
   [t.autoscalingGroup]: { properties: names("autoscaling/group.go") },
+  [t.autoscalingLifecycleHook]: {
+    properties: {
+      name: change(aws("autoscaling/lifecycle_hook.go", "name")),
+      autoscalingGroupName: change(aws("autoscaling/lifecycle_hook.go", "autoscaling_group_name"), [t.autoscalingGroup]),
+    },
+  },
   [t.autoscalingPolicy]: {
     properties: {
       name: change(aws("autoscaling/policy.go", "name")),

@@ -7,14 +7,19 @@
  *
  * Pure module: no Pulumi imports.
  */
+import { gunzipSync } from "node:zlib";
+import { isGzip } from "../../models/hostEdge";
 
 export const secretMask = "[secret]";
 
 /** Property names whose values are secrets even when the plan did not mark them so. */
 const secretName = /(secret|password|passwd|passphrase|token|private_?key|api_?key|credential|auth_?key)/i;
 
+/** Names of where a secret is kept (`passwordParameter`, `tokenSecretArn`), not of a secret. */
+const secretReference = /(Parameter|Arn|Name|Id|Path)$/;
+
 export function isSecretName(key: string): boolean {
-  return secretName.test(key);
+  return secretName.test(key) && !secretReference.test(key);
 }
 
 /** A copy of `value` with every property named like a secret replaced by `[secret]`. */
@@ -61,11 +66,12 @@ function naturalKeyOf(before: unknown[], after: unknown[]): string | undefined {
 
 const printable = /^[\t\n\r\x20-\x7e\u00a0-\uffff]*$/;
 
-/** Decodes base64 user data when the string is base64 of printable text; else undefined. */
+/** Decodes base64 user data (gzip-compressed or not) when it holds printable text; else undefined. */
 export function decodeBase64Text(value: string): string | undefined {
   const compact = value.replace(/\s+/g, "");
   if (compact.length < 8 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
-  const text = Buffer.from(compact, "base64").toString("utf8");
+  const bytes = Buffer.from(compact, "base64");
+  const text = (isGzip(bytes) ? gunzipSync(bytes) : bytes).toString("utf8");
   return printable.test(text) && !text.includes("\uFFFD") ? text : undefined;
 }
 

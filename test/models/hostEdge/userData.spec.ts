@@ -1,7 +1,8 @@
 import { parseStackConfig } from "../../../stacks/schema";
+import { withRegionPins } from "../../support/regionPins";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { backupCommand, hostEdgeSettings, renderNginxConfig, renderUserData, userDataLimitBytes } from "../../../models/hostEdge";
+import { backupCommand, decodeUserData, encodeUserData, hostEdgeSettings, renderNginxConfig, renderUserData, userDataLimitBytes } from "../../../models/hostEdge";
 import { sampleSettings } from "./fixtures";
 
 interface CloudConfig {
@@ -19,7 +20,9 @@ describe("renderUserData", () => {
 
   it("is valid cloud-config within EC2's 16 KiB", () => {
     expect(text.startsWith("#cloud-config\n")).toBe(true);
-    expect(Buffer.byteLength(text)).toBeLessThan(userDataLimitBytes);
+    // EC2's limit is on what it receives: the gzip-compressed bytes (before base64).
+    expect(Buffer.from(encodeUserData(text), "base64").length).toBeLessThan(userDataLimitBytes);
+    expect(decodeUserData(encodeUserData(text))).toBe(text);
   });
 
   it("writes the rendered nginx config byte for byte", () => {
@@ -56,7 +59,7 @@ describe("renderUserData", () => {
   });
 
   it("points each region's service at its own datastore, the password left in SSM", () => {
-    const config = parseStackConfig({
+    const config = parseStackConfig(withRegionPins({
       domain: "example.com",
       regions: ["us-east-1", "eu-west-1"],
       dns: { secondary: { accountId: "0123456789abcdef0123456789abcdef" } },
@@ -66,7 +69,7 @@ describe("renderUserData", () => {
           "eu-west-1": { hosts: ["db-a.eu.example.internal", "db-b.eu.example.internal:6432"], passwordParameter: "/edge/prod/datastore/password", cidrs: ["10.101.0.0/16"] },
         },
       },
-    });
+    }));
     const env = (parse(renderUserData(hostEdgeSettings(config, 2, "eu-west-1"))) as CloudConfig).write_files.find((f) => f.path === "/etc/edge/ingest.env")!.content;
     expect(env).toContain(
       "INGEST_DB_HOSTS=db-a.eu.example.internal,db-b.eu.example.internal:6432\nINGEST_DB_PORT=5432\nINGEST_DB_NAME=edge\nINGEST_DB_USER=ingest\n" +

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffPlans, PlanJson, PlanJsonResource } from "../../../tools/diff/planDiff";
 import { renderDiff } from "../../../tools/diff/render";
-import { projectRoot, runPlan } from "../../support/runPlan";
+import { projectRoot, runPlan, runPlanOnConfig, stackConfig } from "../../support/runPlan";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 let prod: PlanJson;
@@ -158,6 +158,43 @@ describe("diffPlans on the prod plan", () => {
     const head = clone(prod);
     record(head, "decide.example.com").inputs.ttl = 30;
     expect(diffPlans(prod, head).risks).toEqual([]);
+  });
+
+  it("calls out one changed AZ ID as a subnet and load balancer replacement and a regional outage", () => {
+    // Both sides planned as the same (temporary) stack, so their URNs pair.
+    const base = runPlanOnConfig(stackConfig("prod"));
+    const config = stackConfig("prod");
+    config["edge:ingest"].availabilityZoneIds["us-east-1"] = ["use1-az1", "use1-az2", "use1-az6"];
+    const head = runPlanOnConfig(config);
+    expect([base.code, head.code], head.stderr).toEqual([0, 0]);
+    const diff = diffPlans(base.json as unknown as PlanJson, head.json as unknown as PlanJson);
+    const replaced = diff.resources.filter((r) => r.op === "replace").map((r) => [r.type, r.name, r.replaceReasons]);
+    // The new subnet's id is unknown until it exists: what takes it as a forcing property follows it.
+    expect(replaced.sort()).toEqual(
+      [
+        [resourceTypes.ec2Subnet, "ingest-us-east-1-public-3", ["availabilityZoneId"]],
+        [resourceTypes.ec2RouteTableAssociation, "ingest-us-east-1-public-3", ["subnetId"]],
+        [resourceTypes.lbLoadBalancer, "ingest-us-east-1-nlb", ["subnetMappings"]],
+        [resourceTypes.lbListener, "ingest-us-east-1-tls", ["loadBalancerArn"]],
+      ].sort(),
+    );
+    expect(diff.risks.map((r) => r.message)).toEqual([
+      "load balancer ingest-us-east-1-nlb [us-east-1] replaced (subnetMappings changed): a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +
+        "so its region answers nothing until the new load balancer is active and its targets healthy; Route 53 health checks send traffic to the other regions meanwhile (check their headroom)",
+    ]);
+    expect(renderDiff(diff, "markdown")).toContain("a regional outage");
+  }, 240_000);
+
+  it("shows a new pinned image as an update of the region's launch template", () => {
+    const head = clone(prod);
+    const template = head.resources.find((r) => r.type === resourceTypes.ec2LaunchTemplate && r.inputs.region === "eu-west-1")!;
+    const before = template.inputs.imageId;
+    template.inputs.imageId = "ami-0fedcba9876543210";
+    const diff = diffPlans(prod, head);
+    expect(diff.resources.map((r) => [r.op, r.type, r.region, r.changes])).toEqual([
+      ["update", resourceTypes.ec2LaunchTemplate, "eu-west-1", [{ kind: "update", path: "imageId", before, after: "ami-0fedcba9876543210" }]],
+    ]);
+    expect(renderDiff(diff, "markdown")).toContain("ami-0fedcba9876543210");
   });
 
   it("marks a zone whose name changes as replaced, and calls it out", () => {

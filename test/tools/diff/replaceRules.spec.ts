@@ -103,7 +103,7 @@ describe("replaces in the prod plan", () => {
     expect(added.risks.map((r) => r.kind)).not.toContain("load-balancer-replaced");
     const removed = diffPlans(plans.prod!, edit(nlb, /us-east-1/, (i) => i.subnetMappings.pop()));
     expect(removed.resources.find((r) => r.type === nlb)).toMatchObject({ op: "replace", replaceReasons: ["subnetMappings"] });
-    expect(removed.risks.find((r) => r.kind === "load-balancer-replaced")!.message).toMatch(/create-before-delete: its Elastic IPs cannot be attached to two load balancers.*regional outage/);
+    expect(removed.risks.find((r) => r.kind === "load-balancer-replaced")!.message).toMatch(/replaced \(subnetMappings changed\): a regional outage\. It is deleted before its replacement is created/);
   });
 
   it("a replaced load balancer replaces its listener and updates what reads its ARN (target health checks, alarms, dashboard)", () => {

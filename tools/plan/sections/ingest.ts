@@ -50,16 +50,21 @@ export const ingestRegionsSection: PlanSection = {
       const group = props(regionResources(plan, region, resourceTypes.autoscalingGroup)[0]);
       const target = props(regionResources(plan, region, resourceTypes.lbTargetGroup)[0]);
       const template = props(regionResources(plan, region, resourceTypes.ec2LaunchTemplate)[0]);
-      const hook = group.initialLifecycleHooks?.[0];
+      const hook = props(regionResources(plan, region, resourceTypes.autoscalingLifecycleHook)[0]);
+      const zoneIds = regionResources(plan, region, resourceTypes.ec2Subnet).map((r) => props(r).availabilityZoneId);
+      const rollback = group.instanceRefresh?.preferences?.alarmSpecification?.alarms ?? [];
       const userData = decodeUserData(template.userData ?? "");
       const limits = readRenderedNginxLimits(template.userData ?? "");
       lines.push(`${region}`);
       lines.push(`  load balancer  ${nlb.dnsName} (cross-zone ${nlb.enableCrossZoneLoadBalancing ? "on" : "off"})`);
-      lines.push(`  static IPs     ${ips.join(", ")} (one per zone)`);
+      lines.push(`  zones          ${zoneIds.join(", ")} (by AZ ID; a changed list replaces subnets and the load balancer)`);
+      lines.push(`  static IPs     ${ips.join(", ")} (one per zone; a replaced load balancer is deleted first: a regional outage)`);
       lines.push(
         `  hosts          ${group.name}: ${group.minSize}–${group.maxSize} × ${template.instanceType}, ` +
-          `instance refresh ≥ ${group.instanceRefresh?.preferences?.minHealthyPercentage}% healthy, drain hook ${hook?.heartbeatTimeout} s`,
+          `instance refresh ≥ ${group.instanceRefresh?.preferences?.minHealthyPercentage}% healthy, drain hook ${hook.heartbeatTimeout} s`,
       );
+      lines.push(`  image          ${template.imageId} (pinned)`);
+      lines.push(`  refresh        ${group.instanceRefresh?.preferences?.autoRollback ? `rolls back on ${rollback.length} critical alarms: ${rollback.join(", ")}` : "no automatic rollback"}`);
       lines.push(
         `  target group   ${target.protocol} ${target.port}, health check ${target.healthCheck?.protocol} ${target.healthCheck?.path}, ` +
           `deregistration delay ${target.deregistrationDelay} s`,
@@ -70,7 +75,8 @@ export const ingestRegionsSection: PlanSection = {
             `large_client_header_buffers ${limits.limits.largeClientHeaderBuffers.count} ${limits.limits.largeClientHeaderBuffers.size}, ` +
             `limit_conn ${limits.limits.maxConnectionsPerHost}`
           : `nginx directives missing: ${limits.missing.join(", ")}`;
-      lines.push(`  host config    cloud-init ${(Buffer.byteLength(userData) / 1024).toFixed(1)} KiB of ${userDataLimitBytes / 1024} KiB; nginx ${nginx}`);
+      const sent = Buffer.from(template.userData ?? "", "base64").length;
+      lines.push(`  host config    cloud-init ${(Buffer.byteLength(userData) / 1024).toFixed(1)} KiB, ${(sent / 1024).toFixed(1)} KiB gzip of EC2's ${userDataLimitBytes / 1024} KiB; nginx ${nginx}`);
     }
     return lines;
   },
