@@ -16,7 +16,8 @@ import { nextTurn } from "./components/pacing";
 import { SnippetCdn } from "./components/snippetCdn";
 import { alarmNamePrefix } from "./models/alarms/alarmSet";
 import { delegationSteps } from "./models/dns/delegation";
-import { declaredRecords, fqdn } from "./models/dns/record";
+import { zoneRecords } from "./models/dns/hygiene";
+import { fqdn } from "./models/dns/record";
 import { decideReplicaRegion } from "./models/snippet/snippet";
 import { readConfiguredFile, readStackConfig } from "./stacks/pulumiConfig";
 
@@ -72,7 +73,7 @@ export = async () => {
     ttl: config.dns.ttl,
     cdn: cdn.endpoint,
     cdnName: config.cdn.hostname,
-    declared: declaredRecords(config),
+    declared: zoneRecords(config),
     maxCnameChainLength: config.dns.maxCnameChainLength,
   });
 

@@ -25,7 +25,7 @@ export interface DnsRecordsArgs {
   cdn?: CdnEndpoint;
   /** The CDN's name relative to the zone, e.g. `cdn`. Required with `cdn`. */
   cdnName?: string;
-  /** Records declared in config (aliases, extra records), served by both providers. */
+  /** Records from config (aliases, extra records, and the CAA and mail records of `models/dns/hygiene.ts`), served by both providers. */
   declared: DeclaredRecord[];
   /** Longest in-zone CNAME chain the declared records may form (edge:dns.maxCnameChainLength). */
   maxCnameChainLength: number;

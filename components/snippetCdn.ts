@@ -10,6 +10,7 @@ import {
   versionedPathPattern,
 } from "../models/snippet/snippet";
 import { DnsValidatedCertificate } from "./certificate";
+import { denyPlainHttp, LogBucket, logPrefixes } from "./logBucket";
 import type { CdnEndpoint } from "./endpoints";
 
 export interface SnippetCdnArgs {
@@ -167,6 +168,8 @@ export class SnippetCdn extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    this.accessLogs(name, distribution);
+
     for (const bucket of [origin, replica]) {
       new aws.s3.BucketPolicy(
         `${bucket.name}-policy`,
@@ -198,6 +201,37 @@ export class SnippetCdn extends pulumi.ComponentResource {
       originBucketName: this.originBucketName,
       replicaBucketName: this.replicaBucketName,
     });
+  }
+
+  /**
+   * Access logs through CloudWatch log delivery (standard logging v2) into a log bucket in
+   * us-east-1, where CloudFront's delivery source lives. Legacy standard logging would need bucket
+   * ACLs, which every bucket here disables (S3.12); the controls that read only the legacy setting
+   * (CloudFront.5, CKV_AWS_86) carry the waiver `cdn-legacy-logging`.
+   */
+  private accessLogs(name: string, distribution: aws.cloudfront.Distribution): void {
+    const region = cloudFrontCertificateRegion;
+    const logs = new LogBucket(`${name}-access`, { region }, { parent: this });
+    const source = new aws.cloudwatch.LogDeliverySource(
+      `${name}-access-logs`,
+      { region, name: `${name}-access-logs`, logType: "ACCESS_LOGS", resourceArn: distribution.arn },
+      { parent: distribution },
+    );
+    const destination = new aws.cloudwatch.LogDeliveryDestination(
+      `${name}-access-logs`,
+      {
+        region,
+        name: `${name}-access-logs`,
+        outputFormat: "w3c",
+        deliveryDestinationConfiguration: { destinationResourceArn: pulumi.interpolate`${logs.bucketArn}/${logPrefixes.cdn}` },
+      },
+      { parent: logs },
+    );
+    new aws.cloudwatch.LogDelivery(
+      `${name}-access-logs`,
+      { region, deliverySourceName: source.name, deliveryDestinationArn: destination.arn },
+      { parent: source },
+    );
   }
 
   /** Replication from origin to replica, by a role that may read the one and write the other only. */
@@ -357,14 +391,7 @@ export function onlyDistributionPolicy(bucketArn: pulumi.Input<string>, distribu
         Resource: pulumi.interpolate`${bucketArn}/*`,
         Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
       },
-      {
-        Sid: "DenyPlainHttp",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      denyPlainHttp(bucketArn),
     ],
   });
 }

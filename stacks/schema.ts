@@ -17,7 +17,7 @@ import { cloudflarePlans, delegationPhases } from "../models/dns/delegation";
 import { availabilityZoneIdProblem } from "../models/ingestRegion/availabilityZones";
 import { defaultAccountQuotas, quotaProblems, quotaUsage } from "../models/ingestRegion/quotas";
 import { ttlProblem } from "../models/dns/providers";
-import { declaredRecords } from "../models/dns/record";
+import { hygieneProblems, zoneRecords } from "../models/dns/hygiene";
 import { zoneProblems } from "../models/dns/zoneRules";
 
 export { shownValue };
@@ -404,6 +404,45 @@ const stackConfigObject = z
           .default([])
           .describe("CNAMEs in front of in-zone names (incident 001: a CNAME adds bytes to the answer)."),
         records: z.array(recordSchema).default([]).describe("Further records served by both providers."),
+        mail: z
+          .strictObject({
+            sends: z
+              .boolean()
+              .default(false)
+              .describe(
+                "Whether any host sends mail as the domain. `false` publishes a null MX (`0 .`, RFC 7505) and SPF `v=spf1 -all`, so nobody can send as it; `true` leaves MX and SPF to `edge:dns.records`.",
+              ),
+            dmarc: z
+              .strictObject({
+                policy: z
+                  .enum(["reject", "quarantine"])
+                  .default("reject")
+                  .describe("DMARC policy published at `_dmarc` (`p=`); a domain that sends no mail must reject."),
+                reportUri: z
+                  .string()
+                  .regex(/^mailto:[^\s;,]+@[^\s;,]+$/, "expected a mailto: address such as mailto:dmarc@example.com")
+                  .optional()
+                  .meta({ defaultText: "no reports" })
+                  .describe("Where receivers send DMARC aggregate reports (`rua=`)."),
+              })
+              .prefault({})
+              .describe("The DMARC record at `_dmarc`, published whether or not the domain sends mail."),
+          })
+          .prefault({})
+          .describe("Mail policy records of the domain (DMARC, and for a domain that sends no mail a null MX and SPF `-all`)."),
+        caa: z
+          .strictObject({
+            iodef: z
+              .string()
+              .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, "expected a mailto: address or an https:// URL")
+              .optional()
+              .meta({ defaultText: "no iodef record" })
+              .describe("Where CAs report certificate requests the CAA records refuse (`iodef`, RFC 8659 §4.4)."),
+          })
+          .prefault({})
+          .describe(
+            "CAA records at the apex: only Amazon's CAs (ACM) may issue certificates for the domain, and no CA a wildcard.",
+          ),
         maxCnameChainLength: z
           .number()
           .int()
@@ -621,10 +660,10 @@ export const stackConfigSchema = stackConfigObject.check(
         domain: config.domain,
         ingestName: config.dns.ingestName,
         cdnName: config.cdn.hostname,
-        declared: declaredRecords(config),
+        declared: zoneRecords(config),
         maxCnameChainLength: config.dns.maxCnameChainLength,
       };
-      for (const problem of zoneProblems(zone)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+      for (const problem of [...zoneProblems(zone), ...hygieneProblems(config)]) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
     }),
     crossFieldRule<CheckedConfig>(["ingest", "nginx"], (config, ctx) => {
       const { drainSeconds } = config.ingest;

@@ -3,6 +3,7 @@ import { regionCidrBlock } from "../../models/ingestRegion/layout";
 import type { IngestEndpoint } from "../endpoints";
 import { HostFleet, HostFleetArgs } from "./hostFleet";
 import { IngestLoadBalancer, IngestLoadBalancerArgs } from "./loadBalancer";
+import { LogBucket } from "../logBucket";
 import { IngestNetwork, IngestNetworkArgs } from "./network";
 
 export { hostMetricsPolicy } from "./hostFleet";
@@ -17,8 +18,9 @@ export interface IngestRegionArgs
 }
 
 /**
- * One region of the ingestion edge, in three parts: its network (`IngestNetwork`: VPC, a public
- * subnet per zone, security groups), its load balancer (`IngestLoadBalancer`: one Elastic IP per
+ * One region of the ingestion edge, in three parts and a log bucket (`LogBucket`: the load
+ * balancer's access logs, the VPC's flow logs): its network (`IngestNetwork`: VPC, a public
+ * subnet per zone, security groups, flow log, the emptied default group), its load balancer (`IngestLoadBalancer`: one Elastic IP per
  * zone, NLB, TLS listener, target group) and its hosts (`HostFleet`: role, launch template,
  * autoscaling group rendered by `models/hostEdge`, incidents 000 and 003).
  *
@@ -45,9 +47,10 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
       throw new Error(`IngestRegion ${name}: minHosts ${args.minHosts} is above maxHosts ${args.maxHosts}`);
     }
     const { region, regionIndex, availabilityZoneIds, datastoreCidrBlocks, datastorePort, domainName, primaryZoneId, ...fleetArgs } = args;
+    const logs = new LogBucket(name, { region }, { parent: this });
     const network = new IngestNetwork(
       name,
-      { region, cidrBlock: regionCidrBlock(regionIndex), availabilityZoneIds, datastoreCidrBlocks, datastorePort },
+      { region, cidrBlock: regionCidrBlock(regionIndex), availabilityZoneIds, datastoreCidrBlocks, datastorePort, logBucketArn: logs.bucketArn },
       { parent: this },
     );
     const loadBalancer = new IngestLoadBalancer(
@@ -60,6 +63,7 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
         domainName,
         primaryZoneId,
         drainSeconds: args.drainSeconds,
+        logBucketName: logs.bucketName,
       },
       { parent: this },
     );

@@ -4,6 +4,7 @@ import { healthCheckPath, nginxListenPort } from "../../models/hostEdge";
 import { certificateValidationTtlSeconds, targetHealthCheck } from "../../models/ingestRegion/layout";
 import { DnsValidatedCertificate } from "../certificate";
 import { keepUrnUnder } from "./aliases";
+import { logPrefixes } from "../logBucket";
 
 export interface IngestLoadBalancerArgs {
   /** AWS region code, e.g. `us-east-1`; the `region` input of every regional resource here. */
@@ -24,6 +25,8 @@ export interface IngestLoadBalancerArgs {
   hostPort?: number;
   /** TTL of the certificate's validation records, in seconds. Defaults to `60`. */
   validationTtlSeconds?: number;
+  /** Name of the region's log bucket (a `LogBucket` output): the TLS listener's access logs go there. */
+  logBucketName: pulumi.Input<string>;
 }
 
 /**
@@ -61,6 +64,10 @@ export class IngestLoadBalancer extends pulumi.ComponentResource {
         internal: false,
         ipAddressType: "ipv4",
         enableCrossZoneLoadBalancing: true,
+        // Removing a region lifts this first (docs/runbook.md, "Removing a region").
+        enableDeletionProtection: true,
+        // An NLB logs its TLS listeners' connections (AWS writes none for plain TCP).
+        accessLogs: { enabled: true, bucket: args.logBucketName, prefix: logPrefixes.loadBalancer },
         securityGroups: [args.securityGroupId],
         subnetMappings: args.subnetIds.map((subnetId, i) => ({ subnetId, allocationId: addresses[i]!.allocationId })),
         tags: { Name: `${name}-nlb` },

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { nginxListenPort } from "../../models/hostEdge";
 import { subnetCidrBlocks } from "../../models/ingestRegion/layout";
 import { keepUrnUnder } from "./aliases";
+import { logPrefixes } from "../logBucket";
 
 export interface IngestNetworkArgs {
   /** AWS region code, e.g. `us-east-1`; the `region` input of every resource here. */
@@ -22,6 +23,8 @@ export interface IngestNetworkArgs {
   datastorePort: number;
   /** TCP port the hosts serve on, the only one the load balancer may reach. Defaults to `80` (nginx). */
   hostPort?: number;
+  /** ARN of the region's log bucket (a `LogBucket` output): the VPC's flow logs go there. */
+  logBucketArn: pulumi.Input<string>;
 }
 
 /**
@@ -56,6 +59,21 @@ export class IngestNetwork extends pulumi.ComponentResource {
       `${name}-vpc`,
       { region, cidrBlock: args.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: { Name: name } },
       { parent: this, ...moved },
+    );
+    // AWS creates the default group admitting itself and sending everywhere; adopted with no rules.
+    new aws.ec2.DefaultSecurityGroup(`${name}-default`, { region, vpcId: vpc.id, ingress: [], egress: [], tags: { Name: `${name}-default` } }, { parent: vpc });
+    new aws.ec2.FlowLog(
+      `${name}-flow-log`,
+      {
+        region,
+        vpcId: vpc.id,
+        trafficType: "ALL",
+        logDestinationType: "s3",
+        logDestination: pulumi.interpolate`${args.logBucketArn}/${logPrefixes.flowLogs}/`,
+        maxAggregationInterval: 600,
+        tags: { Name: `${name}-flow-log` },
+      },
+      { parent: vpc },
     );
     const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { region, vpcId: vpc.id, tags: { Name: name } }, { parent: vpc });
     const routeTable = new aws.ec2.RouteTable(

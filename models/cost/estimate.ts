@@ -97,6 +97,13 @@ export const pricers: Record<string, Pricer> = {
     const gb = (a.cdnMillionRequests * 1e6 * a.cdnKibPerRequest) / (1024 * 1024);
     return { item: `CloudFront, ${a.cdnMillionRequests} M requests × ${a.cdnKibPerRequest} KiB`, monthlyUsd: gb * p.cloudfrontPerGbOut + a.cdnMillionRequests * 100 * p.cloudfrontPer10kHttpsRequests };
   },
+  [t.ec2Instance]: (r, _a, region) => {
+    const hourly = ec2HourlyUsd(String(r.inputs.instanceType ?? ""));
+    return hourly === undefined ? undefined : { item: `${r.inputs.instanceType} instance`, monthlyUsd: hourly * month * factor(region) };
+  },
+  // Vended-log delivery is billed per GB delivered; the estimate does not model log volume and says so.
+  [t.ec2FlowLog]: () => ({ item: "VPC flow logs (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
+  "aws:cloudwatch/logDelivery:LogDelivery": () => ({ item: "log delivery (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
   [t.s3Bucket]: bucket,
   [t.s3BucketV2]: bucket,
   [t.cloudflareZone]: (r) => {

@@ -30,9 +30,10 @@ export interface ProviderRecord {
 export const route53RecordType = "aws:route53/record:Record";
 export const cloudflareRecordType = "cloudflare:index/dnsRecord:DnsRecord";
 
-/** `Api.Example.com.` → `api.example.com` */
+/** `Api.Example.com.` → `api.example.com`; the root `.` (a null MX's exchange) stays `.`. */
 export function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, "");
+  const n = name.trim().toLowerCase();
+  return n === "." ? n : n.replace(/\.$/, "");
 }
 
 /** Values compare as the server would serve them: names without a trailing dot, TXT without quotes. */

@@ -18,7 +18,7 @@ export type ResponseBehaviour =
   | "drop-authority-when-full";
 
 /** What a declared record may ask of a provider; the zone rules test each record against these. */
-export type Feature = "apexCname" | "latencyRouting" | "txtStringOver255";
+export type Feature = "apexCname" | "latencyRouting" | "txtStringOver255" | "multiSignerDnssec";
 
 /** A neutral record as the features read it (relative name, `@` the apex). */
 interface FeatureSubject {
@@ -32,6 +32,8 @@ export const features: Record<Feature, { title: string; needs: (record: FeatureS
   apexCname: { title: "CNAME at the zone apex", needs: (r) => r.type === "CNAME" && r.name === "@" },
   latencyRouting: { title: "latency-routed, health-checked answers", needs: () => false },
   txtStringOver255: { title: "a TXT character-string over 255 bytes", needs: () => false },
+  // No record asks for it: the zone is signed by resources (keys, DS), which the DNSSEC policy judges.
+  multiSignerDnssec: { title: "a zone signed together with another provider (multi-signer DNSSEC, RFC 8901)", needs: () => false },
 };
 
 export interface Limitation {
@@ -73,6 +75,11 @@ export const providerCapabilities: Record<ProviderName, Capability> = {
       latencyRouting: {
         reason: "a latency record answers with its whole record set; it cannot return a subset of the region's addresses (incident 001)",
         handling: { workaround: "one latency record set per region, each guarded by a health check" },
+      },
+      multiSignerDnssec: {
+        reason:
+          "Route 53 has no DNSKEY record type, so it cannot publish the other signer's zone-signing key beside its own, which both RFC 8901 models need; it signs only with its own keys (AWS Route 53 developer guide, 'Supported DNS record types' and 'Configuring DNSSEC signing')",
+        handling: { workaround: "DNSSEC stays off while both providers serve the zone (policy disallow-half-signed-zone)" },
       },
       txtStringOver255: {
         reason: "each character-string of a TXT value holds at most 255 bytes (RFC 1035 §3.3); Route 53 refuses a longer one (CharacterStringTooLong)",

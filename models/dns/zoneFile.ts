@@ -23,7 +23,7 @@ function rdata(type: string, value: string): string {
   if (type === "CNAME" || type === "NS") return `${value}.`;
   if (type === "MX") {
     const [preference, exchange] = value.split(/\s+/);
-    return `${preference} ${exchange}.`;
+    return `${preference} ${exchange === "." ? "." : `${exchange}.`}`;
   }
   if (type === "SRV") {
     const fields = value.split(/\s+/);

@@ -11,7 +11,9 @@
  *   validation names under them) are not declared again;
  * - names stay distinct once turned into resource names, and fit the 255-octet wire limit,
  *   generated validation names included;
- * - in-zone CNAME chains end (no loop) within the configured length.
+ * - in-zone CNAME chains end (no loop) within the configured length;
+ * - mail policy records are unambiguous: one SPF policy per name (RFC 7208 §4.5), one DMARC
+ *   policy at `_dmarc` (RFC 7489 §6.6.3), a null MX alone in its set (RFC 7505 §3).
  *
  * Pure module: no Pulumi imports.
  */
@@ -40,7 +42,7 @@ export interface ZoneRulesInput {
 export const maxNameLength = 253;
 /** ACM's validation record names: `_<32 hex digits>.` in front of the certified name. */
 export const acmValidationPrefixLength = 34;
-const acmValidationName = /^_[0-9a-f]{32}\.(.+)$/;
+export const acmValidationName = /^_[0-9a-f]{32}\.(.+)$/;
 
 /** `edge:dns.aliases[0].name` */
 export function describePath(path: ConfigPath): string {
@@ -80,7 +82,8 @@ export function valueProblem(type: string, value: string): string | undefined {
       const match = /^(\d{1,5})\s+(\S+)$/.exec(value.trim());
       if (!match) return `${shown} is not an MX value: expected a preference and a mail server, e.g. "10 mx1.example.net"`;
       if (Number(match[1]) > 65535) return `the MX preference ${match[1]} is above 65535 (a 16-bit number)`;
-      const problem = hostNameProblem(match[2]);
+      // `0 .` is the null MX of a domain that accepts no mail (RFC 7505).
+      const problem = match[2] === "." ? undefined : hostNameProblem(match[2]);
       return problem && `the MX mail server ${JSON.stringify(match[2])} ${problem}`;
     }
     case "CAA": {
@@ -153,6 +156,7 @@ function recordProblems(input: ZoneRulesInput): ZoneProblem[] {
     if (r.name.split(".").slice(1).includes("*")) at("a wildcard `*` is only valid as the leftmost label, e.g. `*.eu`");
     if (r.type === "SRV" && !/^_[a-z0-9-]+\._(tcp|udp|tls|sctp)(\.|$)/.test(r.name)) at("an SRV record's name is _service._protocol, e.g. `_sip._tcp` (RFC 2782)");
     if (r.type === "CNAME" && r.values.length !== 1) at(`a CNAME has exactly one target, got ${r.values.length}`, [...r.path, r.valuesKey]);
+    for (const problem of mailPolicyProblems(r)) at(problem, [...r.path, r.valuesKey]);
     const seen = new Map<string, number>();
     r.values.forEach((value, i) => {
       const problem = valueProblem(r.type, value);
@@ -163,6 +167,27 @@ function recordProblems(input: ZoneRulesInput): ZoneProblem[] {
     });
   }
   return problems;
+}
+
+/**
+ * A record set a receiver cannot read one way: several SPF or DMARC policies make the check fail
+ * as a whole (SPF permerror; DMARC applies none), and a null MX beside real exchanges is ambiguous.
+ * The hygiene records (`hygiene.ts`) merge into declared sets, so the usual cause is a declared
+ * policy beside the one `edge:dns.mail` publishes.
+ */
+function mailPolicyProblems(r: DeclaredRecord): string[] {
+  const fix = "keep one (for a domain that sends mail, set edge:dns.mail.sends to true and declare its policy)";
+  const out: string[] = [];
+  if (r.type === "TXT") {
+    const spf = r.values.filter((v) => /^v=spf1(\s|$)/i.test(txtStrings(v).join("")));
+    if (spf.length > 1) out.push(`${spf.length} SPF policies (${spf.map((v) => JSON.stringify(v)).join(", ")}): receivers treat more than one as a permanent error (RFC 7208 §4.5); ${fix}`);
+    const dmarc = r.values.filter((v) => /^v=DMARC1(;|\s|$)/.test(txtStrings(v).join("")));
+    if (dmarc.length > 1) out.push(`${dmarc.length} DMARC policies (${dmarc.map((v) => JSON.stringify(v)).join(", ")}): receivers apply none when there is more than one (RFC 7489 §6.6.3); ${fix}`);
+  }
+  if (r.type === "MX" && r.values.length > 1 && r.values.some((v) => /^0\s+\.$/.test(v.trim()))) {
+    out.push(`a null MX "0 ." (the domain accepts no mail, RFC 7505) beside ${r.values.length - 1} mail server${r.values.length === 2 ? "" : "s"}: a null MX must be the only MX; ${fix}`);
+  }
+  return out;
 }
 
 /** Problems across the names of the zone: what sits beside what, lengths, resource-name collisions. */

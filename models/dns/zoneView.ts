@@ -39,3 +39,9 @@ export function zoneViews(resources: { type: string; inputs: Record<string, any>
   }
   return views;
 }
+
+/** The URN of the zone resource a view was read from (empty when the resources carry none). */
+export function zoneUrnOf(resources: { type: string; inputs: Record<string, any>; urn?: string }[], view: Pick<ZoneView, "provider" | "apex">): string {
+  const type = view.provider === "route53" ? route53ZoneType : cloudflareZoneType;
+  return resources.find((r) => r.type === type && typeof r.inputs.name === "string" && normalizeName(r.inputs.name) === view.apex)?.urn ?? "";
+}

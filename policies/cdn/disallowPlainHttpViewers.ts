@@ -6,6 +6,8 @@
  * over HTTP can be rewritten on the way into every customer's page, and HTTPS pages refuse to load
  * it. Lesson `snippetOnApiHosts` of incident 000 (models/incidents.ts): the CDN the snippet moved
  * to must not be the weaker path.
+ *
+ * Catalog controls: Security Hub CloudFront.3; Checkov CKV_AWS_34; trivy AVD-AWS-0012.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";

@@ -10,6 +10,8 @@
  * nothing else.
  *
  * A stack policy, so a bucket without any public access block is found too (when its id is known).
+ *
+ * Catalog controls: Security Hub S3.1, S3.2, S3.8; Checkov CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56; trivy AVD-AWS-0086, AVD-AWS-0087, AVD-AWS-0091, AVD-AWS-0093.
  */
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";

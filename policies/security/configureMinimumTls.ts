@@ -1,8 +1,12 @@
 /**
  * configure-minimum-tls — mandatory. Security baseline; the snippet CDN of incident 000.
  *
- * CloudFront distributions serve viewers TLS 1.2 or newer (`viewerCertificate.minimumProtocolVersion`
- * `TLSv1.2_2019` or a later `TLSv1.2_*` / `TLSv1.3_*` policy) with SNI. The default
+ * Catalog controls: Checkov CKV_AWS_174; trivy AVD-AWS-0013 (which requires `TLSv1.2_2021`);
+ * Security Hub CloudFront.7 (a custom certificate) and CloudFront.8 (SNI).
+ *
+ * CloudFront distributions serve viewers TLS 1.2 or newer with the 2021 cipher list
+ * (`viewerCertificate.minimumProtocolVersion` `TLSv1.2_2021` or a later `TLSv1.2_*` / `TLSv1.3_*`
+ * policy; `TLSv1.2_2019` still offers CBC ciphers) with SNI. The default
  * `*.cloudfront.net` certificate (`cloudfrontDefaultCertificate: true`) pins the minimum at TLSv1,
  * so it fails too: the snippet is served under the zone's own name with an ACM certificate.
  * HTTPS-only viewer protocol and origin groups are the CDN's own policies (policies/cdn).
@@ -10,7 +14,7 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
-export const requiredMinimumProtocol = "TLSv1.2_2019";
+export const requiredMinimumProtocol = "TLSv1.2_2021";
 
 export interface ViewerCertificate {
   cloudfrontDefaultCertificate?: boolean;
@@ -36,18 +40,18 @@ export function judgeMinimumTls(distribution: string, cert: ViewerCertificate | 
   if (!cert || cert.cloudfrontDefaultCertificate) {
     return (
       `distribution ${distribution} uses the default *.cloudfront.net certificate, whose minimum protocol is TLSv1; required is ${requiredMinimumProtocol}. ` +
-      `Serve it under the zone's name with an ACM certificate (us-east-1) and minimumProtocolVersion "${requiredMinimumProtocol}", sslSupportMethod "sni-only". Security baseline.`
+      `Serve it under the zone's name with an ACM certificate (us-east-1) and minimumProtocolVersion "${requiredMinimumProtocol}", sslSupportMethod "sni-only". Security baseline (CloudFront.7, CKV_AWS_174).`
     );
   }
   const version = cert.minimumProtocolVersion ?? "TLSv1 (not set)";
   if (!atLeast(version, requiredMinimumProtocol)) {
     return (
       `distribution ${distribution} accepts viewers from ${version}; required is ${requiredMinimumProtocol} or newer. ` +
-      `Set viewerCertificate.minimumProtocolVersion to "${requiredMinimumProtocol}" (or "TLSv1.2_2021"). Security baseline.`
+      `Set viewerCertificate.minimumProtocolVersion to "${requiredMinimumProtocol}". Security baseline (CKV_AWS_174, AVD-AWS-0013).`
     );
   }
   if (cert.sslSupportMethod !== undefined && cert.sslSupportMethod !== "sni-only") {
-    return `distribution ${distribution} uses sslSupportMethod "${cert.sslSupportMethod}"; required is "sni-only". Set sslSupportMethod: "sni-only". Security baseline.`;
+    return `distribution ${distribution} uses sslSupportMethod "${cert.sslSupportMethod}"; required is "sni-only". Set sslSupportMethod: "sni-only". Security baseline (CloudFront.8).`;
   }
   return undefined;
 }

@@ -7,6 +7,8 @@
  * (legacy) `acl` and `grants` inputs. The snippet is served through the CDN (incident 000's third
  * action item), never straight from a public bucket. The CDN's own policy keeps its origin bucket
  * private through the public access block and bucket policy; this one covers ACLs on every bucket.
+ *
+ * Catalog controls: Security Hub S3.12; Checkov CKV_AWS_20, CKV_AWS_57; trivy AVD-AWS-0092.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";

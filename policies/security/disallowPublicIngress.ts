@@ -10,6 +10,8 @@
  * MTU discovery needs it).
  *
  * Config: `allowedPublicPorts` (default `[443]`), the listener ports.
+ *
+ * Catalog controls: Security Hub EC2.13, EC2.14, EC2.18, EC2.19; Checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260; trivy AVD-AWS-0107.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";

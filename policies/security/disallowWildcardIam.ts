@@ -8,6 +8,8 @@
  * Systems Manager session actions). Judged on `aws.iam.Policy`, `aws.iam.RolePolicy`,
  * `aws.iam.UserPolicy`, `aws.iam.GroupPolicy` and the inline policies of `aws.iam.Role`; JSON
  * strings are parsed, a document that does not parse is itself a violation.
+ *
+ * Catalog controls: Security Hub IAM.1, IAM.21; Checkov CKV_AWS_62, CKV_AWS_63, CKV_AWS_290, CKV_AWS_355; trivy AVD-AWS-0057.
  */
 import * as aws from "@pulumi/aws";
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";

@@ -5,6 +5,9 @@
  * managed key `alias/aws/sns` is refused too: its key policy cannot be changed, so CloudWatch alarms
  * (and other AWS services) cannot publish to a topic encrypted with it, and the alarm fires into
  * nothing. Lesson `alarmTopicUnreachable` of incident 000 (models/incidents.ts).
+ *
+ * Catalog controls: Security Hub SNS.1; Checkov CKV_AWS_26; trivy AVD-AWS-0095, AVD-AWS-0136.
+ * Stronger than all three: the AWS managed key, which they accept, is refused.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";

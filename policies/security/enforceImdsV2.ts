@@ -1,37 +1,65 @@
 /**
  * enforce-imdsv2 — mandatory. Security baseline; no post-mortem of its own.
  *
- * Launch templates require session tokens for the instance metadata service (IMDSv2,
- * `metadataOptions.httpTokens: "required"`), or turn the service off. The ingestion hosts are
+ * Catalog controls: Checkov CKV_AWS_79 (IMDSv1 disabled), CKV_AWS_341 (hop limit 1 on launch
+ * templates); trivy AVD-AWS-0028 (instances), AVD-AWS-0130 (launch configurations); Security Hub
+ * EC2.8 (instances), EC2.170 (launch templates), AutoScaling.3 (launch configurations) and
+ * AutoScaling.4 (hop limit no more than 1).
+ *
+ * Whatever launches a host (a launch template, a launch configuration or a plain instance)
+ * requires session tokens for the instance metadata service (IMDSv2, `metadataOptions.httpTokens:
+ * "required"`) with a response hop limit of 1, or turns the service off. The ingestion hosts are
  * internet-facing nginx proxies: with IMDSv1 a request forgery through the proxy reads the host
- * role's credentials. The AWS default is `optional`, so leaving `metadataOptions` out fails.
+ * role's credentials, and a hop limit above 1 lets a container or a forwarded packet reach the
+ * service. The AWS default is `optional` tokens, so leaving `metadataOptions` out fails.
  */
 import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ofType, validateResourceOfTypes } from "../resourceTypes";
+
+export const maximumHopLimit = 1;
 
 export interface MetadataOptions {
   httpEndpoint?: string;
   httpTokens?: string;
+  httpPutResponseHopLimit?: number;
 }
 
-/** The violation for a launch template's metadata options, or undefined when IMDSv2 is required. */
-export function judgeImds(template: string, options: MetadataOptions | undefined): string | undefined {
+/** The violation for one launcher's metadata options (`launcher`: e.g. `launch template ingest`), or undefined. */
+export function judgeImds(launcher: string, options: MetadataOptions | undefined): string | undefined {
   if (options?.httpEndpoint === "disabled") return undefined;
-  if (options?.httpTokens === "required") return undefined;
-  const tokens = options?.httpTokens ?? "optional (the AWS default: metadataOptions.httpTokens not set)";
-  return (
-    `launch template ${template} allows IMDSv1: httpTokens is ${tokens}, required is 'required'. ` +
-    `Set metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }. ` +
-    `Security baseline: an internet-facing proxy host must not hand out its role credentials to a forged request.`
-  );
+  const fix = `Set metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: ${maximumHopLimit} }.`;
+  const why = "Security baseline: an internet-facing proxy host must not hand out its role credentials to a forged request.";
+  if (options?.httpTokens !== "required") {
+    const tokens = options?.httpTokens ?? "optional (the AWS default: metadataOptions.httpTokens not set)";
+    return `${launcher} allows IMDSv1: httpTokens is ${tokens}, required is 'required'. ${fix} ${why}`;
+  }
+  const hops = options.httpPutResponseHopLimit;
+  if (hops === undefined || hops > maximumHopLimit) {
+    return (
+      `${launcher} lets metadata answers travel ${hops ?? "the AMI's default number of (not set)"} hop(s); the limit is ${maximumHopLimit} (AutoScaling.4, CKV_AWS_341). ` +
+      `${fix} ${why}`
+    );
+  }
+  return undefined;
 }
 
 export const enforceImdsV2: ResourceValidationPolicy = {
   name: "enforce-imdsv2",
-  description: "Launch templates require IMDSv2 session tokens (metadataOptions.httpTokens 'required').",
+  description: "Launch templates, launch configurations and instances require IMDSv2 tokens with a hop limit of 1.",
   enforcementLevel: "mandatory",
-  validateResource: validateResourceOfType(aws.ec2.LaunchTemplate, (template, args, reportViolation) => {
-    const message = judgeImds(template.name ?? args.name, template.metadataOptions);
-    if (message) reportViolation(message);
-  }),
+  validateResource: validateResourceOfTypes(
+    ofType(aws.ec2.LaunchTemplate, (template, args, reportViolation) => {
+      const message = judgeImds(`launch template ${template.name ?? args.name}`, template.metadataOptions);
+      if (message) reportViolation(message);
+    }),
+    ofType(aws.ec2.LaunchConfiguration, (configuration, args, reportViolation) => {
+      const message = judgeImds(`launch configuration ${configuration.name ?? args.name}`, configuration.metadataOptions);
+      if (message) reportViolation(message);
+    }),
+    ofType(aws.ec2.Instance, (instance, args, reportViolation) => {
+      const message = judgeImds(`instance ${args.name}`, instance.metadataOptions);
+      if (message) reportViolation(message);
+    }),
+  ),
 };

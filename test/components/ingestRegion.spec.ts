@@ -47,15 +47,33 @@ function inRegion(type: string, region: string): PlannedResource[] {
 }
 
 describe("IngestRegion", () => {
-  it("is made of a network, a load balancer and a host fleet, each holding its own resources", () => {
+  it("is made of a log bucket, a network, a load balancer and a host fleet, each holding its own resources", () => {
     for (const region of config.regions) {
       const component = resources.find((r) => r.type === "edge:ingest:IngestRegion" && r.name === `ingest-${region}`)!;
       const parts = resources.filter((r) => r.parent === component.urn);
-      expect(parts.map((r) => r.type).sort()).toEqual(["edge:ingest:HostFleet", "edge:ingest:IngestLoadBalancer", "edge:ingest:IngestNetwork"]);
+      expect(parts.map((r) => r.type).sort()).toEqual(["edge:ingest:HostFleet", "edge:ingest:IngestLoadBalancer", "edge:ingest:IngestNetwork", "edge:logs:LogBucket"]);
       const partOf = (type: string) => parts.find((p) => p.urn === inRegion(type, region)[0]!.parent)?.type;
       expect(partOf(resourceTypes.ec2Vpc)).toBe("edge:ingest:IngestNetwork");
       expect(partOf(resourceTypes.lbLoadBalancer)).toBe("edge:ingest:IngestLoadBalancer");
       expect(partOf(resourceTypes.autoscalingGroup)).toBe("edge:ingest:HostFleet");
+    }
+  });
+
+  it("logs per region into one encrypted, expiring bucket: the NLB's TLS access logs and the VPC's flow logs; the NLB is deletion-protected", () => {
+    for (const region of config.regions) {
+      const [bucket, ...more] = inRegion(resourceTypes.s3Bucket, region).filter((b) => b.name.endsWith("-logs"));
+      expect(more).toEqual([]);
+      const ofBucket = (type: string) => inRegion(type, region).filter((r) => r.parent === bucket!.urn);
+      expect(ofBucket(resourceTypes.s3BucketServerSideEncryptionConfiguration)[0]!.inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+      expect(ofBucket(resourceTypes.s3BucketLifecycleConfiguration)[0]!.inputs.rules).toMatchObject([{ status: "Enabled", expiration: { days: 90 } }]);
+      expect(ofBucket(resourceTypes.s3BucketPublicAccessBlock)[0]!.inputs).toMatchObject({ blockPublicAcls: true, restrictPublicBuckets: true });
+      const nlb = inRegion(resourceTypes.lbLoadBalancer, region)[0]!;
+      expect(nlb.inputs).toMatchObject({ enableDeletionProtection: true, accessLogs: { enabled: true, bucket: bucket!.outputs.bucket, prefix: "nlb" } });
+      const vpc = { outputs: { id: inRegion(resourceTypes.ec2Subnet, region)[0]!.inputs.vpcId } };
+      const [flowLog] = inRegion(resourceTypes.ec2FlowLog, region);
+      expect(flowLog!.inputs).toMatchObject({ vpcId: vpc.outputs.id, trafficType: "ALL", logDestinationType: "s3", logDestination: `${bucket!.outputs.arn}/vpc-flow-logs/` });
+      const [defaultGroup] = inRegion(resourceTypes.ec2DefaultSecurityGroup, region);
+      expect(defaultGroup!.inputs).toMatchObject({ vpcId: vpc.outputs.id, ingress: [], egress: [] });
     }
   });
 

@@ -35,28 +35,30 @@ beforeAll(async () => {
 });
 
 const one = (type: string) => ofType(resources, type);
+/** The snippet's own buckets and their children, without the access-log bucket (components/logBucket.ts). */
+const snippetOnes = (type: string) => one(type).filter((r) => !/-access-logs?(-|$)/.test(r.name));
 const distribution = () => one(resourceTypes.cloudfrontDistribution)[0];
 
 describe("SnippetCdn", () => {
   it("keeps both buckets private: all public access blocked, bucket owner enforced, versioned, encrypted", () => {
-    const buckets = one(resourceTypes.s3Bucket);
+    const buckets = snippetOnes(resourceTypes.s3Bucket);
     expect(buckets.map((b) => b.region)).toEqual(["us-east-1", "eu-west-1"]);
     for (const b of buckets) expect(b.inputs).not.toHaveProperty("acl");
-    const blocks = one(resourceTypes.s3BucketPublicAccessBlock);
+    const blocks = snippetOnes(resourceTypes.s3BucketPublicAccessBlock);
     expect(blocks.map((b) => b.inputs.bucket).sort()).toEqual(buckets.map((b) => b.outputs.id).sort());
     for (const b of blocks) {
       expect(b.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
     }
     for (const o of one(resourceTypes.s3BucketOwnershipControls)) expect(o.inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
     expect(one(resourceTypes.s3BucketVersioning).map((v) => v.inputs.versioningConfiguration)).toEqual([{ status: "Enabled" }, { status: "Enabled" }]);
-    expect(one(resourceTypes.s3BucketServerSideEncryptionConfiguration)).toHaveLength(2);
+    expect(snippetOnes(resourceTypes.s3BucketServerSideEncryptionConfiguration)).toHaveLength(2);
     // Every regional resource names its region.
     for (const r of resources.filter((r) => r.custom && /^aws:(s3|acm)\//.test(r.type))) expect(r.inputs.region, r.name).toBeDefined();
   });
 
   it("replicates origin to replica with a role that reads the one and writes the other only", () => {
     const [replication] = one(resourceTypes.s3BucketReplicationConfig);
-    const [origin, replica] = one(resourceTypes.s3Bucket);
+    const [origin, replica] = snippetOnes(resourceTypes.s3Bucket);
     expect(replication.inputs).toMatchObject({ region: "us-east-1", bucket: origin.outputs.id });
     expect((replication.inputs.rules as any[])[0]).toMatchObject({ status: "Enabled", destination: { bucket: replica.outputs.arn } });
     const policy = JSON.parse(String(one(resourceTypes.iamRolePolicy)[0].inputs.policy));
@@ -74,7 +76,7 @@ describe("SnippetCdn", () => {
       expect(o.originAccessControlId).toBe(oac.outputs.id);
       expect(o).not.toHaveProperty("s3OriginConfig");
     }
-    for (const p of one(resourceTypes.s3BucketPolicy)) {
+    for (const p of snippetOnes(resourceTypes.s3BucketPolicy)) {
       const allow = JSON.parse(String(p.inputs.policy)).Statement.find((s: any) => s.Effect === "Allow");
       expect(allow.Principal).toEqual({ Service: "cloudfront.amazonaws.com" });
       expect(allow.Condition).toEqual({ StringEquals: { "AWS:SourceArn": distribution().outputs.arn } });

@@ -49,13 +49,13 @@ describe("GitHub workflows", () => {
     for (const [job, stack] of [["dev", "dev"], ["prod-preview", "prod"]]) {
       const script = runs(job);
       const drift = script.indexOf(`pulumi refresh --stack ${stack} --preview-only --expect-no-changes`);
-      const preview = script.indexOf(`pulumi preview --stack ${stack} --diff --policy-pack policies --save-plan update-plan.json`);
+      const preview = script.indexOf(`pulumi preview --stack ${stack} --diff --policy-pack policies --policy-pack-config policies/config/${stack}.json --save-plan update-plan.json`);
       expect(drift).toBeGreaterThan(-1);
       expect(preview).toBeGreaterThan(drift);
     }
-    expect(runs("dev")).toContain("pulumi up --stack dev --policy-pack policies --plan update-plan.json --yes");
+    expect(runs("dev")).toContain("pulumi up --stack dev --policy-pack policies --policy-pack-config policies/config/dev.json --plan update-plan.json --yes");
     // The approved job applies the plan the reviewers saw, nothing it would compute anew.
-    expect(runs("prod")).toContain("pulumi up --stack prod --policy-pack policies --plan update-plan.json --yes");
+    expect(runs("prod")).toContain("pulumi up --stack prod --policy-pack policies --policy-pack-config policies/config/prod.json --plan update-plan.json --yes");
     expect(runs("prod")).not.toContain("pulumi preview");
     expect(deploy.jobs.prod.steps.some((s: { uses?: string; with?: { name?: string } }) => s.uses?.startsWith("actions/download-artifact@") && s.with?.name === "prod-update-plan")).toBe(true);
   });
@@ -160,7 +160,7 @@ describe("CODEOWNERS", () => {
       .split("\n")
       .filter((l) => l.trim() && !l.startsWith("#"))
       .map((l) => l.trim().split(/\s+/));
-    expect(rules.map(([path]) => path)).toEqual(["/policies/", "/.github/", "/stacks/"]);
+    expect(rules.map(([path]) => path)).toEqual(["/policies/", "/.github/", "/stacks/", "/policies/waivers.ts", "/policies/config/"]);
     for (const [, ...owners] of rules) expect(owners.every((o) => /^@[\w-]+\/[\w-]+$/.test(o))).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PlanJson, projectRoot } from "../support/runPlan";
+import { PlanJson, prodPolicyConfigPath, projectRoot } from "../support/runPlan";
 import { replayCases } from "./cases";
 
 const fixtures = join(__dirname, "fixtures");
@@ -24,7 +24,7 @@ interface Outcome {
 
 function plan(name: string): Promise<Outcome> {
   const json = join(outDir, `${name}.json`);
-  const args = ["--import", "tsx", join(projectRoot, "tools/plan/main.ts"), "--stack", "replay", "--config-file", join(fixtures, `${name}.yaml`), "--json", json];
+  const args = ["--import", "tsx", join(projectRoot, "tools/plan/main.ts"), "--stack", "replay", "--config-file", join(fixtures, `${name}.yaml`), "--policy-config", prodPolicyConfigPath, "--json", json];
   return new Promise((resolve) => {
     execFile(process.execPath, args, { cwd: projectRoot, encoding: "utf8", timeout: 240_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === "number" ? err.code : null) : 0;

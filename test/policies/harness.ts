@@ -17,6 +17,8 @@ export interface Subject {
   props: Record<string, unknown>;
   name?: string;
   urn?: string;
+  /** Per property, the names of the subjects it depends on (as the engine records them when a preview does not know their ids). */
+  propertyDependencies?: Record<string, string[]>;
 }
 
 function resourceArgs(subject: Subject, config: Record<string, unknown>): ResourceValidationArgs {
@@ -58,7 +60,12 @@ export async function runStackPolicy(
   if (!validate) throw new Error(`${policy.name} is not a stack policy`);
   const resources = subjects.map((s) => {
     const args = resourceArgs(s, config);
-    return { ...args, dependencies: [], propertyDependencies: {} };
+    return { ...args, dependencies: [], propertyDependencies: {} as Record<string, unknown[]> };
+  });
+  subjects.forEach((s, i) => {
+    for (const [key, names] of Object.entries(s.propertyDependencies ?? {})) {
+      resources[i]!.propertyDependencies[key] = names.map((name) => resources.find((r) => r.name === name)!);
+    }
   });
   const findings: { urn?: string; subject?: string; message: string }[] = [];
   await validate(

@@ -92,7 +92,7 @@ describe("the plan", () => {
   it("names a set's Cloudflare records by value, with aliases from the names by position a deployed stack still has", () => {
     const values = ["10 mx1.example.net", "20 mx2.example.net"];
     const run = runPlanOnConfig(
-      Object.fromEntries(Object.entries({ ...validBase, dns: { ...validBase.dns, delegation: "delegated", ...record("MX", values, "@") } }).map(([k, v]) => [`edge:${k}`, v])),
+      Object.fromEntries(Object.entries({ ...validBase, dns: { ...validBase.dns, delegation: "delegated", mail: { sends: true }, ...record("MX", values, "@") } }).map(([k, v]) => [`edge:${k}`, v])),
     );
     expect(run.code).toBe(0);
     const mx = run.json!.resources.filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord" && r.inputs.type === "MX") as { name: string; aliases?: string[] }[];

@@ -21,7 +21,7 @@ export interface PlanRun {
 
 export interface PlanJson {
   stack: string;
-  resources: { urn: string; type: string; name: string; parent: string; aliases: string[]; custom: boolean; region: string | null; inputs: Record<string, any>; dependencies: string[] }[];
+  resources: { urn: string; type: string; name: string; parent: string; aliases: string[]; custom: boolean; region: string | null; inputs: Record<string, any>; dependencies: string[]; propertyDependencies: Record<string, string[]> }[];
   violations: { policyName: string; enforcementLevel: string; urn: string; message: string }[];
   stackOutputs: Record<string, any>;
 }
@@ -52,13 +52,20 @@ export function stackConfig(stack: string): Record<string, any> {
   return parse(readFileSync(join(projectRoot, "stacks", `Pulumi.${stack}.yaml`), "utf8")).config;
 }
 
-/** Plans a stack file made from `config` (a `config:` section) in a temporary directory. */
+/** The shipped prod policy config: the waivers a stack made from the shipped stacks takes. */
+export const prodPolicyConfigPath = join(projectRoot, "policies", "config", "prod.json");
+
+/**
+ * Plans a stack file made from `config` (a `config:` section) in a temporary directory, with the
+ * prod policy config (its waivers) unless `extraArgs` name another.
+ */
 export function runPlanOnConfig(config: Record<string, unknown>, extraArgs: string[] = []): PlanRun {
   const dir = mkdtempSync(join(tmpdir(), "edge-stack-"));
   try {
     const file = join(dir, "Pulumi.test.yaml");
     writeFileSync(file, stringify({ config }));
-    return runPlan(["--stack", "test", "--config-file", file, ...extraArgs]);
+    const policyConfig = extraArgs.includes("--policy-config") ? [] : ["--policy-config", prodPolicyConfigPath];
+    return runPlan(["--stack", "test", "--config-file", file, ...policyConfig, ...extraArgs]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

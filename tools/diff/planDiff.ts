@@ -394,7 +394,11 @@ export function cascade(head: PlanJson, replacedUrns: Iterable<string>): Map<str
       entry.from.push(`${source.type} ${source.name}`);
       const rules = replaceRules[d.type]?.properties ?? {};
       const forcing = Object.entries(rules)
-        .filter(([p, rule]) => d.inputs[p] !== undefined && rule.references?.includes(source.type) && (!rule.onlyIf || rule.onlyIf(d.inputs)))
+        .filter(([p, rule]) => {
+          if (d.inputs[p] === undefined || rule.when === "emptiness" || (rule.onlyIf && !rule.onlyIf(d.inputs))) return false;
+          // The plan's per-input dependencies say exactly which input takes the id; older plans fall back to the rule's referenced types.
+          return d.propertyDependencies ? (d.propertyDependencies[p] ?? []).includes(urn) : !!rule.references?.includes(source.type);
+        })
         .map(([p]) => p);
       entry.reasons = [...new Set([...entry.reasons, ...forcing])];
       affected.set(d.urn, entry);

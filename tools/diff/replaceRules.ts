@@ -264,6 +264,63 @@ export const replaceRules: Record<string, TypeRules> = {
   },
   [t.vpcSecurityGroupEgressRule]: ingressEgress,
   [t.vpcSecurityGroupIngressRule]: ingressEgress,
+  [t.albListener]: { properties: { loadBalancerArn: change(aws("elbv2/listener.go", "load_balancer_arn"), [t.lbLoadBalancer, t.albLoadBalancer]) } },
+  [t.ec2DefaultSecurityGroup]: { properties: { vpcId: change(aws("ec2/vpc_default_security_group.go", "vpc_id"), [t.ec2Vpc]) } },
+  [t.ec2FlowLog]: {
+    properties: Object.fromEntries(
+      ["vpcId", "subnetId", "trafficType", "logDestination", "logDestinationType", "iamRoleArn", "logFormat", "maxAggregationInterval"].map((p) => [
+        p,
+        change(aws("ec2/vpc_flow_log.go", p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)), p === "vpcId" ? [t.ec2Vpc] : p === "subnetId" ? [t.ec2Subnet] : undefined),
+      ]),
+    ),
+  },
+  [t.ec2Instance]: {
+    properties: {
+      ami: change(aws("ec2/ec2_instance.go", "ami")),
+      availabilityZone: change(aws("ec2/ec2_instance.go", "availability_zone")),
+      subnetId: change(aws("ec2/ec2_instance.go", "subnet_id"), [t.ec2Subnet]),
+      keyName: change(aws("ec2/ec2_instance.go", "key_name")),
+    },
+  },
+  [t.ec2LaunchConfiguration]: {
+    properties: Object.fromEntries(
+      ["name", "namePrefix", "imageId", "instanceType", "userData", "securityGroups", "iamInstanceProfile", "keyName"].map((p) => [p, change(aws("autoscaling/launch_configuration.go", p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)))]),
+    ),
+  },
+  [t.iamGroupPolicyAttachment]: { properties: { group: change(aws("iam/group_policy_attachment.go", "group")), policyArn: change(aws("iam/group_policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
+  [t.iamPolicyAttachment]: { properties: { name: change(aws("iam/policy_attachment.go", "name")), policyArn: change(aws("iam/policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
+  [t.iamRolePolicyAttachmentsExclusive]: { properties: { roleName: change(aws("iam/role_policy_attachments_exclusive.go", "role_name") + " (RequiresReplace)", [t.iamRole]) } },
+  [t.iamUserPolicyAttachment]: { properties: { user: change(aws("iam/user_policy_attachment.go", "user")), policyArn: change(aws("iam/user_policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
+  [t.route53HostedZoneDnsSec]: { properties: { hostedZoneId: change(aws("route53/hosted_zone_dnssec.go", "hosted_zone_id"), [t.route53Zone]) } },
+  [t.route53KeySigningKey]: {
+    properties: {
+      hostedZoneId: change(aws("route53/key_signing_key.go", "hosted_zone_id"), [t.route53Zone]),
+      keyManagementServiceArn: change(aws("route53/key_signing_key.go", "key_management_service_arn"), [t.kmsKey]),
+      name: change(aws("route53/key_signing_key.go", "name")),
+    },
+  },
+  [t.route53domainsDelegationSignerRecord]: {
+    properties: {
+      domainName: change(aws("route53domains/delegation_signer_record.go", "domain_name") + " (RequiresReplace)"),
+      signingAttributes: change(aws("route53domains/delegation_signer_record.go", "signing_attributes") + " (RequiresReplace)"),
+    },
+  },
+  [t.s3BucketLifecycleConfiguration]: { properties: s3BucketOwned("s3/bucket_lifecycle_configuration.go") },
+  "aws:cloudwatch/logDelivery:LogDelivery": {
+    properties: {
+      deliveryDestinationArn: change(aws("logs/delivery.go", "delivery_destination_arn") + " (RequiresReplace)"),
+      deliverySourceName: change(aws("logs/delivery.go", "delivery_source_name") + " (RequiresReplace)"),
+    },
+  },
+  "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": { properties: { name: change(aws("logs/delivery_destination.go", "name") + " (RequiresReplace)") } },
+  "aws:cloudwatch/logDeliverySource:LogDeliverySource": {
+    properties: {
+      name: change(aws("logs/delivery_source.go", "name") + " (RequiresReplace)"),
+      logType: change(aws("logs/delivery_source.go", "log_type") + " (RequiresReplace)"),
+      resourceArn: change(aws("logs/delivery_source.go", "resource_arn") + " (RequiresReplace)"),
+    },
+  },
+  [t.cloudflareZoneDnssec]: { properties: { zoneId: change(cloudflare("zone_dnssec", 38), [t.cloudflareZone]) } },
   [t.cloudflareDnsRecord]: {
     properties: { zoneId: change(cloudflare("dns_record", 47), [t.cloudflareZone]), type: change(cloudflare("dns_record", 98)) },
   },

@@ -249,6 +249,10 @@ export class PolicyAnalysis {
         const r = describeResource(new analyzerProto.AnalyzerResource(), resource, resource.outputs, this.options);
         r.setParent(resource.parent);
         r.setDependenciesList(resource.dependencies);
+        // Stack policies relate resources whose ids a preview does not know yet by these.
+        for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
+          r.getPropertydependenciesMap().set(key, new analyzerProto.AnalyzerPropertyDependencies().setUrnsList(urns));
+        }
         return new analyzerProto.AnalyzeStackRequest().setResourcesList([r]).serializeBinary();
       }),
     );

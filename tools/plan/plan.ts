@@ -2,6 +2,7 @@
  * The offline plan: the real program under Pulumi's mock runtime, judged by the real policy pack
  * over the Analyzer protocol. `main.ts` is its command line; tests and other tools call `makePlan`.
  */
+import { waiversInPackConfig } from "../../policies/waivers";
 import { join, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { decideEnvironment, EnvironmentSource, parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
@@ -134,10 +135,12 @@ export function planJson(plan: Plan): PlanJson {
       region: r.region ?? null,
       inputs: maskSecrets(r.inputs) as Record<string, unknown>,
       dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
     })),
     stackOutputs: maskSecrets(plan.stackOutputs) as Record<string, unknown>,
     secrets: plan.secrets,
     policyPack: { name: plan.policy.packName, version: plan.policy.packVersion, policies: plan.policy.policies },
     violations: plan.policy.violations,
+    waivers: waiversInPackConfig(plan.policyConfig).map(({ policy, waiver }) => ({ policy, ...waiver })),
   };
 }

@@ -25,6 +25,8 @@ export interface PlanJsonResource {
   dependencies: string[];
   /** The resource options the diff needs: `deleteBeforeReplace` deletes the old resource before creating its replacement. */
   options?: { deleteBeforeReplace?: boolean };
+  /** Per input, the URNs it came from; absent in plans written before they were recorded. */
+  propertyDependencies?: Record<string, string[]>;
 }
 
 /** One policy finding. */
@@ -66,4 +68,15 @@ export interface PlanJson {
   stackOutputs?: Record<string, unknown>;
   secrets?: PlanJsonSecrets;
   policyPack?: PlanJsonPolicyPack;
+  /** The waivers of policies/waivers.ts the policy config takes, each with the policy whose config names it. */
+  waivers?: PlanJsonWaiver[];
+}
+
+export interface PlanJsonWaiver {
+  policy: string;
+  id: string;
+  controls: readonly string[];
+  reason: string;
+  owner: string;
+  reviewBy: string;
 }

@@ -1,4 +1,5 @@
 /** The plan as a person reads it: resources by component and region, counts by type, policy results. */
+import { waiversInPackConfig } from "../../policies/waivers";
 import { rootStackType } from "./planJson";
 import type { PlannedResource } from "./evaluate";
 import type { Plan } from "./plan";
@@ -41,10 +42,22 @@ export function renderCounts(resources: PlannedResource[]): string[] {
     .map(([type, n]) => `${type.padEnd(width)}  ${String(n).padStart(5)}`);
 }
 
+/** The waivers the policy config takes, each with its controls, reason, owner and review date. */
+export function renderWaivers(plan: Plan): string[] {
+  const taken = waiversInPackConfig(plan.policyConfig);
+  if (taken.length === 0) return [];
+  const lines = [`waivers in effect (${taken.length}, policies/waivers.ts):`];
+  for (const { policy, waiver } of taken) {
+    lines.push(`  ~ ${waiver.id} [${policy}] waives ${waiver.controls.join(", ")}; owner ${waiver.owner}, review by ${waiver.reviewBy}`);
+    lines.push(`      ${waiver.reason}`);
+  }
+  return lines;
+}
+
 export function renderPolicyReport(plan: Plan): string[] {
   const { violations, policies, packName, packVersion } = plan.policy;
   const names = new Map(plan.resources.map((r) => [r.urn, `${r.type} ${r.name}`]));
-  const lines = [`${packName} ${packVersion}: ${policies.length} policies`];
+  const lines = [`${packName} ${packVersion}: ${policies.length} policies`, ...renderWaivers(plan)];
   if (violations.length === 0) return [...lines, "no violations"];
   for (const level of ["mandatory", "advisory"] as const) {
     const found = violations.filter((v) => v.enforcementLevel === level);

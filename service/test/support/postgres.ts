@@ -4,7 +4,7 @@
  * service's tests and the ingest benchmark. `stop()` always removes it, also after a kill or a stop signal.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -35,12 +35,19 @@ export interface Postgres {
 
 const asPostgres = (args: string[]) => execFileSync("runuser", ["-u", "postgres", "--", ...args], { stdio: "pipe", encoding: "utf8" });
 
+/** Where else than 127.0.0.1 the cluster listens, and the network it trusts there (the edge twin's hosts). */
+export interface PostgresReach {
+  addresses: string[];
+  /** CIDR given `trust` in pg_hba.conf, e.g. `198.18.0.0/15`. */
+  network: string;
+}
+
 /**
  * A superuser `ingest` with password `secret` and a database `edge`, reachable over TCP. With
  * `standbyOf`, a streaming replica of that cluster instead (`pg_basebackup -R`): read-only,
  * `pg_is_in_recovery()` true.
  */
-export async function startPostgres(standbyOf?: Postgres): Promise<Postgres> {
+export async function startPostgres(standbyOf?: Postgres, reach?: PostgresReach): Promise<Postgres> {
   if (!postgresAvailable) throw new Error("PostgreSQL is not installed: apt-get install postgresql (listed in .ci/apt-packages.txt)");
   const dir = mkdtempSync(path.join(os.tmpdir(), "edge-pg-"));
   chownSync(dir, Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" })), Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" })));
@@ -49,7 +56,8 @@ export async function startPostgres(standbyOf?: Postgres): Promise<Postgres> {
   const pgCtl = (...args: string[]) => asPostgres([path.join(binDir, "pg_ctl"), "-D", data, ...args]);
   const pid = (): number => Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
   const start = () => {
-    pgCtl("-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200`, "-l", path.join(dir, "log"), "-w", "-t", "30", "start");
+    const listen = ["127.0.0.1", ...(reach?.addresses ?? [])].join(",");
+    pgCtl("-o", `-p ${port} -k ${dir} -c listen_addresses=${listen} -c fsync=on -c max_connections=200`, "-l", path.join(dir, "log"), "-w", "-t", "30", "start");
   };
   const stopServer = () => {
     if (existsSync(path.join(data, "postmaster.pid"))) spawnSync("runuser", ["-u", "postgres", "--", path.join(binDir, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "-t", "10", "stop"], { stdio: "ignore" });
@@ -61,6 +69,7 @@ export async function startPostgres(standbyOf?: Postgres): Promise<Postgres> {
       return handle();
     }
     asPostgres([path.join(binDir, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
+    if (reach) appendFileSync(path.join(data, "pg_hba.conf"), `host all all ${reach.network} trust\n`);
     start();
     const admin = new pg.Client({ host: dir, port, user: "postgres", database: "postgres" });
     await admin.connect();

@@ -11,8 +11,8 @@ const compliant = {
 };
 
 describe("configure-minimum-tls", () => {
-  it("accepts TLSv1.2_2019 and later policies", async () => {
-    for (const minimumProtocolVersion of ["TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.3_2025"]) {
+  it("accepts TLSv1.2_2021 and later policies", async () => {
+    for (const minimumProtocolVersion of ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"]) {
       const props = { ...compliant, viewerCertificate: { ...compliant.viewerCertificate, minimumProtocolVersion } };
       expect(await runResourcePolicy(configureMinimumTls, { type, props, name: "snippet" })).toEqual([]);
     }
@@ -21,25 +21,33 @@ describe("configure-minimum-tls", () => {
   it("refuses TLS 1.0 and 1.1 policies", async () => {
     const props = { ...compliant, viewerCertificate: { ...compliant.viewerCertificate, minimumProtocolVersion: "TLSv1.1_2016" } };
     expect(await runResourcePolicy(configureMinimumTls, { type, props, name: "snippet" })).toEqual([
-      "distribution snippet accepts viewers from TLSv1.1_2016; required is TLSv1.2_2019 or newer. " +
-        'Set viewerCertificate.minimumProtocolVersion to "TLSv1.2_2019" (or "TLSv1.2_2021"). Security baseline.',
+      "distribution snippet accepts viewers from TLSv1.1_2016; required is TLSv1.2_2021 or newer. " +
+        'Set viewerCertificate.minimumProtocolVersion to "TLSv1.2_2021". Security baseline (CKV_AWS_174, AVD-AWS-0013).',
     ]);
     const old = { ...compliant, viewerCertificate: { ...compliant.viewerCertificate, minimumProtocolVersion: "TLSv1.2_2018" } };
     expect(await runResourcePolicy(configureMinimumTls, { type, props: old, name: "snippet" })).toHaveLength(1);
   });
 
+  it("refuses CloudFront TLS 2019 (hand edit) with its control ids", async () => {
+    const props = { ...compliant, viewerCertificate: { ...compliant.viewerCertificate, minimumProtocolVersion: "TLSv1.2_2019" } };
+    expect(await runResourcePolicy(configureMinimumTls, { type, props, name: "snippet" })).toEqual([
+      "distribution snippet accepts viewers from TLSv1.2_2019; required is TLSv1.2_2021 or newer. " +
+        'Set viewerCertificate.minimumProtocolVersion to "TLSv1.2_2021". Security baseline (CKV_AWS_174, AVD-AWS-0013).',
+    ]);
+  });
+
   it("refuses the default CloudFront certificate, pinned at TLSv1", async () => {
     const props = { ...compliant, aliases: [], viewerCertificate: { cloudfrontDefaultCertificate: true } };
     expect(await runResourcePolicy(configureMinimumTls, { type, props, name: "snippet" })).toEqual([
-      "distribution snippet uses the default *.cloudfront.net certificate, whose minimum protocol is TLSv1; required is TLSv1.2_2019. " +
-        'Serve it under the zone\'s name with an ACM certificate (us-east-1) and minimumProtocolVersion "TLSv1.2_2019", sslSupportMethod "sni-only". Security baseline.',
+      "distribution snippet uses the default *.cloudfront.net certificate, whose minimum protocol is TLSv1; required is TLSv1.2_2021. " +
+        'Serve it under the zone\'s name with an ACM certificate (us-east-1) and minimumProtocolVersion "TLSv1.2_2021", sslSupportMethod "sni-only". Security baseline (CloudFront.7, CKV_AWS_174).',
     ]);
   });
 
   it("refuses dedicated-IP TLS", async () => {
     const props = { ...compliant, viewerCertificate: { ...compliant.viewerCertificate, sslSupportMethod: "vip" } };
     expect(await runResourcePolicy(configureMinimumTls, { type, props, name: "snippet" })).toEqual([
-      'distribution snippet uses sslSupportMethod "vip"; required is "sni-only". Set sslSupportMethod: "sni-only". Security baseline.',
+      'distribution snippet uses sslSupportMethod "vip"; required is "sni-only". Set sslSupportMethod: "sni-only". Security baseline (CloudFront.8).',
     ]);
   });
 });

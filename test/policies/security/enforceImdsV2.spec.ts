@@ -5,9 +5,10 @@ import { resourceTypes } from "../../../models/resourceTypes";
 
 const type = resourceTypes.ec2LaunchTemplate;
 const compliant = { name: "ingest-us-east-1", imageId: "ami-0", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } };
+const why = "Security baseline: an internet-facing proxy host must not hand out its role credentials to a forged request.";
 
 describe("enforce-imdsv2", () => {
-  it("accepts required session tokens, and a disabled metadata service", async () => {
+  it("accepts required session tokens with one hop, and a disabled metadata service", async () => {
     expect(await runResourcePolicy(enforceImdsV2, { type, props: compliant })).toEqual([]);
     expect(await runResourcePolicy(enforceImdsV2, { type, props: { ...compliant, metadataOptions: { httpEndpoint: "disabled" } } })).toEqual([]);
   });
@@ -15,8 +16,7 @@ describe("enforce-imdsv2", () => {
   it("refuses optional tokens", async () => {
     expect(await runResourcePolicy(enforceImdsV2, { type, props: { ...compliant, metadataOptions: { httpTokens: "optional" } } })).toEqual([
       "launch template ingest-us-east-1 allows IMDSv1: httpTokens is optional, required is 'required'. " +
-        'Set metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }. ' +
-        "Security baseline: an internet-facing proxy host must not hand out its role credentials to a forged request.",
+        `Set metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }. ${why}`,
     ]);
   });
 
@@ -25,5 +25,26 @@ describe("enforce-imdsv2", () => {
     const messages = await runResourcePolicy(enforceImdsV2, { type, props });
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain("httpTokens is optional (the AWS default: metadataOptions.httpTokens not set)");
+  });
+
+  it("refuses a hop limit above 1, and one left to the AMI", async () => {
+    expect(await runResourcePolicy(enforceImdsV2, { type, props: { ...compliant, metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } } })).toEqual([
+      "launch template ingest-us-east-1 lets metadata answers travel 2 hop(s); the limit is 1 (AutoScaling.4, CKV_AWS_341). " +
+        `Set metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }. ${why}`,
+    ]);
+    expect((await runResourcePolicy(enforceImdsV2, { type, props: { ...compliant, metadataOptions: { httpTokens: "required" } } }))[0]).toContain(
+      "the AMI's default number of (not set) hop(s)",
+    );
+  });
+
+  it("judges launch configurations and instances the same way", async () => {
+    for (const [launcherType, what] of [
+      [resourceTypes.ec2LaunchConfiguration, "launch configuration ingest-us-east-1"],
+      [resourceTypes.ec2Instance, "instance subject"],
+    ] as const) {
+      expect(await runResourcePolicy(enforceImdsV2, { type: launcherType, props: compliant })).toEqual([]);
+      const [message] = await runResourcePolicy(enforceImdsV2, { type: launcherType, props: { name: "ingest-us-east-1" } });
+      expect(message).toMatch(new RegExp(`^${what} allows IMDSv1`));
+    }
   });
 });

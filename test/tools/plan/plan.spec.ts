@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runPlan, runPlanOnConfig, stackConfig } from "../../support/runPlan";
+import { prodPolicyConfigPath, runPlan, runPlanOnConfig, stackConfig } from "../../support/runPlan";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 describe("npm run plan", () => {
@@ -58,10 +58,11 @@ describe("npm run plan", () => {
     const dir = mkdtempSync(join(tmpdir(), "edge-policy-config-"));
     try {
       const policyConfig = join(dir, "policy.json");
-      writeFileSync(policyConfig, JSON.stringify({ "enforce-failover-ttl": { maxTtlSeconds: 900 } }));
+      const waivers = JSON.parse(readFileSync(prodPolicyConfigPath, "utf8"));
+      writeFileSync(policyConfig, JSON.stringify({ ...waivers, "enforce-failover-ttl": { maxTtlSeconds: 900 } }));
       expect(runPlanOnConfig(config).code).toBe(1);
       expect(runPlanOnConfig(config, ["--policy-config", policyConfig]).code).toBe(0);
-      writeFileSync(policyConfig, JSON.stringify({ "enforce-failover-ttl": "advisory" }));
+      writeFileSync(policyConfig, JSON.stringify({ ...waivers, "enforce-failover-ttl": "advisory" }));
       const advisory = runPlanOnConfig(config, ["--policy-config", policyConfig]);
       expect(advisory.code).toBe(0);
       expect(advisory.json!.violations.map((v) => v.enforcementLevel)).toContain("advisory");

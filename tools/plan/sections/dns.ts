@@ -2,6 +2,7 @@
 import { providerCapabilities } from "../../../models/dns/providers";
 import { answerSizes, legacyUdpLimit, roomFor } from "../../../models/dns/wireSize";
 import { zoneViews } from "../../../models/dns/zoneView";
+import { acmValidationName } from "../../../models/dns/zoneRules";
 import { resolveBounds } from "../../../policies/config";
 import { enforceResponseSize, responseSizeBounds } from "../../../policies/dns/enforceResponseSize";
 import type { Plan } from "../plan";
@@ -12,7 +13,7 @@ function views(plan: Plan) {
 }
 
 /** ACM validation names (`_<hash>.…`) are left out of the tables: they are not asked by clients. */
-const isValidationName = (name: string) => name.startsWith("_");
+const isValidationName = (name: string) => acmValidationName.test(name);
 
 export const dnsRecordsSection: PlanSection = {
   title: "DNS records",

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PlanRun, runPlanOnConfig, stackConfig } from "../../../support/runPlan";
+import { PlanRun, prodPolicyConfigPath, runPlanOnConfig, stackConfig } from "../../../support/runPlan";
 
 /** prod with the seed's 29 addresses on a name in both providers (`events`), `collect` a CNAME in front. */
 let run: PlanRun;
@@ -10,7 +10,7 @@ let run: PlanRun;
 beforeAll(() => {
   const config = stackConfig("prod");
   const addresses = Array.from({ length: 29 }, (_, i) => `198.51.100.${i + 1}`);
-  config["edge:dns"].records = [...config["edge:dns"].records, { name: "events", type: "A", values: addresses }];
+  config["edge:dns"].records = [...(config["edge:dns"].records ?? []), { name: "events", type: "A", values: addresses }];
   config["edge:dns"].aliases = [...config["edge:dns"].aliases, { name: "collect", target: "events" }];
   run = runPlanOnConfig(config);
 }, 180_000);
@@ -45,9 +45,10 @@ describe("plan sections: DNS records and DNS answers", () => {
     const dir = mkdtempSync(join(tmpdir(), "edge-answer-limit-"));
     try {
       const policyConfig = join(dir, "policy.json");
-      writeFileSync(policyConfig, JSON.stringify({ "enforce-response-size": { maxUdpAnswerBytes: 1232 } }));
+      const waivers = JSON.parse(readFileSync(prodPolicyConfigPath, "utf8"));
+      writeFileSync(policyConfig, JSON.stringify({ ...waivers, "enforce-response-size": { maxUdpAnswerBytes: 1232 } }));
       const config = stackConfig("prod");
-      config["edge:dns"].records = [...config["edge:dns"].records, { name: "events", type: "A", values: ["198.51.100.1"] }];
+      config["edge:dns"].records = [...(config["edge:dns"].records ?? []), { name: "events", type: "A", values: ["198.51.100.1"] }];
       const edns = runPlanOnConfig(config, ["--policy-config", policyConfig]);
       const answers = edns.stdout.split("== DNS answers ==")[1].split("== Policies ==")[0];
       expect(answers).toMatch(/route53 \(UDP with EDNS, OPT record, authority NS included; limit 1232 B\):/);

@@ -3,6 +3,7 @@
  * regions and the snippet objects; a replica in the origin's own region exits 1; a public bucket
  * policy in the planned resources is refused by the real pack over the Analyzer protocol.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runPolicyPack } from "../../../../tools/plan/analyzer";
@@ -57,11 +58,11 @@ describe("Snippet CDN in the plan", () => {
         region: r.region ?? undefined,
         inputs,
         outputs: inputs,
-        propertyDependencies: {},
         options: { protect: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [], retainOnDelete: false },
       };
     });
-    const run = await runPolicyPack({ packDir: join(projectRoot, "policies"), stack: "prod", project: "edge", resources });
+    const config = JSON.parse(readFileSync(join(projectRoot, "policies", "config", "prod.json"), "utf8"));
+    const run = await runPolicyPack({ packDir: join(projectRoot, "policies"), stack: "prod", project: "edge", resources, config });
     const mandatory = run.violations.filter((v) => v.enforcementLevel === "mandatory");
     expect(mandatory.map((v) => v.policyName)).toEqual(["disallow-public-bucket"]);
     expect(mandatory[0].message).toContain('Bucket policy cdn-origin-policy: statement 1 allows Principal "*" with no AWS:SourceArn condition');

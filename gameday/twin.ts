@@ -1,0 +1,327 @@
+/**
+ * The edge twin: per region N hosts, each a network namespace running the plan's rendered
+ * nginx.conf (only listen address and paths rewritten) in front of the real ingestion service and
+ * its backup on the ports the config declares, an L4 balancer stand-in per region (nftables DNAT,
+ * `numgen inc mod N` over the healthy hosts, client addresses kept), one PostgreSQL for every host,
+ * and a client namespace with many source addresses. Addresses come from 198.18.0.0/15 only.
+ *
+ * Layout (one run's slot `s` picks five /24s no other twin on the machine uses):
+ *   front  198.18.{5s}.0/24:   client .10…, balancer VIPs .100 + r
+ *   region 198.18.{5s+1+r}.0/24: balancer .1 (hosts' default route), hosts .10 + h, root .254
+ *   (PostgreSQL and the health checker, on-link, so neither passes the balancer); the root
+ *   namespace's front address .254 probes the VIPs as Route 53 would.
+ */
+import { ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { HostEdgeSettings, healthCheckPath, nginxListenPort, renderIngestEnv, renderNginxConfig } from "../models/hostEdge";
+import { Postgres, startPostgres } from "../service/test/support/postgres";
+import { datastoreEnv, RunningService, startService } from "../service/test/support/service";
+import { addBridge, addNamespace, attach, inNamespace, isAlive, killNamespaceProcesses, namespacePids, run, Teardown } from "./netns";
+
+/** How the twin is shaped and how fast its balancers judge health (already scaled). */
+export interface TwinShape {
+  regions: number;
+  hostsPerRegion: number;
+  /** Source addresses of the client namespace. */
+  clientAddresses: number;
+  /** The balancer's health check (target group interval, timeout, thresholds), in ms and counts. */
+  healthCheck: { intervalMs: number; timeoutMs: number; healthyThreshold: number; unhealthyThreshold: number };
+  /** Route 53's health check of each balancer: interval, timeout, failure threshold (ms, ms, a count) and how many checkers probe. */
+  dnsHealthCheck: { intervalMs: number; timeoutMs: number; failureThreshold: number; checkers: number };
+}
+
+export interface TwinHost {
+  region: number;
+  index: number;
+  namespace: string;
+  address: string;
+  dir: string;
+  drainFile: string;
+  nginx: ChildProcess;
+  primary: RunningService;
+  backup: RunningService;
+}
+
+export interface BalancerEvent {
+  at: number;
+  region: number;
+  healthy: string[];
+}
+
+/** A change of the regions the ingest name answers with. */
+export interface AnswerEvent {
+  at: number;
+  regions: number[];
+}
+
+export interface Twin {
+  prefix: string;
+  hosts: TwinHost[];
+  clientNamespace: string;
+  clientAddresses: string[];
+  /** Balancer VIP per region. */
+  vips: string[];
+  postgres: Postgres;
+  /** Every change of a balancer's healthy set, with its time (ms since epoch). */
+  balancerEvents: BalancerEvent[];
+  /** The file the load generator resolves the ingest name from (see `LoadPlan.answerFile`). */
+  answerFile: string;
+  answerEvents: AnswerEvent[];
+  healthy(region: number): string[];
+  /** Restarts a host's primary service (as systemd's Restart=always would). */
+  restartPrimary(host: TwinHost): Promise<void>;
+  /** Kills every process of every host of a region and takes its balancer's links down. */
+  loseRegion(region: number): void;
+  stop(): void;
+}
+
+const twinNetwork = "198.18.0.0/15";
+
+function freeSlot(): number {
+  const used = run("ip", ["-4", "-o", "addr", "show"]);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const slot = Math.floor(Math.random() * 50);
+    const octets = Array.from({ length: 5 }, (_, i) => 5 * slot + i);
+    if (!octets.some((o) => used.includes(`198.18.${o}.`))) return slot;
+  }
+  throw new Error("no free 198.18.0.0/15 slot for the twin: remove stale twin bridges (ip link show type bridge)");
+}
+
+/** One GET of `/http-check` from the root namespace: true on 200 within the timeout. */
+function probe(address: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: address, port: nginxListenPort, path: healthCheckPath, timeout: timeoutMs, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(false));
+  });
+}
+
+async function waitForHttp(address: string, deadlineMs: number): Promise<void> {
+  while (Date.now() < deadlineMs) {
+    if (await probe(address, 500)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nginx on ${address} did not answer ${healthCheckPath}`);
+}
+
+/** The nftables ruleset of a balancer: DNAT the VIP to the healthy hosts in turn (all of them when none is healthy, as an NLB fails open). */
+export function balancerRules(vip: string, targets: string[]): string {
+  const map = targets.map((t, i) => `${i} : ${t}`).join(", ");
+  return `flush ruleset
+table ip twinlb {
+  chain pre {
+    type nat hook prerouting priority -100;
+    ip daddr ${vip} tcp dport ${nginxListenPort} dnat to numgen inc mod ${targets.length} map { ${map} }
+  }
+}
+`;
+}
+
+export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, teardown: Teardown): Promise<Twin> {
+  const prefix = `gd${Math.random().toString(36).slice(2, 5)}`;
+  const slot = freeSlot();
+  const frontNet = (host: number) => `198.18.${5 * slot}.${host}`;
+  const regionNet = (region: number, host: number) => `198.18.${5 * slot + 1 + region}.${host}`;
+  const dir = mkdtempSync(path.join(os.tmpdir(), "edge-twin-"));
+  teardown.add(`directory ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+
+  const frontBridge = `${prefix}f`;
+  addBridge(teardown, frontBridge, `${frontNet(254)}/24`);
+  const clientNamespace = `${prefix}c`;
+  addNamespace(teardown, clientNamespace);
+  const clientAddresses = Array.from({ length: shape.clientAddresses }, (_, i) => frontNet(10 + i));
+  attach(teardown, clientNamespace, "eth0", frontBridge, `${prefix}vc`, `${clientAddresses[0]}/24`);
+  for (const address of clientAddresses.slice(1)) run("ip", ["-n", clientNamespace, "addr", "add", `${address}/24`, "dev", "eth0"]);
+
+  const vips: string[] = [];
+  for (let r = 0; r < shape.regions; r++) {
+    const bridge = `${prefix}b${r}`;
+    addBridge(teardown, bridge, `${regionNet(r, 254)}/24`);
+    const lb = `${prefix}l${r}`;
+    addNamespace(teardown, lb);
+    vips.push(frontNet(100 + r));
+    attach(teardown, lb, "front", frontBridge, `${prefix}vf${r}`, `${frontNet(100 + r)}/24`);
+    attach(teardown, lb, "back", bridge, `${prefix}vb${r}`, `${regionNet(r, 1)}/24`);
+    inNamespace(lb, "sysctl", ["-qw", "net.ipv4.ip_forward=1"]);
+  }
+
+  const postgres = await startPostgres(undefined, { addresses: Array.from({ length: shape.regions }, (_, r) => regionNet(r, 254)), network: twinNetwork });
+  teardown.add("PostgreSQL", () => void postgres.stop());
+
+  // The env file the units load, as rendered; only the datastore (the twin's one cluster, its
+  // password given directly) and the CloudWatch agent's EMF endpoint (none here: stdout) differ.
+  const renderedEnv = Object.fromEntries(
+    renderIngestEnv(settings)
+      .split("\n")
+      .filter((line) => /^INGEST_\w+=/.test(line) && !line.startsWith("INGEST_METRICS_ENDPOINT="))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+  const hosts: TwinHost[] = [];
+  const starting: Promise<void>[] = [];
+  for (let r = 0; r < shape.regions; r++) {
+    for (let h = 0; h < shape.hostsPerRegion; h++) {
+      const namespace = `${prefix}h${r}${h}`;
+      addNamespace(teardown, namespace);
+      const address = regionNet(r, 10 + h);
+      attach(teardown, namespace, "eth0", `${prefix}b${r}`, `${prefix}vh${r}${h}`, `${address}/24`);
+      run("ip", ["-n", namespace, "route", "add", "default", "via", regionNet(r, 1)]);
+      starting.push(startHost(r, h, namespace, address));
+    }
+  }
+
+  async function startService_(namespace: string, hostDir: string, port: number, region: number): Promise<RunningService> {
+    const spoolDir = path.join(hostDir, `spool-${port}`);
+    mkdirSync(spoolDir, { recursive: true });
+    const env = {
+      ...renderedEnv,
+      ...datastoreEnv(`${regionNet(region, 254)}:${postgres.port}`),
+      INGEST_POOL_SIZE: renderedEnv.INGEST_POOL_SIZE!,
+      INGEST_PORT: String(port),
+    };
+    return startService({ env, port, spoolDir, wrapper: ["ip", "netns", "exec", namespace] });
+  }
+
+  async function startHost(region: number, index: number, namespace: string, address: string): Promise<void> {
+    const hostDir = path.join(dir, namespace);
+    mkdirSync(hostDir, { recursive: true });
+    const drainFile = path.join(hostDir, "drain");
+    const configFile = path.join(hostDir, "nginx.conf");
+    writeFileSync(
+      configFile,
+      renderNginxConfig(settings, {
+        listen: `${address}:${nginxListenPort}`,
+        pidFile: path.join(hostDir, "nginx.pid"),
+        errorLog: path.join(hostDir, "error.log"),
+        accessLog: "off",
+        tempDir: hostDir,
+        drainFile,
+        user: "root",
+      }),
+    );
+    const [primary, backup] = await Promise.all([startService_(namespace, hostDir, settings.service.port, region), startService_(namespace, hostDir, settings.service.backupPort, region)]);
+    const nginx = spawn("ip", ["netns", "exec", namespace, "/usr/sbin/nginx", "-p", hostDir, "-c", configFile, "-g", "daemon off;"], { stdio: "ignore" });
+    await waitForHttp(address, Date.now() + 20_000);
+    hosts.push({ region, index, namespace, address, dir: hostDir, drainFile, nginx, primary, backup });
+  }
+
+  const results = await Promise.allSettled(starting);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  hosts.sort((a, b) => a.region - b.region || a.index - b.index);
+
+  // Balancers: every host healthy at start, then the checker rewrites the set.
+  const balancerEvents: BalancerEvent[] = [];
+  const healthySets = vips.map((_, r) => hosts.filter((h) => h.region === r).map((h) => h.address));
+  const apply = (region: number) => {
+    const all = hosts.filter((h) => h.region === region).map((h) => h.address);
+    const targets = healthySets[region]!.length > 0 ? healthySets[region]! : all;
+    inNamespace(`${prefix}l${region}`, "nft", ["-f", "-"], balancerRules(vips[region]!, targets));
+    balancerEvents.push({ at: Date.now(), region, healthy: [...healthySets[region]!] });
+  };
+  vips.forEach((_, r) => apply(r));
+  const streaks = new Map(hosts.map((h) => [h.address, { ok: 0, failed: 0 }]));
+  let checking = true;
+  const checker = (async () => {
+    while (checking) {
+      const started = Date.now();
+      await Promise.all(
+        hosts.map(async (host) => {
+          const ok = await probe(host.address, shape.healthCheck.timeoutMs);
+          const streak = streaks.get(host.address)!;
+          if (ok) [streak.ok, streak.failed] = [streak.ok + 1, 0];
+          else [streak.ok, streak.failed] = [0, streak.failed + 1];
+          const set = healthySets[host.region]!;
+          const inSet = set.includes(host.address);
+          if (inSet && streak.failed >= shape.healthCheck.unhealthyThreshold) {
+            set.splice(set.indexOf(host.address), 1);
+            if (checking) apply(host.region);
+          } else if (!inSet && streak.ok >= shape.healthCheck.healthyThreshold) {
+            set.push(host.address);
+            set.sort();
+            if (checking) apply(host.region);
+          }
+        }),
+      );
+      await new Promise((r) => setTimeout(r, Math.max(0, shape.healthCheck.intervalMs - (Date.now() - started))));
+    }
+  })();
+  teardown.add("health checker", () => {
+    checking = false;
+  });
+
+  // The ingest name's answer: Route 53 probes each balancer from several checkers, each judging
+  // it healthy or not after failureThreshold results in a row, and answers with a region while more
+  // than 18% of its checkers report it healthy (Route 53 Developer Guide, "How Amazon Route 53
+  // determines whether a health check is healthy"). Each probe passes the balancer like any flow.
+  const answerFile = path.join(dir, "answer.json");
+  const answerEvents: AnswerEvent[] = [];
+  const checkers = shape.dnsHealthCheck.checkers;
+  const verdicts = vips.map(() => Array.from({ length: checkers }, () => ({ healthy: true, streak: 0 })));
+  const answered = vips.map(() => true);
+  const publish = () => {
+    const regions = answered.flatMap((up, r) => (up ? [r] : []));
+    writeFileSync(`${answerFile}.tmp`, JSON.stringify(regions));
+    renameSync(`${answerFile}.tmp`, answerFile);
+    answerEvents.push({ at: Date.now(), regions });
+  };
+  publish();
+  const dnsChecker = (async () => {
+    while (checking) {
+      const started = Date.now();
+      await Promise.all(
+        vips.map(async (vip, r) => {
+          const results = await Promise.all(verdicts[r]!.map(() => probe(vip, shape.dnsHealthCheck.timeoutMs)));
+          results.forEach((ok, c) => {
+            const verdict = verdicts[r]![c]!;
+            verdict.streak = ok === verdict.healthy ? 0 : verdict.streak + 1;
+            if (verdict.streak >= shape.dnsHealthCheck.failureThreshold) [verdict.healthy, verdict.streak] = [ok, 0];
+          });
+        }),
+      );
+      const next = verdicts.map((v) => v.filter((c) => c.healthy).length / checkers > 0.18);
+      if (checking && next.some((up, r) => up !== answered[r])) {
+        next.forEach((up, r) => (answered[r] = up));
+        publish();
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, shape.dnsHealthCheck.intervalMs - (Date.now() - started))));
+    }
+  })();
+
+  return {
+    prefix,
+    hosts,
+    clientNamespace,
+    clientAddresses,
+    vips,
+    postgres,
+    balancerEvents,
+    answerFile,
+    answerEvents,
+    healthy: (region) => [...healthySets[region]!],
+    async restartPrimary(host) {
+      host.primary = await startService_(host.namespace, host.dir, settings.service.port, host.region);
+    },
+    loseRegion(region) {
+      for (const host of hosts.filter((h) => h.region === region)) killNamespaceProcesses(host.namespace);
+      run("ip", ["-n", `${prefix}l${region}`, "link", "set", "front", "down"]);
+    },
+    stop() {
+      checking = false;
+      void checker;
+      void dnsChecker;
+      const failures = teardown.run();
+      if (failures.length > 0) throw new Error(`the twin's teardown left something behind:\n${failures.join("\n")}`);
+    },
+  };
+}
+
+/** True when a namespace still holds a live process (for the teardown check in tests). */
+export function namespaceBusy(namespace: string): boolean {
+  return namespacePids(namespace).some(isAlive);
+}
