@@ -9,3 +9,4 @@ export * from "./fleet";
 export * from "./datastore";
 export * from "./proxyMemory";
 export * from "./declared";
+export * from "./summary";

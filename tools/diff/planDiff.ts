@@ -10,6 +10,8 @@ import { recordsFromResources } from "../../models/dns/compare";
 import { zoneRecordRisks } from "./zoneRisk";
 import { resourceTypes } from "../../models/resourceTypes";
 import { failureModeTitles, FailureMode, recoveryOfInputs, worstByMode } from "../../models/recovery";
+import { PropertyRule, replaceRules } from "./replaceRules";
+import { CapacityCost, capacityCost } from "./capacityCost";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
 
@@ -29,6 +31,10 @@ export interface ResourceChange {
   changes: PropertyChange[];
   /** Properties that force the replacement, for `replace`. */
   replaceReasons: string[];
+  /** For `replace`: how, why and what it costs. */
+  replace?: ReplaceDecision;
+  /** For an update or replace caused by a replaced resource this one takes an id or ARN from: `type name` of that resource. */
+  cascadeFrom?: string[];
   /** What a deleted DNS record served, as octoDNS and DNSControl print it: `api.example.com A 60 192.0.2.1`. */
   served?: string;
 }
@@ -107,25 +113,9 @@ export interface PlanDiff {
   policy: PolicyDelta;
   risks: Risk[];
   secrets: SecretChange[];
+  /** Capacity and the monthly cost estimate of both sides. */
+  capacity: CapacityCost;
 }
-
-/** Properties whose change makes the provider replace the resource (create the new one, delete the old). */
-export const replaceOnChange: Record<string, string[]> = {
-  [resourceTypes.route53Zone]: ["name", "delegationSetId"],
-  [resourceTypes.lbLoadBalancer]: ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
-  [resourceTypes.albLoadBalancer]: ["name", "namePrefix", "internal", "loadBalancerType", "subnetMappings"],
-  [resourceTypes.lbTargetGroup]: ["name", "namePrefix", "port", "protocol", "vpcId", "targetType"],
-  [resourceTypes.route53Record]: ["zoneId"],
-  [resourceTypes.ec2Vpc]: ["cidrBlock"],
-  // terraform-provider-aws@3db496c3ef13bcbf12b401ce6f353c55b76701fa internal/service/ec2/vpc_subnet.go: both zone fields are ForceNew.
-  [resourceTypes.ec2Subnet]: ["cidrBlock", "vpcId", "availabilityZone", "availabilityZoneId"],
-  [resourceTypes.ec2Eip]: ["domain"],
-  [resourceTypes.cloudwatchMetricAlarm]: ["name"],
-  [resourceTypes.snsTopic]: ["name", "fifoTopic"],
-  [resourceTypes.acmCertificate]: ["domainName", "subjectAlternativeNames", "keyAlgorithm"],
-  [resourceTypes.cloudfrontDistribution]: [],
-  [resourceTypes.cloudflareZone]: ["name", "account"],
-};
 
 const loadBalancerTypes = new Set<string>([resourceTypes.lbLoadBalancer, resourceTypes.albLoadBalancer]);
 const zoneTypes = new Set<string>([resourceTypes.route53Zone, resourceTypes.cloudflareZone]);
@@ -252,7 +242,8 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
   }
   for (const r of resources) {
     if (r.op !== "delete" && r.op !== "replace") continue;
-    const verb = r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed)`;
+    const how = r.replace ? `, ${r.replace.mode}${r.replace.outage ? `: ${r.replace.outage}` : ""}` : "";
+    const verb = r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed${how})`;
     if (r.type === resourceTypes.lbLoadBalancer && r.op === "replace" && isStaticAddressed(head, r.urn)) {
       const outage =
         "a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +
@@ -260,8 +251,8 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
       risks.push({
         kind: "load-balancer-replaced",
         urn: r.urn,
-        message: `load balancer ${r.name} [${r.region}] ${verb}: ${outage}`,
-        cause: `load balancers ${verb}: ${outage}`,
+        message: `load balancer ${r.name} [${r.region}] replaced (${r.replaceReasons.join(", ")} changed): ${outage}`,
+        cause: `load balancers replaced (${r.replaceReasons.join(", ")} changed): ${outage}`,
         member: `${r.name} [${r.region}]`,
       });
     } else if (loadBalancerTypes.has(r.type)) {
@@ -331,18 +322,110 @@ export function matchResources(base: PlanJson, head: PlanJson): Map<string, Plan
 export interface ReplaceDecision {
   /** Top-level properties whose change forces the replacement. */
   reasons: string[];
+  /** For each reason, where the provider says so (`replaceRules.ts`). */
+  citations: string[];
+  /**
+   * `create-before-delete`: the engine's default, the new resource is created and the old one
+   * deleted after; `delete-before-replace`: the old one is deleted first (the resource's
+   * `deleteBeforeReplace` option), so nothing serves in between.
+   */
+  mode: "create-before-delete" | "delete-before-replace";
+  /** What the replace does to traffic, for types whose old and new resource cannot both serve. */
+  outage?: string;
+}
+
+const topLevel = (path: string) => path.split(/[.[ ]/)[0]!;
+
+/** The elements of a list-valued input (an absent input: none), compared as JSON. */
+function elements(value: unknown): string[] {
+  return Array.isArray(value) ? value.map((v) => JSON.stringify(v)) : value === undefined || value === null ? [] : [JSON.stringify(value)];
+}
+
+function forces(rule: PropertyRule, before: unknown, after: unknown, inputs: Record<string, unknown>): boolean {
+  if (rule.onlyIf && !rule.onlyIf(inputs)) return false;
+  if (rule.when === "change") return true;
+  const old = elements(before);
+  const now = new Set(elements(after));
+  if (rule.when === "removal") return old.some((e) => !now.has(e));
+  return (old.length === 0) !== (now.size === 0);
 }
 
 /**
- * Whether the property `changes` of a resource of `type` make the provider replace it, and why;
- * undefined for an update in place. The one place the diff asks (rules per provider, and how a
- * replace happens, belong here): from the table of replace-on-change properties above, a region
- * move always replacing.
+ * Whether the property `changes` between a resource's `before` and `after` inputs make the
+ * provider of `type` replace it, and why; undefined for an update in place. The one place the
+ * diff asks: from the provider's own rules (`replaceRules.ts`), a region move always replacing.
  */
-export function replaceDecision(type: string, changes: PropertyChange[]): ReplaceDecision | undefined {
-  const forcing = new Set([...(replaceOnChange[type] ?? []), "region"]);
-  const reasons = [...new Set(changes.map((c) => c.path.split(/[.[ ]/)[0]!).filter((p) => forcing.has(p)))];
-  return reasons.length > 0 ? { reasons } : undefined;
+export function replaceDecision(
+  type: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  changes: PropertyChange[],
+  deleteBeforeReplace = false,
+): ReplaceDecision | undefined {
+  const rules = replaceRules[type]?.properties ?? {};
+  const reasons: string[] = [];
+  const citations: string[] = [];
+  for (const property of new Set(changes.map((c) => topLevel(c.path)))) {
+    if (property === "region") {
+      reasons.push(property);
+      citations.push("a resource lives in one region: a move is a new resource");
+      continue;
+    }
+    const rule = rules[property];
+    if (rule && forces(rule, before[property], after[property], after)) {
+      reasons.push(property);
+      citations.push(rule.cite);
+    }
+  }
+  if (reasons.length === 0) return undefined;
+  return replaced(type, reasons, citations, deleteBeforeReplace);
+}
+
+function replaced(type: string, reasons: string[], citations: string[], deleteBeforeReplace: boolean): ReplaceDecision {
+  const outage = replaceRules[type]?.outage;
+  return { reasons, citations, mode: deleteBeforeReplace ? "delete-before-replace" : "create-before-delete", ...(outage ? { outage } : {}) };
+}
+
+/**
+ * What replacing the resources in `replacedUrns` does to their dependents in `head`: a replaced
+ * resource's id and ARN are unknown until the new one exists, so every dependent updates, and one
+ * whose forcing property takes that id (a record's zone, a listener's load balancer) is replaced
+ * too, which cascades in turn. Returns, per affected head URN, the replaced resources it follows
+ * and the forcing properties (none: an update in place).
+ */
+export function cascade(head: PlanJson, replacedUrns: Iterable<string>): Map<string, { from: string[]; reasons: string[] }> {
+  const index = new Map(head.resources.map((r) => [r.urn, r]));
+  const dependents = new Map<string, PlanJsonResource[]>();
+  for (const r of head.resources) for (const d of r.dependencies) dependents.set(d, [...(dependents.get(d) ?? []), r]);
+  const replacedSet = new Set(replacedUrns);
+  const affected = new Map<string, { from: string[]; reasons: string[] }>();
+  const queue = [...replacedSet];
+  while (queue.length > 0) {
+    const urn = queue.shift()!;
+    const source = index.get(urn);
+    if (!source) continue;
+    for (const d of dependents.get(urn) ?? []) {
+      if (!d.custom) continue;
+      const entry = affected.get(d.urn) ?? { from: [], reasons: [] };
+      entry.from.push(`${source.type} ${source.name}`);
+      const rules = replaceRules[d.type]?.properties ?? {};
+      const forcing = Object.entries(rules)
+        .filter(([p, rule]) => {
+          if (d.inputs[p] === undefined || rule.when === "emptiness" || (rule.onlyIf && !rule.onlyIf(d.inputs))) return false;
+          // The plan's per-input dependencies say exactly which input takes the id; older plans fall back to the rule's referenced types.
+          return d.propertyDependencies ? (d.propertyDependencies[p] ?? []).includes(urn) : !!rule.references?.includes(source.type);
+        })
+        .map(([p]) => p);
+      entry.reasons = [...new Set([...entry.reasons, ...forcing])];
+      affected.set(d.urn, entry);
+      if (forcing.length > 0 && !replacedSet.has(d.urn)) {
+        replacedSet.add(d.urn);
+        queue.push(d.urn);
+      }
+    }
+  }
+  for (const urn of replacedUrns) affected.delete(urn);
+  return affected;
 }
 
 /** The diff of `head` against `base`. A plan diffed against itself has no changes. */
@@ -401,28 +484,48 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     region: r.region ?? "global",
     component,
   });
+  const own = new Map<string, { old: PlanJsonResource; changes: PropertyChange[]; replace?: ReplaceDecision }>();
   for (const r of head.resources) {
     if (r.type === rootStackType) continue;
     const old = matched.get(r.urn);
-    if (!old) {
+    if (!old) continue;
+    const changes = diffValues(old.inputs, r.inputs);
+    if ((old.region ?? null) !== (r.region ?? null)) changes.unshift({ kind: "update", path: "region", before: old.region, after: r.region });
+    own.set(r.urn, { old, changes, replace: replaceDecision(r.type, old.inputs, r.inputs, changes, r.options?.deleteBeforeReplace) });
+  }
+  const cascaded = cascade(head, [...own].filter(([, o]) => o.replace).map(([urn]) => urn));
+  for (const r of head.resources) {
+    if (r.type === rootStackType) continue;
+    const mine = own.get(r.urn);
+    if (!mine) {
       resources.push({ op: "create", ...common(r, headComponent(r)), changes: diffValues({}, r.inputs), replaceReasons: [] });
       continue;
     }
-    const changes = diffValues(old.inputs, r.inputs);
-    if ((old.region ?? null) !== (r.region ?? null)) changes.unshift({ kind: "update", path: "region", before: old.region, after: r.region });
-    if (changes.length === 0) {
+    const follows = cascaded.get(r.urn);
+    if (mine.changes.length === 0 && !follows) {
       same++;
       continue;
     }
-    const replace = replaceDecision(r.type, changes);
-    resources.push({ op: replace ? "replace" : "update", ...common(r, headComponent(r)), changes, replaceReasons: replace?.reasons ?? [] });
+    const reasons = [...(mine.replace?.reasons ?? []), ...(follows?.reasons ?? []).filter((p) => !mine.replace?.reasons.includes(p))];
+    const citations = [
+      ...(mine.replace?.citations ?? []),
+      ...(follows?.reasons ?? []).filter((p) => !mine.replace?.reasons.includes(p)).map((p) => replaceRules[r.type]!.properties[p]!.cite),
+    ];
+    const replace = reasons.length > 0 ? replaced(r.type, reasons, citations, r.options?.deleteBeforeReplace ?? false) : undefined;
+    resources.push({
+      op: replace ? "replace" : "update",
+      ...common(r, headComponent(r)),
+      changes: mine.changes,
+      replaceReasons: reasons,
+      ...(replace ? { replace } : {}),
+      ...(follows ? { cascadeFrom: follows.from } : {}),
+    });
   }
   for (const r of base.resources) {
     if (r.type === rootStackType || matchedBase.has(r.urn)) continue;
     const served = servedRecord(r);
     resources.push({ op: "delete", ...common(r, baseComponent(r)), changes: [], replaceReasons: [], ...(served ? { served } : {}) });
   }
-  replaceNetworkLoadBalancersLosingSubnets(resources, headIndex, matched);
   const counts = { create: 0, delete: 0, update: 0, replace: 0, same };
   for (const r of resources) counts[r.op]++;
   const recovery = diffRecovery(base, head);
@@ -435,49 +538,8 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     policy: diffPolicy(base, head),
     risks: [...findRisks(base, head, resources), ...recoveryRisks(recovery)],
     secrets: diffSecrets(base, head),
+    capacity: capacityCost(base, head),
   };
-}
-
-/**
- * A network load balancer cannot leave a subnet in place: the provider replaces it when a subnet
- * is removed from it (terraform-provider-aws@af55dfb90500e80afb9d9ba64a76024e500c948a
- * internal/service/elbv2/load_balancer.go, `customizeDiffLoadBalancerNLB`). A replaced subnet is
- * such a removal even when the plan's inputs show the same mapping (the new subnet's id is known
- * only after it exists), so a load balancer that depends on a replaced or deleted subnet is replaced.
- */
-function replaceNetworkLoadBalancersLosingSubnets(resources: ResourceChange[], headIndex: Map<string, PlanJsonResource>, matched: Map<string, PlanJsonResource>): void {
-  const lostSubnets = new Set<string>();
-  for (const r of resources) {
-    if (r.type !== resourceTypes.ec2Subnet || (r.op !== "replace" && r.op !== "delete")) continue;
-    lostSubnets.add(r.urn);
-    const old = matched.get(r.urn);
-    if (old) lostSubnets.add(old.urn);
-  }
-  if (lostSubnets.size === 0) return;
-  for (const head of headIndex.values()) {
-    if (!loadBalancerTypes.has(head.type) || head.inputs.loadBalancerType !== "network" || !matched.has(head.urn)) continue;
-    const lost = (head.dependencies ?? []).filter((urn) => lostSubnets.has(urn) || lostSubnets.has(matched.get(urn)?.urn ?? ""));
-    const baseLost = (matched.get(head.urn)!.dependencies ?? []).filter((urn) => lostSubnets.has(urn));
-    if (lost.length + baseLost.length === 0) continue;
-    const reason = "subnetMappings";
-    const existing = resources.find((r) => r.urn === head.urn);
-    if (existing) {
-      existing.op = "replace";
-      existing.replaceReasons = [...new Set([...existing.replaceReasons, reason])];
-    } else {
-      resources.push({
-        op: "replace",
-        urn: head.urn,
-        type: head.type,
-        name: head.name,
-        custom: head.custom,
-        region: head.region ?? "global",
-        component: resources.find((r) => r.type === resourceTypes.ec2Subnet && lostSubnets.has(r.urn))?.component ?? "(stack)",
-        changes: [],
-        replaceReasons: [reason],
-      });
-    }
-  }
 }
 
 export function isEmpty(diff: PlanDiff): boolean {

@@ -5,6 +5,7 @@
  *
  * Pure module: no Pulumi imports.
  */
+import { capacityCostLines } from "./capacityCost";
 import { groupChanges, isEmpty, Op, PlanDiff, ResourceChange, SecretChange, ViolationDelta } from "./planDiff";
 import { differingParts, formatValue, hunks, PropertyChange, secretMask } from "./values";
 import { failureModeTitles } from "../../models/recovery";
@@ -56,10 +57,19 @@ function propertyLines(changes: PropertyChange[], indent: string): string[] {
 
 /** The lines of one resource change, in `diff` syntax (first column is the marker). */
 export function resourceLines(r: ResourceChange, withProperties = true): string[] {
-  const why = r.op === "replace" ? `  (replace: ${r.replaceReasons.join(", ")})` : r.served ? `  (served ${r.served})` : "";
+  const follows = r.cascadeFrom ? `; follows replaced ${r.cascadeFrom.join(", ")}` : "";
+  const why =
+    r.op === "replace"
+      ? `  (replace, ${r.replace?.mode ?? "create-before-delete"}: ${r.replaceReasons.join(", ")}${follows})`
+      : r.cascadeFrom
+        ? `  (update: ids from replaced ${r.cascadeFrom.join(", ")} are unknown until apply)`
+        : r.served
+          ? `  (served ${r.served})`
+          : "";
   const head = `${symbol[r.op].padEnd(2)} ${r.type}  ${r.name}${why}`;
   const body = r.op === "delete" || !withProperties ? [] : propertyLines(r.changes, "      ");
-  return [head, ...body];
+  const citations = r.replace ? r.replace.citations.map((c, i) => `      # ${r.replaceReasons[i]}: ${c}`) : [];
+  return [head, ...(withProperties ? citations : []), ...body];
 }
 
 function violationLine(v: ViolationDelta, markdown: boolean): string[] {
@@ -122,6 +132,7 @@ function capped(items: (string | string[])[], limit: number): string[] {
 function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit: number): string[] {
   const out = [`### ${title}`, "", `**${summaryLine(diff)}**`, ""];
   if (isEmpty(diff)) return [...out, "No changes: the edge stays as it is.", ""];
+  out.push(...capacityCostLines(diff.capacity).map((l) => `- ${l}`), "");
   if (diff.risks.length > 0) {
     const entries = diff.risks.map((r) => ({
       line: `- **${r.kind}**: ${r.message}`,
@@ -189,6 +200,7 @@ function secretLines(diff: PlanDiff): string[] {
 function renderText(diff: PlanDiff, title: string): string[] {
   const out = [title, summaryLine(diff)];
   if (isEmpty(diff)) return [...out, "No changes."];
+  out.push("", "Capacity and cost:", ...capacityCostLines(diff.capacity).map((l) => `  ${l}`));
   if (diff.risks.length > 0) out.push("", `RISKY CHANGES (${diff.risks.length}):`, ...diff.risks.map((r) => `  ! ${r.kind}: ${r.message}`));
   const p = diff.policy;
   out.push("", "Policy delta:");

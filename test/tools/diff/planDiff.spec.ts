@@ -169,10 +169,15 @@ describe("diffPlans on the prod plan", () => {
     expect([base.code, head.code], head.stderr).toEqual([0, 0]);
     const diff = diffPlans(base.json as unknown as PlanJson, head.json as unknown as PlanJson);
     const replaced = diff.resources.filter((r) => r.op === "replace").map((r) => [r.type, r.name, r.replaceReasons]);
-    expect(replaced).toEqual([
-      [resourceTypes.ec2Subnet, "ingest-us-east-1-public-3", ["availabilityZoneId"]],
-      [resourceTypes.lbLoadBalancer, "ingest-us-east-1-nlb", ["subnetMappings"]],
-    ]);
+    // The new subnet's id is unknown until it exists: what takes it as a forcing property follows it.
+    expect(replaced.sort()).toEqual(
+      [
+        [resourceTypes.ec2Subnet, "ingest-us-east-1-public-3", ["availabilityZoneId"]],
+        [resourceTypes.ec2RouteTableAssociation, "ingest-us-east-1-public-3", ["subnetId"]],
+        [resourceTypes.lbLoadBalancer, "ingest-us-east-1-nlb", ["subnetMappings"]],
+        [resourceTypes.lbListener, "ingest-us-east-1-tls", ["loadBalancerArn"]],
+      ].sort(),
+    );
     expect(diff.risks.map((r) => r.message)).toEqual([
       "load balancer ingest-us-east-1-nlb [us-east-1] replaced (subnetMappings changed): a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +
         "so its region answers nothing until the new load balancer is active and its targets healthy; Route 53 health checks send traffic to the other regions meanwhile (check their headroom)",
@@ -276,7 +281,7 @@ describe("aliases", () => {
     const { head, newUrn } = moved(prod, loadBalancer, (oldUrn) => [oldUrn]);
     head.resources.find((r) => r.urn === newUrn)!.inputs.internal = true;
     const diff = diffPlans(prod, head);
-    expect(diff.resources).toMatchObject([{ op: "replace", urn: newUrn, replaceReasons: ["internal"] }]);
+    expect(diff.resources.find((r) => r.urn === newUrn)).toMatchObject({ op: "replace", replaceReasons: ["internal"] });
   });
 
   it("deletes and creates a resource whose URN changed without an alias to the old one", () => {

@@ -1,0 +1,56 @@
+/**
+ * The capacity figures a reviewer compares between two plans: hosts × instance type per region,
+ * free host memory after nginx's worst case and the service's reserve, and the events/s the
+ * fleet carries with its largest region lost (incidents 000 and 002).
+ * Pure module: no Pulumi imports.
+ */
+import { readDeclaredFleets, readRenderedNginxLimits, tagMap } from "./declared";
+import { survivingCapacity } from "./fleet";
+import { proxyMemory } from "./proxyMemory";
+import { capacityTagKeys } from "./tags";
+import { resourceTypes } from "../resourceTypes";
+
+export interface RegionCapacitySummary {
+  region: string;
+  minHosts: number;
+  maxHosts: number;
+  instanceType: string;
+  /** Instance memory minus nginx's worst case and the service's reserve, MiB; undefined when the launch template's limits cannot be read. */
+  freeMemoryMiB?: number;
+}
+
+export interface CapacitySummary {
+  regions: RegionCapacitySummary[];
+  /** The largest region, whose loss is modelled; undefined with one region. */
+  lostRegion?: string;
+  /** Events/s the other regions carry at their maximum size; undefined without per-host throughput tags. */
+  survivingEventsPerSecond?: number;
+}
+
+/** The summary of a plan's custom resources (`inputs` as declared). */
+export function capacitySummary(resources: { type: string; urn: string; region: string | null; inputs: Record<string, any> }[]): CapacitySummary {
+  const fleets = readDeclaredFleets(resources.map((r) => ({ type: r.type, urn: r.urn, props: r.inputs })));
+  const regions = fleets.map((fleet): RegionCapacitySummary => {
+    const template = resources.find((r) => r.type === resourceTypes.ec2LaunchTemplate && r.region === fleet.region);
+    const instanceType = String(template?.inputs.instanceType ?? fleet.instanceType ?? "unknown");
+    const limits = readRenderedNginxLimits(String(template?.inputs.userData ?? ""));
+    let freeMemoryMiB: number | undefined;
+    if ("limits" in limits) {
+      const m = proxyMemory({
+        instanceType,
+        settings: { nginx: limits.limits },
+        serviceReserveMiB: Number(tagMap(template?.inputs.tags)[capacityTagKeys.serviceReserveMiB] ?? 0),
+        maxShare: 1,
+      });
+      if (m.known) freeMemoryMiB = Math.round(m.instanceMiB - m.totalMiB);
+    }
+    return { region: fleet.region, minHosts: fleet.minHosts, maxHosts: fleet.maxHosts, instanceType, ...(freeMemoryMiB === undefined ? {} : { freeMemoryMiB }) };
+  });
+  const measured = fleets.every((f) => f.eventsPerHostPerSecond !== undefined);
+  const loss = measured && fleets.length > 0 ? survivingCapacity(fleets.map((f) => ({ region: f.region, maxHosts: f.maxHosts, eventsPerHostPerSecond: f.eventsPerHostPerSecond! }))) : undefined;
+  return {
+    regions: regions.sort((a, b) => a.region.localeCompare(b.region)),
+    ...(loss?.lostRegion ? { lostRegion: loss.lostRegion } : {}),
+    ...(loss ? { survivingEventsPerSecond: loss.survivingEventsPerSecond } : {}),
+  };
+}

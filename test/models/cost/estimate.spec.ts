@@ -1,0 +1,95 @@
+/**
+ * The monthly cost estimate: every declared type priced or explicitly free, hosts priced by type
+ * and region, and the delta a pull-request comment prints.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { estimateCost, formatCostDelta, pricers, DeclaredResource } from "../../../models/cost/estimate";
+import { freeTypes, priceTable } from "../../../models/cost/prices";
+import { resourceTypes } from "../../../models/resourceTypes";
+import { capacityTagKeys } from "../../../models/capacity";
+import { runPlan } from "../../support/runPlan";
+
+const declared: DeclaredResource[][] = [];
+
+beforeAll(() => {
+  for (const stack of ["prod", "dev"]) {
+    const run = runPlan(["--stack", stack]);
+    expect(run.code).toBe(0);
+    declared.push(run.json!.resources.filter((r) => r.custom));
+  }
+}, 60_000);
+
+const group = (region: string, minSize: number, instanceType: string): DeclaredResource => ({
+  type: resourceTypes.autoscalingGroup,
+  region,
+  inputs: { region, minSize, maxSize: minSize * 4, tags: [{ key: capacityTagKeys.instanceType, value: instanceType, propagateAtLaunch: true }] },
+});
+
+describe("price table", () => {
+  it("prices, or names as free, every resource type a stack declares and every type the program knows", () => {
+    const types = new Set([...declared.flat().map((r) => r.type), ...Object.values(resourceTypes)]);
+    expect([...types].filter((type) => !(type in pricers) && !(type in freeTypes)).sort()).toEqual([]);
+    for (const stack of declared) expect(estimateCost(stack).unpriced).toEqual([]);
+  });
+
+  it("is dated and names its sources", () => {
+    expect(priceTable.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(priceTable.sources.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it("names a type it cannot price instead of leaving it out silently", () => {
+    expect(estimateCost([{ type: "aws:ec2/natGateway:NatGateway", region: "us-east-1", inputs: {} }]).unpriced).toEqual(["aws:ec2/natGateway:NatGateway"]);
+  });
+});
+
+describe("estimate", () => {
+  it("prices hosts at the groups' minimum by instance type and region", () => {
+    const e = estimateCost([group("us-east-1", 3, "c6i.xlarge"), group("eu-west-1", 3, "c6i.xlarge")]);
+    expect(e.hosts).toEqual([
+      { region: "eu-west-1", count: 3, instanceType: "c6i.xlarge" },
+      { region: "us-east-1", count: 3, instanceType: "c6i.xlarge" },
+    ]);
+    const us = e.items.find((i) => i.region === "us-east-1")!;
+    expect(us.monthlyUsd).toBeCloseTo(3 * 0.17 * 730, 2);
+    expect(e.items.find((i) => i.region === "eu-west-1")!.monthlyUsd).toBeGreaterThan(us.monthlyUsd);
+  });
+
+  it("lists an autoscaling group without the edge's capacity tags as not priced", () => {
+    expect(estimateCost([{ type: resourceTypes.autoscalingGroup, region: "us-east-1", inputs: { minSize: 2 } }]).unpriced).toEqual([resourceTypes.autoscalingGroup]);
+  });
+
+  it("refuses an instance type without a price, naming the table to extend", () => {
+    expect(() => estimateCost([group("us-east-1", 1, "x9.huge")])).toThrow(/no EC2 price for x9\.huge; add it to priceTable in models\/cost\/prices\.ts/);
+  });
+
+  it("counts an anomaly alarm as three metrics and a plain one as one", () => {
+    const plain = { type: resourceTypes.cloudwatchMetricAlarm, region: "us-east-1", inputs: { metricName: "X" } };
+    const band = {
+      type: resourceTypes.cloudwatchMetricAlarm,
+      region: "us-east-1",
+      inputs: { thresholdMetricId: "band", metricQueries: [{ id: "m1", metric: {} }, { id: "band", expression: "ANOMALY_DETECTION_BAND(m1, 2)" }] },
+    };
+    expect(estimateCost([plain]).monthlyUsd).toBeCloseTo(0.1, 5);
+    expect(estimateCost([band]).monthlyUsd).toBeCloseTo(0.3, 5);
+  });
+
+  it("prices a public IPv4 address at $0.005 an hour and an HTTPS 10 s health check at $2.50 a month", () => {
+    expect(estimateCost([{ type: resourceTypes.ec2Eip, region: "us-east-1", inputs: {} }]).monthlyUsd).toBeCloseTo(3.65, 5);
+    expect(estimateCost([{ type: resourceTypes.route53HealthCheck, region: null, inputs: { type: "HTTPS", requestInterval: 10 } }]).monthlyUsd).toBeCloseTo(2.5, 5);
+  });
+
+  it("prints a delta with its percentage", () => {
+    const base = estimateCost([group("us-east-1", 3, "c6i.xlarge")]);
+    const head = estimateCost([group("us-east-1", 6, "c6i.xlarge")]);
+    expect(formatCostDelta(base, head)).toBe("+$372/month (+100%)");
+    expect(formatCostDelta(head, base)).toBe("-$372/month (-50%)");
+    expect(formatCostDelta(base, base)).toBe("±$0/month");
+  });
+
+  it("prod costs more than dev, and losing a region's hosts lowers the estimate", () => {
+    const [prod, dev] = declared.map((d) => estimateCost(d));
+    expect(prod!.monthlyUsd).toBeGreaterThan(dev!.monthlyUsd);
+    const withoutEu = estimateCost(declared[0]!.filter((r) => r.region !== "eu-west-1"));
+    expect(formatCostDelta(prod!, withoutEu)).toMatch(/^-\$\d+\/month \(-\d+%\)$/);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * Replace detection from the providers' own rules: every rule replaces when its property changes
+ * as the provider says, every declared resource type has rules, and a replace reaches the
+ * resources that take its id or ARN.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { diffPlans, PlanJson, PlanJsonResource } from "../../../tools/diff/planDiff";
+import { replaceRules } from "../../../tools/diff/replaceRules";
+import { renderDiff } from "../../../tools/diff/render";
+import { resourceTypes } from "../../../models/resourceTypes";
+import { runPlan } from "../../support/runPlan";
+
+const plans: Record<string, PlanJson> = {};
+
+beforeAll(() => {
+  for (const stack of ["prod", "dev"]) {
+    const run = runPlan(["--stack", stack]);
+    expect(run.code).toBe(0);
+    plans[stack] = run.json as unknown as PlanJson;
+  }
+}, 60_000);
+
+function plan(inputs: Record<string, unknown>, type: string): PlanJson {
+  const resource: PlanJsonResource = {
+    urn: `urn:pulumi:test::edge::${type}::subject`,
+    type,
+    name: "subject",
+    parent: "",
+    custom: true,
+    region: null,
+    inputs,
+    dependencies: [],
+  };
+  return { stack: "test", resources: [resource], violations: [] };
+}
+
+function opOf(type: string, before: Record<string, unknown>, after: Record<string, unknown>) {
+  const diff = diffPlans(plan(before, type), plan(after, type));
+  expect(diff.resources).toHaveLength(1);
+  return diff.resources[0]!;
+}
+
+const rules = Object.entries(replaceRules).flatMap(([type, r]) => Object.entries(r.properties).map(([property, rule]) => ({ type, property, rule })));
+
+describe("every rule", () => {
+  it.each(rules.filter((r) => r.rule.when === "change"))("$type $property: a change replaces", ({ type, property, rule }) => {
+    const change = opOf(type, { loadBalancerType: "network", [property]: "before" }, { loadBalancerType: "network", [property]: "after" });
+    expect(change).toMatchObject({ op: "replace", replaceReasons: [property], replace: { citations: [rule.cite], mode: "create-before-delete" } });
+  });
+
+  it.each(rules.filter((r) => r.rule.when === "removal"))("$type $property (network): removing an element replaces, adding one updates", ({ type, property }) => {
+    const nlb = (list: string[]) => ({ loadBalancerType: "network", [property]: list });
+    expect(opOf(type, nlb(["a", "b"]), nlb(["a"])).op).toBe("replace");
+    expect(opOf(type, nlb(["a"]), nlb(["a", "b"])).op).toBe("update");
+    expect(opOf(type, { ...nlb(["a", "b"]), loadBalancerType: "application" }, { ...nlb(["a"]), loadBalancerType: "application" }).op).toBe("update");
+  });
+
+  it.each(rules.filter((r) => r.rule.when === "emptiness"))("$type $property (network): none ↔ some replaces, some → other updates", ({ type, property }) => {
+    const nlb = (list: string[]) => ({ loadBalancerType: "network", [property]: list });
+    expect(opOf(type, nlb([]), nlb(["sg-1"])).op).toBe("replace");
+    expect(opOf(type, nlb(["sg-1"]), nlb([])).op).toBe("replace");
+    expect(opOf(type, nlb(["sg-1"]), nlb(["sg-2"])).op).toBe("update");
+  });
+
+  it("cites the provider file at a pinned commit", () => {
+    for (const { type, property, rule } of rules) {
+      expect(rule.cite, `${type} ${property}`).toMatch(/^(terraform-provider-\S+ \S+(:\d+)?@[0-9a-f]{12}|node_modules\/@pulumi\/aws\/\S+:\d+ )/);
+    }
+    for (const [type, r] of Object.entries(replaceRules)) if (Object.keys(r.properties).length === 0) expect(r.cite, type).toBeTruthy();
+  });
+
+  it("updates in place what no rule forces", () => {
+    expect(opOf(resourceTypes.cloudwatchMetricAlarm, { name: "a", threshold: 1 }, { name: "a", threshold: 2 }).op).toBe("update");
+    expect(opOf(resourceTypes.cloudfrontDistribution, { comment: "a" }, { comment: "b" }).op).toBe("update");
+  });
+});
+
+describe("declared types", () => {
+  it("has rules (or an explicit in-place entry) for every resource type a stack declares", () => {
+    const declared = new Set(Object.values(plans).flatMap((p) => p.resources.filter((r) => r.custom).map((r) => r.type)));
+    expect(declared.size).toBeGreaterThan(40);
+    expect([...declared].filter((type) => !replaceRules[type]).sort()).toEqual([]);
+  });
+
+  it("has rules for every type the policies and the diff name", () => {
+    expect(Object.values(resourceTypes).filter((type) => !replaceRules[type])).toEqual([]);
+  });
+});
+
+describe("replaces in the prod plan", () => {
+  const edit = (type: string, name: RegExp, change: (inputs: Record<string, any>) => void): PlanJson => {
+    const head = structuredClone(plans.prod!);
+    const r = head.resources.find((x) => x.type === type && name.test(x.name))!;
+    expect(r, `${type} ${name}`).toBeDefined();
+    change(r.inputs);
+    return head;
+  };
+  const nlb = resourceTypes.lbLoadBalancer;
+
+  it("adds an availability zone to a network load balancer in place; removing one replaces it", () => {
+    const added = diffPlans(plans.prod!, edit(nlb, /us-east-1/, (i) => i.subnetMappings.push({ allocationId: "eipalloc-new", subnetId: "subnet-new" })));
+    expect(added.resources.find((r) => r.type === nlb)).toMatchObject({ op: "update" });
+    expect(added.risks.map((r) => r.kind)).not.toContain("load-balancer-replaced");
+    const removed = diffPlans(plans.prod!, edit(nlb, /us-east-1/, (i) => i.subnetMappings.pop()));
+    expect(removed.resources.find((r) => r.type === nlb)).toMatchObject({ op: "replace", replaceReasons: ["subnetMappings"] });
+    expect(removed.risks.find((r) => r.kind === "load-balancer-replaced")!.message).toMatch(/replaced \(subnetMappings changed\): a regional outage\. It is deleted before its replacement is created/);
+  });
+
+  it("a replaced load balancer replaces its listener and updates what reads its ARN (target health checks, alarms, dashboard)", () => {
+    const diff = diffPlans(plans.prod!, edit(nlb, /us-east-1/, (i) => (i.internal = true)));
+    const byType = (type: string) => diff.resources.filter((r) => r.type === type);
+    expect(byType(resourceTypes.lbListener).map((r) => [r.op, r.replaceReasons])).toEqual([["replace", ["loadBalancerArn"]]]);
+    const followers = diff.resources.filter((r) => r.cascadeFrom?.some((f) => f.includes("ingest-us-east-1-nlb")));
+    const followerTypes = new Set(followers.map((r) => r.type));
+    expect(followerTypes).toContain(resourceTypes.lbListener);
+    for (const r of followers.filter((f) => f.type !== resourceTypes.lbListener)) expect(r.op, `${r.type} ${r.name}`).toBe("update");
+    const text = renderDiff(diff, "text");
+    expect(text).toMatch(/\+- aws:lb\/loadBalancer:LoadBalancer {2}ingest-us-east-1-nlb {2}\(replace, create-before-delete: internal\)/);
+    expect(text).toContain("# internal: terraform-provider-aws internal/service/elbv2/load_balancer.go:82@af55dfb90500");
+  });
+
+  it("a new Cloudflare account replaces the zone and every Cloudflare record", () => {
+    const diff = diffPlans(plans.prod!, edit(resourceTypes.cloudflareZone, /./, (i) => (i.account = { id: "another-account" })));
+    const records = plans.prod!.resources.filter((r) => r.type === resourceTypes.cloudflareDnsRecord);
+    const replaced = diff.resources.filter((r) => r.type === resourceTypes.cloudflareDnsRecord && r.op === "replace");
+    expect(replaced).toHaveLength(records.length);
+    for (const r of replaced) expect(r.replaceReasons).toEqual(["zoneId"]);
+    expect(diff.resources.find((r) => r.type === resourceTypes.cloudflareZone)!.replace!.outage).toMatch(/every Cloudflare record is replaced/);
+    expect(diff.risks.map((r) => r.kind)).toContain("zone-replaced");
+  });
+
+  it("a Route 53 record's name, a certificate's validation and a bucket's name replace", () => {
+    const record = diffPlans(plans.prod!, edit(resourceTypes.route53Record, /./, (i) => (i.name = `renamed.${i.name}`)));
+    expect(record.resources.find((r) => r.type === resourceTypes.route53Record)).toMatchObject({ op: "replace", replaceReasons: ["name"] });
+    const cert = diffPlans(plans.prod!, edit(resourceTypes.acmCertificate, /./, (i) => (i.domainName = `x.${i.domainName}`)));
+    expect(cert.resources.find((r) => r.type === resourceTypes.acmCertificateValidation)).toMatchObject({ op: "replace" });
+    expect(cert.resources.find((r) => r.type === resourceTypes.acmCertificateValidation)!.replaceReasons).toContain("certificateArn");
+  });
+
+  it("says delete-before-replace when the resource asks for it", () => {
+    const head = edit(resourceTypes.route53Zone, /./, (i) => (i.name = "example.net"));
+    head.resources.find((r) => r.type === resourceTypes.route53Zone)!.options = { deleteBeforeReplace: true };
+    const zone = diffPlans(plans.prod!, head).resources.find((r) => r.type === resourceTypes.route53Zone)!;
+    expect(zone.replace).toMatchObject({ mode: "delete-before-replace" });
+    expect(zone.replace!.outage).toMatch(/DNS outage/);
+  });
+});

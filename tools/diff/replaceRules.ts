@@ -1,0 +1,333 @@
+/**
+ * Which property changes make a provider replace a resource, for every resource type the program
+ * declares, taken from the providers' own schemas: terraform-provider-aws (which @pulumi/aws
+ * bridges) marks such attributes `ForceNew` or forces new in a `CustomizeDiff`; the Cloudflare
+ * provider marks them with a `RequiresReplace` plan modifier. Each rule cites where.
+ *
+ * Citations: `file:line@commit` where the line was read at that commit; `file@commit "attribute"`
+ * names the schema attribute to look up where only the attribute was read. Where the installed
+ * @pulumi/aws documents a rule that differs from the pinned provider source (the NLB's subnets:
+ * newer providers add subnets in place), the installed package is what deploys, and its
+ * declaration file is cited.
+ *
+ * Pure module: no Pulumi imports.
+ */
+import { resourceTypes as t } from "../../models/resourceTypes";
+
+const awsCommit = "af55dfb90500e80afb9d9ba64a76024e500c948a";
+const cloudflareCommit = "a2efdc5786ae9726d56928dbfe91933bd92404ca";
+const aws = (file: string, attribute: string) => `terraform-provider-aws internal/service/${file}@${awsCommit.slice(0, 12)} "${attribute}" ForceNew`;
+const awsLine = (file: string, line: number) => `terraform-provider-aws internal/service/${file}:${line}@${awsCommit.slice(0, 12)}`;
+const cloudflare = (service: string, line: number) =>
+  `terraform-provider-cloudflare internal/services/${service}/schema.go:${line}@${cloudflareCommit.slice(0, 12)} RequiresReplace`;
+const installed = (file: string, line: number) => `node_modules/@pulumi/aws/${file}:${line} (installed @pulumi/aws)`;
+
+/**
+ * When a change of one property replaces the resource:
+ * - `change`: any change;
+ * - `removal`: only when an element of the list is removed (adding one updates in place);
+ * - `emptiness`: only when the list goes from empty to non-empty or back.
+ */
+export type ReplaceWhen = "change" | "removal" | "emptiness";
+
+export interface PropertyRule {
+  when: ReplaceWhen;
+  /** Where the provider says so. */
+  cite: string;
+  /**
+   * The resource types whose id or ARN this property takes: when one of them is replaced, its id
+   * becomes unknown, the property changes and this resource is replaced too.
+   */
+  references?: string[];
+  /** Applies only when the resource's inputs satisfy this (the NLB's subnet rules are for `network` load balancers). */
+  onlyIf?: (inputs: Record<string, unknown>) => boolean;
+}
+
+export interface TypeRules {
+  /** Top-level property (the Pulumi name) → when its change replaces. Empty: nothing replaces; every change is in place. */
+  properties: Record<string, PropertyRule>;
+  /** For a type with no forcing property, where that was read; otherwise absent. */
+  cite?: string;
+  /**
+   * Why a create-before-delete replace cannot keep serving (the old and the new resource cannot
+   * both hold what clients reach), and what a reviewer should expect: absent when the new one
+   * takes over cleanly before the old is deleted.
+   */
+  outage?: string;
+}
+
+const change = (cite: string, references?: string[]): PropertyRule => ({ when: "change", cite, ...(references ? { references } : {}) });
+const isNetwork = (inputs: Record<string, unknown>) => inputs.loadBalancerType === "network";
+
+const names = (file: string): Record<string, PropertyRule> => ({ name: change(aws(file, "name")), namePrefix: change(aws(file, "name_prefix")) });
+
+const loadBalancer: TypeRules = {
+  properties: {
+    name: change(awsLine("elbv2/load_balancer.go", 66)),
+    namePrefix: change(awsLine("elbv2/load_balancer.go", 74)),
+    internal: change(awsLine("elbv2/load_balancer.go", 82)),
+    loadBalancerType: change(awsLine("elbv2/load_balancer.go", 88)),
+    customerOwnedIpv4Pool: change(aws("elbv2/load_balancer.go", "customer_owned_ipv4_pool")),
+    // A replaced subnet is a removal: its new id is known only once it exists.
+    subnets: { when: "removal", cite: installed("lb/loadBalancer.d.ts", 436), onlyIf: isNetwork, references: [t.ec2Subnet] },
+    subnetMappings: { when: "removal", cite: installed("lb/loadBalancer.d.ts", 432), onlyIf: isNetwork, references: [t.ec2Subnet] },
+    securityGroups: { when: "emptiness", cite: installed("lb/loadBalancer.d.ts", 428), onlyIf: isNetwork },
+  },
+  outage:
+    "its Elastic IPs cannot be attached to two load balancers: the old one must be deleted before the new one takes them, so the region serves nothing until the new one is active and resolvers and clients holding its addresses reconnect (a regional outage)",
+};
+
+const s3Bucket = (file: string): Record<string, PropertyRule> => ({ bucket: change(aws(file, "bucket"), [t.s3Bucket, t.s3BucketV2]) });
+const s3BucketOwned = (file: string): Record<string, PropertyRule> => ({
+  ...s3Bucket(file),
+  expectedBucketOwner: change(aws(file, "expected_bucket_owner")),
+});
+const ingressEgress: TypeRules = {
+  properties: { securityGroupId: { when: "change", cite: aws("ec2/vpc_security_group_ingress_rule.go", "security_group_id") + " (RequiresReplace)", references: [t.ec2SecurityGroup] } },
+};
+const inPlace = (cite: string): TypeRules => ({ properties: {}, cite });
+
+/** Replace rules by resource type token. */
+export const replaceRules: Record<string, TypeRules> = {
+  [t.acmCertificate]: {
+    properties: {
+      domainName: change(aws("acm/certificate.go", "domain_name")),
+      subjectAlternativeNames: change(aws("acm/certificate.go", "subject_alternative_names")),
+      keyAlgorithm: change(aws("acm/certificate.go", "key_algorithm")),
+      certificateAuthorityArn: change(aws("acm/certificate.go", "certificate_authority_arn")),
+    },
+  },
+  [t.acmCertificateValidation]: {
+    properties: {
+      certificateArn: change(aws("acm/certificate_validation.go", "certificate_arn"), [t.acmCertificate]),
+      validationRecordFqdns: change(aws("acm/certificate_validation.go", "validation_record_fqdns")),
+    },
+  },
+  [t.albLoadBalancer]: loadBalancer,
+  [t.lbLoadBalancer]: loadBalancer,
+  [t.autoscalingGroup]: { properties: names("autoscaling/group.go") },
+  [t.autoscalingLifecycleHook]: {
+    properties: {
+      name: change(aws("autoscaling/lifecycle_hook.go", "name")),
+      autoscalingGroupName: change(aws("autoscaling/lifecycle_hook.go", "autoscaling_group_name"), [t.autoscalingGroup]),
+    },
+  },
+  [t.autoscalingPolicy]: {
+    properties: {
+      name: change(aws("autoscaling/policy.go", "name")),
+      autoscalingGroupName: change(aws("autoscaling/policy.go", "autoscaling_group_name"), [t.autoscalingGroup]),
+    },
+  },
+  [t.cloudfrontCachePolicy]: inPlace(aws("cloudfront/cache_policy.go", "name") + ": no attribute is ForceNew"),
+  [t.cloudfrontDistribution]: inPlace(aws("cloudfront/distribution.go", "origin") + ": no attribute is ForceNew"),
+  [t.cloudfrontOriginAccessControl]: inPlace(aws("cloudfront/origin_access_control.go", "name") + ": no attribute is ForceNew"),
+  [t.cloudfrontOriginAccessIdentity]: inPlace(aws("cloudfront/origin_access_identity.go", "comment") + ": no attribute is ForceNew"),
+  [t.cloudfrontResponseHeadersPolicy]: inPlace(aws("cloudfront/response_headers_policy.go", "name") + ": no attribute is ForceNew"),
+  [t.cloudwatchCompositeAlarm]: { properties: { alarmName: change(aws("cloudwatch/composite_alarm.go", "alarm_name")) } },
+  [t.cloudwatchDashboard]: { properties: { dashboardName: change(aws("cloudwatch/dashboard.go", "dashboard_name")) } },
+  [t.cloudwatchMetricAlarm]: { properties: { name: change(aws("cloudwatch/metric_alarm.go", "alarm_name")) } },
+  [t.ec2Eip]: {
+    properties: {
+      domain: change(aws("ec2/ec2_eip.go", "domain")),
+      address: change(aws("ec2/ec2_eip.go", "address")),
+      networkBorderGroup: change(aws("ec2/ec2_eip.go", "network_border_group")),
+      publicIpv4Pool: change(aws("ec2/ec2_eip.go", "public_ipv4_pool")),
+      customerOwnedIpv4Pool: change(aws("ec2/ec2_eip.go", "customer_owned_ipv4_pool")),
+    },
+    outage: "a new Elastic IP is a new address: whatever holds the old one (DNS answers up to their TTL, allow-lists) reaches nothing",
+  },
+  [t.ec2InternetGateway]: inPlace(aws("ec2/vpc_internet_gateway.go", "vpc_id") + ": no attribute is ForceNew (the VPC is detached and attached in place)"),
+  [t.ec2LaunchTemplate]: { properties: names("ec2/ec2_launch_template.go") },
+  [t.ec2RouteTable]: { properties: { vpcId: change(aws("ec2/vpc_route_table.go", "vpc_id"), [t.ec2Vpc]) } },
+  [t.ec2RouteTableAssociation]: {
+    properties: {
+      subnetId: change(aws("ec2/vpc_route_table_association.go", "subnet_id"), [t.ec2Subnet]),
+      gatewayId: change(aws("ec2/vpc_route_table_association.go", "gateway_id"), [t.ec2InternetGateway]),
+    },
+  },
+  [t.ec2SecurityGroup]: {
+    properties: {
+      ...names("ec2/vpc_security_group.go"),
+      description: change(aws("ec2/vpc_security_group.go", "description")),
+      vpcId: change(aws("ec2/vpc_security_group.go", "vpc_id"), [t.ec2Vpc]),
+    },
+  },
+  [t.ec2SecurityGroupRule]: {
+    properties: Object.fromEntries(
+      ["type", "fromPort", "toPort", "protocol", "cidrBlocks", "ipv6CidrBlocks", "prefixListIds", "self", "sourceSecurityGroupId", "securityGroupId"].map((p) => [
+        p,
+        change(aws("ec2/vpc_security_group_rule.go", p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)), p === "securityGroupId" || p === "sourceSecurityGroupId" ? [t.ec2SecurityGroup] : undefined),
+      ]),
+    ),
+  },
+  [t.ec2Subnet]: {
+    properties: {
+      vpcId: change(aws("ec2/vpc_subnet.go", "vpc_id"), [t.ec2Vpc]),
+      cidrBlock: change(aws("ec2/vpc_subnet.go", "cidr_block")),
+      availabilityZone: change(aws("ec2/vpc_subnet.go", "availability_zone")),
+      availabilityZoneId: change(aws("ec2/vpc_subnet.go", "availability_zone_id")),
+    },
+  },
+  [t.ec2Vpc]: {
+    properties: {
+      cidrBlock: change(aws("ec2/vpc_.go", "cidr_block")),
+      ipv4IpamPoolId: change(aws("ec2/vpc_.go", "ipv4_ipam_pool_id")),
+      ipv4NetmaskLength: change(aws("ec2/vpc_.go", "ipv4_netmask_length")),
+    },
+  },
+  [t.iamInstanceProfile]: { properties: { ...names("iam/instance_profile.go"), path: change(aws("iam/instance_profile.go", "path")) } },
+  [t.iamPolicy]: {
+    properties: { ...names("iam/policy.go"), path: change(aws("iam/policy.go", "path")), description: change(aws("iam/policy.go", "description")) },
+  },
+  [t.iamRole]: { properties: { ...names("iam/role.go"), path: change(aws("iam/role.go", "path")) } },
+  [t.iamRolePolicy]: { properties: { ...names("iam/role_policy.go"), role: change(aws("iam/role_policy.go", "role"), [t.iamRole]) } },
+  [t.iamRolePolicyAttachment]: {
+    properties: {
+      role: change(aws("iam/role_policy_attachment.go", "role"), [t.iamRole]),
+      policyArn: change(aws("iam/role_policy_attachment.go", "policy_arn"), [t.iamPolicy]),
+    },
+  },
+  [t.kmsKey]: {
+    properties: {
+      keyUsage: change(aws("kms/key.go", "key_usage")),
+      customerMasterKeySpec: change(aws("kms/key.go", "customer_master_key_spec")),
+      multiRegion: change(aws("kms/key.go", "multi_region")),
+      customKeyStoreId: change(aws("kms/key.go", "custom_key_store_id")),
+    },
+    outage: "data encrypted under the old key (bucket objects, alarm topics) must be readable until the old key's deletion window ends",
+  },
+  [t.lbListener]: { properties: { loadBalancerArn: change(aws("elbv2/listener.go", "load_balancer_arn"), [t.lbLoadBalancer, t.albLoadBalancer]) } },
+  [t.lbTargetGroup]: {
+    properties: {
+      ...names("elbv2/target_group.go"),
+      port: change(aws("elbv2/target_group.go", "port")),
+      protocol: change(aws("elbv2/target_group.go", "protocol")),
+      protocolVersion: change(aws("elbv2/target_group.go", "protocol_version")),
+      vpcId: change(aws("elbv2/target_group.go", "vpc_id"), [t.ec2Vpc]),
+      targetType: change(aws("elbv2/target_group.go", "target_type")),
+    },
+  },
+  [t.route53DelegationSet]: { properties: { referenceName: change(aws("route53/delegation_set.go", "reference_name")) } },
+  [t.route53HealthCheck]: {
+    properties: {
+      type: change(aws("route53/health_check.go", "type")),
+      requestInterval: change(aws("route53/health_check.go", "request_interval")),
+      measureLatency: change(aws("route53/health_check.go", "measure_latency")),
+      referenceName: change(aws("route53/health_check.go", "reference_name")),
+      routingControlArn: change(aws("route53/health_check.go", "routing_control_arn")),
+    },
+    outage: "a new health check starts unknown: records failing over on it answer as healthy until it has measured",
+  },
+  [t.route53Record]: {
+    properties: {
+      zoneId: change(aws("route53/record.go", "zone_id"), [t.route53Zone]),
+      name: change(aws("route53/record.go", "name")),
+    },
+  },
+  [t.route53Zone]: {
+    properties: {
+      name: change(aws("route53/zone.go", "name")),
+      delegationSetId: change(aws("route53/zone.go", "delegation_set_id"), [t.route53DelegationSet]),
+    },
+    outage:
+      "a zone's name can be hosted twice, but every record of the old zone is deleted with it; on a delegation set the new zone answers with the same name servers only once its records are recreated, and without one the registrar's NS (48 h TTL, incident 001) still point at the old servers: a DNS outage",
+  },
+  [t.s3Bucket]: {
+    properties: {
+      bucket: change(aws("s3/bucket.go", "bucket")),
+      bucketPrefix: change(aws("s3/bucket.go", "bucket_prefix")),
+      objectLockEnabled: change(aws("s3/bucket.go", "object_lock_enabled")),
+    },
+    outage: "a bucket with objects cannot be deleted: the replace fails, or with forceDestroy deletes the objects",
+  },
+  [t.s3BucketAcl]: { properties: s3BucketOwned("s3/bucket_acl.go") },
+  [t.s3BucketAclV2]: { properties: s3BucketOwned("s3/bucket_acl.go") },
+  [t.s3BucketObjectv2]: { properties: { ...s3Bucket("s3/object.go"), key: change(aws("s3/object.go", "key")) } },
+  [t.s3BucketOwnershipControls]: { properties: s3Bucket("s3/bucket_ownership_controls.go") },
+  [t.s3BucketPolicy]: { properties: s3Bucket("s3/bucket_policy.go") },
+  [t.s3BucketPublicAccessBlock]: { properties: s3Bucket("s3/bucket_public_access_block.go") },
+  [t.s3BucketReplicationConfig]: { properties: s3Bucket("s3/bucket_replication_configuration.go") },
+  [t.s3BucketServerSideEncryptionConfiguration]: { properties: s3BucketOwned("s3/bucket_server_side_encryption_configuration.go") },
+  [t.s3BucketV2]: {
+    properties: { bucket: change(aws("s3/bucket.go", "bucket")), bucketPrefix: change(aws("s3/bucket.go", "bucket_prefix")) },
+  },
+  [t.s3BucketVersioning]: { properties: s3BucketOwned("s3/bucket_versioning.go") },
+  [t.snsTopic]: { properties: { ...names("sns/topic.go"), fifoTopic: change(aws("sns/topic.go", "fifo_topic")) } },
+  [t.snsTopicSubscription]: {
+    properties: {
+      topic: change(aws("sns/topic_subscription.go", "topic_arn"), [t.snsTopic]),
+      protocol: change(aws("sns/topic_subscription.go", "protocol")),
+      endpoint: change(aws("sns/topic_subscription.go", "endpoint")),
+      endpointAutoConfirms: change(aws("sns/topic_subscription.go", "endpoint_auto_confirms")),
+      confirmationTimeoutInMinutes: change(aws("sns/topic_subscription.go", "confirmation_timeout_in_minutes")),
+    },
+  },
+  [t.vpcSecurityGroupEgressRule]: ingressEgress,
+  [t.vpcSecurityGroupIngressRule]: ingressEgress,
+  [t.albListener]: { properties: { loadBalancerArn: change(aws("elbv2/listener.go", "load_balancer_arn"), [t.lbLoadBalancer, t.albLoadBalancer]) } },
+  [t.ec2DefaultSecurityGroup]: { properties: { vpcId: change(aws("ec2/vpc_default_security_group.go", "vpc_id"), [t.ec2Vpc]) } },
+  [t.ec2FlowLog]: {
+    properties: Object.fromEntries(
+      ["vpcId", "subnetId", "trafficType", "logDestination", "logDestinationType", "iamRoleArn", "logFormat", "maxAggregationInterval"].map((p) => [
+        p,
+        change(aws("ec2/vpc_flow_log.go", p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)), p === "vpcId" ? [t.ec2Vpc] : p === "subnetId" ? [t.ec2Subnet] : undefined),
+      ]),
+    ),
+  },
+  [t.ec2Instance]: {
+    properties: {
+      ami: change(aws("ec2/ec2_instance.go", "ami")),
+      availabilityZone: change(aws("ec2/ec2_instance.go", "availability_zone")),
+      subnetId: change(aws("ec2/ec2_instance.go", "subnet_id"), [t.ec2Subnet]),
+      keyName: change(aws("ec2/ec2_instance.go", "key_name")),
+    },
+  },
+  [t.ec2LaunchConfiguration]: {
+    properties: Object.fromEntries(
+      ["name", "namePrefix", "imageId", "instanceType", "userData", "securityGroups", "iamInstanceProfile", "keyName"].map((p) => [p, change(aws("autoscaling/launch_configuration.go", p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)))]),
+    ),
+  },
+  [t.iamGroupPolicyAttachment]: { properties: { group: change(aws("iam/group_policy_attachment.go", "group")), policyArn: change(aws("iam/group_policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
+  [t.iamPolicyAttachment]: { properties: { name: change(aws("iam/policy_attachment.go", "name")), policyArn: change(aws("iam/policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
+  [t.iamRolePolicyAttachmentsExclusive]: { properties: { roleName: change(aws("iam/role_policy_attachments_exclusive.go", "role_name") + " (RequiresReplace)", [t.iamRole]) } },
+  [t.iamUserPolicyAttachment]: { properties: { user: change(aws("iam/user_policy_attachment.go", "user")), policyArn: change(aws("iam/user_policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
+  [t.route53HostedZoneDnsSec]: { properties: { hostedZoneId: change(aws("route53/hosted_zone_dnssec.go", "hosted_zone_id"), [t.route53Zone]) } },
+  [t.route53KeySigningKey]: {
+    properties: {
+      hostedZoneId: change(aws("route53/key_signing_key.go", "hosted_zone_id"), [t.route53Zone]),
+      keyManagementServiceArn: change(aws("route53/key_signing_key.go", "key_management_service_arn"), [t.kmsKey]),
+      name: change(aws("route53/key_signing_key.go", "name")),
+    },
+  },
+  [t.route53domainsDelegationSignerRecord]: {
+    properties: {
+      domainName: change(aws("route53domains/delegation_signer_record.go", "domain_name") + " (RequiresReplace)"),
+      signingAttributes: change(aws("route53domains/delegation_signer_record.go", "signing_attributes") + " (RequiresReplace)"),
+    },
+  },
+  [t.s3BucketLifecycleConfiguration]: { properties: s3BucketOwned("s3/bucket_lifecycle_configuration.go") },
+  "aws:cloudwatch/logDelivery:LogDelivery": {
+    properties: {
+      deliveryDestinationArn: change(aws("logs/delivery.go", "delivery_destination_arn") + " (RequiresReplace)"),
+      deliverySourceName: change(aws("logs/delivery.go", "delivery_source_name") + " (RequiresReplace)"),
+    },
+  },
+  "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": { properties: { name: change(aws("logs/delivery_destination.go", "name") + " (RequiresReplace)") } },
+  "aws:cloudwatch/logDeliverySource:LogDeliverySource": {
+    properties: {
+      name: change(aws("logs/delivery_source.go", "name") + " (RequiresReplace)"),
+      logType: change(aws("logs/delivery_source.go", "log_type") + " (RequiresReplace)"),
+      resourceArn: change(aws("logs/delivery_source.go", "resource_arn") + " (RequiresReplace)"),
+    },
+  },
+  [t.cloudflareZoneDnssec]: { properties: { zoneId: change(cloudflare("zone_dnssec", 38), [t.cloudflareZone]) } },
+  [t.cloudflareDnsRecord]: {
+    properties: { zoneId: change(cloudflare("dns_record", 47), [t.cloudflareZone]), type: change(cloudflare("dns_record", 98)) },
+  },
+  [t.cloudflareZone]: {
+    properties: { name: change(cloudflare("zone", 79)), account: change(cloudflare("zone", 89)) },
+    outage:
+      "a new Cloudflare zone is a new zone id: every Cloudflare record is replaced with it, and the secondary's name servers answer nothing for the zone until they are recreated",
+  },
+  [t.cloudflareZoneDnsSettings]: { properties: { zoneId: change(cloudflare("zone_dns_settings", 36), [t.cloudflareZone]) } },
+};
