@@ -42,7 +42,20 @@ export = async () => {
   };
   // Until the registrar delegates to the zones, nothing that validates a certificate through them
   // can finish: the first deploy stops here (models/dns/delegation.ts).
-  if (config.dns.delegation === "pending") return delegation;
+  if (config.dns.delegation === "pending") {
+    // The zones carry their own records from the start (CAA before any certificate exists, the
+    // domain's mail policy, the declared records); the ingest and CDN names come with the edge.
+    await DnsRecords.create("dns", {
+      zones: dns,
+      ingest: [],
+      addressesPerRegion: config.ingest.availabilityZones,
+      ingestName: config.dns.ingestName,
+      ttl: config.dns.ttl,
+      declared: zoneRecords(config),
+      maxCnameChainLength: config.dns.maxCnameChainLength,
+    });
+    return delegation;
+  }
 
   /** One ingestion region per configured region (incident 002: independent regions). */
   const ingestRegions: IngestRegion[] = [];

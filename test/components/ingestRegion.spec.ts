@@ -6,7 +6,7 @@ import type { PlannedResource } from "../../tools/plan/evaluate";
 import { sampleConfig } from "../models/capacity/fixtures";
 import { mockRuntime, ofType } from "../support/mockRuntime";
 import { resourceTypes } from "../../models/resourceTypes";
-import { healthCheckPath } from "../../models/hostEdge";
+import { decodeUserData, healthCheckPath } from "../../models/hostEdge";
 
 let resources: PlannedResource[];
 const config = sampleConfig({
@@ -177,7 +177,7 @@ describe("IngestRegion", () => {
     expect(template!.inputs.blockDeviceMappings).toEqual([expect.objectContaining({ ebs: expect.objectContaining({ volumeType: "gp3", encrypted: "true" }) })]);
     expect(template!.inputs.keyName).toBeUndefined();
     expect(template!.inputs.instanceType).toBe("c6i.large");
-    const userData = Buffer.from(template!.inputs.userData as string, "base64").toString("utf8");
+    const userData = decodeUserData(template!.inputs.userData as string);
     expect(userData).toMatch(/^#cloud-config/);
     expect(userData).toContain("worker_connections 4096;");
     expect(template!.inputs.tags).toMatchObject({ [capacityTagKeys.instanceType]: "c6i.large", [capacityTagKeys.environment]: "prod" });
