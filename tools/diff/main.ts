@@ -1,13 +1,14 @@
 /**
  * npm run diff -- BASE.json HEAD.json [--format markdown|text] [--fail-on unsafe] [--out FILE]
  *
- * Compares two offline plans (`npm run plan -- --json`). Exit 0: diff written. 2: bad arguments
- * or a file that is not a plan. 3: `--fail-on unsafe` and at least one risky change.
+ * Compares two offline plans (`npm run plan -- --json`). Exit 0: diff written. 1: a change that
+ * cannot deploy as written (a protected load balancer replaced or deleted), whatever the review.
+ * 2: bad arguments or a file that is not a plan. 3: `--fail-on unsafe` and at least one risky change.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { checkFailOn, parseCommandLine } from "../cli";
-import { diffPlans, PlanJson } from "./planDiff";
+import { diffPlans, PlanJson, refusedRisks } from "./planDiff";
 import { Format, renderDiff } from "./render";
 
 const usage = "usage: npm run diff -- BASE.json HEAD.json [--format markdown|text] [--fail-on unsafe] [--out FILE]";
@@ -53,6 +54,11 @@ function main(argv: string[]): number {
       writeFileSync(out, text);
     } else {
       process.stdout.write(text);
+    }
+    const refused = refusedRisks(diff.risks);
+    if (refused.length > 0) {
+      process.stderr.write(`${refused.length} change(s) cannot deploy as written, whatever the review: ${refused.map((r) => r.message).join("; ")}\n`);
+      return 1;
     }
     if (values["fail-on"] === "unsafe" && diff.risks.length > 0) {
       process.stderr.write(`${diff.risks.length} risky change(s): failing as --fail-on unsafe asks\n`);

@@ -47,7 +47,20 @@ export type RiskKind =
   | "ttl-raised"
   | "alarm-removed"
   | "recovery-lengthened"
-  | "secret-in-plain-text";
+  | "secret-in-plain-text"
+  | "protected-resource-replaced";
+
+/**
+ * Risks no approval clears: the change cannot deploy as written. A load balancer with deletion
+ * protection on cannot be deleted (AWS refuses `DeleteLoadBalancer`), so replacing or removing one
+ * fails the update midway; it takes two reviewed changes, protection lifted first.
+ */
+export const refusedRiskKinds: ReadonlySet<RiskKind> = new Set(["protected-resource-replaced"]);
+
+/** The risks of a diff that refuse it whatever the review says. */
+export function refusedRisks(risks: Risk[]): Risk[] {
+  return risks.filter((r) => refusedRiskKinds.has(r.kind));
+}
 
 /** A stack-file secret that changed, known by its ciphertext's digest (never its value). */
 export interface SecretChange {
@@ -240,10 +253,20 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
     const lost = resources.filter((r) => r.op === "delete" && r.region === region && r.custom).length;
     risks.push({ kind: "region-removed", message: `region ${region} removed: ${lost} resources deleted there; its traffic moves to the remaining regions (check their capacity headroom)` });
   }
+  const baseByUrn = new Map(base.resources.map((b) => [b.urn, b]));
   for (const r of resources) {
     if (r.op !== "delete" && r.op !== "replace") continue;
     const how = r.replace ? `, ${r.replace.mode}${r.replace.outage ? `: ${r.replace.outage}` : ""}` : "";
     const verb = r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed${how})`;
+    if (loadBalancerTypes.has(r.type) && baseByUrn.get(r.urn)?.inputs.enableDeletionProtection === true) {
+      risks.push({
+        kind: "protected-resource-replaced",
+        urn: r.urn,
+        message:
+          `load balancer ${r.name} [${r.region}] would be ${r.op === "delete" ? "deleted" : "replaced"} while its deletion protection is on: AWS refuses to delete it, so the update fails midway. ` +
+          `Take two reviewed changes: first only enableDeletionProtection: false (docs/runbook.md, removing a region), deploy it, then this change.`,
+      });
+    }
     if (r.type === resourceTypes.lbLoadBalancer && r.op === "replace" && isStaticAddressed(head, r.urn)) {
       const outage =
         "a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +

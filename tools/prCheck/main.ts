@@ -12,12 +12,14 @@
  * most severe of them (stdout, so with --out). Plans are cached by the git tree they were made from
  * (default: `edge-pr-check/` in the git directory), so a base planned once is read back.
  * Exit 0: every stack plans at the working tree without a mandatory violation. 1: a stack has a
- * mandatory violation or is broken (exit 2 of its plan) in the working tree. 2: bad arguments, or
+ * mandatory violation or is broken (exit 2 of its plan) in the working tree, or a change cannot
+ * deploy as written (a protected load balancer replaced), whatever the review. 2: bad arguments, or
  * the base could not be checked out or installed. 3: `--fail-on unsafe` and a risky change.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { checkFailOn, parseCommandLine } from "../cli";
+import { refusedRisks } from "../diff/planDiff";
 import { prCheck } from "./prCheck";
 import { annotations, toJson, toSarif } from "./sarif";
 
@@ -97,6 +99,11 @@ async function main(argv: string[]): Promise<number> {
   const failing = result.stacks.filter((s) => s.head && s.head.code !== 0);
   if (failing.length > 0) {
     process.stderr.write(`pr-check: ${failing.map((s) => `${s.stack} (plan exit ${s.head!.code})`).join(", ")} fail at the working tree\n`);
+    return 1;
+  }
+  const refused = result.stacks.flatMap((s) => refusedRisks(s.diff?.risks ?? []));
+  if (refused.length > 0) {
+    process.stderr.write(`pr-check: ${refused.length} change(s) cannot deploy as written, whatever the review: ${refused.map((r) => r.message).join("; ")}\n`);
     return 1;
   }
   if (values["fail-on"] === "unsafe" && result.stacks.some((s) => (s.diff?.risks.length ?? 0) > 0)) {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffPlans, PlanJson, PlanJsonResource } from "../../../tools/diff/planDiff";
+import { diffPlans, PlanJson, PlanJsonResource, refusedRisks } from "../../../tools/diff/planDiff";
 import { renderDiff } from "../../../tools/diff/render";
 import { projectRoot, runPlan, runPlanOnConfig, stackConfig } from "../../support/runPlan";
 import { resourceTypes } from "../../../models/resourceTypes";
@@ -89,7 +89,9 @@ describe("diffPlans on the prod plan", () => {
     const head = withoutRegion(prod, "eu-west-1");
     const diff = diffPlans(prod, head);
     expect(diff.counts.delete).toBe(prod.resources.length - head.resources.length);
-    expect(new Set(diff.risks.map((r) => r.kind))).toEqual(new Set(["region-removed", "load-balancer-replaced", "alarm-removed"]));
+    // The region's load balancer is deletion-protected: removing it takes protection lifted first.
+    expect(new Set(diff.risks.map((r) => r.kind))).toEqual(new Set(["region-removed", "protected-resource-replaced", "load-balancer-replaced", "alarm-removed"]));
+    expect(refusedRisks(diff.risks).map((r) => r.message)).toEqual([expect.stringMatching(/^load balancer ingest-eu-west-1-nlb \[eu-west-1\] would be deleted while its deletion protection is on/)]);
     expect(diff.risks[0].message).toMatch(
       /^region eu-west-1 removed: \d+ resources deleted there; its traffic moves to the remaining regions \(check their capacity headroom\)$/,
     );
@@ -179,9 +181,18 @@ describe("diffPlans on the prod plan", () => {
       ].sort(),
     );
     expect(diff.risks.map((r) => r.message)).toEqual([
+      "load balancer ingest-us-east-1-nlb [us-east-1] would be replaced while its deletion protection is on: AWS refuses to delete it, so the update fails midway. " +
+        "Take two reviewed changes: first only enableDeletionProtection: false (docs/runbook.md, removing a region), deploy it, then this change.",
       "load balancer ingest-us-east-1-nlb [us-east-1] replaced (subnetMappings changed): a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +
         "so its region answers nothing until the new load balancer is active and its targets healthy; Route 53 health checks send traffic to the other regions meanwhile (check their headroom)",
     ]);
+    // No approval clears it: the replace takes protection lifted in a change of its own first.
+    expect(refusedRisks(diff.risks).map((r) => r.kind)).toEqual(["protected-resource-replaced"]);
+    const unprotected = clone(base.json as unknown as PlanJson);
+    for (const r of unprotected.resources) if (r.type === resourceTypes.lbLoadBalancer) r.inputs.enableDeletionProtection = false;
+    const secondStep = clone(head.json as unknown as PlanJson);
+    for (const r of secondStep.resources) if (r.type === resourceTypes.lbLoadBalancer) r.inputs.enableDeletionProtection = false;
+    expect(refusedRisks(diffPlans(unprotected, secondStep).risks)).toEqual([]);
     expect(renderDiff(diff, "markdown")).toContain("a regional outage");
   }, 240_000);
 
