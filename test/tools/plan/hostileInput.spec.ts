@@ -46,7 +46,8 @@ function planText(text: string) {
   const started = Date.now();
   const result = spawnSync(
     process.execPath,
-    ["--import", tsxLoader, join(projectRoot, "tools/plan/main.ts"), "--stack", "hostile", "--config-file", "in/Pulumi.hostile.yaml", "--json", "out/plan.json"],
+    // With the dev stack's policy config: its waivers (public host addresses) are what a stack of this shape carries.
+    ["--import", tsxLoader, join(projectRoot, "tools/plan/main.ts"), "--stack", "hostile", "--config-file", "in/Pulumi.hostile.yaml", "--policy-config", join(projectRoot, "policies/config/dev.json"), "--json", "out/plan.json"],
     { cwd: sandbox, encoding: "utf8", timeout: planTimeoutMs, killSignal: "SIGKILL" },
   );
   return { result, ms: Date.now() - started, files: filesUnder(sandbox), projectChanged: projectChanges() !== before };
