@@ -23,6 +23,11 @@ export interface InsertResult {
 /** PostgreSQL's "cannot execute INSERT in a read-only transaction": the primary became a replica. */
 const readOnlyCode = "25006";
 
+/** jsonb's binary input format version (1), then a JSON array's opening bracket. */
+const jsonbArrayStart = Buffer.from([1, 0x5b]);
+const comma = Buffer.from(",");
+const arrayEnd = Buffer.from("]");
+
 export class Datastore {
   private pool: pg.Pool | undefined;
   private current: DatastoreHost | undefined;
@@ -116,13 +121,29 @@ export class Datastore {
   }
 
   /** Inserts rows in one statement; DatastoreUnavailable when no primary took them (nothing is known stored). */
-  async insert(rows: EventRow[]): Promise<InsertResult> {
+  insert(rows: EventRow[]): Promise<InsertResult> {
+    return this.execute(JSON.stringify(rows), rows.length);
+  }
+
+  /**
+   * Inserts `events` rows given as the UTF-8 bytes of JSON arrays' contents (the spool's, unparsed).
+   * They go as jsonb's binary input, a version byte (1) then the JSON text (PostgreSQL's
+   * `jsonb_recv`), so the bytes are sent as they are, joined once, never decoded into strings.
+   */
+  insertJson(rowArrays: Buffer[], events: number): Promise<InsertResult> {
+    const pieces: Buffer[] = [jsonbArrayStart];
+    rowArrays.forEach((rows, i) => pieces.push(...(i ? [comma, rows] : [rows])));
+    pieces.push(arrayEnd);
+    return this.execute(Buffer.concat(pieces), events);
+  }
+
+  private async execute(rowsJson: string | Buffer, events: number): Promise<InsertResult> {
     const pool = await this.writablePool();
     if (!pool) throw new DatastoreUnavailable("no writable datastore");
     try {
-      const result = await pool.query(this.insertSql, [JSON.stringify(rows)]);
+      const result = await pool.query(this.insertSql, [rowsJson]);
       const inserted = result.rowCount ?? 0;
-      return { inserted, duplicates: rows.length - inserted };
+      return { inserted, duplicates: events - inserted };
     } catch (error) {
       this.errors++;
       const code = (error as { code?: string }).code;

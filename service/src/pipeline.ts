@@ -9,7 +9,7 @@ import { Datastore, DatastoreUnavailable } from "./datastore";
 import type { EventRow } from "./events";
 import { errorText, log } from "./log";
 import type { Counters } from "./metrics";
-import { Spool, SpoolFullError } from "./spool";
+import { Spool, SpooledBatch, spooledRows, SpoolFullError } from "./spool";
 
 /** The request could not be stored now; the client retries after `retryAfterSeconds`. */
 export class ShedError extends Error {
@@ -137,7 +137,7 @@ export class Pipeline {
     }
   }
 
-  /** Replays the spool, oldest segment first, while a primary is writable. */
+  /** Replays the spool, oldest segment first, one batch in flight, while a primary is writable. */
   replay(): Promise<void> {
     if (this.replaying || this.spool.depth === 0) return this.replaying ?? Promise.resolve();
     this.replaying = (async () => {
@@ -145,18 +145,35 @@ export class Pipeline {
         const segment = await this.spool.oldest();
         if (!segment) break;
         let ok = true;
-        for (let i = 0; i < segment.rows.length && ok; i += this.config.batchMaxEvents) {
-          ok = await this.replayRows(segment.rows.slice(i, i + this.config.batchMaxEvents), segment.seq);
+        for (const batch of segment.batches(this.config.batchMaxEvents)) {
+          ok = await this.replayBatch(batch, segment.seq);
+          if (!ok) break;
         }
         if (!ok) break;
         this.spool.remove(segment.seq);
-        log("info", "replayed a spool segment", { segment: segment.seq, events: segment.rows.length, depth: this.spool.depth });
+        log("info", "replayed a spool segment", { segment: segment.seq, events: segment.events, depth: this.spool.depth });
       }
     })().finally(() => (this.replaying = undefined));
     return this.replaying;
   }
 
-  /** Inserts spooled rows; false when the datastore went away (replay pauses, the segment stays). */
+  /** Inserts a spooled batch as spooled; false when the datastore went away (replay pauses, the segment stays). */
+  private async replayBatch(batch: SpooledBatch, seq: number): Promise<boolean> {
+    try {
+      const { duplicates } = await this.datastore.insertJson(batch.rows, batch.events);
+      this.counters.add("duplicates", duplicates);
+      return true;
+    } catch (error) {
+      if (error instanceof DatastoreUnavailable) {
+        log("warn", "spool replay paused", { segment: seq, error: errorText(error) });
+        return false;
+      }
+      // Some row (or a line corrupted on disk) broke the statement: find it row by row.
+      return this.replayRows(spooledRows(batch, seq), seq);
+    }
+  }
+
+  /** Inserts spooled rows; false when the datastore went away. */
   private async replayRows(rows: EventRow[], seq: number): Promise<boolean> {
     try {
       const { duplicates } = await this.datastore.insert(rows);

@@ -3,13 +3,19 @@
  * bounded in bytes, every append fsync'd before the request is answered.
  *
  * Layout: `DIR/<12-digit sequence>.spool` segments, each a JSON line per append
- * `{"at":<ms spooled>,"rows":[...]}`. Appends go to the newest segment, replay reads the oldest
- * first, so events replay in the order they were spooled. A segment is deleted only after every
- * row in it is committed; a crash between the two replays it again, and the insert id stores each
- * event once (incident 002). A torn last line (a crash mid-write) was never acknowledged: it is
- * skipped and logged.
+ * `{"at":<ms spooled>,"events":<rows>,"rows":[...]}`. Appends go to the newest segment, replay reads
+ * the oldest first, so events replay in the order they were spooled. A segment is deleted only
+ * after every row in it is committed; a crash between the two replays it again, and the insert id
+ * stores each event once (incident 002). A torn last line (a crash mid-write) was never
+ * acknowledged: it is skipped and logged.
+ *
+ * Replay streams: a segment is read a chunk at a time and handed out as batches of at most the
+ * insert's event count, each the rows' JSON exactly as spooled (the bytes between a line's
+ * `"rows":[` and its `]}`), never parsed into objects and serialised again. Memory held by a replay
+ * is one batch and one read chunk, whatever the spool's size; the churn of parsing a whole segment
+ * and re-serialising it is what pushed the process's RSS past its bound during a full spool's replay.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { open, FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { EventRow } from "./events";
@@ -26,7 +32,7 @@ interface Segment {
 }
 
 interface PendingAppend {
-  line: string;
+  line: Buffer;
   events: number;
   resolve: () => void;
   reject: (error: Error) => void;
@@ -52,13 +58,17 @@ export class Spool {
     this.takeLock();
     for (const name of readdirSync(dir).filter((n) => /^\d{12}\.spool$/.test(n)).sort()) {
       const seq = Number(name.slice(0, 12));
-      const { rows, firstAt, torn } = readSegment(path.join(dir, name));
-      if (torn) log("warn", "spool segment ends in a torn line (a crash mid-write, never acknowledged); it is skipped", { segment: name });
-      if (rows.length === 0 && !torn) {
+      let events = 0;
+      let firstAt: number | undefined;
+      for (const line of segmentLines(path.join(dir, name), name)) {
+        events += line.events;
+        firstAt ??= line.at;
+      }
+      if (events === 0 && statSync(path.join(dir, name)).size === 0) {
         unlinkSync(path.join(dir, name));
         continue;
       }
-      this.segments.push({ seq, bytes: statSync(path.join(dir, name)).size, events: rows.length, firstAt });
+      this.segments.push({ seq, bytes: statSync(path.join(dir, name)).size, events, firstAt });
     }
   }
 
@@ -91,8 +101,8 @@ export class Spool {
 
   /** Appends rows and resolves once they are on disk (fsync'd); SpoolFullError past the bound. */
   append(rows: EventRow[]): Promise<void> {
-    const line = `${JSON.stringify({ at: Date.now(), rows })}\n`;
-    const size = Buffer.byteLength(line);
+    const line = Buffer.from(`${JSON.stringify({ at: Date.now(), events: rows.length, rows })}\n`);
+    const size = line.length;
     if (this.bytes + this.reservedBytes + size > this.maxBytes) return Promise.reject(new SpoolFullError(`the spool holds ${this.bytes} of ${this.maxBytes} bytes`));
     this.reservedBytes += size;
     return new Promise((resolve, reject) => {
@@ -106,12 +116,12 @@ export class Spool {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
-      const text = batch.map((p) => p.line).join("");
-      const size = Buffer.byteLength(text);
+      const lines = batch.map((p) => p.line);
+      const size = lines.reduce((sum, line) => sum + line.length, 0);
       try {
         if (!this.active || this.active.segment.bytes >= this.segmentBytes) await this.rotate();
         const { segment, handle } = this.active!;
-        await handle.write(text);
+        await writeAll(handle, lines);
         await handle.datasync();
         segment.bytes += size;
         segment.events += batch.reduce((sum, p) => sum + p.events, 0);
@@ -138,10 +148,10 @@ export class Spool {
   }
 
   /**
-   * The oldest segment's rows for replay, closing the active segment first when it is the only one
-   * left, so appends continue in a new segment while this one is replayed. Undefined when empty.
+   * The oldest segment for replay, closing the active segment first when it is the only one left,
+   * so appends continue in a new segment while this one is replayed. Undefined when empty.
    */
-  async oldest(): Promise<{ seq: number; rows: EventRow[] } | undefined> {
+  async oldest(): Promise<{ seq: number; events: number; batches: (maxEvents: number) => Generator<SpooledBatch> } | undefined> {
     await this.flushing;
     const segment = this.segments[0];
     if (!segment) return undefined;
@@ -149,7 +159,8 @@ export class Spool {
       await this.active.handle.close();
       this.active = undefined;
     }
-    return { seq: segment.seq, rows: readSegment(path.join(this.dir, segmentName(segment.seq))).rows };
+    const name = segmentName(segment.seq);
+    return { seq: segment.seq, events: segment.events, batches: (maxEvents) => batches(segmentLines(path.join(this.dir, name), name), maxEvents) };
   }
 
   /** Deletes a replayed segment: call only after all its rows are committed. */
@@ -173,24 +184,101 @@ export class Spool {
   }
 }
 
-function readSegment(file: string): { rows: EventRow[]; firstAt: number | undefined; torn: boolean } {
-  const rows: EventRow[] = [];
-  let firstAt: number | undefined;
-  let torn = false;
-  const text = readFileSync(file, "utf8");
-  const lines = text.split("\n");
-  // The text after the last newline is a write that did not finish: never acknowledged.
-  if (lines.at(-1) !== "") torn = true;
-  for (const line of lines.slice(0, -1)) {
-    try {
-      const record = JSON.parse(line) as { at: number; rows: EventRow[] };
-      firstAt ??= record.at;
-      rows.push(...record.rows);
-    } catch {
-      torn = true;
+/** Spooled rows ready to insert: `events` rows, as the bytes they were spooled as. */
+export interface SpooledBatch {
+  events: number;
+  /** Each line's rows array without its brackets: joined with commas inside `[...]`, a JSON array. */
+  rows: Buffer[];
+  /** The lines they came from, for `spooledRows` when the datastore refuses the batch. */
+  lines: Buffer[];
+}
+
+interface SpooledLine {
+  at: number;
+  events: number;
+  /** The line's rows array without its brackets. */
+  rows: Buffer;
+  line: Buffer;
+}
+
+const readChunkBytes = 1 << 20;
+const lineHead = /^\{"at":(\d+),"events":(\d+),"rows":\[/;
+const newline = 0x0a;
+
+/**
+ * The well-formed lines of a segment, read a chunk at a time. The text after the last newline is a
+ * write that did not finish (never acknowledged), and a line not of the spool's shape cannot be
+ * replayed: both are logged and skipped.
+ */
+function* segmentLines(file: string, name: string): Generator<SpooledLine> {
+  const fd = openSync(file, "r");
+  try {
+    let carry: Buffer = Buffer.alloc(0);
+    for (;;) {
+      // A fresh chunk per read: the lines handed out are views of it, held by a batch until it is inserted.
+      const chunk = Buffer.allocUnsafe(readChunkBytes);
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      let start = 0;
+      for (let end = data.indexOf(newline, start); end >= 0; end = data.indexOf(newline, start)) {
+        const line = decodeLine(data.subarray(start, end));
+        if (line) yield line;
+        else log("warn", "spool line is not a spooled append; it is skipped", { segment: name, bytes: end - start });
+        start = end + 1;
+      }
+      carry = data.subarray(start);
     }
+    if (carry.length) log("warn", "spool segment ends in a torn line (a crash mid-write, never acknowledged); it is skipped", { segment: name, bytes: carry.length });
+  } finally {
+    closeSync(fd);
   }
-  return { rows, firstAt, torn };
+}
+
+function decodeLine(line: Buffer): SpooledLine | undefined {
+  const head = lineHead.exec(line.toString("latin1", 0, 64));
+  // `]}` closes the rows array and the line: what JSON.stringify wrote for this shape.
+  if (!head || line.length < head[0].length + 2 || line[line.length - 2] !== 0x5d || line[line.length - 1] !== 0x7d) return undefined;
+  const events = Number(head[2]);
+  if (events === 0) return undefined;
+  return { at: Number(head[1]), events, rows: line.subarray(head[0].length, line.length - 2), line };
+}
+
+/** Lines grouped into batches of at most `maxEvents` events (a longer line is a batch alone). */
+function* batches(lines: Iterable<SpooledLine>, maxEvents: number): Generator<SpooledBatch> {
+  let batch: SpooledBatch = { events: 0, rows: [], lines: [] };
+  for (const line of lines) {
+    if (batch.events && batch.events + line.events > maxEvents) {
+      yield batch;
+      batch = { events: 0, rows: [], lines: [] };
+    }
+    batch.events += line.events;
+    batch.rows.push(line.rows);
+    batch.lines.push(line.line);
+  }
+  if (batch.events) yield batch;
+}
+
+/** The rows of a batch's lines, parsed; a line that is not JSON (corrupted on disk) is logged and skipped. */
+export function spooledRows(batch: SpooledBatch, segment: number): EventRow[] {
+  return batch.lines.flatMap((line) => {
+    try {
+      return (JSON.parse(line.toString("utf8")) as { rows: EventRow[] }).rows;
+    } catch (error) {
+      log("error", "spool line is not JSON (corrupted on disk); it is skipped", { segment, error: (error as Error).message, text: line.toString("utf8", 0, 200) });
+      return [];
+    }
+  });
+}
+
+/** writev until every byte is written: a short write leaves the rest to write. */
+async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
+  let rest = buffers;
+  while (rest.length) {
+    let { bytesWritten } = await handle.writev(rest);
+    while (rest.length && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
+    if (rest.length && bytesWritten > 0) rest[0] = rest[0]!.subarray(bytesWritten);
+  }
 }
 
 function syncDir(dir: string): void {

@@ -7,7 +7,7 @@ import { ConfigError, readConfig } from "../src/config";
 import { EventRow, parseBatch, RequestError, truncateAddress } from "../src/events";
 import { emfRecord } from "../src/metrics";
 import { ingestMetrics } from "../../models/ingestMetrics";
-import { Spool, SpoolFullError } from "../src/spool";
+import { Spool, spooledRows, SpoolFullError } from "../src/spool";
 
 const base = { INGEST_DB_HOSTS: "db-1.internal,db-2.internal:6432", INGEST_DB_PASSWORD: "x", INGEST_DB_SSLMODE: "disable", INGEST_POOL_SIZE: "16" };
 const listen = ["--listen", "127.0.0.1:8080"];
@@ -110,17 +110,44 @@ describe("Spool", () => {
       await spool.close();
       const segments = readdirSync(dir).filter((n) => n.endsWith(".spool")).sort();
       expect(segments.length).toBeGreaterThan(1);
-      appendFileSync(path.join(dir, segments.at(-1)!), '{"at":1,"rows":[{"insert_id":"torn');
+      appendFileSync(path.join(dir, segments.at(-1)!), '{"at":1,"events":1,"rows":[{"insert_id":"torn');
 
       const reopened = new Spool(dir, 1024 * 1024, 64 * 1024);
       expect(reopened.depth).toBe(300);
       const replayed: string[] = [];
       for (let segment = await reopened.oldest(); segment; segment = await reopened.oldest()) {
-        replayed.push(...segment.rows.map((r) => r.insert_id));
+        for (const batch of segment.batches(7)) {
+          const rows = JSON.parse(`[${batch.rows.join(",")}]`) as EventRow[];
+          expect(rows.length).toBe(batch.events);
+          expect(batch.events).toBeLessThanOrEqual(7);
+          replayed.push(...rows.map((r) => r.insert_id));
+        }
         reopened.remove(segment.seq);
       }
       expect(replayed).toEqual(ids);
       expect(reopened.depth).toBe(0);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("hands out a line corrupted on disk whole, and spooledRows skips it while keeping its batch's other rows", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "edge-spool-unit-"));
+    try {
+      const spool = new Spool(dir, 1024 * 1024, 64 * 1024);
+      await spool.append([row("good-before-0000"), row("good-before-0001")]);
+      await spool.close();
+      const [segment] = readdirSync(dir).filter((n) => n.endsWith(".spool"));
+      appendFileSync(path.join(dir, segment!), '{"at":1,"events":1,"rows":[{"insert_id":\u0000\u0000]}\n');
+      const reopened = new Spool(dir, 1024 * 1024, 64 * 1024);
+      await reopened.append([row("good-after-00000")]);
+      const oldest = (await reopened.oldest())!;
+      const [batch, ...more] = [...oldest.batches(100)];
+      expect(more).toEqual([]);
+      expect(batch!.events).toBe(3);
+      expect(() => JSON.parse(`[${batch!.rows.join(",")}]`)).toThrow();
+      expect(spooledRows(batch!, oldest.seq).map((r) => r.insert_id)).toEqual(["good-before-0000", "good-before-0001"]);
       await reopened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
