@@ -160,7 +160,7 @@ export class Pipeline {
   /** Inserts a spooled batch as spooled; false when the datastore went away (replay pauses, the segment stays). */
   private async replayBatch(batch: SpooledBatch, seq: number): Promise<boolean> {
     try {
-      const { duplicates } = await this.datastore.insertJson(batch.rows, batch.events);
+      const { duplicates } = await this.datastore.insertJson(batch.json, batch.events);
       this.counters.add("duplicates", duplicates);
       return true;
     } catch (error) {

@@ -9,11 +9,13 @@
  * stores each event once (incident 002). A torn last line (a crash mid-write) was never
  * acknowledged: it is skipped and logged.
  *
- * Replay streams: a segment is read a chunk at a time and handed out as batches of at most the
+ * Replay streams: a segment is read through one buffer and handed out as batches of at most the
  * insert's event count, each the rows' JSON exactly as spooled (the bytes between a line's
- * `"rows":[` and its `]}`), never parsed into objects and serialised again. Memory held by a replay
- * is one batch and one read chunk, whatever the spool's size; the churn of parsing a whole segment
- * and re-serialising it is what pushed the process's RSS past its bound during a full spool's replay.
+ * `"rows":[` and its `]}`), copied into one reused batch buffer: never parsed into objects and
+ * serialised again, and nothing allocated per batch. A replay holds a read buffer and a batch
+ * buffer, whatever the spool's size. Parsing whole segments and re-serialising them, with fresh
+ * buffers for every batch, is garbage that V8 collects late: it raised the process's RSS during a
+ * full spool's replay by more than the spool's size.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { open, FileHandle } from "node:fs/promises";
@@ -184,13 +186,16 @@ export class Spool {
   }
 }
 
-/** Spooled rows ready to insert: `events` rows, as the bytes they were spooled as. */
+/**
+ * Spooled rows ready to insert, as the bytes they were spooled as. Its buffers are reused for the
+ * next batch: valid until the next one is taken from the generator.
+ */
 export interface SpooledBatch {
   events: number;
-  /** Each line's rows array without its brackets: joined with commas inside `[...]`, a JSON array. */
-  rows: Buffer[];
-  /** The lines they came from, for `spooledRows` when the datastore refuses the batch. */
-  lines: Buffer[];
+  /** A JSON array of the rows: each line's rows array joined with commas inside `[...]`. */
+  json: Buffer;
+  /** Each line's rows, without brackets, for `spooledRows` when the datastore refuses the batch. */
+  lineRows: Buffer[];
 }
 
 interface SpooledLine {
@@ -198,38 +203,51 @@ interface SpooledLine {
   events: number;
   /** The line's rows array without its brackets. */
   rows: Buffer;
-  line: Buffer;
 }
 
 const readChunkBytes = 1 << 20;
 const lineHead = /^\{"at":(\d+),"events":(\d+),"rows":\[/;
 const newline = 0x0a;
+const [openBracket, comma, closeBracket] = [0x5b, 0x2c, 0x5d];
+
+/** `buffer` holding at least `bytes`, its first `used` bytes kept: the same buffer while it is large enough. */
+function withRoom(buffer: Buffer, used: number, bytes: number): Buffer {
+  if (buffer.length >= bytes) return buffer;
+  const larger = Buffer.allocUnsafe(Math.max(bytes, buffer.length * 2));
+  buffer.copy(larger, 0, 0, used);
+  return larger;
+}
 
 /**
- * The well-formed lines of a segment, read a chunk at a time. The text after the last newline is a
- * write that did not finish (never acknowledged), and a line not of the spool's shape cannot be
- * replayed: both are logged and skipped.
+ * The well-formed lines of a segment, read through one buffer (grown only for a line longer than
+ * it); each line is a view of that buffer, valid until the next. The text after the last newline
+ * is a write that did not finish (never acknowledged), and a line not of the spool's shape cannot
+ * be replayed: both are logged and skipped.
  */
 function* segmentLines(file: string, name: string): Generator<SpooledLine> {
   const fd = openSync(file, "r");
   try {
-    let carry: Buffer = Buffer.alloc(0);
+    let buffer: Buffer = Buffer.allocUnsafe(readChunkBytes);
+    let start = 0;
+    let end = 0;
     for (;;) {
-      // A fresh chunk per read: the lines handed out are views of it, held by a batch until it is inserted.
-      const chunk = Buffer.allocUnsafe(readChunkBytes);
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
-      let start = 0;
-      for (let end = data.indexOf(newline, start); end >= 0; end = data.indexOf(newline, start)) {
-        const line = decodeLine(data.subarray(start, end));
+      const data = buffer.subarray(0, end);
+      for (let nl = data.indexOf(newline, start); nl >= 0; nl = data.indexOf(newline, start)) {
+        const line = decodeLine(data.subarray(start, nl));
         if (line) yield line;
-        else log("warn", "spool line is not a spooled append; it is skipped", { segment: name, bytes: end - start });
-        start = end + 1;
+        else log("warn", "spool line is not a spooled append; it is skipped", { segment: name, bytes: nl - start });
+        start = nl + 1;
       }
-      carry = data.subarray(start);
+      // The unfinished line moves to the front; the buffer grows when it fills the buffer alone.
+      buffer.copy(buffer, 0, start, end);
+      end -= start;
+      start = 0;
+      buffer = withRoom(buffer, end, end + 1);
+      const read = readSync(fd, buffer, end, buffer.length - end, null);
+      if (read === 0) break;
+      end += read;
     }
-    if (carry.length) log("warn", "spool segment ends in a torn line (a crash mid-write, never acknowledged); it is skipped", { segment: name, bytes: carry.length });
+    if (end > 0) log("warn", "spool segment ends in a torn line (a crash mid-write, never acknowledged); it is skipped", { segment: name, bytes: end });
   } finally {
     closeSync(fd);
   }
@@ -238,34 +256,45 @@ function* segmentLines(file: string, name: string): Generator<SpooledLine> {
 function decodeLine(line: Buffer): SpooledLine | undefined {
   const head = lineHead.exec(line.toString("latin1", 0, 64));
   // `]}` closes the rows array and the line: what JSON.stringify wrote for this shape.
-  if (!head || line.length < head[0].length + 2 || line[line.length - 2] !== 0x5d || line[line.length - 1] !== 0x7d) return undefined;
+  if (!head || line.length < head[0].length + 2 || line[line.length - 2] !== closeBracket || line[line.length - 1] !== 0x7d) return undefined;
   const events = Number(head[2]);
   if (events === 0) return undefined;
-  return { at: Number(head[1]), events, rows: line.subarray(head[0].length, line.length - 2), line };
+  return { at: Number(head[1]), events, rows: line.subarray(head[0].length, line.length - 2) };
 }
 
-/** Lines grouped into batches of at most `maxEvents` events (a longer line is a batch alone). */
+/** Lines copied into one reused buffer as batches of at most `maxEvents` events (a longer line is a batch alone). */
 function* batches(lines: Iterable<SpooledLine>, maxEvents: number): Generator<SpooledBatch> {
-  let batch: SpooledBatch = { events: 0, rows: [], lines: [] };
+  let buffer: Buffer = Buffer.allocUnsafe(readChunkBytes);
+  let length = 0;
+  let events = 0;
+  let ranges: [number, number][] = [];
+  const batch = (): SpooledBatch => {
+    buffer[length] = closeBracket;
+    return { events, json: buffer.subarray(0, length + 1), lineRows: ranges.map(([from, to]) => buffer.subarray(from, to)) };
+  };
   for (const line of lines) {
-    if (batch.events && batch.events + line.events > maxEvents) {
-      yield batch;
-      batch = { events: 0, rows: [], lines: [] };
+    if (events && events + line.events > maxEvents) {
+      yield batch();
+      [length, events, ranges] = [0, 0, []];
     }
-    batch.events += line.events;
-    batch.rows.push(line.rows);
-    batch.lines.push(line.line);
+    buffer = withRoom(buffer, length, length + line.rows.length + 2);
+    buffer[length++] = events ? comma : openBracket;
+    line.rows.copy(buffer, length);
+    ranges.push([length, length + line.rows.length]);
+    length += line.rows.length;
+    events += line.events;
   }
-  if (batch.events) yield batch;
+  if (events) yield batch();
 }
 
 /** The rows of a batch's lines, parsed; a line that is not JSON (corrupted on disk) is logged and skipped. */
 export function spooledRows(batch: SpooledBatch, segment: number): EventRow[] {
-  return batch.lines.flatMap((line) => {
+  return batch.lineRows.flatMap((rows) => {
+    const text = `[${rows.toString("utf8")}]`;
     try {
-      return (JSON.parse(line.toString("utf8")) as { rows: EventRow[] }).rows;
+      return JSON.parse(text) as EventRow[];
     } catch (error) {
-      log("error", "spool line is not JSON (corrupted on disk); it is skipped", { segment, error: (error as Error).message, text: line.toString("utf8", 0, 200) });
+      log("error", "spool line is not JSON (corrupted on disk); it is skipped", { segment, error: (error as Error).message, text: text.slice(0, 200) });
       return [];
     }
   });
