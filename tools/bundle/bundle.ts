@@ -1,7 +1,8 @@
 /**
  * Builds one host bundle per release: `edge-ingest-<release>.tar.gz` holding the compiled service,
- * the Node.js runtime it was tested with, nginx's .deb files, the CloudWatch agent's .deb (when
- * pinned), a manifest with the sha256 of every file, and `SHA256SUMS` for `sha256sum -c`.
+ * the Node.js runtime it was tested with, nginx's .deb files, the pinned CloudWatch agent's .deb, a
+ * manifest with the sha256 of every file, and `SHA256SUMS` for `sha256sum -c`. It refuses to build
+ * while a pin is empty (`tools/bundle/pins.ts`).
  *
  * Layout (all under `edge-ingest-<release>/`):
  *   manifest.json              release, commit, builtAt, runtime, packages, files[{path, bytes, sha256}]
@@ -9,7 +10,7 @@
  *   bin/ingest                 the command the systemd units run (`ingest --listen HOST:PORT`)
  *   runtime/node               the Node.js binary
  *   service/ingest.js          the service, one file (esbuild), and its licence notices
- *   debs/*.deb                 nginx-light and its dependencies; amazon-cloudwatch-agent.deb when pinned
+ *   debs/*.deb                 nginx-light and its dependencies, amazon-cloudwatch-agent.deb
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -31,9 +32,7 @@ export interface BundleManifest {
   builtAt: string;
   runtime: { node: string; source: string; note: string };
   debs: { file: string; package: string; version: string }[];
-  cloudwatchAgent: { included: boolean; version: string | null; sha256: string | null; url: string | null };
-  /** True only when every slot is filled: a host installs nothing else. */
-  releaseReady: boolean;
+  cloudwatchAgent: { version: string; sha256: string; url: string };
   files: BundleFile[];
 }
 
@@ -44,6 +43,7 @@ export interface BundleOptions {
   debDir?: string;
   /** The CloudWatch agent .deb matching the pin. */
   cloudwatchAgentDeb?: string;
+  /** Defaults to `cloudwatchAgentPin` of `tools/bundle/pins.ts`. */
   pin?: CloudWatchAgentPin;
 }
 
@@ -89,15 +89,34 @@ function fetchDebs(target: string, debDir: string | undefined): void {
   if (missing.length) throw new BundleError(`--deb-dir: missing the .deb of ${missing.join(", ")}; download them with apt-get download ${nginxPackages.join(" ")}`);
 }
 
+/**
+ * The pin's version and sha256, or a BundleError naming the empty fields and how to fill them. Every
+ * host starts the CloudWatch agent from its bundle (its memory, swap and disk figures are the
+ * alarms' input, incident 000; it ships the service's counters) and installs nothing the bundle
+ * does not carry: a bundle without the agent would boot no host.
+ */
+export function filledPin(pin: CloudWatchAgentPin): { version: string; sha256: string } {
+  if (pin.version && pin.sha256) return { version: pin.version, sha256: pin.sha256 };
+  const empty = (["version", "sha256"] as const).filter((field) => !pin[field]);
+  throw new BundleError(
+    `tools/bundle/pins.ts: cloudwatchAgentPin.${empty.join(" and ")} ${empty.length > 1 ? "are" : "is"} empty, so no host bundle can be built ` +
+      "(every host starts the CloudWatch agent from its bundle: the alarms' memory, swap and disk input, incident 000). " +
+      "Fill it once: pick an agent version (1.230621.0 or later, for EMF) from its release notes; download " +
+      `${pin.url("<version>")} and the same URL with .sig, check it with gpg --verify against AWS's key ` +
+      "(https://amazoncloudwatch-agent.s3.amazonaws.com/assets/amazon-cloudwatch-agent.gpg, fingerprint in the CloudWatch User Guide's agent signature section); " +
+      "set version and the .deb's sha256sum in cloudwatchAgentPin; then npm run bundle -- --release R --cloudwatch-agent-deb <that .deb>.",
+  );
+}
+
 /** Builds the tarball; returns its path and the manifest written into it. */
 export function buildBundle(options: BundleOptions): { tarball: string; manifest: BundleManifest } {
   if (!/^[A-Za-z0-9._-]+$/.test(options.release)) throw new BundleError(`--release: expected letters, digits, . _ -, got "${options.release}"`);
   const pin = options.pin ?? cloudwatchAgentPin;
-  if (options.cloudwatchAgentDeb) {
-    if (!pin.version || !pin.sha256) throw new BundleError("--cloudwatch-agent-deb: the agent is not pinned; set version and sha256 in tools/bundle/pins.ts first");
-    const actual = sha256File(options.cloudwatchAgentDeb);
-    if (actual !== pin.sha256) throw new BundleError(`--cloudwatch-agent-deb: sha256 ${actual} differs from the pinned ${pin.sha256} (version ${pin.version}); download ${pin.url(pin.version)} again`);
-  }
+  const { version, sha256 } = filledPin(pin);
+  const agentDeb = options.cloudwatchAgentDeb;
+  if (!agentDeb) throw new BundleError(`--cloudwatch-agent-deb: expected the pinned CloudWatch agent's .deb (version ${version}, ${pin.url(version)}), got nothing`);
+  const actual = sha256File(agentDeb);
+  if (actual !== sha256) throw new BundleError(`--cloudwatch-agent-deb: sha256 ${actual} differs from the pinned ${sha256} (version ${version}); download ${pin.url(version)} again`);
   const name = `edge-ingest-${options.release}`;
   const work = mkdtempSync(path.join(os.tmpdir(), "edge-bundle-"));
   try {
@@ -108,7 +127,7 @@ export function buildBundle(options: BundleOptions): { tarball: string; manifest
     chmodSync(path.join(root, "runtime", "node"), 0o755);
     writeFileSync(path.join(root, "bin", "ingest"), launcher, { mode: 0o755 });
     fetchDebs(path.join(root, "debs"), options.debDir);
-    if (options.cloudwatchAgentDeb) copyFileSync(options.cloudwatchAgentDeb, path.join(root, "debs", "amazon-cloudwatch-agent.deb"));
+    copyFileSync(agentDeb, path.join(root, "debs", "amazon-cloudwatch-agent.deb"));
 
     const files = walk(root)
       .sort()
@@ -125,13 +144,7 @@ export function buildBundle(options: BundleOptions): { tarball: string; manifest
       builtAt: new Date().toISOString(),
       runtime: { node: process.version, source: process.execPath, note: runtimeNote },
       debs,
-      cloudwatchAgent: {
-        included: !!options.cloudwatchAgentDeb,
-        version: pin.version,
-        sha256: pin.sha256,
-        url: pin.version ? pin.url(pin.version) : null,
-      },
-      releaseReady: !!options.cloudwatchAgentDeb,
+      cloudwatchAgent: { version, sha256, url: pin.url(version) },
       files,
     };
     writeFileSync(path.join(root, "SHA256SUMS"), files.map((f) => `${f.sha256}  ${f.path}\n`).join(""));

@@ -1,14 +1,13 @@
 /**
- * npm run bundle -- --release R [--out DIR] [--deb-dir DIR] [--cloudwatch-agent-deb FILE] [--allow-missing-agent]
+ * npm run bundle -- --release R --cloudwatch-agent-deb FILE [--out DIR] [--deb-dir DIR]
  *
- * Builds `DIR/edge-ingest-R.tar.gz` (layout: tools/bundle/bundle.ts). A release bundle needs the
- * pinned CloudWatch agent; `--allow-missing-agent` builds one without it for tests and local runs
- * (its manifest says `releaseReady: false`). Exit 0 built, 2 on invalid input.
+ * Builds `DIR/edge-ingest-R.tar.gz` (layout: tools/bundle/bundle.ts) with the pinned CloudWatch
+ * agent (tools/bundle/pins.ts; refused while the pin is empty). Exit 0 built, 2 on invalid input.
  */
 import { parseArgs } from "node:util";
 import { BundleError, buildBundle } from "./bundle";
 
-const usage = "usage: npm run bundle -- --release R [--out DIR] [--deb-dir DIR] [--cloudwatch-agent-deb FILE] [--allow-missing-agent]";
+const usage = "usage: npm run bundle -- --release R --cloudwatch-agent-deb FILE [--out DIR] [--deb-dir DIR]";
 
 function main(argv: string[]): number {
   let values;
@@ -20,7 +19,6 @@ function main(argv: string[]): number {
         out: { type: "string", default: "dist" },
         "deb-dir": { type: "string" },
         "cloudwatch-agent-deb": { type: "string" },
-        "allow-missing-agent": { type: "boolean", default: false },
       },
       strict: true,
     }));
@@ -32,13 +30,9 @@ function main(argv: string[]): number {
     process.stderr.write(`--release: expected the release name of the bundle, got nothing\n${usage}\n`);
     return 2;
   }
-  if (!values["cloudwatch-agent-deb"] && !values["allow-missing-agent"]) {
-    process.stderr.write("--cloudwatch-agent-deb: a release bundle ships the pinned CloudWatch agent (tools/bundle/pins.ts); give its .deb, or --allow-missing-agent for a test bundle\n");
-    return 2;
-  }
   try {
     const { tarball, manifest } = buildBundle({ outDir: values.out!, release: values.release, debDir: values["deb-dir"], cloudwatchAgentDeb: values["cloudwatch-agent-deb"] });
-    process.stdout.write(`${tarball}\n${manifest.files.length} files, node ${manifest.runtime.node}, release ready: ${manifest.releaseReady}\n`);
+    process.stdout.write(`${tarball}\n${manifest.files.length} files, node ${manifest.runtime.node}, CloudWatch agent ${manifest.cloudwatchAgent.version}\n`);
     return 0;
   } catch (error) {
     if (error instanceof BundleError) {

@@ -25,8 +25,9 @@ export interface CloudWatchAgentPin {
 
 /**
  * The CloudWatch agent cannot be downloaded where this repository is built and tested, so its pin is
- * left for the team to fill in: a release bundle (`npm run bundle`) refuses to build until
- * `version` and `sha256` are set and the .deb given with `--cloudwatch-agent-deb` matches them.
+ * left for the team to fill in, once, before the first bundle: `npm run bundle` refuses to build
+ * while `version` or `sha256` is empty (`filledPin` in bundle.ts says how to fill them), and
+ * refuses a .deb that does not match.
  * EMF needs agent 1.230621.0 or later.
  */
 export const cloudwatchAgentPin: CloudWatchAgentPin = {
