@@ -20,6 +20,7 @@ import { zoneRecords } from "./models/dns/hygiene";
 import { fqdn } from "./models/dns/record";
 import { decideReplicaRegion } from "./models/snippet/snippet";
 import { readConfiguredFile, readStackConfig } from "./stacks/pulumiConfig";
+import { datastoreMaxConnections } from "./stacks/schema";
 
 export = async () => {
   const config = readStackConfig();
@@ -102,7 +103,7 @@ export = async () => {
     healthChecks: records.ingestHealthChecks,
     datastore: config.datastore.connectionsMetric && {
       metric: config.datastore.connectionsMetric,
-      maxConnections: config.datastore.maxConnections,
+      maxConnections: datastoreMaxConnections(config.datastore, config.regions[0]!),
       region: config.regions[0],
     },
   });

@@ -5,10 +5,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { IngestRegionArgs } from "../components/ingestRegion";
 import { refreshRollbackAlarmNames } from "../models/alarms/alarmSet";
-import { capacityTags, instanceTypeSpec } from "../models/capacity";
+import { capacityTags, datastoreIdentity, instanceTypeSpec } from "../models/capacity";
 import { fqdn } from "../models/dns/record";
-import { hostEdgeSettings, renderUserData } from "../models/hostEdge";
-import type { StackConfig } from "./schema";
+import { hostEdgeSettings, ingestProcessesPerHost, renderUserData } from "../models/hostEdge";
+import { datastoreMaxConnections, StackConfig } from "./schema";
 
 /** vCPUs assumed for an unknown instance type: it still renders (`worker_processes auto` on the host); the proxy-memory policy refuses it. */
 const unknownTypeVcpus = 2;
@@ -21,15 +21,16 @@ export function ingestRegionArgs(
   alarmNamePrefix: string,
 ): IngestRegionArgs {
   const { ingest, datastore } = config;
+  // The schema requires every region's datastore once the edge is built (delegated phase).
+  const endpoint = datastore.endpoints[region]!;
   const vcpus = instanceTypeSpec(ingest.instanceType)?.vcpus ?? unknownTypeVcpus;
   return {
     region,
     regionIndex,
     // The schema refuses a config without these pins for a listed region.
     availabilityZoneIds: ingest.availabilityZoneIds[region]!,
-    // The schema requires every region's datastore once the edge is built (delegated phase).
-    datastoreCidrBlocks: datastore.endpoints[region]!.cidrs,
-    datastorePort: datastore.endpoints[region]!.port,
+    datastoreCidrBlocks: endpoint.cidrs,
+    datastorePort: endpoint.port,
     imageId: ingest.imageIds[region]!,
     rollbackAlarmNames: refreshRollbackAlarmNames(alarmNamePrefix, region),
     domainName: fqdn(config.dns.ingestName, config.domain),
@@ -40,7 +41,7 @@ export function ingestRegionArgs(
     minHealthyPercentage: ingest.minHealthyPercentage,
     drainSeconds: ingest.drainSeconds,
     userData: renderUserData(hostEdgeSettings(config, vcpus, region)),
-    datastorePasswordParameter: datastore.endpoints[region]?.passwordParameter,
+    datastorePasswordParameter: endpoint.passwordParameter,
     bundle: ingest.bundle,
     environment: config.environment,
     capacityTags: capacityTags({
@@ -49,8 +50,10 @@ export function ingestRegionArgs(
       peakEventsPerSecond: ingest.peakEventsPerSecond,
       burstFactor: ingest.burstFactor,
       eventsPerHostPerSecond: ingest.eventsPerHostPerSecond,
-      datastoreMaxConnections: datastore.maxConnections,
+      datastore: datastoreIdentity(endpoint.hosts, endpoint.port),
+      datastoreMaxConnections: datastoreMaxConnections(datastore, region),
       poolSizePerHost: datastore.poolSizePerHost,
+      processesPerHost: ingestProcessesPerHost,
       serviceReserveMiB: ingest.service.memoryReserveMiB,
     }),
   };

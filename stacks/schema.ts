@@ -337,7 +337,7 @@ const stackConfigObject = z
           .positive()
           .max(postgresMaxConnections)
           .default(3000)
-          .describe("Connections the datastore accepts in all (incident 002)."),
+          .describe("Connections a region's datastore accepts in all, for every endpoint that does not set its own `maxConnections` (incident 002)."),
         poolSizePerHost: z
           .number()
           .int()
@@ -364,6 +364,14 @@ const stackConfigObject = z
                 .max(8)
                 .describe("Candidate hosts (`host[:port]`), tried in order: the service writes to the first writable primary (incident 003)."),
               port: z.number().int().min(1).max(65535).default(5432).describe("Port of candidates given without one."),
+              maxConnections: z
+                .number()
+                .int()
+                .positive()
+                .max(postgresMaxConnections)
+                .optional()
+                .meta({ defaultText: "`edge:datastore.maxConnections`" })
+                .describe("Connections this datastore accepts in all: the budget of every region writing to it (incident 002). Regions naming the same hosts share it."),
               database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "expected a PostgreSQL database name").default("edge").describe("Database the events table lives in."),
               user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "expected a PostgreSQL role name").default("ingest").describe("Role the service connects as."),
               passwordParameter: z
@@ -763,6 +771,11 @@ export type StackConfig = z.output<typeof stackConfigSchema>;
 /** What a stack file may say: everything with a default is optional. */
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type RecordConfig = z.output<typeof recordSchema>;
+
+/** Max connections of a region's datastore: its endpoint's own, else `edge:datastore.maxConnections`. */
+export function datastoreMaxConnections(datastore: StackConfig["datastore"], region: string): number {
+  return datastore.endpoints[region]?.maxConnections ?? datastore.maxConnections;
+}
 
 /** Every problem of a config at once, each as `edge:<path>: <message>`. */
 export class StackConfigError extends Error {

@@ -43,8 +43,10 @@ export interface DeclaredFleet {
   peakEventsPerSecond?: number;
   burstFactor?: number;
   eventsPerHostPerSecond?: number;
+  datastore?: string;
   datastoreMaxConnections?: number;
   poolSizePerHost?: number;
+  processesPerHost?: number;
 }
 
 /** The fleet an autoscaling group declares, or undefined for a group without the edge's capacity tags. */
@@ -60,8 +62,10 @@ export function readDeclaredFleet(props: Record<string, any>): DeclaredFleet | u
     peakEventsPerSecond: numberTag(tags, capacityTagKeys.peakEventsPerSecond),
     burstFactor: numberTag(tags, capacityTagKeys.burstFactor),
     eventsPerHostPerSecond: numberTag(tags, capacityTagKeys.eventsPerHostPerSecond),
+    datastore: tags[capacityTagKeys.datastore] || undefined,
     datastoreMaxConnections: numberTag(tags, capacityTagKeys.datastoreMaxConnections),
     poolSizePerHost: numberTag(tags, capacityTagKeys.poolSizePerHost),
+    processesPerHost: numberTag(tags, capacityTagKeys.processesPerHost),
   };
 }
 

@@ -16,10 +16,14 @@ export const capacityTagKeys = {
   burstFactor: "edge:capacity:burst-factor",
   /** Events/s one host sustains. */
   eventsPerHostPerSecond: "edge:capacity:events-per-host-per-second",
-  /** Connections the datastore accepts in all (incident 002). */
+  /** The datastore the region's hosts write to (`datastoreIdentity`): regions naming the same one share its connections. */
+  datastore: "edge:capacity:datastore",
+  /** Connections the region's datastore accepts in all (incident 002). */
   datastoreMaxConnections: "edge:capacity:datastore-max-connections",
-  /** Datastore connection pool of the ingestion service on each host (incident 002). */
+  /** Datastore connection pool of the ingestion service on each host, shared by its processes (incident 002). */
   poolSizePerHost: "edge:capacity:pool-size-per-host",
+  /** Processes on each host that open a datastore pool (the service's main and backup). */
+  processesPerHost: "edge:capacity:processes-per-host",
   /** Memory, in MiB, the ingestion service needs beside nginx. */
   serviceReserveMiB: "edge:capacity:service-reserve-mib",
 } as const;

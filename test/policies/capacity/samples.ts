@@ -21,19 +21,23 @@ export interface FleetTags {
   peakEventsPerSecond?: number;
   burstFactor?: number;
   eventsPerHostPerSecond?: number;
+  datastore?: string;
   datastoreMaxConnections?: number;
   poolSizePerHost?: number;
+  processesPerHost?: number;
 }
 
-/** An autoscaling group of the shipped prod stack's shape: 3–12 hosts, 8000 events/s each. */
+/** An autoscaling group of the shipped prod stack's shape: 3–12 hosts, 8000 events/s each, its region's own datastore. */
 export function autoscalingGroup(region: string, maxSize = 12, overrides: FleetTags = {}): Subject {
   const values: Required<FleetTags> = {
     environment: "prod",
     peakEventsPerSecond: 20000,
     burstFactor: 8,
     eventsPerHostPerSecond: 8000,
+    datastore: `edge-${region}.cluster-example.${region}.rds.amazonaws.com:5432`,
     datastoreMaxConnections: 3000,
     poolSizePerHost: 16,
+    processesPerHost: 2,
     ...overrides,
   };
   return {

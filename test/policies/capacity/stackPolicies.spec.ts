@@ -42,28 +42,66 @@ describe("enforce-region-loss-capacity", () => {
 });
 
 describe("enforce-datastore-budget", () => {
-  it("accepts the shipped prod fleet: 576 of 3000 connections", async () => {
+  const note = incidentNote("datastoreConnections");
+  const shared = "edge-shared.cluster-example.us-east-1.rds.amazonaws.com:5432";
+
+  it("accepts the shipped prod fleet: each region's 12 hosts × 2 processes × 8 = 192 of its own datastore's 3000", async () => {
     expect(await runStackPolicy(enforceDatastoreBudget, prod)).toEqual([]);
   });
 
-  it("refuses pools over 80% of the datastore's max connections, with the pool size and datastore size that fit", async () => {
-    const fleet = prodRegions.map((region) => autoscalingGroup(region, 12, { datastoreMaxConnections: 500 }));
+  it("judges each region against its own datastore: only the small one is refused, named with its datastore", async () => {
+    const fleet = [autoscalingGroup("us-east-1", 12, { datastoreMaxConnections: 200 }), ...prod.slice(1)];
     expect(await runStackPolicy(enforceDatastoreBudget, fleet)).toEqual([
       {
         urn: fleet[0]!.urn,
         subject: "datastore connections",
         message:
-          "All regions' hosts may open (12 + 12 + 12) max hosts × 16 pooled connections = 576 datastore connections, " +
-          "above 80% of the datastore's 500 max connections (400). " +
-          "Smallest fix: edge:datastore.poolSizePerHost 16 → 11, or edge:datastore.maxConnections 500 → 720. " +
-          incidentNote("datastoreConnections"),
+          "us-east-1's datastore (edge:datastore.endpoints.us-east-1: edge-us-east-1.cluster-example.us-east-1.rds.amazonaws.com:5432) may get " +
+          "12 max hosts × 2 processes per host × 8 pooled connections each = 192 connections, above 80% of its 200 max connections (160). " +
+          `Smallest fix: edge:datastore.poolSizePerHost 16 → 12, or edge:datastore.endpoints.us-east-1.maxConnections 200 → 240. ${note}`,
+      },
+    ]);
+  });
+
+  it("counts regions that name the same datastore hosts against one budget, though each alone fits", async () => {
+    const fleet = [autoscalingGroup("us-east-1", 12, { datastore: shared, datastoreMaxConnections: 400 }), autoscalingGroup("us-west-2", 12, { datastore: shared, datastoreMaxConnections: 400 }), prod[2]!];
+    expect(await runStackPolicy(enforceDatastoreBudget, [fleet[0]!])).toEqual([]);
+    expect(await runStackPolicy(enforceDatastoreBudget, fleet)).toEqual([
+      {
+        urn: fleet[0]!.urn,
+        subject: "datastore connections",
+        message:
+          "The datastore us-east-1, us-west-2 share (edge:datastore.endpoints.us-east-1, edge:datastore.endpoints.us-west-2 name the same hosts: " +
+          `${shared}) may get (12 + 12) max hosts × 2 processes per host × 8 pooled connections each = 384 connections, ` +
+          "above 80% of its 400 max connections (320). Smallest fix: edge:datastore.poolSizePerHost 16 → 12, " +
+          "or edge:datastore.endpoints.us-east-1.maxConnections and edge:datastore.endpoints.us-west-2.maxConnections 400 → 480, " +
+          `or give each region its own datastore. ${note}`,
+      },
+    ]);
+  });
+
+  it("counts every process that connects: a third process per host at the same pool is refused", async () => {
+    const fleet = [autoscalingGroup("us-east-1", 12, { datastoreMaxConnections: 240, poolSizePerHost: 18, processesPerHost: 3 })];
+    const [finding] = await runStackPolicy(enforceDatastoreBudget, fleet);
+    expect(finding!.message).toContain("12 max hosts × 3 processes per host × 6 pooled connections each = 216 connections, above 80% of its 240 max connections (192)");
+    expect(finding!.message).toContain("edge:datastore.poolSizePerHost 18 → 15");
+  });
+
+  it("says which capacity tags are missing", async () => {
+    const group = autoscalingGroup("us-east-1");
+    group.props.tags = (group.props.tags as { key: string }[]).filter((t) => !t.key.endsWith("capacity:datastore") && !t.key.endsWith("processes-per-host"));
+    expect(await runStackPolicy(enforceDatastoreBudget, [group, ...prod.slice(1)])).toEqual([
+      {
+        urn: group.urn,
+        subject: "capacity tags",
+        message: `The datastore budget cannot be judged: the autoscaling groups lack the capacity tags for us-east-1: datastore, us-east-1: processesPerHost. ${note}`,
       },
     ]);
   });
 
   it("takes the share from the policy config", async () => {
-    const fleet = prodRegions.map((region) => autoscalingGroup(region, 12, { datastoreMaxConnections: 700 }));
-    expect(await runStackPolicy(enforceDatastoreBudget, fleet)).toHaveLength(1);
+    const fleet = prodRegions.map((region) => autoscalingGroup(region, 12, { datastoreMaxConnections: 230 }));
+    expect(await runStackPolicy(enforceDatastoreBudget, fleet)).toHaveLength(3);
     expect(await runStackPolicy(enforceDatastoreBudget, fleet, { maxDatastorePercent: 90 })).toEqual([]);
   });
 });

@@ -4,13 +4,15 @@
  * read back from the declared resources with the same model the policies use.
  */
 import {
-  datastoreBudget,
+  datastoreGroups,
   decodeUserData,
   hostMemory,
   hostMemorySubject,
+  poolPerProcess,
   readDeclaredFleets,
   readRenderedNginxLimits,
   regionLossCapacity,
+  TaggedDatastoreFleet,
 } from "../../../models/capacity";
 import { userDataLimitBytes } from "../../../models/hostEdge";
 import { datastoreBudgetBounds } from "../../../policies/capacity/enforceDatastoreBudget";
@@ -107,7 +109,7 @@ export const capacitySection: PlanSection = {
         `${pad(fleet.region, 16)}${pad(`${fleet.minHosts}–${fleet.maxHosts}`, 8)}${pad(fleet.instanceType ?? "?", 12)}${padStart(capacity, 16)}   ${memory}`,
       );
     }
-    // The same worst case the policies judge: the highest demand and pool, the smallest datastore any group declares.
+    // The same worst case the policy judges: the highest demand any group declares.
     const most = (values: (number | undefined)[]) => (values.every((v) => v !== undefined) ? Math.max(...(values as number[])) : undefined);
     const peak = most(fleets.map((f) => f.peakEventsPerSecond));
     const burst = most(fleets.map((f) => f.burstFactor));
@@ -122,16 +124,16 @@ export const capacitySection: PlanSection = {
           `${lost}: ${loss.survivingEventsPerSecond} events/s (headroom ${signed(loss.headroomPercent)}%)`,
       );
     }
-    const pool = most(fleets.map((f) => f.poolSizePerHost));
-    const datastoreMax = most(fleets.map((f) => f.datastoreMaxConnections)) === undefined ? undefined : Math.min(...fleets.map((f) => f.datastoreMaxConnections!));
-    if (pool !== undefined && datastoreMax !== undefined) {
+    // The same budgets the policy judges: one per datastore, every region that writes to it counted.
+    if (fleets.every((f) => f.datastore !== undefined && f.datastoreMaxConnections !== undefined && f.poolSizePerHost !== undefined && f.processesPerHost !== undefined)) {
       const share = datastoreBudgetBounds.maxDatastorePercent.default;
-      const budget = datastoreBudget({ maxHostsPerRegion: fleets.map((f) => f.maxHosts), poolSizePerHost: pool, maxConnections: datastoreMax, maxShare: share / 100 });
-      lines.push(
-        `datastore: ${fleets.map((f) => f.maxHosts).join(" + ")} max hosts × ${pool} = ${budget.fleetConnections} of ` +
-          `${datastoreMax} connections (${Math.round(budget.usedPercent)}%; limit ${share}% = ${budget.limitConnections}, ` +
-          `headroom ${budget.limitConnections - budget.fleetConnections})`,
-      );
+      for (const { fleets: writers, maxConnections, budget } of datastoreGroups(fleets as TaggedDatastoreFleet[], share / 100)) {
+        lines.push(
+          `datastore of ${writers.map((f) => f.region).join(", ")}: ${writers.map((f) => `${f.maxHosts} × ${f.processesPerHost} × ${poolPerProcess(f)}`).join(" + ")} ` +
+            `(max hosts × processes × pool) = ${budget.fleetConnections} of ${maxConnections} connections (${Math.round(budget.usedPercent)}%; ` +
+            `limit ${share}% = ${budget.limitConnections}, headroom ${budget.limitConnections - budget.fleetConnections})`,
+        );
+      }
     }
     return lines;
   },
