@@ -108,7 +108,7 @@ export const replayCases: ReplayCase[] = [
     incident: "002",
     name: "002-pool-over-limit",
     sentence: "After review of our MongoDB configurations, we deployed limits on the number of connections our services could establish to our primary MongoDB server.",
-    expect: { exit: 1, policy: "enforce-datastore-budget", says: "(3 + 3) max hosts × 100 pooled connections = 600 datastore connections" },
+    expect: { exit: 1, policy: "enforce-datastore-budget", says: "3 max hosts × 2 processes per host × 100 pooled connections each = 600 connections, above 80% of its 500 max connections (400)" },
   },
   {
     incident: "002",

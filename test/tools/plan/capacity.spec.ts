@@ -3,8 +3,9 @@ import { PlanRun, runPlanOnConfig, stackConfig } from "../../support/runPlan";
 
 /**
  * One plan of a prod stack that breaks three capacity rules at once (an instance too small for the
- * nginx buffers, a fleet that cannot absorb peak × burst with a region lost, pools over the
- * datastore's budget), and one of a single-region prod stack.
+ * nginx buffers, a fleet that cannot absorb peak × burst with a region lost, two regions' pools
+ * over the budget of the datastore they share, though each alone fits), and one of a single-region
+ * prod stack.
  */
 let undersized: PlanRun;
 let singleRegion: PlanRun;
@@ -12,7 +13,10 @@ let singleRegion: PlanRun;
 beforeAll(() => {
   const config = stackConfig("prod");
   config["edge:ingest"] = { ...config["edge:ingest"], instanceType: "t3.micro", maxHostsPerRegion: 4 };
-  config["edge:datastore"] = { ...config["edge:datastore"], maxConnections: 100 };
+  const datastore = config["edge:datastore"];
+  const east = datastore.endpoints["us-east-1"];
+  // us-west-2 names us-east-1's hosts: one datastore of 150 connections for both.
+  datastore.endpoints = { ...datastore.endpoints, "us-east-1": { ...east, maxConnections: 150 }, "us-west-2": { ...datastore.endpoints["us-west-2"], hosts: east.hosts, maxConnections: 150 } };
   undersized = runPlanOnConfig(config);
   const single = stackConfig("prod");
   single["edge:regions"] = ["us-east-1"];
@@ -44,16 +48,22 @@ describe("npm run plan: capacity policies", () => {
     ]);
   });
 
-  it("names a pool budget over the datastore limit, with the pool size that fits", () => {
+  it("names the shared datastore's budget, every region writing to it counted, with the pool size that fits", () => {
+    const shared = "edge-us-east-1.cluster-example.us-east-1.rds.amazonaws.com:5432";
     expect(messages(undersized, "enforce-datastore-budget")).toEqual([
-      expect.stringContaining("= 192 datastore connections, above 80% of the datastore's 100 max connections (80). Smallest fix: edge:datastore.poolSizePerHost 16 → 6"),
+      expect.stringContaining(
+        `The datastore us-east-1, us-west-2 share (edge:datastore.endpoints.us-east-1, edge:datastore.endpoints.us-west-2 name the same hosts: ${shared}) ` +
+          "may get (4 + 4) max hosts × 2 processes per host × 8 pooled connections each = 128 connections, above 80% of its 150 max connections (120). " +
+          "Smallest fix: edge:datastore.poolSizePerHost 16 → 14, or edge:datastore.endpoints.us-east-1.maxConnections and edge:datastore.endpoints.us-west-2.maxConnections 150 → 160, or give each region its own datastore.",
+      ),
     ]);
   });
 
   it("shows the shortfall in the capacity report", () => {
     expect(undersized.stdout).toContain("== Capacity ==");
     expect(undersized.stdout).toContain("with us-east-1 (the largest) lost: 64000 events/s (headroom -60%)");
-    expect(undersized.stdout).toContain("datastore: 4 + 4 + 4 max hosts × 16 = 192 of 100 connections");
+    expect(undersized.stdout).toContain("datastore of us-east-1, us-west-2: 4 × 2 × 8 + 4 × 2 × 8 (max hosts × processes × pool) = 128 of 150 connections");
+    expect(undersized.stdout).toContain("datastore of eu-west-1: 4 × 2 × 8 (max hosts × processes × pool) = 64 of 3000 connections");
   });
 
   it("refuses one region under prod rules before planning (exit 2, incident 002); missing-second-region guards hand edits", () => {
