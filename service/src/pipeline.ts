@@ -5,7 +5,7 @@
  * the request answered. A replayer drains the spool, oldest first, whenever a primary is writable.
  */
 import type { ServiceConfig } from "./config";
-import { Datastore, DatastoreUnavailable } from "./datastore";
+import { Datastore, DatastoreUnavailable, InsertResult } from "./datastore";
 import type { EventRow } from "./events";
 import { errorText, log } from "./log";
 import type { Counters } from "./metrics";
@@ -157,42 +157,37 @@ export class Pipeline {
     return this.replaying;
   }
 
-  /** Inserts a spooled batch as spooled; false when the datastore went away (replay pauses, the segment stays). */
-  private async replayBatch(batch: SpooledBatch, seq: number): Promise<boolean> {
+  /**
+   * One replay insert: true once stored, false when the datastore went away (replay pauses, the
+   * segment stays); when the datastore refuses the rows themselves, what `refused` decides.
+   */
+  private async replayInsert(insert: () => Promise<InsertResult>, seq: number, refused: (error: unknown) => Promise<boolean>): Promise<boolean> {
     try {
-      const { duplicates } = await this.datastore.insertJson(batch.json, batch.events);
-      this.counters.add("duplicates", duplicates);
+      this.counters.add("duplicates", (await insert()).duplicates);
       return true;
     } catch (error) {
-      if (error instanceof DatastoreUnavailable) {
-        log("warn", "spool replay paused", { segment: seq, error: errorText(error) });
-        return false;
-      }
-      // Some row (or a line corrupted on disk) broke the statement: find it row by row.
-      return this.replayRows(spooledRows(batch, seq), seq);
+      if (!(error instanceof DatastoreUnavailable)) return refused(error);
+      log("warn", "spool replay paused", { segment: seq, error: errorText(error) });
+      return false;
     }
   }
 
-  /** Inserts spooled rows; false when the datastore went away. */
-  private async replayRows(rows: EventRow[], seq: number): Promise<boolean> {
-    try {
-      const { duplicates } = await this.datastore.insert(rows);
-      this.counters.add("duplicates", duplicates);
-      return true;
-    } catch (error) {
-      if (error instanceof DatastoreUnavailable) {
-        log("warn", "spool replay paused", { segment: seq, error: errorText(error) });
-        return false;
-      }
+  /** Inserts a spooled batch as spooled; a row (or a line corrupted on disk) that breaks the statement is found row by row. */
+  private replayBatch(batch: SpooledBatch, seq: number): Promise<boolean> {
+    return this.replayInsert(() => this.datastore.insertJson(batch.json, batch.events), seq, () => this.replayRows(spooledRows(batch, seq), seq));
+  }
+
+  /** Inserts spooled rows; a row the datastore refuses would block the spool forever: it is logged whole and dropped. */
+  private replayRows(rows: EventRow[], seq: number): Promise<boolean> {
+    return this.replayInsert(() => this.datastore.insert(rows), seq, async (error) => {
       if (rows.length === 1) {
-        // A row the datastore refuses would block the spool forever: it is logged whole and dropped.
         log("error", "the datastore refused a spooled event; dropped", { segment: seq, row: rows[0], error: errorText(error) });
         this.counters.add("rejected", 1);
         return true;
       }
       for (const row of rows) if (!(await this.replayRows([row], seq))) return false;
       return true;
-    }
+    });
   }
 
   /** Waits until every queued request is stored or spooled (graceful shutdown). */

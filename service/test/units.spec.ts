@@ -98,11 +98,19 @@ describe("emfRecord", () => {
 });
 
 describe("Spool", () => {
-  const row = (id: string): EventRow => ({ insert_id: id, name: "n", time: 1, properties: {}, page: null, client_network: null, received: 1 });
-
-  it("replays in the order it spooled, across segments and a restart, and skips a torn last line", async () => {
+  /** Runs `test` in a fresh spool directory, removed after it also on failure. */
+  async function inSpoolDir(test: (dir: string) => Promise<void>): Promise<void> {
     const dir = mkdtempSync(path.join(os.tmpdir(), "edge-spool-unit-"));
     try {
+      await test(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const row = (id: string): EventRow => ({ insert_id: id, name: "n", time: 1, properties: {}, page: null, client_network: null, received: 1 });
+
+  it("replays in the order it spooled, across segments and a restart, and skips a torn last line", () =>
+    inSpoolDir(async (dir) => {
       const spool = new Spool(dir, 1024 * 1024, 64 * 1024);
       const ids = Array.from({ length: 300 }, (_, i) => `id-${String(i).padStart(5, "0")}-${"p".repeat(400)}`);
       for (const id of ids) await spool.append([row(id)]);
@@ -127,14 +135,10 @@ describe("Spool", () => {
       expect(replayed).toEqual(ids);
       expect(reopened.depth).toBe(0);
       await reopened.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it("replays a line longer than its read buffer, and lines around it, in order", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "edge-spool-unit-"));
-    try {
+  it("replays a line longer than its read buffer, and lines around it, in order", () =>
+    inSpoolDir(async (dir) => {
       const spool = new Spool(dir, 8 * 1024 * 1024, 4 * 1024 * 1024);
       const long = { ...row("long-line-000000"), properties: { pad: "p".repeat(3 * 1024 * 1024) } };
       await spool.append([row("before-00000000"), row("before-00000001")]);
@@ -146,14 +150,10 @@ describe("Spool", () => {
       for (const batch of oldest.batches(2)) replayed.push((JSON.parse(batch.json.toString()) as EventRow[]).map((r) => r.insert_id));
       expect(replayed).toEqual([["before-00000000", "before-00000001"], ["long-line-000000", "after-000000000"]]);
       await spool.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it("hands out a line corrupted on disk whole, and spooledRows skips it while keeping its batch's other rows", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "edge-spool-unit-"));
-    try {
+  it("hands out a line corrupted on disk whole, and spooledRows skips it while keeping its batch's other rows", () =>
+    inSpoolDir(async (dir) => {
       const spool = new Spool(dir, 1024 * 1024, 64 * 1024);
       await spool.append([row("good-before-0000"), row("good-before-0001")]);
       await spool.close();
@@ -169,14 +169,10 @@ describe("Spool", () => {
       expect(spooledRows(batch, oldest.seq).map((r) => r.insert_id)).toEqual(["good-before-0000", "good-before-0001"]);
       expect(taken.next().done).toBe(true);
       await reopened.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it("refuses appends past its bound, and a second process on the same directory", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "edge-spool-unit-"));
-    try {
+  it("refuses appends past its bound, and a second process on the same directory", () =>
+    inSpoolDir(async (dir) => {
       const spool = new Spool(dir, 1024 * 1024, 64 * 1024);
       const big = row("x".repeat(600 * 1024));
       await spool.append([big]);
@@ -184,8 +180,5 @@ describe("Spool", () => {
       await spool.close();
       writeFileSync(path.join(dir, "lock"), "1"); // pid 1 is alive and is not us
       expect(() => new Spool(dir, 1024 * 1024, 64 * 1024)).toThrow("give each process (main, backup) its own spool directory");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
