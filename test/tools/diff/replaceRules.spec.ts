@@ -115,7 +115,7 @@ describe("replaces in the prod plan", () => {
     expect(followerTypes).toContain(resourceTypes.lbListener);
     for (const r of followers.filter((f) => f.type !== resourceTypes.lbListener)) expect(r.op, `${r.type} ${r.name}`).toBe("update");
     const text = renderDiff(diff, "text");
-    expect(text).toMatch(/\+- aws:lb\/loadBalancer:LoadBalancer {2}ingest-us-east-1-nlb {2}\(replace, create-before-delete: internal\)/);
+    expect(text).toMatch(/\+- aws:lb\/loadBalancer:LoadBalancer {2}ingest-us-east-1-nlb {2}\(replace, delete-before-replace: internal\)/);
     expect(text).toContain("# internal: terraform-provider-aws internal/service/elbv2/load_balancer.go:82@af55dfb90500");
   });
 
@@ -137,11 +137,13 @@ describe("replaces in the prod plan", () => {
     expect(cert.resources.find((r) => r.type === resourceTypes.acmCertificateValidation)!.replaceReasons).toContain("certificateArn");
   });
 
-  it("says delete-before-replace when the resource asks for it", () => {
-    const head = edit(resourceTypes.route53Zone, /./, (i) => (i.name = "example.net"));
-    head.resources.find((r) => r.type === resourceTypes.route53Zone)!.options = { deleteBeforeReplace: true };
-    const zone = diffPlans(plans.prod!, head).resources.find((r) => r.type === resourceTypes.route53Zone)!;
+  it("says delete-before-replace where the program asks for it, as the plan records it", () => {
+    const optioned = plans.prod!.resources.filter((r) => r.options?.deleteBeforeReplace).map((r) => r.type);
+    expect(new Set(optioned)).toEqual(new Set([nlb, resourceTypes.route53Zone]));
+    const zone = diffPlans(plans.prod!, edit(resourceTypes.route53Zone, /./, (i) => (i.name = "example.net"))).resources.find((r) => r.type === resourceTypes.route53Zone)!;
     expect(zone.replace).toMatchObject({ mode: "delete-before-replace" });
     expect(zone.replace!.outage).toMatch(/DNS outage/);
+    const healthCheck = diffPlans(plans.prod!, edit(resourceTypes.route53HealthCheck, /./, (i) => (i.type = "TCP"))).resources.find((r) => r.type === resourceTypes.route53HealthCheck)!;
+    expect(healthCheck.replace).toMatchObject({ mode: "create-before-delete" });
   });
 });
