@@ -29,8 +29,11 @@ const awsFileRead: Record<string, string> = {
   "cloudwatch/dashboard.go": "0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff",
   "cloudwatch/metric_alarm.go": "055611a654738da73e7b1e2b5d2b7672c6d4d531",
   "ec2/ec2_eip.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "ec2/vpc_.go": "00081ce41cc691433ac19bf42227cdabffd0454d",
+  "ec2/vpc_default_security_group.go": "01f431114674c27cf790fafb67ac274bf8f765e1",
   "ec2/vpc_flow_log.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "ec2/vpc_internet_gateway.go": "08923b68b5ad6fcfdd38362fb5247e39a9b07add",
+  "ec2/vpc_route_table.go": "022092419b7cda11527df3c6b51cbfe1876c1722",
   "ec2/vpc_route_table_association.go": "0be71beb458ad8875e0acc5c91519c0ceeb214aa",
   "ec2/vpc_security_group.go": "01606926a0c0ab9174aec440f976a48b0baee722",
   "ec2/vpc_security_group_ingress_rule.go": "00a322094b4b9ade8a81b244345dbcf4b52ee8d6",
@@ -49,6 +52,7 @@ const awsFileRead: Record<string, string> = {
   "route53/record.go": "00655c1681ea1e49ab10cd32d3f8bee372b2095b",
   "route53/zone.go": "036631a1dee59efb6d1986c0a19b373402bda29f",
   "s3/bucket_policy.go": "0073593e7d6993ba482409f4dc35438daaa79bb3",
+  "s3/object.go": "033c721bf1eda7db79395cd73acb54c7efa57ffc",
   "s3/bucket_versioning.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
   "sns/topic.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "sns/topic_subscription.go": "04a2e6e5bc625ec85ea8c678219b483fc674877e",
@@ -240,7 +244,8 @@ export const replaceRules: Record<string, TypeRules> = {
   },
   [t.ec2Vpc]: {
     properties: {
-      cidrBlock: change(aws("ec2/vpc_.go", "cidr_block")),
+      // ForceNew in CustomizeDiff (unless the block comes from an IPAM pool's netmask).
+      cidrBlock: change(`${aws("ec2/vpc_.go", "cidr_block")} (CustomizeDiff)`),
       ipv4IpamPoolId: change(aws("ec2/vpc_.go", "ipv4_ipam_pool_id")),
       ipv4NetmaskLength: change(aws("ec2/vpc_.go", "ipv4_netmask_length")),
     },
