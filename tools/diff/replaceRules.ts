@@ -54,6 +54,7 @@ const awsFileRead: Record<string, string> = {
   "s3/bucket_ownership_controls.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
   "s3/bucket_policy.go": "0073593e7d6993ba482409f4dc35438daaa79bb3",
   "s3/bucket_public_access_block.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "s3/bucket_server_side_encryption_configuration.go": "01606926a0c0ab9174aec440f976a48b0baee722",
   "s3/object.go": "033c721bf1eda7db79395cd73acb54c7efa57ffc",
   "s3/bucket_versioning.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
   "sns/topic.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
