@@ -38,6 +38,7 @@ const awsFileRead: Record<string, string> = {
   "ec2/vpc_security_group.go": "01606926a0c0ab9174aec440f976a48b0baee722",
   "ec2/vpc_security_group_ingress_rule.go": "00a322094b4b9ade8a81b244345dbcf4b52ee8d6",
   "ec2/vpc_subnet.go": "00cda125a19d31754cb0d073cf551264c57955cb",
+  "elbv2/listener.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
   "elbv2/target_group.go": "013cfb4cddc9c44a28f34abad0c11768bcdb9b85",
   "iam/instance_profile.go": "013f1736b90439e5a19567a87d3e5cd11858c420",
   "iam/role.go": "0040ea6911af00bea2cca6dbb14e86829826ad8e",
