@@ -18,8 +18,10 @@ import { resourceTypes as t } from "../../models/resourceTypes";
 /** The commit the load balancer's rules were read at, line by line. */
 const awsCommit = "af55dfb90500e80afb9d9ba64a76024e500c948a";
 /**
- * The commit each terraform-provider-aws file under internal/service/ was read at; a file not
- * listed is cited at `awsCommit`, where its attributes were looked up by name only.
+ * The commit each terraform-provider-aws file under internal/service/ was read at. A file not
+ * listed (the autoscaling group, launch template, bucket, bucket lifecycle and replication, the
+ * CloudFront resources and the types only the policies name) is cited at `awsCommit` by attribute
+ * name and has not been re-read: confirm it there before relying on it.
  */
 const awsFileRead: Record<string, string> = {
   "acm/certificate.go": "01661ea3cbe6b07ed725b03c587d24ceb464484a",
