@@ -58,6 +58,15 @@ function alarmMetrics(inputs: Record<string, unknown>): number {
   return metrics + 2 * bands;
 }
 
+/** Whether a launch template gives its instances a public IPv4 address, billed by the hour like an Elastic IP. */
+function assignsPublicIpv4(r: DeclaredResource): boolean {
+  const interfaces = Array.isArray(r.inputs.networkInterfaces) ? (r.inputs.networkInterfaces as { associatePublicIpAddress?: unknown }[]) : [];
+  return interfaces.some((i) => String(i.associatePublicIpAddress) === "true");
+}
+
+/** Whether a Route 53 record set answers by latency, which Route 53 bills at its latency-query rate. */
+const latencyRouted = (r: DeclaredResource) => r.type === t.route53Record && Array.isArray(r.inputs.latencyRoutingPolicies) && r.inputs.latencyRoutingPolicies.length > 0;
+
 function healthCheckMonthly(inputs: Record<string, unknown>): number {
   const c = p.route53HealthCheckPerMonth;
   return c.base + (/HTTPS/.test(String(inputs.type ?? "")) ? c.https : 0) + (Number(inputs.requestInterval ?? 30) <= 10 ? c.fastInterval : 0) + (inputs.measureLatency ? c.latency : 0);
@@ -118,6 +127,7 @@ export function estimateCost(resources: DeclaredResource[], assumptions: CostAss
   const unpriced = new Set<string>();
   const hosts: CostEstimate["hosts"] = [];
   let zones = 0;
+  const publicHostRegions = new Set(resources.filter((r) => r.type === t.ec2LaunchTemplate && assignsPublicIpv4(r)).map((r) => r.region ?? "global"));
   for (const r of resources) {
     const region = r.region ?? "global";
     const pricer = pricers[r.type];
@@ -143,7 +153,19 @@ export function estimateCost(resources: DeclaredResource[], assumptions: CostAss
       known.count++;
     } else byItem.set(key, { item, count: 1, region, monthlyUsd });
   }
-  if (zones > 0) byItem.set("queries", { item: `Route 53 queries, ${assumptions.route53MillionQueries} M`, count: 1, region: "global", monthlyUsd: assumptions.route53MillionQueries * p.route53PerMillionQueries });
+  for (const h of hosts.filter((h) => publicHostRegions.has(h.region))) {
+    byItem.set(`${h.region}\u0000host addresses`, { item: `${h.count} host public IPv4 addresses (minimum)`, count: h.count, region: h.region, monthlyUsd: h.count * p.publicIpv4PerHour * month });
+  }
+  if (zones > 0) {
+    // The assumed queries are the ingest name's: latency-routed where the stack routes it by latency.
+    const latency = resources.some(latencyRouted);
+    byItem.set("queries", {
+      item: `Route 53 ${latency ? "latency-routed " : ""}queries, ${assumptions.route53MillionQueries} M`,
+      count: 1,
+      region: "global",
+      monthlyUsd: assumptions.route53MillionQueries * (latency ? p.route53LatencyPerMillionQueries : p.route53PerMillionQueries),
+    });
+  }
   const items = [...byItem.values()].sort((a, b) => b.monthlyUsd - a.monthlyUsd || a.item.localeCompare(b.item));
   return {
     monthlyUsd: items.reduce((sum, i) => sum + i.monthlyUsd, 0),

@@ -1,26 +1,96 @@
 /**
  * The price table the cost estimate reads: list prices in USD, on-demand, Linux, no free tier,
- * no savings plans, no tax. Dated: prices move, and a reviewer must know how old the numbers are.
+ * no savings plans, no tax. Dated: prices move, and a reviewer must know how old the numbers are;
+ * each group of prices names its source, the day it was checked and what the source confirmed.
  *
  * Pure module: no Pulumi imports.
  */
 import { resourceTypes as t } from "../resourceTypes";
 
+/** Where a group of prices was checked, and what the stored copy of that page said. */
+export interface PriceSource {
+  /** The table's keys the source covers. */
+  prices: string;
+  url: string;
+  /** The day the prices were checked against the source. */
+  checked: string;
+  /** What the source (a stored copy, its own date given) confirmed, corrected or left unconfirmed. */
+  note: string;
+}
+
+const checked = "2026-12-01";
+
 export const priceTable = {
-  /** The day these prices were transcribed; re-read the sources when it is a year old. */
-  date: "2026-11-30",
+  /** The day these prices were checked; re-read the sources when it is a year old. */
+  date: checked,
   sources: [
-    "https://aws.amazon.com/ec2/pricing/on-demand/",
-    "https://aws.amazon.com/elasticloadbalancing/pricing/",
-    "https://aws.amazon.com/vpc/pricing/ (public IPv4 addresses)",
-    "https://aws.amazon.com/route53/pricing/",
-    "https://aws.amazon.com/cloudwatch/pricing/",
-    "https://aws.amazon.com/kms/pricing/",
-    "https://aws.amazon.com/sns/pricing/",
-    "https://aws.amazon.com/cloudfront/pricing/",
-    "https://aws.amazon.com/s3/pricing/",
-    "https://www.cloudflare.com/plans/",
-  ],
+    {
+      prices: "ec2PerVcpuHour, ec2PerHour",
+      url: "https://aws.amazon.com/ec2/pricing/on-demand/",
+      checked,
+      note: "no stored copy of AWS's page renders the rates; third-party transcriptions of it (calculator exports, cost tools) agree on c6i.large $0.085, c6i.xlarge $0.17, m6i.large $0.096, r6i.large $0.126, t3.* in us-east-1",
+    },
+    {
+      prices: "regionFactor",
+      url: "https://aws.amazon.com/ec2/pricing/on-demand/",
+      checked,
+      note: "not confirmed: no stored copy gives eu-west-1 or Asia Pacific rates; the factors (from c6i.large per region) apply one ratio to every family and to load balancers",
+    },
+    {
+      prices: "nlbPerHour, nlbPerLcuHour",
+      url: "https://aws.amazon.com/elasticloadbalancing/pricing/",
+      checked,
+      note: "transcription of the page dated 2026-09-20 (api-evangelist/amazon-elastic-load-balancing, its us-east-1 pricing examples): $0.006 per NLCU confirmed; $0.0225 per hour is quoted for the Application Load Balancer, the NLB's hourly rate itself is not in it",
+    },
+    {
+      prices: "publicIpv4PerHour",
+      url: "https://community.aws/content/2c6cKl0W4KQZIO6dWnnDHs1tHSp/aws-to-charge-public-ipv4-addresses",
+      checked,
+      note: "(2024-05-21, quoting AWS's announcement) $0.005 per hour for every public IPv4 address, Elastic IPs and addresses assigned to instances alike, since 2024-02-01; BYOIP addresses are exempt",
+    },
+    {
+      prices: "route53ZonePerMonth, route53PerMillionQueries, route53LatencyPerMillionQueries, route53HealthCheckPerMonth",
+      url: "https://aws.amazon.com/route53/pricing/",
+      checked,
+      note: "transcription of the page dated 2026-09-20 (api-evangelist/amazon-route53-resolver): $0.50 per zone (first 25), $0.40 per million standard queries and $0.60 per million latency-based routing queries (first billion), $0.50 per AWS-endpoint health check plus $1.00 per optional feature (HTTPS, 10 s interval, latency measurement)",
+    },
+    {
+      prices: "cloudwatchAlarmPerMetricMonth, cloudwatchCompositeAlarmPerMonth, cloudwatchDashboardPerMonth",
+      url: "https://aws.amazon.com/cloudwatch/pricing/",
+      checked,
+      note: "$3.00 per dashboard confirmed by a 2022 transcription of the page (github.com/nishinoshake/aws-rough/issues/37); the alarm rates ($0.10 per standard-resolution metric, an anomaly band counting 3; $0.50 per composite alarm) were not found in a stored copy",
+    },
+    {
+      prices: "kmsKeyPerMonth, kmsPer10kRequests",
+      url: "https://aws.amazon.com/kms/pricing/",
+      checked,
+      note: "$1 per key-month and $0.03 per 10,000 requests beyond 20,000 free a month, per a 2026-03 transcription of the page (cloudburn.io/blog/aws-kms-pricing); not in the estimate: a rotating key costs $1 a month more after each of its first two yearly rotations",
+    },
+    {
+      prices: "snsPerMillionHttpsDeliveries",
+      url: "https://aws.amazon.com/sns/pricing/",
+      checked,
+      note: "not confirmed: no stored copy of the page was found",
+    },
+    {
+      prices: "cloudfrontPerGbOut, cloudfrontPer10kHttpsRequests",
+      url: "https://aws.amazon.com/cloudfront/pricing/",
+      checked,
+      note: "transcription of the page dated 2026-09-05 (api-evangelist/cloudfront) gives the always-free 1 TB and 10 M requests a month (which would cover the default snippet assumption) and the flat-rate plans, not the per-GB rates; $0.085 per GB (first 10 TB, North America and Europe) and $0.0100 per 10,000 HTTPS requests are from third-party transcriptions",
+    },
+    {
+      prices: "s3PerGbMonth",
+      url: "https://aws.amazon.com/s3/pricing/",
+      checked,
+      note: "not confirmed: the transcription of the page dated 2026-09-20 (api-evangelist/amazon-s3) renders the storage rates as template tokens",
+    },
+    {
+      prices: "cloudflarePlanPerMonth",
+      url: "https://www.cloudflare.com/plans/",
+      checked,
+      note: "not confirmed: stored copies (support.cloudflare.com's billing-policy article, a 2025-12 comparison) show Pro $20 and Business $200 a month, the annual-billing price; the table keeps the monthly-billing $25 and $250, which no stored copy shows",
+    },
+  ] as PriceSource[],
   hoursPerMonth: 730,
   /** EC2 on-demand in us-east-1: per vCPU-hour for families whose price is linear in size, per hour for burstable types. */
   ec2PerVcpuHour: { c5: 0.0425, c6i: 0.0425, c7i: 0.044625, m5: 0.048, m6i: 0.048, m7i: 0.0504, r6i: 0.063 } as Record<string, number>,
@@ -53,6 +123,8 @@ export const priceTable = {
   /** An HTTPS health check of an AWS endpoint at a 10 s interval: $0.50 base, $1.00 HTTPS, $1.00 fast interval; $1.00 more with latency measurement. */
   route53HealthCheckPerMonth: { base: 0.5, https: 1, fastInterval: 1, latency: 1 },
   route53PerMillionQueries: 0.4,
+  /** Queries answered by a latency-routed record set (the ingest name). */
+  route53LatencyPerMillionQueries: 0.6,
   /** A standard-resolution alarm: per metric it evaluates (an anomaly detection band counts 3, its metric and the band's two). */
   cloudwatchAlarmPerMetricMonth: 0.1,
   cloudwatchCompositeAlarmPerMonth: 0.5,
@@ -72,7 +144,7 @@ export const priceTable = {
 export interface CostAssumptions {
   /** Average NLB capacity units per load balancer. Defaults to `1`. */
   lcuPerLoadBalancer: number;
-  /** DNS queries a month Route 53 answers for all zones, millions. Defaults to `50`. */
+  /** DNS queries a month Route 53 answers for the ingest name (priced as latency-routed where the stack routes it by latency), millions. Defaults to `50`. */
   route53MillionQueries: number;
   /** KMS requests a month per key. Defaults to `100000`. */
   kmsRequestsPerKey: number;

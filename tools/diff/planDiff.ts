@@ -10,7 +10,7 @@ import { recordsFromResources } from "../../models/dns/compare";
 import { zoneRecordRisks } from "./zoneRisk";
 import { resourceTypes } from "../../models/resourceTypes";
 import { failureModeTitles, FailureMode, recoveryOfInputs, worstByMode } from "../../models/recovery";
-import { PropertyRule, replaceRules } from "./replaceRules";
+import { explicitNameCite, PropertyRule, replaceRules } from "./replaceRules";
 import { CapacityCost, capacityCost } from "./capacityCost";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
@@ -350,9 +350,12 @@ export interface ReplaceDecision {
   /**
    * `create-before-delete`: the engine's default, the new resource is created and the old one
    * deleted after; `delete-before-replace`: the old one is deleted first (the resource's
-   * `deleteBeforeReplace` option), so nothing serves in between.
+   * `deleteBeforeReplace` option, or the bridge's rule for a name the program sets itself), so
+   * nothing serves in between.
    */
   mode: "create-before-delete" | "delete-before-replace";
+  /** Why the old one is deleted first, for a delete-before-replace the program did not ask for. */
+  deleteFirstCite?: string;
   /** What the replace does to traffic, for types whose old and new resource cannot both serve. */
   outage?: string;
 }
@@ -367,6 +370,8 @@ function elements(value: unknown): string[] {
 function forces(rule: PropertyRule, before: unknown, after: unknown, inputs: Record<string, unknown>): boolean {
   if (rule.onlyIf && !rule.onlyIf(inputs)) return false;
   if (rule.when === "change") return true;
+  // Only an unknown value forces it: a replaced referenced resource, which `cascade` finds.
+  if (rule.when === "referenceReplaced") return false;
   const old = elements(before);
   const now = new Set(elements(after));
   if (rule.when === "removal") return old.some((e) => !now.has(e));
@@ -401,12 +406,22 @@ export function replaceDecision(
     }
   }
   if (reasons.length === 0) return undefined;
-  return replaced(type, reasons, citations, deleteBeforeReplace);
+  return replaced(type, reasons, citations, deleteBeforeReplace, after);
 }
 
-function replaced(type: string, reasons: string[], citations: string[], deleteBeforeReplace: boolean): ReplaceDecision {
-  const outage = replaceRules[type]?.outage;
-  return { reasons, citations, mode: deleteBeforeReplace ? "delete-before-replace" : "create-before-delete", ...(outage ? { outage } : {}) };
+function replaced(type: string, reasons: string[], citations: string[], deleteBeforeReplace: boolean, inputs: Record<string, unknown>): ReplaceDecision {
+  const rules = replaceRules[type];
+  const outage = rules?.outage;
+  // The bridge deletes first when the program names what @pulumi/aws would auto-name.
+  const named = !deleteBeforeReplace && rules?.autoName && inputs[rules.autoName.property] !== undefined;
+  const mode = deleteBeforeReplace || named ? "delete-before-replace" : "create-before-delete";
+  return {
+    reasons,
+    citations,
+    mode,
+    ...(named ? { deleteFirstCite: `${rules!.autoName!.cite}; ${explicitNameCite}` } : {}),
+    ...(outage ? { outage } : {}),
+  };
 }
 
 /**
@@ -534,7 +549,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
       ...(mine.replace?.citations ?? []),
       ...(follows?.reasons ?? []).filter((p) => !mine.replace?.reasons.includes(p)).map((p) => replaceRules[r.type]!.properties[p]!.cite),
     ];
-    const replace = reasons.length > 0 ? replaced(r.type, reasons, citations, r.options?.deleteBeforeReplace ?? false) : undefined;
+    const replace = reasons.length > 0 ? replaced(r.type, reasons, citations, r.options?.deleteBeforeReplace ?? false, r.inputs) : undefined;
     resources.push({
       op: replace ? "replace" : "update",
       ...common(r, headComponent(r)),

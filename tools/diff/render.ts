@@ -69,6 +69,7 @@ export function resourceLines(r: ResourceChange, withProperties = true): string[
   const head = `${symbol[r.op].padEnd(2)} ${r.type}  ${r.name}${why}`;
   const body = r.op === "delete" || !withProperties ? [] : propertyLines(r.changes, "      ");
   const citations = r.replace ? r.replace.citations.map((c, i) => `      # ${r.replaceReasons[i]}: ${c}`) : [];
+  if (r.replace?.deleteFirstCite) citations.push(`      # delete-before-replace: ${r.replace.deleteFirstCite}`);
   return [head, ...(withProperties ? citations : []), ...body];
 }
 

@@ -1,34 +1,90 @@
 /**
  * Which property changes make a provider replace a resource, for every resource type the program
  * declares, taken from the providers' own schemas: terraform-provider-aws (which @pulumi/aws
- * bridges) marks such attributes `ForceNew` or forces new in a `CustomizeDiff`; the Cloudflare
- * provider marks them with a `RequiresReplace` plan modifier. Each rule cites where.
+ * bridges) marks such attributes `ForceNew` or forces new in a `CustomizeDiff`, and its framework
+ * resources mark them with a `RequiresReplace` plan modifier, as the Cloudflare provider does.
+ * Each rule cites where.
  *
  * Citations: `file:line@commit` where the line was read at that commit; `file@commit "attribute"`
- * names the schema attribute to look up where only the attribute was read. Where the installed
- * @pulumi/aws documents a rule that differs from the pinned provider source (the NLB's subnets:
- * newer providers add subnets in place), the installed package is what deploys, and its
- * declaration file is cited.
+ * names the schema attribute to look up in the file as it was at that commit, the commit each
+ * file was read at (`awsFileRead`). Where the installed @pulumi/aws documents a rule that differs
+ * from the pinned provider source (the NLB's subnets: newer providers add subnets in place), the
+ * installed package is what deploys, and its declaration file is cited.
  *
  * Pure module: no Pulumi imports.
  */
 import { resourceTypes as t } from "../../models/resourceTypes";
 
+/** The commit the load balancer's rules were read at, line by line. */
 const awsCommit = "af55dfb90500e80afb9d9ba64a76024e500c948a";
+/**
+ * The commit each terraform-provider-aws file under internal/service/ was read at. A file not
+ * listed (the autoscaling group, launch template, bucket, bucket lifecycle and replication, the
+ * CloudFront resources and the types only the policies name) is cited at `awsCommit` by attribute
+ * name and has not been re-read: confirm it there before relying on it.
+ */
+const awsFileRead: Record<string, string> = {
+  "acm/certificate.go": "01661ea3cbe6b07ed725b03c587d24ceb464484a",
+  "acm/certificate_validation.go": "004eea7f9b6658d88d652e89e10c7520a10ad6b8",
+  "autoscaling/lifecycle_hook.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
+  "autoscaling/policy.go": "007ce0a8dd1d97df0e44eeaa5d467b8f1443f4d1",
+  "cloudwatch/dashboard.go": "0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff",
+  "cloudwatch/metric_alarm.go": "055611a654738da73e7b1e2b5d2b7672c6d4d531",
+  "ec2/ec2_eip.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "ec2/vpc_.go": "00081ce41cc691433ac19bf42227cdabffd0454d",
+  "ec2/vpc_default_security_group.go": "01f431114674c27cf790fafb67ac274bf8f765e1",
+  "ec2/vpc_flow_log.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
+  "ec2/vpc_internet_gateway.go": "08923b68b5ad6fcfdd38362fb5247e39a9b07add",
+  "ec2/vpc_route_table.go": "022092419b7cda11527df3c6b51cbfe1876c1722",
+  "ec2/vpc_route_table_association.go": "0be71beb458ad8875e0acc5c91519c0ceeb214aa",
+  "ec2/vpc_security_group.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "ec2/vpc_security_group_ingress_rule.go": "00a322094b4b9ade8a81b244345dbcf4b52ee8d6",
+  "ec2/vpc_subnet.go": "00cda125a19d31754cb0d073cf551264c57955cb",
+  "elbv2/listener.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
+  "elbv2/target_group.go": "013cfb4cddc9c44a28f34abad0c11768bcdb9b85",
+  "iam/instance_profile.go": "013f1736b90439e5a19567a87d3e5cd11858c420",
+  "iam/role.go": "0040ea6911af00bea2cca6dbb14e86829826ad8e",
+  "iam/role_policy.go": "02f97af85f89a04e8ed89f5e8b64a9a67f3cfe07",
+  "iam/role_policy_attachment.go": "04c79849dbe7fbe76c3054b364357bcdaade9ac5",
+  "kms/key.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
+  "logs/delivery.go": "009ebbba773eb7f1e3b286e30033836f4d115bd9",
+  "logs/delivery_destination.go": "1e67cc5d48a621fe85585ada9c1cfb26802a4da7",
+  "logs/delivery_source.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
+  "route53/delegation_set.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "route53/health_check.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "route53/record.go": "00655c1681ea1e49ab10cd32d3f8bee372b2095b",
+  "route53/zone.go": "036631a1dee59efb6d1986c0a19b373402bda29f",
+  "s3/bucket_ownership_controls.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
+  "s3/bucket_policy.go": "0073593e7d6993ba482409f4dc35438daaa79bb3",
+  "s3/bucket_public_access_block.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "s3/bucket_server_side_encryption_configuration.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "s3/object.go": "033c721bf1eda7db79395cd73acb54c7efa57ffc",
+  "s3/bucket_versioning.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
+  "sns/topic.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
+  "sns/topic_subscription.go": "04a2e6e5bc625ec85ea8c678219b483fc674877e",
+};
 const cloudflareCommit = "a2efdc5786ae9726d56928dbfe91933bd92404ca";
-const aws = (file: string, attribute: string) => `terraform-provider-aws internal/service/${file}@${awsCommit.slice(0, 12)} "${attribute}" ForceNew`;
+const aws = (file: string, attribute: string, marker: "ForceNew" | "RequiresReplace" = "ForceNew") =>
+  `terraform-provider-aws internal/service/${file}@${(awsFileRead[file] ?? awsCommit).slice(0, 12)} "${attribute}" ${marker}`;
+const awsFramework = (file: string, attribute: string) => aws(file, attribute, "RequiresReplace");
 const awsLine = (file: string, line: number) => `terraform-provider-aws internal/service/${file}:${line}@${awsCommit.slice(0, 12)}`;
 const cloudflare = (service: string, line: number) =>
   `terraform-provider-cloudflare internal/services/${service}/schema.go:${line}@${cloudflareCommit.slice(0, 12)} RequiresReplace`;
 const installed = (file: string, line: number) => `node_modules/@pulumi/aws/${file}:${line} (installed @pulumi/aws)`;
+/** The bridge's rule for an auto-named property the program names itself (`TypeRules.autoName`). */
+const bridgeCommit = "59de6c661df1e7561e6ece7ad7f1c835c63010c4";
+export const explicitNameCite = `pulumi-terraform-bridge pkg/tfbridge/provider.go:1276, pkg/tfbridge/schema.go:195@${bridgeCommit.slice(0, 12)} nameRequiresDeleteBeforeReplace`;
 
 /**
  * When a change of one property replaces the resource:
  * - `change`: any change;
  * - `removal`: only when an element of the list is removed (adding one updates in place);
- * - `emptiness`: only when the list goes from empty to non-empty or back.
+ * - `emptiness`: only when the list (or a single value) goes from empty to set or back;
+ * - `referenceReplaced`: only when a resource it takes an id or ARN from is replaced, so its value
+ *   is unknown at plan time (a `RequiresReplaceIf` that forces on an unknown value); a known new
+ *   value updates in place.
  */
-export type ReplaceWhen = "change" | "removal" | "emptiness";
+export type ReplaceWhen = "change" | "removal" | "emptiness" | "referenceReplaced";
 
 export interface PropertyRule {
   when: ReplaceWhen;
@@ -54,6 +110,12 @@ export interface TypeRules {
    * takes over cleanly before the old is deleted.
    */
   outage?: string;
+  /**
+   * The property @pulumi/aws auto-names (a random suffix when the program sets none). When the
+   * program sets it itself, the bridge deletes the old resource before creating its replacement,
+   * since two cannot hold one name (`explicitNameCite`).
+   */
+  autoName?: { property: string; cite: string };
 }
 
 const change = (cite: string, references?: string[]): PropertyRule => ({ when: "change", cite, ...(references ? { references } : {}) });
@@ -82,10 +144,27 @@ const s3BucketOwned = (file: string): Record<string, PropertyRule> => ({
   ...s3Bucket(file),
   expectedBucketOwner: change(aws(file, "expected_bucket_owner")),
 });
+/**
+ * The egress rule's schema and plan modifier are the ingress rule's. Switching a rule's source kind
+ * (CIDR, prefix list or referenced group: exactly one is set) replaces it in `ModifyPlan`; a new
+ * value of the same kind is modified in place.
+ */
+const ruleFile = "ec2/vpc_security_group_ingress_rule.go";
+const sourceKind = (attribute: string): PropertyRule => ({ when: "emptiness", cite: `${aws(ruleFile, attribute, "RequiresReplace")} (ModifyPlan: source kind changed)` });
 const ingressEgress: TypeRules = {
-  properties: { securityGroupId: { when: "change", cite: aws("ec2/vpc_security_group_ingress_rule.go", "security_group_id") + " (RequiresReplace)", references: [t.ec2SecurityGroup] } },
+  properties: {
+    securityGroupId: { when: "change", cite: awsFramework(ruleFile, "security_group_id"), references: [t.ec2SecurityGroup] },
+    cidrIpv4: sourceKind("cidr_ipv4"),
+    cidrIpv6: sourceKind("cidr_ipv6"),
+    prefixListId: sourceKind("prefix_list_id"),
+    referencedSecurityGroupId: sourceKind("referenced_security_group_id"),
+  },
 };
 const inPlace = (cite: string): TypeRules => ({ properties: {}, cite });
+
+const logDelivery = "aws:cloudwatch/logDelivery:LogDelivery";
+const logDeliveryDestination = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination";
+const logDeliverySource = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
 
 /** Replace rules by resource type token. */
 export const replaceRules: Record<string, TypeRules> = {
@@ -95,6 +174,8 @@ export const replaceRules: Record<string, TypeRules> = {
       subjectAlternativeNames: change(aws("acm/certificate.go", "subject_alternative_names")),
       keyAlgorithm: change(aws("acm/certificate.go", "key_algorithm")),
       certificateAuthorityArn: change(aws("acm/certificate.go", "certificate_authority_arn")),
+      validationMethod: change(aws("acm/certificate.go", "validation_method")),
+      validationOptions: change(aws("acm/certificate.go", "validation_option")),
     },
   },
   [t.acmCertificateValidation]: {
@@ -106,12 +187,8 @@ export const replaceRules: Record<string, TypeRules> = {
   [t.albLoadBalancer]: loadBalancer,
   [t.lbLoadBalancer]: loadBalancer,
   [t.autoscalingGroup]: { properties: names("autoscaling/group.go") },
-  [t.autoscalingLifecycleHook]: {
-    properties: {
-      name: change(aws("autoscaling/lifecycle_hook.go", "name")),
-      autoscalingGroupName: change(aws("autoscaling/lifecycle_hook.go", "autoscaling_group_name"), [t.autoscalingGroup]),
-    },
-  },
+  // The hook is put again on a new group name (`PutLifecycleHook` is its create and its update).
+  [t.autoscalingLifecycleHook]: { properties: { name: change(aws("autoscaling/lifecycle_hook.go", "name")) } },
   [t.autoscalingPolicy]: {
     properties: {
       name: change(aws("autoscaling/policy.go", "name")),
@@ -125,14 +202,17 @@ export const replaceRules: Record<string, TypeRules> = {
   [t.cloudfrontResponseHeadersPolicy]: inPlace(aws("cloudfront/response_headers_policy.go", "name") + ": no attribute is ForceNew"),
   [t.cloudwatchCompositeAlarm]: { properties: { alarmName: change(aws("cloudwatch/composite_alarm.go", "alarm_name")) } },
   [t.cloudwatchDashboard]: { properties: { dashboardName: change(aws("cloudwatch/dashboard.go", "dashboard_name")) } },
-  [t.cloudwatchMetricAlarm]: { properties: { name: change(aws("cloudwatch/metric_alarm.go", "alarm_name")) } },
+  [t.cloudwatchMetricAlarm]: {
+    properties: { name: change(aws("cloudwatch/metric_alarm.go", "alarm_name")) },
+    autoName: { property: "name", cite: 'pulumi-aws provider/resources.go aws_cloudwatch_metric_alarm "alarm_name": tfbridge.AutoName("name", 255, "-")' },
+  },
   [t.ec2Eip]: {
     properties: {
       domain: change(aws("ec2/ec2_eip.go", "domain")),
       address: change(aws("ec2/ec2_eip.go", "address")),
       networkBorderGroup: change(aws("ec2/ec2_eip.go", "network_border_group")),
       publicIpv4Pool: change(aws("ec2/ec2_eip.go", "public_ipv4_pool")),
-      customerOwnedIpv4Pool: change(aws("ec2/ec2_eip.go", "customer_owned_ipv4_pool")),
+      ipamPoolId: change(aws("ec2/ec2_eip.go", "ipam_pool_id")),
     },
     outage: "a new Elastic IP is a new address: whatever holds the old one (DNS answers up to their TTL, allow-lists) reaches nothing",
   },
@@ -170,7 +250,8 @@ export const replaceRules: Record<string, TypeRules> = {
   },
   [t.ec2Vpc]: {
     properties: {
-      cidrBlock: change(aws("ec2/vpc_.go", "cidr_block")),
+      // ForceNew in CustomizeDiff (unless the block comes from an IPAM pool's netmask).
+      cidrBlock: change(`${aws("ec2/vpc_.go", "cidr_block")} (CustomizeDiff)`),
       ipv4IpamPoolId: change(aws("ec2/vpc_.go", "ipv4_ipam_pool_id")),
       ipv4NetmaskLength: change(aws("ec2/vpc_.go", "ipv4_netmask_length")),
     },
@@ -193,6 +274,7 @@ export const replaceRules: Record<string, TypeRules> = {
       customerMasterKeySpec: change(aws("kms/key.go", "customer_master_key_spec")),
       multiRegion: change(aws("kms/key.go", "multi_region")),
       customKeyStoreId: change(aws("kms/key.go", "custom_key_store_id")),
+      xksKeyId: change(aws("kms/key.go", "xks_key_id")),
     },
     outage: "data encrypted under the old key (bucket objects, alarm topics) must be readable until the old key's deletion window ends",
   },
@@ -205,6 +287,7 @@ export const replaceRules: Record<string, TypeRules> = {
       protocolVersion: change(aws("elbv2/target_group.go", "protocol_version")),
       vpcId: change(aws("elbv2/target_group.go", "vpc_id"), [t.ec2Vpc]),
       targetType: change(aws("elbv2/target_group.go", "target_type")),
+      ipAddressType: change(aws("elbv2/target_group.go", "ip_address_type")),
     },
   },
   [t.route53DelegationSet]: { properties: { referenceName: change(aws("route53/delegation_set.go", "reference_name")) } },
@@ -258,8 +341,6 @@ export const replaceRules: Record<string, TypeRules> = {
       topic: change(aws("sns/topic_subscription.go", "topic_arn"), [t.snsTopic]),
       protocol: change(aws("sns/topic_subscription.go", "protocol")),
       endpoint: change(aws("sns/topic_subscription.go", "endpoint")),
-      endpointAutoConfirms: change(aws("sns/topic_subscription.go", "endpoint_auto_confirms")),
-      confirmationTimeoutInMinutes: change(aws("sns/topic_subscription.go", "confirmation_timeout_in_minutes")),
     },
   },
   [t.vpcSecurityGroupEgressRule]: ingressEgress,
@@ -289,7 +370,7 @@ export const replaceRules: Record<string, TypeRules> = {
   },
   [t.iamGroupPolicyAttachment]: { properties: { group: change(aws("iam/group_policy_attachment.go", "group")), policyArn: change(aws("iam/group_policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
   [t.iamPolicyAttachment]: { properties: { name: change(aws("iam/policy_attachment.go", "name")), policyArn: change(aws("iam/policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
-  [t.iamRolePolicyAttachmentsExclusive]: { properties: { roleName: change(aws("iam/role_policy_attachments_exclusive.go", "role_name") + " (RequiresReplace)", [t.iamRole]) } },
+  [t.iamRolePolicyAttachmentsExclusive]: { properties: { roleName: change(awsFramework("iam/role_policy_attachments_exclusive.go", "role_name"), [t.iamRole]) } },
   [t.iamUserPolicyAttachment]: { properties: { user: change(aws("iam/user_policy_attachment.go", "user")), policyArn: change(aws("iam/user_policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
   [t.route53HostedZoneDnsSec]: { properties: { hostedZoneId: change(aws("route53/hosted_zone_dnssec.go", "hosted_zone_id"), [t.route53Zone]) } },
   [t.route53KeySigningKey]: {
@@ -301,23 +382,34 @@ export const replaceRules: Record<string, TypeRules> = {
   },
   [t.route53domainsDelegationSignerRecord]: {
     properties: {
-      domainName: change(aws("route53domains/delegation_signer_record.go", "domain_name") + " (RequiresReplace)"),
-      signingAttributes: change(aws("route53domains/delegation_signer_record.go", "signing_attributes") + " (RequiresReplace)"),
+      domainName: change(awsFramework("route53domains/delegation_signer_record.go", "domain_name")),
+      signingAttributes: change(awsFramework("route53domains/delegation_signer_record.go", "signing_attributes")),
     },
   },
   [t.s3BucketLifecycleConfiguration]: { properties: s3BucketOwned("s3/bucket_lifecycle_configuration.go") },
-  "aws:cloudwatch/logDelivery:LogDelivery": {
+  [logDelivery]: {
     properties: {
-      deliveryDestinationArn: change(aws("logs/delivery.go", "delivery_destination_arn") + " (RequiresReplace)"),
-      deliverySourceName: change(aws("logs/delivery.go", "delivery_source_name") + " (RequiresReplace)"),
+      deliveryDestinationArn: change(awsFramework("logs/delivery.go", "delivery_destination_arn"), [logDeliveryDestination]),
+      deliverySourceName: change(awsFramework("logs/delivery.go", "delivery_source_name"), [logDeliverySource]),
     },
   },
-  "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": { properties: { name: change(aws("logs/delivery_destination.go", "name") + " (RequiresReplace)") } },
-  "aws:cloudwatch/logDeliverySource:LogDeliverySource": {
+  [logDeliveryDestination]: {
     properties: {
-      name: change(aws("logs/delivery_source.go", "name") + " (RequiresReplace)"),
-      logType: change(aws("logs/delivery_source.go", "log_type") + " (RequiresReplace)"),
-      resourceArn: change(aws("logs/delivery_source.go", "resource_arn") + " (RequiresReplace)"),
+      name: change(awsFramework("logs/delivery_destination.go", "name")),
+      outputFormat: change(awsFramework("logs/delivery_destination.go", "output_format")),
+      // RequiresReplaceIf: a destination of another service, or one unknown at plan time (its bucket replaced).
+      deliveryDestinationConfiguration: {
+        when: "referenceReplaced",
+        cite: `${awsFramework("logs/delivery_destination.go", "destination_resource_arn")}If (requiresReplaceIfARNServiceChanges)`,
+        references: [t.s3Bucket, t.s3BucketV2],
+      },
+    },
+  },
+  [logDeliverySource]: {
+    properties: {
+      name: change(awsFramework("logs/delivery_source.go", "name")),
+      logType: change(awsFramework("logs/delivery_source.go", "log_type")),
+      resourceArn: change(awsFramework("logs/delivery_source.go", "resource_arn")),
     },
   },
   [t.cloudflareZoneDnssec]: { properties: { zoneId: change(cloudflare("zone_dnssec", 38), [t.cloudflareZone]) } },

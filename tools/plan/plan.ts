@@ -137,6 +137,8 @@ export function planJson(plan: Plan): PlanJson {
       inputs: maskSecrets(r.inputs) as Record<string, unknown>,
       dependencies: r.dependencies,
       propertyDependencies: r.propertyDependencies,
+      // The diff says whether a replace leaves a gap; the engine takes the option from the head program.
+      ...(r.options.deleteBeforeReplace ? { options: { deleteBeforeReplace: true } } : {}),
     })),
     stackOutputs: maskSecrets(plan.stackOutputs) as Record<string, unknown>,
     secrets: plan.secrets,

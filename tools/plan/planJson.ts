@@ -24,7 +24,10 @@ export interface PlanJsonResource {
   region: string | null;
   inputs: Record<string, unknown>;
   dependencies: string[];
-  /** The resource options the diff needs: `deleteBeforeReplace` deletes the old resource before creating its replacement. */
+  /**
+   * The resource options the diff needs, written only when set: `deleteBeforeReplace` deletes the
+   * old resource before creating its replacement. Absent: the engine's default, create first.
+   */
   options?: { deleteBeforeReplace?: boolean };
   /** Per input, the URNs it came from; absent in plans written before they were recorded. */
   propertyDependencies?: Record<string, string[]>;

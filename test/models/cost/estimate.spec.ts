@@ -78,6 +78,34 @@ describe("estimate", () => {
     expect(estimateCost([{ type: resourceTypes.route53HealthCheck, region: null, inputs: { type: "HTTPS", requestInterval: 10 } }]).monthlyUsd).toBeCloseTo(2.5, 5);
   });
 
+  it("prices the assumed queries at the latency-routing rate where a record set routes by latency", () => {
+    const zone = { type: resourceTypes.route53Zone, region: null, inputs: {} };
+    const record = (inputs: Record<string, unknown>) => ({ type: resourceTypes.route53Record, region: null, inputs });
+    const queries = (e: ReturnType<typeof estimateCost>) => e.items.find((i) => /queries/.test(i.item))!;
+    expect(queries(estimateCost([zone, record({ type: "A" })]))).toMatchObject({ item: "Route 53 queries, 50 M", monthlyUsd: 20 });
+    const latency = queries(estimateCost([zone, record({ type: "A", latencyRoutingPolicies: [{ region: "us-east-1" }] })]));
+    expect(latency.item).toBe("Route 53 latency-routed queries, 50 M");
+    expect(latency.monthlyUsd).toBeCloseTo(30, 5);
+  });
+
+  it("prices a public IPv4 address per host where the launch template assigns one", () => {
+    const template = (associatePublicIpAddress: string) => ({ type: resourceTypes.ec2LaunchTemplate, region: "us-east-1", inputs: { networkInterfaces: [{ associatePublicIpAddress }] } });
+    const hosts = [group("us-east-1", 3, "c6i.xlarge")];
+    expect(estimateCost([...hosts, template("true")]).items.find((i) => /IPv4/.test(i.item))).toMatchObject({ item: "3 host public IPv4 addresses (minimum)", count: 3 });
+    expect(estimateCost([...hosts, template("true")]).monthlyUsd - estimateCost([...hosts, template("false")]).monthlyUsd).toBeCloseTo(3 * 3.65, 5);
+    const prod = estimateCost(declared[0]!);
+    expect(prod.items.filter((i) => /host public IPv4/.test(i.item)).map((i) => i.region).sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
+    expect(prod.items.find((i) => /queries/.test(i.item))!.item).toMatch(/latency-routed/);
+  });
+
+  it("names a source, the day it was checked and what it confirmed for every price group", () => {
+    for (const source of priceTable.sources) {
+      expect(source.url, source.prices).toMatch(/^https:\/\//);
+      expect(source.checked).toBe(priceTable.date);
+      expect(source.note.length, source.prices).toBeGreaterThan(20);
+    }
+  });
+
   it("prints a delta with its percentage", () => {
     const base = estimateCost([group("us-east-1", 3, "c6i.xlarge")]);
     const head = estimateCost([group("us-east-1", 6, "c6i.xlarge")]);

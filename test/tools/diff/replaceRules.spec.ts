@@ -45,7 +45,13 @@ const rules = Object.entries(replaceRules).flatMap(([type, r]) => Object.entries
 describe("every rule", () => {
   it.each(rules.filter((r) => r.rule.when === "change"))("$type $property: a change replaces", ({ type, property, rule }) => {
     const change = opOf(type, { loadBalancerType: "network", [property]: "before" }, { loadBalancerType: "network", [property]: "after" });
-    expect(change).toMatchObject({ op: "replace", replaceReasons: [property], replace: { citations: [rule.cite], mode: "create-before-delete" } });
+    // A name the program sets where @pulumi/aws would auto-name one makes the bridge delete first.
+    const mode = replaceRules[type]!.autoName?.property === property ? "delete-before-replace" : "create-before-delete";
+    expect(change).toMatchObject({ op: "replace", replaceReasons: [property], replace: { citations: [rule.cite], mode } });
+  });
+
+  it.each(rules.filter((r) => r.rule.when === "referenceReplaced"))("$type $property: a new known value updates in place", ({ type, property }) => {
+    expect(opOf(type, { [property]: { arn: "arn:aws:s3:::a" } }, { [property]: { arn: "arn:aws:s3:::b" } }).op).toBe("update");
   });
 
   it.each(rules.filter((r) => r.rule.when === "removal"))("$type $property (network): removing an element replaces, adding one updates", ({ type, property }) => {
@@ -72,6 +78,24 @@ describe("every rule", () => {
   it("updates in place what no rule forces", () => {
     expect(opOf(resourceTypes.cloudwatchMetricAlarm, { name: "a", threshold: 1 }, { name: "a", threshold: 2 }).op).toBe("update");
     expect(opOf(resourceTypes.cloudfrontDistribution, { comment: "a" }, { comment: "b" }).op).toBe("update");
+  });
+
+  // Attributes the provider updates in place (no ForceNew in the file each type cites).
+  it.each([
+    [resourceTypes.autoscalingLifecycleHook, "autoscalingGroupName", "asg-a", "asg-b"],
+    [resourceTypes.ec2Eip, "customerOwnedIpv4Pool", "pool-a", "pool-b"],
+    [resourceTypes.snsTopicSubscription, "endpointAutoConfirms", false, true],
+    [resourceTypes.snsTopicSubscription, "confirmationTimeoutInMinutes", 1, 5],
+    [resourceTypes.acmCertificate, "options", { certificateTransparencyLoggingPreference: "ENABLED" }, { certificateTransparencyLoggingPreference: "DISABLED" }],
+    [resourceTypes.vpcSecurityGroupIngressRule, "cidrIpv4", "0.0.0.0/0", "10.0.0.0/8"],
+    [resourceTypes.route53Record, "setIdentifier", "us-east-1", "us-west-2"],
+  ] as const)("%s %s: a change updates in place", (type, property, before, after) => {
+    expect(opOf(type, { [property]: before }, { [property]: after }).op).toBe("update");
+  });
+
+  it("replaces a security group rule whose source kind changes (a CIDR becomes a referenced group)", () => {
+    const rule = opOf(resourceTypes.vpcSecurityGroupIngressRule, { cidrIpv4: "0.0.0.0/0" }, { referencedSecurityGroupId: "sg-1" });
+    expect(rule).toMatchObject({ op: "replace", replaceReasons: ["cidrIpv4", "referencedSecurityGroupId"] });
   });
 });
 
@@ -115,7 +139,7 @@ describe("replaces in the prod plan", () => {
     expect(followerTypes).toContain(resourceTypes.lbListener);
     for (const r of followers.filter((f) => f.type !== resourceTypes.lbListener)) expect(r.op, `${r.type} ${r.name}`).toBe("update");
     const text = renderDiff(diff, "text");
-    expect(text).toMatch(/\+- aws:lb\/loadBalancer:LoadBalancer {2}ingest-us-east-1-nlb {2}\(replace, create-before-delete: internal\)/);
+    expect(text).toMatch(/\+- aws:lb\/loadBalancer:LoadBalancer {2}ingest-us-east-1-nlb {2}\(replace, delete-before-replace: internal\)/);
     expect(text).toContain("# internal: terraform-provider-aws internal/service/elbv2/load_balancer.go:82@af55dfb90500");
   });
 
@@ -137,11 +161,28 @@ describe("replaces in the prod plan", () => {
     expect(cert.resources.find((r) => r.type === resourceTypes.acmCertificateValidation)!.replaceReasons).toContain("certificateArn");
   });
 
-  it("says delete-before-replace when the resource asks for it", () => {
-    const head = edit(resourceTypes.route53Zone, /./, (i) => (i.name = "example.net"));
-    head.resources.find((r) => r.type === resourceTypes.route53Zone)!.options = { deleteBeforeReplace: true };
-    const zone = diffPlans(plans.prod!, head).resources.find((r) => r.type === resourceTypes.route53Zone)!;
+  it("a replaced log bucket replaces the CloudFront log delivery destination that writes to it", () => {
+    const bucket = edit(resourceTypes.s3Bucket, /^cdn-access-logs$/, (i) => (i.objectLockEnabled = true));
+    const diff = diffPlans(plans.prod!, bucket);
+    const destination = diff.resources.find((r) => r.type === "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination")!;
+    expect(destination).toMatchObject({ op: "replace", replaceReasons: ["deliveryDestinationConfiguration"] });
+    expect(destination.cascadeFrom).toEqual(["aws:s3/bucket:Bucket cdn-access-logs"]);
+  });
+
+  it("a renamed alarm is deleted before its replacement: the program names what @pulumi/aws would auto-name", () => {
+    const diff = diffPlans(plans.prod!, edit(resourceTypes.cloudwatchMetricAlarm, /./, (i) => (i.name = `${i.name}-renamed`)));
+    const alarm = diff.resources.find((r) => r.type === resourceTypes.cloudwatchMetricAlarm)!;
+    expect(alarm.replace).toMatchObject({ mode: "delete-before-replace" });
+    expect(renderDiff(diff, "text")).toMatch(/# delete-before-replace: pulumi-aws provider\/resources\.go aws_cloudwatch_metric_alarm .*nameRequiresDeleteBeforeReplace/);
+  });
+
+  it("says delete-before-replace where the program asks for it, as the plan records it", () => {
+    const optioned = plans.prod!.resources.filter((r) => r.options?.deleteBeforeReplace).map((r) => r.type);
+    expect(new Set(optioned)).toEqual(new Set([nlb, resourceTypes.route53Zone]));
+    const zone = diffPlans(plans.prod!, edit(resourceTypes.route53Zone, /./, (i) => (i.name = "example.net"))).resources.find((r) => r.type === resourceTypes.route53Zone)!;
     expect(zone.replace).toMatchObject({ mode: "delete-before-replace" });
     expect(zone.replace!.outage).toMatch(/DNS outage/);
+    const healthCheck = diffPlans(plans.prod!, edit(resourceTypes.route53HealthCheck, /./, (i) => (i.type = "TCP"))).resources.find((r) => r.type === resourceTypes.route53HealthCheck)!;
+    expect(healthCheck.replace).toMatchObject({ mode: "create-before-delete" });
   });
 });
