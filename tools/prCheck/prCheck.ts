@@ -5,12 +5,15 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { diffPlans } from "../diff/planDiff";
 import { summaryLine } from "../diff/render";
 import { planProcessArgs } from "../plan/command";
 import type { PlanJson } from "../plan/planJson";
-import { filesAtCommit, filesInWorkingTree, planInputDigest } from "./planInputs";
+import { PolicyPackLender } from "../plan/packLease";
+import type { PackConnection } from "../plan/packProcess";
+import { policyPackSources } from "../../policies/build";
+import { filesAtCommit, filesInWorkingTree, planInputDigest, TreeFile } from "./planInputs";
 import { PolicyChange, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
 
 export interface PrCheckResult {
@@ -110,16 +113,21 @@ export function stacksIn(root: string): string[] {
   return existsSync(dir) ? stackNames(readdirSync(dir)) : [];
 }
 
-/** Runs the plan of one stack in `root` as a subprocess; a plan's exit 1 still yields its JSON. */
-export function planStack(root: string, stack: string, outDir: string): Promise<StackPlan> {
+/**
+ * Runs the plan of one stack in `root` as a subprocess, judged by a pack `lender` lends it (or its
+ * own pack without one); a plan's exit 1 still yields its JSON.
+ */
+export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender): Promise<StackPlan> {
   const jsonPath = join(outDir, `${stack}.json`);
   return new Promise((resolvePlan) => {
     const child = spawn(process.execPath, [...planProcessArgs(root), "--stack", stack, "--json", jsonPath], {
       cwd: root,
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "ignore", "pipe", ...(lender ? ["ipc" as const] : [])],
+      env: lender ? PolicyPackLender.childEnv() : process.env,
     });
+    lender?.serve(child);
     let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
     child.on("error", (err) => resolvePlan({ code: 2, stderr: err.message }));
     child.on("close", (code) => {
       let json: PlanJson | undefined;
@@ -134,6 +142,14 @@ export function planStack(root: string, stack: string, outDir: string): Promise<
     });
   });
 }
+
+/** Starts the pack of a tree's `policies/` with that tree's own code, as its own plans would. */
+function startTreesPack(packDir: string): Promise<PackConnection> {
+  const packProcess = join(dirname(packDir), "tools", "plan", "packProcess.ts");
+  return (require(packProcess) as typeof import("../plan/packProcess")).spawnPolicyPack(packDir);
+}
+
+const blobOf = (files: TreeFile[], path: string) => files.find((f) => f.path === path)?.blob;
 
 /** Runs `tasks` at most `limit` at a time (the machine has two cores; each plan uses about one). */
 async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
@@ -231,12 +247,22 @@ export async function prCheck(
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  // One pack process per pack for every plan left to make: the working tree's, lent to the base's
+  // plans too when the base's pack is made of the same files.
+  const lender = toMake.length > 0 ? new PolicyPackLender(startTreesPack) : undefined;
+  const samePack = !!lender && ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
+  lender?.offer(join(root, "policies"), samePack ? [join(baseTree, "policies")] : []);
   try {
     let install: PrCheckResult["install"] = "cached";
     if (toMake.some(inBase)) {
       git(root, ["worktree", "add", "--detach", baseTree, baseCommit]);
       added = true;
       install = installBase(root, baseTree, baseRef, log);
+      if (!samePack) {
+        log(`the policy pack differs at ${baseRef}: a second pack process judges its plans`);
+        // A base that predates lending plans with a pack of its own per plan instead.
+        if (existsSync(join(baseTree, "tools", "plan", "packLease.ts"))) lender!.offer(join(baseTree, "policies"));
+      }
     } else {
       log(`every base plan of ${baseRef} is cached or the same as the working tree's: no base worktree`);
     }
@@ -248,7 +274,7 @@ export async function prCheck(
     const made = await pooled(
       toMake.map((need) => async () => {
         const side = inBase(need) ? "base" : "head";
-        const plan = await planStack(side === "base" ? baseTree : root, need.stack, join(plans, side));
+        const plan = await planStack(side === "base" ? baseTree : root, need.stack, join(plans, side), lender);
         cache?.put(need.digest, plan);
         return [need.digest, plan] as const;
       }),
@@ -268,6 +294,7 @@ export async function prCheck(
     const { markdown, full } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policyChange(root, baseCommit) });
     return { baseRef, baseCommit, headCommit, install, stacks, markdown, full };
   } finally {
+    await lender?.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     cleanUp();
