@@ -249,7 +249,12 @@ export async function prCheck(
   process.once("SIGTERM", onSignal);
   // One pack process per pack for every plan left to make: the working tree's, lent to the base's
   // plans too when the base's pack is made of the same files.
-  const lender = toMake.length > 0 ? new PolicyPackLender(startTreesPack) : undefined;
+  const lender = toMake.length > 0
+    ? new PolicyPackLender((packDir) => {
+        log(`policy pack process started for ${packDir === join(root, "policies") ? "the working tree" : baseRef}`);
+        return startTreesPack(packDir);
+      })
+    : undefined;
   const samePack = !!lender && ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
   lender?.offer(join(root, "policies"), samePack ? [join(baseTree, "policies")] : []);
   try {
