@@ -1,7 +1,7 @@
 /**
  * How many plans and policy pack processes `npm run pr-check` needs, on a clone of this project
  * with the dev stack alone: a pull request that changes the pack gets a second pack for the base's
- * plans; one that changes nothing a plan reads plans once for both sides and starts one pack.
+ * plans; one that changes only another stack's file plans once for both sides and starts one pack.
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
@@ -35,7 +35,7 @@ function prCheckOf(file: string, line: string, name: string) {
 }
 
 let policyPr: ReturnType<typeof prCheckOf>;
-let docsPr: ReturnType<typeof prCheckOf>;
+let otherStackPr: ReturnType<typeof prCheckOf>;
 
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), "edge-pr-pack-"));
@@ -47,7 +47,8 @@ beforeAll(() => {
   git("commit", "--quiet", "-m", "Only the dev stack");
   base = git("rev-parse", "HEAD");
   policyPr = prCheckOf("policies/index.ts", "// A reviewed comment.\n", "policy");
-  docsPr = prCheckOf("README.md", "\nA reviewed sentence.\n", "docs");
+  // The prod stack's policy config, which the dev stack's plan never reads.
+  otherStackPr = prCheckOf("policies/config/prod.json", "\n", "other-stack");
 }, 600_000);
 
 afterAll(() => {
@@ -68,11 +69,11 @@ describe("pr-check's plans and policy packs", () => {
     expect(policyPr.report).toContain("**The guard moved:**");
   });
 
-  it("plans a stack once for both sides, in the working tree, with one pack, when nothing its plan reads changed", () => {
-    expect(docsPr.status, docsPr.stderr).toBe(0);
-    expect(docsPr.stderr).toContain("1 plan(s), 0 from the cache, 1 the same at both");
-    expect(docsPr.stderr).toContain("no base worktree");
-    expect(docsPr.packsStarted).toEqual(["pr-check: policy pack process started for the working tree"]);
-    expect(docsPr.report).toContain("| `dev` | 0 | 0 | 0 | 0 |");
+  it("plans a stack once for both sides, in the working tree, with one pack, when only another stack's file changed", () => {
+    expect(otherStackPr.status, otherStackPr.stderr).toBe(0);
+    expect(otherStackPr.stderr).toContain("1 plan(s), 0 from the cache, 1 the same at both");
+    expect(otherStackPr.stderr).toContain("no base worktree");
+    expect(otherStackPr.packsStarted).toEqual(["pr-check: policy pack process started for the working tree"]);
+    expect(otherStackPr.report).toContain("| `dev` | 0 | 0 | 0 | 0 |");
   });
 });
