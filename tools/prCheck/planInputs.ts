@@ -74,15 +74,21 @@ function otherStacksFile(path: string, stack: string): string | undefined {
 }
 
 /**
- * The digest of what `stack`'s plan in a tree of `files` is made from; `stackFileText` is the
+ * The files of a tree of `files` that `stack`'s plan may read, by path; `stackFileText` is the
  * stack's own file in that tree (empty when it has none).
  */
+export function planInputFiles(files: TreeFile[], stack: string, stackFileText: string): TreeFile[] {
+  return files
+    .filter((file) => {
+      const other = otherStacksFile(file.path, stack);
+      return !other || stackFileText.includes(other);
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The digest of what `stack`'s plan in a tree of `files` is made from (`planInputFiles`). */
 export function planInputDigest(files: TreeFile[], stack: string, stackFileText: string): string {
   const hash = createHash("sha256").update(["edge-plan-inputs-1", process.version, stack].join("\0"));
-  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    const other = otherStacksFile(file.path, stack);
-    if (other && !stackFileText.includes(other)) continue;
-    hash.update(`\0${file.blob} ${file.path}`);
-  }
+  for (const file of planInputFiles(files, stack, stackFileText)) hash.update(`\0${file.blob} ${file.path}`);
   return hash.digest("hex");
 }

@@ -3,11 +3,13 @@
  * reads changed; another stack's own files are the only thing left out.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { filesAtCommit, filesInWorkingTree, planInputDigest } from "../../../tools/prCheck/planInputs";
+import { planProcessArgs } from "../../../tools/plan/command";
+import { filesAtCommit, filesInWorkingTree, planInputDigest, planInputFiles } from "../../../tools/prCheck/planInputs";
+import { projectRoot } from "../../support/runPlan";
 
 let repo: string;
 
@@ -25,6 +27,44 @@ function write(path: string, text: string): void {
 const devFile = "config:\n  edge:dns.ttl: 60\n";
 /** The digest of the dev stack's plan in the working tree. */
 const devNow = (stackText = devFile) => planInputDigest(filesInWorkingTree(repo), "dev", stackText);
+
+describe("the files a plan reads", () => {
+  it("are all among the files of its digest (a plan's processes, the pack's included, traced as they open files)", () => {
+    const reads = mkdtempSync(join(tmpdir(), "edge-plan-reads-"));
+    try {
+      const plan = spawnSync(process.execPath, [...planProcessArgs(projectRoot), "--stack", "dev"], {
+        cwd: projectRoot,
+        encoding: "utf8",
+        timeout: 180_000,
+        env: { ...process.env, EDGE_RECORD_READS_DIR: reads, NODE_OPTIONS: `--require ${join(projectRoot, "test/fixtures/recordFileReads.cjs")}` },
+      });
+      expect(plan.status, plan.stderr).toBe(0);
+      const lists = readdirSync(reads);
+      expect(lists.length).toBe(2); // the plan's process and the pack's
+      const isFile = (path: string) => {
+        try {
+          return statSync(path).isFile();
+        } catch {
+          return false;
+        }
+      };
+      const read = lists
+        .flatMap((list) => readFileSync(join(reads, list), "utf8").split("\n"))
+        .filter((path) => path.startsWith(projectRoot + sep) && isFile(path))
+        .map((path) => relative(projectRoot, path).split(sep).join("/"));
+      const devText = readFileSync(join(projectRoot, "stacks/Pulumi.dev.yaml"), "utf8");
+      const inDigest = new Set(planInputFiles(filesInWorkingTree(projectRoot), "dev", devText).map((f) => f.path));
+      // node_modules stands as package-lock.json; the pack's bundle is built from its sources, in the digest.
+      const outside = [...new Set(read)].filter((path) => !inDigest.has(path) && !/^(node_modules|policies\/dist)\//.test(path));
+      expect(outside).toEqual([]);
+      expect(read).toContain("stacks/Pulumi.dev.yaml");
+      expect(read).toContain("policies/config/dev.json");
+      expect(read.some((path) => path.startsWith("policies/dist/"))).toBe(true);
+    } finally {
+      rmSync(reads, { recursive: true, force: true });
+    }
+  }, 200_000);
+});
 
 beforeEach(() => {
   repo = mkdtempSync(join(tmpdir(), "edge-plan-inputs-"));
