@@ -4,21 +4,16 @@
  * plans; one that changes only another stack's file plans once for both sides and starts one pack.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../support/runPlan";
+import { cloneProjectWithDevStack, ProjectClone } from "../../support/projectClone";
 
 let repo: string;
+let git: ProjectClone["git"];
 let out: string;
 let base: string;
-
-function git(...args: string[]): string {
-  const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout.trim();
-}
 
 /** A pull request on the base that appends `line` to `file`, checked by pr-check without its cache. */
 function prCheckOf(file: string, line: string, name: string) {
@@ -38,13 +33,8 @@ let policyPr: ReturnType<typeof prCheckOf>;
 let otherStackPr: ReturnType<typeof prCheckOf>;
 
 beforeAll(() => {
-  repo = mkdtempSync(join(tmpdir(), "edge-pr-pack-"));
+  ({ dir: repo, git } = cloneProjectWithDevStack("edge-pr-pack-"));
   out = mkdtempSync(join(tmpdir(), "edge-pr-pack-out-"));
-  const clone = spawnSync("git", ["clone", "--quiet", projectRoot, repo], { encoding: "utf8" });
-  expect(clone.status).toBe(0);
-  symlinkSync(join(projectRoot, "node_modules"), join(repo, "node_modules"), "dir");
-  git("rm", "--quiet", "stacks/Pulumi.prod.yaml");
-  git("commit", "--quiet", "-m", "Only the dev stack");
   base = git("rev-parse", "HEAD");
   policyPr = prCheckOf("policies/index.ts", "// A reviewed comment.\n", "policy");
   // The prod stack's policy config, which the dev stack's plan never reads.
