@@ -116,7 +116,9 @@ export class PolicyPackLender {
     const dir = this.servedBy.get(resolve(packDir)) ?? resolve(packDir);
     let pack = this.packs.get(dir);
     if (!pack) {
-      pack = { connection: this.start(dir), waiting: [] };
+      // A start that throws (a tree without the pack) fails the borrowers, never the lender.
+      const start = this.start;
+      pack = { connection: new Promise<PackConnection>((resolvePack) => resolvePack(start(dir))), waiting: [] };
       pack.connection.catch(() => undefined); // each borrower is told
       this.packs.set(dir, pack);
     }

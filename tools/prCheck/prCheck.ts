@@ -247,17 +247,18 @@ export async function prCheck(
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  // One pack process per pack for every plan left to make: the working tree's, lent to the base's
-  // plans too when the base's pack is made of the same files.
-  const lender = toMake.length > 0
-    ? new PolicyPackLender((packDir) => {
+  let lender: PolicyPackLender | undefined;
+  try {
+    // One pack process per pack for every plan left to make: the working tree's, lent to the base's
+    // plans too when the base's pack is made of the same files.
+    if (toMake.length > 0) {
+      lender = new PolicyPackLender((packDir) => {
         log(`policy pack process started for ${packDir === join(root, "policies") ? "the working tree" : baseRef}`);
         return startTreesPack(packDir);
-      })
-    : undefined;
-  const samePack = !!lender && ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
-  lender?.offer(join(root, "policies"), samePack ? [join(baseTree, "policies")] : []);
-  try {
+      });
+    }
+    const samePack = !!lender && ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
+    lender?.offer(join(root, "policies"), samePack ? [join(baseTree, "policies")] : []);
     let install: PrCheckResult["install"] = "cached";
     if (toMake.some(inBase)) {
       git(root, ["worktree", "add", "--detach", baseTree, baseCommit]);
@@ -266,7 +267,7 @@ export async function prCheck(
       if (!samePack) {
         log(`the policy pack differs at ${baseRef}: a second pack process judges its plans`);
         // A base that predates lending plans with a pack of its own per plan instead.
-        if (existsSync(join(baseTree, "tools", "plan", "packLease.ts"))) lender!.offer(join(baseTree, "policies"));
+        if (existsSync(join(baseTree, "tools", "plan", "packLease.ts"))) lender?.offer(join(baseTree, "policies"));
       }
     } else {
       log(`every base plan of ${baseRef} is cached or the same as the working tree's: no base worktree`);
