@@ -20,7 +20,7 @@ export interface PrCheckResult {
   baseRef: string;
   baseCommit: string;
   headCommit: string;
-  /** How the base tree got its node_modules; `cached` when every base plan came from the cache. */
+  /** How the base tree got its node_modules; `cached` when no base plan needed the base's tree (each cached, or the same as the head's). */
   install: "symlink" | "npm ci" | "cached";
   stacks: StackReport[];
   /** The report as a PR comment: under `maxChars`, shortened when needed. */
