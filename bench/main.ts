@@ -6,7 +6,8 @@
  * for each, in separate processes one after another: (a) the program under the mock runtime,
  * the floor (the same resources registered flat by a bare program), (b) the policy pack over the
  * Analyzer protocol, (c) the whole `npm run plan` process. Then the shipped prod stack's plan, and
- * the model-fidelity checks. Prints tables and writes the results as JSON. Exit 0 when it ran,
+ * pr-check against one plan, and the model-fidelity checks (`--pr-check-only`: pr-check alone,
+ * printed, nothing written). Prints tables and writes the results as JSON. Exit 0 when it ran,
  * whether or not targets were met (the table says which), 2 on a usage error.
  */
 import { execFileSync } from "node:child_process";
@@ -19,12 +20,12 @@ import { judgeTargets, MatrixRow, renderFits, renderMarkdown, renderMatrix, rend
 import { ingestPathBench } from "./ingest";
 import { IngestBenchRecord, ingestResultsFile } from "./ingestResults";
 import { fidelityChecks, fidelityMarkdown, FidelityResult, renderFidelity } from "./fidelity/index";
-import { measurePrCheck, PrCheckMetrics } from "./prCheck";
+import { measurePrCheck, prCheckCases, PrCheckMetrics, PrCheckRun } from "./prCheck";
 import { measureEvaluate, measureFloor, measurePlan, measurePolicy, PlanMetrics } from "./run";
 import { BenchSize, benchStackConfig, cross, fullMatrix, quickMatrix, sizeLabel } from "./stacks";
 
 const usage =
-  "usage: npm run bench -- [--quick] [--regions 2,3,10,30] [--records 10,100,1000,2000] [--out FILE] [--no-fidelity] [--repeat N] [--no-ingest | --ingest-only] [--ingest-seconds S] [--spool-mib M]";
+  "usage: npm run bench -- [--quick] [--regions 2,3,10,30] [--records 10,100,1000,2000] [--out FILE] [--no-fidelity] [--repeat N] [--no-ingest | --ingest-only] [--pr-check-only] [--ingest-seconds S] [--spool-mib M]";
 
 function numbers(text: string, flag: string): number[] {
   const list = text.split(",").map((s) => Number(s.trim()));
@@ -66,6 +67,37 @@ async function measureSize(size: BenchSize, dir: string, repeat: number): Promis
   return { ...size, resources: evaluate.custom, evaluate, floor, policy, plan };
 }
 
+const prCheckLabels: Record<(typeof prCheckCases)[number], string> = {
+  cold: "cold (nothing cached)",
+  cachedBase: "base cached (a second pull request on the same base)",
+  codeChangedCachedBase: "a component changed, base cached (every stack's head planned)",
+};
+
+/**
+ * pr-check against one prod plan measured in the same round (target: at most 2×), `repeat`
+ * rounds; each round's ratio of wall and of CPU time, and their medians.
+ */
+async function benchPrCheck(repeat: number): Promise<PrCheckMetrics> {
+  log(`\n== pr-check of the shipped stacks at base and head against one prod plan in the same round (target: at most 2×; ${repeat} rounds) ==`);
+  const metrics = await measurePrCheck(repeat);
+  const cpu = (r: PrCheckRun) => (r.cpuMs === undefined ? "" : `, ${(r.cpuMs / 1000).toFixed(2)} CPU-s`);
+  metrics.rounds.forEach((round, i) => {
+    log(`round ${i + 1}: one prod plan ${round.plan.wallMs.toFixed(0)} ms${cpu(round.plan)}`);
+    for (const key of prCheckCases) {
+      const r = round[key];
+      const cpuRatio = r.cpuMs !== undefined && round.plan.cpuMs ? `, CPU ${(r.cpuMs / round.plan.cpuMs).toFixed(2)}×` : "";
+      log(`  ${prCheckLabels[key]}: ${r.wallMs.toFixed(0)} ms${cpu(r)} = ${(r.wallMs / round.plan.wallMs).toFixed(2)}× wall${cpuRatio} (${r.planned ?? "?"})`);
+    }
+  });
+  for (const key of prCheckCases) {
+    const wall = median(metrics.rounds.map((round) => round[key].wallMs / round.plan.wallMs));
+    const cpuRatios = metrics.rounds.filter((round) => round[key].cpuMs !== undefined && round.plan.cpuMs).map((round) => round[key].cpuMs! / round.plan.cpuMs!);
+    const cpuText = cpuRatios.length > 0 ? `, CPU ${median(cpuRatios).toFixed(2)}×` : "";
+    log(`median, ${prCheckLabels[key]}: ${wall.toFixed(2)}× wall${cpuText} one prod plan (${wall <= 2 ? "met" : "not met"})`);
+  }
+  return metrics;
+}
+
 async function main(argv: string[]): Promise<number> {
   let values;
   try {
@@ -80,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
         repeat: { type: "string", default: "3" },
         "no-ingest": { type: "boolean", default: false },
         "ingest-only": { type: "boolean", default: false },
+        "pr-check-only": { type: "boolean", default: false },
         "ingest-seconds": { type: "string", default: "10" },
         "spool-mib": { type: "string", default: "64" },
         help: { type: "boolean", short: "h" },
@@ -118,6 +151,11 @@ async function main(argv: string[]): Promise<number> {
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "", node: process.version, loadAverageAtStart: loadavg() };
   log(`edge benchmark, ${started.toISOString()}: ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, load ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" ")}`);
 
+  if (values["pr-check-only"]) {
+    await benchPrCheck(repeat);
+    return 0;
+  }
+
   if (!values["no-ingest"]) {
     log("\n== Ingest path: nginx + service + PostgreSQL on loopback ==");
     const results = await ingestPathBench({ projectRoot: resolve(__dirname, ".."), seconds: ingestSeconds!, spoolMiB: spoolMiB!, log });
@@ -150,13 +188,7 @@ async function main(argv: string[]): Promise<number> {
     log(`${stack}: ${wall.toFixed(0)} ms (runs ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")})${cpu === undefined ? "" : `, ${cpu.toFixed(0)} ms CPU`}, peak ${shipped[stack].peakMiB.toFixed(0)} MiB, exit ${shipped[stack].code}, ${shipped[stack].resources} resources`);
   }
 
-  log("\n== npm run pr-check of the shipped stacks at base and head (target: at most 2× one prod plan) ==");
-  const prCheck: PrCheckMetrics = await measurePrCheck();
-  const ratio = (ms: number) => ms / shipped.prod.wallMs;
-  for (const [label, m] of [["cold (every plan made)", prCheck.cold], ["base cached (a second pull request on the same base)", prCheck.cachedBase]] as const) {
-    const cpu = m.cpuMs === undefined ? "" : `, ${m.cpuMs.toFixed(0)} ms CPU`;
-    log(`${label}: ${m.wallMs.toFixed(0)} ms${cpu} = ${ratio(m.wallMs).toFixed(2)}× the prod plan (${ratio(m.wallMs) <= 2 ? "met" : "not met"})`);
-  }
+  const prCheck = await benchPrCheck(repeat);
 
   log(`\n== Plan scaling: ${matrix.length} sizes ==`);
   const dir = mkdtempSync(join(tmpdir(), "edge-bench-"));

@@ -40,14 +40,14 @@ export function runNode(script: string, args: string[], timeoutMs = 600_000): Pr
   return runCommand([process.execPath, ...planNodeFlags, "--import", "tsx", join(projectRoot, script), ...args], timeoutMs);
 }
 
-/** Any command in the project, timed by GNU time when present, its tree's memory polled from /proc. */
-export function runCommand(node: string[], timeoutMs = 600_000): Promise<Exited> {
+/** Any command in the project (or `cwd`), timed by GNU time when present, its tree's memory polled from /proc. */
+export function runCommand(node: string[], timeoutMs = 600_000, cwd = projectRoot): Promise<Exited> {
   const timeDir = existsSync(gnuTime) ? mkdtempSync(join(tmpdir(), "edge-bench-time-")) : undefined;
   const timeFile = timeDir && join(timeDir, "time.txt");
   const [command, ...commandArgs] = timeFile ? [gnuTime, "-f", "%U %S", "-o", timeFile, ...node] : node;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(command, commandArgs, { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, commandArgs, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     const probe = new TreeMemoryProbe(child.pid!);
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     let stdout = "";

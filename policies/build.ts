@@ -12,7 +12,7 @@
  * `pulumi policy publish` ship a fresh build). The offline plan calls `ensurePolicyPackBuilt()`.
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 
 const packDir = __dirname;
 const repoRoot = dirname(packDir);
@@ -60,17 +60,32 @@ const mtime = (path: string): number | undefined => {
   }
 };
 
+/** The files the last build bundled, relative to the repository (esbuild's record); undefined before a build. */
+function bundledFiles(): string[] | undefined {
+  try {
+    return Object.keys((JSON.parse(readFileSync(metafilePath, "utf8")) as { inputs: object }).inputs);
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when the bundle exists and no file it was built from (nor this build) changed since. */
 export function policyPackIsFresh(): boolean {
   const built = mtime(policyPackMain);
-  if (built === undefined) return false;
-  let inputs: string[];
-  try {
-    inputs = Object.keys((JSON.parse(readFileSync(metafilePath, "utf8")) as { inputs: object }).inputs);
-  } catch {
-    return false;
-  }
+  const inputs = bundledFiles();
+  if (built === undefined || inputs === undefined) return false;
   return [__filename, ...inputs.map((input) => resolve(repoRoot, input))].every((input) => (mtime(input) ?? Infinity) <= built);
+}
+
+/**
+ * Every file the pack is made from, relative to the repository: what the bundle holds, this
+ * build, and the pack's manifest. Two trees whose copies of these (and of the packages installed)
+ * are the same run the same pack. Builds the pack when it is stale.
+ */
+export function policyPackSources(): string[] {
+  ensurePolicyPackBuilt();
+  const fromRoot = (path: string) => relative(repoRoot, path).split(sep).join("/");
+  return [...bundledFiles()!, fromRoot(__filename), fromRoot(join(packDir, "package.json"))].sort();
 }
 
 /** Builds the pack unless its bundle is fresh: the plan runs the code as it is in the checkout. */

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPolicyPack, policyPackMain } from "../../policies/build";
 import { runPolicyPack, startPolicyPack } from "../../tools/plan/analyzer";
 import type { PlannedResource } from "../../tools/plan/evaluate";
+import { processConnection } from "../../tools/plan/packProcess";
 import { projectRoot } from "../support/runPlan";
 
 const packSource = join(projectRoot, "policies");
@@ -174,7 +175,7 @@ describe("the packed policy pack, installed alone", () => {
       const port = await portOf(child, 60_000);
       const run = await runPolicyPack(
         { packDir: installedPack, stack: "test", project: "edge", resources: [oneDayTtl] },
-        startPolicyPack(installedPack, Promise.resolve({ child, port })),
+        startPolicyPack(installedPack, Promise.resolve(processConnection(child, port))),
       );
       expect(run.packName).toBe("edge-guardrails");
       expect(run.policies.map((p) => p.name)).toContain("enforce-failover-ttl");

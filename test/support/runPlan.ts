@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
 import { planProcessArgs } from "../../tools/plan/command";
+import type { PlanJson } from "../../tools/plan/planJson";
+
+export type { PlanJson };
 
 export const projectRoot = resolve(__dirname, "..", "..");
 
@@ -17,13 +20,6 @@ export interface PlanRun {
   stderr: string;
   /** The `--json` output; undefined when the plan exited before writing it. */
   json?: PlanJson;
-}
-
-export interface PlanJson {
-  stack: string;
-  resources: { urn: string; type: string; name: string; parent: string; aliases: string[]; custom: boolean; region: string | null; inputs: Record<string, any>; dependencies: string[]; propertyDependencies: Record<string, string[]> }[];
-  violations: { policyName: string; enforcementLevel: string; urn: string; message: string }[];
-  stackOutputs: Record<string, any>;
 }
 
 export function runPlan(args: string[]): PlanRun {

@@ -4,7 +4,6 @@
  * port from stdout, `GetAnalyzerInfo`, `Configure` with the policy config, `Analyze` each resource
  * (its inputs), then `AnalyzeStack` (every resource with its outputs), then stop the process.
  */
-import type { ChildProcess } from "node:child_process";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -12,7 +11,7 @@ import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { splitSubject } from "../../policies/finding";
 import type { PlannedResource } from "./evaluate";
-import { SpawnedPack, spawnPolicyPack } from "./packProcess";
+import { PackConnection, spawnPolicyPack } from "./packProcess";
 import { StackFileError } from "./stackFile";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
@@ -61,31 +60,26 @@ function call<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res: 
   return new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
 }
 
-/** A running policy pack process and a client connected to it. */
+/** A running policy pack and a client connected to it. */
 class PolicyPackProcess {
   private constructor(
-    private readonly child: ChildProcess,
+    private readonly connection: PackConnection,
     readonly client: analyzerRpc.AnalyzerClient,
   ) {}
 
-  /** Connects to `spawned` (a pack process started earlier), or starts one in `packDir`. */
-  static async start(packDir: string, spawned?: Promise<SpawnedPack>): Promise<PolicyPackProcess> {
-    const { child, port } = await (spawned ?? spawnPolicyPack(packDir));
-    const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+  /** Connects to `connected` (a pack started or lent earlier), or starts one in `packDir`. */
+  static async start(packDir: string, connected?: Promise<PackConnection>): Promise<PolicyPackProcess> {
+    const connection = await (connected ?? spawnPolicyPack(packDir));
+    const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${connection.port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": 400 * 1024 * 1024,
       "grpc.max_send_message_length": 400 * 1024 * 1024,
     });
-    return new PolicyPackProcess(child, client);
+    return new PolicyPackProcess(connection, client);
   }
 
   async stop(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 2000);
-    await exited;
-    clearTimeout(timer);
+    await this.connection.stop();
   }
 }
 
@@ -306,8 +300,8 @@ export async function runPolicyPack(
 
 /**
  * Starts the pack's process early, so its ~2 s start overlaps the program's evaluation; or
- * connects to one the caller started even earlier (`spawnPolicyPack`).
+ * connects to one the caller started even earlier (`spawnPolicyPack`) or was lent (`leasePolicyPack`).
  */
-export function startPolicyPack(packDir: string, spawned?: Promise<SpawnedPack>): Promise<PolicyPackProcess> {
-  return PolicyPackProcess.start(packDir, spawned);
+export function startPolicyPack(packDir: string, connected?: Promise<PackConnection>): Promise<PolicyPackProcess> {
+  return PolicyPackProcess.start(packDir, connected);
 }

@@ -16,7 +16,8 @@ import "./deferredSdkImports";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { exitOnCrash, parseCommandLine, reportPlanFailure } from "../cli";
-import { spawnPolicyPack } from "./packProcess";
+import { leasePolicyPack, packIsLent } from "./packLease";
+import { policyPackDir, spawnPolicyPack } from "./packProcess";
 
 const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]";
 
@@ -34,9 +35,10 @@ async function main(argv: string[]): Promise<number> {
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   // The pack's process starts first: its ~2 s of imports overlap this process loading the Pulumi
-  // runtime (./plan and ./report import it), which saves about a second of every plan.
-  const spawnedPack = spawnPolicyPack();
-  spawnedPack.catch(() => undefined); // awaited in makePlan; a config error may end the run first
+  // runtime (./plan and ./report import it), which saves about a second of every plan. Under
+  // pr-check, which plans many stacks, the pack is one process lent to each plan in turn.
+  const pack = packIsLent() ? leasePolicyPack(policyPackDir) : spawnPolicyPack();
+  pack.catch(() => undefined); // awaited in makePlan; a config error may end the run first
   const { hasMandatoryViolation, makePlan, planJson } = require("./plan") as typeof import("./plan");
   const { renderPlan } = require("./report") as typeof import("./report");
   try {
@@ -44,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
       stack: values.stack,
       configFile: values["config-file"],
       policyConfigFile: values["policy-config"],
-      spawnedPack,
+      pack,
     });
     process.stdout.write(renderPlan(plan));
     if (values.json) {

@@ -26,13 +26,30 @@ const deferredSdkImports = join(__dirname, "deferredSdkImports.ts");
  */
 const packNodeFlags = ["--heap-growing-percent=20"];
 
-export interface SpawnedPack {
-  child: ChildProcess;
+/** A policy pack that serves the Analyzer protocol, whoever runs it. */
+export interface PackConnection {
   /** The pack's gRPC port on 127.0.0.1. */
   port: number;
+  /** Ends this use of the pack: stops a process of one's own, or returns a lent one (`packLease.ts`). */
+  stop(): Promise<void>;
 }
 
-export function spawnPolicyPack(packDir: string = policyPackDir, timeoutMs = 60_000): Promise<SpawnedPack> {
+/** The connection to a pack process of one's own: `stop` ends it (SIGTERM, SIGKILL after 2 s). */
+export function processConnection(child: ChildProcess, port: number): PackConnection {
+  return {
+    port,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function spawnPolicyPack(packDir: string = policyPackDir, timeoutMs = 60_000): Promise<PackConnection> {
   if (resolve(packDir) === policyPackDir) ensurePolicyPackBuilt();
   // `process.execPath`, not `npx`: killing an npx wrapper would leave the server running.
   const child = spawn(process.execPath, [...packNodeFlags, "--require", "tsx/cjs", "--require", deferredSdkImports, packDir], {
@@ -55,7 +72,7 @@ export function spawnPolicyPack(packDir: string = policyPackDir, timeoutMs = 60_
       const match = /^(\d+)\s*$/m.exec(stdout);
       if (!match) return;
       clearTimeout(timer);
-      resolve({ child, port: Number(match[1]) });
+      resolve(processConnection(child, Number(match[1])));
     });
     child.once("exit", (code) => {
       clearTimeout(timer);

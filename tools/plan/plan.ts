@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { decideEnvironment, EnvironmentSource, parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
 import { PolicyAnalysis, PolicyPackConfig, PolicyRun, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
-import type { SpawnedPack } from "./packProcess";
+import type { PackConnection } from "./packProcess";
 import type { PlanJson, PlanJsonSecrets } from "./planJson";
 import { planRecovery } from "./sections/recovery";
 import { explainSecretProblems, readStackFile, StackFileError } from "./stackFile";
@@ -28,8 +28,8 @@ export interface PlanOptions {
   policyConfigFile?: string;
   /** Entry module of the program. Defaults to the project's `index.ts` (tests plan fixtures that extend it). */
   program?: string;
-  /** The pack's process, when the caller started it before loading this module (`main.ts` does). */
-  spawnedPack?: Promise<SpawnedPack>;
+  /** The pack, when the caller started (or was lent) it before loading this module (`main.ts` does). */
+  pack?: Promise<PackConnection>;
 }
 
 export interface Plan {
@@ -84,7 +84,7 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
   const policyConfig = readPolicyConfig(options, stack);
 
   const packDir = join(projectRoot, "policies");
-  const pack = startPolicyPack(packDir, options.spawnedPack);
+  const pack = startPolicyPack(packDir, options.pack);
   const analysis = new PolicyAnalysis({ packDir, stack, project: projectName, config: policyConfig }, pack);
   try {
     const evaluated = await evaluateProgram({

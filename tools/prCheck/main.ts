@@ -9,8 +9,9 @@
  * request's own head commit in the header when the working tree is its merge into the base.
  * --json writes every stack's diff, --sarif the head's violations as SARIF 2.1.0 (each at the
  * stack-file line of the config key it names), --annotate N prints GitHub annotations for the N
- * most severe of them (stdout, so with --out). Plans are cached by the git tree they were made from
- * (default: `edge-pr-check/` in the git directory), so a base planned once is read back.
+ * most severe of them (stdout, so with --out). Plans are cached by the digest of the files they are
+ * made from (default: `edge-pr-check/` in the git directory), so a base planned once is read back,
+ * and a stack whose inputs a pull request leaves alone is planned once for both sides.
  * Exit 0: every stack plans at the working tree without a mandatory violation. 1: a stack has a
  * mandatory violation or is broken (exit 2 of its plan) in the working tree, or a change cannot
  * deploy as written (a protected load balancer replaced), whatever the review. 2: bad arguments, or

@@ -3,21 +3,24 @@
  * worktree) and in the working tree, and writes one markdown report ready to post as a PR comment.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { diffPlans } from "../diff/planDiff";
 import { summaryLine } from "../diff/render";
 import { planProcessArgs } from "../plan/command";
 import type { PlanJson } from "../plan/planJson";
+import { PolicyPackLender } from "../plan/packLease";
+import type { PackConnection } from "../plan/packProcess";
+import { policyPackSources } from "../../policies/build";
+import { filesAtCommit, filesInWorkingTree, planInputDigest, TreeFile } from "./planInputs";
 import { PolicyChange, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
 
 export interface PrCheckResult {
   baseRef: string;
   baseCommit: string;
   headCommit: string;
-  /** How the base tree got its node_modules; `cached` when every base plan came from the cache. */
+  /** How the base tree got its node_modules; `cached` when no base plan needed the base's tree (each cached, or the same as the head's). */
   install: "symlink" | "npm ci" | "cached";
   stacks: StackReport[];
   /** The report as a PR comment: under `maxChars`, shortened when needed. */
@@ -75,31 +78,30 @@ function installBase(root: string, baseTree: string, baseRef: string, log: (line
 }
 
 /**
- * Plans by the git tree they were made from (which holds package-lock.json, so the packages too)
- * and the Node version: the same tree plans the same. Only finished plans (exit 0 or 1) are kept;
- * a broken plan (exit 2) may be the machine's fault and is made again.
+ * Plans by the digest of what they are made from (`planInputs.ts`): the same inputs plan the same.
+ * Only finished plans (exit 0 or 1) are kept; a broken plan (exit 2) may be the machine's fault
+ * and is made again.
  */
 export class PlanCache {
   constructor(private readonly dir: string) {}
 
-  private path(tree: string, stack: string): string {
-    const key = createHash("sha256").update([tree, process.version, stack].join("\u0000")).digest("hex");
-    return join(this.dir, `${key}.json`);
+  private path(digest: string): string {
+    return join(this.dir, `${digest}.json`);
   }
 
-  get(tree: string, stack: string): StackPlan | undefined {
+  get(digest: string): StackPlan | undefined {
     try {
-      const plan = JSON.parse(readFileSync(this.path(tree, stack), "utf8")) as StackPlan;
+      const plan = JSON.parse(readFileSync(this.path(digest), "utf8")) as StackPlan;
       return plan.json && (plan.code === 0 || plan.code === 1) ? plan : undefined;
     } catch {
       return undefined;
     }
   }
 
-  put(tree: string, stack: string, plan: StackPlan): void {
+  put(digest: string, plan: StackPlan): void {
     if (!plan.json || (plan.code !== 0 && plan.code !== 1)) return;
     mkdirSync(this.dir, { recursive: true });
-    const path = this.path(tree, stack);
+    const path = this.path(digest);
     writeFileSync(`${path}.tmp`, JSON.stringify(plan));
     renameSync(`${path}.tmp`, path);
   }
@@ -111,16 +113,21 @@ export function stacksIn(root: string): string[] {
   return existsSync(dir) ? stackNames(readdirSync(dir)) : [];
 }
 
-/** Runs the plan of one stack in `root` as a subprocess; a plan's exit 1 still yields its JSON. */
-export function planStack(root: string, stack: string, outDir: string): Promise<StackPlan> {
+/**
+ * Runs the plan of one stack in `root` as a subprocess, judged by a pack `lender` lends it (or its
+ * own pack without one); a plan's exit 1 still yields its JSON.
+ */
+export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender): Promise<StackPlan> {
   const jsonPath = join(outDir, `${stack}.json`);
   return new Promise((resolvePlan) => {
     const child = spawn(process.execPath, [...planProcessArgs(root), "--stack", stack, "--json", jsonPath], {
       cwd: root,
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "ignore", "pipe", ...(lender ? ["ipc" as const] : [])],
+      env: lender ? PolicyPackLender.childEnv() : process.env,
     });
+    lender?.serve(child);
     let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
     child.on("error", (err) => resolvePlan({ code: 2, stderr: err.message }));
     child.on("close", (code) => {
       let json: PlanJson | undefined;
@@ -135,6 +142,14 @@ export function planStack(root: string, stack: string, outDir: string): Promise<
     });
   });
 }
+
+/** Starts the pack of a tree's `policies/` with that tree's own code, as its own plans would. */
+function startTreesPack(packDir: string): Promise<PackConnection> {
+  const packProcess = join(dirname(packDir), "tools", "plan", "packProcess.ts");
+  return (require(packProcess) as typeof import("../plan/packProcess")).spawnPolicyPack(packDir);
+}
+
+const blobOf = (files: TreeFile[], path: string) => files.find((f) => f.path === path)?.blob;
 
 /** Runs `tasks` at most `limit` at a time (the machine has two cores; each plan uses about one). */
 async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
@@ -157,17 +172,27 @@ function emptyPlan(stack: string): PlanJson {
 /** pr-check's own options. */
 export interface PrCheckOptions {
   /**
-   * Where plans are cached by the git tree they were made from. Defaults to `edge-pr-check/` in
-   * the repository's git directory; `false` plans everything.
+   * Where plans are cached by the digest of what they were made from. Defaults to
+   * `edge-pr-check/` in the repository's git directory; `false` plans everything.
    */
   cacheDir?: string | false;
 }
 
+type Side = "base" | "head";
+
+/** One plan to have: a stack on the sides whose inputs have `digest` (both, when they are the same). */
+interface PlanNeed {
+  stack: string;
+  digest: string;
+  sides: Side[];
+}
+
 /**
- * Plans every stack at `baseRef` and in `root`'s working tree and diffs them. A plan made before
- * from the same git tree (the base of every pull request on one main commit; a rerun of one
- * pull request) is read from the cache, and the base worktree is made only when a base plan is
- * missing. The temporary worktree is removed also when a plan or the install fails.
+ * Plans every stack at `baseRef` and in `root`'s working tree and diffs them. A stack's plan is
+ * made once per digest of its inputs (`planInputs.ts`): a base and a head that differ only in
+ * another stack's file share one plan, and a plan made before from the same inputs (the base of
+ * every pull request on one main commit; a rerun) is read from the cache. The base worktree is
+ * made only when a base plan is left to make; it is removed also when a plan or the install fails.
  */
 export async function prCheck(
   root: string,
@@ -179,12 +204,32 @@ export async function prCheck(
   const baseCommit = git(root, ["rev-parse", "--verify", `${baseRef}^{commit}`]);
   const headCommit = git(root, ["rev-parse", "--verify", "HEAD^{commit}"]);
   const cache = options.cacheDir === false ? undefined : new PlanCache(options.cacheDir ?? join(resolve(root, git(root, ["rev-parse", "--git-common-dir"])), "edge-pr-check"));
-  // The head is cacheable only as a commit: nothing tracked or untracked differs from it.
-  const headClean = git(root, ["status", "--porcelain", "--untracked-files=all"]) === "";
-  const trees = { base: git(root, ["rev-parse", `${baseCommit}^{tree}`]), head: headClean ? git(root, ["rev-parse", "HEAD^{tree}"]) : undefined };
   const baseStacks = stacksAt(root, baseCommit);
   const headStacks = stacksIn(root);
-  const cached = (side: "base" | "head", stack: string) => (trees[side] ? cache?.get(trees[side]!, stack) : undefined);
+  const names = [...new Set([...baseStacks, ...headStacks])].sort();
+  const baseFiles = filesAtCommit(root, baseCommit);
+  const headFiles = filesInWorkingTree(root);
+  const digests = new Map<string, Partial<Record<Side, string>>>();
+  for (const stack of names) {
+    const file = `stacks/Pulumi.${stack}.yaml`;
+    digests.set(stack, {
+      base: baseStacks.includes(stack) ? planInputDigest(baseFiles, stack, git(root, ["show", `${baseCommit}:${file}`])) : undefined,
+      head: headStacks.includes(stack) ? planInputDigest(headFiles, stack, readFileSync(join(root, file), "utf8")) : undefined,
+    });
+  }
+  const needs: PlanNeed[] = names.flatMap((stack) => {
+    const { base, head } = digests.get(stack)!;
+    if (base && base === head) return [{ stack, digest: base, sides: ["base", "head"] }];
+    return [...(base ? [{ stack, digest: base, sides: ["base" as const] }] : []), ...(head ? [{ stack, digest: head, sides: ["head" as const] }] : [])];
+  });
+  const fromCache = new Map(needs.flatMap((need) => {
+    const hit = cache?.get(need.digest);
+    return hit ? [[need.digest, hit] as const] : [];
+  }));
+  const toMake = needs.filter((need) => !fromCache.has(need.digest));
+  // A plan both sides share is made in the working tree; only a base's own plan needs the base's tree.
+  const inBase = (need: PlanNeed) => !need.sides.includes("head");
+
   const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
   const baseTree = join(work, "base");
   const plans = join(work, "plans");
@@ -202,40 +247,50 @@ export async function prCheck(
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  let lender: PolicyPackLender | undefined;
   try {
+    // One pack process per pack for every plan left to make: the working tree's, lent to the base's
+    // plans too when the base's pack is made of the same files.
+    if (toMake.length > 0) {
+      lender = new PolicyPackLender((packDir) => {
+        log(`policy pack process started for ${packDir === join(root, "policies") ? "the working tree" : baseRef}`);
+        return startTreesPack(packDir);
+      });
+    }
+    const samePack = !!lender && ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
+    lender?.offer(join(root, "policies"), samePack ? [join(baseTree, "policies")] : []);
     let install: PrCheckResult["install"] = "cached";
-    if (baseStacks.some((stack) => !cached("base", stack))) {
+    if (toMake.some(inBase)) {
       git(root, ["worktree", "add", "--detach", baseTree, baseCommit]);
       added = true;
       install = installBase(root, baseTree, baseRef, log);
-    } else {
-      log(`every base plan of ${baseRef} is cached (tree ${trees.base.slice(0, 12)}): no base worktree`);
-    }
-    const names = [...new Set([...baseStacks, ...headStacks])].sort();
-    const tasks: (() => Promise<{ side: "base" | "head"; stack: string; plan: StackPlan }>)[] = [];
-    const sides = [
-      { side: "base" as const, stacks: baseStacks, dir: baseTree },
-      { side: "head" as const, stacks: headStacks, dir: root },
-    ];
-    let hits = 0;
-    for (const stack of names) {
-      for (const { side, stacks, dir } of sides) {
-        if (!stacks.includes(stack)) continue;
-        const hit = cached(side, stack);
-        if (hit) hits++;
-        tasks.push(async () => {
-          if (hit) return { side, stack, plan: hit };
-          const plan = await planStack(dir, stack, join(plans, side));
-          if (trees[side]) cache?.put(trees[side]!, stack, plan);
-          return { side, stack, plan };
-        });
+      if (!samePack) {
+        log(`the policy pack differs at ${baseRef}: a second pack process judges its plans`);
+        // A base that predates lending plans with a pack of its own per plan instead.
+        if (existsSync(join(baseTree, "tools", "plan", "packLease.ts"))) lender?.offer(join(baseTree, "policies"));
       }
+    } else {
+      log(`every base plan of ${baseRef} is cached or the same as the working tree's: no base worktree`);
     }
-    log(`planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${tasks.length - hits} plan(s), ${hits} from the cache`);
-    const results = await pooled(tasks, 2);
+    const shared = needs.filter((need) => need.sides.length === 2).length;
+    log(
+      `planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` +
+        (shared > 0 ? `, ${shared} the same at both` : ""),
+    );
+    const made = await pooled(
+      toMake.map((need) => async () => {
+        const side = inBase(need) ? "base" : "head";
+        const plan = await planStack(side === "base" ? baseTree : root, need.stack, join(plans, side), lender);
+        cache?.put(need.digest, plan);
+        return [need.digest, plan] as const;
+      }),
+      2,
+    );
+    const planOf = new Map([...fromCache, ...made]);
     const stacks: StackReport[] = names.map((stack) => {
-      const base = results.find((r) => r.stack === stack && r.side === "base")?.plan;
-      const head = results.find((r) => r.stack === stack && r.side === "head")?.plan;
+      const { base: baseDigest, head: headDigest } = digests.get(stack)!;
+      const base = baseDigest ? planOf.get(baseDigest) : undefined;
+      const head = headDigest ? planOf.get(headDigest) : undefined;
       const usable = (p?: StackPlan) => (p ? p.json : emptyPlan(stack));
       const b = usable(base);
       const h = usable(head);
@@ -245,6 +300,7 @@ export async function prCheck(
     const { markdown, full } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policyChange(root, baseCommit) });
     return { baseRef, baseCommit, headCommit, install, stacks, markdown, full };
   } finally {
+    await lender?.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     cleanUp();

@@ -21,7 +21,7 @@ type Edit = (r: { type: string; name: string; inputs: Record<string, any> }) => 
 function planned(edit: Edit, extra: PlannedResource[] = []): PlannedResource[] {
   const out: PlannedResource[] = [];
   for (const r of prod.json!.resources) {
-    const inputs = r.type === resourceTypes.cloudflareZone ? { ...r.inputs, nameServers: prod.json!.stackOutputs.secondaryNameServers } : r.inputs;
+    const inputs = r.type === resourceTypes.cloudflareZone ? { ...r.inputs, nameServers: prod.json!.stackOutputs!.secondaryNameServers } : r.inputs;
     const edited = edit({ type: r.type, name: r.name, inputs });
     if (!edited) continue;
     out.push({

@@ -17,14 +17,14 @@ describe("the first deploy's delegation phase", () => {
       "cloudflare:index/zone:Zone",
       "cloudflare:index/zoneDnsSettings:ZoneDnsSettings",
     ]);
-    const servers: string[] = run.json!.stackOutputs.registrarNameServers;
+    const servers = run.json!.stackOutputs!.registrarNameServers as string[];
     expect(servers).toHaveLength(6);
     expect(run.stdout).toContain("== Delegation ==\nPhase: pending.");
     expect(run.stdout).toContain(`set exactly these name servers (\`pulumi stack output registrarNameServers\`): ${servers.join(" ")}`);
     expect(run.stdout).toContain("`dig +norec NS example.com @$(dig +short NS com | head -1)`");
     expect(run.stdout).toContain("172800 s = 48 h");
     expect(run.stdout).toContain("Then set `edge:dns.delegation: delegated`");
-    expect(run.json!.stackOutputs.delegationSteps).toEqual(expect.arrayContaining([expect.stringContaining("dig +norec NS example.com")]));
+    expect(run.json!.stackOutputs!.delegationSteps).toEqual(expect.arrayContaining([expect.stringContaining("dig +norec NS example.com")]));
   });
 
   it("shows the delegated phase in the prod plan, the same registrar list, and that a zone replacement is an outage", () => {
@@ -32,6 +32,6 @@ describe("the first deploy's delegation phase", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("== Delegation ==\nPhase: delegated. The registrar must list these name servers (active-active)");
     expect(run.stdout).toContain("A replaced Route 53 zone is deleted before its successor is created");
-    expect(run.json!.stackOutputs.registrarNameServers).toHaveLength(6);
+    expect(run.json!.stackOutputs!.registrarNameServers).toHaveLength(6);
   });
 });

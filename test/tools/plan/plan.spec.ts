@@ -28,7 +28,7 @@ describe("npm run plan", () => {
     const run = runPlan(["--stack", "prod"]);
     expect(run.code).toBe(0);
     expect(run.json!.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
-    expect(Object.keys(run.json!.stackOutputs.ingest)).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
+    expect(Object.keys(run.json!.stackOutputs!.ingest as object)).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
     expect(run.stdout).toContain("== Ingestion regions ==");
     expect(run.stdout).toContain("with us-east-1 (the largest) lost: 192000 events/s (headroom +20%)");
   });

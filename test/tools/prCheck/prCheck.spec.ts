@@ -3,34 +3,25 @@
  * working tree's commit) and a second commit that changes the dev stack.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../support/runPlan";
+import { cloneProjectWithDevStack, ProjectClone } from "../../support/projectClone";
 
 let repo: string;
+let git: ProjectClone["git"];
 let run: ReturnType<typeof spawnSync>;
 let report: string;
 let rerun: ReturnType<typeof spawnSync>;
 
-function git(...args: string[]): string {
-  const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: repo, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout;
-}
 
 const tempLeftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith("edge-pr-check-"));
 
 beforeAll(() => {
   const before = tempLeftovers();
-  repo = mkdtempSync(join(tmpdir(), "edge-pr-repo-"));
-  const clone = spawnSync("git", ["clone", "--quiet", projectRoot, repo], { encoding: "utf8" });
-  expect(clone.status).toBe(0);
-  symlinkSync(join(projectRoot, "node_modules"), join(repo, "node_modules"), "dir");
   // Base commit: the project with one stack, to keep the number of plans small.
-  git("rm", "--quiet", "stacks/Pulumi.prod.yaml");
-  git("commit", "--quiet", "-m", "Only the dev stack");
+  ({ dir: repo, git } = cloneProjectWithDevStack("edge-pr-repo-"));
   // The pull request: raise the dev TTL from 60 s to 120 s, and add a stack whose config is invalid.
   const file = join(repo, "stacks/Pulumi.dev.yaml");
   writeFileSync(file, readFileSync(file, "utf8").replace("ttl: 60", "ttl: 120"));

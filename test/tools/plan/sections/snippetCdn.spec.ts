@@ -27,7 +27,7 @@ describe("Snippet CDN in the plan", () => {
     expect(section).toMatch(/2\. replica .*\.s3\.us-west-2\.amazonaws\.com {2}\[us-west-2\] {2}OAC yes/);
     expect(section).toMatch(/\/v1\.0\.0\/edge\.[0-9a-f]{12}\.js .* application\/javascript; charset=utf-8 {2}Cache-Control: public, max-age=31536000, immutable/);
     expect(section).toContain("/loader.js");
-    expect(prod.json!.stackOutputs.snippetUrl).toBe("https://cdn.example.com/loader.js");
+    expect(prod.json!.stackOutputs!.snippetUrl).toBe("https://cdn.example.com/loader.js");
   });
 
   it("exits 1 when the replica is in the origin's region: a distribution that cannot fail over to another region", () => {
@@ -50,10 +50,12 @@ describe("Snippet CDN in the plan", () => {
         r.type === resourceTypes.s3BucketPolicy && r.name === "cdn-origin-policy"
           ? { ...r.inputs, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }] }) }
           : r.type === resourceTypes.cloudflareZone
-            ? { ...r.inputs, nameServers: prod.json!.stackOutputs.secondaryNameServers }
+            ? { ...r.inputs, nameServers: prod.json!.stackOutputs!.secondaryNameServers }
             : r.inputs;
       return {
         ...r,
+        aliases: r.aliases ?? [],
+        propertyDependencies: r.propertyDependencies ?? {},
         provider: "",
         region: r.region ?? undefined,
         inputs,
