@@ -1,0 +1,63 @@
+/**
+ * Everything an ingestion host sends out of its VPC, and the private path each takes. Hosts boot
+ * from the pinned bundle (no package mirror, no download from the internet), so what they call is
+ * a short, known list: the AWS APIs below through VPC endpoints, the bundle through the S3 gateway
+ * endpoint, and the datastore's networks. Their security group allows exactly that and nothing to
+ * 0.0.0.0/0, and they have no public address.
+ *
+ * Needs no rule: security groups do not filter traffic to the Amazon DNS server (the VPC resolver
+ * at the VPC's base + 2 and 169.254.169.253), instance metadata (169.254.169.254) or the Amazon
+ * Time Sync Service (169.254.169.123), which Debian's chrony on EC2 uses
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html, "Security groups
+ * don't filter traffic destined to and from the following: Amazon Domain Name Services (DNS),
+ * Amazon Dynamic Host Configuration Protocol (DHCP), Amazon EC2 instance metadata, … Amazon Time
+ * Sync Service").
+ *
+ * Pure module: no Pulumi imports.
+ */
+
+/** An AWS service the hosts call, reached through an interface endpoint with private DNS. */
+export interface HostApi {
+  /** The endpoint service's last label: `com.amazonaws.<region>.<service>`. */
+  service: string;
+  /** Who on the host calls it, and for what. */
+  caller: string;
+}
+
+/**
+ * Every AWS API a host calls (read from the user data, the service and the agents' configs). The
+ * lifecycle watcher reads only instance metadata and the termination hook ends on its heartbeat
+ * (`defaultResult: CONTINUE`), so the hosts never call Auto Scaling; every credential comes from
+ * the instance profile through instance metadata, so they never call STS.
+ */
+export const hostApis: readonly HostApi[] = [
+  { service: "ssm", caller: "the ingestion service's GetParameter of the datastore password; SSM Agent's registration" },
+  { service: "ssmmessages", caller: "Session Manager's data channel (shell access without SSH)" },
+  { service: "ec2messages", caller: "SSM Agent's command channel" },
+  { service: "logs", caller: "the CloudWatch agent's embedded-metric records of the ingestion service" },
+  { service: "monitoring", caller: "the CloudWatch agent's PutMetricData (memory, swap and disk of the host)" },
+  { service: "ec2", caller: "the CloudWatch agent's DescribeTags (the AutoScalingGroupName dimension)" },
+];
+
+/** The regional endpoint service of an AWS service, e.g. `com.amazonaws.us-east-1.ssm`. */
+export function endpointServiceName(region: string, service: string): string {
+  return `com.amazonaws.${region}.${service}`;
+}
+
+/** TLS: the only port the hosts use toward AWS APIs and S3. */
+export const awsApiPort = 443;
+
+/**
+ * The S3 gateway endpoint's policy: the hosts read the one pinned bundle object and nothing else
+ * in S3 (they write nothing there). Without a bundle the endpoint admits no request: a host then
+ * refuses to boot anyway. Gateway endpoint policies need a principal; `*` is narrowed by the
+ * resource and by the role's own policy, which also grants only this object.
+ */
+export function bundleEndpointPolicy(bundleObjectArn: string | undefined): { Version: string; Statement: Record<string, unknown>[] } {
+  return {
+    Version: "2012-10-17",
+    Statement: bundleObjectArn
+      ? [{ Sid: "ReadPinnedBundle", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: bundleObjectArn }]
+      : [{ Sid: "NoBundlePinned", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" }],
+  };
+}
