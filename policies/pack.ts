@@ -45,6 +45,7 @@ import { configureListenerTls } from "./lb/configureListenerTls";
 import { enableAccessLogs } from "./lb/enableAccessLogs";
 import { enableDeletionProtection } from "./lb/enableDeletionProtection";
 import { disallowDefaultSecurityGroupRules } from "./network/disallowDefaultSecurityGroupRules";
+import { disallowPublicEgress } from "./network/disallowPublicEgress";
 import { enableVpcFlowLogs } from "./network/enableVpcFlowLogs";
 
 export const policyPackName = "edge-guardrails";
@@ -96,6 +97,7 @@ export const packEntries: readonly PackEntry[] = [
   { policy: enableKeyRotation, controls: ["KMS.4", "CKV_AWS_7", "AVD-AWS-0065"] },
   { policy: enableVpcFlowLogs, controls: ["EC2.6", "CKV2_AWS_11", "AVD-AWS-0178"] },
   { policy: disallowDefaultSecurityGroupRules, controls: ["EC2.2", "CKV2_AWS_12"] },
+  { policy: disallowPublicEgress, controls: ["CKV_AWS_382", "AVD-AWS-0104"] },
   { policy: missingCaa, controls: [] },
   { policy: missingDmarc, controls: [] },
   { policy: disallowDanglingRecords, controls: [] },

@@ -19,6 +19,7 @@ export const priceTable = {
     "https://aws.amazon.com/sns/pricing/",
     "https://aws.amazon.com/cloudfront/pricing/",
     "https://aws.amazon.com/s3/pricing/",
+    "https://aws.amazon.com/privatelink/pricing/ (interface endpoints; gateway endpoints are free)",
     "https://www.cloudflare.com/plans/",
   ],
   hoursPerMonth: 730,
@@ -65,6 +66,10 @@ export const priceTable = {
   cloudfrontPerGbOut: 0.085,
   cloudfrontPer10kHttpsRequests: 0.01,
   s3PerGbMonth: 0.023,
+  /** An interface VPC endpoint, per availability zone it has a network interface in, in us-east-1. */
+  vpcInterfaceEndpointPerAzHour: 0.01,
+  /** Data an interface endpoint processes, first PB a month, in us-east-1. */
+  vpcInterfaceEndpointPerGb: 0.01,
   cloudflarePlanPerMonth: { free: 0, pro: 25, business: 250 } as Record<string, number>,
 };
 
@@ -84,6 +89,8 @@ export interface CostAssumptions {
   s3GbPerBucket: number;
   /** Dashboards beyond the account's three free ones: `true` prices every dashboard. Defaults to `false`. */
   dashboardsBeyondFreeTier: boolean;
+  /** GB a month each interface VPC endpoint processes (the hosts' metrics, logs and SSM calls). Defaults to `1`. */
+  interfaceEndpointGb: number;
 }
 
 export const defaultCostAssumptions: CostAssumptions = {
@@ -94,6 +101,7 @@ export const defaultCostAssumptions: CostAssumptions = {
   cdnKibPerRequest: 20,
   s3GbPerBucket: 1,
   dashboardsBeyondFreeTier: false,
+  interfaceEndpointGb: 1,
 };
 
 /** Types AWS or Cloudflare bill nothing for (configuration of something priced elsewhere), each with why. */
