@@ -87,7 +87,7 @@ export const packEntries: readonly PackEntry[] = [
   { policy: configureListenerTls, controls: ["ELB.17", "CKV_AWS_2", "CKV_AWS_103", "AVD-AWS-0047", "AVD-AWS-0054"] },
   { policy: enableDeletionProtection, controls: ["ELB.6", "CKV_AWS_150"], incident: "001" },
   { policy: enableAccessLogs, controls: ["ELB.5", "CKV_AWS_91"] },
-  { policy: disallowBroadManagedPolicies, controls: ["IAM.1", "CKV_AWS_274", "AVD-AWS-0057"] },
+  { policy: disallowBroadManagedPolicies, controls: ["CKV_AWS_274", "AVD-AWS-0057"] },
   { policy: enforceServiceTrust, controls: ["CKV_AWS_60", "CKV_AWS_61"] },
   { policy: disallowLaunchConfiguration, controls: ["AutoScaling.9"], incident: "003" },
   { policy: disallowPublicHostIp, controls: ["EC2.9", "EC2.25", "AutoScaling.5", "CKV_AWS_88", "AVD-AWS-0009"] },
