@@ -109,7 +109,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
     );
     const hostSecurityGroup = new aws.ec2.SecurityGroup(
       `${name}-hosts`,
-      { region, vpcId: vpc.id, description: "edge ingestion hosts: HTTP from the NLB only, no SSH (SSM instead); out to the VPC endpoints and the datastore", tags: { Name: `${name}-hosts` } },
+      { region, vpcId: vpc.id, description: "edge ingestion hosts: HTTP from the NLB only, no SSH (SSM instead)", tags: { Name: `${name}-hosts` } },
       { parent: vpc },
     );
     new aws.vpc.SecurityGroupIngressRule(
