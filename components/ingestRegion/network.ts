@@ -143,7 +143,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
       },
       { parent: hostSecurityGroup },
     );
-    this.privateAwsAccess(name, args, vpc, routeTable, hostSecurityGroup);
+    const privateAccess = this.privateAwsAccess(name, args, vpc, routeTable, hostSecurityGroup);
     // Named by the network, not its position: reordering the list changes no rule.
     for (const cidrIpv4 of args.datastoreCidrBlocks) {
       new aws.vpc.SecurityGroupEgressRule(
@@ -163,7 +163,10 @@ export class IngestNetwork extends pulumi.ComponentResource {
 
     this.vpcId = vpc.id;
     this.loadBalancerSecurityGroupId = nlbSecurityGroup.id;
-    this.hostSecurityGroupId = hostSecurityGroup.id;
+    // The launch template reads the group through this output, so it (and an instance refresh it
+    // starts) waits for every endpoint and rule: a host launched before them could not fetch its
+    // bundle or its datastore password, and would fail its boot.
+    this.hostSecurityGroupId = pulumi.all([hostSecurityGroup.id, ...privateAccess.map((r) => r.id)]).apply(([id]) => id);
     this.registerOutputs({
       vpcId: this.vpcId,
       subnetIds: this.subnetIds,
@@ -181,15 +184,22 @@ export class IngestNetwork extends pulumi.ComponentResource {
    * security groups, route tables, the policy and an interface endpoint's `privateDnsEnabled`
    * change in place (terraform-provider-aws@008db85aad5e internal/service/ec2/vpc_endpoint.go,
    * `ForceNew` and the `CustomizeDiff` on `private_dns_enabled` for non-interface endpoints).
+   * Returns every resource a host's boot needs to exist first.
    */
-  private privateAwsAccess(name: string, args: IngestNetworkArgs, vpc: aws.ec2.Vpc, routeTable: aws.ec2.RouteTable, hostSecurityGroup: aws.ec2.SecurityGroup) {
+  private privateAwsAccess(
+    name: string,
+    args: IngestNetworkArgs,
+    vpc: aws.ec2.Vpc,
+    routeTable: aws.ec2.RouteTable,
+    hostSecurityGroup: aws.ec2.SecurityGroup,
+  ): pulumi.CustomResource[] {
     const { region } = args;
     const endpointGroup = new aws.ec2.SecurityGroup(
       `${name}-endpoints`,
       { region, vpcId: vpc.id, description: "edge ingestion VPC endpoints: TLS from the hosts only", tags: { Name: `${name}-endpoints` } },
       { parent: vpc },
     );
-    new aws.vpc.SecurityGroupIngressRule(
+    const endpointIngress = new aws.vpc.SecurityGroupIngressRule(
       `${name}-endpoints-in-hosts`,
       {
         region,
@@ -202,7 +212,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
       },
       { parent: endpointGroup },
     );
-    new aws.vpc.SecurityGroupEgressRule(
+    const toEndpoints = new aws.vpc.SecurityGroupEgressRule(
       `${name}-hosts-out-endpoints`,
       {
         region,
@@ -215,22 +225,23 @@ export class IngestNetwork extends pulumi.ComponentResource {
       },
       { parent: hostSecurityGroup },
     );
-    for (const api of hostApis) {
-      new aws.ec2.VpcEndpoint(
-        `${name}-${api.service}`,
-        {
-          region,
-          vpcId: vpc.id,
-          serviceName: endpointServiceName(region, api.service),
-          vpcEndpointType: "Interface",
-          privateDnsEnabled: true,
-          subnetIds: this.subnetIds,
-          securityGroupIds: [endpointGroup.id],
-          tags: { Name: `${name}-${api.service}` },
-        },
-        { parent: vpc },
-      );
-    }
+    const interfaces = hostApis.map(
+      (api) =>
+        new aws.ec2.VpcEndpoint(
+          `${name}-${api.service}`,
+          {
+            region,
+            vpcId: vpc.id,
+            serviceName: endpointServiceName(region, api.service),
+            vpcEndpointType: "Interface",
+            privateDnsEnabled: true,
+            subnetIds: this.subnetIds,
+            securityGroupIds: [endpointGroup.id],
+            tags: { Name: `${name}-${api.service}` },
+          },
+          { parent: vpc },
+        ),
+    );
     const s3 = new aws.ec2.VpcEndpoint(
       `${name}-s3`,
       {
@@ -245,7 +256,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
       { parent: vpc },
     );
     // S3's addresses in the region, as the AWS-managed prefix list the gateway endpoint routes.
-    new aws.vpc.SecurityGroupEgressRule(
+    const toS3 = new aws.vpc.SecurityGroupEgressRule(
       `${name}-hosts-out-s3`,
       {
         region,
@@ -258,5 +269,6 @@ export class IngestNetwork extends pulumi.ComponentResource {
       },
       { parent: hostSecurityGroup },
     );
+    return [endpointIngress, toEndpoints, ...interfaces, s3, toS3];
   }
 }

@@ -173,10 +173,17 @@ describe("IngestRegion", () => {
     }
   });
 
-  it("gives hosts no public address", () => {
+  it("gives hosts no public address, and launches none before every endpoint and egress rule their boot needs exists", () => {
     for (const region of config.regions) {
       const [template] = inRegion(resourceTypes.ec2LaunchTemplate, region);
       expect(template!.inputs.networkInterfaces).toEqual([expect.objectContaining({ associatePublicIpAddress: "false" })]);
+      const needed = [
+        ...inRegion(resourceTypes.ec2VpcEndpoint, region),
+        ...inRegion(resourceTypes.vpcSecurityGroupEgressRule, region).filter((r) => /-hosts-out-(endpoints|s3)$/.test(r.name)),
+        ...inRegion(resourceTypes.vpcSecurityGroupIngressRule, region).filter((r) => r.name.endsWith("-endpoints-in-hosts")),
+      ];
+      expect(needed).toHaveLength(10);
+      expect(template!.dependencies).toEqual(expect.arrayContaining(needed.map((r) => r.urn)));
     }
   });
 
