@@ -83,7 +83,7 @@ export const packEntries: readonly PackEntry[] = [
   { policy: disallowPublicIngress, controls: ["EC2.13", "EC2.14", "EC2.18", "EC2.19", "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "AVD-AWS-0107"] },
   { policy: disallowWildcardIam, controls: ["IAM.1", "IAM.21", "CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_290", "CKV_AWS_355", "AVD-AWS-0057"] },
   { policy: enforceDnsValidation, controls: ["ACM.1"] },
-  { policy: configureMinimumTls, controls: ["CloudFront.7", "CloudFront.8", "CKV_AWS_174", "AVD-AWS-0013"], incident: "000" },
+  { policy: configureMinimumTls, controls: ["CloudFront.7", "CloudFront.8", "CloudFront.15", "CKV_AWS_174", "AVD-AWS-0013"], incident: "000" },
   { policy: configureListenerTls, controls: ["ELB.17", "CKV_AWS_2", "CKV_AWS_103", "AVD-AWS-0047", "AVD-AWS-0054"] },
   { policy: enableDeletionProtection, controls: ["ELB.6", "CKV_AWS_150"], incident: "001" },
   { policy: enableAccessLogs, controls: ["ELB.5", "CKV_AWS_91"] },
