@@ -1,8 +1,10 @@
 /**
  * disallow-public-egress — mandatory. Security baseline; no post-mortem of its own.
  *
- * Catalog controls: Checkov CKV_AWS_382 (egress to 0.0.0.0/0 on all ports; this policy refuses
- * any port); trivy AVD-AWS-0104 (aws-ec2-no-public-egress-sgr). Security Hub has no egress control.
+ * Catalog controls: Checkov CKV_AWS_382 (`SecurityGroupUnrestrictedEgressAll`: egress to
+ * 0.0.0.0/0 on all ports; this policy refuses any port); trivy AVD-AWS-0104
+ * (aws-ec2-no-public-egress-sgr). Security Hub's EC2 controls judge ingress (EC2.13, EC2.18,
+ * EC2.19) and the default group (EC2.2), not a group's egress.
  *
  * No security group sends to the whole internet (0.0.0.0/0 or ::/0), on any protocol or port:
  * a host that can reach anywhere can send its data anywhere. The ingestion hosts reach only the
