@@ -61,3 +61,29 @@ export function bundleEndpointPolicy(bundleObjectArn: string | undefined): { Ver
       : [{ Sid: "NoBundlePinned", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" }],
   };
 }
+
+/**
+ * Private IPv4 ranges a host without a public address can reach through the VPC's routing
+ * (peering, a transit gateway): RFC 1918's and RFC 6598's shared range, which VPCs accept too.
+ */
+export const privateIpv4Ranges: readonly string[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
+
+function parseCidr(cidr: string): { address: number; bits: number } | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const bits = Number(m[5]);
+  if (octets.some((o) => o > 255) || bits > 32) return undefined;
+  return { address: octets.reduce((a, o) => a * 256 + o, 0), bits };
+}
+
+/** Whether the whole block `cidr` lies inside one of {@link privateIpv4Ranges}. */
+export function isPrivateIpv4Cidr(cidr: string): boolean {
+  const block = parseCidr(cidr);
+  if (!block) return false;
+  return privateIpv4Ranges.some((range) => {
+    const r = parseCidr(range)!;
+    const size = 2 ** (32 - r.bits);
+    return block.bits >= r.bits && Math.floor(block.address / size) === Math.floor(r.address / size);
+  });
+}

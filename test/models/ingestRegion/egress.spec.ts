@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bundleObjectArn } from "../../../models/hostEdge";
-import { bundleEndpointPolicy, endpointServiceName, hostApis } from "../../../models/ingestRegion/egress";
+import { bundleEndpointPolicy, endpointServiceName, hostApis, isPrivateIpv4Cidr } from "../../../models/ingestRegion/egress";
 
 const bundle = { bucket: "edge-bundles-{region}", key: "releases/edge-ingest-1.4.0.tar.gz", sha256: "a".repeat(64) };
 
@@ -22,5 +22,26 @@ describe("host egress", () => {
 
   it("admits no S3 request when no bundle is pinned", () => {
     expect(bundleEndpointPolicy(undefined).Statement).toEqual([{ Sid: "NoBundlePinned", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" }]);
+  });
+});
+
+describe("private networks a host without a public address reaches", () => {
+  it.each([
+    ["10.100.0.0/16", true],
+    ["10.0.0.0/8", true],
+    ["172.16.0.0/12", true],
+    ["172.31.255.0/24", true],
+    ["192.168.10.0/24", true],
+    ["100.64.0.0/10", true],
+    ["100.127.255.255/32", true],
+    ["172.32.0.0/16", false],
+    ["172.0.0.0/8", false],
+    ["8.0.0.0/8", false],
+    ["203.0.113.0/24", false],
+    ["100.128.0.0/16", false],
+    ["0.0.0.0/0", false],
+    ["db.example.internal", false],
+  ])("%s → %s", (cidr, expected) => {
+    expect(isPrivateIpv4Cidr(cidr)).toBe(expected);
   });
 });
