@@ -87,3 +87,14 @@ export function isPrivateIpv4Cidr(cidr: string): boolean {
     return block.bits >= r.bits && Math.floor(block.address / size) === Math.floor(r.address / size);
   });
 }
+
+/** IPv6 unique local addresses (RFC 4193), the IPv6 counterpart of the private IPv4 ranges. */
+export const privateIpv6Range = "fc00::/7";
+
+/** Whether the whole IPv6 block `cidr` lies inside {@link privateIpv6Range}. */
+export function isPrivateIpv6Cidr(cidr: string): boolean {
+  const m = /^([0-9a-f]{0,4}):[0-9a-f:]*\/(\d{1,3})$/i.exec(cidr);
+  if (!m) return false;
+  const first = m[1] ? parseInt(m[1], 16) : 0;
+  return Number(m[2]) >= 7 && Number(m[2]) <= 128 && (first & 0xfe00) === 0xfc00;
+}

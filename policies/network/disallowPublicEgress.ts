@@ -2,20 +2,23 @@
  * disallow-public-egress — mandatory. Security baseline; no post-mortem of its own.
  *
  * Catalog controls: Checkov CKV_AWS_382 (`SecurityGroupUnrestrictedEgressAll`: egress to
- * 0.0.0.0/0 on all ports; this policy refuses any port); trivy AVD-AWS-0104
- * (aws-ec2-no-public-egress-sgr). Security Hub's EC2 controls judge ingress (EC2.13, EC2.18,
- * EC2.19) and the default group (EC2.2), not a group's egress.
+ * 0.0.0.0/0 on all ports); trivy AVD-AWS-0104 (aws-ec2-no-public-egress-sgr: egress to a /0).
+ * Security Hub's EC2 controls judge ingress (EC2.13, EC2.18, EC2.19) and the default group
+ * (EC2.2), not a group's egress.
  *
- * No security group sends to the whole internet (0.0.0.0/0 or ::/0), on any protocol or port:
- * a host that can reach anywhere can send its data anywhere. The ingestion hosts reach only the
- * VPC endpoints' group, the S3 prefix list of the gateway endpoint and the datastore's networks
- * (`models/ingestRegion/egress.ts`). Judged on the three ways to write a rule: inline `egress` on
- * `aws.ec2.SecurityGroup`, `aws.ec2.SecurityGroupRule` of type `egress`, and
+ * No security group sends to a public address, on any protocol or port: a host that can reach the
+ * internet can send its data there. Stronger than both catalogs, which refuse only /0: two /1
+ * blocks, or one attacker's address, pass them. Egress goes to private networks (RFC 1918, RFC 6598
+ * and IPv6 unique local addresses), to prefix lists and to security groups; the ingestion hosts
+ * reach the VPC endpoints' group, the S3 prefix list of the gateway endpoint and the datastore's
+ * private networks (`models/ingestRegion/egress.ts`). Judged on the three ways to write a rule:
+ * inline `egress` on `aws.ec2.SecurityGroup`, `aws.ec2.SecurityGroupRule` of type `egress`, and
  * `aws.vpc.SecurityGroupEgressRule`.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
+import { isPrivateIpv4Cidr, isPrivateIpv6Cidr, privateIpv4Ranges, privateIpv6Range } from "../../models/ingestRegion/egress";
 import { cidrList, publicCidrs } from "../security/disallowPublicIngress";
 
 export interface EgressSubject {
@@ -25,11 +28,14 @@ export interface EgressSubject {
   protocol: string;
   fromPort?: number;
   toPort?: number;
-  destinations: string[];
+  /** IPv4 CIDR blocks the rule sends to. */
+  ipv4: string[];
+  /** IPv6 CIDR blocks the rule sends to. */
+  ipv6: string[];
 }
 
 const fix =
-  "Send only where the group's members need to: a VPC endpoint's security group for AWS APIs, the S3 prefix list of a gateway endpoint, the datastore's CIDR blocks (IngestNetwork does). " +
+  "Send only where the group's members need to: a VPC endpoint's security group for AWS APIs, the S3 prefix list of a gateway endpoint, the datastore's private networks (IngestNetwork does). " +
   "Security baseline (CKV_AWS_382, AVD-AWS-0104).";
 
 function portsOf(rule: EgressSubject): string {
@@ -40,16 +46,24 @@ function portsOf(rule: EgressSubject): string {
   return from === to ? `${protocol} ${from}` : `${protocol} ${from}-${to}`;
 }
 
+/** A public destination as the message names it: a /0 is the whole internet. */
+function described(cidr: string): string {
+  return publicCidrs.has(cidr) ? `${cidr} (the whole internet)` : cidr;
+}
+
 /** The violation for one egress rule, or undefined. */
 export function judgeEgress(rule: EgressSubject): string | undefined {
-  const open = rule.destinations.filter((d) => publicCidrs.has(d));
+  const open = [...rule.ipv4.filter((c) => !isPrivateIpv4Cidr(c)), ...rule.ipv6.filter((c) => !isPrivateIpv6Cidr(c))];
   if (open.length === 0) return undefined;
-  return `${rule.what} sends ${portsOf(rule)} to ${open.join(" and ")}, every address there is; no security group may send to a /0 destination. ${fix}`;
+  return (
+    `${rule.what} sends ${portsOf(rule)} to ${open.length} public network(s), ${open.map(described).join(", ")}; allowed are 0: ` +
+    `only private networks (${privateIpv4Ranges.join(", ")}, ${privateIpv6Range}), prefix lists and security groups. ${fix}`
+  );
 }
 
 export const disallowPublicEgress: ResourceValidationPolicy = {
   name: "disallow-public-egress",
-  description: "Security groups send nothing to 0.0.0.0/0 or ::/0: egress goes to VPC endpoints, prefix lists and the datastore's networks.",
+  description: "Security groups send nothing to public addresses (0.0.0.0/0 and ::/0 included): egress goes to private networks, prefix lists and security groups.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfTypes(
     ofType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
@@ -59,7 +73,8 @@ export const disallowPublicEgress: ResourceValidationPolicy = {
           protocol: rule.protocol,
           fromPort: rule.fromPort,
           toPort: rule.toPort,
-          destinations: [...cidrList(rule.cidrBlocks), ...cidrList(rule.ipv6CidrBlocks)],
+          ipv4: cidrList(rule.cidrBlocks),
+          ipv6: cidrList(rule.ipv6CidrBlocks),
         });
         if (message) reportViolation(message);
       });
@@ -71,7 +86,8 @@ export const disallowPublicEgress: ResourceValidationPolicy = {
         protocol: rule.protocol,
         fromPort: rule.fromPort,
         toPort: rule.toPort,
-        destinations: [...cidrList(rule.cidrBlocks), ...cidrList(rule.ipv6CidrBlocks)],
+        ipv4: cidrList(rule.cidrBlocks),
+        ipv6: cidrList(rule.ipv6CidrBlocks),
       });
       if (message) reportViolation(message);
     }),
@@ -81,7 +97,8 @@ export const disallowPublicEgress: ResourceValidationPolicy = {
         protocol: rule.ipProtocol,
         fromPort: rule.fromPort,
         toPort: rule.toPort,
-        destinations: [...cidrList(rule.cidrIpv4), ...cidrList(rule.cidrIpv6)],
+        ipv4: cidrList(rule.cidrIpv4),
+        ipv6: cidrList(rule.cidrIpv6),
       });
       if (message) reportViolation(message);
     }),

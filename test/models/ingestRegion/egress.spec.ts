@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bundleObjectArn } from "../../../models/hostEdge";
-import { bundleEndpointPolicy, endpointServiceName, hostApis, isPrivateIpv4Cidr } from "../../../models/ingestRegion/egress";
+import { bundleEndpointPolicy, endpointServiceName, hostApis, isPrivateIpv4Cidr, isPrivateIpv6Cidr } from "../../../models/ingestRegion/egress";
 
 const bundle = { bucket: "edge-bundles-{region}", key: "releases/edge-ingest-1.4.0.tar.gz", sha256: "a".repeat(64) };
 
@@ -43,5 +43,18 @@ describe("private networks a host without a public address reaches", () => {
     ["db.example.internal", false],
   ])("%s → %s", (cidr, expected) => {
     expect(isPrivateIpv4Cidr(cidr)).toBe(expected);
+  });
+});
+
+describe("private IPv6 networks", () => {
+  it.each([
+    ["fd12:3456:789a::/48", true],
+    ["fc00::/7", true],
+    ["fe80::/10", false],
+    ["2001:db8::/32", false],
+    ["::/0", false],
+    ["fc00::/6", false],
+  ])("%s → %s", (cidr, expected) => {
+    expect(isPrivateIpv6Cidr(cidr)).toBe(expected);
   });
 });
