@@ -18,7 +18,7 @@ export interface IngestNetworkArgs {
    * (terraform-provider-aws@3db496c3ef13bcbf12b401ce6f353c55b76701fa internal/service/ec2/vpc_subnet.go, `ForceNew`).
    */
   availabilityZoneIds: string[];
-  /** Networks the hosts reach the datastore in, as CIDR blocks (a security group takes no host names). */
+  /** Private networks the hosts reach the datastore in, as CIDR blocks (a security group takes no host names; the hosts have no public address). */
   datastoreCidrBlocks: string[];
   /** TCP port of the datastore. */
   datastorePort: number;
@@ -212,18 +212,17 @@ export class IngestNetwork extends pulumi.ComponentResource {
       },
       { parent: endpointGroup },
     );
-    const toEndpoints = new aws.vpc.SecurityGroupEgressRule(
-      `${name}-hosts-out-endpoints`,
-      {
-        region,
-        securityGroupId: hostSecurityGroup.id,
-        ipProtocol: "tcp",
-        fromPort: awsApiPort,
-        toPort: awsApiPort,
-        referencedSecurityGroupId: endpointGroup.id,
-        description: `AWS APIs through their VPC endpoints (${hostApis.map((api) => api.service).join(", ")})`,
-      },
-      { parent: hostSecurityGroup },
+    // TLS out of the hosts' group to one destination: a security group or a prefix list.
+    const hostsOut = (suffix: string, to: { referencedSecurityGroupId: pulumi.Input<string> } | { prefixListId: pulumi.Input<string> }, description: string) =>
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-hosts-out-${suffix}`,
+        { region, securityGroupId: hostSecurityGroup.id, ipProtocol: "tcp", fromPort: awsApiPort, toPort: awsApiPort, ...to, description },
+        { parent: hostSecurityGroup },
+      );
+    const toEndpoints = hostsOut(
+      "endpoints",
+      { referencedSecurityGroupId: endpointGroup.id },
+      `AWS APIs through their VPC endpoints (${hostApis.map((api) => api.service).join(", ")})`,
     );
     const interfaces = hostApis.map(
       (api) =>
@@ -256,19 +255,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
       { parent: vpc },
     );
     // S3's addresses in the region, as the AWS-managed prefix list the gateway endpoint routes.
-    const toS3 = new aws.vpc.SecurityGroupEgressRule(
-      `${name}-hosts-out-s3`,
-      {
-        region,
-        securityGroupId: hostSecurityGroup.id,
-        ipProtocol: "tcp",
-        fromPort: awsApiPort,
-        toPort: awsApiPort,
-        prefixListId: s3.prefixListId,
-        description: "the pinned host bundle, through the S3 gateway endpoint",
-      },
-      { parent: hostSecurityGroup },
-    );
+    const toS3 = hostsOut("s3", { prefixListId: s3.prefixListId }, "the pinned host bundle, through the S3 gateway endpoint");
     return [endpointIngress, toEndpoints, ...interfaces, s3, toS3];
   }
 }

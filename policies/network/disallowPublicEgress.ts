@@ -16,7 +16,7 @@
  * `aws.vpc.SecurityGroupEgressRule`.
  */
 import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
 import { isPrivateIpv4Cidr, isPrivateIpv6Cidr, privateIpv4Ranges, privateIpv6Range } from "../../models/ingestRegion/egress";
 import { cidrList, publicCidrs } from "../security/disallowPublicIngress";
@@ -61,46 +61,27 @@ export function judgeEgress(rule: EgressSubject): string | undefined {
   );
 }
 
+/** Reports one rule's violation, whichever way the rule is written. */
+function reportEgress(report: ReportViolation, what: string, protocol: string, fromPort: number | undefined, toPort: number | undefined, ipv4: unknown, ipv6: unknown) {
+  const message = judgeEgress({ what, protocol, fromPort, toPort, ipv4: cidrList(ipv4), ipv6: cidrList(ipv6) });
+  if (message) report(message);
+}
+
 export const disallowPublicEgress: ResourceValidationPolicy = {
   name: "disallow-public-egress",
   description: "Security groups send nothing to public addresses (0.0.0.0/0 and ::/0 included): egress goes to private networks, prefix lists and security groups.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfTypes(
-    ofType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
-      (group.egress ?? []).forEach((rule, i) => {
-        const message = judgeEgress({
-          what: `security group ${group.name ?? args.name} egress[${i}]`,
-          protocol: rule.protocol,
-          fromPort: rule.fromPort,
-          toPort: rule.toPort,
-          ipv4: cidrList(rule.cidrBlocks),
-          ipv6: cidrList(rule.ipv6CidrBlocks),
-        });
-        if (message) reportViolation(message);
-      });
+    ofType(aws.ec2.SecurityGroup, (group, args, report) => {
+      (group.egress ?? []).forEach((rule, i) =>
+        reportEgress(report, `security group ${group.name ?? args.name} egress[${i}]`, rule.protocol, rule.fromPort, rule.toPort, rule.cidrBlocks, rule.ipv6CidrBlocks),
+      );
     }),
-    ofType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
-      if (rule.type !== "egress") return;
-      const message = judgeEgress({
-        what: `security group rule ${args.name}`,
-        protocol: rule.protocol,
-        fromPort: rule.fromPort,
-        toPort: rule.toPort,
-        ipv4: cidrList(rule.cidrBlocks),
-        ipv6: cidrList(rule.ipv6CidrBlocks),
-      });
-      if (message) reportViolation(message);
+    ofType(aws.ec2.SecurityGroupRule, (rule, args, report) => {
+      if (rule.type === "egress") reportEgress(report, `security group rule ${args.name}`, rule.protocol, rule.fromPort, rule.toPort, rule.cidrBlocks, rule.ipv6CidrBlocks);
     }),
-    ofType(aws.vpc.SecurityGroupEgressRule, (rule, args, reportViolation) => {
-      const message = judgeEgress({
-        what: `security group egress rule ${args.name}`,
-        protocol: rule.ipProtocol,
-        fromPort: rule.fromPort,
-        toPort: rule.toPort,
-        ipv4: cidrList(rule.cidrIpv4),
-        ipv6: cidrList(rule.cidrIpv6),
-      });
-      if (message) reportViolation(message);
+    ofType(aws.vpc.SecurityGroupEgressRule, (rule, args, report) => {
+      reportEgress(report, `security group egress rule ${args.name}`, rule.ipProtocol, rule.fromPort, rule.toPort, rule.cidrIpv4, rule.cidrIpv6);
     }),
   ),
 };
