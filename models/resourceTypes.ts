@@ -33,6 +33,7 @@ export const resourceTypes = {
   ec2SecurityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
   ec2Subnet: "aws:ec2/subnet:Subnet",
   ec2Vpc: "aws:ec2/vpc:Vpc",
+  ec2VpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
   iamInstanceProfile: "aws:iam/instanceProfile:InstanceProfile",
   iamGroupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
   iamPolicy: "aws:iam/policy:Policy",

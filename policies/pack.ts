@@ -45,6 +45,7 @@ import { configureListenerTls } from "./lb/configureListenerTls";
 import { enableAccessLogs } from "./lb/enableAccessLogs";
 import { enableDeletionProtection } from "./lb/enableDeletionProtection";
 import { disallowDefaultSecurityGroupRules } from "./network/disallowDefaultSecurityGroupRules";
+import { disallowPublicEgress } from "./network/disallowPublicEgress";
 import { enableVpcFlowLogs } from "./network/enableVpcFlowLogs";
 
 export const policyPackName = "edge-guardrails";
@@ -82,11 +83,11 @@ export const packEntries: readonly PackEntry[] = [
   { policy: disallowPublicIngress, controls: ["EC2.13", "EC2.14", "EC2.18", "EC2.19", "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "AVD-AWS-0107"] },
   { policy: disallowWildcardIam, controls: ["IAM.1", "IAM.21", "CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_290", "CKV_AWS_355", "AVD-AWS-0057"] },
   { policy: enforceDnsValidation, controls: ["ACM.1"] },
-  { policy: configureMinimumTls, controls: ["CloudFront.7", "CloudFront.8", "CKV_AWS_174", "AVD-AWS-0013"], incident: "000" },
+  { policy: configureMinimumTls, controls: ["CloudFront.7", "CloudFront.8", "CloudFront.15", "CKV_AWS_174", "AVD-AWS-0013"], incident: "000" },
   { policy: configureListenerTls, controls: ["ELB.17", "CKV_AWS_2", "CKV_AWS_103", "AVD-AWS-0047", "AVD-AWS-0054"] },
   { policy: enableDeletionProtection, controls: ["ELB.6", "CKV_AWS_150"], incident: "001" },
   { policy: enableAccessLogs, controls: ["ELB.5", "CKV_AWS_91"] },
-  { policy: disallowBroadManagedPolicies, controls: ["IAM.1", "CKV_AWS_274", "AVD-AWS-0057"] },
+  { policy: disallowBroadManagedPolicies, controls: ["CKV_AWS_274", "AVD-AWS-0057"] },
   { policy: enforceServiceTrust, controls: ["CKV_AWS_60", "CKV_AWS_61"] },
   { policy: disallowLaunchConfiguration, controls: ["AutoScaling.9"], incident: "003" },
   { policy: disallowPublicHostIp, controls: ["EC2.9", "EC2.25", "AutoScaling.5", "CKV_AWS_88", "AVD-AWS-0009"] },
@@ -96,6 +97,7 @@ export const packEntries: readonly PackEntry[] = [
   { policy: enableKeyRotation, controls: ["KMS.4", "CKV_AWS_7", "AVD-AWS-0065"] },
   { policy: enableVpcFlowLogs, controls: ["EC2.6", "CKV2_AWS_11", "AVD-AWS-0178"] },
   { policy: disallowDefaultSecurityGroupRules, controls: ["EC2.2", "CKV2_AWS_12"] },
+  { policy: disallowPublicEgress, controls: ["CKV_AWS_382", "AVD-AWS-0104"] },
   { policy: missingCaa, controls: [] },
   { policy: missingDmarc, controls: [] },
   { policy: disallowDanglingRecords, controls: [] },

@@ -9,7 +9,7 @@
 import type { PolicyConfigSchema } from "@pulumi/policy";
 
 export interface Waiver {
-  /** What the stack config names, e.g. `hosts-public-ipv4`. */
+  /** What the stack config names, e.g. `cdn-legacy-logging`. */
   id: string;
   /** The catalog controls it waives: Checkov CKV_AWS_*, trivy AVD-AWS-*, Security Hub ids. */
   controls: readonly string[];
@@ -23,16 +23,6 @@ export interface Waiver {
 }
 
 export const waivers: readonly Waiver[] = [
-  {
-    id: "hosts-public-ipv4",
-    controls: ["EC2.9", "EC2.25", "CKV_AWS_88"],
-    policy: "disallow-public-host-ip",
-    reason:
-      "Ingestion hosts sit in public subnets with a public IPv4 address so that no NAT gateway is needed (one per zone costs per hour and per GB, " +
-      "and a shared one is a single point of failure). Their security group admits only the load balancer on the host port; nothing reaches them from the internet.",
-    owner: "@edge-org/edge-maintainers",
-    reviewBy: "2027-06-01",
-  },
   {
     id: "cdn-legacy-logging",
     controls: ["CloudFront.5", "CKV_AWS_86"],

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { kindOf, shownValue } from "../models/shownValue";
 import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
 import { drainVisibleSeconds, targetHealthCheck } from "../models/ingestRegion/layout";
+import { isPrivateIpv4Cidr, privateIpv4Ranges } from "../models/ingestRegion/egress";
 import { unknownRegionProblem } from "../models/aws/regions";
 import { cloudflarePlans, delegationPhases } from "../models/dns/delegation";
 import { availabilityZoneIdProblem } from "../models/ingestRegion/availabilityZones";
@@ -54,7 +55,11 @@ const awsRegion = z.string().superRefine((code, ctx) => {
 /** An IPv4 network in CIDR notation, e.g. `10.20.0.0/24`. */
 const ipv4Cidr = z
   .string()
-  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/, "expected an IPv4 CIDR block such as 10.20.0.0/24");
+  // `abort`: a string that is no CIDR block gets this one message, not the checks that read one too.
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/, {
+    error: "expected an IPv4 CIDR block such as 10.20.0.0/24",
+    abort: true,
+  });
 
 /** A quota value: a count the account allows. */
 const quota = z.number().int().min(1);
@@ -384,9 +389,15 @@ const stackConfigObject = z
                 .default("/etc/ssl/certs/ca-certificates.crt")
                 .describe("CA bundle on the host the datastore's certificate is verified against (`sslmode=verify-full`); for RDS, the RDS CA bundle the host bundle ships."),
               cidrs: z
-                .array(ipv4Cidr)
+                .array(
+                  ipv4Cidr.refine(isPrivateIpv4Cidr, {
+                    error: (issue) =>
+                      `${String(issue.input)} is not a private network: hosts have no public address and reach the datastore only through the VPC's routing (peering, a transit gateway). ` +
+                      `Give the datastore's private network, inside ${privateIpv4Ranges.join(", ")}`,
+                  }),
+                )
                 .min(1, "expected at least one CIDR: the hosts' egress to the datastore is limited to it")
-                .describe("Where the datastore's addresses live (security groups take CIDRs, never host names; a managed datastore's address changes on failover)."),
+                .describe("The private networks the datastore's addresses live in (hosts have no public address; security groups take CIDRs, never host names; a managed datastore's address changes on failover)."),
             }),
           )
           .default({})

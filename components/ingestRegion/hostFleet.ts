@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { capacityTagKeys } from "../../models/capacity";
-import { encodeUserData, type HostBundle } from "../../models/hostEdge";
+import { bundleObjectArn, encodeUserData, type HostBundle } from "../../models/hostEdge";
 import { hostMetricsNamespace } from "../../models/hostMetrics";
 import { ingestMetricsLogGroup } from "../../models/ingestMetrics";
 import {
@@ -122,7 +122,9 @@ export class HostFleet extends pulumi.ComponentResource {
         iamInstanceProfile: { arn: instanceProfileArn },
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "enabled" },
         monitoring: { enabled: true },
-        networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true", deleteOnTermination: "true", securityGroups: [args.securityGroupId] }],
+        // No public address: the hosts reach AWS through the network's VPC endpoints and nothing else
+        // outside the VPC; the load balancer reaches them at their private addresses.
+        networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [args.securityGroupId] }],
         blockDeviceMappings: [
           {
             deviceName: "/dev/xvda",
@@ -238,7 +240,7 @@ export function hostServicePolicy(args: { region: string; accountId: string; dat
             },
           ]
         : []),
-      ...(bundle ? [{ Sid: "ReadPinnedBundle", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bundle.bucket.replace("{region}", region)}/${bundle.key}` }] : []),
+      ...(bundle ? [{ Sid: "ReadPinnedBundle", Effect: "Allow", Action: "s3:GetObject", Resource: bundleObjectArn(bundle, region) }] : []),
     ],
   };
 }

@@ -50,7 +50,7 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
     const logs = new LogBucket(name, { region }, { parent: this });
     const network = new IngestNetwork(
       name,
-      { region, cidrBlock: regionCidrBlock(regionIndex), availabilityZoneIds, datastoreCidrBlocks, datastorePort, logBucketArn: logs.bucketArn },
+      { region, cidrBlock: regionCidrBlock(regionIndex), availabilityZoneIds, datastoreCidrBlocks, datastorePort, logBucketArn: logs.bucketArn, bundle: args.bundle },
       { parent: this },
     );
     const loadBalancer = new IngestLoadBalancer(

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { nginxListenPort } from "../../models/hostEdge";
+import { bundleObjectArn, nginxListenPort, type HostBundle } from "../../models/hostEdge";
+import { awsApiPort, bundleEndpointPolicy, endpointServiceName, hostApis } from "../../models/ingestRegion/egress";
 import { subnetCidrBlocks } from "../../models/ingestRegion/layout";
 import { keepUrnUnder } from "./aliases";
 import { logPrefixes } from "../logBucket";
@@ -17,7 +18,7 @@ export interface IngestNetworkArgs {
    * (terraform-provider-aws@3db496c3ef13bcbf12b401ce6f353c55b76701fa internal/service/ec2/vpc_subnet.go, `ForceNew`).
    */
   availabilityZoneIds: string[];
-  /** Networks the hosts reach the datastore in, as CIDR blocks (a security group takes no host names). */
+  /** Private networks the hosts reach the datastore in, as CIDR blocks (a security group takes no host names; the hosts have no public address). */
   datastoreCidrBlocks: string[];
   /** TCP port of the datastore. */
   datastorePort: number;
@@ -25,17 +26,20 @@ export interface IngestNetworkArgs {
   hostPort?: number;
   /** ARN of the region's log bucket (a `LogBucket` output): the VPC's flow logs go there. */
   logBucketArn: pulumi.Input<string>;
+  /** The pinned host bundle: the only S3 object the S3 gateway endpoint lets hosts read. Defaults to none (the endpoint admits nothing). */
+  bundle?: HostBundle;
 }
 
 /**
  * One region's network: a VPC with a public subnet per availability zone behind an internet
- * gateway, and the two security groups. The internet reaches the load balancer on 443, the load
- * balancer reaches the hosts on `hostPort`; nothing else comes in. The hosts reach the datastore's
- * networks on its port, and HTTP(S) elsewhere.
+ * gateway (for the internet-facing load balancer), the security groups, and the VPC endpoints the
+ * hosts reach AWS through. The internet reaches the load balancer on 443, the load balancer
+ * reaches the hosts on `hostPort`; nothing else comes in. The hosts reach the datastore's networks
+ * on its port, the AWS APIs they call (`models/ingestRegion/egress.ts`) through interface
+ * endpoints, and the pinned bundle through the S3 gateway endpoint: nothing on the internet.
  *
- * Hosts sit in public subnets with a public address for egress (packages, SSM, CloudWatch) and no
- * public ingress. This avoids a NAT gateway per zone (a cost per zone and, shared, a single point
- * of failure).
+ * Hosts have no public address and the VPC no NAT gateway: every AWS service they call has an
+ * endpoint in the VPC, and they download nothing else (the bundle carries every package).
  */
 export class IngestNetwork extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
@@ -43,7 +47,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
   readonly subnetIds: pulumi.Output<string>[];
   /** The load balancer's security group: TLS in from anywhere, `hostPort` out to the hosts. */
   readonly loadBalancerSecurityGroupId: pulumi.Output<string>;
-  /** The hosts' security group: `hostPort` in from the load balancer, HTTP(S) out. */
+  /** The hosts' security group: `hostPort` in from the load balancer; out only to the VPC endpoints and the datastore. */
   readonly hostSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: IngestNetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -139,21 +143,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
       },
       { parent: hostSecurityGroup },
     );
-    for (const port of [80, 443]) {
-      new aws.vpc.SecurityGroupEgressRule(
-        `${name}-hosts-out-${port}`,
-        {
-          region,
-          securityGroupId: hostSecurityGroup.id,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          cidrIpv4: "0.0.0.0/0",
-          description: port === 80 ? "Debian package mirrors" : "SSM, CloudWatch, the CloudWatch agent download",
-        },
-        { parent: hostSecurityGroup },
-      );
-    }
+    const privateAccess = this.privateAwsAccess(name, args, vpc, routeTable, hostSecurityGroup);
     // Named by the network, not its position: reordering the list changes no rule.
     for (const cidrIpv4 of args.datastoreCidrBlocks) {
       new aws.vpc.SecurityGroupEgressRule(
@@ -173,12 +163,99 @@ export class IngestNetwork extends pulumi.ComponentResource {
 
     this.vpcId = vpc.id;
     this.loadBalancerSecurityGroupId = nlbSecurityGroup.id;
-    this.hostSecurityGroupId = hostSecurityGroup.id;
+    // The launch template reads the group through this output, so it (and an instance refresh it
+    // starts) waits for every endpoint and rule: a host launched before them could not fetch its
+    // bundle or its datastore password, and would fail its boot.
+    this.hostSecurityGroupId = pulumi.all([hostSecurityGroup.id, ...privateAccess.map((r) => r.id)]).apply(([id]) => id);
     this.registerOutputs({
       vpcId: this.vpcId,
       subnetIds: this.subnetIds,
       loadBalancerSecurityGroupId: this.loadBalancerSecurityGroupId,
       hostSecurityGroupId: this.hostSecurityGroupId,
     });
+  }
+
+  /**
+   * The VPC endpoints hosts reach AWS through, and the host group's egress to them: an interface
+   * endpoint with private DNS per API the hosts call (so the SDKs' and agents' default endpoint
+   * names resolve to it), in every host subnet, behind a group that admits 443 from the hosts only;
+   * and the S3 gateway endpoint on the subnets' route table, whose policy admits the bundle only.
+   * Each endpoint's `vpcId`, `serviceName` and `vpcEndpointType` force its replacement; subnets,
+   * security groups, route tables, the policy and an interface endpoint's `privateDnsEnabled`
+   * change in place (terraform-provider-aws@008db85aad5e internal/service/ec2/vpc_endpoint.go,
+   * `ForceNew` and the `CustomizeDiff` on `private_dns_enabled` for non-interface endpoints).
+   * Returns every resource a host's boot needs to exist first.
+   */
+  private privateAwsAccess(
+    name: string,
+    args: IngestNetworkArgs,
+    vpc: aws.ec2.Vpc,
+    routeTable: aws.ec2.RouteTable,
+    hostSecurityGroup: aws.ec2.SecurityGroup,
+  ): pulumi.CustomResource[] {
+    const { region } = args;
+    const endpointGroup = new aws.ec2.SecurityGroup(
+      `${name}-endpoints`,
+      { region, vpcId: vpc.id, description: "edge ingestion VPC endpoints: TLS from the hosts only", tags: { Name: `${name}-endpoints` } },
+      { parent: vpc },
+    );
+    const endpointIngress = new aws.vpc.SecurityGroupIngressRule(
+      `${name}-endpoints-in-hosts`,
+      {
+        region,
+        securityGroupId: endpointGroup.id,
+        ipProtocol: "tcp",
+        fromPort: awsApiPort,
+        toPort: awsApiPort,
+        referencedSecurityGroupId: hostSecurityGroup.id,
+        description: "AWS API calls from the hosts",
+      },
+      { parent: endpointGroup },
+    );
+    // TLS out of the hosts' group to one destination: a security group or a prefix list.
+    const hostsOut = (suffix: string, to: { referencedSecurityGroupId: pulumi.Input<string> } | { prefixListId: pulumi.Input<string> }, description: string) =>
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-hosts-out-${suffix}`,
+        { region, securityGroupId: hostSecurityGroup.id, ipProtocol: "tcp", fromPort: awsApiPort, toPort: awsApiPort, ...to, description },
+        { parent: hostSecurityGroup },
+      );
+    const toEndpoints = hostsOut(
+      "endpoints",
+      { referencedSecurityGroupId: endpointGroup.id },
+      `AWS APIs through their VPC endpoints (${hostApis.map((api) => api.service).join(", ")})`,
+    );
+    const interfaces = hostApis.map(
+      (api) =>
+        new aws.ec2.VpcEndpoint(
+          `${name}-${api.service}`,
+          {
+            region,
+            vpcId: vpc.id,
+            serviceName: endpointServiceName(region, api.service),
+            vpcEndpointType: "Interface",
+            privateDnsEnabled: true,
+            subnetIds: this.subnetIds,
+            securityGroupIds: [endpointGroup.id],
+            tags: { Name: `${name}-${api.service}` },
+          },
+          { parent: vpc },
+        ),
+    );
+    const s3 = new aws.ec2.VpcEndpoint(
+      `${name}-s3`,
+      {
+        region,
+        vpcId: vpc.id,
+        serviceName: endpointServiceName(region, "s3"),
+        vpcEndpointType: "Gateway",
+        routeTableIds: [routeTable.id],
+        policy: JSON.stringify(bundleEndpointPolicy(args.bundle ? bundleObjectArn(args.bundle, region) : undefined)),
+        tags: { Name: `${name}-s3` },
+      },
+      { parent: vpc },
+    );
+    // S3's addresses in the region, as the AWS-managed prefix list the gateway endpoint routes.
+    const toS3 = hostsOut("s3", { prefixListId: s3.prefixListId }, "the pinned host bundle, through the S3 gateway endpoint");
+    return [endpointIngress, toEndpoints, ...interfaces, s3, toS3];
   }
 }

@@ -113,6 +113,17 @@ export const pricers: Record<string, Pricer> = {
   // Vended-log delivery is billed per GB delivered; the estimate does not model log volume and says so.
   [t.ec2FlowLog]: () => ({ item: "VPC flow logs (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
   "aws:cloudwatch/logDelivery:LogDelivery": () => ({ item: "log delivery (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
+  // Gateway endpoints (S3, DynamoDB) cost nothing; an interface endpoint is billed per zone-hour and
+  // per GB, at us-east-1's rate here in every region (the table has no endpoint region factor; others are dearer).
+  [t.ec2VpcEndpoint]: (r, a) => {
+    if (r.inputs.vpcEndpointType !== "Interface") return { item: "VPC gateway endpoint (free)", monthlyUsd: 0 };
+    const zones = Array.isArray(r.inputs.subnetIds) ? r.inputs.subnetIds.length : undefined;
+    if (!zones) return undefined;
+    return {
+      item: `VPC interface endpoint, ${zones} AZ + ${a.interfaceEndpointGb} GB`,
+      monthlyUsd: zones * p.vpcInterfaceEndpointPerAzHour * month + a.interfaceEndpointGb * p.vpcInterfaceEndpointPerGb,
+    };
+  },
   [t.s3Bucket]: bucket,
   [t.s3BucketV2]: bucket,
   [t.cloudflareZone]: (r) => {
@@ -194,7 +205,7 @@ export function describeAssumptions(estimate: CostEstimate): string {
   return (
     `list prices of ${estimate.date}, on-demand, 730 h/month; hosts at the groups' minimum; ${a.lcuPerLoadBalancer} LCU per NLB; ` +
     `${a.route53MillionQueries} M Route 53 queries; ${a.cdnMillionRequests} M snippet loads × ${a.cdnKibPerRequest} KiB; ${a.kmsRequestsPerKey.toLocaleString("en-US")} KMS requests per key; ` +
-    `${a.s3GbPerBucket} GB per bucket; dashboards ${a.dashboardsBeyondFreeTier ? "priced" : "within the free three"}`
+    `${a.s3GbPerBucket} GB per bucket; ${a.interfaceEndpointGb} GB per interface endpoint; dashboards ${a.dashboardsBeyondFreeTier ? "priced" : "within the free three"}`
   );
 }
 

@@ -85,6 +85,12 @@ export const priceTable = {
       note: "not confirmed: the transcription of the page dated 2026-09-20 (api-evangelist/amazon-s3) renders the storage rates as template tokens",
     },
     {
+      prices: "vpcInterfaceEndpointPerAzHour, vpcInterfaceEndpointPerGb",
+      url: "https://aws.amazon.com/privatelink/pricing/",
+      checked,
+      note: "not confirmed against a stored copy: $0.01 per interface endpoint per AZ-hour and $0.01 per GB processed (first PB), us-east-1, applied in every region; gateway endpoints (S3) are free",
+    },
+    {
       prices: "cloudflarePlanPerMonth",
       url: "https://www.cloudflare.com/plans/",
       checked,
@@ -137,6 +143,10 @@ export const priceTable = {
   cloudfrontPerGbOut: 0.085,
   cloudfrontPer10kHttpsRequests: 0.01,
   s3PerGbMonth: 0.023,
+  /** An interface VPC endpoint, per availability zone it has a network interface in, in us-east-1. */
+  vpcInterfaceEndpointPerAzHour: 0.01,
+  /** Data an interface endpoint processes, first PB a month, in us-east-1. */
+  vpcInterfaceEndpointPerGb: 0.01,
   cloudflarePlanPerMonth: { free: 0, pro: 25, business: 250 } as Record<string, number>,
 };
 
@@ -156,6 +166,8 @@ export interface CostAssumptions {
   s3GbPerBucket: number;
   /** Dashboards beyond the account's three free ones: `true` prices every dashboard. Defaults to `false`. */
   dashboardsBeyondFreeTier: boolean;
+  /** GB a month each interface VPC endpoint processes (the hosts' metrics, logs and SSM calls). Defaults to `1`. */
+  interfaceEndpointGb: number;
 }
 
 export const defaultCostAssumptions: CostAssumptions = {
@@ -166,6 +178,7 @@ export const defaultCostAssumptions: CostAssumptions = {
   cdnKibPerRequest: 20,
   s3GbPerBucket: 1,
   dashboardsBeyondFreeTier: false,
+  interfaceEndpointGb: 1,
 };
 
 /** Types AWS or Cloudflare bill nothing for (configuration of something priced elsewhere), each with why. */

@@ -24,6 +24,16 @@ export const bundleFetchScriptPath = "/usr/local/sbin/edge-fetch-bundle";
 export const bundleVerifyScriptPath = "/usr/local/sbin/edge-verify-bundle";
 export const bundleInstallScriptPath = "/usr/local/sbin/edge-install-bundle";
 
+/** The bundle's bucket in `region`: `{region}` in the configured name is the host's region (a copy per region). */
+export function bundleBucketName(bundle: HostBundle, region: string): string {
+  return bundle.bucket.replace("{region}", region);
+}
+
+/** ARN of the one bundle object the hosts of `region` read. */
+export function bundleObjectArn(bundle: HostBundle, region: string): string {
+  return `arn:aws:s3:::${bundleBucketName(bundle, region)}/${bundle.key}`;
+}
+
 /**
  * Downloads the tarball with the host role's credentials from instance metadata (IMDSv2) and
  * curl's SigV4 signing (curl 7.75+; Debian 12 has 7.88), from the region's bucket over the S3

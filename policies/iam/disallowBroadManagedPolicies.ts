@@ -1,9 +1,11 @@
 /**
  * disallow-broad-managed-policies — mandatory. Security baseline; no post-mortem of its own.
  *
- * Catalog controls: Checkov CKV_AWS_274 (AdministratorAccess attached); Security Hub IAM.1 (full
- * "*:*" administrative privileges, which AdministratorAccess grants); trivy AVD-AWS-0057 (wildcards
- * in IAM policies; an AWS managed `*FullAccess` policy is `<service>:*` on `*`).
+ * Catalog controls: Checkov CKV_AWS_274 (AdministratorAccess attached); trivy AVD-AWS-0057
+ * (wildcards in IAM policies; an AWS managed `*FullAccess` policy is `<service>:*` on `*`).
+ * Security Hub IAM.1 checks only customer managed policies, not AWS managed ones
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-1): it is
+ * disallow-wildcard-iam's. PowerUserAccess is refused by no catalog, only here.
  *
  * No host or service role (or user or group) gets the AWS managed policies `AdministratorAccess`,
  * `PowerUserAccess` or any `*FullAccess` policy: an ingestion host is an internet-facing proxy,
@@ -26,8 +28,8 @@ function awsManagedPolicyName(arn: string): string | undefined {
 export function broadManagedPolicy(arn: string): string | undefined {
   const name = awsManagedPolicyName(arn);
   if (!name) return undefined;
-  if (name === "AdministratorAccess") return "every action on every resource (CKV_AWS_274, IAM.1)";
-  if (name === "PowerUserAccess") return "every action but IAM and Organizations on every resource (IAM.1)";
+  if (name === "AdministratorAccess") return "every action on every resource (CKV_AWS_274)";
+  if (name === "PowerUserAccess") return "every action but IAM and Organizations on every resource";
   if (name.endsWith("FullAccess")) return "every action of its service on every resource (AVD-AWS-0057)";
   return undefined;
 }

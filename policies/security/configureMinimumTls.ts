@@ -2,7 +2,9 @@
  * configure-minimum-tls — mandatory. Security baseline; the snippet CDN of incident 000.
  *
  * Catalog controls: Checkov CKV_AWS_174; trivy AVD-AWS-0013 (which requires `TLSv1.2_2021`);
- * Security Hub CloudFront.7 (a custom certificate) and CloudFront.8 (SNI).
+ * Security Hub CloudFront.7 (a custom certificate), CloudFront.8 (SNI) and CloudFront.15 (a
+ * recommended security policy, `TLSv1.2_2021`, `TLSv1.2_2025` or `TLSv1.3_2025`, judged on
+ * distributions with an SNI-served custom certificate).
  *
  * CloudFront distributions serve viewers TLS 1.2 or newer with the 2021 cipher list
  * (`viewerCertificate.minimumProtocolVersion` `TLSv1.2_2021` or a later `TLSv1.2_*` / `TLSv1.3_*`

@@ -74,7 +74,8 @@ export function judgeIngress(rule: IngressSubject, allowedPorts: readonly number
   return `${rule.what} opens ${protocol} ${lo}-${hi} ${from}: ${outside.count} port(s) (${which}) beyond the listener ports ${listed}. ${fix}`;
 }
 
-function strings(value: unknown): string[] {
+/** A rule's CIDR property (one string or a list) as a list. */
+export function cidrList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : typeof value === "string" ? [value] : [];
 }
 
@@ -107,7 +108,7 @@ export const disallowPublicIngress: ResourceValidationPolicy = {
             protocol: rule.protocol,
             fromPort: rule.fromPort,
             toPort: rule.toPort,
-            sources: [...strings(rule.cidrBlocks), ...strings(rule.ipv6CidrBlocks)],
+            sources: [...cidrList(rule.cidrBlocks), ...cidrList(rule.ipv6CidrBlocks)],
           },
           ports,
         );
@@ -122,7 +123,7 @@ export const disallowPublicIngress: ResourceValidationPolicy = {
           protocol: rule.protocol,
           fromPort: rule.fromPort,
           toPort: rule.toPort,
-          sources: [...strings(rule.cidrBlocks), ...strings(rule.ipv6CidrBlocks)],
+          sources: [...cidrList(rule.cidrBlocks), ...cidrList(rule.ipv6CidrBlocks)],
         },
         allowedPublicPorts(args.getConfig()),
       );
@@ -135,7 +136,7 @@ export const disallowPublicIngress: ResourceValidationPolicy = {
           protocol: rule.ipProtocol,
           fromPort: rule.fromPort,
           toPort: rule.toPort,
-          sources: [...strings(rule.cidrIpv4), ...strings(rule.cidrIpv6)],
+          sources: [...cidrList(rule.cidrIpv4), ...cidrList(rule.cidrIpv6)],
         },
         allowedPublicPorts(args.getConfig()),
       );

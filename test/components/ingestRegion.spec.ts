@@ -19,6 +19,7 @@ const config = sampleConfig({
     drainSeconds: 75,
     availabilityZoneIds: { "us-east-1": ["use1-az1", "use1-az2", "use1-az4"], "eu-west-1": ["euw1-az3", "euw1-az1", "euw1-az2"] },
     imageIds: { "us-east-1": "ami-0aaaaaaaaaaaaaaa1", "eu-west-1": "ami-0bbbbbbbbbbbbbbb2" },
+    bundle: { bucket: "edge-bundles-{region}", key: "releases/edge-ingest-1.4.0.tar.gz", sha256: "a".repeat(64) },
   },
   datastore: {
     endpoints: {
@@ -111,6 +112,79 @@ describe("IngestRegion", () => {
       ["us-east-1", "10.200.1.0/24", 6432, "ingest-us-east-1-hosts-out-datastore-10.200.1.0-24"],
       ["eu-west-1", "10.201.0.0/24", 6432, "ingest-eu-west-1-hosts-out-datastore-10.201.0.0-24"],
     ]);
+  });
+
+  /** A region's security group ids and subnets, read from the rules and associations that name them (the plan records no ids). */
+  function network(region: string) {
+    const group = (suffix: string) => inRegion(resourceTypes.ec2SecurityGroup, region).find((g) => g.name === `ingest-${region}-${suffix}`)!;
+    const rulesOf = (type: string, suffix: string) => inRegion(type, region).filter((r) => r.parent === group(suffix).urn);
+    const associations = inRegion(resourceTypes.ec2RouteTableAssociation, region);
+    return {
+      hostEgress: rulesOf(resourceTypes.vpcSecurityGroupEgressRule, "hosts"),
+      endpointIngress: rulesOf(resourceTypes.vpcSecurityGroupIngressRule, "endpoints"),
+      endpointGroupId: rulesOf(resourceTypes.vpcSecurityGroupIngressRule, "endpoints")[0]!.inputs.securityGroupId,
+      hostGroupId: rulesOf(resourceTypes.vpcSecurityGroupIngressRule, "hosts")[0]!.inputs.securityGroupId,
+      subnetIds: associations.map((a) => a.inputs.subnetId),
+      routeTableId: associations[0]!.inputs.routeTableId,
+    };
+  }
+
+  it("lets hosts out only to the VPC endpoints, the S3 prefix list and the datastore: nothing to the internet", () => {
+    for (const region of config.regions) {
+      const net = network(region);
+      const gateway = inRegion(resourceTypes.ec2VpcEndpoint, region).find((e) => e.inputs.vpcEndpointType === "Gateway")!;
+      const destination = (r: PlannedResource) => r.inputs.referencedSecurityGroupId ?? r.inputs.prefixListId ?? r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6;
+      expect(net.hostEgress.every((r) => r.inputs.securityGroupId === net.hostGroupId)).toBe(true);
+      expect(net.hostEgress.map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, destination(r)]).sort()).toEqual(
+        [
+          ["tcp", 443, 443, net.endpointGroupId],
+          ["tcp", 443, 443, gateway.outputs.prefixListId],
+          ...config.datastore.endpoints[region]!.cidrs.map((cidr) => ["tcp", 6432, 6432, cidr]),
+        ].sort(),
+      );
+      expect(gateway.outputs.prefixListId).toMatch(/^pl-/);
+      // The endpoints' group admits TLS from the hosts only and sends nothing.
+      expect(net.endpointIngress.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.referencedSecurityGroupId])).toEqual([[443, 443, net.hostGroupId]]);
+      expect(inRegion(resourceTypes.vpcSecurityGroupEgressRule, region).filter((r) => r.inputs.securityGroupId === net.endpointGroupId)).toEqual([]);
+    }
+    const world = ofType(resources, resourceTypes.vpcSecurityGroupEgressRule).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
+    expect(world).toEqual([]);
+  });
+
+  it("declares an interface endpoint with private DNS in every host subnet for each AWS API the hosts call", () => {
+    for (const region of config.regions) {
+      const net = network(region);
+      const interfaces = inRegion(resourceTypes.ec2VpcEndpoint, region).filter((e) => e.inputs.vpcEndpointType === "Interface");
+      expect(interfaces.map((e) => e.inputs.serviceName)).toEqual(["ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"].map((s) => `com.amazonaws.${region}.${s}`));
+      expect(net.subnetIds).toHaveLength(3);
+      for (const endpoint of interfaces) {
+        expect(endpoint.inputs).toMatchObject({ privateDnsEnabled: true, subnetIds: net.subnetIds, securityGroupIds: [net.endpointGroupId] });
+      }
+    }
+  });
+
+  it("routes the host subnets to S3 through a gateway endpoint that admits reading the region's pinned bundle and nothing else", () => {
+    for (const region of config.regions) {
+      const gateways = inRegion(resourceTypes.ec2VpcEndpoint, region).filter((e) => e.inputs.vpcEndpointType === "Gateway");
+      expect(gateways.map((e) => [e.inputs.serviceName, e.inputs.routeTableIds])).toEqual([[`com.amazonaws.${region}.s3`, [network(region).routeTableId]]]);
+      expect(JSON.parse(gateways[0]!.inputs.policy as string).Statement).toEqual([
+        { Sid: "ReadPinnedBundle", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::edge-bundles-${region}/releases/edge-ingest-1.4.0.tar.gz` },
+      ]);
+    }
+  });
+
+  it("gives hosts no public address, and launches none before every endpoint and egress rule their boot needs exists", () => {
+    for (const region of config.regions) {
+      const [template] = inRegion(resourceTypes.ec2LaunchTemplate, region);
+      expect(template!.inputs.networkInterfaces).toEqual([expect.objectContaining({ associatePublicIpAddress: "false" })]);
+      const needed = [
+        ...inRegion(resourceTypes.ec2VpcEndpoint, region),
+        ...inRegion(resourceTypes.vpcSecurityGroupEgressRule, region).filter((r) => /-hosts-out-(endpoints|s3)$/.test(r.name)),
+        ...inRegion(resourceTypes.vpcSecurityGroupIngressRule, region).filter((r) => r.name.endsWith("-endpoints-in-hosts")),
+      ];
+      expect(needed).toHaveLength(10);
+      expect(template!.dependencies).toEqual(expect.arrayContaining(needed.map((r) => r.urn)));
+    }
   });
 
   it("keeps an unhealthy (draining) target's connections for the drain instead of resetting them", () => {

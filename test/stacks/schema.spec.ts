@@ -54,6 +54,11 @@ describe("stack config schema", () => {
     expect(problems({ ...delegated, datastore: { endpoints: { "us-east-1": endpoint, "eu-west-1": { ...endpoint, cidrs: ["db.example.internal"] } } } })).toEqual([
       expect.stringMatching(/^edge:datastore\.endpoints\.eu-west-1\.cidrs\[0\]: expected an IPv4 CIDR/),
     ]);
+    // Hosts have no public address: a datastore on a public network is one they can never reach.
+    expect(problems({ ...delegated, datastore: { endpoints: { "us-east-1": endpoint, "eu-west-1": { ...endpoint, cidrs: ["10.101.0.0/16", "203.0.113.0/24"] } } } })).toEqual([
+      "edge:datastore.endpoints.eu-west-1.cidrs[1]: 203.0.113.0/24 is not a private network: hosts have no public address and reach the datastore only through the VPC's routing (peering, a transit gateway). " +
+        "Give the datastore's private network, inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10",
+    ]);
   });
 
   it("validates the shipped dev and prod stacks", () => {

@@ -118,6 +118,8 @@ export interface TypeRules {
   autoName?: { property: string; cite: string };
 }
 
+/** The VPC endpoint's schema, read at terraform-provider-aws 008db85aad5e. */
+const vpcEndpoint = (attribute: string) => `terraform-provider-aws internal/service/ec2/vpc_endpoint.go@008db85aad5e "${attribute}" ForceNew`;
 const change = (cite: string, references?: string[]): PropertyRule => ({ when: "change", cite, ...(references ? { references } : {}) });
 const isNetwork = (inputs: Record<string, unknown>) => inputs.loadBalancerType === "network";
 
@@ -254,6 +256,18 @@ export const replaceRules: Record<string, TypeRules> = {
       cidrBlock: change(`${aws("ec2/vpc_.go", "cidr_block")} (CustomizeDiff)`),
       ipv4IpamPoolId: change(aws("ec2/vpc_.go", "ipv4_ipam_pool_id")),
       ipv4NetmaskLength: change(aws("ec2/vpc_.go", "ipv4_netmask_length")),
+    },
+  },
+  [t.ec2VpcEndpoint]: {
+    properties: {
+      vpcId: change(vpcEndpoint("vpc_id"), [t.ec2Vpc]),
+      serviceName: change(vpcEndpoint("service_name")),
+      vpcEndpointType: change(vpcEndpoint("vpc_endpoint_type")),
+      serviceRegion: change(vpcEndpoint("service_region")),
+      resourceConfigurationArn: change(vpcEndpoint("resource_configuration_arn")),
+      serviceNetworkArn: change(vpcEndpoint("service_network_arn")),
+      // Forced in the resource's CustomizeDiff for every type but Interface.
+      privateDnsEnabled: { when: "change", cite: `${vpcEndpoint("private_dns_enabled")} (CustomizeDiff, non-Interface endpoints)`, onlyIf: (inputs) => inputs.vpcEndpointType !== "Interface" },
     },
   },
   [t.iamInstanceProfile]: { properties: { ...names("iam/instance_profile.go"), path: change(aws("iam/instance_profile.go", "path")) } },

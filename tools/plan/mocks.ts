@@ -108,6 +108,8 @@ const resourceOutputs: Record<string, OutputsFor> = {
     zoneId: "Z26RNL4JYFTOTI",
     arnSuffix: `net/${name.slice(0, 20)}/${stableHex(16, name)}`,
   }),
+  // A gateway endpoint exposes its service's AWS-managed prefix list (`pl-…`); interface endpoints have none.
+  [resourceTypes.ec2VpcEndpoint]: ({ inputs }) => (inputs.vpcEndpointType === "Gateway" ? { prefixListId: stableId("pl-", 8, String(inputs.serviceName)) } : {}),
   [resourceTypes.lbTargetGroup]: ({ name }) => ({ arnSuffix: `targetgroup/${name.slice(0, 20)}/${stableHex(16, name)}` }),
   [resourceTypes.ec2Eip]: ({ name }, _region, addresses) => ({
     publicIp: addresses.addressFor(name),

@@ -54,6 +54,19 @@ describe("estimate", () => {
     expect(e.items.find((i) => i.region === "eu-west-1")!.monthlyUsd).toBeGreaterThan(us.monthlyUsd);
   });
 
+  it("prices an interface endpoint per availability zone and GB, and a gateway endpoint at nothing", () => {
+    const endpoint = (inputs: Record<string, unknown>): DeclaredResource => ({ type: resourceTypes.ec2VpcEndpoint, region: "us-east-1", inputs });
+    const e = estimateCost([
+      endpoint({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.ssm", subnetIds: ["subnet-1", "subnet-2", "subnet-3"] }),
+      endpoint({ vpcEndpointType: "Gateway", serviceName: "com.amazonaws.us-east-1.s3", routeTableIds: ["rtb-1"] }),
+    ]);
+    expect(e.items.map((i) => [i.item, i.monthlyUsd])).toEqual([
+      ["VPC interface endpoint, 3 AZ + 1 GB", 3 * 0.01 * 730 + 1 * 0.01],
+      ["VPC gateway endpoint (free)", 0],
+    ]);
+    expect(estimateCost([endpoint({ vpcEndpointType: "Interface" })]).unpriced).toEqual([resourceTypes.ec2VpcEndpoint]);
+  });
+
   it("lists an autoscaling group without the edge's capacity tags as not priced", () => {
     expect(estimateCost([{ type: resourceTypes.autoscalingGroup, region: "us-east-1", inputs: { minSize: 2 } }]).unpriced).toEqual([resourceTypes.autoscalingGroup]);
   });

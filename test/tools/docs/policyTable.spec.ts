@@ -10,7 +10,7 @@ describe("README policy and waiver tables", () => {
     const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
     expect(readme).toBe(withPolicyTables(readme));
     expect(readme).toContain("| `configure-listener-tls` | Load balancer listeners terminate TLS");
-    expect(readme).toContain("| `hosts-public-ipv4` | `EC2.9`");
+    expect(readme).toContain("| `cdn-legacy-logging` | `CloudFront.5`");
   });
 
   it("name only controls that the policy's own file names (its doc comment or its messages)", () => {

@@ -83,6 +83,7 @@ const samples: Subject[] = [
   subject(resourceTypes.ec2LaunchConfiguration, { name: "ingest-lc", imageId: "ami-0", instanceType: "c7i.large", associatePublicIpAddress: true }),
   subject(resourceTypes.ec2Instance, { ami: "ami-0", instanceType: "c7i.large", metadataOptions: { httpTokens: "optional" } }),
   subject(resourceTypes.vpcSecurityGroupIngressRule, { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" }),
+  subject(resourceTypes.vpcSecurityGroupEgressRule, { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }),
   subject(resourceTypes.acmCertificate, { domainName: "api.example.com", validationMethod: "EMAIL" }),
   subject(resourceTypes.kmsKey, { description: "alarms", enableKeyRotation: false }),
   subject(resourceTypes.ec2Vpc, { cidrBlock: "10.0.0.0/16" }, "ingest-vpc"),
