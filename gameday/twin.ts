@@ -60,6 +60,8 @@ export interface AnswerEvent {
 
 export interface Twin {
   prefix: string;
+  /** The planned regions the twin runs, by region index (timers scaled). */
+  regions: PlannedRegion[];
   hosts: TwinHost[];
   clientNamespace: string;
   clientAddresses: string[];
@@ -320,6 +322,7 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
 
   return {
     prefix,
+    regions: shape.regions,
     hosts,
     clientNamespace,
     clientAddresses,

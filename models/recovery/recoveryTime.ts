@@ -28,6 +28,7 @@ export interface DeclaredResource {
 export const failureModes = [
   "hostDies",
   "hostFreezes",
+  "serviceDies",
   "serviceFreezes",
   "azLost",
   "regionLost",
@@ -41,6 +42,7 @@ export type FailureMode = (typeof failureModes)[number];
 export const failureModeTitles: Record<FailureMode, string> = {
   hostDies: "one host dies",
   hostFreezes: "one host freezes (accepts, never answers)",
+  serviceDies: "a host's ingestion service dies",
   serviceFreezes: "a host's ingestion service freezes",
   azLost: "an availability zone is lost",
   regionLost: "a region is lost",
@@ -276,6 +278,29 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
     const upstream = template ? readRenderedUpstream(userData) : undefined;
     if (template && upstream && "upstream" in upstream) {
       const u = upstream.upstream;
+      // A dead process's port refuses the connect at once, and a request it held ends with a reset:
+      // nginx resends either to the backup (proxy_next_upstream error) without a wait. Without a
+      // backup, traffic waits for systemd to start the process again.
+      const backup = /upstream\s+ingest\s*\{[^}]*\bserver\s+\S+\s+backup\b/.test(userData);
+      const restartSec = Number(/^RestartSec=(\d+(?:\.\d+)?)$/m.exec(userData)?.[1] ?? 0.1);
+      figures.push(
+        figure(
+          "serviceDies",
+          region,
+          [
+            backup && u.tries >= 2
+              ? term("nginx's connect to the dead process is refused and it resends to the backup at once", 0, src(template, `userData nginx upstream ingest backup server, proxy_next_upstream_tries=${u.tries}`), template.urn, true, {
+                  fix: "nothing: the refused connect fails over without a wait",
+                })
+              : term("no backup process: traffic waits for systemd to restart the service", restartSec, src(template, `userData unit RestartSec=${restartSec}`), template.urn, true, {
+                  fix: "give the upstream a backup server (models/hostEdge/nginxConfig.ts) with proxy_next_upstream_tries 2",
+                }),
+          ],
+          hostShare,
+          events,
+          ["systemd's Restart=always brings the process back; until then nginx counts its failures against max_fails and keeps resending to the backup"],
+        ),
+      );
       const inputs = `userData nginx location ${u.eventPath} proxy_read_timeout=${u.readTimeoutSeconds}s`;
       figures.push(
         figure(
