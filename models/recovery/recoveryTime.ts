@@ -282,7 +282,7 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
       // nginx resends either to the backup (proxy_next_upstream error) without a wait. Without a
       // backup, traffic waits for systemd to start the process again.
       const backup = /upstream\s+ingest\s*\{[^}]*\bserver\s+\S+\s+backup\b/.test(userData);
-      const restartSec = Number(/^RestartSec=(\d+(?:\.\d+)?)$/m.exec(userData)?.[1] ?? 0.1);
+      const restartSec = Number(/^\s*RestartSec=(\d+(?:\.\d+)?)$/m.exec(userData)?.[1] ?? 0.1);
       figures.push(
         figure(
           "serviceDies",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DeclaredResource, RecoveryFigure, recoveryReport, worstByMode } from "../../../models/recovery";
 import { readRenderedUpstream } from "../../../models/capacity/declared";
+import { resourceTypes } from "../../../models/resourceTypes";
 import { sampleResources } from "./fixtures";
 
 const of = (resources: DeclaredResource[], mode: RecoveryFigure["mode"]) => worstByMode(recoveryReport(resources)).find((f) => f.mode === mode)!;
@@ -54,6 +55,19 @@ describe("recovery-time model", () => {
     expect(slow.recoverySeconds).toBe(7);
     expect(slow.notes.join(" ")).toMatch(/longer than nginx's proxy_read_timeout 5s/);
     expect(slow.notes[0]).toMatch(/2 candidates/);
+  });
+
+  it("a dead service: nginx's refused connect fails over to the backup at once; without a backup, systemd's RestartSec", () => {
+    const f = of(sampleResources(), "serviceDies");
+    expect(f.recoverySeconds).toBe(0);
+    expect(f.dominant.source).toMatch(/backup server, proxy_next_upstream_tries=2/);
+    const withoutBackup = sampleResources().map((r) =>
+      r.type === resourceTypes.ec2LaunchTemplate
+        ? { ...r, props: { ...r.props, userData: `${String(r.props.userData).replace(/\n.*backup max_fails=0;/, "")}  - path: /etc/systemd/system/edge-ingest.service\n    content: |\n      RestartSec=1\n` } }
+        : r,
+    );
+    expect(of(withoutBackup, "serviceDies").recoverySeconds).toBe(1);
+    expect(of(withoutBackup, "serviceDies").dominant.label).toMatch(/no backup process/);
   });
 
   it("a frozen service: nginx's event-path read timeout 5 s", () => {
