@@ -69,20 +69,21 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
   const regions = plannedRegions(scaled);
   if (regions.length === 0) throw new PlanInputError(`the plan of stack ${values.stack} declares no ingestion region (launch template): nothing to run a twin of`);
   const trackMs = 20_000;
+  const behaviour = { route53ProbeTimeoutSeconds: scaledSeconds(route53ProbeTimeoutSeconds, scale) };
   return {
     stack: values.stack,
     full,
     runsPerScenario: full ? 3 : 1,
     band: full ? { min: 0.5, max: 1 } : { min: 0, max: 1 },
     selected,
-    prediction: recoveryReport(scaled, retry),
+    prediction: recoveryReport(scaled, retry, behaviour),
     options: {
       shape: {
         regions,
         hostsPerRegion,
         clientAddresses: 8,
         // 8 checkers stand for Route 53's regions' checkers; each waits its probe timeout, scaled.
-        dnsProbe: { timeoutMs: scaledSeconds(route53ProbeTimeoutSeconds, scale) * 1000, checkers: 8 },
+        dnsProbe: { timeoutMs: behaviour.route53ProbeTimeoutSeconds * 1000, checkers: 8 },
       },
       answerTtlMs: Math.max(...regions.map((r) => r.answerTtlMs)),
       collectorPath: regions[0]!.env.INGEST_COLLECTOR_PATH ?? "/",

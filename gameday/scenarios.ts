@@ -9,7 +9,7 @@
  *
  * Scenarios are one array: append one to add it (other files may `scenarios.push(...)` theirs).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { nginxListenPort } from "../models/hostEdge";
@@ -61,6 +61,21 @@ export interface ScenarioRun {
   problems: string[];
 }
 
+/** The direct children of a process (a postmaster's backends). */
+function childPids(pid: number): number[] {
+  return spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+}
+
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone already
+    }
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const faultDelayMs = 4000;
@@ -108,13 +123,19 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    // The model's worst case: a primary that holds its connections and never answers (a stopped
+    // one refuses at once and the service spools without a wait).
     name: "datastore primary down",
     mode: "datastorePrimaryFails",
-    measures: `${clientView} (PostgreSQL stopped for the scaled 30 s; the service spools and replays)`,
+    measures: `${clientView} (every PostgreSQL process SIGSTOPped for the scaled 30 s, so inserts hang; the service spools and replays)`,
     async inject(twin, context) {
-      twin.postgres.stopServer();
-      await sleep(context.scaled(30) * 1000);
-      twin.postgres.start();
+      const processes = [twin.postgres.pid(), ...childPids(twin.postgres.pid())];
+      signalAll(processes, "SIGSTOP");
+      try {
+        await sleep(context.scaled(30) * 1000);
+      } finally {
+        signalAll(processes, "SIGCONT");
+      }
     },
   },
   {
@@ -244,7 +265,7 @@ export interface ScenarioResult {
   predictedSeconds: number | null;
   /** The median of the runs' measured recovery. */
   measuredSeconds: number;
-  /** measured / predicted; null when either is 0 or there is no prediction. */
+  /** measured / predicted; null when the prediction is 0 s or there is none. */
   ratio: number | null;
   /** The band the ratio is judged in: [0.5, 1] with `--full`, [0, 1] for the reduced set. */
   band: { min: number; max: number };
@@ -271,7 +292,7 @@ export function judgeScenario(scenario: Scenario, runs: ScenarioRun[], figure: R
   const lossBound = Math.floor(sum((r) => r.sent) * lostShare);
   const predictedSeconds = figure ? figure.recoverySeconds : null;
   const measuredSeconds = median(runs.map((r) => r.measuredSeconds));
-  const ratio = predictedSeconds && measuredSeconds ? Math.round((measuredSeconds / predictedSeconds) * 100) / 100 : null;
+  const ratio = predictedSeconds ? Math.round((measuredSeconds / predictedSeconds) * 100) / 100 : null;
   const problems = runs.flatMap((r, i) => r.problems.map((p) => (runs.length > 1 ? `run ${i + 1}: ${p}` : p)));
   const lost = sum((r) => r.lost);
   if (lost > lossBound) problems.push(`${lost} events lost, above the bound of ${lossBound}`);
