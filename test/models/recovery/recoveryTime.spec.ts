@@ -49,10 +49,12 @@ describe("recovery-time model", () => {
     expect(declared.eventsAtRisk).toBeNull();
   });
 
-  it("the datastore's primary: statement timeout 5 s + connect timeout 1 s (service defaults), or the env file's", () => {
-    expect(of(sampleResources(), "datastorePrimaryFails").recoverySeconds).toBe(6);
-    const slow = of(sampleResources({ env: "      INGEST_DB_CONNECT_TIMEOUT_MS=2000\n" }), "datastorePrimaryFails");
-    expect(slow.recoverySeconds).toBe(7);
+  it("the datastore's primary: statement timeout 3 s + connect timeout 1 s (service defaults, within nginx's 5 s read), or the env file's", () => {
+    const defaults = of(sampleResources(), "datastorePrimaryFails");
+    expect(defaults.recoverySeconds).toBe(4);
+    expect(defaults.notes.join(" ")).not.toMatch(/proxy_read_timeout/);
+    const slow = of(sampleResources({ env: "      INGEST_DB_CONNECT_TIMEOUT_MS=3000\n" }), "datastorePrimaryFails");
+    expect(slow.recoverySeconds).toBe(6);
     expect(slow.notes.join(" ")).toMatch(/longer than nginx's proxy_read_timeout 5s/);
     expect(slow.notes[0]).toMatch(/2 candidates/);
   });
