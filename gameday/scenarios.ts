@@ -44,6 +44,8 @@ export interface Scenario {
 
 /** One run of a scenario: what the datastore holds and what the clients saw. */
 export interface ScenarioRun {
+  /** The prefix of every namespace and link the run's twin made (all removed when the run ends). */
+  twin: string;
   sent: number;
   stored: number;
   lost: number;
@@ -232,6 +234,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     if (counts.rows !== counts.distinct) problems.push(`${counts.rows - counts.distinct} duplicates stored`);
     if (report.sent !== counts.distinct + lost) problems.push(`sent ${report.sent} ≠ stored ${counts.distinct} + lost ${lost}`);
     return {
+      twin: twin.prefix,
       sent: report.sent,
       stored: counts.distinct,
       lost,
