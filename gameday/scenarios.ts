@@ -9,7 +9,7 @@
  *
  * Scenarios are one array: append one to add it (other files may `scenarios.push(...)` theirs).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { nginxListenPort } from "../models/hostEdge";
@@ -61,21 +61,6 @@ export interface ScenarioRun {
   dnsDropSeconds?: number;
   /** Breaches of the event contract: sent ≠ stored + lost, duplicates, loss above the bound. */
   problems: string[];
-}
-
-/** The direct children of a process (a postmaster's backends). */
-function childPids(pid: number): number[] {
-  return spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
-}
-
-function signalAll(pids: number[], signal: NodeJS.Signals): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // gone already
-    }
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -131,12 +116,11 @@ export const scenarios: Scenario[] = [
     mode: "datastorePrimaryFails",
     measures: `${clientView} (every PostgreSQL process SIGSTOPped for the scaled 30 s, so inserts hang; the service spools and replays)`,
     async inject(twin, context) {
-      const processes = [twin.postgres.pid(), ...childPids(twin.postgres.pid())];
-      signalAll(processes, "SIGSTOP");
+      twin.postgres.signalAll("SIGSTOP");
       try {
         await sleep(context.scaled(30) * 1000);
       } finally {
-        signalAll(processes, "SIGCONT");
+        twin.postgres.signalAll("SIGCONT");
       }
     },
   },
