@@ -38,8 +38,9 @@ export interface Gameday {
   prediction: RecoveryReport;
 }
 
-/** The model's worst figure of a scenario's failure mode. */
-export function predictedFigure(prediction: RecoveryReport, scenario: Scenario): RecoveryFigure | undefined {
+/** The model's worst figure of a scenario's failure mode (none for a scenario without one). */
+export function predictedFigure(prediction: RecoveryReport, scenario: Pick<Scenario, "mode">): RecoveryFigure | undefined {
+  if (scenario.mode === undefined) return undefined;
   return prediction.figures.filter((f) => f.mode === scenario.mode).reduce<RecoveryFigure | undefined>((a, b) => (a === undefined || b.recoverySeconds > a.recoverySeconds ? b : a), undefined);
 }
 
@@ -111,7 +112,7 @@ export function resultsMarkdown(results: ScenarioResult[], gameday: Gameday): st
   const { shape, scale } = gameday.options;
   const rows = results.map(
     (r) =>
-      `| ${r.scenario} | ${r.mode} | ${r.sent} | ${r.stored} | ${r.lost} | ${r.duplicates} | ${cell(r.predictedSeconds)} | ${r.measuredSeconds} | ${cell(r.ratio)} | ${r.passed ? "pass" : `FAIL: ${r.problems.join("; ")}`} |`,
+      `| ${r.scenario} | ${r.mode ?? "– (not judged)"} | ${r.sent} | ${r.stored} | ${r.lost} | ${r.duplicates} | ${cell(r.predictedSeconds)} | ${r.measuredSeconds} | ${cell(r.ratio)} | ${r.passed ? "pass" : `FAIL: ${r.problems.join("; ")}`} |`,
   );
   const judged = gameday.full
     ? `Full set: ${gameday.runsPerScenario} runs per scenario (sent, stored, lost and duplicates summed), the median measured recovery judged within ${gameday.band.min}–${gameday.band.max} × predicted.`

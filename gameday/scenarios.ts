@@ -28,8 +28,14 @@ export interface ScenarioContext {
 
 export interface Scenario {
   name: string;
-  /** The failure mode of models/recovery whose predicted worst-case recovery the scenario is judged against. */
-  mode: FailureMode;
+  /**
+   * The failure mode of models/recovery whose predicted worst-case recovery the scenario is judged
+   * against; absent for a scenario no mode describes (a spike, an oversized answer): its recovery
+   * is shown, not judged.
+   */
+  mode?: FailureMode;
+  /** Events the scenario may lose of `sent`. Defaults to the model's share of lost events for its mode (0 with the shipped defaults). */
+  lossBound?(sent: number): number;
   /** In the reduced set (`npm test`, `npm run gameday` without `--full`). */
   reduced?: boolean;
   /** What the measured recovery is, from which moment, as the results table explains it. */
@@ -238,7 +244,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
 /** A scenario's verdict over its runs, against the model's prediction. */
 export interface ScenarioResult {
   scenario: string;
-  mode: FailureMode;
+  mode?: FailureMode;
   measures: string;
   runs: ScenarioRun[];
   /** Summed over the runs. */
@@ -246,7 +252,7 @@ export interface ScenarioResult {
   stored: number;
   lost: number;
   duplicates: number;
-  /** Events the scenario may lose: 0 unless the model predicts a loss for its failure mode. */
+  /** Events the scenario may lose: its own bound, else 0 unless the model predicts a loss for its failure mode. */
   lossBound: number;
   /** The model's worst-case recovery of the mode, from the scaled plan; null when the plan has no figure for it. */
   predictedSeconds: number | null;
@@ -276,15 +282,15 @@ export function judgeScenario(scenario: Scenario, runs: ScenarioRun[], figure: R
   // The model's events lost are those tracked so early in the window that they expire before the
   // edge is back; with none predicted, none may be lost.
   const lostShare = figure?.eventsLost && figure.eventsAtRisk ? figure.eventsLost / figure.eventsAtRisk : 0;
-  const lossBound = Math.floor(sum((r) => r.sent) * lostShare);
+  const lossBound = scenario.lossBound ? scenario.lossBound(sum((r) => r.sent)) : Math.floor(sum((r) => r.sent) * lostShare);
   const predictedSeconds = figure ? figure.recoverySeconds : null;
   const measuredSeconds = median(runs.map((r) => r.measuredSeconds));
   const ratio = predictedSeconds ? Math.round((measuredSeconds / predictedSeconds) * 100) / 100 : null;
   const problems = runs.flatMap((r, i) => r.problems.map((p) => (runs.length > 1 ? `run ${i + 1}: ${p}` : p)));
   const lost = sum((r) => r.lost);
   if (lost > lossBound) problems.push(`${lost} events lost, above the bound of ${lossBound}`);
-  if (predictedSeconds === null) problems.push(`the plan has no ${scenario.mode} figure to judge the recovery against`);
-  else if (measuredSeconds > band.max * predictedSeconds || measuredSeconds < band.min * predictedSeconds) {
+  if (scenario.mode !== undefined && predictedSeconds === null) problems.push(`the plan has no ${scenario.mode} figure to judge the recovery against`);
+  else if (predictedSeconds !== null && (measuredSeconds > band.max * predictedSeconds || measuredSeconds < band.min * predictedSeconds)) {
     problems.push(`measured recovery ${measuredSeconds} s is outside ${band.min}–${band.max} × the predicted ${predictedSeconds} s`);
   }
   return {

@@ -33,7 +33,7 @@ describe("game day on the edge twin", () => {
     expect(gameday.selected.map((s) => s.name)).toEqual(scenarios.filter((s) => s.reduced).map((s) => s.name));
     expect(gameday.options.shape.regions.map((r) => r.region)).toEqual(["us-east-1", "us-west-2"]);
     // dev's target group checks every 10 s, timeout 5 s, 2 failures: × 0.2 → 2 × 2 s + 1 s.
-    expect(predictedFigure(gameday.prediction, { mode: "hostDies" } as never)?.recoverySeconds).toBe(5);
+    expect(predictedFigure(gameday.prediction, { mode: "hostDies" })?.recoverySeconds).toBe(5);
   });
 
   const play = async (name: string, trackMs: number) => {
