@@ -8,7 +8,7 @@ import { describePath, zoneProblems } from "../models/dns/zoneRules";
 import type { DnsZones } from "./dnsZones";
 import type { CdnEndpoint, IngestEndpoint, RegionHealthCheck } from "./endpoints";
 import { inBatches } from "./pacing";
-import { healthCheckPath } from "../models/hostEdge";
+import { ingestHealthCheck } from "../models/ingestRegion/layout";
 
 export interface DnsRecordsArgs {
   /** The zones to render into (Route 53 primary, Cloudflare secondary). */
@@ -33,9 +33,6 @@ export interface DnsRecordsArgs {
 
 /** A record both zones serve: declared in config, or the CDN name pointing at the distribution. */
 type ServedRecord = Omit<DnsRecord, "values"> & { values: pulumi.Input<string>[] };
-
-/** Route 53 health check of a region's load balancer: HTTPS on 443, path `/http-check` (incident 003). */
-export const ingestHealthCheck = { type: "HTTPS", port: 443, resourcePath: healthCheckPath, requestInterval: 10, failureThreshold: 3 } as const;
 
 /**
  * Every served record, rendered record for record to both zones. Route 53 answers the ingest name

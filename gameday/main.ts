@@ -1,26 +1,24 @@
 /**
- * `npm run gameday [-- --stack dev --regions 3 --hosts 2 --scale 0.2 --scenario NAME…]`: brings
- * up the edge twin for the stack's rendered host edge, runs each scenario on a fresh twin and
- * prints the results table (markdown, then JSON), also written to gameday/results.md.
- * Exit 0 when every scenario holds every event, 1 when one does not or the machine cannot run
- * the twin (no root, a missing kernel feature), 2 for bad arguments.
+ * `npm run gameday [-- --stack dev --hosts 2 --scale 0.2 --full --scenario NAME…]`: plans the stack
+ * offline (`npm run plan -- --json`), scales the planned timers, predicts each scenario's recovery
+ * from the scaled plan with the recovery model, then brings up the edge twin from the plan's
+ * resources (one twin region per planned region), runs each scenario on a fresh twin and prints
+ * the results table (markdown, then JSON), also written to gameday/results.md.
+ * Without `--full`: the reduced set, one run each, measured recovery judged ≤ 1.0 × predicted.
+ * With `--full`: every scenario, three runs each, the median judged within 0.5–1.0 × predicted.
+ * Exit 0 when every scenario passes, 1 when one does not or the machine cannot run the twin (no
+ * root, a missing kernel feature), 2 for bad arguments or a stack the plan refuses to read.
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ingestHealthCheck } from "../components/dnsRecords";
-import { instanceTypeSpec } from "../models/capacity";
-import { hostEdgeSettings } from "../models/hostEdge";
-import { targetHealthCheck } from "../models/ingestRegion/layout";
-import { RetrySchedule, snippetDelivery } from "../models/snippet/delivery";
-import { parseStackConfig, StackConfigError } from "../stacks/schema";
-import { readStackFile, StackFileError } from "../tools/plan/stackFile";
+import { route53ProbeTimeoutSeconds, recoveryReport, RecoveryFigure, RecoveryReport } from "../models/recovery";
+import { snippetDelivery } from "../models/snippet/delivery";
 import { checkPrerequisites, TwinUnavailableError } from "./netns";
-import { GamedayOptions, runScenario, ScenarioResult, scenarios } from "./scenarios";
+import { declaredResources, PlanInputError, plannedRegions, planStack, scaledSeconds, scalePlannedTimers, scaleRetry } from "./planned";
+import { GamedayOptions, judgeScenario, runScenario, Scenario, ScenarioResult, ScenarioRun, scenarios } from "./scenarios";
 
-const projectRoot = path.join(__dirname, "..");
-
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function positiveNumber(name: string, raw: string, max: number): number {
   const value = Number(raw);
@@ -28,57 +26,70 @@ function positiveNumber(name: string, raw: string, max: number): number {
   return value;
 }
 
-/** The plan's timers times `scale`, never below 1 s (the twin's floor). */
-export function scaleRetry(retry: RetrySchedule, scale: number): RetrySchedule {
-  const ms = (value: number) => Math.max(1000, Math.round(value * scale));
-  return { baseMs: ms(retry.baseMs), capMs: ms(retry.capMs), retryAfterCapMs: ms(retry.retryAfterCapMs), requestTimeoutMs: ms(retry.requestTimeoutMs), maxEventAgeMs: retry.maxEventAgeMs };
+/** Everything a game day needs before the first twin starts: the scenarios to run, the twin's options and the prediction. */
+export interface Gameday {
+  stack: string;
+  full: boolean;
+  runsPerScenario: number;
+  band: { min: number; max: number };
+  selected: Scenario[];
+  options: GamedayOptions;
+  /** The recovery model over the scaled planned resources (never the twin's output). */
+  prediction: RecoveryReport;
 }
 
-export function gamedayOptions(argv: string[]): { options: GamedayOptions; names: string[] } {
+/** The model's worst figure of a scenario's failure mode (none for a scenario without one). */
+export function predictedFigure(prediction: RecoveryReport, scenario: Pick<Scenario, "mode">): RecoveryFigure | undefined {
+  if (scenario.mode === undefined) return undefined;
+  return prediction.figures.filter((f) => f.mode === scenario.mode).reduce<RecoveryFigure | undefined>((a, b) => (a === undefined || b.recoverySeconds > a.recoverySeconds ? b : a), undefined);
+}
+
+export async function prepareGameday(argv: string[]): Promise<Gameday> {
   const { values } = parseArgs({
     args: argv,
     options: {
       stack: { type: "string", default: "dev" },
-      regions: { type: "string", default: "3" },
       hosts: { type: "string", default: "2" },
       scale: { type: "string", default: "0.2" },
+      full: { type: "boolean", default: false },
       scenario: { type: "string", multiple: true },
     },
     strict: true,
   });
-  const stackFile = readStackFile(path.join(projectRoot, "stacks", `Pulumi.${values.stack}.yaml`));
-  const config = parseStackConfig(stackFile.edge, values.stack);
-  const vcpus = instanceTypeSpec(config.ingest.instanceType)?.vcpus ?? 2;
+  if (!/^[A-Za-z0-9_.-]+$/.test(values.stack)) throw new UsageError(`--stack: '${values.stack}' is not a stack name (letters, digits, '-', '_', '.')`);
   const scale = positiveNumber("scale", values.scale, 1);
+  const hostsPerRegion = positiveNumber("hosts", values.hosts, 4);
+  const full = values.full;
   const known = scenarios.map((s) => s.name);
-  const names = values.scenario ?? known;
-  for (const name of names) if (!known.includes(name)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(name)}; known: ${known.map((k) => JSON.stringify(k)).join(", ")}`);
-  const ms = (s: number) => Math.max(1000, Math.round(s * 1000 * scale));
+  for (const name of values.scenario ?? []) if (!known.includes(name)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(name)}; known: ${known.map((k) => JSON.stringify(k)).join(", ")}`);
+  const selected = values.scenario ? scenarios.filter((s) => values.scenario!.includes(s.name)) : scenarios.filter((s) => full || s.reduced);
+
+  const plan = await planStack(values.stack);
+  const scaled = scalePlannedTimers(declaredResources(plan), scale);
   const retry = scaleRetry(snippetDelivery.retry, scale);
+  const regions = plannedRegions(scaled);
+  if (regions.length === 0) throw new PlanInputError(`the plan of stack ${values.stack} declares no ingestion region (launch template): nothing to run a twin of`);
   const trackMs = 20_000;
+  const behaviour = { route53ProbeTimeoutSeconds: scaledSeconds(route53ProbeTimeoutSeconds, scale) };
   return {
-    names,
+    stack: values.stack,
+    full,
+    runsPerScenario: full ? 3 : 1,
+    band: full ? { min: 0.5, max: 1 } : { min: 0, max: 1 },
+    selected,
+    prediction: recoveryReport(scaled, retry, behaviour),
     options: {
-      settings: hostEdgeSettings(config, vcpus),
       shape: {
-        regions: positiveNumber("regions", values.regions, 3),
-        hostsPerRegion: positiveNumber("hosts", values.hosts, 4),
+        regions,
+        hostsPerRegion,
         clientAddresses: 8,
-        healthCheck: {
-          intervalMs: ms(targetHealthCheck.intervalSeconds),
-          timeoutMs: ms(targetHealthCheck.timeoutSeconds),
-          healthyThreshold: targetHealthCheck.healthyThreshold,
-          unhealthyThreshold: targetHealthCheck.unhealthyThreshold,
-        },
-        // Route 53 times out a check after 4 s (its documented connection timeout); 8 checkers
-        // stand for its regions' checkers.
-        dnsHealthCheck: { intervalMs: ms(ingestHealthCheck.requestInterval), timeoutMs: ms(4), failureThreshold: ingestHealthCheck.failureThreshold, checkers: 8 },
+        // 8 checkers stand for Route 53's regions' checkers; each waits its probe timeout, scaled.
+        dnsProbe: { timeoutMs: behaviour.route53ProbeTimeoutSeconds * 1000, checkers: 8 },
       },
-      answerTtlMs: ms(config.dns.ttl),
-      collectorPath: config.cdn.collectorPath,
+      answerTtlMs: Math.max(...regions.map((r) => r.answerTtlMs)),
+      collectorPath: regions[0]!.env.INGEST_COLLECTOR_PATH ?? "/",
       retry,
       maxBatchEvents: snippetDelivery.queue.maxBatchEvents,
-      drainSeconds: config.ingest.drainSeconds,
       scale,
       eventsPerSecondPerClient: 20,
       trackMs,
@@ -88,32 +99,50 @@ export function gamedayOptions(argv: string[]): { options: GamedayOptions; names
   };
 }
 
-export function resultsMarkdown(results: ScenarioResult[], options: GamedayOptions): string {
-  const { shape } = options;
+/** Runs a scenario `runsPerScenario` times and judges it against the prediction. */
+export async function playScenario(gameday: Gameday, scenario: Scenario, options: GamedayOptions = gameday.options): Promise<ScenarioResult> {
+  const runs: ScenarioRun[] = [];
+  for (let i = 0; i < gameday.runsPerScenario; i++) runs.push(await runScenario(scenario, options));
+  return judgeScenario(scenario, runs, predictedFigure(gameday.prediction, scenario), gameday.band);
+}
+
+const cell = (value: number | null | undefined) => (value === null || value === undefined ? "–" : String(value));
+
+export function resultsMarkdown(results: ScenarioResult[], gameday: Gameday): string {
+  const { shape, scale } = gameday.options;
   const rows = results.map(
     (r) =>
-      `| ${r.scenario} | ${r.sent} | ${r.stored} | ${r.lost} | ${r.duplicates} | ${r.recoverySeconds} | ${r.failedAttempts} | ${r.balancerDropSeconds ?? "–"} | ${r.dnsDropSeconds ?? "–"} | ${r.passed ? "pass" : `FAIL: ${r.problems.join("; ")}`} |`,
+      `| ${r.scenario} | ${r.mode ?? "– (not judged)"} | ${r.sent} | ${r.stored} | ${r.lost} | ${r.duplicates} | ${cell(r.predictedSeconds)} | ${r.measuredSeconds} | ${cell(r.ratio)} | ${r.passed ? "pass" : `FAIL: ${r.problems.join("; ")}`} |`,
   );
+  const judged = gameday.full
+    ? `Full set: ${gameday.runsPerScenario} runs per scenario (sent, stored, lost and duplicates summed), the median measured recovery judged within ${gameday.band.min}–${gameday.band.max} × predicted.`
+    : `Reduced set: one run per scenario, measured recovery judged ≤ ${gameday.band.max} × predicted only (\`--full\` runs every scenario three times and judges the median within 0.5–1.0 ×).`;
   return [
     `# Game day on the edge twin`,
     ``,
-    `${shape.regions} regions × ${shape.hostsPerRegion} hosts, ${shape.clientAddresses} client addresses, timers × ${options.scale} (none below 1 s).`,
-    `The ingest name resolves through a stand-in for Route 53 (8 checkers probe each balancer, interval × failure threshold, a region answered while more than 18% of them see it healthy; the record TTL; scaled alike); NSD and Unbound are not in this twin.`,
-    `Recovery: seconds from the failure to the end of the last attempt a client saw fail (0: no client saw it).`,
+    `Stack \`${gameday.stack}\` as planned (\`npm run plan -- --json\`): ${shape.regions.length} regions (${shape.regions.map((r) => r.region).join(", ")}) × ${shape.hostsPerRegion} hosts, each running the nginx.conf and env file of its launch template's user data; ${shape.clientAddresses} client addresses.`,
+    `Timers × ${scale}, none below 1 s: the target groups' health checks, Route 53's health checks and probe timeout, the records' TTL, the drain and the snippet's retry schedule; nginx's and the service's own timeouts run as planned.`,
+    `Predicted: the recovery model (models/recovery) over the same scaled planned resources, computed before the run: the worst case of the scenario's failure mode until traffic is served again. A pass: every event sent is stored or lost, no duplicate, lost within the bound (0 unless the model predicts a loss), and the measured recovery within the band.`,
+    judged,
+    `The ingest name resolves through a stand-in for Route 53 (8 checkers probe each balancer, interval × failure threshold, a region answered while more than 18% of them see it healthy; the record's TTL).`,
     ``,
-    `| scenario | sent | stored | lost | duplicates | recovery (s) | failed attempts | balancer dropped host (s) | DNS dropped region (s) | result |`,
+    `| scenario | failure mode | sent | stored | lost | duplicates | predicted recovery (s) | measured recovery (s) | ratio | result |`,
     `|---|---|---|---|---|---|---|---|---|---|`,
     ...rows,
+    ``,
+    `Measured recovery, per scenario:`,
+    ``,
+    ...results.map((r) => `- ${r.scenario}: ${r.measures}.`),
     ``,
   ].join("\n");
 }
 
 async function main(): Promise<number> {
-  let parsed: ReturnType<typeof gamedayOptions>;
+  let gameday: Gameday;
   try {
-    parsed = gamedayOptions(process.argv.slice(2));
+    gameday = await prepareGameday(process.argv.slice(2));
   } catch (error) {
-    if (error instanceof UsageError || error instanceof StackFileError || error instanceof StackConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (error instanceof UsageError || error instanceof PlanInputError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       process.stderr.write(`gameday: ${(error as Error).message}\n`);
       return 2;
     }
@@ -127,12 +156,13 @@ async function main(): Promise<number> {
     return 1;
   }
   const results: ScenarioResult[] = [];
-  for (const name of parsed.names) {
-    process.stderr.write(`gameday: ${name}…\n`);
-    results.push(await runScenario(scenarios.find((s) => s.name === name)!, parsed.options));
+  for (const scenario of gameday.selected) {
+    process.stderr.write(`gameday: ${scenario.name}…\n`);
+    results.push(await playScenario(gameday, scenario));
   }
-  const markdown = resultsMarkdown(results, parsed.options);
+  const markdown = resultsMarkdown(results, gameday);
   writeFileSync(path.join(__dirname, "results.md"), markdown);
+  writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${markdown}\n${JSON.stringify(results, null, 2)}\n`);
   return results.every((r) => r.passed) ? 0 : 1;
 }

@@ -1,57 +1,85 @@
 /**
  * Game-day scenarios on the edge twin: each brings up a fresh twin, runs the load generator in
  * the client namespace, injects one failure, and counts what the datastore holds afterwards.
- * Recovery is measured from the client's side: from the failure to the end of the last attempt
- * that failed (0 when no client ever saw a failure).
+ * Each scenario names the failure mode of the recovery model it is judged against; its measured
+ * recovery is taken from the client's side: from the moment of the modelled failure to the start
+ * of the last attempt that failed (0 when no client saw a failure). An attempt that starts once
+ * traffic is served again succeeds, so this is the twin's "time until traffic is served again",
+ * the figure the model predicts.
+ *
+ * Scenarios are one array: append one to add it (other files may `scenarios.push(...)` theirs).
  */
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { HostEdgeSettings, nginxListenPort } from "../models/hostEdge";
+import { nginxListenPort } from "../models/hostEdge";
+import { FailureMode, RecoveryFigure } from "../models/recovery";
 import { RetrySchedule } from "../models/snippet/delivery";
 import { LoadPlan, LoadReport } from "./loadgen";
 import { Teardown } from "./netns";
+import { scaledSeconds } from "./planned";
 import { startTwin, Twin, TwinShape } from "./twin";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
 export interface ScenarioContext {
-  /** Multiplies every time of the plan (health checks, drain, retry schedule); no timer below 1 s. */
+  /** A timer of the plan in seconds, scaled by the run's rule (no timer below 1 s). */
   scaled(seconds: number): number;
-  drainSeconds: number;
 }
 
 export interface Scenario {
   name: string;
-  /** Injects the failure; resolves when the scenario's own steps (repair included) are done. */
-  inject(twin: Twin, context: ScenarioContext): Promise<void>;
+  /**
+   * The failure mode of models/recovery whose predicted worst-case recovery the scenario is judged
+   * against; absent for a scenario no mode describes (a spike, an oversized answer): its recovery
+   * is shown, not judged.
+   */
+  mode?: FailureMode;
+  /** Events the scenario may lose of `sent`. Defaults to the model's share of lost events for its mode (0 with the shipped defaults). */
+  lossBound?(sent: number): number;
+  /** In the reduced set (`npm test`, `npm run gameday` without `--full`). */
+  reduced?: boolean;
+  /** What the measured recovery is, from which moment, as the results table explains it. */
+  measures: string;
+  /**
+   * Injects the failure; resolves when the scenario's own steps (repair included) are done, with
+   * the moment (ms since epoch) the modelled failure began when that is not the moment `inject`
+   * was called (a deploy's failure is the host stopping, after its drain).
+   */
+  inject(twin: Twin, context: ScenarioContext): Promise<number | void>;
 }
 
-export interface ScenarioResult {
-  scenario: string;
+/** One run of a scenario: what the datastore holds and what the clients saw. */
+export interface ScenarioRun {
+  /** The prefix of every namespace and link the run's twin made (all removed when the run ends). */
+  twin: string;
   sent: number;
   stored: number;
   lost: number;
   /** Acknowledged with 200 but not in the datastore: the contract's worst breach. */
   acknowledgedLost: number;
   duplicates: number;
-  /** Client-visible recovery, seconds. */
-  recoverySeconds: number;
+  /** Seconds from the modelled failure to the start of the last failed attempt (0: no client saw one). */
+  measuredSeconds: number;
   failedAttempts: number;
   /** Seconds from the failure until the region's balancer dropped the failed host (undefined when it never did). */
   balancerDropSeconds?: number;
   /** Seconds from the failure until the ingest name stopped answering with a region (undefined when it never did). */
   dnsDropSeconds?: number;
-  passed: boolean;
+  /** Breaches of the event contract: sent ≠ stored + lost, duplicates, loss above the bound. */
   problems: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const faultDelayMs = 4000;
+const clientView = "from the failure to the start of the last client attempt that failed";
 
 export const scenarios: Scenario[] = [
   {
     name: "host service killed",
+    mode: "serviceDies",
+    reduced: true,
+    measures: `${clientView} (nginx resends to the backup process)`,
     async inject(twin) {
       const host = twin.hosts[0]!;
       await host.primary.kill();
@@ -62,6 +90,8 @@ export const scenarios: Scenario[] = [
   },
   {
     name: "host service frozen",
+    mode: "serviceFreezes",
+    measures: `${clientView} (SIGSTOP of the primary process, SIGCONT after the scaled 60 s)`,
     async inject(twin, context) {
       // Accepts connections (the kernel completes the handshake into the backlog), never answers.
       const host = twin.hosts[0]!;
@@ -72,24 +102,38 @@ export const scenarios: Scenario[] = [
   },
   {
     name: "drain then terminate",
-    async inject(twin, context) {
+    mode: "deploy",
+    reduced: true,
+    measures: `from the host stopping (after its drain) to the start of the last client attempt that failed`,
+    async inject(twin) {
       const host = twin.hosts[0]!;
       writeFileSync(host.drainFile, "");
-      await sleep(context.scaled(context.drainSeconds) * 1000);
+      await sleep(twin.regions[host.region]!.drainSeconds * 1000);
+      const stoppedAt = Date.now();
       for (const service of [host.primary, host.backup]) await service.kill();
       host.nginx.kill("SIGKILL");
+      return stoppedAt;
     },
   },
   {
+    // The model's worst case: a primary that holds its connections and never answers (a stopped
+    // one refuses at once and the service spools without a wait).
     name: "datastore primary down",
+    mode: "datastorePrimaryFails",
+    measures: `${clientView} (every PostgreSQL process SIGSTOPped for the scaled 30 s, so inserts hang; the service spools and replays)`,
     async inject(twin, context) {
-      twin.postgres.stopServer();
-      await sleep(context.scaled(30) * 1000);
-      twin.postgres.start();
+      twin.postgres.signalAll("SIGSTOP");
+      try {
+        await sleep(context.scaled(30) * 1000);
+      } finally {
+        twin.postgres.signalAll("SIGCONT");
+      }
     },
   },
   {
     name: "a region lost",
+    mode: "regionLost",
+    measures: `${clientView} (every process of the region killed, its balancer unreachable)`,
     async inject(twin) {
       twin.loseRegion(twin.vips.length - 1);
     },
@@ -121,12 +165,10 @@ async function storedCounts(twin: Twin, prefix: string): Promise<{ rows: number;
 }
 
 export interface GamedayOptions {
-  settings: HostEdgeSettings;
   shape: TwinShape;
   collectorPath: string;
   retry: RetrySchedule;
   maxBatchEvents: number;
-  drainSeconds: number;
   /** TTL of the ingest name's answer, scaled, in ms. */
   answerTtlMs: number;
   scale: number;
@@ -136,14 +178,14 @@ export interface GamedayOptions {
   deadlineMs: number;
 }
 
-export async function runScenario(scenario: Scenario, options: GamedayOptions): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, options: GamedayOptions): Promise<ScenarioRun> {
   const teardown = new Teardown();
-  const twin = await startTwin(options.settings, options.shape, teardown).catch((error: Error) => {
+  const twin = await startTwin(options.shape, teardown).catch((error: Error) => {
     teardown.run();
     throw error;
   });
   try {
-    const context: ScenarioContext = { scaled: (s) => Math.max(1, s * options.scale), drainSeconds: options.drainSeconds };
+    const context: ScenarioContext = { scaled: (s) => scaledSeconds(s, options.scale) };
     const idPrefix = `gd${Date.now().toString(36)}`;
     const load = runLoad(twin, {
       idPrefix,
@@ -159,9 +201,9 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       deadlineMs: options.deadlineMs,
     });
     await sleep(faultDelayMs);
-    const faultAt = Date.now();
+    const injectedAt = Date.now();
     const failedHost = twin.hosts[0]!.address;
-    await scenario.inject(twin, context);
+    const faultAt = (await scenario.inject(twin, context)) ?? injectedAt;
     const report = await load;
     // Spooled events are replayed once the datastore is back: wait until the count holds still.
     let counts = await storedCounts(twin, idPrefix);
@@ -172,31 +214,100 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       counts = next;
     }
     const failed = report.attempts.filter((a) => a.status < 200 || a.status >= 300);
-    const lastFailure = Math.max(faultAt, ...failed.map((a) => a.end));
-    const drop = twin.balancerEvents.find((e) => e.at >= faultAt && !e.healthy.includes(failedHost) && e.region === twin.hosts[0]!.region);
-    const dnsDrop = twin.answerEvents.find((e) => e.at >= faultAt && e.regions.length < twin.vips.length);
+    const lastFailedStart = Math.max(faultAt, ...failed.filter((a) => a.end >= faultAt).map((a) => a.start));
+    const drop = twin.balancerEvents.find((e) => e.at >= injectedAt && !e.healthy.includes(failedHost) && e.region === twin.hosts[0]!.region);
+    const dnsDrop = twin.answerEvents.find((e) => e.at >= injectedAt && e.regions.length < twin.vips.length);
     const lost = report.sent - counts.distinct;
     const acknowledgedLost = Math.max(0, report.acknowledged - counts.distinct);
     const problems: string[] = [];
-    if (lost !== 0) problems.push(`${lost} events lost`);
     if (acknowledgedLost !== 0) problems.push(`${acknowledgedLost} acknowledged events are not stored`);
     if (counts.rows !== counts.distinct) problems.push(`${counts.rows - counts.distinct} duplicates stored`);
     if (report.sent !== counts.distinct + lost) problems.push(`sent ${report.sent} ≠ stored ${counts.distinct} + lost ${lost}`);
     return {
-      scenario: scenario.name,
+      twin: twin.prefix,
       sent: report.sent,
       stored: counts.distinct,
       lost,
       acknowledgedLost,
       duplicates: counts.rows - counts.distinct,
-      recoverySeconds: seconds(lastFailure - faultAt),
+      measuredSeconds: seconds(lastFailedStart - faultAt),
       failedAttempts: failed.length,
-      balancerDropSeconds: drop ? seconds(drop.at - faultAt) : undefined,
-      dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - faultAt) : undefined,
-      passed: problems.length === 0,
+      balancerDropSeconds: drop ? seconds(drop.at - injectedAt) : undefined,
+      dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - injectedAt) : undefined,
       problems,
     };
   } finally {
     twin.stop();
   }
+}
+
+/** A scenario's verdict over its runs, against the model's prediction. */
+export interface ScenarioResult {
+  scenario: string;
+  mode?: FailureMode;
+  measures: string;
+  runs: ScenarioRun[];
+  /** Summed over the runs. */
+  sent: number;
+  stored: number;
+  lost: number;
+  duplicates: number;
+  /** Events the scenario may lose: its own bound, else 0 unless the model predicts a loss for its failure mode. */
+  lossBound: number;
+  /** The model's worst-case recovery of the mode, from the scaled plan; null when the plan has no figure for it. */
+  predictedSeconds: number | null;
+  /** The median of the runs' measured recovery. */
+  measuredSeconds: number;
+  /** measured / predicted; null when the prediction is 0 s or there is none. */
+  ratio: number | null;
+  /** The band the ratio is judged in: [0.5, 1] with `--full`, [0, 1] for the reduced set. */
+  band: { min: number; max: number };
+  passed: boolean;
+  problems: string[];
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Judges a scenario's runs: every run keeps the event contract (sent = stored + lost, no
+ * duplicate, no acknowledged event missing, lost within the bound), and the median measured
+ * recovery lies within `band` × the predicted one (a prediction of 0 s admits only 0 s).
+ */
+export function judgeScenario(scenario: Scenario, runs: ScenarioRun[], figure: RecoveryFigure | undefined, band: { min: number; max: number }): ScenarioResult {
+  const sum = (pick: (r: ScenarioRun) => number) => runs.reduce((total, r) => total + pick(r), 0);
+  // The model's events lost are those tracked so early in the window that they expire before the
+  // edge is back; with none predicted, none may be lost.
+  const lostShare = figure?.eventsLost && figure.eventsAtRisk ? figure.eventsLost / figure.eventsAtRisk : 0;
+  const lossBound = scenario.lossBound ? scenario.lossBound(sum((r) => r.sent)) : Math.floor(sum((r) => r.sent) * lostShare);
+  const predictedSeconds = figure ? figure.recoverySeconds : null;
+  const measuredSeconds = median(runs.map((r) => r.measuredSeconds));
+  const ratio = predictedSeconds ? Math.round((measuredSeconds / predictedSeconds) * 100) / 100 : null;
+  const problems = runs.flatMap((r, i) => r.problems.map((p) => (runs.length > 1 ? `run ${i + 1}: ${p}` : p)));
+  const lost = sum((r) => r.lost);
+  if (lost > lossBound) problems.push(`${lost} events lost, above the bound of ${lossBound}`);
+  if (scenario.mode !== undefined && predictedSeconds === null) problems.push(`the plan has no ${scenario.mode} figure to judge the recovery against`);
+  else if (predictedSeconds !== null && (measuredSeconds > band.max * predictedSeconds || measuredSeconds < band.min * predictedSeconds)) {
+    problems.push(`measured recovery ${measuredSeconds} s is outside ${band.min}–${band.max} × the predicted ${predictedSeconds} s`);
+  }
+  return {
+    scenario: scenario.name,
+    mode: scenario.mode,
+    measures: scenario.measures,
+    runs,
+    sent: sum((r) => r.sent),
+    stored: sum((r) => r.stored),
+    lost,
+    duplicates: sum((r) => r.duplicates),
+    lossBound,
+    predictedSeconds,
+    measuredSeconds,
+    ratio,
+    band,
+    passed: problems.length === 0,
+    problems,
+  };
 }

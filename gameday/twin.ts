@@ -1,7 +1,8 @@
 /**
- * The edge twin: per region N hosts, each a network namespace running the plan's rendered
- * nginx.conf (only listen address and paths rewritten) in front of the real ingestion service and
- * its backup on the ports the config declares, an L4 balancer stand-in per region (nftables DNAT,
+ * The edge twin: per planned region N hosts, each a network namespace running the nginx.conf the
+ * launch template's user data writes (only listen address and paths rewritten) in front of the
+ * real ingestion service and its backup on the ports its upstream declares, with the env file the
+ * user data writes, an L4 balancer stand-in per region (nftables DNAT,
  * `numgen inc mod N` over the healthy hosts, client addresses kept), one PostgreSQL for every host,
  * and a client namespace with many source addresses. Addresses come from 198.18.0.0/15 only.
  *
@@ -16,21 +17,21 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { HostEdgeSettings, healthCheckPath, nginxListenPort, renderIngestEnv, renderNginxConfig } from "../models/hostEdge";
+import { healthCheckPath, nginxListenPort } from "../models/hostEdge";
 import { Postgres, startPostgres } from "../service/test/support/postgres";
 import { datastoreEnv, RunningService, startService } from "../service/test/support/service";
+import { PlannedRegion } from "./planned";
 import { addBridge, addNamespace, attach, inNamespace, isAlive, killNamespaceProcesses, namespacePids, run, Teardown } from "./netns";
 
-/** How the twin is shaped and how fast its balancers judge health (already scaled). */
+/** How the twin is shaped: the planned regions it runs (timers already scaled) and what stands in for Route 53. */
 export interface TwinShape {
-  regions: number;
+  /** One twin region per planned region: its nginx.conf, env file and health checks. */
+  regions: PlannedRegion[];
   hostsPerRegion: number;
   /** Source addresses of the client namespace. */
   clientAddresses: number;
-  /** The balancer's health check (target group interval, timeout, thresholds), in ms and counts. */
-  healthCheck: { intervalMs: number; timeoutMs: number; healthyThreshold: number; unhealthyThreshold: number };
-  /** Route 53's health check of each balancer: interval, timeout, failure threshold (ms, ms, a count) and how many checkers probe. */
-  dnsHealthCheck: { intervalMs: number; timeoutMs: number; failureThreshold: number; checkers: number };
+  /** Route 53's checkers: how long one waits on a probe (ms, scaled) and how many probe each balancer. */
+  dnsProbe: { timeoutMs: number; checkers: number };
 }
 
 export interface TwinHost {
@@ -59,6 +60,8 @@ export interface AnswerEvent {
 
 export interface Twin {
   prefix: string;
+  /** The planned regions the twin runs, by region index (timers scaled). */
+  regions: PlannedRegion[];
   hosts: TwinHost[];
   clientNamespace: string;
   clientAddresses: string[];
@@ -123,7 +126,38 @@ table ip twinlb {
 `;
 }
 
-export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, teardown: Teardown): Promise<Twin> {
+/** Where a twin host's nginx listens and keeps its files. */
+export interface TwinNginxPaths {
+  /** Address the `listen` directive binds (its port kept). */
+  address: string;
+  dir: string;
+  drainFile: string;
+}
+
+/**
+ * The planned nginx.conf with only its listen address and paths rewritten for a twin host: the
+ * listen address, `pid`, `error_log`, the server's `access_log` (off), the temp paths, the drain
+ * file `/http-check` looks for, and `user root` (the twin starts nginx as root). Throws when a
+ * directive it rewrites is missing, so a config the twin cannot place is never run half-rewritten.
+ */
+export function rewriteNginxPaths(config: string, paths: TwinNginxPaths): string {
+  const rewrites: [string, RegExp, (...m: string[]) => string][] = [
+    ["listen", /^(\s*listen\s+)(?:[\d.]+:)?(\d+)(\b[^;]*;)/m, (_, head, port, tail) => `${head}${paths.address}:${port}${tail}`],
+    ["pid", /^(\s*pid\s+)[^;\s]+;/m, (_, head) => `${head}${path.join(paths.dir, "nginx.pid")};`],
+    ["error_log", /^(\s*error_log\s+)[^;\s]+/m, (_, head) => `${head}${path.join(paths.dir, "error.log")}`],
+    ["access_log", /^(\s*access_log\s+)(?!off\b)[^;]+;/m, (_, head) => `${head}off;`],
+    ["user", /^(\s*user\s+)[^;]+;/m, (_, head) => `${head}root;`],
+    ["the drain file test", /(if\s+\(-f\s+)[^)\s]+\)/, (_, head) => `${head}${paths.drainFile})`],
+  ];
+  let text = config;
+  for (const [what, pattern, replace] of rewrites) {
+    if (!pattern.test(text)) throw new Error(`the planned nginx.conf has no ${what} directive the twin can rewrite`);
+    text = text.replace(pattern, replace as (substring: string, ...args: any[]) => string);
+  }
+  return text.replace(/^(\s*\w+_temp_path\s+)\S+\/(\w+);/gm, (_, head: string, leaf: string) => `${head}${path.join(paths.dir, leaf)};`);
+}
+
+export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<Twin> {
   const prefix = `gd${Math.random().toString(36).slice(2, 5)}`;
   const slot = freeSlot();
   const frontNet = (host: number) => `198.18.${5 * slot}.${host}`;
@@ -140,7 +174,8 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
   for (const address of clientAddresses.slice(1)) run("ip", ["-n", clientNamespace, "addr", "add", `${address}/24`, "dev", "eth0"]);
 
   const vips: string[] = [];
-  for (let r = 0; r < shape.regions; r++) {
+  const regionCount = shape.regions.length;
+  for (let r = 0; r < regionCount; r++) {
     const bridge = `${prefix}b${r}`;
     addBridge(teardown, bridge, `${regionNet(r, 254)}/24`);
     const lb = `${prefix}l${r}`;
@@ -151,20 +186,17 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
     inNamespace(lb, "sysctl", ["-qw", "net.ipv4.ip_forward=1"]);
   }
 
-  const postgres = await startPostgres(undefined, { addresses: Array.from({ length: shape.regions }, (_, r) => regionNet(r, 254)), network: twinNetwork });
+  const postgres = await startPostgres(undefined, { addresses: Array.from({ length: regionCount }, (_, r) => regionNet(r, 254)), network: twinNetwork });
   teardown.add("PostgreSQL", () => void postgres.stop());
 
-  // The env file the units load, as rendered; only the datastore (the twin's one cluster, its
+  // The env file the units load, as planned; only the datastore (the twin's one cluster, its
   // password given directly) and the CloudWatch agent's EMF endpoint (none here: stdout) differ.
-  const renderedEnv = Object.fromEntries(
-    renderIngestEnv(settings)
-      .split("\n")
-      .filter((line) => /^INGEST_\w+=/.test(line) && !line.startsWith("INGEST_METRICS_ENDPOINT="))
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  const plannedEnv = shape.regions.map((planned) =>
+    Object.fromEntries(Object.entries(planned.env).filter(([name]) => name.startsWith("INGEST_") && name !== "INGEST_METRICS_ENDPOINT")),
   );
   const hosts: TwinHost[] = [];
   const starting: Promise<void>[] = [];
-  for (let r = 0; r < shape.regions; r++) {
+  for (let r = 0; r < regionCount; r++) {
     for (let h = 0; h < shape.hostsPerRegion; h++) {
       const namespace = `${prefix}h${r}${h}`;
       addNamespace(teardown, namespace);
@@ -179,9 +211,9 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
     const spoolDir = path.join(hostDir, `spool-${port}`);
     mkdirSync(spoolDir, { recursive: true });
     const env = {
-      ...renderedEnv,
+      ...plannedEnv[region]!,
       ...datastoreEnv(`${regionNet(region, 254)}:${postgres.port}`),
-      INGEST_POOL_SIZE: renderedEnv.INGEST_POOL_SIZE!,
+      INGEST_POOL_SIZE: plannedEnv[region]!.INGEST_POOL_SIZE!,
       INGEST_PORT: String(port),
     };
     return startService({ env, port, spoolDir, wrapper: ["ip", "netns", "exec", namespace] });
@@ -192,19 +224,9 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
     mkdirSync(hostDir, { recursive: true });
     const drainFile = path.join(hostDir, "drain");
     const configFile = path.join(hostDir, "nginx.conf");
-    writeFileSync(
-      configFile,
-      renderNginxConfig(settings, {
-        listen: `${address}:${nginxListenPort}`,
-        pidFile: path.join(hostDir, "nginx.pid"),
-        errorLog: path.join(hostDir, "error.log"),
-        accessLog: "off",
-        tempDir: hostDir,
-        drainFile,
-        user: "root",
-      }),
-    );
-    const [primary, backup] = await Promise.all([startService_(namespace, hostDir, settings.service.port, region), startService_(namespace, hostDir, settings.service.backupPort, region)]);
+    const planned = shape.regions[region]!;
+    writeFileSync(configFile, rewriteNginxPaths(planned.nginxConfig, { address, dir: hostDir, drainFile }));
+    const [primary, backup] = await Promise.all([startService_(namespace, hostDir, planned.servicePort, region), startService_(namespace, hostDir, planned.backupPort, region)]);
     const nginx = spawn("ip", ["netns", "exec", namespace, "/usr/sbin/nginx", "-p", hostDir, "-c", configFile, "-g", "daemon off;"], { stdio: "ignore" });
     await waitForHttp(address, Date.now() + 20_000);
     hosts.push({ region, index, namespace, address, dir: hostDir, drainFile, nginx, primary, backup });
@@ -227,42 +249,53 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
   vips.forEach((_, r) => apply(r));
   const streaks = new Map(hosts.map((h) => [h.address, { ok: 0, failed: 0 }]));
   let checking = true;
-  const checker = (async () => {
-    while (checking) {
-      const started = Date.now();
-      await Promise.all(
-        hosts.map(async (host) => {
-          const ok = await probe(host.address, shape.healthCheck.timeoutMs);
-          const streak = streaks.get(host.address)!;
-          if (ok) [streak.ok, streak.failed] = [streak.ok + 1, 0];
-          else [streak.ok, streak.failed] = [0, streak.failed + 1];
-          const set = healthySets[host.region]!;
-          const inSet = set.includes(host.address);
-          if (inSet && streak.failed >= shape.healthCheck.unhealthyThreshold) {
-            set.splice(set.indexOf(host.address), 1);
-            if (checking) apply(host.region);
-          } else if (!inSet && streak.ok >= shape.healthCheck.healthyThreshold) {
-            set.push(host.address);
-            set.sort();
-            if (checking) apply(host.region);
-          }
-        }),
-      );
-      await new Promise((r) => setTimeout(r, Math.max(0, shape.healthCheck.intervalMs - (Date.now() - started))));
-    }
-  })();
+  /** Runs `round` every `intervalMs` (a round that takes longer starts the next at once) until the twin stops. */
+  const every = (intervalMs: number, round: () => Promise<void>) =>
+    (async () => {
+      while (checking) {
+        const started = Date.now();
+        await round();
+        await new Promise((r) => setTimeout(r, Math.max(0, intervalMs - (Date.now() - started))));
+      }
+    })();
+  // Each region's balancer checks its hosts with its own target group's health check.
+  const checkers = shape.regions.map((planned, region) =>
+    every(planned.healthCheck.intervalMs, () =>
+      Promise.all(
+        hosts
+          .filter((host) => host.region === region)
+          .map(async (host) => {
+            const ok = await probe(host.address, planned.healthCheck.timeoutMs);
+            const streak = streaks.get(host.address)!;
+            if (ok) [streak.ok, streak.failed] = [streak.ok + 1, 0];
+            else [streak.ok, streak.failed] = [0, streak.failed + 1];
+            const set = healthySets[region]!;
+            const inSet = set.includes(host.address);
+            if (inSet && streak.failed >= planned.healthCheck.unhealthyThreshold) {
+              set.splice(set.indexOf(host.address), 1);
+              if (checking) apply(region);
+            } else if (!inSet && streak.ok >= planned.healthCheck.healthyThreshold) {
+              set.push(host.address);
+              set.sort();
+              if (checking) apply(region);
+            }
+          }),
+      ).then(() => undefined),
+    ),
+  );
   teardown.add("health checker", () => {
     checking = false;
   });
 
-  // The ingest name's answer: Route 53 probes each balancer from several checkers, each judging
-  // it healthy or not after failureThreshold results in a row, and answers with a region while more
-  // than 18% of its checkers report it healthy (Route 53 Developer Guide, "How Amazon Route 53
-  // determines whether a health check is healthy"). Each probe passes the balancer like any flow.
+  // The ingest name's answer: Route 53 probes each balancer from several checkers (at the
+  // region's health check's interval), each judging it healthy or not after failureThreshold
+  // results in a row, and answers with a region while more than 18% of its checkers report it
+  // healthy (Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is
+  // healthy"). Each probe passes the balancer like any flow.
   const answerFile = path.join(dir, "answer.json");
   const answerEvents: AnswerEvent[] = [];
-  const checkers = shape.dnsHealthCheck.checkers;
-  const verdicts = vips.map(() => Array.from({ length: checkers }, () => ({ healthy: true, streak: 0 })));
+  const checkerCount = shape.dnsProbe.checkers;
+  const verdicts = vips.map(() => Array.from({ length: checkerCount }, () => ({ healthy: true, streak: 0 })));
   const answered = vips.map(() => true);
   const publish = () => {
     const regions = answered.flatMap((up, r) => (up ? [r] : []));
@@ -271,30 +304,25 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
     answerEvents.push({ at: Date.now(), regions });
   };
   publish();
-  const dnsChecker = (async () => {
-    while (checking) {
-      const started = Date.now();
-      await Promise.all(
-        vips.map(async (vip, r) => {
-          const results = await Promise.all(verdicts[r]!.map(() => probe(vip, shape.dnsHealthCheck.timeoutMs)));
-          results.forEach((ok, c) => {
-            const verdict = verdicts[r]![c]!;
-            verdict.streak = ok === verdict.healthy ? 0 : verdict.streak + 1;
-            if (verdict.streak >= shape.dnsHealthCheck.failureThreshold) [verdict.healthy, verdict.streak] = [ok, 0];
-          });
-        }),
-      );
-      const next = verdicts.map((v) => v.filter((c) => c.healthy).length / checkers > 0.18);
-      if (checking && next.some((up, r) => up !== answered[r])) {
-        next.forEach((up, r) => (answered[r] = up));
+  const dnsCheckers = shape.regions.map((planned, r) =>
+    every(planned.dnsHealthCheck.intervalMs, async () => {
+      const results = await Promise.all(verdicts[r]!.map(() => probe(vips[r]!, shape.dnsProbe.timeoutMs)));
+      results.forEach((ok, c) => {
+        const verdict = verdicts[r]![c]!;
+        verdict.streak = ok === verdict.healthy ? 0 : verdict.streak + 1;
+        if (verdict.streak >= planned.dnsHealthCheck.failureThreshold) [verdict.healthy, verdict.streak] = [ok, 0];
+      });
+      const up = verdicts[r]!.filter((c) => c.healthy).length / checkerCount > 0.18;
+      if (checking && up !== answered[r]) {
+        answered[r] = up;
         publish();
       }
-      await new Promise((r) => setTimeout(r, Math.max(0, shape.dnsHealthCheck.intervalMs - (Date.now() - started))));
-    }
-  })();
+    }),
+  );
 
   return {
     prefix,
+    regions: shape.regions,
     hosts,
     clientNamespace,
     clientAddresses,
@@ -305,7 +333,7 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
     answerEvents,
     healthy: (region) => [...healthySets[region]!],
     async restartPrimary(host) {
-      host.primary = await startService_(host.namespace, host.dir, settings.service.port, host.region);
+      host.primary = await startService_(host.namespace, host.dir, shape.regions[host.region]!.servicePort, host.region);
     },
     loseRegion(region) {
       for (const host of hosts.filter((h) => h.region === region)) killNamespaceProcesses(host.namespace);
@@ -313,8 +341,8 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
     },
     stop() {
       checking = false;
-      void checker;
-      void dnsChecker;
+      void checkers;
+      void dnsCheckers;
       const failures = teardown.run();
       if (failures.length > 0) throw new Error(`the twin's teardown left something behind:\n${failures.join("\n")}`);
     },

@@ -11,6 +11,7 @@
  * Pure module: no Pulumi imports.
  */
 import { gunzipSync, gzipSync } from "node:zlib";
+import { parse } from "yaml";
 import { hostMetrics, hostMetricsDimension, hostMetricsNamespace } from "../hostMetrics";
 import {
   bundleFetchScriptPath,
@@ -43,6 +44,18 @@ export function decodeUserData(userData: string): string {
   if (/^#cloud-config|^#!/.test(trimmed)) return userData;
   const bytes = Buffer.from(trimmed, "base64");
   return (isGzip(bytes) ? gunzipSync(bytes) : bytes).toString("utf8");
+}
+
+/**
+ * The content of the file user data writes to `path` (a `write_files` entry of its cloud-config),
+ * or undefined when it writes none: what a host really gets, read back from the launch template.
+ */
+export function readWrittenFile(userData: string, path: string): string | undefined {
+  const text = decodeUserData(userData);
+  if (!/^#cloud-config/.test(text.trimStart())) return undefined;
+  const doc = parse(text) as { write_files?: { path?: unknown; content?: unknown }[] } | null;
+  const file = (doc?.write_files ?? []).find((f) => f.path === path);
+  return typeof file?.content === "string" ? file.content : undefined;
 }
 
 /** gzip's magic number. */

@@ -2,6 +2,7 @@
  * The defaults an `IngestRegion` decides, each once, as small pure functions (tested without Pulumi).
  * Pure module: no Pulumi imports.
  */
+import { healthCheckPath } from "../hostEdge/settings";
 
 /** Each region's VPC gets its own /16 (`10.<index>.0.0/16`), so regions never overlap if ever peered. */
 export function regionCidrBlock(regionIndex: number): string {
@@ -21,6 +22,9 @@ export function subnetCidrBlocks(vpcCidrBlock: string, zones: number): string[] 
 
 /** The target group's health check of `/http-check`, which answers 404 while a host drains. */
 export const targetHealthCheck = { intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 3, unhealthyThreshold: 2 } as const;
+
+/** Route 53 health check of a region's load balancer: HTTPS on 443, path `/http-check` (incident 003). */
+export const ingestHealthCheck = { type: "HTTPS", port: 443, resourcePath: healthCheckPath, requestInterval: 10, failureThreshold: 3 } as const;
 
 /**
  * Seconds the NLB may take, past the failed checks, to stop sending a target new flows. With real

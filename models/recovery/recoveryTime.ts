@@ -28,6 +28,7 @@ export interface DeclaredResource {
 export const failureModes = [
   "hostDies",
   "hostFreezes",
+  "serviceDies",
   "serviceFreezes",
   "azLost",
   "regionLost",
@@ -41,6 +42,7 @@ export type FailureMode = (typeof failureModes)[number];
 export const failureModeTitles: Record<FailureMode, string> = {
   hostDies: "one host dies",
   hostFreezes: "one host freezes (accepts, never answers)",
+  serviceDies: "a host's ingestion service dies",
   serviceFreezes: "a host's ingestion service freezes",
   azLost: "an availability zone is lost",
   regionLost: "a region is lost",
@@ -116,6 +118,18 @@ export interface RecoveryReport {
  * whether a health check is healthy").
  */
 export const route53ProbeTimeoutSeconds = 4 + 2;
+
+/**
+ * What the services do that no resource declares, as the model assumes it. A game day that scales
+ * every timer (models then evaluated on a twin) passes its scaled copy; everything else uses
+ * {@link serviceBehaviour}.
+ */
+export interface ServiceBehaviour {
+  /** Seconds a Route 53 checker waits on one probe. Defaults to {@link route53ProbeTimeoutSeconds}. */
+  route53ProbeTimeoutSeconds: number;
+}
+
+export const serviceBehaviour: ServiceBehaviour = { route53ProbeTimeoutSeconds };
 /**
  * CloudFront's origin defaults when a distribution's origin sets none: `connectionTimeout` 10 s,
  * `connectionAttempts` 3 (CloudFront Developer Guide, "Origin settings"; the Terraform provider's
@@ -205,7 +219,7 @@ const byType = (resources: DeclaredResource[], type: string) => resources.filter
 const regionOf = (r: DeclaredResource): string => (typeof r.props.region === "string" ? r.props.region : "(provider default)");
 
 /** Every figure the declared resources allow. */
-export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedule = snippetDelivery.retry): RecoveryReport {
+export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedule = snippetDelivery.retry, behaviour: ServiceBehaviour = serviceBehaviour): RecoveryReport {
   const fleets = readDeclaredFleets(resources);
   const peaks = fleets.map((f) => f.peakEventsPerSecond).filter((p): p is number => p !== undefined);
   const peakEventsPerSecond = peaks.length ? Math.max(...peaks) : null;
@@ -276,6 +290,29 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
     const upstream = template ? readRenderedUpstream(userData) : undefined;
     if (template && upstream && "upstream" in upstream) {
       const u = upstream.upstream;
+      // A dead process's port refuses the connect at once, and a request it held ends with a reset:
+      // nginx resends either to the backup (proxy_next_upstream error) without a wait. Without a
+      // backup, traffic waits for systemd to start the process again.
+      const backup = /upstream\s+ingest\s*\{[^}]*\bserver\s+\S+\s+backup\b/.test(userData);
+      const restartSec = Number(/^\s*RestartSec=(\d+(?:\.\d+)?)$/m.exec(userData)?.[1] ?? 0.1);
+      figures.push(
+        figure(
+          "serviceDies",
+          region,
+          [
+            backup && u.tries >= 2
+              ? term("nginx's connect to the dead process is refused and it resends to the backup at once", 0, src(template, `userData nginx upstream ingest backup server, proxy_next_upstream_tries=${u.tries}`), template.urn, true, {
+                  fix: "nothing: the refused connect fails over without a wait",
+                })
+              : term("no backup process: traffic waits for systemd to restart the service", restartSec, src(template, `userData unit RestartSec=${restartSec}`), template.urn, true, {
+                  fix: "give the upstream a backup server (models/hostEdge/nginxConfig.ts) with proxy_next_upstream_tries 2",
+                }),
+          ],
+          hostShare,
+          events,
+          ["systemd's Restart=always brings the process back; until then nginx counts its failures against max_fails and keeps resending to the backup"],
+        ),
+      );
       const inputs = `userData nginx location ${u.eventPath} proxy_read_timeout=${u.readTimeoutSeconds}s`;
       figures.push(
         figure(
@@ -374,14 +411,14 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
     }
   }
 
-  figures.push(...regionFigures(resources, events, regionCount));
+  figures.push(...regionFigures(resources, events, regionCount, behaviour));
   const dns = dnsFigure(resources, events);
   if (dns) figures.push(dns);
   figures.push(...cdnFigures(resources, events));
   return { figures, peakEventsPerSecond, retry, redeliverySeconds };
 }
 
-function regionFigures(resources: DeclaredResource[], events: EventsModel, regionCount: number): RecoveryFigure[] {
+function regionFigures(resources: DeclaredResource[], events: EventsModel, regionCount: number, behaviour: ServiceBehaviour): RecoveryFigure[] {
   const checks = byType(resources, resourceTypes.route53HealthCheck);
   const records = byType(resources, resourceTypes.route53Record).filter((r) => r.props.healthCheckId !== undefined || (r.dependencies ?? []).some((d) => checks.some((c) => c.urn === d)));
   return records.flatMap((record) => {
@@ -403,7 +440,7 @@ function regionFigures(resources: DeclaredResource[], events: EventsModel, regio
           term("Route 53 marks the region unhealthy", interval * threshold, src(check, `requestInterval=${interval} × failureThreshold=${threshold}`), check.urn, true, {
             knob: { input: "failureThreshold", value: threshold, secondsPerUnit: interval, minimum: 1 },
           }),
-          term("the last probe times out", route53ProbeTimeoutSeconds, "Route 53 probe: 4 s to connect + 2 s to answer (Route 53 Developer Guide)", "", true, {
+          term("the last probe times out", behaviour.route53ProbeTimeoutSeconds, `Route 53 probe: ${behaviour.route53ProbeTimeoutSeconds === route53ProbeTimeoutSeconds ? "4 s to connect + 2 s to answer (Route 53 Developer Guide)" : `${behaviour.route53ProbeTimeoutSeconds} s (scaled)`}`, "", true, {
             fix: "nothing: Route 53 sets its probe timeouts",
           }),
           term("resolvers drop the cached answer", ttl, src(record, `ttl=${ttl}`), record.urn, false, {

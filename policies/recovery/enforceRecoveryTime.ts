@@ -30,6 +30,7 @@ const bound = (seconds: number, what: string): NumberBound => ({
 export const recoveryTimeBounds = {
   maxHostDiesSeconds: bound(60, "one ingestion host dies"),
   maxHostFreezesSeconds: bound(60, "one host accepts connections and never answers"),
+  maxServiceDiesSeconds: bound(5, "a host's ingestion service dies (nginx fails over to the backup process)"),
   maxServiceFreezesSeconds: bound(10, "a host's ingestion service freezes (below the snippet's 10 s request timeout)"),
   maxAzLostSeconds: bound(120, "an availability zone is lost"),
   maxRegionLostSeconds: bound(120, "a region is lost"),
@@ -44,6 +45,7 @@ type BoundKey = keyof typeof recoveryTimeBounds;
 const modeBound: Record<FailureMode, BoundKey> = {
   hostDies: "maxHostDiesSeconds",
   hostFreezes: "maxHostFreezesSeconds",
+  serviceDies: "maxServiceDiesSeconds",
   serviceFreezes: "maxServiceFreezesSeconds",
   azLost: "maxAzLostSeconds",
   regionLost: "maxRegionLostSeconds",
@@ -56,6 +58,7 @@ const modeBound: Record<FailureMode, BoundKey> = {
 const modeLesson: Record<FailureMode, Lesson> = {
   hostDies: "hostFailover",
   hostFreezes: "hostFailover",
+  serviceDies: "hostFailover",
   serviceFreezes: "hostFailover",
   azLost: "hostFailover",
   deploy: "hostFailover",

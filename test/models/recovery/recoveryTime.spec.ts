@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DeclaredResource, RecoveryFigure, recoveryReport, worstByMode } from "../../../models/recovery";
 import { readRenderedUpstream } from "../../../models/capacity/declared";
+import { resourceTypes } from "../../../models/resourceTypes";
 import { sampleResources } from "./fixtures";
 
 const of = (resources: DeclaredResource[], mode: RecoveryFigure["mode"]) => worstByMode(recoveryReport(resources)).find((f) => f.mode === mode)!;
@@ -48,12 +49,27 @@ describe("recovery-time model", () => {
     expect(declared.eventsAtRisk).toBeNull();
   });
 
-  it("the datastore's primary: statement timeout 5 s + connect timeout 1 s (service defaults), or the env file's", () => {
-    expect(of(sampleResources(), "datastorePrimaryFails").recoverySeconds).toBe(6);
-    const slow = of(sampleResources({ env: "      INGEST_DB_CONNECT_TIMEOUT_MS=2000\n" }), "datastorePrimaryFails");
-    expect(slow.recoverySeconds).toBe(7);
+  it("the datastore's primary: statement timeout 3 s + connect timeout 1 s (service defaults, within nginx's 5 s read), or the env file's", () => {
+    const defaults = of(sampleResources(), "datastorePrimaryFails");
+    expect(defaults.recoverySeconds).toBe(4);
+    expect(defaults.notes.join(" ")).not.toMatch(/proxy_read_timeout/);
+    const slow = of(sampleResources({ env: "      INGEST_DB_CONNECT_TIMEOUT_MS=3000\n" }), "datastorePrimaryFails");
+    expect(slow.recoverySeconds).toBe(6);
     expect(slow.notes.join(" ")).toMatch(/longer than nginx's proxy_read_timeout 5s/);
     expect(slow.notes[0]).toMatch(/2 candidates/);
+  });
+
+  it("a dead service: nginx's refused connect fails over to the backup at once; without a backup, systemd's RestartSec", () => {
+    const f = of(sampleResources(), "serviceDies");
+    expect(f.recoverySeconds).toBe(0);
+    expect(f.dominant.source).toMatch(/backup server, proxy_next_upstream_tries=2/);
+    const withoutBackup = sampleResources().map((r) =>
+      r.type === resourceTypes.ec2LaunchTemplate
+        ? { ...r, props: { ...r.props, userData: `${String(r.props.userData).replace(/\n.*backup max_fails=0;/, "")}  - path: /etc/systemd/system/edge-ingest.service\n    content: |\n      RestartSec=1\n` } }
+        : r,
+    );
+    expect(of(withoutBackup, "serviceDies").recoverySeconds).toBe(1);
+    expect(of(withoutBackup, "serviceDies").dominant.label).toMatch(/no backup process/);
   });
 
   it("a frozen service: nginx's event-path read timeout 5 s", () => {

@@ -1,0 +1,186 @@
+/**
+ * What the edge twin takes from the plan: the offline plan of the stack (`npm run plan -- --json`,
+ * run as a child so this process never loads Pulumi), its timers scaled to fit a game day, and per
+ * region what the twin runs: the nginx.conf and env file the launch template's user data writes,
+ * the target group's health check, the Route 53 health check and the TTL of the region's record.
+ * The recovery model reads the same scaled resources, so prediction and twin share their inputs.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { decodeUserData, encodeUserData, ingestEnvPath, nginxConfigPath, readWrittenFile } from "../models/hostEdge";
+import { readRenderedDrainSeconds } from "../models/capacity/declared";
+import { DeclaredResource } from "../models/recovery";
+import { resourceTypes } from "../models/resourceTypes";
+import { RetrySchedule } from "../models/snippet/delivery";
+import type { PlanJson } from "../tools/plan/planJson";
+
+/** The plan could not be made from the given stack: its message names the field and the fix. */
+export class PlanInputError extends Error {}
+
+const projectRoot = path.join(__dirname, "..");
+
+/** Runs the offline plan of `stack` and returns its JSON (a refused plan too: the twin shows what it declares). */
+export function planStack(stack: string): Promise<PlanJson> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gameday-plan-"));
+  const out = path.join(dir, "plan.json");
+  return new Promise<PlanJson>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(projectRoot, "tools", "plan", "main.ts"), "--stack", stack, "--json", out], {
+      cwd: projectRoot,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      try {
+        if (code === 0 || code === 1) resolve(JSON.parse(readFileSync(out, "utf8")) as PlanJson);
+        else if (code === 2) reject(new PlanInputError(err.trim()));
+        else reject(new Error(`the plan of stack ${stack} failed (exit ${code}): ${err.trim()}`));
+      } catch (error) {
+        reject(error);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+/** The plan's resources as the recovery model and the policies read them. */
+export function declaredResources(plan: PlanJson): DeclaredResource[] {
+  return plan.resources.map((r) => ({ type: r.type, urn: r.urn, props: { ...r.inputs, ...(r.region ? { region: r.region } : {}) }, dependencies: r.dependencies }));
+}
+
+/** A timer times `scale`, never below 1 s: the one rule for every scaled timer of a game day. */
+export function scaledSeconds(seconds: number, scale: number): number {
+  return Math.max(1, Math.round(seconds * scale * 1000) / 1000);
+}
+
+/** The snippet's retry schedule scaled by the same rule (the event age limit is not a wait: kept). */
+export function scaleRetry(retry: RetrySchedule, scale: number): RetrySchedule {
+  const ms = (value: number) => scaledSeconds(value / 1000, scale) * 1000;
+  return { baseMs: ms(retry.baseMs), capMs: ms(retry.capMs), retryAfterCapMs: ms(retry.retryAfterCapMs), requestTimeoutMs: ms(retry.requestTimeoutMs), maxEventAgeMs: retry.maxEventAgeMs };
+}
+
+/**
+ * The planned resources with their timers scaled: the target groups' health check interval and
+ * timeout and deregistration delay, Route 53 health checks' request interval, Route 53 records'
+ * TTL, the termination hooks' heartbeat and the drain script's wait in the hosts' user data.
+ * Counts (thresholds) are kept, and so are nginx's and the service's own timeouts in user data
+ * (already seconds; the twin runs them as rendered).
+ */
+export function scalePlannedTimers(resources: DeclaredResource[], scale: number): DeclaredResource[] {
+  const s = (value: unknown) => (typeof value === "number" ? scaledSeconds(value, scale) : value);
+  return resources.map((r) => {
+    const props = { ...r.props };
+    switch (r.type) {
+      case resourceTypes.lbTargetGroup:
+        if (props.healthCheck) props.healthCheck = { ...props.healthCheck, interval: s(props.healthCheck.interval), timeout: s(props.healthCheck.timeout) };
+        props.deregistrationDelay = s(props.deregistrationDelay);
+        break;
+      case resourceTypes.route53HealthCheck:
+        props.requestInterval = s(props.requestInterval);
+        break;
+      case resourceTypes.route53Record:
+        props.ttl = s(props.ttl);
+        break;
+      case resourceTypes.autoscalingLifecycleHook:
+        props.heartbeatTimeout = s(props.heartbeatTimeout);
+        break;
+      case resourceTypes.ec2LaunchTemplate:
+        if (typeof props.userData === "string") {
+          const text = decodeUserData(props.userData);
+          const scaled = text.replace(/(\btouch\s+\S+\s*\n\s*sleep\s+)(\d+)/, (_, head: string, wait: string) => `${head}${Math.ceil(scaledSeconds(Number(wait), scale))}`);
+          props.userData = encodeUserData(scaled);
+        }
+        break;
+    }
+    return { ...r, props };
+  });
+}
+
+/** One planned region as the twin runs it; times in ms (already scaled), counts as declared. */
+export interface PlannedRegion {
+  region: string;
+  /** The nginx.conf the launch template's user data writes, as written. */
+  nginxConfig: string;
+  /** The env file's `NAME=value` lines the service units load. */
+  env: Record<string, string>;
+  /** The ports of the upstream's primary and backup server lines. */
+  servicePort: number;
+  backupPort: number;
+  /** The drain script's wait, seconds. */
+  drainSeconds: number;
+  /** The target group's health check. */
+  healthCheck: { intervalMs: number; timeoutMs: number; healthyThreshold: number; unhealthyThreshold: number };
+  /** The Route 53 health check of the region's record. */
+  dnsHealthCheck: { intervalMs: number; failureThreshold: number };
+  /** TTL of the region's record. */
+  answerTtlMs: number;
+}
+
+const regionOf = (r: DeclaredResource) => (typeof r.props.region === "string" ? r.props.region : undefined);
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new PlanInputError(`the plan declares no ${what}: the twin runs only what the plan declares`);
+  return value;
+}
+
+/** Parses an env file's `NAME=value` lines. */
+export function parseEnvFile(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split("\n")
+      .filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+}
+
+/** Every region of the (scaled) plan with an ingestion fleet, in the plan's order. */
+export function plannedRegions(resources: DeclaredResource[]): PlannedRegion[] {
+  const of = (type: string) => resources.filter((r) => r.type === type);
+  return of(resourceTypes.ec2LaunchTemplate).map((template) => {
+    const region = required(regionOf(template), `region on ${template.urn}`);
+    const userData = String(template.props.userData ?? "");
+    const nginxConfig = required(readWrittenFile(userData, nginxConfigPath), `${nginxConfigPath} in the user data of ${template.urn}`);
+    const envText = required(readWrittenFile(userData, ingestEnvPath), `${ingestEnvPath} in the user data of ${template.urn}`);
+    const servers = [...(/upstream\s+ingest\s*\{([^}]*)\}/.exec(nginxConfig)?.[1] ?? "").matchAll(/\bserver\s+[\d.]+:(\d+)([^;]*);/g)];
+    const primary = servers.find((m) => !/\bbackup\b/.test(m[2]!));
+    const backup = servers.find((m) => /\bbackup\b/.test(m[2]!));
+    const targetGroup = required(
+      of(resourceTypes.lbTargetGroup).find((t) => regionOf(t) === region),
+      `target group in ${region}`,
+    );
+    const hc = targetGroup.props.healthCheck ?? {};
+    const record = required(
+      of(resourceTypes.route53Record).find((r) => r.props.latencyRoutingPolicies?.[0]?.region === region && r.props.healthCheckId !== undefined),
+      `health-checked Route 53 record for ${region}`,
+    );
+    const check = required(
+      of(resourceTypes.route53HealthCheck).find((c) => (record.dependencies ?? []).includes(c.urn)),
+      `Route 53 health check that ${record.urn} depends on`,
+    );
+    const ms = (seconds: unknown, what: string) => {
+      const n = Number(seconds);
+      if (!Number.isFinite(n) || n <= 0) throw new PlanInputError(`${what}: expected seconds above 0, got ${JSON.stringify(seconds)}`);
+      return Math.round(n * 1000);
+    };
+    return {
+      region,
+      nginxConfig,
+      env: parseEnvFile(envText),
+      servicePort: Number(required(primary?.[1], `primary server in the upstream of ${template.urn}'s nginx.conf`)),
+      backupPort: Number(required(backup?.[1], `backup server in the upstream of ${template.urn}'s nginx.conf`)),
+      drainSeconds: readRenderedDrainSeconds(userData) ?? 0,
+      healthCheck: {
+        intervalMs: ms(hc.interval, `${targetGroup.urn} healthCheck.interval`),
+        timeoutMs: ms(hc.timeout, `${targetGroup.urn} healthCheck.timeout`),
+        healthyThreshold: Number(hc.healthyThreshold),
+        unhealthyThreshold: Number(hc.unhealthyThreshold),
+      },
+      dnsHealthCheck: { intervalMs: ms(check.props.requestInterval, `${check.urn} requestInterval`), failureThreshold: Number(check.props.failureThreshold) },
+      answerTtlMs: ms(record.props.ttl, `${record.urn} ttl`),
+    };
+  });
+}

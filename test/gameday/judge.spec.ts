@@ -1,0 +1,54 @@
+/**
+ * How a scenario's runs are judged against the model's prediction: the event contract in every
+ * run, then the median measured recovery within the band (0.5–1.0 × with `--full`, ≤ 1.0 × for the
+ * reduced set), a prediction of 0 s admitting only 0 s.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecoveryFigure } from "../../models/recovery";
+import { judgeScenario, Scenario, ScenarioRun } from "../../gameday/scenarios";
+
+const scenario: Scenario = { name: "a region lost", mode: "regionLost", measures: "m", inject: async () => undefined };
+const run = (measuredSeconds: number, over: Partial<ScenarioRun> = {}): ScenarioRun => ({
+  twin: "gdabc",
+  sent: 100,
+  stored: 100,
+  lost: 0,
+  acknowledgedLost: 0,
+  duplicates: 0,
+  measuredSeconds,
+  failedAttempts: 0,
+  problems: [],
+  ...over,
+});
+const predicted = (recoverySeconds: number) => ({ recoverySeconds, eventsLost: 0, eventsAtRisk: 10 }) as RecoveryFigure;
+const full = { min: 0.5, max: 1 };
+const reduced = { min: 0, max: 1 };
+
+describe("judging a game-day scenario", () => {
+  it("judges the median of the runs within 0.5–1.0 × the prediction with --full", () => {
+    const result = judgeScenario(scenario, [run(4), run(15), run(14.6)], predicted(19.2), full);
+    expect([result.measuredSeconds, result.ratio, result.passed, result.sent]).toEqual([14.6, 0.76, true, 300]);
+    expect(judgeScenario(scenario, [run(9)], predicted(19.2), full).problems).toEqual(["measured recovery 9 s is outside 0.5–1 × the predicted 19.2 s"]);
+  });
+
+  it("the reduced set judges ≤ 1.0 × only; faster than predicted passes, slower fails", () => {
+    expect(judgeScenario(scenario, [run(2)], predicted(19.2), reduced).passed).toBe(true);
+    expect(judgeScenario(scenario, [run(19.3)], predicted(19.2), reduced).passed).toBe(false);
+  });
+
+  it("a prediction of 0 s admits only 0 s (no ratio)", () => {
+    expect(judgeScenario(scenario, [run(0)], predicted(0), full)).toMatchObject({ passed: true, ratio: null });
+    expect(judgeScenario(scenario, [run(0.1)], predicted(0), reduced).passed).toBe(false);
+  });
+
+  it("a lost event, a duplicate or a missing figure fails whatever the recovery", () => {
+    expect(judgeScenario(scenario, [run(10, { stored: 99, lost: 1 })], predicted(19.2), full).problems).toEqual(["1 events lost, above the bound of 0"]);
+    expect(judgeScenario(scenario, [run(10, { problems: ["2 duplicates stored"] }), run(10)], predicted(19.2), full).problems).toEqual(["run 1: 2 duplicates stored"]);
+    expect(judgeScenario(scenario, [run(10)], undefined, full).problems).toEqual(["the plan has no regionLost figure to judge the recovery against"]);
+  });
+
+  it("a scenario without a failure mode is judged on its events alone, with its own loss bound", () => {
+    const oversized: Scenario = { name: "oversized answer", measures: "m", lossBound: (sent) => sent, inject: async () => undefined };
+    expect(judgeScenario(oversized, [run(30, { stored: 0, lost: 100 })], undefined, full)).toMatchObject({ passed: true, predictedSeconds: null, lossBound: 100 });
+  });
+});
