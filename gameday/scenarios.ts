@@ -4,13 +4,13 @@
  * Recovery is measured from the client's side: from the failure to the end of the last attempt
  * that failed (0 when no client ever saw a failure).
  */
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { HostEdgeSettings, nginxListenPort } from "../models/hostEdge";
 import { RetrySchedule } from "../models/snippet/delivery";
 import { LoadPlan, LoadReport } from "./loadgen";
-import { Teardown } from "./netns";
+import { runNodeInNamespace, Teardown } from "./netns";
+import { spikeBeyondCapacity } from "./spike";
 import { startTwin, Twin, TwinShape } from "./twin";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
@@ -20,10 +20,16 @@ export interface ScenarioContext {
   drainSeconds: number;
 }
 
+/** What a scenario measures itself besides the event counts: figures for the results, and the rules it saw broken. */
+export interface ScenarioFindings {
+  figures: Record<string, number>;
+  problems: string[];
+}
+
 export interface Scenario {
   name: string;
   /** Injects the failure; resolves when the scenario's own steps (repair included) are done. */
-  inject(twin: Twin, context: ScenarioContext): Promise<void>;
+  inject(twin: Twin, context: ScenarioContext): Promise<ScenarioFindings | void>;
 }
 
 export interface ScenarioResult {
@@ -41,6 +47,8 @@ export interface ScenarioResult {
   balancerDropSeconds?: number;
   /** Seconds from the failure until the ingest name stopped answering with a region (undefined when it never did). */
   dnsDropSeconds?: number;
+  /** The scenario's own figures (see `ScenarioFindings`). */
+  figures?: Record<string, number>;
   passed: boolean;
   problems: string[];
 }
@@ -89,6 +97,10 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: "a spike beyond capacity",
+    inject: (twin, context) => spikeBeyondCapacity(twin, 0, context.scaled(30) * 1000),
+  },
+  {
     name: "a region lost",
     async inject(twin) {
       twin.loseRegion(twin.vips.length - 1);
@@ -97,22 +109,7 @@ export const scenarios: Scenario[] = [
 ];
 
 function runLoad(twin: Twin, plan: LoadPlan): Promise<LoadReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("ip", ["netns", "exec", twin.clientNamespace, process.execPath, "--require", "tsx/cjs", path.join(__dirname, "loadgen.ts"), JSON.stringify(plan)], {
-      stdio: ["ignore", "pipe", "pipe"],
-      cwd: path.join(__dirname, ".."),
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    const killer = setTimeout(() => child.kill("SIGKILL"), plan.deadlineMs + 20_000);
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      if (code === 0) resolve(JSON.parse(out) as LoadReport);
-      else reject(new Error(`the load generator failed (exit ${code}): ${err}`));
-    });
-  });
+  return runNodeInNamespace(twin.clientNamespace, path.join(__dirname, "loadgen.ts"), plan, plan.deadlineMs + 20_000);
 }
 
 async function storedCounts(twin: Twin, prefix: string): Promise<{ rows: number; distinct: number }> {
@@ -161,7 +158,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     await sleep(faultDelayMs);
     const faultAt = Date.now();
     const failedHost = twin.hosts[0]!.address;
-    await scenario.inject(twin, context);
+    const findings = await scenario.inject(twin, context);
     const report = await load;
     // Spooled events are replayed once the datastore is back: wait until the count holds still.
     let counts = await storedCounts(twin, idPrefix);
@@ -177,7 +174,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     const dnsDrop = twin.answerEvents.find((e) => e.at >= faultAt && e.regions.length < twin.vips.length);
     const lost = report.sent - counts.distinct;
     const acknowledgedLost = Math.max(0, report.acknowledged - counts.distinct);
-    const problems: string[] = [];
+    const problems: string[] = [...(findings?.problems ?? [])];
     if (lost !== 0) problems.push(`${lost} events lost`);
     if (acknowledgedLost !== 0) problems.push(`${acknowledgedLost} acknowledged events are not stored`);
     if (counts.rows !== counts.distinct) problems.push(`${counts.rows - counts.distinct} duplicates stored`);
@@ -193,6 +190,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       failedAttempts: failed.length,
       balancerDropSeconds: drop ? seconds(drop.at - faultAt) : undefined,
       dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - faultAt) : undefined,
+      figures: findings?.figures,
       passed: problems.length === 0,
       problems,
     };

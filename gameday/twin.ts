@@ -59,6 +59,8 @@ export interface AnswerEvent {
 
 export interface Twin {
   prefix: string;
+  /** The host edge settings every host's nginx.conf and env file were rendered from. */
+  settings: HostEdgeSettings;
   hosts: TwinHost[];
   clientNamespace: string;
   clientAddresses: string[];
@@ -295,6 +297,7 @@ export async function startTwin(settings: HostEdgeSettings, shape: TwinShape, te
 
   return {
     prefix,
+    settings,
     hosts,
     clientNamespace,
     clientAddresses,

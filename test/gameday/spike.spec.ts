@@ -1,0 +1,44 @@
+/**
+ * A spike beyond capacity on the edge twin (incident 000): hostile clients from many addresses
+ * hold more requests than limit_conn admits on one region's hosts, fill header buffers, and burst
+ * past limit_req, while the retrying clients keep sending. nginx sheds with 503 + Retry-After (its
+ * limits refuse, no upstream fails), its memory stays at or below the memory model on the rendered
+ * settings, and once the spike ends the retries bring every event in, each stored once.
+ * Needs root and the kernel features `checkPrerequisites` names: without them it fails, never skips.
+ */
+import { execFileSync } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
+import { gamedayOptions } from "../../gameday/main";
+import { checkPrerequisites } from "../../gameday/netns";
+import { runScenario, scenarios } from "../../gameday/scenarios";
+
+const namespaces = () => new Set(execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]).filter(Boolean));
+const before = namespaces();
+
+describe("a spike beyond capacity on the edge twin", () => {
+  afterAll(() => {
+    const left = [...namespaces()].filter((n) => !before.has(n) && n.startsWith("gd"));
+    expect(left, "namespaces the twin left behind").toEqual([]);
+  });
+
+  it("sheds with 503 + Retry-After, keeps nginx within its memory model, and the retries store every event once", async () => {
+    checkPrerequisites();
+    const name = "a spike beyond capacity";
+    const { options } = gamedayOptions(["--scenario", name]);
+    const trackMs = 12_000;
+    const result = await runScenario(scenarios.find((s) => s.name === name)!, { ...options, trackMs, deadlineMs: trackMs + (options.deadlineMs - options.trackMs) });
+    console.log(JSON.stringify(result));
+    expect(result.problems).toEqual([]);
+    const figures = result.figures!;
+    expect(figures.shed503).toBeGreaterThan(0);
+    expect(figures.limitConnRefusals).toBeGreaterThan(0);
+    expect(figures.limitReqRefusals).toBeGreaterThan(0);
+    expect(figures.peakNginxMiB).toBeLessThanOrEqual(figures.modelNginxMiB!);
+    // The retrying clients of the region were shed too, and came back.
+    expect(result.failedAttempts).toBeGreaterThan(0);
+    expect(result.sent).toBeGreaterThan(0);
+    expect(result.stored + result.lost).toBe(result.sent);
+    expect(result.lost).toBe(0);
+    expect(result.duplicates).toBe(0);
+  }, 180_000);
+});
