@@ -82,6 +82,7 @@ export function gamedayOptions(argv: string[]): { options: GamedayOptions; names
       scale,
       eventsPerSecondPerClient: 20,
       trackMs,
+      browser: { ingestHost: `${config.dns.ingestName}.${config.domain}`, eventsPerSecond: 10 },
       // Room for the longest redelivery after the last failure.
       deadlineMs: trackMs + 2 * (retry.requestTimeoutMs + retry.capMs),
     },

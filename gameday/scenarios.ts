@@ -11,6 +11,7 @@ import { RetrySchedule } from "../models/snippet/delivery";
 import { LoadPlan, LoadReport } from "./loadgen";
 import { runNodeInNamespace, Teardown } from "./netns";
 import { spikeBeyondCapacity } from "./spike";
+import { BrowserShareCount, startBrowserShare } from "./chromium";
 import { startTwin, Twin, TwinShape } from "./twin";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
@@ -30,6 +31,8 @@ export interface Scenario {
   name: string;
   /** Injects the failure; resolves when the scenario's own steps (repair included) are done. */
   inject(twin: Twin, context: ScenarioContext): Promise<ScenarioFindings | void>;
+  /** A share of the load comes from headless Chromium running the real snippet (when `GamedayOptions.browser` is set). */
+  browserShare?: boolean;
 }
 
 export interface ScenarioResult {
@@ -47,6 +50,8 @@ export interface ScenarioResult {
   balancerDropSeconds?: number;
   /** Seconds from the failure until the ingest name stopped answering with a region (undefined when it never did). */
   dnsDropSeconds?: number;
+  /** The browser share's events (included in sent, stored, lost and duplicates). */
+  browser?: BrowserShareCount;
   /** The scenario's own figures (see `ScenarioFindings`). */
   figures?: Record<string, number>;
   passed: boolean;
@@ -60,6 +65,7 @@ const faultDelayMs = 4000;
 export const scenarios: Scenario[] = [
   {
     name: "host service killed",
+    browserShare: true,
     async inject(twin) {
       const host = twin.hosts[0]!;
       await host.primary.kill();
@@ -98,6 +104,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: "a spike beyond capacity",
+    browserShare: true,
     inject: (twin, context) => spikeBeyondCapacity(twin, 0, context.scaled(30) * 1000),
   },
   {
@@ -131,6 +138,8 @@ export interface GamedayOptions {
   eventsPerSecondPerClient: number;
   trackMs: number;
   deadlineMs: number;
+  /** The browser share: the ingest name the library posts to, and its events tracked per second. */
+  browser?: { ingestHost: string; eventsPerSecond: number };
 }
 
 export async function runScenario(scenario: Scenario, options: GamedayOptions): Promise<ScenarioResult> {
@@ -155,6 +164,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       trackMs: options.trackMs,
       deadlineMs: options.deadlineMs,
     });
+    const browser = scenario.browserShare && options.browser ? startBrowserShare(twin, options, `${idPrefix}-browser`, 0) : undefined;
     await sleep(faultDelayMs);
     const faultAt = Date.now();
     const failedHost = twin.hosts[0]!.address;
@@ -168,6 +178,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       stable = next.rows === counts.rows && next.rows >= report.acknowledged ? stable + 1 : 0;
       counts = next;
     }
+    const share = await browser?.count();
     const failed = report.attempts.filter((a) => a.status < 200 || a.status >= 300);
     const lastFailure = Math.max(faultAt, ...failed.map((a) => a.end));
     const drop = twin.balancerEvents.find((e) => e.at >= faultAt && !e.healthy.includes(failedHost) && e.region === twin.hosts[0]!.region);
@@ -175,17 +186,21 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     const lost = report.sent - counts.distinct;
     const acknowledgedLost = Math.max(0, report.acknowledged - counts.distinct);
     const problems: string[] = [...(findings?.problems ?? [])];
+    problems.push(...(share?.problems ?? []));
+    if (share && share.lost !== 0) problems.push(`${share.lost} of Chromium's ${share.sent} events lost`);
+    if (share && share.duplicates !== 0) problems.push(`${share.duplicates} of Chromium's events stored twice`);
     if (lost !== 0) problems.push(`${lost} events lost`);
     if (acknowledgedLost !== 0) problems.push(`${acknowledgedLost} acknowledged events are not stored`);
     if (counts.rows !== counts.distinct) problems.push(`${counts.rows - counts.distinct} duplicates stored`);
     if (report.sent !== counts.distinct + lost) problems.push(`sent ${report.sent} ≠ stored ${counts.distinct} + lost ${lost}`);
     return {
       scenario: scenario.name,
-      sent: report.sent,
-      stored: counts.distinct,
-      lost,
+      sent: report.sent + (share?.sent ?? 0),
+      stored: counts.distinct + (share?.stored ?? 0),
+      lost: lost + (share?.lost ?? 0),
       acknowledgedLost,
-      duplicates: counts.rows - counts.distinct,
+      duplicates: counts.rows - counts.distinct + (share?.duplicates ?? 0),
+      browser: share,
       recoverySeconds: seconds(lastFailure - faultAt),
       failedAttempts: failed.length,
       balancerDropSeconds: drop ? seconds(drop.at - faultAt) : undefined,

@@ -35,6 +35,9 @@ describe("game day on the edge twin", () => {
   it("a host's service killed: its nginx fails over to the backup, every event stored once", async () => {
     const result = await play("host service killed", 10_000);
     expect(result.failedAttempts).toBe(0);
+    // A share of it came from headless Chromium running the real loader and library.
+    expect(result.browser!.sent).toBeGreaterThan(0);
+    expect(result.browser!.stored).toBe(result.browser!.sent);
   });
 
   it("drain then terminate: the balancer drops the draining host before it stops, no client sees a failure", async () => {
