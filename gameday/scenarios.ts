@@ -10,6 +10,7 @@ import { HostEdgeSettings, nginxListenPort } from "../models/hostEdge";
 import { RetrySchedule } from "../models/snippet/delivery";
 import { LoadPlan, LoadReport } from "./loadgen";
 import { runNodeInNamespace, Teardown } from "./netns";
+import { watchSpools } from "./replay";
 import { spikeBeyondCapacity } from "./spike";
 import { BrowserShareCount, startBrowserShare } from "./chromium";
 import { startTwin, Twin, TwinShape } from "./twin";
@@ -97,9 +98,11 @@ export const scenarios: Scenario[] = [
   {
     name: "datastore primary down",
     async inject(twin, context) {
+      const spools = watchSpools(twin);
       twin.postgres.stopServer();
       await sleep(context.scaled(30) * 1000);
       twin.postgres.start();
+      return spools.replayed(Date.now(), 60_000);
     },
   },
   {
