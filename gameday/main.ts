@@ -89,6 +89,18 @@ export function gamedayOptions(argv: string[]): { options: GamedayOptions; names
   };
 }
 
+/** What scenarios measured beyond the table: their own figures and the Chromium share (JSON: `figures`, `browser`). */
+function scenarioFigures(results: ScenarioResult[]): string[] {
+  const lines = results.flatMap((r) => {
+    const parts = [
+      ...Object.entries(r.figures ?? {}).map(([key, value]) => `${key} ${value}`),
+      ...(r.browser ? [`Chromium sent ${r.browser.sent}, stored ${r.browser.stored}, lost ${r.browser.lost}, duplicates ${r.browser.duplicates} (${r.browser.requests} requests, ${r.browser.retries} retries)`] : []),
+    ];
+    return parts.length > 0 ? [`- ${r.scenario}: ${parts.join(", ")}`] : [];
+  });
+  return lines.length > 0 ? [`Measured by the scenarios (a share of the load from headless Chromium running the real loader and library, counted in the table too):`, ``, ...lines, ``] : [];
+}
+
 export function resultsMarkdown(results: ScenarioResult[], options: GamedayOptions): string {
   const { shape } = options;
   const rows = results.map(
@@ -106,6 +118,7 @@ export function resultsMarkdown(results: ScenarioResult[], options: GamedayOptio
     `|---|---|---|---|---|---|---|---|---|---|`,
     ...rows,
     ``,
+    ...scenarioFigures(results),
   ].join("\n");
 }
 

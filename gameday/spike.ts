@@ -17,6 +17,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { clientTimeoutSeconds, estimateNginxMemory, HostEdgeSettings, maxConnectionsPerHost, nginxListenPort, nginxSizeBytes } from "../models/hostEdge";
+import { readRenderedNginxLimits } from "../models/capacity";
 import { measureNginxRss, nginxWorkerPids } from "../test/support/nginx";
 import { worstCaseRequest } from "../test/support/upstream";
 import { run, runNodeInNamespace } from "./netns";
@@ -29,7 +30,7 @@ export interface SpikeMeasurement {
   report: SpikeReport;
   /** Peak sum of VmRSS of one host's nginx master and workers, the highest of the region's hosts, bytes. */
   peakNginxBytes: number;
-  /** The memory model's worst case of one host on the twin's rendered settings and its worker count, bytes. */
+  /** The memory model's worst case of one host on the limits of the twin's rendered nginx.conf and its worker count, bytes. */
   modelNginxBytes: number;
   /** nginx's error log lines of the region's hosts: limit_conn and limit_req refusals, and upstream failures. */
   limitConnLines: number;
@@ -148,8 +149,12 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
     sampling = false;
     await sampler;
   }
+  // The model as the memory policy evaluates it: the limits read back from the rendered config (the
+  // file this nginx ran, as a launch template's user data carries it), one worker per vCPU.
   const workers = Math.max(...hosts.map((h) => nginxWorkerPids(h.nginx.pid!).length));
-  const modelNginxBytes = estimateNginxMemory({ nginx: settings.nginx, vcpus: workers }).totalBytes;
+  const rendered = readRenderedNginxLimits(Buffer.from(readFileSync(path.join(hosts[0]!.dir, "nginx.conf"))).toString("base64"));
+  if ("missing" in rendered) throw new Error(`the twin's nginx.conf lacks ${rendered.missing.join(", ")}`);
+  const modelNginxBytes = estimateNginxMemory({ nginx: rendered.limits, vcpus: workers }).totalBytes;
   const logs = hosts.map((h) => readFileSync(path.join(h.dir, "error.log"), "utf8")).join("\n");
   const measurement: SpikeMeasurement = {
     report,
@@ -184,6 +189,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
       limitReqRefusals: measurement.limitReqLines,
       peakNginxMiB: Math.round((measurement.peakNginxBytes / 2 ** 20) * 10) / 10,
       modelNginxMiB: Math.round((modelNginxBytes / 2 ** 20) * 10) / 10,
+      nginxWorkers: workers,
       // From the injection: opening the hostile connections takes a while on a busy machine.
       spikeOpeningFromSeconds: Math.round((report.openingFrom - injectedAt) / 100) / 10,
       spikeHeldFromSeconds: Math.round((report.heldFrom - injectedAt) / 100) / 10,
