@@ -11,7 +11,7 @@ import path from "node:path";
 import { SnippetDelivery, snippetDelivery } from "../models/snippet/delivery";
 import { snippetObjects } from "../models/snippet/snippet";
 import { closeAll, launchChromium, listen, until } from "../test/assets/snippet/chromium";
-import { runNodeInNamespace } from "./netns";
+import { runAsNamespaceScript, runNodeInNamespace } from "./netns";
 import type { GamedayOptions } from "./scenarios";
 import type { Twin } from "./twin";
 
@@ -142,12 +142,4 @@ export function startBrowserShare(twin: Twin, options: GamedayOptions, share: st
   };
 }
 
-if (require.main === module) {
-  browse(JSON.parse(process.argv[2]!) as ChromiumPlan).then(
-    (report) => process.stdout.write(`${JSON.stringify(report)}\n`),
-    (error: Error) => {
-      process.stderr.write(`${error.stack ?? error.message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsNamespaceScript(module, browse);

@@ -177,3 +177,18 @@ export function runNodeInNamespace<T>(namespace: string, file: string, input: un
     });
   });
 }
+
+/**
+ * The script's side of {@link runNodeInNamespace}: when `module` is the entry point, runs `main` on
+ * the JSON argument and prints its JSON result on stdout; an error goes to stderr with exit 1.
+ */
+export function runAsNamespaceScript<Input, Output>(module: NodeModule, main: (input: Input) => Promise<Output>): void {
+  if (require.main !== module) return;
+  main(JSON.parse(process.argv[2]!) as Input).then(
+    (output) => process.stdout.write(`${JSON.stringify(output)}\n`),
+    (error: Error) => {
+      process.stderr.write(`${error.stack ?? error.message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,9 +1,10 @@
 /**
  * The hostile clients of the spike scenario (`gameday/spike.ts`), run inside the client namespace
- * (`ip netns exec … gameday/spikeClients.ts '<json>'`); it imports nothing else of the repository,
- * so it starts fast. Prints one JSON `SpikeReport` on stdout.
+ * (`ip netns exec … gameday/spikeClients.ts '<json>'`); it imports only the namespace tools, so it
+ * starts fast on a busy machine. Prints one JSON `SpikeReport` on stdout.
  */
 import net from "node:net";
+import { runAsNamespaceScript } from "./netns";
 
 export interface SpikePlan {
   /** `address:port` of the region's balancer. */
@@ -114,12 +115,4 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
   return report;
 }
 
-if (require.main === module) {
-  holdSpike(JSON.parse(process.argv[2]!) as SpikePlan).then(
-    (report) => process.stdout.write(`${JSON.stringify(report)}\n`),
-    (error: Error) => {
-      process.stderr.write(`${error.stack ?? error.message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsNamespaceScript(module, holdSpike);
