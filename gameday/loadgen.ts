@@ -10,6 +10,7 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { retryDelayMs, RetrySchedule } from "../models/snippet/delivery";
+import { runAsNamespaceScript } from "./netns";
 
 export interface LoadPlan {
   /** Insert-id prefix of this run (letters, digits, `-`). */
@@ -136,12 +137,4 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
   return { sent, acknowledged, unacknowledged, attempts };
 }
 
-if (require.main === module) {
-  generateLoad(JSON.parse(process.argv[2]!) as LoadPlan).then(
-    (report) => process.stdout.write(`${JSON.stringify(report)}\n`),
-    (error: Error) => {
-      process.stderr.write(`${error.stack ?? error.message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsNamespaceScript(module, generateLoad);

@@ -93,6 +93,7 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
       scale,
       eventsPerSecondPerClient: 20,
       trackMs,
+      browser: { ingestHost: regions[0]!.ingestName, eventsPerSecond: 10 },
       // Room for the longest redelivery after the last failure.
       deadlineMs: trackMs + 2 * (retry.requestTimeoutMs + retry.capMs),
     },
@@ -107,6 +108,20 @@ export async function playScenario(gameday: Gameday, scenario: Scenario, options
 }
 
 const cell = (value: number | null | undefined) => (value === null || value === undefined ? "–" : String(value));
+
+/** What scenarios measured beyond the table: their own figures and the Chromium share (JSON: each run's `figures`, `browser`). */
+function scenarioFigures(results: ScenarioResult[]): string[] {
+  const lines = results.flatMap((r) =>
+    r.runs.flatMap((run, i) => {
+      const parts = [
+        ...Object.entries(run.figures ?? {}).map(([key, value]) => `${key} ${value}`),
+        ...(run.browser ? [`Chromium sent ${run.browser.sent}, stored ${run.browser.stored}, lost ${run.browser.lost}, duplicates ${run.browser.duplicates} (${run.browser.requests} requests, ${run.browser.retries} retries)`] : []),
+      ];
+      return parts.length > 0 ? [`- ${r.scenario}${r.runs.length > 1 ? ` (run ${i + 1})` : ""}: ${parts.join(", ")}`] : [];
+    }),
+  );
+  return lines.length > 0 ? [`Measured by the scenarios (a share of the load from headless Chromium running the real loader and library, counted in the table too):`, ``, ...lines, ``] : [];
+}
 
 export function resultsMarkdown(results: ScenarioResult[], gameday: Gameday): string {
   const { shape, scale } = gameday.options;
@@ -134,6 +149,7 @@ export function resultsMarkdown(results: ScenarioResult[], gameday: Gameday): st
     ``,
     ...results.map((r) => `- ${r.scenario}: ${r.measures}.`),
     ``,
+    ...scenarioFigures(results),
   ].join("\n");
 }
 

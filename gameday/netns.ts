@@ -4,8 +4,9 @@
  * and torn down in reverse order on success, on an error and on SIGINT/SIGTERM: no namespace,
  * link or process outlives the run.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 
 export class TwinUnavailableError extends Error {}
 
@@ -152,4 +153,42 @@ export function attach(teardown: Teardown, namespace: string, inside: string, br
   run("ip", ["link", "set", rootEnd, "up"]);
   run("ip", ["-n", namespace, "addr", "add", address, "dev", inside]);
   run("ip", ["-n", namespace, "link", "set", inside, "up"]);
+}
+
+/**
+ * Runs a TypeScript file of this repository with Node inside a namespace, its one argument the JSON
+ * of `input`, and parses the one JSON document it prints on stdout. Killed after `timeoutMs`.
+ */
+export function runNodeInNamespace<T>(namespace: string, file: string, input: unknown, timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("ip", ["netns", "exec", namespace, process.execPath, "--require", "tsx/cjs", file, JSON.stringify(input)], {
+      stdio: ["ignore", "pipe", "pipe"],
+      cwd: path.join(__dirname, ".."),
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("exit", (code) => {
+      clearTimeout(killer);
+      if (code === 0) resolve(JSON.parse(out) as T);
+      else reject(new Error(`${path.basename(file)} failed (exit ${code}): ${err}`));
+    });
+  });
+}
+
+/**
+ * The script's side of {@link runNodeInNamespace}: when `module` is the entry point, runs `main` on
+ * the JSON argument and prints its JSON result on stdout; an error goes to stderr with exit 1.
+ */
+export function runAsNamespaceScript<Input, Output>(module: NodeModule, main: (input: Input) => Promise<Output>): void {
+  if (require.main !== module) return;
+  main(JSON.parse(process.argv[2]!) as Input).then(
+    (output) => process.stdout.write(`${JSON.stringify(output)}\n`),
+    (error: Error) => {
+      process.stderr.write(`${error.stack ?? error.message}\n`);
+      process.exit(1);
+    },
+  );
 }

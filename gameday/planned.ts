@@ -118,6 +118,8 @@ export interface PlannedRegion {
   dnsHealthCheck: { intervalMs: number; failureThreshold: number };
   /** TTL of the region's record. */
   answerTtlMs: number;
+  /** The name the region's record answers: the ingest name the snippet posts to. */
+  ingestName: string;
 }
 
 const regionOf = (r: DeclaredResource) => (typeof r.props.region === "string" ? r.props.region : undefined);
@@ -181,6 +183,7 @@ export function plannedRegions(resources: DeclaredResource[]): PlannedRegion[] {
       },
       dnsHealthCheck: { intervalMs: ms(check.props.requestInterval, `${check.urn} requestInterval`), failureThreshold: Number(check.props.failureThreshold) },
       answerTtlMs: ms(record.props.ttl, `${record.urn} ttl`),
+      ingestName: String(record.props.name).replace(/\.$/, ""),
     };
   });
 }

@@ -9,21 +9,34 @@
  *
  * Scenarios are one array: append one to add it (other files may `scenarios.push(...)` theirs).
  */
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { nginxListenPort } from "../models/hostEdge";
 import { FailureMode, RecoveryFigure } from "../models/recovery";
 import { RetrySchedule } from "../models/snippet/delivery";
 import { LoadPlan, LoadReport } from "./loadgen";
-import { Teardown } from "./netns";
+import { BrowserShareCount, startBrowserShare } from "./chromium";
+import { runNodeInNamespace, Teardown } from "./netns";
 import { scaledSeconds } from "./planned";
+import { watchSpools } from "./replay";
+import { spikeBeyondCapacity } from "./spike";
 import { startTwin, Twin, TwinShape } from "./twin";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
 export interface ScenarioContext {
   /** A timer of the plan in seconds, scaled by the run's rule (no timer below 1 s). */
   scaled(seconds: number): number;
+}
+
+/** What a scenario measures itself besides the event counts: figures for the results, and the rules it saw broken. */
+export interface ScenarioFindings {
+  figures: Record<string, number>;
+  problems: string[];
+}
+
+/** What `inject` may report: the moment the modelled failure began when that is not the moment `inject` was called, and its own findings. */
+export interface InjectOutcome extends Partial<ScenarioFindings> {
+  faultAt?: number;
 }
 
 export interface Scenario {
@@ -42,10 +55,12 @@ export interface Scenario {
   measures: string;
   /**
    * Injects the failure; resolves when the scenario's own steps (repair included) are done, with
-   * the moment (ms since epoch) the modelled failure began when that is not the moment `inject`
-   * was called (a deploy's failure is the host stopping, after its drain).
+   * what it measured itself and, when that is not the moment `inject` was called, the moment the
+   * modelled failure began (a deploy's failure is the host stopping, after its drain).
    */
-  inject(twin: Twin, context: ScenarioContext): Promise<number | void>;
+  inject(twin: Twin, context: ScenarioContext): Promise<InjectOutcome | void>;
+  /** A share of the load comes from headless Chromium running the real snippet (when `GamedayOptions.browser` is set). */
+  browserShare?: boolean;
 }
 
 /** One run of a scenario: what the datastore holds and what the clients saw. */
@@ -65,7 +80,11 @@ export interface ScenarioRun {
   balancerDropSeconds?: number;
   /** Seconds from the failure until the ingest name stopped answering with a region (undefined when it never did). */
   dnsDropSeconds?: number;
-  /** Breaches of the event contract: sent ≠ stored + lost, duplicates, loss above the bound. */
+  /** The browser share's events (included in sent, stored, lost and duplicates). */
+  browser?: BrowserShareCount;
+  /** The scenario's own figures (see `ScenarioFindings`). */
+  figures?: Record<string, number>;
+  /** Breaches of the event contract (sent ≠ stored + lost, duplicates) and of the scenario's own rules. */
   problems: string[];
 }
 
@@ -78,6 +97,7 @@ export const scenarios: Scenario[] = [
   {
     name: "host service killed",
     mode: "serviceDies",
+    browserShare: true,
     reduced: true,
     measures: `${clientView} (nginx resends to the backup process)`,
     async inject(twin) {
@@ -112,7 +132,7 @@ export const scenarios: Scenario[] = [
       const stoppedAt = Date.now();
       for (const service of [host.primary, host.backup]) await service.kill();
       host.nginx.kill("SIGKILL");
-      return stoppedAt;
+      return { faultAt: stoppedAt };
     },
   },
   {
@@ -122,13 +142,21 @@ export const scenarios: Scenario[] = [
     mode: "datastorePrimaryFails",
     measures: `${clientView} (every PostgreSQL process SIGSTOPped for the scaled 30 s, so inserts hang; the service spools and replays)`,
     async inject(twin, context) {
+      const spools = watchSpools(twin);
       twin.postgres.signalAll("SIGSTOP");
       try {
         await sleep(context.scaled(30) * 1000);
       } finally {
         twin.postgres.signalAll("SIGCONT");
       }
+      return spools.replayed(Date.now(), 60_000);
     },
+  },
+  {
+    name: "a spike beyond capacity",
+    browserShare: true,
+    measures: `${clientView} (held requests, slow headers and a burst beyond the rendered nginx limits on one region for the scaled 30 s; shed with 503 + Retry-After and retried)`,
+    inject: (twin, context) => spikeBeyondCapacity(twin, 0, context.scaled(30) * 1000),
   },
   {
     name: "a region lost",
@@ -141,22 +169,7 @@ export const scenarios: Scenario[] = [
 ];
 
 function runLoad(twin: Twin, plan: LoadPlan): Promise<LoadReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("ip", ["netns", "exec", twin.clientNamespace, process.execPath, "--require", "tsx/cjs", path.join(__dirname, "loadgen.ts"), JSON.stringify(plan)], {
-      stdio: ["ignore", "pipe", "pipe"],
-      cwd: path.join(__dirname, ".."),
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    const killer = setTimeout(() => child.kill("SIGKILL"), plan.deadlineMs + 20_000);
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      if (code === 0) resolve(JSON.parse(out) as LoadReport);
-      else reject(new Error(`the load generator failed (exit ${code}): ${err}`));
-    });
-  });
+  return runNodeInNamespace(twin.clientNamespace, path.join(__dirname, "loadgen.ts"), plan, plan.deadlineMs + 20_000);
 }
 
 async function storedCounts(twin: Twin, prefix: string): Promise<{ rows: number; distinct: number }> {
@@ -176,6 +189,8 @@ export interface GamedayOptions {
   eventsPerSecondPerClient: number;
   trackMs: number;
   deadlineMs: number;
+  /** The browser share: the ingest name the library posts to, and its events tracked per second. */
+  browser?: { ingestHost: string; eventsPerSecond: number };
 }
 
 export async function runScenario(scenario: Scenario, options: GamedayOptions): Promise<ScenarioRun> {
@@ -200,10 +215,12 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       trackMs: options.trackMs,
       deadlineMs: options.deadlineMs,
     });
+    const browser = scenario.browserShare && options.browser ? startBrowserShare(twin, options, `${idPrefix}-browser`, 0) : undefined;
     await sleep(faultDelayMs);
     const injectedAt = Date.now();
     const failedHost = twin.hosts[0]!.address;
-    const faultAt = (await scenario.inject(twin, context)) ?? injectedAt;
+    const outcome = (await scenario.inject(twin, context)) ?? {};
+    const faultAt = outcome.faultAt ?? injectedAt;
     const report = await load;
     // Spooled events are replayed once the datastore is back: wait until the count holds still.
     let counts = await storedCounts(twin, idPrefix);
@@ -213,23 +230,28 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       stable = next.rows === counts.rows && next.rows >= report.acknowledged ? stable + 1 : 0;
       counts = next;
     }
+    const share = await browser?.count();
     const failed = report.attempts.filter((a) => a.status < 200 || a.status >= 300);
     const lastFailedStart = Math.max(faultAt, ...failed.filter((a) => a.end >= faultAt).map((a) => a.start));
     const drop = twin.balancerEvents.find((e) => e.at >= injectedAt && !e.healthy.includes(failedHost) && e.region === twin.hosts[0]!.region);
     const dnsDrop = twin.answerEvents.find((e) => e.at >= injectedAt && e.regions.length < twin.vips.length);
     const lost = report.sent - counts.distinct;
     const acknowledgedLost = Math.max(0, report.acknowledged - counts.distinct);
-    const problems: string[] = [];
+    const problems: string[] = [...(outcome.problems ?? []), ...(share?.problems ?? [])];
+    if (share && share.lost !== 0) problems.push(`${share.lost} of Chromium's ${share.sent} events lost`);
+    if (share && share.duplicates !== 0) problems.push(`${share.duplicates} of Chromium's events stored twice`);
     if (acknowledgedLost !== 0) problems.push(`${acknowledgedLost} acknowledged events are not stored`);
     if (counts.rows !== counts.distinct) problems.push(`${counts.rows - counts.distinct} duplicates stored`);
     if (report.sent !== counts.distinct + lost) problems.push(`sent ${report.sent} ≠ stored ${counts.distinct} + lost ${lost}`);
     return {
       twin: twin.prefix,
-      sent: report.sent,
-      stored: counts.distinct,
-      lost,
+      sent: report.sent + (share?.sent ?? 0),
+      stored: counts.distinct + (share?.stored ?? 0),
+      lost: lost + (share?.lost ?? 0),
       acknowledgedLost,
-      duplicates: counts.rows - counts.distinct,
+      duplicates: counts.rows - counts.distinct + (share?.duplicates ?? 0),
+      browser: share,
+      figures: outcome.figures,
       measuredSeconds: seconds(lastFailedStart - faultAt),
       failedAttempts: failed.length,
       balancerDropSeconds: drop ? seconds(drop.at - injectedAt) : undefined,

@@ -53,6 +53,9 @@ describe("game day on the edge twin", () => {
     const result = await play("host service killed", 10_000);
     expect(result.predictedSeconds).toBe(0);
     expect(result.runs[0]!.failedAttempts).toBe(0);
+    // A share of it came from headless Chromium running the real loader and library.
+    expect(result.runs[0]!.browser!.sent).toBeGreaterThan(0);
+    expect(result.runs[0]!.browser!.stored).toBe(result.runs[0]!.browser!.sent);
   });
 
   it("drain then terminate: the balancer drops the draining host before it stops, no client sees a failure", async () => {

@@ -1,0 +1,208 @@
+/**
+ * A spike beyond capacity on one region of the edge twin (incident 000: an 8x spike ran both
+ * proxies out of memory). Hostile clients from many source addresses, sized from the rendered
+ * limits, run inside the client namespace (`gameday/spikeClients.ts`) through the region's
+ * balancer:
+ *   - held requests: the full worst-case header (every large header buffer filled) and part of the
+ *     body, never the rest, more of them than `limit_conn` admits on the region's hosts, each
+ *     source address below `limit_req`'s burst: limit_conn must shed the excess with 503;
+ *   - slow headers: every large header buffer filled, the header never ended (the state
+ *     `limit_conn` does not count, bounded only by `worker_connections`);
+ *   - a burst: small complete POSTs from a few addresses, each well past `limit_req`'s burst:
+ *     limit_req must shed with 503.
+ * Meanwhile the parent samples the nginx processes' memory on every host of the region (sum of
+ * VmRSS of master and workers, as the memory model counts it) and keeps the peak. When the hold
+ * ends every hostile connection closes, and the retrying clients' events must all come in.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { clientTimeoutSeconds, estimateNginxMemory, NginxLimits, nginxListenPort, nginxSizeBytes } from "../models/hostEdge";
+import { readRenderedNginxLimits } from "../models/capacity";
+import { measureNginxRss, nginxWorkerPids } from "../test/support/nginx";
+import { worstCaseRequest } from "../test/support/upstream";
+import { run, runNodeInNamespace } from "./netns";
+import type { ScenarioFindings } from "./scenarios";
+import type { SpikePlan, SpikeReport } from "./spikeClients";
+import type { Twin } from "./twin";
+
+/** What the spike scenario measured on the region's hosts, for the results. */
+export interface SpikeMeasurement {
+  report: SpikeReport;
+  /** Peak sum of VmRSS of one host's nginx master and workers, the highest of the region's hosts, bytes. */
+  peakNginxBytes: number;
+  /** The memory model's worst case of one host on the limits of the twin's rendered nginx.conf and its worker count, bytes. */
+  modelNginxBytes: number;
+  /** nginx's error log lines of the region's hosts: limit_conn and limit_req refusals, and upstream failures. */
+  limitConnLines: number;
+  limitReqLines: number;
+  upstreamFailureLines: number;
+}
+
+/** Source addresses added to the client namespace after the twin's own, up to the balancers' VIPs (.100). */
+function addSourceAddresses(twin: Twin, count: number): string[] {
+  const first = twin.clientAddresses[0]!;
+  const network = first.slice(0, first.lastIndexOf("."));
+  const start = Number(first.slice(first.lastIndexOf(".") + 1)) + twin.clientAddresses.length;
+  if (start + count > 100) throw new Error(`the client network has room for ${100 - start} more source addresses, ${count} asked`);
+  const addresses = Array.from({ length: count }, (_, i) => `${network}.${start + i}`);
+  for (const address of addresses) run("ip", ["-n", twin.clientNamespace, "addr", "add", `${address}/24`, "dev", "eth0"]);
+  return addresses;
+}
+
+/** A one-event body, padded to `bodyBytes` when given. */
+function eventBody(bodyBytes = 0): string {
+  const body = (pad: string) => JSON.stringify({ events: [{ insertId: "spike-0000000000000000", name: "spike", properties: { pad }, time: 0 }], page: "https://shop.example.com/spike", sentAt: 0 });
+  return body("p".repeat(Math.max(0, bodyBytes - body("").length)));
+}
+
+/**
+ * A POST to the collector path with a worst-case header (every large header buffer filled) and a
+ * valid one-event body padded to `bodyBytes`: what a held request sends in part.
+ */
+function worstCaseSpikeRequest(limits: NginxLimits, collectorPath: string, bodyBytes: number): string {
+  const { count, size } = limits.largeClientHeaderBuffers;
+  const body = eventBody(bodyBytes);
+  const header = worstCaseRequest(count, nginxSizeBytes(size), body.length).replace("POST /hold ", `POST ${collectorPath} `);
+  return header.slice(0, header.length - body.length) + body;
+}
+
+/** A small POST of one event, as the snippet sends it. */
+function smallRequest(collectorPath: string): string {
+  const body = eventBody();
+  return `POST ${collectorPath} HTTP/1.1\r\nHost: edge.test\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+}
+
+const upstreamFailure = /no live upstreams|upstream timed out|connect\(\) failed|upstream prematurely closed/;
+const countLines = (text: string, pattern: RegExp) => text.split("\n").filter((line) => pattern.test(line)).length;
+
+/** Spike sizes from the rendered limits: how many of each hostile client per host. */
+export const spikeShape = {
+  /** Held requests per host, as a multiple of `limit_conn`'s limit. */
+  heldOverLimit: 1.2,
+  /** Slow header connections per host. */
+  slowHeadersPerHost: 256,
+  /** Source addresses of the held requests and slow headers. */
+  sources: 60,
+  burstSources: 2,
+  /** Body of a held request, bytes: what `client_body_buffer_size` holds in memory. */
+  bodyBytes: 16 * 1024,
+} as const;
+
+/**
+ * The spike on `region`: hostile clients held for `holdMs`, the region's nginx memory sampled
+ * meanwhile; findings are the scenario's figures and what broke a rule.
+ */
+export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: number): Promise<ScenarioFindings & { measurement: SpikeMeasurement }> {
+  // The limits as the region's rendered nginx.conf sets them (the memory policy's reader), the
+  // collector path as its env file gives it to the service.
+  const planned = twin.regions[region]!;
+  const rendered = readRenderedNginxLimits(Buffer.from(planned.nginxConfig).toString("base64"));
+  if ("missing" in rendered) throw new Error(`the planned nginx.conf of ${planned.region} lacks ${rendered.missing.join(", ")}`);
+  const limits = rendered.limits;
+  const burst = /\blimit_req\s+zone=\S+\s+burst=(\d+)/.exec(planned.nginxConfig);
+  if (!burst) throw new Error(`the planned nginx.conf of ${planned.region} has no limit_req burst: nothing would shed a burst per client`);
+  const collectorPath = planned.env.INGEST_COLLECTOR_PATH ?? "/track";
+  const injectedAt = Date.now();
+  // nginx ends a held body or a slow header itself after client_body_timeout / client_header_timeout;
+  // the spike (hold, then the burst's answers) stays short of that, so every hostile connection is the spike's own.
+  const burstMs = 2000;
+  const holdMs = Math.min(spikeMs, clientTimeoutSeconds * 1000 - burstMs - 2000);
+  const hosts = twin.hosts.filter((h) => h.region === region);
+  const limit = limits.maxConnectionsPerHost;
+  if (limit === undefined || limit === Number.MAX_SAFE_INTEGER) throw new Error(`the planned nginx.conf of ${planned.region} has no limit_conn: nothing would shed held requests`);
+  const rate = Number(burst[1]);
+  const heldRequests = Math.ceil(limit * spikeShape.heldOverLimit) * hosts.length;
+  const slowHeaderConnections = spikeShape.slowHeadersPerHost * hosts.length;
+  const sources = addSourceAddresses(twin, spikeShape.sources + spikeShape.burstSources);
+  const heldSources = sources.slice(0, spikeShape.sources);
+  // Each held source stays under limit_req's burst, so limit_conn (not limit_req) sheds the excess.
+  const perSource = Math.ceil((heldRequests + slowHeaderConnections) / heldSources.length);
+  if (perSource >= rate) throw new Error(`${perSource} requests per source address reach limit_req's burst of ${rate}: add source addresses`);
+  const { count, size } = limits.largeClientHeaderBuffers;
+  const request = worstCaseSpikeRequest(limits, collectorPath, spikeShape.bodyBytes);
+  const slowHeader = `POST ${collectorPath} HTTP/1.1\r\nHost: edge.test\r\n${Array.from({ length: count }, (_, i) => `X-Fill-${i}: ${"a".repeat(nginxSizeBytes(size) - 64)}\r\n`).join("")}`;
+  const plan: SpikePlan = {
+    target: `${twin.vips[region]}:${nginxListenPort}`,
+    collectorPath,
+    heldSources,
+    heldRequests,
+    slowHeaderConnections,
+    request,
+    heldBackBytes: spikeShape.bodyBytes / 2,
+    slowHeader,
+    burstSources: sources.slice(spikeShape.sources),
+    burstRequest: smallRequest(collectorPath),
+    // Four times limit_req's burst on each host the balancer spreads them over.
+    burstRequestsPerSource: 4 * rate * hosts.length,
+    holdMs,
+    burstMs,
+  };
+  const peaks = new Map(hosts.map((h) => [h.address, 0]));
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      for (const host of hosts) {
+        try {
+          peaks.set(host.address, Math.max(peaks.get(host.address)!, measureNginxRss(host.nginx.pid!).totalBytes));
+        } catch {
+          // a worker exited between listing and reading
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  let report: SpikeReport;
+  try {
+    report = await runNodeInNamespace<SpikeReport>(twin.clientNamespace, path.join(__dirname, "spikeClients.ts"), plan, holdMs + 60_000);
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+  // The model as the memory policy evaluates it: the limits read back from the rendered config (the
+  // file this nginx ran, as a launch template's user data carries it), one worker per vCPU.
+  const workers = Math.max(...hosts.map((h) => nginxWorkerPids(h.nginx.pid!).length));
+  const ran = readRenderedNginxLimits(Buffer.from(readFileSync(path.join(hosts[0]!.dir, "nginx.conf"))).toString("base64"));
+  if ("missing" in ran) throw new Error(`the twin's nginx.conf lacks ${ran.missing.join(", ")}`);
+  const modelNginxBytes = estimateNginxMemory({ nginx: ran.limits, vcpus: workers }).totalBytes;
+  const logs = hosts.map((h) => readFileSync(path.join(h.dir, "error.log"), "utf8")).join("\n");
+  const measurement: SpikeMeasurement = {
+    report,
+    peakNginxBytes: Math.max(...peaks.values()),
+    modelNginxBytes,
+    limitConnLines: countLines(logs, /limiting connections by zone/),
+    limitReqLines: countLines(logs, /limiting requests, excess/),
+    upstreamFailureLines: countLines(logs, upstreamFailure),
+  };
+  const shed = report.statuses["503"] ?? 0;
+  const problems: string[] = [];
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  if (shed === 0) problems.push("nginx shed nothing with 503: the spike did not pass the rendered limits");
+  if (report.shedWithoutRetryAfter > 0) problems.push(`${report.shedWithoutRetryAfter} 503s without Retry-After`);
+  const other = Object.entries(report.statuses).filter(([status]) => !["503", "200", "0"].includes(status));
+  if (other.length > 0) problems.push(`answers other than 503 and 200: ${other.map(([s, n]) => `${n} × ${s}`).join(", ")}`);
+  if (measurement.limitConnLines === 0) problems.push("limit_conn refused nothing (no 'limiting connections' line in the error log)");
+  if (measurement.limitReqLines === 0) problems.push("limit_req refused nothing (no 'limiting requests' line in the error log)");
+  if (measurement.upstreamFailureLines > 0) {
+    const first = logs.split("\n").find((line) => upstreamFailure.test(line));
+    problems.push(`${measurement.upstreamFailureLines} upstream failures in nginx's error log (the service, not the limits, gave way), the first: ${first}`);
+  }
+  if (measurement.peakNginxBytes > modelNginxBytes) problems.push(`nginx peaked at ${mib(measurement.peakNginxBytes)}, above the memory model's ${mib(modelNginxBytes)}`);
+  return {
+    measurement,
+    problems,
+    figures: {
+      shed503: shed,
+      answered200: report.statuses["200"] ?? 0,
+      heldUnanswered: report.heldOpen,
+      limitConnRefusals: measurement.limitConnLines,
+      limitReqRefusals: measurement.limitReqLines,
+      peakNginxMiB: Math.round((measurement.peakNginxBytes / 2 ** 20) * 10) / 10,
+      modelNginxMiB: Math.round((modelNginxBytes / 2 ** 20) * 10) / 10,
+      nginxWorkers: workers,
+      // From the injection: opening the hostile connections takes a while on a busy machine.
+      spikeOpeningFromSeconds: Math.round((report.openingFrom - injectedAt) / 100) / 10,
+      spikeHeldFromSeconds: Math.round((report.heldFrom - injectedAt) / 100) / 10,
+      spikeHeldUntilSeconds: Math.round((report.heldUntil - injectedAt) / 100) / 10,
+    },
+  };
+}
