@@ -97,6 +97,11 @@ export function twinView(view: ZoneView, ingestName: string, addresses: string[]
   return { ...view, records: [...view.records.filter((r) => !ingest.includes(r)), answer] };
 }
 
+/** Both providers' zone files with the ingest name answering `addresses`. */
+export function twinZones(plan: DnsPlan, addresses: string[]): Record<ProviderName, string> {
+  return { route53: zoneFile(twinView(plan.views.route53, plan.ingestName, addresses)), cloudflare: zoneFile(twinView(plan.views.cloudflare, plan.ingestName, addresses)) };
+}
+
 /** The twin's address `host` (1–253) on the front network, from the balancers' addresses (`198.18.F.100 + r`). */
 export function frontAddress(vips: string[], host: number): string {
   return `${vips[0]!.split(".").slice(0, 3).join(".")}.${host}`;
@@ -177,7 +182,7 @@ export function unboundConfig(dir: string, listen: string, apex: string, stubSer
     `  pidfile: "${path.join(dir, "unbound.pid")}"`,
     `  logfile: "${path.join(dir, "unbound.log")}"`,
     "  use-syslog: no",
-    "  verbosity: 1",
+    `  verbosity: ${process.env.UNBOUND_VERBOSITY ?? 1}`,
     "  num-threads: 1",
     "  do-ip6: no",
     "  so-reuseport: no",
@@ -289,7 +294,7 @@ export function query(server: string, name: string, type: "A" | "SOA", { timeout
     id,
     flags: recursion ? dnsPacket.RECURSION_DESIRED : 0,
     questions: [{ type, name }],
-    additionals: ednsUdpSize === undefined ? [] : [{ type: "OPT", name: ".", udpPayloadSize: ednsUdpSize, flags: 0, options: [] } as dnsPacket.Answer],
+    additionals: ednsUdpSize === undefined ? [] : [{ type: "OPT", name: ".", udpPayloadSize: ednsUdpSize, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }],
   });
   const started = Date.now();
   return new Promise((resolve) => {
@@ -305,7 +310,7 @@ export function query(server: string, name: string, type: "A" | "SOA", { timeout
       const response = dnsPacket.decode(message);
       if (response.id !== id) return;
       done({
-        rcode: response.rcode ?? "NOERROR",
+        rcode: (response as { rcode?: string }).rcode ?? "NOERROR",
         truncated: Boolean(response.flag_tc),
         addresses: (response.answers ?? []).flatMap((a) => (a.type === "A" ? [String(a.data)] : [])),
         bytes: message.length,

@@ -59,6 +59,7 @@ export function gamedayOptions(argv: string[]): { options: GamedayOptions; names
   return {
     names,
     options: {
+      stack: values.stack,
       settings: hostEdgeSettings(config, vcpus),
       shape: {
         regions: positiveNumber("regions", values.regions, 3),
@@ -92,7 +93,7 @@ export function resultsMarkdown(results: ScenarioResult[], options: GamedayOptio
   const { shape } = options;
   const rows = results.map(
     (r) =>
-      `| ${r.scenario} | ${r.sent} | ${r.stored} | ${r.lost} | ${r.duplicates} | ${r.recoverySeconds} | ${r.failedAttempts} | ${r.balancerDropSeconds ?? "–"} | ${r.dnsDropSeconds ?? "–"} | ${r.passed ? "pass" : `FAIL: ${r.problems.join("; ")}`} |`,
+      `| ${r.scenario} | ${r.sent} | ${r.stored} | ${r.lost} | ${r.duplicates} | ${r.recoverySeconds} | ${r.failedAttempts} | ${r.balancerDropSeconds ?? "–"} | ${r.dnsDropSeconds ?? "–"} | ${r.passed ? "pass" : `FAIL: ${r.problems.join("; ")}`}${r.details?.length ? ` (${r.details.join("; ")})` : ""} |`,
   );
   return [
     `# Game day on the edge twin`,

@@ -12,6 +12,7 @@ import { RetrySchedule } from "../models/snippet/delivery";
 import { LoadPlan, LoadReport } from "./loadgen";
 import { Teardown } from "./netns";
 import { startTwin, Twin, TwinShape } from "./twin";
+import { dnsScenarios } from "./dnsScenarios";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
 export interface ScenarioContext {
@@ -20,8 +21,21 @@ export interface ScenarioContext {
   drainSeconds: number;
 }
 
+/** What a scenario adds to the twin before the load starts. */
+export interface ScenarioSetup {
+  /** How the load generator resolves the ingest name; absent: the twin's answer file. */
+  resolver?: LoadPlan["resolver"];
+  /**
+   * Judges the events in place of "every event stored" (a scenario whose model predicts a loss),
+   * with what it measured; duplicates and acknowledged events not stored are problems regardless.
+   */
+  judge?(counts: { sent: number; stored: number; lost: number }, report: LoadReport, faultAt: number): Promise<{ problems: string[]; details: string[] }>;
+}
+
 export interface Scenario {
   name: string;
+  /** Starts what the scenario needs besides the twin, each undo registered with `teardown`. */
+  prepare?(twin: Twin, teardown: Teardown, options: GamedayOptions): Promise<ScenarioSetup>;
   /** Injects the failure; resolves when the scenario's own steps (repair included) are done. */
   inject(twin: Twin, context: ScenarioContext): Promise<void>;
 }
@@ -43,6 +57,8 @@ export interface ScenarioResult {
   dnsDropSeconds?: number;
   passed: boolean;
   problems: string[];
+  /** What the scenario measured besides the events (its `judge`). */
+  details?: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,6 +110,7 @@ export const scenarios: Scenario[] = [
       twin.loseRegion(twin.vips.length - 1);
     },
   },
+  ...dnsScenarios,
 ];
 
 function runLoad(twin: Twin, plan: LoadPlan): Promise<LoadReport> {
@@ -121,6 +138,8 @@ async function storedCounts(twin: Twin, prefix: string): Promise<{ rows: number;
 }
 
 export interface GamedayOptions {
+  /** The stack whose plan the twin plays. */
+  stack: string;
   settings: HostEdgeSettings;
   shape: TwinShape;
   collectorPath: string;
@@ -144,6 +163,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
   });
   try {
     const context: ScenarioContext = { scaled: (s) => Math.max(1, s * options.scale), drainSeconds: options.drainSeconds };
+    const setup = (await scenario.prepare?.(twin, teardown, options)) ?? {};
     const idPrefix = `gd${Date.now().toString(36)}`;
     const load = runLoad(twin, {
       idPrefix,
@@ -151,6 +171,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       targets: twin.vips.map((vip) => `${vip}:${nginxListenPort}`),
       answerFile: twin.answerFile,
       answerTtlMs: options.answerTtlMs,
+      resolver: setup.resolver,
       collectorPath: options.collectorPath,
       eventsPerSecondPerClient: options.eventsPerSecondPerClient,
       maxBatchEvents: options.maxBatchEvents,
@@ -178,7 +199,9 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     const lost = report.sent - counts.distinct;
     const acknowledgedLost = Math.max(0, report.acknowledged - counts.distinct);
     const problems: string[] = [];
-    if (lost !== 0) problems.push(`${lost} events lost`);
+    const judged = await setup.judge?.({ sent: report.sent, stored: counts.distinct, lost }, report, faultAt);
+    if (judged) problems.push(...judged.problems);
+    else if (lost !== 0) problems.push(`${lost} events lost`);
     if (acknowledgedLost !== 0) problems.push(`${acknowledgedLost} acknowledged events are not stored`);
     if (counts.rows !== counts.distinct) problems.push(`${counts.rows - counts.distinct} duplicates stored`);
     if (report.sent !== counts.distinct + lost) problems.push(`sent ${report.sent} ≠ stored ${counts.distinct} + lost ${lost}`);
@@ -195,6 +218,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - faultAt) : undefined,
       passed: problems.length === 0,
       problems,
+      details: judged?.details,
     };
   } finally {
     twin.stop();
