@@ -169,7 +169,9 @@ function nsdConfig(dir: string, addresses: string[], apex: string): string {
 /**
  * Unbound as a resolver of the zone only: a stub zone listing the servers the registrar's
  * delegation names, no DNSSEC validation (the twin's zones are unsigned), caches capped at the
- * scaled answer TTL so the scenarios' timers stay scaled. Its per-server timeouts are its own.
+ * scaled answer TTL so the scenarios' timers stay scaled. Its per-server timeouts are its own, and so is its
+ * `discard-timeout` (1.9 s in Debian 12's 1.17.1): a reply later than that is dropped and the
+ * stub's resend gets the answer.
  */
 export function unboundConfig(dir: string, listen: string, apex: string, stubServers: string[], cacheMaxTtlSeconds: number): string {
   return [
@@ -182,7 +184,7 @@ export function unboundConfig(dir: string, listen: string, apex: string, stubSer
     `  pidfile: "${path.join(dir, "unbound.pid")}"`,
     `  logfile: "${path.join(dir, "unbound.log")}"`,
     "  use-syslog: no",
-    `  verbosity: ${process.env.UNBOUND_VERBOSITY ?? 1}`,
+    "  verbosity: 1",
     "  num-threads: 1",
     "  do-ip6: no",
     "  so-reuseport: no",
@@ -320,22 +322,35 @@ export function query(server: string, name: string, type: "A" | "SOA", { timeout
   });
 }
 
-/** One lookup of a resolver prober: when it started, how long it took, whether it gave addresses. */
+/**
+ * A stub resolver's lookup as glibc makes it with resolv.conf's defaults (`timeout:5`,
+ * `attempts:2`): the query resent once when no answer came within the timeout. A resolver that
+ * drops a reply it was late with (Unbound's `discard-timeout`, 1.9 s) is answered on the resend.
+ */
+export const stubResolver = { timeoutMs: 5000, attempts: 2 } as const;
+
+/** One lookup of a resolver prober: when it started, how long it took, whether it gave addresses, how many sends it took. */
 export interface Lookup {
   at: number;
   ms: number;
   ok: boolean;
+  sends: number;
 }
 
-/** Asks the resolver for `name` every `everyMs` (EDNS on, as a modern stub) until stopped; one lookup in flight. */
-export function probeResolver(resolver: string, name: string, everyMs: number, timeoutMs: number): { lookups: Lookup[]; stop(): Promise<void> } {
+/** Asks the resolver for `name` every `everyMs` as a modern stub does (EDNS on, `stubResolver`'s resend) until stopped; one lookup in flight. */
+export function probeResolver(resolver: string, name: string, everyMs: number): { lookups: Lookup[]; stop(): Promise<void> } {
   const lookups: Lookup[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
       const at = Date.now();
-      const result = await query(resolver, name, "A", { recursion: true, ednsUdpSize: 1232, timeoutMs });
-      lookups.push({ at, ms: result.ms, ok: result.rcode === "NOERROR" && result.addresses.length > 0 });
+      let result: QueryResult | undefined;
+      let sends = 0;
+      while (sends < stubResolver.attempts && (result === undefined || result.rcode === "TIMEOUT")) {
+        sends++;
+        result = await query(resolver, name, "A", { recursion: true, ednsUdpSize: 1232, timeoutMs: stubResolver.timeoutMs });
+      }
+      lookups.push({ at, ms: Date.now() - at, ok: result!.rcode === "NOERROR" && result!.addresses.length > 0, sends });
       await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (Date.now() - at))));
     }
   })();

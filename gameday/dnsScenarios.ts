@@ -19,13 +19,12 @@
 import type { ProviderName } from "../models/dns/compare";
 import { legacyUdpLimit } from "../models/dns/wireSize";
 import { snippetDelivery } from "../models/snippet/delivery";
-import { DnsMode, DnsPlan, frontAddress, planDns, probeResolver, query, QueryResult, startDns, TwinDns, twinZones } from "./dns";
+import { DnsMode, DnsPlan, frontAddress, planDns, probeResolver, query, QueryResult, startDns, stubResolver, TwinDns, twinZones } from "./dns";
 import type { Scenario, ScenarioSetup } from "./scenarios";
 import type { Twin } from "./twin";
 
-/** How often the resolver prober asks, and how long one lookup may take (a stub resolver's 5 s default, resolv.conf `timeout`). */
+/** How often the resolver prober starts a lookup. */
 const probeEveryMs = 200;
-const lookupTimeoutMs = 5000;
 /** The ingest name's address count in the oversized zone: incident 001's, which fit alone and failed behind a CNAME. */
 export const incidentAddressCount = 29;
 
@@ -62,7 +61,7 @@ async function startTwinDns(twin: Twin, teardown: Parameters<NonNullable<Scenari
 }
 
 function resolverSetup(run: DnsRun): ScenarioSetup["resolver"] {
-  return { address: run.dns.resolverAddress, name: run.plan.ingestName, timeoutMs: lookupTimeoutMs };
+  return { address: run.dns.resolverAddress, name: run.plan.ingestName, ...stubResolver };
 }
 
 function dnsFigure(plan: DnsPlan) {
@@ -74,7 +73,7 @@ function primaryStopsAnswering(mode: DnsMode): Scenario {
     name: `primary DNS stops answering (${mode})`,
     async prepare(twin, teardown, options) {
       const run = await startTwinDns(twin, teardown, options.stack, mode, options.answerTtlMs, () => twin.vips);
-      const prober = probeResolver(run.dns.resolverAddress, run.plan.ingestName, probeEveryMs, lookupTimeoutMs);
+      const prober = probeResolver(run.dns.resolverAddress, run.plan.ingestName, probeEveryMs);
       teardown.add("resolver prober", () => void prober.stop());
       const figure = dnsFigure(run.plan);
       return {
@@ -85,7 +84,8 @@ function primaryStopsAnswering(mode: DnsMode): Scenario {
           const failed = after.filter((l) => !l.ok);
           const gapMs = Math.max(0, ...after.map((l) => l.ms));
           const problems: string[] = [];
-          const details = [`${after.length} lookups after the fault, ${failed.length} failed, slowest ${seconds(gapMs)} s`];
+          const resent = after.filter((l) => l.sends > 1).length;
+          const details = [`${after.length} lookups after the fault, ${failed.length} failed, ${resent} answered only on the stub's resend, slowest ${seconds(gapMs)} s`];
           if (!figure) problems.push("the plan has no recovery figure for a lost primary DNS provider");
           else details.push(`model: ${figure.scope} ${figure.recoverySeconds} s (${figure.dominant.label})`);
           if (mode === "active-active") {
@@ -96,7 +96,7 @@ function primaryStopsAnswering(mode: DnsMode): Scenario {
           }
           const firstFailure = failed[0];
           // Unbound keeps the answer at most the (scaled) TTL; the last lookup before the failure may take its full timeout.
-          const boundMs = options.answerTtlMs + lookupTimeoutMs + probeEveryMs;
+          const boundMs = options.answerTtlMs + stubResolver.timeoutMs * stubResolver.attempts + probeEveryMs;
           if (!firstFailure) problems.push("lookups never failed although the registrar lists only the silent provider");
           else {
             details.push(`lookups failed from ${seconds(firstFailure.at - faultAt)} s after the fault (answer TTL ${seconds(options.answerTtlMs)} s)`);

@@ -31,7 +31,7 @@ export interface LoadPlan {
    * instead of `answerFile`: the answer is kept for its TTL, the client's own region's balancer used
    * while listed (else the first address), and a lookup that fails is a failed attempt, retried.
    */
-  resolver?: { address: string; name: string; timeoutMs: number };
+  resolver?: { address: string; name: string; timeoutMs: number; attempts: number };
   collectorPath: string;
   eventsPerSecondPerClient: number;
   maxBatchEvents: number;
@@ -102,7 +102,7 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
     let cached: { addresses: string[]; until: number } | undefined;
     const resolvedTarget = async (resolver: NonNullable<LoadPlan["resolver"]>, region: number): Promise<string | undefined> => {
       if (!cached || Date.now() >= cached.until) {
-        const lookup = new dns.Resolver({ timeout: resolver.timeoutMs, tries: 1 });
+        const lookup = new dns.Resolver({ timeout: resolver.timeoutMs, tries: resolver.attempts });
         lookup.setServers([resolver.address]);
         try {
           const records = await lookup.resolve4(resolver.name, { ttl: true });
