@@ -4,11 +4,23 @@
  *
  * Pure module: no Pulumi imports.
  */
+import { ingestReadTimeoutSeconds } from "./hostEdge/nginxConfig";
+
+const connectTimeoutMs = 1_000;
+/** What the service leaves itself, after a timed-out insert, to fsync the batch to its spool and answer. */
+const spoolAnswerMarginMs = 1_000;
+
 export const datastoreTimeoutDefaults = {
-  /** `INGEST_DB_CONNECT_TIMEOUT_MS`: a candidate that does not accept a connection this soon is skipped. */
-  connectTimeoutMs: 1_000,
-  /** `INGEST_DB_STATEMENT_TIMEOUT_MS`: an insert that has not committed this soon is spooled instead. */
-  statementTimeoutMs: 5_000,
+  /** `INGEST_DB_CONNECT_TIMEOUT_MS`: a candidate that does not accept a connection this soon is skipped (incident 003). */
+  connectTimeoutMs,
+  /**
+   * `INGEST_DB_STATEMENT_TIMEOUT_MS`: an insert that has not committed this soon is spooled instead.
+   * Connect + statement + the spool's margin stay within nginx's ingest read timeout, so a hung
+   * datastore gets the batch spooled and answered 200 before nginx gives up on the process (and,
+   * after the backup hangs the same way, answers 503 to a client that only retries into the same
+   * hung datastore). Thousands of rows commit in milliseconds; seconds of waiting mean a hung primary.
+   */
+  statementTimeoutMs: ingestReadTimeoutSeconds * 1000 - connectTimeoutMs - spoolAnswerMarginMs,
   /** `INGEST_DB_RECONNECT_INTERVAL_MS`: how often the service looks for a writable candidate again. */
   reconnectIntervalMs: 1_000,
 } as const;

@@ -4,9 +4,10 @@
  * fleet carries with its largest region lost (incidents 000 and 002).
  * Pure module: no Pulumi imports.
  */
+import type { NginxLimits } from "../hostEdge";
 import { readDeclaredFleets, readRenderedNginxLimits, tagMap } from "./declared";
 import { survivingCapacity } from "./fleet";
-import { proxyMemory } from "./proxyMemory";
+import { ProxyMemory, proxyMemory } from "./proxyMemory";
 import { capacityTagKeys } from "./tags";
 import { resourceTypes } from "../resourceTypes";
 
@@ -27,23 +28,42 @@ export interface CapacitySummary {
   survivingEventsPerSecond?: number;
 }
 
+/** What a launch template declares about its hosts' memory: type, rendered user data, the service's reserve. */
+export interface HostMemorySubject {
+  instanceType: string;
+  /** The launch template's user data (base64, gzip or plain). */
+  userData: string;
+  serviceReserveMiB: number;
+}
+
+/** The subject of a launch template's inputs as declared (its capacity tags carry the reserve). */
+export function hostMemorySubject(inputs: Record<string, any> | undefined): HostMemorySubject {
+  return {
+    instanceType: String(inputs?.instanceType ?? "(none)"),
+    userData: String(inputs?.userData ?? ""),
+    serviceReserveMiB: Number(tagMap(inputs?.tags)[capacityTagKeys.serviceReserveMiB] ?? 0),
+  };
+}
+
+/**
+ * nginx's worst case plus the service's reserve on the hosts of one launch template, read from the
+ * nginx limits its user data renders: what the memory policy, the plan and the PR summary all judge.
+ */
+export function hostMemory(subject: HostMemorySubject, maxShare: number): { limits: NginxLimits; memory: ProxyMemory } | { missing: string[] } {
+  const read = readRenderedNginxLimits(subject.userData);
+  if ("missing" in read) return read;
+  return { limits: read.limits, memory: proxyMemory({ instanceType: subject.instanceType, settings: { nginx: read.limits }, serviceReserveMiB: subject.serviceReserveMiB, maxShare }) };
+}
+
 /** The summary of a plan's custom resources (`inputs` as declared). */
 export function capacitySummary(resources: { type: string; urn: string; region: string | null; inputs: Record<string, any> }[]): CapacitySummary {
   const fleets = readDeclaredFleets(resources.map((r) => ({ type: r.type, urn: r.urn, props: r.inputs })));
   const regions = fleets.map((fleet): RegionCapacitySummary => {
     const template = resources.find((r) => r.type === resourceTypes.ec2LaunchTemplate && r.region === fleet.region);
     const instanceType = String(template?.inputs.instanceType ?? fleet.instanceType ?? "unknown");
-    const limits = readRenderedNginxLimits(String(template?.inputs.userData ?? ""));
-    let freeMemoryMiB: number | undefined;
-    if ("limits" in limits) {
-      const m = proxyMemory({
-        instanceType,
-        settings: { nginx: limits.limits },
-        serviceReserveMiB: Number(tagMap(template?.inputs.tags)[capacityTagKeys.serviceReserveMiB] ?? 0),
-        maxShare: 1,
-      });
-      if (m.known) freeMemoryMiB = Math.round(m.instanceMiB - m.totalMiB);
-    }
+    const read = hostMemory({ ...hostMemorySubject(template?.inputs), instanceType }, 1);
+    const m = "memory" in read ? read.memory : undefined;
+    const freeMemoryMiB = m?.known ? Math.round(m.instanceMiB - m.totalMiB) : undefined;
     return { region: fleet.region, minHosts: fleet.minHosts, maxHosts: fleet.maxHosts, instanceType, ...(freeMemoryMiB === undefined ? {} : { freeMemoryMiB }) };
   });
   const measured = fleets.every((f) => f.eventsPerHostPerSecond !== undefined);

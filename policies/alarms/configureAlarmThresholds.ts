@@ -2,7 +2,9 @@
  * configure-alarm-thresholds — mandatory, stack policy.
  *
  * Every alarm's threshold is sane: a level within its metric's range (a percentage within 0-100,
- * a band width within 0.5-10 standard deviations, per models/alarms/thresholds.ts) and, where one
+ * a band width within 0.5-10 standard deviations, per models/alarms/thresholds.ts), able to fire
+ * (no strict "below 0" or "above 100 %": the check the config schema makes, on the alarm as
+ * declared, so a hand edit is judged too) and, where one
  * thing is watched by both severities, the warning fires before the critical one in the metric's
  * direction (below it for "above" metrics, above it for "below" metrics). A warning that fires
  * after the critical alarm warns of nothing. Lessons `thresholdsSenseless` and
@@ -12,7 +14,7 @@
  * alarm on a percentage metric the table knows is range-checked on its threshold.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
-import { isBefore, thresholdTable, ThresholdKey, ThresholdSpec } from "../../models/alarms/thresholds";
+import { isBefore, neverFiresProblem, thresholdTable, ThresholdKey, ThresholdSpec } from "../../models/alarms/thresholds";
 import { alarmSubject, AlarmSubject, metricAlarmType } from "./alarmSubject";
 import { incidentNote } from "../../models/incidents";
 
@@ -30,6 +32,11 @@ export function judgeRange(alarm: AlarmSubject): string | undefined {
   if (alarm.level === undefined) return undefined;
   const spec: ThresholdSpec | undefined = alarm.key ? thresholdTable[alarm.key] : undefined;
   const range = spec?.range ?? (alarm.metricNames.some((m) => percentMetrics.has(m)) ? percent : undefined);
+  const neverFires = alarm.key ? neverFiresProblem(alarm.key, alarm.level) : undefined;
+  if (neverFires) {
+    const where = alarm.severity ? ` (${configKey(alarm.key!, alarm.severity)}, default ${(thresholdTable[alarm.key!] as ThresholdSpec)[alarm.severity] ?? "none"})` : "";
+    return `alarm ${alarm.name}: ${neverFires}${where}. ${incidentNote("thresholdsSenseless")}`;
+  }
   if (!range || (alarm.level >= range.min && alarm.level <= range.max)) return undefined;
   const unit = spec?.unit ?? "%";
   const fix =

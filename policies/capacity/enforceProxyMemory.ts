@@ -21,8 +21,9 @@ import {
   capacityTagKeys,
   decodeUserData,
   howToAddInstanceType,
-  proxyMemory,
-  readRenderedNginxLimits,
+  hostMemory,
+  HostMemorySubject,
+  hostMemorySubject,
   tagMap,
 } from "../../models/capacity";
 import { readWorkerRlimitNofile, workerDescriptorLimit } from "../../models/hostEdge";
@@ -38,32 +39,23 @@ export const proxyMemoryBounds = {
 
 const incident = incidentNote("proxyMemory");
 
-export interface ProxyMemorySubject {
+export interface ProxyMemorySubject extends HostMemorySubject {
   /** The launch template's name, for the message. */
   name: string;
-  instanceType: string;
-  /** The launch template's user data (base64 or plain). */
-  userData: string;
-  serviceReserveMiB: number;
 }
 
 const round = (n: number) => Math.round(n);
 
 /** The violation message for one launch template, or undefined when its hosts fit. */
 export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<keyof typeof proxyMemoryBounds, number>): string | undefined {
-  const read = readRenderedNginxLimits(subject.userData);
+  const read = hostMemory(subject, bounds.maxMemoryPercent / 100);
   if ("missing" in read) {
     return (
       `${subject.name}: its user data has no nginx ${read.missing.join(", ")}, so nginx's worst-case memory cannot be judged. ` +
       `Render the user data with models/hostEdge (renderUserData). ${incident}`
     );
   }
-  const result = proxyMemory({
-    instanceType: subject.instanceType,
-    settings: { nginx: read.limits },
-    serviceReserveMiB: subject.serviceReserveMiB,
-    maxShare: bounds.maxMemoryPercent / 100,
-  });
+  const result = read.memory;
   if (!result.known) {
     return (
       `${subject.name}: instance type ${subject.instanceType} is not in the capacity table, so its memory cannot be judged against nginx's worst case. ` +
@@ -119,12 +111,7 @@ export const enforceProxyMemory: ResourceValidationPolicy = {
     // Launch templates without the edge's capacity tags are not ingestion hosts.
     if (!(capacityTagKeys.serviceReserveMiB in tags)) return;
     const message = judgeProxyMemory(
-      {
-        name: args.name,
-        instanceType: template.instanceType ?? "(none)",
-        userData: template.userData ?? "",
-        serviceReserveMiB: Number(tags[capacityTagKeys.serviceReserveMiB]),
-      },
+      { ...hostMemorySubject(template as Record<string, any>), name: args.name },
       resolveBounds(proxyMemoryBounds, args.getConfig()),
     );
     if (message) reportViolation(message);

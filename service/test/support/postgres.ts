@@ -29,6 +29,8 @@ export interface Postgres {
   stopServer(): void;
   /** SIGKILL of the postmaster and every backend: a crash. */
   kill(): void;
+  /** Sends `signal` to the postmaster and every backend: SIGSTOP hangs the datastore mid-operation, SIGCONT thaws it. */
+  signalAll(signal: NodeJS.Signals): void;
   /** Stops and removes the cluster. */
   stop(): Promise<void>;
 }
@@ -55,6 +57,19 @@ export async function startPostgres(standbyOf?: Postgres, reach?: PostgresReach)
   const port = await freePort();
   const pgCtl = (...args: string[]) => asPostgres([path.join(binDir, "pg_ctl"), "-D", data, ...args]);
   const pid = (): number => Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+  /** Signals the postmaster and its backends; returns the backends' pids. */
+  const signalAll = (signal: NodeJS.Signals): number[] => {
+    const master = pid();
+    const children = spawnSync("pgrep", ["-P", String(master)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+    for (const p of [master, ...children]) {
+      try {
+        process.kill(p, signal);
+      } catch {
+        // already gone
+      }
+    }
+    return children;
+  };
   const start = () => {
     const listen = ["127.0.0.1", ...(reach?.addresses ?? [])].join(",");
     pgCtl("-o", `-p ${port} -k ${dir} -c listen_addresses=${listen} -c fsync=on -c max_connections=200`, "-l", path.join(dir, "log"), "-w", "-t", "30", "start");
@@ -99,16 +114,10 @@ export async function startPostgres(standbyOf?: Postgres, reach?: PostgresReach)
       },
       start,
       stopServer: () => pgCtl("-m", "fast", "-w", "-t", "30", "stop"),
+      signalAll,
       kill() {
         const master = pid();
-        const children = spawnSync("pgrep", ["-P", String(master)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
-        for (const p of [master, ...children]) {
-          try {
-            process.kill(p, "SIGKILL");
-          } catch {
-            // already gone
-          }
-        }
+        const children = signalAll("SIGKILL");
         // The next start needs the pid file gone and the old shared memory released.
         const deadline = Date.now() + 10_000;
         while (Date.now() < deadline && [master, ...children].some((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, "utf8").includes(") Z"))) {

@@ -77,6 +77,21 @@ describe.skipIf(!existsSync(nginxBinary) || !postgresAvailable)("real nginx in f
     expect(await stored(ids)).toBe(2);
   });
 
+  it("answers 200 from the spool, not 504, when the datastore hangs mid-operation: the service gives up on it before nginx gives up on the service", async () => {
+    // Warm both pools, so the hang meets open connections as a real one would.
+    for (let i = 0; i < 4; i++) expect((await request(nginx.port, "/track", { method: "POST", body: batchBody(1).body })).status).toBe(200);
+    const { body, ids } = batchBody(3);
+    pg.signalAll("SIGSTOP");
+    try {
+      const answer = await request(nginx.port, "/track", { method: "POST", body });
+      expect(answer).toMatchObject({ status: 200, body: '{"accepted":3}' });
+    } finally {
+      pg.signalAll("SIGCONT");
+    }
+    for (let i = 0; i < 60 && (await stored(ids)) < 3; i++) await new Promise((r) => setTimeout(r, 500));
+    expect(await stored(ids)).toBe(3);
+  });
+
   it("takes the host out (not 200 within the NLB's 5 s) when both processes are frozen", async () => {
     primary.child.kill("SIGSTOP");
     backup.child.kill("SIGSTOP");

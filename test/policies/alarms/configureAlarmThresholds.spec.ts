@@ -54,6 +54,15 @@ describe("configure-alarm-thresholds", () => {
     expect(await runStackPolicy(configureAlarmThresholds, [...compliant(), { ...other, name: "eu", urn: "urn:eu" }])).toEqual([]);
   });
 
+  it("names a hand-edited level that can never fire, as the config schema would", async () => {
+    const subjects = compliant().map((s) => (s.name!.endsWith("memoryUsedPercent-critical") ? alarm("memoryUsedPercent", "critical", 100) : s));
+    const findings = await runStackPolicy(configureAlarmThresholds, subjects);
+    expect(findings.map((f) => f.urn)).toEqual(["urn:edge-prod-us-east-1-ingest-memoryUsedPercent-critical"]);
+    expect(findings[0]!.message).toContain("100 % can never fire");
+    expect(findings[0]!.message).toContain("set a level below 100 (edge:alarms.thresholds.memoryUsedPercent.critical, default 90).");
+    expect(findings[0]!.message).toContain(incidentNote("thresholdsSenseless"));
+  });
+
   it("names a percentage outside 0-100", async () => {
     const subjects = compliant().map((s) => (s.name!.endsWith("memoryUsedPercent-critical") ? alarm("memoryUsedPercent", "critical", 120) : s));
     expect(await runStackPolicy(configureAlarmThresholds, subjects)).toEqual([

@@ -6,12 +6,11 @@
 import {
   datastoreBudget,
   decodeUserData,
-  proxyMemory,
+  hostMemory,
+  hostMemorySubject,
   readDeclaredFleets,
   readRenderedNginxLimits,
   regionLossCapacity,
-  tagMap,
-  capacityTagKeys,
 } from "../../../models/capacity";
 import { userDataLimitBytes } from "../../../models/hostEdge";
 import { datastoreBudgetBounds } from "../../../policies/capacity/enforceDatastoreBudget";
@@ -96,20 +95,13 @@ export const capacitySection: PlanSection = {
       const template = plan.resources.find(
         (r) => r.type === resourceTypes.ec2LaunchTemplate && r.region === fleet.region && r.urn.includes(`${ingestComponent}$`),
       );
-      const tags = tagMap(props(template).tags);
-      const limits = readRenderedNginxLimits(props(template).userData ?? "");
-      let memory = "not judged";
-      if ("limits" in limits && template) {
-        const m = proxyMemory({
-          instanceType: String(props(template).instanceType),
-          settings: { nginx: limits.limits },
-          serviceReserveMiB: Number(tags[capacityTagKeys.serviceReserveMiB] ?? 0),
-          maxShare: memoryShare / 100,
-        });
-        memory = m.known
+      const read = template ? hostMemory(hostMemorySubject(props(template)), memoryShare / 100) : undefined;
+      const m = read && "memory" in read ? read.memory : undefined;
+      const memory = !m
+        ? "not judged"
+        : m.known
           ? `${Math.round(m.nginxMiB)} + ${m.serviceReserveMiB} = ${Math.round(m.totalMiB)} MiB of ${m.instanceMiB} MiB (${Math.round(m.usedPercent)}%, headroom ${Math.round(m.limitMiB - m.totalMiB)} MiB)`
           : `unknown instance type ${m.instanceType}`;
-      }
       const capacity = fleet.maxHosts * (fleet.eventsPerHostPerSecond ?? 0);
       lines.push(
         `${pad(fleet.region, 16)}${pad(`${fleet.minHosts}–${fleet.maxHosts}`, 8)}${pad(fleet.instanceType ?? "?", 12)}${padStart(capacity, 16)}   ${memory}`,
