@@ -142,11 +142,16 @@ export interface TwinDns {
   thaw(provider: ProviderName): void;
 }
 
-function nsdConfig(dir: string, addresses: string[], apex: string): string {
+/**
+ * NSD's configuration as an unprivileged authoritative test server (settings in
+ * /work/shared/NOTES.md): everything under `dir`, listening on `addresses` at `port`, serving
+ * `zones` (apex → zone file name in `dir`), the authority section sent when it fits.
+ */
+export function nsdConfig(dir: string, addresses: string[], port: number, zones: Record<string, string>): string {
   return [
     "server:",
     ...addresses.map((a) => `  ip-address: ${a}`),
-    "  port: 53",
+    `  port: ${port}`,
     '  username: ""',
     '  database: ""',
     `  zonesdir: "${dir}"`,
@@ -159,9 +164,7 @@ function nsdConfig(dir: string, addresses: string[], apex: string): string {
     "  server-count: 1",
     "remote-control:",
     "  control-enable: no",
-    "zone:",
-    `  name: ${apex}`,
-    "  zonefile: zone",
+    ...Object.entries(zones).flatMap(([apex, file]) => ["zone:", `  name: ${apex}`, `  zonefile: ${file}`]),
     "",
   ].join("\n");
 }
@@ -239,7 +242,7 @@ export async function startDns(network: DnsNetwork, plan: DnsPlan, zones: Record
     const serverDir = path.join(dir, provider);
     run("mkdir", ["-p", serverDir]);
     writeFileSync(path.join(serverDir, "zone"), zones[provider]);
-    writeFileSync(path.join(serverDir, "nsd.conf"), nsdConfig(serverDir, servers[provider], apex));
+    writeFileSync(path.join(serverDir, "nsd.conf"), nsdConfig(serverDir, servers[provider], 53, { [apex]: "zone" }));
     inNamespace(namespace, "/usr/sbin/nsd-checkconf", [path.join(serverDir, "nsd.conf")]);
     const child = spawn("ip", ["netns", "exec", namespace, "/usr/sbin/nsd", "-d", "-c", path.join(serverDir, "nsd.conf")], { stdio: "ignore" });
     await waitUntil(`NSD (${provider}) on ${servers[provider].join(", ")}`, Date.now() + 10_000, async () => (await query(first!, apex, "SOA", { timeoutMs: 300 })).rcode === "NOERROR", child, path.join(serverDir, "nsd.log"));

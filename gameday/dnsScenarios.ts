@@ -84,7 +84,7 @@ function primaryStopsAnswering(mode: DnsMode): Scenario {
           const failed = after.filter((l) => !l.ok);
           const gapMs = Math.max(0, ...after.map((l) => l.ms));
           const problems: string[] = [];
-          const resent = after.filter((l) => l.sends > 1).length;
+          const resent = after.filter((l) => l.ok && l.sends > 1).length;
           const details = [`${after.length} lookups after the fault, ${failed.length} failed, ${resent} answered only on the stub's resend, slowest ${seconds(gapMs)} s`];
           if (!figure) problems.push("the plan has no recovery figure for a lost primary DNS provider");
           else details.push(`model: ${figure.scope} ${figure.recoverySeconds} s (${figure.dominant.label})`);

@@ -99,7 +99,7 @@ export function resultsMarkdown(results: ScenarioResult[], options: GamedayOptio
     `# Game day on the edge twin`,
     ``,
     `${shape.regions} regions × ${shape.hostsPerRegion} hosts, ${shape.clientAddresses} client addresses, timers × ${options.scale} (none below 1 s).`,
-    `The ingest name resolves through a stand-in for Route 53 (8 checkers probe each balancer, interval × failure threshold, a region answered while more than 18% of them see it healthy; the record TTL; scaled alike); NSD and Unbound are not in this twin.`,
+    `The ingest name resolves through a stand-in for Route 53 (8 checkers probe each balancer, interval × failure threshold, a region answered while more than 18% of them see it healthy; the record TTL; scaled alike); the DNS scenarios resolve it through Unbound and the providers' NSD servers instead (gameday/dns.ts).`,
     `Recovery: seconds from the failure to the end of the last attempt a client saw fail (0: no client saw it).`,
     ``,
     `| scenario | sent | stored | lost | duplicates | recovery (s) | failed attempts | balancer dropped host (s) | DNS dropped region (s) | result |`,
