@@ -25,7 +25,7 @@ import type { ProviderName, ProviderRecord } from "../models/dns/compare";
 import { zoneFile } from "../models/dns/zoneFile";
 import { placeholderNameServers, zoneViews } from "../models/dns/zoneView";
 import type { ZoneView } from "../models/dns/wireSize";
-import { cloudflareNameServerSuffix, RecoveryReport } from "../models/recovery";
+import { cloudflareNameServerSuffix, RecoveryReport, stubResendTimeoutSeconds } from "../models/recovery";
 import type { PlanJson } from "../tools/plan/planJson";
 import { addNamespace, attach, inNamespace, isAlive, namespacePids, run, Teardown } from "./netns";
 
@@ -330,7 +330,7 @@ export function query(server: string, name: string, type: "A" | "SOA", { timeout
  * `attempts:2`): the query resent once when no answer came within the timeout. A resolver that
  * drops a reply it was late with (Unbound's `discard-timeout`, 1.9 s) is answered on the resend.
  */
-export const stubResolver = { timeoutMs: 5000, attempts: 2 } as const;
+export const stubResolver = { timeoutMs: stubResendTimeoutSeconds * 1000, attempts: 2 } as const;
 
 /** One lookup of a resolver prober: when it started, how long it took, whether it gave addresses, how many sends it took. */
 export interface Lookup {
