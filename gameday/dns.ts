@@ -5,7 +5,7 @@
  * the registrar publishes. Active-active lists both providers' servers (the apex NS set of the
  * zone); hot-standby lists only Route 53's, so the resolver never learns of the Cloudflare servers.
  *
- * Layout on the twin's front network (`frontAddress(twin, n)`):
+ * Layout on the twin's front network (`frontAddress(vips, n)`):
  *   .53–.56  the Route 53 server namespace, one address per name server of its delegation set
  *   .57–.58  the Cloudflare server namespace, one address per name server
  *   Unbound listens on the client namespace's first address, port 53.
@@ -14,7 +14,7 @@
  * balancer stays healthy and the health-checked answer never changes (the region scenarios keep
  * using the twin's answer-file stand-in, which models the health checks).
  */
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import dgram from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -276,6 +276,7 @@ export async function startDns(network: DnsNetwork, plan: DnsPlan, zones: Record
 }
 
 export interface QueryResult {
+  /** The response code, `TIMEOUT` when no datagram came within the timeout, `ERROR` when the socket failed. */
   rcode: string;
   /** The TC flag: the answer did not fit. */
   truncated: boolean;
@@ -283,8 +284,8 @@ export interface QueryResult {
   addresses: string[];
   /** Bytes of the response datagram (0 when none came). */
   bytes: number;
+  /** Milliseconds from the send to the answer (or the timeout). */
   ms: number;
-  /** `TIMEOUT` rcode: no datagram within the timeout. */
 }
 
 /**
@@ -364,12 +365,4 @@ export function probeResolver(resolver: string, name: string, everyMs: number): 
       await loop;
     },
   };
-}
-
-/** `dig`-free check that a binary exists, naming the Debian package to install. */
-export function dnsPrerequisites(): string[] {
-  return [
-    ["/usr/sbin/nsd", "nsd"],
-    ["/usr/sbin/unbound", "unbound"],
-  ].flatMap(([binary, pkg]) => (spawnSync(binary!, ["-v"], { stdio: "ignore" }).error ? [`${binary} is missing: apt-get install ${pkg} (listed in .ci/apt-packages.txt)`] : []));
 }
