@@ -21,6 +21,7 @@ import { scaledSeconds } from "./planned";
 import { watchSpools } from "./replay";
 import { spikeBeyondCapacity } from "./spike";
 import { startTwin, Twin, TwinShape } from "./twin";
+import { dnsScenarios } from "./dnsScenarios";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
 export interface ScenarioContext {
@@ -37,6 +38,18 @@ export interface ScenarioFindings {
 /** What `inject` may report: the moment the modelled failure began when that is not the moment `inject` was called, and its own findings. */
 export interface InjectOutcome extends Partial<ScenarioFindings> {
   faultAt?: number;
+}
+
+/** What a scenario adds to the twin before the load starts. */
+export interface ScenarioSetup {
+  /** How the load generator resolves the ingest name; absent: the twin's answer file. */
+  resolver?: LoadPlan["resolver"];
+  /**
+   * Judges the run with what the scenario measured itself (a resolver's lookups, a legacy client's
+   * answers); duplicates, acknowledged events not stored and losses above the scenario's bound are
+   * problems regardless.
+   */
+  judge?(counts: { sent: number; stored: number; lost: number }, report: LoadReport, faultAt: number): Promise<{ problems: string[]; details: string[] }>;
 }
 
 export interface Scenario {
@@ -61,6 +74,8 @@ export interface Scenario {
   inject(twin: Twin, context: ScenarioContext): Promise<InjectOutcome | void>;
   /** A share of the load comes from headless Chromium running the real snippet (when `GamedayOptions.browser` is set). */
   browserShare?: boolean;
+  /** Starts what the scenario needs besides the twin, each undo registered with `teardown`. */
+  prepare?(twin: Twin, teardown: Teardown, options: GamedayOptions): Promise<ScenarioSetup>;
 }
 
 /** One run of a scenario: what the datastore holds and what the clients saw. */
@@ -86,6 +101,8 @@ export interface ScenarioRun {
   figures?: Record<string, number>;
   /** Breaches of the event contract (sent ≠ stored + lost, duplicates) and of the scenario's own rules. */
   problems: string[];
+  /** What the scenario measured besides the events (its `judge`). */
+  details?: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -166,6 +183,7 @@ export const scenarios: Scenario[] = [
       twin.loseRegion(twin.vips.length - 1);
     },
   },
+  ...dnsScenarios,
 ];
 
 function runLoad(twin: Twin, plan: LoadPlan): Promise<LoadReport> {
@@ -178,6 +196,8 @@ async function storedCounts(twin: Twin, prefix: string): Promise<{ rows: number;
 }
 
 export interface GamedayOptions {
+  /** The stack whose plan the twin plays. */
+  stack: string;
   shape: TwinShape;
   collectorPath: string;
   retry: RetrySchedule;
@@ -201,6 +221,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
   });
   try {
     const context: ScenarioContext = { scaled: (s) => scaledSeconds(s, options.scale) };
+    const setup = (await scenario.prepare?.(twin, teardown, options)) ?? {};
     const idPrefix = `gd${Date.now().toString(36)}`;
     const load = runLoad(twin, {
       idPrefix,
@@ -208,6 +229,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       targets: twin.vips.map((vip) => `${vip}:${nginxListenPort}`),
       answerFile: twin.answerFile,
       answerTtlMs: options.answerTtlMs,
+      resolver: setup.resolver,
       collectorPath: options.collectorPath,
       eventsPerSecondPerClient: options.eventsPerSecondPerClient,
       maxBatchEvents: options.maxBatchEvents,
@@ -240,6 +262,8 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     const problems: string[] = [...(outcome.problems ?? []), ...(share?.problems ?? [])];
     if (share && share.lost !== 0) problems.push(`${share.lost} of Chromium's ${share.sent} events lost`);
     if (share && share.duplicates !== 0) problems.push(`${share.duplicates} of Chromium's events stored twice`);
+    const judged = await setup.judge?.({ sent: report.sent, stored: counts.distinct, lost }, report, faultAt);
+    if (judged) problems.push(...judged.problems);
     if (acknowledgedLost !== 0) problems.push(`${acknowledgedLost} acknowledged events are not stored`);
     if (counts.rows !== counts.distinct) problems.push(`${counts.rows - counts.distinct} duplicates stored`);
     if (report.sent !== counts.distinct + lost) problems.push(`sent ${report.sent} ≠ stored ${counts.distinct} + lost ${lost}`);
@@ -257,6 +281,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       balancerDropSeconds: drop ? seconds(drop.at - injectedAt) : undefined,
       dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - injectedAt) : undefined,
       problems,
+      details: judged?.details,
     };
   } finally {
     twin.stop();
