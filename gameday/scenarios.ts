@@ -67,6 +67,12 @@ export interface Scenario {
   /** What the measured recovery is, from which moment, as the results table explains it. */
   measures: string;
   /**
+   * Where the failure shows as a wait rather than an error (a hung datastore: the service answers
+   * from its spool once the insert times out), the recovery measured is also the longest an attempt
+   * in flight at the failure, or started after it, waited for its answer.
+   */
+  measuresWaits?: boolean;
+  /**
    * Injects the failure; resolves when the scenario's own steps (repair included) are done, with
    * what it measured itself and, when that is not the moment `inject` was called, the moment the
    * modelled failure began (a deploy's failure is the host stopping, after its drain).
@@ -157,7 +163,8 @@ export const scenarios: Scenario[] = [
     // one refuses at once and the service spools without a wait).
     name: "datastore primary down",
     mode: "datastorePrimaryFails",
-    measures: `${clientView} (every PostgreSQL process SIGSTOPped for the scaled 30 s, so inserts hang; the service spools and replays)`,
+    measures: `${clientView}, or the longest wait of an attempt in flight at the hang or started after it, whichever is longer (every PostgreSQL process SIGSTOPped for the scaled 30 s, so inserts hang; the service spools and replays)`,
+    measuresWaits: true,
     async inject(twin, context) {
       const spools = watchSpools(twin);
       twin.postgres.signalAll("SIGSTOP");
@@ -255,6 +262,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     const share = await browser?.count();
     const failed = report.attempts.filter((a) => a.status < 200 || a.status >= 300);
     const lastFailedStart = Math.max(faultAt, ...failed.filter((a) => a.end >= faultAt).map((a) => a.start));
+    const longestWait = scenario.measuresWaits ? Math.max(0, ...report.attempts.filter((a) => a.end >= faultAt).map((a) => a.end - Math.max(a.start, faultAt))) : 0;
     const drop = twin.balancerEvents.find((e) => e.at >= injectedAt && !e.healthy.includes(failedHost) && e.region === twin.hosts[0]!.region);
     const dnsDrop = twin.answerEvents.find((e) => e.at >= injectedAt && e.regions.length < twin.vips.length);
     const lost = report.sent - counts.distinct;
@@ -276,7 +284,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       duplicates: counts.rows - counts.distinct + (share?.duplicates ?? 0),
       browser: share,
       figures: outcome.figures,
-      measuredSeconds: seconds(lastFailedStart - faultAt),
+      measuredSeconds: seconds(Math.max(lastFailedStart - faultAt, longestWait)),
       failedAttempts: failed.length,
       balancerDropSeconds: drop ? seconds(drop.at - injectedAt) : undefined,
       dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - injectedAt) : undefined,
