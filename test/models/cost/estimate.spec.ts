@@ -101,13 +101,14 @@ describe("estimate", () => {
     expect(latency.monthlyUsd).toBeCloseTo(30, 5);
   });
 
-  it("prices a public IPv4 address per host where the launch template assigns one", () => {
+  it("prices a public IPv4 address per host where the launch template assigns one, and none for the shipped hosts", () => {
     const template = (associatePublicIpAddress: string) => ({ type: resourceTypes.ec2LaunchTemplate, region: "us-east-1", inputs: { networkInterfaces: [{ associatePublicIpAddress }] } });
     const hosts = [group("us-east-1", 3, "c6i.xlarge")];
     expect(estimateCost([...hosts, template("true")]).items.find((i) => /IPv4/.test(i.item))).toMatchObject({ item: "3 host public IPv4 addresses (minimum)", count: 3 });
     expect(estimateCost([...hosts, template("true")]).monthlyUsd - estimateCost([...hosts, template("false")]).monthlyUsd).toBeCloseTo(3 * 3.65, 5);
     const prod = estimateCost(declared[0]!);
-    expect(prod.items.filter((i) => /host public IPv4/.test(i.item)).map((i) => i.region).sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
+    // The shipped hosts reach AWS through VPC endpoints and have no public address.
+    expect(prod.items.filter((i) => /host public IPv4/.test(i.item))).toEqual([]);
     expect(prod.items.find((i) => /queries/.test(i.item))!.item).toMatch(/latency-routed/);
   });
 

@@ -20,8 +20,8 @@ it("shows the cost delta with its date and assumptions, and the hosts that moved
   const group = head.resources.find((r) => r.type === resourceTypes.autoscalingGroup && r.region === "us-east-1")!;
   group.inputs.minSize = 6;
   const markdown = renderDiff(diffPlans(prod, head), "markdown");
-  // 3 more c6i.xlarge hosts ($372) and their 3 public IPv4 addresses ($11).
-  expect(markdown).toMatch(/- cost: \+\$383\/month \(\+\d+%\) \(\$[\d,]+ → \$[\d,]+; list prices of \d{4}-\d{2}-\d{2}, on-demand/);
+  // 3 more c6i.xlarge hosts ($372); the hosts have no public IPv4 address to pay for.
+  expect(markdown).toMatch(/- cost: \+\$372\/month \(\+\d+%\) \(\$[\d,]+ → \$[\d,]+; list prices of \d{4}-\d{2}-\d{2}, on-demand/);
   expect(markdown).toContain("us-east-1 3–12 × c6i.xlarge → 6–12 × c6i.xlarge");
   expect(markdown).toContain("eu-west-1 3–12 × c6i.xlarge;");
   expect(markdown).toMatch(/with the largest region lost: \d+ events\/s \(\S+ lost\)/);
