@@ -8,6 +8,7 @@
  * Prints one JSON `LoadReport` on stdout.
  */
 import { readFileSync } from "node:fs";
+import { promises as dns } from "node:dns";
 import http from "node:http";
 import { retryDelayMs, RetrySchedule } from "../models/snippet/delivery";
 import { runAsNamespaceScript } from "./netns";
@@ -26,6 +27,12 @@ export interface LoadPlan {
    */
   answerFile: string;
   answerTtlMs: number;
+  /**
+   * Resolve the ingest name through this recursive resolver (the twin's Unbound, `gameday/dns.ts`)
+   * instead of `answerFile`: the answer is kept for its TTL, the client's own region's balancer used
+   * while listed (else the first address), and a lookup that fails is a failed attempt, retried.
+   */
+  resolver?: { address: string; name: string; timeoutMs: number; attempts: number };
   collectorPath: string;
   eventsPerSecondPerClient: number;
   maxBatchEvents: number;
@@ -84,13 +91,30 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
     const home = index % plan.targets.length;
     let answer: number[] = [];
     let resolvedAt = -Infinity;
-    const target = () => {
+    const target = async (): Promise<string | undefined> => {
+      if (plan.resolver) return resolvedTarget(plan.resolver, home);
       if (Date.now() - resolvedAt >= plan.answerTtlMs) {
         answer = JSON.parse(readFileSync(plan.answerFile, "utf8")) as number[];
         // Resolver caches are not in step: the first answer is already up to a TTL old.
         resolvedAt = resolvedAt === -Infinity ? Date.now() - Math.random() * plan.answerTtlMs : Date.now();
       }
       return plan.targets[answer.includes(home) || answer.length === 0 ? home : answer[0]!]!;
+    };
+    let cached: { addresses: string[]; until: number } | undefined;
+    const resolvedTarget = async (resolver: NonNullable<LoadPlan["resolver"]>, region: number): Promise<string | undefined> => {
+      if (!cached || Date.now() >= cached.until) {
+        const lookup = new dns.Resolver({ timeout: resolver.timeoutMs, tries: resolver.attempts });
+        lookup.setServers([resolver.address]);
+        try {
+          const records = await lookup.resolve4(resolver.name, { ttl: true });
+          cached = { addresses: records.map((r) => r.address), until: Date.now() + Math.min(...records.map((r) => r.ttl)) * 1000 };
+        } catch {
+          cached = undefined;
+          return undefined;
+        }
+      }
+      const [homeHost, port] = plan.targets[region]!.split(":");
+      return `${cached.addresses.includes(homeHost!) ? homeHost : cached.addresses[0]}:${port}`;
     };
     const queue: { id: string; time: number }[] = [];
     let tracked = 0;
@@ -115,7 +139,8 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
       const batch = queue.slice(0, plan.maxBatchEvents);
       const body = JSON.stringify({ events: batch.map((e) => ({ insertId: e.id, name: "gameday", properties: { client: index }, time: e.time })), page: "https://shop.example.com/gameday", sentAt: now });
       const timeoutMs = Math.min(plan.retry.requestTimeoutMs, started + plan.deadlineMs - now);
-      const response = await post(source, target(), plan.collectorPath, body, timeoutMs);
+      const to = await target();
+      const response = to === undefined ? { status: 0, retryAfterMs: 0 } : await post(source, to, plan.collectorPath, body, timeoutMs);
       attempts.push({ client: index, start: now, end: Date.now(), status: response.status, events: batch.length });
       if (response.status >= 200 && response.status < 300) {
         queue.splice(0, batch.length);

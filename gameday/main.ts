@@ -79,6 +79,7 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
     selected,
     prediction: recoveryReport(scaled, retry, behaviour),
     options: {
+      stack: values.stack,
       shape: {
         regions,
         hostsPerRegion,
@@ -115,6 +116,7 @@ function scenarioFigures(results: ScenarioResult[]): string[] {
     r.runs.flatMap((run, i) => {
       const parts = [
         ...Object.entries(run.figures ?? {}).map(([key, value]) => `${key} ${value}`),
+        ...(run.details ?? []),
         ...(run.browser ? [`Chromium sent ${run.browser.sent}, stored ${run.browser.stored}, lost ${run.browser.lost}, duplicates ${run.browser.duplicates} (${run.browser.requests} requests, ${run.browser.retries} retries)`] : []),
       ];
       return parts.length > 0 ? [`- ${r.scenario}${r.runs.length > 1 ? ` (run ${i + 1})` : ""}: ${parts.join(", ")}`] : [];
@@ -139,7 +141,7 @@ export function resultsMarkdown(results: ScenarioResult[], gameday: Gameday): st
     `Timers × ${scale}, none below 1 s: the target groups' health checks, Route 53's health checks and probe timeout, the records' TTL, the drain and the snippet's retry schedule; nginx's and the service's own timeouts run as planned.`,
     `Predicted: the recovery model (models/recovery) over the same scaled planned resources, computed before the run: the worst case of the scenario's failure mode until traffic is served again. A pass: every event sent is stored or lost, no duplicate, lost within the bound (0 unless the model predicts a loss), and the measured recovery within the band.`,
     judged,
-    `The ingest name resolves through a stand-in for Route 53 (8 checkers probe each balancer, interval × failure threshold, a region answered while more than 18% of them see it healthy; the record's TTL).`,
+    `The ingest name resolves through a stand-in for Route 53 (8 checkers probe each balancer, interval × failure threshold, a region answered while more than 18% of them see it healthy; the record's TTL); the DNS scenarios resolve it through Unbound and the providers' NSD servers instead (gameday/dns.ts).`,
     ``,
     `| scenario | failure mode | sent | stored | lost | duplicates | predicted recovery (s) | measured recovery (s) | ratio | result |`,
     `|---|---|---|---|---|---|---|---|---|---|`,

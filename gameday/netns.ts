@@ -35,6 +35,8 @@ export function checkPrerequisites(): void {
     ["/usr/sbin/ip", "iproute2"],
     ["/usr/sbin/nft", "nftables"],
     ["/usr/sbin/nginx", "nginx-light"],
+    ["/usr/sbin/nsd", "nsd"],
+    ["/usr/sbin/unbound", "unbound"],
   ] as const) {
     if (!existsSync(tool)) throw new TwinUnavailableError(`${tool} is missing: apt-get install ${pkg} (listed in .ci/apt-packages.txt)`);
   }

@@ -21,6 +21,7 @@ import { scaledSeconds } from "./planned";
 import { watchSpools } from "./replay";
 import { spikeBeyondCapacity } from "./spike";
 import { startTwin, Twin, TwinShape } from "./twin";
+import { dnsScenarios } from "./dnsScenarios";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
 export interface ScenarioContext {
@@ -39,6 +40,18 @@ export interface InjectOutcome extends Partial<ScenarioFindings> {
   faultAt?: number;
 }
 
+/** What a scenario adds to the twin before the load starts. */
+export interface ScenarioSetup {
+  /** How the load generator resolves the ingest name; absent: the twin's answer file. */
+  resolver?: LoadPlan["resolver"];
+  /**
+   * Judges the run with what the scenario measured itself (a resolver's lookups, a legacy client's
+   * answers); duplicates, acknowledged events not stored and losses above the scenario's bound are
+   * problems regardless.
+   */
+  judge?(counts: { sent: number; stored: number; lost: number }, report: LoadReport, faultAt: number): Promise<{ problems: string[]; details: string[] }>;
+}
+
 export interface Scenario {
   name: string;
   /**
@@ -54,6 +67,12 @@ export interface Scenario {
   /** What the measured recovery is, from which moment, as the results table explains it. */
   measures: string;
   /**
+   * Where the failure shows as a wait rather than an error (a hung datastore: the service answers
+   * from its spool once the insert times out), the recovery measured is also the longest an attempt
+   * in flight at the failure, or started after it, waited for its answer.
+   */
+  measuresWaits?: boolean;
+  /**
    * Injects the failure; resolves when the scenario's own steps (repair included) are done, with
    * what it measured itself and, when that is not the moment `inject` was called, the moment the
    * modelled failure began (a deploy's failure is the host stopping, after its drain).
@@ -61,6 +80,8 @@ export interface Scenario {
   inject(twin: Twin, context: ScenarioContext): Promise<InjectOutcome | void>;
   /** A share of the load comes from headless Chromium running the real snippet (when `GamedayOptions.browser` is set). */
   browserShare?: boolean;
+  /** Starts what the scenario needs besides the twin, each undo registered with `teardown`. */
+  prepare?(twin: Twin, teardown: Teardown, options: GamedayOptions): Promise<ScenarioSetup>;
 }
 
 /** One run of a scenario: what the datastore holds and what the clients saw. */
@@ -86,6 +107,8 @@ export interface ScenarioRun {
   figures?: Record<string, number>;
   /** Breaches of the event contract (sent ≠ stored + lost, duplicates) and of the scenario's own rules. */
   problems: string[];
+  /** What the scenario measured besides the events (its `judge`). */
+  details?: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -140,7 +163,8 @@ export const scenarios: Scenario[] = [
     // one refuses at once and the service spools without a wait).
     name: "datastore primary down",
     mode: "datastorePrimaryFails",
-    measures: `${clientView} (every PostgreSQL process SIGSTOPped for the scaled 30 s, so inserts hang; the service spools and replays)`,
+    measures: `${clientView}, or the longest wait of an attempt in flight at the hang or started after it, whichever is longer (every PostgreSQL process SIGSTOPped for the scaled 30 s, so inserts hang; the service spools and replays)`,
+    measuresWaits: true,
     async inject(twin, context) {
       const spools = watchSpools(twin);
       twin.postgres.signalAll("SIGSTOP");
@@ -166,6 +190,7 @@ export const scenarios: Scenario[] = [
       twin.loseRegion(twin.vips.length - 1);
     },
   },
+  ...dnsScenarios,
 ];
 
 function runLoad(twin: Twin, plan: LoadPlan): Promise<LoadReport> {
@@ -178,6 +203,8 @@ async function storedCounts(twin: Twin, prefix: string): Promise<{ rows: number;
 }
 
 export interface GamedayOptions {
+  /** The stack whose plan the twin plays. */
+  stack: string;
   shape: TwinShape;
   collectorPath: string;
   retry: RetrySchedule;
@@ -201,6 +228,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
   });
   try {
     const context: ScenarioContext = { scaled: (s) => scaledSeconds(s, options.scale) };
+    const setup = (await scenario.prepare?.(twin, teardown, options)) ?? {};
     const idPrefix = `gd${Date.now().toString(36)}`;
     const load = runLoad(twin, {
       idPrefix,
@@ -208,6 +236,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       targets: twin.vips.map((vip) => `${vip}:${nginxListenPort}`),
       answerFile: twin.answerFile,
       answerTtlMs: options.answerTtlMs,
+      resolver: setup.resolver,
       collectorPath: options.collectorPath,
       eventsPerSecondPerClient: options.eventsPerSecondPerClient,
       maxBatchEvents: options.maxBatchEvents,
@@ -233,6 +262,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     const share = await browser?.count();
     const failed = report.attempts.filter((a) => a.status < 200 || a.status >= 300);
     const lastFailedStart = Math.max(faultAt, ...failed.filter((a) => a.end >= faultAt).map((a) => a.start));
+    const longestWait = scenario.measuresWaits ? Math.max(0, ...report.attempts.filter((a) => a.end >= faultAt).map((a) => a.end - Math.max(a.start, faultAt))) : 0;
     const drop = twin.balancerEvents.find((e) => e.at >= injectedAt && !e.healthy.includes(failedHost) && e.region === twin.hosts[0]!.region);
     const dnsDrop = twin.answerEvents.find((e) => e.at >= injectedAt && e.regions.length < twin.vips.length);
     const lost = report.sent - counts.distinct;
@@ -240,6 +270,8 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     const problems: string[] = [...(outcome.problems ?? []), ...(share?.problems ?? [])];
     if (share && share.lost !== 0) problems.push(`${share.lost} of Chromium's ${share.sent} events lost`);
     if (share && share.duplicates !== 0) problems.push(`${share.duplicates} of Chromium's events stored twice`);
+    const judged = await setup.judge?.({ sent: report.sent, stored: counts.distinct, lost }, report, faultAt);
+    if (judged) problems.push(...judged.problems);
     if (acknowledgedLost !== 0) problems.push(`${acknowledgedLost} acknowledged events are not stored`);
     if (counts.rows !== counts.distinct) problems.push(`${counts.rows - counts.distinct} duplicates stored`);
     if (report.sent !== counts.distinct + lost) problems.push(`sent ${report.sent} ≠ stored ${counts.distinct} + lost ${lost}`);
@@ -252,11 +284,12 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       duplicates: counts.rows - counts.distinct + (share?.duplicates ?? 0),
       browser: share,
       figures: outcome.figures,
-      measuredSeconds: seconds(lastFailedStart - faultAt),
+      measuredSeconds: seconds(Math.max(lastFailedStart - faultAt, longestWait)),
       failedAttempts: failed.length,
       balancerDropSeconds: drop ? seconds(drop.at - injectedAt) : undefined,
       dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - injectedAt) : undefined,
       problems,
+      details: judged?.details,
     };
   } finally {
     twin.stop();

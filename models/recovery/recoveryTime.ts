@@ -147,6 +147,14 @@ export const parentNsTtlSeconds = 172_800;
  */
 export const resolverServerTimeoutSeconds = 1;
 /**
+ * A recursive resolver drops its reply to a lookup it has worked on longer than this, and answers
+ * the stub's resend from its cache instead: Unbound's `discard-timeout`, 1.9 s by default (Debian
+ * 12's unbound 1.17.1, unbound.conf(5)). Seen on the edge twin with 4 of 6 delegated servers silent.
+ */
+export const resolverDiscardTimeoutSeconds = 1.9;
+/** How long a stub resolver waits before it resends a lookup: glibc's resolv.conf `timeout:5` default (resolv.conf(5)). */
+export const stubResendTimeoutSeconds = 5;
+/**
  * Cloudflare assigns every zone's name servers under this suffix (Cloudflare docs, "Nameservers"):
  * the Route 53 apex NS record lists them exactly when the registrar lists both providers.
  */
@@ -468,18 +476,33 @@ function dnsFigure(resources: DeclaredResource[], events: EventsModel): Recovery
   const answerTtl = Math.max(0, ...records.filter((r) => r.props.type === "A" || r.props.type === "AAAA").map((r) => Number(r.props.ttl ?? 0)));
   if (apexNs && secondary.length > 0) {
     const primary = servers.length - secondary.length;
+    const wait = primary * resolverServerTimeoutSeconds;
+    // A wait past the resolver's discard timeout is answered only on the stub's resend.
+    const resend = wait > resolverDiscardTimeoutSeconds ? Math.max(0, stubResendTimeoutSeconds - wait) : 0;
     return figure(
       "dnsPrimaryLost",
       "dns (active-active)",
       [
         term(
           "a resolver waits on each silent Route 53 server before it asks a Cloudflare one",
-          primary * resolverServerTimeoutSeconds,
+          wait,
           `${src(apexNs, `records lists ${primary} Route 53 + ${secondary.length} Cloudflare servers`)} × resolver per-server timeout ${resolverServerTimeoutSeconds} s`,
           apexNs.urn,
           true,
           { fix: "nothing in the stack: resolvers set their per-server timeout" },
         ),
+        ...(resend > 0
+          ? [
+              term(
+                "the resolver drops its late reply; the stub's resend is answered from its cache",
+                resend,
+                `resolver discard-timeout ${resolverDiscardTimeoutSeconds} s < the wait; stub resend after ${stubResendTimeoutSeconds} s (glibc resolv.conf timeout)`,
+                "",
+                false,
+                { fix: "nothing in the stack: stubs set their resend timeout" },
+              ),
+            ]
+          : []),
       ],
       1,
       events,

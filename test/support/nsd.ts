@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from "no
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { nsdConfig } from "../../gameday/dns";
 
 export const nsdBinary = "/usr/sbin/nsd";
 
@@ -43,31 +44,13 @@ export async function startNsd(zones: Record<string, string>): Promise<NsdServer
   };
   try {
     const port = await freePort();
-    const zoneConfig = Object.keys(zones).map((apex, i) => {
-      writeFileSync(join(dir, `zone${i}.zone`), zones[apex]);
-      return `zone:\n  name: ${apex}\n  zonefile: zone${i}.zone\n`;
-    });
-    writeFileSync(
-      join(dir, "nsd.conf"),
-      [
-        "server:",
-        "  ip-address: 127.0.0.1",
-        `  port: ${port}`,
-        '  username: ""',
-        '  database: ""',
-        `  zonesdir: "${dir}"`,
-        `  zonelistfile: "${join(dir, "zone.list")}"`,
-        `  xfrdfile: "${join(dir, "xfrd.state")}"`,
-        `  xfrdir: "${dir}"`,
-        `  pidfile: "${join(dir, "nsd.pid")}"`,
-        `  logfile: "${join(dir, "nsd.log")}"`,
-        "  minimal-responses: no",
-        "  server-count: 1",
-        "remote-control:",
-        "  control-enable: no",
-        ...zoneConfig,
-      ].join("\n") + "\n",
+    const files = Object.fromEntries(
+      Object.keys(zones).map((apex, i) => {
+        writeFileSync(join(dir, `zone${i}.zone`), zones[apex]);
+        return [apex, `zone${i}.zone`];
+      }),
     );
+    writeFileSync(join(dir, "nsd.conf"), nsdConfig(dir, ["127.0.0.1"], port, files));
     child = spawn(nsdBinary, ["-d", "-c", join(dir, "nsd.conf")], { stdio: "ignore" });
     const apex = Object.keys(zones)[0];
     for (let i = 0; i < 100; i++) {

@@ -48,7 +48,8 @@ export type RiskKind =
   | "alarm-removed"
   | "recovery-lengthened"
   | "secret-in-plain-text"
-  | "protected-resource-replaced";
+  | "protected-resource-replaced"
+  | "in-use-group-replaced";
 
 /**
  * Risks no approval clears: the change cannot deploy as written. A load balancer with deletion
@@ -286,6 +287,18 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
         cause: `load balancers ${verb}: their addresses change, DNS answers cached up to their TTL point at nothing`,
         member: `${r.name} [${r.region}]`,
       });
+    } else if (r.type === resourceTypes.ec2SecurityGroup && r.op === "replace") {
+      const templates = head.resources.filter((h) => h.type === resourceTypes.ec2LaunchTemplate && (h.dependencies ?? []).includes(r.urn));
+      if (templates.length > 0) {
+        risks.push({
+          kind: "in-use-group-replaced",
+          urn: r.urn,
+          message:
+            `security group ${r.name} [${r.region}] ${verb}, and the hosts of ${templates.map((t) => t.name).join(", ")} use it: ` +
+            `EC2 refuses to delete a group while a network interface is in it (DependencyViolation), so the old group's deletion, the update's last step, fails until the instance refresh has replaced every host launched with it. ` +
+            `Change only the rules (they update in place), or give the group a new name and remove the old one in a later change`,
+        });
+      }
     } else if (zoneTypes.has(r.type)) {
       risks.push({ kind: "zone-replaced", urn: r.urn, message: `DNS zone ${r.name} ${verb}: a new zone gets new name servers; the registrar's NS (48 h TTL, incident 001) still points at the old ones` });
     }

@@ -24,10 +24,11 @@ describe("recovery-time model", () => {
     expect(f.terms[0]!.source).toBe("aws:route53/healthCheck:HealthCheck dns-health-us-east-1 requestInterval=10 × failureThreshold=3");
   });
 
-  it("the primary DNS provider lost in active-active: 4 silent Route 53 servers × 1 s", () => {
+  it("the primary DNS provider lost in active-active: 4 silent Route 53 servers × 1 s, past the resolver's discard timeout, so the stub's 5 s resend", () => {
     const f = of(sampleResources(), "dnsPrimaryLost");
     expect(f.scope).toBe("dns (active-active)");
-    expect(f.recoverySeconds).toBe(4);
+    expect(f.terms.map((t) => t.seconds)).toEqual([4, 1]);
+    expect(f.recoverySeconds).toBe(5);
     expect(f.eventsLost).toBe(0);
   });
 

@@ -110,6 +110,23 @@ describe("diffPlans on the prod plan", () => {
     expect(diff.risks.map((r) => r.kind)).toEqual(["alarm-removed"]);
   });
 
+  it("calls out a replaced security group that running hosts are in: its deletion fails until they are gone", () => {
+    const head = clone(prod);
+    const group = head.resources.find((r) => r.type === resourceTypes.ec2SecurityGroup && r.name === "ingest-us-east-1-hosts")!;
+    group.inputs.description = `${group.inputs.description} (edited)`;
+    const diff = diffPlans(prod, head);
+    expect(diff.resources.find((r) => r.urn === group.urn)).toMatchObject({ op: "replace", replaceReasons: ["description"] });
+    const risk = diff.risks.find((r) => r.kind === "in-use-group-replaced")!;
+    expect(risk.urn).toBe(group.urn);
+    expect(risk.message).toContain("security group ingest-us-east-1-hosts [us-east-1] replaced (description changed");
+    expect(risk.message).toContain("DependencyViolation");
+    // Rules update in place: no risk.
+    const rulesOnly = clone(prod);
+    const rule = rulesOnly.resources.find((r) => r.type === "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")!;
+    rule.inputs.description = `${rule.inputs.description ?? ""} (edited)`;
+    expect(diffPlans(prod, rulesOnly).risks.filter((r) => r.kind === "in-use-group-replaced")).toEqual([]);
+  });
+
   it("shows a raised TTL as an update of the record and a risk", () => {
     const head = clone(prod);
     const decide = record(head, "decide.example.com");

@@ -33,7 +33,7 @@ describe("npm run plan: recovery time", () => {
     expect(figure(prod, "hostDies").recoverySeconds).toBe(25);
     // Four Route 53 servers listed beside Cloudflare's two, 1 s each.
     expect(figure(prod, "dnsPrimaryLost").scope).toBe("dns (active-active)");
-    expect(figure(prod, "dnsPrimaryLost").recoverySeconds).toBe(4);
+    expect(figure(prod, "dnsPrimaryLost").recoverySeconds).toBe(5);
     // The drain (60 s) outlasts the NLB's detection (20 s).
     expect(figure(prod, "deploy").recoverySeconds).toBe(0);
     expect((prod.json as unknown as PlanJson).recovery!.peakEventsPerSecond).toBe(20_000);

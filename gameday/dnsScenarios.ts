@@ -1,0 +1,184 @@
+/**
+ * Game-day scenarios of the twin's DNS (`gameday/dns.ts`): the load generator resolves the ingest
+ * name through Unbound, which reaches the two providers' NSD servers through the registrar's
+ * delegation.
+ *
+ * - The primary provider stops answering (every process of its server SIGSTOPped: queries arrive,
+ *   no answer leaves, as under incident 001's DDoS), in each DNS mode. Active-active: lookups keep
+ *   resolving through Cloudflare's servers and no event is lost; the resolution gap (the slowest
+ *   lookup after the fault) is measured against the model. Hot-standby: the registrar lists only
+ *   Route 53's servers, so lookups fail once the cached answer expires, and stay failed: the model's
+ *   recovery waits on a registrar change and the parent's 48 h NS TTL, longer than the snippet keeps
+ *   an event, so the events tracked after the failure are at risk. The twin checks that the failure
+ *   starts within the answer's TTL and that every unsent event is still queued at the end.
+ * - A legacy client (one UDP datagram, no EDNS, no TCP retry) asks the ingest name and its aliases:
+ *   against a zone whose answer grew as incident 001's did (29 addresses, a CNAME in front), the
+ *   aliased answer exceeds 512 bytes and comes back truncated with no address; against the shipped
+ *   zone every answer fits.
+ */
+import type { ProviderName } from "../models/dns/compare";
+import { legacyUdpLimit } from "../models/dns/wireSize";
+import { snippetDelivery } from "../models/snippet/delivery";
+import { DnsMode, DnsPlan, frontAddress, planDns, probeResolver, query, QueryResult, startDns, stubResolver, TwinDns, twinZones } from "./dns";
+import type { Scenario, ScenarioSetup } from "./scenarios";
+import type { Twin } from "./twin";
+
+/** How often the resolver prober starts a lookup. */
+const probeEveryMs = 200;
+/** The ingest name's address count in the oversized zone: incident 001's, which fit alone and failed behind a CNAME. */
+export const incidentAddressCount = 29;
+
+const plans = new Map<string, Promise<DnsPlan>>();
+/** One plan per stack and mode per process (the plan runs the program and the policy pack: seconds). */
+function cachedPlan(stack: string, mode: DnsMode): Promise<DnsPlan> {
+  const key = `${stack}:${mode}`;
+  if (!plans.has(key)) plans.set(key, planDns(stack, mode));
+  return plans.get(key)!;
+}
+
+/** What a DNS scenario keeps between its steps, per twin. */
+interface DnsRun {
+  plan: DnsPlan;
+  dns: TwinDns;
+  legacy: { name: string; server: string; via: string; result: QueryResult }[];
+}
+const runs = new WeakMap<Twin, DnsRun>();
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+async function startTwinDns(twin: Twin, teardown: Parameters<NonNullable<Scenario["prepare"]>>[1], stack: string, mode: DnsMode, answerTtlMs: number, addresses: (plan: DnsPlan) => string[]): Promise<DnsRun> {
+  const plan = await cachedPlan(stack, mode);
+  const dns = await startDns(
+    { prefix: twin.prefix, bridge: `${twin.prefix}f`, vips: twin.vips, clientNamespace: twin.clientNamespace, resolverAddress: twin.clientAddresses[0]! },
+    plan,
+    twinZones(plan, addresses(plan)),
+    Math.max(1, Math.round(answerTtlMs / 1000)),
+    teardown,
+  );
+  const run = { plan, dns, legacy: [] };
+  runs.set(twin, run);
+  return run;
+}
+
+function resolverSetup(run: DnsRun): ScenarioSetup["resolver"] {
+  return { address: run.dns.resolverAddress, name: run.plan.ingestName, ...stubResolver };
+}
+
+function dnsFigure(plan: DnsPlan) {
+  return plan.recovery?.figures.find((f) => f.mode === "dnsPrimaryLost");
+}
+
+function primaryStopsAnswering(mode: DnsMode): Scenario {
+  return {
+    name: `primary DNS stops answering (${mode})`,
+    measures:
+      mode === "active-active"
+        ? "the slowest lookup through Unbound after every Route 53 server froze, judged by the scenario against the model's figure for a lost primary provider; clients' failed attempts shown"
+        : "when lookups start failing after every Route 53 server froze (within the answer's TTL), and that every unsent event is still queued; no recovery within a run: the model waits on the registrar",
+    // Hot-standby cannot recover within a run: what the clients still hold is at risk, and the
+    // scenario's judge checks that every such event is still queued, none dropped.
+    ...(mode === "hot-standby" ? { lossBound: (sent: number) => sent } : {}),
+    async prepare(twin, teardown, options) {
+      const run = await startTwinDns(twin, teardown, options.stack, mode, options.answerTtlMs, () => twin.vips);
+      const prober = probeResolver(run.dns.resolverAddress, run.plan.ingestName, probeEveryMs);
+      teardown.add("resolver prober", () => void prober.stop());
+      const figure = dnsFigure(run.plan);
+      return {
+        resolver: resolverSetup(run),
+        async judge(counts, report, faultAt) {
+          await prober.stop();
+          const after = prober.lookups.filter((l) => l.at >= faultAt);
+          const failed = after.filter((l) => !l.ok);
+          const gapMs = Math.max(0, ...after.map((l) => l.ms));
+          const problems: string[] = [];
+          const resent = after.filter((l) => l.ok && l.sends > 1).length;
+          const details = [`${after.length} lookups after the fault, ${failed.length} failed, ${resent} answered only on the stub's resend, slowest ${seconds(gapMs)} s`];
+          if (!figure) problems.push("the plan has no recovery figure for a lost primary DNS provider");
+          else details.push(`model: ${figure.scope} ${figure.recoverySeconds} s (${figure.dominant.label})`);
+          if (mode === "active-active") {
+            if (counts.lost !== 0) problems.push(`${counts.lost} events lost`);
+            if (failed.length > 0) problems.push(`${failed.length} lookups failed although Cloudflare's servers answer`);
+            // Measured to a tenth of a second, as every recovery the twin reports.
+            if (figure && seconds(gapMs) > figure.recoverySeconds) problems.push(`the slowest lookup took ${seconds(gapMs)} s, above the model's ${figure.recoverySeconds} s`);
+            return { problems, details };
+          }
+          const firstFailure = failed[0];
+          // Unbound keeps the answer at most the (scaled) TTL; the last lookup before the failure may take its full timeout.
+          const boundMs = options.answerTtlMs + stubResolver.timeoutMs * stubResolver.attempts + probeEveryMs;
+          if (!firstFailure) problems.push("lookups never failed although the registrar lists only the silent provider");
+          else {
+            details.push(`lookups failed from ${seconds(firstFailure.at - faultAt)} s after the fault (answer TTL ${seconds(options.answerTtlMs)} s)`);
+            if (firstFailure.at - faultAt > boundMs) problems.push(`lookups kept resolving ${seconds(firstFailure.at - faultAt)} s after the fault, beyond the answer TTL`);
+            if (after.some((l) => l.ok && l.at > firstFailure.at)) problems.push("a lookup resolved again although no server the registrar lists answers");
+          }
+          const refused = report.attempts.filter((a) => a.status >= 400 && a.status < 500 && a.status !== 408 && a.status !== 429).length;
+          if (refused > 0) problems.push(`${refused} batches refused: events dropped instead of queued`);
+          if (counts.lost !== report.unacknowledged.length) problems.push(`${counts.lost} events lost but ${report.unacknowledged.length} still queued: events vanished`);
+          details.push(`${counts.lost} events still queued when the run ended (at risk)`);
+          const maxAgeSeconds = snippetDelivery.retry.maxEventAgeMs / 1000;
+          if (figure) {
+            if (figure.recoverySeconds <= maxAgeSeconds) problems.push(`the model's recovery ${figure.recoverySeconds} s is within the snippet's max event age ${maxAgeSeconds} s, but the twin never recovers without a registrar change`);
+            else details.push(`model: recovery ${figure.recoverySeconds} s > the snippet's max event age ${maxAgeSeconds} s, ${figure.eventsLost ?? "?"} events lost at peak`);
+          }
+          return { problems, details };
+        },
+      };
+    },
+    async inject(twin) {
+      runs.get(twin)!.dns.freeze("route53");
+    },
+  };
+}
+
+/** The legacy client's questions: the ingest name and every alias, through the resolver and at each provider's first server. */
+async function askLegacy(run: DnsRun): Promise<DnsRun["legacy"]> {
+  const names = [run.plan.ingestName, ...run.plan.aliasNames];
+  const servers: [string, string, boolean][] = [
+    [run.dns.resolverAddress, "Unbound", true],
+    ...(["route53", "cloudflare"] as ProviderName[]).map((p): [string, string, boolean] => [run.dns.servers[p][0]!, `${p} NSD`, false]),
+  ];
+  const asked: DnsRun["legacy"] = [];
+  for (const name of names) {
+    for (const [server, via, recursion] of servers) asked.push({ name, server, via, result: await query(server, name, "A", { recursion }) });
+  }
+  return asked;
+}
+
+const shown = (a: DnsRun["legacy"][number]) => `${a.name} via ${a.via}: ${a.result.bytes} B${a.result.truncated ? " TC" : ""}, ${a.result.addresses.length} addresses`;
+
+function legacyClient(zone: "oversized" | "shipped"): Scenario {
+  return {
+    name: zone === "oversized" ? "legacy client, answer over 512 B" : "legacy client, shipped zone",
+    measures: "a UDP-only client without EDNS or TCP asks the ingest name and its aliases through Unbound and at each provider; not a recovery",
+    async prepare(twin, teardown, options) {
+      const run = await startTwinDns(twin, teardown, options.stack, "active-active", options.answerTtlMs, () =>
+        zone === "oversized" ? Array.from({ length: incidentAddressCount }, (_, i) => (i < twin.vips.length ? twin.vips[i]! : frontAddress(twin.vips, 100 + i))) : twin.vips,
+      );
+      return {
+        resolver: resolverSetup(run),
+        async judge(counts) {
+          const problems: string[] = [];
+          // Modern clients (EDNS, TCP on truncation) resolve either zone: every event arrives.
+          if (counts.lost !== 0) problems.push(`${counts.lost} events lost by clients that retry over TCP`);
+          const viaResolver = run.legacy.filter((a) => a.via === "Unbound");
+          if (zone === "oversized") {
+            const aliased = viaResolver.filter((a) => a.name !== run.plan.ingestName);
+            if (aliased.length === 0) problems.push(`the plan has no alias of ${run.plan.ingestName}: nothing puts a CNAME in front of the oversized answer`);
+            for (const a of aliased) if (a.result.addresses.length > 0) problems.push(`${shown(a)}: the legacy client resolved an answer over ${legacyUdpLimit} B (incident 001 says it cannot)`);
+          } else {
+            for (const a of run.legacy) {
+              if (a.result.truncated || a.result.addresses.length === 0 || a.result.bytes > legacyUdpLimit) problems.push(`${shown(a)}: the shipped zone fails a legacy client (incident 001)`);
+            }
+          }
+          return { problems, details: run.legacy.filter((a) => a.via === "Unbound" || a.via === "route53 NSD").map(shown) };
+        },
+      };
+    },
+    async inject(twin) {
+      const run = runs.get(twin)!;
+      run.legacy = await askLegacy(run);
+    },
+  };
+}
+
+export const dnsScenarios: Scenario[] = [primaryStopsAnswering("active-active"), primaryStopsAnswering("hot-standby"), legacyClient("oversized"), legacyClient("shipped")];
