@@ -274,7 +274,7 @@ const stackConfigObject = z
           .optional()
           .meta({ defaultText: "none: required once `edge:dns.delegation` is `delegated`" })
           .describe(
-            "The pinned host bundle: nginx's .deb files, the Node.js runtime, the service and the CloudWatch agent. Required to deploy hosts: a host boots nothing unpinned.",
+            "The pinned host bundle: nginx's .deb files, the Node.js runtime, the service, the CloudWatch agent and SSM Agent. Required to deploy hosts: a host boots nothing unpinned.",
           ),
       })
       .prefault({})

@@ -9,7 +9,8 @@
  *   bin/ingest      the service's command (`ingest --listen HOST:PORT`)
  *   runtime/node    the Node.js runtime the service was tested with
  *   service/        the service
- *   debs/*.deb      nginx-light and its Debian dependencies, amazon-cloudwatch-agent.deb
+ *   debs/*.deb      nginx-light and its Debian dependencies, amazon-cloudwatch-agent.deb,
+ *                   amazon-ssm-agent.deb (both agents pinned by version and sha256, tools/bundle/pins.ts)
  *
  * The user data pins the tarball's sha256; the tarball carries SHA256SUMS for every file inside, so
  * each file is checked against a hash the launch template pins before anything is installed.
@@ -87,7 +88,7 @@ echo "$into/$release"
 `;
 }
 
-/** Fetches, verifies, then installs: nginx's and the agent's .deb files, and the service as `current`. */
+/** Fetches, verifies, then installs: nginx's and the agents' .deb files, and the service as `current`. */
 export function renderBundleInstall(): string {
   return `#!/bin/sh
 # Installs the pinned host bundle: nothing is installed unless every sha256 matched.
@@ -96,7 +97,8 @@ tarball=$(mktemp /tmp/edge-bundle.XXXXXX)
 ${bundleFetchScriptPath} "$tarball"
 release=$(${bundleVerifyScriptPath} "$tarball" ${bundleRoot})
 rm -f "$tarball"
-# nginx's unit must not start on the Debian default config before ours is in place.
+# No unit starts while packages install (nginx must not start on the Debian default config); the
+# user data starts each one once its config is in place.
 printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
 dpkg -i --force-confold "$release"/debs/*.deb
 rm -f /usr/sbin/policy-rc.d
@@ -104,6 +106,14 @@ ln -sfn "$release" ${bundleRoot}/current
 ln -sfn ${bundleRoot}/current/bin/ingest /usr/local/bin/ingest
 `;
 }
+
+/**
+ * SSM Agent's systemd unit, from the bundle's amazon-ssm-agent.deb: Session Manager is the only
+ * shell on a host (no SSH, no key pair), and the `ssm`, `ssmmessages` and `ec2messages` endpoints
+ * are there for it. The Debian AMIs do not ship the agent, and the install step keeps every
+ * package's service stopped, so the user data enables and starts it.
+ */
+export const ssmAgentUnit = "amazon-ssm-agent.service";
 
 /** The boot step when no bundle is pinned: the host refuses to boot, saying why, rather than install anything else. */
 export const missingBundleCommand =

@@ -1,8 +1,8 @@
 /**
  * The cloud-init user data of an ingestion host (Debian 12 AMI): installs nginx, the CloudWatch
- * agent, the Node.js runtime and the service from the pinned host bundle (models/hostEdge/bundle.ts),
- * writes the rendered nginx config, the ingestion service and its backup as
- * systemd units, the drain script and the lifecycle watcher that runs it before termination.
+ * agent, SSM Agent, the Node.js runtime and the service from the pinned host bundle
+ * (models/hostEdge/bundle.ts), writes the rendered nginx config, the ingestion service and its
+ * backup as systemd units, the drain script and the lifecycle watcher that runs it before termination.
  *
  * Incident 000: memory and swap are published (the alarms watch them). Incident 003: a host drains
  * (health check 404, in-flight requests finish) before a deploy or scale-in stops it, and nginx
@@ -21,6 +21,7 @@ import {
   renderBundleFetch,
   renderBundleInstall,
   renderBundleVerify,
+  ssmAgentUnit,
 } from "./bundle";
 import { nginxConfigPath, renderNginxConfig, upstreamKeepaliveSeconds } from "./nginxConfig";
 import { DatastoreEndpoint, drainFile, HostEdgeSettings, workerDescriptorLimit } from "./settings";
@@ -290,6 +291,8 @@ export function renderUserData(settings: HostEdgeSettings): string {
     "systemd-tmpfiles --create /etc/tmpfiles.d/edge.conf",
     regionEnvScriptPath,
     settings.bundle ? bundleInstallScriptPath : missingBundleCommand,
+    // First of the daemons: a host whose later steps fail can still be looked at through Session Manager.
+    `systemctl enable --now ${ssmAgentUnit}`,
     `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${cloudWatchAgentConfigPath}`,
     "systemctl daemon-reload",
     `systemctl enable --now ${ingestBackupUnit} ${ingestUnit} ${lifecycleWatchUnit}`,

@@ -1,16 +1,16 @@
 /**
  * Builds one host bundle per release: `edge-ingest-<release>.tar.gz` holding the compiled service,
- * the Node.js runtime it was tested with, nginx's .deb files, the pinned CloudWatch agent's .deb, a
- * manifest with the sha256 of every file, and `SHA256SUMS` for `sha256sum -c`. It refuses to build
- * while a pin is empty (`tools/bundle/pins.ts`).
+ * the Node.js runtime it was tested with, nginx's .deb files, the pinned agents' .deb files (the
+ * CloudWatch agent and SSM Agent), a manifest with the sha256 of every file, and `SHA256SUMS` for
+ * `sha256sum -c`. It refuses to build while a pin is empty (`tools/bundle/pins.ts`).
  *
  * Layout (all under `edge-ingest-<release>/`):
- *   manifest.json              release, commit, builtAt, runtime, packages, files[{path, bytes, sha256}]
+ *   manifest.json              release, commit, builtAt, runtime, debs, pinnedDebs, files[{path, bytes, sha256}]
  *   SHA256SUMS                 every file but itself and manifest.json, `sha256sum -c` format
  *   bin/ingest                 the command the systemd units run (`ingest --listen HOST:PORT`)
  *   runtime/node               the Node.js binary
  *   service/ingest.js          the service, one file (esbuild), and its licence notices
- *   debs/*.deb                 nginx-light and its dependencies, amazon-cloudwatch-agent.deb
+ *   debs/*.deb                 nginx-light and its dependencies, amazon-cloudwatch-agent.deb, amazon-ssm-agent.deb
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -18,7 +18,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileS
 import os from "node:os";
 import path from "node:path";
 import { buildService } from "./buildService";
-import { cloudwatchAgentPin, CloudWatchAgentPin, nginxPackages, runtimeNote } from "./pins";
+import { nginxPackages, PinnedDeb, pinnedDebs, runtimeNote } from "./pins";
 
 export interface BundleFile {
   path: string;
@@ -32,7 +32,8 @@ export interface BundleManifest {
   builtAt: string;
   runtime: { node: string; source: string; note: string };
   debs: { file: string; package: string; version: string }[];
-  cloudwatchAgent: { version: string; sha256: string; url: string };
+  /** Each pinned .deb as shipped in `debs/`: which pin, its version, sha256 and download URL. */
+  pinnedDebs: { pin: string; file: string; version: string; sha256: string; url: string }[];
   files: BundleFile[];
 }
 
@@ -41,10 +42,10 @@ export interface BundleOptions {
   release: string;
   /** Directory holding nginx's .deb files already downloaded; else `apt-get download` fetches them. */
   debDir?: string;
-  /** The CloudWatch agent .deb matching the pin. */
-  cloudwatchAgentDeb?: string;
-  /** Defaults to `cloudwatchAgentPin` of `tools/bundle/pins.ts`. */
-  pin?: CloudWatchAgentPin;
+  /** The downloaded .deb of each pin, keyed by the pin's builder option (`cloudwatch-agent-deb`, `ssm-agent-deb`). */
+  pinnedDebFiles?: Partial<Record<string, string>>;
+  /** Defaults to `pinnedDebs` of `tools/bundle/pins.ts`. */
+  pins?: readonly PinnedDeb[];
 }
 
 export class BundleError extends Error {}
@@ -91,32 +92,48 @@ function fetchDebs(target: string, debDir: string | undefined): void {
 
 /**
  * The pin's version and sha256, or a BundleError naming the empty fields and how to fill them. Every
- * host starts the CloudWatch agent from its bundle (its memory, swap and disk figures are the
- * alarms' input, incident 000; it ships the service's counters) and installs nothing the bundle
- * does not carry: a bundle without the agent would boot no host.
+ * host starts each pinned agent from its bundle and installs nothing the bundle does not carry: a
+ * bundle without one would boot no host, or a host nobody can reach.
  */
-export function filledPin(pin: CloudWatchAgentPin): { version: string; sha256: string } {
+export function filledPin(pin: PinnedDeb): { version: string; sha256: string } {
   if (pin.version && pin.sha256) return { version: pin.version, sha256: pin.sha256 };
   const empty = (["version", "sha256"] as const).filter((field) => !pin[field]);
   throw new BundleError(
-    `tools/bundle/pins.ts: cloudwatchAgentPin.${empty.join(" and ")} ${empty.length > 1 ? "are" : "is"} empty, so no host bundle can be built ` +
-      "(every host starts the CloudWatch agent from its bundle: the alarms' memory, swap and disk input, incident 000). " +
-      "Fill it once: pick an agent version (1.230621.0 or later, for EMF) from its release notes; download " +
-      `${pin.url("<version>")} and the same URL with .sig, check it with gpg --verify against AWS's key ` +
-      "(https://amazoncloudwatch-agent.s3.amazonaws.com/assets/amazon-cloudwatch-agent.gpg, fingerprint in the CloudWatch User Guide's agent signature section); " +
-      "set version and the .deb's sha256sum in cloudwatchAgentPin; then npm run bundle -- --release R --cloudwatch-agent-deb <that .deb>.",
+    `tools/bundle/pins.ts: ${pin.pin}.${empty.join(" and ")} ${empty.length > 1 ? "are" : "is"} empty, so no host bundle can be built ` +
+      `(${pin.neededFor}). Fill it once: ${pin.howToVerify(pin.url("<version>"))}; ` +
+      `set version and the .deb's sha256sum in ${pin.pin}; then npm run bundle -- --release R --${pin.option} <that .deb> (and the other pinned .debs).`,
   );
+}
+
+/** The pinned .deb given for `pin`, checked against its sha256; a BundleError when it is missing or differs. */
+function pinnedDebFile(pin: PinnedDeb, file: string | undefined): { version: string; sha256: string; file: string } {
+  const { version, sha256 } = filledPin(pin);
+  if (!file) throw new BundleError(`--${pin.option}: expected the pinned ${pin.title}'s .deb (version ${version}, ${pin.url(version)}), got nothing`);
+  const actual = sha256File(file);
+  if (actual !== sha256) throw new BundleError(`--${pin.option}: sha256 ${actual} differs from the pinned ${sha256} (version ${version}); download ${pin.url(version)} again`);
+  return { version, sha256, file };
+}
+
+/** Every pin's checked .deb, or one BundleError listing every problem (an empty pin, a missing or different file), one a line. */
+function checkedPinnedDebs(pins: readonly PinnedDeb[], files: Partial<Record<string, string>>): { pin: PinnedDeb; version: string; sha256: string; file: string }[] {
+  const problems: string[] = [];
+  const checked = pins.flatMap((pin) => {
+    try {
+      return [{ pin, ...pinnedDebFile(pin, files[pin.option]) }];
+    } catch (error) {
+      if (!(error instanceof BundleError)) throw error;
+      problems.push(error.message);
+      return [];
+    }
+  });
+  if (problems.length) throw new BundleError(problems.join("\n"));
+  return checked;
 }
 
 /** Builds the tarball; returns its path and the manifest written into it. */
 export function buildBundle(options: BundleOptions): { tarball: string; manifest: BundleManifest } {
   if (!/^[A-Za-z0-9._-]+$/.test(options.release)) throw new BundleError(`--release: expected letters, digits, . _ -, got "${options.release}"`);
-  const pin = options.pin ?? cloudwatchAgentPin;
-  const { version, sha256 } = filledPin(pin);
-  const agentDeb = options.cloudwatchAgentDeb;
-  if (!agentDeb) throw new BundleError(`--cloudwatch-agent-deb: expected the pinned CloudWatch agent's .deb (version ${version}, ${pin.url(version)}), got nothing`);
-  const actual = sha256File(agentDeb);
-  if (actual !== sha256) throw new BundleError(`--cloudwatch-agent-deb: sha256 ${actual} differs from the pinned ${sha256} (version ${version}); download ${pin.url(version)} again`);
+  const pinned = checkedPinnedDebs(options.pins ?? pinnedDebs, options.pinnedDebFiles ?? {});
   const name = `edge-ingest-${options.release}`;
   const work = mkdtempSync(path.join(os.tmpdir(), "edge-bundle-"));
   try {
@@ -127,13 +144,13 @@ export function buildBundle(options: BundleOptions): { tarball: string; manifest
     chmodSync(path.join(root, "runtime", "node"), 0o755);
     writeFileSync(path.join(root, "bin", "ingest"), launcher, { mode: 0o755 });
     fetchDebs(path.join(root, "debs"), options.debDir);
-    copyFileSync(agentDeb, path.join(root, "debs", "amazon-cloudwatch-agent.deb"));
+    for (const { pin, file } of pinned) copyFileSync(file, path.join(root, "debs", pin.file));
 
     const files = walk(root)
       .sort()
       .map((rel) => ({ path: rel, bytes: statSync(path.join(root, rel)).size, sha256: sha256File(path.join(root, rel)) }));
     const debs = files
-      .filter((f) => f.path.startsWith("debs/") && f.path !== "debs/amazon-cloudwatch-agent.deb")
+      .filter((f) => f.path.startsWith("debs/") && !pinned.some(({ pin }) => f.path === `debs/${pin.file}`))
       .map((f) => {
         const [pkg = "", version = ""] = path.basename(f.path, ".deb").split("_");
         return { file: f.path, package: pkg, version: decodeURIComponent(version) };
@@ -144,7 +161,7 @@ export function buildBundle(options: BundleOptions): { tarball: string; manifest
       builtAt: new Date().toISOString(),
       runtime: { node: process.version, source: process.execPath, note: runtimeNote },
       debs,
-      cloudwatchAgent: { version, sha256, url: pin.url(version) },
+      pinnedDebs: pinned.map(({ pin, version, sha256 }) => ({ pin: pin.pin, file: `debs/${pin.file}`, version, sha256, url: pin.url(version) })),
       files,
     };
     writeFileSync(path.join(root, "SHA256SUMS"), files.map((f) => `${f.sha256}  ${f.path}\n`).join(""));

@@ -1,13 +1,15 @@
 /**
- * npm run bundle -- --release R --cloudwatch-agent-deb FILE [--out DIR] [--deb-dir DIR]
+ * npm run bundle -- --release R --cloudwatch-agent-deb FILE --ssm-agent-deb FILE [--out DIR] [--deb-dir DIR]
  *
  * Builds `DIR/edge-ingest-R.tar.gz` (layout: tools/bundle/bundle.ts) with the pinned CloudWatch
- * agent (tools/bundle/pins.ts; refused while the pin is empty). Exit 0 built, 2 on invalid input.
+ * agent and SSM Agent (tools/bundle/pins.ts; refused while a pin is empty). Exit 0 built, 2 on
+ * invalid input.
  */
 import { parseArgs } from "node:util";
 import { BundleError, buildBundle } from "./bundle";
+import { pinnedDebs } from "./pins";
 
-const usage = "usage: npm run bundle -- --release R --cloudwatch-agent-deb FILE [--out DIR] [--deb-dir DIR]";
+const usage = `usage: npm run bundle -- --release R ${pinnedDebs.map((pin) => `--${pin.option} FILE`).join(" ")} [--out DIR] [--deb-dir DIR]`;
 
 function main(argv: string[]): number {
   let values;
@@ -18,7 +20,7 @@ function main(argv: string[]): number {
         release: { type: "string" },
         out: { type: "string", default: "dist" },
         "deb-dir": { type: "string" },
-        "cloudwatch-agent-deb": { type: "string" },
+        ...Object.fromEntries(pinnedDebs.map((pin) => [pin.option, { type: "string" as const }])),
       },
       strict: true,
     }));
@@ -31,8 +33,10 @@ function main(argv: string[]): number {
     return 2;
   }
   try {
-    const { tarball, manifest } = buildBundle({ outDir: values.out!, release: values.release, debDir: values["deb-dir"], cloudwatchAgentDeb: values["cloudwatch-agent-deb"] });
-    process.stdout.write(`${tarball}\n${manifest.files.length} files, node ${manifest.runtime.node}, CloudWatch agent ${manifest.cloudwatchAgent.version}\n`);
+    const pinnedDebFiles = Object.fromEntries(pinnedDebs.map((pin) => [pin.option, (values as Record<string, string | undefined>)[pin.option]]));
+    const { tarball, manifest } = buildBundle({ outDir: values.out, release: values.release, debDir: values["deb-dir"], pinnedDebFiles });
+    const agents = manifest.pinnedDebs.map((deb) => `${deb.file} ${deb.version}`).join(", ");
+    process.stdout.write(`${tarball}\n${manifest.files.length} files, node ${manifest.runtime.node}, ${agents}\n`);
     return 0;
   } catch (error) {
     if (error instanceof BundleError) {

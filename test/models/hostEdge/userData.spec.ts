@@ -32,7 +32,7 @@ describe("renderUserData", () => {
 
   it("installs only the pinned bundle, verified, before anything starts: no apt, no latest download", () => {
     expect(doc.packages).toBeUndefined();
-    expect(text).not.toMatch(/package_update|apt-get|apt install|amazoncloudwatch-agent\/|\/latest\/amazon/);
+    expect(text).not.toMatch(/package_update|apt-get|apt install|amazoncloudwatch-agent\/|\/latest\/amazon|amazon-ssm-[a-z0-9-]+\/|SSMAgent\//);
     const install = doc.runcmd.indexOf("/usr/local/sbin/edge-install-bundle");
     expect(doc.runcmd[0]).toBe("set -e");
     expect(install).toBeGreaterThan(0);
@@ -40,6 +40,18 @@ describe("renderUserData", () => {
     expect(file("/usr/local/sbin/edge-verify-bundle")).toContain(`echo "${"ab".repeat(32)}  $tarball" | sha256sum -c`);
     expect(file("/usr/local/sbin/edge-fetch-bundle")).toContain("edge-bundles-{region}");
     expect(file("/usr/local/sbin/edge-fetch-bundle")).toContain("/releases/edge-ingest-2026.12.01.tar.gz");
+  });
+
+  it("installs SSM Agent from the verified bundle and starts it before anything else that could fail", () => {
+    // The install step installs every .deb the bundle carries, amazon-ssm-agent.deb among them, only after every sha256 matched.
+    const install = file("/usr/local/sbin/edge-install-bundle");
+    expect(install.indexOf('dpkg -i --force-confold "$release"/debs/*.deb')).toBeGreaterThan(install.indexOf("edge-verify-bundle"));
+    const enable = doc.runcmd.indexOf("systemctl enable --now amazon-ssm-agent.service");
+    expect(enable).toBeGreaterThan(doc.runcmd.indexOf("/usr/local/sbin/edge-install-bundle"));
+    expect(enable).toBeLessThan(doc.runcmd.findIndex((c) => c.includes("amazon-cloudwatch-agent-ctl")));
+    expect(enable).toBeLessThan(doc.runcmd.indexOf("nginx -t && systemctl restart nginx"));
+    // Never fetched at boot: no SSM Agent download URL in the user data.
+    expect(text).not.toMatch(/amazon-ssm-[a-z0-9-]+\/|SSMAgent\//);
   });
 
   it("refuses to boot, saying why, when no bundle is pinned", () => {

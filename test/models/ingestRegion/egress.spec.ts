@@ -13,6 +13,11 @@ describe("host egress", () => {
     expect(hostApis.map((api) => api.service)).not.toContain("autoscaling");
   });
 
+  it("keeps the endpoints SSM Agent from the bundle talks to: registration, command and Session Manager channels", () => {
+    expect(hostApis.map((api) => api.service)).toEqual(["ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"]);
+    expect(hostApis.filter((api) => /SSM Agent|Session Manager/.test(api.caller)).map((api) => api.service)).toEqual(["ssm", "ssmmessages", "ec2messages"]);
+  });
+
   it("lets the S3 gateway endpoint read the region's pinned bundle object and nothing else", () => {
     expect(bundleEndpointPolicy(bundleObjectArn(bundle, "us-west-2"))).toEqual({
       Version: "2012-10-17",

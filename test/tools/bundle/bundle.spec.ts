@@ -5,19 +5,25 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BundleManifest, buildBundle, sha256File } from "../../../tools/bundle/bundle";
-import { cloudwatchAgentPin, nginxPackages } from "../../../tools/bundle/pins";
+import { cloudwatchAgentPin, nginxPackages, pinnedDebs, ssmAgentPin } from "../../../tools/bundle/pins";
 
 describe("buildBundle", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "edge-bundle-test-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  // A stand-in for the agent's .deb (it cannot be downloaded here), pinned by its own checksum.
+  // Stand-ins for the agents' .deb files (they cannot be downloaded here), each pinned by its own checksum.
   const agentDeb = path.join(dir, "agent.deb");
   writeFileSync(agentDeb, "a stand-in for amazon-cloudwatch-agent.deb");
+  const ssmDeb = path.join(dir, "ssm.deb");
+  writeFileSync(ssmDeb, "a stand-in for amazon-ssm-agent.deb");
   const url = (v: string) => `https://example.invalid/${v}/agent.deb`;
-  const pin = { version: "1.300000.0", sha256: sha256File(agentDeb), url };
+  const ssmUrl = (v: string) => `https://example.invalid/ssm/${v}/amazon-ssm-agent.deb`;
+  const pin = { ...cloudwatchAgentPin, version: "1.300000.0", sha256: sha256File(agentDeb), url };
+  const ssmPin = { ...ssmAgentPin, version: "3.3.0.0", sha256: sha256File(ssmDeb), url: ssmUrl };
+  const pins = [pin, ssmPin];
+  const pinnedDebFiles = { "cloudwatch-agent-deb": agentDeb, "ssm-agent-deb": ssmDeb };
 
-  it("ships the service, its runtime, nginx's packages and the pinned agent, each checksummed", () => {
-    const { tarball, manifest } = buildBundle({ outDir: dir, release: "test-1", cloudwatchAgentDeb: agentDeb, pin });
+  it("ships the service, its runtime, nginx's packages and both pinned agents, each checksummed", () => {
+    const { tarball, manifest } = buildBundle({ outDir: dir, release: "test-1", pinnedDebFiles, pins });
     expect(path.basename(tarball)).toBe("edge-ingest-test-1.tar.gz");
     execFileSync("tar", ["-C", dir, "-xzf", tarball]);
     const root = path.join(dir, "edge-ingest-test-1");
@@ -31,8 +37,13 @@ describe("buildBundle", () => {
     expect(manifest.debs.map((d) => d.package).sort()).toEqual([...nginxPackages].sort());
     expect(manifest.runtime.node).toBe(process.version);
     expect(execFileSync(path.join(root, "runtime", "node"), ["--version"], { encoding: "utf8" }).trim()).toBe(process.version);
-    expect(manifest.cloudwatchAgent).toEqual({ version: "1.300000.0", sha256: pin.sha256, url: "https://example.invalid/1.300000.0/agent.deb" });
+    expect(manifest.pinnedDebs).toEqual([
+      { pin: "cloudwatchAgentPin", file: "debs/amazon-cloudwatch-agent.deb", version: "1.300000.0", sha256: pin.sha256, url: "https://example.invalid/1.300000.0/agent.deb" },
+      { pin: "ssmAgentPin", file: "debs/amazon-ssm-agent.deb", version: "3.3.0.0", sha256: ssmPin.sha256, url: "https://example.invalid/ssm/3.3.0.0/amazon-ssm-agent.deb" },
+    ]);
+    // Where the user data's `dpkg -i debs/*.deb` installs them from.
     expect(sha256File(path.join(root, "debs", "amazon-cloudwatch-agent.deb"))).toBe(pin.sha256);
+    expect(sha256File(path.join(root, "debs", "amazon-ssm-agent.deb"))).toBe(ssmPin.sha256);
     // The launcher starts the service on the shipped runtime: a bad setting is refused with exit 2.
     const run = spawnSync(path.join(root, "bin", "ingest"), ["--listen", "nowhere"], { encoding: "utf8", env: { PATH: process.env.PATH } });
     expect(run.status).toBe(2);
@@ -40,24 +51,44 @@ describe("buildBundle", () => {
   });
 
   it("refuses an empty pin, naming it and how to fill it; a missing or different agent .deb; a bad release name", () => {
-    expect(() => buildBundle({ outDir: dir, release: "x", cloudwatchAgentDeb: agentDeb, pin: { version: null, sha256: null, url } })).toThrow(
+    expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles, pins: [{ ...pin, version: null, sha256: null }, ssmPin] })).toThrow(
       "tools/bundle/pins.ts: cloudwatchAgentPin.version and sha256 are empty, so no host bundle can be built",
     );
-    expect(() => buildBundle({ outDir: dir, release: "x", cloudwatchAgentDeb: agentDeb, pin: { ...pin, sha256: null } })).toThrow(/cloudwatchAgentPin\.sha256 is empty.*download https:\/\/example\.invalid\/<version>\/agent\.deb.*set version and the \.deb's sha256sum in cloudwatchAgentPin/);
-    expect(() => buildBundle({ outDir: dir, release: "x", pin })).toThrow(
+    expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles, pins: [{ ...pin, sha256: null }, ssmPin] })).toThrow(/cloudwatchAgentPin\.sha256 is empty.*download https:\/\/example\.invalid\/<version>\/agent\.deb.*set version and the \.deb's sha256sum in cloudwatchAgentPin/);
+    expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles: { "ssm-agent-deb": ssmDeb }, pins })).toThrow(
       "--cloudwatch-agent-deb: expected the pinned CloudWatch agent's .deb (version 1.300000.0, https://example.invalid/1.300000.0/agent.deb), got nothing",
     );
-    expect(() => buildBundle({ outDir: dir, release: "x", cloudwatchAgentDeb: agentDeb, pin: { ...pin, sha256: "0".repeat(64) } })).toThrow(
+    expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles, pins: [{ ...pin, sha256: "0".repeat(64) }, ssmPin] })).toThrow(
       `differs from the pinned ${"0".repeat(64)} (version 1.300000.0); download https://example.invalid/1.300000.0/agent.deb again`,
     );
-    expect(() => buildBundle({ outDir: dir, release: "bad name", cloudwatchAgentDeb: agentDeb, pin })).toThrow('--release: expected letters, digits, . _ -, got "bad name"');
+    expect(() => buildBundle({ outDir: dir, release: "bad name", pinnedDebFiles, pins })).toThrow('--release: expected letters, digits, . _ -, got "bad name"');
   });
 
-  it.skipIf(!!cloudwatchAgentPin.version && !!cloudwatchAgentPin.sha256)("npm run bundle with the shipped, empty pin exits 2 and says what to fill, building nothing", () => {
+  it("refuses an empty SSM Agent pin, saying where to download and how to verify it", () => {
+    const refusal = () => buildBundle({ outDir: dir, release: "x", pinnedDebFiles, pins: [pin, { ...ssmAgentPin, version: null, sha256: null }] });
+    expect(refusal).toThrow("tools/bundle/pins.ts: ssmAgentPin.version and sha256 are empty, so no host bundle can be built");
+    expect(refusal).toThrow("https://s3.us-east-1.amazonaws.com/amazon-ssm-us-east-1/<version>/debian_amd64/amazon-ssm-agent.deb and the same URL with .sig");
+    expect(refusal).toThrow('"Verify the signature of SSM Agent"');
+    expect(refusal).toThrow("npm run bundle -- --release R --ssm-agent-deb <that .deb>");
+    expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles: { "cloudwatch-agent-deb": agentDeb, "ssm-agent-deb": agentDeb }, pins })).toThrow(
+      `--ssm-agent-deb: sha256 ${pin.sha256} differs from the pinned ${ssmPin.sha256} (version 3.3.0.0)`,
+    );
+  });
+
+  it("names every empty pin at once", () => {
+    const empty = pins.map((p) => ({ ...p, version: null, sha256: null }));
+    expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles, pins: empty })).toThrow(/cloudwatchAgentPin\.version and sha256 are empty[^\n]*\ntools\/bundle\/pins\.ts: ssmAgentPin\.version and sha256 are empty/);
+  });
+
+  it.skipIf(pinnedDebs.every((p) => !!p.version && !!p.sha256))("npm run bundle with the shipped, empty pins exits 2 and says what to fill, building nothing", () => {
     const out = path.join(dir, "cli");
-    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "../../../tools/bundle/main.ts"), "--release", "r1", "--cloudwatch-agent-deb", agentDeb, "--out", out], { encoding: "utf8" });
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.join(__dirname, "../../../tools/bundle/main.ts"), "--release", "r1", "--cloudwatch-agent-deb", agentDeb, "--ssm-agent-deb", ssmDeb, "--out", out],
+      { encoding: "utf8" },
+    );
     expect(run.status, run.stderr).toBe(2);
-    expect(run.stderr).toContain("tools/bundle/pins.ts: cloudwatchAgentPin.version and sha256 are empty, so no host bundle can be built");
+    for (const p of pinnedDebs.filter((p) => !p.version || !p.sha256)) expect(run.stderr).toContain(`tools/bundle/pins.ts: ${p.pin}.version and sha256 are empty, so no host bundle can be built`);
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(out)).toBe(false);
   });
