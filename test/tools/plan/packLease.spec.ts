@@ -79,10 +79,10 @@ describe("a policy pack lent to plans in turn", () => {
   }, 90_000);
 
   it("judges two plans with different policy configs at once, each as its own pack would", async () => {
-    // No waivers: the prod stack's public host addresses are refused. With the shipped config, no violation.
-    const noWaivers = join(out, "no-waivers.json");
-    writeFileSync(noWaivers, "{}\n");
-    const strict = ["--stack", "prod", "--policy-config", noWaivers];
+    // A region-lost bound below prod's predicted 96 s: refused. With the shipped config, no violation.
+    const strictConfig = join(out, "strict-policy-config.json");
+    writeFileSync(strictConfig, `${JSON.stringify({ ...JSON.parse(readFileSync(join(projectRoot, "policies/config/prod.json"), "utf8")), "enforce-recovery-time": { maxRegionLostSeconds: 60 } })}\n`);
+    const strict = ["--stack", "prod", "--policy-config", strictConfig];
     const shipped = ["--stack", "prod"];
     const [lentStrict, lentShipped] = await Promise.all([lentPlan(strict, "strict"), lentPlan(shipped, "shipped")]);
     expect(started).toBe(1);
@@ -94,7 +94,7 @@ describe("a policy pack lent to plans in turn", () => {
       expect(lent.json).toEqual(alone.json);
     }
     expect(lentStrict.code).toBe(1);
-    expect(lentStrict.json!.violations.map((v) => v.policyName)).toContain("disallow-public-host-ip");
+    expect(lentStrict.json!.violations.map((v) => v.policyName)).toContain("enforce-recovery-time");
     expect(lentShipped.code).toBe(0);
   }, 240_000);
 });
