@@ -88,7 +88,7 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
         dnsProbe: { timeoutMs: behaviour.route53ProbeTimeoutSeconds * 1000, checkers: 8 },
       },
       answerTtlMs: Math.max(...regions.map((r) => r.answerTtlMs)),
-      collectorPath: regions[0]!.env.INGEST_COLLECTOR_PATH ?? "/",
+      collectorPath: regions[0]!.collectorPath,
       retry,
       maxBatchEvents: snippetDelivery.queue.maxBatchEvents,
       scale,

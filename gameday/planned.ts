@@ -107,6 +107,8 @@ export interface PlannedRegion {
   nginxConfig: string;
   /** The env file's `NAME=value` lines the service units load. */
   env: Record<string, string>;
+  /** The path the service takes events on: the env file's, else the service's own default. */
+  collectorPath: string;
   /** The ports of the upstream's primary and backup server lines. */
   servicePort: number;
   backupPort: number;
@@ -147,6 +149,7 @@ export function plannedRegions(resources: DeclaredResource[]): PlannedRegion[] {
     const userData = String(template.props.userData ?? "");
     const nginxConfig = required(readWrittenFile(userData, nginxConfigPath), `${nginxConfigPath} in the user data of ${template.urn}`);
     const envText = required(readWrittenFile(userData, ingestEnvPath), `${ingestEnvPath} in the user data of ${template.urn}`);
+    const env = parseEnvFile(envText);
     const servers = [...(/upstream\s+ingest\s*\{([^}]*)\}/.exec(nginxConfig)?.[1] ?? "").matchAll(/\bserver\s+[\d.]+:(\d+)([^;]*);/g)];
     const primary = servers.find((m) => !/\bbackup\b/.test(m[2]!));
     const backup = servers.find((m) => /\bbackup\b/.test(m[2]!));
@@ -171,7 +174,8 @@ export function plannedRegions(resources: DeclaredResource[]): PlannedRegion[] {
     return {
       region,
       nginxConfig,
-      env: parseEnvFile(envText),
+      env,
+      collectorPath: env.INGEST_COLLECTOR_PATH ?? "/track",
       servicePort: Number(required(primary?.[1], `primary server in the upstream of ${template.urn}'s nginx.conf`)),
       backupPort: Number(required(backup?.[1], `backup server in the upstream of ${template.urn}'s nginx.conf`)),
       drainSeconds: readRenderedDrainSeconds(userData) ?? 0,

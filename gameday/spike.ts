@@ -93,15 +93,14 @@ export const spikeShape = {
  * meanwhile; findings are the scenario's figures and what broke a rule.
  */
 export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: number): Promise<ScenarioFindings & { measurement: SpikeMeasurement }> {
-  // The limits as the region's rendered nginx.conf sets them (the memory policy's reader), the
-  // collector path as its env file gives it to the service.
+  // The limits as the region's planned nginx.conf sets them (the memory policy's reader).
   const planned = twin.regions[region]!;
   const rendered = readRenderedNginxLimits(Buffer.from(planned.nginxConfig).toString("base64"));
   if ("missing" in rendered) throw new Error(`the planned nginx.conf of ${planned.region} lacks ${rendered.missing.join(", ")}`);
   const limits = rendered.limits;
   const burst = /\blimit_req\s+zone=\S+\s+burst=(\d+)/.exec(planned.nginxConfig);
   if (!burst) throw new Error(`the planned nginx.conf of ${planned.region} has no limit_req burst: nothing would shed a burst per client`);
-  const collectorPath = planned.env.INGEST_COLLECTOR_PATH ?? "/track";
+  const { collectorPath } = planned;
   const injectedAt = Date.now();
   // nginx ends a held body or a slow header itself after client_body_timeout / client_header_timeout;
   // the spike (hold, then the burst's answers) stays short of that, so every hostile connection is the spike's own.
@@ -158,12 +157,10 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
     sampling = false;
     await sampler;
   }
-  // The model as the memory policy evaluates it: the limits read back from the rendered config (the
-  // file this nginx ran, as a launch template's user data carries it), one worker per vCPU.
+  // The model as the memory policy evaluates it: the limits read back from the planned config (the
+  // twin's hosts run it with only paths rewritten), at the worker count nginx started.
   const workers = Math.max(...hosts.map((h) => nginxWorkerPids(h.nginx.pid!).length));
-  const ran = readRenderedNginxLimits(Buffer.from(readFileSync(path.join(hosts[0]!.dir, "nginx.conf"))).toString("base64"));
-  if ("missing" in ran) throw new Error(`the twin's nginx.conf lacks ${ran.missing.join(", ")}`);
-  const modelNginxBytes = estimateNginxMemory({ nginx: ran.limits, vcpus: workers }).totalBytes;
+  const modelNginxBytes = estimateNginxMemory({ nginx: limits, vcpus: workers }).totalBytes;
   const logs = hosts.map((h) => readFileSync(path.join(h.dir, "error.log"), "utf8")).join("\n");
   const measurement: SpikeMeasurement = {
     report,
