@@ -7,6 +7,7 @@
 import { instanceTypeSpec, readDeclaredFleet } from "../capacity";
 import { resourceTypes as t } from "../resourceTypes";
 import { CostAssumptions, defaultCostAssumptions, freeTypes, priceTable as p } from "./prices";
+import { launchTemplateAssignsPublicIpv4 } from "../aws/flags";
 
 export interface DeclaredResource {
   type: string;
@@ -59,10 +60,6 @@ function alarmMetrics(inputs: Record<string, unknown>): number {
 }
 
 /** Whether a launch template gives its instances a public IPv4 address, billed by the hour like an Elastic IP. */
-function assignsPublicIpv4(r: DeclaredResource): boolean {
-  const interfaces = Array.isArray(r.inputs.networkInterfaces) ? (r.inputs.networkInterfaces as { associatePublicIpAddress?: unknown }[]) : [];
-  return interfaces.some((i) => String(i.associatePublicIpAddress) === "true");
-}
 
 /** Whether a Route 53 record set answers by latency, which Route 53 bills at its latency-query rate. */
 const latencyRouted = (r: DeclaredResource) => r.type === t.route53Record && Array.isArray(r.inputs.latencyRoutingPolicies) && r.inputs.latencyRoutingPolicies.length > 0;
@@ -138,7 +135,7 @@ export function estimateCost(resources: DeclaredResource[], assumptions: CostAss
   const unpriced = new Set<string>();
   const hosts: CostEstimate["hosts"] = [];
   let zones = 0;
-  const publicHostRegions = new Set(resources.filter((r) => r.type === t.ec2LaunchTemplate && assignsPublicIpv4(r)).map((r) => r.region ?? "global"));
+  const publicHostRegions = new Set(resources.filter((r) => r.type === t.ec2LaunchTemplate && launchTemplateAssignsPublicIpv4(r.inputs)).map((r) => r.region ?? "global"));
   for (const r of resources) {
     const region = r.region ?? "global";
     const pricer = pricers[r.type];

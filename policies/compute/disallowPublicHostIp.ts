@@ -12,11 +12,8 @@
  */
 import * as aws from "@pulumi/aws";
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import { isFlagSet, launchTemplateAssignsPublicIpv4 } from "../../models/aws/flags";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
-
-function isTrue(value: unknown): boolean {
-  return value === true || value === "true";
-}
 
 export function judgePublicHostIp(launcher: string, publicIp: boolean): string | undefined {
   if (!publicIp) return undefined;
@@ -38,13 +35,13 @@ export const disallowPublicHostIp: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfTypes(
     ofType(aws.ec2.LaunchTemplate, (template, args, report) => {
-      judge(`launch template ${template.name ?? args.name}`, (template.networkInterfaces ?? []).some((n) => isTrue(n.associatePublicIpAddress)), report);
+      judge(`launch template ${template.name ?? args.name}`, launchTemplateAssignsPublicIpv4(template), report);
     }),
     ofType(aws.ec2.LaunchConfiguration, (configuration, args, report) => {
-      judge(`launch configuration ${configuration.name ?? args.name}`, isTrue(configuration.associatePublicIpAddress), report);
+      judge(`launch configuration ${configuration.name ?? args.name}`, isFlagSet(configuration.associatePublicIpAddress), report);
     }),
     ofType(aws.ec2.Instance, (instance, args, report) => {
-      judge(`instance ${args.name}`, isTrue(instance.associatePublicIpAddress), report);
+      judge(`instance ${args.name}`, isFlagSet(instance.associatePublicIpAddress), report);
     }),
   ),
 };

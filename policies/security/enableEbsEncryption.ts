@@ -15,6 +15,7 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
+import { isFlagSet } from "../../models/aws/flags";
 
 export interface BlockDeviceMapping {
   deviceName?: string;
@@ -29,10 +30,6 @@ export interface Volume {
   encrypted?: string | boolean;
 }
 
-/** `"true"` and `true` are both "encrypted": the provider stores a string, a program may pass a boolean. */
-function isTrue(value: unknown): boolean {
-  return value === true || value === "true";
-}
 
 const baseline = "Security baseline (CKV_AWS_8, EC2.3).";
 
@@ -44,7 +41,7 @@ export function judgeVolumes(launcher: string, volumes: Volume[], declareFix: st
     ];
   }
   return volumes
-    .filter((v) => !isTrue(v.encrypted))
+    .filter((v) => !isFlagSet(v.encrypted))
     .map(
       (v) =>
         `${launcher}: EBS volume ${v.deviceName ?? "(no device name)"} is not encrypted (encrypted is ${JSON.stringify(v.encrypted ?? null)}, required true). ` +
