@@ -11,6 +11,7 @@ import { summaryLine } from "../diff/render";
 import { planProcessArgs } from "../plan/command";
 import type { PlanJson } from "../plan/planJson";
 import { PolicyPackLender } from "../plan/packLease";
+import { PlanWorkers, workerCanPlan } from "../plan/planWorkers";
 import type { PackConnection } from "../plan/packProcess";
 import { policyPackSources } from "../../policies/build";
 import { filesAtCommit, filesInWorkingTree, planInputDigest, TreeFile } from "./planInputs";
@@ -113,14 +114,30 @@ export function stacksIn(root: string): string[] {
   return existsSync(dir) ? stackNames(readdirSync(dir)) : [];
 }
 
+/** A plan's outcome: its JSON when it finished (exit 0 or 1), broken (2) when it wrote none. */
+function planOutcome(code: number | null, jsonPath: string, stderr: string): StackPlan {
+  let json: PlanJson | undefined;
+  if (code === 0 || code === 1) {
+    try {
+      json = JSON.parse(readFileSync(jsonPath, "utf8"));
+    } catch {
+      json = undefined;
+    }
+  }
+  return { code: json ? (code ?? 2) : 2, json, stderr };
+}
+
 /**
- * Runs the plan of one stack in `root` as a subprocess, judged by a pack `lender` lends it (or its
- * own pack without one); a plan's exit 1 still yields its JSON.
+ * Runs the plan of one stack in `root`: in one of `workers` when given, else as a process of its
+ * own, judged by a pack `lender` lends it (or its own pack without one); a plan's exit 1 still
+ * yields its JSON.
  */
-export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender): Promise<StackPlan> {
+export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender, workers?: PlanWorkers): Promise<StackPlan> {
   const jsonPath = join(outDir, `${stack}.json`);
+  const argv = ["--stack", stack, "--json", jsonPath];
+  if (workers) return workers.plan(root, argv).then(({ code, stderr }) => planOutcome(code, jsonPath, stderr));
   return new Promise((resolvePlan) => {
-    const child = spawn(process.execPath, [...planProcessArgs(root), "--stack", stack, "--json", jsonPath], {
+    const child = spawn(process.execPath, [...planProcessArgs(root), ...argv], {
       cwd: root,
       stdio: ["ignore", "ignore", "pipe", ...(lender ? ["ipc" as const] : [])],
       env: lender ? PolicyPackLender.childEnv() : process.env,
@@ -129,17 +146,7 @@ export function planStack(root: string, stack: string, outDir: string, lender?: 
     let stderr = "";
     child.stderr!.on("data", (chunk) => (stderr += chunk));
     child.on("error", (err) => resolvePlan({ code: 2, stderr: err.message }));
-    child.on("close", (code) => {
-      let json: PlanJson | undefined;
-      if (code === 0 || code === 1) {
-        try {
-          json = JSON.parse(readFileSync(jsonPath, "utf8"));
-        } catch {
-          json = undefined;
-        }
-      }
-      resolvePlan({ code: json ? (code ?? 2) : 2, json, stderr });
-    });
+    child.on("close", (code) => resolvePlan(planOutcome(code, jsonPath, stderr)));
   });
 }
 
@@ -168,6 +175,9 @@ async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[
 function emptyPlan(stack: string): PlanJson {
   return { stack, resources: [], violations: [] };
 }
+
+/** Plan workers (`planWorkers.ts`): the machine has two cores. */
+const planWorkerCount = Number(process.env.EDGE_PLAN_WORKERS ?? 1);
 
 /** pr-check's own options. */
 export interface PrCheckOptions {
@@ -248,6 +258,7 @@ export async function prCheck(
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   let lender: PolicyPackLender | undefined;
+  let workers: PlanWorkers | undefined;
   try {
     // One pack process per pack for every plan left to make: the working tree's, lent to the base's
     // plans too when the base's pack is made of the same files.
@@ -277,15 +288,24 @@ export async function prCheck(
       `planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` +
         (shared > 0 ? `, ${shared} the same at both` : ""),
     );
-    const made = await pooled(
-      toMake.map((need) => async () => {
-        const side = inBase(need) ? "base" : "head";
-        const plan = await planStack(side === "base" ? baseTree : root, need.stack, join(plans, side), lender);
-        cache?.put(need.digest, plan);
-        return [need.digest, plan] as const;
-      }),
-      2,
-    );
+    // The plans of this tree, and of a base that runs on the same node_modules with the plan command
+    // as a function, go to plan workers; a base's other plans run as processes of their own.
+    workers = lender && new PlanWorkers(root, lender, planWorkerCount);
+    const byWorker = (tree: string) => workers && workerCanPlan(tree) && (tree === root || install === "symlink") ? workers : undefined;
+    const make = (need: PlanNeed) => async () => {
+      const side = inBase(need) ? "base" : "head";
+      const tree = side === "base" ? baseTree : root;
+      const plan = await planStack(tree, need.stack, join(plans, side), lender, byWorker(tree));
+      cache?.put(need.digest, plan);
+      return [need.digest, plan] as const;
+    };
+    const inWorkers = toMake.filter((need) => byWorker(inBase(need) ? baseTree : root));
+    const made = (
+      await Promise.all([
+        Promise.all(inWorkers.map((need) => make(need)())),
+        pooled(toMake.filter((need) => !inWorkers.includes(need)).map(make), 2),
+      ])
+    ).flat();
     const planOf = new Map([...fromCache, ...made]);
     const stacks: StackReport[] = names.map((stack) => {
       const { base: baseDigest, head: headDigest } = digests.get(stack)!;
@@ -300,6 +320,7 @@ export async function prCheck(
     const { markdown, full } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policyChange(root, baseCommit) });
     return { baseRef, baseCommit, headCommit, install, stacks, markdown, full };
   } finally {
+    await workers?.stop();
     await lender?.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
