@@ -84,7 +84,7 @@ async function runJob(job: PlanJob, next: () => void): Promise<number> {
     return await withLocalStorage(async () => {
       forgetTreeModules(job.root);
       const { runPlanCommand } = require(join(job.root, "tools", "plan", "run.ts")) as { runPlanCommand: RunPlanCommand };
-      return await runPlanCommand(job.argv, { pack: turn.pack, evaluated: next });
+      return await runPlanCommand(job.argv, { pack: turn.pack, evaluated: process.env.EDGE_SEQ === '1' ? undefined : next });
     });
   } finally {
     await turn.release();
