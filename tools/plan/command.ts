@@ -21,5 +21,14 @@ export const planNodeFlags = ["--max-semi-space-size=64", "--initial-old-space-s
  * than `--import tsx`, which also starts its ES module loader on a worker thread.
  */
 export function planProcessArgs(root: string): string[] {
-  return [...planNodeFlags, "--require", "tsx/cjs", join(root, "tools", "plan", "main.ts")];
+  return planModuleArgs(root, "main.ts");
+}
+
+/** The plan worker's process (`planWorker.ts`), started as a plan's is. */
+export function planWorkerArgs(root: string): string[] {
+  return planModuleArgs(root, "planWorker.ts");
+}
+
+function planModuleArgs(root: string, module: string): string[] {
+  return [...planNodeFlags, "--require", "tsx/cjs", join(root, "tools", "plan", module)];
 }

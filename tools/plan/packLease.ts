@@ -51,7 +51,12 @@ export function leasePolicyPack(packDir: string): Promise<PackConnection> {
       process.channel?.unref();
       const answer = message as LeaseAnswer;
       if (answer.edgePackLease === "failed") reject(new Error(answer.error));
-      else resolvePack({ port: answer.port, stop: () => sendToParent({ edgePackLease: "release" }) });
+      else {
+        // Given back once: the lender counts leases per process, and a second release would end
+        // the lease this process asks for next (the plan worker's next plan).
+        let released: Promise<void> | undefined;
+        resolvePack({ port: answer.port, stop: () => (released ??= sendToParent({ edgePackLease: "release" })) });
+      }
     };
     process.on("message", onMessage);
     void sendToParent({ edgePackLease: "acquire", packDir: resolve(packDir) });

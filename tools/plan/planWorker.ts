@@ -12,21 +12,17 @@
  *   node_modules is this tree's.
  * - with its output kept apart: what a plan writes goes to that plan's answer, not the worker's.
  *
- * A plan's program starts once the one before has run; its turn on the pack comes when the one
- * before has its verdict (the pack judges one stack at a time, `packLease.ts`), so the next program
- * runs while the pack judges the last.
+ * Plans run one after another, each judged by the pack while its program runs, as in a process of
+ * its own: the pack judges one stack at a time (`packLease.ts`).
  *
- * Jobs come over the IPC channel (`planWorkers.ts`, which starts the workers).
+ * Jobs come over the IPC channel from `planWorkerProcess.ts`, which starts the worker.
  */
 if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(false);
 import "./deferredSdkImports";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { join, resolve, sep } from "node:path";
 import { exitOnCrash } from "../cli";
-import { leasePolicyPack } from "./packLease";
-import type { PackConnection } from "./packProcess";
-import { isPlanJobMessage, PlanJobAnswer, PlanJob } from "./planWorkers";
-import type { PlanCommandOptions } from "./run";
+import { isPlanJobMessage, PlanJobAnswer, PlanJob } from "./planWorkerProcess";
 
 /** What the plan running in this async context has written to stderr (stdout is not read). */
 const planOutput = new AsyncLocalStorage<{ stderr: string }>();
@@ -54,41 +50,15 @@ function forgetTreeModules(root: string): void {
   for (const path of Object.keys(require.cache)) if (path.startsWith(tree) && !path.includes(packages)) delete require.cache[path];
 }
 
-/** The pack turns: a plan is lent the pack when the plan before has given it back. */
-let lastTurn: Promise<void> = Promise.resolve();
+type RunPlanCommand = (argv: string[]) => Promise<number>;
 
-/** A plan's turn on the pack of a folder; `release` gives it back (also when the plan never asked). */
-function packTurn(): { pack: (packDir: string) => Promise<PackConnection>; release: () => Promise<void> } {
-  const previous = lastTurn;
-  let endTurn!: () => void;
-  lastTurn = new Promise((done) => (endTurn = done));
-  let lent: Promise<PackConnection> | undefined;
-  let released: Promise<void> | undefined;
-  const release = () =>
-    (released ??= (lent ?? Promise.reject(new Error("not lent"))).then((connection) => connection.stop()).catch(() => undefined).finally(endTurn));
-  return {
-    pack(packDir) {
-      lent ??= previous.then(() => leasePolicyPack(packDir));
-      return lent.then((connection) => ({ port: connection.port, stop: release }));
-    },
-    release,
-  };
-}
-
-type RunPlanCommand = (argv: string[], options: PlanCommandOptions) => Promise<number>;
-
-async function runJob(job: PlanJob, next: () => void): Promise<number> {
+async function runJob(job: PlanJob): Promise<number> {
   const { withLocalStorage } = require("@pulumi/pulumi/runtime/state") as { withLocalStorage<T>(run: () => Promise<T>): Promise<T> };
-  const turn = packTurn();
-  try {
-    return await withLocalStorage(async () => {
-      forgetTreeModules(job.root);
-      const { runPlanCommand } = require(join(job.root, "tools", "plan", "run.ts")) as { runPlanCommand: RunPlanCommand };
-      return await runPlanCommand(job.argv, { pack: turn.pack, evaluated: process.env.EDGE_SEQ === '1' ? undefined : next });
-    });
-  } finally {
-    await turn.release();
-  }
+  return withLocalStorage(async () => {
+    forgetTreeModules(job.root);
+    const { runPlanCommand } = require(join(job.root, "tools", "plan", "run.ts")) as { runPlanCommand: RunPlanCommand };
+    return runPlanCommand(job.argv);
+  });
 }
 
 function serve(): void {
@@ -98,28 +68,20 @@ function serve(): void {
     clearInterval(keepAlive);
     process.exit(0);
   };
-  let ready: Promise<void> = Promise.resolve();
-  let allDone: Promise<unknown> = Promise.resolve();
+  let previous: Promise<void> = Promise.resolve();
   process.on("disconnect", stop);
   process.on("message", (message: unknown) => {
     if (!isPlanJobMessage(message)) return;
     const job = message.edgePlanJob;
-    if (job === "stop") return void allDone.then(stop);
-    const previous = ready;
-    let next!: () => void;
-    ready = new Promise((started) => (next = started));
-    const done = previous.then(async () => {
+    previous = previous.then(async () => {
+      if (job === "stop") return stop();
       const output = { stderr: "" };
-      const code = await planOutput.run(output, () => runJob(job, next));
-      next();
+      const code = await planOutput.run(output, () => runJob(job));
       process.send!({ edgePlanDone: { id: job.id, code, stderr: output.stderr } } satisfies PlanJobAnswer);
     });
-    allDone = Promise.all([allDone, done]);
   });
 }
 
-if (require.main === module) {
-  exitOnCrash("the plan worker");
-  routeOutput();
-  serve();
-}
+exitOnCrash("the plan worker");
+routeOutput();
+serve();

@@ -6,28 +6,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseCommandLine, reportPlanFailure } from "../cli";
 import { leasePolicyPack, packIsLent } from "./packLease";
-import { PackConnection, policyPackDir, spawnPolicyPack } from "./packProcess";
+import { policyPackDir, spawnPolicyPack } from "./packProcess";
 
 export const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]";
-
-export interface PlanCommandOptions {
-  /**
-   * The pack of a `policies/` folder, when the caller has one to give (the plan worker's turn on
-   * pr-check's pack). Otherwise the pack is lent over IPC (`packLease.ts`) or started for this plan.
-   */
-  pack?: (packDir: string) => Promise<PackConnection>;
-  /**
-   * Called once the program has run and every resource is recorded, before the pack's verdict on
-   * the whole stack: the plan worker starts its next program then.
-   */
-  evaluated?: () => void;
-}
 
 /**
  * Plans as the command line says; writes the report to stdout and returns the exit code: 0 no
  * mandatory violation, 1 at least one, 2 bad input, 70 the plan itself failed.
  */
-export async function runPlanCommand(argv: string[], options: PlanCommandOptions = {}): Promise<number> {
+export async function runPlanCommand(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
     argv,
     {
@@ -43,7 +30,7 @@ export async function runPlanCommand(argv: string[], options: PlanCommandOptions
   // The pack's process starts first: its ~2 s of imports overlap this process loading the Pulumi
   // runtime (./plan and ./report import it), which saves about a second of every plan. Under
   // pr-check, which plans many stacks, the pack is one process lent to each plan in turn.
-  const pack = options.pack ? options.pack(policyPackDir) : packIsLent() ? leasePolicyPack(policyPackDir) : spawnPolicyPack();
+  const pack = packIsLent() ? leasePolicyPack(policyPackDir) : spawnPolicyPack();
   pack.catch(() => undefined); // awaited in makePlan; a config error may end the run first
   const { hasMandatoryViolation, makePlan, planJson } = require("./plan") as typeof import("./plan");
   const { renderPlan } = require("./report") as typeof import("./report");
@@ -53,7 +40,6 @@ export async function runPlanCommand(argv: string[], options: PlanCommandOptions
       configFile: values["config-file"],
       policyConfigFile: values["policy-config"],
       pack,
-      evaluated: options.evaluated,
     });
     process.stdout.write(renderPlan(plan));
     if (values.json) {
@@ -65,5 +51,9 @@ export async function runPlanCommand(argv: string[], options: PlanCommandOptions
     return hasMandatoryViolation(plan) ? 1 : 0;
   } catch (err) {
     return reportPlanFailure(err, "the plan");
+  } finally {
+    // Also when the plan ended before it asked the pack for anything (a stack file it could not
+    // read): a lent pack goes back to the next plan, in the plan worker too.
+    await pack.then((connection) => connection.stop(), () => undefined);
   }
 }

@@ -11,7 +11,7 @@ import { summaryLine } from "../diff/render";
 import { planProcessArgs } from "../plan/command";
 import type { PlanJson } from "../plan/planJson";
 import { PolicyPackLender } from "../plan/packLease";
-import { PlanWorkers, workerCanPlan } from "../plan/planWorkers";
+import { PlanWorker, workerCanPlan } from "../plan/planWorkerProcess";
 import type { PackConnection } from "../plan/packProcess";
 import { policyPackSources } from "../../policies/build";
 import { filesAtCommit, filesInWorkingTree, planInputDigest, TreeFile } from "./planInputs";
@@ -128,14 +128,14 @@ function planOutcome(code: number | null, jsonPath: string, stderr: string): Sta
 }
 
 /**
- * Runs the plan of one stack in `root`: in one of `workers` when given, else as a process of its
+ * Runs the plan of one stack in `root`: in the plan `worker` when given, else as a process of its
  * own, judged by a pack `lender` lends it (or its own pack without one); a plan's exit 1 still
  * yields its JSON.
  */
-export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender, workers?: PlanWorkers): Promise<StackPlan> {
+export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender, worker?: PlanWorker): Promise<StackPlan> {
   const jsonPath = join(outDir, `${stack}.json`);
   const argv = ["--stack", stack, "--json", jsonPath];
-  if (workers) return workers.plan(root, argv).then(({ code, stderr }) => planOutcome(code, jsonPath, stderr));
+  if (worker) return worker.plan(root, argv).then(({ code, stderr }) => planOutcome(code, jsonPath, stderr));
   return new Promise((resolvePlan) => {
     const child = spawn(process.execPath, [...planProcessArgs(root), ...argv], {
       cwd: root,
@@ -175,9 +175,6 @@ async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[
 function emptyPlan(stack: string): PlanJson {
   return { stack, resources: [], violations: [] };
 }
-
-/** Plan workers (`planWorkers.ts`): the machine has two cores. */
-const planWorkerCount = Number(process.env.EDGE_PLAN_WORKERS ?? 1);
 
 /** pr-check's own options. */
 export interface PrCheckOptions {
@@ -258,7 +255,7 @@ export async function prCheck(
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   let lender: PolicyPackLender | undefined;
-  let workers: PlanWorkers | undefined;
+  let worker: PlanWorker | undefined;
   try {
     // One pack process per pack for every plan left to make: the working tree's, lent to the base's
     // plans too when the base's pack is made of the same files.
@@ -288,10 +285,10 @@ export async function prCheck(
       `planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` +
         (shared > 0 ? `, ${shared} the same at both` : ""),
     );
-    // The plans of this tree, and of a base that runs on the same node_modules with the plan command
-    // as a function, go to plan workers; a base's other plans run as processes of their own.
-    workers = lender && new PlanWorkers(root, lender, planWorkerCount);
-    const byWorker = (tree: string) => workers && workerCanPlan(tree) && (tree === root || install === "symlink") ? workers : undefined;
+    // The plans of this tree, and of a base that runs on the same node_modules and has the plan
+    // command as a function, go to the plan worker; a base's other plans run as processes of their own.
+    worker = lender && new PlanWorker(root, lender);
+    const byWorker = (tree: string) => (worker && workerCanPlan(tree) && (tree === root || install === "symlink") ? worker : undefined);
     const make = (need: PlanNeed) => async () => {
       const side = inBase(need) ? "base" : "head";
       const tree = side === "base" ? baseTree : root;
@@ -320,7 +317,7 @@ export async function prCheck(
     const { markdown, full } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policyChange(root, baseCommit) });
     return { baseRef, baseCommit, headCommit, install, stacks, markdown, full };
   } finally {
-    await workers?.stop();
+    await worker?.stop();
     await lender?.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
