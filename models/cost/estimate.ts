@@ -34,6 +34,8 @@ export interface CostEstimate {
   unpriced: string[];
   /** Rates no source confirms in the region they are billed in (`c6i.xlarge hours in eu-west-1`), priced at us-east-1's times a guessed factor: the estimate is uncertain by their share. */
   unconfirmed: string[];
+  /** The part of `monthlyUsd` priced at those rates. */
+  unconfirmedUsd: number;
   /** The price table's date. */
   date: string;
   assumptions: CostAssumptions;
@@ -174,6 +176,7 @@ export function estimateCost(resources: DeclaredResource[], assumptions: CostAss
   const byItem = new Map<string, CostItem>();
   const unpriced = new Set<string>();
   const unconfirmed = new Set<string>();
+  let unconfirmedUsd = 0;
   const hosts: CostEstimate["hosts"] = [];
   let zones = 0;
   const publicHostRegions = new Set(resources.filter((r) => r.type === t.ec2LaunchTemplate && launchTemplateAssignsPublicIpv4(r.inputs)).map((r) => r.region ?? "global"));
@@ -190,7 +193,10 @@ export function estimateCost(resources: DeclaredResource[], assumptions: CostAss
       continue;
     }
     const { item, monthlyUsd } = priced;
-    if (priced.unconfirmed) unconfirmed.add(`${priced.unconfirmed} in ${region}`);
+    if (priced.unconfirmed) {
+      unconfirmed.add(`${priced.unconfirmed} in ${region}`);
+      unconfirmedUsd += monthlyUsd;
+    }
     if (r.type === t.route53Zone) zones++;
     if (r.type === t.autoscalingGroup) {
       const fleet = readDeclaredFleet(r.inputs);
@@ -223,6 +229,7 @@ export function estimateCost(resources: DeclaredResource[], assumptions: CostAss
     hosts: hosts.sort((a, b) => a.region.localeCompare(b.region)),
     unpriced: [...unpriced].sort(),
     unconfirmed: [...unconfirmed].sort(),
+    unconfirmedUsd,
     date: p.date,
     assumptions,
   };

@@ -63,6 +63,7 @@ describe("estimate", () => {
     const guessed = estimateCost([nlb("us-west-2"), group("eu-west-1", 3, "c6i.xlarge"), group("us-east-1", 3, "c6i.xlarge")]);
     expect(guessed.unconfirmed).toEqual(["NLB hours and LCU in us-west-2", "c6i.xlarge hours in eu-west-1"]);
     expect(guessed.items.find((i) => i.region === "eu-west-1")!.monthlyUsd).toBeCloseTo(3 * 0.17 * 1.13 * 730, 5);
+    expect(guessed.unconfirmedUsd).toBeCloseTo((0.0225 + 0.006) * 730 + 3 * 0.17 * 1.13 * 730, 5);
   });
 
   it("names the prod stack's host rates outside us-east-1 as unconfirmed, and none of us-east-1's", () => {
