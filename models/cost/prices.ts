@@ -146,7 +146,6 @@ export const priceTable = {
    * (EC2 families, load balancers, interface endpoints, S3); the estimate names each item priced with it.
    */
   unconfirmedRegionFactor: {
-    "us-east-1": 1,
     "us-east-2": 1,
     "us-west-2": 1,
     "eu-west-1": 1.13,
