@@ -26,23 +26,35 @@ const awsCommit = "af55dfb90500e80afb9d9ba64a76024e500c948a";
 const awsFileRead: Record<string, string> = {
   "acm/certificate.go": "01661ea3cbe6b07ed725b03c587d24ceb464484a",
   "acm/certificate_validation.go": "004eea7f9b6658d88d652e89e10c7520a10ad6b8",
+  "autoscaling/group.go": "eeecacfa18e259c26acee2806655620336bfb519",
+  "autoscaling/launch_configuration.go": "1037711a99b6edb1a97fc6c5c1aa6644f010c4b8",
   "autoscaling/lifecycle_hook.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "autoscaling/policy.go": "007ce0a8dd1d97df0e44eeaa5d467b8f1443f4d1",
+  "cloudfront/cache_policy.go": "37d5fa21a55236b69462d557ee4a6fe3cfdfc472",
+  "cloudfront/distribution.go": "acde588265bb9030379201e363f9f682879b51bd",
+  "cloudfront/origin_access_control.go": "09537f6131639c1d49ebcc38fc11972d6a4b60b5",
+  "cloudfront/origin_access_identity.go": "b11fc0fdd2efcc87bbff031692818008455bd048",
+  "cloudfront/response_headers_policy.go": "4e81648bd90b5da518944cc2a39dc274d054e91e",
+  "cloudwatch/composite_alarm.go": "050ac11163cab8cdae5936a7f40b0e528ff780df",
   "cloudwatch/dashboard.go": "0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff",
   "cloudwatch/metric_alarm.go": "055611a654738da73e7b1e2b5d2b7672c6d4d531",
   "ec2/ec2_eip.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "ec2/ec2_launch_template.go": "c49358f89b43a4d9c8e533cd0610cd72cbd11eb3",
   "ec2/vpc_.go": "00081ce41cc691433ac19bf42227cdabffd0454d",
   "ec2/vpc_default_security_group.go": "01f431114674c27cf790fafb67ac274bf8f765e1",
+  "ec2/vpc_endpoint.go": "008db85aad5e56627b1eecab8830464a282552ed",
   "ec2/vpc_flow_log.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "ec2/vpc_internet_gateway.go": "08923b68b5ad6fcfdd38362fb5247e39a9b07add",
   "ec2/vpc_route_table.go": "022092419b7cda11527df3c6b51cbfe1876c1722",
   "ec2/vpc_route_table_association.go": "0be71beb458ad8875e0acc5c91519c0ceeb214aa",
   "ec2/vpc_security_group.go": "01606926a0c0ab9174aec440f976a48b0baee722",
   "ec2/vpc_security_group_ingress_rule.go": "00a322094b4b9ade8a81b244345dbcf4b52ee8d6",
+  "ec2/vpc_security_group_rule.go": "acde588265bb9030379201e363f9f682879b51bd",
   "ec2/vpc_subnet.go": "00cda125a19d31754cb0d073cf551264c57955cb",
   "elbv2/listener.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
   "elbv2/target_group.go": "013cfb4cddc9c44a28f34abad0c11768bcdb9b85",
   "iam/instance_profile.go": "013f1736b90439e5a19567a87d3e5cd11858c420",
+  "iam/policy.go": "fd91d1b7945cd7b14e91b4f8e9770d14a6f793d9",
   "iam/role.go": "0040ea6911af00bea2cca6dbb14e86829826ad8e",
   "iam/role_policy.go": "02f97af85f89a04e8ed89f5e8b64a9a67f3cfe07",
   "iam/role_policy_attachment.go": "04c79849dbe7fbe76c3054b364357bcdaade9ac5",
@@ -54,18 +66,22 @@ const awsFileRead: Record<string, string> = {
   "route53/health_check.go": "01606926a0c0ab9174aec440f976a48b0baee722",
   "route53/record.go": "00655c1681ea1e49ab10cd32d3f8bee372b2095b",
   "route53/zone.go": "036631a1dee59efb6d1986c0a19b373402bda29f",
+  "s3/bucket.go": "4c72bcc7dc2f5ace40ce61f2a90e12a62cf4ec9a",
+  "s3/bucket_acl.go": "8a0b630aa00be415497be382fed4294db03af6c3",
+  "s3/bucket_lifecycle_configuration.go": "edd83424302044e8c32a0ca62412fa55499cd136",
   "s3/bucket_ownership_controls.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
   "s3/bucket_policy.go": "0073593e7d6993ba482409f4dc35438daaa79bb3",
   "s3/bucket_public_access_block.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "s3/bucket_replication_configuration.go": "e96a78948f415f154c6adf85d9ed83ef49e7e373",
   "s3/bucket_server_side_encryption_configuration.go": "01606926a0c0ab9174aec440f976a48b0baee722",
-  "s3/object.go": "033c721bf1eda7db79395cd73acb54c7efa57ffc",
   "s3/bucket_versioning.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
+  "s3/object.go": "033c721bf1eda7db79395cd73acb54c7efa57ffc",
   "sns/topic.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "sns/topic_subscription.go": "04a2e6e5bc625ec85ea8c678219b483fc674877e",
 };
 const cloudflareCommit = "a2efdc5786ae9726d56928dbfe91933bd92404ca";
-const aws = (file: string, attribute: string, marker: "ForceNew" | "RequiresReplace" = "ForceNew") =>
-  `terraform-provider-aws internal/service/${file}@${(awsFileRead[file] ?? awsCommit).slice(0, 12)} "${attribute}" ${marker}`;
+const awsFile = (file: string) => `terraform-provider-aws internal/service/${file}@${(awsFileRead[file] ?? awsCommit).slice(0, 12)}`;
+const aws = (file: string, attribute: string, marker: "ForceNew" | "RequiresReplace" = "ForceNew") => `${awsFile(file)} "${attribute}" ${marker}`;
 const awsFramework = (file: string, attribute: string) => aws(file, attribute, "RequiresReplace");
 const awsLine = (file: string, line: number) => `terraform-provider-aws internal/service/${file}:${line}@${awsCommit.slice(0, 12)}`;
 const cloudflare = (service: string, line: number) =>
@@ -118,8 +134,7 @@ export interface TypeRules {
   autoName?: { property: string; cite: string };
 }
 
-/** The VPC endpoint's schema, read at terraform-provider-aws 008db85aad5e. */
-const vpcEndpoint = (attribute: string) => `terraform-provider-aws internal/service/ec2/vpc_endpoint.go@008db85aad5e "${attribute}" ForceNew`;
+const vpcEndpoint = (attribute: string) => aws("ec2/vpc_endpoint.go", attribute);
 const change = (cite: string, references?: string[]): PropertyRule => ({ when: "change", cite, ...(references ? { references } : {}) });
 const isNetwork = (inputs: Record<string, unknown>) => inputs.loadBalancerType === "network";
 
@@ -163,6 +178,8 @@ const ingressEgress: TypeRules = {
   },
 };
 const inPlace = (cite: string): TypeRules => ({ properties: {}, cite });
+/** A type whose schema has no `ForceNew` attribute and no `CustomizeDiff` forcing one. */
+const noForceNew = (file: string) => inPlace(`${awsFile(file)}: no attribute is ForceNew`);
 
 const logDelivery = "aws:cloudwatch/logDelivery:LogDelivery";
 const logDeliveryDestination = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination";
@@ -188,7 +205,9 @@ export const replaceRules: Record<string, TypeRules> = {
   },
   [t.albLoadBalancer]: loadBalancer,
   [t.lbLoadBalancer]: loadBalancer,
-  [t.autoscalingGroup]: { properties: names("autoscaling/group.go") },
+  [t.autoscalingGroup]: {
+    properties: { ...names("autoscaling/group.go"), initialLifecycleHooks: change(aws("autoscaling/group.go", "initial_lifecycle_hook")) },
+  },
   // The hook is put again on a new group name (`PutLifecycleHook` is its create and its update).
   [t.autoscalingLifecycleHook]: { properties: { name: change(aws("autoscaling/lifecycle_hook.go", "name")) } },
   [t.autoscalingPolicy]: {
@@ -197,12 +216,17 @@ export const replaceRules: Record<string, TypeRules> = {
       autoscalingGroupName: change(aws("autoscaling/policy.go", "autoscaling_group_name"), [t.autoscalingGroup]),
     },
   },
-  [t.cloudfrontCachePolicy]: inPlace(aws("cloudfront/cache_policy.go", "name") + ": no attribute is ForceNew"),
-  [t.cloudfrontDistribution]: inPlace(aws("cloudfront/distribution.go", "origin") + ": no attribute is ForceNew"),
-  [t.cloudfrontOriginAccessControl]: inPlace(aws("cloudfront/origin_access_control.go", "name") + ": no attribute is ForceNew"),
-  [t.cloudfrontOriginAccessIdentity]: inPlace(aws("cloudfront/origin_access_identity.go", "comment") + ": no attribute is ForceNew"),
-  [t.cloudfrontResponseHeadersPolicy]: inPlace(aws("cloudfront/response_headers_policy.go", "name") + ": no attribute is ForceNew"),
-  [t.cloudwatchCompositeAlarm]: { properties: { alarmName: change(aws("cloudwatch/composite_alarm.go", "alarm_name")) } },
+  [t.cloudfrontCachePolicy]: noForceNew("cloudfront/cache_policy.go"),
+  [t.cloudfrontDistribution]: noForceNew("cloudfront/distribution.go"),
+  [t.cloudfrontOriginAccessControl]: noForceNew("cloudfront/origin_access_control.go"),
+  [t.cloudfrontOriginAccessIdentity]: noForceNew("cloudfront/origin_access_identity.go"),
+  [t.cloudfrontResponseHeadersPolicy]: noForceNew("cloudfront/response_headers_policy.go"),
+  [t.cloudwatchCompositeAlarm]: {
+    properties: {
+      alarmName: change(aws("cloudwatch/composite_alarm.go", "alarm_name")),
+      actionsEnabled: change(aws("cloudwatch/composite_alarm.go", "actions_enabled")),
+    },
+  },
   [t.cloudwatchDashboard]: { properties: { dashboardName: change(aws("cloudwatch/dashboard.go", "dashboard_name")) } },
   [t.cloudwatchMetricAlarm]: {
     properties: { name: change(aws("cloudwatch/metric_alarm.go", "alarm_name")) },
@@ -377,9 +401,29 @@ export const replaceRules: Record<string, TypeRules> = {
       keyName: change(aws("ec2/ec2_instance.go", "key_name")),
     },
   },
+  // The launch configuration has no update: every argument is ForceNew (a block's through its fields).
   [t.ec2LaunchConfiguration]: {
     properties: Object.fromEntries(
-      ["name", "namePrefix", "imageId", "instanceType", "userData", "securityGroups", "iamInstanceProfile", "keyName"].map((p) => [p, change(aws("autoscaling/launch_configuration.go", p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)))]),
+      Object.entries({
+        name: "name",
+        namePrefix: "name_prefix",
+        imageId: "image_id",
+        instanceType: "instance_type",
+        userData: "user_data",
+        userDataBase64: "user_data_base64",
+        securityGroups: "security_groups",
+        iamInstanceProfile: "iam_instance_profile",
+        keyName: "key_name",
+        associatePublicIpAddress: "associate_public_ip_address",
+        ebsOptimized: "ebs_optimized",
+        enableMonitoring: "enable_monitoring",
+        placementTenancy: "placement_tenancy",
+        spotPrice: "spot_price",
+        metadataOptions: "metadata_options",
+        ebsBlockDevices: "ebs_block_device",
+        ephemeralBlockDevices: "ephemeral_block_device",
+        rootBlockDevice: "root_block_device",
+      }).map(([p, attribute]) => [p, change(aws("autoscaling/launch_configuration.go", attribute))]),
     ),
   },
   [t.iamGroupPolicyAttachment]: { properties: { group: change(aws("iam/group_policy_attachment.go", "group")), policyArn: change(aws("iam/group_policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
