@@ -15,15 +15,12 @@
  */
 import { resourceTypes as t } from "../../models/resourceTypes";
 
-/** The commit the load balancer's rules were read at, line by line. */
-const awsCommit = "af55dfb90500e80afb9d9ba64a76024e500c948a";
 /**
- * The commit each terraform-provider-aws file under internal/service/ was read at. A file not
- * listed (the autoscaling group, launch template, bucket, bucket lifecycle and replication, the
- * CloudFront resources and the types only the policies name) is cited at `awsCommit` by attribute
- * name and has not been re-read: confirm it there before relying on it.
+ * The commit each terraform-provider-aws file under internal/service/ was read at (the stored
+ * version of the file; files were read at different commits). A rule can cite only a file listed
+ * here, so a file nobody read cannot be cited.
  */
-const awsFileRead: Record<string, string> = {
+const awsFileRead = {
   "acm/certificate.go": "01661ea3cbe6b07ed725b03c587d24ceb464484a",
   "acm/certificate_validation.go": "004eea7f9b6658d88d652e89e10c7520a10ad6b8",
   "autoscaling/group.go": "eeecacfa18e259c26acee2806655620336bfb519",
@@ -39,6 +36,7 @@ const awsFileRead: Record<string, string> = {
   "cloudwatch/dashboard.go": "0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff",
   "cloudwatch/metric_alarm.go": "055611a654738da73e7b1e2b5d2b7672c6d4d531",
   "ec2/ec2_eip.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "ec2/ec2_instance.go": "5c58e0c2b9ff434d647f71c6b505f655b561ae21",
   "ec2/ec2_launch_template.go": "c49358f89b43a4d9c8e533cd0610cd72cbd11eb3",
   "ec2/vpc_.go": "00081ce41cc691433ac19bf42227cdabffd0454d",
   "ec2/vpc_default_security_group.go": "01f431114674c27cf790fafb67ac274bf8f765e1",
@@ -52,20 +50,28 @@ const awsFileRead: Record<string, string> = {
   "ec2/vpc_security_group_rule.go": "acde588265bb9030379201e363f9f682879b51bd",
   "ec2/vpc_subnet.go": "00cda125a19d31754cb0d073cf551264c57955cb",
   "elbv2/listener.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
+  "elbv2/load_balancer.go": "af55dfb90500e80afb9d9ba64a76024e500c948a",
   "elbv2/target_group.go": "013cfb4cddc9c44a28f34abad0c11768bcdb9b85",
+  "iam/group_policy_attachment.go": "4c72bcc7dc2f5ace40ce61f2a90e12a62cf4ec9a",
   "iam/instance_profile.go": "013f1736b90439e5a19567a87d3e5cd11858c420",
   "iam/policy.go": "fd91d1b7945cd7b14e91b4f8e9770d14a6f793d9",
+  "iam/policy_attachment.go": "6417f751ee08a8b37a8663975fdd606e513bd67a",
   "iam/role.go": "0040ea6911af00bea2cca6dbb14e86829826ad8e",
   "iam/role_policy.go": "02f97af85f89a04e8ed89f5e8b64a9a67f3cfe07",
   "iam/role_policy_attachment.go": "04c79849dbe7fbe76c3054b364357bcdaade9ac5",
+  "iam/role_policy_attachments_exclusive.go": "feaafa423b63f3d3875aa4554aca3d749529b93a",
+  "iam/user_policy_attachment.go": "81ae62fe1923da7df3e2e3d1444f883c64396a12",
   "kms/key.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "logs/delivery.go": "009ebbba773eb7f1e3b286e30033836f4d115bd9",
   "logs/delivery_destination.go": "1e67cc5d48a621fe85585ada9c1cfb26802a4da7",
   "logs/delivery_source.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "route53/delegation_set.go": "01606926a0c0ab9174aec440f976a48b0baee722",
   "route53/health_check.go": "01606926a0c0ab9174aec440f976a48b0baee722",
+  "route53/hosted_zone_dnssec.go": "8966abc2530eba5ffd5f6212bfae9802721e52b7",
+  "route53/key_signing_key.go": "7417a81acca4961b7718fafe6e825b65700b7e0e",
   "route53/record.go": "00655c1681ea1e49ab10cd32d3f8bee372b2095b",
   "route53/zone.go": "036631a1dee59efb6d1986c0a19b373402bda29f",
+  "route53domains/delegation_signer_record.go": "fc65184c2acec4d6eaeb627a38a39705e00f5dc3",
   "s3/bucket.go": "4c72bcc7dc2f5ace40ce61f2a90e12a62cf4ec9a",
   "s3/bucket_acl.go": "8a0b630aa00be415497be382fed4294db03af6c3",
   "s3/bucket_lifecycle_configuration.go": "edd83424302044e8c32a0ca62412fa55499cd136",
@@ -78,12 +84,13 @@ const awsFileRead: Record<string, string> = {
   "s3/object.go": "033c721bf1eda7db79395cd73acb54c7efa57ffc",
   "sns/topic.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "sns/topic_subscription.go": "04a2e6e5bc625ec85ea8c678219b483fc674877e",
-};
+} as const;
 const cloudflareCommit = "a2efdc5786ae9726d56928dbfe91933bd92404ca";
-const awsFile = (file: string) => `terraform-provider-aws internal/service/${file}@${(awsFileRead[file] ?? awsCommit).slice(0, 12)}`;
-const aws = (file: string, attribute: string, marker: "ForceNew" | "RequiresReplace" = "ForceNew") => `${awsFile(file)} "${attribute}" ${marker}`;
-const awsFramework = (file: string, attribute: string) => aws(file, attribute, "RequiresReplace");
-const awsLine = (file: string, line: number) => `terraform-provider-aws internal/service/${file}:${line}@${awsCommit.slice(0, 12)}`;
+type AwsFile = keyof typeof awsFileRead;
+const awsFile = (file: AwsFile) => `terraform-provider-aws internal/service/${file}@${awsFileRead[file].slice(0, 12)}`;
+const aws = (file: AwsFile, attribute: string, marker: "ForceNew" | "RequiresReplace" = "ForceNew") => `${awsFile(file)} "${attribute}" ${marker}`;
+const awsFramework = (file: AwsFile, attribute: string) => aws(file, attribute, "RequiresReplace");
+const awsLine = (file: AwsFile, line: number) => `terraform-provider-aws internal/service/${file}:${line}@${awsFileRead[file].slice(0, 12)}`;
 const cloudflare = (service: string, line: number) =>
   `terraform-provider-cloudflare internal/services/${service}/schema.go:${line}@${cloudflareCommit.slice(0, 12)} RequiresReplace`;
 const installed = (file: string, line: number) => `node_modules/@pulumi/aws/${file}:${line} (installed @pulumi/aws)`;
@@ -138,7 +145,7 @@ const vpcEndpoint = (attribute: string) => aws("ec2/vpc_endpoint.go", attribute)
 const change = (cite: string, references?: string[]): PropertyRule => ({ when: "change", cite, ...(references ? { references } : {}) });
 const isNetwork = (inputs: Record<string, unknown>) => inputs.loadBalancerType === "network";
 
-const names = (file: string): Record<string, PropertyRule> => ({ name: change(aws(file, "name")), namePrefix: change(aws(file, "name_prefix")) });
+const names = (file: AwsFile): Record<string, PropertyRule> => ({ name: change(aws(file, "name")), namePrefix: change(aws(file, "name_prefix")) });
 
 const loadBalancer: TypeRules = {
   properties: {
@@ -156,8 +163,8 @@ const loadBalancer: TypeRules = {
     "its Elastic IPs cannot be attached to two load balancers: the old one must be deleted before the new one takes them, so the region serves nothing until the new one is active and resolvers and clients holding its addresses reconnect (a regional outage)",
 };
 
-const s3Bucket = (file: string): Record<string, PropertyRule> => ({ bucket: change(aws(file, "bucket"), [t.s3Bucket, t.s3BucketV2]) });
-const s3BucketOwned = (file: string): Record<string, PropertyRule> => ({
+const s3Bucket = (file: AwsFile): Record<string, PropertyRule> => ({ bucket: change(aws(file, "bucket"), [t.s3Bucket, t.s3BucketV2]) });
+const s3BucketOwned = (file: AwsFile): Record<string, PropertyRule> => ({
   ...s3Bucket(file),
   expectedBucketOwner: change(aws(file, "expected_bucket_owner")),
 });
@@ -179,7 +186,7 @@ const ingressEgress: TypeRules = {
 };
 const inPlace = (cite: string): TypeRules => ({ properties: {}, cite });
 /** A type whose schema has no `ForceNew` attribute and no `CustomizeDiff` forcing one. */
-const noForceNew = (file: string) => inPlace(`${awsFile(file)}: no attribute is ForceNew`);
+const noForceNew = (file: AwsFile) => inPlace(`${awsFile(file)}: no attribute is ForceNew`);
 
 const logDelivery = "aws:cloudwatch/logDelivery:LogDelivery";
 const logDeliveryDestination = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination";
@@ -395,10 +402,40 @@ export const replaceRules: Record<string, TypeRules> = {
   },
   [t.ec2Instance]: {
     properties: {
-      ami: change(aws("ec2/ec2_instance.go", "ami")),
-      availabilityZone: change(aws("ec2/ec2_instance.go", "availability_zone")),
+      ...Object.fromEntries(
+        Object.entries({
+          ami: "ami",
+          associatePublicIpAddress: "associate_public_ip_address",
+          availabilityZone: "availability_zone",
+          ebsOptimized: "ebs_optimized",
+          enclaveOptions: "enclave_options",
+          ephemeralBlockDevices: "ephemeral_block_device",
+          hibernation: "hibernation",
+          hostId: "host_id",
+          ipv6AddressCount: "ipv6_address_count",
+          ipv6Addresses: "ipv6_addresses",
+          keyName: "key_name",
+          launchTemplate: "launch_template",
+          networkInterfaces: "network_interface",
+          placementGroup: "placement_group",
+          placementPartitionNumber: "placement_partition_number",
+          privateIp: "private_ip",
+          securityGroups: "security_groups",
+          tenancy: "tenancy",
+        }).map(([p, attribute]) => [p, change(aws("ec2/ec2_instance.go", attribute))]),
+      ),
       subnetId: change(aws("ec2/ec2_instance.go", "subnet_id"), [t.ec2Subnet]),
-      keyName: change(aws("ec2/ec2_instance.go", "key_name")),
+      // ForceNewIf in the resource's CustomizeDiff: only when the program asks user data changes to replace.
+      ...Object.fromEntries(
+        (["userData", "userDataBase64"] as const).map((p) => [
+          p,
+          {
+            when: "change",
+            cite: `${aws("ec2/ec2_instance.go", p === "userData" ? "user_data" : "user_data_base64")} (CustomizeDiff: user_data_replace_on_change)`,
+            onlyIf: (inputs: Record<string, unknown>) => inputs.userDataReplaceOnChange === true,
+          } satisfies PropertyRule,
+        ]),
+      ),
     },
   },
   // The launch configuration has no update: every argument is ForceNew (a block's through its fields).
@@ -434,7 +471,6 @@ export const replaceRules: Record<string, TypeRules> = {
   [t.route53KeySigningKey]: {
     properties: {
       hostedZoneId: change(aws("route53/key_signing_key.go", "hosted_zone_id"), [t.route53Zone]),
-      keyManagementServiceArn: change(aws("route53/key_signing_key.go", "key_management_service_arn"), [t.kmsKey]),
       name: change(aws("route53/key_signing_key.go", "name")),
     },
   },

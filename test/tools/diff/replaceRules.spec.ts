@@ -44,7 +44,9 @@ const rules = Object.entries(replaceRules).flatMap(([type, r]) => Object.entries
 
 describe("every rule", () => {
   it.each(rules.filter((r) => r.rule.when === "change"))("$type $property: a change replaces", ({ type, property, rule }) => {
-    const change = opOf(type, { loadBalancerType: "network", [property]: "before" }, { loadBalancerType: "network", [property]: "after" });
+    // The inputs the conditional rules (`onlyIf`) need: a network load balancer, an instance whose user data changes replace it.
+    const conditions = { loadBalancerType: "network", userDataReplaceOnChange: true };
+    const change = opOf(type, { ...conditions, [property]: "before" }, { ...conditions, [property]: "after" });
     // A name the program sets where @pulumi/aws would auto-name one makes the bridge delete first.
     const mode = replaceRules[type]!.autoName?.property === property ? "delete-before-replace" : "create-before-delete";
     expect(change).toMatchObject({ op: "replace", replaceReasons: [property], replace: { citations: [rule.cite], mode } });
@@ -89,6 +91,15 @@ describe("every rule", () => {
     [resourceTypes.acmCertificate, "options", { certificateTransparencyLoggingPreference: "ENABLED" }, { certificateTransparencyLoggingPreference: "DISABLED" }],
     [resourceTypes.vpcSecurityGroupIngressRule, "cidrIpv4", "0.0.0.0/0", "10.0.0.0/8"],
     [resourceTypes.route53Record, "setIdentifier", "us-east-1", "us-west-2"],
+    [resourceTypes.route53KeySigningKey, "keyManagementServiceArn", "arn:aws:kms:us-east-1:1:key/a", "arn:aws:kms:us-east-1:1:key/b"],
+    [resourceTypes.ec2Instance, "userData", "#!/bin/sh\necho a", "#!/bin/sh\necho b"],
+    [resourceTypes.ec2Instance, "instanceType", "t3.small", "t3.medium"],
+    [resourceTypes.autoscalingGroup, "launchTemplate", { id: "lt-1", version: "1" }, { id: "lt-1", version: "2" }],
+    [resourceTypes.cloudfrontCachePolicy, "name", "a", "b"],
+    [resourceTypes.cloudfrontOriginAccessControl, "name", "a", "b"],
+    [resourceTypes.cloudfrontResponseHeadersPolicy, "name", "a", "b"],
+    [resourceTypes.s3BucketReplicationConfig, "role", "arn:aws:iam::1:role/a", "arn:aws:iam::1:role/b"],
+    [resourceTypes.ec2SecurityGroupRule, "description", "a", "b"],
   ] as const)("%s %s: a change updates in place", (type, property, before, after) => {
     expect(opOf(type, { [property]: before }, { [property]: after }).op).toBe("update");
   });
