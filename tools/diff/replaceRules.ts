@@ -103,11 +103,12 @@ export const explicitNameCite = `pulumi-terraform-bridge pkg/tfbridge/provider.g
  * - `change`: any change;
  * - `removal`: only when an element of the list is removed (adding one updates in place);
  * - `emptiness`: only when the list (or a single value) goes from empty to set or back;
+ * - `decrease`: only when the number goes down (unset counts as 0); raising it updates in place;
  * - `referenceReplaced`: only when a resource it takes an id or ARN from is replaced, so its value
  *   is unknown at plan time (a `RequiresReplaceIf` that forces on an unknown value); a known new
  *   value updates in place.
  */
-export type ReplaceWhen = "change" | "removal" | "emptiness" | "referenceReplaced";
+export type ReplaceWhen = "change" | "removal" | "emptiness" | "decrease" | "referenceReplaced";
 
 export interface PropertyRule {
   when: ReplaceWhen;
@@ -158,6 +159,7 @@ const loadBalancer: TypeRules = {
     subnets: { when: "removal", cite: installed("lb/loadBalancer.d.ts", 436), onlyIf: isNetwork, references: [t.ec2Subnet] },
     subnetMappings: { when: "removal", cite: installed("lb/loadBalancer.d.ts", 432), onlyIf: isNetwork, references: [t.ec2Subnet] },
     securityGroups: { when: "emptiness", cite: installed("lb/loadBalancer.d.ts", 428), onlyIf: isNetwork },
+    secondaryIpsAutoAssignedPerSubnet: { when: "decrease", cite: installed("lb/loadBalancer.d.ts", 424), onlyIf: isNetwork },
   },
   outage:
     "its Elastic IPs cannot be attached to two load balancers: the old one must be deleted before the new one takes them, so the region serves nothing until the new one is active and resolvers and clients holding its addresses reconnect (a regional outage)",

@@ -70,6 +70,14 @@ describe("every rule", () => {
     expect(opOf(type, nlb(["sg-1"]), nlb(["sg-2"])).op).toBe("update");
   });
 
+  it.each(rules.filter((r) => r.rule.when === "decrease"))("$type $property (network): lowering it replaces, raising it updates", ({ type, property }) => {
+    const nlb = (n: number | undefined) => ({ loadBalancerType: "network", [property]: n });
+    expect(opOf(type, nlb(2), nlb(1)).op).toBe("replace");
+    expect(opOf(type, nlb(2), nlb(undefined)).op).toBe("replace");
+    expect(opOf(type, nlb(1), nlb(3)).op).toBe("update");
+    expect(opOf(type, { ...nlb(2), loadBalancerType: "application" }, { ...nlb(1), loadBalancerType: "application" }).op).toBe("update");
+  });
+
   it("cites the provider file at a pinned commit", () => {
     for (const { type, property, rule } of rules) {
       expect(rule.cite, `${type} ${property}`).toMatch(/^(terraform-provider-\S+ \S+(:\d+)?@[0-9a-f]{12}|node_modules\/@pulumi\/aws\/\S+:\d+ )/);
