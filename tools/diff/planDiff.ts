@@ -10,7 +10,7 @@ import { recordsFromResources } from "../../models/dns/compare";
 import { zoneRecordRisks } from "./zoneRisk";
 import { resourceTypes } from "../../models/resourceTypes";
 import { failureModeTitles, FailureMode, recoveryOfInputs, worstByMode } from "../../models/recovery";
-import { explicitNameCite, PropertyRule, replaceRules } from "./replaceRules";
+import { explicitNameCite, PropertyRule, regionCite, replaceRules } from "./replaceRules";
 import { CapacityCost, capacityCost } from "./capacityCost";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
@@ -410,7 +410,7 @@ export function replaceDecision(
   for (const property of new Set(changes.map((c) => topLevel(c.path)))) {
     if (property === "region") {
       reasons.push(property);
-      citations.push("a resource lives in one region: a move is a new resource");
+      citations.push(regionCite);
       continue;
     }
     const rule = rules[property];

@@ -94,6 +94,12 @@ const awsLine = (file: AwsFile, line: number) => `terraform-provider-aws interna
 const cloudflare = (service: string, line: number) =>
   `terraform-provider-cloudflare internal/services/${service}/schema.go:${line}@${cloudflareCommit.slice(0, 12)} RequiresReplace`;
 const installed = (file: string, line: number) => `node_modules/@pulumi/aws/${file}:${line} (installed @pulumi/aws)`;
+/**
+ * Every aws resource's top-level `region`: the provider's interceptors force a replace when it
+ * changes (except between unset and the provider's own region), SDKv2 and framework resources alike.
+ */
+export const regionCite =
+  "terraform-provider-aws internal/provider/sdkv2/region.go@4640a66635ff forceNewIfRegionChanges, internal/provider/framework/region.go@bc6ffa6bedf0 resourceForceNewIfRegionChanges";
 /** The bridge's rule for an auto-named property the program names itself (`TypeRules.autoName`). */
 const bridgeCommit = "59de6c661df1e7561e6ece7ad7f1c835c63010c4";
 export const explicitNameCite = `pulumi-terraform-bridge pkg/tfbridge/provider.go:1276, pkg/tfbridge/schema.go:195@${bridgeCommit.slice(0, 12)} nameRequiresDeleteBeforeReplace`;

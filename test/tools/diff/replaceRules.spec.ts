@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { diffPlans, PlanJson, PlanJsonResource } from "../../../tools/diff/planDiff";
-import { replaceRules } from "../../../tools/diff/replaceRules";
+import { regionCite, replaceRules } from "../../../tools/diff/replaceRules";
 import { renderDiff } from "../../../tools/diff/render";
 import { resourceTypes } from "../../../models/resourceTypes";
 import { runPlan } from "../../support/runPlan";
@@ -110,6 +110,12 @@ describe("every rule", () => {
     [resourceTypes.ec2SecurityGroupRule, "description", "a", "b"],
   ] as const)("%s %s: a change updates in place", (type, property, before, after) => {
     expect(opOf(type, { [property]: before }, { [property]: after }).op).toBe("update");
+  });
+
+  it("replaces a resource moved to another region, citing the provider's region interceptors", () => {
+    const moved = opOf(resourceTypes.snsTopic, { region: "us-east-1", name: "alerts" }, { region: "us-west-2", name: "alerts" });
+    expect(moved).toMatchObject({ op: "replace", replaceReasons: ["region"], replace: { citations: [regionCite] } });
+    expect(regionCite).toMatch(/^terraform-provider-aws internal\/provider\/sdkv2\/region\.go@[0-9a-f]{12} forceNewIfRegionChanges/);
   });
 
   it("replaces a security group rule whose source kind changes (a CIDR becomes a referenced group)", () => {
