@@ -168,6 +168,22 @@ describe("replaces in the prod plan", () => {
     expect(text).toContain("# internal: terraform-provider-aws internal/service/elbv2/load_balancer.go:82@af55dfb90500");
   });
 
+  it("raising a network load balancer's secondary IPs updates it in place; lowering them replaces it", () => {
+    const raised = edit(nlb, /us-east-1/, (i) => (i.secondaryIpsAutoAssignedPerSubnet = 2));
+    expect(diffPlans(plans.prod!, raised).resources.find((r) => r.type === nlb)).toMatchObject({ op: "update" });
+    const lowered = structuredClone(raised);
+    lowered.resources.find((r) => r.type === nlb && /us-east-1/.test(r.name))!.inputs.secondaryIpsAutoAssignedPerSubnet = 1;
+    expect(diffPlans(raised, lowered).resources.find((r) => r.type === nlb)).toMatchObject({ op: "replace", replaceReasons: ["secondaryIpsAutoAssignedPerSubnet"] });
+  });
+
+  it("an initial lifecycle hook added to a host group replaces the group; a new launch template version updates it", () => {
+    const group = resourceTypes.autoscalingGroup;
+    const hooked = diffPlans(plans.prod!, edit(group, /./, (i) => (i.initialLifecycleHooks = [{ name: "drain", lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING" }])));
+    expect(hooked.resources.find((r) => r.type === group)).toMatchObject({ op: "replace", replaceReasons: ["initialLifecycleHooks"] });
+    const bumped = diffPlans(plans.prod!, edit(group, /./, (i) => (i.launchTemplate = { ...i.launchTemplate, version: "$Latest-next" })));
+    expect(bumped.resources.find((r) => r.type === group)).toMatchObject({ op: "update" });
+  });
+
   it("a new Cloudflare account replaces the zone and every Cloudflare record", () => {
     const diff = diffPlans(plans.prod!, edit(resourceTypes.cloudflareZone, /./, (i) => (i.account = { id: "another-account" })));
     const records = plans.prod!.resources.filter((r) => r.type === resourceTypes.cloudflareDnsRecord);
