@@ -6,7 +6,7 @@
  */
 import { instanceTypeSpec, readDeclaredFleet } from "../capacity";
 import { resourceTypes as t } from "../resourceTypes";
-import { CostAssumptions, defaultCostAssumptions, freeTypes, priceTable as p } from "./prices";
+import { CostAssumptions, defaultCostAssumptions, freeTypes, priceTable as p, RegionalPrice } from "./prices";
 import { launchTemplateAssignsPublicIpv4 } from "../aws/flags";
 
 export interface DeclaredResource {
@@ -32,23 +32,42 @@ export interface CostEstimate {
   hosts: { region: string; count: number; instanceType: string }[];
   /** Declared types the table has no entry for (or resources that do not say enough, an autoscaling group without the edge's capacity tags): the estimate is low by their cost. */
   unpriced: string[];
+  /** Rates no source confirms in the region they are billed in (`c6i.xlarge hours in eu-west-1`), priced at us-east-1's times a guessed factor: the estimate is uncertain by their share. */
+  unconfirmed: string[];
+  /** The part of `monthlyUsd` priced at those rates. */
+  unconfirmedUsd: number;
   /** The price table's date. */
   date: string;
   assumptions: CostAssumptions;
 }
 
-/** A resource's monthly cost; undefined when the resource does not say enough to price it (it is listed as not priced). */
-type Pricer = (r: DeclaredResource, a: CostAssumptions, region: string) => { item: string; monthlyUsd: number } | undefined;
+/**
+ * A resource's monthly cost, with the rate it guessed when the table has none for its region
+ * (`unconfirmed`, e.g. `c6i.xlarge hours`); undefined when the resource does not say enough to
+ * price it (it is listed as not priced).
+ */
+type Pricer = (r: DeclaredResource, a: CostAssumptions, region: string) => { item: string; monthlyUsd: number; unconfirmed?: string } | undefined;
 
 const month = p.hoursPerMonth;
-const factor = (region: string) => p.regionFactor[region] ?? 1;
 
-/** On-demand price per hour of an instance type in us-east-1, or undefined when the table lacks it. */
-export function ec2HourlyUsd(instanceType: string): number | undefined {
-  if (p.ec2PerHour[instanceType] !== undefined) return p.ec2PerHour[instanceType];
-  const perVcpu = p.ec2PerVcpuHour[instanceType.split(".")[0] ?? ""];
+/** A rate in a region: its own, else us-east-1's times the region's unconfirmed factor (`guessed`); undefined when us-east-1 has none either. */
+function regional(rateIn: (region: string) => number | undefined, region: string): { rate: number; guessed: boolean } | undefined {
+  const own = rateIn(region);
+  if (own !== undefined) return { rate: own, guessed: false };
+  const base = rateIn("us-east-1");
+  return base === undefined ? undefined : { rate: base * (p.unconfirmedRegionFactor[region] ?? 1), guessed: true };
+}
+const regionalPrice = (price: RegionalPrice, region: string) => regional((r) => price[r], region)!;
+
+/** On-demand price per hour of an instance type in a region (`guessed` from us-east-1's where the table lacks the region's), or undefined when the table lacks the type. */
+export function ec2HourlyUsd(instanceType: string, region: string): { rate: number; guessed: boolean } | undefined {
   const spec = instanceTypeSpec(instanceType);
-  return perVcpu !== undefined && spec ? perVcpu * spec.vcpus : undefined;
+  return regional((r) => {
+    const perHour = p.ec2PerHour[r]?.[instanceType];
+    if (perHour !== undefined) return perHour;
+    const perVcpu = p.ec2PerVcpuHour[r]?.[instanceType.split(".")[0] ?? ""];
+    return perVcpu !== undefined && spec ? perVcpu * spec.vcpus : undefined;
+  }, region);
 }
 
 function alarmMetrics(inputs: Record<string, unknown>): number {
@@ -57,6 +76,15 @@ function alarmMetrics(inputs: Record<string, unknown>): number {
   const metrics = queries.filter((q) => q.metric).length;
   const bands = queries.filter((q) => /ANOMALY_DETECTION_BAND/.test(q.expression ?? "")).length;
   return metrics + 2 * bands;
+}
+
+/** An alarm evaluating any metric over less than 60 s is a high-resolution alarm, billed at the higher rate per metric. */
+function alarmRatePerMetric(inputs: Record<string, unknown>): { rate: number; highResolution: boolean } {
+  const queries = Array.isArray(inputs.metricQueries) ? (inputs.metricQueries as { metric?: { period?: unknown } }[]) : [];
+  const periods = [inputs.period, ...queries.map((q) => q.metric?.period)].map(Number).filter((s) => Number.isFinite(s) && s > 0);
+  return periods.some((s) => s < 60)
+    ? { rate: p.cloudwatchHighResolutionAlarmPerMetricMonth, highResolution: true }
+    : { rate: p.cloudwatchAlarmPerMetricMonth, highResolution: false };
 }
 
 /** Whether a launch template gives its instances a public IPv4 address, billed by the hour like an Elastic IP. */
@@ -69,22 +97,32 @@ function healthCheckMonthly(inputs: Record<string, unknown>): number {
   return c.base + (/HTTPS/.test(String(inputs.type ?? "")) ? c.https : 0) + (Number(inputs.requestInterval ?? 30) <= 10 ? c.fastInterval : 0) + (inputs.measureLatency ? c.latency : 0);
 }
 
-const loadBalancer: Pricer = (_r, a, region) => ({
-  item: `NLB hours + ${a.lcuPerLoadBalancer} LCU`,
-  monthlyUsd: (p.nlbPerHour + a.lcuPerLoadBalancer * p.nlbPerLcuHour) * month * factor(region),
-});
-const bucket: Pricer = (_r, a) => ({ item: `S3 bucket, ${a.s3GbPerBucket} GB`, monthlyUsd: a.s3GbPerBucket * p.s3PerGbMonth });
+const loadBalancer: Pricer = (_r, a, region) => {
+  const hour = regionalPrice(p.nlbPerHour, region);
+  const lcu = regionalPrice(p.nlbPerLcuHour, region);
+  return {
+    item: `NLB hours + ${a.lcuPerLoadBalancer} LCU`,
+    monthlyUsd: (hour.rate + a.lcuPerLoadBalancer * lcu.rate) * month,
+    unconfirmed: hour.guessed || lcu.guessed ? "NLB hours and LCU" : undefined,
+  };
+};
+const bucket: Pricer = (_r, a, region) => {
+  const storage = regionalPrice(p.s3PerGbMonth, region);
+  return { item: `S3 bucket, ${a.s3GbPerBucket} GB`, monthlyUsd: a.s3GbPerBucket * storage.rate, unconfirmed: storage.guessed ? "S3 storage" : undefined };
+};
+/** An instance type's hours in a region; throws when the table has no price for the type at all. */
+function hostHours(instanceType: string, region: string, count: number, item: string): ReturnType<Pricer> {
+  const hourly = ec2HourlyUsd(instanceType, region);
+  if (hourly === undefined) throw new Error(`models/cost: no EC2 price for ${instanceType}; add it to priceTable in models/cost/prices.ts`);
+  return { item, monthlyUsd: count * hourly.rate * month, unconfirmed: hourly.guessed ? `${instanceType} hours` : undefined };
+}
 
 /** How each priced type costs. */
 export const pricers: Record<string, Pricer> = {
   [t.autoscalingGroup]: (r, _a, region) => {
     const fleet = readDeclaredFleet(r.inputs);
     if (!fleet?.instanceType) return undefined;
-    const instanceType = fleet.instanceType;
-    const hourly = ec2HourlyUsd(instanceType);
-    const count = fleet.minHosts;
-    if (hourly === undefined) throw new Error(`models/cost: no EC2 price for ${instanceType}; add it to priceTable in models/cost/prices.ts`);
-    return { item: `${count} × ${instanceType} hosts (minimum)`, monthlyUsd: count * hourly * month * factor(region) };
+    return hostHours(fleet.instanceType, region, fleet.minHosts, `${fleet.minHosts} × ${fleet.instanceType} hosts (minimum)`);
   },
   [t.lbLoadBalancer]: loadBalancer,
   [t.albLoadBalancer]: loadBalancer,
@@ -93,7 +131,9 @@ export const pricers: Record<string, Pricer> = {
   [t.route53HealthCheck]: (r) => ({ item: "Route 53 health check", monthlyUsd: healthCheckMonthly(r.inputs) }),
   [t.cloudwatchMetricAlarm]: (r) => {
     const metrics = alarmMetrics(r.inputs);
-    return { item: metrics === 3 ? "CloudWatch anomaly alarm (3 metrics)" : `CloudWatch alarm (${metrics} metric${metrics === 1 ? "" : "s"})`, monthlyUsd: metrics * p.cloudwatchAlarmPerMetricMonth };
+    const { rate, highResolution } = alarmRatePerMetric(r.inputs);
+    const kind = `CloudWatch ${highResolution ? "high-resolution " : ""}${metrics === 3 ? "anomaly " : ""}alarm`;
+    return { item: `${kind} (${metrics} metric${metrics === 1 ? "" : "s"})`, monthlyUsd: metrics * rate };
   },
   [t.cloudwatchCompositeAlarm]: () => ({ item: "CloudWatch composite alarm", monthlyUsd: p.cloudwatchCompositeAlarmPerMonth }),
   [t.cloudwatchDashboard]: (_r, a) => ({ item: "CloudWatch dashboard", monthlyUsd: a.dashboardsBeyondFreeTier ? p.cloudwatchDashboardPerMonth : 0 }),
@@ -104,21 +144,23 @@ export const pricers: Record<string, Pricer> = {
     return { item: `CloudFront, ${a.cdnMillionRequests} M requests × ${a.cdnKibPerRequest} KiB`, monthlyUsd: gb * p.cloudfrontPerGbOut + a.cdnMillionRequests * 100 * p.cloudfrontPer10kHttpsRequests };
   },
   [t.ec2Instance]: (r, _a, region) => {
-    const hourly = ec2HourlyUsd(String(r.inputs.instanceType ?? ""));
-    return hourly === undefined ? undefined : { item: `${r.inputs.instanceType} instance`, monthlyUsd: hourly * month * factor(region) };
+    const instanceType = String(r.inputs.instanceType ?? "");
+    return ec2HourlyUsd(instanceType, region) === undefined ? undefined : hostHours(instanceType, region, 1, `${instanceType} instance`);
   },
   // Vended-log delivery is billed per GB delivered; the estimate does not model log volume and says so.
   [t.ec2FlowLog]: () => ({ item: "VPC flow logs (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
   "aws:cloudwatch/logDelivery:LogDelivery": () => ({ item: "log delivery (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
-  // Gateway endpoints (S3, DynamoDB) cost nothing; an interface endpoint is billed per zone-hour and
-  // per GB, at us-east-1's rate here in every region (the table has no endpoint region factor; others are dearer).
-  [t.ec2VpcEndpoint]: (r, a) => {
+  // Gateway endpoints (S3, DynamoDB) cost nothing; an interface endpoint is billed per zone-hour and per GB.
+  [t.ec2VpcEndpoint]: (r, a, region) => {
     if (r.inputs.vpcEndpointType !== "Interface") return { item: "VPC gateway endpoint (free)", monthlyUsd: 0 };
     const zones = Array.isArray(r.inputs.subnetIds) ? r.inputs.subnetIds.length : undefined;
     if (!zones) return undefined;
+    const hour = regionalPrice(p.vpcInterfaceEndpointPerAzHour, region);
+    const gb = regionalPrice(p.vpcInterfaceEndpointPerGb, region);
     return {
       item: `VPC interface endpoint, ${zones} AZ + ${a.interfaceEndpointGb} GB`,
-      monthlyUsd: zones * p.vpcInterfaceEndpointPerAzHour * month + a.interfaceEndpointGb * p.vpcInterfaceEndpointPerGb,
+      monthlyUsd: zones * hour.rate * month + a.interfaceEndpointGb * gb.rate,
+      unconfirmed: hour.guessed || gb.guessed ? "interface endpoint hours and GB" : undefined,
     };
   },
   [t.s3Bucket]: bucket,
@@ -133,6 +175,8 @@ export const pricers: Record<string, Pricer> = {
 export function estimateCost(resources: DeclaredResource[], assumptions: CostAssumptions = defaultCostAssumptions): CostEstimate {
   const byItem = new Map<string, CostItem>();
   const unpriced = new Set<string>();
+  const unconfirmed = new Set<string>();
+  let unconfirmedUsd = 0;
   const hosts: CostEstimate["hosts"] = [];
   let zones = 0;
   const publicHostRegions = new Set(resources.filter((r) => r.type === t.ec2LaunchTemplate && launchTemplateAssignsPublicIpv4(r.inputs)).map((r) => r.region ?? "global"));
@@ -149,6 +193,10 @@ export function estimateCost(resources: DeclaredResource[], assumptions: CostAss
       continue;
     }
     const { item, monthlyUsd } = priced;
+    if (priced.unconfirmed) {
+      unconfirmed.add(`${priced.unconfirmed} in ${region}`);
+      unconfirmedUsd += monthlyUsd;
+    }
     if (r.type === t.route53Zone) zones++;
     if (r.type === t.autoscalingGroup) {
       const fleet = readDeclaredFleet(r.inputs);
@@ -180,6 +228,8 @@ export function estimateCost(resources: DeclaredResource[], assumptions: CostAss
     items,
     hosts: hosts.sort((a, b) => a.region.localeCompare(b.region)),
     unpriced: [...unpriced].sort(),
+    unconfirmed: [...unconfirmed].sort(),
+    unconfirmedUsd,
     date: p.date,
     assumptions,
   };

@@ -10,7 +10,7 @@ import { recordsFromResources } from "../../models/dns/compare";
 import { zoneRecordRisks } from "./zoneRisk";
 import { resourceTypes } from "../../models/resourceTypes";
 import { failureModeTitles, FailureMode, recoveryOfInputs, worstByMode } from "../../models/recovery";
-import { explicitNameCite, PropertyRule, replaceRules } from "./replaceRules";
+import { explicitNameCite, PropertyRule, regionCite, replaceRules } from "./replaceRules";
 import { CapacityCost, capacityCost } from "./capacityCost";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
@@ -385,6 +385,7 @@ function forces(rule: PropertyRule, before: unknown, after: unknown, inputs: Rec
   if (rule.when === "change") return true;
   // Only an unknown value forces it: a replaced referenced resource, which `cascade` finds.
   if (rule.when === "referenceReplaced") return false;
+  if (rule.when === "decrease") return Number(after ?? 0) < Number(before ?? 0);
   const old = elements(before);
   const now = new Set(elements(after));
   if (rule.when === "removal") return old.some((e) => !now.has(e));
@@ -409,7 +410,7 @@ export function replaceDecision(
   for (const property of new Set(changes.map((c) => topLevel(c.path)))) {
     if (property === "region") {
       reasons.push(property);
-      citations.push("a resource lives in one region: a move is a new resource");
+      citations.push(regionCite);
       continue;
     }
     const rule = rules[property];
@@ -462,7 +463,7 @@ export function cascade(head: PlanJson, replacedUrns: Iterable<string>): Map<str
       const rules = replaceRules[d.type]?.properties ?? {};
       const forcing = Object.entries(rules)
         .filter(([p, rule]) => {
-          if (d.inputs[p] === undefined || rule.when === "emptiness" || (rule.onlyIf && !rule.onlyIf(d.inputs))) return false;
+          if (d.inputs[p] === undefined || rule.when === "emptiness" || rule.when === "decrease" || (rule.onlyIf && !rule.onlyIf(d.inputs))) return false;
           // The plan's per-input dependencies say exactly which input takes the id; older plans fall back to the rule's referenced types.
           return d.propertyDependencies ? (d.propertyDependencies[p] ?? []).includes(urn) : !!rule.references?.includes(source.type);
         })

@@ -54,6 +54,25 @@ describe("estimate", () => {
     expect(e.items.find((i) => i.region === "eu-west-1")!.monthlyUsd).toBeGreaterThan(us.monthlyUsd);
   });
 
+  it("prices a region from its own rates where a source gives them, and names every rate guessed from us-east-1's", () => {
+    const nlb = (region: string): DeclaredResource => ({ type: resourceTypes.lbLoadBalancer, region, inputs: {} });
+    const ireland = estimateCost([nlb("eu-west-1"), group("eu-west-1", 1, "t3.large")]);
+    expect(ireland.items.find((i) => /NLB/.test(i.item))!.monthlyUsd).toBeCloseTo((0.0252 + 0.006) * 730, 5);
+    expect(ireland.items.find((i) => /t3\.large/.test(i.item))!.monthlyUsd).toBeCloseTo(0.0912 * 730, 5);
+    expect(ireland.unconfirmed).toEqual([]);
+    const guessed = estimateCost([nlb("us-west-2"), group("eu-west-1", 3, "c6i.xlarge"), group("us-east-1", 3, "c6i.xlarge")]);
+    expect(guessed.unconfirmed).toEqual(["NLB hours and LCU in us-west-2", "c6i.xlarge hours in eu-west-1"]);
+    expect(guessed.items.find((i) => i.region === "eu-west-1")!.monthlyUsd).toBeCloseTo(3 * 0.17 * 1.13 * 730, 5);
+    expect(guessed.unconfirmedUsd).toBeCloseTo((0.0225 + 0.006) * 730 + 3 * 0.17 * 1.13 * 730, 5);
+  });
+
+  it("names the prod stack's host rates outside us-east-1 as unconfirmed, and none of us-east-1's", () => {
+    const prod = estimateCost(declared[0]!);
+    expect(prod.unconfirmed).toContain("c6i.xlarge hours in eu-west-1");
+    expect(prod.unconfirmed).toContain("c6i.xlarge hours in us-west-2");
+    expect(prod.unconfirmed.filter((u) => u.endsWith("in us-east-1"))).toEqual([]);
+  });
+
   it("prices an interface endpoint per availability zone and GB, and a gateway endpoint at nothing", () => {
     const endpoint = (inputs: Record<string, unknown>): DeclaredResource => ({ type: resourceTypes.ec2VpcEndpoint, region: "us-east-1", inputs });
     const e = estimateCost([
@@ -84,6 +103,15 @@ describe("estimate", () => {
     };
     expect(estimateCost([plain]).monthlyUsd).toBeCloseTo(0.1, 5);
     expect(estimateCost([band]).monthlyUsd).toBeCloseTo(0.3, 5);
+  });
+
+  it("prices an alarm over a period under 60 s at the high-resolution rate, an anomaly band's three metrics included", () => {
+    const alarm = (inputs: Record<string, unknown>) => estimateCost([{ type: resourceTypes.cloudwatchMetricAlarm, region: "us-east-1", inputs }]);
+    expect(alarm({ metricName: "X", period: 10 })).toMatchObject({ monthlyUsd: 0.3, items: [{ item: "CloudWatch high-resolution alarm (1 metric)" }] });
+    expect(alarm({ metricName: "X", period: 60 }).monthlyUsd).toBeCloseTo(0.1, 5);
+    const band = alarm({ metricQueries: [{ id: "m1", metric: { period: 30 } }, { id: "band", expression: "ANOMALY_DETECTION_BAND(m1, 2)" }] });
+    expect(band.items[0]!.item).toBe("CloudWatch high-resolution anomaly alarm (3 metrics)");
+    expect(band.monthlyUsd).toBeCloseTo(0.9, 5);
   });
 
   it("prices a public IPv4 address at $0.005 an hour and an HTTPS 10 s health check at $2.50 a month", () => {

@@ -25,6 +25,8 @@ it("shows the cost delta with its date and assumptions, and the hosts that moved
   expect(markdown).toContain("us-east-1 3–12 × c6i.xlarge → 6–12 × c6i.xlarge");
   expect(markdown).toContain("eu-west-1 3–12 × c6i.xlarge;");
   expect(markdown).toMatch(/with the largest region lost: \d+ events\/s \(\S+ lost\)/);
+  // The regions whose host rates no stored source gives are named, not priced silently.
+  expect(markdown).toMatch(/\$[\d,]+ of it at rates no source confirms \(us-east-1's × a guessed factor\): [^\n]*c6i\.xlarge hours in eu-west-1/);
 });
 
 it("shows a region removed: cost down, its hosts gone, less capacity with a region lost", () => {

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { diffPlans, PlanJson, PlanJsonResource } from "../../../tools/diff/planDiff";
-import { replaceRules } from "../../../tools/diff/replaceRules";
+import { regionCite, replaceRules } from "../../../tools/diff/replaceRules";
 import { renderDiff } from "../../../tools/diff/render";
 import { resourceTypes } from "../../../models/resourceTypes";
 import { runPlan } from "../../support/runPlan";
@@ -44,7 +44,9 @@ const rules = Object.entries(replaceRules).flatMap(([type, r]) => Object.entries
 
 describe("every rule", () => {
   it.each(rules.filter((r) => r.rule.when === "change"))("$type $property: a change replaces", ({ type, property, rule }) => {
-    const change = opOf(type, { loadBalancerType: "network", [property]: "before" }, { loadBalancerType: "network", [property]: "after" });
+    // The inputs the conditional rules (`onlyIf`) need: a network load balancer, an instance whose user data changes replace it.
+    const conditions = { loadBalancerType: "network", userDataReplaceOnChange: true };
+    const change = opOf(type, { ...conditions, [property]: "before" }, { ...conditions, [property]: "after" });
     // A name the program sets where @pulumi/aws would auto-name one makes the bridge delete first.
     const mode = replaceRules[type]!.autoName?.property === property ? "delete-before-replace" : "create-before-delete";
     expect(change).toMatchObject({ op: "replace", replaceReasons: [property], replace: { citations: [rule.cite], mode } });
@@ -68,6 +70,14 @@ describe("every rule", () => {
     expect(opOf(type, nlb(["sg-1"]), nlb(["sg-2"])).op).toBe("update");
   });
 
+  it.each(rules.filter((r) => r.rule.when === "decrease"))("$type $property (network): lowering it replaces, raising it updates", ({ type, property }) => {
+    const nlb = (n: number | undefined) => ({ loadBalancerType: "network", [property]: n });
+    expect(opOf(type, nlb(2), nlb(1)).op).toBe("replace");
+    expect(opOf(type, nlb(2), nlb(undefined)).op).toBe("replace");
+    expect(opOf(type, nlb(1), nlb(3)).op).toBe("update");
+    expect(opOf(type, { ...nlb(2), loadBalancerType: "application" }, { ...nlb(1), loadBalancerType: "application" }).op).toBe("update");
+  });
+
   it("cites the provider file at a pinned commit", () => {
     for (const { type, property, rule } of rules) {
       expect(rule.cite, `${type} ${property}`).toMatch(/^(terraform-provider-\S+ \S+(:\d+)?@[0-9a-f]{12}|node_modules\/@pulumi\/aws\/\S+:\d+ )/);
@@ -89,8 +99,23 @@ describe("every rule", () => {
     [resourceTypes.acmCertificate, "options", { certificateTransparencyLoggingPreference: "ENABLED" }, { certificateTransparencyLoggingPreference: "DISABLED" }],
     [resourceTypes.vpcSecurityGroupIngressRule, "cidrIpv4", "0.0.0.0/0", "10.0.0.0/8"],
     [resourceTypes.route53Record, "setIdentifier", "us-east-1", "us-west-2"],
+    [resourceTypes.route53KeySigningKey, "keyManagementServiceArn", "arn:aws:kms:us-east-1:1:key/a", "arn:aws:kms:us-east-1:1:key/b"],
+    [resourceTypes.ec2Instance, "userData", "#!/bin/sh\necho a", "#!/bin/sh\necho b"],
+    [resourceTypes.ec2Instance, "instanceType", "t3.small", "t3.medium"],
+    [resourceTypes.autoscalingGroup, "launchTemplate", { id: "lt-1", version: "1" }, { id: "lt-1", version: "2" }],
+    [resourceTypes.cloudfrontCachePolicy, "name", "a", "b"],
+    [resourceTypes.cloudfrontOriginAccessControl, "name", "a", "b"],
+    [resourceTypes.cloudfrontResponseHeadersPolicy, "name", "a", "b"],
+    [resourceTypes.s3BucketReplicationConfig, "role", "arn:aws:iam::1:role/a", "arn:aws:iam::1:role/b"],
+    [resourceTypes.ec2SecurityGroupRule, "description", "a", "b"],
   ] as const)("%s %s: a change updates in place", (type, property, before, after) => {
     expect(opOf(type, { [property]: before }, { [property]: after }).op).toBe("update");
+  });
+
+  it("replaces a resource moved to another region, citing the provider's region interceptors", () => {
+    const moved = opOf(resourceTypes.snsTopic, { region: "us-east-1", name: "alerts" }, { region: "us-west-2", name: "alerts" });
+    expect(moved).toMatchObject({ op: "replace", replaceReasons: ["region"], replace: { citations: [regionCite] } });
+    expect(regionCite).toMatch(/^terraform-provider-aws internal\/provider\/sdkv2\/region\.go@[0-9a-f]{12} forceNewIfRegionChanges/);
   });
 
   it("replaces a security group rule whose source kind changes (a CIDR becomes a referenced group)", () => {
@@ -141,6 +166,22 @@ describe("replaces in the prod plan", () => {
     const text = renderDiff(diff, "text");
     expect(text).toMatch(/\+- aws:lb\/loadBalancer:LoadBalancer {2}ingest-us-east-1-nlb {2}\(replace, delete-before-replace: internal\)/);
     expect(text).toContain("# internal: terraform-provider-aws internal/service/elbv2/load_balancer.go:82@af55dfb90500");
+  });
+
+  it("raising a network load balancer's secondary IPs updates it in place; lowering them replaces it", () => {
+    const raised = edit(nlb, /us-east-1/, (i) => (i.secondaryIpsAutoAssignedPerSubnet = 2));
+    expect(diffPlans(plans.prod!, raised).resources.find((r) => r.type === nlb)).toMatchObject({ op: "update" });
+    const lowered = structuredClone(raised);
+    lowered.resources.find((r) => r.type === nlb && /us-east-1/.test(r.name))!.inputs.secondaryIpsAutoAssignedPerSubnet = 1;
+    expect(diffPlans(raised, lowered).resources.find((r) => r.type === nlb)).toMatchObject({ op: "replace", replaceReasons: ["secondaryIpsAutoAssignedPerSubnet"] });
+  });
+
+  it("an initial lifecycle hook added to a host group replaces the group; a new launch template version updates it", () => {
+    const group = resourceTypes.autoscalingGroup;
+    const hooked = diffPlans(plans.prod!, edit(group, /./, (i) => (i.initialLifecycleHooks = [{ name: "drain", lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING" }])));
+    expect(hooked.resources.find((r) => r.type === group)).toMatchObject({ op: "replace", replaceReasons: ["initialLifecycleHooks"] });
+    const bumped = diffPlans(plans.prod!, edit(group, /./, (i) => (i.launchTemplate = { ...i.launchTemplate, version: "$Latest-next" })));
+    expect(bumped.resources.find((r) => r.type === group)).toMatchObject({ op: "update" });
   });
 
   it("a new Cloudflare account replaces the zone and every Cloudflare record", () => {
