@@ -19,8 +19,8 @@ beforeAll(async () => {
 });
 
 describe("GitHub workflows", () => {
-  it("are the five the project documents", () => {
-    expect(files).toEqual(["deploy.yml", "dns-status.yml", "pull-request-comment.yml", "pull-request.yml", "pulumi-preview.yml"]);
+  it("are the six the project documents", () => {
+    expect(files).toEqual(["deploy.yml", "dns-status.yml", "plan-cache.yml", "pull-request-comment.yml", "pull-request.yml", "pulumi-preview.yml"]);
   });
 
   it("the linter finds an error in a broken workflow (it really runs)", () => {
@@ -70,6 +70,26 @@ describe("GitHub workflows", () => {
     expect([...job.strategy.matrix.stack].sort()).toEqual(stacks);
     const step = job.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
     expect(step.with).toMatchObject({ command: "preview", diff: true, policyPacks: "policies", "comment-on-pr": true });
+  });
+
+  it("saves every push to main's plans where a pull request on that commit restores its base's", () => {
+    const warm = parse(readFileSync(join(dir, "plan-cache.yml"), "utf8"));
+    const check = parse(readFileSync(join(dir, "pull-request.yml"), "utf8"));
+    const save = warm.jobs.plans.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/cache/save@"));
+    const restore = check.jobs.check.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/cache@"));
+    expect(warm.on.push.branches).toEqual(["main"]);
+    expect(save.with.path).toBe(restore.with.path);
+    // pr-check's default cache directory, in the git directory of the checkout.
+    expect(save.with.path).toBe(".git/edge-pr-check");
+    // The pull request's key names its base commit; main's saved key starts the same for that commit.
+    const restoreKeys = String(restore.with["restore-keys"]).split("\n").map((k) => k.trim());
+    expect(restoreKeys).toContain("pr-check-${{ github.event.pull_request.base.sha }}-");
+    expect(save.with.key).toBe("pr-check-${{ github.sha }}-main");
+    const plan = warm.jobs.plans.steps.find((s: { run?: string }) => s.run?.includes("npm run pr-check"));
+    expect(plan.run).toContain('--base "$GITHUB_SHA"');
+    expect(warm.jobs.plans.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/setup-node@")).with["node-version"]).toBe(
+      check.jobs.check.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/setup-node@")).with["node-version"],
+    );
   });
 
   it("runs the offline pr-check on pull requests and comments through the marker the report carries", () => {

@@ -1,6 +1,6 @@
 /**
- * Protects: the offline plan's patches of Pulumi SDK internals (`tools/plan/evaluate.ts`,
- * `tools/plan/deferredSdkImports.ts`). Each targets a private or internal name that a new SDK may
+ * Protects: the offline plan's patches and uses of Pulumi SDK internals (`tools/plan/evaluate.ts`,
+ * `tools/plan/deferredSdkImports.ts`, `tools/plan/planWorker.ts`). Each targets a private or internal name that a new SDK may
  * rename; the plan then still runs, only slower or with different URNs. Each case below names one
  * patch and fails when it no longer takes hold in the installed SDK (README: "Upgrading the Pulumi SDK").
  */
@@ -53,5 +53,16 @@ describe("the plan's patches of SDK internals", () => {
     const awsIndex = readFileSync(require.resolve("@pulumi/aws"), "utf8");
     expect(awsIndex).toMatch(/require\("\.\/route53"\)/);
     // That the deferral then keeps them unloaded, and loads them on use: test/perf/deferredSdkImports.spec.ts.
+  });
+
+  it("runtime/state withLocalStorage (planWorker.ts): internal, exported at run time, gives the callback a runtime state of its own", async () => {
+    const state = require("@pulumi/pulumi/runtime/state") as { withLocalStorage?: <T>(run: () => Promise<T>) => Promise<T>; getStore(): object };
+    expect(typeof state.withLocalStorage, "runtime/state withLocalStorage").toBe("function");
+    const outside = state.getStore();
+    const inside = await state.withLocalStorage!(async () => state.getStore());
+    expect(inside).not.toBe(outside);
+    // The mock runtime and the stack resource are kept in that state, so each plan's are its own.
+    expect(sdkSource("runtime/mocks.js")).toMatch(/state_1\.getStore\(\)/);
+    expect(sdkSource("runtime/state.js")).toMatch(/localStore\.stackResource = newStackResource/);
   });
 });

@@ -36,6 +36,20 @@ function git(cwd: string, args: string[]): string {
   return run.stdout.trim();
 }
 
+/**
+ * A command that takes a while (a worktree's checkout, `npm ci`), run without blocking this
+ * process: the pack lender answers the plan worker meanwhile. Resolves with its exit status.
+ */
+function runAsync(command: string, args: string[], cwd: string): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    child.on("error", (err) => done({ status: null, stderr: err.message }));
+    child.on("close", (status) => done({ status, stderr }));
+  });
+}
+
 /** What differs under `policies/` between `baseCommit` and the working tree (committed or not). */
 export function policyChange(root: string, baseCommit: string): PolicyChange {
   const files = git(root, ["diff", "--name-only", baseCommit, "--", "policies"]).split("\n").filter(Boolean);
@@ -64,7 +78,7 @@ export function stacksAt(root: string, commit: string): string[] {
 }
 
 /** The base worktree's node_modules: the working tree's when package-lock.json is the same, else `npm ci`. */
-function installBase(root: string, baseTree: string, baseRef: string, log: (line: string) => void): "symlink" | "npm ci" {
+async function installBase(root: string, baseTree: string, baseRef: string, log: (line: string) => void): Promise<"symlink" | "npm ci"> {
   const lock = (dir: string) => (existsSync(join(dir, "package-lock.json")) ? readFileSync(join(dir, "package-lock.json"), "utf8") : "");
   if (lock(baseTree) === lock(root) && existsSync(join(root, "node_modules"))) {
     symlinkSync(join(root, "node_modules"), join(baseTree, "node_modules"), "dir");
@@ -73,7 +87,7 @@ function installBase(root: string, baseTree: string, baseRef: string, log: (line
   }
   log(`package-lock.json differs at ${baseRef}: npm ci in the base worktree`);
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const ci = spawnSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: baseTree, encoding: "utf8" });
+  const ci = await runAsync(npm, ["ci", "--no-audit", "--no-fund"], baseTree);
   if (ci.status !== 0) throw new Error(`npm ci at ${baseRef} failed: ${ci.stderr.trim().split("\n").slice(-5).join("\n")}`);
   return "npm ci";
 }
@@ -267,42 +281,40 @@ export async function prCheck(
     }
     const samePack = !!lender && ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
     lender?.offer(join(root, "policies"), samePack ? [join(baseTree, "policies")] : []);
-    let install: PrCheckResult["install"] = "cached";
-    if (toMake.some(inBase)) {
-      git(root, ["worktree", "add", "--detach", baseTree, baseCommit]);
-      added = true;
-      install = installBase(root, baseTree, baseRef, log);
-      if (!samePack) {
-        log(`the policy pack differs at ${baseRef}: a second pack process judges its plans`);
-        // A base that predates lending plans with a pack of its own per plan instead.
-        if (existsSync(join(baseTree, "tools", "plan", "packLease.ts"))) lender?.offer(join(baseTree, "policies"));
-      }
-    } else {
-      log(`every base plan of ${baseRef} is cached or the same as the working tree's: no base worktree`);
-    }
     const shared = needs.filter((need) => need.sides.length === 2).length;
     log(
       `planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` +
         (shared > 0 ? `, ${shared} the same at both` : ""),
     );
-    // The plans of this tree, and of a base that runs on the same node_modules and has the plan
-    // command as a function, go to the plan worker; a base's other plans run as processes of their own.
-    worker = lender && new PlanWorker(root, lender);
-    const byWorker = (tree: string) => (worker && workerCanPlan(tree) && (tree === root || install === "symlink") ? worker : undefined);
-    const make = (need: PlanNeed) => async () => {
-      const side = inBase(need) ? "base" : "head";
-      const tree = side === "base" ? baseTree : root;
-      const plan = await planStack(tree, need.stack, join(plans, side), lender, byWorker(tree));
+    const make = (need: PlanNeed, tree: string, worker?: PlanWorker) => async () => {
+      const plan = await planStack(tree, need.stack, join(plans, inBase(need) ? "base" : "head"), lender, worker);
       cache?.put(need.digest, plan);
       return [need.digest, plan] as const;
     };
-    const inWorkers = toMake.filter((need) => byWorker(inBase(need) ? baseTree : root));
-    const made = (
-      await Promise.all([
-        Promise.all(inWorkers.map((need) => make(need)())),
-        pooled(toMake.filter((need) => !inWorkers.includes(need)).map(make), 2),
-      ])
-    ).flat();
+    // The working tree's plans go to the plan worker at once, so it loads the SDKs while the base's
+    // worktree is made; so do the base's when it runs on the same node_modules and has the plan
+    // command as a function (`workerCanPlan`). A base's other plans run as processes of their own.
+    worker = lender && new PlanWorker(root, lender);
+    const headPlans = Promise.all(toMake.filter((need) => !inBase(need)).map((need) => make(need, root, worker)()));
+    let install: PrCheckResult["install"] = "cached";
+    let basePlans: Promise<(readonly [string, StackPlan])[]> = Promise.resolve([]);
+    if (toMake.some(inBase)) {
+      const checkout = await runAsync("git", ["worktree", "add", "--detach", baseTree, baseCommit], root);
+      if (checkout.status !== 0) throw new Error(`git worktree add --detach ${baseTree} ${baseCommit} failed: ${checkout.stderr.trim()}`);
+      added = true;
+      install = await installBase(root, baseTree, baseRef, log);
+      if (!samePack) {
+        log(`the policy pack differs at ${baseRef}: a second pack process judges its plans`);
+        // A base that predates lending plans with a pack of its own per plan instead.
+        if (existsSync(join(baseTree, "tools", "plan", "packLease.ts"))) lender?.offer(join(baseTree, "policies"));
+      }
+      const inWorker = install === "symlink" && workerCanPlan(baseTree);
+      const tasks = toMake.filter(inBase).map((need) => make(need, baseTree, inWorker ? worker : undefined));
+      basePlans = inWorker ? Promise.all(tasks.map((task) => task())) : pooled(tasks, 2);
+    } else {
+      log(`every base plan of ${baseRef} is cached or the same as the working tree's: no base worktree`);
+    }
+    const made = (await Promise.all([headPlans, basePlans])).flat();
     const planOf = new Map([...fromCache, ...made]);
     const stacks: StackReport[] = names.map((stack) => {
       const { base: baseDigest, head: headDigest } = digests.get(stack)!;

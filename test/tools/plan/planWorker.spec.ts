@@ -1,0 +1,82 @@
+/**
+ * pr-check's plan worker plans stack after stack in one process: each plan is the plan its own
+ * process makes (a plan left nothing behind for the next: modules, the Pulumi runtime's state, the
+ * pack's config or lease), a plan that fails says why and the next still runs, and a worker that
+ * dies fails its plans as broken instead of leaving pr-check waiting.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { PolicyPackLender } from "../../../tools/plan/packLease";
+import { spawnPolicyPack } from "../../../tools/plan/packProcess";
+import { PlanWorker } from "../../../tools/plan/planWorkerProcess";
+import { PlanJson, projectRoot, runPlan } from "../../support/runPlan";
+
+const out = mkdtempSync(join(tmpdir(), "edge-plan-worker-"));
+let packsStarted = 0;
+const lender = new PolicyPackLender((dir) => {
+  packsStarted++;
+  return spawnPolicyPack(dir);
+});
+const worker = new PlanWorker(projectRoot, lender);
+
+afterAll(async () => {
+  await worker.stop();
+  await lender.stop();
+  rmSync(out, { recursive: true, force: true });
+});
+
+/** `npm run plan -- ARGS --json` in the worker. */
+async function workerPlan(args: string[], name: string): Promise<{ code: number; stderr: string; json?: PlanJson }> {
+  const jsonPath = join(out, `${name}.json`);
+  const { code, stderr } = await worker.plan(projectRoot, [...args, "--json", jsonPath]);
+  return { code, stderr, json: existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, "utf8")) as PlanJson) : undefined };
+}
+
+describe("the plan worker", () => {
+  it("plans stack after stack, each as its own process plans it, judged by one lent pack", async () => {
+    const strictConfig = join(out, "strict-policy-config.json");
+    writeFileSync(strictConfig, `${JSON.stringify({ ...JSON.parse(readFileSync(join(projectRoot, "policies/config/prod.json"), "utf8")), "enforce-recovery-time": { maxRegionLostSeconds: 60 } })}\n`);
+    const runs = [
+      ["--stack", "dev"],
+      ["--stack", "prod"],
+      ["--stack", "prod", "--policy-config", strictConfig],
+      ["--stack", "dev"],
+    ];
+    const planned = await Promise.all(runs.map((args, i) => workerPlan(args, `run-${i}`)));
+    expect(packsStarted).toBe(1);
+    for (const [i, args] of runs.entries()) {
+      const alone = runPlan(args);
+      expect(planned[i].code, planned[i].stderr).toBe(alone.code);
+      expect(planned[i].json).toEqual(alone.json);
+    }
+    expect(planned[2].code).toBe(1);
+    expect(planned[2].json!.violations.map((v) => v.policyName)).toContain("enforce-recovery-time");
+  }, 300_000);
+
+  it("answers a plan of bad input with exit 2 and its message, and plans the next", async () => {
+    const broken = join(out, "Pulumi.broken.yaml");
+    writeFileSync(broken, "config:\n  edge:dns:\n    ttl: [\n");
+    const refused = await workerPlan(["--config-file", broken], "broken");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(broken);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    const next = await workerPlan(["--stack", "dev"], "after-broken");
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.json!.resources.length).toBeGreaterThan(100);
+  }, 180_000);
+
+  it("fails its plans as broken, with the reason, when its process dies", async () => {
+    const doomed = new PlanWorker(projectRoot, lender);
+    try {
+      const plan = doomed.plan(projectRoot, ["--stack", "dev", "--json", join(out, "doomed.json")]);
+      (doomed as unknown as { child: { kill(signal: string): void } }).child.kill("SIGKILL");
+      const outcome = await plan;
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toContain("the plan worker exited (SIGKILL)");
+    } finally {
+      await doomed.stop();
+    }
+  }, 60_000);
+});
