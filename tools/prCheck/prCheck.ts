@@ -3,6 +3,7 @@
  * worktree) and in the working tree, and writes one markdown report ready to post as a PR comment.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -252,7 +253,11 @@ export async function prCheck(
   const inBase = (need: PlanNeed) => !need.sides.includes("head");
 
   const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
-  const baseTree = join(work, "base");
+  // The base's worktree is made at one path per repository when no other run holds it: tsx keys its
+  // cache of compiled TypeScript by the file's path, so a base planned there before compiles only
+  // the files that changed since (about 0.4 CPU-s of a cold run otherwise).
+  const usualBaseTree = join(tmpdir(), `edge-pr-check-base-${createHash("sha256").update(resolve(root)).digest("hex").slice(0, 12)}`);
+  let baseTree = usualBaseTree;
   const plans = join(work, "plans");
   let added = false;
   const cleanUp = () => {
@@ -280,7 +285,7 @@ export async function prCheck(
       });
     }
     const samePack = !!lender && ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
-    lender?.offer(join(root, "policies"), samePack ? [join(baseTree, "policies")] : []);
+    lender?.offer(join(root, "policies"));
     const shared = needs.filter((need) => need.sides.length === 2).length;
     log(
       `planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` +
@@ -299,11 +304,15 @@ export async function prCheck(
     let install: PrCheckResult["install"] = "cached";
     let basePlans: Promise<(readonly [string, StackPlan])[]> = Promise.resolve([]);
     if (toMake.some(inBase)) {
-      const checkout = await runAsync("git", ["worktree", "add", "--detach", baseTree, baseCommit], root);
+      const addWorktree = (path: string) => runAsync("git", ["worktree", "add", "--detach", path, baseCommit], root);
+      // Held by another run (or left by one that was killed): a worktree of this run's own.
+      let checkout = existsSync(usualBaseTree) ? undefined : await addWorktree(usualBaseTree);
+      if (checkout?.status !== 0) checkout = await addWorktree((baseTree = join(work, "base")));
       if (checkout.status !== 0) throw new Error(`git worktree add --detach ${baseTree} ${baseCommit} failed: ${checkout.stderr.trim()}`);
       added = true;
       install = await installBase(root, baseTree, baseRef, log);
-      if (!samePack) {
+      if (samePack) lender?.offer(join(root, "policies"), [join(baseTree, "policies")]);
+      else {
         log(`the policy pack differs at ${baseRef}: a second pack process judges its plans`);
         // A base that predates lending plans with a pack of its own per plan instead.
         if (existsSync(join(baseTree, "tools", "plan", "packLease.ts"))) lender?.offer(join(baseTree, "policies"));
