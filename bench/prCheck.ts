@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { planProcessArgs } from "../tools/plan/command";
 import { projectRoot } from "../tools/plan/plan";
 import { Exited, runCommand } from "./run";
+import { prCheckProcessArgs } from "../tools/prCheck/command";
 
 export interface PrCheckRun {
   wallMs: number;
@@ -82,7 +83,7 @@ export async function measurePrCheck(rounds: number): Promise<PrCheckMetrics> {
     const prCheck = async (cacheDir: string, what: string) =>
       outcome(
         await runCommand(
-          [process.execPath, "--import", "tsx", join(repo, "tools/prCheck/main.ts"), "--base", base, "--out", join(out, "report.md"), "--cache-dir", cacheDir],
+          [process.execPath, ...prCheckProcessArgs(repo), "--base", base, "--out", join(out, "report.md"), "--cache-dir", cacheDir],
           600_000,
           repo,
         ),

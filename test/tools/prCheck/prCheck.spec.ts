@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloneProjectWithDevStack, ProjectClone } from "../../support/projectClone";
+import { prCheckProcessArgs } from "../../../tools/prCheck/command";
 
 let repo: string;
 let git: ProjectClone["git"];
@@ -28,7 +29,7 @@ beforeAll(() => {
   writeFileSync(join(repo, "stacks/Pulumi.broken.yaml"), "config:\n  edge:regions: []\n");
   git("add", "stacks");
   git("commit", "--quiet", "-m", "Raise the dev TTL; add a broken stack");
-  run = spawnSync(process.execPath, ["--import", "tsx", join(repo, "tools/prCheck/main.ts"), "--base", "HEAD~1", "--out", join(repo, "report.md")], {
+  run = spawnSync(process.execPath, [...prCheckProcessArgs(repo), "--base", "HEAD~1", "--out", join(repo, "report.md")], {
     cwd: repo,
     encoding: "utf8",
     timeout: 300_000,
@@ -36,7 +37,7 @@ beforeAll(() => {
   report = existsSync(join(repo, "report.md")) ? readFileSync(join(repo, "report.md"), "utf8") : "";
   // The same commits again: the base's plan comes from the cache. The working tree is not a commit
   // (report.md is new in it), so its plans are made again.
-  rerun = spawnSync(process.execPath, ["--import", "tsx", join(repo, "tools/prCheck/main.ts"), "--base", "HEAD~1", "--out", join(repo, "again.md")], {
+  rerun = spawnSync(process.execPath, [...prCheckProcessArgs(repo), "--base", "HEAD~1", "--out", join(repo, "again.md")], {
     cwd: repo,
     encoding: "utf8",
     timeout: 300_000,

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloneProjectWithDevStack, ProjectClone } from "../../support/projectClone";
+import { prCheckProcessArgs } from "../../../tools/prCheck/command";
 
 let repo: string;
 let git: ProjectClone["git"];
@@ -21,7 +22,7 @@ function prCheckOf(file: string, line: string, name: string) {
   appendFileSync(join(repo, file), line);
   git("commit", "--quiet", "-am", `Append to ${file}`);
   const report = join(out, `${name}.md`);
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(repo, "tools/prCheck/main.ts"), "--base", base, "--out", report, "--no-cache"], {
+  const run = spawnSync(process.execPath, [...prCheckProcessArgs(repo), "--base", base, "--out", report, "--no-cache"], {
     cwd: repo,
     encoding: "utf8",
     timeout: 300_000,
