@@ -15,16 +15,21 @@
  * channel; a plan from a tree that predates this ignores both and starts its own pack.
  */
 import type { ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { PackConnection } from "./packProcess";
 
 /** The environment variable that tells a plan's process to ask its parent for the pack. */
 export const packLeaseEnv = "EDGE_PLAN_PACK_LEASE";
 
-/** A plan's process to its parent. */
-type LeaseRequest = { edgePackLease: "acquire"; packDir: string } | { edgePackLease: "release" };
-/** The parent's answer to `acquire`. */
-type LeaseAnswer = { edgePackLease: "granted"; port: number } | { edgePackLease: "failed"; error: string };
+/**
+ * A plan's process to its parent. `lease` names the request, so a process that asks for several
+ * (the plan worker, whose next plan asks before the last has given the pack back) takes each answer
+ * for the request it answers; a plan from a tree that predates it sends none.
+ */
+type LeaseRequest = { edgePackLease: "acquire"; packDir: string; lease?: string } | { edgePackLease: "release"; lease?: string };
+/** The parent's answer to `acquire`, naming the request's `lease`. */
+type LeaseAnswer = { edgePackLease: "granted"; port: number; lease?: string } | { edgePackLease: "failed"; error: string; lease?: string };
 
 const isLeaseMessage = (message: unknown): message is { edgePackLease: string } =>
   !!message && typeof message === "object" && "edgePackLease" in message;
@@ -43,31 +48,36 @@ function sendToParent(message: LeaseRequest): Promise<void> {
 
 /** In a plan's process: the lent pack of `packDir`, this process's alone until `stop()`. */
 export function leasePolicyPack(packDir: string): Promise<PackConnection> {
+  const lease = randomUUID();
   return new Promise((resolvePack, reject) => {
     const onMessage = (message: unknown) => {
-      if (!isLeaseMessage(message)) return;
+      if (!isLeaseMessage(message) || (message as LeaseAnswer).lease !== lease) return;
       process.off("message", onMessage);
       // Once granted, the channel does not keep the process alive; the pack's connection does.
       process.channel?.unref();
       const answer = message as LeaseAnswer;
       if (answer.edgePackLease === "failed") reject(new Error(answer.error));
       else {
-        // Given back once: the lender counts leases per process, and a second release would end
-        // the lease this process asks for next (the plan worker's next plan).
         let released: Promise<void> | undefined;
-        resolvePack({ port: answer.port, stop: () => (released ??= sendToParent({ edgePackLease: "release" })) });
+        resolvePack({ port: answer.port, stop: () => (released ??= sendToParent({ edgePackLease: "release", lease })) });
       }
     };
     process.on("message", onMessage);
-    void sendToParent({ edgePackLease: "acquire", packDir: resolve(packDir) });
+    void sendToParent({ edgePackLease: "acquire", packDir: resolve(packDir), lease });
   });
+}
+
+/** A plan that asked for a pack: its process and the name of its request. */
+interface Borrower {
+  child: ChildProcess;
+  lease?: string;
 }
 
 /** A pack being lent: the plan holding it, and the plans waiting in the order they asked. */
 interface LentPack {
   connection: Promise<PackConnection>;
-  holder?: ChildProcess;
-  waiting: ChildProcess[];
+  holder?: Borrower;
+  waiting: Borrower[];
 }
 
 /**
@@ -103,9 +113,9 @@ export class PolicyPackLender {
       const request = message as LeaseRequest;
       if (request.edgePackLease === "acquire") {
         const pack = this.pack(request.packDir);
-        pack.waiting.push(child);
+        pack.waiting.push({ child, lease: request.lease });
         this.lendNext(pack);
-      } else this.returned(child);
+      } else this.released(child, request.lease);
     });
     child.once("exit", () => this.returned(child));
   }
@@ -132,29 +142,38 @@ export class PolicyPackLender {
 
   private lendNext(pack: LentPack): void {
     if (pack.holder || pack.waiting.length === 0) return;
-    const child = pack.waiting.shift()!;
-    pack.holder = child;
+    const borrower = pack.waiting.shift()!;
+    const { child, lease } = borrower;
+    pack.holder = borrower;
     const answer = (message: LeaseAnswer) => {
-      if (pack.holder !== child) return; // it exited meanwhile
+      if (pack.holder !== borrower) return; // it exited meanwhile
       if (!child.connected) return this.returned(child);
       child.send(message, (err) => err && this.returned(child));
     };
     pack.connection.then(
-      (connection) => answer({ edgePackLease: "granted", port: connection.port }),
+      (connection) => answer({ edgePackLease: "granted", port: connection.port, lease }),
       (err: Error) => {
-        answer({ edgePackLease: "failed", error: err.message });
-        this.returned(child);
+        answer({ edgePackLease: "failed", error: err.message, lease });
+        this.released(child, lease);
       },
     );
   }
 
-  private returned(child: ChildProcess): void {
+  /** A process gave back the lease `lease`; another it asked for since (the plan worker's next plan) still waits its turn. */
+  private released(child: ChildProcess, lease: string | undefined): void {
     for (const pack of this.packs.values()) {
-      pack.waiting = pack.waiting.filter((c) => c !== child);
-      if (pack.holder === child) {
+      if (pack.holder?.child === child && pack.holder.lease === lease) {
         pack.holder = undefined;
         this.lendNext(pack);
       }
+    }
+  }
+
+  /** A process that exited (or cannot be answered) holds nothing and waits for nothing. */
+  private returned(child: ChildProcess): void {
+    for (const pack of this.packs.values()) {
+      pack.waiting = pack.waiting.filter((borrower) => borrower.child !== child);
+      if (pack.holder?.child === child) this.released(child, pack.holder.lease);
     }
   }
 }

@@ -30,6 +30,8 @@ export interface PlanOptions {
   program?: string;
   /** The pack, when the caller started (or was lent) it before loading this module (`main.ts` does). */
   pack?: Promise<PackConnection>;
+  /** Called once the program has run and every resource is recorded, before the pack's verdict on the stack. */
+  evaluated?: () => void;
 }
 
 export interface Plan {
@@ -96,6 +98,7 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
       defaultRegion: stackFile.config["aws:region"] ?? config.regions[0],
       onRegister: (resource) => analysis.analyze(resource),
     });
+    options.evaluated?.();
     const policy = await analysis.finish(evaluated.resources);
     const secrets = { digests: stackFile.secretDigests, plaintext: stackFile.plaintextSecrets };
     return { project: projectName, stack, configFile, config, environmentSource, ...evaluated, secrets, policyConfig: policyConfig ?? {}, policy };

@@ -12,8 +12,11 @@
  *   node_modules is this tree's.
  * - with its output kept apart: what a plan writes goes to that plan's answer, not the worker's.
  *
- * Plans run one after another, each judged by the pack while its program runs, as in a process of
- * its own: the pack judges one stack at a time (`packLease.ts`).
+ * A plan's program starts once the program before has run and the plan before that has its
+ * verdict: the pack judges one stack at a time (`packLease.ts`), so the next program runs while
+ * the pack finishes judging the last (its queued `Analyze` calls and `AnalyzeStack`, about as long
+ * as the program again), and never more than one plan waits for its verdict, whose requests this
+ * process still has to send.
  *
  * Jobs come over the IPC channel from `planWorkerProcess.ts`, which starts the worker.
  */
@@ -50,15 +53,21 @@ function forgetTreeModules(root: string): void {
   for (const path of Object.keys(require.cache)) if (path.startsWith(tree) && !path.includes(packages)) delete require.cache[path];
 }
 
-type RunPlanCommand = (argv: string[]) => Promise<number>;
+type RunPlanCommand = (argv: string[], hooks: { evaluated?: () => void }) => Promise<number>;
 
-async function runJob(job: PlanJob): Promise<number> {
+async function runJob(job: PlanJob, evaluated: () => void): Promise<number> {
   const { withLocalStorage } = require("@pulumi/pulumi/runtime/state") as { withLocalStorage<T>(run: () => Promise<T>): Promise<T> };
   return withLocalStorage(async () => {
     forgetTreeModules(job.root);
     const { runPlanCommand } = require(join(job.root, "tools", "plan", "run.ts")) as { runPlanCommand: RunPlanCommand };
-    return runPlanCommand(job.argv);
+    return runPlanCommand(job.argv, { evaluated });
   });
+}
+
+/** A plan's two moments the next plans wait for. */
+interface Started {
+  evaluated: Promise<void>;
+  done: Promise<void>;
 }
 
 function serve(): void {
@@ -68,17 +77,26 @@ function serve(): void {
     clearInterval(keepAlive);
     process.exit(0);
   };
-  let previous: Promise<void> = Promise.resolve();
+  const idle: Started = { evaluated: Promise.resolve(), done: Promise.resolve() };
+  let last = idle;
+  let beforeLast = idle;
+  let all: Promise<unknown> = Promise.resolve();
   process.on("disconnect", stop);
   process.on("message", (message: unknown) => {
     if (!isPlanJobMessage(message)) return;
     const job = message.edgePlanJob;
-    previous = previous.then(async () => {
-      if (job === "stop") return stop();
+    if (job === "stop") return void all.then(stop);
+    let markEvaluated!: () => void;
+    const evaluated = new Promise<void>((resolve) => (markEvaluated = resolve));
+    const done = Promise.all([last.evaluated, beforeLast.done]).then(async () => {
       const output = { stderr: "" };
-      const code = await planOutput.run(output, () => runJob(job));
+      const code = await planOutput.run(output, () => runJob(job, markEvaluated));
+      markEvaluated();
       process.send!({ edgePlanDone: { id: job.id, code, stderr: output.stderr } } satisfies PlanJobAnswer);
     });
+    beforeLast = last;
+    last = { evaluated, done };
+    all = Promise.all([all, done]);
   });
 }
 

@@ -10,11 +10,19 @@ import { policyPackDir, spawnPolicyPack } from "./packProcess";
 
 export const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]";
 
+export interface PlanCommandHooks {
+  /**
+   * Called once the program has run, before the pack's verdict on the stack: the plan worker starts
+   * its next program then, while the pack judges this one.
+   */
+  evaluated?: () => void;
+}
+
 /**
  * Plans as the command line says; writes the report to stdout and returns the exit code: 0 no
  * mandatory violation, 1 at least one, 2 bad input, 70 the plan itself failed.
  */
-export async function runPlanCommand(argv: string[]): Promise<number> {
+export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {}): Promise<number> {
   const parsed = parseCommandLine(
     argv,
     {
@@ -40,6 +48,7 @@ export async function runPlanCommand(argv: string[]): Promise<number> {
       configFile: values["config-file"],
       policyConfigFile: values["policy-config"],
       pack,
+      evaluated: hooks.evaluated,
     });
     process.stdout.write(renderPlan(plan));
     if (values.json) {
