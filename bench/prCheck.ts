@@ -5,11 +5,12 @@
  *
  * - one plan: the prod stack's plan process (`tools/plan/command.ts`), as pr-check starts it;
  * - cold: a pull request that raises the dev TTL, with an empty cache: dev planned at base and
- *   head, prod (which the change does not touch) once for both, one pack process lent to all;
+ *   head, prod (which the change does not touch) once for both, all in one plan worker, one pack
+ *   process lent to each plan;
  * - base cached: a second pull request on the same base (another TTL), the base's plans read
  *   from the cache, prod's too;
  * - code changed, base cached: a pull request that edits a component (a comment), so every
- *   stack's head plan differs from its base's: both planned, at once, on the two cores.
+ *   stack's head plan differs from its base's: both planned.
  *
  * The ratios are each round's own (the machine may be shared: a round's runs see the same load),
  * for wall time and for CPU time (GNU time, the process and its children).
