@@ -38,6 +38,11 @@ export function workerCanPlan(root: string): boolean {
 export interface PlanOutcome {
   code: number;
   stderr: string;
+  /**
+   * The worker ended before the plan did (a crash in any plan it ran ends them all): the plan has
+   * no verdict of its own, and pr-check runs it again in a process of its own.
+   */
+  lost?: boolean;
 }
 
 /** The plan worker of the tree at `root`, started at its first plan; `lender` lends it the packs. */
@@ -96,9 +101,9 @@ export class PlanWorker {
     return child;
   }
 
-  /** A worker that cannot answer fails its plans as broken (exit 2), with what it wrote. */
+  /** A worker that cannot answer loses its plans (exit 2), with what it wrote. */
   private fail(why: string): void {
-    for (const done of this.pending.values()) done({ code: 2, stderr: `${this.stderr}${why}\n` });
+    for (const done of this.pending.values()) done({ code: 2, stderr: `${this.stderr}${why}\n`, lost: true });
     this.pending.clear();
   }
 }

@@ -143,14 +143,16 @@ function planOutcome(code: number | null, jsonPath: string, stderr: string): Sta
 }
 
 /**
- * Runs the plan of one stack in `root`: in the plan `worker` when given, else as a process of its
- * own, judged by a pack `lender` lends it (or its own pack without one); a plan's exit 1 still
- * yields its JSON.
+ * Runs the plan of one stack in `root`: in the plan `worker` when given, else (or when the worker
+ * ended before the plan did) as a process of its own, judged by a pack `lender` lends it (or its
+ * own pack without one); a plan's exit 1 still yields its JSON.
  */
 export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender, worker?: PlanWorker): Promise<StackPlan> {
   const jsonPath = join(outDir, `${stack}.json`);
   const argv = ["--stack", stack, "--json", jsonPath];
-  if (worker) return worker.plan(root, argv).then(({ code, stderr }) => planOutcome(code, jsonPath, stderr));
+  if (worker) {
+    return worker.plan(root, argv).then(({ code, stderr, lost }) => (lost ? planStack(root, stack, outDir, lender) : planOutcome(code, jsonPath, stderr)));
+  }
   return new Promise((resolvePlan) => {
     const child = spawn(process.execPath, [...planProcessArgs(root), ...argv], {
       cwd: root,

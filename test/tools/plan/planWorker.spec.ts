@@ -2,7 +2,8 @@
  * pr-check's plan worker plans stack after stack in one process: each plan is the plan its own
  * process makes (a plan left nothing behind for the next: modules, the Pulumi runtime's state, the
  * pack's config or lease), a plan that fails says why and the next still runs, and a worker that
- * dies fails its plans as broken instead of leaving pr-check waiting.
+ * dies says its plans are lost instead of leaving pr-check waiting, and pr-check plans each again in
+ * a process of its own.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PolicyPackLender } from "../../../tools/plan/packLease";
 import { spawnPolicyPack } from "../../../tools/plan/packProcess";
 import { PlanWorker } from "../../../tools/plan/planWorkerProcess";
+import { planStack } from "../../../tools/prCheck/prCheck";
 import { PlanJson, projectRoot, runPlan } from "../../support/runPlan";
 
 const out = mkdtempSync(join(tmpdir(), "edge-plan-worker-"));
@@ -67,16 +69,26 @@ describe("the plan worker", () => {
     expect(next.json!.resources.length).toBeGreaterThan(100);
   }, 180_000);
 
-  it("fails its plans as broken, with the reason, when its process dies", async () => {
+  it("says a plan is lost when its process dies before the plan ends; pr-check plans it in a process of its own", async () => {
+    // The worker's process, started by its first plan, killed as a crash would end it.
+    const kill = (w: PlanWorker) => (w as unknown as { child: { kill(signal: string): void } }).child.kill("SIGKILL");
     const doomed = new PlanWorker(projectRoot, lender);
     try {
-      const plan = doomed.plan(projectRoot, ["--stack", "dev", "--json", join(out, "doomed.json")]);
-      (doomed as unknown as { child: { kill(signal: string): void } }).child.kill("SIGKILL");
-      const outcome = await plan;
-      expect(outcome.code).toBe(2);
+      const lost = doomed.plan(projectRoot, ["--stack", "dev", "--json", join(out, "doomed.json")]);
+      kill(doomed);
+      const outcome = await lost;
+      expect(outcome).toMatchObject({ code: 2, lost: true });
       expect(outcome.stderr).toContain("the plan worker exited (SIGKILL)");
+
+      const again = new PlanWorker(projectRoot, lender);
+      const replanned = planStack(projectRoot, "dev", join(out, "replanned"), lender, again);
+      kill(again);
+      const plan = await replanned;
+      await again.stop();
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.json).toEqual(runPlan(["--stack", "dev"]).json);
     } finally {
       await doomed.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });
