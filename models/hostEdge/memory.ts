@@ -31,7 +31,9 @@ import { maxConnectionsPerHost, nginxSizeBytes, slotsPerRequest } from "./settin
  *   state                                              measured          model (1k + 4 x 8k headers)
  *   master                                             7.06-7.11 MB      8 MiB
  *   worker, serving nothing                            ~3.9 MB           3.875 MiB + 448 B per slot
- *   connected, silent / idle keep-alive                0.5-1.3 KiB       1.5 KiB
+ *   connected, silent                                  0.5-1.3 KiB       1.5 KiB
+ *   kept alive after a request (what the allocator     ~9.5 KiB          12 KiB
+ *   keeps of the request's pools; 1,000 -> 2,000 held)
  *   header in progress, small                          ~9.4 KiB          (the large-header price)
  *   header in progress, 4 large buffers filled         ~42 KiB          43.5 KiB
  *   busy request (4 large buffers, 16 KiB body held,   ~117 KiB          133 KiB + 32 KiB kernel
@@ -46,8 +48,14 @@ export const nginxMemoryConstants = {
   workerBaseBytes: 3.875 * 1024 * 1024,
   /** One preallocated `worker_connections` slot: ngx_connection_t plus its read and write events (measured ~421 B). */
   slotBytes: 448,
-  /** An open connection without a request in progress, silent or kept alive (measured 0.5-1.3 KiB). */
-  idleConnectionBytes: 1536,
+  /** A connection's own pool and read buffer, on its own or beside a request (measured 0.5-1.3 KiB for a silent one). */
+  connectionBytes: 1536,
+  /**
+   * An open connection kept alive after a request: its own pool plus what glibc's allocator keeps
+   * of the finished request's pools (measured ~9.5 KiB a connection, the growth from 1,000 to 2,000
+   * of them; a silent connection costs less).
+   */
+  keptAliveConnectionBytes: 12 * 1024,
   /** A request's pools and state besides its buffers while its header is read (fitted: 9.4 KiB small, 42 KiB large). */
   headerRequestBytes: 10 * 1024,
   /** A busy request's pools and bookkeeping beyond the buffers counted explicitly (fitted: busy total ~117 KiB). */
@@ -71,7 +79,7 @@ export interface NginxLoad {
   busy?: number;
   /** Connections whose header is still arriving, at worst with every header buffer filled. */
   headerPhase?: number;
-  /** Open connections without a request: silent, or kept alive after one. */
+  /** Open connections without a request: silent, or kept alive after one (priced as kept alive, the costlier). */
   idle?: number;
 }
 
@@ -103,7 +111,7 @@ function headerBuffersBytes(nginx: NginxLimits): number {
 /** Bytes one connection can hold while its header arrives: its pools and every header buffer filled. */
 export function headerPhaseBytes(nginx: NginxLimits): number {
   const c = nginxMemoryConstants;
-  return c.idleConnectionBytes + c.headerRequestBytes + headerBuffersBytes(nginx);
+  return c.connectionBytes + c.headerRequestBytes + headerBuffersBytes(nginx);
 }
 
 /** Bytes of nginx's processes one busy request can hold, by the rendered buffer sizes (kernel buffers apart). */
@@ -111,14 +119,14 @@ export function busyRequestBytes(nginx: NginxLimits): number {
   const c = nginxMemoryConstants;
   const largeHeaders = nginx.largeClientHeaderBuffers.count * nginxSizeBytes(nginx.largeClientHeaderBuffers.size);
   return (
-    c.idleConnectionBytes +
+    c.connectionBytes +
     c.requestOverheadBytes +
     headerBuffersBytes(nginx) + // the client's header
     largeHeaders + // the same header, copied into the request sent upstream
     clientBodyBufferBytes +
     proxyBuffers.bufferSize +
     proxyBuffers.count * proxyBuffers.size +
-    c.idleConnectionBytes // the upstream connection's own pool
+    c.connectionBytes // the upstream connection's own pool
   );
 }
 
@@ -137,7 +145,7 @@ export function predictNginxMemory(settings: NginxMemoryInput, load: NginxLoad):
     workers * perWorkerBytes +
     (load.busy ?? 0) * busyRequestBytes(settings.nginx) +
     (load.headerPhase ?? 0) * headerPhaseBytes(settings.nginx) +
-    (load.idle ?? 0) * nginxMemoryConstants.idleConnectionBytes;
+    (load.idle ?? 0) * nginxMemoryConstants.keptAliveConnectionBytes;
   const kernelBytes = (load.busy ?? 0) * nginxMemoryConstants.kernelRequestBytes;
   return { processBytes, kernelBytes, totalBytes: processBytes + kernelBytes };
 }

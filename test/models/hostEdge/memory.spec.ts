@@ -18,11 +18,14 @@ describe("estimateNginxMemory", () => {
     expect(e.totalBytes).toBe(predictNginxMemory(settings, { busy: e.busyRequests, headerPhase: e.headerPhaseConnections }).totalBytes);
   });
 
-  it("prices the measured states no lower than measured (1k + 4 × 8k: ~42 KiB header phase, ~117 KiB busy, ~1.3 KiB idle, ~28 KiB kernel)", () => {
+  it("prices the measured states no lower than measured (1k + 4 × 8k: ~42 KiB header phase, ~117 KiB busy, ~9.5 KiB kept alive, ~28 KiB kernel)", () => {
     const nginx = sampleSettings().nginx;
     expect(headerPhaseBytes(nginx)).toBeGreaterThanOrEqual(42 * kib);
     expect(busyRequestBytes(nginx)).toBeGreaterThanOrEqual(117 * kib);
-    expect(nginxMemoryConstants.idleConnectionBytes).toBeGreaterThanOrEqual(1.3 * kib);
+    expect(nginxMemoryConstants.connectionBytes).toBeGreaterThanOrEqual(1.3 * kib);
+    expect(nginxMemoryConstants.keptAliveConnectionBytes).toBeGreaterThanOrEqual(9.5 * kib);
+    // The worst case prices every slot in its header phase or busy, so it bounds kept-alive connections too.
+    expect(nginxMemoryConstants.keptAliveConnectionBytes).toBeLessThan(headerPhaseBytes(nginx));
     expect(nginxMemoryConstants.kernelRequestBytes).toBeGreaterThanOrEqual(28 * kib);
   });
 

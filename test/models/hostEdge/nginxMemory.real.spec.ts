@@ -25,6 +25,8 @@ import { sampleSettings } from "./fixtures";
 
 /** Connections per state: bounded, well below worker_connections. */
 const n = 300;
+/** Kept-alive connections where their own cost outweighs the base's margin (below worker_connections of 2 workers). */
+const manyIdle = 3000;
 /** Busy requests where the model must be tight: enough that the shared zones (counted full) do not dominate. */
 const busyN = 1000;
 const bodyBytes = 16 * 1024;
@@ -48,6 +50,8 @@ const scenarios: Scenario[] = [
   { name: "slow header senders, small header", load: { headerPhase: n }, hold: (port) => holdPartialHeaders(port, n, { kind: "small" }) },
   { name: "slow header senders, large header buffers filled", load: { headerPhase: n }, hold: (port, s) => holdPartialHeaders(port, n, large(s)) },
   { name: "idle keep-alive", load: { idle: n }, hold: (port) => holdKeepaliveConnections(port, n) },
+  // Enough that what each costs, not the processes' base (counted high), decides the comparison.
+  { name: "idle keep-alive, many", load: { idle: manyIdle }, hold: (port) => holdKeepaliveConnections(port, manyIdle) },
   {
     name: "held worst-case requests",
     load: { busy: busyN },
