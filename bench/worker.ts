@@ -1,6 +1,6 @@
 /**
- * One measurement in its own process (the Pulumi runtime allows one program per process), started
- * by `bench/main.ts`:
+ * One measurement in its own process (a fresh Pulumi runtime and heap, as a plan's process has),
+ * started by `bench/main.ts`:
  *
  *   evaluate --config-file F --resources-out R --out M   the program under the plan's mock runtime
  *   floor    --resources-in R --out M                     the same resources, registered flat (floorProgram.ts)

@@ -1,8 +1,8 @@
 /**
- * One policy pack process for many plans. `pr-check` plans several stacks, each in a process of its
- * own (the Pulumi runtime runs one program per process). Instead of each plan starting its own
- * pack (about a second of CPU, mostly importing the Pulumi SDKs), pr-check starts one process per
- * pack and lends it to one plan at a time over Node's IPC channel.
+ * One policy pack process for many plans. `pr-check` plans several stacks, in its plan worker
+ * (`planWorker.ts`) or, for a base that cannot use it, each in a process of its own. Instead of
+ * each plan starting its own pack (about a second of CPU, mostly importing the Pulumi SDKs),
+ * pr-check starts one process per pack and lends it to one plan at a time over Node's IPC channel.
  *
  * One at a time, because the pack holds the policy config of its last `Configure` in a module
  * variable that every `Analyze` and `AnalyzeStack` reads while it judges (`policyPackConfig` in
