@@ -228,7 +228,7 @@ export const thresholdTable = {
   },
   datastoreConnectionsOfMaximum: {
     title: "Datastore connections (the configured metric, max)",
-    unit: "% of edge:datastore.maxConnections",
+    unit: "% of the first region's datastore maxConnections",
     direction: "above",
     range: { min: 0, max: 100 },
     warning: 70,

@@ -19,7 +19,7 @@ describe("npm run plan: alarms", () => {
     const violation = run.json!.violations.find((v) => v.policyName === "configure-alarm-thresholds")!;
     expect(violation.enforcementLevel).toBe("mandatory");
     expect(violation.message).toContain(
-      "warning alarm edge-test-us-east-1-datastore-datastoreConnectionsOfMaximum-warning fires above 95 % of edge:datastore.maxConnections, not before its critical alarm at 90 %",
+      "warning alarm edge-test-us-east-1-datastore-datastoreConnectionsOfMaximum-warning fires above 95 % of the first region's datastore maxConnections, not before its critical alarm at 90 %",
     );
     expect(violation.message).toContain("Set edge:alarms.thresholds.datastoreConnectionsOfMaximum.warning below 90 (default 70).");
     expect(run.json!.resources.find((r) => r.urn === violation.urn)!.inputs.threshold).toBe(475);
@@ -30,7 +30,7 @@ describe("npm run plan: alarms", () => {
     // 58 for hosts, balancers, health checks, CDN and datastore, and 2 regions × 6 service metrics × 2 severities.
     expect(section).toContain("82 alarms; 4 topics in 2 regions, 4 subscriptions");
     expect(section).toMatch(/service\s+us-west-2\s+critical\s+serviceAcceptedFloor\s+EventsAccepted\s+< 6\s+6 events\/min\s+breaching\s+alarm\+ok/);
-    expect(section).toMatch(/datastore\s+us-east-1\s+critical\s+datastoreConnectionsOfMaximum\s+DatabaseConnections\s+> 450\s+90 % of edge:datastore.maxConnections\s+breaching\s+alarm\+ok/);
+    expect(section).toMatch(/datastore\s+us-east-1\s+critical\s+datastoreConnectionsOfMaximum\s+DatabaseConnections\s+> 450\s+90 % of the first region's datastore maxConnections\s+breaching\s+alarm\+ok/);
   });
 });
 
