@@ -65,21 +65,24 @@ class PolicyPackProcess {
   private constructor(
     private readonly connection: PackConnection,
     readonly client: analyzerRpc.AnalyzerClient,
+    /** Started here, so `stop` ends it; a pack the caller started or was lent, the caller ends. */
+    private readonly own: boolean,
   ) {}
 
-  /** Connects to `connected` (a pack started or lent earlier), or starts one in `packDir`. */
+  /** Connects to `connected` (a pack the caller started or was lent earlier), or starts one in `packDir`. */
   static async start(packDir: string, connected?: Promise<PackConnection>): Promise<PolicyPackProcess> {
     const connection = await (connected ?? spawnPolicyPack(packDir));
     const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${connection.port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": 400 * 1024 * 1024,
       "grpc.max_send_message_length": 400 * 1024 * 1024,
     });
-    return new PolicyPackProcess(connection, client);
+    return new PolicyPackProcess(connection, client, !connected);
   }
 
+  /** Closes the client, and ends the pack when it was started here. */
   async stop(): Promise<void> {
     this.client.close();
-    await this.connection.stop();
+    if (this.own) await this.connection.stop();
   }
 }
 
@@ -283,7 +286,7 @@ const maxAnalyzeInFlight = 32;
 
 const isJudged = (resource: PlannedResource) => !resource.type.startsWith("pulumi:providers:");
 
-/** Starts the pack, judges every resource and the stack, and stops the pack, also on failure. */
+/** Starts the pack (unless `started`), judges every resource and the stack, and stops what `startPolicyPack` started, also on failure. */
 export async function runPolicyPack(
   options: AnalyzeOptions & { resources: PlannedResource[] },
   started?: Promise<PolicyPackProcess>,

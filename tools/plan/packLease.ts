@@ -31,8 +31,14 @@ type LeaseRequest = { edgePackLease: "acquire"; packDir: string; lease?: string 
 /** The parent's answer to `acquire`, naming the request's `lease`. */
 type LeaseAnswer = { edgePackLease: "granted"; port: number; lease?: string } | { edgePackLease: "failed"; error: string; lease?: string };
 
-const isLeaseMessage = (message: unknown): message is { edgePackLease: string } =>
-  !!message && typeof message === "object" && "edgePackLease" in message;
+/**
+ * True when a message of Node's IPC channel is of the protocol that marks its messages with `key`:
+ * a process's channel carries the pack lease's messages and, in the plan worker, its jobs too.
+ */
+export const carries = <K extends string>(message: unknown, key: K): message is Record<K, unknown> =>
+  !!message && typeof message === "object" && key in message;
+
+const isLeaseMessage = (message: unknown): message is { edgePackLease: string } => carries(message, "edgePackLease");
 
 /** True in a plan's process to which pr-check lends the pack. */
 export function packIsLent(): boolean {
@@ -57,10 +63,7 @@ export function leasePolicyPack(packDir: string): Promise<PackConnection> {
       process.channel?.unref();
       const answer = message as LeaseAnswer;
       if (answer.edgePackLease === "failed") reject(new Error(answer.error));
-      else {
-        let released: Promise<void> | undefined;
-        resolvePack({ port: answer.port, stop: () => (released ??= sendToParent({ edgePackLease: "release", lease })) });
-      }
+      else resolvePack({ port: answer.port, stop: () => sendToParent({ edgePackLease: "release", lease }) });
     };
     process.on("message", onMessage);
     void sendToParent({ edgePackLease: "acquire", packDir: resolve(packDir), lease });

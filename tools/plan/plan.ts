@@ -28,7 +28,7 @@ export interface PlanOptions {
   policyConfigFile?: string;
   /** Entry module of the program. Defaults to the project's `index.ts` (tests plan fixtures that extend it). */
   program?: string;
-  /** The pack, when the caller started (or was lent) it before loading this module (`main.ts` does). */
+  /** The pack, when the caller started (or was lent) it before loading this module (`run.ts` does); the caller ends it. */
   pack?: Promise<PackConnection>;
   /** Called once the program has run and every resource is recorded, before the pack's verdict on the stack. */
   evaluated?: () => void;

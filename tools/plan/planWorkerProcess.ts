@@ -9,7 +9,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { planWorkerArgs } from "./command";
-import { PolicyPackLender } from "./packLease";
+import { carries, PolicyPackLender } from "./packLease";
 
 /** One plan: the plan command's arguments (`npm run plan -- …`), run in the tree at `root`. */
 export interface PlanJob {
@@ -23,11 +23,9 @@ export type PlanJobMessage = { edgePlanJob: PlanJob | "stop" };
 /** A worker to pr-check: a plan's exit code (as `npm run plan`'s) and what it wrote to stderr. */
 export type PlanJobAnswer = { edgePlanDone: { id: number; code: number; stderr: string } };
 
-export const isPlanJobMessage = (message: unknown): message is PlanJobMessage =>
-  !!message && typeof message === "object" && "edgePlanJob" in message;
+export const isPlanJobMessage = (message: unknown): message is PlanJobMessage => carries(message, "edgePlanJob");
 
-const isPlanJobAnswer = (message: unknown): message is PlanJobAnswer =>
-  !!message && typeof message === "object" && "edgePlanDone" in message;
+const isPlanJobAnswer = (message: unknown): message is PlanJobAnswer => carries(message, "edgePlanDone");
 
 /** True when a worker can run the plans of the tree at `root`: the tree has the plan command as a function. */
 export function workerCanPlan(root: string): boolean {

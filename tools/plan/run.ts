@@ -61,8 +61,9 @@ export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {
   } catch (err) {
     return reportPlanFailure(err, "the plan");
   } finally {
-    // Also when the plan ended before it asked the pack for anything (a stack file it could not
-    // read): a lent pack goes back to the next plan, in the plan worker too.
+    // The command started the pack or was lent it, so it ends it or gives it back: also when the plan
+    // ended before it asked the pack for anything (a stack file it could not read), so a lent pack
+    // goes back to the next plan, in the plan worker too.
     await pack.then((connection) => connection.stop(), () => undefined);
   }
 }

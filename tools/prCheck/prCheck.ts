@@ -293,8 +293,8 @@ export async function prCheck(
       `planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` +
         (shared > 0 ? `, ${shared} the same at both` : ""),
     );
-    const make = (need: PlanNeed, tree: string, worker?: PlanWorker) => async () => {
-      const plan = await planStack(tree, need.stack, join(plans, inBase(need) ? "base" : "head"), lender, worker);
+    const make = (need: PlanNeed, tree: string, via?: PlanWorker) => async () => {
+      const plan = await planStack(tree, need.stack, join(plans, inBase(need) ? "base" : "head"), lender, via);
       cache?.put(need.digest, plan);
       return [need.digest, plan] as const;
     };
