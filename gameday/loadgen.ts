@@ -2,15 +2,15 @@
  * The twin's load generator, run inside the client namespace (`ip netns exec … node --import tsx
  * gameday/loadgen.ts '<json>'`): one simulated snippet per source address, each tracking numbered
  * events at a steady rate and sending them as the library does — batches of at most the queue's
- * batch size, one request in flight, every event with its insert id, retries on network errors,
- * 408, 429 and 5xx with the library's schedule (`models/snippet/delivery.ts`, scaled). Bounded:
+ * batch size, one request in flight, every event with its insert id, retries what the library
+ * retries (`deliveryOutcome`) with its schedule (`models/snippet/delivery.ts`, scaled). Bounded:
  * events are tracked for `trackMs`, then sending stops at `deadlineMs` whatever is left.
  * Prints one JSON `LoadReport` on stdout.
  */
 import { readFileSync } from "node:fs";
 import { promises as dns } from "node:dns";
 import http from "node:http";
-import { retryDelayMs, RetrySchedule } from "../models/snippet/delivery";
+import { deliveryOutcome, retryDelayMs, RetrySchedule } from "../models/snippet/delivery";
 import { runAsNamespaceScript } from "./netns";
 
 export interface LoadPlan {
@@ -60,7 +60,6 @@ export interface LoadReport {
   attempts: Attempt[];
 }
 
-const retryable = (status: number) => status === 0 || status === 408 || status === 429 || status >= 500;
 
 function post(source: string, target: string, urlPath: string, body: string, timeoutMs: number): Promise<{ status: number; retryAfterMs: number }> {
   const [host, port] = target.split(":");
@@ -147,7 +146,7 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
         acknowledged += batch.length;
         failures = 0;
         await sleep(periodMs);
-      } else if (retryable(response.status)) {
+      } else if (deliveryOutcome(response.status) === "retry") {
         failures++;
         await sleep(Math.min(retryDelayMs(plan.retry, failures, response.retryAfterMs, Math.random()), started + plan.deadlineMs - Date.now()));
       } else {

@@ -100,17 +100,21 @@ export function renderLibrary(source: string, collectorUrl: string, delivery: Sn
   return { key: `v${libraryVersion(source)}/edge.${hash}.js`, body, contentType: snippetContentType, cacheControl: versionedCacheControl, hash };
 }
 
-/** The loader as uploaded, naming the library's exact URL. */
-export function renderLoader(source: string, libraryUrl: string, loadTimeoutMs: number): SnippetObject {
+/**
+ * The loader as uploaded, naming the library's exact URL; it keeps at most `maxQueuedEvents` of the
+ * page's events in the library's stored queue while the library cannot load (the library's bound).
+ */
+export function renderLoader(source: string, libraryUrl: string, loadTimeoutMs: number, maxQueuedEvents = snippetDelivery.queue.maxQueuedEvents): SnippetObject {
   const withUrl = fill(source, "__EDGE_LIBRARY_URL__", libraryUrl, "loader");
-  const body = fill(withUrl, "__EDGE_TIMEOUT_MS__", String(loadTimeoutMs), "loader");
+  const withTimeout = fill(withUrl, "__EDGE_TIMEOUT_MS__", String(loadTimeoutMs), "loader");
+  const body = fill(withTimeout, "__EDGE_MAX_QUEUED_EVENTS__", String(maxQueuedEvents), "loader");
   return { key: loaderKey, body, contentType: snippetContentType, cacheControl: loaderCacheControl, hash: contentHash(body) };
 }
 
 /** Both objects, library first: upload it before the loader that names it. */
 export function snippetObjects(sources: SnippetSources, settings: SnippetSettings): { library: SnippetObject; loader: SnippetObject } {
   const library = renderLibrary(sources.library, settings.collectorUrl, settings.delivery);
-  const loader = renderLoader(sources.loader, `https://${settings.cdnHost}/${library.key}`, settings.loadTimeoutMs);
+  const loader = renderLoader(sources.loader, `https://${settings.cdnHost}/${library.key}`, settings.loadTimeoutMs, (settings.delivery ?? snippetDelivery).queue.maxQueuedEvents);
   return { library, loader };
 }
 
