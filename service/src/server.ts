@@ -145,7 +145,11 @@ export function createServer(config: ServiceConfig, pipeline: Pipeline, counters
       if (!isLoopback(req.socket.remoteAddress) || req.headers["x-forwarded-for"]) return send(res, 404, { error: "no such path /metrics" });
       return send(res, 200, { ...counters.totals, datastoreErrors: pipeline.datastore.errors, spoolDepth: pipeline.spool.depth, spoolBytes: pipeline.spool.bytes, pendingEvents: pipeline.pendingEvents });
     }
-    if (route !== "ingest") return send(res, route.status, { error: route.error }, { ...cors, ...(route.status === 405 ? { Allow: "POST, OPTIONS" } : {}) });
+    if (route !== "ingest") {
+      // An event sent where no route takes it: a release that cannot ingest (a crawler's GET is not counted).
+      if (req.method === "POST" || route.status === 405) counters.add("errorAnswers", 1);
+      return send(res, route.status, { error: route.error }, { ...cors, ...(route.status === 405 ? { Allow: "POST, OPTIONS" } : {}) });
+    }
 
     let count = 0;
     try {
@@ -167,6 +171,7 @@ export function createServer(config: ServiceConfig, pipeline: Pipeline, counters
         send(res, 422, { error: `the datastore refused these events: ${error.message}`, field: "events" }, cors);
       } else {
         log("error", "request failed", { events: count, error: errorText(error) });
+        counters.add("errorAnswers", 1);
         send(res, 503, { error: "the service failed to store the events; retry" }, { ...cors, "Retry-After": "1" });
       }
     }

@@ -203,6 +203,9 @@ describe.skipIf(!postgresAvailable)("ingestion service with a real PostgreSQL", 
     // A release whose env file moved the collector path: nginx still sends events to /track.
     const moved = await service({ env: { ...env, INGEST_COLLECTOR_PATH: "/v2/collect" } });
     expect((await request(moved.port, "POST", "/track", batchBody(1).body)).status).toBe(404);
+    expect((await request(moved.port, "GET", "/wp-login.php")).status).toBe(404);
+    // The event's 404 is counted against the release (its instance refresh rolls back); a crawler's GET is not.
+    expect((await metrics(moved.port)).errorAnswers).toBe(1);
     const notReady = await request(moved.port, "GET", "/readyz", undefined, { [readinessCollectorPathHeader]: "/track" });
     expect(notReady.status).toBe(503);
     expect(JSON.parse(notReady.body).reason).toMatch(/^an event posted to \/track would be answered 404/);

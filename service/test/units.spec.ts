@@ -88,7 +88,7 @@ describe("truncateAddress", () => {
 describe("emfRecord", () => {
   it("declares every metric of the table and carries its value", () => {
     const record = JSON.parse(
-      emfRecord("Edge/Ingest", "eu-west-1", { accepted: 5, rejected: 1, shed: 0, spooled: 2, duplicates: 0, datastoreErrors: 3 }, { spoolDepth: 2, replayLagSeconds: 1.5, datastoreErrors: 3 }, 1000),
+      emfRecord("Edge/Ingest", "eu-west-1", { accepted: 5, rejected: 1, errorAnswers: 4, shed: 0, spooled: 2, duplicates: 0, datastoreErrors: 3 }, { spoolDepth: 2, replayLagSeconds: 1.5, datastoreErrors: 3 }, 1000),
     );
     expect(record._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name).sort()).toEqual(Object.values(ingestMetrics).map((m) => m.name).sort());
     for (const metric of Object.values(ingestMetrics)) expect(typeof record[metric.name]).toBe("number");
