@@ -4,7 +4,8 @@
   var LIBRARY_URL = "__EDGE_LIBRARY_URL__";
   var TIMEOUT_MS = Number("__EDGE_TIMEOUT_MS__");
   var MAX_QUEUED = Number("__EDGE_MAX_QUEUED_EVENTS__");
-  var RETRIES = 3;
+  // models/snippet/snippet.ts loaderRetry: attempts after the first, and their backoff.
+  var RETRY = JSON.parse('__EDGE_LOADER_RETRY__');
   // The library's stored queue (assets/snippet/edge.js): what the loader keeps is what it sends.
   var STORAGE_KEY = "edge:queue:v1";
   var ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -53,8 +54,8 @@
   var attempts = 0;
 
   function retry() {
-    if (edge.libraryLoaded || attempts > RETRIES) return;
-    setTimeout(inject, Math.min(30000, 500 * Math.pow(2, attempts)));
+    if (edge.libraryLoaded || attempts > RETRY.retries) return;
+    setTimeout(inject, Math.min(RETRY.capMs, RETRY.baseMs * Math.pow(2, attempts - 1)));
   }
 
   function inject() {

@@ -181,7 +181,7 @@ describe("the loader when the library cannot load", () => {
       first.on("pageerror", (err) => errors.push(err.message));
       await first.goto(`${origin}/first`, { waitUntil: "load", timeout: 30_000 });
       await first.evaluate(`edge.track("signup", { plan: "pro" }); edge.track("purchase", { total: 42 })`);
-      // The loader gives up after its retries (4 attempts, backoff 0.5 + 1 + 2 + 4 s).
+      // The loader gives up after its retries (4 attempts, backoff 1 + 2 + 4 s).
       expect(await until(() => cdnRequests >= 4, 30_000)).toBe(true);
       await new Promise((r) => setTimeout(r, 9000));
       expect(cdnRequests).toBe(4);

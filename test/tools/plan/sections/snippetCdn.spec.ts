@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runPolicyPack } from "../../../../tools/plan/analyzer";
 import type { PlannedResource } from "../../../../tools/plan/evaluate";
-import { PlanRun, projectRoot, runPlan, runPlanOnConfig, stackConfig } from "../../../support/runPlan";
+import { devPolicyConfigPath, PlanRun, projectRoot, runPlan, runPlanOnConfig, stackConfig } from "../../../support/runPlan";
 import { resourceTypes } from "../../../../models/resourceTypes";
 
 let prod: PlanRun;
@@ -33,7 +33,7 @@ describe("Snippet CDN in the plan", () => {
   it("exits 1 when the replica is in the origin's region: a distribution that cannot fail over to another region", () => {
     const config = stackConfig("dev");
     config["edge:cdn"] = { replicaRegion: "us-east-1" };
-    const run = runPlanOnConfig(config);
+    const run = runPlanOnConfig(config, ["--policy-config", devPolicyConfigPath]);
     expect(run.code).toBe(1);
     const violation = run.json!.violations.find((v) => v.policyName === "enforce-cdn-origin-failover")!;
     expect(violation.enforcementLevel).toBe("mandatory");
