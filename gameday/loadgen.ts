@@ -55,8 +55,12 @@ export interface Attempt {
 export interface LoadReport {
   sent: number;
   acknowledged: number;
-  /** Ids tracked but never acknowledged before the deadline. */
+  /** Every id a client saw acknowledged (answered 2xx): each must be stored. */
+  acknowledgedIds: string[];
+  /** Ids tracked but never acknowledged before the deadline: still queued, or given up on a refusal. */
   unacknowledged: string[];
+  /** Of those, the ids the clients gave up on a refusal that is the events' fault (the library drops them). */
+  dropped: string[];
   attempts: Attempt[];
 }
 
@@ -82,6 +86,8 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
   const started = Date.now();
   const attempts: Attempt[] = [];
   const unacknowledged: string[] = [];
+  const acknowledgedIds: string[] = [];
+  const dropped: string[] = [];
   let sent = 0;
   let acknowledged = 0;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -142,7 +148,7 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
       const response = to === undefined ? { status: 0, retryAfterMs: 0 } : await post(source, to, plan.collectorPath, body, timeoutMs);
       attempts.push({ client: index, start: now, end: Date.now(), status: response.status, events: batch.length });
       if (response.status >= 200 && response.status < 300) {
-        queue.splice(0, batch.length);
+        acknowledgedIds.push(...queue.splice(0, batch.length).map((e) => e.id));
         acknowledged += batch.length;
         failures = 0;
         await sleep(periodMs);
@@ -150,15 +156,17 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
         failures++;
         await sleep(Math.min(retryDelayMs(plan.retry, failures, response.retryAfterMs, Math.random()), started + plan.deadlineMs - Date.now()));
       } else {
-        // A permanent refusal: the library drops the batch. Counted as unacknowledged.
-        unacknowledged.push(...queue.splice(0, batch.length).map((e) => e.id));
+        // A refusal that is the events' fault: the library drops them. Counted as unacknowledged.
+        const refused = queue.splice(0, batch.length).map((e) => e.id);
+        dropped.push(...refused);
+        unacknowledged.push(...refused);
       }
     }
     track();
     unacknowledged.push(...queue.map((e) => e.id));
   };
   await Promise.all(plan.sources.map((_, i) => client(i)));
-  return { sent, acknowledged, unacknowledged, attempts };
+  return { sent, acknowledged, acknowledgedIds, unacknowledged, dropped, attempts };
 }
 
 runAsNamespaceScript(module, generateLoad);

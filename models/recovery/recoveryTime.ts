@@ -373,6 +373,9 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
             term("nginx gives up on the frozen process and resends to the other", u.readTimeoutSeconds, src(template, inputs), template.urn, true, {
               fix: "lower ingestReadTimeoutSeconds (models/hostEdge/nginxConfig.ts), the event path's proxy_read_timeout",
             }),
+            term("the other process stores the batch and answers", spoolAnswerMarginMs / 1000, "the service's margin to store and answer a batch (models/ingestService.ts spoolAnswerMarginMs)", "", false, {
+              fix: "nothing in the stack: the service's answer time",
+            }),
           ],
           hostShare,
           events,

@@ -15,6 +15,7 @@ const run = (measuredSeconds: number, over: Partial<ScenarioRun> = {}): Scenario
   lost: 0,
   acknowledgedLost: 0,
   duplicates: 0,
+  duplicateDeliveries: 0,
   measuredSeconds,
   failedAttempts: 0,
   problems: [],

@@ -76,9 +76,9 @@ describe("recovery-time model", () => {
     expect(of(withoutBackup, "serviceDies").dominant.label).toMatch(/no backup process/);
   });
 
-  it("a frozen service: nginx's event-path read timeout 5 s", () => {
+  it("a frozen service: nginx's event-path read timeout 5 s, then the other process's answer (1 s margin)", () => {
     const f = of(sampleResources(), "serviceFreezes");
-    expect(f.recoverySeconds).toBe(5);
+    expect(f.recoverySeconds).toBe(6);
     expect(f.notes.join(" ")).toMatch(/max_fails=5 .* fail_timeout=5s/);
   });
 
