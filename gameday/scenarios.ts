@@ -170,6 +170,7 @@ export const scenarios: Scenario[] = [
     name: "host service frozen",
     mode: "serviceFreezes",
     measures: `${clientView}, waits included (SIGSTOP of the primary process, SIGCONT after the scaled 60 s)`,
+    trackSeconds: (c) => faultDelayMs / 1000 + c.scaled(60) + 6,
     async inject(twin, context) {
       // Accepts connections (the kernel completes the handshake into the backlog), never answers.
       const host = twin.hosts[0]!;
@@ -201,6 +202,7 @@ export const scenarios: Scenario[] = [
     name: "datastore primary down",
     mode: "datastorePrimaryFails",
     measures: `${clientView}, or the longest wait of an attempt in flight at the hang or started after it, whichever is longer (every PostgreSQL process SIGSTOPped for the scaled 30 s, so inserts hang; the service spools and replays)`,
+    trackSeconds: (c) => faultDelayMs / 1000 + c.scaled(30) + 6,
     async inject(twin, context) {
       const spools = watchSpools(twin);
       twin.postgres.signalAll("SIGSTOP");
