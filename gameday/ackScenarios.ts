@@ -8,7 +8,8 @@ import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { freeBytes } from "../service/test/support/tmpfs";
 import { inNamespace } from "./netns";
-import type { OriginStates } from "./cdn";
+import { OriginStates, readCdnLog } from "./cdn";
+import { loaderKey, loaderRetry } from "../models/snippet/snippet";
 import { healthyWaitMs, inService, refreshSeconds, Scenario } from "./scenarios";
 import type { Twin } from "./twin";
 
@@ -102,26 +103,37 @@ export const acknowledgementScenarios: Scenario[] = [
     mode: "libraryUnavailable",
     browserShare: true,
     measures:
-      "from both CDN origins becoming unreachable (before the first page view) to the start of the last library load that failed; the first page view tracks while its loader tries and gives up, the CDN comes back, and the visitor's next page view must deliver every event once",
-    trackSeconds: (c) => 2 * (c.predictedSeconds + 10),
+      "both CDN origins unreachable from before the first page view: from its loader's first library load, which fails, to the start of the last one that failed; once the loader has given up the CDN comes back, and the visitor's next page view must deliver every event of both once",
+    trackSeconds: (c) => 2 * (c.predictedSeconds + 15),
     async prepare(twin, _teardown, options) {
-      const statesFile = path.join(path.dirname(twin.answerFile), "origins.json");
+      const dir = path.dirname(twin.answerFile);
+      const statesFile = path.join(dir, "origins.json");
+      const logFile = path.join(dir, "cdn-requests.jsonl");
       const origins = options.cdn!.origins.map((o) => o.originId);
       const write = (states: OriginStates) => writeFileSync(statesFile, JSON.stringify(states));
       write(Object.fromEntries(origins.map((id) => [id, "unreachable"])));
-      unreachableSince.set(twin.prefix, { at: Date.now(), restore: () => write(Object.fromEntries(origins.map((id) => [id, "serve"]))) });
-      return { browser: { pageViews: 2, originStatesFile: statesFile } };
+      outages.set(twin.prefix, { logFile, loaderTimeoutMs: options.cdn!.loaderTimeoutMs, restore: () => write(Object.fromEntries(origins.map((id) => [id, "serve"]))) });
+      return { browser: { pageViews: 2, originStatesFile: statesFile, cdnLogFile: logFile } };
     },
     async inject(twin, context) {
-      const outage = unreachableSince.get(twin.prefix)!;
-      unreachableSince.delete(twin.prefix);
-      // The first page view's loader gives up within the predicted time; then the CDN is back.
-      await sleep(Math.max(0, outage.at + (context.predictedSeconds + 3) * 1000 - Date.now()));
+      const outage = outages.get(twin.prefix)!;
+      outages.delete(twin.prefix);
+      const attempts = loaderRetry.retries + 1;
+      const libraryLoads = () => readCdnLog(outage.logFile).filter((r) => r.path !== `/${loaderKey}`);
+      // Until the first page's loader has made its last attempt and waited it out (the browser starts on its own time).
+      const deadline = Date.now() + (3 * context.predictedSeconds + 60) * 1000;
+      while (Date.now() < deadline) {
+        const loads = libraryLoads();
+        if (loads.length >= attempts && Date.now() > loads[attempts - 1]!.start + outage.loaderTimeoutMs + 500) break;
+        await sleep(200);
+      }
       outage.restore();
-      return { faultAt: outage.at };
+      const first = libraryLoads()[0];
+      if (!first) return { problems: ["no page asked the CDN for the library while its origins were unreachable"] };
+      return { faultAt: first.start };
     },
   },
 ];
 
-/** When a run's origins went unreachable, and how to bring them back (prepare → inject of the same twin). */
-const unreachableSince = new Map<string, { at: number; restore: () => void }>();
+/** A run's unreachable origins: where its CDN logs, the loader's timeout, and how to bring them back (prepare → inject of the same twin). */
+const outages = new Map<string, { logFile: string; loaderTimeoutMs: number; restore: () => void }>();

@@ -9,7 +9,7 @@
  * without failover, and when no member can be reached the viewer gets 504 ("Origin connection
  * timeout", HTTP 504 status code (Gateway Timeout), CloudFront Developer Guide).
  */
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { PlannedCdn } from "./planned";
 
@@ -41,7 +41,7 @@ export interface CdnStandIn {
  * The distribution: `objects` by path (`/loader.js`, `/v1.0.0/edge.<hash>.js`) as both buckets hold
  * them (replication), the planned group, and where each origin's state is read per request.
  */
-export function cdnStandIn(plan: PlannedCdn, objects: Record<string, { body: string; contentType: string }>, states: () => OriginStates): CdnStandIn {
+export function cdnStandIn(plan: PlannedCdn, objects: Record<string, { body: string; contentType: string }>, states: () => OriginStates, logFile?: string): CdnStandIn {
   const requests: CdnRequest[] = [];
   const fetchOrigin = async (originId: string, path: string): Promise<{ status: number; body?: string; contentType?: string } | "unreachable"> => {
     const state = states()[originId] ?? "serve";
@@ -62,6 +62,7 @@ export function cdnStandIn(plan: PlannedCdn, objects: Record<string, { body: str
       // Recorded at once, answered later: a request still held when the browser leaves counts as failed.
       const request: CdnRequest = { start: Date.now(), end: 0, path, status: 0, origins: [] };
       requests.push(request);
+      if (logFile) appendFileSync(logFile, `${JSON.stringify({ start: request.start, path })}\n`);
       void (async () => {
         const asked: string[] = [];
         let answer: { status: number; body?: string; contentType?: string } = { status: 504 };
@@ -87,5 +88,14 @@ export function readOriginStates(file: string): OriginStates {
     return JSON.parse(readFileSync(file, "utf8")) as OriginStates;
   } catch {
     return {};
+  }
+}
+
+/** The requests a CDN stand-in logged so far (`logFile`): when each started, for which path. */
+export function readCdnLog(file: string): { start: number; path: string }[] {
+  try {
+    return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { start: number; path: string });
+  } catch {
+    return [];
   }
 }

@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { SnippetDelivery, snippetDelivery } from "../models/snippet/delivery";
-import { snippetObjects } from "../models/snippet/snippet";
+import { loaderKey, snippetObjects } from "../models/snippet/snippet";
 import type { Page } from "playwright-core";
 import { closeAll, launchChromium, listen, until } from "../test/assets/snippet/chromium";
 import { CdnRequest, CdnStandIn, cdnStandIn, readOriginStates } from "./cdn";
@@ -37,6 +37,8 @@ export interface ChromiumPlan {
   cdn: PlannedCdn;
   /** Where the scenario writes what each origin does (`OriginStates`); absent: both serve. */
   originStatesFile?: string;
+  /** Where the CDN stand-in logs each request as it starts, for the scenario to watch. */
+  cdnLogFile?: string;
   /** Page views of one visitor, one after the other (the events of one wait in storage for the next). Defaults to 1. */
   pageViews?: number;
 }
@@ -86,6 +88,7 @@ export async function browse(plan: ChromiumPlan): Promise<ChromiumReport> {
     plan.cdn,
     { [`/${library.key}`]: { body: library.body, contentType: library.contentType }, [`/${loader.key}`]: { body: loaderBody, contentType: loader.contentType } },
     () => (plan.originStatesFile ? readOriginStates(plan.originStatesFile) : {}),
+    plan.cdnLogFile,
   );
   // The shop's page: the loader inline, as customers paste it.
   const site = await listen((_req, res) => {
@@ -138,7 +141,7 @@ export interface BrowserShareCount {
   /** Requests the last page's library made, and how many of them were retries. */
   requests: number;
   retries: number;
-  /** Start times (ms) of the library loads the CDN answered with an error or not at all. */
+  /** Start times (ms) of the library loads the page gave up on: an error, or no answer within the loader's timeout. */
   failedLibraryLoads: number[];
   problems: string[];
 }
@@ -147,6 +150,7 @@ export interface BrowserShareCount {
 export interface BrowserShareOptions {
   pageViews?: number;
   originStatesFile?: string;
+  cdnLogFile?: string;
 }
 
 /**
@@ -192,7 +196,10 @@ export function startBrowserShare(twin: Twin, options: GamedayOptions, share: st
       if (droppedTotal > 0) problems.push(`the library dropped ${droppedTotal} events: ${JSON.stringify(dropped)}`);
       if (report.tracked === 0) problems.push("Chromium tracked no events");
       if (!report.libraryLoaded.at(-1)) problems.push("the library never ran on the last page view: nothing could send the events kept");
-      const failedLibraryLoads = report.cdnRequests.filter((r) => r.path !== "/loader.js" && r.status !== 200).map((r) => r.start);
+      // Failed as the page saw it: an error, or no answer within the loader's timeout (it gave up on the attempt).
+      const failedLibraryLoads = report.cdnRequests
+        .filter((r) => r.path !== `/${loaderKey}` && (r.status !== 200 || r.end - r.start > plan.cdn.loaderTimeoutMs))
+        .map((r) => r.start);
       return {
         sent: report.tracked,
         stored: counts.seqs,

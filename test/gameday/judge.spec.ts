@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecoveryFigure } from "../../models/recovery";
-import { judgeScenario, Scenario, ScenarioRun } from "../../gameday/scenarios";
+import { judgeScenario, measuredRecoveryMs, Scenario, ScenarioRun } from "../../gameday/scenarios";
 
 const scenario: Scenario = { name: "a region lost", mode: "regionLost", measures: "m", inject: async () => undefined };
 const run = (measuredSeconds: number, over: Partial<ScenarioRun> = {}): ScenarioRun => ({
@@ -51,5 +51,18 @@ describe("judging a game-day scenario", () => {
   it("a scenario without a failure mode is judged on its events alone, with its own loss bound", () => {
     const oversized: Scenario = { name: "oversized answer", measures: "m", lossBound: (sent) => sent, inject: async () => undefined };
     expect(judgeScenario(oversized, [run(30, { stored: 0, lost: 100 })], undefined, full)).toMatchObject({ passed: true, predictedSeconds: null, lossBound: 100 });
+  });
+});
+
+describe("measuring a run's recovery from its clients' attempts", () => {
+  const attempt = (start: number, end: number, status = 200) => ({ client: 0, start, end, status, events: 1 });
+  it("counts a wait longer than any attempt before the failure (and than 1 s) as recovery, like a failed attempt", () => {
+    const before = [attempt(0, 50), attempt(100, 400)];
+    // Nothing failed, but one client waited 5 s on a frozen process: recovery is 5 s, not 0.
+    expect(measuredRecoveryMs([...before, attempt(1000, 6000), attempt(1100, 1150)], 1000)).toBe(5000);
+    // A failed attempt that started later counts from the failure to its start.
+    expect(measuredRecoveryMs([...before, attempt(1000, 1500), attempt(8000, 8100, 503)], 1000)).toBe(7000);
+    // The usual latency (under 1 s here) is not the failure's.
+    expect(measuredRecoveryMs([...before, attempt(1000, 1900)], 1000)).toBe(0);
   });
 });
