@@ -289,9 +289,10 @@ export function recoveryParts(attempts: LoadReport["attempts"], faultAt: number)
   return { lastFailedMs, longestWaitMs, usualMs, measuredMs: Math.max(lastFailedMs, longestWaitMs) };
 }
 
-function recoveryDetail(attempts: LoadReport["attempts"], faultAt: number): string {
+/** What the measured recovery is made of, for the results: the last failed attempt's start and the longest wait, seconds from the failure. */
+function recoveryFigures(attempts: LoadReport["attempts"], faultAt: number): Record<string, number> {
   const parts = recoveryParts(attempts, faultAt);
-  return `last failed attempt ${seconds(parts.lastFailedMs)} s after the failure, longest wait beyond the usual ${seconds(parts.usualMs)} s: ${seconds(parts.longestWaitMs)} s`;
+  return { lastFailedAttemptSeconds: seconds(parts.lastFailedMs), longestWaitSeconds: seconds(parts.longestWaitMs), usualLatencySeconds: seconds(parts.usualMs) };
 }
 
 export async function runScenario(scenario: Scenario, options: GamedayOptions, predictedSeconds = 0): Promise<ScenarioRun> {
@@ -364,14 +365,14 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
       duplicates: share?.duplicates ?? 0,
       duplicateDeliveries: deliveries - stored + (share?.duplicateDeliveries ?? 0),
       browser: share,
-      figures: outcome.figures,
+      figures: { ...outcome.figures, ...recoveryFigures(report.attempts, faultAt) },
       // A library load that failed is a failed attempt of the browser's too.
       measuredSeconds: seconds(Math.max(measuredRecoveryMs(report.attempts, faultAt), ...(share?.failedLibraryLoads ?? []).filter((at) => at >= faultAt).map((at) => at - faultAt))),
       failedAttempts: report.attempts.filter((a) => a.status < 200 || a.status >= 300).length,
       balancerDropSeconds: drop ? seconds(drop.at - injectedAt) : undefined,
       dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - injectedAt) : undefined,
       problems,
-      details: [...(outcome.details ?? []), ...(judged?.details ?? []), recoveryDetail(report.attempts, faultAt)],
+      details: [...(outcome.details ?? []), ...(judged?.details ?? [])],
     };
   } finally {
     twin.stop();
