@@ -3,10 +3,10 @@
  * the client namespace, injects one failure, and counts what the datastore holds afterwards.
  * Each scenario names the failure mode of the recovery model it is judged against; its measured
  * recovery is taken from the client's side: from the moment of the modelled failure to the start
- * of the last attempt that failed, or to the end of the longest wait of an attempt in flight then
- * or started after it, whichever is later (0 when no client saw a failure or waited longer than any
- * attempt before the failure). An attempt that starts once traffic is served again succeeds, so
- * this is the twin's "time until traffic is served again", the figure the model predicts.
+ * of the last attempt that failed, or the longest wait (from the failure) of an attempt in flight
+ * then or started after it, whichever is longer (0 when no client saw a failure or waited longer
+ * than any attempt before the failure). An attempt that starts once traffic is served again
+ * succeeds, so this is the twin's "time until traffic is served again", the figure the model predicts.
  *
  * The events are checked per id: every id a client saw acknowledged must be stored; an id not
  * stored must still be held by its client (else it vanished); and the datastore's audit counts
@@ -82,7 +82,7 @@ export interface Scenario {
   /** What the measured recovery is, from which moment, as the results table explains it. */
   measures: string;
   /** How long the clients track events at least, seconds at the run's scale, so the failure and the way back fall inside the load. */
-  trackSeconds?(context: ScenarioContext & { predictedSeconds: number }): number;
+  trackSeconds?(context: ScenarioContext): number;
   /**
    * Injects the failure; resolves when the scenario's own steps (repair included) are done, with
    * what it measured itself and, when that is not the moment `inject` was called, the moment the
@@ -108,7 +108,7 @@ export interface ScenarioRun {
   duplicates: number;
   /** Inserts of an id the datastore already held (its audit count): retries and replays, harmless, shown. */
   duplicateDeliveries: number;
-  /** Seconds from the modelled failure to the start of the last failed attempt (0: no client saw one). */
+  /** Seconds from the modelled failure to the start of the last failed attempt, or the longest wait beyond the usual latency, whichever is longer. */
   measuredSeconds: number;
   failedAttempts: number;
   /** Seconds from the failure until the region's balancer dropped the failed host (undefined when it never did). */

@@ -60,11 +60,12 @@ describe("npm run pr-check", () => {
   it("shows the change between the two commits: the summary row, the risk and the record's TTL", () => {
     // Every record that uses edge:dns.ttl, in both providers: decide, cdn, and the api answers of 2
     // regions; the risks are the raised TTL's ten and the longer recovery from a lost region, which
-    // enforce-recovery-time refuses (36 s + 120 s TTL > 120 s).
+    // enforce-recovery-time refuses (36 s + 120 s TTL > 120 s) for a lost region and, dev running one
+    // host per region, for a lost host, frozen host and zone (the same way back, one risk).
     // 10 raised TTLs, the longer recovery, and 4 of dev's 12 Route 53 records rewritten (over octoDNS's 30%).
-    expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 12 | 1 | 0 |");
+    expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 12 | 4 | 0 |");
     expect(report).toContain(
-      "- **recovery-lengthened**: when a region is lost (us-east-1), traffic is served again after 156 s, was 96 s (+60 s); dominant term: resolvers drop the cached answer",
+      "- **recovery-lengthened**: when one host dies, one host freezes (accepts, never answers), an availability zone is lost, a region is lost or the spools fill (datastore down too long) (us-east-1), traffic is served again after 156 s, was 96 s (+60 s); dominant term: resolvers drop the cached answer",
     );
     expect(report).toContain("### Stack `dev`");
     // One line for the cause, the ten records folded under it.
