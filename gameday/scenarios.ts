@@ -295,6 +295,41 @@ function recoveryFigures(attempts: LoadReport["attempts"], faultAt: number): Rec
   return { lastFailedAttemptSeconds: seconds(parts.lastFailedMs), longestWaitSeconds: seconds(parts.longestWaitMs), usualLatencySeconds: seconds(parts.usualMs) };
 }
 
+/** What a run's datastore and clients hold, id by id, for `eventContractProblems`. */
+export interface EventCount {
+  /** Ids the load generator sent. */
+  sent: number;
+  /** Of them, how many the datastore holds. */
+  stored: number;
+  /** Ids a client saw acknowledged that the datastore does not hold. */
+  missingAcknowledged: string[];
+  /** Ids no client saw acknowledged that the datastore does not hold (still held by a client, or dropped by it). */
+  lostIds: string[];
+  /** Ids a client gave up on a refusal. */
+  dropped: string[];
+  share?: Pick<BrowserShareCount, "sent" | "lost" | "duplicates">;
+}
+
+/**
+ * The event contract, checked id by id: every acknowledged id stored, every id sent either stored
+ * or still held by its client (sent − stored − held is what vanished), none given up by its client,
+ * and the browser share loses nothing and stores nothing twice.
+ */
+export function eventContractProblems(count: EventCount): string[] {
+  const problems: string[] = [];
+  const { share } = count;
+  if (share && share.lost !== 0) problems.push(`${share.lost} of Chromium's ${share.sent} events lost`);
+  if (share && share.duplicates !== 0) problems.push(`${share.duplicates} of Chromium's events stored twice`);
+  const acknowledged = count.missingAcknowledged.length;
+  if (acknowledged !== 0) problems.push(`${acknowledged} acknowledged ids are not stored (e.g. ${count.missingAcknowledged.slice(0, 3).join(", ")})`);
+  const vanished = count.sent - count.stored - count.lostIds.length;
+  if (vanished !== 0) problems.push(`${vanished} ids are neither stored nor held by their client: sent ${count.sent}, stored ${count.stored}, still held or dropped ${count.lostIds.length}`);
+  const dropped = new Set(count.dropped);
+  const droppedLost = count.lostIds.filter((id) => dropped.has(id)).length;
+  if (droppedLost !== 0) problems.push(`${droppedLost} events dropped by their client on a refusal (the library gives them up)`);
+  return problems;
+}
+
 export async function runScenario(scenario: Scenario, options: GamedayOptions, predictedSeconds = 0): Promise<ScenarioRun> {
   const teardown = new Teardown();
   const twin = await startTwin(options.shape, teardown).catch((error: Error) => {
@@ -344,18 +379,12 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
     const deliveries = await twin.deliveries(idPrefix);
     const lostIds = await notStored(twin, report.unacknowledged);
     const lost = lostIds.length;
-    const vanished = report.sent - stored - lost;
     const drop = twin.balancerEvents.find((e) => e.at >= injectedAt && !e.healthy.includes(failedHost) && e.region === failedRegion);
     const dnsDrop = twin.answerEvents.find((e) => e.at >= injectedAt && e.regions.length < twin.vips.length);
     const problems: string[] = [...(outcome.problems ?? []), ...(share?.problems ?? [])];
-    if (share && share.lost !== 0) problems.push(`${share.lost} of Chromium's ${share.sent} events lost`);
-    if (share && share.duplicates !== 0) problems.push(`${share.duplicates} of Chromium's events stored twice`);
     const judged = await setup.judge?.({ sent: report.sent, stored, lost }, report, faultAt);
     if (judged) problems.push(...judged.problems);
-    if (missingAcknowledged.length !== 0) problems.push(`${missingAcknowledged.length} acknowledged ids are not stored (e.g. ${missingAcknowledged.slice(0, 3).join(", ")})`);
-    if (vanished !== 0) problems.push(`${vanished} ids are neither stored nor held by their client: sent ${report.sent}, stored ${stored}, still held or dropped ${lost}`);
-    const droppedLost = lostIds.filter((id) => report.dropped.includes(id)).length;
-    if (droppedLost !== 0) problems.push(`${droppedLost} events dropped by their client on a refusal (the library gives them up)`);
+    problems.push(...eventContractProblems({ sent: report.sent, stored, missingAcknowledged, lostIds, dropped: report.dropped, share }));
     return {
       twin: twin.prefix,
       sent: report.sent + (share?.sent ?? 0),
