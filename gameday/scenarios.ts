@@ -241,6 +241,15 @@ async function storedCount(twin: Twin, prefix: string): Promise<number> {
   return Number(row!.n);
 }
 
+/** Rows stored and inserts committed (the audit's count) under `prefix`, read in one statement: one snapshot, so a replay still running cannot make them disagree. */
+async function storedAndDelivered(twin: Twin, prefix: string): Promise<{ stored: number; deliveries: number }> {
+  const [row] = await twin.postgres.query<{ stored: string; deliveries: string }>(
+    "SELECT (SELECT count(*) FROM events WHERE insert_id LIKE $1) AS stored, (SELECT count(*) FROM twin_deliveries WHERE insert_id LIKE $1) AS deliveries",
+    [`${prefix}-%`],
+  );
+  return { stored: Number(row!.stored), deliveries: Number(row!.deliveries) };
+}
+
 /** The ids of `ids` the datastore does not hold. */
 async function notStored(twin: Twin, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
@@ -365,19 +374,26 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
     const outcome = (await scenario.inject(twin, context)) ?? {};
     const faultAt = outcome.faultAt ?? injectedAt;
     const report = await load;
-    // Spooled events are replayed once the datastore is back: wait until every acknowledged id is stored or the count holds still.
+    // Spooled events are replayed once the datastore is back, those of attempts a client gave up on
+    // too: wait until every id sent is stored or still held by its client, or the count holds still.
+    // The counts are read together at the end, so a replay still running cannot show as a loss.
     let stored = await storedCount(twin, idPrefix);
     let missingAcknowledged = await notStored(twin, report.acknowledgedIds);
-    for (let i = 0, stable = 0; i < 120 && stable < 3 && missingAcknowledged.length > 0; i++) {
+    let lostIds = await notStored(twin, report.unacknowledged);
+    for (let i = 0, stable = 0; i < 120 && stable < 3 && (missingAcknowledged.length > 0 || report.sent - stored - lostIds.length !== 0); i++) {
       await sleep(500);
       const next = await storedCount(twin, idPrefix).catch(() => stored);
       stable = next === stored ? stable + 1 : 0;
       stored = next;
       missingAcknowledged = await notStored(twin, report.acknowledgedIds).catch(() => missingAcknowledged);
+      lostIds = await notStored(twin, report.unacknowledged).catch(() => lostIds);
     }
     const share = await browser?.count();
-    const deliveries = await twin.deliveries(idPrefix);
-    const lostIds = await notStored(twin, report.unacknowledged);
+    const counts = await storedAndDelivered(twin, idPrefix);
+    stored = counts.stored;
+    const deliveries = counts.deliveries;
+    missingAcknowledged = await notStored(twin, report.acknowledgedIds);
+    lostIds = await notStored(twin, report.unacknowledged);
     const lost = lostIds.length;
     const drop = twin.balancerEvents.find((e) => e.at >= injectedAt && !e.healthy.includes(failedHost) && e.region === failedRegion);
     const dnsDrop = twin.answerEvents.find((e) => e.at >= injectedAt && e.regions.length < twin.vips.length);
