@@ -1,15 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import { providerCapabilities } from "../models/dns/providers";
 
 /** How the secondary provider takes part (edge:dns.secondary.mode). */
 export type SecondaryMode = "hot-standby" | "active-active";
 
 /**
- * TTL of the apex NS records the zones publish, in seconds: Route 53's own default for the NS
- * record it creates, and the `.com` delegation's TTL.
+ * TTL of the apex NS records each zone publishes, in seconds. Route 53: its own default for the NS
+ * record it creates, and the `.com` delegation's TTL. Cloudflare: the longest TTL its API accepts
+ * (`maxTtlSeconds` of the provider table, 86,400 s; a longer one is refused, and the zone's
+ * first deploy with it); a resolver refreshing the delegation from the child keeps it a day.
  */
-export const apexNsTtlSeconds = 172_800;
+export const apexNsTtlSeconds = { route53: 172_800, cloudflare: providerCapabilities.cloudflare.maxTtlSeconds } as const;
 
 export interface DnsZonesArgs {
   /** The zone's domain, e.g. `example.com`. */
@@ -137,7 +140,7 @@ export class DnsZones extends pulumi.ComponentResource {
     // Route 53 creates the apex NS record with the zone; this record replaces its value.
     new aws.route53.Record(
       `${name}-route53-apex-ns`,
-      { zoneId: primary.zoneId, name: this.domain, type: "NS", ttl: apexNsTtlSeconds, records: this.registrarNameServers, allowOverwrite: true },
+      { zoneId: primary.zoneId, name: this.domain, type: "NS", ttl: apexNsTtlSeconds.route53, records: this.registrarNameServers, allowOverwrite: true },
       { parent: primary },
     );
     // Cloudflare answers its own name servers at the apex; Route 53's four are added beside them.
@@ -147,7 +150,7 @@ export class DnsZones extends pulumi.ComponentResource {
     for (let i = 0; i < route53NameServerCount; i++) {
       new cloudflare.DnsRecord(
         `${name}-cloudflare-apex-ns-${i + 1}`,
-        { zoneId: secondary.id, name: this.domain, type: "NS", ttl: apexNsTtlSeconds, content: route53Sorted.apply((servers) => servers[i]) },
+        { zoneId: secondary.id, name: this.domain, type: "NS", ttl: apexNsTtlSeconds.cloudflare, content: route53Sorted.apply((servers) => servers[i]) },
         { parent: secondary, dependsOn: [settings] },
       );
     }
