@@ -76,19 +76,29 @@ export class DnsZones extends pulumi.ComponentResource {
     const comment = `Primary zone of the ${args.domain} ingestion edge, managed by Pulumi`;
     let primary: aws.route53.Zone;
     if (args.existingZoneId) {
-      // Adopted: imported on the first `up` (a no-op once in the state), its comment left as it
-      // was, and left in Route 53 if the stack lets go of it.
+      // Adopted: imported on the first `up` (a no-op once in the state), and left in Route 53 if the
+      // stack lets go of it. An import fails when what the program declares differs from what
+      // Route 53 returns, so what an existing zone may carry that the program cannot know is left
+      // as it is: its comment, its tags, and the delegation set it was created on (replace-only:
+      // a difference would replace the adopted zone). The zone's contract lists them
+      // (`importReads` in models/aws/contracts.ts); the plan refuses an import that ignores fewer.
       primary = new aws.route53.Zone(
         `${name}-route53`,
         { name: args.domain, comment },
-        { parent: this, import: args.existingZoneId, ignoreChanges: ["comment"], retainOnDelete: true },
+        { parent: this, import: args.existingZoneId, ignoreChanges: ["comment", "tags", "delegationSetId"], retainOnDelete: true },
       );
       this.primaryNameServers = primary.nameServers;
     } else {
       const delegationSet = new aws.route53.DelegationSet(`${name}-delegation-set`, { referenceName: args.domain }, { parent: this });
+      // Route 53 deletes only an empty zone (HostedZoneNotEmpty), and the certificates' validation
+      // records outlive their resources (`retainOnDelete`, components/certificate.ts), so a zone
+      // the stack deletes or replaces holds records no step deletes: with forceDestroy the
+      // provider deletes every record before the zone (terraform-provider-aws route53/zone.go,
+      // `force_destroy`), so the delete path completes. Its first deploy sets it in place; until
+      // then a replacement is refused by the update rehearsal (tools/diff/updateRehearsal.ts).
       primary = new aws.route53.Zone(
         `${name}-route53`,
-        { name: args.domain, comment, delegationSetId: delegationSet.id },
+        { name: args.domain, comment, delegationSetId: delegationSet.id, forceDestroy: true },
         { parent: this, deleteBeforeReplace: true },
       );
       this.delegationSetId = delegationSet.id;

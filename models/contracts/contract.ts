@@ -289,12 +289,19 @@ export function judgeContract(contract: TypeContract, type: string, name: string
  * inputs differ from what it reads (`pulumi up`: "inputs to import do not match the existing
  * resource"), and a difference in a replace-only property would replace what was adopted.
  */
-export function importProblems(contract: TypeContract, type: string, name: string, inputs: Record<string, unknown>, ignoreChanges: readonly string[]): string[] {
+export function importProblems(
+  contract: TypeContract,
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  ignoreChanges: readonly string[],
+): { property: string; message: string }[] {
   return (contract.importReads ?? [])
     .filter((read) => inputs[read.property] === undefined && !ignoreChanges.includes(read.property))
-    .map(
-      (read) =>
+    .map((read) => ({
+      property: read.property,
+      message:
         `${type} ${name} is adopted (import), and an existing one may carry ${read.property} (${read.why}), which the program neither sets nor ignores: ` +
         `the import fails when the read value differs from the declared one ("inputs to import do not match the existing resource"). Add "${read.property}" to its ignoreChanges (${read.cite})`,
-    );
+    }));
 }

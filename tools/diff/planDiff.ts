@@ -12,6 +12,7 @@ import { resourceTypes } from "../../models/resourceTypes";
 import { failureModeTitles, FailureMode, recoveryOfInputs, worstByMode } from "../../models/recovery";
 import { explicitNameCite, PropertyRule, regionCite, replaceRules } from "./replaceRules";
 import { CapacityCost, capacityCost } from "./capacityCost";
+import { Rehearsal, rehearseDiff, rehearsalRisks } from "./updateRehearsal";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
 
@@ -49,14 +50,17 @@ export type RiskKind =
   | "recovery-lengthened"
   | "secret-in-plain-text"
   | "protected-resource-replaced"
-  | "in-use-group-replaced";
+  | "in-use-group-replaced"
+  | "refused-by-api";
 
 /**
- * Risks no approval clears: the change cannot deploy as written. A load balancer with deletion
- * protection on cannot be deleted (AWS refuses `DeleteLoadBalancer`), so replacing or removing one
- * fails the update midway; it takes two reviewed changes, protection lifted first.
+ * Risks no approval clears: the change cannot deploy as written. The update rehearsal
+ * (`updateRehearsal.ts`) finds each step the cloud's API refuses in the engine's order: a load
+ * balancer with deletion protection on (AWS refuses `DeleteLoadBalancer`), a replacement created
+ * with a value its predecessor still holds, a delete of what still holds dependents or contents, a
+ * KMS key's deletion window. Each takes the sequence its message names, in changes of its own.
  */
-export const refusedRiskKinds: ReadonlySet<RiskKind> = new Set(["protected-resource-replaced"]);
+export const refusedRiskKinds: ReadonlySet<RiskKind> = new Set(["protected-resource-replaced", "refused-by-api"]);
 
 /** The risks of a diff that refuse it whatever the review says. */
 export function refusedRisks(risks: Risk[]): Risk[] {
@@ -129,6 +133,8 @@ export interface PlanDiff {
   secrets: SecretChange[];
   /** Capacity and the monthly cost estimate of both sides. */
   capacity: CapacityCost;
+  /** The engine's walk of this update, with the steps the APIs refuse or cannot undo. */
+  rehearsal: Rehearsal;
 }
 
 const loadBalancerTypes = new Set<string>([resourceTypes.lbLoadBalancer, resourceTypes.albLoadBalancer]);
@@ -254,20 +260,10 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
     const lost = resources.filter((r) => r.op === "delete" && r.region === region && r.custom).length;
     risks.push({ kind: "region-removed", message: `region ${region} removed: ${lost} resources deleted there; its traffic moves to the remaining regions (check their capacity headroom)` });
   }
-  const baseByUrn = new Map(base.resources.map((b) => [b.urn, b]));
   for (const r of resources) {
     if (r.op !== "delete" && r.op !== "replace") continue;
     const how = r.replace ? `, ${r.replace.mode}${r.replace.outage ? `: ${r.replace.outage}` : ""}` : "";
     const verb = r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed${how})`;
-    if (loadBalancerTypes.has(r.type) && baseByUrn.get(r.urn)?.inputs.enableDeletionProtection === true) {
-      risks.push({
-        kind: "protected-resource-replaced",
-        urn: r.urn,
-        message:
-          `load balancer ${r.name} [${r.region}] would be ${r.op === "delete" ? "deleted" : "replaced"} while its deletion protection is on: AWS refuses to delete it, so the update fails midway. ` +
-          `Take two reviewed changes: first only enableDeletionProtection: false (docs/runbook.md, removing a region), deploy it, then this change.`,
-      });
-    }
     if (r.type === resourceTypes.lbLoadBalancer && r.op === "replace" && isStaticAddressed(head, r.urn)) {
       const outage =
         "a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +
@@ -581,6 +577,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
   const counts = { create: 0, delete: 0, update: 0, replace: 0, same };
   for (const r of resources) counts[r.op]++;
   const recovery = diffRecovery(base, head);
+  const rehearsal = rehearseDiff(base, head, matched, resources);
   return {
     stack: head.stack,
     recovery,
@@ -588,9 +585,10 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     counts,
     outputs: diffValues(base.stackOutputs ?? {}, head.stackOutputs ?? {}),
     policy: diffPolicy(base, head),
-    risks: [...findRisks(base, head, resources), ...recoveryRisks(recovery)],
+    risks: [...rehearsalRisks(rehearsal), ...findRisks(base, head, resources), ...recoveryRisks(recovery)],
     secrets: diffSecrets(base, head),
     capacity: capacityCost(base, head),
+    rehearsal,
   };
 }
 

@@ -1,5 +1,8 @@
 /**
- * npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]
+ * npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH] [--base DEPLOYED.json]
+ *
+ * `--base` names the plan (its `--json`) of what is deployed: the plan rehearses the update from it
+ * in the engine's order and refuses each step the cloud's API would refuse (`rehearse-deploy`).
  *
  * `--stack` defaults to `dev`; a `--config-file` without `--stack` is a file that is not a stack yet,
  * planned under the environment it declares.

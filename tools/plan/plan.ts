@@ -11,6 +11,7 @@ import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./ev
 import type { PackConnection } from "./packProcess";
 import type { PlanJson, PlanJsonSecrets } from "./planJson";
 import { planRecovery } from "./sections/recovery";
+import { importFindings, updateFindings } from "./rehearsal";
 import { explainSecretProblems, readStackFile, StackFileError } from "./stackFile";
 
 export const projectRoot = resolve(__dirname, "..", "..");
@@ -32,6 +33,11 @@ export interface PlanOptions {
   pack?: Promise<PackConnection>;
   /** Called once the program has run and every resource is recorded, before the pack's verdict on the stack. */
   evaluated?: () => void;
+  /**
+   * The plan of what is deployed (`--base`, a plan's JSON): the plan rehearses the update from it
+   * and finds every step the cloud's API would refuse (`rehearsal.ts`).
+   */
+  base?: PlanJson;
 }
 
 export interface Plan {
@@ -101,7 +107,10 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
     options.evaluated?.();
     const policy = await analysis.finish(evaluated.resources);
     const secrets = { digests: stackFile.secretDigests, plaintext: stackFile.plaintextSecrets };
-    return { project: projectName, stack, configFile, config, environmentSource, ...evaluated, secrets, policyConfig: policyConfig ?? {}, policy };
+    const plan: Plan = { project: projectName, stack, configFile, config, environmentSource, ...evaluated, secrets, policyConfig: policyConfig ?? {}, policy };
+    // The plan's own findings about deploying it: what an import would fail on, and the update from the deployed base.
+    const rehearsed = [...importFindings(plan.resources), ...(options.base ? updateFindings(options.base, planJson(plan)) : [])];
+    return rehearsed.length === 0 ? plan : { ...plan, policy: { ...policy, violations: [...policy.violations, ...rehearsed] } };
   } finally {
     await pack.then((p) => p.stop(), () => undefined);
   }
@@ -140,8 +149,11 @@ export function planJson(plan: Plan): PlanJson {
       inputs: maskSecrets(r.inputs) as Record<string, unknown>,
       dependencies: r.dependencies,
       propertyDependencies: r.propertyDependencies,
-      // The diff says whether a replace leaves a gap; the engine takes the option from the head program.
-      ...(r.options.deleteBeforeReplace ? { options: { deleteBeforeReplace: true } } : {}),
+      // The diff says whether a replace leaves a gap (the engine takes the option from the head
+      // program) and what a delete leaves behind.
+      ...(r.options.deleteBeforeReplace || r.options.retainOnDelete
+        ? { options: { ...(r.options.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}), ...(r.options.retainOnDelete ? { retainOnDelete: true } : {}) } }
+        : {}),
     })),
     stackOutputs: maskSecrets(plan.stackOutputs) as Record<string, unknown>,
     secrets: plan.secrets,

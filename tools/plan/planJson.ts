@@ -26,9 +26,11 @@ export interface PlanJsonResource {
   dependencies: string[];
   /**
    * The resource options the diff needs, written only when set: `deleteBeforeReplace` deletes the
-   * old resource before creating its replacement. Absent: the engine's default, create first.
+   * old resource before creating its replacement (absent: the engine's default, create first);
+   * `retainOnDelete` leaves it in the cloud when the stack deletes it (the update rehearsal needs
+   * to know what stays behind, e.g. records left in a zone).
    */
-  options?: { deleteBeforeReplace?: boolean };
+  options?: { deleteBeforeReplace?: boolean; retainOnDelete?: boolean };
   /** Per input, the URNs it came from; absent in plans written before they were recorded. */
   propertyDependencies?: Record<string, string[]>;
 }

@@ -7,8 +7,9 @@ import { dirname, resolve } from "node:path";
 import { parseCommandLine, reportPlanFailure } from "../cli";
 import { leasePolicyPack, packIsLent } from "./packLease";
 import { policyPackDir, spawnPolicyPack } from "./packProcess";
+import { PlanFileError, readPlanJson } from "../diff/planFile";
 
-export const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]";
+export const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH] [--base DEPLOYED.json]";
 
 export interface PlanCommandHooks {
   /**
@@ -30,11 +31,20 @@ export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {
       "config-file": { type: "string" },
       json: { type: "string" },
       "policy-config": { type: "string" },
+      base: { type: "string" },
     },
     usage,
   );
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
+  let base;
+  try {
+    base = values.base === undefined ? undefined : readPlanJson(values.base);
+  } catch (err) {
+    if (!(err instanceof PlanFileError)) throw err;
+    process.stderr.write(`--base: ${err.message}\n`);
+    return 2;
+  }
   // The pack's process starts first: its ~2 s of imports overlap this process loading the Pulumi
   // runtime (./plan and ./report import it), which saves about a second of every plan. Under
   // pr-check, which plans many stacks, the pack is one process lent to each plan in turn.
@@ -49,6 +59,7 @@ export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {
       policyConfigFile: values["policy-config"],
       pack,
       evaluated: hooks.evaluated,
+      base,
     });
     process.stdout.write(renderPlan(plan));
     if (values.json) {
