@@ -89,10 +89,17 @@ describe("diffPlans on the prod plan", () => {
     const head = withoutRegion(prod, "eu-west-1");
     const diff = diffPlans(prod, head);
     expect(diff.counts.delete).toBe(prod.resources.length - head.resources.length);
-    // The region's load balancer is deletion-protected: removing it takes protection lifted first.
-    expect(new Set(diff.risks.map((r) => r.kind))).toEqual(new Set(["region-removed", "protected-resource-replaced", "load-balancer-replaced", "alarm-removed"]));
-    expect(refusedRisks(diff.risks).map((r) => r.message)).toEqual([expect.stringMatching(/^load balancer ingest-eu-west-1-nlb \[eu-west-1\] would be deleted while its deletion protection is on/)]);
-    expect(diff.risks[0].message).toMatch(
+    // The update rehearsal refuses what the APIs refuse or cannot undo: the deletion-protected load
+    // balancer, the log bucket the load balancer and flow logs wrote to, the alarm topics' KMS key.
+    expect(new Set(diff.risks.map((r) => r.kind))).toEqual(new Set(["region-removed", "protected-resource-replaced", "refused-by-api", "load-balancer-replaced", "alarm-removed"]));
+    expect(refusedRisks(diff.risks).map((r) => r.message)).toEqual([
+      expect.stringMatching(/^step \d+ \(delete aws:lb\/loadBalancer:LoadBalancer ingest-eu-west-1-nlb \[eu-west-1\]\): the API refuses it: OperationNotPermitted/),
+      expect.stringMatching(/^step \d+ \(delete aws:kms\/key:Key alarms-eu-west-1-key \[eu-west-1\]\): it cannot be undone: ScheduleKeyDeletion/),
+      expect.stringMatching(/^step \d+ \(delete aws:s3\/bucket:Bucket ingest-eu-west-1-logs \[eu-west-1\]\): the API refuses it: BucketNotEmpty .*its access logs \(aws:lb\/loadBalancer:LoadBalancer ingest-eu-west-1-nlb/),
+    ]);
+    // Refusals lead: no approval clears them.
+    expect(diff.risks.slice(0, 3).map((r) => refusedRisks([r]).length)).toEqual([1, 1, 1]);
+    expect(diff.risks.find((r) => r.kind === "region-removed")!.message).toMatch(
       /^region eu-west-1 removed: \d+ resources deleted there; its traffic moves to the remaining regions \(check their capacity headroom\)$/,
     );
     expect(diff.risks.find((r) => r.kind === "alarm-removed")!.message).toMatch(/alarm alarms-eu-west-1-\S+ \[eu-west-1\] removed/);
@@ -197,19 +204,28 @@ describe("diffPlans on the prod plan", () => {
         [resourceTypes.lbListener, "ingest-us-east-1-tls", ["loadBalancerArn"]],
       ].sort(),
     );
-    expect(diff.risks.map((r) => r.message)).toEqual([
-      "load balancer ingest-us-east-1-nlb [us-east-1] would be replaced while its deletion protection is on: AWS refuses to delete it, so the update fails midway. " +
-        "Take two reviewed changes: first only enableDeletionProtection: false (docs/runbook.md, removing a region), deploy it, then this change.",
+    // Refused twice over: the new third subnet takes the CIDR block of the list position its
+    // predecessor still holds (created before the old one is deleted), and the load balancer it
+    // replaces is deletion-protected.
+    const refused = refusedRisks(diff.risks);
+    expect(refused.map((r) => r.kind)).toEqual(["refused-by-api", "protected-resource-replaced"]);
+    expect(refused[0]!.message).toMatch(
+      /^step 1 \(create-replacement aws:ec2\/subnet:Subnet ingest-us-east-1-public-3 \[us-east-1\]\): the API refuses it: InvalidSubnet\.Conflict .* while its own predecessor, which is deleted only at the end of the update, still holds \S+ in the same VPC \(https:\/\/docs\.aws\.amazon\.com\/AWSEC2\/latest\/APIReference\/API_CreateSubnet\.html/,
+    );
+    expect(refused[1]!.message).toMatch(/delete-replaced aws:lb\/loadBalancer:LoadBalancer ingest-us-east-1-nlb \[us-east-1\]\): the API refuses it: OperationNotPermitted .*What works: Take two reviewed changes/);
+    expect(diff.risks.filter((r) => !refusedRisks([r]).length).map((r) => r.message)).toEqual([
       "load balancer ingest-us-east-1-nlb [us-east-1] replaced (subnetMappings changed): a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +
         "so its region answers nothing until the new load balancer is active and its targets healthy; Route 53 health checks send traffic to the other regions meanwhile (check their headroom)",
     ]);
-    // No approval clears it: the replace takes protection lifted in a change of its own first.
-    expect(refusedRisks(diff.risks).map((r) => r.kind)).toEqual(["protected-resource-replaced"]);
+    // No approval clears it: the protection lifted in a change of its own first leaves the CIDR conflict.
     const unprotected = clone(base.json as unknown as PlanJson);
     for (const r of unprotected.resources) if (r.type === resourceTypes.lbLoadBalancer) r.inputs.enableDeletionProtection = false;
     const secondStep = clone(head.json as unknown as PlanJson);
     for (const r of secondStep.resources) if (r.type === resourceTypes.lbLoadBalancer) r.inputs.enableDeletionProtection = false;
-    expect(refusedRisks(diffPlans(unprotected, secondStep).risks)).toEqual([]);
+    const sameBlock = (plan: PlanJson) => plan.resources.find((r) => r.type === resourceTypes.ec2Subnet && r.name === "ingest-us-east-1-public-3")!.inputs.cidrBlock;
+    expect(refusedRisks(diffPlans(unprotected, secondStep).risks).map((r) => r.message.match(/InvalidSubnet\.Conflict/)?.[0])).toEqual(
+      sameBlock(unprotected) === sameBlock(secondStep) ? ["InvalidSubnet.Conflict"] : [],
+    );
     expect(renderDiff(diff, "markdown")).toContain("a regional outage");
   }, 240_000);
 
