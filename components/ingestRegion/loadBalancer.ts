@@ -6,7 +6,7 @@ import { DnsValidatedCertificate } from "../certificate";
 import { keepUrnUnder } from "./aliases";
 import { logPrefixes } from "../logBucket";
 import { nameWithinAutoNameLimit } from "../../models/contracts";
-import { availabilityZoneIdPrefix } from "../../models/ingestRegion/availabilityZones";
+import { shortRegionCode } from "../../models/aws/regions";
 import { resourceTypes } from "../../models/resourceTypes";
 
 export interface IngestLoadBalancerArgs {
@@ -57,9 +57,9 @@ export class IngestLoadBalancer extends pulumi.ComponentResource {
     const moved = keepUrnUnder(opts.parent);
     // The provider names the load balancer and the target group after these resources (the name and
     // 7 random characters), and ELB takes 32 characters: in a region with a long code the names
-    // carry the region's AZ ID prefix instead (`ingest-apse1-nlb`); where the long name fits, it stays
+    // carry the region's short code instead (`ingest-apse1-nlb`); where the long name fits, it stays
     // (a deployed stack keeps its resources).
-    const short = name.replace(region, availabilityZoneIdPrefix(region) ?? region.replace(/-/g, ""));
+    const short = name.replace(region, shortRegionCode(region));
     const nlbName = nameWithinAutoNameLimit(resourceTypes.lbLoadBalancer, `${name}-nlb`, `${short}-nlb`);
     const targetGroupName = nameWithinAutoNameLimit(resourceTypes.lbTargetGroup, `${name}-hosts`, `${short}-hosts`);
 
