@@ -35,11 +35,12 @@ const region = (file: InstalledAwsFile, line: number, iface: string): Contract =
   error: "the provider's region validation (an unknown region is refused before any API call)",
 });
 /** A tag map: the AWS tag rules. */
-const tags = (file: InstalledAwsFile, line: number, iface: string): Contract => ({
+const tagsAt = (cite: string): Contract => ({
   accepts: [{ kind: "tags" }],
-  cite: `${at(file, line, `${iface}.tags`)}; ${apiPage("aws/tagging", "at most 50 user tags, key 1-128 and value 0-256 characters, the aws: prefix reserved")}`,
+  cite: `${cite}; ${apiPage("aws/tagging", "at most 50 user tags, key 1-128 and value 0-256 characters, the aws: prefix reserved")}`,
   error: "InvalidParameterValue (EC2) / ValidationError",
 });
+const tags = (file: InstalledAwsFile, line: number, iface: string): Contract => tagsAt(at(file, line, `${iface}.tags`));
 const cidr = (cite: string, minPrefix: number, maxPrefix: number) => rule(cite, { kind: "cidr", minPrefix, maxPrefix });
 /** The size of a JSON policy document, in characters as IAM counts them (whitespace included). */
 const policySize = (cite: string, max: number, unit: "characters" | "bytes" = "characters", error = "LimitExceeded / MalformedPolicyDocument") =>
@@ -646,8 +647,8 @@ export const awsContracts: Record<string, TypeContract> = {
         accepts: [],
         cite: at("ec2/launchTemplate.d.ts", 539, "LaunchTemplateArgs.tagSpecifications"),
         fields: {
-          resourceType: oneOf(at("ec2/launchTemplate.d.ts", 539, "LaunchTemplateArgs.tagSpecifications"), ["instance", "volume", "network-interface", "spot-instances-request", "elastic-gpu"]),
-          tags: tags("ec2/launchTemplate.d.ts", 539, "LaunchTemplateArgs"),
+          resourceType: oneOf(input(37187, "ec2.LaunchTemplateTagSpecification.resourceType"), ["instance", "volume", "network-interface", "spot-instances-request", "elastic-gpu"]),
+          tags: tagsAt(input(37191, "ec2.LaunchTemplateTagSpecification.tags")),
         },
       },
       tags: tags("ec2/launchTemplate.d.ts", 543, "LaunchTemplateArgs"),
