@@ -265,13 +265,14 @@ export function judgeContract(contract: TypeContract, type: string, name: string
     judgeValue(property, propertyContract, value, found, describe);
     const unique = propertyContract.unique;
     if (unique?.perStack && property !== autoNamedProperty && typeof value === "string" && stack && !value.includes(stack)) {
+      const scope = unique.scope === "world" ? "across every AWS account" : `in its ${unique.scope}`;
       found.push({
         path: property,
         value,
-        accepted: `a name unique in its ${unique.scope}, so one carrying the stack's name (${stack})`,
+        accepted: `a name unique ${scope}, so one carrying the stack's name (${stack})`,
         cite: propertyContract.cite,
         message:
-          `${type} ${name}: ${property} = ${shownValue(value)} must be unique in its ${unique.scope}, and it does not carry the stack's name (${stack}): ` +
+          `${type} ${name}: ${property} = ${shownValue(value)} must be unique ${scope}, and it does not carry the stack's name (${stack}): ` +
           `a second stack of this program in the same account ${unique.collision}. Put the stack's name in it (${propertyContract.cite})`,
       });
     }
