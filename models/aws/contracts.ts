@@ -252,7 +252,7 @@ export const awsContracts: Record<string, TypeContract> = {
       },
       targetGroupArns: ref(at("autoscaling/group.d.ts", 1107, "GroupArgs.targetGroupArns"), t.lbTargetGroup),
       vpcZoneIdentifiers: with_(ref(at("autoscaling/group.d.ts", 1119, "GroupArgs.vpcZoneIdentifiers"), t.ec2Subnet), {
-        accepts: [{ kind: "count", min: 1, max: 1000 }],
+        accepts: [{ kind: "count", min: 1 }],
       }),
     },
     typeChecks: [
@@ -319,9 +319,8 @@ export const awsContracts: Record<string, TypeContract> = {
   [t.cloudfrontCachePolicy]: {
     autoName,
     properties: {
-      name: with_(length(`${at("cloudfront/cachePolicy.d.ts", 165, "CachePolicyArgs.name")}; ${apiPage("cloudfront/CachePolicyConfig", "Name: a unique name, up to 128 characters")}`, 1, 128), {
-        error: "InvalidArgument",
-      }),
+      // No length limit of the name was read: only its type is judged.
+      name: free(`${at("cloudfront/cachePolicy.d.ts", 165, "CachePolicyArgs.name")}; ${apiPage("cloudfront/CachePolicyConfig", "Name: a unique name to identify the cache policy")}`, "a name unique among the account's cache policies"),
       comment: length(`${at("cloudfront/cachePolicy.d.ts", 149, "CachePolicyArgs.comment")}; ${apiPage("cloudfront/CachePolicyConfig", "Comment: up to 128 characters")}`, 0, 128),
       defaultTtl: range(at("cloudfront/cachePolicy.d.ts", 153, "CachePolicyArgs.defaultTtl"), 0, undefined),
       maxTtl: range(at("cloudfront/cachePolicy.d.ts", 157, "CachePolicyArgs.maxTtl"), 0, undefined),
@@ -439,7 +438,8 @@ export const awsContracts: Record<string, TypeContract> = {
   [t.cloudfrontResponseHeadersPolicy]: {
     autoName,
     properties: {
-      name: length(`${at("cloudfront/responseHeadersPolicy.d.ts", 218, "ResponseHeadersPolicyArgs.name")}; ${apiPage("cloudfront/quotas", "response headers policy name: up to 128 characters")}`, 1, 128),
+      // No length limit of the name was read: only its type is judged.
+      name: free(at("cloudfront/responseHeadersPolicy.d.ts", 218, "ResponseHeadersPolicyArgs.name"), "a name unique among the account's response headers policies"),
       comment: length(at("cloudfront/responseHeadersPolicy.d.ts", 206, "ResponseHeadersPolicyArgs.comment"), 0, 128),
       corsConfig: free(at("cloudfront/responseHeadersPolicy.d.ts", 210, "ResponseHeadersPolicyArgs.corsConfig"), "a CORS configuration"),
       customHeadersConfig: free(at("cloudfront/responseHeadersPolicy.d.ts", 214, "ResponseHeadersPolicyArgs.customHeadersConfig"), "custom headers"),
@@ -784,7 +784,7 @@ export const awsContracts: Record<string, TypeContract> = {
   [t.lbListener]: {
     properties: {
       certificateArn: ref(at("lb/listener.d.ts", 614, "ListenerArgs.certificateArn"), t.acmCertificateValidation),
-      defaultActions: with_(rule(at("lb/listener.d.ts", 618, "ListenerArgs.defaultActions"), { kind: "count", min: 1, max: 50 }), {
+      defaultActions: with_(rule(at("lb/listener.d.ts", 618, "ListenerArgs.defaultActions"), { kind: "count", min: 1 }), {
         required: true,
         fields: {
           type: with_(oneOf(input(57675, "lb.ListenerDefaultAction.type"), ["forward", "redirect", "fixed-response", "authenticate-cognito", "authenticate-oidc", "jwt-validation"]), {
@@ -830,7 +830,7 @@ export const awsContracts: Record<string, TypeContract> = {
       loadBalancerType: oneOf(at("lb/loadBalancer.d.ts", 554, "LoadBalancerArgs.loadBalancerType"), ["application", "gateway", "network"]),
       region: region("lb/loadBalancer.d.ts", 574, "LoadBalancerArgs"),
       securityGroups: with_(ref(at("lb/loadBalancer.d.ts", 582, "LoadBalancerArgs.securityGroups"), t.ec2SecurityGroup), { accepts: [{ kind: "count", max: 5 }] }),
-      subnetMappings: with_(rule(at("lb/loadBalancer.d.ts", 586, "LoadBalancerArgs.subnetMappings"), { kind: "count", min: 1, max: 200 }), {
+      subnetMappings: with_(rule(at("lb/loadBalancer.d.ts", 586, "LoadBalancerArgs.subnetMappings"), { kind: "count", min: 1 }), {
         exclusiveWith: ["subnets"],
         fields: {
           allocationId: ref(input(58313, "lb.LoadBalancerSubnetMapping.allocationId"), t.ec2Eip),
@@ -940,7 +940,7 @@ export const awsContracts: Record<string, TypeContract> = {
         required: true,
         error: "InvalidInput",
       }),
-      records: with_(rule(`${at("route53/record.d.ts", 413, "RecordArgs.records")}; ${apiPage("route53/ResourceRecordSet", "ResourceRecords: at least one value")}`, { kind: "count", min: 1, max: 400 }), {
+      records: with_(rule(`${at("route53/record.d.ts", 413, "RecordArgs.records")}; ${apiPage("route53/ResourceRecordSet", "ResourceRecords: at least one value")}`, { kind: "count", min: 1 }), {
         each: length(`${at("route53/record.d.ts", 413, "RecordArgs.records")}; ${apiPage("route53/ResourceRecordSet", "ResourceRecord.Value: up to 4000 characters")}`, 1, 4000),
       }),
       setIdentifier: length(`${at("route53/record.d.ts", 417, "RecordArgs.setIdentifier")}; ${apiPage("route53/ResourceRecordSet", "SetIdentifier: length 1-128")}`, 1, 128),

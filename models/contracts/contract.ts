@@ -25,8 +25,8 @@ export type Accepts =
   | { kind: "pattern"; pattern: RegExp; text: string }
   /** One of the listed values (strings compared case-insensitively when `caseInsensitive`). */
   | { kind: "oneOf"; values: readonly (string | number | boolean)[]; caseInsensitive?: boolean }
-  /** A list of at least `min` and at most `max` elements. */
-  | { kind: "count"; min?: number; max: number }
+  /** A list of at least `min` and at most `max` elements (no upper bound without `max`). */
+  | { kind: "count"; min?: number; max?: number }
   /** An IPv4 CIDR block with a prefix length within [minPrefix, maxPrefix]. */
   | { kind: "cidr"; minPrefix: number; maxPrefix: number }
   /** A tag map within the AWS tag rules (keys 1–128 characters, values up to 256, at most 50, no `aws:` prefix). */
@@ -127,7 +127,7 @@ function failure(accepts: Accepts, value: unknown): string | undefined {
     }
     case "count": {
       if (!Array.isArray(value)) return undefined;
-      return value.length < (accepts.min ?? 0) || value.length > accepts.max ? `${accepts.min ?? 0} to ${accepts.max} elements (this has ${value.length})` : undefined;
+      return value.length < (accepts.min ?? 0) || value.length > (accepts.max ?? Infinity) ? `${countText(accepts)} (this has ${value.length})` : undefined;
     }
     case "cidr": {
       if (typeof value !== "string") return undefined;
@@ -154,6 +154,10 @@ function failure(accepts: Accepts, value: unknown): string | undefined {
   }
 }
 
+function countText(c: Extract<Accepts, { kind: "count" }>): string {
+  return c.max === undefined ? `at least ${c.min ?? 0} elements` : `${c.min ?? 0} to ${c.max} elements`;
+}
+
 function rangeText(r: Extract<Accepts, { kind: "range" }>): string {
   const bounds = r.min !== undefined && r.max !== undefined ? `${r.min} to ${r.max}` : r.min !== undefined ? `at least ${r.min}` : `at most ${r.max}`;
   return `${r.special?.length ? `${r.special.join(" or ")}, or ` : ""}${bounds}`;
@@ -174,7 +178,7 @@ export function acceptedText(contract: PropertyContract): string {
       case "oneOf":
         return [`one of ${a.values.map((v) => JSON.stringify(v)).join(", ")}`];
       case "count":
-        return [`${a.min ?? 0} to ${a.max} elements`];
+        return [countText(a)];
       case "cidr":
         return [`an IPv4 CIDR block from /${a.minPrefix} to /${a.maxPrefix}`];
       case "tags":
