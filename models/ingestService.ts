@@ -24,3 +24,20 @@ export const datastoreTimeoutDefaults = {
   /** `INGEST_DB_RECONNECT_INTERVAL_MS`: how often the service looks for a writable candidate again. */
   reconnectIntervalMs: 1_000,
 } as const;
+
+/**
+ * What the datastore's administrator runs once per datastore, as its master user connected to the
+ * events' database, so the service's role can create and write its tables and nothing else. The
+ * service is not a superuser and its role owns no database: PostgreSQL 15 (and Amazon RDS and
+ * Aurora PostgreSQL 15 and later) no longer grant CREATE on schema `public` to PUBLIC (PostgreSQL
+ * 15 release notes, "Remove PUBLIC creation permission on the public schema"), so without the
+ * grant the service's first migration fails with `42501 permission denied for schema public`.
+ * The password is the SSM parameter's value.
+ */
+export function datastoreGrantSql(role: string, database: string): string {
+  return [
+    `CREATE ROLE ${role} LOGIN PASSWORD '<the value of the SSM parameter>';`,
+    `GRANT CONNECT ON DATABASE ${database} TO ${role};`,
+    `GRANT USAGE, CREATE ON SCHEMA public TO ${role};`,
+  ].join("\n");
+}
