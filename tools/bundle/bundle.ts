@@ -85,10 +85,16 @@ function walk(root: string, dir = root): string[] {
   });
 }
 
+/**
+ * The units' command. `--use-system-ca`: the service verifies AWS endpoints (SSM) against the
+ * host's trust store, Debian's ca-certificates (security-updated with the OS, holding Amazon's
+ * roots), the same store curl verifies the bundle's download against, not a copy frozen into the
+ * runtime.
+ */
 const launcher = `#!/bin/sh
-# The ingestion service on the runtime it was tested with (see manifest.json).
+# The ingestion service on the bundle's pinned runtime (see manifest.json).
 here="$(dirname "$(readlink -f "$0")")"
-exec "$here/../runtime/node" "$here/../service/ingest.js" "$@"
+exec "$here/../runtime/node" --use-system-ca "$here/../service/ingest.js" "$@"
 `;
 
 function gitCommit(): string {
