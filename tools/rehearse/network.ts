@@ -9,10 +9,9 @@
  *   nlb   the load balancer's side, at subnet + 5 on the same subnet: its health checks and the
  *         event a client posts come from there.
  * Every name and link carries the run's own prefix, so rehearsals and game days side by side never
- * meet. Instance metadata answers with the IP TTL set to the launch template's hop limit, as EC2
- * sets it on IMDSv2's answers.
+ * meet.
  */
-import { addNamespace, inNamespace, run, Teardown } from "../../gameday/netns";
+import { addNamespace, run, Teardown } from "../../gameday/netns";
 
 /** Instance metadata and the Amazon Time Sync Service: link-local, reached without a route, endpoint or security group rule. */
 export const imdsAddress = "169.254.169.254";
@@ -81,7 +80,7 @@ export function hostNetworkPlan(
 }
 
 /** Makes the three namespaces and their links; every step's undo is registered with `teardown`. */
-export function buildHostNetwork(plan: HostNetworkPlan, hopLimit: number, teardown: Teardown): void {
+export function buildHostNetwork(plan: HostNetworkPlan, teardown: Teardown): void {
   const { vpc, host, nlb } = plan.namespaces;
   for (const name of [vpc, host, nlb]) addNamespace(teardown, name);
   run("ip", ["-n", vpc, "link", "add", "br0", "type", "bridge"]);
@@ -100,9 +99,4 @@ export function buildHostNetwork(plan: HostNetworkPlan, hopLimit: number, teardo
     run("ip", ["-n", namespace, "link", "set", "eth0", "up"]);
     run("ip", ["-n", namespace, "route", "add", "default", "via", plan.gateway]);
   }
-  // IMDSv2's answers leave with the hop limit as their IP TTL: a process one hop further (a
-  // container behind a bridge on the host) never receives them.
-  inNamespace(vpc, "nft", [
-    `add table ip edge_imds; add chain ip edge_imds out { type filter hook output priority 0; }; add rule ip edge_imds out ip saddr ${imdsAddress} ip ttl set ${hopLimit}`,
-  ]);
 }

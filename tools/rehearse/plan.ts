@@ -17,7 +17,8 @@ export function releaseKey(tarball: string): string {
   return `releases/${path.basename(tarball)}`;
 }
 
-export async function planWithBundle(stack: string, tarball: string, dir: string): Promise<PlanJson> {
+/** The plan, and the bundle's bucket as the stack names it (`{region}` is each host's region). */
+export async function planWithBundle(stack: string, tarball: string, dir: string): Promise<{ plan: PlanJson; bucket: string }> {
   mkdirSync(dir, { recursive: true });
   const source = path.join(projectRoot, "stacks", `Pulumi.${stack}.yaml`);
   const document = parseDocument(readFileSync(source, "utf8"));
@@ -27,5 +28,5 @@ export async function planWithBundle(stack: string, tarball: string, dir: string
   document.setIn([...bundle, "sha256"], sha256File(tarball));
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
   writeFileSync(file, document.toString());
-  return planStack(stack, file);
+  return { plan: await planStack(stack, file), bucket: String(document.getIn([...bundle, "bucket"])) };
 }

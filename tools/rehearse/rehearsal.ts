@@ -31,7 +31,8 @@ import { buildHostNetwork, HostNetworkPlan, hostNetworkPlan } from "./network";
 import { plannedHosts, PlannedHost } from "./planned";
 import { planWithBundle } from "./plan";
 import { buildStandInAgentDebs } from "./standInAgents";
-import { AwsStandIns, startAwsStandIns, startRehearsalDatastore, RehearsalCertificates, makeRehearsalCertificates } from "./aws";
+import { AwsStandIns, makeRehearsalCertificates, RehearsalCertificates, startAwsStandIns } from "./aws";
+import { bundleBucketName } from "../../models/hostEdge/bundle";
 
 export interface RehearsalOptions {
   stacks: string[];
@@ -84,7 +85,7 @@ export async function rehearse(options: RehearsalOptions): Promise<HostReport[]>
     const started = Date.now();
     const image = hostImage();
     log(`image ${path.basename(image)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    const certificates = makeRehearsalCertificates(path.join(dir, "ca"));
+    const certificates = makeRehearsalCertificates(path.join(dir, "ca"), image);
     const agents = buildStandInAgentDebs(path.join(dir, "agents"));
     const bundleStarted = Date.now();
     const { tarball, manifest } = buildBundle({
@@ -98,11 +99,11 @@ export async function rehearse(options: RehearsalOptions): Promise<HostReport[]>
     const reports: HostReport[] = [];
     let index = 0;
     for (const stack of options.stacks) {
-      const plan = await planWithBundle(stack, tarball, path.join(dir, `plan-${stack}`));
+      const { plan, bucket } = await planWithBundle(stack, tarball, path.join(dir, `plan-${stack}`));
       for (const host of plannedHosts(plan)) {
         if (options.maxTemplates !== undefined && index >= options.maxTemplates) return reports;
         log(`${stack} ${host.region}: booting ${host.templateUrn}`);
-        const report = await rehearseHost({ stack, plan, host, image, tarball, certificates, dir: path.join(dir, `host-${index}`), index, options });
+        const report = await rehearseHost({ stack, plan, host, bucket: bundleBucketName({ bucket, key: "", sha256: "" }, host.region), image, tarball, certificates, dir: path.join(dir, `host-${index}`), index, options });
         log(`${stack} ${host.region}: ${report.ok ? "in service, event stored" : `FAILED: ${report.problems.join("; ")}`}`);
         reports.push(report);
         index++;
@@ -118,6 +119,8 @@ interface HostRun {
   stack: string;
   plan: PlanJson;
   host: PlannedHost;
+  /** The bundle's bucket in the host's region. */
+  bucket: string;
   image: string;
   tarball: string;
   certificates: RehearsalCertificates;
@@ -139,10 +142,10 @@ function datastoreHosts(env: Record<string, string>): { host: string; port: numb
 }
 
 /** Polls `check` every `everyMs` until it returns a value or `timeoutMs` passes. */
-async function poll<T>(check: () => T | undefined, timeoutMs: number, everyMs = 250): Promise<T | undefined> {
+async function poll<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) return undefined;
     await new Promise((resolve) => setTimeout(resolve, everyMs));
@@ -182,37 +185,26 @@ async function rehearseHost(run: HostRun): Promise<HostReport> {
       host.interfaceEndpoints.map((e) => e.service),
       databases.map((d) => ({ host: d.host, cidr: reachable.cidr })),
     );
-    buildHostNetwork(network, host.metadata.hopLimit, teardown);
+    buildHostNetwork(network, teardown);
 
     const password = randomBytes(18).toString("base64url");
-    const datastore = await startRehearsalDatastore({
-      namespace: network.namespaces.vpc,
-      addresses: Object.values(network.datastores),
-      port,
-      names: databases.map((d) => d.host),
-      certificates: run.certificates,
-      database: host.env.INGEST_DB_NAME ?? "edge",
-      role: host.env.INGEST_DB_USER ?? "ingest",
-      password,
-      dir: path.join(run.dir, "datastore"),
-    });
-    teardown.add("datastore", () => datastore.stopNow());
-    const grant = () => datastore.asAdmin(datastoreGrantSql(host.env.INGEST_DB_USER ?? "ingest", host.env.INGEST_DB_NAME ?? "edge").replace(/^CREATE ROLE.*\n/, ""));
-    if (options.grant === "before-boot") grant();
-
+    const instanceId = `i-0${randomBytes(8).toString("hex")}`;
     standIns = await startAwsStandIns({
       namespace: network.namespaces.vpc,
       network,
       host,
-      plan: run.plan,
       tarball: run.tarball,
       password,
       certificates: run.certificates,
       dir: path.join(run.dir, "standins"),
+      instanceId,
+      bucket: run.bucket,
+      grant: options.grant === "before-boot",
       credentialsDelayMs: options.credentialsDelayMs ?? 0,
     });
-    const stopStandIns = standIns;
-    teardown.add("stand-ins", () => stopStandIns.stopNow());
+    const running = standIns;
+    teardown.add("stand-ins", () => running.stopNow());
+    const hasEvent = async (insertId: string) => (await running.command({ hasEvent: { table: eventTable(host.env), insertId } })).found === true;
 
     const resolvConf = path.join(run.dir, "resolv.conf");
     writeFileSync(resolvConf, `# The VPC resolver (VPC base + 2), as DHCP hands it out on EC2.\nnameserver ${network.resolver}\n`);
@@ -222,7 +214,7 @@ async function rehearseHost(run: HostRun): Promise<HostReport> {
       namespace: network.namespaces.host,
       dir: run.dir,
       userData: host.userData,
-      instanceId: `i-0${randomBytes(8).toString("hex")}`,
+      instanceId,
       hostname: `ip-${network.host.replace(/\./g, "-")}`,
       files: {
         "/etc/resolv.conf": resolvConf,
@@ -273,9 +265,10 @@ async function rehearseHost(run: HostRun): Promise<HostReport> {
         return journal.split("\n").find((line) => line.includes('"level":"error"') && line.includes("GRANT USAGE, CREATE ON SCHEMA public"));
       }, 30_000);
       if (!fix) problems.push("without the grant, the service logged no ERROR naming the grant it needs");
-      grant();
+      if (await hasEvent(insertId)) problems.push("the event was stored before the service's role was granted anything: the datastore is not as RDS makes it");
+      await running.command({ grant: true });
     }
-    const stored = posted.status === 200 ? await poll(() => (datastore.has(eventTable(host.env), insertId) ? Date.now() : undefined), 30_000, 500) : undefined;
+    const stored = posted.status === 200 ? await poll(async () => ((await hasEvent(insertId)) ? Date.now() : undefined), 30_000, 500) : undefined;
     if (posted.status === 200 && stored === undefined) problems.push(`the event ${insertId} answered 200 but is not in PostgreSQL after 30 s`);
 
     const requests = standIns.requests();
