@@ -6,7 +6,6 @@
  * accept. Each section is optional: a stand-in not configured is not started.
  */
 import { execFileSync } from "node:child_process";
-import { readlinkSync } from "node:fs";
 import { z } from "zod";
 import { type Logs, type Monitoring, startLogs, startMonitoring } from "./cloudwatch";
 import { CredentialStore } from "./identity";
@@ -115,12 +114,12 @@ export interface StandIns {
   stop(): Promise<void>;
 }
 
-/** Whether this process runs in a network namespace of its own rather than the machine's (PID 1's). */
-function inOwnNetworkNamespace(): boolean {
+/** The named network namespace (`ip netns add`) this process runs in, if any. */
+function namedNetworkNamespace(): string | undefined {
   try {
-    return readlinkSync("/proc/self/ns/net") !== readlinkSync("/proc/1/ns/net");
+    return execFileSync("ip", ["netns", "identify", String(process.pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -129,7 +128,6 @@ export async function startStandIns(input: StandInsConfig, onRequest?: RecordSin
   const config = standInsConfigSchema.parse(input);
   const store = new CredentialStore(config.accountId);
   const region = config.region;
-  const roleGrants = (pick: (role: (typeof config.roles)[number]) => string[]) => Object.fromEntries(config.roles.map((role) => [role.name, pick(role)]));
   const started: StandIns = { store, all: {}, stop: async () => undefined };
   const cleanups: (() => Promise<void> | void)[] = [];
   const track = <T extends StandIn>(name: string, standIn: T): T => {
@@ -145,7 +143,7 @@ export async function startStandIns(input: StandInsConfig, onRequest?: RecordSin
       const imds = config.imds;
       started.imds = track("imds", await startImds({ address: imds.address, port: imds.port, onRequest, region, store, instances: imds.instances }));
       if (imds.hopLimit !== undefined) {
-        if (!inOwnNetworkNamespace()) throw new Error("imds.hopLimit: sets an nftables rule in this network namespace; run the stand-ins inside the rehearsal's own namespace (ip netns exec NAME …), or leave hopLimit out");
+        if (!namedNetworkNamespace()) throw new Error("imds.hopLimit: sets an nftables rule in this network namespace; run the stand-ins inside the rehearsal's own namespace (ip netns exec NAME …), or leave hopLimit out");
         const table = `edge_imds_hop_limit_${process.pid}`;
         execFileSync("nft", ["-f", "-"], { input: imdsHopLimitNftRules(imds.address, started.imds.port, imds.hopLimit, table) });
         cleanups.push(() => {
@@ -170,7 +168,7 @@ export async function startStandIns(input: StandInsConfig, onRequest?: RecordSin
         }),
       );
     }
-    if (config.ssm) started.ssm = track("ssm", await startSsm({ ...config.ssm, onRequest, region, store, tls, roleGrants: Object.fromEntries(Object.entries(roleGrants((role) => role.ssmGetParameter)).map(([name, arns]) => [name, { getParameter: arns }])) }));
+    if (config.ssm) started.ssm = track("ssm", await startSsm({ ...config.ssm, onRequest, region, store, tls, roleGrants: Object.fromEntries(config.roles.map((role) => [role.name, { getParameter: role.ssmGetParameter }])) }));
     if (config.logs) started.logs = track("logs", await startLogs({ ...config.logs, onRequest, region, store, tls }));
     if (config.monitoring) started.monitoring = track("monitoring", await startMonitoring({ ...config.monitoring, onRequest, region, store, tls }));
     if (config.timeSync) started.timeSync = track("timeSync", await startTimeSync({ ...config.timeSync, onRequest }));
