@@ -110,7 +110,7 @@ export async function startHttpStandIn(
         if (body !== undefined && typeof body === "object" && "file" in body) {
           res.writeHead(reply.status, reply.headers);
           if (req.method === "HEAD") res.end();
-          else createReadStream(body.file).pipe(res);
+          else createReadStream(body.file).on("error", () => res.destroy()).pipe(res);
           return;
         }
         res.writeHead(reply.status, { ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}), ...reply.headers });
