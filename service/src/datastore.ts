@@ -122,7 +122,7 @@ export class Datastore {
             port: host.port,
             role: this.config.dbUser,
             error: errorText(error),
-            fix: datastoreGrantSql(this.config.dbUser, this.config.dbName),
+            fix: `as the database's owner (on RDS, the master user), connected to ${this.config.dbName}: ${datastoreGrantSql(this.config.dbUser, this.config.dbName).join(" ")}`,
           });
         } else {
           log("warn", "datastore candidate not writable", { host: host.host, port: host.port, error: errorText(error) });

@@ -48,7 +48,7 @@ interface Statement {
   Resource?: string | string[];
 }
 
-const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** IAM action patterns match case-insensitively, `*` any run, `?` one character (IAM User Guide, "IAM JSON policy elements: Action"). */
 function actionMatches(pattern: string, action: string): boolean {
@@ -67,7 +67,7 @@ const managedGrants: Record<string, Statement[]> = {
 /** The resources a set of policy documents allows `action` on (Allow statements; the stand-ins know no Deny the plan writes). */
 export function allowedResources(documents: string[], managedPolicyArns: string[], action: string): string[] {
   const statements = [
-    ...documents.flatMap((doc) => list((JSON.parse(doc) as { Statement?: Statement | Statement[] }).Statement as Statement[] | undefined)),
+    ...documents.flatMap((doc) => list((JSON.parse(doc) as { Statement?: Statement | Statement[] }).Statement)),
     ...managedPolicyArns.flatMap((arn) => managedGrants[arn] ?? []),
   ];
   return statements.filter((s) => s.Effect === "Allow" && list(s.Action).some((a) => actionMatches(a, action))).flatMap((s) => list(s.Resource));

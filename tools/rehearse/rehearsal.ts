@@ -22,7 +22,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Teardown } from "../../gameday/netns";
-import { datastoreGrantSql } from "../../models/ingestService";
 import { buildBundle } from "../bundle/bundle";
 import type { PlanJson } from "../plan/planJson";
 import { bootHost, BootedHost } from "./boot";

@@ -49,6 +49,12 @@ export interface ImdsInstance {
   callers?: string[];
   /** `autoscaling/target-lifecycle-state`; defaults to `InService`. */
   lifecycleState?: string;
+  /**
+   * The role's credentials exist only this long after the stand-in starts: before, the
+   * `iam/security-credentials/` paths answer 404, as EC2's do for a few seconds after launch while
+   * the instance profile's credentials are issued. Defaults to 0.
+   */
+  credentialsAvailableAfterMs?: number;
 }
 
 export interface ImdsOptions extends ListenOptions {
@@ -181,6 +187,7 @@ export async function startImds(options: ImdsOptions): Promise<Imds> {
   /** The tree as one instance sees it: its own role under `iam/security-credentials/`. */
   const lookup = (instance: ImdsInstance, path: string[]): Node | undefined => {
     if (path[0] === "meta-data" && path[1] === "iam" && path[2] === "security-credentials") {
+      if (now().getTime() - pendingTime.getTime() < (instance.credentialsAvailableAfterMs ?? 0)) return undefined;
       if (path.length === 3) return () => instance.roleName;
       return path.length === 4 && path[3] === instance.roleName ? roleCredentials : undefined;
     }

@@ -109,7 +109,8 @@ export async function startHttpStandIn(
         const body = reply.body;
         if (body !== undefined && typeof body === "object" && "file" in body) {
           res.writeHead(reply.status, reply.headers);
-          createReadStream(body.file).pipe(res);
+          if (req.method === "HEAD") res.end();
+          else createReadStream(body.file).on("error", () => res.destroy()).pipe(res);
           return;
         }
         res.writeHead(reply.status, { ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}), ...reply.headers });
