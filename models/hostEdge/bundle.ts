@@ -136,7 +136,7 @@ built=$(tr '\\n' ' ' < "$release/${bundleTargetFile}" | sed 's/ $//')
 # No unit starts while packages install (nginx must not start on the Debian default config); the
 # user data starts each one once its config is in place.
 printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
-dpkg -i --force-confold "$release"/debs/*.deb
+DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold "$release"/debs/*.deb
 rm -f /usr/sbin/policy-rc.d
 ln -sfn "$release" ${bundleRoot}/current
 ln -sfn ${bundleRoot}/current/bin/ingest /usr/local/bin/ingest

@@ -194,6 +194,10 @@ ExecStart=${command}
 Restart=always
 RestartSec=1
 DynamicUser=yes
+# A dynamic user has no home, and systemd 252 sets no HOME for it: the AWS SDK's config loader asks
+# for the home directory and the process dies at start (uv_os_homedir ENOENT). Debian's convention
+# for a system user without a home.
+Environment=HOME=/nonexistent
 NoNewPrivileges=yes
 LimitNOFILE=65536
 

@@ -137,6 +137,7 @@ export function standInsConfig(run: StandInRun): StandInsConfig {
           roleName: host.role.name,
           lifecycleState: "InService",
           credentialsAvailableAfterMs: run.credentialsDelayMs,
+          ...(host.instanceTags ? { tags: host.instanceTags } : {}),
         },
       ],
     },

@@ -27,6 +27,11 @@ export interface PlannedHost {
   userData: string;
   /** `metadataOptions`: IMDSv2 required or not, and the hop limit of its answers. */
   metadata: { httpTokens: string; hopLimit: number };
+  /**
+   * The tags instance metadata serves under `tags/instance/` (the template's instance tags and the
+   * group's `aws:autoscaling:groupName`), or undefined when the template does not enable them.
+   */
+  instanceTags?: Record<string, string>;
   vpcCidr: string;
   /** The first subnet the group launches in. */
   subnetCidr: string;
@@ -74,11 +79,13 @@ export function plannedHosts(plan: PlanJson): PlannedHost[] {
     const group = need(of(resourceTypes.autoscalingGroup).find(here), `autoscaling group in ${region}`);
     const hc = (targetGroup.inputs.healthCheck ?? {}) as Record<string, unknown>;
     const envText = need(readWrittenFile(userData, ingestEnvPath), `${ingestEnvPath} in the user data of ${template.urn}`);
+    const instanceTags = (inputs.tagSpecifications ?? []).find((spec: { resourceType?: string }) => spec.resourceType === "instance")?.tags ?? {};
     return {
       region,
       templateUrn: template.urn,
       userData,
       metadata: { httpTokens: String(inputs.metadataOptions?.httpTokens ?? "optional"), hopLimit: Number(inputs.metadataOptions?.httpPutResponseHopLimit ?? 1) },
+      instanceTags: inputs.metadataOptions?.instanceMetadataTags === "enabled" ? { ...instanceTags, "aws:autoscaling:groupName": String(group.inputs.name ?? group.name) } : undefined,
       vpcCidr: String(vpc.inputs.cidrBlock),
       subnetCidr: String(subnet.inputs.cidrBlock),
       interfaceEndpoints: endpoints

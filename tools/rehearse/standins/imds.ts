@@ -55,6 +55,12 @@ export interface ImdsInstance {
    * the instance profile's credentials are issued. Defaults to 0.
    */
   credentialsAvailableAfterMs?: number;
+  /**
+   * The instance's tags under `tags/instance/`, served only when given: EC2 serves them when the
+   * launch template sets `instanceMetadataTags: enabled` ("Work with instance tags in instance
+   * metadata", EC2 User Guide), and an Auto Scaling group adds `aws:autoscaling:groupName`.
+   */
+  tags?: Record<string, string>;
 }
 
 export interface ImdsOptions extends ListenOptions {
@@ -186,6 +192,13 @@ export async function startImds(options: ImdsOptions): Promise<Imds> {
 
   /** The tree as one instance sees it: its own role under `iam/security-credentials/`. */
   const lookup = (instance: ImdsInstance, path: string[]): Node | undefined => {
+    if (path[0] === "meta-data" && path[1] === "tags" && instance.tags) {
+      const tags = instance.tags;
+      if (path.length === 2) return { instance: {} };
+      if (path[2] !== "instance") return undefined;
+      if (path.length === 3) return Object.fromEntries(Object.keys(tags).map((key) => [key, () => tags[key]!]));
+      return path.length === 4 && Object.hasOwn(tags, path[3]!) ? () => tags[path[3]!]! : undefined;
+    }
     if (path[0] === "meta-data" && path[1] === "iam" && path[2] === "security-credentials") {
       if (now().getTime() - pendingTime.getTime() < (instance.credentialsAvailableAfterMs ?? 0)) return undefined;
       if (path.length === 3) return () => instance.roleName;

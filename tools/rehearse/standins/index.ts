@@ -53,6 +53,7 @@ export const standInsConfigSchema = z
             callers: z.array(z.ipv4()).optional(),
             lifecycleState: z.string().optional(),
             credentialsAvailableAfterMs: z.number().int().min(0).optional().describe("The role's credentials answer 404 until this long after the start, as at an instance's launch."),
+            tags: z.record(z.string(), z.string()).optional().describe("Served under tags/instance/ when given (instanceMetadataTags enabled)."),
           }),
         ),
       })
