@@ -92,8 +92,8 @@ export interface StandInRun {
   bucket: string;
   /** Whether the datastore's administrator has granted the service's role at start. */
   grant: boolean;
-  /** Instance metadata answers the role's credentials only this long after the stand-ins start (404 before). */
-  credentialsDelayMs: number;
+  /** How many of the host's first requests for its role's credentials instance metadata answers 404, as just after a launch. */
+  credentialsMissingForRequests: number;
 }
 
 /** The stand-ins' config for one host. */
@@ -136,7 +136,7 @@ export function standInsConfig(run: StandInRun): StandInsConfig {
           availabilityZone: `${region}a`,
           roleName: host.role.name,
           lifecycleState: "InService",
-          credentialsAvailableAfterMs: run.credentialsDelayMs,
+          credentialsMissingForRequests: run.credentialsMissingForRequests,
           ...(host.instanceTags ? { tags: host.instanceTags } : {}),
         },
       ],

@@ -1,5 +1,5 @@
 /**
- * npm run rehearse -- [--stack NAME]... [--templates N] [--grant before-boot|after-first-event] [--credentials-delay-ms MS]
+ * npm run rehearse -- [--stack NAME]... [--templates N] [--grant before-boot|after-first-event] [--credentials-missing N]
  *
  * Boots every planned launch template of the stacks (default: dev and prod) for real (see
  * rehearsal.ts) and prints, per host, whether it came into service with an event stored, the boot's
@@ -11,7 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { HostReport, rehearse } from "./rehearsal";
 
-export const usage = "usage: npm run rehearse -- [--stack NAME]... [--templates N] [--grant before-boot|after-first-event] [--credentials-delay-ms MS]";
+export const usage = "usage: npm run rehearse -- [--stack NAME]... [--templates N] [--grant before-boot|after-first-event] [--credentials-missing N]";
 
 /** What the rehearsal needs of the machine, each with the Debian package that has it. */
 const prerequisites: [string, string][] = [
@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
         stack: { type: "string", multiple: true },
         templates: { type: "string" },
         grant: { type: "string", default: "before-boot" },
-        "credentials-delay-ms": { type: "string", default: "0" },
+        "credentials-missing": { type: "string", default: "0" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -84,9 +84,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--grant: expected before-boot or after-first-event, got ${values.grant}\n${usage}\n`);
     return 2;
   }
-  const delay = Number(values["credentials-delay-ms"]);
-  if (!Number.isInteger(delay) || delay < 0) {
-    process.stderr.write(`--credentials-delay-ms: expected a whole number of milliseconds, got ${values["credentials-delay-ms"]}\n${usage}\n`);
+  const missing = Number(values["credentials-missing"]);
+  if (!Number.isInteger(missing) || missing < 0) {
+    process.stderr.write(`--credentials-missing: expected how many credential requests answer 404 first, got ${values["credentials-missing"]}\n${usage}\n`);
     return 2;
   }
   const unavailable = missingPrerequisites();
@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const started = Date.now();
-  const reports = await rehearse({ stacks, maxTemplates: templates, grant: values.grant, credentialsDelayMs: delay, log: (line) => process.stderr.write(`${line}\n`) });
+  const reports = await rehearse({ stacks, maxTemplates: templates, grant: values.grant, credentialsMissingForRequests: missing, log: (line) => process.stderr.write(`${line}\n`) });
   for (const report of reports) process.stdout.write(`${renderReport(report)}\n\n`);
   const failed = reports.filter((r) => !r.ok).length;
   process.stdout.write(`${reports.length - failed} of ${reports.length} launch templates in service with an event stored (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);

@@ -43,8 +43,8 @@ export interface RehearsalOptions {
    * from the spool).
    */
   grant: "before-boot" | "after-first-event";
-  /** Instance metadata answers the role's credentials only this long after the boot starts (404 before, as EC2 does at launch). */
-  credentialsDelayMs?: number;
+  /** How many of the host's first requests for its role's credentials instance metadata answers 404 (as just after a launch). */
+  credentialsMissingForRequests?: number;
   log?: (line: string) => void;
 }
 
@@ -199,7 +199,7 @@ async function rehearseHost(run: HostRun): Promise<HostReport> {
       instanceId,
       bucket: run.bucket,
       grant: options.grant === "before-boot",
-      credentialsDelayMs: options.credentialsDelayMs ?? 0,
+      credentialsMissingForRequests: options.credentialsMissingForRequests ?? 0,
     });
     const running = standIns;
     teardown.add("stand-ins", () => running.stopNow());

@@ -2,7 +2,7 @@
  * The reduced host rehearsal: the dev stack's first launch template, its user data unchanged,
  * booted with cloud-init under systemd in a Debian 12 image, against stand-ins of the AWS services
  * (`npm run rehearse` boots every template of dev and prod). The boot is made hard where EC2 is:
- * the role's credentials appear three seconds after the boot starts, and the datastore's
+ * instance metadata answers the host's first three requests for its role's credentials 404, as just after a launch, and the datastore's
  * administrator grants the service's role only after the service has said what it lacks, so an
  * event acknowledged meanwhile must come out of the spool.
  */
@@ -19,7 +19,7 @@ describe("host rehearsal (dev, first launch template)", () => {
 
   beforeAll(async () => {
     if (unavailable) throw new Error(`the host rehearsal cannot run on this machine: ${unavailable}`);
-    [report] = await rehearse({ stacks: ["dev"], maxTemplates: 1, grant: "after-first-event", credentialsDelayMs: 3000, log: (line) => progress.push(line) });
+    [report] = await rehearse({ stacks: ["dev"], maxTemplates: 1, grant: "after-first-event", credentialsMissingForRequests: 3, log: (line) => progress.push(line) });
   }, 900_000);
   afterAll(() => {
     if (report && !report.ok) process.stderr.write(`${renderReport(report)}\n`);
@@ -41,6 +41,10 @@ describe("host rehearsal (dev, first launch template)", () => {
     expect(seconds["bundle fetched"], renderReport(report!)).toBeGreaterThan(0);
     expect(seconds.installed).toBeGreaterThanOrEqual(seconds["bundle fetched"]!);
     expect(seconds["in service"]).toBeLessThan(report!.gracePeriodSeconds);
+  });
+
+  it("retried the role's credentials that instance metadata did not have yet", () => {
+    expect(report!.requests.imds?.NotFound, renderReport(report!)).toBeGreaterThanOrEqual(3);
   });
 
   it("reached S3 and SSM through the plan's endpoints with signed calls the stand-ins accepted", () => {

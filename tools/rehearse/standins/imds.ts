@@ -50,11 +50,12 @@ export interface ImdsInstance {
   /** `autoscaling/target-lifecycle-state`; defaults to `InService`. */
   lifecycleState?: string;
   /**
-   * The role's credentials exist only this long after the stand-in starts: before, the
-   * `iam/security-credentials/` paths answer 404, as EC2's do for a few seconds after launch while
-   * the instance profile's credentials are issued. Defaults to 0.
+   * How many of the instance's first requests under `iam/security-credentials/` answer 404, as
+   * EC2's do for a few seconds after launch while the instance profile's credentials are issued
+   * (counted, not timed, so a rehearsal's verdict does not hang on how fast its machine boots).
+   * Defaults to 0.
    */
-  credentialsAvailableAfterMs?: number;
+  credentialsMissingForRequests?: number;
   /**
    * The instance's tags under `tags/instance/`, served only when given: EC2 serves them when the
    * launch template sets `instanceMetadataTags: enabled` ("Work with instance tags in instance
@@ -200,7 +201,10 @@ export async function startImds(options: ImdsOptions): Promise<Imds> {
       return path.length === 4 && Object.hasOwn(tags, path[3]!) ? () => tags[path[3]!]! : undefined;
     }
     if (path[0] === "meta-data" && path[1] === "iam" && path[2] === "security-credentials") {
-      if (now().getTime() - pendingTime.getTime() < (instance.credentialsAvailableAfterMs ?? 0)) return undefined;
+      if ((instance.credentialsMissingForRequests ?? 0) > 0) {
+        instance.credentialsMissingForRequests! -= 1;
+        return undefined;
+      }
       if (path.length === 3) return () => instance.roleName;
       return path.length === 4 && path[3] === instance.roleName ? roleCredentials : undefined;
     }

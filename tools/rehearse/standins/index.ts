@@ -52,7 +52,7 @@ export const standInsConfigSchema = z
             instanceType: z.string().optional(),
             callers: z.array(z.ipv4()).optional(),
             lifecycleState: z.string().optional(),
-            credentialsAvailableAfterMs: z.number().int().min(0).optional().describe("The role's credentials answer 404 until this long after the start, as at an instance's launch."),
+            credentialsMissingForRequests: z.number().int().min(0).optional().describe("The instance's first N requests for its role's credentials answer 404, as just after a launch."),
             tags: z.record(z.string(), z.string()).optional().describe("Served under tags/instance/ when given (instanceMetadataTags enabled)."),
           }),
         ),
