@@ -55,7 +55,7 @@ describe("buildBundle", () => {
     const run = spawnSync(path.join(root, "bin", "ingest"), ["--listen", "nowhere"], { encoding: "utf8", env: { PATH: process.env.PATH } });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--listen: expected HOST:PORT, e.g. 127.0.0.1:8080, got "nowhere"');
-  });
+  }, 600_000); // mmdebstrap downloads a Debian root and nginx: about 30 s on an idle machine
 
   it("refuses packages from any root file system but the hosts' Debian 12 amd64, naming what differs", () => {
     const debian12 = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n';
