@@ -2,14 +2,16 @@
  * npm run diff -- BASE.json HEAD.json [--format markdown|text] [--fail-on unsafe] [--out FILE]
  *
  * Compares two offline plans (`npm run plan -- --json`). Exit 0: diff written. 1: a change that
- * cannot deploy as written (a protected load balancer replaced or deleted), whatever the review.
+ * cannot deploy as written (a protected load balancer replaced or deleted, or several regions
+ * stopped serving in one deploy: a global outage), whatever the review.
  * 2: bad arguments or a file that is not a plan. 3: `--fail-on unsafe` and at least one risky change.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { checkFailOn, parseCommandLine } from "../cli";
 import { diffPlans, PlanJson, refusedRisks } from "./planDiff";
-import { Format, renderDiff } from "./render";
+import { Format, placeholderLegend, renderDiff } from "./render";
+import { isMarked } from "./placeholders";
 
 const usage = "usage: npm run diff -- BASE.json HEAD.json [--format markdown|text] [--fail-on unsafe] [--out FILE]";
 
@@ -47,7 +49,8 @@ function main(argv: string[]): number {
   if (!checkFailOn(values["fail-on"])) return 2;
   try {
     const diff = diffPlans(readPlanJson(positionals[0]), readPlanJson(positionals[1]));
-    const text = renderDiff(diff, values.format as Format);
+    const rendered = renderDiff(diff, values.format as Format);
+    const text = values.format === "markdown" && isMarked(rendered) ? `${rendered}\n<sub>${placeholderLegend}</sub>\n` : rendered;
     if (values.out) {
       const out = resolve(values.out);
       mkdirSync(dirname(out), { recursive: true });

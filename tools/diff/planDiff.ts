@@ -4,7 +4,7 @@
  *
  * Pure module: no Pulumi imports. `render.ts` turns a `PlanDiff` into markdown or text.
  */
-import { diffValues, PropertyChange } from "./values";
+import { diffValues, PropertyChange, secretMask } from "./values";
 import { PlanJson, PlanJsonResource, PlanJsonViolation, rootStackType } from "../plan/planJson";
 import { recordsFromResources } from "../../models/dns/compare";
 import { zoneRecordRisks } from "./zoneRisk";
@@ -12,6 +12,10 @@ import { resourceTypes } from "../../models/resourceTypes";
 import { failureModeTitles, FailureMode, recoveryOfInputs, worstByMode } from "../../models/recovery";
 import { explicitNameCite, PropertyRule, regionCite, replaceRules } from "./replaceRules";
 import { CapacityCost, capacityCost } from "./capacityCost";
+import { HostRefresh, hostRefreshes, outageRisks, regionOutages } from "./outage";
+import { markPlaceholders } from "./placeholders";
+import { boundChangeText, diffGuard, firstSentence, GuardDelta } from "./guardDelta";
+import { ServingPathDiff, servingPathDiff } from "./servingPath";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
 
@@ -49,14 +53,20 @@ export type RiskKind =
   | "recovery-lengthened"
   | "secret-in-plain-text"
   | "protected-resource-replaced"
-  | "in-use-group-replaced";
+  | "in-use-group-replaced"
+  | "regional-outage"
+  | "global-outage"
+  | "secret-replaces"
+  | "guard-moved";
 
 /**
  * Risks no approval clears: the change cannot deploy as written. A load balancer with deletion
  * protection on cannot be deleted (AWS refuses `DeleteLoadBalancer`), so replacing or removing one
- * fails the update midway; it takes two reviewed changes, protection lifted first.
+ * fails the update midway; it takes two reviewed changes, protection lifted first. A change that
+ * stops several regions serving in one deploy is a global outage (`outage.ts`); it takes one
+ * change per region.
  */
-export const refusedRiskKinds: ReadonlySet<RiskKind> = new Set(["protected-resource-replaced"]);
+export const refusedRiskKinds: ReadonlySet<RiskKind> = new Set(["protected-resource-replaced", "global-outage"]);
 
 /** The risks of a diff that refuse it whatever the review says. */
 export function refusedRisks(risks: Risk[]): Risk[] {
@@ -68,6 +78,8 @@ export interface SecretChange {
   /** `edge:alarms.webhookUrl` */
   path: string;
   change: "rotated" | "added" | "removed";
+  /** The head's resources whose inputs take it: `type name (input)`; empty for a secret only a provider reads. */
+  takenBy: string[];
 }
 
 export interface Risk {
@@ -129,6 +141,14 @@ export interface PlanDiff {
   secrets: SecretChange[];
   /** Capacity and the monthly cost estimate of both sides. */
   capacity: CapacityCost;
+  /** The stack file's config leaves that changed (secrets left out: see `secrets`). */
+  config: PropertyChange[];
+  /** The policy-config bounds that moved and what the new ones admit. */
+  guard: GuardDelta;
+  /** The serving path of both sides, each node's change and the outages marked. */
+  servingPath: ServingPathDiff;
+  /** Regions whose hosts an instance refresh replaces. */
+  refreshes: HostRefresh[];
 }
 
 const loadBalancerTypes = new Set<string>([resourceTypes.lbLoadBalancer, resourceTypes.albLoadBalancer]);
@@ -230,11 +250,66 @@ function isStaticAddressed(plan: PlanJson, urn: string): boolean {
 export function diffSecrets(base: PlanJson, head: PlanJson): SecretChange[] {
   const b = base.secrets?.digests ?? {};
   const h = head.secrets?.digests ?? {};
+  const takenBy = (path: string) =>
+    head.resources.flatMap((r) =>
+      Object.entries(r.secretInputs ?? {})
+        .filter(([, sources]) => sources.includes(path))
+        .map(([input]) => `${r.type} ${r.name} (${input})`),
+    );
   return [...new Set([...Object.keys(b), ...Object.keys(h)])].sort().flatMap((path): SecretChange[] => {
-    if (!(path in b)) return [{ path, change: "added" }];
-    if (!(path in h)) return [{ path, change: "removed" }];
-    return b[path] === h[path] ? [] : [{ path, change: "rotated" }];
+    if (!(path in b)) return [{ path, change: "added", takenBy: takenBy(path) }];
+    if (!(path in h)) return [{ path, change: "removed", takenBy: [] }];
+    return b[path] === h[path] ? [] : [{ path, change: "rotated", takenBy: takenBy(path) }];
   });
+}
+
+/**
+ * The secret inputs of a matched resource whose sources' ciphertexts changed while both plans read
+ * `[secret]`: an update of the input, so the provider's replace rules apply to it as to any input.
+ */
+function rotatedSecretInputs(old: PlanJsonResource, r: PlanJsonResource, base: PlanJson, head: PlanJson, changes: PropertyChange[]): PropertyChange[] {
+  const b = base.secrets?.digests ?? {};
+  const h = head.secrets?.digests ?? {};
+  const inputs = [...new Set([...Object.keys(old.secretInputs ?? {}), ...Object.keys(r.secretInputs ?? {})])];
+  return inputs.flatMap((input): PropertyChange[] => {
+    if (changes.some((c) => c.path === input || c.path.startsWith(`${input}.`) || c.path.startsWith(`${input}[`))) return [];
+    const sources = [...new Set([...(old.secretInputs?.[input] ?? []), ...(r.secretInputs?.[input] ?? [])])];
+    const rotated = sources.filter((path) => b[path] !== h[path]);
+    if (rotated.length === 0) return [];
+    return [{ kind: "update", path: input, before: secretMask, after: secretMask, note: `${rotated.join(", ")} rotated: its ciphertext changed` }];
+  });
+}
+
+/** A replace forced by a rotated secret: what it replaces and what that does. */
+function secretReplaceRisks(resources: ResourceChange[]): Risk[] {
+  return resources.flatMap((r) => {
+    if (r.op !== "replace" || !r.replace) return [];
+    return r.changes.flatMap((c): Risk[] => {
+      if (c.kind !== "update" || !c.note || !r.replaceReasons.includes(c.path)) return [];
+      const secret = c.note.replace(/ rotated:.*$/, "");
+      const cite = r.replace!.citations[r.replaceReasons.indexOf(c.path)];
+      const cause =
+        `${secret} rotated: its ${r.type.split(":").pop()}s' ${c.path} takes it, and a changed ${c.path} replaces them (${cite})` +
+        (r.replace!.outage ? `; ${r.replace!.outage}` : "");
+      return [{ kind: "secret-replaces", urn: r.urn, message: `${cause}: ${r.name} [${r.region}]`, cause, member: `${r.type} ${r.name} [${r.region}]` }];
+    });
+  });
+}
+
+/** A moved guard: each bound old → new, and what the new ones admit, as one risk per stack. */
+function guardRisks(guard: GuardDelta): Risk[] {
+  if (guard.changes.length === 0) return [];
+  const admits = !guard.judged
+    ? "what it admits was not judged (plan the head with --compare-policy-config <the base's config>)"
+    : guard.admitted.length === 0
+      ? "nothing in this stack's plan passes now that was refused before; a later change can use the room"
+      : `would now accept: ${guard.admitted.map((a) => firstSentence(a.message)).join("; ")}`;
+  return [
+    {
+      kind: "guard-moved",
+      message: `policy config moved: ${guard.changes.map(boundChangeText).join(", ")}; ${admits}`,
+    },
+  ];
 }
 
 /** Plain-text values where a secret belongs, at the head: they are in git for anyone with read access. */
@@ -246,8 +321,8 @@ function plaintextSecretRisks(head: PlanJson): Risk[] {
 }
 
 /** Risky changes, most severe first. */
-export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceChange[]): Risk[] {
-  const risks: Risk[] = [];
+export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceChange[], guard: GuardDelta = diffGuard(base, head)): Risk[] {
+  const risks: Risk[] = [...outageRisks(head, resources)];
   const headRegions = regionsOf(head);
   for (const region of [...regionsOf(base)].sort()) {
     if (headRegions.has(region)) continue;
@@ -268,17 +343,9 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
           `Take two reviewed changes: first only enableDeletionProtection: false (docs/runbook.md, removing a region), deploy it, then this change.`,
       });
     }
+    // A replaced load balancer that keeps its Elastic IPs stops its region serving: `outage.ts` says so, once per change.
     if (r.type === resourceTypes.lbLoadBalancer && r.op === "replace" && isStaticAddressed(head, r.urn)) {
-      const outage =
-        "a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +
-        "so its region answers nothing until the new load balancer is active and its targets healthy; Route 53 health checks send traffic to the other regions meanwhile (check their headroom)";
-      risks.push({
-        kind: "load-balancer-replaced",
-        urn: r.urn,
-        message: `load balancer ${r.name} [${r.region}] replaced (${r.replaceReasons.join(", ")} changed): ${outage}`,
-        cause: `load balancers replaced (${r.replaceReasons.join(", ")} changed): ${outage}`,
-        member: `${r.name} [${r.region}]`,
-      });
+      continue;
     } else if (loadBalancerTypes.has(r.type)) {
       risks.push({
         kind: "load-balancer-replaced",
@@ -316,6 +383,8 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
       });
     }
   }
+  risks.push(...secretReplaceRisks(resources));
+  risks.push(...guardRisks(guard));
   risks.push(...plaintextSecretRisks(head));
   return risks;
 }
@@ -519,7 +588,8 @@ function recoveryRisks(deltas: RecoveryDelta[]): Risk[] {
     }));
 }
 
-export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
+export function diffPlans(planned: PlanJson, headPlanned: PlanJson): PlanDiff {
+  const [base, head] = markPlaceholders(planned, headPlanned);
   const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
   const headIndex = new Map(head.resources.map((r) => [r.urn, r]));
   const matched = matchResources(base, head);
@@ -542,6 +612,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     const old = matched.get(r.urn);
     if (!old) continue;
     const changes = diffValues(old.inputs, r.inputs);
+    changes.unshift(...rotatedSecretInputs(old, r, base, head, changes));
     if ((old.region ?? null) !== (r.region ?? null)) changes.unshift({ kind: "update", path: "region", before: old.region, after: r.region });
     own.set(r.urn, { old, changes, replace: replaceDecision(r.type, old.inputs, r.inputs, changes, r.options?.deleteBeforeReplace) });
   }
@@ -581,6 +652,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
   const counts = { create: 0, delete: 0, update: 0, replace: 0, same };
   for (const r of resources) counts[r.op]++;
   const recovery = diffRecovery(base, head);
+  const guard = diffGuard(base, head);
   return {
     stack: head.stack,
     recovery,
@@ -588,15 +660,40 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     counts,
     outputs: diffValues(base.stackOutputs ?? {}, head.stackOutputs ?? {}),
     policy: diffPolicy(base, head),
-    risks: [...findRisks(base, head, resources), ...recoveryRisks(recovery)],
+    risks: [...findRisks(base, head, resources, guard), ...recoveryRisks(recovery)],
     secrets: diffSecrets(base, head),
     capacity: capacityCost(base, head),
+    config: diffConfig(base, head),
+    guard,
+    servingPath: servingPathDiff(base, head, resources, regionOutages(head, resources).map((o) => o.region)),
+    refreshes: hostRefreshes(head, resources),
   };
+}
+
+/** The stack config leaves that changed; none when either plan predates `stackConfig`. */
+function diffConfig(base: PlanJson, head: PlanJson): PropertyChange[] {
+  if (!base.stackConfig || !head.stackConfig) return [];
+  const keys = [...new Set([...Object.keys(base.stackConfig), ...Object.keys(head.stackConfig)])].sort();
+  return keys.flatMap((path): PropertyChange[] => {
+    const before = base.stackConfig![path];
+    const after = head.stackConfig![path];
+    if (JSON.stringify(before) === JSON.stringify(after)) return [];
+    if (before === undefined) return [{ kind: "add", path, after }];
+    if (after === undefined) return [{ kind: "delete", path, before }];
+    return [{ kind: "update", path, before, after }];
+  });
 }
 
 export function isEmpty(diff: PlanDiff): boolean {
   const { added, fixed, changed } = diff.policy;
-  return diff.resources.length === 0 && diff.outputs.length === 0 && diff.secrets.length === 0 && added.length + fixed.length + changed.length === 0;
+  return (
+    diff.resources.length === 0 &&
+    diff.outputs.length === 0 &&
+    diff.secrets.length === 0 &&
+    diff.config.length === 0 &&
+    diff.guard.changes.length === 0 &&
+    added.length + fixed.length + changed.length === 0
+  );
 }
 
 /** Changes grouped by top-level component, then region, in a stable order. */

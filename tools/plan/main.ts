@@ -1,6 +1,8 @@
 /**
- * npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]
+ * npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH] [--compare-policy-config PATH]
  *
+ * `--compare-policy-config` judges the same resources again with another policy config (the JSON's
+ * `policyConfigCompared`): pr-check passes the base's when a pull request changes the stack's.
  * `--stack` defaults to `dev`; a `--config-file` without `--stack` is a file that is not a stack yet,
  * planned under the environment it declares.
  *

@@ -8,7 +8,7 @@ import { parseCommandLine, reportPlanFailure } from "../cli";
 import { leasePolicyPack, packIsLent } from "./packLease";
 import { policyPackDir, spawnPolicyPack } from "./packProcess";
 
-export const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]";
+export const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH] [--compare-policy-config PATH]";
 
 export interface PlanCommandHooks {
   /**
@@ -30,6 +30,7 @@ export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {
       "config-file": { type: "string" },
       json: { type: "string" },
       "policy-config": { type: "string" },
+      "compare-policy-config": { type: "string" },
     },
     usage,
   );
@@ -47,6 +48,7 @@ export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {
       stack: values.stack,
       configFile: values["config-file"],
       policyConfigFile: values["policy-config"],
+      comparePolicyConfigFile: values["compare-policy-config"],
       pack,
       evaluated: hooks.evaluated,
     });

@@ -15,8 +15,10 @@ import { PolicyPackLender } from "../plan/packLease";
 import { PlanWorker, workerCanPlan } from "../plan/planWorkerProcess";
 import type { PackConnection } from "../plan/packProcess";
 import { policyPackSources } from "../../policies/build";
-import { filesAtCommit, filesInWorkingTree, planInputDigest, TreeFile } from "./planInputs";
-import { PolicyChange, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
+import { filesAtCommit, filesInWorkingTree, planInputDigest, planInputFiles, TreeFile } from "./planInputs";
+import { policyConfigFile, PolicyChange, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
+import { Approvers, approversOf, parseCodeOwners } from "./codeOwners";
+import type { MergeVerdict } from "./verdict";
 
 export interface PrCheckResult {
   baseRef: string;
@@ -29,6 +31,8 @@ export interface PrCheckResult {
   markdown: string;
   /** The report unshortened. */
   full: string;
+  /** What merging needs: the comment's first line and pr-check's exit code. */
+  verdict: MergeVerdict;
 }
 
 function git(cwd: string, args: string[]): string {
@@ -62,6 +66,32 @@ export function policyChange(root: string, baseCommit: string): PolicyChange {
     headTree: tree("HEAD"),
     uncommitted: git(root, ["diff", "--name-only", "HEAD", "--", "policies"]).length > 0 || untracked.length > 0,
   };
+}
+
+/** The files that differ between `baseCommit` and the working tree (committed or not, untracked included). */
+export function changedFiles(root: string, baseCommit: string): string[] {
+  const changed = git(root, ["diff", "--name-only", baseCommit]).split("\n").filter(Boolean);
+  const untracked = git(root, ["ls-files", "--others", "--exclude-standard"]).split("\n").filter(Boolean);
+  return [...new Set([...changed, ...untracked])].sort();
+}
+
+/**
+ * Whose approval a risky change needs: the code owners (by CODEOWNERS at the BASE commit, as
+ * GitHub reads it for a pull request, so a pull request cannot un-own its own files) of the
+ * changed files that make the risky stacks' plans, or that are the policy pack's code.
+ */
+function approversFor(root: string, baseCommit: string, stacks: StackReport[], changed: string[], headFiles: TreeFile[], policyCode: string[]): Approvers {
+  const codeOwners = spawnSync("git", ["show", `${baseCommit}:.github/CODEOWNERS`], { cwd: root, encoding: "utf8" });
+  const rules = parseCodeOwners(codeOwners.status === 0 ? codeOwners.stdout : "");
+  const risky = stacks.filter((s) => (s.diff?.risks.length ?? 0) > 0);
+  const inputs = new Set<string>(policyCode);
+  for (const s of risky) {
+    const file = join(root, "stacks", `Pulumi.${s.stack}.yaml`);
+    const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+    for (const f of planInputFiles(headFiles, s.stack, text)) inputs.add(f.path);
+    inputs.add(`stacks/Pulumi.${s.stack}.yaml`);
+  }
+  return approversOf(rules, changed.filter((f) => inputs.has(f)));
 }
 
 /** Stack names of `stacks/Pulumi.<name>.yaml` files. */
@@ -147,11 +177,13 @@ function planOutcome(code: number | null, jsonPath: string, stderr: string): Sta
  * ended before the plan did) as a process of its own, judged by a pack `lender` lends it (or its
  * own pack without one); a plan's exit 1 still yields its JSON.
  */
-export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender, worker?: PlanWorker): Promise<StackPlan> {
+export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender, worker?: PlanWorker, comparePolicyConfig?: string): Promise<StackPlan> {
   const jsonPath = join(outDir, `${stack}.json`);
-  const argv = ["--stack", stack, "--json", jsonPath];
+  const argv = ["--stack", stack, "--json", jsonPath, ...(comparePolicyConfig ? ["--compare-policy-config", comparePolicyConfig] : [])];
   if (worker) {
-    return worker.plan(root, argv).then(({ code, stderr, lost }) => (lost ? planStack(root, stack, outDir, lender) : planOutcome(code, jsonPath, stderr)));
+    return worker.plan(root, argv).then(({ code, stderr, lost }) =>
+      lost ? planStack(root, stack, outDir, lender, undefined, comparePolicyConfig) : planOutcome(code, jsonPath, stderr),
+    );
   }
   return new Promise((resolvePlan) => {
     const child = spawn(process.execPath, [...planProcessArgs(root), ...argv], {
@@ -193,6 +225,16 @@ function emptyPlan(stack: string): PlanJson {
   return { stack, resources: [], violations: [] };
 }
 
+/** The plan with its policy config set from `read` when it has none recorded (a plan made by older code). */
+function withPolicyConfig(plan: PlanJson | undefined, read: () => Record<string, unknown>): PlanJson | undefined {
+  if (!plan || plan.policyConfig || plan.resources.length === 0) return plan;
+  try {
+    return { ...plan, policyConfig: read() };
+  } catch {
+    return plan;
+  }
+}
+
 /** pr-check's own options. */
 export interface PrCheckOptions {
   /**
@@ -209,6 +251,14 @@ interface PlanNeed {
   stack: string;
   digest: string;
   sides: Side[];
+  /** For a head whose policy config differs from the base's: the base's, to judge the head again with. */
+  compareWith?: { file: string; text: string };
+}
+
+/** The text of a file at a commit, undefined when it has none. */
+function showAt(root: string, commit: string, path: string): string | undefined {
+  const run = spawnSync("git", ["show", `${commit}:${path}`], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  return run.status === 0 ? run.stdout : undefined;
 }
 
 /**
@@ -241,11 +291,23 @@ export async function prCheck(
       head: headStacks.includes(stack) ? planInputDigest(headFiles, stack, readFileSync(join(root, file), "utf8")) : undefined,
     });
   }
+  const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
+  // A head whose stack's policy config differs from the base's is judged a second time with the
+  // base's, so the diff says what the moved bounds admit; that judging is part of its digest.
+  const baseConfigText = (stack: string) => (baseStacks.includes(stack) ? (showAt(root, baseCommit, policyConfigFile(stack)) ?? "{}") : undefined);
+  const headConfigText = (stack: string) => (existsSync(join(root, policyConfigFile(stack))) ? readFileSync(join(root, policyConfigFile(stack)), "utf8") : "{}");
   const needs: PlanNeed[] = names.flatMap((stack) => {
     const { base, head } = digests.get(stack)!;
     if (base && base === head) return [{ stack, digest: base, sides: ["base", "head"] }];
-    return [...(base ? [{ stack, digest: base, sides: ["base" as const] }] : []), ...(head ? [{ stack, digest: head, sides: ["head" as const] }] : [])];
+    const before = baseConfigText(stack);
+    const compareWith = head && before !== undefined && before !== headConfigText(stack) ? { file: join(work, `base-policy-config-${stack}.json`), text: before } : undefined;
+    const headDigest = head && compareWith ? createHash("sha256").update(`${head}\0compared with\0${compareWith.text}`).digest("hex") : head;
+    return [
+      ...(base ? [{ stack, digest: base, sides: ["base" as const] }] : []),
+      ...(headDigest ? [{ stack, digest: headDigest, sides: ["head" as const], ...(compareWith ? { compareWith } : {}) }] : []),
+    ];
   });
+  const digestOf = (stack: string, side: Side) => needs.find((n) => n.stack === stack && n.sides.includes(side))?.digest;
   const fromCache = new Map(needs.flatMap((need) => {
     const hit = cache?.get(need.digest);
     return hit ? [[need.digest, hit] as const] : [];
@@ -254,7 +316,6 @@ export async function prCheck(
   // A plan both sides share is made in the working tree; only a base's own plan needs the base's tree.
   const inBase = (need: PlanNeed) => !need.sides.includes("head");
 
-  const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
   // The base's worktree is made at one path per repository when no other run holds it: tsx keys its
   // cache of compiled TypeScript by the file's path, so a base planned there before compiles only
   // the files that changed since (about 0.4 CPU-s of a cold run otherwise).
@@ -294,7 +355,8 @@ export async function prCheck(
         (shared > 0 ? `, ${shared} the same at both` : ""),
     );
     const make = (need: PlanNeed, tree: string, via?: PlanWorker) => async () => {
-      const plan = await planStack(tree, need.stack, join(plans, inBase(need) ? "base" : "head"), lender, via);
+      if (need.compareWith) writeFileSync(need.compareWith.file, need.compareWith.text);
+      const plan = await planStack(tree, need.stack, join(plans, inBase(need) ? "base" : "head"), lender, via, need.compareWith?.file);
       cache?.put(need.digest, plan);
       return [need.digest, plan] as const;
     };
@@ -328,17 +390,23 @@ export async function prCheck(
     const made = (await Promise.all([headPlans, basePlans])).flat();
     const planOf = new Map([...fromCache, ...made]);
     const stacks: StackReport[] = names.map((stack) => {
-      const { base: baseDigest, head: headDigest } = digests.get(stack)!;
+      const baseDigest = digestOf(stack, "base");
+      const headDigest = digestOf(stack, "head");
       const base = baseDigest ? planOf.get(baseDigest) : undefined;
       const head = headDigest ? planOf.get(headDigest) : undefined;
       const usable = (p?: StackPlan) => (p ? p.json : emptyPlan(stack));
-      const b = usable(base);
+      // A base planned by code that predates recording the policy config: the base commit's file is what it was judged with.
+      const b = withPolicyConfig(usable(base), () => JSON.parse(baseConfigText(stack) ?? "{}"));
       const h = usable(head);
       return { stack, base, head, diff: b && h && (base || head) ? diffPlans(b, h) : undefined };
     });
     for (const s of stacks) log(`${s.stack}: ${s.diff ? summaryLine(s.diff) : "broken"}`);
-    const { markdown, full } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policyChange(root, baseCommit) });
-    return { baseRef, baseCommit, headCommit, install, stacks, markdown, full };
+    const policies = policyChange(root, baseCommit);
+    const changed = changedFiles(root, baseCommit);
+    const approvers = approversFor(root, baseCommit, stacks, changed, headFiles, policies.files.filter((f) => !f.startsWith("policies/config/")));
+    const { markdown, full, verdict } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policies, approvers });
+    log(`merging: ${verdict.kind}`);
+    return { baseRef, baseCommit, headCommit, install, stacks, markdown, full, verdict };
   } finally {
     await worker?.stop();
     await lender?.stop();
