@@ -241,6 +241,28 @@ function ttlRaises(change: ResourceChange): Risk[] {
   });
 }
 
+/**
+ * What a zone's replacement does to the name servers the registrar lists. A Route 53 zone on a
+ * delegation set keeps the set's name servers only while the set stays; a replaced set (its
+ * `referenceName` follows the domain) brings new ones, as does a zone without a set and a new
+ * Cloudflare zone.
+ */
+function nameServerEffect(zone: ResourceChange, resources: ResourceChange[], head: PlanJson): string {
+  const registrar = "the registrar's NS records (48 h TTL, incident 001) still point at the old ones until they are changed: a DNS outage for resolvers that follow them";
+  if (zone.op === "delete") return `its name servers answer nothing for the zone; ${registrar}`;
+  if (zone.type !== resourceTypes.route53Zone) return `${replaceRules[zone.type]?.outage ?? "a new zone gets new name servers"}; ${registrar}`;
+  const set = head.resources.find((r) => r.type === resourceTypes.route53DelegationSet && (head.resources.find((z) => z.urn === zone.urn)?.dependencies ?? []).includes(r.urn));
+  const setChange = set && resources.find((r) => r.urn === set.urn && (r.op === "replace" || r.op === "create"));
+  if (!set) return `a zone without a delegation set gets new name servers (known after apply); every record of the old zone is deleted with it; ${registrar}`;
+  if (setChange) {
+    return (
+      `its delegation set ${set.name} is ${setChange.op === "create" ? "new" : `replaced too (${setChange.replaceReasons.join(", ")} changed)`}, so the new zone has NEW name servers (known after apply), ` +
+      `and every record of the old zone is deleted with it; ${registrar}`
+    );
+  }
+  return `it stays on delegation set ${set.name}, so it keeps the same name servers, but it answers for the zone only once its records are recreated (every record of the old zone is deleted with it)`;
+}
+
 /** A load balancer whose subnet mappings carry Elastic IP allocations. */
 function isStaticAddressed(plan: PlanJson, urn: string): boolean {
   const mappings = plan.resources.find((r) => r.urn === urn)?.inputs.subnetMappings;
@@ -367,7 +389,7 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
         });
       }
     } else if (zoneTypes.has(r.type)) {
-      risks.push({ kind: "zone-replaced", urn: r.urn, message: `DNS zone ${r.name} ${verb}: a new zone gets new name servers; the registrar's NS (48 h TTL, incident 001) still points at the old ones` });
+      risks.push({ kind: "zone-replaced", urn: r.urn, message: `DNS zone ${r.name} ${r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed, ${r.replace?.mode})`}: ${nameServerEffect(r, resources, head)}` });
     }
   }
   risks.push(...zoneRecordRisks(base, head));

@@ -111,7 +111,7 @@ function violationLine(v: ViolationDelta, markdown: boolean): string[] {
 function violationEntry(label: string, v: ViolationDelta, changedKeys: string[]): Entry {
   const key = fixKey(v.message, changedKeys);
   return {
-    line: `- ${label}: ${violationLine(v, true).join("<br>")}`,
+    line: `- ${label}${key ? ` (via \`${key}\`)` : ""}: ${violationLine(v, true).join("<br>")}`,
     cause: `${label}: ${v.enforcementLevel} [${v.policyName}]${key ? ` via \`${key}\`` : " (no config key: the fix is in the program or the policy config)"}`,
     member: `\`${v.resource}\`${v.subject ? ` (${v.subject})` : ""}: ${violationLine(v, true).join("<br>")}`,
   };

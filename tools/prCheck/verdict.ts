@@ -54,7 +54,7 @@ export interface VerdictInputs {
 
 /** A risk's headline: its message up to the first clause that explains it. */
 export function headline(message: string): string {
-  const cut = message.search(/ \(|: (?=[a-z])|; |\. /);
+  const cut = message.search(/ \(|; |\. /);
   const text = cut > 0 && cut < 160 ? message.slice(0, cut) : message.slice(0, 160);
   return text.length < message.length ? `${text.replace(/[:;,.]$/, "")}…` : text;
 }
