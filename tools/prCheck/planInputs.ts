@@ -70,9 +70,12 @@ export function filesInWorkingTree(root: string): TreeFile[] {
   return unique.map((path, i) => ({ path, blob: blobs[i] }));
 }
 
-/** Files no plan reads: documentation anywhere, and the trees of tests, benchmarks, game days, CI and workflows. */
+/**
+ * Files no plan reads: documentation anywhere, the trees of tests, benchmarks, game days, CI and
+ * workflows, the test runner's config and `.gitignore` (which only decides which files are listed).
+ */
 export function notPlanInput(path: string): boolean {
-  return /\.md$/i.test(path) || /^(docs|test|bench|gameday|\.ci|\.github)\//.test(path);
+  return /\.md$/i.test(path) || /^(docs|test|bench|gameday|\.ci|\.github)\//.test(path) || /^(\.gitignore|vitest\.config\.[cm]?[jt]s)$/.test(path);
 }
 
 /** The basename of another stack's own file (`Pulumi.prod.yaml`, `prod.json`), or undefined. */

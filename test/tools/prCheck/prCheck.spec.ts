@@ -52,8 +52,9 @@ describe("npm run pr-check", () => {
     expect(run.stderr).toContain("pr-check: report written to");
     // dev fails too: its raised TTL makes a lost region take longer than enforce-recovery-time allows.
     expect(run.stderr).toContain("pr-check: broken (plan exit 2), dev (plan exit 1) fail at the working tree");
+    expect(run.stderr).toContain("pr-check: cannot-merge: broken is broken at this pull request; dev has 1 mandatory violation");
     expect(run.status).toBe(1);
-    expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1`")).toBe(true);
+    expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1` → this pull request\n⛔ **cannot merge: broken is broken at this pull request; dev has 1 mandatory violation**\n")).toBe(true);
     expect(report).toMatch(/^Base `[0-9a-f]{12}` → head `[0-9a-f]{12}`\.$/m);
   });
 

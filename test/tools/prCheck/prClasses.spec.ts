@@ -76,6 +76,7 @@ describe("outage scope, from the deploy's real order", () => {
     expect(c.markdown).toContain('lb_us_east_1["us-east-1: NLB ingest-us-east-1-nlb — OUTAGE"]');
     expect(c.markdown).toContain("class lb_us_east_1,lb_us_west_2 down");
     expect(c.markdown).toContain(`\`${checkNames.plan}\` and \`${checkNames.gate}\` checks fail (pr-check exit 1)`);
+    expect(toSarif(projectRoot, [c.report]).runs[0]!.results.find((r) => r.ruleId === "edge-risk/global-outage")!.level).toBe("error");
   }, 120_000);
 
   it("a load balancer renamed in every region (a program change) is a global outage of all three", () => {
