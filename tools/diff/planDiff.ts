@@ -610,8 +610,9 @@ function recoveryRisks(deltas: RecoveryDelta[]): Risk[] {
     }));
 }
 
-export function diffPlans(planned: PlanJson, headPlanned: PlanJson): PlanDiff {
-  const [base, head] = markPlaceholders(planned, headPlanned);
+export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
+  // What the diff shows has the mocks' invented values marked; the models judge the plans as planned.
+  const [shownBase, shownHead] = markPlaceholders(base, head);
   const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
   const headIndex = new Map(head.resources.map((r) => [r.urn, r]));
   const matched = matchResources(base, head);
@@ -629,9 +630,11 @@ export function diffPlans(planned: PlanJson, headPlanned: PlanJson): PlanDiff {
     component,
   });
   const own = new Map<string, { old: PlanJsonResource; changes: PropertyChange[]; replace?: ReplaceDecision }>();
-  for (const r of head.resources) {
+  const shownOld = new Map(shownBase.resources.map((r) => [r.urn, r]));
+  for (const r of shownHead.resources) {
     if (r.type === rootStackType) continue;
-    const old = matched.get(r.urn);
+    const found = matched.get(r.urn);
+    const old = found && shownOld.get(found.urn);
     if (!old) continue;
     const changes = diffValues(old.inputs, r.inputs);
     changes.unshift(...rotatedSecretInputs(old, r, base, head, changes));
@@ -639,7 +642,7 @@ export function diffPlans(planned: PlanJson, headPlanned: PlanJson): PlanDiff {
     own.set(r.urn, { old, changes, replace: replaceDecision(r.type, old.inputs, r.inputs, changes, r.options?.deleteBeforeReplace) });
   }
   const cascaded = cascade(head, [...own].filter(([, o]) => o.replace).map(([urn]) => urn));
-  for (const r of head.resources) {
+  for (const r of shownHead.resources) {
     if (r.type === rootStackType) continue;
     const mine = own.get(r.urn);
     if (!mine) {
@@ -666,7 +669,7 @@ export function diffPlans(planned: PlanJson, headPlanned: PlanJson): PlanDiff {
       ...(follows ? { cascadeFrom: follows.from } : {}),
     });
   }
-  for (const r of base.resources) {
+  for (const r of shownBase.resources) {
     if (r.type === rootStackType || matchedBase.has(r.urn)) continue;
     const served = servedRecord(r);
     resources.push({ op: "delete", ...common(r, baseComponent(r)), changes: [], replaceReasons: [], ...(served ? { served } : {}) });
@@ -680,7 +683,7 @@ export function diffPlans(planned: PlanJson, headPlanned: PlanJson): PlanDiff {
     recovery,
     resources,
     counts,
-    outputs: diffValues(base.stackOutputs ?? {}, head.stackOutputs ?? {}),
+    outputs: diffValues(shownBase.stackOutputs ?? {}, shownHead.stackOutputs ?? {}),
     policy: diffPolicy(base, head),
     risks: [...findRisks(base, head, resources, guard), ...recoveryRisks(recovery)],
     secrets: diffSecrets(base, head),
