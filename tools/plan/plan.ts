@@ -6,10 +6,10 @@ import { waiversInPackConfig } from "../../policies/waivers";
 import { join, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { decideEnvironment, EnvironmentSource, parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
-import { PolicyAnalysis, PolicyPackConfig, PolicyRun, startPolicyPack } from "./analyzer";
+import { PolicyAnalysis, PolicyPackConfig, PolicyRun, PolicyViolation, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
 import type { PackConnection } from "./packProcess";
-import type { PlanJson, PlanJsonPlaceholder, PlanJsonSecrets, PlanJsonViolation } from "./planJson";
+import type { PlanJson, PlanJsonPlaceholder, PlanJsonSecrets } from "./planJson";
 import { planRecovery } from "./sections/recovery";
 import { explainSecretProblems, offlineSecretPlaceholder, offlineSecretStandIns, readStackFile, StackFile, StackFileError } from "./stackFile";
 
@@ -55,7 +55,7 @@ export interface Plan {
   policyConfig: PolicyPackConfig;
   policy: PolicyRun;
   /** The same resources judged with `comparePolicyConfigFile`'s config, when given. */
-  policyCompared?: { config: PolicyPackConfig; violations: PlanJsonViolation[] };
+  policyCompared?: { config: PolicyPackConfig; violations: PolicyViolation[] };
   /** The stack file's config by leaf, secret leaves left out (`stackConfigLeaves`). */
   stackConfig: Record<string, unknown>;
   /** Values the mocks invented: a real deploy has them only after apply. */
@@ -168,6 +168,17 @@ export function maskSecrets(value: unknown): unknown {
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, maskSecrets(v)]));
   }
   return value;
+}
+
+/**
+ * The plan as its other policy config judged it (`comparePolicyConfigFile`): the same program and
+ * resources, that config's verdict. When only a stack's policy config differs between two trees,
+ * this is the other tree's plan, made without evaluating the program again.
+ */
+export function comparedPlan(plan: Plan): Plan | undefined {
+  if (!plan.policyCompared) return undefined;
+  const { policyCompared, ...rest } = plan;
+  return { ...rest, policyConfig: policyCompared.config, policy: { ...plan.policy, violations: policyCompared.violations } };
 }
 
 export function hasMandatoryViolation(plan: Plan): boolean {

@@ -104,3 +104,12 @@ export function planInputDigest(files: TreeFile[], stack: string, stackFileText:
   for (const file of planInputFiles(files, stack, stackFileText)) hash.update(`\0${file.blob} ${file.path}`);
   return hash.digest("hex");
 }
+
+/**
+ * The digest of what `stack`'s program evaluation is made from: its plan's inputs but the stack's
+ * policy config, which only the pack reads. Two trees with the same one evaluate the same
+ * resources; with the same pack, one is the other judged with the other's config.
+ */
+export function evaluationDigest(files: TreeFile[], stack: string, stackFileText: string): string {
+  return planInputDigest(files.filter((f) => f.path !== `policies/config/${stack}.json`), stack, stackFileText);
+}

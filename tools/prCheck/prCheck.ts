@@ -15,7 +15,7 @@ import { PolicyPackLender } from "../plan/packLease";
 import { PlanWorker, workerCanPlan } from "../plan/planWorkerProcess";
 import type { PackConnection } from "../plan/packProcess";
 import { policyPackSources } from "../../policies/build";
-import { filesAtCommit, filesInWorkingTree, planInputDigest, planInputFiles, TreeFile } from "./planInputs";
+import { evaluationDigest, filesAtCommit, filesInWorkingTree, planInputDigest, planInputFiles, TreeFile } from "./planInputs";
 import { policyConfigFile, PolicyChange, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
 import { Approvers, approversOf, parseCodeOwners } from "./codeOwners";
 import type { MergeVerdict } from "./verdict";
@@ -177,13 +177,18 @@ function planOutcome(code: number | null, jsonPath: string, stderr: string): Sta
  * ended before the plan did) as a process of its own, judged by a pack `lender` lends it (or its
  * own pack without one); a plan's exit 1 still yields its JSON.
  */
-export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender, worker?: PlanWorker, comparePolicyConfig?: string): Promise<StackPlan> {
+export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender, worker?: PlanWorker, compare?: PlanComparison): Promise<StackPlan> {
   const jsonPath = join(outDir, `${stack}.json`);
-  const argv = ["--stack", stack, "--json", jsonPath, ...(comparePolicyConfig ? ["--compare-policy-config", comparePolicyConfig] : [])];
+  const argv = [
+    "--stack",
+    stack,
+    "--json",
+    jsonPath,
+    ...(compare ? ["--compare-policy-config", compare.policyConfig] : []),
+    ...(compare?.json ? ["--compare-json", compare.json] : []),
+  ];
   if (worker) {
-    return worker.plan(root, argv).then(({ code, stderr, lost }) =>
-      lost ? planStack(root, stack, outDir, lender, undefined, comparePolicyConfig) : planOutcome(code, jsonPath, stderr),
-    );
+    return worker.plan(root, argv).then(({ code, stderr, lost }) => (lost ? planStack(root, stack, outDir, lender, undefined, compare) : planOutcome(code, jsonPath, stderr)));
   }
   return new Promise((resolvePlan) => {
     const child = spawn(process.execPath, [...planProcessArgs(root), ...argv], {
@@ -197,6 +202,20 @@ export function planStack(root: string, stack: string, outDir: string, lender?: 
     child.on("error", (err) => resolvePlan({ code: 2, stderr: err.message }));
     child.on("close", (code) => resolvePlan(planOutcome(code, jsonPath, stderr)));
   });
+}
+
+/** A plan judged a second time with another policy config; `json`: where to write it judged so, as a plan of its own. */
+export interface PlanComparison {
+  policyConfig: string;
+  json?: string;
+}
+
+/** The plan a comparison wrote: the other config's verdict on the same resources (exit 1 with a mandatory finding). */
+function comparedOutcome(head: StackPlan, jsonPath: string): StackPlan | undefined {
+  if (!head.json) return undefined;
+  const plan = planOutcome(head.code, jsonPath, "");
+  if (!plan.json) return undefined;
+  return { ...plan, code: plan.json.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0 };
 }
 
 /** Starts the pack of a tree's `policies/` with that tree's own code, as its own plans would. */
@@ -253,6 +272,10 @@ interface PlanNeed {
   sides: Side[];
   /** For a head whose policy config differs from the base's: the base's, to judge the head again with. */
   compareWith?: { file: string; text: string };
+  /** A head plan that, judged again with the base's config, IS the base's plan (digest `judgesBase`): nothing else differs. */
+  judgesBase?: string;
+  /** A base plan that the head's need `madeBy` makes (its second judging). */
+  madeBy?: string;
 }
 
 /** The text of a file at a commit, undefined when it has none. */
@@ -296,15 +319,22 @@ export async function prCheck(
   // base's, so the diff says what the moved bounds admit; that judging is part of its digest.
   const baseConfigText = (stack: string) => (baseStacks.includes(stack) ? (showAt(root, baseCommit, policyConfigFile(stack)) ?? "{}") : undefined);
   const headConfigText = (stack: string) => (existsSync(join(root, policyConfigFile(stack))) ? readFileSync(join(root, policyConfigFile(stack)), "utf8") : "{}");
+  // The program never reads the policy pack: when a stack's base and head differ only in its policy
+  // config and the pack is the same, the head's evaluation judged with the base's config is the base's plan.
+  const samePackFiles = ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
+  const evaluationOf = (stack: string) =>
+    evaluationDigest(baseFiles, stack, git(root, ["show", `${baseCommit}:stacks/Pulumi.${stack}.yaml`])) ===
+    evaluationDigest(headFiles, stack, readFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
   const needs: PlanNeed[] = names.flatMap((stack) => {
     const { base, head } = digests.get(stack)!;
     if (base && base === head) return [{ stack, digest: base, sides: ["base", "head"] }];
     const before = baseConfigText(stack);
     const compareWith = head && before !== undefined && before !== headConfigText(stack) ? { file: join(work, `base-policy-config-${stack}.json`), text: before } : undefined;
     const headDigest = head && compareWith ? createHash("sha256").update(`${head}\0compared with\0${compareWith.text}`).digest("hex") : head;
+    const paired = !!(base && headDigest && compareWith && samePackFiles && evaluationOf(stack));
     return [
-      ...(base ? [{ stack, digest: base, sides: ["base" as const] }] : []),
-      ...(headDigest ? [{ stack, digest: headDigest, sides: ["head" as const], ...(compareWith ? { compareWith } : {}) }] : []),
+      ...(base ? [{ stack, digest: base, sides: ["base" as const], ...(paired ? { madeBy: headDigest } : {}) }] : []),
+      ...(headDigest ? [{ stack, digest: headDigest, sides: ["head" as const], ...(compareWith ? { compareWith } : {}), ...(paired ? { judgesBase: base } : {}) }] : []),
     ];
   });
   const digestOf = (stack: string, side: Side) => needs.find((n) => n.stack === stack && n.sides.includes(side))?.digest;
@@ -312,7 +342,8 @@ export async function prCheck(
     const hit = cache?.get(need.digest);
     return hit ? [[need.digest, hit] as const] : [];
   }));
-  const toMake = needs.filter((need) => !fromCache.has(need.digest));
+  // A base made by its head's second judging is made with that head (again, when only the head is cached).
+  const toMake = needs.filter((need) => !need.madeBy && (!fromCache.has(need.digest) || (need.judgesBase !== undefined && !fromCache.has(need.judgesBase))));
   // A plan both sides share is made in the working tree; only a base's own plan needs the base's tree.
   const inBase = (need: PlanNeed) => !need.sides.includes("head");
 
@@ -347,24 +378,28 @@ export async function prCheck(
         return startTreesPack(packDir);
       });
     }
-    const samePack = !!lender && ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
+    const samePack = !!lender && samePackFiles;
     lender?.offer(join(root, "policies"));
     const shared = needs.filter((need) => need.sides.length === 2).length;
     log(
       `planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` +
         (shared > 0 ? `, ${shared} the same at both` : ""),
     );
-    const make = (need: PlanNeed, tree: string, via?: PlanWorker) => async () => {
+    const make = (need: PlanNeed, tree: string, via?: PlanWorker) => async (): Promise<(readonly [string, StackPlan])[]> => {
       if (need.compareWith) writeFileSync(need.compareWith.file, need.compareWith.text);
-      const plan = await planStack(tree, need.stack, join(plans, inBase(need) ? "base" : "head"), lender, via, need.compareWith?.file);
+      const out = join(plans, inBase(need) ? "base" : "head");
+      const compareJson = need.judgesBase ? join(out, `${need.stack}.base.json`) : undefined;
+      const plan = await planStack(tree, need.stack, out, lender, via, need.compareWith && { policyConfig: need.compareWith.file, json: compareJson });
       cache?.put(need.digest, plan);
-      return [need.digest, plan] as const;
+      const base = compareJson ? comparedOutcome(plan, compareJson) : undefined;
+      if (base) cache?.put(need.judgesBase!, base);
+      return [[need.digest, plan] as const, ...(base ? [[need.judgesBase!, base] as const] : [])];
     };
     // The working tree's plans go to the plan worker at once, so it loads the SDKs while the base's
     // worktree is made; so do the base's when it runs on the same node_modules and has the plan
     // command as a function (`workerCanPlan`). A base's other plans run as processes of their own.
     worker = lender && new PlanWorker(root, lender);
-    const headPlans = Promise.all(toMake.filter((need) => !inBase(need)).map((need) => make(need, root, worker)()));
+    const headPlans = Promise.all(toMake.filter((need) => !inBase(need)).map((need) => make(need, root, worker)())).then((lists) => lists.flat());
     let install: PrCheckResult["install"] = "cached";
     let basePlans: Promise<(readonly [string, StackPlan])[]> = Promise.resolve([]);
     if (toMake.some(inBase)) {
@@ -383,9 +418,9 @@ export async function prCheck(
       }
       const inWorker = install === "symlink" && workerCanPlan(baseTree);
       const tasks = toMake.filter(inBase).map((need) => make(need, baseTree, inWorker ? worker : undefined));
-      basePlans = inWorker ? Promise.all(tasks.map((task) => task())) : pooled(tasks, 2);
+      basePlans = (inWorker ? Promise.all(tasks.map((task) => task())) : pooled(tasks, 2)).then((lists) => lists.flat());
     } else {
-      log(`every base plan of ${baseRef} is cached or the same as the working tree's: no base worktree`);
+      log(`every base plan of ${baseRef} is cached, the same as the working tree's, or the working tree's judged with the base's policy config: no base worktree`);
     }
     const made = (await Promise.all([headPlans, basePlans])).flat();
     const planOf = new Map([...fromCache, ...made]);

@@ -16,11 +16,11 @@ let repo: string;
 let git: ProjectClone["git"];
 let base: string;
 
-function prCheck(name: string) {
+function prCheck(name: string, cache = "cache") {
   const out = (file: string) => join(repo, "out", `${name}.${file}`);
   const run = spawnSync(
     process.execPath,
-    [...prCheckProcessArgs(repo), "--base", base, "--out", out("md"), "--json", out("json"), "--sarif", out("sarif"), "--cache-dir", join(repo, "out", "cache")],
+    [...prCheckProcessArgs(repo), "--base", base, "--out", out("md"), "--json", out("json"), "--sarif", out("sarif"), "--cache-dir", join(repo, "out", cache)],
     { cwd: repo, encoding: "utf8", timeout: 300_000 },
   );
   const read = (file: string) => {
@@ -36,6 +36,7 @@ function prCheck(name: string) {
 
 let docsOnly: ReturnType<typeof prCheck>;
 let boundRaised: ReturnType<typeof prCheck>;
+let boundRaisedCold: ReturnType<typeof prCheck>;
 
 beforeAll(() => {
   ({ dir: repo, git } = cloneProjectWithDevStack("edge-pr-merge-"));
@@ -52,6 +53,7 @@ beforeAll(() => {
   writeFileSync(configPath, `${JSON.stringify({ ...config, "enforce-failover-ttl": { maxTtlSeconds: 3600 } }, null, 2)}\n`);
   git("commit", "--quiet", "-am", "Raise the dev TTL bound");
   boundRaised = prCheck("bound");
+  boundRaisedCold = prCheck("bound-cold", "empty-cache");
 }, 600_000);
 
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
@@ -78,5 +80,12 @@ describe("pr-check's verdict end to end", () => {
     // The base's plan comes from the documentation pull request's run: the same inputs.
     expect(boundRaised.stderr).toMatch(/1 plan\(s\), 1 from the cache/);
     expect(boundRaised.sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain("edge-risk/guard-moved");
+  });
+
+  it("with nothing cached, makes the base's plan by judging the head's evaluation with the base's config: one plan, no base worktree, the same comment", () => {
+    expect(boundRaisedCold.stderr).toMatch(/planning 1 stack\(s\) at \S+ and in the working tree: 1 plan\(s\), 0 from the cache/);
+    expect(boundRaisedCold.stderr).toContain("or the working tree's judged with the base's policy config: no base worktree");
+    expect(boundRaisedCold.status).toBe(3);
+    expect(boundRaisedCold.report).toBe(boundRaised.report);
   });
 });
