@@ -71,6 +71,9 @@ const prCheckLabels: Record<(typeof prCheckCases)[number], string> = {
   cold: "cold (nothing cached)",
   cachedBase: "base cached (a second pull request on the same base)",
   codeChangedCachedBase: "a component changed, base cached (every stack's head planned)",
+  policyConfigCold: "a policy config bound raised, cold",
+  policyCodeCold: "a policy's code changed, cold (the base judged by its own pack)",
+  docsOnlyCold: "documentation only, cold",
 };
 
 /**
