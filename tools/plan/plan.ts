@@ -6,7 +6,7 @@ import { waiversInPackConfig } from "../../policies/waivers";
 import { join, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { decideEnvironment, EnvironmentSource, parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
-import { PolicyAnalysis, PolicyPackConfig, PolicyRun, PolicyViolation, startPolicyPack } from "./analyzer";
+import { PolicyAnalysis, PolicyPackConfig, PolicyRun, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
 import type { PackConnection } from "./packProcess";
 import type { PlanJson, PlanJsonPlaceholder, PlanJsonSecrets } from "./planJson";
@@ -38,6 +38,12 @@ export interface PlanOptions {
    * what the new bounds admit that the old ones refused.
    */
   comparePolicyConfigFile?: string;
+  /**
+   * The pack to judge the comparison with, when it is another tree's (`--compare-pack`): its
+   * folder, and its connection, asked for only when the plan's own judging is done. Defaults to
+   * the plan's own pack.
+   */
+  comparePack?: { dir: string; connect: () => Promise<PackConnection> };
 }
 
 export interface Plan {
@@ -54,8 +60,8 @@ export interface Plan {
   /** The policy config the pack was configured with (`--policy-pack-config` format); empty when none. */
   policyConfig: PolicyPackConfig;
   policy: PolicyRun;
-  /** The same resources judged with `comparePolicyConfigFile`'s config, when given. */
-  policyCompared?: { config: PolicyPackConfig; violations: PolicyViolation[] };
+  /** The same resources judged with `comparePolicyConfigFile`'s config (and `comparePack`'s pack), when given. */
+  policyCompared?: { config: PolicyPackConfig; policy: PolicyRun };
   /** The stack file's config by leaf, secret leaves left out (`stackConfigLeaves`). */
   stackConfig: Record<string, unknown>;
   /** Values the mocks invented: a real deploy has them only after apply. */
@@ -136,9 +142,18 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
     // The pack answers one configuration at a time: the second judging follows the first.
     let policyCompared: Plan["policyCompared"];
     if (comparedConfig) {
-      const again = new PolicyAnalysis({ packDir, stack, project: projectName, config: comparedConfig }, pack);
-      for (const resource of evaluated.resources) again.analyze(resource);
-      policyCompared = { config: comparedConfig, violations: (await again.finish(evaluated.resources)).violations };
+      const other = options.comparePack?.connect();
+      const judge = other ? startPolicyPack(options.comparePack!.dir, other) : pack;
+      try {
+        const again = new PolicyAnalysis({ packDir: options.comparePack?.dir ?? packDir, stack, project: projectName, config: comparedConfig }, judge);
+        for (const resource of evaluated.resources) again.analyze(resource);
+        policyCompared = { config: comparedConfig, policy: await again.finish(evaluated.resources) };
+      } finally {
+        if (other) {
+          await judge.then((p) => p.stop(), () => undefined);
+          await other.then((c) => c.stop(), () => undefined);
+        }
+      }
     }
     const secrets = { digests: stackFile.secretDigests, plaintext: stackFile.plaintextSecrets };
     return {
@@ -178,7 +193,7 @@ export function maskSecrets(value: unknown): unknown {
 export function comparedPlan(plan: Plan): Plan | undefined {
   if (!plan.policyCompared) return undefined;
   const { policyCompared, ...rest } = plan;
-  return { ...rest, policyConfig: policyCompared.config, policy: { ...plan.policy, violations: policyCompared.violations } };
+  return { ...rest, policyConfig: policyCompared.config, policy: policyCompared.policy };
 }
 
 export function hasMandatoryViolation(plan: Plan): boolean {
@@ -244,7 +259,7 @@ export function planJson(plan: Plan): PlanJson {
     recovery: planRecovery(plan.resources),
     waivers: waiversInPackConfig(plan.policyConfig).map(({ policy, waiver }) => ({ policy, ...waiver })),
     policyConfig: plan.policyConfig,
-    ...(plan.policyCompared ? { policyConfigCompared: plan.policyCompared } : {}),
+    ...(plan.policyCompared ? { policyConfigCompared: { config: plan.policyCompared.config, violations: plan.policyCompared.policy.violations } } : {}),
     stackConfig: plan.stackConfig,
     placeholders: plan.placeholders,
   };

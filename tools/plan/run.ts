@@ -9,7 +9,7 @@ import { leasePolicyPack, packIsLent } from "./packLease";
 import { policyPackDir, spawnPolicyPack } from "./packProcess";
 
 export const usage =
-  "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH] [--compare-policy-config PATH [--compare-json OUT]]";
+  "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH] [--compare-policy-config PATH [--compare-pack DIR] [--compare-json OUT]]";
 
 export interface PlanCommandHooks {
   /**
@@ -33,15 +33,17 @@ export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {
       "policy-config": { type: "string" },
       "compare-policy-config": { type: "string" },
       "compare-json": { type: "string" },
+      "compare-pack": { type: "string" },
     },
     usage,
   );
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
-  if (values["compare-json"] && !values["compare-policy-config"]) {
-    process.stderr.write(`--compare-json needs --compare-policy-config (the config that plan is judged with)\n${usage}\n`);
+  if ((values["compare-json"] || values["compare-pack"]) && !values["compare-policy-config"]) {
+    process.stderr.write(`--compare-json and --compare-pack need --compare-policy-config (the config the second judging uses)\n${usage}\n`);
     return 2;
   }
+  const compareDir = values["compare-pack"] && resolve(values["compare-pack"]);
   // The pack's process starts first: its ~2 s of imports overlap this process loading the Pulumi
   // runtime (./plan and ./report import it), which saves about a second of every plan. Under
   // pr-check, which plans many stacks, the pack is one process lent to each plan in turn.
@@ -55,6 +57,7 @@ export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {
       configFile: values["config-file"],
       policyConfigFile: values["policy-config"],
       comparePolicyConfigFile: values["compare-policy-config"],
+      ...(compareDir ? { comparePack: { dir: compareDir, connect: () => (packIsLent() ? leasePolicyPack(compareDir) : spawnPolicyPack(compareDir)) } } : {}),
       pack,
       evaluated: hooks.evaluated,
     });

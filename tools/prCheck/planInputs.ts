@@ -105,11 +105,15 @@ export function planInputDigest(files: TreeFile[], stack: string, stackFileText:
   return hash.digest("hex");
 }
 
+/** Files of `policies/` the plan's own process reads to write its JSON: a change of them is a change of the plan. */
+const readByThePlan = new Set(["policies/finding.ts", "policies/waivers.ts"]);
+
 /**
- * The digest of what `stack`'s program evaluation is made from: its plan's inputs but the stack's
- * policy config, which only the pack reads. Two trees with the same one evaluate the same
- * resources; with the same pack, one is the other judged with the other's config.
+ * The digest of what `stack`'s program evaluation is made from: its plan's inputs without the
+ * policy pack and the policy configs (`policies/`), which only the pack reads; the program imports
+ * nothing from there. Two trees with the same one evaluate the same resources: one tree's plan is
+ * the other's evaluation judged by its pack with its config.
  */
 export function evaluationDigest(files: TreeFile[], stack: string, stackFileText: string): string {
-  return planInputDigest(files.filter((f) => f.path !== `policies/config/${stack}.json`), stack, stackFileText);
+  return planInputDigest(files.filter((f) => !f.path.startsWith("policies/") || readByThePlan.has(f.path)), stack, stackFileText);
 }

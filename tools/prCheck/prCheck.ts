@@ -186,6 +186,7 @@ export function planStack(root: string, stack: string, outDir: string, lender?: 
     jsonPath,
     ...(compare ? ["--compare-policy-config", compare.policyConfig] : []),
     ...(compare?.json ? ["--compare-json", compare.json] : []),
+    ...(compare?.pack ? ["--compare-pack", compare.pack] : []),
   ];
   if (worker) {
     return worker.plan(root, argv).then(({ code, stderr, lost }) => (lost ? planStack(root, stack, outDir, lender, undefined, compare) : planOutcome(code, jsonPath, stderr)));
@@ -208,6 +209,8 @@ export function planStack(root: string, stack: string, outDir: string, lender?: 
 export interface PlanComparison {
   policyConfig: string;
   json?: string;
+  /** The pack folder to judge it by, when not the plan's own. */
+  pack?: string;
 }
 
 /** The plan a comparison wrote: the other config's verdict on the same resources (exit 1 with a mandatory finding). */
@@ -319,24 +322,32 @@ export async function prCheck(
   // base's, so the diff says what the moved bounds admit; that judging is part of its digest.
   const baseConfigText = (stack: string) => (baseStacks.includes(stack) ? (showAt(root, baseCommit, policyConfigFile(stack)) ?? "{}") : undefined);
   const headConfigText = (stack: string) => (existsSync(join(root, policyConfigFile(stack))) ? readFileSync(join(root, policyConfigFile(stack)), "utf8") : "{}");
-  // The program never reads the policy pack: when a stack's base and head differ only in its policy
-  // config and the pack is the same, the head's evaluation judged with the base's config is the base's plan.
   const samePackFiles = ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
-  const evaluationOf = (stack: string) =>
+  // The program never reads the policy pack: when a stack's base and head differ only in the pack or
+  // its policy config (`evaluationDigest`), the head's evaluation judged by the base's pack with the
+  // base's config IS the base's plan, made without evaluating the program twice.
+  const pairable = (stack: string) =>
     evaluationDigest(baseFiles, stack, git(root, ["show", `${baseCommit}:stacks/Pulumi.${stack}.yaml`])) ===
     evaluationDigest(headFiles, stack, readFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
-  const needs: PlanNeed[] = names.flatMap((stack) => {
-    const { base, head } = digests.get(stack)!;
-    if (base && base === head) return [{ stack, digest: base, sides: ["base", "head"] }];
-    const before = baseConfigText(stack);
-    const compareWith = head && before !== undefined && before !== headConfigText(stack) ? { file: join(work, `base-policy-config-${stack}.json`), text: before } : undefined;
-    const headDigest = head && compareWith ? createHash("sha256").update(`${head}\0compared with\0${compareWith.text}`).digest("hex") : head;
-    const paired = !!(base && headDigest && compareWith && samePackFiles && evaluationOf(stack));
-    return [
-      ...(base ? [{ stack, digest: base, sides: ["base" as const], ...(paired ? { madeBy: headDigest } : {}) }] : []),
-      ...(headDigest ? [{ stack, digest: headDigest, sides: ["head" as const], ...(compareWith ? { compareWith } : {}), ...(paired ? { judgesBase: base } : {}) }] : []),
-    ];
-  });
+  const planNeeds = (pairing: boolean): PlanNeed[] =>
+    names.flatMap((stack) => {
+      const { base, head } = digests.get(stack)!;
+      if (base && base === head) return [{ stack, digest: base, sides: ["base", "head"] }];
+      const before = baseConfigText(stack);
+      const configMoved = head !== undefined && before !== undefined && before !== headConfigText(stack);
+      const paired = pairing && !!base && !!head && pairable(stack);
+      const compareWith = configMoved || paired ? { file: join(work, `base-policy-config-${stack}.json`), text: before! } : undefined;
+      const headDigest = head && compareWith ? createHash("sha256").update(`${head}\0judged also as\0${paired ? base : compareWith.text}`).digest("hex") : head;
+      return [
+        ...(base ? [{ stack, digest: base, sides: ["base" as const], ...(paired ? { madeBy: headDigest } : {}) }] : []),
+        ...(headDigest ? [{ stack, digest: headDigest, sides: ["head" as const], ...(compareWith ? { compareWith } : {}), ...(paired ? { judgesBase: base } : {}) }] : []),
+      ];
+    });
+  const cachedDigests = new Set(names.flatMap((stack) => Object.values(digests.get(stack)!)).filter((d): d is string => !!d && !!cache?.get(d)));
+  // With the pack changed, the base's pack judges the paired heads from the base's worktree; pairing
+  // then applies only when no base plan is left to make there anyway (one base pack, one way).
+  let needs = planNeeds(true);
+  if (!samePackFiles && needs.some((n) => n.sides.length === 1 && n.sides[0] === "base" && !n.madeBy && !cachedDigests.has(n.digest))) needs = planNeeds(false);
   const digestOf = (stack: string, side: Side) => needs.find((n) => n.stack === stack && n.sides.includes(side))?.digest;
   const fromCache = new Map(needs.flatMap((need) => {
     const hit = cache?.get(need.digest);
@@ -344,8 +355,20 @@ export async function prCheck(
   }));
   // A base made by its head's second judging is made with that head (again, when only the head is cached).
   const toMake = needs.filter((need) => !need.madeBy && (!fromCache.has(need.digest) || (need.judgesBase !== undefined && !fromCache.has(need.judgesBase))));
-  // A plan both sides share is made in the working tree; only a base's own plan needs the base's tree.
+  // A plan both sides share is made in the working tree; only a base's own plan needs the base's tree,
+  // and a head judged as the base by the base's own pack needs that tree's pack.
   const inBase = (need: PlanNeed) => !need.sides.includes("head");
+  const byBasePack = (need: PlanNeed) => need.judgesBase !== undefined && !samePackFiles;
+  const needsBaseTree = toMake.some(inBase) || toMake.some(byBasePack);
+  // The folder a paired head names for the base's pack before the base's worktree exists; the lender starts it there once it does.
+  const basePackAlias = join(work, "base-policies");
+  let baseTreeMade!: (tree: string) => void;
+  let baseTreeFailed!: (err: Error) => void;
+  const baseTreeReady = new Promise<string>((done, fail) => {
+    baseTreeMade = done;
+    baseTreeFailed = fail;
+  });
+  baseTreeReady.catch(() => undefined);
 
   // The base's worktree is made at one path per repository when no other run holds it: tsx keys its
   // cache of compiled TypeScript by the file's path, so a base planned there before compiles only
@@ -373,13 +396,19 @@ export async function prCheck(
     // One pack process per pack for every plan left to make: the working tree's, lent to the base's
     // plans too when the base's pack is made of the same files.
     if (toMake.length > 0) {
-      lender = new PolicyPackLender((packDir) => {
-        log(`policy pack process started for ${packDir === join(root, "policies") ? "the working tree" : baseRef}`);
-        return startTreesPack(packDir);
+      lender = new PolicyPackLender(async (packDir) => {
+        const dir = packDir === basePackAlias ? join(await baseTreeReady, "policies") : packDir;
+        log(`policy pack process started for ${dir === join(root, "policies") ? "the working tree" : baseRef}`);
+        return startTreesPack(dir);
       });
     }
     const samePack = !!lender && samePackFiles;
     lender?.offer(join(root, "policies"));
+    if (toMake.some(byBasePack)) {
+      log(`the policy pack differs at ${baseRef}: its pack judges the working tree's evaluation of each stack whose program is the same, as the base's plan`);
+      // Started as soon as the base's worktree exists, while the working tree's programs run.
+      lender?.offer(basePackAlias);
+    }
     const shared = needs.filter((need) => need.sides.length === 2).length;
     log(
       `planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` +
@@ -389,7 +418,8 @@ export async function prCheck(
       if (need.compareWith) writeFileSync(need.compareWith.file, need.compareWith.text);
       const out = join(plans, inBase(need) ? "base" : "head");
       const compareJson = need.judgesBase ? join(out, `${need.stack}.base.json`) : undefined;
-      const plan = await planStack(tree, need.stack, out, lender, via, need.compareWith && { policyConfig: need.compareWith.file, json: compareJson });
+      const compare = need.compareWith && { policyConfig: need.compareWith.file, json: compareJson, ...(byBasePack(need) ? { pack: basePackAlias } : {}) };
+      const plan = await planStack(tree, need.stack, out, lender, via, compare);
       cache?.put(need.digest, plan);
       const base = compareJson ? comparedOutcome(plan, compareJson) : undefined;
       if (base) cache?.put(need.judgesBase!, base);
@@ -402,16 +432,22 @@ export async function prCheck(
     const headPlans = Promise.all(toMake.filter((need) => !inBase(need)).map((need) => make(need, root, worker)())).then((lists) => lists.flat());
     let install: PrCheckResult["install"] = "cached";
     let basePlans: Promise<(readonly [string, StackPlan])[]> = Promise.resolve([]);
-    if (toMake.some(inBase)) {
+    if (needsBaseTree) {
       const addWorktree = (path: string) => runAsync("git", ["worktree", "add", "--detach", path, baseCommit], root);
-      // Held by another run (or left by one that was killed): a worktree of this run's own.
-      let checkout = existsSync(usualBaseTree) ? undefined : await addWorktree(usualBaseTree);
-      if (checkout?.status !== 0) checkout = await addWorktree((baseTree = join(work, "base")));
-      if (checkout.status !== 0) throw new Error(`git worktree add --detach ${baseTree} ${baseCommit} failed: ${checkout.stderr.trim()}`);
-      added = true;
-      install = await installBase(root, baseTree, baseRef, log);
+      try {
+        // Held by another run (or left by one that was killed): a worktree of this run's own.
+        let checkout = existsSync(usualBaseTree) ? undefined : await addWorktree(usualBaseTree);
+        if (checkout?.status !== 0) checkout = await addWorktree((baseTree = join(work, "base")));
+        if (checkout.status !== 0) throw new Error(`git worktree add --detach ${baseTree} ${baseCommit} failed: ${checkout.stderr.trim()}`);
+        added = true;
+        install = await installBase(root, baseTree, baseRef, log);
+        baseTreeMade(baseTree);
+      } catch (err) {
+        baseTreeFailed(err as Error);
+        throw err;
+      }
       if (samePack) lender?.offer(join(root, "policies"), [join(baseTree, "policies")]);
-      else {
+      else if (toMake.some(inBase)) {
         log(`the policy pack differs at ${baseRef}: a second pack process judges its plans`);
         // A base that predates lending plans with a pack of its own per plan instead.
         if (existsSync(join(baseTree, "tools", "plan", "packLease.ts"))) lender?.offer(join(baseTree, "policies"));
