@@ -72,10 +72,15 @@ export function boundChanges(base: PlanJson, head: PlanJson): BoundChange[] {
 const key = (v: PlanJsonViolation) => `${v.policyName}\u0000${v.urn}\u0000${v.subject ?? ""}`;
 const finding = (v: PlanJsonViolation): AdmittedFinding => ({ policyName: v.policyName, urn: v.urn, subject: v.subject ?? "", message: v.message });
 
+/**
+ * The guard's move between two plans. With the head judged a second time by the base's config (and,
+ * when the pack's code changed, the base's pack), the findings that judging raises and the head's
+ * does not are what the change lets through, whether a bound or the pack's code moved.
+ */
 export function diffGuard(base: PlanJson, head: PlanJson): GuardDelta {
   const changes = base.policyConfig && head.policyConfig ? boundChanges(base, head) : [];
   const compared = head.policyConfigCompared;
-  if (!compared || changes.length === 0) return { changes, admitted: [], refused: [], judged: !!compared };
+  if (!compared) return { changes, admitted: [], refused: [], judged: false };
   const withHead = new Set(head.violations.map(key));
   const withBase = new Set(compared.violations.map(key));
   return {

@@ -320,18 +320,14 @@ function secretReplaceRisks(resources: ResourceChange[]): Risk[] {
 
 /** A moved guard: each bound old → new, and what the new ones admit, as one risk per stack. */
 function guardRisks(guard: GuardDelta): Risk[] {
-  if (guard.changes.length === 0) return [];
+  if (guard.changes.length === 0 && guard.admitted.length === 0) return [];
   const admits = !guard.judged
     ? "what it admits was not judged (plan the head with --compare-policy-config <the base's config>)"
     : guard.admitted.length === 0
       ? "nothing in this stack's plan passes now that was refused before; a later change can use the room"
       : `would now accept: ${guard.admitted.map((a) => firstSentence(a.message)).join("; ")}`;
-  return [
-    {
-      kind: "guard-moved",
-      message: `policy config moved: ${guard.changes.map(boundChangeText).join(", ")}; ${admits}`,
-    },
-  ];
+  const moved = guard.changes.length > 0 ? `policy config moved: ${guard.changes.map(boundChangeText).join(", ")}` : "the policy pack's code changed";
+  return [{ kind: "guard-moved", message: `${moved}; ${admits}` }];
 }
 
 /** Plain-text values where a secret belongs, at the head: they are in git for anyone with read access. */
@@ -717,6 +713,7 @@ export function isEmpty(diff: PlanDiff): boolean {
     diff.secrets.length === 0 &&
     diff.config.length === 0 &&
     diff.guard.changes.length === 0 &&
+    diff.guard.admitted.length === 0 &&
     added.length + fixed.length + changed.length === 0
   );
 }

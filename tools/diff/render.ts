@@ -168,7 +168,8 @@ function changeSummary(diff: PlanDiff): { config: string[]; guard: string[]; dep
   const config = propertyLines(diff.config, " ").map((l) => l.replace(/^(.) {1}/, "$1 "));
   const g = diff.guard;
   const guard = g.changes.map((c) => `${boundChangeText(c)}${c.description ? ` (${c.description})` : ""}`);
-  if (g.changes.length > 0) {
+  if (g.changes.length === 0 && g.admitted.length > 0) guard.push("the policy pack's code changed (the base's pack judged this plan again)");
+  if (g.changes.length > 0 || g.admitted.length > 0) {
     if (!g.judged) guard.push("what the new config admits was not judged: plan the head with `--compare-policy-config` <the base's config>");
     else if (g.admitted.length === 0) guard.push("would now accept: nothing in this stack's plan that the old config refused (a later change can use the room)");
     else for (const a of g.admitted) guard.push(`would now accept: ${firstSentence(a.message)}`);
@@ -188,7 +189,7 @@ function renderMarkdown(diff: PlanDiff, title: string, shortening: Shortening): 
   if (isEmpty(diff)) return [...out, "No changes: the edge stays as it is.", ""];
   const summary = changeSummary(diff);
   if (summary.config.length > 0) out.push("#### Stack config changed", "", ...fence(summary.config), "");
-  if (summary.guard.length > 0) out.push("#### 🛡️ Guard moved (policy config)", "", ...summary.guard.map((l) => `- ${l}`), "");
+  if (summary.guard.length > 0) out.push("#### 🛡️ Guard moved", "", ...summary.guard.map((l) => `- ${l}`), "");
   if (summary.deploy.length > 0) out.push("#### What the deploy does", "", ...summary.deploy.map((l) => `- ${l}`), "");
   if (Object.keys(diff.servingPath.changes).length > 0) {
     out.push("#### Serving path", "", ...fence(servingGraphMermaid(diff.servingPath.graph, nodeChange(diff)), "mermaid"), "");
@@ -271,7 +272,7 @@ function renderText(diff: PlanDiff, title: string): string[] {
   if (isEmpty(diff)) return [...out, "No changes."];
   const summary = changeSummary(diff);
   if (summary.config.length > 0) out.push("", "Stack config changed:", ...summary.config.map((l) => `  ${l}`));
-  if (summary.guard.length > 0) out.push("", "Guard moved (policy config):", ...summary.guard.map((l) => `  ${l}`));
+  if (summary.guard.length > 0) out.push("", "Guard moved:", ...summary.guard.map((l) => `  ${l}`));
   if (summary.deploy.length > 0) out.push("", "What the deploy does:", ...summary.deploy.map((l) => `  ${l}`));
   if (Object.keys(diff.servingPath.changes).length > 0) out.push("", "Serving path:", ...servingGraphLines(diff.servingPath.graph, nodeChange(diff)).map((l) => `  ${l}`));
   out.push("", "Capacity and cost:", ...capacityCostLines(diff.capacity).map((l) => `  ${l}`));

@@ -479,6 +479,8 @@ export async function prCheck(
     log(`merging: ${verdict.kind}`);
     return { baseRef, baseCommit, headCommit, install, stacks, markdown, full, verdict };
   } finally {
+    // A base pack still waiting for a worktree that will not come is never started.
+    baseTreeFailed(new Error("pr-check ended before the base's worktree was made"));
     await worker?.stop();
     await lender?.stop();
     process.off("SIGINT", onSignal);

@@ -37,6 +37,8 @@ function prCheck(name: string, cache = "cache") {
 let docsOnly: ReturnType<typeof prCheck>;
 let boundRaised: ReturnType<typeof prCheck>;
 let boundRaisedCold: ReturnType<typeof prCheck>;
+let packChanged: ReturnType<typeof prCheck>;
+let packChangedCold: ReturnType<typeof prCheck>;
 
 beforeAll(() => {
   ({ dir: repo, git } = cloneProjectWithDevStack("edge-pr-merge-"));
@@ -54,7 +56,13 @@ beforeAll(() => {
   git("commit", "--quiet", "-am", "Raise the dev TTL bound");
   boundRaised = prCheck("bound");
   boundRaisedCold = prCheck("bound-cold", "empty-cache");
-}, 600_000);
+  // A pull request on the same base that edits a policy's code (a comment).
+  git("checkout", "--quiet", "--detach", base);
+  writeFileSync(join(repo, "policies", "dns", "enforceFailoverTtl.ts"), `${readFileSync(join(repo, "policies", "dns", "enforceFailoverTtl.ts"), "utf8")}// edited\n`);
+  git("commit", "--quiet", "-am", "Edit a policy");
+  packChanged = prCheck("pack");
+  packChangedCold = prCheck("pack-cold", "another-empty-cache");
+}, 900_000);
 
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
@@ -87,5 +95,16 @@ describe("pr-check's verdict end to end", () => {
     expect(boundRaisedCold.stderr).toContain("or the working tree's judged with the base's policy config: no base worktree");
     expect(boundRaisedCold.status).toBe(3);
     expect(boundRaisedCold.report).toBe(boundRaised.report);
+  });
+
+  it("a policy's code changed needs approval; with nothing cached, the base's own pack judges the working tree's evaluation as the base's plan, with the same comment", () => {
+    expect(packChanged.status).toBe(3);
+    expect(packChanged.firstLine).toBe("⚠️ **needs approval by a code owner of `policies/dns/enforceFailoverTtl.ts` (@edge-org/edge-maintainers)** (risky: the policy pack's code (1 file under `policies/`))");
+    expect(packChangedCold.stderr).toMatch(/planning 1 stack\(s\) at \S+ and in the working tree: 1 plan\(s\), 0 from the cache/);
+    expect(packChangedCold.stderr).toContain("its pack judges the working tree's evaluation of each stack whose program is the same, as the base's plan");
+    expect(packChangedCold.stderr).toMatch(/policy pack process started for [0-9a-f]{40}/);
+    expect(packChangedCold.status).toBe(3);
+    // The base's plan from its cached own run (the documentation pull request's) and the one judged from the head's evaluation agree.
+    expect(packChangedCold.report).toBe(packChanged.report);
   });
 });
