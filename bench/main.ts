@@ -96,7 +96,9 @@ async function benchPrCheck(repeat: number): Promise<PrCheckMetrics> {
     const wall = median(metrics.rounds.map((round) => round[key].wallMs / round.plan.wallMs));
     const cpuRatios = metrics.rounds.filter((round) => round[key].cpuMs !== undefined && round.plan.cpuMs).map((round) => round[key].cpuMs! / round.plan.cpuMs!);
     const cpuText = cpuRatios.length > 0 ? `, CPU ${median(cpuRatios).toFixed(2)}×` : "";
-    log(`median, ${prCheckLabels[key]}: ${wall.toFixed(2)}× wall${cpuText} one prod plan (${wall <= 2 ? "met" : "not met"})`);
+    // On a shared machine wall time is other work's as much as this; CPU time is the round's own.
+    const judged = cpuRatios.length > 0 ? { ratio: median(cpuRatios), by: "CPU" } : { ratio: wall, by: "wall" };
+    log(`median, ${prCheckLabels[key]}: ${wall.toFixed(2)}× wall${cpuText} one prod plan (${judged.ratio <= 2 ? "met" : "not met"}, by ${judged.by})`);
   }
   return metrics;
 }
