@@ -165,7 +165,7 @@ function nodeChange(diff: PlanDiff): (node: PathNode) => NodeChange {
 
 /** The stack file's changed config, the moved guard, and what the deploy does to serving and hosts. */
 function changeSummary(diff: PlanDiff): { config: string[]; guard: string[]; deploy: string[] } {
-  const config = propertyLines(diff.config, " ").map((l) => l.replace(/^(.) {1}/, "$1 "));
+  const config = propertyLines(diff.config, " ");
   const g = diff.guard;
   const guard = g.changes.map((c) => `${boundChangeText(c)}${c.description ? ` (${c.description})` : ""}`);
   if (g.changes.length === 0 && g.admitted.length > 0) guard.push("the policy pack's code changed (the base's pack judged this plan again)");

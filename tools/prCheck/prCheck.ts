@@ -279,6 +279,8 @@ interface PlanNeed {
   judgesBase?: string;
   /** A base plan that the head's need `madeBy` makes (its second judging). */
   madeBy?: string;
+  /** A head whose base plan (cached) is its evaluation judged by the base's pack and config: that plan is its comparison. */
+  comparedByBase?: boolean;
 }
 
 /** The text of a file at a commit, undefined when it has none. */
@@ -329,6 +331,7 @@ export async function prCheck(
   const pairable = (stack: string) =>
     evaluationDigest(baseFiles, stack, git(root, ["show", `${baseCommit}:stacks/Pulumi.${stack}.yaml`])) ===
     evaluationDigest(headFiles, stack, readFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
+  const cachedDigests = new Set(names.flatMap((stack) => Object.values(digests.get(stack)!)).filter((d): d is string => !!d && !!cache?.get(d)));
   const planNeeds = (pairing: boolean): PlanNeed[] =>
     names.flatMap((stack) => {
       const { base, head } = digests.get(stack)!;
@@ -336,6 +339,13 @@ export async function prCheck(
       const before = baseConfigText(stack);
       const configMoved = head !== undefined && before !== undefined && before !== headConfigText(stack);
       const paired = pairing && !!base && !!head && pairable(stack);
+      // The base's plan, cached, already is the head's evaluation judged the base's way: no second judging.
+      if (paired && cachedDigests.has(base!)) {
+        return [
+          { stack, digest: base!, sides: ["base" as const] },
+          { stack, digest: head!, sides: ["head" as const], comparedByBase: true },
+        ];
+      }
       const compareWith = configMoved || paired ? { file: join(work, `base-policy-config-${stack}.json`), text: before! } : undefined;
       const headDigest = head && compareWith ? createHash("sha256").update(`${head}\0judged also as\0${paired ? base : compareWith.text}`).digest("hex") : head;
       return [
@@ -343,7 +353,6 @@ export async function prCheck(
         ...(headDigest ? [{ stack, digest: headDigest, sides: ["head" as const], ...(compareWith ? { compareWith } : {}), ...(paired ? { judgesBase: base } : {}) }] : []),
       ];
     });
-  const cachedDigests = new Set(names.flatMap((stack) => Object.values(digests.get(stack)!)).filter((d): d is string => !!d && !!cache?.get(d)));
   // With the pack changed, the base's pack judges the paired heads from the base's worktree; pairing
   // then applies only when no base plan is left to make there anyway (one base pack, one way).
   let needs = planNeeds(true);
@@ -468,7 +477,8 @@ export async function prCheck(
       const usable = (p?: StackPlan) => (p ? p.json : emptyPlan(stack));
       // A base planned by code that predates recording the policy config: the base commit's file is what it was judged with.
       const b = withPolicyConfig(usable(base), () => JSON.parse(baseConfigText(stack) ?? "{}"));
-      const h = usable(head);
+      const comparedByBase = needs.some((n) => n.stack === stack && n.comparedByBase);
+      const h = comparedByBase && b && head?.json ? { ...head.json, policyConfigCompared: { config: b.policyConfig ?? {}, violations: b.violations } } : usable(head);
       return { stack, base, head, diff: b && h && (base || head) ? diffPlans(b, h) : undefined };
     });
     for (const s of stacks) log(`${s.stack}: ${s.diff ? summaryLine(s.diff) : "broken"}`);

@@ -45,10 +45,13 @@ function leakedPlaceholders(markdown: string, ...plans: StackPlan[]): string[] {
 
 let prod: StackPlan;
 let prodTwoRegions: StackPlan;
+let prodText: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "edge-pr-classes-"));
-  prod = plan(runPlanOnConfig(stackConfig("prod")));
+  const prodRun = runPlanOnConfig(stackConfig("prod"));
+  prod = plan(prodRun);
+  prodText = prodRun.stdout;
   const two = stackConfig("prod");
   two["edge:regions"] = ["us-east-1", "us-west-2"];
   for (const key of ["availabilityZoneIds", "imageIds"]) delete two["edge:ingest"][key]["eu-west-1"];
@@ -105,6 +108,20 @@ describe("outage scope, from the deploy's real order", () => {
     expect(c.diff.risks.find((r) => r.kind === "regional-outage")!.message).toContain(
       "Route 53's health checks move its traffic to us-east-1, us-west-2, which carry 192,000 events/s at their maximum 24 hosts (peak × burst 160,000: 20% headroom)",
     );
+  });
+});
+
+describe("the serving path", () => {
+  it("the plan prints the graph the comment draws, as text", () => {
+    const section = prodText.slice(prodText.indexOf("== Serving path =="));
+    expect(section.split("\n").slice(0, 6)).toEqual([
+      "== Serving path ==",
+      "clients → Route 53 example.com | Cloudflare example.com",
+      "  → us-east-1: NLB ingest-us-east-1-nlb → us-east-1: hosts 3–12 × c6i.xlarge → datastore edge-us-east-1",
+      "  → us-west-2: NLB ingest-us-west-2-nlb → us-west-2: hosts 3–12 × c6i.xlarge → datastore edge-us-west-2",
+      "  → eu-west-1: NLB ingest-eu-west-1-nlb → eu-west-1: hosts 3–12 × c6i.xlarge → datastore edge-eu-west-1",
+      "  → CDN cdn-distribution → origin origin (bucket cdn-origin [us-east-1]) | origin replica (bucket cdn-replica [us-west-2])",
+    ]);
   });
 });
 
