@@ -13,7 +13,7 @@
 const configKey = /\bedge:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/g;
 
 /** Every config key the message offers as a fix, in order of appearance. */
-export function offeredKeys(message: string): string[] {
+function offeredKeys(message: string): string[] {
   const keys: string[] = [];
   for (const match of message.matchAll(configKey)) {
     const before = message.slice(Math.max(0, match.index! - 8), match.index!);

@@ -49,7 +49,7 @@ function entryOf(config: Config, policy: string): Record<string, unknown> {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The bound changes between two policy configs, unset bounds at the head pack's published defaults. */
-export function boundChanges(base: PlanJson, head: PlanJson): BoundChange[] {
+function boundChanges(base: PlanJson, head: PlanJson): BoundChange[] {
   const before = base.policyConfig ?? {};
   const after = head.policyConfig ?? {};
   const policies = new Map((head.policyPack?.policies ?? base.policyPack?.policies ?? []).map((p) => [p.name, p]));

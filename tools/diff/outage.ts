@@ -21,16 +21,12 @@ import type { ResourceChange, Risk } from "./planDiff";
 /** Resources a region's traffic passes through: the load balancer, its addresses and listener, the hosts' group. */
 const servingTypes = new Set<string>([t.lbLoadBalancer, t.albLoadBalancer, t.lbListener, t.albListener, t.ec2Eip, t.autoscalingGroup]);
 
-/** Where the AWS provider says a changed launch template starts an instance refresh. */
-export const instanceRefreshCite =
-  "node_modules/@pulumi/aws/types/input.d.ts:10589 (installed @pulumi/aws, GroupInstanceRefresh: a refresh is started when launchTemplate changes)";
-
 /**
  * Whether this change stops its region serving: a serving-path resource deleted while its region
  * stays, or replaced where the old and the new cannot both serve (the replace's outage, or the old
  * one deleted first).
  */
-export function stopsServing(r: ResourceChange, headRegions: ReadonlySet<string>): boolean {
+function stopsServing(r: ResourceChange, headRegions: ReadonlySet<string>): boolean {
   if (!servingTypes.has(r.type) || !headRegions.has(r.region)) return false;
   if (r.op === "delete") return true;
   return r.op === "replace" && (!!r.replace?.outage || r.replace?.mode === "delete-before-replace");
@@ -59,7 +55,7 @@ function cause(r: ResourceChange): string {
 }
 
 /** What the regions other than `down` carry while it serves nothing, from the head's declared fleets. */
-export function othersCarry(head: PlanJson, down: string[]): string {
+function othersCarry(head: PlanJson, down: string[]): string {
   const fleets = readDeclaredFleets(head.resources.filter((r) => r.custom && r.type === t.autoscalingGroup).map((r) => ({ type: r.type, urn: r.urn, props: r.inputs as Record<string, any> })));
   const others = fleets.filter((f) => !down.includes(f.region));
   if (others.length === 0) return "no other region serves: the whole edge is down";
@@ -127,7 +123,13 @@ export interface HostRefresh {
   hosts: string;
 }
 
-/** Every region whose hosts an instance refresh replaces: a launch template updated under a group that refreshes. */
+/**
+ * Every region whose hosts an instance refresh replaces: a launch template updated under a group
+ * that refreshes. The group takes the template's latest version, and "a refresh is started when any
+ * of the following Auto Scaling Group properties change: launchConfiguration, launchTemplate,
+ * mixedInstancesPolicy" (node_modules/@pulumi/aws/types/input.d.ts:10589, installed @pulumi/aws,
+ * `GroupInstanceRefresh`).
+ */
 export function hostRefreshes(head: PlanJson, resources: ResourceChange[]): HostRefresh[] {
   return resources
     .filter((r) => r.type === t.ec2LaunchTemplate && (r.op === "update" || r.op === "replace"))

@@ -16,8 +16,8 @@ import type { PlanJson, PlanJsonResource } from "../plan/planJson";
 /** `publicIp of aws:ec2/eip:Eip ingest-1` → `publicIp of Eip ingest-1`. */
 const shortOf = (of: string) => of.replace(/ of [a-z0-9-]+:[A-Za-z0-9/]+:([A-Za-z0-9]+) /, " of $1 ");
 
-export const afterApply = (of: string) => `(known after apply: ${shortOf(of)})`;
-export const inState = (of: string) => `(in the stack's state: ${shortOf(of)})`;
+const afterApply = (of: string) => `(known after apply: ${shortOf(of)})`;
+const inState = (of: string) => `(in the stack's state: ${shortOf(of)})`;
 
 /** Whether a text holds a marked placeholder. */
 export const isMarked = (text: string) => text.includes("(known after apply: ") || text.includes("(in the stack's state: ");

@@ -29,7 +29,7 @@ export interface Shortening {
 }
 
 /** A line that says a shortened list or body goes on in the full report. */
-export const moreInFullReport = (n: number, what: string) => `… ${n} more ${what}: see the full report`;
+const moreInFullReport = (n: number, what: string) => `… ${n} more ${what}: see the full report`;
 
 /** How the comment and the text mark a value that only exists after apply (`placeholders.ts`). */
 export const placeholderLegend =

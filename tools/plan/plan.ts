@@ -77,7 +77,7 @@ export function stackFilePath(stack: string): string {
  * diff compares two stacks' config and groups findings by the key a pull request moved. Secrets are
  * left out: keys the file gives as `secure:` outside the `edge:` namespace, and every secure leaf.
  */
-export function stackConfigLeaves(stackFile: StackFile): Record<string, unknown> {
+function stackConfigLeaves(stackFile: StackFile): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const walk = (value: unknown, path: string) => {
     if (path in stackFile.secretDigests) return;
@@ -215,7 +215,7 @@ function secretTexts(value: unknown, out: string[] = []): string[] {
  * Per top-level input holding a secret, the stack-file secrets it is made from: those whose offline
  * stand-in its value contains (every secret read as the bare placeholder, when it holds that).
  */
-export function secretInputSources(inputs: Record<string, unknown>, secretLeaves: string[]): Record<string, string[]> | undefined {
+function secretInputSources(inputs: Record<string, unknown>, secretLeaves: string[]): Record<string, string[]> | undefined {
   const out: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(inputs)) {
     const texts = secretTexts(value);

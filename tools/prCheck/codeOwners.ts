@@ -21,7 +21,7 @@ function escapeRegExp(text: string): string {
 }
 
 /** A CODEOWNERS pattern as a test of a repository-relative path. */
-export function patternMatcher(pattern: string): (path: string) => boolean {
+function patternMatcher(pattern: string): (path: string) => boolean {
   const anchored = pattern.startsWith("/") || pattern.replace(/\/$/, "").includes("/");
   const directory = pattern.endsWith("/");
   const body = pattern.replace(/^\//, "").replace(/\/$/, "");

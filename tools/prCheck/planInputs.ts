@@ -74,7 +74,7 @@ export function filesInWorkingTree(root: string): TreeFile[] {
  * Files no plan reads: documentation anywhere, the trees of tests, benchmarks, game days, CI and
  * workflows, the test runner's config and `.gitignore` (which only decides which files are listed).
  */
-export function notPlanInput(path: string): boolean {
+function notPlanInput(path: string): boolean {
   return /\.md$/i.test(path) || /^(docs|test|bench|gameday|\.ci|\.github)\//.test(path) || /^(\.gitignore|vitest\.config\.[cm]?[jt]s)$/.test(path);
 }
 

@@ -69,7 +69,7 @@ export function policyChange(root: string, baseCommit: string): PolicyChange {
 }
 
 /** The files that differ between `baseCommit` and the working tree (committed or not, untracked included). */
-export function changedFiles(root: string, baseCommit: string): string[] {
+function changedFiles(root: string, baseCommit: string): string[] {
   const changed = git(root, ["diff", "--name-only", baseCommit]).split("\n").filter(Boolean);
   const untracked = git(root, ["ls-files", "--others", "--exclude-standard"]).split("\n").filter(Boolean);
   return [...new Set([...changed, ...untracked])].sort();

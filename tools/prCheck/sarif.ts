@@ -89,8 +89,8 @@ export function locate(root: string, stack: string, v: PlanJsonViolation, change
 const changedKeysOf = (s: StackReport) => [...new Set((s.diff?.config ?? []).map((c) => c.path.replace(/\[\d+\]/g, "")))];
 
 /** Rule ids of what is not a policy finding: a risky change of a kind, a broken stack. */
-export const riskRule = (kind: string) => `edge-risk/${kind}`;
-export const brokenStackRule = "edge-plan/broken-stack";
+const riskRule = (kind: string) => `edge-risk/${kind}`;
+const brokenStackRule = "edge-plan/broken-stack";
 
 const level = (enforcement: string) => (enforcement === "mandatory" ? "error" : enforcement === "advisory" ? "warning" : "note");
 

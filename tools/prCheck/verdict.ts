@@ -19,7 +19,7 @@ import type { StackReport } from "./report";
 
 export type MergeKind = "mergeable" | "needs-approval" | "cannot-merge";
 
-export const mergeExitCodes: Record<MergeKind, 0 | 1 | 3> = { mergeable: 0, "needs-approval": 3, "cannot-merge": 1 };
+const mergeExitCodes: Record<MergeKind, 0 | 1 | 3> = { mergeable: 0, "needs-approval": 3, "cannot-merge": 1 };
 
 /** The workflow's check names (`.github/workflows/pull-request.yml` job names), each saying what the comment says. */
 export const checkNames = {
@@ -53,7 +53,7 @@ export interface VerdictInputs {
 }
 
 /** A risk's headline: its message up to the first clause that explains it. */
-export function headline(message: string): string {
+function headline(message: string): string {
   const cut = message.search(/ \(|; |\. /);
   const text = cut > 0 && cut < 160 ? message.slice(0, cut) : message.slice(0, 160);
   return text.length < message.length ? `${text.replace(/[:;,.]$/, "")}…` : text;
@@ -88,8 +88,8 @@ export function mergeVerdict(stacks: StackReport[], inputs: VerdictInputs = {}):
     const others = risks.filter((r) => !refusedRiskKinds.has(r.kind));
     if (others.length > 0) risky.push(`${s.stack}: ${kinds(others)}`);
   }
-  const code0 = inputs.policyCodeFiles ?? [];
-  if (code0.length > 0) risky.push(`the policy pack's code (${code0.length} file${code0.length === 1 ? "" : "s"} under ${code("policies/")})`);
+  const policyCode = inputs.policyCodeFiles ?? [];
+  if (policyCode.length > 0) risky.push(`the policy pack's code (${policyCode.length} file${policyCode.length === 1 ? "" : "s"} under ${code("policies/")})`);
   if (refusals.length > 0) {
     return {
       kind: "cannot-merge",
