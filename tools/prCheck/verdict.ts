@@ -21,13 +21,13 @@ export type MergeKind = "mergeable" | "needs-approval" | "cannot-merge";
 
 const mergeExitCodes: Record<MergeKind, 0 | 1 | 3> = { mergeable: 0, "needs-approval": 3, "cannot-merge": 1 };
 
-/** The workflow's check names (`.github/workflows/pull-request.yml` job names), each saying what the comment says. */
+/** The checks that say what the comment says (`.github/workflows/pull-request*.yml`). */
 export const checkNames = {
-  /** Tests and the plan diff; red when merging cannot happen (exit 1). */
+  /** The "Pull request" workflow's job: tests and the plan diff; red when merging cannot happen (exit 1). */
   plan: "Edge plan",
-  /** Runs only when approval is needed: waits for a reviewer of the approval environment. */
+  /** The comment workflow's job that runs only when approval is needed: it waits for a reviewer of the approval environment. */
   approval: "Needs approval by a code owner",
-  /** The required check: green when mergeable, or once the approval is given. */
+  /** The required commit status on the pull request's head, its description the verdict's line: success when mergeable or approved. */
   gate: "Mergeable",
 } as const;
 
@@ -96,7 +96,7 @@ export function mergeVerdict(stacks: StackReport[], inputs: VerdictInputs = {}):
       exitCode: mergeExitCodes["cannot-merge"],
       line: `⛔ **cannot merge: ${refusals.join("; ")}**`,
       how:
-        `No approval clears this: the ${code(checkNames.plan)} and ${code(checkNames.gate)} checks fail (pr-check exit 1). ` +
+        `No approval clears this: the ${code(checkNames.plan)} check and the ${code(checkNames.gate)} status fail (pr-check exit 1). ` +
         `Change the pull request as the stacks below say${risky.length > 0 ? `; it is risky too (${risky.join("; ")})` : ""}.`,
       reasons: [...refusals, ...risky],
     };
@@ -107,8 +107,8 @@ export function mergeVerdict(stacks: StackReport[], inputs: VerdictInputs = {}):
       exitCode: mergeExitCodes["needs-approval"],
       line: `⚠️ **needs approval by ${whose(inputs.approvers)}** (risky: ${risky.join("; ")})`,
       how:
-        `The ${code(checkNames.approval)} check waits for that approval as a review of the ${code(approvalEnvironment)} environment's deployment in this run ` +
-        `(the author cannot approve it, and each push asks again); ${code(checkNames.gate)} passes once it is given (pr-check exit 3).`,
+        `The ${code(checkNames.gate)} status stays pending until a code owner approves the ${code(approvalEnvironment)} deployment of the ${code(checkNames.approval)} job ` +
+        `in the "Pull request comment" run for this head (the author cannot approve it, and each push asks again) (pr-check exit 3).`,
       reasons: risky,
     };
   }
@@ -116,7 +116,7 @@ export function mergeVerdict(stacks: StackReport[], inputs: VerdictInputs = {}):
     kind: "mergeable",
     exitCode: mergeExitCodes.mergeable,
     line: "✅ **mergeable**: no risky change, no mandatory violation, no stack broken",
-    how: `The ${code(checkNames.gate)} check passes (pr-check exit 0).`,
+    how: `The ${code(checkNames.gate)} status passes (pr-check exit 0).`,
     reasons: [],
   };
 }

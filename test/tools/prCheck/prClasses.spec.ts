@@ -78,7 +78,7 @@ describe("outage scope, from the deploy's real order", () => {
     expect(c.markdown).not.toContain("regional outage");
     expect(c.markdown).toContain('lb_us_east_1["us-east-1: NLB ingest-us-east-1-nlb — OUTAGE"]');
     expect(c.markdown).toContain("class lb_us_east_1,lb_us_west_2 down");
-    expect(c.markdown).toContain(`\`${checkNames.plan}\` and \`${checkNames.gate}\` checks fail (pr-check exit 1)`);
+    expect(c.markdown).toContain(`the \`${checkNames.plan}\` check and the \`${checkNames.gate}\` status fail (pr-check exit 1)`);
     expect(toSarif(projectRoot, [c.report]).runs[0]!.results.find((r) => r.ruleId === "edge-risk/global-outage")!.level).toBe("error");
   }, 120_000);
 
