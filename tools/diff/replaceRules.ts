@@ -320,6 +320,10 @@ export const replaceRules: Record<string, TypeRules> = {
       protocol: change(aws("sns/topic_subscription.go", "protocol")),
       endpoint: change(aws("sns/topic_subscription.go", "endpoint")),
     },
+    // resourceTopicSubscriptionCreate: an http(s) subscription without endpoint_auto_confirms is not
+    // waited for; SNS holds it pending until the endpoint confirms the SubscriptionConfirmation.
+    outage:
+      "a new subscription starts unconfirmed (PendingConfirmation): SNS delivers nothing to an https endpoint until it confirms the SubscriptionConfirmation message, and the provider does not wait for that (endpointAutoConfirms false), so the alarms reach nobody there meanwhile",
   },
   [t.vpcSecurityGroupEgressRule]: ingressEgress,
   [t.vpcSecurityGroupIngressRule]: ingressEgress,
