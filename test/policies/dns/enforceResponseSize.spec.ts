@@ -23,9 +23,14 @@ describe("enforce-response-size", () => {
   it("names query, provider, bytes, limit and records to drop when a CNAME pushes it over (incident 001)", async () => {
     const findings = await runStackPolicy(enforceResponseSize, zone(21));
     expect(findings.map((f) => f.message)).toEqual([
-      "decide.example.com A (through the CNAME decide.example.com) answered by route53 is 528 B over UDP without EDNS, above the 512 B limit: " +
-        "resolvers without TCP retry fail. Drop 1 A record (21 → 20) or remove the CNAME in front. " +
+      // Asked for itself, the CNAME carries its target's addresses too (additional section, sized as always sent).
+      "decide.example.com CNAME answered by route53 is 528 B over UDP without EDNS, above the 512 B limit: resolvers without TCP retry fail. " +
+        "The CNAME answer is the question, the CNAME and the authority NS, and route53 adds the addresses of api.example.com (21 records, sized as always sent): " +
+        "drop 16 B of them (16 B an A record, 28 B an AAAA), shorten the names by 16 B. " +
         incidentNote("responseSize"),
+      "decide.example.com A (through the CNAME decide.example.com) answered by route53 is 528 B over UDP without EDNS, above the 512 B limit: " +
+        "resolvers without TCP retry fail. Drop 1 A record (21 → 20) or remove the CNAME in front (1 hop). " +
+        "Incident 001: answers past 512 bytes broke legacy clients; a CNAME in front of the name added 32 bytes more, past the limit again.",
     ]);
   });
 
