@@ -54,7 +54,7 @@ export interface AnswerSize {
   label: string;
   qname: string;
   qtype: string;
-  /** The name whose records answer: the name asked, or the wildcard (`*.eu.example.com`) it matches; for NXDOMAIN the apex. */
+  /** The name asked, or the wildcard (`*.eu.example.com`) it matches: where the answer starts; for NXDOMAIN the apex. */
   owner: string;
   /** Names of the CNAME chain followed inside the zone, e.g. `["decide.example.com"]`. */
   cnames: string[];
@@ -351,7 +351,7 @@ export interface BuiltAnswer extends WireAnswer {
   /** Owners of the CNAME chain followed inside the zone, in order. */
   cnames: string[];
   finalType: string;
-  /** Where the answer's records come from: the final name, or the wildcard it matches; the apex for NXDOMAIN. */
+  /** The name asked, or the wildcard it matches: where the answer starts (the CNAME owner of a chain); the apex for NXDOMAIN. */
   owner: string;
 }
 
@@ -383,6 +383,7 @@ export function buildAnswer(view: ZoneView, qname: string, qtype: string, behavi
   const visited = new Set<string>();
   let name = qname;
   let source = sourceOf(view, name);
+  const owner = source ?? view.apex;
   const negative = (kind: "nodata" | "nxdomain"): BuiltAnswer => ({
     answer,
     authority: [soaRecord(view)],
@@ -392,7 +393,7 @@ export function buildAnswer(view: ZoneView, qname: string, qtype: string, behavi
     kind,
     cnames,
     finalType: qtype,
-    owner: source ?? view.apex,
+    owner,
   });
   while (source !== undefined && qtype !== "CNAME" && !visited.has(name)) {
     visited.add(name);
@@ -403,11 +404,11 @@ export function buildAnswer(view: ZoneView, qname: string, qtype: string, behavi
       // Cloudflare flattens an apex CNAME: the target's addresses, owned by the apex.
       const flattened = inZone(view, target) ? answerSet(view, target, qtype) : answerSet({ ...view, records: [{ ...cname, type: qtype, values: ["alias:" + target] }] }, name, qtype);
       answer.push(...flattened.map((r) => ({ ...r, name })));
-      return { answer, authority: nsRecords(view), additional: [], rcode: "NOERROR", kind: "answer", cnames, finalType: qtype, owner: source };
+      return { answer, authority: nsRecords(view), additional: [], rcode: "NOERROR", kind: "answer", cnames, finalType: qtype, owner };
     }
     answer.push({ name, type: "CNAME", ttl: cname.ttl ?? 60, value: target });
     cnames.push(name);
-    if (!inZone(view, target)) return { answer, authority: nsRecords(view), additional: [], rcode: "NOERROR", kind: "answer", cnames, finalType: "CNAME", owner: source };
+    if (!inZone(view, target)) return { answer, authority: nsRecords(view), additional: [], rcode: "NOERROR", kind: "answer", cnames, finalType: "CNAME", owner };
     name = target;
     source = sourceOf(view, name);
   }
@@ -417,7 +418,7 @@ export function buildAnswer(view: ZoneView, qname: string, qtype: string, behavi
   answer.push(...final);
   // NS answers carry no authority section: the NS set is the answer (NSD and Route 53 alike).
   const authority = name === view.apex && qtype === "NS" ? [] : nsRecords(view);
-  return { answer, authority, additional: additionalFor(view, answer, behaviour), rcode: "NOERROR", kind: "answer", cnames, finalType: qtype, owner: source };
+  return { answer, authority, additional: additionalFor(view, answer, behaviour), rcode: "NOERROR", kind: "answer", cnames, finalType: qtype, owner };
 }
 
 /** Presentation length of the longest name (253 characters) under `parent`, filled with labels of `fill`. */
