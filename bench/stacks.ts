@@ -93,7 +93,8 @@ export function benchStackConfig(size: BenchSize): Record<string, unknown> {
       availabilityZones: 3,
       bundle: { bucket: "edge-releases-{region}", key: "releases/edge-ingest-2026.12.01.tar.gz", sha256: "4f1c2a7e9b0d3c5a8e6f1b2d4c7a9e0f3b5d8c1a6e2f4b7d9c0a3e5f8b1d2c4a" },
       availabilityZoneIds: Object.fromEntries(regions.map((region) => [region, [1, 2, 3].map((n) => `${availabilityZoneIdPrefix(region)}-az${n}`)])),
-      imageIds: Object.fromEntries(regions.map((region) => [region, "ami-0123456789abcdef0"])),
+      // AMI ids are regional: each region its own.
+      imageIds: Object.fromEntries(regions.map((region, i) => [region, `ami-0123456789abcd${(0xef0 + i).toString(16)}`])),
     },
     nginx: { workerConnections: 8192 },
     datastore: {

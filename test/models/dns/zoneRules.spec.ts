@@ -119,7 +119,7 @@ describe("zone rules", () => {
       {
         path: ["dns", "aliases", 0, "target"],
         message:
-          "c1 goes through 6 CNAMEs, above edge:dns.maxCnameChainLength 5: each hop is a record more in every answer (incident 001). Point c1 nearer the end of the chain, or raise the limit",
+          "c1 goes through 6 CNAMEs, above edge:dns.maxCnameChainLength 5: each hop is a record more in every answer (incident 001). Point c1 nearer the end of the chain, or raise edge:dns.maxCnameChainLength (at most 16)",
       },
     ]);
   });
