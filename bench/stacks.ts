@@ -78,6 +78,10 @@ export function benchStackConfig(size: BenchSize): Record<string, unknown> {
   }
   const domain = "bench.example.com";
   const regions = benchRegions.slice(0, size.regions);
+  const records = benchRecords(size.records, domain);
+  // Cloudflare holds one record per value: a zone this size is an Enterprise zone whose record quota
+  // was raised (3,500 by default), with room for the program's own records.
+  const cloudflareRecords = records.reduce((sum, r) => sum + r.values.length, 0) + 100;
   const survivingCapacity = (size.regions - 1) * maxHostsPerRegion * eventsPerHost;
   const edge: StackConfigInput = {
     environment: "prod",
@@ -107,10 +111,11 @@ export function benchStackConfig(size: BenchSize): Record<string, unknown> {
     dns: {
       ttl: 60,
       aliases: [{ name: "decide", target: "api" }],
-      records: benchRecords(size.records, domain),
+      records,
       delegation: "delegated",
-      secondary: { accountId: "0123456789abcdef0123456789abcdef", mode: "active-active" },
+      secondary: { accountId: "0123456789abcdef0123456789abcdef", mode: "active-active", plan: "enterprise" },
     },
+    quotas: { cloudflareRecordsPerZone: Math.max(3500, cloudflareRecords) },
     alarms: { emails: ["edge-oncall@example.com"] },
   };
   const config: Record<string, unknown> = { "aws:region": regions[0] };

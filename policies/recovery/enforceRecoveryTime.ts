@@ -65,7 +65,7 @@ const modeLesson: Record<FailureMode, Lesson> = {
   azLost: "hostFailover",
   deploy: "hostFailover",
   regionLost: "failoverTtl",
-  regionLostSecondary: "regionFailure",
+  regionLostSecondary: "failoverTtl",
   dnsPrimaryLost: "nsTtl",
   cdnOriginFails: "snippetOnApiHosts",
   datastorePrimaryFails: "datastoreConnections",
