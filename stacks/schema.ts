@@ -12,6 +12,7 @@ import { z } from "zod";
 import { kindOf, shownValue } from "../models/shownValue";
 import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
 import { drainVisibleSeconds, targetHealthCheck } from "../models/ingestRegion/layout";
+import { datastoreRouteProblems, datastoreRouteSchema, vpcCidrSchema } from "./networkSchema";
 import { isPrivateIpv4Cidr, privateIpv4Ranges } from "../models/ingestRegion/egress";
 import { unknownRegionProblem } from "../models/aws/regions";
 import { cloudflarePlans, delegationPhases } from "../models/dns/delegation";
@@ -397,7 +398,9 @@ const stackConfigObject = z
                   }),
                 )
                 .min(1, "expected at least one CIDR: the hosts' egress to the datastore is limited to it")
+                .max(8, "expected at most 8 networks: the hosts' launch template carries them in one tag of 256 characters")
                 .describe("The private networks the datastore's addresses live in (hosts have no public address; security groups take CIDRs, never host names; a managed datastore's address changes on failover)."),
+              route: datastoreRouteSchema,
             }),
           )
           .default({})
@@ -550,6 +553,18 @@ const stackConfigObject = z
       })
       .prefault({})
       .describe("The CDN that serves the JavaScript snippet apart from the API hosts (incident 000)."),
+    network: z
+      .strictObject({
+        baseCidr: z
+          .record(awsRegion, vpcCidrSchema)
+          .default({})
+          .meta({ defaultText: "`10.<position in edge:regions>.0.0/16`" })
+          .describe(
+            "Each region's VPC block (`us-east-1: 10.32.0.0/16`), /16 to /24; each zone's subnet is the slot of its AZ number. Stacks that share a transit gateway or peer with one datastore network need blocks of their own: the default gives every stack the same ones.",
+          ),
+      })
+      .prefault({})
+      .describe("The edge's own address space."),
     quotas: z
       .strictObject({
         elasticIpsPerRegion: quota
@@ -658,6 +673,9 @@ export const stackConfigSchema = stackConfigObject.check(
     }),
     crossFieldRule<CheckedConfig>(["regions", "ingest"], (config, ctx) => {
       for (const problem of regionPinProblems(config)) ctx.addIssue({ code: "custom", ...problem });
+    }),
+    crossFieldRule<CheckedConfig>(["regions", "ingest", "datastore", "dns", "network"], (config, ctx) => {
+      for (const problem of datastoreRouteProblems(config)) ctx.addIssue({ code: "custom", ...problem });
     }),
     crossFieldRule<CheckedConfig>(["regions", "ingest", "quotas"], (config, ctx) => {
       const usage = quotaUsage({ regions: config.regions.length, availabilityZones: config.ingest.availabilityZones });
