@@ -102,22 +102,22 @@ export class IngestNetwork extends pulumi.ComponentResource {
     ];
     const zoneIds = args.availabilityZoneIds;
     this.subnetIds = zoneIds.map((zoneId, i) => {
-      // Named and numbered by its zone, not its position: a zone replaced by another is a new subnet in a
-      // block no other zone holds, created before the old one is deleted; reordering the list moves nothing.
-      // The alias keeps the URN of the subnet named by position before.
+      // The block is the slot of the zone's AZ number, not of its position: a zone replaced by another
+      // gets a block no other zone holds, so its new subnet is created before the old one is deleted
+      // (no InvalidSubnet.Conflict). Names stay by position, keeping every URN and id; reordering the
+      // list replaces subnets into each other's blocks, which `npm run diff` refuses as a conflict.
       const subnet = new aws.ec2.Subnet(
-        `${name}-public-${zoneId}`,
+        `${name}-public-${i + 1}`,
         {
           region,
           vpcId: vpc.id,
           cidrBlock: subnetCidrBlock(args.cidrBlock, zoneId),
           availabilityZoneId: zoneId,
-          tags: { Name: `${name}-public-${zoneId}` },
+          tags: { Name: `${name}-public-${i + 1}` },
         },
-        { parent: vpc, aliases: [{ name: `${name}-public-${i + 1}` }] },
+        { parent: vpc },
       );
-      // Named after its subnet, so it follows the subnet's alias (the engine's inherited child alias).
-      new aws.ec2.RouteTableAssociation(`${name}-public-${zoneId}`, { region, subnetId: subnet.id, routeTableId: routeTable.id }, { parent: subnet });
+      new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, { region, subnetId: subnet.id, routeTableId: routeTable.id }, { parent: subnet });
       return subnet.id;
     });
 

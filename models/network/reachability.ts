@@ -563,7 +563,7 @@ function apiFlow(model: RegionModel, fleet: HostFleetNetwork, hosts: Member, api
   const endpoint = model.network.endpoints.find((e) => e.type === "Interface" && e.service === api.service);
   const serviceName = `com.amazonaws.${model.network.region}.${api.service}`;
   const name = `host → ${api.service}`;
-  const detail = `${serviceName} (${api.caller})`;
+  const detail = serviceName;
   if (!endpoint || !endpoint.privateDns) {
     // Without an endpoint with private DNS the SDK's name resolves to the service's public address.
     const label = `${serviceName}'s public address (${endpoint ? `endpoint ${endpoint.name} has private DNS off` : "no interface endpoint"})`;
@@ -704,3 +704,20 @@ export function flowTitle(flow: Flow): string {
 }
 
 export type { Statement };
+
+/** A planned resource as the plan and its JSON carry it: declared inputs, region apart. */
+export interface PlannedNetworkResource {
+  type: string;
+  urn: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  region?: string | null;
+  propertyDependencies?: Record<string, string[]>;
+}
+
+/** The reachability of a plan's resources, judged on their declared inputs (what `--json` carries, so the plan and the diff agree). */
+export function reachabilityOfPlan(resources: readonly PlannedNetworkResource[]): Reachability {
+  return reachability(
+    resources.map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: { ...r.inputs, ...(r.region ? { region: r.region } : {}) }, propertyDependencies: r.propertyDependencies })),
+  );
+}

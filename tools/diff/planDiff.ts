@@ -12,6 +12,7 @@ import { resourceTypes } from "../../models/resourceTypes";
 import { failureModeTitles, FailureMode, recoveryOfInputs, worstByMode } from "../../models/recovery";
 import { explicitNameCite, PropertyRule, regionCite, replaceRules } from "./replaceRules";
 import { CapacityCost, capacityCost } from "./capacityCost";
+import { networkFlowRisks, routeMoveRisks, subnetConflictRisks } from "./networkRisk";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
 
@@ -49,14 +50,19 @@ export type RiskKind =
   | "recovery-lengthened"
   | "secret-in-plain-text"
   | "protected-resource-replaced"
-  | "in-use-group-replaced";
+  | "in-use-group-replaced"
+  | "network-flow-closed"
+  | "network-flow-opened"
+  | "network-path-opened"
+  | "route-moved"
+  | "subnet-block-conflict";
 
 /**
  * Risks no approval clears: the change cannot deploy as written. A load balancer with deletion
  * protection on cannot be deleted (AWS refuses `DeleteLoadBalancer`), so replacing or removing one
  * fails the update midway; it takes two reviewed changes, protection lifted first.
  */
-export const refusedRiskKinds: ReadonlySet<RiskKind> = new Set(["protected-resource-replaced"]);
+export const refusedRiskKinds: ReadonlySet<RiskKind> = new Set(["protected-resource-replaced", "subnet-block-conflict"]);
 
 /** The risks of a diff that refuse it whatever the review says. */
 export function refusedRisks(risks: Risk[]): Risk[] {
@@ -588,7 +594,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     counts,
     outputs: diffValues(base.stackOutputs ?? {}, head.stackOutputs ?? {}),
     policy: diffPolicy(base, head),
-    risks: [...findRisks(base, head, resources), ...recoveryRisks(recovery)],
+    risks: [...findRisks(base, head, resources), ...networkFlowRisks(base, head), ...routeMoveRisks(head, matched), ...subnetConflictRisks(base, head, matched), ...recoveryRisks(recovery)],
     secrets: diffSecrets(base, head),
     capacity: capacityCost(base, head),
   };

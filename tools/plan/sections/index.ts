@@ -7,6 +7,7 @@ import { dnsAnswersSection, dnsRecordsSection } from "./dns";
 import { alarmsSection } from "./alarms";
 import { delegationSection } from "./delegation";
 import { capacitySection, ingestRegionsSection } from "./ingest";
+import { networkPathsSection } from "./network";
 import { recoverySection } from "./recovery";
 import { snippetCdnSection } from "./snippetCdn";
 
@@ -20,6 +21,7 @@ export const planSections: PlanSection[] = [
   delegationSection,
   ingestRegionsSection,
   capacitySection,
+  networkPathsSection,
   dnsRecordsSection,
   dnsAnswersSection,
   snippetCdnSection,
