@@ -67,6 +67,8 @@ export interface Hop {
   /** Starts with what is missing: `no route to …`, `no egress rule …`. */
   summary: string;
   fix: string;
+  /** The request passes and its reply is dropped: the sender hears nothing and times out. */
+  reply?: true;
 }
 
 /** A namespace-sized actor of the network: the hosts, the load balancer, an endpoint's interfaces, or the internet. */
@@ -293,8 +295,8 @@ class RegionModel {
     }
     // 2. The source subnet's ACL: out on the port, back on the ephemeral ports.
     const sourceAcl = this.nacl(subnet);
-    if (!naclAllows(sourceAcl, true, port, cidrs) || !naclAllows(sourceAcl, false, linuxEphemeral, cidrs)) {
-      drop({ kind: "network ACL", urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops tcp ${port} to ${label} or its replies`, fix: `allow tcp ${port} out to ${cidrs.join(", ")} and tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} back in ${sourceAcl!.name}` });
+    if (!naclAllows(sourceAcl, true, port, cidrs)) {
+      drop({ kind: "network ACL", urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops tcp ${port} out to ${label}`, fix: `allow tcp ${port} out to ${cidrs.join(", ")} in ${sourceAcl!.name}` });
     }
     // 3. The route.
     const route = this.route(subnet, target);
@@ -318,8 +320,8 @@ class RegionModel {
     if (target.kind === "member") {
       for (const destSubnet of target.member.subnets) {
         const acl = this.nacl(destSubnet);
-        if (!naclAllows(acl, false, port, [subnet.cidr]) || !naclAllows(acl, true, linuxEphemeral, [subnet.cidr])) {
-          drop({ kind: "network ACL", urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops tcp ${port} from ${source.label} or its replies`, fix: `allow tcp ${port} in from ${subnet.cidr} and the replies out in ${acl!.name}` });
+        if (!naclAllows(acl, false, port, [subnet.cidr])) {
+          drop({ kind: "network ACL", urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops tcp ${port} in from ${source.label}`, fix: `allow tcp ${port} in from ${subnet.cidr} in ${acl!.name}` });
         }
       }
       if (target.member.groups.length > 0) {
@@ -332,6 +334,18 @@ class RegionModel {
       }
     } else if (target.kind === "network") {
       pass(`the datastore's side (its VPC's route back to ${this.network.vpc.cidr} and its security group) is outside this program`);
+    }
+    // 5. The replies: out of the destination subnet's ACL (members of this VPC) and back into the source's.
+    if (target.kind === "member") {
+      for (const destSubnet of target.member.subnets) {
+        const acl = this.nacl(destSubnet);
+        if (!naclAllows(acl, true, linuxEphemeral, [subnet.cidr])) {
+          drop({ kind: "network ACL", reply: true, urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops the replies to ${source.label}`, fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} out to ${subnet.cidr} in ${acl!.name}` });
+        }
+      }
+    }
+    if (!naclAllows(sourceAcl, false, linuxEphemeral, cidrs)) {
+      drop({ kind: "network ACL", reply: true, urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops the replies from ${label}`, fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} in from ${cidrs.join(", ")} in ${sourceAcl!.name}` });
     }
     return { via, ...(dropped ? { dropped } : {}) };
   }
@@ -454,6 +468,7 @@ function internetFlow(model: RegionModel, name: string, detail: string, needed: 
     if (!back || back === "local" || back.target.kind !== "internet-gateway") {
       return drop({
         kind: "route",
+        reply: true,
         urn: table?.urn ?? subnet.urn,
         summary: `no route back to clients in ${table ? `route table ${table.name}` : `subnet ${subnet.name}'s main route table`}: replies need 0.0.0.0/0 → the internet gateway`,
         fix: `add an aws.ec2.Route 0.0.0.0/0 → the internet gateway to ${table?.name ?? "the subnets' route table"}`,
@@ -461,8 +476,11 @@ function internetFlow(model: RegionModel, name: string, detail: string, needed: 
     }
     model.usedRoutes.add(back);
     const acl = model.nacl(subnet);
-    if (!naclAllows(acl, false, port, ["0.0.0.0/0"]) || !naclAllows(acl, true, clientEphemeral, ["0.0.0.0/0"])) {
-      return drop({ kind: "network ACL", urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${subnet.name} drops tcp ${port} from clients or the replies`, fix: `allow tcp ${port} in from 0.0.0.0/0 and 1024-65535 out in ${acl!.name}` });
+    if (!naclAllows(acl, false, port, ["0.0.0.0/0"])) {
+      return drop({ kind: "network ACL", urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${subnet.name} drops tcp ${port} in from clients`, fix: `allow tcp ${port} in from 0.0.0.0/0 in ${acl!.name}` });
+    }
+    if (!naclAllows(acl, true, clientEphemeral, ["0.0.0.0/0"])) {
+      return drop({ kind: "network ACL", reply: true, urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${subnet.name} drops the replies to clients`, fix: `allow tcp 1024-65535 out to 0.0.0.0/0 in ${acl!.name}` });
     }
   }
   via.push(`route tables of ${member.label}'s subnets: 0.0.0.0/0 → internet gateway (replies)`);
