@@ -293,10 +293,12 @@ class RegionModel {
         drop({ kind: "egress", urn: source.groups[0]!, summary: `no egress rule of security group ${this.groupNames(source.groups)} admits tcp ${port} to ${label}`, fix: `add an aws.vpc.SecurityGroupEgressRule to ${this.nameOf(source.groups[0]!)}: tcp ${port} to ${to}` });
       }
     }
-    // 2. The source subnet's ACL: out on the port, back on the ephemeral ports.
+    // 2. The ACLs between the source subnet and each other subnet the target may be in (traffic inside one subnet crosses none).
     const sourceAcl = this.nacl(subnet);
-    if (!naclAllows(sourceAcl, true, port, cidrs)) {
-      drop({ kind: "network ACL", urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops tcp ${port} out to ${label}`, fix: `allow tcp ${port} out to ${cidrs.join(", ")} in ${sourceAcl!.name}` });
+    const crossed = target.kind === "member" ? target.member.subnets.filter((d) => d.urn !== subnet.urn) : [];
+    const peers = target.kind === "member" ? crossed.map((d) => d.cidr) : cidrs;
+    if (peers.length > 0 && !naclAllows(sourceAcl, true, port, peers)) {
+      drop({ kind: "network ACL", urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops tcp ${port} out to ${label}`, fix: `allow tcp ${port} out to ${peers.join(", ")} in ${sourceAcl!.name}` });
     }
     // 3. The route.
     const route = this.route(subnet, target);
@@ -318,7 +320,7 @@ class RegionModel {
     }
     // 4. The destination: its subnet's ACL and its security group (members of this VPC only).
     if (target.kind === "member") {
-      for (const destSubnet of target.member.subnets) {
+      for (const destSubnet of crossed) {
         const acl = this.nacl(destSubnet);
         if (!naclAllows(acl, false, port, [subnet.cidr])) {
           drop({ kind: "network ACL", urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops tcp ${port} in from ${source.label}`, fix: `allow tcp ${port} in from ${subnet.cidr} in ${acl!.name}` });
@@ -337,15 +339,15 @@ class RegionModel {
     }
     // 5. The replies: out of the destination subnet's ACL (members of this VPC) and back into the source's.
     if (target.kind === "member") {
-      for (const destSubnet of target.member.subnets) {
+      for (const destSubnet of crossed) {
         const acl = this.nacl(destSubnet);
         if (!naclAllows(acl, true, linuxEphemeral, [subnet.cidr])) {
           drop({ kind: "network ACL", reply: true, urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops the replies to ${source.label}`, fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} out to ${subnet.cidr} in ${acl!.name}` });
         }
       }
     }
-    if (!naclAllows(sourceAcl, false, linuxEphemeral, cidrs)) {
-      drop({ kind: "network ACL", reply: true, urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops the replies from ${label}`, fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} in from ${cidrs.join(", ")} in ${sourceAcl!.name}` });
+    if (peers.length > 0 && !naclAllows(sourceAcl, false, linuxEphemeral, peers)) {
+      drop({ kind: "network ACL", reply: true, urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops the replies from ${label}`, fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} in from ${peers.join(", ")} in ${sourceAcl!.name}` });
     }
     return { via, ...(dropped ? { dropped } : {}) };
   }

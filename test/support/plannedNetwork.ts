@@ -31,15 +31,15 @@ export function mutated(plan: PlanJson, drop: (r: PlanJsonResource) => boolean, 
   return { ...plan, resources };
 }
 
-/** The plan's resources as stack policy subjects (the harness's shape): declared inputs, property dependencies by name. */
+/** The plan's resources as stack policy subjects (the harness's shape): declared inputs, property dependencies by URN. */
 export function subjects(plan: PlanJson): Subject[] {
-  const names = new Map(plan.resources.map((r) => [r.urn, r.name]));
+  const urns = new Set(plan.resources.map((r) => r.urn));
   return plan.resources.map((r) => ({
     type: r.type,
     name: r.name,
     urn: r.urn,
     props: { ...r.inputs, ...(r.region ? { region: r.region } : {}) },
-    propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([key, urns]) => [key, urns.map((u) => names.get(u)!).filter(Boolean)])),
+    propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([key, deps]) => [key, deps.filter((u) => urns.has(u))])),
   }));
 }
 
