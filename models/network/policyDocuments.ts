@@ -174,12 +174,20 @@ export function excessOf(statements: Statement[], calls: HostCall[], account?: s
     if (statement.notActions) reasons.push(`NotAction ${JSON.stringify(statement.raw.NotAction)}: every action but those`);
     const actions = statement.actions ?? [];
     const widened = actions.filter((a) => hasWildcard(a) || !needed.has(a.toLowerCase()));
-    if (widened.length > 0) reasons.push(`Action ${widened.map((a) => JSON.stringify(a)).join(", ")}: ${widened.every(hasWildcard) ? "a wildcard where the hosts make" : "beyond the hosts'"} ${[...new Set(calls.map((c) => c.action))].join(", ") || "no call"}`);
-    const ownCalls = actions.flatMap((a) => calls.filter((c) => wildcardMatch(a, c.action, true)));
-    const neededResources = new Set(ownCalls.flatMap((c) => c.resources));
+    if (widened.length > 0) {
+      // The calls of the same services, which the statement should have named instead.
+      const services = new Set(widened.map((a) => a.split(":")[0]!.toLowerCase()));
+      const made = [...new Set(calls.map((c) => c.action).filter((a) => services.has("*") || services.has(a.split(":")[0]!.toLowerCase())))];
+      reasons.push(`Action ${widened.map((a) => JSON.stringify(a)).join(", ")} where the hosts make ${made.length > 0 ? made.join(", ") : `no call of ${[...services].join(", ")}`}`);
+    }
+    const ownCalls = [...new Set(actions.flatMap((a) => calls.filter((c) => wildcardMatch(a, c.action, true))))];
     if (statement.notResources) reasons.push(`NotResource ${JSON.stringify(statement.raw.NotResource)}: every resource but those`);
-    const wider = (statement.resources ?? []).filter((r) => !neededResources.has(r));
-    if (wider.length > 0 && ownCalls.length > 0) reasons.push(`Resource ${wider.map((r) => JSON.stringify(r)).join(", ")} where the calls name ${[...neededResources].join(", ")}`);
+    // Each call judged alone: `*` is no wider for a call on `*`, and wider for one that names its resource.
+    const wider = ownCalls.flatMap((c) => {
+      const extra = (statement.resources ?? []).filter((r) => !c.resources.includes(r));
+      return extra.length > 0 ? [`Resource ${extra.map((r) => JSON.stringify(r)).join(", ")} where ${c.action} names ${c.resources.join(", ")}`] : [];
+    });
+    reasons.push(...new Set(wider));
     const keys = [...new Set(ownCalls.flatMap((c) => Object.keys(c.context ?? {})))];
     const conditioned = new Set(Object.values(statement.condition ?? {}).flatMap((entries) => Object.keys(entries ?? {}).map((k) => k.toLowerCase())));
     const unconditioned = keys.filter((k) => !conditioned.has(k.toLowerCase()));

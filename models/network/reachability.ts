@@ -212,27 +212,29 @@ class RegionModel {
     this.usedRules.set(rule, entry);
   }
 
+  /** The first egress rule admitting the flow; every rule that admits it counts as used by it. */
   egressRule(source: Member, target: Target, port: number): SecurityGroupRule | undefined {
     const cidrs = targetCidrs(target);
-    const rule = this.rulesOf(source.groups, "egress").find((r) => {
+    const rules = this.rulesOf(source.groups, "egress").filter((r) => {
       if (!tcpOrAll(r.protocol) || !covers(r, port)) return false;
       if (target.kind === "member" && r.groupRef && target.member.groups.includes(r.groupRef)) return true;
       if (target.kind === "prefix list" && r.prefixList === target.endpoint) return true;
       return !!r.cidr && target.kind !== "prefix list" && cidrs.every((c) => cidrContains(r.cidr!, c));
     });
-    if (rule) this.use(rule, port, rule.cidr ? cidrs : []);
-    return rule;
+    for (const rule of rules) this.use(rule, port, rule.cidr ? cidrs : []);
+    return rules[0];
   }
 
+  /** The first ingress rule admitting the flow; every rule that admits it counts as used by it. */
   ingressRule(target: Member, source: Member, port: number): SecurityGroupRule | undefined {
     const cidrs = source.kind === "internet" ? ["0.0.0.0/0"] : source.subnets.map((s) => s.cidr);
-    const rule = this.rulesOf(target.groups, "ingress").find((r) => {
+    const rules = this.rulesOf(target.groups, "ingress").filter((r) => {
       if (!tcpOrAll(r.protocol) || !covers(r, port)) return false;
       if (r.groupRef && source.groups.includes(r.groupRef)) return true;
       return !!r.cidr && cidrs.every((c) => cidrContains(r.cidr!, c));
     });
-    if (rule) this.use(rule, port, rule.cidr ? cidrs : []);
-    return rule;
+    for (const rule of rules) this.use(rule, port, rule.cidr ? cidrs : []);
+    return rules[0];
   }
 
   nacl(subnet: Subnet): Nacl | undefined {
@@ -587,7 +589,10 @@ function apiFlow(model: RegionModel, fleet: HostFleetNetwork, hosts: Member, api
   if (!endpoint || !endpoint.privateDns) {
     // Without an endpoint with private DNS the SDK's name resolves to the service's public address.
     const label = `${serviceName}'s public address (${endpoint ? `endpoint ${endpoint.name} has private DNS off` : "no interface endpoint"})`;
-    return model.flow(name, detail, true, hosts, { kind: "internet", address: internetServerAddress, label }, awsApiPort);
+    const flow = model.flow(name, detail, true, hosts, { kind: "internet", address: internetServerAddress, label }, awsApiPort);
+    // The packet stops where it stops (the hosts' egress, or the internet gateway); the fix is the endpoint's.
+    const fix = endpoint ? `set privateDnsEnabled: true on ${endpoint.name}, so ${api.service}'s name resolves to it` : `declare an interface endpoint ${serviceName} with privateDnsEnabled: true in the hosts' subnets`;
+    return flow.dropped ? { ...flow, dropped: { ...flow.dropped, fix } } : flow;
   }
   model.usedEndpoints.add(endpoint.urn);
   const member = endpointMember(model, endpoint);

@@ -106,7 +106,10 @@ describe("the network review's findings, on the shipped plans", () => {
     const verdict = await packVerdict(widened);
     const refused = verdict.violations.filter((v) => v.policyName === "disallow-unneeded-paths");
     expect(refused.map((v) => v.message)).toEqual([
-      expect.stringMatching(/^endpoint ingest-us-east-1-s3's policy allows more than the hosts' s3:GetObject: Action "s3:\*": .* Broadest: Allow Principal "\*", Action "s3:\*", Resource "\*"\. /),
+      "endpoint ingest-us-east-1-s3's policy allows more than the hosts' s3:GetObject: Action \"s3:*\" where the hosts make s3:GetObject; " +
+        'Resource "*" where s3:GetObject names arn:aws:s3:::edge-releases-us-east-1/releases/edge-ingest-2026.12.01.tar.gz; ' +
+        'Principal "*" with no aws:PrincipalAccount condition: any account\'s credentials may use it [us-east-1]. Broadest: Allow Principal "*", Action "s3:*", Resource "*". ' +
+        "Smallest fix: write the policy from the hosts' calls (interfaceEndpointPolicy, bundleEndpointPolicy in models/ingestRegion/egress.ts). Security baseline: a compromised host may use every path the network leaves open.",
     ]);
     expect(refused[0]!.enforcementLevel).toBe("mandatory");
   }, 120_000);
@@ -135,7 +138,9 @@ describe("the network review's findings, on the shipped plans", () => {
     };
     const verdict = await packVerdict({ ...prod, resources: [...prod.resources, attachment] });
     expect(verdict.violations.filter((v) => v.policyName === "disallow-unneeded-paths").map((v) => v.message)).toEqual([
-      expect.stringMatching(/^managed policy arn:aws:iam::aws:policy\/AmazonSSMManagedInstanceCore of role ingest-us-east-1-host allows more than the hosts' calls need: Action "ssm:DescribeAssociation", .*"ssm:GetParameters".* Broadest: Allow Action \[/),
+      expect.stringMatching(
+        /^managed policy arn:aws:iam::aws:policy\/AmazonSSMManagedInstanceCore of role ingest-us-east-1-host allows more than the hosts' calls need: Action "ssm:DescribeAssociation", .*"ssm:GetParameters".* where the hosts make ssm:UpdateInstanceInformation, ssm:GetParameter; Resource "\*" where ssm:GetParameter names arn:aws:ssm:us-east-1:123456789012:parameter\/edge\/prod\/datastore\/password \[us-east-1\]\. Broadest: Allow Action \[/,
+      ),
     ]);
   }, 120_000);
 });
