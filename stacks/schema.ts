@@ -405,7 +405,7 @@ const stackConfigObject = z
           )
           .default({})
           .describe(
-            "Per region, the datastore its hosts write to (incident 002: independent regions, each with its own datastore): `hosts`, `port`, `database`, `user`, `passwordParameter`, `caBundle`, `cidrs` and `maxConnections` (defaults to `edge:datastore.maxConnections`), the budget every region naming the same hosts shares. Every region of edge:regions needs one before the edge is deployed (`edge:dns.delegation: delegated`).",
+            "Per region, the datastore its hosts write to (incident 002: independent regions, each with its own datastore): `hosts`, `port`, `database`, `user`, `passwordParameter`, `caBundle`, `cidrs`, `route` (what reaches the cidrs: `transitGatewayId`, `vpcPeeringConnectionId` or `sameVpc`; required once delegated) and `maxConnections` (defaults to `edge:datastore.maxConnections`), the budget every region naming the same hosts shares. Every region of edge:regions needs one before the edge is deployed (`edge:dns.delegation: delegated`).",
           ),
       })
       .prefault({})
