@@ -13,9 +13,9 @@
  * AWS Network Access Analyzer finds such paths in deployed resources only; this judges the plan.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
-import { reachability, type ExtraPath, type Reachability } from "../../models/network/reachability";
+import { type ExtraPath, type Reachability } from "../../models/network/reachability";
 import { Finding, reportFinding } from "../finding";
-import { networkResources } from "./networkResources";
+import { stackReachability } from "./networkResources";
 
 const fixes: Record<ExtraPath["kind"], string> = {
   probe: "remove the rule or route it passes, or narrow it to the flows the edge needs",
@@ -42,6 +42,6 @@ export const disallowUnneededPaths: StackValidationPolicy = {
   description: "Nothing is open beyond the flows the edge needs: no spare rule, route or endpoint, no endpoint policy or host role statement broader than the hosts' calls.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    for (const finding of judgeUnneededPaths(reachability(networkResources(args.resources)))) reportFinding(reportViolation, finding);
+    for (const finding of judgeUnneededPaths(stackReachability(args.resources))) reportFinding(reportViolation, finding);
   },
 };

@@ -16,9 +16,9 @@
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { incidentNote } from "../../models/incidents";
-import { closedFlows, flowTitle, reachability, type Reachability } from "../../models/network/reachability";
+import { closedFlows, flowTitle, type Reachability } from "../../models/network/reachability";
 import { Finding, reportFinding } from "../finding";
-import { networkResources } from "./networkResources";
+import { stackReachability } from "./networkResources";
 
 /** Every closed needed flow, and every fleet the model could not judge. */
 export function judgeRequiredPaths(result: Reachability): Finding[] {
@@ -40,6 +40,6 @@ export const enforceRequiredPaths: StackValidationPolicy = {
   description: "Every network flow the edge needs is open: client → load balancer, load balancer → hosts, hosts → bundle, AWS APIs and datastore (incident 002).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    for (const finding of judgeRequiredPaths(reachability(networkResources(args.resources)))) reportFinding(reportViolation, finding);
+    for (const finding of judgeRequiredPaths(stackReachability(args.resources))) reportFinding(reportViolation, finding);
   },
 };
