@@ -25,6 +25,7 @@
  *
  * Pure module: no Pulumi imports.
  */
+import { awsApiPort } from "../ingestRegion/egress";
 import { nthAddress } from "./cidr";
 import type { Nacl, RouteEntry, SecurityGroupRule, Subnet, VpcNetwork } from "./graph";
 import { internetClientAddress, internetServerAddress, type Hop, type Member, type RegionReachability, type Target } from "./reachability";
@@ -382,10 +383,10 @@ export function wireRegion(report: RegionReachability): WiredRegion {
     const lb = network.loadBalancers.find((l) => l.urn === urn);
     if (lb) ns.listens.push(...lb.listeners.map((l) => l.port));
     else if (ns.role === "hosts") ns.listens.push(...new Set(network.targetGroups.filter((t) => report.fleet.targetGroups.includes(t.urn)).flatMap((t) => [t.port, t.healthPort])));
-    else ns.listens.push(443);
+    else ns.listens.push(awsApiPort);
   }
-  internet.listens.push(443);
-  s3.listens.push(443);
+  internet.listens.push(awsApiPort);
+  s3.listens.push(awsApiPort);
 
   const probes = all.flatMap((flow): WiredProbe[] => {
     const fromInternet = flow.source.kind === "internet";
