@@ -25,6 +25,17 @@ export interface NetworkResource {
   propertyDependencies?: Record<string, string[]>;
 }
 
+/**
+ * Network ACL types: the program declares none (its subnets keep the VPC's default ACL, which
+ * admits everything), but a plan that adds one is judged by it.
+ */
+export const networkAclTypes = {
+  networkAcl: "aws:ec2/networkAcl:NetworkAcl",
+  networkAclRule: "aws:ec2/networkAclRule:NetworkAclRule",
+  networkAclAssociation: "aws:ec2/networkAclAssociation:NetworkAclAssociation",
+  defaultNetworkAcl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
+} as const;
+
 /** A security group rule, however it was written. `protocol` is lower case; `-1` is every protocol. */
 export interface SecurityGroupRule {
   /** The resource holding the rule (the group itself for an inline rule). */
@@ -294,10 +305,10 @@ function readNacls(index: Index, vpcUrn: string, subnets: Subnet[]): Nacl[] {
       ...portsOf(normalProtocol(e.protocol), e.fromPort, e.toPort),
       cidr: String(e.cidrBlock ?? ""),
     }));
-  for (const type of [resourceTypes.ec2NetworkAcl, resourceTypes.ec2DefaultNetworkAcl]) {
+  for (const type of [networkAclTypes.networkAcl, networkAclTypes.defaultNetworkAcl]) {
     for (const acl of index.ofType(type)) {
       const vpc = index.ref(acl, "vpcId", resourceTypes.ec2Vpc);
-      if (type === resourceTypes.ec2NetworkAcl && vpc?.urn !== vpcUrn) continue;
+      if (type === networkAclTypes.networkAcl && vpc?.urn !== vpcUrn) continue;
       const nacl: Nacl = { urn: acl.urn, name: acl.name, entries: [...entries(acl.props.ingress, false), ...entries(acl.props.egress, true)] };
       nacls.push(nacl);
       for (const s of index.refs(acl, "subnetIds", resourceTypes.ec2Subnet)) {
@@ -306,7 +317,7 @@ function readNacls(index: Index, vpcUrn: string, subnets: Subnet[]): Nacl[] {
       }
     }
   }
-  for (const rule of index.ofType(resourceTypes.ec2NetworkAclRule)) {
+  for (const rule of index.ofType(networkAclTypes.networkAclRule)) {
     const nacl = nacls.find((n) => n.urn === index.ref(rule, "networkAclId")?.urn);
     if (!nacl) continue;
     const protocol = normalProtocol(rule.props.protocol);
@@ -319,7 +330,7 @@ function readNacls(index: Index, vpcUrn: string, subnets: Subnet[]): Nacl[] {
       cidr: String(rule.props.cidrBlock ?? ""),
     });
   }
-  for (const assoc of index.ofType(resourceTypes.ec2NetworkAclAssociation)) {
+  for (const assoc of index.ofType(networkAclTypes.networkAclAssociation)) {
     const subnet = subnets.find((s) => s.urn === index.ref(assoc, "subnetId")?.urn);
     const nacl = index.ref(assoc, "networkAclId");
     if (subnet && nacl) subnet.nacl = nacl.urn;

@@ -11,6 +11,7 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reachabilityOfPlan } from "../../models/network/reachability";
 import { outcomeOf, wireRegion } from "../../models/network/wiring";
+import { networkAclTypes } from "../../models/network/graph";
 import { resourceTypes } from "../../models/resourceTypes";
 import { checkNetworkTwinPrerequisites, sendProbes, startNetworkTwin, type ProbeResult } from "../../gameday/networkPaths";
 import { Teardown } from "../../gameday/netns";
@@ -81,8 +82,8 @@ const networkAcl = (plan: PlanJson): PlanJsonResource => {
   const subnets = plan.resources.filter((r) => r.type === resourceTypes.ec2Subnet && inRegion(r));
   const all = { protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" };
   return {
-    urn: `urn:pulumi:prod::edge::${resourceTypes.ec2NetworkAcl}::ingest-us-east-1-hosts-acl`,
-    type: resourceTypes.ec2NetworkAcl,
+    urn: `urn:pulumi:prod::edge::${networkAclTypes.networkAcl}::ingest-us-east-1-hosts-acl`,
+    type: networkAclTypes.networkAcl,
     name: "ingest-us-east-1-hosts-acl",
     parent: "",
     custom: true,

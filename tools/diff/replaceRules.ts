@@ -43,6 +43,7 @@ const awsFileRead = {
   "ec2/vpc_endpoint.go": "008db85aad5e56627b1eecab8830464a282552ed",
   "ec2/vpc_flow_log.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "ec2/vpc_internet_gateway.go": "08923b68b5ad6fcfdd38362fb5247e39a9b07add",
+  "ec2/vpc_route.go": "c49358f89b43a4d9c8e533cd0610cd72cbd11eb3",
   "ec2/vpc_route_table.go": "022092419b7cda11527df3c6b51cbfe1876c1722",
   "ec2/vpc_route_table_association.go": "0be71beb458ad8875e0acc5c91519c0ceeb214aa",
   "ec2/vpc_security_group.go": "01606926a0c0ab9174aec440f976a48b0baee722",
@@ -259,6 +260,15 @@ export const replaceRules: Record<string, TypeRules> = {
   },
   [t.ec2InternetGateway]: inPlace(aws("ec2/vpc_internet_gateway.go", "vpc_id") + ": no attribute is ForceNew (the VPC is detached and attached in place)"),
   [t.ec2LaunchTemplate]: { properties: names("ec2/ec2_launch_template.go") },
+  // A route's target changes in place (ReplaceRoute); its table and destination replace it.
+  [t.ec2Route]: {
+    properties: {
+      routeTableId: change(aws("ec2/vpc_route.go", "route_table_id"), [t.ec2RouteTable]),
+      destinationCidrBlock: change(aws("ec2/vpc_route.go", "destination_cidr_block")),
+      destinationIpv6CidrBlock: change(aws("ec2/vpc_route.go", "destination_ipv6_cidr_block")),
+      destinationPrefixListId: change(aws("ec2/vpc_route.go", "destination_prefix_list_id")),
+    },
+  },
   [t.ec2RouteTable]: { properties: { vpcId: change(aws("ec2/vpc_route_table.go", "vpc_id"), [t.ec2Vpc]) } },
   [t.ec2RouteTableAssociation]: {
     properties: {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cidrContains, cidrsOverlap, isNetworkAddress, longestPrefixMatch, nthAddress, parseIpv4Cidr, subBlock } from "../../../models/network/cidr";
 import { networkNeedTagKeys } from "../../../models/network/needs";
 import { reachabilityOfPlan } from "../../../models/network/reachability";
+import { networkAclTypes } from "../../../models/network/graph";
 import { resourceTypes } from "../../../models/resourceTypes";
 import type { PlanJson, PlanJsonResource } from "../../../tools/plan/planJson";
 import { mutated, shippedPlan } from "../../support/plannedNetwork";
@@ -65,8 +66,8 @@ describe("the reachability model", () => {
     const vpc = prod.resources.find((r) => r.type === resourceTypes.ec2Vpc && inEast(r))!;
     const subnets = prod.resources.filter((r) => r.type === resourceTypes.ec2Subnet && inEast(r));
     const acl: PlanJsonResource = {
-      urn: `urn:pulumi:prod::edge::${resourceTypes.ec2NetworkAcl}::lb-acl`,
-      type: resourceTypes.ec2NetworkAcl,
+      urn: `urn:pulumi:prod::edge::${networkAclTypes.networkAcl}::lb-acl`,
+      type: networkAclTypes.networkAcl,
       name: "lb-acl",
       parent: "",
       custom: true,
