@@ -202,11 +202,17 @@ export function normalProtocol(protocol: unknown): string {
 
 class Index {
   readonly byUrn: Map<string, NetworkResource>;
+  private readonly byType = new Map<string, NetworkResource[]>();
   constructor(readonly resources: NetworkResource[]) {
     this.byUrn = new Map(resources.map((r) => [r.urn, r]));
+    for (const r of resources) {
+      const list = this.byType.get(r.type) ?? [];
+      list.push(r);
+      this.byType.set(r.type, list);
+    }
   }
   ofType(type: string): NetworkResource[] {
-    return this.resources.filter((r) => r.type === type);
+    return this.byType.get(type) ?? [];
   }
   /** The resources of `types` that property `key` of `r` took outputs of. */
   refs(r: NetworkResource, key: string, ...types: string[]): NetworkResource[] {

@@ -57,9 +57,18 @@ export function readStatements(policy: unknown): Statement[] | string {
 
 /** IAM's wildcard match: `*` any run of characters, `?` one; actions compare case-insensitively. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${escaped}$`, ignoreCase ? "i" : "").test(value);
+  const key = `${ignoreCase ? "i" : "c"}${pattern}`;
+  let compiled = compiledPatterns.get(key);
+  if (!compiled) {
+    const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    compiled = new RegExp(`^${escaped}$`, ignoreCase ? "i" : "");
+    compiledPatterns.set(key, compiled);
+  }
+  return compiled.test(value);
 }
+
+/** Each pattern compiled once: a stack of 30 regions asks the same few thousand times. */
+const compiledPatterns = new Map<string, RegExp>();
 
 const hasWildcard = (s: string) => /[*?]/.test(s);
 
