@@ -64,14 +64,16 @@ function inlineDestinations(table: PlanJsonResource): string[] {
  * table: the provider's `CreateRoute` meets the route AWS already holds (RouteAlreadyExists;
  * terraform-provider-aws@c49358f89b43a4d9c8e533cd0610cd72cbd11eb3 internal/service/ec2/vpc_route.go
  * creates without looking for one), and dropping the inline routes leaves them in place (`route`
- * is Optional+Computed, internal/service/ec2/vpc_route_table.go). Import each first.
+ * is Optional+Computed, internal/service/ec2/vpc_route_table.go). Import each first. A table the
+ * head replaces (its VPC replaced) starts empty, and says nothing.
  */
-export function routeMoveRisks(head: PlanJson, matched: Map<string, PlanJsonResource>): Risk[] {
+export function routeMoveRisks(head: PlanJson, matched: Map<string, PlanJsonResource>, replaced: ReadonlySet<string>): Risk[] {
   const risks: Risk[] = [];
   const routes = head.resources.filter((r) => r.type === resourceTypes.ec2Route);
   for (const table of head.resources.filter((r) => r.type === resourceTypes.ec2RouteTable)) {
     const old = matched.get(table.urn);
-    if (!old) continue;
+    // A replaced table is a new one: it holds no route yet.
+    if (!old || replaced.has(table.urn)) continue;
     const inline = new Set(inlineDestinations(old));
     for (const route of routes.filter((r) => (r.propertyDependencies?.routeTableId ?? []).includes(table.urn))) {
       const destination = String(route.inputs.destinationCidrBlock ?? route.inputs.destinationPrefixListId ?? "");

@@ -594,7 +594,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     counts,
     outputs: diffValues(base.stackOutputs ?? {}, head.stackOutputs ?? {}),
     policy: diffPolicy(base, head),
-    risks: [...findRisks(base, head, resources), ...networkFlowRisks(base, head), ...routeMoveRisks(head, matched), ...subnetConflictRisks(base, head, matched), ...recoveryRisks(recovery)],
+    risks: [...findRisks(base, head, resources), ...networkFlowRisks(base, head), ...routeMoveRisks(head, matched, new Set(resources.filter((r) => r.op === "replace").map((r) => r.urn))), ...subnetConflictRisks(base, head, matched), ...recoveryRisks(recovery)],
     secrets: diffSecrets(base, head),
     capacity: capacityCost(base, head),
   };

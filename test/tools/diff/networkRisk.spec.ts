@@ -46,6 +46,11 @@ describe("npm run diff: network paths", () => {
       "route 0.0.0.0/0 moves out of route table ingest-us-east-1-public's inline routes into aws.ec2.Route ingest-us-east-1-public-internet [us-east-1]: on a deployed stack AWS already holds it, so creating it fails (RouteAlreadyExists). " +
         `Import it first: pulumi import aws:ec2/route:Route ingest-us-east-1-public-internet <route table id>_0.0.0.0/0 --parent '${prod.resources.find((r) => r.type === resourceTypes.ec2RouteTable && r.region === "us-east-1")!.urn}'`,
     );
+    // A VPC given another block replaces its route table, which starts empty: nothing to import.
+    const newBlock = mutated(prod, () => false, (r) => {
+      if (r.type === resourceTypes.ec2Vpc && r.region === "us-east-1") r.inputs.cidrBlock = "10.40.0.0/16";
+    });
+    expect(risksOf(inline, newBlock, "route-moved")).toEqual([]);
   });
 
   it("refuses subnets moved into each other's blocks: the new one is created while the old one still holds the block", () => {
