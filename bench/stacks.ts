@@ -105,7 +105,7 @@ export function benchStackConfig(size: BenchSize): Record<string, unknown> {
       maxConnections: Math.ceil((size.regions * maxHostsPerRegion * poolSizePerHost) / 0.7),
       poolSizePerHost,
       endpoints: Object.fromEntries(
-        regions.map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/bench/datastore/password", cidrs: [`10.${100 + i}.0.0/16`] }]),
+        regions.map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/bench/datastore/password", cidrs: [`10.${100 + i}.0.0/16`], route: { transitGatewayId: "tgw-0123456789abcdef0" } }]),
       ),
     },
     dns: {

@@ -36,6 +36,7 @@ export const lessons = {
   spike: { incident: "000", lesson: "traffic rose 8x in a spike, and the fleet must absorb it with its largest region lost" },
   regionFailure: { incident: "002", lesson: "a tracking region must be able to fail while the others carry its load" },
   datastoreConnections: { incident: "002", lesson: "connections piled up on the datastore until it stopped answering" },
+  regionalDatastore: { incident: "002", lesson: "each tracking region writes to its own datastore; a region whose hosts cannot reach theirs acknowledges events it never stores" },
   secondRegion: { incident: "002", lesson: "tracking must run in two independent regions" },
   hostFailover: { incident: "003", lesson: "a host that fails or leaves must be out of the pool, its requests served elsewhere, before clients give up" },
 } as const satisfies Record<string, { incident: IncidentId; lesson: string }>;

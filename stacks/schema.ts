@@ -12,6 +12,7 @@ import { z } from "zod";
 import { kindOf, shownValue } from "../models/shownValue";
 import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
 import { drainVisibleSeconds, targetHealthCheck } from "../models/ingestRegion/layout";
+import { datastoreRouteProblems, datastoreRouteSchema, vpcCidrSchema } from "./networkSchema";
 import { isPrivateIpv4Cidr, privateIpv4Ranges } from "../models/ingestRegion/egress";
 import { bundledDatastoreCaPath } from "../models/hostEdge/bundle";
 import { unknownRegionProblem } from "../models/aws/regions";
@@ -396,12 +397,14 @@ const stackConfigObject = z
                   }),
                 )
                 .min(1, "expected at least one CIDR: the hosts' egress to the datastore is limited to it")
+                .max(8, "expected at most 8 networks: the hosts' launch template carries them in one tag of 256 characters")
                 .describe("The private networks the datastore's addresses live in (hosts have no public address; security groups take CIDRs, never host names; a managed datastore's address changes on failover)."),
+              route: datastoreRouteSchema,
             }),
           )
           .default({})
           .describe(
-            "Per region, the datastore its hosts write to (incident 002: independent regions, each with its own datastore): `hosts`, `port`, `database`, `user`, `passwordParameter`, `caBundle`, `cidrs` and `maxConnections` (defaults to `edge:datastore.maxConnections`), the budget every region naming the same hosts shares. Every region of edge:regions needs one before the edge is deployed (`edge:dns.delegation: delegated`).",
+            "Per region, the datastore its hosts write to (incident 002: independent regions, each with its own datastore): `hosts`, `port`, `database`, `user`, `passwordParameter`, `caBundle`, `cidrs`, `route` (what reaches the cidrs: `transitGatewayId`, `vpcPeeringConnectionId` or `sameVpc`; required once delegated) and `maxConnections` (defaults to `edge:datastore.maxConnections`), the budget every region naming the same hosts shares. Every region of edge:regions needs one before the edge is deployed (`edge:dns.delegation: delegated`).",
           ),
       })
       .prefault({})
@@ -549,6 +552,18 @@ const stackConfigObject = z
       })
       .prefault({})
       .describe("The CDN that serves the JavaScript snippet apart from the API hosts (incident 000)."),
+    network: z
+      .strictObject({
+        baseCidr: z
+          .record(awsRegion, vpcCidrSchema)
+          .default({})
+          .meta({ defaultText: "`10.<position in edge:regions>.0.0/16`" })
+          .describe(
+            "Each region's VPC block (`us-east-1: 10.32.0.0/16`), /16 to /24; each zone's subnet is the slot of its AZ number. Stacks that share a transit gateway or peer with one datastore network need blocks of their own: the default gives every stack the same ones.",
+          ),
+      })
+      .prefault({})
+      .describe("The edge's own address space."),
     quotas: z
       .strictObject({
         elasticIpsPerRegion: quota
@@ -671,6 +686,9 @@ export const stackConfigSchema = stackConfigObject.check(
       const shape = { declared: zoneRecords(config), regions, addressesPerRegion: Number.isInteger(zones) ? zones : 0, activeActive: config.dns.secondary.mode === "active-active" };
       const quotas = { route53RecordsPerZone: config.quotas.route53RecordsPerZone, cloudflareRecordsPerZone: config.quotas.cloudflareRecordsPerZone, cloudflarePlan: config.dns.secondary.plan };
       for (const message of zoneQuotaProblems(shape, quotas)) ctx.addIssue({ code: "custom", path: ["dns", "records"], message });
+    }),
+    crossFieldRule<CheckedConfig>(["regions", "ingest", "datastore", "dns", "network"], (config, ctx) => {
+      for (const problem of datastoreRouteProblems(config)) ctx.addIssue({ code: "custom", ...problem });
     }),
     crossFieldRule<CheckedConfig>(["regions", "ingest", "quotas"], (config, ctx) => {
       const usage = quotaUsage({ regions: config.regions.length, availabilityZones: config.ingest.availabilityZones });

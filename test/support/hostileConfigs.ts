@@ -24,7 +24,7 @@ export const validBase = withRegionPins({
   datastore: {
     maxConnections: 500,
     endpoints: Object.fromEntries(
-      ["us-east-1", "eu-west-1"].map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/dev/datastore/password", cidrs: [`10.${100 + i}.0.0/16`] }]),
+      ["us-east-1", "eu-west-1"].map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/dev/datastore/password", cidrs: [`10.${100 + i}.0.0/16`], route: { transitGatewayId: "tgw-0123456789abcdef0" } }]),
     ),
   },
   dns: {

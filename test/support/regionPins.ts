@@ -1,5 +1,5 @@
 /**
- * The per-region pins a stack config needs (zones by AZ ID, image, the region's datastore), filled in
+ * The per-region pins a stack config needs (zones by AZ ID, image, the region's datastore and its route), filled in
  * for every region a test config lists that does not pin its own: the tests of other rules start
  * from a config that is valid in this respect.
  */
@@ -31,7 +31,7 @@ export function withRegionPins<T extends Raw>(raw: T): T {
     },
     datastore: {
       ...datastore,
-      endpoints: fill(datastore.endpoints, (region) => ({ hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/test/datastore/password", cidrs: ["10.200.0.0/24"] })),
+      endpoints: fill(datastore.endpoints, (region) => ({ hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/test/datastore/password", cidrs: ["10.200.0.0/24"], route: { transitGatewayId: "tgw-0123456789abcdef0" } })),
     },
   };
 }
