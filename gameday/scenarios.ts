@@ -59,6 +59,8 @@ export interface ScenarioSetup {
   resolver?: LoadPlan["resolver"];
   /** What the browser share does besides one page view (several page views, origins a scenario fails). */
   browser?: BrowserShareOptions;
+  /** How long the clients track events, ms, when the scenario's recovery outlasts the run's (`GamedayOptions.trackMs`). */
+  trackMs?: number;
   /**
    * Judges the run with what the scenario measured itself (a resolver's lookups, a legacy client's
    * answers); duplicates, acknowledged events not stored and losses above the scenario's bound are
@@ -348,9 +350,11 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
   try {
     const context: ScenarioContext = { scaled: (s) => scaledSeconds(s, options.scale), predictedSeconds, options };
     // The load covers the failure and the way back the model predicts, with room for the run.
-    const trackMs = Math.max(options.trackMs, Math.ceil((scenario.trackSeconds?.(context) ?? faultDelayMs / 1000 + 1.5 * predictedSeconds + 6) * 1000));
+    const plannedTrackMs = Math.max(options.trackMs, Math.ceil((scenario.trackSeconds?.(context) ?? faultDelayMs / 1000 + 1.5 * predictedSeconds + 6) * 1000));
+    const setup = (await scenario.prepare?.(twin, teardown, { ...options, trackMs: plannedTrackMs, deadlineMs: options.deadlineMs - options.trackMs + plannedTrackMs })) ?? {};
+    // A scenario may need its clients longer than its failure mode's prediction (a withdrawal by hand).
+    const trackMs = Math.max(plannedTrackMs, setup.trackMs ?? 0);
     const run = { ...options, trackMs, deadlineMs: options.deadlineMs - options.trackMs + trackMs };
-    const setup = (await scenario.prepare?.(twin, teardown, run)) ?? {};
     const idPrefix = `gd${Date.now().toString(36)}`;
     const load = runLoad(twin, {
       idPrefix,
