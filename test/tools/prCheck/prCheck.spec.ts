@@ -50,11 +50,11 @@ afterAll(() => rmSync(repo, { recursive: true, force: true }));
 describe("npm run pr-check", () => {
   it("writes a report carrying the sticky-comment marker, and exits 1 for the broken stack", () => {
     expect(run.stderr).toContain("pr-check: report written to");
-    // dev fails too: its raised TTL makes a lost region take longer than enforce-recovery-time allows.
+    // dev fails too: its raised TTL makes a lost region (and, dev running one host per region, a lost host, a frozen host and a zone) take longer than enforce-recovery-time allows.
     expect(run.stderr).toContain("pr-check: broken (plan exit 2), dev (plan exit 1) fail at the working tree");
-    expect(run.stderr).toContain("pr-check: cannot-merge: broken is broken at this pull request; dev has 1 mandatory violation");
+    expect(run.stderr).toContain("pr-check: cannot-merge: broken is broken at this pull request; dev has 4 mandatory violations");
     expect(run.status).toBe(1);
-    expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1` → this pull request\n⛔ **cannot merge: broken is broken at this pull request; dev has 1 mandatory violation**\n")).toBe(true);
+    expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1` → this pull request\n⛔ **cannot merge: broken is broken at this pull request; dev has 4 mandatory violations**\n")).toBe(true);
     expect(report).toMatch(/^Base `[0-9a-f]{12}` → head `[0-9a-f]{12}`\.$/m);
   });
 
