@@ -12,15 +12,18 @@
  *         `output`, ingress in `input`), loaded unchanged;
  *   nlb   the load balancer at its wired address, with its wired ruleset: its health checks and
  *         the event a client posts come from there, so the hosts' ingress rules judge them.
- * Routes are not honoured here: every stand-in answers on the vpc namespace's bridge, whatever the
- * hosts' route table says (the edge twin routes through the planned tables).
+ * The stand-ins all answer on the vpc namespace's bridge, so the hosts' route table is honoured by
+ * a filter there instead of by forwarding: a stand-in outside the VPC (S3, the datastore) whose
+ * address the wired router's table for the hosts' subnet sends nowhere, or to the internet gateway
+ * (which forwards nothing for a host without a public address), answers the host ICMP
+ * net-unreachable, as the twin's router does.
  * Every name and link carries the run's own prefix, so rehearsals and game days side by side never
  * meet.
  */
 import { addNamespace, inNamespace, run, Teardown } from "../../gameday/netns";
-import { nthAddress } from "../../models/network/cidr";
+import { longestPrefixMatch, nthAddress } from "../../models/network/cidr";
 import type { RegionReachability } from "../../models/network/reachability";
-import { prefixListStandIn, wireRegion, type WiredNamespace } from "../../models/network/wiring";
+import { prefixListStandIn, wireRegion, type WiredNamespace, type WiredRegion } from "../../models/network/wiring";
 
 /** Instance metadata and the Amazon Time Sync Service: link-local, reached without a route, endpoint or security group rule. */
 export const imdsAddress = "169.254.169.254";
@@ -41,11 +44,29 @@ export interface HostNetworkPlan {
   datastores: Record<string, string>;
   /** The wired nftables rulesets of the hosts' and the load balancer's namespaces. */
   nftables: { host: string; nlb: string };
+  /** Stand-in addresses the hosts' route table gives no route to (S3, datastore hosts). */
+  unrouted: string[];
+}
+
+/**
+ * The addresses of `destinations` that the wired router's table for the hosts' subnet does not
+ * route out of the VPC: no route holds them, or the longest match leads to the internet gateway,
+ * which the twin's router lets forward only for addresses with a public one mapped.
+ */
+export function unroutedFromHosts(wired: WiredRegion, hostsSubnet: string, destinations: readonly string[]): string[] {
+  const router = wired.namespaces.find((n) => n.role === "router")!;
+  const rule = router.rules.find((r) => r[0] === "from" && r[1] === hostsSubnet);
+  const table = rule?.[rule.indexOf("lookup") + 1];
+  const routes = router.routes.filter((r) => table !== undefined && r.at(-2) === "table" && r.at(-1) === table);
+  return destinations.filter((address) => {
+    const route = longestPrefixMatch(routes, (r) => r[0], `${address}/32`);
+    return route === undefined || route[route.indexOf("dev") + 1] === "igw";
+  });
 }
 
 /** The one address of a wired member namespace (its end of its link to the router). */
-function memberAddress(report: ReturnType<typeof wireRegion>, ns: WiredNamespace): { address: string; prefixLength: number } {
-  const link = report.links.find((l) => l.b.namespace === ns.id);
+function memberAddress(wired: WiredRegion, ns: WiredNamespace): { address: string; prefixLength: number } {
+  const link = wired.links.find((l) => l.b.namespace === ns.id);
   const [address, bits] = (link?.b.iface.addresses[0] ?? "").split("/");
   if (!address) throw new Error(`the wiring gives ${ns.label} no address`);
   return { address, prefixLength: Number(bits) };
@@ -74,6 +95,8 @@ export function hostNetworkPlan(prefix: string, report: RegionReachability, data
   if (networks.length === 0) throw new Error(`the launch template ${report.fleet.launchTemplate} declares no datastore network (tag edge:network:datastore-networks)`);
   // The wiring's datastore namespace answers at address 10 of each declared network (`wireRegion`).
   const datastores = Object.fromEntries(datastoreHosts.map((name, i) => [name, nthAddress(networks[i % networks.length]!, 10 + Math.floor(i / networks.length))]));
+  // The subnet the wiring puts the hosts in: their first in the plan's order.
+  const hostsSubnet = report.network.subnets.find((s) => report.fleet.subnets.includes(s.urn))!.cidr;
   return {
     namespaces: { vpc: `${prefix}-vpc`, host: `${prefix}-host`, nlb: `${prefix}-nlb` },
     prefixLength: host.prefixLength,
@@ -85,6 +108,7 @@ export function hostNetworkPlan(prefix: string, report: RegionReachability, data
     endpoints,
     datastores,
     nftables: { host: hosts.nftables, nlb: nlb.nftables },
+    unrouted: unroutedFromHosts(wired, hostsSubnet, [prefixListStandIn.address, ...Object.values(datastores)]),
   };
 }
 
@@ -97,6 +121,17 @@ export function buildHostNetwork(plan: HostNetworkPlan, teardown: Teardown): voi
   run("ip", ["-n", vpc, "addr", "add", `${plan.gateway}/${plan.prefixLength}`, "dev", "br0"]);
   const local = [plan.resolver, ...Object.values(plan.endpoints), plan.s3, ...Object.values(plan.datastores), imdsAddress, timeSyncServiceAddress];
   for (const address of new Set(local)) if (address !== plan.gateway) run("ip", ["-n", vpc, "addr", "add", `${address}/32`, "dev", "br0"]);
+  if (plan.unrouted.length > 0) {
+    inNamespace(vpc, "nft", ["-f", "-"], [
+      "table ip routes {",
+      "  chain input {",
+      "    type filter hook input priority 0; policy accept;",
+      `    ip saddr ${plan.host} ip daddr { ${plan.unrouted.join(", ")} } reject with icmp type net-unreachable comment "no route in the hosts' route table"`,
+      "  }",
+      "}",
+      "",
+    ].join("\n"));
+  }
   for (const [namespace, address, link, nftables] of [
     [host, plan.host, "vh", plan.nftables.host],
     [nlb, plan.nlb, "vn", plan.nftables.nlb],

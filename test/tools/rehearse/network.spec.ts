@@ -14,6 +14,7 @@ import { reachabilityOfPlan } from "../../../models/network/reachability";
 import { wireRegion } from "../../../models/network/wiring";
 import type { PlanJson } from "../../../tools/plan/planJson";
 import { buildHostNetwork, hostNetworkPlan, type HostNetworkPlan } from "../../../tools/rehearse/network";
+import { resourceTypes } from "../../../models/resourceTypes";
 import { mutated, shippedPlan } from "../../support/plannedNetwork";
 
 const datastoreHost = "edge-dev.cluster-example.us-east-1.rds.amazonaws.com";
@@ -116,6 +117,7 @@ describe("the rehearsed host's network, from the reachability model", () => {
     const { network, got } = await probe(dev);
     const datastore = network.datastores[datastoreHost]!;
     expect(datastore).toBe("10.110.0.10");
+    expect(network.unrouted).toEqual([]);
     expect(got).toEqual({
       [`${network.s3}:443`]: "open",
       [`${datastore}:5432`]: "open",
@@ -132,8 +134,19 @@ describe("the rehearsed host's network, from the reachability model", () => {
     const changed = mutated(dev, (r) => r.name === rule);
     expect(changed.resources.length).toBe(dev.resources.length - 1);
     const { network, got } = await probe(changed);
+    expect(network.unrouted).toEqual([]);
     expect(got[closed(network)]).toBe("ENOPROTOOPT");
     const stillOpen = Object.entries(got).filter(([target]) => target !== closed(network) && !target.endsWith(":22"));
     expect(stillOpen.filter(([, result]) => result !== "open")).toEqual([]);
+  }, 60_000);
+
+  it("dev with the route to the datastore's network removed: the datastore is unreachable from the host (the route table's verdict), the rest still open", async () => {
+    const changed = mutated(dev, (r) => r.type === resourceTypes.ec2Route && r.region === "us-east-1" && r.inputs.transitGatewayId !== undefined);
+    expect(changed.resources.length).toBe(dev.resources.length - 1);
+    const { network, got } = await probe(changed);
+    const datastore = `${network.datastores[datastoreHost]}:5432`;
+    expect(network.unrouted).toEqual([network.datastores[datastoreHost]]);
+    expect(got[datastore]).toBe("ENETUNREACH");
+    expect(Object.entries(got).filter(([target, result]) => target !== datastore && !target.endsWith(":22") && result !== "open")).toEqual([]);
   }, 60_000);
 });
