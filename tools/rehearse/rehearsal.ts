@@ -28,11 +28,11 @@ import { bootHost, BootedHost } from "./boot";
 import { hostImage } from "./image";
 import { buildHostNetwork, HostNetworkPlan, hostNetworkPlan } from "./network";
 import { plannedHosts, PlannedHost } from "./planned";
-import { reachabilityOfPlan } from "../../models/network/reachability";
 import { planWithBundle } from "./plan";
 import { buildStandInAgentDebs } from "./standInAgents";
 import { AwsStandIns, makeRehearsalCertificates, RehearsalCertificates, startAwsStandIns } from "./aws";
 import { bundleBucketName } from "../../models/hostEdge/bundle";
+import { reachabilityOfPlan } from "../../models/network/reachability";
 
 export interface RehearsalOptions {
   stacks: string[];
