@@ -2,11 +2,12 @@
  * enforce-proxy-memory — mandatory.
  *
  * On each ingestion host, nginx's worst-case memory (every `worker_connections` slot of every worker
- * at its costliest state: the `limit_conn` limit of busy requests each holding its header, body and
- * proxy buffers and kernel socket buffers, every other slot a client still sending its header into
- * every header buffer, which `limit_conn` does not count; plus the shared zones; the model in
- * models/hostEdge/memory.ts, calibrated against a real nginx under hostile clients) plus the service's
- * reserve must stay under a share (default 80%) of the instance type's memory. Judged from the
+ * at its costliest state under any client nginx accepts: the `limit_conn` limits of proxied
+ * requests each holding its header, body and proxy buffers and its sockets' buffers, every other
+ * slot a client holding every header buffer and `max_headers` lines, or answered and lingering,
+ * which `limit_conn` does not count; the accept queue; plus the shared zones; the model in
+ * models/hostEdge/memory.ts, checked against a real nginx under hostile clients at the config's
+ * limits) plus the service's reserve must stay under a share (default 80%) of the instance type's memory. Judged from the
  * launch template as declared: its instance type, the nginx.conf rendered into its user data, and
  * the service reserve tag the `IngestRegion` writes. An instance type the table does not know is a
  * violation too: its memory cannot be judged. A worker whose descriptor limit
@@ -75,10 +76,13 @@ export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<key
       ? `edge:nginx.workerConnections ${read.limits.workerConnections} → ${result.fittingWorkerConnections}`
       : undefined,
   ].filter(Boolean);
+  const limits = read.limits;
+  const { busyRequests, unlimitedConnections, queuedConnections } = result.estimate;
   return (
-    `${subject.name}: nginx's worst case ${round(result.nginxMiB)} MiB (${result.workers} workers × ${read.limits.workerConnections} connections, ` +
-    `each priced at its costliest state: ${read.limits.maxConnectionsPerHost} busy requests, every other slot a client still sending its header into ` +
-    `${read.limits.clientHeaderBufferSize} + ${count} × ${size} header buffers, ${round(result.headerBufferMiB)} MiB of them) ` +
+    `${subject.name}: nginx's worst case ${round(result.nginxMiB)} MiB (${result.workers} workers × ${limits.workerConnections} connections, ` +
+    `each priced at its costliest state: ${busyRequests} proxied requests (limit_conn) with their buffers and sockets, ` +
+    `${unlimitedConnections} other connections each holding ${limits.clientHeaderBufferSize} + ${count} × ${size} header buffers and ${limits.maxHeaders} header lines ` +
+    `(${round(result.headerBufferMiB)} MiB of buffers), ${queuedConnections} in the accept queue; ${round(result.kernelMiB)} MiB of it kernel socket memory) ` +
     `+ service reserve ${result.serviceReserveMiB} MiB = ${round(result.totalMiB)} MiB, above ${bounds.maxMemoryPercent}% of ` +
     `${subject.instanceType}'s ${result.instanceMiB} MiB (${round(result.limitMiB)} MiB). ` +
     `Smallest fix: ${fixes.length ? fixes.join(", or ") : `lower edge:ingest.service.memoryReserveMiB or pick a larger instance family`}. ${incident}` +
