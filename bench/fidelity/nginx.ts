@@ -10,8 +10,8 @@
  * a measurement, and at most 1.5 times the worst mix.
  *
  * Two configs: the prod stack's (c6i.xlarge: 4 workers × 8192 connections) and the schema's
- * defaults (2 workers × 4096). The only change to either is `worker_processes`, set to the host's
- * vCPUs. `npx tsx bench/fidelity/nginx.ts [--quick]` runs it alone (`--quick`: the reduced config
+ * defaults (2 workers × 4096). The only changes to either: `worker_processes`, set to the host's
+ * vCPUs, and the client timeouts ({@link clientTimeoutSeconds}). `npx tsx bench/fidelity/nginx.ts [--quick]` runs it alone (`--quick`: the reduced config
  * of the real-nginx spec) and prints the table.
  */
 import { existsSync } from "node:fs";
@@ -40,6 +40,11 @@ import type { FidelityResult } from "./index";
 export const worstMixBound = 1.5;
 /** A proxied request's body when the service is stopped: past nginx's send buffer to it (tcp_wmem max) and the service's receive buffer. */
 export const stoppedServiceBodyBytes = 256 * 1024;
+/**
+ * The client timeouts nginx runs with here: the rendered 10-15 s end a state, they do not size it,
+ * and opening 30,000 hostile connections on a loaded 2-core machine takes longer than that.
+ */
+export const clientTimeoutSeconds = 300;
 /** Share of the slots the clients fill: nginx spreads connections unevenly over its workers, and a full worker closes what it accepts. */
 const slotShare = 0.95;
 
@@ -157,7 +162,7 @@ export async function measureConfig(config: { name: string; settings: HostEdgeSe
   const { settings, workers } = config;
   const cases = memoryCases(settings, workers);
   const measurements = await measureNginxMemory(
-    { settings, workers, limits: clientLimits(settings), sources: 250, cases, deadlineMs: 120_000 },
+    { settings, workers, limits: clientLimits(settings), sources: 250, cases, deadlineMs: 120_000, clientTimeoutSeconds },
     cases.length * 240_000,
   );
   return memoryRows(config.name, settings, measurements);

@@ -202,7 +202,8 @@ export function statePrices(nginx: NginxMemoryLimits): Record<keyof NginxLoad, S
   const buffers = headerBuffersBytes(nginx);
   const large = nginxSizeBytes(nginx.largeClientHeaderBuffers.size);
   const headerProcess = c.connectionBytes + buffers + c.requestBytes + nginx.maxHeaders * c.headerLineBytes + c.poolWasteFactor * buffers;
-  const headerPhase = { processBytes: headerProcess, bufferBytes: 0, socketBytes: c.socketBytes };
+  // A socket that has received anything may keep a page forward-allocated.
+  const headerPhase = { processBytes: headerProcess, bufferBytes: c.pageBytes, socketBytes: c.socketBytes };
   const answered = { processBytes: headerProcess + c.answerBytes, bufferBytes: c.unreadAnswerBytes, socketBytes: c.socketBytes };
   const busy = {
     processBytes:
@@ -214,8 +215,8 @@ export function statePrices(nginx: NginxMemoryLimits): Record<keyof NginxLoad, S
     headerPhase,
     answered,
     busy,
-    keptAlive: { processBytes: headerProcess, bufferBytes: 0, socketBytes: c.socketBytes },
-    waiting: { processBytes: c.connectionBytes, bufferBytes: 0, socketBytes: c.socketBytes },
+    keptAlive: { processBytes: headerProcess, bufferBytes: c.pageBytes, socketBytes: c.socketBytes },
+    waiting: { processBytes: c.connectionBytes, bufferBytes: c.pageBytes, socketBytes: c.socketBytes },
     queued: { processBytes: 0, bufferBytes: clientReceiveBytes(nginx), socketBytes: c.socketBytes },
   };
 }

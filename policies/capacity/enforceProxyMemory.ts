@@ -27,7 +27,7 @@ import {
   hostMemorySubject,
   tagMap,
 } from "../../models/capacity";
-import { readWorkerRlimitNofile, workerDescriptorLimit } from "../../models/hostEdge";
+import { clientSocket, hostTcpSettings, maxHeaderLines, NginxMemoryLimits, readWorkerRlimitNofile, workerDescriptorLimit } from "../../models/hostEdge";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { sharePercentBound } from "./bounds";
 import { incidentNote } from "../../models/incidents";
@@ -66,7 +66,11 @@ export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<key
   const descriptors = judgeDescriptors(subject, read.limits.workerConnections);
   if (result.ok) return descriptors;
   const { count, size } = read.limits.largeClientHeaderBuffers;
+  const unset = unsetBounds(read.limits);
   const fixes = [
+    unset.length
+      ? `render the user data with models/hostEdge (renderUserData): it bounds what this one leaves at nginx's and the kernel's defaults, ${unset.join(", ")}`
+      : undefined,
     result.fittingLargeHeaderBuffers
       ? `edge:nginx.largeClientHeaderBuffers ${count} × ${size} → ${result.fittingLargeHeaderBuffers.count} × ${result.fittingLargeHeaderBuffers.size} ` +
         `(the cheapest: same instance type and connections; headers above it get 494)`
@@ -88,6 +92,16 @@ export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<key
     `Smallest fix: ${fixes.length ? fixes.join(", or ") : `lower edge:ingest.service.memoryReserveMiB or pick a larger instance family`}. ${incident}` +
     (descriptors ? `\n${descriptors}` : "")
   );
+}
+
+/** The bounds the rendered user data sets that this template leaves at nginx's or the kernel's defaults, each with the value it is priced at. */
+function unsetBounds(limits: NginxMemoryLimits): string[] {
+  return [
+    limits.maxHeaders > maxHeaderLines ? `max_headers ${limits.maxHeaders} → ${maxHeaderLines}` : undefined,
+    limits.listen.rcvbufBytes === undefined ? `listen rcvbuf (a client's receive buffer autotunes to 6 MiB) → ${clientSocket.rcvbufBytes / 1024}k` : undefined,
+    limits.listen.sndbufBytes === undefined ? `listen sndbuf → ${clientSocket.sndbufBytes / 1024}k` : undefined,
+    limits.tcp.wmem[2] > hostTcpSettings.wmem[2] ? `net.ipv4.tcp_wmem max ${limits.tcp.wmem[2]} → ${hostTcpSettings.wmem[2]}` : undefined,
+  ].filter((b): b is string => b !== undefined);
 }
 
 /**

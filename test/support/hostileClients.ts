@@ -89,6 +89,8 @@ export function shapeRequest(shape: ClientShape, limits: ClientLimits, paths: { 
 export interface HeldClients {
   /** Connections still open (nginx has not closed them). */
   open(): number;
+  /** The most that were open at once. */
+  peak(): number;
   /** Answers received, by status ("closed": nginx closed the connection without an answer). */
   answers: Record<string, number>;
   /** Connections that failed to connect. */
@@ -131,6 +133,8 @@ export async function holdClients(port: number, count: number, shape: ClientShap
   const timers: NodeJS.Timeout[] = [];
   let connectErrors = 0;
   let next = 0;
+  let openNow = 0;
+  let peak = 0;
   const openOne = (i: number) =>
     new Promise<void>((resolve) => {
       const socket = net.connect({ port, host: "127.0.0.1", localAddress: sources[i % sources.length] });
@@ -139,6 +143,8 @@ export async function holdClients(port: number, count: number, shape: ClientShap
       socket.on("error", () => undefined);
       socket.once("connect", () => {
         sockets.push(socket);
+        peak = Math.max(peak, ++openNow);
+        socket.once("close", () => openNow--);
         const answered = shape === "keptAlive" || shape === "reusedHeaderKeys";
         if (text) socket.write(text);
         if (behind) socket.write(behind);
@@ -190,6 +196,7 @@ export async function holdClients(port: number, count: number, shape: ClientShap
   );
   return {
     open: () => sockets.filter((s) => !s.destroyed && !s.readableEnded).length,
+    peak: () => peak,
     answers,
     get connectErrors() {
       return connectErrors;

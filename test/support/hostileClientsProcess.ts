@@ -21,13 +21,15 @@ export interface ClientsPlan {
 
 export interface ClientsStatus {
   open: number;
+  /** The most that were open at once. */
+  peak: number;
   answers: Record<string, number>;
   connectErrors: number;
 }
 
 async function main(plan: ClientsPlan): Promise<void> {
   const held = await holdClients(plan.port, plan.count, plan.shape, plan.limits, { sources: plan.sources, deadlineMs: plan.deadlineMs, bodyBytes: plan.bodyBytes });
-  const status = (): string => `${JSON.stringify({ open: held.open(), answers: held.answers, connectErrors: held.connectErrors } satisfies ClientsStatus)}\n`;
+  const status = (): string => `${JSON.stringify({ open: held.open(), peak: held.peak(), answers: held.answers, connectErrors: held.connectErrors } satisfies ClientsStatus)}\n`;
   process.stdout.write(status());
   const lines = readline.createInterface({ input: process.stdin });
   lines.on("line", () => process.stdout.write(status()));
@@ -77,7 +79,7 @@ export async function spawnClients(plan: ClientsPlan, perProcess = 12_000): Prom
   const sum = (statuses: ClientsStatus[]): ClientsStatus => {
     const answers: Record<string, number> = {};
     for (const s of statuses) for (const [k, v] of Object.entries(s.answers)) answers[k] = (answers[k] ?? 0) + v;
-    return { open: statuses.reduce((a, s) => a + s.open, 0), answers, connectErrors: statuses.reduce((a, s) => a + s.connectErrors, 0) };
+    return { open: statuses.reduce((a, s) => a + s.open, 0), peak: statuses.reduce((a, s) => a + s.peak, 0), answers, connectErrors: statuses.reduce((a, s) => a + s.connectErrors, 0) };
   };
   try {
     for (let first = 0; first < plan.count; first += perProcess) {

@@ -97,6 +97,12 @@ export interface StartNginxOptions {
   nofileSoft?: number;
   /** `worker_processes` instead of the rendered `auto` (one per CPU of this machine): a host's vCPU count. */
   workerProcesses?: number;
+  /**
+   * Seconds for the timeouts that end a client's connection (its header, body, answer, keep-alive,
+   * lingering close) instead of the rendered ones: they bound how long a connection lasts, not what
+   * it holds, so a slow machine can open every hostile connection before the first one times out.
+   */
+  clientTimeoutSeconds?: number;
 }
 
 /** Starts nginx in the foreground on the rendered config; waits until it accepts connections. */
@@ -104,9 +110,12 @@ export async function startNginx(settings: HostEdgeSettings, options: StartNginx
   const dir = nginxTempDir();
   const port = await freePort();
   const configFile = renderTestConfig(settings, dir, port);
-  if (options.workerProcesses !== undefined) {
-    writeFileSync(configFile, readFileSync(configFile, "utf8").replace(/^worker_processes auto;$/m, `worker_processes ${options.workerProcesses};`));
+  let text = readFileSync(configFile, "utf8");
+  if (options.workerProcesses !== undefined) text = text.replace(/^worker_processes auto;$/m, `worker_processes ${options.workerProcesses};`);
+  if (options.clientTimeoutSeconds !== undefined) {
+    text = text.replace(/^( {4}(?:client_header_timeout|client_body_timeout|send_timeout|keepalive_timeout|lingering_time)) \d+s;$/gm, `$1 ${options.clientTimeoutSeconds}s;`);
   }
+  writeFileSync(configFile, text);
   const args = ["-p", dir, "-c", configFile, "-g", "daemon off;"];
   // prlimit sets the limit on itself and then execs nginx, so the pid is nginx's master.
   const child =

@@ -40,13 +40,18 @@ export interface MemoryRunInput {
   cases: MemoryCase[];
   /** How long each load may take to open its connections, ms. */
   deadlineMs: number;
+  /** The client timeouts nginx runs with instead of the rendered ones (they end a state, they do not size it): a slow machine opens every connection before the first times out. */
+  clientTimeoutSeconds?: number;
 }
 
 /** What one case measured. */
 export interface CaseMeasurement {
   name: string;
   workers: number;
-  /** Connections by the state the model prices, as counted from the clients' and nginx's sides. */
+  /**
+   * Connections by the state the model prices, the most held at once (the allocator may keep
+   * what a closed one held), as counted from the clients' and nginx's sides.
+   */
   load: NginxLoad;
   /** Answers the clients got, by status ("closed": nginx closed without one). */
   answers: Record<string, number>;
@@ -136,7 +141,7 @@ async function measureCase(input: MemoryRunInput, c: MemoryCase): Promise<CaseMe
       ports = live.map((u) => u.port);
     }
     const settings: HostEdgeSettings = { ...input.settings, service: { ...input.settings.service, port: ports[0]!, backupPort: ports[1]! } };
-    nginx = await startNginx(settings, { workerProcesses: input.workers });
+    nginx = await startNginx(settings, { workerProcesses: input.workers, clientTimeoutSeconds: input.clientTimeoutSeconds });
     const slabBefore = slabBytes();
     const socketsBefore = tcpSockets();
     for (const load of c.loads) {
@@ -164,7 +169,7 @@ async function measureCase(input: MemoryRunInput, c: MemoryCase): Promise<CaseMe
     c.loads.forEach((l, i) => {
       const s = statuses[i]!;
       for (const [k, v] of Object.entries(s.answers)) answers[k] = (answers[k] ?? 0) + v;
-      const open = s.open;
+      const open = s.peak;
       if (l.shape === "busy") {
         // Past limit_conn nginx answered 503 and discards the body behind it: those linger, outside limit_conn.
         add("busy", Math.min(open, sockets.upstream));

@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { clientLimits, memoryCases, memoryRows, memoryTable, MemoryRow, reducedConfig } from "../../../bench/fidelity/nginx";
+import { clientLimits, clientTimeoutSeconds, memoryCases, memoryRows, memoryTable, MemoryRow, reducedConfig } from "../../../bench/fidelity/nginx";
 import { measureNginxMemory } from "../../support/nginxMemoryRun";
 
 describe("the nginx memory model against a real nginx at the config's limits", () => {
@@ -17,7 +17,7 @@ describe("the nginx memory model against a real nginx at the config's limits", (
     const config = reducedConfig(join(__dirname, "..", "..", ".."));
     const cases = memoryCases(config.settings, config.workers);
     const measured = await measureNginxMemory(
-      { settings: config.settings, workers: config.workers, limits: clientLimits(config.settings), sources: 40, cases, deadlineMs: 60_000 },
+      { settings: config.settings, workers: config.workers, limits: clientLimits(config.settings), sources: 40, cases, deadlineMs: 60_000, clientTimeoutSeconds },
       cases.length * 90_000,
     );
     const rows: MemoryRow[] = memoryRows(config.name, config.settings, measured);

@@ -9,6 +9,7 @@ import {
   healthCheckPath,
   HostEdgeSettings,
   ingestReadTimeoutSeconds,
+  nginxMemoryInput,
   readinessReadTimeoutSeconds,
   renderDrainScript,
   serviceKeepaliveTimeoutMs,
@@ -125,7 +126,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
       expect((await get(ctx.nginx.port, healthCheckPath)).status).toBe(200);
       const workers = nginxWorkerPids(ctx.nginx.pid).length;
       const rss = measureNginxRss(ctx.nginx.pid);
-      const model = estimateNginxMemory({ ...settingsFor(ctx.primary.port, ctx.backup.port), vcpus: workers });
+      const model = estimateNginxMemory(nginxMemoryInput({ ...settingsFor(ctx.primary.port, ctx.backup.port), vcpus: workers }));
       expect(rss.totalBytes).toBeLessThanOrEqual(model.totalBytes);
     } finally {
       ctx.primary.release();
