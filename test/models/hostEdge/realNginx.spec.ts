@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "nod
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   estimateNginxMemory,
+  healthCheckConnections,
   healthCheckPath,
   HostEdgeSettings,
   ingestReadTimeoutSeconds,
@@ -13,6 +14,7 @@ import {
   readinessReadTimeoutSeconds,
   renderDrainScript,
   serviceKeepaliveTimeoutMs,
+  serviceReadinessPath,
   upstreamKeepaliveSeconds,
 } from "../../../models/hostEdge";
 import { spawn } from "node:child_process";
@@ -245,6 +247,46 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx in front of a service that
     }
     expect(await get(ctx.nginx.port, healthCheckPath)).toMatchObject({ status: 200, body: "primary ready" });
   });
+});
+
+describe.skipIf(!existsSync(nginxBinary))("real nginx under a flood of /http-check", () => {
+  // The service's readiness hangs (both processes accept and never answer): every probe nginx passes on is held.
+  const ctx = nginxWithUpstreams({
+    settings: (port, backupPort) => sampleSettings({ nginx: { workerConnections: 1024 }, ingest: { service: { port, backupPort } } }),
+  });
+
+  it("passes at most its limit_conn to the service at once and sheds the rest at once with 503 (incident 000)", async () => {
+    ctx.primary.setFrozen(true);
+    ctx.backup.setFrozen(true);
+    const flood = 150;
+    try {
+      const started = Date.now();
+      const probes = Array.from({ length: flood }, () => get(ctx.nginx.port, healthCheckPath).catch(() => ({ status: 0, body: "", ms: Date.now() - started })));
+      // Before the 2 s readiness timeout, no probe has ended upstream: what reached the service is what nginx holds.
+      await new Promise((r) => setTimeout(r, 1000));
+      const reached = [...ctx.primary.requests, ...ctx.backup.requests].filter((r) => r === `GET ${serviceReadinessPath}`).length;
+      expect(reached).toBeLessThanOrEqual(healthCheckConnections);
+      expect(reached).toBeGreaterThan(0);
+      const answers = await Promise.all(probes);
+      const shed = answers.filter((a) => a.status === 503);
+      expect(shed.length).toBeGreaterThanOrEqual(flood - healthCheckConnections);
+      // Shed at once, not after the readiness timeout.
+      expect(Math.min(...shed.map((a) => a.ms))).toBeLessThan(readinessReadTimeoutSeconds * 1000);
+      expect(readFileSync(ctx.nginx.errorLog, "utf8")).toContain('limiting connections by zone "edge_health"');
+    } finally {
+      ctx.primary.setFrozen(false);
+      ctx.backup.setFrozen(false);
+    }
+    // The service answers again (the primary may sit out fail_timeout after the timed-out probes: the backup answers).
+    expect((await get(ctx.nginx.port, healthCheckPath)).status).toBe(200);
+  }, 30_000);
+
+  it("sheds probes past limit_req's burst from one address, like every other path", async () => {
+    const answers = await Promise.all(Array.from({ length: 400 }, () => get(ctx.nginx.port, healthCheckPath).then((a) => a.status, () => 0)));
+    expect(answers.filter((s) => s === 200).length).toBeGreaterThan(0);
+    expect(answers.filter((s) => s === 503).length).toBeGreaterThan(0);
+    expect(readFileSync(ctx.nginx.errorLog, "utf8")).toContain('limiting requests, excess');
+  }, 30_000);
 });
 
 describe.skipIf(!existsSync(nginxBinary))("real nginx's upstream keep-alive against the service's idle timeout", () => {
