@@ -86,9 +86,11 @@ export const readinessReadTimeoutSeconds = 2;
 export const upstreamKeepaliveSeconds = 4;
 /**
  * Failed attempts (connect error or timeout, read timeout) within `upstreamFailTimeoutSeconds`
- * that take the primary out for that long. One miss under a spike must not do it: with
- * `max_fails=1` a spike took out the primary and then the backup, and nginx answered 502 "no live
- * upstreams". The backup is never taken out (`max_fails=0`), so there is always a live upstream.
+ * that take a process out for that long. One miss under a spike must not do it: with
+ * `max_fails=1` a spike took out the primary and then the backup. The backup is taken out the
+ * same way: when both processes stall, nginx then answers every request at once ("no live
+ * upstreams", a 502 it turns into 503 + Retry-After) instead of holding each for the read
+ * timeouts, until fail_timeout lets one request try again.
  */
 export const upstreamMaxFails = 5;
 export const upstreamFailTimeoutSeconds = 5;
@@ -203,12 +205,12 @@ http {
 
     # Incident 003: the local ingestion service, and a standby process nginx fails over to when a
     # connect fails or times out (deploys restart one, then the other). The primary is taken out
-    # only after ${upstreamMaxFails} failures, the backup never: a spike sheds with 503, not 502 "no live upstreams".
+    # only after ${upstreamMaxFails} failures, and so is the backup: a host whose processes both stall answers 503 at once.
     upstream ingest {
         # Shared by the workers: one worker's failures count for all, and each sees the same state.
         zone ${sharedZones.upstream.name} ${nginxSize(sharedZones.upstream.bytes)};
         server 127.0.0.1:${service.port} max_fails=${upstreamMaxFails} fail_timeout=${upstreamFailTimeoutSeconds}s;
-        server 127.0.0.1:${service.backupPort} backup max_fails=0;
+        server 127.0.0.1:${service.backupPort} backup max_fails=${upstreamMaxFails} fail_timeout=${upstreamFailTimeoutSeconds}s;
         keepalive ${upstreamKeepalive};
         # Below the service's idle timeout: nginx closes an idle connection first (no 502 on a POST).
         keepalive_timeout ${upstreamKeepaliveSeconds}s;
@@ -248,6 +250,7 @@ http {
         # is resent to the other one (safe: an insert id is stored once).${ingestLocations}
         # Other paths (queries): a slow but alive upstream may take the long read timeout (incident
         # 003); a dead one is detected by the short connect timeout and the request goes to the backup.
+        # A query waits one read timeout in all, not one per process, when both stall.
         location / {${shed}
 
             proxy_pass http://ingest;
@@ -256,6 +259,7 @@ http {
             proxy_send_timeout ${nginxDuration(nginx.readTimeoutSeconds)};
             proxy_next_upstream error timeout;
             proxy_next_upstream_tries 2;
+            proxy_next_upstream_timeout ${nginxDuration(nginx.readTimeoutSeconds)};
         }
 
         # CORS on nginx's own answers too: without it the snippet's fetch sees a shed 503 as a

@@ -61,7 +61,7 @@ describe("renderNginxConfig", () => {
     expect(lines(config)).toEqual(
       expect.arrayContaining([
         "server 127.0.0.1:8080 max_fails=5 fail_timeout=5s;",
-        "server 127.0.0.1:8081 backup max_fails=0;",
+        "server 127.0.0.1:8081 backup max_fails=5 fail_timeout=5s;",
         "keepalive_timeout 4s;",
         "proxy_connect_timeout 1s;",
         "proxy_read_timeout 60s;",
@@ -108,7 +108,7 @@ describe("renderNginxConfig", () => {
         "proxy_connect_timeout 500ms;",
         "limit_conn edge_host 7;",
         "server 127.0.0.1:9000 max_fails=5 fail_timeout=5s;",
-        "server 127.0.0.1:9001 backup max_fails=0;",
+        "server 127.0.0.1:9001 backup max_fails=5 fail_timeout=5s;",
         "listen 127.0.0.1:18080 default_server backlog=4096 rcvbuf=16k sndbuf=16k;",
         "pid /tmp/x/nginx.pid;",
         "if (-f /tmp/x/drain) {",
