@@ -18,7 +18,6 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
-  clientBodyBufferBytes,
   clientMaxBodySize,
   HostEdgeSettings,
   hostEdgeSettings,
@@ -31,7 +30,7 @@ import {
 } from "../../models/hostEdge";
 import { parseStackConfig } from "../../stacks/schema";
 import { readStackFile } from "../../tools/plan/stackFile";
-import { ClientLimits } from "../../test/support/hostileClients";
+import { ClientLimits, clientLimitsOf } from "../../test/support/hostileClients";
 import { nginxBinary } from "../../test/support/nginx";
 import { CaseMeasurement, measureNginxMemory, MemoryCase } from "../../test/support/nginxMemoryRun";
 import type { FidelityResult } from "./index";
@@ -50,16 +49,7 @@ const slotShare = 0.95;
 
 /** What the hostile clients read from the rendered limits of `settings`. */
 export function clientLimits(settings: HostEdgeSettings): ClientLimits {
-  const limits = renderedNginxLimits(settings.nginx);
-  return {
-    clientHeaderBufferBytes: nginxSizeBytes(limits.clientHeaderBufferSize),
-    largeBufferCount: limits.largeClientHeaderBuffers.count,
-    largeBufferBytes: nginxSizeBytes(limits.largeClientHeaderBuffers.size),
-    maxHeaders: limits.maxHeaders,
-    clientBodyBufferBytes,
-    clientMaxBodyBytes: nginxSizeBytes(clientMaxBodySize),
-    clientReceiveBytes: 2 * (limits.listen.rcvbufBytes ?? 64 * 1024),
-  };
+  return clientLimitsOf(renderedNginxLimits(settings.nginx), nginxSizeBytes(clientMaxBodySize));
 }
 
 /** Every connection state the model prices, each at the config's limit, and the worst mix. */

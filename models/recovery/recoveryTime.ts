@@ -190,31 +190,45 @@ export const synRetransmitSeconds = 1;
  * data: a connect storm waits in the accept queue when it is as deep as the requests nginx serves
  * at once (past those nginx answers 503 at once), else the client resends its SYN; then nginx
  * holds an event POST for each try's connect or read timeout before it answers. The game day's
- * spike holds its clients to the same figure.
+ * spike holds its clients to the same figure ({@link stalledHostSeconds}).
  */
 export function stalledHostTerms(template: DeclaredResource, upstream: RenderedUpstream, limits: NginxMemoryLimits): RecoveryTerm[] {
-  const queue = Math.min(limits.listen.backlog, limits.tcp.somaxconn);
-  const served = proxiedRequestLimit(limits);
-  const queued = queue >= served;
-  const perTry = Math.max(upstream.connectTimeoutSeconds, upstream.readTimeoutSeconds);
+  const { queue, served, queued, synSeconds, answerSeconds } = stalledHost(upstream, limits);
   return [
     term(
       queued ? "a connect storm waits in the accept queue for nginx's answer" : "a connect storm overflows the accept queue: the client resends its SYN",
-      queued ? 0 : synRetransmitSeconds,
-      src(template, `userData nginx listen backlog=${limits.listen.backlog}, net.core.somaxconn=${limits.tcp.somaxconn} ${queued ? "≥" : "<"} the ${served} requests limit_conn admits`),
+      synSeconds,
+      src(template, `userData nginx listen backlog=${limits.listen.backlog}, net.core.somaxconn=${limits.tcp.somaxconn} (queue ${queue}) ${queued ? "≥" : "<"} the ${served} requests limit_conn admits`),
       template.urn,
       true,
       { fix: `raise the listen backlog and net.core.somaxconn to at least ${served} (models/hostEdge/buffers.ts clientSocket.backlog)` },
     ),
     term(
       "nginx gives up on both stalled processes and answers 503 + Retry-After",
-      upstream.tries * perTry,
-      src(template, `userData nginx location ${upstream.eventPath} proxy_next_upstream_tries=${upstream.tries} × max(proxy_connect_timeout=${upstream.connectTimeoutSeconds}s, proxy_read_timeout=${upstream.readTimeoutSeconds}s)`),
+      answerSeconds,
+      src(
+        template,
+        `userData nginx location ${upstream.eventPath} proxy_next_upstream_tries=${upstream.tries} × max(proxy_connect_timeout=${upstream.connectTimeoutSeconds}s, proxy_read_timeout=${upstream.readTimeoutSeconds}s)`,
+      ),
       template.urn,
       true,
       { fix: "lower ingestReadTimeoutSeconds (models/hostEdge/nginxConfig.ts), the event path's proxy_read_timeout" },
     ),
   ];
+}
+
+function stalledHost(upstream: RenderedUpstream, limits: NginxMemoryLimits) {
+  const queue = Math.min(limits.listen.backlog, limits.tcp.somaxconn);
+  const served = proxiedRequestLimit(limits);
+  const queued = queue >= served;
+  const answerSeconds = upstream.tries * Math.max(upstream.connectTimeoutSeconds, upstream.readTimeoutSeconds);
+  return { queue, served, queued, synSeconds: queued ? 0 : synRetransmitSeconds, answerSeconds };
+}
+
+/** Seconds until a client of a stalled host has nginx's 503 + Retry-After: the sum of {@link stalledHostTerms}. */
+export function stalledHostSeconds(upstream: RenderedUpstream, limits: NginxMemoryLimits): number {
+  const { synSeconds, answerSeconds } = stalledHost(upstream, limits);
+  return seconds(synSeconds + answerSeconds);
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import { spawnSync } from "node:child_process";
 import net from "node:net";
+import { NginxMemoryLimits, nginxSizeBytes } from "../../models/hostEdge";
 
 /** What the shapes read from the rendered config. */
 export interface ClientLimits {
@@ -23,6 +24,20 @@ export interface ClientLimits {
   clientMaxBodyBytes: number;
   /** The charged receive buffer of a client socket (2 × `listen rcvbuf`), bytes: what data behind a request can fill. */
   clientReceiveBytes: number;
+}
+
+/** What the shapes read from a config's limits (rendered, or read back), its `client_max_body_size` apart. */
+export function clientLimitsOf(limits: NginxMemoryLimits, clientMaxBodyBytes: number): ClientLimits {
+  return {
+    clientHeaderBufferBytes: nginxSizeBytes(limits.clientHeaderBufferSize),
+    largeBufferCount: limits.largeClientHeaderBuffers.count,
+    largeBufferBytes: nginxSizeBytes(limits.largeClientHeaderBuffers.size),
+    maxHeaders: limits.maxHeaders,
+    clientBodyBufferBytes: limits.clientBodyBufferBytes,
+    clientMaxBodyBytes,
+    // Without rcvbuf the kernel's default receive buffer (tcp_rmem's 128 KiB) is what data behind a request fills first.
+    clientReceiveBytes: 2 * (limits.listen.rcvbufBytes ?? 64 * 1024),
+  };
 }
 
 /**

@@ -87,7 +87,7 @@ describe("recovery-time model", () => {
     const f = of(rendered(), "hostStalls");
     expect(f.terms.map((t) => t.seconds)).toEqual([0, 10]);
     expect(f.recoverySeconds).toBe(10);
-    expect(f.terms[0]!.source).toMatch(/listen backlog=4096, net\.core\.somaxconn=4096 ≥ the 1875 requests limit_conn admits/);
+    expect(f.terms[0]!.source).toMatch(/listen backlog=4096, net\.core\.somaxconn=4096 \(queue 4096\) ≥ the 1875 requests limit_conn admits/);
     expect(f.notes.join(" ")).toMatch(/max_fails=5 .* the backup too: nginx then answers 503 at once/);
     // nginx's default backlog (511) overflows under such a storm: the client waits out a SYN retransmit.
     const shallow = of(rendered((t) => t.replace(/ backlog=\d+/, "")), "hostStalls");
