@@ -70,18 +70,20 @@ export interface CaseMeasurement {
  */
 const socketSlabs = ["TCP", "sock_inode_cache", "filp", "eventpoll_epi", "eventpoll_pwq"];
 
-function slabBytes(): number {
-  let total = 0;
+/**
+ * The bytes of those caches and the number of TCP sockets (the `TCP` cache's objects), machine-wide:
+ * their change over a case, one divided by the other, is what a socket costs, closing ones
+ * (of this case or the one before) counted on both sides alike.
+ */
+function slab(): { bytes: number; sockets: number } {
+  let bytes = 0;
+  let sockets = 0;
   for (const line of readFileSync("/proc/slabinfo", "utf8").split("\n")) {
     const [name, active, , size] = line.trim().split(/\s+/);
-    if (socketSlabs.includes(name!)) total += Number(active) * Number(size);
+    if (socketSlabs.includes(name!)) bytes += Number(active) * Number(size);
+    if (name === "TCP") sockets = Number(active);
   }
-  return total;
-}
-
-/** Every TCP socket of this namespace (`ss -s` would round; counting lines is exact). */
-function tcpSockets(): number {
-  return spawnSync("ss", ["-tanH"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }).stdout.split("\n").filter(Boolean).length;
+  return { bytes, sockets };
 }
 
 /** nginx's sockets on its port (accepted or queued) and to the service, their buffers, and the accept queue's length. */
@@ -146,8 +148,7 @@ async function measureCase(input: MemoryRunInput, c: MemoryCase): Promise<CaseMe
     }
     const settings: HostEdgeSettings = { ...input.settings, service: { ...input.settings.service, port: ports[0]!, backupPort: ports[1]! } };
     nginx = await startNginx(settings, { workerProcesses: input.workers, clientTimeoutSeconds: input.clientTimeoutSeconds });
-    const slabBefore = slabBytes();
-    const socketsBefore = tcpSockets();
+    const slabBefore = slab();
     for (const load of c.loads) {
       const plan = { port: nginx.port, shape: load.shape, count: load.count, limits: input.limits, sources, deadlineMs: input.deadlineMs, bodyBytes: load.bodyBytes };
       clients.push(await spawnClients(plan));
@@ -164,7 +165,8 @@ async function measureCase(input: MemoryRunInput, c: MemoryCase): Promise<CaseMe
     }
     const processBytes = measureNginxRss(nginx.pid).totalBytes;
     const sockets = nginxSockets(nginx.port, ports);
-    const slabPerSocket = (slabBytes() - slabBefore) / Math.max(1, tcpSockets() - socketsBefore);
+    const slabNow = slab();
+    const openedSockets = slabNow.sockets - slabBefore.sockets;
     if (c.queued) signalAll(pids, "SIGCONT");
     const load: NginxLoad = {};
     const add = (state: keyof NginxLoad, n: number) => n > 0 && (load[state] = (load[state] ?? 0) + n);
@@ -190,7 +192,7 @@ async function measureCase(input: MemoryRunInput, c: MemoryCase): Promise<CaseMe
       answers,
       processBytes,
       buffers: sockets.buffers,
-      ...(tcpSockets() - socketsBefore > 1000 ? { slabBytesPerSocket: Math.round(slabPerSocket) } : {}),
+      ...(openedSockets > 1000 ? { slabBytesPerSocket: Math.round((slabNow.bytes - slabBefore.bytes) / openedSockets) } : {}),
     };
   } finally {
     await Promise.all(clients.map((h) => h.release()));
