@@ -15,6 +15,7 @@ import {
   renderDrainScript,
   serviceKeepaliveTimeoutMs,
   serviceReadinessPath,
+  upstreamFailTimeoutSeconds,
   upstreamKeepaliveSeconds,
 } from "../../../models/hostEdge";
 import { spawn } from "node:child_process";
@@ -277,9 +278,12 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx under a flood of /http-che
       ctx.primary.setFrozen(false);
       ctx.backup.setFrozen(false);
     }
-    // The service answers again (the primary may sit out fail_timeout after the timed-out probes: the backup answers).
-    expect((await get(ctx.nginx.port, healthCheckPath)).status).toBe(200);
-  }, 30_000);
+    // The timed-out probes took both processes out for fail_timeout: the host is unhealthy until then, healthy after.
+    const deadline = Date.now() + (upstreamFailTimeoutSeconds + 5) * 1000;
+    let status = 0;
+    while (Date.now() < deadline && (status = (await get(ctx.nginx.port, healthCheckPath)).status) !== 200) await new Promise((r) => setTimeout(r, 250));
+    expect(status).toBe(200);
+  }, 40_000);
 
   it("sheds probes past limit_req's burst from one address, like every other path", async () => {
     const answers = await Promise.all(Array.from({ length: 400 }, () => get(ctx.nginx.port, healthCheckPath).then((a) => a.status, () => 0)));
