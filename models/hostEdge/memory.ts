@@ -190,8 +190,9 @@ export const kernelAutotunedReceiveBytes = 6 * 1024 * 1024;
  *   `max_headers` lines and twice the header's bytes of copies (pool waste);
  * - answered: the same header and nginx's own answer (lingering close keeps the request);
  * - busy (per proxied request, two slots): the header, the body buffer, the header copy sent
- *   upstream (plus one large buffer for `$proxy_add_x_forwarded_for`), the proxy buffers, the
- *   upstream state and connection; kernel: the client's data behind the request filling its
+ *   upstream (one buffer of the header's bytes and the lines nginx sets; `$proxy_add_x_forwarded_for`
+ *   copies the client's own header into the pool, within the pool's twice the header), the proxy
+ *   buffers, the upstream state and connection; kernel: the client's data behind the request filling its
  *   receive buffer, and either an answer the client does not read or a request a stopped service
  *   does not read (one or the other: a service that answers has read the request);
  * - kept alive: what the request held, as much as the allocator may keep of it;
@@ -200,14 +201,13 @@ export const kernelAutotunedReceiveBytes = 6 * 1024 * 1024;
 export function statePrices(nginx: NginxMemoryLimits): Record<keyof NginxLoad, StatePrice> {
   const c = nginxMemoryConstants;
   const buffers = headerBuffersBytes(nginx);
-  const large = nginxSizeBytes(nginx.largeClientHeaderBuffers.size);
   const headerProcess = c.connectionBytes + buffers + c.requestBytes + nginx.maxHeaders * c.headerLineBytes + c.poolWasteFactor * buffers;
   // A socket that has received anything may keep a page forward-allocated.
   const headerPhase = { processBytes: headerProcess, bufferBytes: c.pageBytes, socketBytes: c.socketBytes };
   const answered = { processBytes: headerProcess + c.answerBytes, bufferBytes: c.unreadAnswerBytes, socketBytes: c.socketBytes };
   const busy = {
     processBytes:
-      headerProcess + c.answerBytes + nginx.clientBodyBufferBytes + (buffers + large + 1024) + nginx.proxyBufferBytes + c.upstreamBytes + c.connectionBytes,
+      headerProcess + c.answerBytes + nginx.clientBodyBufferBytes + (buffers + 1024) + nginx.proxyBufferBytes + c.upstreamBytes + c.connectionBytes,
     bufferBytes: clientReceiveBytes(nginx) + Math.max(clientSendBytes(nginx), upstreamSendBytes(nginx)),
     socketBytes: slotsPerRequest * c.socketBytes,
   };

@@ -50,9 +50,9 @@ describe("npm run plan: capacity policies", () => {
     const found = messages(undersized, "enforce-proxy-memory");
     expect(found).toHaveLength(3);
     expect(found[0]).toContain(
-      "nginx's worst case 2622 MiB (2 workers × 8192 connections, each priced at its costliest state: 3718 proxied requests (limit_conn) with their buffers and sockets, " +
+      "nginx's worst case 2593 MiB (2 workers × 8192 connections, each priced at its costliest state: 3718 proxied requests (limit_conn) with their buffers and sockets, " +
         "8948 other connections each holding 1k + 4 × 8k header buffers and 64 header lines (288 MiB of buffers), 4096 in the accept queue; 869 MiB of it kernel socket memory) " +
-        "+ service reserve 1024 MiB = 3646 MiB, above 80% of t3.micro's 1024 MiB (819 MiB). Smallest fix: edge:ingest.instanceType t3.micro → t3.large.",
+        "+ service reserve 1024 MiB = 3617 MiB, above 80% of t3.micro's 1024 MiB (819 MiB). Smallest fix: edge:ingest.instanceType t3.micro → t3.large.",
     );
   });
 
