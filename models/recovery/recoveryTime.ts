@@ -54,7 +54,7 @@ export const failureModeTitles: Record<FailureMode, string> = {
   hostFreezes: "one host freezes (accepts, never answers)",
   serviceDies: "a host's ingestion service dies",
   serviceFreezes: "a host's ingestion service freezes",
-  hostStalls: "a host stalls (both service processes frozen, a connect storm)",
+  hostStalls: "a host stalls under a connect storm",
   azLost: "an availability zone is lost",
   regionLost: "a region is lost",
   dnsPrimaryLost: "the primary DNS provider stops answering",
