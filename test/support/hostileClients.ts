@@ -1,13 +1,10 @@
 /**
  * Hostile clients at the limits of a rendered nginx config, and what they cost nginx: the shapes
  * of the connection states the memory model prices (models/hostEdge/memory.ts), a client that
- * holds N of them open from many loopback source addresses, and the kernel memory of nginx's own
- * sockets read per socket from `ss` (not /proc/net/sockstat, which counts the whole machine).
- * Shared by the real-nginx spec (test/models/hostEdge/nginxMemory.real.spec.ts) and the fidelity
+ * holds N of them open from many loopback source addresses. Shared by the real-nginx spec (test/models/hostEdge/nginxMemory.real.spec.ts) and the fidelity
  * benchmark (bench/fidelity/nginx.ts), which runs the same clients in child processes
  * (test/support/hostileClientsProcess.ts) when one process's descriptors are not enough.
  */
-import { spawnSync } from "node:child_process";
 import net from "node:net";
 import { NginxMemoryLimits, nginxSizeBytes } from "../../models/hostEdge";
 
@@ -221,31 +218,4 @@ export async function holdClients(port: number, count: number, shape: ClientShap
       sockets.forEach((s) => s.destroy());
     },
   };
-}
-
-/** Kernel memory of a set of TCP sockets: their number and the bytes charged to them. */
-export interface SocketMemory {
-  sockets: number;
-  /** Σ receive queue + write queue + forward-allocated bytes (`ss` skmem r + w + f): what TCP charges to the host's memory. */
-  bytes: number;
-}
-
-/**
- * The kernel memory of nginx's sockets, from `ss -tmn` (per socket, this network namespace): those
- * on `listenPort` (accepted and still queued client connections) and nginx's connections to
- * `upstreamPorts`. The listening socket itself holds none.
- */
-export function nginxSocketMemory(listenPort: number, upstreamPorts: number[]): SocketMemory {
-  const filter = [`sport = :${listenPort}`, ...upstreamPorts.map((p) => `dport = :${p}`)].join(" or ");
-  const out = spawnSync("ss", ["-tmnHO", "state", "all", `( ${filter} )`], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  if (out.status !== 0) throw new Error(`ss failed: ${out.stderr}`);
-  let sockets = 0;
-  let bytes = 0;
-  for (const line of out.stdout.split("\n")) {
-    const mem = /skmem:\(r(\d+),rb\d+,t\d+,tb\d+,f(\d+),w(\d+)/.exec(line);
-    if (!mem || line.startsWith("LISTEN")) continue;
-    sockets++;
-    bytes += Number(mem[1]) + Number(mem[2]) + Number(mem[3]);
-  }
-  return { sockets, bytes };
 }

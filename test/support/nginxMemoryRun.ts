@@ -13,10 +13,17 @@ import os from "node:os";
 import path from "node:path";
 import { HostEdgeSettings, hostTcpSettings, NginxLoad, renderHostSysctl } from "../../models/hostEdge";
 import { addNamespace, inNamespace, runAsNamespaceScript, runNodeInNamespace, Teardown } from "../../gameday/netns";
-import { ClientLimits, ClientShape, loopbackSources, SocketMemory } from "./hostileClients";
+import { ClientLimits, ClientShape, loopbackSources } from "./hostileClients";
 import { spawnClients, SpawnedClients } from "./hostileClientsProcess";
 import { freePort, measureNginxRss, nginxWorkerPids, RunningNginx, startNginx } from "./nginx";
 import { startUpstream, Upstream } from "./upstream";
+
+/** Kernel memory of a set of TCP sockets: their number and the bytes charged to them. */
+export interface SocketMemory {
+  sockets: number;
+  /** Σ receive queue + write queue + forward-allocated bytes (`ss` skmem r + w + f): what TCP charges to the host's memory. */
+  bytes: number;
+}
 
 /** One row: clients driven into states, then measured. */
 export interface MemoryCase {
