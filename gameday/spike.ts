@@ -12,9 +12,10 @@
  *     `worker_connections`);
  *   - a burst: small complete POSTs from a few addresses, each well past `limit_req`'s burst:
  *     limit_req must shed with 503;
- *   - a connect storm beyond the accept queue: more connects at once than every host's listen
- *     backlog holds, each a small POST; each must have its answer (503 + Retry-After past the
- *     limits) within the recovery model's stalled-host figure (models/recovery, `hostStalls`).
+ *   - then a connect storm: more connects at once than nginx serves and than its default backlog
+ *     (511) queues, from two addresses, each a small POST; nginx sheds past their limit_req burst
+ *     itself, and each client must have its answer (503 + Retry-After) within the recovery model's
+ *     stalled-host figure (models/recovery, `hostStalls`), no SYN retransmit in it.
  * The region's hosts run with the hosts' sysctls (models/hostEdge/kernel.ts), as the user data sets
  * them. Meanwhile the parent samples, on every host of the region, the nginx processes' memory
  * (sum of VmRSS of master and workers) and their sockets' buffers (`ss -m` in the host's
@@ -30,6 +31,7 @@ import {
   nginxListenPort,
   NginxMemoryLimits,
   nginxSizeBytes,
+  proxiedRequestLimit,
   renderHostSysctl,
 } from "../models/hostEdge";
 import { readRenderedNginxLimits, readRenderedUpstream } from "../models/capacity";
@@ -109,10 +111,13 @@ export const spikeShape = {
   burstSources: 2,
   /** Body of a held request, bytes: what `client_body_buffer_size` holds in memory. */
   bodyBytes: 16 * 1024,
-  /** Connects of the storm, as a multiple of the accept queue of every host of the region. */
-  stormOverQueue: 1.25,
-  /** The storm's connects at most (the client namespace's process holds every hostile connection at once). */
-  stormMax: 8000,
+  /**
+   * Connects of the storm per host, as a multiple of the requests limit_conn admits: more than
+   * nginx serves at once and than its default backlog (511) queues, within the rendered accept
+   * queue, which is what the stalled-host figure assumes.
+   */
+  stormOverServed: 1.25,
+  stormSources: 2,
 } as const;
 
 /** nginx's sockets on its port and to the service in a host's namespace: their buffers' bytes (`ss -m`: receive + send + forward allocation). */
@@ -135,10 +140,12 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
   const planned = twin.regions[region]!;
   // The nginx.conf and the sysctl.d file the user data writes (the plan renders the latter from models/hostEdge/kernel.ts).
   const sysctl = renderHostSysctl();
-  const rendered = readRenderedNginxLimits(`${planned.nginxConfig}\n${sysctl}`);
+  // The readers take user data: these files as one cloud-config text.
+  const asUserData = (text: string) => `#cloud-config\n${text}`;
+  const rendered = readRenderedNginxLimits(asUserData(`${planned.nginxConfig}\n${sysctl}`));
   if ("missing" in rendered) throw new Error(`the planned nginx.conf of ${planned.region} lacks ${rendered.missing.join(", ")}`);
   const limits: NginxMemoryLimits = rendered.limits;
-  const upstream = readRenderedUpstream(`${planned.nginxConfig}\nINGEST_COLLECTOR_PATH=${planned.collectorPath}\n`);
+  const upstream = readRenderedUpstream(asUserData(`${planned.nginxConfig}\nINGEST_COLLECTOR_PATH=${planned.collectorPath}\n`));
   if ("missing" in upstream) throw new Error(`the planned nginx.conf of ${planned.region} lacks ${upstream.missing.join(", ")}`);
   const stallBound = stalledHostSeconds(upstream.upstream, limits);
   const burst = /\blimit_req\s+zone=\S+\s+burst=(\d+)/.exec(planned.nginxConfig);
@@ -158,7 +165,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
   const rate = Number(burst[1]);
   const heldRequests = Math.ceil(limit * spikeShape.heldOverLimit) * hosts.length;
   const slowHeaderConnections = spikeShape.slowHeadersPerHost * hosts.length;
-  const sources = addSourceAddresses(twin, spikeShape.sources + spikeShape.burstSources);
+  const sources = addSourceAddresses(twin, spikeShape.sources + spikeShape.burstSources + spikeShape.stormSources);
   const heldSources = sources.slice(0, spikeShape.sources);
   // Each held source stays under limit_req's burst, so limit_conn (not limit_req) sheds the excess.
   const perSource = Math.ceil((heldRequests + slowHeaderConnections) / heldSources.length);
@@ -167,8 +174,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
   const shapes = clientLimitsOf(limits, nginxSizeBytes(/\bclient_max_body_size\s+(\w+);/.exec(planned.nginxConfig)?.[1] ?? "1m"));
   const paths = { hold: collectorPath, fast: collectorPath };
   const slowHeaders = [shapeRequest("headerLines", shapes, paths), shapeRequest("headerKeys", shapes, paths)];
-  const queue = Math.min(limits.listen.backlog, limits.tcp.somaxconn);
-  const stormConnects = Math.min(spikeShape.stormMax, Math.ceil(queue * hosts.length * spikeShape.stormOverQueue));
+  const stormConnects = Math.ceil(proxiedRequestLimit(limits) * spikeShape.stormOverServed) * hosts.length;
   const plan: SpikePlan = {
     target: `${twin.vips[region]}:${nginxListenPort}`,
     collectorPath,
@@ -178,7 +184,8 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
     request,
     heldBackBytes: spikeShape.bodyBytes / 2,
     slowHeaders,
-    burstSources: sources.slice(spikeShape.sources),
+    burstSources: sources.slice(spikeShape.sources, spikeShape.sources + spikeShape.burstSources),
+    stormSources: sources.slice(spikeShape.sources + spikeShape.burstSources),
     burstRequest: smallRequest(collectorPath),
     // Four times limit_req's burst on each host the balancer spreads them over.
     burstRequestsPerSource: 4 * rate * hosts.length,
@@ -266,6 +273,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
       stormAnswered: report.storm.answered,
       stormShed503: report.storm.shed503,
       stormConnectErrors: report.storm.connectErrors,
+      stormUnanswered: report.storm.unanswered,
       stormSlowestSeconds: Math.round(report.storm.slowestMs / 100) / 10,
       stalledHostSeconds: stallBound,
       nginxWorkers: workers,

@@ -28,9 +28,10 @@ export interface SpikePlan {
   holdMs: number;
   /** How long the burst has for its answers at least, from when the held connections are open, ms. */
   burstMs: number;
-  /** Connects of the storm, all at once once the held connections are open, each a `burstRequest`. */
+  /** Connects of the storm, all at once after the hold, each a `burstRequest` from `stormSources`. */
   stormConnects: number;
-  /** How long a storm client waits for its answer before it counts as unanswered, ms. */
+  stormSources: string[];
+  /** How long a storm client waits for its answer before it counts as unanswered, ms (at most until the hold ends). */
   stormTimeoutMs: number;
 }
 
@@ -122,13 +123,15 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
   );
   report.heldFrom = Date.now();
   for (const source of plan.burstSources) for (let i = 0; i < plan.burstRequestsPerSource; i++) void connection(source, plan.burstRequest);
-  const storm = Promise.all(Array.from({ length: plan.stormConnects }, (_, i) => stormConnection(host!, Number(port), plan.heldSources[i % plan.heldSources.length]!, plan, report)));
   await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now(), plan.burstMs)));
-  await storm;
   report.heldOpen = open.size;
   for (const socket of open) socket.destroy();
   open.clear();
   report.heldUntil = Date.now();
+  // Then the storm, all at once from its own addresses: past their limit_req burst nginx answers by itself.
+  await Promise.all(
+    Array.from({ length: plan.stormConnects }, (_, i) => stormConnection(host!, Number(port), plan.stormSources[i % plan.stormSources.length]!, plan.burstRequest, plan.stormTimeoutMs, report)),
+  );
   return report;
 }
 
@@ -137,7 +140,7 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
  * waits for the answer's status line; the wait from the connect to the answer (SYN retransmits
  * included) is what the stalled-host figure bounds.
  */
-function stormConnection(host: string, port: number, source: string, plan: SpikePlan, report: SpikeReport): Promise<void> {
+function stormConnection(host: string, port: number, source: string, request: string, timeoutMs: number, report: SpikeReport): Promise<void> {
   return new Promise((resolve) => {
     const started = Date.now();
     const socket = net.connect({ host, port, localAddress: source });
@@ -158,9 +161,9 @@ function stormConnection(host: string, port: number, source: string, plan: Spike
       else report.storm.unanswered++;
       resolve();
     };
-    const timer = setTimeout(() => finish("unanswered"), plan.stormTimeoutMs);
+    const timer = setTimeout(() => finish("unanswered"), timeoutMs);
     socket.setEncoding("utf8");
-    socket.on("connect", () => socket.write(plan.burstRequest));
+    socket.on("connect", () => socket.write(request));
     socket.on("data", (chunk: string) => {
       seen += chunk;
       const answer = parseAnswer(seen);
