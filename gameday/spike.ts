@@ -32,7 +32,6 @@ import {
   NginxMemoryLimits,
   nginxSizeBytes,
   proxiedRequestLimit,
-  renderHostSysctl,
 } from "../models/hostEdge";
 import { readRenderedNginxLimits, readRenderedUpstream } from "../models/capacity";
 import { stalledHostSeconds } from "../models/recovery";
@@ -138,8 +137,8 @@ function hostSocketBytes(namespace: string, servicePorts: number[]): number {
 export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: number): Promise<ScenarioFindings & { measurement: SpikeMeasurement }> {
   // The limits as the region's planned nginx.conf sets them (the memory policy's reader).
   const planned = twin.regions[region]!;
-  // The nginx.conf and the sysctl.d file the user data writes (the plan renders the latter from models/hostEdge/kernel.ts).
-  const sysctl = renderHostSysctl();
+  // The nginx.conf and the sysctl.d file the user data writes (models/hostEdge/kernel.ts).
+  const sysctl = planned.hostSysctl;
   // The readers take user data: these files as one cloud-config text.
   const asUserData = (text: string) => `#cloud-config\n${text}`;
   const rendered = readRenderedNginxLimits(asUserData(`${planned.nginxConfig}\n${sysctl}`));

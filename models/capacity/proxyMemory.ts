@@ -4,7 +4,7 @@
  * ingestion service's reserve must stay under a share of the instance's memory.
  * Pure module: no Pulumi imports.
  */
-import { estimateNginxMemory, maxConnectionsPerHost, NginxMemoryEstimate, NginxMemoryLimits, nginxSizeBytes } from "../hostEdge";
+import { estimateNginxMemory, listenBacklog, maxConnectionsPerHost, NginxMemoryEstimate, NginxMemoryLimits, nginxSizeBytes } from "../hostEdge";
 import { familyBySize, instanceTypeSpec } from "./instanceTypes";
 
 const mib = 1024 * 1024;
@@ -101,9 +101,20 @@ export function proxyMemory(input: ProxyMemoryInput): ProxyMemory {
     fittingInstanceType = familyBySize(input.instanceType).find(
       (type) => instanceTypeSpec(type)!.memoryMiB > spec.memoryMiB && fits(input, type, { workerConnections }),
     );
-    // A limit_conn at its default (90% of a worker's requests) follows worker_connections; one set apart stays.
-    const derivedLimit = input.settings.nginx.maxConnectionsPerHost === maxConnectionsPerHost({ workerConnections });
-    const withConnections = (wc: number): NginxOverride => ({ workerConnections: wc, ...(derivedLimit ? { maxConnectionsPerHost: maxConnectionsPerHost({ workerConnections: wc }) } : {}) });
+    // A limit_conn at its default (90% of a worker's requests) follows worker_connections, and so
+    // does a listen backlog rendered from it (with somaxconn); ones set apart stay.
+    const current = input.settings.nginx;
+    const derivedLimit = current.maxConnectionsPerHost === maxConnectionsPerHost({ workerConnections });
+    const derivedBacklog = current.listen.backlog === listenBacklog(current) && current.tcp.somaxconn === current.listen.backlog;
+    const withConnections = (wc: number): NginxOverride => {
+      const limit = derivedLimit ? maxConnectionsPerHost({ workerConnections: wc }) : current.maxConnectionsPerHost;
+      const backlog = listenBacklog({ workerConnections: wc, maxConnectionsPerHost: limit });
+      return {
+        workerConnections: wc,
+        maxConnectionsPerHost: limit,
+        ...(derivedBacklog ? { listen: { ...current.listen, backlog }, tcp: { ...current.tcp, somaxconn: backlog, synBacklog: backlog } } : {}),
+      };
+    };
     if (fits(input, input.instanceType, withConnections(minWorkerConnections))) {
       let low = minWorkerConnections;
       let high = workerConnections;

@@ -5,6 +5,8 @@
  *
  * Pure module: no Pulumi imports.
  */
+import { maxConnectionsPerHost, NginxSettings } from "./settings";
+
 export const proxyBuffers = {
   /** `proxy_buffer_size`: the upstream response header. */
   bufferSize: 4096,
@@ -36,11 +38,8 @@ export const maxHeaderLines = 64;
  * - `rcvbuf`: what a client's data beyond its request can fill while nginx proxies and reads no
  *   more of it; at the kernel default a connection holds ~100 KiB (tcp_rmem's 128 KiB).
  * - `sndbuf`: what an answer the client does not read can fill.
- * - `backlog`: connections the kernel completes and queues before nginx accepts them (nginx's
- *   default is 511): a connect storm beyond it waits out SYN retransmits (1 s, then 3 s, 7 s)
- *   instead of getting nginx's 503; `net.core.somaxconn` is raised to match (models/hostEdge/kernel.ts).
  */
-export const clientSocket = { backlog: 4096, rcvbufBytes: 16 * 1024, sndbufBytes: 16 * 1024 } as const;
+export const clientSocket = { rcvbufBytes: 16 * 1024, sndbufBytes: 16 * 1024 } as const;
 
 /**
  * `lingering_time`, seconds: how long nginx keeps reading (and discarding) what a client still
@@ -56,6 +55,20 @@ export const lingeringSeconds = 10;
  * balancer and Route 53 probe a host a few times a second, each answered in milliseconds.
  */
 export const healthCheckConnections = 32;
+
+/** The shallowest accept queue a host gets: the kernel's own `somaxconn` since Linux 5.4. */
+export const minListenBacklog = 4096;
+
+/**
+ * `listen backlog`: connections the kernel completes and queues before nginx accepts them, at
+ * least the requests nginx serves at once (limit_conn of events and health checks), beyond which
+ * it answers 503 at once. nginx's default is 511: a connect storm past it waits out SYN
+ * retransmits (1 s, then 3 s, 7 s) instead of getting nginx's answer. `net.core.somaxconn` is
+ * raised to match (models/hostEdge/kernel.ts).
+ */
+export function listenBacklog(nginx: Pick<NginxSettings, "workerConnections" | "maxConnectionsPerHost">): number {
+  return Math.max(minListenBacklog, maxConnectionsPerHost(nginx) + healthCheckConnections);
+}
 /** `keepalive` idle connections each worker keeps to the local ingestion service. */
 export const upstreamKeepalive = 32;
 

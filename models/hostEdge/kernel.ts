@@ -5,7 +5,6 @@
  *
  * Pure module: no Pulumi imports.
  */
-import { clientSocket } from "./buffers";
 
 /** Where the user data writes them; `systemd-sysctl` applies the directory at boot and when restarted. */
 export const hostSysctlPath = "/etc/sysctl.d/60-edge.conf";
@@ -21,19 +20,21 @@ export interface HostTcpSettings {
 }
 
 /**
- * What the hosts set:
- * - `somaxconn` and `tcp_max_syn_backlog` at nginx's listen backlog, so the kernel queues a connect
- *   storm for nginx to answer (503 + Retry-After past limit_conn) rather than dropping SYNs;
- * - `tcp_wmem` max 64 KiB: a request nginx sends to a service process that stopped reading waits
- *   in nginx's send buffer, which Linux otherwise grows to 4 MiB (measured: ~860 KiB per request
- *   with a 1 MB body; 3,686 such requests would be 3 GiB). The service's answers and its writes to
- *   the datastore are small and close by, so 64 KiB costs them no throughput.
+ * `tcp_wmem` max the hosts set, 64 KiB: a request nginx sends to a service process that stopped
+ * reading waits in nginx's send buffer, which Linux otherwise grows to 4 MiB (measured: ~860 KiB
+ * per request with a 1 MB body; 3,686 such requests would be 3 GiB). The service's answers and its
+ * writes to the datastore are small and close by, so 64 KiB costs them no throughput.
  */
-export const hostTcpSettings: HostTcpSettings = {
-  somaxconn: clientSocket.backlog,
-  synBacklog: clientSocket.backlog,
-  wmem: [4096, 16384, 64 * 1024],
-};
+export const hostTcpWmem: readonly [number, number, number] = [4096, 16384, 64 * 1024];
+
+/**
+ * What a host whose nginx listens with `backlog` sets: `somaxconn` and `tcp_max_syn_backlog` at
+ * that backlog, so the kernel queues a connect storm for nginx to answer (503 + Retry-After past
+ * limit_conn) rather than dropping SYNs, and {@link hostTcpWmem}.
+ */
+export function hostTcpSettings(backlog: number): HostTcpSettings {
+  return { somaxconn: backlog, synBacklog: backlog, wmem: hostTcpWmem };
+}
 
 /**
  * The Linux defaults a host has when its user data sets nothing (Debian 12's kernel 6.1:
@@ -45,8 +46,8 @@ export const kernelTcpDefaults: HostTcpSettings = {
   wmem: [4096, 16384, 4 * 1024 * 1024],
 };
 
-/** The sysctl.d file of {@link hostTcpSettings}. */
-export function renderHostSysctl(settings: HostTcpSettings = hostTcpSettings): string {
+/** The sysctl.d file that sets `settings` ({@link hostTcpSettings}). */
+export function renderHostSysctl(settings: HostTcpSettings): string {
   return `# Rendered by edge (models/hostEdge/kernel.ts): nginx's accept queue and socket memory (incident 000).
 net.core.somaxconn = ${settings.somaxconn}
 net.ipv4.tcp_max_syn_backlog = ${settings.synBacklog}

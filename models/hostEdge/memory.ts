@@ -20,7 +20,7 @@
  *
  * Pure module: no Pulumi imports.
  */
-import { clientBodyBufferBytes, clientSocket, healthCheckConnections, maxHeaderLines, proxyBuffers, sharedZones } from "./buffers";
+import { clientBodyBufferBytes, clientSocket, healthCheckConnections, listenBacklog, maxHeaderLines, proxyBuffers, sharedZones } from "./buffers";
 import { HostTcpSettings, hostTcpSettings } from "./kernel";
 import type { NginxLimits } from "./settings";
 import { maxConnectionsPerHost, nginxSizeBytes, slotsPerRequest } from "./settings";
@@ -106,8 +106,8 @@ export function renderedNginxLimits(nginx: NginxLimits): NginxMemoryLimits {
     clientBodyBufferBytes,
     proxyBufferBytes: proxyBuffers.bufferSize + proxyBuffers.count * proxyBuffers.size,
     healthCheckConnections,
-    listen: { backlog: clientSocket.backlog, rcvbufBytes: clientSocket.rcvbufBytes, sndbufBytes: clientSocket.sndbufBytes },
-    tcp: hostTcpSettings,
+    listen: { backlog: listenBacklog(nginx), rcvbufBytes: clientSocket.rcvbufBytes, sndbufBytes: clientSocket.sndbufBytes },
+    tcp: hostTcpSettings(listenBacklog(nginx)),
   };
 }
 

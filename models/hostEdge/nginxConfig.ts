@@ -12,6 +12,7 @@ import {
   clientSocket,
   healthCheckConnections,
   lingeringSeconds,
+  listenBacklog,
   maxHeaderLines,
   nginxSize,
   proxyBuffers,
@@ -218,7 +219,7 @@ http {
 
     server {
         # The accept queue and each client socket's buffers (incident 000); somaxconn matches in sysctl.
-        listen ${p.listen} default_server backlog=${clientSocket.backlog} rcvbuf=${nginxSize(clientSocket.rcvbufBytes)} sndbuf=${nginxSize(clientSocket.sndbufBytes)};
+        listen ${p.listen} default_server backlog=${listenBacklog(nginx)} rcvbuf=${nginxSize(clientSocket.rcvbufBytes)} sndbuf=${nginxSize(clientSocket.sndbufBytes)};
         server_name _;
 
         proxy_http_version 1.1;

@@ -23,7 +23,8 @@ import {
   renderBundleVerify,
   ssmAgentUnit,
 } from "./bundle";
-import { hostSysctlPath, renderHostSysctl } from "./kernel";
+import { listenBacklog } from "./buffers";
+import { hostSysctlPath, hostTcpSettings, renderHostSysctl } from "./kernel";
 import { nginxConfigPath, renderNginxConfig, upstreamKeepaliveSeconds } from "./nginxConfig";
 import { DatastoreEndpoint, drainFile, HostEdgeSettings, workerDescriptorLimit } from "./settings";
 
@@ -251,7 +252,7 @@ export function renderUserData(settings: HostEdgeSettings): string {
   const { service } = settings;
   const files: WrittenFile[] = [
     { path: nginxConfigPath, permissions: "0644", content: renderNginxConfig(settings) },
-    { path: hostSysctlPath, permissions: "0644", content: renderHostSysctl() },
+    { path: hostSysctlPath, permissions: "0644", content: renderHostSysctl(hostTcpSettings(listenBacklog(settings.nginx))) },
     { path: cloudWatchAgentConfigPath, permissions: "0644", content: renderCloudWatchAgentConfig() },
     {
       path: `/etc/systemd/system/${ingestUnit}`,

@@ -201,7 +201,7 @@ export function stalledHostTerms(template: DeclaredResource, upstream: RenderedU
       src(template, `userData nginx listen backlog=${limits.listen.backlog}, net.core.somaxconn=${limits.tcp.somaxconn} (queue ${queue}) ${queued ? "≥" : "<"} the ${served} requests limit_conn admits`),
       template.urn,
       true,
-      { fix: `raise the listen backlog and net.core.somaxconn to at least ${served} (models/hostEdge/buffers.ts clientSocket.backlog)` },
+      { fix: `raise the listen backlog and net.core.somaxconn to at least ${served} (models/hostEdge/buffers.ts listenBacklog)` },
     ),
     term(
       "nginx gives up on both stalled processes and answers 503 + Retry-After",

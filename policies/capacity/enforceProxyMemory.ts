@@ -27,7 +27,7 @@ import {
   hostMemorySubject,
   tagMap,
 } from "../../models/capacity";
-import { clientSocket, hostTcpSettings, maxHeaderLines, NginxMemoryLimits, readWorkerRlimitNofile, workerDescriptorLimit } from "../../models/hostEdge";
+import { clientSocket, hostTcpWmem, maxHeaderLines, NginxMemoryLimits, readWorkerRlimitNofile, workerDescriptorLimit } from "../../models/hostEdge";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { sharePercentBound } from "./bounds";
 import { incidentNote } from "../../models/incidents";
@@ -100,7 +100,7 @@ function unsetBounds(limits: NginxMemoryLimits): string[] {
     limits.maxHeaders > maxHeaderLines ? `max_headers ${limits.maxHeaders} → ${maxHeaderLines}` : undefined,
     limits.listen.rcvbufBytes === undefined ? `listen rcvbuf (a client's receive buffer autotunes to 6 MiB) → ${clientSocket.rcvbufBytes / 1024}k` : undefined,
     limits.listen.sndbufBytes === undefined ? `listen sndbuf → ${clientSocket.sndbufBytes / 1024}k` : undefined,
-    limits.tcp.wmem[2] > hostTcpSettings.wmem[2] ? `net.ipv4.tcp_wmem max ${limits.tcp.wmem[2]} → ${hostTcpSettings.wmem[2]}` : undefined,
+    limits.tcp.wmem[2] > hostTcpWmem[2] ? `net.ipv4.tcp_wmem max ${limits.tcp.wmem[2]} → ${hostTcpWmem[2]}` : undefined,
   ].filter((b): b is string => b !== undefined);
 }
 

@@ -11,7 +11,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { HostEdgeSettings, hostTcpSettings, NginxLoad, renderHostSysctl } from "../../models/hostEdge";
+import { HostEdgeSettings, hostTcpSettings, listenBacklog, NginxLoad, renderHostSysctl } from "../../models/hostEdge";
 import { addNamespace, inNamespace, runAsNamespaceScript, runNodeInNamespace, Teardown } from "../../gameday/netns";
 import { ClientLimits, ClientShape, loopbackSources } from "./hostileClients";
 import { spawnClients, SpawnedClients } from "./hostileClientsProcess";
@@ -118,8 +118,8 @@ function nginxSockets(port: number, servicePorts: number[]): { buffers: SocketMe
 }
 
 /** A stand-in service that stopped: it listens (deep backlog), accepts and reads nothing. */
-async function startStoppedService(ports: number[]): Promise<{ stop(): Promise<void> }> {
-  const script = `const net=require("net");let n=0;for(const p of ${JSON.stringify(ports)})net.createServer(s=>s.pause()).listen({port:p,host:"127.0.0.1",backlog:${hostTcpSettings.somaxconn}},()=>{if(++n===${ports.length})console.log("ready")})`;
+async function startStoppedService(ports: number[], backlog: number): Promise<{ stop(): Promise<void> }> {
+  const script = `const net=require("net");let n=0;for(const p of ${JSON.stringify(ports)})net.createServer(s=>s.pause()).listen({port:p,host:"127.0.0.1",backlog:${backlog}},()=>{if(++n===${ports.length})console.log("ready")})`;
   const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once("data", () => resolve());
@@ -148,7 +148,7 @@ async function measureCase(input: MemoryRunInput, c: MemoryCase): Promise<CaseMe
     let ports: number[];
     if (c.stoppedService) {
       ports = [await freePort(), await freePort()];
-      stopped = await startStoppedService(ports);
+      stopped = await startStoppedService(ports, listenBacklog(input.settings.nginx));
     } else {
       live.push(await startUpstream("primary"), await startUpstream("backup"));
       ports = live.map((u) => u.port);
@@ -229,7 +229,7 @@ export async function measureNginxMemory(input: MemoryRunInput, timeoutMs: numbe
   const sysctl = path.join(os.tmpdir(), `${namespace}.sysctl.conf`);
   try {
     addNamespace(teardown, namespace);
-    writeFileSync(sysctl, renderHostSysctl());
+    writeFileSync(sysctl, renderHostSysctl(hostTcpSettings(listenBacklog(input.settings.nginx))));
     teardown.add(`file ${sysctl}`, () => rmSync(sysctl, { force: true }));
     inNamespace(namespace, "sysctl", ["-q", "-p", sysctl]);
     return await runNodeInNamespace<CaseMeasurement[]>(namespace, __filename, input, timeoutMs);

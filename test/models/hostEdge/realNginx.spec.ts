@@ -158,14 +158,13 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream 
     expect(result.ms).toBeLessThan(1500);
   });
 
-  it("never runs out of live upstreams: the failed request gets 503 + Retry-After, the next one the backup", async () => {
-    // The primary refuses (marked failed), the backup resets one request: with max_fails=1 on both,
-    // nginx then answered 502 "no live upstreams" to everything for fail_timeout.
+  it("answers a failed request 503 + Retry-After, and one failure does not take the backup out: the next ones are served by it", async () => {
+    // The primary refuses, the backup resets one request: with max_fails=1 on both, nginx then
+    // answered every request 503 for fail_timeout. With max_fails=5 only a stall takes both out.
     // The snippet can read the wait: nginx's own 503 carries CORS (a browser hides it otherwise).
     expect(await get(nginx.port, "/reset")).toMatchObject({ status: 503, retryAfter: "1", cors: { allowOrigin: "*", exposeHeaders: "Retry-After" } });
     expect(await request(nginx.port, "/track", { method: "POST", body: "{}" })).toMatchObject({ status: 200, body: "backup" });
     expect(await get(nginx.port, "/")).toMatchObject({ status: 200, body: "backup" });
-    expect(readFileSync(nginx.errorLog, "utf8")).not.toContain("no live upstreams");
   });
 });
 

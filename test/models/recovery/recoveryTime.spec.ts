@@ -82,8 +82,8 @@ describe("recovery-time model", () => {
   });
 
   it("a stalled host: a connect storm queues for nginx (backlog 4096 ≥ the 1,875 requests limit_conn admits), then nginx gives up on both processes after 2 tries × 5 s", () => {
-    const rendered = (edit: (text: string) => string = (t) => t) =>
-      sampleResources().map((r) => (r.type === resourceTypes.ec2LaunchTemplate ? { ...r, props: { ...r.props, userData: edit(renderUserData(sampleSettings())) } } : r));
+    const rendered = (edit: (text: string) => string = (t) => t, settings = sampleSettings()) =>
+      sampleResources().map((r) => (r.type === resourceTypes.ec2LaunchTemplate ? { ...r, props: { ...r.props, userData: edit(renderUserData(settings)) } } : r));
     const f = of(rendered(), "hostStalls");
     expect(f.terms.map((t) => t.seconds)).toEqual([0, 10]);
     expect(f.recoverySeconds).toBe(10);
@@ -94,6 +94,13 @@ describe("recovery-time model", () => {
     expect(shallow.terms[0]).toMatchObject({ seconds: 1, label: "a connect storm overflows the accept queue: the client resends its SYN" });
     expect(shallow.recoverySeconds).toBe(11);
     expect(of(sampleResources(), "hostStalls")).toBeUndefined();
+    // More worker_connections admit more requests than 4,096: the rendered backlog and somaxconn follow them.
+    const wide = of(rendered(undefined, sampleSettings({ nginx: { workerConnections: 32768 } })), "hostStalls");
+    expect(wide.terms[0]!.seconds).toBe(0);
+    const [, backlog, somaxconn, served] = /listen backlog=(\d+), net\.core\.somaxconn=(\d+) \(queue \d+\) ≥ the (\d+) requests/.exec(wide.terms[0]!.source)!.map(Number);
+    expect(served).toBeGreaterThan(4096);
+    expect(backlog).toBeGreaterThanOrEqual(served!);
+    expect(somaxconn).toBe(backlog);
   });
 
   it("a deploy: no gap while the drain (60 s) outlasts NLB detection (20 s); a 10 s drain leaves 10 s", () => {

@@ -25,15 +25,15 @@ describe("enforce-proxy-memory", () => {
 
   it("refuses worker_connections 27,157 on c6i.xlarge and 5,128 on t3.small: what hostile clients make real nginx hold there does not fit", async () => {
     const [xlarge] = await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 27157 }));
-    expect(xlarge).toContain("nginx's worst case 14684 MiB (4 workers × 27157 connections");
+    expect(xlarge).toContain("nginx's worst case 15002 MiB (4 workers × 27157 connections");
     expect(xlarge).toContain("above 80% of c6i.xlarge's 8192 MiB (6554 MiB). Smallest fix: ");
-    expect(xlarge).toContain("edge:nginx.workerConnections 27157 → 9994");
+    expect(xlarge).toContain("edge:nginx.workerConnections 27157 → 9964");
     const [small] = await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 5128 }, "t3.small"));
     expect(small).toContain("nginx's worst case 1695 MiB (2 workers × 5128 connections");
     expect(small).toContain("above 80% of t3.small's 2048 MiB (1638 MiB). Smallest fix: ");
     expect(small).toContain("edge:nginx.workerConnections 5128 → 1444");
     // The fixes it names fit.
-    expect(await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 9994 }))).toEqual([]);
+    expect(await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 9964 }))).toEqual([]);
     expect(await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 1444 }, "t3.small"))).toEqual([]);
   });
 
@@ -56,9 +56,9 @@ describe("enforce-proxy-memory", () => {
 
   it("offers fewer worker connections when that alone fits", async () => {
     expect(await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 65536 }, "c6i.large"))).toEqual([
-      "ingest-us-east-1-hosts: nginx's worst case 19411 MiB (2 workers × 65536 connections, each priced at its costliest state: 29523 proxied requests (limit_conn) " +
+      "ingest-us-east-1-hosts: nginx's worst case 20405 MiB (2 workers × 65536 connections, each priced at its costliest state: 29523 proxied requests (limit_conn) " +
         "with their buffers and sockets, 72026 other connections each holding 1k + 4 × 8k header buffers and 64 header lines (2321 MiB of buffers), " +
-        "4096 in the accept queue; 5797 MiB of it kernel socket memory) + service reserve 1024 MiB = 20435 MiB, " +
+        "29523 in the accept queue; 6790 MiB of it kernel socket memory) + service reserve 1024 MiB = 21429 MiB, " +
         "above 80% of c6i.large's 4096 MiB (3277 MiB). " +
         "Smallest fix: edge:nginx.workerConnections 65536 → 7031. " +
         incident,
