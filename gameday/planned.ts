@@ -21,12 +21,16 @@ export class PlanInputError extends Error {}
 
 const projectRoot = path.join(__dirname, "..");
 
-/** Runs the offline plan of `stack` and returns its JSON (a refused plan too: the twin shows what it declares). */
-export function planStack(stack: string): Promise<PlanJson> {
+/**
+ * Runs the offline plan of `stack` (from `configFile` when given, else its stack file) and returns
+ * its JSON (a refused plan too: the twin shows what it declares).
+ */
+export function planStack(stack: string, configFile?: string): Promise<PlanJson> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gameday-plan-"));
   const out = path.join(dir, "plan.json");
+  const fileArgs = configFile ? ["--config-file", configFile] : [];
   return new Promise<PlanJson>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(projectRoot, "tools", "plan", "main.ts"), "--stack", stack, "--json", out], {
+    const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(projectRoot, "tools", "plan", "main.ts"), "--stack", stack, ...fileArgs, "--json", out], {
       cwd: projectRoot,
       stdio: ["ignore", "ignore", "pipe"],
     });

@@ -47,6 +47,7 @@ import { enableDeletionProtection } from "./lb/enableDeletionProtection";
 import { disallowDefaultSecurityGroupRules } from "./network/disallowDefaultSecurityGroupRules";
 import { disallowPublicEgress } from "./network/disallowPublicEgress";
 import { enableVpcFlowLogs } from "./network/enableVpcFlowLogs";
+import { enforceApiContracts } from "./api/enforceApiContracts";
 
 export const policyPackName = "edge-guardrails";
 
@@ -102,6 +103,7 @@ export const packEntries: readonly PackEntry[] = [
   { policy: missingDmarc, controls: [] },
   { policy: disallowDanglingRecords, controls: [] },
   { policy: enforceListedWaivers, controls: [] },
+  { policy: enforceApiContracts, controls: [] },
 ];
 
 export const policies: Policies = packEntries.map((entry) => entry.policy);

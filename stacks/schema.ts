@@ -13,6 +13,7 @@ import { kindOf, shownValue } from "../models/shownValue";
 import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
 import { drainVisibleSeconds, targetHealthCheck } from "../models/ingestRegion/layout";
 import { isPrivateIpv4Cidr, privateIpv4Ranges } from "../models/ingestRegion/egress";
+import { bundledDatastoreCaPath } from "../models/hostEdge/bundle";
 import { unknownRegionProblem } from "../models/aws/regions";
 import { cloudflarePlans, delegationPhases } from "../models/dns/delegation";
 import { availabilityZoneIdProblem } from "../models/ingestRegion/availabilityZones";
@@ -386,8 +387,8 @@ const stackConfigObject = z
               caBundle: z
                 .string()
                 .regex(/^\/[A-Za-z0-9_.\/-]+$/, "expected an absolute path on the host")
-                .default("/etc/ssl/certs/ca-certificates.crt")
-                .describe("CA bundle on the host the datastore's certificate is verified against (`sslmode=verify-full`); for RDS, the RDS CA bundle the host bundle ships."),
+                .default(bundledDatastoreCaPath)
+                .describe("CA bundle on the host the datastore's certificate is verified against (`sslmode=verify-full`). Defaults to the Amazon RDS CA bundle every host bundle ships (Debian's CA store has no RDS root); a self-managed datastore's CA goes into the bundle with `npm run bundle -- --datastore-ca FILE`."),
               cidrs: z
                 .array(
                   ipv4Cidr.refine(isPrivateIpv4Cidr, {

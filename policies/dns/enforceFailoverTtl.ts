@@ -10,7 +10,7 @@
  *
  * Route 53 alias records carry no TTL of their own (the target's applies) and are skipped.
  * Cloudflare's TTL 1 means "automatic", which Cloudflare serves as 300 s; any other Cloudflare TTL
- * below 60 s is refused by non-Enterprise plans.
+ * outside 60-86,400 s is refused by non-Enterprise plans.
  */
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
@@ -106,13 +106,18 @@ export function judgeFailoverTtl(subject: TtlSubject, bounds: Bounds): string | 
   return undefined;
 }
 
-/** Cloudflare's own rule: TTL 1 (automatic) or at least 60 s on non-Enterprise plans. */
+/**
+ * Cloudflare's own rule, both bounds from the provider table (`models/dns/providers.ts`): TTL 1
+ * (automatic), or 60 to 86,400 s on non-Enterprise plans. A TTL outside them is refused by
+ * Cloudflare's API, so the record is never created.
+ */
 export function judgeCloudflareTtl(name: string, type: string, ttl: number): string | undefined {
-  const floor = providerCapabilities.cloudflare.minTtlSeconds;
-  if (ttl === cloudflareAutomaticTtl.value || ttl >= floor) return undefined;
+  const { minTtlSeconds: floor, maxTtlSeconds: ceiling } = providerCapabilities.cloudflare;
+  if (ttl === cloudflareAutomaticTtl.value || (ttl >= floor && ttl <= ceiling)) return undefined;
+  const fix = ttl > ceiling ? `${ceiling} or less` : `${floor} or more`;
   return (
-    `${name} ${type} (cloudflare) has TTL ${ttl} s: Cloudflare accepts 1 (automatic) or at least ${floor} s on non-Enterprise plans, ` +
-    `so the secondary would refuse the record and drift from the primary. Set edge:dns.ttl (or this record's ttl) to ${floor} or more. ` +
+    `${name} ${type} (cloudflare) has TTL ${ttl} s: Cloudflare accepts 1 (automatic) or ${floor} to ${ceiling} s on non-Enterprise plans, ` +
+    `so the secondary would refuse the record and drift from the primary. Set edge:dns.ttl (or this record's ttl) to ${fix}. ` +
     incidentNote("secondaryParity")
   );
 }
@@ -132,8 +137,8 @@ export const enforceFailoverTtl: ResourceValidationPolicy = {
       if (message) reportViolation(message);
     }),
     ofType(cloudflare.DnsRecord, (record, args, reportViolation) => {
-      const floor = judgeCloudflareTtl(record.name, record.type, record.ttl);
-      if (floor) reportViolation(floor);
+      const accepted = judgeCloudflareTtl(record.name, record.type, record.ttl);
+      if (accepted) reportViolation(accepted);
       const ttl = record.ttl === cloudflareAutomaticTtl.value ? cloudflareAutomaticTtlSeconds : record.ttl;
       const message = judgeFailoverTtl(
         { name: record.name, type: record.type, provider: "cloudflare", ttl, values: record.content ? [normalizeName(record.content)] : [] },

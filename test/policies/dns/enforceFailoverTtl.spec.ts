@@ -62,7 +62,7 @@ describe("enforce-failover-ttl", () => {
   });
 });
 
-describe("enforce-failover-ttl: NS, SOA and Cloudflare's floor", () => {
+describe("enforce-failover-ttl: NS, SOA and Cloudflare's bounds", () => {
   it("keeps NS and SOA within 300-172800 s", async () => {
     const ns = { zoneId: "Z0", name: "example.com", type: "NS", ttl: 172800, records: ["ns-1.awsdns-1.com"] };
     expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: ns })).toEqual([]);
@@ -76,9 +76,20 @@ describe("enforce-failover-ttl: NS, SOA and Cloudflare's floor", () => {
   it("refuses a Cloudflare TTL below 60 s other than 1 (automatic)", async () => {
     const messages = await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.cloudflareDnsRecord, props: { ...compliantCloudflare, ttl: 30 } });
     expect(messages).toEqual([
-      "api.example.com A (cloudflare) has TTL 30 s: Cloudflare accepts 1 (automatic) or at least 60 s on non-Enterprise plans, " +
+      "api.example.com A (cloudflare) has TTL 30 s: Cloudflare accepts 1 (automatic) or 60 to 86400 s on non-Enterprise plans, " +
         "so the secondary would refuse the record and drift from the primary. Set edge:dns.ttl (or this record's ttl) to 60 or more. " +
         incidentNote("secondaryParity"),
     ]);
+  });
+
+  it("refuses a Cloudflare NS record above 86,400 s, Cloudflare's ceiling, where Route 53 takes two days", async () => {
+    const ns = { zoneId: "abc", name: "example.com", type: "NS", ttl: 172800, content: "ns-1.awsdns-1.com", proxied: false };
+    const messages = await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.cloudflareDnsRecord, props: ns });
+    expect(messages).toEqual([
+      "example.com NS (cloudflare) has TTL 172800 s: Cloudflare accepts 1 (automatic) or 60 to 86400 s on non-Enterprise plans, " +
+        "so the secondary would refuse the record and drift from the primary. Set edge:dns.ttl (or this record's ttl) to 86400 or less. " +
+        incidentNote("secondaryParity"),
+    ]);
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.cloudflareDnsRecord, props: { ...ns, ttl: 86400 } })).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { resourceTypes } from "../../../models/resourceTypes";
 import { packEntries } from "../../../policies/pack";
 import { runPolicyPack } from "../../../tools/plan/analyzer";
+import { splitSubject } from "../../../policies/finding";
 import type { PlannedResource } from "../../../tools/plan/evaluate";
 import { autoscalingGroup, launchTemplate } from "../../policies/capacity/samples";
 import { cdnStack, distribution, buckets } from "../../policies/cdn/samples";
@@ -122,7 +123,8 @@ describe("every policy over the Analyzer protocol", () => {
       const policyConfig = config[policy.name] ?? {};
       const expected: string[] = [];
       if ("validateResource" in policy && policy.validateResource) {
-        for (const s of samples) expected.push(...(await runResourcePolicy(policy, s, policyConfig)));
+        // The served message has its subject line split off (`policies/finding.ts`), as the plan reads it.
+        for (const s of samples) expected.push(...(await runResourcePolicy(policy, s, policyConfig)).map((m) => splitSubject(m).message));
       } else {
         expected.push(...(await runStackPolicy(policy, samples, policyConfig)).map((f) => f.message));
       }

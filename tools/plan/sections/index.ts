@@ -9,6 +9,7 @@ import { delegationSection } from "./delegation";
 import { capacitySection, ingestRegionsSection } from "./ingest";
 import { recoverySection } from "./recovery";
 import { snippetCdnSection } from "./snippetCdn";
+import { servingPathSection } from "./servingPath";
 
 export interface PlanSection {
   title: string;
@@ -17,6 +18,7 @@ export interface PlanSection {
 }
 
 export const planSections: PlanSection[] = [
+  servingPathSection,
   delegationSection,
   ingestRegionsSection,
   capacitySection,
