@@ -243,6 +243,10 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
   if (report.shedWithoutRetryAfter > 0) problems.push(`${report.shedWithoutRetryAfter} 503s without Retry-After`);
   const other = Object.entries(report.statuses).filter(([status]) => !["503", "200", "0"].includes(status));
   if (other.length > 0) problems.push(`answers other than 503 and 200: ${other.map(([s, n]) => `${n} × ${s}`).join(", ")}`);
+  // Opening stops when the first held requests near nginx's client timeouts: a slower machine opens fewer.
+  if (report.hostileOpened < report.hostilePlanned) {
+    problems.push(`the hostile clients opened ${report.hostileOpened} of ${report.hostilePlanned} connections within ${holdMs} ms (nginx's client timeouts end the first ones after that): the spike fell short of the limits it tests`);
+  }
   if (measurement.limitConnLines === 0) problems.push("limit_conn refused nothing (no 'limiting connections' line in the error log)");
   if (measurement.limitReqLines === 0) problems.push("limit_req refused nothing (no 'limiting requests' line in the error log)");
   if (measurement.upstreamFailureLines > 0) {
@@ -262,6 +266,8 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
       shed503: shed,
       answered200: report.statuses["200"] ?? 0,
       heldUnanswered: report.heldOpen,
+      hostileOpened: report.hostileOpened,
+      hostilePlanned: report.hostilePlanned,
       limitConnRefusals: measurement.limitConnLines,
       limitReqRefusals: measurement.limitReqLines,
       peakNginxMiB: Math.round((measurement.peakNginxBytes / 2 ** 20) * 10) / 10,

@@ -42,6 +42,9 @@ export interface SpikeReport {
   shedWithoutRetryAfter: number;
   /** Held requests and slow headers still open, unanswered, when the hold ended. */
   heldOpen: number;
+  /** Held requests and slow headers the plan asked for, and how many were opened before the opening's deadline. */
+  hostilePlanned: number;
+  hostileOpened: number;
   /** Connections the balancer or a host refused or reset before an answer. */
   connectErrors: number;
   /** When the hostile clients started opening connections, when every one was open, and when they were closed (ms since epoch). */
@@ -69,6 +72,8 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
     statuses: {},
     shedWithoutRetryAfter: 0,
     heldOpen: 0,
+    hostilePlanned: 0,
+    hostileOpened: 0,
     connectErrors: 0,
     openingFrom: Date.now(),
     heldFrom: 0,
@@ -116,9 +121,13 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
   // reach client_body_timeout before the last one opens.
   const deadline = report.openingFrom + plan.holdMs;
   let next = 0;
+  report.hostilePlanned = texts.length;
   await Promise.all(
     Array.from({ length: openingConcurrency }, async () => {
-      for (let i = next++; i < texts.length && Date.now() < deadline; i = next++) await connection(plan.heldSources[i % plan.heldSources.length]!, texts[i]!);
+      for (let i = next++; i < texts.length && Date.now() < deadline; i = next++) {
+        await connection(plan.heldSources[i % plan.heldSources.length]!, texts[i]!);
+        report.hostileOpened++;
+      }
     }),
   );
   report.heldFrom = Date.now();
