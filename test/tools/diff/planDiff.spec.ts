@@ -198,7 +198,8 @@ describe("diffPlans on the prod plan", () => {
     // The new subnet's id is unknown until it exists: what takes it as a forcing property follows it.
     expect(replaced.sort()).toEqual(
       [
-        [resourceTypes.ec2Subnet, "ingest-us-east-1-public-3", ["availabilityZoneId"]],
+        // The subnet's block follows its AZ number: use1-az6 takes slot 6, which no subnet holds.
+        [resourceTypes.ec2Subnet, "ingest-us-east-1-public-3", ["availabilityZoneId", "cidrBlock"]],
         [resourceTypes.ec2RouteTableAssociation, "ingest-us-east-1-public-3", ["subnetId"]],
         [resourceTypes.lbLoadBalancer, "ingest-us-east-1-nlb", ["subnetMappings"]],
         [resourceTypes.lbListener, "ingest-us-east-1-tls", ["loadBalancerArn"]],
@@ -310,6 +311,12 @@ function moved(plan: PlanJson, type: string, aliases: (oldUrn: string) => string
   r.urn = newUrn;
   r.aliases = aliases(oldUrn);
   for (const v of head.violations) if (v.urn === oldUrn) v.urn = newUrn;
+  // What took the resource's outputs names it by its new URN, as the plan records it.
+  const renamed = (urns: string[]) => urns.map((u) => (u === oldUrn ? newUrn : u));
+  for (const other of head.resources) {
+    other.dependencies = renamed(other.dependencies);
+    for (const [key, urns] of Object.entries(other.propertyDependencies ?? {})) other.propertyDependencies![key] = renamed(urns);
+  }
   return { head, oldUrn, newUrn };
 }
 

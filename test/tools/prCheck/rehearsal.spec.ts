@@ -3,7 +3,7 @@
  * on a copy of this project whose zone was deployed as today's main declared it (no forceDestroy),
  * a pull request that moves one of the dev stack's availability zones and replaces its zone.
  */
-import { spawnSync } from "node:child_process";
+import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { prCheckProcessArgs } from "../../../tools/prCheck/command";
 
 let repo: string;
 let git: ProjectClone["git"];
-let run: ReturnType<typeof spawnSync>;
+let run: SpawnSyncReturns<string>;
 let report: string;
 let diff: { resources: { type: string; name: string; op: string; changes: { path: string }[] }[]; rehearsal: { refusals: { kind: string; error: string }[] } };
 
