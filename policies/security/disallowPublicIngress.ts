@@ -11,11 +11,14 @@
  *
  * Config: `allowedPublicPorts` (default `[443]`), the listener ports.
  *
- * Catalog controls: Security Hub EC2.13, EC2.14, EC2.18, EC2.19; Checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260; trivy AVD-AWS-0107.
+ * Controls: policies/metadata.ts, per case (every port, SSH, RDP, port 80, another port).
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { cite } from "../metadata";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
+
+const name = "disallow-public-ingress";
 
 export const publicCidrs: ReadonlySet<string> = new Set(["0.0.0.0/0", "::/0"]);
 
@@ -56,22 +59,23 @@ export function judgeIngress(rule: IngressSubject, allowedPorts: readonly number
   const protocol = String(rule.protocol).toLowerCase();
   const allowed = new Set(allowedPorts.filter((p) => !neverPublicPorts.includes(p)));
   const listed = `[${[...allowed].join(", ")}]`;
-  const fix = `Narrow the rule to the load balancer's listener ports ${listed} or admit only the VPC's or the load balancer's addresses. Security baseline.`;
+  const fix = `Narrow the rule to the load balancer's listener ports ${listed} or admit only the VPC's or the load balancer's addresses.`;
   const from = `from ${open.join(" and ")}`;
   if (allProtocols.has(protocol)) {
-    return `${rule.what} admits every protocol and port ${from}; the world may reach only ports ${listed}. ${fix}`;
+    return `${rule.what} admits every protocol and port ${from}; the world may reach only ports ${listed}. ${fix} ${cite(name, "everyPort")}`;
   }
   if (!portProtocols.has(protocol)) return undefined;
   const lo = Math.max(0, rule.fromPort ?? 0);
   const hi = Math.min(65535, rule.toPort ?? 65535);
   const admin = neverPublicPorts.filter((p) => p >= lo && p <= hi);
   if (admin.length > 0) {
-    return `${rule.what} opens ${protocol} ${lo}-${hi} ${from}, including remote administration port ${admin.join(", ")}, which is never public. ${fix}`;
+    return `${rule.what} opens ${protocol} ${lo}-${hi} ${from}, including remote administration port ${admin.join(", ")}, which is never public. ${fix} ${cite(name, admin[0] === 22 ? "adminPort22" : "adminPort3389")}`;
   }
   const outside = portsOutside(lo, hi, allowed);
   if (outside.count === 0) return undefined;
   const which = outside.count <= 3 ? outside.first.join(", ") : `${outside.first.join(", ")}, …`;
-  return `${rule.what} opens ${protocol} ${lo}-${hi} ${from}: ${outside.count} port(s) (${which}) beyond the listener ports ${listed}. ${fix}`;
+  const check = lo === 0 && hi === 65535 ? "everyPort" : lo <= 80 && hi >= 80 ? "port80" : "otherPort";
+  return `${rule.what} opens ${protocol} ${lo}-${hi} ${from}: ${outside.count} port(s) (${which}) beyond the listener ports ${listed}. ${fix} ${cite(name, check)}`;
 }
 
 /** A rule's CIDR property (one string or a list) as a list. */
@@ -85,7 +89,7 @@ function allowedPublicPorts(config: { allowedPublicPorts?: unknown }): readonly 
 }
 
 export const disallowPublicIngress: ResourceValidationPolicy = {
-  name: "disallow-public-ingress",
+  name,
   description: "Security groups admit 0.0.0.0/0 and ::/0 only on the load balancer's listener ports; never SSH or RDP.",
   enforcementLevel: "mandatory",
   configSchema: {

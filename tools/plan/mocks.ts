@@ -158,6 +158,11 @@ const resourceOutputs: Record<string, OutputsFor> = {
   [resourceTypes.autoscalingGroup]: ({ name, inputs }) => ({ name: inputs.name ?? autoName(name) }),
   [resourceTypes.iamRole]: ({ name, inputs }) => ({ name: inputs.name ?? autoName(name), uniqueId: stableId("AROA", 17, name).toUpperCase() }),
   [resourceTypes.ec2LaunchTemplate]: ({ name, inputs }) => ({ name: inputs.name ?? autoName(name), latestVersion: 1, defaultVersion: 1 }),
+  // CloudWatch Logs ARNs name the group; the provider drops the `:*` suffix the API returns.
+  [resourceTypes.cloudwatchLogGroup]: ({ name, inputs }, region) => {
+    const groupName: string = inputs.name ?? autoName(name);
+    return { name: groupName, arn: `arn:aws:logs:${region}:${mockAccountId}:log-group:${groupName}` };
+  },
   [resourceTypes.cloudflareZone]: ({ name }) => ({
     id: stableHex(32, name),
     nameServers: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"],
