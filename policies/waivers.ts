@@ -23,7 +23,7 @@ import { launchTemplateAssignsPublicIpv4 } from "../models/aws/flags";
 import { resourceTypes } from "../models/resourceTypes";
 import type { ControlId } from "./controls";
 import { metadataFor, policyControls } from "./metadata";
-import { bucketLabel, bucketTypes, companionsOf, isDistributionOnlyOrigin, isLogBucket, list } from "./s3/buckets";
+import { bucketConfigTypes, bucketLabel, bucketTypes, companionsOf, isDistributionOnlyOrigin, isLogBucket, list } from "./s3/buckets";
 import { refersTo } from "./stackRefs";
 import { asPlanned } from "./dns/stackResources";
 
@@ -154,7 +154,7 @@ export const waivers: readonly Waiver[] = [
     condition: {
       says: "the bucket's default encryption is SSE-S3 (AES256)",
       check(bucket, stack) {
-        const rules = companionsOf(bucket, stack, [resourceTypes.s3BucketServerSideEncryptionConfiguration, resourceTypes.s3BucketServerSideEncryptionConfigurationV2]).flatMap(
+        const rules = companionsOf(bucket, stack, bucketConfigTypes.encryption).flatMap(
           (c) => (Array.isArray(c.props.rules) ? c.props.rules : []) as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[],
         );
         return conditionHolds(rules.some((r) => r.applyServerSideEncryptionByDefault?.sseAlgorithm === "AES256"), `${bucketLabel(bucket)} declares no SSE-S3 default encryption`);
@@ -206,11 +206,11 @@ export const waivers: readonly Waiver[] = [
     condition: {
       says: "the bucket keeps an overwritten or deleted object as a noncurrent version for at least 30 days (versioning Enabled, noncurrent versions expired no sooner)",
       check(bucket, stack) {
-        const versioned = companionsOf(bucket, stack, [resourceTypes.s3BucketVersioning, resourceTypes.s3BucketVersioningV2]).some(
+        const versioned = companionsOf(bucket, stack, bucketConfigTypes.versioning).some(
           (v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled",
         );
         if (!versioned) return `${bucketLabel(bucket)} is not versioned`;
-        const rules = companionsOf(bucket, stack, [resourceTypes.s3BucketLifecycleConfiguration, resourceTypes.s3BucketLifecycleConfigurationV2]).flatMap(
+        const rules = companionsOf(bucket, stack, bucketConfigTypes.lifecycle).flatMap(
           (c) => (Array.isArray(c.props.rules) ? c.props.rules : []) as { status?: string; noncurrentVersionExpiration?: { noncurrentDays?: number } }[],
         );
         const early = rules.filter((r) => r.status === "Enabled" && (r.noncurrentVersionExpiration?.noncurrentDays ?? Infinity) < 30);

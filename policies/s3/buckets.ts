@@ -6,12 +6,28 @@
  * stack policy reads them here: a resource names a bucket by the engine's property dependencies
  * (a preview before the bucket exists) or by its name (`policies/stackRefs.ts`).
  */
+import * as aws from "@pulumi/aws";
 import type { PolicyResource } from "@pulumi/policy";
 import { resourceTypes } from "../../models/resourceTypes";
+import { typeToken } from "../resourceTypes";
 import { parsePolicyDocument } from "../security/disallowWildcardIam";
 import { refersTo } from "../stackRefs";
 
 export const bucketTypes: readonly string[] = [resourceTypes.s3Bucket, resourceTypes.s3BucketV2];
+
+/**
+ * The configuration resources a bucket may have, each with its V2 alias where @pulumi/aws has one:
+ * the ones the program declares by their tokens in models/resourceTypes.ts, the others (which only
+ * a hand edit would add) by their classes'.
+ */
+export const bucketConfigTypes = {
+  versioning: [resourceTypes.s3BucketVersioning, typeToken(aws.s3.BucketVersioningV2)],
+  lifecycle: [resourceTypes.s3BucketLifecycleConfiguration, typeToken(aws.s3.BucketLifecycleConfigurationV2)],
+  encryption: [resourceTypes.s3BucketServerSideEncryptionConfiguration, typeToken(aws.s3.BucketServerSideEncryptionConfigurationV2)],
+  logging: [typeToken(aws.s3.BucketLogging), typeToken(aws.s3.BucketLoggingV2)],
+  notification: [typeToken(aws.s3.BucketNotification)],
+  objectLock: [typeToken(aws.s3.BucketObjectLockConfiguration), typeToken(aws.s3.BucketObjectLockConfigurationV2)],
+} as const;
 
 /** The stack's buckets (`aws.s3.Bucket` and its alias `aws.s3.BucketV2`). */
 export function stackBuckets(resources: readonly PolicyResource[]): PolicyResource[] {

@@ -5,7 +5,7 @@
  * policies/waivers.ts under this policy's config, whose condition the policy checks on every plan.
  * Controls: policies/metadata.ts.
  */
-import { resourceTypes } from "../../models/resourceTypes";
+import { bucketConfigTypes } from "./buckets";
 import { hasCompanion, waivableBucketRule } from "./waivableBucketRule";
 
 export const enableBucketAccessLogs = waivableBucketRule(
@@ -14,5 +14,5 @@ export const enableBucketAccessLogs = waivableBucketRule(
   "Every S3 bucket logs its requests (server access logging), unless a waiver whose condition holds covers it.",
   "server access logging",
   "Add an aws.s3.BucketLogging into a log bucket.",
-  (bucket, stack) => !!bucket.props.logging || hasCompanion([resourceTypes.s3BucketLogging, resourceTypes.s3BucketLoggingV2])(bucket, stack),
+  (bucket, stack) => !!bucket.props.logging || hasCompanion(bucketConfigTypes.logging)(bucket, stack),
 );

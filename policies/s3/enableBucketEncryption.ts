@@ -7,10 +7,9 @@
  * the reader which key protects the data. Whether that key is a KMS key is
  * enable-bucket-kms-encryption's. Controls: policies/metadata.ts.
  */
-import { resourceTypes } from "../../models/resourceTypes";
 import { cite } from "../metadata";
 import { stackRulePolicy } from "../stackRule";
-import { bucketLabel, bucketTypes, companionsOf } from "./buckets";
+import { bucketConfigTypes, bucketLabel, bucketTypes, companionsOf } from "./buckets";
 
 const name = "enable-bucket-encryption";
 
@@ -19,7 +18,7 @@ export const enableBucketEncryption = stackRulePolicy({
   description: "Every S3 bucket declares its default server-side encryption.",
   types: bucketTypes,
   judge(bucket, stack) {
-    const rules = companionsOf(bucket, stack, [resourceTypes.s3BucketServerSideEncryptionConfiguration, resourceTypes.s3BucketServerSideEncryptionConfigurationV2]).flatMap(
+    const rules = companionsOf(bucket, stack, bucketConfigTypes.encryption).flatMap(
       (c) => (Array.isArray(c.props.rules) ? c.props.rules : []) as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[],
     );
     const legacy = !!(bucket.props.serverSideEncryptionConfiguration as { rule?: unknown } | undefined)?.rule;

@@ -5,7 +5,7 @@
  * policies/waivers.ts under this policy's config, whose condition the policy checks on every plan.
  * Controls: policies/metadata.ts.
  */
-import { resourceTypes } from "../../models/resourceTypes";
+import { bucketConfigTypes } from "./buckets";
 import { hasCompanion, waivableBucketRule } from "./waivableBucketRule";
 
 export const enableBucketEventNotifications = waivableBucketRule(
@@ -14,5 +14,5 @@ export const enableBucketEventNotifications = waivableBucketRule(
   "Every S3 bucket sends event notifications, unless a waiver whose condition holds covers it.",
   "event notification configuration",
   "Add an aws.s3.BucketNotification that tells a topic or queue of changes.",
-  hasCompanion([resourceTypes.s3BucketNotification]),
+  hasCompanion(bucketConfigTypes.notification),
 );

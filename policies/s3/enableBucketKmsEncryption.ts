@@ -5,8 +5,7 @@
  * policies/waivers.ts under this policy's config, whose condition the policy checks on every plan.
  * Controls: policies/metadata.ts.
  */
-import { resourceTypes } from "../../models/resourceTypes";
-import { companionsOf } from "./buckets";
+import { bucketConfigTypes, companionsOf } from "./buckets";
 import { waivableBucketRule } from "./waivableBucketRule";
 
 export const enableBucketKmsEncryption = waivableBucketRule(
@@ -16,7 +15,7 @@ export const enableBucketKmsEncryption = waivableBucketRule(
   "default encryption with a KMS key (aws:kms or aws:kms:dsse)",
   'Set sseAlgorithm "aws:kms" with a kmsMasterKeyId in its server-side encryption configuration.',
   (bucket, stack) =>
-    companionsOf(bucket, stack, [resourceTypes.s3BucketServerSideEncryptionConfiguration, resourceTypes.s3BucketServerSideEncryptionConfigurationV2])
+    companionsOf(bucket, stack, bucketConfigTypes.encryption)
       .flatMap((c) => (Array.isArray(c.props.rules) ? c.props.rules : []) as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[])
       .some((r) => (r.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "").startsWith("aws:kms")),
 );

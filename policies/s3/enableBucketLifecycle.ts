@@ -5,10 +5,9 @@
  * and every enabled rule aborts incomplete multipart uploads: a versioned bucket otherwise keeps
  * every noncurrent version, and every abandoned upload, for ever. Controls: policies/metadata.ts.
  */
-import { resourceTypes } from "../../models/resourceTypes";
 import { cite } from "../metadata";
 import { stackRulePolicy } from "../stackRule";
-import { bucketLabel, bucketTypes, companionsOf } from "./buckets";
+import { bucketConfigTypes, bucketLabel, bucketTypes, companionsOf } from "./buckets";
 
 const name = "enable-bucket-lifecycle";
 
@@ -23,7 +22,7 @@ export const enableBucketLifecycle = stackRulePolicy({
   description: "Every S3 bucket has a lifecycle configuration, and each enabled rule aborts incomplete multipart uploads.",
   types: bucketTypes,
   judge(bucket, stack) {
-    const rules = companionsOf(bucket, stack, [resourceTypes.s3BucketLifecycleConfiguration, resourceTypes.s3BucketLifecycleConfigurationV2]).flatMap(
+    const rules = companionsOf(bucket, stack, bucketConfigTypes.lifecycle).flatMap(
       (c) => (Array.isArray(c.props.rules) ? c.props.rules : []) as Rule[],
     );
     const enabled = rules.filter((r) => r.status === "Enabled");

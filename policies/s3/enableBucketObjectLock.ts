@@ -5,7 +5,7 @@
  * policies/waivers.ts under this policy's config, whose condition the policy checks on every plan.
  * Controls: policies/metadata.ts.
  */
-import { resourceTypes } from "../../models/resourceTypes";
+import { bucketConfigTypes } from "./buckets";
 import { hasCompanion, waivableBucketRule } from "./waivableBucketRule";
 
 export const enableBucketObjectLock = waivableBucketRule(
@@ -15,5 +15,5 @@ export const enableBucketObjectLock = waivableBucketRule(
   "Object Lock",
   "Create the bucket with objectLockEnabled: true and an aws.s3.BucketObjectLockConfiguration.",
   (bucket, stack) =>
-    bucket.props.objectLockEnabled === true || hasCompanion([resourceTypes.s3BucketObjectLockConfiguration, resourceTypes.s3BucketObjectLockConfigurationV2])(bucket, stack),
+    bucket.props.objectLockEnabled === true || hasCompanion(bucketConfigTypes.objectLock)(bucket, stack),
 );

@@ -5,10 +5,9 @@
  * overwritten or deleted by mistake, or by someone with the deploy's credentials, stays as a
  * noncurrent version (enable-bucket-lifecycle expires those). Controls: policies/metadata.ts.
  */
-import { resourceTypes } from "../../models/resourceTypes";
 import { cite } from "../metadata";
 import { stackRulePolicy } from "../stackRule";
-import { bucketLabel, bucketTypes, companionsOf } from "./buckets";
+import { bucketConfigTypes, bucketLabel, bucketTypes, companionsOf } from "./buckets";
 
 const name = "enable-bucket-versioning";
 
@@ -17,7 +16,7 @@ export const enableBucketVersioning = stackRulePolicy({
   description: "Every S3 bucket has versioning Enabled, so an overwritten or deleted object can be restored.",
   types: bucketTypes,
   judge(bucket, stack) {
-    const statuses = companionsOf(bucket, stack, [resourceTypes.s3BucketVersioning, resourceTypes.s3BucketVersioningV2]).map(
+    const statuses = companionsOf(bucket, stack, bucketConfigTypes.versioning).map(
       (v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status,
     );
     const legacy = (bucket.props.versioning as { enabled?: boolean } | undefined)?.enabled === true;

@@ -63,12 +63,15 @@ const awsFileRead = {
   "iam/user_policy_attachment.go": "81ae62fe1923da7df3e2e3d1444f883c64396a12",
   "kms/key.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "logs/delivery.go": "009ebbba773eb7f1e3b286e30033836f4d115bd9",
+  "logs/group.go": "b11fc0fdd2efcc87bbff031692818008455bd048",
+  "logs/resource_policy.go": "b9d9b25a270cf1cf4aefb6ba57ebe323dfa421b1",
   "logs/delivery_destination.go": "1e67cc5d48a621fe85585ada9c1cfb26802a4da7",
   "logs/delivery_source.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "route53/delegation_set.go": "01606926a0c0ab9174aec440f976a48b0baee722",
   "route53/health_check.go": "01606926a0c0ab9174aec440f976a48b0baee722",
   "route53/hosted_zone_dnssec.go": "8966abc2530eba5ffd5f6212bfae9802721e52b7",
   "route53/key_signing_key.go": "7417a81acca4961b7718fafe6e825b65700b7e0e",
+  "route53/query_log.go": "acd1aed7060421923af9a35e4434d4df2bd6c3da",
   "route53/record.go": "00655c1681ea1e49ab10cd32d3f8bee372b2095b",
   "route53/zone.go": "036631a1dee59efb6d1986c0a19b373402bda29f",
   "route53domains/delegation_signer_record.go": "fc65184c2acec4d6eaeb627a38a39705e00f5dc3",
@@ -475,6 +478,17 @@ export const replaceRules: Record<string, TypeRules> = {
   [t.iamPolicyAttachment]: { properties: { name: change(aws("iam/policy_attachment.go", "name")), policyArn: change(aws("iam/policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
   [t.iamRolePolicyAttachmentsExclusive]: { properties: { roleName: change(awsFramework("iam/role_policy_attachments_exclusive.go", "role_name"), [t.iamRole]) } },
   [t.iamUserPolicyAttachment]: { properties: { user: change(aws("iam/user_policy_attachment.go", "user")), policyArn: change(aws("iam/user_policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
+  [t.route53QueryLog]: {
+    properties: {
+      zoneId: change(aws("route53/query_log.go", "zone_id"), [t.route53Zone]),
+      cloudwatchLogGroupArn: change(aws("route53/query_log.go", "cloudwatch_log_group_arn"), [t.cloudwatchLogGroup]),
+    },
+  },
+  [t.cloudwatchLogGroup]: {
+    properties: names("logs/group.go"),
+    outage: "the query logs already written are deleted with the old log group",
+  },
+  [t.cloudwatchLogResourcePolicy]: { properties: { policyName: change(aws("logs/resource_policy.go", "policy_name")) } },
   [t.route53HostedZoneDnsSec]: { properties: { hostedZoneId: change(aws("route53/hosted_zone_dnssec.go", "hosted_zone_id"), [t.route53Zone]) } },
   [t.route53KeySigningKey]: {
     properties: {
