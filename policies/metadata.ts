@@ -68,7 +68,10 @@ export const policyMetadata: readonly PolicyMetadata[] = [
     incident: "000",
     remediationSteps: "Give every bucket a public access block with all four settings true, grant reads to the distribution only (AWS:SourceArn), and use no public ACL.",
     checks: {
-      publicAccessBlock: ["S3.8", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093"],
+      blockPublicAcls: ["S3.8", "CKV_AWS_53", "AVD-AWS-0086"],
+      blockPublicPolicy: ["S3.8", "CKV_AWS_54", "AVD-AWS-0087"],
+      ignorePublicAcls: ["S3.8", "CKV_AWS_55", "AVD-AWS-0091"],
+      restrictPublicBuckets: ["S3.8", "CKV_AWS_56", "AVD-AWS-0093"],
       missingPublicAccessBlock: ["S3.8", "CKV2_AWS_6", "AVD-AWS-0094"],
       publicPolicy: ["S3.2", "S3.3", "CKV_AWS_70"],
       anyDistribution: [],
@@ -81,7 +84,11 @@ export const policyMetadata: readonly PolicyMetadata[] = [
     severity: "critical",
     service: "s3",
     remediationSteps: "Remove the public canned ACL or the AllUsers / AuthenticatedUsers grant; serve public content through the CDN.",
-    checks: { cannedAcl: ["S3.2", "S3.3", "CKV_AWS_20", "CKV_AWS_57", "AVD-AWS-0092"], groupGrant: ["S3.2", "S3.3", "CKV2_AWS_43", "AVD-AWS-0092"] },
+    checks: {
+      cannedAcl: ["S3.2", "S3.3", "CKV_AWS_20", "CKV_AWS_57", "AVD-AWS-0092"],
+      allUsersGrant: ["S3.2", "S3.3", "CKV_AWS_20", "AVD-AWS-0092"],
+      authenticatedUsersGrant: ["S3.2", "S3.3", "CKV2_AWS_43", "AVD-AWS-0092"],
+    },
   }),
   baseline({
     name: "disallow-foreign-bucket-access",
@@ -359,9 +366,12 @@ export function checkControls(policy: string, check: string): readonly ControlId
   return controlsOfCheck;
 }
 
-/** A message's closing words for one check: `Security baseline (S3.8, CKV_AWS_53).`, or without controls where no catalog has the case. */
-export function cite(policy: string, check: string): string {
-  const ids = checkControls(policy, check);
+/**
+ * A message's closing words for the checks a finding fails: `Security baseline (S3.8, CKV_AWS_53).`,
+ * each control once, or without controls where no catalog has the case.
+ */
+export function cite(policy: string, ...checks: string[]): string {
+  const ids = [...new Set(checks.flatMap((check) => checkControls(policy, check)))];
   return ids.length > 0 ? `Security baseline (${ids.join(", ")}).` : "Security baseline.";
 }
 

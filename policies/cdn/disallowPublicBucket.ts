@@ -36,7 +36,7 @@ export function judgePublicAccessBlock(name: string, block: Partial<Record<(type
   if (off.length === 0) return undefined;
   return (
     `Public access block ${name} leaves ${off.join(", ")} not true (${4 - off.length} of 4 set); required are all 4. ` +
-    `Set ${off.map((s) => `${s}: true`).join(", ")}. ${incidentNote("snippetOnApiHosts")} ${cite(policyName, "publicAccessBlock")}`
+    `Set ${off.map((s) => `${s}: true`).join(", ")}. ${incidentNote("snippetOnApiHosts")} ${cite(policyName, ...off)}`
   );
 }
 

@@ -47,7 +47,7 @@ export function judgeBucketAcl(subject: AclSubject): string[] {
       const group = grant.uri.split("/").pop();
       out.push(
         `${subject.what} grants ${grant.permissions.join(", ") || "access"} to the ${group} group (${grant.uri}). ` +
-          `Remove the grant; grant to a canonical user id or use a bucket policy limited to the CDN. ${cite("disallow-public-bucket-acl", "groupGrant")}`,
+          `Remove the grant; grant to a canonical user id or use a bucket policy limited to the CDN. ${cite("disallow-public-bucket-acl", group === "AllUsers" ? "allUsersGrant" : "authenticatedUsersGrant")}`,
       );
     }
   }

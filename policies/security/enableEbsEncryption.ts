@@ -87,7 +87,11 @@ export const enableEbsEncryption: ResourceValidationPolicy = {
       for (const m of judgeVolumes(`instance ${args.name}`, launcherVolumes(instance), rootFix, "instance")) reportViolation(m);
     }),
     ofType(aws.ebs.Volume, (volume, args, reportViolation) => {
-      for (const m of judgeVolumes(`EBS volume ${args.name}`, [{ deviceName: args.name, encrypted: volume.encrypted }], "", "volume")) reportViolation(m);
+      if (isFlagSet(volume.encrypted)) return;
+      reportViolation(
+        `EBS volume ${args.name} is not encrypted (encrypted is ${JSON.stringify(volume.encrypted ?? null)}, required true): its snapshots and any host it is attached to carry the data in clear. ` +
+          `Set encrypted: true (add kmsKeyId for a customer-managed key). ${cite(name, "volume")}`,
+      );
     }),
   ),
 };
