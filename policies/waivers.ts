@@ -110,7 +110,7 @@ export const waivers: readonly Waiver[] = [
     },
     reason:
       "The distribution's access logs go through CloudWatch log delivery (standard logging v2) into the log bucket. All three controls read only the legacy " +
-      "logging_config, which needs bucket ACLs, and the buckets have ACLs disabled (S3.12, CKV2_AWS_65).",
+      "logging_config, which needs bucket ACLs, and the buckets have ACLs disabled (disable-bucket-acls).",
     owner: maintainers,
     reviewBy: "2027-06-01",
   },

@@ -11,8 +11,8 @@
  *
  * A stack policy, so a bucket without any public access block is found too (when its id is known).
  *
- * Controls: policies/metadata.ts. (S3.1 is the account-level block, which no bucket of the stack
- * can meet or fail; S3.8 is the bucket-level one judged here.)
+ * Controls: policies/metadata.ts: the bucket-level block (Security Hub's account-level one is no
+ * bucket's to meet, and policies/controls.ts lists it as uncitable).
  */
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";

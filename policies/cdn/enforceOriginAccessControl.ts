@@ -1,8 +1,8 @@
 /**
  * enforce-origin-access-control — mandatory. Incident 000: the snippet comes from the CDN only.
  *
- * Controls: policies/metadata.ts. (CloudFront.2, which asked for an origin access identity, is
- * retired; CloudFront.13 asks for origin access control.)
+ * Controls: policies/metadata.ts. (Security Hub's older control that asked for an origin access
+ * identity is retired, and listed as uncitable in policies/controls.ts.)
  *
  * Every S3 origin of a distribution (an origin without `customOriginConfig`) reads its bucket
  * through origin access control (`originAccessControlId`), never through a legacy origin access

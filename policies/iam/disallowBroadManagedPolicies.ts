@@ -1,9 +1,9 @@
 /**
  * disallow-broad-managed-policies — mandatory. Security baseline; no post-mortem of its own.
  *
- * Controls: policies/metadata.ts. Checkov CKV_AWS_274 refuses AdministratorAccess and CKV2_AWS_56
- * IAMFullAccess; Security Hub IAM.1 checks only customer managed policies (disallow-wildcard-iam's),
- * and trivy's AVD-AWS-0057 is deprecated: PowerUserAccess and the other *FullAccess policies are
+ * Controls: policies/metadata.ts. Checkov refuses AdministratorAccess and IAMFullAccess; Security
+ * Hub's admin-privileges control checks only customer managed policies (disallow-wildcard-iam's),
+ * and trivy's wildcard check is deprecated: PowerUserAccess and the other *FullAccess policies are
  * refused here and by no catalog.
  *
  * No host or service role (or user or group) gets the AWS managed policies `AdministratorAccess`,

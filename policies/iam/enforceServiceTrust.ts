@@ -1,7 +1,7 @@
 /**
  * enforce-service-trust — mandatory. Security baseline; no post-mortem of its own.
  *
- * Controls: policies/metadata.ts (CKV_AWS_60 refuses everyone, CKV_AWS_61 a whole account; users,
+ * Controls: policies/metadata.ts (Checkov refuses everyone and a whole account; users,
  * federated principals and NotPrincipal are refused here only).
  *
  * Every role's trust policy lets only AWS service principals assume it (`Principal: { Service:

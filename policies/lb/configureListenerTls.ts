@@ -1,12 +1,12 @@
 /**
  * configure-listener-tls — mandatory. Security baseline; no post-mortem of its own.
  *
- * Controls: policies/metadata.ts. CKV_AWS_2 and AVD-AWS-0054 refuse plain HTTP only (a TCP
- * listener passes both), so a plain TCP listener cites ELB.18 and CKV2_AWS_74, which refuse it.
+ * Controls: policies/metadata.ts, per case: some catalog rules refuse plain HTTP only (a TCP
+ * listener passes them), so a plain TCP listener cites only the rules that refuse TCP.
  *
  * Every load balancer listener terminates TLS (`protocol` `TLS` or `HTTPS`, never `TCP`, `UDP`,
  * `TCP_UDP` or `HTTP`: ingestion events carry page URLs and client addresses) with a security policy
- * from the allow-list: the policies Security Hub ELB.17 recommends (TLS 1.3, or TLS 1.2 restricted
+ * from the allow-list: the policies Security Hub recommends (TLS 1.3, or TLS 1.2 restricted
  * to forward-secret AEAD ciphers, and their FIPS and post-quantum variants). Judged on
  * `aws.lb.Listener` and its alias `aws.alb.Listener`.
  *
@@ -22,7 +22,7 @@ const name = "configure-listener-tls";
 export const allowedListenerProtocols: readonly string[] = ["TLS", "HTTPS"];
 
 /**
- * The security policies Security Hub ELB.17 recommends (its `sslPolicies` parameter, not
+ * The security policies Security Hub's recommended-policy control lists (its `sslPolicies` parameter, not
  * customizable; see controls.ts): TLS 1.3 only, or TLS 1.2 restricted (`Res`) to ECDHE with AES-GCM.
  * `ELBSecurityPolicy-TLS13-1-2-2021-06`, the console's default, still offers CBC ciphers and fails it.
  */

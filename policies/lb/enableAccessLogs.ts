@@ -1,8 +1,8 @@
 /**
  * enable-lb-access-logs — mandatory. Security baseline; no post-mortem of its own.
  *
- * Controls: policies/metadata.ts (Security Hub ELB.5 judges Application and Classic load balancers,
- * not Network ones: a network load balancer's finding cites CKV_AWS_91 alone).
+ * Controls: policies/metadata.ts, per kind of load balancer (Security Hub's logging control judges
+ * Application and Classic load balancers, not Network ones).
  *
  * Every load balancer writes access logs (`accessLogs: { enabled: true, bucket }`) into a bucket.
  * A network load balancer logs its TLS listeners' connections (AWS writes no logs for plain TCP

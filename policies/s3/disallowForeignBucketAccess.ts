@@ -5,7 +5,7 @@
  * buckets are read by CloudFront and written by AWS log delivery and the deploy, which bucket
  * policies grant to AWS service principals, and this account's roles get their access from their
  * own IAM policies. An account id or ARN in a bucket policy's Allow is therefore another
- * account's door into the bucket, which S3.6 refuses for five administration actions and this
+ * account's door into the bucket, which Security Hub refuses for five administration actions and this
  * policy for every action. `Principal: "*"` is disallow-public-bucket's. Controls:
  * policies/metadata.ts.
  */

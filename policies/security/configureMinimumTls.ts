@@ -1,8 +1,8 @@
 /**
  * configure-minimum-tls — mandatory. Security baseline; the snippet CDN of incident 000.
  *
- * Controls: policies/metadata.ts, per case. CKV_AWS_174 accepts any TLSv1.2_YYYY (2018 and 2019
- * included), so a distribution at TLSv1.2_2019 cites CloudFront.15 and AVD-AWS-0013, which refuse it.
+ * Controls: policies/metadata.ts, per case. Checkov's TLS rule accepts any TLSv1.2_YYYY (2018 and
+ * 2019 included), so a distribution at TLSv1.2_2019 cites only the rules that refuse it.
  *
  * CloudFront distributions serve viewers TLS 1.2 or newer with the 2021 cipher list
  * (`viewerCertificate.minimumProtocolVersion` `TLSv1.2_2021` or a later `TLSv1.2_*` / `TLSv1.3_*`

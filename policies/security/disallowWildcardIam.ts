@@ -10,7 +10,7 @@
  * `aws.iam.UserPolicy`, `aws.iam.GroupPolicy` and the inline policies of `aws.iam.Role`; JSON
  * strings are parsed, a document that does not parse is itself a violation.
  *
- * Controls: policies/metadata.ts (IAM.1, IAM.21 and KMS.1 judge customer managed policies only, so
+ * Controls: policies/metadata.ts (Security Hub's IAM controls judge customer managed policies only, so
  * an inline policy's finding cites the catalogs that judge inline ones).
  */
 import * as aws from "@pulumi/aws";
@@ -61,7 +61,7 @@ export function parsePolicyDocument(policy: unknown): { statements: Record<strin
   return { statements: statements as Record<string, unknown>[] };
 }
 
-/** Actions that decrypt with any key they may use (KMS.1 and KMS.2 judge them on Resource "*"). */
+/** Actions that decrypt with any key they may use (Security Hub's KMS controls judge them on Resource "*"). */
 const decryptActions = new Set(["kms:decrypt", "kms:reencryptfrom", "kms:*"]);
 
 /** Whether `pattern` (an IAM action with `*` and `?` wildcards) matches `action`. */
@@ -72,8 +72,8 @@ export function actionMatches(pattern: string, action: string): boolean {
 
 /**
  * Every violation of one policy document. `where` names the document, e.g. `role policy ingest-host`;
- * `managed` is true for a customer managed policy (`aws.iam.Policy`), the only kind IAM.1, IAM.21
- * and KMS.1 judge: an inline policy cites only the catalogs that judge inline ones.
+ * `managed` is true for a customer managed policy (`aws.iam.Policy`), the only kind some Security
+ * Hub controls judge: an inline policy cites only the catalogs that judge inline ones.
  */
 export function judgePolicyDocument(where: string, policy: unknown, resourceWildcardActions: readonly string[], managed = false): string[] {
   const check = (inline: string) => cite(policyName, managed && `${inline}Managed` in metadataFor(policyName).checks ? `${inline}Managed` : inline);

@@ -6,7 +6,7 @@
  * (and other AWS services) cannot publish to a topic encrypted with it, and the alarm fires into
  * nothing. Lesson `alarmTopicUnreachable` of incident 000 (models/incidents.ts).
  *
- * Controls: policies/metadata.ts (only AVD-AWS-0136 refuses the AWS managed key too).
+ * Controls: policies/metadata.ts (only trivy refuses the AWS managed key too).
  */
 import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
