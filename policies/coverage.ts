@@ -146,7 +146,8 @@ export const catalogRules: readonly CatalogRule[] = [
     note: "the network paths' to guard (their reachability is checked by the network-path model); IngestNetwork declares them",
     holds: (rs) => {
       const endpoints = of(rs, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => String(e.inputs.serviceName));
-      return of(rs, "aws:ec2/vpc:Vpc").every((_, i, vpcs) => ["ec2", "ssm"].every((svc) => endpoints.filter((s) => s.endsWith(`.${svc}`)).length >= vpcs.length));
+      const vpcs = of(rs, "aws:ec2/vpc:Vpc").length;
+      return ["ec2", "ssm"].every((svc) => endpoints.filter((s) => s.endsWith(`.${svc}`)).length >= vpcs);
     },
   },
 
