@@ -23,14 +23,12 @@ export const enforceTargetGroupTls = stackRulePolicy({
   judge(group) {
     const protocol = String(group.props.protocol ?? "HTTP").toUpperCase();
     const healthCheck = String((group.props.healthCheck as { protocol?: string } | undefined)?.protocol ?? protocol).toUpperCase();
-    const problems = [
-      ...(encryptedTransports.has(protocol) ? [] : [`forwards over ${protocol} ${cite(name, "transport")}`]),
-      ...(healthCheck === "HTTPS" ? [] : [`health-checks over ${healthCheck} ${cite(name, "healthCheck")}`]),
-    ];
-    if (problems.length === 0) return undefined;
+    const failing = [...(encryptedTransports.has(protocol) ? [] : ["transport"]), ...(healthCheck === "HTTPS" ? [] : ["healthCheck"])];
+    if (failing.length === 0) return undefined;
+    const what = [...(failing.includes("transport") ? [`forwards over ${protocol}`] : []), ...(failing.includes("healthCheck") ? [`health-checks over ${healthCheck}`] : [])].join(" and ");
     return (
-      `target group ${group.name} ${problems.join("; and ")} Required are HTTPS, TLS or QUIC to the targets and HTTPS health checks, or a waiver whose condition holds (policies/waivers.ts). ` +
-      `Forward over TLS with a certificate on the targets.`
+      `target group ${group.name} ${what}; required are HTTPS, TLS or QUIC to the targets and HTTPS health checks, or a waiver whose condition holds (policies/waivers.ts). ` +
+      `Forward over TLS with a certificate on the targets. ${cite(name, ...failing)}`
     );
   },
 });
