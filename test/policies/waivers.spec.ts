@@ -3,6 +3,7 @@
  * waiver (not listed, another policy's, expired, covering nothing) and about a covered finding
  * whose condition fails, with the CDN's waivers on a sample stack.
  */
+import type { PolicyResource } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { resourceTypes as t } from "../../models/resourceTypes";
 import { enableCdnAccessLogs } from "../../policies/cdn/enableCdnAccessLogs";
@@ -59,8 +60,9 @@ describe("waivers", () => {
 
   it("refuse an expired waiver, which then waives nothing", () => {
     const reported: string[] = [];
-    const args = { resources: stack.map((s) => ({ type: s.type, name: s.name!, urn: `urn:${s.name}`, props: s.props })) as never, getConfig: <T>() => ({ waivers: ["cdn-static-script-waf"] }) as T };
-    const finding = { resource: args.resources[args.resources.length - 1], message: "distribution cdn-distribution has no WAF web ACL." };
+    const resources = stack.map((s) => ({ type: s.type, name: s.name!, urn: `urn:${s.name}`, props: s.props })) as unknown as PolicyResource[];
+    const args = { resources, getConfig: <T>() => ({ waivers: ["cdn-static-script-waf"] }) as T };
+    const finding = { resource: resources[resources.length - 1]!, message: "distribution cdn-distribution has no WAF web ACL." };
     reportUnwaived("enable-cdn-waf", args, [finding], (m) => void reported.push(m), "2099-01-01");
     expect(reported).toEqual([
       'waiver "cdn-static-script-waf" (CloudFront.6, CKV_AWS_68, CKV2_AWS_47, AVD-AWS-0011) expired on 2027-06-01, so it waives nothing: @edge-org/edge-maintainers reviews it, then moves reviewBy in policies/waivers.ts or the stack meets the controls.',

@@ -4,11 +4,11 @@ import { resourceTypes as t } from "../../../models/resourceTypes";
 import { configureDefaultRootObject } from "../../../policies/cdn/configureDefaultRootObject";
 import { enforceCdnHsts } from "../../../policies/cdn/enforceCdnHsts";
 import { enforceCdnOriginTls } from "../../../policies/cdn/enforceCdnOriginTls";
-import { runResourcePolicy, runStackPolicy } from "../harness";
+import { runResourcePolicy, runStackPolicy, Subject } from "../harness";
 import { cdnStack, distribution } from "./samples";
 
 const type = t.cloudfrontDistribution;
-const headers = { type: t.cloudfrontResponseHeadersPolicy, name: "cdn-headers", props: { id: "rhp-1", securityHeadersConfig: { strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true, override: true } } } };
+const headers: Subject = { type: t.cloudfrontResponseHeadersPolicy, name: "cdn-headers", props: { id: "rhp-1", securityHeadersConfig: { strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true, override: true } } } };
 const withHeaders = { ...distribution, defaultRootObject: "loader.js", defaultCacheBehavior: { ...distribution.defaultCacheBehavior, responseHeadersPolicyId: "rhp-1" } };
 
 describe("configure-cdn-default-root-object", () => {
@@ -35,7 +35,7 @@ describe("enforce-cdn-origin-tls", () => {
 });
 
 describe("enforce-cdn-hsts", () => {
-  const stack = (props: Record<string, unknown> = withHeaders, policy = headers) => [...cdnStack(props), policy];
+  const stack = (props: Record<string, unknown> = withHeaders, policy: Subject = headers) => [...cdnStack(props), policy];
   it("accepts every behavior answering with a headers policy that sends a year of HSTS with includeSubdomains, preload and override", async () => {
     expect(await runStackPolicy(enforceCdnHsts, stack())).toEqual([]);
   });
