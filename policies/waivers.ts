@@ -11,7 +11,6 @@
  * - a configured waiver that is not in this list, or that another policy honours;
  * - an expired waiver (its review date has passed: the owner reviews it and moves the date, or the
  *   stack meets the control);
- * - a waiver that covers no resource of the stack (left behind when the resource went);
  * - a finding on a covered resource whose condition does not hold (the waived-for reason is gone:
  *   say, the CloudFront log delivery it relies on was deleted);
  * and every finding no waiver covers. A stack that takes no waiver is held to every control.
@@ -309,7 +308,9 @@ export interface WaivableFinding {
 /**
  * Reports `findings` of `policy` on the stack, less those a configured waiver covers and whose
  * condition holds; and reports every configured waiver that cannot waive (unlisted, another
- * policy's, expired, covering nothing), each with what to do.
+ * policy's, expired), each with what to do. A waiver that covers no resource of this stack waives
+ * nothing and is not refused: one policy config serves a stack's every phase (the zones-only first
+ * deploy declares no distribution).
  */
 export function reportUnwaived(
   policy: string,
@@ -333,8 +334,6 @@ export function reportUnwaived(
         `waiver "${id}" (${waiverControls(waiver).join(", ")}) expired on ${waiver.reviewBy}, so it waives nothing: ${waiver.owner} reviews it, then moves reviewBy in ` +
           `policies/waivers.ts or the stack meets the controls.`,
       );
-    } else if (!args.resources.some((r) => covers(waiver, r))) {
-      report(`waiver "${id}" covers ${waiver.covers.says}, and the stack declares none: remove it from the policy config of ${policy}.`);
     } else {
       valid.push(waiver);
     }

@@ -30,6 +30,8 @@ function stackAddresses(resources: { type: string; inputs: Record<string, any> }
 
 /** Each A / AAAA record set with an address neither the stack holds nor the config lists. */
 export function judgeForeignAddresses(resources: { type: string; inputs: Record<string, any>; urn?: string }[], externalAddresses: readonly string[]): Finding[] {
+  // While an Elastic IP of the stack has no address yet, any address may be its: nothing is judged.
+  if (resources.some((r) => r.type === resourceTypes.ec2Eip && typeof r.inputs.publicIp !== "string")) return [];
   const held = stackAddresses(resources);
   const listed = new Set(externalAddresses);
   const findings: Finding[] = [];

@@ -31,6 +31,8 @@ describe("disallow-foreign-addresses", () => {
       expect.stringMatching(/^api\.example\.com A \(cloudflare\) answers with 198\.51\.100\.77: .*Security baseline\.$/),
     ]);
     expect(await runStackPolicy(disallowForeignAddresses, [eip, r53a(["198.51.100.77"])], { externalAddresses: ["198.51.100.77"] })).toEqual([]);
+    // An Elastic IP whose address is not allocated yet may be any address: nothing is judged until it is.
+    expect(await runStackPolicy(disallowForeignAddresses, [{ ...eip, props: {} }, r53a(["198.51.100.77"])])).toEqual([]);
   });
 });
 
