@@ -5,9 +5,10 @@
  * policy it names, citing the controls that apply (and not the ones that pass the case), or be a
  * clear refusal to plan, or be listed as allowed with its reason. None may crash the plan.
  *
- * A run plans a sample of the universe (fast-check, `HAND_EDIT_RUNS`, default 12, seed
+ * A run plans a sample of the universe (fast-check, `HAND_EDIT_RUNS`, default 6, seed
  * `HAND_EDIT_SEED`, else random and printed) plus every hand-added resource the last review found
- * passing; `HAND_EDIT_RUNS=all` plans the whole universe (about 2.5 CPU-seconds an edit).
+ * passing; `HAND_EDIT_RUNS=all` plans the whole universe (hours on a shared machine: 25–40 s an
+ * edit were measured with the load average near 27).
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -15,12 +16,12 @@ import { describe, expect, it } from "vitest";
 import { additions, PlannedEdit, verdict } from "../support/handEdits/edits";
 import { projectRoot } from "../support/runPlan";
 
-const runs = process.env.HAND_EDIT_RUNS ?? "12";
+const runs = process.env.HAND_EDIT_RUNS ?? "6";
 const seed = Number(process.env.HAND_EDIT_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const all = runs === "all";
 const sample = all ? 0 : Number(runs);
-/** Each plan takes 1–5 s here; 60 s each leaves room for a machine three times as loaded. */
-const timeoutMs = (all ? 400 : sample + additions.length + 1) * 60_000;
+/** A plan took up to 40 s on the loaded machine; 120 s each leaves room for one three times slower. */
+const timeoutMs = (all ? 400 : sample + additions.length + 1) * 120_000;
 
 function plan(request: object): { outcomes: PlannedEdit[]; universe: number; stderr: string; status: number | null } {
   const result = spawnSync(process.execPath, ["--require", "tsx/cjs", join(projectRoot, "test", "support", "handEdits", "runner.ts"), JSON.stringify(request)], {
