@@ -206,7 +206,8 @@ export const mutators: readonly Mutator[] = [
     type: t.vpcSecurityGroupIngressRule,
     only: /-nlb-in-tls$/,
     edit: change(t.vpcSecurityGroupIngressRule, (p) => ({ ...p, fromPort: 0, toPort: 65535 })),
-    expect: refused("disallow-public-ingress", ["EC2.18"]),
+    // Every TCP port holds 22, 3389 and 80: each port's rule fails, and the authorized-ports rule; the every-port rule only judges all protocols.
+    expect: refused("disallow-public-ingress", ["EC2.18", "EC2.13", "EC2.14", "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260"], ["CKV_AWS_277"]),
   },
   {
     name: "listener-rule-ssh",
@@ -215,6 +216,14 @@ export const mutators: readonly Mutator[] = [
     only: /-nlb-in-tls$/,
     edit: change(t.vpcSecurityGroupIngressRule, (p) => ({ ...p, fromPort: 22, toPort: 22 })),
     expect: refused("disallow-public-ingress", ["EC2.13", "CKV_AWS_24", "AVD-AWS-0107"]),
+  },
+  {
+    name: "listener-rule-udp",
+    kind: "widen",
+    type: t.vpcSecurityGroupIngressRule,
+    only: /-nlb-in-tls$/,
+    edit: change(t.vpcSecurityGroupIngressRule, (p) => ({ ...p, ipProtocol: "udp" })),
+    expect: refused("disallow-public-ingress", ["EC2.18"]),
   },
   {
     name: "listener-rule-ipv6",
