@@ -32,7 +32,10 @@ export const defaultAllowedPublicPorts: readonly number[] = [443];
  * The TCP ports the catalog's authorized-ports rule accepts from the world by default (its
  * `authorizedTcpPorts`, 80 and 443; no UDP port): a refused range cites it only when it opens
  * another port, or any UDP port. The catalogs' per-port rules (22, 3389, 80) fail any range that
- * holds their port, and their every-port rules only the all-protocols rule.
+ * holds their port, and their every-port rules only the all-protocols rule. Defaults read in the
+ * Security Hub reference (docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18:
+ * authorizedTcpPorts defaults to 80, 443; authorizedUdpPorts has no default) and the Config rule it runs
+ * (docs.aws.amazon.com/config/latest/developerguide/vpc-sg-open-only-to-authorized-ports.html).
  */
 const catalogAuthorizedTcpPorts: ReadonlySet<number> = new Set([80, 443]);
 
