@@ -79,6 +79,7 @@ export = async () => {
     },
     collectorUrl: `https://${fqdn(config.dns.ingestName, config.domain)}${config.cdn.collectorPath}`,
     loadTimeoutMs: config.cdn.loadTimeoutMs,
+    namePrefix: alarmNamePrefix(pulumi.getStack()),
   });
 
   // Records last: they point at the endpoints the regions and the CDN produce.

@@ -71,6 +71,9 @@ const prCheckLabels: Record<(typeof prCheckCases)[number], string> = {
   cold: "cold (nothing cached)",
   cachedBase: "base cached (a second pull request on the same base)",
   codeChangedCachedBase: "a component changed, base cached (every stack's head planned)",
+  policyConfigCold: "a policy config bound raised, cold",
+  policyCodeCold: "a policy's code changed, cold (the base judged by its own pack)",
+  docsOnlyCold: "documentation only, cold",
 };
 
 /**
@@ -93,7 +96,9 @@ async function benchPrCheck(repeat: number): Promise<PrCheckMetrics> {
     const wall = median(metrics.rounds.map((round) => round[key].wallMs / round.plan.wallMs));
     const cpuRatios = metrics.rounds.filter((round) => round[key].cpuMs !== undefined && round.plan.cpuMs).map((round) => round[key].cpuMs! / round.plan.cpuMs!);
     const cpuText = cpuRatios.length > 0 ? `, CPU ${median(cpuRatios).toFixed(2)}×` : "";
-    log(`median, ${prCheckLabels[key]}: ${wall.toFixed(2)}× wall${cpuText} one prod plan (${wall <= 2 ? "met" : "not met"})`);
+    // On a shared machine wall time is other work's as much as this; CPU time is the round's own.
+    const judged = cpuRatios.length > 0 ? { ratio: median(cpuRatios), by: "CPU" } : { ratio: wall, by: "wall" };
+    log(`median, ${prCheckLabels[key]}: ${wall.toFixed(2)}× wall${cpuText} one prod plan (${judged.ratio <= 2 ? "met" : "not met"}, by ${judged.by})`);
   }
   return metrics;
 }

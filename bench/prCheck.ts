@@ -10,13 +10,20 @@
  * - base cached: a second pull request on the same base (another TTL), the base's plans read
  *   from the cache, prod's too;
  * - code changed, base cached: a pull request that edits a component (a comment), so every
- *   stack's head plan differs from its base's: both planned.
+ *   stack's head plan differs from its base's: both planned;
+ * - policy config changed, cold: a pull request that raises a bound of prod's policy config, with
+ *   an empty cache (prod's head judged a second time with the base's config, which is the base's
+ *   plan; dev once for both);
+ * - policy code changed, cold: a pull request that edits a policy (a comment), with an empty
+ *   cache: the pack differs, so every stack is planned at both sides, the base's by its own pack;
+ * - documentation only, cold: a pull request that edits the runbook, with an empty cache: every
+ *   stack planned once for both sides.
  *
  * The ratios are each round's own (the machine may be shared: a round's runs see the same load),
  * for wall time and for CPU time (GNU time, the process and its children).
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { planProcessArgs } from "../tools/plan/command";
@@ -38,6 +45,9 @@ export interface PrCheckRound {
   cold: PrCheckRun;
   cachedBase: PrCheckRun;
   codeChangedCachedBase: PrCheckRun;
+  policyConfigCold: PrCheckRun;
+  policyCodeCold: PrCheckRun;
+  docsOnlyCold: PrCheckRun;
 }
 
 export interface PrCheckMetrics {
@@ -45,7 +55,7 @@ export interface PrCheckMetrics {
   rounds: PrCheckRound[];
 }
 
-export const prCheckCases = ["cold", "cachedBase", "codeChangedCachedBase"] as const;
+export const prCheckCases = ["cold", "cachedBase", "codeChangedCachedBase", "policyConfigCold", "policyCodeCold", "docsOnlyCold"] as const;
 
 function git(repo: string, ...args: string[]): string {
   const run = spawnSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", ...args], { cwd: repo, encoding: "utf8" });
@@ -65,8 +75,16 @@ function setDevTtl(repo: string, ttl: number): void {
   writeFileSync(file, readFileSync(file, "utf8").replace(/ttl: \d+/, `ttl: ${ttl}`));
 }
 
+/** Raises prod's TTL bound in its policy config. */
+function raiseProdTtlBound(repo: string, seconds: number): void {
+  const file = join(repo, "policies", "config", "prod.json");
+  const config = JSON.parse(readFileSync(file, "utf8"));
+  writeFileSync(file, `${JSON.stringify({ ...config, "enforce-failover-ttl": { maxTtlSeconds: seconds } }, null, 2)}\n`);
+}
+
+/** pr-check's exit codes that say it ran: mergeable (0), cannot merge (1), needs approval (3). */
 function outcome(r: Exited, what: string): PrCheckRun {
-  if (r.code !== 0 && r.code !== 1) throw new Error(`${what} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
+  if (r.code !== 0 && r.code !== 1 && r.code !== 3) throw new Error(`${what} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
   return { wallMs: r.wallMs, cpuMs: r.cpuMs, code: r.code, planned: /: (\d+ plan\(s\), \d+ from the cache[^\n]*)/.exec(r.stderr)?.[1] };
 }
 
@@ -102,7 +120,20 @@ export async function measurePrCheck(rounds: number): Promise<PrCheckMetrics> {
         const cachedBase = await prCheck(cache, "pr-check with the base cached");
         pullRequest(repo, base, "a component's comment", () => appendFileSync(join(repo, "components", "dnsZones.ts"), `// round ${round}\n`));
         const codeChangedCachedBase = await prCheck(cache, "pr-check of a code change with the base cached");
-        measured.push({ plan, cold, cachedBase, codeChangedCachedBase });
+        const fresh = () => {
+          rmSync(cache, { recursive: true, force: true });
+          mkdirSync(cache);
+        };
+        fresh();
+        pullRequest(repo, base, "prod's TTL bound raised", () => raiseProdTtlBound(repo, 3600));
+        const policyConfigCold = await prCheck(cache, "pr-check of a policy config change, cold");
+        fresh();
+        pullRequest(repo, base, "a policy's comment", () => appendFileSync(join(repo, "policies", "dns", "enforceFailoverTtl.ts"), `// round ${round}\n`));
+        const policyCodeCold = await prCheck(cache, "pr-check of a policy code change, cold");
+        fresh();
+        pullRequest(repo, base, "the runbook", () => appendFileSync(join(repo, "docs", "runbook.md"), `\nRound ${round}.\n`));
+        const docsOnlyCold = await prCheck(cache, "pr-check of a documentation change, cold");
+        measured.push({ plan, cold, cachedBase, codeChangedCachedBase, policyConfigCold, policyCodeCold, docsOnlyCold });
       } finally {
         rmSync(cache, { recursive: true, force: true });
       }

@@ -1,15 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import { providerCapabilities } from "../models/dns/providers";
 
 /** How the secondary provider takes part (edge:dns.secondary.mode). */
 export type SecondaryMode = "hot-standby" | "active-active";
 
 /**
- * TTL of the apex NS records the zones publish, in seconds: Route 53's own default for the NS
- * record it creates, and the `.com` delegation's TTL.
+ * TTL of the apex NS records each zone publishes, in seconds. Route 53: its own default for the NS
+ * record it creates, and the `.com` delegation's TTL. Cloudflare: the longest TTL its API accepts
+ * (`maxTtlSeconds` of the provider table, 86,400 s; a longer one is refused, and the zone's
+ * first deploy with it); a resolver refreshing the delegation from the child keeps it a day.
  */
-export const apexNsTtlSeconds = 172_800;
+export const apexNsTtlSeconds = { route53: 172_800, cloudflare: providerCapabilities.cloudflare.maxTtlSeconds } as const;
 
 export interface DnsZonesArgs {
   /** The zone's domain, e.g. `example.com`. */
@@ -73,19 +76,29 @@ export class DnsZones extends pulumi.ComponentResource {
     const comment = `Primary zone of the ${args.domain} ingestion edge, managed by Pulumi`;
     let primary: aws.route53.Zone;
     if (args.existingZoneId) {
-      // Adopted: imported on the first `up` (a no-op once in the state), its comment left as it
-      // was, and left in Route 53 if the stack lets go of it.
+      // Adopted: imported on the first `up` (a no-op once in the state), and left in Route 53 if the
+      // stack lets go of it. An import fails when what the program declares differs from what
+      // Route 53 returns, so what an existing zone may carry that the program cannot know is left
+      // as it is: its comment, its tags, and the delegation set it was created on (replace-only:
+      // a difference would replace the adopted zone). The zone's contract lists them
+      // (`importReads` in models/aws/contracts.ts); the plan refuses an import that ignores fewer.
       primary = new aws.route53.Zone(
         `${name}-route53`,
         { name: args.domain, comment },
-        { parent: this, import: args.existingZoneId, ignoreChanges: ["comment"], retainOnDelete: true },
+        { parent: this, import: args.existingZoneId, ignoreChanges: ["comment", "tags", "delegationSetId"], retainOnDelete: true },
       );
       this.primaryNameServers = primary.nameServers;
     } else {
       const delegationSet = new aws.route53.DelegationSet(`${name}-delegation-set`, { referenceName: args.domain }, { parent: this });
+      // Route 53 deletes only an empty zone (HostedZoneNotEmpty), and the certificates' validation
+      // records outlive their resources (`retainOnDelete`, components/certificate.ts), so a zone
+      // the stack deletes or replaces holds records no step deletes: with forceDestroy the
+      // provider deletes every record before the zone (terraform-provider-aws route53/zone.go,
+      // `force_destroy`), so the delete path completes. Its first deploy sets it in place; until
+      // then a replacement is refused by the update rehearsal (tools/diff/updateRehearsal.ts).
       primary = new aws.route53.Zone(
         `${name}-route53`,
-        { name: args.domain, comment, delegationSetId: delegationSet.id },
+        { name: args.domain, comment, delegationSetId: delegationSet.id, forceDestroy: true },
         { parent: this, deleteBeforeReplace: true },
       );
       this.delegationSetId = delegationSet.id;
@@ -137,7 +150,7 @@ export class DnsZones extends pulumi.ComponentResource {
     // Route 53 creates the apex NS record with the zone; this record replaces its value.
     new aws.route53.Record(
       `${name}-route53-apex-ns`,
-      { zoneId: primary.zoneId, name: this.domain, type: "NS", ttl: apexNsTtlSeconds, records: this.registrarNameServers, allowOverwrite: true },
+      { zoneId: primary.zoneId, name: this.domain, type: "NS", ttl: apexNsTtlSeconds.route53, records: this.registrarNameServers, allowOverwrite: true },
       { parent: primary },
     );
     // Cloudflare answers its own name servers at the apex; Route 53's four are added beside them.
@@ -147,7 +160,7 @@ export class DnsZones extends pulumi.ComponentResource {
     for (let i = 0; i < route53NameServerCount; i++) {
       new cloudflare.DnsRecord(
         `${name}-cloudflare-apex-ns-${i + 1}`,
-        { zoneId: secondary.id, name: this.domain, type: "NS", ttl: apexNsTtlSeconds, content: route53Sorted.apply((servers) => servers[i]) },
+        { zoneId: secondary.id, name: this.domain, type: "NS", ttl: apexNsTtlSeconds.cloudflare, content: route53Sorted.apply((servers) => servers[i]) },
         { parent: secondary, dependsOn: [settings] },
       );
     }

@@ -30,6 +30,12 @@ export interface SnippetCdnArgs {
   collectorUrl: string;
   /** How long the loader waits for the library before one attempt is given up, in ms. Defaults to `4000`. */
   loadTimeoutMs?: number;
+  /**
+   * The stack's name prefix, e.g. `edge-prod`: the CloudWatch log delivery source and destination
+   * are named with it, since their names are unique per account and Region and a second stack's
+   * `PutDeliverySource` of the same name would take over this one's. Required.
+   */
+  namePrefix: string;
 }
 
 /** CloudFront needs its viewer certificate in us-east-1, whatever the origin's region. */
@@ -189,7 +195,7 @@ export class SnippetCdn extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.accessLogs(name, distribution);
+    this.accessLogs(name, args.namePrefix, distribution);
 
     for (const bucket of [origin, replica]) {
       new aws.s3.BucketPolicy(
@@ -230,19 +236,19 @@ export class SnippetCdn extends pulumi.ComponentResource {
    * ACLs, which every bucket here disables (S3.12); the controls that read only the legacy setting
    * (CloudFront.5, CKV_AWS_86) carry the waiver `cdn-legacy-logging`.
    */
-  private accessLogs(name: string, distribution: aws.cloudfront.Distribution): void {
+  private accessLogs(name: string, namePrefix: string, distribution: aws.cloudfront.Distribution): void {
     const region = cloudFrontCertificateRegion;
     const logs = new LogBucket(`${name}-access`, { region }, { parent: this });
     const source = new aws.cloudwatch.LogDeliverySource(
       `${name}-access-logs`,
-      { region, name: `${name}-access-logs`, logType: "ACCESS_LOGS", resourceArn: distribution.arn },
+      { region, name: `${namePrefix}-${name}-access-logs`, logType: "ACCESS_LOGS", resourceArn: distribution.arn },
       { parent: distribution },
     );
     const destination = new aws.cloudwatch.LogDeliveryDestination(
       `${name}-access-logs`,
       {
         region,
-        name: `${name}-access-logs`,
+        name: `${namePrefix}-${name}-access-logs`,
         outputFormat: "w3c",
         deliveryDestinationConfiguration: { destinationResourceArn: pulumi.interpolate`${logs.bucketArn}/${logPrefixes.cdn}` },
       },

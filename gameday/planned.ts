@@ -21,12 +21,16 @@ export class PlanInputError extends Error {}
 
 const projectRoot = path.join(__dirname, "..");
 
-/** Runs the offline plan of `stack` and returns its JSON (a refused plan too: the twin shows what it declares). */
-export function planStack(stack: string): Promise<PlanJson> {
+/**
+ * Runs the offline plan of `stack` (from `configFile` when given, else its stack file) and returns
+ * its JSON (a refused plan too: the twin shows what it declares).
+ */
+export function planStack(stack: string, configFile?: string): Promise<PlanJson> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gameday-plan-"));
   const out = path.join(dir, "plan.json");
+  const fileArgs = configFile ? ["--config-file", configFile] : [];
   return new Promise<PlanJson>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(projectRoot, "tools", "plan", "main.ts"), "--stack", stack, "--json", out], {
+    const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(projectRoot, "tools", "plan", "main.ts"), "--stack", stack, ...fileArgs, "--json", out], {
       cwd: projectRoot,
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -65,8 +69,9 @@ export function scaleRetry(retry: RetrySchedule, scale: number): RetrySchedule {
 
 /**
  * The planned resources with their timers scaled: the target groups' health check interval and
- * timeout and deregistration delay, Route 53 health checks' request interval, Route 53 records'
- * TTL, the termination hooks' heartbeat and the drain script's wait in the hosts' user data.
+ * timeout and deregistration delay, Route 53 health checks' request interval, Route 53 and
+ * Cloudflare records' TTL, alarms' period, the termination hooks' heartbeat and the drain script's
+ * wait in the hosts' user data.
  * Counts (thresholds) are kept, and so are nginx's and the service's own timeouts in user data
  * (already seconds; the twin runs them as rendered).
  */
@@ -83,7 +88,11 @@ export function scalePlannedTimers(resources: DeclaredResource[], scale: number)
         props.requestInterval = s(props.requestInterval);
         break;
       case resourceTypes.route53Record:
+      case resourceTypes.cloudflareDnsRecord:
         props.ttl = s(props.ttl);
+        break;
+      case resourceTypes.cloudwatchMetricAlarm:
+        props.period = s(props.period);
         break;
       case resourceTypes.autoscalingLifecycleHook:
         props.heartbeatTimeout = s(props.heartbeatTimeout);

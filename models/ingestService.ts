@@ -24,3 +24,26 @@ export const datastoreTimeoutDefaults = {
   /** `INGEST_DB_RECONNECT_INTERVAL_MS`: how often the service looks for a writable candidate again. */
   reconnectIntervalMs: 1_000,
 } as const;
+
+const sqlIdentifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const quoteIdentifier = (name: string, field: string): string => {
+  if (!sqlIdentifier.test(name)) throw new Error(`${field}: expected a PostgreSQL identifier (letters, digits, _), got ${JSON.stringify(name)}`);
+  return `"${name}"`;
+};
+
+/**
+ * The grants the ingestion service's role needs in its database, run once by the database's owner
+ * (on RDS, the master user) connected to `database`, after `CREATE ROLE <role> LOGIN PASSWORD …`.
+ * The service creates and owns its tables (the events table and its migrations table) at start,
+ * so it needs CREATE on the schema: PostgreSQL 15 no longer grants CREATE on `public` to every
+ * role (release notes 15, "Remove PUBLIC creation permission on the public schema"; RDS and
+ * Aurora PostgreSQL 15+ alike), and the service's first migration then fails with SQLSTATE 42501
+ * ("permission denied for schema public"). CONNECT is PUBLIC's by default; granted here too so a
+ * database that revoked it from PUBLIC still admits the service. Names are quoted, as the service
+ * sends them (`INGEST_DB_USER`, `INGEST_DB_NAME`).
+ */
+export function datastoreGrantSql(role: string, database: string): string[] {
+  const r = quoteIdentifier(role, "role");
+  const d = quoteIdentifier(database, "database");
+  return [`GRANT CONNECT ON DATABASE ${d} TO ${r};`, `GRANT USAGE, CREATE ON SCHEMA public TO ${r};`];
+}

@@ -343,6 +343,14 @@ export const policyMetadata: readonly PolicyMetadata[] = [
     checks: { literalAddressRoute53: ["CKV2_AWS_23"], literalAddressCloudflare: [] },
   }),
   baseline({ name: "disallow-proxied-records", severity: "critical", service: "cloudflare", incident: "001", remediationSteps: "Set proxied: false: the secondary serves the primary's addresses, and the CAA lets only ACM issue for the zone." }),
+
+  // What the clouds' APIs accept (a refused value stops the first deploy midway).
+  baseline({
+    name: "enforce-api-contracts",
+    severity: "high",
+    service: "api",
+    remediationSteps: "Set the property the message names to a value the API accepts (its range, length, characters or values), and keep the stack's name in names an account holds once.",
+  }),
 ];
 
 const byName = new Map(policyMetadata.map((m) => [m.name, m]));

@@ -47,7 +47,10 @@ import { enableAccessLogs } from "./lb/enableAccessLogs";
 import { enableDeletionProtection } from "./lb/enableDeletionProtection";
 import { disallowDefaultSecurityGroupRules } from "./network/disallowDefaultSecurityGroupRules";
 import { disallowPublicEgress } from "./network/disallowPublicEgress";
+import { disallowUnneededPaths } from "./network/disallowUnneededPaths";
+import { enforceRequiredPaths } from "./network/enforceRequiredPaths";
 import { enableVpcFlowLogs } from "./network/enableVpcFlowLogs";
+import { enforceApiContracts } from "./api/enforceApiContracts";
 
 import { configureAcmCertificate } from "./security/configureAcmCertificate";
 import { configureLogGroup } from "./security/configureLogGroup";
@@ -164,6 +167,8 @@ const ordered: Policy[] = [
   disallowDanglingRecords,
   disallowForeignAddresses,
   disallowProxiedRecords,
+  // What the clouds' APIs accept.
+  enforceApiContracts,
 ];
 
 /** A policy with Pulumi Cloud's fields (severity, remediation, documentation, framework, tags) set from its metadata. */

@@ -5,6 +5,9 @@ import { certificateValidationTtlSeconds, targetHealthCheck } from "../../models
 import { DnsValidatedCertificate } from "../certificate";
 import { keepUrnUnder } from "./aliases";
 import { logPrefixes } from "../logBucket";
+import { nameWithinAutoNameLimit } from "../../models/contracts";
+import { shortRegionCode } from "../../models/aws/regions";
+import { resourceTypes } from "../../models/resourceTypes";
 
 export interface IngestLoadBalancerArgs {
   /** AWS region code, e.g. `us-east-1`; the `region` input of every regional resource here. */
@@ -52,12 +55,19 @@ export class IngestLoadBalancer extends pulumi.ComponentResource {
     const { region } = args;
     const hostPort = args.hostPort ?? nginxListenPort;
     const moved = keepUrnUnder(opts.parent);
+    // The provider names the load balancer and the target group after these resources (the name and
+    // 7 random characters), and ELB takes 32 characters: in a region with a long code the names
+    // carry the region's short code instead (`ingest-apse1-nlb`); where the long name fits, it stays
+    // (a deployed stack keeps its resources).
+    const short = name.replace(region, shortRegionCode(region));
+    const nlbName = nameWithinAutoNameLimit(resourceTypes.lbLoadBalancer, `${name}-nlb`, `${short}-nlb`);
+    const targetGroupName = nameWithinAutoNameLimit(resourceTypes.lbTargetGroup, `${name}-hosts`, `${short}-hosts`);
 
     const addresses = args.subnetIds.map(
       (_, i) => new aws.ec2.Eip(`${name}-ip-${i + 1}`, { region, domain: "vpc", tags: { Name: `${name}-ip-${i + 1}` } }, { parent: this, ...moved }),
     );
     const nlb = new aws.lb.LoadBalancer(
-      `${name}-nlb`,
+      nlbName,
       {
         region,
         loadBalancerType: "network",
@@ -82,7 +92,7 @@ export class IngestLoadBalancer extends pulumi.ComponentResource {
       { parent: this, ...moved },
     );
     const targetGroup = new aws.lb.TargetGroup(
-      `${name}-hosts`,
+      targetGroupName,
       {
         region,
         vpcId: args.vpcId,

@@ -11,6 +11,8 @@
  *
  * Pure module: no Pulumi imports.
  */
+import { availabilityZoneIdPrefix } from "../ingestRegion/availabilityZones";
+
 export const awsRegions: readonly string[] = [
   "af-south-1",
   "ap-east-1",
@@ -67,4 +69,14 @@ export function unknownRegionProblem(code: string): string | undefined {
   if (known.has(code)) return undefined;
   const shown = JSON.stringify(code.length > 40 ? `${code.slice(0, 40)}…` : code);
   return `${shown} is not an AWS region code (such as us-east-1); check its spelling, or add a region AWS opened since to models/aws/regions.ts`;
+}
+
+/**
+ * A short code of a region for names with a length limit: its AZ ID prefix (`ap-southeast-1` →
+ * `apse1`, AWS's own short form), else, for the codes of another shape (the isolated partitions),
+ * its parts cut to four letters (`us-isof-south-1` → `usisofsout1`). At most 11 characters for
+ * every region this list holds.
+ */
+export function shortRegionCode(region: string): string {
+  return availabilityZoneIdPrefix(region) ?? region.split("-").map((part) => part.slice(0, 4)).join("");
 }

@@ -5,10 +5,12 @@
  *
  * Layout of `edge-ingest-<release>.tar.gz` (one top directory, `edge-ingest-<release>/`):
  *   SHA256SUMS      sha256 of every other file but manifest.json (`sha256sum -c` format)
- *   manifest.json   release, commit, runtime, packages and every file's sha256
+ *   manifest.json   release, commit, OS, runtime, packages and every file's sha256
+ *   target.env      the OS the bundle is built for: a host on another refuses it before installing
  *   bin/ingest      the service's command (`ingest --listen HOST:PORT`)
- *   runtime/node    the Node.js runtime the service was tested with
+ *   runtime/node    the pinned Node.js runtime
  *   service/        the service
+ *   certs/          the CA bundle the datastore's certificate is verified against (Amazon RDS's)
  *   debs/*.deb      nginx-light and its Debian dependencies, amazon-cloudwatch-agent.deb,
  *                   amazon-ssm-agent.deb (both agents pinned by version and sha256, tools/bundle/pins.ts)
  *
@@ -24,6 +26,37 @@ export const bundleRoot = "/opt/edge-ingest";
 export const bundleFetchScriptPath = "/usr/local/sbin/edge-fetch-bundle";
 export const bundleVerifyScriptPath = "/usr/local/sbin/edge-verify-bundle";
 export const bundleInstallScriptPath = "/usr/local/sbin/edge-install-bundle";
+/** The bundle's file naming the OS it is built for (`ID`, `VERSION_ID`, `ARCHITECTURE` lines). */
+export const bundleTargetFile = "target.env";
+/**
+ * The Amazon RDS CA bundle every host bundle ships (Debian's CA store has no RDS root): the default
+ * CA the service verifies the datastore's certificate against.
+ */
+export const bundledDatastoreCaPath = `${bundleRoot}/current/certs/rds-global-bundle.pem`;
+
+/**
+ * curl for instance metadata: at boot the metadata service or the instance profile's credentials
+ * can be missing for a few seconds (the role's credentials answer 404 until they are issued), and
+ * IMDS throttles bursts, so every call is retried on any error, bounded in count and time.
+ */
+const imdsCurl = "curl -fsS --retry 10 --retry-all-errors --retry-delay 1 --retry-max-time 60";
+
+/**
+ * sha256 of an empty payload. S3 requires `x-amz-content-sha256` on every SigV4 request and
+ * refuses one without it (400 InvalidRequest, "Missing required header for this request:
+ * x-amz-content-sha256"; S3 API Reference, "Authenticating Requests: Using the Authorization
+ * Header"), and uses its value as the canonical request's payload hash. Debian 12's curl 7.88.1
+ * does not send it (curl adds it for S3 only from 8.x); given as a header, curl signs it with the
+ * others. A GET's payload is empty, so its hash is the empty string's.
+ */
+export const emptyPayloadSha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/** The shell lines that read an IMDSv2 token into `$token` and define `md PATH` (a metadata GET). */
+export function imdsShellFunctions(): string {
+  return `imds=http://169.254.169.254/latest
+token=$(${imdsCurl} -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$imds/api/token")
+md() { ${imdsCurl} -H "X-aws-ec2-metadata-token: $token" "$imds/$1"; }`;
+}
 
 /** The bundle's bucket in `region`: `{region}` in the configured name is the host's region (a copy per region). */
 export function bundleBucketName(bundle: HostBundle, region: string): string {
@@ -45,9 +78,7 @@ export function renderBundleFetch(bundle: HostBundle): string {
 # Fetches the pinned host bundle to $1 with the host role (IMDSv2 credentials, SigV4 by curl).
 set -eu
 out="$1"
-imds=http://169.254.169.254/latest
-token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "$imds/api/token")
-md() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/$1"; }
+${imdsShellFunctions()}
 region=$(md meta-data/placement/region)
 role=$(md meta-data/iam/security-credentials/)
 creds=$(md "meta-data/iam/security-credentials/$role")
@@ -55,7 +86,7 @@ field() { printf '%s' "$creds" | sed -n "s/.*\\"$1\\" *: *\\"\\([^\\"]*\\)\\".*/
 bucket=$(printf '%s' '${bundle.bucket}' | sed "s/{region}/$region/g")
 curl -fsS --retry 5 --retry-connrefused -o "$out" \\
   --aws-sigv4 "aws:amz:$region:s3" --user "$(field AccessKeyId):$(field SecretAccessKey)" \\
-  -H "x-amz-security-token: $(field Token)" \\
+  -H "x-amz-security-token: $(field Token)" -H "x-amz-content-sha256: ${emptyPayloadSha256}" \\
   "https://$bucket.s3.$region.amazonaws.com/${bundle.key}"
 `;
 }
@@ -97,10 +128,15 @@ tarball=$(mktemp /tmp/edge-bundle.XXXXXX)
 ${bundleFetchScriptPath} "$tarball"
 release=$(${bundleVerifyScriptPath} "$tarball" ${bundleRoot})
 rm -f "$tarball"
+# A bundle's .debs and runtime are built for one OS: an image of another release or architecture refuses it before anything is installed.
+. /etc/os-release
+host="ID=$ID VERSION_ID=$VERSION_ID ARCHITECTURE=$(dpkg --print-architecture)"
+built=$(tr '\\n' ' ' < "$release/${bundleTargetFile}" | sed 's/ $//')
+[ "$host" = "$built" ] || { echo "edge: $release is built for $built, this host is $host" >&2; exit 1; }
 # No unit starts while packages install (nginx must not start on the Debian default config); the
 # user data starts each one once its config is in place.
 printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
-dpkg -i --force-confold "$release"/debs/*.deb
+DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold "$release"/debs/*.deb
 rm -f /usr/sbin/policy-rc.d
 ln -sfn "$release" ${bundleRoot}/current
 ln -sfn ${bundleRoot}/current/bin/ingest /usr/local/bin/ingest

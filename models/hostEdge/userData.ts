@@ -17,6 +17,7 @@ import {
   bundleFetchScriptPath,
   bundleInstallScriptPath,
   bundleVerifyScriptPath,
+  imdsShellFunctions,
   missingBundleCommand,
   renderBundleFetch,
   renderBundleInstall,
@@ -114,11 +115,25 @@ function renderRegionEnvScript(): string {
   return `#!/bin/sh
 # Writes the host's region for the service (metrics dimension, SSM) from instance metadata (IMDSv2).
 set -eu
-token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" http://169.254.169.254/latest/api/token)
-region=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/placement/region)
-printf 'INGEST_REGION=%s\nAWS_REGION=%s\n' "$region" "$region" > ${regionEnvPath}
+${imdsShellFunctions()}
+region=$(md meta-data/placement/region)
+printf 'INGEST_REGION=%s\\nAWS_REGION=%s\\n' "$region" "$region" > ${regionEnvPath}
 `;
 }
+
+/**
+ * The Amazon Time Sync Service, reached from every instance at a link-local address without any
+ * route, endpoint or security group rule ("Set the time reference on your EC2 instance to use the
+ * local Amazon Time Sync Service", EC2 User Guide). Every signed AWS call (the bundle's download,
+ * the password's GetParameter, the agents' metrics) is refused once the clock is 15 minutes off
+ * (S3's RequestTimeTooSkewed, SigV4's "Signature expired"), and the hosts reach no public NTP
+ * server: without this, a host that drifts loses its datastore password at the next restart.
+ */
+export const timeSyncAddress = "169.254.169.123";
+/** systemd-timesyncd's drop-in (Debian 12's images synchronise with it). */
+export const timesyncdDropInPath = "/etc/systemd/timesyncd.conf.d/edge-amazon-time-sync.conf";
+/** chrony's source file, for an image that runs chrony instead (Debian's chrony.conf reads `sourcedir /etc/chrony/sources.d`). */
+export const chronySourcesPath = "/etc/chrony/sources.d/edge-amazon-time-sync.sources";
 
 /**
  * Processes on each host that open a datastore pool: the service and its backup (incident 003).
@@ -179,6 +194,10 @@ ExecStart=${command}
 Restart=always
 RestartSec=1
 DynamicUser=yes
+# A dynamic user has no home, and systemd 252 sets no HOME for it: the AWS SDK's config loader asks
+# for the home directory and the process dies at start (uv_os_homedir ENOENT). Debian's convention
+# for a system user without a home.
+Environment=HOME=/nonexistent
 NoNewPrivileges=yes
 LimitNOFILE=65536
 
@@ -272,6 +291,8 @@ export function renderUserData(settings: HostEdgeSettings): string {
     },
     { path: "/etc/tmpfiles.d/edge.conf", permissions: "0644", content: `d ${dirname(drainFile)} 0755 root root -\n` },
     { path: ingestEnvPath, permissions: "0644", content: renderIngestEnv(settings) },
+    { path: timesyncdDropInPath, permissions: "0644", content: `[Time]\nNTP=${timeSyncAddress}\n` },
+    { path: chronySourcesPath, permissions: "0644", content: `server ${timeSyncAddress} prefer iburst minpoll 4 maxpoll 4\n` },
     { path: regionEnvScriptPath, permissions: "0755", content: renderRegionEnvScript() },
     ...(settings.bundle
       ? [
@@ -288,6 +309,9 @@ export function renderUserData(settings: HostEdgeSettings): string {
   // `set -e` stops it at the first failing step.
   const runcmd = [
     "set -e",
+    // The time sync config is in place (write_files) before anything signs a request; the daemon
+    // the image runs reads it on restart.
+    "systemctl list-unit-files --no-legend systemd-timesyncd.service chrony.service | cut -d' ' -f1 | xargs -r systemctl try-restart",
     "systemd-tmpfiles --create /etc/tmpfiles.d/edge.conf",
     regionEnvScriptPath,
     settings.bundle ? bundleInstallScriptPath : missingBundleCommand,

@@ -10,6 +10,7 @@ import tls from "node:tls";
 import pg from "pg";
 import type { DatastoreHost, ServiceConfig } from "./config";
 import type { EventRow } from "./events";
+import { datastoreGrantSql } from "../../models/ingestService";
 import { errorText, log } from "./log";
 import { migrate } from "./migrations";
 
@@ -22,6 +23,8 @@ export interface InsertResult {
 
 /** PostgreSQL's "cannot execute INSERT in a read-only transaction": the primary became a replica. */
 const readOnlyCode = "25006";
+/** PostgreSQL's insufficient_privilege: the role lacks a grant, which no retry or failover mends. */
+const insufficientPrivilegeCode = "42501";
 
 /** The first byte of jsonb's binary input format. */
 const jsonbVersion = 1;
@@ -112,7 +115,18 @@ export class Datastore {
         return pool;
       } catch (error) {
         this.errors++;
-        log("warn", "datastore candidate not writable", { host: host.host, port: host.port, error: errorText(error) });
+        if ((error as { code?: string }).code === insufficientPrivilegeCode) {
+          // Retrying cannot help: every process of every host spools until an administrator grants it.
+          log("error", "the datastore role lacks a grant: events are spooled, not stored, until an administrator runs the fix", {
+            host: host.host,
+            port: host.port,
+            role: this.config.dbUser,
+            error: errorText(error),
+            fix: `as the database's owner (on RDS, the master user), connected to ${this.config.dbName}: ${datastoreGrantSql(this.config.dbUser, this.config.dbName).join(" ")}`,
+          });
+        } else {
+          log("warn", "datastore candidate not writable", { host: host.host, port: host.port, error: errorText(error) });
+        }
         pool.end().catch(() => undefined);
       }
     }

@@ -51,10 +51,26 @@ describe("DnsZones, created", () => {
   });
 });
 
+describe("DnsZones, what the providers' APIs accept", () => {
+  it("gives Cloudflare's apex NS records a TTL Cloudflare accepts (at most 86,400 s), and Route 53's its two days", () => {
+    const cloudflareTtls = ofType(named("created"), resourceTypes.cloudflareDnsRecord).map((r) => r.inputs.ttl);
+    expect(cloudflareTtls).toEqual([86400, 86400, 86400, 86400]);
+    expect(ofType(named("created"), resourceTypes.route53Record).map((r) => r.inputs.ttl)).toEqual([172800]);
+  });
+
+  it("deletes a created zone with the records the stack leaves in it (forceDestroy), so its delete and replace complete", () => {
+    const [zone] = ofType(named("created"), resourceTypes.route53Zone);
+    expect(zone.inputs.forceDestroy).toBe(true);
+    // An adopted zone is never deleted by the stack: nothing to force.
+    expect(ofType(named("adopted"), resourceTypes.route53Zone)[0].inputs.forceDestroy).toBeUndefined();
+  });
+});
+
 describe("DnsZones, adopted", () => {
   it("imports the existing zone instead of creating one, keeps its comment and never deletes it", () => {
     const [zone] = ofType(named("adopted"), resourceTypes.route53Zone);
-    expect(zone.options).toMatchObject({ importId: "Z0123456789ABCDEFGHIJ", retainOnDelete: true, ignoreChanges: ["comment"] });
+    // What an existing zone may carry that the program cannot know: an import that declared it would fail.
+    expect(zone.options).toMatchObject({ importId: "Z0123456789ABCDEFGHIJ", retainOnDelete: true, ignoreChanges: ["comment", "tags", "delegationSetId"] });
     expect(zone.inputs.delegationSetId).toBeUndefined();
     expect(ofType(named("adopted"), resourceTypes.route53DelegationSet)).toEqual([]);
   });

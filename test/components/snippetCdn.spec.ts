@@ -23,6 +23,7 @@ beforeAll(async () => {
       library: readFileSync(join(root, "assets/snippet/edge.js"), "utf8"),
     },
     collectorUrl: "https://api.example.com/track",
+    namePrefix: "edge-test",
   });
   const endpoint = await new Promise<Record<string, unknown>>((resolve) =>
     // Every CdnEndpoint field resolves, as the DNS component will read it.

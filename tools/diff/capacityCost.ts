@@ -5,13 +5,16 @@
  *
  * Pure module: no Pulumi imports.
  */
-import { CapacitySummary, capacitySummary } from "../../models/capacity";
+import { CapacitySummary, capacitySummary, instanceTypeSpec, readDeclaredFleets } from "../../models/capacity";
+import { resourceTypes } from "../../models/resourceTypes";
 import { CostEstimate, describeAssumptions, estimateCost, formatCostDelta, formatDollars } from "../../models/cost/estimate";
 import type { PlanJson } from "../plan/planJson";
 
 export interface CapacitySide {
   capacity: CapacitySummary;
   cost: CostEstimate;
+  /** Per region, the events/s one host is declared to sustain (`edge:ingest.eventsPerHostPerSecond`, on the group's tags). */
+  eventsPerHost: Record<string, number | undefined>;
 }
 
 export interface CapacityCost {
@@ -21,7 +24,8 @@ export interface CapacityCost {
 
 function side(plan: PlanJson): CapacitySide {
   const custom = plan.resources.filter((r) => r.custom).map((r) => ({ type: r.type, urn: r.urn, region: r.region, inputs: r.inputs as Record<string, any> }));
-  return { capacity: capacitySummary(custom), cost: estimateCost(custom) };
+  const fleets = readDeclaredFleets(custom.filter((r) => r.type === resourceTypes.autoscalingGroup).map((r) => ({ type: r.type, urn: r.urn, props: r.inputs })));
+  return { capacity: capacitySummary(custom), cost: estimateCost(custom), eventsPerHost: Object.fromEntries(fleets.map((f) => [f.region, f.eventsPerHostPerSecond])) };
 }
 
 export function capacityCost(base: PlanJson, head: PlanJson): CapacityCost {
@@ -53,6 +57,28 @@ export function capacityCostLines(c: CapacityCost): string[] {
   const memory = `free host memory after nginx's worst case and the service reserve: ${regions.map((r) => `${r} ${arrow(memoryOf(base, r), memoryOf(head, r))}`).join("; ")}`;
   const lost = (s: CapacitySide) =>
     s.capacity.survivingEventsPerSecond === undefined ? "unknown" : `${s.capacity.survivingEventsPerSecond} events/s${s.capacity.lostRegion ? ` (${s.capacity.lostRegion} lost)` : " (one region)"}`;
-  const surviving = `with the largest region lost: ${arrow(lost(base), lost(head))}`;
+  const surviving = `with the largest region lost: ${arrow(lost(base), lost(head))}${instanceTypeCaveat(c)}`;
   return [cost, hosts, memory, surviving];
+}
+
+/**
+ * The events/s figure multiplies hosts by the per-host throughput the stack declares, measured on
+ * one instance type: when a region's type moves and that figure does not, the figure is no longer
+ * a measurement. Says so, with what the same throughput per vCPU would give.
+ */
+function instanceTypeCaveat(c: CapacityCost): string {
+  const moved = c.head.capacity.regions.flatMap((h) => {
+    const b = c.base.capacity.regions.find((r) => r.region === h.region);
+    const perHost = c.head.eventsPerHost[h.region];
+    if (!b || b.instanceType === h.instanceType || perHost === undefined || c.base.eventsPerHost[h.region] !== perHost) return [];
+    return [{ region: h.region, from: b.instanceType, to: h.instanceType, perHost }];
+  });
+  if (moved.length === 0) return "";
+  const first = moved[0]!;
+  const [from, to] = [instanceTypeSpec(first.from)?.vcpus, instanceTypeSpec(first.to)?.vcpus];
+  const scaled = from && to ? `; at the same throughput per vCPU (${from} → ${to}) a host carries ${Math.round((first.perHost * to) / from).toLocaleString("en-US")}` : "";
+  return (
+    ` — the instance type moved (${moved.map((m) => `${m.region} ${m.from} → ${m.to}`).join(", ")}) but the per-host throughput did not: ` +
+    `${first.perHost.toLocaleString("en-US")} events/s a host was measured on ${first.from}${scaled}. Measure ${first.to} and set edge:ingest.eventsPerHostPerSecond`
+  );
 }

@@ -2,33 +2,21 @@
  * npm run diff -- BASE.json HEAD.json [--format markdown|text] [--fail-on unsafe] [--out FILE]
  *
  * Compares two offline plans (`npm run plan -- --json`). Exit 0: diff written. 1: a change that
- * cannot deploy as written (a protected load balancer replaced or deleted), whatever the review.
+ * cannot deploy as written, whatever the review: several regions stopped serving in one deploy (a
+ * global outage), or a step the update rehearsal finds the cloud's API refusing or unable to undo (a
+ * protected load balancer deleted, a subnet replaced with the block its predecessor holds, a zone
+ * deleted with records in it; `updateRehearsal.ts`).
  * 2: bad arguments or a file that is not a plan. 3: `--fail-on unsafe` and at least one risky change.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { checkFailOn, parseCommandLine } from "../cli";
-import { diffPlans, PlanJson, refusedRisks } from "./planDiff";
-import { Format, renderDiff } from "./render";
+import { diffPlans, refusedRisks } from "./planDiff";
+import { readPlanJson } from "./planFile";
+import { Format, placeholderLegend, renderDiff } from "./render";
+import { isMarked } from "./placeholders";
 
 const usage = "usage: npm run diff -- BASE.json HEAD.json [--format markdown|text] [--fail-on unsafe] [--out FILE]";
-
-export class PlanFileError extends Error {}
-
-/** Reads a plan written by `npm run plan -- --json`, or throws `PlanFileError` naming the file. */
-export function readPlanJson(path: string): PlanJson {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
-  } catch (err) {
-    throw new PlanFileError(`${path}: cannot read the plan (${(err as Error).message})`);
-  }
-  const plan = parsed as Partial<PlanJson>;
-  if (!plan || typeof plan !== "object" || !Array.isArray(plan.resources) || !Array.isArray(plan.violations) || typeof plan.stack !== "string") {
-    throw new PlanFileError(`${path}: not a plan from 'npm run plan -- --json' (needs stack, resources[], violations[])`);
-  }
-  return plan as PlanJson;
-}
 
 function main(argv: string[]): number {
   const parsed = parseCommandLine(argv, { format: { type: "string", default: "text" }, "fail-on": { type: "string" }, out: { type: "string" } }, usage, {
@@ -47,7 +35,8 @@ function main(argv: string[]): number {
   if (!checkFailOn(values["fail-on"])) return 2;
   try {
     const diff = diffPlans(readPlanJson(positionals[0]), readPlanJson(positionals[1]));
-    const text = renderDiff(diff, values.format as Format);
+    const rendered = renderDiff(diff, values.format as Format);
+    const text = values.format === "markdown" && isMarked(rendered) ? `${rendered}\n<sub>${placeholderLegend}</sub>\n` : rendered;
     if (values.out) {
       const out = resolve(values.out);
       mkdirSync(dirname(out), { recursive: true });

@@ -4,7 +4,7 @@
  *
  * Pure module: no Pulumi imports. `render.ts` turns a `PlanDiff` into markdown or text.
  */
-import { diffValues, PropertyChange } from "./values";
+import { diffValues, PropertyChange, secretMask } from "./values";
 import { PlanJson, PlanJsonResource, PlanJsonViolation, rootStackType } from "../plan/planJson";
 import { recordsFromResources } from "../../models/dns/compare";
 import { zoneRecordRisks } from "./zoneRisk";
@@ -12,6 +12,12 @@ import { resourceTypes } from "../../models/resourceTypes";
 import { failureModeTitles, FailureMode, recoveryOfInputs, worstByMode } from "../../models/recovery";
 import { explicitNameCite, PropertyRule, regionCite, replaceRules } from "./replaceRules";
 import { CapacityCost, capacityCost } from "./capacityCost";
+import { Rehearsal, rehearseDiff, rehearsalRisks } from "./updateRehearsal";
+import { HostRefresh, hostRefreshes, outageRisks, regionOutages } from "./outage";
+import { markPlaceholders } from "./placeholders";
+import { boundChangeText, diffGuard, firstSentence, GuardDelta } from "./guardDelta";
+import { ServingPathDiff, servingPathDiff } from "./servingPath";
+import { networkFlowRisks, routeMoveRisks } from "./networkRisk";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
 
@@ -49,14 +55,27 @@ export type RiskKind =
   | "recovery-lengthened"
   | "secret-in-plain-text"
   | "protected-resource-replaced"
-  | "in-use-group-replaced";
+  | "in-use-group-replaced"
+  | "refused-by-api"
+  | "regional-outage"
+  | "global-outage"
+  | "secret-replaces"
+  | "guard-moved"
+  | "network-flow-closed"
+  | "network-flow-opened"
+  | "network-path-opened"
+  | "route-moved";
 
 /**
- * Risks no approval clears: the change cannot deploy as written. A load balancer with deletion
- * protection on cannot be deleted (AWS refuses `DeleteLoadBalancer`), so replacing or removing one
- * fails the update midway; it takes two reviewed changes, protection lifted first.
+ * Risks no approval clears: the change cannot deploy as written. The update rehearsal
+ * (`updateRehearsal.ts`) finds each step the cloud's API refuses in the engine's order: a load
+ * balancer with deletion protection on (AWS refuses `DeleteLoadBalancer`), a replacement created
+ * with a value its predecessor still holds, a delete of what still holds dependents or contents, a
+ * KMS key's deletion window. A change that stops several regions serving in one deploy is a global
+ * outage (`outage.ts`). Each takes the sequence its message names, in changes of its own (one
+ * change per region for an outage).
  */
-export const refusedRiskKinds: ReadonlySet<RiskKind> = new Set(["protected-resource-replaced"]);
+export const refusedRiskKinds: ReadonlySet<RiskKind> = new Set(["protected-resource-replaced", "refused-by-api", "global-outage"]);
 
 /** The risks of a diff that refuse it whatever the review says. */
 export function refusedRisks(risks: Risk[]): Risk[] {
@@ -68,6 +87,8 @@ export interface SecretChange {
   /** `edge:alarms.webhookUrl` */
   path: string;
   change: "rotated" | "added" | "removed";
+  /** The head's resources whose inputs take it: `type name (input)`; empty for a secret only a provider reads. */
+  takenBy: string[];
 }
 
 export interface Risk {
@@ -129,6 +150,16 @@ export interface PlanDiff {
   secrets: SecretChange[];
   /** Capacity and the monthly cost estimate of both sides. */
   capacity: CapacityCost;
+  /** The engine's walk of this update, with the steps the APIs refuse or cannot undo. */
+  rehearsal: Rehearsal;
+  /** The stack file's config leaves that changed (secrets left out: see `secrets`). */
+  config: PropertyChange[];
+  /** The policy-config bounds that moved and what the new ones admit. */
+  guard: GuardDelta;
+  /** The serving path of both sides, each node's change and the outages marked. */
+  servingPath: ServingPathDiff;
+  /** Regions whose hosts an instance refresh replaces. */
+  refreshes: HostRefresh[];
 }
 
 const loadBalancerTypes = new Set<string>([resourceTypes.lbLoadBalancer, resourceTypes.albLoadBalancer]);
@@ -221,6 +252,28 @@ function ttlRaises(change: ResourceChange): Risk[] {
   });
 }
 
+/**
+ * What a zone's replacement does to the name servers the registrar lists. A Route 53 zone on a
+ * delegation set keeps the set's name servers only while the set stays; a replaced set (its
+ * `referenceName` follows the domain) brings new ones, as does a zone without a set and a new
+ * Cloudflare zone.
+ */
+function nameServerEffect(zone: ResourceChange, resources: ResourceChange[], head: PlanJson): string {
+  const registrar = "the registrar's NS records (48 h TTL, incident 001) still point at the old ones until they are changed: a DNS outage for resolvers that follow them";
+  if (zone.op === "delete") return `its name servers answer nothing for the zone; ${registrar}`;
+  if (zone.type !== resourceTypes.route53Zone) return `${replaceRules[zone.type]?.outage ?? "a new zone gets new name servers"}; ${registrar}`;
+  const set = head.resources.find((r) => r.type === resourceTypes.route53DelegationSet && (head.resources.find((z) => z.urn === zone.urn)?.dependencies ?? []).includes(r.urn));
+  const setChange = set && resources.find((r) => r.urn === set.urn && (r.op === "replace" || r.op === "create"));
+  if (!set) return `a zone without a delegation set gets new name servers (known after apply); every record of the old zone is deleted with it; ${registrar}`;
+  if (setChange) {
+    return (
+      `its delegation set ${set.name} is ${setChange.op === "create" ? "new" : `replaced too (${setChange.replaceReasons.join(", ")} changed)`}, so the new zone has NEW name servers (known after apply), ` +
+      `and every record of the old zone is deleted with it; ${registrar}`
+    );
+  }
+  return `it stays on delegation set ${set.name}, so it keeps the same name servers, but it answers for the zone only once its records are recreated (every record of the old zone is deleted with it)`;
+}
+
 /** A load balancer whose subnet mappings carry Elastic IP allocations. */
 function isStaticAddressed(plan: PlanJson, urn: string): boolean {
   const mappings = plan.resources.find((r) => r.urn === urn)?.inputs.subnetMappings;
@@ -230,11 +283,62 @@ function isStaticAddressed(plan: PlanJson, urn: string): boolean {
 export function diffSecrets(base: PlanJson, head: PlanJson): SecretChange[] {
   const b = base.secrets?.digests ?? {};
   const h = head.secrets?.digests ?? {};
+  const takenBy = (path: string) =>
+    head.resources.flatMap((r) =>
+      Object.entries(r.secretInputs ?? {})
+        .filter(([, sources]) => sources.includes(path))
+        .map(([input]) => `${r.type} ${r.name} (${input})`),
+    );
   return [...new Set([...Object.keys(b), ...Object.keys(h)])].sort().flatMap((path): SecretChange[] => {
-    if (!(path in b)) return [{ path, change: "added" }];
-    if (!(path in h)) return [{ path, change: "removed" }];
-    return b[path] === h[path] ? [] : [{ path, change: "rotated" }];
+    if (!(path in b)) return [{ path, change: "added", takenBy: takenBy(path) }];
+    if (!(path in h)) return [{ path, change: "removed", takenBy: [] }];
+    return b[path] === h[path] ? [] : [{ path, change: "rotated", takenBy: takenBy(path) }];
   });
+}
+
+/**
+ * The secret inputs of a matched resource whose sources' ciphertexts changed while both plans read
+ * `[secret]`: an update of the input, so the provider's replace rules apply to it as to any input.
+ */
+function rotatedSecretInputs(old: PlanJsonResource, r: PlanJsonResource, base: PlanJson, head: PlanJson, changes: PropertyChange[]): PropertyChange[] {
+  const b = base.secrets?.digests ?? {};
+  const h = head.secrets?.digests ?? {};
+  const inputs = [...new Set([...Object.keys(old.secretInputs ?? {}), ...Object.keys(r.secretInputs ?? {})])];
+  return inputs.flatMap((input): PropertyChange[] => {
+    if (changes.some((c) => c.path === input || c.path.startsWith(`${input}.`) || c.path.startsWith(`${input}[`))) return [];
+    const sources = [...new Set([...(old.secretInputs?.[input] ?? []), ...(r.secretInputs?.[input] ?? [])])];
+    const rotated = sources.filter((path) => b[path] !== h[path]);
+    if (rotated.length === 0) return [];
+    return [{ kind: "update", path: input, before: secretMask, after: secretMask, note: `${rotated.join(", ")} rotated: its ciphertext changed` }];
+  });
+}
+
+/** A replace forced by a rotated secret: what it replaces and what that does. */
+function secretReplaceRisks(resources: ResourceChange[]): Risk[] {
+  return resources.flatMap((r) => {
+    if (r.op !== "replace" || !r.replace) return [];
+    return r.changes.flatMap((c): Risk[] => {
+      if (c.kind !== "update" || !c.note || !r.replaceReasons.includes(c.path)) return [];
+      const secret = c.note.replace(/ rotated:.*$/, "");
+      const cite = r.replace!.citations[r.replaceReasons.indexOf(c.path)];
+      const cause =
+        `${secret} rotated: its ${r.type.split(":").pop()}s' ${c.path} takes it, and a changed ${c.path} replaces them (${cite})` +
+        (r.replace!.outage ? `; ${r.replace!.outage}` : "");
+      return [{ kind: "secret-replaces", urn: r.urn, message: `${cause}: ${r.name} [${r.region}]`, cause, member: `${r.type} ${r.name} [${r.region}]` }];
+    });
+  });
+}
+
+/** A moved guard: each bound old → new, and what the new ones admit, as one risk per stack. */
+function guardRisks(guard: GuardDelta): Risk[] {
+  if (guard.changes.length === 0 && guard.admitted.length === 0) return [];
+  const admits = !guard.judged
+    ? "what it admits was not judged (plan the head with --compare-policy-config <the base's config>)"
+    : guard.admitted.length === 0
+      ? "nothing in this stack's plan passes now that was refused before; a later change can use the room"
+      : `would now accept: ${guard.admitted.map((a) => firstSentence(a.message)).join("; ")}`;
+  const moved = guard.changes.length > 0 ? `policy config moved: ${guard.changes.map(boundChangeText).join(", ")}` : "the policy pack's code changed";
+  return [{ kind: "guard-moved", message: `${moved}; ${admits}` }];
 }
 
 /** Plain-text values where a secret belongs, at the head: they are in git for anyone with read access. */
@@ -246,39 +350,21 @@ function plaintextSecretRisks(head: PlanJson): Risk[] {
 }
 
 /** Risky changes, most severe first. */
-export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceChange[]): Risk[] {
-  const risks: Risk[] = [];
+export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceChange[], guard: GuardDelta = diffGuard(base, head)): Risk[] {
+  const risks: Risk[] = [...outageRisks(head, resources)];
   const headRegions = regionsOf(head);
   for (const region of [...regionsOf(base)].sort()) {
     if (headRegions.has(region)) continue;
     const lost = resources.filter((r) => r.op === "delete" && r.region === region && r.custom).length;
     risks.push({ kind: "region-removed", message: `region ${region} removed: ${lost} resources deleted there; its traffic moves to the remaining regions (check their capacity headroom)` });
   }
-  const baseByUrn = new Map(base.resources.map((b) => [b.urn, b]));
   for (const r of resources) {
     if (r.op !== "delete" && r.op !== "replace") continue;
     const how = r.replace ? `, ${r.replace.mode}${r.replace.outage ? `: ${r.replace.outage}` : ""}` : "";
     const verb = r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed${how})`;
-    if (loadBalancerTypes.has(r.type) && baseByUrn.get(r.urn)?.inputs.enableDeletionProtection === true) {
-      risks.push({
-        kind: "protected-resource-replaced",
-        urn: r.urn,
-        message:
-          `load balancer ${r.name} [${r.region}] would be ${r.op === "delete" ? "deleted" : "replaced"} while its deletion protection is on: AWS refuses to delete it, so the update fails midway. ` +
-          `Take two reviewed changes: first only enableDeletionProtection: false (docs/runbook.md, removing a region), deploy it, then this change.`,
-      });
-    }
+    // A replaced load balancer that keeps its Elastic IPs stops its region serving: `outage.ts` says so, once per change.
     if (r.type === resourceTypes.lbLoadBalancer && r.op === "replace" && isStaticAddressed(head, r.urn)) {
-      const outage =
-        "a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +
-        "so its region answers nothing until the new load balancer is active and its targets healthy; Route 53 health checks send traffic to the other regions meanwhile (check their headroom)";
-      risks.push({
-        kind: "load-balancer-replaced",
-        urn: r.urn,
-        message: `load balancer ${r.name} [${r.region}] replaced (${r.replaceReasons.join(", ")} changed): ${outage}`,
-        cause: `load balancers replaced (${r.replaceReasons.join(", ")} changed): ${outage}`,
-        member: `${r.name} [${r.region}]`,
-      });
+      continue;
     } else if (loadBalancerTypes.has(r.type)) {
       risks.push({
         kind: "load-balancer-replaced",
@@ -300,7 +386,7 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
         });
       }
     } else if (zoneTypes.has(r.type)) {
-      risks.push({ kind: "zone-replaced", urn: r.urn, message: `DNS zone ${r.name} ${verb}: a new zone gets new name servers; the registrar's NS (48 h TTL, incident 001) still points at the old ones` });
+      risks.push({ kind: "zone-replaced", urn: r.urn, message: `DNS zone ${r.name} ${r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed, ${r.replace?.mode})`}: ${nameServerEffect(r, resources, head)}` });
     }
   }
   risks.push(...zoneRecordRisks(base, head));
@@ -316,6 +402,8 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
       });
     }
   }
+  risks.push(...secretReplaceRisks(resources));
+  risks.push(...guardRisks(guard));
   risks.push(...plaintextSecretRisks(head));
   return risks;
 }
@@ -520,6 +608,8 @@ function recoveryRisks(deltas: RecoveryDelta[]): Risk[] {
 }
 
 export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
+  // What the diff shows has the mocks' invented values marked; the models judge the plans as planned.
+  const [shownBase, shownHead] = markPlaceholders(base, head);
   const baseIndex = new Map(base.resources.map((r) => [r.urn, r]));
   const headIndex = new Map(head.resources.map((r) => [r.urn, r]));
   const matched = matchResources(base, head);
@@ -537,16 +627,19 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     component,
   });
   const own = new Map<string, { old: PlanJsonResource; changes: PropertyChange[]; replace?: ReplaceDecision }>();
-  for (const r of head.resources) {
+  const shownOld = new Map(shownBase.resources.map((r) => [r.urn, r]));
+  for (const r of shownHead.resources) {
     if (r.type === rootStackType) continue;
-    const old = matched.get(r.urn);
+    const found = matched.get(r.urn);
+    const old = found && shownOld.get(found.urn);
     if (!old) continue;
     const changes = diffValues(old.inputs, r.inputs);
+    changes.unshift(...rotatedSecretInputs(old, r, base, head, changes));
     if ((old.region ?? null) !== (r.region ?? null)) changes.unshift({ kind: "update", path: "region", before: old.region, after: r.region });
     own.set(r.urn, { old, changes, replace: replaceDecision(r.type, old.inputs, r.inputs, changes, r.options?.deleteBeforeReplace) });
   }
   const cascaded = cascade(head, [...own].filter(([, o]) => o.replace).map(([urn]) => urn));
-  for (const r of head.resources) {
+  for (const r of shownHead.resources) {
     if (r.type === rootStackType) continue;
     const mine = own.get(r.urn);
     if (!mine) {
@@ -573,7 +666,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
       ...(follows ? { cascadeFrom: follows.from } : {}),
     });
   }
-  for (const r of base.resources) {
+  for (const r of shownBase.resources) {
     if (r.type === rootStackType || matchedBase.has(r.urn)) continue;
     const served = servedRecord(r);
     resources.push({ op: "delete", ...common(r, baseComponent(r)), changes: [], replaceReasons: [], ...(served ? { served } : {}) });
@@ -581,22 +674,57 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
   const counts = { create: 0, delete: 0, update: 0, replace: 0, same };
   for (const r of resources) counts[r.op]++;
   const recovery = diffRecovery(base, head);
+  const rehearsal = rehearseDiff(base, head, matched, resources);
+  const guard = diffGuard(base, head);
   return {
     stack: head.stack,
     recovery,
     resources,
     counts,
-    outputs: diffValues(base.stackOutputs ?? {}, head.stackOutputs ?? {}),
+    outputs: diffValues(shownBase.stackOutputs ?? {}, shownHead.stackOutputs ?? {}),
     policy: diffPolicy(base, head),
-    risks: [...findRisks(base, head, resources), ...recoveryRisks(recovery)],
+    risks: [
+      ...rehearsalRisks(rehearsal),
+      ...findRisks(base, head, resources, guard),
+      ...networkFlowRisks(base, head),
+      ...routeMoveRisks(head, matched, new Set(resources.filter((r) => r.op === "replace").map((r) => r.urn))),
+      ...recoveryRisks(recovery),
+    ],
     secrets: diffSecrets(base, head),
     capacity: capacityCost(base, head),
+    rehearsal,
+    config: diffConfig(base, head),
+    guard,
+    servingPath: servingPathDiff(base, head, resources, regionOutages(head, resources).map((o) => o.region)),
+    refreshes: hostRefreshes(head, resources),
   };
+}
+
+/** The stack config leaves that changed; none when either plan predates `stackConfig`. */
+function diffConfig(base: PlanJson, head: PlanJson): PropertyChange[] {
+  if (!base.stackConfig || !head.stackConfig) return [];
+  const keys = [...new Set([...Object.keys(base.stackConfig), ...Object.keys(head.stackConfig)])].sort();
+  return keys.flatMap((path): PropertyChange[] => {
+    const before = base.stackConfig![path];
+    const after = head.stackConfig![path];
+    if (JSON.stringify(before) === JSON.stringify(after)) return [];
+    if (before === undefined) return [{ kind: "add", path, after }];
+    if (after === undefined) return [{ kind: "delete", path, before }];
+    return [{ kind: "update", path, before, after }];
+  });
 }
 
 export function isEmpty(diff: PlanDiff): boolean {
   const { added, fixed, changed } = diff.policy;
-  return diff.resources.length === 0 && diff.outputs.length === 0 && diff.secrets.length === 0 && added.length + fixed.length + changed.length === 0;
+  return (
+    diff.resources.length === 0 &&
+    diff.outputs.length === 0 &&
+    diff.secrets.length === 0 &&
+    diff.config.length === 0 &&
+    diff.guard.changes.length === 0 &&
+    diff.guard.admitted.length === 0 &&
+    added.length + fixed.length + changed.length === 0
+  );
 }
 
 /** Changes grouped by top-level component, then region, in a stable order. */

@@ -9,15 +9,31 @@ import { capacityCostLines } from "./capacityCost";
 import { groupChanges, isEmpty, Op, PlanDiff, ResourceChange, SecretChange, ViolationDelta } from "./planDiff";
 import { differingParts, formatValue, hunks, PropertyChange, secretMask } from "./values";
 import { failureModeTitles } from "../../models/recovery";
+import { boundChangeText, firstSentence } from "./guardDelta";
+import { hostRefreshLines } from "./outage";
+import { NodeChange, PathNode, servingGraphLines, servingGraphMermaid } from "./servingPath";
+import { fixKey } from "./fixKey";
 
 export type Format = "markdown" | "text";
 
 /**
- * How much of each change the markdown shows: `full` every property change, `names` the changed
- * resources without their properties, `summary` only the counts (the PR comment's size budget
- * steps a stack down these levels, `tools/prCheck/report.ts`).
+ * How far the markdown is shortened (the PR comment's size budget sets it, `tools/prCheck/report.ts`):
+ * at most `bodyLines(r)` property lines of each resource change (all when absent, none at 0, the
+ * rest counted), only the counts, risks and policy delta with `summary`, and at most `listLimit`
+ * entries of each list.
  */
-export type Detail = "full" | "names" | "summary";
+export interface Shortening {
+  bodyLines?: (r: ResourceChange) => number;
+  summary?: boolean;
+  listLimit?: number;
+}
+
+/** A line that says a shortened list or body goes on in the full report. */
+const moreInFullReport = (n: number, what: string) => `… ${n} more ${what}: see the full report`;
+
+/** How the comment and the text mark a value that only exists after apply (`placeholders.ts`). */
+export const placeholderLegend =
+  "`(known after apply: …)` marks a value the provider assigns (an address, an id, a generated name): the offline plan's mocks invent one, never shown as fact; `(in the stack's state: …)` one a deleted resource has now.";
 
 const symbol: Record<Op, string> = { create: "+", delete: "-", update: "~", replace: "+-" };
 
@@ -43,7 +59,7 @@ function propertyLines(changes: PropertyChange[], indent: string): string[] {
           const [before, after] = differingParts(c.before, c.after);
           return [`~${indent}${c.path}: ${JSON.stringify(before)} => ${JSON.stringify(after)}`];
         }
-        return [`~${indent}${c.path}: ${formatValue(c.before)} => ${formatValue(c.after)}`];
+        return [`~${indent}${c.path}: ${formatValue(c.before)} => ${formatValue(c.after)}${c.note ? `  (${c.note})` : ""}`];
       }
       case "text": {
         const ops = new Set(c.lines.map((l) => l.op));
@@ -55,8 +71,9 @@ function propertyLines(changes: PropertyChange[], indent: string): string[] {
   });
 }
 
-/** The lines of one resource change, in `diff` syntax (first column is the marker). */
-export function resourceLines(r: ResourceChange, withProperties = true): string[] {
+/** The lines of one resource change, in `diff` syntax (first column is the marker); at most `bodyLines` property lines. */
+export function resourceLines(r: ResourceChange, bodyLines = Infinity): string[] {
+  const withProperties = bodyLines > 0;
   const follows = r.cascadeFrom ? `; follows replaced ${r.cascadeFrom.join(", ")}` : "";
   const why =
     r.op === "replace"
@@ -67,10 +84,16 @@ export function resourceLines(r: ResourceChange, withProperties = true): string[
           ? `  (served ${r.served})`
           : "";
   const head = `${symbol[r.op].padEnd(2)} ${r.type}  ${r.name}${why}`;
-  const body = r.op === "delete" || !withProperties ? [] : propertyLines(r.changes, "      ");
+  const all = r.op === "delete" || !withProperties ? [] : propertyLines(r.changes, "      ");
+  const body = all.length > bodyLines ? [...all.slice(0, bodyLines), `       ${moreInFullReport(all.length - bodyLines, "property lines")}`] : all;
   const citations = r.replace ? r.replace.citations.map((c, i) => `      # ${r.replaceReasons[i]}: ${c}`) : [];
   if (r.replace?.deleteFirstCite) citations.push(`      # delete-before-replace: ${r.replace.deleteFirstCite}`);
   return [head, ...(withProperties ? citations : []), ...body];
+}
+
+/** How many property lines a resource change has: what shortening its body cuts. */
+export function bodyLength(r: ResourceChange): number {
+  return r.op === "delete" ? 0 : propertyLines(r.changes, "      ").length;
 }
 
 function violationLine(v: ViolationDelta, markdown: boolean): string[] {
@@ -82,14 +105,14 @@ function violationLine(v: ViolationDelta, markdown: boolean): string[] {
 }
 
 /**
- * A violation's cause: its policy, and the config key its message names (the smallest fix), so a
- * TTL change's 16 findings read as one line.
+ * A violation's cause: its policy, and the config key that fixes it (`fixKey`: of the keys its
+ * message offers, the one the pull request changed), so a TTL change's 16 findings read as one line.
  */
-function violationEntry(label: string, v: ViolationDelta): Entry {
-  const key = /\bedge:[A-Za-z0-9_.]+[A-Za-z0-9_]/.exec(v.message)?.[0];
+function violationEntry(label: string, v: ViolationDelta, changedKeys: string[]): Entry {
+  const key = fixKey(v.message, changedKeys);
   return {
-    line: `- ${label}: ${violationLine(v, true).join("<br>")}`,
-    cause: `${label}: ${v.enforcementLevel} [${v.policyName}]${key ? ` via \`${key}\`` : ""}`,
+    line: `- ${label}${key ? ` (via \`${key}\`)` : ""}: ${violationLine(v, true).join("<br>")}`,
+    cause: `${label}: ${v.enforcementLevel} [${v.policyName}]${key ? ` via \`${key}\`` : " (no config key: the fix is in the program or the policy config)"}`,
     member: `\`${v.resource}\`${v.subject ? ` (${v.subject})` : ""}: ${violationLine(v, true).join("<br>")}`,
   };
 }
@@ -127,12 +150,50 @@ function grouped(entries: Entry[]): string[][] {
 /** At most `limit` of `items` (each one line, or one group's lines), then a line saying how many more the full report has. */
 function capped(items: (string | string[])[], limit: number): string[] {
   const kept = items.slice(0, limit).flat();
-  return items.length <= limit ? kept : [...kept, `- … and ${items.length - limit} more: see the full report`];
+  return items.length <= limit ? kept : [...kept, `- ${moreInFullReport(items.length - limit, "entries")}`];
 }
 
-function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit: number): string[] {
+/** The config keys a diff's stack file changed (`edge:ingest.instanceType`), list indices dropped. */
+function changedKeys(diff: PlanDiff): string[] {
+  return [...new Set(diff.config.map((c) => c.path.replace(/\[\d+\]/g, "")))];
+}
+
+/** Each node's change in the serving path. */
+function nodeChange(diff: PlanDiff): (node: PathNode) => NodeChange {
+  return (node) => diff.servingPath.changes[node.id] ?? "same";
+}
+
+/** The stack file's changed config, the moved guard, and what the deploy does to serving and hosts. */
+function changeSummary(diff: PlanDiff): { config: string[]; guard: string[]; deploy: string[] } {
+  const config = propertyLines(diff.config, " ");
+  const g = diff.guard;
+  const guard = g.changes.map((c) => `${boundChangeText(c)}${c.description ? ` (${c.description})` : ""}`);
+  if (g.changes.length === 0 && g.admitted.length > 0) guard.push("the policy pack's code changed (the base's pack judged this plan again)");
+  if (g.changes.length > 0 || g.admitted.length > 0) {
+    if (!g.judged) guard.push("what the new config admits was not judged: plan the head with `--compare-policy-config` <the base's config>");
+    else if (g.admitted.length === 0) guard.push("would now accept: nothing in this stack's plan that the old config refused (a later change can use the room)");
+    else for (const a of g.admitted) guard.push(`would now accept: ${firstSentence(a.message)}`);
+    for (const r of g.refused) guard.push(`now refuses: ${firstSentence(r.message)}`);
+  }
+  const down = Object.values(diff.servingPath.changes).filter((c) => c === "down").length;
+  const deploy = [
+    ...(down > 0 ? [`${down} region${down === 1 ? "" : "s"} stop serving during the deploy (see the risks)`] : []),
+    ...hostRefreshLines(diff.refreshes),
+  ];
+  return { config, guard, deploy };
+}
+
+function renderMarkdown(diff: PlanDiff, title: string, shortening: Shortening): string[] {
+  const listLimit = shortening.listLimit ?? Infinity;
   const out = [`### ${title}`, "", `**${summaryLine(diff)}**`, ""];
   if (isEmpty(diff)) return [...out, "No changes: the edge stays as it is.", ""];
+  const summary = changeSummary(diff);
+  if (summary.config.length > 0) out.push("#### Stack config changed", "", ...fence(summary.config), "");
+  if (summary.guard.length > 0) out.push("#### 🛡️ Guard moved", "", ...summary.guard.map((l) => `- ${l}`), "");
+  if (summary.deploy.length > 0) out.push("#### What the deploy does", "", ...summary.deploy.map((l) => `- ${l}`), "");
+  if (Object.keys(diff.servingPath.changes).length > 0) {
+    out.push("#### Serving path", "", ...fence(servingGraphMermaid(diff.servingPath.graph, nodeChange(diff)), "mermaid"), "");
+  }
   out.push(...capacityCostLines(diff.capacity).map((l) => `- ${l}`), "");
   if (diff.risks.length > 0) {
     const entries = diff.risks.map((r) => ({
@@ -143,12 +204,13 @@ function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit
     out.push(`#### ⚠️ Risky changes (${diff.risks.length})`, "", ...capped(grouped(entries), listLimit), "");
   }
   const p = diff.policy;
+  const keys = changedKeys(diff);
   out.push("#### Policy delta", "");
   if (p.added.length + p.fixed.length + p.changed.length + p.unchanged.length === 0) out.push("No policy violations before or after.");
-  out.push(...capped(grouped(p.added.map((v) => violationEntry("🆕 new", v))), listLimit));
-  out.push(...capped(grouped(p.changed.map((v) => violationEntry("✏️ changed", v))), listLimit));
-  out.push(...capped(grouped(p.fixed.map((v) => violationEntry("✅ fixed", v))), listLimit));
-  if (p.unchanged.length > 0 && detail === "summary") {
+  out.push(...capped(grouped(p.added.map((v) => violationEntry("🆕 new", v, keys))), listLimit));
+  out.push(...capped(grouped(p.changed.map((v) => violationEntry("✏️ changed", v, keys))), listLimit));
+  out.push(...capped(grouped(p.fixed.map((v) => violationEntry("✅ fixed", v, keys))), listLimit));
+  if (p.unchanged.length > 0 && shortening.summary) {
     out.push("", `${p.unchanged.length} unchanged violation${p.unchanged.length === 1 ? "" : "s"}: see the full report.`);
   } else if (p.unchanged.length > 0) {
     out.push("", `<details><summary>${p.unchanged.length} unchanged violation${p.unchanged.length === 1 ? "" : "s"}</summary>`, "");
@@ -160,7 +222,7 @@ function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit
   if (diff.secrets.length > 0) out.push("#### Secrets", "", ...secretLines(diff), "");
   const groups = groupChanges(diff);
   if (groups.length > 0) out.push("#### Changes by component and region", "");
-  if (detail === "summary") {
+  if (shortening.summary) {
     if (groups.length > 0) out.push(`${diff.resources.length} resource changes in ${groups.length} component and region groups: see the full report.`, "");
     return out;
   }
@@ -170,10 +232,10 @@ function renderMarkdown(diff: PlanDiff, title: string, detail: Detail, listLimit
       .filter(([, n]) => n > 0)
       .map(([op, n]) => `${symbol[op]}${n}`)
       .join(" ");
-    const lines = g.changes.flatMap((c) => resourceLines(c, detail === "full"));
+    const lines = g.changes.flatMap((c) => resourceLines(c, shortening.bodyLines?.(c) ?? Infinity));
     out.push(`<details><summary><code>${g.component}</code> · ${g.region} (${counts})</summary>`, "", ...fence(lines), "", "</details>", "");
   }
-  if (diff.outputs.length > 0 && detail === "full") {
+  if (diff.outputs.length > 0 && !shortening.bodyLines) {
     out.push(`<details><summary>Stack outputs (${diff.outputs.length} changed)</summary>`, "", ...fence(propertyLines(diff.outputs, " ")), "", "</details>", "");
   }
   return out;
@@ -188,19 +250,31 @@ function recoveryLines(diff: PlanDiff): string[] {
   });
 }
 
-/** Stack-file secrets that changed: known by their ciphertexts, never shown. */
+/** Stack-file secrets that changed: known by their ciphertexts, never shown; with what takes each and what that replaces. */
 function secretLines(diff: PlanDiff): string[] {
   const shown: Record<SecretChange["change"], string> = {
     rotated: `${secretMask} → ${secretMask} (rotated: the ciphertext changed)`,
     added: `→ ${secretMask} (added)`,
     removed: `${secretMask} → (removed)`,
   };
-  return diff.secrets.map((s) => `- \`${s.path}\`: ${shown[s.change]}`);
+  return diff.secrets.map((s) => {
+    const replaced = diff.resources.filter((r) => r.op === "replace" && r.changes.some((c) => c.kind === "update" && c.note?.startsWith(s.path) && r.replaceReasons.includes(c.path)));
+    const effect =
+      s.takenBy.length === 0
+        ? "; no resource takes it as an input (a provider's credentials): nothing is replaced"
+        : `; taken by ${s.takenBy.join(", ")}${replaced.length > 0 ? `: ${replaced.length} replaced (see the risks)` : ""}`;
+    return `- \`${s.path}\`: ${shown[s.change]}${s.change === "removed" ? "" : effect}`;
+  });
 }
 
 function renderText(diff: PlanDiff, title: string): string[] {
   const out = [title, summaryLine(diff)];
   if (isEmpty(diff)) return [...out, "No changes."];
+  const summary = changeSummary(diff);
+  if (summary.config.length > 0) out.push("", "Stack config changed:", ...summary.config.map((l) => `  ${l}`));
+  if (summary.guard.length > 0) out.push("", "Guard moved:", ...summary.guard.map((l) => `  ${l}`));
+  if (summary.deploy.length > 0) out.push("", "What the deploy does:", ...summary.deploy.map((l) => `  ${l}`));
+  if (Object.keys(diff.servingPath.changes).length > 0) out.push("", "Serving path:", ...servingGraphLines(diff.servingPath.graph, nodeChange(diff)).map((l) => `  ${l}`));
   out.push("", "Capacity and cost:", ...capacityCostLines(diff.capacity).map((l) => `  ${l}`));
   if (diff.risks.length > 0) out.push("", `RISKY CHANGES (${diff.risks.length}):`, ...diff.risks.map((r) => `  ! ${r.kind}: ${r.message}`));
   const p = diff.policy;
@@ -215,13 +289,11 @@ function renderText(diff: PlanDiff, title: string): string[] {
   }
   if (diff.secrets.length > 0) out.push("", "Secrets:", ...secretLines(diff).map((l) => `  ${l.replace(/`/g, "")}`));
   if (diff.outputs.length > 0) out.push("", "Stack outputs:", ...propertyLines(diff.outputs, " ").map((l) => `  ${l}`));
+  if (out.some((l) => l.includes("(known after apply: ") || l.includes("(in the stack's state: "))) out.push("", placeholderLegend.replace(/`/g, ""));
   return out;
 }
 
-/**
- * The diff as markdown or text. `detail` and `listLimit` (most risks and violations of each kind
- * listed) shorten the markdown; the text is always whole.
- */
-export function renderDiff(diff: PlanDiff, format: Format, title = `Plan diff of stack '${diff.stack}'`, detail: Detail = "full", listLimit = Infinity): string {
-  return (format === "markdown" ? renderMarkdown(diff, title, detail, listLimit) : renderText(diff, title)).join("\n") + "\n";
+/** The diff as markdown or text; `shortening` shortens the markdown, the text is always whole. */
+export function renderDiff(diff: PlanDiff, format: Format, title = `Plan diff of stack '${diff.stack}'`, shortening: Shortening = {}): string {
+  return (format === "markdown" ? renderMarkdown(diff, title, shortening) : renderText(diff, title)).join("\n") + "\n";
 }

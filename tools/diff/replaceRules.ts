@@ -7,95 +7,18 @@
  *
  * Citations: `file:line@commit` where the line was read at that commit; `file@commit "attribute"`
  * names the schema attribute to look up in the file as it was at that commit, the commit each
- * file was read at (`awsFileRead`). Where the installed @pulumi/aws documents a rule that differs
- * from the pinned provider source (the NLB's subnets: newer providers add subnets in place), the
- * installed package is what deploys, and its declaration file is cited.
+ * file was read at (`awsFileRead` in `models/providerSources.ts`). Where the installed @pulumi/aws
+ * documents a rule that differs from the pinned provider source (the NLB's subnets: newer providers
+ * add subnets in place), the installed package is what deploys, and its declaration file is cited.
  *
  * Pure module: no Pulumi imports.
  */
 import { resourceTypes as t } from "../../models/resourceTypes";
+import { AwsFile, awsAttribute, awsFile, awsLine, bridgeCommit, cloudflareSchemaLine } from "../../models/providerSources";
 
-/**
- * The commit each terraform-provider-aws file under internal/service/ was read at (the stored
- * version of the file; files were read at different commits). A rule can cite only a file listed
- * here, so a file nobody read cannot be cited.
- */
-const awsFileRead = {
-  "acm/certificate.go": "01661ea3cbe6b07ed725b03c587d24ceb464484a",
-  "acm/certificate_validation.go": "004eea7f9b6658d88d652e89e10c7520a10ad6b8",
-  "autoscaling/group.go": "eeecacfa18e259c26acee2806655620336bfb519",
-  "autoscaling/launch_configuration.go": "1037711a99b6edb1a97fc6c5c1aa6644f010c4b8",
-  "autoscaling/lifecycle_hook.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
-  "autoscaling/policy.go": "007ce0a8dd1d97df0e44eeaa5d467b8f1443f4d1",
-  "cloudfront/cache_policy.go": "37d5fa21a55236b69462d557ee4a6fe3cfdfc472",
-  "cloudfront/distribution.go": "acde588265bb9030379201e363f9f682879b51bd",
-  "cloudfront/origin_access_control.go": "09537f6131639c1d49ebcc38fc11972d6a4b60b5",
-  "cloudfront/origin_access_identity.go": "b11fc0fdd2efcc87bbff031692818008455bd048",
-  "cloudfront/response_headers_policy.go": "4e81648bd90b5da518944cc2a39dc274d054e91e",
-  "cloudwatch/composite_alarm.go": "050ac11163cab8cdae5936a7f40b0e528ff780df",
-  "cloudwatch/dashboard.go": "0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff",
-  "cloudwatch/metric_alarm.go": "055611a654738da73e7b1e2b5d2b7672c6d4d531",
-  "ec2/ec2_eip.go": "01606926a0c0ab9174aec440f976a48b0baee722",
-  "ec2/ec2_instance.go": "5c58e0c2b9ff434d647f71c6b505f655b561ae21",
-  "ec2/ec2_launch_template.go": "c49358f89b43a4d9c8e533cd0610cd72cbd11eb3",
-  "ec2/vpc_.go": "00081ce41cc691433ac19bf42227cdabffd0454d",
-  "ec2/vpc_default_security_group.go": "01f431114674c27cf790fafb67ac274bf8f765e1",
-  "ec2/vpc_endpoint.go": "008db85aad5e56627b1eecab8830464a282552ed",
-  "ec2/vpc_flow_log.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
-  "ec2/vpc_internet_gateway.go": "08923b68b5ad6fcfdd38362fb5247e39a9b07add",
-  "ec2/vpc_route_table.go": "022092419b7cda11527df3c6b51cbfe1876c1722",
-  "ec2/vpc_route_table_association.go": "0be71beb458ad8875e0acc5c91519c0ceeb214aa",
-  "ec2/vpc_security_group.go": "01606926a0c0ab9174aec440f976a48b0baee722",
-  "ec2/vpc_security_group_ingress_rule.go": "00a322094b4b9ade8a81b244345dbcf4b52ee8d6",
-  "ec2/vpc_security_group_rule.go": "acde588265bb9030379201e363f9f682879b51bd",
-  "ec2/vpc_subnet.go": "00cda125a19d31754cb0d073cf551264c57955cb",
-  "elbv2/listener.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
-  "elbv2/load_balancer.go": "af55dfb90500e80afb9d9ba64a76024e500c948a",
-  "elbv2/target_group.go": "013cfb4cddc9c44a28f34abad0c11768bcdb9b85",
-  "iam/group_policy_attachment.go": "4c72bcc7dc2f5ace40ce61f2a90e12a62cf4ec9a",
-  "iam/instance_profile.go": "013f1736b90439e5a19567a87d3e5cd11858c420",
-  "iam/policy.go": "fd91d1b7945cd7b14e91b4f8e9770d14a6f793d9",
-  "iam/policy_attachment.go": "6417f751ee08a8b37a8663975fdd606e513bd67a",
-  "iam/role.go": "0040ea6911af00bea2cca6dbb14e86829826ad8e",
-  "iam/role_policy.go": "02f97af85f89a04e8ed89f5e8b64a9a67f3cfe07",
-  "iam/role_policy_attachment.go": "04c79849dbe7fbe76c3054b364357bcdaade9ac5",
-  "iam/role_policy_attachments_exclusive.go": "feaafa423b63f3d3875aa4554aca3d749529b93a",
-  "iam/user_policy_attachment.go": "81ae62fe1923da7df3e2e3d1444f883c64396a12",
-  "kms/key.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
-  "logs/delivery.go": "009ebbba773eb7f1e3b286e30033836f4d115bd9",
-  "logs/group.go": "b11fc0fdd2efcc87bbff031692818008455bd048",
-  "logs/resource_policy.go": "b9d9b25a270cf1cf4aefb6ba57ebe323dfa421b1",
-  "logs/delivery_destination.go": "1e67cc5d48a621fe85585ada9c1cfb26802a4da7",
-  "logs/delivery_source.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
-  "route53/delegation_set.go": "01606926a0c0ab9174aec440f976a48b0baee722",
-  "route53/health_check.go": "01606926a0c0ab9174aec440f976a48b0baee722",
-  "route53/hosted_zone_dnssec.go": "8966abc2530eba5ffd5f6212bfae9802721e52b7",
-  "route53/key_signing_key.go": "7417a81acca4961b7718fafe6e825b65700b7e0e",
-  "route53/query_log.go": "acd1aed7060421923af9a35e4434d4df2bd6c3da",
-  "route53/record.go": "00655c1681ea1e49ab10cd32d3f8bee372b2095b",
-  "route53/zone.go": "036631a1dee59efb6d1986c0a19b373402bda29f",
-  "route53domains/delegation_signer_record.go": "fc65184c2acec4d6eaeb627a38a39705e00f5dc3",
-  "s3/bucket.go": "4c72bcc7dc2f5ace40ce61f2a90e12a62cf4ec9a",
-  "s3/bucket_acl.go": "8a0b630aa00be415497be382fed4294db03af6c3",
-  "s3/bucket_lifecycle_configuration.go": "edd83424302044e8c32a0ca62412fa55499cd136",
-  "s3/bucket_ownership_controls.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
-  "s3/bucket_policy.go": "0073593e7d6993ba482409f4dc35438daaa79bb3",
-  "s3/bucket_public_access_block.go": "01606926a0c0ab9174aec440f976a48b0baee722",
-  "s3/bucket_replication_configuration.go": "e96a78948f415f154c6adf85d9ed83ef49e7e373",
-  "s3/bucket_server_side_encryption_configuration.go": "01606926a0c0ab9174aec440f976a48b0baee722",
-  "s3/bucket_versioning.go": "01c08000ddb14181b5bd19201d8fca311dc570e4",
-  "s3/object.go": "033c721bf1eda7db79395cd73acb54c7efa57ffc",
-  "sns/topic.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
-  "sns/topic_subscription.go": "04a2e6e5bc625ec85ea8c678219b483fc674877e",
-} as const;
-const cloudflareCommit = "a2efdc5786ae9726d56928dbfe91933bd92404ca";
-type AwsFile = keyof typeof awsFileRead;
-const awsFile = (file: AwsFile) => `terraform-provider-aws internal/service/${file}@${awsFileRead[file].slice(0, 12)}`;
-const aws = (file: AwsFile, attribute: string, marker: "ForceNew" | "RequiresReplace" = "ForceNew") => `${awsFile(file)} "${attribute}" ${marker}`;
+const aws = (file: AwsFile, attribute: string, marker: "ForceNew" | "RequiresReplace" = "ForceNew") => awsAttribute(file, attribute, marker);
 const awsFramework = (file: AwsFile, attribute: string) => aws(file, attribute, "RequiresReplace");
-const awsLine = (file: AwsFile, line: number) => `terraform-provider-aws internal/service/${file}:${line}@${awsFileRead[file].slice(0, 12)}`;
-const cloudflare = (service: string, line: number) =>
-  `terraform-provider-cloudflare internal/services/${service}/schema.go:${line}@${cloudflareCommit.slice(0, 12)} RequiresReplace`;
+const cloudflare = (service: string, line: number) => cloudflareSchemaLine(service, line, "RequiresReplace");
 const installed = (file: string, line: number) => `node_modules/@pulumi/aws/${file}:${line} (installed @pulumi/aws)`;
 /**
  * Every aws resource's top-level `region`: the provider's interceptors force a replace when it
@@ -104,7 +27,6 @@ const installed = (file: string, line: number) => `node_modules/@pulumi/aws/${fi
 export const regionCite =
   "terraform-provider-aws internal/provider/sdkv2/region.go@4640a66635ff forceNewIfRegionChanges, internal/provider/framework/region.go@bc6ffa6bedf0 resourceForceNewIfRegionChanges";
 /** The bridge's rule for an auto-named property the program names itself (`TypeRules.autoName`). */
-const bridgeCommit = "59de6c661df1e7561e6ece7ad7f1c835c63010c4";
 export const explicitNameCite = `pulumi-terraform-bridge pkg/tfbridge/provider.go:1276, pkg/tfbridge/schema.go:195@${bridgeCommit.slice(0, 12)} nameRequiresDeleteBeforeReplace`;
 
 /**
@@ -262,6 +184,15 @@ export const replaceRules: Record<string, TypeRules> = {
   },
   [t.ec2InternetGateway]: inPlace(aws("ec2/vpc_internet_gateway.go", "vpc_id") + ": no attribute is ForceNew (the VPC is detached and attached in place)"),
   [t.ec2LaunchTemplate]: { properties: names("ec2/ec2_launch_template.go") },
+  // A route's target changes in place (ReplaceRoute); its table and destination replace it.
+  [t.ec2Route]: {
+    properties: {
+      routeTableId: change(aws("ec2/vpc_route.go", "route_table_id"), [t.ec2RouteTable]),
+      destinationCidrBlock: change(aws("ec2/vpc_route.go", "destination_cidr_block")),
+      destinationIpv6CidrBlock: change(aws("ec2/vpc_route.go", "destination_ipv6_cidr_block")),
+      destinationPrefixListId: change(aws("ec2/vpc_route.go", "destination_prefix_list_id")),
+    },
+  },
   [t.ec2RouteTable]: { properties: { vpcId: change(aws("ec2/vpc_route_table.go", "vpc_id"), [t.ec2Vpc]) } },
   [t.ec2RouteTableAssociation]: {
     properties: {
@@ -398,6 +329,10 @@ export const replaceRules: Record<string, TypeRules> = {
       protocol: change(aws("sns/topic_subscription.go", "protocol")),
       endpoint: change(aws("sns/topic_subscription.go", "endpoint")),
     },
+    // resourceTopicSubscriptionCreate: an http(s) subscription without endpoint_auto_confirms is not
+    // waited for; SNS holds it pending until the endpoint confirms the SubscriptionConfirmation.
+    outage:
+      "a new subscription starts unconfirmed (PendingConfirmation): SNS delivers nothing to an https endpoint until it confirms the SubscriptionConfirmation message, and the provider does not wait for that (endpointAutoConfirms false), so the alarms reach nobody there meanwhile",
   },
   [t.vpcSecurityGroupEgressRule]: ingressEgress,
   [t.vpcSecurityGroupIngressRule]: ingressEgress,

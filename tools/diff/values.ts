@@ -36,7 +36,8 @@ export type LineOp = { op: " " | "+" | "-"; line: string };
 export type PropertyChange =
   | { kind: "add"; path: string; after: unknown }
   | { kind: "delete"; path: string; before: unknown }
-  | { kind: "update"; path: string; before: unknown; after: unknown }
+  /** `note`: why an update that reads the same on both sides is one (a secret whose ciphertext changed). */
+  | { kind: "update"; path: string; before: unknown; after: unknown; note?: string }
   /** A text (user data, policy document, multi-line string) changed: its line diff. */
   | { kind: "text"; path: string; lines: LineOp[] };
 

@@ -41,6 +41,17 @@ export interface PolicySummary {
   name: string;
   description: string;
   enforcementLevel: EnforcementLevel;
+  /** The config properties the policy's schema publishes, with their defaults: what an unset bound is. */
+  bounds?: Record<string, { default?: unknown; description?: string }>;
+}
+
+/** The properties of a policy's published config schema, each with its default and description. */
+function boundsOf(policy: analyzerProto.PolicyInfo): PolicySummary["bounds"] {
+  const properties = policy.getConfigschema()?.getProperties()?.toJavaScript() as Record<string, { default?: unknown; description?: string }> | undefined;
+  if (!properties || Object.keys(properties).length === 0) return undefined;
+  return Object.fromEntries(
+    Object.entries(properties).map(([key, p]) => [key, { ...(p?.default === undefined ? {} : { default: p.default }), ...(p?.description ? { description: p.description } : {}) }]),
+  );
 }
 
 export interface PolicyRun {
@@ -226,11 +237,15 @@ export class PolicyAnalysis {
     return {
       packName: info.getName(),
       packVersion: info.getVersion(),
-      policies: info.getPoliciesList().map((p) => ({
-        name: p.getName(),
-        description: p.getDescription(),
-        enforcementLevel: enforcementLevels[p.getEnforcementlevel()] ?? "advisory",
-      })),
+      policies: info.getPoliciesList().map((p) => {
+        const bounds = boundsOf(p);
+        return {
+          name: p.getName(),
+          description: p.getDescription(),
+          enforcementLevel: enforcementLevels[p.getEnforcementlevel()] ?? "advisory",
+          ...(bounds ? { bounds } : {}),
+        };
+      }),
       violations: [...perResource.flat(), ...stackViolations],
     };
   }

@@ -49,6 +49,8 @@ export interface PlannedResource {
 export interface EvaluatedProgram {
   resources: PlannedResource[];
   stackOutputs: Record<string, unknown>;
+  /** Values the mocks invented, each with what it stands for (`tools/plan/mocks.ts`). */
+  placeholders: { value: string; of: string }[];
 }
 
 /** The signature the Pulumi wire format gives a secret value. */
@@ -223,6 +225,8 @@ export interface EvaluateOptions extends RuntimeOptions {
 export interface PlanRuntime {
   /** Waits until every registration is answered, then returns what was recorded. */
   settle(): Promise<PlannedResource[]>;
+  /** The values the mocks invented so far, first recorded first. */
+  placeholders(): { value: string; of: string }[];
 }
 
 /**
@@ -230,7 +234,10 @@ export interface PlanRuntime {
  * runtime state is global. Component tests construct resources after this and then `settle()`.
  */
 export async function installPlanRuntime(options: RuntimeOptions): Promise<PlanRuntime> {
-  const mocks = planMocks(options.defaultRegion);
+  const invented = new Map<string, string>();
+  const mocks = planMocks(options.defaultRegion, (value, of) => {
+    if (!invented.has(value)) invented.set(value, of);
+  });
   await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
   const monitor = new RecordingMonitor(mocks, options.defaultRegion, options.onRegister);
   pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
@@ -241,6 +248,7 @@ export async function installPlanRuntime(options: RuntimeOptions): Promise<PlanR
       await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
       return monitor.finish();
     },
+    placeholders: () => [...invented].map(([value, of]) => ({ value, of })),
   };
 }
 
@@ -305,7 +313,7 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
     });
     const resources = await runtime.settle();
     await pulumi.runtime.disconnect();
-    return { resources, stackOutputs: stackOutputs ?? {} };
+    return { resources, stackOutputs: stackOutputs ?? {}, placeholders: runtime.placeholders() };
   } finally {
     restoreDiagnostics();
   }

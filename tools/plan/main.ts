@@ -1,6 +1,14 @@
 /**
- * npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]
+ * npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH] [--base DEPLOYED.json]
+ *                  [--compare-policy-config PATH [--compare-pack DIR] [--compare-json OUT]]
  *
+ * `--base` names the plan (its `--json`) of what is deployed: the plan rehearses the update from it
+ * in the engine's order and refuses each step the cloud's API would refuse (`rehearse-deploy`).
+ *
+ * `--compare-policy-config` judges the same resources again with another policy config (the JSON's
+ * `policyConfigCompared`), by another pack folder with `--compare-pack`; `--compare-json` writes
+ * that judging as a plan of its own. pr-check passes the base's config and pack when a pull
+ * request changes them and nothing the program reads: that plan is then the base's.
  * `--stack` defaults to `dev`; a `--config-file` without `--stack` is a file that is not a stack yet,
  * planned under the environment it declares.
  *

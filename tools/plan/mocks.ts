@@ -229,14 +229,47 @@ export function resourceRegion(type: string, inputs: Record<string, unknown>, de
   return typeof inputs.region === "string" ? inputs.region : defaultRegion;
 }
 
-/** Pulumi mocks answering like the AWS and Cloudflare providers would after a `pulumi up`. */
-export function planMocks(defaultRegion: string): pulumi.runtime.Mocks {
+/**
+ * Outputs that are not invented: what the mocks echo of the inputs (`region`, `tagsAll`), states
+ * (`status`), and CloudFront's alias zone, which AWS documents as one fixed id.
+ */
+const notInvented = new Set(["region", "tagsAll", "status", "latestVersion", "defaultVersion"]);
+const fixedOutputs: Record<string, Set<string>> = { [resourceTypes.cloudfrontDistribution]: new Set(["hostedZoneId"]) };
+
+/** Each string leaf of `value` with its path under `path`. */
+function stringLeaves(value: unknown, path: string, out: [string, string][]): [string, string][] {
+  if (typeof value === "string") out.push([path, value]);
+  else if (Array.isArray(value)) value.forEach((v, i) => stringLeaves(v, `${path}[${i}]`, out));
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) stringLeaves(v, path ? `${path}.${k}` : k, out);
+  return out;
+}
+
+/**
+ * Records the values the mocks invent for a resource (its id and the computed outputs not echoed
+ * from its inputs) as `invented(value, what)`: a real deploy gets them from the provider, so a
+ * plan that prints them must call them placeholders.
+ */
+function recordInvented(args: pulumi.runtime.MockResourceArgs, id: string, computed: Outputs, invented: (value: string, of: string) => void): void {
+  const given = new Set(stringLeaves(args.inputs, "", []).map(([, v]) => v));
+  const what = `${args.type} ${args.name}`;
+  const fixed = fixedOutputs[args.type];
+  if (!given.has(id)) invented(id, `id of ${what}`);
+  for (const [key, value] of Object.entries(computed)) {
+    if (notInvented.has(key) || fixed?.has(key)) continue;
+    for (const [path, leaf] of stringLeaves(value, key, [])) if (leaf.length >= 8 && !given.has(leaf)) invented(leaf, `${path} of ${what}`);
+  }
+}
+
+/**
+ * Pulumi mocks answering like the AWS and Cloudflare providers would after a `pulumi up`; each
+ * value they invent is told to `invented` (the plan JSON lists them as placeholders).
+ */
+export function planMocks(defaultRegion: string, invented: (value: string, of: string) => void = () => undefined): pulumi.runtime.Mocks {
   const addresses = new TestNetAddresses();
   return {
     newResource(args) {
       if (!args.custom) return { id: undefined, state: args.inputs };
       const region = resourceRegion(args.type, args.inputs, defaultRegion) ?? "";
-      const id = stableId(`${awsKind(args.type).slice(0, 8)}-`, 17, args.type, args.name);
       const generic: Outputs = args.type.startsWith("aws:")
         ? {
             arn: `arn:aws:${awsService(args.type)}:${region}:${mockAccountId}:${awsKind(args.type)}/${args.name}-${stableHex(8, args.name)}`,
@@ -246,7 +279,9 @@ export function planMocks(defaultRegion: string): pulumi.runtime.Mocks {
         : {};
       const specific = resourceOutputs[args.type]?.(args, region, addresses) ?? {};
       const state = { ...generic, ...args.inputs, ...specific };
-      return { id: typeof specific.id === "string" ? specific.id : id, state };
+      const id = typeof specific.id === "string" ? specific.id : stableId(`${awsKind(args.type).slice(0, 8)}-`, 17, args.type, args.name);
+      recordInvented(args, id, { ...generic, ...specific }, invented);
+      return { id, state };
     },
     call(args) {
       const answer = invokeResults[args.token];

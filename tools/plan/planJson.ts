@@ -26,11 +26,19 @@ export interface PlanJsonResource {
   dependencies: string[];
   /**
    * The resource options the diff needs, written only when set: `deleteBeforeReplace` deletes the
-   * old resource before creating its replacement. Absent: the engine's default, create first.
+   * old resource before creating its replacement (absent: the engine's default, create first);
+   * `retainOnDelete` leaves it in the cloud when the stack deletes it (the update rehearsal needs
+   * to know what stays behind, e.g. records left in a zone).
    */
-  options?: { deleteBeforeReplace?: boolean };
+  options?: { deleteBeforeReplace?: boolean; retainOnDelete?: boolean };
   /** Per input, the URNs it came from; absent in plans written before they were recorded. */
   propertyDependencies?: Record<string, string[]>;
+  /**
+   * Per top-level input holding a secret (masked as `[secret]` in `inputs`), the stack-file secrets
+   * (`edge:alarms.webhookUrl`) its value is made from: when one's ciphertext digest
+   * (`secrets.digests`) differs between two plans, the input changed though both read `[secret]`.
+   */
+  secretInputs?: Record<string, string[]>;
 }
 
 /** One policy finding. */
@@ -51,7 +59,24 @@ export interface PlanJsonViolation {
 export interface PlanJsonPolicyPack {
   name: string;
   version: string;
-  policies?: { name: string; description: string; enforcementLevel: string }[];
+  policies?: { name: string; description: string; enforcementLevel: string; bounds?: Record<string, PlanJsonPolicyBound> }[];
+}
+
+/** A policy's config property as its config schema publishes it: what an unset bound is. */
+export interface PlanJsonPolicyBound {
+  default?: unknown;
+  description?: string;
+}
+
+/**
+ * A value the offline plan's mocks invented where a real deploy gets one from the provider (an
+ * address, an id, an ARN, a generated name): it exists only after apply (or in the stack's state),
+ * so the diff shows it as such, never as fact.
+ */
+export interface PlanJsonPlaceholder {
+  value: string;
+  /** What it stands for: `publicIp of aws:ec2/eip:Eip ingest-us-east-1-ip-1`. */
+  of: string;
 }
 
 /** The stack file's secrets, never their values. */
@@ -76,6 +101,17 @@ export interface PlanJson {
   recovery?: RecoveryReport;
   /** The waivers of policies/waivers.ts the policy config takes, each with the policy whose config names it. */
   waivers?: PlanJsonWaiver[];
+  /** The policy config the pack judged with (`--policy-pack-config` format); absent in older plans. */
+  policyConfig?: Record<string, unknown>;
+  /**
+   * The same resources judged again with another policy config (the base's, when a pull request
+   * changes it): what that config refuses that this plan's does not is what the change admits.
+   */
+  policyConfigCompared?: { config: Record<string, unknown>; violations: PlanJsonViolation[] };
+  /** The stack file's config by leaf (`edge:dns.ttl` → 60), secret leaves left out (their digests are in `secrets`). */
+  stackConfig?: Record<string, unknown>;
+  /** Values the mocks invented (`PlanJsonPlaceholder`). */
+  placeholders?: PlanJsonPlaceholder[];
 }
 
 export interface PlanJsonWaiver {

@@ -7,8 +7,10 @@ import { dirname, resolve } from "node:path";
 import { parseCommandLine, reportPlanFailure } from "../cli";
 import { leasePolicyPack, packIsLent } from "./packLease";
 import { policyPackDir, spawnPolicyPack } from "./packProcess";
+import { PlanFileError, readPlanJson } from "../diff/planFile";
 
-export const usage = "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH]";
+export const usage =
+  "usage: npm run plan -- [--stack NAME] [--config-file PATH] [--json OUT] [--policy-config PATH] [--base DEPLOYED.json] [--compare-policy-config PATH [--compare-pack DIR] [--compare-json OUT]]";
 
 export interface PlanCommandHooks {
   /**
@@ -30,33 +32,56 @@ export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {
       "config-file": { type: "string" },
       json: { type: "string" },
       "policy-config": { type: "string" },
+      base: { type: "string" },
+      "compare-policy-config": { type: "string" },
+      "compare-json": { type: "string" },
+      "compare-pack": { type: "string" },
     },
     usage,
   );
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
+  let base;
+  try {
+    base = values.base === undefined ? undefined : readPlanJson(values.base);
+  } catch (err) {
+    if (!(err instanceof PlanFileError)) throw err;
+    process.stderr.write(`--base: ${err.message}\n`);
+    return 2;
+  }
+  if ((values["compare-json"] || values["compare-pack"]) && !values["compare-policy-config"]) {
+    process.stderr.write(`--compare-json and --compare-pack need --compare-policy-config (the config the second judging uses)\n${usage}\n`);
+    return 2;
+  }
+  const compareDir = values["compare-pack"] && resolve(values["compare-pack"]);
   // The pack's process starts first: its ~2 s of imports overlap this process loading the Pulumi
   // runtime (./plan and ./report import it), which saves about a second of every plan. Under
   // pr-check, which plans many stacks, the pack is one process lent to each plan in turn.
   const pack = packIsLent() ? leasePolicyPack(policyPackDir) : spawnPolicyPack();
   pack.catch(() => undefined); // awaited in makePlan; a config error may end the run first
-  const { hasMandatoryViolation, makePlan, planJson } = require("./plan") as typeof import("./plan");
+  const { comparedPlan, hasMandatoryViolation, makePlan, planJson } = require("./plan") as typeof import("./plan");
   const { renderPlan } = require("./report") as typeof import("./report");
   try {
     const plan = await makePlan({
       stack: values.stack,
       configFile: values["config-file"],
       policyConfigFile: values["policy-config"],
+      comparePolicyConfigFile: values["compare-policy-config"],
+      ...(compareDir ? { comparePack: { dir: compareDir, connect: () => (packIsLent() ? leasePolicyPack(compareDir) : spawnPolicyPack(compareDir)) } } : {}),
       pack,
       evaluated: hooks.evaluated,
+      base,
     });
     process.stdout.write(renderPlan(plan));
-    if (values.json) {
-      const out = resolve(values.json);
+    const write = (path: string, json: unknown, what: string) => {
+      const out = resolve(path);
       mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, JSON.stringify(planJson(plan), null, 2) + "\n");
-      process.stdout.write(`plan written to ${out}\n`);
-    }
+      writeFileSync(out, JSON.stringify(json, null, 2) + "\n");
+      process.stdout.write(`${what} written to ${out}\n`);
+    };
+    if (values.json) write(values.json, planJson(plan), "plan");
+    const compared = comparedPlan(plan);
+    if (values["compare-json"] && compared) write(values["compare-json"], planJson(compared), "the plan judged with the compared policy config");
     return hasMandatoryViolation(plan) ? 1 : 0;
   } catch (err) {
     return reportPlanFailure(err, "the plan");

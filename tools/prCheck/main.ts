@@ -1,31 +1,32 @@
 /**
  * npm run pr-check -- --base REF [--out report.md] [--full-out full.md] [--report-url URL]
  *                     [--pr-head SHA] [--json FILE] [--sarif FILE] [--annotate N] [--cache-dir DIR | --no-cache]
- *                     [--fail-on unsafe]
  *
  * Plans every stack in stacks/ at REF and in the working tree and writes one markdown report
  * (stdout, or --out) that fits in a GitHub comment; --full-out writes it unshortened, and
  * --report-url is where a shortened comment says the full one is. --pr-head names the pull
  * request's own head commit in the header when the working tree is its merge into the base.
- * --json writes every stack's diff, --sarif the head's violations as SARIF 2.1.0 (each at the
- * stack-file line of the config key it names), --annotate N prints GitHub annotations for the N
- * most severe of them (stdout, so with --out). Plans are cached by the digest of the files they are
- * made from (default: `edge-pr-check/` in the git directory), so a base planned once is read back,
- * and a stack whose inputs a pull request leaves alone is planned once for both sides.
- * Exit 0: every stack plans at the working tree without a mandatory violation. 1: a stack has a
- * mandatory violation or is broken (exit 2 of its plan) in the working tree, or a change cannot
- * deploy as written (a protected load balancer replaced), whatever the review. 2: bad arguments, or
- * the base could not be checked out or installed. 3: `--fail-on unsafe` and a risky change.
+ * --json writes every stack's diff and what merging needs (`merge`), --sarif the head's
+ * violations, risks, plain-text secrets and broken stacks as SARIF 2.1.0 (each at the stack-file
+ * line of the config key that fixes it), --annotate N prints GitHub annotations for the N most
+ * severe of them (stdout, so with --out). Plans are cached by the digest of the files they are made
+ * from (default: `edge-pr-check/` in the git directory), so a base planned once is read back, and a
+ * stack whose inputs a pull request leaves alone is planned once for both sides.
+ *
+ * The exit code is what merging needs, as the comment's first line says (`verdict.ts`): 0
+ * mergeable; 1 cannot merge (a stack broken or with a mandatory violation at the working tree, or a
+ * change that cannot deploy as written: a protected load balancer replaced, a global outage),
+ * whatever the review; 3 needs a code owner's approval (a risky change, a moved guard). 2: bad
+ * arguments, or the base could not be checked out or installed.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { checkFailOn, parseCommandLine } from "../cli";
-import { refusedRisks } from "../diff/planDiff";
+import { parseCommandLine } from "../cli";
 import { prCheck } from "./prCheck";
 import { annotations, toJson, toSarif } from "./sarif";
 
 const usage =
-  "usage: npm run pr-check -- --base REF [--out report.md] [--full-out full.md] [--report-url URL] [--pr-head SHA] [--json FILE] [--sarif FILE] [--annotate N] [--cache-dir DIR | --no-cache] [--fail-on unsafe]";
+  "usage: npm run pr-check -- --base REF [--out report.md] [--full-out full.md] [--report-url URL] [--pr-head SHA] [--json FILE] [--sarif FILE] [--annotate N] [--cache-dir DIR | --no-cache]";
 const projectRoot = resolve(__dirname, "..", "..");
 
 function write(path: string, text: string): string {
@@ -49,7 +50,6 @@ async function main(argv: string[]): Promise<number> {
       annotate: { type: "string" },
       "cache-dir": { type: "string" },
       "no-cache": { type: "boolean", default: false },
-      "fail-on": { type: "string" },
     },
     usage,
   );
@@ -59,7 +59,6 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--base is required\n${usage}\n`);
     return 2;
   }
-  if (!checkFailOn(values["fail-on"])) return 2;
   if (values["pr-head"] !== undefined && !/^[0-9a-f]{7,64}$/i.test(values["pr-head"])) {
     process.stderr.write(`--pr-head: '${values["pr-head"]}' is not a commit SHA (hex digits)\n`);
     return 2;
@@ -98,20 +97,10 @@ async function main(argv: string[]): Promise<number> {
   if (values.sarif) process.stderr.write(`pr-check: SARIF written to ${write(values.sarif, JSON.stringify(sarif, null, 2) + "\n")}\n`);
   for (const line of annotations(sarif, annotate)) process.stdout.write(`${line}\n`);
   const failing = result.stacks.filter((s) => s.head && s.head.code !== 0);
-  if (failing.length > 0) {
-    process.stderr.write(`pr-check: ${failing.map((s) => `${s.stack} (plan exit ${s.head!.code})`).join(", ")} fail at the working tree\n`);
-    return 1;
-  }
-  const refused = result.stacks.flatMap((s) => refusedRisks(s.diff?.risks ?? []));
-  if (refused.length > 0) {
-    process.stderr.write(`pr-check: ${refused.length} change(s) cannot deploy as written, whatever the review: ${refused.map((r) => r.message).join("; ")}\n`);
-    return 1;
-  }
-  if (values["fail-on"] === "unsafe" && result.stacks.some((s) => (s.diff?.risks.length ?? 0) > 0)) {
-    process.stderr.write("pr-check: risky changes present: failing as --fail-on unsafe asks\n");
-    return 3;
-  }
-  return 0;
+  if (failing.length > 0) process.stderr.write(`pr-check: ${failing.map((s) => `${s.stack} (plan exit ${s.head!.code})`).join(", ")} fail at the working tree\n`);
+  const { verdict } = result;
+  process.stderr.write(`pr-check: ${verdict.kind}${verdict.reasons.length > 0 ? `: ${verdict.reasons.join("; ")}` : ""} (exit ${verdict.exitCode})\n`);
+  return verdict.exitCode;
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code));

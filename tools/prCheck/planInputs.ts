@@ -8,8 +8,11 @@
  *
  * Only what provably cannot change the plan is left out: `stacks/Pulumi.<other>.yaml` and
  * `policies/config/<other>.json`, which the plan of a stack never reads (`tools/plan/plan.ts`
- * reads its own two), unless the stack's file names one of them (a config key names a project
- * file, e.g. `edge:cdn.snippetFile`). Anything else that differs is a cache miss, which is always
+ * reads its own two), and the documentation, tests, benchmarks, game days and workflows
+ * (`notPlanInputs`), which neither the plan's process nor the policy pack's opens (a spec traces
+ * every file both open) — unless the stack's file names one of them (a config key names a project
+ * file, e.g. `edge:cdn.snippetFile`). So a pull request that only edits documentation plans
+ * nothing: its plans are the base's. Anything else that differs is a cache miss, which is always
  * correct. node_modules is not read: package-lock.json stands for it, as `npm ci` installs it.
  */
 import { spawnSync } from "node:child_process";
@@ -67,6 +70,14 @@ export function filesInWorkingTree(root: string): TreeFile[] {
   return unique.map((path, i) => ({ path, blob: blobs[i] }));
 }
 
+/**
+ * Files no plan reads: documentation anywhere, the trees of tests, benchmarks, game days, CI and
+ * workflows, the test runner's config and `.gitignore` (which only decides which files are listed).
+ */
+function notPlanInput(path: string): boolean {
+  return /\.md$/i.test(path) || /^(docs|test|bench|gameday|\.ci|\.github)\//.test(path) || /^(\.gitignore|vitest\.config\.[cm]?[jt]s)$/.test(path);
+}
+
 /** The basename of another stack's own file (`Pulumi.prod.yaml`, `prod.json`), or undefined. */
 function otherStacksFile(path: string, stack: string): string | undefined {
   const match = /^stacks\/(Pulumi\.([^/]+)\.yaml)$/.exec(path) ?? /^policies\/config\/(([^/]+)\.json)$/.exec(path);
@@ -80,6 +91,7 @@ function otherStacksFile(path: string, stack: string): string | undefined {
 export function planInputFiles(files: TreeFile[], stack: string, stackFileText: string): TreeFile[] {
   return files
     .filter((file) => {
+      if (notPlanInput(file.path)) return stackFileText.includes(file.path);
       const other = otherStacksFile(file.path, stack);
       return !other || stackFileText.includes(other);
     })
@@ -91,4 +103,17 @@ export function planInputDigest(files: TreeFile[], stack: string, stackFileText:
   const hash = createHash("sha256").update(["edge-plan-inputs-1", process.version, stack].join("\0"));
   for (const file of planInputFiles(files, stack, stackFileText)) hash.update(`\0${file.blob} ${file.path}`);
   return hash.digest("hex");
+}
+
+/** Files of `policies/` the plan's own process reads to write its JSON: a change of them is a change of the plan. */
+const readByThePlan = new Set(["policies/finding.ts", "policies/waivers.ts"]);
+
+/**
+ * The digest of what `stack`'s program evaluation is made from: its plan's inputs without the
+ * policy pack and the policy configs (`policies/`), which only the pack reads; the program imports
+ * nothing from there. Two trees with the same one evaluate the same resources: one tree's plan is
+ * the other's evaluation judged by its pack with its config.
+ */
+export function evaluationDigest(files: TreeFile[], stack: string, stackFileText: string): string {
+  return planInputDigest(files.filter((f) => !f.path.startsWith("policies/") || readByThePlan.has(f.path)), stack, stackFileText);
 }

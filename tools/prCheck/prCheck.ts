@@ -15,8 +15,10 @@ import { PolicyPackLender } from "../plan/packLease";
 import { PlanWorker, workerCanPlan } from "../plan/planWorkerProcess";
 import type { PackConnection } from "../plan/packProcess";
 import { policyPackSources } from "../../policies/build";
-import { filesAtCommit, filesInWorkingTree, planInputDigest, TreeFile } from "./planInputs";
-import { PolicyChange, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
+import { evaluationDigest, filesAtCommit, filesInWorkingTree, planInputDigest, planInputFiles, TreeFile } from "./planInputs";
+import { policyConfigFile, PolicyChange, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
+import { Approvers, approversOf, parseCodeOwners } from "./codeOwners";
+import type { MergeVerdict } from "./verdict";
 
 export interface PrCheckResult {
   baseRef: string;
@@ -29,6 +31,8 @@ export interface PrCheckResult {
   markdown: string;
   /** The report unshortened. */
   full: string;
+  /** What merging needs: the comment's first line and pr-check's exit code. */
+  verdict: MergeVerdict;
 }
 
 function git(cwd: string, args: string[]): string {
@@ -62,6 +66,32 @@ export function policyChange(root: string, baseCommit: string): PolicyChange {
     headTree: tree("HEAD"),
     uncommitted: git(root, ["diff", "--name-only", "HEAD", "--", "policies"]).length > 0 || untracked.length > 0,
   };
+}
+
+/** The files that differ between `baseCommit` and the working tree (committed or not, untracked included). */
+function changedFiles(root: string, baseCommit: string): string[] {
+  const changed = git(root, ["diff", "--name-only", baseCommit]).split("\n").filter(Boolean);
+  const untracked = git(root, ["ls-files", "--others", "--exclude-standard"]).split("\n").filter(Boolean);
+  return [...new Set([...changed, ...untracked])].sort();
+}
+
+/**
+ * Whose approval a risky change needs: the code owners (by CODEOWNERS at the BASE commit, as
+ * GitHub reads it for a pull request, so a pull request cannot un-own its own files) of the
+ * changed files that make the risky stacks' plans, or that are the policy pack's code.
+ */
+function approversFor(root: string, baseCommit: string, stacks: StackReport[], changed: string[], headFiles: TreeFile[], policyCode: string[]): Approvers {
+  const codeOwners = spawnSync("git", ["show", `${baseCommit}:.github/CODEOWNERS`], { cwd: root, encoding: "utf8" });
+  const rules = parseCodeOwners(codeOwners.status === 0 ? codeOwners.stdout : "");
+  const risky = stacks.filter((s) => (s.diff?.risks.length ?? 0) > 0);
+  const inputs = new Set<string>(policyCode);
+  for (const s of risky) {
+    const file = join(root, "stacks", `Pulumi.${s.stack}.yaml`);
+    const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+    for (const f of planInputFiles(headFiles, s.stack, text)) inputs.add(f.path);
+    inputs.add(`stacks/Pulumi.${s.stack}.yaml`);
+  }
+  return approversOf(rules, changed.filter((f) => inputs.has(f)));
 }
 
 /** Stack names of `stacks/Pulumi.<name>.yaml` files. */
@@ -147,11 +177,19 @@ function planOutcome(code: number | null, jsonPath: string, stderr: string): Sta
  * ended before the plan did) as a process of its own, judged by a pack `lender` lends it (or its
  * own pack without one); a plan's exit 1 still yields its JSON.
  */
-export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender, worker?: PlanWorker): Promise<StackPlan> {
+export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender, worker?: PlanWorker, compare?: PlanComparison): Promise<StackPlan> {
   const jsonPath = join(outDir, `${stack}.json`);
-  const argv = ["--stack", stack, "--json", jsonPath];
+  const argv = [
+    "--stack",
+    stack,
+    "--json",
+    jsonPath,
+    ...(compare ? ["--compare-policy-config", compare.policyConfig] : []),
+    ...(compare?.json ? ["--compare-json", compare.json] : []),
+    ...(compare?.pack ? ["--compare-pack", compare.pack] : []),
+  ];
   if (worker) {
-    return worker.plan(root, argv).then(({ code, stderr, lost }) => (lost ? planStack(root, stack, outDir, lender) : planOutcome(code, jsonPath, stderr)));
+    return worker.plan(root, argv).then(({ code, stderr, lost }) => (lost ? planStack(root, stack, outDir, lender, undefined, compare) : planOutcome(code, jsonPath, stderr)));
   }
   return new Promise((resolvePlan) => {
     const child = spawn(process.execPath, [...planProcessArgs(root), ...argv], {
@@ -165,6 +203,22 @@ export function planStack(root: string, stack: string, outDir: string, lender?: 
     child.on("error", (err) => resolvePlan({ code: 2, stderr: err.message }));
     child.on("close", (code) => resolvePlan(planOutcome(code, jsonPath, stderr)));
   });
+}
+
+/** A plan judged a second time with another policy config; `json`: where to write it judged so, as a plan of its own. */
+export interface PlanComparison {
+  policyConfig: string;
+  json?: string;
+  /** The pack folder to judge it by, when not the plan's own. */
+  pack?: string;
+}
+
+/** The plan a comparison wrote: the other config's verdict on the same resources (exit 1 with a mandatory finding). */
+function comparedOutcome(head: StackPlan, jsonPath: string): StackPlan | undefined {
+  if (!head.json) return undefined;
+  const plan = planOutcome(head.code, jsonPath, "");
+  if (!plan.json) return undefined;
+  return { ...plan, code: plan.json.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0 };
 }
 
 /** Starts the pack of a tree's `policies/` with that tree's own code, as its own plans would. */
@@ -193,6 +247,16 @@ function emptyPlan(stack: string): PlanJson {
   return { stack, resources: [], violations: [] };
 }
 
+/** The plan with its policy config set from `read` when it has none recorded (a plan made by older code). */
+function withPolicyConfig(plan: PlanJson | undefined, read: () => Record<string, unknown>): PlanJson | undefined {
+  if (!plan || plan.policyConfig || plan.resources.length === 0) return plan;
+  try {
+    return { ...plan, policyConfig: read() };
+  } catch {
+    return plan;
+  }
+}
+
 /** pr-check's own options. */
 export interface PrCheckOptions {
   /**
@@ -209,6 +273,20 @@ interface PlanNeed {
   stack: string;
   digest: string;
   sides: Side[];
+  /** For a head whose policy config differs from the base's: the base's, to judge the head again with. */
+  compareWith?: { file: string; text: string };
+  /** A head plan that, judged again with the base's config, IS the base's plan (digest `judgesBase`): nothing else differs. */
+  judgesBase?: string;
+  /** A base plan that the head's need `madeBy` makes (its second judging). */
+  madeBy?: string;
+  /** A head whose base plan (cached) is its evaluation judged by the base's pack and config: that plan is its comparison. */
+  comparedByBase?: boolean;
+}
+
+/** The text of a file at a commit, undefined when it has none. */
+function showAt(root: string, commit: string, path: string): string | undefined {
+  const run = spawnSync("git", ["show", `${commit}:${path}`], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  return run.status === 0 ? run.stdout : undefined;
 }
 
 /**
@@ -241,20 +319,66 @@ export async function prCheck(
       head: headStacks.includes(stack) ? planInputDigest(headFiles, stack, readFileSync(join(root, file), "utf8")) : undefined,
     });
   }
-  const needs: PlanNeed[] = names.flatMap((stack) => {
-    const { base, head } = digests.get(stack)!;
-    if (base && base === head) return [{ stack, digest: base, sides: ["base", "head"] }];
-    return [...(base ? [{ stack, digest: base, sides: ["base" as const] }] : []), ...(head ? [{ stack, digest: head, sides: ["head" as const] }] : [])];
-  });
+  const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
+  // A head whose stack's policy config differs from the base's is judged a second time with the
+  // base's, so the diff says what the moved bounds admit; that judging is part of its digest.
+  const baseConfigText = (stack: string) => (baseStacks.includes(stack) ? (showAt(root, baseCommit, policyConfigFile(stack)) ?? "{}") : undefined);
+  const headConfigText = (stack: string) => (existsSync(join(root, policyConfigFile(stack))) ? readFileSync(join(root, policyConfigFile(stack)), "utf8") : "{}");
+  const samePackFiles = ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
+  // The program never reads the policy pack: when a stack's base and head differ only in the pack or
+  // its policy config (`evaluationDigest`), the head's evaluation judged by the base's pack with the
+  // base's config IS the base's plan, made without evaluating the program twice.
+  const pairable = (stack: string) =>
+    evaluationDigest(baseFiles, stack, git(root, ["show", `${baseCommit}:stacks/Pulumi.${stack}.yaml`])) ===
+    evaluationDigest(headFiles, stack, readFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
+  const cachedDigests = new Set(names.flatMap((stack) => Object.values(digests.get(stack)!)).filter((d): d is string => !!d && !!cache?.get(d)));
+  const planNeeds = (pairing: boolean): PlanNeed[] =>
+    names.flatMap((stack) => {
+      const { base, head } = digests.get(stack)!;
+      if (base && base === head) return [{ stack, digest: base, sides: ["base", "head"] }];
+      const before = baseConfigText(stack);
+      const configMoved = head !== undefined && before !== undefined && before !== headConfigText(stack);
+      const paired = pairing && !!base && !!head && pairable(stack);
+      // The base's plan, cached, already is the head's evaluation judged the base's way: no second judging.
+      if (paired && cachedDigests.has(base!)) {
+        return [
+          { stack, digest: base!, sides: ["base" as const] },
+          { stack, digest: head!, sides: ["head" as const], comparedByBase: true },
+        ];
+      }
+      const compareWith = configMoved || paired ? { file: join(work, `base-policy-config-${stack}.json`), text: before! } : undefined;
+      const headDigest = head && compareWith ? createHash("sha256").update(`${head}\0judged also as\0${paired ? base : compareWith.text}`).digest("hex") : head;
+      return [
+        ...(base ? [{ stack, digest: base, sides: ["base" as const], ...(paired ? { madeBy: headDigest } : {}) }] : []),
+        ...(headDigest ? [{ stack, digest: headDigest, sides: ["head" as const], ...(compareWith ? { compareWith } : {}), ...(paired ? { judgesBase: base } : {}) }] : []),
+      ];
+    });
+  // With the pack changed, the base's pack judges the paired heads from the base's worktree; pairing
+  // then applies only when no base plan is left to make there anyway (one base pack, one way).
+  let needs = planNeeds(true);
+  if (!samePackFiles && needs.some((n) => n.sides.length === 1 && n.sides[0] === "base" && !n.madeBy && !cachedDigests.has(n.digest))) needs = planNeeds(false);
+  const digestOf = (stack: string, side: Side) => needs.find((n) => n.stack === stack && n.sides.includes(side))?.digest;
   const fromCache = new Map(needs.flatMap((need) => {
     const hit = cache?.get(need.digest);
     return hit ? [[need.digest, hit] as const] : [];
   }));
-  const toMake = needs.filter((need) => !fromCache.has(need.digest));
-  // A plan both sides share is made in the working tree; only a base's own plan needs the base's tree.
+  // A base made by its head's second judging is made with that head (again, when only the head is cached).
+  const toMake = needs.filter((need) => !need.madeBy && (!fromCache.has(need.digest) || (need.judgesBase !== undefined && !fromCache.has(need.judgesBase))));
+  // A plan both sides share is made in the working tree; only a base's own plan needs the base's tree,
+  // and a head judged as the base by the base's own pack needs that tree's pack.
   const inBase = (need: PlanNeed) => !need.sides.includes("head");
+  const byBasePack = (need: PlanNeed) => need.judgesBase !== undefined && !samePackFiles;
+  const needsBaseTree = toMake.some(inBase) || toMake.some(byBasePack);
+  // The folder a paired head names for the base's pack before the base's worktree exists; the lender starts it there once it does.
+  const basePackAlias = join(work, "base-policies");
+  let baseTreeMade!: (tree: string) => void;
+  let baseTreeFailed!: (err: Error) => void;
+  const baseTreeReady = new Promise<string>((done, fail) => {
+    baseTreeMade = done;
+    baseTreeFailed = fail;
+  });
+  baseTreeReady.catch(() => undefined);
 
-  const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
   // The base's worktree is made at one path per repository when no other run holds it: tsx keys its
   // cache of compiled TypeScript by the file's path, so a base planned there before compiles only
   // the files that changed since (about 0.4 CPU-s of a cold run otherwise).
@@ -281,65 +405,92 @@ export async function prCheck(
     // One pack process per pack for every plan left to make: the working tree's, lent to the base's
     // plans too when the base's pack is made of the same files.
     if (toMake.length > 0) {
-      lender = new PolicyPackLender((packDir) => {
-        log(`policy pack process started for ${packDir === join(root, "policies") ? "the working tree" : baseRef}`);
-        return startTreesPack(packDir);
+      lender = new PolicyPackLender(async (packDir) => {
+        const dir = packDir === basePackAlias ? join(await baseTreeReady, "policies") : packDir;
+        log(`policy pack process started for ${dir === join(root, "policies") ? "the working tree" : baseRef}`);
+        return startTreesPack(dir);
       });
     }
-    const samePack = !!lender && ["package-lock.json", ...policyPackSources()].every((path) => blobOf(baseFiles, path) === blobOf(headFiles, path));
+    const samePack = !!lender && samePackFiles;
     lender?.offer(join(root, "policies"));
+    if (toMake.some(byBasePack)) {
+      log(`the policy pack differs at ${baseRef}: its pack judges the working tree's evaluation of each stack whose program is the same, as the base's plan`);
+      // Started as soon as the base's worktree exists, while the working tree's programs run.
+      lender?.offer(basePackAlias);
+    }
     const shared = needs.filter((need) => need.sides.length === 2).length;
     log(
       `planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` +
         (shared > 0 ? `, ${shared} the same at both` : ""),
     );
-    const make = (need: PlanNeed, tree: string, via?: PlanWorker) => async () => {
-      const plan = await planStack(tree, need.stack, join(plans, inBase(need) ? "base" : "head"), lender, via);
+    const make = (need: PlanNeed, tree: string, via?: PlanWorker) => async (): Promise<(readonly [string, StackPlan])[]> => {
+      if (need.compareWith) writeFileSync(need.compareWith.file, need.compareWith.text);
+      const out = join(plans, inBase(need) ? "base" : "head");
+      const compareJson = need.judgesBase ? join(out, `${need.stack}.base.json`) : undefined;
+      const compare = need.compareWith && { policyConfig: need.compareWith.file, json: compareJson, ...(byBasePack(need) ? { pack: basePackAlias } : {}) };
+      const plan = await planStack(tree, need.stack, out, lender, via, compare);
       cache?.put(need.digest, plan);
-      return [need.digest, plan] as const;
+      const base = compareJson ? comparedOutcome(plan, compareJson) : undefined;
+      if (base) cache?.put(need.judgesBase!, base);
+      return [[need.digest, plan] as const, ...(base ? [[need.judgesBase!, base] as const] : [])];
     };
     // The working tree's plans go to the plan worker at once, so it loads the SDKs while the base's
     // worktree is made; so do the base's when it runs on the same node_modules and has the plan
     // command as a function (`workerCanPlan`). A base's other plans run as processes of their own.
     worker = lender && new PlanWorker(root, lender);
-    const headPlans = Promise.all(toMake.filter((need) => !inBase(need)).map((need) => make(need, root, worker)()));
+    const headPlans = Promise.all(toMake.filter((need) => !inBase(need)).map((need) => make(need, root, worker)())).then((lists) => lists.flat());
     let install: PrCheckResult["install"] = "cached";
     let basePlans: Promise<(readonly [string, StackPlan])[]> = Promise.resolve([]);
-    if (toMake.some(inBase)) {
+    if (needsBaseTree) {
       const addWorktree = (path: string) => runAsync("git", ["worktree", "add", "--detach", path, baseCommit], root);
-      // Held by another run (or left by one that was killed): a worktree of this run's own.
-      let checkout = existsSync(usualBaseTree) ? undefined : await addWorktree(usualBaseTree);
-      if (checkout?.status !== 0) checkout = await addWorktree((baseTree = join(work, "base")));
-      if (checkout.status !== 0) throw new Error(`git worktree add --detach ${baseTree} ${baseCommit} failed: ${checkout.stderr.trim()}`);
-      added = true;
-      install = await installBase(root, baseTree, baseRef, log);
+      try {
+        // Held by another run (or left by one that was killed): a worktree of this run's own.
+        let checkout = existsSync(usualBaseTree) ? undefined : await addWorktree(usualBaseTree);
+        if (checkout?.status !== 0) checkout = await addWorktree((baseTree = join(work, "base")));
+        if (checkout.status !== 0) throw new Error(`git worktree add --detach ${baseTree} ${baseCommit} failed: ${checkout.stderr.trim()}`);
+        added = true;
+        install = await installBase(root, baseTree, baseRef, log);
+        baseTreeMade(baseTree);
+      } catch (err) {
+        baseTreeFailed(err as Error);
+        throw err;
+      }
       if (samePack) lender?.offer(join(root, "policies"), [join(baseTree, "policies")]);
-      else {
+      else if (toMake.some(inBase)) {
         log(`the policy pack differs at ${baseRef}: a second pack process judges its plans`);
         // A base that predates lending plans with a pack of its own per plan instead.
         if (existsSync(join(baseTree, "tools", "plan", "packLease.ts"))) lender?.offer(join(baseTree, "policies"));
       }
       const inWorker = install === "symlink" && workerCanPlan(baseTree);
       const tasks = toMake.filter(inBase).map((need) => make(need, baseTree, inWorker ? worker : undefined));
-      basePlans = inWorker ? Promise.all(tasks.map((task) => task())) : pooled(tasks, 2);
+      basePlans = (inWorker ? Promise.all(tasks.map((task) => task())) : pooled(tasks, 2)).then((lists) => lists.flat());
     } else {
-      log(`every base plan of ${baseRef} is cached or the same as the working tree's: no base worktree`);
+      log(`every base plan of ${baseRef} is cached, the same as the working tree's, or the working tree's judged with the base's policy config: no base worktree`);
     }
     const made = (await Promise.all([headPlans, basePlans])).flat();
     const planOf = new Map([...fromCache, ...made]);
     const stacks: StackReport[] = names.map((stack) => {
-      const { base: baseDigest, head: headDigest } = digests.get(stack)!;
+      const baseDigest = digestOf(stack, "base");
+      const headDigest = digestOf(stack, "head");
       const base = baseDigest ? planOf.get(baseDigest) : undefined;
       const head = headDigest ? planOf.get(headDigest) : undefined;
       const usable = (p?: StackPlan) => (p ? p.json : emptyPlan(stack));
-      const b = usable(base);
-      const h = usable(head);
+      // A base planned by code that predates recording the policy config: the base commit's file is what it was judged with.
+      const b = withPolicyConfig(usable(base), () => JSON.parse(baseConfigText(stack) ?? "{}"));
+      const comparedByBase = needs.some((n) => n.stack === stack && n.comparedByBase);
+      const h = comparedByBase && b && head?.json ? { ...head.json, policyConfigCompared: { config: b.policyConfig ?? {}, violations: b.violations } } : usable(head);
       return { stack, base, head, diff: b && h && (base || head) ? diffPlans(b, h) : undefined };
     });
     for (const s of stacks) log(`${s.stack}: ${s.diff ? summaryLine(s.diff) : "broken"}`);
-    const { markdown, full } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policyChange(root, baseCommit) });
-    return { baseRef, baseCommit, headCommit, install, stacks, markdown, full };
+    const policies = policyChange(root, baseCommit);
+    const changed = changedFiles(root, baseCommit);
+    const approvers = approversFor(root, baseCommit, stacks, changed, headFiles, policies.files.filter((f) => !f.startsWith("policies/config/")));
+    const { markdown, full, verdict } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policies, approvers });
+    log(`merging: ${verdict.kind}`);
+    return { baseRef, baseCommit, headCommit, install, stacks, markdown, full, verdict };
   } finally {
+    // A base pack still waiting for a worktree that will not come is never started.
+    baseTreeFailed(new Error("pr-check ended before the base's worktree was made"));
     await worker?.stop();
     await lender?.stop();
     process.off("SIGINT", onSignal);

@@ -1,15 +1,21 @@
 /**
  * The pull-request report as one markdown comment that GitHub accepts (at most 65,536
- * characters): the stacks a reviewer must look at first, the summary table, each stack's risks
- * and policy delta always; when the whole does not fit, property bodies go first, then the
- * changed-resource lists, then the longest lists are cut, each with a visible notice and the link
- * to the full report. Every section is rendered whole, so every fence and `<details>` closes.
+ * characters): what merging needs first (`verdict.ts`), the stacks a reviewer must look at first,
+ * the summary table, each stack's risks and policy delta always. When the whole does not fit, the
+ * budget goes to changed property bodies before anything is dropped: created resources' bodies
+ * are cut to the longest that fits, then updated and replaced ones', then whole stacks step down
+ * to their summary, then the longest lists are cut, each with a visible notice and the link to the
+ * full report. Every section is rendered whole, so every fence and `<details>` closes.
  *
  * Pure module: no Pulumi imports.
  */
-import type { PlanDiff } from "../diff/planDiff";
-import { Detail, fence, renderDiff } from "../diff/render";
+import type { PlanDiff, ResourceChange } from "../diff/planDiff";
+import { bodyLength, fence, placeholderLegend, renderDiff, Shortening } from "../diff/render";
+import { isMarked } from "../diff/placeholders";
+import { boundChangeText } from "../diff/guardDelta";
 import type { PlanJson } from "../plan/planJson";
+import type { Approvers } from "./codeOwners";
+import { mergeVerdict, MergeVerdict } from "./verdict";
 
 /** The marker a workflow finds its sticky comment by. */
 export const reportMarker = "<!-- edge-pr-check -->";
@@ -47,6 +53,8 @@ export interface ReportOptions {
   fullReportUrl?: string;
   /** Files under `policies/` that differ between the base and the head, and the two trees' hashes. */
   policyChange?: PolicyChange;
+  /** Who owns the changed files behind the risky change: whose approval the verdict names. */
+  approvers?: Approvers;
 }
 
 export interface PolicyChange {
@@ -74,9 +82,15 @@ export function reportOrder(stacks: StackReport[]): StackReport[] {
 
 const short = (sha: string) => sha.slice(0, 12);
 
-function header(o: ReportOptions): string[] {
+/** The title, then what merging needs (the verdict's line, first after the title) and how, then the commits. */
+function header(o: ReportOptions, verdict: MergeVerdict): string[] {
   const head = o.prHeadCommit && o.prHeadCommit !== o.headCommit ? `head \`${short(o.prHeadCommit)}\` (planned merged into the base as \`${short(o.headCommit)}\`)` : `head \`${short(o.headCommit)}\``;
-  return [reportMarker, `## Edge plan: \`${o.baseRef}\` → this pull request`, "", `Base \`${short(o.baseCommit)}\` → ${head}.`, ""];
+  return [reportMarker, `## Edge plan: \`${o.baseRef}\` → this pull request`, verdict.line, "", verdict.how, "", `Base \`${short(o.baseCommit)}\` → ${head}.`, ""];
+}
+
+/** The policy files a pull request changes that are the pack's code, not a stack's policy config. */
+export function policyCodeFiles(change: PolicyChange | undefined): string[] {
+  return (change?.files ?? []).filter((f) => !f.startsWith("policies/config/"));
 }
 
 function packOf(stacks: StackReport[], side: "base" | "head"): string {
@@ -91,7 +105,12 @@ function packOf(stacks: StackReport[], side: "base" | "head"): string {
  */
 function policyBanner(stacks: StackReport[], change: PolicyChange | undefined): string[] {
   if (!change || change.files.length === 0) return [];
-  const configs = stacks.filter((s) => change.files.includes(policyConfigFile(s.stack))).map((s) => `\`${s.stack}\``);
+  const configs = stacks
+    .filter((s) => change.files.includes(policyConfigFile(s.stack)))
+    .map((s) => {
+      const moved = s.diff?.guard.changes.map(boundChangeText) ?? [];
+      return `\`${s.stack}\`${moved.length > 0 ? ` (${moved.join(", ")})` : ""}`;
+    });
   const code = change.files.filter((f) => !f.startsWith("policies/config/"));
   const what = [code.length ? `the policy pack (${code.length} file${code.length === 1 ? "" : "s"} under \`policies/\`)` : "", configs.length ? `the policy config of ${configs.join(", ")}` : ""]
     .filter(Boolean)
@@ -123,13 +142,7 @@ function brokenSection(stack: string, side: string, plan: StackPlan): string[] {
   return [`### ❌ Stack \`${stack}\`: broken at ${side}`, "", "The plan exited 2 (invalid stack file or config, or the program failed):", "", ...fence(detail.length ? detail : ["(no output)"], ""), ""];
 }
 
-/** How far a stack's section is shortened: its detail, and at most this many entries in each list. */
-interface Level {
-  detail: Detail;
-  listLimit: number;
-}
-
-function section(s: StackReport, baseRef: string, level: Level): string[] {
+function section(s: StackReport, baseRef: string, level: Shortening): string[] {
   const lines: string[] = [];
   if (s.head && s.head.code === 2) lines.push(...brokenSection(s.stack, "this pull request", s.head));
   else if (s.base && s.base.code === 2 && s.head) lines.push(...brokenSection(s.stack, `base ${baseRef}`, s.base));
@@ -137,62 +150,121 @@ function section(s: StackReport, baseRef: string, level: Level): string[] {
   const note = !s.base ? " (new stack)" : !s.head ? " (stack removed)" : "";
   const mandatory = s.head?.json?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? 0;
   const title = `Stack \`${s.stack}\`${note}${mandatory ? ` — ❌ ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"}` : ""}`;
-  lines.push(renderDiff(s.diff, "markdown", title, level.detail, level.listLimit));
+  lines.push(renderDiff(s.diff, "markdown", title, level));
   return lines;
 }
 
-const footer = [
-  "<sub>Offline plan under Pulumi's mock runtime with the real policy pack (`npm run pr-check`). Replacements are inferred from a table of replace-on-change properties; the cloud preview is authoritative.</sub>",
-  "",
-];
+function footer(withPlaceholders: boolean): string[] {
+  return [
+    "<sub>Offline plan under Pulumi's mock runtime with the real policy pack (`npm run pr-check`). Replacements are inferred from a table of replace-on-change properties; the cloud preview is authoritative." +
+      (withPlaceholders ? ` ${placeholderLegend}` : "") +
+      "</sub>",
+    "",
+  ];
+}
 
 function notice(o: ReportOptions, shortened: string[]): string[] {
   const where = o.fullReportUrl ? `[the full report](${o.fullReportUrl})` : "the full report (the run's `pr-check` artifact)";
   return [`> ⚠️ **This comment is shortened** to fit GitHub's ${githubCommentLimit.toLocaleString("en-US")}-character limit: ${shortened.join("; ")}. Read ${where}.`, ""];
 }
 
-function assemble(o: ReportOptions, ordered: StackReport[], levels: Level[], shortened: string[]): string {
-  const lines = [...header(o), ...policyBanner(ordered, o.policyChange), ...table(ordered)];
+/** How far the comment is shortened: each stack's `Shortening`, and the body caps behind them, for the notice. */
+interface Budget {
+  /** Most property lines of a created resource's body; of an updated or replaced one's. */
+  createdLines: number;
+  changedLines: number;
+  /** Stacks (by index in reading order) shown as their summary only. */
+  summaries: Set<number>;
+  listLimit: number;
+}
+
+const isCreate = (r: ResourceChange) => r.op === "create";
+
+function levelOf(b: Budget, i: number): Shortening {
+  const capped = Number.isFinite(b.createdLines) || Number.isFinite(b.changedLines);
+  return {
+    ...(capped ? { bodyLines: (r: ResourceChange) => (isCreate(r) ? b.createdLines : b.changedLines) } : {}),
+    ...(b.summaries.has(i) ? { summary: true } : {}),
+    ...(Number.isFinite(b.listLimit) ? { listLimit: b.listLimit } : {}),
+  };
+}
+
+function assemble(o: ReportOptions, verdict: MergeVerdict, ordered: StackReport[], b: Budget, shortened: string[]): string {
+  const lines = [...header(o, verdict), ...policyBanner(ordered, o.policyChange), ...table(ordered)];
   if (shortened.length > 0) lines.push(...notice(o, shortened));
-  ordered.forEach((s, i) => lines.push(...section(s, o.baseRef, levels[i]!)));
-  lines.push(...footer);
+  const sections = ordered.flatMap((s, i) => section(s, o.baseRef, levelOf(b, i)));
+  lines.push(...sections, ...footer(sections.some(isMarked)));
   return lines.join("\n");
 }
 
-/** What the shortened levels left out, for the notice. */
-function describeShortening(ordered: StackReport[], levels: Level[]): string[] {
-  const named = (detail: Detail) => ordered.filter((_, i) => levels[i]!.detail === detail).map((s) => `\`${s.stack}\``);
+/** What the budget left out, for the notice. */
+function describeShortening(ordered: StackReport[], b: Budget): string[] {
   const out: string[] = [];
-  const names = named("names");
-  const summary = named("summary");
-  if (names.length) out.push(`property changes left out for ${names.join(", ")}`);
+  const cut = (n: number, what: string) => (n === 0 ? `${what} left out` : `${what} cut to ${n} lines each`);
+  if (Number.isFinite(b.createdLines)) out.push(cut(b.createdLines, "created resources' properties"));
+  if (Number.isFinite(b.changedLines)) out.push(cut(b.changedLines, "updated and replaced resources' property changes"));
+  const summary = ordered.filter((_, i) => b.summaries.has(i)).map((s) => `\`${s.stack}\``);
   if (summary.length) out.push(`only counts, risks and the policy delta for ${summary.join(", ")}`);
-  const cut = Math.min(...levels.map((l) => l.listLimit));
-  if (Number.isFinite(cut)) out.push(`lists cut to ${cut} entries`);
+  if (Number.isFinite(b.listLimit)) out.push(`lists cut to ${b.listLimit} entries`);
   return out;
 }
 
+/** The largest cap in [0, most] for which `fits` holds (it holds at 0 when at all; it only fails above some cap). */
+function largestFitting(most: number, fits: (cap: number) => boolean): number | undefined {
+  if (!fits(0)) return undefined;
+  let low = 0;
+  let high = most;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
 /**
- * The report, and the same report unshortened. The comment steps stacks down from the last in
- * reading order: full → names → summary, then halves every list until it fits `maxChars`.
+ * The report, and the same report unshortened, with what merging needs. The comment spends its
+ * budget on changed property bodies first: created resources' bodies shrink to the longest cap that
+ * fits, then updated and replaced ones'; only then do stacks step down to their summary (the last
+ * in reading order first), then every list is halved until it fits `maxChars`.
  */
-export function renderReport(stacks: StackReport[], o: ReportOptions): { markdown: string; full: string; shortened: boolean } {
+export function renderReport(stacks: StackReport[], o: ReportOptions): { markdown: string; full: string; shortened: boolean; verdict: MergeVerdict } {
   const max = o.maxChars ?? defaultCommentBudget;
+  const verdict = mergeVerdict(stacks, { policyCodeFiles: policyCodeFiles(o.policyChange), approvers: o.approvers });
   const ordered = reportOrder(stacks);
-  const levels: Level[] = ordered.map(() => ({ detail: "full", listLimit: Infinity }));
-  const full = assemble(o, ordered, levels, []);
-  if (full.length <= max) return { markdown: full, full, shortened: false };
-  const fits = () => assemble(o, ordered, levels, describeShortening(ordered, levels)).length <= max;
-  for (const [from, to] of [["full", "names"], ["names", "summary"]] as const) {
-    for (let i = levels.length - 1; i >= 0; i--) {
-      if (levels[i]!.detail !== from) continue;
-      levels[i] = { ...levels[i]!, detail: to };
-      if (fits()) return { markdown: assemble(o, ordered, levels, describeShortening(ordered, levels)), full, shortened: true };
-    }
+  const budget: Budget = { createdLines: Infinity, changedLines: Infinity, summaries: new Set(), listLimit: Infinity };
+  const full = assemble(o, verdict, ordered, budget, []);
+  if (full.length <= max) return { markdown: full, full, shortened: false, verdict };
+  const render = () => assemble(o, verdict, ordered, budget, describeShortening(ordered, budget));
+  const fits = () => render().length <= max;
+  const done = () => ({ markdown: render(), full, shortened: true, verdict });
+  const resources = ordered.flatMap((s) => s.diff?.resources ?? []);
+  const longest = (which: (r: ResourceChange) => boolean) => Math.max(0, ...resources.filter(which).map(bodyLength));
+  const created = largestFitting(longest(isCreate), (cap) => {
+    budget.createdLines = cap;
+    return fits();
+  });
+  if (created !== undefined) {
+    budget.createdLines = created;
+    return done();
+  }
+  budget.createdLines = 0;
+  const changed = largestFitting(longest((r) => !isCreate(r)), (cap) => {
+    budget.changedLines = cap;
+    return fits();
+  });
+  if (changed !== undefined) {
+    budget.changedLines = changed;
+    return done();
+  }
+  budget.changedLines = 0;
+  for (let i = ordered.length - 1; i >= 0; i--) {
+    budget.summaries.add(i);
+    if (fits()) return done();
   }
   for (let limit = 256; limit >= 1; limit = Math.floor(limit / 2)) {
-    for (const l of levels) l.listLimit = limit;
+    budget.listLimit = limit;
     if (fits() || limit === 1) break;
   }
-  return { markdown: assemble(o, ordered, levels, describeShortening(ordered, levels)), full, shortened: true };
+  return done();
 }

@@ -1,15 +1,19 @@
 /**
- * pr-check's machine-readable outputs: `--json` (every stack's diff) and `--sarif` (SARIF 2.1.0,
- * for GitHub code scanning: the complete channel, since the Actions log shows at most 10 error
- * annotations a step). Each violation of the head's plans is located at the line of the stack file
- * that holds the config key its message names (`edge:dns.ttl` → the `ttl:` under `edge:dns:`), or
- * at the policy's own source when it names no key.
+ * pr-check's machine-readable outputs: `--json` (every stack's diff, and what merging needs) and
+ * `--sarif` (SARIF 2.1.0, for GitHub code scanning: the complete channel, since the Actions log
+ * shows at most 10 error annotations a step). It carries every finding of the head's plans, every
+ * risky change (a refused one as an error), plain-text secrets, and stacks the head breaks. Each is
+ * located at the line of the stack file that holds the config key that fixes it (`fixKey`:
+ * `edge:dns.ttl` → the `ttl:` under `edge:dns:`), or at the policy's own source when it names none.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isMap, LineCounter, parseDocument, Scalar, YAMLMap } from "yaml";
+import { fixKey } from "../diff/fixKey";
+import { refusedRiskKinds, Risk } from "../diff/planDiff";
 import type { PlanJsonViolation } from "../plan/planJson";
 import type { StackReport } from "./report";
+import type { MergeVerdict } from "./verdict";
 
 export const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -20,9 +24,9 @@ export interface SourceLocation {
   line: number;
 }
 
-/** The first `edge:` config key a message names, e.g. `edge:dns.ttl`. */
-export function configKeyIn(message: string): string | undefined {
-  return /\bedge:[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*/.exec(message)?.[0];
+/** The config key that fixes what a message reports (`fixKey`), e.g. `edge:dns.ttl`. */
+export function configKeyIn(message: string, changedKeys: readonly string[] = []): string | undefined {
+  return fixKey(message, changedKeys);
 }
 
 /**
@@ -66,17 +70,27 @@ export function policySource(root: string, policyName: string): SourceLocation |
   return undefined;
 }
 
-/** Where a violation of `stack` points: its config key's line in the stack file, else the policy's source, else the stack file. */
-export function locate(root: string, stack: string, v: PlanJsonViolation): SourceLocation {
+/** The line in `stack`'s file of the config key that fixes what `message` reports, if the file declares it. */
+function configLine(root: string, stack: string, message: string, changedKeys: readonly string[]): SourceLocation | undefined {
   const stackFile = `stacks/Pulumi.${stack}.yaml`;
-  const key = configKeyIn(v.message);
+  const key = configKeyIn(message, changedKeys);
   const path = join(root, stackFile);
-  if (key && existsSync(path)) {
-    const line = lineOfConfigKey(readFileSync(path, "utf8"), key);
-    if (line) return { uri: stackFile, line };
-  }
-  return policySource(root, v.policyName) ?? { uri: stackFile, line: 1 };
+  if (!key || !existsSync(path)) return undefined;
+  const line = lineOfConfigKey(readFileSync(path, "utf8"), key);
+  return line ? { uri: stackFile, line } : undefined;
 }
+
+/** Where a violation of `stack` points: the fixing config key's line in the stack file, else the policy's source, else the stack file. */
+export function locate(root: string, stack: string, v: PlanJsonViolation, changedKeys: readonly string[] = []): SourceLocation {
+  return configLine(root, stack, v.message, changedKeys) ?? policySource(root, v.policyName) ?? { uri: `stacks/Pulumi.${stack}.yaml`, line: 1 };
+}
+
+/** The config keys a stack's diff changed, list indices dropped. */
+const changedKeysOf = (s: StackReport) => [...new Set((s.diff?.config ?? []).map((c) => c.path.replace(/\[\d+\]/g, "")))];
+
+/** Rule ids of what is not a policy finding: a risky change of a kind, a broken stack. */
+const riskRule = (kind: string) => `edge-risk/${kind}`;
+const brokenStackRule = "edge-plan/broken-stack";
 
 const level = (enforcement: string) => (enforcement === "mandatory" ? "error" : enforcement === "advisory" ? "warning" : "note");
 
@@ -84,9 +98,9 @@ const level = (enforcement: string) => (enforcement === "mandatory" ? "error" : 
 export function toSarif(root: string, stacks: StackReport[]) {
   const policies = new Map<string, { name: string; description: string; enforcementLevel: string }>();
   for (const s of stacks) for (const p of s.head?.json?.policyPack?.policies ?? []) policies.set(p.name, p);
-  const results = stacks.flatMap((s) =>
+  const findings = stacks.flatMap((s) =>
     (s.head?.json?.violations ?? []).map((v) => {
-      const at = locate(root, s.stack, v);
+      const at = locate(root, s.stack, v, changedKeysOf(s));
       if (!policies.has(v.policyName)) policies.set(v.policyName, { name: v.policyName, description: v.policyName, enforcementLevel: v.enforcementLevel });
       return {
         ruleId: v.policyName,
@@ -99,6 +113,47 @@ export function toSarif(root: string, stacks: StackReport[]) {
       };
     }),
   );
+  const stackFileAt = (stack: string) => ({ uri: `stacks/Pulumi.${stack}.yaml`, line: 1 });
+  const other = (ruleId: string, level: "error" | "warning", stack: string, text: string, at: SourceLocation, fingerprint: string, properties: Record<string, string>) => ({
+    ruleId,
+    level,
+    message: { text: `[${stack}] ${text}` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: at.uri }, region: { startLine: at.line } } }],
+    partialFingerprints: { edgeFinding: fingerprint },
+    properties: { stack, ...properties },
+  });
+  const risks = stacks.flatMap((s) =>
+    (s.diff?.risks ?? []).map((r: Risk) =>
+      other(
+        riskRule(r.kind),
+        refusedRiskKinds.has(r.kind) ? "error" : "warning",
+        s.stack,
+        r.message,
+        configLine(root, s.stack, r.message, changedKeysOf(s)) ?? stackFileAt(s.stack),
+        `${s.stack}|${riskRule(r.kind)}|${r.urn ?? ""}|${r.member ?? r.message}`,
+        { urn: r.urn ?? "", kind: r.kind },
+      ),
+    ),
+  );
+  const broken = stacks
+    .filter((s) => s.head?.code === 2)
+    .map((s) =>
+      other(
+        brokenStackRule,
+        "error",
+        s.stack,
+        `the stack's plan exits 2 at this pull request (invalid stack file or config, or the program failed): ${s.head!.stderr.trim().split("\n").slice(-5).join(" ")}`,
+        stackFileAt(s.stack),
+        `${s.stack}|${brokenStackRule}`,
+        {},
+      ),
+    );
+  const kindsSeen = [...new Set(stacks.flatMap((s) => (s.diff?.risks ?? []).map((r) => r.kind)))];
+  for (const kind of kindsSeen) {
+    policies.set(riskRule(kind), { name: riskRule(kind), description: `A risky change: ${kind}`, enforcementLevel: refusedRiskKinds.has(kind) ? "mandatory" : "advisory" });
+  }
+  if (broken.length > 0) policies.set(brokenStackRule, { name: brokenStackRule, description: "A stack whose plan the pull request breaks", enforcementLevel: "mandatory" });
+  const results = [...findings, ...risks, ...broken];
   const rules = [...policies.values()]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((p) => ({ id: p.name, shortDescription: { text: p.description }, defaultConfiguration: { level: level(p.enforcementLevel) } }));
@@ -129,9 +184,10 @@ export function annotations(sarif: ReturnType<typeof toSarif>, max: number): str
     });
 }
 
-/** `--json`: each stack's plan exit codes and diff. */
-export function toJson(result: { baseRef: string; baseCommit: string; headCommit: string; stacks: StackReport[] }) {
+/** `--json`: what merging needs (the workflow's jobs read `merge.verdict`), each stack's plan exit codes and diff. */
+export function toJson(result: { baseRef: string; baseCommit: string; headCommit: string; stacks: StackReport[]; verdict: MergeVerdict }) {
   return {
+    merge: { verdict: result.verdict.kind, exitCode: result.verdict.exitCode, line: result.verdict.line, reasons: result.verdict.reasons },
     baseRef: result.baseRef,
     baseCommit: result.baseCommit,
     headCommit: result.headCommit,

@@ -140,3 +140,8 @@ export async function startPostgres(standbyOf?: Postgres, reach?: PostgresReach)
     };
   }
 }
+
+/** Debian's PostgreSQL binaries (`/usr/lib/postgresql/<newest>/bin`), for other throwaway clusters (the rehearsal's datastore). */
+export const postgresBinDir = binDir;
+/** Runs a PostgreSQL command as the `postgres` user (initdb and pg_ctl refuse root). */
+export const runAsPostgres = asPostgres;

@@ -85,7 +85,7 @@ describe("renderUserData", () => {
     const env = (parse(renderUserData(hostEdgeSettings(config, 2, "eu-west-1"))) as CloudConfig).write_files.find((f) => f.path === "/etc/edge/ingest.env")!.content;
     expect(env).toContain(
       "INGEST_DB_HOSTS=db-a.eu.example.internal,db-b.eu.example.internal:6432\nINGEST_DB_PORT=5432\nINGEST_DB_NAME=edge\nINGEST_DB_USER=ingest\n" +
-        "INGEST_DB_PASSWORD_PARAMETER=/edge/prod/datastore/password\nINGEST_DB_SSLMODE=verify-full\nINGEST_DB_SSL_ROOT_CERT=/etc/ssl/certs/ca-certificates.crt\n",
+        "INGEST_DB_PASSWORD_PARAMETER=/edge/prod/datastore/password\nINGEST_DB_SSLMODE=verify-full\nINGEST_DB_SSL_ROOT_CERT=/opt/edge-ingest/current/certs/rds-global-bundle.pem\n",
     );
     expect(env).not.toMatch(/PASSWORD=/);
   });

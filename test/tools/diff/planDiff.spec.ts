@@ -89,10 +89,17 @@ describe("diffPlans on the prod plan", () => {
     const head = withoutRegion(prod, "eu-west-1");
     const diff = diffPlans(prod, head);
     expect(diff.counts.delete).toBe(prod.resources.length - head.resources.length);
-    // The region's load balancer is deletion-protected: removing it takes protection lifted first.
-    expect(new Set(diff.risks.map((r) => r.kind))).toEqual(new Set(["region-removed", "protected-resource-replaced", "load-balancer-replaced", "alarm-removed"]));
-    expect(refusedRisks(diff.risks).map((r) => r.message)).toEqual([expect.stringMatching(/^load balancer ingest-eu-west-1-nlb \[eu-west-1\] would be deleted while its deletion protection is on/)]);
-    expect(diff.risks[0].message).toMatch(
+    // The update rehearsal refuses what the APIs refuse or cannot undo: the deletion-protected load
+    // balancer, the log bucket the load balancer and flow logs wrote to, the alarm topics' KMS key.
+    expect(new Set(diff.risks.map((r) => r.kind))).toEqual(new Set(["region-removed", "protected-resource-replaced", "refused-by-api", "load-balancer-replaced", "alarm-removed"]));
+    expect(refusedRisks(diff.risks).map((r) => r.message)).toEqual([
+      expect.stringMatching(/^aws:lb\/loadBalancer:LoadBalancer ingest-eu-west-1-nlb \[eu-west-1\], delete: the API refuses it: OperationNotPermitted/),
+      expect.stringMatching(/^aws:kms\/key:Key alarms-eu-west-1-key \[eu-west-1\], delete: it cannot be undone: ScheduleKeyDeletion/),
+      expect.stringMatching(/^aws:s3\/bucket:Bucket ingest-eu-west-1-logs \[eu-west-1\], delete: the API refuses it: BucketNotEmpty .*its access logs \(aws:lb\/loadBalancer:LoadBalancer ingest-eu-west-1-nlb/),
+    ]);
+    // Refusals lead: no approval clears them.
+    expect(diff.risks.slice(0, 3).map((r) => refusedRisks([r]).length)).toEqual([1, 1, 1]);
+    expect(diff.risks.find((r) => r.kind === "region-removed")!.message).toMatch(
       /^region eu-west-1 removed: \d+ resources deleted there; its traffic moves to the remaining regions \(check their capacity headroom\)$/,
     );
     expect(diff.risks.find((r) => r.kind === "alarm-removed")!.message).toMatch(/alarm alarms-eu-west-1-\S+ \[eu-west-1\] removed/);
@@ -191,26 +198,39 @@ describe("diffPlans on the prod plan", () => {
     // The new subnet's id is unknown until it exists: what takes it as a forcing property follows it.
     expect(replaced.sort()).toEqual(
       [
-        [resourceTypes.ec2Subnet, "ingest-us-east-1-public-3", ["availabilityZoneId"]],
+        // The subnet's block follows its AZ number: use1-az6 takes slot 6, which no subnet holds.
+        [resourceTypes.ec2Subnet, "ingest-us-east-1-public-3", ["availabilityZoneId", "cidrBlock"]],
         [resourceTypes.ec2RouteTableAssociation, "ingest-us-east-1-public-3", ["subnetId"]],
         [resourceTypes.lbLoadBalancer, "ingest-us-east-1-nlb", ["subnetMappings"]],
         [resourceTypes.lbListener, "ingest-us-east-1-tls", ["loadBalancerArn"]],
       ].sort(),
     );
-    expect(diff.risks.map((r) => r.message)).toEqual([
-      "load balancer ingest-us-east-1-nlb [us-east-1] would be replaced while its deletion protection is on: AWS refuses to delete it, so the update fails midway. " +
-        "Take two reviewed changes: first only enableDeletionProtection: false (docs/runbook.md, removing a region), deploy it, then this change.",
-      "load balancer ingest-us-east-1-nlb [us-east-1] replaced (subnetMappings changed): a regional outage. It is deleted before its replacement is created (the new one needs the Elastic IPs the old one holds), " +
-        "so its region answers nothing until the new load balancer is active and its targets healthy; Route 53 health checks send traffic to the other regions meanwhile (check their headroom)",
+    // Refused: where the subnet's block comes from its list position, the new third subnet takes the
+    // block its predecessor still holds (created before the old one is deleted); and the load
+    // balancer it replaces is deletion-protected.
+    const subnetBlock = (plan: PlanJson) => plan.resources.find((r) => r.type === resourceTypes.ec2Subnet && r.name === "ingest-us-east-1-public-3")!.inputs.cidrBlock;
+    const sameBlock = subnetBlock(base.json as unknown as PlanJson) === subnetBlock(head.json as unknown as PlanJson);
+    const refused = refusedRisks(diff.risks);
+    expect(refused.map((r) => r.kind)).toEqual([...(sameBlock ? ["refused-by-api"] : []), "protected-resource-replaced"]);
+    if (sameBlock) {
+      expect(refused[0]!.message).toMatch(
+        /^aws:ec2\/subnet:Subnet ingest-us-east-1-public-3 \[us-east-1\], create-replacement: the API refuses it: InvalidSubnet\.Conflict .* while its own predecessor, which is deleted only at the end of the update, still holds \S+ in the same VPC \(https:\/\/docs\.aws\.amazon\.com\/AWSEC2\/latest\/APIReference\/API_CreateSubnet\.html/,
+      );
+    }
+    expect(refused.at(-1)!.message).toMatch(/^aws:lb\/loadBalancer:LoadBalancer ingest-us-east-1-nlb \[us-east-1\], delete-replaced: the API refuses it: OperationNotPermitted .*What works: Take two reviewed changes/);
+    // The outage is said once, with what the other two regions carry meanwhile.
+    expect(diff.risks.filter((r) => !refusedRisks([r]).length).map((r) => r.message)).toEqual([
+      "regional outage of us-east-1: ingest-us-east-1-nlb replaced (subnetMappings changed, delete-before-replace); the region answers nothing until the new load balancer is active and its targets healthy. " +
+        "Route 53's health checks move its traffic to us-west-2, eu-west-1, which carry 192,000 events/s at their maximum 24 hosts (peak × burst 160,000: 20% headroom), 48,000 at their current minimum 6 until autoscaling adds hosts.",
     ]);
-    // No approval clears it: the replace takes protection lifted in a change of its own first.
-    expect(refusedRisks(diff.risks).map((r) => r.kind)).toEqual(["protected-resource-replaced"]);
+    // The protection lifted in a change of its own first leaves only the block conflict, where there is one.
     const unprotected = clone(base.json as unknown as PlanJson);
     for (const r of unprotected.resources) if (r.type === resourceTypes.lbLoadBalancer) r.inputs.enableDeletionProtection = false;
     const secondStep = clone(head.json as unknown as PlanJson);
     for (const r of secondStep.resources) if (r.type === resourceTypes.lbLoadBalancer) r.inputs.enableDeletionProtection = false;
-    expect(refusedRisks(diffPlans(unprotected, secondStep).risks)).toEqual([]);
-    expect(renderDiff(diff, "markdown")).toContain("a regional outage");
+    expect(refusedRisks(diffPlans(unprotected, secondStep).risks).map((r) => r.message.match(/InvalidSubnet\.Conflict/)?.[0])).toEqual(sameBlock ? ["InvalidSubnet.Conflict"] : []);
+    expect(renderDiff(diff, "markdown")).toContain("regional outage of us-east-1");
+    expect(renderDiff(diff, "markdown").match(/answers nothing/g)).toHaveLength(1);
   }, 240_000);
 
   it("shows a new pinned image as an update of the region's launch template", () => {
@@ -291,6 +311,12 @@ function moved(plan: PlanJson, type: string, aliases: (oldUrn: string) => string
   r.urn = newUrn;
   r.aliases = aliases(oldUrn);
   for (const v of head.violations) if (v.urn === oldUrn) v.urn = newUrn;
+  // What took the resource's outputs names it by its new URN, as the plan records it.
+  const renamed = (urns: string[]) => urns.map((u) => (u === oldUrn ? newUrn : u));
+  for (const other of head.resources) {
+    other.dependencies = renamed(other.dependencies);
+    for (const [key, urns] of Object.entries(other.propertyDependencies ?? {})) other.propertyDependencies![key] = renamed(urns);
+  }
   return { head, oldUrn, newUrn };
 }
 

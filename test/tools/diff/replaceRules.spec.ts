@@ -149,10 +149,12 @@ describe("replaces in the prod plan", () => {
   it("adds an availability zone to a network load balancer in place; removing one replaces it", () => {
     const added = diffPlans(plans.prod!, edit(nlb, /us-east-1/, (i) => i.subnetMappings.push({ allocationId: "eipalloc-new", subnetId: "subnet-new" })));
     expect(added.resources.find((r) => r.type === nlb)).toMatchObject({ op: "update" });
-    expect(added.risks.map((r) => r.kind)).not.toContain("load-balancer-replaced");
+    expect(added.risks.map((r) => r.kind)).not.toContain("regional-outage");
     const removed = diffPlans(plans.prod!, edit(nlb, /us-east-1/, (i) => i.subnetMappings.pop()));
     expect(removed.resources.find((r) => r.type === nlb)).toMatchObject({ op: "replace", replaceReasons: ["subnetMappings"] });
-    expect(removed.risks.find((r) => r.kind === "load-balancer-replaced")!.message).toMatch(/replaced \(subnetMappings changed\): a regional outage\. It is deleted before its replacement is created/);
+    expect(removed.risks.find((r) => r.kind === "regional-outage")!.message).toMatch(
+      /^regional outage of us-east-1: ingest-us-east-1-nlb replaced \(subnetMappings changed, delete-before-replace\); the region answers nothing until the new load balancer is active/,
+    );
   });
 
   it("a replaced load balancer replaces its listener and updates what reads its ARN (target health checks, alarms, dashboard)", () => {

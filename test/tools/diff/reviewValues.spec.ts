@@ -53,7 +53,7 @@ describe("values in the diff", () => {
     const after = stackSecrets("config:\n  edge:alarms.webhookUrl:\n    secure: AAABANewCiphertext\n");
     expect(before.digests["edge:alarms.webhookUrl"]).toMatch(/^[0-9a-f]{16}$/);
     const diff = diffPlans(plan([], before), plan([], after));
-    expect(diff.secrets).toEqual([{ path: "edge:alarms.webhookUrl", change: "rotated" }]);
+    expect(diff.secrets).toEqual([{ path: "edge:alarms.webhookUrl", change: "rotated", takenBy: [] }]);
     const markdown = renderDiff(diff, "markdown");
     expect(markdown).toContain("- `edge:alarms.webhookUrl`: [secret] → [secret] (rotated: the ciphertext changed)");
     expect(markdown).not.toContain("Ciphertext");

@@ -35,6 +35,13 @@ describe("secrets in the offline plan", () => {
     for (const subscription of webhooks) expect(subscription.inputs.endpoint).toBe("[secret]");
   });
 
+  it("records which stack-file secret each masked input is made from, so a rotation is a change of that input", () => {
+    const webhooks = run.json!.resources.filter((r) => r.type === resourceTypes.snsTopicSubscription && r.inputs.protocol === "https");
+    for (const subscription of webhooks) expect(subscription.secretInputs).toEqual({ endpoint: ["edge:alarms.webhookUrl"] });
+    expect(run.json!.resources.filter((r) => r.secretInputs).length).toBe(webhooks.length);
+    expect(Object.keys(run.json!.secrets!.digests).sort()).toEqual(["cloudflare:apiToken", "edge:alarms.webhookUrl"]);
+  });
+
   it("prints and writes neither the ciphertexts nor the webhook's offline stand-in", () => {
     const everything = run.stdout + run.stderr + JSON.stringify(run.json);
     for (const leak of [tokenCiphertext, webhookCiphertext, "tokenSOURCE", "webhookSOURCE", offlineSecretStandIns["edge:alarms.webhookUrl"]]) {

@@ -95,13 +95,12 @@ describe("the digest of a plan's inputs", () => {
     expect(devNow()).toBe(before);
   });
 
-  it("changes with the stack's own file and policy config, the code, the docs, and an untracked file", () => {
+  it("changes with the stack's own file and policy config, the code, and an untracked file", () => {
     const seen = new Set([devNow()]);
     const changes: [string, string][] = [
       ["stacks/Pulumi.dev.yaml", "config:\n  edge:dns.ttl: 120\n"],
       ["policies/config/dev.json", '{ "all": "advisory" }\n'],
       ["components/dns.ts", "export const ttl = 120;\n"],
-      ["README.md", "# edge, the ingestion edge\n"],
       ["assets/snippet/loader.js", "void 0;\n"],
     ];
     for (const [path, text] of changes) {
@@ -120,9 +119,20 @@ describe("the digest of a plan's inputs", () => {
     expect(devNow(naming)).not.toBe(before);
   });
 
+  it("ignores documentation, tests, benchmarks, game days and workflows, which no plan opens, unless the stack's file names one", () => {
+    const before = devNow();
+    for (const path of ["README.md", "docs/runbook.md", "policies/README.md", "test/x.spec.ts", "bench/x.ts", "gameday/x.ts", ".github/workflows/x.yml", ".ci/run"]) write(path, "changed\n");
+    expect(devNow()).toBe(before);
+    const naming = "config:\n  edge:cdn:\n    snippetFile: docs/snippet.js\n";
+    write("stacks/Pulumi.dev.yaml", naming);
+    const named = devNow(naming);
+    write("docs/snippet.js", "void 1;\n");
+    expect(devNow(naming)).not.toBe(named);
+  });
+
   it("changes with a deleted file, and differs between stacks", () => {
     const before = devNow();
-    rmSync(join(repo, "README.md"));
+    rmSync(join(repo, "components/dns.ts"));
     expect(devNow()).not.toBe(before);
     expect(planInputDigest(filesInWorkingTree(repo), "prod", "config:\n  edge:dns.ttl: 300\n")).not.toBe(devNow());
   });

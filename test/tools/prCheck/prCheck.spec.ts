@@ -35,8 +35,8 @@ beforeAll(() => {
     timeout: 300_000,
   });
   report = existsSync(join(repo, "report.md")) ? readFileSync(join(repo, "report.md"), "utf8") : "";
-  // The same commits again: the base's plan comes from the cache. The working tree is not a commit
-  // (report.md is new in it), so its plans are made again.
+  // The same commits again: the base's plan and the head's dev plan come from the cache (report.md,
+  // new in the working tree, is no plan's input); the broken stack's plan is never cached.
   rerun = spawnSync(process.execPath, [...prCheckProcessArgs(repo), "--base", "HEAD~1", "--out", join(repo, "again.md")], {
     cwd: repo,
     encoding: "utf8",
@@ -52,8 +52,9 @@ describe("npm run pr-check", () => {
     expect(run.stderr).toContain("pr-check: report written to");
     // dev fails too: its raised TTL makes a lost region take longer than enforce-recovery-time allows.
     expect(run.stderr).toContain("pr-check: broken (plan exit 2), dev (plan exit 1) fail at the working tree");
+    expect(run.stderr).toContain("pr-check: cannot-merge: broken is broken at this pull request; dev has 1 mandatory violation");
     expect(run.status).toBe(1);
-    expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1`")).toBe(true);
+    expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1` → this pull request\n⛔ **cannot merge: broken is broken at this pull request; dev has 1 mandatory violation**\n")).toBe(true);
     expect(report).toMatch(/^Base `[0-9a-f]{12}` → head `[0-9a-f]{12}`\.$/m);
   });
 
@@ -61,10 +62,13 @@ describe("npm run pr-check", () => {
     // Every record that uses edge:dns.ttl, in both providers: decide, cdn, and the api answers of 2
     // regions; the risks are the raised TTL's ten and the longer recovery from a lost region, which
     // enforce-recovery-time refuses (36 s + 120 s TTL > 120 s).
-    // 10 raised TTLs, the longer recovery, and 4 of dev's 12 Route 53 records rewritten (over octoDNS's 30%).
-    expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 12 | 1 | 0 |");
+    // 10 raised TTLs, the two longer recoveries (Route 53's answers and Cloudflare's), and 4 of dev's 12 Route 53 records rewritten (over octoDNS's 30%).
+    expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 13 | 1 | 0 |");
     expect(report).toContain(
       "- **recovery-lengthened**: when a region is lost (us-east-1), traffic is served again after 156 s, was 96 s (+60 s); dominant term: resolvers drop the cached answer",
+    );
+    expect(report).toContain(
+      "- **recovery-lengthened**: when a region is lost, via Cloudflare (manual) (us-east-1), traffic is served again after 1296 s, was 1236 s (+60 s); dominant term: the on-call withdraws",
     );
     expect(report).toContain("### Stack `dev`");
     // One line for the cause, the ten records folded under it.
@@ -82,7 +86,7 @@ describe("npm run pr-check", () => {
 
   it("reads plans of the same git trees back from its cache: no base worktree, the same report", () => {
     expect(rerun.stderr).toContain("every base plan of HEAD~1 is cached");
-    expect(rerun.stderr).toMatch(/pr-check: planning 2 stack\(s\) at HEAD~1 and in the working tree: 2 plan\(s\), 1 from the cache/);
+    expect(rerun.stderr).toMatch(/pr-check: planning 2 stack\(s\) at HEAD~1 and in the working tree: 1 plan\(s\), 2 from the cache/);
     expect(readFileSync(join(repo, "again.md"), "utf8")).toBe(report);
     expect(rerun.status).toBe(1);
   });

@@ -108,6 +108,21 @@ describe("the PR comment's size budget", () => {
     expect(one).not.toContain("line 45: unchanged setting");
   });
 
+  it("spends the budget on changed property bodies first: every launch template's hunks stay, created records' bodies go, and the budget is used", () => {
+    const two = renderReport([bigChange("alpha", 300), bigChange("beta", 300)], options);
+    expect(two.full.length).toBeGreaterThan(200_000);
+    expect(two.markdown.length).toBeLessThanOrEqual(defaultCommentBudget);
+    expect(two.markdown.length).toBeGreaterThan(defaultCommentBudget * 0.9);
+    expect(two.markdown).toContain("created resources' properties left out; updated and replaced resources' property changes cut to ");
+    for (const stack of ["alpha", "beta"]) {
+      const section = two.markdown.slice(two.markdown.indexOf(`### Stack \`${stack}\``));
+      expect(section).toContain("~  aws:ec2/launchTemplate:LaunchTemplate  hosts\n~      userData:\n         @@ -1,4 +1,4 @@\n-          line 0: worker_connections 1024;\n+          line 0: worker_connections 8192;\n");
+      expect(section).toContain("+  aws:route53/record:Record  record-299\n");
+    }
+    expect(two.markdown).toMatch(/… \d+ more property lines: see the full report/);
+    expect(structure(two.markdown).balanced).toBe(true);
+  });
+
   it("leaves a small report whole", () => {
     const small = renderReport([riskyChange("prod")], options);
     expect(small.shortened).toBe(false);

@@ -54,6 +54,23 @@ describe("SARIF locations", () => {
     expect(run!.results[0]!.partialFingerprints.edgeFinding).toBe("dev|enforce-failover-ttl|urn:a|api A");
   });
 
+  it("carries risks (a refused one as an error), plain-text secrets, and stacks the head breaks", () => {
+    const base: PlanJson = { stack: "dev", resources: [], violations: [] };
+    const head: PlanJson = { ...base, secrets: { digests: {}, plaintext: ["edge:alarms.webhookUrl"] } };
+    const risky: StackReport = { stack: "dev", base: { code: 0, json: base, stderr: "" }, head: { code: 0, json: head, stderr: "" }, diff: diffPlans(base, head) };
+    const broken: StackReport = { stack: "prod", base: { code: 0, json: { ...base, stack: "prod" }, stderr: "" }, head: { code: 2, stderr: "edge:regions: required, but not set\n" } };
+    broken.diff = undefined;
+    const results = toSarif(projectRoot, [risky, broken]).runs[0]!.results;
+    const secret = results.find((r) => r.ruleId === "edge-risk/secret-in-plain-text")!;
+    expect(secret.level).toBe("warning");
+    // At the line of the key to make secret.
+    expect(secret.locations[0]!.physicalLocation.artifactLocation.uri).toBe("stacks/Pulumi.dev.yaml");
+    expect(secret.locations[0]!.physicalLocation.region.startLine).toBe(lineOf("edge:alarms:"));
+    const stack = results.find((r) => r.ruleId === "edge-plan/broken-stack")!;
+    expect(stack).toMatchObject({ level: "error", message: { text: expect.stringContaining("[prod] the stack's plan exits 2 at this pull request") } });
+    expect(stack.message.text).toContain("edge:regions: required, but not set");
+  });
+
   it("annotates the most severe first, escaped for workflow commands", () => {
     const lines = annotations(toSarif(projectRoot, [report([parity, ttl])]), 10);
     expect(lines[0]).toBe(`::error file=stacks/Pulumi.dev.yaml,line=${lineOf("ttl: 60")},title=enforce-failover-ttl::[dev] ${ttl.message}`);

@@ -1,7 +1,9 @@
 /**
  * How many plans and policy pack processes `npm run pr-check` needs, on a clone of this project
- * with the dev stack alone: a pull request that changes the pack gets a second pack for the base's
- * plans; one that changes only another stack's file plans once for both sides and starts one pack.
+ * with the dev stack alone: a pull request that changes only the pack evaluates the program once,
+ * judged by both packs; one that changes the pack and the program gets a second pack for the
+ * base's plans; one that changes only another stack's file plans once for both sides and starts
+ * one pack.
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -16,11 +18,11 @@ let git: ProjectClone["git"];
 let out: string;
 let base: string;
 
-/** A pull request on the base that appends `line` to `file`, checked by pr-check without its cache. */
-function prCheckOf(file: string, line: string, name: string) {
+/** A pull request on the base that appends `line` to each of `files`, checked by pr-check without its cache. */
+function prCheckOf(files: string[], line: string, name: string) {
   git("checkout", "--quiet", "--detach", base);
-  appendFileSync(join(repo, file), line);
-  git("commit", "--quiet", "-am", `Append to ${file}`);
+  for (const file of files) appendFileSync(join(repo, file), line);
+  git("commit", "--quiet", "-am", `Append to ${files.join(", ")}`);
   const report = join(out, `${name}.md`);
   const run = spawnSync(process.execPath, [...prCheckProcessArgs(repo), "--base", base, "--out", report, "--no-cache"], {
     cwd: repo,
@@ -31,16 +33,18 @@ function prCheckOf(file: string, line: string, name: string) {
 }
 
 let policyPr: ReturnType<typeof prCheckOf>;
+let policyAndProgramPr: ReturnType<typeof prCheckOf>;
 let otherStackPr: ReturnType<typeof prCheckOf>;
 
 beforeAll(() => {
   ({ dir: repo, git } = cloneProjectWithDevStack("edge-pr-pack-"));
   out = mkdtempSync(join(tmpdir(), "edge-pr-pack-out-"));
   base = git("rev-parse", "HEAD");
-  policyPr = prCheckOf("policies/index.ts", "// A reviewed comment.\n", "policy");
+  policyPr = prCheckOf(["policies/index.ts"], "// A reviewed comment.\n", "policy");
+  policyAndProgramPr = prCheckOf(["policies/index.ts", "components/dnsZones.ts"], "// A reviewed comment.\n", "policy-and-program");
   // The prod stack's policy config, which the dev stack's plan never reads.
-  otherStackPr = prCheckOf("policies/config/prod.json", "\n", "other-stack");
-}, 600_000);
+  otherStackPr = prCheckOf(["policies/config/prod.json"], "\n", "other-stack");
+}, 900_000);
 
 afterAll(() => {
   rmSync(repo, { recursive: true, force: true });
@@ -48,16 +52,27 @@ afterAll(() => {
 });
 
 describe("pr-check's plans and policy packs", () => {
-  it("judges the base's plans by a second pack when the pack's files differ, and says which judged which", () => {
-    expect(policyPr.status, policyPr.stderr).toBe(0);
-    expect(policyPr.stderr).toContain(`pr-check: the policy pack differs at ${base}: a second pack process judges its plans`);
+  it("evaluates the program once when only the pack's files differ, the base's own pack judging that evaluation as the base's plan", () => {
+    // The pack's code changed: a code owner's approval.
+    expect(policyPr.status, policyPr.stderr).toBe(3);
+    expect(policyPr.stderr).toContain(`pr-check: the policy pack differs at ${base}: its pack judges the working tree's evaluation of each stack whose program is the same, as the base's plan`);
     expect(policyPr.packsStarted.sort()).toEqual([
       `pr-check: policy pack process started for ${base}`,
       "pr-check: policy pack process started for the working tree",
     ]);
     expect(policyPr.stderr).toContain("planning 1 stack(s)");
-    expect(policyPr.stderr).toContain("2 plan(s), 0 from the cache");
+    expect(policyPr.stderr).toContain("1 plan(s), 0 from the cache");
     expect(policyPr.report).toContain("**The guard moved:**");
+  });
+
+  it("judges the base's plans by a second pack when the pack's files and the program differ, and says which judged which", () => {
+    expect(policyAndProgramPr.status, policyAndProgramPr.stderr).toBe(3);
+    expect(policyAndProgramPr.stderr).toContain(`pr-check: the policy pack differs at ${base}: a second pack process judges its plans`);
+    expect(policyAndProgramPr.packsStarted.sort()).toEqual([
+      `pr-check: policy pack process started for ${base}`,
+      "pr-check: policy pack process started for the working tree",
+    ]);
+    expect(policyAndProgramPr.stderr).toContain("2 plan(s), 0 from the cache");
   });
 
   it("plans a stack once for both sides, in the working tree, with one pack, when only another stack's file changed", () => {

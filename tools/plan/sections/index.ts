@@ -7,8 +7,10 @@ import { dnsAnswersSection, dnsRecordsSection } from "./dns";
 import { alarmsSection } from "./alarms";
 import { delegationSection } from "./delegation";
 import { capacitySection, ingestRegionsSection } from "./ingest";
+import { networkPathsSection } from "./network";
 import { recoverySection } from "./recovery";
 import { snippetCdnSection } from "./snippetCdn";
+import { servingPathSection } from "./servingPath";
 
 export interface PlanSection {
   title: string;
@@ -17,9 +19,11 @@ export interface PlanSection {
 }
 
 export const planSections: PlanSection[] = [
+  servingPathSection,
   delegationSection,
   ingestRegionsSection,
   capacitySection,
+  networkPathsSection,
   dnsRecordsSection,
   dnsAnswersSection,
   snippetCdnSection,

@@ -1,0 +1,495 @@
+/**
+ * The update rehearsal: walks the steps the Pulumi engine takes for a change from a deployed
+ * stack (base) to a new program (head), in the engine's order, against a model of what exists in
+ * the cloud at each step, and finds every step the cloud's API would refuse or could not undo.
+ *
+ * The engine's order (Pulumi's step generator):
+ * - resources are created, updated and replaced in the head program's registration order, each
+ *   after the resources it depends on;
+ * - a replacement is created before its predecessor is deleted (create-before-delete), unless it
+ *   is declared `deleteBeforeReplace` (or the bridge deletes first because the program names it):
+ *   then the dependents whose replacement it causes are deleted first, then the old resource,
+ *   then the new one is created;
+ * - the predecessors of create-before-delete replacements and the resources the head no longer
+ *   declares are deleted at the end, dependents before what they depend on;
+ * - a resource that is `retainOnDelete` is left in the cloud: no API call deletes it.
+ *
+ * What the APIs refuse (`refusalRules`, each with its error, its source and the sequence that
+ * works): a value unique in its scope created while another object still holds it (a subnet's
+ * CIDR block in its VPC, a zone's name on its delegation set, a name unique in the account); a
+ * delete of what something still holds or what holds contents (a subnet, security group or target
+ * group in use, a bucket with objects, a zone with records left in it, a load balancer with
+ * deletion protection); and a KMS key's deletion, which is a 7-30 day schedule, not a delete.
+ *
+ * One mechanism for the diff and pr-check (`tools/diff/updateRehearsal.ts`), the offline plan
+ * against a deployed plan (`--base`), and the pull-request comment.
+ *
+ * Pure module: no Pulumi imports.
+ */
+import { resourceTypes as t } from "../resourceTypes";
+import { apiContracts, type UniqueScope } from "../contracts";
+import { apiPage } from "../providerSources";
+import { isFlagSet } from "../aws/flags";
+
+/** A resource as a plan records it: what the rehearsal reads of it. */
+export interface RehearsalResource {
+  urn: string;
+  type: string;
+  name: string;
+  region: string | null;
+  inputs: Record<string, unknown>;
+  dependencies: string[];
+  /** Per input, the URNs it came from. */
+  propertyDependencies?: Record<string, string[]>;
+  options?: { deleteBeforeReplace?: boolean; retainOnDelete?: boolean };
+}
+
+/** What happens to one resource, as the diff decided it (its order: the head's, then the base's for deletes). */
+export type PlannedChange =
+  | { op: "create"; after: RehearsalResource }
+  | { op: "update" | "same"; before: RehearsalResource; after: RehearsalResource }
+  | { op: "replace"; before: RehearsalResource; after: RehearsalResource; mode: "create-before-delete" | "delete-before-replace" }
+  | { op: "delete"; before: RehearsalResource };
+
+export type StepOp = "create" | "update" | "create-replacement" | "delete-replaced" | "delete" | "retain";
+
+/** One step of the engine's walk. */
+export interface RehearsalStep {
+  /** Position in the walk, from 1. */
+  index: number;
+  op: StepOp;
+  urn: string;
+  /** `type name [region]`. */
+  resource: string;
+}
+
+export type RefusalKind = "unique-value-held" | "held-by-dependents" | "deletion-protected" | "bucket-not-empty" | "zone-not-empty" | "key-deletion-window";
+
+/** A step the API refuses (or cannot undo), with what it answers and what works instead. */
+export interface Refusal {
+  kind: RefusalKind;
+  step: RehearsalStep;
+  /** The API's answer: `InvalidSubnet.Conflict: …`. */
+  error: string;
+  /** Why, in this update: what holds what. */
+  why: string;
+  /** Where the API says so. */
+  cite: string;
+  /** The sequence that works (the runbook step). */
+  sequence: string;
+  /** `refused`: the update stops at this step. `irreversible`: the step succeeds and cannot be undone once its window has passed. */
+  severity: "refused" | "irreversible";
+}
+
+export interface Rehearsal {
+  steps: RehearsalStep[];
+  refusals: Refusal[];
+  /** Resources the update removes from the stack but leaves in the cloud (`retainOnDelete`), and why that matters. */
+  leftInCloud: { step: RehearsalStep; note: string }[];
+}
+
+/** Each rule the rehearsal applies: the API's error, its source, and the sequence that works. */
+export const refusalRules = {
+  subnetConflict: {
+    error: "InvalidSubnet.Conflict (The CIDR conflicts with another subnet)",
+    cite: `${apiPage("ec2/CreateSubnet", "the subnet's CIDR block must not overlap another subnet of the VPC")}; ${apiPage("ec2/errors", "InvalidSubnet.Conflict")}`,
+    sequence:
+      "Give the subnet a CIDR block no live subnet of the VPC holds: derive each zone's block from its AZ ID (not its position in the list), so a moved zone gets a block of its own and its replacement is created before the old subnet goes; or move a zone in two changes: add the new zone and deploy, then remove the old one.",
+  },
+  zoneConflict: {
+    error: "ConflictingDomainExists (a hosted zone of that name already uses the delegation set)",
+    cite: apiPage("route53/CreateHostedZone", "ConflictingDomainExists: two hosted zones of the same name cannot share a delegation set"),
+    sequence: "Delete the old zone before its replacement is created (deleteBeforeReplace on the zone, as components/dnsZones.ts declares), and expect the DNS outage the diff calls out.",
+  },
+  nameConflict: {
+    error: "the name is taken",
+    cite: "",
+    sequence: "Give the new resource a name no live resource holds (the stack's name and the resource's own), or delete the old one in a change of its own first.",
+  },
+  heldByDependents: {
+    error: "",
+    cite: "",
+    sequence:
+      "Let the replacement be created before the old resource is deleted (drop deleteBeforeReplace, and leave the name to the provider so the bridge does not delete first), so what holds it moves to the new one first; or move what holds it off in a change of its own first.",
+  },
+  deletionProtected: {
+    error: "OperationNotPermitted (Load balancer cannot be deleted because deletion protection is enabled)",
+    cite: apiPage("elbv2/DeleteLoadBalancer", "a load balancer with deletion protection enabled cannot be deleted"),
+    sequence:
+      "Take two reviewed changes: first lift the protection of that load balancer only (docs/runbook.md, Removing a region, step 3: aws elbv2 modify-load-balancer-attributes … deletion_protection.enabled=false), then deploy this change.",
+  },
+  bucketNotEmpty: {
+    error: "BucketNotEmpty (The bucket you tried to delete is not empty)",
+    cite: `${apiPage("s3/DeleteBucket", "all objects, including every version and delete marker, must be deleted before the bucket")}`,
+    sequence:
+      "Archive what must outlive the bucket and empty it first, every version included (docs/runbook.md, Removing a region, step 4: aws s3 sync, then aws s3 rm --recursive and the object versions), or keep it (retainOnDelete) in a change deployed before this one.",
+  },
+  zoneNotEmpty: {
+    error: "HostedZoneNotEmpty (The hosted zone contains resource record sets in addition to the default NS and SOA records)",
+    cite: apiPage("route53/DeleteHostedZone", "HostedZoneNotEmpty: delete every record but the apex SOA and NS first"),
+    sequence:
+      "Deploy the zone with forceDestroy: true first (the provider then deletes every record before the zone; components/dnsZones.ts declares it), then this change; or delete the records the stack left in the zone (the certificates' validation CNAMEs) by hand before it.",
+  },
+  keyDeletionWindow: {
+    error: "ScheduleKeyDeletion: the key is disabled at once and destroyed after its waiting period (7 to 30 days); what it encrypted cannot be read after",
+    cite: apiPage("kms/ScheduleKeyDeletion", "PendingWindowInDays 7-30; CancelKeyDeletion within the window"),
+    sequence:
+      "Keep the key: give it retainOnDelete in a change deployed before this one, then schedule its deletion by hand once nothing encrypts with it (aws kms schedule-key-deletion --pending-window-in-days 30; aws kms cancel-key-deletion undoes it within the window).",
+  },
+} as const;
+
+/**
+ * Types the API will not delete while another resource uses them, with its answer, and which
+ * inputs of which types are such a use (a dashboard that names a target group does not hold it;
+ * a listener that forwards to it does).
+ */
+const referencesBlockDelete: Readonly<Record<string, { error: string; cite: string; heldBy: Readonly<Record<string, readonly string[]>> }>> = {
+  [t.ec2Subnet]: {
+    error: "DependencyViolation (The subnet has dependencies and cannot be deleted)",
+    cite: apiPage("ec2/DeleteSubnet", "terminate every instance and delete every network interface in the subnet first"),
+    heldBy: {
+      [t.lbLoadBalancer]: ["subnetMappings", "subnets"],
+      [t.ec2VpcEndpoint]: ["subnetIds"],
+      [t.autoscalingGroup]: ["vpcZoneIdentifiers"],
+      [t.ec2RouteTableAssociation]: ["subnetId"],
+    },
+  },
+  [t.ec2SecurityGroup]: {
+    error: "DependencyViolation (resource has a dependent object)",
+    cite: apiPage("ec2/DeleteSecurityGroup", "a group associated with an instance or network interface, or referenced by another group's rule, cannot be deleted"),
+    heldBy: {
+      [t.lbLoadBalancer]: ["securityGroups"],
+      [t.ec2VpcEndpoint]: ["securityGroupIds"],
+      [t.vpcSecurityGroupIngressRule]: ["referencedSecurityGroupId"],
+      [t.vpcSecurityGroupEgressRule]: ["referencedSecurityGroupId"],
+    },
+  },
+  [t.lbTargetGroup]: {
+    error: "ResourceInUse (Target group is currently in use by a listener or a rule)",
+    cite: apiPage("elbv2/DeleteTargetGroup", "a target group used by a listener or rule cannot be deleted"),
+    heldBy: { [t.lbListener]: ["defaultActions"], [t.albListener]: ["defaultActions"] },
+  },
+  [t.ec2Vpc]: {
+    error: "DependencyViolation (The vpc has dependencies and cannot be deleted)",
+    cite: apiPage("ec2/errors", "DependencyViolation"),
+    heldBy: {
+      [t.ec2Subnet]: ["vpcId"],
+      [t.ec2SecurityGroup]: ["vpcId"],
+      [t.ec2InternetGateway]: ["vpcId"],
+      [t.ec2RouteTable]: ["vpcId"],
+      [t.ec2VpcEndpoint]: ["vpcId"],
+      [t.lbTargetGroup]: ["vpcId"],
+    },
+  },
+  [t.cloudwatchLogDeliverySource]: {
+    error: "ConflictException (a delivery is associated with the delivery source)",
+    cite: apiPage("logs/DeleteDeliverySource", "a delivery source with deliveries cannot be deleted"),
+    heldBy: { [t.cloudwatchLogDelivery]: ["deliverySourceName"] },
+  },
+};
+
+/** Inputs of other resources that write objects into a bucket: a bucket they wrote to is not empty. */
+const bucketWriters: Readonly<Record<string, { property: string; what: string }>> = {
+  [t.lbLoadBalancer]: { property: "accessLogs", what: "its access logs" },
+  [t.ec2FlowLog]: { property: "logDestination", what: "its flow logs" },
+  [t.cloudwatchLogDeliveryDestination]: { property: "deliveryDestinationConfiguration", what: "the CDN's access logs" },
+  [t.s3BucketObjectv2]: { property: "bucket", what: "its object (and, versioned, every version of it)" },
+  [t.s3BucketReplicationConfig]: { property: "rules", what: "replicated objects" },
+};
+
+/** Unique values the create of a resource can collide on, beyond names: the value, and the resource its scope is. */
+const scopedValues: Readonly<Record<string, { property: string; scopeProperty: string; rule: "subnetConflict" | "zoneConflict"; overlaps: (a: string, b: string) => boolean }>> = {
+  [t.ec2Subnet]: { property: "cidrBlock", scopeProperty: "vpcId", rule: "subnetConflict", overlaps: cidrsOverlap },
+  [t.route53Zone]: { property: "name", scopeProperty: "delegationSetId", rule: "zoneConflict", overlaps: (a, b) => a.replace(/\.$/, "").toLowerCase() === b.replace(/\.$/, "").toLowerCase() },
+};
+
+/** Whether two IPv4 CIDR blocks share an address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const parse = (cidr: string) => {
+    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
+    if (!m) return undefined;
+    const address = m.slice(1, 5).reduce((n, octet) => n * 256 + Number(octet), 0);
+    const prefix = Number(m[5]);
+    const size = 2 ** (32 - prefix);
+    const start = Math.floor(address / size) * size;
+    return { start, end: start + size - 1 };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  return !!x && !!y && x.start <= y.end && y.start <= x.end;
+}
+
+/** An object in the cloud during the walk: one generation of one resource. */
+interface CloudObject {
+  key: string;
+  resource: RehearsalResource;
+  /** The objects its inputs reference now (its base references until it is updated). */
+  refs: Set<string>;
+  /** By input property, the objects it references (what `scopedValues` reads). */
+  propertyRefs: Record<string, string[]>;
+  retained: boolean;
+}
+
+const describe = (r: RehearsalResource) => `${r.type} ${r.name}${r.region ? ` [${r.region}]` : ""}`;
+
+/**
+ * Rehearses the change: each step in the engine's order, each refusal with the API's error, its
+ * source and the sequence that works.
+ */
+export function rehearseUpdate(changes: readonly PlannedChange[]): Rehearsal {
+  // One key per resource: the head's URN where the head has it (a moved resource keeps its object), else the base's.
+  const keyOfBase = new Map<string, string>();
+  const changeOf = new Map<string, PlannedChange>();
+  for (const c of changes) {
+    const key = c.op === "delete" ? c.before.urn : c.after.urn;
+    if (c.op !== "create") keyOfBase.set(c.before.urn, key);
+    changeOf.set(key, c);
+  }
+  const generationOf = (key: string) => {
+    const c = changeOf.get(key);
+    return c && (c.op === "create" || c.op === "replace") ? "new" : "old";
+  };
+  const oldRef = (baseUrn: string) => `${keyOfBase.get(baseUrn) ?? baseUrn}#old`;
+  const newRef = (headUrn: string) => `${headUrn}#${generationOf(headUrn)}`;
+  const referencesOf = (r: RehearsalResource, resolve: (urn: string) => string) => {
+    const byProperty = Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([p, urns]) => [p, urns.map(resolve)]));
+    return { refs: new Set([...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat()].map(resolve)), byProperty };
+  };
+
+  const live = new Map<string, CloudObject>();
+  const leftBehind: CloudObject[] = [];
+  const steps: RehearsalStep[] = [];
+  const refusals: Refusal[] = [];
+  const leftInCloud: Rehearsal["leftInCloud"] = [];
+  const addObject = (key: string, resource: RehearsalResource, resolve: (urn: string) => string, retained: boolean) => {
+    const { refs, byProperty } = referencesOf(resource, resolve);
+    live.set(key, { key, resource, refs, propertyRefs: byProperty, retained });
+  };
+  for (const c of changes) {
+    if (c.op === "create") continue;
+    // Retained if either program says so: the deployed state's option, or the head program's for a resource it still declares.
+    const retained = !!c.before.options?.retainOnDelete || (c.op !== "delete" && !!c.after.options?.retainOnDelete);
+    addObject(`${keyOfBase.get(c.before.urn)}#old`, c.before, oldRef, retained);
+  }
+  const step = (op: StepOp, r: RehearsalResource): RehearsalStep => {
+    const s = { index: steps.length + 1, op, urn: r.urn, resource: describe(r) };
+    steps.push(s);
+    return s;
+  };
+  const refuse = (kind: RefusalKind, at: RehearsalStep, error: string, why: string, cite: string, sequence: string, severity: Refusal["severity"] = "refused") =>
+    refusals.push({ kind, step: at, error, why, cite, sequence, severity });
+
+  const create = (key: string, c: Extract<PlannedChange, { after: RehearsalResource }>, op: StepOp) => {
+    const at = step(op, c.after);
+    const { refs, byProperty } = referencesOf(c.after, newRef);
+    const candidate: CloudObject = { key, resource: c.after, refs, propertyRefs: byProperty, retained: !!c.after.options?.retainOnDelete };
+    checkCreate(candidate, at);
+    live.set(key, candidate);
+  };
+
+  const checkCreate = (object: CloudObject, at: RehearsalStep) => {
+    const r = object.resource;
+    const scoped = scopedValues[r.type];
+    if (scoped) {
+      const value = r.inputs[scoped.property];
+      const scope = object.propertyRefs[scoped.scopeProperty]?.[0] ?? (r.inputs[scoped.scopeProperty] as string | undefined);
+      if (typeof value === "string" && scope !== undefined) {
+        for (const other of [...live.values(), ...leftBehind]) {
+          if (other.resource.type !== r.type) continue;
+          const otherValue = other.resource.inputs[scoped.property];
+          const otherScope = other.propertyRefs[scoped.scopeProperty]?.[0] ?? (other.resource.inputs[scoped.scopeProperty] as string | undefined);
+          if (typeof otherValue !== "string" || otherScope !== scope || !scoped.overlaps(value, otherValue)) continue;
+          const rule = refusalRules[scoped.rule];
+          const predecessor = other.key.startsWith(`${object.key.replace(/#new$/, "")}#`) ? "its own predecessor, which is deleted only at the end of the update," : `${describe(other.resource)}`;
+          refuse(
+            "unique-value-held",
+            at,
+            rule.error,
+            `the new ${r.type} ${r.name} is created with ${scoped.property} ${value} while ${predecessor} still holds ${otherValue} in the same ${scoped.scopeProperty === "vpcId" ? "VPC" : "delegation set"}`,
+            rule.cite,
+            rule.sequence,
+          );
+          return;
+        }
+      }
+    }
+    const contract = apiContracts[r.type];
+    for (const [property, propertyContract] of Object.entries(contract?.properties ?? {})) {
+      const unique = propertyContract.unique;
+      const value = r.inputs[property];
+      if (!unique?.perStack || typeof value !== "string") continue;
+      const holder = [...live.values()].find(
+        (other) => other.key !== object.key && other.resource.type === r.type && other.resource.inputs[property] === value && sameScope(unique.scope, other.resource, r),
+      );
+      if (!holder) continue;
+      refuse(
+        "unique-value-held",
+        at,
+        `${property} ${JSON.stringify(value)} is taken in the ${unique.scope}: the create ${unique.collision.replace(/^would /, "would ")}`,
+        `the new ${r.type} ${r.name} is created with ${property} ${JSON.stringify(value)} while ${describe(holder.resource)} still holds it`,
+        propertyContract.cite,
+        refusalRules.nameConflict.sequence,
+      );
+    }
+  };
+
+  const remove = (object: CloudObject, op: "delete" | "delete-replaced") => {
+    live.delete(object.key);
+    const r = object.resource;
+    if (object.retained) {
+      const at = step("retain", r);
+      leftBehind.push(object);
+      leftInCloud.push({ step: at, note: `${describe(r)} leaves the stack but stays in the cloud (retainOnDelete)` });
+      return;
+    }
+    const at = step(op, r);
+    if ((r.type === t.lbLoadBalancer || r.type === t.albLoadBalancer) && isFlagSet(r.inputs.enableDeletionProtection)) {
+      const rule = refusalRules.deletionProtected;
+      refuse("deletion-protected", at, rule.error, `${describe(r)} has enableDeletionProtection: true in the deployed stack`, rule.cite, rule.sequence);
+    }
+    const blocked = referencesBlockDelete[r.type];
+    if (blocked) {
+      const holders = [...live.values()].filter((other) => (blocked.heldBy[other.resource.type] ?? []).some((p) => (other.propertyRefs[p] ?? []).includes(object.key)));
+      if (holders.length > 0) {
+        refuse(
+          "held-by-dependents",
+          at,
+          blocked.error,
+          `${describe(r)} is deleted while ${holders.map((h) => describe(h.resource)).join(", ")} still ${holders.length === 1 ? "references" : "reference"} it (${op === "delete-replaced" ? "deleted before its replacement exists, so nothing has moved to the replacement yet" : "they are updated only after it"})`,
+          blocked.cite,
+          refusalRules.heldByDependents.sequence,
+        );
+      }
+    }
+    if (r.type === t.s3Bucket || r.type === t.s3BucketV2) checkBucket(object, at);
+    if (r.type === t.route53Zone) checkZone(object, at);
+    if (r.type === t.kmsKey) {
+      const rule = refusalRules.keyDeletionWindow;
+      const days = r.inputs.deletionWindowInDays ?? 30;
+      refuse("key-deletion-window", at, rule.error, `${describe(r)} is scheduled for deletion in ${days} days, not deleted; anything still encrypted under it becomes unreadable when the window ends`, rule.cite, rule.sequence, "irreversible");
+    }
+  };
+
+  const everyObject = () => [...live.values(), ...leftBehind, ...removed];
+  const removed: CloudObject[] = [];
+  const checkBucket = (bucket: CloudObject, at: RehearsalStep) => {
+    if (isFlagSet(bucket.resource.inputs.forceDestroy)) return;
+    const contents: string[] = [];
+    for (const other of everyObject()) {
+      const writer = bucketWriters[other.resource.type];
+      if (writer && (other.propertyRefs[writer.property] ?? []).some((k) => k === bucket.key)) contents.push(`${writer.what} (${describe(other.resource)})`);
+      if (other.resource.type === t.s3BucketVersioning && (other.propertyRefs.bucket ?? []).includes(bucket.key)) {
+        const status = (other.resource.inputs.versioningConfiguration as { status?: unknown } | undefined)?.status;
+        if (status === "Enabled") contents.push("every object version and delete marker (versioning is on)");
+      }
+    }
+    if (contents.length === 0) return;
+    const rule = refusalRules.bucketNotEmpty;
+    refuse("bucket-not-empty", at, rule.error, `${describe(bucket.resource)} has forceDestroy off and holds ${[...new Set(contents)].join("; ")}`, rule.cite, rule.sequence);
+  };
+  const checkZone = (zone: CloudObject, at: RehearsalStep) => {
+    if (isFlagSet(zone.resource.inputs.forceDestroy)) return;
+    const left = leftBehind.filter((o) => o.resource.type === t.route53Record && (o.propertyRefs.zoneId ?? []).includes(zone.key));
+    if (left.length === 0) return;
+    const rule = refusalRules.zoneNotEmpty;
+    refuse(
+      "zone-not-empty",
+      at,
+      rule.error,
+      `${describe(zone.resource)} has forceDestroy off, and ${left.length} record${left.length === 1 ? "" : "s"} the stack leaves behind (retainOnDelete: ${left.map((o) => o.resource.name).join(", ")}) ${left.length === 1 ? "is" : "are"} still in it`,
+      rule.cite,
+      rule.sequence,
+    );
+  };
+  const removeTracked = (object: CloudObject, op: "delete" | "delete-replaced") => {
+    remove(object, op);
+    if (!object.retained) removed.push(object);
+  };
+
+  // The head's resources in its order.
+  const deletedEarly = new Set<string>();
+  const headOrder = changes.filter((c): c is Exclude<PlannedChange, { op: "delete" }> => c.op !== "delete");
+  for (const c of headOrder) {
+    const key = c.after.urn;
+    if (c.op === "create") create(`${key}#new`, c, "create");
+    else if (c.op === "update" || c.op === "same") {
+      const object = live.get(`${key}#old`);
+      if (!object) continue;
+      if (c.op === "update") step("update", c.after);
+      const { refs, byProperty } = referencesOf(c.after, newRef);
+      object.refs = refs;
+      object.propertyRefs = byProperty;
+      object.resource = { ...c.after, options: { ...c.after.options, retainOnDelete: object.retained } };
+    } else if (c.op === "replace" && c.mode === "create-before-delete") {
+      create(`${key}#new`, c, "create-replacement");
+    } else if (c.op === "replace") {
+      // Delete-before-replace: the replaced dependents it causes go first, dependents before what they depend on.
+      const dependents = replacedDependents(`${key}#old`, live, changeOf).filter((d) => !deletedEarly.has(d.key));
+      for (const d of dependents) {
+        deletedEarly.add(d.key);
+        removeTracked(d, "delete-replaced");
+      }
+      const old = live.get(`${key}#old`);
+      if (old && !deletedEarly.has(old.key)) {
+        deletedEarly.add(old.key);
+        removeTracked(old, "delete-replaced");
+      }
+      create(`${key}#new`, c, "create-replacement");
+    }
+  }
+  // The end of the update: what remains of the old generation, dependents first.
+  const baseIndex = new Map(changes.flatMap((c, i) => (c.op === "create" ? [] : [[`${keyOfBase.get(c.before.urn)}#old`, i] as const])));
+  const toDelete = changes
+    .flatMap((c) => (c.op === "delete" || (c.op === "replace" && c.mode === "create-before-delete") ? [`${c.op === "delete" ? c.before.urn : c.after.urn}#old`] : []))
+    .filter((k) => live.has(k) && !deletedEarly.has(k));
+  for (const key of orderDependentsFirst(toDelete, live, baseIndex)) {
+    const object = live.get(key);
+    if (!object) continue;
+    const c = changeOf.get(key.replace(/#old$/, ""))!;
+    removeTracked(object, c.op === "delete" ? "delete" : "delete-replaced");
+  }
+  return { steps, refusals, leftInCloud };
+}
+
+/** Whether two resources share a uniqueness scope: one stack is one account, so scope by region where the scope has one. */
+function sameScope(scope: UniqueScope, a: RehearsalResource, b: RehearsalResource): boolean {
+  if (scope === "account and region") return (a.region ?? "") === (b.region ?? "");
+  return true;
+}
+
+/** The live objects replaced in this update that reference `key` (directly or through one another), dependents first. */
+function replacedDependents(key: string, live: Map<string, CloudObject>, changeOf: Map<string, PlannedChange>): CloudObject[] {
+  const found: CloudObject[] = [];
+  const visit = (target: string) => {
+    for (const object of live.values()) {
+      if (found.includes(object) || !object.refs.has(target)) continue;
+      const c = changeOf.get(object.key.replace(/#old$/, ""));
+      if (c?.op !== "replace") continue;
+      found.push(object);
+      visit(object.key);
+    }
+  };
+  visit(key);
+  return found.reverse();
+}
+
+/** `keys` ordered so that an object is deleted before every object it references (reverse of the base order as a tiebreak). */
+function orderDependentsFirst(keys: string[], live: Map<string, CloudObject>, baseIndex: Map<string, number>): string[] {
+  const pending = new Set(keys);
+  const ordered: string[] = [];
+  const byLateFirst = [...keys].sort((a, b) => (baseIndex.get(b) ?? 0) - (baseIndex.get(a) ?? 0));
+  while (pending.size > 0) {
+    const next = byLateFirst.find((k) => pending.has(k) && ![...pending].some((other) => other !== k && live.get(other)?.refs.has(k)));
+    const chosen = next ?? byLateFirst.find((k) => pending.has(k))!;
+    ordered.push(chosen);
+    pending.delete(chosen);
+  }
+  return ordered;
+}
+
+/** One line a reviewer reads: the step, the API's answer, why, the source and what works. */
+export function refusalMessage(r: Refusal): string {
+  const verb = r.severity === "refused" ? "the API refuses it" : "it cannot be undone";
+  // The resource and what the API answers lead: a one-line summary (the pull request's verdict) keeps them.
+  return `${r.step.resource}, ${r.step.op}: ${verb}: ${r.error} (step ${r.step.index} of the update), because ${r.why} (${r.cite}). What works: ${r.sequence}`;
+}
