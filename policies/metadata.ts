@@ -265,6 +265,8 @@ export const policyMetadata: readonly PolicyMetadata[] = [
   }),
   baseline({ name: "disallow-default-security-group-rules", severity: "medium", service: "ec2", remediationSteps: "Adopt the VPC's default security group with aws.ec2.DefaultSecurityGroup and no rules.", checks: { empty: ["EC2.2", "CKV2_AWS_12", "AVD-AWS-0173"] } }),
   baseline({ name: "enable-vpc-flow-logs", severity: "medium", service: "ec2", remediationSteps: 'Add an aws.ec2.FlowLog of trafficType "ALL" for the VPC.', checks: { flowLog: ["EC2.6", "CKV2_AWS_11", "AVD-AWS-0178"] } }),
+  baseline({ name: "enforce-required-paths", severity: "critical", service: "ec2", incident: "002", remediationSteps: "Open the hop the message names (the security group rule, route, network ACL entry, endpoint or endpoint policy statement) for the flow it names." }),
+  baseline({ name: "disallow-unneeded-paths", severity: "high", service: "ec2", remediationSteps: "Remove the rule, route, endpoint or statement the message names, or narrow it to the flows that use it." }),
 
   // IAM and KMS.
   baseline({

@@ -150,6 +150,8 @@ const ordered: Policy[] = [
   disallowPublicPrefixLists,
   disallowDefaultSecurityGroupRules,
   enableVpcFlowLogs,
+  enforceRequiredPaths,
+  disallowUnneededPaths,
   // IAM and KMS.
   disallowWildcardIam,
   disallowIamPrivilegeEscalation,
