@@ -27,7 +27,11 @@ describe("the edge twin's DNS", () => {
     expect(left, "namespaces the twin left behind").toEqual([]);
   });
 
-  /** Plays a registered scenario on a twin of the planned regions × one host, timers × `scale`, events tracked for `trackMs`. */
+  /**
+   * Plays a registered scenario on a twin of the planned regions × one host, timers × `scale`, events tracked for `trackMs`.
+   * Each play plans the prod stack through the policy pack first: 30–45 s a test alone at a load average of 14, so the
+   * limits leave three times that.
+   */
   const play = async (name: string, scale: number, trackMs: number) => {
     checkPrerequisites();
     const { options } = await prepareGameday(["--scenario", name, "--hosts", "1", "--scale", String(scale)]);
