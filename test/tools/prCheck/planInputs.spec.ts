@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { planProcessArgs } from "../../../tools/plan/command";
+import { planProcessArgs } from "../../../tools/plan/runtime/command";
 import { filesAtCommit, filesInWorkingTree, planInputDigest, planInputFiles } from "../../../tools/prCheck/planInputs";
 import { projectRoot } from "../../support/runPlan";
 
