@@ -78,6 +78,10 @@ export function benchStackConfig(size: BenchSize): Record<string, unknown> {
   }
   const domain = "bench.example.com";
   const regions = benchRegions.slice(0, size.regions);
+  const records = benchRecords(size.records, domain);
+  // Cloudflare holds one record per value: a zone this size is an Enterprise zone whose record quota
+  // was raised (3,500 by default), with room for the program's own records.
+  const cloudflareRecords = records.reduce((sum, r) => sum + r.values.length, 0) + 100;
   const survivingCapacity = (size.regions - 1) * maxHostsPerRegion * eventsPerHost;
   const edge: StackConfigInput = {
     environment: "prod",
@@ -93,23 +97,25 @@ export function benchStackConfig(size: BenchSize): Record<string, unknown> {
       availabilityZones: 3,
       bundle: { bucket: "edge-releases-{region}", key: "releases/edge-ingest-2026.12.01.tar.gz", sha256: "4f1c2a7e9b0d3c5a8e6f1b2d4c7a9e0f3b5d8c1a6e2f4b7d9c0a3e5f8b1d2c4a" },
       availabilityZoneIds: Object.fromEntries(regions.map((region) => [region, [1, 2, 3].map((n) => `${availabilityZoneIdPrefix(region)}-az${n}`)])),
-      imageIds: Object.fromEntries(regions.map((region) => [region, "ami-0123456789abcdef0"])),
+      // AMI ids are regional: each region its own.
+      imageIds: Object.fromEntries(regions.map((region, i) => [region, `ami-0123456789abcd${(0xef0 + i).toString(16)}`])),
     },
     nginx: { workerConnections: 8192 },
     datastore: {
       maxConnections: Math.ceil((size.regions * maxHostsPerRegion * poolSizePerHost) / 0.7),
       poolSizePerHost,
       endpoints: Object.fromEntries(
-        regions.map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/bench/datastore/password", cidrs: [`10.${100 + i}.0.0/16`] }]),
+        regions.map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/bench/datastore/password", cidrs: [`10.${100 + i}.0.0/16`], route: { transitGatewayId: "tgw-0123456789abcdef0" } }]),
       ),
     },
     dns: {
       ttl: 60,
       aliases: [{ name: "decide", target: "api" }],
-      records: benchRecords(size.records, domain),
+      records,
       delegation: "delegated",
-      secondary: { accountId: "0123456789abcdef0123456789abcdef", mode: "active-active" },
+      secondary: { accountId: "0123456789abcdef0123456789abcdef", mode: "active-active", plan: "enterprise" },
     },
+    quotas: { cloudflareRecordsPerZone: Math.max(3500, cloudflareRecords) },
     alarms: { emails: ["edge-oncall@example.com"] },
   };
   const config: Record<string, unknown> = { "aws:region": regions[0] };

@@ -70,6 +70,8 @@ export class DnsRecords extends pulumi.ComponentResource {
       cdnName: args.cdn ? args.cdnName : undefined,
       declared: args.declared,
       maxCnameChainLength: args.maxCnameChainLength,
+      regions: args.ingest.map((endpoint) => endpoint.region),
+      addressesPerRegion: args.addressesPerRegion,
     }).map((p) => `${describePath(p.path)}: ${p.message}`);
     if (args.cdn && !args.cdnName) problems.push("cdnName is required with cdn");
     if (args.ingest.length > 0 && args.addressesPerRegion < 1) problems.push("addressesPerRegion must be at least 1 with ingest endpoints");

@@ -140,6 +140,11 @@ export interface TwinDns {
   /** Stops (SIGSTOP) every process of a provider's server: it receives queries and answers none, as under a DDoS. */
   freeze(provider: ProviderName): void;
   thaw(provider: ProviderName): void;
+  /**
+   * Answers the ingest name with `addresses` at a provider's server from now on, as a record change
+   * there: the zone file rewritten, NSD reloaded (SIGHUP), resolved once the server answers so.
+   */
+  answerWith(provider: ProviderName, addresses: string[]): Promise<void>;
 }
 
 /**
@@ -265,6 +270,7 @@ export async function startDns(network: DnsNetwork, plan: DnsPlan, zones: Record
   const signalAll = (provider: ProviderName, signal: NodeJS.Signals) => {
     for (const pid of namespacePids(namespaces[provider]).filter(isAlive)) process.kill(pid, signal);
   };
+  const answering: Record<ProviderName, string> = { route53: "", cloudflare: "" };
   return {
     mode: plan.mode,
     resolverAddress: network.resolverAddress,
@@ -272,6 +278,22 @@ export async function startDns(network: DnsNetwork, plan: DnsPlan, zones: Record
     namespaces,
     freeze: (provider) => signalAll(provider, "SIGSTOP"),
     thaw: (provider) => signalAll(provider, "SIGCONT"),
+    async answerWith(provider, addresses) {
+      const wanted = [...addresses].sort().join(" ");
+      if (wanted === answering[provider]) return;
+      answering[provider] = wanted;
+      const serverDir = path.join(dir, provider);
+      writeFileSync(path.join(serverDir, "zone"), zoneFile(twinView(plan.views[provider], plan.ingestName, addresses)));
+      // NSD 4 rereads changed zone files on SIGHUP.
+      process.kill(Number(readFileSync(path.join(serverDir, "nsd.pid"), "utf8").trim()), "SIGHUP");
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const answer = await query(servers[provider][0]!, plan.ingestName, "A", { timeoutMs: 500 });
+        if ([...answer.addresses].sort().join(" ") === wanted) return;
+        if (Date.now() > deadline) throw new Error(`${provider} NSD still answers ${plan.ingestName} with ${answer.addresses.join(" ")} 10 s after its zone changed to ${wanted}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
   };
 }
 

@@ -11,6 +11,11 @@
  *   recovery waits on a registrar change and the parent's 48 h NS TTL, longer than the snippet keeps
  *   an event, so the events tracked after the failure are at risk. The twin checks that the failure
  *   starts within the answer's TTL and that every unsent event is still queued at the end.
+ * - A region is lost while clients resolve through both providers (active-active): Route 53's
+ *   server follows the twin's health checks (its zone rewritten and reloaded when the answer
+ *   changes), Cloudflare's keeps the lost region's addresses until the on-call withdraws them,
+ *   played at the moment the model says (its detection, the alarm, the runbook's response, scaled
+ *   as every timer). Judged against the model's figure for a region lost via Cloudflare.
  * - A legacy client (one UDP datagram, no EDNS, no TCP retry) asks the ingest name and its aliases:
  *   against a zone whose answer grew as incident 001's did (29 addresses, a CNAME in front), the
  *   aliased answer exceeds 512 bytes and comes back truncated with no address; against the shipped
@@ -18,6 +23,7 @@
  */
 import type { ProviderName } from "../models/dns/compare";
 import { legacyUdpLimit } from "../models/dns/wireSize";
+import { scaledSeconds } from "./planned";
 import { snippetDelivery } from "../models/snippet/delivery";
 import { DnsMode, DnsPlan, frontAddress, planDns, probeResolver, query, QueryResult, startDns, stubResolver, TwinDns, twinZones } from "./dns";
 import type { Scenario, ScenarioSetup } from "./scenarios";
@@ -130,6 +136,82 @@ function primaryStopsAnswering(mode: DnsMode): Scenario {
   };
 }
 
+/** What the region-lost run keeps between its steps, per twin. */
+const regionLostRuns = new WeakMap<Twin, { withdrawAfterMs: number; lost: number; answeredAt: Record<ProviderName, number | undefined> }>();
+
+/**
+ * A region lost, resolved through both providers. The lost region is the twin's last; its
+ * clients keep their own region's address while an answer lists it, as browsers keep the first
+ * address that works, so they fail until neither provider's answer holds it.
+ */
+function regionLostBothProviders(): Scenario {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  return {
+    name: "a region lost, both DNS providers",
+    mode: "regionLostSecondary",
+    measures:
+      "from the failure to the start of the last client attempt that failed, the clients resolving through Unbound and both providers' NSD (Route 53's zone following the twin's health checks, Cloudflare's withdrawn by hand at the model's moment)",
+    async prepare(twin, teardown, options) {
+      const run = await startTwinDns(twin, teardown, options.stack, "active-active", options.answerTtlMs, () => twin.vips);
+      const lost = twin.vips.length - 1;
+      const region = twin.regions[lost]!.region;
+      const figure = run.plan.recovery?.figures.find((f) => f.mode === "regionLostSecondary" && f.scope === region);
+      if (!figure) throw new Error(`the plan of ${options.stack} has no figure for ${region} lost via Cloudflare: the stack is not active-active or Cloudflare does not serve the ingest name`);
+      // The on-call withdraws the records once paged: the model's detect terms and the response, each scaled as the game day scales timers.
+      const until = figure.terms.findIndex((t) => t.label.includes("by hand"));
+      const withdrawAfterMs = figure.terms.slice(0, until + 1).reduce((sum, t) => sum + scaledSeconds(t.seconds, options.scale) * 1000, 0);
+      const state = { withdrawAfterMs, lost, answeredAt: { route53: undefined, cloudflare: undefined } as Record<ProviderName, number | undefined> };
+      regionLostRuns.set(twin, state);
+      // Route 53's server answers what the health checks decide: the twin's stand-in (twin.answerEvents).
+      let seen = twin.answerEvents.length;
+      let following = true;
+      const follow = (async () => {
+        while (following) {
+          if (twin.answerEvents.length > seen) {
+            seen = twin.answerEvents.length;
+            const regions = twin.answerEvents[seen - 1]!.regions;
+            await run.dns.answerWith("route53", regions.length > 0 ? regions.map((r) => twin.vips[r]!) : twin.vips);
+            if (!regions.includes(lost) && state.answeredAt.route53 === undefined) state.answeredAt.route53 = Date.now();
+          }
+          await sleep(50);
+        }
+      })();
+      teardown.add("Route 53 zone follower", () => {
+        following = false;
+        void follow;
+      });
+      const scaledTtlMs = scaledSeconds(figure.terms[figure.terms.length - 1]!.seconds, options.scale) * 1000;
+      return {
+        resolver: resolverSetup(run),
+        // The clients track until the withdrawal has reached them, and some more.
+        trackMs: withdrawAfterMs + scaledTtlMs + 15_000,
+        async judge(counts, _report, faultAt) {
+          following = false;
+          await follow;
+          const problems: string[] = [];
+          const details: string[] = [];
+          const at = (t: number | undefined) => (t === undefined ? "never" : `${seconds(t - faultAt)} s after the failure`);
+          details.push(`Route 53's answer left ${region} ${at(state.answeredAt.route53)}; Cloudflare's ${at(state.answeredAt.cloudflare)} (withdrawn by hand at ${seconds(withdrawAfterMs)} s, as the model says)`);
+          if (state.answeredAt.route53 === undefined) problems.push(`Route 53's answer kept ${region} although its health check failed`);
+          if (state.answeredAt.cloudflare === undefined) problems.push(`Cloudflare's answer was never withdrawn`);
+          if (counts.lost !== 0) problems.push(`${counts.lost} events lost`);
+          return { problems, details };
+        },
+      };
+    },
+    async inject(twin) {
+      const state = regionLostRuns.get(twin)!;
+      const run = runs.get(twin)!;
+      const faultAt = Date.now();
+      twin.loseRegion(state.lost);
+      await sleep(Math.max(0, faultAt + state.withdrawAfterMs - Date.now()));
+      await run.dns.answerWith("cloudflare", twin.vips.filter((_, i) => i !== state.lost));
+      state.answeredAt.cloudflare = Date.now();
+      return { faultAt };
+    },
+  };
+}
+
 /** The legacy client's questions: the ingest name and every alias, through the resolver and at each provider's first server. */
 async function askLegacy(run: DnsRun): Promise<DnsRun["legacy"]> {
   const names = [run.plan.ingestName, ...run.plan.aliasNames];
@@ -181,4 +263,10 @@ function legacyClient(zone: "oversized" | "shipped"): Scenario {
   };
 }
 
-export const dnsScenarios: Scenario[] = [primaryStopsAnswering("active-active"), primaryStopsAnswering("hot-standby"), legacyClient("oversized"), legacyClient("shipped")];
+export const dnsScenarios: Scenario[] = [
+  primaryStopsAnswering("active-active"),
+  primaryStopsAnswering("hot-standby"),
+  regionLostBothProviders(),
+  legacyClient("oversized"),
+  legacyClient("shipped"),
+];

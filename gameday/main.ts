@@ -12,7 +12,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { route53ProbeTimeoutSeconds, recoveryReport, RecoveryFigure, RecoveryReport } from "../models/recovery";
+import { cloudflarePropagationSeconds, regionWithdrawalSeconds, route53ProbeTimeoutSeconds, recoveryReport, RecoveryFigure, RecoveryReport } from "../models/recovery";
 import { snippetDelivery } from "../models/snippet/delivery";
 import { checkPrerequisites, TwinUnavailableError } from "./netns";
 import { declaredResources, PlanInputError, plannedRegions, planStack, scaledSeconds, scalePlannedTimers, scaleRetry } from "./planned";
@@ -70,7 +70,11 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
   const regions = plannedRegions(scaled);
   if (regions.length === 0) throw new PlanInputError(`the plan of stack ${values.stack} declares no ingestion region (launch template): nothing to run a twin of`);
   const trackMs = 20_000;
-  const behaviour = { route53ProbeTimeoutSeconds: scaledSeconds(route53ProbeTimeoutSeconds, scale) };
+  const behaviour = {
+    route53ProbeTimeoutSeconds: scaledSeconds(route53ProbeTimeoutSeconds, scale),
+    regionWithdrawalSeconds: scaledSeconds(regionWithdrawalSeconds, scale),
+    cloudflarePropagationSeconds: scaledSeconds(cloudflarePropagationSeconds, scale),
+  };
   return {
     stack: values.stack,
     full,

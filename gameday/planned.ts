@@ -70,8 +70,9 @@ export function scaleRetry(retry: RetrySchedule, scale: number): RetrySchedule {
 
 /**
  * The planned resources with their timers scaled: the target groups' health check interval and
- * timeout and deregistration delay, Route 53 health checks' request interval, Route 53 records'
- * TTL, the termination hooks' heartbeat and the drain script's wait in the hosts' user data.
+ * timeout and deregistration delay, Route 53 health checks' request interval, Route 53 and
+ * Cloudflare records' TTL, alarms' period, the termination hooks' heartbeat and the drain script's
+ * wait in the hosts' user data.
  * Counts (thresholds) are kept, and so are nginx's and the service's own timeouts in user data
  * (already seconds; the twin runs them as rendered).
  */
@@ -88,7 +89,11 @@ export function scalePlannedTimers(resources: DeclaredResource[], scale: number)
         props.requestInterval = s(props.requestInterval);
         break;
       case resourceTypes.route53Record:
+      case resourceTypes.cloudflareDnsRecord:
         props.ttl = s(props.ttl);
+        break;
+      case resourceTypes.cloudwatchMetricAlarm:
+        props.period = s(props.period);
         break;
       case resourceTypes.autoscalingLifecycleHook:
         props.heartbeatTimeout = s(props.heartbeatTimeout);

@@ -44,6 +44,8 @@ export interface InjectOutcome extends Partial<ScenarioFindings> {
 export interface ScenarioSetup {
   /** How the load generator resolves the ingest name; absent: the twin's answer file. */
   resolver?: LoadPlan["resolver"];
+  /** How long the clients track events, ms, when the scenario's recovery outlasts the run's (`GamedayOptions.trackMs`). */
+  trackMs?: number;
   /**
    * Judges the run with what the scenario measured itself (a resolver's lookups, a legacy client's
    * answers); duplicates, acknowledged events not stored and losses above the scenario's bound are
@@ -230,6 +232,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
     const context: ScenarioContext = { scaled: (s) => scaledSeconds(s, options.scale) };
     const setup = (await scenario.prepare?.(twin, teardown, options)) ?? {};
     const idPrefix = `gd${Date.now().toString(36)}`;
+    const trackMs = Math.max(options.trackMs, setup.trackMs ?? 0);
     const load = runLoad(twin, {
       idPrefix,
       sources: twin.clientAddresses,
@@ -241,8 +244,8 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
       eventsPerSecondPerClient: options.eventsPerSecondPerClient,
       maxBatchEvents: options.maxBatchEvents,
       retry: options.retry,
-      trackMs: options.trackMs,
-      deadlineMs: options.deadlineMs,
+      trackMs,
+      deadlineMs: options.deadlineMs + trackMs - options.trackMs,
     });
     const browser = scenario.browserShare && options.browser ? startBrowserShare(twin, options, `${idPrefix}-browser`, 0) : undefined;
     await sleep(faultDelayMs);

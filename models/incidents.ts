@@ -31,10 +31,12 @@ export const lessons = {
   alarmTopicUnreachable: { incident: "000", lesson: "an alarm that reaches nobody is no alarm" },
   nsTtl: { incident: "001", lesson: "the NS change to a secondary provider had to beat a 48-hour NS TTL" },
   secondaryParity: { incident: "001", lesson: "the secondary must answer exactly like the primary when the primary is attacked" },
-  responseSize: { incident: "001", lesson: "answers past 512 bytes broke legacy clients; a CNAME added 32 bytes more" },
+  responseSize: { incident: "001", lesson: "answers past 512 bytes broke legacy clients" },
+  cnameBytes: { incident: "001", lesson: "a CNAME in front of the name added 32 bytes more, past the limit again" },
   spike: { incident: "000", lesson: "traffic rose 8x in a spike, and the fleet must absorb it with its largest region lost" },
   regionFailure: { incident: "002", lesson: "a tracking region must be able to fail while the others carry its load" },
   datastoreConnections: { incident: "002", lesson: "connections piled up on the datastore until it stopped answering" },
+  regionalDatastore: { incident: "002", lesson: "each tracking region writes to its own datastore; a region whose hosts cannot reach theirs acknowledges events it never stores" },
   secondRegion: { incident: "002", lesson: "tracking must run in two independent regions" },
   hostFailover: { incident: "003", lesson: "a host that fails or leaves must be out of the pool, its requests served elsewhere, before clients give up" },
 } as const satisfies Record<string, { incident: IncidentId; lesson: string }>;

@@ -46,6 +46,7 @@ export const awsFileRead = {
   "ec2/vpc_endpoint.go": "008db85aad5e56627b1eecab8830464a282552ed",
   "ec2/vpc_flow_log.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
   "ec2/vpc_internet_gateway.go": "08923b68b5ad6fcfdd38362fb5247e39a9b07add",
+  "ec2/vpc_route.go": "c49358f89b43a4d9c8e533cd0610cd72cbd11eb3",
   "ec2/vpc_route_table.go": "022092419b7cda11527df3c6b51cbfe1876c1722",
   "ec2/vpc_route_table_association.go": "0be71beb458ad8875e0acc5c91519c0ceeb214aa",
   "ec2/vpc_security_group.go": "01606926a0c0ab9174aec440f976a48b0baee722",

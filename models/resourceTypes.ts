@@ -30,6 +30,7 @@ export const resourceTypes = {
   ec2InternetGateway: "aws:ec2/internetGateway:InternetGateway",
   ec2LaunchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
   ec2LaunchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  ec2Route: "aws:ec2/route:Route",
   ec2RouteTable: "aws:ec2/routeTable:RouteTable",
   ec2RouteTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
   ec2SecurityGroup: "aws:ec2/securityGroup:SecurityGroup",

@@ -46,6 +46,8 @@ import { enableAccessLogs } from "./lb/enableAccessLogs";
 import { enableDeletionProtection } from "./lb/enableDeletionProtection";
 import { disallowDefaultSecurityGroupRules } from "./network/disallowDefaultSecurityGroupRules";
 import { disallowPublicEgress } from "./network/disallowPublicEgress";
+import { disallowUnneededPaths } from "./network/disallowUnneededPaths";
+import { enforceRequiredPaths } from "./network/enforceRequiredPaths";
 import { enableVpcFlowLogs } from "./network/enableVpcFlowLogs";
 import { enforceApiContracts } from "./api/enforceApiContracts";
 
@@ -99,6 +101,8 @@ export const packEntries: readonly PackEntry[] = [
   { policy: enableVpcFlowLogs, controls: ["EC2.6", "CKV2_AWS_11", "AVD-AWS-0178"] },
   { policy: disallowDefaultSecurityGroupRules, controls: ["EC2.2", "CKV2_AWS_12"] },
   { policy: disallowPublicEgress, controls: ["CKV_AWS_382", "AVD-AWS-0104"] },
+  { policy: enforceRequiredPaths, controls: [], incident: "002" },
+  { policy: disallowUnneededPaths, controls: [] },
   { policy: missingCaa, controls: [] },
   { policy: missingDmarc, controls: [] },
   { policy: disallowDanglingRecords, controls: [] },

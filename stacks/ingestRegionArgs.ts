@@ -8,6 +8,7 @@ import { refreshRollbackAlarmNames } from "../models/alarms/alarmSet";
 import { capacityTags, datastoreIdentity, instanceTypeSpec } from "../models/capacity";
 import { fqdn } from "../models/dns/record";
 import { hostEdgeSettings, ingestProcessesPerHost, renderUserData } from "../models/hostEdge";
+import { regionVpcCidr } from "./networkSchema";
 import { datastoreMaxConnections, StackConfig } from "./schema";
 
 /** vCPUs assumed for an unknown instance type: it still renders (`worker_processes auto` on the host); the proxy-memory policy refuses it. */
@@ -26,11 +27,12 @@ export function ingestRegionArgs(
   const vcpus = instanceTypeSpec(ingest.instanceType)?.vcpus ?? unknownTypeVcpus;
   return {
     region,
-    regionIndex,
+    cidrBlock: regionVpcCidr(config, region, regionIndex),
     // The schema refuses a config without these pins for a listed region.
     availabilityZoneIds: ingest.availabilityZoneIds[region]!,
     datastoreCidrBlocks: endpoint.cidrs,
     datastorePort: endpoint.port,
+    datastoreRoute: endpoint.route,
     imageId: ingest.imageIds[region]!,
     rollbackAlarmNames: refreshRollbackAlarmNames(alarmNamePrefix, region),
     domainName: fqdn(config.dns.ingestName, config.domain),

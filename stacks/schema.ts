@@ -12,6 +12,7 @@ import { z } from "zod";
 import { kindOf, shownValue } from "../models/shownValue";
 import { neverFiresProblem, thresholdKeys, thresholdTable, ThresholdKey } from "../models/alarms/thresholds";
 import { drainVisibleSeconds, targetHealthCheck } from "../models/ingestRegion/layout";
+import { datastoreRouteProblems, datastoreRouteSchema, vpcCidrSchema } from "./networkSchema";
 import { isPrivateIpv4Cidr, privateIpv4Ranges } from "../models/ingestRegion/egress";
 import { bundledDatastoreCaPath } from "../models/hostEdge/bundle";
 import { unknownRegionProblem } from "../models/aws/regions";
@@ -20,32 +21,27 @@ import { availabilityZoneIdProblem } from "../models/ingestRegion/availabilityZo
 import { defaultAccountQuotas, quotaProblems, quotaUsage } from "../models/ingestRegion/quotas";
 import { ttlProblem } from "../models/dns/providers";
 import { hygieneProblems, zoneRecords } from "../models/dns/hygiene";
-import { zoneProblems } from "../models/dns/zoneRules";
+import { maxCnameChainLimit, zoneProblems } from "../models/dns/zoneRules";
+import { nameProblem } from "../models/dns/names";
+import { route53RecordsPerZone, zoneQuotaProblems } from "../models/dns/quotas";
+import { ingestProcessesPerHost } from "../models/hostEdge/userData";
 
 export { shownValue };
 
 /** The Pulumi config namespace of this project (`edge:<key>` in stack files). */
 export const configNamespace = "edge";
 
-const hostnameLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-
-/** A DNS name: lowercase labels of at most 63 characters, 253 characters in all. */
-const domainName = z
-  .string()
-  .max(253, "a domain name has at most 253 characters")
-  .refine((s) => s.split(".").length >= 2 && s.split(".").every((label) => hostnameLabel.test(label)), {
-    message: "expected a lowercase DNS name such as example.com (labels of a-z, 0-9 and '-', at most 63 characters each)",
-  });
-
-/** A label of a name in the zone: host names, and `_` labels of service names (`_dmarc`). */
-const zoneLabel = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
+/** A DNS name: lowercase labels of at most 63 characters, 253 characters in all; the problem names the label and the numbers. */
+const domainName = z.string().superRefine((name, ctx) => {
+  const problem = nameProblem(name, { underscore: false, upperCase: false, wildcard: false }) ?? (name.split(".").length < 2 ? `${JSON.stringify(name)} has one label: a zone is a name under a top-level domain` : undefined);
+  if (problem) ctx.addIssue({ code: "custom", message: `expected a lowercase DNS name such as example.com: ${problem}` });
+});
 
 /** A name relative to the zone (`api`, `eu.api`, `*.eu`, `_dmarc`), or `@` for the apex. */
-const relativeName = z
-  .string()
-  .refine((s) => s === "@" || s.split(".").every((label) => zoneLabel.test(label) || label === "*"), {
-    message: "expected a name relative to the zone such as `api` or `@` for the apex",
-  });
+const relativeName = z.string().superRefine((name, ctx) => {
+  const problem = name === "@" ? undefined : nameProblem(name, { underscore: true, upperCase: false, wildcard: true });
+  if (problem) ctx.addIssue({ code: "custom", message: `expected a name relative to the zone such as \`api\` or \`@\` for the apex: ${problem}` });
+});
 
 /** A region code from the AWS region list (models/aws/regions.ts says how to add a new one). */
 const awsRegion = z.string().superRefine((code, ctx) => {
@@ -347,7 +343,10 @@ const stackConfigObject = z
         poolSizePerHost: z
           .number()
           .int()
-          .positive()
+          .min(
+            ingestProcessesPerHost,
+            `each of a host's ${ingestProcessesPerHost} ingestion processes (the service and its backup, incident 003) opens at least one connection: with fewer, a process's share (INGEST_POOL_SIZE / INGEST_PROCESSES_PER_HOST) is 0, the service refuses to start and every host fails its health check; set ${ingestProcessesPerHost} or more`,
+          )
           .max(10_000)
           .default(16)
           .describe("Connection pool size of the ingestion service on each host (incident 002)."),
@@ -398,12 +397,14 @@ const stackConfigObject = z
                   }),
                 )
                 .min(1, "expected at least one CIDR: the hosts' egress to the datastore is limited to it")
+                .max(8, "expected at most 8 networks: the hosts' launch template carries them in one tag of 256 characters")
                 .describe("The private networks the datastore's addresses live in (hosts have no public address; security groups take CIDRs, never host names; a managed datastore's address changes on failover)."),
+              route: datastoreRouteSchema,
             }),
           )
           .default({})
           .describe(
-            "Per region, the datastore its hosts write to (incident 002: independent regions, each with its own datastore): `hosts`, `port`, `database`, `user`, `passwordParameter`, `caBundle`, `cidrs` and `maxConnections` (defaults to `edge:datastore.maxConnections`), the budget every region naming the same hosts shares. Every region of edge:regions needs one before the edge is deployed (`edge:dns.delegation: delegated`).",
+            "Per region, the datastore its hosts write to (incident 002: independent regions, each with its own datastore): `hosts`, `port`, `database`, `user`, `passwordParameter`, `caBundle`, `cidrs`, `route` (what reaches the cidrs: `transitGatewayId`, `vpcPeeringConnectionId` or `sameVpc`; required once delegated) and `maxConnections` (defaults to `edge:datastore.maxConnections`), the budget every region naming the same hosts shares. Every region of edge:regions needs one before the edge is deployed (`edge:dns.delegation: delegated`).",
           ),
       })
       .prefault({})
@@ -467,7 +468,7 @@ const stackConfigObject = z
           .number()
           .int()
           .min(1)
-          .max(16)
+          .max(maxCnameChainLimit)
           .default(4)
           .describe(
             "Longest chain of in-zone CNAMEs a name may go through; every hop is one record more in each answer (incident 001: a CNAME in front added 32 bytes).",
@@ -551,6 +552,18 @@ const stackConfigObject = z
       })
       .prefault({})
       .describe("The CDN that serves the JavaScript snippet apart from the API hosts (incident 000)."),
+    network: z
+      .strictObject({
+        baseCidr: z
+          .record(awsRegion, vpcCidrSchema)
+          .default({})
+          .meta({ defaultText: "`10.<position in edge:regions>.0.0/16`" })
+          .describe(
+            "Each region's VPC block (`us-east-1: 10.32.0.0/16`), /16 to /24; each zone's subnet is the slot of its AZ number. Stacks that share a transit gateway or peer with one datastore network need blocks of their own: the default gives every stack the same ones.",
+          ),
+      })
+      .prefault({})
+      .describe("The edge's own address space."),
     quotas: z
       .strictObject({
         elasticIpsPerRegion: quota
@@ -562,6 +575,13 @@ const stackConfigObject = z
         route53HealthChecksPerAccount: quota
           .default(defaultAccountQuotas.route53HealthChecksPerAccount)
           .describe(`Route 53 health checks the account may have. The default is AWS's.`),
+        route53RecordsPerZone: quota
+          .default(route53RecordsPerZone)
+          .describe("Records (record sets) the Route 53 hosted zone may hold, SOA and NS included (`aws route53 get-hosted-zone-limit --type MAX_RRSETS_BY_ZONE`). The default is AWS's."),
+        cloudflareRecordsPerZone: quota
+          .optional()
+          .meta({ defaultText: "by `edge:dns.secondary.plan`: free 200, pro, business and enterprise 3,500" })
+          .describe("DNS records the Cloudflare zone may hold, one per value; set it for a zone Cloudflare allows more (a free zone made before 2024-09-01 holds 1,000)."),
       })
       .prefault({})
       .describe("The AWS account's quotas, as Service Quotas shows them: a config that needs more is refused before the deploy stops halfway."),
@@ -660,6 +680,16 @@ export const stackConfigSchema = stackConfigObject.check(
     crossFieldRule<CheckedConfig>(["regions", "ingest"], (config, ctx) => {
       for (const problem of regionPinProblems(config)) ctx.addIssue({ code: "custom", ...problem });
     }),
+    crossFieldRule<CheckedConfig>(["domain", "dns", "cdn", "quotas"], (config, ctx) => {
+      const regions = Array.isArray(config.regions) ? config.regions.length : 0;
+      const zones = config.ingest?.availabilityZones;
+      const shape = { declared: zoneRecords(config), regions, addressesPerRegion: Number.isInteger(zones) ? zones : 0, activeActive: config.dns.secondary.mode === "active-active" };
+      const quotas = { route53RecordsPerZone: config.quotas.route53RecordsPerZone, cloudflareRecordsPerZone: config.quotas.cloudflareRecordsPerZone, cloudflarePlan: config.dns.secondary.plan };
+      for (const message of zoneQuotaProblems(shape, quotas)) ctx.addIssue({ code: "custom", path: ["dns", "records"], message });
+    }),
+    crossFieldRule<CheckedConfig>(["regions", "ingest", "datastore", "dns", "network"], (config, ctx) => {
+      for (const problem of datastoreRouteProblems(config)) ctx.addIssue({ code: "custom", ...problem });
+    }),
     crossFieldRule<CheckedConfig>(["regions", "ingest", "quotas"], (config, ctx) => {
       const usage = quotaUsage({ regions: config.regions.length, availabilityZones: config.ingest.availabilityZones });
       for (const problem of quotaProblems(usage, config.quotas)) ctx.addIssue({ code: "custom", path: ["quotas", problem.quota], message: problem.message });
@@ -676,12 +706,18 @@ export const stackConfigSchema = stackConfigObject.check(
       }
     }),
     crossFieldRule<CheckedConfig>(["domain", "dns", "cdn"], (config, ctx) => {
+      // The names the program gives the ingest records come from the regions and zones: read
+      // as far as they are valid, so the zone's problems are reported beside theirs.
+      const regions = Array.isArray(config.regions) ? config.regions.filter((r): r is string => typeof r === "string") : [];
+      const zones = config.ingest?.availabilityZones;
       const zone = {
         domain: config.domain,
         ingestName: config.dns.ingestName,
         cdnName: config.cdn.hostname,
         declared: zoneRecords(config),
         maxCnameChainLength: config.dns.maxCnameChainLength,
+        regions,
+        addressesPerRegion: Number.isInteger(zones) ? zones : 0,
       };
       for (const problem of [...zoneProblems(zone), ...hygieneProblems(config)]) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
     }),
@@ -773,6 +809,22 @@ function regionPinProblems(config: CheckedConfig): { path: (string | number)[]; 
     }
     if (!imageIds[region]) {
       problems.push({ path: ["ingest", "imageIds", region], message: `required for every region of edge:regions: the Debian 12 AMI id of ${region} the hosts boot` });
+    }
+  }
+  // An AMI id names an image in one region: a copy in another region has another id.
+  const imageRegion = new Map<string, string>();
+  for (const region of config.regions) {
+    const image = imageIds[region];
+    if (!image) continue;
+    const first = imageRegion.get(image);
+    if (first === undefined) imageRegion.set(image, region);
+    else {
+      problems.push({
+        path: ["ingest", "imageIds", region],
+        message:
+          `${image} is also the image of ${first}: an AMI id names an image in one region (EC2 gives a copy in another region its own id), so ${region}'s hosts could not launch (InvalidAMIID.NotFound); ` +
+          `set ${region}'s own id: \`aws ssm get-parameter --region ${region} --name /aws/service/debian/release/12/latest/amd64 --query Parameter.Value\``,
+      });
     }
   }
   return problems;

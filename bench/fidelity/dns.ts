@@ -11,74 +11,14 @@
  * 2,000-record stack has thousands of questions. The byte count is the DNS message's length, what
  * `dig` reports as `MSG SIZE rcvd`.
  */
-import dgram from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as dnsPacket from "dns-packet";
 import { stringify } from "yaml";
 import { answerSizes, ZoneView } from "../../models/dns/wireSize";
-import { startNsd } from "../../test/support/nsd";
+import { askTcp, askUdp, startNsd } from "../../test/support/nsd";
 import { runNode } from "../run";
 import type { FidelityResult } from "./index";
-
-export interface ServerAnswer {
-  bytes: number;
-  truncated: boolean;
-}
-
-function query(qname: string, qtype: string, id: number): Buffer {
-  // No RD flag and no OPT record: a legacy resolver's question, as `dig +noedns +norec`.
-  return dnsPacket.encode({ type: "query", id, flags: 0, questions: [{ type: qtype as dnsPacket.RecordType, name: qname }] });
-}
-
-/** One question over UDP: the size of the message the server sent and its TC bit. */
-export function askUdp(port: number, qname: string, qtype: string, timeoutMs = 2000): Promise<ServerAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket("udp4");
-    const timer = setTimeout(() => {
-      socket.close();
-      reject(new Error(`no UDP answer to ${qname} ${qtype} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once("message", (message) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve({ bytes: message.length, truncated: (message[2] & 0x02) !== 0 });
-    });
-    socket.send(query(qname, qtype, 1), port, "127.0.0.1");
-  });
-}
-
-/** One question over TCP: the size of the whole answer (the length prefix not counted). */
-export function askTcp(port: number, qname: string, qtype: string, timeoutMs = 2000): Promise<ServerAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, "127.0.0.1");
-    let received = Buffer.alloc(0);
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no TCP answer to ${qname} ${qtype} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    socket.on("connect", () => {
-      const message = query(qname, qtype, 2);
-      const length = Buffer.alloc(2);
-      length.writeUInt16BE(message.length);
-      socket.write(Buffer.concat([length, message]));
-    });
-    socket.on("data", (chunk) => {
-      received = Buffer.concat([received, chunk]);
-      if (received.length < 2 || received.length < 2 + received.readUInt16BE(0)) return;
-      clearTimeout(timer);
-      socket.destroy();
-      const message = received.subarray(2, 2 + received.readUInt16BE(0));
-      resolve({ bytes: message.length, truncated: (message[2] & 0x02) !== 0 });
-    });
-  });
-}
 
 interface Exported {
   views: ZoneView[];

@@ -2,8 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { capacityTagKeys } from "../../models/capacity";
 import { bundleObjectArn, encodeUserData, type HostBundle } from "../../models/hostEdge";
-import { hostMetricsNamespace } from "../../models/hostMetrics";
-import { ingestMetricsLogGroup } from "../../models/ingestMetrics";
+import { hostRolePolicy } from "../../models/ingestRegion/egress";
 import {
   drainHookMetadata,
   hostWarmupSeconds,
@@ -51,6 +50,8 @@ export interface HostFleetArgs {
   datastorePasswordParameter?: string;
   /** The pinned host bundle the hosts download at boot. Defaults to none (no read granted). */
   bundle?: HostBundle;
+  /** What the hosts need of the network (`networkNeedTags`), tagged on the launch template beside the capacity tags. Defaults to none. */
+  networkNeedTags?: pulumi.Input<Record<string, string>>;
 }
 
 /**
@@ -136,7 +137,8 @@ export class HostFleet extends pulumi.ComponentResource {
           resourceType,
           tags: { Name: `${name}-host`, [capacityTagKeys.environment]: args.environment },
         })),
-        tags: args.capacityTags ?? {},
+        // Tags of the template itself, not of a version: a change updates it in place, replacing no host.
+        tags: pulumi.output(args.networkNeedTags ?? {}).apply((needs) => ({ ...(args.capacityTags ?? {}), ...needs })),
       },
       { parent: this, ...moved },
     );
@@ -183,7 +185,13 @@ export class HostFleet extends pulumi.ComponentResource {
   }
 }
 
-/** The hosts' role (SSM sessions and the CloudWatch agent's metrics, nothing else) and its instance profile. */
+/**
+ * The hosts' role and its instance profile. One policy, written from the calls the hosts make
+ * (`hostRolePolicy`: Session Manager's and SSM Agent's channels, the CloudWatch agent's metrics and
+ * tags, the service's metric log group, its password parameter and the bundle object), and no AWS
+ * managed policy: AmazonSSMManagedInstanceCore would also grant `ssm:GetParameter` on every
+ * parameter of the region.
+ */
 function hostInstanceProfile(
   name: string,
   region: string,
@@ -193,7 +201,7 @@ function hostInstanceProfile(
   const role = new aws.iam.Role(
     `${name}-host`,
     {
-      description: `edge ingestion hosts in ${region}: SSM and CloudWatch agent metrics only`,
+      description: `edge ingestion hosts in ${region}: Session Manager, CloudWatch agent and the ingestion service's own calls only`,
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
@@ -201,63 +209,18 @@ function hostInstanceProfile(
     },
     opts,
   );
-  new aws.iam.RolePolicyAttachment(`${name}-host-ssm`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, { parent: role });
-  new aws.iam.RolePolicy(`${name}-host-metrics`, { role: role.name, policy: JSON.stringify(hostMetricsPolicy()) }, { parent: role });
   const account = aws.getCallerIdentityOutput({}, { parent: role }).accountId;
+  const context = account.apply((accountId) => ({
+    region,
+    accountId,
+    passwordParameter: service.datastorePasswordParameter,
+    bundleObjectArn: service.bundle ? bundleObjectArn(service.bundle, region) : undefined,
+  }));
+  // The policy that held the service's calls before it held every call: the alias keeps its URN.
   new aws.iam.RolePolicy(
-    `${name}-host-service`,
-    { role: role.name, policy: account.apply((accountId) => JSON.stringify(hostServicePolicy({ region, accountId, ...service }))) },
-    { parent: role },
+    `${name}-host-calls`,
+    { role: role.name, policy: context.apply((ctx) => JSON.stringify(hostRolePolicy(ctx))) },
+    { parent: role, aliases: [{ name: `${name}-host-service` }] },
   );
   return new aws.iam.InstanceProfile(`${name}-host`, { role: role.name }, { parent: role });
-}
-
-/**
- * What the ingestion service and its boot need beyond the agent: the EMF log group its metrics go
- * through (the agent turns the records into metrics there), the datastore password from SSM (and
- * SSM's KMS key, only through SSM), and the one pinned bundle object.
- */
-export function hostServicePolicy(args: { region: string; accountId: string; datastorePasswordParameter?: string; bundle?: HostBundle }) {
-  const { region, accountId, datastorePasswordParameter, bundle } = args;
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "ShipServiceMetrics",
-        Effect: "Allow",
-        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        Resource: [`arn:aws:logs:${region}:${accountId}:log-group:${ingestMetricsLogGroup}`, `arn:aws:logs:${region}:${accountId}:log-group:${ingestMetricsLogGroup}:log-stream:*`],
-      },
-      ...(datastorePasswordParameter
-        ? [
-            { Sid: "ReadDatastorePassword", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${region}:${accountId}:parameter${datastorePasswordParameter}` },
-            {
-              Sid: "DecryptThroughSsmOnly",
-              Effect: "Allow",
-              Action: "kms:Decrypt",
-              Resource: `arn:aws:kms:${region}:${accountId}:key/*`,
-              Condition: { StringEquals: { "kms:ViaService": `ssm.${region}.amazonaws.com` } },
-            },
-          ]
-        : []),
-      ...(bundle ? [{ Sid: "ReadPinnedBundle", Effect: "Allow", Action: "s3:GetObject", Resource: bundleObjectArn(bundle, region) }] : []),
-    ],
-  };
-}
-
-/** The CloudWatch agent's rights: publish to its own namespace, read tags for the ASG dimension. */
-export function hostMetricsPolicy() {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "PublishHostMetrics",
-        Effect: "Allow",
-        Action: "cloudwatch:PutMetricData",
-        Resource: "*",
-        Condition: { StringEquals: { "cloudwatch:namespace": hostMetricsNamespace } },
-      },
-      { Sid: "ReadOwnTags", Effect: "Allow", Action: "ec2:DescribeTags", Resource: "*" },
-    ],
-  };
 }

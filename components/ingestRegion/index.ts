@@ -1,21 +1,19 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { regionCidrBlock } from "../../models/ingestRegion/layout";
+import { bundleObjectArn } from "../../models/hostEdge";
+import { networkNeedTags } from "../../models/network/needs";
 import type { IngestEndpoint } from "../endpoints";
 import { HostFleet, HostFleetArgs } from "./hostFleet";
 import { IngestLoadBalancer, IngestLoadBalancerArgs } from "./loadBalancer";
 import { LogBucket } from "../logBucket";
 import { IngestNetwork, IngestNetworkArgs } from "./network";
 
-export { hostMetricsPolicy } from "./hostFleet";
 
 /** Each field is documented on the part it configures. */
 export interface IngestRegionArgs
-  extends Pick<IngestNetworkArgs, "region" | "availabilityZoneIds" | "datastoreCidrBlocks" | "datastorePort">,
+  extends Pick<IngestNetworkArgs, "region" | "cidrBlock" | "availabilityZoneIds" | "datastoreCidrBlocks" | "datastorePort" | "datastoreRoute">,
     Pick<IngestLoadBalancerArgs, "domainName" | "primaryZoneId">,
-    Omit<HostFleetArgs, "region" | "subnetIds" | "securityGroupId" | "targetGroupArn"> {
-  /** Position of the region in `edge:regions`; its VPC is `10.<index>.0.0/16`. */
-  regionIndex: number;
-}
+    Omit<HostFleetArgs, "region" | "subnetIds" | "securityGroupId" | "targetGroupArn" | "networkNeedTags"> {}
 
 /**
  * One region of the ingestion edge, in three parts and a log bucket (`LogBucket`: the load
@@ -46,11 +44,23 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
     if (args.minHosts > args.maxHosts) {
       throw new Error(`IngestRegion ${name}: minHosts ${args.minHosts} is above maxHosts ${args.maxHosts}`);
     }
-    const { region, regionIndex, availabilityZoneIds, datastoreCidrBlocks, datastorePort, domainName, primaryZoneId, ...fleetArgs } = args;
+    const { region, cidrBlock, availabilityZoneIds, datastoreCidrBlocks, datastorePort, datastoreRoute, domainName, primaryZoneId, ...fleetArgs } = args;
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const logs = new LogBucket(name, { region }, { parent: this });
     const network = new IngestNetwork(
       name,
-      { region, cidrBlock: regionCidrBlock(regionIndex), availabilityZoneIds, datastoreCidrBlocks, datastorePort, logBucketArn: logs.bucketArn, bundle: args.bundle },
+      {
+        region,
+        cidrBlock,
+        availabilityZoneIds,
+        datastoreCidrBlocks,
+        datastorePort,
+        datastoreRoute,
+        accountId,
+        passwordParameter: args.datastorePasswordParameter,
+        logBucketArn: logs.bucketArn,
+        bundle: args.bundle,
+      },
       { parent: this },
     );
     const loadBalancer = new IngestLoadBalancer(
@@ -75,6 +85,17 @@ export class IngestRegion extends pulumi.ComponentResource implements IngestEndp
         subnetIds: network.subnetIds,
         securityGroupId: network.hostSecurityGroupId,
         targetGroupArn: loadBalancer.targetGroupArn,
+        // What the hosts need of the network, on their launch template: the reachability model judges
+        // the routes, rules, endpoints and role against it (models/network/needs.ts).
+        networkNeedTags: accountId.apply((id) =>
+          networkNeedTags({
+            accountId: id,
+            datastoreNetworks: datastoreCidrBlocks,
+            datastorePort,
+            passwordParameter: args.datastorePasswordParameter,
+            bundleObjectArn: args.bundle ? bundleObjectArn(args.bundle, region) : undefined,
+          }),
+        ),
       },
       { parent: this },
     );

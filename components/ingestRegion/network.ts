@@ -1,15 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleObjectArn, nginxListenPort, type HostBundle } from "../../models/hostEdge";
-import { awsApiPort, bundleEndpointPolicy, endpointServiceName, hostApis } from "../../models/ingestRegion/egress";
-import { subnetCidrBlocks } from "../../models/ingestRegion/layout";
+import { awsApiPort, bundleEndpointPolicy, endpointServiceName, hostApis, interfaceEndpointPolicy } from "../../models/ingestRegion/egress";
+import { subnetCidrBlock, type DatastoreRoute } from "../../models/ingestRegion/layout";
 import { keepUrnUnder } from "./aliases";
 import { logPrefixes } from "../logBucket";
 
 export interface IngestNetworkArgs {
   /** AWS region code, e.g. `us-east-1`; the `region` input of every resource here. */
   region: string;
-  /** The VPC's IPv4 range, e.g. `10.0.0.0/16`; each zone's public subnet is carved from it. */
+  /** The VPC's IPv4 range, e.g. `10.0.0.0/16` (/16 to /24); each zone's public subnet is the slot of its AZ number (`subnetCidrBlock`). */
   cidrBlock: string;
   /**
    * The availability zones to span by AZ ID (`use1-az1`), one public subnet in each, in this order.
@@ -22,6 +22,16 @@ export interface IngestNetworkArgs {
   datastoreCidrBlocks: string[];
   /** TCP port of the datastore. */
   datastorePort: number;
+  /**
+   * What reaches `datastoreCidrBlocks`: one route per network to the transit gateway or peering
+   * connection, none for `sameVpc` (the local route). Defaults to none: the hosts cannot reach the
+   * datastore, and enforce-required-paths refuses the plan.
+   */
+  datastoreRoute?: DatastoreRoute;
+  /** The account the hosts call AWS as: the interface endpoints admit its principals only. */
+  accountId: pulumi.Input<string>;
+  /** The SSM parameter the hosts read the datastore password from; the `ssm` endpoint admits reading this one. Defaults to none. */
+  passwordParameter?: string;
   /** TCP port the hosts serve on, the only one the load balancer may reach. Defaults to `80` (nginx). */
   hostPort?: number;
   /** ARN of the region's log bucket (a `LogBucket` output): the VPC's flow logs go there. */
@@ -80,20 +90,29 @@ export class IngestNetwork extends pulumi.ComponentResource {
       { parent: vpc },
     );
     const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { region, vpcId: vpc.id, tags: { Name: name } }, { parent: vpc });
-    const routeTable = new aws.ec2.RouteTable(
-      `${name}-public`,
-      { region, vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }], tags: { Name: `${name}-public` } },
-      { parent: vpc },
-    );
+    // No inline `routes`: a route table with inline routes owns every route of the table and deletes
+    // the ones it does not declare on the next update (terraform-provider-aws@022092419b7cda11527df3c6b51cbfe1876c1722
+    // internal/service/ec2/vpc_route_table.go: `route` is Optional+Computed, read back from AWS, and
+    // resourceRouteTableUpdate deletes each old route the new set lacks). Every route is a resource.
+    const routeTable = new aws.ec2.RouteTable(`${name}-public`, { region, vpcId: vpc.id, tags: { Name: `${name}-public` } }, { parent: vpc });
+    const routes = [
+      // The load balancer's replies to clients; hosts have no public address, so it carries none of theirs.
+      new aws.ec2.Route(`${name}-public-internet`, { region, routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }, { parent: routeTable }),
+      ...this.datastoreRoutes(name, args, routeTable),
+    ];
     const zoneIds = args.availabilityZoneIds;
-    this.subnetIds = subnetCidrBlocks(args.cidrBlock, zoneIds.length).map((cidrBlock, i) => {
+    this.subnetIds = zoneIds.map((zoneId, i) => {
+      // The block is the slot of the zone's AZ number, not of its position: a zone replaced by another
+      // gets a block no other zone holds, so its new subnet is created before the old one is deleted
+      // (no InvalidSubnet.Conflict). Names stay by position, keeping every URN and id; reordering the
+      // list replaces subnets into each other's blocks, which `npm run diff` refuses as a conflict.
       const subnet = new aws.ec2.Subnet(
         `${name}-public-${i + 1}`,
         {
           region,
           vpcId: vpc.id,
-          cidrBlock,
-          availabilityZoneId: zoneIds[i],
+          cidrBlock: subnetCidrBlock(args.cidrBlock, zoneId),
+          availabilityZoneId: zoneId,
           tags: { Name: `${name}-public-${i + 1}` },
         },
         { parent: vpc },
@@ -145,7 +164,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
     );
     const privateAccess = this.privateAwsAccess(name, args, vpc, routeTable, hostSecurityGroup);
     // Named by the network, not its position: reordering the list changes no rule.
-    for (const cidrIpv4 of args.datastoreCidrBlocks) {
+    const toDatastore = args.datastoreCidrBlocks.map((cidrIpv4) =>
       new aws.vpc.SecurityGroupEgressRule(
         `${name}-hosts-out-datastore-${cidrIpv4.replace("/", "-")}`,
         {
@@ -158,15 +177,15 @@ export class IngestNetwork extends pulumi.ComponentResource {
           description: "the ingestion service to its datastore",
         },
         { parent: hostSecurityGroup },
-      );
-    }
+      ),
+    );
 
     this.vpcId = vpc.id;
     this.loadBalancerSecurityGroupId = nlbSecurityGroup.id;
     // The launch template reads the group through this output, so it (and an instance refresh it
-    // starts) waits for every endpoint and rule: a host launched before them could not fetch its
-    // bundle or its datastore password, and would fail its boot.
-    this.hostSecurityGroupId = pulumi.all([hostSecurityGroup.id, ...privateAccess.map((r) => r.id)]).apply(([id]) => id);
+    // starts) waits for every endpoint, rule and route: a host launched before them could not fetch
+    // its bundle or its datastore password, or reach the datastore, and would fail its boot.
+    this.hostSecurityGroupId = pulumi.all([hostSecurityGroup.id, ...[...privateAccess, ...toDatastore, ...routes].map((r) => r.id)]).apply(([id]) => id);
     this.registerOutputs({
       vpcId: this.vpcId,
       subnetIds: this.subnetIds,
@@ -176,10 +195,26 @@ export class IngestNetwork extends pulumi.ComponentResource {
   }
 
   /**
+   * One route per datastore network to the declared transit gateway or peering connection, named by
+   * the network (reordering the list changes none). None for `sameVpc`, whose networks the VPC's
+   * local route reaches, and none when no route is declared.
+   */
+  private datastoreRoutes(name: string, args: IngestNetworkArgs, routeTable: aws.ec2.RouteTable): aws.ec2.Route[] {
+    const route = args.datastoreRoute;
+    if (route === undefined || route === "sameVpc") return [];
+    return args.datastoreCidrBlocks.map(
+      (destinationCidrBlock) =>
+        new aws.ec2.Route(`${name}-public-datastore-${destinationCidrBlock.replace("/", "-")}`, { region: args.region, routeTableId: routeTable.id, destinationCidrBlock, ...route }, { parent: routeTable }),
+    );
+  }
+
+  /**
    * The VPC endpoints hosts reach AWS through, and the host group's egress to them: an interface
    * endpoint with private DNS per API the hosts call (so the SDKs' and agents' default endpoint
    * names resolve to it), in every host subnet, behind a group that admits 443 from the hosts only;
    * and the S3 gateway endpoint on the subnets' route table, whose policy admits the bundle only.
+   * Each interface endpoint's policy admits the account's principals and the calls the hosts make
+   * through it (`interfaceEndpointPolicy`), where the service takes a policy at all.
    * Each endpoint's `vpcId`, `serviceName` and `vpcEndpointType` force its replacement; subnets,
    * security groups, route tables, the policy and an interface endpoint's `privateDnsEnabled`
    * change in place (terraform-provider-aws@008db85aad5e internal/service/ec2/vpc_endpoint.go,
@@ -224,23 +259,30 @@ export class IngestNetwork extends pulumi.ComponentResource {
       { referencedSecurityGroupId: endpointGroup.id },
       `AWS APIs through their VPC endpoints (${hostApis.map((api) => api.service).join(", ")})`,
     );
-    const interfaces = hostApis.map(
-      (api) =>
-        new aws.ec2.VpcEndpoint(
-          `${name}-${api.service}`,
-          {
-            region,
-            vpcId: vpc.id,
-            serviceName: endpointServiceName(region, api.service),
-            vpcEndpointType: "Interface",
-            privateDnsEnabled: true,
-            subnetIds: this.subnetIds,
-            securityGroupIds: [endpointGroup.id],
-            tags: { Name: `${name}-${api.service}` },
-          },
-          { parent: vpc },
-        ),
-    );
+    const context = pulumi.output(args.accountId).apply((accountId) => ({
+      region,
+      accountId,
+      passwordParameter: args.passwordParameter,
+      bundleObjectArn: args.bundle ? bundleObjectArn(args.bundle, region) : undefined,
+    }));
+    const interfaces = hostApis.map((api) => {
+      const policy = context.apply((ctx) => interfaceEndpointPolicy(api, ctx));
+      return new aws.ec2.VpcEndpoint(
+        `${name}-${api.service}`,
+        {
+          region,
+          vpcId: vpc.id,
+          serviceName: endpointServiceName(region, api.service),
+          vpcEndpointType: "Interface",
+          privateDnsEnabled: true,
+          subnetIds: this.subnetIds,
+          securityGroupIds: [endpointGroup.id],
+          ...(api.endpointPolicy.supported ? { policy: policy.apply((doc) => JSON.stringify(doc)) } : {}),
+          tags: { Name: `${name}-${api.service}` },
+        },
+        { parent: vpc },
+      );
+    });
     const s3 = new aws.ec2.VpcEndpoint(
       `${name}-s3`,
       {
@@ -249,7 +291,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
         serviceName: endpointServiceName(region, "s3"),
         vpcEndpointType: "Gateway",
         routeTableIds: [routeTable.id],
-        policy: JSON.stringify(bundleEndpointPolicy(args.bundle ? bundleObjectArn(args.bundle, region) : undefined)),
+        policy: context.apply((ctx) => JSON.stringify(bundleEndpointPolicy(ctx.bundleObjectArn, ctx.accountId))),
         tags: { Name: `${name}-s3` },
       },
       { parent: vpc },

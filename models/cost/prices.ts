@@ -228,6 +228,7 @@ export const freeTypes: Record<string, string> = {
   [t.cloudfrontResponseHeadersPolicy]: "configuration",
   [t.ec2InternetGateway]: "no hourly charge (data transfer is billed with the instances' traffic)",
   [t.ec2LaunchTemplate]: "configuration; its instances are priced with the autoscaling group",
+  [t.ec2Route]: "configuration (what crosses a transit gateway or peering is billed to its attachment or as data transfer)",
   [t.ec2RouteTable]: "configuration",
   [t.ec2RouteTableAssociation]: "configuration",
   [t.ec2SecurityGroup]: "configuration",

@@ -9,6 +9,7 @@
 import { resourceTypes } from "../resourceTypes";
 import { cloudflareToRecordValue } from "./cloudflare";
 import { canonicalTxt } from "./record";
+import { route53ToRecordValue } from "./route53";
 
 export type ProviderName = "route53" | "cloudflare";
 
@@ -61,7 +62,7 @@ function route53Record(inputs: Record<string, any>): ProviderRecord | undefined 
   const values =
     aliases.length > 0
       ? aliases.map((a) => `alias:${normalizeName(String(a.name ?? ""))}`)
-      : ((inputs.records ?? []) as unknown[]).map((v) => normalizeValue(type, String(v)));
+      : ((inputs.records ?? []) as unknown[]).map((v) => route53ToRecordValue(type, String(v)));
   return {
     provider: "route53",
     name: normalizeName(inputs.name),

@@ -94,13 +94,58 @@ export const maxTxtStringBytes = 255;
 const quotedStrings = /^\s*(?:"(?:[^"\\]|\\.)*"\s*)+$/s;
 
 /**
+ * The text of a quoted character-string's inside: `\X` is X, and `\` followed by three digits is
+ * the byte they give in `radix` (RFC 1035 §5.1 writes decimal `\DDD`; Route 53 octal, see
+ * `route53.ts`). Bytes are read as UTF-8.
+ */
+export function decodeCharacterString(body: string, radix: 8 | 10 = 10): string {
+  const bytes: number[] = [];
+  const digits = radix === 8 ? /^[0-7]{3}/ : /^\d{3}/;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === "\\" && i + 1 < body.length) {
+      const code = digits.exec(body.slice(i + 1, i + 4))?.[0];
+      if (code !== undefined && parseInt(code, radix) < 256) {
+        bytes.push(parseInt(code, radix));
+        i += 3;
+      } else {
+        bytes.push(...Buffer.from(body[++i], "utf8"));
+      }
+      continue;
+    }
+    const point = body.codePointAt(i)!;
+    const char = String.fromCodePoint(point);
+    bytes.push(...Buffer.from(char, "utf8"));
+    i += char.length - 1;
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
+/**
+ * A character-string's text written for a format: `"` and `\` behind a backslash, and every byte
+ * outside printable ASCII (0x00–0x1F, 0x7F and the UTF-8 bytes from 0x80) as `\` and three digits
+ * in `radix`: decimal in RFC 1035 master files (§5.1), octal for Route 53. Printable ASCII and the
+ * space stay as they are.
+ */
+export function escapeCharacterString(text: string, radix: 8 | 10 = 10): string {
+  let out = "";
+  for (const byte of Buffer.from(text, "utf8")) {
+    if (byte === 0x22 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
+    else if (byte < 0x20 || byte > 0x7e) out += `\\${byte.toString(radix).padStart(3, "0")}`;
+    else out += String.fromCharCode(byte);
+  }
+  return out;
+}
+
+/**
  * The character-strings of a TXT value. A value written as quoted strings (`"v=DKIM1; " "p=…"`) is
- * the user's split and kept as is; any other value is one text, split every 255 bytes as servers
- * store it. Strings are counted in UTF-8 bytes, as they go on the wire.
+ * the user's split in presentation format (RFC 1035 §5.1: `\"`, `\\`, `\DDD`) and kept as is;
+ * any other value is one text, split every 255 bytes as servers store it. Strings are counted in
+ * UTF-8 bytes, as they go on the wire.
  */
 export function txtStrings(value: string): string[] {
   if (quotedStrings.test(value)) {
-    return [...value.matchAll(/"((?:[^"\\]|\\.)*)"/gs)].map((m) => m[1].replace(/\\(.)/gs, "$1"));
+    return [...value.matchAll(/"((?:[^"\\]|\\.)*)"/gs)].map((m) => decodeCharacterString(m[1]));
   }
   const bytes = Buffer.from(value, "utf8");
   const parts: string[] = [];
@@ -114,18 +159,23 @@ export function txtStrings(value: string): string[] {
   return parts;
 }
 
-/** Character-strings in presentation format: `"a" "b"`, quotes and backslashes escaped. */
+/** Character-strings quoted, `"` and `\` escaped, other bytes as they are (Cloudflare's TXT content; the values compared). */
 export function quoteTxtStrings(strings: string[]): string {
   return strings.map((s) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(" ");
 }
 
+/** Character-strings in RFC 1035 presentation format, every byte outside printable ASCII as `\DDD`: what master files hold. */
+export function presentationTxtStrings(strings: string[]): string {
+  return strings.map((s) => `"${escapeCharacterString(s)}"`).join(" ");
+}
+
 /**
  * One TXT value in the one form both providers' values compare in: a single string bare, several
- * strings quoted. Reads the user's form, Route 53's (`a""b`, which the provider wraps in quotes) and
- * Cloudflare's (`"a" "b"`).
+ * strings quoted. Reads the user's form and Cloudflare's (`"a" "b"`); Route 53's is read by
+ * `route53ToRecordValue`.
  */
 export function canonicalTxt(value: string): string {
-  const strings = quotedStrings.test(value) ? txtStrings(value) : quotedStrings.test(`"${value}"`) ? txtStrings(`"${value}"`) : txtStrings(value);
+  const strings = txtStrings(value);
   return strings.length === 1 ? strings[0] : quoteTxtStrings(strings);
 }
 

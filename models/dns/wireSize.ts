@@ -3,7 +3,7 @@
  * asks of a zone, as each provider answers: the packet is really encoded here, with RFC 1035 name
  * compression (every suffix of every name written is a pointer target), and a test checks the
  * bytes against NSD's. Incident 001: answers past 512 bytes broke resolvers without TCP retry, and
- * a CNAME in front of the name added 32 bytes more.
+ * a CNAME in front of the name made the answer larger still.
  *
  * dns-packet encodes the RDATA of A, AAAA, TXT and CAA records; it has no name compression, so
  * names (owners, question, NS/CNAME/MX targets) are written here.
@@ -54,6 +54,8 @@ export interface AnswerSize {
   label: string;
   qname: string;
   qtype: string;
+  /** The name asked, or the wildcard (`*.eu.example.com`) it matches: where the answer starts; for NXDOMAIN the apex. */
+  owner: string;
   /** Names of the CNAME chain followed inside the zone, e.g. `["decide.example.com"]`. */
   cnames: string[];
   /** Records of the final type in the answer (the set the operator can shrink). */
@@ -64,12 +66,19 @@ export interface AnswerSize {
   answerBytes: number;
   /** Everything the provider puts in: answer, authority NS and additional. */
   fullBytes: number;
-  /** What the UDP answer weighs under the given behaviour (the full answer when truncated). */
+  /**
+   * What the UDP answer weighs under the given behaviour. Truncated: the full answer when every
+   * section is sent alike, the sections that must fit under NSD's behaviour.
+   */
   bytes: number;
   /** Whether the server sets TC (the answer does not fit in the limit). */
   truncated: boolean;
-  /** Whether the authority and additional sections are in the answer. */
+  /** Whether the authority section is in the answer (NSD drops the NS when they do not fit). */
   withAuthority: boolean;
+  /** Additional records in the answer sent (NSD drops an address set that does not fit). */
+  additionalRecords: number;
+  /** The in-zone names whose addresses the additional section carries (MX, SRV, CNAME targets). */
+  additionalNames: string[];
   rcode: ResponseCode;
   /** A positive answer, NODATA (the name exists, the type does not) or NXDOMAIN; negatives carry the SOA. */
   kind: "answer" | "nodata" | "nxdomain";
@@ -241,6 +250,8 @@ export function encodeResponse(qname: string, qtype: string, sections: WireAnswe
  */
 interface RecordIndex {
   sets: Map<string, ProviderRecord[]>;
+  /** The types each name holds, in the order the view lists them. */
+  types: Map<string, string[]>;
   /** Names with records, and their ancestors inside the zone. */
   names: Set<string>;
 }
@@ -249,12 +260,15 @@ const recordIndexes = new WeakMap<ProviderRecord[], RecordIndex>();
 function indexOf(view: ZoneView): RecordIndex {
   let index = recordIndexes.get(view.records);
   if (!index) {
-    index = { sets: new Map(), names: new Set([view.apex]) };
+    index = { sets: new Map(), types: new Map(), names: new Set([view.apex]) };
     for (const r of view.records) {
       const key = `${r.name} ${r.type}`;
       const sets = index.sets.get(key);
       if (sets) sets.push(r);
-      else index.sets.set(key, [r]);
+      else {
+        index.sets.set(key, [r]);
+        index.types.set(r.name, [...(index.types.get(r.name) ?? []), r.type]);
+      }
       for (let name = r.name; name !== view.apex && name.includes(".") && !index.names.has(name); name = parentOf(name)) index.names.add(name);
     }
     recordIndexes.set(view.records, index);
@@ -332,19 +346,55 @@ const nsdAdditionalFor = ["MX", "NS", "SRV"];
 
 export interface BuiltAnswer extends WireAnswer {
   rcode: ResponseCode;
+  /** A positive answer, NODATA (the final name lacks the type) or NXDOMAIN (the final name does not exist). */
+  kind: AnswerSize["kind"];
   /** Owners of the CNAME chain followed inside the zone, in order. */
   cnames: string[];
   finalType: string;
+  /** The name asked, or the wildcard it matches: where the answer starts (the CNAME owner of a chain); the apex for NXDOMAIN. */
+  owner: string;
 }
 
-/** The sections a provider fills for one question, following CNAMEs inside the zone (no hop limit: a loop stops where it repeats). */
+/**
+ * The additional section: the A sets of every in-zone target the answer names (MX exchange, SRV
+ * target, and CNAME and NS targets where the provider adds them), then their AAAA sets, in the
+ * order NSD adds them (all A sets, then all AAAA sets), each set once and none already answered.
+ */
+function additionalFor(view: ZoneView, answer: WireRecord[], behaviour: ResponseBehaviour): WireRecord[] {
+  const types = behaviour === "drop-authority-when-full" ? nsdAdditionalFor : providerCapabilities[view.provider].additionalFor;
+  const targets: { name: string; source: string }[] = [];
+  for (const r of answer) {
+    const target = types.includes(r.type) ? targetOf(r)?.toLowerCase() : undefined;
+    const source = target && inZone(view, target) ? sourceOf(view, target) : undefined;
+    if (target && source && !targets.some((t) => t.name === target)) targets.push({ name: target, source });
+  }
+  const answered = new Set(answer.filter((r) => r.type === "A" || r.type === "AAAA").map((r) => `${r.name} ${r.type}`));
+  return ["A", "AAAA"].flatMap((type) => targets.filter((t) => !answered.has(`${t.name} ${type}`)).flatMap((t) => answerSet(view, t.source, type, t.name)));
+}
+
+/**
+ * The sections a provider fills for one question, following CNAMEs inside the zone (no hop limit:
+ * a loop stops where it repeats). A chain that ends at a name without the type is NODATA, at a
+ * name that does not exist NXDOMAIN (RFC 6604 §2.1): the chain and the zone's SOA, as NSD answers.
+ */
 export function buildAnswer(view: ZoneView, qname: string, qtype: string, behaviour: ResponseBehaviour = "always-authority"): BuiltAnswer {
   const answer: WireRecord[] = [];
   const cnames: string[] = [];
   const visited = new Set<string>();
-  const negative = (rcode: ResponseCode): BuiltAnswer => ({ answer, authority: [soaRecord(view)], additional: [], rcode, cnames, finalType: qtype });
   let name = qname;
   let source = sourceOf(view, name);
+  const owner = source ?? view.apex;
+  const negative = (kind: "nodata" | "nxdomain"): BuiltAnswer => ({
+    answer,
+    authority: [soaRecord(view)],
+    // The CNAMEs of the chain still name their targets: a provider that adds their addresses adds them here too.
+    additional: additionalFor(view, answer, behaviour),
+    rcode: kind === "nxdomain" ? "NXDOMAIN" : "NOERROR",
+    kind,
+    cnames,
+    finalType: qtype,
+    owner,
+  });
   while (source !== undefined && qtype !== "CNAME" && !visited.has(name)) {
     visited.add(name);
     const cname = recordsAt(view, source, "CNAME")[0];
@@ -354,34 +404,21 @@ export function buildAnswer(view: ZoneView, qname: string, qtype: string, behavi
       // Cloudflare flattens an apex CNAME: the target's addresses, owned by the apex.
       const flattened = inZone(view, target) ? answerSet(view, target, qtype) : answerSet({ ...view, records: [{ ...cname, type: qtype, values: ["alias:" + target] }] }, name, qtype);
       answer.push(...flattened.map((r) => ({ ...r, name })));
-      return { answer, authority: nsRecords(view), additional: [], rcode: "NOERROR", cnames, finalType: qtype };
+      return { answer, authority: nsRecords(view), additional: [], rcode: "NOERROR", kind: "answer", cnames, finalType: qtype, owner };
     }
     answer.push({ name, type: "CNAME", ttl: cname.ttl ?? 60, value: target });
     cnames.push(name);
-    if (!inZone(view, target)) return { answer, authority: nsRecords(view), additional: [], rcode: "NOERROR", cnames, finalType: "CNAME" };
+    if (!inZone(view, target)) return { answer, authority: nsRecords(view), additional: [], rcode: "NOERROR", kind: "answer", cnames, finalType: "CNAME", owner };
     name = target;
     source = sourceOf(view, name);
   }
-  if (source === undefined) return negative(answer.length > 0 ? "NOERROR" : "NXDOMAIN");
+  if (source === undefined) return negative("nxdomain");
   const final = name === view.apex && qtype === "SOA" ? [soaRecord(view)] : name === view.apex && qtype === "NS" ? nsRecords(view) : answerSet(view, source, qtype, name);
-  if (final.length === 0 && answer.length === 0) return negative("NOERROR");
+  if (final.length === 0) return negative("nodata");
   answer.push(...final);
-  const additionalFor = behaviour === "drop-authority-when-full" ? nsdAdditionalFor : providerCapabilities[view.provider].additionalFor;
-  const additional: WireRecord[] = [];
-  const added = new Set<string>(answer.filter((r) => r.type === "A" || r.type === "AAAA").map((r) => `${r.name} ${r.type}`));
-  for (const r of answer) {
-    const target = additionalFor.includes(r.type) ? targetOf(r)?.toLowerCase() : undefined;
-    const from = target && inZone(view, target) ? sourceOf(view, target) : undefined;
-    if (!target || !from) continue;
-    for (const type of ["A", "AAAA"]) {
-      if (added.has(`${target} ${type}`)) continue;
-      added.add(`${target} ${type}`);
-      additional.push(...answerSet(view, from, type, target));
-    }
-  }
   // NS answers carry no authority section: the NS set is the answer (NSD and Route 53 alike).
   const authority = name === view.apex && qtype === "NS" ? [] : nsRecords(view);
-  return { answer, authority, additional, rcode: "NOERROR", cnames, finalType: qtype };
+  return { answer, authority, additional: additionalFor(view, answer, behaviour), rcode: "NOERROR", kind: "answer", cnames, finalType: qtype, owner };
 }
 
 /** Presentation length of the longest name (253 characters) under `parent`, filled with labels of `fill`. */
@@ -397,55 +434,89 @@ export function longestNameUnder(parent: string, fill = "x"): string {
 }
 
 /** Types a NODATA question asks at a name that lacks them, first that the name does not hold. */
-const nodataTypes = ["TXT", "AAAA", "A", "MX", "CAA"];
+const nodataTypes = ["TXT", "AAAA", "A", "MX", "CAA", "SRV"];
+
+/** One question a client can ask, with the owner whose records answer it (the wildcard a long name matches). */
+export interface Question {
+  qname: string;
+  qtype: string;
+  owner: string;
+}
 
 /**
- * Every question a client can send that gets a different answer: every name's own types (a
- * wildcard asked at the longest name under it, since an answer repeats the question's name), A and
- * AAAA through each CNAME, the apex SOA and NS, a NODATA at the longest existing name and an
+ * The end of the in-zone CNAME chain that starts at `owner`: the name it reaches and where that
+ * name's records come from (`source` undefined: the name does not exist); `outside` when the chain
+ * leaves the zone, `loop` when it comes back on itself.
+ */
+function chainEnd(view: ZoneView, owner: string): { name: string; source?: string; outside?: boolean; loop?: boolean } {
+  const visited = new Set<string>([owner]);
+  let target = recordsAt(view, owner, "CNAME")[0].values[0];
+  for (;;) {
+    if (!inZone(view, target)) return { name: target, outside: true };
+    const source = sourceOf(view, target);
+    if (source === undefined) return { name: target };
+    if (visited.has(target)) return { name: target, source, loop: true };
+    visited.add(target);
+    const next = recordsAt(view, source, "CNAME")[0];
+    if (!next) return { name: target, source };
+    target = next.values[0];
+  }
+}
+
+/**
+ * Every question a client can send that gets a different answer. For every owner (a wildcard
+ * asked at the longest name under it, since an answer repeats the question's name): each type it
+ * holds and a type it lacks (NODATA). A CNAME owner answers CNAME itself, and every other question
+ * through its chain: each type the chain's final name holds (TXT, MX, CAA, SRV as well as A and
+ * AAAA), and a type it lacks, which is NODATA through the chain. Then the apex SOA and NS, and an
  * NXDOMAIN at the longest name that does not exist.
  */
-export function questions(view: ZoneView): { qname: string; qtype: string }[] {
-  const out: { qname: string; qtype: string }[] = [];
+export function questions(view: ZoneView): Question[] {
+  const out: Question[] = [];
   const seen = new Set<string>();
-  const add = (qname: string, qtype: string) => {
+  const add = (qname: string, qtype: string, owner: string) => {
     const key = `${qname} ${qtype}`;
-    if (!seen.has(key)) out.push({ qname, qtype }), seen.add(key);
+    if (!seen.has(key)) out.push({ qname, qtype, owner }), seen.add(key);
   };
   const asked = (name: string) => (name.startsWith("*.") ? longestNameUnder(name.slice(2)) : name);
-  for (const r of view.records) {
-    if (r.type === "NS" || r.type === "SOA") continue;
-    if (r.type !== "CNAME") {
-      add(asked(r.name), r.type);
+  const typesAt = (name: string) => {
+    const held = (indexOf(view).types.get(name) ?? []).filter((t) => t !== "NS" && t !== "SOA");
+    return name === view.apex ? [...held, "SOA", "NS"] : held;
+  };
+  const lacking = (types: string[]) => nodataTypes.find((t) => !types.includes(t));
+  const owners = [...new Set([...indexOf(view).types.keys(), view.apex])];
+  for (const owner of owners) {
+    const qname = asked(owner);
+    const cname = recordsAt(view, owner, "CNAME")[0];
+    if (cname && owner === view.apex && view.provider === "cloudflare") {
+      add(qname, "A", owner); // flattened: the target's addresses
       continue;
     }
-    // A CNAME answers A and AAAA questions: follow it to see which the target has.
-    const visited = new Set<string>([r.name]);
-    let target = r.values[0];
-    let source = inZone(view, target) ? sourceOf(view, target) : undefined;
-    while (source !== undefined && !visited.has(target)) {
-      visited.add(target);
-      const next = recordsAt(view, source, "CNAME")[0];
-      if (!next) break;
-      target = next.values[0];
-      source = inZone(view, target) ? sourceOf(view, target) : undefined;
+    if (!cname) {
+      const held = typesAt(owner);
+      for (const type of held) add(qname, type, owner);
+      const missing = lacking(held);
+      if (missing) add(qname, missing, owner);
+      continue;
     }
-    const types = source !== undefined ? ["A", "AAAA"].filter((t) => recordsAt(view, source!, t).length > 0) : [];
-    if (types.length === 0) add(asked(r.name), r.name === view.apex && view.provider === "cloudflare" ? "A" : "CNAME");
-    for (const t of types) add(asked(r.name), t);
+    add(qname, "CNAME", owner);
+    const end = chainEnd(view, owner);
+    if (end.outside) continue; // every other type gets the same chain, out of the zone
+    if (end.source === undefined || end.loop) {
+      add(qname, "A", owner); // NXDOMAIN through the chain, or the loop as far as it goes
+      continue;
+    }
+    const held = typesAt(end.source).filter((t) => t !== "CNAME");
+    for (const type of held) add(qname, type, owner);
+    const missing = lacking(held);
+    if (missing) add(qname, missing, owner);
   }
-  add(view.apex, "SOA");
-  add(view.apex, "NS");
-  const { names } = indexOf(view);
-  const cnameOwners = new Set(view.records.filter((r) => r.type === "CNAME").map((r) => r.name));
-  let longest = view.apex;
-  for (const name of names) if (!cnameOwners.has(name) && !name.startsWith("*.") && name.length > longest.length) longest = name;
-  const lacking = nodataTypes.find((t) => recordsAt(view, longest, t).length === 0);
-  if (lacking) add(longest, lacking);
+  add(view.apex, "SOA", view.apex);
+  add(view.apex, "NS", view.apex);
   for (const fill of ["x", "y", "z"]) {
     const missing = longestNameUnder(view.apex, fill);
     if (sourceOf(view, missing) === undefined) {
-      add(missing, "A");
+      add(missing, "A", view.apex);
       break;
     }
   }
@@ -462,31 +533,76 @@ function questionLabel(view: ZoneView, qname: string, qtype: string, kind: Answe
   return `${name} ${qtype}${kind === "answer" ? "" : kind === "nodata" ? " (NODATA)" : " (NXDOMAIN)"}`;
 }
 
+/**
+ * NSD's UDP answer (packet.c `packet_encode_rrset`, answer.c `encode_answer`, NSD 4 built with
+ * minimal responses as Debian ships it): the answer section and a negative's SOA must fit or the
+ * answer is truncated (TC); the NS of a positive answer are left out when they do not fit, and then
+ * no additional record is sent; of the additional section, an address set that does not fit is
+ * left out while later sets of the same type still go in, and after such a set no further type is
+ * tried. Optional sections also stop at 1,232 bytes (IPV4_MINIMAL_RESPONSE_SIZE).
+ */
+function nsdUdpAnswer(qname: string, qtype: string, built: BuiltAnswer, limit: number, edns: number | undefined): { sent: WireAnswer; truncated: boolean } {
+  const size = (sections: WireAnswer) => encodeResponse(qname, qtype, sections, false, built.rcode, edns).length;
+  // What must fit: the answer section, and a negative answer's SOA (resolvers cache the negative by it).
+  const required: WireAnswer = { answer: built.answer, authority: built.kind === "answer" ? [] : built.authority, additional: [] };
+  if (size(required) > limit) return { sent: required, truncated: true };
+  const optionalLimit = Math.min(limit, nsdMinimalResponseBytes + (edns === undefined ? 0 : optRecordBytes));
+  if (built.kind === "answer" && built.authority.length > 0) {
+    const withNs = { ...required, authority: built.authority };
+    if (size(withNs) > optionalLimit) return { sent: required, truncated: false };
+    required.authority = built.authority;
+  }
+  const sets: WireRecord[][] = [];
+  for (const r of built.additional) {
+    const last = sets[sets.length - 1];
+    if (last && last[0].name === r.name && last[0].type === r.type) last.push(r);
+    else sets.push([r]);
+  }
+  const sent: WireAnswer = { ...required, additional: [] };
+  for (const type of ["A", "AAAA"]) {
+    let dropped = false;
+    for (const set of sets.filter((s) => s[0].type === type)) {
+      const next = { ...sent, additional: [...sent.additional, ...set] };
+      if (size(next) > optionalLimit) dropped = true;
+      else sent.additional = next.additional;
+    }
+    if (dropped) break;
+  }
+  return { sent, truncated: false };
+}
+
+/** NSD's IPV4_MINIMAL_RESPONSE_SIZE: optional sections stop there even when the client allows more. */
+const nsdMinimalResponseBytes = 1232;
+
 /** The size of one answer under a provider's behaviour and a UDP limit: with EDNS (an OPT record) when the limit is above 512. */
 export function answerSize(view: ZoneView, qname: string, qtype: string, behaviour: ResponseBehaviour, limit = legacyUdpLimit): AnswerSize {
   const built = buildAnswer(view, qname, qtype, behaviour);
   const edns = limit > legacyUdpLimit ? limit : undefined;
   const full = encodeResponse(qname, qtype, built, false, built.rcode, edns).length;
   const answerOnly = encodeResponse(qname, qtype, { answer: built.answer, authority: [], additional: [] }, false, built.rcode, edns).length;
-  const finalRecords = built.answer.filter((r) => r.type === built.finalType).length;
-  const bytesPerRecord = built.answer.length === 0 ? 0 : built.finalType === "AAAA" ? 28 : built.finalType === "A" ? 16 : 0;
+  const finalRecords = built.kind === "answer" ? built.answer.filter((r) => r.type === built.finalType).length : 0;
+  const bytesPerRecord = finalRecords === 0 ? 0 : built.finalType === "AAAA" ? 28 : built.finalType === "A" ? 16 : 0;
   let bytes = full;
-  let withAuthority = built.authority.length > 0;
   let truncated = full > limit;
-  // A negative answer's SOA is its answer (resolvers cache the negative by it): never dropped.
-  if (behaviour === "drop-authority-when-full" && truncated && built.answer.length > 0) {
-    withAuthority = false;
-    bytes = answerOnly;
-    truncated = answerOnly > limit;
+  let withAuthority = built.authority.length > 0;
+  let additionalRecords = built.additional.length;
+  if (behaviour === "drop-authority-when-full") {
+    const nsd = nsdUdpAnswer(qname, qtype, built, limit, edns);
+    truncated = nsd.truncated;
+    // Truncated: the bytes of what had to fit, which the records to drop are counted from.
+    bytes = encodeResponse(qname, qtype, nsd.sent, false, built.rcode, edns).length;
+    withAuthority = nsd.sent.authority.length > 0;
+    additionalRecords = nsd.sent.additional.length;
   }
   return {
     provider: view.provider,
     query: `${qname} ${qtype}`,
-    label: questionLabel(view, qname, qtype, built.rcode === "NXDOMAIN" ? "nxdomain" : built.answer.length === 0 ? "nodata" : "answer"),
+    label: questionLabel(view, qname, qtype, built.kind),
     qname,
     qtype,
+    owner: built.owner,
     rcode: built.rcode,
-    kind: built.rcode === "NXDOMAIN" ? "nxdomain" : built.answer.length === 0 ? "nodata" : "answer",
+    kind: built.kind,
     cnames: built.cnames,
     finalRecords,
     bytesPerRecord,
@@ -495,6 +611,8 @@ export function answerSize(view: ZoneView, qname: string, qtype: string, behavio
     bytes,
     truncated,
     withAuthority,
+    additionalRecords,
+    additionalNames: [...new Set(built.additional.map((r) => r.name))],
     edns: edns !== undefined,
   };
 }

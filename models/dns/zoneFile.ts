@@ -2,6 +2,10 @@
  * RFC 1035 master files of one provider's view of the zone: importable into any DNS provider or
  * server (the third-provider escape hatch), and what the NSD test loads.
  *
+ * Text is written in presentation format (RFC 1035 §5.1): inside a TXT or CAA character-string,
+ * `"` and `\` go behind a backslash and every byte outside printable ASCII as `\DDD` (decimal), so
+ * a UTF-8 value loads into NSD and Knot alike (Knot refuses raw bytes above 0x7F).
+ *
  * A zone file cannot express Route 53 latency routing: the Route 53 file holds the answer one
  * resolver gets (the largest region's set, which is what the wire-size model sizes) and lists the
  * other regions' sets as comments. The Cloudflare file holds every region's addresses, as Cloudflare
@@ -11,7 +15,7 @@
  */
 import type { ProviderRecord } from "./compare";
 import { providerCapabilities } from "./providers";
-import { quoteTxtStrings, txtStrings } from "./record";
+import { escapeCharacterString, parseCaa, presentationTxtStrings, txtStrings } from "./record";
 import type { ZoneView } from "./wireSize";
 
 
@@ -29,7 +33,11 @@ function rdata(type: string, value: string): string {
     const fields = value.split(/\s+/);
     return [...fields.slice(0, 3), fields[3] === "." || fields[3] === "" ? "." : `${fields[3]}.`].join(" ");
   }
-  if (type === "TXT") return quoteTxtStrings(txtStrings(value));
+  if (type === "TXT") return presentationTxtStrings(txtStrings(value));
+  if (type === "CAA") {
+    const caa = parseCaa(value);
+    return caa ? `${caa.flags} ${caa.tag} "${escapeCharacterString(caa.value)}"` : value;
+  }
   return value;
 }
 

@@ -18,8 +18,10 @@
  * Pure module: no Pulumi imports.
  */
 import { isIPv4, isIPv6 } from "node:net";
+import { cloudflareValueSuffix } from "./cloudflare";
 import { ConfigPath, DeclaredRecord, fqdn, maxTxtStringBytes, parseCaa, parseSrv, recordSlug, txtStrings } from "./record";
 import { refusedFeatures } from "./providers";
+import { maxNameLength, nameProblem } from "./names";
 
 export interface ZoneProblem {
   /** Config path without the namespace, e.g. `["dns", "aliases", 0, "name"]`. */
@@ -36,10 +38,16 @@ export interface ZoneRulesInput {
   declared: DeclaredRecord[];
   /** Longest chain of in-zone CNAMEs a question may go through. */
   maxCnameChainLength: number;
+  /** The ingestion regions, whose ingest records the program names after them. Defaults to none. */
+  regions?: string[];
+  /** Addresses each region's ingest name answers with in Cloudflare (one record each). Defaults to 0. */
+  addressesPerRegion?: number;
 }
 
-/** Longest name in presentation format without the trailing dot: 255 octets on the wire (RFC 1035 §2.3.4). */
-export const maxNameLength = 253;
+/** The longest CNAME chain `edge:dns.maxCnameChainLength` may allow: every hop is a record in every answer through it. */
+export const maxCnameChainLimit = 16;
+
+export { maxNameLength };
 /** ACM's validation record names: `_<32 hex digits>.` in front of the certified name. */
 export const acmValidationPrefixLength = 34;
 export const acmValidationName = /^_[0-9a-f]{32}\.(.+)$/;
@@ -56,14 +64,10 @@ export function relativeToZone(target: string, domain: string): string | undefin
   return name.endsWith(`.${domain}`) ? name.slice(0, -(domain.length + 1)) : undefined;
 }
 
-const label = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
-
-/** Why a fully qualified host name (CNAME target, MX exchange) is invalid, or undefined. */
+/** Why a fully qualified host name (CNAME target, MX exchange, SRV target) is invalid, or undefined. */
 function hostNameProblem(name: string): string | undefined {
-  const bare = name.replace(/\.$/, "");
-  if (bare.length > maxNameLength) return `is ${bare.length} characters; a DNS name has at most ${maxNameLength}`;
-  if (!bare.split(".").every((l) => label.test(l))) return "is not a DNS name (labels of letters, digits, '-' and '_', at most 63 characters each)";
-  return undefined;
+  const problem = nameProblem(name.replace(/\.$/, ""), { underscore: true, upperCase: true, wildcard: false });
+  return problem && `is not a DNS name (labels of letters, digits, '-' and '_', at most 63 characters each): ${problem}`;
 }
 
 /** Why one value is invalid for its type, naming the value and the fix; undefined when it is valid. */
@@ -263,7 +267,13 @@ function nameProblems(input: ZoneRulesInput): ZoneProblem[] {
   return [...problems, ...slugCollisions(input)];
 }
 
-/** Two entries whose resource names would be the same (`a.b` and `a-b` both give `a-a-b`). */
+/**
+ * Two entries whose resource names would be the same (`a.b` and `a-b` both give `a-a-b`), and a
+ * declared record whose resource names are ones the program gives its own records: the ingest
+ * name's Route 53 set of each region (`…-route53-a-<ingest name>-<region>`) and its Cloudflare
+ * records (`…-cloudflare-a-<ingest name>-<region>-<n>`). Pulumi refuses two resources of one name,
+ * so either would stop the plan and the deploy.
+ */
 function slugCollisions(input: ZoneRulesInput): ZoneProblem[] {
   const problems: ZoneProblem[] = [];
   const bySlug = new Map<string, { key: string; source: string }>();
@@ -279,6 +289,26 @@ function slugCollisions(input: ZoneRulesInput): ZoneProblem[] {
   claim(recordSlug({ type: "A", name: input.ingestName }), `A ${input.ingestName}`, "edge:dns.ingestName", ["dns", "ingestName"]);
   if (input.cdnName !== undefined) claim(recordSlug({ type: "CNAME", name: input.cdnName }), `CNAME ${input.cdnName}`, "edge:cdn.hostname", ["cdn", "hostname"]);
   for (const r of input.declared) claim(recordSlug(r), `${r.type} ${r.name}`, describePath(r.path), [...r.path, "name"]);
+
+  const regions = input.regions ?? [];
+  const reserved = new Map<string, string>();
+  for (const region of regions) {
+    reserved.set(`route53-a-${input.ingestName}-${region}`, region);
+    for (let i = 1; i <= (input.addressesPerRegion ?? 0); i++) reserved.set(`cloudflare-a-${input.ingestName}-${region}-${i}`, region);
+  }
+  for (const r of input.declared) {
+    const slug = recordSlug(r);
+    const cloudflare = r.values.length > 1 ? [...r.values.map((v) => `${slug}-${cloudflareValueSuffix(r.type, v)}`), ...r.values.map((_, i) => `${slug}-${i + 1}`)] : [slug];
+    const taken = [`route53-${slug}`, ...cloudflare.map((n) => `cloudflare-${n}`)].find((n) => reserved.has(n));
+    if (taken === undefined) continue;
+    problems.push({
+      path: [...r.path, "name"],
+      message:
+        `${r.type} ${r.name}: its resource name …-${taken} is the one the program gives the ingestion record of ${reserved.get(taken)}; ` +
+        `the program names …-route53-a-${input.ingestName}-<region> and …-cloudflare-a-${input.ingestName}-<region>-<1 to ${input.addressesPerRegion ?? 0}> for every region of edge:regions, ` +
+        `and two resources of one name stop the plan and the deploy: rename the record`,
+    });
+  }
   return problems;
 }
 
@@ -327,9 +357,13 @@ function cnameChainProblems(input: ZoneRulesInput): ZoneProblem[] {
   for (const [name, hops] of length) {
     // Report at the head of each over-long chain only: a name no other CNAME points at.
     if (!Number.isFinite(hops) || hops <= input.maxCnameChainLength || targets.has(name)) continue;
+    const raise =
+      input.maxCnameChainLength < maxCnameChainLimit
+        ? `, or raise edge:dns.maxCnameChainLength (at most ${maxCnameChainLimit})`
+        : ` (${maxCnameChainLimit} is the longest chain edge:dns.maxCnameChainLength allows)`;
     problems.push({
       path: edges.get(name)!.path,
-      message: `${name} goes through ${hops} CNAMEs, above edge:dns.maxCnameChainLength ${input.maxCnameChainLength}: each hop is a record more in every answer (incident 001). Point ${name} nearer the end of the chain, or raise the limit`,
+      message: `${name} goes through ${hops} CNAMEs, above edge:dns.maxCnameChainLength ${input.maxCnameChainLength}: each hop is a record more in every answer (incident 001). Point ${name} nearer the end of the chain${raise}`,
     });
   }
   return problems;

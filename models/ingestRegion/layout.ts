@@ -3,8 +3,13 @@
  * Pure module: no Pulumi imports.
  */
 import { healthCheckPath } from "../hostEdge/settings";
+import { isNetworkAddress, parseIpv4Cidr, subBlock } from "../network/cidr";
 
-/** Each region's VPC gets its own /16 (`10.<index>.0.0/16`), so regions never overlap if ever peered. */
+/**
+ * A region's VPC when `edge:network.baseCidr` does not name one: `10.<index>.0.0/16`, so the
+ * regions of one stack never overlap. Every stack takes the same blocks this way: stacks that share
+ * a transit gateway set their own (`edge:network.baseCidr`).
+ */
 export function regionCidrBlock(regionIndex: number): string {
   if (!Number.isInteger(regionIndex) || regionIndex < 0 || regionIndex > 255) {
     throw new Error(`region index ${regionIndex} is outside 0–255: a region's VPC is 10.<index>.0.0/16`);
@@ -12,12 +17,41 @@ export function regionCidrBlock(regionIndex: number): string {
   return `10.${regionIndex}.0.0/16`;
 }
 
-/** One /20 per availability zone inside a `10.x.0.0/16` (up to 16 zones; a region has at most 6). */
-export function subnetCidrBlocks(vpcCidrBlock: string, zones: number): string[] {
-  const match = /^10\.(\d+)\.0\.0\/16$/.exec(vpcCidrBlock);
-  if (!match) throw new Error(`expected a VPC CIDR block of the form 10.<n>.0.0/16, got ${vpcCidrBlock}`);
-  if (zones < 1 || zones > 16) throw new Error(`expected 1 to 16 subnets, got ${zones}`);
-  return Array.from({ length: zones }, (_, i) => `10.${match[1]}.${i * 16}.0/20`);
+/** A VPC takes /16 to /24 here: AWS allows /16–/28, and each zone's subnet is 4 bits smaller, at most a /28. */
+export const vpcPrefixRange = { min: 16, max: 24 } as const;
+/** Bits a subnet adds to its VPC's prefix: 16 slots, one per AZ number 1–16. */
+export const subnetSlotBits = 4;
+
+/** What is wrong with `cidr` as a VPC block, or undefined. */
+export function vpcCidrProblem(cidr: string): string | undefined {
+  const block = parseIpv4Cidr(cidr);
+  if (!block || !isNetworkAddress(cidr)) return `${cidr} is not a network address in CIDR notation (e.g. 10.32.0.0/16)`;
+  if (block.bits < vpcPrefixRange.min || block.bits > vpcPrefixRange.max) {
+    return `${cidr} is a /${block.bits}: a VPC here is a /${vpcPrefixRange.min} to a /${vpcPrefixRange.max} (each zone's subnet is ${subnetSlotBits} bits smaller, at most the /28 AWS allows)`;
+  }
+  return undefined;
+}
+
+/** The number of an AZ ID (`use1-az4` → 4), or undefined for another shape. */
+export function availabilityZoneNumber(zoneId: string): number | undefined {
+  const m = /-az(\d+)$/.exec(zoneId);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The subnet of one zone: slot `n - 1` of the VPC for AZ ID `…-az<n>`, a block 4 bits smaller than
+ * the VPC (`10.0.0.0/16`, `use1-az4` → `10.0.48.0/20`). Derived from the zone, not its position in
+ * the list: a zone replaced by another gets a block no other zone holds, so the new subnet is
+ * created before the old one is deleted without `InvalidSubnet.Conflict`, and reordering the list
+ * moves nothing.
+ */
+export function subnetCidrBlock(vpcCidrBlock: string, zoneId: string): string {
+  const problem = vpcCidrProblem(vpcCidrBlock);
+  if (problem) throw new Error(problem);
+  const n = availabilityZoneNumber(zoneId);
+  const slots = 2 ** subnetSlotBits;
+  if (n === undefined || n < 1 || n > slots) throw new Error(`${zoneId}: a subnet's block comes from its AZ number, 1–${slots}; this AZ ID has none in that range`);
+  return subBlock(vpcCidrBlock, parseIpv4Cidr(vpcCidrBlock)!.bits + subnetSlotBits, n - 1);
 }
 
 /** The target group's health check of `/http-check`, which answers 404 while a host drains. */
@@ -97,3 +131,11 @@ export const targetCpuPercent = 50;
  * every CNAME.
  */
 export const certificateValidationTtlSeconds = 60;
+
+/**
+ * How a region's hosts reach their datastore's networks: a transit gateway or a VPC peering
+ * connection the route table sends them to (declared outside this program: the gateway or the
+ * peering is shared with the datastore's account), or `sameVpc` when the datastore lives in the
+ * region's own VPC, reached by its local route.
+ */
+export type DatastoreRoute = { transitGatewayId: string } | { vpcPeeringConnectionId: string } | "sameVpc";

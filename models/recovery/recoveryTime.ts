@@ -32,6 +32,7 @@ export const failureModes = [
   "serviceFreezes",
   "azLost",
   "regionLost",
+  "regionLostSecondary",
   "dnsPrimaryLost",
   "cdnOriginFails",
   "datastorePrimaryFails",
@@ -46,6 +47,7 @@ export const failureModeTitles: Record<FailureMode, string> = {
   serviceFreezes: "a host's ingestion service freezes",
   azLost: "an availability zone is lost",
   regionLost: "a region is lost",
+  regionLostSecondary: "a region is lost, via Cloudflare (manual)",
   dnsPrimaryLost: "the primary DNS provider stops answering",
   cdnOriginFails: "the CDN's origin fails",
   datastorePrimaryFails: "the datastore's primary fails",
@@ -127,9 +129,29 @@ export const route53ProbeTimeoutSeconds = 4 + 2;
 export interface ServiceBehaviour {
   /** Seconds a Route 53 checker waits on one probe. Defaults to {@link route53ProbeTimeoutSeconds}. */
   route53ProbeTimeoutSeconds: number;
+  /** Seconds the on-call takes from the page to a lost region withdrawn from Cloudflare. Defaults to {@link regionWithdrawalSeconds}. */
+  regionWithdrawalSeconds?: number;
+  /** Seconds Cloudflare takes to serve a changed record everywhere. Defaults to {@link cloudflarePropagationSeconds}. */
+  cloudflarePropagationSeconds?: number;
 }
 
-export const serviceBehaviour: ServiceBehaviour = { route53ProbeTimeoutSeconds };
+/**
+ * A lost region leaves Cloudflare's answer only by hand: Cloudflare runs no health check on
+ * DNS-only records (its health-checked answers are the Load Balancing add-on), so the on-call,
+ * paged by the region's health-check alarm, withdraws the region's records with the runbook's
+ * command (docs/dns-region-loss.md). The response the runbook commits to: the page acknowledged
+ * within 5 minutes, the records withdrawn within 10 more. A commitment, not a measurement: the
+ * plan says so beside the figure.
+ */
+export const regionWithdrawalSeconds = 15 * 60;
+/**
+ * Cloudflare serves a record change from every location within about a minute ("global
+ * propagation of changes tends to be 60 seconds or less": Cloudflare community, staff answer;
+ * Cloudflare blog, "How we improved DNS record build speed by more than 4,000x").
+ */
+export const cloudflarePropagationSeconds = 60;
+
+export const serviceBehaviour: ServiceBehaviour = { route53ProbeTimeoutSeconds, regionWithdrawalSeconds, cloudflarePropagationSeconds };
 /**
  * CloudFront's origin defaults when a distribution's origin sets none: `connectionTimeout` 10 s,
  * `connectionAttempts` 3 (CloudFront Developer Guide, "Origin settings"; the Terraform provider's
@@ -202,6 +224,8 @@ function figure(
 
 interface EventsModel {
   count(share: number | null, windowSeconds: number): Pick<RecoveryFigure, "eventsAtRisk" | "eventsRetried" | "eventsLost">;
+  /** How long the snippet keeps an event, seconds. */
+  maxEventAgeSeconds: number;
 }
 
 /**
@@ -212,6 +236,7 @@ interface EventsModel {
  */
 export function eventsModel(peakEventsPerSecond: number | null, retry: RetrySchedule, redeliverySeconds: number): EventsModel {
   return {
+    maxEventAgeSeconds: retry.maxEventAgeMs / 1000,
     count(share, windowSeconds) {
       if (share === null || peakEventsPerSecond === null) return { eventsAtRisk: null, eventsRetried: null, eventsLost: null };
       const rate = peakEventsPerSecond * share;
@@ -420,6 +445,7 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
   }
 
   figures.push(...regionFigures(resources, events, regionCount, behaviour));
+  figures.push(...secondaryRegionFigures(resources, events, regionCount, behaviour));
   const dns = dnsFigure(resources, events);
   if (dns) figures.push(dns);
   figures.push(...cdnFigures(resources, events));
@@ -430,10 +456,7 @@ function regionFigures(resources: DeclaredResource[], events: EventsModel, regio
   const checks = byType(resources, resourceTypes.route53HealthCheck);
   const records = byType(resources, resourceTypes.route53Record).filter((r) => r.props.healthCheckId !== undefined || (r.dependencies ?? []).some((d) => checks.some((c) => c.urn === d)));
   return records.flatMap((record) => {
-    // The record's own health check; without the dependency, the slowest declared one (worst case).
-    const linked = checks.find((c) => (record.dependencies ?? []).includes(c.urn));
-    const speed = (c: DeclaredResource) => Number(c.props.requestInterval ?? 30) * Number(c.props.failureThreshold ?? 3);
-    const check = linked ?? checks.reduce<DeclaredResource | undefined>((a, b) => (a === undefined || speed(b) > speed(a) ? b : a), undefined);
+    const check = linkedHealthCheck(resources, record);
     if (!check) return [];
     const interval = Number(check.props.requestInterval ?? 30);
     const threshold = Number(check.props.failureThreshold ?? 3);
@@ -457,6 +480,89 @@ function regionFigures(resources: DeclaredResource[], events: EventsModel, regio
         ],
         1 / regionCount,
         events,
+      ),
+    ];
+  });
+}
+
+/** The health check of a health-checked Route 53 record: its own (a dependency), else the slowest declared (worst case). */
+function linkedHealthCheck(resources: DeclaredResource[], record: DeclaredResource): DeclaredResource | undefined {
+  const checks = byType(resources, resourceTypes.route53HealthCheck);
+  const speed = (c: DeclaredResource) => Number(c.props.requestInterval ?? 30) * Number(c.props.failureThreshold ?? 3);
+  return checks.find((c) => (record.dependencies ?? []).includes(c.urn)) ?? checks.reduce<DeclaredResource | undefined>((a, b) => (a === undefined || speed(b) > speed(a) ? b : a), undefined);
+}
+
+/** Cloudflare serves TTL 1 ("automatic") as 300 s (Cloudflare API, DNS records, `ttl`). */
+const cloudflareServedTtl = (ttl: number) => (ttl === 1 ? 300 : ttl);
+
+/**
+ * A lost region for the lookups Cloudflare answers: in active-active the registrar lists
+ * Cloudflare's servers beside Route 53's and resolvers choose among them by RTT, and Cloudflare
+ * serves every region's addresses with no health check. The region leaves those answers when a
+ * person withdraws its records (paged by the region's health-check alarm), then Cloudflare serves
+ * the change and resolvers drop what they cached. Worst case: every lookup answered by Cloudflare.
+ */
+function secondaryRegionFigures(resources: DeclaredResource[], events: EventsModel, regionCount: number, behaviour: ServiceBehaviour): RecoveryFigure[] {
+  const records = byType(resources, resourceTypes.route53Record);
+  const apexNs = records.find((r) => r.props.type === "NS" && Array.isArray(r.props.records) && r.props.records.some((s: unknown) => String(s).replace(/\.$/, "").endsWith(cloudflareNameServerSuffix)));
+  if (!apexNs) return [];
+  const checks = byType(resources, resourceTypes.route53HealthCheck);
+  const alarms = byType(resources, resourceTypes.cloudwatchMetricAlarm).filter((a) => a.props.metricName === "HealthCheckPercentageHealthy");
+  const cloudflare = byType(resources, resourceTypes.cloudflareDnsRecord);
+  const name = (r: DeclaredResource) => String(r.props.name ?? "").toLowerCase().replace(/\.$/, "");
+  const withdrawal = behaviour.regionWithdrawalSeconds ?? regionWithdrawalSeconds;
+  const propagation = behaviour.cloudflarePropagationSeconds ?? cloudflarePropagationSeconds;
+  const guarded = records.filter((r) => r.props.healthCheckId !== undefined || (r.dependencies ?? []).some((d) => checks.some((c) => c.urn === d)));
+  return guarded.flatMap((record) => {
+    const check = linkedHealthCheck(resources, record);
+    const addresses = new Set((Array.isArray(record.props.records) ? record.props.records : []).map(String));
+    const served = cloudflare.filter((c) => name(c) === name(record) && c.props.type === record.props.type);
+    // The region's own Cloudflare records (by address), else every record of the name (worst case).
+    const own = served.filter((c) => addresses.has(String(c.props.content)));
+    const mine = own.length > 0 ? own : served;
+    if (!check || mine.length === 0) return [];
+    const ttlRecord = mine.reduce((a, b) => (cloudflareServedTtl(Number(b.props.ttl ?? 0)) > cloudflareServedTtl(Number(a.props.ttl ?? 0)) ? b : a));
+    const ttl = cloudflareServedTtl(Number(ttlRecord.props.ttl ?? 0));
+    const interval = Number(check.props.requestInterval ?? 30);
+    const threshold = Number(check.props.failureThreshold ?? 3);
+    // The check's own alarms (the critical one pages), else the slowest declared (worst case).
+    const fires = (a: DeclaredResource) => Number(a.props.period ?? 60) * Number(a.props.datapointsToAlarm ?? a.props.evaluationPeriods ?? 1);
+    const linked = alarms.filter((a) => (a.dependencies ?? []).includes(check.urn));
+    const alarm = linked.find((a) => /critical/i.test(String(a.props.alarmName ?? a.urn))) ?? linked[0] ?? alarms.reduce<DeclaredResource | undefined>((a, b) => (a === undefined || fires(b) > fires(a) ? b : a), undefined);
+    const period = Number(alarm?.props.period ?? 60);
+    const datapoints = Number(alarm?.props.datapointsToAlarm ?? alarm?.props.evaluationPeriods ?? 1);
+    const scope = String(record.props.setIdentifier ?? record.props.latencyRoutingPolicies?.[0]?.region ?? nameOf(record));
+    return [
+      figure(
+        "regionLostSecondary",
+        scope,
+        [
+          term("Route 53 marks the region unhealthy", interval * threshold, src(check, `requestInterval=${interval} × failureThreshold=${threshold}`), check.urn, true, {
+            knob: { input: "failureThreshold", value: threshold, secondsPerUnit: interval, minimum: 1 },
+          }),
+          term("the last probe times out", behaviour.route53ProbeTimeoutSeconds, `Route 53 probe timeout ${behaviour.route53ProbeTimeoutSeconds} s`, "", true, { fix: "nothing: Route 53 sets its probe timeouts" }),
+          alarm
+            ? term("the region's health-check alarm pages the on-call", period * datapoints, src(alarm, `period=${period} × datapointsToAlarm=${datapoints}`), alarm.urn, true, {
+                knob: { input: "datapointsToAlarm", value: datapoints, secondsPerUnit: period, minimum: 1 },
+              })
+            : term("no alarm watches the region's health check: nobody is paged", events.maxEventAgeSeconds, "no HealthCheckPercentageHealthy alarm declared; until someone notices (the snippet's max event age)", "", true, {
+                fix: "declare the region's health-check alarm (components/alarms.ts)",
+              }),
+          term("the on-call withdraws the region's Cloudflare records by hand (manual: Cloudflare checks no DNS-only record)", withdrawal, `runbook response: acknowledged in 5 min, withdrawn in 10 (docs/dns-region-loss.md)${withdrawal === regionWithdrawalSeconds ? "" : `, ${withdrawal} s (scaled)`}`, "", false, {
+            fix: "nothing in the stack makes it faster: it is a person's response (docs/dns-region-loss.md explains why it is not automated)",
+          }),
+          term("Cloudflare serves the change everywhere", propagation, `Cloudflare propagation ${propagation} s (Cloudflare: 60 s or less)`, "", false, { fix: "nothing: Cloudflare sets its propagation" }),
+          term("resolvers drop the cached answer", ttl, src(ttlRecord, `ttl=${ttl}`), ttlRecord.urn, false, {
+            // Cloudflare accepts 60 s or more outside Enterprise (providers.ts).
+            knob: { input: "ttl (edge:dns ttl of the failover records)", value: ttl, secondsPerUnit: 1, minimum: 60 },
+          }),
+        ],
+        1 / regionCount,
+        events,
+        [
+          `manual: Cloudflare serves every region's ${served.length} addresses with no health check, so a lost region stays in its answers until a person withdraws ${mine.length} records (docs/dns-region-loss.md); lookups Route 53 answers leave the region as "a region is lost" says`,
+          "worst case: every lookup answered by Cloudflare (resolvers choose among the registrar's six servers by RTT)",
+        ],
       ),
     ];
   });

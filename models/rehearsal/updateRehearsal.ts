@@ -490,5 +490,6 @@ function orderDependentsFirst(keys: string[], live: Map<string, CloudObject>, ba
 /** One line a reviewer reads: the step, the API's answer, why, the source and what works. */
 export function refusalMessage(r: Refusal): string {
   const verb = r.severity === "refused" ? "the API refuses it" : "it cannot be undone";
-  return `step ${r.step.index} (${r.step.op} ${r.step.resource}): ${verb}: ${r.error}, because ${r.why} (${r.cite}). What works: ${r.sequence}`;
+  // The resource and what the API answers lead: a one-line summary (the pull request's verdict) keeps them.
+  return `${r.step.resource}, ${r.step.op}: ${verb}: ${r.error} (step ${r.step.index} of the update), because ${r.why} (${r.cite}). What works: ${r.sequence}`;
 }

@@ -5,7 +5,8 @@
  * listed), and none allows a write action on `Resource: "*"` (or `NotResource`). Read actions
  * (Get, List, Describe, Head, …) may use `*`, as may the few write actions AWS authorizes only
  * on `*` (policy config `resourceWildcardActions`, default: CloudWatch PutMetricData, X-Ray and
- * Systems Manager session actions). Judged on `aws.iam.Policy`, `aws.iam.RolePolicy`,
+ * Systems Manager session and command-channel actions; the Service Authorization Reference lists no
+ * resource type for `ssmmessages` and `ec2messages` actions). Judged on `aws.iam.Policy`, `aws.iam.RolePolicy`,
  * `aws.iam.UserPolicy`, `aws.iam.GroupPolicy` and the inline policies of `aws.iam.Role`; JSON
  * strings are parsed, a document that does not parse is itself a violation.
  *
@@ -24,6 +25,10 @@ export const defaultResourceWildcardActions: readonly string[] = [
   "ssmmessages:CreateDataChannel",
   "ssmmessages:OpenControlChannel",
   "ssmmessages:OpenDataChannel",
+  "ec2messages:AcknowledgeMessage",
+  "ec2messages:DeleteMessage",
+  "ec2messages:FailMessage",
+  "ec2messages:SendReply",
 ];
 
 /** Verbs of actions that only read. An action pattern is "read" when its verb starts with one of them (`s3:Get*`). */

@@ -155,10 +155,14 @@ describe("IngestRegion", () => {
     for (const region of config.regions) {
       const net = network(region);
       const interfaces = inRegion(resourceTypes.ec2VpcEndpoint, region).filter((e) => e.inputs.vpcEndpointType === "Interface");
-      expect(interfaces.map((e) => e.inputs.serviceName)).toEqual(["ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"].map((s) => `com.amazonaws.${region}.${s}`));
+      expect(interfaces.map((e) => e.inputs.serviceName).sort()).toEqual(["ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"].map((s) => `com.amazonaws.${region}.${s}`).sort());
       expect(net.subnetIds).toHaveLength(3);
       for (const endpoint of interfaces) {
         expect(endpoint.inputs).toMatchObject({ privateDnsEnabled: true, subnetIds: net.subnetIds, securityGroupIds: [net.endpointGroupId] });
+        // Every endpoint of a service that takes a policy admits the account's principals only.
+        const service = String(endpoint.inputs.serviceName).split(".").pop();
+        if (service === "ssmmessages" || service === "ec2messages") expect(endpoint.inputs.policy).toBeUndefined();
+        else expect(JSON.parse(endpoint.inputs.policy as string).Statement.every((s: { Condition?: unknown }) => JSON.stringify(s.Condition) === JSON.stringify({ StringEquals: { "aws:PrincipalAccount": "123456789012" } }) || JSON.stringify(s.Condition).includes('"aws:PrincipalAccount":"123456789012"'))).toBe(true);
       }
     }
   });
@@ -168,7 +172,14 @@ describe("IngestRegion", () => {
       const gateways = inRegion(resourceTypes.ec2VpcEndpoint, region).filter((e) => e.inputs.vpcEndpointType === "Gateway");
       expect(gateways.map((e) => [e.inputs.serviceName, e.inputs.routeTableIds])).toEqual([[`com.amazonaws.${region}.s3`, [network(region).routeTableId]]]);
       expect(JSON.parse(gateways[0]!.inputs.policy as string).Statement).toEqual([
-        { Sid: "ReadPinnedBundle", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::edge-bundles-${region}/releases/edge-ingest-1.4.0.tar.gz` },
+        {
+          Sid: "ReadPinnedBundle",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: `arn:aws:s3:::edge-bundles-${region}/releases/edge-ingest-1.4.0.tar.gz`,
+          Condition: { StringEquals: { "aws:PrincipalAccount": "123456789012" } },
+        },
       ]);
     }
   });
@@ -272,13 +283,14 @@ describe("IngestRegion", () => {
     expect(hostIngress.every((r) => typeof r.inputs.referencedSecurityGroupId === "string" && r.inputs.cidrIpv4 === undefined)).toBe(true);
   });
 
-  it("gives hosts a role with SSM core and CloudWatch metric publishing only", () => {
-    expect(ofType(resources, resourceTypes.iamRolePolicyAttachment).map((a) => a.inputs.policyArn)).toEqual([
-      "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-      "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-    ]);
-    const policy = JSON.parse(ofType(resources, resourceTypes.iamRolePolicy)[0]!.inputs.policy as string);
-    expect(policy.Statement.map((s: { Action: string }) => s.Action)).toEqual(["cloudwatch:PutMetricData", "ec2:DescribeTags"]);
-    expect(policy.Statement[0].Condition).toEqual({ StringEquals: { "cloudwatch:namespace": "CWAgent" } });
+  it("gives hosts a role of one policy written from their calls: no AWS managed policy, no parameter but their own", () => {
+    expect(ofType(resources, resourceTypes.iamRolePolicyAttachment)).toEqual([]);
+    const policies = ofType(resources, resourceTypes.iamRolePolicy);
+    expect(policies.map((p) => p.name).sort()).toEqual(["ingest-eu-west-1-host-calls", "ingest-us-east-1-host-calls"]);
+    const policy = JSON.parse(policies.find((p) => p.name.startsWith("ingest-us-east-1"))!.inputs.policy as string);
+    const readParameters = policy.Statement.filter((s: { Action: string | string[] }) => [s.Action].flat().some((a) => a.startsWith("ssm:Get")));
+    expect(readParameters).toEqual([{ Sid: "HostSsm2", Effect: "Allow", Action: "ssm:GetParameter", Resource: "arn:aws:ssm:us-east-1:123456789012:parameter/edge/test/datastore/password" }]);
+    const metrics = policy.Statement.find((s: { Action: string }) => s.Action === "cloudwatch:PutMetricData");
+    expect(metrics.Condition).toEqual({ StringEquals: { "cloudwatch:namespace": "CWAgent" } });
   });
 });

@@ -17,7 +17,7 @@ export interface Subject {
   props: Record<string, unknown>;
   name?: string;
   urn?: string;
-  /** Per property, the names of the subjects it depends on (as the engine records them when a preview does not know their ids). */
+  /** Per property, the names (or URNs) of the subjects it depends on (as the engine records them when a preview does not know their ids). */
   propertyDependencies?: Record<string, string[]>;
 }
 
@@ -64,7 +64,7 @@ export async function runStackPolicy(
   });
   subjects.forEach((s, i) => {
     for (const [key, names] of Object.entries(s.propertyDependencies ?? {})) {
-      resources[i]!.propertyDependencies[key] = names.map((name) => resources.find((r) => r.name === name)!);
+      resources[i]!.propertyDependencies[key] = names.map((name) => resources.find((r) => r.urn === name) ?? resources.find((r) => r.name === name)!);
     }
   });
   const findings: { urn?: string; subject?: string; message: string }[] = [];

@@ -33,7 +33,7 @@ describe("record values are valid for their type", () => {
     ["CAA", "0 issue \"amazon com\"", 'edge:dns.records[0].values[0]: CAA x: the CAA issue value "amazon com" is not a CA\'s domain (e.g. "amazon.com") or ";" (RFC 8659 §4.2)'],
     ["CAA", "0 iodef \"security@example.com\"", 'edge:dns.records[0].values[0]: CAA x: the CAA iodef value "security@example.com" is not a mailto: or http(s):// URL (RFC 8659 §4.4)'],
     ["CAA", "issue amazon.com", 'edge:dns.records[0].values[0]: CAA x: "issue amazon.com" is not a CAA value: expected flags, a tag and a quoted value, e.g. 0 issue "amazon.com"'],
-    ["CNAME", "not a name", 'edge:dns.records[0].values[0]: CNAME x: the CNAME target "not a name" is not a DNS name (labels of letters, digits, \'-\' and \'_\', at most 63 characters each)'],
+    ["CNAME", "not a name", 'edge:dns.records[0].values[0]: CNAME x: the CNAME target "not a name" is not a DNS name (labels of letters, digits, \'-\' and \'_\', at most 63 characters each): the label ("not a name") holds " ": a label takes a-z, 0-9 and \'-\' (and \'_\' in service names such as _dmarc)'],
   ])("%s %s", (type, value, problem) => {
     expect(problemsOf(record(type, [value]))).toEqual([problem]);
   });

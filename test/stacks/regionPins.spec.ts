@@ -84,7 +84,7 @@ describe("account quotas", () => {
   });
 
   it("defaults to AWS's quotas", () => {
-    expect(parseStackConfig(withRegionPins(minimal)).quotas).toEqual({ elasticIpsPerRegion: 5, networkLoadBalancersPerRegion: 50, route53HealthChecksPerAccount: 200 });
+    expect(parseStackConfig(withRegionPins(minimal)).quotas).toEqual({ elasticIpsPerRegion: 5, networkLoadBalancersPerRegion: 50, route53HealthChecksPerAccount: 200, route53RecordsPerZone: 10_000 });
   });
 });
 

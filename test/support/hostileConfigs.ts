@@ -2,7 +2,10 @@
  * Generators of hostile stack configs for the property tests: a valid config with one to four
  * mutations — wrong types, negative and extreme sizes, 0 or 500 regions, unicode and overlong
  * hostnames, duplicate records, CNAME loops, a CNAME beside other records, unknown keys, random
- * JSON. Values are the `edge:` keys without their namespace, as YAML hands them over.
+ * JSON; record names the program gives its own records, labels of 64 characters and names that
+ * are not ASCII; per-region pins that are missing, shared or another region's; pool sizes below
+ * what a host's processes need; more records than a zone holds. Values are the `edge:` keys
+ * without their namespace, as YAML hands them over.
  */
 import fc from "fast-check";
 import { withRegionPins } from "./regionPins";
@@ -21,7 +24,7 @@ export const validBase = withRegionPins({
   datastore: {
     maxConnections: 500,
     endpoints: Object.fromEntries(
-      ["us-east-1", "eu-west-1"].map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/dev/datastore/password", cidrs: [`10.${100 + i}.0.0/16`] }]),
+      ["us-east-1", "eu-west-1"].map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/dev/datastore/password", cidrs: [`10.${100 + i}.0.0/16`], route: { transitGatewayId: "tgw-0123456789abcdef0" } }]),
     ),
   },
   dns: {
@@ -122,6 +125,72 @@ const hostileName = fc.oneof(
   fc.integer({ min: 2, max: 6 }).map((n) => Array.from({ length: n }, () => "b".repeat(63)).join(".")),
 );
 
+/** Record names a user might pick: the names of the program's own records, labels at and past 63, names not in ASCII. */
+const recordNameOf = (c: Raw): fc.Arbitrary<string> => {
+  const regions = getArray(c, ["regions"]).filter((r): r is string => typeof r === "string");
+  const ingest = typeof (c.dns as Raw | undefined)?.ingestName === "string" ? String((c.dns as Raw).ingestName) : "api";
+  return fc.oneof(
+    fc.tuple(fc.constantFrom(...(regions.length ? regions : ["us-east-1"])), fc.constantFrom("", "-1", "-2", "-3", "-4")).map(([region, n]) => `${ingest}-${region}${n}`),
+    fc.integer({ min: 62, max: 65 }).map((n) => "r".repeat(n)),
+    fc.integer({ min: 62, max: 65 }).map((n) => `www.${"s".repeat(n)}`),
+    fc.constantFrom("bücher", "пример.shop", "例え", "😀", "Www", "_acme-challenge", "-x", "x-", "*.eu", "a.*.b", "x_y", "a..b"),
+    fc.stringMatching(/^[a-z0-9-]{1,12}$/),
+  );
+};
+
+/** Records named like the program's own, or with hostile names, of one to three values. */
+const namedRecords: fc.Arbitrary<Mutation> = fc
+  .tuple(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom("A", "TXT"))
+  .map(([seed, values, type]): Mutation => (c) => {
+    const [name] = fc.sample(recordNameOf(c), { numRuns: 1, seed });
+    const value = (i: number) => (type === "A" ? `192.0.2.${i + 1}` : `v=${seed}-${i}`);
+    setPath(c, ["dns", "records"], [...getArray(c, ["dns", "records"]), { name, type, values: Array.from({ length: values }, (_, i) => value(i)) }]);
+  });
+
+/** Per-region pins: one image for every region, a region's pin missing, another region's zones, a pin for a region not listed. */
+const regionPinMutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.constant<Mutation>((c) => {
+    const regions = getArray(c, ["regions"]).filter((r): r is string => typeof r === "string");
+    setPath(c, ["ingest", "imageIds"], Object.fromEntries(regions.map((r) => [r, "ami-0123456789abcdef0"])));
+  }),
+  fc.constantFrom("imageIds", "availabilityZoneIds").map((key): Mutation => (c) => {
+    const pins = ((c.ingest as Raw | undefined)?.[key] ?? {}) as Raw;
+    const [first] = Object.keys(pins);
+    if (first) delete pins[first];
+  }),
+  fc.constant<Mutation>((c) => {
+    const zones = ((c.ingest as Raw | undefined)?.availabilityZoneIds ?? {}) as Raw;
+    const [a, b] = Object.keys(zones);
+    if (a && b) [zones[a], zones[b]] = [zones[b], zones[a]];
+  }),
+  fc.constant<Mutation>((c) => {
+    const zones = ((c.ingest as Raw | undefined)?.availabilityZoneIds ?? {}) as Raw;
+    const [a] = Object.keys(zones);
+    if (a && Array.isArray(zones[a])) zones[a] = [zones[a][0], zones[a][0]];
+  }),
+  fc.tuple(regionCode, fc.constantFrom("ami-0fedcba9876543210", "ami-12345678", "ami-bad", "")).map(([region, image]): Mutation => (c) => {
+    setPath(c, ["ingest", "imageIds", region], image);
+  }),
+);
+
+/** Pool sizes around what a host's two processes need, and past the datastore's budget. */
+const poolSizeMutation: fc.Arbitrary<Mutation> = fc
+  .tuple(fc.constantFrom(0, 1, 2, 3, 16, 17, 250, 9_999, 10_000, 10_001), fc.option(fc.constantFrom(1, 2, 10, 3000), { nil: undefined }))
+  .map(([pool, maxConnections]): Mutation => (c) => {
+    setPath(c, ["datastore", "poolSizePerHost"], pool);
+    if (maxConnections !== undefined) setPath(c, ["datastore", "maxConnections"], maxConnections);
+  });
+
+/** More records than a zone holds on the secondary's plan (200 on free, 3,500 on paid plans) or than Route 53's quota set here. */
+const manyRecords: fc.Arbitrary<Mutation> = fc
+  .tuple(fc.constantFrom(150, 199, 201, 1_000, 5_000), fc.constantFrom("free", "pro", undefined), fc.option(fc.constantFrom(100, 10_000), { nil: undefined }))
+  .map(([count, plan, route53Quota]): Mutation => (c) => {
+    const records = Array.from({ length: count }, (_, i) => ({ name: `r${i}`, type: "TXT", values: [`v${i}`] }));
+    setPath(c, ["dns", "records"], [...getArray(c, ["dns", "records"]), ...records]);
+    if (plan) setPath(c, ["dns", "secondary", "plan"], plan);
+    if (route53Quota !== undefined) setPath(c, ["quotas", "route53RecordsPerZone"], route53Quota);
+  });
+
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // Wrong types anywhere.
   fc.tuple(fc.constantFrom(...leafPaths), anyYamlValue).map(([path, value]): Mutation => (c) => setPath(c, path, value)),
@@ -163,6 +232,11 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // Unknown and removed keys.
   fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), anyYamlValue).map(([key, value]): Mutation => (c) => setPath(c, [key], value)),
   fc.constantFrom("domain", "regions", "dns", "alarms").map((key): Mutation => (c) => delete c[key]),
+  namedRecords,
+  namedRecords,
+  regionPinMutation,
+  poolSizeMutation,
+  manyRecords,
 );
 
 /** A hostile config: the valid base with 1 to 4 mutations. */

@@ -4,8 +4,10 @@
  * Start with `startNsd`, always `stop()` (in afterAll / finally).
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import dgram from "node:dgram";
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
+import net, { createServer } from "node:net";
+import * as dnsPacket from "dns-packet";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nsdConfig } from "../../gameday/dns";
@@ -96,4 +98,81 @@ export function dig(port: number, name: string, type: string, { tcp = false, edn
     answers: flags ? Number(flags[2]) : 0,
     authority: flags ? Number(flags[3]) : 0,
   };
+}
+
+/** What a server sent for one question asked from this process. */
+export interface ServerAnswer {
+  /** The DNS message's length: what `dig` reports as `MSG SIZE rcvd`. */
+  bytes: number;
+  truncated: boolean;
+  rcode: string;
+  /** Types of the answer section's records, in order. */
+  answerTypes: string[];
+}
+
+function query(qname: string, qtype: string, id: number): Buffer {
+  // No RD flag and no OPT record: a legacy resolver's question, as `dig +noedns +norec`.
+  return dnsPacket.encode({ type: "query", id, flags: 0, questions: [{ type: qtype as dnsPacket.RecordType, name: qname }] });
+}
+
+function readAnswer(message: Buffer): ServerAnswer {
+  const decoded = dnsPacket.decode(message) as dnsPacket.Packet & { rcode?: string };
+  return { bytes: message.length, truncated: (message[2] & 0x02) !== 0, rcode: decoded.rcode ?? "NOERROR", answerTypes: (decoded.answers ?? []).map((a) => a.type) };
+}
+
+/**
+ * One question over UDP without EDNS, from this process (a zone of thousands of names is asked in
+ * seconds, not one `dig` each): the message the server sent. Fails after `timeoutMs`.
+ */
+export function askUdp(port: number, qname: string, qtype: string, timeoutMs = 2000): Promise<ServerAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket("udp4");
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error(`no UDP answer to ${qname} ${qtype} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once("message", (message) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(readAnswer(message));
+    });
+    socket.send(query(qname, qtype, 1), port, "127.0.0.1");
+  });
+}
+
+/** One question over TCP: the whole answer (the length prefix not counted). */
+export function askTcp(port: number, qname: string, qtype: string, timeoutMs = 2000): Promise<ServerAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1");
+    let received = Buffer.alloc(0);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no TCP answer to ${qname} ${qtype} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.on("connect", () => {
+      const message = query(qname, qtype, 2);
+      const length = Buffer.alloc(2);
+      length.writeUInt16BE(message.length);
+      socket.write(Buffer.concat([length, message]));
+    });
+    socket.on("data", (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length < 2 || received.length < 2 + received.readUInt16BE(0)) return;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(readAnswer(received.subarray(2, 2 + received.readUInt16BE(0))));
+    });
+  });
+}
+
+/** Whether a zone file loads in Knot's checker (`kzonecheck`, Debian knot-dnssecutils) and NSD's (`nsd-checkzone`): the problems each prints, none when it loads. */
+export function checkZoneFile(apex: string, file: string): { knot: string; nsd: string } {
+  const knot = spawnSync("kzonecheck", ["-o", apex, file], { encoding: "utf8", timeout: 30_000 });
+  const nsd = spawnSync("/usr/sbin/nsd-checkzone", [apex, file], { encoding: "utf8", timeout: 30_000 });
+  const problems = (r: ReturnType<typeof spawnSync>, name: string) => (r.status === 0 ? "" : `${name} exit ${r.status ?? r.signal}: ${`${r.stdout ?? ""}${r.stderr ?? ""}`.trim()}`);
+  return { knot: problems(knot, "kzonecheck"), nsd: problems(nsd, "nsd-checkzone") };
 }

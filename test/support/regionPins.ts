@@ -1,9 +1,13 @@
 /**
- * The per-region pins a stack config needs (zones by AZ ID, image, the region's datastore), filled in
+ * The per-region pins a stack config needs (zones by AZ ID, image, the region's datastore and its route), filled in
  * for every region a test config lists that does not pin its own: the tests of other rules start
  * from a config that is valid in this respect.
  */
+import { createHash } from "node:crypto";
 import { availabilityZoneIdPrefix } from "../../models/ingestRegion/availabilityZones";
+
+/** An AMI id of the region's own (AMI ids are regional: one id in two regions is refused). */
+export const regionImageId = (region: string) => `ami-${createHash("sha256").update(region).digest("hex").slice(0, 17)}`;
 
 type Raw = Record<string, any>;
 
@@ -23,11 +27,11 @@ export function withRegionPins<T extends Raw>(raw: T): T {
     ingest: {
       ...ingest,
       availabilityZoneIds: fill(ingest.availabilityZoneIds, (region) => Array.from({ length: zones }, (_, i) => `${availabilityZoneIdPrefix(region)}-az${i + 1}`)),
-      imageIds: fill(ingest.imageIds, () => "ami-0123456789abcdef0"),
+      imageIds: fill(ingest.imageIds, regionImageId),
     },
     datastore: {
       ...datastore,
-      endpoints: fill(datastore.endpoints, (region) => ({ hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/test/datastore/password", cidrs: ["10.200.0.0/24"] })),
+      endpoints: fill(datastore.endpoints, (region) => ({ hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/test/datastore/password", cidrs: ["10.200.0.0/24"], route: { transitGatewayId: "tgw-0123456789abcdef0" } })),
     },
   };
 }

@@ -17,6 +17,7 @@ import { HostRefresh, hostRefreshes, outageRisks, regionOutages } from "./outage
 import { markPlaceholders } from "./placeholders";
 import { boundChangeText, diffGuard, firstSentence, GuardDelta } from "./guardDelta";
 import { ServingPathDiff, servingPathDiff } from "./servingPath";
+import { networkFlowRisks, routeMoveRisks } from "./networkRisk";
 
 export type { PlanJson, PlanJsonResource, PlanJsonViolation } from "../plan/planJson";
 
@@ -59,7 +60,11 @@ export type RiskKind =
   | "regional-outage"
   | "global-outage"
   | "secret-replaces"
-  | "guard-moved";
+  | "guard-moved"
+  | "network-flow-closed"
+  | "network-flow-opened"
+  | "network-path-opened"
+  | "route-moved";
 
 /**
  * Risks no approval clears: the change cannot deploy as written. The update rehearsal
@@ -678,7 +683,13 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     counts,
     outputs: diffValues(shownBase.stackOutputs ?? {}, shownHead.stackOutputs ?? {}),
     policy: diffPolicy(base, head),
-    risks: [...rehearsalRisks(rehearsal), ...findRisks(base, head, resources, guard), ...recoveryRisks(recovery)],
+    risks: [
+      ...rehearsalRisks(rehearsal),
+      ...findRisks(base, head, resources, guard),
+      ...networkFlowRisks(base, head),
+      ...routeMoveRisks(head, matched, new Set(resources.filter((r) => r.op === "replace").map((r) => r.urn))),
+      ...recoveryRisks(recovery),
+    ],
     secrets: diffSecrets(base, head),
     capacity: capacityCost(base, head),
     rehearsal,

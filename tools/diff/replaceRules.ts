@@ -184,6 +184,15 @@ export const replaceRules: Record<string, TypeRules> = {
   },
   [t.ec2InternetGateway]: inPlace(aws("ec2/vpc_internet_gateway.go", "vpc_id") + ": no attribute is ForceNew (the VPC is detached and attached in place)"),
   [t.ec2LaunchTemplate]: { properties: names("ec2/ec2_launch_template.go") },
+  // A route's target changes in place (ReplaceRoute); its table and destination replace it.
+  [t.ec2Route]: {
+    properties: {
+      routeTableId: change(aws("ec2/vpc_route.go", "route_table_id"), [t.ec2RouteTable]),
+      destinationCidrBlock: change(aws("ec2/vpc_route.go", "destination_cidr_block")),
+      destinationIpv6CidrBlock: change(aws("ec2/vpc_route.go", "destination_ipv6_cidr_block")),
+      destinationPrefixListId: change(aws("ec2/vpc_route.go", "destination_prefix_list_id")),
+    },
+  },
   [t.ec2RouteTable]: { properties: { vpcId: change(aws("ec2/vpc_route_table.go", "vpc_id"), [t.ec2Vpc]) } },
   [t.ec2RouteTableAssociation]: {
     properties: {

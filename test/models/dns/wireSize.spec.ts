@@ -54,18 +54,47 @@ describe("wire-size model", () => {
     expect(answerSize(zone, "api.example.com", "A", "always-authority").finalRecords).toBe(5);
   });
 
-  it("asks A and AAAA through a CNAME only where the target has them, and the CNAME alone for outside targets", () => {
+  it("asks each owner's types and a NODATA, and through a CNAME every type the chain's end holds; the CNAME alone for outside targets", () => {
     const zone = view([a("api.example.com", 2), cname("decide.example.com", "api.example.com"), cname("cdn.example.com", "d1.cloudfront.net")]);
     expect(questions(zone)).toEqual([
-      { qname: "api.example.com", qtype: "A" },
-      { qname: "decide.example.com", qtype: "A" },
-      { qname: "cdn.example.com", qtype: "CNAME" },
-      { qname: "example.com", qtype: "SOA" },
-      { qname: "example.com", qtype: "NS" },
-      { qname: "api.example.com", qtype: "TXT" }, // NODATA at the longest name that is not a CNAME
-      { qname: longestNameUnder("example.com"), qtype: "A" }, // NXDOMAIN at the longest name
+      { qname: "api.example.com", qtype: "A", owner: "api.example.com" },
+      { qname: "api.example.com", qtype: "TXT", owner: "api.example.com" }, // NODATA
+      { qname: "decide.example.com", qtype: "CNAME", owner: "decide.example.com" },
+      { qname: "decide.example.com", qtype: "A", owner: "decide.example.com" },
+      { qname: "decide.example.com", qtype: "TXT", owner: "decide.example.com" }, // NODATA through the chain
+      { qname: "cdn.example.com", qtype: "CNAME", owner: "cdn.example.com" },
+      { qname: "example.com", qtype: "SOA", owner: "example.com" },
+      { qname: "example.com", qtype: "NS", owner: "example.com" },
+      { qname: "example.com", qtype: "TXT", owner: "example.com" }, // NODATA at the apex
+      { qname: longestNameUnder("example.com"), qtype: "A", owner: "example.com" }, // NXDOMAIN at the longest name
     ]);
     expect(longestNameUnder("example.com")).toHaveLength(253);
+  });
+
+  it("asks a CNAME owner every type of the chain's end: TXT, MX, CAA and SRV too, not only addresses", () => {
+    const txt = { provider: "route53" as const, name: "txt.example.com", type: "TXT", ttl: 300, values: ["v=verification " + "t".repeat(200)] };
+    const mx = { provider: "route53" as const, name: "txt.example.com", type: "MX", ttl: 300, values: ["10 mx.example.net"] };
+    const zone = view([txt, mx, cname("alias.example.com", "txt.example.com")]);
+    const asked = questions(zone).filter((q) => q.qname === "alias.example.com").map((q) => q.qtype);
+    expect(asked).toEqual(["CNAME", "TXT", "MX", "AAAA"]);
+    const through = answerSize(zone, "alias.example.com", "TXT", "always-authority");
+    expect(through).toMatchObject({ kind: "answer", cnames: ["alias.example.com"], finalRecords: 1 });
+    // 2 B more question ("alias" against "txt"), and the CNAME: a 2 B owner pointer, 10 B of fields, 6 B of RDATA ("txt" + a pointer).
+    expect(through.fullBytes).toBe(answerSize(zone, "txt.example.com", "TXT", "always-authority").fullBytes + 2 + 18);
+  });
+
+  it("builds NODATA through a CNAME as a server does: the chain and the zone's SOA, not NS and the target's addresses", () => {
+    for (const provider of ["route53", "cloudflare"] as const) {
+      const zone = view([{ ...a("api.example.com", 4), provider }, { ...cname("decide.example.com", "api.example.com"), provider }], provider);
+      const nsd = buildAnswer(zone, "decide.example.com", "TXT", "drop-authority-when-full");
+      expect(nsd).toMatchObject({ kind: "nodata", rcode: "NOERROR", cnames: ["decide.example.com"], additional: [] });
+      expect(nsd.answer.map((r) => r.type)).toEqual(["CNAME"]);
+      expect(nsd.authority.map((r) => r.type)).toEqual(["SOA"]);
+      // The providers' figure adds the CNAME target's addresses (sized as always sent): never below NSD's.
+      const policy = answerSize(zone, "decide.example.com", "TXT", "always-authority");
+      expect(policy.kind).toBe("nodata");
+      expect(policy.fullBytes).toBeGreaterThanOrEqual(answerSize(zone, "decide.example.com", "TXT", "drop-authority-when-full").fullBytes);
+    }
   });
 
   it("encodes packets dns-packet decodes to the same records, at the size it reports (property)", () => {

@@ -38,6 +38,10 @@ const view: ZoneView = {
     rec("api.example.com", "A", addresses(8)),
     ...chain.map((name, i) => rec(name, "CNAME", [chain[i + 1] ?? "api.example.com"])),
     rec("deep.below.example.com", "TXT", ["empty non-terminal above"]),
+    rec("mail.example.com", "MX", ["10 big.example.com", "20 small.example.com"]),
+    rec("big.example.com", "A", addresses(28)),
+    rec("big.example.com", "AAAA", ["2001:db8::28"]),
+    rec("small.example.com", "A", addresses(1, "198.51.100")),
   ],
 };
 
@@ -73,7 +77,11 @@ describe("wire-size model against NSD, every class of answer", () => {
     expect(byQuery.get("hop1.example.com A")!.cnames).toHaveLength(12);
     expect(byQuery.get("example.com SOA")).toMatchObject({ kind: "answer" });
     expect(byQuery.get("example.com NS")).toMatchObject({ kind: "answer", withAuthority: false });
-    expect(sizes.filter((s) => s.kind === "nodata").map((s) => s.query)).toEqual(["deep.below.example.com AAAA"]);
+    // NODATA at every owner, through every CNAME chain (the chain and the SOA) and at the wildcards' longest names.
+    expect(byQuery.get("deep.below.example.com AAAA")).toMatchObject({ kind: "nodata" });
+    expect(byQuery.get("hop1.example.com TXT")).toMatchObject({ kind: "nodata", cnames: [...chain] });
+    expect(byQuery.get(`${longEu} AAAA`)).toMatchObject({ kind: "nodata" });
+    expect(byQuery.get("mx1.example.com TXT")).toMatchObject({ kind: "nodata" });
     expect(sizes.filter((s) => s.kind === "nxdomain").map((s) => s.qname)).toEqual([longestNameUnder("example.com")]);
   });
 
@@ -93,13 +101,24 @@ describe("wire-size model against NSD, every class of answer", () => {
     const srv = answerSize(view, "_sip._tcp.example.com", "SRV", "drop-authority-when-full");
     expect(mx.fullBytes).toBe(dig(server.port, "example.com", "MX", { tcp: true }).bytes);
     expect(srv.fullBytes).toBe(dig(server.port, "_sip._tcp.example.com", "SRV", { tcp: true }).bytes);
-    // mx1: 2 A + 1 AAAA, mx2: 1 A (mx.example.net is outside the zone); sip: 3 A
+    // mx1: 2 A + 1 AAAA, mx2: 1 A (mx.example.net is outside the zone); sip: 3 A. NSD adds every A set, then every AAAA set.
     expect(buildAnswer(view, "example.com", "MX", "drop-authority-when-full").additional.map((r) => `${r.name} ${r.type}`)).toEqual([
       "mx1.example.com A",
       "mx1.example.com A",
-      "mx1.example.com AAAA",
       "mx2.example.com A",
+      "mx1.example.com AAAA",
     ]);
     expect(buildAnswer(view, "_sip._tcp.example.com", "SRV", "drop-authority-when-full").additional).toHaveLength(3);
+  });
+
+  it("predicts NSD's UDP answer when the mail servers' addresses do not all fit: the set that does not fit is left out, the next one sent", () => {
+    // big: 28 A + 1 AAAA (448 B of A records alone), small: 1 A. NSD keeps the NS, leaves out big's A set,
+    // sends small's A, and then tries no AAAA set: neither all the additional records nor none of them.
+    const size = answerSize(view, "mail.example.com", "MX", "drop-authority-when-full");
+    const udp = dig(server.port, "mail.example.com", "MX");
+    expect(udp.truncated).toBe(false);
+    expect(size).toMatchObject({ truncated: false, withAuthority: true, additionalRecords: 1, bytes: udp.bytes });
+    expect(size.bytes).toBeGreaterThan(size.answerBytes + 100);
+    expect(size.fullBytes).toBe(dig(server.port, "mail.example.com", "MX", { tcp: true }).bytes);
   });
 });

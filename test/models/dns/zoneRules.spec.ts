@@ -119,9 +119,18 @@ describe("zone rules", () => {
       {
         path: ["dns", "aliases", 0, "target"],
         message:
-          "c1 goes through 6 CNAMEs, above edge:dns.maxCnameChainLength 5: each hop is a record more in every answer (incident 001). Point c1 nearer the end of the chain, or raise the limit",
+          "c1 goes through 6 CNAMEs, above edge:dns.maxCnameChainLength 5: each hop is a record more in every answer (incident 001). Point c1 nearer the end of the chain, or raise edge:dns.maxCnameChainLength (at most 16)",
       },
     ]);
+  });
+
+  it("does not tell a chain at the longest allowed limit to raise it", () => {
+    const chain = Array.from({ length: 17 }, (_, i) => `c${i + 1}`);
+    const aliases = chain.map((name, i) => ({ name, target: chain[i + 1] ?? "api" }));
+    const [problem] = problems(withDns({ aliases }), 16);
+    expect(problem!.message).toBe(
+      "c1 goes through 17 CNAMEs, above edge:dns.maxCnameChainLength 16: each hop is a record more in every answer (incident 001). Point c1 nearer the end of the chain (16 is the longest chain edge:dns.maxCnameChainLength allows)",
+    );
   });
 
   it("refuses the snippet CDN on the ingestion name (incident 000)", () => {

@@ -35,7 +35,7 @@ describe("a replacement created with a value its predecessor still holds", () =>
     ]);
     expect(rehearsal.refusals).toHaveLength(1);
     expect(refusalMessage(rehearsal.refusals[0]!)).toMatch(
-      /^step 1 \(create-replacement aws:ec2\/subnet:Subnet public-2 \[us-east-1\]\): the API refuses it: InvalidSubnet\.Conflict .*, because the new aws:ec2\/subnet:Subnet public-2 is created with cidrBlock 10\.0\.16\.0\/20 while its own predecessor, which is deleted only at the end of the update, still holds 10\.0\.16\.0\/20 in the same VPC \(https:\/\/docs\.aws\.amazon\.com\/AWSEC2\/latest\/APIReference\/API_CreateSubnet\.html.*\)\. What works: Give the subnet a CIDR block no live subnet of the VPC holds/,
+      /^aws:ec2\/subnet:Subnet public-2 \[us-east-1\], create-replacement: the API refuses it: InvalidSubnet\.Conflict .*, because the new aws:ec2\/subnet:Subnet public-2 is created with cidrBlock 10\.0\.16\.0\/20 while its own predecessor, which is deleted only at the end of the update, still holds 10\.0\.16\.0\/20 in the same VPC \(https:\/\/docs\.aws\.amazon\.com\/AWSEC2\/latest\/APIReference\/API_CreateSubnet\.html.*\)\. What works: Give the subnet a CIDR block no live subnet of the VPC holds/,
     );
   });
 
@@ -144,7 +144,7 @@ describe("a delete of what holds contents or cannot be deleted", () => {
     const key = (options?: RehearsalResource["options"]) => res(t.kmsKey, "key", { deletionWindowInDays: 30 }, {}, options);
     const [refusal] = rehearseUpdate([{ op: "delete", before: key() }]).refusals;
     expect(refusal).toMatchObject({ kind: "key-deletion-window", severity: "irreversible" });
-    expect(refusalMessage(refusal!)).toMatch(/^step 1 \(delete aws:kms\/key:Key key \[us-east-1\]\): it cannot be undone: ScheduleKeyDeletion.*scheduled for deletion in 30 days.*API_ScheduleKeyDeletion\.html/);
+    expect(refusalMessage(refusal!)).toMatch(/^aws:kms\/key:Key key \[us-east-1\], delete: it cannot be undone: ScheduleKeyDeletion.*scheduled for deletion in 30 days.*API_ScheduleKeyDeletion\.html/);
     expect(kinds([{ op: "delete", before: key({ retainOnDelete: true }) }])).toEqual([]);
   });
 });

@@ -3,6 +3,9 @@ import { enforceFailoverTtl } from "../../../policies/dns/enforceFailoverTtl";
 import { runResourcePolicy } from "../harness";
 import { incidentNote } from "../../../models/incidents";
 import { resourceTypes } from "../../../models/resourceTypes";
+import { recoveryReport } from "../../../models/recovery";
+import { resolveBounds } from "../../../policies/config";
+import { judgeRecoveryTime, recoveryTimeBounds } from "../../../policies/recovery/enforceRecoveryTime";
 
 const compliantRoute53 = { zoneId: "Z0", name: "api.example.com", type: "A", ttl: 60, records: ["192.0.2.1"] };
 const compliantCloudflare = { zoneId: "abc", name: "api.example.com", type: "A", ttl: 60, content: "192.0.2.1", proxied: false };
@@ -20,9 +23,20 @@ describe("enforce-failover-ttl", () => {
     });
     expect(messages).toEqual([
       "api.example.com A (route53) has TTL 86400 s, above the 300 s limit for records traffic fails over through. " +
-        "Set edge:dns.ttl (or this record's ttl) to 300 or less. " +
+        "Set edge:dns.ttl (or this record's ttl) to 300 or less; where enforce-recovery-time also reports edge:dns.ttl (on the health-checked ingest records), the lower bound it names binds. " +
         incidentNote("failoverTtl"),
     ]);
+  });
+
+  it("leaves a health-checked set's ceiling to enforce-recovery-time, which names the one binding bound (a TTL of 301: 84, not 300)", async () => {
+    const latency = { ...compliantRoute53, ttl: 301, setIdentifier: "us-east-1", latencyRoutingPolicies: [{ region: "us-east-1" }], healthCheckId: "hc-1" };
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: latency })).toEqual([]);
+    // The floor is still judged here.
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...latency, ttl: 10 } })).toHaveLength(1);
+    const health = { type: resourceTypes.route53HealthCheck, urn: "urn:pulumi:dev::edge::aws:route53/healthCheck:HealthCheck::dns-health-us-east-1", props: { requestInterval: 10, failureThreshold: 3 } };
+    const record = { type: resourceTypes.route53Record, urn: "urn:pulumi:dev::edge::aws:route53/record:Record::dns-route53-a-api-us-east-1", props: latency, dependencies: [health.urn] };
+    const [finding] = judgeRecoveryTime(recoveryReport([health, record]), resolveBounds(recoveryTimeBounds, {}));
+    expect(finding!.message).toContain("Smallest fix: ttl (edge:dns ttl of the failover records) 301 → 84 on dns-route53-a-api-us-east-1");
   });
 
   it("judges CNAMEs and AAAA, not TXT", async () => {

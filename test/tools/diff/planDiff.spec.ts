@@ -93,9 +93,9 @@ describe("diffPlans on the prod plan", () => {
     // balancer, the log bucket the load balancer and flow logs wrote to, the alarm topics' KMS key.
     expect(new Set(diff.risks.map((r) => r.kind))).toEqual(new Set(["region-removed", "protected-resource-replaced", "refused-by-api", "load-balancer-replaced", "alarm-removed"]));
     expect(refusedRisks(diff.risks).map((r) => r.message)).toEqual([
-      expect.stringMatching(/^step \d+ \(delete aws:lb\/loadBalancer:LoadBalancer ingest-eu-west-1-nlb \[eu-west-1\]\): the API refuses it: OperationNotPermitted/),
-      expect.stringMatching(/^step \d+ \(delete aws:kms\/key:Key alarms-eu-west-1-key \[eu-west-1\]\): it cannot be undone: ScheduleKeyDeletion/),
-      expect.stringMatching(/^step \d+ \(delete aws:s3\/bucket:Bucket ingest-eu-west-1-logs \[eu-west-1\]\): the API refuses it: BucketNotEmpty .*its access logs \(aws:lb\/loadBalancer:LoadBalancer ingest-eu-west-1-nlb/),
+      expect.stringMatching(/^aws:lb\/loadBalancer:LoadBalancer ingest-eu-west-1-nlb \[eu-west-1\], delete: the API refuses it: OperationNotPermitted/),
+      expect.stringMatching(/^aws:kms\/key:Key alarms-eu-west-1-key \[eu-west-1\], delete: it cannot be undone: ScheduleKeyDeletion/),
+      expect.stringMatching(/^aws:s3\/bucket:Bucket ingest-eu-west-1-logs \[eu-west-1\], delete: the API refuses it: BucketNotEmpty .*its access logs \(aws:lb\/loadBalancer:LoadBalancer ingest-eu-west-1-nlb/),
     ]);
     // Refusals lead: no approval clears them.
     expect(diff.risks.slice(0, 3).map((r) => refusedRisks([r]).length)).toEqual([1, 1, 1]);
@@ -198,7 +198,8 @@ describe("diffPlans on the prod plan", () => {
     // The new subnet's id is unknown until it exists: what takes it as a forcing property follows it.
     expect(replaced.sort()).toEqual(
       [
-        [resourceTypes.ec2Subnet, "ingest-us-east-1-public-3", ["availabilityZoneId"]],
+        // The subnet's block follows its AZ number: use1-az6 takes slot 6, which no subnet holds.
+        [resourceTypes.ec2Subnet, "ingest-us-east-1-public-3", ["availabilityZoneId", "cidrBlock"]],
         [resourceTypes.ec2RouteTableAssociation, "ingest-us-east-1-public-3", ["subnetId"]],
         [resourceTypes.lbLoadBalancer, "ingest-us-east-1-nlb", ["subnetMappings"]],
         [resourceTypes.lbListener, "ingest-us-east-1-tls", ["loadBalancerArn"]],
@@ -213,10 +214,10 @@ describe("diffPlans on the prod plan", () => {
     expect(refused.map((r) => r.kind)).toEqual([...(sameBlock ? ["refused-by-api"] : []), "protected-resource-replaced"]);
     if (sameBlock) {
       expect(refused[0]!.message).toMatch(
-        /^step 1 \(create-replacement aws:ec2\/subnet:Subnet ingest-us-east-1-public-3 \[us-east-1\]\): the API refuses it: InvalidSubnet\.Conflict .* while its own predecessor, which is deleted only at the end of the update, still holds \S+ in the same VPC \(https:\/\/docs\.aws\.amazon\.com\/AWSEC2\/latest\/APIReference\/API_CreateSubnet\.html/,
+        /^aws:ec2\/subnet:Subnet ingest-us-east-1-public-3 \[us-east-1\], create-replacement: the API refuses it: InvalidSubnet\.Conflict .* while its own predecessor, which is deleted only at the end of the update, still holds \S+ in the same VPC \(https:\/\/docs\.aws\.amazon\.com\/AWSEC2\/latest\/APIReference\/API_CreateSubnet\.html/,
       );
     }
-    expect(refused.at(-1)!.message).toMatch(/delete-replaced aws:lb\/loadBalancer:LoadBalancer ingest-us-east-1-nlb \[us-east-1\]\): the API refuses it: OperationNotPermitted .*What works: Take two reviewed changes/);
+    expect(refused.at(-1)!.message).toMatch(/^aws:lb\/loadBalancer:LoadBalancer ingest-us-east-1-nlb \[us-east-1\], delete-replaced: the API refuses it: OperationNotPermitted .*What works: Take two reviewed changes/);
     // The outage is said once, with what the other two regions carry meanwhile.
     expect(diff.risks.filter((r) => !refusedRisks([r]).length).map((r) => r.message)).toEqual([
       "regional outage of us-east-1: ingest-us-east-1-nlb replaced (subnetMappings changed, delete-before-replace); the region answers nothing until the new load balancer is active and its targets healthy. " +
@@ -310,6 +311,12 @@ function moved(plan: PlanJson, type: string, aliases: (oldUrn: string) => string
   r.urn = newUrn;
   r.aliases = aliases(oldUrn);
   for (const v of head.violations) if (v.urn === oldUrn) v.urn = newUrn;
+  // What took the resource's outputs names it by its new URN, as the plan records it.
+  const renamed = (urns: string[]) => urns.map((u) => (u === oldUrn ? newUrn : u));
+  for (const other of head.resources) {
+    other.dependencies = renamed(other.dependencies);
+    for (const [key, urns] of Object.entries(other.propertyDependencies ?? {})) other.propertyDependencies![key] = renamed(urns);
+  }
   return { head, oldUrn, newUrn };
 }
 

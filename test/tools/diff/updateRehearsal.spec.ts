@@ -79,18 +79,18 @@ describe("the update rehearsal of the real program", () => {
     const diff = diffPlans(prod, azMoved(prod));
     const refused = refusedRisks(diff.risks).map((r) => r.message);
     expect(refused[0]).toMatch(
-      /^step \d+ \(create-replacement aws:ec2\/subnet:Subnet ingest-us-east-1-public-2 \[us-east-1\]\): the API refuses it: InvalidSubnet\.Conflict \(The CIDR conflicts with another subnet\), because .* its own predecessor, which is deleted only at the end of the update, still holds/,
+      /^aws:ec2\/subnet:Subnet ingest-us-east-1-public-2 \[us-east-1\], create-replacement: the API refuses it: InvalidSubnet\.Conflict \(The CIDR conflicts with another subnet\) \(step \d+ of the update\), because .* its own predecessor, which is deleted only at the end of the update, still holds/,
     );
     expect(refused[0]).toContain("https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html");
     // The load balancer loses the old subnet, which replaces it; it is deletion-protected.
-    expect(refused.slice(1)).toEqual([expect.stringMatching(/^step \d+ \(delete-replaced aws:lb\/loadBalancer:LoadBalancer ingest-us-east-1-nlb \[us-east-1\]\): the API refuses it: OperationNotPermitted/)]);
+    expect(refused.slice(1)).toEqual([expect.stringMatching(/^aws:lb\/loadBalancer:LoadBalancer ingest-us-east-1-nlb \[us-east-1\], delete-replaced: the API refuses it: OperationNotPermitted/)]);
   });
 
   it("refuses a zone replacement from a zone deployed without forceDestroy: HostedZoneNotEmpty, the validation records left in it", () => {
     const diff = diffPlans(zoneWithoutForceDestroy(prod), renamedZone(prod));
     const [refused] = refusedRisks(diff.risks);
     expect(refused!.message).toMatch(
-      /^step \d+ \(delete-replaced aws:route53\/zone:Zone dns-route53\): the API refuses it: HostedZoneNotEmpty .*forceDestroy off, and 4 records the stack leaves behind \(retainOnDelete: .*cert-validation-1.*\) are still in it \(https:\/\/docs\.aws\.amazon\.com\/Route53\/latest\/APIReference\/API_DeleteHostedZone\.html/,
+      /^aws:route53\/zone:Zone dns-route53, delete-replaced: the API refuses it: HostedZoneNotEmpty .*forceDestroy off, and 4 records the stack leaves behind \(retainOnDelete: .*cert-validation-1.*\) are still in it \(https:\/\/docs\.aws\.amazon\.com\/Route53\/latest\/APIReference\/API_DeleteHostedZone\.html/,
     );
     expect(refused!.message).toContain("What works: Deploy the zone with forceDestroy: true first");
     // The program declares forceDestroy: once deployed, the replacement's delete path completes (the DNS outage stays a risk).
@@ -107,7 +107,7 @@ describe("the update rehearsal of the real program", () => {
     writeFileSync(head, JSON.stringify(azMoved(prod)));
     const run = spawnSync(process.execPath, ["--import", "tsx", join(projectRoot, "tools/diff/main.ts"), base, head], { cwd: projectRoot, encoding: "utf8", timeout: 120_000 });
     expect(run.status, run.stderr).toBe(1);
-    expect(run.stderr).toMatch(/^2 change\(s\) cannot deploy as written, whatever the review: step \d+ \(create-replacement aws:ec2\/subnet:Subnet ingest-us-east-1-public-2 \[us-east-1\]\): the API refuses it: InvalidSubnet\.Conflict/);
+    expect(run.stderr).toMatch(/^2 change\(s\) cannot deploy as written, whatever the review: aws:ec2\/subnet:Subnet ingest-us-east-1-public-2 \[us-east-1\], create-replacement: the API refuses it: InvalidSubnet\.Conflict/);
     expect(run.stdout).toContain("refused-by-api");
   }, 180_000);
 });
@@ -124,7 +124,7 @@ describe("npm run plan -- --base", () => {
     const run = runPlan(["--stack", "prod", "--config-file", file, "--base", base]);
     expect(run.code, run.stderr).toBe(1);
     const findings = run.json!.violations.filter((v) => v.policyName === "rehearse-deploy");
-    expect(findings.map((f) => f.message)).toContainEqual(expect.stringMatching(/^step \d+ \(delete-replaced aws:route53\/zone:Zone dns-route53\): the API refuses it: HostedZoneNotEmpty/));
+    expect(findings.map((f) => f.message)).toContainEqual(expect.stringMatching(/^aws:route53\/zone:Zone dns-route53, delete-replaced: the API refuses it: HostedZoneNotEmpty/));
     expect(run.stdout).toContain("[rehearse-deploy] aws:route53/zone:Zone dns-route53");
   }, 180_000);
 

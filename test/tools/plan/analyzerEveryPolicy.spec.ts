@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { networkNeedTagKeys } from "../../../models/network/needs";
 import { resourceTypes } from "../../../models/resourceTypes";
 import { packEntries } from "../../../policies/pack";
 import { runPolicyPack } from "../../../tools/plan/analyzer";
@@ -89,13 +90,31 @@ const samples: Subject[] = [
   subject(resourceTypes.kmsKey, { description: "alarms", enableKeyRotation: false }),
   subject(resourceTypes.ec2Vpc, { cidrBlock: "10.0.0.0/16" }, "ingest-vpc"),
   subject(resourceTypes.ec2DefaultSecurityGroup, { vpcId: "vpc-other", ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] }),
+  // Network paths: hosts in a subnet with no route table, no load balancer or endpoint, and an egress rule no flow uses.
+  ...networkSamples(),
 ];
+
+/** A host fleet in ingest-vpc that reaches nothing it needs, with an SSH rule nothing needs. */
+function networkSamples(): Subject[] {
+  const linked = (type: string, props: Record<string, unknown>, name: string, propertyDependencies: Record<string, string[]>): Subject => ({ type, props, name, propertyDependencies });
+  const needs = { [networkNeedTagKeys.datastoreNetworks]: "10.100.0.0/16", [networkNeedTagKeys.datastorePort]: "5432", [networkNeedTagKeys.account]: "123456789012" };
+  return [
+    linked(resourceTypes.ec2Subnet, { vpcId: "vpc-1", cidrBlock: "10.0.0.0/20", availabilityZoneId: "use1-az1" }, "net-subnet", { vpcId: ["ingest-vpc"] }),
+    linked(resourceTypes.ec2SecurityGroup, { vpcId: "vpc-1", description: "hosts" }, "net-hosts", { vpcId: ["ingest-vpc"] }),
+    linked(resourceTypes.vpcSecurityGroupEgressRule, { securityGroupId: "sg-2", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "10.9.0.0/16" }, "net-hosts-out-ssh", { securityGroupId: ["net-hosts"] }),
+    linked(resourceTypes.ec2LaunchTemplate, { imageId: "ami-0", networkInterfaces: [{ securityGroups: ["sg-2"] }], metadataOptions: { httpTokens: "required" }, tags: needs }, "net-template", { networkInterfaces: ["net-hosts"] }),
+    linked(resourceTypes.autoscalingGroup, { vpcZoneIdentifiers: ["subnet-1"], launchTemplate: { id: "lt-1" }, minSize: 1, maxSize: 1 }, "net-group", { vpcZoneIdentifiers: ["net-subnet"], launchTemplate: ["net-template"] }),
+  ];
+}
 
 /** Policy config for both runs: a waiver that is not in the list. */
 const config: Record<string, Record<string, unknown>> = { "enforce-listed-waivers": { waivers: ["not-in-the-list"] } };
 
+const urnOf = (s: Subject) => `urn:pulumi:test::edge::${s.type}::${s.name}`;
+
 function planned(s: Subject): PlannedResource {
-  const urn = `urn:pulumi:test::edge::${s.type}::${s.name}`;
+  const urn = urnOf(s);
+  const propertyDependencies = Object.fromEntries(Object.entries(s.propertyDependencies ?? {}).map(([key, names]) => [key, names.map((n) => urnOf(samples.find((x) => x.name === n)!))]));
   return {
     urn,
     type: s.type,
@@ -106,8 +125,8 @@ function planned(s: Subject): PlannedResource {
     provider: "",
     inputs: s.props,
     outputs: s.props,
-    dependencies: [],
-    propertyDependencies: {},
+    dependencies: Object.values(propertyDependencies).flat(),
+    propertyDependencies,
     options: { protect: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [], retainOnDelete: false },
   };
 }

@@ -3,7 +3,7 @@
  * on a copy of this project whose zone was deployed as today's main declared it (no forceDestroy),
  * a pull request that moves one of the dev stack's availability zones and replaces its zone.
  */
-import { spawnSync } from "node:child_process";
+import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { prCheckProcessArgs } from "../../../tools/plan/runtime/command";
 
 let repo: string;
 let git: ProjectClone["git"];
-let run: ReturnType<typeof spawnSync>;
+let run: SpawnSyncReturns<string>;
 let report: string;
 let diff: { resources: { type: string; name: string; op: string; changes: { path: string }[] }[]; rehearsal: { refusals: { kind: string; error: string }[] } };
 
@@ -45,13 +45,14 @@ beforeAll(() => {
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
 describe("pr-check on a change the cloud would refuse", () => {
-  it("exits 1: the change cannot deploy as written, whatever the review", () => {
-    expect(run.stderr).toMatch(/pr-check: \d+ change\(s\) cannot deploy as written, whatever the review/);
-    expect(run.status).toBe(1);
+  it("exits 1: the change cannot deploy as written, whatever the review, and the verdict names each API error", () => {
+    expect(run.status, run.stderr).toBe(1);
+    expect(report.split("\n").find((line) => line.startsWith("⛔"))).toMatch(/^⛔ \*\*cannot merge: dev: aws:/);
+    expect(run.stderr).toMatch(/pr-check: cannot-merge: .*HostedZoneNotEmpty.*OperationNotPermitted/);
   });
 
   it("names the zone replacement's API error and its source", () => {
-    expect(run.stderr).toMatch(/delete-replaced aws:route53\/zone:Zone dns-route53\): the API refuses it: HostedZoneNotEmpty/);
+    expect(report).toMatch(/aws:route53\/zone:Zone dns-route53, delete-replaced: the API refuses it: HostedZoneNotEmpty/);
     expect(report).toContain("HostedZoneNotEmpty");
     expect(report).toContain("https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteHostedZone.html");
   });
@@ -61,11 +62,11 @@ describe("pr-check on a change the cloud would refuse", () => {
     expect(subnet.op).toBe("replace");
     // Where the block comes from the zone's list position, the moved zone's subnet keeps its predecessor's block.
     if (!subnet.changes.some((c) => c.path === "cidrBlock")) {
-      expect(run.stderr).toMatch(/create-replacement aws:ec2\/subnet:Subnet ingest-us-east-1-public-2 \[us-east-1\]\): the API refuses it: InvalidSubnet\.Conflict/);
+      expect(report).toMatch(/aws:ec2\/subnet:Subnet ingest-us-east-1-public-2 \[us-east-1\], create-replacement: the API refuses it: InvalidSubnet\.Conflict/);
       expect(report).toContain("https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html");
     } else {
       expect(diff.rehearsal.refusals.map((r) => r.error)).not.toContainEqual(expect.stringMatching(/^InvalidSubnet\.Conflict/));
     }
-    expect(run.stderr).toMatch(/delete-replaced aws:lb\/loadBalancer:LoadBalancer ingest-us-east-1-nlb \[us-east-1\]\): the API refuses it: OperationNotPermitted/);
+    expect(report).toMatch(/aws:lb\/loadBalancer:LoadBalancer ingest-us-east-1-nlb \[us-east-1\], delete-replaced: the API refuses it: OperationNotPermitted/);
   });
 });

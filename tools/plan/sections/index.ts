@@ -7,6 +7,7 @@ import { dnsAnswersSection, dnsRecordsSection } from "./dns";
 import { alarmsSection } from "./alarms";
 import { delegationSection } from "./delegation";
 import { capacitySection, ingestRegionsSection } from "./ingest";
+import { networkPathsSection } from "./network";
 import { recoverySection } from "./recovery";
 import { snippetCdnSection } from "./snippetCdn";
 import { servingPathSection } from "./servingPath";
@@ -22,6 +23,7 @@ export const planSections: PlanSection[] = [
   delegationSection,
   ingestRegionsSection,
   capacitySection,
+  networkPathsSection,
   dnsRecordsSection,
   dnsAnswersSection,
   snippetCdnSection,

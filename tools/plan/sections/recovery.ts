@@ -30,11 +30,11 @@ export function renderRecovery(report: RecoveryReport): string[] {
   const pad = (s: string, n: number) => s.padEnd(n);
   const lines = [
     `peak ${report.peakEventsPerSecond ?? "?"} events/s; a waiting client sends again ≤ ${formatDuration(report.redeliverySeconds)} after the edge is back, and keeps an event ${formatDuration(report.retry.maxEventAgeMs / 1000)}`,
-    `${pad("failure", 44)}${pad("where", 22)}${pad("detect", 10)}${pad("served again", 14)}${pad("events at risk", 16)}${pad("retried", 16)}lost`,
+    `${pad("failure", 44)}${pad("where", 22)}${pad("detect", 12)}${pad("served again", 14)}${pad("events at risk", 16)}${pad("retried", 16)}lost`,
   ];
   for (const f of worst) {
     lines.push(
-      `${pad(failureModeTitles[f.mode], 44)}${pad(f.scope, 22)}${pad(formatDuration(f.detectSeconds), 10)}${pad(formatDuration(f.recoverySeconds), 14)}` +
+      `${pad(failureModeTitles[f.mode], 44)}${pad(f.scope, 22)}${pad(formatDuration(f.detectSeconds), 12)}${pad(formatDuration(f.recoverySeconds), 14)}` +
         `${pad(count(f.eventsAtRisk), 16)}${pad(count(f.eventsRetried), 16)}${count(f.eventsLost)}`,
     );
   }

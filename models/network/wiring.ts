@@ -1,0 +1,409 @@
+/**
+ * The planned network of one region as network namespaces: addresses, routes and nftables rules
+ * derived from the reachability model's reading of the plan (route tables, security groups,
+ * network ACLs, endpoints), never written by hand, and the probes that send a packet along every
+ * flow the model judges and the outcome it predicts. The edge twin (`gameday/networkPaths.ts`)
+ * builds them with `ip` and `nft`; the host rehearsal can wire a booted host's namespace the same
+ * way (`wireRegion(...).namespaces.find((n) => n.role === "hosts")`).
+ *
+ * Layout: one `router` namespace stands for the VPC's router, with a bridge per subnet in use at
+ * the subnet's base + 1 (AWS's VPC router address), one routing table per route table chosen by
+ * the source subnet (`ip rule from <subnet> iif <bridge>`), a table of the VPC's local routes for
+ * what arrives from outside, and the internet gateway's one-to-one NAT of the load balancer's
+ * Elastic IP. Each member (the hosts, the load balancer, each interface endpoint) is a namespace in
+ * its first subnet whose nftables filter is its security groups: egress in `output` (rejected with
+ * ICMP protocol-unreachable, so the sender's connect fails at once with ENOPROTOOPT: a plain drop
+ * of a SYN leaves TCP retrying until it times out), ingress in `input` (rejected with ICMP
+ * admin-prohibited: EHOSTUNREACH). AWS drops silently; the twin answers, so each probe says at once
+ * which kind of hop stopped it. Network ACLs are stateless chains in the router's `forward`, rejecting the same
+ * way; a missing route or the internet gateway's refusal answers ICMP net-unreachable
+ * (ENETUNREACH). Outside the VPC: `internet` (a client and a server address, behind the internet
+ * gateway), `s3` (the gateway endpoint's prefix list, one stand-in address), and `datastore` (an
+ * address in each datastore network, behind a link per transit gateway or peering connection,
+ * routing the VPC's block back). Namespaces are separate stacks, so the plan's own addresses are
+ * used as they are.
+ *
+ * Pure module: no Pulumi imports.
+ */
+import { awsApiPort } from "../ingestRegion/egress";
+import { nthAddress } from "./cidr";
+import type { Nacl, RouteEntry, SecurityGroupRule, Subnet, VpcNetwork } from "./graph";
+import { internetClientAddress, internetServerAddress, type Hop, type Member, type RegionReachability, type Target } from "./reachability";
+
+/** The prefix list of an S3 gateway endpoint, as one block outside the VPC (S3's addresses in the twin). */
+export const prefixListStandIn = { cidr: "198.18.255.0/24", address: "198.18.255.200" };
+/** Each internet-facing load balancer's Elastic IP in the twin (the plan's addresses are the provider's to give). */
+export const elasticIpStandIns = "198.18.253.0/24";
+
+export type NamespaceRole = "router" | "internet" | "hosts" | "load balancer" | "endpoint" | "s3" | "datastore";
+
+/** One end of a veth pair: its interface name in its namespace, and its addresses (CIDR notation). */
+export interface WiredInterface {
+  name: string;
+  addresses: string[];
+  /** The router bridge it joins (router side only). */
+  bridge?: string;
+}
+
+export interface WiredLink {
+  /** Namespace ids (`WiredNamespace.id`) and interface names of the two ends. */
+  a: { namespace: string; iface: WiredInterface };
+  b: { namespace: string; iface: WiredInterface };
+}
+
+export interface WiredNamespace {
+  /** Short, unique within the region: `router`, `hosts`, `ep-ssm`. */
+  id: string;
+  role: NamespaceRole;
+  /** What it stands for in the plan. */
+  label: string;
+  /** Bridges to create (router only): name and address. */
+  bridges: { name: string; address: string }[];
+  /** Extra addresses on `lo` (stand-ins the namespace answers for), CIDR notation. */
+  loopbackAddresses: string[];
+  /** `ip route add` arguments, in order. */
+  routes: string[][];
+  /** `ip rule add` arguments, in order. */
+  rules: string[][];
+  sysctls: string[];
+  /** The nftables ruleset, loaded with `nft -f -`. */
+  nftables: string;
+  /** TCP ports something listens on (any address). */
+  listens: number[];
+}
+
+/** What a probe's connect ends in: the packet passed, or the errno each hop's drop gives the sender. */
+export type ProbeOutcome = "open" | "ENOPROTOOPT" | "ENETUNREACH" | "EHOSTUNREACH" | "ECONNREFUSED" | "ETIMEDOUT";
+
+export interface WiredProbe {
+  flow: string;
+  needed: boolean;
+  from: string;
+  fromAddress: string;
+  to: string;
+  port: number;
+  /** What the model predicts, from the hop that drops the flow. */
+  expect: ProbeOutcome;
+  /** The hop the model names, for the report. */
+  hop?: string;
+}
+
+export interface WiredRegion {
+  region: string;
+  namespaces: WiredNamespace[];
+  links: WiredLink[];
+  probes: WiredProbe[];
+}
+
+/** The errno a sender sees when `hop` drops its connect, as the twin wires each hop; a dropped reply leaves it waiting. */
+export function outcomeOf(hop: Hop | undefined): ProbeOutcome {
+  if (hop?.reply) return "ETIMEDOUT";
+  switch (hop?.kind) {
+    case undefined:
+    case "endpoint policy":
+    case "role":
+      return "open";
+    case "egress":
+      return "ENOPROTOOPT";
+    case "route":
+      return "ENETUNREACH";
+    case "listener":
+      return "ECONNREFUSED";
+    default:
+      return "EHOSTUNREACH";
+  }
+}
+
+function nftPorts(rule: { protocol: string; fromPort: number; toPort: number }): string {
+  if (rule.protocol === "-1") return "";
+  if (rule.protocol !== "tcp") return "meta l4proto != tcp"; // the probes are TCP: another protocol admits none of them
+  return rule.fromPort === rule.toPort ? `tcp dport ${rule.fromPort}` : `tcp dport ${rule.fromPort}-${rule.toPort}`;
+}
+
+class Wiring {
+  readonly namespaces: WiredNamespace[] = [];
+  readonly links: WiredLink[] = [];
+  /** Each member's namespace id and address, by member URN. */
+  readonly members = new Map<string, { id: string; address: string; subnet: Subnet; groups: string[] }>();
+  readonly bridges = new Map<string, string>();
+  /** The stand-in Elastic IP of each internet-facing load balancer, by URN. */
+  readonly publicAddresses = new Map<string, string>();
+  private linkCount = 0;
+
+  constructor(readonly report: RegionReachability) {}
+
+  get network(): VpcNetwork {
+    return this.report.network;
+  }
+
+  namespace(id: string, role: NamespaceRole, label: string): WiredNamespace {
+    const ns: WiredNamespace = { id, role, label, bridges: [], loopbackAddresses: [], routes: [], rules: [], sysctls: [], nftables: "", listens: [] };
+    this.namespaces.push(ns);
+    return ns;
+  }
+
+  get router(): WiredNamespace {
+    return this.namespaces.find((n) => n.id === "router")!;
+  }
+
+  /** A /30 link from the router to an outside namespace: the router's and the peer's addresses. */
+  outsideLink(peer: WiredNamespace, routerIface: string): { routerAddress: string; peerAddress: string } {
+    const n = this.linkCount++;
+    const routerAddress = `169.254.${n}.1`;
+    const peerAddress = `169.254.${n}.2`;
+    this.links.push({ a: { namespace: "router", iface: { name: routerIface, addresses: [`${routerAddress}/30`] } }, b: { namespace: peer.id, iface: { name: "eth0", addresses: [`${peerAddress}/30`] } } });
+    return { routerAddress, peerAddress };
+  }
+
+  bridgeOf(subnet: Subnet): string {
+    let bridge = this.bridges.get(subnet.urn);
+    if (!bridge) {
+      bridge = `br${this.bridges.size}`;
+      this.bridges.set(subnet.urn, bridge);
+      this.router.bridges.push({ name: bridge, address: `${nthAddress(subnet.cidr, 1)}/${subnet.cidr.split("/")[1]}` });
+    }
+    return bridge;
+  }
+
+  /** A member's namespace in its first subnet at address number `host` of it. */
+  member(member: Member, id: string, host: number): void {
+    if (this.members.has(member.urn) || member.subnets.length === 0) return;
+    const subnet = member.subnets[0]!;
+    const address = nthAddress(subnet.cidr, host);
+    const role = member.kind === "internet" ? "internet" : member.kind;
+    const ns = this.namespace(id, role, member.label);
+    const bridge = this.bridgeOf(subnet);
+    this.links.push({
+      a: { namespace: "router", iface: { name: `v${id}`.slice(0, 15), addresses: [], bridge } },
+      b: { namespace: id, iface: { name: "eth0", addresses: [`${address}/${subnet.cidr.split("/")[1]}`] } },
+    });
+    ns.routes.push(["default", "via", nthAddress(subnet.cidr, 1)]);
+    this.members.set(member.urn, { id, address, subnet, groups: member.groups });
+  }
+
+  /** The address a flow's packets are sent to. */
+  targetAddress(target: Target, fromInternet: boolean): string {
+    switch (target.kind) {
+      case "member": {
+        const publicAddress = this.publicAddresses.get(target.member.urn);
+        return fromInternet && publicAddress ? publicAddress : this.members.get(target.member.urn)!.address;
+      }
+      case "network":
+        return nthAddress(target.cidr, 10);
+      case "prefix list":
+        return prefixListStandIn.address;
+      case "internet":
+        return target.address;
+    }
+  }
+
+  /** The addresses a rule's peer stands for: a block, a group's members, or the prefix list's stand-in. */
+  peer(rule: SecurityGroupRule): string | undefined {
+    if (rule.cidr) return rule.cidr;
+    if (rule.groupRef) {
+      const addresses = [...this.members.values()].filter((m) => m.groups.includes(rule.groupRef!)).map((m) => m.address);
+      return addresses.length > 0 ? `{ ${addresses.join(", ")} }` : undefined;
+    }
+    const gateway = this.network.endpoints.find((e) => e.urn === rule.prefixList && e.type === "Gateway");
+    return gateway ? prefixListStandIn.cidr : undefined;
+  }
+
+  /** A member's security groups as its nftables filter; none (a load balancer without groups) filters nothing, as in AWS. */
+  securityGroups(groups: string[]): string {
+    if (groups.length === 0) return "flush ruleset\n";
+    const rules = this.network.groups.filter((g) => groups.includes(g.urn)).flatMap((g) => g.rules);
+    const line = (rule: SecurityGroupRule) => {
+      const peer = this.peer(rule);
+      if (peer === undefined) return undefined;
+      return `    ip ${rule.direction === "egress" ? "daddr" : "saddr"} ${peer} ${nftPorts(rule)} accept comment "${rule.label.replace(/"/g, "'")}"`.replace(/ +/g, " ").replace(/^ /, "    ");
+    };
+    const egress = rules.filter((r) => r.direction === "egress").map(line).filter(Boolean);
+    const ingress = rules.filter((r) => r.direction === "ingress").map(line).filter(Boolean);
+    return [
+      "flush ruleset",
+      "table ip securitygroups {",
+      "  chain input {",
+      "    type filter hook input priority 0; policy accept;",
+      "    iif lo accept",
+      "    ct state established,related accept",
+      ...ingress,
+      "    reject with icmp type admin-prohibited",
+      "  }",
+      "  chain output {",
+      "    type filter hook output priority 0; policy accept;",
+      "    oif lo accept",
+      "    ct state established,related accept",
+      "    icmp type destination-unreachable accept",
+      ...egress,
+      "    reject with icmp type prot-unreachable",
+      "  }",
+      "}",
+      "",
+    ].join("\n");
+  }
+
+  naclChain(name: string, nacl: Nacl, egress: boolean): string[] {
+    const entries = nacl.entries.filter((e) => e.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber);
+    return [
+      `  chain ${name} {`,
+      ...entries.map((e) => `    ip ${egress ? "daddr" : "saddr"} ${e.cidr} ${nftPorts(e)} ${e.allow ? "return" : "reject with icmp type host-prohibited"}`.replace(/ +/g, " ").replace(/^ /, "    ")),
+      "    reject with icmp type host-prohibited",
+      "  }",
+    ];
+  }
+
+  routeArgs(entry: RouteEntry, via: Map<string, { dev: string; gateway: string }>): string[] | undefined {
+    const destination = "cidr" in entry.destination ? entry.destination.cidr : entry.target.kind === "gateway-endpoint" ? prefixListStandIn.cidr : undefined;
+    if (!destination) return undefined;
+    const key = entry.target.kind === "local" ? undefined : "id" in entry.target ? `${entry.target.kind}:${entry.target.id}` : undefined;
+    const hop = key ? via.get(key) : undefined;
+    if (!hop) return undefined;
+    return [destination, "via", hop.gateway, "dev", hop.dev];
+  }
+}
+
+/**
+ * The namespaces of one region, their links, and one probe per flow and probe the model judged.
+ * Flows whose members have no subnet in the plan are left out (the model already reports them).
+ */
+export function wireRegion(report: RegionReachability): WiredRegion {
+  const wiring = new Wiring(report);
+  const { network } = report;
+  const router = wiring.namespace("router", "router", `the router of VPC ${network.vpc.name}`);
+  router.sysctls.push("net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
+
+  // Members: the hosts, the load balancer, each interface endpoint.
+  const all = [...report.flows, ...report.probes];
+  const members = new Map<string, Member>();
+  for (const flow of all) {
+    members.set(flow.source.urn, flow.source);
+    if (flow.target.kind === "member") members.set(flow.target.member.urn, flow.target.member);
+  }
+  let endpoints = 0;
+  for (const member of members.values()) {
+    if (member.kind === "hosts") wiring.member(member, "hosts", 10);
+    else if (member.kind === "load balancer") wiring.member(member, "lb", 11);
+    else if (member.kind === "endpoint") wiring.member(member, `ep${endpoints}`, 20 + endpoints++);
+  }
+  for (const endpoint of network.endpoints.filter((e) => e.type === "Interface" && !wiring.members.has(e.urn) && e.subnets.length > 0)) {
+    const subnets = network.subnets.filter((s) => endpoint.subnets.includes(s.urn));
+    wiring.member({ kind: "endpoint", urn: endpoint.urn, label: `endpoint ${endpoint.name}`, subnets, groups: endpoint.groups, publicAddress: false }, `ep${endpoints}`, 20 + endpoints++);
+  }
+
+  // Outside the VPC: the internet, S3's prefix list, the datastore's networks.
+  const internet = wiring.namespace("internet", "internet", "the internet (clients, and a server the hosts must not reach)");
+  internet.loopbackAddresses.push(`${internetClientAddress}/32`, `${internetServerAddress}/32`);
+  const igw = wiring.outsideLink(internet, "igw");
+  internet.routes.push(["default", "via", igw.routerAddress]);
+  const s3 = wiring.namespace("s3", "s3", "S3 (the gateway endpoint's prefix list)");
+  s3.loopbackAddresses.push(`${prefixListStandIn.address}/32`);
+  const s3Link = wiring.outsideLink(s3, "s3");
+  s3.routes.push([network.vpc.cidr, "via", s3Link.routerAddress]);
+  const datastore = wiring.namespace("datastore", "datastore", "the datastore's networks, past a transit gateway or peering connection");
+  const needs = "needs" in report.fleet.needs ? report.fleet.needs.needs : undefined;
+  for (const cidr of needs?.datastoreNetworks ?? []) datastore.loopbackAddresses.push(`${nthAddress(cidr, 10)}/32`);
+  if (needs) datastore.listens.push(needs.datastorePort);
+
+  const via = new Map<string, { dev: string; gateway: string }>();
+  if (network.internetGateway) via.set(`internet-gateway:${network.internetGateway}`, { dev: "igw", gateway: igw.peerAddress });
+  for (const e of network.endpoints.filter((x) => x.type === "Gateway")) via.set(`gateway-endpoint:${e.urn}`, { dev: "s3", gateway: s3Link.peerAddress });
+  const remotes = [...new Set(network.routeTables.flatMap((t) => t.routes).filter((r) => r.target.kind === "transit-gateway" || r.target.kind === "peering").map((r) => `${r.target.kind}:${"id" in r.target ? r.target.id : ""}`))];
+  remotes.forEach((key, i) => {
+    const link = wiring.outsideLink(datastore, `tg${i}`);
+    // The datastore side routes the VPC back through the first link (declared outside the program).
+    if (i === 0) datastore.routes.push([network.vpc.cidr, "via", link.routerAddress]);
+    via.set(key, { dev: `tg${i}`, gateway: link.peerAddress });
+  });
+  // Each link of the datastore namespace needs its own name there.
+  wiring.links.filter((l) => l.b.namespace === "datastore").forEach((l, i) => (l.b.iface.name = `eth${i}`));
+
+  // The router: a table per route table, chosen by source subnet; the VPC's local routes for the rest.
+  const localTable = "200";
+  const used = [...wiring.bridges.keys()].map((urn) => network.subnets.find((s) => s.urn === urn)!);
+  const localRoutes = used.map((s) => [s.cidr, "dev", wiring.bridgeOf(s)]);
+  for (const r of localRoutes) router.routes.push([...r, "table", localTable]);
+  const tables = new Map<string, string>();
+  used.forEach((subnet, i) => {
+    const table = network.routeTables.find((t) => t.urn === subnet.routeTable);
+    const id = table ? (tables.get(table.urn) ?? String(100 + tables.size)) : "199";
+    if (table && !tables.has(table.urn)) {
+      tables.set(table.urn, id);
+      for (const r of localRoutes) router.routes.push([...r, "table", id]);
+      for (const entry of table.routes) {
+        const args = wiring.routeArgs(entry, via);
+        if (args) router.routes.push([...args, "table", id]);
+      }
+    } else if (!table) {
+      for (const r of localRoutes) router.routes.push([...r, "table", id]);
+    }
+    router.rules.push(["from", subnet.cidr, "iif", wiring.bridgeOf(subnet), "lookup", id, "priority", String(1000 + i)]);
+    // No route in the subnet's table: unreachable (ICMP net-unreachable), never the router's own table.
+    router.rules.push(["iif", wiring.bridgeOf(subnet), "unreachable", "priority", String(1500 + i)]);
+  });
+  for (const dev of ["igw", "s3", ...remotes.map((_, i) => `tg${i}`)]) {
+    router.rules.push(["iif", dev, "lookup", localTable, "priority", "2000"], ["iif", dev, "unreachable", "priority", "2500"]);
+  }
+  // The router's own packets (its ICMP errors to clients) leave by the internet gateway; forwarded ones never reach this table.
+  router.routes.push(["default", "via", igw.peerAddress]);
+
+  // The internet gateway: one-to-one NAT of each Elastic IP, and nothing for a private address.
+  network.loadBalancers.filter((l) => l.internetFacing && wiring.members.has(l.urn)).forEach((l, i) => wiring.publicAddresses.set(l.urn, nthAddress(elasticIpStandIns, i + 1)));
+  const mapped = [...wiring.publicAddresses].map(([urn, address]) => ({ public: address, private: wiring.members.get(urn)!.address }));
+  const naclSubnets = used.filter((s) => s.nacl);
+  router.nftables = [
+    "flush ruleset",
+    "table ip vpc {",
+    "  chain prerouting {",
+    "    type nat hook prerouting priority -100; policy accept;",
+    ...mapped.map((m) => `    iifname "igw" ip daddr ${m.public} dnat to ${m.private}`),
+    "  }",
+    "  chain postrouting {",
+    "    type nat hook postrouting priority 100; policy accept;",
+    ...mapped.map((m) => `    oifname "igw" ip saddr ${m.private} snat to ${m.public}`),
+    "  }",
+    "  chain forward {",
+    "    type filter hook forward priority 0; policy accept;",
+    // The internet gateway forwards only for addresses with a public one mapped to them.
+    `    oifname "igw" ip saddr != { ${[...mapped.map((m) => m.private), "169.254.0.1"].join(", ")} } reject with icmp type net-unreachable`,
+    `    iifname "igw" ip daddr != { ${[...mapped.map((m) => m.private), "169.254.0.1"].join(", ")} } reject with icmp type net-unreachable`,
+    ...naclSubnets.flatMap((s) => [`    iifname "${wiring.bridgeOf(s)}" jump acl-${wiring.bridgeOf(s)}-out`, `    oifname "${wiring.bridgeOf(s)}" jump acl-${wiring.bridgeOf(s)}-in`]),
+    "  }",
+    ...naclSubnets.flatMap((s) => {
+      const nacl = network.nacls.find((n) => n.urn === s.nacl)!;
+      return [...wiring.naclChain(`acl-${wiring.bridgeOf(s)}-out`, nacl, true), ...wiring.naclChain(`acl-${wiring.bridgeOf(s)}-in`, nacl, false)];
+    }),
+    "}",
+    "",
+  ].join("\n");
+
+  // Members: their security groups, and a listener where a flow ends.
+  for (const [urn, m] of wiring.members) {
+    const ns = wiring.namespaces.find((n) => n.id === m.id)!;
+    ns.nftables = wiring.securityGroups(m.groups);
+    const lb = network.loadBalancers.find((l) => l.urn === urn);
+    if (lb) ns.listens.push(...lb.listeners.map((l) => l.port));
+    else if (ns.role === "hosts") ns.listens.push(...new Set(network.targetGroups.filter((t) => report.fleet.targetGroups.includes(t.urn)).flatMap((t) => [t.port, t.healthPort])));
+    else ns.listens.push(awsApiPort);
+  }
+  internet.listens.push(awsApiPort);
+  s3.listens.push(awsApiPort);
+
+  const probes = all.flatMap((flow): WiredProbe[] => {
+    const fromInternet = flow.source.kind === "internet";
+    const source = fromInternet ? { id: "internet", address: internetClientAddress } : wiring.members.get(flow.source.urn);
+    if (!source || (flow.target.kind === "member" && !wiring.members.has(flow.target.member.urn))) return [];
+    return [
+      {
+        flow: `${flow.name} ${flow.detail}`,
+        needed: flow.needed,
+        from: source.id,
+        fromAddress: source.address,
+        to: wiring.targetAddress(flow.target, fromInternet),
+        port: flow.port,
+        expect: flow.networkOpen ? "open" : outcomeOf(flow.dropped),
+        ...(flow.dropped ? { hop: `${flow.dropped.kind}: ${flow.dropped.summary}` } : {}),
+      },
+    ];
+  });
+  return { region: network.region, namespaces: wiring.namespaces, links: wiring.links, probes };
+}
