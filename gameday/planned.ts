@@ -1,5 +1,5 @@
 /**
- * What the edge twin takes from the plan: the offline plan of the stack (`npm run plan -- --json`,
+ * What the edge twin takes from the plan: the offline plan of the stack (`npm run plan -- --json`, started as `npm run plan` starts it,
  * run as a child so this process never loads Pulumi), its timers scaled to fit a game day, and per
  * region what the twin runs: the nginx.conf and env file the launch template's user data writes,
  * the target group's health check, the Route 53 health check and the TTL of the region's record.
@@ -16,6 +16,7 @@ import { loaderKey, readLoaderTimeoutMs } from "../models/snippet/snippet";
 import { resourceTypes } from "../models/resourceTypes";
 import { RetrySchedule } from "../models/snippet/delivery";
 import type { PlanJson } from "../tools/plan/planJson";
+import { planProcessArgs } from "../tools/plan/runtime/command";
 
 /** The plan could not be made from the given stack: its message names the field and the fix. */
 export class PlanInputError extends Error {}
@@ -31,7 +32,7 @@ export function planStack(stack: string, configFile?: string): Promise<PlanJson>
   const out = path.join(dir, "plan.json");
   const fileArgs = configFile ? ["--config-file", configFile] : [];
   return new Promise<PlanJson>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(projectRoot, "tools", "plan", "main.ts"), "--stack", stack, ...fileArgs, "--json", out], {
+    const child = spawn(process.execPath, [...planProcessArgs(projectRoot), "--stack", stack, ...fileArgs, "--json", out], {
       cwd: projectRoot,
       stdio: ["ignore", "ignore", "pipe"],
     });

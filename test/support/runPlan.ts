@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
-import { planProcessArgs } from "../../tools/plan/command";
+import { planProcessArgs } from "../../tools/plan/runtime/command";
 import type { PlanJson } from "../../tools/plan/planJson";
 
 export type { PlanJson };

@@ -12,6 +12,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import { answersInvoke, planMocks, resourceRegion, unansweredInvokeMessage } from "./mocks";
 import { rootStackType } from "./planJson";
+import { withoutSdkDiagnostics } from "./runtime/sdkDiagnostics";
 
 
 export interface PlannedResource {
@@ -253,49 +254,12 @@ export async function installPlanRuntime(options: RuntimeOptions): Promise<PlanR
 }
 
 /**
- * Turns off, until the returned function restores them, the diagnostics the SDK gathers for every
- * resource and promise, which the mock monitor and the plan never read. Each was a hot spot of
- * the plan's profiles:
- * - stack traces (`Error.stackTraceLimit`) and source maps: with tsx's maps every internal promise's
- *   `new Error().stack` was mapped back to TypeScript, ~80% of the CPU of evaluating 2,000 records;
- *   the plan reports errors by message;
- * - `debuggablePromise`, which wraps every internal promise in three more, a context string and a
- *   set entry, for a report of promises still pending at exit (a finished evaluation has none): a
- *   third of the evaluation's CPU and 300 MB of the 6,000-resource bench stack's peak;
- * - each resource's source position and stack trace (`Resource.stackTrace`, which lifts the trace
- *   limit to infinity and parses every frame), sent to the engine for its messages: 0.6 s there.
- * The promises settle to the same values and the resources register the same inputs.
- * EDGE_PLAN_STACK_TRACES=1 keeps all of them, for debugging the plan itself.
- */
-function withoutSdkDiagnostics(): () => void {
-  if (process.env.EDGE_PLAN_STACK_TRACES === "1") return () => undefined;
-  const sourceMaps = process.sourceMapsEnabled;
-  const stackTraceLimit = Error.stackTraceLimit;
-  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: unknown };
-  const debuggablePromise = debuggable.debuggablePromise;
-  // Private in the typings; a static the Resource constructor calls.
-  const resourceClass = pulumi.Resource as unknown as { stackTrace?: unknown };
-  const stackTrace = resourceClass.stackTrace;
-
-  process.setSourceMapsEnabled(false);
-  Error.stackTraceLimit = 0;
-  if (typeof debuggablePromise === "function") debuggable.debuggablePromise = <T>(promise: Promise<T>) => promise;
-  if (typeof stackTrace === "function") resourceClass.stackTrace = () => [];
-  return () => {
-    process.setSourceMapsEnabled(sourceMaps);
-    Error.stackTraceLimit = stackTraceLimit;
-    debuggable.debuggablePromise = debuggablePromise;
-    resourceClass.stackTrace = stackTrace;
-  };
-}
-
-/**
  * The program module's exports, loaded as the CLI's runner loads a CommonJS program: `require`.
  * Vitest's runner transforms modules itself and cannot `require` TypeScript; there, `import()`,
  * whose `default` is the module's `module.exports`.
  */
 async function loadProgram(path: string): Promise<unknown> {
-  if (require.extensions[".ts"]) return require(path);
+  if (path.endsWith(".js") || require.extensions[".ts"]) return require(path);
   const loaded = await import(path);
   return typeof loaded.default === "function" ? loaded.default : loaded;
 }

@@ -1,7 +1,7 @@
 /**
  * Plans hand edits of the prod stack, one after another in this one process, each through the
  * offline plan (`makePlan`, the plan command's own) and one real policy pack lent to each plan in
- * turn, as pr-check's plan worker does (`tools/plan/planWorker.ts`): every plan loads the program's
+ * turn, as pr-check's plan worker does (`tools/plan/runtime/planWorker.ts`): every plan loads the program's
  * modules afresh in a fresh store of the Pulumi runtime's state.
  *
  * node --require tsx/cjs test/support/handEdits/runner.ts '{"sample":N,"seed":S}' | '{"ids":[…]}' | '{"all":true}'
@@ -11,12 +11,13 @@
  * spec's to judge).
  */
 if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(false);
-import "../../../tools/plan/deferredSdkImports";
+// Installs the deferred SDK imports before anything here loads the SDKs, as the plan worker does.
+import "../../../tools/plan/runtime/packPreload";
 import { join, resolve, sep } from "node:path";
 import fc from "fast-check";
 import { reportPlanFailure } from "../../../tools/cli";
-import { spawnPolicyPack } from "../../../tools/plan/packProcess";
-import type { PackConnection } from "../../../tools/plan/packProcess";
+import { spawnPolicyPack } from "../../../tools/plan/runtime/packProcess";
+import type { PackConnection } from "../../../tools/plan/runtime/packProcess";
 import { setCurrentHandEdit, EditAction } from "./current";
 import { handEditUniverse, HandEdit } from "./edits";
 
