@@ -10,7 +10,7 @@ import { apiContracts, autoNamed, autoNamedResourceNameLimit, importProblems, ju
 import { awsRegions, shortRegionCode } from "../../../models/aws/regions";
 import { resourceTypes as t } from "../../../models/resourceTypes";
 import type { PlanJson } from "../../../tools/plan/planJson";
-import { runPlan, runPlanOnConfig, stackConfig } from "../../support/runPlan";
+import { devPolicyConfigPath, prodPolicyConfigPath, runPlan, runPlanOnConfig, stackConfig } from "../../support/runPlan";
 import { withRegionPins } from "../../support/regionPins";
 
 const plans: Record<string, PlanJson> = {};
@@ -22,10 +22,13 @@ function inPhase(stack: string, phase: "pending" | "delegated"): Record<string, 
   return config;
 }
 
+/** Each shipped stack is judged by its own policy config (dev accepts its one host per region). */
+const policyConfigOf = (stack: string) => (stack === "dev" ? devPolicyConfigPath : prodPolicyConfigPath);
+
 beforeAll(() => {
   for (const stack of ["dev", "prod"]) {
     for (const phase of ["pending", "delegated"] as const) {
-      const run = phase === "delegated" ? runPlan(["--stack", stack]) : runPlanOnConfig(inPhase(stack, phase));
+      const run = phase === "delegated" ? runPlan(["--stack", stack]) : runPlanOnConfig(inPhase(stack, phase), ["--policy-config", policyConfigOf(stack)]);
       expect(run.code, run.stderr).toBe(0);
       plans[`${stack} ${phase}`] = run.json!;
     }
@@ -33,7 +36,7 @@ beforeAll(() => {
   // The other shape of the DNS zones: an adopted zone.
   const adopted = inPhase("dev", "delegated");
   adopted["edge:dns"].primary = { existingZoneId: "Z0123456789ABCDEFGHIJ" };
-  const run = runPlanOnConfig(adopted);
+  const run = runPlanOnConfig(adopted, ["--policy-config", devPolicyConfigPath]);
   expect(run.code, run.stderr).toBe(0);
   plans["dev adopted"] = run.json!;
 }, 300_000);

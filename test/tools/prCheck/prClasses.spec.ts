@@ -56,6 +56,7 @@ beforeAll(() => {
   two["edge:regions"] = ["us-east-1", "us-west-2"];
   for (const key of ["availabilityZoneIds", "imageIds"]) delete two["edge:ingest"][key]["eu-west-1"];
   delete two["edge:datastore"].endpoints["eu-west-1"];
+  delete two["edge:network"].baseCidr["eu-west-1"];
   prodTwoRegions = plan(runPlanOnConfig(two));
 }, 300_000);
 
