@@ -19,7 +19,7 @@ import { BrowserShareCount, startBrowserShare } from "./chromium";
 import { runNodeInNamespace, Teardown } from "./netns";
 import { scaledSeconds } from "./planned";
 import { watchSpools } from "./replay";
-import { spikeBeyondCapacity } from "./spike";
+import { spikeBeyondCapacity, spikeShape } from "./spike";
 import { startTwin, Twin, TwinShape } from "./twin";
 import { dnsScenarios } from "./dnsScenarios";
 
@@ -181,8 +181,9 @@ export const scenarios: Scenario[] = [
   {
     name: "a spike beyond capacity",
     browserShare: true,
-    measures: `${clientView} (held requests, slow headers and a burst beyond the rendered nginx limits on one region for the scaled 30 s; shed with 503 + Retry-After and retried)`,
-    inject: (twin, context) => spikeBeyondCapacity(twin, 0, context.scaled(30) * 1000),
+    measures: `${clientView} (held requests, slow headers and a burst beyond the rendered nginx limits on one region, held until all are open, then a connect storm; shed with 503 + Retry-After and retried)`,
+    prepare: async () => ({ trackMs: spikeShape.trackSeconds * 1000 }),
+    inject: (twin) => spikeBeyondCapacity(twin, 0),
   },
   {
     name: "a region lost",

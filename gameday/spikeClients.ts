@@ -4,6 +4,7 @@
  * starts fast on a busy machine. Prints one JSON `SpikeReport` on stdout.
  */
 import net from "node:net";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { runAsNamespaceScript } from "./netns";
 
 export interface SpikePlan {
@@ -14,9 +15,14 @@ export interface SpikePlan {
   heldSources: string[];
   heldRequests: number;
   slowHeaderConnections: number;
-  /** A request with a worst-case header and body; held requests send it all but its last `heldBackBytes`. */
+  /**
+   * A request with a worst-case header and body; held requests send it all but its last
+   * `heldBackBytes`, then one more byte of the body every `trickleMs`, so nginx's
+   * client_body_timeout (which runs between two reads) never ends them while the rest open.
+   */
   request: string;
   heldBackBytes: number;
+  trickleMs: number;
   /** The slow headers' texts, used in turn: headers at nginx's limits (`max_headers` lines, names that waste its pool), no blank line. */
   slowHeaders: string[];
   burstSources: string[];
@@ -24,9 +30,9 @@ export interface SpikePlan {
   burstRequest: string;
   /** POSTs each burst source sends at once. */
   burstRequestsPerSource: number;
-  /** How long the hostile connections are held open from the first one's connect, ms (opening stops there too). */
-  holdMs: number;
-  /** How long the burst has for its answers at least, from when the held connections are open, ms. */
+  /** How long opening every hostile connection may take, ms: opening stops there, short of the plan. */
+  openingMs: number;
+  /** How long the hostile connections stay open once all are, ms: the burst's time for its answers too. */
   burstMs: number;
   /** Connects of the storm, all at once after the hold, each a `burstRequest` from `stormSources`. */
   stormConnects: number;
@@ -45,6 +51,14 @@ export interface SpikeReport {
   /** Held requests and slow headers the plan asked for, and how many were opened before the opening's deadline. */
   hostilePlanned: number;
   hostileOpened: number;
+  /**
+   * Hostile connections at once when the last one had opened: those still open and those nginx had
+   * answered (limit_conn's 503s); short of `hostilePlanned` when some were not opened or nginx
+   * ended some without an answer (its client timeouts) while the rest were opening.
+   */
+  hostileAtOnce: number;
+  /** Hostile connections nginx ended without an answer before the last one had opened. */
+  hostileEndedEarly: number;
   /** Connections the balancer or a host refused or reset before an answer. */
   connectErrors: number;
   /** When the hostile clients started opening connections, when every one was open, and when they were closed (ms since epoch). */
@@ -52,7 +66,20 @@ export interface SpikeReport {
   heldFrom: number;
   heldUntil: number;
   /** The connect storm: answers, 503s, connects refused or reset, unanswered within its timeout, and the longest wait from connect to answer, ms. */
-  storm: { answered: number; shed503: number; connectErrors: number; unanswered: number; slowestMs: number };
+  storm: {
+    answered: number;
+    shed503: number;
+    connectErrors: number;
+    unanswered: number;
+    slowestMs: number;
+    /**
+     * The clients' own delay in the storm, ms: the longest their event loop was late (perf_hooks
+     * monitorEventLoopDelay), a share of `slowestMs` that is this process's scheduling, not nginx.
+     */
+    clientLagMs: number;
+    /** Share of the storm's time this process was busy (event loop utilization, 0–1): near 1, its answers queued behind its own work. */
+    clientBusy: number;
+  };
 }
 
 /** Status and headers of an HTTP answer once its header has arrived, else undefined. */
@@ -74,26 +101,33 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
     heldOpen: 0,
     hostilePlanned: 0,
     hostileOpened: 0,
+    hostileAtOnce: 0,
+    hostileEndedEarly: 0,
     connectErrors: 0,
     openingFrom: Date.now(),
     heldFrom: 0,
     heldUntil: 0,
-    storm: { answered: 0, shed503: 0, connectErrors: 0, unanswered: 0, slowestMs: 0 },
+    storm: { answered: 0, shed503: 0, connectErrors: 0, unanswered: 0, slowestMs: 0, clientLagMs: 0, clientBusy: 0 },
   };
   const open = new Set<net.Socket>();
+  // Held requests still sending their body, with how many of its bytes they have sent.
+  const trickling = new Map<net.Socket, number>();
+  let opening = true;
+  const held = plan.request.slice(0, plan.request.length - plan.heldBackBytes);
   const connection = (source: string, text: string) =>
-    new Promise<void>((resolve) => {
+    new Promise<boolean>((resolve) => {
       const socket = net.connect({ host, port: Number(port), localAddress: source });
       let seen = "";
       let settled = false;
-      const settle = () => {
-        if (!settled) [settled] = [true, resolve()];
+      const settle = (connected: boolean) => {
+        if (!settled) [settled] = [true, resolve(connected)];
       };
       socket.setEncoding("utf8");
       socket.on("connect", () => {
         open.add(socket);
         socket.write(text);
-        settle();
+        if (text === held) trickling.set(socket, held.length);
+        settle(true);
       });
       socket.on("data", (chunk: string) => {
         seen += chunk;
@@ -102,57 +136,90 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
         report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
         if (answer.status === 503 && !answer.retryAfter) report.shedWithoutRetryAfter++;
         open.delete(socket);
+        trickling.delete(socket);
         socket.destroy();
       });
       socket.on("error", () => {
         if (!open.has(socket) && !settled) report.connectErrors++;
+        if (open.has(socket) && opening) report.hostileEndedEarly++;
         open.delete(socket);
-        settle();
+        trickling.delete(socket);
+        settle(false);
       });
       socket.on("close", () => {
+        if (open.has(socket) && opening) report.hostileEndedEarly++;
         if (open.delete(socket)) report.statuses["0"] = (report.statuses["0"] ?? 0) + 1;
-        settle();
+        trickling.delete(socket);
+        settle(false);
       });
     });
-  const held = plan.request.slice(0, plan.request.length - plan.heldBackBytes);
-  const texts = [...Array.from({ length: plan.heldRequests }, () => held), ...Array.from({ length: plan.slowHeaderConnections }, (_, i) => plan.slowHeaders[i % plan.slowHeaders.length]!)];
-  // A few hundred connects at a time: thousands at once overflow nginx's accept queue (listen
-  // backlog 511) and the dropped SYNs are resent after 1, 3, 7 s, so the first connections would
-  // reach client_body_timeout before the last one opens.
-  const deadline = report.openingFrom + plan.holdMs;
-  let next = 0;
-  report.hostilePlanned = texts.length;
-  await Promise.all(
-    Array.from({ length: openingConcurrency }, async () => {
-      for (let i = next++; i < texts.length && Date.now() < deadline; i = next++) {
-        await connection(plan.heldSources[i % plan.heldSources.length]!, texts[i]!);
-        report.hostileOpened++;
-      }
-    }),
-  );
-  report.heldFrom = Date.now();
-  for (const source of plan.burstSources) for (let i = 0; i < plan.burstRequestsPerSource; i++) void connection(source, plan.burstRequest);
-  await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now(), plan.burstMs)));
+  // One more byte of each held body now and then, never the last: nginx's client_body_timeout runs
+  // between two reads, so a held request stays as long as it trickles, however long the rest take
+  // to open (client_header_timeout, by contrast, bounds the whole header: slow headers open last).
+  const trickle = setInterval(() => {
+    for (const [socket, sent] of trickling) {
+      if (sent >= plan.request.length - 1) continue;
+      socket.write(plan.request[sent]!);
+      trickling.set(socket, sent + 1);
+    }
+  }, plan.trickleMs);
+  try {
+    const texts = [...Array.from({ length: plan.heldRequests }, () => held), ...Array.from({ length: plan.slowHeaderConnections }, (_, i) => plan.slowHeaders[i % plan.slowHeaders.length]!)];
+    // A few hundred connects at a time: thousands at once overflow nginx's accept queue and the
+    // dropped SYNs are resent after 1, 3, 7 s, so the slow headers would reach client_header_timeout
+    // before the last one opens.
+    const deadline = report.openingFrom + plan.openingMs;
+    let next = 0;
+    report.hostilePlanned = texts.length;
+    await Promise.all(
+      Array.from({ length: openingConcurrency }, async () => {
+        for (let i = next++; i < texts.length && Date.now() < deadline; i = next++) {
+          if (await connection(plan.heldSources[i % plan.heldSources.length]!, texts[i]!)) report.hostileOpened++;
+        }
+      }),
+    );
+    opening = false;
+    report.heldFrom = Date.now();
+    // Answered by nginx (limit_conn's 503s) or still open: what nginx had to handle at once.
+    const answered = Object.values(report.statuses).reduce((sum, n) => sum + n, 0) - (report.statuses["0"] ?? 0);
+    report.hostileAtOnce = open.size + answered;
+    for (const source of plan.burstSources) for (let i = 0; i < plan.burstRequestsPerSource; i++) void connection(source, plan.burstRequest);
+    await new Promise((r) => setTimeout(r, plan.burstMs));
+  } finally {
+    clearInterval(trickle);
+  }
   report.heldOpen = open.size;
   for (const socket of open) socket.destroy();
   open.clear();
+  trickling.clear();
   report.heldUntil = Date.now();
-  // Then the storm, all at once from its own addresses: past their limit_req burst nginx answers by itself.
+  // Then the storm, all at once from its own addresses: past their limit_req burst nginx answers by
+  // itself. The event loop's delay and load meanwhile are this process's share of the waits.
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  const busyBefore = performance.eventLoopUtilization();
+  lag.enable();
   await Promise.all(
     Array.from({ length: plan.stormConnects }, (_, i) => stormConnection(host!, Number(port), plan.stormSources[i % plan.stormSources.length]!, plan.burstRequest, plan.stormTimeoutMs, report)),
   );
+  lag.disable();
+  report.storm.clientLagMs = Math.round(lag.max / 1e6);
+  report.storm.clientBusy = Math.round(performance.eventLoopUtilization(busyBefore).utilization * 100) / 100;
   return report;
 }
 
 /**
  * One client of the connect storm: connects with everyone else at once, sends a small POST and
  * waits for the answer's status line; the wait from the connect to the answer (SYN retransmits
- * included) is what the stalled-host figure bounds.
+ * included) is what the stalled-host figure bounds. The wait starts when the connect is issued
+ * (`net.connect` issues it on the next tick, once every client of the storm is created), not while
+ * this process is still creating the others: a real client is its own machine.
  */
 function stormConnection(host: string, port: number, source: string, request: string, timeoutMs: number, report: SpikeReport): Promise<void> {
   return new Promise((resolve) => {
-    const started = Date.now();
     const socket = net.connect({ host, port, localAddress: source });
+    // Node's net.connect to an IP address connects in a process.nextTick (lib/net.js lookupAndConnect); this tick runs right after it.
+    let started = Date.now();
+    process.nextTick(() => (started = Date.now()));
     let seen = "";
     let done = false;
     const finish = (outcome: "answered" | "error" | "unanswered", answer?: { status: number; retryAfter: boolean }) => {
