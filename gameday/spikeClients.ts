@@ -1,8 +1,11 @@
 /**
  * The hostile clients of the spike scenario (`gameday/spike.ts`), run inside the client namespace
  * (`ip netns exec … gameday/spikeClients.ts '<json>'`); it imports only the namespace tools, so it
- * starts fast on a busy machine. Prints one JSON `SpikeReport` on stdout.
+ * starts fast on a busy machine. Prints one JSON `SpikeReport` on stdout. The connect storm runs
+ * in `stormProcesses` children of it (the same script with a `StormShare`), so that no one process's
+ * scheduling on a busy machine stands in the waits the storm measures.
  */
+import { spawn } from "node:child_process";
 import net from "node:net";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { runAsNamespaceScript } from "./netns";
@@ -32,14 +35,26 @@ export interface SpikePlan {
   burstRequestsPerSource: number;
   /** How long opening every hostile connection may take, ms: opening stops there, short of the plan. */
   openingMs: number;
-  /** How long the hostile connections stay open once all are, ms: the burst's time for its answers too. */
+  /** How long the hostile connections stay open once all are, ms, at least. */
   burstMs: number;
+  /** How long the burst may wait for its answers, ms: the hold ends when all came, or then. */
+  burstAnswerMs: number;
   /** Connects of the storm, all at once after the hold, each a `burstRequest` from `stormSources`. */
   stormConnects: number;
   stormSources: string[];
   /** How long a storm client waits for its answer before it counts as unanswered, ms (at most until the hold ends). */
   stormTimeoutMs: number;
+  /** Processes the storm's connects are shared among, started with the opening and told to go together. */
+  stormProcesses: number;
 }
+
+/** One storm process's part: its connects, from which addresses, to where. */
+export interface StormShare {
+  stormShare: Pick<SpikePlan, "target" | "stormSources" | "burstRequest" | "stormTimeoutMs" | "stormConnects">;
+}
+
+/** What one storm process measured. */
+type StormReport = Pick<SpikeReport, "storm" | "statuses" | "shedWithoutRetryAfter">;
 
 export interface SpikeReport {
   /** Answers to held requests and the burst, by HTTP status ("0": closed without an answer). */
@@ -59,6 +74,8 @@ export interface SpikeReport {
   hostileAtOnce: number;
   /** Hostile connections nginx ended without an answer before the last one had opened. */
   hostileEndedEarly: number;
+  /** Burst requests without an answer when the hold ended. */
+  burstUnanswered: number;
   /** Connections the balancer or a host refused or reset before an answer. */
   connectErrors: number;
   /** When the hostile clients started opening connections, when every one was open, and when they were closed (ms since epoch). */
@@ -103,18 +120,34 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
     hostileOpened: 0,
     hostileAtOnce: 0,
     hostileEndedEarly: 0,
+    burstUnanswered: 0,
     connectErrors: 0,
     openingFrom: Date.now(),
     heldFrom: 0,
     heldUntil: 0,
     storm: { answered: 0, shed503: 0, connectErrors: 0, unanswered: 0, slowestMs: 0, clientLagMs: 0, clientBusy: 0 },
   };
+  // The storm's processes start now (a node process takes seconds to start on a busy machine).
+  const storms = Array.from({ length: plan.stormProcesses }, (_, p) =>
+    startStormProcess(
+      {
+        stormShare: {
+          target: plan.target,
+          stormSources: plan.stormSources,
+          burstRequest: plan.burstRequest,
+          stormTimeoutMs: plan.stormTimeoutMs,
+          stormConnects: Math.floor(plan.stormConnects / plan.stormProcesses) + (p < plan.stormConnects % plan.stormProcesses ? 1 : 0),
+        },
+      },
+      plan.openingMs + plan.burstAnswerMs + plan.stormTimeoutMs + 60_000,
+    ),
+  );
   const open = new Set<net.Socket>();
   // Held requests still sending their body, with how many of its bytes they have sent.
   const trickling = new Map<net.Socket, number>();
   let opening = true;
   const held = plan.request.slice(0, plan.request.length - plan.heldBackBytes);
-  const connection = (source: string, text: string) =>
+  const connection = (source: string, text: string, onEnd?: () => void) =>
     new Promise<boolean>((resolve) => {
       const socket = net.connect({ host, port: Number(port), localAddress: source });
       let seen = "";
@@ -151,11 +184,13 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
         if (open.delete(socket)) report.statuses["0"] = (report.statuses["0"] ?? 0) + 1;
         trickling.delete(socket);
         settle(false);
+        onEnd?.();
       });
     });
   // One more byte of each held body now and then, never the last: nginx's client_body_timeout runs
   // between two reads, so a held request stays as long as it trickles, however long the rest take
   // to open (client_header_timeout, by contrast, bounds the whole header: slow headers open last).
+  // https://nginx.org/en/docs/http/ngx_http_core_module.html#client_body_timeout
   const trickle = setInterval(() => {
     for (const [socket, sent] of trickling) {
       if (sent >= plan.request.length - 1) continue;
@@ -183,8 +218,13 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
     // Answered by nginx (limit_conn's 503s) or still open: what nginx had to handle at once.
     const answered = Object.values(report.statuses).reduce((sum, n) => sum + n, 0) - (report.statuses["0"] ?? 0);
     report.hostileAtOnce = open.size + answered;
-    for (const source of plan.burstSources) for (let i = 0; i < plan.burstRequestsPerSource; i++) void connection(source, plan.burstRequest);
-    await new Promise((r) => setTimeout(r, plan.burstMs));
+    // The burst ends before the storm begins (each is judged on its own): every burst request has
+    // its answer, or `burstAnswerMs` has passed, and the hold lasts `burstMs` at least.
+    let burstPending = plan.burstSources.length * plan.burstRequestsPerSource;
+    for (const source of plan.burstSources) for (let i = 0; i < plan.burstRequestsPerSource; i++) void connection(source, plan.burstRequest, () => burstPending--);
+    const burstFrom = Date.now();
+    while ((burstPending > 0 || Date.now() < burstFrom + plan.burstMs) && Date.now() < burstFrom + plan.burstAnswerMs) await new Promise((r) => setTimeout(r, 100));
+    report.burstUnanswered = burstPending;
   } finally {
     clearInterval(trickle);
   }
@@ -193,8 +233,67 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
   open.clear();
   trickling.clear();
   report.heldUntil = Date.now();
-  // Then the storm, all at once from its own addresses: past their limit_req burst nginx answers by
-  // itself. The event loop's delay and load meanwhile are this process's share of the waits.
+  // Then the storm, all at once from its own addresses, in the processes started with the opening.
+  for (const share of await Promise.all(storms.map((storm) => storm.go()))) {
+    for (const [status, n] of Object.entries(share.statuses)) report.statuses[status] = (report.statuses[status] ?? 0) + n;
+    report.shedWithoutRetryAfter += share.shedWithoutRetryAfter;
+    report.storm.answered += share.storm.answered;
+    report.storm.shed503 += share.storm.shed503;
+    report.storm.connectErrors += share.storm.connectErrors;
+    report.storm.unanswered += share.storm.unanswered;
+    report.storm.slowestMs = Math.max(report.storm.slowestMs, share.storm.slowestMs);
+    report.storm.clientLagMs = Math.max(report.storm.clientLagMs, share.storm.clientLagMs);
+    report.storm.clientBusy = Math.max(report.storm.clientBusy, share.storm.clientBusy);
+  }
+  return report;
+}
+
+/**
+ * A storm process: this script with `share`, in this network namespace. It says "ready" once
+ * started and runs its storm when `go()` writes to it; killed after `timeoutMs`, and it exits by
+ * itself when this process ends first (its stdin closes).
+ */
+function startStormProcess(share: StormShare, timeoutMs: number): { go(): Promise<StormReport> } {
+  const child = spawn(process.execPath, ["--require", "tsx/cjs", __filename, JSON.stringify(share)], { stdio: ["pipe", "pipe", "pipe"] });
+  const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  let out = "";
+  let err = "";
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  child.stdout.on("data", (c: Buffer) => {
+    out += c.toString();
+    if (out.startsWith("ready\n")) onReady();
+  });
+  child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<StormReport>((resolve, reject) =>
+    child.on("exit", (code, signal) => {
+      clearTimeout(killer);
+      onReady();
+      if (code === 0 && out.startsWith("ready\n")) resolve(JSON.parse(out.slice("ready\n".length)) as StormReport);
+      else reject(new Error(`a storm process failed (exit ${code ?? signal}): ${err}`));
+    }),
+  );
+  exited.catch(() => {});
+  return {
+    async go() {
+      await ready;
+      child.stdin.write("go\n");
+      return exited;
+    },
+  };
+}
+
+/** A storm process's side: "ready", then on "go" its share of the storm, all at once. */
+async function runStormShare({ stormShare: plan }: StormShare): Promise<StormReport> {
+  const [host, port] = plan.target.split(":");
+  const report: StormReport = { statuses: {}, shedWithoutRetryAfter: 0, storm: { answered: 0, shed503: 0, connectErrors: 0, unanswered: 0, slowestMs: 0, clientLagMs: 0, clientBusy: 0 } };
+  await new Promise<void>((resolve) => {
+    process.stdin.on("data", () => resolve());
+    process.stdin.on("end", () => process.exit(1));
+    process.stdout.write("ready\n");
+  });
+  process.stdin.destroy();
+  // The event loop's delay and load meanwhile are this process's share of the waits.
   const lag = monitorEventLoopDelay({ resolution: 10 });
   const busyBefore = performance.eventLoopUtilization();
   lag.enable();
@@ -214,7 +313,7 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
  * (`net.connect` issues it on the next tick, once every client of the storm is created), not while
  * this process is still creating the others: a real client is its own machine.
  */
-function stormConnection(host: string, port: number, source: string, request: string, timeoutMs: number, report: SpikeReport): Promise<void> {
+function stormConnection(host: string, port: number, source: string, request: string, timeoutMs: number, report: StormReport): Promise<void> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port, localAddress: source });
     // Node's net.connect to an IP address connects in a process.nextTick (lib/net.js lookupAndConnect); this tick runs right after it.
@@ -250,4 +349,4 @@ function stormConnection(host: string, port: number, source: string, request: st
   });
 }
 
-runAsNamespaceScript(module, holdSpike);
+runAsNamespaceScript(module, (input: SpikePlan | StormShare) => ("stormShare" in input ? runStormShare(input) : holdSpike(input)));
