@@ -3,7 +3,7 @@
  * clone of the project's HEAD (node_modules linked, the policy pack built once), against one prod
  * plan measured in the same round. Each round, one after another:
  *
- * - one plan: the prod stack's plan process (`tools/plan/command.ts`), as pr-check starts it;
+ * - one plan: the prod stack's plan process (`tools/plan/runtime/command.ts`), as pr-check starts it;
  * - cold: a pull request that raises the dev TTL, with an empty cache: dev planned at base and
  *   head, prod (which the change does not touch) once for both, all in one plan worker, one pack
  *   process lent to each plan;
@@ -26,10 +26,10 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { planProcessArgs } from "../tools/plan/command";
+import { planProcessArgs } from "../tools/plan/runtime/command";
 import { projectRoot } from "../tools/plan/plan";
 import { Exited, runCommand } from "./run";
-import { prCheckProcessArgs } from "../tools/prCheck/command";
+import { prCheckProcessArgs } from "../tools/plan/runtime/command";
 
 export interface PrCheckRun {
   wallMs: number;

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { planNodeFlags, planProcessArgs } from "../tools/plan/command";
+import { planNodeFlags, planProcessArgs } from "../tools/plan/runtime/command";
 import { projectRoot } from "../tools/plan/plan";
 import { TreeMemoryProbe } from "./procTree";
 import type { EvaluateMetrics, PolicyMetrics } from "./worker";
@@ -112,7 +112,7 @@ export interface PlanMetrics {
 }
 
 /**
- * The whole plan: the process `npm run plan` starts (`tools/plan/command.ts`: the program, then the
+ * The whole plan: the process `npm run plan` starts (`tools/plan/runtime/command.ts`: the program, then the
  * pack's process), or with `viaNpm` the `npm run plan` command itself, npm's own start included.
  */
 export async function measurePlan(planArgs: string[], viaNpm = false): Promise<PlanMetrics> {

@@ -2,15 +2,15 @@
  * The twin's load generator, run inside the client namespace (`ip netns exec … node --import tsx
  * gameday/loadgen.ts '<json>'`): one simulated snippet per source address, each tracking numbered
  * events at a steady rate and sending them as the library does — batches of at most the queue's
- * batch size, one request in flight, every event with its insert id, retries on network errors,
- * 408, 429 and 5xx with the library's schedule (`models/snippet/delivery.ts`, scaled). Bounded:
+ * batch size, one request in flight, every event with its insert id, retries what the library
+ * retries (`deliveryOutcome`) with its schedule (`models/snippet/delivery.ts`, scaled). Bounded:
  * events are tracked for `trackMs`, then sending stops at `deadlineMs` whatever is left.
  * Prints one JSON `LoadReport` on stdout.
  */
 import { readFileSync } from "node:fs";
 import { promises as dns } from "node:dns";
 import http from "node:http";
-import { retryDelayMs, RetrySchedule } from "../models/snippet/delivery";
+import { deliveryOutcome, retryDelayMs, RetrySchedule } from "../models/snippet/delivery";
 import { runAsNamespaceScript } from "./netns";
 
 export interface LoadPlan {
@@ -55,12 +55,15 @@ export interface Attempt {
 export interface LoadReport {
   sent: number;
   acknowledged: number;
-  /** Ids tracked but never acknowledged before the deadline. */
+  /** Every id a client saw acknowledged (answered 2xx): each must be stored. */
+  acknowledgedIds: string[];
+  /** Ids tracked but never acknowledged before the deadline: still queued, or given up on a refusal. */
   unacknowledged: string[];
+  /** Of those, the ids the clients gave up on a refusal that is the events' fault (the library drops them). */
+  dropped: string[];
   attempts: Attempt[];
 }
 
-const retryable = (status: number) => status === 0 || status === 408 || status === 429 || status >= 500;
 
 function post(source: string, target: string, urlPath: string, body: string, timeoutMs: number): Promise<{ status: number; retryAfterMs: number }> {
   const [host, port] = target.split(":");
@@ -83,6 +86,8 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
   const started = Date.now();
   const attempts: Attempt[] = [];
   const unacknowledged: string[] = [];
+  const acknowledgedIds: string[] = [];
+  const dropped: string[] = [];
   let sent = 0;
   let acknowledged = 0;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -143,23 +148,25 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
       const response = to === undefined ? { status: 0, retryAfterMs: 0 } : await post(source, to, plan.collectorPath, body, timeoutMs);
       attempts.push({ client: index, start: now, end: Date.now(), status: response.status, events: batch.length });
       if (response.status >= 200 && response.status < 300) {
-        queue.splice(0, batch.length);
+        acknowledgedIds.push(...queue.splice(0, batch.length).map((e) => e.id));
         acknowledged += batch.length;
         failures = 0;
         await sleep(periodMs);
-      } else if (retryable(response.status)) {
+      } else if (deliveryOutcome(response.status) === "retry") {
         failures++;
         await sleep(Math.min(retryDelayMs(plan.retry, failures, response.retryAfterMs, Math.random()), started + plan.deadlineMs - Date.now()));
       } else {
-        // A permanent refusal: the library drops the batch. Counted as unacknowledged.
-        unacknowledged.push(...queue.splice(0, batch.length).map((e) => e.id));
+        // A refusal that is the events' fault: the library drops them. Counted as unacknowledged.
+        const refused = queue.splice(0, batch.length).map((e) => e.id);
+        dropped.push(...refused);
+        unacknowledged.push(...refused);
       }
     }
     track();
     unacknowledged.push(...queue.map((e) => e.id));
   };
   await Promise.all(plan.sources.map((_, i) => client(i)));
-  return { sent, acknowledged, unacknowledged, attempts };
+  return { sent, acknowledged, acknowledgedIds, unacknowledged, dropped, attempts };
 }
 
 runAsNamespaceScript(module, generateLoad);

@@ -1,5 +1,5 @@
 /**
- * What the edge twin takes from the plan: the offline plan of the stack (`npm run plan -- --json`,
+ * What the edge twin takes from the plan: the offline plan of the stack (`npm run plan -- --json`, started as `npm run plan` starts it,
  * run as a child so this process never loads Pulumi), its timers scaled to fit a game day, and per
  * region what the twin runs: the nginx.conf and env file the launch template's user data writes,
  * the target group's health check, the Route 53 health check and the TTL of the region's record.
@@ -11,10 +11,12 @@ import os from "node:os";
 import path from "node:path";
 import { decodeUserData, encodeUserData, hostSysctlPath, ingestEnvPath, nginxConfigPath, readWrittenFile } from "../models/hostEdge";
 import { readRenderedDrainSeconds } from "../models/capacity/declared";
-import { DeclaredResource } from "../models/recovery";
+import { cloudfrontOriginDefaults, DeclaredResource } from "../models/recovery";
+import { loaderKey, readLoaderTimeoutMs } from "../models/snippet/snippet";
 import { resourceTypes } from "../models/resourceTypes";
 import { RetrySchedule } from "../models/snippet/delivery";
 import type { PlanJson } from "../tools/plan/planJson";
+import { planProcessArgs } from "../tools/plan/runtime/command";
 
 /** The plan could not be made from the given stack: its message names the field and the fix. */
 export class PlanInputError extends Error {}
@@ -30,7 +32,7 @@ export function planStack(stack: string, configFile?: string): Promise<PlanJson>
   const out = path.join(dir, "plan.json");
   const fileArgs = configFile ? ["--config-file", configFile] : [];
   return new Promise<PlanJson>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(projectRoot, "tools", "plan", "main.ts"), "--stack", stack, ...fileArgs, "--json", out], {
+    const child = spawn(process.execPath, [...planProcessArgs(projectRoot), "--stack", stack, ...fileArgs, "--json", out], {
       cwd: projectRoot,
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -61,10 +63,16 @@ export function scaledSeconds(seconds: number, scale: number): number {
   return Math.max(1, Math.round(seconds * scale * 1000) / 1000);
 }
 
-/** The snippet's retry schedule scaled by the same rule (the event age limit is not a wait: kept). */
+/**
+ * The snippet's retry schedule scaled by the same rule. Kept as they are: the event age limit (not
+ * a wait), and the request timeout, which must outlast nginx's and the service's own timeouts that
+ * run as planned (a hung datastore's batch is answered after 5 s): scaled below them, a client
+ * would give up on a request the edge is about to answer, and a scaled run would fail where real
+ * timings pass.
+ */
 export function scaleRetry(retry: RetrySchedule, scale: number): RetrySchedule {
   const ms = (value: number) => scaledSeconds(value / 1000, scale) * 1000;
-  return { baseMs: ms(retry.baseMs), capMs: ms(retry.capMs), retryAfterCapMs: ms(retry.retryAfterCapMs), requestTimeoutMs: ms(retry.requestTimeoutMs), maxEventAgeMs: retry.maxEventAgeMs };
+  return { baseMs: ms(retry.baseMs), capMs: ms(retry.capMs), retryAfterCapMs: ms(retry.retryAfterCapMs), requestTimeoutMs: retry.requestTimeoutMs, maxEventAgeMs: retry.maxEventAgeMs };
 }
 
 /**
@@ -90,6 +98,10 @@ export function scalePlannedTimers(resources: DeclaredResource[], scale: number)
       case resourceTypes.route53Record:
       case resourceTypes.cloudflareDnsRecord:
         props.ttl = s(props.ttl);
+        break;
+      case resourceTypes.cloudfrontDistribution:
+        // CloudFront's defaults when unset (10 s, 3 attempts), scaled like any declared timer.
+        if (Array.isArray(props.origins)) props.origins = props.origins.map((o: any) => ({ ...o, connectionTimeout: s(o.connectionTimeout ?? cloudfrontOriginDefaults.connectionTimeout) }));
         break;
       case resourceTypes.cloudwatchMetricAlarm:
         props.period = s(props.period);
@@ -133,6 +145,8 @@ export interface PlannedRegion {
   answerTtlMs: number;
   /** The name the region's record answers: the ingest name the snippet posts to. */
   ingestName: string;
+  /** The autoscaling group's `minSize`: the hosts the region runs at least, and the twin runs. */
+  minHosts: number;
 }
 
 const regionOf = (r: DeclaredResource) => (typeof r.props.region === "string" ? r.props.region : undefined);
@@ -174,6 +188,12 @@ export function plannedRegions(resources: DeclaredResource[]): PlannedRegion[] {
       of(resourceTypes.route53Record).find((r) => r.props.latencyRoutingPolicies?.[0]?.region === region && r.props.healthCheckId !== undefined),
       `health-checked Route 53 record for ${region}`,
     );
+    const group = required(
+      of(resourceTypes.autoscalingGroup).find((g) => regionOf(g) === region),
+      `autoscaling group in ${region}`,
+    );
+    const minHosts = Number(group.props.minSize);
+    if (!Number.isInteger(minHosts) || minHosts < 1) throw new PlanInputError(`${group.urn} minSize: expected a whole number of hosts of at least 1, got ${JSON.stringify(group.props.minSize)}`);
     const check = required(
       of(resourceTypes.route53HealthCheck).find((c) => (record.dependencies ?? []).includes(c.urn)),
       `Route 53 health check that ${record.urn} depends on`,
@@ -201,6 +221,45 @@ export function plannedRegions(resources: DeclaredResource[]): PlannedRegion[] {
       dnsHealthCheck: { intervalMs: ms(check.props.requestInterval, `${check.urn} requestInterval`), failureThreshold: Number(check.props.failureThreshold) },
       answerTtlMs: ms(record.props.ttl, `${record.urn} ttl`),
       ingestName: String(record.props.name).replace(/\.$/, ""),
+      minHosts,
     };
   });
+}
+
+/** The snippet's CDN as planned: what the twin's CDN stand-in does when an origin fails. */
+export interface PlannedCdn {
+  /** The loader's load timeout (`TIMEOUT_MS` of the uploaded `loader.js`), ms. */
+  loaderTimeoutMs: number;
+  /** The origin group's members in order, each with its connection timeout (ms, scaled) and attempts. */
+  origins: { originId: string; connectionTimeoutMs: number; connectionAttempts: number }[];
+  /** The statuses on which the origin group asks the next member (`failoverCriteria.statusCodes`). */
+  failoverStatusCodes: number[];
+}
+
+/** The planned distribution serving the snippet and its loader object; timers already scaled by `scalePlannedTimers`. */
+export function plannedCdn(resources: DeclaredResource[]): PlannedCdn {
+  const loader = required(
+    resources.find((r) => r.type === resourceTypes.s3BucketObjectv2 && r.props.key === loaderKey),
+    `${loaderKey} object (the snippet's loader)`,
+  );
+  const loaderTimeoutMs = required(readLoaderTimeoutMs(String(loader.props.content ?? "")), `load timeout in ${loader.urn}'s content`);
+  const distribution = required(
+    resources.find((r) => r.type === resourceTypes.cloudfrontDistribution),
+    "CloudFront distribution (the snippet's CDN)",
+  );
+  const group = (distribution.props.originGroups ?? [])[0];
+  const origins: any[] = distribution.props.origins ?? [];
+  const members: string[] = group ? group.members.map((m: { originId: string }) => m.originId) : origins.slice(0, 1).map((o) => o.originId);
+  return {
+    loaderTimeoutMs,
+    origins: members.map((originId) => {
+      const origin = origins.find((o) => o.originId === originId) ?? {};
+      return {
+        originId,
+        connectionTimeoutMs: Math.round(Number(origin.connectionTimeout ?? cloudfrontOriginDefaults.connectionTimeout) * 1000),
+        connectionAttempts: Number(origin.connectionAttempts ?? cloudfrontOriginDefaults.connectionAttempts),
+      };
+    }),
+    failoverStatusCodes: (group?.failoverCriteria?.statusCodes ?? []).map(Number),
+  };
 }

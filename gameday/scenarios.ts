@@ -3,9 +3,14 @@
  * the client namespace, injects one failure, and counts what the datastore holds afterwards.
  * Each scenario names the failure mode of the recovery model it is judged against; its measured
  * recovery is taken from the client's side: from the moment of the modelled failure to the start
- * of the last attempt that failed (0 when no client saw a failure). An attempt that starts once
- * traffic is served again succeeds, so this is the twin's "time until traffic is served again",
- * the figure the model predicts.
+ * of the last attempt that failed, or the longest wait (from the failure) of an attempt in flight
+ * then or started after it, whichever is longer (0 when no client saw a failure or waited longer
+ * than any attempt before the failure). An attempt that starts once traffic is served again
+ * succeeds, so this is the twin's "time until traffic is served again", the figure the model predicts.
+ *
+ * The events are checked per id: every id a client saw acknowledged must be stored; an id not
+ * stored must still be held by its client (else it vanished); and the datastore's audit counts
+ * every delivery, so an id delivered twice shows although the primary key stores it once.
  *
  * Scenarios are one array: append one to add it (other files may `scenarios.push(...)` theirs).
  */
@@ -15,18 +20,24 @@ import { nginxListenPort } from "../models/hostEdge";
 import { FailureMode, RecoveryFigure } from "../models/recovery";
 import { RetrySchedule } from "../models/snippet/delivery";
 import { LoadPlan, LoadReport } from "./loadgen";
-import { BrowserShareCount, startBrowserShare } from "./chromium";
+import { BrowserShareCount, BrowserShareOptions, startBrowserShare } from "./chromium";
 import { runNodeInNamespace, Teardown } from "./netns";
 import { scaledSeconds } from "./planned";
 import { watchSpools } from "./replay";
 import { spikeBeyondCapacity, spikeShape } from "./spike";
-import { startTwin, Twin, TwinShape } from "./twin";
+import { startTwin, Twin, TwinHost, TwinShape } from "./twin";
+import type { PlannedCdn } from "./planned";
 import { dnsScenarios } from "./dnsScenarios";
+import { acknowledgementScenarios } from "./ackScenarios";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
 export interface ScenarioContext {
   /** A timer of the plan in seconds, scaled by the run's rule (no timer below 1 s). */
   scaled(seconds: number): number;
+  /** The model's worst-case recovery for the scenario's mode at this scale, seconds (0 without one). */
+  predictedSeconds: number;
+  /** The run's options (the twin's shape, the planned CDN, the scale). */
+  options: GamedayOptions;
 }
 
 /** What a scenario measures itself besides the event counts: figures for the results, and the rules it saw broken. */
@@ -38,12 +49,16 @@ export interface ScenarioFindings {
 /** What `inject` may report: the moment the modelled failure began when that is not the moment `inject` was called, and its own findings. */
 export interface InjectOutcome extends Partial<ScenarioFindings> {
   faultAt?: number;
+  /** What the scenario saw besides figures, for the results. */
+  details?: string[];
 }
 
 /** What a scenario adds to the twin before the load starts. */
 export interface ScenarioSetup {
   /** How the load generator resolves the ingest name; absent: the twin's answer file. */
   resolver?: LoadPlan["resolver"];
+  /** What the browser share does besides one page view (several page views, origins a scenario fails). */
+  browser?: BrowserShareOptions;
   /** How long the clients track events, ms, when the scenario's recovery outlasts the run's (`GamedayOptions.trackMs`). */
   trackMs?: number;
   /**
@@ -68,12 +83,8 @@ export interface Scenario {
   reduced?: boolean;
   /** What the measured recovery is, from which moment, as the results table explains it. */
   measures: string;
-  /**
-   * Where the failure shows as a wait rather than an error (a hung datastore: the service answers
-   * from its spool once the insert times out), the recovery measured is also the longest an attempt
-   * in flight at the failure, or started after it, waited for its answer.
-   */
-  measuresWaits?: boolean;
+  /** How long the clients track events at least, seconds at the run's scale, so the failure and the way back fall inside the load. */
+  trackSeconds?(context: ScenarioContext): number;
   /**
    * Injects the failure; resolves when the scenario's own steps (repair included) are done, with
    * what it measured itself and, when that is not the moment `inject` was called, the moment the
@@ -93,10 +104,13 @@ export interface ScenarioRun {
   sent: number;
   stored: number;
   lost: number;
-  /** Acknowledged with 200 but not in the datastore: the contract's worst breach. */
+  /** Ids a client saw acknowledged (2xx) that the datastore does not hold, counted id by id: the contract's worst breach. */
   acknowledgedLost: number;
+  /** Events stored twice under different ids (the browser share's `seq`): a real duplicate. */
   duplicates: number;
-  /** Seconds from the modelled failure to the start of the last failed attempt (0: no client saw one). */
+  /** Inserts of an id the datastore already held (its audit count): retries and replays, harmless, shown. */
+  duplicateDeliveries: number;
+  /** Seconds from the modelled failure to the start of the last failed attempt, or the longest wait beyond the usual latency, whichever is longer. */
   measuredSeconds: number;
   failedAttempts: number;
   /** Seconds from the failure until the region's balancer dropped the failed host (undefined when it never did). */
@@ -107,7 +121,7 @@ export interface ScenarioRun {
   browser?: BrowserShareCount;
   /** The scenario's own figures (see `ScenarioFindings`). */
   figures?: Record<string, number>;
-  /** Breaches of the event contract (sent ≠ stored + lost, duplicates) and of the scenario's own rules. */
+  /** Breaches of the event contract (an acknowledged id not stored, an id neither stored nor held, a duplicate) and of the scenario's own rules. */
   problems: string[];
   /** What the scenario measured besides the events (its `judge`). */
   details?: string[];
@@ -117,6 +131,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const faultDelayMs = 4000;
 const clientView = "from the failure to the start of the last client attempt that failed";
+
+/** How long a new host may take to enter service: the balancer's healthy threshold of checks, twice over (ms, scaled). */
+export function healthyWaitMs(options: GamedayOptions, region: number): number {
+  const check = options.shape.regions[region]!.healthCheck;
+  return 2 * check.healthyThreshold * check.intervalMs + check.timeoutMs + 5000;
+}
+
+/** Seconds a refresh of one host takes in the twin: a new host in service, the old one's drain, then `after`. */
+export function refreshSeconds(options: GamedayOptions, region: number, after = 0): number {
+  return faultDelayMs / 1000 + healthyWaitMs(options, region) / 1000 + options.shape.regions[region]!.drainSeconds + after;
+}
+
+/** Waits until the region's balancer counts `host` healthy, at most `timeoutMs`; false when it never did. */
+export async function inService(twin: Twin, host: TwinHost, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (twin.healthy(host.region).includes(host.address)) return true;
+    await sleep(100);
+  }
+  return false;
+}
 
 export const scenarios: Scenario[] = [
   {
@@ -136,7 +171,8 @@ export const scenarios: Scenario[] = [
   {
     name: "host service frozen",
     mode: "serviceFreezes",
-    measures: `${clientView} (SIGSTOP of the primary process, SIGCONT after the scaled 60 s)`,
+    measures: `${clientView}, waits included (SIGSTOP of the primary process, SIGCONT after the scaled 60 s)`,
+    trackSeconds: (c) => faultDelayMs / 1000 + c.scaled(60) + 6,
     async inject(twin, context) {
       // Accepts connections (the kernel completes the handshake into the backlog), never answers.
       const host = twin.hosts[0]!;
@@ -149,14 +185,16 @@ export const scenarios: Scenario[] = [
     name: "drain then terminate",
     mode: "deploy",
     reduced: true,
-    measures: `from the host stopping (after its drain) to the start of the last client attempt that failed`,
-    async inject(twin) {
-      const host = twin.hosts[0]!;
-      writeFileSync(host.drainFile, "");
-      await sleep(twin.regions[host.region]!.drainSeconds * 1000);
+    measures: `from the old host stopping (every process of its namespace, after its drain) to the start of the last client attempt that failed; its replacement is started first and in service before the drain, as the instance refresh does`,
+    trackSeconds: (c) => refreshSeconds(c.options, 0) + 12,
+    async inject(twin, context) {
+      const old = twin.hosts[0]!;
+      const replacement = await twin.addHost(old.region);
+      if (!(await inService(twin, replacement, healthyWaitMs(context.options, old.region)))) return { problems: ["the replacement host never entered service"] };
+      writeFileSync(old.drainFile, "");
+      await sleep(twin.regions[old.region]!.drainSeconds * 1000);
       const stoppedAt = Date.now();
-      for (const service of [host.primary, host.backup]) await service.kill();
-      host.nginx.kill("SIGKILL");
+      twin.terminate(old);
       return { faultAt: stoppedAt };
     },
   },
@@ -166,7 +204,7 @@ export const scenarios: Scenario[] = [
     name: "datastore primary down",
     mode: "datastorePrimaryFails",
     measures: `${clientView}, or the longest wait of an attempt in flight at the hang or started after it, whichever is longer (every PostgreSQL process SIGSTOPped for the scaled 30 s, so inserts hang; the service spools and replays)`,
-    measuresWaits: true,
+    trackSeconds: (c) => faultDelayMs / 1000 + c.scaled(30) + 6,
     async inject(twin, context) {
       const spools = watchSpools(twin);
       twin.postgres.signalAll("SIGSTOP");
@@ -193,6 +231,7 @@ export const scenarios: Scenario[] = [
       twin.loseRegion(twin.vips.length - 1);
     },
   },
+  ...acknowledgementScenarios,
   ...dnsScenarios,
 ];
 
@@ -200,9 +239,25 @@ function runLoad(twin: Twin, plan: LoadPlan): Promise<LoadReport> {
   return runNodeInNamespace(twin.clientNamespace, path.join(__dirname, "loadgen.ts"), plan, plan.deadlineMs + 20_000);
 }
 
-async function storedCounts(twin: Twin, prefix: string): Promise<{ rows: number; distinct: number }> {
-  const [row] = await twin.postgres.query<{ rows: string; distinct: string }>("SELECT count(*) AS rows, count(DISTINCT insert_id) AS distinct FROM events WHERE insert_id LIKE $1", [`${prefix}-%`]);
-  return { rows: Number(row!.rows), distinct: Number(row!.distinct) };
+async function storedCount(twin: Twin, prefix: string): Promise<number> {
+  const [row] = await twin.postgres.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE insert_id LIKE $1", [`${prefix}-%`]);
+  return Number(row!.n);
+}
+
+/** Rows stored and inserts committed (the audit's count) under `prefix`, read in one statement: one snapshot, so a replay still running cannot make them disagree. */
+async function storedAndDelivered(twin: Twin, prefix: string): Promise<{ stored: number; deliveries: number }> {
+  const [row] = await twin.postgres.query<{ stored: string; deliveries: string }>(
+    "SELECT (SELECT count(*) FROM events WHERE insert_id LIKE $1) AS stored, (SELECT count(*) FROM twin_deliveries WHERE insert_id LIKE $1) AS deliveries",
+    [`${prefix}-%`],
+  );
+  return { stored: Number(row!.stored), deliveries: Number(row!.deliveries) };
+}
+
+/** The ids of `ids` the datastore does not hold. */
+async function notStored(twin: Twin, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await twin.postgres.query<{ id: string }>("SELECT id FROM unnest($1::text[]) AS a(id) WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.insert_id = a.id)", [ids]);
+  return rows.map((r) => r.id);
 }
 
 export interface GamedayOptions {
@@ -221,79 +276,153 @@ export interface GamedayOptions {
   deadlineMs: number;
   /** The browser share: the ingest name the library posts to, and its events tracked per second. */
   browser?: { ingestHost: string; eventsPerSecond: number };
+  /** The snippet's CDN as planned (timers scaled): what the CDN stand-in does. */
+  cdn?: PlannedCdn;
 }
 
-export async function runScenario(scenario: Scenario, options: GamedayOptions): Promise<ScenarioRun> {
+/**
+ * The recovery a run measures from its clients' attempts: from the failure to the start of the
+ * last attempt that failed, or the longest wait of an attempt in flight at the failure or started
+ * after it (counted from the failure), whichever is longer. A wait no longer than the slowest attempt
+ * before the failure, or than a second, is the edge's usual latency, not the failure's: the model
+ * counts whole seconds, and a machine shared with other work stretches single requests to
+ * hundreds of milliseconds.
+ */
+export function measuredRecoveryMs(attempts: LoadReport["attempts"], faultAt: number): number {
+  return recoveryParts(attempts, faultAt).measuredMs;
+}
+
+/** The parts of the measured recovery: the last failed attempt's start and the longest wait beyond the usual, from the failure, ms. */
+export function recoveryParts(attempts: LoadReport["attempts"], faultAt: number): { lastFailedMs: number; longestWaitMs: number; usualMs: number; measuredMs: number } {
+  const failed = attempts.filter((a) => a.status < 200 || a.status >= 300);
+  const lastFailedMs = Math.max(faultAt, ...failed.filter((a) => a.end >= faultAt).map((a) => a.start)) - faultAt;
+  const usualMs = Math.max(1000, ...attempts.filter((a) => a.end < faultAt).map((a) => a.end - a.start));
+  const longestWaitMs = Math.max(0, ...attempts.filter((a) => a.end >= faultAt && a.end - a.start > usualMs).map((a) => a.end - Math.max(a.start, faultAt)));
+  return { lastFailedMs, longestWaitMs, usualMs, measuredMs: Math.max(lastFailedMs, longestWaitMs) };
+}
+
+/** What the measured recovery is made of, for the results: the last failed attempt's start and the longest wait, seconds from the failure. */
+function recoveryFigures(attempts: LoadReport["attempts"], faultAt: number): Record<string, number> {
+  const parts = recoveryParts(attempts, faultAt);
+  return { lastFailedAttemptSeconds: seconds(parts.lastFailedMs), longestWaitSeconds: seconds(parts.longestWaitMs), usualLatencySeconds: seconds(parts.usualMs) };
+}
+
+/** What a run's datastore and clients hold, id by id, for `eventContractProblems`. */
+export interface EventCount {
+  /** Ids the load generator sent. */
+  sent: number;
+  /** Of them, how many the datastore holds. */
+  stored: number;
+  /** Ids a client saw acknowledged that the datastore does not hold. */
+  missingAcknowledged: string[];
+  /** Ids no client saw acknowledged that the datastore does not hold (still held by a client, or dropped by it). */
+  lostIds: string[];
+  /** Ids a client gave up on a refusal. */
+  dropped: string[];
+  share?: Pick<BrowserShareCount, "sent" | "lost" | "duplicates">;
+}
+
+/**
+ * The event contract, checked id by id: every acknowledged id stored, every id sent either stored
+ * or still held by its client (sent − stored − held is what vanished), none given up by its client,
+ * and the browser share loses nothing and stores nothing twice.
+ */
+export function eventContractProblems(count: EventCount): string[] {
+  const problems: string[] = [];
+  const { share } = count;
+  if (share && share.lost !== 0) problems.push(`${share.lost} of Chromium's ${share.sent} events lost`);
+  if (share && share.duplicates !== 0) problems.push(`${share.duplicates} of Chromium's events stored twice`);
+  const acknowledged = count.missingAcknowledged.length;
+  if (acknowledged !== 0) problems.push(`${acknowledged} acknowledged ids are not stored (e.g. ${count.missingAcknowledged.slice(0, 3).join(", ")})`);
+  const vanished = count.sent - count.stored - count.lostIds.length;
+  if (vanished !== 0) problems.push(`${vanished} ids are neither stored nor held by their client: sent ${count.sent}, stored ${count.stored}, still held or dropped ${count.lostIds.length}`);
+  const dropped = new Set(count.dropped);
+  const droppedLost = count.lostIds.filter((id) => dropped.has(id)).length;
+  if (droppedLost !== 0) problems.push(`${droppedLost} events dropped by their client on a refusal (the library gives them up)`);
+  return problems;
+}
+
+export async function runScenario(scenario: Scenario, options: GamedayOptions, predictedSeconds = 0): Promise<ScenarioRun> {
   const teardown = new Teardown();
   const twin = await startTwin(options.shape, teardown).catch((error: Error) => {
     teardown.run();
     throw error;
   });
   try {
-    const context: ScenarioContext = { scaled: (s) => scaledSeconds(s, options.scale) };
-    const setup = (await scenario.prepare?.(twin, teardown, options)) ?? {};
+    const context: ScenarioContext = { scaled: (s) => scaledSeconds(s, options.scale), predictedSeconds, options };
+    // The load covers the failure and the way back the model predicts, with room for the run.
+    const plannedTrackMs = Math.max(options.trackMs, Math.ceil((scenario.trackSeconds?.(context) ?? faultDelayMs / 1000 + 1.5 * predictedSeconds + 6) * 1000));
+    const setup = (await scenario.prepare?.(twin, teardown, { ...options, trackMs: plannedTrackMs, deadlineMs: options.deadlineMs - options.trackMs + plannedTrackMs })) ?? {};
+    // A scenario may need its clients longer than its failure mode's prediction (a withdrawal by hand).
+    const trackMs = Math.max(plannedTrackMs, setup.trackMs ?? 0);
+    const run = { ...options, trackMs, deadlineMs: options.deadlineMs - options.trackMs + trackMs };
     const idPrefix = `gd${Date.now().toString(36)}`;
-    const trackMs = Math.max(options.trackMs, setup.trackMs ?? 0);
     const load = runLoad(twin, {
       idPrefix,
       sources: twin.clientAddresses,
       targets: twin.vips.map((vip) => `${vip}:${nginxListenPort}`),
       answerFile: twin.answerFile,
-      answerTtlMs: options.answerTtlMs,
+      answerTtlMs: run.answerTtlMs,
       resolver: setup.resolver,
-      collectorPath: options.collectorPath,
-      eventsPerSecondPerClient: options.eventsPerSecondPerClient,
-      maxBatchEvents: options.maxBatchEvents,
-      retry: options.retry,
-      trackMs,
-      deadlineMs: options.deadlineMs + trackMs - options.trackMs,
+      collectorPath: run.collectorPath,
+      eventsPerSecondPerClient: run.eventsPerSecondPerClient,
+      maxBatchEvents: run.maxBatchEvents,
+      retry: run.retry,
+      trackMs: run.trackMs,
+      deadlineMs: run.deadlineMs,
     });
-    const browser = scenario.browserShare && options.browser ? startBrowserShare(twin, options, `${idPrefix}-browser`, 0) : undefined;
+    const browser = scenario.browserShare && run.browser ? startBrowserShare(twin, run, `${idPrefix}-browser`, 0, setup.browser) : undefined;
     await sleep(faultDelayMs);
     const injectedAt = Date.now();
     const failedHost = twin.hosts[0]!.address;
+    const failedRegion = twin.hosts[0]!.region;
     const outcome = (await scenario.inject(twin, context)) ?? {};
     const faultAt = outcome.faultAt ?? injectedAt;
     const report = await load;
-    // Spooled events are replayed once the datastore is back: wait until the count holds still.
-    let counts = await storedCounts(twin, idPrefix);
-    for (let i = 0, stable = 0; i < 60 && stable < 3; i++) {
+    // Spooled events are replayed once the datastore is back, those of attempts a client gave up on
+    // too: wait until every id sent is stored or still held by its client, or the count holds still.
+    // The counts are read together at the end, so a replay still running cannot show as a loss.
+    let stored = await storedCount(twin, idPrefix);
+    let missingAcknowledged = await notStored(twin, report.acknowledgedIds);
+    let lostIds = await notStored(twin, report.unacknowledged);
+    for (let i = 0, stable = 0; i < 120 && stable < 3 && (missingAcknowledged.length > 0 || report.sent - stored - lostIds.length !== 0); i++) {
       await sleep(500);
-      const next = await storedCounts(twin, idPrefix).catch(() => counts);
-      stable = next.rows === counts.rows && next.rows >= report.acknowledged ? stable + 1 : 0;
-      counts = next;
+      const next = await storedCount(twin, idPrefix).catch(() => stored);
+      stable = next === stored ? stable + 1 : 0;
+      stored = next;
+      missingAcknowledged = await notStored(twin, report.acknowledgedIds).catch(() => missingAcknowledged);
+      lostIds = await notStored(twin, report.unacknowledged).catch(() => lostIds);
     }
     const share = await browser?.count();
-    const failed = report.attempts.filter((a) => a.status < 200 || a.status >= 300);
-    const lastFailedStart = Math.max(faultAt, ...failed.filter((a) => a.end >= faultAt).map((a) => a.start));
-    const longestWait = scenario.measuresWaits ? Math.max(0, ...report.attempts.filter((a) => a.end >= faultAt).map((a) => a.end - Math.max(a.start, faultAt))) : 0;
-    const drop = twin.balancerEvents.find((e) => e.at >= injectedAt && !e.healthy.includes(failedHost) && e.region === twin.hosts[0]!.region);
+    const counts = await storedAndDelivered(twin, idPrefix);
+    stored = counts.stored;
+    const deliveries = counts.deliveries;
+    missingAcknowledged = await notStored(twin, report.acknowledgedIds);
+    lostIds = await notStored(twin, report.unacknowledged);
+    const lost = lostIds.length;
+    const drop = twin.balancerEvents.find((e) => e.at >= injectedAt && !e.healthy.includes(failedHost) && e.region === failedRegion);
     const dnsDrop = twin.answerEvents.find((e) => e.at >= injectedAt && e.regions.length < twin.vips.length);
-    const lost = report.sent - counts.distinct;
-    const acknowledgedLost = Math.max(0, report.acknowledged - counts.distinct);
     const problems: string[] = [...(outcome.problems ?? []), ...(share?.problems ?? [])];
-    if (share && share.lost !== 0) problems.push(`${share.lost} of Chromium's ${share.sent} events lost`);
-    if (share && share.duplicates !== 0) problems.push(`${share.duplicates} of Chromium's events stored twice`);
-    const judged = await setup.judge?.({ sent: report.sent, stored: counts.distinct, lost }, report, faultAt);
+    const judged = await setup.judge?.({ sent: report.sent, stored, lost }, report, faultAt);
     if (judged) problems.push(...judged.problems);
-    if (acknowledgedLost !== 0) problems.push(`${acknowledgedLost} acknowledged events are not stored`);
-    if (counts.rows !== counts.distinct) problems.push(`${counts.rows - counts.distinct} duplicates stored`);
-    if (report.sent !== counts.distinct + lost) problems.push(`sent ${report.sent} ≠ stored ${counts.distinct} + lost ${lost}`);
+    problems.push(...eventContractProblems({ sent: report.sent, stored, missingAcknowledged, lostIds, dropped: report.dropped, share }));
     return {
       twin: twin.prefix,
       sent: report.sent + (share?.sent ?? 0),
-      stored: counts.distinct + (share?.stored ?? 0),
+      stored: stored + (share?.stored ?? 0),
       lost: lost + (share?.lost ?? 0),
-      acknowledgedLost,
-      duplicates: counts.rows - counts.distinct + (share?.duplicates ?? 0),
+      acknowledgedLost: missingAcknowledged.length,
+      duplicates: share?.duplicates ?? 0,
+      duplicateDeliveries: deliveries - stored + (share?.duplicateDeliveries ?? 0),
       browser: share,
-      figures: outcome.figures,
-      measuredSeconds: seconds(Math.max(lastFailedStart - faultAt, longestWait)),
-      failedAttempts: failed.length,
+      figures: { ...outcome.figures, ...recoveryFigures(report.attempts, faultAt) },
+      // A library load that failed is a failed attempt of the browser's too.
+      measuredSeconds: seconds(Math.max(measuredRecoveryMs(report.attempts, faultAt), ...(share?.failedLibraryLoads ?? []).filter((at) => at >= faultAt).map((at) => at - faultAt))),
+      failedAttempts: report.attempts.filter((a) => a.status < 200 || a.status >= 300).length,
       balancerDropSeconds: drop ? seconds(drop.at - injectedAt) : undefined,
       dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - injectedAt) : undefined,
       problems,
-      details: judged?.details,
+      details: [...(outcome.details ?? []), ...(judged?.details ?? [])],
     };
   } finally {
     twin.stop();
@@ -303,6 +432,8 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions): 
 /** A scenario's verdict over its runs, against the model's prediction. */
 export interface ScenarioResult {
   scenario: string;
+  /** The scale its timers ran at (1: real timings). */
+  scale?: number;
   mode?: FailureMode;
   measures: string;
   runs: ScenarioRun[];
@@ -310,7 +441,9 @@ export interface ScenarioResult {
   sent: number;
   stored: number;
   lost: number;
+  acknowledgedLost: number;
   duplicates: number;
+  duplicateDeliveries: number;
   /** Events the scenario may lose: its own bound, else 0 unless the model predicts a loss for its failure mode. */
   lossBound: number;
   /** The model's worst-case recovery of the mode, from the scaled plan; null when the plan has no figure for it. */
@@ -332,8 +465,8 @@ export function median(values: number[]): number {
 }
 
 /**
- * Judges a scenario's runs: every run keeps the event contract (sent = stored + lost, no
- * duplicate, no acknowledged event missing, lost within the bound), and the median measured
+ * Judges a scenario's runs: every run keeps the event contract (every acknowledged id stored,
+ * every other id stored or still held, no duplicate, lost within the bound), and the median measured
  * recovery lies within `band` × the predicted one (a prediction of 0 s admits only 0 s).
  */
 export function judgeScenario(scenario: Scenario, runs: ScenarioRun[], figure: RecoveryFigure | undefined, band: { min: number; max: number }): ScenarioResult {
@@ -360,7 +493,9 @@ export function judgeScenario(scenario: Scenario, runs: ScenarioRun[], figure: R
     sent: sum((r) => r.sent),
     stored: sum((r) => r.stored),
     lost,
+    acknowledgedLost: sum((r) => r.acknowledgedLost),
     duplicates: sum((r) => r.duplicates),
+    duplicateDeliveries: sum((r) => r.duplicateDeliveries),
     lossBound,
     predictedSeconds,
     measuredSeconds,

@@ -1,8 +1,10 @@
 /**
- * The edge twin: per planned region N hosts, each a network namespace running the nginx.conf the
- * launch template's user data writes (only listen address and paths rewritten) in front of the
- * real ingestion service and its backup on the ports its upstream declares, with the env file the
- * user data writes, an L4 balancer stand-in per region (nftables DNAT,
+ * The edge twin: per planned region its autoscaling group's minimum of hosts, each a network
+ * namespace running the nginx.conf the launch template's user data writes (only listen address and
+ * paths rewritten) in front of the real ingestion service and its backup on the ports its upstream
+ * declares, with the env file the user data writes, their spools and nginx's access log on one
+ * small disk of the host's own (a tmpfs, so a full disk is a real one), an L4 balancer stand-in per
+ * region (nftables DNAT,
  * `numgen inc mod N` over the healthy hosts, client addresses kept), one PostgreSQL for every host,
  * and a client namespace with many source addresses. Addresses come from 198.18.0.0/15 only.
  *
@@ -20,6 +22,7 @@ import path from "node:path";
 import { healthCheckPath, nginxListenPort } from "../models/hostEdge";
 import { Postgres, startPostgres } from "../service/test/support/postgres";
 import { datastoreEnv, RunningService, startService } from "../service/test/support/service";
+import { mountTmpfs } from "../service/test/support/tmpfs";
 import { PlannedRegion } from "./planned";
 import { addBridge, addNamespace, attach, inNamespace, isAlive, killNamespaceProcesses, namespacePids, run, Teardown } from "./netns";
 
@@ -27,7 +30,8 @@ import { addBridge, addNamespace, attach, inNamespace, isAlive, killNamespacePro
 export interface TwinShape {
   /** One twin region per planned region: its nginx.conf, env file and health checks. */
   regions: PlannedRegion[];
-  hostsPerRegion: number;
+  /** Hosts per region instead of each region's planned minimum (a what-if; predictions assume the plan's). */
+  hostsPerRegion?: number;
   /** Source addresses of the client namespace. */
   clientAddresses: number;
   /** Route 53's checkers: how long one waits on a probe (ms, scaled) and how many probe each balancer. */
@@ -40,6 +44,8 @@ export interface TwinHost {
   namespace: string;
   address: string;
   dir: string;
+  /** The host's disk: both spools and nginx's access log, as on a real host's root volume. */
+  disk: string;
   drainFile: string;
   nginx: ChildProcess;
   primary: RunningService;
@@ -76,12 +82,26 @@ export interface Twin {
   healthy(region: number): string[];
   /** Restarts a host's primary service (as systemd's Restart=always would). */
   restartPrimary(host: TwinHost): Promise<void>;
+  /**
+   * Starts one more host in `region`, its env file as planned with `env` on top (a release), out
+   * of its balancer until the balancer's health check finds it healthy, as a new instance starts.
+   */
+  addHost(region: number, env?: Record<string, string>): Promise<TwinHost>;
+  /** Stops a whole host: every process of its namespace (nginx's workers too), out of its balancer. */
+  terminate(host: TwinHost): void;
+  /** Sends a signal to every process of a host's namespace (SIGSTOP freezes the whole host). */
+  signalHost(host: TwinHost, signal: NodeJS.Signals): void;
+  /** Every insert of each id the datastore committed, duplicates included (an audit trigger), for an id prefix. */
+  deliveries(prefix: string): Promise<number>;
   /** Kills every process of every host of a region and takes its balancer's links down. */
   loseRegion(region: number): void;
   stop(): void;
 }
 
 const twinNetwork = "198.18.0.0/15";
+
+/** The twin's hosts have a small disk (a real host has its 16 GiB root volume): a scenario fills it to the free space it needs. */
+const hostDiskBytes = 64 * 1024 * 1024;
 
 function freeSlot(): number {
   const used = run("ip", ["-4", "-o", "addr", "show"]);
@@ -105,12 +125,25 @@ function probe(address: string, timeoutMs: number): Promise<boolean> {
   });
 }
 
-async function waitForHttp(address: string, deadlineMs: number): Promise<void> {
+/** Waits until nginx answers `/http-check` at all (`healthy`: with 200). */
+async function waitForHttp(address: string, deadlineMs: number, healthy = true): Promise<void> {
   while (Date.now() < deadlineMs) {
-    if (await probe(address, 500)) return;
+    if (healthy ? await probe(address, 500) : await answers(address, 500)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`nginx on ${address} did not answer ${healthCheckPath}`);
+}
+
+/** One GET of `/http-check`: true on any answer (a host not ready yet answers 503). */
+function answers(address: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: address, port: nginxListenPort, path: healthCheckPath, timeout: timeoutMs, agent: false }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(false));
+  });
 }
 
 /** The nftables ruleset of a balancer: DNAT the VIP to the healthy hosts in turn (all of them when none is healthy, as an NLB fails open). */
@@ -132,20 +165,23 @@ export interface TwinNginxPaths {
   address: string;
   dir: string;
   drainFile: string;
+  /** Where the access log goes: the host's disk, beside the spools. */
+  accessLog: string;
 }
 
 /**
  * The planned nginx.conf with only its listen address and paths rewritten for a twin host: the
- * listen address, `pid`, `error_log`, the server's `access_log` (off), the temp paths, the drain
- * file `/http-check` looks for, and `user root` (the twin starts nginx as root). Throws when a
- * directive it rewrites is missing, so a config the twin cannot place is never run half-rewritten.
+ * listen address, `pid`, `error_log`, the `access_log` (kept on, on the host's disk with the
+ * spools, as on a real host), the temp paths, the drain file `/http-check` looks for, and
+ * `user root` (the twin starts nginx as root). Throws when a directive it rewrites is missing, so a
+ * config the twin cannot place is never run half-rewritten.
  */
 export function rewriteNginxPaths(config: string, paths: TwinNginxPaths): string {
   const rewrites: [string, RegExp, (...m: string[]) => string][] = [
     ["listen", /^(\s*listen\s+)(?:[\d.]+:)?(\d+)(\b[^;]*;)/m, (_, head, port, tail) => `${head}${paths.address}:${port}${tail}`],
     ["pid", /^(\s*pid\s+)[^;\s]+;/m, (_, head) => `${head}${path.join(paths.dir, "nginx.pid")};`],
     ["error_log", /^(\s*error_log\s+)[^;\s]+/m, (_, head) => `${head}${path.join(paths.dir, "error.log")}`],
-    ["access_log", /^(\s*access_log\s+)(?!off\b)[^;]+;/m, (_, head) => `${head}off;`],
+    ["access_log", /^(\s*access_log\s+)(?!off\b)[^;\s]+/m, (_, head) => `${head}${paths.accessLog}`],
     ["user", /^(\s*user\s+)[^;]+;/m, (_, head) => `${head}root;`],
     ["the drain file test", /(if\s+\(-f\s+)[^)\s]+\)/, (_, head) => `${head}${paths.drainFile})`],
   ];
@@ -195,47 +231,70 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
     Object.fromEntries(Object.entries(planned.env).filter(([name]) => name.startsWith("INGEST_") && name !== "INGEST_METRICS_ENDPOINT")),
   );
   const hosts: TwinHost[] = [];
-  const starting: Promise<void>[] = [];
+  const hostCounts = shape.regions.map(() => 0);
+  /** A host's namespace, link and default route, registered for teardown; returns its index and address. */
+  const placeHost = (r: number) => {
+    const h = hostCounts[r]!++;
+    const namespace = `${prefix}h${r}${h}`;
+    addNamespace(teardown, namespace);
+    const address = regionNet(r, 10 + h);
+    attach(teardown, namespace, "eth0", `${prefix}b${r}`, `${prefix}vh${r}${h}`, `${address}/24`);
+    run("ip", ["-n", namespace, "route", "add", "default", "via", regionNet(r, 1)]);
+    return { index: h, namespace, address };
+  };
+  const starting: Promise<TwinHost>[] = [];
   for (let r = 0; r < regionCount; r++) {
-    for (let h = 0; h < shape.hostsPerRegion; h++) {
-      const namespace = `${prefix}h${r}${h}`;
-      addNamespace(teardown, namespace);
-      const address = regionNet(r, 10 + h);
-      attach(teardown, namespace, "eth0", `${prefix}b${r}`, `${prefix}vh${r}${h}`, `${address}/24`);
-      run("ip", ["-n", namespace, "route", "add", "default", "via", regionNet(r, 1)]);
-      starting.push(startHost(r, h, namespace, address));
+    for (let h = 0; h < (shape.hostsPerRegion ?? shape.regions[r]!.minHosts); h++) {
+      const { index, namespace, address } = placeHost(r);
+      starting.push(startHost(r, index, namespace, address, {}, true));
     }
   }
 
-  async function startService_(namespace: string, hostDir: string, port: number, region: number): Promise<RunningService> {
-    const spoolDir = path.join(hostDir, `spool-${port}`);
+  async function startService_(namespace: string, spoolRoot: string, port: number, region: number, release: Record<string, string> = {}): Promise<RunningService> {
+    const spoolDir = path.join(spoolRoot, `spool-${port}`);
     mkdirSync(spoolDir, { recursive: true });
     const env = {
       ...plannedEnv[region]!,
       ...datastoreEnv(`${regionNet(region, 254)}:${postgres.port}`),
       INGEST_POOL_SIZE: plannedEnv[region]!.INGEST_POOL_SIZE!,
       INGEST_PORT: String(port),
+      ...release,
     };
     return startService({ env, port, spoolDir, wrapper: ["ip", "netns", "exec", namespace] });
   }
 
-  async function startHost(region: number, index: number, namespace: string, address: string): Promise<void> {
+  async function startHost(region: number, index: number, namespace: string, address: string, release: Record<string, string>, healthy: boolean): Promise<TwinHost> {
     const hostDir = path.join(dir, namespace);
     mkdirSync(hostDir, { recursive: true });
+    const disk = mountTmpfs(hostDiskBytes, `edge-twin-disk-${namespace}-`);
+    teardown.add(`disk of ${namespace}`, () => disk.unmount());
     const drainFile = path.join(hostDir, "drain");
     const configFile = path.join(hostDir, "nginx.conf");
     const planned = shape.regions[region]!;
-    writeFileSync(configFile, rewriteNginxPaths(planned.nginxConfig, { address, dir: hostDir, drainFile }));
-    const [primary, backup] = await Promise.all([startService_(namespace, hostDir, planned.servicePort, region), startService_(namespace, hostDir, planned.backupPort, region)]);
+    writeFileSync(configFile, rewriteNginxPaths(planned.nginxConfig, { address, dir: hostDir, drainFile, accessLog: path.join(disk.dir, "access.log") }));
+    const [primary, backup] = await Promise.all([
+      startService_(namespace, disk.dir, planned.servicePort, region, release),
+      startService_(namespace, disk.dir, planned.backupPort, region, release),
+    ]);
     const nginx = spawn("ip", ["netns", "exec", namespace, "/usr/sbin/nginx", "-p", hostDir, "-c", configFile, "-g", "daemon off;"], { stdio: "ignore" });
-    await waitForHttp(address, Date.now() + 20_000);
-    hosts.push({ region, index, namespace, address, dir: hostDir, drainFile, nginx, primary, backup });
+    await waitForHttp(address, Date.now() + 20_000, healthy);
+    const host: TwinHost = { region, index, namespace, address, dir: hostDir, disk: disk.dir, drainFile, nginx, primary, backup };
+    hosts.push(host);
+    return host;
   }
 
   const results = await Promise.allSettled(starting);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
   hosts.sort((a, b) => a.region - b.region || a.index - b.index);
+  // Every insert the datastore commits, counted per id before the primary key folds a duplicate
+  // delivery into the stored row (a BEFORE trigger fires for every row proposed, also one that
+  // ON CONFLICT DO NOTHING then skips): the twin sees deliveries, not only distinct rows.
+  await postgres.query(`
+    CREATE TABLE IF NOT EXISTS twin_deliveries (insert_id text NOT NULL);
+    CREATE OR REPLACE FUNCTION twin_count_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO twin_deliveries VALUES (NEW.insert_id); RETURN NEW; END $$;
+    CREATE TRIGGER twin_count_delivery BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION twin_count_delivery();`);
 
   // Balancers: every host healthy at start, then the checker rewrites the set.
   const balancerEvents: BalancerEvent[] = [];
@@ -333,7 +392,32 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
     answerEvents,
     healthy: (region) => [...healthySets[region]!],
     async restartPrimary(host) {
-      host.primary = await startService_(host.namespace, host.dir, shape.regions[host.region]!.servicePort, host.region);
+      host.primary = await startService_(host.namespace, host.disk, shape.regions[host.region]!.servicePort, host.region);
+    },
+    async addHost(region, release = {}) {
+      const { index, namespace, address } = placeHost(region);
+      streaks.set(address, { ok: 0, failed: 0 });
+      return startHost(region, index, namespace, address, release, false);
+    },
+    terminate(host) {
+      killNamespaceProcesses(host.namespace);
+      hosts.splice(hosts.indexOf(host), 1);
+      const set = healthySets[host.region]!;
+      if (set.includes(host.address)) set.splice(set.indexOf(host.address), 1);
+      if (checking) apply(host.region);
+    },
+    signalHost(host, signal) {
+      for (const pid of namespacePids(host.namespace).filter(isAlive)) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // gone meanwhile
+        }
+      }
+    },
+    async deliveries(idPrefix) {
+      const [row] = await postgres.query<{ n: string }>("SELECT count(*) AS n FROM twin_deliveries WHERE insert_id LIKE $1", [`${idPrefix}-%`]);
+      return Number(row!.n);
     },
     loseRegion(region) {
       for (const host of hosts.filter((h) => h.region === region)) killNamespaceProcesses(host.namespace);

@@ -49,6 +49,13 @@ export const ingestMetrics = {
     statistic: "Sum",
     description: "Requests answered 503 with Retry-After because the service was full (queue or spool): the client retries later.",
   },
+  errorAnswers: {
+    name: "ErrorAnswers",
+    unit: "Count",
+    statistic: "Sum",
+    description:
+      "Requests the service answered with an error that is the edge's fault: an event POST to a path it does not route (404), a wrong method (405), a 5xx other than a shed 503. A release that cannot ingest shows here first; the snippet keeps those events and retries.",
+  },
   spooled: {
     name: "EventsSpooled",
     unit: "Count",

@@ -7,8 +7,23 @@
 import { ingestReadTimeoutSeconds } from "./hostEdge/nginxConfig";
 
 const connectTimeoutMs = 1_000;
-/** What the service leaves itself, after a timed-out insert, to fsync the batch to its spool and answer. */
-const spoolAnswerMarginMs = 1_000;
+/**
+ * What the service leaves itself, after a timed-out insert, to fsync the batch to its spool and
+ * answer: a bound on a group commit's write and fdatasync on the root volume (gp3 EBS answers I/O in
+ * single-digit milliseconds, EBS User Guide "Amazon EBS volume types") with the queueing behind
+ * other requests' commits; the edge twin measures about 0.1 s.
+ */
+export const spoolAnswerMarginMs = 1_000;
+
+/** The spool's bounds when the env file sets none (the service reads them, the recovery model judges them). */
+export const spoolDefaults = {
+  /** `INGEST_SPOOL_MAX_BYTES` of each process. */
+  maxBytes: 1024 ** 3,
+  /** `INGEST_SPOOL_HIGH_WATER_PERCENT`: readiness fails above it while no datastore is writable. */
+  highWaterPercent: 80,
+  /** `INGEST_MAX_EVENT_BYTES`: the largest event the service takes, the worst case of a spooled row. */
+  maxEventBytes: 32 * 1024,
+} as const;
 
 export const datastoreTimeoutDefaults = {
   /** `INGEST_DB_CONNECT_TIMEOUT_MS`: a candidate that does not accept a connection this soon is skipped (incident 003). */

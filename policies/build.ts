@@ -60,21 +60,24 @@ const mtime = (path: string): number | undefined => {
   }
 };
 
-/** The files the last build bundled, relative to the repository (esbuild's record); undefined before a build. */
-function bundledFiles(): string[] | undefined {
+/** The files the last build of the pack in `dir` bundled, relative to its repository (esbuild's record); undefined before a build. */
+function bundledFiles(dir = packDir): string[] | undefined {
   try {
-    return Object.keys((JSON.parse(readFileSync(metafilePath, "utf8")) as { inputs: object }).inputs);
+    return Object.keys((JSON.parse(readFileSync(join(dir, "dist", "meta.json"), "utf8")) as { inputs: object }).inputs);
   } catch {
     return undefined;
   }
 }
 
-/** True when the bundle exists and no file it was built from (nor this build) changed since. */
-export function policyPackIsFresh(): boolean {
-  const built = mtime(policyPackMain);
-  const inputs = bundledFiles();
+/**
+ * True when the bundle of the pack in `dir` (this one, or another checkout's) exists and no file
+ * it was built from (nor its build) changed since.
+ */
+export function policyPackIsFresh(dir = packDir): boolean {
+  const built = mtime(join(dir, "dist", "index.js"));
+  const inputs = bundledFiles(dir);
   if (built === undefined || inputs === undefined) return false;
-  return [__filename, ...inputs.map((input) => resolve(repoRoot, input))].every((input) => (mtime(input) ?? Infinity) <= built);
+  return [join(dir, "build.ts"), ...inputs.map((input) => resolve(dirname(dir), input))].every((input) => (mtime(input) ?? Infinity) <= built);
 }
 
 /**

@@ -190,10 +190,12 @@
     return Math.min(RETRY.retryAfterCapMs, Math.max(0, retryAfter)) + Math.random() * ceiling;
   }
 
+  // models/snippet/delivery.ts deliveryOutcome: only an answer that is the events' fault (400, 413,
+  // 422) gives them up, one event at a time; every other answer is the edge's (5xx, 429, and a
+  // 404/405 from a collector route a release broke) and is retried until maxEventAgeMs.
   function outcomeOf(status) {
     if (status >= 200 && status < 300) return "stored";
-    if (status === 413 || status === 422) return "split";
-    if (status >= 400 && status < 500 && status !== 408 && status !== 429) return "rejected";
+    if (status === 400 || status === 413 || status === 422) return "split";
     return "retry";
   }
 
@@ -301,7 +303,11 @@
 
   function track(call) {
     stats.tracked += 1;
-    var event = { insertId: newInsertId(), name: String(call[1]), properties: call[2] || {}, time: call[3] || now(), page: w.location.href };
+    // The loader names each call's insert id and keeps it in the stored queue until the library
+    // runs: that copy is already queued here, and must not be sent a second time under a new id.
+    var id = typeof call[4] === "string" && ID_PATTERN.test(call[4]) ? call[4] : newInsertId();
+    for (var q = 0; q < queue.length; q++) if (queue[q].insertId === id) return;
+    var event = { insertId: id, name: String(call[1]), properties: call[2] || {}, time: call[3] || now(), page: w.location.href };
     var bytes;
     try {
       bytes = utf8Bytes(body([event]));

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { capacityTagKeys } from "../../models/capacity";
 import { bundleObjectArn, encodeUserData, type HostBundle } from "../../models/hostEdge";
+import { refreshAlarmNamesProblem } from "../../models/alarms/alarmSet";
 import { hostRolePolicy } from "../../models/ingestRegion/egress";
 import {
   drainHookMetadata,
@@ -69,6 +70,8 @@ export class HostFleet extends pulumi.ComponentResource {
     if (args.minHosts > args.maxHosts) {
       throw new Error(`HostFleet ${name}: minHosts ${args.minHosts} is above maxHosts ${args.maxHosts}`);
     }
+    const alarmsProblem = refreshAlarmNamesProblem(args.rollbackAlarmNames ?? []);
+    if (alarmsProblem) throw new Error(`HostFleet ${name}: rollbackAlarmNames: ${alarmsProblem}`);
     const moved = keepUrnUnder(opts.parent);
     const instanceProfile = hostInstanceProfile(name, args.region, args, { parent: this, ...moved });
     const launchTemplate = this.launchTemplate(name, args, instanceProfile.arn, moved);

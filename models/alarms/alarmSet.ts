@@ -131,10 +131,35 @@ export function alarmName(namePrefix: string, spec: { region: string; id: string
 
 /**
  * Threshold keys whose critical alarm rolls an instance refresh back: what a bad image or host
- * bundle trips within the refresh's warmup (hosts failing their health check, fewer healthy than
- * the minimum, memory exhausted; incidents 000 and 003).
+ * bundle trips within the refresh's warmup: hosts failing their health check, fewer healthy than
+ * the minimum, memory exhausted (incidents 000 and 003), and a release that is healthy yet cannot
+ * ingest: the stored-events rate falls, or events are answered 4xx (refused) or 404/405/5xx (the
+ * service's own error).
  */
-export const refreshRollbackKeys: readonly ThresholdKey[] = ["unhealthyHosts", "healthyHostsOfMinimum", "memoryUsedPercent"];
+export const refreshRollbackKeys: readonly ThresholdKey[] = [
+  "unhealthyHosts",
+  "healthyHostsOfMinimum",
+  "memoryUsedPercent",
+  "serviceAcceptedFloor",
+  "serviceRejectedEvents",
+  "serviceErrorAnswers",
+];
+
+/**
+ * An instance refresh's alarm specification takes at most 10 alarm names of 1–255 characters each
+ * (EC2 Auto Scaling API reference, AlarmSpecification: "You can specify up to 10 alarms").
+ */
+export const refreshAlarmLimits = { maxAlarms: 10, maxNameLength: 255 } as const;
+
+/** Why EC2 Auto Scaling would refuse these rollback alarm names, or undefined when it takes them. */
+export function refreshAlarmNamesProblem(names: readonly string[]): string | undefined {
+  const outOfRange = names.filter((n) => n.length < 1 || n.length > refreshAlarmLimits.maxNameLength);
+  if (names.length <= refreshAlarmLimits.maxAlarms && outOfRange.length === 0) return undefined;
+  return (
+    `an instance refresh's alarm specification takes at most ${refreshAlarmLimits.maxAlarms} alarm names of 1-${refreshAlarmLimits.maxNameLength} characters, ` +
+    `got ${names.length}${outOfRange.length ? ` (${outOfRange.map((n) => JSON.stringify(n.slice(0, 40))).join(", ")} out of range)` : ""}: roll back on fewer alarms or shorten the stack name`
+  );
+}
 
 /** Names of the critical ingest alarms of `region` that roll an instance refresh back. */
 export function refreshRollbackAlarmNames(namePrefix: string, region: string): string[] {
@@ -208,6 +233,7 @@ export function ingestAlarms<V>(ids: IngestIds<V>, overrides: ThresholdOverrides
 export const serviceAlarmKeys = {
   accepted: "serviceAcceptedFloor",
   rejected: "serviceRejectedEvents",
+  errorAnswers: "serviceErrorAnswers",
   spooled: "serviceSpooledEvents",
   spoolDepth: "serviceSpoolDepth",
   replayLag: "serviceReplayLagSeconds",

@@ -190,6 +190,15 @@ export const thresholdTable = {
     critical: 1000,
     why: "A snippet release that sends what the collector refuses, or a flood of junk: either way events are being lost at the client.",
   },
+  serviceErrorAnswers: {
+    title: "Requests the ingestion service answered with an error of its own: 404/405 to an event, 5xx other than shed (Edge/Ingest ErrorAnswers, per region, sum per minute)",
+    unit: "requests/min",
+    direction: "above",
+    range: { min: 0, max: 1_000_000_000 },
+    warning: 10,
+    critical: 100,
+    why: "A release that answers events 404 (a moved collector route) or fails them: an older snippet dropped those events for good; an instance refresh that trips the critical level rolls back.",
+  },
   serviceSpooledEvents: {
     title: "Events spooled to host disk because no writable datastore answered (Edge/Ingest EventsSpooled, per region, sum per minute)",
     unit: "events/min",

@@ -26,6 +26,7 @@ import {
   HostEdgeSettings,
   maxConnectionsPerHost,
   nginxListenPort,
+  readinessCollectorPathHeader,
   serviceReadinessPath,
   workerDescriptorLimit,
 } from "./settings";
@@ -229,10 +230,11 @@ http {
         proxy_set_header X-Forwarded-Proto https;
 
         # Incident 003: what the NLB and Route 53 probe. 404 while the drain file exists, so the load
-        # balancer takes the host out before it stops; else the service's readiness (datastore
-        # writable or spool below its high-water mark), from the primary or, when it is down or
-        # frozen, the backup. A dead or frozen service takes the host out. Limited like every other
-        # path, in a zone of its own: a flood of probes neither goes unbounded nor takes slots from events.
+        # balancer takes the host out before it stops; else the service's readiness (an event posted
+        # to the collector path would be stored: its route, its parsing, the datastore or the
+        # spool), from the primary or, when it is down or frozen, the backup. A dead or frozen
+        # service takes the host out. Limited like every other path, in a zone of its own: a flood
+        # of probes neither goes unbounded nor takes slots from events.
         location = ${healthCheckPath} {
             access_log off;
             limit_conn ${sharedZones.healthChecks.name} ${healthCheckConnections};
@@ -241,6 +243,11 @@ http {
                 return 404 "draining\\n";
             }
             proxy_pass http://ingest${serviceReadinessPath};
+            # Readiness probes the path events take here: a service that would answer them 404
+            # never enters service. (A location's proxy_set_header replaces the server's: all repeated.)
+            proxy_set_header ${readinessCollectorPathHeader} ${settings.collectorPath};
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
             proxy_connect_timeout ${connect};
             proxy_read_timeout ${nginxDuration(readinessReadTimeoutSeconds)};
             proxy_next_upstream error timeout;

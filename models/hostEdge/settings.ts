@@ -89,8 +89,10 @@ export interface HostEdgeSource {
 export const drainFile = "/var/run/edge/drain";
 /** The path the target group's HTTP health check requests. */
 export const healthCheckPath = "/http-check";
-/** The service's readiness endpoint `/http-check` answers from (datastore writable, or spool below its high-water mark). */
+/** The service's readiness endpoint `/http-check` answers from: would an event posted now be stored. */
 export const serviceReadinessPath = "/readyz";
+/** The header `/http-check` tells readiness the collector path with: the route nginx sends events to. */
+export const readinessCollectorPathHeader = "X-Edge-Collector-Path";
 /** The service's JSON batch API: an ingest path, like the collector path. */
 export const batchApiPath = "/v1/batch";
 /** The port nginx listens on: what the NLB target group forwards to. */

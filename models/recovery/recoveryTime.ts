@@ -21,9 +21,10 @@ import {
   RenderedUpstream,
 } from "../capacity/declared";
 import { NginxMemoryLimits, proxiedRequestLimit } from "../hostEdge/memory";
-import { datastoreTimeoutDefaults } from "../ingestService";
+import { datastoreTimeoutDefaults, spoolAnswerMarginMs, spoolDefaults } from "../ingestService";
 import { resourceTypes } from "../resourceTypes";
 import { longestRedeliveryMs, RetrySchedule, snippetDelivery } from "../snippet/delivery";
+import { loaderGiveUpMs, loaderKey, loaderRetry, readLoaderTimeoutMs } from "../snippet/snippet";
 import { shedRetryAfterSeconds } from "../hostEdge/nginxConfig";
 
 /** A resource as policies, the plan and its JSON all carry it: type, URN, inputs, dependencies' URNs. */
@@ -46,6 +47,8 @@ export const failureModes = [
   "dnsPrimaryLost",
   "cdnOriginFails",
   "datastorePrimaryFails",
+  "spoolFull",
+  "libraryUnavailable",
   "deploy",
 ] as const;
 export type FailureMode = (typeof failureModes)[number];
@@ -62,6 +65,8 @@ export const failureModeTitles: Record<FailureMode, string> = {
   dnsPrimaryLost: "the primary DNS provider stops answering",
   cdnOriginFails: "the CDN's origin fails",
   datastorePrimaryFails: "the datastore's primary fails",
+  spoolFull: "the spools fill (datastore down too long)",
+  libraryUnavailable: "the snippet's library cannot load",
   deploy: "a deploy (instance refresh)",
 };
 
@@ -123,7 +128,35 @@ export interface RecoveryReport {
   retry: RetrySchedule;
   /** Seconds after the edge is back until a waiting client has sent again (`longestRedeliveryMs`). */
   redeliverySeconds: number;
+  /** What no figure counts: limits of any snippet, stated once. */
+  limits: string[];
 }
+
+/**
+ * Limits of any browser snippet, which the events counts do not include: events wait in the
+ * visitor's browser, so a visitor who leaves keeps them only in storage until they come back.
+ */
+export function snippetLimits(retry: RetrySchedule): string[] {
+  const keep = `${Math.round(retry.maxEventAgeMs / 3_600_000)} h`;
+  return [
+    `a visitor who leaves the site while the edge is unreachable keeps the events not yet stored in the browser's localStorage; they are sent only if the visitor comes back to the site within ${keep} (maxEventAgeMs), from the same browser: a limit of any snippet, not counted as lost above`,
+    "a browser without storage (private modes, storage disabled) keeps them in the page's memory only: they are lost when the page closes before the edge is back",
+  ];
+}
+
+/**
+ * How long the hosts' spools absorb a datastore outage before they refuse events: the free bytes
+ * over the bytes a host spools per second. The twin's spool-full scenario reads the same rule.
+ */
+export function spoolHoldSeconds(freeBytes: number, eventsPerSecondPerHost: number, bytesPerEvent: number): number {
+  return eventsPerSecondPerHost > 0 && bytesPerEvent > 0 ? freeBytes / (eventsPerSecondPerHost * bytesPerEvent) : Number.POSITIVE_INFINITY;
+}
+
+/** A typical spooled event (the alarm thresholds' "1 KiB event"), for the spool's hold beside its worst case. */
+export const typicalEventBytes = 1024;
+
+/** Debian 12, its packages, the host bundle and the logs on the root volume: what the spools cannot use. */
+export const hostSystemBytes = 4 * 1024 ** 3;
 
 /**
  * Route 53 health checkers give up on an endpoint that does not accept a TCP connection within 4 s
@@ -350,15 +383,23 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
           knob: { input: "healthCheck.timeout", value: timeout, secondsPerUnit: 1, minimum: 2 },
         }),
       ];
+      // With one host the NLB has no healthy target to send to (it fails open to the failed one):
+      // the region is down until Route 53 takes it out of the answers.
+      const regionPath = fleet.minHosts <= 1 ? regionPathTerms(resources, region, behaviour) : undefined;
+      const oneHost = `minSize=${fleet.minHosts} of ${nameOf(group)}: with no other healthy target the NLB fails open to the failed host, so the region is lost until Route 53 takes it out of the answers`;
       figures.push(
-        figure("hostDies", region, marks("NLB marks the dead target unhealthy"), hostShare, events, [
-          "the NLB sends no new flow to an unhealthy target; the snippet resends what the dead host held",
-        ]),
+        regionPath
+          ? figure("hostDies", region, regionPath, 1 / regionCount, events, [oneHost])
+          : figure("hostDies", region, marks("NLB marks the dead target unhealthy"), hostShare, events, [
+              "the NLB sends no new flow to an unhealthy target; the snippet resends what the dead host held",
+            ]),
       );
       figures.push(
-        figure("hostFreezes", region, marks("NLB marks the frozen target unhealthy"), hostShare, events, [
-          "requests the frozen host holds end at the snippet's request timeout and are resent",
-        ]),
+        regionPath
+          ? figure("hostFreezes", region, regionPath, 1 / regionCount, events, [oneHost])
+          : figure("hostFreezes", region, marks("NLB marks the frozen target unhealthy"), hostShare, events, [
+              "requests the frozen host holds end at the snippet's request timeout and are resent",
+            ]),
       );
       const zoneShare = hostShare === null ? null : 1 / (regionCount * Math.max(1, zones));
       const dead = term(
@@ -377,9 +418,11 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
       const total = (ts: RecoveryTerm[]) => ts.reduce((sum, t) => sum + t.seconds, 0);
       const azPath = total(azTerms) >= total([dead, firstRetry]) ? azTerms : [dead, firstRetry];
       figures.push(
-        figure("azLost", region, azPath, zoneShare, events, [
-          `${zones} zones; the records list one static address per zone and keep the lost zone's, so a client on it waits out a request and retries (browsers try the next address)`,
-        ]),
+        regionPath
+          ? figure("azLost", region, regionPath, 1 / regionCount, events, [`${oneHost}; its zone lost is the region lost`])
+          : figure("azLost", region, azPath, zoneShare, events, [
+              `${zones} zones; the records list one static address per zone and keep the lost zone's, so a client on it waits out a request and retries (browsers try the next address)`,
+            ]),
       );
     }
 
@@ -417,6 +460,9 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
           [
             term("nginx gives up on the frozen process and resends to the other", u.readTimeoutSeconds, src(template, inputs), template.urn, true, {
               fix: "lower ingestReadTimeoutSeconds (models/hostEdge/nginxConfig.ts), the event path's proxy_read_timeout",
+            }),
+            term("the other process stores the batch and answers", spoolAnswerMarginMs / 1000, "the service's margin to store and answer a batch (models/ingestService.ts spoolAnswerMarginMs)", "", false, {
+              fix: "nothing in the stack: the service's answer time",
             }),
           ],
           hostShare,
@@ -458,9 +504,10 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
         `back in the datastore after ${reconnect.from} + ${candidates} candidates (INGEST_DB_HOSTS) × ${connect.from} = ` +
           `${seconds((reconnect.value + candidates * connect.value) / 1000)} s once a candidate is writable; until then events wait in the spool`,
       ];
-      if (upstream && "upstream" in upstream && (statement.value + connect.value) / 1000 > upstream.upstream.readTimeoutSeconds) {
+      const answerSeconds = (statement.value + connect.value + spoolAnswerMarginMs) / 1000;
+      if (upstream && "upstream" in upstream && answerSeconds > upstream.upstream.readTimeoutSeconds) {
         notes.push(
-          `the service answers after ${seconds((statement.value + connect.value) / 1000)} s, longer than nginx's proxy_read_timeout ${upstream.upstream.readTimeoutSeconds}s: the first batches get 503 and come back by retry`,
+          `the service answers after ${seconds(answerSeconds)} s, longer than nginx's proxy_read_timeout ${upstream.upstream.readTimeoutSeconds}s: the first batches get 503 and come back by retry`,
         );
       }
       figures.push(
@@ -474,12 +521,17 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
             term("plus the connect allowance of the same query", connect.value / 1000, src(template, `userData env ${connect.from}`), template.urn, true, {
               fix: "set a lower INGEST_DB_CONNECT_TIMEOUT_MS in the hosts' env file",
             }),
+            term("then the batch is fsync'd to the spool and answered", spoolAnswerMarginMs / 1000, `the service's margin for a group commit's write, fdatasync and answer (models/ingestService.ts spoolAnswerMarginMs)`, "", false, {
+              fix: "nothing in the stack: the spool's disk sets its fsync time",
+            }),
           ],
           1 / regionCount,
           events,
           notes,
         ),
       );
+      const regionPath = regionPathTerms(resources, region, behaviour);
+      if (regionPath) figures.push(spoolFullFigure(region, group, template, userData, peakEventsPerSecond, totalMinHosts, regionPath, 1 / regionCount, events));
     }
 
     if (targetGroup && template) {
@@ -523,10 +575,102 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
   const dns = dnsFigure(resources, events);
   if (dns) figures.push(dns);
   figures.push(...cdnFigures(resources, events));
-  return { figures, peakEventsPerSecond, retry, redeliverySeconds };
+  figures.push(...libraryFigures(resources, events));
+  return { figures, peakEventsPerSecond, retry, redeliverySeconds, limits: snippetLimits(retry) };
+}
+
+/**
+ * A datastore outage the spools cannot absorb: every host of the region spools at the same rate, so
+ * they fill together; then readiness fails on each (the spool cannot take a request), the NLB has
+ * no healthy target and the region is down until Route 53 takes it out of the answers. The figure
+ * is that way back, from the moment the spools are full; how long they hold first (free bytes ÷
+ * the bytes a host spools per second) is its first note.
+ */
+function spoolFullFigure(
+  region: string,
+  group: DeclaredResource,
+  template: DeclaredResource,
+  userData: string,
+  peakEventsPerSecond: number | null,
+  totalMinHosts: number,
+  regionPath: RecoveryTerm[],
+  share: number,
+  events: EventsModel,
+): RecoveryFigure {
+  const envNumber = (name: string, fallback: number) => {
+    const raw = readRenderedEnv(userData, name);
+    return { value: raw === undefined ? fallback : Number(raw), from: raw === undefined ? `${name} unset (service default ${fallback})` : `${name}=${raw}` };
+  };
+  const maxBytes = envNumber("INGEST_SPOOL_MAX_BYTES", spoolDefaults.maxBytes);
+  const highWater = envNumber("INGEST_SPOOL_HIGH_WATER_PERCENT", spoolDefaults.highWaterPercent);
+  const eventBytes = envNumber("INGEST_MAX_EVENT_BYTES", spoolDefaults.maxEventBytes);
+  const volumeGiB = Number(template.props.blockDeviceMappings?.[0]?.ebs?.volumeSize ?? 0);
+  // The primary process spools what it is sent (the backup only while the primary is down).
+  const spoolBytes = (maxBytes.value * highWater.value) / 100;
+  const diskBytes = volumeGiB > 0 ? Math.max(0, volumeGiB * 1024 ** 3 - hostSystemBytes) : Number.POSITIVE_INFINITY;
+  const freeBytes = Math.min(spoolBytes, diskBytes);
+  const perHost = peakEventsPerSecond === null ? null : peakEventsPerSecond / Math.max(1, totalMinHosts);
+  const hold = perHost === null ? undefined : spoolHoldSeconds(freeBytes, perHost, eventBytes.value);
+  const holdNote =
+    hold === undefined
+      ? "how long the spools hold needs the fleet's peak events/s (edge:capacity:peak-events-per-second), which the plan does not declare"
+      : `the spools hold a datastore outage of ${seconds(hold)} s at the peak with the largest events: free ${Math.round(freeBytes / 1024 ** 2)} MiB ` +
+        `(min(${maxBytes.from} × ${highWater.from} %, ${volumeGiB ? `root volume ${volumeGiB} GiB of ${nameOf(template)} − ${hostSystemBytes / 1024 ** 3} GiB for the system` : "no root volume size declared"})) ÷ ` +
+        `(${seconds(perHost!)} events/s per host (peak ÷ ${totalMinHosts} hosts at minSize) × ${eventBytes.from} bytes); ${seconds(spoolHoldSeconds(freeBytes, perHost!, typicalEventBytes))} s with ${typicalEventBytes} B events`;
+  return figure("spoolFull", region, regionPath, share, events, [
+    holdNote,
+    `then each host answers 503 + Retry-After and fails readiness (its spool cannot take a request), and with every host of ${nameOf(group)} out the region is lost; the spooled events stay acknowledged and replay once the datastore is back`,
+  ]);
+}
+
+/**
+ * The library cannot load (the CDN, or both origins, fail): each page's loader tries it, waiting
+ * out its load timeout each time, then keeps the page's events in the library's stored queue for the
+ * visitor's next page view. The figure is how long a page keeps trying; the events tracked meanwhile
+ * are at risk and, stored in the browser, retried on the next page view (see the report's limits).
+ */
+function libraryFigures(resources: DeclaredResource[], events: EventsModel): RecoveryFigure[] {
+  return byType(resources, resourceTypes.s3BucketObjectv2)
+    .filter((o) => o.props.key === loaderKey && typeof o.props.content === "string")
+    .slice(0, 1)
+    .flatMap((loader) => {
+      const timeoutMs = readLoaderTimeoutMs(String(loader.props.content));
+      if (timeoutMs === undefined) return [];
+      const attempts = loaderRetry.retries + 1;
+      return [
+        figure(
+          "libraryUnavailable",
+          "snippet loader",
+          [
+            term(
+              "the loader tries the library, each attempt waiting out its load timeout, then keeps the page's events for the next page view",
+              loaderGiveUpMs(timeoutMs) / 1000,
+              `${src(loader, `key=${loaderKey} TIMEOUT_MS=${timeoutMs}`)} × ${attempts} attempts + backoff ${loaderRetry.baseMs} ms doubling (models/snippet/snippet.ts loaderRetry)`,
+              loader.urn,
+              true,
+              { fix: "lower the loader's load timeout (edge:cdn loadTimeoutMs)" },
+            ),
+          ],
+          1,
+          events,
+          ["the events wait in the library's stored queue (localStorage) and are sent by the next page view that loads the library, each once by its insert id; cached copies of the library keep serving meanwhile"],
+        ),
+      ];
+    });
+}
+
+/** The terms of a region's way out of the answers (its health-checked record), or undefined when it has none. */
+function regionPathTerms(resources: DeclaredResource[], region: string, behaviour: ServiceBehaviour): RecoveryTerm[] | undefined {
+  const paths = regionPaths(resources, behaviour);
+  return (paths.find((p) => p.region === region) ?? paths.reduce<(typeof paths)[number] | undefined>((a, b) => (a === undefined || b.seconds > a.seconds ? b : a), undefined))?.terms;
 }
 
 function regionFigures(resources: DeclaredResource[], events: EventsModel, regionCount: number, behaviour: ServiceBehaviour): RecoveryFigure[] {
+  return regionPaths(resources, behaviour).map((p) => figure("regionLost", p.scope, p.terms, 1 / regionCount, events));
+}
+
+/** Per health-checked record: Route 53's detection, its probe timeout, then the record's TTL. */
+function regionPaths(resources: DeclaredResource[], behaviour: ServiceBehaviour): { scope: string; region: string | undefined; terms: RecoveryTerm[]; seconds: number }[] {
   const checks = byType(resources, resourceTypes.route53HealthCheck);
   const records = byType(resources, resourceTypes.route53Record).filter((r) => r.props.healthCheckId !== undefined || (r.dependencies ?? []).some((d) => checks.some((c) => c.urn === d)));
   return records.flatMap((record) => {
@@ -535,27 +679,21 @@ function regionFigures(resources: DeclaredResource[], events: EventsModel, regio
     const interval = Number(check.props.requestInterval ?? 30);
     const threshold = Number(check.props.failureThreshold ?? 3);
     const ttl = Number(record.props.ttl ?? 0);
-    const scope = String(record.props.setIdentifier ?? record.props.latencyRoutingPolicies?.[0]?.region ?? nameOf(record));
-    return [
-      figure(
-        "regionLost",
-        scope,
-        [
-          // Route 53 accepts a failure threshold of 1–10 (API reference, HealthCheckConfig).
-          term("Route 53 marks the region unhealthy", interval * threshold, src(check, `requestInterval=${interval} × failureThreshold=${threshold}`), check.urn, true, {
-            knob: { input: "failureThreshold", value: threshold, secondsPerUnit: interval, minimum: 1 },
-          }),
-          term("the last probe times out", behaviour.route53ProbeTimeoutSeconds, `Route 53 probe: ${behaviour.route53ProbeTimeoutSeconds === route53ProbeTimeoutSeconds ? "4 s to connect + 2 s to answer (Route 53 Developer Guide)" : `${behaviour.route53ProbeTimeoutSeconds} s (scaled)`}`, "", true, {
-            fix: "nothing: Route 53 sets its probe timeouts",
-          }),
-          term("resolvers drop the cached answer", ttl, src(record, `ttl=${ttl}`), record.urn, false, {
-            knob: { input: "ttl (edge:dns ttl of the failover records)", value: ttl, secondsPerUnit: 1, minimum: 1 },
-          }),
-        ],
-        1 / regionCount,
-        events,
-      ),
+    const latencyRegion: string | undefined = record.props.latencyRoutingPolicies?.[0]?.region;
+    const scope = String(record.props.setIdentifier ?? latencyRegion ?? nameOf(record));
+    const terms = [
+      // Route 53 accepts a failure threshold of 1–10 (API reference, HealthCheckConfig).
+      term("Route 53 marks the region unhealthy", interval * threshold, src(check, `requestInterval=${interval} × failureThreshold=${threshold}`), check.urn, true, {
+        knob: { input: "failureThreshold", value: threshold, secondsPerUnit: interval, minimum: 1 },
+      }),
+      term("the last probe times out", behaviour.route53ProbeTimeoutSeconds, `Route 53 probe: ${behaviour.route53ProbeTimeoutSeconds === route53ProbeTimeoutSeconds ? "4 s to connect + 2 s to answer (Route 53 Developer Guide)" : `${behaviour.route53ProbeTimeoutSeconds} s (scaled)`}`, "", true, {
+        fix: "nothing: Route 53 sets its probe timeouts",
+      }),
+      term("resolvers drop the cached answer", ttl, src(record, `ttl=${ttl}`), record.urn, false, {
+        knob: { input: "ttl (edge:dns ttl of the failover records)", value: ttl, secondsPerUnit: 1, minimum: 1 },
+      }),
     ];
+    return [{ scope, region: latencyRegion ?? (typeof record.props.setIdentifier === "string" ? record.props.setIdentifier : undefined), terms, seconds: terms.reduce((sum, t) => sum + t.seconds, 0) }];
   });
 }
 

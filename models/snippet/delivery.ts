@@ -3,9 +3,10 @@
  * its queue and batch limits, and the bounds a recovery-time model reads. The library receives
  * these numbers when it is rendered (`renderLibrary`), so this file is the only copy.
  *
- * A shed 503 or a failed lookup must not lose an event: the library retries network errors, 408,
- * 429 and 5xx with capped exponential backoff and full jitter, never earlier than the collector's
- * `Retry-After`; a 4xx other than 408/429 is permanent. Every event carries a client-made insert
+ * A shed 503 or a failed lookup must not lose an event: the library retries every answer that is
+ * the edge's fault with capped exponential backoff and full jitter, never earlier than the
+ * collector's `Retry-After`, until the event is `maxEventAgeMs` old; only an answer that is the
+ * event's fault gives it up (`deliveryOutcome`). Every event carries a client-made insert
  * id, so a retry the collector already stored is stored once (incident 002, corrective action 4).
  *
  * Pure module: no Pulumi imports.
@@ -64,6 +65,24 @@ export const snippetDelivery: SnippetDelivery = {
     maxBatchBytes: clientBodyBufferBytes,
   },
 };
+
+/** What the library does with a batch after an answer: see {@link deliveryOutcome}. */
+export type DeliveryOutcome = "stored" | "split" | "retry";
+
+/**
+ * The library's reading of an answer's status (0: a network error or timeout). 2xx: stored. 400
+ * (not the body's shape), 413 (too large) and 422 (an event over a limit): the events' fault,
+ * so the batch is split and each event sent alone; an event refused alone is dropped (counted).
+ * Everything else is the edge's fault and retried: 5xx and 429 (shed), 408, and 404/405 from the
+ * collector route, which only a broken release or a misrouted path answers (a release that
+ * answered 404 would otherwise make every browser drop its events). The same for every other
+ * 4xx: retrying an event costs a request; dropping it loses it.
+ */
+export function deliveryOutcome(status: number): DeliveryOutcome {
+  if (status >= 200 && status < 300) return "stored";
+  if (status === 400 || status === 413 || status === 422) return "split";
+  return "retry";
+}
 
 /** Ceiling of the backoff part of the delay after `failures` consecutive failed attempts (≥ 1). */
 export function backoffCeilingMs(retry: RetrySchedule, failures: number): number {

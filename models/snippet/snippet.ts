@@ -100,17 +100,45 @@ export function renderLibrary(source: string, collectorUrl: string, delivery: Sn
   return { key: `v${libraryVersion(source)}/edge.${hash}.js`, body, contentType: snippetContentType, cacheControl: versionedCacheControl, hash };
 }
 
-/** The loader as uploaded, naming the library's exact URL. */
-export function renderLoader(source: string, libraryUrl: string, loadTimeoutMs: number): SnippetObject {
+/**
+ * How often the loader tries the library after a first attempt that failed or timed out, and the
+ * backoff before each retry (`baseMs` doubling, at most `capMs`). After the last, the page's events
+ * wait in the library's stored queue for the next page view.
+ */
+export const loaderRetry = { retries: 3, baseMs: 1_000, capMs: 30_000 } as const;
+
+/**
+ * The longest a page's loader keeps trying the library: every attempt waits out `loadTimeoutMs`,
+ * with the backoff between them (the worst case: a CDN that holds each request).
+ */
+export function loaderGiveUpMs(loadTimeoutMs: number, retry: typeof loaderRetry = loaderRetry): number {
+  let total = loadTimeoutMs;
+  for (let attempt = 1; attempt <= retry.retries; attempt++) total += Math.min(retry.capMs, retry.baseMs * 2 ** (attempt - 1)) + loadTimeoutMs;
+  return total;
+}
+
+/** The load timeout a rendered loader was given (`loader.js` as uploaded), or undefined when it is not one. */
+export function readLoaderTimeoutMs(body: string): number | undefined {
+  const match = /var TIMEOUT_MS = Number\("(\d+)"\);/.exec(body);
+  return match && /edge loader/.test(body) ? Number(match[1]) : undefined;
+}
+
+/**
+ * The loader as uploaded, naming the library's exact URL; it keeps at most `maxQueuedEvents` of the
+ * page's events in the library's stored queue while the library cannot load (the library's bound).
+ */
+export function renderLoader(source: string, libraryUrl: string, loadTimeoutMs: number, maxQueuedEvents = snippetDelivery.queue.maxQueuedEvents): SnippetObject {
   const withUrl = fill(source, "__EDGE_LIBRARY_URL__", libraryUrl, "loader");
-  const body = fill(withUrl, "__EDGE_TIMEOUT_MS__", String(loadTimeoutMs), "loader");
+  const withTimeout = fill(withUrl, "__EDGE_TIMEOUT_MS__", String(loadTimeoutMs), "loader");
+  const withQueue = fill(withTimeout, "__EDGE_MAX_QUEUED_EVENTS__", String(maxQueuedEvents), "loader");
+  const body = fill(withQueue, "__EDGE_LOADER_RETRY__", JSON.stringify(loaderRetry), "loader");
   return { key: loaderKey, body, contentType: snippetContentType, cacheControl: loaderCacheControl, hash: contentHash(body) };
 }
 
 /** Both objects, library first: upload it before the loader that names it. */
 export function snippetObjects(sources: SnippetSources, settings: SnippetSettings): { library: SnippetObject; loader: SnippetObject } {
   const library = renderLibrary(sources.library, settings.collectorUrl, settings.delivery);
-  const loader = renderLoader(sources.loader, `https://${settings.cdnHost}/${library.key}`, settings.loadTimeoutMs);
+  const loader = renderLoader(sources.loader, `https://${settings.cdnHost}/${library.key}`, settings.loadTimeoutMs, (settings.delivery ?? snippetDelivery).queue.maxQueuedEvents);
   return { library, loader };
 }
 

@@ -39,6 +39,7 @@ export const recoveryTimeBounds = {
   maxDnsPrimaryLostSeconds: bound(300, "the primary DNS provider stops answering (either DNS mode)"),
   maxCdnOriginFailsSeconds: bound(60, "the CDN's primary origin fails"),
   maxDatastorePrimaryFailsSeconds: bound(10, "the datastore's primary fails (below the snippet's 10 s request timeout)"),
+  maxLibraryUnavailableSeconds: bound(60, "the snippet's library cannot load (how long a page's loader keeps trying before it keeps the events for the next page view)"),
   maxDeploySeconds: bound(0, "an instance refresh replaces a host (traffic sent to a host that stopped)"),
 } satisfies Record<string, NumberBound>;
 
@@ -56,6 +57,9 @@ const modeBound: Record<FailureMode, BoundKey> = {
   dnsPrimaryLost: "maxDnsPrimaryLostSeconds",
   cdnOriginFails: "maxCdnOriginFailsSeconds",
   datastorePrimaryFails: "maxDatastorePrimaryFailsSeconds",
+  // Spools that fill take the region out of the answers: the lost region's way, judged by its bound.
+  spoolFull: "maxRegionLostSeconds",
+  libraryUnavailable: "maxLibraryUnavailableSeconds",
   deploy: "maxDeploySeconds",
 };
 
@@ -72,14 +76,24 @@ const modeLesson: Record<FailureMode, Lesson> = {
   dnsPrimaryLost: "nsTtl",
   cdnOriginFails: "snippetOnApiHosts",
   datastorePrimaryFails: "datastoreConnections",
+  spoolFull: "regionFailure",
+  libraryUnavailable: "snippetOnApiHosts",
 };
 
-/** One finding per failure mode whose worst figure exceeds its bound, on the resource of its dominant term. */
+/**
+ * One finding per failure mode whose worst figure exceeds its bound, on the resource of its dominant
+ * term; a mode that takes the same way back under the same bound as one already reported (spools
+ * that fill take a lost region's way) adds nothing and is left out.
+ */
 export function judgeRecoveryTime(report: RecoveryReport, bounds: Record<BoundKey, number>): Finding[] {
+  const reported = new Set<string>();
   return worstByMode(report).flatMap((f) => {
     const key = modeBound[f.mode];
     const limit = bounds[key];
     if (f.recoverySeconds <= limit) return [];
+    const way = `${key} ${f.terms.map((t) => `${t.urn}:${t.seconds}`).join(" ")}`;
+    if (reported.has(way)) return [];
+    reported.add(way);
     const lost = f.eventsLost ? ` ${f.eventsLost.toLocaleString("en-US")} of ${f.eventsAtRisk!.toLocaleString("en-US")} events at risk expire before the snippet can resend them.` : "";
     const d = f.dominant;
     return [

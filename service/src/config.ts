@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { ingestMetricsNamespace } from "../../models/ingestMetrics";
-import { datastoreTimeoutDefaults } from "../../models/ingestService";
+import { datastoreTimeoutDefaults, spoolDefaults } from "../../models/ingestService";
 
 export class ConfigError extends Error {}
 
@@ -150,7 +150,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
   // snippet's 10 s request timeout: a hung datastore's batch is spooled and answered before the
   // browser gives up and resends it.
   const statementTimeoutMs = integer(env, "INGEST_DB_STATEMENT_TIMEOUT_MS", datastoreTimeoutDefaults.statementTimeoutMs, 100, 600_000);
-  const spoolMaxBytes = integer(env, "INGEST_SPOOL_MAX_BYTES", 1024 ** 3, 1024 * 1024);
+  const spoolMaxBytes = integer(env, "INGEST_SPOOL_MAX_BYTES", spoolDefaults.maxBytes, 1024 * 1024);
   const maxBodyBytes = integer(env, "INGEST_MAX_BODY_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024);
   return {
     listenHost,
@@ -159,7 +159,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
     allowedOrigins: origins === "*" ? "*" : origins.split(","),
     maxBodyBytes,
     maxEventsPerBatch: integer(env, "INGEST_MAX_EVENTS_PER_BATCH", 500, 1, 10_000),
-    maxEventBytes: integer(env, "INGEST_MAX_EVENT_BYTES", 32 * 1024, 256, maxBodyBytes),
+    maxEventBytes: integer(env, "INGEST_MAX_EVENT_BYTES", spoolDefaults.maxEventBytes, 256, maxBodyBytes),
     maxPendingEvents: integer(env, "INGEST_MAX_PENDING_EVENTS", 50_000, 100),
     keepAliveTimeoutMs: integer(env, "INGEST_KEEPALIVE_TIMEOUT_MS", 75_000, 1000, 3_600_000),
     shutdownTimeoutMs: integer(env, "INGEST_SHUTDOWN_TIMEOUT_MS", 20_000, 100, 600_000),
@@ -186,7 +186,7 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
     spoolDir: path.resolve(text(env, "INGEST_SPOOL_DIR", `/var/lib/edge-ingest/spool-${listenPort}`)),
     spoolMaxBytes,
     spoolSegmentBytes: integer(env, "INGEST_SPOOL_SEGMENT_BYTES", 4 * 1024 * 1024, 64 * 1024, spoolMaxBytes),
-    spoolHighWaterPercent: integer(env, "INGEST_SPOOL_HIGH_WATER_PERCENT", 80, 1, 100),
+    spoolHighWaterPercent: integer(env, "INGEST_SPOOL_HIGH_WATER_PERCENT", spoolDefaults.highWaterPercent, 1, 100),
 
     metricsIntervalMs: integer(env, "INGEST_METRICS_INTERVAL_MS", 60_000, 100, 3_600_000),
     metricsNamespace: text(env, "INGEST_METRICS_NAMESPACE", ingestMetricsNamespace),

@@ -11,7 +11,7 @@ import { ingestMetrics, ingestMetricsDimension, IngestMetricKey, ingestMetricsLo
 type CounterKey = Exclude<IngestMetricKey, "spoolDepth" | "replayLag" | "datastoreErrors">;
 
 export class Counters {
-  readonly totals: Record<CounterKey, number> = { accepted: 0, rejected: 0, shed: 0, spooled: 0, duplicates: 0 };
+  readonly totals: Record<CounterKey, number> = { accepted: 0, rejected: 0, errorAnswers: 0, shed: 0, spooled: 0, duplicates: 0 };
 
   add(key: CounterKey, n: number): void {
     this.totals[key] += n;

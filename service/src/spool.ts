@@ -7,7 +7,9 @@
  * the oldest first, so events replay in the order they were spooled. A segment is deleted only
  * after every row in it is committed; a crash between the two replays it again, and the insert id
  * stores each event once (incident 002). A torn last line (a crash mid-write) was never
- * acknowledged: it is skipped and logged.
+ * acknowledged: it is skipped and logged. A write that fails (a full disk, an I/O error) is cut
+ * back before the next one, and a restart appends to a new segment, so a torn line is only ever a
+ * segment's last: no acknowledged line is ever written after one.
  *
  * Replay streams: a segment is read through one buffer and handed out as batches of at most the
  * insert's event count, each the rows' JSON exactly as spooled (the bytes between a line's
@@ -17,7 +19,7 @@
  * buffers for every batch, is garbage that V8 collects late: it raised the process's RSS during a
  * full spool's replay by more than the spool's size.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statfsSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { open, FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { EventRow } from "./events";
@@ -101,6 +103,30 @@ export class Spool {
     return first === undefined ? 0 : Math.max(0, (now - first) / 1000);
   }
 
+  /**
+   * Whether the spool's disk takes a request now: undefined when a small write is fsync'd and at
+   * least `requestBytes` (one largest request) stay free, else what fails (a full disk, a file
+   * system remounted read-only after an I/O error). Readiness asks it while no datastore is
+   * writable, so a host whose spool cannot take events leaves service instead of answering 503.
+   */
+  probe(requestBytes: number): string | undefined {
+    try {
+      const { bavail, bsize } = statfsSync(this.dir);
+      const free = bavail * bsize;
+      if (free < requestBytes) return `its file system has ${free} bytes free, less than one request's ${requestBytes}`;
+      const fd = openSync(path.join(this.dir, "ready-probe"), "w", 0o600);
+      try {
+        writeSync(fd, String(Date.now()));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
   /** Appends rows and resolves once they are on disk (fsync'd); SpoolFullError past the bound. */
   append(rows: EventRow[]): Promise<void> {
     const line = Buffer.from(`${JSON.stringify({ at: Date.now(), events: rows.length, rows })}\n`);
@@ -123,8 +149,13 @@ export class Spool {
       try {
         if (!this.active || this.active.segment.bytes >= this.segmentBytes) await this.rotate();
         const { segment, handle } = this.active!;
-        await writeAll(handle, lines);
-        await handle.datasync();
+        try {
+          await writeAll(handle, lines);
+          await handle.datasync();
+        } catch (error) {
+          await this.undoWrite();
+          throw error;
+        }
         segment.bytes += size;
         segment.events += batch.reduce((sum, p) => sum + p.events, 0);
         segment.firstAt ??= Date.now();
@@ -138,8 +169,30 @@ export class Spool {
     this.flushing = undefined;
   }
 
+  /**
+   * A write or fsync that failed (ENOSPC, EIO) may have left part of its lines in the segment: cut
+   * the segment back to its last acknowledged byte, so the next append starts on a line boundary.
+   * Were it left, the next acknowledged line would be written after the torn one and replay would
+   * read the two as one malformed line and skip both. When even the truncate fails, the segment
+   * is closed where it is: its torn tail is its last line (replay skips it) and the next append
+   * goes to a new segment.
+   */
+  private async undoWrite(): Promise<void> {
+    const { segment, handle } = this.active!;
+    try {
+      await handle.truncate(segment.bytes);
+      await handle.datasync();
+    } catch (error) {
+      log("error", "could not cut a failed spool write back; the next append starts a new segment", { segment: segment.seq, error: (error as Error).message });
+      this.active = undefined;
+      await handle.close().catch(() => undefined);
+    }
+  }
+
   private async rotate(): Promise<void> {
-    await this.active?.handle.close();
+    const previous = this.active;
+    this.active = undefined;
+    await previous?.handle.close();
     const seq = (this.segments.at(-1)?.seq ?? 0) + 1;
     const file = path.join(this.dir, segmentName(seq));
     const handle = await open(file, "a", 0o600);

@@ -4,14 +4,15 @@
  * datastore, a graceful stop, and hostile input.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runLoad } from "./support/load";
 import { Postgres, postgresAvailable, startPostgres } from "./support/postgres";
 import { batchBody, datastoreEnv, request, RunningService, serviceFile, startService } from "./support/service";
-import { ingestReadTimeoutSeconds } from "../../models/hostEdge";
+import { ingestReadTimeoutSeconds, readinessCollectorPathHeader } from "../../models/hostEdge";
+import { mountTmpfs } from "./support/tmpfs";
 
 const running: RunningService[] = [];
 async function service(...args: Parameters<typeof startService>): Promise<RunningService> {
@@ -191,6 +192,65 @@ describe.skipIf(!postgresAvailable)("ingestion service with a real PostgreSQL", 
     db.start();
     await until(async () => (await metrics(svc.port)).spoolDepth === 0, 30_000, "the spool to replay");
     expectExactlyAcked(await storedIds(db), result.acked);
+  });
+
+  it("readiness probes the path nginx routes events to: a service that takes events elsewhere is not ready", async () => {
+    const env = datastoreEnv(`127.0.0.1:${db.port}`);
+    const svc = await service({ env });
+    const ready = await request(svc.port, "GET", "/readyz", undefined, { [readinessCollectorPathHeader]: "/track" });
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body)).toMatchObject({ ready: true, collectorPath: "/track", datastore: "writable" });
+    // A release whose env file moved the collector path: nginx still sends events to /track.
+    const moved = await service({ env: { ...env, INGEST_COLLECTOR_PATH: "/v2/collect" } });
+    expect((await request(moved.port, "POST", "/track", batchBody(1).body)).status).toBe(404);
+    expect((await request(moved.port, "GET", "/wp-login.php")).status).toBe(404);
+    // The event's 404 is counted against the release (its instance refresh rolls back); a crawler's GET is not.
+    expect((await metrics(moved.port)).errorAnswers).toBe(1);
+    const notReady = await request(moved.port, "GET", "/readyz", undefined, { [readinessCollectorPathHeader]: "/track" });
+    expect(notReady.status).toBe(503);
+    expect(JSON.parse(notReady.body).reason).toMatch(/^an event posted to \/track would be answered 404/);
+    // Without nginx's header, readiness probes the service's own path.
+    expect((await request(moved.port, "GET", "/readyz")).status).toBe(200);
+  });
+
+  it("spool on a full disk while the datastore is down: 503 with Retry-After and not ready, never a torn acknowledgement; every acknowledged id is stored after replay", async () => {
+    const disk = mountTmpfs(1024 * 1024, "edge-spool-disk-");
+    try {
+      // What else the host writes to that disk (nginx's access log): freed later, as logrotate does.
+      writeFileSync(path.join(disk.dir, "access.log"), Buffer.alloc(512 * 1024));
+      const svc = await service({ env: { ...datastoreEnv(`127.0.0.1:${db.port}`), INGEST_DB_RECONNECT_INTERVAL_MS: "200", INGEST_MAX_BODY_BYTES: "65536" }, spoolDir: path.join(disk.dir, "spool") });
+      db.kill();
+      const acked = new Set<string>();
+      const shed: { retryAfter: string | undefined }[] = [];
+      for (let i = 0; i < 200 && shed.length < 5; i++) {
+        const { body, ids } = batchBody(8, 2000);
+        const answer = await request(svc.port, "POST", "/track", body);
+        if (answer.status === 200) for (const id of ids) acked.add(id);
+        else if (answer.status === 503) shed.push({ retryAfter: answer.headers["retry-after"] });
+        else throw new Error(`unexpected ${answer.status}: ${answer.body}`);
+      }
+      expect(acked.size).toBeGreaterThan(0);
+      expect(shed.length).toBe(5);
+      for (const answer of shed) expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+      const readyz = await request(svc.port, "GET", "/readyz");
+      expect(readyz.status).toBe(503);
+      expect(JSON.parse(readyz.body).reason).toMatch(/the spool cannot take a request/);
+      // Room again: later requests are acknowledged and must replay with the rest.
+      rmSync(path.join(disk.dir, "access.log"));
+      for (let i = 0; i < 5; i++) {
+        const { body, ids } = batchBody(4, 500);
+        expect((await request(svc.port, "POST", "/track", body)).status).toBe(200);
+        for (const id of ids) acked.add(id);
+      }
+      expect((await request(svc.port, "GET", "/readyz")).status).toBe(200);
+      db.start();
+      await until(async () => (await metrics(svc.port)).spoolDepth === 0, 30_000, "the spool to replay");
+      const stored = new Set(await storedIds(db));
+      expect([...acked].filter((id) => !stored.has(id))).toEqual([]);
+      await svc.kill();
+    } finally {
+      disk.unmount();
+    }
   });
 
   it("replays a spool left behind as spooled; a row the datastore refuses and a line corrupted on disk are logged and dropped, every other row stored once", async () => {

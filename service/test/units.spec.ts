@@ -8,6 +8,7 @@ import { EventRow, parseBatch, RequestError, truncateAddress } from "../src/even
 import { emfRecord } from "../src/metrics";
 import { ingestMetrics } from "../../models/ingestMetrics";
 import { Spool, spooledRows, SpoolFullError } from "../src/spool";
+import { mountTmpfs } from "./support/tmpfs";
 
 const base = { INGEST_DB_HOSTS: "db-1.internal,db-2.internal:6432", INGEST_DB_PASSWORD: "x", INGEST_DB_SSLMODE: "disable", INGEST_POOL_SIZE: "16" };
 const listen = ["--listen", "127.0.0.1:8080"];
@@ -87,7 +88,7 @@ describe("truncateAddress", () => {
 describe("emfRecord", () => {
   it("declares every metric of the table and carries its value", () => {
     const record = JSON.parse(
-      emfRecord("Edge/Ingest", "eu-west-1", { accepted: 5, rejected: 1, shed: 0, spooled: 2, duplicates: 0, datastoreErrors: 3 }, { spoolDepth: 2, replayLagSeconds: 1.5, datastoreErrors: 3 }, 1000),
+      emfRecord("Edge/Ingest", "eu-west-1", { accepted: 5, rejected: 1, errorAnswers: 4, shed: 0, spooled: 2, duplicates: 0, datastoreErrors: 3 }, { spoolDepth: 2, replayLagSeconds: 1.5, datastoreErrors: 3 }, 1000),
     );
     expect(record._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name).sort()).toEqual(Object.values(ingestMetrics).map((m) => m.name).sort());
     for (const metric of Object.values(ingestMetrics)) expect(typeof record[metric.name]).toBe("number");
@@ -170,6 +171,52 @@ describe("Spool", () => {
       expect(taken.next().done).toBe(true);
       await reopened.close();
     }));
+
+  /** Every id of every batch the spool hands out, segment by segment, as replay reads them. */
+  async function replayedIds(spool: Spool): Promise<string[]> {
+    const ids: string[] = [];
+    for (let segment = await spool.oldest(); segment; segment = await spool.oldest()) {
+      for (const batch of segment.batches(100)) ids.push(...spooledRows(batch, segment.seq).map((r) => r.insert_id));
+      spool.remove(segment.seq);
+    }
+    return ids;
+  }
+
+  it("on a real file system that fills mid-write, replays every append it acknowledged, also those after the failed one", async () => {
+    const disk = mountTmpfs(512 * 1024, "edge-spool-full-");
+    try {
+      // Something else on the disk (an access log): freed once the disk is full, as logrotate would.
+      writeFileSync(path.join(disk.dir, "ballast"), Buffer.alloc(256 * 1024));
+      const dir = path.join(disk.dir, "spool");
+      const spool = new Spool(dir, 64 * 1024 * 1024, 4 * 1024 * 1024);
+      const acknowledged: string[] = [];
+      const big = (i: number) => ({ ...row(`big-${String(i).padStart(12, "0")}`), properties: { pad: "p".repeat(9000) } });
+      let refused: Error | undefined;
+      for (let i = 0; i < 200 && !refused; i++) {
+        await spool.append([big(i)]).then(
+          () => acknowledged.push(big(i).insert_id),
+          (error: Error) => (refused = error),
+        );
+      }
+      expect((refused as NodeJS.ErrnoException | undefined)?.code).toBe("ENOSPC");
+      // Room again: the next appends (some together, as concurrent requests group-commit) are acknowledged.
+      rmSync(path.join(disk.dir, "ballast"));
+      const after = Array.from({ length: 6 }, (_, i) => row(`after-full-${String(i).padStart(6, "0")}`));
+      await spool.append([after[0]!]);
+      await Promise.all(after.slice(1).map((r) => spool.append([r])));
+      acknowledged.push(...after.map((r) => r.insert_id));
+      await spool.close();
+
+      const reopened = new Spool(dir, 64 * 1024 * 1024, 4 * 1024 * 1024);
+      expect(reopened.depth).toBe(acknowledged.length);
+      const replayed = await replayedIds(reopened);
+      expect(acknowledged.filter((id) => !replayed.includes(id))).toEqual([]);
+      expect(replayed).toEqual(acknowledged);
+      await reopened.close();
+    } finally {
+      disk.unmount();
+    }
+  });
 
   it("refuses appends past its bound, and a second process on the same directory", () =>
     inSpoolDir(async (dir) => {

@@ -203,9 +203,10 @@ describe("IngestRegion", () => {
     expect(target!.inputs.targetHealthStates).toEqual([{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: 75 }]);
   });
 
-  it("rolls an instance refresh back when a critical host or balancer alarm of its region fires", () => {
+  it("rolls an instance refresh back when a critical host or balancer alarm of its region fires, or the release stores fewer events or answers them with errors", () => {
     const [group] = inRegion(resourceTypes.autoscalingGroup, "eu-west-1");
-    const alarms = ["unhealthyHosts", "healthyHostsOfMinimum", "memoryUsedPercent"].map((key) => `edge-test-eu-west-1-ingest-${key}-critical`).sort();
+    const keys = ["unhealthyHosts", "healthyHostsOfMinimum", "memoryUsedPercent", "serviceAcceptedFloor", "serviceRejectedEvents", "serviceErrorAnswers"];
+    const alarms = keys.map((key) => `edge-test-eu-west-1-ingest-${key}-critical`).sort();
     const preferences = (group!.inputs.instanceRefresh as { preferences: { autoRollback: boolean; alarmSpecification: { alarms: string[] } } }).preferences;
     expect(preferences.autoRollback).toBe(true);
     expect([...preferences.alarmSpecification.alarms].sort()).toEqual(alarms);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecoveryFigure } from "../../models/recovery";
-import { judgeScenario, Scenario, ScenarioRun } from "../../gameday/scenarios";
+import { eventContractProblems, judgeScenario, measuredRecoveryMs, Scenario, ScenarioRun } from "../../gameday/scenarios";
 
 const scenario: Scenario = { name: "a region lost", mode: "regionLost", measures: "m", inject: async () => undefined };
 const run = (measuredSeconds: number, over: Partial<ScenarioRun> = {}): ScenarioRun => ({
@@ -15,6 +15,7 @@ const run = (measuredSeconds: number, over: Partial<ScenarioRun> = {}): Scenario
   lost: 0,
   acknowledgedLost: 0,
   duplicates: 0,
+  duplicateDeliveries: 0,
   measuredSeconds,
   failedAttempts: 0,
   problems: [],
@@ -50,5 +51,43 @@ describe("judging a game-day scenario", () => {
   it("a scenario without a failure mode is judged on its events alone, with its own loss bound", () => {
     const oversized: Scenario = { name: "oversized answer", measures: "m", lossBound: (sent) => sent, inject: async () => undefined };
     expect(judgeScenario(oversized, [run(30, { stored: 0, lost: 100 })], undefined, full)).toMatchObject({ passed: true, predictedSeconds: null, lossBound: 100 });
+  });
+});
+
+describe("measuring a run's recovery from its clients' attempts", () => {
+  const attempt = (start: number, end: number, status = 200) => ({ client: 0, start, end, status, events: 1 });
+  it("counts a wait longer than any attempt before the failure (and than 1 s) as recovery, like a failed attempt", () => {
+    const before = [attempt(0, 50), attempt(100, 400)];
+    // Nothing failed, but one client waited 5 s on a frozen process: recovery is 5 s, not 0.
+    expect(measuredRecoveryMs([...before, attempt(1000, 6000), attempt(1100, 1150)], 1000)).toBe(5000);
+    // A failed attempt that started later counts from the failure to its start.
+    expect(measuredRecoveryMs([...before, attempt(1000, 1500), attempt(8000, 8100, 503)], 1000)).toBe(7000);
+    // The usual latency (under 1 s here) is not the failure's.
+    expect(measuredRecoveryMs([...before, attempt(1000, 1900)], 1000)).toBe(0);
+  });
+});
+
+describe("a run's event contract, id by id", () => {
+  const kept = { sent: 10, stored: 8, missingAcknowledged: [], lostIds: ["c-9", "c-10"], dropped: [] };
+  it("passes when every acknowledged id is stored and every other id is stored or still held", () => {
+    expect(eventContractProblems(kept)).toEqual([]);
+    expect(eventContractProblems({ ...kept, share: { sent: 5, lost: 0, duplicates: 0 } })).toEqual([]);
+  });
+
+  it("fails on an acknowledged id not stored, although the totals add up", () => {
+    // sent = stored + held still holds: only the per-id check sees the breach.
+    expect(eventContractProblems({ ...kept, missingAcknowledged: ["c-3"] })).toEqual(["1 acknowledged ids are not stored (e.g. c-3)"]);
+  });
+
+  it("fails on an id neither stored nor held (it vanished)", () => {
+    expect(eventContractProblems({ ...kept, lostIds: ["c-10"] })).toEqual(["1 ids are neither stored nor held by their client: sent 10, stored 8, still held or dropped 1"]);
+  });
+
+  it("fails on an id its client gave up on a refusal", () => {
+    expect(eventContractProblems({ ...kept, dropped: ["c-9", "c-1"] })).toEqual(["1 events dropped by their client on a refusal (the library gives them up)"]);
+  });
+
+  it("fails on the browser share's loss or an event it stored twice", () => {
+    expect(eventContractProblems({ ...kept, share: { sent: 5, lost: 2, duplicates: 1 } })).toEqual(["2 of Chromium's 5 events lost", "1 of Chromium's events stored twice"]);
   });
 });

@@ -23,7 +23,7 @@ describe("game day's scaled plan", () => {
     expect(tg.props.deregistrationDelay).toBe(12);
     expect(scaled.find((r) => r.type === resourceTypes.route53HealthCheck)!.props).toEqual({ requestInterval: 2, failureThreshold: 3 });
     expect(readRenderedDrainSeconds(String(scaled.find((r) => r.type === resourceTypes.ec2LaunchTemplate)!.props.userData))).toBe(12);
-    expect(scaleRetry(snippetDelivery.retry, 0.2)).toMatchObject({ requestTimeoutMs: 2000, maxEventAgeMs: snippetDelivery.retry.maxEventAgeMs });
+    expect(scaleRetry(snippetDelivery.retry, 0.2)).toMatchObject({ requestTimeoutMs: snippetDelivery.retry.requestTimeoutMs, maxEventAgeMs: snippetDelivery.retry.maxEventAgeMs });
   });
 
   it("predicts from the scaled resources: a dead host 2 × 2 + 1 = 5 s; a lost region 2 × 3 + 1.2 + 12 = 19.2 s", () => {
@@ -31,7 +31,7 @@ describe("game day's scaled plan", () => {
     expect(figure(scaled, "hostDies").recoverySeconds).toBe(5);
     expect(figure(scaled, "regionLost").recoverySeconds).toBe(19.2);
     // Not a timer of a resource: nginx's read timeout stays as planned.
-    expect(figure(scaled, "serviceFreezes").recoverySeconds).toBe(5);
+    expect(figure(scaled, "serviceFreezes").recoverySeconds).toBe(6);
   });
 });
 
@@ -39,13 +39,13 @@ describe("the planned nginx.conf on a twin host", () => {
   const planned = `user www-data;\npid /run/nginx.pid;\nerror_log /var/log/nginx/error.log warn;\nhttp {\n    access_log /var/log/nginx/access.log;\n    proxy_temp_path /var/lib/nginx/proxy;\n    server {\n        listen 80 default_server;\n        location = /http-check {\n            access_log off;\n            if (-f /var/run/edge/drain) {\n                return 404;\n            }\n        }\n    }\n}\n`;
 
   it("rewrites only the listen address and the paths", () => {
-    expect(rewriteNginxPaths(planned, { address: "198.18.1.10", dir: "/tmp/h", drainFile: "/tmp/h/drain" })).toBe(
-      `user root;\npid /tmp/h/nginx.pid;\nerror_log /tmp/h/error.log warn;\nhttp {\n    access_log off;\n    proxy_temp_path /tmp/h/proxy;\n    server {\n        listen 198.18.1.10:80 default_server;\n        location = /http-check {\n            access_log off;\n            if (-f /tmp/h/drain) {\n                return 404;\n            }\n        }\n    }\n}\n`,
+    expect(rewriteNginxPaths(planned, { address: "198.18.1.10", dir: "/tmp/h", drainFile: "/tmp/h/drain", accessLog: "/tmp/disk/access.log" })).toBe(
+      `user root;\npid /tmp/h/nginx.pid;\nerror_log /tmp/h/error.log warn;\nhttp {\n    access_log /tmp/disk/access.log;\n    proxy_temp_path /tmp/h/proxy;\n    server {\n        listen 198.18.1.10:80 default_server;\n        location = /http-check {\n            access_log off;\n            if (-f /tmp/h/drain) {\n                return 404;\n            }\n        }\n    }\n}\n`,
     );
   });
 
   it("refuses a config without a directive it must rewrite", () => {
-    expect(() => rewriteNginxPaths(planned.replace(/\s*listen[^;]*;/, ""), { address: "198.18.1.10", dir: "/tmp/h", drainFile: "/tmp/h/drain" })).toThrow(
+    expect(() => rewriteNginxPaths(planned.replace(/\s*listen[^;]*;/, ""), { address: "198.18.1.10", dir: "/tmp/h", drainFile: "/tmp/h/drain", accessLog: "/tmp/disk/access.log" })).toThrow(
       "the planned nginx.conf has no listen directive the twin can rewrite",
     );
   });

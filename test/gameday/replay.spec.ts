@@ -14,7 +14,7 @@ describe("the datastore's primary down on the edge twin", () => {
   it("spools while it is away, replays every spool empty once it is back, and stores every event once", async () => {
     checkPrerequisites();
     const name = "datastore primary down";
-    const { options } = await prepareGameday(["--scenario", name]);
+    const { options } = await prepareGameday(["--scenario", name, "--scale", "0.2"]);
     const trackMs = 12_000;
     const result = await runScenario(scenarios.find((s) => s.name === name)!, { ...options, trackMs, deadlineMs: trackMs + (options.deadlineMs - options.trackMs) });
     console.log(JSON.stringify(result));

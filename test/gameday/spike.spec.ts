@@ -19,7 +19,7 @@ describe("a spike beyond capacity on the edge twin", () => {
   it("sheds with 503 + Retry-After, keeps nginx within its memory model, and the retries store every event once", async () => {
     checkPrerequisites();
     const name = "a spike beyond capacity";
-    const { options } = await prepareGameday(["--scenario", name]);
+    const { options } = await prepareGameday(["--scenario", name, "--scale", "0.2"]);
     // Tracking lasts well past the spike's hold (opening its connections takes seconds on a busy machine).
     const trackMs = Math.max(options.trackMs, spikeShape.trackSeconds * 1000);
     const result = await runScenario(scenarios.find((s) => s.name === name)!, options);

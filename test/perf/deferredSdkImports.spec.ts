@@ -1,4 +1,4 @@
-/** Protects: the plan's start-up time and memory. The SDK modules the plan defers (`tools/plan/deferredSdkImports.ts`) stay unloaded until used, and still work when used. */
+/** Protects: the plan's start-up time and memory. The SDK modules the plan defers (`tools/plan/runtime/deferredSdkImports.ts`) stay unloaded until used, and still work when used. */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";

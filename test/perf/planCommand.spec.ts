@@ -2,21 +2,20 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planProcessArgs } from "../../tools/plan/command";
-import { prCheckProcessArgs } from "../../tools/prCheck/command";
+import { planProcessArgs, prCheckProcessArgs } from "../../tools/plan/runtime/command";
 import { projectRoot } from "../support/runPlan";
+
+/** The command line as package.json spells it: paths relative to the root. */
+const asScript = (args: string[]) => ["node", ...args.map((arg) => (arg.startsWith(projectRoot) ? relative(projectRoot, arg) : arg))].join(" ");
 
 describe("the plan's command", () => {
   it("is what npm run plan runs: the same Node flags and entry point", () => {
     const scripts = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).scripts as Record<string, string>;
-    const args = planProcessArgs(projectRoot);
-    const entry = relative(projectRoot, args[args.length - 1]);
-    expect(scripts.plan).toBe(["node", ...args.slice(0, -1), entry].join(" "));
+    expect(scripts.plan).toBe(asScript(planProcessArgs(projectRoot)));
   });
 
   it("starts pr-check as npm run pr-check does", () => {
     const scripts = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).scripts as Record<string, string>;
-    const args = prCheckProcessArgs(projectRoot);
-    expect(scripts["pr-check"]).toBe(["node", ...args.slice(0, -1), relative(projectRoot, args[args.length - 1])].join(" "));
+    expect(scripts["pr-check"]).toBe(asScript(prCheckProcessArgs(projectRoot)));
   });
 });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPolicyPack, policyPackMain } from "../../policies/build";
 import { runPolicyPack, startPolicyPack } from "../../tools/plan/analyzer";
 import type { PlannedResource } from "../../tools/plan/evaluate";
-import { processConnection } from "../../tools/plan/packProcess";
+import { processConnection } from "../../tools/plan/runtime/packProcess";
 import { projectRoot } from "../support/runPlan";
 
 const packSource = join(projectRoot, "policies");

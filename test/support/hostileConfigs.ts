@@ -16,7 +16,7 @@ export const validBase = withRegionPins({
   regions: ["us-east-1", "eu-west-1"],
   ingest: {
     peakEventsPerSecond: 500,
-    minHostsPerRegion: 1,
+    minHostsPerRegion: 2,
     maxHostsPerRegion: 3,
     availabilityZones: 2,
     bundle: { bucket: "edge-releases-{region}", key: "releases/edge-ingest-2026.12.01.tar.gz", sha256: "4f1c2a7e9b0d3c5a8e6f1b2d4c7a9e0f3b5d8c1a6e2f4b7d9c0a3e5f8b1d2c4a" },

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
-import { planProcessArgs } from "../../tools/plan/command";
+import { planProcessArgs } from "../../tools/plan/runtime/command";
 import type { PlanJson } from "../../tools/plan/planJson";
 
 export type { PlanJson };
@@ -50,6 +50,8 @@ export function stackConfig(stack: string): Record<string, any> {
 
 /** The shipped prod policy config: the waivers a stack made from the shipped stacks takes. */
 export const prodPolicyConfigPath = join(projectRoot, "policies", "config", "prod.json");
+/** The shipped dev policy config: prod's, and the recovery a one-host-per-region stack accepts. */
+export const devPolicyConfigPath = join(projectRoot, "policies", "config", "dev.json");
 
 /**
  * Plans a stack file made from `config` (a `config:` section) in a temporary directory, with the

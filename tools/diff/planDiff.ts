@@ -9,7 +9,7 @@ import { PlanJson, PlanJsonResource, PlanJsonViolation, rootStackType } from "..
 import { recordsFromResources } from "../../models/dns/compare";
 import { zoneRecordRisks } from "./zoneRisk";
 import { resourceTypes } from "../../models/resourceTypes";
-import { failureModeTitles, FailureMode, recoveryOfInputs, worstByMode } from "../../models/recovery";
+import { failureModeTitles, FailureMode, RecoveryFigure, recoveryOfInputs, worstByMode } from "../../models/recovery";
 import { explicitNameCite, PropertyRule, regionCite, replaceRules } from "./replaceRules";
 import { CapacityCost, capacityCost } from "./capacityCost";
 import { Rehearsal, rehearseDiff, rehearsalRisks } from "./updateRehearsal";
@@ -129,6 +129,8 @@ export interface PolicyDelta {
 /** A failure mode whose worst-case recovery time moved between the two plans. */
 export interface RecoveryDelta {
   mode: FailureMode;
+  /** Every mode that takes the same way back (one host per region: a lost host is a lost region), `mode` first. */
+  modes: FailureMode[];
   /** Where the head's worst case is (the base's when the mode is gone). */
   scope: string;
   /** Seconds until traffic is served again; null where the plan has no figure for the mode. */
@@ -578,21 +580,29 @@ export function diffRecovery(base: PlanJson, head: PlanJson): RecoveryDelta[] {
   const before = worstByMode(recoveryOfInputs(base.resources));
   const after = worstByMode(recoveryOfInputs(head.resources));
   const modes = [...new Set([...before, ...after].map((f) => f.mode))];
-  return modes.flatMap((mode) => {
+  const way = (f: RecoveryFigure | undefined) => (f ? `${f.scope} ${f.terms.map((t) => `${t.urn}:${t.label}:${t.seconds}`).join(" ")}` : "none");
+  // Modes that move together along the same way back (the same terms on both sides) are one change.
+  const deltas = new Map<string, RecoveryDelta>();
+  for (const mode of modes) {
     const b = before.find((f) => f.mode === mode);
     const a = after.find((f) => f.mode === mode);
-    if (b && a && b.recoverySeconds === a.recoverySeconds) return [];
+    if (b && a && b.recoverySeconds === a.recoverySeconds) continue;
+    const key = `${way(b)} → ${way(a)}`;
+    const same = deltas.get(key);
+    if (same) {
+      same.modes.push(mode);
+      continue;
+    }
     const shown = (a ?? b)!;
-    return [
-      {
-        mode,
-        scope: shown.scope,
-        before: b?.recoverySeconds ?? null,
-        after: a?.recoverySeconds ?? null,
-        dominant: `${shown.dominant.label} (${shown.dominant.source})`,
-      },
-    ];
-  });
+    deltas.set(key, { mode, modes: [mode], scope: shown.scope, before: b?.recoverySeconds ?? null, after: a?.recoverySeconds ?? null, dominant: `${shown.dominant.label} (${shown.dominant.source})` });
+  }
+  return [...deltas.values()];
+}
+
+/** "a region is lost", or "one host dies, a region is lost or …": the titles of a delta's modes. */
+export function recoveryDeltaTitle(d: Pick<RecoveryDelta, "modes">): string {
+  const titles = d.modes.map((m) => failureModeTitles[m]);
+  return titles.length > 1 ? `${titles.slice(0, -1).join(", ")} or ${titles.at(-1)}` : titles[0]!;
 }
 
 /** A recovery that takes longer after the change: a risk the reviewer sees first. */
@@ -602,7 +612,7 @@ function recoveryRisks(deltas: RecoveryDelta[]): Risk[] {
     .map((d) => ({
       kind: "recovery-lengthened" as const,
       message:
-        `when ${failureModeTitles[d.mode]} (${d.scope}), traffic is served again after ${d.after} s` +
+        `when ${recoveryDeltaTitle(d)} (${d.scope}), traffic is served again after ${d.after} s` +
         `${d.before === null ? " (no figure before)" : `, was ${d.before} s (+${Math.round((d.after! - d.before) * 1000) / 1000} s)`}; dominant term: ${d.dominant}`,
     }));
 }

@@ -6,9 +6,8 @@
  * Pure module: no Pulumi imports.
  */
 import { capacityCostLines } from "./capacityCost";
-import { groupChanges, isEmpty, Op, PlanDiff, ResourceChange, SecretChange, ViolationDelta } from "./planDiff";
+import { groupChanges, isEmpty, Op, PlanDiff, recoveryDeltaTitle, ResourceChange, SecretChange, ViolationDelta } from "./planDiff";
 import { differingParts, formatValue, hunks, PropertyChange, secretMask } from "./values";
-import { failureModeTitles } from "../../models/recovery";
 import { boundChangeText, firstSentence } from "./guardDelta";
 import { hostRefreshLines } from "./outage";
 import { NodeChange, PathNode, servingGraphLines, servingGraphMermaid } from "./servingPath";
@@ -246,7 +245,7 @@ function recoveryLines(diff: PlanDiff): string[] {
   const shown = (n: number | null) => (n === null ? "none" : `${n} s`);
   return diff.recovery.map((d) => {
     const sign = d.before !== null && d.after !== null ? ` (${d.after > d.before ? "+" : ""}${Math.round((d.after - d.before) * 1000) / 1000} s)` : "";
-    return `${failureModeTitles[d.mode]} (${d.scope}): ${shown(d.before)} → ${shown(d.after)}${sign}; dominant: ${d.dominant}`;
+    return `${recoveryDeltaTitle(d)} (${d.scope}): ${shown(d.before)} → ${shown(d.after)}${sign}; dominant: ${d.dominant}`;
   });
 }
 

@@ -11,7 +11,7 @@ import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { splitSubject } from "../../policies/finding";
 import type { PlannedResource } from "./evaluate";
-import { PackConnection, spawnPolicyPack } from "./packProcess";
+import { PackConnection, spawnPolicyPack } from "./runtime/packProcess";
 import { StackFileError } from "./stackFile";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
@@ -208,6 +208,11 @@ export class PolicyAnalysis {
       return { pack: started, info };
     });
     this.configured.catch(() => undefined); // reported by finish()
+  }
+
+  /** Resolves once the pack has answered `GetAnalyzerInfo` and `Configure`; rejects as the pack failed. */
+  async ready(): Promise<void> {
+    await this.configured;
   }
 
   /** Judges one resource by its inputs, once the pack is configured; providers are not judged. */

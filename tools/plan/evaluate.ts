@@ -9,8 +9,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { planMocks, resourceRegion } from "./mocks";
+import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
+import { answersInvoke, planMocks, resourceRegion, unansweredInvokeMessage } from "./mocks";
 import { rootStackType } from "./planJson";
+import { withoutSdkDiagnostics } from "./runtime/sdkDiagnostics";
 
 
 export interface PlannedResource {
@@ -67,6 +69,7 @@ function structToJs(value: unknown): Record<string, unknown> {
 /** `MockMonitor` as this file uses it (its URN helper is private in the typings, and overridden here). */
 interface MockMonitorApi {
   registerResource(req: any, callback: (err: any, response: any) => void): Promise<void>;
+  invoke(req: any, callback: (err: any, response: any) => void): Promise<void>;
   getRegisteredResources(): Map<string, { state: unknown }>;
 }
 const MockMonitorBase = MockMonitor as unknown as new (mocks: pulumi.runtime.Mocks) => MockMonitorApi;
@@ -176,6 +179,19 @@ class RecordingMonitor extends MockMonitorBase {
     return super.registerResource(req, callback);
   }
 
+  /**
+   * A provider function the mocks cannot answer fails as a provider's failure does (the SDK throws
+   * `Invoke of '<token>' failed: <reason>`), so its reason reaches the plan's report: thrown from
+   * the mocks, the SDK drops the message and the plan could only call it an internal error.
+   */
+  async invoke(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    const token: string = req.getTok();
+    if (token === "pulumi:pulumi:getResource" || answersInvoke(token)) return super.invoke(req, callback);
+    const failure = new providerProto.CheckFailure();
+    failure.setReason(unansweredInvokeMessage(token));
+    callback(null, new providerProto.InvokeResponse().setFailuresList([failure]));
+  }
+
   /** Merges what the mocks computed, and each component's registered outputs, into the records. */
   finish(): PlannedResource[] {
     const state = this.getRegisteredResources();
@@ -238,49 +254,12 @@ export async function installPlanRuntime(options: RuntimeOptions): Promise<PlanR
 }
 
 /**
- * Turns off, until the returned function restores them, the diagnostics the SDK gathers for every
- * resource and promise, which the mock monitor and the plan never read. Each was a hot spot of
- * the plan's profiles:
- * - stack traces (`Error.stackTraceLimit`) and source maps: with tsx's maps every internal promise's
- *   `new Error().stack` was mapped back to TypeScript, ~80% of the CPU of evaluating 2,000 records;
- *   the plan reports errors by message;
- * - `debuggablePromise`, which wraps every internal promise in three more, a context string and a
- *   set entry, for a report of promises still pending at exit (a finished evaluation has none): a
- *   third of the evaluation's CPU and 300 MB of the 6,000-resource bench stack's peak;
- * - each resource's source position and stack trace (`Resource.stackTrace`, which lifts the trace
- *   limit to infinity and parses every frame), sent to the engine for its messages: 0.6 s there.
- * The promises settle to the same values and the resources register the same inputs.
- * EDGE_PLAN_STACK_TRACES=1 keeps all of them, for debugging the plan itself.
- */
-function withoutSdkDiagnostics(): () => void {
-  if (process.env.EDGE_PLAN_STACK_TRACES === "1") return () => undefined;
-  const sourceMaps = process.sourceMapsEnabled;
-  const stackTraceLimit = Error.stackTraceLimit;
-  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: unknown };
-  const debuggablePromise = debuggable.debuggablePromise;
-  // Private in the typings; a static the Resource constructor calls.
-  const resourceClass = pulumi.Resource as unknown as { stackTrace?: unknown };
-  const stackTrace = resourceClass.stackTrace;
-
-  process.setSourceMapsEnabled(false);
-  Error.stackTraceLimit = 0;
-  if (typeof debuggablePromise === "function") debuggable.debuggablePromise = <T>(promise: Promise<T>) => promise;
-  if (typeof stackTrace === "function") resourceClass.stackTrace = () => [];
-  return () => {
-    process.setSourceMapsEnabled(sourceMaps);
-    Error.stackTraceLimit = stackTraceLimit;
-    debuggable.debuggablePromise = debuggablePromise;
-    resourceClass.stackTrace = stackTrace;
-  };
-}
-
-/**
  * The program module's exports, loaded as the CLI's runner loads a CommonJS program: `require`.
  * Vitest's runner transforms modules itself and cannot `require` TypeScript; there, `import()`,
  * whose `default` is the module's `module.exports`.
  */
 async function loadProgram(path: string): Promise<unknown> {
-  if (require.extensions[".ts"]) return require(path);
+  if (path.endsWith(".js") || require.extensions[".ts"]) return require(path);
   const loaded = await import(path);
   return typeof loaded.default === "function" ? loaded.default : loaded;
 }

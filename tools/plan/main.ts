@@ -20,9 +20,16 @@
 // EDGE_PLAN_STACK_TRACES=1 maps them back to TypeScript): with them on, Node reads the map of every
 // module the SDKs load, ~0.15 s of every plan.
 if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(false);
-import "./deferredSdkImports";
-import { exitOnCrash } from "../cli";
-import { runPlanCommand } from "./run";
+// The pack's process starts before this one loads anything more, so that it is ready (its modules
+// loaded, its policies listed) by the time the program registers its first resource.
+import { startPlanPack } from "./runtime/packLease";
+import { installDeferredSdkImports } from "./runtime/deferredSdkImports";
+import { plainPath } from "./runtime/mode";
+
+const pack = startPlanPack();
+if (!plainPath()) installDeferredSdkImports();
+const { exitOnCrash } = require("../cli") as typeof import("../cli");
+const { runPlanCommand } = require("./run") as typeof import("./run");
 
 exitOnCrash("the plan");
-runPlanCommand(process.argv.slice(2)).then((code) => process.exit(code));
+runPlanCommand(process.argv.slice(2), {}, pack).then((code) => process.exit(code));

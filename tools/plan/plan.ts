@@ -2,20 +2,24 @@
  * The offline plan: the real program under Pulumi's mock runtime, judged by the real policy pack
  * over the Analyzer protocol. `main.ts` is its command line; tests and other tools call `makePlan`.
  */
-import { waiversInPackConfig } from "../../policies/waivers";
+import { waiverControls, waiversInPackConfig } from "../../policies/waivers";
 import { join, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { decideEnvironment, EnvironmentSource, parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
 import { PolicyAnalysis, PolicyPackConfig, PolicyRun, startPolicyPack } from "./analyzer";
 import { evaluateProgram, PlannedResource, secretSig, specialSigKey } from "./evaluate";
-import type { PackConnection } from "./packProcess";
+import type { PackConnection } from "./runtime/packProcess";
 import type { PlanJson, PlanJsonPlaceholder, PlanJsonSecrets } from "./planJson";
+import { compiled } from "./runtime/mode";
 import { planRecovery } from "./sections/recovery";
 import { importFindings, updateFindings } from "./rehearsal";
 import { explainSecretProblems, offlineSecretPlaceholder, offlineSecretStandIns, readStackFile, StackFile, StackFileError } from "./stackFile";
 
 export const projectRoot = resolve(__dirname, "..", "..");
 export const projectName = "edge";
+
+/** The program the plan evaluates: its bundle when the plan runs compiled (`runtime/build.ts`), else `index.ts`. */
+export const defaultProgram = join(projectRoot, ...(compiled ? ["dist", "program.js"] : ["index.ts"]));
 
 export interface PlanOptions {
   /**
@@ -27,7 +31,7 @@ export interface PlanOptions {
   configFile?: string;
   /** Policy config in `--policy-pack-config` format; defaults to `policies/config/<stack>.json` when present. */
   policyConfigFile?: string;
-  /** Entry module of the program. Defaults to the project's `index.ts` (tests plan fixtures that extend it). */
+  /** Entry module of the program. Defaults to the project's (`defaultProgram`; tests plan fixtures that extend it). */
   program?: string;
   /** The pack, when the caller started (or was lent) it before loading this module (`run.ts` does); the caller ends it. */
   pack?: Promise<PackConnection>;
@@ -134,8 +138,11 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
   const pack = startPolicyPack(packDir, options.pack);
   const analysis = new PolicyAnalysis({ packDir, stack, project: projectName, config: policyConfig }, pack);
   try {
+    // The pack is ready (its modules loaded, its policies listed and configured) before the program
+    // registers its first resource, so it judges each one as it comes instead of all at the end.
+    await analysis.ready();
     const evaluated = await evaluateProgram({
-      program: options.program ?? join(projectRoot, "index.ts"),
+      program: options.program ?? defaultProgram,
       project: projectName,
       stack,
       config: stackFile.config,
@@ -269,7 +276,16 @@ export function planJson(plan: Plan): PlanJson {
     policyPack: { name: plan.policy.packName, version: plan.policy.packVersion, policies: plan.policy.policies },
     violations: plan.policy.violations,
     recovery: planRecovery(plan.resources),
-    waivers: waiversInPackConfig(plan.policyConfig).map(({ policy, waiver }) => ({ policy, ...waiver })),
+    waivers: waiversInPackConfig(plan.policyConfig).map(({ policy, waiver }) => ({
+      policy,
+      id: waiver.id,
+      controls: waiverControls(waiver),
+      covers: waiver.covers.says,
+      condition: waiver.condition.says,
+      reason: waiver.reason,
+      owner: waiver.owner,
+      reviewBy: waiver.reviewBy,
+    })),
     policyConfig: plan.policyConfig,
     ...(plan.policyCompared ? { policyConfigCompared: { config: plan.policyCompared.config, violations: plan.policyCompared.policy.violations } } : {}),
     stackConfig: plan.stackConfig,

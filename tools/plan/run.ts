@@ -5,8 +5,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseCommandLine, reportPlanFailure } from "../cli";
-import { leasePolicyPack, packIsLent } from "./packLease";
-import { policyPackDir, spawnPolicyPack } from "./packProcess";
+import { leasePolicyPack, packIsLent, startPlanPack } from "./runtime/packLease";
+import { PackConnection, spawnPolicyPack } from "./runtime/packProcess";
 import { PlanFileError, readPlanJson } from "../diff/planFile";
 
 export const usage =
@@ -22,9 +22,21 @@ export interface PlanCommandHooks {
 
 /**
  * Plans as the command line says; writes the report to stdout and returns the exit code: 0 no
- * mandatory violation, 1 at least one, 2 bad input, 70 the plan itself failed.
+ * mandatory violation, 1 at least one, 2 bad input, 70 the plan itself failed. `pack` is the pack
+ * the caller started (`startPlanPack`); without it, the command starts it.
  */
-export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {}): Promise<number> {
+export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {}, pack: Promise<PackConnection> = startPlanPack()): Promise<number> {
+  try {
+    return await planAsTold(argv, hooks, pack);
+  } finally {
+    // The command started the pack or was lent it, so it ends it or gives it back: also when the plan
+    // ended before it asked the pack for anything (a bad argument, a stack file it could not read),
+    // so a lent pack goes back to the next plan, in the plan worker too.
+    await pack.then((connection) => connection.stop(), () => undefined);
+  }
+}
+
+async function planAsTold(argv: string[], hooks: PlanCommandHooks, pack: Promise<PackConnection>): Promise<number> {
   const parsed = parseCommandLine(
     argv,
     {
@@ -54,11 +66,7 @@ export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {
     return 2;
   }
   const compareDir = values["compare-pack"] && resolve(values["compare-pack"]);
-  // The pack's process starts first: its ~2 s of imports overlap this process loading the Pulumi
-  // runtime (./plan and ./report import it), which saves about a second of every plan. Under
-  // pr-check, which plans many stacks, the pack is one process lent to each plan in turn.
-  const pack = packIsLent() ? leasePolicyPack(policyPackDir) : spawnPolicyPack();
-  pack.catch(() => undefined); // awaited in makePlan; a config error may end the run first
+  // Loaded once the pack's process is started: its imports overlap these (the Pulumi runtime).
   const { comparedPlan, hasMandatoryViolation, makePlan, planJson } = require("./plan") as typeof import("./plan");
   const { renderPlan } = require("./report") as typeof import("./report");
   try {
@@ -85,10 +93,5 @@ export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {
     return hasMandatoryViolation(plan) ? 1 : 0;
   } catch (err) {
     return reportPlanFailure(err, "the plan");
-  } finally {
-    // The command started the pack or was lent it, so it ends it or gives it back: also when the plan
-    // ended before it asked the pack for anything (a stack file it could not read), so a lent pack
-    // goes back to the next plan, in the plan worker too.
-    await pack.then((connection) => connection.stop(), () => undefined);
   }
 }

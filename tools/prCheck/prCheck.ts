@@ -6,14 +6,15 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { diffPlans } from "../diff/planDiff";
 import { summaryLine } from "../diff/render";
-import { planProcessArgs } from "../plan/command";
+import { planProcessArgs } from "../plan/runtime/command";
 import type { PlanJson } from "../plan/planJson";
-import { PolicyPackLender } from "../plan/packLease";
-import { PlanWorker, workerCanPlan } from "../plan/planWorkerProcess";
-import type { PackConnection } from "../plan/packProcess";
+import { PolicyPackLender } from "../plan/runtime/packLease";
+import { PlanWorker } from "../plan/runtime/planWorkerProcess";
+import { spawnPolicyPack } from "../plan/runtime/packProcess";
+import { plainPath } from "../plan/runtime/mode";
 import { policyPackSources } from "../../policies/build";
 import { evaluationDigest, filesAtCommit, filesInWorkingTree, planInputDigest, planInputFiles, TreeFile } from "./planInputs";
 import { policyConfigFile, PolicyChange, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
@@ -221,12 +222,6 @@ function comparedOutcome(head: StackPlan, jsonPath: string): StackPlan | undefin
   return { ...plan, code: plan.json.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0 };
 }
 
-/** Starts the pack of a tree's `policies/` with that tree's own code, as its own plans would. */
-function startTreesPack(packDir: string): Promise<PackConnection> {
-  const packProcess = join(dirname(packDir), "tools", "plan", "packProcess.ts");
-  return (require(packProcess) as typeof import("../plan/packProcess")).spawnPolicyPack(packDir);
-}
-
 const blobOf = (files: TreeFile[], path: string) => files.find((f) => f.path === path)?.blob;
 
 /** Runs `tasks` at most `limit` at a time (the machine has two cores; each plan uses about one). */
@@ -245,16 +240,6 @@ async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[
 
 function emptyPlan(stack: string): PlanJson {
   return { stack, resources: [], violations: [] };
-}
-
-/** The plan with its policy config set from `read` when it has none recorded (a plan made by older code). */
-function withPolicyConfig(plan: PlanJson | undefined, read: () => Record<string, unknown>): PlanJson | undefined {
-  if (!plan || plan.policyConfig || plan.resources.length === 0) return plan;
-  try {
-    return { ...plan, policyConfig: read() };
-  } catch {
-    return plan;
-  }
 }
 
 /** pr-check's own options. */
@@ -403,12 +388,13 @@ export async function prCheck(
   let worker: PlanWorker | undefined;
   try {
     // One pack process per pack for every plan left to make: the working tree's, lent to the base's
-    // plans too when the base's pack is made of the same files.
-    if (toMake.length > 0) {
+    // plans too when the base's pack is made of the same files. On the plain path (EDGE_PLAN_PLAIN=1)
+    // there is no lender and no worker: each plan is a process with a pack of its own.
+    if (toMake.length > 0 && !plainPath()) {
       lender = new PolicyPackLender(async (packDir) => {
         const dir = packDir === basePackAlias ? join(await baseTreeReady, "policies") : packDir;
         log(`policy pack process started for ${dir === join(root, "policies") ? "the working tree" : baseRef}`);
-        return startTreesPack(dir);
+        return spawnPolicyPack(dir);
       });
     }
     const samePack = !!lender && samePackFiles;
@@ -427,7 +413,9 @@ export async function prCheck(
       if (need.compareWith) writeFileSync(need.compareWith.file, need.compareWith.text);
       const out = join(plans, inBase(need) ? "base" : "head");
       const compareJson = need.judgesBase ? join(out, `${need.stack}.base.json`) : undefined;
-      const compare = need.compareWith && { policyConfig: need.compareWith.file, json: compareJson, ...(byBasePack(need) ? { pack: basePackAlias } : {}) };
+      // The base's pack: lent under the alias, started once its worktree exists; without a lender, its folder there.
+      const basePack = byBasePack(need) ? (lender ? basePackAlias : join(await baseTreeReady, "policies")) : undefined;
+      const compare = need.compareWith && { policyConfig: need.compareWith.file, json: compareJson, ...(basePack ? { pack: basePack } : {}) };
       const plan = await planStack(tree, need.stack, out, lender, via, compare);
       cache?.put(need.digest, plan);
       const base = compareJson ? comparedOutcome(plan, compareJson) : undefined;
@@ -435,10 +423,11 @@ export async function prCheck(
       return [[need.digest, plan] as const, ...(base ? [[need.judgesBase!, base] as const] : [])];
     };
     // The working tree's plans go to the plan worker at once, so it loads the SDKs while the base's
-    // worktree is made; so do the base's when it runs on the same node_modules and has the plan
-    // command as a function (`workerCanPlan`). A base's other plans run as processes of their own.
+    // worktree is made; so do the base's when it runs on the same node_modules. A base installed
+    // apart (its own `npm ci`), and every plan of the plain path, run as processes of their own.
     worker = lender && new PlanWorker(root, lender);
-    const headPlans = Promise.all(toMake.filter((need) => !inBase(need)).map((need) => make(need, root, worker)())).then((lists) => lists.flat());
+    const headTasks = toMake.filter((need) => !inBase(need)).map((need) => make(need, root, worker));
+    const headPlans = (worker ? Promise.all(headTasks.map((task) => task())) : pooled(headTasks, 2)).then((lists) => lists.flat());
     let install: PrCheckResult["install"] = "cached";
     let basePlans: Promise<(readonly [string, StackPlan])[]> = Promise.resolve([]);
     if (needsBaseTree) {
@@ -458,10 +447,9 @@ export async function prCheck(
       if (samePack) lender?.offer(join(root, "policies"), [join(baseTree, "policies")]);
       else if (toMake.some(inBase)) {
         log(`the policy pack differs at ${baseRef}: a second pack process judges its plans`);
-        // A base that predates lending plans with a pack of its own per plan instead.
-        if (existsSync(join(baseTree, "tools", "plan", "packLease.ts"))) lender?.offer(join(baseTree, "policies"));
+        lender?.offer(join(baseTree, "policies"));
       }
-      const inWorker = install === "symlink" && workerCanPlan(baseTree);
+      const inWorker = install === "symlink" && !!worker;
       const tasks = toMake.filter(inBase).map((need) => make(need, baseTree, inWorker ? worker : undefined));
       basePlans = (inWorker ? Promise.all(tasks.map((task) => task())) : pooled(tasks, 2)).then((lists) => lists.flat());
     } else {
@@ -475,8 +463,7 @@ export async function prCheck(
       const base = baseDigest ? planOf.get(baseDigest) : undefined;
       const head = headDigest ? planOf.get(headDigest) : undefined;
       const usable = (p?: StackPlan) => (p ? p.json : emptyPlan(stack));
-      // A base planned by code that predates recording the policy config: the base commit's file is what it was judged with.
-      const b = withPolicyConfig(usable(base), () => JSON.parse(baseConfigText(stack) ?? "{}"));
+      const b = usable(base);
       const comparedByBase = needs.some((n) => n.stack === stack && n.comparedByBase);
       const h = comparedByBase && b && head?.json ? { ...head.json, policyConfigCompared: { config: b.policyConfig ?? {}, violations: b.violations } } : usable(head);
       return { stack, base, head, diff: b && h && (base || head) ? diffPlans(b, h) : undefined };

@@ -31,7 +31,7 @@ interface WireEvent {
  * How the collector answers a POST: a status (with Retry-After on 503), a dropped connection (before
  * or after storing the events: the answer is lost either way), or never.
  */
-type Answer = "store" | "shed" | "drop" | "storeThenDrop" | "hold" | 400 | 422;
+type Answer = "store" | "shed" | "drop" | "storeThenDrop" | "hold" | 400 | 404 | 405 | 413 | 422 | 429 | 500;
 
 interface Seen {
   /** `Sec-Fetch-Mode`: `cors` for the library's fetch, `no-cors` for a beacon. */
@@ -237,7 +237,20 @@ describe("the snippet library keeps events until the collector stores them", () 
     expect(pageErrors).toEqual([]);
   });
 
-  it("does not retry a 400, and sends the events of a batch refused with 422 one by one", async () => {
+  it("keeps the events on every answer that is the edge's fault (404 and 405 from a broken collector route, 429, 5xx) and delivers them once it stores", async () => {
+    const page = await openSite();
+    const edgeFaults: Answer[] = [404, 405, 429, 500];
+    collector.answer = (_req, _events, seen) => edgeFaults[seen.length] ?? "store";
+    await track(page, 0, 4);
+    expect(await until(() => collector.stored.size === 4, 30_000)).toBe(true);
+    expect(collector.seen.slice(0, 4).map((s) => s.answer)).toEqual(edgeFaults);
+    expect(collector.storedSeqs()).toEqual(range(0, 4));
+    expect((await stats(page)).dropped).toEqual({ overflow: 0, rejected: 0, expired: 0, tooLarge: 0, invalid: 0 });
+    expect(await storedQueue(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("gives up only what is the events' fault: a 400 is not retried, and a batch refused with 413 or 422 is sent one by one", async () => {
     const page = await openSite();
     collector.answer = () => 400;
     await track(page, 0, 1);
@@ -254,6 +267,11 @@ describe("the snippet library keeps events until the collector stores them", () 
     expect(await until(async () => collector.stored.size === 2 && (await stats(page)).dropped.rejected === 2, 10_000)).toBe(true);
     expect(collector.storedSeqs()).toEqual([10, 12]);
     expect(collector.seen.slice(1).map((r) => r.ids.length)).toEqual([3, 1, 1, 1]);
+    // The same for a body over the collector's size limit.
+    collector.answer = (_req, events) => (events.length > 1 || events[0].properties.seq === 21 ? 413 : "store");
+    await track(page, 20, 23);
+    expect(await until(async () => collector.stored.size === 4 && (await stats(page)).dropped.rejected === 3, 10_000)).toBe(true);
+    expect(collector.storedSeqs()).toEqual([10, 12, 20, 22]);
     expect(pageErrors).toEqual([]);
   });
 

@@ -128,3 +128,78 @@ describe("the snippet loader in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe("the loader when the library cannot load", () => {
+  // The CDN answers 503 for the library (both origins failing) until `cdnUp`.
+  let cdnUp = false;
+  let cdnRequests = 0;
+  const stored = new Map<string, { name: string }>();
+  let sends = 0;
+  let local: Server[] = [];
+  let origin = "";
+  let libraryBody2 = "";
+
+  beforeAll(async () => {
+    const cdn = await listen((_req, res) => {
+      cdnRequests += 1;
+      if (!cdnUp) return void res.writeHead(503, { "content-type": "text/plain" }).end("unavailable");
+      res.writeHead(200, { "content-type": "application/javascript; charset=utf-8", "access-control-allow-origin": "*" }).end(libraryBody2);
+    });
+    // A collector that stores each insert id once, as the service does.
+    const collector = await listen(async (req, res) => {
+      const body = await readBody(req);
+      if (req.method === "POST") {
+        sends += 1;
+        for (const e of (JSON.parse(body) as { events: { insertId: string; name: string }[] }).events) if (!stored.has(e.insertId)) stored.set(e.insertId, e);
+      }
+      res.writeHead(200, { "access-control-allow-origin": "*", "content-type": "application/json" }).end("{}");
+    });
+    const { library, loader } = snippetObjects(
+      { loader: readFileSync(join(root, "assets/snippet/loader.js"), "utf8"), library: readFileSync(join(root, "assets/snippet/edge.js"), "utf8") },
+      { cdnHost: "cdn.invalid", collectorUrl: `${collector.origin}/track`, loadTimeoutMs },
+    );
+    libraryBody2 = library.body;
+    const loaderBody = loader.body.replace(`https://cdn.invalid/${library.key}`, `${cdn.origin}/${library.key}`);
+    const site = await listen((req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(`<!doctype html><html><head><script>${loaderBody}</script>
+<script>edge.track("page_view", { path: ${JSON.stringify(req.url)} });</script></head><body>shop</body></html>`);
+    });
+    local = [cdn.server, collector.server, site.server];
+    origin = site.origin;
+  });
+
+  afterAll(async () => {
+    await closeAll(local);
+  });
+
+  it("keeps the page's events when every attempt fails, and the next page view's library delivers each once", async () => {
+    const context = await browser!.newContext();
+    try {
+      const first = await context.newPage();
+      const errors: string[] = [];
+      first.on("pageerror", (err) => errors.push(err.message));
+      await first.goto(`${origin}/first`, { waitUntil: "load", timeout: 30_000 });
+      await first.evaluate(`edge.track("signup", { plan: "pro" }); edge.track("purchase", { total: 42 })`);
+      // The loader gives up after its retries (4 attempts, backoff 1 + 2 + 4 s).
+      expect(await until(() => cdnRequests >= 4, 30_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 9000));
+      expect(cdnRequests).toBe(4);
+      expect(await first.evaluate<boolean>("Boolean(edge.libraryLoaded)")).toBe(false);
+      // The visitor goes on to another page once the CDN is back.
+      cdnUp = true;
+      const second = await context.newPage();
+      second.on("pageerror", (err) => errors.push(err.message));
+      await first.close();
+      await second.goto(`${origin}/second`, { waitUntil: "load", timeout: 30_000 });
+      expect(await until(() => stored.size === 4, 20_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, loadTimeoutMs));
+      expect([...stored.values()].map((e) => e.name).sort()).toEqual(["page_view", "page_view", "purchase", "signup"]);
+      expect(await second.evaluate<number>(`JSON.parse(localStorage.getItem("edge:queue:v1")).events.length`)).toBe(0);
+      expect(sends).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cdnAlarms, datastoreAlarms, healthCheckAlarms, ingestAlarms, IngestIds } from "../../../models/alarms/alarmSet";
+import { alarmName, cdnAlarms, datastoreAlarms, healthCheckAlarms, ingestAlarms, IngestIds, refreshAlarmNamesProblem, refreshRollbackAlarmNames } from "../../../models/alarms/alarmSet";
 import { isBefore, thresholdTable, ThresholdSpec } from "../../../models/alarms/thresholds";
 
 const ids = (minHosts: number, maxHosts: number): IngestIds<string> => ({
@@ -58,5 +58,23 @@ describe("alarm set", () => {
       ["warning", 2100, "eu-west-1"],
       ["critical", 2700, "eu-west-1"],
     ]);
+  });
+});
+
+describe("instance refresh rollback alarms", () => {
+  it("names critical alarms of the region that exist, within what EC2 Auto Scaling takes (10 names of 1-255 characters)", () => {
+    const names = refreshRollbackAlarmNames("edge-prod", "ap-southeast-2");
+    const declared = ingestAlarms({ region: "ap-southeast-2", nlbArnSuffix: "n", targetGroupArnSuffix: "t", asgName: "a", certificateArn: "c", minHosts: 3, maxHosts: 12 }).map((a) => alarmName("edge-prod", a));
+    expect(names.filter((n) => !declared.includes(n))).toEqual([]);
+    expect(names.every((n) => n.endsWith("-critical"))).toBe(true);
+    expect(names.some((n) => n.includes("serviceAcceptedFloor"))).toBe(true);
+    expect(names.some((n) => n.includes("serviceErrorAnswers"))).toBe(true);
+    expect(refreshAlarmNamesProblem(names)).toBeUndefined();
+  });
+
+  it("refuses more than 10 names, or a name the API refuses", () => {
+    expect(refreshAlarmNamesProblem(Array.from({ length: 11 }, (_, i) => `alarm-${i}`))).toMatch(/at most 10 alarm names of 1-255 characters, got 11/);
+    expect(refreshAlarmNamesProblem(["x".repeat(256)])).toMatch(/got 1 \("x+" out of range\)/);
+    expect(refreshAlarmNamesProblem([""])).toMatch(/out of range/);
   });
 });

@@ -105,4 +105,18 @@ describe.skipIf(!existsSync(nginxBinary) || !postgresAvailable)("real nginx in f
     }
     expect((await request(nginx.port, healthCheckPath)).status).toBe(200);
   });
+
+  it("takes out a release whose service takes events on another path than nginx sends them to (it would answer every event 404)", async () => {
+    const env = { ...datastoreEnv(`127.0.0.1:${pg.port}`), ...envFile(renderIngestEnv(sampleSettings())), INGEST_COLLECTOR_PATH: "/v2/collect" };
+    for (const service of [primary, backup]) {
+      await service.kill();
+      removeDir(service.spoolDir);
+    }
+    primary = await startService({ env, port: primary.port });
+    backup = await startService({ env, port: backup.port });
+    expect((await request(nginx.port, "/track", { method: "POST", body: batchBody(1).body })).status).toBe(404);
+    const health = await request(nginx.port, healthCheckPath);
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.body).reason).toMatch(/^an event posted to \/track would be answered 404/);
+  });
 });

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DeclaredResource, RecoveryFigure, recoveryReport, worstByMode } from "../../../models/recovery";
+import { DeclaredResource, RecoveryFigure, recoveryReport, spoolHoldSeconds, worstByMode } from "../../../models/recovery";
+import { snippetObjects } from "../../../models/snippet/snippet";
 import { readRenderedUpstream } from "../../../models/capacity/declared";
 import { resourceTypes } from "../../../models/resourceTypes";
 import { renderUserData } from "../../../models/hostEdge";
@@ -52,12 +55,12 @@ describe("recovery-time model", () => {
     expect(declared.eventsAtRisk).toBeNull();
   });
 
-  it("the datastore's primary: statement timeout 3 s + connect timeout 1 s (service defaults, within nginx's 5 s read), or the env file's", () => {
+  it("the datastore's primary: statement timeout 3 s + connect timeout 1 s (service defaults) + 1 s to fsync the batch to the spool and answer, within nginx's 5 s read, or the env file's", () => {
     const defaults = of(sampleResources(), "datastorePrimaryFails");
-    expect(defaults.recoverySeconds).toBe(4);
+    expect(defaults.recoverySeconds).toBe(5);
     expect(defaults.notes.join(" ")).not.toMatch(/proxy_read_timeout/);
     const slow = of(sampleResources({ env: "      INGEST_DB_CONNECT_TIMEOUT_MS=3000\n" }), "datastorePrimaryFails");
-    expect(slow.recoverySeconds).toBe(6);
+    expect(slow.recoverySeconds).toBe(7);
     expect(slow.notes.join(" ")).toMatch(/longer than nginx's proxy_read_timeout 5s/);
     expect(slow.notes[0]).toMatch(/2 candidates/);
   });
@@ -75,9 +78,9 @@ describe("recovery-time model", () => {
     expect(of(withoutBackup, "serviceDies").dominant.label).toMatch(/no backup process/);
   });
 
-  it("a frozen service: nginx's event-path read timeout 5 s", () => {
+  it("a frozen service: nginx's event-path read timeout 5 s, then the other process's answer (1 s margin)", () => {
     const f = of(sampleResources(), "serviceFreezes");
-    expect(f.recoverySeconds).toBe(5);
+    expect(f.recoverySeconds).toBe(6);
     expect(f.notes.join(" ")).toMatch(/max_fails=5 .* fail_timeout=5s/);
   });
 
@@ -136,5 +139,51 @@ describe("deploy figure with a LifecycleHook resource", () => {
     const deploy = worstByMode(recoveryReport(resources)).find((f) => f.mode === "deploy")!;
     expect(deploy.recoverySeconds).toBe(10);
     expect(deploy.terms[0]!.source).toContain("aws:autoscaling/lifecycleHook:LifecycleHook drain heartbeatTimeout=10");
+  });
+});
+
+describe("what the edge twin found beyond the first failure modes", () => {
+  const withGroup = (resources: DeclaredResource[], props: Record<string, unknown>) =>
+    resources.map((r) => (r.type === resourceTypes.autoscalingGroup ? { ...r, props: { ...r.props, ...props } } : r));
+
+  it("one host per region: a dead or frozen host, or its zone, is the region lost (96 s), not the NLB's 25 s", () => {
+    const resources = withGroup(sampleResources(), { minSize: 1 });
+    for (const mode of ["hostDies", "hostFreezes", "azLost"] as const) {
+      const f = of(resources, mode);
+      expect(f.recoverySeconds, mode).toBe(96);
+      expect(f.terms.map((t) => t.label)).toEqual(["Route 53 marks the region unhealthy", "the last probe times out", "resolvers drop the cached answer"]);
+      expect(f.notes[0]).toMatch(/^minSize=1 of hosts: with no other healthy target the NLB fails open/);
+    }
+    // Two hosts: the NLB's way again.
+    expect(of(withGroup(sampleResources(), { minSize: 2 }), "hostDies").recoverySeconds).toBe(25);
+  });
+
+  it("spools that fill: the region's way out (96 s), after they held free space ÷ the bytes a host spools per second", () => {
+    const resources = sampleResources({ env: "      INGEST_SPOOL_MAX_BYTES=104857600\n" }).map((r) =>
+      r.type === resourceTypes.ec2LaunchTemplate ? { ...r, props: { ...r.props, blockDeviceMappings: [{ ebs: { volumeSize: 16 } }] } } : r,
+    );
+    const f = of(resources, "spoolFull");
+    expect(f.recoverySeconds).toBe(96);
+    // 100 MiB × 80 % over (20,000 events/s ÷ 3 hosts × 32 KiB) = 0.384 s; with 1 KiB events 12.288 s.
+    expect(f.notes[0]).toMatch(/^the spools hold a datastore outage of 0\.384 s at the peak with the largest events: free 80 MiB .*; 12\.288 s with 1024 B events$/);
+    expect(spoolHoldSeconds(80 * 1024 ** 2, 20_000 / 3, 1024)).toBeCloseTo(12.288, 3);
+  });
+
+  it("the library cannot load: the loader's 4 attempts of its load timeout and backoff 1 + 2 + 4 s, every page's events at risk and kept", () => {
+    const { loader } = snippetObjects({ loader: readFileSync(join(__dirname, "../../../assets/snippet/loader.js"), "utf8"), library: readFileSync(join(__dirname, "../../../assets/snippet/edge.js"), "utf8") }, {
+      cdnHost: "cdn.example.com",
+      collectorUrl: "https://api.example.com/track",
+      loadTimeoutMs: 4000,
+    });
+    const resources = [...sampleResources(), { type: resourceTypes.s3BucketObjectv2, urn: "urn:pulumi:prod::edge::aws:s3/bucketObjectv2:BucketObjectv2::cdn-loader", props: { key: "loader.js", content: loader.body } }];
+    const f = of(resources, "libraryUnavailable");
+    expect(f.recoverySeconds).toBe(23); // 4 × 4 s + 1 + 2 + 4 s
+    expect(f.eventsAtRisk).toBe(460_000); // the whole peak × 23 s, kept in the browsers' storage
+    expect(f.eventsLost).toBe(0);
+  });
+
+  it("states what no figure counts: a visitor who leaves keeps the events only in their browser", () => {
+    const { limits } = recoveryReport(sampleResources());
+    expect(limits.join("\n")).toMatch(/a visitor who leaves the site while the edge is unreachable keeps the events not yet stored in the browser's localStorage; they are sent only if the visitor comes back to the site within 24 h/);
   });
 });

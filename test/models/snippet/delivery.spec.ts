@@ -3,7 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { clientBodyBufferBytes } from "../../../models/hostEdge/buffers";
-import { backoffCeilingMs, longestRedeliveryMs, retryDelayMs, snippetDelivery, validateDelivery } from "../../../models/snippet/delivery";
+import { backoffCeilingMs, deliveryOutcome, longestRedeliveryMs, retryDelayMs, snippetDelivery, validateDelivery } from "../../../models/snippet/delivery";
 
 const retry = snippetDelivery.retry;
 
@@ -47,6 +47,14 @@ describe("the snippet's retry schedule", () => {
     expect(() => validateDelivery({ ...snippetDelivery, queue: { ...snippetDelivery.queue, maxBatchEvents: 1.5 } })).toThrow("queue.maxBatchEvents");
     expect(() => validateDelivery({ ...snippetDelivery, retry: { ...retry, baseMs: 90_000 } })).toThrow("retry.baseMs (90000) is above retry.capMs (60000)");
     expect(validateDelivery(snippetDelivery)).toBe(snippetDelivery);
+  });
+});
+
+describe("deliveryOutcome", () => {
+  it("gives events up only on an answer that is their fault, and retries every answer that is the edge's", () => {
+    expect([200, 204].map(deliveryOutcome)).toEqual(["stored", "stored"]);
+    expect([400, 413, 422].map(deliveryOutcome)).toEqual(["split", "split", "split"]);
+    expect([0, 403, 404, 405, 408, 429, 500, 502, 503, 504].map(deliveryOutcome)).toEqual(Array(10).fill("retry"));
   });
 });
 

@@ -80,7 +80,7 @@ describe("enforce-alarm-coverage", () => {
 });
 
 describe("enforce-alarm-coverage, the ingestion service's metrics", () => {
-  const serviceMetrics = ["EventsAccepted", "EventsRejected", "EventsSpooled", "SpoolDepthEvents", "ReplayLagSeconds", "DatastoreErrors"];
+  const serviceMetrics = ["EventsAccepted", "EventsRejected", "ErrorAnswers", "EventsSpooled", "SpoolDepthEvents", "ReplayLagSeconds", "DatastoreErrors"];
   const serviceAlarm = (region: string, metricName: string, severity: string): Subject => {
     const name = `${region}-${metricName}-${severity}`;
     return { type: alarmType, name, urn: `urn:alarm:${name}`, props: { name, tags: { "edge:severity": severity }, metricName, namespace: "Edge/Ingest", dimensions: { Region: region } } };
@@ -92,7 +92,7 @@ describe("enforce-alarm-coverage, the ingestion service's metrics", () => {
     return subjects;
   }
 
-  it("accepts a region whose six service metrics each have a warning and a critical alarm", async () => {
+  it("accepts a region whose seven service metrics each have a warning and a critical alarm", async () => {
     expect(await runStackPolicy(enforceAlarmCoverage, withServiceAlarms())).toEqual([]);
   });
 
@@ -104,7 +104,7 @@ describe("enforce-alarm-coverage, the ingestion service's metrics", () => {
         urn: "urn:asg:us-west-2",
         message:
           "the ingestion service of autoscaling group ingest-us-west-2-asg-7f3a (Region=us-west-2) has no critical Edge/Ingest EventsSpooled, no warning Edge/Ingest ReplayLagSeconds alarm: " +
-          "2 of 12 service alarms missing; at least a warning and a critical alarm per metric. " +
+          "2 of 14 service alarms missing; at least a warning and a critical alarm per metric. " +
           "Pass the region to the Alarms component (components/alarms.ts), which declares them. " +
           incidentNote("alarmsUncovered"),
       },

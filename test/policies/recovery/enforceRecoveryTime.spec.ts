@@ -27,6 +27,14 @@ describe("enforce-recovery-time", () => {
     ]);
   });
 
+  it("refuses one host per region: a dead or frozen host is the region lost, 96 s > 60 s; a stack that accepts it raises the bounds", async () => {
+    const resources = sampleResources().map((r) => (r.type === "aws:autoscaling/group:Group" ? { ...r, props: { ...r.props, minSize: 1 } } : r));
+    const findings = await runStackPolicy(enforceRecoveryTime, resources);
+    expect(findings.map((f) => f.subject)).toEqual(["hostDies us-east-1", "hostFreezes us-east-1"]);
+    expect(findings[0]!.message).toMatch(/^When one host dies \(us-east-1\), traffic is served again after 96 s, above the 60 s bound \(maxHostDiesSeconds\)\. Dominant term: resolvers drop the cached answer/);
+    expect(await runStackPolicy(enforceRecoveryTime, resources, { maxHostDiesSeconds: 120, maxHostFreezesSeconds: 120 })).toEqual([]);
+  });
+
   it("refuses hot-standby by default: the registrar switch waits on the 48 h NS TTL and events expire", async () => {
     const findings = await run({ apexNs: ["ns-1.awsdns-1.com", "ns-2.awsdns-2.net", "ns-3.awsdns-3.org", "ns-4.awsdns-4.co.uk"] });
     expect(findings).toEqual([
@@ -70,11 +78,11 @@ describe("enforce-recovery-time", () => {
     expect(finding!.message).toContain("Smallest fix: raise edge:ingest.drainSeconds to at least 20 (the NLB's detection)");
   });
 
-  it("refuses a 15 s statement timeout: the datastore's primary 15 + 1 = 16 s > 10 s, past the snippet's request timeout", async () => {
+  it("refuses a 15 s statement timeout: the datastore's primary 15 + 1 + 1 to fsync and answer = 17 s > 10 s, past the snippet's request timeout", async () => {
     const [finding, ...rest] = await run({ env: "      INGEST_DB_STATEMENT_TIMEOUT_MS=15000\n" });
     expect(rest).toEqual([]);
     expect(finding!.urn).toBe(urn("aws:ec2/launchTemplate:LaunchTemplate", "template"));
-    expect(finding!.message).toContain("after 16 s, above the 10 s bound (maxDatastorePrimaryFailsSeconds)");
+    expect(finding!.message).toContain("after 17 s, above the 10 s bound (maxDatastorePrimaryFailsSeconds)");
     expect(finding!.message).toContain("Smallest fix: set a lower INGEST_DB_STATEMENT_TIMEOUT_MS in the hosts' env file.");
     expect(finding!.message).toContain(incidentNote("datastoreConnections"));
   });

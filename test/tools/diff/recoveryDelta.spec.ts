@@ -22,16 +22,16 @@ function plan(ttl: number, recorded: boolean): PlanJson {
 describe("npm run diff: recovery time", () => {
   it("calls out a TTL that lengthens a region's recovery 96 s → 336 s as a risk", () => {
     const diff = diffPlans(plan(60, true), plan(300, true));
-    expect(diff.recovery).toEqual([
-      { mode: "regionLost", scope: "us-east-1", before: 96, after: 336, dominant: "resolvers drop the cached answer (aws:route53/record:Record a-api-us-east-1 ttl=300)" },
-    ]);
+    // Spools that fill take the same way out of the answers as a lost region: one change, both modes.
+    const dominant = "resolvers drop the cached answer (aws:route53/record:Record a-api-us-east-1 ttl=300)";
+    expect(diff.recovery).toEqual([{ mode: "regionLost", modes: ["regionLost", "spoolFull"], scope: "us-east-1", before: 96, after: 336, dominant }]);
     expect(diff.risks.filter((r) => r.kind === "recovery-lengthened").map((r) => r.message)).toEqual([
-      "when a region is lost (us-east-1), traffic is served again after 336 s, was 96 s (+240 s); dominant term: resolvers drop the cached answer (aws:route53/record:Record a-api-us-east-1 ttl=300)",
+      `when a region is lost or the spools fill (datastore down too long) (us-east-1), traffic is served again after 336 s, was 96 s (+240 s); dominant term: ${dominant}`,
     ]);
     const markdown = renderDiff(diff, "markdown");
     expect(markdown).toContain("#### Recovery time");
-    expect(markdown).toContain("- a region is lost (us-east-1): 96 s → 336 s (+240 s); dominant: resolvers drop the cached answer");
-    expect(renderDiff(diff, "text")).toContain("  a region is lost (us-east-1): 96 s → 336 s (+240 s)");
+    expect(markdown).toContain("- a region is lost or the spools fill (datastore down too long) (us-east-1): 96 s → 336 s (+240 s); dominant: resolvers drop the cached answer");
+    expect(renderDiff(diff, "text")).toContain("  a region is lost or the spools fill (datastore down too long) (us-east-1): 96 s → 336 s (+240 s)");
   });
 
   it("shows a shortened recovery without calling it a risk", () => {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hasMandatoryViolation, makePlan, Plan } from "../../../tools/plan/plan";
-import { PlanRun, projectRoot, runPlanOnConfig, stackConfig } from "../../support/runPlan";
+import { devPolicyConfigPath, PlanRun, projectRoot, runPlanOnConfig, stackConfig } from "../../support/runPlan";
 
 describe("npm run plan: alarms", () => {
   let run: PlanRun;
@@ -11,7 +11,7 @@ describe("npm run plan: alarms", () => {
     const config = stackConfig("dev");
     config["edge:datastore"].connectionsMetric = { namespace: "AWS/RDS", name: "DatabaseConnections", dimensions: { DBClusterIdentifier: "events" } };
     config["edge:alarms"].thresholds = { datastoreConnectionsOfMaximum: { warning: 95 } };
-    run = runPlanOnConfig(config);
+    run = runPlanOnConfig(config, ["--policy-config", devPolicyConfigPath]);
   });
 
   it("exits 1 on a warning threshold overridden past the critical one, naming the alarm and the key to fix", () => {
@@ -28,7 +28,7 @@ describe("npm run plan: alarms", () => {
   it("lists every alarm by component, region, severity and threshold", () => {
     const section = run.stdout.slice(run.stdout.indexOf("== Alarms =="), run.stdout.indexOf("== Policies =="));
     // 58 for hosts, balancers, health checks, CDN and datastore, and 2 regions × 6 service metrics × 2 severities.
-    expect(section).toContain("82 alarms; 4 topics in 2 regions, 4 subscriptions");
+    expect(section).toContain("86 alarms; 4 topics in 2 regions, 4 subscriptions");
     expect(section).toMatch(/service\s+us-west-2\s+critical\s+serviceAcceptedFloor\s+EventsAccepted\s+< 6\s+6 events\/min\s+breaching\s+alarm\+ok/);
     expect(section).toMatch(/datastore\s+us-east-1\s+critical\s+datastoreConnectionsOfMaximum\s+DatabaseConnections\s+> 450\s+90 % of the first region's datastore maxConnections\s+breaching\s+alarm\+ok/);
   });

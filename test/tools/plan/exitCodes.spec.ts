@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { StackConfigError } from "../../../stacks/schema";
 import { internalErrorExitCode, reportPlanFailure } from "../../../tools/cli";
-import { planProcessArgs } from "../../../tools/plan/command";
+import { planProcessArgs } from "../../../tools/plan/runtime/command";
+import { unansweredInvokeMessage } from "../../../tools/plan/mocks";
 import { StackFileError } from "../../../tools/plan/stackFile";
 import { projectRoot } from "../../support/runPlan";
 
@@ -28,6 +29,10 @@ describe("reportPlanFailure", () => {
     ["a stack config problem", new StackConfigError(["edge:domain: required, but not set"])],
     ["a stack file problem", new StackFileError("x.yaml: invalid YAML")],
     ["a config error the program raised", new pulumi.RunError("edge:cdn.snippetFile: cannot read \"x\" (ENOENT)")],
+    [
+      "a provider function the plan cannot answer, as the SDK words its failure",
+      new Error(`error serializing property "policy": Invoke of 'aws:iam/getPolicyDocument:getPolicyDocument' failed: ${unansweredInvokeMessage("aws:iam/getPolicyDocument:getPolicyDocument")} ()`),
+    ],
   ])("exits 2 on %s, with its message alone", (_what, err) => {
     expect(report(err)).toBe(2);
     expect(written.join("")).toBe(`${err.message}\n`);
@@ -46,7 +51,8 @@ describe("reportPlanFailure", () => {
 describe("the plan process", () => {
   it("exits 70, not Node's 1, on an exception nobody caught", () => {
     const args = planProcessArgs(projectRoot);
-    const withCrash = [...args.slice(0, -1), "--require", join(projectRoot, "test/fixtures/crashDuringPlan.ts"), args[args.length - 1], "--stack", "dev"];
+    // Node's options, then the preloaded crash, then the launcher and its entry.
+    const withCrash = [...args.slice(0, -2), "--require", "tsx/cjs", "--require", join(projectRoot, "test/fixtures/crashDuringPlan.ts"), ...args.slice(-2), "--stack", "dev"];
     const result = spawnSync(process.execPath, withCrash, { cwd: projectRoot, encoding: "utf8", timeout: 180_000, killSignal: "SIGKILL" });
     expect(result.error).toBeUndefined();
     expect(result.stderr).toContain("injected crash during the plan");

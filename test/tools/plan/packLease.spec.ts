@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { PolicyPackLender } from "../../../tools/plan/packLease";
-import { policyPackDir, spawnPolicyPack } from "../../../tools/plan/packProcess";
-import { planProcessArgs } from "../../../tools/plan/command";
+import { PolicyPackLender } from "../../../tools/plan/runtime/packLease";
+import { policyPackDir, spawnPolicyPack } from "../../../tools/plan/runtime/packProcess";
+import { planProcessArgs } from "../../../tools/plan/runtime/command";
 import { PlanJson, PlanRun, projectRoot, runPlan } from "../../support/runPlan";
 
 const out = mkdtempSync(join(tmpdir(), "edge-pack-lease-"));
@@ -50,7 +50,7 @@ function lentPlan(args: string[], name: string): Promise<PlanRun> {
 
 /** A process that takes the lease, prints the port and exits without returning it. */
 function takeLeaseAndExit(): Promise<{ code: number | null; stdout: string }> {
-  const script = `require(${JSON.stringify(join(projectRoot, "tools/plan/packLease.ts"))}).leasePolicyPack(${JSON.stringify(policyPackDir)}).then((c) => { console.log(c.port); process.exit(0); })`;
+  const script = `require(${JSON.stringify(join(projectRoot, "tools/plan/runtime/packLease.ts"))}).leasePolicyPack(${JSON.stringify(policyPackDir)}).then((c) => { console.log(c.port); process.exit(0); })`;
   const child = spawn(process.execPath, ["--require", "tsx/cjs", "-e", script], {
     cwd: projectRoot,
     stdio: ["ignore", "pipe", "inherit", "ipc"],

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { prodPolicyConfigPath, runPlan, runPlanOnConfig, stackConfig } from "../../support/runPlan";
+import { devPolicyConfigPath, runPlan, runPlanOnConfig, stackConfig } from "../../support/runPlan";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 describe("npm run plan", () => {
@@ -36,7 +36,7 @@ describe("npm run plan", () => {
   it("exits 1 on a 3600 s TTL on a failover record, naming the record, the TTL and the limit", () => {
     const config = stackConfig("dev");
     config["edge:dns"].ttl = 3600;
-    const run = runPlanOnConfig(config);
+    const run = runPlanOnConfig(config, ["--policy-config", devPolicyConfigPath]);
     expect(run.code).toBe(1);
     const violation = run.json!.violations.find((v) => v.policyName === "enforce-failover-ttl" && v.message.includes("(route53)"))!;
     expect(violation.enforcementLevel).toBe("mandatory");
@@ -58,11 +58,12 @@ describe("npm run plan", () => {
     const dir = mkdtempSync(join(tmpdir(), "edge-policy-config-"));
     try {
       const policyConfig = join(dir, "policy.json");
-      const waivers = JSON.parse(readFileSync(prodPolicyConfigPath, "utf8"));
-      // A 600 s TTL also makes a lost region take 36 + 600 s: the recovery bound is raised with it.
-      const regionLost = { "enforce-recovery-time": { maxRegionLostSeconds: 700 } };
+      const waivers = JSON.parse(readFileSync(devPolicyConfigPath, "utf8"));
+      // A 600 s TTL also makes a lost region take 36 + 600 s, and with dev's one host per region a
+      // lost host or zone is a lost region: the recovery bounds are raised with it.
+      const regionLost = { "enforce-recovery-time": { maxRegionLostSeconds: 700, maxHostDiesSeconds: 700, maxHostFreezesSeconds: 700, maxAzLostSeconds: 700 } };
       writeFileSync(policyConfig, JSON.stringify({ ...waivers, "enforce-failover-ttl": { maxTtlSeconds: 900 }, ...regionLost }));
-      expect(runPlanOnConfig(config).code).toBe(1);
+      expect(runPlanOnConfig(config, ["--policy-config", devPolicyConfigPath]).code).toBe(1);
       expect(runPlanOnConfig(config, ["--policy-config", policyConfig]).code).toBe(0);
       writeFileSync(policyConfig, JSON.stringify({ ...waivers, "enforce-failover-ttl": "advisory", ...regionLost }));
       const advisory = runPlanOnConfig(config, ["--policy-config", policyConfig]);

@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { PolicyPackLender } from "../../../tools/plan/packLease";
-import { spawnPolicyPack } from "../../../tools/plan/packProcess";
-import { PlanWorker } from "../../../tools/plan/planWorkerProcess";
+import { PolicyPackLender } from "../../../tools/plan/runtime/packLease";
+import { spawnPolicyPack } from "../../../tools/plan/runtime/packProcess";
+import { PlanWorker } from "../../../tools/plan/runtime/planWorkerProcess";
 import { planStack } from "../../../tools/prCheck/prCheck";
 import { PlanJson, projectRoot, runPlan } from "../../support/runPlan";
 

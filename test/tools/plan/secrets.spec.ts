@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { explainSecretProblems, offlineSecretStandIns, readStackFile } from "../../../tools/plan/stackFile";
-import { PlanRun, runPlanOnConfig, stackConfig } from "../../support/runPlan";
+import { devPolicyConfigPath, PlanRun, runPlanOnConfig, stackConfig } from "../../support/runPlan";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const tokenCiphertext = "v1:Q2xvdWRmbGFyZVRva2VuQ2lwaGVydGV4dA==:tokenSOURCE";
@@ -21,7 +21,7 @@ describe("secrets in the offline plan", () => {
     const config = stackConfig("dev");
     config["cloudflare:apiToken"] = { secure: tokenCiphertext };
     config["edge:alarms"] = { ...config["edge:alarms"], webhookUrl: { secure: webhookCiphertext } };
-    run = runPlanOnConfig(config);
+    run = runPlanOnConfig(config, ["--policy-config", devPolicyConfigPath]);
   });
 
   it("plans a stack whose Cloudflare token and webhook URL are secrets", () => {

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { planProcessArgs } from "../../../tools/plan/command";
+import { planProcessArgs } from "../../../tools/plan/runtime/command";
 import { filesAtCommit, filesInWorkingTree, planInputDigest, planInputFiles } from "../../../tools/prCheck/planInputs";
 import { projectRoot } from "../../support/runPlan";
 
@@ -54,9 +54,13 @@ describe("the files a plan reads", () => {
         .map((path) => relative(projectRoot, path).split(sep).join("/"));
       const devText = readFileSync(join(projectRoot, "stacks/Pulumi.dev.yaml"), "utf8");
       const inDigest = new Set(planInputFiles(filesInWorkingTree(projectRoot), "dev", devText).map((f) => f.path));
-      // node_modules stands as package-lock.json; the pack's bundle is built from its sources, in the digest.
-      const outside = [...new Set(read)].filter((path) => !inDigest.has(path) && !/^(node_modules|policies\/dist)\//.test(path));
+      // node_modules stands as package-lock.json; the pack's bundle and the tools' (`dist/`) are
+      // built from their sources, which are in the digest (the tools' as esbuild recorded them).
+      const outside = [...new Set(read)].filter((path) => !inDigest.has(path) && !/^(node_modules|policies\/dist|dist)\//.test(path));
       expect(outside).toEqual([]);
+      expect(read).toContain("dist/plan.js");
+      const bundled = Object.keys(JSON.parse(readFileSync(join(projectRoot, "dist", "meta.json"), "utf8")).inputs as object);
+      expect(bundled.filter((path) => !path.startsWith("node_modules/") && !inDigest.has(path))).toEqual([]);
       expect(read).toContain("stacks/Pulumi.dev.yaml");
       expect(read).toContain("policies/config/dev.json");
       expect(read.some((path) => path.startsWith("policies/dist/"))).toBe(true);

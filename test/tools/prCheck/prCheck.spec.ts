@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloneProjectWithDevStack, ProjectClone } from "../../support/projectClone";
-import { prCheckProcessArgs } from "../../../tools/prCheck/command";
+import { prCheckProcessArgs } from "../../../tools/plan/runtime/command";
 
 let repo: string;
 let git: ProjectClone["git"];
@@ -50,22 +50,23 @@ afterAll(() => rmSync(repo, { recursive: true, force: true }));
 describe("npm run pr-check", () => {
   it("writes a report carrying the sticky-comment marker, and exits 1 for the broken stack", () => {
     expect(run.stderr).toContain("pr-check: report written to");
-    // dev fails too: its raised TTL makes a lost region take longer than enforce-recovery-time allows.
+    // dev fails too: its raised TTL makes a lost region (and, dev running one host per region, a lost host, a frozen host and a zone) take longer than enforce-recovery-time allows.
     expect(run.stderr).toContain("pr-check: broken (plan exit 2), dev (plan exit 1) fail at the working tree");
-    expect(run.stderr).toContain("pr-check: cannot-merge: broken is broken at this pull request; dev has 1 mandatory violation");
+    expect(run.stderr).toContain("pr-check: cannot-merge: broken is broken at this pull request; dev has 4 mandatory violations");
     expect(run.status).toBe(1);
-    expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1` → this pull request\n⛔ **cannot merge: broken is broken at this pull request; dev has 1 mandatory violation**\n")).toBe(true);
+    expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1` → this pull request\n⛔ **cannot merge: broken is broken at this pull request; dev has 4 mandatory violations**\n")).toBe(true);
     expect(report).toMatch(/^Base `[0-9a-f]{12}` → head `[0-9a-f]{12}`\.$/m);
   });
 
   it("shows the change between the two commits: the summary row, the risk and the record's TTL", () => {
     // Every record that uses edge:dns.ttl, in both providers: decide, cdn, and the api answers of 2
     // regions; the risks are the raised TTL's ten and the longer recovery from a lost region, which
-    // enforce-recovery-time refuses (36 s + 120 s TTL > 120 s).
+    // enforce-recovery-time refuses (36 s + 120 s TTL > 120 s) for a lost region and, dev running one
+    // host per region, for a lost host, frozen host and zone (the same way back, one risk).
     // 10 raised TTLs, the two longer recoveries (Route 53's answers and Cloudflare's), and 4 of dev's 12 Route 53 records rewritten (over octoDNS's 30%).
-    expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 13 | 1 | 0 |");
+    expect(report).toContain("| `dev` | 0 | 10 | 0 | 0 | ⚠️ 13 | 4 | 0 |");
     expect(report).toContain(
-      "- **recovery-lengthened**: when a region is lost (us-east-1), traffic is served again after 156 s, was 96 s (+60 s); dominant term: resolvers drop the cached answer",
+      "- **recovery-lengthened**: when one host dies, one host freezes (accepts, never answers), an availability zone is lost, a region is lost or the spools fill (datastore down too long) (us-east-1), traffic is served again after 156 s, was 96 s (+60 s); dominant term: resolvers drop the cached answer",
     );
     expect(report).toContain(
       "- **recovery-lengthened**: when a region is lost, via Cloudflare (manual) (us-east-1), traffic is served again after 1296 s, was 1236 s (+60 s); dominant term: the on-call withdraws",

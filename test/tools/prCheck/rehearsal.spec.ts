@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloneProjectWithDevStack, ProjectClone } from "../../support/projectClone";
-import { prCheckProcessArgs } from "../../../tools/prCheck/command";
+import { prCheckProcessArgs } from "../../../tools/plan/runtime/command";
 
 let repo: string;
 let git: ProjectClone["git"];

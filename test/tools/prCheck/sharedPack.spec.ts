@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloneProjectWithDevStack, ProjectClone } from "../../support/projectClone";
-import { prCheckProcessArgs } from "../../../tools/prCheck/command";
+import { prCheckProcessArgs } from "../../../tools/plan/runtime/command";
 
 let repo: string;
 let git: ProjectClone["git"];

@@ -39,6 +39,7 @@ export function renderRecovery(report: RecoveryReport): string[] {
     );
   }
   for (const f of worst) lines.push("", ...renderTerms(f));
+  if (report.limits.length) lines.push("", "not counted above:", ...report.limits.map((l) => `  - ${l}`));
   return lines;
 }
 

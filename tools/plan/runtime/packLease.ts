@@ -1,6 +1,6 @@
 /**
  * One policy pack process for many plans. `pr-check` plans several stacks, in its plan worker
- * (`planWorker.ts`) or, for a base that cannot use it, each in a process of its own. Instead of
+ * (`planWorker.ts`) or, for a base installed apart (its own `npm ci`), each in a process of its own. Instead of
  * each plan starting its own pack (about a second of CPU, mostly importing the Pulumi SDKs),
  * pr-check starts one process per pack and lends it to one plan at a time over Node's IPC channel.
  *
@@ -12,12 +12,13 @@
  * pack is the plan its own pack would make.
  *
  * A plan's process asks only when pr-check sets `EDGE_PLAN_PACK_LEASE=1` and gives it an IPC
- * channel; a plan from a tree that predates this ignores both and starts its own pack.
+ * channel, and never on the plain path (EDGE_PLAN_PLAIN=1), where each plan starts its own pack.
  */
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
-import type { PackConnection } from "./packProcess";
+import { plainPath } from "./mode";
+import { PackConnection, policyPackDir, spawnPolicyPack } from "./packProcess";
 
 /** The environment variable that tells a plan's process to ask its parent for the pack. */
 export const packLeaseEnv = "EDGE_PLAN_PACK_LEASE";
@@ -25,11 +26,11 @@ export const packLeaseEnv = "EDGE_PLAN_PACK_LEASE";
 /**
  * A plan's process to its parent. `lease` names the request, so a process that asks for several
  * (the plan worker, whose next plan asks before the last has given the pack back) takes each answer
- * for the request it answers; a plan from a tree that predates it sends none.
+ * for the request it answers.
  */
-type LeaseRequest = { edgePackLease: "acquire"; packDir: string; lease?: string } | { edgePackLease: "release"; lease?: string };
+type LeaseRequest = { edgePackLease: "acquire"; packDir: string; lease: string } | { edgePackLease: "release"; lease: string };
 /** The parent's answer to `acquire`, naming the request's `lease`. */
-type LeaseAnswer = { edgePackLease: "granted"; port: number; lease?: string } | { edgePackLease: "failed"; error: string; lease?: string };
+type LeaseAnswer = { edgePackLease: "granted"; port: number; lease: string } | { edgePackLease: "failed"; error: string; lease: string };
 
 /**
  * True when a message of Node's IPC channel is of the protocol that marks its messages with `key`:
@@ -42,7 +43,18 @@ const isLeaseMessage = (message: unknown): message is { edgePackLease: string } 
 
 /** True in a plan's process to which pr-check lends the pack. */
 export function packIsLent(): boolean {
-  return process.env[packLeaseEnv] === "1" && typeof process.send === "function";
+  return !plainPath() && process.env[packLeaseEnv] === "1" && typeof process.send === "function";
+}
+
+/**
+ * The plan's policy pack: lent by pr-check, or a process of its own. Its ~1 s of imports overlaps
+ * the plan's process loading the Pulumi runtime, so `main.ts` starts it before anything else.
+ */
+export function startPlanPack(): Promise<PackConnection> {
+  // A pack that cannot be built or started rejects, reported where the plan awaits it.
+  const pack = new Promise<PackConnection>((resolvePack) => resolvePack(packIsLent() ? leasePolicyPack(policyPackDir) : spawnPolicyPack()));
+  pack.catch(() => undefined); // awaited in makePlan; a bad argument may end the run first
+  return pack;
 }
 
 function sendToParent(message: LeaseRequest): Promise<void> {
@@ -73,7 +85,7 @@ export function leasePolicyPack(packDir: string): Promise<PackConnection> {
 /** A plan that asked for a pack: its process and the name of its request. */
 interface Borrower {
   child: ChildProcess;
-  lease?: string;
+  lease: string;
 }
 
 /** A pack being lent: the plan holding it, and the plans waiting in the order they asked. */
@@ -163,7 +175,7 @@ export class PolicyPackLender {
   }
 
   /** A process gave back the lease `lease`; another it asked for since (the plan worker's next plan) still waits its turn. */
-  private released(child: ChildProcess, lease: string | undefined): void {
+  private released(child: ChildProcess, lease: string): void {
     for (const pack of this.packs.values()) {
       if (pack.holder?.child === child && pack.holder.lease === lease) {
         pack.holder = undefined;

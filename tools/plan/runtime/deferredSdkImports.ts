@@ -1,8 +1,9 @@
 /**
- * Defers modules the SDKs import at start-up that neither the program nor the pack uses. Imported
- * first in both processes of the plan, the plan's and the pack's; its import installs it.
- * A deferred module loads on the first use of any of its properties, so code that does use one
- * still works. Only the offline plan's processes defer; `pulumi up` loads the SDKs as they are.
+ * Defers modules the SDKs import at start-up that neither the program nor the pack uses. Installed
+ * first in both processes of the plan on its fast path, the plan's (`main.ts`, the plan worker) and
+ * the pack's (`packPreload.ts`). A deferred module loads on the first use of any of its properties,
+ * so code that does use one still works. Only the offline plan's processes defer; `pulumi up` and
+ * the plain path (EDGE_PLAN_PLAIN=1) load the SDKs as they are.
  */
 import Module = require("node:module");
 
@@ -53,11 +54,18 @@ function deferredModule(load: () => object): object {
   );
 }
 
-const load = loader._load;
-loader._load = function (this: unknown, request, parent, isMain) {
-  const from = parent?.filename ?? "";
-  if (deferredImports.some((rule) => rule.from.test(from) && rule.request(request))) {
-    return deferredModule(() => load.call(this, request, parent, isMain) as object);
-  }
-  return load.call(this, request, parent, isMain);
-};
+let installed = false;
+
+/** Installs the deferral in this process's module loader (once). */
+export function installDeferredSdkImports(): void {
+  if (installed) return;
+  installed = true;
+  const load = loader._load;
+  loader._load = function (this: unknown, request, parent, isMain) {
+    const from = parent?.filename ?? "";
+    if (deferredImports.some((rule) => rule.from.test(from) && rule.request(request))) {
+      return deferredModule(() => load.call(this, request, parent, isMain) as object);
+    }
+    return load.call(this, request, parent, isMain);
+  };
+}

@@ -2,7 +2,7 @@
  * pr-check's plan worker: one process that plans stack after stack, in this tree and in the base's
  * worktree, so the Pulumi SDKs load once (about a second of CPU) instead of once per plan.
  *
- * Each plan runs the command of its own tree (`<root>/tools/plan/run.ts`) as its own process would:
+ * Each plan runs the command of its own tree (its `dist/planCommand.js`, `build.ts`) as its own process would:
  * - with fresh copies of that tree's modules (every module under the tree but its `node_modules`
  *   is loaded anew), so nothing a program or the plan keeps in a module outlives its plan;
  * - in a fresh store of the Pulumi runtime's state (`withLocalStorage`), as the Automation API runs
@@ -18,14 +18,18 @@
  * as the program again), and never more than one plan waits for its verdict, whose requests this
  * process still has to send.
  *
- * Jobs come over the IPC channel from `planWorkerProcess.ts`, which starts the worker.
+ * Jobs come over the IPC channel from `planWorkerProcess.ts`, which starts the worker. The plain
+ * path (EDGE_PLAN_PLAIN=1) has no worker: pr-check plans each stack in a process of its own.
  */
 if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(false);
-import "./deferredSdkImports";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { join, resolve, sep } from "node:path";
-import { exitOnCrash } from "../cli";
+import { resolve, sep } from "node:path";
+import { exitOnCrash } from "../../cli";
+import { installDeferredSdkImports } from "./deferredSdkImports";
 import { isPlanJobMessage, PlanJobAnswer, PlanJob } from "./planWorkerProcess";
+
+installDeferredSdkImports();
+const { entryModule } = require("./launch.js") as { entryModule(entry: string, tree: string): string };
 
 /** What the plan running in this async context has written to stderr (stdout is not read). */
 const planOutput = new AsyncLocalStorage<{ stderr: string }>();
@@ -59,7 +63,7 @@ async function runJob(job: PlanJob, evaluated: () => void): Promise<number> {
   const { withLocalStorage } = require("@pulumi/pulumi/runtime/state") as { withLocalStorage<T>(run: () => Promise<T>): Promise<T> };
   return withLocalStorage(async () => {
     forgetTreeModules(job.root);
-    const { runPlanCommand } = require(join(job.root, "tools", "plan", "run.ts")) as { runPlanCommand: RunPlanCommand };
+    const { runPlanCommand } = require(entryModule("planCommand", job.root)) as { runPlanCommand: RunPlanCommand };
     return runPlanCommand(job.argv, { evaluated });
   });
 }

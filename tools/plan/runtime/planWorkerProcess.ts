@@ -6,8 +6,6 @@
  * load the plan's code itself.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { planWorkerArgs } from "./command";
 import { carries, PolicyPackLender } from "./packLease";
 
@@ -26,11 +24,6 @@ export type PlanJobAnswer = { edgePlanDone: { id: number; code: number; stderr: 
 export const isPlanJobMessage = (message: unknown): message is PlanJobMessage => carries(message, "edgePlanJob");
 
 const isPlanJobAnswer = (message: unknown): message is PlanJobAnswer => carries(message, "edgePlanDone");
-
-/** True when a worker can run the plans of the tree at `root`: the tree has the plan command as a function. */
-export function workerCanPlan(root: string): boolean {
-  return existsSync(join(root, "tools", "plan", "run.ts"));
-}
 
 /** What a plan ended with. */
 export interface PlanOutcome {
@@ -55,7 +48,7 @@ export class PlanWorker {
     private readonly lender: PolicyPackLender,
   ) {}
 
-  /** Runs `npm run plan -- <argv>` of the tree at `treeRoot` (one `workerCanPlan` accepts), after the plans asked for before. */
+  /** Runs `npm run plan -- <argv>` of the tree at `treeRoot` (on this tree's node_modules), after the plans asked for before. */
   plan(treeRoot: string, argv: string[]): Promise<PlanOutcome> {
     const child = (this.child ??= this.start());
     const id = this.nextId++;

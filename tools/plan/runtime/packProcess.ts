@@ -6,17 +6,38 @@
  * It runs the built pack the CLI runs (package.json's `main`, `dist/index.js`, rebuilt first when a
  * source changed), loaded as `run-policy-pack` loads it (`require` of the pack's folder), but not
  * through `run-policy-pack` itself: that also registers ts-node with a TypeScript compiler and
- * source-map support, ~0.5 s of every plan for a pack that is already JavaScript.
+ * source-map support, ~0.5 s of every plan for a pack that is already JavaScript. On the fast path
+ * the pack's process also loads the deferred SDK imports first and shares Node's compile cache;
+ * on the plain path it is `node <pack>` alone.
  */
-import { ChildProcess, spawn } from "node:child_process";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { join, resolve } from "node:path";
-import { ensurePolicyPackBuilt } from "../../policies/build";
+import { ensurePolicyPackBuilt, policyPackIsFresh } from "../../../policies/build";
+import { compiled, plainPath } from "./mode";
+
+const projectRoot = resolve(__dirname, "..", "..", "..");
 
 /** The edge's policy pack (`policies/`). */
-export const policyPackDir = resolve(__dirname, "..", "..", "policies");
+export const policyPackDir = join(projectRoot, "policies");
 
-/** Loaded before the pack's own modules, as in the plan's process; tsx's CommonJS hook as there (`command.ts`). */
-const deferredSdkImports = join(__dirname, "deferredSdkImports.ts");
+/**
+ * Loaded before the pack's own modules, as in the plan's process: compiled when the plan is, else
+ * its source through tsx's CommonJS hook (the plan run from TypeScript, in tests).
+ */
+const deferredSdkImports = compiled ? ["--require", join(projectRoot, "dist", "packPreload.js")] : ["--require", "tsx/cjs", "--require", join(__dirname, "packPreload.ts")];
+
+/** The compile cache `launch.js` uses, for the pack's process too. */
+const { compileCacheEnv } = require("./launch.js") as { compileCacheEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv };
+
+/**
+ * Builds the pack of `packDir` unless it is fresh: this tree's with its own build; another tree's
+ * (pr-check's base) with that tree's `policies/build.ts`, in a process of its own.
+ */
+function ensureBuilt(packDir: string): void {
+  if (resolve(packDir) === policyPackDir) return ensurePolicyPackBuilt();
+  if (policyPackIsFresh(packDir)) return;
+  execFileSync(process.execPath, ["--import", "tsx", join(packDir, "build.ts")], { cwd: packDir, stdio: ["ignore", "ignore", "inherit"] });
+}
 
 /**
  * Node's heap flags for the pack. Its live state stays small, but decoding `AnalyzeStack` (every
@@ -50,12 +71,10 @@ export function processConnection(child: ChildProcess, port: number): PackConnec
 }
 
 export function spawnPolicyPack(packDir: string = policyPackDir, timeoutMs = 60_000): Promise<PackConnection> {
-  if (resolve(packDir) === policyPackDir) ensurePolicyPackBuilt();
+  ensureBuilt(packDir);
   // `process.execPath`, not `npx`: killing an npx wrapper would leave the server running.
-  const child = spawn(process.execPath, [...packNodeFlags, "--require", "tsx/cjs", "--require", deferredSdkImports, packDir], {
-    cwd: packDir,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const args = plainPath() ? [packDir] : [...packNodeFlags, ...deferredSdkImports, packDir];
+  const child = spawn(process.execPath, args, { cwd: packDir, stdio: ["ignore", "pipe", "pipe"], env: compileCacheEnv() });
   const stopOnExit = () => child.kill("SIGKILL");
   process.once("exit", stopOnExit);
   child.once("exit", () => process.removeListener("exit", stopOnExit));

@@ -1,6 +1,9 @@
 /**
- * How the plan's process is started: `npm run plan` (package.json spells the same command, and a
- * test holds the two equal), `npm run pr-check` and the bench all run this.
+ * How the plan's, the plan worker's and pr-check's processes are started: `npm run plan` and
+ * `npm run pr-check` (package.json spells the same commands, and a test holds them equal), pr-check,
+ * the bench and the tests run these. Each is `node <flags> tools/plan/runtime/launch.js <entry>`:
+ * the entry's compiled bundle with Node's compile cache, or the TypeScript sources through tsx on
+ * the plain path (EDGE_PLAN_PLAIN=1).
  *
  * Node's heap flags, from measurements of the 6,000-resource bench stack. The program
  * paces its construction (`components/pacing.ts`), so the plan's live heap stays near 200-300 MB,
@@ -15,20 +18,22 @@ import { join } from "node:path";
 
 export const planNodeFlags = ["--max-semi-space-size=64", "--initial-old-space-size=300", "--heap-growing-percent=20"];
 
-/**
- * `node <flags> --require tsx/cjs <root>/tools/plan/main.ts`, as arguments of `process.execPath`.
- * The plan and the pack are CommonJS throughout: tsx's CommonJS hook alone starts ~0.13 s sooner
- * than `--import tsx`, which also starts its ES module loader on a worker thread.
- */
+/** The launcher of the tree at `root`. */
+export function launcher(root: string): string {
+  return join(root, "tools", "plan", "runtime", "launch.js");
+}
+
+/** `node <flags> <root>/tools/plan/runtime/launch.js plan`, as arguments of `process.execPath`. */
 export function planProcessArgs(root: string): string[] {
-  return planModuleArgs(root, "main.ts");
+  return [...planNodeFlags, launcher(root), "plan"];
 }
 
 /** The plan worker's process (`planWorker.ts`), started as a plan's is. */
 export function planWorkerArgs(root: string): string[] {
-  return planModuleArgs(root, "planWorker.ts");
+  return [...planNodeFlags, launcher(root), "planWorker"];
 }
 
-function planModuleArgs(root: string, module: string): string[] {
-  return [...planNodeFlags, "--require", "tsx/cjs", join(root, "tools", "plan", module)];
+/** `node <root>/tools/plan/runtime/launch.js prCheck`, as arguments of `process.execPath`. */
+export function prCheckProcessArgs(root: string): string[] {
+  return [launcher(root), "prCheck"];
 }
