@@ -220,7 +220,8 @@ export const scenarios: Scenario[] = [
     name: "a spike beyond capacity",
     browserShare: true,
     measures: `${clientView} (held requests, slow headers and a burst beyond the rendered nginx limits on one region, held until all are open, then a connect storm; shed with 503 + Retry-After and retried)`,
-    prepare: async () => ({ trackMs: spikeShape.trackSeconds * 1000 }),
+    // Real seconds, not scaled: how long opening the spike's connections takes is the machine's.
+    trackSeconds: () => spikeShape.trackSeconds,
     inject: (twin) => spikeBeyondCapacity(twin, 0),
   },
   {
