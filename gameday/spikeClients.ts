@@ -1,9 +1,13 @@
 /**
  * The hostile clients of the spike scenario (`gameday/spike.ts`), run inside the client namespace
  * (`ip netns exec … gameday/spikeClients.ts '<json>'`); it imports only the namespace tools, so it
- * starts fast on a busy machine. Prints one JSON `SpikeReport` on stdout.
+ * starts fast on a busy machine. Prints one JSON `SpikeReport` on stdout. The connect storm runs
+ * in `stormProcesses` children of it (the same script with a `StormShare`), so that no one process's
+ * scheduling on a busy machine stands in the waits the storm measures.
  */
+import { spawn } from "node:child_process";
 import net from "node:net";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { runAsNamespaceScript } from "./netns";
 
 export interface SpikePlan {
@@ -14,9 +18,14 @@ export interface SpikePlan {
   heldSources: string[];
   heldRequests: number;
   slowHeaderConnections: number;
-  /** A request with a worst-case header and body; held requests send it all but its last `heldBackBytes`. */
+  /**
+   * A request with a worst-case header and body; held requests send it all but its last
+   * `heldBackBytes`, then one more byte of the body every `trickleMs`, so nginx's
+   * client_body_timeout (which runs between two reads) never ends them while the rest open.
+   */
   request: string;
   heldBackBytes: number;
+  trickleMs: number;
   /** The slow headers' texts, used in turn: headers at nginx's limits (`max_headers` lines, names that waste its pool), no blank line. */
   slowHeaders: string[];
   burstSources: string[];
@@ -24,16 +33,28 @@ export interface SpikePlan {
   burstRequest: string;
   /** POSTs each burst source sends at once. */
   burstRequestsPerSource: number;
-  /** How long the hostile connections are held open from the first one's connect, ms (opening stops there too). */
-  holdMs: number;
-  /** How long the burst has for its answers at least, from when the held connections are open, ms. */
+  /** How long opening every hostile connection may take, ms: opening stops there, short of the plan. */
+  openingMs: number;
+  /** How long the hostile connections stay open once all are, ms, at least. */
   burstMs: number;
+  /** How long the burst may wait for its answers, ms: the hold ends when all came, or then. */
+  burstAnswerMs: number;
   /** Connects of the storm, all at once after the hold, each a `burstRequest` from `stormSources`. */
   stormConnects: number;
   stormSources: string[];
   /** How long a storm client waits for its answer before it counts as unanswered, ms (at most until the hold ends). */
   stormTimeoutMs: number;
+  /** Processes the storm's connects are shared among, started with the opening and told to go together. */
+  stormProcesses: number;
 }
+
+/** One storm process's part: its connects, from which addresses, to where. */
+export interface StormShare {
+  stormShare: Pick<SpikePlan, "target" | "stormSources" | "burstRequest" | "stormTimeoutMs" | "stormConnects">;
+}
+
+/** What one storm process measured. */
+type StormReport = Pick<SpikeReport, "storm" | "statuses" | "shedWithoutRetryAfter">;
 
 export interface SpikeReport {
   /** Answers to held requests and the burst, by HTTP status ("0": closed without an answer). */
@@ -45,6 +66,16 @@ export interface SpikeReport {
   /** Held requests and slow headers the plan asked for, and how many were opened before the opening's deadline. */
   hostilePlanned: number;
   hostileOpened: number;
+  /**
+   * Hostile connections at once when the last one had opened: those still open and those nginx had
+   * answered (limit_conn's 503s); short of `hostilePlanned` when some were not opened or nginx
+   * ended some without an answer (its client timeouts) while the rest were opening.
+   */
+  hostileAtOnce: number;
+  /** Hostile connections nginx ended without an answer before the last one had opened. */
+  hostileEndedEarly: number;
+  /** Burst requests without an answer when the hold ended. */
+  burstUnanswered: number;
   /** Connections the balancer or a host refused or reset before an answer. */
   connectErrors: number;
   /** When the hostile clients started opening connections, when every one was open, and when they were closed (ms since epoch). */
@@ -52,7 +83,20 @@ export interface SpikeReport {
   heldFrom: number;
   heldUntil: number;
   /** The connect storm: answers, 503s, connects refused or reset, unanswered within its timeout, and the longest wait from connect to answer, ms. */
-  storm: { answered: number; shed503: number; connectErrors: number; unanswered: number; slowestMs: number };
+  storm: {
+    answered: number;
+    shed503: number;
+    connectErrors: number;
+    unanswered: number;
+    slowestMs: number;
+    /**
+     * The clients' own delay in the storm, ms: the longest their event loop was late (perf_hooks
+     * monitorEventLoopDelay), a share of `slowestMs` that is this process's scheduling, not nginx.
+     */
+    clientLagMs: number;
+    /** Share of the storm's time this process was busy (event loop utilization, 0–1): near 1, its answers queued behind its own work. */
+    clientBusy: number;
+  };
 }
 
 /** Status and headers of an HTTP answer once its header has arrived, else undefined. */
@@ -74,26 +118,49 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
     heldOpen: 0,
     hostilePlanned: 0,
     hostileOpened: 0,
+    hostileAtOnce: 0,
+    hostileEndedEarly: 0,
+    burstUnanswered: 0,
     connectErrors: 0,
     openingFrom: Date.now(),
     heldFrom: 0,
     heldUntil: 0,
-    storm: { answered: 0, shed503: 0, connectErrors: 0, unanswered: 0, slowestMs: 0 },
+    storm: { answered: 0, shed503: 0, connectErrors: 0, unanswered: 0, slowestMs: 0, clientLagMs: 0, clientBusy: 0 },
   };
+  // The storm's processes start now (a node process takes seconds to start on a busy machine).
+  const storms = Array.from({ length: plan.stormProcesses }, (_, p) =>
+    startStormProcess(
+      {
+        stormShare: {
+          target: plan.target,
+          stormSources: plan.stormSources,
+          burstRequest: plan.burstRequest,
+          stormTimeoutMs: plan.stormTimeoutMs,
+          stormConnects: Math.floor(plan.stormConnects / plan.stormProcesses) + (p < plan.stormConnects % plan.stormProcesses ? 1 : 0),
+        },
+      },
+      plan.openingMs + plan.burstAnswerMs + plan.stormTimeoutMs + 60_000,
+    ),
+  );
   const open = new Set<net.Socket>();
-  const connection = (source: string, text: string) =>
-    new Promise<void>((resolve) => {
+  // Held requests still sending their body, with how many of its bytes they have sent.
+  const trickling = new Map<net.Socket, number>();
+  let opening = true;
+  const held = plan.request.slice(0, plan.request.length - plan.heldBackBytes);
+  const connection = (source: string, text: string, onEnd?: () => void) =>
+    new Promise<boolean>((resolve) => {
       const socket = net.connect({ host, port: Number(port), localAddress: source });
       let seen = "";
       let settled = false;
-      const settle = () => {
-        if (!settled) [settled] = [true, resolve()];
+      const settle = (connected: boolean) => {
+        if (!settled) [settled] = [true, resolve(connected)];
       };
       socket.setEncoding("utf8");
       socket.on("connect", () => {
         open.add(socket);
         socket.write(text);
-        settle();
+        if (text === held) trickling.set(socket, held.length);
+        settle(true);
       });
       socket.on("data", (chunk: string) => {
         seen += chunk;
@@ -102,57 +169,156 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
         report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
         if (answer.status === 503 && !answer.retryAfter) report.shedWithoutRetryAfter++;
         open.delete(socket);
+        trickling.delete(socket);
         socket.destroy();
       });
       socket.on("error", () => {
         if (!open.has(socket) && !settled) report.connectErrors++;
+        if (open.has(socket) && opening) report.hostileEndedEarly++;
         open.delete(socket);
-        settle();
+        trickling.delete(socket);
+        settle(false);
       });
       socket.on("close", () => {
+        if (open.has(socket) && opening) report.hostileEndedEarly++;
         if (open.delete(socket)) report.statuses["0"] = (report.statuses["0"] ?? 0) + 1;
-        settle();
+        trickling.delete(socket);
+        settle(false);
+        onEnd?.();
       });
     });
-  const held = plan.request.slice(0, plan.request.length - plan.heldBackBytes);
-  const texts = [...Array.from({ length: plan.heldRequests }, () => held), ...Array.from({ length: plan.slowHeaderConnections }, (_, i) => plan.slowHeaders[i % plan.slowHeaders.length]!)];
-  // A few hundred connects at a time: thousands at once overflow nginx's accept queue (listen
-  // backlog 511) and the dropped SYNs are resent after 1, 3, 7 s, so the first connections would
-  // reach client_body_timeout before the last one opens.
-  const deadline = report.openingFrom + plan.holdMs;
-  let next = 0;
-  report.hostilePlanned = texts.length;
-  await Promise.all(
-    Array.from({ length: openingConcurrency }, async () => {
-      for (let i = next++; i < texts.length && Date.now() < deadline; i = next++) {
-        await connection(plan.heldSources[i % plan.heldSources.length]!, texts[i]!);
-        report.hostileOpened++;
-      }
-    }),
-  );
-  report.heldFrom = Date.now();
-  for (const source of plan.burstSources) for (let i = 0; i < plan.burstRequestsPerSource; i++) void connection(source, plan.burstRequest);
-  await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now(), plan.burstMs)));
+  // One more byte of each held body now and then, never the last: nginx's client_body_timeout runs
+  // between two reads, so a held request stays as long as it trickles, however long the rest take
+  // to open (client_header_timeout, by contrast, bounds the whole header: slow headers open last).
+  // https://nginx.org/en/docs/http/ngx_http_core_module.html#client_body_timeout
+  const trickle = setInterval(() => {
+    for (const [socket, sent] of trickling) {
+      if (sent >= plan.request.length - 1) continue;
+      socket.write(plan.request[sent]!);
+      trickling.set(socket, sent + 1);
+    }
+  }, plan.trickleMs);
+  try {
+    const texts = [...Array.from({ length: plan.heldRequests }, () => held), ...Array.from({ length: plan.slowHeaderConnections }, (_, i) => plan.slowHeaders[i % plan.slowHeaders.length]!)];
+    // A few hundred connects at a time: thousands at once overflow nginx's accept queue and the
+    // dropped SYNs are resent after 1, 3, 7 s, so the slow headers would reach client_header_timeout
+    // before the last one opens.
+    const deadline = report.openingFrom + plan.openingMs;
+    let next = 0;
+    report.hostilePlanned = texts.length;
+    await Promise.all(
+      Array.from({ length: openingConcurrency }, async () => {
+        for (let i = next++; i < texts.length && Date.now() < deadline; i = next++) {
+          if (await connection(plan.heldSources[i % plan.heldSources.length]!, texts[i]!)) report.hostileOpened++;
+        }
+      }),
+    );
+    opening = false;
+    report.heldFrom = Date.now();
+    // Answered by nginx (limit_conn's 503s) or still open: what nginx had to handle at once.
+    const answered = Object.values(report.statuses).reduce((sum, n) => sum + n, 0) - (report.statuses["0"] ?? 0);
+    report.hostileAtOnce = open.size + answered;
+    // The burst ends before the storm begins (each is judged on its own): every burst request has
+    // its answer, or `burstAnswerMs` has passed, and the hold lasts `burstMs` at least.
+    let burstPending = plan.burstSources.length * plan.burstRequestsPerSource;
+    for (const source of plan.burstSources) for (let i = 0; i < plan.burstRequestsPerSource; i++) void connection(source, plan.burstRequest, () => burstPending--);
+    const burstFrom = Date.now();
+    while ((burstPending > 0 || Date.now() < burstFrom + plan.burstMs) && Date.now() < burstFrom + plan.burstAnswerMs) await new Promise((r) => setTimeout(r, 100));
+    report.burstUnanswered = burstPending;
+  } finally {
+    clearInterval(trickle);
+  }
   report.heldOpen = open.size;
   for (const socket of open) socket.destroy();
   open.clear();
+  trickling.clear();
   report.heldUntil = Date.now();
-  // Then the storm, all at once from its own addresses: past their limit_req burst nginx answers by itself.
+  // Then the storm, all at once from its own addresses, in the processes started with the opening.
+  for (const share of await Promise.all(storms.map((storm) => storm.go()))) {
+    for (const [status, n] of Object.entries(share.statuses)) report.statuses[status] = (report.statuses[status] ?? 0) + n;
+    report.shedWithoutRetryAfter += share.shedWithoutRetryAfter;
+    report.storm.answered += share.storm.answered;
+    report.storm.shed503 += share.storm.shed503;
+    report.storm.connectErrors += share.storm.connectErrors;
+    report.storm.unanswered += share.storm.unanswered;
+    report.storm.slowestMs = Math.max(report.storm.slowestMs, share.storm.slowestMs);
+    report.storm.clientLagMs = Math.max(report.storm.clientLagMs, share.storm.clientLagMs);
+    report.storm.clientBusy = Math.max(report.storm.clientBusy, share.storm.clientBusy);
+  }
+  return report;
+}
+
+/**
+ * A storm process: this script with `share`, in this network namespace. It says "ready" once
+ * started and runs its storm when `go()` writes to it; killed after `timeoutMs`, and it exits by
+ * itself when this process ends first (its stdin closes).
+ */
+function startStormProcess(share: StormShare, timeoutMs: number): { go(): Promise<StormReport> } {
+  const child = spawn(process.execPath, ["--require", "tsx/cjs", __filename, JSON.stringify(share)], { stdio: ["pipe", "pipe", "pipe"] });
+  const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  let out = "";
+  let err = "";
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  child.stdout.on("data", (c: Buffer) => {
+    out += c.toString();
+    if (out.startsWith("ready\n")) onReady();
+  });
+  child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<StormReport>((resolve, reject) =>
+    child.on("exit", (code, signal) => {
+      clearTimeout(killer);
+      onReady();
+      if (code === 0 && out.startsWith("ready\n")) resolve(JSON.parse(out.slice("ready\n".length)) as StormReport);
+      else reject(new Error(`a storm process failed (exit ${code ?? signal}): ${err}`));
+    }),
+  );
+  exited.catch(() => {});
+  return {
+    async go() {
+      await ready;
+      child.stdin.write("go\n");
+      return exited;
+    },
+  };
+}
+
+/** A storm process's side: "ready", then on "go" its share of the storm, all at once. */
+async function runStormShare({ stormShare: plan }: StormShare): Promise<StormReport> {
+  const [host, port] = plan.target.split(":");
+  const report: StormReport = { statuses: {}, shedWithoutRetryAfter: 0, storm: { answered: 0, shed503: 0, connectErrors: 0, unanswered: 0, slowestMs: 0, clientLagMs: 0, clientBusy: 0 } };
+  await new Promise<void>((resolve) => {
+    process.stdin.on("data", () => resolve());
+    process.stdin.on("end", () => process.exit(1));
+    process.stdout.write("ready\n");
+  });
+  process.stdin.destroy();
+  // The event loop's delay and load meanwhile are this process's share of the waits.
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  const busyBefore = performance.eventLoopUtilization();
+  lag.enable();
   await Promise.all(
     Array.from({ length: plan.stormConnects }, (_, i) => stormConnection(host!, Number(port), plan.stormSources[i % plan.stormSources.length]!, plan.burstRequest, plan.stormTimeoutMs, report)),
   );
+  lag.disable();
+  report.storm.clientLagMs = Math.round(lag.max / 1e6);
+  report.storm.clientBusy = Math.round(performance.eventLoopUtilization(busyBefore).utilization * 100) / 100;
   return report;
 }
 
 /**
  * One client of the connect storm: connects with everyone else at once, sends a small POST and
  * waits for the answer's status line; the wait from the connect to the answer (SYN retransmits
- * included) is what the stalled-host figure bounds.
+ * included) is what the stalled-host figure bounds. The wait starts when the connect is issued
+ * (`net.connect` issues it on the next tick, once every client of the storm is created), not while
+ * this process is still creating the others: a real client is its own machine.
  */
-function stormConnection(host: string, port: number, source: string, request: string, timeoutMs: number, report: SpikeReport): Promise<void> {
+function stormConnection(host: string, port: number, source: string, request: string, timeoutMs: number, report: StormReport): Promise<void> {
   return new Promise((resolve) => {
-    const started = Date.now();
     const socket = net.connect({ host, port, localAddress: source });
+    // Node's net.connect to an IP address connects in a process.nextTick (lib/net.js lookupAndConnect); this tick runs right after it.
+    let started = Date.now();
+    process.nextTick(() => (started = Date.now()));
     let seen = "";
     let done = false;
     const finish = (outcome: "answered" | "error" | "unanswered", answer?: { status: number; retryAfter: boolean }) => {
@@ -183,4 +349,4 @@ function stormConnection(host: string, port: number, source: string, request: st
   });
 }
 
-runAsNamespaceScript(module, holdSpike);
+runAsNamespaceScript(module, (input: SpikePlan | StormShare) => ("stormShare" in input ? runStormShare(input) : holdSpike(input)));

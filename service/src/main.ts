@@ -25,7 +25,12 @@ async function start(config: ServiceConfig): Promise<void> {
   const server = createServer(config, pipeline, counters);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(config.listenPort, config.listenHost, resolve);
+    // nginx may connect as many requests at once as limit_conn admits (a connect storm's admitted
+    // burst), far beyond Node's default backlog of 511: past it the kernel drops the SYNs and nginx
+    // times out the connect and resends to the backup. The largest backlog listen(2) takes is
+    // capped silently at net.core.somaxconn, which the host's sysctls size above limit_conn's
+    // admitted requests (models/hostEdge/kernel.ts).
+    server.listen({ port: config.listenPort, host: config.listenHost, backlog: 65_535 }, resolve);
   });
   log("info", "listening", { listen: `${config.listenHost}:${config.listenPort}`, poolMax: config.poolMax, spoolDepth: spool.depth, datastore: datastore.host ?? null });
 
