@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { SnippetDelivery, snippetDelivery } from "../models/snippet/delivery";
 import { snippetObjects } from "../models/snippet/snippet";
-import { closeAll, launchChromium, listen, until } from "../test/assets/snippet/chromium";
+import { closeAll, launchChromium, listen, until } from "../harness/chromium";
 import { runAsNamespaceScript, runNodeInNamespace } from "./netns";
 import type { GamedayOptions } from "./scenarios";
 import type { Twin } from "./twin";

@@ -1,7 +1,7 @@
 /**
  * Fidelity of the nginx memory model (models/hostEdge/memory.ts) on the prod stack's nginx
- * settings: Debian's real nginx runs the rendered config on 127.0.0.1 (test/support/nginx.ts)
- * under the hostile clients the model exists for (test/support/upstream.ts): slow header senders
+ * settings: Debian's real nginx runs the rendered config on 127.0.0.1 (harness/nginx.ts)
+ * under the hostile clients the model exists for (harness/upstream.ts): slow header senders
  * with every large header buffer filled, idle keep-alive connections, held worst-case requests, and
  * a mix. The prediction for the processes must be no less than their measured RSS, and for the
  * busy case at most 25% above it; the kernel's socket buffers are predicted apart and reported
@@ -15,7 +15,7 @@ import type net from "node:net";
 import { HostEdgeSettings, hostEdgeSettings, NginxLoad, nginxSizeBytes, predictNginxMemory } from "../../models/hostEdge";
 import { parseStackConfig } from "../../stacks/schema";
 import { readStackFile } from "../../tools/plan/stackFile";
-import { measureNginxRss, nginxBinary, nginxWorkerPids, startNginx } from "../../test/support/nginx";
+import { measureNginxRss, nginxBinary, nginxWorkerPids, startNginx } from "../../harness/nginx";
 import {
   holdBusyConnections,
   holdKeepaliveConnections,
@@ -24,7 +24,7 @@ import {
   tcpKernelBytes,
   waitUntil,
   worstCaseRequest,
-} from "../../test/support/upstream";
+} from "../../harness/upstream";
 import type { FidelityResult } from "./index";
 
 /** Connections per state in each case: enough that the shared zones, counted full, do not dominate the busy case. */

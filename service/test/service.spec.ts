@@ -9,8 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runLoad } from "./support/load";
-import { Postgres, postgresAvailable, startPostgres } from "./support/postgres";
-import { batchBody, datastoreEnv, request, RunningService, serviceFile, startService } from "./support/service";
+import { Postgres, postgresAvailable, startPostgres } from "../../harness/postgres";
+import { batchBody, datastoreEnv, request, RunningService, serviceFile, startService } from "../../harness/service";
 import { ingestReadTimeoutSeconds } from "../../models/hostEdge";
 
 const running: RunningService[] = [];

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snippetObjects } from "../../../models/snippet/snippet";
-import { closeAll, launchChromium, listen, readBody, until } from "./chromium";
+import { closeAll, launchChromium, listen, readBody, until } from "../../../harness/chromium";
 
 const root = join(__dirname, "..", "..", "..");
 const loadTimeoutMs = 1000;

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HostEdgeSettings, NginxLoad, nginxSizeBytes, predictNginxMemory } from "../../../models/hostEdge";
-import { measureNginxRss, nginxBinary, nginxWorkerPids, startNginx } from "../../support/nginx";
+import { measureNginxRss, nginxBinary, nginxWorkerPids, startNginx } from "../../../harness/nginx";
 import {
   holdBusyConnections,
   holdKeepaliveConnections,
@@ -20,7 +20,7 @@ import {
   Upstream,
   waitUntil,
   worstCaseRequest,
-} from "../../support/upstream";
+} from "../../../harness/upstream";
 import { sampleSettings } from "./fixtures";
 
 /** Connections per state: bounded, well below worker_connections. */

@@ -27,8 +27,8 @@ import {
   startNginx,
   StartNginxOptions,
   testNginxConfig,
-} from "../../support/nginx";
-import { get, holdIdleConnections, request, startHungUpstream, startUpstream, Upstream, UpstreamOptions, waitUntil } from "../../support/upstream";
+} from "../../../harness/nginx";
+import { get, holdIdleConnections, request, startHungUpstream, startUpstream, Upstream, UpstreamOptions, waitUntil } from "../../../harness/upstream";
 import { sampleSettings } from "./fixtures";
 
 const connectionLimit = 4;

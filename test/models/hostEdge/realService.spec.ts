@@ -7,10 +7,10 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthCheckPath, ingestReadTimeoutSeconds, renderIngestEnv } from "../../../models/hostEdge";
-import { postgresAvailable, Postgres, startPostgres } from "../../../service/test/support/postgres";
-import { batchBody, datastoreEnv, removeDir, RunningService, startService } from "../../../service/test/support/service";
-import { freePort, nginxBinary, RunningNginx, startNginx } from "../../support/nginx";
-import { request } from "../../support/upstream";
+import { postgresAvailable, Postgres, startPostgres } from "../../../harness/postgres";
+import { batchBody, datastoreEnv, removeDir, RunningService, startService } from "../../../harness/service";
+import { freePort, nginxBinary, RunningNginx, startNginx } from "../../../harness/nginx";
+import { request } from "../../../harness/upstream";
 import { sampleSettings } from "./fixtures";
 
 /** The env file as systemd's EnvironmentFile= reads it: KEY=value lines, # comments. */

@@ -8,7 +8,7 @@ import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFi
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { freePort } from "../../../test/support/nginx";
+import { freePort } from "./nginx";
 
 const binDir = (() => {
   const root = "/usr/lib/postgresql";

@@ -10,7 +10,7 @@ import net, { createServer } from "node:net";
 import * as dnsPacket from "dns-packet";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { nsdConfig } from "../../gameday/dns";
+import { nsdConfig } from "../gameday/dns";
 
 export const nsdBinary = "/usr/sbin/nsd";
 

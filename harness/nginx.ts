@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { HostEdgeSettings, renderNginxConfig } from "../../models/hostEdge";
+import { HostEdgeSettings, renderNginxConfig } from "../models/hostEdge";
 
 export const nginxBinary = "/usr/sbin/nginx";
 
