@@ -31,7 +31,7 @@ const delivered: { events: { name: string; properties: Record<string, unknown> }
 let servers: Server[] = [];
 let browser: Browser | undefined;
 let page: Page;
-let pageErrors: string[] = [];
+const pageErrors: string[] = [];
 let loadMs: number;
 let siteOrigin: string;
 
