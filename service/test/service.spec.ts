@@ -9,7 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runLoad } from "./support/load";
-import { Postgres, postgresAvailable, startPostgres } from "../../harness/postgres";
+import { Postgres, postgresInstalled, startPostgres } from "../../harness/postgres";
+import { skipWithout } from "../../harness/requirements";
 import { batchBody, datastoreEnv, request, RunningService, serviceFile, startService } from "../../harness/service";
 import { ingestReadTimeoutSeconds } from "../../models/hostEdge";
 
@@ -62,7 +63,7 @@ function expectExactlyAcked(stored: string[], acked: Set<string>): void {
   expect(stored.length).toBe(acked.size);
 }
 
-describe.skipIf(!postgresAvailable)("ingestion service with a real PostgreSQL", () => {
+describe.skipIf(skipWithout([postgresInstalled]))("ingestion service with a real PostgreSQL", () => {
   let db: Postgres;
   beforeAll(async () => {
     serviceFile();

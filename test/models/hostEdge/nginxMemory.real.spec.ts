@@ -6,11 +6,11 @@
  * /proc/net/sockstat). The model must never predict less, and at most 25% more for busy requests
  * (incident 000: the memory limit must be known, not guessed).
  */
-import { existsSync } from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HostEdgeSettings, NginxLoad, nginxSizeBytes, predictNginxMemory } from "../../../models/hostEdge";
-import { measureNginxRss, nginxBinary, nginxWorkerPids, startNginx } from "../../../harness/nginx";
+import { measureNginxRss, nginxInstalled, nginxWorkerPids, startNginx } from "../../../harness/nginx";
+import { skipWithout } from "../../../harness/requirements";
 import {
   holdBusyConnections,
   holdKeepaliveConnections,
@@ -70,7 +70,7 @@ const scenarios: Scenario[] = [
   },
 ];
 
-describe.skipIf(!existsSync(nginxBinary))("nginx memory model against a real nginx under hostile clients", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("nginx memory model against a real nginx under hostile clients", () => {
   let primary: Upstream;
   let backup: Upstream;
   const results: string[] = [];

@@ -19,7 +19,7 @@ import path from "node:path";
 import {
   freePort,
   measureNginxRss,
-  nginxBinary,
+  nginxInstalled,
   nginxTempDir,
   nginxWorkerPids,
   renderTestConfig,
@@ -29,6 +29,7 @@ import {
   testNginxConfig,
 } from "../../../harness/nginx";
 import { get, holdIdleConnections, request, startHungUpstream, startUpstream, Upstream, UpstreamOptions, waitUntil } from "../../../harness/upstream";
+import { installedAt, skipWithout } from "../../../harness/requirements";
 import { sampleSettings } from "./fixtures";
 
 const connectionLimit = 4;
@@ -58,7 +59,7 @@ function nginxWithUpstreams(
   return ctx;
 }
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx", () => {
 
   const ctx = nginxWithUpstreams();
 
@@ -135,7 +136,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
   });
 });
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream down (refused connects)", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx with the primary upstream down (refused connects)", () => {
   let backup: Upstream;
   let nginx: RunningNginx;
 
@@ -165,7 +166,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream 
   });
 });
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream hung (connects time out)", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx with the primary upstream hung (connects time out)", () => {
   let backup: Upstream;
   let hung: { stop(): Promise<void> };
   let nginx: RunningNginx;
@@ -207,7 +208,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream 
   });
 });
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx in front of a service that accepts and never answers", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx in front of a service that accepts and never answers", () => {
 
   const ctx = nginxWithUpstreams();
 
@@ -246,7 +247,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx in front of a service that
   });
 });
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx's upstream keep-alive against the service's idle timeout", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx's upstream keep-alive against the service's idle timeout", () => {
 
   const ctx = nginxWithUpstreams({ upstream: { keepAliveTimeoutMs: serviceKeepaliveTimeoutMs } });
 
@@ -262,7 +263,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx's upstream keep-alive agai
   }, 20_000);
 });
 
-describe.skipIf(!existsSync(nginxBinary) || !existsSync("/usr/bin/prlimit"))("real nginx started with Debian's soft limit of 1,024 descriptors", () => {
+describe.skipIf(skipWithout([nginxInstalled, installedAt("/usr/bin/prlimit", "prlimit", "util-linux")]))("real nginx started with Debian's soft limit of 1,024 descriptors", () => {
   const admitted = 1100;
   const clients = 1300;
 
