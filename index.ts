@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Alarms } from "./components/alarms";
+import { DnsQueryLog } from "./components/dnsQueryLog";
 import { DnsRecords } from "./components/dnsRecords";
 import { DnsZones } from "./components/dnsZones";
 import { IngestRegion } from "./components/ingestRegion";
@@ -31,6 +32,8 @@ export = async () => {
     existingZoneId: config.dns.primary.existingZoneId,
     secondary: config.dns.secondary,
   });
+  // Every query Route 53 answers is logged from the zone's first day (incident 001).
+  new DnsQueryLog("dns-queries", { zoneId: dns.primaryZoneId, domain: config.domain });
   const delegation = {
     phase: config.dns.delegation,
     primaryZoneId: dns.primaryZoneId,

@@ -8,15 +8,23 @@ export interface LogBucketArgs {
   retentionDays?: number;
 }
 
+/**
+ * Days an overwritten or deleted object is kept as a noncurrent version before S3 expires it: long
+ * enough to notice and undo a mistaken or malicious delete (the waiver `versions-not-locks` relies
+ * on at least 30).
+ */
+export const noncurrentVersionDays = 30;
+
 /** Key prefixes of the log bucket: one per writer. */
 export const logPrefixes = { loadBalancer: "nlb", flowLogs: "vpc-flow-logs", cdn: "cloudfront" } as const;
 
 /**
  * One region's log bucket: a region's load balancer TLS access logs and VPC flow logs, or the
  * CDN's access logs (CloudWatch log delivery, standard logging v2, in us-east-1). Private
- * (all public access blocked, ACLs disabled), encrypted with SSE-S3 (the one encryption AWS log
- * delivery writes without a key grant), objects expired after `retentionDays`, and writable only by
- * the log delivery service for this account over TLS. The bucket does not log its own access
+ * (all public access blocked, ACLs disabled), versioned, encrypted with SSE-S3 (the one encryption
+ * AWS log delivery writes without a key grant), objects expired after `retentionDays` and their
+ * noncurrent versions `noncurrentVersionDays` later, and writable only by the log delivery service
+ * for this account over TLS. The bucket does not log its own access
  * (waiver `origin-bucket-access-logs`).
  */
 export class LogBucket extends pulumi.ComponentResource {
@@ -34,6 +42,9 @@ export class LogBucket extends pulumi.ComponentResource {
       child,
     );
     new aws.s3.BucketOwnershipControls(`${name}-logs-ownership`, { region, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    // Versioned (enable-bucket-versioning): a log object overwritten or deleted by mistake, or by
+    // someone covering tracks, stays as a noncurrent version until the lifecycle expires it.
+    const versioning = new aws.s3.BucketVersioning(`${name}-logs-versioning`, { region, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-logs-encryption`,
       { region, bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
@@ -50,11 +61,13 @@ export class LogBucket extends pulumi.ComponentResource {
             status: "Enabled",
             filter: {},
             expiration: { days: args.retentionDays ?? 90 },
+            noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
           },
         ],
       },
-      child,
+      // S3 applies noncurrent-version rules only to a bucket that is versioned.
+      { parent: bucket, dependsOn: [versioning] },
     );
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     new aws.s3.BucketPolicy(

@@ -10,7 +10,7 @@ import {
   versionedPathPattern,
 } from "../models/snippet/snippet";
 import { DnsValidatedCertificate } from "./certificate";
-import { denyPlainHttp, LogBucket, logPrefixes } from "./logBucket";
+import { denyPlainHttp, LogBucket, logPrefixes, noncurrentVersionDays } from "./logBucket";
 import type { CdnEndpoint } from "./endpoints";
 
 export interface SnippetCdnArgs {
@@ -44,7 +44,7 @@ export const cloudFrontCertificateRegion = "us-east-1";
 /** The origin group's id: every cache behavior targets it, never one bucket. */
 const originGroupId = "snippet-origins";
 
-/** A private bucket: all public access blocked, bucket-owner-enforced, versioned, encrypted (SSE-S3). */
+/** A private bucket: all public access blocked, bucket-owner-enforced, versioned (old versions expired), encrypted (SSE-S3). */
 class PrivateBucket {
   readonly bucket: aws.s3.Bucket;
   readonly versioning: aws.s3.BucketVersioning;
@@ -73,6 +73,25 @@ class PrivateBucket {
       `${name}-encryption`,
       { region, bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
       child,
+    );
+    // Every deploy overwrites the loader: its old versions go after a while, the current ones never
+    // (the library's versioned files stay for pages that cached the loader naming them).
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        region,
+        bucket: this.bucket.id,
+        rules: [
+          {
+            id: "expire-old-versions",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+          },
+        ],
+      },
+      { parent: this.bucket, dependsOn: [this.versioning] },
     );
   }
 }
@@ -151,6 +170,8 @@ export class SnippetCdn extends pulumi.ComponentResource {
         comment: `JavaScript snippet at ${args.hostname} (incident 000: never served by the API hosts)`,
         enabled: true,
         aliases: [args.hostname],
+        // The root URL serves the loader rather than asking the bucket for its root (configure-cdn-default-root-object).
+        defaultRootObject: loaderKey,
         httpVersion: "http2and3",
         isIpv6Enabled: true,
         priceClass: "PriceClass_All",
@@ -350,7 +371,8 @@ export class SnippetCdn extends pulumi.ComponentResource {
         },
         securityHeadersConfig: {
           contentTypeOptions: { override: true },
-          strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: false, override: true },
+          // preload is inert on the snippet's host (the preload list takes apexes) and enforce-cdn-hsts asks for it.
+          strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true, override: true },
           referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
           frameOptions: { frameOption: "DENY", override: true },
         },

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { decodeUserData, encodeUserData, ingestEnvPath, nginxConfigPath, readWrittenFile } from "../models/hostEdge";
+import { decodeUserData, encodeUserData, hostSysctlPath, ingestEnvPath, nginxConfigPath, readWrittenFile } from "../models/hostEdge";
 import { readRenderedDrainSeconds } from "../models/capacity/declared";
 import { DeclaredResource } from "../models/recovery";
 import { resourceTypes } from "../models/resourceTypes";
@@ -114,6 +114,8 @@ export interface PlannedRegion {
   region: string;
   /** The nginx.conf the launch template's user data writes, as written. */
   nginxConfig: string;
+  /** The sysctl.d file the launch template's user data writes (accept queue, socket memory), as written. */
+  hostSysctl: string;
   /** The env file's `NAME=value` lines the service units load. */
   env: Record<string, string>;
   /** The path the service takes events on: the env file's, else the service's own default. */
@@ -157,6 +159,7 @@ export function plannedRegions(resources: DeclaredResource[]): PlannedRegion[] {
     const region = required(regionOf(template), `region on ${template.urn}`);
     const userData = String(template.props.userData ?? "");
     const nginxConfig = required(readWrittenFile(userData, nginxConfigPath), `${nginxConfigPath} in the user data of ${template.urn}`);
+    const hostSysctl = required(readWrittenFile(userData, hostSysctlPath), `${hostSysctlPath} in the user data of ${template.urn}`);
     const envText = required(readWrittenFile(userData, ingestEnvPath), `${ingestEnvPath} in the user data of ${template.urn}`);
     const env = parseEnvFile(envText);
     const servers = [...(/upstream\s+ingest\s*\{([^}]*)\}/.exec(nginxConfig)?.[1] ?? "").matchAll(/\bserver\s+[\d.]+:(\d+)([^;]*);/g)];
@@ -183,6 +186,7 @@ export function plannedRegions(resources: DeclaredResource[]): PlannedRegion[] {
     return {
       region,
       nginxConfig,
+      hostSysctl,
       env,
       collectorPath: env.INGEST_COLLECTOR_PATH ?? "/track",
       servicePort: Number(required(primary?.[1], `primary server in the upstream of ${template.urn}'s nginx.conf`)),

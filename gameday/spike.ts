@@ -6,21 +6,39 @@
  *   - held requests: the full worst-case header (every large header buffer filled) and part of the
  *     body, never the rest, more of them than `limit_conn` admits on the region's hosts, each
  *     source address below `limit_req`'s burst: limit_conn must shed the excess with 503;
- *   - slow headers: every large header buffer filled, the header never ended (the state
- *     `limit_conn` does not count, bounded only by `worker_connections`);
+ *   - slow headers in the shapes nginx accepts at its limits (harness/hostileClients.ts): a
+ *     header of `max_headers` lines, and header names that waste the request pool with every
+ *     header buffer filled, never ended (the state `limit_conn` does not count, bounded only by
+ *     `worker_connections`);
  *   - a burst: small complete POSTs from a few addresses, each well past `limit_req`'s burst:
- *     limit_req must shed with 503.
- * Meanwhile the parent samples the nginx processes' memory on every host of the region (sum of
- * VmRSS of master and workers, as the memory model counts it) and keeps the peak. When the hold
- * ends every hostile connection closes, and the retrying clients' events must all come in.
+ *     limit_req must shed with 503;
+ *   - then a connect storm: more connects at once than nginx serves and than its default backlog
+ *     (511) queues, from two addresses, each a small POST; nginx sheds past their limit_req burst
+ *     itself, and each client must have its answer (503 + Retry-After) within the recovery model's
+ *     stalled-host figure (models/recovery, `hostStalls`), no SYN retransmit in it.
+ * The region's hosts run with the hosts' sysctls (models/hostEdge/kernel.ts), as the user data sets
+ * them. Meanwhile the parent samples, on every host of the region, the nginx processes' memory
+ * (sum of VmRSS of master and workers) and their sockets' buffers (`ss -m` in the host's
+ * namespace) and keeps the peaks, each held to the memory model's. When the hold ends every
+ * hostile connection closes, and the retrying clients' events must all come in.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { clientTimeoutSeconds, estimateNginxMemory, NginxLimits, nginxListenPort, nginxSizeBytes } from "../models/hostEdge";
-import { readRenderedNginxLimits } from "../models/capacity";
+import {
+  clientTimeoutSeconds,
+  estimateNginxMemory,
+  NginxLimits,
+  nginxListenPort,
+  NginxMemoryLimits,
+  nginxSizeBytes,
+  proxiedRequestLimit,
+} from "../models/hostEdge";
+import { readRenderedNginxLimits, readRenderedUpstream } from "../models/capacity";
+import { stalledHostSeconds } from "../models/recovery";
+import { clientLimitsOf, shapeRequest } from "../harness/hostileClients";
 import { measureNginxRss, nginxWorkerPids } from "../harness/nginx";
 import { worstCaseRequest } from "../harness/upstream";
-import { run, runNodeInNamespace } from "./netns";
+import { inNamespace, run, runNodeInNamespace } from "./netns";
 import type { ScenarioFindings } from "./scenarios";
 import type { SpikePlan, SpikeReport } from "./spikeClients";
 import type { Twin } from "./twin";
@@ -30,8 +48,14 @@ export interface SpikeMeasurement {
   report: SpikeReport;
   /** Peak sum of VmRSS of one host's nginx master and workers, the highest of the region's hosts, bytes. */
   peakNginxBytes: number;
-  /** The memory model's worst case of one host on the limits of the twin's rendered nginx.conf and its worker count, bytes. */
+  /** The memory model's worst case of one host's processes on the limits of the twin's rendered nginx.conf and its worker count, bytes. */
   modelNginxBytes: number;
+  /** Peak of one host's nginx socket buffers (`ss -m` in its namespace), the highest of the region's hosts, bytes. */
+  peakSocketBytes: number;
+  /** The memory model's worst case of one host's socket buffers, bytes. */
+  modelSocketBytes: number;
+  /** The recovery model's stalled-host figure on the planned config: the longest a storm's client may wait for its answer, seconds. */
+  stalledHostSeconds: number;
   /** nginx's error log lines of the region's hosts: limit_conn and limit_req refusals, and upstream failures. */
   limitConnLines: number;
   limitReqLines: number;
@@ -86,7 +110,25 @@ export const spikeShape = {
   burstSources: 2,
   /** Body of a held request, bytes: what `client_body_buffer_size` holds in memory. */
   bodyBytes: 16 * 1024,
+  /**
+   * Connects of the storm per host, as a multiple of the requests limit_conn admits: more than
+   * nginx serves at once and than its default backlog (511) queues, within the rendered accept
+   * queue, which is what the stalled-host figure assumes.
+   */
+  stormOverServed: 1.25,
+  stormSources: 2,
 } as const;
+
+/** nginx's sockets on its port and to the service in a host's namespace: their buffers' bytes (`ss -m`: receive + send + forward allocation). */
+function hostSocketBytes(namespace: string, servicePorts: number[]): number {
+  const filter = [`sport = :${nginxListenPort}`, ...servicePorts.map((p) => `dport = :${p}`)].join(" or ");
+  let bytes = 0;
+  for (const line of inNamespace(namespace, "ss", ["-tmnHO", "state", "all", `( ${filter} )`]).split("\n")) {
+    const mem = /skmem:\(r(\d+),rb\d+,t\d+,tb\d+,f(\d+),w(\d+)/.exec(line);
+    if (mem && !line.startsWith("LISTEN")) bytes += Number(mem[1]) + Number(mem[2]) + Number(mem[3]);
+  }
+  return bytes;
+}
 
 /**
  * The spike on `region`: hostile clients held for `holdMs`, the region's nginx memory sampled
@@ -95,9 +137,16 @@ export const spikeShape = {
 export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: number): Promise<ScenarioFindings & { measurement: SpikeMeasurement }> {
   // The limits as the region's planned nginx.conf sets them (the memory policy's reader).
   const planned = twin.regions[region]!;
-  const rendered = readRenderedNginxLimits(Buffer.from(planned.nginxConfig).toString("base64"));
+  // The nginx.conf and the sysctl.d file the user data writes (models/hostEdge/kernel.ts).
+  const sysctl = planned.hostSysctl;
+  // The readers take user data: these files as one cloud-config text.
+  const asUserData = (text: string) => `#cloud-config\n${text}`;
+  const rendered = readRenderedNginxLimits(asUserData(`${planned.nginxConfig}\n${sysctl}`));
   if ("missing" in rendered) throw new Error(`the planned nginx.conf of ${planned.region} lacks ${rendered.missing.join(", ")}`);
-  const limits = rendered.limits;
+  const limits: NginxMemoryLimits = rendered.limits;
+  const upstream = readRenderedUpstream(asUserData(`${planned.nginxConfig}\nINGEST_COLLECTOR_PATH=${planned.collectorPath}\n`));
+  if ("missing" in upstream) throw new Error(`the planned nginx.conf of ${planned.region} lacks ${upstream.missing.join(", ")}`);
+  const stallBound = stalledHostSeconds(upstream.upstream, limits);
   const burst = /\blimit_req\s+zone=\S+\s+burst=(\d+)/.exec(planned.nginxConfig);
   if (!burst) throw new Error(`the planned nginx.conf of ${planned.region} has no limit_req burst: nothing would shed a burst per client`);
   const { collectorPath } = planned;
@@ -107,19 +156,24 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
   const burstMs = 2000;
   const holdMs = Math.min(spikeMs, clientTimeoutSeconds * 1000 - burstMs - 2000);
   const hosts = twin.hosts.filter((h) => h.region === region);
+  for (const host of hosts) {
+    for (const line of sysctl.split("\n").filter((l) => /^\w/.test(l))) inNamespace(host.namespace, "sysctl", ["-qw", line.replace(/\s*=\s*/, "=")]);
+  }
   const limit = limits.maxConnectionsPerHost;
   if (limit === undefined || limit === Number.MAX_SAFE_INTEGER) throw new Error(`the planned nginx.conf of ${planned.region} has no limit_conn: nothing would shed held requests`);
   const rate = Number(burst[1]);
   const heldRequests = Math.ceil(limit * spikeShape.heldOverLimit) * hosts.length;
   const slowHeaderConnections = spikeShape.slowHeadersPerHost * hosts.length;
-  const sources = addSourceAddresses(twin, spikeShape.sources + spikeShape.burstSources);
+  const sources = addSourceAddresses(twin, spikeShape.sources + spikeShape.burstSources + spikeShape.stormSources);
   const heldSources = sources.slice(0, spikeShape.sources);
   // Each held source stays under limit_req's burst, so limit_conn (not limit_req) sheds the excess.
   const perSource = Math.ceil((heldRequests + slowHeaderConnections) / heldSources.length);
   if (perSource >= rate) throw new Error(`${perSource} requests per source address reach limit_req's burst of ${rate}: add source addresses`);
-  const { count, size } = limits.largeClientHeaderBuffers;
   const request = worstCaseSpikeRequest(limits, collectorPath, spikeShape.bodyBytes);
-  const slowHeader = `POST ${collectorPath} HTTP/1.1\r\nHost: edge.test\r\n${Array.from({ length: count }, (_, i) => `X-Fill-${i}: ${"a".repeat(nginxSizeBytes(size) - 64)}\r\n`).join("")}`;
+  const shapes = clientLimitsOf(limits, nginxSizeBytes(/\bclient_max_body_size\s+(\w+);/.exec(planned.nginxConfig)?.[1] ?? "1m"));
+  const paths = { hold: collectorPath, fast: collectorPath };
+  const slowHeaders = [shapeRequest("headerLines", shapes, paths), shapeRequest("headerKeys", shapes, paths)];
+  const stormConnects = Math.ceil(proxiedRequestLimit(limits) * spikeShape.stormOverServed) * hosts.length;
   const plan: SpikePlan = {
     target: `${twin.vips[region]}:${nginxListenPort}`,
     collectorPath,
@@ -128,25 +182,33 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
     slowHeaderConnections,
     request,
     heldBackBytes: spikeShape.bodyBytes / 2,
-    slowHeader,
-    burstSources: sources.slice(spikeShape.sources),
+    slowHeaders,
+    burstSources: sources.slice(spikeShape.sources, spikeShape.sources + spikeShape.burstSources),
+    stormSources: sources.slice(spikeShape.sources + spikeShape.burstSources),
     burstRequest: smallRequest(collectorPath),
     // Four times limit_req's burst on each host the balancer spreads them over.
     burstRequestsPerSource: 4 * rate * hosts.length,
     holdMs,
     burstMs,
+    stormConnects,
+    stormTimeoutMs: (stallBound + 2) * 1000,
   };
   const peaks = new Map(hosts.map((h) => [h.address, 0]));
+  const socketPeaks = new Map(hosts.map((h) => [h.address, 0]));
   let sampling = true;
+  let sample = 0;
   const sampler = (async () => {
     while (sampling) {
       for (const host of hosts) {
         try {
           peaks.set(host.address, Math.max(peaks.get(host.address)!, measureNginxRss(host.nginx.pid!).totalBytes));
+          // ss is costlier than /proc: every fifth round.
+          if (sample % 5 === 0) socketPeaks.set(host.address, Math.max(socketPeaks.get(host.address)!, hostSocketBytes(host.namespace, [planned.servicePort, planned.backupPort])));
         } catch {
           // a worker exited between listing and reading
         }
       }
+      sample++;
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -160,12 +222,16 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
   // The model as the memory policy evaluates it: the limits read back from the planned config (the
   // twin's hosts run it with only paths rewritten), at the worker count nginx started.
   const workers = Math.max(...hosts.map((h) => nginxWorkerPids(h.nginx.pid!).length));
-  const modelNginxBytes = estimateNginxMemory({ nginx: limits, vcpus: workers }).totalBytes;
+  const model = estimateNginxMemory({ nginx: limits, vcpus: workers });
+  const modelNginxBytes = model.processBytes;
   const logs = hosts.map((h) => readFileSync(path.join(h.dir, "error.log"), "utf8")).join("\n");
   const measurement: SpikeMeasurement = {
     report,
     peakNginxBytes: Math.max(...peaks.values()),
     modelNginxBytes,
+    peakSocketBytes: Math.max(...socketPeaks.values()),
+    modelSocketBytes: model.bufferBytes,
+    stalledHostSeconds: stallBound,
     limitConnLines: countLines(logs, /limiting connections by zone/),
     limitReqLines: countLines(logs, /limiting requests, excess/),
     upstreamFailureLines: countLines(logs, upstreamFailure),
@@ -177,13 +243,22 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
   if (report.shedWithoutRetryAfter > 0) problems.push(`${report.shedWithoutRetryAfter} 503s without Retry-After`);
   const other = Object.entries(report.statuses).filter(([status]) => !["503", "200", "0"].includes(status));
   if (other.length > 0) problems.push(`answers other than 503 and 200: ${other.map(([s, n]) => `${n} × ${s}`).join(", ")}`);
+  // Opening stops when the first held requests near nginx's client timeouts: a slower machine opens fewer.
+  if (report.hostileOpened < report.hostilePlanned) {
+    problems.push(`the hostile clients opened ${report.hostileOpened} of ${report.hostilePlanned} connections within ${holdMs} ms (nginx's client timeouts end the first ones after that): the spike fell short of the limits it tests`);
+  }
   if (measurement.limitConnLines === 0) problems.push("limit_conn refused nothing (no 'limiting connections' line in the error log)");
   if (measurement.limitReqLines === 0) problems.push("limit_req refused nothing (no 'limiting requests' line in the error log)");
   if (measurement.upstreamFailureLines > 0) {
     const first = logs.split("\n").find((line) => upstreamFailure.test(line));
     problems.push(`${measurement.upstreamFailureLines} upstream failures in nginx's error log (the service, not the limits, gave way), the first: ${first}`);
   }
-  if (measurement.peakNginxBytes > modelNginxBytes) problems.push(`nginx peaked at ${mib(measurement.peakNginxBytes)}, above the memory model's ${mib(modelNginxBytes)}`);
+  if (measurement.peakNginxBytes > modelNginxBytes) problems.push(`nginx's processes peaked at ${mib(measurement.peakNginxBytes)}, above the memory model's ${mib(modelNginxBytes)}`);
+  if (measurement.peakSocketBytes > model.bufferBytes) problems.push(`nginx's socket buffers peaked at ${mib(measurement.peakSocketBytes)}, above the memory model's ${mib(model.bufferBytes)}`);
+  if (report.storm.slowestMs > stallBound * 1000) {
+    problems.push(`a client of the connect storm waited ${report.storm.slowestMs} ms for its answer, above the stalled-host figure of ${stallBound} s (models/recovery hostStalls)`);
+  }
+  if (report.storm.answered === 0) problems.push("no client of the connect storm got an answer");
   return {
     measurement,
     problems,
@@ -191,10 +266,21 @@ export async function spikeBeyondCapacity(twin: Twin, region: number, spikeMs: n
       shed503: shed,
       answered200: report.statuses["200"] ?? 0,
       heldUnanswered: report.heldOpen,
+      hostileOpened: report.hostileOpened,
+      hostilePlanned: report.hostilePlanned,
       limitConnRefusals: measurement.limitConnLines,
       limitReqRefusals: measurement.limitReqLines,
       peakNginxMiB: Math.round((measurement.peakNginxBytes / 2 ** 20) * 10) / 10,
       modelNginxMiB: Math.round((modelNginxBytes / 2 ** 20) * 10) / 10,
+      peakSocketMiB: Math.round((measurement.peakSocketBytes / 2 ** 20) * 10) / 10,
+      modelSocketMiB: Math.round((model.bufferBytes / 2 ** 20) * 10) / 10,
+      stormConnects,
+      stormAnswered: report.storm.answered,
+      stormShed503: report.storm.shed503,
+      stormConnectErrors: report.storm.connectErrors,
+      stormUnanswered: report.storm.unanswered,
+      stormSlowestSeconds: Math.round(report.storm.slowestMs / 100) / 10,
+      stalledHostSeconds: stallBound,
       nginxWorkers: workers,
       // From the injection: opening the hostile connections takes a while on a busy machine.
       spikeOpeningFromSeconds: Math.round((report.openingFrom - injectedAt) / 100) / 10,

@@ -97,6 +97,14 @@ export interface StartNginxOptions {
    * Defaults to the test process's own limit.
    */
   nofileSoft?: number;
+  /** `worker_processes` instead of the rendered `auto` (one per CPU of this machine): a host's vCPU count. */
+  workerProcesses?: number;
+  /**
+   * Seconds for the timeouts that end a client's connection (its header, body, answer, keep-alive,
+   * lingering close) instead of the rendered ones: they bound how long a connection lasts, not what
+   * it holds, so a slow machine can open every hostile connection before the first one times out.
+   */
+  clientTimeoutSeconds?: number;
 }
 
 /** Starts nginx in the foreground on the rendered config; waits until it accepts connections. */
@@ -104,6 +112,12 @@ export async function startNginx(settings: HostEdgeSettings, options: StartNginx
   const dir = nginxTempDir();
   const port = await freePort();
   const configFile = renderTestConfig(settings, dir, port);
+  let text = readFileSync(configFile, "utf8");
+  if (options.workerProcesses !== undefined) text = text.replace(/^worker_processes auto;$/m, `worker_processes ${options.workerProcesses};`);
+  if (options.clientTimeoutSeconds !== undefined) {
+    text = text.replace(/^( {4}(?:client_header_timeout|client_body_timeout|send_timeout|keepalive_timeout|lingering_time)) \d+s;$/gm, `$1 ${options.clientTimeoutSeconds}s;`);
+  }
+  writeFileSync(configFile, text);
   const args = ["-p", dir, "-c", configFile, "-g", "daemon off;"];
   // prlimit sets the limit on itself and then execs nginx, so the pid is nginx's master.
   const child =
@@ -124,7 +138,8 @@ export async function startNginx(settings: HostEdgeSettings, options: StartNginx
     await waitForPort(port, child, dir);
     // Workers are forked after the listen socket opens: wait until all of them are up.
     const deadline = Date.now() + 5000;
-    while (nginxWorkerPids(child.pid!).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const workers = options.workerProcesses ?? 1;
+    while (nginxWorkerPids(child.pid!).length < workers && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   } catch (error) {
     await stop();
     throw error;

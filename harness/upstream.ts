@@ -1,9 +1,8 @@
 /**
- * Small local HTTP servers standing in for the ingestion service behind nginx, and clients that
- * hold connections open: idle ones (connected, silent) and busy ones (a worst-case request with
- * full header buffers and a body, whose response the upstream starts and then holds).
+ * Small local HTTP servers standing in for the ingestion service behind nginx, requests through
+ * nginx, and idle connections (connected, silent). The hostile clients the memory model is
+ * checked with are in hostileClients.ts.
  */
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 
@@ -170,13 +169,6 @@ export function worstCaseRequest(largeBufferCount: number, largeBufferBytes: num
   return `POST /hold HTTP/1.1\r\nHost: edge.test\r\nContent-Type: application/json\r\nContent-Length: ${bodyBytes}\r\n${fill}\r\n${"b".repeat(bodyBytes)}`;
 }
 
-/** Connections that each send `request` and never read the answer. */
-export async function holdBusyConnections(port: number, count: number, request: string): Promise<net.Socket[]> {
-  const sockets = await holdIdleConnections(port, count);
-  for (const socket of sockets) socket.write(request);
-  return sockets;
-}
-
 /**
  * A hung upstream: a process that listens on `port` with a backlog of 1 and is then stopped
  * (SIGSTOP), its accept queue filled by `fillers` connections, so a further connect gets no answer
@@ -216,53 +208,4 @@ export async function startHungUpstream(port: number): Promise<{ stop(): Promise
     throw error;
   }
   return { stop };
-}
-
-/**
- * Connections still sending their request header, the state `limit_conn` does not count (it counts
- * a request once its header is read): `small` sends a request line and one short header line,
- * `large` header lines that fill `largeBufferCount` large header buffers of `largeBufferBytes`. Neither
- * ends the header, so nginx holds the buffers until `client_header_timeout`.
- */
-export async function holdPartialHeaders(
-  port: number,
-  count: number,
-  shape: { kind: "small" } | { kind: "large"; largeBufferCount: number; largeBufferBytes: number },
-): Promise<net.Socket[]> {
-  const text =
-    shape.kind === "small"
-      ? "GET /track HTTP/1.1\r\nHost: edge.test\r\nUser-Agent: slow\r\n"
-      : `GET /track HTTP/1.1\r\nHost: edge.test\r\n${Array.from(
-          { length: shape.largeBufferCount },
-          (_, i) => `X-Fill-${i}: ${"a".repeat(shape.largeBufferBytes - 64)}\r\n`,
-        ).join("")}`;
-  const sockets = await holdIdleConnections(port, count);
-  for (const socket of sockets) socket.write(text);
-  return sockets;
-}
-
-/** Connections that finish one request (`GET /`, answered by the upstream) and then stay open, idle. */
-export async function holdKeepaliveConnections(port: number, count: number): Promise<net.Socket[]> {
-  const sockets = await holdIdleConnections(port, count);
-  await Promise.all(
-    sockets.map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          let seen = "";
-          socket.setEncoding("utf8");
-          socket.on("data", (chunk: string) => {
-            seen += chunk;
-            if (seen.includes("\r\n\r\n") && /\r\n\r\n[\s\S]+$/.test(seen)) resolve();
-          });
-          socket.write("GET / HTTP/1.1\r\nHost: edge.test\r\n\r\n");
-        }),
-    ),
-  );
-  return sockets;
-}
-
-/** Kernel memory of TCP sockets in this network namespace, bytes (`/proc/net/sockstat`, `TCP: ... mem <pages>`). */
-export function tcpKernelBytes(): number {
-  const match = /^TCP:.*\bmem (\d+)/m.exec(readFileSync("/proc/net/sockstat", "utf8"));
-  return match ? Number(match[1]) * 4096 : 0;
 }

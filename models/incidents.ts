@@ -33,6 +33,7 @@ export const lessons = {
   secondaryParity: { incident: "001", lesson: "the secondary must answer exactly like the primary when the primary is attacked" },
   responseSize: { incident: "001", lesson: "answers past 512 bytes broke legacy clients" },
   cnameBytes: { incident: "001", lesson: "a CNAME in front of the name added 32 bytes more, past the limit again" },
+  dnsAttackUnseen: { incident: "001", lesson: "the attack on DNS showed first as a fall in ingested volume, two hours after the provider saw it" },
   spike: { incident: "000", lesson: "traffic rose 8x in a spike, and the fleet must absorb it with its largest region lost" },
   regionFailure: { incident: "002", lesson: "a tracking region must be able to fail while the others carry its load" },
   datastoreConnections: { incident: "002", lesson: "connections piled up on the datastore until it stopped answering" },

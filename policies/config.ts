@@ -35,3 +35,17 @@ export function resolveBounds<K extends string>(
   }
   return out;
 }
+
+/**
+ * One policy's bounds from a whole pack's config (`{ "<policy name>": { ... } }`, the file
+ * `--policy-pack-config` and the offline plan send), each missing one at its default: what the
+ * policy judged with, for a report that shows the same limit beside its findings.
+ */
+export function packBounds<K extends string>(
+  packConfig: Record<string, unknown>,
+  policyName: string,
+  bounds: Record<K, NumberBound>,
+): Record<K, number> {
+  const configured = packConfig[policyName];
+  return resolveBounds(bounds, typeof configured === "object" && configured !== null ? (configured as Partial<Record<K, unknown>>) : {});
+}

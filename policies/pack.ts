@@ -1,9 +1,11 @@
 /**
- * Every policy of the pack, in report order, with the catalog controls it covers and the incident
- * it prevents (the README's policy table is generated from this). Tests import this list without
- * starting a server.
+ * Every policy of the pack, in report order, each with its metadata record (`metadata.ts`:
+ * severity, service, incident, remediation, catalog controls per check), from which the pack sets
+ * Pulumi Cloud's policy fields. The README's policy table and docs/policies.md are generated from
+ * this list. Tests import it without starting a server.
  */
 import type { Policies, Policy } from "@pulumi/policy";
+import { metadataFor, PolicyMetadata, policyControls, policyFramework, policyTags, policyUrl } from "./metadata";
 import { configureAlarmThresholds } from "./alarms/configureAlarmThresholds";
 import { enforceAlarmActions } from "./alarms/enforceAlarmActions";
 import { enforceAlarmCoverage } from "./alarms/enforceAlarmCoverage";
@@ -32,7 +34,6 @@ import { enableEbsEncryption } from "./security/enableEbsEncryption";
 import { enableTopicEncryption } from "./security/enableTopicEncryption";
 import { enforceDnsValidation } from "./security/enforceDnsValidation";
 import { enforceImdsV2 } from "./security/enforceImdsV2";
-import { enforceListedWaivers } from "./security/enforceListedWaivers";
 import { enforceDeclaredOriginBuckets } from "./cdn/enforceDeclaredOriginBuckets";
 import { enforceOriginAccessControl } from "./cdn/enforceOriginAccessControl";
 import { enforceOriginReplication } from "./cdn/enforceOriginReplication";
@@ -51,63 +52,148 @@ import { enforceRequiredPaths } from "./network/enforceRequiredPaths";
 import { enableVpcFlowLogs } from "./network/enableVpcFlowLogs";
 import { enforceApiContracts } from "./api/enforceApiContracts";
 
+import { configureAcmCertificate } from "./security/configureAcmCertificate";
+import { configureLogGroup } from "./security/configureLogGroup";
+import { configureDefaultRootObject } from "./cdn/configureDefaultRootObject";
+import { configureGeoRestriction } from "./cdn/configureGeoRestriction";
+import { enableCdnAccessLogs } from "./cdn/enableCdnAccessLogs";
+import { enableCdnWaf } from "./cdn/enableCdnWaf";
+import { enforceCdnHsts } from "./cdn/enforceCdnHsts";
+import { enforceCdnOriginTls } from "./cdn/enforceCdnOriginTls";
+import { disallowForeignAddresses } from "./dns/disallowForeignAddresses";
+import { disallowProxiedRecords } from "./dns/disallowProxiedRecords";
+import { enableDnssecSigning } from "./dns/enableDnssecSigning";
+import { enableQueryLogging } from "./dns/enableQueryLogging";
+import { disallowIamPrivilegeEscalation } from "./iam/disallowIamPrivilegeEscalation";
+import { disallowPublicKeyPolicy } from "./kms/disallowPublicKeyPolicy";
+import { enforceTargetGroupTls } from "./lb/enforceTargetGroupTls";
+import { disallowPublicPrefixLists } from "./network/disallowPublicPrefixLists";
+import { disallowSubnetPublicIp } from "./network/disallowSubnetPublicIp";
+import { disableBucketAcls } from "./s3/disableBucketAcls";
+import { disallowForeignBucketAccess } from "./s3/disallowForeignBucketAccess";
+import { enableBucketAccessLogs } from "./s3/enableBucketAccessLogs";
+import { enableBucketEncryption } from "./s3/enableBucketEncryption";
+import { enableBucketEventNotifications } from "./s3/enableBucketEventNotifications";
+import { enableBucketKmsEncryption } from "./s3/enableBucketKmsEncryption";
+import { enableBucketLifecycle } from "./s3/enableBucketLifecycle";
+import { enableBucketObjectLock } from "./s3/enableBucketObjectLock";
+import { enableBucketReplication } from "./s3/enableBucketReplication";
+import { enableBucketVersioning } from "./s3/enableBucketVersioning";
+import { enforceBucketTls } from "./s3/enforceBucketTls";
+
 export const policyPackName = "edge-guardrails";
 
 export interface PackEntry {
+  /** The policy as the pack serves it: Pulumi Cloud's fields set from its metadata. */
   policy: Policy;
-  /** Catalog control ids it covers (Checkov CKV_*, trivy AVD-AWS-*, Security Hub); empty where no catalog has the rule. */
-  controls: readonly string[];
-  /** The post-mortem it prevents, e.g. `000`; undefined for the plain security baseline. */
-  incident?: string;
+  metadata: PolicyMetadata;
 }
 
-export const packEntries: readonly PackEntry[] = [
-  { policy: enforceFailoverTtl, controls: [], incident: "000" },
-  { policy: enforceProviderParity, controls: [], incident: "001" },
-  { policy: enforceResponseSize, controls: [], incident: "001" },
-  { policy: enforceSnippetOnCdn, controls: [], incident: "000" },
-  { policy: disallowHalfSignedZone, controls: [], incident: "001" },
-  { policy: enforceOriginFailover, controls: [], incident: "000" },
-  { policy: disallowPlainHttpViewers, controls: ["CloudFront.3", "CKV_AWS_34", "AVD-AWS-0012"], incident: "000" },
-  { policy: disallowPublicBucket, controls: ["S3.1", "S3.2", "S3.8", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093"], incident: "000" },
-  { policy: enforceProxyMemory, controls: [], incident: "000" },
-  { policy: enforceRegionLossCapacity, controls: [], incident: "002" },
-  { policy: enforceDatastoreBudget, controls: [], incident: "002" },
-  { policy: missingSecondRegion, controls: [], incident: "002" },
-  { policy: enforceDrainBeforeTerminate, controls: [], incident: "003" },
-  { policy: enforceRecoveryTime, controls: [], incident: "003" },
-  { policy: enforceAlarmActions, controls: [], incident: "000" },
-  { policy: enforceAlarmCoverage, controls: [], incident: "000" },
-  { policy: configureAlarmThresholds, controls: [], incident: "000" },
-  { policy: disallowPublicBucketAcl, controls: ["S3.12", "CKV_AWS_20", "CKV_AWS_57", "AVD-AWS-0092"] },
-  { policy: enforceImdsV2, controls: ["EC2.8", "EC2.170", "AutoScaling.3", "AutoScaling.4", "CKV_AWS_79", "CKV_AWS_341", "AVD-AWS-0028", "AVD-AWS-0130"] },
-  { policy: enableEbsEncryption, controls: ["EC2.3", "CKV_AWS_3", "CKV_AWS_8", "AVD-AWS-0008", "AVD-AWS-0131"] },
-  { policy: enableTopicEncryption, controls: ["SNS.1", "CKV_AWS_26", "AVD-AWS-0095", "AVD-AWS-0136"], incident: "000" },
-  { policy: disallowPublicIngress, controls: ["EC2.13", "EC2.14", "EC2.18", "EC2.19", "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "AVD-AWS-0107"] },
-  { policy: disallowWildcardIam, controls: ["IAM.1", "IAM.21", "CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_290", "CKV_AWS_355", "AVD-AWS-0057"] },
-  { policy: enforceDnsValidation, controls: ["ACM.1"] },
-  { policy: configureMinimumTls, controls: ["CloudFront.7", "CloudFront.8", "CloudFront.15", "CKV_AWS_174", "AVD-AWS-0013"], incident: "000" },
-  { policy: configureListenerTls, controls: ["ELB.17", "CKV_AWS_2", "CKV_AWS_103", "AVD-AWS-0047", "AVD-AWS-0054"] },
-  { policy: enableDeletionProtection, controls: ["ELB.6", "CKV_AWS_150"], incident: "001" },
-  { policy: enableAccessLogs, controls: ["ELB.5", "CKV_AWS_91"] },
-  { policy: disallowBroadManagedPolicies, controls: ["CKV_AWS_274", "AVD-AWS-0057"] },
-  { policy: enforceServiceTrust, controls: ["CKV_AWS_60", "CKV_AWS_61"] },
-  { policy: disallowLaunchConfiguration, controls: ["AutoScaling.9"], incident: "003" },
-  { policy: disallowPublicHostIp, controls: ["EC2.9", "EC2.25", "AutoScaling.5", "CKV_AWS_88", "AVD-AWS-0009"] },
-  { policy: enforceOriginAccessControl, controls: ["CloudFront.13", "CloudFront.2"], incident: "000" },
-  { policy: enforceDeclaredOriginBuckets, controls: ["CloudFront.12"], incident: "000" },
-  { policy: enforceOriginReplication, controls: ["S3.7", "CKV_AWS_144"], incident: "000" },
-  { policy: enableKeyRotation, controls: ["KMS.4", "CKV_AWS_7", "AVD-AWS-0065"] },
-  { policy: enableVpcFlowLogs, controls: ["EC2.6", "CKV2_AWS_11", "AVD-AWS-0178"] },
-  { policy: disallowDefaultSecurityGroupRules, controls: ["EC2.2", "CKV2_AWS_12"] },
-  { policy: disallowPublicEgress, controls: ["CKV_AWS_382", "AVD-AWS-0104"] },
-  { policy: enforceRequiredPaths, controls: [], incident: "002" },
-  { policy: disallowUnneededPaths, controls: [] },
-  { policy: missingCaa, controls: [] },
-  { policy: missingDmarc, controls: [] },
-  { policy: disallowDanglingRecords, controls: [] },
-  { policy: enforceListedWaivers, controls: [] },
-  { policy: enforceApiContracts, controls: [] },
+/** The policies in report order: incidents first, then the security baseline by area. */
+const ordered: Policy[] = [
+  enforceFailoverTtl,
+  enforceProviderParity,
+  enforceResponseSize,
+  enforceSnippetOnCdn,
+  disallowHalfSignedZone,
+  enforceOriginFailover,
+  disallowPlainHttpViewers,
+  disallowPublicBucket,
+  enforceProxyMemory,
+  enforceRegionLossCapacity,
+  enforceDatastoreBudget,
+  missingSecondRegion,
+  enforceDrainBeforeTerminate,
+  enforceRecoveryTime,
+  enforceAlarmActions,
+  enforceAlarmCoverage,
+  configureAlarmThresholds,
+  // S3.
+  disallowPublicBucketAcl,
+  disallowForeignBucketAccess,
+  enforceBucketTls,
+  disableBucketAcls,
+  enableBucketVersioning,
+  enableBucketLifecycle,
+  enableBucketEncryption,
+  enableBucketKmsEncryption,
+  enableBucketAccessLogs,
+  enableBucketReplication,
+  enableBucketEventNotifications,
+  enableBucketObjectLock,
+  enforceOriginReplication,
+  // CloudFront.
+  configureMinimumTls,
+  enforceCdnOriginTls,
+  enforceOriginAccessControl,
+  enforceDeclaredOriginBuckets,
+  configureDefaultRootObject,
+  enforceCdnHsts,
+  enableCdnAccessLogs,
+  enableCdnWaf,
+  configureGeoRestriction,
+  // Certificates and load balancers.
+  enforceDnsValidation,
+  configureAcmCertificate,
+  configureListenerTls,
+  enableDeletionProtection,
+  enableAccessLogs,
+  enforceTargetGroupTls,
+  // Compute and network.
+  enforceImdsV2,
+  enableEbsEncryption,
+  disallowLaunchConfiguration,
+  disallowPublicHostIp,
+  disallowSubnetPublicIp,
+  disallowPublicIngress,
+  disallowPublicEgress,
+  disallowPublicPrefixLists,
+  disallowDefaultSecurityGroupRules,
+  enableVpcFlowLogs,
+  enforceRequiredPaths,
+  disallowUnneededPaths,
+  // IAM and KMS.
+  disallowWildcardIam,
+  disallowIamPrivilegeEscalation,
+  disallowBroadManagedPolicies,
+  enforceServiceTrust,
+  enableKeyRotation,
+  disallowPublicKeyPolicy,
+  enableTopicEncryption,
+  // DNS records, Route 53 logging and signing, CloudWatch Logs, Cloudflare.
+  enableQueryLogging,
+  enableDnssecSigning,
+  configureLogGroup,
+  missingCaa,
+  missingDmarc,
+  disallowDanglingRecords,
+  disallowForeignAddresses,
+  disallowProxiedRecords,
+  // What the clouds' APIs accept.
+  enforceApiContracts,
 ];
 
-export const policies: Policies = packEntries.map((entry) => entry.policy);
+/** A policy with Pulumi Cloud's fields (severity, remediation, documentation, framework, tags) set from its metadata. */
+export function withMetadata(policy: Policy, metadata: PolicyMetadata): Policy {
+  const framework = policyFramework(metadata);
+  return {
+    ...policy,
+    severity: metadata.severity,
+    remediationSteps: metadata.remediationSteps,
+    url: policyUrl(metadata.name),
+    tags: policyTags(metadata),
+    ...(framework ? { framework } : {}),
+  } as Policy;
+}
+
+export const packEntries: readonly PackEntry[] = ordered.map((policy) => {
+  const metadata = metadataFor(policy.name);
+  return { policy: withMetadata(policy, metadata), metadata };
+});
+
+/** Catalog controls a policy cites, each once (`metadata.ts`). */
+export function entryControls(entry: PackEntry): string[] {
+  return policyControls(entry.metadata);
+}
+
+export const policies: Policies = packEntries.map((entry) => entry.policy) as Policies;

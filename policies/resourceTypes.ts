@@ -25,6 +25,11 @@ export function ofType<TResource extends Resource, TArgs>(
   return { resourceClass, validation: validateResourceOfType(resourceClass, validate) };
 }
 
+/** The engine's type token of a resource class (`aws:s3/bucketLogging:BucketLogging`), for a stack policy that reads a type the program does not declare. */
+export function typeToken(resourceClass: new (...rest: any[]) => Resource): string {
+  return (resourceClass as unknown as { __pulumiType: string }).__pulumiType;
+}
+
 export function validateResourceOfTypes(...checks: TypeCheck[]): ResourceValidation {
   return (args, reportViolation) => {
     const check = checks.find((c) => args.isType(c.resourceClass));

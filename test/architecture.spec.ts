@@ -62,16 +62,19 @@ describe("the project's architecture", () => {
     expect(undescribedFields(fields)).toEqual([]);
   });
 
-  it("declares every policy's name, description, enforcement level and incident", () => {
+  it("declares every policy's name, description, enforcement level, severity, remediation and incident", () => {
     const policyFiles = sourceFiles(path.join(root, "policies"))
       .filter((f) => f.includes("/"))
       .map((f) => readFileSync(path.join(root, "policies", f), "utf8"));
-    const declarations: PolicyDeclaration[] = packEntries.map(({ policy, incident }) => ({
+    const declarations: PolicyDeclaration[] = packEntries.map(({ policy, metadata }) => ({
       name: policy.name,
       description: policy.description,
       enforcementLevel: policy.enforcementLevel,
-      incident,
-      fileText: policyFiles.find((text) => text.includes(`name: "${policy.name}"`) || text.includes(`policyName = "${policy.name}"`)),
+      severity: metadata.severity,
+      remediationSteps: metadata.remediationSteps,
+      incident: metadata.incident,
+      // The file whose doc comment opens with the policy's name, else the one that spells the name.
+      fileText: policyFiles.find((text) => new RegExp(`^/\\*\\*\\s*\\n\\s*\\* ${policy.name} — `).test(text)) ?? policyFiles.find((text) => text.includes(`"${policy.name}"`)),
     }));
     expect(declarations.length).toBeGreaterThan(40);
     expect(policyMetadataProblems(declarations, Object.keys(incidents))).toEqual([]);
@@ -131,13 +134,16 @@ describe("the architecture checks, each on a deliberate violation", () => {
 
   it("a policy without its metadata fails", () => {
     const fileText = "/**\n * enforce-x — mandatory. Incident 000.\n */\nexport const x = { name: \"enforce-x\" };\n";
-    const good: PolicyDeclaration = { name: "enforce-x", description: "Does x.", enforcementLevel: "mandatory", incident: "000", fileText };
+    const good: PolicyDeclaration = { name: "enforce-x", description: "Does x.", enforcementLevel: "mandatory", severity: "high", remediationSteps: "Do y.", incident: "000", fileText };
     expect(policyMetadataProblems([good], ["000"])).toEqual([]);
     expect(policyMetadataProblems([{ ...good, description: " " }], ["000"])).toEqual(["enforce-x: no description (the README's policy table shows it)"]);
     expect(policyMetadataProblems([{ ...good, enforcementLevel: undefined }], ["000"])).toEqual([
       'enforce-x: enforcementLevel is undefined, expected one of advisory, mandatory, remediate, disabled',
       'enforce-x: its file\'s doc comment must open with "enforce-x — undefined" (then the incident or "Security baseline", and the rule)',
     ]);
+    expect(policyMetadataProblems([{ ...good, severity: "urgent" }], ["000"])).toEqual(['enforce-x: severity is "urgent", expected one of low, medium, high, critical (policies/metadata.ts)']);
+    expect(policyMetadataProblems([{ ...good, remediationSteps: "" }], ["000"])).toEqual(["enforce-x: no remediation steps (policies/metadata.ts; Pulumi Cloud shows them beside the finding)"]);
+    expect(policyMetadataProblems([{ ...good, incident: undefined }], ["000"])).toEqual([]);
     expect(policyMetadataProblems([{ ...good, incident: "009" }], ["000"])).toEqual(['enforce-x: incident "009" is not one of models/incidents.ts (000)']);
     expect(policyMetadataProblems([{ ...good, name: "EnforceX" }], ["000"])[0]).toBe("EnforceX: the name must be kebab-case, e.g. enforce-proxy-memory");
     expect(policyMetadataProblems([{ ...good, fileText: "export const x = 1;\n" }], ["000"])).toEqual([

@@ -6,6 +6,7 @@
  */
 import { parseArgs, ParseArgsConfig } from "node:util";
 import { StackConfigError } from "../stacks/schema";
+import { isUnansweredInvoke } from "./plan/mocks";
 import { StackFileError } from "./plan/stackFile";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -74,7 +75,7 @@ function reportInternalError(err: unknown, what: string): number {
  * {@link internalErrorExitCode} with the error for anything else.
  */
 export function reportPlanFailure(err: unknown, what: string): number {
-  if (err instanceof StackFileError || err instanceof StackConfigError || isRunError(err)) {
+  if (err instanceof StackFileError || err instanceof StackConfigError || isRunError(err) || isUnansweredInvoke(err)) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
@@ -86,7 +87,9 @@ export function reportPlanFailure(err: unknown, what: string): number {
  * (Node's own default is exit 1, which reads as a policy refusal).
  */
 export function exitOnCrash(what: string): void {
-  const crash = (err: unknown) => process.exit(reportInternalError(err, what));
+  // A program's call the plan cannot answer often surfaces here, as a rejection of the property it
+  // fed: it is the input's problem (exit 2), as when it surfaces through the plan itself.
+  const crash = (err: unknown) => process.exit(isUnansweredInvoke(err) ? reportPlanFailure(err, what) : reportInternalError(err, what));
   process.on("uncaughtException", crash);
   process.on("unhandledRejection", crash);
 }

@@ -1,122 +1,222 @@
 /**
- * Fidelity of the nginx memory model (models/hostEdge/memory.ts) on the prod stack's nginx
- * settings: Debian's real nginx runs the rendered config on 127.0.0.1 (harness/nginx.ts)
- * under the hostile clients the model exists for (harness/upstream.ts): slow header senders
- * with every large header buffer filled, idle keep-alive connections, held worst-case requests, and
- * a mix. The prediction for the processes must be no less than their measured RSS, and for the
- * busy case at most 25% above it; the kernel's socket buffers are predicted apart and reported
- * beside /proc/net/sockstat, which counts every socket of the network namespace (other processes'
- * too), so it is no measurement of nginx alone. The one change to the prod settings: the
- * per-client request rate limit is lifted, since every connection here comes from one address.
+ * Fidelity of the nginx memory model (models/hostEdge/memory.ts): Debian's real nginx runs a
+ * rendered host config in a network namespace with the hosts' sysctls (harness/nginxMemoryRun.ts),
+ * and for each connection state the model prices, hostile clients fill the config's limit with that
+ * state (harness/hostileClients.ts), then the worst mix: every proxied request limit_conn
+ * admits, sending data behind its request to a stopped service, every other slot a header that
+ * wastes the most pool, and a full accept queue. Each row compares the model with what was
+ * measured: nginx's processes (sum of VmRSS), its sockets' buffers (`ss -m`), and both with the
+ * sockets' kernel structures (slab per socket from /proc/slabinfo). The model must never be below
+ * a measurement, and at most 1.5 times the worst mix.
+ *
+ * Two configs: the prod stack's (c6i.xlarge: 4 workers × 8192 connections) and the schema's
+ * defaults (2 workers × 4096). The only changes to either: `worker_processes`, set to the host's
+ * vCPUs, and the client timeouts ({@link clientTimeoutSeconds}). `npx tsx bench/fidelity/nginx.ts [--quick]` runs it alone (`--quick`: the reduced config
+ * of the real-nginx spec) and prints the table.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type net from "node:net";
-import { HostEdgeSettings, hostEdgeSettings, NginxLoad, nginxSizeBytes, predictNginxMemory } from "../../models/hostEdge";
+import { parseArgs } from "node:util";
+import {
+  clientMaxBodySize,
+  HostEdgeSettings,
+  hostEdgeSettings,
+  NginxLoad,
+  nginxMemoryInput,
+  nginxSizeBytes,
+  predictNginxMemory,
+  proxiedRequestLimit,
+  renderedNginxLimits,
+} from "../../models/hostEdge";
 import { parseStackConfig } from "../../stacks/schema";
 import { readStackFile } from "../../tools/plan/stackFile";
-import { measureNginxRss, nginxBinary, nginxWorkerPids, startNginx } from "../../harness/nginx";
-import {
-  holdBusyConnections,
-  holdKeepaliveConnections,
-  holdPartialHeaders,
-  startUpstream,
-  tcpKernelBytes,
-  waitUntil,
-  worstCaseRequest,
-} from "../../harness/upstream";
+import { ClientLimits, clientLimitsOf } from "../../harness/hostileClients";
+import { nginxBinary } from "../../harness/nginx";
+import { CaseMeasurement, measureNginxMemory, MemoryCase } from "../../harness/nginxMemoryRun";
 import type { FidelityResult } from "./index";
 
-/** Connections per state in each case: enough that the shared zones, counted full, do not dominate the busy case. */
-export const nginxLevels = [1000, 2000];
-/** The request body of a busy connection, bytes (within `client_body_buffer_size`). */
-const bodyBytes = 16 * 1024;
-/** The prediction may exceed the measurement by at most this share where it must be tight (busy requests): safe, but not so far above that it refuses configs that fit. */
-export const nginxOverBound = 0.25;
+/** The most the model may be above what it bounds, on the worst mix: safe, but not so far above that it refuses configs that fit. */
+export const worstMixBound = 1.5;
+/** A proxied request's body when the service is stopped: past nginx's send buffer to it (tcp_wmem max) and the service's receive buffer. */
+export const stoppedServiceBodyBytes = 256 * 1024;
+/**
+ * The client timeouts nginx runs with here: the rendered 10-15 s end a state, they do not size it,
+ * and opening 30,000 hostile connections on a loaded 2-core machine takes longer than that.
+ */
+export const clientTimeoutSeconds = 300;
+/** Share of the slots the clients fill: nginx spreads connections unevenly over its workers, and a full worker closes what it accepts. */
+const slotShare = 0.95;
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-
-interface Case {
-  name: string;
-  load: NginxLoad;
-  tight: boolean;
-  hold(port: number): Promise<net.Socket[]>;
+/** What the hostile clients read from the rendered limits of `settings`. */
+export function clientLimits(settings: HostEdgeSettings): ClientLimits {
+  return clientLimitsOf(renderedNginxLimits(settings.nginx), nginxSizeBytes(clientMaxBodySize));
 }
 
-function cases(settings: HostEdgeSettings, level: number): Case[] {
-  const { count, size } = settings.nginx.largeClientHeaderBuffers;
-  const large = { kind: "large" as const, largeBufferCount: count, largeBufferBytes: nginxSizeBytes(size) };
-  const busy = worstCaseRequest(count, nginxSizeBytes(size), bodyBytes);
+/** Every connection state the model prices, each at the config's limit, and the worst mix. */
+export function memoryCases(settings: HostEdgeSettings, workers: number): MemoryCase[] {
+  const limits = renderedNginxLimits(settings.nginx);
+  const fill = Math.floor(workers * settings.nginx.workerConnections * slotShare);
+  const proxied = proxiedRequestLimit(limits) - limits.healthCheckConnections;
+  // A few past limit_conn: those get 503 and linger, outside it.
+  const busy = Math.ceil(proxied * 1.05);
+  const queued = Math.min(limits.listen.backlog, limits.tcp.somaxconn);
   return [
-    { name: `${level} slow header senders, large header buffers filled`, load: { headerPhase: level }, tight: false, hold: (port) => holdPartialHeaders(port, level, large) },
-    { name: `${level} idle keep-alive`, load: { idle: level }, tight: false, hold: (port) => holdKeepaliveConnections(port, level) },
-    { name: `${level} held worst-case requests`, load: { busy: level }, tight: true, hold: (port) => holdBusyConnections(port, level, busy) },
+    { name: "connected, nothing sent", loads: [{ shape: "waiting", count: fill }] },
+    { name: `header of ${limits.maxHeaders} lines (max_headers)`, loads: [{ shape: "headerLines", count: fill }] },
+    { name: "header names that waste the pool, every header buffer full", loads: [{ shape: "headerKeys", count: fill }] },
+    { name: "answered 413 (body above client_max_body_size), lingering", loads: [{ shape: "refused", count: fill }] },
+    { name: "kept alive after a worst-case request", loads: [{ shape: "keptAlive", count: fill }] },
+    { name: "a kept-alive connection's next header wastes the pool", loads: [{ shape: "reusedHeaderKeys", count: fill }] },
+    { name: `proxied at limit_conn (${proxied}), data behind each request`, loads: [{ shape: "busy", count: busy }] },
     {
-      name: `${level} of each at once`,
-      load: { busy: level, headerPhase: level, idle: level },
-      tight: false,
-      hold: async (port) => [
-        ...(await holdPartialHeaders(port, level, large)),
-        ...(await holdKeepaliveConnections(port, level)),
-        ...(await holdBusyConnections(port, level, busy)),
+      name: `proxied to a stopped service, ${stoppedServiceBodyBytes / 1024} KiB bodies and data behind`,
+      stoppedService: true,
+      loads: [{ shape: "busy", count: busy, bodyBytes: stoppedServiceBodyBytes }],
+    },
+    { name: `accept queue full (backlog ${queued}), nginx stopped`, loads: [], queued },
+    {
+      name: "worst mix: proxied to a stopped service + every other slot wasting the pool + a full accept queue",
+      stoppedService: true,
+      loads: [
+        { shape: "busy", count: busy, bodyBytes: stoppedServiceBodyBytes },
+        { shape: "headerKeys", count: Math.max(0, fill - 2 * busy) },
       ],
+      queued,
     },
   ];
 }
 
-export async function nginxFidelity(projectRoot: string, levels = nginxLevels): Promise<FidelityResult[]> {
+/** One row of the fidelity table. */
+export interface MemoryRow {
+  config: string;
+  state: string;
+  workers: number;
+  load: NginxLoad;
+  answers: Record<string, number>;
+  predicted: { processes: number; buffers: number; total: number };
+  measured: { processes: number; buffers: number; total: number };
+  /** Kernel slab bytes per socket, measured, when the case opened enough sockets to read it. */
+  slabBytesPerSocket?: number;
+  worstMix: boolean;
+}
+
+const ratio = (predicted: number, measured: number) => (measured > 0 ? predicted / measured : predicted > 0 ? Number.POSITIVE_INFINITY : 1);
+
+/** Whether a row holds: the model at or above each measurement, and within {@link worstMixBound} of the worst mix's total. */
+export function rowHolds(row: MemoryRow): boolean {
+  const r = (k: "processes" | "buffers" | "total") => ratio(row.predicted[k], row.measured[k]);
+  return r("processes") >= 1 && r("buffers") >= 1 && r("total") >= 1 && (!row.worstMix || r("total") <= worstMixBound);
+}
+
+/** The rows of `measurements` against the model on `settings`. */
+export function memoryRows(config: string, settings: HostEdgeSettings, measurements: CaseMeasurement[]): MemoryRow[] {
+  return measurements.map((m) => {
+    const predicted = predictNginxMemory(nginxMemoryInput({ nginx: settings.nginx, vcpus: m.workers }), m.load);
+    const sockets = Object.entries(m.load).reduce((n, [state, count]) => n + (state === "busy" ? 2 : 1) * (count ?? 0), 0);
+    const slab = (m.slabBytesPerSocket ?? 0) * sockets;
+    return {
+      config,
+      state: m.name,
+      workers: m.workers,
+      load: m.load,
+      answers: m.answers,
+      predicted: { processes: predicted.processBytes, buffers: predicted.bufferBytes, total: predicted.totalBytes },
+      measured: { processes: m.processBytes, buffers: m.buffers.bytes, total: m.processBytes + m.buffers.bytes + slab },
+      ...(m.slabBytesPerSocket === undefined ? {} : { slabBytesPerSocket: m.slabBytesPerSocket }),
+      worstMix: m.name.startsWith("worst mix"),
+    };
+  });
+}
+
+/** A stack file's host settings, on `vcpus`. */
+function stackSettings(projectRoot: string, stack: string, vcpus: number): HostEdgeSettings {
+  return hostEdgeSettings(parseStackConfig(readStackFile(join(projectRoot, "stacks", `Pulumi.${stack}.yaml`)).edge), vcpus);
+}
+
+/** The configs measured: the prod stack's on its 4 vCPUs, and the dev stack's (nginx at the schema's defaults) on 2. */
+export function fidelityConfigs(projectRoot: string): { name: string; settings: HostEdgeSettings; workers: number }[] {
+  return [
+    { name: "prod: 4 workers × 8192", settings: stackSettings(projectRoot, "prod", 4), workers: 4 },
+    { name: "defaults: 2 workers × 4096", settings: stackSettings(projectRoot, "dev", 2), workers: 2 },
+  ];
+}
+
+/** The config of the real-nginx spec in `npm test`: the dev stack's with 512 connections a worker, on 2 workers. */
+export function reducedConfig(projectRoot: string): { name: string; settings: HostEdgeSettings; workers: number } {
+  const settings = stackSettings(projectRoot, "dev", 2);
+  return { name: "reduced: 2 workers × 512", settings: { ...settings, nginx: { ...settings.nginx, workerConnections: 512 } }, workers: 2 };
+}
+
+/** Measures every case of `config` (minutes at prod scale; bounded by `deadlineMs` per load and the run's timeout). */
+export async function measureConfig(config: { name: string; settings: HostEdgeSettings; workers: number }): Promise<MemoryRow[]> {
+  const { settings, workers } = config;
+  const cases = memoryCases(settings, workers);
+  const measurements = await measureNginxMemory(
+    { settings, workers, limits: clientLimits(settings), sources: 250, cases, deadlineMs: 120_000, clientTimeoutSeconds },
+    cases.length * 240_000,
+  );
+  return memoryRows(config.name, settings, measurements);
+}
+
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+const times = (r: number) => (Number.isFinite(r) ? r.toFixed(2) : "–");
+
+/** The table: state, clients, predicted and measured (processes, sockets), ratios. */
+export function memoryTable(rows: MemoryRow[]): string[] {
+  const lines = [
+    "| config | state | clients (by state) | predicted MiB: processes / sockets / total | measured MiB: processes / sockets / total | ratio: processes / sockets / total | held |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of rows) {
+    const clients = Object.entries(r.load).map(([s, n]) => `${n} ${s}`).join(", ");
+    lines.push(
+      `| ${r.config} | ${r.state} | ${clients} | ${mib(r.predicted.processes)} / ${mib(r.predicted.buffers)} / ${mib(r.predicted.total)} | ` +
+        `${mib(r.measured.processes)} / ${mib(r.measured.buffers)} / ${mib(r.measured.total)} | ` +
+        `${times(ratio(r.predicted.processes, r.measured.processes))} / ${times(ratio(r.predicted.buffers, r.measured.buffers))} / ${times(ratio(r.predicted.total, r.measured.total))} | ${rowHolds(r) ? "yes" : "**no**"} |`,
+    );
+  }
+  return lines;
+}
+
+export async function nginxFidelity(projectRoot: string): Promise<FidelityResult[]> {
   if (!existsSync(nginxBinary)) {
     return [{ model: "nginx memory", case: "prod settings", detail: `not checked: ${nginxBinary} is not installed (.ci/apt-packages.txt: nginx-light)` }];
   }
-  const prod = parseStackConfig(readStackFile(join(projectRoot, "stacks", "Pulumi.prod.yaml")).edge);
-  const primary = await startUpstream("primary");
-  const backup = await startUpstream("backup");
   const results: FidelityResult[] = [];
-  try {
-    for (const level of levels) {
-      const config = {
-        ...prod,
-        nginx: { ...prod.nginx, requestsPerSecondPerClient: 1_000_000 },
-        ingest: { ...prod.ingest, service: { ...prod.ingest.service, port: primary.port, backupPort: backup.port } },
-      };
-      const settings = hostEdgeSettings(config, 2);
-      for (const c of cases(settings, level)) {
-        const nginx = await startNginx(settings);
-        const sockets: net.Socket[] = [];
-        try {
-          const kernelBefore = tcpKernelBytes();
-          sockets.push(...(await c.hold(nginx.port)));
-          const busy = c.load.busy ?? 0;
-          // A burst of connects can overflow the primary's accept queue; nginx then fails over to the
-          // backup (incident 003's 1 s connect timeout), so the busy requests are counted at both.
-          await waitUntil(() => primary.held.length + backup.held.length === busy, 60_000, `${busy} busy requests at the upstreams`);
-          await new Promise((r) => setTimeout(r, 300));
-          const workers = nginxWorkerPids(nginx.pid).length;
-          const measured = measureNginxRss(nginx.pid).totalBytes;
-          const kernel = Math.max(0, tcpKernelBytes() - kernelBefore);
-          const predicted = predictNginxMemory({ ...settings, vcpus: workers }, c.load);
-          const over = predicted.processBytes / measured - 1;
-          results.push({
-            model: "nginx memory",
-            case: `${c.name}, ${workers} workers, worker_connections ${settings.nginx.workerConnections}`,
-            held: predicted.processBytes >= measured && (!c.tight || over <= nginxOverBound),
-            detail:
-              `processes predicted ${mib(predicted.processBytes)}, measured ${mib(measured)} (${over >= 0 ? "+" : ""}${(over * 100).toFixed(1)}%, ` +
-              `bound 0 to ${c.tight ? `+${nginxOverBound * 100}%` : "any"}); kernel TCP predicted ${mib(predicted.kernelBytes)}, measured ${mib(kernel)}`,
-            predicted: predicted.processBytes,
-            measured,
-          });
-        } finally {
-          sockets.forEach((s) => s.destroy());
-          primary.release();
-          backup.release();
-          await nginx.stop();
-        }
-      }
+  for (const config of fidelityConfigs(projectRoot)) {
+    for (const r of await measureConfig(config)) {
+      results.push({
+        model: "nginx memory",
+        case: `${r.config}, ${r.state}`,
+        held: rowHolds(r),
+        detail:
+          `${Object.entries(r.load).map(([s, n]) => `${n} ${s}`).join(", ")}; processes predicted ${mib(r.predicted.processes)} MiB, measured ${mib(r.measured.processes)} MiB ` +
+          `(×${times(ratio(r.predicted.processes, r.measured.processes))}); socket buffers predicted ${mib(r.predicted.buffers)} MiB, measured ${mib(r.measured.buffers)} MiB ` +
+          `(×${times(ratio(r.predicted.buffers, r.measured.buffers))}); with socket structures predicted ${mib(r.predicted.total)} MiB, measured ${mib(r.measured.total)} MiB ` +
+          `(×${times(ratio(r.predicted.total, r.measured.total))}${r.worstMix ? `, bound 1 to ${worstMixBound}` : ", bound ≥ 1"})` +
+          (r.slabBytesPerSocket === undefined ? "" : `; slab ${r.slabBytesPerSocket} B a socket`),
+        predicted: r.predicted.total,
+        measured: r.measured.total,
+      });
     }
-  } finally {
-    await primary.close();
-    await backup.close();
   }
   return results;
+}
+
+if (require.main === module) {
+  const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+  (async () => {
+    const root = join(__dirname, "..", "..");
+    const configs = values.quick ? [reducedConfig(root)] : fidelityConfigs(root);
+    const rows: MemoryRow[] = [];
+    for (const config of configs) {
+      const measured = await measureConfig(config);
+      rows.push(...measured);
+      for (const line of memoryTable(measured)) console.log(line);
+    }
+    console.log(`\n${rows.filter(rowHolds).length} of ${rows.length} rows held`);
+  })().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

@@ -130,7 +130,8 @@ export class IngestLoadBalancer extends pulumi.ComponentResource {
         port: 443,
         protocol: "TLS",
         certificateArn: certificate.certificateArn,
-        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        // A policy Security Hub ELB.17 recommends (configure-listener-tls): TLS 1.3, or TLS 1.2 with ECDHE AES-GCM only.
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
         defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
       },
       { parent: nlb },

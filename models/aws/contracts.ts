@@ -663,6 +663,34 @@ export const awsContracts: Record<string, TypeContract> = {
       ),
     },
   },
+  [t.ec2Route]: {
+    properties: {
+      destinationCidrBlock: with_(cidr(`${at("ec2/route.d.ts", 297, "RouteArgs.destinationCidrBlock")}; ${apiPage("ec2/CreateRoute", "DestinationCidrBlock: the IPv4 CIDR block of the destination")}`, 0, 32), {
+        error: "InvalidParameterValue",
+      }),
+      // One target per route: the program sets exactly one of these (the internet gateway, or the
+      // datastore's transit gateway or peering connection); CreateRoute refuses a route with two.
+      gatewayId: with_(ref(at("ec2/route.d.ts", 315, "RouteArgs.gatewayId"), t.ec2InternetGateway), { exclusiveWith: ["transitGatewayId", "vpcPeeringConnectionId"] }),
+      region: region("ec2/route.d.ts", 335, "RouteArgs"),
+      routeTableId: with_(ref(at("ec2/route.d.ts", 339, "RouteArgs.routeTableId"), t.ec2RouteTable), { required: true }),
+      transitGatewayId: with_(
+        rule(`${at("ec2/route.d.ts", 345, "RouteArgs.transitGatewayId")}; ${apiPage("ec2/CreateRoute", "TransitGatewayId: the ID of a transit gateway")}`, {
+          kind: "pattern",
+          pattern: /^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/,
+          text: "a transit gateway id: tgw- and 8 or 17 hexadecimal digits",
+        }),
+        { error: "InvalidTransitGatewayID.NotFound (EC2 client error codes)", exclusiveWith: ["vpcPeeringConnectionId"] },
+      ),
+      vpcPeeringConnectionId: with_(
+        rule(`${at("ec2/route.d.ts", 353, "RouteArgs.vpcPeeringConnectionId")}; ${apiPage("ec2/CreateRoute", "VpcPeeringConnectionId: the ID of a VPC peering connection")}`, {
+          kind: "pattern",
+          pattern: /^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/,
+          text: "a VPC peering connection id: pcx- and 8 or 17 hexadecimal digits",
+        }),
+        { error: "InvalidVpcPeeringConnectionID.Malformed (EC2 client error codes)" },
+      ),
+    },
+  },
   [t.ec2RouteTable]: {
     properties: {
       region: region("ec2/routeTable.d.ts", 240, "RouteTableArgs"),

@@ -4,7 +4,7 @@
  * will be deployed, hand edits included, rather than the YAML.
  * Pure module: no Pulumi imports.
  */
-import { decodeUserData, type NginxLimits } from "../hostEdge";
+import { decodeUserData, healthCheckPath, type NginxMemoryLimits, nginxSizeBytes, readHostTcpSettings } from "../hostEdge";
 
 /** Launch template user data as text; decoded where the hosts' own model encodes it. */
 export { decodeUserData };
@@ -71,32 +71,90 @@ export function readDeclaredFleet(props: Record<string, any>): DeclaredFleet | u
 
 
 /**
- * The nginx limits in a host's rendered user data (`worker_connections`, `client_header_buffer_size`,
- * `large_client_header_buffers`, the `limit_conn` limit), or the directives it lacks. The one
- * reader of rendered limits: the capacity policies and the plan's capacity report judge what a
- * launch template really carries, a hand-edited one too (incident 000).
+ * The nginx limits in a host's rendered user data: the three the memory model cannot do without
+ * (`worker_connections`, `client_header_buffer_size`, `large_client_header_buffers`), or the ones
+ * it lacks, and every other limit it prices, each at nginx's or the kernel's own default where the
+ * text sets none. The one reader of rendered limits: the capacity policies and the plan's capacity
+ * report judge what a launch template really carries, a hand-edited one too (incident 000).
  */
-export function readRenderedNginxLimits(userData: string): { limits: NginxLimits } | { missing: string[] } {
+export function readRenderedNginxLimits(userData: string): { limits: NginxMemoryLimits } | { missing: string[] } {
   const text = decodeUserData(userData);
   const workerConnections = /\bworker_connections\s+(\d+)\s*;/.exec(text);
   const headerBuffer = /\bclient_header_buffer_size\s+(\d+[kKmM]?)\s*;/.exec(text);
   const largeBuffers = /\blarge_client_header_buffers\s+(\d+)\s+(\d+[kKmM]?)\s*;/.exec(text);
-  const limitConn = /\blimit_conn\s+[A-Za-z0-9_$]+\s+(\d+)\s*;/.exec(text);
   const missing = [
     workerConnections ? undefined : "worker_connections",
     headerBuffer ? undefined : "client_header_buffer_size",
     largeBuffers ? undefined : "large_client_header_buffers",
   ].filter((d): d is string => d !== undefined);
   if (missing.length) return { missing };
+  const size = (name: string, fallback: string) => nginxSizeBytes(new RegExp(`\\b${name}\\s+(\\d+[kKmM]?)\\s*;`).exec(text)?.[1] ?? fallback);
+  const proxyBuffers = /\bproxy_buffers\s+(\d+)\s+(\d+[kKmM]?)\s*;/.exec(text);
+  const listen = /^\s*listen\s+([^;]*);/m.exec(text)?.[1] ?? "";
+  const listenOption = (name: string) => new RegExp(`\\b${name}=(\\d+[kKmM]?)\\b`).exec(listen)?.[1];
+  const rcvbuf = listenOption("rcvbuf");
+  const sndbuf = listenOption("sndbuf");
+  const limits = readLimitConn(text);
   return {
     limits: {
       workerConnections: Number(workerConnections![1]),
       clientHeaderBufferSize: headerBuffer![1]!,
       largeClientHeaderBuffers: { count: Number(largeBuffers![1]), size: largeBuffers![2]! },
-      // Without a `limit_conn`, nothing sheds load before every slot is busy: judge that worst case.
-      maxConnectionsPerHost: limitConn ? Number(limitConn[1]) : Number.MAX_SAFE_INTEGER,
+      maxConnectionsPerHost: limits.requests,
+      // Debian's backport counts 1,000 header lines when the config sets no max_headers.
+      maxHeaders: Number(/\bmax_headers\s+(\d+)\s*;/.exec(text)?.[1] ?? 1000),
+      // nginx's defaults on x86_64 (ngx_http_core_module, ngx_http_proxy_module): two pages, one page, 8 × one page.
+      clientBodyBufferBytes: size("client_body_buffer_size", "8k"),
+      proxyBufferBytes: size("proxy_buffer_size", "4k") + (proxyBuffers ? Number(proxyBuffers[1]) * nginxSizeBytes(proxyBuffers[2]!) : 8 * 4096),
+      healthCheckConnections: limits.healthChecks,
+      // nginx's listen backlog on Linux is 511 (NGX_LISTEN_BACKLOG) unless `backlog=` sets one.
+      listen: {
+        backlog: Number(listenOption("backlog") ?? 511),
+        ...(rcvbuf === undefined ? {} : { rcvbufBytes: nginxSizeBytes(rcvbuf) }),
+        ...(sndbuf === undefined ? {} : { sndbufBytes: nginxSizeBytes(sndbuf) }),
+      },
+      tcp: readHostTcpSettings(text),
     },
   };
+}
+
+/** Each `location` block of an nginx config: its argument and its body (nested blocks included). */
+function locationBlocks(text: string): { path: string; body: string }[] {
+  const blocks: { path: string; body: string }[] = [];
+  for (const match of text.matchAll(/\blocation\s+([^{]*?)\s*\{/g)) {
+    let depth = 1;
+    let end = match.index! + match[0].length;
+    while (depth > 0 && end < text.length) {
+      if (text[end] === "{") depth++;
+      else if (text[end] === "}") depth--;
+      end++;
+    }
+    blocks.push({ path: match[1]!.replace(/^=\s*/, ""), body: text.slice(match.index! + match[0].length, end - 1) });
+  }
+  return blocks;
+}
+
+/**
+ * The requests nginx may proxy at once, from its `limit_conn` directives: `requests`, those of the
+ * event and query paths, and `healthChecks`, those of `/http-check` when it has a zone of its own.
+ * A proxying location without `limit_conn` (its own or the server's) is unbounded: nothing sheds
+ * load before every slot is busy, so that worst case is judged.
+ */
+function readLimitConn(text: string): { requests: number; healthChecks: number } {
+  const limitOf = (body: string) => {
+    const match = /\blimit_conn\s+([A-Za-z0-9_$]+)\s+(\d+)\s*;/.exec(body);
+    return match ? { zone: match[1]!, limit: Number(match[2]) } : undefined;
+  };
+  const locations = locationBlocks(text);
+  const outside = locations.reduce((rest, block) => rest.replace(block.body, ""), text);
+  const inherited = limitOf(outside);
+  const proxying = locations.filter((l) => /\bproxy_pass\b/.test(l.body)).map((l) => ({ path: l.path, limit: limitOf(l.body) ?? inherited }));
+  const unbounded = Number.MAX_SAFE_INTEGER;
+  const health = proxying.filter((l) => l.path === healthCheckPath);
+  const others = proxying.filter((l) => l.path !== healthCheckPath);
+  const most = (ls: typeof proxying) => (ls.some((l) => !l.limit) ? unbounded : Math.max(0, ...ls.map((l) => l.limit!.limit)));
+  const sharesZone = health.every((h) => h.limit && others.some((o) => o.limit?.zone === h.limit!.zone));
+  return { requests: others.length ? most(others) : unbounded, healthChecks: health.length === 0 || sharesZone ? 0 : most(health) };
 }
 
 

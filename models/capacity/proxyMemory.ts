@@ -4,15 +4,15 @@
  * ingestion service's reserve must stay under a share of the instance's memory.
  * Pure module: no Pulumi imports.
  */
-import { estimateNginxMemory, NginxLimits, nginxSizeBytes } from "../hostEdge";
+import { estimateNginxMemory, listenBacklog, maxConnectionsPerHost, NginxMemoryEstimate, NginxMemoryLimits, nginxSizeBytes } from "../hostEdge";
 import { familyBySize, instanceTypeSpec } from "./instanceTypes";
 
 const mib = 1024 * 1024;
 
 export interface ProxyMemoryInput {
   instanceType: string;
-  /** The host's nginx limits (any `HostEdgeSettings` fits); `vcpus` comes from the instance type. */
-  settings: { nginx: NginxLimits };
+  /** The host's nginx limits (`readRenderedNginxLimits`, or `nginxMemoryInput` of host settings); `vcpus` comes from the instance type. */
+  settings: { nginx: NginxMemoryLimits };
   /** Memory the ingestion service needs beside nginx, MiB. */
   serviceReserveMiB: number;
   /** Share of the instance's memory nginx and the service may use, 0–1 (policy config). */
@@ -44,11 +44,15 @@ export type ProxyMemory =
        * the instance type nor the connection capacity changes), so the policy offers it first.
        */
       fittingLargeHeaderBuffers?: { count: number; size: string };
-      /** Bytes of the worst case that are header buffers of connections still sending their header, MiB. */
+      /** Bytes of the worst case that are header buffers of connections outside limit_conn, MiB. */
       headerBufferMiB: number;
+      /** Of nginx's worst case, the kernel's socket memory (buffers and socket structures), MiB. */
+      kernelMiB: number;
+      /** The worst case's connections by state. */
+      estimate: Pick<NginxMemoryEstimate, "busyRequests" | "unlimitedConnections" | "queuedConnections">;
     };
 
-type NginxOverride = Partial<NginxLimits>;
+type NginxOverride = Partial<NginxMemoryLimits>;
 
 function demandMiB(input: ProxyMemoryInput, instanceType: string, nginx: NginxOverride): number | undefined {
   const spec = instanceTypeSpec(instanceType);
@@ -97,12 +101,26 @@ export function proxyMemory(input: ProxyMemoryInput): ProxyMemory {
     fittingInstanceType = familyBySize(input.instanceType).find(
       (type) => instanceTypeSpec(type)!.memoryMiB > spec.memoryMiB && fits(input, type, { workerConnections }),
     );
-    if (fits(input, input.instanceType, { workerConnections: minWorkerConnections })) {
+    // A limit_conn at its default (90% of a worker's requests) follows worker_connections, and so
+    // does a listen backlog rendered from it (with somaxconn); ones set apart stay.
+    const current = input.settings.nginx;
+    const derivedLimit = current.maxConnectionsPerHost === maxConnectionsPerHost({ workerConnections });
+    const derivedBacklog = current.listen.backlog === listenBacklog(current) && current.tcp.somaxconn === current.listen.backlog;
+    const withConnections = (wc: number): NginxOverride => {
+      const limit = derivedLimit ? maxConnectionsPerHost({ workerConnections: wc }) : current.maxConnectionsPerHost;
+      const backlog = listenBacklog({ workerConnections: wc, maxConnectionsPerHost: limit });
+      return {
+        workerConnections: wc,
+        maxConnectionsPerHost: limit,
+        ...(derivedBacklog ? { listen: { ...current.listen, backlog }, tcp: { ...current.tcp, somaxconn: backlog, synBacklog: backlog } } : {}),
+      };
+    };
+    if (fits(input, input.instanceType, withConnections(minWorkerConnections))) {
       let low = minWorkerConnections;
       let high = workerConnections;
       while (high - low > 1) {
         const mid = Math.floor((low + high) / 2);
-        if (fits(input, input.instanceType, { workerConnections: mid })) low = mid;
+        if (fits(input, input.instanceType, withConnections(mid))) low = mid;
         else high = mid;
       }
       fittingWorkerConnections = low;
@@ -126,5 +144,7 @@ export function proxyMemory(input: ProxyMemoryInput): ProxyMemory {
     fittingWorkerConnections,
     fittingLargeHeaderBuffers,
     headerBufferMiB: estimate.headerBufferBytes / mib,
+    kernelMiB: estimate.kernelBytes / mib,
+    estimate: { busyRequests: estimate.busyRequests, unlimitedConnections: estimate.unlimitedConnections, queuedConnections: estimate.queuedConnections },
   };
 }

@@ -4,7 +4,7 @@
  * fleet carries with its largest region lost (incidents 000 and 002).
  * Pure module: no Pulumi imports.
  */
-import type { NginxLimits } from "../hostEdge";
+import type { NginxMemoryLimits } from "../hostEdge";
 import { readDeclaredFleets, readRenderedNginxLimits, tagMap } from "./declared";
 import { survivingCapacity } from "./fleet";
 import { ProxyMemory, proxyMemory } from "./proxyMemory";
@@ -49,7 +49,7 @@ export function hostMemorySubject(inputs: Record<string, any> | undefined): Host
  * nginx's worst case plus the service's reserve on the hosts of one launch template, read from the
  * nginx limits its user data renders: what the memory policy, the plan and the PR summary all judge.
  */
-export function hostMemory(subject: HostMemorySubject, maxShare: number): { limits: NginxLimits; memory: ProxyMemory } | { missing: string[] } {
+export function hostMemory(subject: HostMemorySubject, maxShare: number): { limits: NginxMemoryLimits; memory: ProxyMemory } | { missing: string[] } {
   const read = readRenderedNginxLimits(subject.userData);
   if ("missing" in read) return read;
   return { limits: read.limits, memory: proxyMemory({ instanceType: subject.instanceType, settings: { nginx: read.limits }, serviceReserveMiB: subject.serviceReserveMiB, maxShare }) };

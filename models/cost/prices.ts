@@ -266,6 +266,8 @@ export const freeTypes: Record<string, string> = {
   [t.iamRolePolicyAttachmentsExclusive]: "IAM is free",
   [t.iamUserPolicyAttachment]: "IAM is free",
   [t.route53HostedZoneDnsSec]: "DNSSEC signing is free; its key is priced as a KMS key",
+  [t.route53QueryLog]: "query logging is free; CloudWatch Logs charges for the log group's ingestion and storage",
+  [t.cloudwatchLogResourcePolicy]: "configuration, free",
   [t.route53KeySigningKey]: "free; its KMS key is priced as a KMS key",
   [t.route53domainsDelegationSignerRecord]: "a registrar record, free",
   [t.s3BucketLifecycleConfiguration]: "configuration",

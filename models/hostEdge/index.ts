@@ -8,3 +8,4 @@ export * from "./nginxConfig";
 export * from "./userData";
 export * from "./memory";
 export * from "./bundle";
+export * from "./kernel";

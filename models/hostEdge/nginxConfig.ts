@@ -6,7 +6,19 @@
  *
  * Pure module: no Pulumi imports.
  */
-import { clientBodyBufferBytes, clientMaxBodySize, nginxZoneSize, proxyBuffers, sharedZones, upstreamKeepalive } from "./buffers";
+import {
+  clientBodyBufferBytes,
+  clientMaxBodySize,
+  clientSocket,
+  healthCheckConnections,
+  lingeringSeconds,
+  listenBacklog,
+  maxHeaderLines,
+  nginxSize,
+  proxyBuffers,
+  sharedZones,
+  upstreamKeepalive,
+} from "./buffers";
 import {
   batchApiPath,
   drainFile,
@@ -75,9 +87,11 @@ export const readinessReadTimeoutSeconds = 2;
 export const upstreamKeepaliveSeconds = 4;
 /**
  * Failed attempts (connect error or timeout, read timeout) within `upstreamFailTimeoutSeconds`
- * that take the primary out for that long. One miss under a spike must not do it: with
- * `max_fails=1` a spike took out the primary and then the backup, and nginx answered 502 "no live
- * upstreams". The backup is never taken out (`max_fails=0`), so there is always a live upstream.
+ * that take a process out for that long. One miss under a spike must not do it: with
+ * `max_fails=1` a spike took out the primary and then the backup. The backup is taken out the
+ * same way: when both processes stall, nginx then answers every request at once ("no live
+ * upstreams", a 502 it turns into 503 + Retry-After) instead of holding each for the read
+ * timeouts, until fail_timeout lets one request try again.
  */
 export const upstreamMaxFails = 5;
 export const upstreamFailTimeoutSeconds = 5;
@@ -155,6 +169,8 @@ http {
     # Incident 000: header buffers x connections must fit in memory; these come from edge:nginx.
     client_header_buffer_size ${nginx.clientHeaderBufferSize};
     large_client_header_buffers ${nginx.largeClientHeaderBuffers.count} ${nginx.largeClientHeaderBuffers.size};
+    # Each header line costs pool memory until the header ends; Debian's default is 1,000 lines.
+    max_headers ${maxHeaderLines};
     client_body_buffer_size ${clientBodyBufferBytes};
     client_max_body_size ${clientMaxBodySize};
     client_body_temp_path ${p.tempDir}/body;
@@ -163,6 +179,9 @@ http {
     send_timeout ${clientTimeoutSeconds}s;
     keepalive_timeout ${clientKeepaliveSeconds}s;
     reset_timedout_connection on;
+    # A client answered without its body read (413, or 503 from a limit) is outside limit_conn while
+    # nginx discards what it still sends: it ends with the client timeouts, not after nginx's 30 s.
+    lingering_time ${lingeringSeconds}s;
 
     # Proxy buffers bounded so the memory model holds (incident 000); no disk spill for responses.
     proxy_buffering on;
@@ -177,8 +196,9 @@ http {
 
     # Shed load with 503 before memory runs out (incident 000): requests in progress on this host,
     # and the request rate of one client address.
-    limit_conn_zone $server_name zone=${sharedZones.connections.name}:${nginxZoneSize(sharedZones.connections.bytes)};
-    limit_req_zone $binary_remote_addr zone=${sharedZones.clientRate.name}:${nginxZoneSize(sharedZones.clientRate.bytes)} rate=${rate}r/s;
+    limit_conn_zone $server_name zone=${sharedZones.connections.name}:${nginxSize(sharedZones.connections.bytes)};
+    limit_conn_zone $server_name zone=${sharedZones.healthChecks.name}:${nginxSize(sharedZones.healthChecks.bytes)};
+    limit_req_zone $binary_remote_addr zone=${sharedZones.clientRate.name}:${nginxSize(sharedZones.clientRate.bytes)} rate=${rate}r/s;
     limit_conn_status 503;
     limit_req_status 503;
     limit_conn_log_level warn;
@@ -186,19 +206,20 @@ http {
 
     # Incident 003: the local ingestion service, and a standby process nginx fails over to when a
     # connect fails or times out (deploys restart one, then the other). The primary is taken out
-    # only after ${upstreamMaxFails} failures, the backup never: a spike sheds with 503, not 502 "no live upstreams".
+    # only after ${upstreamMaxFails} failures, and so is the backup: a host whose processes both stall answers 503 at once.
     upstream ingest {
         # Shared by the workers: one worker's failures count for all, and each sees the same state.
-        zone ${sharedZones.upstream.name} ${nginxZoneSize(sharedZones.upstream.bytes)};
+        zone ${sharedZones.upstream.name} ${nginxSize(sharedZones.upstream.bytes)};
         server 127.0.0.1:${service.port} max_fails=${upstreamMaxFails} fail_timeout=${upstreamFailTimeoutSeconds}s;
-        server 127.0.0.1:${service.backupPort} backup max_fails=0;
+        server 127.0.0.1:${service.backupPort} backup max_fails=${upstreamMaxFails} fail_timeout=${upstreamFailTimeoutSeconds}s;
         keepalive ${upstreamKeepalive};
         # Below the service's idle timeout: nginx closes an idle connection first (no 502 on a POST).
         keepalive_timeout ${upstreamKeepaliveSeconds}s;
     }
 
     server {
-        listen ${p.listen} default_server;
+        # The accept queue and each client socket's buffers (incident 000); somaxconn matches in sysctl.
+        listen ${p.listen} default_server backlog=${listenBacklog(nginx)} rcvbuf=${nginxSize(clientSocket.rcvbufBytes)} sndbuf=${nginxSize(clientSocket.sndbufBytes)};
         server_name _;
 
         proxy_http_version 1.1;
@@ -210,9 +231,12 @@ http {
         # Incident 003: what the NLB and Route 53 probe. 404 while the drain file exists, so the load
         # balancer takes the host out before it stops; else the service's readiness (datastore
         # writable or spool below its high-water mark), from the primary or, when it is down or
-        # frozen, the backup. A dead or frozen service takes the host out. Not rate limited.
+        # frozen, the backup. A dead or frozen service takes the host out. Limited like every other
+        # path, in a zone of its own: a flood of probes neither goes unbounded nor takes slots from events.
         location = ${healthCheckPath} {
             access_log off;
+            limit_conn ${sharedZones.healthChecks.name} ${healthCheckConnections};
+            limit_req zone=${sharedZones.clientRate.name} burst=${rate} nodelay;
             if (-f ${p.drainFile}) {
                 return 404 "draining\\n";
             }
@@ -227,6 +251,7 @@ http {
         # is resent to the other one (safe: an insert id is stored once).${ingestLocations}
         # Other paths (queries): a slow but alive upstream may take the long read timeout (incident
         # 003); a dead one is detected by the short connect timeout and the request goes to the backup.
+        # A query waits one read timeout in all, not one per process, when both stall.
         location / {${shed}
 
             proxy_pass http://ingest;
@@ -235,6 +260,7 @@ http {
             proxy_send_timeout ${nginxDuration(nginx.readTimeoutSeconds)};
             proxy_next_upstream error timeout;
             proxy_next_upstream_tries 2;
+            proxy_next_upstream_timeout ${nginxDuration(nginx.readTimeoutSeconds)};
         }
 
         # CORS on nginx's own answers too: without it the snippet's fetch sees a shed 503 as a

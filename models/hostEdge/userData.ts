@@ -24,6 +24,8 @@ import {
   renderBundleVerify,
   ssmAgentUnit,
 } from "./bundle";
+import { listenBacklog } from "./buffers";
+import { hostSysctlPath, hostTcpSettings, renderHostSysctl } from "./kernel";
 import { nginxConfigPath, renderNginxConfig, upstreamKeepaliveSeconds } from "./nginxConfig";
 import { DatastoreEndpoint, drainFile, HostEdgeSettings, workerDescriptorLimit } from "./settings";
 
@@ -269,6 +271,7 @@ export function renderUserData(settings: HostEdgeSettings): string {
   const { service } = settings;
   const files: WrittenFile[] = [
     { path: nginxConfigPath, permissions: "0644", content: renderNginxConfig(settings) },
+    { path: hostSysctlPath, permissions: "0644", content: renderHostSysctl(hostTcpSettings(listenBacklog(settings.nginx))) },
     { path: cloudWatchAgentConfigPath, permissions: "0644", content: renderCloudWatchAgentConfig() },
     {
       path: `/etc/systemd/system/${ingestUnit}`,
@@ -320,6 +323,8 @@ export function renderUserData(settings: HostEdgeSettings): string {
     `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${cloudWatchAgentConfigPath}`,
     "systemctl daemon-reload",
     `systemctl enable --now ${ingestBackupUnit} ${ingestUnit} ${lifecycleWatchUnit}`,
+    // The sysctl.d file was written after boot applied the directory (a container skips it: read-only /proc/sys).
+    "systemctl restart systemd-sysctl",
     "nginx -t && systemctl restart nginx",
   ];
   return `#cloud-config

@@ -11,7 +11,16 @@
  *
  * Pure module: no Pulumi imports.
  */
-import { decodeUserData, readDeclaredFleets, readRenderedDrainSeconds, readRenderedEnv, readRenderedUpstream } from "../capacity/declared";
+import {
+  decodeUserData,
+  readDeclaredFleets,
+  readRenderedDrainSeconds,
+  readRenderedEnv,
+  readRenderedNginxLimits,
+  readRenderedUpstream,
+  RenderedUpstream,
+} from "../capacity/declared";
+import { NginxMemoryLimits, proxiedRequestLimit } from "../hostEdge/memory";
 import { datastoreTimeoutDefaults } from "../ingestService";
 import { resourceTypes } from "../resourceTypes";
 import { longestRedeliveryMs, RetrySchedule, snippetDelivery } from "../snippet/delivery";
@@ -30,6 +39,7 @@ export const failureModes = [
   "hostFreezes",
   "serviceDies",
   "serviceFreezes",
+  "hostStalls",
   "azLost",
   "regionLost",
   "regionLostSecondary",
@@ -45,6 +55,7 @@ export const failureModeTitles: Record<FailureMode, string> = {
   hostFreezes: "one host freezes (accepts, never answers)",
   serviceDies: "a host's ingestion service dies",
   serviceFreezes: "a host's ingestion service freezes",
+  hostStalls: "a host stalls under a connect storm",
   azLost: "an availability zone is lost",
   regionLost: "a region is lost",
   regionLostSecondary: "a region is lost, via Cloudflare (manual)",
@@ -188,6 +199,58 @@ const src = (r: DeclaredResource, inputs: string) => `${r.type} ${nameOf(r)} ${i
 
 function term(label: string, secs: number, source: string, urn: string, detect: boolean, how: { knob?: TermKnob; fix?: string } = {}): RecoveryTerm {
   return { label, seconds: seconds(secs), source, urn, detect, ...how };
+}
+
+/**
+ * TCP's initial retransmission timeout: a SYN the kernel drops (its accept queue full) is resent
+ * after 1 s, then 3 s and 7 s after the first (RFC 6298 §2; Linux `TCP_TIMEOUT_INIT`).
+ */
+export const synRetransmitSeconds = 1;
+
+/**
+ * How long a client of a stalled host waits for nginx's 503 + Retry-After, from the rendered user
+ * data: a connect storm waits in the accept queue when it is as deep as the requests nginx serves
+ * at once (past those nginx answers 503 at once), else the client resends its SYN; then nginx
+ * holds an event POST for each try's connect or read timeout before it answers. The game day's
+ * spike holds its clients to the same figure ({@link stalledHostSeconds}).
+ */
+export function stalledHostTerms(template: DeclaredResource, upstream: RenderedUpstream, limits: NginxMemoryLimits): RecoveryTerm[] {
+  const { queue, served, queued, synSeconds, answerSeconds } = stalledHost(upstream, limits);
+  return [
+    term(
+      queued ? "a connect storm waits in the accept queue for nginx's answer" : "a connect storm overflows the accept queue: the client resends its SYN",
+      synSeconds,
+      src(template, `userData nginx listen backlog=${limits.listen.backlog}, net.core.somaxconn=${limits.tcp.somaxconn} (queue ${queue}) ${queued ? "≥" : "<"} the ${served} requests limit_conn admits`),
+      template.urn,
+      true,
+      { fix: `raise the listen backlog and net.core.somaxconn to at least ${served} (models/hostEdge/buffers.ts listenBacklog)` },
+    ),
+    term(
+      "nginx gives up on both stalled processes and answers 503 + Retry-After",
+      answerSeconds,
+      src(
+        template,
+        `userData nginx location ${upstream.eventPath} proxy_next_upstream_tries=${upstream.tries} × max(proxy_connect_timeout=${upstream.connectTimeoutSeconds}s, proxy_read_timeout=${upstream.readTimeoutSeconds}s)`,
+      ),
+      template.urn,
+      true,
+      { fix: "lower ingestReadTimeoutSeconds (models/hostEdge/nginxConfig.ts), the event path's proxy_read_timeout" },
+    ),
+  ];
+}
+
+function stalledHost(upstream: RenderedUpstream, limits: NginxMemoryLimits) {
+  const queue = Math.min(limits.listen.backlog, limits.tcp.somaxconn);
+  const served = proxiedRequestLimit(limits);
+  const queued = queue >= served;
+  const answerSeconds = upstream.tries * Math.max(upstream.connectTimeoutSeconds, upstream.readTimeoutSeconds);
+  return { queue, served, queued, synSeconds: queued ? 0 : synRetransmitSeconds, answerSeconds };
+}
+
+/** Seconds until a client of a stalled host has nginx's 503 + Retry-After: the sum of {@link stalledHostTerms}. */
+export function stalledHostSeconds(upstream: RenderedUpstream, limits: NginxMemoryLimits): number {
+  const { synSeconds, answerSeconds } = stalledHost(upstream, limits);
+  return seconds(synSeconds + answerSeconds);
 }
 
 /**
@@ -365,6 +428,17 @@ export function recoveryReport(resources: DeclaredResource[], retry: RetrySchedu
               : "/http-check does not ask the service: the NLB keeps sending to the host",
           ],
         ),
+      );
+    }
+
+    const limits = template ? readRenderedNginxLimits(userData) : undefined;
+    if (template && upstream && "upstream" in upstream && limits && "limits" in limits) {
+      const u = upstream.upstream;
+      figures.push(
+        figure("hostStalls", region, stalledHostTerms(template, u, limits.limits), hostShare, events, [
+          `after max_fails=${u.maxFails} timeouts within fail_timeout=${u.failTimeoutSeconds}s a process is out, the backup too: nginx then answers 503 at once until fail_timeout ends`,
+          `the snippet waits Retry-After (${shedRetryAfterSeconds} s) and resends; the balancer takes the host out once /http-check fails`,
+        ]),
       );
     }
 

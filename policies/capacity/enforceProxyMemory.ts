@@ -2,11 +2,12 @@
  * enforce-proxy-memory — mandatory.
  *
  * On each ingestion host, nginx's worst-case memory (every `worker_connections` slot of every worker
- * at its costliest state: the `limit_conn` limit of busy requests each holding its header, body and
- * proxy buffers and kernel socket buffers, every other slot a client still sending its header into
- * every header buffer, which `limit_conn` does not count; plus the shared zones; the model in
- * models/hostEdge/memory.ts, calibrated against a real nginx under hostile clients) plus the service's
- * reserve must stay under a share (default 80%) of the instance type's memory. Judged from the
+ * at its costliest state under any client nginx accepts: the `limit_conn` limits of proxied
+ * requests each holding its header, body and proxy buffers and its sockets' buffers, every other
+ * slot a client holding every header buffer and `max_headers` lines, or answered and lingering,
+ * which `limit_conn` does not count; the accept queue; plus the shared zones; the model in
+ * models/hostEdge/memory.ts, checked against a real nginx under hostile clients at the config's
+ * limits) plus the service's reserve must stay under a share (default 80%) of the instance type's memory. Judged from the
  * launch template as declared: its instance type, the nginx.conf rendered into its user data, and
  * the service reserve tag the `IngestRegion` writes. An instance type the table does not know is a
  * violation too: its memory cannot be judged. A worker whose descriptor limit
@@ -26,7 +27,7 @@ import {
   hostMemorySubject,
   tagMap,
 } from "../../models/capacity";
-import { readWorkerRlimitNofile, workerDescriptorLimit } from "../../models/hostEdge";
+import { clientSocket, hostTcpWmem, maxHeaderLines, NginxMemoryLimits, readWorkerRlimitNofile, workerDescriptorLimit } from "../../models/hostEdge";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { sharePercentBound } from "./bounds";
 import { incidentNote } from "../../models/incidents";
@@ -65,7 +66,11 @@ export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<key
   const descriptors = judgeDescriptors(subject, read.limits.workerConnections);
   if (result.ok) return descriptors;
   const { count, size } = read.limits.largeClientHeaderBuffers;
+  const unset = unsetBounds(read.limits);
   const fixes = [
+    unset.length
+      ? `render the user data with models/hostEdge (renderUserData): it bounds what this one leaves at nginx's and the kernel's defaults, ${unset.join(", ")}`
+      : undefined,
     result.fittingLargeHeaderBuffers
       ? `edge:nginx.largeClientHeaderBuffers ${count} × ${size} → ${result.fittingLargeHeaderBuffers.count} × ${result.fittingLargeHeaderBuffers.size} ` +
         `(the cheapest: same instance type and connections; headers above it get 494)`
@@ -75,15 +80,28 @@ export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<key
       ? `edge:nginx.workerConnections ${read.limits.workerConnections} → ${result.fittingWorkerConnections}`
       : undefined,
   ].filter(Boolean);
+  const limits = read.limits;
+  const { busyRequests, unlimitedConnections, queuedConnections } = result.estimate;
   return (
-    `${subject.name}: nginx's worst case ${round(result.nginxMiB)} MiB (${result.workers} workers × ${read.limits.workerConnections} connections, ` +
-    `each priced at its costliest state: ${read.limits.maxConnectionsPerHost} busy requests, every other slot a client still sending its header into ` +
-    `${read.limits.clientHeaderBufferSize} + ${count} × ${size} header buffers, ${round(result.headerBufferMiB)} MiB of them) ` +
+    `${subject.name}: nginx's worst case ${round(result.nginxMiB)} MiB (${result.workers} workers × ${limits.workerConnections} connections, ` +
+    `each priced at its costliest state: ${busyRequests} proxied requests (limit_conn) with their buffers and sockets, ` +
+    `${unlimitedConnections} other connections each holding ${limits.clientHeaderBufferSize} + ${count} × ${size} header buffers and ${limits.maxHeaders} header lines ` +
+    `(${round(result.headerBufferMiB)} MiB of buffers), ${queuedConnections} in the accept queue; ${round(result.kernelMiB)} MiB of it kernel socket memory) ` +
     `+ service reserve ${result.serviceReserveMiB} MiB = ${round(result.totalMiB)} MiB, above ${bounds.maxMemoryPercent}% of ` +
     `${subject.instanceType}'s ${result.instanceMiB} MiB (${round(result.limitMiB)} MiB). ` +
     `Smallest fix: ${fixes.length ? fixes.join(", or ") : `lower edge:ingest.service.memoryReserveMiB or pick a larger instance family`}. ${incident}` +
     (descriptors ? `\n${descriptors}` : "")
   );
+}
+
+/** The bounds the rendered user data sets that this template leaves at nginx's or the kernel's defaults, each with the value it is priced at. */
+function unsetBounds(limits: NginxMemoryLimits): string[] {
+  return [
+    limits.maxHeaders > maxHeaderLines ? `max_headers ${limits.maxHeaders} → ${maxHeaderLines}` : undefined,
+    limits.listen.rcvbufBytes === undefined ? `listen rcvbuf (a client's receive buffer autotunes to 6 MiB) → ${clientSocket.rcvbufBytes / 1024}k` : undefined,
+    limits.listen.sndbufBytes === undefined ? `listen sndbuf → ${clientSocket.sndbufBytes / 1024}k` : undefined,
+    limits.tcp.wmem[2] > hostTcpWmem[2] ? `net.ipv4.tcp_wmem max ${limits.tcp.wmem[2]} → ${hostTcpWmem[2]}` : undefined,
+  ].filter((b): b is string => b !== undefined);
 }
 
 /**

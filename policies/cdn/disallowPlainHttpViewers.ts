@@ -7,8 +7,9 @@
  * it. Lesson `snippetOnApiHosts` of incident 000 (models/incidents.ts): the CDN the snippet moved
  * to must not be the weaker path.
  *
- * Catalog controls: Security Hub CloudFront.3; Checkov CKV_AWS_34; trivy AVD-AWS-0012.
+ * Controls: policies/metadata.ts.
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { incidentNote } from "../../models/incidents";
@@ -28,7 +29,7 @@ export function judgeViewerProtocols(distribution: string, behaviors: ViewerBeha
     .map(
       (b) =>
         `Distribution ${distribution}: the ${b.label} cache behavior has viewerProtocolPolicy ${b.viewerProtocolPolicy ?? "(unset)"}, ` +
-        `allowed are ${allowedViewerProtocolPolicies.join(" or ")}. Set viewerProtocolPolicy to redirect-to-https. ${incidentNote("snippetOnApiHosts")}`,
+        `allowed are ${allowedViewerProtocolPolicies.join(" or ")}. Set viewerProtocolPolicy to redirect-to-https. ${incidentNote("snippetOnApiHosts")} ${cite("disallow-plain-http-viewers", "viewerProtocol")}`,
     );
 }
 

@@ -11,11 +11,17 @@
  *
  * A stack policy, so a bucket without any public access block is found too (when its id is known).
  *
- * Catalog controls: Security Hub S3.1, S3.2, S3.8; Checkov CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56; trivy AVD-AWS-0086, AVD-AWS-0087, AVD-AWS-0091, AVD-AWS-0093.
+ * Controls: policies/metadata.ts: the bucket-level block (Security Hub's account-level one is no
+ * bucket's to meet, and policies/controls.ts lists it as uncitable).
  */
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { incidentNote } from "../../models/incidents";
+import { resourceTypes } from "../../models/resourceTypes";
+import { cite } from "../metadata";
+import { bucketLabel, companionsOf, stackBuckets } from "../s3/buckets";
+
+const policyName = "disallow-public-bucket";
 
 export const publicAccessBlockSettings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
@@ -30,7 +36,7 @@ export function judgePublicAccessBlock(name: string, block: Partial<Record<(type
   if (off.length === 0) return undefined;
   return (
     `Public access block ${name} leaves ${off.join(", ")} not true (${4 - off.length} of 4 set); required are all 4. ` +
-    `Set ${off.map((s) => `${s}: true`).join(", ")}. ${incidentNote("snippetOnApiHosts")}`
+    `Set ${off.map((s) => `${s}: true`).join(", ")}. ${incidentNote("snippetOnApiHosts")} ${cite(policyName, ...off)}`
   );
 }
 
@@ -60,7 +66,7 @@ export function judgeBucketPolicy(name: string, policy: string | object): string
   try {
     document = typeof policy === "string" ? JSON.parse(policy) : (policy as typeof document);
   } catch {
-    return [`Bucket policy ${name} is not valid JSON; required is a policy document. ${incidentNote("snippetOnApiHosts")}`];
+    return [`Bucket policy ${name} is not valid JSON; required is a policy document. ${incidentNote("snippetOnApiHosts")} ${cite(policyName, "publicPolicy")}`];
   }
   const statements = Array.isArray(document.Statement) ? document.Statement : document.Statement ? [document.Statement] : [];
   const problems: string[] = [];
@@ -70,12 +76,12 @@ export function judgeBucketPolicy(name: string, policy: string | object): string
     if (principalValues(statement.Principal, "AWS").includes("*")) {
       problems.push(
         `Bucket policy ${name}: ${label} allows Principal "*" with no AWS:SourceArn condition, a public bucket; required is only the distribution. ` +
-          `Grant Principal {"Service": "cloudfront.amazonaws.com"} with Condition StringEquals AWS:SourceArn = the distribution's ARN. ${incidentNote("snippetOnApiHosts")}`,
+          `Grant Principal {"Service": "cloudfront.amazonaws.com"} with Condition StringEquals AWS:SourceArn = the distribution's ARN. ${incidentNote("snippetOnApiHosts")} ${cite(policyName, "publicPolicy")}`,
       );
     } else if (principalValues(statement.Principal, "Service").includes("cloudfront.amazonaws.com")) {
       problems.push(
         `Bucket policy ${name}: ${label} allows cloudfront.amazonaws.com with no AWS:SourceArn condition, so any account's distribution may read; ` +
-          `required is only this stack's distribution. Add Condition StringEquals AWS:SourceArn = the distribution's ARN. ${incidentNote("snippetOnApiHosts")}`,
+          `required is only this stack's distribution. Add Condition StringEquals AWS:SourceArn = the distribution's ARN. ${incidentNote("snippetOnApiHosts")} ${cite(policyName, "anyDistribution")}`,
       );
     }
   });
@@ -89,20 +95,18 @@ export function judgeAcl(name: string, acl: string | undefined, granteeUris: str
   const measured = publicCannedAcls.includes(acl ?? "") ? `the canned ACL ${acl}` : `grants to ${publicGrants.join(", ")}`;
   return (
     `Bucket ACL ${name} has ${measured}; required is no public ACL (the bucket is BucketOwnerEnforced). ` +
-    `Remove the ACL and read through CloudFront's origin access control. ${incidentNote("snippetOnApiHosts")}`
+    `Remove the ACL and read through CloudFront's origin access control. ${incidentNote("snippetOnApiHosts")} ${cite(policyName, "publicAcl")}`
   );
 }
 
 export const disallowPublicBucket: StackValidationPolicy = {
-  name: "disallow-public-bucket",
+  name: policyName,
   description: "S3 buckets stay private: all four public access block settings, no public bucket policy, no public ACL (incident 000).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const blockedBuckets = new Set<string>();
     for (const r of args.resources) {
       const block = r.asType(aws.s3.BucketPublicAccessBlock);
       if (block) {
-        if (block.bucket) blockedBuckets.add(block.bucket);
         const message = judgePublicAccessBlock(r.name, block);
         if (message) reportViolation(message, r.urn);
       }
@@ -120,16 +124,13 @@ export const disallowPublicBucket: StackValidationPolicy = {
         if (message) reportViolation(message, r.urn);
       }
     }
-    for (const r of args.resources) {
-      const bucket = r.asType(aws.s3.Bucket);
-      if (!bucket?.bucket) continue;
-      if (!blockedBuckets.has(bucket.bucket) && !blockedBuckets.has(bucket.id)) {
-        reportViolation(
-          `Bucket ${r.name} (${bucket.bucket}) has no public access block; required is one with all 4 settings true. ` +
-            `Add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true. ${incidentNote("snippetOnApiHosts")}`,
-          r.urn,
-        );
-      }
+    for (const bucket of stackBuckets(args.resources)) {
+      if (companionsOf(bucket, args.resources, [resourceTypes.s3BucketPublicAccessBlock]).length > 0) continue;
+      reportViolation(
+        `${bucketLabel(bucket)} has no public access block; required is one with all 4 settings true. ` +
+          `Add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true. ${incidentNote("snippetOnApiHosts")} ${cite(policyName, "missingPublicAccessBlock")}`,
+        bucket.urn,
+      );
     }
   },
 };

@@ -1,7 +1,7 @@
 /**
  * enforce-declared-origin-buckets — mandatory. Incident 000: the snippet comes from the CDN only.
  *
- * Catalog controls: Security Hub CloudFront.12 (no distribution points to a non-existent S3 origin).
+ * Controls: policies/metadata.ts.
  *
  * Every S3 origin of a distribution is a bucket this stack declares (its `domainName` is the
  * bucket's regional domain name): an origin that names a bucket of another account, or one deleted
@@ -9,6 +9,7 @@
  * policy; while a bucket's domain name is not known yet (a preview before it exists) an origin is
  * matched by its property dependencies on the stack's buckets.
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { incidentNote } from "../../models/incidents";
@@ -17,7 +18,7 @@ export function judgeOriginBucket(distribution: string, originId: string, domain
   if (declared) return undefined;
   return (
     `distribution ${distribution}: S3 origin ${originId} (${domainName ?? "domain not known"}) is not a bucket of this stack; whoever owns that bucket name serves the CDN. ` +
-    `Point the origin at a declared bucket's bucketRegionalDomainName (SnippetCdn does). Security baseline (CloudFront.12). ${incidentNote("snippetOnApiHosts")}`
+    `Point the origin at a declared bucket's bucketRegionalDomainName (SnippetCdn does). ${cite("enforce-declared-origin-buckets", "declared")} ${incidentNote("snippetOnApiHosts")}`
   );
 }
 

@@ -1,14 +1,15 @@
 /**
  * enforce-origin-access-control — mandatory. Incident 000: the snippet comes from the CDN only.
  *
- * Catalog controls: Security Hub CloudFront.13 (S3 origins use origin access control) and
- * CloudFront.2 (origin access identity, its predecessor).
+ * Controls: policies/metadata.ts. (Security Hub's older control that asked for an origin access
+ * identity is retired, and listed as uncitable in policies/controls.ts.)
  *
  * Every S3 origin of a distribution (an origin without `customOriginConfig`) reads its bucket
  * through origin access control (`originAccessControlId`), never through a legacy origin access
  * identity (`s3OriginConfig.originAccessIdentity`) or unsigned: without it the bucket must be
  * public for CloudFront to read, and disallow-public-bucket refuses that.
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { incidentNote } from "../../models/incidents";
@@ -27,12 +28,12 @@ export function judgeOriginAccess(distribution: string, origins: OriginSubject[]
     if (origin.originAccessIdentity) {
       out.push(
         `distribution ${distribution}: S3 origin ${origin.originId} reads through origin access identity ${origin.originAccessIdentity}, the legacy mechanism; required is origin access control. ` +
-          `${fix} Security baseline (CloudFront.13). ${incidentNote("snippetOnApiHosts")}`,
+          `${fix} ${cite("enforce-origin-access-control", "legacyIdentity")} ${incidentNote("snippetOnApiHosts")}`,
       );
     } else if (!origin.originAccessControlId) {
       out.push(
         `distribution ${distribution}: S3 origin ${origin.originId} has no origin access control, so its bucket would have to be public. ${fix} ` +
-          `Security baseline (CloudFront.13, CloudFront.2). ${incidentNote("snippetOnApiHosts")}`,
+          `${cite("enforce-origin-access-control", "unsigned")} ${incidentNote("snippetOnApiHosts")}`,
       );
     }
   }

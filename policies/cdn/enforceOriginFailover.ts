@@ -12,6 +12,7 @@
  * among the stack's buckets (or read from a `<bucket>.s3.<region>.amazonaws.com` name). An origin
  * whose domain is not known yet (a preview before the bucket exists) is not judged on region.
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { originFailoverStatusCodes, s3RegionalDomainRegion } from "../../models/snippet/snippet";
@@ -34,7 +35,7 @@ export function judgeOriginFailover(subject: FailoverSubject, regionOf: (domainN
   if (subject.originGroups.length === 0) {
     return [
       `${where} has 0 origin groups and ${subject.origins.length} origin(s); required is an origin group of 2 S3 origins in 2 different regions. ` +
-        `Add the replica bucket as a second origin and an origin group over both. ${fix} ${incidentNote("snippetOnApiHosts")}`,
+        `Add the replica bucket as a second origin and an origin group over both. ${fix} ${incidentNote("snippetOnApiHosts")} ${cite("enforce-cdn-origin-failover", "originGroup")}`,
     ];
   }
   const problems: string[] = [];

@@ -2,7 +2,7 @@
  * enforce-origin-replication — mandatory. Incident 000: the failover origin must serve the same
  * snippet, or the failover serves a stale or missing one.
  *
- * Catalog controls: Checkov CKV_AWS_144 (cross-region replication); Security Hub S3.7.
+ * Controls: policies/metadata.ts.
  *
  * For every origin group of a distribution, the primary member's bucket has a replication
  * configuration with an enabled rule for the whole bucket (no prefix or tag filter) whose
@@ -11,6 +11,7 @@
  * regional domain names, a replication configuration to its buckets by name and ARN (or, before
  * they exist, by property dependencies).
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { refersTo } from "../stackRefs";
@@ -38,7 +39,7 @@ export function ruleGap(rule: Rule): string | undefined {
 export function judgeReplication(group: string, primary: string, replica: string, rules: Rule[][]): string | undefined {
   const fix =
     `Add an aws.s3.BucketReplicationConfig on ${primary} with a rule { status: "Enabled", filter: {}, deleteMarkerReplication: { status: "Enabled" }, ` +
-    `destination: { bucket: <${replica} ARN> } } (SnippetCdn does). Security baseline (S3.7, CKV_AWS_144). ${incidentNote("snippetOnApiHosts")}`;
+    `destination: { bucket: <${replica} ARN> } } (SnippetCdn does). ${cite("enforce-origin-replication", "originReplicates")} ${incidentNote("snippetOnApiHosts")}`;
   const all = rules.flat();
   if (all.length === 0) return `origin group ${group}: bucket ${primary} has no replication rule to ${replica}, so the failover origin goes stale. ${fix}`;
   const gaps = all.map(ruleGap);

@@ -2,7 +2,7 @@
  * disallow-launch-configuration — mandatory. Incident 003: hosts are replaced by instance refresh
  * from a launch template version; a launch configuration cannot be versioned or refreshed that way.
  *
- * Catalog controls: Security Hub AutoScaling.9 (groups use launch templates).
+ * Controls: policies/metadata.ts.
  *
  * Autoscaling groups launch hosts from a launch template (`launchTemplate` or
  * `mixedInstancesPolicy`), never from a launch configuration, and the stack declares no
@@ -10,11 +10,12 @@
  * configurations, and the template is where enforce-imdsv2, enable-ebs-encryption and
  * disallow-public-host-ip read the hosts' settings.
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
 
-const fix = "Launch the hosts from an aws.ec2.LaunchTemplate (HostFleet does) and drop the launch configuration. Security baseline (AutoScaling.9).";
+const fix = `Launch the hosts from an aws.ec2.LaunchTemplate (HostFleet does) and drop the launch configuration. ${cite("disallow-launch-configuration", "launchTemplate")}`;
 
 export function judgeGroupLauncher(group: string, launchConfiguration: unknown): string | undefined {
   if (launchConfiguration === undefined || launchConfiguration === "") return undefined;

@@ -9,9 +9,9 @@
  * `models/dns/providers.ts`, `multiSignerDnssec`), so one provider's answers would fail validation
  * wherever the DS points at the other's key: validating resolvers answer SERVFAIL for the provider
  * meant to carry the zone when the other is down. The README's DNS section sets out the trade-off
- * and its sources. Severity: high. Catalog controls: Checkov CKV2_AWS_38 ("DNSSEC signing is
- * enabled for Amazon Route 53 public hosted zones") asks the opposite; this policy is the reason the
- * stack does not meet it. Lesson `secondaryParity` of incident 001 (models/incidents.ts).
+ * and its sources. Severity: high. Catalog controls: Checkov's DNSSEC-signing rule asks the
+ * opposite; enable-dnssec-signing judges it, and this policy is why the stack takes the waiver
+ * `dnssec-two-providers` (policies/waivers.ts). Lesson `secondaryParity` of incident 001 (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { normalizeName, recordsFromResources } from "../../models/dns/compare";

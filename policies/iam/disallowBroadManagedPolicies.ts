@@ -1,11 +1,10 @@
 /**
  * disallow-broad-managed-policies — mandatory. Security baseline; no post-mortem of its own.
  *
- * Catalog controls: Checkov CKV_AWS_274 (AdministratorAccess attached); trivy AVD-AWS-0057
- * (wildcards in IAM policies; an AWS managed `*FullAccess` policy is `<service>:*` on `*`).
- * Security Hub IAM.1 checks only customer managed policies, not AWS managed ones
- * (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-1): it is
- * disallow-wildcard-iam's. PowerUserAccess is refused by no catalog, only here.
+ * Controls: policies/metadata.ts. Checkov refuses AdministratorAccess and IAMFullAccess; Security
+ * Hub's admin-privileges control checks only customer managed policies (disallow-wildcard-iam's),
+ * and trivy's wildcard check is deprecated: PowerUserAccess and the other *FullAccess policies are
+ * refused here and by no catalog.
  *
  * No host or service role (or user or group) gets the AWS managed policies `AdministratorAccess`,
  * `PowerUserAccess` or any `*FullAccess` policy: an ingestion host is an internet-facing proxy,
@@ -14,6 +13,7 @@
  * `aws.iam.RolePolicyAttachment`, `UserPolicyAttachment`, `GroupPolicyAttachment`,
  * `PolicyAttachment`, `RolePolicyAttachmentsExclusive` and `aws.iam.Role`'s `managedPolicyArns`.
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
@@ -24,13 +24,14 @@ function awsManagedPolicyName(arn: string): string | undefined {
   return m?.[1];
 }
 
-/** Why an AWS managed policy is too broad, or undefined when it is not one of them. */
-export function broadManagedPolicy(arn: string): string | undefined {
+/** Why an AWS managed policy is too broad and the metadata check it is, or undefined when it is not one of them. */
+export function broadManagedPolicy(arn: string): { why: string; check: string } | undefined {
   const name = awsManagedPolicyName(arn);
   if (!name) return undefined;
-  if (name === "AdministratorAccess") return "every action on every resource (CKV_AWS_274)";
-  if (name === "PowerUserAccess") return "every action but IAM and Organizations on every resource";
-  if (name.endsWith("FullAccess")) return "every action of its service on every resource (AVD-AWS-0057)";
+  if (name === "AdministratorAccess") return { why: "every action on every resource", check: "administrator" };
+  if (name === "PowerUserAccess") return { why: "every action but IAM and Organizations on every resource", check: "powerUser" };
+  if (name === "IAMFullAccess") return { why: "every IAM action, so its holder may grant itself anything", check: "iamFullAccess" };
+  if (name.endsWith("FullAccess")) return { why: "every action of its service on every resource", check: "fullAccess" };
   return undefined;
 }
 
@@ -38,11 +39,11 @@ export function broadManagedPolicy(arn: string): string | undefined {
 export function judgeManagedPolicies(principal: string, policyArns: readonly string[]): string[] {
   const out: string[] = [];
   for (const arn of policyArns) {
-    const why = broadManagedPolicy(arn);
-    if (!why) continue;
+    const broad = broadManagedPolicy(arn);
+    if (!broad) continue;
     out.push(
-      `${principal} gets the AWS managed policy ${arn}: ${why}. Detach it and grant the named actions on named resources in a role policy ` +
-        `(e.g. AmazonSSMManagedInstanceCore plus a RolePolicy for the agent). Security baseline: a compromised internet-facing host may do whatever its role may.`,
+      `${principal} gets the AWS managed policy ${arn}: ${broad.why}. Detach it and grant the named actions on named resources in a role policy ` +
+        `(e.g. AmazonSSMManagedInstanceCore plus a RolePolicy for the agent): a compromised internet-facing host may do whatever its role may. ${cite("disallow-broad-managed-policies", broad.check)}`,
     );
   }
   return out;

@@ -1,12 +1,13 @@
 /**
  * enable-kms-key-rotation — mandatory. Security baseline; no post-mortem of its own.
  *
- * Catalog controls: Checkov CKV_AWS_7; trivy AVD-AWS-0065; Security Hub KMS.4.
+ * Controls: policies/metadata.ts.
  *
  * Every symmetric customer-managed KMS key (the alarm topic's key) rotates its key material
  * (`enableKeyRotation: true`), at most yearly (`rotationPeriodInDays`, 90–365, default 365).
  * Asymmetric and HMAC keys cannot rotate in KMS and are not judged.
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
@@ -14,10 +15,10 @@ export const maximumRotationDays = 365;
 
 export function judgeKeyRotation(key: string, spec: string | undefined, enabled: boolean | undefined, periodDays: number | undefined): string | undefined {
   if (spec !== undefined && spec !== "SYMMETRIC_DEFAULT") return undefined;
-  const fix = `Set enableKeyRotation: true (rotationPeriodInDays at most ${maximumRotationDays}). Security baseline (KMS.4, CKV_AWS_7, AVD-AWS-0065).`;
-  if (enabled !== true) return `KMS key ${key} does not rotate its key material (enableKeyRotation is ${enabled ?? "not set"}). ${fix}`;
+  const fix = `Set enableKeyRotation: true (rotationPeriodInDays at most ${maximumRotationDays}).`;
+  if (enabled !== true) return `KMS key ${key} does not rotate its key material (enableKeyRotation is ${enabled ?? "not set"}). ${fix} ${cite("enable-kms-key-rotation", "rotation")}`;
   if (periodDays !== undefined && periodDays > maximumRotationDays) {
-    return `KMS key ${key} rotates every ${periodDays} days; the limit is ${maximumRotationDays}. ${fix}`;
+    return `KMS key ${key} rotates every ${periodDays} days; the limit is ${maximumRotationDays}. ${fix} ${cite("enable-kms-key-rotation", "period")}`;
   }
   return undefined;
 }

@@ -1,31 +1,40 @@
 /**
  * configure-listener-tls — mandatory. Security baseline; no post-mortem of its own.
  *
- * Catalog controls: Checkov CKV_AWS_2 (listener protocol HTTPS), CKV_AWS_103 (TLS 1.2 or newer);
- * trivy AVD-AWS-0054 (plain HTTP listener), AVD-AWS-0047 (outdated TLS policy); Security Hub
- * ELB.17 (listeners use a recommended security policy).
+ * Controls: policies/metadata.ts, per case: some catalog rules refuse plain HTTP only (a TCP
+ * listener passes them), so a plain TCP listener cites only the rules that refuse TCP.
  *
  * Every load balancer listener terminates TLS (`protocol` `TLS` or `HTTPS`, never `TCP`, `UDP`,
  * `TCP_UDP` or `HTTP`: ingestion events carry page URLs and client addresses) with a security policy
- * from the allow-list: TLS 1.2 or 1.3 only, forward-secret ciphers only (the 2021 TLS 1.3 policies
- * and their FIPS variants). Judged on `aws.lb.Listener` and its alias `aws.alb.Listener`.
+ * from the allow-list: the policies Security Hub recommends (TLS 1.3, or TLS 1.2 restricted
+ * to forward-secret AEAD ciphers, and their FIPS and post-quantum variants). Judged on
+ * `aws.lb.Listener` and its alias `aws.alb.Listener`.
  *
  * Config: `allowedSslPolicies` (default: the list below).
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { cite } from "../metadata";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
+
+const name = "configure-listener-tls";
 
 export const allowedListenerProtocols: readonly string[] = ["TLS", "HTTPS"];
 
-/** ELB security policies with TLS 1.2+ and forward-secret ciphers only (AWS "Security policies for your Network Load Balancer"). */
+/**
+ * The security policies Security Hub's recommended-policy control lists (its `sslPolicies` parameter, not
+ * customizable; see controls.ts): TLS 1.3 only, or TLS 1.2 restricted (`Res`) to ECDHE with AES-GCM.
+ * `ELBSecurityPolicy-TLS13-1-2-2021-06`, the console's default, still offers CBC ciphers and fails it.
+ */
 export const defaultAllowedSslPolicies: readonly string[] = [
-  "ELBSecurityPolicy-TLS13-1-2-2021-06",
   "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
   "ELBSecurityPolicy-TLS13-1-3-2021-06",
-  "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
   "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
   "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
 ];
 
 export interface ListenerSubject {
@@ -42,14 +51,14 @@ export function judgeListenerTls(listener: ListenerSubject, allowedSslPolicies: 
   if (!allowedListenerProtocols.some((p) => protocol === p)) {
     return (
       `${where} speaks ${protocol}: traffic crosses the internet in clear text; required is one of ${allowedListenerProtocols.join(", ")}. ` +
-      `Set protocol: "TLS" with a certificateArn and sslPolicy "${allowedSslPolicies[0]}". Security baseline (CKV_AWS_2, AVD-AWS-0054).`
+      `Set protocol: "TLS" with a certificateArn and sslPolicy "${allowedSslPolicies[0]}". ${cite(name, protocol === "HTTP" ? "plainHttp" : "plainTcp")}`
     );
   }
   const policy = listener.sslPolicy ?? "ELBSecurityPolicy-2016-08 (the AWS default: sslPolicy not set)";
   if (!allowedSslPolicies.includes(listener.sslPolicy ?? "")) {
     return (
-      `${where} uses security policy ${policy}, which is not among the ${allowedSslPolicies.length} allowed (TLS 1.2+ with forward secrecy only). ` +
-      `Set sslPolicy: "${allowedSslPolicies[0]}". Security baseline (ELB.17, CKV_AWS_103, AVD-AWS-0047).`
+      `${where} uses security policy ${policy}, which is not among the ${allowedSslPolicies.length} allowed (the policies Security Hub recommends: TLS 1.3, or TLS 1.2 with ECDHE AES-GCM only). ` +
+      `Set sslPolicy: "${allowedSslPolicies[0]}". ${cite(name, "weakPolicy")}`
     );
   }
   return undefined;
@@ -61,7 +70,7 @@ function allowedSslPolicies(config: { allowedSslPolicies?: unknown }): readonly 
 }
 
 export const configureListenerTls: ResourceValidationPolicy = {
-  name: "configure-listener-tls",
+  name,
   description: "Load balancer listeners terminate TLS (TLS or HTTPS) with an allowed TLS 1.2+ security policy.",
   enforcementLevel: "mandatory",
   configSchema: {

@@ -2,7 +2,7 @@
  * enable-lb-deletion-protection — mandatory. Incident 001: the load balancers' Elastic IPs are
  * the addresses the secondary DNS provider publishes; a deleted load balancer takes traffic with it.
  *
- * Catalog controls: Checkov CKV_AWS_150; Security Hub ELB.6.
+ * Controls: policies/metadata.ts.
  *
  * Every load balancer has `enableDeletionProtection: true`, so neither a hand edit nor a mistaken
  * replacement deletes a region's entry point. Removing a region lifts it first (docs/runbook.md,
@@ -10,6 +10,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { cite } from "../metadata";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
 
 export function judgeDeletionProtection(name: string, enabled: boolean | undefined): string | undefined {
@@ -17,7 +18,7 @@ export function judgeDeletionProtection(name: string, enabled: boolean | undefin
   return (
     `load balancer ${name} has deletion protection ${enabled === false ? "off" : "off (enableDeletionProtection not set; the AWS default is false)"}; required is on. ` +
     `Set enableDeletionProtection: true (docs/runbook.md "Removing a region" says how to lift it). ` +
-    `Security baseline (ELB.6, CKV_AWS_150); incident 001: the region's static addresses are what the secondary DNS provider publishes.`
+    `${cite("enable-lb-deletion-protection", "deletionProtection")} Incident 001: the region's static addresses are what the secondary DNS provider publishes.`
   );
 }
 

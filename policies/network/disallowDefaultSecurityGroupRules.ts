@@ -1,18 +1,19 @@
 /**
  * disallow-default-security-group-rules — mandatory. Security baseline; no post-mortem of its own.
  *
- * Catalog controls: Checkov CKV2_AWS_12; Security Hub EC2.2.
+ * Controls: policies/metadata.ts.
  *
  * Every VPC's default security group is adopted by the stack (`aws.ec2.DefaultSecurityGroup`) with
  * no ingress and no egress rule: AWS creates it admitting everything from itself and sending
  * everywhere, and anything launched without a group lands in it. A stack policy: a VPC without an
  * adopted default group is a violation, as is an adopted one with rules.
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { refersTo } from "../stackRefs";
 
-const fix = "Declare aws.ec2.DefaultSecurityGroup { vpcId } with no ingress and no egress (IngestNetwork does). Security baseline (EC2.2, CKV2_AWS_12).";
+const fix = `Declare aws.ec2.DefaultSecurityGroup { vpcId } with no ingress and no egress (IngestNetwork does). ${cite("disallow-default-security-group-rules", "empty")}`;
 
 export function judgeDefaultGroupRules(group: string, ingress: unknown[] | undefined, egress: unknown[] | undefined): string | undefined {
   const rules = (ingress?.length ?? 0) + (egress?.length ?? 0);

@@ -1,10 +1,9 @@
 /**
  * disallow-public-egress — mandatory. Security baseline; no post-mortem of its own.
  *
- * Catalog controls: Checkov CKV_AWS_382 (`SecurityGroupUnrestrictedEgressAll`: egress to
- * 0.0.0.0/0 on all ports); trivy AVD-AWS-0104 (aws-ec2-no-public-egress-sgr: egress to a /0).
- * Security Hub's EC2 controls judge ingress (EC2.13, EC2.18, EC2.19) and the default group
- * (EC2.2), not a group's egress.
+ * Controls: policies/metadata.ts (the catalogs refuse egress to a /0; another public network
+ * cites none). Security Hub's EC2 controls judge ingress and the default group, not egress. A
+ * prefix list that holds a public network is disallow-public-prefix-lists'.
  *
  * No security group sends to a public address, on any protocol or port: a host that can reach the
  * internet can send its data there. Stronger than both catalogs, which refuse only /0: two /1
@@ -17,6 +16,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import { cite } from "../metadata";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
 import { isPrivateIpv4Cidr, isPrivateIpv6Cidr, privateIpv4Ranges, privateIpv6Range } from "../../models/ingestRegion/egress";
 import { cidrList, publicCidrs } from "../security/disallowPublicIngress";
@@ -34,9 +34,10 @@ export interface EgressSubject {
   ipv6: string[];
 }
 
+const name = "disallow-public-egress";
+
 const fix =
-  "Send only where the group's members need to: a VPC endpoint's security group for AWS APIs, the S3 prefix list of a gateway endpoint, the datastore's private networks (IngestNetwork does). " +
-  "Security baseline (CKV_AWS_382, AVD-AWS-0104).";
+  "Send only where the group's members need to: a VPC endpoint's security group for AWS APIs, the S3 prefix list of a gateway endpoint, the datastore's private networks (IngestNetwork does).";
 
 function portsOf(rule: EgressSubject): string {
   const protocol = String(rule.protocol).toLowerCase();
@@ -51,13 +52,19 @@ function described(cidr: string): string {
   return publicCidrs.has(cidr) ? `${cidr} (the whole internet)` : cidr;
 }
 
+/** The metadata check a finding is: to a /0 on every port, to a /0, or to another public network. */
+function egressCheck(rule: EgressSubject, open: string[]): string {
+  if (!open.some((c) => publicCidrs.has(c))) return "publicNetwork";
+  return ["-1", "all"].includes(String(rule.protocol).toLowerCase()) ? "wholeInternetEveryPort" : "wholeInternet";
+}
+
 /** The violation for one egress rule, or undefined. */
 export function judgeEgress(rule: EgressSubject): string | undefined {
   const open = [...rule.ipv4.filter((c) => !isPrivateIpv4Cidr(c)), ...rule.ipv6.filter((c) => !isPrivateIpv6Cidr(c))];
   if (open.length === 0) return undefined;
   return (
     `${rule.what} sends ${portsOf(rule)} to ${open.length} public network(s), ${open.map(described).join(", ")}; allowed are 0: ` +
-    `only private networks (${privateIpv4Ranges.join(", ")}, ${privateIpv6Range}), prefix lists and security groups. ${fix}`
+    `only private networks (${privateIpv4Ranges.join(", ")}, ${privateIpv6Range}), prefix lists and security groups. ${fix} ${cite(name, egressCheck(rule, open))}`
   );
 }
 
@@ -68,7 +75,7 @@ function reportEgress(report: ReportViolation, what: string, protocol: string, f
 }
 
 export const disallowPublicEgress: ResourceValidationPolicy = {
-  name: "disallow-public-egress",
+  name,
   description: "Security groups send nothing to public addresses (0.0.0.0/0 and ::/0 included): egress goes to private networks, prefix lists and security groups.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfTypes(

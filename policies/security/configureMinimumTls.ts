@@ -1,10 +1,8 @@
 /**
  * configure-minimum-tls — mandatory. Security baseline; the snippet CDN of incident 000.
  *
- * Catalog controls: Checkov CKV_AWS_174; trivy AVD-AWS-0013 (which requires `TLSv1.2_2021`);
- * Security Hub CloudFront.7 (a custom certificate), CloudFront.8 (SNI) and CloudFront.15 (a
- * recommended security policy, `TLSv1.2_2021`, `TLSv1.2_2025` or `TLSv1.3_2025`, judged on
- * distributions with an SNI-served custom certificate).
+ * Controls: policies/metadata.ts, per case. Checkov's TLS rule accepts any TLSv1.2_YYYY (2018 and
+ * 2019 included), so a distribution at TLSv1.2_2019 cites only the rules that refuse it.
  *
  * CloudFront distributions serve viewers TLS 1.2 or newer with the 2021 cipher list
  * (`viewerCertificate.minimumProtocolVersion` `TLSv1.2_2021` or a later `TLSv1.2_*` / `TLSv1.3_*`
@@ -13,8 +11,11 @@
  * so it fails too: the snippet is served under the zone's own name with an ACM certificate.
  * HTTPS-only viewer protocol and origin groups are the CDN's own policies (policies/cdn).
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+
+const name = "configure-minimum-tls";
 
 export const requiredMinimumProtocol = "TLSv1.2_2021";
 
@@ -42,24 +43,24 @@ export function judgeMinimumTls(distribution: string, cert: ViewerCertificate | 
   if (!cert || cert.cloudfrontDefaultCertificate) {
     return (
       `distribution ${distribution} uses the default *.cloudfront.net certificate, whose minimum protocol is TLSv1; required is ${requiredMinimumProtocol}. ` +
-      `Serve it under the zone's name with an ACM certificate (us-east-1) and minimumProtocolVersion "${requiredMinimumProtocol}", sslSupportMethod "sni-only". Security baseline (CloudFront.7, CKV_AWS_174).`
+      `Serve it under the zone's name with an ACM certificate (us-east-1) and minimumProtocolVersion "${requiredMinimumProtocol}", sslSupportMethod "sni-only". ${cite(name, "defaultCertificate")}`
     );
   }
   const version = cert.minimumProtocolVersion ?? "TLSv1 (not set)";
   if (!atLeast(version, requiredMinimumProtocol)) {
     return (
       `distribution ${distribution} accepts viewers from ${version}; required is ${requiredMinimumProtocol} or newer. ` +
-      `Set viewerCertificate.minimumProtocolVersion to "${requiredMinimumProtocol}". Security baseline (CKV_AWS_174, AVD-AWS-0013).`
+      `Set viewerCertificate.minimumProtocolVersion to "${requiredMinimumProtocol}". ${cite(name, /^TLSv1\.[23]_/.test(version) ? "cbcCiphers" : "belowTls12")}`
     );
   }
   if (cert.sslSupportMethod !== undefined && cert.sslSupportMethod !== "sni-only") {
-    return `distribution ${distribution} uses sslSupportMethod "${cert.sslSupportMethod}"; required is "sni-only". Set sslSupportMethod: "sni-only". Security baseline (CloudFront.8).`;
+    return `distribution ${distribution} uses sslSupportMethod "${cert.sslSupportMethod}"; required is "sni-only". Set sslSupportMethod: "sni-only". ${cite(name, "dedicatedIp")}`;
   }
   return undefined;
 }
 
 export const configureMinimumTls: ResourceValidationPolicy = {
-  name: "configure-minimum-tls",
+  name,
   description: `CloudFront distributions require TLS 1.2 (${requiredMinimumProtocol}) or newer from viewers.`,
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(aws.cloudfront.Distribution, (distribution, args, reportViolation) => {

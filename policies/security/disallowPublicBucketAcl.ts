@@ -8,8 +8,9 @@
  * action item), never straight from a public bucket. The CDN's own policy keeps its origin bucket
  * private through the public access block and bucket policy; this one covers ACLs on every bucket.
  *
- * Catalog controls: Security Hub S3.12; Checkov CKV_AWS_20, CKV_AWS_57; trivy AVD-AWS-0092.
+ * Controls: policies/metadata.ts.
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
@@ -38,7 +39,7 @@ export function judgeBucketAcl(subject: AclSubject): string[] {
     out.push(
       `${subject.what} uses the canned ACL '${subject.cannedAcl}', which opens the bucket beyond this account. ` +
         `Use 'private' (or drop the ACL: buckets default to owner-only) and serve public content through the CDN. ` +
-        `Security baseline; incident 000 moved the snippet onto a CDN, not onto a public bucket.`,
+        `Incident 000 moved the snippet onto a CDN, not onto a public bucket. ${cite("disallow-public-bucket-acl", "cannedAcl")}`,
     );
   }
   for (const grant of subject.grants) {
@@ -46,7 +47,7 @@ export function judgeBucketAcl(subject: AclSubject): string[] {
       const group = grant.uri.split("/").pop();
       out.push(
         `${subject.what} grants ${grant.permissions.join(", ") || "access"} to the ${group} group (${grant.uri}). ` +
-          `Remove the grant; grant to a canonical user id or use a bucket policy limited to the CDN. Security baseline.`,
+          `Remove the grant; grant to a canonical user id or use a bucket policy limited to the CDN. ${cite("disallow-public-bucket-acl", group === "AllUsers" ? "allUsersGrant" : "authenticatedUsersGrant")}`,
       );
     }
   }

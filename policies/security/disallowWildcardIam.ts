@@ -1,8 +1,9 @@
 /**
  * disallow-wildcard-iam — mandatory. Security baseline; no post-mortem of its own.
  *
- * No IAM policy document allows `Action: "*"` (or `NotAction`, which allows everything not
- * listed), and none allows a write action on `Resource: "*"` (or `NotResource`). Read actions
+ * No IAM policy document allows `Action: "*"`, a whole service (`"s3:*"`; `"iam:*"` is
+ * disallow-iam-privilege-escalation's) or `NotAction` (which allows everything not listed), and
+ * none allows a write action on `Resource: "*"` (or `NotResource`); a decrypt on every key is one. Read actions
  * (Get, List, Describe, Head, …) may use `*`, as may the few write actions AWS authorizes only
  * on `*` (policy config `resourceWildcardActions`, default: CloudWatch PutMetricData, X-Ray and
  * Systems Manager session and command-channel actions; the Service Authorization Reference lists no
@@ -10,11 +11,15 @@
  * `aws.iam.UserPolicy`, `aws.iam.GroupPolicy` and the inline policies of `aws.iam.Role`; JSON
  * strings are parsed, a document that does not parse is itself a violation.
  *
- * Catalog controls: Security Hub IAM.1, IAM.21; Checkov CKV_AWS_62, CKV_AWS_63, CKV_AWS_290, CKV_AWS_355; trivy AVD-AWS-0057.
+ * Controls: policies/metadata.ts (Security Hub's IAM controls judge customer managed policies only, so
+ * an inline policy's finding cites the catalogs that judge inline ones).
  */
 import * as aws from "@pulumi/aws";
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { cite, metadataFor } from "../metadata";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
+
+const policyName = "disallow-wildcard-iam";
 
 export const defaultResourceWildcardActions: readonly string[] = [
   "cloudwatch:PutMetricData",
@@ -61,32 +66,59 @@ export function parsePolicyDocument(policy: unknown): { statements: Record<strin
   return { statements: statements as Record<string, unknown>[] };
 }
 
-/** Every violation of one policy document. `where` names the document, e.g. `role policy ingest-host`. */
-export function judgePolicyDocument(where: string, policy: unknown, resourceWildcardActions: readonly string[]): string[] {
+/** Actions that decrypt with any key they may use (Security Hub's KMS controls judge them on Resource "*"). */
+const decryptActions = new Set(["kms:decrypt", "kms:reencryptfrom", "kms:*"]);
+
+/** Whether `pattern` (an IAM action with `*` and `?` wildcards) matches `action`. */
+export function actionMatches(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  return regex.test(action);
+}
+
+/**
+ * Every violation of one policy document. `where` names the document, e.g. `role policy ingest-host`;
+ * `managed` is true for a customer managed policy (`aws.iam.Policy`), the only kind some Security
+ * Hub controls judge: an inline policy cites only the catalogs that judge inline ones.
+ */
+export function judgePolicyDocument(where: string, policy: unknown, resourceWildcardActions: readonly string[], managed = false): string[] {
+  const check = (inline: string) => cite(policyName, managed && `${inline}Managed` in metadataFor(policyName).checks ? `${inline}Managed` : inline);
   const parsed = parsePolicyDocument(policy);
-  if (typeof parsed === "string") return [`${where} ${parsed}: it cannot be checked. Fix the document. Security baseline.`];
+  if (typeof parsed === "string") return [`${where} ${parsed}: it cannot be checked. Fix the document. ${check("unreadable")}`];
   const exempt = new Set(resourceWildcardActions.map((a) => a.toLowerCase()));
   const out: string[] = [];
   parsed.statements.forEach((statement, i) => {
     if (statement.Effect !== "Allow") return;
     const label = `${where} statement ${i}${typeof statement.Sid === "string" && statement.Sid ? ` (${statement.Sid})` : ""}`;
     const actions = list(statement.Action);
+    const anyResource = list(statement.Resource).includes("*") || statement.NotResource !== undefined;
     if (actions.includes("*")) {
-      out.push(`${label} allows Action "*": every action of every service. List the actions the role needs. Security baseline.`);
+      out.push(
+        `${label} allows Action "*": every action of every service${anyResource ? " on every resource" : ""}. List the actions the role needs. ` +
+          check(anyResource ? "everyActionEveryResource" : "everyAction"),
+      );
       return;
     }
     if (statement.NotAction !== undefined) {
-      out.push(`${label} uses NotAction with Allow: every action except ${list(statement.NotAction).join(", ")}. List the allowed actions instead. Security baseline.`);
+      out.push(`${label} uses NotAction with Allow: every action except ${list(statement.NotAction).join(", ")}. List the allowed actions instead. ${check("notAction")}`);
       return;
     }
-    const anyResource = list(statement.Resource).includes("*") || statement.NotResource !== undefined;
+    // iam:* is disallow-iam-privilege-escalation's.
+    const serviceWide = actions.filter((a) => /^[a-z0-9-]+:\*$/i.test(a) && a.toLowerCase() !== "iam:*");
+    if (serviceWide.length > 0) {
+      out.push(
+        `${label} allows ${serviceWide.join(", ")}: every action of ${serviceWide.length === 1 ? "that service" : "those services"}, including the ones that change or delete. ` +
+          `List the actions the role needs (a prefix such as s3:Get* for reads). ${check("serviceWildcard")}`,
+      );
+      return;
+    }
     if (!anyResource) return;
     const writes = actions.filter((a) => !isReadAction(a) && !exempt.has(a.toLowerCase()));
     if (writes.length === 0) return;
     const resource = statement.NotResource !== undefined ? "NotResource (every resource but the listed)" : 'Resource "*"';
+    const decrypts = writes.some((a) => decryptActions.has(a.toLowerCase()));
     out.push(
-      `${label} allows ${writes.length} write action(s) (${writes.join(", ")}) on ${resource}. ` +
-        `Name the resources' ARNs (e.g. the log group, the bucket) instead of "*". Security baseline.`,
+      `${label} allows ${writes.length} write action(s) (${writes.join(", ")}) on ${resource}${decrypts ? ", decrypting with every KMS key it may use" : ""}. ` +
+        `Name the resources' ARNs (e.g. the log group, the bucket, the key) instead of "*". ${check(decrypts ? "decryptEveryKey" : "writeOnEveryResource")}`,
     );
   });
   return out;
@@ -98,16 +130,16 @@ function resourceWildcardActions(config: { resourceWildcardActions?: unknown }):
 }
 
 /** The validation of a resource whose `policy` input is one document (Policy, RolePolicy, UserPolicy, GroupPolicy). */
-function judgeDocumentOf(kind: string) {
+function judgeDocumentOf(kind: string, managed = false) {
   return (resource: { name?: string; policy?: unknown }, args: ResourceValidationArgs, reportViolation: ReportViolation) => {
     if (resource.policy === undefined) return;
-    for (const m of judgePolicyDocument(`${kind} ${resource.name ?? args.name}`, resource.policy, resourceWildcardActions(args.getConfig()))) reportViolation(m);
+    for (const m of judgePolicyDocument(`${kind} ${resource.name ?? args.name}`, resource.policy, resourceWildcardActions(args.getConfig()), managed)) reportViolation(m);
   };
 }
 
 export const disallowWildcardIam: ResourceValidationPolicy = {
-  name: "disallow-wildcard-iam",
-  description: 'No IAM policy allows Action "*", and none allows write actions on Resource "*".',
+  name: policyName,
+  description: 'No IAM policy allows Action "*" or "<service>:*", and none allows write actions on Resource "*".',
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -120,7 +152,7 @@ export const disallowWildcardIam: ResourceValidationPolicy = {
     },
   },
   validateResource: validateResourceOfTypes(
-    ofType(aws.iam.Policy, judgeDocumentOf("IAM policy")),
+    ofType(aws.iam.Policy, judgeDocumentOf("IAM policy", true)),
     ofType(aws.iam.RolePolicy, judgeDocumentOf("role policy")),
     ofType(aws.iam.UserPolicy, judgeDocumentOf("user policy")),
     ofType(aws.iam.GroupPolicy, judgeDocumentOf("group policy")),

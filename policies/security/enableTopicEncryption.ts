@@ -6,9 +6,9 @@
  * (and other AWS services) cannot publish to a topic encrypted with it, and the alarm fires into
  * nothing. Lesson `alarmTopicUnreachable` of incident 000 (models/incidents.ts).
  *
- * Catalog controls: Security Hub SNS.1; Checkov CKV_AWS_26; trivy AVD-AWS-0095, AVD-AWS-0136.
- * Stronger than all three: the AWS managed key, which they accept, is refused.
+ * Controls: policies/metadata.ts (only trivy refuses the AWS managed key too).
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { incidentNote } from "../../models/incidents";
@@ -23,14 +23,14 @@ export function judgeTopicEncryption(topic: string, kmsMasterKeyId: string | und
   if (!kmsMasterKeyId) {
     return (
       `SNS topic ${topic} is not encrypted (kmsMasterKeyId not set). ` +
-      `Set kmsMasterKeyId to a customer-managed KMS key whose policy lets cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*). Security baseline.`
+      `Set kmsMasterKeyId to a customer-managed KMS key whose policy lets cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*). ${cite("enable-topic-encryption", "encrypted")}`
     );
   }
   if (isAwsManagedSnsKey(kmsMasterKeyId)) {
     return (
       `SNS topic ${topic} is encrypted with the AWS managed key ${kmsMasterKeyId}: CloudWatch alarms cannot publish to it, its key policy cannot grant them. ` +
       `Use a customer-managed KMS key that allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*. ` +
-      incidentNote("alarmTopicUnreachable")
+      `${incidentNote("alarmTopicUnreachable")} ${cite("enable-topic-encryption", "customerKey")}`
     );
   }
   return undefined;

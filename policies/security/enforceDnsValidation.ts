@@ -7,8 +7,9 @@
  * someone to click a link each year; imported ones never renew. `DnsValidatedCertificate`
  * (components/certificate.ts) is the one way this program asks for a certificate.
  *
- * Catalog controls: Security Hub ACM.1 (certificates renewed in time).
+ * Controls: policies/metadata.ts.
  */
+import { cite } from "../metadata";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
@@ -23,13 +24,13 @@ export function judgeCertificateValidation(cert: CertificateSubject): string | u
   if (cert.certificateBody !== undefined) {
     return (
       `certificate ${cert.name} is imported (certificateBody set): ACM never renews it. ` +
-      `Request it from ACM with validationMethod "DNS" (components/certificate.ts DnsValidatedCertificate). Security baseline.`
+      `Request it from ACM with validationMethod "DNS" (components/certificate.ts DnsValidatedCertificate). ${cite("enforce-dns-validation", "dnsValidated")}`
     );
   }
   if (cert.validationMethod === "DNS") return undefined;
   return (
     `certificate ${cert.name} is validated by ${cert.validationMethod ?? "no method"}, required is DNS: ACM renews DNS-validated certificates without anyone acting. ` +
-    `Set validationMethod: "DNS" and keep the validation record in the zone (components/certificate.ts DnsValidatedCertificate). Security baseline.`
+    `Set validationMethod: "DNS" and keep the validation record in the zone (components/certificate.ts DnsValidatedCertificate). ${cite("enforce-dns-validation", "dnsValidated")}`
   );
 }
 

@@ -1,10 +1,7 @@
 /**
  * enforce-imdsv2 — mandatory. Security baseline; no post-mortem of its own.
  *
- * Catalog controls: Checkov CKV_AWS_79 (IMDSv1 disabled), CKV_AWS_341 (hop limit 1 on launch
- * templates); trivy AVD-AWS-0028 (instances), AVD-AWS-0130 (launch configurations); Security Hub
- * EC2.8 (instances), EC2.170 (launch templates), AutoScaling.3 (launch configurations) and
- * AutoScaling.4 (hop limit no more than 1).
+ * Controls: policies/metadata.ts, per kind of launcher.
  *
  * Whatever launches a host (a launch template, a launch configuration or a plain instance)
  * requires session tokens for the instance metadata service (IMDSv2, `metadataOptions.httpTokens:
@@ -15,7 +12,10 @@
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { cite } from "../metadata";
 import { ofType, validateResourceOfTypes } from "../resourceTypes";
+
+export type Launcher = "template" | "configuration" | "instance";
 
 export const maximumHopLimit = 1;
 
@@ -26,19 +26,19 @@ export interface MetadataOptions {
 }
 
 /** The violation for one launcher's metadata options (`launcher`: e.g. `launch template ingest`), or undefined. */
-export function judgeImds(launcher: string, options: MetadataOptions | undefined): string | undefined {
+export function judgeImds(launcher: string, options: MetadataOptions | undefined, kind: Launcher): string | undefined {
   if (options?.httpEndpoint === "disabled") return undefined;
   const fix = `Set metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: ${maximumHopLimit} }.`;
-  const why = "Security baseline: an internet-facing proxy host must not hand out its role credentials to a forged request.";
+  const why = "An internet-facing proxy host must not hand out its role credentials to a forged request.";
   if (options?.httpTokens !== "required") {
     const tokens = options?.httpTokens ?? "optional (the AWS default: metadataOptions.httpTokens not set)";
-    return `${launcher} allows IMDSv1: httpTokens is ${tokens}, required is 'required'. ${fix} ${why}`;
+    return `${launcher} allows IMDSv1: httpTokens is ${tokens}, required is 'required'. ${fix} ${why} ${cite("enforce-imdsv2", `${kind}Tokens`)}`;
   }
   const hops = options.httpPutResponseHopLimit;
   if (hops === undefined || hops > maximumHopLimit) {
     return (
-      `${launcher} lets metadata answers travel ${hops ?? "the AMI's default number of (not set)"} hop(s); the limit is ${maximumHopLimit} (AutoScaling.4, CKV_AWS_341). ` +
-      `${fix} ${why}`
+      `${launcher} lets metadata answers travel ${hops ?? "the AMI's default number of (not set)"} hop(s); the limit is ${maximumHopLimit}. ` +
+      `${fix} ${why} ${cite("enforce-imdsv2", `${kind}HopLimit`)}`
     );
   }
   return undefined;
@@ -50,15 +50,15 @@ export const enforceImdsV2: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfTypes(
     ofType(aws.ec2.LaunchTemplate, (template, args, reportViolation) => {
-      const message = judgeImds(`launch template ${template.name ?? args.name}`, template.metadataOptions);
+      const message = judgeImds(`launch template ${template.name ?? args.name}`, template.metadataOptions, "template");
       if (message) reportViolation(message);
     }),
     ofType(aws.ec2.LaunchConfiguration, (configuration, args, reportViolation) => {
-      const message = judgeImds(`launch configuration ${configuration.name ?? args.name}`, configuration.metadataOptions);
+      const message = judgeImds(`launch configuration ${configuration.name ?? args.name}`, configuration.metadataOptions, "configuration");
       if (message) reportViolation(message);
     }),
     ofType(aws.ec2.Instance, (instance, args, reportViolation) => {
-      const message = judgeImds(`instance ${args.name}`, instance.metadataOptions);
+      const message = judgeImds(`instance ${args.name}`, instance.metadataOptions, "instance");
       if (message) reportViolation(message);
     }),
   ),

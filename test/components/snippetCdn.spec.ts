@@ -51,7 +51,16 @@ describe("SnippetCdn", () => {
       expect(b.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
     }
     for (const o of one(resourceTypes.s3BucketOwnershipControls)) expect(o.inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
-    expect(one(resourceTypes.s3BucketVersioning).map((v) => v.inputs.versioningConfiguration)).toEqual([{ status: "Enabled" }, { status: "Enabled" }]);
+    expect(snippetOnes(resourceTypes.s3BucketVersioning).map((v) => v.inputs.versioningConfiguration)).toEqual([{ status: "Enabled" }, { status: "Enabled" }]);
+    // Old versions of the redeployed loader expire; current objects never do.
+    for (const l of snippetOnes(resourceTypes.s3BucketLifecycleConfiguration)) {
+      expect(l.inputs.rules).toEqual([
+        { id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+      ]);
+    }
+    expect(snippetOnes(resourceTypes.s3BucketLifecycleConfiguration)).toHaveLength(2);
+    // The access-log bucket is versioned too (LogBucket).
+    expect(one(resourceTypes.s3BucketVersioning)).toHaveLength(3);
     expect(snippetOnes(resourceTypes.s3BucketServerSideEncryptionConfiguration)).toHaveLength(2);
     // Every regional resource names its region.
     for (const r of resources.filter((r) => r.custom && /^aws:(s3|acm)\//.test(r.type))) expect(r.inputs.region, r.name).toBeDefined();

@@ -1,10 +1,12 @@
 /**
  * A spike beyond capacity on the edge twin (incident 000): hostile clients from many addresses
- * hold more requests than limit_conn admits on one region's hosts, fill header buffers, and burst
- * past limit_req, while the retrying clients keep sending. nginx sheds with 503 + Retry-After (its
- * limits refuse, no upstream fails), its memory stays at or below the memory model on the rendered
- * settings, and once the spike ends the retries (the load generator's, and the real library's in
- * headless Chromium) bring every event in, each stored once.
+ * hold more requests than limit_conn admits on one region's hosts, send headers at nginx's limits,
+ * burst past limit_req and storm past the accept queue, while the retrying clients keep sending.
+ * nginx sheds with 503 + Retry-After (its limits refuse, no upstream fails), every storm client has
+ * its answer within the recovery model's stalled-host figure, nginx's processes and socket buffers
+ * stay at or below the memory model on the rendered settings, and once the spike ends the retries
+ * (the load generator's, and the real library's in headless Chromium) bring every event in, each
+ * stored once.
  * Needs root and the kernel features `checkPrerequisites` names: without them it fails, never skips.
  */
 import { describe, expect, it } from "vitest";
@@ -26,6 +28,9 @@ describe("a spike beyond capacity on the edge twin", () => {
     expect(figures.limitConnRefusals).toBeGreaterThan(0);
     expect(figures.limitReqRefusals).toBeGreaterThan(0);
     expect(figures.peakNginxMiB).toBeLessThanOrEqual(figures.modelNginxMiB!);
+    expect(figures.peakSocketMiB).toBeLessThanOrEqual(figures.modelSocketMiB!);
+    expect(figures.stormAnswered).toBeGreaterThan(0);
+    expect(figures.stormSlowestSeconds).toBeLessThanOrEqual(figures.stalledHostSeconds!);
     expect(figures.spikeHeldUntilSeconds! + 4).toBeLessThan(options.trackMs / 1000);
     // The retrying clients of the region were shed too, and came back.
     expect(result.failedAttempts).toBeGreaterThan(0);

@@ -226,15 +226,23 @@ export interface PolicyDeclaration {
   name: string;
   description?: string;
   enforcementLevel?: string;
-  /** The post-mortem the pack entry names; absent for the plain security baseline. */
+  /** From the policy's metadata record (policies/metadata.ts). */
+  severity?: string;
+  remediationSteps?: string;
+  /** The post-mortem its metadata names; absent for the plain security baseline. */
   incident?: string;
   /** The source text of the file that declares the policy. */
   fileText?: string;
 }
 
-/** Metadata problems of the pack's policies: a kebab-case name, a description, an enforcement level, a known incident, and a file whose doc comment opens with `name — level`. */
+/**
+ * Metadata problems of the pack's policies: a kebab-case name, a description, an enforcement level,
+ * a severity, remediation steps, a known incident (or none, for the security baseline), and a file
+ * whose doc comment opens with `name — level`.
+ */
 export function policyMetadataProblems(policies: readonly PolicyDeclaration[], incidentIds: readonly string[]): string[] {
   const levels = ["advisory", "mandatory", "remediate", "disabled"];
+  const severities = ["low", "medium", "high", "critical"];
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const policy of policies) {
@@ -244,6 +252,8 @@ export function policyMetadataProblems(policies: readonly PolicyDeclaration[], i
     seen.add(policy.name);
     if (!policy.description?.trim()) problems.push(`${label}: no description (the README's policy table shows it)`);
     if (!policy.enforcementLevel || !levels.includes(policy.enforcementLevel)) problems.push(`${label}: enforcementLevel is ${JSON.stringify(policy.enforcementLevel)}, expected one of ${levels.join(", ")}`);
+    if (!policy.severity || !severities.includes(policy.severity)) problems.push(`${label}: severity is ${JSON.stringify(policy.severity)}, expected one of ${severities.join(", ")} (policies/metadata.ts)`);
+    if (!policy.remediationSteps?.trim()) problems.push(`${label}: no remediation steps (policies/metadata.ts; Pulumi Cloud shows them beside the finding)`);
     if (policy.incident !== undefined && !incidentIds.includes(policy.incident)) problems.push(`${label}: incident ${JSON.stringify(policy.incident)} is not one of models/incidents.ts (${incidentIds.join(", ")})`);
     if (policy.fileText === undefined) problems.push(`${label}: no file under policies/ declares it`);
     else if (!new RegExp(`^/\\*\\*\\s*\\n\\s*\\*\\s*${policy.name} — ${policy.enforcementLevel}\\b`).test(policy.fileText)) {

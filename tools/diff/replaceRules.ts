@@ -413,6 +413,17 @@ export const replaceRules: Record<string, TypeRules> = {
   [t.iamPolicyAttachment]: { properties: { name: change(aws("iam/policy_attachment.go", "name")), policyArn: change(aws("iam/policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
   [t.iamRolePolicyAttachmentsExclusive]: { properties: { roleName: change(awsFramework("iam/role_policy_attachments_exclusive.go", "role_name"), [t.iamRole]) } },
   [t.iamUserPolicyAttachment]: { properties: { user: change(aws("iam/user_policy_attachment.go", "user")), policyArn: change(aws("iam/user_policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
+  [t.route53QueryLog]: {
+    properties: {
+      zoneId: change(aws("route53/query_log.go", "zone_id"), [t.route53Zone]),
+      cloudwatchLogGroupArn: change(aws("route53/query_log.go", "cloudwatch_log_group_arn"), [t.cloudwatchLogGroup]),
+    },
+  },
+  [t.cloudwatchLogGroup]: {
+    properties: names("logs/group.go"),
+    outage: "the query logs already written are deleted with the old log group",
+  },
+  [t.cloudwatchLogResourcePolicy]: { properties: { policyName: change(aws("logs/resource_policy.go", "policy_name")) } },
   [t.route53HostedZoneDnsSec]: { properties: { hostedZoneId: change(aws("route53/hosted_zone_dnssec.go", "hosted_zone_id"), [t.route53Zone]) } },
   [t.route53KeySigningKey]: {
     properties: {

@@ -9,7 +9,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { planMocks, resourceRegion } from "./mocks";
+import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
+import { answersInvoke, planMocks, resourceRegion, unansweredInvokeMessage } from "./mocks";
 import { rootStackType } from "./planJson";
 
 
@@ -67,6 +68,7 @@ function structToJs(value: unknown): Record<string, unknown> {
 /** `MockMonitor` as this file uses it (its URN helper is private in the typings, and overridden here). */
 interface MockMonitorApi {
   registerResource(req: any, callback: (err: any, response: any) => void): Promise<void>;
+  invoke(req: any, callback: (err: any, response: any) => void): Promise<void>;
   getRegisteredResources(): Map<string, { state: unknown }>;
 }
 const MockMonitorBase = MockMonitor as unknown as new (mocks: pulumi.runtime.Mocks) => MockMonitorApi;
@@ -174,6 +176,19 @@ class RecordingMonitor extends MockMonitorBase {
     // requests) left the process before the program was done.
     await new Promise<void>((resolve) => setImmediate(resolve));
     return super.registerResource(req, callback);
+  }
+
+  /**
+   * A provider function the mocks cannot answer fails as a provider's failure does (the SDK throws
+   * `Invoke of '<token>' failed: <reason>`), so its reason reaches the plan's report: thrown from
+   * the mocks, the SDK drops the message and the plan could only call it an internal error.
+   */
+  async invoke(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    const token: string = req.getTok();
+    if (token === "pulumi:pulumi:getResource" || answersInvoke(token)) return super.invoke(req, callback);
+    const failure = new providerProto.CheckFailure();
+    failure.setReason(unansweredInvokeMessage(token));
+    callback(null, new providerProto.InvokeResponse().setFailuresList([failure]));
   }
 
   /** Merges what the mocks computed, and each component's registered outputs, into the records. */

@@ -158,6 +158,11 @@ const resourceOutputs: Record<string, OutputsFor> = {
   [resourceTypes.autoscalingGroup]: ({ name, inputs }) => ({ name: inputs.name ?? autoName(name) }),
   [resourceTypes.iamRole]: ({ name, inputs }) => ({ name: inputs.name ?? autoName(name), uniqueId: stableId("AROA", 17, name).toUpperCase() }),
   [resourceTypes.ec2LaunchTemplate]: ({ name, inputs }) => ({ name: inputs.name ?? autoName(name), latestVersion: 1, defaultVersion: 1 }),
+  // CloudWatch Logs ARNs name the group; the provider drops the `:*` suffix the API returns.
+  [resourceTypes.cloudwatchLogGroup]: ({ name, inputs }, region) => {
+    const groupName: string = inputs.name ?? autoName(name);
+    return { name: groupName, arn: `arn:aws:logs:${region}:${mockAccountId}:log-group:${groupName}` };
+  },
   [resourceTypes.cloudflareZone]: ({ name }) => ({
     id: stableHex(32, name),
     nameServers: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"],
@@ -192,6 +197,28 @@ const invokeResults: Record<string, (inputs: Record<string, any>, defaultRegion:
   }),
   "aws:ec2/getAmi:getAmi": (inputs) => ({ id: stableId("ami-", 17, JSON.stringify(inputs)), imageId: stableId("ami-", 17, JSON.stringify(inputs)) }),
 };
+
+/** Whether the offline plan answers the provider function `token` (an invoke) as its provider would. */
+export function answersInvoke(token: string): boolean {
+  return token in invokeResults;
+}
+
+/** Marks the refusal of a program that calls a provider function the plan cannot answer (`isUnansweredInvoke`). */
+export const unansweredInvokeMarker = "which the offline plan cannot answer";
+
+/** Why a program that calls `token` cannot be planned offline, and what to do instead. */
+export function unansweredInvokeMessage(token: string): string {
+  return (
+    `the program calls the provider function ${token}, ${unansweredInvokeMarker}: no cloud is reachable here, and tools/plan/mocks.ts ` +
+    `(invokeResults) has no answer for it, so the plan cannot know what the program would declare. Write the value into the program ` +
+    `(e.g. a policy document as JSON, as the components do), or add an answer to invokeResults that returns what the provider returns.`
+  );
+}
+
+/** True for the error of a program that called a provider function the plan cannot answer: bad input (exit 2), not a crash. */
+export function isUnansweredInvoke(err: unknown): boolean {
+  return err instanceof Error && err.message.includes(unansweredInvokeMarker);
+}
 
 /** Global AWS services have no region; the rest are planned in their `region` input or the provider's. */
 const globalServices = new Set(["route53", "cloudfront", "iam"]);
@@ -258,11 +285,7 @@ export function planMocks(defaultRegion: string, invented: (value: string, of: s
     },
     call(args) {
       const answer = invokeResults[args.token];
-      if (!answer) {
-        throw new Error(
-          `the offline plan has no mock for the provider function ${args.token}; add one to tools/plan/mocks.ts (invokeResults)`,
-        );
-      }
+      if (!answer) throw new Error(unansweredInvokeMessage(args.token));
       return answer(args.inputs, defaultRegion);
     },
   };

@@ -2,7 +2,7 @@
  * The offline plan: the real program under Pulumi's mock runtime, judged by the real policy pack
  * over the Analyzer protocol. `main.ts` is its command line; tests and other tools call `makePlan`.
  */
-import { waiversInPackConfig } from "../../policies/waivers";
+import { waiverControls, waiversInPackConfig } from "../../policies/waivers";
 import { join, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { decideEnvironment, EnvironmentSource, parseStackConfig, StackConfig, StackConfigError } from "../../stacks/schema";
@@ -269,7 +269,16 @@ export function planJson(plan: Plan): PlanJson {
     policyPack: { name: plan.policy.packName, version: plan.policy.packVersion, policies: plan.policy.policies },
     violations: plan.policy.violations,
     recovery: planRecovery(plan.resources),
-    waivers: waiversInPackConfig(plan.policyConfig).map(({ policy, waiver }) => ({ policy, ...waiver })),
+    waivers: waiversInPackConfig(plan.policyConfig).map(({ policy, waiver }) => ({
+      policy,
+      id: waiver.id,
+      controls: waiverControls(waiver),
+      covers: waiver.covers.says,
+      condition: waiver.condition.says,
+      reason: waiver.reason,
+      owner: waiver.owner,
+      reviewBy: waiver.reviewBy,
+    })),
     policyConfig: plan.policyConfig,
     ...(plan.policyCompared ? { policyConfigCompared: { config: plan.policyCompared.config, violations: plan.policyCompared.policy.violations } } : {}),
     stackConfig: plan.stackConfig,

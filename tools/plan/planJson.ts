@@ -118,6 +118,10 @@ export interface PlanJsonWaiver {
   policy: string;
   id: string;
   controls: readonly string[];
+  /** The resources it covers, in words. */
+  covers: string;
+  /** The condition it relies on, which the policy checked on this plan. */
+  condition: string;
   reason: string;
   owner: string;
   reviewBy: string;

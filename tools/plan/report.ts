@@ -1,5 +1,5 @@
 /** The plan as a person reads it: resources by component and region, counts by type, policy results. */
-import { waiversInPackConfig } from "../../policies/waivers";
+import { waiverControls, waiversInPackConfig } from "../../policies/waivers";
 import { rootStackType } from "./planJson";
 import type { PlannedResource } from "./evaluate";
 import type { Plan } from "./plan";
@@ -48,7 +48,8 @@ export function renderWaivers(plan: Plan): string[] {
   if (taken.length === 0) return [];
   const lines = [`waivers in effect (${taken.length}, policies/waivers.ts):`];
   for (const { policy, waiver } of taken) {
-    lines.push(`  ~ ${waiver.id} [${policy}] waives ${waiver.controls.join(", ")}; owner ${waiver.owner}, review by ${waiver.reviewBy}`);
+    lines.push(`  ~ ${waiver.id} [${policy}] waives ${waiverControls(waiver).join(", ")} for ${waiver.covers.says}; owner ${waiver.owner}, review by ${waiver.reviewBy}`);
+    lines.push(`      relies on (checked on this plan): ${waiver.condition.says}`);
     lines.push(`      ${waiver.reason}`);
   }
   return lines;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { estimateNginxMemory, hostEdgeSettings } from "../../../models/hostEdge";
+import { estimateNginxMemory, hostEdgeSettings, nginxMemoryInput } from "../../../models/hostEdge";
 import { proxyMemory } from "../../../models/capacity";
 import { sampleConfig } from "./fixtures";
 
 const mib = 1024 * 1024;
 
 function input(instanceType: string, workerConnections: number, vcpus: number) {
-  const settings = hostEdgeSettings(sampleConfig({ nginx: { workerConnections } }), vcpus);
+  const settings = nginxMemoryInput(hostEdgeSettings(sampleConfig({ nginx: { workerConnections } }), vcpus));
   return { instanceType, settings, serviceReserveMiB: 1024, maxShare: 0.8, vcpus };
 }
 
@@ -21,7 +21,7 @@ describe("proxyMemory", () => {
 
   it("refuses a type too small for the buffers and names a type that fits", () => {
     const result = proxyMemory(input("t3.small", 8192, 2));
-    expect(result).toMatchObject({ known: true, ok: false, fittingInstanceType: "t3.medium" });
+    expect(result).toMatchObject({ known: true, ok: false, fittingInstanceType: "t3.large" });
   });
 
   it("names the largest worker_connections that fits when lowering it can help", () => {

@@ -164,6 +164,8 @@ describe("values the program computes", () => {
     config["edge:regions"] = regions;
     config["edge:ingest"] = { ...config["edge:ingest"], availabilityZoneIds: pins.ingest.availabilityZoneIds, imageIds: pins.ingest.imageIds, maxHostsPerRegion: 30 };
     config["edge:datastore"] = { ...config["edge:datastore"], endpoints: pins.datastore.endpoints };
+    // The VPC blocks follow the regions' positions: prod's own blocks name its regions.
+    config["edge:network"] = { baseCidr: {} };
     const run = runPlanOnConfig(config);
     expect(run.json, run.stderr).toBeDefined();
     expect(run.json!.violations.filter((v) => v.policyName === "enforce-api-contracts").map((v) => v.message)).toEqual([]);

@@ -24,6 +24,25 @@ describe("renderNginxConfig", () => {
     );
   });
 
+  it("bounds what a client can make nginx hold: header lines, lingering, its socket's buffers, the accept queue (incident 000)", () => {
+    expect(lines(config)).toEqual(
+      expect.arrayContaining([
+        "max_headers 64;",
+        "lingering_time 10s;",
+        "client_body_buffer_size 16384;",
+        "listen 80 default_server backlog=4096 rcvbuf=16k sndbuf=16k;",
+      ]),
+    );
+  });
+
+  it("limits /http-check like every other path, in a zone of its own", () => {
+    const health = config.slice(config.indexOf(`location = ${healthCheckPath} {`));
+    expect(lines(health.slice(0, health.indexOf("\n        }\n")))).toEqual(
+      expect.arrayContaining(["limit_conn edge_health 32;", "limit_req zone=edge_client burst=200 nodelay;"]),
+    );
+    expect(lines(config)).toContain("limit_conn_zone $server_name zone=edge_health:64k;");
+  });
+
   it("sheds load with 503 + Retry-After at 90% of the requests one worker's slots hold, and per client rate", () => {
     expect(lines(config)).toEqual(
       expect.arrayContaining([
@@ -42,12 +61,12 @@ describe("renderNginxConfig", () => {
     expect(lines(config)).toEqual(
       expect.arrayContaining([
         "server 127.0.0.1:8080 max_fails=5 fail_timeout=5s;",
-        "server 127.0.0.1:8081 backup max_fails=0;",
+        "server 127.0.0.1:8081 backup max_fails=5 fail_timeout=5s;",
         "keepalive_timeout 4s;",
         "proxy_connect_timeout 1s;",
         "proxy_read_timeout 60s;",
         "proxy_next_upstream error timeout;",
-        "listen 80 default_server;",
+        "listen 80 default_server backlog=4096 rcvbuf=16k sndbuf=16k;",
       ]),
     );
   });
@@ -89,8 +108,8 @@ describe("renderNginxConfig", () => {
         "proxy_connect_timeout 500ms;",
         "limit_conn edge_host 7;",
         "server 127.0.0.1:9000 max_fails=5 fail_timeout=5s;",
-        "server 127.0.0.1:9001 backup max_fails=0;",
-        "listen 127.0.0.1:18080 default_server;",
+        "server 127.0.0.1:9001 backup max_fails=5 fail_timeout=5s;",
+        "listen 127.0.0.1:18080 default_server backlog=4096 rcvbuf=16k sndbuf=16k;",
         "pid /tmp/x/nginx.pid;",
         "if (-f /tmp/x/drain) {",
       ]),

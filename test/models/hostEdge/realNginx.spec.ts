@@ -6,12 +6,16 @@ import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "nod
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   estimateNginxMemory,
+  healthCheckConnections,
   healthCheckPath,
   HostEdgeSettings,
   ingestReadTimeoutSeconds,
+  nginxMemoryInput,
   readinessReadTimeoutSeconds,
   renderDrainScript,
   serviceKeepaliveTimeoutMs,
+  serviceReadinessPath,
+  upstreamFailTimeoutSeconds,
   upstreamKeepaliveSeconds,
 } from "../../../models/hostEdge";
 import { spawn } from "node:child_process";
@@ -126,7 +130,7 @@ describe.skipIf(skipWithout([nginxInstalled]))("real nginx", () => {
       expect((await get(ctx.nginx.port, healthCheckPath)).status).toBe(200);
       const workers = nginxWorkerPids(ctx.nginx.pid).length;
       const rss = measureNginxRss(ctx.nginx.pid);
-      const model = estimateNginxMemory({ ...settingsFor(ctx.primary.port, ctx.backup.port), vcpus: workers });
+      const model = estimateNginxMemory(nginxMemoryInput({ ...settingsFor(ctx.primary.port, ctx.backup.port), vcpus: workers }));
       expect(rss.totalBytes).toBeLessThanOrEqual(model.totalBytes);
     } finally {
       ctx.primary.release();
@@ -155,14 +159,13 @@ describe.skipIf(skipWithout([nginxInstalled]))("real nginx with the primary upst
     expect(result.ms).toBeLessThan(1500);
   });
 
-  it("never runs out of live upstreams: the failed request gets 503 + Retry-After, the next one the backup", async () => {
-    // The primary refuses (marked failed), the backup resets one request: with max_fails=1 on both,
-    // nginx then answered 502 "no live upstreams" to everything for fail_timeout.
+  it("answers a failed request 503 + Retry-After, and one failure does not take the backup out: the next ones are served by it", async () => {
+    // The primary refuses, the backup resets one request: with max_fails=1 on both, nginx then
+    // answered every request 503 for fail_timeout. With max_fails=5 only a stall takes both out.
     // The snippet can read the wait: nginx's own 503 carries CORS (a browser hides it otherwise).
     expect(await get(nginx.port, "/reset")).toMatchObject({ status: 503, retryAfter: "1", cors: { allowOrigin: "*", exposeHeaders: "Retry-After" } });
     expect(await request(nginx.port, "/track", { method: "POST", body: "{}" })).toMatchObject({ status: 200, body: "backup" });
     expect(await get(nginx.port, "/")).toMatchObject({ status: 200, body: "backup" });
-    expect(readFileSync(nginx.errorLog, "utf8")).not.toContain("no live upstreams");
   });
 });
 
@@ -245,6 +248,49 @@ describe.skipIf(skipWithout([nginxInstalled]))("real nginx in front of a service
     }
     expect(await get(ctx.nginx.port, healthCheckPath)).toMatchObject({ status: 200, body: "primary ready" });
   });
+});
+
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx under a flood of /http-check", () => {
+  // The service's readiness hangs (both processes accept and never answer): every probe nginx passes on is held.
+  const ctx = nginxWithUpstreams({
+    settings: (port, backupPort) => sampleSettings({ nginx: { workerConnections: 1024 }, ingest: { service: { port, backupPort } } }),
+  });
+
+  it("passes at most its limit_conn to the service at once and sheds the rest at once with 503 (incident 000)", async () => {
+    ctx.primary.setFrozen(true);
+    ctx.backup.setFrozen(true);
+    const flood = 150;
+    try {
+      const started = Date.now();
+      const probes = Array.from({ length: flood }, () => get(ctx.nginx.port, healthCheckPath).catch(() => ({ status: 0, body: "", ms: Date.now() - started })));
+      // Before the 2 s readiness timeout, no probe has ended upstream: what reached the service is what nginx holds.
+      await new Promise((r) => setTimeout(r, 1000));
+      const reached = [...ctx.primary.requests, ...ctx.backup.requests].filter((r) => r === `GET ${serviceReadinessPath}`).length;
+      expect(reached).toBeLessThanOrEqual(healthCheckConnections);
+      expect(reached).toBeGreaterThan(0);
+      const answers = await Promise.all(probes);
+      const shed = answers.filter((a) => a.status === 503);
+      expect(shed.length).toBeGreaterThanOrEqual(flood - healthCheckConnections);
+      // Shed at once, not after the readiness timeout.
+      expect(Math.min(...shed.map((a) => a.ms))).toBeLessThan(readinessReadTimeoutSeconds * 1000);
+      expect(readFileSync(ctx.nginx.errorLog, "utf8")).toContain('limiting connections by zone "edge_health"');
+    } finally {
+      ctx.primary.setFrozen(false);
+      ctx.backup.setFrozen(false);
+    }
+    // The timed-out probes took both processes out for fail_timeout: the host is unhealthy until then, healthy after.
+    const deadline = Date.now() + (upstreamFailTimeoutSeconds + 5) * 1000;
+    let status = 0;
+    while (Date.now() < deadline && (status = (await get(ctx.nginx.port, healthCheckPath)).status) !== 200) await new Promise((r) => setTimeout(r, 250));
+    expect(status).toBe(200);
+  }, 40_000);
+
+  it("sheds probes past limit_req's burst from one address, like every other path", async () => {
+    const answers = await Promise.all(Array.from({ length: 400 }, () => get(ctx.nginx.port, healthCheckPath).then((a) => a.status, () => 0)));
+    expect(answers.filter((s) => s === 200).length).toBeGreaterThan(0);
+    expect(answers.filter((s) => s === 503).length).toBeGreaterThan(0);
+    expect(readFileSync(ctx.nginx.errorLog, "utf8")).toContain('limiting requests, excess');
+  }, 30_000);
 });
 
 describe.skipIf(skipWithout([nginxInstalled]))("real nginx's upstream keep-alive against the service's idle timeout", () => {

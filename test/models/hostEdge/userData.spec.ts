@@ -2,7 +2,7 @@ import { parseStackConfig } from "../../../stacks/schema";
 import { withRegionPins } from "../../support/regionPins";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { backupCommand, decodeUserData, encodeUserData, hostEdgeSettings, renderNginxConfig, renderUserData, userDataLimitBytes } from "../../../models/hostEdge";
+import { backupCommand, decodeUserData, encodeUserData, hostEdgeSettings, hostSysctlPath, renderNginxConfig, renderUserData, userDataLimitBytes } from "../../../models/hostEdge";
 import { sampleSettings } from "./fixtures";
 
 interface CloudConfig {
@@ -28,6 +28,23 @@ describe("renderUserData", () => {
   it("writes the rendered nginx config byte for byte", () => {
     expect(file("/etc/nginx/nginx.conf")).toBe(renderNginxConfig(settings));
     expect(doc.runcmd).toContain("nginx -t && systemctl restart nginx");
+  });
+
+  it("sets somaxconn and the SYN backlog at nginx's listen backlog, and applies them before nginx restarts (incident 000)", () => {
+    const sysctlOf = (text: string, name: string) => Number(new RegExp(`^${name.replace(/\./g, "\\.")} = (\\d+)$`, "m").exec(text)?.[1]);
+    for (const workerConnections of [4096, 32768]) {
+      const wide = parse(renderUserData(sampleSettings({ nginx: { workerConnections } }))) as CloudConfig;
+      const of = (path: string) => wide.write_files.find((f) => f.path === path)?.content ?? "";
+      const backlog = Number(/\blisten [^;]*\bbacklog=(\d+)/.exec(of("/etc/nginx/nginx.conf"))?.[1]);
+      // Every request limit_conn admits (events and health checks) fits in the queue, as the recovery model assumes.
+      const served = ["edge_host", "edge_health"].map((zone) => Number(new RegExp(`\\blimit_conn ${zone} (\\d+);`).exec(of("/etc/nginx/nginx.conf"))?.[1]));
+      expect(served.every(Number.isFinite)).toBe(true);
+      expect(backlog, `worker_connections ${workerConnections}`).toBeGreaterThanOrEqual(Math.max(4096, served[0]! + served[1]!));
+      expect(sysctlOf(of(hostSysctlPath), "net.core.somaxconn")).toBe(backlog);
+      expect(sysctlOf(of(hostSysctlPath), "net.ipv4.tcp_max_syn_backlog")).toBe(backlog);
+    }
+    expect(doc.runcmd.indexOf("systemctl restart systemd-sysctl")).toBeGreaterThan(0);
+    expect(doc.runcmd.indexOf("systemctl restart systemd-sysctl")).toBeLessThan(doc.runcmd.indexOf("nginx -t && systemctl restart nginx"));
   });
 
   it("installs only the pinned bundle, verified, before anything starts: no apt, no latest download", () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DeclaredResource, RecoveryFigure, recoveryReport, worstByMode } from "../../../models/recovery";
 import { readRenderedUpstream } from "../../../models/capacity/declared";
 import { resourceTypes } from "../../../models/resourceTypes";
+import { renderUserData } from "../../../models/hostEdge";
+import { sampleSettings } from "../hostEdge/fixtures";
 import { sampleResources } from "./fixtures";
 
 const of = (resources: DeclaredResource[], mode: RecoveryFigure["mode"]) => worstByMode(recoveryReport(resources)).find((f) => f.mode === mode)!;
@@ -77,6 +79,28 @@ describe("recovery-time model", () => {
     const f = of(sampleResources(), "serviceFreezes");
     expect(f.recoverySeconds).toBe(5);
     expect(f.notes.join(" ")).toMatch(/max_fails=5 .* fail_timeout=5s/);
+  });
+
+  it("a stalled host: a connect storm queues for nginx (backlog 4096 ≥ the 1,875 requests limit_conn admits), then nginx gives up on both processes after 2 tries × 5 s", () => {
+    const rendered = (edit: (text: string) => string = (t) => t, settings = sampleSettings()) =>
+      sampleResources().map((r) => (r.type === resourceTypes.ec2LaunchTemplate ? { ...r, props: { ...r.props, userData: edit(renderUserData(settings)) } } : r));
+    const f = of(rendered(), "hostStalls");
+    expect(f.terms.map((t) => t.seconds)).toEqual([0, 10]);
+    expect(f.recoverySeconds).toBe(10);
+    expect(f.terms[0]!.source).toMatch(/listen backlog=4096, net\.core\.somaxconn=4096 \(queue 4096\) ≥ the 1875 requests limit_conn admits/);
+    expect(f.notes.join(" ")).toMatch(/max_fails=5 .* the backup too: nginx then answers 503 at once/);
+    // nginx's default backlog (511) overflows under such a storm: the client waits out a SYN retransmit.
+    const shallow = of(rendered((t) => t.replace(/ backlog=\d+/, "")), "hostStalls");
+    expect(shallow.terms[0]).toMatchObject({ seconds: 1, label: "a connect storm overflows the accept queue: the client resends its SYN" });
+    expect(shallow.recoverySeconds).toBe(11);
+    expect(of(sampleResources(), "hostStalls")).toBeUndefined();
+    // More worker_connections admit more requests than 4,096: the rendered backlog and somaxconn follow them.
+    const wide = of(rendered(undefined, sampleSettings({ nginx: { workerConnections: 32768 } })), "hostStalls");
+    expect(wide.terms[0]!.seconds).toBe(0);
+    const [, backlog, somaxconn, served] = /listen backlog=(\d+), net\.core\.somaxconn=(\d+) \(queue \d+\) ≥ the (\d+) requests/.exec(wide.terms[0]!.source)!.map(Number);
+    expect(served).toBeGreaterThan(4096);
+    expect(backlog).toBeGreaterThanOrEqual(served!);
+    expect(somaxconn).toBe(backlog);
   });
 
   it("a deploy: no gap while the drain (60 s) outlasts NLB detection (20 s); a 10 s drain leaves 10 s", () => {

@@ -15,33 +15,65 @@ describe("enforce-proxy-memory", () => {
     const subject = launchTemplate();
     subject.props.instanceType = "t3.micro";
     expect(await runResourcePolicy(enforceProxyMemory, subject)).toEqual([
-      "ingest-us-east-1-hosts: nginx's worst case 965 MiB (2 workers × 8192 connections, each priced at its costliest state: 3686 busy requests, " +
-        "every other slot a client still sending its header into 1k + 4 × 8k header buffers, 290 MiB of them) + service reserve 1024 MiB = 1989 MiB, " +
-        "above 80% of t3.micro's 1024 MiB (819 MiB). Smallest fix: edge:ingest.instanceType t3.micro → t3.medium. " +
+      "ingest-us-east-1-hosts: nginx's worst case 2593 MiB (2 workers × 8192 connections, each priced at its costliest state: 3718 proxied requests (limit_conn) " +
+        "with their buffers and sockets, 8948 other connections each holding 1k + 4 × 8k header buffers and 64 header lines (288 MiB of buffers), " +
+        "4096 in the accept queue; 869 MiB of it kernel socket memory) + service reserve 1024 MiB = 3617 MiB, " +
+        "above 80% of t3.micro's 1024 MiB (819 MiB). Smallest fix: edge:ingest.instanceType t3.micro → t3.large. " +
         incident,
     ]);
   });
 
+  it("refuses worker_connections 27,157 on c6i.xlarge and 5,128 on t3.small: what hostile clients make real nginx hold there does not fit", async () => {
+    const [xlarge] = await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 27157 }));
+    expect(xlarge).toContain("nginx's worst case 15002 MiB (4 workers × 27157 connections");
+    expect(xlarge).toContain("above 80% of c6i.xlarge's 8192 MiB (6554 MiB). Smallest fix: ");
+    expect(xlarge).toContain("edge:nginx.workerConnections 27157 → 9964");
+    const [small] = await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 5128 }, "t3.small"));
+    expect(small).toContain("nginx's worst case 1695 MiB (2 workers × 5128 connections");
+    expect(small).toContain("above 80% of t3.small's 2048 MiB (1638 MiB). Smallest fix: ");
+    expect(small).toContain("edge:nginx.workerConnections 5128 → 1444");
+    // The fixes it names fit.
+    expect(await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 9964 }))).toEqual([]);
+    expect(await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 1444 }, "t3.small"))).toEqual([]);
+  });
+
+  it("prices what a hand-edited template leaves at nginx's and the kernel's defaults, and names the bounds the rendered one sets", async () => {
+    const subject = launchTemplate();
+    const text = Buffer.from(String(subject.props.userData), "base64").toString("utf8");
+    subject.props.userData = Buffer.from(
+      text
+        .replace(/^\s*max_headers \d+;\n/m, "")
+        .replace(/ backlog=\d+ rcvbuf=\w+ sndbuf=\w+;/, ";")
+        .replace(/^\s*net\.ipv4\.tcp_wmem = .*\n/m, ""),
+    ).toString("base64");
+    const [message] = await runResourcePolicy(enforceProxyMemory, subject);
+    expect(message).toContain("1000 header lines");
+    expect(message).toContain(
+      "Smallest fix: render the user data with models/hostEdge (renderUserData): it bounds what this one leaves at nginx's and the kernel's defaults, " +
+        "max_headers 1000 → 64, listen rcvbuf (a client's receive buffer autotunes to 6 MiB) → 16k, listen sndbuf → 16k, net.ipv4.tcp_wmem max 4194304 → 65536",
+    );
+  });
+
   it("offers fewer worker connections when that alone fits", async () => {
     expect(await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 65536 }, "c6i.large"))).toEqual([
-      "ingest-us-east-1-hosts: nginx's worst case 7536 MiB (2 workers × 65536 connections, each priced at its costliest state: 29491 busy requests, " +
-        "every other slot a client still sending its header into 1k + 4 × 8k header buffers, 2323 MiB of them) + service reserve 1024 MiB = 8560 MiB, " +
+      "ingest-us-east-1-hosts: nginx's worst case 20405 MiB (2 workers × 65536 connections, each priced at its costliest state: 29523 proxied requests (limit_conn) " +
+        "with their buffers and sockets, 72026 other connections each holding 1k + 4 × 8k header buffers and 64 header lines (2321 MiB of buffers), " +
+        "29523 in the accept queue; 6790 MiB of it kernel socket memory) + service reserve 1024 MiB = 21429 MiB, " +
         "above 80% of c6i.large's 4096 MiB (3277 MiB). " +
-        "Smallest fix: edge:nginx.workerConnections 65536 → 15107. " +
+        "Smallest fix: edge:nginx.workerConnections 65536 → 7031. " +
         incident,
     ]);
   });
 
   it("offers smaller header buffers first when they fit (incident 000's own fix: no new type, no fewer connections)", async () => {
-    const [message] = await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 24576 }, "c6i.large"));
-    expect(message).toContain("Smallest fix: edge:nginx.largeClientHeaderBuffers 4 × 8k → ");
-    expect(message).toContain("(the cheapest: same instance type and connections; headers above it get 494), or edge:ingest.instanceType c6i.large → c6i.xlarge");
+    const [message] = await runResourcePolicy(enforceProxyMemory, launchTemplate({ workerConnections: 8192 }, "t3.medium"));
+    expect(message).toContain("Smallest fix: edge:nginx.largeClientHeaderBuffers 4 × 8k → 2 × 8k ");
+    expect(message).toContain("(the cheapest: same instance type and connections; headers above it get 494), or edge:ingest.instanceType t3.medium → t3.large");
   });
 
   it("takes the share from the policy config", async () => {
     const subject = launchTemplate();
-    subject.props.instanceType = "t3.medium";
-    expect(await runResourcePolicy(enforceProxyMemory, subject, { maxMemoryPercent: 30 })).toHaveLength(1);
+    expect(await runResourcePolicy(enforceProxyMemory, subject, { maxMemoryPercent: 60 })).toHaveLength(1);
     expect(await runResourcePolicy(enforceProxyMemory, subject, { maxMemoryPercent: 80 })).toEqual([]);
   });
 

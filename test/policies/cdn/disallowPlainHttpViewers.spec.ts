@@ -20,7 +20,7 @@ describe("disallow-plain-http-viewers", () => {
     const props = { ...compliant, defaultCacheBehavior: { ...compliant.defaultCacheBehavior, viewerProtocolPolicy: "allow-all" } };
     expect(await runResourcePolicy(disallowPlainHttpViewers, { type, name: "cdn-distribution", props })).toEqual([
       "Distribution cdn-distribution: the default cache behavior has viewerProtocolPolicy allow-all, allowed are redirect-to-https or https-only. " +
-        `Set viewerProtocolPolicy to redirect-to-https. ${incident}`,
+        `Set viewerProtocolPolicy to redirect-to-https. ${incident} Security baseline (CloudFront.3, CKV_AWS_34, AVD-AWS-0012).`,
     ]);
   });
 

@@ -38,15 +38,15 @@ describe("disallow-public-bucket", () => {
     expect(found).toEqual([
       {
         urn: "urn:pulumi:test::edge::aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock::cdn-origin-public-access-block",
-        message: `Public access block cdn-origin-public-access-block leaves restrictPublicBuckets not true (3 of 4 set); required are all 4. Set restrictPublicBuckets: true. ${incident}`,
+        message: `Public access block cdn-origin-public-access-block leaves restrictPublicBuckets not true (3 of 4 set); required are all 4. Set restrictPublicBuckets: true. ${incident} Security baseline (S3.8, CKV_AWS_56, AVD-AWS-0093).`,
       },
     ]);
   });
 
   it("reports a bucket without a public access block", async () => {
     expect(await messages(stack({ block: null }))).toEqual([
-      "Bucket cdn-origin (cdn-origin-1) has no public access block; required is one with all 4 settings true. " +
-        `Add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true. ${incident}`,
+      "bucket cdn-origin (cdn-origin-1) has no public access block; required is one with all 4 settings true. " +
+        `Add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true. ${incident} Security baseline (S3.8, CKV2_AWS_6, AVD-AWS-0094).`,
     ]);
   });
 
@@ -54,7 +54,7 @@ describe("disallow-public-bucket", () => {
     const publicRead = { Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::cdn-origin-1/*" };
     expect(await messages(stack({ statements: [allowDistribution, publicRead] }))).toEqual([
       'Bucket policy cdn-origin-policy: statement PublicRead allows Principal "*" with no AWS:SourceArn condition, a public bucket; required is only the distribution. ' +
-        `Grant Principal {"Service": "cloudfront.amazonaws.com"} with Condition StringEquals AWS:SourceArn = the distribution's ARN. ${incident}`,
+        `Grant Principal {"Service": "cloudfront.amazonaws.com"} with Condition StringEquals AWS:SourceArn = the distribution's ARN. ${incident} Security baseline (S3.2, S3.3, CKV_AWS_70).`,
     ]);
     const awsStar = { ...publicRead, Principal: { AWS: ["*"] } };
     expect(await messages(stack({ statements: [awsStar] }))).toHaveLength(1);
@@ -67,7 +67,7 @@ describe("disallow-public-bucket", () => {
     expect(await messages(stack({ statements: [anyDistribution] }))).toEqual([
       "Bucket policy cdn-origin-policy: statement CloudFrontReadsThroughOriginAccessControl allows cloudfront.amazonaws.com with no AWS:SourceArn condition, " +
         "so any account's distribution may read; required is only this stack's distribution. " +
-        `Add Condition StringEquals AWS:SourceArn = the distribution's ARN. ${incident}`,
+        `Add Condition StringEquals AWS:SourceArn = the distribution's ARN. ${incident} Security baseline.`,
     ]);
   });
 
@@ -75,7 +75,7 @@ describe("disallow-public-bucket", () => {
     const canned: Subject = { type: resourceTypes.s3BucketAcl, name: "cdn-origin-acl", props: { bucket: "cdn-origin-1", acl: "public-read" } };
     expect(await messages(stack({ extra: [canned] }))).toEqual([
       "Bucket ACL cdn-origin-acl has the canned ACL public-read; required is no public ACL (the bucket is BucketOwnerEnforced). " +
-        `Remove the ACL and read through CloudFront's origin access control. ${incident}`,
+        `Remove the ACL and read through CloudFront's origin access control. ${incident} Security baseline (S3.2, S3.3, CKV_AWS_20, CKV_AWS_57, AVD-AWS-0092).`,
     ]);
     const granted: Subject = {
       type: resourceTypes.s3BucketAcl,

@@ -18,7 +18,7 @@ describe("enforce-origin-access-control", () => {
     expect(await run(withOrigin({ originId: "origin", domainName: distribution.origins[0].domainName }))).toEqual([
       "distribution cdn: S3 origin origin has no origin access control, so its bucket would have to be public. " +
         'Set originAccessControlId to an aws.cloudfront.OriginAccessControl (originAccessControlOriginType "s3", signingBehavior "always"). ' +
-        `Security baseline (CloudFront.13, CloudFront.2). ${incident}`,
+        `Security baseline (CloudFront.13, CKV2_AWS_46). ${incident}`,
     ]);
   });
 

@@ -40,7 +40,7 @@ describe("enforce-cdn-origin-failover", () => {
     const single = { ...compliantDistribution, origins: [compliantDistribution.origins[0]], originGroups: [] };
     expect(await messages(stack(single))).toEqual([
       "Distribution cdn-distribution has 0 origin groups and 1 origin(s); required is an origin group of 2 S3 origins in 2 different regions. " +
-        `Add the replica bucket as a second origin and an origin group over both. ${fix} ${incident}`,
+        `Add the replica bucket as a second origin and an origin group over both. ${fix} ${incident} Security baseline (CloudFront.4, CKV_AWS_310).`,
     ]);
   });
 

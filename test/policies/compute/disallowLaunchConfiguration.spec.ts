@@ -4,7 +4,7 @@ import { runResourcePolicy } from "../harness";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const group = { name: "ingest-hosts", minSize: 2, maxSize: 6, launchTemplate: { id: "lt-0", version: "3" } };
-const fix = "Launch the hosts from an aws.ec2.LaunchTemplate (HostFleet does) and drop the launch configuration. Security baseline (AutoScaling.9).";
+const fix = "Launch the hosts from an aws.ec2.LaunchTemplate (HostFleet does) and drop the launch configuration. Security baseline (AutoScaling.9, CKV_AWS_315).";
 
 describe("disallow-launch-configuration", () => {
   it("accepts a group on a launch template", async () => {

@@ -17,9 +17,18 @@ describe("disallow-public-host-ip", () => {
     expect(await run(resourceTypes.ec2LaunchTemplate, { ...template, networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true" }] })).toEqual([
       "launch template ingest-hosts gives hosts a public IPv4 address (associatePublicIpAddress true; required false). " +
         "Set associatePublicIpAddress to false: hosts reach AWS through VPC endpoints (IngestNetwork declares them) and the load balancer reaches their private addresses. " +
-        "Security baseline (EC2.9, EC2.25, AutoScaling.5, CKV_AWS_88, AVD-AWS-0009).",
+        "Security baseline (EC2.25, CKV_AWS_88).",
     ]);
-    expect((await run(resourceTypes.ec2LaunchConfiguration, { name: "lc", associatePublicIpAddress: true }))[0]).toMatch(/^launch configuration lc gives hosts/);
-    expect((await run(resourceTypes.ec2Instance, { associatePublicIpAddress: true }))[0]).toMatch(/^instance web gives hosts/);
+    expect((await run(resourceTypes.ec2LaunchConfiguration, { name: "lc", associatePublicIpAddress: true }))[0]).toMatch(/^launch configuration lc gives hosts.*\(AutoScaling\.5, AVD-AWS-0009\)\.$/);
+    expect((await run(resourceTypes.ec2Instance, { associatePublicIpAddress: true }))[0]).toMatch(/^instance web gives hosts.*\(EC2\.9, CKV_AWS_88\)\.$/);
+  });
+
+  it("refuses a launch template that leaves the address to its subnet: no network interface, or one that does not say false", async () => {
+    for (const networkInterfaces of [undefined, [{ deviceIndex: 0 }]]) {
+      expect(await run(resourceTypes.ec2LaunchTemplate, { name: "ingest-hosts", networkInterfaces })).toEqual([
+        expect.stringMatching(/^launch template ingest-hosts does not say its hosts get no public address .*so the subnet decides.*Security baseline\.$/),
+      ]);
+    }
+    expect(await run(resourceTypes.ec2LaunchTemplate, { ...template, networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: false }] })).toEqual([]);
   });
 });

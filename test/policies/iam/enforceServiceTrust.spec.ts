@@ -7,7 +7,8 @@ const trust = (principal: unknown, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole", ...extra }] });
 const run = (assumeRolePolicy: unknown) =>
   runResourcePolicy(enforceServiceTrust, { type: resourceTypes.iamRole, props: { name: "ingest-host", assumeRolePolicy }, name: "ingest-host" });
-const fix = 'Trust only the AWS service that uses the role: Principal: { Service: "ec2.amazonaws.com" }. Security baseline (CKV_AWS_60, CKV_AWS_61).';
+const fixFor = (controls: string) => `Trust only the AWS service that uses the role: Principal: { Service: "ec2.amazonaws.com" }. Security baseline${controls}.`;
+const fix = fixFor(" (CKV_AWS_60)");
 
 describe("enforce-service-trust", () => {
   it("accepts service principals, as a string or a list", async () => {

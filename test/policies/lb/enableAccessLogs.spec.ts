@@ -16,8 +16,10 @@ describe("enable-lb-access-logs", () => {
     const { accessLogs: _, ...props } = compliant;
     expect(await run(props)).toEqual([
       "load balancer nlb writes no access logs (accessLogs not set); required is accessLogs.enabled true with a bucket. " +
-        'Set accessLogs: { enabled: true, bucket: <the region\'s log bucket>, prefix: "nlb" }. Security baseline (ELB.5, CKV_AWS_91).',
+        'Set accessLogs: { enabled: true, bucket: <the region\'s log bucket>, prefix: "nlb" }. Security baseline (CKV_AWS_91).',
     ]);
+    // ELB.5 judges Application (and Classic) load balancers only.
+    expect((await run({ ...props, loadBalancerType: "application" }, resourceTypes.albLoadBalancer))[0]).toMatch(/Security baseline \(ELB\.5, CKV_AWS_91\)\.$/);
   });
 
   it("refuses logs turned off and logs without a bucket", async () => {

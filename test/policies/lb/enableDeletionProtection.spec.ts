@@ -15,7 +15,7 @@ describe("enable-lb-deletion-protection", () => {
   it("refuses protection off", async () => {
     expect(await runResourcePolicy(enableDeletionProtection, { type: resourceTypes.lbLoadBalancer, props: { ...compliant, enableDeletionProtection: false }, name: "nlb" })).toEqual([
       'load balancer nlb has deletion protection off; required is on. Set enableDeletionProtection: true (docs/runbook.md "Removing a region" says how to lift it). ' +
-        "Security baseline (ELB.6, CKV_AWS_150); incident 001: the region's static addresses are what the secondary DNS provider publishes.",
+        "Security baseline (ELB.6, CKV_AWS_150). Incident 001: the region's static addresses are what the secondary DNS provider publishes.",
     ]);
   });
 

@@ -5,7 +5,7 @@ import { resourceTypes } from "../../../models/resourceTypes";
 
 const vpc: Subject = { type: resourceTypes.ec2Vpc, name: "ingest-vpc", props: { id: "vpc-1" } };
 const group = (props: Record<string, unknown>): Subject => ({ type: resourceTypes.ec2DefaultSecurityGroup, name: "ingest-default", props: { vpcId: "vpc-1", ...props } });
-const fix = "Declare aws.ec2.DefaultSecurityGroup { vpcId } with no ingress and no egress (IngestNetwork does). Security baseline (EC2.2, CKV2_AWS_12).";
+const fix = "Declare aws.ec2.DefaultSecurityGroup { vpcId } with no ingress and no egress (IngestNetwork does). Security baseline (EC2.2, CKV2_AWS_12, AVD-AWS-0173).";
 const messages = async (subjects: Subject[]) => (await runStackPolicy(disallowDefaultSecurityGroupRules, subjects)).map((f) => f.message);
 
 describe("disallow-default-security-group-rules", () => {

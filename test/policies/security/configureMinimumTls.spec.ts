@@ -22,17 +22,17 @@ describe("configure-minimum-tls", () => {
     const props = { ...compliant, viewerCertificate: { ...compliant.viewerCertificate, minimumProtocolVersion: "TLSv1.1_2016" } };
     expect(await runResourcePolicy(configureMinimumTls, { type, props, name: "snippet" })).toEqual([
       "distribution snippet accepts viewers from TLSv1.1_2016; required is TLSv1.2_2021 or newer. " +
-        'Set viewerCertificate.minimumProtocolVersion to "TLSv1.2_2021". Security baseline (CKV_AWS_174, AVD-AWS-0013).',
+        'Set viewerCertificate.minimumProtocolVersion to "TLSv1.2_2021". Security baseline (CloudFront.15, CKV_AWS_174, AVD-AWS-0013).',
     ]);
     const old = { ...compliant, viewerCertificate: { ...compliant.viewerCertificate, minimumProtocolVersion: "TLSv1.2_2018" } };
     expect(await runResourcePolicy(configureMinimumTls, { type, props: old, name: "snippet" })).toHaveLength(1);
   });
 
-  it("refuses CloudFront TLS 2019 (hand edit) with its control ids", async () => {
+  it("refuses CloudFront TLS 2019 (hand edit) with the controls that refuse it: not CKV_AWS_174, which accepts any TLSv1.2_YYYY", async () => {
     const props = { ...compliant, viewerCertificate: { ...compliant.viewerCertificate, minimumProtocolVersion: "TLSv1.2_2019" } };
     expect(await runResourcePolicy(configureMinimumTls, { type, props, name: "snippet" })).toEqual([
       "distribution snippet accepts viewers from TLSv1.2_2019; required is TLSv1.2_2021 or newer. " +
-        'Set viewerCertificate.minimumProtocolVersion to "TLSv1.2_2021". Security baseline (CKV_AWS_174, AVD-AWS-0013).',
+        'Set viewerCertificate.minimumProtocolVersion to "TLSv1.2_2021". Security baseline (CloudFront.15, AVD-AWS-0013).',
     ]);
   });
 
@@ -40,7 +40,7 @@ describe("configure-minimum-tls", () => {
     const props = { ...compliant, aliases: [], viewerCertificate: { cloudfrontDefaultCertificate: true } };
     expect(await runResourcePolicy(configureMinimumTls, { type, props, name: "snippet" })).toEqual([
       "distribution snippet uses the default *.cloudfront.net certificate, whose minimum protocol is TLSv1; required is TLSv1.2_2021. " +
-        'Serve it under the zone\'s name with an ACM certificate (us-east-1) and minimumProtocolVersion "TLSv1.2_2021", sslSupportMethod "sni-only". Security baseline (CloudFront.7, CKV_AWS_174).',
+        'Serve it under the zone\'s name with an ACM certificate (us-east-1) and minimumProtocolVersion "TLSv1.2_2021", sslSupportMethod "sni-only". Security baseline (CloudFront.7, CKV_AWS_174, CKV2_AWS_42).',
     ]);
   });
 

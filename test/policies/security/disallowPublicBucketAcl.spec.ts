@@ -24,7 +24,7 @@ describe("disallow-public-bucket-acl", () => {
     expect(messages).toEqual([
       "bucket ACL origin-acl (bucket snippet-origin) uses the canned ACL 'public-read', which opens the bucket beyond this account. " +
         "Use 'private' (or drop the ACL: buckets default to owner-only) and serve public content through the CDN. " +
-        "Security baseline; incident 000 moved the snippet onto a CDN, not onto a public bucket.",
+        "Incident 000 moved the snippet onto a CDN, not onto a public bucket. Security baseline (S3.2, S3.3, CKV_AWS_20, CKV_AWS_57, AVD-AWS-0092).",
     ]);
   });
 
@@ -39,7 +39,7 @@ describe("disallow-public-bucket-acl", () => {
     for (const type of [aclType, resourceTypes.s3BucketAclV2]) {
       expect(await runResourcePolicy(disallowPublicBucketAcl, { type, props, name: "origin-acl" })).toEqual([
         "bucket ACL origin-acl (bucket snippet-origin) grants READ to the AllUsers group (http://acs.amazonaws.com/groups/global/AllUsers). " +
-          "Remove the grant; grant to a canonical user id or use a bucket policy limited to the CDN. Security baseline.",
+          "Remove the grant; grant to a canonical user id or use a bucket policy limited to the CDN. Security baseline (S3.2, S3.3, CKV_AWS_20, AVD-AWS-0092).",
       ]);
     }
   });
@@ -54,7 +54,7 @@ describe("disallow-public-bucket-acl", () => {
     });
     expect(grants).toEqual([
       "bucket logs grants READ, WRITE to the AuthenticatedUsers group (http://acs.amazonaws.com/groups/global/AuthenticatedUsers). " +
-        "Remove the grant; grant to a canonical user id or use a bucket policy limited to the CDN. Security baseline.",
+        "Remove the grant; grant to a canonical user id or use a bucket policy limited to the CDN. Security baseline (S3.2, S3.3, CKV2_AWS_43, AVD-AWS-0092).",
     ]);
   });
 });

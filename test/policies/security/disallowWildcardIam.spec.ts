@@ -20,16 +20,33 @@ describe("disallow-wildcard-iam", () => {
   it('refuses Action "*"', async () => {
     const props = { ...compliant, policy: doc([{ Effect: "Allow", Action: "*", Resource: "*" }]) };
     expect(await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props })).toEqual([
-      'role policy ingest-host statement 2 allows Action "*": every action of every service. List the actions the role needs. Security baseline.',
+      'role policy ingest-host statement 2 allows Action "*": every action of every service on every resource. List the actions the role needs. ' +
+        "Security baseline (CKV_AWS_62, CKV_AWS_63, CKV2_AWS_40).",
     ]);
   });
 
-  it('refuses write actions on Resource "*", naming them', async () => {
-    const props = { ...compliant, policy: doc([{ Sid: "Bucket", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:*"], Resource: ["*"] }]) };
+  it('refuses write actions on Resource "*", naming them, and decrypts with every key as KMS.2 does', async () => {
+    const props = { ...compliant, policy: doc([{ Sid: "Bucket", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: ["*"] }]) };
     expect(await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props })).toEqual([
-      'role policy ingest-host statement 2 (Bucket) allows 2 write action(s) (s3:PutObject, s3:*) on Resource "*". ' +
-        'Name the resources\' ARNs (e.g. the log group, the bucket) instead of "*". Security baseline.',
+      'role policy ingest-host statement 2 (Bucket) allows 2 write action(s) (s3:PutObject, s3:DeleteObject) on Resource "*". ' +
+        'Name the resources\' ARNs (e.g. the log group, the bucket, the key) instead of "*". Security baseline (CKV_AWS_290, CKV_AWS_355).',
     ]);
+    const decrypt = { ...compliant, policy: doc([{ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }]) };
+    expect((await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props: decrypt }))[0]).toMatch(/decrypting with every KMS key it may use\..*\(KMS\.2, CKV_AWS_290, CKV_AWS_355\)\.$/);
+    expect((await runResourcePolicy(disallowWildcardIam, { type: resourceTypes.iamPolicy, props: { name: "p", policy: decrypt.policy } }))[0]).toMatch(/\(KMS\.1, CKV_AWS_290, CKV_AWS_355\)\.$/);
+  });
+
+  it('refuses a whole service ("s3:*"), citing IAM.21 only on a customer managed policy, which is all IAM.21 judges', async () => {
+    const whole = doc([{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::cdn-origin" }]);
+    const inline = await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props: { ...compliant, policy: whole } });
+    expect(inline).toEqual([
+      "role policy ingest-host statement 2 allows s3:*: every action of that service, including the ones that change or delete. " +
+        "List the actions the role needs (a prefix such as s3:Get* for reads). Security baseline.",
+    ]);
+    const managed = await runResourcePolicy(disallowWildcardIam, { type: resourceTypes.iamPolicy, props: { name: "p", policy: whole } });
+    expect(managed[0]).toMatch(/Security baseline \(IAM\.21\)\.$/);
+    // iam:* is disallow-iam-privilege-escalation's.
+    expect(await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props: { ...compliant, policy: doc([{ Effect: "Allow", Action: "iam:*", Resource: "arn:aws:iam::1:role/x" }]) } })).toEqual([]);
   });
 
   it("refuses NotAction and NotResource with Allow, ignores Deny", async () => {
@@ -56,7 +73,8 @@ describe("disallow-wildcard-iam", () => {
       inlinePolicies: [{ name: "ok", policy: doc() }, { name: "admin", policy: JSON.stringify(wildcard) }],
     };
     expect(await runResourcePolicy(disallowWildcardIam, { type: resourceTypes.iamRole, props: role })).toEqual([
-      'role ingest-host inline policy admin statement 0 allows Action "*": every action of every service. List the actions the role needs. Security baseline.',
+      'role ingest-host inline policy admin statement 0 allows Action "*": every action of every service on every resource. List the actions the role needs. ' +
+        "Security baseline (CKV_AWS_62, CKV_AWS_63, CKV2_AWS_40).",
     ]);
   });
 

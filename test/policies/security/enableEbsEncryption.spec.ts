@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import { enableEbsEncryption } from "../../../policies/security/enableEbsEncryption";
 import { runResourcePolicy } from "../harness";
 import { resourceTypes } from "../../../models/resourceTypes";
+import { cite } from "../../../policies/metadata";
 
 const type = resourceTypes.ec2LaunchTemplate;
 const compliant = {
   name: "ingest-us-east-1",
   blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 20, volumeType: "gp3" } }],
 };
-const baseline = "Security baseline (CKV_AWS_8, EC2.3).";
+const baseline = cite("enable-ebs-encryption", "template");
 
 describe("enable-ebs-encryption", () => {
   it("accepts encrypted volumes, as the string the v7 input is or a boolean", async () => {
@@ -33,10 +34,11 @@ describe("enable-ebs-encryption", () => {
     ]);
   });
 
-  for (const [label, launcherType, what] of [
-    ["launch configurations", resourceTypes.ec2LaunchConfiguration, "launch configuration ingest-lc"],
-    ["instances", resourceTypes.ec2Instance, "instance subject"],
+  for (const [label, launcherType, what, kind] of [
+    ["launch configurations", resourceTypes.ec2LaunchConfiguration, "launch configuration ingest-lc", "configuration"],
+    ["instances", resourceTypes.ec2Instance, "instance subject", "instance"],
   ] as const) {
+    const baseline = cite("enable-ebs-encryption", kind);
     it(`judges ${label}: root and extra volumes encrypted, a root volume declared`, async () => {
       const ok = { name: "ingest-lc", rootBlockDevice: { encrypted: true }, ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }] };
       expect(await runResourcePolicy(enableEbsEncryption, { type: launcherType, props: ok })).toEqual([]);
@@ -51,4 +53,14 @@ describe("enable-ebs-encryption", () => {
       ]);
     });
   }
+
+  it("refuses a standalone EBS volume that is not encrypted (CKV_AWS_3)", async () => {
+    const volume = { type: "aws:ebs/volume:Volume", name: "hand-volume" };
+    expect(await runResourcePolicy(enableEbsEncryption, { ...volume, props: { availabilityZone: "us-east-1a", size: 10, encrypted: true } })).toEqual([]);
+    expect(await runResourcePolicy(enableEbsEncryption, { ...volume, props: { availabilityZone: "us-east-1a", size: 10 } })).toEqual([
+      "EBS volume hand-volume is not encrypted (encrypted is null, required true): its snapshots and any host it is attached to carry the data in clear. " +
+        `Set encrypted: true (add kmsKeyId for a customer-managed key). ${cite("enable-ebs-encryption", "volume")}`,
+    ]);
+    expect(cite("enable-ebs-encryption", "volume")).toBe("Security baseline (CKV_AWS_3, AVD-AWS-0026).");
+  });
 });

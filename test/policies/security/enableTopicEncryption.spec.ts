@@ -16,7 +16,7 @@ describe("enable-topic-encryption", () => {
   it("refuses an unencrypted topic", async () => {
     expect(await runResourcePolicy(enableTopicEncryption, { type, props: { name: "edge-alarms" } })).toEqual([
       "SNS topic edge-alarms is not encrypted (kmsMasterKeyId not set). " +
-        "Set kmsMasterKeyId to a customer-managed KMS key whose policy lets cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*). Security baseline.",
+        "Set kmsMasterKeyId to a customer-managed KMS key whose policy lets cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*). Security baseline (SNS.1, CKV_AWS_26, AVD-AWS-0095).",
     ]);
   });
 
@@ -25,7 +25,7 @@ describe("enable-topic-encryption", () => {
       expect(await runResourcePolicy(enableTopicEncryption, { type, props: { ...compliant, kmsMasterKeyId: key } })).toEqual([
         `SNS topic edge-alarms is encrypted with the AWS managed key ${key}: CloudWatch alarms cannot publish to it, its key policy cannot grant them. ` +
           "Use a customer-managed KMS key that allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*. " +
-          incidentNote("alarmTopicUnreachable"),
+          `${incidentNote("alarmTopicUnreachable")} Security baseline (AVD-AWS-0136).`,
       ]);
     }
   });

@@ -14,7 +14,7 @@ describe("enforce-dns-validation", () => {
   it("refuses email validation", async () => {
     expect(await runResourcePolicy(enforceDnsValidation, { type, props: { ...compliant, validationMethod: "EMAIL" } })).toEqual([
       "certificate cdn.example.com is validated by EMAIL, required is DNS: ACM renews DNS-validated certificates without anyone acting. " +
-        'Set validationMethod: "DNS" and keep the validation record in the zone (components/certificate.ts DnsValidatedCertificate). Security baseline.',
+        'Set validationMethod: "DNS" and keep the validation record in the zone (components/certificate.ts DnsValidatedCertificate). Security baseline (ACM.1).',
     ]);
   });
 
@@ -22,7 +22,7 @@ describe("enforce-dns-validation", () => {
     const props = { certificateBody: "-----BEGIN CERTIFICATE-----", privateKey: "[secret]" };
     expect(await runResourcePolicy(enforceDnsValidation, { type, props, name: "imported" })).toEqual([
       "certificate imported is imported (certificateBody set): ACM never renews it. " +
-        'Request it from ACM with validationMethod "DNS" (components/certificate.ts DnsValidatedCertificate). Security baseline.',
+        'Request it from ACM with validationMethod "DNS" (components/certificate.ts DnsValidatedCertificate). Security baseline (ACM.1).',
     ]);
   });
 });

@@ -90,6 +90,29 @@ const samples: Subject[] = [
   subject(resourceTypes.kmsKey, { description: "alarms", enableKeyRotation: false }),
   subject(resourceTypes.ec2Vpc, { cidrBlock: "10.0.0.0/16" }, "ingest-vpc"),
   subject(resourceTypes.ec2DefaultSecurityGroup, { vpcId: "vpc-other", ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] }),
+  // Buckets: a bucket with nothing beside it (no versioning, lifecycle, ownership, encryption,
+  // policy, logging, replication, notification or lock), and a policy that grants another account.
+  subject(resourceTypes.s3Bucket, { bucket: "bare-bucket" }, "bare-bucket"),
+  subject(resourceTypes.s3BucketPolicy, { bucket: "elsewhere", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "s3:GetObject", Resource: "*" }] }) }),
+  // CDN: no root object, a plain-HTTP custom origin, no headers policy, no logs, no WAF, no geo restriction.
+  subject(resourceTypes.cloudfrontDistribution, {
+    origins: [{ originId: "api", domainName: "api.example.com", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1"] } }],
+    defaultCacheBehavior: { targetOriginId: "api", viewerProtocolPolicy: "https-only", allowedMethods: ["GET", "HEAD", "POST"] },
+    viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:1:certificate/c", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+    restrictions: { geoRestriction: { restrictionType: "none" } },
+  }, "api-cdn"),
+  subject(resourceTypes.cloudfrontResponseHeadersPolicy, { securityHeadersConfig: { strictTransportSecurity: { accessControlMaxAgeSec: 60, includeSubdomains: false, preload: false, override: true } } }),
+  // Certificates, target groups, subnets, prefix lists, keys, log groups.
+  subject(resourceTypes.acmCertificate, { domainName: "*.example.com", validationMethod: "DNS", options: { certificateTransparencyLoggingPreference: "DISABLED" } }),
+  subject(resourceTypes.lbTargetGroup, { protocol: "TCP", targetType: "ip", healthCheck: { protocol: "HTTP" } }),
+  subject(resourceTypes.ec2Subnet, { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", mapPublicIpOnLaunch: true }),
+  subject("aws:ec2/managedPrefixList:ManagedPrefixList", { name: "anywhere", addressFamily: "IPv4", maxEntries: 1, entries: [{ cidr: "0.0.0.0/0" }] }),
+  subject(resourceTypes.kmsKey, { description: "open", enableKeyRotation: true, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "kms:*", Resource: "*" }] }) }),
+  subject(resourceTypes.cloudwatchLogGroup, { name: "/aws/route53/example.com", retentionInDays: 30 }),
+  // IAM: a role policy that may pass any role.
+  subject(resourceTypes.iamRolePolicy, { role: "r", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::*:role/*" }] }) }),
+  // DNS: a proxied Cloudflare record at a literal address (the zone above has no query log and is unsigned).
+  subject(resourceTypes.cloudflareDnsRecord, { zoneId: "z", name: "api.example.com", type: "A", content: "198.51.100.77", ttl: 1, proxied: true }),
   // Network paths: hosts in a subnet with no route table, no load balancer or endpoint, and an egress rule no flow uses.
   ...networkSamples(),
 ];
@@ -108,7 +131,7 @@ function networkSamples(): Subject[] {
 }
 
 /** Policy config for both runs: a waiver that is not in the list. */
-const config: Record<string, Record<string, unknown>> = { "enforce-listed-waivers": { waivers: ["not-in-the-list"] } };
+const config: Record<string, Record<string, unknown>> = { "enable-cdn-waf": { waivers: ["not-in-the-list"] } };
 
 const urnOf = (s: Subject) => `urn:pulumi:test::edge::${s.type}::${s.name}`;
 

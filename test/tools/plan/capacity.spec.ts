@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PlanRun, runPlanOnConfig, stackConfig } from "../../support/runPlan";
+import { PlanRun, prodPolicyConfigPath, runPlanOnConfig, stackConfig } from "../../support/runPlan";
 
 /**
  * One plan of a prod stack that breaks three capacity rules at once (an instance too small for the
@@ -9,6 +12,7 @@ import { PlanRun, runPlanOnConfig, stackConfig } from "../../support/runPlan";
  */
 let undersized: PlanRun;
 let singleRegion: PlanRun;
+let tightened: PlanRun;
 
 beforeAll(() => {
   const config = stackConfig("prod");
@@ -21,6 +25,16 @@ beforeAll(() => {
   const single = stackConfig("prod");
   single["edge:regions"] = ["us-east-1"];
   singleRegion = runPlanOnConfig(single);
+  // The shipped prod stack under a policy config that tightens both capacity shares.
+  const dir = mkdtempSync(join(tmpdir(), "edge-policy-config-"));
+  try {
+    const file = join(dir, "policy.json");
+    const shipped = JSON.parse(readFileSync(prodPolicyConfigPath, "utf8"));
+    writeFileSync(file, JSON.stringify({ ...shipped, "enforce-proxy-memory": { maxMemoryPercent: 5 }, "enforce-datastore-budget": { maxDatastorePercent: 1 } }));
+    tightened = runPlanOnConfig(stackConfig("prod"), ["--policy-config", file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 function messages(run: PlanRun, policyName: string): string[] {
@@ -36,9 +50,9 @@ describe("npm run plan: capacity policies", () => {
     const found = messages(undersized, "enforce-proxy-memory");
     expect(found).toHaveLength(3);
     expect(found[0]).toContain(
-      "nginx's worst case 965 MiB (2 workers × 8192 connections, each priced at its costliest state: 3686 busy requests, " +
-        "every other slot a client still sending its header into 1k + 4 × 8k header buffers, 290 MiB of them) + service reserve 1024 MiB = 1989 MiB, " +
-        "above 80% of t3.micro's 1024 MiB (819 MiB). Smallest fix: edge:ingest.instanceType t3.micro → t3.medium.",
+      "nginx's worst case 2593 MiB (2 workers × 8192 connections, each priced at its costliest state: 3718 proxied requests (limit_conn) with their buffers and sockets, " +
+        "8948 other connections each holding 1k + 4 × 8k header buffers and 64 header lines (288 MiB of buffers), 4096 in the accept queue; 869 MiB of it kernel socket memory) " +
+        "+ service reserve 1024 MiB = 3617 MiB, above 80% of t3.micro's 1024 MiB (819 MiB). Smallest fix: edge:ingest.instanceType t3.micro → t3.large.",
     );
   });
 
@@ -64,6 +78,17 @@ describe("npm run plan: capacity policies", () => {
     expect(undersized.stdout).toContain("with us-east-1 (the largest) lost: 64000 events/s (headroom -60%)");
     expect(undersized.stdout).toContain("datastore of us-east-1, us-west-2: 4 × 2 × 8 + 4 × 2 × 8 (max hosts × processes × pool) = 128 of 150 connections");
     expect(undersized.stdout).toContain("datastore of eu-west-1: 4 × 2 × 8 (max hosts × processes × pool) = 64 of 3000 connections");
+  });
+
+  it("prints the capacity figures with the limits the policies judged by: a tightened policy config shows beside its violations", () => {
+    expect(tightened.code).toBe(1);
+    const memory = messages(tightened, "enforce-proxy-memory");
+    expect(memory).toHaveLength(3);
+    expect(memory[0]).toContain("above 5% of c6i.xlarge's 8192 MiB (410 MiB)");
+    expect(tightened.stdout).toContain("host memory: nginx worst case + reserve (limit 5%)");
+    expect(tightened.stdout).not.toContain("limit 80%");
+    expect(messages(tightened, "enforce-datastore-budget")[0]).toContain("above 1% of its 3000 max connections (30)");
+    expect(tightened.stdout).toMatch(/datastore of us-east-1: 12 × 2 × 8 \(max hosts × processes × pool\) = 192 of 3000 connections \(6%; limit 1% = 30, headroom -162\)/);
   });
 
   it("refuses one region under prod rules before planning (exit 2, incident 002); missing-second-region guards hand edits", () => {

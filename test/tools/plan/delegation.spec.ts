@@ -9,8 +9,13 @@ describe("the first deploy's delegation phase", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const types = [...new Set(run.json!.resources.filter((r) => r.custom).map((r) => r.type))].sort();
+    // Query logging starts with the zone (DnsQueryLog): its key, log group, write access and the log itself.
     expect(types).toEqual([
+      "aws:cloudwatch/logGroup:LogGroup",
+      "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+      "aws:kms/key:Key",
       "aws:route53/delegationSet:DelegationSet",
+      "aws:route53/queryLog:QueryLog",
       "aws:route53/record:Record",
       "aws:route53/zone:Zone",
       "cloudflare:index/dnsRecord:DnsRecord",

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { StackConfigError } from "../../../stacks/schema";
 import { internalErrorExitCode, reportPlanFailure } from "../../../tools/cli";
 import { planProcessArgs } from "../../../tools/plan/command";
+import { unansweredInvokeMessage } from "../../../tools/plan/mocks";
 import { StackFileError } from "../../../tools/plan/stackFile";
 import { projectRoot } from "../../support/runPlan";
 
@@ -28,6 +29,10 @@ describe("reportPlanFailure", () => {
     ["a stack config problem", new StackConfigError(["edge:domain: required, but not set"])],
     ["a stack file problem", new StackFileError("x.yaml: invalid YAML")],
     ["a config error the program raised", new pulumi.RunError("edge:cdn.snippetFile: cannot read \"x\" (ENOENT)")],
+    [
+      "a provider function the plan cannot answer, as the SDK words its failure",
+      new Error(`error serializing property "policy": Invoke of 'aws:iam/getPolicyDocument:getPolicyDocument' failed: ${unansweredInvokeMessage("aws:iam/getPolicyDocument:getPolicyDocument")} ()`),
+    ],
   ])("exits 2 on %s, with its message alone", (_what, err) => {
     expect(report(err)).toBe(2);
     expect(written.join("")).toBe(`${err.message}\n`);

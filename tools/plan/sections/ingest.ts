@@ -1,7 +1,8 @@
 /**
  * Plan sections of the ingestion regions: what each region declares (load balancer, static
  * addresses, hosts and their rendered config) and the capacity headroom the capacity policies judge,
- * read back from the declared resources with the same model the policies use.
+ * read back from the declared resources with the same model and the same bounds the policies use
+ * (the plan's policy config, each bound at its default where it sets none).
  */
 import {
   datastoreGroups,
@@ -15,8 +16,9 @@ import {
   TaggedDatastoreFleet,
 } from "../../../models/capacity";
 import { userDataLimitBytes } from "../../../models/hostEdge";
-import { datastoreBudgetBounds } from "../../../policies/capacity/enforceDatastoreBudget";
-import { proxyMemoryBounds } from "../../../policies/capacity/enforceProxyMemory";
+import { packBounds } from "../../../policies/config";
+import { datastoreBudgetBounds, enforceDatastoreBudget } from "../../../policies/capacity/enforceDatastoreBudget";
+import { enforceProxyMemory, proxyMemoryBounds } from "../../../policies/capacity/enforceProxyMemory";
 import type { PlannedResource } from "../evaluate";
 import type { Plan } from "../plan";
 import type { PlanSection } from "./index";
@@ -89,7 +91,7 @@ export const capacitySection: PlanSection = {
     const inputs = plan.resources.map((r) => ({ type: r.type, urn: r.urn, props: props(r) }));
     const fleets = readDeclaredFleets(inputs);
     if (fleets.length === 0) return [];
-    const memoryShare = proxyMemoryBounds.maxMemoryPercent.default;
+    const memoryShare = packBounds(plan.policyConfig, enforceProxyMemory.name, proxyMemoryBounds).maxMemoryPercent;
     const lines = [
       `${pad("region", 16)}${pad("hosts", 8)}${pad("instance", 12)}${padStart("events/s at max", 16)}   host memory: nginx worst case + reserve (limit ${memoryShare}%)`,
     ];
@@ -126,7 +128,7 @@ export const capacitySection: PlanSection = {
     }
     // The same budgets the policy judges: one per datastore, every region that writes to it counted.
     if (fleets.every((f) => f.datastore !== undefined && f.datastoreMaxConnections !== undefined && f.poolSizePerHost !== undefined && f.processesPerHost !== undefined)) {
-      const share = datastoreBudgetBounds.maxDatastorePercent.default;
+      const share = packBounds(plan.policyConfig, enforceDatastoreBudget.name, datastoreBudgetBounds).maxDatastorePercent;
       for (const { fleets: writers, maxConnections, budget } of datastoreGroups(fleets as TaggedDatastoreFleet[], share / 100)) {
         lines.push(
           `datastore of ${writers.map((f) => f.region).join(", ")}: ${writers.map((f) => `${f.maxHosts} × ${f.processesPerHost} × ${poolPerProcess(f)}`).join(" + ")} ` +

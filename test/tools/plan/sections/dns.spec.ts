@@ -52,7 +52,8 @@ describe("plan sections: DNS records and DNS answers", () => {
     try {
       const policyConfig = join(dir, "policy.json");
       const waivers = JSON.parse(readFileSync(prodPolicyConfigPath, "utf8"));
-      writeFileSync(policyConfig, JSON.stringify({ ...waivers, "enforce-response-size": { maxUdpAnswerBytes: 1232 } }));
+      // The declared record's address is the team's own, outside the stack: the policy config says so (disallow-foreign-addresses).
+      writeFileSync(policyConfig, JSON.stringify({ ...waivers, "enforce-response-size": { maxUdpAnswerBytes: 1232 }, "disallow-foreign-addresses": { externalAddresses: ["198.51.100.1"] } }));
       const config = stackConfig("prod");
       config["edge:dns"].records = [...(config["edge:dns"].records ?? []), { name: "events", type: "A", values: ["198.51.100.1"] }];
       const edns = runPlanOnConfig(config, ["--policy-config", policyConfig]);
