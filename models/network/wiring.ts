@@ -35,6 +35,16 @@ export const prefixListStandIn = { cidr: "198.18.255.0/24", address: "198.18.255
 /** Each internet-facing load balancer's Elastic IP in the twin (the plan's addresses are the provider's to give). */
 export const elasticIpStandIns = "198.18.253.0/24";
 
+/**
+ * What a network interface reaches whatever its security groups say: the Amazon DNS server (the
+ * VPC's base + 2 and 169.254.169.253), instance metadata and the Amazon Time Sync Service (the
+ * VPC user guide's list, quoted in `models/ingestRegion/egress.ts`). A booted host (the host
+ * rehearsal) calls all of them; the twin's probes call none.
+ */
+export function unfilteredDestinations(vpcCidr: string): string[] {
+  return [nthAddress(vpcCidr, 2), "169.254.169.253", "169.254.169.254", "169.254.169.123"];
+}
+
 export type NamespaceRole = "router" | "internet" | "hosts" | "load balancer" | "endpoint" | "s3" | "datastore";
 
 /** One end of a veth pair: its interface name in its namespace, and its addresses (CIDR notation). */
@@ -57,6 +67,8 @@ export interface WiredNamespace {
   role: NamespaceRole;
   /** What it stands for in the plan. */
   label: string;
+  /** The plan resource it stands for (a member's URN: the fleet's, the load balancer's, the endpoint's). */
+  urn?: string;
   /** Bridges to create (router only): name and address. */
   bridges: { name: string; address: string }[];
   /** Extra addresses on `lo` (stand-ins the namespace answers for), CIDR notation. */
@@ -172,6 +184,7 @@ class Wiring {
     const address = nthAddress(subnet.cidr, host);
     const role = member.kind === "internet" ? "internet" : member.kind;
     const ns = this.namespace(id, role, member.label);
+    ns.urn = member.urn;
     const bridge = this.bridgeOf(subnet);
     this.links.push({
       a: { namespace: "router", iface: { name: `v${id}`.slice(0, 15), addresses: [], bridge } },
@@ -234,6 +247,7 @@ class Wiring {
       "    oif lo accept",
       "    ct state established,related accept",
       "    icmp type destination-unreachable accept",
+      `    ip daddr { ${unfilteredDestinations(this.network.vpc.cidr).join(", ")} } accept comment "not filtered by security groups: Amazon DNS, instance metadata, Time Sync"`,
       ...egress,
       "    reject with icmp type prot-unreachable",
       "  }",

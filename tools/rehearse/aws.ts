@@ -21,7 +21,7 @@ import { randomBytes } from "node:crypto";
 import { createTestCa, issueServerCertificate, TestCa } from "./standins/testCa";
 import type { StandInsConfig } from "./standins/index";
 import type { RequestRecord } from "./standins/standIn";
-import { imdsAddress, s3Address, timeSyncServiceAddress, type HostNetworkPlan } from "./network";
+import { imdsAddress, timeSyncServiceAddress, type HostNetworkPlan } from "./network";
 import type { PlannedHost } from "./planned";
 import { releaseKey } from "./plan";
 
@@ -108,7 +108,7 @@ export function standInsConfig(run: StandInRun): StandInsConfig {
   ]);
   const databases = Object.keys(network.datastores);
   const datastoreCertificate = issueServerCertificate(run.certificates.datastoreCa, `datastore-${region}`, databases);
-  const names: Record<string, string> = { [`${run.bucket}.s3.${region}.amazonaws.com`]: s3Address };
+  const names: Record<string, string> = { [`${run.bucket}.s3.${region}.amazonaws.com`]: network.s3 };
   for (const endpoint of host.interfaceEndpoints) if (endpoint.privateDns) names[apiName(endpoint.service)] = network.endpoints[endpoint.service]!;
   for (const [name, address] of Object.entries(network.datastores)) names[name] = address;
   const grants = (action: string) => allowedResources(host.role.policies, host.role.managedPolicyArns, action);
@@ -143,7 +143,7 @@ export function standInsConfig(run: StandInRun): StandInsConfig {
     },
     resolver: { address: network.resolver, port: 53, names },
     s3: {
-      address: s3Address,
+      address: network.s3,
       port: 443,
       objects: [{ bucket: run.bucket, key: releaseKey(run.tarball), file: run.tarball, contentType: "application/gzip" }],
       ...(gateway ? { endpointPolicy: { s3GetObject: allowedResources(gateway, [], "s3:GetObject"), s3ListBucket: allowedResources(gateway, [], "s3:ListBucket") } } : {}),

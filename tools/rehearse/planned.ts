@@ -1,9 +1,9 @@
 /**
  * What the rehearsal takes from the offline plan for each launch template: its user data as EC2
- * would hand it to cloud-init, the metadata options, the VPC it launches in, the endpoints,
- * routes and security group rules that VPC declares, the host role's policies, the target group's
- * health check and the group's grace period. Everything the stand-ins answer comes from here, so a
- * host boots against what the plan declares and nothing else.
+ * would hand it to cloud-init, the metadata options, the endpoints its VPC declares, the host
+ * role's policies, the target group's health check and the group's grace period. Everything the
+ * stand-ins answer comes from here, so a host boots against what the plan declares and nothing
+ * else; its network (addresses, security groups) comes from the reachability model (`network.ts`).
  */
 import { ingestEnvPath, readWrittenFile } from "../../models/hostEdge";
 import { resourceTypes } from "../../models/resourceTypes";
@@ -32,9 +32,6 @@ export interface PlannedHost {
    * group's `aws:autoscaling:groupName`), or undefined when the template does not enable them.
    */
   instanceTags?: Record<string, string>;
-  vpcCidr: string;
-  /** The first subnet the group launches in. */
-  subnetCidr: string;
   interfaceEndpoints: PlannedInterfaceEndpoint[];
   /** The S3 gateway endpoint's policy JSON, when the VPC has one routed to the hosts' route table. */
   s3GatewayPolicy?: string;
@@ -42,8 +39,6 @@ export interface PlannedHost {
   role: { name: string; policies: string[]; managedPolicyArns: string[] };
   /** The env file both service units load. */
   env: Record<string, string>;
-  /** CIDR blocks and ports the hosts' security group lets them reach (egress rules with a CIDR). */
-  egressCidrs: { cidr: string; fromPort: number; toPort: number }[];
   healthCheck: { path: string; intervalSeconds: number; healthyThreshold: number; matcher: string };
   healthCheckGracePeriodSeconds: number;
 }
@@ -65,8 +60,6 @@ export function plannedHosts(plan: PlanJson): PlannedHost[] {
     const here = inRegion(region);
     const inputs = template.inputs as Record<string, any>;
     const userData = need(typeof inputs.userData === "string" ? inputs.userData : undefined, `userData on ${template.urn}`);
-    const vpc = need(of(resourceTypes.ec2Vpc).find(here), `VPC in ${region}`);
-    const subnet = need(of(resourceTypes.ec2Subnet).find(here), `subnet in ${region}`);
     const endpoints = of(resourceTypes.ec2VpcEndpoint).filter(here);
     const gateway = endpoints.find((e) => e.inputs.vpcEndpointType === "Gateway" && String(e.inputs.serviceName).endsWith(".s3"));
     const profileArn = String(inputs.iamInstanceProfile?.arn ?? "");
@@ -86,8 +79,6 @@ export function plannedHosts(plan: PlanJson): PlannedHost[] {
       userData,
       metadata: { httpTokens: String(inputs.metadataOptions?.httpTokens ?? "optional"), hopLimit: Number(inputs.metadataOptions?.httpPutResponseHopLimit ?? 1) },
       instanceTags: inputs.metadataOptions?.instanceMetadataTags === "enabled" ? { ...instanceTags, "aws:autoscaling:groupName": String(group.inputs.name ?? group.name) } : undefined,
-      vpcCidr: String(vpc.inputs.cidrBlock),
-      subnetCidr: String(subnet.inputs.cidrBlock),
       interfaceEndpoints: endpoints
         .filter((e) => e.inputs.vpcEndpointType === "Interface")
         .map((e) => ({ service: String(e.inputs.serviceName).split(".").pop()!, privateDns: e.inputs.privateDnsEnabled === true, policy: e.inputs.policy as string | undefined })),
@@ -102,10 +93,6 @@ export function plannedHosts(plan: PlanJson): PlannedHost[] {
           .map((p) => String(p.inputs.policyArn)),
       },
       env: parseEnvFile(envText),
-      egressCidrs: of(resourceTypes.vpcSecurityGroupEgressRule)
-        .filter(here)
-        .filter((rule) => typeof rule.inputs.cidrIpv4 === "string")
-        .map((rule) => ({ cidr: String(rule.inputs.cidrIpv4), fromPort: Number(rule.inputs.fromPort), toPort: Number(rule.inputs.toPort) })),
       healthCheck: {
         path: String(hc.path ?? "/"),
         intervalSeconds: Number(hc.interval ?? 30),

@@ -32,6 +32,7 @@ import { planWithBundle } from "./plan";
 import { buildStandInAgentDebs } from "./standInAgents";
 import { AwsStandIns, makeRehearsalCertificates, RehearsalCertificates, startAwsStandIns } from "./aws";
 import { bundleBucketName } from "../../models/hostEdge/bundle";
+import { reachabilityOfPlan } from "../../models/network/reachability";
 
 export interface RehearsalOptions {
   stacks: string[];
@@ -45,6 +46,11 @@ export interface RehearsalOptions {
   grant: "before-boot" | "after-first-event";
   /** How many of the host's first requests for its role's credentials instance metadata answers 404 (as just after a launch). */
   credentialsMissingForRequests?: number;
+  /**
+   * Rehearses each stack's plan as this function changes it (a test's plan that lost a rule):
+   * everything the host meets, its network included, follows the changed plan.
+   */
+  changePlan?: (plan: PlanJson) => PlanJson;
   log?: (line: string) => void;
 }
 
@@ -98,7 +104,9 @@ export async function rehearse(options: RehearsalOptions): Promise<HostReport[]>
     const reports: HostReport[] = [];
     let index = 0;
     for (const stack of options.stacks) {
-      const { plan, bucket } = await planWithBundle(stack, tarball, path.join(dir, `plan-${stack}`));
+      const planned = await planWithBundle(stack, tarball, path.join(dir, `plan-${stack}`));
+      const plan = options.changePlan ? options.changePlan(planned.plan) : planned.plan;
+      const bucket = planned.bucket;
       for (const host of plannedHosts(plan)) {
         if (options.maxTemplates !== undefined && index >= options.maxTemplates) return reports;
         log(`${stack} ${host.region}: booting ${host.templateUrn}`);
@@ -171,19 +179,15 @@ async function rehearseHost(run: HostRun): Promise<HostReport> {
   let runtime = "";
   let diagnostics = "";
   try {
+    const regions = reachabilityOfPlan(run.plan.resources);
+    const model = regions.regions.find((r) => r.fleet.launchTemplate === host.templateUrn);
+    if (!model) throw new Error(regions.unjudged.find((u) => u.urn === host.templateUrn)?.message ?? `the reachability model judges no host fleet of ${host.templateUrn}`);
+    // What the plan's network closes, by the model: each is a step below that never happens.
+    for (const flow of model.flows.filter((f) => !f.open)) problems.push(`the plan closes ${flow.name} ${flow.detail}: ${flow.dropped?.summary ?? "closed"}`);
     const databases = datastoreHosts(host.env);
     if (databases.length === 0) throw new Error(`the user data names no datastore host (INGEST_DB_HOSTS in ${host.templateUrn})`);
-    const port = databases[0]!.port;
-    const reachable = host.egressCidrs.find((rule) => rule.fromPort <= port && port <= rule.toPort);
-    if (!reachable) throw new Error(`the hosts' security group lets them reach no network on the datastore's port ${port}`);
     const prefix = `rh${process.pid % 100_000}-${run.index}`;
-    const network = hostNetworkPlan(
-      prefix,
-      host.vpcCidr,
-      host.subnetCidr,
-      host.interfaceEndpoints.map((e) => e.service),
-      databases.map((d) => ({ host: d.host, cidr: reachable.cidr })),
-    );
+    const network = hostNetworkPlan(prefix, model, databases.map((d) => d.host));
     buildHostNetwork(network, teardown);
 
     const password = randomBytes(18).toString("base64url");
@@ -268,7 +272,7 @@ async function rehearseHost(run: HostRun): Promise<HostReport> {
       await running.command({ grant: true });
     }
     const stored = posted.status === 200 ? await poll(async () => ((await hasEvent(insertId)) ? Date.now() : undefined), 30_000, 500) : undefined;
-    if (posted.status === 200 && stored === undefined) problems.push(`the event ${insertId} answered 200 but is not in PostgreSQL after 30 s`);
+    if (posted.status === 200 && stored === undefined) problems.push(`event stored: never: the event ${insertId} answered 200 but is not in PostgreSQL after 30 s`);
 
     const requests = standIns.requests();
     const bundleFetched = requests.find((r) => r.service === "s3" && r.verdict === "OK")?.time;
@@ -283,7 +287,11 @@ async function rehearseHost(run: HostRun): Promise<HostReport> {
         seconds: healthyAt === undefined ? undefined : at(healthyAt + (healthyThreshold - 1) * intervalSeconds * 1000),
         via: `+ ${healthyThreshold - 1} more checks at ${intervalSeconds} s (healthyThreshold ${healthyThreshold})`,
       },
+      { step: "event stored", seconds: at(stored), via: "the event posted through nginx found in PostgreSQL" },
     );
+    // The first step that never happened is where the boot stopped.
+    const stopped = timeline.find((s) => s.seconds === undefined);
+    if (stopped && !problems.some((p) => p.startsWith(`${stopped.step}: never`))) problems.unshift(`${stopped.step}: never (${stopped.via})`);
     const inService = timeline[3]!.seconds;
     if (inService !== undefined && inService > host.healthCheckGracePeriodSeconds) {
       problems.push(`in service after ${inService} s, beyond the group's health check grace period of ${host.healthCheckGracePeriodSeconds} s: the group would replace every host before it serves`);
