@@ -16,10 +16,10 @@ import net from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { hostEdgeSettings } from "../models/hostEdge";
-import { datastoreEnv, insertId, RunningService, startService, serviceFile } from "../service/test/support/service";
-import { Postgres, postgresAvailable, startPostgres } from "../service/test/support/postgres";
+import { datastoreEnv, insertId, RunningService, startService, serviceFile } from "../harness/service";
+import { Postgres, postgresAvailable, startPostgres } from "../harness/postgres";
 import { parseStackConfig } from "../stacks/schema";
-import { nginxBinary, nginxWorkerPids, RunningNginx, startNginx, vmRssBytes } from "../test/support/nginx";
+import { nginxBinary, nginxWorkerPids, RunningNginx, startNginx, vmRssBytes } from "../harness/nginx";
 import { readStackFile } from "../tools/plan/stackFile";
 
 export interface IngestPathResults {

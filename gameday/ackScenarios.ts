@@ -6,11 +6,12 @@
  */
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { freeBytes } from "../service/test/support/tmpfs";
+import { freeBytes } from "../harness/tmpfs";
 import { inNamespace } from "./netns";
 import { OriginStates, readCdnLog } from "./cdn";
 import { loaderKey, loaderRetry } from "../models/snippet/snippet";
-import { healthyWaitMs, inService, refreshSeconds, Scenario } from "./scenarios";
+import { healthyWaitMs, inService, refreshSeconds } from "./hostWaits";
+import type { Scenario } from "./scenarios";
 import type { Twin } from "./twin";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

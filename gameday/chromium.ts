@@ -11,7 +11,7 @@ import path from "node:path";
 import { SnippetDelivery, snippetDelivery } from "../models/snippet/delivery";
 import { loaderKey, snippetObjects } from "../models/snippet/snippet";
 import type { Page } from "playwright-core";
-import { closeAll, launchChromium, listen, until } from "../test/assets/snippet/chromium";
+import { closeAll, launchChromium, listen, until } from "../harness/chromium";
 import { CdnRequest, CdnStandIn, cdnStandIn, readOriginStates } from "./cdn";
 import type { PlannedCdn } from "./planned";
 import { runAsNamespaceScript, runNodeInNamespace } from "./netns";

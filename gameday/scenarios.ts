@@ -25,10 +25,11 @@ import { runNodeInNamespace, Teardown } from "./netns";
 import { scaledSeconds } from "./planned";
 import { watchSpools } from "./replay";
 import { spikeBeyondCapacity, spikeShape } from "./spike";
-import { startTwin, Twin, TwinHost, TwinShape } from "./twin";
+import { startTwin, Twin, TwinShape } from "./twin";
 import type { PlannedCdn } from "./planned";
 import { dnsScenarios } from "./dnsScenarios";
 import { acknowledgementScenarios } from "./ackScenarios";
+import { faultDelayMs, healthyWaitMs, inService, refreshSeconds } from "./hostWaits";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
 export interface ScenarioContext {
@@ -129,29 +130,7 @@ export interface ScenarioRun {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
-const faultDelayMs = 4000;
 const clientView = "from the failure to the start of the last client attempt that failed";
-
-/** How long a new host may take to enter service: the balancer's healthy threshold of checks, twice over (ms, scaled). */
-export function healthyWaitMs(options: GamedayOptions, region: number): number {
-  const check = options.shape.regions[region]!.healthCheck;
-  return 2 * check.healthyThreshold * check.intervalMs + check.timeoutMs + 5000;
-}
-
-/** Seconds a refresh of one host takes in the twin: a new host in service, the old one's drain, then `after`. */
-export function refreshSeconds(options: GamedayOptions, region: number, after = 0): number {
-  return faultDelayMs / 1000 + healthyWaitMs(options, region) / 1000 + options.shape.regions[region]!.drainSeconds + after;
-}
-
-/** Waits until the region's balancer counts `host` healthy, at most `timeoutMs`; false when it never did. */
-export async function inService(twin: Twin, host: TwinHost, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (twin.healthy(host.region).includes(host.address)) return true;
-    await sleep(100);
-  }
-  return false;
-}
 
 export const scenarios: Scenario[] = [
   {

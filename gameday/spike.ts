@@ -6,7 +6,7 @@
  *   - held requests: the full worst-case header (every large header buffer filled) and part of the
  *     body, never the rest, more of them than `limit_conn` admits on the region's hosts, each
  *     source address below `limit_req`'s burst: limit_conn must shed the excess with 503;
- *   - slow headers in the shapes nginx accepts at its limits (test/support/hostileClients.ts): a
+ *   - slow headers in the shapes nginx accepts at its limits (harness/hostileClients.ts): a
  *     header of `max_headers` lines, and header names that waste the request pool with every
  *     header buffer filled, never ended (the state `limit_conn` does not count, bounded only by
  *     `worker_connections`);
@@ -36,9 +36,9 @@ import {
 } from "../models/hostEdge";
 import { readRenderedNginxLimits, readRenderedUpstream } from "../models/capacity";
 import { stalledHostSeconds } from "../models/recovery";
-import { clientLimitsOf, shapeRequest } from "../test/support/hostileClients";
-import { measureNginxRss, nginxWorkerPids } from "../test/support/nginx";
-import { worstCaseRequest } from "../test/support/upstream";
+import { clientLimitsOf, shapeRequest } from "../harness/hostileClients";
+import { measureNginxRss, nginxWorkerPids } from "../harness/nginx";
+import { worstCaseRequest } from "../harness/upstream";
 import { inNamespace, run, runNodeInNamespace } from "./netns";
 import type { ScenarioFindings } from "./scenarios";
 import type { SpikePlan, SpikeReport } from "./spikeClients";

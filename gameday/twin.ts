@@ -20,9 +20,9 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { healthCheckPath, nginxListenPort } from "../models/hostEdge";
-import { Postgres, startPostgres } from "../service/test/support/postgres";
-import { datastoreEnv, RunningService, startService } from "../service/test/support/service";
-import { mountTmpfs } from "../service/test/support/tmpfs";
+import { Postgres, startPostgres } from "../harness/postgres";
+import { datastoreEnv, RunningService, startService } from "../harness/service";
+import { mountTmpfs } from "../harness/tmpfs";
 import { PlannedRegion } from "./planned";
 import { addBridge, addNamespace, attach, inNamespace, isAlive, killNamespaceProcesses, namespacePids, run, Teardown } from "./netns";
 

@@ -21,8 +21,8 @@ const routeShapes = "expected `transitGatewayId: tgw-…`, `vpcPeeringConnection
 export const datastoreRouteSchema = z
   .union(
     [
-      z.strictObject({ transitGatewayId: z.string().regex(/^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/, "expected a transit gateway id such as tgw-0123456789abcdef0") }),
-      z.strictObject({ vpcPeeringConnectionId: z.string().regex(/^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/, "expected a VPC peering connection id such as pcx-0123456789abcdef0") }),
+      z.strictObject({ transitGatewayId: z.string().regex(/^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/, "expected a transit gateway id such as tgw-0123456789abcdef0").describe("Transit gateway the hosts reach the datastore through (declared outside this program, with the route back).") }),
+      z.strictObject({ vpcPeeringConnectionId: z.string().regex(/^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/, "expected a VPC peering connection id such as pcx-0123456789abcdef0").describe("VPC peering connection the hosts reach the datastore through (declared outside this program, with the route back).") }),
       z.literal("sameVpc"),
     ],
     { error: routeShapes },

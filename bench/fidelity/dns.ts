@@ -1,6 +1,6 @@
 /**
  * Fidelity of the DNS wire-size model (models/dns/wireSize.ts): `npm run zonefile -- --out` exports
- * each provider's view and zone file of a stack; NSD (test/support/nsd.ts) serves each zone on
+ * each provider's view and zone file of a stack; NSD (harness/nsd.ts) serves each zone on
  * 127.0.0.1; every question of the view is asked over UDP without EDNS and over TCP; the model's
  * bytes must equal the bytes NSD sent, for every name. The UDP answer is compared with the model's
  * NSD behaviour (authority dropped when the answer is full, TC when even that does not fit); the
@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { answerSizes, ZoneView } from "../../models/dns/wireSize";
-import { askTcp, askUdp, startNsd } from "../../test/support/nsd";
+import { askTcp, askUdp, startNsd } from "../../harness/nsd";
 import { runNode } from "../run";
 import type { FidelityResult } from "./index";
 

@@ -1,8 +1,8 @@
 /**
  * Fidelity of the nginx memory model (models/hostEdge/memory.ts): Debian's real nginx runs a
- * rendered host config in a network namespace with the hosts' sysctls (test/support/nginxMemoryRun.ts),
+ * rendered host config in a network namespace with the hosts' sysctls (harness/nginxMemoryRun.ts),
  * and for each connection state the model prices, hostile clients fill the config's limit with that
- * state (test/support/hostileClients.ts), then the worst mix: every proxied request limit_conn
+ * state (harness/hostileClients.ts), then the worst mix: every proxied request limit_conn
  * admits, sending data behind its request to a stopped service, every other slot a header that
  * wastes the most pool, and a full accept queue. Each row compares the model with what was
  * measured: nginx's processes (sum of VmRSS), its sockets' buffers (`ss -m`), and both with the
@@ -30,9 +30,9 @@ import {
 } from "../../models/hostEdge";
 import { parseStackConfig } from "../../stacks/schema";
 import { readStackFile } from "../../tools/plan/stackFile";
-import { ClientLimits, clientLimitsOf } from "../../test/support/hostileClients";
-import { nginxBinary } from "../../test/support/nginx";
-import { CaseMeasurement, measureNginxMemory, MemoryCase } from "../../test/support/nginxMemoryRun";
+import { ClientLimits, clientLimitsOf } from "../../harness/hostileClients";
+import { nginxBinary } from "../../harness/nginx";
+import { CaseMeasurement, measureNginxMemory, MemoryCase } from "../../harness/nginxMemoryRun";
 import type { FidelityResult } from "./index";
 
 /** The most the model may be above what it bounds, on the worst mix: safe, but not so far above that it refuses configs that fit. */

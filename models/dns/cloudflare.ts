@@ -6,8 +6,7 @@
  * Pure module: no Pulumi imports.
  */
 import { createHash } from "node:crypto";
-import { normalizeValue } from "./compare";
-import { parseCaa, parseSrv, quoteTxtStrings, txtStrings } from "./record";
+import { normalizeValue, parseCaa, parseSrv, quoteTxtStrings, txtStrings } from "./record";
 
 /** One Cloudflare record's value fields (`cloudflare.DnsRecord` inputs). */
 export interface CloudflareFields {

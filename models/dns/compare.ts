@@ -8,8 +8,11 @@
  */
 import { resourceTypes } from "../resourceTypes";
 import { cloudflareToRecordValue } from "./cloudflare";
-import { canonicalTxt } from "./record";
+import { normalizeName, normalizeValue } from "./record";
 import { route53ToRecordValue } from "./route53";
+
+// Both providers' conversions use these; they live with the record model so neither imports this file back.
+export { normalizeName, normalizeValue };
 
 export type ProviderName = "route53" | "cloudflare";
 
@@ -30,25 +33,6 @@ export interface ProviderRecord {
 
 export const route53RecordType = "aws:route53/record:Record";
 export const cloudflareRecordType = "cloudflare:index/dnsRecord:DnsRecord";
-
-/** `Api.Example.com.` → `api.example.com`; the root `.` (a null MX's exchange) stays `.`. */
-export function normalizeName(name: string): string {
-  const n = name.trim().toLowerCase();
-  return n === "." ? n : n.replace(/\.$/, "");
-}
-
-/** Values compare as the server would serve them: names without a trailing dot, TXT without quotes. */
-export function normalizeValue(type: string, value: string): string {
-  const v = String(value).trim();
-  if (type === "CNAME" || type === "NS" || type === "PTR") return normalizeName(v);
-  if (type === "TXT") return canonicalTxt(v);
-  if (type === "AAAA") return v.toLowerCase();
-  if (type === "MX" || type === "SRV") {
-    const fields = v.split(/\s+/);
-    return [...fields.slice(0, -1), normalizeName(fields[fields.length - 1])].join(" ");
-  }
-  return v;
-}
 
 /** A key unique within one provider's zone: `route53 api.example.com A us-east-1`. */
 export function providerRecordKey(r: Pick<ProviderRecord, "provider" | "name" | "type" | "setId">): string {

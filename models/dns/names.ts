@@ -40,7 +40,7 @@ export function nameProblem(name: string, rules: NameRules): string | undefined 
   }
   if (name.length > maxNameLength) return `is ${name.length} characters, above the ${maxNameLength} a DNS name holds (255 octets on the wire): shorten it by ${name.length - maxNameLength}`;
   const labels = name.split(".");
-  const empty = labels.findIndex((l) => l === "");
+  const empty = labels.indexOf("");
   if (empty >= 0) return `${JSON.stringify(name)} has an empty label (two dots together, or a dot at an end)`;
   for (const [i, label] of labels.entries()) {
     if (label.length > maxLabelLength) {

@@ -190,3 +190,22 @@ export function parseSrv(value: string): { priority: number; weight: number; por
   const match = /^(\d+)\s+(\d+)\s+(\d+)\s+(\S+)$/.exec(value.trim());
   return match ? { priority: Number(match[1]), weight: Number(match[2]), port: Number(match[3]), target: match[4] } : undefined;
 }
+
+/** `Api.Example.com.` → `api.example.com`; the root `.` (a null MX's exchange) stays `.`. */
+export function normalizeName(name: string): string {
+  const n = name.trim().toLowerCase();
+  return n === "." ? n : n.replace(/\.$/, "");
+}
+
+/** Values compare as the server would serve them: names without a trailing dot, TXT without quotes. */
+export function normalizeValue(type: string, value: string): string {
+  const v = String(value).trim();
+  if (type === "CNAME" || type === "NS" || type === "PTR") return normalizeName(v);
+  if (type === "TXT") return canonicalTxt(v);
+  if (type === "AAAA") return v.toLowerCase();
+  if (type === "MX" || type === "SRV") {
+    const fields = v.split(/\s+/);
+    return [...fields.slice(0, -1), normalizeName(fields[fields.length - 1])].join(" ");
+  }
+  return v;
+}

@@ -4,8 +4,7 @@
  *
  * Pure module: no Pulumi imports.
  */
-import { normalizeValue } from "./compare";
-import { decodeCharacterString, escapeCharacterString, quoteTxtStrings, txtStrings } from "./record";
+import { decodeCharacterString, escapeCharacterString, normalizeValue, quoteTxtStrings, txtStrings } from "./record";
 
 /**
  * A neutral value as a Route 53 record value. A TXT value goes as its character-strings of at most

@@ -586,7 +586,7 @@ function apiFlow(model: RegionModel, fleet: HostFleetNetwork, hosts: Member, api
   const serviceName = `com.amazonaws.${model.network.region}.${api.service}`;
   const name = `host → ${api.service}`;
   const detail = serviceName;
-  if (!endpoint || !endpoint.privateDns) {
+  if (!endpoint?.privateDns) {
     // Without an endpoint with private DNS the SDK's name resolves to the service's public address.
     const label = `${serviceName}'s public address (${endpoint ? `endpoint ${endpoint.name} has private DNS off` : "no interface endpoint"})`;
     const flow = model.flow(name, detail, true, hosts, { kind: "internet", address: internetServerAddress, label }, awsApiPort);

@@ -355,7 +355,7 @@ export function spooledRows(batch: SpooledBatch, segment: number): EventRow[] {
 
 /** writev until every byte is written: a short write leaves the rest to write. */
 async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
-  let rest = buffers;
+  const rest = buffers;
   while (rest.length) {
     let { bytesWritten } = await handle.writev(rest);
     while (rest.length && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;

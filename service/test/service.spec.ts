@@ -9,10 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runLoad } from "./support/load";
-import { Postgres, postgresAvailable, startPostgres } from "./support/postgres";
-import { batchBody, datastoreEnv, request, RunningService, serviceFile, startService } from "./support/service";
+import { Postgres, postgresInstalled, startPostgres } from "../../harness/postgres";
+import { skipWithout } from "../../harness/requirements";
+import { batchBody, datastoreEnv, request, RunningService, serviceFile, startService } from "../../harness/service";
 import { ingestReadTimeoutSeconds, readinessCollectorPathHeader } from "../../models/hostEdge";
-import { mountTmpfs } from "./support/tmpfs";
+import { mountTmpfs } from "../../harness/tmpfs";
 
 const running: RunningService[] = [];
 async function service(...args: Parameters<typeof startService>): Promise<RunningService> {
@@ -63,7 +64,7 @@ function expectExactlyAcked(stored: string[], acked: Set<string>): void {
   expect(stored.length).toBe(acked.size);
 }
 
-describe.skipIf(!postgresAvailable)("ingestion service with a real PostgreSQL", () => {
+describe.skipIf(skipWithout([postgresInstalled]))("ingestion service with a real PostgreSQL", () => {
   let db: Postgres;
   beforeAll(async () => {
     serviceFile();

@@ -8,7 +8,7 @@ import { EventRow, parseBatch, RequestError, truncateAddress } from "../src/even
 import { emfRecord } from "../src/metrics";
 import { ingestMetrics } from "../../models/ingestMetrics";
 import { Spool, spooledRows, SpoolFullError } from "../src/spool";
-import { mountTmpfs } from "./support/tmpfs";
+import { mountTmpfs } from "../../harness/tmpfs";
 
 const base = { INGEST_DB_HOSTS: "db-1.internal,db-2.internal:6432", INGEST_DB_PASSWORD: "x", INGEST_DB_SSLMODE: "disable", INGEST_POOL_SIZE: "16" };
 const listen = ["--listen", "127.0.0.1:8080"];

@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cdnStandIn, OriginStates } from "../../gameday/cdn";
 import type { PlannedCdn } from "../../gameday/planned";
-import { closeAll, listen } from "../assets/snippet/chromium";
+import { closeAll, listen } from "../../harness/chromium";
 
 const plan: PlannedCdn = {
   loaderTimeoutMs: 4000,

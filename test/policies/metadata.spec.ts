@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { controls, uncitable } from "../../policies/controls";
-import { PolicyMetadata, policyMetadata } from "../../policies/metadata";
+import { policyMetadata } from "../../policies/metadata";
 import { entryControls, packEntries } from "../../policies/pack";
 import { waivers } from "../../policies/waivers";
 import { policyDocs } from "../../tools/docs/policyTable";
@@ -132,5 +132,3 @@ describe("policy metadata", () => {
     }
   });
 });
-
-export type { PolicyMetadata };

@@ -26,7 +26,7 @@ const hostName = fc.oneof(
 );
 const u16ish = fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(65536, 99999, 1e6));
 
-const valueOf: Record<string, fc.Arbitrary<string>> = {
+const valuesOf: Record<string, fc.Arbitrary<string>> = {
   A: fc.oneof(fc.tuple(octet, octet, octet, octet).map((o) => o.join(".")), fc.constantFrom("2001:db8::1", "1.2.3", "01.2.3.4")),
   AAAA: fc.oneof(fc.ipV6(), fc.constantFrom("192.0.2.1", "2001:db8::g", "::::")),
   CNAME: hostName,
@@ -50,8 +50,8 @@ const recordName = fc.oneof(
 
 const ttl = fc.oneof(fc.constantFrom(undefined, 0, 1, 59, 60, 300, 86400, 86401, 604800, 1e308, -1, 0.5), fc.integer({ min: -10, max: 100_000 }));
 
-const record = fc.constantFrom(...Object.keys(valueOf)).chain((type) =>
-  fc.record({ name: recordName, type: fc.constant(type), ttl, values: fc.array(valueOf[type], { minLength: 1, maxLength: 4 }) }),
+const record = fc.constantFrom(...Object.keys(valuesOf)).chain((type) =>
+  fc.record({ name: recordName, type: fc.constant(type), ttl, values: fc.array(valuesOf[type], { minLength: 1, maxLength: 4 }) }),
 );
 
 /** A chain of 1 to 40 aliases, ending at `api`, outside the zone, or looping back. */

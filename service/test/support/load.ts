@@ -2,7 +2,7 @@
  * A client that behaves like the snippet: each batch is resent (same insert ids) until the service
  * answers 200, after a connection error, a timeout or a 503. Bounded in batches and in time.
  */
-import { batchBody, request } from "./service";
+import { batchBody, request } from "../../../harness/service";
 
 export interface LoadResult {
   /** Insert ids the service acknowledged with 200. */

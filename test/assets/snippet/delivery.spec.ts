@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SnippetDelivery } from "../../../models/snippet/delivery";
 import { snippetObjects } from "../../../models/snippet/snippet";
-import { closeAll, launchChromium, listen, readBody, until } from "./chromium";
+import { closeAll, launchChromium, listen, readBody, until } from "../../../harness/chromium";
 
 const root = join(__dirname, "..", "..", "..");
 const sources = { loader: readFileSync(join(root, "assets/snippet/loader.js"), "utf8"), library: readFileSync(join(root, "assets/snippet/edge.js"), "utf8") };

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snippetObjects } from "../../../models/snippet/snippet";
-import { closeAll, launchChromium, listen, readBody, until } from "./chromium";
+import { closeAll, launchChromium, listen, readBody, until } from "../../../harness/chromium";
 
 const root = join(__dirname, "..", "..", "..");
 const loadTimeoutMs = 1000;
@@ -31,7 +31,7 @@ const delivered: { events: { name: string; properties: Record<string, unknown> }
 let servers: Server[] = [];
 let browser: Browser | undefined;
 let page: Page;
-let pageErrors: string[] = [];
+const pageErrors: string[] = [];
 let loadMs: number;
 let siteOrigin: string;
 

@@ -20,7 +20,7 @@ import type { ProviderRecord } from "../../../models/dns/compare";
 import { providerCapabilities } from "../../../models/dns/providers";
 import { AnswerSize, answerSize, answerSizes, legacyUdpLimit, ZoneView } from "../../../models/dns/wireSize";
 import { zoneFile } from "../../../models/dns/zoneFile";
-import { askTcp, askUdp, checkZoneFile, NsdServer, startNsd } from "../../support/nsd";
+import { askTcp, askUdp, checkZoneFile, NsdServer, startNsd } from "../../../harness/nsd";
 import { projectRoot, stackConfig } from "../../support/runPlan";
 import { DrawnQuestion, drawQuestions, parseZoneFile } from "../../support/zoneQuestions";
 

@@ -10,7 +10,7 @@ import { hygieneRecords } from "../../../models/dns/hygiene";
 import { fqdn } from "../../../models/dns/record";
 import { answerSizes, legacyUdpLimit, ZoneView } from "../../../models/dns/wireSize";
 import { zoneFile } from "../../../models/dns/zoneFile";
-import { dig, NsdServer, startNsd } from "../../support/nsd";
+import { dig, NsdServer, startNsd } from "../../../harness/nsd";
 
 const apex = "example.com";
 // Both providers' apex name servers, as an active-active zone lists them.

@@ -13,7 +13,7 @@ import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerSize, answerSizes, AnswerSize, recordsToDrop, ZoneView } from "../../../models/dns/wireSize";
 import { providerCapabilities } from "../../../models/dns/providers";
-import { dig, NsdServer, startNsd } from "../../support/nsd";
+import { dig, NsdServer, startNsd } from "../../../harness/nsd";
 import { projectRoot, stackConfig } from "../../support/runPlan";
 
 interface Export {

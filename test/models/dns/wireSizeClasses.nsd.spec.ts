@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProviderRecord } from "../../../models/dns/compare";
 import { answerSize, answerSizes, buildAnswer, AnswerSize, longestNameUnder, optRecordBytes, ZoneView } from "../../../models/dns/wireSize";
 import { zoneFile } from "../../../models/dns/zoneFile";
-import { dig, NsdServer, startNsd } from "../../support/nsd";
+import { dig, NsdServer, startNsd } from "../../../harness/nsd";
 
 const ns = ["ns-1536.awsdns-32.co.uk", "ns-1024.awsdns-32.org", "ns-512.awsdns-32.net", "ns-0.awsdns-32.com"];
 const rec = (name: string, type: string, values: string[], ttl = 300): ProviderRecord => ({ provider: "route53", name, type, ttl, values });

@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clientLimits, clientTimeoutSeconds, memoryCases, memoryRows, memoryTable, MemoryRow, reducedConfig } from "../../../bench/fidelity/nginx";
-import { measureNginxMemory } from "../../support/nginxMemoryRun";
+import { measureNginxMemory } from "../../../harness/nginxMemoryRun";
 
 describe("the nginx memory model against a real nginx at the config's limits", () => {
   it("is never below what nginx holds in any state the model prices, nor in the worst mix", async () => {

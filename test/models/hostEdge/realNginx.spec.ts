@@ -23,7 +23,7 @@ import path from "node:path";
 import {
   freePort,
   measureNginxRss,
-  nginxBinary,
+  nginxInstalled,
   nginxTempDir,
   nginxWorkerPids,
   renderTestConfig,
@@ -31,8 +31,9 @@ import {
   startNginx,
   StartNginxOptions,
   testNginxConfig,
-} from "../../support/nginx";
-import { get, holdIdleConnections, request, startHungUpstream, startUpstream, Upstream, UpstreamOptions, waitUntil } from "../../support/upstream";
+} from "../../../harness/nginx";
+import { get, holdIdleConnections, request, startHungUpstream, startUpstream, Upstream, UpstreamOptions, waitUntil } from "../../../harness/upstream";
+import { installedAt, skipWithout } from "../../../harness/requirements";
 import { sampleSettings } from "./fixtures";
 
 const connectionLimit = 4;
@@ -62,7 +63,7 @@ function nginxWithUpstreams(
   return ctx;
 }
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx", () => {
 
   const ctx = nginxWithUpstreams();
 
@@ -139,7 +140,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx", () => {
   });
 });
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream down (refused connects)", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx with the primary upstream down (refused connects)", () => {
   let backup: Upstream;
   let nginx: RunningNginx;
 
@@ -168,7 +169,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream 
   });
 });
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream hung (connects time out)", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx with the primary upstream hung (connects time out)", () => {
   let backup: Upstream;
   let hung: { stop(): Promise<void> };
   let nginx: RunningNginx;
@@ -210,7 +211,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx with the primary upstream 
   });
 });
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx in front of a service that accepts and never answers", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx in front of a service that accepts and never answers", () => {
 
   const ctx = nginxWithUpstreams();
 
@@ -249,7 +250,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx in front of a service that
   });
 });
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx under a flood of /http-check", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx under a flood of /http-check", () => {
   // The service's readiness hangs (both processes accept and never answer): every probe nginx passes on is held.
   const ctx = nginxWithUpstreams({
     settings: (port, backupPort) => sampleSettings({ nginx: { workerConnections: 1024 }, ingest: { service: { port, backupPort } } }),
@@ -292,7 +293,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx under a flood of /http-che
   }, 30_000);
 });
 
-describe.skipIf(!existsSync(nginxBinary))("real nginx's upstream keep-alive against the service's idle timeout", () => {
+describe.skipIf(skipWithout([nginxInstalled]))("real nginx's upstream keep-alive against the service's idle timeout", () => {
 
   const ctx = nginxWithUpstreams({ upstream: { keepAliveTimeoutMs: serviceKeepaliveTimeoutMs } });
 
@@ -308,7 +309,7 @@ describe.skipIf(!existsSync(nginxBinary))("real nginx's upstream keep-alive agai
   }, 20_000);
 });
 
-describe.skipIf(!existsSync(nginxBinary) || !existsSync("/usr/bin/prlimit"))("real nginx started with Debian's soft limit of 1,024 descriptors", () => {
+describe.skipIf(skipWithout([nginxInstalled, installedAt("/usr/bin/prlimit", "prlimit", "util-linux")]))("real nginx started with Debian's soft limit of 1,024 descriptors", () => {
   const admitted = 1100;
   const clients = 1300;
 

@@ -4,13 +4,13 @@
  * `/http-check` is the service's readiness, and a frozen process costs the ingest read timeout,
  * after which the POST is stored by the backup exactly once (incident 003; incident 002's insert id).
  */
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthCheckPath, ingestReadTimeoutSeconds, renderIngestEnv } from "../../../models/hostEdge";
-import { postgresAvailable, Postgres, startPostgres } from "../../../service/test/support/postgres";
-import { batchBody, datastoreEnv, removeDir, RunningService, startService } from "../../../service/test/support/service";
-import { freePort, nginxBinary, RunningNginx, startNginx } from "../../support/nginx";
-import { request } from "../../support/upstream";
+import { Postgres, postgresInstalled, startPostgres } from "../../../harness/postgres";
+import { skipWithout } from "../../../harness/requirements";
+import { batchBody, datastoreEnv, removeDir, RunningService, startService } from "../../../harness/service";
+import { freePort, nginxInstalled, RunningNginx, startNginx } from "../../../harness/nginx";
+import { request } from "../../../harness/upstream";
 import { sampleSettings } from "./fixtures";
 
 /** The env file as systemd's EnvironmentFile= reads it: KEY=value lines, # comments. */
@@ -23,7 +23,7 @@ function envFile(text: string): Record<string, string> {
   );
 }
 
-describe.skipIf(!existsSync(nginxBinary) || !postgresAvailable)("real nginx in front of the real ingestion service and PostgreSQL", () => {
+describe.skipIf(skipWithout([nginxInstalled, postgresInstalled]))("real nginx in front of the real ingestion service and PostgreSQL", () => {
   let pg: Postgres;
   let primary: RunningService;
   let backup: RunningService;

@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundleVerify, renderUserData } from "../../../models/hostEdge";
+import { installedAt, skipWithout } from "../../../harness/requirements";
 import { sampleSettings } from "./fixtures";
 
 const bundle = { bucket: "edge-bundles-{region}", key: "releases/edge-ingest-2026.12.01.tar.gz", sha256: "ab".repeat(32) };
@@ -41,7 +42,7 @@ function hostRoot(): string {
   return root;
 }
 
-describe.skipIf(!existsSync("/usr/bin/systemd-analyze") || !existsSync("/usr/lib/systemd/system/nginx.service"))("systemd units in the user data", () => {
+describe.skipIf(skipWithout([installedAt("/usr/bin/systemd-analyze", "systemd-analyze", "systemd"), installedAt("/usr/lib/systemd/system/nginx.service", "nginx's systemd unit", "nginx-light")]))("systemd units in the user data", () => {
   it("restart forever: StartLimitIntervalSec=0 in [Unit] of every unit and drop-in", () => {
     const units = files.filter((f) => /\.service$|\.service\.d\//.test(f.path));
     expect(units.map((u) => u.path)).toEqual([

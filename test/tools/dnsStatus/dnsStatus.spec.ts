@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { delegationProblems } from "../../../models/dns/delegation";
-import { NsdServer, startNsd } from "../../support/nsd";
+import { NsdServer, startNsd } from "../../../harness/nsd";
 import { projectRoot } from "../../support/runPlan";
 
 const route53 = ["ns-1.awsdns-01.com", "ns-2.awsdns-02.net", "ns-3.awsdns-03.org", "ns-4.awsdns-04.co.uk"];

@@ -34,7 +34,10 @@ const { compileCacheEnv } = require("./launch.js") as { compileCacheEnv(env?: No
  * (pr-check's base) with that tree's `policies/build.ts`, in a process of its own.
  */
 function ensureBuilt(packDir: string): void {
-  if (resolve(packDir) === policyPackDir) return ensurePolicyPackBuilt();
+  if (resolve(packDir) === policyPackDir) {
+    ensurePolicyPackBuilt();
+    return;
+  }
   if (policyPackIsFresh(packDir)) return;
   execFileSync(process.execPath, ["--import", "tsx", join(packDir, "build.ts")], { cwd: packDir, stdio: ["ignore", "ignore", "inherit"] });
 }

@@ -128,7 +128,7 @@ export function jsonErrorAnswer(contentType: string, action: string, error: ApiE
 
 export function queryErrorAnswer(namespace: string, action: string, error: ApiError, detail?: string): HttpAnswer {
   const requestId = randomUUID();
-  const escape = (text: string) => text.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]!);
-  const body = `<ErrorResponse xmlns="${namespace}">\n  <Error>\n    <Type>Sender</Type>\n    <Code>${error.code}</Code>\n    <Message>${escape(error.message ?? "")}</Message>\n  </Error>\n  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`;
+  const escapeXml = (text: string) => text.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]!);
+  const body = `<ErrorResponse xmlns="${namespace}">\n  <Error>\n    <Type>Sender</Type>\n    <Code>${error.code}</Code>\n    <Message>${escapeXml(error.message ?? "")}</Message>\n  </Error>\n  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`;
   return { status: error.status, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body, action, verdict: error.code, ...(detail ? { detail } : {}) };
 }

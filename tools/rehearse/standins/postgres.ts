@@ -26,7 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { datastoreGrantSql } from "../../../models/ingestService";
-import { postgresAvailable, postgresBinDir, runAsPostgres } from "../../../service/test/support/postgres";
+import { postgresAvailable, postgresBinDir, runAsPostgres } from "../../../harness/postgres";
 import type { TlsFiles } from "./standIn";
 
 export interface RdsPostgresOptions {

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { StandInsConfig } from "../../../../tools/rehearse/standins/index";
 import type { RequestRecord } from "../../../../tools/rehearse/standins/standIn";
 import { createTestCa, issueServerCertificate } from "../../../../tools/rehearse/standins/testCa";
-import { freePort } from "../../../support/nginx";
+import { freePort } from "../../../../harness/nginx";
 
 const repoRoot = path.resolve(__dirname, "../../../..");
 const mainTs = path.join(repoRoot, "tools/rehearse/standins/main.ts");

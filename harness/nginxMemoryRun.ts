@@ -4,15 +4,15 @@
  * they are per namespace, so the machine's own are left alone, and `ss` there sees only this
  * run's sockets). `measureNginxMemory` is the caller's side; the same file, run inside the
  * namespace, starts the stand-in service, nginx and the clients (child processes,
- * test/support/hostileClientsProcess.ts) for each case and prints what it measured.
+ * harness/hostileClientsProcess.ts) for each case and prints what it measured.
  * Used by the real-nginx memory spec and the fidelity benchmark.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { HostEdgeSettings, hostTcpSettings, listenBacklog, NginxLoad, renderHostSysctl } from "../../models/hostEdge";
-import { addNamespace, inNamespace, runAsNamespaceScript, runNodeInNamespace, Teardown } from "../../gameday/netns";
+import { HostEdgeSettings, hostTcpSettings, listenBacklog, NginxLoad, renderHostSysctl } from "../models/hostEdge";
+import { addNamespace, inNamespace, runAsNamespaceScript, runNodeInNamespace, Teardown } from "../gameday/netns";
 import { ClientLimits, ClientShape, loopbackSources } from "./hostileClients";
 import { spawnClients, SpawnedClients } from "./hostileClientsProcess";
 import { freePort, measureNginxRss, nginxWorkerPids, RunningNginx, startNginx } from "./nginx";
@@ -227,15 +227,20 @@ export async function measureNginxMemory(input: MemoryRunInput, timeoutMs: numbe
   const teardown = new Teardown();
   const namespace = `nm${process.pid}${Math.random().toString(36).slice(2, 6)}`;
   const sysctl = path.join(os.tmpdir(), `${namespace}.sysctl.conf`);
+  let measured: CaseMeasurement[];
   try {
     addNamespace(teardown, namespace);
     writeFileSync(sysctl, renderHostSysctl(hostTcpSettings(listenBacklog(input.settings.nginx))));
     teardown.add(`file ${sysctl}`, () => rmSync(sysctl, { force: true }));
     inNamespace(namespace, "sysctl", ["-q", "-p", sysctl]);
-    return await runNodeInNamespace<CaseMeasurement[]>(namespace, __filename, input, timeoutMs);
-  } finally {
+    measured = await runNodeInNamespace<CaseMeasurement[]>(namespace, __filename, input, timeoutMs);
+  } catch (error) {
+    // Clean up, and report the measurement's own error first (a throw in `finally` would replace it).
     const failures = teardown.run();
-    if (failures.length) throw new Error(`cleaning up: ${failures.join("; ")}`);
+    throw failures.length ? new Error(`${error instanceof Error ? error.message : String(error)}; and cleaning up: ${failures.join("; ")}`, { cause: error }) : error;
   }
+  const failures = teardown.run();
+  if (failures.length) throw new Error(`cleaning up: ${failures.join("; ")}`);
+  return measured;
 }
 

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { buildService } from "../../../tools/bundle/buildService";
-import { freePort } from "../../../test/support/nginx";
+import { buildService } from "../tools/bundle/buildService";
+import { freePort } from "./nginx";
 
 let built: string | undefined;
 

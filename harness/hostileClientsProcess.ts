@@ -1,6 +1,6 @@
 /**
  * Hostile clients in a process of their own (one process holds at most ~19,000 descriptors here):
- * `node --require tsx/cjs test/support/hostileClientsProcess.ts '<json ClientsPlan>'` opens the
+ * `node --require tsx/cjs harness/hostileClientsProcess.ts '<json ClientsPlan>'` opens the
  * connections, prints one JSON `ClientsStatus` line once they are open and one for every line it
  * reads on stdin, and closes them all when stdin ends. `spawnClients` is the parent's side.
  */
@@ -87,7 +87,7 @@ export async function spawnClients(plan: ClientsPlan, perProcess = 12_000): Prom
       if (share.sources.length === 0) share.sources = plan.sources;
       const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(__dirname, "hostileClientsProcess.ts"), JSON.stringify(share)], {
         stdio: ["pipe", "pipe", "inherit"],
-        cwd: path.join(__dirname, "..", ".."),
+        cwd: path.join(__dirname, ".."),
       });
       children.push({ child, lines: readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]() });
     }

@@ -8,7 +8,8 @@ import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFi
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { freePort } from "../../../test/support/nginx";
+import { freePort } from "./nginx";
+import { Requirement } from "./requirements";
 
 const binDir = (() => {
   const root = "/usr/lib/postgresql";
@@ -17,6 +18,7 @@ const binDir = (() => {
 })();
 
 export const postgresAvailable = binDir !== "" && existsSync(path.join(binDir, "initdb"));
+export const postgresInstalled: Requirement = { what: "PostgreSQL (/usr/lib/postgresql/*/bin/initdb)", debianPackage: "postgresql", present: postgresAvailable };
 
 export interface Postgres {
   port: number;

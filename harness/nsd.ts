@@ -10,9 +10,12 @@ import net, { createServer } from "node:net";
 import * as dnsPacket from "dns-packet";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { nsdConfig } from "../../gameday/dns";
+import { nsdConfig } from "../gameday/dns";
+import { installedAt, requireInstalled } from "./requirements";
 
 export const nsdBinary = "/usr/sbin/nsd";
+export const nsdInstalled = installedAt(nsdBinary, "NSD", "nsd");
+const digInstalled = installedAt("/usr/bin/dig", "dig", "dnsutils");
 
 export interface NsdServer {
   port: number;
@@ -33,6 +36,8 @@ async function freePort(): Promise<number> {
 
 /** Starts NSD serving `zones` (apex → zone file text); resolves once the first zone answers. */
 export async function startNsd(zones: Record<string, string>): Promise<NsdServer> {
+  requireInstalled(nsdInstalled);
+  requireInstalled(digInstalled);
   const dir = mkdtempSync(join(tmpdir(), "edge-nsd-"));
   let child: ChildProcess | undefined;
   const stop = async () => {

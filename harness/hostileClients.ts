@@ -3,10 +3,10 @@
  * of the connection states the memory model prices (models/hostEdge/memory.ts), a client that
  * holds N of them open from many loopback source addresses. Shared by the real-nginx spec (test/models/hostEdge/nginxMemory.real.spec.ts) and the fidelity
  * benchmark (bench/fidelity/nginx.ts), which runs the same clients in child processes
- * (test/support/hostileClientsProcess.ts) when one process's descriptors are not enough.
+ * (harness/hostileClientsProcess.ts) when one process's descriptors are not enough.
  */
 import net from "node:net";
-import { NginxMemoryLimits, nginxSizeBytes } from "../../models/hostEdge";
+import { NginxMemoryLimits, nginxSizeBytes } from "../models/hostEdge";
 
 /** What the shapes read from the rendered config. */
 export interface ClientLimits {

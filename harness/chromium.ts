@@ -5,6 +5,10 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Browser, chromium } from "playwright-core";
+import { installedAt, requireInstalled } from "./requirements";
+
+const chromiumBinary = "/usr/bin/chromium";
+export const chromiumInstalled = installedAt(chromiumBinary, "Chromium", "chromium");
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -29,9 +33,10 @@ export async function closeAll(servers: Server[]): Promise<void> {
 }
 
 /** Debian's Chromium, headless; `extraArgs` are added to its command line (e.g. `--host-resolver-rules=…`). */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  requireInstalled(chromiumInstalled);
   return chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: chromiumBinary,
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", ...extraArgs],
   });

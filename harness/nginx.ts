@@ -8,9 +8,11 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { HostEdgeSettings, renderNginxConfig } from "../../models/hostEdge";
+import { HostEdgeSettings, renderNginxConfig } from "../models/hostEdge";
+import { installedAt } from "./requirements";
 
 export const nginxBinary = "/usr/sbin/nginx";
+export const nginxInstalled = installedAt(nginxBinary, "nginx", "nginx-light");
 
 /** A free TCP port on 127.0.0.1 (bound, read, released). */
 export async function freePort(): Promise<number> {
