@@ -2,15 +2,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packEntries } from "../../../policies/pack";
-import { withPolicyTables } from "../../../tools/docs/policyTable";
+import { withPolicyTables, policyTablePath } from "../../../tools/docs/policyTable";
 import { projectRoot } from "../../support/runPlan";
 
-describe("README policy and waiver tables", () => {
+describe("docs/reference/policies.md policy and waiver tables", () => {
   it("are the ones generated from the pack and the waiver list (run `npm run docs` after changing policies/pack.ts or policies/waivers.ts)", () => {
-    const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
-    expect(readme).toBe(withPolicyTables(readme));
-    expect(readme).toContain("| `configure-listener-tls` | Load balancer listeners terminate TLS");
-    expect(readme).toContain("| `cdn-legacy-logging` | `CloudFront.5`");
+    const page = readFileSync(policyTablePath, "utf8");
+    expect(page).toBe(withPolicyTables(page));
+    expect(page).toContain("| `configure-listener-tls` | Load balancer listeners terminate TLS");
+    expect(page).toContain("| `cdn-legacy-logging` | `CloudFront.5`");
   });
 
   it("name only controls that the policy's own file names (its doc comment or its messages)", () => {
