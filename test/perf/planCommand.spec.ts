@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planProcessArgs } from "../../tools/plan/command";
+import { planNodeFlags, planProcessArgs } from "../../tools/plan/command";
 import { prCheckProcessArgs } from "../../tools/prCheck/command";
 import { projectRoot } from "../support/runPlan";
 
@@ -11,7 +11,9 @@ describe("the plan's command", () => {
     const scripts = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).scripts as Record<string, string>;
     const args = planProcessArgs(projectRoot);
     const entry = relative(projectRoot, args[args.length - 1]);
-    expect(scripts.plan).toBe(["node", ...args.slice(0, -1), entry].join(" "));
+    // npm run plan alone first checks that `npm ci` ran (a plan of pr-check's base checkout must not depend on that file).
+    const installCheck = ["--require", "./tools/plan/needsInstall.cjs"];
+    expect(scripts.plan).toBe(["node", ...planNodeFlags, ...installCheck, ...args.slice(planNodeFlags.length, -1), entry].join(" "));
   });
 
   it("starts pr-check as npm run pr-check does", () => {
