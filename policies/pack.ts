@@ -1,6 +1,6 @@
 /**
  * Every policy of the pack, in report order, with the catalog controls it covers and the incident
- * it prevents (the README's policy table is generated from this). Tests import this list without
+ * it prevents (the policy table of docs/reference/policies.md is generated from this). Tests import this list without
  * starting a server.
  */
 import type { Policies, Policy } from "@pulumi/policy";

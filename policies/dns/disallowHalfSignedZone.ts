@@ -8,7 +8,7 @@
  * DNSKEY record type and signs only with its own keys (the capability table,
  * `models/dns/providers.ts`, `multiSignerDnssec`), so one provider's answers would fail validation
  * wherever the DS points at the other's key: validating resolvers answer SERVFAIL for the provider
- * meant to carry the zone when the other is down. The README's DNS section sets out the trade-off
+ * meant to carry the zone when the other is down. docs/design/dns.md (Zone hygiene) sets out the trade-off
  * and its sources. Severity: high. Catalog controls: Checkov CKV2_AWS_38 ("DNSSEC signing is
  * enabled for Amazon Route 53 public hosted zones") asks the opposite; this policy is the reason the
  * stack does not meet it. Lesson `secondaryParity` of incident 001 (models/incidents.ts).
@@ -39,7 +39,7 @@ export function judgeHalfSignedZones(resources: { type: string; inputs: Record<s
   if (apexes.length === 0) return [];
   const held = (name: string) => apexes.find((apex) => name === apex || name.endsWith(`.${apex}`));
   const why = providerCapabilities.route53.cannot.multiSignerDnssec!.reason;
-  const fix = "Smallest fix: remove it; DNSSEC stays off while Route 53 and Cloudflare both hold the zone (README, DNS).";
+  const fix = "Smallest fix: remove it; DNSSEC stays off while Route 53 and Cloudflare both hold the zone (docs/design/dns.md, DNSSEC).";
   const incident = incidentNote("secondaryParity");
   const findings: Finding[] = [];
   for (const resource of resources) {
