@@ -224,7 +224,7 @@ export function renderTargets(targets: Target[]): string[] {
   return targets.map((t) => `${t.met ? "met   " : "MISSED"}  ${t.name}: ${t.measured} (target ${t.limit})`);
 }
 
-/** The plan-scaling table, fits and targets as Markdown, for the README's "Benchmarks" section. */
+/** The plan-scaling table, fits and targets as Markdown, for docs/design/benchmarks.md. */
 export function renderMarkdown(rows: MatrixRow[], targets: Target[]): string[] {
   const header = ["regions", "records", "resources", "(a) ms", "(a) CPU ms", "(a) MiB", "floor ms", "ratio", "(b) start ms", "(b) analyze ms", "(b) pack MiB", "(c) ms", "(c) CPU ms", "(c) MiB", "(c) µs/resource"];
   const lines = [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i < 3 ? " --- |" : " ---: |")).join("")}`];

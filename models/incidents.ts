@@ -1,5 +1,5 @@
 /**
- * The post-mortems this stack exists to prevent (`../shared/incidents/`), and every lesson the code
+ * The post-mortems this stack exists to prevent (`docs/incidents/`), and every lesson the code
  * takes from them, each worded once. A policy ends its message with `incidentNote(<lesson>)`; docs
  * and comments cite the incident by its id ("incident 000").
  *

@@ -1,8 +1,8 @@
 /**
  * Every policy of the pack, in report order, each with its metadata record (`metadata.ts`:
  * severity, service, incident, remediation, catalog controls per check), from which the pack sets
- * Pulumi Cloud's policy fields. The README's policy table and docs/policies.md are generated from
- * this list. Tests import it without starting a server.
+ * Pulumi Cloud's policy fields. The policy table of docs/reference/policies.md and docs/policies.md
+ * are generated from this list. Tests import it without starting a server.
  */
 import type { Policies, Policy } from "@pulumi/policy";
 import { metadataFor, PolicyMetadata, policyControls, policyFramework, policyTags, policyUrl } from "./metadata";

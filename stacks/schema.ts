@@ -2,7 +2,7 @@
  * The one stack configuration schema of the edge. Every key lives under the `edge:` namespace of a
  * Pulumi stack file (`stacks/Pulumi.<stack>.yaml`), so the same YAML serves `pulumi up` and the
  * offline plan. Every field carries a `.describe()` and a `.default()` wherever a default is safe
- * (fields without a safe default are required); the README's config table is generated from both,
+ * (fields without a safe default are required); the config reference (docs/reference/config.md) is generated from both,
  * so a default is written once, in `.default()`, or as `.meta({ defaultText })` where the program
  * decides it from other fields.
  *
@@ -614,7 +614,7 @@ const stackConfigObject = z
           )
           .default({})
           .describe(
-            "Overrides of alarm thresholds by key (`memoryUsedPercent: { warning: 75 }`); keys, units and defaults in the README's Alarms table. The policy configure-alarm-thresholds judges the result.",
+            "Overrides of alarm thresholds by key (`memoryUsedPercent: { warning: 75 }`); keys, units and defaults in docs/reference/alarms.md. The policy configure-alarm-thresholds judges the result.",
           ),
       })
       .describe("Who is told when a threshold is crossed (incident 000: thresholds had fallen by the wayside)."),
@@ -661,7 +661,7 @@ export const stackConfigSchema = stackConfigObject.check(
         path: ["ingest", "bundle"],
         message:
           "required to deploy the edge: hosts install only a pinned, checksummed bundle and would refuse to boot without one, failing every health check; " +
-          "build it with `npm run bundle`, upload it, and set bucket, key and sha256 (README, Host bundle)",
+          "build it with `npm run bundle`, upload it, and set bucket, key and sha256 (service/README.md, The host bundle)",
       });
     }),
     crossFieldRule<CheckedConfig>(["regions", "datastore", "dns"], (config, ctx) => {
@@ -877,7 +877,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   const at = configPath(issue.path);
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map(
-      (key) => `${configPath([...issue.path, key])}: unknown key; remove it or check its spelling against the README's config table`,
+      (key) => `${configPath([...issue.path, key])}: unknown key; remove it or check its spelling against docs/reference/config.md`,
     );
   }
   const reason = zodDefaultMessage.test(issue.message) ? "" : `: ${issue.message}`;

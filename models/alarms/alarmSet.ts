@@ -1,7 +1,7 @@
 /**
  * The alarm set of the edge as data: which metric, which dimensions, which threshold and severity,
  * how missing data counts. The `Alarms` component turns each spec into a CloudWatch alarm; tests
- * and the README read the same specs.
+ * and the docs read the same specs.
  *
  * Dimension values are a type parameter: the component passes Pulumi outputs, tests pass strings.
  * Pure module: no Pulumi imports.

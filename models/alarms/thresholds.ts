@@ -1,7 +1,7 @@
 /**
  * Every alarm threshold of the edge, decided once: the metric it reads, its direction, its sane
  * range, the warning and critical defaults and why. The stack schema (`edge:alarms.thresholds`),
- * the alarm set, the threshold policy and the README's alarm table all read this table.
+ * the alarm set, the threshold policy and docs/reference/alarms.md all read this table.
  *
  * Incident 000: "as we've grown our server count to over 200, properly setting these thresholds
  * have fallen by the wayside"; both load balancers ran out of memory and swapped before anyone
@@ -20,7 +20,7 @@ export const severities: readonly Severity[] = ["warning", "critical"];
 export type Direction = "above" | "below";
 
 export interface ThresholdSpec {
-  /** What is measured, in the README's words. */
+  /** What is measured, in the alarm reference's words. */
   title: string;
   /** Unit of the warning and critical values. */
   unit: string;

@@ -3,7 +3,7 @@
  * DNSControl's manner: what each provider cannot do (with the reason, and whether the zone rules
  * refuse it or the program works around it), its quirks (with the date they were last verified),
  * the TTLs it accepts, and how it fills a UDP answer. The zone rules (`zoneRules.ts`), the
- * wire-size model and the README's capability matrix (`npm run docs`) all read this one table.
+ * wire-size model and the capability matrix of docs/reference/dns-capabilities.md (`npm run docs`) all read this one table.
  *
  * Pure module: no Pulumi imports.
  */
@@ -44,7 +44,7 @@ export interface Limitation {
 }
 
 export interface Capability {
-  /** Display name in messages and the README. */
+  /** Display name in messages and the docs. */
   title: string;
   /** What the provider cannot do; a feature absent here is supported. */
   cannot: Partial<Record<Feature, Limitation>>;

@@ -8,8 +8,8 @@
  * DNSKEY record type and signs only with its own keys (the capability table,
  * `models/dns/providers.ts`, `multiSignerDnssec`), so one provider's answers would fail validation
  * wherever the DS points at the other's key: validating resolvers answer SERVFAIL for the provider
- * meant to carry the zone when the other is down. The README's DNS section sets out the trade-off
- * and its sources. Severity: high. Catalog controls: Checkov's DNSSEC-signing rule asks the
+ * meant to carry the zone when the other is down. docs/design/dns.md (Zone hygiene) sets out the
+ * trade-off and its sources. Severity: high. Catalog controls: Checkov's DNSSEC-signing rule asks the
  * opposite; enable-dnssec-signing judges it, and this policy is why the stack takes the waiver
  * `dnssec-two-providers` (policies/waivers.ts). Lesson `secondaryParity` of incident 001 (models/incidents.ts).
  */
@@ -39,7 +39,7 @@ export function judgeHalfSignedZones(resources: { type: string; inputs: Record<s
   if (apexes.length === 0) return [];
   const held = (name: string) => apexes.find((apex) => name === apex || name.endsWith(`.${apex}`));
   const why = providerCapabilities.route53.cannot.multiSignerDnssec!.reason;
-  const fix = "Smallest fix: remove it; DNSSEC stays off while Route 53 and Cloudflare both hold the zone (README, DNS).";
+  const fix = "Smallest fix: remove it; DNSSEC stays off while Route 53 and Cloudflare both hold the zone (docs/design/dns.md, DNSSEC).";
   const incident = incidentNote("secondaryParity");
   const findings: Finding[] = [];
   for (const resource of resources) {

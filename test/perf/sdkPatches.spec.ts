@@ -2,7 +2,7 @@
  * Protects: the offline plan's patches and uses of Pulumi SDK internals (`tools/plan/runtime/sdkDiagnostics.ts`,
  * `tools/plan/runtime/deferredSdkImports.ts`, `tools/plan/runtime/planWorker.ts`). Each targets a private or internal name that a new SDK may
  * rename; the plan then still runs, only slower or with different URNs. Each case below names one
- * patch and fails when it no longer takes hold in the installed SDK (README: "Upgrading the Pulumi SDK").
+ * patch and fails when it no longer takes hold in the installed SDK (docs/operate/sdk-upgrade.md).
  */
 import { readFileSync } from "node:fs";
 import Module = require("node:module");

@@ -26,8 +26,8 @@ describe("edge:alarms.thresholds", () => {
 
   it("refuses an unknown key and a warning level for swap (any swap is critical)", () => {
     expect(problems({ memoryUsed: { warning: 75 }, swapUsedPercent: { warning: 5 } })).toEqual([
-      "edge:alarms.thresholds.swapUsedPercent.warning: unknown key; remove it or check its spelling against the README's config table",
-      "edge:alarms.thresholds.memoryUsed: unknown key; remove it or check its spelling against the README's config table",
+      "edge:alarms.thresholds.swapUsedPercent.warning: unknown key; remove it or check its spelling against docs/reference/config.md",
+      "edge:alarms.thresholds.memoryUsed: unknown key; remove it or check its spelling against docs/reference/config.md",
     ]);
   });
 });

@@ -99,7 +99,7 @@ describe("stack config schema", () => {
     expect(found.some((p) => p.startsWith(expected))).toBe(true);
   });
 
-  it("gives every numeric field a documented maximum and minimum (the README's range column)", () => {
+  it("gives every numeric field a documented maximum and minimum (the config reference's range column)", () => {
     const unbounded: string[] = [];
     const walk = (node: any, path: string) => {
       if (!node || typeof node !== "object") return;

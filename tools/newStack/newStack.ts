@@ -1,7 +1,7 @@
 /**
  * A new stack's file, made from any stack file, that starts in the `pending` phase: the shipped
  * stack files say `delegated` (they plan the whole edge), and a copy of one would skip the
- * bootstrap phase a new zone needs (README, First deploy). What was the source stack's own and must
+ * bootstrap phase a new zone needs (docs/operate/first-deploy.md). What was the source stack's own and must
  * not carry over is left out: its domain, its adopted zone, its host release, its datastores and
  * its secrets (encrypted with the source stack's key). The file's header lists every key the
  * delegated phase still needs, as the stack schema itself reports them, so the list cannot drift
@@ -81,10 +81,10 @@ export function newStackFile(options: NewStackOptions): NewStack {
   doc.commentBefore = [
     ` Stack ${options.stack}, made from ${options.source.path} by \`npm run new-stack\`: it starts in the pending`,
     ` phase (edge:dns.delegation: pending), which creates the delegation set and the zones only.`,
-    ` Set the name servers the plan prints at the registrar (README, First deploy, steps 3-6); then,`,
+    ` Set the name servers the plan prints at the registrar (docs/operate/first-deploy.md, steps 3-6); then,`,
     ` before edge:dns.delegation: delegated, set what the delegated phase needs:`,
     ...delegatedNeeds.map((need) => `   - ${need}`),
-    `   - the agent pins of tools/bundle/pins.ts, which \`npm run bundle\` needs to build the release (README, First deploy, step 7)`,
+    `   - the agent pins of tools/bundle/pins.ts, which \`npm run bundle\` needs to build the release (docs/operate/first-deploy.md, step 7)`,
     ...(removed.length > 0 ? [` Left out of the source (the source stack's own):`, ...removed.map((r) => `   - ${r}`)] : []),
   ].join("\n");
   return { text: doc.toString({ lineWidth: 0 }), removed, delegatedNeeds };

@@ -7,7 +7,7 @@ import { runStackPolicy, Subject } from "../harness";
 import { hygieneStack, inBoth } from "./hygieneSample";
 
 const why = providerCapabilities.route53.cannot.multiSignerDnssec!.reason;
-const tail = `${why}. Smallest fix: remove it; DNSSEC stays off while Route 53 and Cloudflare both hold the zone (README, DNS). ${incidentNote("secondaryParity")}`;
+const tail = `${why}. Smallest fix: remove it; DNSSEC stays off while Route 53 and Cloudflare both hold the zone (docs/design/dns.md, DNSSEC). ${incidentNote("secondaryParity")}`;
 
 describe("disallow-half-signed-zone", () => {
   it("accepts an unsigned zone on both providers, and a Cloudflare DNSSEC resource left disabled", async () => {

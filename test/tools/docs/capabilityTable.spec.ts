@@ -1,14 +1,12 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { withCapabilityTable } from "../../../tools/docs/capabilityTable";
-import { projectRoot } from "../../support/runPlan";
+import { withCapabilityTable, capabilityTablePath } from "../../../tools/docs/capabilityTable";
 
-describe("README DNS capability matrix", () => {
+describe("docs/reference/dns-capabilities.md provider matrix", () => {
   it("is the one generated from models/dns/providers.ts (run `npm run docs` after changing it)", () => {
-    const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
-    expect(readme).toBe(withCapabilityTable(readme));
-    expect(readme).toContain("| CNAME at the zone apex | no: a CNAME cannot sit at the zone apex");
-    expect(readme).toContain("| TTL accepted (s) | 0 to 2,147,483,647 | 60 to 86,400 |");
+    const page = readFileSync(capabilityTablePath, "utf8");
+    expect(page).toBe(withCapabilityTable(page));
+    expect(page).toContain("| CNAME at the zone apex | no: a CNAME cannot sit at the zone apex");
+    expect(page).toContain("| TTL accepted (s) | 0 to 2,147,483,647 | 60 to 86,400 |");
   });
 });

@@ -1,16 +1,14 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { stackConfigSchema } from "../../../stacks/schema";
-import { configTable, withConfigTable } from "../../../tools/docs/configTable";
-import { projectRoot } from "../../support/runPlan";
+import { configTable, withConfigTable, configTablePath } from "../../../tools/docs/configTable";
 
-describe("README config table", () => {
+describe("docs/reference/config.md config table", () => {
   it("is the one generated from the schema (run `npm run docs` after changing stacks/schema.ts)", () => {
-    const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
-    expect(readme).toBe(withConfigTable(readme));
-    expect(readme).toContain("| `edge:dns.secondary.accountId` | string | required |");
+    const page = readFileSync(configTablePath, "utf8");
+    expect(page).toBe(withConfigTable(page));
+    expect(page).toContain("| `edge:dns.secondary.accountId` | string | required |");
   });
 
   it("takes each default from the schema's .default() and each range from its bounds", () => {
