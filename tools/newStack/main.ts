@@ -4,12 +4,13 @@
  * Writes `stacks/Pulumi.<NAME>.yaml` from a stack file (`--from`: a stack's name or a file; defaults
  * to `dev`), in the `pending` phase whatever the source says, without what was the source stack's
  * own, and with every key the delegated phase still needs listed in its header (`newStack.ts`).
- * Exit 0: written. 2: bad arguments, an existing file, or a file that would not plan.
+ * The source stack's policy config (`policies/config/<source>.json`) is copied beside it, so the new
+ * stack takes the same bounds and waivers. Exit 0: written. 2: bad arguments, an existing file, or a file that would not plan.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseCommandLine } from "../cli";
-import { newStackFile, NewStackError } from "./newStack";
+import { newStackFile, NewStackError, sourcePolicyConfig } from "./newStack";
 
 const usage = "usage: npm run new-stack -- --stack NAME --domain DOMAIN [--from dev|prod|PATH]";
 const projectRoot = resolve(__dirname, "..", "..");
@@ -42,6 +43,14 @@ function main(argv: string[]): number {
   try {
     const made = newStackFile({ stack, domain, source: { path: sourcePath.startsWith(projectRoot) ? sourcePath.slice(projectRoot.length + 1) : sourcePath, text } });
     writeFileSync(target, made.text);
+    const policyConfig = join(projectRoot, "policies", "config", `${stack}.json`);
+    const sourceConfig = sourcePolicyConfig(projectRoot, sourcePath);
+    if (sourceConfig !== undefined && !existsSync(policyConfig)) {
+      copyFileSync(sourceConfig, policyConfig);
+      process.stdout.write(`${policyConfig} written: the source stack's policy config (its bounds and waivers); review it\n`);
+    } else if (sourceConfig === undefined) {
+      process.stdout.write(`no policy config for the source: the pack's defaults apply and no waiver is taken; write ${policyConfig} to take one\n`);
+    }
     process.stdout.write(
       `${target} written: phase pending. Next: npm run plan -- --stack ${stack}; before edge:dns.delegation: delegated, set:\n` +
         made.delegatedNeeds.map((need) => `  - ${need}\n`).join(""),

@@ -7,6 +7,8 @@
  * delegated phase still needs, as the stack schema itself reports them, so the list cannot drift
  * from what `edge:dns.delegation: delegated` refuses.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { isMap, isScalar, parseDocument, type Document, YAMLMap } from "yaml";
 import { configNamespace, parseStackConfig, StackConfigError } from "../../stacks/schema";
 
@@ -106,4 +108,16 @@ function whatDelegatedNeeds(edge: Record<string, unknown>, stack: string): strin
     if (err instanceof StackConfigError) return err.problems;
     throw err;
   }
+}
+
+/**
+ * The policy config a new stack starts from: its source stack's (`policies/config/<source>.json`),
+ * so it takes the same waivers and bounds. Without one the pack's defaults apply and no waiver is
+ * taken (a Route 53 zone is then refused until it is DNSSEC-signed). Undefined when the source
+ * stack has none.
+ */
+export function sourcePolicyConfig(root: string, sourcePath: string): string | undefined {
+  const stack = /Pulumi\.([^/\\]+)\.ya?ml$/.exec(sourcePath)?.[1];
+  const path = stack === undefined ? undefined : join(root, "policies", "config", `${stack}.json`);
+  return path !== undefined && existsSync(path) ? path : undefined;
 }

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newStackFile } from "../../../tools/newStack/newStack";
+import { newStackFile, sourcePolicyConfig } from "../../../tools/newStack/newStack";
 import { parseStackConfig, StackConfigError } from "../../../stacks/schema";
 import { projectRoot, runPlan } from "../../support/runPlan";
 
@@ -49,7 +49,10 @@ describe("npm run new-stack", () => {
     for (const need of problems) expect(made.text).toContain(`#   - ${need}`);
     const file = join(dir, `Pulumi.staging-${from}.yaml`);
     writeFileSync(file, made.text);
-    const run = runPlan(["--stack", "staging", "--config-file", file]);
+    // As `npm run new-stack` leaves it: the source stack's policy config beside the new file.
+    const policyConfig = sourcePolicyConfig(projectRoot, `stacks/Pulumi.${from}.yaml`);
+    expect(policyConfig).toBe(join(projectRoot, "policies", "config", `${from}.json`));
+    const run = runPlan(["--stack", "staging", "--config-file", file, "--policy-config", policyConfig!]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("Phase: pending.");
     expect(run.json!.resources.filter((r) => r.custom).length).toBeLessThan(40);
@@ -74,7 +77,7 @@ describe("npm run new-stack", () => {
       "  edge:ingest:",
       "    availabilityZones: 2",
       "    availabilityZoneIds: {us-east-1: [use1-az1, use1-az2], us-west-2: [usw2-az1, usw2-az2]}",
-      "    imageIds: {us-east-1: ami-0123456789abcdef0, us-west-2: ami-0123456789abcdef0}",
+      "    imageIds: {us-east-1: ami-0123456789abcdef0, us-west-2: ami-0fedcba9876543210}",
     ].join("\n");
     const made = newStackFile({ stack: "team-b", domain: "b.example.com", source: { path: "other.yaml", text } });
     const edge = edgeOf(made.text) as Record<string, any>;
