@@ -343,6 +343,14 @@ export const awsContracts: Record<string, TypeContract> = {
       aliases: with_(rule(`${at("cloudfront/distribution.d.ts", 755, "DistributionArgs.aliases")}; ${apiPage("cloudfront/quotas", "alternate domain names (CNAMEs) per distribution: 100")}`, { kind: "count", max: 100 }), {
         error: "TooManyDistributionCNAMEs",
       }),
+      defaultRootObject: with_(
+        rule(
+          `${at("cloudfront/distribution.d.ts", 787, "DistributionArgs.defaultRootObject")}; ${apiPage("cloudfront/CreateDistribution", "DistributionConfig.DefaultRootObject: an object name of at most 255 characters, without a leading /")}`,
+          { kind: "length", min: 1, max: 255 },
+          { kind: "pattern", pattern: /^[^/]/, text: "an object name without a leading /" },
+        ),
+        { error: "InvalidDefaultRootObject" },
+      ),
       comment: with_(length(`${at("cloudfront/distribution.d.ts", 767, "DistributionArgs.comment")}; ${apiPage("cloudfront/CreateDistribution", "DistributionConfig.Comment: at most 128 characters")}`, 0, 128), {
         error: "InvalidArgument",
       }),
@@ -517,6 +525,36 @@ export const awsContracts: Record<string, TypeContract> = {
         cite: apiPage("cloudwatch/PutMetricAlarm", "DatapointsToAlarm"),
       },
     ],
+  },
+  [t.cloudwatchLogGroup]: {
+    properties: {
+      kmsKeyId: ref(at("cloudwatch/logGroup.d.ts", 182, "LogGroupArgs.kmsKeyId"), t.kmsKey),
+      name: with_(
+        rule(
+          `${at("cloudwatch/logGroup.d.ts", 192, "LogGroupArgs.name")}; ${apiPage("logs/CreateLogGroup", "logGroupName: 1 to 512 characters, pattern [\\.\\-_/#A-Za-z0-9]+")}`,
+          { kind: "length", min: 1, max: 512 },
+          { kind: "pattern", pattern: /^[.\-_/#A-Za-z0-9]+$/, text: "letters, digits and . - _ / #" },
+        ),
+        { error: "InvalidParameterException" },
+      ),
+      region: region("cloudwatch/logGroup.d.ts", 200, "LogGroupArgs"),
+      retentionInDays: with_(
+        oneOf(`${at("cloudwatch/logGroup.d.ts", 204, "LogGroupArgs.retentionInDays")}; ${apiPage("logs/PutRetentionPolicy", "retentionInDays: one of the listed numbers of days")}`, [
+          0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+        ]),
+        { error: "InvalidParameterException" },
+      ),
+    },
+  },
+  [t.cloudwatchLogResourcePolicy]: {
+    properties: {
+      policyDocument: with_(
+        policySize(`${at("cloudwatch/logResourcePolicy.d.ts", 165, "LogResourcePolicyArgs.policyDocument")}; ${apiPage("logs/PutResourcePolicy", "policyDocument: 1 to 5,120 characters")}`, 5120, "characters", "InvalidParameterException"),
+        { required: true },
+      ),
+      policyName: with_(free(at("cloudwatch/logResourcePolicy.d.ts", 169, "LogResourcePolicyArgs.policyName")), { exclusiveWith: ["resourceArn"] }),
+      region: region("cloudwatch/logResourcePolicy.d.ts", 173, "LogResourcePolicyArgs"),
+    },
   },
   [t.cloudwatchLogDelivery]: {
     properties: {
@@ -953,6 +991,12 @@ export const awsContracts: Record<string, TypeContract> = {
         oneOf(at("route53/healthCheck.d.ts", 468, "HealthCheckArgs.type"), ["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP", "CALCULATED", "CLOUDWATCH_METRIC", "RECOVERY_CONTROL"]),
         { required: true },
       ),
+    },
+  },
+  [t.route53QueryLog]: {
+    properties: {
+      cloudwatchLogGroupArn: with_(ref(at("route53/queryLog.d.ts", 117, "QueryLogArgs.cloudwatchLogGroupArn"), t.cloudwatchLogGroup), { required: true }),
+      zoneId: with_(ref(at("route53/queryLog.d.ts", 121, "QueryLogArgs.zoneId"), t.route53Zone), { required: true }),
     },
   },
   [t.route53Record]: {
