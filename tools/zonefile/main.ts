@@ -1,5 +1,5 @@
 /**
- * npm run zonefile -- --stack prod [--config-file PATH] [--provider route53|cloudflare] [--out DIR]
+ * npm run zonefile -- --stack prod [--config-file PATH] [--policy-config PATH] [--provider route53|cloudflare] [--out DIR]
  *
  * Prints the RFC 1035 zone file of one provider's view of the stack's zone (Route 53 by default),
  * made from the offline plan's records: importable into any DNS provider or server. With `--out`,
@@ -15,7 +15,7 @@ import { zoneViews } from "../../models/dns/zoneView";
 import { parseCommandLine, reportPlanFailure } from "../cli";
 import { makePlan } from "../plan/plan";
 
-const usage = "usage: npm run zonefile -- --stack NAME [--config-file PATH] [--provider route53|cloudflare] [--out DIR]";
+const usage = "usage: npm run zonefile -- --stack NAME [--config-file PATH] [--policy-config PATH] [--provider route53|cloudflare] [--out DIR]";
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
     {
       stack: { type: "string" },
       "config-file": { type: "string" },
+      "policy-config": { type: "string" },
       provider: { type: "string", default: "route53" },
       out: { type: "string" },
     },
@@ -35,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const plan = await makePlan({ stack: values.stack, configFile: values["config-file"] });
+    const plan = await makePlan({ stack: values.stack, configFile: values["config-file"], policyConfigFile: values["policy-config"] });
     const views = zoneViews(plan.resources.map((r) => ({ type: r.type, inputs: r.outputs as Record<string, any> })));
     if (values.out) {
       const dir = resolve(values.out);
