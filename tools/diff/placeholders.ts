@@ -5,9 +5,9 @@
  * only the base has (a deleted resource's), `(in the stack's state: …)`. The mock values stay in
  * the plan, where the program and the policies need values of the right shape.
  *
- * Only inputs that came from another resource (their `propertyDependencies`) can hold a value a
- * mock computed, so only those are read; a plan written before dependencies were recorded is read
- * whole.
+ * Every input is read: a mock's value reaches inputs through another resource (its
+ * `propertyDependencies`) and also through an invoke's result, which leaves no dependency (the
+ * account of `getCallerIdentity` in an ARN a policy document names).
  *
  * Pure module: no Pulumi imports.
  */
@@ -45,13 +45,7 @@ export function markPlaceholders(base: PlanJson, head: PlanJson): [PlanJson, Pla
     if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deep(v)]));
     return value;
   };
-  const resource = (r: PlanJsonResource): PlanJsonResource => {
-    const fromOthers = r.propertyDependencies ? Object.keys(r.propertyDependencies).filter((k) => r.propertyDependencies![k]!.length > 0) : Object.keys(r.inputs);
-    if (fromOthers.length === 0) return r;
-    const inputs = { ...r.inputs };
-    for (const key of fromOthers) if (key in inputs) inputs[key] = deep(inputs[key]);
-    return { ...r, inputs };
-  };
+  const resource = (r: PlanJsonResource): PlanJsonResource => ({ ...r, inputs: deep(r.inputs) as PlanJsonResource["inputs"] });
   const plan = (p: PlanJson): PlanJson => ({
     ...p,
     resources: p.resources.map(resource),

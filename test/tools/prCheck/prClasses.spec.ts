@@ -15,7 +15,7 @@ import { renderReport, StackPlan, StackReport } from "../../../tools/prCheck/rep
 import { toSarif } from "../../../tools/prCheck/sarif";
 import { checkNames } from "../../../tools/prCheck/verdict";
 import { resourceTypes } from "../../../models/resourceTypes";
-import { PlanRun, prodPolicyConfigPath, projectRoot, runPlanOnConfig, stackConfig } from "../../support/runPlan";
+import { devPolicyConfigPath, PlanRun, prodPolicyConfigPath, projectRoot, runPlanOnConfig, stackConfig } from "../../support/runPlan";
 
 const rules = parseCodeOwners(readFileSync(join(projectRoot, ".github", "CODEOWNERS"), "utf8"));
 const options = { baseRef: "main", baseCommit: "a".repeat(40), headCommit: "b".repeat(40) };
@@ -104,9 +104,11 @@ describe("outage scope, from the deploy's real order", () => {
     nlb.inputs.internal = true;
     const c = comment("prod", { ...prod, json: base }, { ...prod, json: head }, ["components/ingestRegion/loadBalancer.ts"]);
     expect(c.verdict.kind).toBe("needs-approval");
-    expect(firstLine(c.lines)).toBe(
-      "⚠️ **needs approval by a code owner of `components/ingestRegion/loadBalancer.ts` (@edge-org/edge-maintainers)** (risky: prod: regional-outage)",
+    // An internal load balancer also closes the clients' flow to it, which the network diff says.
+    expect(firstLine(c.lines)).toMatch(
+      /^⚠️ \*\*needs approval by a code owner of `components\/ingestRegion\/loadBalancer\.ts` \(@edge-org\/edge-maintainers\)\*\* \(risky: prod: regional-outage, network-flow-closed/,
     );
+    expect(c.diff.risks.find((r) => r.kind === "network-flow-closed")!.message).toMatch(/client → load balancer/);
     expect(c.diff.risks.find((r) => r.kind === "regional-outage")!.message).toContain(
       "Route 53's health checks move its traffic to us-east-1, us-west-2, which carry 192,000 events/s at their maximum 24 hosts (peak × burst 160,000: 20% headroom)",
     );
@@ -133,7 +135,7 @@ describe("secrets", () => {
     const config = stackConfig("dev");
     config["cloudflare:apiToken"] = { secure: ciphertext(token) };
     config["edge:alarms"] = { ...config["edge:alarms"], webhookUrl: { secure: ciphertext(webhook) } };
-    return plan(runPlanOnConfig(config));
+    return plan(runPlanOnConfig(config, ["--policy-config", devPolicyConfigPath]));
   };
   let base: StackPlan;
   beforeAll(() => {
@@ -212,13 +214,14 @@ describe("a moved guard", () => {
     const raised = policyConfig("raised-with-ttl.json", {
       ...shipped(),
       "enforce-failover-ttl": { maxTtlSeconds: 3600 },
-      "enforce-recovery-time": { maxRegionLostSeconds: 4000, maxDnsPrimaryLostSeconds: 4000, maxAzLostSeconds: 4000 },
+      "enforce-recovery-time": { maxRegionLostSeconds: 4000, maxDnsPrimaryLostSeconds: 4000, maxAzLostSeconds: 4000, maxRegionLostSecondarySeconds: 6000 },
     });
     const head = plan(runPlanOnConfig(config, ["--policy-config", raised, "--compare-policy-config", prodPolicyConfigPath]));
     const c = comment("prod", prod, head, ["stacks/Pulumi.prod.yaml", "policies/config/prod.json"], ["policies/config/prod.json"]);
     expect(c.markdown).toContain("- enforce-failover-ttl.maxTtlSeconds 300 → 3,600");
     expect(c.markdown).toContain("- enforce-recovery-time.maxRegionLostSeconds 120 → 4,000");
-    expect(c.markdown).toMatch(/- would now accept: api\.example\.com A \(route53\) has TTL 3600 s, above the 300 s limit for records traffic fails over through\n/);
+    // Route 53's health-checked api records are judged by the recovery bound, which the same config raised.
+    expect(c.markdown).toMatch(/- would now accept: api\.example\.com A \(cloudflare\) has TTL 3600 s, above the 300 s limit for records traffic fails over through\n/);
     const guard = c.diff.risks.find((r) => r.kind === "guard-moved")!;
     expect(guard.message).toMatch(/^policy config moved: enforce-failover-ttl\.maxTtlSeconds 300 → 3,600, enforce-recovery-time\.maxAzLostSeconds 120 → 4,000, .*; would now accept: /);
     const sarif = toSarif(projectRoot, [c.report]);
