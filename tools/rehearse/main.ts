@@ -8,7 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../cli";
 import { HostReport, rehearse } from "./rehearsal";
 
 export const usage = "usage: npm run rehearse -- [--stack NAME]... [--templates N] [--grant before-boot|after-first-event] [--credentials-missing N]";
@@ -47,27 +47,18 @@ export function renderReport(report: HostReport): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string", multiple: true },
-        templates: { type: "string" },
-        grant: { type: "string", default: "before-boot" },
-        "credentials-missing": { type: "string", default: "0" },
-        help: { type: "boolean" },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      stack: { type: "string", multiple: true },
+      templates: { type: "string" },
+      grant: { type: "string", default: "before-boot" },
+      "credentials-missing": { type: "string", default: "0" },
+    },
+    usage,
+  );
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   const stacks = values.stack ?? ["dev", "prod"];
   for (const stack of stacks) {
     if (!existsSync(path.join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`))) {
