@@ -29,9 +29,11 @@ export interface ImportEdge {
   dynamic: boolean;
 }
 
-const skippedDirectories = new Set(["node_modules", ".git", "dist"]);
+// What .gitignore leaves out is not the project's code: dependencies, builds, and the host
+// rehearsal's cached Debian root under .cache (a whole file system, broken symlinks and all).
+const skippedDirectories = new Set(["node_modules", ".git", "dist", ".cache"]);
 
-/** Every .ts and .mts file under `root` (node_modules, dist and the `excluded` folders left out), relative, `/`-separated, sorted. */
+/** Every .ts and .mts file under `root` (node_modules, dist, .cache and the `excluded` folders left out), relative, `/`-separated, sorted. */
 export function sourceFiles(root: string, excluded: readonly string[] = []): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
