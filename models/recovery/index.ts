@@ -1,2 +1,19 @@
 /** The recovery-time model: worst-case detection and recovery per failure mode, from declared resources. Pure: no Pulumi imports. */
-export * from "./recoveryTime";
+export * from "./types";
+export * from "./services";
+export { eventsModel, smallestFix, snippetLimits } from "./figure";
+export type { EventsModel } from "./figure";
+export { hostSystemBytes, spoolHoldSeconds, typicalEventBytes } from "./datastoreFigures";
+export {
+  connectStormTiming,
+  nginxAcceptsPerSecond,
+  reconnectStorm,
+  stalledHostSeconds,
+  stalledHostTerms,
+  synRetransmitSeconds,
+  synRetries,
+  synRetryAtSeconds,
+} from "./stalledHost";
+export type { ConnectStormTiming } from "./stalledHost";
+export { failureModeTable, recoveryOfInputs, recoveryReport, worstByMode } from "./report";
+export type { FailureModeRow } from "./report";

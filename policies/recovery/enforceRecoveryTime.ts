@@ -12,7 +12,7 @@
  * `maxDnsPrimaryLostSeconds` in policy config and the plan still shows the figure.
  *
  * Lessons `hostFailover` (incident 003), `failoverTtl` (000), `nsTtl` (001), `snippetOnApiHosts`
- * (000) and `datastoreConnections` (002) (models/incidents.ts).
+ * (000), `datastoreConnections` and `regionFailure` (002) (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { incidentNote, Lesson } from "../../models/incidents";
@@ -33,6 +33,10 @@ export const recoveryTimeBounds = {
   maxServiceDiesSeconds: bound(5, "a host's ingestion service dies (nginx fails over to the backup process)"),
   maxServiceFreezesSeconds: bound(10, "a host's ingestion service freezes (below the snippet's 10 s request timeout)"),
   maxHostStallsSeconds: bound(10, "a host stalls, both its service processes frozen under a connect storm (nginx answers 503 + Retry-After, which the snippet retries, before its 10 s request timeout)"),
+  maxConnectStormSeconds: bound(
+    10,
+    "a reconnect storm after a region failover reaches the surviving hosts (the connects beyond the accept queue wait out SYN resends; below the snippet's 10 s request timeout)",
+  ),
   maxAzLostSeconds: bound(120, "an availability zone is lost"),
   maxRegionLostSeconds: bound(120, "a region is lost"),
   maxRegionLostSecondarySeconds: bound(1800, "a region is lost, for lookups Cloudflare answers: a person withdraws the region's records (docs/dns-region-loss.md)"),
@@ -45,39 +49,26 @@ export const recoveryTimeBounds = {
 
 type BoundKey = keyof typeof recoveryTimeBounds;
 
-const modeBound: Record<FailureMode, BoundKey> = {
-  hostDies: "maxHostDiesSeconds",
-  hostFreezes: "maxHostFreezesSeconds",
-  serviceDies: "maxServiceDiesSeconds",
-  serviceFreezes: "maxServiceFreezesSeconds",
-  hostStalls: "maxHostStallsSeconds",
-  azLost: "maxAzLostSeconds",
-  regionLost: "maxRegionLostSeconds",
-  regionLostSecondary: "maxRegionLostSecondarySeconds",
-  dnsPrimaryLost: "maxDnsPrimaryLostSeconds",
-  cdnOriginFails: "maxCdnOriginFailsSeconds",
-  datastorePrimaryFails: "maxDatastorePrimaryFailsSeconds",
-  // Spools that fill take the region out of the answers: the lost region's way, judged by its bound.
-  spoolFull: "maxRegionLostSeconds",
-  libraryUnavailable: "maxLibraryUnavailableSeconds",
-  deploy: "maxDeploySeconds",
-};
-
-const modeLesson: Record<FailureMode, Lesson> = {
-  hostDies: "hostFailover",
-  hostFreezes: "hostFailover",
-  serviceDies: "hostFailover",
-  serviceFreezes: "hostFailover",
-  hostStalls: "hostFailover",
-  azLost: "hostFailover",
-  deploy: "hostFailover",
-  regionLost: "failoverTtl",
-  regionLostSecondary: "failoverTtl",
-  dnsPrimaryLost: "nsTtl",
-  cdnOriginFails: "snippetOnApiHosts",
-  datastorePrimaryFails: "datastoreConnections",
-  spoolFull: "regionFailure",
-  libraryUnavailable: "snippetOnApiHosts",
+/**
+ * Each failure mode's row: the bound that judges it and the lesson its message names. Spools that
+ * fill take the region out of the answers: the lost region's way, judged by its bound.
+ */
+export const recoveryRules: Record<FailureMode, { bound: BoundKey; lesson: Lesson }> = {
+  hostDies: { bound: "maxHostDiesSeconds", lesson: "hostFailover" },
+  hostFreezes: { bound: "maxHostFreezesSeconds", lesson: "hostFailover" },
+  serviceDies: { bound: "maxServiceDiesSeconds", lesson: "hostFailover" },
+  serviceFreezes: { bound: "maxServiceFreezesSeconds", lesson: "hostFailover" },
+  hostStalls: { bound: "maxHostStallsSeconds", lesson: "hostFailover" },
+  connectStorm: { bound: "maxConnectStormSeconds", lesson: "regionFailure" },
+  azLost: { bound: "maxAzLostSeconds", lesson: "hostFailover" },
+  regionLost: { bound: "maxRegionLostSeconds", lesson: "failoverTtl" },
+  regionLostSecondary: { bound: "maxRegionLostSecondarySeconds", lesson: "failoverTtl" },
+  dnsPrimaryLost: { bound: "maxDnsPrimaryLostSeconds", lesson: "nsTtl" },
+  cdnOriginFails: { bound: "maxCdnOriginFailsSeconds", lesson: "snippetOnApiHosts" },
+  datastorePrimaryFails: { bound: "maxDatastorePrimaryFailsSeconds", lesson: "datastoreConnections" },
+  spoolFull: { bound: "maxRegionLostSeconds", lesson: "regionFailure" },
+  libraryUnavailable: { bound: "maxLibraryUnavailableSeconds", lesson: "snippetOnApiHosts" },
+  deploy: { bound: "maxDeploySeconds", lesson: "hostFailover" },
 };
 
 /**
@@ -88,7 +79,7 @@ const modeLesson: Record<FailureMode, Lesson> = {
 export function judgeRecoveryTime(report: RecoveryReport, bounds: Record<BoundKey, number>): Finding[] {
   const reported = new Set<string>();
   return worstByMode(report).flatMap((f) => {
-    const key = modeBound[f.mode];
+    const key = recoveryRules[f.mode].bound;
     const limit = bounds[key];
     if (f.recoverySeconds <= limit) return [];
     const way = `${key} ${f.terms.map((t) => `${t.urn}:${t.seconds}`).join(" ")}`;
@@ -102,7 +93,7 @@ export function judgeRecoveryTime(report: RecoveryReport, bounds: Record<BoundKe
         subject: `${f.mode} ${f.scope}`,
         message:
           `When ${failureModeTitles[f.mode]} (${f.scope}), traffic is served again after ${f.recoverySeconds} s, above the ${limit} s bound (${key}).` +
-          `${lost} Dominant term: ${d.label}, ${d.seconds} s (${d.source}). Smallest fix: ${smallestFix(f, limit)}. ${incidentNote(modeLesson[f.mode])}`,
+          `${lost} Dominant term: ${d.label}, ${d.seconds} s (${d.source}). Smallest fix: ${smallestFix(f, limit)}. ${incidentNote(recoveryRules[f.mode].lesson)}`,
       },
     ];
   });
