@@ -105,6 +105,8 @@ export interface StartNginxOptions {
    * it holds, so a slow machine can open every hostile connection before the first one times out.
    */
   clientTimeoutSeconds?: number;
+  /** The `listen` socket's `backlog` instead of the rendered one: a shallow accept queue a connect storm overflows at once. */
+  listenBacklog?: number;
 }
 
 /** Starts nginx in the foreground on the rendered config; waits until it accepts connections. */
@@ -117,6 +119,7 @@ export async function startNginx(settings: HostEdgeSettings, options: StartNginx
   if (options.clientTimeoutSeconds !== undefined) {
     text = text.replace(/^( {4}(?:client_header_timeout|client_body_timeout|send_timeout|keepalive_timeout|lingering_time)) \d+s;$/gm, `$1 ${options.clientTimeoutSeconds}s;`);
   }
+  if (options.listenBacklog !== undefined) text = text.replace(/ backlog=\d+/, ` backlog=${options.listenBacklog}`);
   writeFileSync(configFile, text);
   const args = ["-p", dir, "-c", configFile, "-g", "daemon off;"];
   // prlimit sets the limit on itself and then execs nginx, so the pid is nginx's master.

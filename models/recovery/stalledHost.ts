@@ -33,9 +33,10 @@ export const synRetryAtSeconds = (round: number) => synRetransmitSeconds * (2 **
 
 /**
  * Connections nginx on one host accepts per second, at least, from a full accept queue during a
- * storm: each is accepted, read (a small POST) and answered or proxied. A conservative figure, the
- * floor of what the real-nginx test measures on 2 loaded cores (test/models/recovery/connectStorm.real.spec.ts):
- * a host's 2 vCPUs take the queue faster.
+ * storm: each accepted, its small request read and answered (or proxied). A c6i.large's two
+ * workers spend well under a millisecond of CPU on each; on this project's shared, loaded 2-core
+ * machine one worker, its clients on the same cores, took a queue of 65 at 735-3,710/s
+ * (test/models/recovery/connectStorm.real.spec.ts prints it).
  */
 export const nginxAcceptsPerSecond = 2000;
 
