@@ -29,6 +29,7 @@ import { startTwin, Twin, TwinShape } from "./twin";
 import type { PlannedCdn } from "./planned";
 import { dnsScenarios } from "./dnsScenarios";
 import { acknowledgementScenarios } from "./ackScenarios";
+import { connectStormScenarios } from "./connectStorm";
 import { faultDelayMs, healthyWaitMs, inService, refreshSeconds } from "./hostWaits";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
@@ -213,6 +214,7 @@ export const scenarios: Scenario[] = [
   },
   ...acknowledgementScenarios,
   ...dnsScenarios,
+  ...connectStormScenarios,
 ];
 
 function runLoad(twin: Twin, plan: LoadPlan): Promise<LoadReport> {
