@@ -12,10 +12,12 @@
  *     `worker_connections`);
  *   - a burst: small complete POSTs from a few addresses, each well past `limit_req`'s burst:
  *     limit_req must shed with 503;
- *   - then a connect storm: more connects at once than nginx serves and than its default backlog
- *     (511) queues, from two addresses, each a small POST; nginx sheds past their limit_req burst
- *     itself, and each client must have its answer (503 + Retry-After) within the recovery model's
- *     stalled-host figure (models/recovery, `hostStalls`), no SYN retransmit in it.
+ *   - then a connect storm: more connects at once than nginx serves and than the hosts' accept
+ *     queues (min(listen backlog, somaxconn) as planned) hold, from two addresses, each a small
+ *     POST; the connects past the queue wait out SYN resends, nginx sheds past their limit_req
+ *     burst itself, and each client must have its answer (503 + Retry-After) within the recovery
+ *     model's connect-storm timing for that many connects per host (models/recovery,
+ *     `connectStormTiming`) plus its stalled-host figure (`hostStalls`).
  * The region's hosts run with the hosts' sysctls (models/hostEdge/kernel.ts), as the user data sets
  * them. Meanwhile the parent samples, on every host of the region, the nginx processes' memory
  * (sum of VmRSS of master and workers) and their sockets' buffers (`ss -m` in the host's
@@ -35,7 +37,7 @@ import {
   proxiedRequestLimit,
 } from "../models/hostEdge";
 import { readRenderedNginxLimits, readRenderedUpstream } from "../models/capacity";
-import { stalledHostSeconds } from "../models/recovery";
+import { connectStormTiming, stalledHostSeconds } from "../models/recovery";
 import { clientLimitsOf, shapeRequest } from "../harness/hostileClients";
 import { measureNginxRss, nginxWorkerPids } from "../harness/nginx";
 import { worstCaseRequest } from "../harness/upstream";
@@ -112,11 +114,11 @@ export const spikeShape = {
   /** Body of a held request, bytes: what `client_body_buffer_size` holds in memory. */
   bodyBytes: 16 * 1024,
   /**
-   * Connects of the storm per host, as a multiple of the requests limit_conn admits: more than
-   * nginx serves at once and than its default backlog (511) queues, within the rendered accept
-   * queue, which is what the stalled-host figure assumes.
+   * Connects of the storm per host, as a multiple of the larger of the requests limit_conn admits
+   * and the planned accept queue: more than nginx serves at once and than the kernel queues, so
+   * some connects wait out a SYN resend (the connect-storm figure's first round).
    */
-  stormOverServed: 1.25,
+  stormOverQueue: 1.25,
   stormSources: 2,
   /**
    * Processes the storm's clients are shared among: one process alone, at a load of 15–20 on 2
@@ -191,7 +193,11 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
   const shapes = clientLimitsOf(limits, nginxSizeBytes(/\bclient_max_body_size\s+(\w+);/.exec(planned.nginxConfig)?.[1] ?? "1m"));
   const paths = { hold: collectorPath, fast: collectorPath };
   const slowHeaders = [shapeRequest("headerLines", shapes, paths), shapeRequest("headerKeys", shapes, paths)];
-  const stormConnects = Math.ceil(proxiedRequestLimit(limits) * spikeShape.stormOverServed) * hosts.length;
+  const acceptQueue = Math.min(limits.listen.backlog, limits.tcp.somaxconn);
+  const stormPerHost = Math.ceil(Math.max(proxiedRequestLimit(limits), acceptQueue) * spikeShape.stormOverQueue);
+  const stormConnects = stormPerHost * hosts.length;
+  // A storm client's answer: the connect-storm timing (SYN resends, then nginx accepting), then nginx's answer.
+  const stormBound = connectStormTiming(stormPerHost, acceptQueue).seconds + stallBound;
   const plan: SpikePlan = {
     target: `${twin.vips[region]}:${nginxListenPort}`,
     collectorPath,
@@ -212,7 +218,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
     // Three times the ingestion service's read timeout and its resend to the other process, and more.
     burstAnswerMs: 3 * 2 * ingestReadTimeoutSeconds * 1000,
     stormConnects,
-    stormTimeoutMs: (stallBound + 2) * 1000,
+    stormTimeoutMs: (stormBound + 2) * 1000,
     stormProcesses: spikeShape.stormProcesses,
   };
   const peaks = new Map(hosts.map((h) => [h.address, 0]));
@@ -280,9 +286,9 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
   if (measurement.peakNginxBytes > modelNginxBytes) problems.push(`nginx's processes peaked at ${mib(measurement.peakNginxBytes)}, above the memory model's ${mib(modelNginxBytes)}`);
   if (measurement.peakSocketBytes > model.bufferBytes) problems.push(`nginx's socket buffers peaked at ${mib(measurement.peakSocketBytes)}, above the memory model's ${mib(model.bufferBytes)}`);
   // The wait includes the clients' own scheduling (reported, never subtracted): an upper bound of nginx's.
-  if (report.storm.slowestMs > stallBound * 1000) {
+  if (report.storm.slowestMs > stormBound * 1000) {
     problems.push(
-      `a client of the connect storm waited ${report.storm.slowestMs} ms for its answer, above the stalled-host figure of ${stallBound} s (models/recovery hostStalls); the clients' own event loop was up to ${report.storm.clientLagMs} ms late and ${Math.round(report.storm.clientBusy * 100)}% busy`,
+      `a client of the connect storm waited ${report.storm.slowestMs} ms for its answer, above the model's ${stormBound} s (connect-storm timing of ${stormPerHost} connects per host against a queue of ${acceptQueue}, plus the stalled-host figure of ${stallBound} s); the clients' own event loop was up to ${report.storm.clientLagMs} ms late and ${Math.round(report.storm.clientBusy * 100)}% busy`,
     );
   }
   if (report.storm.answered === 0) problems.push("no client of the connect storm got an answer");
@@ -313,6 +319,8 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
       stormClientLagSeconds: Math.round(report.storm.clientLagMs / 100) / 10,
       stormClientBusy: report.storm.clientBusy,
       stalledHostSeconds: stallBound,
+      stormAcceptQueue: acceptQueue,
+      stormBoundSeconds: stormBound,
       nginxWorkers: workers,
       // From the injection: opening the hostile connections takes a while on a busy machine.
       spikeOpeningFromSeconds: Math.round((report.openingFrom - injectedAt) / 100) / 10,
