@@ -70,8 +70,19 @@ export function stackContext(resources: DeclaredResource[], retry: RetrySchedule
   };
 }
 
+/** Each stack's regions, read once: a row that looks at the other regions (a reconnect storm) reads them again. */
+const regionsOfStack = new WeakMap<StackContext, RegionContext[]>();
+
 /** Each autoscaling group with the edge's capacity tags, in declaration order. */
 export function regionContexts(stack: StackContext): RegionContext[] {
+  const known = regionsOfStack.get(stack);
+  if (known) return known;
+  const regions = readRegions(stack);
+  regionsOfStack.set(stack, regions);
+  return regions;
+}
+
+function readRegions(stack: StackContext): RegionContext[] {
   const { resources } = stack;
   return byType(resources, resourceTypes.autoscalingGroup).flatMap((group) => {
     const fleet = stack.fleets.find((f) => f.urn === group.urn);
