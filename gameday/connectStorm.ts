@@ -13,7 +13,7 @@
 import path from "node:path";
 import { nginxListenPort } from "../models/hostEdge";
 import { readRenderedNginxLimits } from "../models/capacity";
-import { connectStormTiming, nginxAcceptsPerSecond } from "../models/recovery";
+import { connectStormTiming, nginxAcceptsPerSecond, stormAcceptQueue } from "../models/recovery";
 import { inNamespace, runNodeInNamespace } from "./netns";
 import type { Scenario, ScenarioFindings } from "./scenarios";
 import type { StormSharePlan, StormShareReport } from "./stormClients";
@@ -45,7 +45,7 @@ export async function connectStormOn(twin: Twin, region: number, idPrefix: strin
   for (const host of hosts) {
     for (const line of planned.hostSysctl.split("\n").filter((l) => /^\w/.test(l))) inNamespace(host.namespace, "sysctl", ["-qw", line.replace(/\s*=\s*/, "=")]);
   }
-  const queue = Math.min(limits.listen.backlog, limits.tcp.somaxconn);
+  const queue = stormAcceptQueue(limits);
   const perHost = Math.ceil(stormShape.connects / hosts.length);
   const model = connectStormTiming(perHost, queue);
   const ids = Array.from({ length: stormShape.connects }, (_, i) => `${idPrefix}-storm-${i.toString().padStart(6, "0")}`);

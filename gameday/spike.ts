@@ -37,7 +37,7 @@ import {
   proxiedRequestLimit,
 } from "../models/hostEdge";
 import { readRenderedNginxLimits, readRenderedUpstream } from "../models/capacity";
-import { connectStormTiming, stalledHostSeconds } from "../models/recovery";
+import { connectStormTiming, stalledHostSeconds, stormAcceptQueue } from "../models/recovery";
 import { clientLimitsOf, shapeRequest } from "../harness/hostileClients";
 import { measureNginxRss, nginxWorkerPids } from "../harness/nginx";
 import { worstCaseRequest } from "../harness/upstream";
@@ -193,7 +193,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
   const shapes = clientLimitsOf(limits, nginxSizeBytes(/\bclient_max_body_size\s+(\w+);/.exec(planned.nginxConfig)?.[1] ?? "1m"));
   const paths = { hold: collectorPath, fast: collectorPath };
   const slowHeaders = [shapeRequest("headerLines", shapes, paths), shapeRequest("headerKeys", shapes, paths)];
-  const acceptQueue = Math.min(limits.listen.backlog, limits.tcp.somaxconn);
+  const acceptQueue = stormAcceptQueue(limits);
   const stormPerHost = Math.ceil(Math.max(proxiedRequestLimit(limits), acceptQueue) * spikeShape.stormOverQueue);
   const stormConnects = stormPerHost * hosts.length;
   // A storm client's answer: the connect-storm timing (SYN resends, then nginx accepting), then nginx's answer.

@@ -10,6 +10,7 @@ export {
   reconnectStorm,
   stalledHostSeconds,
   stalledHostTerms,
+  stormAcceptQueue,
   synRetransmitSeconds,
   synRetries,
   synRetryAtSeconds,

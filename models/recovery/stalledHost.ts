@@ -40,6 +40,16 @@ export const synRetryAtSeconds = (round: number) => synRetransmitSeconds * (2 **
  */
 export const nginxAcceptsPerSecond = 2000;
 
+/**
+ * The connects a host's kernel holds for nginx in a storm: min(listen backlog, `somaxconn`)
+ * completed ones, and `tcp_max_syn_backlog` half-open ones before them. Past the SYN backlog the
+ * kernel answers with a SYN cookie (`tcp_syncookies` 1, Linux's default) rather than dropping, but
+ * the model counts it as a limit too: a host without cookies drops there.
+ */
+export function stormAcceptQueue(limits: Pick<NginxMemoryLimits, "listen" | "tcp">): number {
+  return Math.min(limits.listen.backlog, limits.tcp.somaxconn, limits.tcp.synBacklog);
+}
+
 /** How a connect storm of `connects` at once on one host is taken in, round by round of SYN resends. */
 export interface ConnectStormTiming {
   /** Seconds from the storm until nginx has accepted the last connect (or the connects that never got in gave up). */
@@ -177,9 +187,12 @@ export function connectStormFigures(ctx: RegionContext): RecoveryFigure[] {
   if (!template || !limits) return [];
   const storm = reconnectStorm(ctx);
   if (!storm) return [];
-  const queue = Math.min(limits.listen.backlog, limits.tcp.somaxconn);
+  const queue = stormAcceptQueue(limits);
   const timing = connectStormTiming(storm.perHost, queue);
-  const queueSource = src(template, `userData nginx listen backlog=${limits.listen.backlog}, net.core.somaxconn=${limits.tcp.somaxconn} (queue ${queue})`);
+  const queueSource = src(
+    template,
+    `userData nginx listen backlog=${limits.listen.backlog}, net.core.somaxconn=${limits.tcp.somaxconn}, net.ipv4.tcp_max_syn_backlog=${limits.tcp.synBacklog} (queue ${queue})`,
+  );
   const fix = `raise the listen backlog and net.core.somaxconn to at least ${storm.perHost} (models/hostEdge/buffers.ts listenBacklog), or raise minSize of ${nameOf(ctx.group)} so each host takes fewer`;
   const terms: RecoveryTerm[] = [
     term(
@@ -198,7 +211,7 @@ export function connectStormFigures(ctx: RegionContext): RecoveryFigure[] {
   ];
   const notes = [
     `a reconnect storm after ${storm.lost === ctx.region ? "the region comes back" : `${storm.lost} is lost`}: ${storm.connects} connects at once, ${storm.perHost} per host against an accept queue of ${queue}, assuming the regions scale in step`,
-    "no event is lost: a client waits in connect (the browser keeps the event); one that outlasts the snippet's request timeout aborts and resends it within its retry window",
+    `no event is lost: a client waits in connect with the event kept in the browser; one that outlasts the snippet's request timeout (requestTimeoutMs=${ctx.stack.retry.requestTimeoutMs}) aborts and resends it, within its retry window (maxEventAgeMs=${ctx.stack.retry.maxEventAgeMs})`,
   ];
   if (timing.gaveUp > 0) notes.push(`${timing.gaveUp} connects per host fail after ${synRetries} SYN resends (${synRetryAtSeconds(synRetries + 1)} s) and come back by the snippet's retries`);
   return [figure("connectStorm", ctx.region, terms, 1 / ctx.stack.regionCount, ctx.stack.events, notes)];

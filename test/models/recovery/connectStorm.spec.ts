@@ -40,7 +40,7 @@ describe("connect storm failure mode", () => {
     const f = of(rendered(), "connectStorm")!;
     expect(f.terms.map((t) => t.seconds)).toEqual([0, 0.922]);
     expect(f.recoverySeconds).toBe(0.922);
-    expect(f.terms[0]!.source).toMatch(/listen backlog=4096, net\.core\.somaxconn=4096 \(queue 4096\) ≥ 1843 connects per host \(its own minSize=3 of hosts × limit_conn 1843 = 5529 connects ÷ minSize=3 of hosts\)/);
+    expect(f.terms[0]!.source).toMatch(/listen backlog=4096, net\.core\.somaxconn=4096, net\.ipv4\.tcp_max_syn_backlog=4096 \(queue 4096\) ≥ 1843 connects per host \(its own minSize=3 of hosts × limit_conn 1843 = 5529 connects ÷ minSize=3 of hosts\)/);
     expect(f.eventsLost).toBe(0);
     expect(f.notes.join(" ")).toMatch(/no event is lost/);
     expect(of(sampleResources(), "connectStorm")).toBeUndefined();
