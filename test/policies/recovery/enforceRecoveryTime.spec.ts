@@ -3,6 +3,8 @@ import { incidentNote } from "../../../models/incidents";
 import { enforceRecoveryTime } from "../../../policies/recovery/enforceRecoveryTime";
 import { runStackPolicy } from "../harness";
 import { sampleResources } from "../../models/recovery/fixtures";
+import { renderUserData } from "../../../models/hostEdge";
+import { sampleSettings } from "../../models/hostEdge/fixtures";
 
 const run = (over: Parameters<typeof sampleResources>[0] = {}, config: Record<string, unknown> = {}) => runStackPolicy(enforceRecoveryTime, sampleResources(over), config);
 const urn = (type: string, name: string) => `urn:pulumi:prod::edge::${type}::${name}`;
@@ -92,5 +94,17 @@ describe("enforce-recovery-time", () => {
     expect(rest).toEqual([]);
     expect(finding!.urn).toBe(urn("aws:cloudfront/distribution:Distribution", "cdn"));
     expect(finding!.message).toContain("Smallest fix: origins[origin].connectionAttempts 3 → 2 on cdn.");
+  });
+
+  it("refuses nginx's default backlog (511) under the reconnect storm of the region's 3 hosts × limit_conn 1,843: 3 SYN resends, 7.155 s > 5 s; a raised bound accepts it", async () => {
+    const resources = sampleResources().map((r) =>
+      r.type === "aws:ec2/launchTemplate:LaunchTemplate" ? { ...r, props: { ...r.props, userData: renderUserData(sampleSettings()).replace(/ backlog=\d+/, "") } } : r,
+    );
+    const findings = (await runStackPolicy(enforceRecoveryTime, resources)).filter((f) => f.subject.startsWith("connectStorm"));
+    expect(findings.map((f) => [f.urn, f.subject])).toEqual([[urn("aws:ec2/launchTemplate:LaunchTemplate", "template"), "connectStorm us-east-1"]]);
+    expect(findings[0]!.message).toContain("traffic is served again after 7.155 s, above the 5 s bound (maxConnectStormSeconds)");
+    expect(findings[0]!.message).toContain(incidentNote("regionFailure"));
+    const raised = await runStackPolicy(enforceRecoveryTime, resources, { maxConnectStormSeconds: 8 });
+    expect(raised.filter((f) => f.subject.startsWith("connectStorm"))).toEqual([]);
   });
 });
