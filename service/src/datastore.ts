@@ -38,8 +38,8 @@ export class Datastore {
   private readonly ca: string | undefined;
   /**
    * The insert as a named prepared statement: each connection parses and plans it once, not once per
-   * batch (half the database's CPU for a one-event insert, bench/README.md). A transaction-pooling
-   * proxy in front of the datastore would need the unnamed statement again.
+   * batch (half the database's CPU for a one-event insert, docs/design/speed-targets.md). A
+   * transaction-pooling proxy in front of the datastore would need the unnamed statement again.
    */
   private readonly insertStatement: { name: string; text: string };
   private jsonbParameter = Buffer.alloc(0);
@@ -144,8 +144,8 @@ export class Datastore {
    * Inserts rows in one statement; DatastoreUnavailable when no primary took them (nothing is known
    * stored). The rows go as the JSON each was given when parsed, joined into one array and sent as
    * jsonb's binary input (below), so no row is serialised again. Measured against a typed insert of
-   * `unnest` arrays on PostgreSQL 15 (bench/README.md): as cheap for the database per event, and
-   * cheaper for the service, which escapes nothing into array literals.
+   * `unnest` arrays on PostgreSQL 15 (docs/design/speed-targets.md): as cheap for the database per
+   * event, and cheaper for the service, which escapes nothing into array literals.
    */
   insert(rows: readonly EncodedRow[]): Promise<InsertResult> {
     let json = String.fromCharCode(jsonbVersion) + "[";
