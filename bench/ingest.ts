@@ -18,7 +18,7 @@ import { performance } from "node:perf_hooks";
 import { hostEdgeSettings } from "../models/hostEdge";
 import { datastoreEnv, insertId, RunningService, startService, serviceFile } from "../harness/service";
 import { Postgres, postgresAvailable, startPostgres } from "../harness/postgres";
-import { parseStackConfig } from "../stacks/schema";
+import { parseStackConfig, StackConfig } from "../stacks/schema";
 import { nginxBinary, nginxWorkerPids, RunningNginx, startNginx, vmRssBytes } from "../harness/nginx";
 import { readStackFile } from "../tools/plan/stackFile";
 
@@ -37,6 +37,8 @@ export interface ThroughputResult {
   storedEvents: number;
   seconds: number;
   eventsPerSecond: number;
+  /** Events in requests answered 200 per second: the trivial handler's rate, which stores nothing. */
+  answeredEventsPerSecond: number;
   serviceCpuSeconds: number;
   nginxCpuSeconds: number;
   /** Stored events per CPU-second of the service process. */
@@ -60,7 +62,7 @@ function nginxCpu(nginx: RunningNginx): number {
 }
 
 /** A ~1 KB body of `count` events. */
-function body(count: number): string {
+export function body(count: number): string {
   const properties = { path: "/pricing", referrer: "https://search.example.net/?q=edge", title: "Pricing - Example Shop", pad: "x".repeat(700) };
   return JSON.stringify({ events: Array.from({ length: count }, () => ({ insertId: insertId(), name: "page_view", properties, time: Date.now() })), page: "https://shop.example.com/pricing", sentAt: Date.now() });
 }
@@ -82,7 +84,7 @@ async function storedCount(db: Postgres): Promise<number> {
 }
 
 /** Closed loop: `concurrency` clients, each sending the next request when the last is answered. */
-async function throughput(db: Postgres, service: RunningService, nginx: RunningNginx, eventsPerRequest: number, concurrency: number, seconds: number): Promise<ThroughputResult> {
+export async function throughput(db: Postgres, service: { child: { pid?: number } }, nginx: RunningNginx, eventsPerRequest: number, concurrency: number, seconds: number): Promise<ThroughputResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const before = await storedCount(db);
   const cpu0 = cpuSeconds(service.child.pid!);
@@ -111,6 +113,7 @@ async function throughput(db: Postgres, service: RunningService, nginx: RunningN
     storedEvents,
     seconds: elapsed,
     eventsPerSecond: storedEvents / elapsed,
+    answeredEventsPerSecond: (requests * eventsPerRequest) / elapsed,
     serviceCpuSeconds,
     nginxCpuSeconds,
     eventsPerServiceCpuSecond: storedEvents / serviceCpuSeconds,
@@ -187,6 +190,19 @@ async function rssWithConnections(service: RunningService, count: number): Promi
 
 const mib = (bytes: number) => bytes / 2 ** 20;
 
+/** The prod stack's nginx in front of an upstream on `port`, the per-client limit lifted: every bench request comes from one address. */
+export function benchNginxSettings(prod: StackConfig, port: number): ReturnType<typeof hostEdgeSettings> {
+  const backupPort = port === 65535 ? port - 1 : port + 1;
+  return hostEdgeSettings(
+    {
+      ...prod,
+      nginx: { ...prod.nginx, requestsPerSecondPerClient: 1_000_000 },
+      ingest: { ...prod.ingest, service: { ...prod.ingest.service, port, backupPort } },
+    },
+    2,
+  );
+}
+
 export interface IngestBenchOptions {
   projectRoot: string;
   seconds: number;
@@ -214,17 +230,7 @@ export async function ingestPathBench(options: IngestBenchOptions): Promise<Inge
       INGEST_METRICS_INTERVAL_MS: "60000",
     };
     service = await startService({ env });
-    const backupPort = service.port === 65535 ? service.port - 1 : service.port + 1;
-    const settings = hostEdgeSettings(
-      {
-        ...prod,
-        // Every bench request comes from one address: the per-client limit would shed them all.
-        nginx: { ...prod.nginx, requestsPerSecondPerClient: 1_000_000 },
-        ingest: { ...prod.ingest, service: { ...prod.ingest.service, port: service.port, backupPort } },
-      },
-      2,
-    );
-    nginx = await startNginx(settings);
+    nginx = await startNginx(benchNginxSettings(prod, service.port));
     // Warm-up: JIT, pool connections.
     await throughput(db, service, nginx, 1, 16, 1);
 

@@ -1,5 +1,6 @@
 /**
  * npm run bench -- [--quick] [--regions 2,30] [--records 10,2000] [--out bench/results.json] [--no-fidelity]
+ * npm run bench -- --rounds 5   (the speed targets alone, as same-run ratios: bench/targetRounds.ts)
  *
  * How the offline plan and the policy pack scale, and how close the models are to the real servers
  * against the targets in `bench/analysis.ts`. Generates stack configs (regions × `edge:dns.records`) into a temp dir and measures,
@@ -21,11 +22,13 @@ import { ingestPathBench } from "./ingest";
 import { IngestBenchRecord, ingestResultsFile } from "./ingestResults";
 import { fidelityChecks, fidelityMarkdown, FidelityResult, renderFidelity } from "./fidelity/index";
 import { measurePrCheck, prCheckCases, PrCheckMetrics, PrCheckRun } from "./prCheck";
+import { roundTargetsMarkdown } from "./roundTargets";
+import { runTargetRounds } from "./targetRounds";
 import { measureEvaluate, measureFloor, measurePlan, measurePolicy, PlanMetrics } from "./run";
 import { BenchSize, benchStackConfig, cross, fullMatrix, quickMatrix, sizeLabel } from "./stacks";
 
 const usage =
-  "usage: npm run bench -- [--quick] [--regions 2,3,10,30] [--records 10,100,1000,2000] [--out FILE] [--no-fidelity] [--repeat N] [--no-ingest | --ingest-only] [--pr-check-only] [--ingest-seconds S] [--spool-mib M]";
+  "usage: npm run bench -- --rounds N [--ingest-seconds S] | [--quick] [--regions 2,3,10,30] [--records 10,100,1000,2000] [--out FILE] [--no-fidelity] [--repeat N] [--no-ingest | --ingest-only] [--pr-check-only] [--ingest-seconds S] [--spool-mib M]";
 
 function numbers(text: string, flag: string): number[] {
   const list = text.split(",").map((s) => Number(s.trim()));
@@ -103,6 +106,24 @@ async function benchPrCheck(repeat: number): Promise<PrCheckMetrics> {
   return metrics;
 }
 
+/** `--rounds N`: the speed targets alone, written to bench/targets.json and bench/targets.md. */
+async function benchRounds(roundsText: string, ingestSeconds: number, started: Date, machine: Record<string, unknown>): Promise<number> {
+  let rounds: number;
+  try {
+    [rounds] = numbers(roundsText, "--rounds");
+    if (!rounds) throw new Error(`--rounds: expected at least 1 round, got ${roundsText}`);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  const result = await runTargetRounds({ projectRoot: resolve(__dirname, ".."), rounds: rounds!, ingestSeconds, log });
+  const out = resolve(__dirname, "targets.json");
+  writeFileSync(out, `${JSON.stringify({ startedAt: started.toISOString(), machine: { ...machine, loadAverageAtEnd: loadavg() }, ...result }, null, 2)}\n`);
+  writeFileSync(out.replace(/json$/, "md"), `${roundTargetsMarkdown(result.targets).join("\n")}\n`);
+  log(`\ntargets written to ${out} and bench/targets.md`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   let values;
   try {
@@ -120,6 +141,7 @@ async function main(argv: string[]): Promise<number> {
         "pr-check-only": { type: "boolean", default: false },
         "ingest-seconds": { type: "string", default: "10" },
         "spool-mib": { type: "string", default: "64" },
+        rounds: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -155,6 +177,8 @@ async function main(argv: string[]): Promise<number> {
   const started = new Date();
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "", node: process.version, loadAverageAtStart: loadavg() };
   log(`edge benchmark, ${started.toISOString()}: ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, load ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" ")}`);
+
+  if (values.rounds !== undefined) return benchRounds(values.rounds, ingestSeconds!, started, machine);
 
   if (values["pr-check-only"]) {
     await benchPrCheck(repeat);

@@ -27,6 +27,7 @@ import { placeholderNameServers, zoneViews } from "../models/dns/zoneView";
 import type { ZoneView } from "../models/dns/wireSize";
 import { cloudflareNameServerSuffix, RecoveryReport, stubResendTimeoutSeconds } from "../models/recovery";
 import type { PlanJson } from "../tools/plan/planJson";
+import { planProcessArgs } from "../tools/plan/runtime/command";
 import { addNamespace, attach, inNamespace, isAlive, namespacePids, run, Teardown } from "./netns";
 
 export type DnsMode = "active-active" | "hot-standby";
@@ -59,7 +60,7 @@ export async function planDns(stack: string, mode: DnsMode): Promise<DnsPlan> {
     const configFile = path.join(dir, `Pulumi.${stack}.yaml`);
     writeFileSync(configFile, stringify({ config }));
     const jsonFile = path.join(dir, "plan.json");
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "tools/plan/main.ts"), "--stack", stack, "--config-file", configFile, "--json", jsonFile], {
+    const child = spawn(process.execPath, [...planProcessArgs(projectRoot), "--stack", stack, "--config-file", configFile, "--json", jsonFile], {
       cwd: projectRoot,
       stdio: ["ignore", "ignore", "pipe"],
     });

@@ -27,6 +27,19 @@ export interface EventRow {
   received: number;
 }
 
+/**
+ * A row and its JSON, made once: the JSON is what the size limit measures, the bytes the insert
+ * sends (jsonb's binary input) and the text the spool writes, so no event is serialised twice.
+ */
+export interface EncodedRow {
+  readonly row: EventRow;
+  readonly json: string;
+}
+
+export function encodeRow(row: EventRow): EncodedRow {
+  return { row, json: JSON.stringify(row) };
+}
+
 export class RequestError extends Error {
   constructor(
     readonly status: 400 | 413 | 422,
@@ -52,7 +65,7 @@ function shown(value: unknown): string {
 }
 
 /** The rows of a request body, or a RequestError naming the field, the value and the limit. */
-export function parseBatch(body: string, limits: Limits, clientNetwork: string | null, received: number): EventRow[] {
+export function parseBatch(body: string, limits: Limits, clientNetwork: string | null, received: number): EncodedRow[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -84,9 +97,10 @@ export function parseBatch(body: string, limits: Limits, clientNetwork: string |
       throw new RequestError(422, `${at}.time`, `expected milliseconds since the epoch, got ${shown(time)}`);
     }
     const row: EventRow = { insert_id: insertId, name, time, properties: properties ?? {}, page: page ?? null, client_network: clientNetwork, received };
-    const bytes = Buffer.byteLength(JSON.stringify(row));
+    const encoded = encodeRow(row);
+    const bytes = Buffer.byteLength(encoded.json);
     if (bytes > limits.maxEventBytes) throw new RequestError(422, at, `an event is at most ${limits.maxEventBytes} bytes, got ${bytes}: send fewer properties`);
-    return row;
+    return encoded;
   });
 }
 

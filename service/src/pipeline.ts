@@ -6,7 +6,7 @@
  */
 import type { ServiceConfig } from "./config";
 import { Datastore, DatastoreUnavailable, InsertResult } from "./datastore";
-import type { EventRow } from "./events";
+import { EncodedRow, encodeRow, EventRow } from "./events";
 import { errorText, log } from "./log";
 import type { Counters } from "./metrics";
 import { Spool, SpooledBatch, spooledRows, SpoolFullError } from "./spool";
@@ -25,7 +25,7 @@ export class ShedError extends Error {
 export class RowsRefusedError extends Error {}
 
 interface Job {
-  rows: EventRow[];
+  rows: EncodedRow[];
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -54,7 +54,7 @@ export class Pipeline {
   }
 
   /** Resolves once every row is committed or spooled; ShedError when neither can take them. */
-  submit(rows: EventRow[]): Promise<void> {
+  submit(rows: EncodedRow[]): Promise<void> {
     if (this.queuedEvents + rows.length > this.config.maxPendingEvents) {
       return Promise.reject(new ShedError(`${this.queuedEvents} events are waiting for the datastore`, 1));
     }
@@ -179,7 +179,7 @@ export class Pipeline {
 
   /** Inserts spooled rows; a row the datastore refuses would block the spool forever: it is logged whole and dropped. */
   private replayRows(rows: EventRow[], seq: number): Promise<boolean> {
-    return this.replayInsert(() => this.datastore.insert(rows), seq, async (error) => {
+    return this.replayInsert(() => this.datastore.insert(rows.map(encodeRow)), seq, async (error) => {
       if (rows.length === 1) {
         log("error", "the datastore refused a spooled event; dropped", { segment: seq, row: rows[0], error: errorText(error) });
         this.counters.add("rejected", 1);

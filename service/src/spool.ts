@@ -22,7 +22,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statfsSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { open, FileHandle } from "node:fs/promises";
 import path from "node:path";
-import type { EventRow } from "./events";
+import type { EncodedRow, EventRow } from "./events";
 import { log } from "./log";
 
 export class SpoolFullError extends Error {}
@@ -128,8 +128,9 @@ export class Spool {
   }
 
   /** Appends rows and resolves once they are on disk (fsync'd); SpoolFullError past the bound. */
-  append(rows: EventRow[]): Promise<void> {
-    const line = Buffer.from(`${JSON.stringify({ at: Date.now(), events: rows.length, rows })}\n`);
+  append(rows: readonly EncodedRow[]): Promise<void> {
+    // The rows' JSON as made when they were parsed: the line JSON.stringify({ at, events, rows }) would write.
+    const line = Buffer.from(`{"at":${Date.now()},"events":${rows.length},"rows":[${rows.map((r) => r.json).join(",")}]}\n`);
     const size = line.length;
     if (this.bytes + this.reservedBytes + size > this.maxBytes) return Promise.reject(new SpoolFullError(`the spool holds ${this.bytes} of ${this.maxBytes} bytes`));
     this.reservedBytes += size;

@@ -4,11 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, readConfig } from "../src/config";
-import { EventRow, parseBatch, RequestError, truncateAddress } from "../src/events";
+import { encodeRow, EventRow, parseBatch, RequestError, truncateAddress } from "../src/events";
 import { emfRecord } from "../src/metrics";
 import { ingestMetrics } from "../../models/ingestMetrics";
 import { Spool, spooledRows, SpoolFullError } from "../src/spool";
 import { mountTmpfs } from "../../harness/tmpfs";
+
+/** Appends rows as the pipeline does: each row's JSON made once, as `parseBatch` makes it. */
+const append = (spool: Spool, rows: EventRow[]) => spool.append(rows.map(encodeRow));
 
 const base = { INGEST_DB_HOSTS: "db-1.internal,db-2.internal:6432", INGEST_DB_PASSWORD: "x", INGEST_DB_SSLMODE: "disable", INGEST_POOL_SIZE: "16" };
 const listen = ["--listen", "127.0.0.1:8080"];
@@ -50,7 +53,10 @@ describe("parseBatch", () => {
   const event = { insertId: "0123456789abcdef", name: "click", time: 1700000000000, properties: { a: 1 } };
 
   it("makes rows that keep the network, the page and the received time", () => {
-    const rows = parseBatch(JSON.stringify({ events: [event], page: "https://shop.example.com/" }), limits, "198.51.100.0/24", 5);
+    const encoded = parseBatch(JSON.stringify({ events: [event], page: "https://shop.example.com/" }), limits, "198.51.100.0/24", 5);
+    const rows = encoded.map((e) => e.row);
+    // Serialised once, when parsed: the JSON the size limit measured is the row's, byte for byte.
+    expect(encoded.map((e) => e.json)).toEqual(rows.map((row) => JSON.stringify(row)));
     expect(rows).toEqual([{ insert_id: event.insertId, name: "click", time: event.time, properties: { a: 1 }, page: "https://shop.example.com/", client_network: "198.51.100.0/24", received: 5 }]);
   });
 
@@ -114,7 +120,7 @@ describe("Spool", () => {
     inSpoolDir(async (dir) => {
       const spool = new Spool(dir, 1024 * 1024, 64 * 1024);
       const ids = Array.from({ length: 300 }, (_, i) => `id-${String(i).padStart(5, "0")}-${"p".repeat(400)}`);
-      for (const id of ids) await spool.append([row(id)]);
+      for (const id of ids) await append(spool, [row(id)]);
       expect(spool.depth).toBe(300);
       await spool.close();
       const segments = readdirSync(dir).filter((n) => n.endsWith(".spool")).sort();
@@ -142,9 +148,9 @@ describe("Spool", () => {
     inSpoolDir(async (dir) => {
       const spool = new Spool(dir, 8 * 1024 * 1024, 4 * 1024 * 1024);
       const long = { ...row("long-line-000000"), properties: { pad: "p".repeat(3 * 1024 * 1024) } };
-      await spool.append([row("before-00000000"), row("before-00000001")]);
-      await spool.append([long]);
-      await spool.append([row("after-000000000")]);
+      await append(spool, [row("before-00000000"), row("before-00000001")]);
+      await append(spool, [long]);
+      await append(spool, [row("after-000000000")]);
       const oldest = (await spool.oldest())!;
       const replayed: string[][] = [];
       // A batch is valid until the next is taken: each is read as it comes.
@@ -156,12 +162,12 @@ describe("Spool", () => {
   it("hands out a line corrupted on disk whole, and spooledRows skips it while keeping its batch's other rows", () =>
     inSpoolDir(async (dir) => {
       const spool = new Spool(dir, 1024 * 1024, 64 * 1024);
-      await spool.append([row("good-before-0000"), row("good-before-0001")]);
+      await append(spool, [row("good-before-0000"), row("good-before-0001")]);
       await spool.close();
       const [segment] = readdirSync(dir).filter((n) => n.endsWith(".spool"));
       appendFileSync(path.join(dir, segment!), '{"at":1,"events":1,"rows":[{"insert_id":\u0000\u0000]}\n');
       const reopened = new Spool(dir, 1024 * 1024, 64 * 1024);
-      await reopened.append([row("good-after-00000")]);
+      await append(reopened, [row("good-after-00000")]);
       const oldest = (await reopened.oldest())!;
       const taken = oldest.batches(100);
       const batch = taken.next().value!;
@@ -193,7 +199,7 @@ describe("Spool", () => {
       const big = (i: number) => ({ ...row(`big-${String(i).padStart(12, "0")}`), properties: { pad: "p".repeat(9000) } });
       let refused: Error | undefined;
       for (let i = 0; i < 200 && !refused; i++) {
-        await spool.append([big(i)]).then(
+        await append(spool, [big(i)]).then(
           () => acknowledged.push(big(i).insert_id),
           (error: Error) => (refused = error),
         );
@@ -202,8 +208,8 @@ describe("Spool", () => {
       // Room again: the next appends (some together, as concurrent requests group-commit) are acknowledged.
       rmSync(path.join(disk.dir, "ballast"));
       const after = Array.from({ length: 6 }, (_, i) => row(`after-full-${String(i).padStart(6, "0")}`));
-      await spool.append([after[0]!]);
-      await Promise.all(after.slice(1).map((r) => spool.append([r])));
+      await append(spool, [after[0]!]);
+      await Promise.all(after.slice(1).map((r) => append(spool, [r])));
       acknowledged.push(...after.map((r) => r.insert_id));
       await spool.close();
 
@@ -222,8 +228,8 @@ describe("Spool", () => {
     inSpoolDir(async (dir) => {
       const spool = new Spool(dir, 1024 * 1024, 64 * 1024);
       const big = row("x".repeat(600 * 1024));
-      await spool.append([big]);
-      await expect(spool.append([big])).rejects.toBeInstanceOf(SpoolFullError);
+      await append(spool, [big]);
+      await expect(append(spool, [big])).rejects.toBeInstanceOf(SpoolFullError);
       await spool.close();
       writeFileSync(path.join(dir, "lock"), "1"); // pid 1 is alive and is not us
       expect(() => new Spool(dir, 1024 * 1024, 64 * 1024)).toThrow("give each process (main, backup) its own spool directory");

@@ -13,6 +13,7 @@ import { datastoreGrantSql } from "../../../../models/ingestService";
 import { readConfig } from "../../../../service/src/config";
 import { Datastore } from "../../../../service/src/datastore";
 import { migrate } from "../../../../service/src/migrations";
+import { encodeRow } from "../../../../service/src/events";
 import { type RdsPostgres, startRdsPostgres } from "../../../../tools/rehearse/standins/postgres";
 import { createTestCa, issueServerCertificate } from "../../../../tools/rehearse/standins/testCa";
 
@@ -100,7 +101,7 @@ describe("PostgreSQL 15 as RDS", () => {
       await rds.grant();
       await new Promise((r) => setTimeout(r, 100));
       expect(await datastore.writablePool()).toBeDefined();
-      expect(await datastore.insert([{ insert_id: "a1", name: "page_view", time: Date.now(), properties: {}, page: null, client_network: null, received: Date.now() }])).toEqual({ inserted: 1, duplicates: 0 });
+      expect(await datastore.insert([encodeRow({ insert_id: "a1", name: "page_view", time: Date.now(), properties: {}, page: null, client_network: null, received: Date.now() })])).toEqual({ inserted: 1, duplicates: 0 });
       const after = serviceClient();
       await after.connect();
       try {
