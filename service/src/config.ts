@@ -49,8 +49,11 @@ export interface ServiceConfig {
   statementTimeoutMs: number;
   /** Least time between two attempts to find a writable primary while none answers. */
   reconnectIntervalMs: number;
+  /** A group's bounds: the requests waiting join one insert up to these (a request larger goes alone). */
   batchMaxEvents: number;
-  batchLingerMs: number;
+  batchMaxBytes: number;
+  /** Group inserts running at once (at most `poolMax`); the next group forms while they run. */
+  groupsInFlight: number;
   retentionDays: number;
 
   spoolDir: string;
@@ -180,7 +183,8 @@ export function readConfig(env: Env = process.env, argv: string[] = process.argv
     statementTimeoutMs,
     reconnectIntervalMs: integer(env, "INGEST_DB_RECONNECT_INTERVAL_MS", datastoreTimeoutDefaults.reconnectIntervalMs, 50, 60_000),
     batchMaxEvents: integer(env, "INGEST_BATCH_MAX_EVENTS", 1000, 1, 10_000),
-    batchLingerMs: integer(env, "INGEST_BATCH_LINGER_MS", 2, 0, 1000),
+    batchMaxBytes: integer(env, "INGEST_BATCH_MAX_BYTES", 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    groupsInFlight: integer(env, "INGEST_GROUPS_IN_FLIGHT", 2, 1, 10_000),
     retentionDays: integer(env, "INGEST_RETENTION_DAYS", 30, 1, 36_500),
 
     spoolDir: path.resolve(text(env, "INGEST_SPOOL_DIR", `/var/lib/edge-ingest/spool-${listenPort}`)),

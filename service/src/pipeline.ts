@@ -1,8 +1,12 @@
 /**
- * From accepted requests to stored events. Requests queue; up to `poolMax` writers each take the
- * requests waiting (up to `batchMaxEvents` events) and insert them in one statement. When no
- * writable datastore answers, or the insert fails, the same rows go to the spool, and only then is
- * the request answered. A replayer drains the spool, oldest first, whenever a primary is writable.
+ * From accepted requests to stored events, by group commit. A request that finds fewer than
+ * `groupsInFlight` inserts running goes at once (no timer: an idle service adds no delay); requests
+ * that arrive while the inserts are running wait, and the next insert to finish takes them all as
+ * one group (up to `batchMaxEvents` events and `batchMaxBytes` bytes), one statement and one commit.
+ * Each request is answered once its group has committed. When no writable datastore answers, or the
+ * group's insert fails, each request of the group goes to the spool on its own (the spool commits
+ * them with one fsync), and each is answered only once its rows are fsync'd, or refused (503) alone.
+ * A replayer drains the spool, oldest first, whenever a primary is writable.
  */
 import type { ServiceConfig } from "./config";
 import { Datastore, DatastoreUnavailable, InsertResult } from "./datastore";
@@ -26,6 +30,8 @@ export class RowsRefusedError extends Error {}
 
 interface Job {
   rows: EncodedRow[];
+  /** The rows' JSON in UTF-8 bytes: what the group's parameter carries. */
+  bytes: number;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -34,7 +40,8 @@ export class Pipeline {
   private queue: Job[] = [];
   private queuedEvents = 0;
   private writers = 0;
-  private lingerTimer: NodeJS.Timeout | undefined;
+  /** Inserts running at once: never more than the pool's connections. */
+  private readonly groupsInFlight: number;
   private replaying: Promise<void> | undefined;
   private replayTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -45,6 +52,7 @@ export class Pipeline {
     readonly spool: Spool,
     private readonly counters: Counters,
   ) {
+    this.groupsInFlight = Math.min(config.groupsInFlight, config.poolMax);
     this.replayTimer = setInterval(() => this.replay(), 500);
     this.replayTimer.unref();
   }
@@ -58,42 +66,41 @@ export class Pipeline {
     if (this.queuedEvents + rows.length > this.config.maxPendingEvents) {
       return Promise.reject(new ShedError(`${this.queuedEvents} events are waiting for the datastore`, 1));
     }
+    let bytes = 0;
+    for (const row of rows) bytes += Buffer.byteLength(row.json) + 1;
     return new Promise((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
+      this.queue.push({ rows, bytes, resolve, reject });
       this.queuedEvents += rows.length;
-      this.schedule();
+      this.write();
     });
   }
 
-  private schedule(): void {
-    if (this.writers >= this.config.poolMax || this.queue.length === 0) return;
-    // A short linger lets concurrent requests share one insert; a full batch goes at once.
-    if (this.queuedEvents >= this.config.batchMaxEvents || this.config.batchLingerMs === 0) return void this.write();
-    this.lingerTimer ??= setTimeout(() => {
-      this.lingerTimer = undefined;
-      this.write();
-    }, this.config.batchLingerMs);
-  }
-
+  /** The next group: the requests waiting, oldest first, up to the bounds (the first is always taken whole). */
   private take(): Job[] {
     const jobs: Job[] = [];
     let events = 0;
-    while (this.queue.length && (jobs.length === 0 || events + this.queue[0]!.rows.length <= this.config.batchMaxEvents)) {
-      const job = this.queue.shift()!;
-      events += job.rows.length;
-      jobs.push(job);
+    let bytes = 0;
+    const { batchMaxEvents, batchMaxBytes } = this.config;
+    while (this.queue.length) {
+      const next = this.queue[0]!;
+      if (jobs.length && (events + next.rows.length > batchMaxEvents || bytes + next.bytes > batchMaxBytes)) break;
+      this.queue.shift();
+      events += next.rows.length;
+      bytes += next.bytes;
+      jobs.push(next);
     }
     this.queuedEvents -= events;
     return jobs;
   }
 
+  /** Starts a group for the requests waiting while fewer than `groupsInFlight` inserts run. */
   private write(): void {
-    while (this.writers < this.config.poolMax && this.queue.length) {
+    while (this.writers < this.groupsInFlight && this.queue.length) {
       const jobs = this.take();
       this.writers++;
       void this.store(jobs).finally(() => {
         this.writers--;
-        if (this.queue.length) this.schedule();
+        if (this.queue.length) this.write();
         else if (this.writers === 0) for (const wake of this.idleWaiters.splice(0)) wake();
       });
     }
@@ -117,16 +124,22 @@ export class Pipeline {
         return;
       }
     }
+    // Each request falls back on its own, as a lone insert's would: its rows are one spool line,
+    // answered once fsync'd (the spool writes and fsyncs the lines waiting together), or refused.
+    await Promise.all(jobs.map((job) => this.spoolJob(job)));
+  }
+
+  private async spoolJob(job: Job): Promise<void> {
     try {
-      await this.spool.append(rows);
-      this.counters.add("spooled", rows.length);
-      this.accept(jobs);
+      await this.spool.append(job.rows);
+      this.counters.add("spooled", job.rows.length);
+      this.accept([job]);
     } catch (error) {
-      const shed =
+      job.reject(
         error instanceof SpoolFullError
           ? new ShedError(`no writable datastore and ${error.message}`, 5)
-          : new ShedError(`no writable datastore and the spool failed: ${errorText(error)}`, 5);
-      for (const job of jobs) job.reject(shed);
+          : new ShedError(`no writable datastore and the spool failed: ${errorText(error)}`, 5),
+      );
     }
   }
 
@@ -192,8 +205,6 @@ export class Pipeline {
 
   /** Waits until every queued request is stored or spooled (graceful shutdown). */
   async drain(): Promise<void> {
-    clearTimeout(this.lingerTimer);
-    this.lingerTimer = undefined;
     this.write();
     if (this.writers === 0 && this.queue.length === 0) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
