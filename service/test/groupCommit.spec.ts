@@ -53,14 +53,17 @@ async function groups(): Promise<number[]> {
   return rows.map((r) => Number(r.n));
 }
 
-/** Holds a SHARE lock on the events table, so every insert waits (in flight) until `release`. */
+const holds: pg.Client[] = [];
+
+/** Holds a SHARE lock on the events table, so every insert waits (in flight) until `release` (or the test's end). */
 async function holdInserts(): Promise<{ release(): Promise<void> }> {
   const client = new pg.Client({ host: "127.0.0.1", port: db.port, user: "ingest", password: "secret", database: "edge" });
   client.on("error", () => undefined); // the datastore is killed under it in one test
   await client.connect();
+  holds.push(client);
   await client.query("BEGIN");
   await client.query("LOCK TABLE events IN SHARE MODE");
-  return { release: () => client.query("COMMIT").then(() => client.end(), () => client.end().catch(() => undefined)) };
+  return { release: () => (holds.splice(holds.indexOf(client), 1), client.end().catch(() => undefined)) };
 }
 
 /** The service's inserts waiting on the lock, and its open connections. */
@@ -95,6 +98,7 @@ describe.skipIf(skipWithout([postgresInstalled]))("ingestion service: group comm
     db = await startPostgres();
   });
   afterEach(async () => {
+    for (const client of holds.splice(0)) await client.end().catch(() => undefined);
     for (const s of running.splice(0)) await s.kill();
     try {
       db.start();

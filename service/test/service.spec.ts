@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runLoad } from "./support/load";
 import { Postgres, postgresInstalled, startPostgres } from "../../harness/postgres";
@@ -373,12 +374,19 @@ describe.skipIf(skipWithout([postgresInstalled]))("ingestion service with a real
   });
 
   it("SIGTERM mid-batch: requests in flight are answered after they are stored, then it exits 0", async () => {
-    // A long linger holds the batch open when the signal arrives.
-    const svc = await service({ env: { ...datastoreEnv(`127.0.0.1:${db.port}`), INGEST_BATCH_LINGER_MS: "300" } });
+    // A lock on the table holds the inserts in flight when the signal arrives.
+    const svc = await service({ env: datastoreEnv(`127.0.0.1:${db.port}`) });
+    const lock = new pg.Client({ host: "127.0.0.1", port: db.port, user: "ingest", password: "secret", database: "edge" });
+    await lock.connect();
+    await lock.query("BEGIN");
+    await lock.query("LOCK TABLE events IN SHARE MODE");
     const batches = Array.from({ length: 20 }, () => batchBody(10));
     const answers = batches.map((b) => request(svc.port, "POST", "/track", b.body).then((a) => a.status, () => 0));
-    await new Promise((r) => setTimeout(r, 100));
+    await until(async () => (await metrics(svc.port)).pendingEvents > 0, 10_000, "requests to wait behind the inserts in flight");
     svc.child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 100));
+    await lock.query("COMMIT");
+    await lock.end();
     const statuses = await Promise.all(answers);
     const { code } = await svc.exited;
     expect(code).toBe(0);
