@@ -2,7 +2,7 @@
  * The architecture, checked: layers point one way (models are pure; components use no tools; the
  * policy pack imports only models and the packages it declares; product code imports no test code),
  * no run-time import cycle, every config field documented in the one schema, every policy with its
- * metadata. Each rule also runs over a fixture tree holding one deliberate violation, so a check
+ * metadata, provider type tokens spelled only in models/resourceTypes.ts. Each rule also runs over a fixture tree holding one deliberate violation, so a check
  * that could never fail would show here.
  */
 import { readFileSync } from "node:fs";
@@ -12,7 +12,7 @@ import { z } from "zod";
 import { incidents } from "../models/incidents";
 import { packEntries } from "../policies/pack";
 import { stackConfigSchema } from "../stacks/schema";
-import { importCycles, importGraph, layerProblems, policyMetadataProblems, sourceFiles, undescribedFields, type PolicyDeclaration } from "./support/architecture";
+import { importCycles, importGraph, layerProblems, policyMetadataProblems, sourceFiles, typeTokenLiterals, undescribedFields, type PolicyDeclaration } from "./support/architecture";
 
 const root = path.join(__dirname, "..");
 const fixtures = path.join(__dirname, "fixtures", "architecture");
@@ -54,6 +54,10 @@ describe("the project's architecture", () => {
 
   it("has no run-time import cycle", () => {
     expect(project.cycles).toEqual([]);
+  });
+
+  it("spells provider type tokens only in models/resourceTypes.ts", () => {
+    expect(typeTokenLiterals(root, sourceFiles(root, ["test/fixtures/architecture"]))).toEqual([]);
   });
 
   it("describes every field of the stack config schema (the README's config table is generated from the descriptions)", () => {
@@ -121,6 +125,14 @@ describe("the architecture checks, each on a deliberate violation", () => {
       { from: "models/provider.ts", runtime: false, dynamic: false },
       { from: "models/provider.ts", runtime: true, dynamic: true },
       { from: "models/zone.ts", runtime: false, dynamic: false },
+    ]);
+  });
+
+  it("a type token spelled outside models/resourceTypes.ts fails (test code and a token inside a sentence do not)", () => {
+    const tree = path.join(fixtures, "typeTokenLiteral");
+    expect(typeTokenLiterals(tree, sourceFiles(tree))).toEqual([
+      'tools/prices.ts:5 spells the type token "cloudflare:index/zone:Zone": name it through models/resourceTypes.ts (one home for each type token)',
+      'tools/prices.ts:7 spells the type token "aws:sns/topicPolicy:TopicPolicy": name it through models/resourceTypes.ts (one home for each type token)',
     ]);
   });
 

@@ -149,7 +149,7 @@ export const pricers: Record<string, Pricer> = {
   },
   // Vended-log delivery is billed per GB delivered; the estimate does not model log volume and says so.
   [t.ec2FlowLog]: () => ({ item: "VPC flow logs (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
-  "aws:cloudwatch/logDelivery:LogDelivery": () => ({ item: "log delivery (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
+  [t.cloudwatchLogDelivery]: () => ({ item: "log delivery (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
   [t.cloudwatchLogGroup]: () => ({ item: "log group (per GB ingested and stored: volume not estimated)", monthlyUsd: 0 }),
   // Gateway endpoints (S3, DynamoDB) cost nothing; an interface endpoint is billed per zone-hour and per GB.
   [t.ec2VpcEndpoint]: (r, a, region) => {

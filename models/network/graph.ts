@@ -9,7 +9,7 @@
  *
  * Pure module: no Pulumi imports.
  */
-import { resourceTypes } from "../resourceTypes";
+import { judgedForeignTypes, resourceTypes } from "../resourceTypes";
 import { tagMap } from "../capacity/declared";
 import { cidrContains } from "./cidr";
 import { readNetworkNeeds, type HostNeeds } from "./needs";
@@ -30,10 +30,10 @@ export interface NetworkResource {
  * admits everything), but a plan that adds one is judged by it.
  */
 export const networkAclTypes = {
-  networkAcl: "aws:ec2/networkAcl:NetworkAcl",
-  networkAclRule: "aws:ec2/networkAclRule:NetworkAclRule",
-  networkAclAssociation: "aws:ec2/networkAclAssociation:NetworkAclAssociation",
-  defaultNetworkAcl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
+  networkAcl: judgedForeignTypes.networkAcl,
+  networkAclRule: judgedForeignTypes.networkAclRule,
+  networkAclAssociation: judgedForeignTypes.networkAclAssociation,
+  defaultNetworkAcl: judgedForeignTypes.defaultNetworkAcl,
 } as const;
 
 /** A security group rule, however it was written. `protocol` is lower case; `-1` is every protocol. */
