@@ -11,17 +11,14 @@
  * Not bundled into the pack (index.ts does not import it): docs/security.md's table and the test
  * read it.
  */
+import type { DeclaredResource } from "../models/declaredResource";
 import { judgedForeignTypes, resourceTypes } from "../models/resourceTypes";
 import type { ControlId } from "./controls";
 
 export type CoverageStatus = "enforced" | "partial" | "waived" | "unguarded";
 
 /** A resource of a plan, as `holds` reads it (the plan JSON's shape). */
-export interface PlanResource {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-}
+export type PlanResource = Pick<DeclaredResource, "type" | "inputs"> & { name: string };
 
 export interface CatalogRule {
   /** A short id for the table. */

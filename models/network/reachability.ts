@@ -25,6 +25,7 @@
  *
  * Pure module: no Pulumi imports.
  */
+import type { DeclaredResource } from "../declaredResource";
 import { nginxListenPort } from "../hostEdge/settings";
 import { awsApiPort, bundleCalls, hostApis, type HostApi, type HostCall, type HostCallContext } from "../ingestRegion/egress";
 import { cidrContains, isNetworkAddress, longestPrefixMatch } from "./cidr";
@@ -731,14 +732,7 @@ export function flowTitle(flow: Flow): string {
 export type { Statement };
 
 /** A planned resource as the plan and its JSON carry it: declared inputs, region apart. */
-export interface PlannedNetworkResource {
-  type: string;
-  urn: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  region?: string | null;
-  propertyDependencies?: Record<string, string[]>;
-}
+export type PlannedNetworkResource = DeclaredResource & { name: string };
 
 /** The reachability of a plan's resources, judged on their declared inputs (what `--json` carries, so the plan and the diff agree). */
 export function reachabilityOfPlan(resources: readonly PlannedNetworkResource[]): Reachability {

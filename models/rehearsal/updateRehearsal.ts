@@ -26,23 +26,19 @@
  *
  * Pure module: no Pulumi imports.
  */
+import type { DeclaredResource } from "../declaredResource";
 import { resourceTypes as t } from "../resourceTypes";
 import { apiContracts, type UniqueScope } from "../contracts";
 import { apiPage } from "../providerSources";
 import { isFlagSet } from "../aws/flags";
 
 /** A resource as a plan records it: what the rehearsal reads of it. */
-export interface RehearsalResource {
-  urn: string;
-  type: string;
+export type RehearsalResource = DeclaredResource & {
   name: string;
   region: string | null;
-  inputs: Record<string, unknown>;
   dependencies: string[];
-  /** Per input, the URNs it came from. */
-  propertyDependencies?: Record<string, string[]>;
   options?: { deleteBeforeReplace?: boolean; retainOnDelete?: boolean };
-}
+};
 
 /** What happens to one resource, as the diff decided it (its order: the head's, then the base's for deletes). */
 export type PlannedChange =
