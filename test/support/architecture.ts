@@ -355,3 +355,19 @@ export function sizeProblems(root: string, files: readonly string[], limits: Siz
 
 /** One line of a size problem: `stacks/schema.ts: 935 lines (limit 400)`, `tools/x.ts: function render: 140 lines (limit 100)`. */
 export const describeSizeProblem = (p: SizeProblem) => `${p.file}: ${p.what ? `function ${p.what}: ` : ""}${p.lines} lines (limit ${p.limit})`;
+
+/** The config keys a program source reads itself (`config.dns.ttl` → `dns`), as `line: expression`; the mappers of stacks/ read them instead. */
+export function configKeyReads(fileName: string, text: string, configName = "config"): string[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true);
+  const reads: string[] = [];
+  const visit = (node: ts.Node) => {
+    if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === configName) {
+      reads.push(`${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}: ${node.getText(source)}`);
+    } else if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer && ts.isIdentifier(node.initializer) && node.initializer.text === configName) {
+      reads.push(`${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}: ${node.getText(source)}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return reads;
+}
