@@ -87,7 +87,6 @@ const notYetSplit: Record<string, string> = {
   "components/snippetCdn.ts": "the snippet CDN component: bucket, replica and distribution to split",
   "components/snippetCdn.ts: SnippetCdn/constructor": "the snippet CDN component: bucket, replica and distribution to split",
   "models/network/graph.ts": "the network graph",
-  "models/network/reachability.ts": "the network reachability model",
   "models/network/wiring.ts": "the network wiring",
   "models/network/wiring.ts: wireRegion": "the network wiring",
   "models/rehearsal/updateRehearsal.ts": "the update rehearsal",
