@@ -5,7 +5,7 @@
  * run, listed by name, and the root is removed: tests leave nothing in the system temp dir, and
  * the check reads no other process's files.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -31,6 +31,9 @@ export function leftovers(root: string): string[] {
 export default function setup(): () => void {
   const systemTemp = os.tmpdir();
   const root = mkdtempSync(path.join(systemTemp, `edge-test-run-${process.pid}-`));
+  // As the system temp dir is (1777): servers the tests run as other users (PostgreSQL as
+  // `postgres`) reach and make their own directories in it.
+  chmodSync(root, 0o1777);
   mkdirSync(path.join(systemTemp, tsxCache), { recursive: true, mode: 0o700 });
   symlinkSync(path.join(systemTemp, tsxCache), path.join(root, tsxCache));
   process.env.TMPDIR = root;
