@@ -86,7 +86,6 @@ const notYetSplit: Record<string, string> = {
   "components/ingestRegion/network.ts: IngestNetwork/constructor": "a component's children: to split into helpers per child group",
   "components/snippetCdn.ts": "the snippet CDN component: bucket, replica and distribution to split",
   "components/snippetCdn.ts: SnippetCdn/constructor": "the snippet CDN component: bucket, replica and distribution to split",
-  "models/network/wiring.ts": "the network wiring",
   "models/network/wiring.ts: wireRegion": "the network wiring",
   "models/rehearsal/updateRehearsal.ts": "the update rehearsal",
   "models/rehearsal/updateRehearsal.ts: rehearseUpdate": "the update rehearsal",
