@@ -88,7 +88,6 @@ const notYetSplit: Record<string, string> = {
   "components/snippetCdn.ts: SnippetCdn/constructor": "the snippet CDN component: bucket, replica and distribution to split",
   "models/network/wiring.ts: wireRegion": "the network wiring",
   "models/rehearsal/updateRehearsal.ts: rehearseUpdate": "the update rehearsal",
-  "tools/prCheck/prCheck.ts": "pr-check",
   "tools/prCheck/prCheck.ts: prCheck": "pr-check",
 };
 
