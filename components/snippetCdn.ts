@@ -89,53 +89,9 @@ export class SnippetCdn extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const { loaderPolicy, versionedPolicy } = this.cachePolicies(name);
-    const headersPolicy = this.responseHeadersPolicy(name);
 
     // The distribution.
-    const behavior = {
-      targetOriginId: originGroupId,
-      viewerProtocolPolicy: "redirect-to-https",
-      allowedMethods: ["GET", "HEAD", "OPTIONS"],
-      cachedMethods: ["GET", "HEAD", "OPTIONS"],
-      compress: true,
-      responseHeadersPolicyId: headersPolicy.id,
-    };
-    const s3Origin = (bucket: aws.s3.Bucket, originId: string) => ({
-      originId,
-      domainName: bucket.bucketRegionalDomainName,
-      originAccessControlId: originAccessControl.id,
-    });
-    const distribution = new aws.cloudfront.Distribution(
-      `${name}-distribution`,
-      {
-        comment: `JavaScript snippet at ${args.hostname} (incident 000: never served by the API hosts)`,
-        enabled: true,
-        aliases: [args.hostname],
-        // The root URL serves the loader rather than asking the bucket for its root (configure-cdn-default-root-object).
-        defaultRootObject: loaderKey,
-        httpVersion: "http2and3",
-        isIpv6Enabled: true,
-        priceClass: "PriceClass_All",
-        origins: [s3Origin(origin.bucket, "origin"), s3Origin(replica.bucket, "replica")],
-        originGroups: [
-          {
-            originId: originGroupId,
-            failoverCriteria: { statusCodes: [...originFailoverStatusCodes] },
-            members: [{ originId: "origin" }, { originId: "replica" }],
-          },
-        ],
-        defaultCacheBehavior: { ...behavior, cachePolicyId: loaderPolicy.id },
-        orderedCacheBehaviors: [{ ...behavior, pathPattern: versionedPathPattern, cachePolicyId: versionedPolicy.id }],
-        restrictions: { geoRestriction: { restrictionType: "none" } },
-        viewerCertificate: {
-          acmCertificateArn: certificate.certificateArn,
-          sslSupportMethod: "sni-only",
-          minimumProtocolVersion: "TLSv1.2_2021",
-        },
-      },
-      { parent: this },
-    );
+    const distribution = this.distribution(name, args, origin, replica, originAccessControl, certificate);
 
     this.accessLogs(name, args.namePrefix, distribution);
 
@@ -170,6 +126,63 @@ export class SnippetCdn extends pulumi.ComponentResource {
       originBucketName: this.originBucketName,
       replicaBucketName: this.replicaBucketName,
     });
+  }
+
+  /** The distribution: both buckets as one origin group (failing over on the origin's errors), the loader and the versioned library cached apart. */
+  private distribution(
+    name: string,
+    args: SnippetCdnArgs,
+    origin: PrivateBucket,
+    replica: PrivateBucket,
+    originAccessControl: aws.cloudfront.OriginAccessControl,
+    certificate: DnsValidatedCertificate,
+  ): aws.cloudfront.Distribution {
+    const { loaderPolicy, versionedPolicy } = this.cachePolicies(name);
+    const headersPolicy = this.responseHeadersPolicy(name);
+
+    const behavior = {
+      targetOriginId: originGroupId,
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD", "OPTIONS"],
+      cachedMethods: ["GET", "HEAD", "OPTIONS"],
+      compress: true,
+      responseHeadersPolicyId: headersPolicy.id,
+    };
+    const s3Origin = (bucket: aws.s3.Bucket, originId: string) => ({
+      originId,
+      domainName: bucket.bucketRegionalDomainName,
+      originAccessControlId: originAccessControl.id,
+    });
+    return new aws.cloudfront.Distribution(
+      `${name}-distribution`,
+      {
+        comment: `JavaScript snippet at ${args.hostname} (incident 000: never served by the API hosts)`,
+        enabled: true,
+        aliases: [args.hostname],
+        // The root URL serves the loader rather than asking the bucket for its root (configure-cdn-default-root-object).
+        defaultRootObject: loaderKey,
+        httpVersion: "http2and3",
+        isIpv6Enabled: true,
+        priceClass: "PriceClass_All",
+        origins: [s3Origin(origin.bucket, "origin"), s3Origin(replica.bucket, "replica")],
+        originGroups: [
+          {
+            originId: originGroupId,
+            failoverCriteria: { statusCodes: [...originFailoverStatusCodes] },
+            members: [{ originId: "origin" }, { originId: "replica" }],
+          },
+        ],
+        defaultCacheBehavior: { ...behavior, cachePolicyId: loaderPolicy.id },
+        orderedCacheBehaviors: [{ ...behavior, pathPattern: versionedPathPattern, cachePolicyId: versionedPolicy.id }],
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        viewerCertificate: {
+          acmCertificateArn: certificate.certificateArn,
+          sslSupportMethod: "sni-only",
+          minimumProtocolVersion: "TLSv1.2_2021",
+        },
+      },
+      { parent: this },
+    );
   }
 
   /**
