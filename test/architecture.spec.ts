@@ -82,7 +82,6 @@ const notYetSplit: Record<string, string> = {
   "tools/rehearse/rehearsal.ts: rehearseHost": "the host rehearsal",
   "tools/rehearse/standins/imds.ts: startImds": "the host rehearsal",
   "tools/rehearse/standins/resolver.ts: startResolver": "the host rehearsal",
-  "models/network/wiring.ts: wireRegion": "the network wiring",
   "models/rehearsal/updateRehearsal.ts: rehearseUpdate": "the update rehearsal",
   "tools/prCheck/prCheck.ts: prCheck": "pr-check",
 };

@@ -27,7 +27,8 @@
  */
 import { awsApiPort } from "../ingestRegion/egress";
 import { nthAddress } from "./cidr";
-import { internetClientAddress, internetServerAddress, type Member, type RegionReachability } from "./reachability";
+import type { Subnet, VpcNetwork } from "./graph";
+import { internetClientAddress, internetServerAddress, type Flow, type Member, type RegionReachability } from "./reachability";
 import { WiredProbe, WiredRegion, elasticIpStandIns, outcomeOf, prefixListStandIn } from "./wiredModel";
 import { Wiring } from "./wiringBuilder";
 
@@ -119,9 +120,29 @@ export function wireRegion(report: RegionReachability): WiredRegion {
 
   // The internet gateway: one-to-one NAT of each Elastic IP, and nothing for a private address.
   network.loadBalancers.filter((l) => l.internetFacing && wiring.members.has(l.urn)).forEach((l, i) => wiring.publicAddresses.set(l.urn, nthAddress(elasticIpStandIns, i + 1)));
+  router.nftables = routerNftables(wiring, network, used);
+
+  // Members: their security groups, and a listener where a flow ends.
+  for (const [urn, m] of wiring.members) {
+    const ns = wiring.namespaces.find((n) => n.id === m.id)!;
+    ns.nftables = wiring.securityGroups(m.groups);
+    const lb = network.loadBalancers.find((l) => l.urn === urn);
+    if (lb) ns.listens.push(...lb.listeners.map((l) => l.port));
+    else if (ns.role === "hosts") ns.listens.push(...new Set(network.targetGroups.filter((t) => report.fleet.targetGroups.includes(t.urn)).flatMap((t) => [t.port, t.healthPort])));
+    else ns.listens.push(awsApiPort);
+  }
+  internet.listens.push(awsApiPort);
+  s3.listens.push(awsApiPort);
+
+  const probes = wiredProbes(wiring, all);
+  return { region: network.region, namespaces: wiring.namespaces, links: wiring.links, probes };
+}
+
+/** The router's nftables: one-to-one NAT of each Elastic IP at the internet gateway, which forwards only for them, and each subnet's network ACL. */
+function routerNftables(wiring: Wiring, network: VpcNetwork, used: Subnet[]): string {
   const mapped = [...wiring.publicAddresses].map(([urn, address]) => ({ public: address, private: wiring.members.get(urn)!.address }));
   const naclSubnets = used.filter((s) => s.nacl);
-  router.nftables = [
+  return [
     "flush ruleset",
     "table ip vpc {",
     "  chain prerouting {",
@@ -146,20 +167,11 @@ export function wireRegion(report: RegionReachability): WiredRegion {
     "}",
     "",
   ].join("\n");
+}
 
-  // Members: their security groups, and a listener where a flow ends.
-  for (const [urn, m] of wiring.members) {
-    const ns = wiring.namespaces.find((n) => n.id === m.id)!;
-    ns.nftables = wiring.securityGroups(m.groups);
-    const lb = network.loadBalancers.find((l) => l.urn === urn);
-    if (lb) ns.listens.push(...lb.listeners.map((l) => l.port));
-    else if (ns.role === "hosts") ns.listens.push(...new Set(network.targetGroups.filter((t) => report.fleet.targetGroups.includes(t.urn)).flatMap((t) => [t.port, t.healthPort])));
-    else ns.listens.push(awsApiPort);
-  }
-  internet.listens.push(awsApiPort);
-  s3.listens.push(awsApiPort);
-
-  const probes = all.flatMap((flow): WiredProbe[] => {
+/** A probe per flow whose ends are wired: from where to where, and what its connect ends in. */
+function wiredProbes(wiring: Wiring, flows: readonly Flow[]): WiredProbe[] {
+  return flows.flatMap((flow): WiredProbe[] => {
     const fromInternet = flow.source.kind === "internet";
     const source = fromInternet ? { id: "internet", address: internetClientAddress } : wiring.members.get(flow.source.urn);
     if (!source || (flow.target.kind === "member" && !wiring.members.has(flow.target.member.urn))) return [];
@@ -176,5 +188,4 @@ export function wireRegion(report: RegionReachability): WiredRegion {
       },
     ];
   });
-  return { region: network.region, namespaces: wiring.namespaces, links: wiring.links, probes };
 }
