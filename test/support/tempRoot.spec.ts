@@ -24,7 +24,7 @@ describe("the test run's temp root", () => {
     expect(path.basename(root)).toMatch(new RegExp(`^edge-test-run-${process.pid}-`));
     writeFileSync(path.join(root, "edge-spool-x"), "");
     mkdirSync(path.join(root, "edge-ingest-build-y"));
-    // tsx's cache link is no leftover.
+    // The tools' cache links (tsx, Pulumi's ts-node) are no leftovers.
     expect(leftovers(root)).toEqual(["edge-ingest-build-y", "edge-spool-x"]);
     teardown();
     expect(process.exitCode).toBe(1);

@@ -5,23 +5,29 @@
  * run, listed by name, and the root is removed: tests leave nothing in the system temp dir, and
  * the check reads no other process's files.
  */
+import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 /**
- * tsx keeps its compile cache and IPC sockets in `<tmpdir>/tsx-<euid>` (tsx's
- * dist/temporary-directory-*.mjs: `path.join(os.tmpdir(), \`tsx-${geteuid()}\`)`), a cache meant to
- * outlive a run: the root links it to the system temp dir's, so the tools tests start keep their
- * warm cache, and the link is no leftover.
+ * Tools' compile caches, meant to outlive a run, which they keep under the temp dir: tsx's
+ * (`path.join(os.tmpdir(), \`tsx-${geteuid()}\`)`, tsx's dist/temporary-directory-*.mjs, also its IPC
+ * sockets) and the ts-node Pulumi vendors for programs it runs (`getTmpDir()`: `ts-node-` and the
+ * SHA-256 of the home dir, @pulumi/pulumi's vendor/ts-node@7.0.1/index.js). The root links each to
+ * the system temp dir's, so the tools the tests start keep their warm cache, and the links are no
+ * leftovers.
  */
-const tsxCache = `tsx-${process.geteuid ? process.geteuid() : os.userInfo().username}`;
+const toolCaches = [
+  `tsx-${process.geteuid ? process.geteuid() : os.userInfo().username}`,
+  `ts-node-${createHash("sha256").update(os.homedir(), "utf8").digest("hex")}`,
+];
 
-/** The entries left in `root`, sorted; none when it holds nothing but tsx's cache link (or is gone). */
+/** The entries left in `root`, sorted; none when it holds nothing but the tools' cache links (or is gone). */
 export function leftovers(root: string): string[] {
   try {
     return readdirSync(root)
-      .filter((entry) => entry !== tsxCache)
+      .filter((entry) => !toolCaches.includes(entry))
       .sort();
   } catch {
     return [];
@@ -34,8 +40,10 @@ export default function setup(): () => void {
   // As the system temp dir is (1777): servers the tests run as other users (PostgreSQL as
   // `postgres`) reach and make their own directories in it.
   chmodSync(root, 0o1777);
-  mkdirSync(path.join(systemTemp, tsxCache), { recursive: true, mode: 0o700 });
-  symlinkSync(path.join(systemTemp, tsxCache), path.join(root, tsxCache));
+  for (const cache of toolCaches) {
+    mkdirSync(path.join(systemTemp, cache), { recursive: true, mode: 0o700 });
+    symlinkSync(path.join(systemTemp, cache), path.join(root, cache));
+  }
   process.env.TMPDIR = root;
   return () => {
     const left = leftovers(root);
