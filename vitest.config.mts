@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.spec.ts", "service/test/**/*.spec.ts"],
     reporters: ["default", "./test/support/summaryReporter.mts"],
+    // A temp root of the run's own, checked empty at the end (test/support/tempRoot.ts).
+    globalSetup: ["./test/support/tempRoot.ts"],
     // Plans start the policy pack's process and real servers: give them room, never a speed target.
     testTimeout: 120_000,
     hookTimeout: 120_000,

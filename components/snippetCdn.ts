@@ -1,17 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  loaderKey,
-  originFailoverStatusCodes,
-  snippetCacheSeconds,
-  SnippetObject,
-  SnippetSources,
-  snippetObjects,
-  versionedPathPattern,
-} from "../models/snippet/snippet";
+import { loaderKey, originFailoverStatusCodes, snippetCacheSeconds, SnippetObject, SnippetSources, snippetObjects, versionedPathPattern } from "../models/snippet/snippet";
 import { DnsValidatedCertificate } from "./certificate";
-import { denyPlainHttp, LogBucket, logPrefixes, noncurrentVersionDays } from "./logBucket";
+import { LogBucket, logPrefixes } from "./logBucket";
 import type { CdnEndpoint } from "./endpoints";
+import { PrivateBucket, onlyDistributionPolicy } from "./snippetBuckets";
+
+export { onlyDistributionPolicy } from "./snippetBuckets";
 
 export interface SnippetCdnArgs {
   /** Host name the CDN serves, e.g. `cdn.example.com`; the DNS records for it live in the DNS component. */
@@ -43,59 +38,6 @@ export const cloudFrontCertificateRegion = "us-east-1";
 
 /** The origin group's id: every cache behavior targets it, never one bucket. */
 const originGroupId = "snippet-origins";
-
-/** A private bucket: all public access blocked, bucket-owner-enforced, versioned (old versions expired), encrypted (SSE-S3). */
-class PrivateBucket {
-  readonly bucket: aws.s3.Bucket;
-  readonly versioning: aws.s3.BucketVersioning;
-  readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
-
-  constructor(
-    readonly name: string,
-    readonly region: string,
-    parent: pulumi.Resource,
-  ) {
-    this.bucket = new aws.s3.Bucket(name, { region, forceDestroy: false }, { parent });
-    const child = { parent: this.bucket };
-    this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access-block`,
-      { region, bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      child,
-    );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { region, bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-    this.versioning = new aws.s3.BucketVersioning(
-      `${name}-versioning`,
-      { region, bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } },
-      child,
-    );
-    // SSE-S3 rather than KMS: CloudFront's origin access control reads it without a key policy.
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      { region, bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      child,
-    );
-    // Every deploy overwrites the loader: its old versions go after a while, the current ones never
-    // (the library's versioned files stay for pages that cached the loader naming them).
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-lifecycle`,
-      {
-        region,
-        bucket: this.bucket.id,
-        rules: [
-          {
-            id: "expire-old-versions",
-            status: "Enabled",
-            filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: noncurrentVersionDays },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-          },
-        ],
-      },
-      { parent: this.bucket, dependsOn: [this.versioning] },
-    );
-  }
-}
-
 /**
  * The JavaScript snippet's CDN (incident 000: the snippet was served by the API's load balancers
  * and hung customers' pages when they fell over). A private S3 origin in the first region,
@@ -147,53 +89,9 @@ export class SnippetCdn extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const { loaderPolicy, versionedPolicy } = this.cachePolicies(name);
-    const headersPolicy = this.responseHeadersPolicy(name);
 
     // The distribution.
-    const behavior = {
-      targetOriginId: originGroupId,
-      viewerProtocolPolicy: "redirect-to-https",
-      allowedMethods: ["GET", "HEAD", "OPTIONS"],
-      cachedMethods: ["GET", "HEAD", "OPTIONS"],
-      compress: true,
-      responseHeadersPolicyId: headersPolicy.id,
-    };
-    const s3Origin = (bucket: aws.s3.Bucket, originId: string) => ({
-      originId,
-      domainName: bucket.bucketRegionalDomainName,
-      originAccessControlId: originAccessControl.id,
-    });
-    const distribution = new aws.cloudfront.Distribution(
-      `${name}-distribution`,
-      {
-        comment: `JavaScript snippet at ${args.hostname} (incident 000: never served by the API hosts)`,
-        enabled: true,
-        aliases: [args.hostname],
-        // The root URL serves the loader rather than asking the bucket for its root (configure-cdn-default-root-object).
-        defaultRootObject: loaderKey,
-        httpVersion: "http2and3",
-        isIpv6Enabled: true,
-        priceClass: "PriceClass_All",
-        origins: [s3Origin(origin.bucket, "origin"), s3Origin(replica.bucket, "replica")],
-        originGroups: [
-          {
-            originId: originGroupId,
-            failoverCriteria: { statusCodes: [...originFailoverStatusCodes] },
-            members: [{ originId: "origin" }, { originId: "replica" }],
-          },
-        ],
-        defaultCacheBehavior: { ...behavior, cachePolicyId: loaderPolicy.id },
-        orderedCacheBehaviors: [{ ...behavior, pathPattern: versionedPathPattern, cachePolicyId: versionedPolicy.id }],
-        restrictions: { geoRestriction: { restrictionType: "none" } },
-        viewerCertificate: {
-          acmCertificateArn: certificate.certificateArn,
-          sslSupportMethod: "sni-only",
-          minimumProtocolVersion: "TLSv1.2_2021",
-        },
-      },
-      { parent: this },
-    );
+    const distribution = this.distribution(name, args, origin, replica, originAccessControl, certificate);
 
     this.accessLogs(name, args.namePrefix, distribution);
 
@@ -228,6 +126,63 @@ export class SnippetCdn extends pulumi.ComponentResource {
       originBucketName: this.originBucketName,
       replicaBucketName: this.replicaBucketName,
     });
+  }
+
+  /** The distribution: both buckets as one origin group (failing over on the origin's errors), the loader and the versioned library cached apart. */
+  private distribution(
+    name: string,
+    args: SnippetCdnArgs,
+    origin: PrivateBucket,
+    replica: PrivateBucket,
+    originAccessControl: aws.cloudfront.OriginAccessControl,
+    certificate: DnsValidatedCertificate,
+  ): aws.cloudfront.Distribution {
+    const { loaderPolicy, versionedPolicy } = this.cachePolicies(name);
+    const headersPolicy = this.responseHeadersPolicy(name);
+
+    const behavior = {
+      targetOriginId: originGroupId,
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD", "OPTIONS"],
+      cachedMethods: ["GET", "HEAD", "OPTIONS"],
+      compress: true,
+      responseHeadersPolicyId: headersPolicy.id,
+    };
+    const s3Origin = (bucket: aws.s3.Bucket, originId: string) => ({
+      originId,
+      domainName: bucket.bucketRegionalDomainName,
+      originAccessControlId: originAccessControl.id,
+    });
+    return new aws.cloudfront.Distribution(
+      `${name}-distribution`,
+      {
+        comment: `JavaScript snippet at ${args.hostname} (incident 000: never served by the API hosts)`,
+        enabled: true,
+        aliases: [args.hostname],
+        // The root URL serves the loader rather than asking the bucket for its root (configure-cdn-default-root-object).
+        defaultRootObject: loaderKey,
+        httpVersion: "http2and3",
+        isIpv6Enabled: true,
+        priceClass: "PriceClass_All",
+        origins: [s3Origin(origin.bucket, "origin"), s3Origin(replica.bucket, "replica")],
+        originGroups: [
+          {
+            originId: originGroupId,
+            failoverCriteria: { statusCodes: [...originFailoverStatusCodes] },
+            members: [{ originId: "origin" }, { originId: "replica" }],
+          },
+        ],
+        defaultCacheBehavior: { ...behavior, cachePolicyId: loaderPolicy.id },
+        orderedCacheBehaviors: [{ ...behavior, pathPattern: versionedPathPattern, cachePolicyId: versionedPolicy.id }],
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        viewerCertificate: {
+          acmCertificateArn: certificate.certificateArn,
+          sslSupportMethod: "sni-only",
+          minimumProtocolVersion: "TLSv1.2_2021",
+        },
+      },
+      { parent: this },
+    );
   }
 
   /**
@@ -404,22 +359,4 @@ export class SnippetCdn extends pulumi.ComponentResource {
       { parent: bucket, dependsOn },
     );
   }
-}
-
-/** A bucket policy that lets only this distribution read, through origin access control, over TLS. */
-export function onlyDistributionPolicy(bucketArn: pulumi.Input<string>, distributionArn: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.jsonStringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "CloudFrontReadsThroughOriginAccessControl",
-        Effect: "Allow",
-        Principal: { Service: "cloudfront.amazonaws.com" },
-        Action: "s3:GetObject",
-        Resource: pulumi.interpolate`${bucketArn}/*`,
-        Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
-      },
-      denyPlainHttp(bucketArn),
-    ],
-  });
 }

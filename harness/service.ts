@@ -13,9 +13,27 @@ import { freePort } from "./nginx";
 
 let built: string | undefined;
 
-/** The single-file service, built once per process. */
+/**
+ * The temp dirs this module made (the build, the spools it chose), removed by
+ * {@link removeServiceTempDirs}: a test file's `afterAll` (the test run's setup file calls it after
+ * every file), since a test worker's exit hooks do not run.
+ */
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes the build and the spool dirs this module made; the next `serviceFile()` builds again. */
+export function removeServiceTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  built = undefined;
+}
+
+/** The single-file service, built once per process (until {@link removeServiceTempDirs}). */
 export function serviceFile(): string {
-  if (!built) built = buildService(path.join(mkdtempSync(path.join(os.tmpdir(), "edge-ingest-build-")), "ingest.js"));
+  if (!built) built = buildService(path.join(tempDir("edge-ingest-build-"), "ingest.js"));
   return built;
 }
 
@@ -47,7 +65,7 @@ export function datastoreEnv(hosts: string): Record<string, string> {
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const port = options.port ?? (await freePort());
-  const spoolDir = options.spoolDir ?? mkdtempSync(path.join(os.tmpdir(), "edge-spool-"));
+  const spoolDir = options.spoolDir ?? tempDir("edge-spool-");
   const command = [...(options.wrapper ?? []), process.execPath, serviceFile(), "--listen", `127.0.0.1:${port}`];
   const child = spawn(command[0]!, command.slice(1), {
     env: { PATH: process.env.PATH, INGEST_SPOOL_DIR: spoolDir, ...options.env },

@@ -82,3 +82,26 @@ export const resourceTypes = {
   cloudflareZoneDnsSettings: "cloudflare:index/zoneDnsSettings:ZoneDnsSettings",
   cloudflareZoneDnssec: "cloudflare:index/zoneDnssec:ZoneDnssec",
 } as const;
+
+/**
+ * Types the program declares none of, which a plan that adds one is judged by: network ACLs (the
+ * program's subnets keep the VPC's default ACL, which admits everything) and an SNS topic policy
+ * (the alarm topics keep their default policy).
+ */
+export const judgedForeignTypes = {
+  networkAcl: "aws:ec2/networkAcl:NetworkAcl",
+  networkAclRule: "aws:ec2/networkAclRule:NetworkAclRule",
+  networkAclAssociation: "aws:ec2/networkAclAssociation:NetworkAclAssociation",
+  defaultNetworkAcl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
+  snsTopicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+} as const;
+
+/** The engine's tokens of the provider functions (invokes) the program calls, which the offline plan answers. */
+export const invokeTokens = {
+  getAvailabilityZones: "aws:index/getAvailabilityZones:getAvailabilityZones",
+  getCallerIdentity: "aws:index/getCallerIdentity:getCallerIdentity",
+  getRegion: "aws:index/getRegion:getRegion",
+  getPartition: "aws:index/getPartition:getPartition",
+  ssmGetParameter: "aws:ssm/getParameter:getParameter",
+  ec2GetAmi: "aws:ec2/getAmi:getAmi",
+} as const;

@@ -11,16 +11,14 @@
  * Not bundled into the pack (index.ts does not import it): docs/security.md's table and the test
  * read it.
  */
+import type { DeclaredResource } from "../models/declaredResource";
+import { judgedForeignTypes, resourceTypes } from "../models/resourceTypes";
 import type { ControlId } from "./controls";
 
 export type CoverageStatus = "enforced" | "partial" | "waived" | "unguarded";
 
 /** A resource of a plan, as `holds` reads it (the plan JSON's shape). */
-export interface PlanResource {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-}
+export type PlanResource = Pick<DeclaredResource, "type" | "inputs"> & { name: string };
 
 export interface CatalogRule {
   /** A short id for the table. */
@@ -96,7 +94,7 @@ export const catalogRules: readonly CatalogRule[] = [
     controls: ["CKV_AWS_152"],
     status: "unguarded",
     note: "availability rather than exposure; IngestLoadBalancer turns it on",
-    holds: (rs) => of(rs, "aws:lb/loadBalancer:LoadBalancer").every((lb) => lb.inputs.loadBalancerType !== "network" || lb.inputs.enableCrossZoneLoadBalancing === true),
+    holds: (rs) => of(rs, resourceTypes.lbLoadBalancer).every((lb) => lb.inputs.loadBalancerType !== "network" || lb.inputs.enableCrossZoneLoadBalancing === true),
   },
   {
     id: "lb-multi-az",
@@ -104,7 +102,7 @@ export const catalogRules: readonly CatalogRule[] = [
     controls: ["ELB.13"],
     status: "unguarded",
     note: "the region-loss capacity policy assumes it; IngestNetwork gives each load balancer a subnet per zone",
-    holds: (rs) => of(rs, "aws:lb/loadBalancer:LoadBalancer").every((lb) => ((lb.inputs.subnetMappings ?? lb.inputs.subnets ?? []) as unknown[]).length >= 2),
+    holds: (rs) => of(rs, resourceTypes.lbLoadBalancer).every((lb) => ((lb.inputs.subnetMappings ?? lb.inputs.subnets ?? []) as unknown[]).length >= 2),
   },
 
   // Hosts and their network
@@ -124,7 +122,7 @@ export const catalogRules: readonly CatalogRule[] = [
     controls: ["AutoScaling.1", "CKV2_AWS_15"],
     status: "unguarded",
     note: "recovery-time's to judge (a host that fails the load balancer's check is replaced); HostFleet sets it",
-    holds: (rs) => of(rs, "aws:autoscaling/group:Group").every((g) => !(g.inputs.targetGroupArns ?? []).length || g.inputs.healthCheckType === "ELB"),
+    holds: (rs) => of(rs, resourceTypes.autoscalingGroup).every((g) => !(g.inputs.targetGroupArns ?? []).length || g.inputs.healthCheckType === "ELB"),
   },
   {
     id: "user-data-secrets",
@@ -133,7 +131,7 @@ export const catalogRules: readonly CatalogRule[] = [
     status: "unguarded",
     note: "the hosts read the datastore password from an SSM parameter at boot; no policy reads user data for keys",
     holds: (rs) =>
-      of(rs, "aws:ec2/launchTemplate:LaunchTemplate").every((t) => {
+      of(rs, resourceTypes.ec2LaunchTemplate).every((t) => {
         const text = Buffer.from(String(t.inputs.userData ?? ""), "base64").toString("utf8");
         return !/AKIA[0-9A-Z]{16}|aws_secret_access_key/i.test(text);
       }),
@@ -145,8 +143,8 @@ export const catalogRules: readonly CatalogRule[] = [
     status: "unguarded",
     note: "the network paths' to guard (their reachability is checked by the network-path model); IngestNetwork declares them",
     holds: (rs) => {
-      const endpoints = of(rs, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => String(e.inputs.serviceName));
-      const vpcs = of(rs, "aws:ec2/vpc:Vpc").length;
+      const endpoints = of(rs, resourceTypes.ec2VpcEndpoint).map((e) => String(e.inputs.serviceName));
+      const vpcs = of(rs, resourceTypes.ec2Vpc).length;
       return ["ec2", "ssm"].every((svc) => endpoints.filter((s) => s.endsWith(`.${svc}`)).length >= vpcs);
     },
   },
@@ -168,7 +166,7 @@ export const catalogRules: readonly CatalogRule[] = [
     controls: ["SNS.4", "CKV_AWS_169"],
     status: "unguarded",
     note: "the stack declares no topic policy (SNS's default lets the owner only); a hand-added one is not judged",
-    holds: (rs) => of(rs, "aws:sns/topicPolicy:TopicPolicy").length === 0,
+    holds: (rs) => of(rs, judgedForeignTypes.snsTopicPolicy).length === 0,
   },
 
   // Route 53, CloudWatch

@@ -2,7 +2,8 @@
  * The architecture, checked: layers point one way (models are pure; components use no tools; the
  * policy pack imports only models and the packages it declares; product code imports no test code),
  * no run-time import cycle, every config field documented in the one schema, every policy with its
- * metadata. Each rule also runs over a fixture tree holding one deliberate violation, so a check
+ * metadata, provider type tokens spelled only in models/resourceTypes.ts, product files and
+ * functions within their sizes. Each rule also runs over a fixture tree holding one deliberate violation, so a check
  * that could never fail would show here.
  */
 import { readFileSync } from "node:fs";
@@ -12,7 +13,20 @@ import { z } from "zod";
 import { incidents } from "../models/incidents";
 import { packEntries } from "../policies/pack";
 import { stackConfigSchema } from "../stacks/schema";
-import { importCycles, importGraph, layerProblems, policyMetadataProblems, sourceFiles, undescribedFields, type PolicyDeclaration } from "./support/architecture";
+import {
+  configKeyReads,
+  describeSizeProblem,
+  importCycles,
+  importGraph,
+  layerProblems,
+  policyMetadataProblems,
+  sizeProblems,
+  sourceFiles,
+  typeTokenLiterals,
+  undescribedFields,
+  type PolicyDeclaration,
+  type SizeProblem,
+} from "./support/architecture";
 
 const root = path.join(__dirname, "..");
 const fixtures = path.join(__dirname, "fixtures", "architecture");
@@ -35,6 +49,45 @@ function check(treeRoot: string, excluded: string[] = []) {
   return { edges, layers: layerProblems(edges, { policyPackages }), cycles: importCycles(edges) };
 }
 
+/** Product files stay short enough to read and change safely; functions short enough to hold in mind. */
+const sizeLimits = { fileLines: 400, functionLines: 100 };
+
+/**
+ * Data tables and templates, which read top to bottom and do not get easier to change split in
+ * parts: each with the reason it may be longer. A file or function is named as the size report
+ * names it (`file` or `file: function name`).
+ */
+const sizeAllowlist: Record<string, string> = {
+  "models/aws/contracts.ts": "a table: each declared type's properties with the values the AWS API accepts and the provider line that says so",
+  "policies/metadata.ts": "a table: each policy's severity, service, incident, remediation and control ids",
+  "tools/diff/replaceRules.ts": "a table: each declared type's properties that force a replace, with the provider source that says so",
+  "models/hostEdge/nginxConfig.ts: renderNginxConfig": "a template: nginx.conf as nginx reads it, top to bottom",
+};
+
+/**
+ * Files and functions over the limits that are still to be split: kept honest by the spec (an entry
+ * no longer over its limit fails, so the list only shrinks). The first group is being split in
+ * parallel work on the recovery model, the game day, the host rehearsal and the bench; the rest
+ * is left for the next change.
+ */
+const notYetSplit: Record<string, string> = {
+  "models/recovery/recoveryTime.ts": "the recovery model, becoming a table of failure modes",
+  "models/recovery/recoveryTime.ts: recoveryReport": "the recovery model, becoming a table of failure modes",
+  "gameday/scenarios.ts": "the game day",
+  "gameday/twin.ts": "the game day",
+  "gameday/twin.ts: startTwin": "the game day",
+  "gameday/spike.ts: spikeBeyondCapacity": "the game day",
+  "gameday/spikeClients.ts: holdSpike": "the game day",
+  "bench/main.ts: main": "the bench",
+  "tools/rehearse/rehearsal.ts: rehearseHost": "the host rehearsal",
+  "tools/rehearse/standins/imds.ts: startImds": "the host rehearsal",
+  "tools/rehearse/standins/resolver.ts: startResolver": "the host rehearsal",
+  "models/rehearsal/updateRehearsal.ts: rehearseUpdate": "the update rehearsal",
+  "tools/prCheck/prCheck.ts: prCheck": "pr-check",
+};
+
+const sizeKey = (p: SizeProblem) => (p.what ? `${p.file}: ${p.what}` : p.file);
+
 describe("the project's architecture", () => {
   let project: ReturnType<typeof check>;
   // Parses, compiles and resolves every file once: about 3 s here at a load average of 17.
@@ -54,6 +107,35 @@ describe("the project's architecture", () => {
 
   it("has no run-time import cycle", () => {
     expect(project.cycles).toEqual([]);
+  });
+
+  describe("sizes: product files at most 400 lines, functions at most 100 (data tables and templates excepted)", () => {
+    let sizes: SizeProblem[];
+    beforeAll(() => {
+      sizes = sizeProblems(root, sourceFiles(root, ["test/fixtures/architecture"]), sizeLimits);
+    }, 120_000);
+
+    it("has no file or function over its limit beyond the allowlist and the files still to split", () => {
+      expect(sizes.filter((p) => !(sizeKey(p) in sizeAllowlist) && !(sizeKey(p) in notYetSplit)).map(describeSizeProblem)).toEqual([]);
+    });
+
+    it("lists only tables and templates that are over the limits (a stale entry fails)", () => {
+      expect(Object.keys(sizeAllowlist).filter((key) => !sizes.some((p) => sizeKey(p) === key))).toEqual([]);
+    });
+
+    // One test per entry, so the run's report lists what is left to split; split, it fails until removed.
+    it.each(Object.entries(notYetSplit))("still to split: %s (%s)", (key) => {
+      const problem = sizes.find((p) => sizeKey(p) === key);
+      expect(problem && describeSizeProblem(problem), `${key} is within the limits now: remove it from notYetSplit`).toBeDefined();
+    });
+  });
+
+  it("keeps index.ts composition only: it reads no config key (the mappers of stacks/componentArgs.ts do)", () => {
+    expect(configKeyReads("index.ts", readFileSync(path.join(root, "index.ts"), "utf8"))).toEqual([]);
+  });
+
+  it("spells provider type tokens only in models/resourceTypes.ts", () => {
+    expect(typeTokenLiterals(root, sourceFiles(root, ["test/fixtures/architecture"]))).toEqual([]);
   });
 
   it("describes every field of the stack config schema (the README's config table is generated from the descriptions)", () => {
@@ -122,6 +204,24 @@ describe("the architecture checks, each on a deliberate violation", () => {
       { from: "models/provider.ts", runtime: true, dynamic: true },
       { from: "models/zone.ts", runtime: false, dynamic: false },
     ]);
+  });
+
+  it("a type token spelled outside models/resourceTypes.ts fails (test code and a token inside a sentence do not)", () => {
+    const tree = path.join(fixtures, "typeTokenLiteral");
+    expect(typeTokenLiterals(tree, sourceFiles(tree))).toEqual([
+      'tools/prices.ts:5 spells the type token "cloudflare:index/zone:Zone": name it through models/resourceTypes.ts (one home for each type token)',
+      'tools/prices.ts:7 spells the type token "aws:sns/topicPolicy:TopicPolicy": name it through models/resourceTypes.ts (one home for each type token)',
+    ]);
+  });
+
+  it("a product file over 400 lines or a function over 100 fails (at the limit passes; test code is not judged)", () => {
+    const tree = path.join(fixtures, "oversized");
+    expect(sizeProblems(tree, sourceFiles(tree), sizeLimits).map(describeSizeProblem)).toEqual(["models/render.ts: function render: 101 lines (limit 100)", "models/table.ts: 401 lines (limit 400)"]);
+  });
+
+  it("a program that reads a config key itself fails (passing the config to a mapper does not)", () => {
+    const program = 'const config = readStackConfig();\nconst zones = new DnsZones("dns", dnsZonesArgs(config));\nconst { regions } = config;\nnew DnsQueryLog("q", { domain: config.domain, ttl: config["dns"].ttl });\n';
+    expect(configKeyReads("index.ts", program)).toEqual(["3: { regions } = config", "4: config.domain", '4: config["dns"]']);
   });
 
   it("a schema field without .describe() fails, also inside a list", () => {

@@ -91,37 +91,7 @@ export class IngestLoadBalancer extends pulumi.ComponentResource {
       { domainName: args.domainName, region, zoneId: args.primaryZoneId, validationTtl: args.validationTtlSeconds ?? certificateValidationTtlSeconds },
       { parent: this, ...moved },
     );
-    const targetGroup = new aws.lb.TargetGroup(
-      targetGroupName,
-      {
-        region,
-        vpcId: args.vpcId,
-        targetType: "instance",
-        protocol: "TCP",
-        port: hostPort,
-        // Incident 003: a leaving host finishes its in-flight requests before its connections close.
-        deregistrationDelay: args.drainSeconds,
-        connectionTermination: true,
-        // The drain file makes a leaving host fail its health check before it is deregistered; by
-        // default an NLB then resets that target's connections at once. Keep them for the drain instead
-        // (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health.html,
-        // "Unhealthy connection termination"; the provider's `target_health_state`).
-        targetHealthStates: [{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: args.drainSeconds }],
-        healthCheck: {
-          enabled: true,
-          protocol: "HTTP",
-          path: healthCheckPath,
-          port: "traffic-port",
-          matcher: "200",
-          interval: targetHealthCheck.intervalSeconds,
-          timeout: targetHealthCheck.timeoutSeconds,
-          healthyThreshold: targetHealthCheck.healthyThreshold,
-          unhealthyThreshold: targetHealthCheck.unhealthyThreshold,
-        },
-        tags: { Name: `${name}-hosts` },
-      },
-      { parent: nlb },
-    );
+    const targetGroup = this.hostTargetGroup(name, targetGroupName, args, hostPort, nlb);
     new aws.lb.Listener(
       `${name}-tls`,
       {
@@ -153,5 +123,41 @@ export class IngestLoadBalancer extends pulumi.ComponentResource {
       targetGroupArnSuffix: this.targetGroupArnSuffix,
       certificateArn: this.certificateArn,
     });
+  }
+
+  /** The hosts' target group: TCP to nginx, drained for `drainSeconds` (incident 003), health-checked over HTTP at the health check path. */
+  private hostTargetGroup(name: string, targetGroupName: string, args: IngestLoadBalancerArgs, hostPort: number, nlb: aws.lb.LoadBalancer): aws.lb.TargetGroup {
+    const { region } = args;
+    return new aws.lb.TargetGroup(
+      targetGroupName,
+      {
+        region,
+        vpcId: args.vpcId,
+        targetType: "instance",
+        protocol: "TCP",
+        port: hostPort,
+        // Incident 003: a leaving host finishes its in-flight requests before its connections close.
+        deregistrationDelay: args.drainSeconds,
+        connectionTermination: true,
+        // The drain file makes a leaving host fail its health check before it is deregistered; by
+        // default an NLB then resets that target's connections at once. Keep them for the drain instead
+        // (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health.html,
+        // "Unhealthy connection termination"; the provider's `target_health_state`).
+        targetHealthStates: [{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: args.drainSeconds }],
+        healthCheck: {
+          enabled: true,
+          protocol: "HTTP",
+          path: healthCheckPath,
+          port: "traffic-port",
+          matcher: "200",
+          interval: targetHealthCheck.intervalSeconds,
+          timeout: targetHealthCheck.timeoutSeconds,
+          healthyThreshold: targetHealthCheck.healthyThreshold,
+          unhealthyThreshold: targetHealthCheck.unhealthyThreshold,
+        },
+        tags: { Name: `${name}-hosts` },
+      },
+      { parent: nlb },
+    );
   }
 }

@@ -121,47 +121,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
       return subnet.id;
     });
 
-    const nlbSecurityGroup = new aws.ec2.SecurityGroup(
-      `${name}-nlb`,
-      { region, vpcId: vpc.id, description: "edge ingestion NLB: TLS from anywhere, HTTP to the hosts", tags: { Name: `${name}-nlb` } },
-      { parent: vpc },
-    );
-    const hostSecurityGroup = new aws.ec2.SecurityGroup(
-      `${name}-hosts`,
-      { region, vpcId: vpc.id, description: "edge ingestion hosts: HTTP from the NLB only, no SSH (SSM instead)", tags: { Name: `${name}-hosts` } },
-      { parent: vpc },
-    );
-    new aws.vpc.SecurityGroupIngressRule(
-      `${name}-nlb-in-tls`,
-      { region, securityGroupId: nlbSecurityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "TLS from clients" },
-      { parent: nlbSecurityGroup },
-    );
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-nlb-out-hosts`,
-      {
-        region,
-        securityGroupId: nlbSecurityGroup.id,
-        ipProtocol: "tcp",
-        fromPort: hostPort,
-        toPort: hostPort,
-        referencedSecurityGroupId: hostSecurityGroup.id,
-        description: "HTTP and health checks to the hosts",
-      },
-      { parent: nlbSecurityGroup },
-    );
-    new aws.vpc.SecurityGroupIngressRule(
-      `${name}-hosts-in-nlb`,
-      {
-        region,
-        securityGroupId: hostSecurityGroup.id,
-        ipProtocol: "tcp",
-        fromPort: hostPort,
-        toPort: hostPort,
-        referencedSecurityGroupId: nlbSecurityGroup.id,
-        description: "HTTP and health checks from the NLB",
-      },
-      { parent: hostSecurityGroup },
-    );
+    const { nlbSecurityGroup, hostSecurityGroup } = this.edgeSecurityGroups(name, region, vpc, hostPort);
     const privateAccess = this.privateAwsAccess(name, args, vpc, routeTable, hostSecurityGroup);
     // Named by the network, not its position: reordering the list changes no rule.
     const toDatastore = args.datastoreCidrBlocks.map((cidrIpv4) =>
@@ -206,6 +166,52 @@ export class IngestNetwork extends pulumi.ComponentResource {
       (destinationCidrBlock) =>
         new aws.ec2.Route(`${name}-public-datastore-${destinationCidrBlock.replace("/", "-")}`, { region: args.region, routeTableId: routeTable.id, destinationCidrBlock, ...route }, { parent: routeTable }),
     );
+  }
+
+  /** The load balancer's group (TLS from anywhere, HTTP to the hosts) and the hosts' (HTTP from the load balancer only, no SSH). */
+  private edgeSecurityGroups(name: string, region: string, vpc: aws.ec2.Vpc, hostPort: number): { nlbSecurityGroup: aws.ec2.SecurityGroup; hostSecurityGroup: aws.ec2.SecurityGroup } {
+    const nlbSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-nlb`,
+      { region, vpcId: vpc.id, description: "edge ingestion NLB: TLS from anywhere, HTTP to the hosts", tags: { Name: `${name}-nlb` } },
+      { parent: vpc },
+    );
+    const hostSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-hosts`,
+      { region, vpcId: vpc.id, description: "edge ingestion hosts: HTTP from the NLB only, no SSH (SSM instead)", tags: { Name: `${name}-hosts` } },
+      { parent: vpc },
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-nlb-in-tls`,
+      { region, securityGroupId: nlbSecurityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "TLS from clients" },
+      { parent: nlbSecurityGroup },
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-nlb-out-hosts`,
+      {
+        region,
+        securityGroupId: nlbSecurityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: hostPort,
+        toPort: hostPort,
+        referencedSecurityGroupId: hostSecurityGroup.id,
+        description: "HTTP and health checks to the hosts",
+      },
+      { parent: nlbSecurityGroup },
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-hosts-in-nlb`,
+      {
+        region,
+        securityGroupId: hostSecurityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: hostPort,
+        toPort: hostPort,
+        referencedSecurityGroupId: nlbSecurityGroup.id,
+        description: "HTTP and health checks from the NLB",
+      },
+      { parent: hostSecurityGroup },
+    );
+    return { nlbSecurityGroup, hostSecurityGroup };
   }
 
   /**

@@ -9,6 +9,7 @@ import { readDeclaredFleets, readRenderedNginxLimits, tagMap } from "./declared"
 import { survivingCapacity } from "./fleet";
 import { ProxyMemory, proxyMemory } from "./proxyMemory";
 import { capacityTagKeys } from "./tags";
+import type { DeclaredResource } from "../declaredResource";
 import { resourceTypes } from "../resourceTypes";
 
 export interface RegionCapacitySummary {
@@ -56,7 +57,7 @@ export function hostMemory(subject: HostMemorySubject, maxShare: number): { limi
 }
 
 /** The summary of a plan's custom resources (`inputs` as declared). */
-export function capacitySummary(resources: { type: string; urn: string; region: string | null; inputs: Record<string, any> }[]): CapacitySummary {
+export function capacitySummary(resources: DeclaredResource[]): CapacitySummary {
   const fleets = readDeclaredFleets(resources.map((r) => ({ type: r.type, urn: r.urn, props: r.inputs })));
   const regions = fleets.map((fleet): RegionCapacitySummary => {
     const template = resources.find((r) => r.type === resourceTypes.ec2LaunchTemplate && r.region === fleet.region);

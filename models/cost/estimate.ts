@@ -8,12 +8,11 @@ import { instanceTypeSpec, readDeclaredFleet } from "../capacity";
 import { resourceTypes as t } from "../resourceTypes";
 import { CostAssumptions, defaultCostAssumptions, freeTypes, priceTable as p, RegionalPrice } from "./prices";
 import { launchTemplateAssignsPublicIpv4 } from "../aws/flags";
+import type { DeclaredResource } from "../declaredResource";
 
-export interface DeclaredResource {
-  type: string;
-  region: string | null;
-  inputs: Record<string, unknown>;
-}
+/** What the estimate reads of a declared resource. */
+export type PricedResource = Pick<DeclaredResource, "type" | "region" | "inputs">;
+
 
 export interface CostItem {
   /** `3 × c6i.xlarge hosts (minimum)`, `NLB hours + 1 LCU`, … */
@@ -46,7 +45,7 @@ export interface CostEstimate {
  * (`unconfirmed`, e.g. `c6i.xlarge hours`); undefined when the resource does not say enough to
  * price it (it is listed as not priced).
  */
-type Pricer = (r: DeclaredResource, a: CostAssumptions, region: string) => { item: string; monthlyUsd: number; unconfirmed?: string } | undefined;
+type Pricer = (r: PricedResource, a: CostAssumptions, region: string) => { item: string; monthlyUsd: number; unconfirmed?: string } | undefined;
 
 const month = p.hoursPerMonth;
 
@@ -90,7 +89,7 @@ function alarmRatePerMetric(inputs: Record<string, unknown>): { rate: number; hi
 /** Whether a launch template gives its instances a public IPv4 address, billed by the hour like an Elastic IP. */
 
 /** Whether a Route 53 record set answers by latency, which Route 53 bills at its latency-query rate. */
-const latencyRouted = (r: DeclaredResource) => r.type === t.route53Record && Array.isArray(r.inputs.latencyRoutingPolicies) && r.inputs.latencyRoutingPolicies.length > 0;
+const latencyRouted = (r: PricedResource) => r.type === t.route53Record && Array.isArray(r.inputs.latencyRoutingPolicies) && r.inputs.latencyRoutingPolicies.length > 0;
 
 function healthCheckMonthly(inputs: Record<string, unknown>): number {
   const c = p.route53HealthCheckPerMonth;
@@ -149,7 +148,7 @@ export const pricers: Record<string, Pricer> = {
   },
   // Vended-log delivery is billed per GB delivered; the estimate does not model log volume and says so.
   [t.ec2FlowLog]: () => ({ item: "VPC flow logs (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
-  "aws:cloudwatch/logDelivery:LogDelivery": () => ({ item: "log delivery (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
+  [t.cloudwatchLogDelivery]: () => ({ item: "log delivery (per GB delivered: volume not estimated)", monthlyUsd: 0 }),
   [t.cloudwatchLogGroup]: () => ({ item: "log group (per GB ingested and stored: volume not estimated)", monthlyUsd: 0 }),
   // Gateway endpoints (S3, DynamoDB) cost nothing; an interface endpoint is billed per zone-hour and per GB.
   [t.ec2VpcEndpoint]: (r, a, region) => {
@@ -173,7 +172,7 @@ export const pricers: Record<string, Pricer> = {
 };
 
 /** The estimate of `resources` (custom resources of one plan). */
-export function estimateCost(resources: DeclaredResource[], assumptions: CostAssumptions = defaultCostAssumptions): CostEstimate {
+export function estimateCost(resources: PricedResource[], assumptions: CostAssumptions = defaultCostAssumptions): CostEstimate {
   const byItem = new Map<string, CostItem>();
   const unpriced = new Set<string>();
   const unconfirmed = new Set<string>();

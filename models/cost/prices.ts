@@ -271,7 +271,7 @@ export const freeTypes: Record<string, string> = {
   [t.route53KeySigningKey]: "free; its KMS key is priced as a KMS key",
   [t.route53domainsDelegationSignerRecord]: "a registrar record, free",
   [t.s3BucketLifecycleConfiguration]: "configuration",
-  "aws:cloudwatch/logDeliverySource:LogDeliverySource": "configuration; delivered bytes are priced with the flow logs",
-  "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": "configuration; delivered bytes are priced with the flow logs",
+  [t.cloudwatchLogDeliverySource]: "configuration; delivered bytes are priced with the flow logs",
+  [t.cloudwatchLogDeliveryDestination]: "configuration; delivered bytes are priced with the flow logs",
   [t.cloudflareZoneDnsSettings]: "included in the zone's plan",
 };

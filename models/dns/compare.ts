@@ -31,8 +31,8 @@ export interface ProviderRecord {
   urns?: string[];
 }
 
-export const route53RecordType = "aws:route53/record:Record";
-export const cloudflareRecordType = "cloudflare:index/dnsRecord:DnsRecord";
+export const route53RecordType = resourceTypes.route53Record;
+export const cloudflareRecordType = resourceTypes.cloudflareDnsRecord;
 
 /** A key unique within one provider's zone: `route53 api.example.com A us-east-1`. */
 export function providerRecordKey(r: Pick<ProviderRecord, "provider" | "name" | "type" | "setId">): string {

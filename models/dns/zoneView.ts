@@ -5,11 +5,12 @@
  *
  * Pure module: no Pulumi imports.
  */
+import { resourceTypes } from "../resourceTypes";
 import { normalizeName, ProviderName, recordsFromResources } from "./compare";
 import type { ZoneView } from "./wireSize";
 
-export const route53ZoneType = "aws:route53/zone:Zone";
-export const cloudflareZoneType = "cloudflare:index/zone:Zone";
+export const route53ZoneType = resourceTypes.route53Zone;
+export const cloudflareZoneType = resourceTypes.cloudflareZone;
 
 /** Name servers a zone's view assumes when the resource has none yet (Route 53: 4 names of this length, Cloudflare: 2). */
 export const placeholderNameServers: Record<ProviderName, string[]> = {

@@ -9,3 +9,4 @@ export * from "./userData";
 export * from "./memory";
 export * from "./bundle";
 export * from "./kernel";
+export * from "./nginxConfigReader";

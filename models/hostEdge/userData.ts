@@ -335,3 +335,15 @@ runcmd:
 ${runcmd.map((command) => `  - ${JSON.stringify(command)}`).join("\n")}
 `;
 }
+
+/** A `NAME=value` line of an env file rendered into user data, or undefined. */
+export function readRenderedEnv(userData: string, name: string): string | undefined {
+  const match = new RegExp(`^\\s*${name}=(.*)$`, "m").exec(decodeUserData(userData));
+  return match ? match[1]!.trim() : undefined;
+}
+
+/** Seconds the rendered drain script serves after it creates the drain file (its `sleep`), or undefined without one. */
+export function readRenderedDrainSeconds(userData: string): number | undefined {
+  const match = /\btouch\s+\S+\s*\n\s*sleep\s+(\d+)/.exec(decodeUserData(userData));
+  return match ? Number(match[1]) : undefined;
+}

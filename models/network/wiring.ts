@@ -27,254 +27,12 @@
  */
 import { awsApiPort } from "../ingestRegion/egress";
 import { nthAddress } from "./cidr";
-import type { Nacl, RouteEntry, SecurityGroupRule, Subnet, VpcNetwork } from "./graph";
-import { internetClientAddress, internetServerAddress, type Hop, type Member, type RegionReachability, type Target } from "./reachability";
+import type { Subnet, VpcNetwork } from "./graph";
+import { internetClientAddress, internetServerAddress, type Flow, type Member, type RegionReachability } from "./reachability";
+import { WiredProbe, WiredRegion, elasticIpStandIns, outcomeOf, prefixListStandIn } from "./wiredModel";
+import { Wiring } from "./wiringBuilder";
 
-/** The prefix list of an S3 gateway endpoint, as one block outside the VPC (S3's addresses in the twin). */
-export const prefixListStandIn = { cidr: "198.18.255.0/24", address: "198.18.255.200" };
-/** Each internet-facing load balancer's Elastic IP in the twin (the plan's addresses are the provider's to give). */
-export const elasticIpStandIns = "198.18.253.0/24";
-
-/**
- * What a network interface reaches whatever its security groups say: the Amazon DNS server (the
- * VPC's base + 2 and 169.254.169.253), instance metadata and the Amazon Time Sync Service (the
- * VPC user guide's list, quoted in `models/ingestRegion/egress.ts`). A booted host (the host
- * rehearsal) calls all of them; the twin's probes call none.
- */
-export function unfilteredDestinations(vpcCidr: string): string[] {
-  return [nthAddress(vpcCidr, 2), "169.254.169.253", "169.254.169.254", "169.254.169.123"];
-}
-
-export type NamespaceRole = "router" | "internet" | "hosts" | "load balancer" | "endpoint" | "s3" | "datastore";
-
-/** One end of a veth pair: its interface name in its namespace, and its addresses (CIDR notation). */
-export interface WiredInterface {
-  name: string;
-  addresses: string[];
-  /** The router bridge it joins (router side only). */
-  bridge?: string;
-}
-
-export interface WiredLink {
-  /** Namespace ids (`WiredNamespace.id`) and interface names of the two ends. */
-  a: { namespace: string; iface: WiredInterface };
-  b: { namespace: string; iface: WiredInterface };
-}
-
-export interface WiredNamespace {
-  /** Short, unique within the region: `router`, `hosts`, `ep-ssm`. */
-  id: string;
-  role: NamespaceRole;
-  /** What it stands for in the plan. */
-  label: string;
-  /** The plan resource it stands for (a member's URN: the fleet's, the load balancer's, the endpoint's). */
-  urn?: string;
-  /** Bridges to create (router only): name and address. */
-  bridges: { name: string; address: string }[];
-  /** Extra addresses on `lo` (stand-ins the namespace answers for), CIDR notation. */
-  loopbackAddresses: string[];
-  /** `ip route add` arguments, in order. */
-  routes: string[][];
-  /** `ip rule add` arguments, in order. */
-  rules: string[][];
-  sysctls: string[];
-  /** The nftables ruleset, loaded with `nft -f -`. */
-  nftables: string;
-  /** TCP ports something listens on (any address). */
-  listens: number[];
-}
-
-/** What a probe's connect ends in: the packet passed, or the errno each hop's drop gives the sender. */
-export type ProbeOutcome = "open" | "ENOPROTOOPT" | "ENETUNREACH" | "EHOSTUNREACH" | "ECONNREFUSED" | "ETIMEDOUT";
-
-export interface WiredProbe {
-  flow: string;
-  needed: boolean;
-  from: string;
-  fromAddress: string;
-  to: string;
-  port: number;
-  /** What the model predicts, from the hop that drops the flow. */
-  expect: ProbeOutcome;
-  /** The hop the model names, for the report. */
-  hop?: string;
-}
-
-export interface WiredRegion {
-  region: string;
-  namespaces: WiredNamespace[];
-  links: WiredLink[];
-  probes: WiredProbe[];
-}
-
-/** The errno a sender sees when `hop` drops its connect, as the twin wires each hop; a dropped reply leaves it waiting. */
-export function outcomeOf(hop: Hop | undefined): ProbeOutcome {
-  if (hop?.reply) return "ETIMEDOUT";
-  switch (hop?.kind) {
-    case undefined:
-    case "endpoint policy":
-    case "role":
-      return "open";
-    case "egress":
-      return "ENOPROTOOPT";
-    case "route":
-      return "ENETUNREACH";
-    case "listener":
-      return "ECONNREFUSED";
-    default:
-      return "EHOSTUNREACH";
-  }
-}
-
-function nftPorts(rule: { protocol: string; fromPort: number; toPort: number }): string {
-  if (rule.protocol === "-1") return "";
-  if (rule.protocol !== "tcp") return "meta l4proto != tcp"; // the probes are TCP: another protocol admits none of them
-  return rule.fromPort === rule.toPort ? `tcp dport ${rule.fromPort}` : `tcp dport ${rule.fromPort}-${rule.toPort}`;
-}
-
-class Wiring {
-  readonly namespaces: WiredNamespace[] = [];
-  readonly links: WiredLink[] = [];
-  /** Each member's namespace id and address, by member URN. */
-  readonly members = new Map<string, { id: string; address: string; subnet: Subnet; groups: string[] }>();
-  readonly bridges = new Map<string, string>();
-  /** The stand-in Elastic IP of each internet-facing load balancer, by URN. */
-  readonly publicAddresses = new Map<string, string>();
-  private linkCount = 0;
-
-  constructor(readonly report: RegionReachability) {}
-
-  get network(): VpcNetwork {
-    return this.report.network;
-  }
-
-  namespace(id: string, role: NamespaceRole, label: string): WiredNamespace {
-    const ns: WiredNamespace = { id, role, label, bridges: [], loopbackAddresses: [], routes: [], rules: [], sysctls: [], nftables: "", listens: [] };
-    this.namespaces.push(ns);
-    return ns;
-  }
-
-  get router(): WiredNamespace {
-    return this.namespaces.find((n) => n.id === "router")!;
-  }
-
-  /** A /30 link from the router to an outside namespace: the router's and the peer's addresses. */
-  outsideLink(peer: WiredNamespace, routerIface: string): { routerAddress: string; peerAddress: string } {
-    const n = this.linkCount++;
-    const routerAddress = `169.254.${n}.1`;
-    const peerAddress = `169.254.${n}.2`;
-    this.links.push({ a: { namespace: "router", iface: { name: routerIface, addresses: [`${routerAddress}/30`] } }, b: { namespace: peer.id, iface: { name: "eth0", addresses: [`${peerAddress}/30`] } } });
-    return { routerAddress, peerAddress };
-  }
-
-  bridgeOf(subnet: Subnet): string {
-    let bridge = this.bridges.get(subnet.urn);
-    if (!bridge) {
-      bridge = `br${this.bridges.size}`;
-      this.bridges.set(subnet.urn, bridge);
-      this.router.bridges.push({ name: bridge, address: `${nthAddress(subnet.cidr, 1)}/${subnet.cidr.split("/")[1]}` });
-    }
-    return bridge;
-  }
-
-  /** A member's namespace in its first subnet at address number `host` of it. */
-  member(member: Member, id: string, host: number): void {
-    if (this.members.has(member.urn) || member.subnets.length === 0) return;
-    const subnet = member.subnets[0]!;
-    const address = nthAddress(subnet.cidr, host);
-    const role = member.kind === "internet" ? "internet" : member.kind;
-    const ns = this.namespace(id, role, member.label);
-    ns.urn = member.urn;
-    const bridge = this.bridgeOf(subnet);
-    this.links.push({
-      a: { namespace: "router", iface: { name: `v${id}`.slice(0, 15), addresses: [], bridge } },
-      b: { namespace: id, iface: { name: "eth0", addresses: [`${address}/${subnet.cidr.split("/")[1]}`] } },
-    });
-    ns.routes.push(["default", "via", nthAddress(subnet.cidr, 1)]);
-    this.members.set(member.urn, { id, address, subnet, groups: member.groups });
-  }
-
-  /** The address a flow's packets are sent to. */
-  targetAddress(target: Target, fromInternet: boolean): string {
-    switch (target.kind) {
-      case "member": {
-        const publicAddress = this.publicAddresses.get(target.member.urn);
-        return fromInternet && publicAddress ? publicAddress : this.members.get(target.member.urn)!.address;
-      }
-      case "network":
-        return nthAddress(target.cidr, 10);
-      case "prefix list":
-        return prefixListStandIn.address;
-      case "internet":
-        return target.address;
-    }
-  }
-
-  /** The addresses a rule's peer stands for: a block, a group's members, or the prefix list's stand-in. */
-  peer(rule: SecurityGroupRule): string | undefined {
-    if (rule.cidr) return rule.cidr;
-    if (rule.groupRef) {
-      const addresses = [...this.members.values()].filter((m) => m.groups.includes(rule.groupRef!)).map((m) => m.address);
-      return addresses.length > 0 ? `{ ${addresses.join(", ")} }` : undefined;
-    }
-    const gateway = this.network.endpoints.find((e) => e.urn === rule.prefixList && e.type === "Gateway");
-    return gateway ? prefixListStandIn.cidr : undefined;
-  }
-
-  /** A member's security groups as its nftables filter; none (a load balancer without groups) filters nothing, as in AWS. */
-  securityGroups(groups: string[]): string {
-    if (groups.length === 0) return "flush ruleset\n";
-    const rules = this.network.groups.filter((g) => groups.includes(g.urn)).flatMap((g) => g.rules);
-    const line = (rule: SecurityGroupRule) => {
-      const peer = this.peer(rule);
-      if (peer === undefined) return undefined;
-      return `    ip ${rule.direction === "egress" ? "daddr" : "saddr"} ${peer} ${nftPorts(rule)} accept comment "${rule.label.replace(/"/g, "'")}"`.replace(/ +/g, " ").replace(/^ /, "    ");
-    };
-    const egress = rules.filter((r) => r.direction === "egress").map(line).filter(Boolean);
-    const ingress = rules.filter((r) => r.direction === "ingress").map(line).filter(Boolean);
-    return [
-      "flush ruleset",
-      "table ip securitygroups {",
-      "  chain input {",
-      "    type filter hook input priority 0; policy accept;",
-      "    iif lo accept",
-      "    ct state established,related accept",
-      ...ingress,
-      "    reject with icmp type admin-prohibited",
-      "  }",
-      "  chain output {",
-      "    type filter hook output priority 0; policy accept;",
-      "    oif lo accept",
-      "    ct state established,related accept",
-      "    icmp type destination-unreachable accept",
-      `    ip daddr { ${unfilteredDestinations(this.network.vpc.cidr).join(", ")} } accept comment "not filtered by security groups: Amazon DNS, instance metadata, Time Sync"`,
-      ...egress,
-      "    reject with icmp type prot-unreachable",
-      "  }",
-      "}",
-      "",
-    ].join("\n");
-  }
-
-  naclChain(name: string, nacl: Nacl, egress: boolean): string[] {
-    const entries = nacl.entries.filter((e) => e.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber);
-    return [
-      `  chain ${name} {`,
-      ...entries.map((e) => `    ip ${egress ? "daddr" : "saddr"} ${e.cidr} ${nftPorts(e)} ${e.allow ? "return" : "reject with icmp type host-prohibited"}`.replace(/ +/g, " ").replace(/^ /, "    ")),
-      "    reject with icmp type host-prohibited",
-      "  }",
-    ];
-  }
-
-  routeArgs(entry: RouteEntry, via: Map<string, { dev: string; gateway: string }>): string[] | undefined {
-    const destination = "cidr" in entry.destination ? entry.destination.cidr : entry.target.kind === "gateway-endpoint" ? prefixListStandIn.cidr : undefined;
-    if (!destination) return undefined;
-    const key = entry.target.kind === "local" ? undefined : "id" in entry.target ? `${entry.target.kind}:${entry.target.id}` : undefined;
-    const hop = key ? via.get(key) : undefined;
-    if (!hop) return undefined;
-    return [destination, "via", hop.gateway, "dev", hop.dev];
-  }
-}
+export { prefixListStandIn, elasticIpStandIns, unfilteredDestinations, type NamespaceRole, type WiredInterface, type WiredLink, type WiredNamespace, type ProbeOutcome, type WiredProbe, type WiredRegion, outcomeOf } from "./wiredModel";
 
 /**
  * The namespaces of one region, their links, and one probe per flow and probe the model judged.
@@ -362,9 +120,29 @@ export function wireRegion(report: RegionReachability): WiredRegion {
 
   // The internet gateway: one-to-one NAT of each Elastic IP, and nothing for a private address.
   network.loadBalancers.filter((l) => l.internetFacing && wiring.members.has(l.urn)).forEach((l, i) => wiring.publicAddresses.set(l.urn, nthAddress(elasticIpStandIns, i + 1)));
+  router.nftables = routerNftables(wiring, network, used);
+
+  // Members: their security groups, and a listener where a flow ends.
+  for (const [urn, m] of wiring.members) {
+    const ns = wiring.namespaces.find((n) => n.id === m.id)!;
+    ns.nftables = wiring.securityGroups(m.groups);
+    const lb = network.loadBalancers.find((l) => l.urn === urn);
+    if (lb) ns.listens.push(...lb.listeners.map((l) => l.port));
+    else if (ns.role === "hosts") ns.listens.push(...new Set(network.targetGroups.filter((t) => report.fleet.targetGroups.includes(t.urn)).flatMap((t) => [t.port, t.healthPort])));
+    else ns.listens.push(awsApiPort);
+  }
+  internet.listens.push(awsApiPort);
+  s3.listens.push(awsApiPort);
+
+  const probes = wiredProbes(wiring, all);
+  return { region: network.region, namespaces: wiring.namespaces, links: wiring.links, probes };
+}
+
+/** The router's nftables: one-to-one NAT of each Elastic IP at the internet gateway, which forwards only for them, and each subnet's network ACL. */
+function routerNftables(wiring: Wiring, network: VpcNetwork, used: Subnet[]): string {
   const mapped = [...wiring.publicAddresses].map(([urn, address]) => ({ public: address, private: wiring.members.get(urn)!.address }));
   const naclSubnets = used.filter((s) => s.nacl);
-  router.nftables = [
+  return [
     "flush ruleset",
     "table ip vpc {",
     "  chain prerouting {",
@@ -389,20 +167,11 @@ export function wireRegion(report: RegionReachability): WiredRegion {
     "}",
     "",
   ].join("\n");
+}
 
-  // Members: their security groups, and a listener where a flow ends.
-  for (const [urn, m] of wiring.members) {
-    const ns = wiring.namespaces.find((n) => n.id === m.id)!;
-    ns.nftables = wiring.securityGroups(m.groups);
-    const lb = network.loadBalancers.find((l) => l.urn === urn);
-    if (lb) ns.listens.push(...lb.listeners.map((l) => l.port));
-    else if (ns.role === "hosts") ns.listens.push(...new Set(network.targetGroups.filter((t) => report.fleet.targetGroups.includes(t.urn)).flatMap((t) => [t.port, t.healthPort])));
-    else ns.listens.push(awsApiPort);
-  }
-  internet.listens.push(awsApiPort);
-  s3.listens.push(awsApiPort);
-
-  const probes = all.flatMap((flow): WiredProbe[] => {
+/** A probe per flow whose ends are wired: from where to where, and what its connect ends in. */
+function wiredProbes(wiring: Wiring, flows: readonly Flow[]): WiredProbe[] {
+  return flows.flatMap((flow): WiredProbe[] => {
     const fromInternet = flow.source.kind === "internet";
     const source = fromInternet ? { id: "internet", address: internetClientAddress } : wiring.members.get(flow.source.urn);
     if (!source || (flow.target.kind === "member" && !wiring.members.has(flow.target.member.urn))) return [];
@@ -419,5 +188,4 @@ export function wireRegion(report: RegionReachability): WiredRegion {
       },
     ];
   });
-  return { region: network.region, namespaces: wiring.namespaces, links: wiring.links, probes };
 }

@@ -1,6 +1,7 @@
-/** Stack-policy resources as the DNS models read them: type plus outputs (`props`) as inputs. */
+/** Stack-policy resources as the DNS models read them: declared resources, their `props` as inputs. */
 import type { PolicyResource } from "@pulumi/policy";
+import { type DeclaredResource, fromPolicyResource } from "../../models/declaredResource";
 
-export function asPlanned(resources: PolicyResource[]): { type: string; inputs: Record<string, any>; urn: string }[] {
-  return resources.map((r) => ({ type: r.type, inputs: r.props, urn: r.urn }));
+export function asPlanned(resources: PolicyResource[]): DeclaredResource[] {
+  return resources.map(fromPolicyResource);
 }

@@ -12,9 +12,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runLoad } from "./support/load";
 import { Postgres, postgresInstalled, startPostgres } from "../../harness/postgres";
 import { skipWithout } from "../../harness/requirements";
-import { batchBody, datastoreEnv, request, RunningService, serviceFile, startService } from "../../harness/service";
+import { batchBody, datastoreEnv, removeServiceTempDirs, request, RunningService, serviceFile, startService } from "../../harness/service";
 import { ingestReadTimeoutSeconds, readinessCollectorPathHeader } from "../../models/hostEdge";
 import { mountTmpfs } from "../../harness/tmpfs";
+
+// The build and the spools the harness made: nothing stays in the run's temp dir.
+afterAll(removeServiceTempDirs);
 
 const running: RunningService[] = [];
 async function service(...args: Parameters<typeof startService>): Promise<RunningService> {

@@ -270,3 +270,104 @@ export function policyMetadataProblems(policies: readonly PolicyDeclaration[], i
   }
   return problems;
 }
+
+/** The text of a provider's type or function token as the engine spells it: `aws:ec2/launchTemplate:LaunchTemplate`, `cloudflare:index/zone:Zone`. */
+const typeTokenPattern = /^(aws|cloudflare):[A-Za-z0-9]+\/[A-Za-z0-9]+:[A-Za-z0-9]+$/;
+
+/** The one file that spells provider type tokens; everything else names them through it. */
+export const typeTokenHome = "models/resourceTypes.ts";
+
+/**
+ * Product files (not test code) holding a provider type token as a string literal outside
+ * models/resourceTypes.ts, one line each with the file, line and token.
+ */
+export function typeTokenLiterals(root: string, files: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const file of files) {
+    if (isTestCode(file) || file === typeTokenHome) continue;
+    const text = readFileSync(path.join(root, file), "utf8");
+    if (!/(aws|cloudflare):/.test(text)) continue;
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+    const visit = (node: ts.Node) => {
+      if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && typeTokenPattern.test(node.text)) {
+        const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+        problems.push(`${file}:${line} spells the type token "${node.text}": name it through ${typeTokenHome} (one home for each type token)`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return problems;
+}
+
+export interface SizeLimits {
+  /** Most lines a product file may have. */
+  fileLines: number;
+  /** Most lines a product function (declaration, method, accessor, constructor, arrow or function expression) may span. */
+  functionLines: number;
+}
+
+export interface SizeProblem {
+  file: string;
+  /** The function's name (`class.method`, `outer/<arrow>`), absent for the file itself. */
+  what?: string;
+  lines: number;
+  limit: number;
+}
+
+/** What a function node is called, for the report: its own name, else the variable or property it is assigned to, else `<anonymous>`. */
+function functionLabel(node: ts.FunctionLikeDeclaration, source: ts.SourceFile): string {
+  if (ts.isConstructorDeclaration(node)) return "constructor";
+  if (node.name) return node.name.getText(source);
+  const parent = node.parent;
+  if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) return parent.name.getText(source);
+  return "<anonymous>";
+}
+
+/**
+ * Product files (not test code) over `limits.fileLines` lines, and product functions spanning
+ * more than `limits.functionLines` lines (from the line the function starts on to its last),
+ * measured with the TypeScript parser.
+ */
+export function sizeProblems(root: string, files: readonly string[], limits: SizeLimits): SizeProblem[] {
+  const problems: SizeProblem[] = [];
+  for (const file of files) {
+    if (isTestCode(file)) continue;
+    const text = readFileSync(path.join(root, file), "utf8");
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+    const fileLines = source.getLineAndCharacterOfPosition(text.trimEnd().length).line + 1;
+    if (fileLines > limits.fileLines) problems.push({ file, lines: fileLines, limit: limits.fileLines });
+    const visit = (node: ts.Node, within: string[]) => {
+      let inside = within;
+      if (ts.isFunctionLike(node) && "body" in node && node.body) {
+        const fn = node as ts.FunctionLikeDeclaration;
+        const label = [...within, functionLabel(fn, source)].join("/");
+        const lines = source.getLineAndCharacterOfPosition(fn.getEnd()).line - source.getLineAndCharacterOfPosition(fn.getStart(source)).line + 1;
+        if (lines > limits.functionLines) problems.push({ file, what: label, lines, limit: limits.functionLines });
+        inside = [...within, functionLabel(fn, source)];
+      } else if (ts.isClassDeclaration(node) && node.name) inside = [...within, node.name.text];
+      ts.forEachChild(node, (child) => visit(child, inside));
+    };
+    visit(source, []);
+  }
+  return problems;
+}
+
+/** One line of a size problem: `stacks/schema.ts: 935 lines (limit 400)`, `tools/x.ts: function render: 140 lines (limit 100)`. */
+export const describeSizeProblem = (p: SizeProblem) => `${p.file}: ${p.what ? `function ${p.what}: ` : ""}${p.lines} lines (limit ${p.limit})`;
+
+/** The config keys a program source reads itself (`config.dns.ttl` → `dns`), as `line: expression`; the mappers of stacks/ read them instead. */
+export function configKeyReads(fileName: string, text: string, configName = "config"): string[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true);
+  const reads: string[] = [];
+  const visit = (node: ts.Node) => {
+    if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === configName) {
+      reads.push(`${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}: ${node.getText(source)}`);
+    } else if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer && ts.isIdentifier(node.initializer) && node.initializer.text === configName) {
+      reads.push(`${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}: ${node.getText(source)}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return reads;
+}

@@ -121,9 +121,9 @@ const inPlace = (cite: string): TypeRules => ({ properties: {}, cite });
 /** A type whose schema has no `ForceNew` attribute and no `CustomizeDiff` forcing one. */
 const noForceNew = (file: AwsFile) => inPlace(`${awsFile(file)}: no attribute is ForceNew`);
 
-const logDelivery = "aws:cloudwatch/logDelivery:LogDelivery";
-const logDeliveryDestination = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination";
-const logDeliverySource = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
+const logDelivery = t.cloudwatchLogDelivery;
+const logDeliveryDestination = t.cloudwatchLogDeliveryDestination;
+const logDeliverySource = t.cloudwatchLogDeliverySource;
 
 /** Replace rules by resource type token. */
 export const replaceRules: Record<string, TypeRules> = {

@@ -8,17 +8,11 @@
  * Pure module: no Pulumi imports.
  */
 import { readDeclaredFleet } from "../../models/capacity/declared";
+import type { DeclaredResource } from "../../models/declaredResource";
 import { resourceTypes as t } from "../../models/resourceTypes";
 
 /** A resource as both the plan and its JSON describe it. */
-export interface PathResource {
-  type: string;
-  name: string;
-  urn: string;
-  region?: string | null;
-  inputs: Record<string, unknown>;
-  propertyDependencies?: Record<string, string[]>;
-}
+export type PathResource = DeclaredResource & { name: string };
 
 export type PathNodeKind = "clients" | "dns" | "loadBalancer" | "hosts" | "datastore" | "cdn" | "origin";
 

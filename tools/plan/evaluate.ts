@@ -10,12 +10,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
+import type { DeclaredResource } from "../../models/declaredResource";
 import { answersInvoke, planMocks, resourceRegion, unansweredInvokeMessage } from "./mocks";
 import { rootStackType } from "./planJson";
 import { withoutSdkDiagnostics } from "./runtime/sdkDiagnostics";
 
 
-export interface PlannedResource {
+/** A resource the program registered: a declared resource, with what the plan records beside it. */
+export interface PlannedResource extends DeclaredResource {
   urn: string;
   type: string;
   name: string;

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { resourceTypes } from "../../models/resourceTypes";
+import { invokeTokens, resourceTypes } from "../../models/resourceTypes";
 
 export const mockAccountId = "123456789012";
 
@@ -173,7 +173,7 @@ const resourceOutputs: Record<string, OutputsFor> = {
 
 /** Results of provider functions (invokes) by token. */
 const invokeResults: Record<string, (inputs: Record<string, any>, defaultRegion: string) => Record<string, unknown>> = {
-  "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs, defaultRegion) => {
+  [invokeTokens.getAvailabilityZones]: (inputs, defaultRegion) => {
     const region = inputs.region ?? defaultRegion;
     const letters = ["a", "b", "c", "d", "e", "f"];
     return {
@@ -182,20 +182,20 @@ const invokeResults: Record<string, (inputs: Record<string, any>, defaultRegion:
       region,
     };
   },
-  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+  [invokeTokens.getCallerIdentity]: () => ({
     accountId: mockAccountId,
     arn: `arn:aws:iam::${mockAccountId}:user/plan`,
     userId: "AIDAPLANOFFLINE",
   }),
-  "aws:index/getRegion:getRegion": (inputs, defaultRegion) => ({ name: inputs.region ?? defaultRegion, region: inputs.region ?? defaultRegion }),
-  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
-  "aws:ssm/getParameter:getParameter": (inputs) => ({
+  [invokeTokens.getRegion]: (inputs, defaultRegion) => ({ name: inputs.region ?? defaultRegion, region: inputs.region ?? defaultRegion }),
+  [invokeTokens.getPartition]: () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+  [invokeTokens.ssmGetParameter]: (inputs) => ({
     name: inputs.name,
     type: "String",
     value: stableId("ami-", 17, inputs.name),
     insecureValue: stableId("ami-", 17, inputs.name),
   }),
-  "aws:ec2/getAmi:getAmi": (inputs) => ({ id: stableId("ami-", 17, JSON.stringify(inputs)), imageId: stableId("ami-", 17, JSON.stringify(inputs)) }),
+  [invokeTokens.ec2GetAmi]: (inputs) => ({ id: stableId("ami-", 17, JSON.stringify(inputs)), imageId: stableId("ami-", 17, JSON.stringify(inputs)) }),
 };
 
 /** Whether the offline plan answers the provider function `token` (an invoke) as its provider would. */

@@ -2,13 +2,14 @@
  * The plan as `npm run plan -- --json` writes it: the contract between the plan (writer) and the
  * diff and pr-check (readers). Types only, and only from the pure models: readers stay free of Pulumi.
  */
+import type { DeclaredResource } from "../../models/declaredResource";
 import type { RecoveryReport } from "../../models/recovery";
 
 /** The stack's root resource type. */
 export const rootStackType = "pulumi:pulumi:Stack";
 
-/** One resource: what the program declared, secrets masked as `[secret]`. */
-export interface PlanJsonResource {
+/** One resource: what the program declared (a declared resource, as the models read it), secrets masked as `[secret]`. */
+export interface PlanJsonResource extends DeclaredResource {
   urn: string;
   type: string;
   name: string;

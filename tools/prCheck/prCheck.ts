@@ -2,24 +2,26 @@
  * The pull-request check: plans every stack in `stacks/` at a base git ref (in a temporary
  * worktree) and in the working tree, and writes one markdown report ready to post as a PR comment.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { diffPlans } from "../diff/planDiff";
 import { summaryLine } from "../diff/render";
-import { planProcessArgs } from "../plan/runtime/command";
-import type { PlanJson } from "../plan/planJson";
 import { PolicyPackLender } from "../plan/runtime/packLease";
 import { PlanWorker } from "../plan/runtime/planWorkerProcess";
 import { spawnPolicyPack } from "../plan/runtime/packProcess";
 import { plainPath } from "../plan/runtime/mode";
 import { policyPackSources } from "../../policies/build";
-import { evaluationDigest, filesAtCommit, filesInWorkingTree, planInputDigest, planInputFiles, TreeFile } from "./planInputs";
-import { policyConfigFile, PolicyChange, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
-import { Approvers, approversOf, parseCodeOwners } from "./codeOwners";
+import { evaluationDigest, filesAtCommit, filesInWorkingTree, planInputDigest } from "./planInputs";
+import { policyConfigFile, renderReport, ReportOptions, StackPlan, StackReport } from "./report";
 import type { MergeVerdict } from "./verdict";
+import { PlanCache, blobOf, comparedOutcome, emptyPlan, planStack, pooled, stacksIn } from "./plans";
+import { approversFor, changedFiles, git, installBase, policyChange, runAsync, showAt, stacksAt } from "./repo";
+
+export { policyChange, stacksAt } from "./repo";
+export { PlanCache, planStack, stacksIn, type PlanComparison } from "./plans";
 
 export interface PrCheckResult {
   baseRef: string;
@@ -35,213 +37,6 @@ export interface PrCheckResult {
   /** What merging needs: the comment's first line and pr-check's exit code. */
   verdict: MergeVerdict;
 }
-
-function git(cwd: string, args: string[]): string {
-  const run = spawnSync("git", args, { cwd, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${run.stderr.trim()}`);
-  return run.stdout.trim();
-}
-
-/**
- * A command that takes a while (a worktree's checkout, `npm ci`), run without blocking this
- * process: the pack lender answers the plan worker meanwhile. Resolves with its exit status.
- */
-function runAsync(command: string, args: string[], cwd: string): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(command, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    child.on("error", (err) => done({ status: null, stderr: err.message }));
-    child.on("close", (status) => done({ status, stderr }));
-  });
-}
-
-/** What differs under `policies/` between `baseCommit` and the working tree (committed or not). */
-export function policyChange(root: string, baseCommit: string): PolicyChange {
-  const files = git(root, ["diff", "--name-only", baseCommit, "--", "policies"]).split("\n").filter(Boolean);
-  const untracked = git(root, ["ls-files", "--others", "--exclude-standard", "--", "policies"]).split("\n").filter(Boolean);
-  const tree = (commit: string) => spawnSync("git", ["rev-parse", `${commit}:policies`], { cwd: root, encoding: "utf8" }).stdout.trim() || "(none)";
-  return {
-    files: [...new Set([...files, ...untracked])].sort(),
-    baseTree: tree(baseCommit),
-    headTree: tree("HEAD"),
-    uncommitted: git(root, ["diff", "--name-only", "HEAD", "--", "policies"]).length > 0 || untracked.length > 0,
-  };
-}
-
-/** The files that differ between `baseCommit` and the working tree (committed or not, untracked included). */
-function changedFiles(root: string, baseCommit: string): string[] {
-  const changed = git(root, ["diff", "--name-only", baseCommit]).split("\n").filter(Boolean);
-  const untracked = git(root, ["ls-files", "--others", "--exclude-standard"]).split("\n").filter(Boolean);
-  return [...new Set([...changed, ...untracked])].sort();
-}
-
-/**
- * Whose approval a risky change needs: the code owners (by CODEOWNERS at the BASE commit, as
- * GitHub reads it for a pull request, so a pull request cannot un-own its own files) of the
- * changed files that make the risky stacks' plans, or that are the policy pack's code.
- */
-function approversFor(root: string, baseCommit: string, stacks: StackReport[], changed: string[], headFiles: TreeFile[], policyCode: string[]): Approvers {
-  const codeOwners = spawnSync("git", ["show", `${baseCommit}:.github/CODEOWNERS`], { cwd: root, encoding: "utf8" });
-  const rules = parseCodeOwners(codeOwners.status === 0 ? codeOwners.stdout : "");
-  const risky = stacks.filter((s) => (s.diff?.risks.length ?? 0) > 0);
-  const inputs = new Set<string>(policyCode);
-  for (const s of risky) {
-    const file = join(root, "stacks", `Pulumi.${s.stack}.yaml`);
-    const text = existsSync(file) ? readFileSync(file, "utf8") : "";
-    for (const f of planInputFiles(headFiles, s.stack, text)) inputs.add(f.path);
-    inputs.add(`stacks/Pulumi.${s.stack}.yaml`);
-  }
-  return approversOf(rules, changed.filter((f) => inputs.has(f)));
-}
-
-/** Stack names of `stacks/Pulumi.<name>.yaml` files. */
-function stackNames(files: string[]): string[] {
-  return files
-    .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => !!s)
-    .sort();
-}
-
-/** Stack names at a commit. */
-export function stacksAt(root: string, commit: string): string[] {
-  const listing = spawnSync("git", ["ls-tree", "--name-only", `${commit}:stacks`], { cwd: root, encoding: "utf8" });
-  return listing.status === 0 ? stackNames(listing.stdout.split("\n")) : [];
-}
-
-/** The base worktree's node_modules: the working tree's when package-lock.json is the same, else `npm ci`. */
-async function installBase(root: string, baseTree: string, baseRef: string, log: (line: string) => void): Promise<"symlink" | "npm ci"> {
-  const lock = (dir: string) => (existsSync(join(dir, "package-lock.json")) ? readFileSync(join(dir, "package-lock.json"), "utf8") : "");
-  if (lock(baseTree) === lock(root) && existsSync(join(root, "node_modules"))) {
-    symlinkSync(join(root, "node_modules"), join(baseTree, "node_modules"), "dir");
-    log(`package-lock.json unchanged since ${baseRef}: reusing node_modules`);
-    return "symlink";
-  }
-  log(`package-lock.json differs at ${baseRef}: npm ci in the base worktree`);
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const ci = await runAsync(npm, ["ci", "--no-audit", "--no-fund"], baseTree);
-  if (ci.status !== 0) throw new Error(`npm ci at ${baseRef} failed: ${ci.stderr.trim().split("\n").slice(-5).join("\n")}`);
-  return "npm ci";
-}
-
-/**
- * Plans by the digest of what they are made from (`planInputs.ts`): the same inputs plan the same.
- * Only finished plans (exit 0 or 1) are kept; a broken plan (exit 2) may be the machine's fault
- * and is made again.
- */
-export class PlanCache {
-  constructor(private readonly dir: string) {}
-
-  private path(digest: string): string {
-    return join(this.dir, `${digest}.json`);
-  }
-
-  get(digest: string): StackPlan | undefined {
-    try {
-      const plan = JSON.parse(readFileSync(this.path(digest), "utf8")) as StackPlan;
-      return plan.json && (plan.code === 0 || plan.code === 1) ? plan : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  put(digest: string, plan: StackPlan): void {
-    if (!plan.json || (plan.code !== 0 && plan.code !== 1)) return;
-    mkdirSync(this.dir, { recursive: true });
-    const path = this.path(digest);
-    writeFileSync(`${path}.tmp`, JSON.stringify(plan));
-    renameSync(`${path}.tmp`, path);
-  }
-}
-
-/** Stack names from `stacks/Pulumi.<name>.yaml`. */
-export function stacksIn(root: string): string[] {
-  const dir = join(root, "stacks");
-  return existsSync(dir) ? stackNames(readdirSync(dir)) : [];
-}
-
-/** A plan's outcome: its JSON when it finished (exit 0 or 1), broken (2) when it wrote none. */
-function planOutcome(code: number | null, jsonPath: string, stderr: string): StackPlan {
-  let json: PlanJson | undefined;
-  if (code === 0 || code === 1) {
-    try {
-      json = JSON.parse(readFileSync(jsonPath, "utf8"));
-    } catch {
-      json = undefined;
-    }
-  }
-  return { code: json ? (code ?? 2) : 2, json, stderr };
-}
-
-/**
- * Runs the plan of one stack in `root`: in the plan `worker` when given, else (or when the worker
- * ended before the plan did) as a process of its own, judged by a pack `lender` lends it (or its
- * own pack without one); a plan's exit 1 still yields its JSON.
- */
-export function planStack(root: string, stack: string, outDir: string, lender?: PolicyPackLender, worker?: PlanWorker, compare?: PlanComparison): Promise<StackPlan> {
-  const jsonPath = join(outDir, `${stack}.json`);
-  const argv = [
-    "--stack",
-    stack,
-    "--json",
-    jsonPath,
-    ...(compare ? ["--compare-policy-config", compare.policyConfig] : []),
-    ...(compare?.json ? ["--compare-json", compare.json] : []),
-    ...(compare?.pack ? ["--compare-pack", compare.pack] : []),
-  ];
-  if (worker) {
-    return worker.plan(root, argv).then(({ code, stderr, lost }) => (lost ? planStack(root, stack, outDir, lender, undefined, compare) : planOutcome(code, jsonPath, stderr)));
-  }
-  return new Promise((resolvePlan) => {
-    const child = spawn(process.execPath, [...planProcessArgs(root), ...argv], {
-      cwd: root,
-      stdio: ["ignore", "ignore", "pipe", ...(lender ? ["ipc" as const] : [])],
-      env: lender ? PolicyPackLender.childEnv() : process.env,
-    });
-    lender?.serve(child);
-    let stderr = "";
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    child.on("error", (err) => resolvePlan({ code: 2, stderr: err.message }));
-    child.on("close", (code) => resolvePlan(planOutcome(code, jsonPath, stderr)));
-  });
-}
-
-/** A plan judged a second time with another policy config; `json`: where to write it judged so, as a plan of its own. */
-export interface PlanComparison {
-  policyConfig: string;
-  json?: string;
-  /** The pack folder to judge it by, when not the plan's own. */
-  pack?: string;
-}
-
-/** The plan a comparison wrote: the other config's verdict on the same resources (exit 1 with a mandatory finding). */
-function comparedOutcome(head: StackPlan, jsonPath: string): StackPlan | undefined {
-  if (!head.json) return undefined;
-  const plan = planOutcome(head.code, jsonPath, "");
-  if (!plan.json) return undefined;
-  return { ...plan, code: plan.json.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0 };
-}
-
-const blobOf = (files: TreeFile[], path: string) => files.find((f) => f.path === path)?.blob;
-
-/** Runs `tasks` at most `limit` at a time (the machine has two cores; each plan uses about one). */
-async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
-
-function emptyPlan(stack: string): PlanJson {
-  return { stack, resources: [], violations: [] };
-}
-
 /** pr-check's own options. */
 export interface PrCheckOptions {
   /**
@@ -267,13 +62,6 @@ interface PlanNeed {
   /** A head whose base plan (cached) is its evaluation judged by the base's pack and config: that plan is its comparison. */
   comparedByBase?: boolean;
 }
-
-/** The text of a file at a commit, undefined when it has none. */
-function showAt(root: string, commit: string, path: string): string | undefined {
-  const run = spawnSync("git", ["show", `${commit}:${path}`], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  return run.status === 0 ? run.stdout : undefined;
-}
-
 /**
  * Plans every stack at `baseRef` and in `root`'s working tree and diffs them. A stack's plan is
  * made once per digest of its inputs (`planInputs.ts`): a base and a head that differ only in

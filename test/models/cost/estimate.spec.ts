@@ -3,13 +3,13 @@
  * and region, and the delta a pull-request comment prints.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { estimateCost, formatCostDelta, pricers, DeclaredResource } from "../../../models/cost/estimate";
+import { estimateCost, formatCostDelta, pricers, PricedResource } from "../../../models/cost/estimate";
 import { freeTypes, priceTable } from "../../../models/cost/prices";
 import { resourceTypes } from "../../../models/resourceTypes";
 import { capacityTagKeys } from "../../../models/capacity";
 import { runPlan } from "../../support/runPlan";
 
-const declared: DeclaredResource[][] = [];
+const declared: PricedResource[][] = [];
 
 beforeAll(() => {
   for (const stack of ["prod", "dev"]) {
@@ -19,7 +19,7 @@ beforeAll(() => {
   }
 }, 60_000);
 
-const group = (region: string, minSize: number, instanceType: string): DeclaredResource => ({
+const group = (region: string, minSize: number, instanceType: string): PricedResource => ({
   type: resourceTypes.autoscalingGroup,
   region,
   inputs: { region, minSize, maxSize: minSize * 4, tags: [{ key: capacityTagKeys.instanceType, value: instanceType, propagateAtLaunch: true }] },
@@ -55,7 +55,7 @@ describe("estimate", () => {
   });
 
   it("prices a region from its own rates where a source gives them, and names every rate guessed from us-east-1's", () => {
-    const nlb = (region: string): DeclaredResource => ({ type: resourceTypes.lbLoadBalancer, region, inputs: {} });
+    const nlb = (region: string): PricedResource => ({ type: resourceTypes.lbLoadBalancer, region, inputs: {} });
     const ireland = estimateCost([nlb("eu-west-1"), group("eu-west-1", 1, "t3.large")]);
     expect(ireland.items.find((i) => /NLB/.test(i.item))!.monthlyUsd).toBeCloseTo((0.0252 + 0.006) * 730, 5);
     expect(ireland.items.find((i) => /t3\.large/.test(i.item))!.monthlyUsd).toBeCloseTo(0.0912 * 730, 5);
@@ -74,7 +74,7 @@ describe("estimate", () => {
   });
 
   it("prices an interface endpoint per availability zone and GB, and a gateway endpoint at nothing", () => {
-    const endpoint = (inputs: Record<string, unknown>): DeclaredResource => ({ type: resourceTypes.ec2VpcEndpoint, region: "us-east-1", inputs });
+    const endpoint = (inputs: Record<string, unknown>): PricedResource => ({ type: resourceTypes.ec2VpcEndpoint, region: "us-east-1", inputs });
     const e = estimateCost([
       endpoint({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.ssm", subnetIds: ["subnet-1", "subnet-2", "subnet-3"] }),
       endpoint({ vpcEndpointType: "Gateway", serviceName: "com.amazonaws.us-east-1.s3", routeTableIds: ["rtb-1"] }),

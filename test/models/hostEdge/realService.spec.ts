@@ -8,10 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthCheckPath, ingestReadTimeoutSeconds, renderIngestEnv } from "../../../models/hostEdge";
 import { Postgres, postgresInstalled, startPostgres } from "../../../harness/postgres";
 import { skipWithout } from "../../../harness/requirements";
-import { batchBody, datastoreEnv, removeDir, RunningService, startService } from "../../../harness/service";
+import { batchBody, datastoreEnv, removeDir, removeServiceTempDirs, RunningService, startService } from "../../../harness/service";
 import { freePort, nginxInstalled, RunningNginx, startNginx } from "../../../harness/nginx";
 import { request } from "../../../harness/upstream";
 import { sampleSettings } from "./fixtures";
+
+// The service build the harness made: nothing stays in the run's temp dir.
+afterAll(removeServiceTempDirs);
 
 /** The env file as systemd's EnvironmentFile= reads it: KEY=value lines, # comments. */
 function envFile(text: string): Record<string, string> {

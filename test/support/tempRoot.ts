@@ -1,0 +1,61 @@
+/**
+ * The test run's own temp root: every test, and every server or tool it starts, makes its temp
+ * files under one directory this run creates (TMPDIR points there, so `os.tmpdir()`, `mktemp` and
+ * the servers' own temp files land in it). At the end of the run whatever is left in it fails the
+ * run, listed by name, and the root is removed: tests leave nothing in the system temp dir, and
+ * the check reads no other process's files.
+ */
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * Tools' compile caches, meant to outlive a run, which they keep under the temp dir: tsx's
+ * (`path.join(os.tmpdir(), \`tsx-${geteuid()}\`)`, tsx's dist/temporary-directory-*.mjs, also its IPC
+ * sockets) and the ts-node Pulumi vendors for programs it runs (`getTmpDir()`: `ts-node-` and the
+ * SHA-256 of the home dir, @pulumi/pulumi's vendor/ts-node@7.0.1/index.js). The root links each to
+ * the system temp dir's, so the tools the tests start keep their warm cache, and the links are no
+ * leftovers.
+ */
+const toolCaches = [
+  `tsx-${process.geteuid ? process.geteuid() : os.userInfo().username}`,
+  `ts-node-${createHash("sha256").update(os.homedir(), "utf8").digest("hex")}`,
+];
+
+/** The entries left in `root`, sorted; none when it holds nothing but the tools' cache links (or is gone). */
+export function leftovers(root: string): string[] {
+  try {
+    return readdirSync(root)
+      .filter((entry) => !toolCaches.includes(entry))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+export default function setup(): () => void {
+  const systemTemp = os.tmpdir();
+  const root = mkdtempSync(path.join(systemTemp, `edge-test-run-${process.pid}-`));
+  // As the system temp dir is (1777): servers the tests run as other users (PostgreSQL as
+  // `postgres`) reach and make their own directories in it.
+  chmodSync(root, 0o1777);
+  for (const cache of toolCaches) {
+    mkdirSync(path.join(systemTemp, cache), { recursive: true, mode: 0o700 });
+    symlinkSync(path.join(systemTemp, cache), path.join(root, cache));
+  }
+  process.env.TMPDIR = root;
+  return () => {
+    const left = leftovers(root);
+    rmSync(root, { recursive: true, force: true });
+    process.env.TMPDIR = systemTemp;
+    if (left.length > 0) {
+      // A teardown's error is printed but leaves vitest's exit code at 0: set it, and say why.
+      process.exitCode = 1;
+      process.stderr.write(
+        `FAIL: the tests left ${left.length} entr${left.length === 1 ? "y" : "ies"} in their temp dir (${left.slice(0, 20).join(", ")}${left.length > 20 ? ", …" : ""}): ` +
+          "remove what a test creates, also on failure (removed now; the run fails)\n",
+      );
+    }
+  };
+}
