@@ -2,9 +2,11 @@
  * Ends every test run with the plain line CI reads: `N passed, N failed, N skipped`. A run that
  * vitest fails can never print "0 failed": a file that fails to load, a test that a failing
  * `beforeAll`/`beforeEach` left unrun, and a file whose hooks failed after its tests passed each
- * count as failed. Only tests skipped on purpose (`.skip`, `.skipIf`, `.todo`) count as skipped.
+ * count as failed, and so does anything the tests left in the run's temp root (test/support/tempRoot.ts,
+ * which removes it after this line is printed). Only tests skipped on purpose (`.skip`, `.skipIf`, `.todo`) count as skipped.
  */
 import type { Reporter, TestCase, TestModule, TestSuite } from "vitest/node";
+import { runLeftovers } from "./tempRoot.js";
 
 /** Whether the test's suite, or one around it, or its file failed: a hook's failure. */
 function aroundFailed(test: TestCase): boolean {
@@ -35,7 +37,9 @@ export function summarize(testModules: ReadonlyArray<TestModule>, unhandledError
 
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
-    const { passed, failed, skipped } = summarize(testModules, unhandledErrors);
+    const summary = summarize(testModules, unhandledErrors);
+    const { passed, skipped } = summary;
+    const failed = summary.failed + (runLeftovers().length > 0 ? 1 : 0);
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
