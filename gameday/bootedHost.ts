@@ -154,10 +154,21 @@ export async function startBootedHost(fleet: HostFleet, planned: PlannedHost, pl
   return { machine, standIns, instanceId, namespace };
 }
 
-/** Signals every process of a systemd unit inside the machine (`systemctl kill`), as the OOM killer or an operator would. */
+/**
+ * Signals every process of a systemd unit inside the machine (its control group's), as the OOM
+ * killer or an operator would; systemd sees the process die or stop as it would on the host.
+ * (`systemctl kill` inside the container fails here with EIO on the unit's cgroup, so the signal is
+ * sent from outside to the same processes.)
+ */
 export function signalUnit(machine: BootedHost, unit: string, signal: NodeJS.Signals): void {
-  const result = machine.exec(["systemctl", "kill", `--signal=${signal}`, unit], 10_000);
-  if (result.status !== 0) throw new Error(`systemctl kill --signal=${signal} ${unit}: ${result.stderr.trim()}`);
+  const group = machine.exec(["systemctl", "show", "-p", "ControlGroup", "--value", unit], 10_000).stdout.trim();
+  // The image's systemd 252 mounts the hybrid hierarchy in the container: the unit's processes are listed under its named v1 hierarchy.
+  const lists = ["", "/unified", "/systemd"].map((root) => `/sys/fs/cgroup${root}${group}/cgroup.procs`);
+  const procs = group ? machine.exec(["sh", "-c", `cat ${lists.join(" 2>/dev/null || cat ")} 2>/dev/null`], 10_000).stdout : "";
+  const pids = procs.split("\n").filter(Boolean).map(Number);
+  const onHost = pids.map((pid) => machine.hostPid(pid)).filter((pid): pid is number => pid !== undefined);
+  if (onHost.length === 0) throw new Error(`${unit} runs no process on the host to send ${signal} to`);
+  for (const pid of onHost) process.kill(pid, signal);
 }
 
 /**
