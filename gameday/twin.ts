@@ -15,19 +15,19 @@
  *   neither passes the balancer); the root namespace's front address .254 probes the VIPs as
  *   Route 53 would.
  */
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { healthCheckPath, nginxListenPort } from "../models/hostEdge";
 import { mountTmpfs } from "../harness/tmpfs";
-import { RdsPostgres, startRdsPostgres } from "../tools/rehearse/standins/postgres";
-import { issueServerCertificate } from "../tools/rehearse/standins/testCa";
+import type { RdsPostgres } from "../tools/rehearse/standins/postgres";
+import { countDeliveries, deliveriesOf, startDatastore } from "./twinDatastore";
 import { RunningHost, startBootedHost } from "./bootedHost";
 import { hostFleet, HostFleet } from "./hostFleet";
+import { repeatWhile, startAnswers } from "./answers";
 import { PlannedRegion } from "./planned";
-import { addBridge, addNamespace, attach, inNamespace, isAlive, killNamespaceProcesses, namespacePids, run, Teardown } from "./netns";
+import { addBridge, addNamespace, attach, inNamespace, isAlive, killNamespaceProcesses, namespacePids, run, signalNamespace, Teardown } from "./netns";
 
 /** How the twin is shaped: the planned regions it runs (timers already scaled) and what stands in for Route 53. */
 export interface TwinShape {
@@ -164,14 +164,62 @@ table ip twinlb {
 `;
 }
 
-export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<Twin> {
-  const prefix = `gd${Math.random().toString(36).slice(2, 5)}`;
-  const slot = freeSlot();
-  const frontNet = (host: number) => `198.18.${5 * slot}.${host}`;
-  const regionNet = (region: number, host: number) => `198.18.${5 * slot + 1 + region}.${host}`;
-  const dir = mkdtempSync(path.join(os.tmpdir(), "edge-twin-"));
-  teardown.add(`directory ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+/** Where a twin host goes: its region, its index there, the region's addresses. */
+interface HostSlot {
+  prefix: string;
+  region: number;
+  index: number;
+  /** Address `host` of the region's /24. */
+  net: (host: number) => string;
+  clientNetwork: string;
+  datastorePort: number;
+  release: Record<string, string>;
+}
 
+/** Boots a twin host in its slot, with a small disk of its own (registered with `teardown`). */
+async function bootTwinHost(fleet: HostFleet, shape: TwinShape, slot: HostSlot, teardown: Teardown): Promise<TwinHost> {
+  const { region, index, net } = slot;
+  const planned = shape.regions[region]!;
+  const template = fleet.hosts.get(planned.region);
+  if (!template) throw new Error(`the plan of ${shape.stack} with the bundle has no launch template in ${planned.region}`);
+  const name = `${slot.prefix}h${region}${index}`;
+  const disk = mountTmpfs(hostDiskBytes, `edge-twin-disk-${name}-`);
+  teardown.add(`disk of ${name}`, () => disk.unmount());
+  const address = net(10 + index);
+  const placement = { prefix: name, bridge: `${slot.prefix}b${region}`, address, balancer: net(1), clientNetwork: slot.clientNetwork, vpcAddress: net(200 + index), datastore: { address: net(254), port: slot.datastorePort }, disk: disk.dir, release: slot.release };
+  const running = await startBootedHost(fleet, template, placement, teardown);
+  return { ...running, region, index, address, disk: disk.dir, spoolDirs: [planned.servicePort, planned.backupPort].map((port) => path.join(disk.dir, "private", `edge-ingest-${port}`)) };
+}
+
+/**
+ * One round of a region's target group health check over its hosts: each host's streak, and the
+ * region's healthy set changed at the thresholds. True when the set changed.
+ */
+async function checkRegion(planned: PlannedRegion, hosts: TwinHost[], set: string[], streaks: Map<string, { ok: number; failed: number }>): Promise<boolean> {
+  const changes = await Promise.all(
+    hosts.map(async (host) => {
+      const ok = await probe(host.address, planned.healthCheck.timeoutMs);
+      const streak = streaks.get(host.address)!;
+      if (ok) [streak.ok, streak.failed] = [streak.ok + 1, 0];
+      else [streak.ok, streak.failed] = [0, streak.failed + 1];
+      const inSet = set.includes(host.address);
+      if (inSet && streak.failed >= planned.healthCheck.unhealthyThreshold) {
+        set.splice(set.indexOf(host.address), 1);
+        return true;
+      }
+      if (!inSet && streak.ok >= planned.healthCheck.healthyThreshold) {
+        set.push(host.address);
+        set.sort();
+        return true;
+      }
+      return false;
+    }),
+  );
+  return changes.some(Boolean);
+}
+
+/** The clients' namespace, and per region its bridge and its balancer's namespace between the front bridge and it. */
+function buildTwinNetwork(shape: TwinShape, prefix: string, frontNet: (host: number) => string, regionNet: (region: number, host: number) => string, teardown: Teardown) {
   const frontBridge = `${prefix}f`;
   addBridge(teardown, frontBridge, `${frontNet(254)}/24`);
   const clientNamespace = `${prefix}c`;
@@ -181,8 +229,7 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
   for (const address of clientAddresses.slice(1)) run("ip", ["-n", clientNamespace, "addr", "add", `${address}/24`, "dev", "eth0"]);
 
   const vips: string[] = [];
-  const regionCount = shape.regions.length;
-  for (let r = 0; r < regionCount; r++) {
+  for (let r = 0; r < shape.regions.length; r++) {
     const bridge = `${prefix}b${r}`;
     addBridge(teardown, bridge, `${regionNet(r, 254)}/24`);
     const lb = `${prefix}l${r}`;
@@ -192,6 +239,20 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
     attach(teardown, lb, "back", bridge, `${prefix}vb${r}`, `${regionNet(r, 1)}/24`);
     inNamespace(lb, "sysctl", ["-qw", "net.ipv4.ip_forward=1"]);
   }
+
+  return { clientNamespace, clientAddresses, vips };
+}
+
+export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<Twin> {
+  const prefix = `gd${Math.random().toString(36).slice(2, 5)}`;
+  const slot = freeSlot();
+  const frontNet = (host: number) => `198.18.${5 * slot}.${host}`;
+  const regionNet = (region: number, host: number) => `198.18.${5 * slot + 1 + region}.${host}`;
+  const dir = mkdtempSync(path.join(os.tmpdir(), "edge-twin-"));
+  teardown.add(`directory ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+
+  const { clientNamespace, clientAddresses, vips } = buildTwinNetwork(shape, prefix, frontNet, regionNet, teardown);
+  const regionCount = shape.regions.length;
 
   const fleet = await hostFleet(shape.stack);
   const postgres = await startDatastore(fleet, Array.from({ length: regionCount }, (_, r) => regionNet(r, 254)), dir);
@@ -204,36 +265,20 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
   const hostCounts = shape.regions.map(() => 0);
   async function startHost(region: number, release: Record<string, string>, healthy: boolean): Promise<TwinHost> {
     const index = hostCounts[region]!++;
-    const planned = shape.regions[region]!;
-    const template = fleet.hosts.get(planned.region);
-    if (!template) throw new Error(`the plan of ${shape.stack} with the bundle has no launch template in ${planned.region}`);
-    const name = `${prefix}h${region}${index}`;
-    const disk = mountTmpfs(hostDiskBytes, `edge-twin-disk-${name}-`);
-    teardown.add(`disk of ${name}`, () => disk.unmount());
-    const address = regionNet(region, 10 + index);
-    const placement = { prefix: name, bridge: `${prefix}b${region}`, address, balancer: regionNet(region, 1), clientNetwork: `${frontNet(0)}/24`, vpcAddress: regionNet(region, 200 + index), datastore: { address: regionNet(region, 254), port: postgres.port }, disk: disk.dir, release };
-    const running = await startBootedHost(fleet, template, placement, teardown);
-    const host: TwinHost = { ...running, region, index, address, disk: disk.dir, spoolDirs: [planned.servicePort, planned.backupPort].map((port) => path.join(disk.dir, "private", `edge-ingest-${port}`)) };
+    const net = (host: number) => regionNet(region, host);
+    const host = await bootTwinHost(fleet, shape, { prefix, region, index, net, clientNetwork: `${frontNet(0)}/24`, datastorePort: postgres.port, release }, teardown);
     booted.push(host);
-    await waitForHttp(address, Date.now() + bootWaitMs, healthy);
+    await waitForHttp(host.address, Date.now() + bootWaitMs, healthy);
     hosts.push(host);
     return host;
   }
   const starting: Promise<TwinHost>[] = [];
   for (let r = 0; r < regionCount; r++) for (let h = 0; h < (shape.hostsPerRegion ?? shape.regions[r]!.minHosts); h++) starting.push(startHost(r, {}, true));
 
-  const results = await Promise.allSettled(starting);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  const failed = (await Promise.allSettled(starting)).find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
   hosts.sort((a, b) => a.region - b.region || a.index - b.index);
-  // Every insert the datastore commits, counted per id before the primary key folds a duplicate
-  // delivery into the stored row (a BEFORE trigger fires for every row proposed, also one that
-  // ON CONFLICT DO NOTHING then skips): the twin sees deliveries, not only distinct rows.
-  await postgres.query(`
-    CREATE TABLE IF NOT EXISTS twin_deliveries (insert_id text NOT NULL);
-    CREATE OR REPLACE FUNCTION twin_count_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN INSERT INTO twin_deliveries VALUES (NEW.insert_id); RETURN NEW; END $$;
-    CREATE TRIGGER twin_count_delivery BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION twin_count_delivery();`);
+  await countDeliveries(postgres);
 
   // Balancers: every host healthy at start, then the checker rewrites the set.
   const balancerEvents: BalancerEvent[] = [];
@@ -247,76 +292,18 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
   vips.forEach((_, r) => apply(r));
   const streaks = new Map(hosts.map((h) => [h.address, { ok: 0, failed: 0 }]));
   let checking = true;
-  /** Runs `round` every `intervalMs` (a round that takes longer starts the next at once) until the twin stops. */
-  const every = (intervalMs: number, round: () => Promise<void>) =>
-    (async () => {
-      while (checking) {
-        const started = Date.now();
-        await round();
-        await new Promise((r) => setTimeout(r, Math.max(0, intervalMs - (Date.now() - started))));
-      }
-    })();
+  const running = () => checking;
+  const every = (intervalMs: number, round: () => Promise<void>) => void repeatWhile(running, intervalMs, round);
   // Each region's balancer checks its hosts with its own target group's health check.
-  const checkers = shape.regions.map((planned, region) =>
-    every(planned.healthCheck.intervalMs, () =>
-      Promise.all(
-        hosts
-          .filter((host) => host.region === region)
-          .map(async (host) => {
-            const ok = await probe(host.address, planned.healthCheck.timeoutMs);
-            const streak = streaks.get(host.address)!;
-            if (ok) [streak.ok, streak.failed] = [streak.ok + 1, 0];
-            else [streak.ok, streak.failed] = [0, streak.failed + 1];
-            const set = healthySets[region]!;
-            const inSet = set.includes(host.address);
-            if (inSet && streak.failed >= planned.healthCheck.unhealthyThreshold) {
-              set.splice(set.indexOf(host.address), 1);
-              if (checking) apply(region);
-            } else if (!inSet && streak.ok >= planned.healthCheck.healthyThreshold) {
-              set.push(host.address);
-              set.sort();
-              if (checking) apply(region);
-            }
-          }),
-      ).then(() => undefined),
-    ),
-  );
-  teardown.add("health checker", () => {
-    checking = false;
-  });
-
-  // The ingest name's answer: Route 53 probes each balancer from several checkers (at the
-  // region's health check's interval), each judging it healthy or not after failureThreshold
-  // results in a row, and answers with a region while more than 18% of its checkers report it
-  // healthy (Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is
-  // healthy"). Each probe passes the balancer like any flow.
-  const answerFile = path.join(dir, "answer.json");
-  const answerEvents: AnswerEvent[] = [];
-  const checkerCount = shape.dnsProbe.checkers;
-  const verdicts = vips.map(() => Array.from({ length: checkerCount }, () => ({ healthy: true, streak: 0 })));
-  const answered = vips.map(() => true);
-  const publish = () => {
-    const regions = answered.flatMap((up, r) => (up ? [r] : []));
-    writeFileSync(`${answerFile}.tmp`, JSON.stringify(regions));
-    renameSync(`${answerFile}.tmp`, answerFile);
-    answerEvents.push({ at: Date.now(), regions });
-  };
-  publish();
-  const dnsCheckers = shape.regions.map((planned, r) =>
-    every(planned.dnsHealthCheck.intervalMs, async () => {
-      const results = await Promise.all(verdicts[r]!.map(() => probe(vips[r]!, shape.dnsProbe.timeoutMs)));
-      results.forEach((ok, c) => {
-        const verdict = verdicts[r]![c]!;
-        verdict.streak = ok === verdict.healthy ? 0 : verdict.streak + 1;
-        if (verdict.streak >= planned.dnsHealthCheck.failureThreshold) [verdict.healthy, verdict.streak] = [ok, 0];
-      });
-      const up = verdicts[r]!.filter((c) => c.healthy).length / checkerCount > 0.18;
-      if (checking && up !== answered[r]) {
-        answered[r] = up;
-        publish();
-      }
+  shape.regions.forEach((planned, region) =>
+    every(planned.healthCheck.intervalMs, async () => {
+      const changed = await checkRegion(planned, hosts.filter((host) => host.region === region), healthySets[region]!, streaks);
+      if (changed && checking) apply(region);
     }),
   );
+  teardown.add("health checker", () => void (checking = false));
+
+  const { answerFile, answerEvents } = startAnswers(shape, vips, dir, running, probe);
 
   return {
     prefix,
@@ -342,56 +329,20 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
       if (checking) apply(host.region);
       await host.machine.stop();
     },
-    signalHost(host, signal) {
-      for (const pid of namespacePids(host.namespace).filter(isAlive)) {
-        try {
-          process.kill(pid, signal);
-        } catch {
-          // gone meanwhile
-        }
-      }
-    },
-    async deliveries(idPrefix) {
-      const [row] = await postgres.query<{ n: string }>("SELECT count(*) AS n FROM twin_deliveries WHERE insert_id LIKE $1", [`${idPrefix}-%`]);
-      return Number(row!.n);
-    },
+    signalHost: (host, signal) => signalNamespace(host.namespace, signal),
+    deliveries: (idPrefix) => deliveriesOf(postgres, idPrefix),
     loseRegion(region) {
       for (const host of hosts.filter((h) => h.region === region)) killNamespaceProcesses(host.namespace);
       run("ip", ["-n", `${prefix}l${region}`, "link", "set", "front", "down"]);
     },
     async stop() {
       checking = false;
-      void checkers;
-      void dnsCheckers;
       await Promise.all(booted.map((host) => host.machine.stop()));
       await Promise.all(booted.map((host) => host.standIns.stop()));
       const failures = teardown.run();
       if (failures.length > 0) throw new Error(`the twin's teardown left something behind:\n${failures.join("\n")}`);
     },
   };
-}
-
-/**
- * The twin's one datastore, as RDS presents it to every host: its certificate from the datastore
- * test CA (the bundle's place of the RDS CA) naming each region's datastore host names, the
- * service's role made and granted by its administrator with the password the SSM stand-ins serve.
- */
-async function startDatastore(fleet: HostFleet, addresses: string[], dir: string): Promise<RdsPostgres> {
-  const templates = [...fleet.hosts.values()];
-  const names = templates.flatMap((t) => (t.env.INGEST_DB_HOSTS ?? "").split(",").filter(Boolean).map((entry) => entry.split(":")[0]!));
-  const certificate = issueServerCertificate(fleet.certificates.datastoreCa, `twin-${path.basename(dir)}`, [...new Set(names)]);
-  const env = templates[0]!.env;
-  return startRdsPostgres({
-    addresses,
-    port: 0,
-    tls: { certFile: certificate.certFile, keyFile: certificate.keyFile },
-    database: env.INGEST_DB_NAME ?? "edge",
-    adminUser: "edge_admin",
-    adminPassword: randomBytes(18).toString("base64url"),
-    serviceUser: env.INGEST_DB_USER ?? "ingest",
-    servicePassword: fleet.password,
-    grant: true,
-  });
 }
 
 /** True when a namespace still holds a live process (for the teardown check in tests). */

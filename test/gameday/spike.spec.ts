@@ -46,5 +46,5 @@ describe("a spike beyond capacity on the edge twin", () => {
     expect(result.browser!.sent).toBeGreaterThan(0);
     expect(result.browser!.stored).toBe(result.browser!.sent);
     expect(result.browser!.duplicates).toBe(0);
-  }, 300_000);
+  }, 700_000);
 });

@@ -164,16 +164,16 @@ function datastoreConfig(run: StandInRun): NonNullable<StandInsConfig["datastore
   const datastoreCertificate = issueServerCertificate(run.certificates.datastoreCa, `datastore-${host.region}`, Object.keys(network.datastores));
   const port = Number(host.env.INGEST_DB_PORT ?? 5432);
   return {
-      addresses: Object.values(network.datastores),
-      port,
-      certFile: datastoreCertificate.certFile,
-      keyFile: datastoreCertificate.keyFile,
-      database: host.env.INGEST_DB_NAME ?? "edge",
-      adminUser: "edge_admin",
-      adminPassword: randomBytes(18).toString("base64url"),
-      serviceUser: host.env.INGEST_DB_USER ?? "ingest",
-      servicePassword: run.password,
-      grant: run.grant,
+    addresses: Object.values(network.datastores),
+    port,
+    certFile: datastoreCertificate.certFile,
+    keyFile: datastoreCertificate.keyFile,
+    database: host.env.INGEST_DB_NAME ?? "edge",
+    adminUser: "edge_admin",
+    adminPassword: randomBytes(18).toString("base64url"),
+    serviceUser: host.env.INGEST_DB_USER ?? "ingest",
+    servicePassword: run.password,
+    grant: run.grant,
   };
 }
 
