@@ -139,6 +139,22 @@ async function waitForHttp(address: string, deadlineMs: number, healthy = true):
   throw new Error(`nginx on ${address} did not answer ${healthCheckPath}`);
 }
 
+/**
+ * Waits until a booted host passes its target group's health check `healthyThreshold` times in a
+ * row at its interval, as a target group does before it first routes to a new target: the twin's
+ * first hosts take load only once a real group would send them any (a host that just answered its
+ * first 200 may still be finishing its boot).
+ */
+async function waitInService(address: string, planned: PlannedRegion, deadlineMs: number): Promise<void> {
+  await waitForHttp(address, deadlineMs, true);
+  const { healthyThreshold, intervalMs, timeoutMs } = planned.healthCheck;
+  for (let streak = 1; streak < healthyThreshold; ) {
+    if (Date.now() > deadlineMs) throw new Error(`the host at ${address} did not pass ${healthyThreshold} health checks in a row`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+    streak = (await probe(address, timeoutMs)) ? streak + 1 : 0;
+  }
+}
+
 /** One GET of `/http-check`: true on any answer (a host not ready yet answers 503). */
 function answers(address: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -268,7 +284,7 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
     const net = (host: number) => regionNet(region, host);
     const host = await bootTwinHost(fleet, shape, { prefix, region, index, net, clientNetwork: `${frontNet(0)}/24`, datastorePort: postgres.port, release }, teardown);
     booted.push(host);
-    await waitForHttp(host.address, Date.now() + bootWaitMs, healthy);
+    await (healthy ? waitInService(host.address, shape.regions[region]!, Date.now() + bootWaitMs) : waitForHttp(host.address, Date.now() + bootWaitMs, false));
     hosts.push(host);
     return host;
   }
