@@ -32,10 +32,19 @@ export interface HostFleet {
 }
 
 const fleets = new Map<string, Promise<HostFleet>>();
+const fleetDirs = new Set<string>();
+
+/** Removes every fleet this process built (its bundle, plan and hosts' files); the next twin builds anew. A test file's workers may end without an exit event, so each calls it when done. */
+export function releaseHostFleets(): void {
+  fleets.clear();
+  for (const dir of fleetDirs) rmSync(dir, { recursive: true, force: true });
+  fleetDirs.clear();
+}
+process.once("exit", releaseHostFleets);
 
 async function buildFleet(stack: string, log: (line: string) => void): Promise<HostFleet> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "edge-gameday-hosts-"));
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  fleetDirs.add(dir);
   const started = Date.now();
   const { image, certificates, tarball } = prepareRehearsal(dir, log);
   const { plan, bucket } = await planWithBundle(stack, tarball, path.join(dir, "plan"));

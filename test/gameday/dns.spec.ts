@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { stubResolver } from "../../gameday/dns";
 import { prepareGameday } from "../../gameday/main";
+import { releaseHostFleets } from "../../gameday/hostFleet";
 import { checkPrerequisites } from "../../gameday/netns";
 import { runScenario, scenarios } from "../../gameday/scenarios";
 
@@ -22,6 +23,7 @@ const started: string[] = [];
 
 describe("the edge twin's DNS", () => {
   afterAll(() => {
+    releaseHostFleets();
     // Only what these tests made: other runs on the machine may hold twins of their own.
     const left = [...namespaces()].filter((n) => !before.has(n) && started.some((prefix) => n.startsWith(prefix)));
     expect(left, "namespaces the twin left behind").toEqual([]);

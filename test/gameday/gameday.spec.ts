@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Gameday, playScenario, predictedFigure, prepareGameday } from "../../gameday/main";
 import { checkPrerequisites } from "../../gameday/netns";
+import { releaseHostFleets } from "../../gameday/hostFleet";
 import { scenarios } from "../../gameday/scenarios";
 
 const namespaces = () => execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]!).filter(Boolean);
@@ -40,6 +41,7 @@ describe("game day on the edge twin", () => {
   }, 60_000);
 
   afterAll(() => {
+    releaseHostFleets();
     expect(twins).toHaveLength(2);
     const left = namespaces().filter((n) => twins.some((prefix) => n.startsWith(prefix)));
     expect(left, "namespaces the twin left behind").toEqual([]);

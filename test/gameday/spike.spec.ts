@@ -9,13 +9,16 @@
  * stored once.
  * Needs root and the kernel features `checkPrerequisites` names: without them it fails, never skips.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { releaseHostFleets } from "../../gameday/hostFleet";
 import { prepareGameday } from "../../gameday/main";
 import { checkPrerequisites } from "../../gameday/netns";
 import { runScenario, scenarios } from "../../gameday/scenarios";
 import { spikeShape } from "../../gameday/spike";
 
 describe("a spike beyond capacity on the edge twin", () => {
+  afterAll(() => releaseHostFleets());
+
   it("sheds with 503 + Retry-After, keeps nginx within its memory model, and the retries store every event once", async () => {
     checkPrerequisites();
     const name = "a spike beyond capacity";
