@@ -22,7 +22,7 @@
  * namespace) and keeps the peaks, each held to the memory model's. When the hold ends every
  * hostile connection closes, and the retrying clients' events must all come in.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import {
   clientTimeoutSeconds,
@@ -223,6 +223,10 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
     stormTimeoutMs: (stallBound + 2) * 1000,
     stormProcesses: spikeShape.stormProcesses,
   };
+  // nginx's error log from here on: a booted host's log also holds its boot (health checks refused
+  // before the service listened), which is not the spike's.
+  const errorLog = (h: TwinHost) => path.join(h.disk, "nginx", "error.log");
+  const logStart = new Map(hosts.map((h) => [h.address, existsSync(errorLog(h)) ? statSync(errorLog(h)).size : 0]));
   const peaks = new Map(hosts.map((h) => [h.address, 0]));
   const socketPeaks = new Map(hosts.map((h) => [h.address, 0]));
   let sampling = true;
@@ -254,7 +258,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
   const workers = Math.max(...hosts.map((h) => nginxWorkerPids(nginxPid(h)).length));
   const model = estimateNginxMemory({ nginx: limits, vcpus: workers });
   const modelNginxBytes = model.processBytes;
-  const logs = hosts.map((h) => readFileSync(path.join(h.disk, "nginx", "error.log"), "utf8")).join("\n");
+  const logs = hosts.map((h) => readFileSync(errorLog(h)).subarray(logStart.get(h.address)!).toString("utf8")).join("\n");
   const measurement: SpikeMeasurement = {
     report,
     peakNginxBytes: Math.max(...peaks.values()),
