@@ -7,6 +7,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { freeBytes } from "../harness/tmpfs";
+import { drainHost } from "./bootedHost";
 import { inNamespace } from "./netns";
 import { OriginStates, readCdnLog } from "./cdn";
 import { loaderKey, loaderRetry } from "../models/snippet/snippet";
@@ -26,7 +27,7 @@ function datastoreReach(twin: Twin, region: number, reachable: boolean): void {
   for (const host of twin.hosts.filter((h) => h.region === region)) {
     const rules = reachable
       ? "delete table inet twinfault\n"
-      : `table inet twinfault {\n  chain out {\n    type filter hook output priority 0;\n    tcp dport ${twin.postgres.port} drop\n  }\n}\n`;
+      : `table inet twinfault {\n  chain out {\n    type filter hook output priority 0;\n    tcp dport ${twin.datastorePort} drop\n  }\n}\n`;
     inNamespace(host.namespace, "nft", ["-f", "-"], rules);
   }
 }
@@ -72,14 +73,14 @@ export const acknowledgementScenarios: Scenario[] = [
       const release = await twin.addHost(old.region, { INGEST_COLLECTOR_PATH: "/v2/collect" });
       if (!(await inService(twin, release, healthyWaitMs(context.options, old.region)))) {
         // The refresh's new instance never turns healthy: it fails and rolls back, the old host serves on.
-        twin.terminate(release);
+        await twin.terminate(release);
         return { details: ["the release never passed its health check: the refresh rolled back, the old host kept serving"] };
       }
       // As the refresh does once the new host is healthy: the old one drains and stops.
-      writeFileSync(old.drainFile, "");
+      await drainHost(old);
       await sleep(twin.regions[old.region]!.drainSeconds * 1000);
       const stoppedAt = Date.now();
-      twin.terminate(old);
+      await twin.terminate(old);
       return { faultAt: stoppedAt, problems: ["a release that answers events 404 passed its health check and took the region's traffic"] };
     },
   },

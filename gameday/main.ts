@@ -1,5 +1,5 @@
 /**
- * `npm run gameday [-- --stack dev --scale S --full --scenario NAME… --hosts N]`: plans the stack
+ * `npm run gameday [-- --stack dev --scale S --full --record --scenario NAME… --hosts N]`: plans the stack
  * offline (`npm run plan -- --json`), scales the planned timers, predicts each scenario's recovery
  * from the scaled plan with the recovery model, then brings up the edge twin from the plan's
  * resources (one twin region per planned region, each with its autoscaling group's minimum of
@@ -8,8 +8,10 @@
  * Without `--full`: the reduced set, one run each at `--scale` (default 1: real timings, where its
  * verdict holds), measured recovery judged ≤ 1.0 × predicted; printed only.
  * With `--full`: every scenario, three runs each, at `--scale` (default 0.2) and again at real
- * timings (scale 1), the median judged within 0.5–1.0 × predicted; written to gameday/results.md
- * and results.json (the tracked results: only a full run writes them).
+ * timings (scale 1), the median judged within 0.5–1.0 × predicted.
+ * With `--record` (a full run of every scenario only): also written to the tracked results,
+ * gameday/results.md and results.json, and the reference page's table (docs/reference/
+ * gameday-results.md); any other run only prints, so a partial run never overwrites them.
  * Exit 0 when every scenario passes, 1 when one does not or the machine cannot run the twin (no
  * root, a missing kernel feature), 2 for bad arguments or a stack the plan refuses to read.
  */
@@ -18,11 +20,25 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { cloudflarePropagationSeconds, regionWithdrawalSeconds, route53ProbeTimeoutSeconds, recoveryReport, RecoveryFigure, RecoveryReport } from "../models/recovery";
 import { snippetDelivery } from "../models/snippet/delivery";
+import { gamedayResultsPath, withGamedayResults } from "../tools/docs/gamedayTable";
+import { regenerate } from "../tools/docs/markers";
 import { checkPrerequisites, TwinUnavailableError } from "./netns";
 import { declaredResources, PlanInputError, plannedCdn, plannedRegions, planStack, scaledSeconds, scalePlannedTimers, scaleRetry } from "./planned";
 import { GamedayOptions, judgeScenario, runScenario, Scenario, ScenarioResult, ScenarioRun, scenarios } from "./scenarios";
 
 export class UsageError extends Error {}
+
+export const usage = `usage: npm run gameday -- [--stack NAME] [--scale S] [--full] [--record] [--scenario NAME]… [--hosts N]
+  --stack NAME     the stack to plan and run a twin of (default dev)
+  --scale S        timers × S, 0 < S ≤ 1 (default 1; 0.2 with --full)
+  --full           every scenario, three runs each, at --scale and at real timings
+  --record         write the tracked results (gameday/results.md, results.json and the
+                   docs/reference/gameday-results.md table); only with --full and no --scenario
+  --scenario NAME  run only this scenario (repeatable)
+  --hosts N        hosts per region instead of each group's planned minimum (a what-if)
+  --help           print this and exit
+Exit 0 every scenario passed, 1 one did not or the machine cannot run the twin, 2 bad arguments.
+`;
 
 function positiveNumber(name: string, raw: string, max: number): number {
   const value = Number(raw);
@@ -42,6 +58,8 @@ export interface GamedayScale {
 export interface Gameday {
   stack: string;
   full: boolean;
+  /** Whether the run writes the tracked results (`--record`). */
+  record: boolean;
   runsPerScenario: number;
   band: { min: number; max: number };
   selected: Scenario[];
@@ -66,12 +84,16 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
       hosts: { type: "string" },
       scale: { type: "string" },
       full: { type: "boolean", default: false },
+      record: { type: "boolean", default: false },
       scenario: { type: "string", multiple: true },
     },
     strict: true,
   });
   if (!/^[A-Za-z0-9_.-]+$/.test(values.stack)) throw new UsageError(`--stack: '${values.stack}' is not a stack name (letters, digits, '-', '_', '.')`);
   const full = values.full;
+  if (values.record && (!full || values.scenario || values.hosts !== undefined)) {
+    throw new UsageError("--record: the tracked results are a full run's of every scenario at the planned hosts: give --full, without --scenario or --hosts");
+  }
   const scale = values.scale === undefined ? (full ? 0.2 : 1) : positiveNumber("scale", values.scale, 1);
   const hostsPerRegion = values.hosts === undefined ? undefined : positiveNumber("hosts", values.hosts, 4);
   const known = scenarios.map((s) => s.name);
@@ -84,6 +106,7 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
   return {
     stack: values.stack,
     full,
+    record: values.record,
     runsPerScenario: full ? 3 : 1,
     band: full ? { min: 0.5, max: 1 } : { min: 0, max: 1 },
     selected,
@@ -111,6 +134,7 @@ function gamedayAtScale(stack: string, declared: ReturnType<typeof declaredResou
     options: {
       stack,
       shape: {
+        stack,
         regions,
         hostsPerRegion,
         clientAddresses: 8,
@@ -192,12 +216,16 @@ export function resultsMarkdown(results: ScenarioResult[], gameday: Gameday): st
 }
 
 async function main(): Promise<number> {
+  if (process.argv.slice(2).some((arg) => arg === "--help" || arg === "-h")) {
+    process.stdout.write(usage);
+    return 0;
+  }
   let gameday: Gameday;
   try {
     gameday = await prepareGameday(process.argv.slice(2));
   } catch (error) {
     if (error instanceof UsageError || error instanceof PlanInputError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`gameday: ${(error as Error).message}\n`);
+      process.stderr.write(`gameday: ${(error as Error).message}\n${usage}`);
       return 2;
     }
     throw error;
@@ -217,10 +245,11 @@ async function main(): Promise<number> {
     }
   }
   const markdown = resultsMarkdown(results, gameday);
-  // The tracked results are a full run's: a reduced or partial run only prints.
-  if (gameday.full && gameday.selected.length === scenarios.length) {
+  // The tracked results change only when asked: any other run only prints.
+  if (gameday.record) {
     writeFileSync(path.join(__dirname, "results.md"), markdown);
     writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    regenerate(gamedayResultsPath, withGamedayResults);
   }
   process.stdout.write(`${markdown}\n${JSON.stringify(results, null, 2)}\n`);
   return results.every((r) => r.passed) ? 0 : 1;

@@ -90,6 +90,17 @@ export class Teardown {
   }
 }
 
+/** Sends `signal` to every live process of a namespace (SIGSTOP freezes all of them). */
+export function signalNamespace(namespace: string, signal: NodeJS.Signals): void {
+  for (const pid of namespacePids(namespace).filter(isAlive)) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
 /** PIDs of every process inside a namespace. */
 export function namespacePids(namespace: string): number[] {
   const result = spawnSync("ip", ["netns", "pids", namespace], { encoding: "utf8" });

@@ -40,7 +40,7 @@ const sampleMs = 100;
 
 /** Starts sampling every host's spools; `replayed` is called once the datastore is back. */
 export function watchSpools(twin: Twin): { replayed(backAt: number, timeoutMs: number): Promise<ScenarioFindings> } {
-  const waiting = () => twin.hosts.reduce((sum, host) => sum + spooledEvents(host.primary.spoolDir) + spooledEvents(host.backup.spoolDir), 0);
+  const waiting = () => twin.hosts.reduce((sum, host) => host.spoolDirs.reduce((n, dir) => n + spooledEvents(dir), sum), 0);
   let peak = 0;
   let sampling = true;
   const sampler = (async () => {

@@ -14,9 +14,8 @@
  *
  * Scenarios are one array: append one to add it (other files may `scenarios.push(...)` theirs).
  */
-import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { nginxListenPort } from "../models/hostEdge";
+import { ingestUnit, nginxListenPort } from "../models/hostEdge";
 import { FailureMode, RecoveryFigure } from "../models/recovery";
 import { RetrySchedule } from "../models/snippet/delivery";
 import { LoadPlan, LoadReport } from "./loadgen";
@@ -30,6 +29,7 @@ import type { PlannedCdn } from "./planned";
 import { dnsScenarios } from "./dnsScenarios";
 import { acknowledgementScenarios } from "./ackScenarios";
 import { connectStormScenarios } from "./connectStorm";
+import { drainHost, signalUnit } from "./bootedHost";
 import { faultDelayMs, healthyWaitMs, inService, refreshSeconds } from "./hostWaits";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
@@ -139,42 +139,38 @@ export const scenarios: Scenario[] = [
     mode: "serviceDies",
     browserShare: true,
     reduced: true,
-    measures: `${clientView} (nginx resends to the backup process)`,
+    measures: `${clientView} (SIGKILL of the primary unit's processes inside the booted host; nginx resends to the backup process, systemd's Restart=always brings it back)`,
     async inject(twin) {
-      const host = twin.hosts[0]!;
-      await host.primary.kill();
-      // systemd's Restart=always, RestartSec=1 brings it back.
-      await sleep(1000);
-      await twin.restartPrimary(host);
+      signalUnit(twin.hosts[0]!.machine, ingestUnit, "SIGKILL");
     },
   },
   {
     name: "host service frozen",
     mode: "serviceFreezes",
-    measures: `${clientView}, waits included (SIGSTOP of the primary process, SIGCONT after the scaled 60 s)`,
+    measures: `${clientView}, waits included (SIGSTOP of the primary unit's processes inside the booted host, SIGCONT after the scaled 60 s)`,
     trackSeconds: (c) => faultDelayMs / 1000 + c.scaled(60) + 6,
     async inject(twin, context) {
       // Accepts connections (the kernel completes the handshake into the backlog), never answers.
       const host = twin.hosts[0]!;
-      host.primary.child.kill("SIGSTOP");
+      signalUnit(host.machine, ingestUnit, "SIGSTOP");
       await sleep(context.scaled(60) * 1000);
-      host.primary.child.kill("SIGCONT");
+      signalUnit(host.machine, ingestUnit, "SIGCONT");
     },
   },
   {
     name: "drain then terminate",
     mode: "deploy",
     reduced: true,
-    measures: `from the old host stopping (every process of its namespace, after its drain) to the start of the last client attempt that failed; its replacement is started first and in service before the drain, as the instance refresh does`,
+    measures: `from the old host stopping (its machine shut down, after the drain its lifecycle hook starts) to the start of the last client attempt that failed; its replacement is booted first and in service before the drain, as the instance refresh does`,
     trackSeconds: (c) => refreshSeconds(c.options, 0) + 12,
     async inject(twin, context) {
       const old = twin.hosts[0]!;
       const replacement = await twin.addHost(old.region);
       if (!(await inService(twin, replacement, healthyWaitMs(context.options, old.region)))) return { problems: ["the replacement host never entered service"] };
-      writeFileSync(old.drainFile, "");
+      await drainHost(old);
       await sleep(twin.regions[old.region]!.drainSeconds * 1000);
       const stoppedAt = Date.now();
-      twin.terminate(old);
+      await twin.terminate(old);
       return { faultAt: stoppedAt };
     },
   },
@@ -407,7 +403,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
       details: [...(outcome.details ?? []), ...(judged?.details ?? [])],
     };
   } finally {
-    twin.stop();
+    await twin.stop();
   }
 }
 

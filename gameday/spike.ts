@@ -24,7 +24,7 @@
  * namespace) and keeps the peaks, each held to the memory model's. When the hold ends every
  * hostile connection closes, and the retrying clients' events must all come in.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import {
   clientTimeoutSeconds,
@@ -44,7 +44,15 @@ import { worstCaseRequest } from "../harness/upstream";
 import { inNamespace, run, runNodeInNamespace } from "./netns";
 import type { ScenarioFindings } from "./scenarios";
 import type { SpikePlan, SpikeReport } from "./spikeClients";
-import type { Twin } from "./twin";
+import type { Twin, TwinHost } from "./twin";
+import { unitMainPid } from "./bootedHost";
+
+/** The host PID of the booted host's nginx master. */
+function nginxPid(host: TwinHost): number {
+  const pid = unitMainPid(host.machine, "nginx.service");
+  if (pid === undefined) throw new Error(`nginx.service runs no main process on the host at ${host.address}`);
+  return pid;
+}
 
 /** What the spike scenario measured on the region's hosts, for the results. */
 export interface SpikeMeasurement {
@@ -221,6 +229,10 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
     stormTimeoutMs: (stormBound + 2) * 1000,
     stormProcesses: spikeShape.stormProcesses,
   };
+  // nginx's error log from here on: a booted host's log also holds its boot (health checks refused
+  // before the service listened), which is not the spike's.
+  const errorLog = (h: TwinHost) => path.join(h.disk, "nginx", "error.log");
+  const logStart = new Map(hosts.map((h) => [h.address, existsSync(errorLog(h)) ? statSync(errorLog(h)).size : 0]));
   const peaks = new Map(hosts.map((h) => [h.address, 0]));
   const socketPeaks = new Map(hosts.map((h) => [h.address, 0]));
   let sampling = true;
@@ -229,7 +241,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
     while (sampling) {
       for (const host of hosts) {
         try {
-          peaks.set(host.address, Math.max(peaks.get(host.address)!, measureNginxRss(host.nginx.pid!).totalBytes));
+          peaks.set(host.address, Math.max(peaks.get(host.address)!, measureNginxRss(nginxPid(host)).totalBytes));
           // ss is costlier than /proc: every fifth round.
           if (sample % 5 === 0) socketPeaks.set(host.address, Math.max(socketPeaks.get(host.address)!, hostSocketBytes(host.namespace, [planned.servicePort, planned.backupPort])));
         } catch {
@@ -249,10 +261,10 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
   }
   // The model as the memory policy evaluates it: the limits read back from the planned config (the
   // twin's hosts run it with only paths rewritten), at the worker count nginx started.
-  const workers = Math.max(...hosts.map((h) => nginxWorkerPids(h.nginx.pid!).length));
+  const workers = Math.max(...hosts.map((h) => nginxWorkerPids(nginxPid(h)).length));
   const model = estimateNginxMemory({ nginx: limits, vcpus: workers });
   const modelNginxBytes = model.processBytes;
-  const logs = hosts.map((h) => readFileSync(path.join(h.dir, "error.log"), "utf8")).join("\n");
+  const logs = hosts.map((h) => readFileSync(errorLog(h)).subarray(logStart.get(h.address)!).toString("utf8")).join("\n");
   const measurement: SpikeMeasurement = {
     report,
     peakNginxBytes: Math.max(...peaks.values()),

@@ -1,33 +1,38 @@
 /**
- * The edge twin: per planned region its autoscaling group's minimum of hosts, each a network
- * namespace running the nginx.conf the launch template's user data writes (only listen address and
- * paths rewritten) in front of the real ingestion service and its backup on the ports its upstream
- * declares, with the env file the user data writes, their spools and nginx's access log on one
- * small disk of the host's own (a tmpfs, so a full disk is a real one), an L4 balancer stand-in per
- * region (nftables DNAT,
- * `numgen inc mod N` over the healthy hosts, client addresses kept), one PostgreSQL for every host,
- * and a client namespace with many source addresses. Addresses come from 198.18.0.0/15 only.
+ * The edge twin: per planned region its autoscaling group's minimum of hosts, each booted from the
+ * plan's launch template user data as EC2 would run it (`bootedHost.ts`: the host rehearsal's
+ * Debian 12 image under systemd, cloud-init, the bundle, the stand-ins; spools and nginx's logs on
+ * one small disk of the host's own, a tmpfs, so a full disk is a real one), an L4 balancer stand-in
+ * per region (nftables DNAT, `numgen inc mod N` over the healthy hosts, client addresses kept), one
+ * PostgreSQL as RDS presents it for every host, and a client namespace with many source addresses.
+ * The twin's own addresses come from 198.18.0.0/15 only; each host also has the rehearsal's
+ * network of its VPC, with the plan's addresses, in namespaces of its own.
  *
  * Layout (one run's slot `s` picks five /24s no other twin on the machine uses):
  *   front  198.18.{5s}.0/24:   client .10…, balancer VIPs .100 + r
- *   region 198.18.{5s+1+r}.0/24: balancer .1 (hosts' default route), hosts .10 + h, root .254
- *   (PostgreSQL and the health checker, on-link, so neither passes the balancer); the root
- *   namespace's front address .254 probes the VIPs as Route 53 would.
+ *   region 198.18.{5s+1+r}.0/24: balancer .1 (the hosts' route to the clients), hosts .10 + h,
+ *   their VPC namespaces .200 + h, root .254 (PostgreSQL and the health checker, on-link, so
+ *   neither passes the balancer); the root namespace's front address .254 probes the VIPs as
+ *   Route 53 would.
  */
-import { ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { healthCheckPath, nginxListenPort } from "../models/hostEdge";
-import { Postgres, startPostgres } from "../harness/postgres";
-import { datastoreEnv, RunningService, startService } from "../harness/service";
 import { mountTmpfs } from "../harness/tmpfs";
+import type { RdsPostgres } from "../tools/rehearse/standins/postgres";
+import { countDeliveries, deliveriesOf, startDatastore } from "./twinDatastore";
+import { RunningHost, startBootedHost } from "./bootedHost";
+import { hostFleet, HostFleet } from "./hostFleet";
+import { repeatWhile, startAnswers } from "./answers";
 import { PlannedRegion } from "./planned";
-import { addBridge, addNamespace, attach, inNamespace, isAlive, killNamespaceProcesses, namespacePids, run, Teardown } from "./netns";
+import { addBridge, addNamespace, attach, inNamespace, isAlive, killNamespaceProcesses, namespacePids, run, signalNamespace, Teardown } from "./netns";
 
 /** How the twin is shaped: the planned regions it runs (timers already scaled) and what stands in for Route 53. */
 export interface TwinShape {
+  /** The stack whose launch templates the hosts boot. */
+  stack: string;
   /** One twin region per planned region: its nginx.conf, env file and health checks. */
   regions: PlannedRegion[];
   /** Hosts per region instead of each region's planned minimum (a what-if; predictions assume the plan's). */
@@ -38,18 +43,15 @@ export interface TwinShape {
   dnsProbe: { timeoutMs: number; checkers: number };
 }
 
-export interface TwinHost {
+export interface TwinHost extends RunningHost {
   region: number;
   index: number;
-  namespace: string;
+  /** The host's address on the twin's region bridge, where its balancer and health checks reach nginx. */
   address: string;
-  dir: string;
-  /** The host's disk: both spools and nginx's access log, as on a real host's root volume. */
+  /** The host's disk as this machine sees it: both spools and nginx's logs, as on a real host's root volume. */
   disk: string;
-  drainFile: string;
-  nginx: ChildProcess;
-  primary: RunningService;
-  backup: RunningService;
+  /** Each service process's spool directory, on the host's disk. */
+  spoolDirs: string[];
 }
 
 export interface BalancerEvent {
@@ -73,35 +75,38 @@ export interface Twin {
   clientAddresses: string[];
   /** Balancer VIP per region. */
   vips: string[];
-  postgres: Postgres;
+  /** The one datastore, as RDS presents it (TLS, the service's role made by its administrator). */
+  postgres: Pick<RdsPostgres, "port" | "query" | "signalAll">;
+  /** The port the hosts dial the datastore on (the env file's, forwarded to `postgres.port`). */
+  datastorePort: number;
   /** Every change of a balancer's healthy set, with its time (ms since epoch). */
   balancerEvents: BalancerEvent[];
   /** The file the load generator resolves the ingest name from (see `LoadPlan.answerFile`). */
   answerFile: string;
   answerEvents: AnswerEvent[];
   healthy(region: number): string[];
-  /** Restarts a host's primary service (as systemd's Restart=always would). */
-  restartPrimary(host: TwinHost): Promise<void>;
   /**
    * Starts one more host in `region`, its env file as planned with `env` on top (a release), out
    * of its balancer until the balancer's health check finds it healthy, as a new instance starts.
    */
   addHost(region: number, env?: Record<string, string>): Promise<TwinHost>;
-  /** Stops a whole host: every process of its namespace (nginx's workers too), out of its balancer. */
-  terminate(host: TwinHost): void;
+  /** Terminates a whole host: out of its balancer, then the machine shut down (systemd stops every unit), as EC2 terminates an instance. */
+  terminate(host: TwinHost): Promise<void>;
   /** Sends a signal to every process of a host's namespace (SIGSTOP freezes the whole host). */
   signalHost(host: TwinHost, signal: NodeJS.Signals): void;
   /** Every insert of each id the datastore committed, duplicates included (an audit trigger), for an id prefix. */
   deliveries(prefix: string): Promise<number>;
   /** Kills every process of every host of a region and takes its balancer's links down. */
   loseRegion(region: number): void;
-  stop(): void;
+  /** Shuts every machine down, then removes everything the twin made. */
+  stop(): Promise<void>;
 }
-
-const twinNetwork = "198.18.0.0/15";
 
 /** The twin's hosts have a small disk (a real host has its 16 GiB root volume): a scenario fills it to the free space it needs. */
 const hostDiskBytes = 64 * 1024 * 1024;
+
+/** How long a booted host may take to answer its health check: the rehearsal's boots take 30–50 s here, with room for a 3× slower machine. */
+const bootWaitMs = 300_000;
 
 function freeSlot(): number {
   const used = run("ip", ["-4", "-o", "addr", "show"]);
@@ -134,6 +139,22 @@ async function waitForHttp(address: string, deadlineMs: number, healthy = true):
   throw new Error(`nginx on ${address} did not answer ${healthCheckPath}`);
 }
 
+/**
+ * Waits until a booted host passes its target group's health check `healthyThreshold` times in a
+ * row at its interval, as a target group does before it first routes to a new target: the twin's
+ * first hosts take load only once a real group would send them any (a host that just answered its
+ * first 200 may still be finishing its boot).
+ */
+async function waitInService(address: string, planned: PlannedRegion, deadlineMs: number): Promise<void> {
+  await waitForHttp(address, deadlineMs, true);
+  const { healthyThreshold, intervalMs, timeoutMs } = planned.healthCheck;
+  for (let streak = 1; streak < healthyThreshold; ) {
+    if (Date.now() > deadlineMs) throw new Error(`the host at ${address} did not pass ${healthyThreshold} health checks in a row`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+    streak = (await probe(address, timeoutMs)) ? streak + 1 : 0;
+  }
+}
+
 /** One GET of `/http-check`: true on any answer (a host not ready yet answers 503). */
 function answers(address: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -159,48 +180,62 @@ table ip twinlb {
 `;
 }
 
-/** Where a twin host's nginx listens and keeps its files. */
-export interface TwinNginxPaths {
-  /** Address the `listen` directive binds (its port kept). */
-  address: string;
-  dir: string;
-  drainFile: string;
-  /** Where the access log goes: the host's disk, beside the spools. */
-  accessLog: string;
+/** Where a twin host goes: its region, its index there, the region's addresses. */
+interface HostSlot {
+  prefix: string;
+  region: number;
+  index: number;
+  /** Address `host` of the region's /24. */
+  net: (host: number) => string;
+  clientNetwork: string;
+  datastorePort: number;
+  release: Record<string, string>;
+}
+
+/** Boots a twin host in its slot, with a small disk of its own (registered with `teardown`). */
+async function bootTwinHost(fleet: HostFleet, shape: TwinShape, slot: HostSlot, teardown: Teardown): Promise<TwinHost> {
+  const { region, index, net } = slot;
+  const planned = shape.regions[region]!;
+  const template = fleet.hosts.get(planned.region);
+  if (!template) throw new Error(`the plan of ${shape.stack} with the bundle has no launch template in ${planned.region}`);
+  const name = `${slot.prefix}h${region}${index}`;
+  const disk = mountTmpfs(hostDiskBytes, `edge-twin-disk-${name}-`);
+  teardown.add(`disk of ${name}`, () => disk.unmount());
+  const address = net(10 + index);
+  const placement = { prefix: name, bridge: `${slot.prefix}b${region}`, address, balancer: net(1), clientNetwork: slot.clientNetwork, vpcAddress: net(200 + index), datastore: { address: net(254), port: slot.datastorePort }, disk: disk.dir, release: slot.release };
+  const running = await startBootedHost(fleet, template, placement, teardown);
+  return { ...running, region, index, address, disk: disk.dir, spoolDirs: [planned.servicePort, planned.backupPort].map((port) => path.join(disk.dir, "private", `edge-ingest-${port}`)) };
 }
 
 /**
- * The planned nginx.conf with only its listen address and paths rewritten for a twin host: the
- * listen address, `pid`, `error_log`, the `access_log` (kept on, on the host's disk with the
- * spools, as on a real host), the temp paths, the drain file `/http-check` looks for, and
- * `user root` (the twin starts nginx as root). Throws when a directive it rewrites is missing, so a
- * config the twin cannot place is never run half-rewritten.
+ * One round of a region's target group health check over its hosts: each host's streak, and the
+ * region's healthy set changed at the thresholds. True when the set changed.
  */
-export function rewriteNginxPaths(config: string, paths: TwinNginxPaths): string {
-  const rewrites: [string, RegExp, (...m: string[]) => string][] = [
-    ["listen", /^(\s*listen\s+)(?:[\d.]+:)?(\d+)(\b[^;]*;)/m, (_, head, port, tail) => `${head}${paths.address}:${port}${tail}`],
-    ["pid", /^(\s*pid\s+)[^;\s]+;/m, (_, head) => `${head}${path.join(paths.dir, "nginx.pid")};`],
-    ["error_log", /^(\s*error_log\s+)[^;\s]+/m, (_, head) => `${head}${path.join(paths.dir, "error.log")}`],
-    ["access_log", /^(\s*access_log\s+)(?!off\b)[^;\s]+/m, (_, head) => `${head}${paths.accessLog}`],
-    ["user", /^(\s*user\s+)[^;]+;/m, (_, head) => `${head}root;`],
-    ["the drain file test", /(if\s+\(-f\s+)[^)\s]+\)/, (_, head) => `${head}${paths.drainFile})`],
-  ];
-  let text = config;
-  for (const [what, pattern, replace] of rewrites) {
-    if (!pattern.test(text)) throw new Error(`the planned nginx.conf has no ${what} directive the twin can rewrite`);
-    text = text.replace(pattern, replace as (substring: string, ...args: any[]) => string);
-  }
-  return text.replace(/^(\s*\w+_temp_path\s+)\S+\/(\w+);/gm, (_, head: string, leaf: string) => `${head}${path.join(paths.dir, leaf)};`);
+async function checkRegion(planned: PlannedRegion, hosts: TwinHost[], set: string[], streaks: Map<string, { ok: number; failed: number }>): Promise<boolean> {
+  const changes = await Promise.all(
+    hosts.map(async (host) => {
+      const ok = await probe(host.address, planned.healthCheck.timeoutMs);
+      const streak = streaks.get(host.address)!;
+      if (ok) [streak.ok, streak.failed] = [streak.ok + 1, 0];
+      else [streak.ok, streak.failed] = [0, streak.failed + 1];
+      const inSet = set.includes(host.address);
+      if (inSet && streak.failed >= planned.healthCheck.unhealthyThreshold) {
+        set.splice(set.indexOf(host.address), 1);
+        return true;
+      }
+      if (!inSet && streak.ok >= planned.healthCheck.healthyThreshold) {
+        set.push(host.address);
+        set.sort();
+        return true;
+      }
+      return false;
+    }),
+  );
+  return changes.some(Boolean);
 }
 
-export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<Twin> {
-  const prefix = `gd${Math.random().toString(36).slice(2, 5)}`;
-  const slot = freeSlot();
-  const frontNet = (host: number) => `198.18.${5 * slot}.${host}`;
-  const regionNet = (region: number, host: number) => `198.18.${5 * slot + 1 + region}.${host}`;
-  const dir = mkdtempSync(path.join(os.tmpdir(), "edge-twin-"));
-  teardown.add(`directory ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
-
+/** The clients' namespace, and per region its bridge and its balancer's namespace between the front bridge and it. */
+function buildTwinNetwork(shape: TwinShape, prefix: string, frontNet: (host: number) => string, regionNet: (region: number, host: number) => string, teardown: Teardown) {
   const frontBridge = `${prefix}f`;
   addBridge(teardown, frontBridge, `${frontNet(254)}/24`);
   const clientNamespace = `${prefix}c`;
@@ -210,8 +245,7 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
   for (const address of clientAddresses.slice(1)) run("ip", ["-n", clientNamespace, "addr", "add", `${address}/24`, "dev", "eth0"]);
 
   const vips: string[] = [];
-  const regionCount = shape.regions.length;
-  for (let r = 0; r < regionCount; r++) {
+  for (let r = 0; r < shape.regions.length; r++) {
     const bridge = `${prefix}b${r}`;
     addBridge(teardown, bridge, `${regionNet(r, 254)}/24`);
     const lb = `${prefix}l${r}`;
@@ -222,79 +256,45 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
     inNamespace(lb, "sysctl", ["-qw", "net.ipv4.ip_forward=1"]);
   }
 
-  const postgres = await startPostgres(undefined, { addresses: Array.from({ length: regionCount }, (_, r) => regionNet(r, 254)), network: twinNetwork });
+  return { clientNamespace, clientAddresses, vips };
+}
+
+export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<Twin> {
+  const prefix = `gd${Math.random().toString(36).slice(2, 5)}`;
+  const slot = freeSlot();
+  const frontNet = (host: number) => `198.18.${5 * slot}.${host}`;
+  const regionNet = (region: number, host: number) => `198.18.${5 * slot + 1 + region}.${host}`;
+  const dir = mkdtempSync(path.join(os.tmpdir(), "edge-twin-"));
+  teardown.add(`directory ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+
+  const { clientNamespace, clientAddresses, vips } = buildTwinNetwork(shape, prefix, frontNet, regionNet, teardown);
+  const regionCount = shape.regions.length;
+
+  const fleet = await hostFleet(shape.stack);
+  const postgres = await startDatastore(fleet, Array.from({ length: regionCount }, (_, r) => regionNet(r, 254)), dir);
   teardown.add("PostgreSQL", () => void postgres.stop());
+  const datastorePort = Number(fleet.hosts.values().next().value?.env.INGEST_DB_PORT ?? 5432);
 
-  // The env file the units load, as planned; only the datastore (the twin's one cluster, its
-  // password given directly) and the CloudWatch agent's EMF endpoint (none here: stdout) differ.
-  const plannedEnv = shape.regions.map((planned) =>
-    Object.fromEntries(Object.entries(planned.env).filter(([name]) => name.startsWith("INGEST_") && name !== "INGEST_METRICS_ENDPOINT")),
-  );
   const hosts: TwinHost[] = [];
+  /** Every host the twin booted, terminated ones too: `stop` shuts down what still runs. */
+  const booted: TwinHost[] = [];
   const hostCounts = shape.regions.map(() => 0);
-  /** A host's namespace, link and default route, registered for teardown; returns its index and address. */
-  const placeHost = (r: number) => {
-    const h = hostCounts[r]!++;
-    const namespace = `${prefix}h${r}${h}`;
-    addNamespace(teardown, namespace);
-    const address = regionNet(r, 10 + h);
-    attach(teardown, namespace, "eth0", `${prefix}b${r}`, `${prefix}vh${r}${h}`, `${address}/24`);
-    run("ip", ["-n", namespace, "route", "add", "default", "via", regionNet(r, 1)]);
-    return { index: h, namespace, address };
-  };
-  const starting: Promise<TwinHost>[] = [];
-  for (let r = 0; r < regionCount; r++) {
-    for (let h = 0; h < (shape.hostsPerRegion ?? shape.regions[r]!.minHosts); h++) {
-      const { index, namespace, address } = placeHost(r);
-      starting.push(startHost(r, index, namespace, address, {}, true));
-    }
-  }
-
-  async function startService_(namespace: string, spoolRoot: string, port: number, region: number, release: Record<string, string> = {}): Promise<RunningService> {
-    const spoolDir = path.join(spoolRoot, `spool-${port}`);
-    mkdirSync(spoolDir, { recursive: true });
-    const env = {
-      ...plannedEnv[region]!,
-      ...datastoreEnv(`${regionNet(region, 254)}:${postgres.port}`),
-      INGEST_POOL_SIZE: plannedEnv[region]!.INGEST_POOL_SIZE!,
-      INGEST_PORT: String(port),
-      ...release,
-    };
-    return startService({ env, port, spoolDir, wrapper: ["ip", "netns", "exec", namespace] });
-  }
-
-  async function startHost(region: number, index: number, namespace: string, address: string, release: Record<string, string>, healthy: boolean): Promise<TwinHost> {
-    const hostDir = path.join(dir, namespace);
-    mkdirSync(hostDir, { recursive: true });
-    const disk = mountTmpfs(hostDiskBytes, `edge-twin-disk-${namespace}-`);
-    teardown.add(`disk of ${namespace}`, () => disk.unmount());
-    const drainFile = path.join(hostDir, "drain");
-    const configFile = path.join(hostDir, "nginx.conf");
-    const planned = shape.regions[region]!;
-    writeFileSync(configFile, rewriteNginxPaths(planned.nginxConfig, { address, dir: hostDir, drainFile, accessLog: path.join(disk.dir, "access.log") }));
-    const [primary, backup] = await Promise.all([
-      startService_(namespace, disk.dir, planned.servicePort, region, release),
-      startService_(namespace, disk.dir, planned.backupPort, region, release),
-    ]);
-    const nginx = spawn("ip", ["netns", "exec", namespace, "/usr/sbin/nginx", "-p", hostDir, "-c", configFile, "-g", "daemon off;"], { stdio: "ignore" });
-    await waitForHttp(address, Date.now() + 20_000, healthy);
-    const host: TwinHost = { region, index, namespace, address, dir: hostDir, disk: disk.dir, drainFile, nginx, primary, backup };
+  async function startHost(region: number, release: Record<string, string>, healthy: boolean): Promise<TwinHost> {
+    const index = hostCounts[region]!++;
+    const net = (host: number) => regionNet(region, host);
+    const host = await bootTwinHost(fleet, shape, { prefix, region, index, net, clientNetwork: `${frontNet(0)}/24`, datastorePort: postgres.port, release }, teardown);
+    booted.push(host);
+    await (healthy ? waitInService(host.address, shape.regions[region]!, Date.now() + bootWaitMs) : waitForHttp(host.address, Date.now() + bootWaitMs, false));
     hosts.push(host);
     return host;
   }
+  const starting: Promise<TwinHost>[] = [];
+  for (let r = 0; r < regionCount; r++) for (let h = 0; h < (shape.hostsPerRegion ?? shape.regions[r]!.minHosts); h++) starting.push(startHost(r, {}, true));
 
-  const results = await Promise.allSettled(starting);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  const failed = (await Promise.allSettled(starting)).find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
   hosts.sort((a, b) => a.region - b.region || a.index - b.index);
-  // Every insert the datastore commits, counted per id before the primary key folds a duplicate
-  // delivery into the stored row (a BEFORE trigger fires for every row proposed, also one that
-  // ON CONFLICT DO NOTHING then skips): the twin sees deliveries, not only distinct rows.
-  await postgres.query(`
-    CREATE TABLE IF NOT EXISTS twin_deliveries (insert_id text NOT NULL);
-    CREATE OR REPLACE FUNCTION twin_count_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN INSERT INTO twin_deliveries VALUES (NEW.insert_id); RETURN NEW; END $$;
-    CREATE TRIGGER twin_count_delivery BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION twin_count_delivery();`);
+  await countDeliveries(postgres);
 
   // Balancers: every host healthy at start, then the checker rewrites the set.
   const balancerEvents: BalancerEvent[] = [];
@@ -308,76 +308,18 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
   vips.forEach((_, r) => apply(r));
   const streaks = new Map(hosts.map((h) => [h.address, { ok: 0, failed: 0 }]));
   let checking = true;
-  /** Runs `round` every `intervalMs` (a round that takes longer starts the next at once) until the twin stops. */
-  const every = (intervalMs: number, round: () => Promise<void>) =>
-    (async () => {
-      while (checking) {
-        const started = Date.now();
-        await round();
-        await new Promise((r) => setTimeout(r, Math.max(0, intervalMs - (Date.now() - started))));
-      }
-    })();
+  const running = () => checking;
+  const every = (intervalMs: number, round: () => Promise<void>) => void repeatWhile(running, intervalMs, round);
   // Each region's balancer checks its hosts with its own target group's health check.
-  const checkers = shape.regions.map((planned, region) =>
-    every(planned.healthCheck.intervalMs, () =>
-      Promise.all(
-        hosts
-          .filter((host) => host.region === region)
-          .map(async (host) => {
-            const ok = await probe(host.address, planned.healthCheck.timeoutMs);
-            const streak = streaks.get(host.address)!;
-            if (ok) [streak.ok, streak.failed] = [streak.ok + 1, 0];
-            else [streak.ok, streak.failed] = [0, streak.failed + 1];
-            const set = healthySets[region]!;
-            const inSet = set.includes(host.address);
-            if (inSet && streak.failed >= planned.healthCheck.unhealthyThreshold) {
-              set.splice(set.indexOf(host.address), 1);
-              if (checking) apply(region);
-            } else if (!inSet && streak.ok >= planned.healthCheck.healthyThreshold) {
-              set.push(host.address);
-              set.sort();
-              if (checking) apply(region);
-            }
-          }),
-      ).then(() => undefined),
-    ),
-  );
-  teardown.add("health checker", () => {
-    checking = false;
-  });
-
-  // The ingest name's answer: Route 53 probes each balancer from several checkers (at the
-  // region's health check's interval), each judging it healthy or not after failureThreshold
-  // results in a row, and answers with a region while more than 18% of its checkers report it
-  // healthy (Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is
-  // healthy"). Each probe passes the balancer like any flow.
-  const answerFile = path.join(dir, "answer.json");
-  const answerEvents: AnswerEvent[] = [];
-  const checkerCount = shape.dnsProbe.checkers;
-  const verdicts = vips.map(() => Array.from({ length: checkerCount }, () => ({ healthy: true, streak: 0 })));
-  const answered = vips.map(() => true);
-  const publish = () => {
-    const regions = answered.flatMap((up, r) => (up ? [r] : []));
-    writeFileSync(`${answerFile}.tmp`, JSON.stringify(regions));
-    renameSync(`${answerFile}.tmp`, answerFile);
-    answerEvents.push({ at: Date.now(), regions });
-  };
-  publish();
-  const dnsCheckers = shape.regions.map((planned, r) =>
-    every(planned.dnsHealthCheck.intervalMs, async () => {
-      const results = await Promise.all(verdicts[r]!.map(() => probe(vips[r]!, shape.dnsProbe.timeoutMs)));
-      results.forEach((ok, c) => {
-        const verdict = verdicts[r]![c]!;
-        verdict.streak = ok === verdict.healthy ? 0 : verdict.streak + 1;
-        if (verdict.streak >= planned.dnsHealthCheck.failureThreshold) [verdict.healthy, verdict.streak] = [ok, 0];
-      });
-      const up = verdicts[r]!.filter((c) => c.healthy).length / checkerCount > 0.18;
-      if (checking && up !== answered[r]) {
-        answered[r] = up;
-        publish();
-      }
+  shape.regions.forEach((planned, region) =>
+    every(planned.healthCheck.intervalMs, async () => {
+      const changed = await checkRegion(planned, hosts.filter((host) => host.region === region), healthySets[region]!, streaks);
+      if (changed && checking) apply(region);
     }),
   );
+  teardown.add("health checker", () => void (checking = false));
+
+  const { answerFile, answerEvents } = startAnswers(shape, vips, dir, running, probe);
 
   return {
     prefix,
@@ -387,46 +329,32 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
     clientAddresses,
     vips,
     postgres,
+    datastorePort,
     balancerEvents,
     answerFile,
     answerEvents,
     healthy: (region) => [...healthySets[region]!],
-    async restartPrimary(host) {
-      host.primary = await startService_(host.namespace, host.disk, shape.regions[host.region]!.servicePort, host.region);
-    },
     async addHost(region, release = {}) {
-      const { index, namespace, address } = placeHost(region);
-      streaks.set(address, { ok: 0, failed: 0 });
-      return startHost(region, index, namespace, address, release, false);
+      streaks.set(regionNet(region, 10 + hostCounts[region]!), { ok: 0, failed: 0 });
+      return startHost(region, release, false);
     },
-    terminate(host) {
-      killNamespaceProcesses(host.namespace);
+    async terminate(host) {
       hosts.splice(hosts.indexOf(host), 1);
       const set = healthySets[host.region]!;
       if (set.includes(host.address)) set.splice(set.indexOf(host.address), 1);
       if (checking) apply(host.region);
+      await host.machine.stop();
     },
-    signalHost(host, signal) {
-      for (const pid of namespacePids(host.namespace).filter(isAlive)) {
-        try {
-          process.kill(pid, signal);
-        } catch {
-          // gone meanwhile
-        }
-      }
-    },
-    async deliveries(idPrefix) {
-      const [row] = await postgres.query<{ n: string }>("SELECT count(*) AS n FROM twin_deliveries WHERE insert_id LIKE $1", [`${idPrefix}-%`]);
-      return Number(row!.n);
-    },
+    signalHost: (host, signal) => signalNamespace(host.namespace, signal),
+    deliveries: (idPrefix) => deliveriesOf(postgres, idPrefix),
     loseRegion(region) {
       for (const host of hosts.filter((h) => h.region === region)) killNamespaceProcesses(host.namespace);
       run("ip", ["-n", `${prefix}l${region}`, "link", "set", "front", "down"]);
     },
-    stop() {
+    async stop() {
       checking = false;
-      void checkers;
-      void dnsCheckers;
+      await Promise.all(booted.map((host) => host.machine.stop()));
+      await Promise.all(booted.map((host) => host.standIns.stop()));
       const failures = teardown.run();
       if (failures.length > 0) throw new Error(`the twin's teardown left something behind:\n${failures.join("\n")}`);
     },

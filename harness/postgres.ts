@@ -58,20 +58,8 @@ export async function startPostgres(standbyOf?: Postgres, reach?: PostgresReach)
   const data = path.join(dir, "data");
   const port = await freePort();
   const pgCtl = (...args: string[]) => asPostgres([path.join(binDir, "pg_ctl"), "-D", data, ...args]);
-  const pid = (): number => Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
-  /** Signals the postmaster and its backends; returns the backends' pids. */
-  const signalAll = (signal: NodeJS.Signals): number[] => {
-    const master = pid();
-    const children = spawnSync("pgrep", ["-P", String(master)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
-    for (const p of [master, ...children]) {
-      try {
-        process.kill(p, signal);
-      } catch {
-        // already gone
-      }
-    }
-    return children;
-  };
+  const pid = (): number => postmasterPid(data);
+  const signalAll = (signal: NodeJS.Signals): number[] => signalCluster(data, signal);
   const start = () => {
     const listen = ["127.0.0.1", ...(reach?.addresses ?? [])].join(",");
     pgCtl("-o", `-p ${port} -k ${dir} -c listen_addresses=${listen} -c fsync=on -c max_connections=200`, "-l", path.join(dir, "log"), "-w", "-t", "30", "start");
@@ -145,5 +133,24 @@ export async function startPostgres(standbyOf?: Postgres, reach?: PostgresReach)
 
 /** Debian's PostgreSQL binaries (`/usr/lib/postgresql/<newest>/bin`), for other throwaway clusters (the rehearsal's datastore). */
 export const postgresBinDir = binDir;
+
+/** The postmaster's pid of the cluster in `data`. */
+export function postmasterPid(data: string): number {
+  return Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
+/** Signals the postmaster of the cluster in `data` and its backends (SIGSTOP hangs it mid-operation); returns the backends' pids. */
+export function signalCluster(data: string, signal: NodeJS.Signals): number[] {
+  const master = postmasterPid(data);
+  const children = spawnSync("pgrep", ["-P", String(master)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+  for (const p of [master, ...children]) {
+    try {
+      process.kill(p, signal);
+    } catch {
+      // already gone
+    }
+  }
+  return children;
+}
 /** Runs a PostgreSQL command as the `postgres` user (initdb and pg_ctl refuse root). */
 export const runAsPostgres = asPostgres;

@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { stubResolver } from "../../gameday/dns";
 import { prepareGameday } from "../../gameday/main";
+import { releaseHostFleets } from "../../gameday/hostFleet";
 import { checkPrerequisites } from "../../gameday/netns";
 import { runScenario, scenarios } from "../../gameday/scenarios";
 
@@ -22,6 +23,7 @@ const started: string[] = [];
 
 describe("the edge twin's DNS", () => {
   afterAll(() => {
+    releaseHostFleets();
     // Only what these tests made: other runs on the machine may hold twins of their own.
     const left = [...namespaces()].filter((n) => !before.has(n) && started.some((prefix) => n.startsWith(prefix)));
     expect(left, "namespaces the twin left behind").toEqual([]);
@@ -51,12 +53,12 @@ describe("the edge twin's DNS", () => {
     const result = await play("legacy client, answer over 512 B", 0.2, 3_000);
     expect(result.details!.find((d) => d.startsWith("decide.") && d.includes("via Unbound"))).toMatch(/TC, 0 addresses$/);
     expect(result.details!.find((d) => d.startsWith("api.") && d.includes("via Unbound"))).toMatch(/^api\.\S+ via Unbound: (\d+) B, 29 addresses$/);
-  }, 180_000);
+  }, 600_000);
 
   it("the shipped zone answers the legacy client within 512 B, through Unbound and at the server", async () => {
     const result = await play("legacy client, shipped zone", 0.2, 3_000);
     for (const detail of result.details!) expect(detail).toMatch(/: \d+ B, [1-9]\d* addresses$/);
-  }, 180_000);
+  }, 600_000);
 
   it("active-active: the Route 53 server goes silent, lookups resolve through Cloudflare's servers, every event stored once", async () => {
     // Timers × 0.1: the answer's 60 s TTL is 6 s, so Unbound's cached answer expires after the fault.
@@ -67,5 +69,5 @@ describe("the edge twin's DNS", () => {
     const [, lookups, slowest] = /^(\d+) lookups after the fault, 0 failed, \d+ answered only on the stub's resend, slowest ([\d.]+) s$/.exec(result.details![0]!)!;
     expect(Number(lookups)).toBeGreaterThan(10);
     expect(Number(slowest)).toBeLessThanOrEqual((stubResolver.timeoutMs * stubResolver.attempts) / 1000);
-  }, 270_000);
+  }, 700_000);
 });

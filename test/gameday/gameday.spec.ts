@@ -1,20 +1,35 @@
 /**
  * The reduced game day at real timings: the edge twin built from the dev stack's plan (each
- * region's planned minimum of hosts, the planned nginx.conf and env file, the real service, its
- * spools and access log on a disk of its own, nftables balancers, PostgreSQL) under a retrying load
- * while one host's service is SIGKILLed, and while a replacement host enters service and the old
- * one drains and stops (a deploy). Every id a client saw acknowledged is stored, every other id is
+ * region's planned minimum of hosts, each booted from its launch template's user data with
+ * cloud-init on Debian 12 under systemd, its spools and nginx's logs on a disk of its own, nftables
+ * balancers, PostgreSQL as RDS presents it) under a retrying load while one host's service unit is
+ * SIGKILLed, and while a replacement host boots and enters service and the old one drains through
+ * its lifecycle hook's path and shuts down (a deploy). Every id a client saw acknowledged is stored, every other id is
  * stored or still held, the recovery the twin measures stays within what the model predicts from
  * the same plan, and nothing of the twin is left on the machine.
  * Needs root and the kernel features `checkPrerequisites` names: without them it fails, never skips.
  */
 import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Gameday, playScenario, predictedFigure, prepareGameday } from "../../gameday/main";
 import { checkPrerequisites } from "../../gameday/netns";
+import { releaseHostFleets } from "../../gameday/hostFleet";
 import { scenarios } from "../../gameday/scenarios";
 
 const namespaces = () => execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]!).filter(Boolean);
+/** Command lines of the machine's processes that boot a host of one of `prefixes` (`systemd-nspawn --machine=…`). */
+const machines = (prefixes: string[]) =>
+  readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+      } catch {
+        return "";
+      }
+    })
+    .filter((command) => prefixes.some((prefix) => command.includes(`--machine=${prefix}`)));
 
 describe("game day on the edge twin", () => {
   let gameday: Gameday;
@@ -26,9 +41,11 @@ describe("game day on the edge twin", () => {
   }, 60_000);
 
   afterAll(() => {
+    releaseHostFleets();
     expect(twins).toHaveLength(2);
     const left = namespaces().filter((n) => twins.some((prefix) => n.startsWith(prefix)));
     expect(left, "namespaces the twin left behind").toEqual([]);
+    expect(machines(twins), "booted hosts the twin left running").toEqual([]);
   });
 
   it("runs the reduced set by default at real timings, one region per planned region with its planned minimum of hosts", () => {

@@ -1,7 +1,7 @@
 /**
  * What the game day takes from the plan: the timers scaled by one rule (none below 1 s, counts
- * kept), the model's prediction over the scaled resources, and the planned nginx.conf placed on a
- * twin host with nothing but its listen address and paths changed.
+ * kept), the model's prediction over the scaled resources, and a release's user data for a booted
+ * twin host with nothing but its env file's named lines changed.
  */
 import { describe, expect, it } from "vitest";
 import { readRenderedDrainSeconds } from "../../models/capacity/declared";
@@ -9,7 +9,8 @@ import { recoveryReport, worstByMode } from "../../models/recovery";
 import { resourceTypes } from "../../models/resourceTypes";
 import { snippetDelivery } from "../../models/snippet/delivery";
 import { scaledSeconds, scalePlannedTimers, scaleRetry } from "../../gameday/planned";
-import { rewriteNginxPaths } from "../../gameday/twin";
+import { withReleaseEnv } from "../../gameday/bootedHost";
+import { decodeUserData, encodeUserData, readWrittenFile } from "../../models/hostEdge";
 import { sampleResources } from "../models/recovery/fixtures";
 
 const figure = (resources: ReturnType<typeof sampleResources>, mode: string) => worstByMode(recoveryReport(resources, scaleRetry(snippetDelivery.retry, 0.2), { route53ProbeTimeoutSeconds: 1.2 })).find((f) => f.mode === mode)!;
@@ -35,18 +36,19 @@ describe("game day's scaled plan", () => {
   });
 });
 
-describe("the planned nginx.conf on a twin host", () => {
-  const planned = `user www-data;\npid /run/nginx.pid;\nerror_log /var/log/nginx/error.log warn;\nhttp {\n    access_log /var/log/nginx/access.log;\n    proxy_temp_path /var/lib/nginx/proxy;\n    server {\n        listen 80 default_server;\n        location = /http-check {\n            access_log off;\n            if (-f /var/run/edge/drain) {\n                return 404;\n            }\n        }\n    }\n}\n`;
+describe("a release's launch template version for a booted twin host", () => {
+  const userData = encodeUserData(`#cloud-config\nwrite_files:\n  - path: /etc/edge/ingest.env\n    permissions: "0644"\n    content: |\n      INGEST_POOL_SIZE=16\n      INGEST_COLLECTOR_PATH=/track\n  - path: /etc/nginx/nginx.conf\n    content: |\n      worker_processes auto;\nruncmd:\n  - [systemctl, start, nginx]\n`);
 
-  it("rewrites only the listen address and the paths", () => {
-    expect(rewriteNginxPaths(planned, { address: "198.18.1.10", dir: "/tmp/h", drainFile: "/tmp/h/drain", accessLog: "/tmp/disk/access.log" })).toBe(
-      `user root;\npid /tmp/h/nginx.pid;\nerror_log /tmp/h/error.log warn;\nhttp {\n    access_log /tmp/disk/access.log;\n    proxy_temp_path /tmp/h/proxy;\n    server {\n        listen 198.18.1.10:80 default_server;\n        location = /http-check {\n            access_log off;\n            if (-f /tmp/h/drain) {\n                return 404;\n            }\n        }\n    }\n}\n`,
-    );
+  it("changes only the env file's lines the release names, and keeps the rest of the user data", () => {
+    const release = withReleaseEnv(userData, { INGEST_COLLECTOR_PATH: "/v2/collect", INGEST_NEW: "1" });
+    expect(readWrittenFile(release, "/etc/edge/ingest.env")).toBe("INGEST_POOL_SIZE=16\nINGEST_COLLECTOR_PATH=/v2/collect\nINGEST_NEW=1\n");
+    expect(readWrittenFile(release, "/etc/nginx/nginx.conf")).toBe(readWrittenFile(userData, "/etc/nginx/nginx.conf"));
+    expect(decodeUserData(release)).toMatch(/^#cloud-config\n/);
+    expect(decodeUserData(release)).toContain("runcmd:");
+    expect(withReleaseEnv(userData, {})).toBe(userData);
   });
 
-  it("refuses a config without a directive it must rewrite", () => {
-    expect(() => rewriteNginxPaths(planned.replace(/\s*listen[^;]*;/, ""), { address: "198.18.1.10", dir: "/tmp/h", drainFile: "/tmp/h/drain", accessLog: "/tmp/disk/access.log" })).toThrow(
-      "the planned nginx.conf has no listen directive the twin can rewrite",
-    );
+  it("refuses user data that writes no env file", () => {
+    expect(() => withReleaseEnv(encodeUserData("#cloud-config\nruncmd: []\n"), { INGEST_COLLECTOR_PATH: "/v2" })).toThrow("the user data writes no /etc/edge/ingest.env");
   });
 });

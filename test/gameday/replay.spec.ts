@@ -5,12 +5,15 @@
  * clients tracked is stored once.
  * Needs root and the kernel features `checkPrerequisites` names: without them it fails, never skips.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { releaseHostFleets } from "../../gameday/hostFleet";
 import { prepareGameday } from "../../gameday/main";
 import { checkPrerequisites } from "../../gameday/netns";
 import { runScenario, scenarios } from "../../gameday/scenarios";
 
 describe("the datastore's primary down on the edge twin", () => {
+  afterAll(() => releaseHostFleets());
+
   it("spools while it is away, replays every spool empty once it is back, and stores every event once", async () => {
     checkPrerequisites();
     const name = "datastore primary down";
@@ -24,5 +27,5 @@ describe("the datastore's primary down on the edge twin", () => {
     expect(result.sent).toBeGreaterThan(0);
     expect(result.stored).toBe(result.sent);
     expect(result.duplicates).toBe(0);
-  }, 180_000);
+  }, 600_000);
 });

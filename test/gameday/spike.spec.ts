@@ -9,13 +9,16 @@
  * stored once.
  * Needs root and the kernel features `checkPrerequisites` names: without them it fails, never skips.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { releaseHostFleets } from "../../gameday/hostFleet";
 import { prepareGameday } from "../../gameday/main";
 import { checkPrerequisites } from "../../gameday/netns";
 import { runScenario, scenarios } from "../../gameday/scenarios";
 import { spikeShape } from "../../gameday/spike";
 
 describe("a spike beyond capacity on the edge twin", () => {
+  afterAll(() => releaseHostFleets());
+
   it("sheds with 503 + Retry-After, keeps nginx within its memory model, and the retries store every event once", async () => {
     checkPrerequisites();
     const name = "a spike beyond capacity";
@@ -48,5 +51,5 @@ describe("a spike beyond capacity on the edge twin", () => {
     expect(result.browser!.sent).toBeGreaterThan(0);
     expect(result.browser!.stored).toBe(result.browser!.sent);
     expect(result.browser!.duplicates).toBe(0);
-  }, 300_000);
+  }, 700_000);
 });

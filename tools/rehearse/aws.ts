@@ -94,6 +94,11 @@ export interface StandInRun {
   grant: boolean;
   /** How many of the host's first requests for its role's credentials instance metadata answers 404, as just after a launch. */
   credentialsMissingForRequests: number;
+  /**
+   * The datastore runs elsewhere (the edge twin's one cluster, which every host writes to): the
+   * resolver still answers its names with the wired addresses, and no stand-in PostgreSQL starts.
+   */
+  externalDatastore?: boolean;
 }
 
 /** The stand-ins' config for one host. */
@@ -106,8 +111,6 @@ export function standInsConfig(run: StandInRun): StandInsConfig {
     `s3.${region}.amazonaws.com`,
     ...host.interfaceEndpoints.map((e) => apiName(e.service)),
   ]);
-  const databases = Object.keys(network.datastores);
-  const datastoreCertificate = issueServerCertificate(run.certificates.datastoreCa, `datastore-${region}`, databases);
   const names: Record<string, string> = { [`${run.bucket}.s3.${region}.amazonaws.com`]: network.s3 };
   for (const endpoint of host.interfaceEndpoints) if (endpoint.privateDns) names[apiName(endpoint.service)] = network.endpoints[endpoint.service]!;
   for (const [name, address] of Object.entries(network.datastores)) names[name] = address;
@@ -118,7 +121,6 @@ export function standInsConfig(run: StandInRun): StandInsConfig {
   const ssm = https("ssm");
   const logs = https("logs");
   const monitoring = https("monitoring");
-  const port = Number(host.env.INGEST_DB_PORT ?? 5432);
   return {
     region,
     accountId: accountOf(host),
@@ -152,18 +154,26 @@ export function standInsConfig(run: StandInRun): StandInsConfig {
     ...(logs ? { logs: { ...logs, logGroups: [] } } : {}),
     ...(monitoring ? { monitoring } : {}),
     timeSync: { address: timeSyncServiceAddress, port: 123 },
-    datastore: {
-      addresses: Object.values(network.datastores),
-      port,
-      certFile: datastoreCertificate.certFile,
-      keyFile: datastoreCertificate.keyFile,
-      database: host.env.INGEST_DB_NAME ?? "edge",
-      adminUser: "edge_admin",
-      adminPassword: randomBytes(18).toString("base64url"),
-      serviceUser: host.env.INGEST_DB_USER ?? "ingest",
-      servicePassword: run.password,
-      grant: run.grant,
-    },
+    ...(run.externalDatastore ? {} : { datastore: datastoreConfig(run) }),
+  };
+}
+
+/** The stand-in PostgreSQL of one host's rehearsal: as RDS presents it, the service's role made by its administrator. */
+function datastoreConfig(run: StandInRun): NonNullable<StandInsConfig["datastore"]> {
+  const { host, network } = run;
+  const datastoreCertificate = issueServerCertificate(run.certificates.datastoreCa, `datastore-${host.region}`, Object.keys(network.datastores));
+  const port = Number(host.env.INGEST_DB_PORT ?? 5432);
+  return {
+    addresses: Object.values(network.datastores),
+    port,
+    certFile: datastoreCertificate.certFile,
+    keyFile: datastoreCertificate.keyFile,
+    database: host.env.INGEST_DB_NAME ?? "edge",
+    adminUser: "edge_admin",
+    adminPassword: randomBytes(18).toString("base64url"),
+    serviceUser: host.env.INGEST_DB_USER ?? "ingest",
+    servicePassword: run.password,
+    grant: run.grant,
   };
 }
 

@@ -7,7 +7,7 @@
  * (DHCP's job on EC2). Checked on this kind of machine: ../shared/NOTES.md.
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export interface BootOptions {
@@ -24,6 +24,8 @@ export interface BootOptions {
   hostname: string;
   /** Files mounted read-only over the image's: image path → file on this machine. */
   files: Record<string, string>;
+  /** Directories mounted writable over the image's: image path → directory on this machine (a small disk of the host's own). */
+  directories?: Record<string, string>;
 }
 
 export interface CommandResult {
@@ -53,6 +55,38 @@ export class BootedHost {
       stdio: ["ignore", "pipe", "pipe"],
     });
     return { status: run.status, stdout: run.stdout ?? "", stderr: run.stderr ?? (run.error ? run.error.message : "") };
+  }
+
+  /** This machine's PID of a process the container numbers `pid` (what `systemctl show -p MainPID` says inside), or undefined when none runs. */
+  hostPid(pid: number): number | undefined {
+    const namespace = (p: number) => {
+      try {
+        return readlinkSync(`/proc/${p}/ns/pid`);
+      } catch {
+        return undefined;
+      }
+    };
+    const ours = namespace(this.leader);
+    for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+      try {
+        const nspid = /^NSpid:\s+(.*)$/m.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]?.trim().split(/\s+/);
+        if (nspid && nspid[nspid.length - 1] === String(pid) && namespace(Number(entry)) === ours) return Number(entry);
+      } catch {
+        continue;
+      }
+    }
+    return undefined;
+  }
+
+  /** Kills the container at once, its PID 1 first (every process of its PID namespace dies with it): teardown on an error. */
+  stopNow(): void {
+    if (this.nspawn.exitCode !== null || this.nspawn.signalCode !== null) return;
+    try {
+      process.kill(this.leader, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    this.nspawn.kill("SIGKILL");
   }
 
   /** Shuts the container down (systemd stops every unit), then kills it if it has not stopped within `timeoutMs`. */
@@ -106,7 +140,10 @@ export async function bootHost(options: BootOptions): Promise<BootedHost> {
   mkdirSync(options.dir, { recursive: true });
   const seed = writeSeed(options.dir, options);
   const consoleLog = path.join(options.dir, "console.log");
-  const binds = Object.entries(options.files).map(([inside, outside]) => `--bind-ro=${outside}:${inside}`);
+  const binds = [
+    ...Object.entries(options.files).map(([inside, outside]) => `--bind-ro=${outside}:${inside}`),
+    ...Object.entries(options.directories ?? {}).map(([inside, outside]) => `--bind=${outside}:${inside}`),
+  ];
   const args = [
     "--quiet",
     `--directory=${options.image}`,

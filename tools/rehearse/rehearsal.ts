@@ -82,25 +82,38 @@ export interface HostReport {
 
 const eventTable = (env: Record<string, string>) => env.INGEST_DB_TABLE ?? "events";
 
+/** What every boot of a run shares: the image, the test CAs and the bundle built with stand-in agents. */
+export interface RehearsalParts {
+  image: string;
+  certificates: RehearsalCertificates;
+  tarball: string;
+}
+
+/** Builds (or takes from the cache) the image, makes the test CAs and builds the bundle, in `dir`. */
+export function prepareRehearsal(dir: string, log: (line: string) => void = () => undefined): RehearsalParts {
+  const started = Date.now();
+  const image = hostImage();
+  log(`image ${path.basename(image)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const certificates = makeRehearsalCertificates(path.join(dir, "ca"), image);
+  const agents = buildStandInAgentDebs(path.join(dir, "agents"));
+  const bundleStarted = Date.now();
+  const { tarball, manifest } = buildBundle({
+    outDir: path.join(dir, "bundle"),
+    release: `rehearsal-${Date.now()}`,
+    pins: agents.pins,
+    pinnedDebFiles: agents.files,
+    datastoreCa: { file: certificates.datastoreCa.certFile, source: "the host rehearsal's datastore test CA, in the place of the RDS CA bundle" },
+  });
+  log(`bundle ${path.basename(tarball)}: ${manifest.files.length} files for ${manifest.os.id} ${manifest.os.versionId} ${manifest.os.architecture}, node ${manifest.runtime.node} (${((Date.now() - bundleStarted) / 1000).toFixed(1)} s)`);
+  return { image, certificates, tarball };
+}
+
 /** Runs the rehearsal; a report per booted launch template. */
 export async function rehearse(options: RehearsalOptions): Promise<HostReport[]> {
   const log = options.log ?? (() => undefined);
   const dir = mkdtempSync(path.join(os.tmpdir(), "edge-rehearse-"));
   try {
-    const started = Date.now();
-    const image = hostImage();
-    log(`image ${path.basename(image)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    const certificates = makeRehearsalCertificates(path.join(dir, "ca"), image);
-    const agents = buildStandInAgentDebs(path.join(dir, "agents"));
-    const bundleStarted = Date.now();
-    const { tarball, manifest } = buildBundle({
-      outDir: path.join(dir, "bundle"),
-      release: `rehearsal-${Date.now()}`,
-      pins: agents.pins,
-      pinnedDebFiles: agents.files,
-      datastoreCa: { file: certificates.datastoreCa.certFile, source: "the host rehearsal's datastore test CA, in the place of the RDS CA bundle" },
-    });
-    log(`bundle ${path.basename(tarball)}: ${manifest.files.length} files for ${manifest.os.id} ${manifest.os.versionId} ${manifest.os.architecture}, node ${manifest.runtime.node} (${((Date.now() - bundleStarted) / 1000).toFixed(1)} s)`);
+    const { image, certificates, tarball } = prepareRehearsal(dir, log);
     const reports: HostReport[] = [];
     let index = 0;
     for (const stack of options.stacks) {

@@ -26,7 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { datastoreGrantSql } from "../../../models/ingestService";
-import { postgresAvailable, postgresBinDir, runAsPostgres } from "../../../harness/postgres";
+import { postgresAvailable, postgresBinDir, runAsPostgres, signalCluster } from "../../../harness/postgres";
 import type { TlsFiles } from "./standIn";
 
 export interface RdsPostgresOptions {
@@ -56,6 +56,10 @@ export interface RdsPostgres {
   grant(): Promise<void>;
   /** Whether `table` of the service's database holds a row with `insert_id` = `insertId` (read over the socket, as the cluster's own superuser). */
   hasEvent(table: string, insertId: string): Promise<boolean>;
+  /** Runs `sql` in the service's database as the cluster's own superuser, over its socket (the twin's counts and audit trigger). */
+  query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Sends `signal` to the postmaster and every backend: SIGSTOP hangs the datastore mid-operation, SIGCONT thaws it. */
+  signalAll(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -146,6 +150,16 @@ export async function startRdsPostgres(options: RdsPostgresOptions): Promise<Rds
         await client.end().catch(() => undefined);
       }
     },
+    async query(sql, params) {
+      const client = new pg.Client({ host: dir, port, user: "postgres", database: options.database });
+      await client.connect();
+      try {
+        return (await client.query(sql, params)).rows;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    signalAll: (signal) => void signalCluster(data, signal),
     async stop() {
       stopServer();
       rmSync(dir, { recursive: true, force: true });

@@ -50,6 +50,24 @@ describe("PostgreSQL 15 as RDS", () => {
     }
   };
 
+  it("the twin's own reads run as the cluster's superuser over its socket, and signalAll freezes every process of the cluster until SIGCONT", async () => {
+    expect(await rds.query<{ db: string }>("SELECT current_database() AS db")).toEqual([{ db: "edge" }]);
+    const state = () => /^State:\s+(\w)/m.exec(readFileSync(`/proc/${readFileSync(path.join(rds.dir, "data", "postmaster.pid"), "utf8").split("\n")[0]}/status`, "utf8"))?.[1];
+    /** The postmaster's state once it is `wanted` or 10 s passed (a signal is delivered, not awaited). */
+    const settled = async (wanted: (s: string | undefined) => boolean) => {
+      for (let i = 0; i < 100 && !wanted(state()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      return state();
+    };
+    rds.signalAll("SIGSTOP");
+    try {
+      expect(await settled((s) => s === "T")).toBe("T");
+    } finally {
+      rds.signalAll("SIGCONT");
+    }
+    expect(await settled((s) => s !== "T")).not.toBe("T");
+    expect(await rds.query<{ one: number }>("SELECT 1 AS one")).toEqual([{ one: 1 }]);
+  });
+
   it("refuses a connection without TLS, as RDS with rds.force_ssl=1 does", async () => {
     const plain = new pg.Client({ host: "127.0.0.1", port: rds.port, user: "ingest", password: "service password 1", database: "edge", ssl: false, connectionTimeoutMillis: 30_000 });
     const error = await failure(plain);
