@@ -76,7 +76,6 @@ const notYetSplit: Record<string, string> = {
   "gameday/twin.ts: startTwin": "the game day",
   "gameday/spike.ts: spikeBeyondCapacity": "the game day",
   "gameday/spikeClients.ts: holdSpike": "the game day",
-  "bench/main.ts: main": "the bench",
   "tools/rehearse/rehearsal.ts: rehearseHost": "the host rehearsal",
   "models/rehearsal/updateRehearsal.ts: rehearseUpdate": "the update rehearsal",
   "tools/prCheck/prCheck.ts: prCheck": "pr-check",
