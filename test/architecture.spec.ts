@@ -77,7 +77,6 @@ const notYetSplit: Record<string, string> = {
   "gameday/spike.ts: spikeBeyondCapacity": "the game day",
   "gameday/spikeClients.ts: holdSpike": "the game day",
   "tools/rehearse/rehearsal.ts: rehearseHost": "the host rehearsal",
-  "tools/prCheck/prCheck.ts: prCheck": "pr-check",
 };
 
 const sizeKey = (p: SizeProblem) => (p.what ? `${p.file}: ${p.what}` : p.file);
