@@ -124,7 +124,10 @@ async function benchRounds(roundsText: string, ingestSeconds: number, started: D
   return 0;
 }
 
-async function main(argv: string[]): Promise<number> {
+type Machine = { cpus: number; cpuModel: string; node: string; loadAverageAtStart: number[] };
+
+/** The command line: the run's options, or the exit code of `--help` (0) or of a usage error (2). */
+function parseOptions(argv: string[]) {
   let values;
   try {
     ({ values } = parseArgs({
@@ -155,58 +158,46 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   let matrix = values.quick ? quickMatrix : fullMatrix;
-  let repeat: number;
-  let ingestSeconds: number;
-  let spoolMiB: number;
   try {
-    [ingestSeconds] = numbers(values["ingest-seconds"]!, "--ingest-seconds");
-    [spoolMiB] = numbers(values["spool-mib"]!, "--spool-mib");
+    const [ingestSeconds] = numbers(values["ingest-seconds"]!, "--ingest-seconds");
+    const [spoolMiB] = numbers(values["spool-mib"]!, "--spool-mib");
     if (values.regions || values.records) {
       matrix = cross(
         values.regions ? numbers(values.regions, "--regions") : [...new Set(matrix.map((s) => s.regions))],
         values.records ? numbers(values.records, "--records") : [...new Set(matrix.map((s) => s.records))],
       );
     }
-    [repeat] = numbers(values.repeat, "--repeat");
+    const [repeat] = numbers(values.repeat, "--repeat");
     for (const size of matrix) benchStackConfig(size); // refuses a size out of range before anything runs
+    return { values, matrix, repeat, ingestSeconds: ingestSeconds!, spoolMiB: spoolMiB! };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${usage}\n`);
     return 2;
   }
+}
 
-  const started = new Date();
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "", node: process.version, loadAverageAtStart: loadavg() };
-  log(`edge benchmark, ${started.toISOString()}: ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, load ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" ")}`);
-
-  if (values.rounds !== undefined) return benchRounds(values.rounds, ingestSeconds!, started, machine);
-
-  if (values["pr-check-only"]) {
-    await benchPrCheck(repeat);
-    return 0;
+/** The ingest path on loopback; its results, when measured, written to bench/ingestResults.json. */
+async function benchIngest(seconds: number, spoolMiB: number, machine: Machine): Promise<void> {
+  log("\n== Ingest path: nginx + service + PostgreSQL on loopback ==");
+  const results = await ingestPathBench({ projectRoot: resolve(__dirname, ".."), seconds, spoolMiB, log });
+  if ("skipped" in results) {
+    log(`not measured: ${results.skipped}`);
+    return;
   }
+  for (const t of results.targets) log(`${t.met ? "met " : "MISS"} ${t.name}: ${t.measured} (target ${t.target})`);
+  const record: IngestBenchRecord = {
+    date: new Date().toISOString(),
+    commit: execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim(),
+    machine: { ...machine, loadAverageAtEnd: loadavg() },
+    note: `load average ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" ")} at start on ${machine.cpus} CPUs: rates and latencies are from a shared machine; per-CPU-second figures are not`,
+    results,
+  };
+  writeFileSync(ingestResultsFile, `${JSON.stringify(record, null, 2)}\n`);
+  log(`ingest results written to ${ingestResultsFile}`);
+}
 
-  if (!values["no-ingest"]) {
-    log("\n== Ingest path: nginx + service + PostgreSQL on loopback ==");
-    const results = await ingestPathBench({ projectRoot: resolve(__dirname, ".."), seconds: ingestSeconds!, spoolMiB: spoolMiB!, log });
-    if ("skipped" in results) log(`not measured: ${results.skipped}`);
-    else {
-      for (const t of results.targets) log(`${t.met ? "met " : "MISS"} ${t.name}: ${t.measured} (target ${t.target})`);
-      const record: IngestBenchRecord = {
-        date: new Date().toISOString(),
-        commit: execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim(),
-        machine: { ...machine, loadAverageAtEnd: loadavg() },
-        note: `load average ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" ")} at start on ${machine.cpus} CPUs: rates and latencies are from a shared machine; per-CPU-second figures are not`,
-        results,
-      };
-      writeFileSync(ingestResultsFile, `${JSON.stringify(record, null, 2)}\n`);
-      log(`ingest results written to ${ingestResultsFile}`);
-    }
-  }
-  if (values["ingest-only"]) return 0;
-
-  // A first plan warms the file cache and tsx's transform cache; it is not counted.
-  await measurePlan(["--stack", "dev"]);
-
+/** The shipped stacks' whole `npm run plan`, the median of `repeat` runs each. */
+async function benchShipped(repeat: number): Promise<Record<string, PlanMetrics>> {
   log(`\n== Shipped stacks: npm run plan, npm's start included (median of ${repeat}) ==`);
   const shipped: Record<string, PlanMetrics> = {};
   for (const stack of ["dev", "prod"]) {
@@ -216,9 +207,11 @@ async function main(argv: string[]): Promise<number> {
     const cpu = shipped[stack].cpuMs;
     log(`${stack}: ${wall.toFixed(0)} ms (runs ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")})${cpu === undefined ? "" : `, ${cpu.toFixed(0)} ms CPU`}, peak ${shipped[stack].peakMiB.toFixed(0)} MiB, exit ${shipped[stack].code}, ${shipped[stack].resources} resources`);
   }
+  return shipped;
+}
 
-  const prCheck = await benchPrCheck(repeat);
-
+/** Every size of the matrix, generated into a temp dir that is removed afterwards; the table and the fits printed. */
+async function benchMatrix(matrix: BenchSize[], repeat: number): Promise<MatrixRow[]> {
   log(`\n== Plan scaling: ${matrix.length} sizes ==`);
   const dir = mkdtempSync(join(tmpdir(), "edge-bench-"));
   const rows: MatrixRow[] = [];
@@ -235,19 +228,13 @@ async function main(argv: string[]): Promise<number> {
   for (const line of renderMatrix(rows)) log(line);
   log("\n== Fixed and per-resource cost (least squares over the sizes) ==");
   for (const line of renderFits(rows)) log(line);
+  return rows;
+}
 
-  let fidelity: FidelityResult[] = [];
-  if (!values["no-fidelity"]) {
-    log("\n== Model fidelity ==");
-    fidelity = await fidelityChecks();
-    for (const line of renderFidelity(fidelity)) log(line);
-  }
-
-  const targets = judgeTargets(rows, shipped.prod);
-  log("\n== Targets ==");
-  for (const line of renderTargets(targets)) log(line);
-
-  const out = resolve(values.out);
+/** The run's results as JSON at `outOption` and as Markdown beside it. */
+function writeResults(outOption: string, started: Date, machine: Machine, parts: { shipped: Record<string, PlanMetrics>; prCheck: PrCheckMetrics; rows: MatrixRow[]; targets: ReturnType<typeof judgeTargets>; fidelity: FidelityResult[] }): void {
+  const { shipped, prCheck, rows, targets, fidelity } = parts;
+  const out = resolve(outOption);
   mkdirSync(dirname(out), { recursive: true });
   const finished = new Date();
   writeFileSync(
@@ -271,6 +258,46 @@ async function main(argv: string[]): Promise<number> {
   const markdown = out.replace(/\.json$/, "") + ".md";
   writeFileSync(markdown, [...renderMarkdown(rows, targets), "", ...fidelityMarkdown(fidelity)].join("\n") + "\n");
   log(`\nresults written to ${out} and ${markdown} (${Math.round((finished.getTime() - started.getTime()) / 1000)} s)`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseOptions(argv);
+  if (typeof options === "number") return options;
+  const { values, matrix, repeat, ingestSeconds, spoolMiB } = options;
+
+  const started = new Date();
+  const machine: Machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "", node: process.version, loadAverageAtStart: loadavg() };
+  log(`edge benchmark, ${started.toISOString()}: ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, load ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(" ")}`);
+
+  if (values.rounds !== undefined) return benchRounds(values.rounds, ingestSeconds, started, machine);
+
+  if (values["pr-check-only"]) {
+    await benchPrCheck(repeat);
+    return 0;
+  }
+
+  if (!values["no-ingest"]) await benchIngest(ingestSeconds, spoolMiB, machine);
+  if (values["ingest-only"]) return 0;
+
+  // A first plan warms the file cache and tsx's transform cache; it is not counted.
+  await measurePlan(["--stack", "dev"]);
+
+  const shipped = await benchShipped(repeat);
+  const prCheck = await benchPrCheck(repeat);
+  const rows = await benchMatrix(matrix, repeat);
+
+  let fidelity: FidelityResult[] = [];
+  if (!values["no-fidelity"]) {
+    log("\n== Model fidelity ==");
+    fidelity = await fidelityChecks();
+    for (const line of renderFidelity(fidelity)) log(line);
+  }
+
+  const targets = judgeTargets(rows, shipped.prod);
+  log("\n== Targets ==");
+  for (const line of renderTargets(targets)) log(line);
+
+  writeResults(values.out, started, machine, { shipped, prCheck, rows, targets, fidelity });
   return 0;
 }
 

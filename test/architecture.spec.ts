@@ -76,12 +76,7 @@ const notYetSplit: Record<string, string> = {
   "gameday/twin.ts: startTwin": "the game day",
   "gameday/spike.ts: spikeBeyondCapacity": "the game day",
   "gameday/spikeClients.ts: holdSpike": "the game day",
-  "bench/main.ts: main": "the bench",
   "tools/rehearse/rehearsal.ts: rehearseHost": "the host rehearsal",
-  "tools/rehearse/standins/imds.ts: startImds": "the host rehearsal",
-  "tools/rehearse/standins/resolver.ts: startResolver": "the host rehearsal",
-  "models/rehearsal/updateRehearsal.ts: rehearseUpdate": "the update rehearsal",
-  "tools/prCheck/prCheck.ts: prCheck": "pr-check",
 };
 
 const sizeKey = (p: SizeProblem) => (p.what ? `${p.file}: ${p.what}` : p.file);

@@ -79,6 +79,173 @@ interface CloudObject {
 
 const describe = (r: RehearsalResource) => `${r.type} ${r.name}${r.region ? ` [${r.region}]` : ""}`;
 
+/** The objects a resource's inputs reference, all and by input property, each URN resolved to an object's key. */
+function referencesOf(r: RehearsalResource, resolve: (urn: string) => string): { refs: Set<string>; byProperty: Record<string, string[]> } {
+  const byProperty = Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([p, urns]) => [p, urns.map(resolve)]));
+  return { refs: new Set([...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat()].map(resolve)), byProperty };
+}
+
+/** The cloud during the walk: what exists, what the update left behind or deleted, and the steps and refusals so far. */
+class CloudWalk {
+  readonly live = new Map<string, CloudObject>();
+  readonly leftBehind: CloudObject[] = [];
+  /** Deleted (not retained) so far: what wrote a bucket's objects still did, though it is gone now. */
+  readonly removed: CloudObject[] = [];
+  readonly steps: RehearsalStep[] = [];
+  readonly refusals: Refusal[] = [];
+  readonly leftInCloud: Rehearsal["leftInCloud"] = [];
+
+  /** An object that exists before the update. */
+  addExisting(key: string, resource: RehearsalResource, resolve: (urn: string) => string, retained: boolean): void {
+    const { refs, byProperty } = referencesOf(resource, resolve);
+    this.live.set(key, { key, resource, refs, propertyRefs: byProperty, retained });
+  }
+
+  step(op: StepOp, r: RehearsalResource): RehearsalStep {
+    const s = { index: this.steps.length + 1, op, urn: r.urn, resource: describe(r) };
+    this.steps.push(s);
+    return s;
+  }
+
+  refuse(kind: RefusalKind, at: RehearsalStep, error: string, why: string, cite: string, sequence: string, severity: Refusal["severity"] = "refused"): void {
+    this.refusals.push({ kind, step: at, error, why, cite, sequence, severity });
+  }
+
+  /** Creates the change's head resource as `key`, checked first against the unique values others hold. */
+  create(key: string, c: Extract<PlannedChange, { after: RehearsalResource }>, op: StepOp, newRef: (urn: string) => string): void {
+    const at = this.step(op, c.after);
+    const { refs, byProperty } = referencesOf(c.after, newRef);
+    const candidate: CloudObject = { key, resource: c.after, refs, propertyRefs: byProperty, retained: !!c.after.options?.retainOnDelete };
+    if (!this.checkScopedValue(candidate, at)) this.checkUniqueProperties(candidate, at);
+    this.live.set(key, candidate);
+  }
+
+  /** A value unique in its scope (a subnet's CIDR block in its VPC, a zone's name on its delegation set) that another object still holds: refused, and true. */
+  private checkScopedValue(object: CloudObject, at: RehearsalStep): boolean {
+    const r = object.resource;
+    const scoped = scopedValues[r.type];
+    if (!scoped) return false;
+    const value = r.inputs[scoped.property];
+    const scope = object.propertyRefs[scoped.scopeProperty]?.[0] ?? (r.inputs[scoped.scopeProperty] as string | undefined);
+    if (typeof value !== "string" || scope === undefined) return false;
+    for (const other of [...this.live.values(), ...this.leftBehind]) {
+      if (other.resource.type !== r.type) continue;
+      const otherValue = other.resource.inputs[scoped.property];
+      const otherScope = other.propertyRefs[scoped.scopeProperty]?.[0] ?? (other.resource.inputs[scoped.scopeProperty] as string | undefined);
+      if (typeof otherValue !== "string" || otherScope !== scope || !scoped.overlaps(value, otherValue)) continue;
+      const rule = refusalRules[scoped.rule];
+      const predecessor = other.key.startsWith(`${object.key.replace(/#new$/, "")}#`) ? "its own predecessor, which is deleted only at the end of the update," : `${describe(other.resource)}`;
+      this.refuse(
+        "unique-value-held",
+        at,
+        rule.error,
+        `the new ${r.type} ${r.name} is created with ${scoped.property} ${value} while ${predecessor} still holds ${otherValue} in the same ${scoped.scopeProperty === "vpcId" ? "VPC" : "delegation set"}`,
+        rule.cite,
+        rule.sequence,
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** The API contract's per-stack unique properties (a name unique in the account) that a live object still holds. */
+  private checkUniqueProperties(object: CloudObject, at: RehearsalStep): void {
+    const r = object.resource;
+    const contract = apiContracts[r.type];
+    for (const [property, propertyContract] of Object.entries(contract?.properties ?? {})) {
+      const unique = propertyContract.unique;
+      const value = r.inputs[property];
+      if (!unique?.perStack || typeof value !== "string") continue;
+      const holder = [...this.live.values()].find(
+        (other) => other.key !== object.key && other.resource.type === r.type && other.resource.inputs[property] === value && sameScope(unique.scope, other.resource, r),
+      );
+      if (!holder) continue;
+      this.refuse(
+        "unique-value-held",
+        at,
+        `${property} ${JSON.stringify(value)} is taken in the ${unique.scope}: the create ${unique.collision.replace(/^would /, "would ")}`,
+        `the new ${r.type} ${r.name} is created with ${property} ${JSON.stringify(value)} while ${describe(holder.resource)} still holds it`,
+        propertyContract.cite,
+        refusalRules.nameConflict.sequence,
+      );
+    }
+  }
+
+  /** Deletes the object (or, retained, leaves it in the cloud), refusing what the API would not delete. */
+  remove(object: CloudObject, op: "delete" | "delete-replaced"): void {
+    this.live.delete(object.key);
+    const r = object.resource;
+    if (object.retained) {
+      const at = this.step("retain", r);
+      this.leftBehind.push(object);
+      this.leftInCloud.push({ step: at, note: `${describe(r)} leaves the stack but stays in the cloud (retainOnDelete)` });
+      return;
+    }
+    const at = this.step(op, r);
+    if ((r.type === t.lbLoadBalancer || r.type === t.albLoadBalancer) && isFlagSet(r.inputs.enableDeletionProtection)) {
+      const rule = refusalRules.deletionProtected;
+      this.refuse("deletion-protected", at, rule.error, `${describe(r)} has enableDeletionProtection: true in the deployed stack`, rule.cite, rule.sequence);
+    }
+    this.checkHolders(object, op, at);
+    if (r.type === t.s3Bucket || r.type === t.s3BucketV2) this.checkBucket(object, at);
+    if (r.type === t.route53Zone) this.checkZone(object, at);
+    if (r.type === t.kmsKey) {
+      const rule = refusalRules.keyDeletionWindow;
+      const days = r.inputs.deletionWindowInDays ?? 30;
+      this.refuse("key-deletion-window", at, rule.error, `${describe(r)} is scheduled for deletion in ${days} days, not deleted; anything still encrypted under it becomes unreadable when the window ends`, rule.cite, rule.sequence, "irreversible");
+    }
+    this.removed.push(object);
+  }
+
+  /** A delete of what live objects still reference (a subnet, security group or target group in use). */
+  private checkHolders(object: CloudObject, op: "delete" | "delete-replaced", at: RehearsalStep): void {
+    const r = object.resource;
+    const blocked = referencesBlockDelete[r.type];
+    if (!blocked) return;
+    const holders = [...this.live.values()].filter((other) => (blocked.heldBy[other.resource.type] ?? []).some((p) => (other.propertyRefs[p] ?? []).includes(object.key)));
+    if (holders.length === 0) return;
+    this.refuse(
+      "held-by-dependents",
+      at,
+      blocked.error,
+      `${describe(r)} is deleted while ${holders.map((h) => describe(h.resource)).join(", ")} still ${holders.length === 1 ? "references" : "reference"} it (${op === "delete-replaced" ? "deleted before its replacement exists, so nothing has moved to the replacement yet" : "they are updated only after it"})`,
+      blocked.cite,
+      refusalRules.heldByDependents.sequence,
+    );
+  }
+
+  private checkBucket(bucket: CloudObject, at: RehearsalStep): void {
+    if (isFlagSet(bucket.resource.inputs.forceDestroy)) return;
+    const contents: string[] = [];
+    for (const other of [...this.live.values(), ...this.leftBehind, ...this.removed]) {
+      const writer = bucketWriters[other.resource.type];
+      if (writer && (other.propertyRefs[writer.property] ?? []).some((k) => k === bucket.key)) contents.push(`${writer.what} (${describe(other.resource)})`);
+      if (other.resource.type === t.s3BucketVersioning && (other.propertyRefs.bucket ?? []).includes(bucket.key)) {
+        const status = (other.resource.inputs.versioningConfiguration as { status?: unknown } | undefined)?.status;
+        if (status === "Enabled") contents.push("every object version and delete marker (versioning is on)");
+      }
+    }
+    if (contents.length === 0) return;
+    const rule = refusalRules.bucketNotEmpty;
+    this.refuse("bucket-not-empty", at, rule.error, `${describe(bucket.resource)} has forceDestroy off and holds ${[...new Set(contents)].join("; ")}`, rule.cite, rule.sequence);
+  }
+
+  private checkZone(zone: CloudObject, at: RehearsalStep): void {
+    if (isFlagSet(zone.resource.inputs.forceDestroy)) return;
+    const left = this.leftBehind.filter((o) => o.resource.type === t.route53Record && (o.propertyRefs.zoneId ?? []).includes(zone.key));
+    if (left.length === 0) return;
+    const rule = refusalRules.zoneNotEmpty;
+    this.refuse(
+      "zone-not-empty",
+      at,
+      rule.error,
+      `${describe(zone.resource)} has forceDestroy off, and ${left.length} record${left.length === 1 ? "" : "s"} the stack leaves behind (retainOnDelete: ${left.map((o) => o.resource.name).join(", ")}) ${left.length === 1 ? "is" : "are"} still in it`,
+      rule.cite,
+      rule.sequence,
+    );
+  }
+}
+
 /**
  * Rehearses the change: each step in the engine's order, each refusal with the API's error, its
  * source and the sequence that works.
@@ -98,190 +265,45 @@ export function rehearseUpdate(changes: readonly PlannedChange[]): Rehearsal {
   };
   const oldRef = (baseUrn: string) => `${keyOfBase.get(baseUrn) ?? baseUrn}#old`;
   const newRef = (headUrn: string) => `${headUrn}#${generationOf(headUrn)}`;
-  const referencesOf = (r: RehearsalResource, resolve: (urn: string) => string) => {
-    const byProperty = Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([p, urns]) => [p, urns.map(resolve)]));
-    return { refs: new Set([...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat()].map(resolve)), byProperty };
-  };
 
-  const live = new Map<string, CloudObject>();
-  const leftBehind: CloudObject[] = [];
-  const steps: RehearsalStep[] = [];
-  const refusals: Refusal[] = [];
-  const leftInCloud: Rehearsal["leftInCloud"] = [];
-  const addObject = (key: string, resource: RehearsalResource, resolve: (urn: string) => string, retained: boolean) => {
-    const { refs, byProperty } = referencesOf(resource, resolve);
-    live.set(key, { key, resource, refs, propertyRefs: byProperty, retained });
-  };
+  const walk = new CloudWalk();
+  const live = walk.live;
   for (const c of changes) {
     if (c.op === "create") continue;
     // Retained if either program says so: the deployed state's option, or the head program's for a resource it still declares.
     const retained = !!c.before.options?.retainOnDelete || (c.op !== "delete" && !!c.after.options?.retainOnDelete);
-    addObject(`${keyOfBase.get(c.before.urn)}#old`, c.before, oldRef, retained);
+    walk.addExisting(`${keyOfBase.get(c.before.urn)}#old`, c.before, oldRef, retained);
   }
-  const step = (op: StepOp, r: RehearsalResource): RehearsalStep => {
-    const s = { index: steps.length + 1, op, urn: r.urn, resource: describe(r) };
-    steps.push(s);
-    return s;
-  };
-  const refuse = (kind: RefusalKind, at: RehearsalStep, error: string, why: string, cite: string, sequence: string, severity: Refusal["severity"] = "refused") =>
-    refusals.push({ kind, step: at, error, why, cite, sequence, severity });
-
-  const create = (key: string, c: Extract<PlannedChange, { after: RehearsalResource }>, op: StepOp) => {
-    const at = step(op, c.after);
-    const { refs, byProperty } = referencesOf(c.after, newRef);
-    const candidate: CloudObject = { key, resource: c.after, refs, propertyRefs: byProperty, retained: !!c.after.options?.retainOnDelete };
-    checkCreate(candidate, at);
-    live.set(key, candidate);
-  };
-
-  const checkCreate = (object: CloudObject, at: RehearsalStep) => {
-    const r = object.resource;
-    const scoped = scopedValues[r.type];
-    if (scoped) {
-      const value = r.inputs[scoped.property];
-      const scope = object.propertyRefs[scoped.scopeProperty]?.[0] ?? (r.inputs[scoped.scopeProperty] as string | undefined);
-      if (typeof value === "string" && scope !== undefined) {
-        for (const other of [...live.values(), ...leftBehind]) {
-          if (other.resource.type !== r.type) continue;
-          const otherValue = other.resource.inputs[scoped.property];
-          const otherScope = other.propertyRefs[scoped.scopeProperty]?.[0] ?? (other.resource.inputs[scoped.scopeProperty] as string | undefined);
-          if (typeof otherValue !== "string" || otherScope !== scope || !scoped.overlaps(value, otherValue)) continue;
-          const rule = refusalRules[scoped.rule];
-          const predecessor = other.key.startsWith(`${object.key.replace(/#new$/, "")}#`) ? "its own predecessor, which is deleted only at the end of the update," : `${describe(other.resource)}`;
-          refuse(
-            "unique-value-held",
-            at,
-            rule.error,
-            `the new ${r.type} ${r.name} is created with ${scoped.property} ${value} while ${predecessor} still holds ${otherValue} in the same ${scoped.scopeProperty === "vpcId" ? "VPC" : "delegation set"}`,
-            rule.cite,
-            rule.sequence,
-          );
-          return;
-        }
-      }
-    }
-    const contract = apiContracts[r.type];
-    for (const [property, propertyContract] of Object.entries(contract?.properties ?? {})) {
-      const unique = propertyContract.unique;
-      const value = r.inputs[property];
-      if (!unique?.perStack || typeof value !== "string") continue;
-      const holder = [...live.values()].find(
-        (other) => other.key !== object.key && other.resource.type === r.type && other.resource.inputs[property] === value && sameScope(unique.scope, other.resource, r),
-      );
-      if (!holder) continue;
-      refuse(
-        "unique-value-held",
-        at,
-        `${property} ${JSON.stringify(value)} is taken in the ${unique.scope}: the create ${unique.collision.replace(/^would /, "would ")}`,
-        `the new ${r.type} ${r.name} is created with ${property} ${JSON.stringify(value)} while ${describe(holder.resource)} still holds it`,
-        propertyContract.cite,
-        refusalRules.nameConflict.sequence,
-      );
-    }
-  };
-
-  const remove = (object: CloudObject, op: "delete" | "delete-replaced") => {
-    live.delete(object.key);
-    const r = object.resource;
-    if (object.retained) {
-      const at = step("retain", r);
-      leftBehind.push(object);
-      leftInCloud.push({ step: at, note: `${describe(r)} leaves the stack but stays in the cloud (retainOnDelete)` });
-      return;
-    }
-    const at = step(op, r);
-    if ((r.type === t.lbLoadBalancer || r.type === t.albLoadBalancer) && isFlagSet(r.inputs.enableDeletionProtection)) {
-      const rule = refusalRules.deletionProtected;
-      refuse("deletion-protected", at, rule.error, `${describe(r)} has enableDeletionProtection: true in the deployed stack`, rule.cite, rule.sequence);
-    }
-    const blocked = referencesBlockDelete[r.type];
-    if (blocked) {
-      const holders = [...live.values()].filter((other) => (blocked.heldBy[other.resource.type] ?? []).some((p) => (other.propertyRefs[p] ?? []).includes(object.key)));
-      if (holders.length > 0) {
-        refuse(
-          "held-by-dependents",
-          at,
-          blocked.error,
-          `${describe(r)} is deleted while ${holders.map((h) => describe(h.resource)).join(", ")} still ${holders.length === 1 ? "references" : "reference"} it (${op === "delete-replaced" ? "deleted before its replacement exists, so nothing has moved to the replacement yet" : "they are updated only after it"})`,
-          blocked.cite,
-          refusalRules.heldByDependents.sequence,
-        );
-      }
-    }
-    if (r.type === t.s3Bucket || r.type === t.s3BucketV2) checkBucket(object, at);
-    if (r.type === t.route53Zone) checkZone(object, at);
-    if (r.type === t.kmsKey) {
-      const rule = refusalRules.keyDeletionWindow;
-      const days = r.inputs.deletionWindowInDays ?? 30;
-      refuse("key-deletion-window", at, rule.error, `${describe(r)} is scheduled for deletion in ${days} days, not deleted; anything still encrypted under it becomes unreadable when the window ends`, rule.cite, rule.sequence, "irreversible");
-    }
-  };
-
-  const everyObject = () => [...live.values(), ...leftBehind, ...removed];
-  const removed: CloudObject[] = [];
-  const checkBucket = (bucket: CloudObject, at: RehearsalStep) => {
-    if (isFlagSet(bucket.resource.inputs.forceDestroy)) return;
-    const contents: string[] = [];
-    for (const other of everyObject()) {
-      const writer = bucketWriters[other.resource.type];
-      if (writer && (other.propertyRefs[writer.property] ?? []).some((k) => k === bucket.key)) contents.push(`${writer.what} (${describe(other.resource)})`);
-      if (other.resource.type === t.s3BucketVersioning && (other.propertyRefs.bucket ?? []).includes(bucket.key)) {
-        const status = (other.resource.inputs.versioningConfiguration as { status?: unknown } | undefined)?.status;
-        if (status === "Enabled") contents.push("every object version and delete marker (versioning is on)");
-      }
-    }
-    if (contents.length === 0) return;
-    const rule = refusalRules.bucketNotEmpty;
-    refuse("bucket-not-empty", at, rule.error, `${describe(bucket.resource)} has forceDestroy off and holds ${[...new Set(contents)].join("; ")}`, rule.cite, rule.sequence);
-  };
-  const checkZone = (zone: CloudObject, at: RehearsalStep) => {
-    if (isFlagSet(zone.resource.inputs.forceDestroy)) return;
-    const left = leftBehind.filter((o) => o.resource.type === t.route53Record && (o.propertyRefs.zoneId ?? []).includes(zone.key));
-    if (left.length === 0) return;
-    const rule = refusalRules.zoneNotEmpty;
-    refuse(
-      "zone-not-empty",
-      at,
-      rule.error,
-      `${describe(zone.resource)} has forceDestroy off, and ${left.length} record${left.length === 1 ? "" : "s"} the stack leaves behind (retainOnDelete: ${left.map((o) => o.resource.name).join(", ")}) ${left.length === 1 ? "is" : "are"} still in it`,
-      rule.cite,
-      rule.sequence,
-    );
-  };
-  const removeTracked = (object: CloudObject, op: "delete" | "delete-replaced") => {
-    remove(object, op);
-    if (!object.retained) removed.push(object);
-  };
 
   // The head's resources in its order.
   const deletedEarly = new Set<string>();
   const headOrder = changes.filter((c): c is Exclude<PlannedChange, { op: "delete" }> => c.op !== "delete");
   for (const c of headOrder) {
     const key = c.after.urn;
-    if (c.op === "create") create(`${key}#new`, c, "create");
+    if (c.op === "create") walk.create(`${key}#new`, c, "create", newRef);
     else if (c.op === "update" || c.op === "same") {
       const object = live.get(`${key}#old`);
       if (!object) continue;
-      if (c.op === "update") step("update", c.after);
+      if (c.op === "update") walk.step("update", c.after);
       const { refs, byProperty } = referencesOf(c.after, newRef);
       object.refs = refs;
       object.propertyRefs = byProperty;
       object.resource = { ...c.after, options: { ...c.after.options, retainOnDelete: object.retained } };
     } else if (c.op === "replace" && c.mode === "create-before-delete") {
-      create(`${key}#new`, c, "create-replacement");
+      walk.create(`${key}#new`, c, "create-replacement", newRef);
     } else if (c.op === "replace") {
       // Delete-before-replace: the replaced dependents it causes go first, dependents before what they depend on.
       const dependents = replacedDependents(`${key}#old`, live, changeOf).filter((d) => !deletedEarly.has(d.key));
       for (const d of dependents) {
         deletedEarly.add(d.key);
-        removeTracked(d, "delete-replaced");
+        walk.remove(d, "delete-replaced");
       }
       const old = live.get(`${key}#old`);
       if (old && !deletedEarly.has(old.key)) {
         deletedEarly.add(old.key);
-        removeTracked(old, "delete-replaced");
+        walk.remove(old, "delete-replaced");
       }
-      create(`${key}#new`, c, "create-replacement");
+      walk.create(`${key}#new`, c, "create-replacement", newRef);
     }
   }
   // The end of the update: what remains of the old generation, dependents first.
@@ -293,9 +315,9 @@ export function rehearseUpdate(changes: readonly PlannedChange[]): Rehearsal {
     const object = live.get(key);
     if (!object) continue;
     const c = changeOf.get(key.replace(/#old$/, ""))!;
-    removeTracked(object, c.op === "delete" ? "delete" : "delete-replaced");
+    walk.remove(object, c.op === "delete" ? "delete" : "delete-replaced");
   }
-  return { steps, refusals, leftInCloud };
+  return { steps: walk.steps, refusals: walk.refusals, leftInCloud: walk.leftInCloud };
 }
 
 /** Whether two resources share a uniqueness scope: one stack is one account, so scope by region where the scope has one. */

@@ -62,28 +62,20 @@ interface PlanNeed {
   /** A head whose base plan (cached) is its evaluation judged by the base's pack and config: that plan is its comparison. */
   comparedByBase?: boolean;
 }
-/**
- * Plans every stack at `baseRef` and in `root`'s working tree and diffs them. A stack's plan is
- * made once per digest of its inputs (`planInputs.ts`): a base and a head that differ only in
- * another stack's file share one plan, and a plan made before from the same inputs (the base of
- * every pull request on one main commit; a rerun) is read from the cache. The base worktree is
- * made only when a base plan is left to make; it is removed also when a plan or the install fails.
- */
-export async function prCheck(
-  root: string,
-  baseRef: string,
-  report: Omit<ReportOptions, "baseRef" | "baseCommit" | "headCommit"> = {},
-  log: (line: string) => void = () => undefined,
-  options: PrCheckOptions = {},
-): Promise<PrCheckResult> {
-  const baseCommit = git(root, ["rev-parse", "--verify", `${baseRef}^{commit}`]);
-  const headCommit = git(root, ["rev-parse", "--verify", "HEAD^{commit}"]);
-  const cache = options.cacheDir === false ? undefined : new PlanCache(options.cacheDir ?? join(resolve(root, git(root, ["rev-parse", "--git-common-dir"])), "edge-pr-check"));
-  const baseStacks = stacksAt(root, baseCommit);
-  const headStacks = stacksIn(root);
-  const names = [...new Set([...baseStacks, ...headStacks])].sort();
-  const baseFiles = filesAtCommit(root, baseCommit);
-  const headFiles = filesInWorkingTree(root);
+/** The two trees a check compares: the base commit's and the working tree's stacks and files. */
+interface Trees {
+  root: string;
+  baseCommit: string;
+  baseStacks: string[];
+  headStacks: string[];
+  /** Every stack at either side, sorted. */
+  names: string[];
+  baseFiles: ReturnType<typeof filesAtCommit>;
+  headFiles: ReturnType<typeof filesInWorkingTree>;
+}
+
+/** Each stack's digest of its plan's inputs at each side that has it (`planInputs.ts`). */
+function inputDigests({ root, baseCommit, baseStacks, headStacks, names, baseFiles, headFiles }: Trees): Map<string, Partial<Record<Side, string>>> {
   const digests = new Map<string, Partial<Record<Side, string>>>();
   for (const stack of names) {
     const file = `stacks/Pulumi.${stack}.yaml`;
@@ -92,7 +84,21 @@ export async function prCheck(
       head: headStacks.includes(stack) ? planInputDigest(headFiles, stack, readFileSync(join(root, file), "utf8")) : undefined,
     });
   }
-  const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
+  return digests;
+}
+
+/** The plans a check needs, which of them the cache has, and which are left to make. */
+interface Schedule {
+  needs: PlanNeed[];
+  fromCache: Map<string, StackPlan>;
+  toMake: PlanNeed[];
+  /** The policy pack is made of the same files at both sides. */
+  samePackFiles: boolean;
+}
+
+/** What to plan: one need per digest, paired heads judged the base's way, the cache's plans left out. */
+function schedulePlans(trees: Trees, digests: Map<string, Partial<Record<Side, string>>>, cache: PlanCache | undefined, work: string): Schedule {
+  const { root, baseCommit, baseStacks, names, baseFiles, headFiles } = trees;
   // A head whose stack's policy config differs from the base's is judged a second time with the
   // base's, so the diff says what the moved bounds admit; that judging is part of its digest.
   const baseConfigText = (stack: string) => (baseStacks.includes(stack) ? (showAt(root, baseCommit, policyConfigFile(stack)) ?? "{}") : undefined);
@@ -130,48 +136,155 @@ export async function prCheck(
   // then applies only when no base plan is left to make there anyway (one base pack, one way).
   let needs = planNeeds(true);
   if (!samePackFiles && needs.some((n) => n.sides.length === 1 && n.sides[0] === "base" && !n.madeBy && !cachedDigests.has(n.digest))) needs = planNeeds(false);
-  const digestOf = (stack: string, side: Side) => needs.find((n) => n.stack === stack && n.sides.includes(side))?.digest;
   const fromCache = new Map(needs.flatMap((need) => {
     const hit = cache?.get(need.digest);
     return hit ? [[need.digest, hit] as const] : [];
   }));
   // A base made by its head's second judging is made with that head (again, when only the head is cached).
   const toMake = needs.filter((need) => !need.madeBy && (!fromCache.has(need.digest) || (need.judgesBase !== undefined && !fromCache.has(need.judgesBase))));
-  // A plan both sides share is made in the working tree; only a base's own plan needs the base's tree,
-  // and a head judged as the base by the base's own pack needs that tree's pack.
-  const inBase = (need: PlanNeed) => !need.sides.includes("head");
-  const byBasePack = (need: PlanNeed) => need.judgesBase !== undefined && !samePackFiles;
-  const needsBaseTree = toMake.some(inBase) || toMake.some(byBasePack);
-  // The folder a paired head names for the base's pack before the base's worktree exists; the lender starts it there once it does.
-  const basePackAlias = join(work, "base-policies");
-  let baseTreeMade!: (tree: string) => void;
-  let baseTreeFailed!: (err: Error) => void;
-  const baseTreeReady = new Promise<string>((done, fail) => {
-    baseTreeMade = done;
-    baseTreeFailed = fail;
-  });
-  baseTreeReady.catch(() => undefined);
+  return { needs, fromCache, toMake, samePackFiles };
+}
 
-  // The base's worktree is made at one path per repository when no other run holds it: tsx keys its
-  // cache of compiled TypeScript by the file's path, so a base planned there before compiles only
-  // the files that changed since (about 0.4 CPU-s of a cold run otherwise).
-  const usualBaseTree = join(tmpdir(), `edge-pr-check-base-${createHash("sha256").update(resolve(root)).digest("hex").slice(0, 12)}`);
+/** A plan both sides share is made in the working tree; only a base's own plan needs the base's tree. */
+const inBase = (need: PlanNeed) => !need.sides.includes("head");
+
+/** Each stack's base and head plans (an absent side as an empty plan) and their diff. */
+function stackReports(names: string[], needs: PlanNeed[], planOf: Map<string, StackPlan>): StackReport[] {
+  const digestOf = (stack: string, side: Side) => needs.find((n) => n.stack === stack && n.sides.includes(side))?.digest;
+  return names.map((stack) => {
+    const baseDigest = digestOf(stack, "base");
+    const headDigest = digestOf(stack, "head");
+    const base = baseDigest ? planOf.get(baseDigest) : undefined;
+    const head = headDigest ? planOf.get(headDigest) : undefined;
+    const usable = (p?: StackPlan) => (p ? p.json : emptyPlan(stack));
+    const b = usable(base);
+    const comparedByBase = needs.some((n) => n.stack === stack && n.comparedByBase);
+    const h = comparedByBase && b && head?.json ? { ...head.json, policyConfigCompared: { config: b.policyConfig ?? {}, violations: b.violations } } : usable(head);
+    return { stack, base, head, diff: b && h && (base || head) ? diffPlans(b, h) : undefined };
+  });
+}
+
+/**
+ * The base's worktree, made at one path per repository when no other run holds it: tsx keys its
+ * cache of compiled TypeScript by the file's path, so a base planned there before compiles only
+ * the files that changed since (about 0.4 CPU-s of a cold run otherwise). Held by another run (or
+ * left by one that was killed): a worktree of this run's own, under `work`.
+ */
+async function addBaseWorktree(root: string, baseCommit: string, usualBaseTree: string, work: string): Promise<string> {
+  const addWorktree = (path: string) => runAsync("git", ["worktree", "add", "--detach", path, baseCommit], root);
   let baseTree = usualBaseTree;
-  const plans = join(work, "plans");
-  let added = false;
+  let checkout = existsSync(usualBaseTree) ? undefined : await addWorktree(usualBaseTree);
+  if (checkout?.status !== 0) checkout = await addWorktree((baseTree = join(work, "base")));
+  if (checkout.status !== 0) throw new Error(`git worktree add --detach ${baseTree} ${baseCommit} failed: ${checkout.stderr.trim()}`);
+  return baseTree;
+}
+
+/** Where a check's plans are made, and with which pack processes. */
+interface PlanMaking {
+  plans: string;
+  cache: PlanCache | undefined;
+  lender: PolicyPackLender | undefined;
+  /** Whether a need's head is judged as the base by the base's own (different) pack. */
+  byBasePack: (need: PlanNeed) => boolean;
+  basePackAlias: string;
+  baseTreeReady: Promise<string>;
+}
+
+/** The task that makes one needed plan in `tree` (and the base's plan its second judging makes), caching both. */
+const planTask = ({ plans, cache, lender, byBasePack, basePackAlias, baseTreeReady }: PlanMaking, need: PlanNeed, tree: string, via?: PlanWorker) => async (): Promise<(readonly [string, StackPlan])[]> => {
+  if (need.compareWith) writeFileSync(need.compareWith.file, need.compareWith.text);
+  const out = join(plans, inBase(need) ? "base" : "head");
+  const compareJson = need.judgesBase ? join(out, `${need.stack}.base.json`) : undefined;
+  // The base's pack: lent under the alias, started once its worktree exists; without a lender, its folder there.
+  const basePack = byBasePack(need) ? (lender ? basePackAlias : join(await baseTreeReady, "policies")) : undefined;
+  const compare = need.compareWith && { policyConfig: need.compareWith.file, json: compareJson, ...(basePack ? { pack: basePack } : {}) };
+  const plan = await planStack(tree, need.stack, out, lender, via, compare);
+  cache?.put(need.digest, plan);
+  const base = compareJson ? comparedOutcome(plan, compareJson) : undefined;
+  if (base) cache?.put(need.judgesBase!, base);
+  return [[need.digest, plan] as const, ...(base ? [[need.judgesBase!, base] as const] : [])];
+};
+
+/** Runs tasks in the plan worker all at once, else two processes at a time. */
+const runPlans = (tasks: (() => Promise<(readonly [string, StackPlan])[]>)[], inWorker: boolean) =>
+  (inWorker ? Promise.all(tasks.map((task) => task())) : pooled(tasks, 2)).then((lists) => lists.flat());
+
+/** A promise settled from outside; its rejection unobserved is not an error. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (err: Error) => void } {
+  let settle!: (value: T) => void;
+  let fail!: (err: Error) => void;
+  const promise = new Promise<T>((done, failed) => {
+    settle = done;
+    fail = failed;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve: settle, reject: fail };
+}
+
+/**
+ * What a check leaves on disk: its temp dir `work` and the base's worktree once added, both removed
+ * by `release()`, and before exiting when interrupted (Ctrl-C, a cancelled CI job: exit 130 or 143).
+ */
+function checkScratch(root: string, work: string) {
+  const usualBaseTree = join(tmpdir(), `edge-pr-check-base-${createHash("sha256").update(resolve(root)).digest("hex").slice(0, 12)}`);
+  let baseTree: string | undefined;
   const cleanUp = () => {
-    if (added) spawnSync("git", ["worktree", "remove", "--force", baseTree], { cwd: root });
-    added = false;
+    if (baseTree !== undefined) spawnSync("git", ["worktree", "remove", "--force", baseTree], { cwd: root });
+    baseTree = undefined;
     rmSync(work, { recursive: true, force: true });
     spawnSync("git", ["worktree", "prune"], { cwd: root });
   };
-  // Interrupted (Ctrl-C, a cancelled CI job): remove the worktree before exiting.
   const onSignal = (signal: NodeJS.Signals) => {
     cleanUp();
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  return {
+    usualBaseTree,
+    added: (tree: string) => {
+      baseTree = tree;
+    },
+    release: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      cleanUp();
+    },
+  };
+}
+
+/**
+ * Plans every stack at `baseRef` and in `root`'s working tree and diffs them. A stack's plan is
+ * made once per digest of its inputs (`planInputs.ts`): a base and a head that differ only in
+ * another stack's file share one plan, and a plan made before from the same inputs (the base of
+ * every pull request on one main commit; a rerun) is read from the cache. The base worktree is
+ * made only when a base plan is left to make; it is removed also when a plan or the install fails.
+ */
+export async function prCheck(
+  root: string,
+  baseRef: string,
+  report: Omit<ReportOptions, "baseRef" | "baseCommit" | "headCommit"> = {},
+  log: (line: string) => void = () => undefined,
+  options: PrCheckOptions = {},
+): Promise<PrCheckResult> {
+  const baseCommit = git(root, ["rev-parse", "--verify", `${baseRef}^{commit}`]);
+  const headCommit = git(root, ["rev-parse", "--verify", "HEAD^{commit}"]);
+  const cache = options.cacheDir === false ? undefined : new PlanCache(options.cacheDir ?? join(resolve(root, git(root, ["rev-parse", "--git-common-dir"])), "edge-pr-check"));
+  const baseStacks = stacksAt(root, baseCommit);
+  const headStacks = stacksIn(root);
+  const names = [...new Set([...baseStacks, ...headStacks])].sort();
+  const trees: Trees = { root, baseCommit, baseStacks, headStacks, names, baseFiles: filesAtCommit(root, baseCommit), headFiles: filesInWorkingTree(root) };
+  const digests = inputDigests(trees);
+  const work = mkdtempSync(join(tmpdir(), "edge-pr-check-"));
+  const { needs, fromCache, toMake, samePackFiles } = schedulePlans(trees, digests, cache, work);
+  // A head judged as the base by the base's own pack needs that tree's pack.
+  const byBasePack = (need: PlanNeed) => need.judgesBase !== undefined && !samePackFiles;
+  const needsBaseTree = toMake.some(inBase) || toMake.some(byBasePack);
+  // The folder a paired head names for the base's pack before the base's worktree exists; the lender starts it there once it does.
+  const basePackAlias = join(work, "base-policies");
+  const { promise: baseTreeReady, resolve: baseTreeMade, reject: baseTreeFailed } = deferred<string>();
+
+  const scratch = checkScratch(root, work);
   let lender: PolicyPackLender | undefined;
   let worker: PlanWorker | undefined;
   try {
@@ -197,35 +310,19 @@ export async function prCheck(
       `planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` +
         (shared > 0 ? `, ${shared} the same at both` : ""),
     );
-    const make = (need: PlanNeed, tree: string, via?: PlanWorker) => async (): Promise<(readonly [string, StackPlan])[]> => {
-      if (need.compareWith) writeFileSync(need.compareWith.file, need.compareWith.text);
-      const out = join(plans, inBase(need) ? "base" : "head");
-      const compareJson = need.judgesBase ? join(out, `${need.stack}.base.json`) : undefined;
-      // The base's pack: lent under the alias, started once its worktree exists; without a lender, its folder there.
-      const basePack = byBasePack(need) ? (lender ? basePackAlias : join(await baseTreeReady, "policies")) : undefined;
-      const compare = need.compareWith && { policyConfig: need.compareWith.file, json: compareJson, ...(basePack ? { pack: basePack } : {}) };
-      const plan = await planStack(tree, need.stack, out, lender, via, compare);
-      cache?.put(need.digest, plan);
-      const base = compareJson ? comparedOutcome(plan, compareJson) : undefined;
-      if (base) cache?.put(need.judgesBase!, base);
-      return [[need.digest, plan] as const, ...(base ? [[need.judgesBase!, base] as const] : [])];
-    };
+    const making: PlanMaking = { plans: join(work, "plans"), cache, lender, byBasePack, basePackAlias, baseTreeReady };
     // The working tree's plans go to the plan worker at once, so it loads the SDKs while the base's
     // worktree is made; so do the base's when it runs on the same node_modules. A base installed
     // apart (its own `npm ci`), and every plan of the plain path, run as processes of their own.
     worker = lender && new PlanWorker(root, lender);
-    const headTasks = toMake.filter((need) => !inBase(need)).map((need) => make(need, root, worker));
-    const headPlans = (worker ? Promise.all(headTasks.map((task) => task())) : pooled(headTasks, 2)).then((lists) => lists.flat());
+    const headPlans = runPlans(toMake.filter((need) => !inBase(need)).map((need) => planTask(making, need, root, worker)), !!worker);
     let install: PrCheckResult["install"] = "cached";
     let basePlans: Promise<(readonly [string, StackPlan])[]> = Promise.resolve([]);
     if (needsBaseTree) {
-      const addWorktree = (path: string) => runAsync("git", ["worktree", "add", "--detach", path, baseCommit], root);
+      let baseTree: string;
       try {
-        // Held by another run (or left by one that was killed): a worktree of this run's own.
-        let checkout = existsSync(usualBaseTree) ? undefined : await addWorktree(usualBaseTree);
-        if (checkout?.status !== 0) checkout = await addWorktree((baseTree = join(work, "base")));
-        if (checkout.status !== 0) throw new Error(`git worktree add --detach ${baseTree} ${baseCommit} failed: ${checkout.stderr.trim()}`);
-        added = true;
+        baseTree = await addBaseWorktree(root, baseCommit, scratch.usualBaseTree, work);
+        scratch.added(baseTree);
         install = await installBase(root, baseTree, baseRef, log);
         baseTreeMade(baseTree);
       } catch (err) {
@@ -238,28 +335,16 @@ export async function prCheck(
         lender?.offer(join(baseTree, "policies"));
       }
       const inWorker = install === "symlink" && !!worker;
-      const tasks = toMake.filter(inBase).map((need) => make(need, baseTree, inWorker ? worker : undefined));
-      basePlans = (inWorker ? Promise.all(tasks.map((task) => task())) : pooled(tasks, 2)).then((lists) => lists.flat());
+      basePlans = runPlans(toMake.filter(inBase).map((need) => planTask(making, need, baseTree, inWorker ? worker : undefined)), inWorker);
     } else {
       log(`every base plan of ${baseRef} is cached, the same as the working tree's, or the working tree's judged with the base's policy config: no base worktree`);
     }
     const made = (await Promise.all([headPlans, basePlans])).flat();
-    const planOf = new Map([...fromCache, ...made]);
-    const stacks: StackReport[] = names.map((stack) => {
-      const baseDigest = digestOf(stack, "base");
-      const headDigest = digestOf(stack, "head");
-      const base = baseDigest ? planOf.get(baseDigest) : undefined;
-      const head = headDigest ? planOf.get(headDigest) : undefined;
-      const usable = (p?: StackPlan) => (p ? p.json : emptyPlan(stack));
-      const b = usable(base);
-      const comparedByBase = needs.some((n) => n.stack === stack && n.comparedByBase);
-      const h = comparedByBase && b && head?.json ? { ...head.json, policyConfigCompared: { config: b.policyConfig ?? {}, violations: b.violations } } : usable(head);
-      return { stack, base, head, diff: b && h && (base || head) ? diffPlans(b, h) : undefined };
-    });
+    const stacks = stackReports(names, needs, new Map([...fromCache, ...made]));
     for (const s of stacks) log(`${s.stack}: ${s.diff ? summaryLine(s.diff) : "broken"}`);
     const policies = policyChange(root, baseCommit);
     const changed = changedFiles(root, baseCommit);
-    const approvers = approversFor(root, baseCommit, stacks, changed, headFiles, policies.files.filter((f) => !f.startsWith("policies/config/")));
+    const approvers = approversFor(root, baseCommit, stacks, changed, trees.headFiles, policies.files.filter((f) => !f.startsWith("policies/config/")));
     const { markdown, full, verdict } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policies, approvers });
     log(`merging: ${verdict.kind}`);
     return { baseRef, baseCommit, headCommit, install, stacks, markdown, full, verdict };
@@ -268,8 +353,6 @@ export async function prCheck(
     baseTreeFailed(new Error("pr-check ended before the base's worktree was made"));
     await worker?.stop();
     await lender?.stop();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    cleanUp();
+    scratch.release();
   }
 }

@@ -25,7 +25,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { CredentialStore } from "./identity";
-import type { KnownCredential } from "./sigv4";
+import type { HeaderPairs, KnownCredential } from "./sigv4";
 import { type HttpAnswer, headerValue, type ListenOptions, type StandIn, startHttpStandIn } from "./standIn";
 
 export const maxTokenTtlSeconds = 21_600;
@@ -110,31 +110,25 @@ const isoSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$
 /** A metadata tree: a leaf is a function of the instance; a directory lists its entries, sub-directories with a trailing `/`. */
 type Node = ((instance: ImdsInstance) => string) | { [name: string]: Node };
 
-export async function startImds(options: ImdsOptions): Promise<Imds> {
-  const now = options.now ?? (() => new Date());
-  const accountId = options.store.accountId;
-  const instances = new Map(options.instances.map((instance) => [instance.instanceId, { ...instance, lifecycleState: instance.lifecycleState ?? "InService" }]));
-  const byCaller = new Map<string, string>();
-  for (const instance of instances.values()) for (const caller of instance.callers ?? [instance.localIpv4]) byCaller.set(caller, instance.instanceId);
-  const tokens = new Map<string, { instanceId: string; expires: number }>();
-  const credentials = new Map<string, { credential: KnownCredential; lastUpdated: Date }>();
-  const pendingTime = now();
+type Credentials = { credential: KnownCredential; lastUpdated: Date };
+type Tokens = Map<string, { instanceId: string; expires: number }>;
+/** One request as the handlers below see it: who calls, and the stand-in's tokens and clock. */
+interface Call {
+  method: string;
+  headers: HeaderPairs;
+  action: string;
+  instance: ImdsInstance;
+  tokens: Tokens;
+  now: () => Date;
+}
 
-  const credentialsOf = (instanceId: string) => {
-    const instance = instances.get(instanceId);
-    if (!instance) throw new Error(`no instance ${instanceId} in the metadata stand-in`);
-    const current = credentials.get(instanceId);
-    if (current && current.credential.expiration!.getTime() - now().getTime() > credentialRefreshMs) return current;
-    const fresh = { credential: options.store.issueRoleSession(instance.roleName, instanceId, now()), lastUpdated: now() };
-    credentials.set(instanceId, fresh);
-    return fresh;
-  };
-
-  const hostname = (instance: ImdsInstance) => `ip-${instance.localIpv4.replace(/\./g, "-")}.${options.region === "us-east-1" ? "ec2.internal" : `${options.region}.compute.internal`}`;
-  const tree: Node = {
+/** The metadata every instance shares the shape of; `lifecycleOf` and `credentialsOf` read the stand-in's current state. */
+function metadataTree(region: string, accountId: string, pendingTime: Date, lifecycleOf: (instanceId: string) => string, credentialsOf: (instanceId: string) => Credentials): Node {
+  const hostname = (instance: ImdsInstance) => `ip-${instance.localIpv4.replace(/\./g, "-")}.${region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`}`;
+  return {
     "meta-data": {
       "ami-id": (i) => i.amiId ?? "ami-0123456789abcdef0",
-      autoscaling: { "target-lifecycle-state": (i) => instances.get(i.instanceId)!.lifecycleState },
+      autoscaling: { "target-lifecycle-state": (i) => lifecycleOf(i.instanceId) },
       hostname,
       iam: {
         info: (i) =>
@@ -144,14 +138,14 @@ export async function startImds(options: ImdsOptions): Promise<Imds> {
             InstanceProfileArn: `arn:aws:iam::${accountId}:instance-profile/${i.instanceProfileName ?? i.roleName}`,
             InstanceProfileId: `AIPA${i.instanceId.replace(/[^A-Za-z0-9]/g, "").toUpperCase().padEnd(17, "X").slice(0, 17)}`,
           }),
-        // Listed here; answered per instance in lookup() below (its role, then the role's credentials).
+        // Listed here; answered per instance in lookup() (its role, then the role's credentials).
         "security-credentials": {},
       },
       "instance-id": (i) => i.instanceId,
       "instance-type": (i) => i.instanceType ?? "t3.small",
       "local-hostname": hostname,
       "local-ipv4": (i) => i.localIpv4,
-      placement: { "availability-zone": (i) => i.availabilityZone, region: () => options.region },
+      placement: { "availability-zone": (i) => i.availabilityZone, region: () => region },
       services: { domain: () => "amazonaws.com", partition: () => "aws" },
     },
     dynamic: {
@@ -171,55 +165,104 @@ export async function startImds(options: ImdsOptions): Promise<Imds> {
             pendingTime: isoSeconds(pendingTime),
             privateIp: i.localIpv4,
             ramdiskId: null,
-            region: options.region,
+            region,
             version: "2017-09-30",
           }),
       },
     },
   };
+}
 
-  const roleCredentials = (instance: ImdsInstance): string => {
-    const { credential, lastUpdated } = credentialsOf(instance.instanceId);
-    return ec2Json({
-      Code: "Success",
-      LastUpdated: isoSeconds(lastUpdated),
-      Type: "AWS-HMAC",
-      AccessKeyId: credential.accessKeyId,
-      SecretAccessKey: credential.secretAccessKey,
-      Token: credential.sessionToken!,
-      Expiration: isoSeconds(credential.expiration!),
-    });
-  };
-
-  /** The tree as one instance sees it: its own role under `iam/security-credentials/`. */
-  const lookup = (instance: ImdsInstance, path: string[]): Node | undefined => {
-    if (path[0] === "meta-data" && path[1] === "tags" && instance.tags) {
-      const tags = instance.tags;
-      if (path.length === 2) return { instance: {} };
-      if (path[2] !== "instance") return undefined;
-      if (path.length === 3) return Object.fromEntries(Object.keys(tags).map((key) => [key, () => tags[key]!]));
-      return path.length === 4 && Object.hasOwn(tags, path[3]!) ? () => tags[path[3]!]! : undefined;
-    }
-    if (path[0] === "meta-data" && path[1] === "iam" && path[2] === "security-credentials") {
-      if ((instance.credentialsMissingForRequests ?? 0) > 0) {
-        instance.credentialsMissingForRequests! -= 1;
-        return undefined;
-      }
-      if (path.length === 3) return () => instance.roleName;
-      return path.length === 4 && path[3] === instance.roleName ? roleCredentials : undefined;
-    }
-    let node: Node | undefined = tree;
-    for (const name of path) node = node === undefined || typeof node === "function" || !Object.hasOwn(node, name) ? undefined : node[name];
-    return node;
-  };
-
-  const text = (status: number, body: string, action: string, verdict: string, headers: Record<string, string> = {}): HttpAnswer => ({
-    status,
-    body,
-    action,
-    verdict,
-    headers: { "content-type": "text/plain", server: "EC2ws", ...headers },
+/** The role credentials document (`iam/security-credentials/ROLE`). */
+function roleCredentialsDocument({ credential, lastUpdated }: Credentials): string {
+  return ec2Json({
+    Code: "Success",
+    LastUpdated: isoSeconds(lastUpdated),
+    Type: "AWS-HMAC",
+    AccessKeyId: credential.accessKeyId,
+    SecretAccessKey: credential.secretAccessKey,
+    Token: credential.sessionToken!,
+    Expiration: isoSeconds(credential.expiration!),
   });
+}
+
+/** The tree as one instance sees it: its tags, and its own role under `iam/security-credentials/`. */
+function lookup(tree: Node, instance: ImdsInstance, path: string[], roleCredentials: (instance: ImdsInstance) => string): Node | undefined {
+  if (path[0] === "meta-data" && path[1] === "tags" && instance.tags) {
+    const tags = instance.tags;
+    if (path.length === 2) return { instance: {} };
+    if (path[2] !== "instance") return undefined;
+    if (path.length === 3) return Object.fromEntries(Object.keys(tags).map((key) => [key, () => tags[key]!]));
+    return path.length === 4 && Object.hasOwn(tags, path[3]!) ? () => tags[path[3]!]! : undefined;
+  }
+  if (path[0] === "meta-data" && path[1] === "iam" && path[2] === "security-credentials") {
+    if ((instance.credentialsMissingForRequests ?? 0) > 0) {
+      instance.credentialsMissingForRequests! -= 1;
+      return undefined;
+    }
+    if (path.length === 3) return () => instance.roleName;
+    return path.length === 4 && path[3] === instance.roleName ? roleCredentials : undefined;
+  }
+  let node: Node | undefined = tree;
+  for (const name of path) node = node === undefined || typeof node === "function" || !Object.hasOwn(node, name) ? undefined : node[name];
+  return node;
+}
+
+const text = (status: number, body: string, action: string, verdict: string, headers: Record<string, string> = {}): HttpAnswer => ({
+  status,
+  body,
+  action,
+  verdict,
+  headers: { "content-type": "text/plain", server: "EC2ws", ...headers },
+});
+
+/** `/latest/api/token`: a PUT with a valid TTL gets a token of the calling instance. */
+function answerTokenRequest({ method, headers, action, instance, tokens, now }: Call): HttpAnswer {
+  if (method !== "PUT") return text(405, "", action, "MethodNotAllowed", { allow: "PUT" });
+  if (headerValue(headers, "x-forwarded-for") !== undefined) return text(403, "", action, "Forbidden", {}); // a proxied token request
+  const ttl = headerValue(headers, "x-aws-ec2-metadata-token-ttl-seconds");
+  if (ttl === undefined || !/^\d+$/.test(ttl.trim()) || Number(ttl) < 1 || Number(ttl) > maxTokenTtlSeconds) return text(400, "", action, "MissingOrInvalidParameters", {});
+  const token = randomBytes(42).toString("base64");
+  tokens.set(token, { instanceId: instance.instanceId, expires: now().getTime() + Number(ttl) * 1000 });
+  return text(200, token, action, "OK", { "x-aws-ec2-metadata-token-ttl-seconds": ttl.trim() });
+}
+
+/** Any other path: a GET with a live token of the calling instance reads its metadata (a leaf, or a directory's listing). */
+function answerMetadataRequest({ method, headers, action, instance, tokens, now }: Call, path: string, find: (segments: string[]) => Node | undefined): HttpAnswer {
+  if (method !== "GET" && method !== "HEAD") return text(405, "", action, "MethodNotAllowed", { allow: "GET, HEAD" });
+  const token = headerValue(headers, "x-aws-ec2-metadata-token");
+  const session = token === undefined ? undefined : tokens.get(token.trim());
+  if (!session || session.instanceId !== instance.instanceId || session.expires <= now().getTime()) return text(401, "", action, "Unauthorized", {});
+  const segments = path.replace(/^\/latest\/?/, "").split("/").filter(Boolean);
+  if (!path.startsWith("/latest/") || segments.length === 0) return text(404, "", action, "NotFound");
+  const node = find(segments);
+  if (node === undefined) return text(404, "", action, "NotFound");
+  if (typeof node === "function") return text(200, node(instance), action, "OK");
+  const listing = Object.keys(node)
+    .sort()
+    .map((name) => (typeof (node as Record<string, Node>)[name] === "function" ? name : `${name}/`));
+  return text(200, listing.join("\n"), action, "OK");
+}
+
+export async function startImds(options: ImdsOptions): Promise<Imds> {
+  const now = options.now ?? (() => new Date());
+  const instances = new Map(options.instances.map((instance) => [instance.instanceId, { ...instance, lifecycleState: instance.lifecycleState ?? "InService" }]));
+  const byCaller = new Map<string, string>();
+  for (const instance of instances.values()) for (const caller of instance.callers ?? [instance.localIpv4]) byCaller.set(caller, instance.instanceId);
+  const tokens: Tokens = new Map();
+  const credentials = new Map<string, Credentials>();
+
+  const credentialsOf = (instanceId: string) => {
+    const instance = instances.get(instanceId);
+    if (!instance) throw new Error(`no instance ${instanceId} in the metadata stand-in`);
+    const current = credentials.get(instanceId);
+    if (current && current.credential.expiration!.getTime() - now().getTime() > credentialRefreshMs) return current;
+    const fresh = { credential: options.store.issueRoleSession(instance.roleName, instanceId, now()), lastUpdated: now() };
+    credentials.set(instanceId, fresh);
+    return fresh;
+  };
+  const tree = metadataTree(options.region, options.store.accountId, now(), (id) => instances.get(id)!.lifecycleState, credentialsOf);
+  const roleCredentials = (instance: ImdsInstance) => roleCredentialsDocument(credentialsOf(instance.instanceId));
 
   const server = await startHttpStandIn("imds", options, ({ method, target, headers, caller }) => {
     const path = target.split("?")[0]!;
@@ -228,28 +271,9 @@ export async function startImds(options: ImdsOptions): Promise<Imds> {
     // Not EC2 behaviour: a caller the rehearsal did not declare is a wiring mistake, made visible.
     if (!instanceId) return text(403, "", action, "UnknownCaller", {});
     const instance = instances.get(instanceId)!;
-    if (path === "/latest/api/token") {
-      if (method !== "PUT") return text(405, "", action, "MethodNotAllowed", { allow: "PUT" });
-      if (headerValue(headers, "x-forwarded-for") !== undefined) return text(403, "", action, "Forbidden", {}); // a proxied token request
-      const ttl = headerValue(headers, "x-aws-ec2-metadata-token-ttl-seconds");
-      if (ttl === undefined || !/^\d+$/.test(ttl.trim()) || Number(ttl) < 1 || Number(ttl) > maxTokenTtlSeconds) return text(400, "", action, "MissingOrInvalidParameters", {});
-      const token = randomBytes(42).toString("base64");
-      tokens.set(token, { instanceId, expires: now().getTime() + Number(ttl) * 1000 });
-      return text(200, token, action, "OK", { "x-aws-ec2-metadata-token-ttl-seconds": ttl.trim() });
-    }
-    if (method !== "GET" && method !== "HEAD") return text(405, "", action, "MethodNotAllowed", { allow: "GET, HEAD" });
-    const token = headerValue(headers, "x-aws-ec2-metadata-token");
-    const session = token === undefined ? undefined : tokens.get(token.trim());
-    if (!session || session.instanceId !== instanceId || session.expires <= now().getTime()) return text(401, "", action, "Unauthorized", {});
-    const segments = path.replace(/^\/latest\/?/, "").split("/").filter(Boolean);
-    if (!path.startsWith("/latest/") || segments.length === 0) return text(404, "", action, "NotFound");
-    const node = lookup(instance, segments);
-    if (node === undefined) return text(404, "", action, "NotFound");
-    if (typeof node === "function") return text(200, node(instance), action, "OK");
-    const listing = Object.keys(node)
-      .sort()
-      .map((name) => (typeof (node as Record<string, Node>)[name] === "function" ? name : `${name}/`));
-    return text(200, listing.join("\n"), action, "OK");
+    const call: Call = { method, headers, action, instance, tokens, now };
+    if (path === "/latest/api/token") return answerTokenRequest(call);
+    return answerMetadataRequest(call, path, (segments) => lookup(tree, instance, segments, roleCredentials));
   });
 
   return {

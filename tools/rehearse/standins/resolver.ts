@@ -30,20 +30,23 @@ const responseFlags = dnsPacket.RECURSION_AVAILABLE;
 
 const normalize = (name: string) => name.toLowerCase().replace(/\.$/, "");
 
-export async function startResolver(options: ResolverOptions): Promise<StandIn> {
-  const ttl = options.ttl ?? 60;
+/** The declared names as a lookup: an exact name, else the first wildcard `*.suffix` it falls under. */
+function nameTable(names: Record<string, string>): (name: string) => string | undefined {
   const exact = new Map<string, string>();
   const wildcards: [string, string][] = [];
-  for (const [name, address] of Object.entries(options.names)) {
+  for (const [name, address] of Object.entries(names)) {
     if (net.isIPv4(address) === false) throw new Error(`resolver names: ${name}: expected an IPv4 address, got ${JSON.stringify(address)}`);
     if (name.startsWith("*.")) wildcards.push([`.${normalize(name.slice(2))}`, address]);
     else exact.set(normalize(name), address);
   }
-  const addressOf = (name: string): string | undefined => exact.get(name) ?? wildcards.find(([suffix]) => name.endsWith(suffix) && name.length > suffix.length)?.[1];
-  const log = recorder("resolver", options.onRequest);
+  return (name) => exact.get(name) ?? wildcards.find(([suffix]) => name.endsWith(suffix) && name.length > suffix.length)?.[1];
+}
 
-  /** The answer to one query message, or nothing for what is not a query at all. */
-  const answer = (message: Buffer, caller: string, transport: string): Buffer | undefined => {
+type Answerer = (message: Buffer, caller: string, transport: string) => Buffer | undefined;
+
+/** The answer to one query message, or nothing for what is not a query at all. */
+function answerer(addressOf: (name: string) => string | undefined, ttl: number, log: ReturnType<typeof recorder>): Answerer {
+  return (message, caller, transport) => {
     let query: dnsPacket.Packet;
     try {
       query = dnsPacket.decode(message);
@@ -68,8 +71,11 @@ export async function startResolver(options: ResolverOptions): Promise<StandIn> 
     if (question.type !== "A") return reply("NOERROR", "NODATA", action);
     return reply("NOERROR", "OK", action, [{ type: "A", class: "IN", name: question.name, ttl, data: address }]);
   };
+}
 
-  const tcp = net.createServer((socket) => {
+/** DNS over TCP: each message and each answer behind its two-byte length (RFC 1035 §4.2.2). */
+function tcpServer(answer: Answerer): net.Server {
+  return net.createServer((socket) => {
     let pending = Buffer.alloc(0);
     socket.on("data", (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
@@ -88,6 +94,10 @@ export async function startResolver(options: ResolverOptions): Promise<StandIn> 
     });
     socket.on("error", () => socket.destroy());
   });
+}
+
+/** Binds a UDP socket and `tcp` to one port. UDP and TCP share the port: with port 0, UDP picks it and TCP may find it taken; then both try again. */
+async function listenBoth(tcp: net.Server, options: ListenOptions): Promise<dgram.Socket> {
   const listen = (target: dgram.Socket | net.Server, port: number) =>
     new Promise<void>((resolve, reject) => {
       target.once("error", reject);
@@ -98,19 +108,24 @@ export async function startResolver(options: ResolverOptions): Promise<StandIn> 
       if (target instanceof net.Server) target.listen(port, options.address, bound);
       else target.bind(port, options.address, bound);
     });
-  // UDP and TCP share the port: with port 0, UDP picks it and TCP may find it taken; then both try again.
-  let udp: dgram.Socket | undefined;
-  for (let attempt = 1; udp === undefined; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const socket = dgram.createSocket(net.isIPv6(options.address) ? "udp6" : "udp4");
     await listen(socket, options.port);
     try {
       await listen(tcp, socket.address().port);
-      udp = socket;
+      return socket;
     } catch (error) {
       socket.close();
       if (options.port !== 0 || attempt >= 5) throw error;
     }
   }
+}
+
+export async function startResolver(options: ResolverOptions): Promise<StandIn> {
+  const log = recorder("resolver", options.onRequest);
+  const answer = answerer(nameTable(options.names), options.ttl ?? 60, log);
+  const tcp = tcpServer(answer);
+  const udp = await listenBoth(tcp, options);
   udp.on("message", (message, remote) => {
     const reply = answer(message, remote.address, "udp");
     if (reply) udp.send(reply, remote.port, remote.address);
