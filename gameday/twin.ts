@@ -288,8 +288,7 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
     hosts.push(host);
     return host;
   }
-  const starting: Promise<TwinHost>[] = [];
-  for (let r = 0; r < regionCount; r++) for (let h = 0; h < (shape.hostsPerRegion ?? shape.regions[r]!.minHosts); h++) starting.push(startHost(r, {}, true));
+  const starting = shape.regions.flatMap((planned, r) => Array.from({ length: shape.hostsPerRegion ?? planned.minHosts }, () => startHost(r, {}, true)));
 
   const failed = (await Promise.allSettled(starting)).find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;

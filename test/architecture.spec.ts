@@ -72,8 +72,6 @@ const sizeAllowlist: Record<string, string> = {
  */
 const notYetSplit: Record<string, string> = {
   "gameday/scenarios.ts": "the game day",
-  "gameday/twin.ts": "the game day",
-  "gameday/twin.ts: startTwin": "the game day",
   "gameday/spike.ts: spikeBeyondCapacity": "the game day",
   "gameday/spikeClients.ts: holdSpike": "the game day",
   "tools/rehearse/rehearsal.ts: rehearseHost": "the host rehearsal",
