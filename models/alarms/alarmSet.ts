@@ -180,52 +180,56 @@ export interface IngestIds<V> {
   maxHosts: number;
 }
 
+/** A metric of `namespace` with its statistic and dimensions. */
+function metricOf<V>(namespace: string, metricName: string, statistic: MetricRef<V>["statistic"], dimensions: Record<string, V>): MetricRef<V> {
+  return { namespace, metricName, statistic, dimensions };
+}
+
+/**
+ * One alarm of a table, read left to right: threshold key, component, metric, its window
+ * (`[period seconds, evaluation periods, datapoints to alarm]`), how missing data counts, and a
+ * scale or anomaly band where the key needs one.
+ */
+type AlarmRow<V> = [key: ThresholdKey, component: AlarmComponent, metric: MetricRef<V>, window: [number, number, number], treatMissingData: TreatMissingData, extra?: Pick<Template<V>, "scale" | "anomalyBand">];
+
+function templateOf<V>(subject: string, region: string, [key, component, metric, [periodSeconds, evaluationPeriods, datapointsToAlarm], treatMissingData, extra]: AlarmRow<V>): Template<V> {
+  return { subject, region, key, component, metric, periodSeconds, evaluationPeriods, datapointsToAlarm, treatMissingData, ...extra };
+}
+
 /** Hosts, balancer, autoscaling, ingestion volume and the listener certificate of one region. */
 export function ingestAlarms<V>(ids: IngestIds<V>, overrides: ThresholdOverrides = {}): AlarmSpec<V>[] {
   const { region } = ids;
-  const subject = "ingest";
   const asg = { [hostMetricsDimension]: ids.asgName };
   const balancer = { LoadBalancer: ids.nlbArnSuffix };
   const target = { TargetGroup: ids.targetGroupArnSuffix, LoadBalancer: ids.nlbArnSuffix };
-  const host = (metricName: string, statistic: MetricRef<V>["statistic"] = "Maximum") => ({
-    namespace: hostMetricsNamespace,
-    metricName,
-    statistic,
-    dimensions: asg,
-  });
-  const nlb = (metricName: string, statistic: MetricRef<V>["statistic"], dimensions: Record<string, V>) => ({
-    namespace: "AWS/NetworkELB",
-    metricName,
-    statistic,
-    dimensions,
-  });
-  const base = { subject, region };
-  const templates: Template<V>[] = [
+  const host = (metricName: string) => metricOf(hostMetricsNamespace, metricName, "Maximum", asg);
+  const nlb = (metricName: string, statistic: MetricRef<V>["statistic"], dimensions: Record<string, V>) => metricOf("AWS/NetworkELB", metricName, statistic, dimensions);
+  const rows: AlarmRow<V>[] = [
     // Agent metrics aggregated per ASG: silence means every agent of the group stopped reporting,
     // the blindness of incident 000, so missing data breaches.
-    { ...base, key: "memoryUsedPercent", component: "hosts", metric: host(hostMetrics.memoryUsedPercent), periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "breaching" },
-    { ...base, key: "swapUsedPercent", component: "hosts", metric: host(hostMetrics.swapUsedPercent), periodSeconds: 60, evaluationPeriods: 2, datapointsToAlarm: 2, treatMissingData: "breaching" },
-    { ...base, key: "diskUsedPercent", component: "hosts", metric: host(hostMetrics.diskUsedPercent), periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "breaching" },
+    ["memoryUsedPercent", "hosts", host(hostMetrics.memoryUsedPercent), [60, 5, 3], "breaching"],
+    ["swapUsedPercent", "hosts", host(hostMetrics.swapUsedPercent), [60, 2, 2], "breaching"],
+    ["diskUsedPercent", "hosts", host(hostMetrics.diskUsedPercent), [300, 3, 2], "breaching"],
     // EC2 basic monitoring reports every 5 minutes and can skip one; the agent alarms above
     // already catch silent hosts, so a gap here is not a failure of its own.
-    { ...base, key: "cpuUtilization", component: "hosts", metric: { namespace: "AWS/EC2", metricName: "CPUUtilization", statistic: "Average", dimensions: asg }, periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "missing" },
+    ["cpuUtilization", "hosts", metricOf("AWS/EC2", "CPUUtilization", "Average", asg), [300, 3, 2], "missing"],
     // The balancer publishes host counts every minute while it exists; no unhealthy count is no news.
-    { ...base, key: "unhealthyHosts", component: "balancer", metric: nlb("UnHealthyHostCount", "Maximum", target), periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "notBreaching" },
+    ["unhealthyHosts", "balancer", nlb("UnHealthyHostCount", "Maximum", target), [60, 3, 3], "notBreaching"],
     // No healthy-host count means no targets registered at all: breaching.
-    { ...base, key: "healthyHostsOfMinimum", component: "balancer", metric: nlb("HealthyHostCount", "Minimum", target), periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "breaching", scale: (pct) => (ids.minHosts * pct) / 100 },
+    ["healthyHostsOfMinimum", "balancer", nlb("HealthyHostCount", "Minimum", target), [60, 3, 3], "breaching", { scale: (pct) => (ids.minHosts * pct) / 100 }],
     // Reset counts are published only when there are resets: missing is zero.
-    { ...base, key: "targetResets", component: "balancer", metric: nlb("TCP_Target_Reset_Count", "Sum", balancer), periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching" },
-    { ...base, key: "balancerResets", component: "balancer", metric: nlb("TCP_ELB_Reset_Count", "Sum", balancer), periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching" },
+    ["targetResets", "balancer", nlb("TCP_Target_Reset_Count", "Sum", balancer), [60, 5, 3], "notBreaching"],
+    ["balancerResets", "balancer", nlb("TCP_ELB_Reset_Count", "Sum", balancer), [60, 5, 3], "notBreaching"],
     // Group metrics need metrics collection on the ASG; a gap keeps the last state rather than
     // paging about a ceiling nobody measured.
-    { ...base, key: "inServiceOfMaximum", component: "autoscaling", metric: { namespace: "AWS/AutoScaling", metricName: "GroupInServiceInstances", statistic: "Maximum", dimensions: asg }, periodSeconds: 60, evaluationPeriods: 10, datapointsToAlarm: 10, treatMissingData: "missing", scale: (pct) => (ids.maxHosts * pct) / 100 },
+    ["inServiceOfMaximum", "autoscaling", metricOf("AWS/AutoScaling", "GroupInServiceInstances", "Maximum", asg), [60, 10, 10], "missing", { scale: (pct) => (ids.maxHosts * pct) / 100 }],
     // Missing request metrics on an ingestion edge are a failure, not "ok" (incident 001).
-    { ...base, key: "ingestAnomalyBand", component: "ingestion", metric: nlb("NewFlowCount", "Sum", balancer), periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "breaching", anomalyBand: true },
-    { ...base, key: "ingestFloor", component: "ingestion", metric: nlb("NewFlowCount", "Sum", balancer), periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5, treatMissingData: "breaching" },
+    ["ingestAnomalyBand", "ingestion", nlb("NewFlowCount", "Sum", balancer), [300, 3, 2], "breaching", { anomalyBand: true }],
+    ["ingestFloor", "ingestion", nlb("NewFlowCount", "Sum", balancer), [60, 5, 5], "breaching"],
     // DaysToExpiry is published once a day: a day without a point keeps the last state.
-    { ...base, key: "certificateDaysToExpiry", component: "certificate", metric: { namespace: "AWS/CertificateManager", metricName: "DaysToExpiry", statistic: "Minimum", dimensions: { CertificateArn: ids.certificateArn } }, periodSeconds: 86400, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: "ignore" },
-    ...serviceTemplates<V>(region),
+    ["certificateDaysToExpiry", "certificate", metricOf("AWS/CertificateManager", "DaysToExpiry", "Minimum", { CertificateArn: ids.certificateArn }), [86400, 1, 1], "ignore"],
   ];
+  const templates = [...rows.map((row) => templateOf("ingest", region, row)), ...serviceTemplates<V>(region)];
   return templates.flatMap((t) => bothSeverities(t, overrides));
 }
 

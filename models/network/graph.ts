@@ -10,16 +10,13 @@
  * Pure module: no Pulumi imports.
  */
 import { resourceTypes } from "../resourceTypes";
-import { tagMap } from "../capacity/declared";
 import { cidrContains } from "./cidr";
-import { readNetworkNeeds } from "./needs";
-import { knownManagedPolicies, readStatements } from "./policyDocuments";
-import { HostFleetNetwork, LoadBalancer, Nacl, NaclEntry, NetworkResource, RoleDocument, RouteTable, RouteTarget, SecurityGroup, SecurityGroupRule, Subnet, TargetGroup, VpcEndpoint, VpcNetwork, networkAclTypes } from "./networkTypes";
+import { readFleets } from "./fleetNetwork";
+import { readStatements } from "./policyDocuments";
+import { LoadBalancer, Nacl, NaclEntry, NetworkResource, RouteTable, RouteTarget, SecurityGroup, SecurityGroupRule, Subnet, TargetGroup, VpcEndpoint, VpcNetwork, networkAclTypes } from "./networkTypes";
+import { asNumber, asString, Index } from "./planIndex";
 
 export { type NetworkResource, networkAclTypes, type SecurityGroupRule, type RouteTarget, type RouteEntry, type NaclEntry, type Nacl, type Subnet, type RouteTable, type SecurityGroup, type VpcEndpoint, type Listener, type TargetGroup, type LoadBalancer, type RoleDocument, type HostFleetNetwork, type VpcNetwork } from "./networkTypes";
-
-const asNumber = (value: unknown, fallback: number) => (typeof value === "number" && Number.isFinite(value) ? value : typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : fallback);
-const asString = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 /** Ports of a rule: `-1` (every protocol) covers every port; ICMP and unset ports as 0–65535. */
 function portsOf(protocol: string, from: unknown, to: unknown): { fromPort: number; toPort: number } {
@@ -33,29 +30,6 @@ function portsOf(protocol: string, from: unknown, to: unknown): { fromPort: numb
 export function normalProtocol(protocol: unknown): string {
   const p = String(protocol ?? "-1").toLowerCase();
   return ({ "6": "tcp", "17": "udp", "1": "icmp", all: "-1" } as Record<string, string>)[p] ?? p;
-}
-
-class Index {
-  readonly byUrn: Map<string, NetworkResource>;
-  private readonly byType = new Map<string, NetworkResource[]>();
-  constructor(readonly resources: NetworkResource[]) {
-    this.byUrn = new Map(resources.map((r) => [r.urn, r]));
-    for (const r of resources) {
-      const list = this.byType.get(r.type) ?? [];
-      list.push(r);
-      this.byType.set(r.type, list);
-    }
-  }
-  ofType(type: string): NetworkResource[] {
-    return this.byType.get(type) ?? [];
-  }
-  /** The resources of `types` that property `key` of `r` took outputs of. */
-  refs(r: NetworkResource, key: string, ...types: string[]): NetworkResource[] {
-    return (r.propertyDependencies?.[key] ?? []).map((urn) => this.byUrn.get(urn)).filter((d): d is NetworkResource => !!d && (types.length === 0 || types.includes(d.type)));
-  }
-  ref(r: NetworkResource, key: string, ...types: string[]): NetworkResource | undefined {
-    return this.refs(r, key, ...types)[0];
-  }
 }
 
 function routeTarget(index: Index, r: NetworkResource, route: Record<string, any>, key: string): RouteTarget {
@@ -184,46 +158,6 @@ function serviceOf(serviceName: unknown): string {
   return name.split(".").slice(3).join(".") || name;
 }
 
-function readFleets(index: Index, subnets: Subnet[], groups: Map<string, SecurityGroup>): HostFleetNetwork[] {
-  const out: HostFleetNetwork[] = [];
-  for (const asg of index.ofType(resourceTypes.autoscalingGroup)) {
-    const fleetSubnets = index.refs(asg, "vpcZoneIdentifiers", resourceTypes.ec2Subnet).map((s) => s.urn).filter((urn) => subnets.some((s) => s.urn === urn));
-    if (fleetSubnets.length === 0) continue;
-    const template = index.ref(asg, "launchTemplate", resourceTypes.ec2LaunchTemplate);
-    if (!template) continue;
-    const lt = template.props;
-    const nic = (lt.networkInterfaces ?? [])[0] ?? {};
-    const groupRefs = [...index.refs(template, "networkInterfaces"), ...index.refs(template, "vpcSecurityGroupIds")].filter((r) => groups.has(r.urn)).map((r) => r.urn);
-    const profile = index.ref(template, "iamInstanceProfile", resourceTypes.iamInstanceProfile);
-    const role = profile ? index.ref(profile, "role", resourceTypes.iamRole) : undefined;
-    out.push({
-      urn: asg.urn,
-      name: asg.name,
-      launchTemplate: template.urn,
-      groups: [...new Set(groupRefs)],
-      subnets: fleetSubnets,
-      targetGroups: index.refs(asg, "targetGroupArns", resourceTypes.lbTargetGroup).map((t) => t.urn),
-      publicAddress: String(nic.associatePublicIpAddress) === "true",
-      role: role ? { urn: role.urn, name: role.name, documents: roleDocuments(index, role) } : undefined,
-      needs: readNetworkNeeds(tagMap(lt.tags), String(template.props.region ?? "")),
-    });
-  }
-  return out;
-}
-
-function roleDocuments(index: Index, role: NetworkResource): RoleDocument[] {
-  const docs: RoleDocument[] = [];
-  const managed = (urn: string, arn: string) => {
-    const known = knownManagedPolicies[arn];
-    docs.push({ urn, label: `managed policy ${arn}`, statements: known ? readStatements(known) : `is an AWS or customer managed policy whose statements the model does not know (${arn})` });
-  };
-  (role.props.inlinePolicies ?? []).forEach((p: Record<string, unknown>, i: number) => docs.push({ urn: role.urn, label: `role ${role.name} inline policy ${String(p.name ?? i)}`, statements: readStatements(p.policy) }));
-  for (const arn of role.props.managedPolicyArns ?? []) managed(role.urn, arn);
-  for (const p of index.ofType(resourceTypes.iamRolePolicy)) if (index.ref(p, "role")?.urn === role.urn) docs.push({ urn: p.urn, label: `role policy ${p.name}`, statements: readStatements(p.props.policy) });
-  for (const a of index.ofType(resourceTypes.iamRolePolicyAttachment)) if (index.ref(a, "role")?.urn === role.urn && asString(a.props.policyArn)) managed(a.urn, a.props.policyArn);
-  return docs;
-}
-
 /** Every VPC of the plan with the network around it. */
 export function readNetworks(resources: NetworkResource[]): VpcNetwork[] {
   const index = new Index(resources);
@@ -235,78 +169,10 @@ export function readNetworks(resources: NetworkResource[]): VpcNetwork[] {
     const inVpc = (r: NetworkResource) => index.ref(r, "vpcId", resourceTypes.ec2Vpc)?.urn === vpc.urn;
     const cidr = String(vpc.props.cidrBlock ?? "");
     const subnets: Subnet[] = index.ofType(resourceTypes.ec2Subnet).filter(inVpc).map((s) => ({ urn: s.urn, name: s.name, cidr: String(s.props.cidrBlock ?? ""), zoneId: asString(s.props.availabilityZoneId) }));
-    const tables = index.ofType(resourceTypes.ec2RouteTable).filter(inVpc);
-    const routeTables: RouteTable[] = tables.map((t) => ({
-      urn: t.urn,
-      name: t.name,
-      routes: ((t.props.routes ?? []) as Record<string, any>[]).map((route, i) => ({
-        urn: t.urn,
-        table: t.urn,
-        destination: asString(route.cidrBlock) ? { cidr: route.cidrBlock } : { prefixList: String(route.destinationPrefixListId ?? "") },
-        target: routeTarget(index, t, route, "routes"),
-        inline: true,
-        label: `${t.name} routes[${i}]`,
-      })),
-    }));
-    for (const r of index.ofType(resourceTypes.ec2Route)) {
-      const table = routeTables.find((t) => t.urn === index.ref(r, "routeTableId")?.urn);
-      if (!table) continue;
-      const prefix = index.ref(r, "destinationPrefixListId", resourceTypes.ec2VpcEndpoint)?.urn ?? asString(r.props.destinationPrefixListId);
-      table.routes.push({
-        urn: r.urn,
-        table: table.urn,
-        destination: asString(r.props.destinationCidrBlock) ? { cidr: r.props.destinationCidrBlock } : { prefixList: prefix ?? "" },
-        target: routeTarget(index, r, r.props, "gatewayId"),
-        inline: false,
-        label: r.name,
-      });
-    }
-    for (const assoc of index.ofType(resourceTypes.ec2RouteTableAssociation)) {
-      const subnet = subnets.find((s) => s.urn === index.ref(assoc, "subnetId")?.urn);
-      const table = routeTables.find((t) => t.urn === index.ref(assoc, "routeTableId")?.urn);
-      if (subnet && table) subnet.routeTable = table.urn;
-    }
-    const endpoints: VpcEndpoint[] = index.ofType(resourceTypes.ec2VpcEndpoint).filter(inVpc).map((e) => ({
-      urn: e.urn,
-      name: e.name,
-      service: serviceOf(e.props.serviceName),
-      type: e.props.vpcEndpointType === "Interface" ? "Interface" : "Gateway",
-      // A new interface endpoint's private DNS defaults to off in the API; the provider leaves it unset.
-      privateDns: e.props.privateDnsEnabled === true,
-      subnets: index.refs(e, "subnetIds", resourceTypes.ec2Subnet).map((s) => s.urn),
-      groups: index.refs(e, "securityGroupIds").filter((g) => groups.has(g.urn)).map((g) => g.urn),
-      routeTables: index.refs(e, "routeTableIds", resourceTypes.ec2RouteTable).map((t) => t.urn),
-      policy: e.props.policy === undefined || e.props.policy === "" ? undefined : readStatements(e.props.policy),
-    }));
-    // A gateway endpoint adds its service's prefix list to the route tables it names.
-    for (const e of endpoints.filter((x) => x.type === "Gateway")) {
-      for (const t of routeTables.filter((x) => e.routeTables.includes(x.urn))) {
-        t.routes.push({ urn: e.urn, table: t.urn, destination: { prefixList: e.urn }, target: { kind: "gateway-endpoint", id: e.urn }, inline: false, label: `${e.name} (${e.service} prefix list)` });
-      }
-    }
-    const subnetUrns = new Set(subnets.map((s) => s.urn));
-    const targetGroups: TargetGroup[] = index.ofType(resourceTypes.lbTargetGroup).filter(inVpc).map((t) => {
-      const port = asNumber(t.props.port, 0);
-      const health = t.props.healthCheck?.port;
-      return { urn: t.urn, name: t.name, port, healthPort: health === undefined || health === "traffic-port" ? port : asNumber(health, port) };
-    });
-    const loadBalancers: LoadBalancer[] = index
-      .ofType(resourceTypes.lbLoadBalancer)
-      .map((lb) => {
-        const mapped = [...index.refs(lb, "subnetMappings", resourceTypes.ec2Subnet), ...index.refs(lb, "subnets", resourceTypes.ec2Subnet)].map((s) => s.urn).filter((u) => subnetUrns.has(u));
-        return {
-          urn: lb.urn,
-          name: lb.name,
-          internetFacing: lb.props.internal !== true,
-          groups: index.refs(lb, "securityGroups").filter((g) => groups.has(g.urn)).map((g) => g.urn),
-          subnets: [...new Set(mapped)],
-          publicAddresses: index.refs(lb, "subnetMappings", resourceTypes.ec2Eip).map((e) => String(e.props.publicIp ?? "")).filter(Boolean),
-          listeners: index.ofType(resourceTypes.lbListener)
-            .filter((l) => index.ref(l, "loadBalancerArn")?.urn === lb.urn)
-            .map((l) => ({ urn: l.urn, port: asNumber(l.props.port, 0), protocol: String(l.props.protocol ?? ""), targetGroups: index.refs(l, "defaultActions", resourceTypes.lbTargetGroup).map((t) => t.urn) })),
-        };
-      })
-      .filter((lb) => lb.subnets.length > 0);
+    const routeTables = readRouteTables(index, inVpc, subnets);
+    const endpoints = readEndpoints(index, inVpc, groups, routeTables);
+    const targetGroups = readTargetGroups(index, inVpc);
+    const loadBalancers = readLoadBalancers(index, groups, new Set(subnets.map((s) => s.urn)));
     const vpcGroups = [...groups.values()].filter((g) => inVpc(index.byUrn.get(g.urn)!));
     return {
       region: String(vpc.props.region ?? ""),
@@ -322,6 +188,93 @@ export function readNetworks(resources: NetworkResource[]): VpcNetwork[] {
       fleets: readFleets(index, subnets, groups),
     };
   });
+}
+
+/** The VPC's route tables with their inline routes and `aws.ec2.Route`s; each subnet learns the table it is associated with. */
+function readRouteTables(index: Index, inVpc: (r: NetworkResource) => boolean, subnets: Subnet[]): RouteTable[] {
+  const tables = index.ofType(resourceTypes.ec2RouteTable).filter(inVpc);
+  const routeTables: RouteTable[] = tables.map((t) => ({
+    urn: t.urn,
+    name: t.name,
+    routes: ((t.props.routes ?? []) as Record<string, any>[]).map((route, i) => ({
+      urn: t.urn,
+      table: t.urn,
+      destination: asString(route.cidrBlock) ? { cidr: route.cidrBlock } : { prefixList: String(route.destinationPrefixListId ?? "") },
+      target: routeTarget(index, t, route, "routes"),
+      inline: true,
+      label: `${t.name} routes[${i}]`,
+    })),
+  }));
+  for (const r of index.ofType(resourceTypes.ec2Route)) {
+    const table = routeTables.find((t) => t.urn === index.ref(r, "routeTableId")?.urn);
+    if (!table) continue;
+    const prefix = index.ref(r, "destinationPrefixListId", resourceTypes.ec2VpcEndpoint)?.urn ?? asString(r.props.destinationPrefixListId);
+    table.routes.push({
+      urn: r.urn,
+      table: table.urn,
+      destination: asString(r.props.destinationCidrBlock) ? { cidr: r.props.destinationCidrBlock } : { prefixList: prefix ?? "" },
+      target: routeTarget(index, r, r.props, "gatewayId"),
+      inline: false,
+      label: r.name,
+    });
+  }
+  for (const assoc of index.ofType(resourceTypes.ec2RouteTableAssociation)) {
+    const subnet = subnets.find((s) => s.urn === index.ref(assoc, "subnetId")?.urn);
+    const table = routeTables.find((t) => t.urn === index.ref(assoc, "routeTableId")?.urn);
+    if (subnet && table) subnet.routeTable = table.urn;
+  }
+  return routeTables;
+}
+
+/** The VPC's endpoints; a gateway endpoint adds its service's prefix-list route to the route tables it names. */
+function readEndpoints(index: Index, inVpc: (r: NetworkResource) => boolean, groups: Map<string, SecurityGroup>, routeTables: RouteTable[]): VpcEndpoint[] {
+  const endpoints: VpcEndpoint[] = index.ofType(resourceTypes.ec2VpcEndpoint).filter(inVpc).map((e) => ({
+    urn: e.urn,
+    name: e.name,
+    service: serviceOf(e.props.serviceName),
+    type: e.props.vpcEndpointType === "Interface" ? "Interface" : "Gateway",
+    // A new interface endpoint's private DNS defaults to off in the API; the provider leaves it unset.
+    privateDns: e.props.privateDnsEnabled === true,
+    subnets: index.refs(e, "subnetIds", resourceTypes.ec2Subnet).map((s) => s.urn),
+    groups: index.refs(e, "securityGroupIds").filter((g) => groups.has(g.urn)).map((g) => g.urn),
+    routeTables: index.refs(e, "routeTableIds", resourceTypes.ec2RouteTable).map((t) => t.urn),
+    policy: e.props.policy === undefined || e.props.policy === "" ? undefined : readStatements(e.props.policy),
+  }));
+  for (const e of endpoints.filter((x) => x.type === "Gateway")) {
+    for (const t of routeTables.filter((x) => e.routeTables.includes(x.urn))) {
+      t.routes.push({ urn: e.urn, table: t.urn, destination: { prefixList: e.urn }, target: { kind: "gateway-endpoint", id: e.urn }, inline: false, label: `${e.name} (${e.service} prefix list)` });
+    }
+  }
+  return endpoints;
+}
+
+function readTargetGroups(index: Index, inVpc: (r: NetworkResource) => boolean): TargetGroup[] {
+  return index.ofType(resourceTypes.lbTargetGroup).filter(inVpc).map((t) => {
+    const port = asNumber(t.props.port, 0);
+    const health = t.props.healthCheck?.port;
+    return { urn: t.urn, name: t.name, port, healthPort: health === undefined || health === "traffic-port" ? port : asNumber(health, port) };
+  });
+}
+
+/** The load balancers with a subnet in the VPC (`subnetUrns`), with their listeners. */
+function readLoadBalancers(index: Index, groups: Map<string, SecurityGroup>, subnetUrns: Set<string>): LoadBalancer[] {
+  return index
+    .ofType(resourceTypes.lbLoadBalancer)
+    .map((lb) => {
+      const mapped = [...index.refs(lb, "subnetMappings", resourceTypes.ec2Subnet), ...index.refs(lb, "subnets", resourceTypes.ec2Subnet)].map((s) => s.urn).filter((u) => subnetUrns.has(u));
+      return {
+        urn: lb.urn,
+        name: lb.name,
+        internetFacing: lb.props.internal !== true,
+        groups: index.refs(lb, "securityGroups").filter((g) => groups.has(g.urn)).map((g) => g.urn),
+        subnets: [...new Set(mapped)],
+        publicAddresses: index.refs(lb, "subnetMappings", resourceTypes.ec2Eip).map((e) => String(e.props.publicIp ?? "")).filter(Boolean),
+        listeners: index.ofType(resourceTypes.lbListener)
+          .filter((l) => index.ref(l, "loadBalancerArn")?.urn === lb.urn)
+          .map((l) => ({ urn: l.urn, port: asNumber(l.props.port, 0), protocol: String(l.props.protocol ?? ""), targetGroups: index.refs(l, "defaultActions", resourceTypes.lbTargetGroup).map((t) => t.urn) })),
+      };
+    })
+    .filter((lb) => lb.subnets.length > 0);
 }
 
 /** Whether `cidr` lies inside the VPC (reached by its local route). */

@@ -29,7 +29,8 @@ import type { DeclaredResource } from "../declaredResource";
 import { readNetworks, type NetworkResource } from "./graph";
 import { type Statement } from "./policyDocuments";
 import { Flow, Reachability, RegionReachability } from "./flowModel";
-import { FleetContext, extrasOf, neededFlows, probeFlows } from "./flows";
+import { extrasOf } from "./extras";
+import { FleetContext, neededFlows, probeFlows } from "./flows";
 import { RegionModel } from "./regionModel";
 
 export { clientPort, internetClientAddress, internetServerAddress, type ExtraPath, type Flow, type Hop, type HopKind, type Member, type Reachability, type RegionReachability, type Target } from "./flowModel";

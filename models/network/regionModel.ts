@@ -55,6 +55,12 @@ export function naclAllows(nacl: Nacl | undefined, egress: boolean, port: number
   });
 }
 
+/** A path's hops as they are judged: `pass` records a hop until the first `drop`, which is the one the flow reports. */
+interface PathWalk {
+  pass(hop: string): void;
+  drop(hop: Hop): void;
+}
+
 export class RegionModel {
   readonly names: Map<string, string>;
   readonly usedRules = new Map<SecurityGroupRule, { ports: Set<number>; cidrs: Set<string> }>();
@@ -153,80 +159,94 @@ export class RegionModel {
     // Every hop is judged, also past a drop, so the rules and routes a needed flow would use count as used.
     const via: string[] = [];
     let dropped: Hop | undefined;
-    const pass = (hop: string) => {
-      if (!dropped) via.push(hop);
-    };
-    const drop = (hop: Hop) => {
-      dropped ??= hop;
+    const walk: PathWalk = {
+      pass: (hop) => {
+        if (!dropped) via.push(hop);
+      },
+      drop: (hop) => {
+        dropped ??= hop;
+      },
     };
     const label = targetLabel(target);
     const cidrs = targetCidrs(target);
     // 1. The source's security group egress (an internet client has none).
-    if (source.kind !== "internet" && source.groups.length > 0) {
-      const rule = this.egressRule(source, target, port);
-      if (rule) pass(`security group ${this.nameOf(rule.group)} egress (${rule.label})`);
-      else {
-        const to = target.kind === "member" ? `security group ${this.groupNames(target.member.groups)}` : target.kind === "prefix list" ? `the prefix list of ${label}` : label;
-        drop({ kind: "egress", urn: source.groups[0]!, summary: `no egress rule of security group ${this.groupNames(source.groups)} admits tcp ${port} to ${label}`, fix: `add an aws.vpc.SecurityGroupEgressRule to ${this.nameOf(source.groups[0]!)}: tcp ${port} to ${to}` });
-      }
-    }
+    if (source.kind !== "internet" && source.groups.length > 0) this.egressHop(walk, source, target, port, label);
     // 2. The ACLs between the source subnet and each other subnet the target may be in (traffic inside one subnet crosses none).
     const sourceAcl = this.nacl(subnet);
     const crossed = target.kind === "member" ? target.member.subnets.filter((d) => d.urn !== subnet.urn) : [];
     const peers = target.kind === "member" ? crossed.map((d) => d.cidr) : cidrs;
     if (peers.length > 0 && !naclAllows(sourceAcl, true, port, peers)) {
-      drop({ kind: "network ACL", urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops tcp ${port} out to ${label}`, fix: `allow tcp ${port} out to ${peers.join(", ")} in ${sourceAcl!.name}` });
+      walk.drop({ kind: "network ACL", urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops tcp ${port} out to ${label}`, fix: `allow tcp ${port} out to ${peers.join(", ")} in ${sourceAcl!.name}` });
     }
     // 3. The route.
-    const route = this.route(subnet, target);
-    const table = this.network.routeTables.find((t) => t.urn === subnet.routeTable);
-    const tableName = table ? `route table ${table.name}` : `the VPC's main route table (subnet ${subnet.name} has no association)`;
-    if (route === undefined) {
-      drop({ kind: "route", urn: table?.urn ?? subnet.urn, summary: `no route to ${label} in ${tableName}`, fix: this.routeFix(target, table?.name) });
-    } else if (route === "local") {
-      pass(`${tableName}: local`);
-    } else {
-      const refusal = this.routeCarries(route, source, target);
-      const hopLabel = `${"cidr" in route.destination ? route.destination.cidr : "prefix list"} → ${describeTarget(route.target, this.names)}`;
-      if (refusal) {
-        drop({ kind: "route", urn: table?.urn ?? subnet.urn, summary: `no route to ${label} in ${tableName}: its match, ${hopLabel}, goes nowhere for it (${refusal})`, fix: this.routeFix(target, table?.name) });
-      } else {
-        this.usedRoutes.add(route);
-        pass(`${tableName}: ${hopLabel}`);
-      }
-    }
+    this.routeHop(walk, source, subnet, target, label);
     // 4. The destination: its subnet's ACL and its security group (members of this VPC only).
-    if (target.kind === "member") {
-      for (const destSubnet of crossed) {
-        const acl = this.nacl(destSubnet);
-        if (!naclAllows(acl, false, port, [subnet.cidr])) {
-          drop({ kind: "network ACL", urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops tcp ${port} in from ${source.label}`, fix: `allow tcp ${port} in from ${subnet.cidr} in ${acl!.name}` });
-        }
-      }
-      if (target.member.groups.length > 0) {
-        const rule = this.ingressRule(target.member, source, port);
-        if (rule) pass(`security group ${this.nameOf(rule.group)} ingress (${rule.label})`);
-        else {
-          const from = source.kind === "internet" ? "0.0.0.0/0" : `security group ${this.groupNames(source.groups)}`;
-          drop({ kind: "ingress", urn: target.member.groups[0]!, summary: `no ingress rule of security group ${this.groupNames(target.member.groups)} admits tcp ${port} from ${source.label}`, fix: `add an aws.vpc.SecurityGroupIngressRule to ${this.nameOf(target.member.groups[0]!)}: tcp ${port} from ${from}` });
-        }
-      }
-    } else if (target.kind === "network") {
-      pass(`the datastore's side (its VPC's route back to ${this.network.vpc.cidr} and its security group) is outside this program`);
+    if (target.kind === "member") this.destinationHops(walk, source, subnet, target.member, port, crossed);
+    else if (target.kind === "network") {
+      walk.pass(`the datastore's side (its VPC's route back to ${this.network.vpc.cidr} and its security group) is outside this program`);
     }
     // 5. The replies: out of the destination subnet's ACL (members of this VPC) and back into the source's.
     if (target.kind === "member") {
       for (const destSubnet of crossed) {
         const acl = this.nacl(destSubnet);
         if (!naclAllows(acl, true, linuxEphemeral, [subnet.cidr])) {
-          drop({ kind: "network ACL", reply: true, urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops the replies to ${source.label}`, fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} out to ${subnet.cidr} in ${acl!.name}` });
+          walk.drop({ kind: "network ACL", reply: true, urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops the replies to ${source.label}`, fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} out to ${subnet.cidr} in ${acl!.name}` });
         }
       }
     }
     if (peers.length > 0 && !naclAllows(sourceAcl, false, linuxEphemeral, peers)) {
-      drop({ kind: "network ACL", reply: true, urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops the replies from ${label}`, fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} in from ${peers.join(", ")} in ${sourceAcl!.name}` });
+      walk.drop({ kind: "network ACL", reply: true, urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops the replies from ${label}`, fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} in from ${peers.join(", ")} in ${sourceAcl!.name}` });
     }
     return { via, ...(dropped ? { dropped } : {}) };
+  }
+
+  /** A path's first hop: the source's security group egress. */
+  private egressHop(walk: PathWalk, source: Member, target: Target, port: number, label: string): void {
+    const rule = this.egressRule(source, target, port);
+    if (rule) walk.pass(`security group ${this.nameOf(rule.group)} egress (${rule.label})`);
+    else {
+      const to = target.kind === "member" ? `security group ${this.groupNames(target.member.groups)}` : target.kind === "prefix list" ? `the prefix list of ${label}` : label;
+      walk.drop({ kind: "egress", urn: source.groups[0]!, summary: `no egress rule of security group ${this.groupNames(source.groups)} admits tcp ${port} to ${label}`, fix: `add an aws.vpc.SecurityGroupEgressRule to ${this.nameOf(source.groups[0]!)}: tcp ${port} to ${to}` });
+    }
+  }
+
+  /** A path's route out of the source subnet: it must exist and carry this source to this target. */
+  private routeHop(walk: PathWalk, source: Member, subnet: Subnet, target: Target, label: string): void {
+    const route = this.route(subnet, target);
+    const table = this.network.routeTables.find((t) => t.urn === subnet.routeTable);
+    const tableName = table ? `route table ${table.name}` : `the VPC's main route table (subnet ${subnet.name} has no association)`;
+    if (route === undefined) {
+      walk.drop({ kind: "route", urn: table?.urn ?? subnet.urn, summary: `no route to ${label} in ${tableName}`, fix: this.routeFix(target, table?.name) });
+    } else if (route === "local") {
+      walk.pass(`${tableName}: local`);
+    } else {
+      const refusal = this.routeCarries(route, source, target);
+      const hopLabel = `${"cidr" in route.destination ? route.destination.cidr : "prefix list"} → ${describeTarget(route.target, this.names)}`;
+      if (refusal) {
+        walk.drop({ kind: "route", urn: table?.urn ?? subnet.urn, summary: `no route to ${label} in ${tableName}: its match, ${hopLabel}, goes nowhere for it (${refusal})`, fix: this.routeFix(target, table?.name) });
+      } else {
+        this.usedRoutes.add(route);
+        walk.pass(`${tableName}: ${hopLabel}`);
+      }
+    }
+  }
+
+  /** A path's arrival at a member of this VPC: the ACL of each subnet it crosses into, then the member's security group ingress. */
+  private destinationHops(walk: PathWalk, source: Member, subnet: Subnet, member: Member, port: number, crossed: Subnet[]): void {
+    for (const destSubnet of crossed) {
+      const acl = this.nacl(destSubnet);
+      if (!naclAllows(acl, false, port, [subnet.cidr])) {
+        walk.drop({ kind: "network ACL", urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops tcp ${port} in from ${source.label}`, fix: `allow tcp ${port} in from ${subnet.cidr} in ${acl!.name}` });
+      }
+    }
+    if (member.groups.length > 0) {
+      const rule = this.ingressRule(member, source, port);
+      if (rule) walk.pass(`security group ${this.nameOf(rule.group)} ingress (${rule.label})`);
+      else {
+        const from = source.kind === "internet" ? "0.0.0.0/0" : `security group ${this.groupNames(source.groups)}`;
+        walk.drop({ kind: "ingress", urn: member.groups[0]!, summary: `no ingress rule of security group ${this.groupNames(member.groups)} admits tcp ${port} from ${source.label}`, fix: `add an aws.vpc.SecurityGroupIngressRule to ${this.nameOf(member.groups[0]!)}: tcp ${port} from ${from}` });
+      }
+    }
   }
 
   routeFix(target: Target, table: string | undefined): string {

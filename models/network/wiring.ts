@@ -29,7 +29,7 @@ import { awsApiPort } from "../ingestRegion/egress";
 import { nthAddress } from "./cidr";
 import type { Subnet, VpcNetwork } from "./graph";
 import { internetClientAddress, internetServerAddress, type Flow, type Member, type RegionReachability } from "./reachability";
-import { WiredProbe, WiredRegion, elasticIpStandIns, outcomeOf, prefixListStandIn } from "./wiredModel";
+import { WiredNamespace, WiredProbe, WiredRegion, elasticIpStandIns, outcomeOf, prefixListStandIn } from "./wiredModel";
 import { Wiring } from "./wiringBuilder";
 
 export { prefixListStandIn, elasticIpStandIns, unfilteredDestinations, type NamespaceRole, type WiredInterface, type WiredLink, type WiredNamespace, type ProbeOutcome, type WiredProbe, type WiredRegion, outcomeOf } from "./wiredModel";
@@ -43,9 +43,25 @@ export function wireRegion(report: RegionReachability): WiredRegion {
   const { network } = report;
   const router = wiring.namespace("router", "router", `the router of VPC ${network.vpc.name}`);
   router.sysctls.push("net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
-
-  // Members: the hosts, the load balancer, each interface endpoint.
   const all = [...report.flows, ...report.probes];
+  wireMembers(wiring, network, all);
+  const outside = wireOutside(wiring, report);
+  const used = routeRouter(wiring, network, router, outside);
+
+  // The internet gateway: one-to-one NAT of each Elastic IP, and nothing for a private address.
+  network.loadBalancers.filter((l) => l.internetFacing && wiring.members.has(l.urn)).forEach((l, i) => wiring.publicAddresses.set(l.urn, nthAddress(elasticIpStandIns, i + 1)));
+  router.nftables = routerNftables(wiring, network, used);
+
+  guardMembers(wiring, report);
+  outside.internet.listens.push(awsApiPort);
+  outside.s3.listens.push(awsApiPort);
+
+  const probes = wiredProbes(wiring, all);
+  return { region: network.region, namespaces: wiring.namespaces, links: wiring.links, probes };
+}
+
+/** The members the flows name (the hosts, the load balancer, each interface endpoint), and each interface endpoint no flow names. */
+function wireMembers(wiring: Wiring, network: VpcNetwork, all: readonly Flow[]): void {
   const members = new Map<string, Member>();
   for (const flow of all) {
     members.set(flow.source.urn, flow.source);
@@ -61,8 +77,22 @@ export function wireRegion(report: RegionReachability): WiredRegion {
     const subnets = network.subnets.filter((s) => endpoint.subnets.includes(s.urn));
     wiring.member({ kind: "endpoint", urn: endpoint.urn, label: `endpoint ${endpoint.name}`, subnets, groups: endpoint.groups, publicAddress: false }, `ep${endpoints}`, 20 + endpoints++);
   }
+}
 
-  // Outside the VPC: the internet, S3's prefix list, the datastore's networks.
+/** What lies outside the VPC, each wired to the router: the internet, S3's prefix list, the datastore's networks. */
+interface Outside {
+  internet: WiredNamespace;
+  s3: WiredNamespace;
+  igw: { routerAddress: string; peerAddress: string };
+  /** The router's device and gateway for each route target outside the VPC (`kind:id`). */
+  via: Map<string, { dev: string; gateway: string }>;
+  /** The transit gateways and peering connections the route tables name (`kind:id`), one link each. */
+  remotes: string[];
+}
+
+/** Wires the namespaces outside the VPC to the router, and says through which device the router reaches each. */
+function wireOutside(wiring: Wiring, report: RegionReachability): Outside {
+  const { network } = report;
   const internet = wiring.namespace("internet", "internet", "the internet (clients, and a server the hosts must not reach)");
   internet.loopbackAddresses.push(`${internetClientAddress}/32`, `${internetServerAddress}/32`);
   const igw = wiring.outsideLink(internet, "igw");
@@ -88,8 +118,11 @@ export function wireRegion(report: RegionReachability): WiredRegion {
   });
   // Each link of the datastore namespace needs its own name there.
   wiring.links.filter((l) => l.b.namespace === "datastore").forEach((l, i) => (l.b.iface.name = `eth${i}`));
+  return { internet, s3, igw, via, remotes };
+}
 
-  // The router: a table per route table, chosen by source subnet; the VPC's local routes for the rest.
+/** The router: a table per route table, chosen by source subnet; the VPC's local routes for the rest. Returns the subnets wired. */
+function routeRouter(wiring: Wiring, network: VpcNetwork, router: WiredNamespace, { via, igw, remotes }: Outside): Subnet[] {
   const localTable = "200";
   const used = [...wiring.bridges.keys()].map((urn) => network.subnets.find((s) => s.urn === urn)!);
   const localRoutes = used.map((s) => [s.cidr, "dev", wiring.bridgeOf(s)]);
@@ -117,12 +150,12 @@ export function wireRegion(report: RegionReachability): WiredRegion {
   }
   // The router's own packets (its ICMP errors to clients) leave by the internet gateway; forwarded ones never reach this table.
   router.routes.push(["default", "via", igw.peerAddress]);
+  return used;
+}
 
-  // The internet gateway: one-to-one NAT of each Elastic IP, and nothing for a private address.
-  network.loadBalancers.filter((l) => l.internetFacing && wiring.members.has(l.urn)).forEach((l, i) => wiring.publicAddresses.set(l.urn, nthAddress(elasticIpStandIns, i + 1)));
-  router.nftables = routerNftables(wiring, network, used);
-
-  // Members: their security groups, and a listener where a flow ends.
+/** Members: their security groups, and a listener where a flow ends. */
+function guardMembers(wiring: Wiring, report: RegionReachability): void {
+  const { network } = report;
   for (const [urn, m] of wiring.members) {
     const ns = wiring.namespaces.find((n) => n.id === m.id)!;
     ns.nftables = wiring.securityGroups(m.groups);
@@ -131,11 +164,6 @@ export function wireRegion(report: RegionReachability): WiredRegion {
     else if (ns.role === "hosts") ns.listens.push(...new Set(network.targetGroups.filter((t) => report.fleet.targetGroups.includes(t.urn)).flatMap((t) => [t.port, t.healthPort])));
     else ns.listens.push(awsApiPort);
   }
-  internet.listens.push(awsApiPort);
-  s3.listens.push(awsApiPort);
-
-  const probes = wiredProbes(wiring, all);
-  return { region: network.region, namespaces: wiring.namespaces, links: wiring.links, probes };
 }
 
 /** The router's nftables: one-to-one NAT of each Elastic IP at the internet gateway, which forwards only for them, and each subnet's network ACL. */
