@@ -15,8 +15,8 @@ let built: string | undefined;
 
 /**
  * The temp dirs this module made (the build, the spools it chose), removed by
- * {@link removeServiceTempDirs}: a test file's `afterAll` (the test run's setup file calls it after
- * every file), since a test worker's exit hooks do not run.
+ * {@link removeServiceTempDirs}, which every test file that starts the service calls in its
+ * `afterAll`, since a test worker's exit hooks do not run.
  */
 const tempDirs: string[] = [];
 function tempDir(prefix: string): string {

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runLoad } from "./support/load";
 import { Postgres, postgresInstalled, startPostgres } from "../../harness/postgres";
 import { skipWithout } from "../../harness/requirements";
-import { batchBody, datastoreEnv, request, RunningService, serviceFile, startService } from "../../harness/service";
+import { batchBody, datastoreEnv, removeServiceTempDirs, request, RunningService, serviceFile, startService } from "../../harness/service";
 import { mountTmpfs } from "../../harness/tmpfs";
 
 const running: RunningService[] = [];
@@ -112,6 +112,7 @@ describe.skipIf(skipWithout([postgresInstalled]))("ingestion service: group comm
   afterAll(async () => {
     for (const s of running.splice(0)) await s.kill();
     await db?.stop();
+    removeServiceTempDirs();
   });
 
   it("requests arriving while inserts run share the next insert and its commit, on no more connections than groups in flight", async () => {
