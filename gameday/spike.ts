@@ -43,7 +43,7 @@ import { measureNginxRss, nginxWorkerPids } from "../harness/nginx";
 import { worstCaseRequest } from "../harness/upstream";
 import { inNamespace, run, runNodeInNamespace } from "./netns";
 import type { ScenarioFindings } from "./scenarios";
-import type { SpikePlan, SpikeReport } from "./spikeClients";
+import type { SpikePlan, SpikeReport } from "./spikePlan";
 import type { Twin, TwinHost } from "./twin";
 import { unitMainPid } from "./bootedHost";
 
