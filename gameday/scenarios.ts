@@ -239,6 +239,39 @@ async function notStored(twin: Twin, ids: string[]): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** What the datastore holds of a run's ids, read id by id. */
+interface RunCounts {
+  stored: number;
+  /** Inserts committed (the audit's count), read with `stored` in one snapshot. */
+  deliveries: number;
+  missingAcknowledged: string[];
+  lostIds: string[];
+}
+
+/**
+ * Spooled events are replayed once the datastore is back, those of attempts a client gave up on
+ * too: waits until every id sent is stored or still held by its client, or the count holds still.
+ * The counts are read together afterwards (`runCounts`), so a replay still running cannot show as a loss.
+ */
+async function awaitReplays(twin: Twin, idPrefix: string, report: LoadReport): Promise<void> {
+  let stored = await storedCount(twin, idPrefix);
+  let missingAcknowledged = await notStored(twin, report.acknowledgedIds);
+  let lostIds = await notStored(twin, report.unacknowledged);
+  for (let i = 0, stable = 0; i < 120 && stable < 3 && (missingAcknowledged.length > 0 || report.sent - stored - lostIds.length !== 0); i++) {
+    await sleep(500);
+    const next = await storedCount(twin, idPrefix).catch(() => stored);
+    stable = next === stored ? stable + 1 : 0;
+    stored = next;
+    missingAcknowledged = await notStored(twin, report.acknowledgedIds).catch(() => missingAcknowledged);
+    lostIds = await notStored(twin, report.unacknowledged).catch(() => lostIds);
+  }
+}
+
+/** The run's counts, once replays have settled: rows stored and inserts committed in one snapshot, then the ids not stored. */
+async function runCounts(twin: Twin, idPrefix: string, report: LoadReport): Promise<RunCounts> {
+  return { ...(await storedAndDelivered(twin, idPrefix)), missingAcknowledged: await notStored(twin, report.acknowledgedIds), lostIds: await notStored(twin, report.unacknowledged) };
+}
+
 export interface GamedayOptions {
   /** The stack whose plan the twin plays. */
   stack: string;
@@ -297,26 +330,9 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
     const outcome = (await scenario.inject(twin, context)) ?? {};
     const faultAt = outcome.faultAt ?? injectedAt;
     const report = await load;
-    // Spooled events are replayed once the datastore is back, those of attempts a client gave up on
-    // too: wait until every id sent is stored or still held by its client, or the count holds still.
-    // The counts are read together at the end, so a replay still running cannot show as a loss.
-    let stored = await storedCount(twin, idPrefix);
-    let missingAcknowledged = await notStored(twin, report.acknowledgedIds);
-    let lostIds = await notStored(twin, report.unacknowledged);
-    for (let i = 0, stable = 0; i < 120 && stable < 3 && (missingAcknowledged.length > 0 || report.sent - stored - lostIds.length !== 0); i++) {
-      await sleep(500);
-      const next = await storedCount(twin, idPrefix).catch(() => stored);
-      stable = next === stored ? stable + 1 : 0;
-      stored = next;
-      missingAcknowledged = await notStored(twin, report.acknowledgedIds).catch(() => missingAcknowledged);
-      lostIds = await notStored(twin, report.unacknowledged).catch(() => lostIds);
-    }
+    await awaitReplays(twin, idPrefix, report);
     const share = await browser?.count();
-    const counts = await storedAndDelivered(twin, idPrefix);
-    stored = counts.stored;
-    const deliveries = counts.deliveries;
-    missingAcknowledged = await notStored(twin, report.acknowledgedIds);
-    lostIds = await notStored(twin, report.unacknowledged);
+    const { stored, deliveries, missingAcknowledged, lostIds } = await runCounts(twin, idPrefix, report);
     const lost = lostIds.length;
     const drop = twin.balancerEvents.find((e) => e.at >= injectedAt && !e.healthy.includes(failedHost) && e.region === failedRegion);
     const dnsDrop = twin.answerEvents.find((e) => e.at >= injectedAt && e.regions.length < twin.vips.length);
