@@ -24,7 +24,8 @@ import { gamedayResultsPath, withGamedayResults } from "../tools/docs/gamedayTab
 import { regenerate } from "../tools/docs/markers";
 import { checkPrerequisites, TwinUnavailableError } from "./netns";
 import { declaredResources, PlanInputError, plannedCdn, plannedRegions, planStack, scaledSeconds, scalePlannedTimers, scaleRetry } from "./planned";
-import { GamedayOptions, judgeScenario, runScenario, Scenario, ScenarioResult, ScenarioRun, scenarios } from "./scenarios";
+import { GamedayOptions, runScenario, Scenario, ScenarioRun, scenarios } from "./scenarios";
+import { judgeScenario, ScenarioResult } from "./judge";
 
 export class UsageError extends Error {}
 

@@ -16,7 +16,7 @@
  */
 import path from "node:path";
 import { ingestUnit, nginxListenPort } from "../models/hostEdge";
-import { FailureMode, RecoveryFigure } from "../models/recovery";
+import { FailureMode } from "../models/recovery";
 import { RetrySchedule } from "../models/snippet/delivery";
 import { LoadPlan, LoadReport } from "./loadgen";
 import { BrowserShareCount, BrowserShareOptions, startBrowserShare } from "./chromium";
@@ -30,6 +30,7 @@ import { dnsScenarios } from "./dnsScenarios";
 import { acknowledgementScenarios } from "./ackScenarios";
 import { connectStormScenarios } from "./connectStorm";
 import { drainHost, signalUnit } from "./bootedHost";
+import { eventContractProblems, measuredRecoveryMs, recoveryFigures } from "./judge";
 import { faultDelayMs, healthyWaitMs, inService, refreshSeconds } from "./hostWaits";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
@@ -238,6 +239,39 @@ async function notStored(twin: Twin, ids: string[]): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** What the datastore holds of a run's ids, read id by id. */
+interface RunCounts {
+  stored: number;
+  /** Inserts committed (the audit's count), read with `stored` in one snapshot. */
+  deliveries: number;
+  missingAcknowledged: string[];
+  lostIds: string[];
+}
+
+/**
+ * Spooled events are replayed once the datastore is back, those of attempts a client gave up on
+ * too: waits until every id sent is stored or still held by its client, or the count holds still.
+ * The counts are read together afterwards (`runCounts`), so a replay still running cannot show as a loss.
+ */
+async function awaitReplays(twin: Twin, idPrefix: string, report: LoadReport): Promise<void> {
+  let stored = await storedCount(twin, idPrefix);
+  let missingAcknowledged = await notStored(twin, report.acknowledgedIds);
+  let lostIds = await notStored(twin, report.unacknowledged);
+  for (let i = 0, stable = 0; i < 120 && stable < 3 && (missingAcknowledged.length > 0 || report.sent - stored - lostIds.length !== 0); i++) {
+    await sleep(500);
+    const next = await storedCount(twin, idPrefix).catch(() => stored);
+    stable = next === stored ? stable + 1 : 0;
+    stored = next;
+    missingAcknowledged = await notStored(twin, report.acknowledgedIds).catch(() => missingAcknowledged);
+    lostIds = await notStored(twin, report.unacknowledged).catch(() => lostIds);
+  }
+}
+
+/** The run's counts, once replays have settled: rows stored and inserts committed in one snapshot, then the ids not stored. */
+async function runCounts(twin: Twin, idPrefix: string, report: LoadReport): Promise<RunCounts> {
+  return { ...(await storedAndDelivered(twin, idPrefix)), missingAcknowledged: await notStored(twin, report.acknowledgedIds), lostIds: await notStored(twin, report.unacknowledged) };
+}
+
 export interface GamedayOptions {
   /** The stack whose plan the twin plays. */
   stack: string;
@@ -258,67 +292,6 @@ export interface GamedayOptions {
   cdn?: PlannedCdn;
 }
 
-/**
- * The recovery a run measures from its clients' attempts: from the failure to the start of the
- * last attempt that failed, or the longest wait of an attempt in flight at the failure or started
- * after it (counted from the failure), whichever is longer. A wait no longer than the slowest attempt
- * before the failure, or than a second, is the edge's usual latency, not the failure's: the model
- * counts whole seconds, and a machine shared with other work stretches single requests to
- * hundreds of milliseconds.
- */
-export function measuredRecoveryMs(attempts: LoadReport["attempts"], faultAt: number): number {
-  return recoveryParts(attempts, faultAt).measuredMs;
-}
-
-/** The parts of the measured recovery: the last failed attempt's start and the longest wait beyond the usual, from the failure, ms. */
-export function recoveryParts(attempts: LoadReport["attempts"], faultAt: number): { lastFailedMs: number; longestWaitMs: number; usualMs: number; measuredMs: number } {
-  const failed = attempts.filter((a) => a.status < 200 || a.status >= 300);
-  const lastFailedMs = Math.max(faultAt, ...failed.filter((a) => a.end >= faultAt).map((a) => a.start)) - faultAt;
-  const usualMs = Math.max(1000, ...attempts.filter((a) => a.end < faultAt).map((a) => a.end - a.start));
-  const longestWaitMs = Math.max(0, ...attempts.filter((a) => a.end >= faultAt && a.end - a.start > usualMs).map((a) => a.end - Math.max(a.start, faultAt)));
-  return { lastFailedMs, longestWaitMs, usualMs, measuredMs: Math.max(lastFailedMs, longestWaitMs) };
-}
-
-/** What the measured recovery is made of, for the results: the last failed attempt's start and the longest wait, seconds from the failure. */
-function recoveryFigures(attempts: LoadReport["attempts"], faultAt: number): Record<string, number> {
-  const parts = recoveryParts(attempts, faultAt);
-  return { lastFailedAttemptSeconds: seconds(parts.lastFailedMs), longestWaitSeconds: seconds(parts.longestWaitMs), usualLatencySeconds: seconds(parts.usualMs) };
-}
-
-/** What a run's datastore and clients hold, id by id, for `eventContractProblems`. */
-export interface EventCount {
-  /** Ids the load generator sent. */
-  sent: number;
-  /** Of them, how many the datastore holds. */
-  stored: number;
-  /** Ids a client saw acknowledged that the datastore does not hold. */
-  missingAcknowledged: string[];
-  /** Ids no client saw acknowledged that the datastore does not hold (still held by a client, or dropped by it). */
-  lostIds: string[];
-  /** Ids a client gave up on a refusal. */
-  dropped: string[];
-  share?: Pick<BrowserShareCount, "sent" | "lost" | "duplicates">;
-}
-
-/**
- * The event contract, checked id by id: every acknowledged id stored, every id sent either stored
- * or still held by its client (sent − stored − held is what vanished), none given up by its client,
- * and the browser share loses nothing and stores nothing twice.
- */
-export function eventContractProblems(count: EventCount): string[] {
-  const problems: string[] = [];
-  const { share } = count;
-  if (share && share.lost !== 0) problems.push(`${share.lost} of Chromium's ${share.sent} events lost`);
-  if (share && share.duplicates !== 0) problems.push(`${share.duplicates} of Chromium's events stored twice`);
-  const acknowledged = count.missingAcknowledged.length;
-  if (acknowledged !== 0) problems.push(`${acknowledged} acknowledged ids are not stored (e.g. ${count.missingAcknowledged.slice(0, 3).join(", ")})`);
-  const vanished = count.sent - count.stored - count.lostIds.length;
-  if (vanished !== 0) problems.push(`${vanished} ids are neither stored nor held by their client: sent ${count.sent}, stored ${count.stored}, still held or dropped ${count.lostIds.length}`);
-  const dropped = new Set(count.dropped);
-  const droppedLost = count.lostIds.filter((id) => dropped.has(id)).length;
-  if (droppedLost !== 0) problems.push(`${droppedLost} events dropped by their client on a refusal (the library gives them up)`);
-  return problems;
-}
 
 export async function runScenario(scenario: Scenario, options: GamedayOptions, predictedSeconds = 0): Promise<ScenarioRun> {
   const teardown = new Teardown();
@@ -357,26 +330,9 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
     const outcome = (await scenario.inject(twin, context)) ?? {};
     const faultAt = outcome.faultAt ?? injectedAt;
     const report = await load;
-    // Spooled events are replayed once the datastore is back, those of attempts a client gave up on
-    // too: wait until every id sent is stored or still held by its client, or the count holds still.
-    // The counts are read together at the end, so a replay still running cannot show as a loss.
-    let stored = await storedCount(twin, idPrefix);
-    let missingAcknowledged = await notStored(twin, report.acknowledgedIds);
-    let lostIds = await notStored(twin, report.unacknowledged);
-    for (let i = 0, stable = 0; i < 120 && stable < 3 && (missingAcknowledged.length > 0 || report.sent - stored - lostIds.length !== 0); i++) {
-      await sleep(500);
-      const next = await storedCount(twin, idPrefix).catch(() => stored);
-      stable = next === stored ? stable + 1 : 0;
-      stored = next;
-      missingAcknowledged = await notStored(twin, report.acknowledgedIds).catch(() => missingAcknowledged);
-      lostIds = await notStored(twin, report.unacknowledged).catch(() => lostIds);
-    }
+    await awaitReplays(twin, idPrefix, report);
     const share = await browser?.count();
-    const counts = await storedAndDelivered(twin, idPrefix);
-    stored = counts.stored;
-    const deliveries = counts.deliveries;
-    missingAcknowledged = await notStored(twin, report.acknowledgedIds);
-    lostIds = await notStored(twin, report.unacknowledged);
+    const { stored, deliveries, missingAcknowledged, lostIds } = await runCounts(twin, idPrefix, report);
     const lost = lostIds.length;
     const drop = twin.balancerEvents.find((e) => e.at >= injectedAt && !e.healthy.includes(failedHost) && e.region === failedRegion);
     const dnsDrop = twin.answerEvents.find((e) => e.at >= injectedAt && e.regions.length < twin.vips.length);
@@ -405,81 +361,4 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
   } finally {
     await twin.stop();
   }
-}
-
-/** A scenario's verdict over its runs, against the model's prediction. */
-export interface ScenarioResult {
-  scenario: string;
-  /** The scale its timers ran at (1: real timings). */
-  scale?: number;
-  mode?: FailureMode;
-  measures: string;
-  runs: ScenarioRun[];
-  /** Summed over the runs. */
-  sent: number;
-  stored: number;
-  lost: number;
-  acknowledgedLost: number;
-  duplicates: number;
-  duplicateDeliveries: number;
-  /** Events the scenario may lose: its own bound, else 0 unless the model predicts a loss for its failure mode. */
-  lossBound: number;
-  /** The model's worst-case recovery of the mode, from the scaled plan; null when the plan has no figure for it. */
-  predictedSeconds: number | null;
-  /** The median of the runs' measured recovery. */
-  measuredSeconds: number;
-  /** measured / predicted; null when the prediction is 0 s or there is none. */
-  ratio: number | null;
-  /** The band the ratio is judged in: [0.5, 1] with `--full`, [0, 1] for the reduced set. */
-  band: { min: number; max: number };
-  passed: boolean;
-  problems: string[];
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/**
- * Judges a scenario's runs: every run keeps the event contract (every acknowledged id stored,
- * every other id stored or still held, no duplicate, lost within the bound), and the median measured
- * recovery lies within `band` × the predicted one (a prediction of 0 s admits only 0 s).
- */
-export function judgeScenario(scenario: Scenario, runs: ScenarioRun[], figure: RecoveryFigure | undefined, band: { min: number; max: number }): ScenarioResult {
-  const sum = (pick: (r: ScenarioRun) => number) => runs.reduce((total, r) => total + pick(r), 0);
-  // The model's events lost are those tracked so early in the window that they expire before the
-  // edge is back; with none predicted, none may be lost.
-  const lostShare = figure?.eventsLost && figure.eventsAtRisk ? figure.eventsLost / figure.eventsAtRisk : 0;
-  const lossBound = scenario.lossBound ? scenario.lossBound(sum((r) => r.sent)) : Math.floor(sum((r) => r.sent) * lostShare);
-  const predictedSeconds = figure ? figure.recoverySeconds : null;
-  const measuredSeconds = median(runs.map((r) => r.measuredSeconds));
-  const ratio = predictedSeconds ? Math.round((measuredSeconds / predictedSeconds) * 100) / 100 : null;
-  const problems = runs.flatMap((r, i) => r.problems.map((p) => (runs.length > 1 ? `run ${i + 1}: ${p}` : p)));
-  const lost = sum((r) => r.lost);
-  if (lost > lossBound) problems.push(`${lost} events lost, above the bound of ${lossBound}`);
-  if (scenario.mode !== undefined && predictedSeconds === null) problems.push(`the plan has no ${scenario.mode} figure to judge the recovery against`);
-  else if (predictedSeconds !== null && (measuredSeconds > band.max * predictedSeconds || measuredSeconds < band.min * predictedSeconds)) {
-    problems.push(`measured recovery ${measuredSeconds} s is outside ${band.min}–${band.max} × the predicted ${predictedSeconds} s`);
-  }
-  return {
-    scenario: scenario.name,
-    mode: scenario.mode,
-    measures: scenario.measures,
-    runs,
-    sent: sum((r) => r.sent),
-    stored: sum((r) => r.stored),
-    lost,
-    acknowledgedLost: sum((r) => r.acknowledgedLost),
-    duplicates: sum((r) => r.duplicates),
-    duplicateDeliveries: sum((r) => r.duplicateDeliveries),
-    lossBound,
-    predictedSeconds,
-    measuredSeconds,
-    ratio,
-    band,
-    passed: problems.length === 0,
-    problems,
-  };
 }

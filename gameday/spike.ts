@@ -43,7 +43,8 @@ import { measureNginxRss, nginxWorkerPids } from "../harness/nginx";
 import { worstCaseRequest } from "../harness/upstream";
 import { inNamespace, run, runNodeInNamespace } from "./netns";
 import type { ScenarioFindings } from "./scenarios";
-import type { SpikePlan, SpikeReport } from "./spikeClients";
+import type { SpikePlan, SpikeReport } from "./spikePlan";
+import { spikeFigures, spikeProblems, upstreamFailure } from "./spikeVerdict";
 import type { Twin, TwinHost } from "./twin";
 import { unitMainPid } from "./bootedHost";
 
@@ -107,7 +108,6 @@ function smallRequest(collectorPath: string): string {
   return `POST ${collectorPath} HTTP/1.1\r\nHost: edge.test\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
 }
 
-const upstreamFailure = /no live upstreams|upstream timed out|connect\(\) failed|upstream prematurely closed/;
 const countLines = (text: string, pattern: RegExp) => text.split("\n").filter((line) => pattern.test(line)).length;
 
 /** Spike sizes from the rendered limits: how many of each hostile client per host. */
@@ -157,19 +157,22 @@ function hostSocketBytes(namespace: string, servicePorts: number[]): number {
   return bytes;
 }
 
-/**
- * The spike on `region`: hostile clients held until every one is open and the burst has its
- * answers, then the storm, the region's nginx memory sampled meanwhile; findings are the scenario's
- * figures and what broke a rule.
- */
-export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<ScenarioFindings & { measurement: SpikeMeasurement }> {
-  // The limits as the region's planned nginx.conf sets them (the memory policy's reader).
-  const planned = twin.regions[region]!;
-  // The nginx.conf and the sysctl.d file the user data writes (models/hostEdge/kernel.ts).
-  const sysctl = planned.hostSysctl;
+/** The limits of the region's planned nginx.conf and sysctls, as the memory policy reads them, and the figures the spike is sized and judged by. */
+interface SpikeLimits {
+  limits: NginxMemoryLimits;
+  /** The recovery model's stalled-host figure on the planned upstream, seconds. */
+  stallBound: number;
+  /** limit_conn's connections per host. */
+  limit: number;
+  /** limit_req's burst. */
+  rate: number;
+}
+
+/** Reads the region's planned limits; throws when one the spike tests is missing. */
+function spikeLimits(planned: Twin["regions"][number]): SpikeLimits {
   // The readers take user data: these files as one cloud-config text.
   const asUserData = (text: string) => `#cloud-config\n${text}`;
-  const rendered = readRenderedNginxLimits(asUserData(`${planned.nginxConfig}\n${sysctl}`));
+  const rendered = readRenderedNginxLimits(asUserData(`${planned.nginxConfig}\n${planned.hostSysctl}`));
   if ("missing" in rendered) throw new Error(`the planned nginx.conf of ${planned.region} lacks ${rendered.missing.join(", ")}`);
   const limits: NginxMemoryLimits = rendered.limits;
   const upstream = readRenderedUpstream(asUserData(`${planned.nginxConfig}\nINGEST_COLLECTOR_PATH=${planned.collectorPath}\n`));
@@ -177,19 +180,19 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
   const stallBound = stalledHostSeconds(upstream.upstream, limits);
   const burst = /\blimit_req\s+zone=\S+\s+burst=(\d+)/.exec(planned.nginxConfig);
   if (!burst) throw new Error(`the planned nginx.conf of ${planned.region} has no limit_req burst: nothing would shed a burst per client`);
+  const limit = limits.maxConnectionsPerHost;
+  if (limit === undefined || limit === Number.MAX_SAFE_INTEGER) throw new Error(`the planned nginx.conf of ${planned.region} has no limit_conn: nothing would shed held requests`);
+  return { limits, stallBound, limit, rate: Number(burst[1]) };
+}
+
+/** The hostile clients' plan on `region`'s hosts, sized from its limits, with the storm's size and the bound each storm client's wait is held to. */
+function planSpike(twin: Twin, region: number, hosts: TwinHost[], { limits, stallBound, limit, rate }: SpikeLimits): { plan: SpikePlan; stormPerHost: number; acceptQueue: number; stormBound: number } {
+  const planned = twin.regions[region]!;
   const { collectorPath } = planned;
-  const injectedAt = Date.now();
   // Held requests trickle their body, so client_body_timeout (between two reads) never ends them;
   // slow headers open last, within client_header_timeout (the whole header) of each other.
   const burstMs = 2000;
   const trickleMs = (clientTimeoutSeconds * 1000) / 4;
-  const hosts = twin.hosts.filter((h) => h.region === region);
-  for (const host of hosts) {
-    for (const line of sysctl.split("\n").filter((l) => /^\w/.test(l))) inNamespace(host.namespace, "sysctl", ["-qw", line.replace(/\s*=\s*/, "=")]);
-  }
-  const limit = limits.maxConnectionsPerHost;
-  if (limit === undefined || limit === Number.MAX_SAFE_INTEGER) throw new Error(`the planned nginx.conf of ${planned.region} has no limit_conn: nothing would shed held requests`);
-  const rate = Number(burst[1]);
   const heldRequests = Math.ceil(limit * spikeShape.heldOverLimit) * hosts.length;
   const slowHeaderConnections = spikeShape.slowHeadersPerHost * hosts.length;
   const sources = addSourceAddresses(twin, spikeShape.sources + spikeShape.burstSources + spikeShape.stormSources);
@@ -229,10 +232,11 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
     stormTimeoutMs: (stormBound + 2) * 1000,
     stormProcesses: spikeShape.stormProcesses,
   };
-  // nginx's error log from here on: a booted host's log also holds its boot (health checks refused
-  // before the service listened), which is not the spike's.
-  const errorLog = (h: TwinHost) => path.join(h.disk, "nginx", "error.log");
-  const logStart = new Map(hosts.map((h) => [h.address, existsSync(errorLog(h)) ? statSync(errorLog(h)).size : 0]));
+  return { plan, stormPerHost, acceptQueue, stormBound };
+}
+
+/** Samples the hosts' nginx memory (every 100 ms) and socket buffers (every fifth round) until `stop`, which resolves to each host's peaks. */
+function sampleNginx(hosts: TwinHost[], servicePorts: number[]): { stop(): Promise<{ peaks: Map<string, number>; socketPeaks: Map<string, number> }> } {
   const peaks = new Map(hosts.map((h) => [h.address, 0]));
   const socketPeaks = new Map(hosts.map((h) => [h.address, 0]));
   let sampling = true;
@@ -243,7 +247,7 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
         try {
           peaks.set(host.address, Math.max(peaks.get(host.address)!, measureNginxRss(nginxPid(host)).totalBytes));
           // ss is costlier than /proc: every fifth round.
-          if (sample % 5 === 0) socketPeaks.set(host.address, Math.max(socketPeaks.get(host.address)!, hostSocketBytes(host.namespace, [planned.servicePort, planned.backupPort])));
+          if (sample % 5 === 0) socketPeaks.set(host.address, Math.max(socketPeaks.get(host.address)!, hostSocketBytes(host.namespace, servicePorts)));
         } catch {
           // a worker exited between listing and reading
         }
@@ -252,92 +256,58 @@ export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<S
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
+  return {
+    async stop() {
+      sampling = false;
+      await sampler;
+      return { peaks, socketPeaks };
+    },
+  };
+}
+
+/**
+ * The spike on `region`: hostile clients held until every one is open and the burst has its
+ * answers, then the storm, the region's nginx memory sampled meanwhile; findings are the scenario's
+ * figures and what broke a rule.
+ */
+export async function spikeBeyondCapacity(twin: Twin, region: number): Promise<ScenarioFindings & { measurement: SpikeMeasurement }> {
+  // The limits as the region's planned nginx.conf sets them (the memory policy's reader).
+  const planned = twin.regions[region]!;
+  const limits = spikeLimits(planned);
+  const injectedAt = Date.now();
+  const hosts = twin.hosts.filter((h) => h.region === region);
+  // The sysctl.d file the user data writes (models/hostEdge/kernel.ts).
+  for (const host of hosts) {
+    for (const line of planned.hostSysctl.split("\n").filter((l) => /^\w/.test(l))) inNamespace(host.namespace, "sysctl", ["-qw", line.replace(/\s*=\s*/, "=")]);
+  }
+  const { plan, ...storm } = planSpike(twin, region, hosts, limits);
+  // nginx's error log from here on: a booted host's log also holds its boot (health checks refused
+  // before the service listened), which is not the spike's.
+  const errorLog = (h: TwinHost) => path.join(h.disk, "nginx", "error.log");
+  const logStart = new Map(hosts.map((h) => [h.address, existsSync(errorLog(h)) ? statSync(errorLog(h)).size : 0]));
+  const sampler = sampleNginx(hosts, [planned.servicePort, planned.backupPort]);
   let report: SpikeReport;
+  let sampled: Awaited<ReturnType<typeof sampler.stop>>;
   try {
     report = await runNodeInNamespace<SpikeReport>(twin.clientNamespace, path.join(__dirname, "spikeClients.ts"), plan, plan.openingMs + plan.burstAnswerMs + plan.stormTimeoutMs + 60_000);
   } finally {
-    sampling = false;
-    await sampler;
+    sampled = await sampler.stop();
   }
   // The model as the memory policy evaluates it: the limits read back from the planned config (the
   // twin's hosts run it with only paths rewritten), at the worker count nginx started.
   const workers = Math.max(...hosts.map((h) => nginxWorkerPids(nginxPid(h)).length));
-  const model = estimateNginxMemory({ nginx: limits, vcpus: workers });
-  const modelNginxBytes = model.processBytes;
+  const model = estimateNginxMemory({ nginx: limits.limits, vcpus: workers });
   const logs = hosts.map((h) => readFileSync(errorLog(h)).subarray(logStart.get(h.address)!).toString("utf8")).join("\n");
   const measurement: SpikeMeasurement = {
     report,
-    peakNginxBytes: Math.max(...peaks.values()),
-    modelNginxBytes,
-    peakSocketBytes: Math.max(...socketPeaks.values()),
+    peakNginxBytes: Math.max(...sampled.peaks.values()),
+    modelNginxBytes: model.processBytes,
+    peakSocketBytes: Math.max(...sampled.socketPeaks.values()),
     modelSocketBytes: model.bufferBytes,
-    stalledHostSeconds: stallBound,
+    stalledHostSeconds: limits.stallBound,
     limitConnLines: countLines(logs, /limiting connections by zone/),
     limitReqLines: countLines(logs, /limiting requests, excess/),
     upstreamFailureLines: countLines(logs, upstreamFailure),
   };
-  const shed = report.statuses["503"] ?? 0;
-  const problems: string[] = [];
-  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  if (shed === 0) problems.push("nginx shed nothing with 503: the spike did not pass the rendered limits");
-  if (report.shedWithoutRetryAfter > 0) problems.push(`${report.shedWithoutRetryAfter} 503s without Retry-After`);
-  const other = Object.entries(report.statuses).filter(([status]) => !["503", "200", "0"].includes(status));
-  if (other.length > 0) problems.push(`answers other than 503 and 200: ${other.map(([s, n]) => `${n} × ${s}`).join(", ")}`);
-  // Every judgement below assumes the planned connections were there at once: say so when they were not.
-  if (report.hostileAtOnce < report.hostilePlanned) {
-    problems.push(
-      `the hostile clients had ${report.hostileAtOnce} of ${report.hostilePlanned} planned connections at once (${report.hostileOpened} opened within ${plan.openingMs} ms, ${report.hostileEndedEarly} ended by nginx before the last had opened): the spike fell short of the limits it tests`,
-    );
-  }
-  if (measurement.limitConnLines === 0) problems.push("limit_conn refused nothing (no 'limiting connections' line in the error log)");
-  if (measurement.limitReqLines === 0) problems.push("limit_req refused nothing (no 'limiting requests' line in the error log)");
-  if (measurement.upstreamFailureLines > 0) {
-    const first = logs.split("\n").find((line) => upstreamFailure.test(line));
-    problems.push(`${measurement.upstreamFailureLines} upstream failures in nginx's error log (the service, not the limits, gave way), the first: ${first}`);
-  }
-  if (measurement.peakNginxBytes > modelNginxBytes) problems.push(`nginx's processes peaked at ${mib(measurement.peakNginxBytes)}, above the memory model's ${mib(modelNginxBytes)}`);
-  if (measurement.peakSocketBytes > model.bufferBytes) problems.push(`nginx's socket buffers peaked at ${mib(measurement.peakSocketBytes)}, above the memory model's ${mib(model.bufferBytes)}`);
-  // The wait includes the clients' own scheduling (reported, never subtracted): an upper bound of nginx's.
-  if (report.storm.slowestMs > stormBound * 1000) {
-    problems.push(
-      `a client of the connect storm waited ${report.storm.slowestMs} ms for its answer, above the model's ${stormBound} s (connect-storm timing of ${stormPerHost} connects per host against a queue of ${acceptQueue}, plus the stalled-host figure of ${stallBound} s); the clients' own event loop was up to ${report.storm.clientLagMs} ms late and ${Math.round(report.storm.clientBusy * 100)}% busy`,
-    );
-  }
-  if (report.storm.answered === 0) problems.push("no client of the connect storm got an answer");
-  return {
-    measurement,
-    problems,
-    figures: {
-      shed503: shed,
-      answered200: report.statuses["200"] ?? 0,
-      heldUnanswered: report.heldOpen,
-      hostileOpened: report.hostileOpened,
-      hostilePlanned: report.hostilePlanned,
-      hostileAtOnce: report.hostileAtOnce,
-      hostileEndedEarly: report.hostileEndedEarly,
-      burstUnanswered: report.burstUnanswered,
-      limitConnRefusals: measurement.limitConnLines,
-      limitReqRefusals: measurement.limitReqLines,
-      peakNginxMiB: Math.round((measurement.peakNginxBytes / 2 ** 20) * 10) / 10,
-      modelNginxMiB: Math.round((modelNginxBytes / 2 ** 20) * 10) / 10,
-      peakSocketMiB: Math.round((measurement.peakSocketBytes / 2 ** 20) * 10) / 10,
-      modelSocketMiB: Math.round((model.bufferBytes / 2 ** 20) * 10) / 10,
-      stormConnects,
-      stormAnswered: report.storm.answered,
-      stormShed503: report.storm.shed503,
-      stormConnectErrors: report.storm.connectErrors,
-      stormUnanswered: report.storm.unanswered,
-      stormSlowestSeconds: Math.round(report.storm.slowestMs / 100) / 10,
-      stormClientLagSeconds: Math.round(report.storm.clientLagMs / 100) / 10,
-      stormClientBusy: report.storm.clientBusy,
-      stalledHostSeconds: stallBound,
-      stormAcceptQueue: acceptQueue,
-      stormBoundSeconds: stormBound,
-      nginxWorkers: workers,
-      // From the injection: opening the hostile connections takes a while on a busy machine.
-      spikeOpeningFromSeconds: Math.round((report.openingFrom - injectedAt) / 100) / 10,
-      spikeHeldFromSeconds: Math.round((report.heldFrom - injectedAt) / 100) / 10,
-      spikeHeldUntilSeconds: Math.round((report.heldUntil - injectedAt) / 100) / 10,
-    },
-  };
+  return { measurement, problems: spikeProblems(measurement, plan, storm, logs), figures: spikeFigures(measurement, plan, storm, workers, injectedAt) };
 }

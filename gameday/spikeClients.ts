@@ -9,95 +9,7 @@ import { spawn } from "node:child_process";
 import net from "node:net";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { runAsNamespaceScript } from "./netns";
-
-export interface SpikePlan {
-  /** `address:port` of the region's balancer. */
-  target: string;
-  collectorPath: string;
-  /** The held requests' source addresses, used in turn. */
-  heldSources: string[];
-  heldRequests: number;
-  slowHeaderConnections: number;
-  /**
-   * A request with a worst-case header and body; held requests send it all but its last
-   * `heldBackBytes`, then one more byte of the body every `trickleMs`, so nginx's
-   * client_body_timeout (which runs between two reads) never ends them while the rest open.
-   */
-  request: string;
-  heldBackBytes: number;
-  trickleMs: number;
-  /** The slow headers' texts, used in turn: headers at nginx's limits (`max_headers` lines, names that waste its pool), no blank line. */
-  slowHeaders: string[];
-  burstSources: string[];
-  /** A small complete POST: what the burst sends. */
-  burstRequest: string;
-  /** POSTs each burst source sends at once. */
-  burstRequestsPerSource: number;
-  /** How long opening every hostile connection may take, ms: opening stops there, short of the plan. */
-  openingMs: number;
-  /** How long the hostile connections stay open once all are, ms, at least. */
-  burstMs: number;
-  /** How long the burst may wait for its answers, ms: the hold ends when all came, or then. */
-  burstAnswerMs: number;
-  /** Connects of the storm, all at once after the hold, each a `burstRequest` from `stormSources`. */
-  stormConnects: number;
-  stormSources: string[];
-  /** How long a storm client waits for its answer before it counts as unanswered, ms (at most until the hold ends). */
-  stormTimeoutMs: number;
-  /** Processes the storm's connects are shared among, started with the opening and told to go together. */
-  stormProcesses: number;
-}
-
-/** One storm process's part: its connects, from which addresses, to where. */
-export interface StormShare {
-  stormShare: Pick<SpikePlan, "target" | "stormSources" | "burstRequest" | "stormTimeoutMs" | "stormConnects">;
-}
-
-/** What one storm process measured. */
-type StormReport = Pick<SpikeReport, "storm" | "statuses" | "shedWithoutRetryAfter">;
-
-export interface SpikeReport {
-  /** Answers to held requests and the burst, by HTTP status ("0": closed without an answer). */
-  statuses: Record<string, number>;
-  /** 503 answers without `Retry-After`. */
-  shedWithoutRetryAfter: number;
-  /** Held requests and slow headers still open, unanswered, when the hold ended. */
-  heldOpen: number;
-  /** Held requests and slow headers the plan asked for, and how many were opened before the opening's deadline. */
-  hostilePlanned: number;
-  hostileOpened: number;
-  /**
-   * Hostile connections at once when the last one had opened: those still open and those nginx had
-   * answered (limit_conn's 503s); short of `hostilePlanned` when some were not opened or nginx
-   * ended some without an answer (its client timeouts) while the rest were opening.
-   */
-  hostileAtOnce: number;
-  /** Hostile connections nginx ended without an answer before the last one had opened. */
-  hostileEndedEarly: number;
-  /** Burst requests without an answer when the hold ended. */
-  burstUnanswered: number;
-  /** Connections the balancer or a host refused or reset before an answer. */
-  connectErrors: number;
-  /** When the hostile clients started opening connections, when every one was open, and when they were closed (ms since epoch). */
-  openingFrom: number;
-  heldFrom: number;
-  heldUntil: number;
-  /** The connect storm: answers, 503s, connects refused or reset, unanswered within its timeout, and the longest wait from connect to answer, ms. */
-  storm: {
-    answered: number;
-    shed503: number;
-    connectErrors: number;
-    unanswered: number;
-    slowestMs: number;
-    /**
-     * The clients' own delay in the storm, ms: the longest their event loop was late (perf_hooks
-     * monitorEventLoopDelay), a share of `slowestMs` that is this process's scheduling, not nginx.
-     */
-    clientLagMs: number;
-    /** Share of the storm's time this process was busy (event loop utilization, 0–1): near 1, its answers queued behind its own work. */
-    clientBusy: number;
-  };
-}
+import type { SpikePlan, SpikeReport, StormReport, StormShare } from "./spikePlan";
 
 /** Status and headers of an HTTP answer once its header has arrived, else undefined. */
 function parseAnswer(text: string): { status: number; retryAfter: boolean } | undefined {
@@ -109,10 +21,9 @@ function parseAnswer(text: string): { status: number; retryAfter: boolean } | un
 
 const openingConcurrency = 400;
 
-/** The hostile clients (run inside the client namespace). */
-export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
-  const [host, port] = plan.target.split(":");
-  const report: SpikeReport = {
+/** A report with nothing counted yet, the opening starting now. */
+function emptySpikeReport(): SpikeReport {
+  return {
     statuses: {},
     shedWithoutRetryAfter: 0,
     heldOpen: 0,
@@ -127,8 +38,11 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
     heldUntil: 0,
     storm: { answered: 0, shed503: 0, connectErrors: 0, unanswered: 0, slowestMs: 0, clientLagMs: 0, clientBusy: 0 },
   };
-  // The storm's processes start now (a node process takes seconds to start on a busy machine).
-  const storms = Array.from({ length: plan.stormProcesses }, (_, p) =>
+}
+
+/** The storm's processes, each with its share of the connects, started at once (a node process takes seconds to start on a busy machine). */
+function startStorms(plan: SpikePlan): { go(): Promise<StormReport> }[] {
+  return Array.from({ length: plan.stormProcesses }, (_, p) =>
     startStormProcess(
       {
         stormShare: {
@@ -142,51 +56,122 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
       plan.openingMs + plan.burstAnswerMs + plan.stormTimeoutMs + 60_000,
     ),
   );
-  const open = new Set<net.Socket>();
-  // Held requests still sending their body, with how many of its bytes they have sent.
-  const trickling = new Map<net.Socket, number>();
-  let opening = true;
+}
+
+/** The hostile connections to the balancer: those open and unanswered, the held ones still trickling their body, and whether the opening still runs. */
+interface HostileSockets {
+  open: Set<net.Socket>;
+  /** Held requests still sending their body, with how many of its bytes they have sent. */
+  trickling: Map<net.Socket, number>;
+  opening: boolean;
+  /** Connects from `source` and sends `text`; resolves whether it connected; `onEnd` when it closes. */
+  connect(source: string, text: string, onEnd?: () => void): Promise<boolean>;
+}
+
+/** Hostile connections counted into `report`: answers by status, 503s without Retry-After, refusals, those nginx ended while the opening ran. */
+function hostileSockets(plan: SpikePlan, report: SpikeReport, held: string): HostileSockets {
+  const [host, port] = plan.target.split(":");
+  const sockets: HostileSockets = {
+    open: new Set<net.Socket>(),
+    trickling: new Map<net.Socket, number>(),
+    opening: true,
+    connect: (source, text, onEnd) =>
+      new Promise<boolean>((resolve) => {
+        const { open, trickling } = sockets;
+        const socket = net.connect({ host, port: Number(port), localAddress: source });
+        let seen = "";
+        let settled = false;
+        const settle = (connected: boolean) => {
+          if (!settled) [settled] = [true, resolve(connected)];
+        };
+        socket.setEncoding("utf8");
+        socket.on("connect", () => {
+          open.add(socket);
+          socket.write(text);
+          if (text === held) trickling.set(socket, held.length);
+          settle(true);
+        });
+        socket.on("data", (chunk: string) => {
+          seen += chunk;
+          const answer = parseAnswer(seen);
+          if (!answer || !open.has(socket)) return;
+          report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
+          if (answer.status === 503 && !answer.retryAfter) report.shedWithoutRetryAfter++;
+          open.delete(socket);
+          trickling.delete(socket);
+          socket.destroy();
+        });
+        socket.on("error", () => {
+          if (!open.has(socket) && !settled) report.connectErrors++;
+          if (open.has(socket) && sockets.opening) report.hostileEndedEarly++;
+          open.delete(socket);
+          trickling.delete(socket);
+          settle(false);
+        });
+        socket.on("close", () => {
+          if (open.has(socket) && sockets.opening) report.hostileEndedEarly++;
+          if (open.delete(socket)) report.statuses["0"] = (report.statuses["0"] ?? 0) + 1;
+          trickling.delete(socket);
+          settle(false);
+          onEnd?.();
+        });
+      }),
+  };
+  return sockets;
+}
+
+/** Opens the held requests and slow headers, a few hundred at a time, until all are open or the opening's deadline passes; counts them into `report`. */
+async function openHostile(plan: SpikePlan, report: SpikeReport, sockets: HostileSockets, held: string): Promise<void> {
+  const texts = [...Array.from({ length: plan.heldRequests }, () => held), ...Array.from({ length: plan.slowHeaderConnections }, (_, i) => plan.slowHeaders[i % plan.slowHeaders.length]!)];
+  // A few hundred connects at a time: thousands at once overflow nginx's accept queue and the
+  // dropped SYNs are resent after 1, 3, 7 s, so the slow headers would reach client_header_timeout
+  // before the last one opens.
+  const deadline = report.openingFrom + plan.openingMs;
+  let next = 0;
+  report.hostilePlanned = texts.length;
+  await Promise.all(
+    Array.from({ length: openingConcurrency }, async () => {
+      for (let i = next++; i < texts.length && Date.now() < deadline; i = next++) {
+        if (await sockets.connect(plan.heldSources[i % plan.heldSources.length]!, texts[i]!)) report.hostileOpened++;
+      }
+    }),
+  );
+}
+
+/**
+ * The burst, ended before the storm begins (each is judged on its own): every burst request has
+ * its answer, or `burstAnswerMs` has passed, and the hold lasts `burstMs` at least. Resolves to the
+ * burst requests still without an answer.
+ */
+async function runBurst(plan: SpikePlan, sockets: HostileSockets): Promise<number> {
+  let burstPending = plan.burstSources.length * plan.burstRequestsPerSource;
+  for (const source of plan.burstSources) for (let i = 0; i < plan.burstRequestsPerSource; i++) void sockets.connect(source, plan.burstRequest, () => burstPending--);
+  const burstFrom = Date.now();
+  while ((burstPending > 0 || Date.now() < burstFrom + plan.burstMs) && Date.now() < burstFrom + plan.burstAnswerMs) await new Promise((r) => setTimeout(r, 100));
+  return burstPending;
+}
+
+/** Adds a storm process's counts to `report`: sums, and the worst of its waits, lag and load. */
+function addStormShare(report: SpikeReport, share: StormReport): void {
+  for (const [status, n] of Object.entries(share.statuses)) report.statuses[status] = (report.statuses[status] ?? 0) + n;
+  report.shedWithoutRetryAfter += share.shedWithoutRetryAfter;
+  report.storm.answered += share.storm.answered;
+  report.storm.shed503 += share.storm.shed503;
+  report.storm.connectErrors += share.storm.connectErrors;
+  report.storm.unanswered += share.storm.unanswered;
+  report.storm.slowestMs = Math.max(report.storm.slowestMs, share.storm.slowestMs);
+  report.storm.clientLagMs = Math.max(report.storm.clientLagMs, share.storm.clientLagMs);
+  report.storm.clientBusy = Math.max(report.storm.clientBusy, share.storm.clientBusy);
+}
+
+/** The hostile clients (run inside the client namespace). */
+export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
+  const report = emptySpikeReport();
+  // The storm's processes start now (a node process takes seconds to start on a busy machine).
+  const storms = startStorms(plan);
   const held = plan.request.slice(0, plan.request.length - plan.heldBackBytes);
-  const connection = (source: string, text: string, onEnd?: () => void) =>
-    new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host, port: Number(port), localAddress: source });
-      let seen = "";
-      let settled = false;
-      const settle = (connected: boolean) => {
-        if (!settled) [settled] = [true, resolve(connected)];
-      };
-      socket.setEncoding("utf8");
-      socket.on("connect", () => {
-        open.add(socket);
-        socket.write(text);
-        if (text === held) trickling.set(socket, held.length);
-        settle(true);
-      });
-      socket.on("data", (chunk: string) => {
-        seen += chunk;
-        const answer = parseAnswer(seen);
-        if (!answer || !open.has(socket)) return;
-        report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
-        if (answer.status === 503 && !answer.retryAfter) report.shedWithoutRetryAfter++;
-        open.delete(socket);
-        trickling.delete(socket);
-        socket.destroy();
-      });
-      socket.on("error", () => {
-        if (!open.has(socket) && !settled) report.connectErrors++;
-        if (open.has(socket) && opening) report.hostileEndedEarly++;
-        open.delete(socket);
-        trickling.delete(socket);
-        settle(false);
-      });
-      socket.on("close", () => {
-        if (open.has(socket) && opening) report.hostileEndedEarly++;
-        if (open.delete(socket)) report.statuses["0"] = (report.statuses["0"] ?? 0) + 1;
-        trickling.delete(socket);
-        settle(false);
-        onEnd?.();
-      });
-    });
+  const sockets = hostileSockets(plan, report, held);
+  const { open, trickling } = sockets;
   // One more byte of each held body now and then, never the last: nginx's client_body_timeout runs
   // between two reads, so a held request stays as long as it trickles, however long the rest take
   // to open (client_header_timeout, by contrast, bounds the whole header: slow headers open last).
@@ -199,32 +184,13 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
     }
   }, plan.trickleMs);
   try {
-    const texts = [...Array.from({ length: plan.heldRequests }, () => held), ...Array.from({ length: plan.slowHeaderConnections }, (_, i) => plan.slowHeaders[i % plan.slowHeaders.length]!)];
-    // A few hundred connects at a time: thousands at once overflow nginx's accept queue and the
-    // dropped SYNs are resent after 1, 3, 7 s, so the slow headers would reach client_header_timeout
-    // before the last one opens.
-    const deadline = report.openingFrom + plan.openingMs;
-    let next = 0;
-    report.hostilePlanned = texts.length;
-    await Promise.all(
-      Array.from({ length: openingConcurrency }, async () => {
-        for (let i = next++; i < texts.length && Date.now() < deadline; i = next++) {
-          if (await connection(plan.heldSources[i % plan.heldSources.length]!, texts[i]!)) report.hostileOpened++;
-        }
-      }),
-    );
-    opening = false;
+    await openHostile(plan, report, sockets, held);
+    sockets.opening = false;
     report.heldFrom = Date.now();
     // Answered by nginx (limit_conn's 503s) or still open: what nginx had to handle at once.
     const answered = Object.values(report.statuses).reduce((sum, n) => sum + n, 0) - (report.statuses["0"] ?? 0);
     report.hostileAtOnce = open.size + answered;
-    // The burst ends before the storm begins (each is judged on its own): every burst request has
-    // its answer, or `burstAnswerMs` has passed, and the hold lasts `burstMs` at least.
-    let burstPending = plan.burstSources.length * plan.burstRequestsPerSource;
-    for (const source of plan.burstSources) for (let i = 0; i < plan.burstRequestsPerSource; i++) void connection(source, plan.burstRequest, () => burstPending--);
-    const burstFrom = Date.now();
-    while ((burstPending > 0 || Date.now() < burstFrom + plan.burstMs) && Date.now() < burstFrom + plan.burstAnswerMs) await new Promise((r) => setTimeout(r, 100));
-    report.burstUnanswered = burstPending;
+    report.burstUnanswered = await runBurst(plan, sockets);
   } finally {
     clearInterval(trickle);
   }
@@ -234,17 +200,7 @@ export async function holdSpike(plan: SpikePlan): Promise<SpikeReport> {
   trickling.clear();
   report.heldUntil = Date.now();
   // Then the storm, all at once from its own addresses, in the processes started with the opening.
-  for (const share of await Promise.all(storms.map((storm) => storm.go()))) {
-    for (const [status, n] of Object.entries(share.statuses)) report.statuses[status] = (report.statuses[status] ?? 0) + n;
-    report.shedWithoutRetryAfter += share.shedWithoutRetryAfter;
-    report.storm.answered += share.storm.answered;
-    report.storm.shed503 += share.storm.shed503;
-    report.storm.connectErrors += share.storm.connectErrors;
-    report.storm.unanswered += share.storm.unanswered;
-    report.storm.slowestMs = Math.max(report.storm.slowestMs, share.storm.slowestMs);
-    report.storm.clientLagMs = Math.max(report.storm.clientLagMs, share.storm.clientLagMs);
-    report.storm.clientBusy = Math.max(report.storm.clientBusy, share.storm.clientBusy);
-  }
+  for (const share of await Promise.all(storms.map((storm) => storm.go()))) addStormShare(report, share);
   return report;
 }
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecoveryFigure } from "../../models/recovery";
-import { eventContractProblems, judgeScenario, measuredRecoveryMs, Scenario, ScenarioRun } from "../../gameday/scenarios";
+import { eventContractProblems, judgeScenario, measuredRecoveryMs } from "../../gameday/judge";
+import type { Scenario, ScenarioRun } from "../../gameday/scenarios";
 
 const scenario: Scenario = { name: "a region lost", mode: "regionLost", measures: "m", inject: async () => undefined };
 const run = (measuredSeconds: number, over: Partial<ScenarioRun> = {}): ScenarioRun => ({
