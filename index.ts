@@ -62,10 +62,7 @@ export = async () => {
     snippetUrl: cdn.snippetUrl,
     /** Per region: static addresses, load balancer, autoscaling group and target group. */
     ingest: Object.fromEntries(
-      ingestRegions.map((r) => [
-        r.region,
-        { staticIps: r.staticIps, nlbDnsName: r.nlbDnsName, asgName: r.asgName, targetGroupArn: r.targetGroupArn, minHosts: r.minHosts, maxHosts: r.maxHosts },
-      ]),
+      ingestRegions.map((r) => [r.region, { staticIps: r.staticIps, nlbDnsName: r.nlbDnsName, asgName: r.asgName, targetGroupArn: r.targetGroupArn, minHosts: r.minHosts, maxHosts: r.maxHosts }]),
     ),
     alarmDashboardName: alarms.dashboardName,
   };

@@ -68,8 +68,7 @@ export function flatness(points: { resources: number; ms: number }[]): Flatness 
 export type CostName = "evaluate" | "floor" | "analyze" | "plan";
 
 export function costPoints(rows: MatrixRow[], cost: CostName): { resources: number; ms: number }[] {
-  const ms = (row: MatrixRow): number =>
-    cost === "evaluate" ? row.evaluate.wallMs : cost === "floor" ? row.floor.wallMs : cost === "analyze" ? row.policy.analyzeMs : row.plan.wallMs;
+  const ms = (row: MatrixRow): number => (cost === "evaluate" ? row.evaluate.wallMs : cost === "floor" ? row.floor.wallMs : cost === "analyze" ? row.policy.analyzeMs : row.plan.wallMs);
   return rows.map((row) => ({ resources: row.resources, ms: ms(row) }));
 }
 
@@ -177,8 +176,26 @@ const cpu = (value: number | undefined) => (value === undefined ? "-" : value.to
 export function renderMatrix(rows: MatrixRow[]): string[] {
   return table(
     [
-      "regions", "records", "resources", "(a) ms", "(a) cpu", "(a) MiB", "floor ms", "floor cpu", "ratio", "ratio cpu",
-      "(b) start ms", "(b) analyze ms", "(b) pack MiB", "(c) ms", "(c) cpu", "(c) MiB", "exit", "µs/res (a)", "(b)", "(c)",
+      "regions",
+      "records",
+      "resources",
+      "(a) ms",
+      "(a) cpu",
+      "(a) MiB",
+      "floor ms",
+      "floor cpu",
+      "ratio",
+      "ratio cpu",
+      "(b) start ms",
+      "(b) analyze ms",
+      "(b) pack MiB",
+      "(c) ms",
+      "(c) cpu",
+      "(c) MiB",
+      "exit",
+      "µs/res (a)",
+      "(b)",
+      "(c)",
     ],
     rows.map((r) => [
       String(r.regions),
@@ -226,13 +243,41 @@ export function renderTargets(targets: Target[]): string[] {
 
 /** The plan-scaling table, fits and targets as Markdown, for docs/design/benchmarks.md. */
 export function renderMarkdown(rows: MatrixRow[], targets: Target[]): string[] {
-  const header = ["regions", "records", "resources", "(a) ms", "(a) CPU ms", "(a) MiB", "floor ms", "ratio", "(b) start ms", "(b) analyze ms", "(b) pack MiB", "(c) ms", "(c) CPU ms", "(c) MiB", "(c) µs/resource"];
+  const header = [
+    "regions",
+    "records",
+    "resources",
+    "(a) ms",
+    "(a) CPU ms",
+    "(a) MiB",
+    "floor ms",
+    "ratio",
+    "(b) start ms",
+    "(b) analyze ms",
+    "(b) pack MiB",
+    "(c) ms",
+    "(c) CPU ms",
+    "(c) MiB",
+    "(c) µs/resource",
+  ];
   const lines = [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i < 3 ? " --- |" : " ---: |")).join("")}`];
   for (const r of rows) {
     const cells = [
-      r.regions, r.records, r.resources, ms(r.evaluate.wallMs), cpu(r.evaluate.cpuMs), mib(r.evaluate.peakMiB), ms(r.floor.wallMs),
-      ratio(r).toFixed(2), ms(r.policy.startMs), ms(r.policy.analyzeMs), mib(r.policy.packPeakMiB), ms(r.plan.wallMs), cpu(r.plan.cpuMs),
-      mib(r.plan.peakMiB), us(r.plan.wallMs, r.resources),
+      r.regions,
+      r.records,
+      r.resources,
+      ms(r.evaluate.wallMs),
+      cpu(r.evaluate.cpuMs),
+      mib(r.evaluate.peakMiB),
+      ms(r.floor.wallMs),
+      ratio(r).toFixed(2),
+      ms(r.policy.startMs),
+      ms(r.policy.analyzeMs),
+      mib(r.policy.packPeakMiB),
+      ms(r.plan.wallMs),
+      cpu(r.plan.cpuMs),
+      mib(r.plan.peakMiB),
+      us(r.plan.wallMs, r.resources),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
   }

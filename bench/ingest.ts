@@ -64,15 +64,22 @@ function nginxCpu(nginx: RunningNginx): number {
 /** A ~1 KB body of `count` events. */
 export function body(count: number): string {
   const properties = { path: "/pricing", referrer: "https://search.example.net/?q=edge", title: "Pricing - Example Shop", pad: "x".repeat(700) };
-  return JSON.stringify({ events: Array.from({ length: count }, () => ({ insertId: insertId(), name: "page_view", properties, time: Date.now() })), page: "https://shop.example.com/pricing", sentAt: Date.now() });
+  return JSON.stringify({
+    events: Array.from({ length: count }, () => ({ insertId: insertId(), name: "page_view", properties, time: Date.now() })),
+    page: "https://shop.example.com/pricing",
+    sentAt: Date.now(),
+  });
 }
 
 function post(agent: http.Agent, port: number, text: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.request({ host: "127.0.0.1", port, method: "POST", path: "/track", agent, headers: { "Content-Type": "text/plain;charset=UTF-8", "Content-Length": Buffer.byteLength(text) }, timeout: 30_000 }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, method: "POST", path: "/track", agent, headers: { "Content-Type": "text/plain;charset=UTF-8", "Content-Length": Buffer.byteLength(text) }, timeout: 30_000 },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on("timeout", () => req.destroy());
     req.on("error", () => resolve(0));
     req.end(text);
@@ -162,22 +169,29 @@ async function rssWithConnections(service: RunningService, count: number): Promi
   try {
     for (let i = 0; i < count; i += 250) {
       await Promise.all(
-        Array.from({ length: Math.min(250, count - i) }, () => new Promise<void>((resolve, reject) => {
-          const socket = net.connect(service.port, "127.0.0.1", () => {
-            socket.write(head + text.slice(0, half));
-            resolve();
-          });
-          socket.on("error", reject);
-          sockets.push(socket);
-        })),
+        Array.from(
+          { length: Math.min(250, count - i) },
+          () =>
+            new Promise<void>((resolve, reject) => {
+              const socket = net.connect(service.port, "127.0.0.1", () => {
+                socket.write(head + text.slice(0, half));
+                resolve();
+              });
+              socket.on("error", reject);
+              sockets.push(socket);
+            }),
+        ),
       );
     }
     await new Promise((r) => setTimeout(r, 500));
     sample();
-    const answered = sockets.map((s) => new Promise<void>((resolve) => {
-      s.once("data", () => resolve());
-      s.once("close", () => resolve());
-    }));
+    const answered = sockets.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.once("data", () => resolve());
+          s.once("close", () => resolve());
+        }),
+    );
     for (const s of sockets) s.write(text.slice(half));
     await Promise.race([Promise.all(answered), new Promise((r) => setTimeout(r, 60_000))]);
     sample();
@@ -235,7 +249,9 @@ export async function ingestPathBench(options: IngestBenchOptions): Promise<Inge
     await throughput(db, service, nginx, 1, 16, 1);
 
     const single = await throughput(db, service, nginx, 1, 64, seconds);
-    log(`single beacons: ${single.eventsPerSecond.toFixed(0)} events/s, ${single.eventsPerServiceCpuSecond.toFixed(0)} per service CPU-second, ${single.eventsPerHostCpuSecond.toFixed(0)} per service+nginx CPU-second, ${single.errors} errors`);
+    log(
+      `single beacons: ${single.eventsPerSecond.toFixed(0)} events/s, ${single.eventsPerServiceCpuSecond.toFixed(0)} per service CPU-second, ${single.eventsPerHostCpuSecond.toFixed(0)} per service+nginx CPU-second, ${single.errors} errors`,
+    );
     const batch50 = await throughput(db, service, nginx, 50, 16, seconds);
     log(`50-event batches: ${batch50.eventsPerSecond.toFixed(0)} events/s, ${batch50.eventsPerServiceCpuSecond.toFixed(0)} per service CPU-second, ${batch50.errors} errors`);
     const latencyAt70 = await latencyAt(nginx.port, (single.requests / single.seconds) * 0.7, seconds);
@@ -278,7 +294,13 @@ export async function ingestPathBench(options: IngestBenchOptions): Promise<Inge
     }
     const replaySeconds = (performance.now() - r0) / 1000;
     const replayRate = (spooled.spoolDepth - depth) / replaySeconds;
-    const replay = { events: spooled.spoolDepth - depth, seconds: replaySeconds, eventsPerSecond: replayRate, ingestEventsPerSecond: single.eventsPerSecond, ratio: replayRate / single.eventsPerSecond };
+    const replay = {
+      events: spooled.spoolDepth - depth,
+      seconds: replaySeconds,
+      eventsPerSecond: replayRate,
+      ingestEventsPerSecond: single.eventsPerSecond,
+      ratio: replayRate / single.eventsPerSecond,
+    };
     log(`replay: ${replay.events} events in ${replaySeconds.toFixed(1)} s, ${replayRate.toFixed(0)} events/s, ${replay.ratio.toFixed(1)}x the single-beacon ingest rate`);
 
     const fullSpoolMiB = mib(Math.max(spoolPeak, replayPeak));

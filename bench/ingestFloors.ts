@@ -54,10 +54,14 @@ async function copyRate(db: Postgres, count: number): Promise<number> {
   await db.query("TRUNCATE events_copy_floor");
   const data = copyRows(count);
   const t0 = performance.now();
-  const psql = spawn(join(postgresBinDir, "psql"), ["-h", "127.0.0.1", "-p", String(db.port), "-U", "ingest", "-d", "edge", "-v", "ON_ERROR_STOP=1", "-qc", `COPY events_copy_floor (${copyColumns}) FROM STDIN`], {
-    env: { ...process.env, PGPASSWORD: "secret" },
-    stdio: ["pipe", "ignore", "pipe"],
-  });
+  const psql = spawn(
+    join(postgresBinDir, "psql"),
+    ["-h", "127.0.0.1", "-p", String(db.port), "-U", "ingest", "-d", "edge", "-v", "ON_ERROR_STOP=1", "-qc", `COPY events_copy_floor (${copyColumns}) FROM STDIN`],
+    {
+      env: { ...process.env, PGPASSWORD: "secret" },
+      stdio: ["pipe", "ignore", "pipe"],
+    },
+  );
   let stderr = "";
   psql.stderr!.on("data", (chunk) => (stderr += chunk));
   psql.stdin!.end(data);
@@ -85,7 +89,9 @@ export async function ingestRounds(options: IngestRoundsOptions): Promise<Ingest
   const db = await startPostgres();
   const started: { stop(): Promise<unknown> | void }[] = [];
   try {
-    const service: RunningService = await startService({ env: { ...datastoreEnv(`127.0.0.1:${db.port}`), INGEST_POOL_SIZE: String(prod.datastore.poolSizePerHost), INGEST_METRICS_INTERVAL_MS: "60000" } });
+    const service: RunningService = await startService({
+      env: { ...datastoreEnv(`127.0.0.1:${db.port}`), INGEST_POOL_SIZE: String(prod.datastore.poolSizePerHost), INGEST_METRICS_INTERVAL_MS: "60000" },
+    });
     started.push({ stop: () => service.kill() });
     const nginx: RunningNginx = await startNginx(benchNginxSettings(prod, service.port));
     started.push(nginx);

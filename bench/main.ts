@@ -205,7 +205,9 @@ async function benchShipped(repeat: number): Promise<Record<string, PlanMetrics>
     shipped[stack] = plan;
     const wall = plan.wallMs;
     const cpu = shipped[stack].cpuMs;
-    log(`${stack}: ${wall.toFixed(0)} ms (runs ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")})${cpu === undefined ? "" : `, ${cpu.toFixed(0)} ms CPU`}, peak ${shipped[stack].peakMiB.toFixed(0)} MiB, exit ${shipped[stack].code}, ${shipped[stack].resources} resources`);
+    log(
+      `${stack}: ${wall.toFixed(0)} ms (runs ${runs.map((r) => r.wallMs.toFixed(0)).join(", ")})${cpu === undefined ? "" : `, ${cpu.toFixed(0)} ms CPU`}, peak ${shipped[stack].peakMiB.toFixed(0)} MiB, exit ${shipped[stack].code}, ${shipped[stack].resources} resources`,
+    );
   }
   return shipped;
 }
@@ -232,7 +234,12 @@ async function benchMatrix(matrix: BenchSize[], repeat: number): Promise<MatrixR
 }
 
 /** The run's results as JSON at `outOption` and as Markdown beside it. */
-function writeResults(outOption: string, started: Date, machine: Machine, parts: { shipped: Record<string, PlanMetrics>; prCheck: PrCheckMetrics; rows: MatrixRow[]; targets: ReturnType<typeof judgeTargets>; fidelity: FidelityResult[] }): void {
+function writeResults(
+  outOption: string,
+  started: Date,
+  machine: Machine,
+  parts: { shipped: Record<string, PlanMetrics>; prCheck: PrCheckMetrics; rows: MatrixRow[]; targets: ReturnType<typeof judgeTargets>; fidelity: FidelityResult[] },
+): void {
   const { shipped, prCheck, rows, targets, fidelity } = parts;
   const out = resolve(outOption);
   mkdirSync(dirname(out), { recursive: true });

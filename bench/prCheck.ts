@@ -100,14 +100,7 @@ export async function measurePrCheck(rounds: number): Promise<PrCheckMetrics> {
     const build = spawnSync(process.execPath, ["--import", "tsx", join(repo, "policies", "build.ts")], { cwd: repo, encoding: "utf8" });
     if (build.status !== 0) throw new Error(`building the policy pack: ${build.stderr}`);
     const prCheck = async (cacheDir: string, what: string) =>
-      outcome(
-        await runCommand(
-          [process.execPath, ...prCheckProcessArgs(repo), "--base", base, "--out", join(out, "report.md"), "--cache-dir", cacheDir],
-          600_000,
-          repo,
-        ),
-        what,
-      );
+      outcome(await runCommand([process.execPath, ...prCheckProcessArgs(repo), "--base", base, "--out", join(out, "report.md"), "--cache-dir", cacheDir], 600_000, repo), what);
     const measured: PrCheckRound[] = [];
     for (let round = 0; round < Math.max(1, rounds); round++) {
       git(repo, "checkout", "--quiet", "--detach", base);
@@ -138,7 +131,9 @@ export async function measurePrCheck(rounds: number): Promise<PrCheckMetrics> {
         rmSync(cache, { recursive: true, force: true });
       }
     }
-    const stacks = git(repo, "ls-tree", "--name-only", `${base}:stacks`).split("\n").filter((f) => f.endsWith(".yaml")).length;
+    const stacks = git(repo, "ls-tree", "--name-only", `${base}:stacks`)
+      .split("\n")
+      .filter((f) => f.endsWith(".yaml")).length;
     return { stacks, rounds: measured };
   } finally {
     rmSync(repo, { recursive: true, force: true });

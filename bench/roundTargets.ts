@@ -116,17 +116,67 @@ export function speedTargets(plan: readonly PlanRound[], prCheck: readonly PrChe
   const prod = plan.map((r) => r.prodPlanMs);
   const classes = [...new Set(prCheck.flatMap((r) => Object.keys(r.classes)))];
   return [
-    { name: "prod plan", ratioOf: "plan wall / plain-node SDK floor wall", direction: "atMost", limit: 2, ratios: pairedRatios(prod, plan.map((r) => r.sdkFloorMs)) },
-    ...classes.map((c): RoundTarget => ({
-      name: `pr-check, ${c}`,
-      ratioOf: "pr-check wall / one prod plan's wall",
+    {
+      name: "prod plan",
+      ratioOf: "plan wall / plain-node SDK floor wall",
       direction: "atMost",
-      limit: 1.6,
-      ratios: pairedRatios(prCheck.map((r) => r.classes[c]), prCheck.map((r) => r.planMs)),
-    })),
-    { name: "30 regions / 2,000 records plan", ratioOf: "its wall / the prod plan's wall", direction: "atMost", limit: 3, ratios: pairedRatios(plan.map((r) => r.largePlanMs), prod) },
-    { name: "service, one-event beacons", ratioOf: "events/s / a trivial Node handler's behind the same nginx", direction: "atLeast", limit: 0.85, ratios: pairedRatios(ingest.map((r) => r.serviceSingle), ingest.map((r) => r.trivialSingle)) },
-    { name: "service, one-event beacons", ratioOf: "stored events/s / PostgreSQL COPY's", direction: "atLeast", limit: 0.4, ratios: pairedRatios(ingest.map((r) => r.serviceSingle), ingest.map((r) => r.copy)) },
-    { name: "service, 50-event batches", ratioOf: "stored events/s / PostgreSQL COPY's", direction: "atLeast", limit: 0.9, ratios: pairedRatios(ingest.map((r) => r.serviceBatch50), ingest.map((r) => r.copy)) },
+      limit: 2,
+      ratios: pairedRatios(
+        prod,
+        plan.map((r) => r.sdkFloorMs),
+      ),
+    },
+    ...classes.map(
+      (c): RoundTarget => ({
+        name: `pr-check, ${c}`,
+        ratioOf: "pr-check wall / one prod plan's wall",
+        direction: "atMost",
+        limit: 1.6,
+        ratios: pairedRatios(
+          prCheck.map((r) => r.classes[c]),
+          prCheck.map((r) => r.planMs),
+        ),
+      }),
+    ),
+    {
+      name: "30 regions / 2,000 records plan",
+      ratioOf: "its wall / the prod plan's wall",
+      direction: "atMost",
+      limit: 3,
+      ratios: pairedRatios(
+        plan.map((r) => r.largePlanMs),
+        prod,
+      ),
+    },
+    {
+      name: "service, one-event beacons",
+      ratioOf: "events/s / a trivial Node handler's behind the same nginx",
+      direction: "atLeast",
+      limit: 0.85,
+      ratios: pairedRatios(
+        ingest.map((r) => r.serviceSingle),
+        ingest.map((r) => r.trivialSingle),
+      ),
+    },
+    {
+      name: "service, one-event beacons",
+      ratioOf: "stored events/s / PostgreSQL COPY's",
+      direction: "atLeast",
+      limit: 0.4,
+      ratios: pairedRatios(
+        ingest.map((r) => r.serviceSingle),
+        ingest.map((r) => r.copy),
+      ),
+    },
+    {
+      name: "service, 50-event batches",
+      ratioOf: "stored events/s / PostgreSQL COPY's",
+      direction: "atLeast",
+      limit: 0.9,
+      ratios: pairedRatios(
+        ingest.map((r) => r.serviceBatch50),
+        ingest.map((r) => r.copy),
+      ),
+    },
   ];
 }

@@ -116,9 +116,7 @@ export interface PlanMetrics {
  * pack's process), or with `viaNpm` the `npm run plan` command itself, npm's own start included.
  */
 export async function measurePlan(planArgs: string[], viaNpm = false): Promise<PlanMetrics> {
-  const run = viaNpm
-    ? await runCommand(["npm", "run", "--silent", "plan", "--", ...planArgs])
-    : await runCommand([process.execPath, ...planProcessArgs(projectRoot), ...planArgs]);
+  const run = viaNpm ? await runCommand(["npm", "run", "--silent", "plan", "--", ...planArgs]) : await runCommand([process.execPath, ...planProcessArgs(projectRoot), ...planArgs]);
   if (run.code !== 0 && run.code !== 1) {
     throw new Error(`npm run plan -- ${planArgs.join(" ")} exited ${run.code}:\n${run.stderr.slice(-2000)}`);
   }

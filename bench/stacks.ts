@@ -11,11 +11,38 @@ import type { StackConfigInput } from "../stacks/schema";
 
 /** 32 AWS region codes; the schema caps a stack at 30 regions. */
 export const benchRegions = [
-  "us-east-1", "us-west-2", "eu-west-1", "us-east-2", "us-west-1", "ca-central-1", "sa-east-1", "eu-west-2",
-  "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "af-south-1", "me-south-1",
-  "me-central-1", "il-central-1", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-  "ap-southeast-4", "ap-southeast-5", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-east-1", "ca-west-1",
-  "mx-central-1", "ap-southeast-7",
+  "us-east-1",
+  "us-west-2",
+  "eu-west-1",
+  "us-east-2",
+  "us-west-1",
+  "ca-central-1",
+  "sa-east-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-north-1",
+  "eu-south-1",
+  "eu-south-2",
+  "af-south-1",
+  "me-south-1",
+  "me-central-1",
+  "il-central-1",
+  "ap-south-1",
+  "ap-south-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-east-1",
+  "ca-west-1",
+  "mx-central-1",
+  "ap-southeast-7",
 ] as const;
 
 export interface BenchSize {
@@ -105,7 +132,10 @@ export function benchStackConfig(size: BenchSize): Record<string, unknown> {
       maxConnections: Math.ceil((size.regions * maxHostsPerRegion * poolSizePerHost) / 0.7),
       poolSizePerHost,
       endpoints: Object.fromEntries(
-        regions.map((region, i) => [region, { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/bench/datastore/password", cidrs: [`10.${100 + i}.0.0/16`], route: { transitGatewayId: "tgw-0123456789abcdef0" } }]),
+        regions.map((region, i) => [
+          region,
+          { hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/bench/datastore/password", cidrs: [`10.${100 + i}.0.0/16`], route: { transitGatewayId: "tgw-0123456789abcdef0" } },
+        ]),
       ),
     },
     dns: {

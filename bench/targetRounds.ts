@@ -35,7 +35,9 @@ async function planRounds(projectRoot: string, rounds: number, log: (line: strin
       const sdkFloor = await sdkFloorMs(projectRoot);
       const prod = await measurePlan(["--stack", "prod"]);
       const large = await measurePlan(["--stack", "bench", "--config-file", configFile]);
-      log(`plan round ${i + 1}: SDK floor ${sdkFloor.toFixed(0)} ms, prod plan ${prod.wallMs.toFixed(0)} ms (exit ${prod.code}), 30 regions / 2,000 records ${large.wallMs.toFixed(0)} ms (exit ${large.code}, ${large.resources ?? "?"} resources)`);
+      log(
+        `plan round ${i + 1}: SDK floor ${sdkFloor.toFixed(0)} ms, prod plan ${prod.wallMs.toFixed(0)} ms (exit ${prod.code}), 30 regions / 2,000 records ${large.wallMs.toFixed(0)} ms (exit ${large.code}, ${large.resources ?? "?"} resources)`,
+      );
       result.push({ sdkFloorMs: sdkFloor, prodPlanMs: prod.wallMs, largePlanMs: large.wallMs });
     }
     return result;

@@ -10,17 +10,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  alarmName,
-  alarmTags,
-  AlarmSpec,
-  cdnAlarms,
-  DatastoreMetric,
-  datastoreAlarms,
-  globalMetricsRegion,
-  healthCheckAlarms,
-  ingestAlarms,
-} from "../models/alarms/alarmSet";
+import { alarmName, alarmTags, AlarmSpec, cdnAlarms, DatastoreMetric, datastoreAlarms, globalMetricsRegion, healthCheckAlarms, ingestAlarms } from "../models/alarms/alarmSet";
 import { dashboardBody } from "../models/alarms/dashboard";
 import { Severity, severities, ThresholdOverrides } from "../models/alarms/thresholds";
 import type { CdnEndpoint, IngestEndpoint, RegionHealthCheck } from "./endpoints";
@@ -57,9 +47,7 @@ export function planAlarms(args: AlarmsArgs): AlarmSpec<pulumi.Input<string>>[] 
     ...(args.ingest ?? []).flatMap((e) => ingestAlarms<pulumi.Input<string>>(e, overrides)),
     ...(args.healthChecks ?? []).flatMap((c) => healthCheckAlarms<pulumi.Input<string>>(c, overrides)),
     ...(args.cdn ? cdnAlarms<pulumi.Input<string>>(args.cdn, overrides) : []),
-    ...(args.datastore
-      ? datastoreAlarms<pulumi.Input<string>>(args.datastore.metric, args.datastore.maxConnections, args.datastore.region, overrides)
-      : []),
+    ...(args.datastore ? datastoreAlarms<pulumi.Input<string>>(args.datastore.metric, args.datastore.maxConnections, args.datastore.region, overrides) : []),
   ];
 }
 
@@ -209,10 +197,7 @@ export class RegionAlarms extends pulumi.ComponentResource {
         { parent: this },
       );
       topics[severity] = topic;
-      args.emails.forEach(
-        (email, i) =>
-          new aws.sns.TopicSubscription(`${name}-${severity}-email-${i + 1}`, { region, topic: topic.arn, protocol: "email", endpoint: email }, { parent: topic }),
-      );
+      args.emails.forEach((email, i) => new aws.sns.TopicSubscription(`${name}-${severity}-email-${i + 1}`, { region, topic: topic.arn, protocol: "email", endpoint: email }, { parent: topic }));
       if (args.webhookUrl && severity === "critical") {
         new aws.sns.TopicSubscription(
           `${name}-${severity}-webhook`,

@@ -80,10 +80,7 @@ export class DnsValidatedCertificate extends pulumi.ComponentResource {
   }
 }
 
-function validationOption(
-  options: aws.types.output.acm.CertificateDomainValidationOption[],
-  domain: string,
-): aws.types.output.acm.CertificateDomainValidationOption {
+function validationOption(options: aws.types.output.acm.CertificateDomainValidationOption[], domain: string): aws.types.output.acm.CertificateDomainValidationOption {
   const option = options.find((o) => o.domainName === domain);
   if (!option) throw new Error(`ACM returned no DNS validation option for ${domain}`);
   return option;

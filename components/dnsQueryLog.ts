@@ -60,11 +60,7 @@ export class DnsQueryLog extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-queries`,
-      { region, name: logGroupName, retentionInDays: args.retentionDays ?? 365, kmsKeyId: key.arn },
-      { parent: this },
-    );
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-queries`, { region, name: logGroupName, retentionInDays: args.retentionDays ?? 365, kmsKeyId: key.arn }, { parent: this });
     const writeAccess = new aws.cloudwatch.LogResourcePolicy(
       `${name}-route53-writes`,
       {

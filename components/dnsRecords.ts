@@ -144,8 +144,7 @@ export class DnsRecords extends pulumi.ComponentResource {
     );
     record.values.forEach((value, i) => {
       // Declared values are plain and rendered here; an output (the CDN's target) once it resolves.
-      const rendered =
-        typeof value === "string" ? recordValueToCloudflare(record.type, value) : pulumi.output(value).apply((v) => recordValueToCloudflare(record.type, v));
+      const rendered = typeof value === "string" ? recordValueToCloudflare(record.type, value) : pulumi.output(value).apply((v) => recordValueToCloudflare(record.type, v));
       const several = record.values.length > 1;
       if (several && typeof value !== "string") throw new Error(`DnsRecords ${name}: ${record.type} ${record.name} has several values, one not known yet: a set is named by its values`);
       new cloudflare.DnsRecord(

@@ -96,20 +96,12 @@ export class DnsZones extends pulumi.ComponentResource {
       // provider deletes every record before the zone (terraform-provider-aws route53/zone.go,
       // `force_destroy`), so the delete path completes. Its first deploy sets it in place; until
       // then a replacement is refused by the update rehearsal (tools/diff/updateRehearsal.ts).
-      primary = new aws.route53.Zone(
-        `${name}-route53`,
-        { name: args.domain, comment, delegationSetId: delegationSet.id, forceDestroy: true },
-        { parent: this, deleteBeforeReplace: true },
-      );
+      primary = new aws.route53.Zone(`${name}-route53`, { name: args.domain, comment, delegationSetId: delegationSet.id, forceDestroy: true }, { parent: this, deleteBeforeReplace: true });
       this.delegationSetId = delegationSet.id;
       this.primaryNameServers = delegationSet.nameServers;
     }
 
-    const secondary = new cloudflare.Zone(
-      `${name}-cloudflare`,
-      { account: { id: args.secondary.accountId }, name: args.domain, type: "full" },
-      { parent: this },
-    );
+    const secondary = new cloudflare.Zone(`${name}-cloudflare`, { account: { id: args.secondary.accountId }, name: args.domain, type: "full" }, { parent: this });
 
     // Multi-provider DNS lets Cloudflare activate and answer while another provider's NS are
     // listed too, and makes it serve the apex NS records below; CNAMEs stay CNAMEs (no flattening

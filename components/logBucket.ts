@@ -45,11 +45,7 @@ export class LogBucket extends pulumi.ComponentResource {
     // Versioned (enable-bucket-versioning): a log object overwritten or deleted by mistake, or by
     // someone covering tracks, stays as a noncurrent version until the lifecycle expires it.
     const versioning = new aws.s3.BucketVersioning(`${name}-logs-versioning`, { region, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-logs-encryption`,
-      { region, bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      child,
-    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-logs-encryption`, { region, bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, child);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-logs-lifecycle`,
       {
@@ -70,11 +66,7 @@ export class LogBucket extends pulumi.ComponentResource {
       { parent: bucket, dependsOn: [versioning] },
     );
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    new aws.s3.BucketPolicy(
-      `${name}-logs-policy`,
-      { region, bucket: bucket.id, policy: logDeliveryPolicy(bucket.arn, account, region) },
-      { parent: bucket, dependsOn: [publicAccessBlock] },
-    );
+    new aws.s3.BucketPolicy(`${name}-logs-policy`, { region, bucket: bucket.id, policy: logDeliveryPolicy(bucket.arn, account, region) }, { parent: bucket, dependsOn: [publicAccessBlock] });
 
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;

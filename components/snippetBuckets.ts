@@ -25,17 +25,9 @@ export class PrivateBucket {
       child,
     );
     new aws.s3.BucketOwnershipControls(`${name}-ownership`, { region, bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-    this.versioning = new aws.s3.BucketVersioning(
-      `${name}-versioning`,
-      { region, bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } },
-      child,
-    );
+    this.versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { region, bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
     // SSE-S3 rather than KMS: CloudFront's origin access control reads it without a key policy.
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      { region, bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      child,
-    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, { region, bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, child);
     // Every deploy overwrites the loader: its old versions go after a while, the current ones never
     // (the library's versioned files stay for pages that cached the loader naming them).
     new aws.s3.BucketLifecycleConfiguration(

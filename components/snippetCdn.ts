@@ -209,11 +209,7 @@ export class SnippetCdn extends pulumi.ComponentResource {
       },
       { parent: logs },
     );
-    new aws.cloudwatch.LogDelivery(
-      `${name}-access-logs`,
-      { region, deliverySourceName: source.name, deliveryDestinationArn: destination.arn },
-      { parent: source },
-    );
+    new aws.cloudwatch.LogDelivery(`${name}-access-logs`, { region, deliverySourceName: source.name, deliveryDestinationArn: destination.arn }, { parent: source });
   }
 
   /** Replication from origin to replica, by a role that may read the one and write the other only. */

@@ -25,9 +25,7 @@ const maxBodyBytes = (twin: Twin, region: number) => Number(twin.regions[region]
 /** Cuts (or restores) a region's hosts from the datastore: their packets to it are dropped, as a hung primary's would be. */
 function datastoreReach(twin: Twin, region: number, reachable: boolean): void {
   for (const host of twin.hosts.filter((h) => h.region === region)) {
-    const rules = reachable
-      ? "delete table inet twinfault\n"
-      : `table inet twinfault {\n  chain out {\n    type filter hook output priority 0;\n    tcp dport ${twin.datastorePort} drop\n  }\n}\n`;
+    const rules = reachable ? "delete table inet twinfault\n" : `table inet twinfault {\n  chain out {\n    type filter hook output priority 0;\n    tcp dport ${twin.datastorePort} drop\n  }\n}\n`;
     inNamespace(host.namespace, "nft", ["-f", "-"], rules);
   }
 }

@@ -79,19 +79,24 @@ export function withReleaseEnv(userData: string, release: Record<string, string>
 /** The datastore's wired addresses, forwarded from the VPC namespace to the twin's PostgreSQL (source rewritten, so its answers come back the same way). */
 function forwardDatastore(vpc: string, wired: string[], dialled: number, to: TwinPlacement["datastore"]): void {
   inNamespace(vpc, "sysctl", ["-qw", "net.ipv4.ip_forward=1"]);
-  inNamespace(vpc, "nft", ["-f", "-"], [
-    "table ip twindatastore {",
-    "  chain pre {",
-    "    type nat hook prerouting priority -100;",
-    `    ip daddr { ${wired.join(", ")} } tcp dport ${dialled} dnat to ${to.address}:${to.port}`,
-    "  }",
-    "  chain post {",
-    "    type nat hook postrouting priority 100;",
-    '    oifname "tw" masquerade',
-    "  }",
-    "}",
-    "",
-  ].join("\n"));
+  inNamespace(
+    vpc,
+    "nft",
+    ["-f", "-"],
+    [
+      "table ip twindatastore {",
+      "  chain pre {",
+      "    type nat hook prerouting priority -100;",
+      `    ip daddr { ${wired.join(", ")} } tcp dport ${dialled} dnat to ${to.address}:${to.port}`,
+      "  }",
+      "  chain post {",
+      "    type nat hook postrouting priority 100;",
+      '    oifname "tw" masquerade',
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
 }
 
 /**
@@ -102,13 +107,30 @@ function forwardDatastore(vpc: string, wired: string[], dialled: number, to: Twi
 export async function startBootedHost(fleet: HostFleet, planned: PlannedHost, place: TwinPlacement, teardown: Teardown): Promise<RunningHost> {
   const model = reachabilityOfPlan(fleet.plan.resources).regions.find((r) => r.fleet.launchTemplate === planned.templateUrn);
   if (!model) throw new Error(`the reachability model judges no host fleet of ${planned.templateUrn}`);
-  const databases = (planned.env.INGEST_DB_HOSTS ?? "").split(",").filter(Boolean).map((entry) => entry.split(":")[0]!);
+  const databases = (planned.env.INGEST_DB_HOSTS ?? "")
+    .split(",")
+    .filter(Boolean)
+    .map((entry) => entry.split(":")[0]!);
   const network = hostNetworkPlan(place.prefix, model, databases);
   buildHostNetwork(network, teardown);
   const { host: namespace, vpc } = network.namespaces;
   attach(teardown, namespace, "tw0", place.bridge, `${place.prefix}t`, `${place.address}/24`);
   run("ip", ["-n", namespace, "route", "add", place.clientNetwork, "via", place.balancer, "dev", "tw0"]);
-  inNamespace(namespace, "nft", ["insert", "rule", "ip", "securitygroups", "input", "iifname", "tw0", "tcp", "dport", String(nginxListenPort), "accept", "comment", '"from the NLB security group: what the twin balancer forwards, client addresses kept"']);
+  inNamespace(namespace, "nft", [
+    "insert",
+    "rule",
+    "ip",
+    "securitygroups",
+    "input",
+    "iifname",
+    "tw0",
+    "tcp",
+    "dport",
+    String(nginxListenPort),
+    "accept",
+    "comment",
+    '"from the NLB security group: what the twin balancer forwards, client addresses kept"',
+  ]);
   attach(teardown, vpc, "tw", place.bridge, `${place.prefix}d`, `${place.vpcAddress}/24`);
   forwardDatastore(vpc, Object.values(network.datastores), Number(planned.env.INGEST_DB_PORT ?? 5432), place.datastore);
 

@@ -94,7 +94,10 @@ export function readOriginStates(file: string): OriginStates {
 /** The requests a CDN stand-in logged so far (`logFile`): when each started, for which path. */
 export function readCdnLog(file: string): { start: number; path: string }[] {
   try {
-    return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { start: number; path: string });
+    return readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { start: number; path: string });
   } catch {
     return [];
   }

@@ -197,9 +197,7 @@ export function startBrowserShare(twin: Twin, options: GamedayOptions, share: st
       if (report.tracked === 0) problems.push("Chromium tracked no events");
       if (!report.libraryLoaded.at(-1)) problems.push("the library never ran on the last page view: nothing could send the events kept");
       // Failed as the page saw it: an error, or no answer within the loader's timeout (it gave up on the attempt).
-      const failedLibraryLoads = report.cdnRequests
-        .filter((r) => r.path !== `/${loaderKey}` && (r.status !== 200 || r.end - r.start > plan.cdn.loaderTimeoutMs))
-        .map((r) => r.start);
+      const failedLibraryLoads = report.cdnRequests.filter((r) => r.path !== `/${loaderKey}` && (r.status !== 200 || r.end - r.start > plan.cdn.loaderTimeoutMs)).map((r) => r.start);
       return {
         sent: report.tracked,
         stored: counts.seqs,

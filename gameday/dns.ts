@@ -252,7 +252,13 @@ export async function startDns(network: DnsNetwork, plan: DnsPlan, zones: Record
     writeFileSync(path.join(serverDir, "nsd.conf"), nsdConfig(serverDir, servers[provider], 53, { [apex]: "zone" }));
     inNamespace(namespace, "/usr/sbin/nsd-checkconf", [path.join(serverDir, "nsd.conf")]);
     const child = spawn("ip", ["netns", "exec", namespace, "/usr/sbin/nsd", "-d", "-c", path.join(serverDir, "nsd.conf")], { stdio: "ignore" });
-    await waitUntil(`NSD (${provider}) on ${servers[provider].join(", ")}`, Date.now() + 10_000, async () => (await query(first!, apex, "SOA", { timeoutMs: 300 })).rcode === "NOERROR", child, path.join(serverDir, "nsd.log"));
+    await waitUntil(
+      `NSD (${provider}) on ${servers[provider].join(", ")}`,
+      Date.now() + 10_000,
+      async () => (await query(first!, apex, "SOA", { timeoutMs: 300 })).rcode === "NOERROR",
+      child,
+      path.join(serverDir, "nsd.log"),
+    );
   });
   const settled = await Promise.allSettled(starting);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -267,7 +273,13 @@ export async function startDns(network: DnsNetwork, plan: DnsPlan, zones: Record
   teardown.add("Unbound", () => {
     unbound.kill("SIGKILL");
   });
-  await waitUntil(`Unbound on ${network.resolverAddress}`, Date.now() + 10_000, async () => (await query(network.resolverAddress, apex, "SOA", { timeoutMs: 500, recursion: true })).rcode === "NOERROR", unbound, path.join(unboundDir, "unbound.log"));
+  await waitUntil(
+    `Unbound on ${network.resolverAddress}`,
+    Date.now() + 10_000,
+    async () => (await query(network.resolverAddress, apex, "SOA", { timeoutMs: 500, recursion: true })).rcode === "NOERROR",
+    unbound,
+    path.join(unboundDir, "unbound.log"),
+  );
 
   const signalAll = (provider: ProviderName, signal: NodeJS.Signals) => {
     for (const pid of namespacePids(namespaces[provider]).filter(isAlive)) process.kill(pid, signal);

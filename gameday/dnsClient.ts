@@ -24,7 +24,12 @@ export interface QueryResult {
  * `ednsUdpSize` it carries no OPT record, so the server must fit its answer in 512 bytes: the
  * legacy client of incident 001. `rcode` is `TIMEOUT` when nothing came back.
  */
-export function query(server: string, name: string, type: "A" | "SOA", { timeoutMs = 2000, recursion = false, ednsUdpSize }: { timeoutMs?: number; recursion?: boolean; ednsUdpSize?: number } = {}): Promise<QueryResult> {
+export function query(
+  server: string,
+  name: string,
+  type: "A" | "SOA",
+  { timeoutMs = 2000, recursion = false, ednsUdpSize }: { timeoutMs?: number; recursion?: boolean; ednsUdpSize?: number } = {},
+): Promise<QueryResult> {
   const id = Math.floor(Math.random() * 65536);
   const packet = dnsPacket.encode({
     type: "query",

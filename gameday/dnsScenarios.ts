@@ -52,7 +52,14 @@ const runs = new WeakMap<Twin, DnsRun>();
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
-async function startTwinDns(twin: Twin, teardown: Parameters<NonNullable<Scenario["prepare"]>>[1], stack: string, mode: DnsMode, answerTtlMs: number, addresses: (plan: DnsPlan) => string[]): Promise<DnsRun> {
+async function startTwinDns(
+  twin: Twin,
+  teardown: Parameters<NonNullable<Scenario["prepare"]>>[1],
+  stack: string,
+  mode: DnsMode,
+  answerTtlMs: number,
+  addresses: (plan: DnsPlan) => string[],
+): Promise<DnsRun> {
   const plan = await cachedPlan(stack, mode);
   const dns = await startDns(
     { prefix: twin.prefix, bridge: `${twin.prefix}f`, vips: twin.vips, clientNamespace: twin.clientNamespace, resolverAddress: twin.clientAddresses[0]! },
@@ -123,7 +130,8 @@ function primaryStopsAnswering(mode: DnsMode): Scenario {
           details.push(`${counts.lost} events still queued when the run ended (at risk)`);
           const maxAgeSeconds = snippetDelivery.retry.maxEventAgeMs / 1000;
           if (figure) {
-            if (figure.recoverySeconds <= maxAgeSeconds) problems.push(`the model's recovery ${figure.recoverySeconds} s is within the snippet's max event age ${maxAgeSeconds} s, but the twin never recovers without a registrar change`);
+            if (figure.recoverySeconds <= maxAgeSeconds)
+              problems.push(`the model's recovery ${figure.recoverySeconds} s is within the snippet's max event age ${maxAgeSeconds} s, but the twin never recovers without a registrar change`);
             else details.push(`model: recovery ${figure.recoverySeconds} s > the snippet's max event age ${maxAgeSeconds} s, ${figure.eventsLost ?? "?"} events lost at peak`);
           }
           return { problems, details };
@@ -191,7 +199,9 @@ function regionLostBothProviders(): Scenario {
           const problems: string[] = [];
           const details: string[] = [];
           const at = (t: number | undefined) => (t === undefined ? "never" : `${seconds(t - faultAt)} s after the failure`);
-          details.push(`Route 53's answer left ${region} ${at(state.answeredAt.route53)}; Cloudflare's ${at(state.answeredAt.cloudflare)} (withdrawn by hand at ${seconds(withdrawAfterMs)} s, as the model says)`);
+          details.push(
+            `Route 53's answer left ${region} ${at(state.answeredAt.route53)}; Cloudflare's ${at(state.answeredAt.cloudflare)} (withdrawn by hand at ${seconds(withdrawAfterMs)} s, as the model says)`,
+          );
           if (state.answeredAt.route53 === undefined) problems.push(`Route 53's answer kept ${region} although its health check failed`);
           if (state.answeredAt.cloudflare === undefined) problems.push(`Cloudflare's answer was never withdrawn`);
           if (counts.lost !== 0) problems.push(`${counts.lost} events lost`);
@@ -205,7 +215,10 @@ function regionLostBothProviders(): Scenario {
       const faultAt = Date.now();
       twin.loseRegion(state.lost);
       await sleep(Math.max(0, faultAt + state.withdrawAfterMs - Date.now()));
-      await run.dns.answerWith("cloudflare", twin.vips.filter((_, i) => i !== state.lost));
+      await run.dns.answerWith(
+        "cloudflare",
+        twin.vips.filter((_, i) => i !== state.lost),
+      );
       state.answeredAt.cloudflare = Date.now();
       return { faultAt };
     },
@@ -263,10 +276,4 @@ function legacyClient(zone: "oversized" | "shipped"): Scenario {
   };
 }
 
-export const dnsScenarios: Scenario[] = [
-  primaryStopsAnswering("active-active"),
-  primaryStopsAnswering("hot-standby"),
-  regionLostBothProviders(),
-  legacyClient("oversized"),
-  legacyClient("shipped"),
-];
+export const dnsScenarios: Scenario[] = [primaryStopsAnswering("active-active"), primaryStopsAnswering("hot-standby"), regionLostBothProviders(), legacyClient("oversized"), legacyClient("shipped")];

@@ -64,12 +64,20 @@ export interface LoadReport {
   attempts: Attempt[];
 }
 
-
 function post(source: string, target: string, urlPath: string, body: string, timeoutMs: number): Promise<{ status: number; retryAfterMs: number }> {
   const [host, port] = target.split(":");
   return new Promise((resolve) => {
     const req = http.request(
-      { host, port: Number(port), localAddress: source, method: "POST", path: urlPath, agent: false, timeout: timeoutMs, headers: { "Content-Type": "text/plain;charset=UTF-8", Origin: "https://shop.example.com" } },
+      {
+        host,
+        port: Number(port),
+        localAddress: source,
+        method: "POST",
+        path: urlPath,
+        agent: false,
+        timeout: timeoutMs,
+        headers: { "Content-Type": "text/plain;charset=UTF-8", Origin: "https://shop.example.com" },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve({ status: res.statusCode ?? 0, retryAfterMs: Number(res.headers["retry-after"] ?? 0) * 1000 || 0 }));
@@ -142,7 +150,11 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadReport> {
         continue;
       }
       const batch = queue.slice(0, plan.maxBatchEvents);
-      const body = JSON.stringify({ events: batch.map((e) => ({ insertId: e.id, name: "gameday", properties: { client: index }, time: e.time })), page: "https://shop.example.com/gameday", sentAt: now });
+      const body = JSON.stringify({
+        events: batch.map((e) => ({ insertId: e.id, name: "gameday", properties: { client: index }, time: e.time })),
+        page: "https://shop.example.com/gameday",
+        sentAt: now,
+      });
       const timeoutMs = Math.min(plan.retry.requestTimeoutMs, started + plan.deadlineMs - now);
       const to = await target();
       const response = to === undefined ? { status: 0, retryAfterMs: 0 } : await post(source, to, plan.collectorPath, body, timeoutMs);

@@ -98,7 +98,8 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
   const scale = values.scale === undefined ? (full ? 0.2 : 1) : positiveNumber("scale", values.scale, 1);
   const hostsPerRegion = values.hosts === undefined ? undefined : positiveNumber("hosts", values.hosts, 4);
   const known = scenarios.map((s) => s.name);
-  for (const name of values.scenario ?? []) if (!known.includes(name)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(name)}; known: ${known.map((k) => JSON.stringify(k)).join(", ")}`);
+  for (const name of values.scenario ?? [])
+    if (!known.includes(name)) throw new UsageError(`--scenario: unknown scenario ${JSON.stringify(name)}; known: ${known.map((k) => JSON.stringify(k)).join(", ")}`);
   const selected = values.scenario ? scenarios.filter((s) => values.scenario!.includes(s.name)) : scenarios.filter((s) => full || s.reduced);
 
   const plan = await planStack(values.stack);
@@ -175,7 +176,11 @@ function scenarioFigures(results: ScenarioResult[]): string[] {
       const parts = [
         ...Object.entries(run.figures ?? {}).map(([key, value]) => `${key} ${value}`),
         ...(run.details ?? []),
-        ...(run.browser ? [`Chromium sent ${run.browser.sent}, stored ${run.browser.stored}, lost ${run.browser.lost}, stored twice ${run.browser.duplicates}, duplicate deliveries ${run.browser.duplicateDeliveries} (${run.browser.requests} requests, ${run.browser.retries} retries, ${run.browser.failedLibraryLoads.length} failed library loads)`] : []),
+        ...(run.browser
+          ? [
+              `Chromium sent ${run.browser.sent}, stored ${run.browser.stored}, lost ${run.browser.lost}, stored twice ${run.browser.duplicates}, duplicate deliveries ${run.browser.duplicateDeliveries} (${run.browser.requests} requests, ${run.browser.retries} retries, ${run.browser.failedLibraryLoads.length} failed library loads)`,
+            ]
+          : []),
       ];
       return parts.length > 0 ? [`- ${r.scenario} at scale ${r.scale}${r.runs.length > 1 ? ` (run ${i + 1})` : ""}: ${parts.join(", ")}`] : [];
     }),
@@ -193,7 +198,10 @@ export function resultsMarkdown(results: ScenarioResult[], gameday: Gameday): st
   const judged = gameday.full
     ? `Full set: ${gameday.runsPerScenario} runs per scenario at each scale (${scales.join(" and ")}; 1 is real timings), counts summed, the median measured recovery judged within ${gameday.band.min}–${gameday.band.max} × predicted at that scale.`
     : `Reduced set: one run per scenario at scale ${scales.join(", ")}, measured recovery judged ≤ ${gameday.band.max} × predicted only (\`--full\` runs every scenario three times, at \`--scale\` and at real timings, and judges the median within 0.5–1.0 ×).`;
-  const hosts = shape.hostsPerRegion === undefined ? `${shape.regions.map((r) => `${r.region}: ${r.minHosts}`).join(", ")} hosts (each autoscaling group's minSize)` : `${shape.hostsPerRegion} hosts each (--hosts, not the plan's minimum)`;
+  const hosts =
+    shape.hostsPerRegion === undefined
+      ? `${shape.regions.map((r) => `${r.region}: ${r.minHosts}`).join(", ")} hosts (each autoscaling group's minSize)`
+      : `${shape.hostsPerRegion} hosts each (--hosts, not the plan's minimum)`;
   return [
     `# Game day on the edge twin`,
     ``,

@@ -45,7 +45,9 @@ export function checkPrerequisites(): void {
     run("ip", ["netns", "add", probe]);
     run("ip", ["-n", probe, "link", "add", "p0", "type", "veth", "peer", "name", "p1"]);
     run("ip", ["-n", probe, "link", "add", "b0", "type", "bridge"]);
-    inNamespace(probe, "nft", ["add table ip probe; add chain ip probe pre { type nat hook prerouting priority -100; }; add rule ip probe pre meta l4proto tcp dnat to numgen inc mod 2 map { 0 : 198.18.0.1, 1 : 198.18.0.2 }"]);
+    inNamespace(probe, "nft", [
+      "add table ip probe; add chain ip probe pre { type nat hook prerouting priority -100; }; add rule ip probe pre meta l4proto tcp dnat to numgen inc mod 2 map { 0 : 198.18.0.1, 1 : 198.18.0.2 }",
+    ]);
   } catch (error) {
     throw new TwinUnavailableError(`the kernel refuses a feature the twin needs (netns, veth, bridge or nftables NAT with numgen): ${(error as Error).message}`);
   } finally {

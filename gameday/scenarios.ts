@@ -292,7 +292,6 @@ export interface GamedayOptions {
   cdn?: PlannedCdn;
 }
 
-
 export async function runScenario(scenario: Scenario, options: GamedayOptions, predictedSeconds = 0): Promise<ScenarioRun> {
   const teardown = new Teardown();
   const twin = await startTwin(options.shape, teardown).catch((error: Error) => {

@@ -26,16 +26,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import {
-  clientTimeoutSeconds,
-  estimateNginxMemory,
-  ingestReadTimeoutSeconds,
-  NginxLimits,
-  nginxListenPort,
-  NginxMemoryLimits,
-  nginxSizeBytes,
-  proxiedRequestLimit,
-} from "../models/hostEdge";
+import { clientTimeoutSeconds, estimateNginxMemory, ingestReadTimeoutSeconds, NginxLimits, nginxListenPort, NginxMemoryLimits, nginxSizeBytes, proxiedRequestLimit } from "../models/hostEdge";
 import { readRenderedNginxLimits, readRenderedUpstream } from "../models/capacity";
 import { connectStormTiming, stalledHostSeconds, stormAcceptQueue } from "../models/recovery";
 import { clientLimitsOf, shapeRequest } from "../harness/hostileClients";
@@ -186,7 +177,12 @@ function spikeLimits(planned: Twin["regions"][number]): SpikeLimits {
 }
 
 /** The hostile clients' plan on `region`'s hosts, sized from its limits, with the storm's size and the bound each storm client's wait is held to. */
-function planSpike(twin: Twin, region: number, hosts: TwinHost[], { limits, stallBound, limit, rate }: SpikeLimits): { plan: SpikePlan; stormPerHost: number; acceptQueue: number; stormBound: number } {
+function planSpike(
+  twin: Twin,
+  region: number,
+  hosts: TwinHost[],
+  { limits, stallBound, limit, rate }: SpikeLimits,
+): { plan: SpikePlan; stormPerHost: number; acceptQueue: number; stormBound: number } {
   const planned = twin.regions[region]!;
   const { collectorPath } = planned;
   // Held requests trickle their body, so client_body_timeout (between two reads) never ends them;

@@ -37,8 +37,10 @@ export function spikeProblems(measurement: SpikeMeasurement, plan: SpikePlan, st
     const first = logs.split("\n").find((line) => upstreamFailure.test(line));
     problems.push(`${measurement.upstreamFailureLines} upstream failures in nginx's error log (the service, not the limits, gave way), the first: ${first}`);
   }
-  if (measurement.peakNginxBytes > measurement.modelNginxBytes) problems.push(`nginx's processes peaked at ${mib(measurement.peakNginxBytes)}, above the memory model's ${mib(measurement.modelNginxBytes)}`);
-  if (measurement.peakSocketBytes > measurement.modelSocketBytes) problems.push(`nginx's socket buffers peaked at ${mib(measurement.peakSocketBytes)}, above the memory model's ${mib(measurement.modelSocketBytes)}`);
+  if (measurement.peakNginxBytes > measurement.modelNginxBytes)
+    problems.push(`nginx's processes peaked at ${mib(measurement.peakNginxBytes)}, above the memory model's ${mib(measurement.modelNginxBytes)}`);
+  if (measurement.peakSocketBytes > measurement.modelSocketBytes)
+    problems.push(`nginx's socket buffers peaked at ${mib(measurement.peakSocketBytes)}, above the memory model's ${mib(measurement.modelSocketBytes)}`);
   // The wait includes the clients' own scheduling (reported, never subtracted): an upper bound of nginx's.
   if (report.storm.slowestMs > storm.stormBound * 1000) {
     problems.push(

@@ -202,7 +202,17 @@ async function bootTwinHost(fleet: HostFleet, shape: TwinShape, slot: HostSlot, 
   const disk = mountTmpfs(hostDiskBytes, `edge-twin-disk-${name}-`);
   teardown.add(`disk of ${name}`, () => disk.unmount());
   const address = net(10 + index);
-  const placement = { prefix: name, bridge: `${slot.prefix}b${region}`, address, balancer: net(1), clientNetwork: slot.clientNetwork, vpcAddress: net(200 + index), datastore: { address: net(254), port: slot.datastorePort }, disk: disk.dir, release: slot.release };
+  const placement = {
+    prefix: name,
+    bridge: `${slot.prefix}b${region}`,
+    address,
+    balancer: net(1),
+    clientNetwork: slot.clientNetwork,
+    vpcAddress: net(200 + index),
+    datastore: { address: net(254), port: slot.datastorePort },
+    disk: disk.dir,
+    release: slot.release,
+  };
   const running = await startBootedHost(fleet, template, placement, teardown);
   return { ...running, region, index, address, disk: disk.dir, spoolDirs: [planned.servicePort, planned.backupPort].map((port) => path.join(disk.dir, "private", `edge-ingest-${port}`)) };
 }
@@ -271,7 +281,11 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
   const regionCount = shape.regions.length;
 
   const fleet = await hostFleet(shape.stack);
-  const postgres = await startDatastore(fleet, Array.from({ length: regionCount }, (_, r) => regionNet(r, 254)), dir);
+  const postgres = await startDatastore(
+    fleet,
+    Array.from({ length: regionCount }, (_, r) => regionNet(r, 254)),
+    dir,
+  );
   teardown.add("PostgreSQL", () => void postgres.stop());
   const datastorePort = Number(fleet.hosts.values().next().value?.env.INGEST_DB_PORT ?? 5432);
 
@@ -295,28 +309,8 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
   hosts.sort((a, b) => a.region - b.region || a.index - b.index);
   await countDeliveries(postgres);
 
-  // Balancers: every host healthy at start, then the checker rewrites the set.
-  const balancerEvents: BalancerEvent[] = [];
-  const healthySets = vips.map((_, r) => hosts.filter((h) => h.region === r).map((h) => h.address));
-  const apply = (region: number) => {
-    const all = hosts.filter((h) => h.region === region).map((h) => h.address);
-    const targets = healthySets[region]!.length > 0 ? healthySets[region]! : all;
-    inNamespace(`${prefix}l${region}`, "nft", ["-f", "-"], balancerRules(vips[region]!, targets));
-    balancerEvents.push({ at: Date.now(), region, healthy: [...healthySets[region]!] });
-  };
-  vips.forEach((_, r) => apply(r));
-  const streaks = new Map(hosts.map((h) => [h.address, { ok: 0, failed: 0 }]));
-  let checking = true;
-  const running = () => checking;
-  const every = (intervalMs: number, round: () => Promise<void>) => void repeatWhile(running, intervalMs, round);
-  // Each region's balancer checks its hosts with its own target group's health check.
-  shape.regions.forEach((planned, region) =>
-    every(planned.healthCheck.intervalMs, async () => {
-      const changed = await checkRegion(planned, hosts.filter((host) => host.region === region), healthySets[region]!, streaks);
-      if (changed && checking) apply(region);
-    }),
-  );
-  teardown.add("health checker", () => void (checking = false));
+  const balancers = startBalancers(shape, prefix, vips, hosts, teardown);
+  const { healthySets, streaks, running } = balancers;
 
   const { answerFile, answerEvents } = startAnswers(shape, vips, dir, running, probe);
 
@@ -329,7 +323,7 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
     vips,
     postgres,
     datastorePort,
-    balancerEvents,
+    balancerEvents: balancers.events,
     answerFile,
     answerEvents,
     healthy: (region) => [...healthySets[region]!],
@@ -341,7 +335,7 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
       hosts.splice(hosts.indexOf(host), 1);
       const set = healthySets[host.region]!;
       if (set.includes(host.address)) set.splice(set.indexOf(host.address), 1);
-      if (checking) apply(host.region);
+      if (running()) balancers.apply(host.region);
       await host.machine.stop();
     },
     signalHost: (host, signal) => signalNamespace(host.namespace, signal),
@@ -351,13 +345,47 @@ export async function startTwin(shape: TwinShape, teardown: Teardown): Promise<T
       run("ip", ["-n", `${prefix}l${region}`, "link", "set", "front", "down"]);
     },
     async stop() {
-      checking = false;
+      balancers.stop();
       await Promise.all(booted.map((host) => host.machine.stop()));
       await Promise.all(booted.map((host) => host.standIns.stop()));
       const failures = teardown.run();
       if (failures.length > 0) throw new Error(`the twin's teardown left something behind:\n${failures.join("\n")}`);
     },
   };
+}
+
+/**
+ * Each region's L4 balancer stand-in: every host healthy at start, then the region's own target
+ * group health check rewrites its set of targets until the twin stops.
+ */
+function startBalancers(shape: TwinShape, prefix: string, vips: string[], hosts: TwinHost[], teardown: Teardown) {
+  const events: BalancerEvent[] = [];
+  const healthySets = vips.map((_, r) => hosts.filter((h) => h.region === r).map((h) => h.address));
+  const apply = (region: number) => {
+    const all = hosts.filter((h) => h.region === region).map((h) => h.address);
+    const targets = healthySets[region]!.length > 0 ? healthySets[region]! : all;
+    inNamespace(`${prefix}l${region}`, "nft", ["-f", "-"], balancerRules(vips[region]!, targets));
+    events.push({ at: Date.now(), region, healthy: [...healthySets[region]!] });
+  };
+  vips.forEach((_, r) => apply(r));
+  const streaks = new Map(hosts.map((h) => [h.address, { ok: 0, failed: 0 }]));
+  let checking = true;
+  const running = () => checking;
+  shape.regions.forEach(
+    (planned, region) =>
+      void repeatWhile(running, planned.healthCheck.intervalMs, async () => {
+        const changed = await checkRegion(
+          planned,
+          hosts.filter((host) => host.region === region),
+          healthySets[region]!,
+          streaks,
+        );
+        if (changed && checking) apply(region);
+      }),
+  );
+  const stop = () => void (checking = false);
+  teardown.add("health checker", stop);
+  return { events, healthySets, apply, streaks, running, stop };
 }
 
 /** True when a namespace still holds a live process (for the teardown check in tests). */

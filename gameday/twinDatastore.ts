@@ -15,7 +15,12 @@ import type { HostFleet } from "./hostFleet";
  */
 export async function startDatastore(fleet: HostFleet, addresses: string[], dir: string): Promise<RdsPostgres> {
   const templates = [...fleet.hosts.values()];
-  const names = templates.flatMap((t) => (t.env.INGEST_DB_HOSTS ?? "").split(",").filter(Boolean).map((entry) => entry.split(":")[0]!));
+  const names = templates.flatMap((t) =>
+    (t.env.INGEST_DB_HOSTS ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((entry) => entry.split(":")[0]!),
+  );
   const certificate = issueServerCertificate(fleet.certificates.datastoreCa, `twin-${path.basename(dir)}`, [...new Set(names)]);
   const env = templates[0]!.env;
   return startRdsPostgres({

@@ -124,9 +124,7 @@ export async function startNginx(settings: HostEdgeSettings, options: StartNginx
   const args = ["-p", dir, "-c", configFile, "-g", "daemon off;"];
   // prlimit sets the limit on itself and then execs nginx, so the pid is nginx's master.
   const child =
-    options.nofileSoft === undefined
-      ? spawn(nginxBinary, args, { stdio: "ignore" })
-      : spawn("/usr/bin/prlimit", [`--nofile=${options.nofileSoft}:`, "--", nginxBinary, ...args], { stdio: "ignore" });
+    options.nofileSoft === undefined ? spawn(nginxBinary, args, { stdio: "ignore" }) : spawn("/usr/bin/prlimit", [`--nofile=${options.nofileSoft}:`, "--", nginxBinary, ...args], { stdio: "ignore" });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -243,4 +243,3 @@ export async function measureNginxMemory(input: MemoryRunInput, timeoutMs: numbe
   if (failures.length) throw new Error(`cleaning up: ${failures.join("; ")}`);
   return measured;
 }
-

@@ -65,7 +65,8 @@ export async function startPostgres(standbyOf?: Postgres, reach?: PostgresReach)
     pgCtl("-o", `-p ${port} -k ${dir} -c listen_addresses=${listen} -c fsync=on -c max_connections=200`, "-l", path.join(dir, "log"), "-w", "-t", "30", "start");
   };
   const stopServer = () => {
-    if (existsSync(path.join(data, "postmaster.pid"))) spawnSync("runuser", ["-u", "postgres", "--", path.join(binDir, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "-t", "10", "stop"], { stdio: "ignore" });
+    if (existsSync(path.join(data, "postmaster.pid")))
+      spawnSync("runuser", ["-u", "postgres", "--", path.join(binDir, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "-t", "10", "stop"], { stdio: "ignore" });
   };
   try {
     if (standbyOf) {
@@ -142,7 +143,10 @@ export function postmasterPid(data: string): number {
 /** Signals the postmaster of the cluster in `data` and its backends (SIGSTOP hangs it mid-operation); returns the backends' pids. */
 export function signalCluster(data: string, signal: NodeJS.Signals): number[] {
   const master = postmasterPid(data);
-  const children = spawnSync("pgrep", ["-P", String(master)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+  const children = spawnSync("pgrep", ["-P", String(master)], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter(Boolean)
+    .map(Number);
   for (const p of [master, ...children]) {
     try {
       process.kill(p, signal);

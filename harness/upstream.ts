@@ -176,11 +176,9 @@ export function worstCaseRequest(largeBufferCount: number, largeBufferBytes: num
  */
 export async function startHungUpstream(port: number): Promise<{ stop(): Promise<void> }> {
   const { spawn } = await import("node:child_process");
-  const child = spawn(
-    process.execPath,
-    ["-e", `require("net").createServer().listen({ port: ${port}, host: "127.0.0.1", backlog: 1 }, () => console.log("ready"))`],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
+  const child = spawn(process.execPath, ["-e", `require("net").createServer().listen({ port: ${port}, host: "127.0.0.1", backlog: 1 }, () => console.log("ready"))`], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const fillers: net.Socket[] = [];
   const stop = async () => {
     fillers.forEach((s) => s.destroy());

@@ -181,8 +181,7 @@ export type InstalledCloudflareFile = (typeof installedCloudflareRead)[number];
  * The doc comment at `line` of an installed @pulumi/aws declaration file, on `symbol`
  * (`Interface.member`): `node_modules/@pulumi/aws/lb/loadBalancer.d.ts:408 LoadBalancerArgs.name (installed @pulumi/aws 7.48.0)`.
  */
-export const installedAws = (file: InstalledAwsFile, line: number, symbol: string) =>
-  `node_modules/@pulumi/aws/${file}:${line} ${symbol} (installed @pulumi/aws ${installedVersions.aws})`;
+export const installedAws = (file: InstalledAwsFile, line: number, symbol: string) => `node_modules/@pulumi/aws/${file}:${line} ${symbol} (installed @pulumi/aws ${installedVersions.aws})`;
 /** The same for an installed @pulumi/cloudflare declaration file. */
 export const installedCloudflare = (file: InstalledCloudflareFile, line: number, symbol: string) =>
   `node_modules/@pulumi/cloudflare/${file}:${line} ${symbol} (installed @pulumi/cloudflare ${installedVersions.cloudflare})`;

@@ -21,4 +21,3 @@ export function kindOf(value: unknown): string {
   if (typeof value === "number") return "a number";
   return `a ${typeof value}`;
 }
-

@@ -40,10 +40,13 @@ export function buildPolicyPack(): void {
     write: false,
     logLevel: "warning",
   });
-  const outputs = [...result.outputFiles.map((f) => ({ path: f.path, contents: f.contents })), {
-    path: metafilePath,
-    contents: Buffer.from(JSON.stringify(result.metafile)),
-  }];
+  const outputs = [
+    ...result.outputFiles.map((f) => ({ path: f.path, contents: f.contents })),
+    {
+      path: metafilePath,
+      contents: Buffer.from(JSON.stringify(result.metafile)),
+    },
+  ];
   mkdirSync(dirname(policyPackMain), { recursive: true });
   for (const output of outputs) {
     const temporary = `${output.path}.${process.pid}.tmp`;

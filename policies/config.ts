@@ -24,10 +24,7 @@ export function numberBoundsSchema<K extends string>(bounds: Record<K, NumberBou
 }
 
 /** The configured bounds, each missing one at its default. */
-export function resolveBounds<K extends string>(
-  bounds: Record<K, NumberBound>,
-  configured: Partial<Record<K, unknown>>,
-): Record<K, number> {
+export function resolveBounds<K extends string>(bounds: Record<K, NumberBound>, configured: Partial<Record<K, unknown>>): Record<K, number> {
   const out = {} as Record<K, number>;
   for (const key of Object.keys(bounds) as K[]) {
     const value = configured[key];
@@ -41,11 +38,7 @@ export function resolveBounds<K extends string>(
  * `--policy-pack-config` and the offline plan send), each missing one at its default: what the
  * policy judged with, for a report that shows the same limit beside its findings.
  */
-export function packBounds<K extends string>(
-  packConfig: Record<string, unknown>,
-  policyName: string,
-  bounds: Record<K, NumberBound>,
-): Record<K, number> {
+export function packBounds<K extends string>(packConfig: Record<string, unknown>, policyName: string, bounds: Record<K, NumberBound>): Record<K, number> {
   const configured = packConfig[policyName];
   return resolveBounds(bounds, typeof configured === "object" && configured !== null ? (configured as Partial<Record<K, unknown>>) : {});
 }

@@ -18,10 +18,7 @@ export interface TypeCheck {
 }
 
 /** The check of one resource type, with the typed properties `validateResourceOfType` gives. */
-export function ofType<TResource extends Resource, TArgs>(
-  resourceClass: ResourceClass<TResource, TArgs>,
-  validate: Parameters<typeof validateResourceOfType<TResource, TArgs>>[1],
-): TypeCheck {
+export function ofType<TResource extends Resource, TArgs>(resourceClass: ResourceClass<TResource, TArgs>, validate: Parameters<typeof validateResourceOfType<TResource, TArgs>>[1]): TypeCheck {
   return { resourceClass, validation: validateResourceOfType(resourceClass, validate) };
 }
 

@@ -60,7 +60,10 @@ function conditionHolds(ok: boolean, missing: string): string | undefined {
 const staticScriptOnly: WaiverCondition = {
   says: "the distribution only serves static files: every cache behavior allows GET, HEAD and OPTIONS alone, and every origin is an S3 bucket read through origin access control",
   check(distribution) {
-    const behaviors = [distribution.props.defaultCacheBehavior, ...(Array.isArray(distribution.props.orderedCacheBehaviors) ? distribution.props.orderedCacheBehaviors : [])].filter(Boolean) as { allowedMethods?: unknown; pathPattern?: string }[];
+    const behaviors = [distribution.props.defaultCacheBehavior, ...(Array.isArray(distribution.props.orderedCacheBehaviors) ? distribution.props.orderedCacheBehaviors : [])].filter(Boolean) as {
+      allowedMethods?: unknown;
+      pathPattern?: string;
+    }[];
     const writable = behaviors.filter((b) => list(b.allowedMethods).some((m) => !["GET", "HEAD", "OPTIONS"].includes(m.toUpperCase())));
     if (writable.length > 0) return `cache behavior ${writable.map((b) => b.pathPattern ?? "default").join(", ")} allows ${[...new Set(writable.flatMap((b) => list(b.allowedMethods)))].join(", ")}`;
     const origins = (Array.isArray(distribution.props.origins) ? distribution.props.origins : []) as { originId?: string; customOriginConfig?: unknown; originAccessControlId?: unknown }[];
@@ -88,9 +91,7 @@ export const waivers: readonly Waiver[] = [
           (r) => r.type === resourceTypes.cloudwatchLogDeliverySource && refersTo(r, "resourceArn", r.props.resourceArn, distribution, ["arn"]) && r.props.logType === "ACCESS_LOGS",
         );
         if (sources.length === 0) return "no log delivery source sends the distribution's ACCESS_LOGS";
-        const deliveries = stack.filter(
-          (r) => r.type === resourceTypes.cloudwatchLogDelivery && sources.some((s) => refersTo(r, "deliverySourceName", r.props.deliverySourceName, s, ["name"])),
-        );
+        const deliveries = stack.filter((r) => r.type === resourceTypes.cloudwatchLogDelivery && sources.some((s) => refersTo(r, "deliverySourceName", r.props.deliverySourceName, s, ["name"])));
         if (deliveries.length === 0) return "no log delivery takes the distribution's delivery source";
         const buckets = stack.filter((r) => bucketTypes.includes(r.type));
         const intoBucket = deliveries.some((delivery) =>
@@ -100,7 +101,10 @@ export const waivers: readonly Waiver[] = [
               refersTo(delivery, "deliveryDestinationArn", delivery.props.deliveryDestinationArn, d, ["arn"]) &&
               buckets.some((b) => {
                 const arn = (d.props.deliveryDestinationConfiguration as { destinationResourceArn?: unknown } | undefined)?.destinationResourceArn;
-                return (d.propertyDependencies?.deliveryDestinationConfiguration ?? []).some((dep) => dep.urn === b.urn) || (typeof arn === "string" && typeof b.props.arn === "string" && arn.startsWith(String(b.props.arn)));
+                return (
+                  (d.propertyDependencies?.deliveryDestinationConfiguration ?? []).some((dep) => dep.urn === b.urn) ||
+                  (typeof arn === "string" && typeof b.props.arn === "string" && arn.startsWith(String(b.props.arn)))
+                );
               }),
           ),
         );
@@ -156,7 +160,10 @@ export const waivers: readonly Waiver[] = [
         const rules = companionsOf(bucket, stack, bucketConfigTypes.encryption).flatMap(
           (c) => (Array.isArray(c.props.rules) ? c.props.rules : []) as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[],
         );
-        return conditionHolds(rules.some((r) => r.applyServerSideEncryptionByDefault?.sseAlgorithm === "AES256"), `${bucketLabel(bucket)} declares no SSE-S3 default encryption`);
+        return conditionHolds(
+          rules.some((r) => r.applyServerSideEncryptionByDefault?.sseAlgorithm === "AES256"),
+          `${bucketLabel(bucket)} declares no SSE-S3 default encryption`,
+        );
       },
     },
     reason:
@@ -205,9 +212,7 @@ export const waivers: readonly Waiver[] = [
     condition: {
       says: "the bucket keeps an overwritten or deleted object as a noncurrent version for at least 30 days (versioning Enabled, noncurrent versions expired no sooner)",
       check(bucket, stack) {
-        const versioned = companionsOf(bucket, stack, bucketConfigTypes.versioning).some(
-          (v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled",
-        );
+        const versioned = companionsOf(bucket, stack, bucketConfigTypes.versioning).some((v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled");
         if (!versioned) return `${bucketLabel(bucket)} is not versioned`;
         const rules = companionsOf(bucket, stack, bucketConfigTypes.lifecycle).flatMap(
           (c) => (Array.isArray(c.props.rules) ? c.props.rules : []) as { status?: string; noncurrentVersionExpiration?: { noncurrentDays?: number } }[],
@@ -230,7 +235,11 @@ export const waivers: readonly Waiver[] = [
       says: "Route 53 and Cloudflare both serve the zone (a signed zone on two providers needs multi-signer DNSSEC, which Route 53 cannot take part in)",
       check(zone, stack) {
         const apex = typeof zone.props.name === "string" ? normalizeName(zone.props.name) : undefined;
-        const providers = new Set(zoneViews(asPlanned([...stack])).filter((v) => v.apex === apex).map((v) => v.provider));
+        const providers = new Set(
+          zoneViews(asPlanned([...stack]))
+            .filter((v) => v.apex === apex)
+            .map((v) => v.provider),
+        );
         return conditionHolds(providers.size > 1, `only ${[...providers].join(", ") || "one provider"} serves ${apex ?? zone.name}`);
       },
     },

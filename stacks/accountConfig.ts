@@ -34,15 +34,11 @@ export const networkConfig = z
 
 export const quotasConfig = z
   .strictObject({
-    elasticIpsPerRegion: quota
-      .default(defaultAccountQuotas.elasticIpsPerRegion)
-      .describe(`Elastic IPs the account may hold per region (EC2 quota L-0263D0A3). The default is AWS's.`),
+    elasticIpsPerRegion: quota.default(defaultAccountQuotas.elasticIpsPerRegion).describe(`Elastic IPs the account may hold per region (EC2 quota L-0263D0A3). The default is AWS's.`),
     networkLoadBalancersPerRegion: quota
       .default(defaultAccountQuotas.networkLoadBalancersPerRegion)
       .describe(`Network load balancers the account may have per region (ELB quota L-69A177A2). The default is AWS's.`),
-    route53HealthChecksPerAccount: quota
-      .default(defaultAccountQuotas.route53HealthChecksPerAccount)
-      .describe(`Route 53 health checks the account may have. The default is AWS's.`),
+    route53HealthChecksPerAccount: quota.default(defaultAccountQuotas.route53HealthChecksPerAccount).describe(`Route 53 health checks the account may have. The default is AWS's.`),
     route53RecordsPerZone: quota
       .default(route53RecordsPerZone)
       .describe("Records (record sets) the Route 53 hosted zone may hold, SOA and NS included (`aws route53 get-hosted-zone-limit --type MAX_RRSETS_BY_ZONE`). The default is AWS's."),

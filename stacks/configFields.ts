@@ -11,7 +11,9 @@ import { nameProblem } from "../models/dns/names";
 
 /** A DNS name: lowercase labels of at most 63 characters, 253 characters in all; the problem names the label and the numbers. */
 export const domainName = z.string().superRefine((name, ctx) => {
-  const problem = nameProblem(name, { underscore: false, upperCase: false, wildcard: false }) ?? (name.split(".").length < 2 ? `${JSON.stringify(name)} has one label: a zone is a name under a top-level domain` : undefined);
+  const problem =
+    nameProblem(name, { underscore: false, upperCase: false, wildcard: false }) ??
+    (name.split(".").length < 2 ? `${JSON.stringify(name)} has one label: a zone is a name under a top-level domain` : undefined);
   if (problem) ctx.addIssue({ code: "custom", message: `expected a lowercase DNS name such as example.com: ${problem}` });
 });
 
@@ -65,6 +67,5 @@ export const maxHostsPerGroup = 1000;
 export const maxWorkerConnections = 1_048_576;
 /** PostgreSQL's `max_connections` upper bound (MAX_BACKENDS, 2^18 - 1). */
 export const postgresMaxConnections = 262_143;
-
 
 export type RecordConfig = z.output<typeof recordSchema>;

@@ -10,7 +10,6 @@ import { kindOf, shownValue } from "../models/shownValue";
 /** The Pulumi config namespace of this project (`edge:<key>` in stack files). */
 export const configNamespace = "edge";
 
-
 /** Every problem of a config at once, each as `edge:<path>: <message>`. */
 export class StackConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -24,7 +23,8 @@ export function configPath(path: readonly PropertyKey[]): string {
   let out = configNamespace + ":";
   path.forEach((segment, i) => {
     if (typeof segment === "number") out += `[${segment}]`;
-    else if (!/^[A-Za-z0-9_-]+$/.test(String(segment))) out += `[${JSON.stringify(String(segment))}]`; // blank, unicode or control characters stay visible on one line
+    else if (!/^[A-Za-z0-9_-]+$/.test(String(segment)))
+      out += `[${JSON.stringify(String(segment))}]`; // blank, unicode or control characters stay visible on one line
     else out += (i === 0 ? "" : ".") + String(segment);
   });
   return out;
@@ -46,9 +46,7 @@ const zodDefaultMessage = /^(Too big|Too small|Invalid input):/;
 export function describeIssue(issue: z.core.$ZodIssue): string[] {
   const at = configPath(issue.path);
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map(
-      (key) => `${configPath([...issue.path, key])}: unknown key; remove it or check its spelling against docs/reference/config.md`,
-    );
+    return issue.keys.map((key) => `${configPath([...issue.path, key])}: unknown key; remove it or check its spelling against docs/reference/config.md`);
   }
   const reason = zodDefaultMessage.test(issue.message) ? "" : `: ${issue.message}`;
   if (issue.code === "invalid_type") {
@@ -70,8 +68,12 @@ export function describeIssue(issue: z.core.$ZodIssue): string[] {
     const limit = Number(issue.code === "too_big" ? issue.maximum : issue.minimum).toLocaleString("en-US");
     const words =
       issue.code === "too_big"
-        ? issue.inclusive ? `${value} is above the maximum ${limit}` : `${value} is not below ${limit}`
-        : issue.inclusive ? `${value} is below the minimum ${limit}` : `${value} is not above ${limit}`;
+        ? issue.inclusive
+          ? `${value} is above the maximum ${limit}`
+          : `${value} is not below ${limit}`
+        : issue.inclusive
+          ? `${value} is below the minimum ${limit}`
+          : `${value} is not above ${limit}`;
     return [`${at}: ${words}${reason}`];
   }
   return [`${at}: ${issue.message}`];

@@ -11,9 +11,7 @@ import { awsRegion, recordSchema, relativeName, ttlSeconds } from "./configField
 
 export const dnsConfig = z
   .strictObject({
-    ttl: ttlSeconds
-      .default(60)
-      .describe("TTL of the records traffic fails over through (incident 000: a one-day TTL blocked the move)."),
+    ttl: ttlSeconds.default(60).describe("TTL of the records traffic fails over through (incident 000: a one-day TTL blocked the move)."),
     ingestName: relativeName.default("api").describe("Name of the ingestion endpoint in the zone."),
     aliases: z
       .array(
@@ -35,10 +33,7 @@ export const dnsConfig = z
           ),
         dmarc: z
           .strictObject({
-            policy: z
-              .enum(["reject", "quarantine"])
-              .default("reject")
-              .describe("DMARC policy published at `_dmarc` (`p=`); a domain that sends no mail must reject."),
+            policy: z.enum(["reject", "quarantine"]).default("reject").describe("DMARC policy published at `_dmarc` (`p=`); a domain that sends no mail must reject."),
             reportUri: z
               .string()
               .regex(/^mailto:[^\s;,]+@[^\s;,]+$/, "expected a mailto: address such as mailto:dmarc@example.com")
@@ -61,18 +56,14 @@ export const dnsConfig = z
           .describe("Where CAs report certificate requests the CAA records refuse (`iodef`, RFC 8659 §4.4)."),
       })
       .prefault({})
-      .describe(
-        "CAA records at the apex: only Amazon's CAs (ACM) may issue certificates for the domain, and no CA a wildcard.",
-      ),
+      .describe("CAA records at the apex: only Amazon's CAs (ACM) may issue certificates for the domain, and no CA a wildcard."),
     maxCnameChainLength: z
       .number()
       .int()
       .min(1)
       .max(maxCnameChainLimit)
       .default(4)
-      .describe(
-        "Longest chain of in-zone CNAMEs a name may go through; every hop is one record more in each answer (incident 001: a CNAME in front added 32 bytes).",
-      ),
+      .describe("Longest chain of in-zone CNAMEs a name may go through; every hop is one record more in each answer (incident 001: a CNAME in front added 32 bytes)."),
     delegation: z
       .enum(delegationPhases)
       .default("pending")
@@ -118,18 +109,8 @@ export const dnsConfig = z
 export const cdnConfig = z
   .strictObject({
     hostname: relativeName.default("cdn").describe("Name of the snippet CDN in the zone."),
-    snippetFile: z
-      .string()
-      .min(1)
-      .default("assets/snippet/loader.js")
-      .describe("Path of the JavaScript loader snippet, relative to the project."),
-    libraryFile: z
-      .string()
-      .min(1)
-      .default("assets/snippet/edge.js")
-      .describe(
-        "Path of the snippet library the loader fetches, relative to the project; served at `/v<semver>/edge.<hash>.js`.",
-      ),
+    snippetFile: z.string().min(1).default("assets/snippet/loader.js").describe("Path of the JavaScript loader snippet, relative to the project."),
+    libraryFile: z.string().min(1).default("assets/snippet/edge.js").describe("Path of the snippet library the loader fetches, relative to the project; served at `/v<semver>/edge.<hash>.js`."),
     collectorPath: z
       .string()
       .regex(/^\/[A-Za-z0-9._~\/-]*$/, "expected a URL path starting with /")
@@ -141,15 +122,8 @@ export const cdnConfig = z
       .min(500)
       .max(30000)
       .default(4000)
-      .describe(
-        "Milliseconds the loader waits for the library before it gives up on an attempt and retries later; events stay queued (incident 000).",
-      ),
-    replicaRegion: awsRegion
-      .optional()
-      .meta({ defaultText: "the second of `edge:regions`" })
-      .describe(
-        "Region of the origin's replica bucket; must differ from the first of `edge:regions`.",
-      ),
+      .describe("Milliseconds the loader waits for the library before it gives up on an attempt and retries later; events stay queued (incident 000)."),
+    replicaRegion: awsRegion.optional().meta({ defaultText: "the second of `edge:regions`" }).describe("Region of the origin's replica bucket; must differ from the first of `edge:regions`."),
   })
   .prefault({})
   .describe("The CDN that serves the JavaScript snippet apart from the API hosts (incident 000).");

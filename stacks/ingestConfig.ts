@@ -16,39 +16,18 @@ export const ingestConfig = z
   .strictObject({
     // Maxima: an order of magnitude or more above any edge this program sizes, low enough that
     // every product of them stays an exact, finite number.
-    peakEventsPerSecond: z
-      .number()
-      .positive()
-      .max(10_000_000)
-      .default(5000)
-      .describe("Observed peak of ingested events per second, all regions together."),
-    burstFactor: z
-      .number()
-      .min(1)
-      .max(100)
-      .default(8)
-      .describe("Spike over the peak the fleet must absorb (incident 000: traffic rose 8x)."),
+    peakEventsPerSecond: z.number().positive().max(10_000_000).default(5000).describe("Observed peak of ingested events per second, all regions together."),
+    burstFactor: z.number().min(1).max(100).default(8).describe("Spike over the peak the fleet must absorb (incident 000: traffic rose 8x)."),
     instanceType: z
       .string()
       .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "expected an EC2 instance type such as c6i.large")
       .default("c6i.large")
       .describe("EC2 instance type of the ingestion hosts."),
-    eventsPerHostPerSecond: z
-      .number()
-      .min(1)
-      .max(1_000_000)
-      .default(4000)
-      .describe("Events per second one host sustains, measured by load test."),
+    eventsPerHostPerSecond: z.number().min(1).max(1_000_000).default(4000).describe("Events per second one host sustains, measured by load test."),
     minHostsPerRegion: z.number().int().min(1).max(maxHostsPerGroup).default(2).describe("Autoscaling minimum per region."),
     maxHostsPerRegion: z.number().int().min(1).max(maxHostsPerGroup).default(12).describe("Autoscaling maximum per region."),
-    availabilityZones: z
-      .number()
-      .int()
-      .min(2)
-      .max(6)
-      .default(3)
-      .describe("Availability zones per region, each with a subnet and a static load balancer address."),
-              availabilityZoneIds: z
+    availabilityZones: z.number().int().min(2).max(6).default(3).describe("Availability zones per region, each with a subnet and a static load balancer address."),
+    availabilityZoneIds: z
       .record(awsRegion, z.array(z.string().min(1)).min(1, "expected at least 1 AZ ID"))
       .default({})
       .meta({ defaultText: "none (the schema refuses a listed region without them)" })
@@ -62,13 +41,7 @@ export const ingestConfig = z
       .describe(
         "The hosts' image in each region (`us-east-1: ami-…`): a Debian 12 AMI (nginx 1.22, the version this repo tests), pinned so a new image reaches hosts only through a reviewed change. Required for every region of `edge:regions`.",
       ),
-    minHealthyPercentage: z
-      .number()
-      .int()
-      .min(50)
-      .max(100)
-      .default(90)
-      .describe("Share of hosts kept in service during an instance refresh (incident 003: zero-downtime deploys)."),
+    minHealthyPercentage: z.number().int().min(50).max(100).default(90).describe("Share of hosts kept in service during an instance refresh (incident 003: zero-downtime deploys)."),
     drainSeconds: z
       .number()
       .int()
@@ -80,26 +53,10 @@ export const ingestConfig = z
       ),
     service: z
       .strictObject({
-        command: z
-          .string()
-          .min(1)
-          .default("/usr/local/bin/ingest --listen 127.0.0.1:8080")
-          .describe("Command the ingestion service's systemd unit runs."),
+        command: z.string().min(1).default("/usr/local/bin/ingest --listen 127.0.0.1:8080").describe("Command the ingestion service's systemd unit runs."),
         port: z.number().int().min(1024).max(65535).default(8080).describe("Local port of the ingestion service."),
-        backupPort: z
-          .number()
-          .int()
-          .min(1024)
-          .max(65535)
-          .default(8081)
-          .describe("Local port of the standby ingestion process nginx fails over to (incident 003's `backup` server)."),
-        memoryReserveMiB: z
-          .number()
-          .int()
-          .min(0)
-          .max(1_048_576)
-          .default(1024)
-          .describe("Memory the ingestion service needs beside nginx, in MiB."),
+        backupPort: z.number().int().min(1024).max(65535).default(8081).describe("Local port of the standby ingestion process nginx fails over to (incident 003's `backup` server)."),
+        memoryReserveMiB: z.number().int().min(0).max(1_048_576).default(1024).describe("Memory the ingestion service needs beside nginx, in MiB."),
       })
       .prefault({})
       .describe("The ingestion service behind nginx on each host."),
@@ -120,22 +77,14 @@ export const ingestConfig = z
       })
       .optional()
       .meta({ defaultText: "none: required once `edge:dns.delegation` is `delegated`" })
-      .describe(
-        "The pinned host bundle: nginx's .deb files, the Node.js runtime, the service, the CloudWatch agent and SSM Agent. Required to deploy hosts: a host boots nothing unpinned.",
-      ),
+      .describe("The pinned host bundle: nginx's .deb files, the Node.js runtime, the service, the CloudWatch agent and SSM Agent. Required to deploy hosts: a host boots nothing unpinned."),
   })
   .prefault({})
   .describe("Ingestion fleet sizing.");
 
 export const nginxConfig = z
   .strictObject({
-    workerConnections: z
-      .number()
-      .int()
-      .min(64)
-      .max(maxWorkerConnections)
-      .default(4096)
-      .describe("nginx `worker_connections` (incident 000: buffers x connections must fit in memory)."),
+    workerConnections: z.number().int().min(64).max(maxWorkerConnections).default(4096).describe("nginx `worker_connections` (incident 000: buffers x connections must fit in memory)."),
     clientHeaderBufferSize: z
       .string()
       .regex(/^\d+[km]?$/, "expected an nginx size such as 1k")
@@ -152,18 +101,8 @@ export const nginxConfig = z
       })
       .prefault({})
       .describe("nginx `large_client_header_buffers`."),
-    connectTimeoutSeconds: z
-      .number()
-      .positive()
-      .max(10)
-      .default(1)
-      .describe("`proxy_connect_timeout`: a dead upstream is detected fast (incident 003)."),
-    readTimeoutSeconds: z
-      .number()
-      .positive()
-      .max(3600)
-      .default(60)
-      .describe("`proxy_read_timeout`: long reads stay allowed (incident 003)."),
+    connectTimeoutSeconds: z.number().positive().max(10).default(1).describe("`proxy_connect_timeout`: a dead upstream is detected fast (incident 003)."),
+    readTimeoutSeconds: z.number().positive().max(3600).default(60).describe("`proxy_read_timeout`: long reads stay allowed (incident 003)."),
     maxConnectionsPerHost: z
       .number()
       .int()
@@ -172,13 +111,7 @@ export const nginxConfig = z
       .optional()
       .meta({ defaultText: "90% of `workerConnections / 2`" })
       .describe("Requests nginx serves at once on a host before it sheds load with 503 (a proxied request holds a client and an upstream slot)."),
-    requestsPerSecondPerClient: z
-      .number()
-      .int()
-      .positive()
-      .max(1_000_000)
-      .default(200)
-      .describe("Request rate one client address may sustain before 503s."),
+    requestsPerSecondPerClient: z.number().int().positive().max(1_000_000).default(200).describe("Request rate one client address may sustain before 503s."),
   })
   .prefault({})
   .describe("nginx limits on each ingestion host.");
@@ -229,8 +162,16 @@ export const datastoreConfig = z
             .optional()
             .meta({ defaultText: "`edge:datastore.maxConnections`" })
             .describe("Connections this datastore accepts in all: the budget of every region writing to it (incident 002). Regions naming the same hosts share it."),
-          database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "expected a PostgreSQL database name").default("edge").describe("Database the events table lives in."),
-          user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "expected a PostgreSQL role name").default("ingest").describe("Role the service connects as."),
+          database: z
+            .string()
+            .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "expected a PostgreSQL database name")
+            .default("edge")
+            .describe("Database the events table lives in."),
+          user: z
+            .string()
+            .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "expected a PostgreSQL role name")
+            .default("ingest")
+            .describe("Role the service connects as."),
           passwordParameter: z
             .string()
             .regex(/^\/[A-Za-z0-9_.\/-]{1,1010}$/, "expected an SSM parameter name such as /edge/prod/datastore/password")
@@ -239,7 +180,9 @@ export const datastoreConfig = z
             .string()
             .regex(/^\/[A-Za-z0-9_.\/-]+$/, "expected an absolute path on the host")
             .default(bundledDatastoreCaPath)
-            .describe("CA bundle on the host the datastore's certificate is verified against (`sslmode=verify-full`). Defaults to the Amazon RDS CA bundle every host bundle ships (Debian's CA store has no RDS root); a self-managed datastore's CA goes into the bundle with `npm run bundle -- --datastore-ca FILE`."),
+            .describe(
+              "CA bundle on the host the datastore's certificate is verified against (`sslmode=verify-full`). Defaults to the Amazon RDS CA bundle every host bundle ships (Debian's CA store has no RDS root); a self-managed datastore's CA goes into the bundle with `npm run bundle -- --datastore-ca FILE`.",
+            ),
           cidrs: z
             .array(
               ipv4Cidr.refine(isPrivateIpv4Cidr, {
@@ -250,7 +193,9 @@ export const datastoreConfig = z
             )
             .min(1, "expected at least one CIDR: the hosts' egress to the datastore is limited to it")
             .max(8, "expected at most 8 networks: the hosts' launch template carries them in one tag of 256 characters")
-            .describe("The private networks the datastore's addresses live in (hosts have no public address; security groups take CIDRs, never host names; a managed datastore's address changes on failover)."),
+            .describe(
+              "The private networks the datastore's addresses live in (hosts have no public address; security groups take CIDRs, never host names; a managed datastore's address changes on failover).",
+            ),
           route: datastoreRouteSchema,
         }),
       )

@@ -14,13 +14,7 @@ import { datastoreMaxConnections, StackConfig } from "./schema";
 /** vCPUs assumed for an unknown instance type: it still renders (`worker_processes auto` on the host); the proxy-memory policy refuses it. */
 const unknownTypeVcpus = 2;
 
-export function ingestRegionArgs(
-  config: StackConfig,
-  region: string,
-  regionIndex: number,
-  primaryZoneId: pulumi.Input<string>,
-  alarmNamePrefix: string,
-): IngestRegionArgs {
+export function ingestRegionArgs(config: StackConfig, region: string, regionIndex: number, primaryZoneId: pulumi.Input<string>, alarmNamePrefix: string): IngestRegionArgs {
   const { ingest, datastore } = config;
   // The schema requires every region's datastore once the edge is built (delegated phase).
   const endpoint = datastore.endpoints[region]!;

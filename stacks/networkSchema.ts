@@ -21,8 +21,18 @@ const routeShapes = "expected `transitGatewayId: tgw-…`, `vpcPeeringConnection
 export const datastoreRouteSchema = z
   .union(
     [
-      z.strictObject({ transitGatewayId: z.string().regex(/^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/, "expected a transit gateway id such as tgw-0123456789abcdef0").describe("Transit gateway the hosts reach the datastore through (declared outside this program, with the route back).") }),
-      z.strictObject({ vpcPeeringConnectionId: z.string().regex(/^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/, "expected a VPC peering connection id such as pcx-0123456789abcdef0").describe("VPC peering connection the hosts reach the datastore through (declared outside this program, with the route back).") }),
+      z.strictObject({
+        transitGatewayId: z
+          .string()
+          .regex(/^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/, "expected a transit gateway id such as tgw-0123456789abcdef0")
+          .describe("Transit gateway the hosts reach the datastore through (declared outside this program, with the route back)."),
+      }),
+      z.strictObject({
+        vpcPeeringConnectionId: z
+          .string()
+          .regex(/^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/, "expected a VPC peering connection id such as pcx-0123456789abcdef0")
+          .describe("VPC peering connection the hosts reach the datastore through (declared outside this program, with the route back)."),
+      }),
       z.literal("sameVpc"),
     ],
     { error: routeShapes },
@@ -47,7 +57,8 @@ export function regionVpcCidr(config: Pick<NetworkConfig, "regions" | "network">
   return config.network.baseCidr[region] ?? regionCidrBlock(regionIndex);
 }
 
-const routeText = (route: DatastoreRoute) => (route === "sameVpc" ? "sameVpc" : "transitGatewayId" in route ? `transit gateway ${route.transitGatewayId}` : `VPC peering connection ${route.vpcPeeringConnectionId}`);
+const routeText = (route: DatastoreRoute) =>
+  route === "sameVpc" ? "sameVpc" : "transitGatewayId" in route ? `transit gateway ${route.transitGatewayId}` : `VPC peering connection ${route.vpcPeeringConnectionId}`;
 
 /** Every problem of the regions' VPC blocks and datastore routes, each with its config path. */
 export function datastoreRouteProblems(config: NetworkConfig): { path: (string | number)[]; message: string }[] {
@@ -58,7 +69,11 @@ export function datastoreRouteProblems(config: NetworkConfig): { path: (string |
   const blocks = config.regions.map((region) => ({ region, cidr: regionVpcCidr(config, region) }));
   blocks.forEach((a, i) =>
     blocks.slice(i + 1).forEach((b) => {
-      if (cidrsOverlap(a.cidr, b.cidr)) problems.push({ path: ["network", "baseCidr", b.region], message: `${b.cidr} overlaps ${a.region}'s VPC ${a.cidr}: regions need blocks of their own to be routed to each other or share a transit gateway` });
+      if (cidrsOverlap(a.cidr, b.cidr))
+        problems.push({
+          path: ["network", "baseCidr", b.region],
+          message: `${b.cidr} overlaps ${a.region}'s VPC ${a.cidr}: regions need blocks of their own to be routed to each other or share a transit gateway`,
+        });
     }),
   );
   for (const { region, cidr: vpc } of blocks) {
@@ -85,9 +100,15 @@ export function datastoreRouteProblems(config: NetworkConfig): { path: (string |
     }
     for (const cidr of endpoint.cidrs) {
       if (endpoint.route === "sameVpc" && !cidrContains(vpc, cidr)) {
-        problems.push({ path, message: `sameVpc, but ${cidr} is not inside ${region}'s VPC ${vpc}: name the transit gateway or peering connection that reaches it, or set edge:network.baseCidr.${region} to a block holding it` });
+        problems.push({
+          path,
+          message: `sameVpc, but ${cidr} is not inside ${region}'s VPC ${vpc}: name the transit gateway or peering connection that reaches it, or set edge:network.baseCidr.${region} to a block holding it`,
+        });
       } else if (endpoint.route !== "sameVpc" && cidrsOverlap(vpc, cidr)) {
-        problems.push({ path, message: `${cidr} overlaps ${region}'s own VPC ${vpc}: the local route keeps its addresses inside the VPC, so ${routeText(endpoint.route)} never sees them. Give the VPC another block (edge:network.baseCidr.${region}) or use sameVpc` });
+        problems.push({
+          path,
+          message: `${cidr} overlaps ${region}'s own VPC ${vpc}: the local route keeps its addresses inside the VPC, so ${routeText(endpoint.route)} never sees them. Give the VPC another block (edge:network.baseCidr.${region}) or use sameVpc`,
+        });
       }
     }
   }

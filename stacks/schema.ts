@@ -23,31 +23,30 @@ export { configNamespace, configPath, StackConfigError } from "./configIssues";
 export { decideEnvironment, environments, type Environment, type EnvironmentDecision, type EnvironmentSource } from "./environment";
 export { recordTypes, type RecordConfig } from "./configFields";
 
-const stackConfigObject = z
-  .strictObject({
-    environment: z
-      .enum(environments)
-      .default("prod")
-      .meta({ defaultText: "the stack's name when it is `dev` or `prod`, else `prod`, the stricter" })
-      .describe(
-        "Which rules apply: `prod` requires at least two regions (incident 002: tracking in two independent regions). A stack named `dev` or `prod` is that environment and may not say another.",
-      ),
-    domain: domainName.describe("The zone the edge serves, e.g. `example.com`."),
-    regions: z
-      .array(awsRegion)
-      .min(1, "expected at least 1 region")
-      .max(30, "expected at most 30 regions")
-      .refine((r) => new Set(r).size === r.length, { message: "each region may be listed once" })
-      .describe("AWS regions that run ingestion, first one primary for the snippet origin."),
-    ingest: ingestConfig,
-    nginx: nginxConfig,
-    datastore: datastoreConfig,
-    dns: dnsConfig,
-    cdn: cdnConfig,
-    network: networkConfig,
-    quotas: quotasConfig,
-    alarms: alarmsConfig,
-  })
+const stackConfigObject = z.strictObject({
+  environment: z
+    .enum(environments)
+    .default("prod")
+    .meta({ defaultText: "the stack's name when it is `dev` or `prod`, else `prod`, the stricter" })
+    .describe(
+      "Which rules apply: `prod` requires at least two regions (incident 002: tracking in two independent regions). A stack named `dev` or `prod` is that environment and may not say another.",
+    ),
+  domain: domainName.describe("The zone the edge serves, e.g. `example.com`."),
+  regions: z
+    .array(awsRegion)
+    .min(1, "expected at least 1 region")
+    .max(30, "expected at most 30 regions")
+    .refine((r) => new Set(r).size === r.length, { message: "each region may be listed once" })
+    .describe("AWS regions that run ingestion, first one primary for the snippet origin."),
+  ingest: ingestConfig,
+  nginx: nginxConfig,
+  datastore: datastoreConfig,
+  dns: dnsConfig,
+  cdn: cdnConfig,
+  network: networkConfig,
+  quotas: quotasConfig,
+  alarms: alarmsConfig,
+});
 
 /** The config as the rules across fields read it. */
 export type CheckedConfig = z.output<typeof stackConfigObject>;
@@ -71,10 +70,7 @@ export function datastoreMaxConnections(datastore: StackConfig["datastore"], reg
 export function parseStackConfig(raw: Record<string, unknown>, stack?: string): StackConfig {
   const decided = decideEnvironment(stack, raw.environment);
   const result = stackConfigSchema.safeParse(decided.environment === undefined ? raw : { ...raw, environment: decided.environment }, { reportInput: true });
-  const problems = [
-    ...(decided.problem ? [decided.problem] : []),
-    ...(result.success ? [] : withoutSafeIntegerRange(result.error.issues).flatMap(describeIssue)),
-  ];
+  const problems = [...(decided.problem ? [decided.problem] : []), ...(result.success ? [] : withoutSafeIntegerRange(result.error.issues).flatMap(describeIssue))];
   if (problems.length > 0 || !result.success) throw new StackConfigError(problems);
   return result.data;
 }

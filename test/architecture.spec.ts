@@ -163,9 +163,7 @@ describe("the architecture checks, each on a deliberate violation", () => {
   });
 
   it("a component importing tools/ fails", () => {
-    expect(check(path.join(fixtures, "componentImportsTools")).layers).toEqual([
-      'components/memory.ts imports "../tools/format": components import no tools/ (move the shared code to models/)',
-    ]);
+    expect(check(path.join(fixtures, "componentImportsTools")).layers).toEqual(['components/memory.ts imports "../tools/format": components import no tools/ (move the shared code to models/)']);
   });
 
   it("a policy importing a package the pack does not declare, or stacks/, fails (a declared package passes)", () => {
@@ -206,7 +204,8 @@ describe("the architecture checks, each on a deliberate violation", () => {
   });
 
   it("a program that reads a config key itself fails (passing the config to a mapper does not)", () => {
-    const program = 'const config = readStackConfig();\nconst zones = new DnsZones("dns", dnsZonesArgs(config));\nconst { regions } = config;\nnew DnsQueryLog("q", { domain: config.domain, ttl: config["dns"].ttl });\n';
+    const program =
+      'const config = readStackConfig();\nconst zones = new DnsZones("dns", dnsZonesArgs(config));\nconst { regions } = config;\nnew DnsQueryLog("q", { domain: config.domain, ttl: config["dns"].ttl });\n';
     expect(configKeyReads("index.ts", program)).toEqual(["3: { regions } = config", "4: config.domain", '4: config["dns"]']);
   });
 
@@ -219,12 +218,12 @@ describe("the architecture checks, each on a deliberate violation", () => {
   });
 
   it("a policy without its metadata fails", () => {
-    const fileText = "/**\n * enforce-x — mandatory. Incident 000.\n */\nexport const x = { name: \"enforce-x\" };\n";
+    const fileText = '/**\n * enforce-x — mandatory. Incident 000.\n */\nexport const x = { name: "enforce-x" };\n';
     const good: PolicyDeclaration = { name: "enforce-x", description: "Does x.", enforcementLevel: "mandatory", severity: "high", remediationSteps: "Do y.", incident: "000", fileText };
     expect(policyMetadataProblems([good], ["000"])).toEqual([]);
     expect(policyMetadataProblems([{ ...good, description: " " }], ["000"])).toEqual(["enforce-x: no description (the README's policy table shows it)"]);
     expect(policyMetadataProblems([{ ...good, enforcementLevel: undefined }], ["000"])).toEqual([
-      'enforce-x: enforcementLevel is undefined, expected one of advisory, mandatory, remediate, disabled',
+      "enforce-x: enforcementLevel is undefined, expected one of advisory, mandatory, remediate, disabled",
       'enforce-x: its file\'s doc comment must open with "enforce-x — undefined" (then the incident or "Security baseline", and the rule)',
     ]);
     expect(policyMetadataProblems([{ ...good, severity: "urgent" }], ["000"])).toEqual(['enforce-x: severity is "urgent", expected one of low, medium, high, critical (policies/metadata.ts)']);

@@ -17,12 +17,7 @@ export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O
  * The parsed arguments, or the exit code when the command should stop here. Positional arguments
  * are refused unless `allowPositionals`; a `--stack` value must be a stack name.
  */
-export function parseCommandLine<O extends Options>(
-  argv: string[],
-  options: O,
-  usage: string,
-  { allowPositionals = false } = {},
-): Parsed<O> | number {
+export function parseCommandLine<O extends Options>(argv: string[], options: O, usage: string, { allowPositionals = false } = {}): Parsed<O> | number {
   let parsed: Parsed<O>;
   try {
     parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } } as O, allowPositionals, strict: true }) as Parsed<O>;
@@ -62,10 +57,8 @@ function isRunError(err: unknown): boolean {
 export const internalErrorExitCode = 70;
 
 function reportInternalError(err: unknown, what: string): number {
-  const detail = err instanceof Error ? (err.stack || err.message) : String(err);
-  process.stderr.write(
-    `${what} failed with an internal error, not a problem of the input (exit ${internalErrorExitCode}; EDGE_PLAN_STACK_TRACES=1 gives the full trace): ${detail}\n`,
-  );
+  const detail = err instanceof Error ? err.stack || err.message : String(err);
+  process.stderr.write(`${what} failed with an internal error, not a problem of the input (exit ${internalErrorExitCode}; EDGE_PLAN_STACK_TRACES=1 gives the full trace): ${detail}\n`);
   return internalErrorExitCode;
 }
 

@@ -33,9 +33,7 @@ async function guarded(model: string, check: () => Promise<FidelityResult[]>): P
 
 export async function fidelityChecks(): Promise<FidelityResult[]> {
   return [
-    ...(await guarded("DNS wire size", () =>
-      dnsFidelity(`${dnsFidelitySize.regions} regions / ${dnsFidelitySize.records} records`, benchStackConfig(dnsFidelitySize)),
-    )),
+    ...(await guarded("DNS wire size", () => dnsFidelity(`${dnsFidelitySize.regions} regions / ${dnsFidelitySize.records} records`, benchStackConfig(dnsFidelitySize)))),
     ...(await guarded("nginx memory", () => nginxFidelity(projectRoot))),
   ];
 }

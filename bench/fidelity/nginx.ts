@@ -151,10 +151,7 @@ export function reducedConfig(projectRoot: string): { name: string; settings: Ho
 export async function measureConfig(config: { name: string; settings: HostEdgeSettings; workers: number }): Promise<MemoryRow[]> {
   const { settings, workers } = config;
   const cases = memoryCases(settings, workers);
-  const measurements = await measureNginxMemory(
-    { settings, workers, limits: clientLimits(settings), sources: 250, cases, deadlineMs: 120_000, clientTimeoutSeconds },
-    cases.length * 240_000,
-  );
+  const measurements = await measureNginxMemory({ settings, workers, limits: clientLimits(settings), sources: 250, cases, deadlineMs: 120_000, clientTimeoutSeconds }, cases.length * 240_000);
   return memoryRows(config.name, settings, measurements);
 }
 
@@ -168,7 +165,9 @@ export function memoryTable(rows: MemoryRow[]): string[] {
     "| --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of rows) {
-    const clients = Object.entries(r.load).map(([s, n]) => `${n} ${s}`).join(", ");
+    const clients = Object.entries(r.load)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(", ");
     lines.push(
       `| ${r.config} | ${r.state} | ${clients} | ${mib(r.predicted.processes)} / ${mib(r.predicted.buffers)} / ${mib(r.predicted.total)} | ` +
         `${mib(r.measured.processes)} / ${mib(r.measured.buffers)} / ${mib(r.measured.total)} | ` +
@@ -190,7 +189,9 @@ export async function nginxFidelity(projectRoot: string): Promise<FidelityResult
         case: `${r.config}, ${r.state}`,
         held: rowHolds(r),
         detail:
-          `${Object.entries(r.load).map(([s, n]) => `${n} ${s}`).join(", ")}; processes predicted ${mib(r.predicted.processes)} MiB, measured ${mib(r.measured.processes)} MiB ` +
+          `${Object.entries(r.load)
+            .map(([s, n]) => `${n} ${s}`)
+            .join(", ")}; processes predicted ${mib(r.predicted.processes)} MiB, measured ${mib(r.measured.processes)} MiB ` +
           `(×${times(ratio(r.predicted.processes, r.measured.processes))}); socket buffers predicted ${mib(r.predicted.buffers)} MiB, measured ${mib(r.measured.buffers)} MiB ` +
           `(×${times(ratio(r.predicted.buffers, r.measured.buffers))}); with socket structures predicted ${mib(r.predicted.total)} MiB, measured ${mib(r.measured.total)} MiB ` +
           `(×${times(ratio(r.predicted.total, r.measured.total))}${r.worstMix ? `, bound 1 to ${worstMixBound}` : ", bound ≥ 1"})` +

@@ -4,13 +4,7 @@ import { capacityTagKeys } from "../../models/capacity";
 import { bundleObjectArn, encodeUserData, type HostBundle } from "../../models/hostEdge";
 import { refreshAlarmNamesProblem } from "../../models/alarms/alarmSet";
 import { hostRolePolicy } from "../../models/ingestRegion/egress";
-import {
-  drainHookMetadata,
-  hostWarmupSeconds,
-  lifecycleHeartbeatSeconds,
-  maxHealthyPercentage,
-  targetCpuPercent,
-} from "../../models/ingestRegion/layout";
+import { drainHookMetadata, hostWarmupSeconds, lifecycleHeartbeatSeconds, maxHealthyPercentage, targetCpuPercent } from "../../models/ingestRegion/layout";
 import { keepUrnUnder } from "./aliases";
 
 export interface HostFleetArgs {
@@ -173,15 +167,10 @@ export class HostFleet extends pulumi.ComponentResource {
             skipMatching: true,
             // A refresh whose new hosts trip a critical alarm goes back to the previous launch template
             // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html).
-            ...((args.rollbackAlarmNames ?? []).length > 0
-              ? { autoRollback: true, alarmSpecification: { alarms: args.rollbackAlarmNames } }
-              : {}),
+            ...((args.rollbackAlarmNames ?? []).length > 0 ? { autoRollback: true, alarmSpecification: { alarms: args.rollbackAlarmNames } } : {}),
           },
         },
-        tags: [
-          { key: "Name", value: `${name}-host`, propagateAtLaunch: true },
-          ...Object.entries(args.capacityTags ?? {}).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
-        ],
+        tags: [{ key: "Name", value: `${name}-host`, propagateAtLaunch: true }, ...Object.entries(args.capacityTags ?? {}).map(([key, value]) => ({ key, value, propagateAtLaunch: false }))],
       },
       { parent: this, ...moved },
     );
@@ -195,12 +184,7 @@ export class HostFleet extends pulumi.ComponentResource {
  * managed policy: AmazonSSMManagedInstanceCore would also grant `ssm:GetParameter` on every
  * parameter of the region.
  */
-function hostInstanceProfile(
-  name: string,
-  region: string,
-  service: Pick<HostFleetArgs, "datastorePasswordParameter" | "bundle">,
-  opts: pulumi.ResourceOptions,
-): aws.iam.InstanceProfile {
+function hostInstanceProfile(name: string, region: string, service: Pick<HostFleetArgs, "datastorePasswordParameter" | "bundle">, opts: pulumi.ResourceOptions): aws.iam.InstanceProfile {
   const role = new aws.iam.Role(
     `${name}-host`,
     {
@@ -220,10 +204,6 @@ function hostInstanceProfile(
     bundleObjectArn: service.bundle ? bundleObjectArn(service.bundle, region) : undefined,
   }));
   // The policy that held the service's calls before it held every call: the alias keeps its URN.
-  new aws.iam.RolePolicy(
-    `${name}-host-calls`,
-    { role: role.name, policy: context.apply((ctx) => JSON.stringify(hostRolePolicy(ctx))) },
-    { parent: role, aliases: [{ name: `${name}-host-service` }] },
-  );
+  new aws.iam.RolePolicy(`${name}-host-calls`, { role: role.name, policy: context.apply((ctx) => JSON.stringify(hostRolePolicy(ctx))) }, { parent: role, aliases: [{ name: `${name}-host-service` }] });
   return new aws.iam.InstanceProfile(`${name}-host`, { role: role.name }, { parent: role });
 }

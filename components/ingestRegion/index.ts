@@ -8,7 +8,6 @@ import { IngestLoadBalancer, IngestLoadBalancerArgs } from "./loadBalancer";
 import { LogBucket } from "../logBucket";
 import { IngestNetwork, IngestNetworkArgs } from "./network";
 
-
 /** Each field is documented on the part it configures. */
 export interface IngestRegionArgs
   extends Pick<IngestNetworkArgs, "region" | "cidrBlock" | "availabilityZoneIds" | "datastoreCidrBlocks" | "datastorePort" | "datastoreRoute">,

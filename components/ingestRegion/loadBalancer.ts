@@ -63,9 +63,7 @@ export class IngestLoadBalancer extends pulumi.ComponentResource {
     const nlbName = nameWithinAutoNameLimit(resourceTypes.lbLoadBalancer, `${name}-nlb`, `${short}-nlb`);
     const targetGroupName = nameWithinAutoNameLimit(resourceTypes.lbTargetGroup, `${name}-hosts`, `${short}-hosts`);
 
-    const addresses = args.subnetIds.map(
-      (_, i) => new aws.ec2.Eip(`${name}-ip-${i + 1}`, { region, domain: "vpc", tags: { Name: `${name}-ip-${i + 1}` } }, { parent: this, ...moved }),
-    );
+    const addresses = args.subnetIds.map((_, i) => new aws.ec2.Eip(`${name}-ip-${i + 1}`, { region, domain: "vpc", tags: { Name: `${name}-ip-${i + 1}` } }, { parent: this, ...moved }));
     const nlb = new aws.lb.LoadBalancer(
       nlbName,
       {

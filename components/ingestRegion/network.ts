@@ -69,11 +69,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
     const hostPort = args.hostPort ?? nginxListenPort;
     const moved = keepUrnUnder(opts.parent);
 
-    const vpc = new aws.ec2.Vpc(
-      `${name}-vpc`,
-      { region, cidrBlock: args.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: { Name: name } },
-      { parent: this, ...moved },
-    );
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { region, cidrBlock: args.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: { Name: name } }, { parent: this, ...moved });
     // AWS creates the default group admitting itself and sending everywhere; adopted with no rules.
     new aws.ec2.DefaultSecurityGroup(`${name}-default`, { region, vpcId: vpc.id, ingress: [], egress: [], tags: { Name: `${name}-default` } }, { parent: vpc });
     new aws.ec2.FlowLog(
@@ -124,20 +120,21 @@ export class IngestNetwork extends pulumi.ComponentResource {
     const { nlbSecurityGroup, hostSecurityGroup } = this.edgeSecurityGroups(name, region, vpc, hostPort);
     const privateAccess = this.privateAwsAccess(name, args, vpc, routeTable, hostSecurityGroup);
     // Named by the network, not its position: reordering the list changes no rule.
-    const toDatastore = args.datastoreCidrBlocks.map((cidrIpv4) =>
-      new aws.vpc.SecurityGroupEgressRule(
-        `${name}-hosts-out-datastore-${cidrIpv4.replace("/", "-")}`,
-        {
-          region,
-          securityGroupId: hostSecurityGroup.id,
-          ipProtocol: "tcp",
-          fromPort: args.datastorePort,
-          toPort: args.datastorePort,
-          cidrIpv4,
-          description: "the ingestion service to its datastore",
-        },
-        { parent: hostSecurityGroup },
-      ),
+    const toDatastore = args.datastoreCidrBlocks.map(
+      (cidrIpv4) =>
+        new aws.vpc.SecurityGroupEgressRule(
+          `${name}-hosts-out-datastore-${cidrIpv4.replace("/", "-")}`,
+          {
+            region,
+            securityGroupId: hostSecurityGroup.id,
+            ipProtocol: "tcp",
+            fromPort: args.datastorePort,
+            toPort: args.datastorePort,
+            cidrIpv4,
+            description: "the ingestion service to its datastore",
+          },
+          { parent: hostSecurityGroup },
+        ),
     );
 
     this.vpcId = vpc.id;
@@ -164,7 +161,11 @@ export class IngestNetwork extends pulumi.ComponentResource {
     if (route === undefined || route === "sameVpc") return [];
     return args.datastoreCidrBlocks.map(
       (destinationCidrBlock) =>
-        new aws.ec2.Route(`${name}-public-datastore-${destinationCidrBlock.replace("/", "-")}`, { region: args.region, routeTableId: routeTable.id, destinationCidrBlock, ...route }, { parent: routeTable }),
+        new aws.ec2.Route(
+          `${name}-public-datastore-${destinationCidrBlock.replace("/", "-")}`,
+          { region: args.region, routeTableId: routeTable.id, destinationCidrBlock, ...route },
+          { parent: routeTable },
+        ),
     );
   }
 
@@ -227,13 +228,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
    * `ForceNew` and the `CustomizeDiff` on `private_dns_enabled` for non-interface endpoints).
    * Returns every resource a host's boot needs to exist first.
    */
-  private privateAwsAccess(
-    name: string,
-    args: IngestNetworkArgs,
-    vpc: aws.ec2.Vpc,
-    routeTable: aws.ec2.RouteTable,
-    hostSecurityGroup: aws.ec2.SecurityGroup,
-  ): pulumi.CustomResource[] {
+  private privateAwsAccess(name: string, args: IngestNetworkArgs, vpc: aws.ec2.Vpc, routeTable: aws.ec2.RouteTable, hostSecurityGroup: aws.ec2.SecurityGroup): pulumi.CustomResource[] {
     const { region } = args;
     const endpointGroup = new aws.ec2.SecurityGroup(
       `${name}-endpoints`,
@@ -260,11 +255,7 @@ export class IngestNetwork extends pulumi.ComponentResource {
         { region, securityGroupId: hostSecurityGroup.id, ipProtocol: "tcp", fromPort: awsApiPort, toPort: awsApiPort, ...to, description },
         { parent: hostSecurityGroup },
       );
-    const toEndpoints = hostsOut(
-      "endpoints",
-      { referencedSecurityGroupId: endpointGroup.id },
-      `AWS APIs through their VPC endpoints (${hostApis.map((api) => api.service).join(", ")})`,
-    );
+    const toEndpoints = hostsOut("endpoints", { referencedSecurityGroupId: endpointGroup.id }, `AWS APIs through their VPC endpoints (${hostApis.map((api) => api.service).join(", ")})`);
     const context = pulumi.output(args.accountId).apply((accountId) => ({
       region,
       accountId,

@@ -45,12 +45,7 @@ export interface AlarmSpec<V> {
   periodSeconds: number;
   evaluationPeriods: number;
   datapointsToAlarm: number;
-  comparisonOperator:
-    | "GreaterThanThreshold"
-    | "GreaterThanOrEqualToThreshold"
-    | "LessThanThreshold"
-    | "LessThanOrEqualToThreshold"
-    | "LessThanLowerThreshold";
+  comparisonOperator: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold" | "LessThanLowerThreshold";
   /** The alarm threshold in the metric's unit; for an anomaly alarm, the band width in standard deviations. */
   threshold: number;
   /** The configured level the threshold comes from, in the threshold table's unit. */
@@ -136,14 +131,7 @@ export function alarmName(namePrefix: string, spec: { region: string; id: string
  * ingest: the stored-events rate falls, or events are answered 4xx (refused) or 404/405/5xx (the
  * service's own error).
  */
-export const refreshRollbackKeys: readonly ThresholdKey[] = [
-  "unhealthyHosts",
-  "healthyHostsOfMinimum",
-  "memoryUsedPercent",
-  "serviceAcceptedFloor",
-  "serviceRejectedEvents",
-  "serviceErrorAnswers",
-];
+export const refreshRollbackKeys: readonly ThresholdKey[] = ["unhealthyHosts", "healthyHostsOfMinimum", "memoryUsedPercent", "serviceAcceptedFloor", "serviceRejectedEvents", "serviceErrorAnswers"];
 
 /**
  * An instance refresh's alarm specification takes at most 10 alarm names of 1–255 characters each
@@ -190,7 +178,14 @@ function metricOf<V>(namespace: string, metricName: string, statistic: MetricRef
  * (`[period seconds, evaluation periods, datapoints to alarm]`), how missing data counts, and a
  * scale or anomaly band where the key needs one.
  */
-type AlarmRow<V> = [key: ThresholdKey, component: AlarmComponent, metric: MetricRef<V>, window: [number, number, number], treatMissingData: TreatMissingData, extra?: Pick<Template<V>, "scale" | "anomalyBand">];
+type AlarmRow<V> = [
+  key: ThresholdKey,
+  component: AlarmComponent,
+  metric: MetricRef<V>,
+  window: [number, number, number],
+  treatMissingData: TreatMissingData,
+  extra?: Pick<Template<V>, "scale" | "anomalyBand">,
+];
 
 function templateOf<V>(subject: string, region: string, [key, component, metric, [periodSeconds, evaluationPeriods, datapointsToAlarm], treatMissingData, extra]: AlarmRow<V>): Template<V> {
   return { subject, region, key, component, metric, periodSeconds, evaluationPeriods, datapointsToAlarm, treatMissingData, ...extra };
@@ -295,8 +290,14 @@ export function cdnAlarms<V>(cdn: { distributionId: V; certificateArn: V }, over
   const dimensions = { DistributionId: cdn.distributionId, Region: "Global" as V };
   return [
     // CloudFront publishes error rates only for periods with requests: no requests, no errors.
-    ...bothSeverities({ ...base, key: "cdn5xxErrorRate", metric: { namespace: "AWS/CloudFront", metricName: "5xxErrorRate", statistic: "Average", dimensions }, treatMissingData: "notBreaching" }, overrides),
-    ...bothSeverities({ ...base, key: "cdnTotalErrorRate", metric: { namespace: "AWS/CloudFront", metricName: "TotalErrorRate", statistic: "Average", dimensions }, treatMissingData: "notBreaching" }, overrides),
+    ...bothSeverities(
+      { ...base, key: "cdn5xxErrorRate", metric: { namespace: "AWS/CloudFront", metricName: "5xxErrorRate", statistic: "Average", dimensions }, treatMissingData: "notBreaching" },
+      overrides,
+    ),
+    ...bothSeverities(
+      { ...base, key: "cdnTotalErrorRate", metric: { namespace: "AWS/CloudFront", metricName: "TotalErrorRate", statistic: "Average", dimensions }, treatMissingData: "notBreaching" },
+      overrides,
+    ),
     ...bothSeverities(
       {
         ...base,

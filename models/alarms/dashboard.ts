@@ -51,12 +51,19 @@ export function dashboardBody(input: DashboardInput): string {
     const asg = [hostMetricsDimension, r.asgName];
     const lb = ["LoadBalancer", r.nlbArnSuffix];
     widgets.push(
-      metricWidget(0, y, r.region, "Hosts: memory, swap, disk, CPU (%)", [
-        [hostMetricsNamespace, hostMetrics.memoryUsedPercent, ...asg, { stat: "Maximum" }],
-        [hostMetricsNamespace, hostMetrics.swapUsedPercent, ...asg, { stat: "Maximum" }],
-        [hostMetricsNamespace, hostMetrics.diskUsedPercent, ...asg, { stat: "Maximum" }],
-        ["AWS/EC2", "CPUUtilization", ...asg],
-      ], { yAxis: { left: { min: 0, max: 100 } } }),
+      metricWidget(
+        0,
+        y,
+        r.region,
+        "Hosts: memory, swap, disk, CPU (%)",
+        [
+          [hostMetricsNamespace, hostMetrics.memoryUsedPercent, ...asg, { stat: "Maximum" }],
+          [hostMetricsNamespace, hostMetrics.swapUsedPercent, ...asg, { stat: "Maximum" }],
+          [hostMetricsNamespace, hostMetrics.diskUsedPercent, ...asg, { stat: "Maximum" }],
+          ["AWS/EC2", "CPUUtilization", ...asg],
+        ],
+        { yAxis: { left: { min: 0, max: 100 } } },
+      ),
       metricWidget(6, y, r.region, "Ingestion: new flows and expected band", [
         ["AWS/NetworkELB", "NewFlowCount", ...lb, { id: "m1", stat: "Sum", period: 300 }],
         [{ expression: "ANOMALY_DETECTION_BAND(m1, 2)", id: "band", label: "expected" }],

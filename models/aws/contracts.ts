@@ -101,7 +101,8 @@ const iamName = (cite: string, max: number) =>
     { error: "ValidationError" },
   );
 
-const alarmActions = (cite: string) => with_(rule(`${cite}; ${apiPage("cloudwatch/PutMetricAlarm", "AlarmActions, OKActions: at most 5 items")}`, { kind: "count", max: 5 }), { error: "ValidationError" });
+const alarmActions = (cite: string) =>
+  with_(rule(`${cite}; ${apiPage("cloudwatch/PutMetricAlarm", "AlarmActions, OKActions: at most 5 items")}`, { kind: "count", max: 5 }), { error: "ValidationError" });
 
 /** CloudWatch Logs delivery source and destination names: 1-60 of [\w-], unique per account and region. */
 const deliveryName = (cite: string, api: "logs/PutDeliverySource" | "logs/PutDeliveryDestination", what: string): Contract => ({
@@ -120,7 +121,11 @@ const deliveryName = (cite: string, api: "logs/PutDeliverySource" | "logs/PutDel
 
 const metricQueryFields: Record<string, Contract> = {
   id: with_(
-    rule(input(25496, "cloudwatch.MetricAlarmMetricQuery.id"), { kind: "pattern", pattern: /^[a-z][A-Za-z0-9_]*$/, text: "letters, numbers and underscore, beginning with a lowercase letter" }, { kind: "length", min: 1, max: 255 }),
+    rule(
+      input(25496, "cloudwatch.MetricAlarmMetricQuery.id"),
+      { kind: "pattern", pattern: /^[a-z][A-Za-z0-9_]*$/, text: "letters, numbers and underscore, beginning with a lowercase letter" },
+      { kind: "length", min: 1, max: 255 },
+    ),
     { required: true, error: "ValidationError" },
   ),
   expression: free(input(25490, "cloudwatch.MetricAlarmMetricQuery.expression"), "a metric math expression or Metrics Insights query"),
@@ -164,7 +169,11 @@ export const awsContracts: Record<string, TypeContract> = {
         rule(`${apiPage("acm/RequestCertificate", "SubjectAlternativeNames: 1-100 items (10 by the default quota), each 1-253 characters")}`, { kind: "count", min: 1, max: 10 }),
         { each: length(apiPage("acm/RequestCertificate", "SubjectAlternativeNames item: length 1-253"), 1, 253), error: "LimitExceededException" },
       ),
-      validationMethod: oneOf(`${at("acm/certificate.d.ts", 351, "CertificateArgs.validationMethod")}; ${apiPage("acm/RequestCertificate", "ValidationMethod: EMAIL | DNS | HTTP")}`, ["EMAIL", "DNS", "HTTP"]),
+      validationMethod: oneOf(`${at("acm/certificate.d.ts", 351, "CertificateArgs.validationMethod")}; ${apiPage("acm/RequestCertificate", "ValidationMethod: EMAIL | DNS | HTTP")}`, [
+        "EMAIL",
+        "DNS",
+        "HTTP",
+      ]),
     },
   },
   [t.acmCertificateValidation]: {
@@ -267,9 +276,12 @@ export const awsContracts: Record<string, TypeContract> = {
     properties: {
       autoscalingGroupName: ref(at("autoscaling/lifecycleHook.d.ts", 175, "LifecycleHookArgs.autoscalingGroupName"), t.autoscalingGroup),
       defaultResult: oneOf(at("autoscaling/lifecycleHook.d.ts", 179, "LifecycleHookArgs.defaultResult"), ["CONTINUE", "ABANDON"]),
-      heartbeatTimeout: with_(range(`${at("autoscaling/lifecycleHook.d.ts", 183, "LifecycleHookArgs.heartbeatTimeout")}; ${apiPage("autoscaling/PutLifecycleHook", "HeartbeatTimeout: 30 to 7200 seconds")}`, 30, 7200), {
-        error: "ValidationError",
-      }),
+      heartbeatTimeout: with_(
+        range(`${at("autoscaling/lifecycleHook.d.ts", 183, "LifecycleHookArgs.heartbeatTimeout")}; ${apiPage("autoscaling/PutLifecycleHook", "HeartbeatTimeout: 30 to 7200 seconds")}`, 30, 7200),
+        {
+          error: "ValidationError",
+        },
+      ),
       lifecycleTransition: oneOf(`${at("autoscaling/lifecycleHook.d.ts", 187, "LifecycleHookArgs.lifecycleTransition")}; ${apiPage("autoscaling/PutLifecycleHook", "LifecycleTransition")}`, [
         "autoscaling:EC2_INSTANCE_LAUNCHING",
         "autoscaling:EC2_INSTANCE_TERMINATING",
@@ -283,7 +295,11 @@ export const awsContracts: Record<string, TypeContract> = {
         error: "ValidationError",
         unique: { scope: "Auto Scaling group", perStack: false, why: "a hook's name is unique only among its own group's hooks, and the group is the stack's own" },
       },
-      notificationMetadata: length(`${at("autoscaling/lifecycleHook.d.ts", 195, "LifecycleHookArgs.notificationMetadata")}; ${apiPage("autoscaling/PutLifecycleHook", "NotificationMetadata: length 1-1023")}`, 1, 1023),
+      notificationMetadata: length(
+        `${at("autoscaling/lifecycleHook.d.ts", 195, "LifecycleHookArgs.notificationMetadata")}; ${apiPage("autoscaling/PutLifecycleHook", "NotificationMetadata: length 1-1023")}`,
+        1,
+        1023,
+      ),
       region: region("autoscaling/lifecycleHook.d.ts", 203, "LifecycleHookArgs"),
     },
   },
@@ -320,7 +336,10 @@ export const awsContracts: Record<string, TypeContract> = {
     autoName,
     properties: {
       // No length limit of the name was read: only its type is judged.
-      name: free(`${at("cloudfront/cachePolicy.d.ts", 165, "CachePolicyArgs.name")}; ${apiPage("cloudfront/CachePolicyConfig", "Name: a unique name to identify the cache policy")}`, "a name unique among the account's cache policies"),
+      name: free(
+        `${at("cloudfront/cachePolicy.d.ts", 165, "CachePolicyArgs.name")}; ${apiPage("cloudfront/CachePolicyConfig", "Name: a unique name to identify the cache policy")}`,
+        "a name unique among the account's cache policies",
+      ),
       comment: length(`${at("cloudfront/cachePolicy.d.ts", 149, "CachePolicyArgs.comment")}; ${apiPage("cloudfront/CachePolicyConfig", "Comment: up to 128 characters")}`, 0, 128),
       defaultTtl: range(at("cloudfront/cachePolicy.d.ts", 153, "CachePolicyArgs.defaultTtl"), 0, undefined),
       maxTtl: range(at("cloudfront/cachePolicy.d.ts", 157, "CachePolicyArgs.maxTtl"), 0, undefined),
@@ -332,7 +351,9 @@ export const awsContracts: Record<string, TypeContract> = {
     },
     typeChecks: [
       {
-        test: (i) => [i.minTtl, i.defaultTtl, i.maxTtl].every((v) => v === undefined) || (Number(i.minTtl ?? 0) <= Number(i.defaultTtl ?? i.minTtl ?? 0) && Number(i.defaultTtl ?? 0) <= Number(i.maxTtl ?? Infinity)),
+        test: (i) =>
+          [i.minTtl, i.defaultTtl, i.maxTtl].every((v) => v === undefined) ||
+          (Number(i.minTtl ?? 0) <= Number(i.defaultTtl ?? i.minTtl ?? 0) && Number(i.defaultTtl ?? 0) <= Number(i.maxTtl ?? Infinity)),
         text: "minTtl <= defaultTtl <= maxTtl",
         cite: apiPage("cloudfront/CachePolicyConfig", "MinTTL, DefaultTTL, MaxTTL"),
       },
@@ -340,9 +361,15 @@ export const awsContracts: Record<string, TypeContract> = {
   },
   [t.cloudfrontDistribution]: {
     properties: {
-      aliases: with_(rule(`${at("cloudfront/distribution.d.ts", 755, "DistributionArgs.aliases")}; ${apiPage("cloudfront/quotas", "alternate domain names (CNAMEs) per distribution: 100")}`, { kind: "count", max: 100 }), {
-        error: "TooManyDistributionCNAMEs",
-      }),
+      aliases: with_(
+        rule(`${at("cloudfront/distribution.d.ts", 755, "DistributionArgs.aliases")}; ${apiPage("cloudfront/quotas", "alternate domain names (CNAMEs) per distribution: 100")}`, {
+          kind: "count",
+          max: 100,
+        }),
+        {
+          error: "TooManyDistributionCNAMEs",
+        },
+      ),
       defaultRootObject: with_(
         rule(
           `${at("cloudfront/distribution.d.ts", 787, "DistributionArgs.defaultRootObject")}; ${apiPage("cloudfront/CreateDistribution", "DistributionConfig.DefaultRootObject: an object name of at most 255 characters, without a leading /")}`,
@@ -351,9 +378,12 @@ export const awsContracts: Record<string, TypeContract> = {
         ),
         { error: "InvalidDefaultRootObject" },
       ),
-      comment: with_(length(`${at("cloudfront/distribution.d.ts", 767, "DistributionArgs.comment")}; ${apiPage("cloudfront/CreateDistribution", "DistributionConfig.Comment: at most 128 characters")}`, 0, 128), {
-        error: "InvalidArgument",
-      }),
+      comment: with_(
+        length(`${at("cloudfront/distribution.d.ts", 767, "DistributionArgs.comment")}; ${apiPage("cloudfront/CreateDistribution", "DistributionConfig.Comment: at most 128 characters")}`, 0, 128),
+        {
+          error: "InvalidArgument",
+        },
+      ),
       defaultCacheBehavior: {
         accepts: [],
         cite: at("cloudfront/distribution.d.ts", 783, "DistributionArgs.defaultCacheBehavior"),
@@ -390,17 +420,20 @@ export const awsContracts: Record<string, TypeContract> = {
           },
         },
       },
-      origins: with_(rule(`${at("cloudfront/distribution.d.ts", 815, "DistributionArgs.origins")}; ${apiPage("cloudfront/quotas", "origins per distribution: 25")}`, { kind: "count", min: 1, max: 25 }), {
-        required: true,
-        error: "TooManyOrigins",
-        fields: {
-          connectionAttempts: range(input(22877, "cloudfront.DistributionOrigin.connectionAttempts"), 1, 3),
-          connectionTimeout: range(input(22881, "cloudfront.DistributionOrigin.connectionTimeout"), 1, 10),
-          domainName: with_(free(input(22893, "cloudfront.DistributionOrigin.domainName"), "the origin's domain name"), { required: true }),
-          originAccessControlId: ref(input(22897, "cloudfront.DistributionOrigin.originAccessControlId"), t.cloudfrontOriginAccessControl),
-          originId: with_(free(input(22900, "cloudfront.DistributionOrigin.originId"), "a name unique among the distribution's origins"), { required: true }),
+      origins: with_(
+        rule(`${at("cloudfront/distribution.d.ts", 815, "DistributionArgs.origins")}; ${apiPage("cloudfront/quotas", "origins per distribution: 25")}`, { kind: "count", min: 1, max: 25 }),
+        {
+          required: true,
+          error: "TooManyOrigins",
+          fields: {
+            connectionAttempts: range(input(22877, "cloudfront.DistributionOrigin.connectionAttempts"), 1, 3),
+            connectionTimeout: range(input(22881, "cloudfront.DistributionOrigin.connectionTimeout"), 1, 10),
+            domainName: with_(free(input(22893, "cloudfront.DistributionOrigin.domainName"), "the origin's domain name"), { required: true }),
+            originAccessControlId: ref(input(22897, "cloudfront.DistributionOrigin.originAccessControlId"), t.cloudfrontOriginAccessControl),
+            originId: with_(free(input(22900, "cloudfront.DistributionOrigin.originId"), "a name unique among the distribution's origins"), { required: true }),
+          },
         },
-      }),
+      ),
       priceClass: oneOf(at("cloudfront/distribution.d.ts", 819, "DistributionArgs.priceClass"), ["PriceClass_All", "PriceClass_200", "PriceClass_100"]),
       restrictions: {
         accepts: [],
@@ -437,7 +470,11 @@ export const awsContracts: Record<string, TypeContract> = {
       name: with_(length(`${at("cloudfront/originAccessControl.d.ts", 127, "OriginAccessControlArgs.name")}; ${apiPage("cloudfront/OriginAccessControlConfig", "Name: up to 64 characters")}`, 1, 64), {
         error: "InvalidArgument",
       }),
-      description: length(`${at("cloudfront/originAccessControl.d.ts", 123, "OriginAccessControlArgs.description")}; ${apiPage("cloudfront/OriginAccessControlConfig", "Description: up to 256 characters")}`, 0, 256),
+      description: length(
+        `${at("cloudfront/originAccessControl.d.ts", 123, "OriginAccessControlArgs.description")}; ${apiPage("cloudfront/OriginAccessControlConfig", "Description: up to 256 characters")}`,
+        0,
+        256,
+      ),
       originAccessControlOriginType: oneOf(at("cloudfront/originAccessControl.d.ts", 131, "OriginAccessControlArgs.originAccessControlOriginType"), ["lambda", "mediapackagev2", "mediastore", "s3"]),
       signingBehavior: oneOf(at("cloudfront/originAccessControl.d.ts", 135, "OriginAccessControlArgs.signingBehavior"), ["always", "never", "no-override"]),
       signingProtocol: oneOf(at("cloudfront/originAccessControl.d.ts", 139, "OriginAccessControlArgs.signingProtocol"), ["sigv4"]),
@@ -474,9 +511,12 @@ export const awsContracts: Record<string, TypeContract> = {
     properties: {
       actionsEnabled: flag(at("cloudwatch/metricAlarm.d.ts", 563, "MetricAlarmArgs.actionsEnabled")),
       alarmActions: alarmActions(at("cloudwatch/metricAlarm.d.ts", 567, "MetricAlarmArgs.alarmActions")),
-      alarmDescription: with_(length(`${at("cloudwatch/metricAlarm.d.ts", 571, "MetricAlarmArgs.alarmDescription")}; ${apiPage("cloudwatch/PutMetricAlarm", "AlarmDescription: length 0-1024")}`, 0, 1024), {
-        error: "ValidationError",
-      }),
+      alarmDescription: with_(
+        length(`${at("cloudwatch/metricAlarm.d.ts", 571, "MetricAlarmArgs.alarmDescription")}; ${apiPage("cloudwatch/PutMetricAlarm", "AlarmDescription: length 0-1024")}`, 0, 1024),
+        {
+          error: "ValidationError",
+        },
+      ),
       comparisonOperator: oneOf(at("cloudwatch/metricAlarm.d.ts", 575, "MetricAlarmArgs.comparisonOperator"), [
         "GreaterThanOrEqualToThreshold",
         "GreaterThanThreshold",
@@ -499,11 +539,19 @@ export const awsContracts: Record<string, TypeContract> = {
       metricName: length(`${at("cloudwatch/metricAlarm.d.ts", 616, "MetricAlarmArgs.metricName")}; ${apiPage("cloudwatch/PutMetricAlarm", "MetricName: length 1-255")}`, 1, 255),
       metricQueries: with_(rule(at("cloudwatch/metricAlarm.d.ts", 621, "MetricAlarmArgs.metricQueries"), { kind: "count", min: 1, max: 20 }), { fields: metricQueryFields }),
       name: {
-        ...length(`${at("cloudwatch/metricAlarm.d.ts", 625, "MetricAlarmArgs.name")}; ${apiPage("cloudwatch/PutMetricAlarm", "AlarmName: length 1-255; putting an existing name updates that alarm")}`, 1, 255),
+        ...length(
+          `${at("cloudwatch/metricAlarm.d.ts", 625, "MetricAlarmArgs.name")}; ${apiPage("cloudwatch/PutMetricAlarm", "AlarmName: length 1-255; putting an existing name updates that alarm")}`,
+          1,
+          255,
+        ),
         error: "ValidationError",
         unique: { scope: "account and region", perStack: true, collision: "would put alarms of the same names, which overwrite the first stack's alarms (thresholds, actions)" },
       },
-      namespace: rule(`${at("cloudwatch/metricAlarm.d.ts", 629, "MetricAlarmArgs.namespace")}; ${apiPage("cloudwatch/PutMetricAlarm", "Namespace: length 1-255, pattern [^:].*")}`, { kind: "length", min: 1, max: 255 }, { kind: "pattern", pattern: /^[^:]/, text: "not beginning with a colon" }),
+      namespace: rule(
+        `${at("cloudwatch/metricAlarm.d.ts", 629, "MetricAlarmArgs.namespace")}; ${apiPage("cloudwatch/PutMetricAlarm", "Namespace: length 1-255, pattern [^:].*")}`,
+        { kind: "length", min: 1, max: 255 },
+        { kind: "pattern", pattern: /^[^:]/, text: "not beginning with a colon" },
+      ),
       okActions: alarmActions(at("cloudwatch/metricAlarm.d.ts", 634, "MetricAlarmArgs.okActions")),
       period: alarmPeriod(at("cloudwatch/metricAlarm.d.ts", 638, "MetricAlarmArgs.period")),
       region: region("cloudwatch/metricAlarm.d.ts", 643, "MetricAlarmArgs"),
@@ -539,9 +587,10 @@ export const awsContracts: Record<string, TypeContract> = {
       ),
       region: region("cloudwatch/logGroup.d.ts", 200, "LogGroupArgs"),
       retentionInDays: with_(
-        oneOf(`${at("cloudwatch/logGroup.d.ts", 204, "LogGroupArgs.retentionInDays")}; ${apiPage("logs/PutRetentionPolicy", "retentionInDays: one of the listed numbers of days")}`, [
-          0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-        ]),
+        oneOf(
+          `${at("cloudwatch/logGroup.d.ts", 204, "LogGroupArgs.retentionInDays")}; ${apiPage("logs/PutRetentionPolicy", "retentionInDays: one of the listed numbers of days")}`,
+          [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
+        ),
         { error: "InvalidParameterException" },
       ),
     },
@@ -549,7 +598,12 @@ export const awsContracts: Record<string, TypeContract> = {
   [t.cloudwatchLogResourcePolicy]: {
     properties: {
       policyDocument: with_(
-        policySize(`${at("cloudwatch/logResourcePolicy.d.ts", 165, "LogResourcePolicyArgs.policyDocument")}; ${apiPage("logs/PutResourcePolicy", "policyDocument: 1 to 5,120 characters")}`, 5120, "characters", "InvalidParameterException"),
+        policySize(
+          `${at("cloudwatch/logResourcePolicy.d.ts", 165, "LogResourcePolicyArgs.policyDocument")}; ${apiPage("logs/PutResourcePolicy", "policyDocument: 1 to 5,120 characters")}`,
+          5120,
+          "characters",
+          "InvalidParameterException",
+        ),
         { required: true },
       ),
       policyName: with_(free(at("cloudwatch/logResourcePolicy.d.ts", 169, "LogResourcePolicyArgs.policyName")), { exclusiveWith: ["resourceArn"] }),
@@ -658,7 +712,11 @@ export const awsContracts: Record<string, TypeContract> = {
         pattern: /^(ami-[0-9a-f]{8}([0-9a-f]{9})?|resolve:ssm:.+)$/,
         text: "an AMI id (ami- and 8 or 17 hex digits) or resolve:ssm:<parameter>",
       }),
-      instanceType: rule(at("ec2/launchTemplate.d.ts", 471, "LaunchTemplateArgs.instanceType"), { kind: "pattern", pattern: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, text: "an instance type such as c6i.large" }),
+      instanceType: rule(at("ec2/launchTemplate.d.ts", 471, "LaunchTemplateArgs.instanceType"), {
+        kind: "pattern",
+        pattern: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+        text: "an instance type such as c6i.large",
+      }),
       metadataOptions: {
         accepts: [],
         cite: at("ec2/launchTemplate.d.ts", 491, "LaunchTemplateArgs.metadataOptions"),
@@ -703,9 +761,12 @@ export const awsContracts: Record<string, TypeContract> = {
   },
   [t.ec2Route]: {
     properties: {
-      destinationCidrBlock: with_(cidr(`${at("ec2/route.d.ts", 297, "RouteArgs.destinationCidrBlock")}; ${apiPage("ec2/CreateRoute", "DestinationCidrBlock: the IPv4 CIDR block of the destination")}`, 0, 32), {
-        error: "InvalidParameterValue",
-      }),
+      destinationCidrBlock: with_(
+        cidr(`${at("ec2/route.d.ts", 297, "RouteArgs.destinationCidrBlock")}; ${apiPage("ec2/CreateRoute", "DestinationCidrBlock: the IPv4 CIDR block of the destination")}`, 0, 32),
+        {
+          error: "InvalidParameterValue",
+        },
+      ),
       // One target per route: the program sets exactly one of these (the internet gateway, or the
       // datastore's transit gateway or peering connection); CreateRoute refuses a route with two.
       gatewayId: with_(ref(at("ec2/route.d.ts", 315, "RouteArgs.gatewayId"), t.ec2InternetGateway), { exclusiveWith: ["transitGatewayId", "vpcPeeringConnectionId"] }),
@@ -767,7 +828,11 @@ export const awsContracts: Record<string, TypeContract> = {
     properties: {
       availabilityZoneId: rule(at("ec2/subnet.d.ts", 382, "SubnetArgs.availabilityZoneId"), { kind: "pattern", pattern: /^[a-z]{2,}[0-9]+-az[0-9]+$/, text: "an AZ ID such as use1-az1" }),
       cidrBlock: {
-        ...cidr(`${at("ec2/subnet.d.ts", 386, "SubnetArgs.cidrBlock")}; ${apiPage("ec2/CreateSubnet", "an IPv4 subnet is between a /28 and a /16 netmask, within the VPC's block, and overlaps no other subnet of the VPC")}`, 16, 28),
+        ...cidr(
+          `${at("ec2/subnet.d.ts", 386, "SubnetArgs.cidrBlock")}; ${apiPage("ec2/CreateSubnet", "an IPv4 subnet is between a /28 and a /16 netmask, within the VPC's block, and overlaps no other subnet of the VPC")}`,
+          16,
+          28,
+        ),
         error: "InvalidSubnet.Range",
         unique: { scope: "VPC", perStack: false, why: "each stack has its own VPCs; a replacement of the same block is refused by the update rehearsal (InvalidSubnet.Conflict)" },
       },
@@ -793,7 +858,11 @@ export const awsContracts: Record<string, TypeContract> = {
       routeTableIds: ref(at("ec2/vpcEndpoint.d.ts", 484, "VpcEndpointArgs.routeTableIds"), t.ec2RouteTable),
       securityGroupIds: ref(at("ec2/vpcEndpoint.d.ts", 488, "VpcEndpointArgs.securityGroupIds"), t.ec2SecurityGroup),
       serviceName: with_(
-        rule(at("ec2/vpcEndpoint.d.ts", 493, "VpcEndpointArgs.serviceName"), { kind: "pattern", pattern: /^(com\.amazonaws|aws\.[a-z]+)\.[a-z0-9-]+\.[a-z0-9.-]+$/, text: "com.amazonaws.<region>.<service>" }),
+        rule(at("ec2/vpcEndpoint.d.ts", 493, "VpcEndpointArgs.serviceName"), {
+          kind: "pattern",
+          pattern: /^(com\.amazonaws|aws\.[a-z]+)\.[a-z0-9-]+\.[a-z0-9.-]+$/,
+          text: "com.amazonaws.<region>.<service>",
+        }),
         { required: true },
       ),
       subnetIds: ref(at("ec2/vpcEndpoint.d.ts", 509, "VpcEndpointArgs.subnetIds"), t.ec2Subnet),
@@ -837,13 +906,17 @@ export const awsContracts: Record<string, TypeContract> = {
   },
   [t.kmsKey]: {
     properties: {
-      deletionWindowInDays: with_(
-        range(`${at("kms/key.d.ts", 540, "KeyArgs.deletionWindowInDays")}; ${apiPage("kms/ScheduleKeyDeletion", "PendingWindowInDays: 7 to 30")}`, 7, 30),
-        { error: "ValidationException" },
-      ),
+      deletionWindowInDays: with_(range(`${at("kms/key.d.ts", 540, "KeyArgs.deletionWindowInDays")}; ${apiPage("kms/ScheduleKeyDeletion", "PendingWindowInDays: 7 to 30")}`, 7, 30), {
+        error: "ValidationException",
+      }),
       description: length(at("kms/key.d.ts", 546, "KeyArgs.description"), 0, 8192),
       enableKeyRotation: flag(at("kms/key.d.ts", 550, "KeyArgs.enableKeyRotation")),
-      policy: policySize(`${at("kms/key.d.ts", 567, "KeyArgs.policy")}; ${apiPage("kms/PutKeyPolicy", "Policy: up to 32 kilobytes (32768 bytes)")}`, 32768, "bytes", "LimitExceededException / MalformedPolicyDocumentException"),
+      policy: policySize(
+        `${at("kms/key.d.ts", 567, "KeyArgs.policy")}; ${apiPage("kms/PutKeyPolicy", "Policy: up to 32 kilobytes (32768 bytes)")}`,
+        32768,
+        "bytes",
+        "LimitExceededException / MalformedPolicyDocumentException",
+      ),
       region: region("kms/key.d.ts", 573, "KeyArgs"),
     },
   },
@@ -957,7 +1030,12 @@ export const awsContracts: Record<string, TypeContract> = {
           unhealthyDrainingInterval: range(input(58448, "lb.TargetGroupTargetHealthState.unhealthyDrainingInterval"), 0, 360000),
         },
       },
-      targetType: oneOf(`${at("lb/targetGroup.d.ts", 522, "TargetGroupArgs.targetType")}; ${apiPage("elbv2/CreateTargetGroup", "TargetType: instance | ip | lambda | alb")}`, ["instance", "ip", "lambda", "alb"]),
+      targetType: oneOf(`${at("lb/targetGroup.d.ts", 522, "TargetGroupArgs.targetType")}; ${apiPage("elbv2/CreateTargetGroup", "TargetType: instance | ip | lambda | alb")}`, [
+        "instance",
+        "ip",
+        "lambda",
+        "alb",
+      ]),
       vpcId: ref(at("lb/targetGroup.d.ts", 536, "TargetGroupArgs.vpcId"), t.ec2Vpc),
     },
     typeChecks: [
@@ -973,12 +1051,17 @@ export const awsContracts: Record<string, TypeContract> = {
   },
   [t.route53DelegationSet]: {
     properties: {
-      referenceName: free(`${at("route53/delegationSet.d.ts", 93, "DelegationSetArgs.referenceName")}; ${apiPage("route53/CreateReusableDelegationSet", "CallerReference: the provider makes it unique")}`, "a prefix of the caller reference"),
+      referenceName: free(
+        `${at("route53/delegationSet.d.ts", 93, "DelegationSetArgs.referenceName")}; ${apiPage("route53/CreateReusableDelegationSet", "CallerReference: the provider makes it unique")}`,
+        "a prefix of the caller reference",
+      ),
     },
   },
   [t.route53HealthCheck]: {
     properties: {
-      failureThreshold: with_(range(`${at("route53/healthCheck.d.ts", 403, "HealthCheckArgs.failureThreshold")}; ${apiPage("route53/HealthCheckConfig", "FailureThreshold: 1-10")}`, 1, 10), { error: "InvalidInput" }),
+      failureThreshold: with_(range(`${at("route53/healthCheck.d.ts", 403, "HealthCheckArgs.failureThreshold")}; ${apiPage("route53/HealthCheckConfig", "FailureThreshold: 1-10")}`, 1, 10), {
+        error: "InvalidInput",
+      }),
       fqdn: length(`${at("route53/healthCheck.d.ts", 407, "HealthCheckArgs.fqdn")}; ${apiPage("route53/HealthCheckConfig", "FullyQualifiedDomainName: up to 255 characters")}`, 1, 255),
       measureLatency: flag(at("route53/healthCheck.d.ts", 423, "HealthCheckArgs.measureLatency")),
       port: port(`${at("route53/healthCheck.d.ts", 427, "HealthCheckArgs.port")}; ${apiPage("route53/HealthCheckConfig", "Port: 1-65535")}`),
@@ -1042,7 +1125,11 @@ export const awsContracts: Record<string, TypeContract> = {
       delegationSetId: ref(at("route53/zone.d.ts", 240, "ZoneArgs.delegationSetId"), t.route53DelegationSet),
       forceDestroy: flag(at("route53/zone.d.ts", 248, "ZoneArgs.forceDestroy")),
       name: {
-        ...length(`${at("route53/zone.d.ts", 252, "ZoneArgs.name")}; ${apiPage("route53/CreateHostedZone", "Name: up to 1024 characters; a second zone of the name on the same delegation set is ConflictingDomainExists")}`, 1, 253),
+        ...length(
+          `${at("route53/zone.d.ts", 252, "ZoneArgs.name")}; ${apiPage("route53/CreateHostedZone", "Name: up to 1024 characters; a second zone of the name on the same delegation set is ConflictingDomainExists")}`,
+          1,
+          253,
+        ),
         required: true,
         error: "InvalidDomainName",
         unique: { scope: "delegation set", perStack: false, why: "the name is the stack's own domain (edge:domain), on the stack's own delegation set" },
@@ -1074,7 +1161,11 @@ export const awsContracts: Record<string, TypeContract> = {
         fields: {
           id: with_(length(input(85394, "s3.BucketLifecycleConfigurationRule.id"), 1, 255), { required: true }),
           status: with_(oneOf(input(85412, "s3.BucketLifecycleConfigurationRule.status"), ["Enabled", "Disabled"]), { required: true }),
-          expiration: { accepts: [], cite: input(85386, "s3.BucketLifecycleConfigurationRule.expiration"), fields: { days: range(input(85432, "s3.BucketLifecycleConfigurationRuleExpiration.days"), 1, undefined) } },
+          expiration: {
+            accepts: [],
+            cite: input(85386, "s3.BucketLifecycleConfigurationRule.expiration"),
+            fields: { days: range(input(85432, "s3.BucketLifecycleConfigurationRuleExpiration.days"), 1, undefined) },
+          },
           abortIncompleteMultipartUpload: {
             accepts: [],
             cite: input(85382, "s3.BucketLifecycleConfigurationRule.abortIncompleteMultipartUpload"),
@@ -1157,10 +1248,9 @@ export const awsContracts: Record<string, TypeContract> = {
             accepts: [],
             cite: at("s3/bucketServerSideEncryptionConfiguration.d.ts", 171, "BucketServerSideEncryptionConfigurationArgs.rules"),
             fields: {
-              sseAlgorithm: with_(
-                oneOf(input(86484, "s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault.sseAlgorithm"), ["AES256", "aws:kms", "aws:kms:dsse"]),
-                { required: true },
-              ),
+              sseAlgorithm: with_(oneOf(input(86484, "s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault.sseAlgorithm"), ["AES256", "aws:kms", "aws:kms:dsse"]), {
+                required: true,
+              }),
             },
           },
         },
@@ -1189,7 +1279,12 @@ export const awsContracts: Record<string, TypeContract> = {
           { kind: "pattern", pattern: /^[A-Za-z0-9_-]+(\.fifo)?$/, text: "ASCII letters, numbers, underscores and hyphens (.fifo at the end of a FIFO topic)" },
         ),
         error: "InvalidParameter",
-        unique: { scope: "account and region", perStack: true, collision: "would get the first stack's topic back from CreateTopic (it returns the existing topic of that name): both stacks' alarms then publish to one topic, and removing either stack deletes it" },
+        unique: {
+          scope: "account and region",
+          perStack: true,
+          collision:
+            "would get the first stack's topic back from CreateTopic (it returns the existing topic of that name): both stacks' alarms then publish to one topic, and removing either stack deletes it",
+        },
       },
       region: region("sns/topic.d.ts", 481, "TopicArgs"),
       tags: tags("sns/topic.d.ts", 501, "TopicArgs"),
@@ -1199,7 +1294,17 @@ export const awsContracts: Record<string, TypeContract> = {
     properties: {
       endpoint: with_(free(at("sns/topicSubscription.d.ts", 388, "TopicSubscriptionArgs.endpoint"), "an address for the protocol (an email address, a URL)"), { required: true }),
       protocol: with_(
-        oneOf(`${at("sns/topicSubscription.d.ts", 404, "TopicSubscriptionArgs.protocol")}; ${apiPage("sns/Subscribe", "Protocol")}`, ["sqs", "sms", "lambda", "firehose", "application", "email", "email-json", "http", "https"]),
+        oneOf(`${at("sns/topicSubscription.d.ts", 404, "TopicSubscriptionArgs.protocol")}; ${apiPage("sns/Subscribe", "Protocol")}`, [
+          "sqs",
+          "sms",
+          "lambda",
+          "firehose",
+          "application",
+          "email",
+          "email-json",
+          "http",
+          "https",
+        ]),
         { required: true },
       ),
       region: region("sns/topicSubscription.d.ts", 416, "TopicSubscriptionArgs"),

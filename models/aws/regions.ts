@@ -78,5 +78,11 @@ export function unknownRegionProblem(code: string): string | undefined {
  * every region this list holds.
  */
 export function shortRegionCode(region: string): string {
-  return availabilityZoneIdPrefix(region) ?? region.split("-").map((part) => part.slice(0, 4)).join("");
+  return (
+    availabilityZoneIdPrefix(region) ??
+    region
+      .split("-")
+      .map((part) => part.slice(0, 4))
+      .join("")
+  );
 }

@@ -56,7 +56,7 @@ export function datastoreBudget(input: DatastoreBudgetInput): DatastoreBudget {
     limitConnections,
     usedPercent: (fleetConnections / input.maxConnections) * 100,
     ok: fleetConnections <= limitConnections,
-    fittingPoolSizePerHost: processes > 0 ? Math.floor(limitConnections / processes) * processesPerHost : input.fleets[0]?.poolSizePerHost ?? 0,
+    fittingPoolSizePerHost: processes > 0 ? Math.floor(limitConnections / processes) * processesPerHost : (input.fleets[0]?.poolSizePerHost ?? 0),
     neededMaxConnections: Math.ceil(fleetConnections / input.maxShare),
   };
 }

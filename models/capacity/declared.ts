@@ -72,7 +72,6 @@ export function readDeclaredFleet(props: Record<string, any>): DeclaredFleet | u
   };
 }
 
-
 /** Every ingestion fleet among declared resources (autoscaling groups with the capacity tags), with its URN. */
 export function readDeclaredFleets(resources: { type: string; urn: string; props: Record<string, any> }[]): (DeclaredFleet & { urn: string })[] {
   return resources.flatMap((r) => {

@@ -76,5 +76,4 @@ export function familyBySize(instanceType: string): string[] {
 }
 
 /** Where to add an unknown type: the sentence a violation ends with. */
-export const howToAddInstanceType =
-  "add its vCPUs and memory to models/capacity/instanceTypes.ts (sizesByFamily or explicitTypes)";
+export const howToAddInstanceType = "add its vCPUs and memory to models/capacity/instanceTypes.ts (sizesByFamily or explicitTypes)";

@@ -98,9 +98,7 @@ export function proxyMemory(input: ProxyMemoryInput): ProxyMemory {
   let fittingWorkerConnections: number | undefined;
   let fittingLargeHeaderBuffers: { count: number; size: string } | undefined;
   if (!ok) {
-    fittingInstanceType = familyBySize(input.instanceType).find(
-      (type) => instanceTypeSpec(type)!.memoryMiB > spec.memoryMiB && fits(input, type, { workerConnections }),
-    );
+    fittingInstanceType = familyBySize(input.instanceType).find((type) => instanceTypeSpec(type)!.memoryMiB > spec.memoryMiB && fits(input, type, { workerConnections }));
     // A limit_conn at its default (90% of a worker's requests) follows worker_connections, and so
     // does a listen backlog rendered from it (with somaxconn); ones set apart stay.
     const current = input.settings.nginx;
@@ -125,9 +123,7 @@ export function proxyMemory(input: ProxyMemoryInput): ProxyMemory {
       }
       fittingWorkerConnections = low;
     }
-    fittingLargeHeaderBuffers = smallerHeaderBuffers(input.settings.nginx.largeClientHeaderBuffers).find((largeClientHeaderBuffers) =>
-      fits(input, input.instanceType, { largeClientHeaderBuffers }),
-    );
+    fittingLargeHeaderBuffers = smallerHeaderBuffers(input.settings.nginx.largeClientHeaderBuffers).find((largeClientHeaderBuffers) => fits(input, input.instanceType, { largeClientHeaderBuffers }));
   }
   return {
     known: true,

@@ -34,13 +34,19 @@ export const cloudflareContracts: Record<string, TypeContract> = {
         cite: `${at("dnsRecord.d.ts", 232, "DnsRecordArgs.content")}; ${cloudflareSchemaLine("dns_record", 59, "ConflictsWith data")}`,
         exclusiveWith: ["data"],
       },
-      data: { accepts: [{ kind: "free", text: "the components of a CAA, SRV or other structured record" }], cite: `${at("dnsRecord.d.ts", 236, "DnsRecordArgs.data")}; ${cloudflareSchemaLine("dns_record", 105, "ConflictsWith content")}` },
+      data: {
+        accepts: [{ kind: "free", text: "the components of a CAA, SRV or other structured record" }],
+        cite: `${at("dnsRecord.d.ts", 236, "DnsRecordArgs.data")}; ${cloudflareSchemaLine("dns_record", 105, "ConflictsWith content")}`,
+      },
       name: {
         accepts: [{ kind: "length", min: 1, max: 255 }],
         cite: `${at("dnsRecord.d.ts", 244, "DnsRecordArgs.name")}; ${cloudflareSchemaLine("dns_record", 409, "Required")}`,
         required: true,
       },
-      priority: { accepts: [{ kind: "range", min: 0, max: 65535, integer: true }], cite: `${at("dnsRecord.d.ts", 248, "DnsRecordArgs.priority")}; ${cloudflareSchemaLine("dns_record", 67, "Between(0, 65535)")}` },
+      priority: {
+        accepts: [{ kind: "range", min: 0, max: 65535, integer: true }],
+        cite: `${at("dnsRecord.d.ts", 248, "DnsRecordArgs.priority")}; ${cloudflareSchemaLine("dns_record", 67, "Between(0, 65535)")}`,
+      },
       proxied: boolean(at("dnsRecord.d.ts", 256, "DnsRecordArgs.proxied")),
       ttl: {
         accepts: [{ kind: "range", min: ttl.minTtlSeconds, max: ttl.maxTtlSeconds, integer: true, special: [cloudflareAutomaticTtl.value] }],

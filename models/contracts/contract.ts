@@ -120,9 +120,7 @@ function failure(accepts: Accepts, value: unknown): string | undefined {
     case "pattern":
       return typeof value === "string" && !accepts.pattern.test(value) ? accepts.text : undefined;
     case "oneOf": {
-      const ok = accepts.values.some((v) =>
-        accepts.caseInsensitive && typeof v === "string" && typeof value === "string" ? v.toLowerCase() === value.toLowerCase() : v === value,
-      );
+      const ok = accepts.values.some((v) => (accepts.caseInsensitive && typeof v === "string" && typeof value === "string" ? v.toLowerCase() === value.toLowerCase() : v === value));
       return ok ? undefined : `one of ${accepts.values.map((v) => JSON.stringify(v)).join(", ")}`;
     }
     case "count": {
@@ -211,9 +209,7 @@ function judgeValue(path: string, contract: PropertyContract, value: unknown, fo
       accepted: why,
       cite: contract.cite,
       ...(contract.error ? { error: contract.error } : {}),
-      message:
-        `${describe(path, value)} is outside what the API accepts: ${why}` +
-        `${contract.error ? `; the API answers ${contract.error}` : ""} (${contract.cite})`,
+      message: `${describe(path, value)} is outside what the API accepts: ${why}` + `${contract.error ? `; the API answers ${contract.error}` : ""} (${contract.cite})`,
     });
     return;
   }
@@ -294,13 +290,7 @@ export function judgeContract(contract: TypeContract, type: string, name: string
  * inputs differ from what it reads (`pulumi up`: "inputs to import do not match the existing
  * resource"), and a difference in a replace-only property would replace what was adopted.
  */
-export function importProblems(
-  contract: TypeContract,
-  type: string,
-  name: string,
-  inputs: Record<string, unknown>,
-  ignoreChanges: readonly string[],
-): { property: string; message: string }[] {
+export function importProblems(contract: TypeContract, type: string, name: string, inputs: Record<string, unknown>, ignoreChanges: readonly string[]): { property: string; message: string }[] {
   return (contract.importReads ?? [])
     .filter((read) => inputs[read.property] === undefined && !ignoreChanges.includes(read.property))
     .map((read) => ({

@@ -13,7 +13,6 @@ import type { DeclaredResource } from "../declaredResource";
 /** What the estimate reads of a declared resource. */
 export type PricedResource = Pick<DeclaredResource, "type" | "region" | "inputs">;
 
-
 export interface CostItem {
   /** `3 × c6i.xlarge hosts (minimum)`, `NLB hours + 1 LCU`, … */
   item: string;
@@ -81,9 +80,7 @@ function alarmMetrics(inputs: Record<string, unknown>): number {
 function alarmRatePerMetric(inputs: Record<string, unknown>): { rate: number; highResolution: boolean } {
   const queries = Array.isArray(inputs.metricQueries) ? (inputs.metricQueries as { metric?: { period?: unknown } }[]) : [];
   const periods = [inputs.period, ...queries.map((q) => q.metric?.period)].map(Number).filter((s) => Number.isFinite(s) && s > 0);
-  return periods.some((s) => s < 60)
-    ? { rate: p.cloudwatchHighResolutionAlarmPerMetricMonth, highResolution: true }
-    : { rate: p.cloudwatchAlarmPerMetricMonth, highResolution: false };
+  return periods.some((s) => s < 60) ? { rate: p.cloudwatchHighResolutionAlarmPerMetricMonth, highResolution: true } : { rate: p.cloudwatchAlarmPerMetricMonth, highResolution: false };
 }
 
 /** Whether a launch template gives its instances a public IPv4 address, billed by the hour like an Elastic IP. */

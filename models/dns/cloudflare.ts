@@ -16,7 +16,6 @@ export interface CloudflareFields {
   data?: { flags?: number; tag?: string; value?: string; priority?: number; weight?: number; port?: number; target?: string };
 }
 
-
 /**
  * A neutral value (presentation format) as Cloudflare's API fields. TXT content is sent as quoted
  * strings of at most 255 bytes: Cloudflare's API reads TXT content as RFC 1035 character-strings

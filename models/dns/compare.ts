@@ -43,10 +43,7 @@ function route53Record(inputs: Record<string, any>): ProviderRecord | undefined 
   if (typeof inputs.name !== "string" || typeof inputs.type !== "string") return undefined;
   const type = inputs.type.toUpperCase();
   const aliases: { name?: string }[] = Array.isArray(inputs.aliases) ? inputs.aliases : [];
-  const values =
-    aliases.length > 0
-      ? aliases.map((a) => `alias:${normalizeName(String(a.name ?? ""))}`)
-      : ((inputs.records ?? []) as unknown[]).map((v) => route53ToRecordValue(type, String(v)));
+  const values = aliases.length > 0 ? aliases.map((a) => `alias:${normalizeName(String(a.name ?? ""))}`) : ((inputs.records ?? []) as unknown[]).map((v) => route53ToRecordValue(type, String(v)));
   return {
     provider: "route53",
     name: normalizeName(inputs.name),
@@ -123,8 +120,7 @@ export function compareRecordSets(before: ProviderRecord[], after: ProviderRecor
   const providers = [...new Set([...before, ...after].map((r) => r.provider))];
   return providers.map((provider) => {
     const sorted = (r: ProviderRecord): ProviderRecord => ({ ...r, values: [...r.values].sort() });
-    const index = (records: ProviderRecord[]) =>
-      new Map(records.filter((r) => r.provider === provider).map((r) => [providerRecordKey(r), sorted(r)]));
+    const index = (records: ProviderRecord[]) => new Map(records.filter((r) => r.provider === provider).map((r) => [providerRecordKey(r), sorted(r)]));
     const was = index(before);
     const now = index(after);
     const change: RecordSetChange = { provider, added: [], removed: [], changed: [], unchanged: 0, changedShare: 0 };

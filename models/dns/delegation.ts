@@ -105,7 +105,9 @@ export function delegationProblems(expected: ExpectedDelegation, observed: Obser
     problems.push(`Cloudflare standby zone ${expected.domain} is ${status}: it no longer serves the records; run \`pulumi up\` to recreate it and update the runbook's name servers.`);
   }
   if (expected.mode === "hot-standby" && status === "pending" && plan === "free") {
-    problems.push(`Cloudflare standby zone ${expected.domain} is pending on the free plan: Cloudflare deletes it after 28 days and a new zone gets new name servers. Move it to a paid plan or run active-active.`);
+    problems.push(
+      `Cloudflare standby zone ${expected.domain} is pending on the free plan: Cloudflare deletes it after 28 days and a new zone gets new name servers. Move it to a paid plan or run active-active.`,
+    );
   }
   if (!sameSet(observed.cloudflareNameServers, expected.secondaryNameServers)) {
     problems.push(

@@ -83,7 +83,7 @@ export const providerCapabilities: Record<ProviderName, Capability> = {
       },
       txtStringOver255: {
         reason: "each character-string of a TXT value holds at most 255 bytes (RFC 1035 §3.3); Route 53 refuses a longer one (CharacterStringTooLong)",
-        handling: { workaround: "a longer value is sent as several strings of 255 bytes, `\"…\"\"…\"` as the aws_route53_record docs describe" },
+        handling: { workaround: 'a longer value is sent as several strings of 255 bytes, `"…""…"` as the aws_route53_record docs describe' },
       },
     },
     quirks: [

@@ -63,22 +63,26 @@ export function recordKey(record: Pick<DnsRecord, "type" | "name">): string {
 /** The records the stack config declares directly: the extra records and the aliases. */
 export function declaredRecords(config: ZoneConfig): DeclaredRecord[] {
   const { dns, domain } = config;
-  const extra = dns.records.map((r, i): DeclaredRecord => ({
-    name: r.name,
-    type: r.type,
-    ttl: r.ttl ?? dns.ttl,
-    values: r.values,
-    path: ["dns", "records", i],
-    valuesKey: "values",
-  }));
-  const aliases = dns.aliases.map((alias, i): DeclaredRecord => ({
-    name: alias.name,
-    type: "CNAME",
-    ttl: dns.ttl,
-    values: [fqdn(alias.target, domain)],
-    path: ["dns", "aliases", i],
-    valuesKey: "target",
-  }));
+  const extra = dns.records.map(
+    (r, i): DeclaredRecord => ({
+      name: r.name,
+      type: r.type,
+      ttl: r.ttl ?? dns.ttl,
+      values: r.values,
+      path: ["dns", "records", i],
+      valuesKey: "values",
+    }),
+  );
+  const aliases = dns.aliases.map(
+    (alias, i): DeclaredRecord => ({
+      name: alias.name,
+      type: "CNAME",
+      ttl: dns.ttl,
+      values: [fqdn(alias.target, domain)],
+      path: ["dns", "aliases", i],
+      valuesKey: "target",
+    }),
+  );
   return [...extra, ...aliases];
 }
 

@@ -18,7 +18,6 @@ import { providerCapabilities } from "./providers";
 import { escapeCharacterString, parseCaa, presentationTxtStrings, txtStrings } from "./record";
 import type { ZoneView } from "./wireSize";
 
-
 function owner(name: string, apex: string): string {
   return name === apex ? "@" : name.slice(0, -(apex.length + 1));
 }
@@ -65,7 +64,7 @@ export function answeredSets(records: ProviderRecord[]): { served: ProviderRecor
 /** The zone file of one provider's view. */
 export function zoneFile(view: ZoneView): string {
   const { soa } = providerCapabilities[view.provider];
-  const ttl = (r: ProviderRecord) => (r.ttl === 1 && view.provider === "cloudflare" ? 300 : r.ttl ?? 60);
+  const ttl = (r: ProviderRecord) => (r.ttl === 1 && view.provider === "cloudflare" ? 300 : (r.ttl ?? 60));
   const { served, alternatives } = answeredSets(view.records.filter((r) => r.type !== "NS" && r.type !== "SOA"));
   const lines = [
     `; ${view.apex} as served by ${view.provider}, exported by npm run zonefile`,

@@ -152,5 +152,4 @@ ln -sfn ${bundleRoot}/current/bin/ingest /usr/local/bin/ingest
 export const ssmAgentUnit = "amazon-ssm-agent.service";
 
 /** The boot step when no bundle is pinned: the host refuses to boot, saying why, rather than install anything else. */
-export const missingBundleCommand =
-  'echo "edge: no host bundle pinned (edge:ingest.bundle); refusing to install anything unpinned" >&2; exit 1';
+export const missingBundleCommand = 'echo "edge: no host bundle pinned (edge:ingest.bundle); refusing to install anything unpinned" >&2; exit 1';

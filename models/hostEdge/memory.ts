@@ -206,8 +206,7 @@ export function statePrices(nginx: NginxMemoryLimits): Record<keyof NginxLoad, S
   const headerPhase = { processBytes: headerProcess, bufferBytes: c.pageBytes, socketBytes: c.socketBytes };
   const answered = { processBytes: headerProcess + c.answerBytes, bufferBytes: c.unreadAnswerBytes, socketBytes: c.socketBytes };
   const busy = {
-    processBytes:
-      headerProcess + c.answerBytes + nginx.clientBodyBufferBytes + (buffers + 1024) + nginx.proxyBufferBytes + c.upstreamBytes + c.connectionBytes,
+    processBytes: headerProcess + c.answerBytes + nginx.clientBodyBufferBytes + (buffers + 1024) + nginx.proxyBufferBytes + c.upstreamBytes + c.connectionBytes,
     bufferBytes: clientReceiveBytes(nginx) + Math.max(clientSendBytes(nginx), upstreamSendBytes(nginx)),
     socketBytes: slotsPerRequest * c.socketBytes,
   };

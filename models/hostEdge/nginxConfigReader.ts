@@ -22,11 +22,9 @@ export function readRenderedNginxLimits(userData: string): { limits: NginxMemory
   const workerConnections = /\bworker_connections\s+(\d+)\s*;/.exec(text);
   const headerBuffer = /\bclient_header_buffer_size\s+(\d+[kKmM]?)\s*;/.exec(text);
   const largeBuffers = /\blarge_client_header_buffers\s+(\d+)\s+(\d+[kKmM]?)\s*;/.exec(text);
-  const missing = [
-    workerConnections ? undefined : "worker_connections",
-    headerBuffer ? undefined : "client_header_buffer_size",
-    largeBuffers ? undefined : "large_client_header_buffers",
-  ].filter((d): d is string => d !== undefined);
+  const missing = [workerConnections ? undefined : "worker_connections", headerBuffer ? undefined : "client_header_buffer_size", largeBuffers ? undefined : "large_client_header_buffers"].filter(
+    (d): d is string => d !== undefined,
+  );
   if (missing.length) return { missing };
   const size = (name: string, fallback: string) => nginxSizeBytes(new RegExp(`\\b${name}\\s+(\\d+[kKmM]?)\\s*;`).exec(text)?.[1] ?? fallback);
   const proxyBuffers = /\bproxy_buffers\s+(\d+)\s+(\d+[kKmM]?)\s*;/.exec(text);
@@ -140,9 +138,7 @@ export function readRenderedUpstream(userData: string): { upstream: RenderedUpst
   const time = (value: string | undefined) => (value !== undefined && /^\d+(?:\.\d+)?(ms|s|m|h)?$/.test(value) ? value : undefined);
   const connect = time(directive("proxy_connect_timeout"));
   const read = time(directive("proxy_read_timeout"));
-  const missing = [block ? undefined : `location ${eventPath}`, connect ? undefined : "proxy_connect_timeout", read ? undefined : "proxy_read_timeout"].filter(
-    (d): d is string => d !== undefined,
-  );
+  const missing = [block ? undefined : `location ${eventPath}`, connect ? undefined : "proxy_connect_timeout", read ? undefined : "proxy_read_timeout"].filter((d): d is string => d !== undefined);
   if (missing.length) return { missing };
   const tries = Number(directive("proxy_next_upstream_tries") ?? 0);
   // nginx's defaults when the server line sets none: max_fails=1, fail_timeout=10s (ngx_http_upstream_module).

@@ -305,9 +305,7 @@ export function renderUserData(settings: HostEdgeSettings): string {
         ]
       : []),
   ];
-  const writeFiles = files
-    .map((f) => `  - path: ${f.path}\n    permissions: "${f.permissions}"\n    content: |\n${indent(f.content, 6)}`)
-    .join("\n");
+  const writeFiles = files.map((f) => `  - path: ${f.path}\n    permissions: "${f.permissions}"\n    content: |\n${indent(f.content, 6)}`).join("\n");
   // Nothing is installed but the bundle whose sha256 the user data pins; runcmd is one script, and
   // `set -e` stops it at the first failing step.
   const runcmd = [

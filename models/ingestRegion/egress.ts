@@ -123,7 +123,7 @@ export const hostApis: readonly HostApi[] = [
   {
     service: "logs",
     caller: "the CloudWatch agent's embedded-metric records of the ingestion service",
-    endpointPolicy: { supported: true, source: "CloudWatch Logs User Guide, \"Using CloudWatch Logs with interface VPC endpoints\", creating a VPC endpoint policy" },
+    endpointPolicy: { supported: true, source: 'CloudWatch Logs User Guide, "Using CloudWatch Logs with interface VPC endpoints", creating a VPC endpoint policy' },
     calls: ({ region, accountId }) =>
       ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"].map((action) => ({
         action,
@@ -133,13 +133,13 @@ export const hostApis: readonly HostApi[] = [
   {
     service: "monitoring",
     caller: "the CloudWatch agent's PutMetricData (memory, swap and disk of the host)",
-    endpointPolicy: { supported: true, source: "CloudWatch User Guide, \"Using CloudWatch with interface VPC endpoints\", controlling access to the endpoint" },
+    endpointPolicy: { supported: true, source: 'CloudWatch User Guide, "Using CloudWatch with interface VPC endpoints", controlling access to the endpoint' },
     calls: () => [{ action: "cloudwatch:PutMetricData", resources: anyResource, context: { "cloudwatch:namespace": hostMetricsNamespace } }],
   },
   {
     service: "ec2",
     caller: "the CloudWatch agent's DescribeTags (the AutoScalingGroupName dimension)",
-    endpointPolicy: { supported: true, source: "Amazon EC2 User Guide, \"Access Amazon EC2 using an interface VPC endpoint\", create an endpoint policy" },
+    endpointPolicy: { supported: true, source: 'Amazon EC2 User Guide, "Access Amazon EC2 using an interface VPC endpoint", create an endpoint policy' },
     calls: () => [{ action: "ec2:DescribeTags", resources: anyResource }],
   },
 ];
@@ -228,7 +228,10 @@ export const awsApiPort = 443;
  */
 export function bundleEndpointPolicy(bundleObjectArn: string | undefined, accountId: string): PolicyDocument {
   return bundleObjectArn
-    ? { Version: "2012-10-17", Statement: statementsFor(bundleCalls({ region: "", accountId, bundleObjectArn }), "ReadPinnedBundle", { principal: "*", condition: { StringEquals: { "aws:PrincipalAccount": accountId } } }) }
+    ? {
+        Version: "2012-10-17",
+        Statement: statementsFor(bundleCalls({ region: "", accountId, bundleObjectArn }), "ReadPinnedBundle", { principal: "*", condition: { StringEquals: { "aws:PrincipalAccount": accountId } } }),
+      }
     : { Version: "2012-10-17", Statement: [{ Sid: "NoBundlePinned", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" }] };
 }
 

@@ -124,7 +124,6 @@ export const hostWarmupSeconds = 180;
 /** Average CPU the target-tracking policy keeps the group at: half, leaving room for a spike while it scales. */
 export const targetCpuPercent = 50;
 
-
 /**
  * TTL of the listener certificate's validation record, in seconds. Fixed rather than `edge:dns.ttl`:
  * the record moves no traffic, and 60 s sits inside the failover-TTL policy's bounds, which judge

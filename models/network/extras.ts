@@ -24,7 +24,15 @@ export function extrasOf(model: RegionModel, report: RegionReachability, ctx: Ho
 /** Probes (paths nothing needs) the network leaves open. */
 function probeExtras(report: RegionReachability): ExtraPath[] {
   const region = report.network.region;
-  return report.probes.filter((p) => p.networkOpen).map((probe) => ({ region, kind: "probe", urn: probe.source.groups[0] ?? probe.source.urn, what: `${probe.name} ${probe.detail} is open: ${probe.via.join("; ")}`, broadest: probe.via.join("; ") }));
+  return report.probes
+    .filter((p) => p.networkOpen)
+    .map((probe) => ({
+      region,
+      kind: "probe",
+      urn: probe.source.groups[0] ?? probe.source.urn,
+      what: `${probe.name} ${probe.detail} is open: ${probe.via.join("; ")}`,
+      broadest: probe.via.join("; "),
+    }));
 }
 
 /** Rules of the members' security groups no needed flow uses, or wider (ports or CIDR) than the flows using them. */
@@ -32,11 +40,7 @@ function ruleExtras(model: RegionModel, report: RegionReachability): ExtraPath[]
   const { network, fleet } = report;
   const region = network.region;
   const extras: ExtraPath[] = [];
-  const memberGroups = new Set([
-    ...fleet.groups,
-    ...network.loadBalancers.flatMap((l) => l.groups),
-    ...network.endpoints.flatMap((e) => e.groups),
-  ]);
+  const memberGroups = new Set([...fleet.groups, ...network.loadBalancers.flatMap((l) => l.groups), ...network.endpoints.flatMap((e) => e.groups)]);
   for (const group of network.groups.filter((g) => memberGroups.has(g.urn))) {
     for (const rule of group.rules) {
       const used = model.usedRules.get(rule);
@@ -45,7 +49,8 @@ function ruleExtras(model: RegionModel, report: RegionReachability): ExtraPath[]
         continue;
       }
       const ports = [...used.ports];
-      const widerPorts = rule.protocol === "-1" || rule.fromPort < Math.min(...ports) || rule.toPort > Math.max(...ports) || (rule.toPort - rule.fromPort + 1 > ports.length && rule.fromPort !== rule.toPort);
+      const widerPorts =
+        rule.protocol === "-1" || rule.fromPort < Math.min(...ports) || rule.toPort > Math.max(...ports) || (rule.toPort - rule.fromPort + 1 > ports.length && rule.fromPort !== rule.toPort);
       const cidrs = [...used.cidrs];
       const widerCidr = rule.cidr !== undefined && cidrs.length > 0 && !cidrs.some((c) => c === rule.cidr || cidrContains(c, rule.cidr!));
       if (widerPorts || widerCidr) {
@@ -67,7 +72,11 @@ function routeExtras(model: RegionModel, report: RegionReachability): ExtraPath[
   const { network, fleet } = report;
   const region = network.region;
   const extras: ExtraPath[] = [];
-  const tables = new Set([...fleet.subnets, ...network.loadBalancers.flatMap((l) => l.subnets), ...network.endpoints.flatMap((e) => e.subnets)].map((s) => network.subnets.find((x) => x.urn === s)?.routeTable).filter(Boolean));
+  const tables = new Set(
+    [...fleet.subnets, ...network.loadBalancers.flatMap((l) => l.subnets), ...network.endpoints.flatMap((e) => e.subnets)]
+      .map((s) => network.subnets.find((x) => x.urn === s)?.routeTable)
+      .filter(Boolean),
+  );
   for (const table of network.routeTables.filter((t) => tables.has(t.urn))) {
     for (const route of table.routes) {
       if (model.usedRoutes.has(route)) continue;
@@ -87,14 +96,26 @@ function endpointExtras(model: RegionModel, report: RegionReachability, ctx: Hos
     const api = hostApis.find((a) => a.service === endpoint.service);
     const used = model.usedEndpoints.has(endpoint.urn);
     if (!used) {
-      extras.push({ region, kind: "endpoint", urn: endpoint.urn, what: `endpoint ${endpoint.name} (${endpoint.service}): no flow the edge needs calls it`, broadest: `${endpoint.type} endpoint ${endpoint.service}` });
+      extras.push({
+        region,
+        kind: "endpoint",
+        urn: endpoint.urn,
+        what: `endpoint ${endpoint.name} (${endpoint.service}): no flow the edge needs calls it`,
+        broadest: `${endpoint.type} endpoint ${endpoint.service}`,
+      });
       continue;
     }
     const calls = endpoint.type === "Gateway" ? bundleCalls(ctx) : (api?.calls(ctx) ?? []).filter((c) => c.throughEndpoint !== false);
     const supported = endpoint.type === "Gateway" || api?.endpointPolicy.supported === true;
     if (endpoint.policy === undefined) {
       if (supported) {
-        extras.push({ region, kind: "endpoint policy", urn: endpoint.urn, what: `endpoint ${endpoint.name} has no policy: AWS's default admits every action on every resource, by principals of any account`, broadest: `Allow Principal "*", Action "*", Resource "*" (the default endpoint policy)` });
+        extras.push({
+          region,
+          kind: "endpoint policy",
+          urn: endpoint.urn,
+          what: `endpoint ${endpoint.name} has no policy: AWS's default admits every action on every resource, by principals of any account`,
+          broadest: `Allow Principal "*", Action "*", Resource "*" (the default endpoint policy)`,
+        });
       } else if (api && !api.endpointPolicy.supported) {
         limits.push(`endpoint ${endpoint.name} (${endpoint.service}) admits every request its security group admits: ${api.endpointPolicy.reason}`);
       }
@@ -106,7 +127,13 @@ function endpointExtras(model: RegionModel, report: RegionReachability, ctx: Hos
     }
     const excess = excessOf(endpoint.policy, calls, ctx.accountId);
     if (excess.length > 0) {
-      extras.push({ region, kind: "endpoint policy", urn: endpoint.urn, what: `endpoint ${endpoint.name}'s policy allows more than the hosts' ${[...new Set(calls.map((c) => c.action))].join(", ")}: ${excess[0]!.reasons.join("; ")}`, broadest: describeStatement(excess[0]!.statement) });
+      extras.push({
+        region,
+        kind: "endpoint policy",
+        urn: endpoint.urn,
+        what: `endpoint ${endpoint.name}'s policy allows more than the hosts' ${[...new Set(calls.map((c) => c.action))].join(", ")}: ${excess[0]!.reasons.join("; ")}`,
+        broadest: describeStatement(excess[0]!.statement),
+      });
     }
   }
 }
@@ -125,7 +152,13 @@ function roleExtras(report: RegionReachability, ctx: HostCallContext): ExtraPath
     }
     const excess = excessOf(doc.statements, needed);
     if (excess.length > 0) {
-      extras.push({ region, kind: "role", urn: doc.urn, what: `${doc.label} of role ${fleet.role.name} allows more than the hosts' calls need: ${excess[0]!.reasons.join("; ")}`, broadest: describeStatement(excess[0]!.statement) });
+      extras.push({
+        region,
+        kind: "role",
+        urn: doc.urn,
+        what: `${doc.label} of role ${fleet.role.name} allows more than the hosts' calls need: ${excess[0]!.reasons.join("; ")}`,
+        broadest: describeStatement(excess[0]!.statement),
+      });
     }
   }
   return extras;

@@ -16,7 +16,10 @@ import { knownManagedPolicies, readStatements } from "./policyDocuments";
 export function readFleets(index: Index, subnets: Subnet[], groups: Map<string, SecurityGroup>): HostFleetNetwork[] {
   const out: HostFleetNetwork[] = [];
   for (const asg of index.ofType(resourceTypes.autoscalingGroup)) {
-    const fleetSubnets = index.refs(asg, "vpcZoneIdentifiers", resourceTypes.ec2Subnet).map((s) => s.urn).filter((urn) => subnets.some((s) => s.urn === urn));
+    const fleetSubnets = index
+      .refs(asg, "vpcZoneIdentifiers", resourceTypes.ec2Subnet)
+      .map((s) => s.urn)
+      .filter((urn) => subnets.some((s) => s.urn === urn));
     if (fleetSubnets.length === 0) continue;
     const template = index.ref(asg, "launchTemplate", resourceTypes.ec2LaunchTemplate);
     if (!template) continue;
@@ -46,9 +49,12 @@ function roleDocuments(index: Index, role: NetworkResource): RoleDocument[] {
     const known = knownManagedPolicies[arn];
     docs.push({ urn, label: `managed policy ${arn}`, statements: known ? readStatements(known) : `is an AWS or customer managed policy whose statements the model does not know (${arn})` });
   };
-  (role.props.inlinePolicies ?? []).forEach((p: Record<string, unknown>, i: number) => docs.push({ urn: role.urn, label: `role ${role.name} inline policy ${String(p.name ?? i)}`, statements: readStatements(p.policy) }));
+  (role.props.inlinePolicies ?? []).forEach((p: Record<string, unknown>, i: number) =>
+    docs.push({ urn: role.urn, label: `role ${role.name} inline policy ${String(p.name ?? i)}`, statements: readStatements(p.policy) }),
+  );
   for (const arn of role.props.managedPolicyArns ?? []) managed(role.urn, arn);
-  for (const p of index.ofType(resourceTypes.iamRolePolicy)) if (index.ref(p, "role")?.urn === role.urn) docs.push({ urn: p.urn, label: `role policy ${p.name}`, statements: readStatements(p.props.policy) });
+  for (const p of index.ofType(resourceTypes.iamRolePolicy))
+    if (index.ref(p, "role")?.urn === role.urn) docs.push({ urn: p.urn, label: `role policy ${p.name}`, statements: readStatements(p.props.policy) });
   for (const a of index.ofType(resourceTypes.iamRolePolicyAttachment)) if (index.ref(a, "role")?.urn === role.urn && asString(a.props.policyArn)) managed(a.urn, a.props.policyArn);
   return docs;
 }

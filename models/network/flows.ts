@@ -22,7 +22,14 @@ function hostsMember(model: RegionModel, fleet: HostFleetNetwork): Member {
 }
 
 function endpointMember(model: RegionModel, endpoint: VpcEndpoint): Member {
-  return { kind: "endpoint", urn: endpoint.urn, label: `endpoint ${endpoint.name}`, subnets: model.network.subnets.filter((s) => endpoint.subnets.includes(s.urn)), groups: endpoint.groups, publicAddress: false };
+  return {
+    kind: "endpoint",
+    urn: endpoint.urn,
+    label: `endpoint ${endpoint.name}`,
+    subnets: model.network.subnets.filter((s) => endpoint.subnets.includes(s.urn)),
+    groups: endpoint.groups,
+    publicAddress: false,
+  };
 }
 
 export const internetMember: Member = { kind: "internet", urn: "internet", label: "a client on the internet", subnets: [], groups: [], publicAddress: true };
@@ -54,10 +61,16 @@ function internetFlow(model: RegionModel, name: string, detail: string, needed: 
   const target: Target = { kind: "member", member };
   const drop = (hop: Hop) => model.result(name, detail, needed, internetMember, target, port, [], hop, false);
   if (!member.publicAddress) {
-    return drop({ kind: "route", urn: network.internetGateway ?? network.vpc.urn, summary: `no route to ${member.label} from the internet: ${member.kind === "hosts" ? "they have" : "it has"} no public address, and the internet gateway forwards only to public ones`, fix: "reach it through the load balancer" });
+    return drop({
+      kind: "route",
+      urn: network.internetGateway ?? network.vpc.urn,
+      summary: `no route to ${member.label} from the internet: ${member.kind === "hosts" ? "they have" : "it has"} no public address, and the internet gateway forwards only to public ones`,
+      fix: "reach it through the load balancer",
+    });
   }
   if (lb && !lb.internetFacing) return drop({ kind: "listener", urn: lb.urn, summary: `load balancer ${lb.name} is internal: the internet cannot reach it`, fix: "set internal: false" });
-  if (!network.internetGateway) return drop({ kind: "route", urn: network.vpc.urn, summary: `no route from the internet: VPC ${network.vpc.name} has no internet gateway`, fix: "declare an aws.ec2.InternetGateway in the VPC" });
+  if (!network.internetGateway)
+    return drop({ kind: "route", urn: network.vpc.urn, summary: `no route from the internet: VPC ${network.vpc.name} has no internet gateway`, fix: "declare an aws.ec2.InternetGateway in the VPC" });
   const via: string[] = ["internet gateway"];
   for (const subnet of member.subnets) {
     // Replies leave by the member subnet's route to the client.
@@ -75,17 +88,33 @@ function internetFlow(model: RegionModel, name: string, detail: string, needed: 
     model.usedRoutes.add(back);
     const acl = model.nacl(subnet);
     if (!naclAllows(acl, false, port, ["0.0.0.0/0"])) {
-      return drop({ kind: "network ACL", urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${subnet.name} drops tcp ${port} in from clients`, fix: `allow tcp ${port} in from 0.0.0.0/0 in ${acl!.name}` });
+      return drop({
+        kind: "network ACL",
+        urn: acl!.urn,
+        summary: `network ACL ${acl!.name} of subnet ${subnet.name} drops tcp ${port} in from clients`,
+        fix: `allow tcp ${port} in from 0.0.0.0/0 in ${acl!.name}`,
+      });
     }
     if (!naclAllows(acl, true, clientEphemeral, ["0.0.0.0/0"])) {
-      return drop({ kind: "network ACL", reply: true, urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${subnet.name} drops the replies to clients`, fix: `allow tcp 1024-65535 out to 0.0.0.0/0 in ${acl!.name}` });
+      return drop({
+        kind: "network ACL",
+        reply: true,
+        urn: acl!.urn,
+        summary: `network ACL ${acl!.name} of subnet ${subnet.name} drops the replies to clients`,
+        fix: `allow tcp 1024-65535 out to 0.0.0.0/0 in ${acl!.name}`,
+      });
     }
   }
   via.push(`route tables of ${member.label}'s subnets: 0.0.0.0/0 → internet gateway (replies)`);
   if (member.groups.length > 0) {
     const rule = model.ingressRule(member, internetMember, port);
     if (!rule) {
-      return drop({ kind: "ingress", urn: member.groups[0]!, summary: `no ingress rule of security group ${model.groupNames(member.groups)} admits tcp ${port} from 0.0.0.0/0`, fix: `add an aws.vpc.SecurityGroupIngressRule to ${model.nameOf(member.groups[0]!)}: tcp ${port} from 0.0.0.0/0` });
+      return drop({
+        kind: "ingress",
+        urn: member.groups[0]!,
+        summary: `no ingress rule of security group ${model.groupNames(member.groups)} admits tcp ${port} from 0.0.0.0/0`,
+        fix: `add an aws.vpc.SecurityGroupIngressRule to ${model.nameOf(member.groups[0]!)}: tcp ${port} from 0.0.0.0/0`,
+      });
     }
     via.push(`security group ${model.nameOf(rule.group)} ingress (${rule.label})`);
   }
@@ -117,21 +146,30 @@ export function neededFlows(model: RegionModel, fleet: HostFleetNetwork, ctx: Fl
       flows.push(
         model.flow("load balancer → host", `tcp ${port} (${what})`, true, lbMember, { kind: "member", member: hosts }, port, () =>
           forwarded.length === 0
-            ? { kind: "listener", urn: lb.urn, summary: `the listener on ${clientPort} forwards to no target group the hosts' group ${fleet.name} registers with`, fix: "forward the listener to the hosts' target group and list it in the group's targetGroupArns" }
+            ? {
+                kind: "listener",
+                urn: lb.urn,
+                summary: `the listener on ${clientPort} forwards to no target group the hosts' group ${fleet.name} registers with`,
+                fix: "forward the listener to the hosts' target group and list it in the group's targetGroupArns",
+              }
             : undefined,
         ),
       );
     }
   } else {
     const hop: Hop = { kind: "listener", urn: fleet.urn, summary: `no load balancer in VPC ${network.vpc.name} forwards to the hosts`, fix: "declare the region's load balancer (IngestLoadBalancer)" };
-    flows.push(model.result("client → load balancer", `tcp ${clientPort}`, true, internetMember, { kind: "internet", address: internetClientAddress, label: "the load balancer" }, clientPort, [], hop, false));
+    flows.push(
+      model.result("client → load balancer", `tcp ${clientPort}`, true, internetMember, { kind: "internet", address: internetClientAddress, label: "the load balancer" }, clientPort, [], hop, false),
+    );
   }
 
   // Host → the bundle in S3, through the gateway endpoint.
   const bundle = bundleCalls(ctx);
   if (bundle.length > 0) {
     const gateway = network.endpoints.find((e) => e.type === "Gateway" && e.service === "s3");
-    const target: Target = gateway ? { kind: "prefix list", endpoint: gateway.urn, label: `the S3 prefix list of ${gateway.name}` } : { kind: "internet", address: internetServerAddress, label: "S3's public addresses" };
+    const target: Target = gateway
+      ? { kind: "prefix list", endpoint: gateway.urn, label: `the S3 prefix list of ${gateway.name}` }
+      : { kind: "internet", address: internetServerAddress, label: "S3's public addresses" };
     if (gateway) model.usedEndpoints.add(gateway.urn);
     flows.push(authorized(model, model.flow("host → S3 bundle", ctx.bundleObjectArn!, true, hosts, target, awsApiPort), bundle, gateway, fleet));
   }
@@ -161,9 +199,19 @@ export function probeFlows(model: RegionModel, fleet: HostFleetNetwork, ctx: Fle
     probes.push(model.flow("load balancer → host", "tcp 22 (SSH)", false, lbMember, { kind: "member", member: hosts }, 22));
   }
   probes.push(internetFlow(model, "client → host", `tcp ${nginxListenPort} (a host's private address)`, false, hosts, nginxListenPort));
-  probes.push(model.flow("host → internet", `tcp ${awsApiPort} to ${internetServerAddress}`, false, hosts, { kind: "internet", address: internetServerAddress, label: `the internet (${internetServerAddress})` }, awsApiPort));
+  probes.push(
+    model.flow(
+      "host → internet",
+      `tcp ${awsApiPort} to ${internetServerAddress}`,
+      false,
+      hosts,
+      { kind: "internet", address: internetServerAddress, label: `the internet (${internetServerAddress})` },
+      awsApiPort,
+    ),
+  );
   for (const cidr of ctx.datastoreNetworks.slice(0, 1)) probes.push(model.flow("host → datastore", `${cidr} port 22 (SSH)`, false, hosts, { kind: "network", cidr }, 22));
-  if (firstEndpoint) probes.push(model.flow("host → endpoint", `tcp ${nginxListenPort} to ${firstEndpoint.name}`, false, hosts, { kind: "member", member: endpointMember(model, firstEndpoint) }, nginxListenPort));
+  if (firstEndpoint)
+    probes.push(model.flow("host → endpoint", `tcp ${nginxListenPort} to ${firstEndpoint.name}`, false, hosts, { kind: "member", member: endpointMember(model, firstEndpoint) }, nginxListenPort));
   return probes;
 }
 
@@ -185,7 +233,9 @@ function apiFlow(model: RegionModel, fleet: HostFleetNetwork, hosts: Member, api
     const label = `${serviceName}'s public address (${endpoint ? `endpoint ${endpoint.name} has private DNS off` : "no interface endpoint"})`;
     const flow = model.flow(name, detail, true, hosts, { kind: "internet", address: internetServerAddress, label }, awsApiPort);
     // The packet stops where it stops (the hosts' egress, or the internet gateway); the fix is the endpoint's.
-    const fix = endpoint ? `set privateDnsEnabled: true on ${endpoint.name}, so ${api.service}'s name resolves to it` : `declare an interface endpoint ${serviceName} with privateDnsEnabled: true in the hosts' subnets`;
+    const fix = endpoint
+      ? `set privateDnsEnabled: true on ${endpoint.name}, so ${api.service}'s name resolves to it`
+      : `declare an interface endpoint ${serviceName} with privateDnsEnabled: true in the hosts' subnets`;
     return flow.dropped ? { ...flow, dropped: { ...flow.dropped, fix } } : flow;
   }
   model.usedEndpoints.add(endpoint.urn);

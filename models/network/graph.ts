@@ -13,10 +13,42 @@ import { resourceTypes } from "../resourceTypes";
 import { cidrContains } from "./cidr";
 import { readFleets } from "./fleetNetwork";
 import { readStatements } from "./policyDocuments";
-import { LoadBalancer, Nacl, NaclEntry, NetworkResource, RouteTable, RouteTarget, SecurityGroup, SecurityGroupRule, Subnet, TargetGroup, VpcEndpoint, VpcNetwork, networkAclTypes } from "./networkTypes";
+import {
+  LoadBalancer,
+  Nacl,
+  NaclEntry,
+  NetworkResource,
+  RouteTable,
+  RouteTarget,
+  SecurityGroup,
+  SecurityGroupRule,
+  Subnet,
+  TargetGroup,
+  VpcEndpoint,
+  VpcNetwork,
+  networkAclTypes,
+} from "./networkTypes";
 import { asNumber, asString, Index } from "./planIndex";
 
-export { type NetworkResource, networkAclTypes, type SecurityGroupRule, type RouteTarget, type RouteEntry, type NaclEntry, type Nacl, type Subnet, type RouteTable, type SecurityGroup, type VpcEndpoint, type Listener, type TargetGroup, type LoadBalancer, type RoleDocument, type HostFleetNetwork, type VpcNetwork } from "./networkTypes";
+export {
+  type NetworkResource,
+  networkAclTypes,
+  type SecurityGroupRule,
+  type RouteTarget,
+  type RouteEntry,
+  type NaclEntry,
+  type Nacl,
+  type Subnet,
+  type RouteTable,
+  type SecurityGroup,
+  type VpcEndpoint,
+  type Listener,
+  type TargetGroup,
+  type LoadBalancer,
+  type RoleDocument,
+  type HostFleetNetwork,
+  type VpcNetwork,
+} from "./networkTypes";
 
 /** Ports of a rule: `-1` (every protocol) covers every port; ICMP and unset ports as 0–65535. */
 function portsOf(protocol: string, from: unknown, to: unknown): { fromPort: number; toPort: number } {
@@ -50,7 +82,7 @@ function routeTarget(index: Index, r: NetworkResource, route: Record<string, any
 }
 
 export function describeTarget(target: RouteTarget, names: Map<string, string>): string {
-  const id = "id" in target ? names.get(target.id) ?? target.id : "";
+  const id = "id" in target ? (names.get(target.id) ?? target.id) : "";
   switch (target.kind) {
     case "local":
       return "local";
@@ -89,7 +121,14 @@ function readRules(index: Index, groups: Map<string, SecurityGroup>): void {
       const group = index.ref(r, "securityGroupId", resourceTypes.ec2SecurityGroup, resourceTypes.ec2DefaultSecurityGroup);
       if (!group) continue;
       const protocol = normalProtocol(r.props.ipProtocol);
-      const base = { urn: r.urn, group: group.urn, direction: type === resourceTypes.vpcSecurityGroupIngressRule ? ("ingress" as const) : ("egress" as const), protocol, ...portsOf(protocol, r.props.fromPort, r.props.toPort), label: r.name };
+      const base = {
+        urn: r.urn,
+        group: group.urn,
+        direction: type === resourceTypes.vpcSecurityGroupIngressRule ? ("ingress" as const) : ("egress" as const),
+        protocol,
+        ...portsOf(protocol, r.props.fromPort, r.props.toPort),
+        label: r.name,
+      };
       if (asString(r.props.cidrIpv4)) push({ ...base, cidr: r.props.cidrIpv4 });
       const ref = index.ref(r, "referencedSecurityGroupId", resourceTypes.ec2SecurityGroup, resourceTypes.ec2DefaultSecurityGroup);
       if (ref) push({ ...base, groupRef: ref.urn });
@@ -100,7 +139,14 @@ function readRules(index: Index, groups: Map<string, SecurityGroup>): void {
     const group = index.ref(r, "securityGroupId", resourceTypes.ec2SecurityGroup, resourceTypes.ec2DefaultSecurityGroup);
     if (!group) continue;
     const protocol = normalProtocol(r.props.protocol);
-    const base = { urn: r.urn, group: group.urn, direction: r.props.type === "egress" ? ("egress" as const) : ("ingress" as const), protocol, ...portsOf(protocol, r.props.fromPort, r.props.toPort), label: r.name };
+    const base = {
+      urn: r.urn,
+      group: group.urn,
+      direction: r.props.type === "egress" ? ("egress" as const) : ("ingress" as const),
+      protocol,
+      ...portsOf(protocol, r.props.fromPort, r.props.toPort),
+      label: r.name,
+    };
     for (const cidr of r.props.cidrBlocks ?? []) push({ ...base, cidr });
     if (r.props.self) push({ ...base, groupRef: group.urn });
     const ref = index.ref(r, "sourceSecurityGroupId", resourceTypes.ec2SecurityGroup, resourceTypes.ec2DefaultSecurityGroup);
@@ -168,7 +214,10 @@ export function readNetworks(resources: NetworkResource[]): VpcNetwork[] {
   return index.ofType(resourceTypes.ec2Vpc).map((vpc) => {
     const inVpc = (r: NetworkResource) => index.ref(r, "vpcId", resourceTypes.ec2Vpc)?.urn === vpc.urn;
     const cidr = String(vpc.props.cidrBlock ?? "");
-    const subnets: Subnet[] = index.ofType(resourceTypes.ec2Subnet).filter(inVpc).map((s) => ({ urn: s.urn, name: s.name, cidr: String(s.props.cidrBlock ?? ""), zoneId: asString(s.props.availabilityZoneId) }));
+    const subnets: Subnet[] = index
+      .ofType(resourceTypes.ec2Subnet)
+      .filter(inVpc)
+      .map((s) => ({ urn: s.urn, name: s.name, cidr: String(s.props.cidrBlock ?? ""), zoneId: asString(s.props.availabilityZoneId) }));
     const routeTables = readRouteTables(index, inVpc, subnets);
     const endpoints = readEndpoints(index, inVpc, groups, routeTables);
     const targetGroups = readTargetGroups(index, inVpc);
@@ -228,18 +277,24 @@ function readRouteTables(index: Index, inVpc: (r: NetworkResource) => boolean, s
 
 /** The VPC's endpoints; a gateway endpoint adds its service's prefix-list route to the route tables it names. */
 function readEndpoints(index: Index, inVpc: (r: NetworkResource) => boolean, groups: Map<string, SecurityGroup>, routeTables: RouteTable[]): VpcEndpoint[] {
-  const endpoints: VpcEndpoint[] = index.ofType(resourceTypes.ec2VpcEndpoint).filter(inVpc).map((e) => ({
-    urn: e.urn,
-    name: e.name,
-    service: serviceOf(e.props.serviceName),
-    type: e.props.vpcEndpointType === "Interface" ? "Interface" : "Gateway",
-    // A new interface endpoint's private DNS defaults to off in the API; the provider leaves it unset.
-    privateDns: e.props.privateDnsEnabled === true,
-    subnets: index.refs(e, "subnetIds", resourceTypes.ec2Subnet).map((s) => s.urn),
-    groups: index.refs(e, "securityGroupIds").filter((g) => groups.has(g.urn)).map((g) => g.urn),
-    routeTables: index.refs(e, "routeTableIds", resourceTypes.ec2RouteTable).map((t) => t.urn),
-    policy: e.props.policy === undefined || e.props.policy === "" ? undefined : readStatements(e.props.policy),
-  }));
+  const endpoints: VpcEndpoint[] = index
+    .ofType(resourceTypes.ec2VpcEndpoint)
+    .filter(inVpc)
+    .map((e) => ({
+      urn: e.urn,
+      name: e.name,
+      service: serviceOf(e.props.serviceName),
+      type: e.props.vpcEndpointType === "Interface" ? "Interface" : "Gateway",
+      // A new interface endpoint's private DNS defaults to off in the API; the provider leaves it unset.
+      privateDns: e.props.privateDnsEnabled === true,
+      subnets: index.refs(e, "subnetIds", resourceTypes.ec2Subnet).map((s) => s.urn),
+      groups: index
+        .refs(e, "securityGroupIds")
+        .filter((g) => groups.has(g.urn))
+        .map((g) => g.urn),
+      routeTables: index.refs(e, "routeTableIds", resourceTypes.ec2RouteTable).map((t) => t.urn),
+      policy: e.props.policy === undefined || e.props.policy === "" ? undefined : readStatements(e.props.policy),
+    }));
   for (const e of endpoints.filter((x) => x.type === "Gateway")) {
     for (const t of routeTables.filter((x) => e.routeTables.includes(x.urn))) {
       t.routes.push({ urn: e.urn, table: t.urn, destination: { prefixList: e.urn }, target: { kind: "gateway-endpoint", id: e.urn }, inline: false, label: `${e.name} (${e.service} prefix list)` });
@@ -249,11 +304,14 @@ function readEndpoints(index: Index, inVpc: (r: NetworkResource) => boolean, gro
 }
 
 function readTargetGroups(index: Index, inVpc: (r: NetworkResource) => boolean): TargetGroup[] {
-  return index.ofType(resourceTypes.lbTargetGroup).filter(inVpc).map((t) => {
-    const port = asNumber(t.props.port, 0);
-    const health = t.props.healthCheck?.port;
-    return { urn: t.urn, name: t.name, port, healthPort: health === undefined || health === "traffic-port" ? port : asNumber(health, port) };
-  });
+  return index
+    .ofType(resourceTypes.lbTargetGroup)
+    .filter(inVpc)
+    .map((t) => {
+      const port = asNumber(t.props.port, 0);
+      const health = t.props.healthCheck?.port;
+      return { urn: t.urn, name: t.name, port, healthPort: health === undefined || health === "traffic-port" ? port : asNumber(health, port) };
+    });
 }
 
 /** The load balancers with a subnet in the VPC (`subnetUrns`), with their listeners. */
@@ -266,12 +324,24 @@ function readLoadBalancers(index: Index, groups: Map<string, SecurityGroup>, sub
         urn: lb.urn,
         name: lb.name,
         internetFacing: lb.props.internal !== true,
-        groups: index.refs(lb, "securityGroups").filter((g) => groups.has(g.urn)).map((g) => g.urn),
+        groups: index
+          .refs(lb, "securityGroups")
+          .filter((g) => groups.has(g.urn))
+          .map((g) => g.urn),
         subnets: [...new Set(mapped)],
-        publicAddresses: index.refs(lb, "subnetMappings", resourceTypes.ec2Eip).map((e) => String(e.props.publicIp ?? "")).filter(Boolean),
-        listeners: index.ofType(resourceTypes.lbListener)
+        publicAddresses: index
+          .refs(lb, "subnetMappings", resourceTypes.ec2Eip)
+          .map((e) => String(e.props.publicIp ?? ""))
+          .filter(Boolean),
+        listeners: index
+          .ofType(resourceTypes.lbListener)
           .filter((l) => index.ref(l, "loadBalancerArn")?.urn === lb.urn)
-          .map((l) => ({ urn: l.urn, port: asNumber(l.props.port, 0), protocol: String(l.props.protocol ?? ""), targetGroups: index.refs(l, "defaultActions", resourceTypes.lbTargetGroup).map((t) => t.urn) })),
+          .map((l) => ({
+            urn: l.urn,
+            port: asNumber(l.props.port, 0),
+            protocol: String(l.props.protocol ?? ""),
+            targetGroups: index.refs(l, "defaultActions", resourceTypes.lbTargetGroup).map((t) => t.urn),
+          })),
       };
     })
     .filter((lb) => lb.subnets.length > 0);

@@ -8,7 +8,8 @@
 import { NetworkResource } from "./networkTypes";
 
 /** A number or numeric string, else `fallback`. */
-export const asNumber = (value: unknown, fallback: number) => (typeof value === "number" && Number.isFinite(value) ? value : typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : fallback);
+export const asNumber = (value: unknown, fallback: number) =>
+  typeof value === "number" && Number.isFinite(value) ? value : typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : fallback;
 export const asString = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 /** The plan's resources by URN and by type. */

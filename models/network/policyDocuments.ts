@@ -24,8 +24,7 @@ export interface Statement {
   raw: Record<string, unknown>;
 }
 
-const list = (value: unknown): string[] | undefined =>
-  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
+const list = (value: unknown): string[] | undefined => (value === undefined ? undefined : (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string"));
 
 /** The statements of a document given as JSON text or an object; a string saying why when it is neither. */
 export function readStatements(policy: unknown): Statement[] | string {
@@ -60,7 +59,10 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase = false
   const key = `${ignoreCase ? "i" : "c"}${pattern}`;
   let compiled = compiledPatterns.get(key);
   if (!compiled) {
-    const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const escaped = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
     compiled = new RegExp(`^${escaped}$`, ignoreCase ? "i" : "");
     compiledPatterns.set(key, compiled);
   }
@@ -163,8 +165,7 @@ export function describeStatement(statement: Statement): string {
 
 /** How many actions and resources a statement opens: the broadest is reported first. */
 function breadth(statement: Statement): number {
-  const wide = (values: string[] | undefined, negated: string[] | undefined) =>
-    negated ? 1000 : (values ?? []).reduce((sum, v) => sum + (v === "*" ? 100 : hasWildcard(v) ? 10 : 1), 0);
+  const wide = (values: string[] | undefined, negated: string[] | undefined) => (negated ? 1000 : (values ?? []).reduce((sum, v) => sum + (v === "*" ? 100 : hasWildcard(v) ? 10 : 1), 0));
   return wide(statement.actions, statement.notActions) * wide(statement.resources, statement.notResources) * (statement.principal === "*" && !statement.condition ? 2 : 1);
 }
 
@@ -200,8 +201,15 @@ export function excessOf(statements: Statement[], calls: HostCall[], account?: s
     const keys = [...new Set(ownCalls.flatMap((c) => Object.keys(c.context ?? {})))];
     const conditioned = new Set(Object.values(statement.condition ?? {}).flatMap((entries) => Object.keys(entries ?? {}).map((k) => k.toLowerCase())));
     const unconditioned = keys.filter((k) => !conditioned.has(k.toLowerCase()));
-    if (unconditioned.length > 0) reasons.push(`no condition on ${unconditioned.join(", ")}, which the calls carry (${ownCalls.flatMap((c) => Object.entries(c.context ?? {}).map(([k, v]) => `${k} = ${v}`)).filter((v, i, a) => a.indexOf(v) === i).join(", ")})`);
-    if (account !== undefined && !principalLimitedTo(statement, account)) reasons.push(`Principal ${JSON.stringify(statement.principal ?? "*")} with no aws:PrincipalAccount condition: any account's credentials may use it`);
+    if (unconditioned.length > 0)
+      reasons.push(
+        `no condition on ${unconditioned.join(", ")}, which the calls carry (${ownCalls
+          .flatMap((c) => Object.entries(c.context ?? {}).map(([k, v]) => `${k} = ${v}`))
+          .filter((v, i, a) => a.indexOf(v) === i)
+          .join(", ")})`,
+      );
+    if (account !== undefined && !principalLimitedTo(statement, account))
+      reasons.push(`Principal ${JSON.stringify(statement.principal ?? "*")} with no aws:PrincipalAccount condition: any account's credentials may use it`);
     if (reasons.length > 0) out.push({ statement, reasons });
   }
   return out.sort((a, b) => breadth(b.statement) - breadth(a.statement));

@@ -33,7 +33,19 @@ import { extrasOf } from "./extras";
 import { FleetContext, neededFlows, probeFlows } from "./flows";
 import { RegionModel } from "./regionModel";
 
-export { clientPort, internetClientAddress, internetServerAddress, type ExtraPath, type Flow, type Hop, type HopKind, type Member, type Reachability, type RegionReachability, type Target } from "./flowModel";
+export {
+  clientPort,
+  internetClientAddress,
+  internetServerAddress,
+  type ExtraPath,
+  type Flow,
+  type Hop,
+  type HopKind,
+  type Member,
+  type Reachability,
+  type RegionReachability,
+  type Target,
+} from "./flowModel";
 export { internetMember } from "./flows";
 
 export type { NetworkResource } from "./graph";
@@ -47,7 +59,10 @@ export function reachability(resources: NetworkResource[]): Reachability {
   for (const network of readNetworks(resources)) {
     for (const fleet of network.fleets) {
       if ("missing" in fleet.needs) {
-        unjudged.push({ urn: fleet.launchTemplate, message: `the hosts' launch template lacks the network need tags ${fleet.needs.missing.join(", ")}: the flows of ${network.region} cannot be judged` });
+        unjudged.push({
+          urn: fleet.launchTemplate,
+          message: `the hosts' launch template lacks the network need tags ${fleet.needs.missing.join(", ")}: the flows of ${network.region} cannot be judged`,
+        });
         continue;
       }
       const ctx: FleetContext = { ...fleet.needs.needs, region: network.region };

@@ -176,7 +176,12 @@ export class RegionModel {
     const crossed = target.kind === "member" ? target.member.subnets.filter((d) => d.urn !== subnet.urn) : [];
     const peers = target.kind === "member" ? crossed.map((d) => d.cidr) : cidrs;
     if (peers.length > 0 && !naclAllows(sourceAcl, true, port, peers)) {
-      walk.drop({ kind: "network ACL", urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops tcp ${port} out to ${label}`, fix: `allow tcp ${port} out to ${peers.join(", ")} in ${sourceAcl!.name}` });
+      walk.drop({
+        kind: "network ACL",
+        urn: sourceAcl!.urn,
+        summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops tcp ${port} out to ${label}`,
+        fix: `allow tcp ${port} out to ${peers.join(", ")} in ${sourceAcl!.name}`,
+      });
     }
     // 3. The route.
     this.routeHop(walk, source, subnet, target, label);
@@ -190,12 +195,24 @@ export class RegionModel {
       for (const destSubnet of crossed) {
         const acl = this.nacl(destSubnet);
         if (!naclAllows(acl, true, linuxEphemeral, [subnet.cidr])) {
-          walk.drop({ kind: "network ACL", reply: true, urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops the replies to ${source.label}`, fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} out to ${subnet.cidr} in ${acl!.name}` });
+          walk.drop({
+            kind: "network ACL",
+            reply: true,
+            urn: acl!.urn,
+            summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops the replies to ${source.label}`,
+            fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} out to ${subnet.cidr} in ${acl!.name}`,
+          });
         }
       }
     }
     if (peers.length > 0 && !naclAllows(sourceAcl, false, linuxEphemeral, peers)) {
-      walk.drop({ kind: "network ACL", reply: true, urn: sourceAcl!.urn, summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops the replies from ${label}`, fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} in from ${peers.join(", ")} in ${sourceAcl!.name}` });
+      walk.drop({
+        kind: "network ACL",
+        reply: true,
+        urn: sourceAcl!.urn,
+        summary: `network ACL ${sourceAcl!.name} of subnet ${subnet.name} drops the replies from ${label}`,
+        fix: `allow tcp ${linuxEphemeral.fromPort}-${linuxEphemeral.toPort} in from ${peers.join(", ")} in ${sourceAcl!.name}`,
+      });
     }
     return { via, ...(dropped ? { dropped } : {}) };
   }
@@ -206,7 +223,12 @@ export class RegionModel {
     if (rule) walk.pass(`security group ${this.nameOf(rule.group)} egress (${rule.label})`);
     else {
       const to = target.kind === "member" ? `security group ${this.groupNames(target.member.groups)}` : target.kind === "prefix list" ? `the prefix list of ${label}` : label;
-      walk.drop({ kind: "egress", urn: source.groups[0]!, summary: `no egress rule of security group ${this.groupNames(source.groups)} admits tcp ${port} to ${label}`, fix: `add an aws.vpc.SecurityGroupEgressRule to ${this.nameOf(source.groups[0]!)}: tcp ${port} to ${to}` });
+      walk.drop({
+        kind: "egress",
+        urn: source.groups[0]!,
+        summary: `no egress rule of security group ${this.groupNames(source.groups)} admits tcp ${port} to ${label}`,
+        fix: `add an aws.vpc.SecurityGroupEgressRule to ${this.nameOf(source.groups[0]!)}: tcp ${port} to ${to}`,
+      });
     }
   }
 
@@ -223,7 +245,12 @@ export class RegionModel {
       const refusal = this.routeCarries(route, source, target);
       const hopLabel = `${"cidr" in route.destination ? route.destination.cidr : "prefix list"} → ${describeTarget(route.target, this.names)}`;
       if (refusal) {
-        walk.drop({ kind: "route", urn: table?.urn ?? subnet.urn, summary: `no route to ${label} in ${tableName}: its match, ${hopLabel}, goes nowhere for it (${refusal})`, fix: this.routeFix(target, table?.name) });
+        walk.drop({
+          kind: "route",
+          urn: table?.urn ?? subnet.urn,
+          summary: `no route to ${label} in ${tableName}: its match, ${hopLabel}, goes nowhere for it (${refusal})`,
+          fix: this.routeFix(target, table?.name),
+        });
       } else {
         this.usedRoutes.add(route);
         walk.pass(`${tableName}: ${hopLabel}`);
@@ -236,7 +263,12 @@ export class RegionModel {
     for (const destSubnet of crossed) {
       const acl = this.nacl(destSubnet);
       if (!naclAllows(acl, false, port, [subnet.cidr])) {
-        walk.drop({ kind: "network ACL", urn: acl!.urn, summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops tcp ${port} in from ${source.label}`, fix: `allow tcp ${port} in from ${subnet.cidr} in ${acl!.name}` });
+        walk.drop({
+          kind: "network ACL",
+          urn: acl!.urn,
+          summary: `network ACL ${acl!.name} of subnet ${destSubnet.name} drops tcp ${port} in from ${source.label}`,
+          fix: `allow tcp ${port} in from ${subnet.cidr} in ${acl!.name}`,
+        });
       }
     }
     if (member.groups.length > 0) {
@@ -244,7 +276,12 @@ export class RegionModel {
       if (rule) walk.pass(`security group ${this.nameOf(rule.group)} ingress (${rule.label})`);
       else {
         const from = source.kind === "internet" ? "0.0.0.0/0" : `security group ${this.groupNames(source.groups)}`;
-        walk.drop({ kind: "ingress", urn: member.groups[0]!, summary: `no ingress rule of security group ${this.groupNames(member.groups)} admits tcp ${port} from ${source.label}`, fix: `add an aws.vpc.SecurityGroupIngressRule to ${this.nameOf(member.groups[0]!)}: tcp ${port} from ${from}` });
+        walk.drop({
+          kind: "ingress",
+          urn: member.groups[0]!,
+          summary: `no ingress rule of security group ${this.groupNames(member.groups)} admits tcp ${port} from ${source.label}`,
+          fix: `add an aws.vpc.SecurityGroupIngressRule to ${this.nameOf(member.groups[0]!)}: tcp ${port} from ${from}`,
+        });
       }
     }
   }
@@ -280,7 +317,8 @@ export class RegionModel {
     const account = this.ctx.accountId;
     if (endpoint && endpoint.policy !== undefined) {
       const statements = endpoint.policy;
-      if (typeof statements === "string") return { kind: "endpoint policy", urn: endpoint.urn, summary: `the policy of endpoint ${endpoint.name} ${statements}`, fix: `write a valid policy on ${endpoint.name}` };
+      if (typeof statements === "string")
+        return { kind: "endpoint policy", urn: endpoint.urn, summary: `the policy of endpoint ${endpoint.name} ${statements}`, fix: `write a valid policy on ${endpoint.name}` };
       const denied = calls.filter((c) => c.throughEndpoint !== false && !allowsCall(statements, c, account, true));
       if (denied.length > 0) {
         return {
@@ -295,7 +333,13 @@ export class RegionModel {
       via.push(`endpoint ${endpoint.name} (no endpoint policy: full access)`);
     }
     const role = fleet.role;
-    if (!role) return { kind: "role", urn: fleet.launchTemplate, summary: `the hosts' launch template names no instance profile with a role`, fix: "give the launch template an instance profile (HostFleet does)" };
+    if (!role)
+      return {
+        kind: "role",
+        urn: fleet.launchTemplate,
+        summary: `the hosts' launch template names no instance profile with a role`,
+        fix: "give the launch template an instance profile (HostFleet does)",
+      };
     const statements = role.documents.flatMap((d) => (typeof d.statements === "string" ? [] : d.statements));
     const denied = calls.filter((c) => !allowsCall(statements, c, account));
     if (denied.length > 0) {

@@ -32,7 +32,19 @@ import { internetClientAddress, internetServerAddress, type Flow, type Member, t
 import { WiredNamespace, WiredProbe, WiredRegion, elasticIpStandIns, outcomeOf, prefixListStandIn } from "./wiredModel";
 import { Wiring } from "./wiringBuilder";
 
-export { prefixListStandIn, elasticIpStandIns, unfilteredDestinations, type NamespaceRole, type WiredInterface, type WiredLink, type WiredNamespace, type ProbeOutcome, type WiredProbe, type WiredRegion, outcomeOf } from "./wiredModel";
+export {
+  prefixListStandIn,
+  elasticIpStandIns,
+  unfilteredDestinations,
+  type NamespaceRole,
+  type WiredInterface,
+  type WiredLink,
+  type WiredNamespace,
+  type ProbeOutcome,
+  type WiredProbe,
+  type WiredRegion,
+  outcomeOf,
+} from "./wiredModel";
 
 /**
  * The namespaces of one region, their links, and one probe per flow and probe the model judged.
@@ -109,7 +121,14 @@ function wireOutside(wiring: Wiring, report: RegionReachability): Outside {
   const via = new Map<string, { dev: string; gateway: string }>();
   if (network.internetGateway) via.set(`internet-gateway:${network.internetGateway}`, { dev: "igw", gateway: igw.peerAddress });
   for (const e of network.endpoints.filter((x) => x.type === "Gateway")) via.set(`gateway-endpoint:${e.urn}`, { dev: "s3", gateway: s3Link.peerAddress });
-  const remotes = [...new Set(network.routeTables.flatMap((t) => t.routes).filter((r) => r.target.kind === "transit-gateway" || r.target.kind === "peering").map((r) => `${r.target.kind}:${"id" in r.target ? r.target.id : ""}`))];
+  const remotes = [
+    ...new Set(
+      network.routeTables
+        .flatMap((t) => t.routes)
+        .filter((r) => r.target.kind === "transit-gateway" || r.target.kind === "peering")
+        .map((r) => `${r.target.kind}:${"id" in r.target ? r.target.id : ""}`),
+    ),
+  ];
   remotes.forEach((key, i) => {
     const link = wiring.outsideLink(datastore, `tg${i}`);
     // The datastore side routes the VPC back through the first link (declared outside the program).

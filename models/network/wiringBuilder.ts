@@ -46,7 +46,10 @@ export class Wiring {
     const n = this.linkCount++;
     const routerAddress = `169.254.${n}.1`;
     const peerAddress = `169.254.${n}.2`;
-    this.links.push({ a: { namespace: "router", iface: { name: routerIface, addresses: [`${routerAddress}/30`] } }, b: { namespace: peer.id, iface: { name: "eth0", addresses: [`${peerAddress}/30`] } } });
+    this.links.push({
+      a: { namespace: "router", iface: { name: routerIface, addresses: [`${routerAddress}/30`] } },
+      b: { namespace: peer.id, iface: { name: "eth0", addresses: [`${peerAddress}/30`] } },
+    });
     return { routerAddress, peerAddress };
   }
 
@@ -113,8 +116,14 @@ export class Wiring {
       if (peer === undefined) return undefined;
       return `    ip ${rule.direction === "egress" ? "daddr" : "saddr"} ${peer} ${nftPorts(rule)} accept comment "${rule.label.replace(/"/g, "'")}"`.replace(/ +/g, " ").replace(/^ /, "    ");
     };
-    const egress = rules.filter((r) => r.direction === "egress").map(line).filter(Boolean);
-    const ingress = rules.filter((r) => r.direction === "ingress").map(line).filter(Boolean);
+    const egress = rules
+      .filter((r) => r.direction === "egress")
+      .map(line)
+      .filter(Boolean);
+    const ingress = rules
+      .filter((r) => r.direction === "ingress")
+      .map(line)
+      .filter(Boolean);
     return [
       "flush ruleset",
       "table ip securitygroups {",

@@ -66,9 +66,16 @@ export function datastorePrimaryFailsFigures(ctx: RegionContext): RecoveryFigure
         term("plus the connect allowance of the same query", connect.value / 1000, src(template, `userData env ${connect.from}`), template.urn, true, {
           fix: "set a lower INGEST_DB_CONNECT_TIMEOUT_MS in the hosts' env file",
         }),
-        term("then the batch is fsync'd to the spool and answered", spoolAnswerMarginMs / 1000, `the service's margin for a group commit's write, fdatasync and answer (models/ingestService.ts spoolAnswerMarginMs)`, "", false, {
-          fix: "nothing in the stack: the spool's disk sets its fsync time",
-        }),
+        term(
+          "then the batch is fsync'd to the spool and answered",
+          spoolAnswerMarginMs / 1000,
+          `the service's margin for a group commit's write, fdatasync and answer (models/ingestService.ts spoolAnswerMarginMs)`,
+          "",
+          false,
+          {
+            fix: "nothing in the stack: the spool's disk sets its fsync time",
+          },
+        ),
       ],
       1 / ctx.stack.regionCount,
       ctx.stack.events,
@@ -106,10 +113,12 @@ export function spoolFullFigures(ctx: RegionContext): RecoveryFigure[] {
       : `the spools hold a datastore outage of ${seconds(hold)} s at the peak with the largest events: free ${Math.round(freeBytes / 1024 ** 2)} MiB ` +
         `(min(${maxBytes.from} × ${highWater.from} %, ${volumeGiB ? `root volume ${volumeGiB} GiB of ${nameOf(template)} − ${hostSystemBytes / 1024 ** 3} GiB for the system` : "no root volume size declared"})) ÷ ` +
         `(${seconds(perHost!)} events/s per host (peak ÷ ${totalMinHosts} hosts at minSize) × ${eventBytes.from} bytes); ${seconds(spoolHoldSeconds(freeBytes, perHost!, typicalEventBytes))} s with ${typicalEventBytes} B events`;
-  return [figure("spoolFull", ctx.region, regionPath, 1 / regionCount, events, [
-    holdNote,
-    `then each host answers 503 + Retry-After and fails readiness (its spool cannot take a request), and with every host of ${nameOf(group)} out the region is lost; the spooled events stay acknowledged and replay once the datastore is back`,
-  ])];
+  return [
+    figure("spoolFull", ctx.region, regionPath, 1 / regionCount, events, [
+      holdNote,
+      `then each host answers 503 + Retry-After and fails readiness (its spool cannot take a request), and with every host of ${nameOf(group)} out the region is lost; the spooled events stay acknowledged and replay once the datastore is back`,
+    ]),
+  ];
 }
 
 /** A deploy: the NLB still sends to a host that stopped for its detection time minus the drain. */

@@ -7,7 +7,15 @@
 import { resourceTypes } from "../resourceTypes";
 import { loaderGiveUpMs, loaderKey, loaderRetry, readLoaderTimeoutMs } from "../snippet/snippet";
 import { byType, EventsModel, figure, nameOf, src, term } from "./figure";
-import { cloudflareNameServerSuffix, cloudfrontOriginDefaults, parentNsTtlSeconds, resolverDiscardTimeoutSeconds, resolverServerTimeoutSeconds, route53NameServerCount, stubResendTimeoutSeconds } from "./services";
+import {
+  cloudflareNameServerSuffix,
+  cloudfrontOriginDefaults,
+  parentNsTtlSeconds,
+  resolverDiscardTimeoutSeconds,
+  resolverServerTimeoutSeconds,
+  route53NameServerCount,
+  stubResendTimeoutSeconds,
+} from "./services";
 import { DeclaredResource, RecoveryFigure } from "./types";
 
 export function dnsFigure(resources: DeclaredResource[], events: EventsModel): RecoveryFigure | undefined {
@@ -143,7 +151,9 @@ export function libraryFigures(resources: DeclaredResource[], events: EventsMode
           ],
           1,
           events,
-          ["the events wait in the library's stored queue (localStorage) and are sent by the next page view that loads the library, each once by its insert id; cached copies of the library keep serving meanwhile"],
+          [
+            "the events wait in the library's stored queue (localStorage) and are sent by the next page view that loads the library, each once by its insert id; cached copies of the library keep serving meanwhile",
+          ],
         ),
       ];
     });

@@ -19,7 +19,6 @@ export function snippetLimits(retry: RetrySchedule): string[] {
   ];
 }
 
-
 export const seconds = (n: number) => Math.round(n * 1000) / 1000;
 export const nameOf = (r: DeclaredResource) => r.urn.slice(r.urn.lastIndexOf("::") + 2);
 export const src = (r: DeclaredResource, inputs: string) => `${r.type} ${nameOf(r)} ${inputs}`;
@@ -39,21 +38,15 @@ export function smallestFix(f: RecoveryFigure, boundSeconds: number): string {
     const wanted = Math.floor((t.seconds - excess) / t.knob.secondsPerUnit + 1e-9);
     if (wanted >= t.knob.minimum && wanted < t.knob.value) return `${t.knob.input} ${t.knob.value} → ${wanted} on ${nameOfUrn(t.urn)}`;
     const floor = Math.max(t.knob.minimum, 0);
-    if (floor < t.knob.value) return `${t.knob.input} ${t.knob.value} → ${floor} on ${nameOfUrn(t.urn)} (its smallest), and shorten the next largest term by ${seconds(excess - (t.seconds - floor * t.knob.secondsPerUnit))} s`;
+    if (floor < t.knob.value)
+      return `${t.knob.input} ${t.knob.value} → ${floor} on ${nameOfUrn(t.urn)} (its smallest), and shorten the next largest term by ${seconds(excess - (t.seconds - floor * t.knob.secondsPerUnit))} s`;
   }
   return t.fix ?? `shorten "${t.label}" by ${seconds(excess)} s`;
 }
 
 export const nameOfUrn = (urn: string) => (urn ? urn.slice(urn.lastIndexOf("::") + 2) : "the snippet");
 
-export function figure(
-  mode: FailureMode,
-  scope: string,
-  terms: RecoveryTerm[],
-  trafficShare: number | null,
-  events: EventsModel,
-  notes: string[] = [],
-): RecoveryFigure {
+export function figure(mode: FailureMode, scope: string, terms: RecoveryTerm[], trafficShare: number | null, events: EventsModel, notes: string[] = []): RecoveryFigure {
   const recoverySeconds = seconds(terms.reduce((sum, t) => sum + t.seconds, 0));
   const detectSeconds = seconds(terms.filter((t) => t.detect).reduce((sum, t) => sum + t.seconds, 0));
   const dominant = terms.reduce((a, b) => (b.seconds > a.seconds ? b : a), terms[0]!);

@@ -92,9 +92,16 @@ export function serviceDiesFigures(ctx: RegionContext): RecoveryFigure[] {
       ctx.region,
       [
         backup && u.tries >= 2
-          ? term("nginx's connect to the dead process is refused and it resends to the backup at once", 0, src(template, `userData nginx upstream ingest backup server, proxy_next_upstream_tries=${u.tries}`), template.urn, true, {
-              fix: "nothing: the refused connect fails over without a wait",
-            })
+          ? term(
+              "nginx's connect to the dead process is refused and it resends to the backup at once",
+              0,
+              src(template, `userData nginx upstream ingest backup server, proxy_next_upstream_tries=${u.tries}`),
+              template.urn,
+              true,
+              {
+                fix: "nothing: the refused connect fails over without a wait",
+              },
+            )
           : term("no backup process: traffic waits for systemd to restart the service", restartSec, src(template, `userData unit RestartSec=${restartSec}`), template.urn, true, {
               fix: "give the upstream a backup server (models/hostEdge/nginxConfig.ts) with proxy_next_upstream_tries 2",
             }),
@@ -118,15 +125,24 @@ export function serviceFreezesFigures(ctx: RegionContext): RecoveryFigure[] {
         term("nginx gives up on the frozen process and resends to the other", u.readTimeoutSeconds, src(template, inputs), template.urn, true, {
           fix: "lower ingestReadTimeoutSeconds (models/hostEdge/nginxConfig.ts), the event path's proxy_read_timeout",
         }),
-        term("the other process stores the batch and answers", spoolAnswerMarginMs / 1000, "the service's margin to store and answer a batch (models/ingestService.ts spoolAnswerMarginMs)", "", false, {
-          fix: "nothing in the stack: the service's answer time",
-        }),
+        term(
+          "the other process stores the batch and answers",
+          spoolAnswerMarginMs / 1000,
+          "the service's margin to store and answer a batch (models/ingestService.ts spoolAnswerMarginMs)",
+          "",
+          false,
+          {
+            fix: "nothing in the stack: the service's answer time",
+          },
+        ),
       ],
       ctx.stack.hostShare,
       ctx.stack.events,
       [
         `after max_fails=${u.maxFails} such timeouts within fail_timeout=${u.failTimeoutSeconds}s nginx skips the frozen process for ${u.failTimeoutSeconds} s; then one request pays the read timeout again`,
-        u.deepHealthCheck ? "/http-check asks the service's readiness (from the other process too), so the host stays in service" : "/http-check does not ask the service: the NLB keeps sending to the host",
+        u.deepHealthCheck
+          ? "/http-check asks the service's readiness (from the other process too), so the host stays in service"
+          : "/http-check does not ask the service: the NLB keeps sending to the host",
       ],
     ),
   ];

@@ -36,14 +36,23 @@ function regionPaths(resources: DeclaredResource[], behaviour: ServiceBehaviour)
       term("Route 53 marks the region unhealthy", interval * threshold, src(check, `requestInterval=${interval} × failureThreshold=${threshold}`), check.urn, true, {
         knob: { input: "failureThreshold", value: threshold, secondsPerUnit: interval, minimum: 1 },
       }),
-      term("the last probe times out", behaviour.route53ProbeTimeoutSeconds, `Route 53 probe: ${behaviour.route53ProbeTimeoutSeconds === route53ProbeTimeoutSeconds ? "4 s to connect + 2 s to answer (Route 53 Developer Guide)" : `${behaviour.route53ProbeTimeoutSeconds} s (scaled)`}`, "", true, {
-        fix: "nothing: Route 53 sets its probe timeouts",
-      }),
+      term(
+        "the last probe times out",
+        behaviour.route53ProbeTimeoutSeconds,
+        `Route 53 probe: ${behaviour.route53ProbeTimeoutSeconds === route53ProbeTimeoutSeconds ? "4 s to connect + 2 s to answer (Route 53 Developer Guide)" : `${behaviour.route53ProbeTimeoutSeconds} s (scaled)`}`,
+        "",
+        true,
+        {
+          fix: "nothing: Route 53 sets its probe timeouts",
+        },
+      ),
       term("resolvers drop the cached answer", ttl, src(record, `ttl=${ttl}`), record.urn, false, {
         knob: { input: "ttl (edge:dns ttl of the failover records)", value: ttl, secondsPerUnit: 1, minimum: 1 },
       }),
     ];
-    return [{ scope, region: latencyRegion ?? (typeof record.props.setIdentifier === "string" ? record.props.setIdentifier : undefined), terms, seconds: terms.reduce((sum, t) => sum + t.seconds, 0) }];
+    return [
+      { scope, region: latencyRegion ?? (typeof record.props.setIdentifier === "string" ? record.props.setIdentifier : undefined), terms, seconds: terms.reduce((sum, t) => sum + t.seconds, 0) },
+    ];
   });
 }
 
@@ -66,12 +75,17 @@ const cloudflareServedTtl = (ttl: number) => (ttl === 1 ? 300 : ttl);
  */
 export function secondaryRegionFigures(resources: DeclaredResource[], events: EventsModel, regionCount: number, behaviour: ServiceBehaviour): RecoveryFigure[] {
   const records = byType(resources, resourceTypes.route53Record);
-  const apexNs = records.find((r) => r.props.type === "NS" && Array.isArray(r.props.records) && r.props.records.some((s: unknown) => String(s).replace(/\.$/, "").endsWith(cloudflareNameServerSuffix)));
+  const apexNs = records.find(
+    (r) => r.props.type === "NS" && Array.isArray(r.props.records) && r.props.records.some((s: unknown) => String(s).replace(/\.$/, "").endsWith(cloudflareNameServerSuffix)),
+  );
   if (!apexNs) return [];
   const checks = byType(resources, resourceTypes.route53HealthCheck);
   const alarms = byType(resources, resourceTypes.cloudwatchMetricAlarm).filter((a) => a.props.metricName === "HealthCheckPercentageHealthy");
   const cloudflare = byType(resources, resourceTypes.cloudflareDnsRecord);
-  const name = (r: DeclaredResource) => String(r.props.name ?? "").toLowerCase().replace(/\.$/, "");
+  const name = (r: DeclaredResource) =>
+    String(r.props.name ?? "")
+      .toLowerCase()
+      .replace(/\.$/, "");
   const withdrawal = behaviour.regionWithdrawalSeconds ?? regionWithdrawalSeconds;
   const propagation = behaviour.cloudflarePropagationSeconds ?? cloudflarePropagationSeconds;
   const guarded = records.filter((r) => r.props.healthCheckId !== undefined || (r.dependencies ?? []).some((d) => checks.some((c) => c.urn === d)));
@@ -90,7 +104,10 @@ export function secondaryRegionFigures(resources: DeclaredResource[], events: Ev
     // The check's own alarms (the critical one pages), else the slowest declared (worst case).
     const fires = (a: DeclaredResource) => Number(a.props.period ?? 60) * Number(a.props.datapointsToAlarm ?? a.props.evaluationPeriods ?? 1);
     const linked = alarms.filter((a) => (a.dependencies ?? []).includes(check.urn));
-    const alarm = linked.find((a) => /critical/i.test(String(a.props.alarmName ?? a.urn))) ?? linked[0] ?? alarms.reduce<DeclaredResource | undefined>((a, b) => (a === undefined || fires(b) > fires(a) ? b : a), undefined);
+    const alarm =
+      linked.find((a) => /critical/i.test(String(a.props.alarmName ?? a.urn))) ??
+      linked[0] ??
+      alarms.reduce<DeclaredResource | undefined>((a, b) => (a === undefined || fires(b) > fires(a) ? b : a), undefined);
     const period = Number(alarm?.props.period ?? 60);
     const datapoints = Number(alarm?.props.datapointsToAlarm ?? alarm?.props.evaluationPeriods ?? 1);
     const scope = String(record.props.setIdentifier ?? record.props.latencyRoutingPolicies?.[0]?.region ?? nameOf(record));
@@ -102,18 +119,36 @@ export function secondaryRegionFigures(resources: DeclaredResource[], events: Ev
           term("Route 53 marks the region unhealthy", interval * threshold, src(check, `requestInterval=${interval} × failureThreshold=${threshold}`), check.urn, true, {
             knob: { input: "failureThreshold", value: threshold, secondsPerUnit: interval, minimum: 1 },
           }),
-          term("the last probe times out", behaviour.route53ProbeTimeoutSeconds, `Route 53 probe timeout ${behaviour.route53ProbeTimeoutSeconds} s`, "", true, { fix: "nothing: Route 53 sets its probe timeouts" }),
+          term("the last probe times out", behaviour.route53ProbeTimeoutSeconds, `Route 53 probe timeout ${behaviour.route53ProbeTimeoutSeconds} s`, "", true, {
+            fix: "nothing: Route 53 sets its probe timeouts",
+          }),
           alarm
             ? term("the region's health-check alarm pages the on-call", period * datapoints, src(alarm, `period=${period} × datapointsToAlarm=${datapoints}`), alarm.urn, true, {
                 knob: { input: "datapointsToAlarm", value: datapoints, secondsPerUnit: period, minimum: 1 },
               })
-            : term("no alarm watches the region's health check: nobody is paged", events.maxEventAgeSeconds, "no HealthCheckPercentageHealthy alarm declared; until someone notices (the snippet's max event age)", "", true, {
-                fix: "declare the region's health-check alarm (components/alarms.ts)",
-              }),
-          term("the on-call withdraws the region's Cloudflare records by hand (manual: Cloudflare checks no DNS-only record)", withdrawal, `runbook response: acknowledged in 5 min, withdrawn in 10 (docs/dns-region-loss.md)${withdrawal === regionWithdrawalSeconds ? "" : `, ${withdrawal} s (scaled)`}`, "", false, {
-            fix: "nothing in the stack makes it faster: it is a person's response (docs/dns-region-loss.md explains why it is not automated)",
+            : term(
+                "no alarm watches the region's health check: nobody is paged",
+                events.maxEventAgeSeconds,
+                "no HealthCheckPercentageHealthy alarm declared; until someone notices (the snippet's max event age)",
+                "",
+                true,
+                {
+                  fix: "declare the region's health-check alarm (components/alarms.ts)",
+                },
+              ),
+          term(
+            "the on-call withdraws the region's Cloudflare records by hand (manual: Cloudflare checks no DNS-only record)",
+            withdrawal,
+            `runbook response: acknowledged in 5 min, withdrawn in 10 (docs/dns-region-loss.md)${withdrawal === regionWithdrawalSeconds ? "" : `, ${withdrawal} s (scaled)`}`,
+            "",
+            false,
+            {
+              fix: "nothing in the stack makes it faster: it is a person's response (docs/dns-region-loss.md explains why it is not automated)",
+            },
+          ),
+          term("Cloudflare serves the change everywhere", propagation, `Cloudflare propagation ${propagation} s (Cloudflare: 60 s or less)`, "", false, {
+            fix: "nothing: Cloudflare sets its propagation",
           }),
-          term("Cloudflare serves the change everywhere", propagation, `Cloudflare propagation ${propagation} s (Cloudflare: 60 s or less)`, "", false, { fix: "nothing: Cloudflare sets its propagation" }),
           term("resolvers drop the cached answer", ttl, src(ttlRecord, `ttl=${ttl}`), ttlRecord.urn, false, {
             // Cloudflare accepts 60 s or more outside Enterprise (providers.ts).
             knob: { input: "ttl (edge:dns ttl of the failover records)", value: ttl, secondsPerUnit: 1, minimum: 60 },

@@ -108,7 +108,10 @@ export function stalledHostTerms(template: DeclaredResource, upstream: RenderedU
     term(
       queued ? "a connect storm waits in the accept queue for nginx's answer" : "a connect storm overflows the accept queue: the client resends its SYN",
       synSeconds,
-      src(template, `userData nginx listen backlog=${limits.listen.backlog}, net.core.somaxconn=${limits.tcp.somaxconn} (queue ${queue}) ${queued ? "≥" : "<"} the ${served} requests limit_conn admits`),
+      src(
+        template,
+        `userData nginx listen backlog=${limits.listen.backlog}, net.core.somaxconn=${limits.tcp.somaxconn} (queue ${queue}) ${queued ? "≥" : "<"} the ${served} requests limit_conn admits`,
+      ),
       template.urn,
       true,
       { fix: `raise the listen backlog and net.core.somaxconn to at least ${served} (models/hostEdge/buffers.ts listenBacklog)` },
@@ -205,9 +208,16 @@ export function connectStormFigures(ctx: RegionContext): RecoveryFigure[] {
       false,
       { fix },
     ),
-    term("nginx accepts what the queue holds", timing.seconds - timing.lastRoundAtSeconds, `${timing.drainedAfterLastRound} queued connects ÷ ${nginxAcceptsPerSecond} accepts/s per host (models/recovery nginxAcceptsPerSecond)`, "", false, {
-      fix: `raise minSize of ${nameOf(ctx.group)}: fewer connects per host`,
-    }),
+    term(
+      "nginx accepts what the queue holds",
+      timing.seconds - timing.lastRoundAtSeconds,
+      `${timing.drainedAfterLastRound} queued connects ÷ ${nginxAcceptsPerSecond} accepts/s per host (models/recovery nginxAcceptsPerSecond)`,
+      "",
+      false,
+      {
+        fix: `raise minSize of ${nameOf(ctx.group)}: fewer connects per host`,
+      },
+    ),
   ];
   const notes = [
     `a reconnect storm after ${storm.lost === ctx.region ? "the region comes back" : `${storm.lost} is lost`}: ${storm.connects} connects at once, ${storm.perHost} per host against an accept queue of ${queue}, assuming the regions scale in step`,

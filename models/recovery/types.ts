@@ -111,4 +111,3 @@ export interface RecoveryReport {
   /** What no figure counts: limits of any snippet, stated once. */
   limits: string[];
 }
-

@@ -192,7 +192,15 @@ class CloudWalk {
     if (r.type === t.kmsKey) {
       const rule = refusalRules.keyDeletionWindow;
       const days = r.inputs.deletionWindowInDays ?? 30;
-      this.refuse("key-deletion-window", at, rule.error, `${describe(r)} is scheduled for deletion in ${days} days, not deleted; anything still encrypted under it becomes unreadable when the window ends`, rule.cite, rule.sequence, "irreversible");
+      this.refuse(
+        "key-deletion-window",
+        at,
+        rule.error,
+        `${describe(r)} is scheduled for deletion in ${days} days, not deleted; anything still encrypted under it becomes unreadable when the window ends`,
+        rule.cite,
+        rule.sequence,
+        "irreversible",
+      );
     }
     this.removed.push(object);
   }

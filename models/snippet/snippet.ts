@@ -39,8 +39,7 @@ export const versionedPathPattern = "/v*";
 export const originFailoverStatusCodes = [403, 404, 500, 502, 503, 504] as const;
 
 export const loaderCacheControl =
-  `public, max-age=${snippetCacheSeconds.loader}, ` +
-  `stale-while-revalidate=${snippetCacheSeconds.loaderStaleWhileRevalidate}, stale-if-error=${snippetCacheSeconds.loaderStaleIfError}`;
+  `public, max-age=${snippetCacheSeconds.loader}, ` + `stale-while-revalidate=${snippetCacheSeconds.loaderStaleWhileRevalidate}, stale-if-error=${snippetCacheSeconds.loaderStaleIfError}`;
 
 export const versionedCacheControl = `public, max-age=${snippetCacheSeconds.versioned}, immutable`;
 

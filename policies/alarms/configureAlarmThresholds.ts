@@ -51,7 +51,12 @@ export function judgeRange(alarm: AlarmSubject): string | undefined {
 
 /** Signature of what an alarm watches: its region, key and the dimensions of its metrics. */
 function watchSignature(alarm: AlarmSubject): string {
-  const dims = alarm.dimensions.map((d) => Object.entries(d).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(","));
+  const dims = alarm.dimensions.map((d) =>
+    Object.entries(d)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(","),
+  );
   return `${alarm.region ?? ""}|${alarm.key}|${[...new Set(dims)].sort().join(";")}`;
 }
 

@@ -19,9 +19,7 @@ import { sharePercentBound } from "./bounds";
 import { incidentNote } from "../../models/incidents";
 
 export const datastoreBudgetBounds = {
-  maxDatastorePercent: sharePercentBound(
-    "Largest share, in percent of a datastore's max connections, the ingestion fleets writing to it may hold.",
-  ),
+  maxDatastorePercent: sharePercentBound("Largest share, in percent of a datastore's max connections, the ingestion fleets writing to it may hold."),
 } satisfies Record<string, NumberBound>;
 
 const incident = incidentNote("datastoreConnections");

@@ -18,24 +18,14 @@
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import {
-  capacityTagKeys,
-  decodeUserData,
-  howToAddInstanceType,
-  hostMemory,
-  HostMemorySubject,
-  hostMemorySubject,
-  tagMap,
-} from "../../models/capacity";
+import { capacityTagKeys, decodeUserData, howToAddInstanceType, hostMemory, HostMemorySubject, hostMemorySubject, tagMap } from "../../models/capacity";
 import { clientSocket, hostTcpWmem, maxHeaderLines, NginxMemoryLimits, readWorkerRlimitNofile, workerDescriptorLimit } from "../../models/hostEdge";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { sharePercentBound } from "./bounds";
 import { incidentNote } from "../../models/incidents";
 
 export const proxyMemoryBounds = {
-  maxMemoryPercent: sharePercentBound(
-    "Largest share, in percent of the instance's memory, nginx's worst case plus the service reserve may take.",
-  ),
+  maxMemoryPercent: sharePercentBound("Largest share, in percent of the instance's memory, nginx's worst case plus the service reserve may take."),
 } satisfies Record<string, NumberBound>;
 
 const incident = incidentNote("proxyMemory");
@@ -68,17 +58,13 @@ export function judgeProxyMemory(subject: ProxyMemorySubject, bounds: Record<key
   const { count, size } = read.limits.largeClientHeaderBuffers;
   const unset = unsetBounds(read.limits);
   const fixes = [
-    unset.length
-      ? `render the user data with models/hostEdge (renderUserData): it bounds what this one leaves at nginx's and the kernel's defaults, ${unset.join(", ")}`
-      : undefined,
+    unset.length ? `render the user data with models/hostEdge (renderUserData): it bounds what this one leaves at nginx's and the kernel's defaults, ${unset.join(", ")}` : undefined,
     result.fittingLargeHeaderBuffers
       ? `edge:nginx.largeClientHeaderBuffers ${count} × ${size} → ${result.fittingLargeHeaderBuffers.count} × ${result.fittingLargeHeaderBuffers.size} ` +
         `(the cheapest: same instance type and connections; headers above it get 494)`
       : undefined,
     result.fittingInstanceType ? `edge:ingest.instanceType ${subject.instanceType} → ${result.fittingInstanceType}` : undefined,
-    result.fittingWorkerConnections !== undefined
-      ? `edge:nginx.workerConnections ${read.limits.workerConnections} → ${result.fittingWorkerConnections}`
-      : undefined,
+    result.fittingWorkerConnections !== undefined ? `edge:nginx.workerConnections ${read.limits.workerConnections} → ${result.fittingWorkerConnections}` : undefined,
   ].filter(Boolean);
   const limits = read.limits;
   const { busyRequests, unlimitedConnections, queuedConnections } = result.estimate;
@@ -128,10 +114,7 @@ export const enforceProxyMemory: ResourceValidationPolicy = {
     const tags = tagMap(template.tags);
     // Launch templates without the edge's capacity tags are not ingestion hosts.
     if (!(capacityTagKeys.serviceReserveMiB in tags)) return;
-    const message = judgeProxyMemory(
-      { ...hostMemorySubject(template as Record<string, any>), name: args.name },
-      resolveBounds(proxyMemoryBounds, args.getConfig()),
-    );
+    const message = judgeProxyMemory({ ...hostMemorySubject(template as Record<string, any>), name: args.name }, resolveBounds(proxyMemoryBounds, args.getConfig()));
     if (message) reportViolation(message);
   }),
 };

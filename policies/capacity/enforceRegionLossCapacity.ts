@@ -22,11 +22,7 @@ const incidents = `${incidentNote("spike")} ${incidentNote("regionFailure")}`;
  */
 export function judgeRegionLossCapacity(fleets: (DeclaredFleet & { urn: string })[]): Finding[] {
   if (fleets.length === 0) return [];
-  const missing = fleets.flatMap((f) =>
-    (["peakEventsPerSecond", "burstFactor", "eventsPerHostPerSecond"] as const)
-      .filter((key) => f[key] === undefined)
-      .map((key) => `${f.region}: ${key}`),
-  );
+  const missing = fleets.flatMap((f) => (["peakEventsPerSecond", "burstFactor", "eventsPerHostPerSecond"] as const).filter((key) => f[key] === undefined).map((key) => `${f.region}: ${key}`));
   if (missing.length) {
     const untagged = fleets.find((f) => f.peakEventsPerSecond === undefined || f.burstFactor === undefined || f.eventsPerHostPerSecond === undefined)!;
     return [
@@ -53,9 +49,7 @@ export function judgeRegionLossCapacity(fleets: (DeclaredFleet & { urn: string }
     : `The only region carries ${terms} = ${capacity.survivingEventsPerSecond} events/s`;
   const sizes = new Set(fleets.map((f) => f.maxHosts));
   const fix =
-    sizes.size === 1
-      ? `edge:ingest.maxHostsPerRegion ${fleets[0]!.maxHosts} → ${capacity.neededMaxHostsPerRegion}`
-      : `raise every region's max hosts to at least ${capacity.neededMaxHostsPerRegion}`;
+    sizes.size === 1 ? `edge:ingest.maxHostsPerRegion ${fleets[0]!.maxHosts} → ${capacity.neededMaxHostsPerRegion}` : `raise every region's max hosts to at least ${capacity.neededMaxHostsPerRegion}`;
   return [
     {
       urn: (fleets.find((f) => f.region === capacity.lostRegion) ?? fleets[0]!).urn,

@@ -49,7 +49,10 @@ type Behavior = { pathPattern?: string; responseHeadersPolicyId?: unknown };
 function behaviorsWithoutPolicy(distribution: PolicyResource, stack: readonly PolicyResource[]): string[] {
   const policies = stack.filter((r) => r.type === resourceTypes.cloudfrontResponseHeadersPolicy);
   const ordered = (Array.isArray(distribution.props.orderedCacheBehaviors) ? distribution.props.orderedCacheBehaviors : []) as Behavior[];
-  const all: [string, string, Behavior][] = [["defaultCacheBehavior", "default", (distribution.props.defaultCacheBehavior ?? {}) as Behavior], ...ordered.map((b): [string, string, Behavior] => ["orderedCacheBehaviors", b.pathPattern ?? "?", b])];
+  const all: [string, string, Behavior][] = [
+    ["defaultCacheBehavior", "default", (distribution.props.defaultCacheBehavior ?? {}) as Behavior],
+    ...ordered.map((b): [string, string, Behavior] => ["orderedCacheBehaviors", b.pathPattern ?? "?", b]),
+  ];
   return all
     .filter(([key, , behavior]) => {
       const id = behavior.responseHeadersPolicyId;

@@ -32,10 +32,7 @@ export function judgeOriginTls(distribution: string, origins: CustomOrigin[]): s
     }
     const old = (origin.originSslProtocols ?? []).filter((p) => p !== "TLSv1.2");
     if (old.length > 0) {
-      out.push(
-        `${where} allows ${old.join(", ")} toward the origin; allowed is TLSv1.2 only. Set originSslProtocols ["TLSv1.2"]. ` +
-          cite(name, old.includes("SSLv3") ? "sslv3" : "oldTls"),
-      );
+      out.push(`${where} allows ${old.join(", ")} toward the origin; allowed is TLSv1.2 only. Set originSslProtocols ["TLSv1.2"]. ` + cite(name, old.includes("SSLv3") ? "sslv3" : "oldTls"));
     }
   }
   return out;

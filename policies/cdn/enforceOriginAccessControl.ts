@@ -22,7 +22,7 @@ export interface OriginSubject {
 }
 
 export function judgeOriginAccess(distribution: string, origins: OriginSubject[]): string[] {
-  const fix = "Set originAccessControlId to an aws.cloudfront.OriginAccessControl (originAccessControlOriginType \"s3\", signingBehavior \"always\").";
+  const fix = 'Set originAccessControlId to an aws.cloudfront.OriginAccessControl (originAccessControlOriginType "s3", signingBehavior "always").';
   const out: string[] = [];
   for (const origin of origins.filter((o) => !o.custom)) {
     if (origin.originAccessIdentity) {

@@ -48,16 +48,14 @@ export function judgeOriginFailover(subject: FailoverSubject, regionOf: (domainN
       );
       continue;
     }
-    const regions = members.map((m) => (m!.domainName === undefined ? undefined : regionOf(m!.domainName) ?? "not an S3 bucket"));
+    const regions = members.map((m) => (m!.domainName === undefined ? undefined : (regionOf(m!.domainName) ?? "not an S3 bucket")));
     if (regions.includes("not an S3 bucket")) {
       problems.push(
         `${where}: origin group ${group.originId} has an origin that is not an S3 bucket of this stack (${members.map((m) => m!.domainName).join(", ")}); ` +
           `required are 2 S3 bucket origins in 2 different regions. ${fix} ${incidentNote("snippetOnApiHosts")}`,
       );
     } else if (regions[0] !== undefined && regions[0] === regions[1]) {
-      problems.push(
-        `${where}: both origins of origin group ${group.originId} are in ${regions[0]}; required are 2 different regions. ${fix} ${incidentNote("snippetOnApiHosts")}`,
-      );
+      problems.push(`${where}: both origins of origin group ${group.originId} are in ${regions[0]}; required are 2 different regions. ${fix} ${incidentNote("snippetOnApiHosts")}`);
     }
     const missing = originFailoverStatusCodes.filter((code) => !group.statusCodes.includes(code));
     if (missing.length > 0) {

@@ -54,8 +54,7 @@ export const enforceOriginReplication: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     const buckets = args.resources.filter((r) => r.isType(aws.s3.Bucket) || r.isType(aws.s3.BucketV2));
     const replications = args.resources.filter((r) => r.isType(aws.s3.BucketReplicationConfig));
-    const bucketOf = (domainName: string | undefined): PolicyResource | undefined =>
-      domainName ? buckets.find((b) => b.props.bucketRegionalDomainName === domainName) : undefined;
+    const bucketOf = (domainName: string | undefined): PolicyResource | undefined => (domainName ? buckets.find((b) => b.props.bucketRegionalDomainName === domainName) : undefined);
     for (const r of args.resources) {
       const distribution = r.asType(aws.cloudfront.Distribution);
       if (!distribution) continue;

@@ -56,7 +56,14 @@ export function judgeDanglingRecords(resources: { type: string; inputs: Record<s
   const findings: Finding[] = [];
   for (const record of recordsFromResources(resources)) {
     // A CNAME, an alias, or an MX/SRV target: the last field of the value is the name it points at.
-    const targets = record.values.map((v) => normalizeName(v.replace(/^alias:/, "").split(/\s+/).pop() ?? ""));
+    const targets = record.values.map((v) =>
+      normalizeName(
+        v
+          .replace(/^alias:/, "")
+          .split(/\s+/)
+          .pop() ?? "",
+      ),
+    );
     const dangling = [...new Set(targets.filter((t) => isAwsEndpoint(t) && !endpoints.has(t) && !mayBeUnknownOwn(t, resources)))];
     if (dangling.length === 0) continue;
     findings.push({

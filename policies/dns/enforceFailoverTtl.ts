@@ -88,10 +88,7 @@ export function judgeFailoverTtl(subject: TtlSubject, bounds: Bounds): string | 
   if (subject.type === "NS" || subject.type === "SOA") {
     const { maxNsTtlSeconds: max, minNsTtlSeconds: min } = bounds;
     if (subject.ttl > max || subject.ttl < min) {
-      return (
-        `${where} has TTL ${subject.ttl} s, outside the ${min}-${max} s bounds for NS and SOA records. ` +
-        `Set its ttl within them. ${incidentNote("nsTtl")}`
-      );
+      return `${where} has TTL ${subject.ttl} s, outside the ${min}-${max} s bounds for NS and SOA records. ` + `Set its ttl within them. ${incidentNote("nsTtl")}`;
     }
     return undefined;
   }
@@ -105,10 +102,7 @@ export function judgeFailoverTtl(subject: TtlSubject, bounds: Bounds): string | 
     );
   }
   if (subject.ttl < minTtlSeconds) {
-    return (
-      `${where} has TTL ${subject.ttl} s, below the ${minTtlSeconds} s floor: resolvers would re-query on almost every request. ` +
-      ttlFix(subject, `at least ${minTtlSeconds}`)
-    );
+    return `${where} has TTL ${subject.ttl} s, below the ${minTtlSeconds} s floor: resolvers would re-query on almost every request. ` + ttlFix(subject, `at least ${minTtlSeconds}`);
   }
   return undefined;
 }

@@ -62,11 +62,7 @@ export function judgeParity(records: ProviderRecord[]): Finding[] {
       problems.push(finding(p, `${p.name} ${p.type} is served by route53 but missing from cloudflare. ${fix} ${incident}`));
     } else if (p.values.join(" ") !== s.values.join(" ")) {
       problems.push(
-        finding(
-          p,
-          `${p.name} ${p.type} differs: route53 serves [${p.values.join(", ")}], cloudflare serves [${s.values.join(", ")}]. ` +
-            `Make both render from the same record. ${incident}`,
-        ),
+        finding(p, `${p.name} ${p.type} differs: route53 serves [${p.values.join(", ")}], cloudflare serves [${s.values.join(", ")}]. ` + `Make both render from the same record. ${incident}`),
       );
     }
   }

@@ -58,7 +58,12 @@ function smallestFix(size: AnswerSize, limit: number): string {
   }
   const drop = recordsToDrop(size, limit);
   if (Number.isNaN(drop)) {
-    const what = size.qtype === "TXT" ? "Shorten the TXT values" : size.qtype === "MX" || size.qtype === "SRV" ? `Drop ${size.qtype} records or their in-zone targets' addresses` : "Shorten the names or drop records from this name";
+    const what =
+      size.qtype === "TXT"
+        ? "Shorten the TXT values"
+        : size.qtype === "MX" || size.qtype === "SRV"
+          ? `Drop ${size.qtype} records or their in-zone targets' addresses`
+          : "Shorten the names or drop records from this name";
     return `${what} by ${over} B${chain}${wildcard}.`;
   }
   return `Drop ${drop} ${size.qtype} record${drop === 1 ? "" : "s"} (${size.finalRecords} → ${size.finalRecords - drop})${chain}${
@@ -72,8 +77,7 @@ export function responseSizeMessage(size: AnswerSize, limit: number): string {
   const transport = size.edns ? "over UDP with EDNS (its OPT record included)" : "over UDP without EDNS";
   const lesson = size.cnames.length > 0 ? `${incidentNote("responseSize").slice(0, -1)}; ${lessons.cnameBytes.lesson}.` : incidentNote("responseSize");
   return (
-    `${size.query}${through} answered by ${size.provider} is ${size.fullBytes} B ${transport}, above the ${limit} B limit: ` +
-    `resolvers without TCP retry fail. ${smallestFix(size, limit)} ${lesson}`
+    `${size.query}${through} answered by ${size.provider} is ${size.fullBytes} B ${transport}, above the ${limit} B limit: ` + `resolvers without TCP retry fail. ${smallestFix(size, limit)} ${lesson}`
   );
 }
 

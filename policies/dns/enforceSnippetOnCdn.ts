@@ -21,9 +21,7 @@ export function judgeSnippetHostnames(resources: { type: string; inputs: Record<
   const ingestAddresses = new Set(resources.filter((r) => r.type === resourceTypes.ec2Eip && r.inputs.publicIp).map((r) => String(r.inputs.publicIp)));
   const loadBalancers = new Set(resources.filter((r) => r.type === resourceTypes.lbLoadBalancer && r.inputs.dnsName).map((r) => normalizeName(String(r.inputs.dnsName))));
   // Names that answer with ingestion addresses or point at a load balancer: the ingest name and its like.
-  const ingestNames = new Set(
-    records.filter((r) => r.values.some((v) => ingestAddresses.has(v) || loadBalancers.has(v.replace(/^alias:/, "")))).map((r) => r.name),
-  );
+  const ingestNames = new Set(records.filter((r) => r.values.some((v) => ingestAddresses.has(v) || loadBalancers.has(v.replace(/^alias:/, "")))).map((r) => r.name));
   const incident = incidentNote("snippetOnApiHosts");
   const findings: Finding[] = [];
   for (const distribution of resources.filter((r) => r.type === resourceTypes.cloudfrontDistribution)) {
@@ -56,13 +54,7 @@ export function judgeSnippetHostnames(resources: { type: string; inputs: Record<
   return findings;
 }
 
-function judgeRecord(
-  record: ProviderRecord,
-  cdnTarget: string | undefined,
-  ingestAddresses: Set<string>,
-  loadBalancers: Set<string>,
-  ingestNames: Set<string>,
-): string | undefined {
+function judgeRecord(record: ProviderRecord, cdnTarget: string | undefined, ingestAddresses: Set<string>, loadBalancers: Set<string>, ingestNames: Set<string>): string | undefined {
   const targets = record.values.map((v) => v.replace(/^alias:/, ""));
   const lb = targets.find((t) => loadBalancers.has(t) || /\.elb\.[a-z0-9-]+\.amazonaws\.com$/.test(t));
   if (lb) return `points at ${lb}, an ingestion load balancer`;

@@ -86,10 +86,7 @@ export const configureListenerTls: ResourceValidationPolicy = {
   validateResource: validateResourceOfTypes(
     ...[aws.lb.Listener, aws.alb.Listener].map((resourceClass) =>
       ofType(resourceClass, (listener, args, reportViolation) => {
-        const message = judgeListenerTls(
-          { name: args.name, protocol: listener.protocol, port: listener.port, sslPolicy: listener.sslPolicy },
-          allowedSslPolicies(args.getConfig()),
-        );
+        const message = judgeListenerTls({ name: args.name, protocol: listener.protocol, port: listener.port, sslPolicy: listener.sslPolicy }, allowedSslPolicies(args.getConfig()));
         if (message) reportViolation(message);
       }),
     ),

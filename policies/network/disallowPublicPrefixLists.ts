@@ -33,7 +33,10 @@ export const disallowPublicPrefixLists: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfTypes(
     ofType(aws.ec2.ManagedPrefixList, (list, args, report) => {
-      const message = judgePrefixListEntries(list.name ?? args.name, (list.entries ?? []).map((e) => e.cidr).filter((c): c is string => typeof c === "string"));
+      const message = judgePrefixListEntries(
+        list.name ?? args.name,
+        (list.entries ?? []).map((e) => e.cidr).filter((c): c is string => typeof c === "string"),
+      );
       if (message) report(message);
     }),
     ofType(aws.ec2.ManagedPrefixListEntry, (entry, args, report) => {

@@ -32,7 +32,10 @@ export const recoveryTimeBounds = {
   maxHostFreezesSeconds: bound(60, "one host accepts connections and never answers"),
   maxServiceDiesSeconds: bound(5, "a host's ingestion service dies (nginx fails over to the backup process)"),
   maxServiceFreezesSeconds: bound(10, "a host's ingestion service freezes (below the snippet's 10 s request timeout)"),
-  maxHostStallsSeconds: bound(10, "a host stalls, both its service processes frozen under a connect storm (nginx answers 503 + Retry-After, which the snippet retries, before its 10 s request timeout)"),
+  maxHostStallsSeconds: bound(
+    10,
+    "a host stalls, both its service processes frozen under a connect storm (nginx answers 503 + Retry-After, which the snippet retries, before its 10 s request timeout)",
+  ),
   maxConnectStormSeconds: bound(
     5,
     "a reconnect storm after a region failover reaches the surviving hosts (the connects beyond the accept queue wait out SYN resends): the snippet's 10 s request timeout less nginx's 5 s read timeout, so a client that waited to connect still has its answer",

@@ -71,9 +71,7 @@ export function principals(statement: Statement, kind: string): string[] {
 export function hasConditionKey(statement: Statement, key: string): boolean {
   const condition = statement.Condition;
   if (!condition || typeof condition !== "object") return false;
-  return Object.values(condition as Record<string, unknown>).some(
-    (operator) => !!operator && typeof operator === "object" && Object.keys(operator).some((k) => k.toLowerCase() === key.toLowerCase()),
-  );
+  return Object.values(condition as Record<string, unknown>).some((operator) => !!operator && typeof operator === "object" && Object.keys(operator).some((k) => k.toLowerCase() === key.toLowerCase()));
 }
 
 /** AWS services that write logs into a bucket for this account. */
@@ -104,7 +102,9 @@ export function isDistributionOnlyOrigin(bucket: PolicyResource, resources: read
     if (!hasConditionKey(s, "AWS:SourceArn")) return false;
     // The distribution's ARN is unknown before it exists: the policy then depends on the distribution.
     const sourceArns = Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((op) =>
-      Object.entries(op ?? {}).filter(([k]) => k.toLowerCase() === "aws:sourcearn").flatMap(([, v]) => list(v)),
+      Object.entries(op ?? {})
+        .filter(([k]) => k.toLowerCase() === "aws:sourcearn")
+        .flatMap(([, v]) => list(v)),
     );
     return distributions.some((d) => sourceArns.includes(String(d.props.arn)) || policies.some((p) => refersTo(p, "policy", undefined, d, [])));
   });

@@ -22,9 +22,7 @@ export const enableBucketLifecycle = stackRulePolicy({
   description: "Every S3 bucket has a lifecycle configuration, and each enabled rule aborts incomplete multipart uploads.",
   types: bucketTypes,
   judge(bucket, stack) {
-    const rules = companionsOf(bucket, stack, bucketConfigTypes.lifecycle).flatMap(
-      (c) => (Array.isArray(c.props.rules) ? c.props.rules : []) as Rule[],
-    );
+    const rules = companionsOf(bucket, stack, bucketConfigTypes.lifecycle).flatMap((c) => (Array.isArray(c.props.rules) ? c.props.rules : []) as Rule[]);
     const enabled = rules.filter((r) => r.status === "Enabled");
     if (enabled.length === 0) {
       return (

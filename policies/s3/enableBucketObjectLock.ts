@@ -14,6 +14,5 @@ export const enableBucketObjectLock = waivableBucketRule(
   "Every S3 bucket has Object Lock, unless a waiver whose condition holds covers it.",
   "Object Lock",
   "Create the bucket with objectLockEnabled: true and an aws.s3.BucketObjectLockConfiguration.",
-  (bucket, stack) =>
-    bucket.props.objectLockEnabled === true || hasCompanion(bucketConfigTypes.objectLock)(bucket, stack),
+  (bucket, stack) => bucket.props.objectLockEnabled === true || hasCompanion(bucketConfigTypes.objectLock)(bucket, stack),
 );

@@ -16,9 +16,7 @@ export const enableBucketVersioning = stackRulePolicy({
   description: "Every S3 bucket has versioning Enabled, so an overwritten or deleted object can be restored.",
   types: bucketTypes,
   judge(bucket, stack) {
-    const statuses = companionsOf(bucket, stack, bucketConfigTypes.versioning).map(
-      (v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status,
-    );
+    const statuses = companionsOf(bucket, stack, bucketConfigTypes.versioning).map((v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status);
     const legacy = (bucket.props.versioning as { enabled?: boolean } | undefined)?.enabled === true;
     if (legacy || statuses.includes("Enabled")) return undefined;
     const found = statuses.length === 0 ? "no aws.s3.BucketVersioning names it" : `its versioning is ${statuses.map((s) => s ?? "unset").join(", ")}`;

@@ -21,4 +21,3 @@ export function waivableBucketRule(name: string, check: string, description: str
 }
 
 export const hasCompanion = (types: readonly string[]) => (bucket: PolicyResource, stack: readonly PolicyResource[]) => companionsOf(bucket, stack, types).length > 0;
-

@@ -19,10 +19,7 @@ import { ofType, validateResourceOfTypes } from "../resourceTypes";
 export const publicCannedAcls: ReadonlySet<string> = new Set(["public-read", "public-read-write", "authenticated-read"]);
 
 /** Grantee group URIs that mean "anyone" and "any AWS account". */
-export const publicGranteeUris: ReadonlySet<string> = new Set([
-  "http://acs.amazonaws.com/groups/global/AllUsers",
-  "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
-]);
+export const publicGranteeUris: ReadonlySet<string> = new Set(["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"]);
 
 export interface AclSubject {
   /** What to call the resource in the message, e.g. `bucket ACL for snippet-origin`. */

@@ -71,7 +71,13 @@ const decryptActions = new Set(["kms:decrypt", "kms:reencryptfrom", "kms:*"]);
 
 /** Whether `pattern` (an IAM action with `*` and `?` wildcards) matches `action`. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
   return regex.test(action);
 }
 

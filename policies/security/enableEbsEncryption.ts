@@ -38,9 +38,7 @@ export interface Volume {
 export function judgeVolumes(launcher: string, volumes: Volume[], declareFix: string, kind: VolumeOwner): string[] {
   const baseline = cite(name, kind);
   if (volumes.length === 0) {
-    return [
-      `${launcher} declares no EBS volume, so its root volume's encryption is left to the AMI and the account default. ${declareFix} ${baseline}`,
-    ];
+    return [`${launcher} declares no EBS volume, so its root volume's encryption is left to the AMI and the account default. ${declareFix} ${baseline}`];
   }
   return volumes
     .filter((v) => !isFlagSet(v.encrypted))

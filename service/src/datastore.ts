@@ -206,10 +206,9 @@ export class Datastore {
       const t = this.config.dbTable;
       try {
         for (let slice = 0; slice < 100; slice++) {
-          const { rowCount } = await pool.query(
-            `DELETE FROM ${t} WHERE ctid IN (SELECT ctid FROM ${t} WHERE received_at < now() - make_interval(days => $1) LIMIT 10000)`,
-            [this.config.retentionDays],
-          );
+          const { rowCount } = await pool.query(`DELETE FROM ${t} WHERE ctid IN (SELECT ctid FROM ${t} WHERE received_at < now() - make_interval(days => $1) LIMIT 10000)`, [
+            this.config.retentionDays,
+          ]);
           if (!rowCount) break;
         }
       } catch (error) {

@@ -114,5 +114,8 @@ export function truncateAddress(address: string | undefined): string | null {
   const headGroups = head ? head.split(":") : [];
   const tailGroups = tail ? tail.split(":") : [];
   const groups = bare.includes("::") ? [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill("0"), ...tailGroups] : headGroups;
-  return `${groups.slice(0, 3).map((g) => parseInt(g, 16).toString(16)).join(":")}::/48`;
+  return `${groups
+    .slice(0, 3)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(":")}::/48`;
 }

@@ -136,9 +136,7 @@ export class Pipeline {
       this.accept([job]);
     } catch (error) {
       job.reject(
-        error instanceof SpoolFullError
-          ? new ShedError(`no writable datastore and ${error.message}`, 5)
-          : new ShedError(`no writable datastore and the spool failed: ${errorText(error)}`, 5),
+        error instanceof SpoolFullError ? new ShedError(`no writable datastore and ${error.message}`, 5) : new ShedError(`no writable datastore and the spool failed: ${errorText(error)}`, 5),
       );
     }
   }
@@ -187,20 +185,28 @@ export class Pipeline {
 
   /** Inserts a spooled batch as spooled; a row (or a line corrupted on disk) that breaks the statement is found row by row. */
   private replayBatch(batch: SpooledBatch, seq: number): Promise<boolean> {
-    return this.replayInsert(() => this.datastore.insertJson(batch.json, batch.events), seq, () => this.replayRows(spooledRows(batch, seq), seq));
+    return this.replayInsert(
+      () => this.datastore.insertJson(batch.json, batch.events),
+      seq,
+      () => this.replayRows(spooledRows(batch, seq), seq),
+    );
   }
 
   /** Inserts spooled rows; a row the datastore refuses would block the spool forever: it is logged whole and dropped. */
   private replayRows(rows: EventRow[], seq: number): Promise<boolean> {
-    return this.replayInsert(() => this.datastore.insert(rows.map(encodeRow)), seq, async (error) => {
-      if (rows.length === 1) {
-        log("error", "the datastore refused a spooled event; dropped", { segment: seq, row: rows[0], error: errorText(error) });
-        this.counters.add("rejected", 1);
+    return this.replayInsert(
+      () => this.datastore.insert(rows.map(encodeRow)),
+      seq,
+      async (error) => {
+        if (rows.length === 1) {
+          log("error", "the datastore refused a spooled event; dropped", { segment: seq, row: rows[0], error: errorText(error) });
+          this.counters.add("rejected", 1);
+          return true;
+        }
+        for (const row of rows) if (!(await this.replayRows([row], seq))) return false;
         return true;
-      }
-      for (const row of rows) if (!(await this.replayRows([row], seq))) return false;
-      return true;
-    });
+      },
+    );
   }
 
   /** Waits until every queued request is stored or spooled (graceful shutdown). */

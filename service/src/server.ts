@@ -143,7 +143,13 @@ export function createServer(config: ServiceConfig, pipeline: Pipeline, counters
     }
     if (route === "metrics") {
       if (!isLoopback(req.socket.remoteAddress) || req.headers["x-forwarded-for"]) return send(res, 404, { error: "no such path /metrics" });
-      return send(res, 200, { ...counters.totals, datastoreErrors: pipeline.datastore.errors, spoolDepth: pipeline.spool.depth, spoolBytes: pipeline.spool.bytes, pendingEvents: pipeline.pendingEvents });
+      return send(res, 200, {
+        ...counters.totals,
+        datastoreErrors: pipeline.datastore.errors,
+        spoolDepth: pipeline.spool.depth,
+        spoolBytes: pipeline.spool.bytes,
+        pendingEvents: pipeline.pendingEvents,
+      });
     }
     if (route !== "ingest") {
       // An event sent where no route takes it: a release that cannot ingest (a crawler's GET is not counted).

@@ -60,7 +60,9 @@ export class Spool {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.lockFile = path.join(dir, "lock");
     this.takeLock();
-    for (const name of readdirSync(dir).filter((n) => /^\d{12}\.spool$/.test(n)).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => /^\d{12}\.spool$/.test(n))
+      .sort()) {
       const seq = Number(name.slice(0, 12));
       let events = 0;
       let firstAt: number | undefined;

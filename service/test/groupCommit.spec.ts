@@ -41,9 +41,7 @@ async function until(condition: () => Promise<boolean> | boolean, timeoutMs: num
 /** Records each proposed row's transaction (BEFORE INSERT sees duplicates too, as the game day's audit does). */
 async function installAudit(): Promise<void> {
   await db.query("CREATE TABLE IF NOT EXISTS commit_audit (xid bigint NOT NULL, insert_id text NOT NULL)");
-  await db.query(
-    "CREATE OR REPLACE FUNCTION commit_audit_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO commit_audit VALUES (txid_current(), NEW.insert_id); RETURN NEW; END $$",
-  );
+  await db.query("CREATE OR REPLACE FUNCTION commit_audit_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO commit_audit VALUES (txid_current(), NEW.insert_id); RETURN NEW; END $$");
   await db.query("CREATE OR REPLACE TRIGGER commit_audit BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION commit_audit_row()");
 }
 

@@ -384,7 +384,12 @@ describe.skipIf(skipWithout([postgresInstalled]))("ingestion service with a real
     await lock.query("BEGIN");
     await lock.query("LOCK TABLE events IN SHARE MODE");
     const batches = Array.from({ length: 20 }, () => batchBody(10));
-    const answers = batches.map((b) => request(svc.port, "POST", "/track", b.body).then((a) => a.status, () => 0));
+    const answers = batches.map((b) =>
+      request(svc.port, "POST", "/track", b.body).then(
+        (a) => a.status,
+        () => 0,
+      ),
+    );
     await until(async () => (await metrics(svc.port)).pendingEvents > 0, 10_000, "requests to wait behind the inserts in flight");
     svc.child.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 100));

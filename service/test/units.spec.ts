@@ -43,7 +43,7 @@ describe("readConfig", () => {
   });
 
   it("refuses a missing or malformed --listen", () => {
-    expect(() => readConfig(base, [])).toThrow('INGEST_LISTEN: expected HOST:PORT, e.g. 127.0.0.1:8080, got nothing');
+    expect(() => readConfig(base, [])).toThrow("INGEST_LISTEN: expected HOST:PORT, e.g. 127.0.0.1:8080, got nothing");
     expect(() => readConfig(base, ["--listen", "8080"])).toThrow('--listen: expected HOST:PORT, e.g. 127.0.0.1:8080, got "8080"');
   });
 });
@@ -94,9 +94,19 @@ describe("truncateAddress", () => {
 describe("emfRecord", () => {
   it("declares every metric of the table and carries its value", () => {
     const record = JSON.parse(
-      emfRecord("Edge/Ingest", "eu-west-1", { accepted: 5, rejected: 1, errorAnswers: 4, shed: 0, spooled: 2, duplicates: 0, datastoreErrors: 3 }, { spoolDepth: 2, replayLagSeconds: 1.5, datastoreErrors: 3 }, 1000),
+      emfRecord(
+        "Edge/Ingest",
+        "eu-west-1",
+        { accepted: 5, rejected: 1, errorAnswers: 4, shed: 0, spooled: 2, duplicates: 0, datastoreErrors: 3 },
+        { spoolDepth: 2, replayLagSeconds: 1.5, datastoreErrors: 3 },
+        1000,
+      ),
     );
-    expect(record._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name).sort()).toEqual(Object.values(ingestMetrics).map((m) => m.name).sort());
+    expect(record._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name).sort()).toEqual(
+      Object.values(ingestMetrics)
+        .map((m) => m.name)
+        .sort(),
+    );
     for (const metric of Object.values(ingestMetrics)) expect(typeof record[metric.name]).toBe("number");
     expect(record.Region).toBe("eu-west-1");
     expect(record.EventsAccepted).toBe(5);
@@ -123,7 +133,9 @@ describe("Spool", () => {
       for (const id of ids) await append(spool, [row(id)]);
       expect(spool.depth).toBe(300);
       await spool.close();
-      const segments = readdirSync(dir).filter((n) => n.endsWith(".spool")).sort();
+      const segments = readdirSync(dir)
+        .filter((n) => n.endsWith(".spool"))
+        .sort();
       expect(segments.length).toBeGreaterThan(1);
       appendFileSync(path.join(dir, segments.at(-1)!), '{"at":1,"events":1,"rows":[{"insert_id":"torn');
 
@@ -155,7 +167,10 @@ describe("Spool", () => {
       const replayed: string[][] = [];
       // A batch is valid until the next is taken: each is read as it comes.
       for (const batch of oldest.batches(2)) replayed.push((JSON.parse(batch.json.toString()) as EventRow[]).map((r) => r.insert_id));
-      expect(replayed).toEqual([["before-00000000", "before-00000001"], ["long-line-000000", "after-000000000"]]);
+      expect(replayed).toEqual([
+        ["before-00000000", "before-00000001"],
+        ["long-line-000000", "after-000000000"],
+      ]);
       await spool.close();
     }));
 

@@ -36,7 +36,14 @@ describe("bench analysis", () => {
   });
 
   it("does not judge flatness from sizes too close together to give a slope", () => {
-    expect(flatness([{ resources: 54, ms: 1 }, { resources: 59, ms: 2 }, { resources: 2050, ms: 3 }, { resources: 2055, ms: 3 }])).toBeUndefined();
+    expect(
+      flatness([
+        { resources: 54, ms: 1 },
+        { resources: 59, ms: 2 },
+        { resources: 2050, ms: 3 },
+        { resources: 2055, ms: 3 },
+      ]),
+    ).toBeUndefined();
   });
 
   it("misses the floor target when any size is above 1.5x, naming the worst", () => {

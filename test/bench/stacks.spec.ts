@@ -4,7 +4,11 @@ import { parseStackConfig } from "../../stacks/schema";
 
 /** The `edge:` keys of a generated `config:` section, as the plan's stack-file reader hands them over. */
 function edgeKeys(config: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("edge:")).map(([k, v]) => [k.slice(5), v]));
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([k]) => k.startsWith("edge:"))
+      .map(([k, v]) => [k.slice(5), v]),
+  );
 }
 
 describe("bench stack configs", () => {

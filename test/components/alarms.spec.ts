@@ -35,7 +35,12 @@ beforeAll(async () => {
     namePrefix: "edge-prod",
     ingest: regions.map(endpoint),
     healthChecks: regions.map((region) => ({ region, healthCheckId: pulumi.output(`hc-${region}`) })),
-    cdn: { distributionId: pulumi.output("E2CDN"), domainName: pulumi.output("d1.cloudfront.net"), hostedZoneId: pulumi.output("Z2FDTNDATAQYW2"), certificateArn: pulumi.output("arn:aws:acm:us-east-1:123456789012:certificate/cdn") },
+    cdn: {
+      distributionId: pulumi.output("E2CDN"),
+      domainName: pulumi.output("d1.cloudfront.net"),
+      hostedZoneId: pulumi.output("Z2FDTNDATAQYW2"),
+      certificateArn: pulumi.output("arn:aws:acm:us-east-1:123456789012:certificate/cdn"),
+    },
     emails: ["oncall@example.com", "team@example.com"],
     webhookUrl: "https://hooks.example.com/pager",
   });
@@ -81,8 +86,25 @@ describe("Alarms", () => {
   it("has both severities of every ingest alarm in every region, acting on its own region's topic", () => {
     for (const region of regions) {
       const ingest = alarms.filter((a) => a.region === region && tag(a, "edge:component") !== "dns" && tag(a, "edge:component") !== "cdn" && !a.name.includes("-cdn-"));
-      for (const key of ["memoryUsedPercent", "cpuUtilization", "diskUsedPercent", "unhealthyHosts", "healthyHostsOfMinimum", "targetResets", "inServiceOfMaximum", "ingestAnomalyBand", "ingestFloor", "certificateDaysToExpiry"]) {
-        expect(ingest.filter((a) => tag(a, "edge:alarm") === key).map((a) => tag(a, "edge:severity")).sort(), `${region} ${key}`).toEqual(["critical", "warning"]);
+      for (const key of [
+        "memoryUsedPercent",
+        "cpuUtilization",
+        "diskUsedPercent",
+        "unhealthyHosts",
+        "healthyHostsOfMinimum",
+        "targetResets",
+        "inServiceOfMaximum",
+        "ingestAnomalyBand",
+        "ingestFloor",
+        "certificateDaysToExpiry",
+      ]) {
+        expect(
+          ingest
+            .filter((a) => tag(a, "edge:alarm") === key)
+            .map((a) => tag(a, "edge:severity"))
+            .sort(),
+          `${region} ${key}`,
+        ).toEqual(["critical", "warning"]);
       }
       expect(ingest.filter((a) => tag(a, "edge:alarm") === "swapUsedPercent").map((a) => [tag(a, "edge:severity"), a.inputs.threshold])).toEqual([["critical", 0]]);
       for (const a of ingest) {
@@ -105,9 +127,17 @@ describe("Alarms", () => {
 
   it("scales host-count thresholds from the ASG's min and max", () => {
     const inRegion = (key: string, severity: string) => alarms.find((a) => a.region === "us-west-2" && tag(a, "edge:alarm") === key && tag(a, "edge:severity") === severity)!;
-    expect(inRegion("healthyHostsOfMinimum", "warning").inputs).toMatchObject({ comparisonOperator: "LessThanThreshold", threshold: 3, dimensions: { TargetGroup: "targetgroup/ingest-us-west-2/4567", LoadBalancer: "net/ingest-us-west-2/0123" } });
+    expect(inRegion("healthyHostsOfMinimum", "warning").inputs).toMatchObject({
+      comparisonOperator: "LessThanThreshold",
+      threshold: 3,
+      dimensions: { TargetGroup: "targetgroup/ingest-us-west-2/4567", LoadBalancer: "net/ingest-us-west-2/0123" },
+    });
     expect(inRegion("healthyHostsOfMinimum", "critical").inputs.threshold).toBe(1.5);
-    expect(inRegion("inServiceOfMaximum", "critical").inputs).toMatchObject({ comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 12, dimensions: { AutoScalingGroupName: "ingest-us-west-2-asg" } });
+    expect(inRegion("inServiceOfMaximum", "critical").inputs).toMatchObject({
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 12,
+      dimensions: { AutoScalingGroupName: "ingest-us-west-2-asg" },
+    });
   });
 
   it("keeps health-check and CloudFront alarms in us-east-1, on us-east-1's topics", () => {

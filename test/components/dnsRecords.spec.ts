@@ -59,9 +59,7 @@ beforeAll(async () => {
   });
   resources = await runtime.settle();
   healthChecks = await new Promise((resolve) =>
-    pulumi.all(records.ingestHealthChecks.map((h) => pulumi.all([h.region, h.healthCheckId]))).apply((pairs) =>
-      resolve(pairs.map(([region, healthCheckId]) => ({ region, healthCheckId }))),
-    ),
+    pulumi.all(records.ingestHealthChecks.map((h) => pulumi.all([h.region, h.healthCheckId]))).apply((pairs) => resolve(pairs.map(([region, healthCheckId]) => ({ region, healthCheckId })))),
   );
 });
 
@@ -99,12 +97,21 @@ describe("DnsRecords", () => {
     const records = recordsFromResources(resources);
     const names = (provider: string) => [...new Set(records.filter((r) => r.provider === provider).map((r) => `${r.name} ${r.type}`))].sort();
     expect(names("cloudflare")).toEqual(names("route53"));
-    expect(records.filter((r) => r.name === "cdn.example.com").map((r) => [r.provider, r.type, r.values]).sort().reverse()).toEqual([
+    expect(
+      records
+        .filter((r) => r.name === "cdn.example.com")
+        .map((r) => [r.provider, r.type, r.values])
+        .sort()
+        .reverse(),
+    ).toEqual([
       ["route53", "CNAME", ["d111111abcdef8.cloudfront.net"]],
       ["cloudflare", "CNAME", ["d111111abcdef8.cloudfront.net"]],
     ]);
     const mx = records.filter((r) => r.type === "MX");
-    expect(mx.map((r) => r.values)).toEqual([["10 mx1.example.net", "20 mx2.example.net"], ["10 mx1.example.net", "20 mx2.example.net"]]);
+    expect(mx.map((r) => r.values)).toEqual([
+      ["10 mx1.example.net", "20 mx2.example.net"],
+      ["10 mx1.example.net", "20 mx2.example.net"],
+    ]);
   });
 
   it("names a set's Cloudflare records by value, so reordering the values renames nothing", () => {

@@ -16,9 +16,7 @@ beforeAll(async () => {
   const created = new DnsZones("created", { domain: "example.com", secondary: { accountId } });
   const adopted = new DnsZones("adopted", { domain: "example.org", existingZoneId: "Z0123456789ABCDEFGHIJ", secondary: { accountId, mode: "hot-standby" } });
   resources = await runtime.settle();
-  registrar = await new Promise((resolve) =>
-    pulumi.all([created.registrarNameServers, adopted.registrarNameServers]).apply(([c, a]) => resolve({ created: c, adopted: a })),
-  );
+  registrar = await new Promise((resolve) => pulumi.all([created.registrarNameServers, adopted.registrarNameServers]).apply(([c, a]) => resolve({ created: c, adopted: a })));
 });
 
 const named = (prefix: string) => resources.filter((r) => r.name.startsWith(prefix));

@@ -136,11 +136,7 @@ describe("IngestRegion", () => {
       const destination = (r: PlannedResource) => r.inputs.referencedSecurityGroupId ?? r.inputs.prefixListId ?? r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6;
       expect(net.hostEgress.every((r) => r.inputs.securityGroupId === net.hostGroupId)).toBe(true);
       expect(net.hostEgress.map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, destination(r)]).sort()).toEqual(
-        [
-          ["tcp", 443, 443, net.endpointGroupId],
-          ["tcp", 443, 443, gateway.outputs.prefixListId],
-          ...config.datastore.endpoints[region]!.cidrs.map((cidr) => ["tcp", 6432, 6432, cidr]),
-        ].sort(),
+        [["tcp", 443, 443, net.endpointGroupId], ["tcp", 443, 443, gateway.outputs.prefixListId], ...config.datastore.endpoints[region]!.cidrs.map((cidr) => ["tcp", 6432, 6432, cidr])].sort(),
       );
       expect(gateway.outputs.prefixListId).toMatch(/^pl-/);
       // The endpoints' group admits TLS from the hosts only and sends nothing.
@@ -162,7 +158,14 @@ describe("IngestRegion", () => {
         // Every endpoint of a service that takes a policy admits the account's principals only.
         const service = String(endpoint.inputs.serviceName).split(".").pop();
         if (service === "ssmmessages" || service === "ec2messages") expect(endpoint.inputs.policy).toBeUndefined();
-        else expect(JSON.parse(endpoint.inputs.policy as string).Statement.every((s: { Condition?: unknown }) => JSON.stringify(s.Condition) === JSON.stringify({ StringEquals: { "aws:PrincipalAccount": "123456789012" } }) || JSON.stringify(s.Condition).includes('"aws:PrincipalAccount":"123456789012"'))).toBe(true);
+        else
+          expect(
+            JSON.parse(endpoint.inputs.policy as string).Statement.every(
+              (s: { Condition?: unknown }) =>
+                JSON.stringify(s.Condition) === JSON.stringify({ StringEquals: { "aws:PrincipalAccount": "123456789012" } }) ||
+                JSON.stringify(s.Condition).includes('"aws:PrincipalAccount":"123456789012"'),
+            ),
+          ).toBe(true);
       }
     }
   });

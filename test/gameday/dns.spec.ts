@@ -17,7 +17,13 @@ import { releaseHostFleets } from "../../gameday/hostFleet";
 import { checkPrerequisites } from "../../gameday/netns";
 import { runScenario, scenarios } from "../../gameday/scenarios";
 
-const namespaces = () => new Set(execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]).filter(Boolean));
+const namespaces = () =>
+  new Set(
+    execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
+      .split("\n")
+      .map((l) => l.split(" ")[0])
+      .filter(Boolean),
+  );
 const before = namespaces();
 const started: string[] = [];
 

@@ -17,7 +17,11 @@ import { checkPrerequisites } from "../../gameday/netns";
 import { releaseHostFleets } from "../../gameday/hostFleet";
 import { scenarios } from "../../gameday/scenarios";
 
-const namespaces = () => execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]!).filter(Boolean);
+const namespaces = () =>
+  execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
+    .split("\n")
+    .map((l) => l.split(" ")[0]!)
+    .filter(Boolean);
 /** Command lines of the machine's processes that boot a host of one of `prefixes` (`systemd-nspawn --machine=…`). */
 const machines = (prefixes: string[]) =>
   readdirSync("/proc")

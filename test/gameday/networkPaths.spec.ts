@@ -20,7 +20,11 @@ import type { PlanJson, PlanJsonResource } from "../../tools/plan/planJson";
 import { runStackPolicy } from "../policies/harness";
 import { mutated, shippedPlan, subjects } from "../support/plannedNetwork";
 
-const namespaces = () => execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]!).filter(Boolean);
+const namespaces = () =>
+  execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
+    .split("\n")
+    .map((l) => l.split(" ")[0]!)
+    .filter(Boolean);
 
 let dev: PlanJson;
 let prod: PlanJson;
@@ -35,7 +39,10 @@ beforeAll(() => {
 
 afterAll(() => {
   expect(prefixes.length).toBeGreaterThan(0);
-  expect(namespaces().filter((n) => prefixes.some((p) => n.startsWith(p))), "namespaces a twin left behind").toEqual([]);
+  expect(
+    namespaces().filter((n) => prefixes.some((p) => n.startsWith(p))),
+    "namespaces a twin left behind",
+  ).toEqual([]);
 });
 
 /** Builds `region` of `plan` as namespaces, sends every probe, and takes everything down again. */

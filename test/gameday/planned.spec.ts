@@ -13,7 +13,8 @@ import { withReleaseEnv } from "../../gameday/bootedHost";
 import { decodeUserData, encodeUserData, readWrittenFile } from "../../models/hostEdge";
 import { sampleResources } from "../models/recovery/fixtures";
 
-const figure = (resources: ReturnType<typeof sampleResources>, mode: string) => worstByMode(recoveryReport(resources, scaleRetry(snippetDelivery.retry, 0.2), { route53ProbeTimeoutSeconds: 1.2 })).find((f) => f.mode === mode)!;
+const figure = (resources: ReturnType<typeof sampleResources>, mode: string) =>
+  worstByMode(recoveryReport(resources, scaleRetry(snippetDelivery.retry, 0.2), { route53ProbeTimeoutSeconds: 1.2 })).find((f) => f.mode === mode)!;
 
 describe("game day's scaled plan", () => {
   it("scales timers, never below 1 s, and keeps thresholds", () => {
@@ -37,7 +38,9 @@ describe("game day's scaled plan", () => {
 });
 
 describe("a release's launch template version for a booted twin host", () => {
-  const userData = encodeUserData(`#cloud-config\nwrite_files:\n  - path: /etc/edge/ingest.env\n    permissions: "0644"\n    content: |\n      INGEST_POOL_SIZE=16\n      INGEST_COLLECTOR_PATH=/track\n  - path: /etc/nginx/nginx.conf\n    content: |\n      worker_processes auto;\nruncmd:\n  - [systemctl, start, nginx]\n`);
+  const userData = encodeUserData(
+    `#cloud-config\nwrite_files:\n  - path: /etc/edge/ingest.env\n    permissions: "0644"\n    content: |\n      INGEST_POOL_SIZE=16\n      INGEST_COLLECTOR_PATH=/track\n  - path: /etc/nginx/nginx.conf\n    content: |\n      worker_processes auto;\nruncmd:\n  - [systemctl, start, nginx]\n`,
+  );
 
   it("changes only the env file's lines the release names, and keeps the rest of the user data", () => {
     const release = withReleaseEnv(userData, { INGEST_COLLECTOR_PATH: "/v2/collect", INGEST_NEW: "1" });

@@ -17,7 +17,11 @@ const steps = (job: string): Step[] => deploy.jobs[job].steps;
 
 describe("the deploy workflow", () => {
   it("pins the Pulumi CLI to the SDK's version in every job that installs it", () => {
-    const installs = Object.keys(deploy.jobs).flatMap((job) => steps(job).filter((s) => s.uses?.startsWith("pulumi/actions@")).map((s) => [job, s.with?.["pulumi-version"]]));
+    const installs = Object.keys(deploy.jobs).flatMap((job) =>
+      steps(job)
+        .filter((s) => s.uses?.startsWith("pulumi/actions@"))
+        .map((s) => [job, s.with?.["pulumi-version"]]),
+    );
     expect(installs.length).toBe(3);
     expect(sdkVersion).toMatch(/^\d+\.\d+\.\d+$/);
     for (const [job, version] of installs) expect(version, String(job)).toBe(sdkVersion);

@@ -14,7 +14,9 @@ import { filesInWorkingTree, planInputFiles } from "../../tools/prCheck/planInpu
 import { approvalEnvironment, checkNames } from "../../tools/prCheck/verdict";
 
 const dir = join(projectRoot, ".github", "workflows");
-const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = readdirSync(dir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 let lint: Awaited<ReturnType<typeof createLinter>>;
 
 beforeAll(async () => {
@@ -48,8 +50,15 @@ describe("GitHub workflows", () => {
     expect(deploy.jobs["prod-preview"].needs).toBe("dev");
     expect(deploy.jobs.prod.needs).toBe("prod-preview");
     expect(deploy.jobs.prod.environment).toBe("production");
-    const runs = (job: string) => deploy.jobs[job].steps.map((s: { run?: string }) => s.run ?? "").filter(Boolean).join("\n");
-    for (const [job, stack] of [["dev", "dev"], ["prod-preview", "prod"]]) {
+    const runs = (job: string) =>
+      deploy.jobs[job].steps
+        .map((s: { run?: string }) => s.run ?? "")
+        .filter(Boolean)
+        .join("\n");
+    for (const [job, stack] of [
+      ["dev", "dev"],
+      ["prod-preview", "prod"],
+    ]) {
       const script = runs(job);
       const drift = script.indexOf(`pulumi refresh --stack ${stack} --preview-only --expect-no-changes`);
       const preview = script.indexOf(`pulumi preview --stack ${stack} --diff --policy-pack policies --policy-pack-config policies/config/${stack}.json --save-plan update-plan.json`);
@@ -69,7 +78,10 @@ describe("GitHub workflows", () => {
     expect(job.if).toContain("needs.credentials.outputs.configured == 'true'");
     expect(preview.jobs.credentials.steps[0].env.ROLE).toBe("${{ secrets.AWS_PREVIEW_ROLE_ARN }}");
     expect(job.if).toContain("head.repo.full_name == github.repository");
-    const stacks = readdirSync(join(projectRoot, "stacks")).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter(Boolean).sort();
+    const stacks = readdirSync(join(projectRoot, "stacks"))
+      .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+      .filter(Boolean)
+      .sort();
     expect([...job.strategy.matrix.stack].sort()).toEqual(stacks);
     const step = job.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
     expect(step.with).toMatchObject({ command: "preview", diff: true, policyPacks: "policies", "comment-on-pr": true });
@@ -85,7 +97,9 @@ describe("GitHub workflows", () => {
     // pr-check's default cache directory, in the git directory of the checkout.
     expect(save.with.path).toBe(".git/edge-pr-check");
     // The pull request's key names its base commit; main's saved key starts the same for that commit.
-    const restoreKeys = String(restore.with["restore-keys"]).split("\n").map((k) => k.trim());
+    const restoreKeys = String(restore.with["restore-keys"])
+      .split("\n")
+      .map((k) => k.trim());
     expect(restoreKeys).toContain("pr-check-${{ github.event.pull_request.base.sha }}-");
     expect(save.with.key).toBe("pr-check-${{ github.sha }}-main");
     const plan = warm.jobs.plans.steps.find((s: { run?: string }) => s.run?.includes("npm run pr-check"));
@@ -103,13 +117,12 @@ describe("GitHub workflows", () => {
 });
 
 /** A step's `with.script` of a workflow, run as actions/github-script runs it, against a recorded GitHub. */
-function commentScript(): (scenario: {
-  pulls: object[];
-  artifactNumber?: string;
-  report?: string;
-  verdict?: object;
-  conclusion?: string;
-}) => Promise<{ failed?: string; posted: { issue_number: number; body: string }[]; statuses: { sha: string; state: string; context: string; description: string }[]; outputs: Record<string, string> }> {
+function commentScript(): (scenario: { pulls: object[]; artifactNumber?: string; report?: string; verdict?: object; conclusion?: string }) => Promise<{
+  failed?: string;
+  posted: { issue_number: number; body: string }[];
+  statuses: { sha: string; state: string; context: string; description: string }[];
+  outputs: Record<string, string>;
+}> {
   const workflow = parse(readFileSync(join(dir, "pull-request-comment.yml"), "utf8"));
   const step = workflow.jobs.comment.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/github-script@"));
   const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
@@ -150,7 +163,11 @@ describe("the privileged comment job", () => {
   const fork = pr(12, "f".repeat(40), "fork/edge");
 
   it("comments on the one open pull request whose head commit and repository are the run's, with both SHAs", async () => {
-    const { failed, posted } = await run({ pulls: [pr(11, "f".repeat(40), "o/edge"), fork, pr(13, "e".repeat(40), "fork/edge")], artifactNumber: "12", report: "<!-- edge-pr-check -->\n## Edge plan" });
+    const { failed, posted } = await run({
+      pulls: [pr(11, "f".repeat(40), "o/edge"), fork, pr(13, "e".repeat(40), "fork/edge")],
+      artifactNumber: "12",
+      report: "<!-- edge-pr-check -->\n## Edge plan",
+    });
     expect(failed).toBeUndefined();
     expect(posted).toHaveLength(1);
     expect(posted[0]!.issue_number).toBe(12);
@@ -161,7 +178,12 @@ describe("the privileged comment job", () => {
     const line = "⚠️ **needs approval by a code owner of `stacks/Pulumi.prod.yaml` (@edge-org/edge-maintainers)** (risky: prod: ttl-raised ×10)";
     const risky = await run({ pulls: [fork], artifactNumber: "12", report: "r", verdict: { verdict: "needs-approval", line } });
     expect(risky.statuses).toEqual([
-      expect.objectContaining({ sha: "f".repeat(40), state: "pending", context: checkNames.gate, description: "needs approval by a code owner of stacks/Pulumi.prod.yaml (@edge-org/edge-maintainers) (risky: prod: ttl-raised ×10)" }),
+      expect.objectContaining({
+        sha: "f".repeat(40),
+        state: "pending",
+        context: checkNames.gate,
+        description: "needs approval by a code owner of stacks/Pulumi.prod.yaml (@edge-org/edge-maintainers) (risky: prod: ttl-raised ×10)",
+      }),
     ]);
     expect(risky.outputs).toEqual({ merge: "needs-approval", "head-sha": "f".repeat(40) });
     const ok = await run({ pulls: [fork], artifactNumber: "12", report: "r", verdict: { verdict: "mergeable", line: "✅ **mergeable**: no risky change" } });
@@ -174,7 +196,11 @@ describe("the privileged comment job", () => {
   });
 
   it("refuses when no open pull request or several match, or when the artifact names another one", async () => {
-    for (const [pulls, artifactNumber] of [[[], "12"], [[fork, { ...fork, number: 14 }], "12"], [[fork], "11"]] as const) {
+    for (const [pulls, artifactNumber] of [
+      [[], "12"],
+      [[fork, { ...fork, number: 14 }], "12"],
+      [[fork], "11"],
+    ] as const) {
       const { failed, posted, statuses } = await run({ pulls: [...pulls], artifactNumber, report: "x" });
       expect(failed).toMatch(/refusing to comment/);
       expect(posted).toEqual([]);

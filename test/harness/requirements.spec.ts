@@ -23,7 +23,9 @@ describe("real-server requirements", () => {
     expect(() => skipWithout([present, missing], { CI: "true" })).toThrow(
       "CI runs every real-server test: nginx (/nonexistent/edge-test/nginx) not installed: apt-get install nginx-light (listed in .ci/apt-packages.txt; `bash .ci/install-system-packages` installs them)",
     );
-    expect(missingMessage([missing, { ...missing, what: "nginx's systemd unit" }])).toMatch(/^nginx \(\/nonexistent\/edge-test\/nginx\), nginx's systemd unit not installed: apt-get install nginx-light \(/);
+    expect(missingMessage([missing, { ...missing, what: "nginx's systemd unit" }])).toMatch(
+      /^nginx \(\/nonexistent\/edge-test\/nginx\), nginx's systemd unit not installed: apt-get install nginx-light \(/,
+    );
   });
 
   it("treat CI as set by .ci/run, and by any CI that sets CI", () => {
@@ -35,7 +37,9 @@ describe("real-server requirements", () => {
   });
 
   it("name every package they ask for in .ci/apt-packages.txt", () => {
-    const listed = readFileSync(path.join(__dirname, "..", "..", ".ci", "apt-packages.txt"), "utf8").split("\n").map((l) => l.trim());
+    const listed = readFileSync(path.join(__dirname, "..", "..", ".ci", "apt-packages.txt"), "utf8")
+      .split("\n")
+      .map((l) => l.trim());
     for (const requirement of [nginxInstalled, nsdInstalled, postgresInstalled, chromiumInstalled]) expect(listed, requirement.what).toContain(requirement.debianPackage);
   });
 });

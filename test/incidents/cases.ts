@@ -36,8 +36,7 @@ export const replayCases: ReplayCase[] = [
   {
     incident: "000",
     name: "000-proxy-memory",
-    sentence:
-      "A sudden, substantial increase in API requests resulted in both these load balancer machines simultaneously running out of memory, causing them to begin swapping to disk.",
+    sentence: "A sudden, substantial increase in API requests resulted in both these load balancer machines simultaneously running out of memory, causing them to begin swapping to disk.",
     expect: { exit: 1, policy: "enforce-proxy-memory", says: "above 80% of t3.medium's 4096 MiB" },
   },
   {
@@ -55,7 +54,8 @@ export const replayCases: ReplayCase[] = [
   {
     incident: "000",
     name: "000-snippet-on-api",
-    sentence: "This drastically increased the amount of time it took to service each request, and since we also use these machines to serve up the static mixpanel.js Javascript libraries, those requests began timing out as well.",
+    sentence:
+      "This drastically increased the amount of time it took to service each request, and since we also use these machines to serve up the static mixpanel.js Javascript libraries, those requests began timing out as well.",
     expect: {
       exit: 2,
       problem: "edge:cdn.hostname: the snippet CDN and the ingestion endpoint share the name api: the snippet would be served by the API hosts.",
@@ -119,13 +119,15 @@ export const replayCases: ReplayCase[] = [
   {
     incident: "003",
     name: "003-no-drain",
-    sentence: "I forgot to add, the nice thing about this is that you can make /http-check (or whatever) 404 before you actually take the server down, so haproxy has time to run a check and mark it as down before it disappears.",
+    sentence:
+      "I forgot to add, the nice thing about this is that you can make /http-check (or whatever) 404 before you actually take the server down, so haproxy has time to run a check and mark it as down before it disappears.",
     expect: { exit: 2, problem: "edge:ingest.drainSeconds: 0 s ends before the load balancer sees the drain: 30 s" },
   },
   {
     incident: "003",
     name: "003-connect-as-long-as-read",
-    sentence: "However, we wanted initial connection timeout to fail very quickly, but still have a long receive timeout, since a query over large amounts of data could correctly take a long amount of time.",
+    sentence:
+      "However, we wanted initial connection timeout to fail very quickly, but still have a long receive timeout, since a query over large amounts of data could correctly take a long amount of time.",
     expect: {
       exit: 2,
       problem: "edge:nginx.connectTimeoutSeconds: connect timeout 10s must be shorter than the read timeout 10s (incident 003: fail fast on connect, allow long reads)",

@@ -24,7 +24,19 @@ interface Outcome {
 
 function plan(name: string): Promise<Outcome> {
   const json = join(outDir, `${name}.json`);
-  const args = ["--import", "tsx", join(projectRoot, "tools/plan/main.ts"), "--stack", "replay", "--config-file", join(fixtures, `${name}.yaml`), "--policy-config", prodPolicyConfigPath, "--json", json];
+  const args = [
+    "--import",
+    "tsx",
+    join(projectRoot, "tools/plan/main.ts"),
+    "--stack",
+    "replay",
+    "--config-file",
+    join(fixtures, `${name}.yaml`),
+    "--policy-config",
+    prodPolicyConfigPath,
+    "--json",
+    json,
+  ];
   return new Promise((resolve) => {
     execFile(process.execPath, args, { cwd: projectRoot, encoding: "utf8", timeout: 240_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
@@ -56,7 +68,10 @@ describe("incident replays", () => {
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it("has a case for every fixture and a fixture for every case", () => {
-    const files = readdirSync(fixtures).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
+    const files = readdirSync(fixtures)
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => f.slice(0, -5))
+      .sort();
     expect(files).toEqual(replayCases.map((c) => c.name).sort());
   });
 
@@ -94,7 +109,10 @@ describe("incident replays", () => {
     }
     const { policy, says } = c.expect;
     expect([...new Set(mandatory.map((v) => v.policyName))].sort(), context).toEqual([policy, ...(c.expect.alsoRefusedBy ?? [])].sort());
-    expect(mandatory.some((v) => v.message.includes(says)), `${context}\n${mandatory.map((v) => v.message).join("\n")}`).toBe(true);
+    expect(
+      mandatory.some((v) => v.message.includes(says)),
+      `${context}\n${mandatory.map((v) => v.message).join("\n")}`,
+    ).toBe(true);
     for (const v of mandatory) expect(v.message, context).toContain(c.expect.names ?? `Incident ${c.incident}`);
   });
 });

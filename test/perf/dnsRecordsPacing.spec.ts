@@ -13,7 +13,14 @@ it("registers a large zone's records while it declares the rest, not all at the 
   });
   const zones = new DnsZones("dns", { domain: "example.com", secondary: { accountId: "0".repeat(32) } });
   const count = 8 * constructionBatch;
-  const declared = Array.from({ length: count }, (_, i) => ({ name: `host${i}`, type: "A" as const, ttl: 300, values: [`192.0.2.${i % 250}`], path: ["dns", "records", i], valuesKey: "values" as const }));
+  const declared = Array.from({ length: count }, (_, i) => ({
+    name: `host${i}`,
+    type: "A" as const,
+    ttl: 300,
+    values: [`192.0.2.${i % 250}`],
+    path: ["dns", "records", i],
+    valuesKey: "values" as const,
+  }));
 
   await DnsRecords.create("dns", { zones, ingest: [], addressesPerRegion: 0, ingestName: "api", ttl: 60, declared, maxCnameChainLength: 4 });
   // By the time the last batch is declared, all but the last few batches have reached the engine.

@@ -17,15 +17,7 @@ describe("inBatches", () => {
       (item, index) => events.push(`${item}@${index} after ${turnsSeen} turns`),
       3,
     );
-    expect(events).toEqual([
-      "0@0 after 0 turns",
-      "1@1 after 0 turns",
-      "2@2 after 0 turns",
-      "3@3 after 1 turns",
-      "4@4 after 1 turns",
-      "5@5 after 1 turns",
-      "6@6 after 2 turns",
-    ]);
+    expect(events).toEqual(["0@0 after 0 turns", "1@1 after 0 turns", "2@2 after 0 turns", "3@3 after 1 turns", "4@4 after 1 turns", "5@5 after 1 turns", "6@6 after 2 turns"]);
   });
 
   it("takes no turn for an empty list or a single batch", async () => {

@@ -33,19 +33,32 @@ describe("catalog coverage", () => {
     for (const rule of catalogRules) {
       const by = rule.by ?? [];
       for (const policy of by) expect(packEntries.find((e) => e.policy.name === policy)?.policy.enforcementLevel, `${rule.id}: ${policy}`).toBe("mandatory");
-      if (rule.status === "enforced") expect(rule.controls.filter((c) => !citedBy(by).has(c)), rule.id).toEqual([]);
+      if (rule.status === "enforced")
+        expect(
+          rule.controls.filter((c) => !citedBy(by).has(c)),
+          rule.id,
+        ).toEqual([]);
       if (rule.status === "partial") {
-        expect(rule.controls.some((c) => citedBy(by).has(c)), rule.id).toBe(true);
+        expect(
+          rule.controls.some((c) => citedBy(by).has(c)),
+          rule.id,
+        ).toBe(true);
         expect(rule.note, rule.id).toBeTruthy();
       }
       if (rule.status === "waived") {
         const waiver = waivers.find((w) => w.id === rule.waiver);
         expect(waiver, rule.id).toBeDefined();
-        expect(rule.controls.filter((c) => !waiverControls(waiver!).includes(c)), rule.id).toEqual([]);
+        expect(
+          rule.controls.filter((c) => !waiverControls(waiver!).includes(c)),
+          rule.id,
+        ).toEqual([]);
         for (const stack of ["dev", "prod"]) expect(config(stack)[waiver!.policy]?.waivers, `${rule.id} in ${stack}`).toContain(waiver!.id);
       }
       if (rule.status === "unguarded") {
-        expect(rule.controls.filter((c) => allCited.has(c)), `${rule.id}: a policy cites it, so it is not unguarded`).toEqual([]);
+        expect(
+          rule.controls.filter((c) => allCited.has(c)),
+          `${rule.id}: a policy cites it, so it is not unguarded`,
+        ).toEqual([]);
         expect(rule.note && rule.holds, rule.id).toBeTruthy();
       }
     }

@@ -52,7 +52,9 @@ describe(`hand edits of the prod program (seed ${seed}, HAND_EDIT_RUNS=${runs})`
       const failures = outcomes.map(verdict).filter((v): v is string => v !== undefined);
       const refused = outcomes.filter((o) => o.code === 1).length;
       const allowed = outcomes.filter((o) => "allowed" in o.expect && o.code === 0).length;
-      console.log(`hand edits: universe ${sampled.universe}; planned ${outcomes.length}: ${refused} refused, ${allowed} allowed (listed), ${outcomes.filter((o) => o.code === 2).length} unplannable, ${failures.length} wrong`);
+      console.log(
+        `hand edits: universe ${sampled.universe}; planned ${outcomes.length}: ${refused} refused, ${allowed} allowed (listed), ${outcomes.filter((o) => o.code === 2).length} unplannable, ${failures.length} wrong`,
+      );
       expect(failures, `seed ${seed}`).toEqual([]);
     },
     timeoutMs + 60_000,

@@ -51,11 +51,7 @@ export async function runResourcePolicy(policy: Policy, subject: Subject, config
 }
 
 /** The findings a stack policy reports for a set of resources: `{ urn, message }`, and `subject` when the policy names one (split off as the plan does). */
-export async function runStackPolicy(
-  policy: Policy,
-  subjects: Subject[],
-  config: Record<string, unknown> = {},
-): Promise<{ urn?: string; subject?: string; message: string }[]> {
+export async function runStackPolicy(policy: Policy, subjects: Subject[], config: Record<string, unknown> = {}): Promise<{ urn?: string; subject?: string; message: string }[]> {
   const validate = (policy as StackValidationPolicy).validateStack;
   if (!validate) throw new Error(`${policy.name} is not a stack policy`);
   const resources = subjects.map((s) => {
@@ -68,12 +64,9 @@ export async function runStackPolicy(
     }
   });
   const findings: { urn?: string; subject?: string; message: string }[] = [];
-  await validate(
-    { resources, getConfig: <T extends object>() => config as T, stackTags: new Map() } as never,
-    (reported: string, urn?: string) => {
-      const { message, subject } = splitSubject(reported);
-      findings.push({ urn, message, ...(subject ? { subject } : {}) });
-    },
-  );
+  await validate({ resources, getConfig: <T extends object>() => config as T, stackTags: new Map() } as never, (reported: string, urn?: string) => {
+    const { message, subject } = splitSubject(reported);
+    findings.push({ urn, message, ...(subject ? { subject } : {}) });
+  });
   return findings;
 }

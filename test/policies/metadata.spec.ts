@@ -19,7 +19,25 @@ import { projectRoot } from "../support/runPlan";
 const pinned: Record<string, string[]> = {
   "enforce-cdn-origin-failover": ["CKV_AWS_310", "CloudFront.4"],
   "disallow-plain-http-viewers": ["AVD-AWS-0012", "CKV_AWS_34", "CloudFront.3"],
-  "disallow-public-bucket": ["AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0092", "AVD-AWS-0093", "AVD-AWS-0094", "CKV2_AWS_6", "CKV_AWS_20", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV_AWS_57", "CKV_AWS_70", "S3.2", "S3.3", "S3.8"],
+  "disallow-public-bucket": [
+    "AVD-AWS-0086",
+    "AVD-AWS-0087",
+    "AVD-AWS-0091",
+    "AVD-AWS-0092",
+    "AVD-AWS-0093",
+    "AVD-AWS-0094",
+    "CKV2_AWS_6",
+    "CKV_AWS_20",
+    "CKV_AWS_53",
+    "CKV_AWS_54",
+    "CKV_AWS_55",
+    "CKV_AWS_56",
+    "CKV_AWS_57",
+    "CKV_AWS_70",
+    "S3.2",
+    "S3.3",
+    "S3.8",
+  ],
   "enforce-alarm-actions": ["CKV_AWS_319"],
   "disallow-public-bucket-acl": ["AVD-AWS-0092", "CKV2_AWS_43", "CKV_AWS_20", "CKV_AWS_57", "S3.2", "S3.3"],
   "disallow-foreign-bucket-access": ["S3.6"],
@@ -86,7 +104,8 @@ describe("policy metadata", () => {
         expect(uncitable[id], `${entry.policy.name} cites ${id}`).toBeUndefined();
       }
     }
-    for (const control of Object.values(controls)) expect(control.source).toMatch(/^https:\/\/(github\.com\/(bridgecrewio\/checkov|aquasecurity\/trivy-checks)\/blob\/[0-9a-f]{40}\/|docs\.aws\.amazon\.com\/securityhub\/)/);
+    for (const control of Object.values(controls))
+      expect(control.source).toMatch(/^https:\/\/(github\.com\/(bridgecrewio\/checkov|aquasecurity\/trivy-checks)\/blob\/[0-9a-f]{40}\/|docs\.aws\.amazon\.com\/securityhub\/)/);
     const registeredIds = Object.keys(controls);
     for (const id of Object.keys(uncitable)) expect(registeredIds).not.toContain(id);
   });
@@ -100,7 +119,10 @@ describe("policy metadata", () => {
     const idPattern = /\b(CKV2?_AWS_\d+|AVD-AWS-\d{4}|(?:S3|EC2|ELB|IAM|KMS|SNS|ACM|CloudFront|AutoScaling|Route53)\.\d+)\b/;
     const dir = join(projectRoot, "policies");
     const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter(
-      (f) => f.endsWith(".ts") && !f.startsWith("dist") && !f.startsWith("node_modules") && // coverage.ts groups registered ids into the catalog rules (type-checked against the registry, held by coverage.spec.ts).
+      (f) =>
+        f.endsWith(".ts") &&
+        !f.startsWith("dist") &&
+        !f.startsWith("node_modules") && // coverage.ts groups registered ids into the catalog rules (type-checked against the registry, held by coverage.spec.ts).
         !["controls.ts", "metadata.ts", "coverage.ts"].includes(f),
     );
     const naming = files.filter((f) => idPattern.test(readFileSync(join(dir, f), "utf8"))).map((f) => `${f}: ${idPattern.exec(readFileSync(join(dir, f), "utf8"))![0]}`);

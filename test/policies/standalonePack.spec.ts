@@ -59,9 +59,7 @@ function lockfileFor(tarball: string, tarballIntegrity: string): object {
       if (packages[path]) continue;
       const { dev: _dev, devOptional: _devOptional, peer: _peer, ...entry } = rootLock.packages[path]! as LockEntry & Record<string, unknown>;
       packages[path] = entry;
-      const requiredPeers = Object.fromEntries(
-        Object.entries(entry.peerDependencies ?? {}).filter(([peer]) => !entry.peerDependenciesMeta?.[peer]?.optional),
-      );
+      const requiredPeers = Object.fromEntries(Object.entries(entry.peerDependencies ?? {}).filter(([peer]) => !entry.peerDependenciesMeta?.[peer]?.optional));
       visit({ ...entry.dependencies, ...entry.optionalDependencies, ...requiredPeers }, path);
     }
   };
@@ -188,4 +186,3 @@ describe("the packed policy pack, installed alone", () => {
     }
   }, 90_000);
 });
-

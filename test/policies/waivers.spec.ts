@@ -12,7 +12,8 @@ import { isoToday, reportUnwaived, waivers } from "../../policies/waivers";
 import { buckets, cdnStack, distribution } from "./cdn/samples";
 import { runStackPolicy, Subject } from "./harness";
 
-const withDistribution = (props: Record<string, unknown>) => cdnStack({ ...distribution, defaultCacheBehavior: { ...distribution.defaultCacheBehavior, allowedMethods: ["GET", "HEAD", "OPTIONS"] }, ...props });
+const withDistribution = (props: Record<string, unknown>) =>
+  cdnStack({ ...distribution, defaultCacheBehavior: { ...distribution.defaultCacheBehavior, allowedMethods: ["GET", "HEAD", "OPTIONS"] }, ...props });
 const stack = withDistribution({});
 const messages = async (policy: Parameters<typeof runStackPolicy>[0], subjects: Subject[], config: Record<string, unknown> = {}) =>
   (await runStackPolicy(policy, subjects, config)).map((f) => f.message);
@@ -20,7 +21,12 @@ const messages = async (policy: Parameters<typeof runStackPolicy>[0], subjects: 
 /** The v2 log delivery of the sample distribution into a stack bucket, as SnippetCdn declares it. */
 const logDelivery: Subject[] = [
   { type: t.cloudwatchLogDeliverySource, name: "cdn-access-logs-source", props: { name: "cdn-access-logs", logType: "ACCESS_LOGS" }, propertyDependencies: { resourceArn: ["cdn-distribution"] } },
-  { type: t.cloudwatchLogDeliveryDestination, name: "cdn-access-logs-destination", props: { arn: "arn:aws:logs:us-east-1:1:delivery-destination:d" }, propertyDependencies: { deliveryDestinationConfiguration: ["cdn-origin"] } },
+  {
+    type: t.cloudwatchLogDeliveryDestination,
+    name: "cdn-access-logs-destination",
+    props: { arn: "arn:aws:logs:us-east-1:1:delivery-destination:d" },
+    propertyDependencies: { deliveryDestinationConfiguration: ["cdn-origin"] },
+  },
   { type: t.cloudwatchLogDelivery, name: "cdn-access-logs", props: { deliverySourceName: "cdn-access-logs", deliveryDestinationArn: "arn:aws:logs:us-east-1:1:delivery-destination:d" } },
 ];
 
@@ -37,7 +43,9 @@ describe("waivers", () => {
     expect(await messages(enableCdnAccessLogs, [...stack, ...logDelivery], config)).toEqual([]);
     const [withoutDelivery] = await messages(enableCdnAccessLogs, [...stack, ...logDelivery.filter((r) => r.type !== t.cloudwatchLogDelivery)], config);
     expect(withoutDelivery).toMatch(/^distribution cdn-distribution has no legacy standard logging/);
-    expect(withoutDelivery).toMatch(/Waiver "cdn-legacy-logging" does not hold: it relies on CloudFront standard logging v2 delivers .*, but no log delivery takes the distribution's delivery source\.$/);
+    expect(withoutDelivery).toMatch(
+      /Waiver "cdn-legacy-logging" does not hold: it relies on CloudFront standard logging v2 delivers .*, but no log delivery takes the distribution's delivery source\.$/,
+    );
     expect(await messages(enableCdnAccessLogs, [...stack, ...logDelivery])).toHaveLength(1);
   });
 

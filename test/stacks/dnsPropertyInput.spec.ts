@@ -27,14 +27,27 @@ const hostName = fc.oneof(
 const u16ish = fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(65536, 99999, 1e6));
 
 const valuesOf: Record<string, fc.Arbitrary<string>> = {
-  A: fc.oneof(fc.tuple(octet, octet, octet, octet).map((o) => o.join(".")), fc.constantFrom("2001:db8::1", "1.2.3", "01.2.3.4")),
+  A: fc.oneof(
+    fc.tuple(octet, octet, octet, octet).map((o) => o.join(".")),
+    fc.constantFrom("2001:db8::1", "1.2.3", "01.2.3.4"),
+  ),
   AAAA: fc.oneof(fc.ipV6(), fc.constantFrom("192.0.2.1", "2001:db8::g", "::::")),
   CNAME: hostName,
-  MX: fc.oneof(fc.tuple(u16ish, hostName).map(([p, h]) => `${p} ${h}`), hostName),
+  MX: fc.oneof(
+    fc.tuple(u16ish, hostName).map(([p, h]) => `${p} ${h}`),
+    hostName,
+  ),
   CAA: fc
-    .tuple(fc.integer({ min: 0, max: 300 }), fc.constantFrom("issue", "issuewild", "iodef", "isue", "Issue"), fc.constantFrom('"amazon.com"', '";"', '"mailto:a@example.com"', "amazon.com", '"a b"', '"'))
+    .tuple(
+      fc.integer({ min: 0, max: 300 }),
+      fc.constantFrom("issue", "issuewild", "iodef", "isue", "Issue"),
+      fc.constantFrom('"amazon.com"', '";"', '"mailto:a@example.com"', "amazon.com", '"a b"', '"'),
+    )
     .map(([f, t, v]) => `${f} ${t} ${v}`),
-  SRV: fc.oneof(fc.tuple(u16ish, u16ish, u16ish, hostName).map((f) => f.join(" ")), fc.constantFrom("10 5 5060", "a b c d", "10 5 5060 .")),
+  SRV: fc.oneof(
+    fc.tuple(u16ish, u16ish, u16ish, hostName).map((f) => f.join(" ")),
+    fc.constantFrom("10 5 5060", "a b c d", "10 5 5060 ."),
+  ),
   TXT: fc.oneof(
     fc.string({ maxLength: 700 }),
     fc.string({ unit: "grapheme", maxLength: 300 }),
@@ -50,14 +63,14 @@ const recordName = fc.oneof(
 
 const ttl = fc.oneof(fc.constantFrom(undefined, 0, 1, 59, 60, 300, 86400, 86401, 604800, 1e308, -1, 0.5), fc.integer({ min: -10, max: 100_000 }));
 
-const record = fc.constantFrom(...Object.keys(valuesOf)).chain((type) =>
-  fc.record({ name: recordName, type: fc.constant(type), ttl, values: fc.array(valuesOf[type], { minLength: 1, maxLength: 4 }) }),
-);
+const record = fc
+  .constantFrom(...Object.keys(valuesOf))
+  .chain((type) => fc.record({ name: recordName, type: fc.constant(type), ttl, values: fc.array(valuesOf[type], { minLength: 1, maxLength: 4 }) }));
 
 /** A chain of 1 to 40 aliases, ending at `api`, outside the zone, or looping back. */
-const cnameChain = fc.tuple(fc.integer({ min: 1, max: 40 }), fc.constantFrom("api", "loop", "cdn")).map(([n, end]) =>
-  Array.from({ length: n }, (_, i) => ({ name: `c${i}`, target: i === n - 1 ? (end === "loop" ? "c0" : end) : `c${i + 1}` })),
-);
+const cnameChain = fc
+  .tuple(fc.integer({ min: 1, max: 40 }), fc.constantFrom("api", "loop", "cdn"))
+  .map(([n, end]) => Array.from({ length: n }, (_, i) => ({ name: `c${i}`, target: i === n - 1 ? (end === "loop" ? "c0" : end) : `c${i + 1}` })));
 
 const dnsConfig = fc.record({
   records: fc.array(record, { maxLength: 8 }),

@@ -28,26 +28,26 @@ describe("record values are valid for their type", () => {
     ["AAAA", "2001:db8::g", 'edge:dns.records[0].values[0]: AAAA x: "2001:db8::g" is not an IPv6 address such as 2001:db8::10'],
     ["MX", "mx1.example.net", 'edge:dns.records[0].values[0]: MX x: "mx1.example.net" is not an MX value: expected a preference and a mail server, e.g. "10 mx1.example.net"'],
     ["MX", "70000 mx1.example.net", "edge:dns.records[0].values[0]: MX x: the MX preference 70000 is above 65535 (a 16-bit number)"],
-    ["CAA", "256 issue \"amazon.com\"", "edge:dns.records[0].values[0]: CAA x: the CAA flags 256 are above 255 (one octet; 0, or 128 for critical)"],
-    ["CAA", "0 isue \"amazon.com\"", 'edge:dns.records[0].values[0]: CAA x: the CAA tag "isue" is none of issue, issuewild, iodef (RFC 8659 §4.2); CAs ignore other tags unless critical'],
-    ["CAA", "0 issue \"amazon com\"", 'edge:dns.records[0].values[0]: CAA x: the CAA issue value "amazon com" is not a CA\'s domain (e.g. "amazon.com") or ";" (RFC 8659 §4.2)'],
-    ["CAA", "0 iodef \"security@example.com\"", 'edge:dns.records[0].values[0]: CAA x: the CAA iodef value "security@example.com" is not a mailto: or http(s):// URL (RFC 8659 §4.4)'],
+    ["CAA", '256 issue "amazon.com"', "edge:dns.records[0].values[0]: CAA x: the CAA flags 256 are above 255 (one octet; 0, or 128 for critical)"],
+    ["CAA", '0 isue "amazon.com"', 'edge:dns.records[0].values[0]: CAA x: the CAA tag "isue" is none of issue, issuewild, iodef (RFC 8659 §4.2); CAs ignore other tags unless critical'],
+    ["CAA", '0 issue "amazon com"', 'edge:dns.records[0].values[0]: CAA x: the CAA issue value "amazon com" is not a CA\'s domain (e.g. "amazon.com") or ";" (RFC 8659 §4.2)'],
+    ["CAA", '0 iodef "security@example.com"', 'edge:dns.records[0].values[0]: CAA x: the CAA iodef value "security@example.com" is not a mailto: or http(s):// URL (RFC 8659 §4.4)'],
     ["CAA", "issue amazon.com", 'edge:dns.records[0].values[0]: CAA x: "issue amazon.com" is not a CAA value: expected flags, a tag and a quoted value, e.g. 0 issue "amazon.com"'],
-    ["CNAME", "not a name", 'edge:dns.records[0].values[0]: CNAME x: the CNAME target "not a name" is not a DNS name (labels of letters, digits, \'-\' and \'_\', at most 63 characters each): the label ("not a name") holds " ": a label takes a-z, 0-9 and \'-\' (and \'_\' in service names such as _dmarc)'],
+    [
+      "CNAME",
+      "not a name",
+      "edge:dns.records[0].values[0]: CNAME x: the CNAME target \"not a name\" is not a DNS name (labels of letters, digits, '-' and '_', at most 63 characters each): the label (\"not a name\") holds \" \": a label takes a-z, 0-9 and '-' (and '_' in service names such as _dmarc)",
+    ],
   ])("%s %s", (type, value, problem) => {
     expect(problemsOf(record(type, [value]))).toEqual([problem]);
   });
 
   it("refuses SRV values out of range and SRV records not named _service._protocol", () => {
-    expect(problemsOf(record("SRV", ["10 5 70000 sip.example.com"], "_sip._tcp"))).toEqual([
-      "edge:dns.records[0].values[0]: SRV _sip._tcp: the SRV port 70000 is above 65535 (a 16-bit number)",
-    ]);
+    expect(problemsOf(record("SRV", ["10 5 70000 sip.example.com"], "_sip._tcp"))).toEqual(["edge:dns.records[0].values[0]: SRV _sip._tcp: the SRV port 70000 is above 65535 (a 16-bit number)"]);
     expect(problemsOf(record("SRV", ["10 5 5060"], "_sip._tcp"))).toEqual([
       'edge:dns.records[0].values[0]: SRV _sip._tcp: "10 5 5060" is not an SRV value: expected priority, weight, port and target, e.g. "10 5 5060 sip.example.com"',
     ]);
-    expect(problemsOf(record("SRV", ["10 5 5060 sip.example.com"], "sip"))).toEqual([
-      "edge:dns.records[0].name: SRV sip: an SRV record's name is _service._protocol, e.g. `_sip._tcp` (RFC 2782)",
-    ]);
+    expect(problemsOf(record("SRV", ["10 5 5060 sip.example.com"], "sip"))).toEqual(["edge:dns.records[0].name: SRV sip: an SRV record's name is _service._protocol, e.g. `_sip._tcp` (RFC 2782)"]);
     expect(problemsOf(record("SRV", ["10 5 5060 sip.example.com"], "_sip._tcp"))).toEqual([]);
   });
 
@@ -72,18 +72,14 @@ describe("TTLs both providers accept and serve alike", () => {
       "edge:dns.records[0].ttl: TTL 1 s is below 60 s, the shortest Cloudflare accepts (Cloudflare reads 1 as 'automatic' and serves 300 s, Route 53 would serve 1 s); both zones serve the same TTL: set 60 or more",
     ]);
     expect(problemsOf({ ttl: 30 })).toEqual(["edge:dns.ttl: TTL 30 s is below 60 s, the shortest Cloudflare accepts; both zones serve the same TTL: set 60 or more"]);
-    expect(problemsOf(record("TXT", ["x"], "x", 86401))).toEqual([
-      "edge:dns.records[0].ttl: TTL 86401 s is above 86400 s, the longest Cloudflare accepts; set 86400 or less",
-    ]);
+    expect(problemsOf(record("TXT", ["x"], "x", 86401))).toEqual(["edge:dns.records[0].ttl: TTL 86401 s is above 86400 s, the longest Cloudflare accepts; set 86400 or less"]);
     expect(problemsOf(record("TXT", ["x"], "x", 86400))).toEqual([]);
   });
 });
 
 describe("the plan", () => {
   it("exits 2 with edge:<path> for a bad record value, never a stack trace", () => {
-    const run = runPlanOnConfig(
-      Object.fromEntries(Object.entries({ ...validBase, dns: { ...validBase.dns, ...record("MX", ["mx1.example.net"]) } }).map(([k, v]) => [`edge:${k}`, v])),
-    );
+    const run = runPlanOnConfig(Object.fromEntries(Object.entries({ ...validBase, dns: { ...validBase.dns, ...record("MX", ["mx1.example.net"]) } }).map(([k, v]) => [`edge:${k}`, v])));
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('edge:dns.records[0].values[0]: MX x: "mx1.example.net" is not an MX value');
     expect(run.stderr).not.toMatch(/\n\s+at /);

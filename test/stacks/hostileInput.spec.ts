@@ -46,8 +46,18 @@ describe("hostile stack configs (schema)", () => {
         if (result.ok) return;
         const named =
           typeof value === "number"
-            ? Number.isFinite(value) ? shownValue(value) : `got ${value}`
-            : typeof value === "string" ? "got a string" : value === null ? "got null" : typeof value === "boolean" ? "got a boolean" : Array.isArray(value) ? "got a list" : "got a mapping";
+            ? Number.isFinite(value)
+              ? shownValue(value)
+              : `got ${value}`
+            : typeof value === "string"
+              ? "got a string"
+              : value === null
+                ? "got null"
+                : typeof value === "boolean"
+                  ? "got a boolean"
+                  : Array.isArray(value)
+                    ? "got a list"
+                    : "got a mapping";
         expect(result.problems.join("\n"), JSON.stringify({ path, value: typeof value === "number" ? String(value) : value })).toContain(named);
         expect(result.problems.join("\n")).not.toContain("required, but not set");
       }),
@@ -81,7 +91,10 @@ describe("hostile stack configs (schema)", () => {
           const slug = recordSlug(r);
           expect(route53.has(`route53-${slug}`), r.name).toBe(false);
           const names = r.values.length === 1 ? [slug] : r.values.map((_, i) => `${slug}-${i + 1}`);
-          expect(names.filter((n) => cloudflare.has(`cloudflare-${n}`)), r.name).toEqual([]);
+          expect(
+            names.filter((n) => cloudflare.has(`cloudflare-${n}`)),
+            r.name,
+          ).toEqual([]);
         }
         expect(config.dns.records.reduce((sum, r) => sum + r.values.length, 0)).toBeLessThanOrEqual(config.quotas.cloudflareRecordsPerZone ?? cloudflareRecordsPerZone[config.dns.secondary.plan]);
         expect(outcome(config as unknown as Record<string, unknown>)).toEqual({ ok: true, config });
@@ -94,13 +107,25 @@ describe("hostile stack configs (schema)", () => {
     ["0 regions", { regions: [] }, "edge:regions: expected at least 1 region"],
     ["500 regions", { regions: Array.from({ length: 500 }, (_, i) => `us-east-${i}`) }, "edge:regions: expected at most 30 regions"],
     ["a unicode domain", { domain: "bücher.example" }, "edge:domain: expected a lowercase DNS name"],
-    ["an overlong domain", { domain: `${"a".repeat(63)}.`.repeat(4) + "com" }, "edge:domain: expected a lowercase DNS name such as example.com: is 259 characters, above the 253 a DNS name holds (255 octets on the wire): shorten it by 6"],
+    [
+      "an overlong domain",
+      { domain: `${"a".repeat(63)}.`.repeat(4) + "com" },
+      "edge:domain: expected a lowercase DNS name such as example.com: is 259 characters, above the 253 a DNS name holds (255 octets on the wire): shorten it by 6",
+    ],
     ["NaN hosts", { ingest: { maxHostsPerRegion: Number.NaN } }, "edge:ingest.maxHostsPerRegion:"],
     ["an infinite peak", { ingest: { peakEventsPerSecond: Number.POSITIVE_INFINITY } }, "edge:ingest.peakEventsPerSecond:"],
     ["a negative pool", { datastore: { poolSizePerHost: -16 } }, "edge:datastore.poolSizePerHost:"],
     [
       "a CNAME loop",
-      { dns: { ...validBase.dns, aliases: [{ name: "a", target: "b" }, { name: "b", target: "a" }] } },
+      {
+        dns: {
+          ...validBase.dns,
+          aliases: [
+            { name: "a", target: "b" },
+            { name: "b", target: "a" },
+          ],
+        },
+      },
       "edge:dns.aliases[0].target: CNAME loop a → b → a",
     ],
     [
@@ -108,11 +133,7 @@ describe("hostile stack configs (schema)", () => {
       { dns: { ...validBase.dns, records: [{ name: "decide", type: "TXT", values: ["x"] }] } },
       "edge:dns.aliases[0].name: CNAME decide (edge:dns.aliases[0]) shares its name with TXT from edge:dns.records[0]",
     ],
-    [
-      "a duplicate record",
-      { dns: { ...validBase.dns, records: [...validBase.dns.records, ...validBase.dns.records] } },
-      "edge:dns.records[1].name: TXT @ is declared again",
-    ],
+    ["a duplicate record", { dns: { ...validBase.dns, records: [...validBase.dns.records, ...validBase.dns.records] } }, "edge:dns.records[1].name: TXT @ is declared again"],
   ])("names the path of %s", (_what, change, expected) => {
     const result = outcome({ ...validBase, ...change });
     expect(result.ok).toBe(false);

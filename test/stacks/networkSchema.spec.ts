@@ -49,7 +49,9 @@ describe("the network's config", () => {
       "edge:network.baseCidr.us-east-1: 10.0.0.0/12 is a /12: a VPC here is a /16 to a /24 (each zone's subnet is 4 bits smaller, at most the /28 AWS allows)",
       "edge:network.baseCidr.eu-west-1: 52.0.0.0/16 is not a private network: a VPC block lies inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10",
     ]);
-    expect(configProblems(config(endpoints, { baseCidr: { "us-west-2": "10.40.0.0/16" } }))).toEqual(["edge:network.baseCidr.us-west-2: us-west-2 is not in edge:regions: remove it, or add the region"]);
+    expect(configProblems(config(endpoints, { baseCidr: { "us-west-2": "10.40.0.0/16" } }))).toEqual([
+      "edge:network.baseCidr.us-west-2: us-west-2 is not in edge:regions: remove it, or add the region",
+    ]);
   });
 
   it("refuses a zone whose AZ number has no slot in the VPC", () => {

@@ -62,9 +62,7 @@ describe("per-region pins in the stack config", () => {
   it("refuses a datastore given by host name: security groups take CIDR blocks", () => {
     const pinned = withRegionPins(minimal) as Record<string, any>;
     const endpoints = { ...pinned.datastore.endpoints, "eu-west-1": { ...pinned.datastore.endpoints["eu-west-1"], cidrs: ["db.example.com"] } };
-    expect(problems({ ...pinned, datastore: { ...pinned.datastore, endpoints } })).toEqual([
-      "edge:datastore.endpoints.eu-west-1.cidrs[0]: expected an IPv4 CIDR block such as 10.20.0.0/24",
-    ]);
+    expect(problems({ ...pinned, datastore: { ...pinned.datastore, endpoints } })).toEqual(["edge:datastore.endpoints.eu-west-1.cidrs[0]: expected an IPv4 CIDR block such as 10.20.0.0/24"]);
   });
 });
 

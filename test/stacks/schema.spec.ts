@@ -17,7 +17,11 @@ const problems = (raw: Record<string, unknown>, stack?: string) => configProblem
 
 function edgeKeys(stack: string): Record<string, unknown> {
   const { config } = parse(readFileSync(join(projectRoot, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
-  return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("edge:")).map(([k, v]) => [k.slice(5), v]));
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([k]) => k.startsWith("edge:"))
+      .map(([k, v]) => [k.slice(5), v]),
+  );
 }
 
 describe("stack config schema", () => {

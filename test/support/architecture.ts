@@ -93,7 +93,8 @@ function keptStaticSpecifiers(text: string, fileName: string): Set<string> {
   const js = transformSync(text, { loader: "ts", format: "esm", target: "es2022", sourcefile: fileName }).code;
   const kept = new Set<string>();
   for (const statement of ts.createSourceFile(`${fileName}.js`, js, ts.ScriptTarget.ES2022).statements) {
-    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) kept.add(statement.moduleSpecifier.text);
+    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier))
+      kept.add(statement.moduleSpecifier.text);
   }
   return kept;
 }
@@ -259,10 +260,13 @@ export function policyMetadataProblems(policies: readonly PolicyDeclaration[], i
     if (seen.has(policy.name)) problems.push(`${label}: two policies share this name`);
     seen.add(policy.name);
     if (!policy.description?.trim()) problems.push(`${label}: no description (the README's policy table shows it)`);
-    if (!policy.enforcementLevel || !levels.includes(policy.enforcementLevel)) problems.push(`${label}: enforcementLevel is ${JSON.stringify(policy.enforcementLevel)}, expected one of ${levels.join(", ")}`);
-    if (!policy.severity || !severities.includes(policy.severity)) problems.push(`${label}: severity is ${JSON.stringify(policy.severity)}, expected one of ${severities.join(", ")} (policies/metadata.ts)`);
+    if (!policy.enforcementLevel || !levels.includes(policy.enforcementLevel))
+      problems.push(`${label}: enforcementLevel is ${JSON.stringify(policy.enforcementLevel)}, expected one of ${levels.join(", ")}`);
+    if (!policy.severity || !severities.includes(policy.severity))
+      problems.push(`${label}: severity is ${JSON.stringify(policy.severity)}, expected one of ${severities.join(", ")} (policies/metadata.ts)`);
     if (!policy.remediationSteps?.trim()) problems.push(`${label}: no remediation steps (policies/metadata.ts; Pulumi Cloud shows them beside the finding)`);
-    if (policy.incident !== undefined && !incidentIds.includes(policy.incident)) problems.push(`${label}: incident ${JSON.stringify(policy.incident)} is not one of models/incidents.ts (${incidentIds.join(", ")})`);
+    if (policy.incident !== undefined && !incidentIds.includes(policy.incident))
+      problems.push(`${label}: incident ${JSON.stringify(policy.incident)} is not one of models/incidents.ts (${incidentIds.join(", ")})`);
     if (policy.fileText === undefined) problems.push(`${label}: no file under policies/ declares it`);
     else if (!new RegExp(`^/\\*\\*\\s*\\n\\s*\\*\\s*${policy.name} — ${policy.enforcementLevel}\\b`).test(policy.fileText)) {
       problems.push(`${label}: its file's doc comment must open with "${policy.name} — ${policy.enforcementLevel}" (then the incident or "Security baseline", and the rule)`);

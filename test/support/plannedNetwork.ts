@@ -23,11 +23,13 @@ export function shippedPlan(stack: "dev" | "prod"): PlanJson {
 
 /** The plan with the resources `drop` names removed and `change` applied to the rest (each on a copy). */
 export function mutated(plan: PlanJson, drop: (r: PlanJsonResource) => boolean, change: (r: PlanJsonResource) => void = () => undefined): PlanJson {
-  const resources = plan.resources.filter((r) => !drop(r)).map((r) => {
-    const copy = JSON.parse(JSON.stringify(r)) as PlanJsonResource;
-    change(copy);
-    return copy;
-  });
+  const resources = plan.resources
+    .filter((r) => !drop(r))
+    .map((r) => {
+      const copy = JSON.parse(JSON.stringify(r)) as PlanJsonResource;
+      change(copy);
+      return copy;
+    });
   return { ...plan, resources };
 }
 

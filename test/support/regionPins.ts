@@ -31,7 +31,12 @@ export function withRegionPins<T extends Raw>(raw: T): T {
     },
     datastore: {
       ...datastore,
-      endpoints: fill(datastore.endpoints, (region) => ({ hosts: [`edge-${region}.example.internal`], passwordParameter: "/edge/test/datastore/password", cidrs: ["10.200.0.0/24"], route: { transitGatewayId: "tgw-0123456789abcdef0" } })),
+      endpoints: fill(datastore.endpoints, (region) => ({
+        hosts: [`edge-${region}.example.internal`],
+        passwordParameter: "/edge/test/datastore/password",
+        cidrs: ["10.200.0.0/24"],
+        route: { transitGatewayId: "tgw-0123456789abcdef0" },
+      })),
     },
   };
 }

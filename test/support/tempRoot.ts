@@ -18,10 +18,7 @@ import path from "node:path";
  * the system temp dir's, so the tools the tests start keep their warm cache, and the links are no
  * leftovers.
  */
-const toolCaches = [
-  `tsx-${process.geteuid ? process.geteuid() : os.userInfo().username}`,
-  `ts-node-${createHash("sha256").update(os.homedir(), "utf8").digest("hex")}`,
-];
+const toolCaches = [`tsx-${process.geteuid ? process.geteuid() : os.userInfo().username}`, `ts-node-${createHash("sha256").update(os.homedir(), "utf8").digest("hex")}`];
 
 /** The entries left in `root`, sorted; none when it holds nothing but the tools' cache links (or is gone). */
 export function leftovers(root: string): string[] {

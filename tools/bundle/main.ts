@@ -41,7 +41,9 @@ function main(argv: string[]): number {
     const { tarball, manifest } = buildBundle({ outDir: values.out, release: values.release, pinnedDebFiles, datastoreCa });
     const agents = manifest.pinnedDebs.map((deb) => `${deb.file} ${deb.version}`).join(", ");
     const { os } = manifest;
-    process.stdout.write(`${tarball}\n${manifest.files.length} files for ${os.id} ${os.versionId} ${os.architecture}, node ${manifest.runtime.node}, ${agents}, datastore CA ${manifest.datastoreCa.source}\n`);
+    process.stdout.write(
+      `${tarball}\n${manifest.files.length} files for ${os.id} ${os.versionId} ${os.architecture}, node ${manifest.runtime.node}, ${agents}, datastore CA ${manifest.datastoreCa.source}\n`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof BundleError) {

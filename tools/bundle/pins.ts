@@ -112,8 +112,7 @@ export const ssmAgentPin: PinnedDeb = {
   version: null,
   sha256: null,
   url: (version) => `https://s3.us-east-1.amazonaws.com/amazon-ssm-us-east-1/${version}/debian_amd64/amazon-ssm-agent.deb`,
-  neededFor:
-    "every host starts SSM Agent from its bundle: Session Manager is the only shell on a host, and the ssmmessages and ec2messages endpoints serve nothing else",
+  neededFor: "every host starts SSM Agent from its bundle: Session Manager is the only shell on a host, and the ssmmessages and ec2messages endpoints serve nothing else",
   howToVerify: (url) =>
     "pick an agent version from its release notes (https://github.com/aws/amazon-ssm-agent/blob/mainline/RELEASENOTES.md); download " +
     `${url} and the same URL with .sig, check it with gpg --verify against the public key and fingerprint printed in the Systems Manager User Guide, ` +

@@ -39,9 +39,7 @@ export type RefreshVerdict =
  * one decides. None started: the deploy replaced no host (`none`).
  */
 export function judgeRefreshes(refreshes: InstanceRefresh[], since: Date): RefreshVerdict {
-  const ours = refreshes
-    .filter((r) => !r.StartTime || new Date(r.StartTime).getTime() >= since.getTime())
-    .sort((a, b) => new Date(b.StartTime ?? 0).getTime() - new Date(a.StartTime ?? 0).getTime());
+  const ours = refreshes.filter((r) => !r.StartTime || new Date(r.StartTime).getTime() >= since.getTime()).sort((a, b) => new Date(b.StartTime ?? 0).getTime() - new Date(a.StartTime ?? 0).getTime());
   const newest = ours[0];
   if (!newest) return { state: "none" };
   if (running.has(newest.Status)) return { state: "running", refresh: newest };

@@ -40,9 +40,7 @@ export function capacityCostLines(c: CapacityCost): string[] {
   const cost =
     `cost: ${formatCostDelta(base.cost, head.cost)} (${formatDollars(base.cost.monthlyUsd)} → ${formatDollars(head.cost.monthlyUsd)}; ${describeAssumptions(head.cost)})` +
     (head.cost.unpriced.length > 0 ? `; not priced: ${head.cost.unpriced.join(", ")}` : "") +
-    (head.cost.unconfirmed.length > 0
-      ? `; ${formatDollars(head.cost.unconfirmedUsd)} of it at rates no source confirms (us-east-1's × a guessed factor): ${head.cost.unconfirmed.join(", ")}`
-      : "");
+    (head.cost.unconfirmed.length > 0 ? `; ${formatDollars(head.cost.unconfirmedUsd)} of it at rates no source confirms (us-east-1's × a guessed factor): ${head.cost.unconfirmed.join(", ")}` : "");
   const regions = [...new Set([...base.capacity.regions, ...head.capacity.regions].map((r) => r.region))].sort();
   const find = (s: CapacitySide, region: string) => s.capacity.regions.find((r) => r.region === region);
   const hostsOf = (s: CapacitySide, region: string) => {

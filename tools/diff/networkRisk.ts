@@ -43,7 +43,8 @@ export function networkFlowRisks(base: PlanJson, head: PlanJson): Risk[] {
   // A region the head no longer has is the region-removed risk's; its flows are not repeated.
   const headRegions = new Set(after.regions.map((r) => r.region));
   for (const old of baseFlows.values()) {
-    if (old.open && headRegions.has(old.region) && !headFlows.has(key(old))) risks.push({ kind: "network-flow-closed", message: `${flowTitle(old)} closes: the head plans no such flow; was ${state(old)}` });
+    if (old.open && headRegions.has(old.region) && !headFlows.has(key(old)))
+      risks.push({ kind: "network-flow-closed", message: `${flowTitle(old)} closes: the head plans no such flow; was ${state(old)}` });
   }
   const baseExtras = new Set(before.regions.flatMap((r) => r.extras).map((e) => `${e.region}\u0000${e.kind}\u0000${e.broadest}`));
   for (const extra of after.regions.flatMap((r) => r.extras)) {
@@ -91,4 +92,3 @@ export function routeMoveRisks(head: PlanJson, matched: Map<string, PlanJsonReso
   }
   return risks;
 }
-

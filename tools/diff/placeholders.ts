@@ -37,7 +37,13 @@ export function markPlaceholders(base: PlanJson, head: PlanJson): [PlanJson, Pla
   for (const p of base.placeholders ?? []) labels.set(p.value, headValues.has(p.value) ? afterApply(p.of) : inState(p.of));
   for (const [value, of] of headValues) labels.set(value, afterApply(of));
   if (labels.size === 0) return [base, head];
-  const pattern = new RegExp([...labels.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "g");
+  const pattern = new RegExp(
+    [...labels.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join("|"),
+    "g",
+  );
   const text = (s: string) => s.replace(pattern, (value) => labels.get(value)!);
   const deep = (value: unknown): unknown => {
     if (typeof value === "string") return text(value);

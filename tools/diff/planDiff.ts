@@ -82,7 +82,10 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     if ((old.region ?? null) !== (r.region ?? null)) changes.unshift({ kind: "update", path: "region", before: old.region, after: r.region });
     own.set(r.urn, { old, changes, replace: replaceDecision(r.type, old.inputs, r.inputs, changes, r.options?.deleteBeforeReplace) });
   }
-  const cascaded = cascade(head, [...own].filter(([, o]) => o.replace).map(([urn]) => urn));
+  const cascaded = cascade(
+    head,
+    [...own].filter(([, o]) => o.replace).map(([urn]) => urn),
+  );
   for (const r of shownHead.resources) {
     if (r.type === rootStackType) continue;
     const mine = own.get(r.urn);
@@ -96,10 +99,7 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
       continue;
     }
     const reasons = [...(mine.replace?.reasons ?? []), ...(follows?.reasons ?? []).filter((p) => !mine.replace?.reasons.includes(p))];
-    const citations = [
-      ...(mine.replace?.citations ?? []),
-      ...(follows?.reasons ?? []).filter((p) => !mine.replace?.reasons.includes(p)).map((p) => replaceRules[r.type]!.properties[p]!.cite),
-    ];
+    const citations = [...(mine.replace?.citations ?? []), ...(follows?.reasons ?? []).filter((p) => !mine.replace?.reasons.includes(p)).map((p) => replaceRules[r.type]!.properties[p]!.cite)];
     const replace = reasons.length > 0 ? replaced(r.type, reasons, citations, r.options?.deleteBeforeReplace ?? false, r.inputs) : undefined;
     resources.push({
       op: replace ? "replace" : "update",
@@ -139,7 +139,12 @@ export function diffPlans(base: PlanJson, head: PlanJson): PlanDiff {
     rehearsal,
     config: diffConfig(base, head),
     guard,
-    servingPath: servingPathDiff(base, head, resources, regionOutages(head, resources).map((o) => o.region)),
+    servingPath: servingPathDiff(
+      base,
+      head,
+      resources,
+      regionOutages(head, resources).map((o) => o.region),
+    ),
     refreshes: hostRefreshes(head, resources),
   };
 }

@@ -175,10 +175,7 @@ function changeSummary(diff: PlanDiff): { config: string[]; guard: string[]; dep
     for (const r of g.refused) guard.push(`now refuses: ${firstSentence(r.message)}`);
   }
   const down = Object.values(diff.servingPath.changes).filter((c) => c === "down").length;
-  const deploy = [
-    ...(down > 0 ? [`${down} region${down === 1 ? "" : "s"} stop serving during the deploy (see the risks)`] : []),
-    ...hostRefreshLines(diff.refreshes),
-  ];
+  const deploy = [...(down > 0 ? [`${down} region${down === 1 ? "" : "s"} stop serving during the deploy (see the risks)`] : []), ...hostRefreshLines(diff.refreshes)];
   return { config, guard, deploy };
 }
 
@@ -213,7 +210,12 @@ function renderMarkdown(diff: PlanDiff, title: string, shortening: Shortening): 
     out.push("", `${p.unchanged.length} unchanged violation${p.unchanged.length === 1 ? "" : "s"}: see the full report.`);
   } else if (p.unchanged.length > 0) {
     out.push("", `<details><summary>${p.unchanged.length} unchanged violation${p.unchanged.length === 1 ? "" : "s"}</summary>`, "");
-    out.push(...capped(p.unchanged.map((v) => `- ${violationLine(v, true).join("<br>")}`), listLimit));
+    out.push(
+      ...capped(
+        p.unchanged.map((v) => `- ${violationLine(v, true).join("<br>")}`),
+        listLimit,
+      ),
+    );
     out.push("", "</details>");
   }
   out.push("");
@@ -278,7 +280,11 @@ function renderText(diff: PlanDiff, title: string): string[] {
   if (diff.risks.length > 0) out.push("", `RISKY CHANGES (${diff.risks.length}):`, ...diff.risks.map((r) => `  ! ${r.kind}: ${r.message}`));
   const p = diff.policy;
   out.push("", "Policy delta:");
-  for (const [label, list] of [["new", p.added], ["changed", p.changed], ["fixed", p.fixed]] as const) {
+  for (const [label, list] of [
+    ["new", p.added],
+    ["changed", p.changed],
+    ["fixed", p.fixed],
+  ] as const) {
     for (const v of list) out.push(...violationLine(v, false).map((l, i) => (i === 0 ? `  ${label}: ${l}` : `    ${l}`)));
   }
   out.push(`  ${p.unchanged.length} unchanged violation${p.unchanged.length === 1 ? "" : "s"} (folded)`);

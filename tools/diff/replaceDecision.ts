@@ -79,13 +79,7 @@ function forces(rule: PropertyRule, before: unknown, after: unknown, inputs: Rec
  * provider of `type` replace it, and why; undefined for an update in place. The one place the
  * diff asks: from the provider's own rules (`replaceRules.ts`), a region move always replacing.
  */
-export function replaceDecision(
-  type: string,
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-  changes: PropertyChange[],
-  deleteBeforeReplace = false,
-): ReplaceDecision | undefined {
+export function replaceDecision(type: string, before: Record<string, unknown>, after: Record<string, unknown>, changes: PropertyChange[], deleteBeforeReplace = false): ReplaceDecision | undefined {
   const rules = replaceRules[type]?.properties ?? {};
   const reasons: string[] = [];
   const citations: string[] = [];

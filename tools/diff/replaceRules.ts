@@ -211,7 +211,13 @@ export const replaceRules: Record<string, TypeRules> = {
     properties: Object.fromEntries(
       ["type", "fromPort", "toPort", "protocol", "cidrBlocks", "ipv6CidrBlocks", "prefixListIds", "self", "sourceSecurityGroupId", "securityGroupId"].map((p) => [
         p,
-        change(aws("ec2/vpc_security_group_rule.go", p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)), p === "securityGroupId" || p === "sourceSecurityGroupId" ? [t.ec2SecurityGroup] : undefined),
+        change(
+          aws(
+            "ec2/vpc_security_group_rule.go",
+            p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+          ),
+          p === "securityGroupId" || p === "sourceSecurityGroupId" ? [t.ec2SecurityGroup] : undefined,
+        ),
       ]),
     ),
   },
@@ -342,7 +348,13 @@ export const replaceRules: Record<string, TypeRules> = {
     properties: Object.fromEntries(
       ["vpcId", "subnetId", "trafficType", "logDestination", "logDestinationType", "iamRoleArn", "logFormat", "maxAggregationInterval"].map((p) => [
         p,
-        change(aws("ec2/vpc_flow_log.go", p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)), p === "vpcId" ? [t.ec2Vpc] : p === "subnetId" ? [t.ec2Subnet] : undefined),
+        change(
+          aws(
+            "ec2/vpc_flow_log.go",
+            p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+          ),
+          p === "vpcId" ? [t.ec2Vpc] : p === "subnetId" ? [t.ec2Subnet] : undefined,
+        ),
       ]),
     ),
   },
@@ -409,7 +421,9 @@ export const replaceRules: Record<string, TypeRules> = {
       }).map(([p, attribute]) => [p, change(aws("autoscaling/launch_configuration.go", attribute))]),
     ),
   },
-  [t.iamGroupPolicyAttachment]: { properties: { group: change(aws("iam/group_policy_attachment.go", "group")), policyArn: change(aws("iam/group_policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
+  [t.iamGroupPolicyAttachment]: {
+    properties: { group: change(aws("iam/group_policy_attachment.go", "group")), policyArn: change(aws("iam/group_policy_attachment.go", "policy_arn"), [t.iamPolicy]) },
+  },
   [t.iamPolicyAttachment]: { properties: { name: change(aws("iam/policy_attachment.go", "name")), policyArn: change(aws("iam/policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
   [t.iamRolePolicyAttachmentsExclusive]: { properties: { roleName: change(awsFramework("iam/role_policy_attachments_exclusive.go", "role_name"), [t.iamRole]) } },
   [t.iamUserPolicyAttachment]: { properties: { user: change(aws("iam/user_policy_attachment.go", "user")), policyArn: change(aws("iam/user_policy_attachment.go", "policy_arn"), [t.iamPolicy]) } },
@@ -469,8 +483,7 @@ export const replaceRules: Record<string, TypeRules> = {
   },
   [t.cloudflareZone]: {
     properties: { name: change(cloudflare("zone", 79)), account: change(cloudflare("zone", 89)) },
-    outage:
-      "a new Cloudflare zone is a new zone id: every Cloudflare record is replaced with it, and the secondary's name servers answer nothing for the zone until they are recreated",
+    outage: "a new Cloudflare zone is a new zone id: every Cloudflare record is replaced with it, and the secondary's name servers answer nothing for the zone until they are recreated",
   },
   [t.cloudflareZoneDnsSettings]: { properties: { zoneId: change(cloudflare("zone_dns_settings", 36), [t.cloudflareZone]) } },
 };

@@ -106,9 +106,7 @@ function secretReplaceRisks(resources: ResourceChange[]): Risk[] {
       if (c.kind !== "update" || !c.note || !r.replaceReasons.includes(c.path)) return [];
       const secret = c.note.replace(/ rotated:.*$/, "");
       const cite = r.replace!.citations[r.replaceReasons.indexOf(c.path)];
-      const cause =
-        `${secret} rotated: its ${r.type.split(":").pop()}s' ${c.path} takes it, and a changed ${c.path} replaces them (${cite})` +
-        (r.replace!.outage ? `; ${r.replace!.outage}` : "");
+      const cause = `${secret} rotated: its ${r.type.split(":").pop()}s' ${c.path} takes it, and a changed ${c.path} replaces them (${cite})` + (r.replace!.outage ? `; ${r.replace!.outage}` : "");
       return [{ kind: "secret-replaces", urn: r.urn, message: `${cause}: ${r.name} [${r.region}]`, cause, member: `${r.type} ${r.name} [${r.region}]` }];
     });
   });
@@ -171,7 +169,11 @@ export function findRisks(base: PlanJson, head: PlanJson, resources: ResourceCha
         });
       }
     } else if (zoneTypes.has(r.type)) {
-      risks.push({ kind: "zone-replaced", urn: r.urn, message: `DNS zone ${r.name} ${r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed, ${r.replace?.mode})`}: ${nameServerEffect(r, resources, head)}` });
+      risks.push({
+        kind: "zone-replaced",
+        urn: r.urn,
+        message: `DNS zone ${r.name} ${r.op === "delete" ? "deleted" : `replaced (${r.replaceReasons.join(", ")} changed, ${r.replace?.mode})`}: ${nameServerEffect(r, resources, head)}`,
+      });
     }
   }
   risks.push(...zoneRecordRisks(base, head));

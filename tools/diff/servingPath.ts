@@ -95,9 +95,7 @@ export function servingGraph(resources: PathResource[]): ServingGraph {
     const buckets = resources.filter((r) => r.type === t.s3Bucket && (from.size === 0 || from.has(r.urn)));
     for (const origin of origins) {
       const domain = String(origin.domainName ?? "");
-      const bucket = buckets
-        .filter((r) => domain.includes(String(r.inputs.bucket ?? r.name)))
-        .sort((a, b) => String(b.inputs.bucket ?? b.name).length - String(a.inputs.bucket ?? a.name).length)[0];
+      const bucket = buckets.filter((r) => domain.includes(String(r.inputs.bucket ?? r.name))).sort((a, b) => String(b.inputs.bucket ?? b.name).length - String(a.inputs.bucket ?? a.name).length)[0];
       const node: PathNode = {
         id: `origin_${safeId(String(origin.originId ?? domain))}`,
         kind: "origin",

@@ -133,11 +133,7 @@ export function lineDiff(before: string[], after: string[], limit = 3000): LineO
       }
     }
   }
-  return [
-    ...before.slice(0, start).map((line) => ({ op: " " as const, line })),
-    ...middle,
-    ...before.slice(endB).map((line) => ({ op: " " as const, line })),
-  ];
+  return [...before.slice(0, start).map((line) => ({ op: " " as const, line })), ...middle, ...before.slice(endB).map((line) => ({ op: " " as const, line }))];
 }
 
 function greedyLineDiff(b: string[], a: string[], lookahead = 64): LineOp[] {
@@ -225,10 +221,7 @@ export function diffValues(before: unknown, after: unknown, path = "", key = "")
       const removed = before.filter((_, i) => !a.includes(b[i]));
       const added = after.filter((_, i) => !b.includes(a[i]));
       if (removed.length === 0 && added.length === 0) return [{ kind: "update", path: `${path} (order)`, before: maskSecretNames(before), after: maskSecretNames(after) }];
-      return [
-        ...removed.map((v) => ({ kind: "delete" as const, path: `${path}[]`, before: v })),
-        ...added.map((v) => ({ kind: "add" as const, path: `${path}[]`, after: v })),
-      ];
+      return [...removed.map((v) => ({ kind: "delete" as const, path: `${path}[]`, before: v })), ...added.map((v) => ({ kind: "add" as const, path: `${path}[]`, after: v }))];
     }
     const n = Math.max(before.length, after.length);
     return Array.from({ length: n }, (_, i) => diffValues(before[i], after[i], `${path}[${i}]`, key)).flat();

@@ -109,7 +109,10 @@ async function main(argv: string[]): Promise<number> {
   const [zone, parentNameServers] = await Promise.all([cloudflareZone(values["cloudflare-api"], zoneId), parentDelegation(expected.domain, values.parent)]);
   const problems = delegationProblems(expected, { ...zone, parentNameServers });
   for (const problem of problems) process.stdout.write(`✗ ${problem}\n`);
-  if (problems.length === 0) process.stdout.write(`✓ ${expected.domain}: Cloudflare zone ${zone.cloudflareStatus} (${zone.cloudflarePlan}), name servers as recorded, parent delegates to the registrar's list (${expected.mode})\n`);
+  if (problems.length === 0)
+    process.stdout.write(
+      `✓ ${expected.domain}: Cloudflare zone ${zone.cloudflareStatus} (${zone.cloudflarePlan}), name servers as recorded, parent delegates to the registrar's list (${expected.mode})\n`,
+    );
   return problems.length > 0 ? 1 : 0;
 }
 

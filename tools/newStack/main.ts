@@ -52,8 +52,7 @@ function main(argv: string[]): number {
       process.stdout.write(`no policy config for the source: the pack's defaults apply and no waiver is taken; write ${policyConfig} to take one\n`);
     }
     process.stdout.write(
-      `${target} written: phase pending. Next: npm run plan -- --stack ${stack}; before edge:dns.delegation: delegated, set:\n` +
-        made.delegatedNeeds.map((need) => `  - ${need}\n`).join(""),
+      `${target} written: phase pending. Next: npm run plan -- --stack ${stack}; before edge:dns.delegation: delegated, set:\n` + made.delegatedNeeds.map((need) => `  - ${need}\n`).join(""),
     );
     return 0;
   } catch (err) {

@@ -22,9 +22,7 @@ const enforcementLevels: Record<number, EnforcementLevel> = {
   [analyzerProto.EnforcementLevel.DISABLED]: "disabled",
   [analyzerProto.EnforcementLevel.REMEDIATE]: "remediate",
 };
-const enforcementLevelCodes = Object.fromEntries(
-  Object.entries(enforcementLevels).map(([code, level]) => [level, Number(code)]),
-) as Record<EnforcementLevel, analyzerProto.EnforcementLevel>;
+const enforcementLevelCodes = Object.fromEntries(Object.entries(enforcementLevels).map(([code, level]) => [level, Number(code)])) as Record<EnforcementLevel, analyzerProto.EnforcementLevel>;
 
 export interface PolicyViolation {
   policyName: string;
@@ -150,8 +148,7 @@ function policyConfigRequest(info: analyzerProto.AnalyzerInfo, config: PolicyPac
   for (const policy of info.getPoliciesList()) {
     const entry = config[policy.getName()];
     const properties: Record<string, unknown> = typeof entry === "object" ? { ...entry } : {};
-    const level = (typeof entry === "string" ? entry : (properties.enforcementLevel as EnforcementLevel | undefined)) ??
-      (typeof all === "string" ? all : undefined);
+    const level = (typeof entry === "string" ? entry : (properties.enforcementLevel as EnforcementLevel | undefined)) ?? (typeof all === "string" ? all : undefined);
     delete properties.enforcementLevel;
     const policyConfig = new analyzerProto.PolicyConfig();
     policyConfig.setEnforcementlevel(level ? enforcementLevelCodes[level] : policy.getEnforcementlevel());
@@ -275,8 +272,12 @@ export class PolicyAnalysis {
     );
     const method = analyzerRpc.AnalyzerService.analyzeStack;
     return new Promise((resolve, reject) =>
-      pack.client.makeUnaryRequest(method.path, (bytes: Buffer) => bytes, method.responseDeserialize, request, (err, res) =>
-        err || !res ? reject(err) : resolve(res),
+      pack.client.makeUnaryRequest(
+        method.path,
+        (bytes: Buffer) => bytes,
+        method.responseDeserialize,
+        request,
+        (err, res) => (err || !res ? reject(err) : resolve(res)),
       ),
     );
   }
@@ -307,17 +308,17 @@ const maxAnalyzeInFlight = 32;
 const isJudged = (resource: PlannedResource) => !resource.type.startsWith("pulumi:providers:");
 
 /** Starts the pack (unless `started`), judges every resource and the stack, and stops what `startPolicyPack` started, also on failure. */
-export async function runPolicyPack(
-  options: AnalyzeOptions & { resources: PlannedResource[] },
-  started?: Promise<PolicyPackProcess>,
-): Promise<PolicyRun> {
+export async function runPolicyPack(options: AnalyzeOptions & { resources: PlannedResource[] }, started?: Promise<PolicyPackProcess>): Promise<PolicyRun> {
   const pack = started ?? startPolicyPack(options.packDir);
   try {
     const analysis = new PolicyAnalysis(options, pack);
     for (const resource of options.resources) analysis.analyze(resource);
     return await analysis.finish(options.resources);
   } finally {
-    await pack.then((p) => p.stop(), () => undefined);
+    await pack.then(
+      (p) => p.stop(),
+      () => undefined,
+    );
   }
 }
 

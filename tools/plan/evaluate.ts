@@ -15,7 +15,6 @@ import { answersInvoke, planMocks, resourceRegion, unansweredInvokeMessage } fro
 import { rootStackType } from "./planJson";
 import { withoutSdkDiagnostics } from "./runtime/sdkDiagnostics";
 
-
 /** A resource the program registered: a declared resource, with what the plan records beside it. */
 export interface PlannedResource extends DeclaredResource {
   urn: string;
@@ -137,12 +136,7 @@ class RecordingMonitor extends MockMonitorBase {
   async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
     const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
     if (this.planned.has(urn)) {
-      callback(
-        new Error(
-          `Duplicate resource URN '${urn}'; try giving it a unique name (the Pulumi engine refuses two resources with one URN)`,
-        ),
-        undefined,
-      );
+      callback(new Error(`Duplicate resource URN '${urn}'; try giving it a unique name (the Pulumi engine refuses two resources with one URN)`), undefined);
       return;
     }
     const inputs = structToJs(req.getObject());

@@ -64,12 +64,7 @@ class TestNetAddresses {
 /** Four Route 53-shaped name servers, one per TLD as Route 53 assigns them. */
 function route53NameServers(seed: string): string[] {
   const n = parseInt(stableHex(4, seed), 16);
-  return [
-    `ns-${n % 512}.awsdns-${n % 64}.com`,
-    `ns-${512 + (n % 512)}.awsdns-${n % 64}.net`,
-    `ns-${1024 + (n % 512)}.awsdns-${n % 64}.org`,
-    `ns-${1536 + (n % 512)}.awsdns-${n % 64}.co.uk`,
-  ];
+  return [`ns-${n % 512}.awsdns-${n % 64}.com`, `ns-${512 + (n % 512)}.awsdns-${n % 64}.net`, `ns-${1024 + (n % 512)}.awsdns-${n % 64}.org`, `ns-${1536 + (n % 512)}.awsdns-${n % 64}.co.uk`];
 }
 
 /** A UUID-shaped id, as CloudFront gives policies. */
@@ -178,7 +173,13 @@ const invokeResults: Record<string, (inputs: Record<string, any>, defaultRegion:
     const letters = ["a", "b", "c", "d", "e", "f"];
     return {
       names: letters.map((l) => `${region}${l}`),
-      zoneIds: letters.map((_, i) => `${region.split("-").map((p: string) => p.slice(0, 3)).join("")}-az${i + 1}`),
+      zoneIds: letters.map(
+        (_, i) =>
+          `${region
+            .split("-")
+            .map((p: string) => p.slice(0, 3))
+            .join("")}-az${i + 1}`,
+      ),
       region,
     };
   },

@@ -163,8 +163,14 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
         policyCompared = { config: comparedConfig, policy: await again.finish(evaluated.resources) };
       } finally {
         if (other) {
-          await judge.then((p) => p.stop(), () => undefined);
-          await other.then((c) => c.stop(), () => undefined);
+          await judge.then(
+            (p) => p.stop(),
+            () => undefined,
+          );
+          await other.then(
+            (c) => c.stop(),
+            () => undefined,
+          );
         }
       }
     }
@@ -186,7 +192,10 @@ export async function makePlan(options: PlanOptions): Promise<Plan> {
     const rehearsed = [...importFindings(plan.resources), ...(options.base ? updateFindings(options.base, planJson(plan)) : [])];
     return rehearsed.length === 0 ? plan : { ...plan, policy: { ...policy, violations: [...policy.violations, ...rehearsed] } };
   } finally {
-    await pack.then((p) => p.stop(), () => undefined);
+    await pack.then(
+      (p) => p.stop(),
+      () => undefined,
+    );
   }
 }
 

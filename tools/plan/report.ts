@@ -37,9 +37,7 @@ export function renderCounts(resources: PlannedResource[]): string[] {
   const counts = new Map<string, number>();
   for (const r of resources) if (r.custom) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   const width = Math.max(0, ...[...counts.keys()].map((t) => t.length));
-  return [...counts.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([type, n]) => `${type.padEnd(width)}  ${String(n).padStart(5)}`);
+  return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${type.padEnd(width)}  ${String(n).padStart(5)}`);
 }
 
 /** The waivers the policy config takes, each with its controls, reason, owner and review date. */
@@ -65,7 +63,7 @@ export function renderPolicyReport(plan: Plan): string[] {
     if (found.length === 0) continue;
     lines.push(`${level} (${found.length}):`);
     for (const v of found) {
-      lines.push(`  ✗ [${v.policyName}] ${v.urn ? names.get(v.urn) ?? v.urn : "(stack)"}`);
+      lines.push(`  ✗ [${v.policyName}] ${v.urn ? (names.get(v.urn) ?? v.urn) : "(stack)"}`);
       for (const line of v.message.split("\n")) lines.push(`      ${line}`);
     }
   }

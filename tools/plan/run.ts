@@ -32,7 +32,10 @@ export async function runPlanCommand(argv: string[], hooks: PlanCommandHooks = {
     // The command started the pack or was lent it, so it ends it or gives it back: also when the plan
     // ended before it asked the pack for anything (a bad argument, a stack file it could not read),
     // so a lent pack goes back to the next plan, in the plan worker too.
-    await pack.then((connection) => connection.stop(), () => undefined);
+    await pack.then(
+      (connection) => connection.stop(),
+      () => undefined,
+    );
   }
 }
 

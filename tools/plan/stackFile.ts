@@ -64,7 +64,15 @@ function replaceSecureLeaves(value: unknown, path: string): { value: unknown; se
 
 /** Where a secret belongs: the keys the schema takes as secrets, and any key named like one. */
 function takesSecret(path: string): boolean {
-  return path in offlineSecretStandIns || isSecretName(path.split(/[.:[\]]/).filter(Boolean).pop() ?? "");
+  return (
+    path in offlineSecretStandIns ||
+    isSecretName(
+      path
+        .split(/[.:[\]]/)
+        .filter(Boolean)
+        .pop() ?? "",
+    )
+  );
 }
 
 /** The ciphertext digests of `value`'s `secure:` leaves, and its plain-text leaves where a secret belongs. */

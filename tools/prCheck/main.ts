@@ -78,13 +78,9 @@ async function main(argv: string[]): Promise<number> {
   }
   let result;
   try {
-    result = await prCheck(
-      projectRoot,
-      values.base,
-      { prHeadCommit: values["pr-head"], fullReportUrl: values["report-url"] },
-      (line) => process.stderr.write(`pr-check: ${line}\n`),
-      { cacheDir: values["no-cache"] ? false : values["cache-dir"] ? resolve(values["cache-dir"]) : undefined },
-    );
+    result = await prCheck(projectRoot, values.base, { prHeadCommit: values["pr-head"], fullReportUrl: values["report-url"] }, (line) => process.stderr.write(`pr-check: ${line}\n`), {
+      cacheDir: values["no-cache"] ? false : values["cache-dir"] ? resolve(values["cache-dir"]) : undefined,
+    });
   } catch (err) {
     process.stderr.write(`pr-check: ${(err as Error).message}\n`);
     return 2;

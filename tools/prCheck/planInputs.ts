@@ -66,7 +66,9 @@ export function filesInWorkingTree(root: string): TreeFile[] {
     .filter((path) => isFile(join(root, path)));
   const unique = [...new Set(paths)].sort();
   if (unique.length === 0) return [];
-  const blobs = git(root, ["hash-object", "--stdin-paths"], unique.join("\n") + "\n").trim().split("\n");
+  const blobs = git(root, ["hash-object", "--stdin-paths"], unique.join("\n") + "\n")
+    .trim()
+    .split("\n");
   return unique.map((path, i) => ({ path, blob: blobs[i] }));
 }
 
@@ -115,5 +117,9 @@ const readByThePlan = new Set(["policies/finding.ts", "policies/waivers.ts"]);
  * the other's evaluation judged by its pack with its config.
  */
 export function evaluationDigest(files: TreeFile[], stack: string, stackFileText: string): string {
-  return planInputDigest(files.filter((f) => !f.path.startsWith("policies/") || readByThePlan.has(f.path)), stack, stackFileText);
+  return planInputDigest(
+    files.filter((f) => !f.path.startsWith("policies/") || readByThePlan.has(f.path)),
+    stack,
+    stackFileText,
+  );
 }

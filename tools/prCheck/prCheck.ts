@@ -126,7 +126,12 @@ function schedulePlans(trees: Trees, digests: Map<string, Partial<Record<Side, s
         ];
       }
       const compareWith = configMoved || paired ? { file: join(work, `base-policy-config-${stack}.json`), text: before! } : undefined;
-      const headDigest = head && compareWith ? createHash("sha256").update(`${head}\0judged also as\0${paired ? base : compareWith.text}`).digest("hex") : head;
+      const headDigest =
+        head && compareWith
+          ? createHash("sha256")
+              .update(`${head}\0judged also as\0${paired ? base : compareWith.text}`)
+              .digest("hex")
+          : head;
       return [
         ...(base ? [{ stack, digest: base, sides: ["base" as const], ...(paired ? { madeBy: headDigest } : {}) }] : []),
         ...(headDigest ? [{ stack, digest: headDigest, sides: ["head" as const], ...(compareWith ? { compareWith } : {}), ...(paired ? { judgesBase: base } : {}) }] : []),
@@ -136,10 +141,12 @@ function schedulePlans(trees: Trees, digests: Map<string, Partial<Record<Side, s
   // then applies only when no base plan is left to make there anyway (one base pack, one way).
   let needs = planNeeds(true);
   if (!samePackFiles && needs.some((n) => n.sides.length === 1 && n.sides[0] === "base" && !n.madeBy && !cachedDigests.has(n.digest))) needs = planNeeds(false);
-  const fromCache = new Map(needs.flatMap((need) => {
-    const hit = cache?.get(need.digest);
-    return hit ? [[need.digest, hit] as const] : [];
-  }));
+  const fromCache = new Map(
+    needs.flatMap((need) => {
+      const hit = cache?.get(need.digest);
+      return hit ? [[need.digest, hit] as const] : [];
+    }),
+  );
   // A base made by its head's second judging is made with that head (again, when only the head is cached).
   const toMake = needs.filter((need) => !need.madeBy && (!fromCache.has(need.digest) || (need.judgesBase !== undefined && !fromCache.has(need.judgesBase))));
   return { needs, fromCache, toMake, samePackFiles };
@@ -191,19 +198,21 @@ interface PlanMaking {
 }
 
 /** The task that makes one needed plan in `tree` (and the base's plan its second judging makes), caching both. */
-const planTask = ({ plans, cache, lender, byBasePack, basePackAlias, baseTreeReady }: PlanMaking, need: PlanNeed, tree: string, via?: PlanWorker) => async (): Promise<(readonly [string, StackPlan])[]> => {
-  if (need.compareWith) writeFileSync(need.compareWith.file, need.compareWith.text);
-  const out = join(plans, inBase(need) ? "base" : "head");
-  const compareJson = need.judgesBase ? join(out, `${need.stack}.base.json`) : undefined;
-  // The base's pack: lent under the alias, started once its worktree exists; without a lender, its folder there.
-  const basePack = byBasePack(need) ? (lender ? basePackAlias : join(await baseTreeReady, "policies")) : undefined;
-  const compare = need.compareWith && { policyConfig: need.compareWith.file, json: compareJson, ...(basePack ? { pack: basePack } : {}) };
-  const plan = await planStack(tree, need.stack, out, lender, via, compare);
-  cache?.put(need.digest, plan);
-  const base = compareJson ? comparedOutcome(plan, compareJson) : undefined;
-  if (base) cache?.put(need.judgesBase!, base);
-  return [[need.digest, plan] as const, ...(base ? [[need.judgesBase!, base] as const] : [])];
-};
+const planTask =
+  ({ plans, cache, lender, byBasePack, basePackAlias, baseTreeReady }: PlanMaking, need: PlanNeed, tree: string, via?: PlanWorker) =>
+  async (): Promise<(readonly [string, StackPlan])[]> => {
+    if (need.compareWith) writeFileSync(need.compareWith.file, need.compareWith.text);
+    const out = join(plans, inBase(need) ? "base" : "head");
+    const compareJson = need.judgesBase ? join(out, `${need.stack}.base.json`) : undefined;
+    // The base's pack: lent under the alias, started once its worktree exists; without a lender, its folder there.
+    const basePack = byBasePack(need) ? (lender ? basePackAlias : join(await baseTreeReady, "policies")) : undefined;
+    const compare = need.compareWith && { policyConfig: need.compareWith.file, json: compareJson, ...(basePack ? { pack: basePack } : {}) };
+    const plan = await planStack(tree, need.stack, out, lender, via, compare);
+    cache?.put(need.digest, plan);
+    const base = compareJson ? comparedOutcome(plan, compareJson) : undefined;
+    if (base) cache?.put(need.judgesBase!, base);
+    return [[need.digest, plan] as const, ...(base ? [[need.judgesBase!, base] as const] : [])];
+  };
 
 /** Runs tasks in the plan worker all at once, else two processes at a time. */
 const runPlans = (tasks: (() => Promise<(readonly [string, StackPlan])[]>)[], inWorker: boolean) =>
@@ -251,6 +260,23 @@ function checkScratch(root: string, work: string) {
       cleanUp();
     },
   };
+}
+
+/** Each stack's diff from its plans (made or cached), who must approve, and the rendered report. */
+function reportStacks(trees: Trees, needs: PlanNeed[], plans: Map<string, StackPlan>, report: Omit<ReportOptions, "policyChange" | "approvers">, log: (line: string) => void) {
+  const { root, baseCommit, names } = trees;
+  const stacks = stackReports(names, needs, plans);
+  for (const s of stacks) log(`${s.stack}: ${s.diff ? summaryLine(s.diff) : "broken"}`);
+  const policies = policyChange(root, baseCommit);
+  const approvers = approversFor(
+    root,
+    baseCommit,
+    stacks,
+    changedFiles(root, baseCommit),
+    trees.headFiles,
+    policies.files.filter((f) => !f.startsWith("policies/config/")),
+  );
+  return { stacks, ...renderReport(stacks, { ...report, policyChange: policies, approvers }) };
 }
 
 /**
@@ -306,16 +332,16 @@ export async function prCheck(
       lender?.offer(basePackAlias);
     }
     const shared = needs.filter((need) => need.sides.length === 2).length;
-    log(
-      `planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` +
-        (shared > 0 ? `, ${shared} the same at both` : ""),
-    );
+    log(`planning ${names.length} stack(s) at ${baseRef} and in the working tree: ${toMake.length} plan(s), ${fromCache.size} from the cache` + (shared > 0 ? `, ${shared} the same at both` : ""));
     const making: PlanMaking = { plans: join(work, "plans"), cache, lender, byBasePack, basePackAlias, baseTreeReady };
     // The working tree's plans go to the plan worker at once, so it loads the SDKs while the base's
     // worktree is made; so do the base's when it runs on the same node_modules. A base installed
     // apart (its own `npm ci`), and every plan of the plain path, run as processes of their own.
     worker = lender && new PlanWorker(root, lender);
-    const headPlans = runPlans(toMake.filter((need) => !inBase(need)).map((need) => planTask(making, need, root, worker)), !!worker);
+    const headPlans = runPlans(
+      toMake.filter((need) => !inBase(need)).map((need) => planTask(making, need, root, worker)),
+      !!worker,
+    );
     let install: PrCheckResult["install"] = "cached";
     let basePlans: Promise<(readonly [string, StackPlan])[]> = Promise.resolve([]);
     if (needsBaseTree) {
@@ -335,17 +361,15 @@ export async function prCheck(
         lender?.offer(join(baseTree, "policies"));
       }
       const inWorker = install === "symlink" && !!worker;
-      basePlans = runPlans(toMake.filter(inBase).map((need) => planTask(making, need, baseTree, inWorker ? worker : undefined)), inWorker);
+      basePlans = runPlans(
+        toMake.filter(inBase).map((need) => planTask(making, need, baseTree, inWorker ? worker : undefined)),
+        inWorker,
+      );
     } else {
       log(`every base plan of ${baseRef} is cached, the same as the working tree's, or the working tree's judged with the base's policy config: no base worktree`);
     }
     const made = (await Promise.all([headPlans, basePlans])).flat();
-    const stacks = stackReports(names, needs, new Map([...fromCache, ...made]));
-    for (const s of stacks) log(`${s.stack}: ${s.diff ? summaryLine(s.diff) : "broken"}`);
-    const policies = policyChange(root, baseCommit);
-    const changed = changedFiles(root, baseCommit);
-    const approvers = approversFor(root, baseCommit, stacks, changed, trees.headFiles, policies.files.filter((f) => !f.startsWith("policies/config/")));
-    const { markdown, full, verdict } = renderReport(stacks, { ...report, baseRef, baseCommit, headCommit, policyChange: policies, approvers });
+    const { stacks, markdown, full, verdict } = reportStacks(trees, needs, new Map([...fromCache, ...made]), { ...report, baseRef, baseCommit, headCommit }, log);
     log(`merging: ${verdict.kind}`);
     return { baseRef, baseCommit, headCommit, install, stacks, markdown, full, verdict };
   } finally {

@@ -65,7 +65,10 @@ export function approversFor(root: string, baseCommit: string, stacks: StackRepo
     for (const f of planInputFiles(headFiles, s.stack, text)) inputs.add(f.path);
     inputs.add(`stacks/Pulumi.${s.stack}.yaml`);
   }
-  return approversOf(rules, changed.filter((f) => inputs.has(f)));
+  return approversOf(
+    rules,
+    changed.filter((f) => inputs.has(f)),
+  );
 }
 
 /** Stack names of `stacks/Pulumi.<name>.yaml` files. */

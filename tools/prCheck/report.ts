@@ -115,7 +115,11 @@ function policyBanner(stacks: StackReport[], change: PolicyChange | undefined): 
   const what = [code.length ? `the policy pack (${code.length} file${code.length === 1 ? "" : "s"} under \`policies/\`)` : "", configs.length ? `the policy config of ${configs.join(", ")}` : ""]
     .filter(Boolean)
     .join(" and ");
-  const files = change.files.slice(0, 20).map((f) => `\`${f}\``).join(", ") + (change.files.length > 20 ? `, and ${change.files.length - 20} more` : "");
+  const files =
+    change.files
+      .slice(0, 20)
+      .map((f) => `\`${f}\``)
+      .join(", ") + (change.files.length > 20 ? `, and ${change.files.length - 20} more` : "");
   return [
     `> 🛡️ **The guard moved:** this pull request changes ${what}. The base was judged by ${packOf(stacks, "base")} (\`policies/\` tree \`${change.baseTree.slice(0, 12)}\`), ` +
       `this pull request by ${packOf(stacks, "head")} (tree \`${change.headTree.slice(0, 12)}\`${change.uncommitted ? " and uncommitted changes" : ""}): a loosened limit passes its own change. Review ${files} first.`,
@@ -139,7 +143,14 @@ function table(stacks: StackReport[]): string[] {
 
 function brokenSection(stack: string, side: string, plan: StackPlan): string[] {
   const detail = plan.stderr.trim().split("\n").slice(-20);
-  return [`### ❌ Stack \`${stack}\`: broken at ${side}`, "", "The plan exited 2 (invalid stack file or config, or the program failed):", "", ...fence(detail.length ? detail : ["(no output)"], ""), ""];
+  return [
+    `### ❌ Stack \`${stack}\`: broken at ${side}`,
+    "",
+    "The plan exited 2 (invalid stack file or config, or the program failed):",
+    "",
+    ...fence(detail.length ? detail : ["(no output)"], ""),
+    "",
+  ];
 }
 
 function section(s: StackReport, baseRef: string, level: Shortening): string[] {
@@ -249,10 +260,13 @@ export function renderReport(stacks: StackReport[], o: ReportOptions): { markdow
     return done();
   }
   budget.createdLines = 0;
-  const changed = largestFitting(longest((r) => !isCreate(r)), (cap) => {
-    budget.changedLines = cap;
-    return fits();
-  });
+  const changed = largestFitting(
+    longest((r) => !isCreate(r)),
+    (cap) => {
+      budget.changedLines = cap;
+      return fits();
+    },
+  );
   if (changed !== undefined) {
     budget.changedLines = changed;
     return done();

@@ -52,7 +52,13 @@ const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] :
 
 /** IAM action patterns match case-insensitively, `*` any run, `?` one character (IAM User Guide, "IAM JSON policy elements: Action"). */
 function actionMatches(pattern: string, action: string): boolean {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  ).test(action);
 }
 
 /**
@@ -66,10 +72,7 @@ const managedGrants: Record<string, Statement[]> = {
 
 /** The resources a set of policy documents allows `action` on (Allow statements; the stand-ins know no Deny the plan writes). */
 export function allowedResources(documents: string[], managedPolicyArns: string[], action: string): string[] {
-  const statements = [
-    ...documents.flatMap((doc) => list((JSON.parse(doc) as { Statement?: Statement | Statement[] }).Statement)),
-    ...managedPolicyArns.flatMap((arn) => managedGrants[arn] ?? []),
-  ];
+  const statements = [...documents.flatMap((doc) => list((JSON.parse(doc) as { Statement?: Statement | Statement[] }).Statement)), ...managedPolicyArns.flatMap((arn) => managedGrants[arn] ?? [])];
   return statements.filter((s) => s.Effect === "Allow" && list(s.Action).some((a) => actionMatches(a, action))).flatMap((s) => list(s.Resource));
 }
 

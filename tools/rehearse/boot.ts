@@ -69,7 +69,10 @@ export class BootedHost {
     const ours = namespace(this.leader);
     for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
       try {
-        const nspid = /^NSpid:\s+(.*)$/m.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]?.trim().split(/\s+/);
+        const nspid = /^NSpid:\s+(.*)$/m
+          .exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]
+          ?.trim()
+          .split(/\s+/);
         if (nspid && nspid[nspid.length - 1] === String(pid) && namespace(Number(entry)) === ours) return Number(entry);
       } catch {
         continue;
@@ -114,9 +117,7 @@ function writeSeed(dir: string, options: BootOptions): string {
 function findLeader(root: number): number | undefined {
   const children = (pid: number): number[] => {
     try {
-      return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-        readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number),
-      );
+      return readdirSync(`/proc/${pid}/task`).flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number));
     } catch {
       return [];
     }
@@ -125,7 +126,10 @@ function findLeader(root: number): number | undefined {
   while (queue.length) {
     const pid = queue.shift()!;
     try {
-      const nspid = /^NSpid:\s+(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]?.trim().split(/\s+/);
+      const nspid = /^NSpid:\s+(.*)$/m
+        .exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]
+        ?.trim()
+        .split(/\s+/);
       if (nspid && nspid.length > 1 && nspid[nspid.length - 1] === "1") return pid;
     } catch {
       continue;
@@ -168,7 +172,8 @@ export async function bootHost(options: BootOptions): Promise<BootedHost> {
   nspawn.once("exit", () => writeFileSync(consoleLog, log.join("")));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (nspawn.exitCode !== null || nspawn.signalCode !== null) throw new Error(`systemd-nspawn exited (${nspawn.exitCode ?? nspawn.signalCode}) before the host booted: ${log.join("").trim().slice(-2000)}`);
+    if (nspawn.exitCode !== null || nspawn.signalCode !== null)
+      throw new Error(`systemd-nspawn exited (${nspawn.exitCode ?? nspawn.signalCode}) before the host booted: ${log.join("").trim().slice(-2000)}`);
     const leader = nspawn.pid === undefined ? undefined : findLeader(nspawn.pid);
     if (leader !== undefined) return new BootedHost(nspawn, leader, startedAt, consoleLog);
     if (Date.now() > deadline) {

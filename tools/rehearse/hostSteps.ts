@@ -87,7 +87,11 @@ export function buildNetworkOf(run: HostRun, found: HostFindings, teardown: Tear
   const databases = datastoreHosts(host.env);
   if (databases.length === 0) throw new Error(`the user data names no datastore host (INGEST_DB_HOSTS in ${host.templateUrn})`);
   const prefix = `rh${process.pid % 100_000}-${run.index}`;
-  const network = hostNetworkPlan(prefix, model, databases.map((d) => d.host));
+  const network = hostNetworkPlan(
+    prefix,
+    model,
+    databases.map((d) => d.host),
+  );
   buildHostNetwork(network, teardown);
   return { network, prefix };
 }
@@ -161,7 +165,11 @@ export function checkBootedHost(booted: BootedHost, host: PlannedHost, healthyAt
   const result = JSON.parse(booted.exec(["cat", "/run/cloud-init/result.json"]).stdout || "{}") as { v1?: { errors?: string[] } };
   for (const error of result.v1?.errors ?? []) problems.push(`cloud-init: ${error}`);
   if (!/status: done/.test(found.cloudInit)) problems.push(`cloud-init did not finish cleanly: ${found.cloudInit.split("\n")[0]}`);
-  found.failedUnits = booted.exec(["systemctl", "--failed", "--no-legend", "--plain"]).stdout.split("\n").map((l) => l.trim().split(/\s+/)[0]!).filter(Boolean);
+  found.failedUnits = booted
+    .exec(["systemctl", "--failed", "--no-legend", "--plain"])
+    .stdout.split("\n")
+    .map((l) => l.trim().split(/\s+/)[0]!)
+    .filter(Boolean);
   if (found.failedUnits.length) problems.push(`failed units: ${found.failedUnits.join(", ")}`);
   if (healthyAt === undefined) problems.push(`${host.healthCheck.path} never answered ${host.healthCheck.matcher} to the load balancer's namespace`);
   found.runtime = booted.exec(["/opt/edge-ingest/current/runtime/node", "--version"]).stdout.trim();
@@ -179,8 +187,13 @@ export async function postEvent(run: HostRun, booted: BootedHost, network: HostN
   const hasEvent = async (insertId: string) => (await standIns.command({ hasEvent: { table: eventTable(host.env), insertId } })).found === true;
   const collector = host.env.INGEST_COLLECTOR_PATH ?? "/track";
   const insertId = `rehearsal-${randomBytes(8).toString("hex")}`;
-  const body = JSON.stringify({ events: [{ insertId, name: "rehearsal", properties: { stack: run.stack, region: host.region }, time: Date.now() }], page: "https://rehearsal.invalid/", sentAt: Date.now() });
-  const posted = healthyAt === undefined ? { status: 0, body: "" } : fromLoadBalancer(network, ["-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", body, `http://${network.host}${collector}`]);
+  const body = JSON.stringify({
+    events: [{ insertId, name: "rehearsal", properties: { stack: run.stack, region: host.region }, time: Date.now() }],
+    page: "https://rehearsal.invalid/",
+    sentAt: Date.now(),
+  });
+  const posted =
+    healthyAt === undefined ? { status: 0, body: "" } : fromLoadBalancer(network, ["-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", body, `http://${network.host}${collector}`]);
   if (healthyAt !== undefined && posted.status !== 200) problems.push(`POST ${collector} answered ${posted.status} ${posted.body.slice(0, 200)}`);
   if (options.grant === "after-first-event" && posted.status === 200) {
     const fix = await poll(() => {
@@ -201,7 +214,14 @@ export async function postEvent(run: HostRun, booted: BootedHost, network: HostN
  * service, event stored. The first step that never happened is where the boot stopped (a problem),
  * and in service after the group's grace period is one too.
  */
-export function recordTimeline(booted: BootedHost, requests: ReturnType<AwsStandIns["requests"]>, host: PlannedHost, healthyAt: number | undefined, stored: number | undefined, found: HostFindings): void {
+export function recordTimeline(
+  booted: BootedHost,
+  requests: ReturnType<AwsStandIns["requests"]>,
+  host: PlannedHost,
+  healthyAt: number | undefined,
+  stored: number | undefined,
+  found: HostFindings,
+): void {
   const { problems, timeline } = found;
   const at = (ms: number | undefined) => (ms === undefined ? undefined : Math.round((ms - booted.startedAt) / 100) / 10);
   const bundleFetched = requests.find((r) => r.service === "s3" && r.verdict === "OK")?.time;
@@ -239,7 +259,11 @@ export function countRequests(requests: { service: string; verdict: string }[]):
 /** What a failed boot says about itself: the user data's output, the failed units' journals and every refusal. */
 export function collectDiagnostics(host: BootedHost, standIns: AwsStandIns | undefined): string {
   const output = host.exec(["tail", "-n", "40", "/var/log/cloud-init-output.log"]).stdout;
-  const failed = host.exec(["systemctl", "--failed", "--no-legend", "--plain"]).stdout.split("\n").map((l) => l.trim().split(/\s+/)[0]!).filter(Boolean);
+  const failed = host
+    .exec(["systemctl", "--failed", "--no-legend", "--plain"])
+    .stdout.split("\n")
+    .map((l) => l.trim().split(/\s+/)[0]!)
+    .filter(Boolean);
   const journals = failed.map((unit) => `--- journal of ${unit}\n${host.exec(["journalctl", "-u", unit, "-n", "20", "-o", "cat", "--no-pager"]).stdout}`);
   const service = host.exec(["journalctl", "-u", "edge-ingest.service", "-n", "20", "-o", "cat", "--no-pager"]).stdout;
   const refusals = (standIns?.requests() ?? []).filter((r) => r.verdict !== "OK").map((r) => `${r.time} ${r.service} ${r.action} → ${r.status} ${r.verdict}${r.detail ? ` (${r.detail})` : ""}`);

@@ -112,18 +112,10 @@ export function hostImage(options: { fresh?: boolean } = {}): string {
     rmSync(done, { force: true });
     const building = `${root}.building`;
     rmSync(building, { recursive: true, force: true });
-    const run = spawnSync(
-      "mmdebstrap",
-      [
-        "--quiet",
-        "--variant=minbase",
-        `--architectures=${hostOs.architecture}`,
-        `--include=${imagePackages.join(",")}`,
-        hostOs.codename,
-        building,
-      ],
-      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const run = spawnSync("mmdebstrap", ["--quiet", "--variant=minbase", `--architectures=${hostOs.architecture}`, `--include=${imagePackages.join(",")}`, hostOs.codename, building], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     if (run.error || run.status !== 0) {
       rmSync(building, { recursive: true, force: true });
       throw new ImageUnavailableError(

@@ -39,8 +39,16 @@ export function renderReport(report: HostReport): string {
   lines.push("  boot timeline (seconds after the container started):");
   for (const step of report.timeline) lines.push(`    ${step.step.padEnd(14)} ${step.seconds === undefined ? "never" : `${step.seconds.toFixed(1)} s`.padStart(8)}  ${step.via}`);
   const inService = report.timeline.find((s) => s.step === "in service")?.seconds;
-  if (inService !== undefined) lines.push(`    grace period ${report.gracePeriodSeconds} s: ${(report.gracePeriodSeconds - inService).toFixed(1)} s to spare (EC2's own launch and kernel boot, which the rehearsal does not run, come out of it)`);
-  const requests = Object.entries(report.requests).map(([service, verdicts]) => `${service} ${Object.entries(verdicts).map(([v, n]) => `${n} ${v}`).join(", ")}`);
+  if (inService !== undefined)
+    lines.push(
+      `    grace period ${report.gracePeriodSeconds} s: ${(report.gracePeriodSeconds - inService).toFixed(1)} s to spare (EC2's own launch and kernel boot, which the rehearsal does not run, come out of it)`,
+    );
+  const requests = Object.entries(report.requests).map(
+    ([service, verdicts]) =>
+      `${service} ${Object.entries(verdicts)
+        .map(([v, n]) => `${n} ${v}`)
+        .join(", ")}`,
+  );
   lines.push(`  stand-ins answered: ${requests.join("; ") || "nothing"}`);
   if (!report.ok && report.diagnostics) lines.push(report.diagnostics.replace(/^/gm, "  | "));
   return lines.join("\n");

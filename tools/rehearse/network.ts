@@ -122,15 +122,20 @@ export function buildHostNetwork(plan: HostNetworkPlan, teardown: Teardown): voi
   const local = [plan.resolver, ...Object.values(plan.endpoints), plan.s3, ...Object.values(plan.datastores), imdsAddress, timeSyncServiceAddress];
   for (const address of new Set(local)) if (address !== plan.gateway) run("ip", ["-n", vpc, "addr", "add", `${address}/32`, "dev", "br0"]);
   if (plan.unrouted.length > 0) {
-    inNamespace(vpc, "nft", ["-f", "-"], [
-      "table ip routes {",
-      "  chain input {",
-      "    type filter hook input priority 0; policy accept;",
-      `    ip saddr ${plan.host} ip daddr { ${plan.unrouted.join(", ")} } reject with icmp type net-unreachable comment "no route in the hosts' route table"`,
-      "  }",
-      "}",
-      "",
-    ].join("\n"));
+    inNamespace(
+      vpc,
+      "nft",
+      ["-f", "-"],
+      [
+        "table ip routes {",
+        "  chain input {",
+        "    type filter hook input priority 0; policy accept;",
+        `    ip saddr ${plan.host} ip daddr { ${plan.unrouted.join(", ")} } reject with icmp type net-unreachable comment "no route in the hosts' route table"`,
+        "  }",
+        "}",
+        "",
+      ].join("\n"),
+    );
   }
   for (const [namespace, address, link, nftables] of [
     [host, plan.host, "vh", plan.nftables.host],

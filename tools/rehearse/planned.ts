@@ -64,7 +64,8 @@ export function plannedHosts(plan: PlanJson): PlannedHost[] {
     const gateway = endpoints.find((e) => e.inputs.vpcEndpointType === "Gateway" && String(e.inputs.serviceName).endsWith(".s3"));
     const profileArn = String(inputs.iamInstanceProfile?.arn ?? "");
     const profile = need(
-      of(resourceTypes.iamInstanceProfile).find((p) => profileArn.endsWith(`/${p.name}`) || profileArn.includes(`/${p.name}-`)) ?? of(resourceTypes.iamInstanceProfile).find((p) => p.name.startsWith(`ingest-${region}`)),
+      of(resourceTypes.iamInstanceProfile).find((p) => profileArn.endsWith(`/${p.name}`) || profileArn.includes(`/${p.name}-`)) ??
+        of(resourceTypes.iamInstanceProfile).find((p) => p.name.startsWith(`ingest-${region}`)),
       `instance profile ${profileArn} of ${template.urn}`,
     );
     const roleName = String(profile.inputs.role);

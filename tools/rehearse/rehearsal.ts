@@ -99,7 +99,9 @@ export function prepareRehearsal(dir: string, log: (line: string) => void = () =
     pinnedDebFiles: agents.files,
     datastoreCa: { file: certificates.datastoreCa.certFile, source: "the host rehearsal's datastore test CA, in the place of the RDS CA bundle" },
   });
-  log(`bundle ${path.basename(tarball)}: ${manifest.files.length} files for ${manifest.os.id} ${manifest.os.versionId} ${manifest.os.architecture}, node ${manifest.runtime.node} (${((Date.now() - bundleStarted) / 1000).toFixed(1)} s)`);
+  log(
+    `bundle ${path.basename(tarball)}: ${manifest.files.length} files for ${manifest.os.id} ${manifest.os.versionId} ${manifest.os.architecture}, node ${manifest.runtime.node} (${((Date.now() - bundleStarted) / 1000).toFixed(1)} s)`,
+  );
   return { image, certificates, tarball };
 }
 
@@ -118,7 +120,18 @@ export async function rehearse(options: RehearsalOptions): Promise<HostReport[]>
       for (const host of plannedHosts(plan)) {
         if (options.maxTemplates !== undefined && index >= options.maxTemplates) return reports;
         log(`${stack} ${host.region}: booting ${host.templateUrn}`);
-        const report = await rehearseHost({ stack, plan, host, bucket: bundleBucketName({ bucket, key: "", sha256: "" }, host.region), image, tarball, certificates, dir: path.join(dir, `host-${index}`), index, options });
+        const report = await rehearseHost({
+          stack,
+          plan,
+          host,
+          bucket: bundleBucketName({ bucket, key: "", sha256: "" }, host.region),
+          image,
+          tarball,
+          certificates,
+          dir: path.join(dir, `host-${index}`),
+          index,
+          options,
+        });
         log(`${stack} ${host.region}: ${report.ok ? "in service, event stored" : `FAILED: ${report.problems.join("; ")}`}`);
         reports.push(report);
         index++;

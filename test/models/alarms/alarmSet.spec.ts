@@ -64,7 +64,9 @@ describe("alarm set", () => {
 describe("instance refresh rollback alarms", () => {
   it("names critical alarms of the region that exist, within what EC2 Auto Scaling takes (10 names of 1-255 characters)", () => {
     const names = refreshRollbackAlarmNames("edge-prod", "ap-southeast-2");
-    const declared = ingestAlarms({ region: "ap-southeast-2", nlbArnSuffix: "n", targetGroupArnSuffix: "t", asgName: "a", certificateArn: "c", minHosts: 3, maxHosts: 12 }).map((a) => alarmName("edge-prod", a));
+    const declared = ingestAlarms({ region: "ap-southeast-2", nlbArnSuffix: "n", targetGroupArnSuffix: "t", asgName: "a", certificateArn: "c", minHosts: 3, maxHosts: 12 }).map((a) =>
+      alarmName("edge-prod", a),
+    );
     expect(names.filter((n) => !declared.includes(n))).toEqual([]);
     expect(names.every((n) => n.endsWith("-critical"))).toBe(true);
     expect(names.some((n) => n.includes("serviceAcceptedFloor"))).toBe(true);

@@ -10,8 +10,6 @@ describe("awsRegions", () => {
 
   it("refuses a misspelt code with the value and the fix", () => {
     expect(unknownRegionProblem("us-east-1")).toBeUndefined();
-    expect(unknownRegionProblem("us-east-7")).toBe(
-      '"us-east-7" is not an AWS region code (such as us-east-1); check its spelling, or add a region AWS opened since to models/aws/regions.ts',
-    );
+    expect(unknownRegionProblem("us-east-7")).toBe('"us-east-7" is not an AWS region code (such as us-east-1); check its spelling, or add a region AWS opened since to models/aws/regions.ts');
   });
 });

@@ -29,13 +29,18 @@ describe("datastoreBudget", () => {
 
   it("property: the fitting pool size fits and the next one the processes can split does not", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 100000 }), fc.integer({ min: 1, max: 4 }), (hosts, maxConnections, processes) => {
-        const input = (pool: number) => ({ fleets: hosts.map((h) => fleet(h, pool, processes)), maxConnections, maxShare: 0.8 });
-        const { fittingPoolSizePerHost: p } = datastoreBudget(input(processes));
-        expect(p % processes).toBe(0);
-        expect(datastoreBudget(input(p)).ok || p === 0).toBe(true);
-        expect(datastoreBudget(input(p + processes)).ok).toBe(false);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 100000 }),
+        fc.integer({ min: 1, max: 4 }),
+        (hosts, maxConnections, processes) => {
+          const input = (pool: number) => ({ fleets: hosts.map((h) => fleet(h, pool, processes)), maxConnections, maxShare: 0.8 });
+          const { fittingPoolSizePerHost: p } = datastoreBudget(input(processes));
+          expect(p % processes).toBe(0);
+          expect(datastoreBudget(input(p)).ok || p === 0).toBe(true);
+          expect(datastoreBudget(input(p + processes)).ok).toBe(false);
+        },
+      ),
     );
   });
 });

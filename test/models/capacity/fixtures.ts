@@ -3,11 +3,13 @@ import { parseStackConfig, StackConfig, StackConfigInput } from "../../../stacks
 import { withRegionPins } from "../../support/regionPins";
 
 export function sampleConfig(overrides: Partial<StackConfigInput> = {}): StackConfig {
-  return parseStackConfig(withRegionPins({
-    domain: "example.com",
-    regions: ["us-east-1", "eu-west-1"],
-    dns: { secondary: { accountId: "0123456789abcdef0123456789abcdef" } },
-    alarms: { emails: ["ops@example.com"] },
-    ...overrides,
-  }));
+  return parseStackConfig(
+    withRegionPins({
+      domain: "example.com",
+      regions: ["us-east-1", "eu-west-1"],
+      dns: { secondary: { accountId: "0123456789abcdef0123456789abcdef" } },
+      alarms: { emails: ["ops@example.com"] },
+      ...overrides,
+    }),
+  );
 }

@@ -51,7 +51,13 @@ describe("the tables", () => {
   });
 
   it("covers every property the program sets, in every phase and zone shape", () => {
-    const uncovered = new Set(custom().flatMap((r) => Object.keys(r.inputs).filter((p) => !apiContracts[r.type]!.properties[p]).map((p) => `${r.type} ${p}`)));
+    const uncovered = new Set(
+      custom().flatMap((r) =>
+        Object.keys(r.inputs)
+          .filter((p) => !apiContracts[r.type]!.properties[p])
+          .map((p) => `${r.type} ${p}`),
+      ),
+    );
     expect([...uncovered].sort()).toEqual([]);
   });
 
@@ -59,7 +65,10 @@ describe("the tables", () => {
     for (const [name, plan] of Object.entries(plans)) {
       const findings = plan.resources.filter((r) => r.custom).flatMap((r) => judgeContract(apiContracts[r.type]!, r.type, r.name, stackOfUrn(r.urn), r.inputs).map((f) => f.message));
       expect(findings, name).toEqual([]);
-      expect(plan.violations.filter((v) => v.policyName === "enforce-api-contracts"), name).toEqual([]);
+      expect(
+        plan.violations.filter((v) => v.policyName === "enforce-api-contracts"),
+        name,
+      ).toEqual([]);
     }
   });
 });
@@ -83,11 +92,20 @@ describe("each kind of rule", () => {
     ["one of, any case", one([{ kind: "oneOf", values: ["NS"], caseInsensitive: true }]), ["NS", "ns"], ["A"]],
     ["count", one([{ kind: "count", min: 1, max: 2 }]), [["a"], ["a", "b"]], [[], ["a", "b", "c"]]],
     ["cidr", one([{ kind: "cidr", minPrefix: 16, maxPrefix: 28 }]), ["10.0.0.0/16", "10.0.0.16/28"], ["10.0.0.0/8", "10.0.0.0/29", "10.0.0/16", "300.0.0.0/16"]],
-    ["tags", one([{ kind: "tags" }]), [{ Name: "x" }, Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, "v"]))], [{ "aws:owner": "x" }, { k: "v".repeat(257) }, Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]))]],
+    [
+      "tags",
+      one([{ kind: "tags" }]),
+      [{ Name: "x" }, Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, "v"]))],
+      [{ "aws:owner": "x" }, { k: "v".repeat(257) }, Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]))],
+    ],
     ["check", one([{ kind: "check", test: (v) => [10, 30].includes(Number(v)), text: "10 or 30" }]), [10, 30], [20]],
   ] as const)("%s: accepts what the API accepts, refuses the rest", (_kind, contract, good, bad) => {
     for (const value of good) expect(judge(contract as TypeContract, { p: value }), JSON.stringify(value)).toEqual([]);
-    for (const value of bad) expect(judge(contract as TypeContract, { p: value }).map((f) => f.path), JSON.stringify(value)).toEqual(["p"]);
+    for (const value of bad)
+      expect(
+        judge(contract as TypeContract, { p: value }).map((f) => f.path),
+        JSON.stringify(value),
+      ).toEqual(["p"]);
   });
 
   it("names the resource, the property, the value, what the API accepts, its answer and the source", () => {
@@ -145,7 +163,9 @@ describe("values the program computes", () => {
     const nlb = apiContracts[t.lbLoadBalancer]!;
     expect(autoNamed("ingest-ap-southeast-1-nlb")).toHaveLength(33);
     const [finding] = judgeContract(nlb, t.lbLoadBalancer, "ingest-ap-southeast-1-nlb", "prod", { loadBalancerType: "network" });
-    expect(finding!.message).toMatch(/^aws:lb\/loadBalancer:LoadBalancer ingest-ap-southeast-1-nlb: name "ingest-ap-southeast-1-nlb-<7 random>" \(auto-named .*is outside what the API accepts: 1 to 32 characters \(this is 33\)/);
+    expect(finding!.message).toMatch(
+      /^aws:lb\/loadBalancer:LoadBalancer ingest-ap-southeast-1-nlb: name "ingest-ap-southeast-1-nlb-<7 random>" \(auto-named .*is outside what the API accepts: 1 to 32 characters \(this is 33\)/,
+    );
     expect(judgeContract(nlb, t.lbLoadBalancer, "ingest-us-east-1-nlb", "prod", { loadBalancerType: "network" })).toEqual([]);
     expect(autoNamedResourceNameLimit(t.lbLoadBalancer)).toBe(24);
     expect(autoNamedResourceNameLimit(t.lbTargetGroup)).toBe(24);
@@ -154,7 +174,10 @@ describe("values the program computes", () => {
   it.each(awsRegions.map((region) => [region]))("names the load balancer and target group of %s within ELB's 32 characters", (region) => {
     const name = `ingest-${region}`;
     const short = name.replace(region, shortRegionCode(region));
-    for (const [type, suffix] of [[t.lbLoadBalancer, "nlb"], [t.lbTargetGroup, "hosts"]] as const) {
+    for (const [type, suffix] of [
+      [t.lbLoadBalancer, "nlb"],
+      [t.lbTargetGroup, "hosts"],
+    ] as const) {
       const chosen = nameWithinAutoNameLimit(type, `${name}-${suffix}`, `${short}-${suffix}`);
       expect(judgeContract(apiContracts[type]!, type, chosen, "prod", {}).map((f) => f.message)).toEqual([]);
     }

@@ -99,7 +99,13 @@ describe("estimate", () => {
     const band = {
       type: resourceTypes.cloudwatchMetricAlarm,
       region: "us-east-1",
-      inputs: { thresholdMetricId: "band", metricQueries: [{ id: "m1", metric: {} }, { id: "band", expression: "ANOMALY_DETECTION_BAND(m1, 2)" }] },
+      inputs: {
+        thresholdMetricId: "band",
+        metricQueries: [
+          { id: "m1", metric: {} },
+          { id: "band", expression: "ANOMALY_DETECTION_BAND(m1, 2)" },
+        ],
+      },
     };
     expect(estimateCost([plain]).monthlyUsd).toBeCloseTo(0.1, 5);
     expect(estimateCost([band]).monthlyUsd).toBeCloseTo(0.3, 5);
@@ -109,7 +115,12 @@ describe("estimate", () => {
     const alarm = (inputs: Record<string, unknown>) => estimateCost([{ type: resourceTypes.cloudwatchMetricAlarm, region: "us-east-1", inputs }]);
     expect(alarm({ metricName: "X", period: 10 })).toMatchObject({ monthlyUsd: 0.3, items: [{ item: "CloudWatch high-resolution alarm (1 metric)" }] });
     expect(alarm({ metricName: "X", period: 60 }).monthlyUsd).toBeCloseTo(0.1, 5);
-    const band = alarm({ metricQueries: [{ id: "m1", metric: { period: 30 } }, { id: "band", expression: "ANOMALY_DETECTION_BAND(m1, 2)" }] });
+    const band = alarm({
+      metricQueries: [
+        { id: "m1", metric: { period: 30 } },
+        { id: "band", expression: "ANOMALY_DETECTION_BAND(m1, 2)" },
+      ],
+    });
     expect(band.items[0]!.item).toBe("CloudWatch high-resolution anomaly alarm (3 metrics)");
     expect(band.monthlyUsd).toBeCloseTo(0.9, 5);
   });

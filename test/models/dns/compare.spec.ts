@@ -45,10 +45,13 @@ const rec = (name: string, values: string[], extra: Partial<ProviderRecord> = {}
 
 describe("compareRecordSets", () => {
   it("reports added, removed, changed and unchanged records per provider", () => {
-    const before = [rec("a.example.com", ["192.0.2.1"]), rec("b.example.com", ["192.0.2.2"]), rec("c.example.com", ["192.0.2.3"]),
-      rec("a.example.com", ["192.0.2.1"], { provider: "cloudflare" })];
-    const after = [rec("a.example.com", ["192.0.2.1"]), rec("b.example.com", ["192.0.2.2"], { ttl: 300 }), rec("d.example.com", ["192.0.2.4"]),
-      rec("a.example.com", ["192.0.2.1"], { provider: "cloudflare" })];
+    const before = [rec("a.example.com", ["192.0.2.1"]), rec("b.example.com", ["192.0.2.2"]), rec("c.example.com", ["192.0.2.3"]), rec("a.example.com", ["192.0.2.1"], { provider: "cloudflare" })];
+    const after = [
+      rec("a.example.com", ["192.0.2.1"]),
+      rec("b.example.com", ["192.0.2.2"], { ttl: 300 }),
+      rec("d.example.com", ["192.0.2.4"]),
+      rec("a.example.com", ["192.0.2.1"], { provider: "cloudflare" }),
+    ];
     const [route53, cloudflare] = compareRecordSets(before, after);
     expect(route53.provider).toBe("route53");
     expect(route53.added.map((r) => r.name)).toEqual(["d.example.com"]);

@@ -250,7 +250,8 @@ function zoneView(i: number, provider: "route53" | "cloudflare"): fc.Arbitrary<Z
         const kept = cname ? [cname] : [...byType.values()];
         for (const r of kept) records.push({ provider, name, type: r.type, ttl: 300, values: [...new Set(r.values)].sort() });
       });
-      const nameServers = provider === "route53" ? ["ns-1536.awsdns-32.co.uk", "ns-1024.awsdns-32.org", "ns-512.awsdns-32.net", "ns-0.awsdns-32.com"] : ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"];
+      const nameServers =
+        provider === "route53" ? ["ns-1536.awsdns-32.co.uk", "ns-1024.awsdns-32.org", "ns-512.awsdns-32.net", "ns-0.awsdns-32.com"] : ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"];
       return { provider, apex, nameServers, records: records.filter((r) => r.values.length > 0) };
     }),
   );

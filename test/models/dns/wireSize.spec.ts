@@ -75,7 +75,9 @@ describe("wire-size model", () => {
     const txt = { provider: "route53" as const, name: "txt.example.com", type: "TXT", ttl: 300, values: ["v=verification " + "t".repeat(200)] };
     const mx = { provider: "route53" as const, name: "txt.example.com", type: "MX", ttl: 300, values: ["10 mx.example.net"] };
     const zone = view([txt, mx, cname("alias.example.com", "txt.example.com")]);
-    const asked = questions(zone).filter((q) => q.qname === "alias.example.com").map((q) => q.qtype);
+    const asked = questions(zone)
+      .filter((q) => q.qname === "alias.example.com")
+      .map((q) => q.qtype);
     expect(asked).toEqual(["CNAME", "TXT", "MX", "AAAA"]);
     const through = answerSize(zone, "alias.example.com", "TXT", "always-authority");
     expect(through).toMatchObject({ kind: "answer", cnames: ["alias.example.com"], finalRecords: 1 });
@@ -85,7 +87,13 @@ describe("wire-size model", () => {
 
   it("builds NODATA through a CNAME as a server does: the chain and the zone's SOA, not NS and the target's addresses", () => {
     for (const provider of ["route53", "cloudflare"] as const) {
-      const zone = view([{ ...a("api.example.com", 4), provider }, { ...cname("decide.example.com", "api.example.com"), provider }], provider);
+      const zone = view(
+        [
+          { ...a("api.example.com", 4), provider },
+          { ...cname("decide.example.com", "api.example.com"), provider },
+        ],
+        provider,
+      );
       const nsd = buildAnswer(zone, "decide.example.com", "TXT", "drop-authority-when-full");
       expect(nsd).toMatchObject({ kind: "nodata", rcode: "NOERROR", cnames: ["decide.example.com"], additional: [] });
       expect(nsd.answer.map((r) => r.type)).toEqual(["CNAME"]);

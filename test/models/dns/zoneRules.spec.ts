@@ -34,8 +34,7 @@ describe("zone rules", () => {
     expect(problems(input)).toEqual([
       {
         path: ["dns", "aliases", 0, "name"],
-        message:
-          "CNAME decide (edge:dns.aliases[0]) shares its name with TXT from edge:dns.records[0]; a CNAME must be the only record at its name: rename one of them",
+        message: "CNAME decide (edge:dns.aliases[0]) shares its name with TXT from edge:dns.records[0]; a CNAME must be the only record at its name: rename one of them",
       },
     ]);
   });
@@ -47,9 +46,7 @@ describe("zone rules", () => {
       message: "CNAME api is at the ingestion endpoint (edge:dns.ingestName), a name the program answers itself (A); declare it at another name",
     });
     const txtOnCdn = withDns({ records: [{ name: "cdn", type: "TXT", values: ["x"] }] });
-    expect(problems(txtOnCdn).map((p) => p.message)).toEqual([
-      "TXT cdn is at the snippet CDN (edge:cdn.hostname), a name the program answers itself (CNAME); declare it at another name",
-    ]);
+    expect(problems(txtOnCdn).map((p) => p.message)).toEqual(["TXT cdn is at the snippet CDN (edge:cdn.hostname), a name the program answers itself (CNAME); declare it at another name"]);
     const validation = withDns({ records: [{ name: `_${"0a".repeat(16)}.api`, type: "CNAME", values: ["x.acm-validations.aws"] }] });
     expect(problems(validation).map((p) => p.message)).toEqual([
       `CNAME _${"0a".repeat(16)}.api has the shape of the certificate validation record of api (the ingestion endpoint (edge:dns.ingestName)), which the program writes itself: declare it at another name`,
@@ -58,10 +55,10 @@ describe("zone rules", () => {
 
   it("refuses a CNAME at the apex, with each provider's reason from the capability table", () => {
     const input = withDns({ records: [{ name: "@", type: "CNAME", values: ["api.example.com"] }] });
-    const messages = problems(input).filter((p) => p.path.join(".") === "dns.records.0.name").map((p) => p.message);
-    expect(messages).toContain(
-      "CNAME @: Route 53 cannot serve CNAME at the zone apex: a CNAME cannot sit at the zone apex beside SOA and NS (RFC 1034 §3.6.2); Route 53 offers alias records there",
-    );
+    const messages = problems(input)
+      .filter((p) => p.path.join(".") === "dns.records.0.name")
+      .map((p) => p.message);
+    expect(messages).toContain("CNAME @: Route 53 cannot serve CNAME at the zone apex: a CNAME cannot sit at the zone apex beside SOA and NS (RFC 1034 §3.6.2); Route 53 offers alias records there");
     expect(messages.some((m) => m.startsWith("CNAME @: Cloudflare cannot serve CNAME at the zone apex: an apex CNAME is flattened"))).toBe(true);
   });
 

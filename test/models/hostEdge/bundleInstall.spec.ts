@@ -26,7 +26,7 @@ describe("edge-install-bundle", () => {
     mkdirSync(bin);
     const dpkgLog = path.join(case_, "dpkg.log");
     writeFileSync(path.join(bin, "dpkg"), `#!/bin/sh\nif [ "$1" = --print-architecture ]; then echo amd64; exit 0; fi\necho "$@" >> ${dpkgLog}\n`, { mode: 0o755 });
-    writeFileSync(path.join(case_, "fetch"), "#!/bin/sh\n: > \"$1\"\n", { mode: 0o755 });
+    writeFileSync(path.join(case_, "fetch"), '#!/bin/sh\n: > "$1"\n', { mode: 0o755 });
     writeFileSync(path.join(case_, "verify"), `#!/bin/sh\necho ${release}\n`, { mode: 0o755 });
     const script = renderBundleInstall()
       .replaceAll(bundleFetchScriptPath, path.join(case_, "fetch"))

@@ -29,9 +29,7 @@ describe("estimateNginxMemory", () => {
     const total = (p: (typeof prices)["busy"]) => p.processBytes + p.bufferBytes + p.socketBytes;
     expect(e.busyRequestBytes).toBe(total(prices.busy));
     expect(e.unlimitedConnectionBytes).toBe(total(prices.answered));
-    expect(e.totalBytes).toBe(
-      e.fixedBytes + 2 * e.perWorkerBytes + e.busyRequests * e.busyRequestBytes + e.unlimitedConnections * e.unlimitedConnectionBytes + 4096 * total(prices.queued),
-    );
+    expect(e.totalBytes).toBe(e.fixedBytes + 2 * e.perWorkerBytes + e.busyRequests * e.busyRequestBytes + e.unlimitedConnections * e.unlimitedConnectionBytes + 4096 * total(prices.queued));
     expect(e.totalBytes).toBe(predictNginxMemory(input, { busy: e.busyRequests, answered: e.unlimitedConnections, queued: 4096 }).totalBytes);
   });
 

@@ -25,21 +25,12 @@ describe("renderNginxConfig", () => {
   });
 
   it("bounds what a client can make nginx hold: header lines, lingering, its socket's buffers, the accept queue (incident 000)", () => {
-    expect(lines(config)).toEqual(
-      expect.arrayContaining([
-        "max_headers 64;",
-        "lingering_time 10s;",
-        "client_body_buffer_size 16384;",
-        "listen 80 default_server backlog=4096 rcvbuf=16k sndbuf=16k;",
-      ]),
-    );
+    expect(lines(config)).toEqual(expect.arrayContaining(["max_headers 64;", "lingering_time 10s;", "client_body_buffer_size 16384;", "listen 80 default_server backlog=4096 rcvbuf=16k sndbuf=16k;"]));
   });
 
   it("limits /http-check like every other path, in a zone of its own", () => {
     const health = config.slice(config.indexOf(`location = ${healthCheckPath} {`));
-    expect(lines(health.slice(0, health.indexOf("\n        }\n")))).toEqual(
-      expect.arrayContaining(["limit_conn edge_health 32;", "limit_req zone=edge_client burst=200 nodelay;"]),
-    );
+    expect(lines(health.slice(0, health.indexOf("\n        }\n")))).toEqual(expect.arrayContaining(["limit_conn edge_health 32;", "limit_req zone=edge_client burst=200 nodelay;"]));
     expect(lines(config)).toContain("limit_conn_zone $server_name zone=edge_health:64k;");
   });
 

@@ -25,7 +25,10 @@ describe("the nginx memory model against a real nginx at the config's limits", (
     expect(rows.map((r) => r.state)).toEqual(cases.map((c) => c.name));
     for (const row of rows) {
       // Each state was reached: nginx holds connections in it.
-      expect(Object.values(row.load).reduce((a, b) => a + (b ?? 0), 0), row.state).toBeGreaterThan(0);
+      expect(
+        Object.values(row.load).reduce((a, b) => a + (b ?? 0), 0),
+        row.state,
+      ).toBeGreaterThan(0);
       for (const part of ["processes", "buffers", "total"] as const) {
         expect(row.predicted[part], `${row.state}: ${part}`).toBeGreaterThanOrEqual(row.measured[part]);
       }

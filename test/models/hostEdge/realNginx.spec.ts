@@ -20,18 +20,7 @@ import {
 } from "../../../models/hostEdge";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import {
-  freePort,
-  measureNginxRss,
-  nginxInstalled,
-  nginxTempDir,
-  nginxWorkerPids,
-  renderTestConfig,
-  RunningNginx,
-  startNginx,
-  StartNginxOptions,
-  testNginxConfig,
-} from "../../../harness/nginx";
+import { freePort, measureNginxRss, nginxInstalled, nginxTempDir, nginxWorkerPids, renderTestConfig, RunningNginx, startNginx, StartNginxOptions, testNginxConfig } from "../../../harness/nginx";
 import { get, holdIdleConnections, request, startHungUpstream, startUpstream, Upstream, UpstreamOptions, waitUntil } from "../../../harness/upstream";
 import { installedAt, skipWithout } from "../../../harness/requirements";
 import { sampleSettings } from "./fixtures";
@@ -46,9 +35,11 @@ function settingsFor(port: number, backupPort: number): HostEdgeSettings {
 }
 
 /** Two stand-in upstreams and nginx on the settings for their ports, started before the block's tests and stopped after. */
-function nginxWithUpstreams(
-  options: { upstream?: UpstreamOptions; settings?: (port: number, backupPort: number) => HostEdgeSettings } & StartNginxOptions = {},
-): { primary: Upstream; backup: Upstream; nginx: RunningNginx } {
+function nginxWithUpstreams(options: { upstream?: UpstreamOptions; settings?: (port: number, backupPort: number) => HostEdgeSettings } & StartNginxOptions = {}): {
+  primary: Upstream;
+  backup: Upstream;
+  nginx: RunningNginx;
+} {
   const ctx = {} as { primary: Upstream; backup: Upstream; nginx: RunningNginx };
   beforeAll(async () => {
     ctx.primary = await startUpstream("primary", 0, options.upstream);
@@ -64,7 +55,6 @@ function nginxWithUpstreams(
 }
 
 describe.skipIf(skipWithout([nginxInstalled]))("real nginx", () => {
-
   const ctx = nginxWithUpstreams();
 
   it("nginx -t accepts the rendered config", () => {
@@ -201,7 +191,12 @@ describe.skipIf(skipWithout([nginxInstalled]))("real nginx with the primary upst
 
   it("answers every POST 200 from the backup or 503 (limit_conn), never 502 or 504", async () => {
     const statuses = await Promise.all(
-      Array.from({ length: 300 }, () => request(nginx.port, "/track", { method: "POST", body: "{}" }).then((r) => r.status, () => 0)),
+      Array.from({ length: 300 }, () =>
+        request(nginx.port, "/track", { method: "POST", body: "{}" }).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      ),
     );
     const counts: Record<number, number> = {};
     for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
@@ -212,7 +207,6 @@ describe.skipIf(skipWithout([nginxInstalled]))("real nginx with the primary upst
 });
 
 describe.skipIf(skipWithout([nginxInstalled]))("real nginx in front of a service that accepts and never answers", () => {
-
   const ctx = nginxWithUpstreams();
 
   it("resends an event POST to the backup after the ingest read timeout, not the 30 s query timeout", async () => {
@@ -286,15 +280,21 @@ describe.skipIf(skipWithout([nginxInstalled]))("real nginx under a flood of /htt
   }, 40_000);
 
   it("sheds probes past limit_req's burst from one address, like every other path", async () => {
-    const answers = await Promise.all(Array.from({ length: 400 }, () => get(ctx.nginx.port, healthCheckPath).then((a) => a.status, () => 0)));
+    const answers = await Promise.all(
+      Array.from({ length: 400 }, () =>
+        get(ctx.nginx.port, healthCheckPath).then(
+          (a) => a.status,
+          () => 0,
+        ),
+      ),
+    );
     expect(answers.filter((s) => s === 200).length).toBeGreaterThan(0);
     expect(answers.filter((s) => s === 503).length).toBeGreaterThan(0);
-    expect(readFileSync(ctx.nginx.errorLog, "utf8")).toContain('limiting requests, excess');
+    expect(readFileSync(ctx.nginx.errorLog, "utf8")).toContain("limiting requests, excess");
   }, 30_000);
 });
 
 describe.skipIf(skipWithout([nginxInstalled]))("real nginx's upstream keep-alive against the service's idle timeout", () => {
-
   const ctx = nginxWithUpstreams({ upstream: { keepAliveTimeoutMs: serviceKeepaliveTimeoutMs } });
 
   it("closes idle upstream connections before the service does, so no POST meets a closing connection", async () => {
@@ -333,14 +333,20 @@ describe.skipIf(skipWithout([nginxInstalled, installedAt("/usr/bin/prlimit", "pr
         socket.write("GET /hold HTTP/1.1\r\nHost: edge.test\r\n\r\n");
       });
       await waitUntil(() => ctx.primary.held.length + ctx.backup.held.length === admitted, 30_000, `${admitted} held requests`).catch((e) => {
-        throw new Error(`${e.message}: ${ctx.primary.held.length}+${ctx.backup.held.length} held; ${answers.filter((a) => a).map((a) => a.slice(0, 12)).join(",").slice(0, 300)}; ${readFileSync(ctx.nginx.errorLog, "utf8").slice(-1500)}`);
+        throw new Error(
+          `${e.message}: ${ctx.primary.held.length}+${ctx.backup.held.length} held; ${answers
+            .filter((a) => a)
+            .map((a) => a.slice(0, 12))
+            .join(",")
+            .slice(0, 300)}; ${readFileSync(ctx.nginx.errorLog, "utf8").slice(-1500)}`,
+        );
       });
       await waitUntil(() => answers.filter((a) => a.startsWith("HTTP/1.1 503")).length === clients - admitted, 10_000, "the 503s");
       const workerLimits = nginxWorkerPids(ctx.nginx.pid).map((pid) => readFileSync(`/proc/${pid}/limits`, "utf8"));
       for (const limits of workerLimits) expect(limits).toMatch(new RegExp(`Max open files\\s+${4096 + 2048 + 64}\\s`));
       const log = readFileSync(ctx.nginx.errorLog, "utf8");
       expect(log).not.toMatch(/Too many open files|worker_connections are not enough/);
-      expect(log).toContain("limiting connections by zone \"edge_host\"");
+      expect(log).toContain('limiting connections by zone "edge_host"');
     } finally {
       sockets.forEach((s) => s.destroy());
       ctx.primary.release();

@@ -52,8 +52,7 @@ describe.skipIf(skipWithout([nginxInstalled, postgresInstalled]))("real nginx in
     await pg?.stop();
   });
 
-  const stored = async (ids: string[]) =>
-    Number((await pg.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE insert_id = ANY($1)", [ids]))[0]!.n);
+  const stored = async (ids: string[]) => Number((await pg.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE insert_id = ANY($1)", [ids]))[0]!.n);
 
   it("stores the snippet's POST through nginx, and /http-check is the service's readiness", async () => {
     const { body, ids } = batchBody(3);

@@ -88,17 +88,19 @@ describe("renderUserData", () => {
   });
 
   it("points each region's service at its own datastore, the password left in SSM", () => {
-    const config = parseStackConfig(withRegionPins({
-      domain: "example.com",
-      regions: ["us-east-1", "eu-west-1"],
-      dns: { secondary: { accountId: "0123456789abcdef0123456789abcdef" } },
-      alarms: { emails: ["ops@example.com"] },
-      datastore: {
-        endpoints: {
-          "eu-west-1": { hosts: ["db-a.eu.example.internal", "db-b.eu.example.internal:6432"], passwordParameter: "/edge/prod/datastore/password", cidrs: ["10.101.0.0/16"] },
+    const config = parseStackConfig(
+      withRegionPins({
+        domain: "example.com",
+        regions: ["us-east-1", "eu-west-1"],
+        dns: { secondary: { accountId: "0123456789abcdef0123456789abcdef" } },
+        alarms: { emails: ["ops@example.com"] },
+        datastore: {
+          endpoints: {
+            "eu-west-1": { hosts: ["db-a.eu.example.internal", "db-b.eu.example.internal:6432"], passwordParameter: "/edge/prod/datastore/password", cidrs: ["10.101.0.0/16"] },
+          },
         },
-      },
-    }));
+      }),
+    );
     const env = (parse(renderUserData(hostEdgeSettings(config, 2, "eu-west-1"))) as CloudConfig).write_files.find((f) => f.path === "/etc/edge/ingest.env")!.content;
     expect(env).toContain(
       "INGEST_DB_HOSTS=db-a.eu.example.internal,db-b.eu.example.internal:6432\nINGEST_DB_PORT=5432\nINGEST_DB_NAME=edge\nINGEST_DB_USER=ingest\n" +

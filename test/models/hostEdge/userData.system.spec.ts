@@ -42,44 +42,47 @@ function hostRoot(): string {
   return root;
 }
 
-describe.skipIf(skipWithout([installedAt("/usr/bin/systemd-analyze", "systemd-analyze", "systemd"), installedAt("/usr/lib/systemd/system/nginx.service", "nginx's systemd unit", "nginx-light")]))("systemd units in the user data", () => {
-  it("restart forever: StartLimitIntervalSec=0 in [Unit] of every unit and drop-in", () => {
-    const units = files.filter((f) => /\.service$|\.service\.d\//.test(f.path));
-    expect(units.map((u) => u.path)).toEqual([
-      "/etc/systemd/system/edge-ingest.service",
-      "/etc/systemd/system/edge-ingest-backup.service",
-      "/etc/systemd/system/nginx.service.d/edge.conf",
-      "/etc/systemd/system/edge-lifecycle-watch.service",
-    ]);
-    for (const unit of units) {
-      const unitSection = unit.content.slice(unit.content.indexOf("[Unit]"), unit.content.indexOf("[Service]"));
-      expect({ unit: unit.path, section: unitSection }).toEqual({ unit: unit.path, section: expect.stringContaining("StartLimitIntervalSec=0\n") });
-    }
-  });
+describe.skipIf(skipWithout([installedAt("/usr/bin/systemd-analyze", "systemd-analyze", "systemd"), installedAt("/usr/lib/systemd/system/nginx.service", "nginx's systemd unit", "nginx-light")]))(
+  "systemd units in the user data",
+  () => {
+    it("restart forever: StartLimitIntervalSec=0 in [Unit] of every unit and drop-in", () => {
+      const units = files.filter((f) => /\.service$|\.service\.d\//.test(f.path));
+      expect(units.map((u) => u.path)).toEqual([
+        "/etc/systemd/system/edge-ingest.service",
+        "/etc/systemd/system/edge-ingest-backup.service",
+        "/etc/systemd/system/nginx.service.d/edge.conf",
+        "/etc/systemd/system/edge-lifecycle-watch.service",
+      ]);
+      for (const unit of units) {
+        const unitSection = unit.content.slice(unit.content.indexOf("[Unit]"), unit.content.indexOf("[Service]"));
+        expect({ unit: unit.path, section: unitSection }).toEqual({ unit: unit.path, section: expect.stringContaining("StartLimitIntervalSec=0\n") });
+      }
+    });
 
-  it("pass systemd-analyze verify with no output, nginx.service with its drop-in", () => {
-    const root = hostRoot();
-    try {
-      const names = ["edge-ingest.service", "edge-ingest-backup.service", "edge-lifecycle-watch.service", "nginx.service"];
-      const result = spawnSync("/usr/bin/systemd-analyze", ["verify", `--root=${root}`, ...names], { encoding: "utf8" });
-      expect({ status: result.status, output: `${result.stdout}${result.stderr}` }).toEqual({ status: 0, output: "" });
-      // The drop-in is what nginx runs with there.
-      const shown = spawnSync("/usr/bin/systemd-analyze", ["cat-config", `--root=${root}`, "systemd/system/nginx.service.d/edge.conf"], { encoding: "utf8" });
-      expect(shown.stdout).toContain("LimitNOFILE=6208");
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+    it("pass systemd-analyze verify with no output, nginx.service with its drop-in", () => {
+      const root = hostRoot();
+      try {
+        const names = ["edge-ingest.service", "edge-ingest-backup.service", "edge-lifecycle-watch.service", "nginx.service"];
+        const result = spawnSync("/usr/bin/systemd-analyze", ["verify", `--root=${root}`, ...names], { encoding: "utf8" });
+        expect({ status: result.status, output: `${result.stdout}${result.stderr}` }).toEqual({ status: 0, output: "" });
+        // The drop-in is what nginx runs with there.
+        const shown = spawnSync("/usr/bin/systemd-analyze", ["cat-config", `--root=${root}`, "systemd/system/nginx.service.d/edge.conf"], { encoding: "utf8" });
+        expect(shown.stdout).toContain("LimitNOFILE=6208");
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
 
-  it("load the env file the service reads, which carries no secret", () => {
-    for (const unit of ["/etc/systemd/system/edge-ingest.service", "/etc/systemd/system/edge-ingest-backup.service"]) {
-      expect(files.find((f) => f.path === unit)!.content).toContain("EnvironmentFile=/etc/edge/ingest.env\n");
-    }
-    const env = files.find((f) => f.path === "/etc/edge/ingest.env")!.content;
-    expect(env).toContain("INGEST_POOL_SIZE=16\n");
-    expect(env).not.toMatch(/^\w*(PASSWORD|SECRET)\w*=/im);
-  });
-});
+    it("load the env file the service reads, which carries no secret", () => {
+      for (const unit of ["/etc/systemd/system/edge-ingest.service", "/etc/systemd/system/edge-ingest-backup.service"]) {
+        expect(files.find((f) => f.path === unit)!.content).toContain("EnvironmentFile=/etc/edge/ingest.env\n");
+      }
+      const env = files.find((f) => f.path === "/etc/edge/ingest.env")!.content;
+      expect(env).toContain("INGEST_POOL_SIZE=16\n");
+      expect(env).not.toMatch(/^\w*(PASSWORD|SECRET)\w*=/im);
+    });
+  },
+);
 
 describe("shell scripts in the user data", () => {
   it("parse with /bin/sh -n", () => {

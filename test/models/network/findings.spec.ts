@@ -39,11 +39,18 @@ describe("the network review's findings, on the shipped plans", () => {
     const endpoints = stackConfig("prod")["edge:datastore"].endpoints as Record<string, { cidrs: string[]; route: { transitGatewayId: string } }>;
     for (const [region, endpoint] of Object.entries(endpoints)) {
       const subnets = ofType(prod, resourceTypes.ec2Subnet).filter((s) => s.region === region);
-      const tables = new Set(ofType(prod, resourceTypes.ec2RouteTableAssociation).filter((a) => subnets.some((s) => dependsOn(a, "subnetId", s))).flatMap((a) => a.propertyDependencies?.routeTableId ?? []));
+      const tables = new Set(
+        ofType(prod, resourceTypes.ec2RouteTableAssociation)
+          .filter((a) => subnets.some((s) => dependsOn(a, "subnetId", s)))
+          .flatMap((a) => a.propertyDependencies?.routeTableId ?? []),
+      );
       expect(tables.size, region).toBe(1);
       for (const cidr of endpoint.cidrs) {
         const routes = ofType(prod, resourceTypes.ec2Route).filter((r) => r.inputs.destinationCidrBlock === cidr && tables.has((r.propertyDependencies?.routeTableId ?? [])[0]!));
-        expect(routes.map((r) => r.inputs.transitGatewayId), `${region} ${cidr}`).toEqual([endpoint.route.transitGatewayId]);
+        expect(
+          routes.map((r) => r.inputs.transitGatewayId),
+          `${region} ${cidr}`,
+        ).toEqual([endpoint.route.transitGatewayId]);
       }
     }
     const datastore = reachabilityOfPlan(prod.resources).regions.flatMap((r) => r.flows.filter((f) => f.name === "host → datastore"));
@@ -117,13 +124,17 @@ describe("the network review's findings, on the shipped plans", () => {
   it("6. the host role reads its own parameter only: no AmazonSSMManagedInstanceCore, and attaching it again is refused", async () => {
     expect(ofType(prod, resourceTypes.iamRolePolicyAttachment).filter((a) => a.inputs.policyArn === managedSsmCore)).toEqual([]);
     for (const role of ofType(prod, resourceTypes.iamRole).filter((r) => r.name.endsWith("-host"))) {
-      const granted = ofType(prod, resourceTypes.iamRolePolicy).filter((p) => dependsOn(p, "role", role)).flatMap((p) => statements(p.inputs.policy));
+      const granted = ofType(prod, resourceTypes.iamRolePolicy)
+        .filter((p) => dependsOn(p, "role", role))
+        .flatMap((p) => statements(p.inputs.policy));
       const parameter = (name: string) => ({ action: "ssm:GetParameter", resource: `arn:aws:ssm:us-east-1:123456789012:parameter${name}`, principalAccount: "123456789012" });
       expect(allows(granted, parameter("/edge/prod/datastore/password"))).toBe(role.name.startsWith("ingest-us-east-1"));
       expect(allows(granted, parameter("/edge/prod/another-service/secret"))).toBe(false);
     }
     // AmazonSSMManagedInstanceCore reads every parameter: attached again, the pack refuses it.
-    expect(allows(statements(knownManagedPolicies[managedSsmCore]), { action: "ssm:GetParameter", resource: "arn:aws:ssm:us-east-1:123456789012:parameter/anything", principalAccount: "1" })).toBe(true);
+    expect(allows(statements(knownManagedPolicies[managedSsmCore]), { action: "ssm:GetParameter", resource: "arn:aws:ssm:us-east-1:123456789012:parameter/anything", principalAccount: "1" })).toBe(
+      true,
+    );
     const role = ofType(prod, resourceTypes.iamRole).find((r) => r.name === "ingest-us-east-1-host")!;
     const attachment: PlanJsonResource = {
       urn: `${role.urn.replace(/::[^:]+$/, "")}$${resourceTypes.iamRolePolicyAttachment}::ingest-us-east-1-host-ssm`,
@@ -164,7 +175,9 @@ describe("today's prod plan and its datastore routes", () => {
     const withoutRoutes = mutated(prod, (r) => r.type === resourceTypes.ec2Route && r.inputs.transitGatewayId !== undefined);
     const verdict = await packVerdict(withoutRoutes);
     const refused = verdict.violations.filter((v) => v.policyName === "enforce-required-paths");
-    expect(refused.map((v) => v.message.slice(0, v.message.indexOf(" in route table")))).toEqual(["10.100.0.0/16", "10.101.0.0/16", "10.102.0.0/16"].map((cidr) => `host → datastore: no route to ${cidr}`));
+    expect(refused.map((v) => v.message.slice(0, v.message.indexOf(" in route table")))).toEqual(
+      ["10.100.0.0/16", "10.101.0.0/16", "10.102.0.0/16"].map((cidr) => `host → datastore: no route to ${cidr}`),
+    );
     expect(refused[0]!.message).toContain(
       "its match, 0.0.0.0/0 → internet gateway ingest-us-east-1-igw, goes nowhere for it (the internet gateway routes no private network) (10.100.0.0/16 port 5432, us-east-1). Smallest fix: declare edge:datastore.endpoints.us-east-1.route",
     );

@@ -33,7 +33,10 @@ beforeAll(() => {
 }, 300_000);
 
 const inEast = (r: PlanJsonResource) => r.region === "us-east-1";
-const flow = (plan: PlanJson, name: string) => reachabilityOfPlan(plan.resources).regions.find((r) => r.region === "us-east-1")!.flows.find((f) => f.name === name)!;
+const flow = (plan: PlanJson, name: string) =>
+  reachabilityOfPlan(plan.resources)
+    .regions.find((r) => r.region === "us-east-1")!
+    .flows.find((f) => f.name === name)!;
 
 describe("the reachability model", () => {
   it("reaches a datastore in the VPC itself by the local route (sameVpc)", () => {
@@ -51,10 +54,14 @@ describe("the reachability model", () => {
   });
 
   it("finds the path a host with a public address and an open egress rule has to the internet, and lists it beyond the needs", () => {
-    const open = mutated(prod, () => false, (r) => {
-      if (r.type === resourceTypes.ec2LaunchTemplate && inEast(r)) (r.inputs.networkInterfaces as Record<string, unknown>[])[0]!.associatePublicIpAddress = "true";
-      if (r.name === "ingest-us-east-1-hosts-out-s3") Object.assign(r.inputs, { prefixListId: undefined, cidrIpv4: "0.0.0.0/0" });
-    });
+    const open = mutated(
+      prod,
+      () => false,
+      (r) => {
+        if (r.type === resourceTypes.ec2LaunchTemplate && inEast(r)) (r.inputs.networkInterfaces as Record<string, unknown>[])[0]!.associatePublicIpAddress = "true";
+        if (r.name === "ingest-us-east-1-hosts-out-s3") Object.assign(r.inputs, { prefixListId: undefined, cidrIpv4: "0.0.0.0/0" });
+      },
+    );
     const region = reachabilityOfPlan(open.resources).regions.find((r) => r.region === "us-east-1")!;
     expect(region.probes.filter((p) => p.networkOpen).map((p) => p.name)).toEqual(["host → internet"]);
     expect(region.extras.map((e) => e.kind)).toContain("probe");
@@ -72,7 +79,10 @@ describe("the reachability model", () => {
       parent: "",
       custom: true,
       region: "us-east-1",
-      inputs: { ingress: [{ ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" }], egress: [{ ruleNo: 100, action: "allow", protocol: "tcp", fromPort: 0, toPort: 1023, cidrBlock: "0.0.0.0/0" }] },
+      inputs: {
+        ingress: [{ ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" }],
+        egress: [{ ruleNo: 100, action: "allow", protocol: "tcp", fromPort: 0, toPort: 1023, cidrBlock: "0.0.0.0/0" }],
+      },
       dependencies: [],
       propertyDependencies: { vpcId: [vpc.urn], subnetIds: subnets.map((s) => s.urn) },
     };
@@ -81,9 +91,13 @@ describe("the reachability model", () => {
   });
 
   it("judges nothing of a fleet whose launch template declares no needs, and says so", () => {
-    const untagged = mutated(prod, () => false, (r) => {
-      if (r.type === resourceTypes.ec2LaunchTemplate) r.inputs.tags = {};
-    });
+    const untagged = mutated(
+      prod,
+      () => false,
+      (r) => {
+        if (r.type === resourceTypes.ec2LaunchTemplate) r.inputs.tags = {};
+      },
+    );
     const result = reachabilityOfPlan(untagged.resources);
     expect(result.regions).toEqual([]);
     expect(result.unjudged).toHaveLength(3);

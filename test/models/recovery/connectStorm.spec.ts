@@ -40,7 +40,9 @@ describe("connect storm failure mode", () => {
     const f = of(rendered(), "connectStorm")!;
     expect(f.terms.map((t) => t.seconds)).toEqual([0, 0.922]);
     expect(f.recoverySeconds).toBe(0.922);
-    expect(f.terms[0]!.source).toMatch(/listen backlog=4096, net\.core\.somaxconn=4096, net\.ipv4\.tcp_max_syn_backlog=4096 \(queue 4096\) ≥ 1843 connects per host \(its own minSize=3 of hosts × limit_conn 1843 = 5529 connects ÷ minSize=3 of hosts\)/);
+    expect(f.terms[0]!.source).toMatch(
+      /listen backlog=4096, net\.core\.somaxconn=4096, net\.ipv4\.tcp_max_syn_backlog=4096 \(queue 4096\) ≥ 1843 connects per host \(its own minSize=3 of hosts × limit_conn 1843 = 5529 connects ÷ minSize=3 of hosts\)/,
+    );
     expect(f.eventsLost).toBe(0);
     expect(f.notes.join(" ")).toMatch(/no event is lost/);
     expect(of(sampleResources(), "connectStorm")).toBeUndefined();
@@ -54,7 +56,9 @@ describe("connect storm failure mode", () => {
     const findings = judgeRecoveryTime(recoveryReport(resources), resolveBounds(recoveryTimeBounds, {})).filter((x) => x.subject.startsWith("connectStorm"));
     expect(findings).toHaveLength(1);
     expect(findings[0]!.message).toContain("When a reconnect storm after a region failover (us-east-1), traffic is served again after 7.155 s, above the 5 s bound (maxConnectStormSeconds).");
-    expect(findings[0]!.message).toContain("Smallest fix: raise the listen backlog and net.core.somaxconn to at least 1843 (models/hostEdge/buffers.ts listenBacklog), or raise minSize of hosts so each host takes fewer.");
+    expect(findings[0]!.message).toContain(
+      "Smallest fix: raise the listen backlog and net.core.somaxconn to at least 1843 (models/hostEdge/buffers.ts listenBacklog), or raise minSize of hosts so each host takes fewer.",
+    );
     expect(findings[0]!.message).toContain(incidentNote("regionFailure"));
     // The rendered backlog is within the bound: no finding.
     expect(judgeRecoveryTime(recoveryReport(rendered()), resolveBounds(recoveryTimeBounds, {})).filter((x) => x.subject.startsWith("connectStorm"))).toEqual([]);

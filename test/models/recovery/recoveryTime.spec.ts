@@ -71,7 +71,13 @@ describe("recovery-time model", () => {
     expect(f.dominant.source).toMatch(/backup server, proxy_next_upstream_tries=2/);
     const withoutBackup = sampleResources().map((r) =>
       r.type === resourceTypes.ec2LaunchTemplate
-        ? { ...r, props: { ...r.props, userData: `${String(r.props.userData).replace(/\n.*backup max_fails=0;/, "")}  - path: /etc/systemd/system/edge-ingest.service\n    content: |\n      RestartSec=1\n` } }
+        ? {
+            ...r,
+            props: {
+              ...r.props,
+              userData: `${String(r.props.userData).replace(/\n.*backup max_fails=0;/, "")}  - path: /etc/systemd/system/edge-ingest.service\n    content: |\n      RestartSec=1\n`,
+            },
+          }
         : r,
     );
     expect(of(withoutBackup, "serviceDies").recoverySeconds).toBe(1);
@@ -93,7 +99,10 @@ describe("recovery-time model", () => {
     expect(f.terms[0]!.source).toMatch(/listen backlog=4096, net\.core\.somaxconn=4096 \(queue 4096\) ≥ the 1875 requests limit_conn admits/);
     expect(f.notes.join(" ")).toMatch(/max_fails=5 .* the backup too: nginx then answers 503 at once/);
     // nginx's default backlog (511) overflows under such a storm: the client waits out a SYN retransmit.
-    const shallow = of(rendered((t) => t.replace(/ backlog=\d+/, "")), "hostStalls");
+    const shallow = of(
+      rendered((t) => t.replace(/ backlog=\d+/, "")),
+      "hostStalls",
+    );
     expect(shallow.terms[0]).toMatchObject({ seconds: 1, label: "a connect storm overflows the accept queue: the client resends its SYN" });
     expect(shallow.recoverySeconds).toBe(11);
     expect(of(sampleResources(), "hostStalls")).toBeUndefined();
@@ -170,12 +179,18 @@ describe("what the edge twin found beyond the first failure modes", () => {
   });
 
   it("the library cannot load: the loader's 4 attempts of its load timeout and backoff 1 + 2 + 4 s, every page's events at risk and kept", () => {
-    const { loader } = snippetObjects({ loader: readFileSync(join(__dirname, "../../../assets/snippet/loader.js"), "utf8"), library: readFileSync(join(__dirname, "../../../assets/snippet/edge.js"), "utf8") }, {
-      cdnHost: "cdn.example.com",
-      collectorUrl: "https://api.example.com/track",
-      loadTimeoutMs: 4000,
-    });
-    const resources = [...sampleResources(), { type: resourceTypes.s3BucketObjectv2, urn: "urn:pulumi:prod::edge::aws:s3/bucketObjectv2:BucketObjectv2::cdn-loader", props: { key: "loader.js", content: loader.body } }];
+    const { loader } = snippetObjects(
+      { loader: readFileSync(join(__dirname, "../../../assets/snippet/loader.js"), "utf8"), library: readFileSync(join(__dirname, "../../../assets/snippet/edge.js"), "utf8") },
+      {
+        cdnHost: "cdn.example.com",
+        collectorUrl: "https://api.example.com/track",
+        loadTimeoutMs: 4000,
+      },
+    );
+    const resources = [
+      ...sampleResources(),
+      { type: resourceTypes.s3BucketObjectv2, urn: "urn:pulumi:prod::edge::aws:s3/bucketObjectv2:BucketObjectv2::cdn-loader", props: { key: "loader.js", content: loader.body } },
+    ];
     const f = of(resources, "libraryUnavailable");
     expect(f.recoverySeconds).toBe(23); // 4 × 4 s + 1 + 2 + 4 s
     expect(f.eventsAtRisk).toBe(460_000); // the whole peak × 23 s, kept in the browsers' storage
@@ -184,6 +199,8 @@ describe("what the edge twin found beyond the first failure modes", () => {
 
   it("states what no figure counts: a visitor who leaves keeps the events only in their browser", () => {
     const { limits } = recoveryReport(sampleResources());
-    expect(limits.join("\n")).toMatch(/a visitor who leaves the site while the edge is unreachable keeps the events not yet stored in the browser's localStorage; they are sent only if the visitor comes back to the site within 24 h/);
+    expect(limits.join("\n")).toMatch(
+      /a visitor who leaves the site while the edge is unreachable keeps the events not yet stored in the browser's localStorage; they are sent only if the visitor comes back to the site within 24 h/,
+    );
   });
 });

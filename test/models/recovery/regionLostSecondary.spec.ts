@@ -65,7 +65,9 @@ describe("a region lost, for lookups Cloudflare answers", () => {
   });
 
   it("scales the on-call's response and Cloudflare's propagation with a game day's timers", () => {
-    const f = recoveryReport(withSecondary(), undefined, { route53ProbeTimeoutSeconds: 1.2, regionWithdrawalSeconds: 180, cloudflarePropagationSeconds: 12 }).figures.find((x) => x.mode === "regionLostSecondary")!;
+    const f = recoveryReport(withSecondary(), undefined, { route53ProbeTimeoutSeconds: 1.2, regionWithdrawalSeconds: 180, cloudflarePropagationSeconds: 12 }).figures.find(
+      (x) => x.mode === "regionLostSecondary",
+    )!;
     expect(f.terms.map((t) => t.seconds)).toEqual([30, 1.2, 180, 180, 12, 60]);
   });
 });

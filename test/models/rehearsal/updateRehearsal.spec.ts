@@ -29,10 +29,7 @@ describe("a replacement created with a value its predecessor still holds", () =>
     const before = subnet("public-2", "10.0.16.0/20", "use1-az2");
     const after = subnet("public-2", "10.0.16.0/20", "use1-az6");
     const rehearsal = rehearseUpdate([same(vpc), { op: "replace", before, after, mode: "create-before-delete" }]);
-    expect(rehearsal.steps.map((s) => `${s.op} ${s.resource}`)).toEqual([
-      `create-replacement ${t.ec2Subnet} public-2 [us-east-1]`,
-      `delete-replaced ${t.ec2Subnet} public-2 [us-east-1]`,
-    ]);
+    expect(rehearsal.steps.map((s) => `${s.op} ${s.resource}`)).toEqual([`create-replacement ${t.ec2Subnet} public-2 [us-east-1]`, `delete-replaced ${t.ec2Subnet} public-2 [us-east-1]`]);
     expect(rehearsal.refusals).toHaveLength(1);
     expect(refusalMessage(rehearsal.refusals[0]!)).toMatch(
       /^aws:ec2\/subnet:Subnet public-2 \[us-east-1\], create-replacement: the API refuses it: InvalidSubnet\.Conflict .*, because the new aws:ec2\/subnet:Subnet public-2 is created with cidrBlock 10\.0\.16\.0\/20 while its own predecessor, which is deleted only at the end of the update, still holds 10\.0\.16\.0\/20 in the same VPC \(https:\/\/docs\.aws\.amazon\.com\/AWSEC2\/latest\/APIReference\/API_CreateSubnet\.html.*\)\. What works: Give the subnet a CIDR block no live subnet of the VPC holds/,
@@ -49,7 +46,12 @@ describe("a replacement created with a value its predecessor still holds", () =>
     const newVpc = res(t.ec2Vpc, "vpc", { cidrBlock: "10.1.0.0/16" });
     const before = subnet("public-2", "10.0.16.0/20", "use1-az2");
     const after = { ...subnet("public-2", "10.0.16.0/20", "use1-az6") };
-    expect(kinds([{ op: "replace", before: vpc, after: newVpc, mode: "create-before-delete" }, { op: "replace", before, after, mode: "create-before-delete" }])).toEqual([]);
+    expect(
+      kinds([
+        { op: "replace", before: vpc, after: newVpc, mode: "create-before-delete" },
+        { op: "replace", before, after, mode: "create-before-delete" },
+      ]),
+    ).toEqual([]);
   });
 
   it("refuses a zone replaced on the same delegation set while the old zone exists (ConflictingDomainExists), not once it is deleted first", () => {
@@ -64,7 +66,10 @@ describe("a replacement created with a value its predecessor still holds", () =>
   it("refuses a create with a name unique in the account that a resource deleted later still holds", () => {
     const old = res(t.cloudwatchLogDeliverySource, "cdn-access-logs", { name: "edge-prod-cdn-access-logs", logType: "ACCESS_LOGS" });
     const renamed = res(t.cloudwatchLogDeliverySource, "cdn-logs", { name: "edge-prod-cdn-access-logs", logType: "ACCESS_LOGS" });
-    const rehearsal = rehearseUpdate([{ op: "create", after: renamed }, { op: "delete", before: old }]);
+    const rehearsal = rehearseUpdate([
+      { op: "create", after: renamed },
+      { op: "delete", before: old },
+    ]);
     expect(rehearsal.refusals.map((r) => [r.kind, r.step.op])).toEqual([["unique-value-held", "create"]]);
     expect(rehearsal.refusals[0]!.error).toContain("the second stack takes over");
   });
@@ -77,18 +82,31 @@ describe("a delete of what something still holds", () => {
   it("refuses a subnet deleted before its replacement exists while the load balancer is in it (DependencyViolation)", () => {
     const moved = res(t.ec2Subnet, "public-1", { cidrBlock: "10.0.0.0/20", availabilityZoneId: "use1-az6" });
     const nlbAfter = res(t.lbLoadBalancer, "nlb", { loadBalancerType: "network", enableDeletionProtection: false, tags: { x: "y" } }, { subnetMappings: ["public-1"] });
-    const rehearsal = rehearseUpdate([{ op: "replace", before: subnet, after: moved, mode: "delete-before-replace" }, { op: "update", before: nlb, after: nlbAfter }]);
+    const rehearsal = rehearseUpdate([
+      { op: "replace", before: subnet, after: moved, mode: "delete-before-replace" },
+      { op: "update", before: nlb, after: nlbAfter },
+    ]);
     expect(rehearsal.refusals.map((r) => [r.kind, r.step.op, r.error])).toEqual([["held-by-dependents", "delete-replaced", expect.stringMatching(/^DependencyViolation/)]]);
     expect(rehearsal.refusals[0]!.why).toContain(`${t.lbLoadBalancer} nlb [us-east-1] still references it`);
     // Created first, the load balancer moves to the new subnet before the old one is deleted.
-    expect(kinds([{ op: "replace", before: subnet, after: moved, mode: "create-before-delete" }, { op: "update", before: nlb, after: nlbAfter }])).toEqual([]);
+    expect(
+      kinds([
+        { op: "replace", before: subnet, after: moved, mode: "create-before-delete" },
+        { op: "update", before: nlb, after: nlbAfter },
+      ]),
+    ).toEqual([]);
   });
 
   it("refuses a target group deleted first while the listener forwards to it (ResourceInUse)", () => {
     const group = res(t.lbTargetGroup, "hosts", { port: 80, name: "edge-prod-hosts" });
     const listener = res(t.lbListener, "tls", { port: 443 }, { defaultActions: ["hosts"] });
     const moved = res(t.lbTargetGroup, "hosts", { port: 8080, name: "edge-prod-hosts" });
-    expect(kinds([{ op: "replace", before: group, after: moved, mode: "delete-before-replace" }, { op: "update", before: listener, after: listener }])).toEqual(["held-by-dependents"]);
+    expect(
+      kinds([
+        { op: "replace", before: group, after: moved, mode: "delete-before-replace" },
+        { op: "update", before: listener, after: listener },
+      ]),
+    ).toEqual(["held-by-dependents"]);
   });
 
   it("deletes the dependents a delete-before-replace replaces first, dependents before what they depend on", () => {
@@ -109,7 +127,10 @@ describe("a delete of what holds contents or cannot be deleted", () => {
   it("refuses a zone deleted with the records the stack leaves in it (HostedZoneNotEmpty), unless forceDestroy", () => {
     const zone = (forceDestroy: boolean) => res(t.route53Zone, "zone", { name: "example.com", forceDestroy });
     const validation = res(t.route53Record, "cert-validation-1", { name: "_x.example.com", type: "CNAME" }, { zoneId: ["zone"] }, { retainOnDelete: true });
-    const removed = (z: RehearsalResource): PlannedChange[] => [{ op: "delete", before: z }, { op: "delete", before: validation }];
+    const removed = (z: RehearsalResource): PlannedChange[] => [
+      { op: "delete", before: z },
+      { op: "delete", before: validation },
+    ];
     const rehearsal = rehearseUpdate(removed(zone(false)));
     expect(rehearsal.steps.map((s) => s.op)).toEqual(["retain", "delete"]);
     expect(rehearsal.leftInCloud.map((l) => l.note)).toEqual([`${t.route53Record} cert-validation-1 [us-east-1] leaves the stack but stays in the cloud (retainOnDelete)`]);
@@ -122,7 +143,10 @@ describe("a delete of what holds contents or cannot be deleted", () => {
     const bucket = (inputs: Record<string, unknown>, options?: RehearsalResource["options"]) => res(t.s3Bucket, "logs", inputs, {}, options);
     bucket({}); // known by name before the load balancer refers to it
     const nlb = res(t.lbLoadBalancer, "nlb", { enableDeletionProtection: false }, { accessLogs: ["logs"] });
-    const removed = (b: RehearsalResource): PlannedChange[] => [{ op: "delete", before: b }, { op: "delete", before: nlb }];
+    const removed = (b: RehearsalResource): PlannedChange[] => [
+      { op: "delete", before: b },
+      { op: "delete", before: nlb },
+    ];
     const rehearsal = rehearseUpdate(removed(bucket({ forceDestroy: false })));
     // The load balancer goes first (it depends on the bucket); its logs stay in the bucket.
     expect(rehearsal.steps.map((s) => s.resource.split(" ")[1])).toEqual(["nlb", "logs"]);

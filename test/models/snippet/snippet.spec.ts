@@ -3,16 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { snippetDelivery } from "../../../models/snippet/delivery";
-import {
-  contentHash,
-  decideReplicaRegion,
-  libraryVersion,
-  loaderCacheControl,
-  renderLoader,
-  s3RegionalDomainRegion,
-  snippetObjects,
-  versionedCacheControl,
-} from "../../../models/snippet/snippet";
+import { contentHash, decideReplicaRegion, libraryVersion, loaderCacheControl, renderLoader, s3RegionalDomainRegion, snippetObjects, versionedCacheControl } from "../../../models/snippet/snippet";
 
 const root = join(__dirname, "..", "..", "..");
 const sources = {

@@ -13,7 +13,15 @@ function alarm(key: string, severity: string, level: number, extra: Record<strin
     type: alarmType,
     name,
     urn: `urn:${name}`,
-    props: { name, region: "us-east-1", metricName: "mem_used_percent", dimensions: asg, threshold: level, tags: { "edge:alarm": key, "edge:severity": severity, "edge:level": String(level) }, ...extra },
+    props: {
+      name,
+      region: "us-east-1",
+      metricName: "mem_used_percent",
+      dimensions: asg,
+      threshold: level,
+      tags: { "edge:alarm": key, "edge:severity": severity, "edge:level": String(level) },
+      ...extra,
+    },
   };
 }
 
@@ -43,7 +51,9 @@ describe("configure-alarm-thresholds", () => {
   });
 
   it("judges below-direction metrics the other way round", async () => {
-    const subjects = compliant().map((s) => (s.name!.endsWith("healthyHostsOfMinimum-warning") ? alarm("healthyHostsOfMinimum", "warning", 40, { metricName: "HealthyHostCount", threshold: 1.2 }) : s));
+    const subjects = compliant().map((s) =>
+      s.name!.endsWith("healthyHostsOfMinimum-warning") ? alarm("healthyHostsOfMinimum", "warning", 40, { metricName: "HealthyHostCount", threshold: 1.2 }) : s,
+    );
     const [finding] = await runStackPolicy(configureAlarmThresholds, subjects);
     expect(finding.message).toContain("fires below 40 % of ASG min, not before its critical alarm at 50 % of ASG min");
     expect(finding.message).toContain("Set edge:alarms.thresholds.healthyHostsOfMinimum.warning above 50 (default 100).");
@@ -87,7 +97,14 @@ describe("configure-alarm-thresholds", () => {
       type: alarmType,
       name: "band",
       urn: "urn:band",
-      props: { name: "band", metricQueries: [{ id: "m1", metric: { metricName: "NewFlowCount", dimensions: {} } }, { id: "band", expression: "ANOMALY_DETECTION_BAND(m1, 20)" }], tags: { "edge:alarm": "ingestAnomalyBand", "edge:severity": "critical" } },
+      props: {
+        name: "band",
+        metricQueries: [
+          { id: "m1", metric: { metricName: "NewFlowCount", dimensions: {} } },
+          { id: "band", expression: "ANOMALY_DETECTION_BAND(m1, 20)" },
+        ],
+        tags: { "edge:alarm": "ingestAnomalyBand", "edge:severity": "critical" },
+      },
     };
     const [finding] = await runStackPolicy(configureAlarmThresholds, [band]);
     expect(finding.message).toContain("has level 20 standard deviations, outside the sane range 0.5-10 standard deviations");

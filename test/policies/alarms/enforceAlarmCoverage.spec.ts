@@ -10,7 +10,14 @@ const regions = ["us-east-1", "us-west-2", "eu-west-1"];
 function alarm(name: string, severity: string, dimensions: Record<string, string>, anomaly = false): Subject {
   const tags = { "edge:severity": severity, "edge:alarm": "k" };
   const props = anomaly
-    ? { name, tags, metricQueries: [{ id: "m1", metric: { metricName: "NewFlowCount", dimensions } }, { id: "band", expression: "ANOMALY_DETECTION_BAND(m1, 2)" }] }
+    ? {
+        name,
+        tags,
+        metricQueries: [
+          { id: "m1", metric: { metricName: "NewFlowCount", dimensions } },
+          { id: "band", expression: "ANOMALY_DETECTION_BAND(m1, 2)" },
+        ],
+      }
     : { name, tags, metricName: "M", dimensions };
   return { type: alarmType, name, urn: `urn:pulumi:prod::edge::${alarmType}::${name}`, props };
 }
@@ -58,7 +65,10 @@ describe("enforce-alarm-coverage", () => {
   });
 
   it("wants both severities: a distribution with only a warning alarm is named", async () => {
-    const findings = await runStackPolicy(enforceAlarmCoverage, stack().filter((s) => s.name !== "cdn-5xx-critical"));
+    const findings = await runStackPolicy(
+      enforceAlarmCoverage,
+      stack().filter((s) => s.name !== "cdn-5xx-critical"),
+    );
     expect(findings).toEqual([
       {
         urn: "urn:cdn",
@@ -75,7 +85,12 @@ describe("enforce-alarm-coverage", () => {
 
   it("skips resources whose id is not known yet (a preview)", async () => {
     const unknown = stack().map((s) => (s.urn === "urn:lb:us-east-1" ? { ...s, props: {} } : s));
-    expect(await runStackPolicy(enforceAlarmCoverage, unknown.filter((s) => !(s.type === alarmType && s.name!.startsWith("us-east-1-flows") ) ))).toEqual([]);
+    expect(
+      await runStackPolicy(
+        enforceAlarmCoverage,
+        unknown.filter((s) => !(s.type === alarmType && s.name!.startsWith("us-east-1-flows"))),
+      ),
+    ).toEqual([]);
   });
 });
 

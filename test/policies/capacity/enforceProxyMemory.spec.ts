@@ -108,9 +108,7 @@ describe("enforce-proxy-memory", () => {
       incident;
     expect(await runResourcePolicy(enforceProxyMemory, subject)).toEqual([expected]);
     subject.props.userData = Buffer.from(text.replace(/^\s*worker_rlimit_nofile \d+;$/m, "")).toString("base64");
-    expect(await runResourcePolicy(enforceProxyMemory, subject)).toEqual([
-      expected.replace("worker_rlimit_nofile 8192, below", "1024 (no worker_rlimit_nofile: Debian's unit default), below"),
-    ]);
+    expect(await runResourcePolicy(enforceProxyMemory, subject)).toEqual([expected.replace("worker_rlimit_nofile 8192, below", "1024 (no worker_rlimit_nofile: Debian's unit default), below")]);
   });
 
   it("leaves launch templates without the capacity tags alone", async () => {

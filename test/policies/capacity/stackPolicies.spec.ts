@@ -64,7 +64,11 @@ describe("enforce-datastore-budget", () => {
   });
 
   it("counts regions that name the same datastore hosts against one budget, though each alone fits", async () => {
-    const fleet = [autoscalingGroup("us-east-1", 12, { datastore: shared, datastoreMaxConnections: 400 }), autoscalingGroup("us-west-2", 12, { datastore: shared, datastoreMaxConnections: 400 }), prod[2]!];
+    const fleet = [
+      autoscalingGroup("us-east-1", 12, { datastore: shared, datastoreMaxConnections: 400 }),
+      autoscalingGroup("us-west-2", 12, { datastore: shared, datastoreMaxConnections: 400 }),
+      prod[2]!,
+    ];
     expect(await runStackPolicy(enforceDatastoreBudget, [fleet[0]!])).toEqual([]);
     expect(await runStackPolicy(enforceDatastoreBudget, fleet)).toEqual([
       {
@@ -119,8 +123,7 @@ describe("missing-second-region", () => {
         urn: group.urn,
         subject: "prod regions",
         message:
-          "Under prod rules ingestion runs in 1 region (us-east-1), below the 2 independent regions required. " +
-          `Smallest fix: add a second region to edge:regions. ${incidentNote("secondRegion")}`,
+          "Under prod rules ingestion runs in 1 region (us-east-1), below the 2 independent regions required. " + `Smallest fix: add a second region to edge:regions. ${incidentNote("secondRegion")}`,
       },
     ]);
   });

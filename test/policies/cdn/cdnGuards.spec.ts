@@ -8,7 +8,11 @@ import { runResourcePolicy, runStackPolicy, Subject } from "../harness";
 import { cdnStack, distribution } from "./samples";
 
 const type = t.cloudfrontDistribution;
-const headers: Subject = { type: t.cloudfrontResponseHeadersPolicy, name: "cdn-headers", props: { id: "rhp-1", securityHeadersConfig: { strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true, override: true } } } };
+const headers: Subject = {
+  type: t.cloudfrontResponseHeadersPolicy,
+  name: "cdn-headers",
+  props: { id: "rhp-1", securityHeadersConfig: { strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true, override: true } } },
+};
 const withHeaders = { ...distribution, defaultRootObject: "loader.js", defaultCacheBehavior: { ...distribution.defaultCacheBehavior, responseHeadersPolicyId: "rhp-1" } };
 
 describe("configure-cdn-default-root-object", () => {
@@ -27,10 +31,12 @@ describe("enforce-cdn-origin-tls", () => {
   it("accepts https-only over TLS 1.2 and refuses plain HTTP and old protocols toward a custom origin", async () => {
     expect(await runResourcePolicy(enforceCdnOriginTls, { type, props: custom({ originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] }), name: "cdn" })).toEqual([]);
     expect(await runResourcePolicy(enforceCdnOriginTls, { type, props: custom({ originProtocolPolicy: "match-viewer", originSslProtocols: ["SSLv3", "TLSv1.2"] }), name: "cdn" })).toEqual([
-      "distribution cdn: custom origin api is fetched with originProtocolPolicy match-viewer, which lets CloudFront use plain HTTP; required is https-only. Set originProtocolPolicy \"https-only\". Security baseline (CloudFront.9, CKV2_AWS_72).",
+      'distribution cdn: custom origin api is fetched with originProtocolPolicy match-viewer, which lets CloudFront use plain HTTP; required is https-only. Set originProtocolPolicy "https-only". Security baseline (CloudFront.9, CKV2_AWS_72).',
       'distribution cdn: custom origin api allows SSLv3 toward the origin; allowed is TLSv1.2 only. Set originSslProtocols ["TLSv1.2"]. Security baseline (CloudFront.10, CKV2_AWS_54).',
     ]);
-    expect((await runResourcePolicy(enforceCdnOriginTls, { type, props: custom({ originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.1"] }), name: "cdn" }))[0]).toMatch(/allows TLSv1\.1 .*Security baseline\.$/);
+    expect((await runResourcePolicy(enforceCdnOriginTls, { type, props: custom({ originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.1"] }), name: "cdn" }))[0]).toMatch(
+      /allows TLSv1\.1 .*Security baseline\.$/,
+    );
   });
 });
 
@@ -45,7 +51,10 @@ describe("enforce-cdn-hsts", () => {
     expect(bare.map((f) => f.message)).toEqual([
       "distribution cdn-distribution: cache behavior default answers with no response headers policy of the stack, so no Strict-Transport-Security header. Set responseHeadersPolicyId to the stack's aws.cloudfront.ResponseHeadersPolicy (SnippetCdn declares one). Security baseline (CKV2_AWS_32).",
     ]);
-    const weak = { ...headers, props: { ...headers.props, securityHeadersConfig: { strictTransportSecurity: { accessControlMaxAgeSec: 3600, includeSubdomains: true, preload: false, override: true } } } };
+    const weak = {
+      ...headers,
+      props: { ...headers.props, securityHeadersConfig: { strictTransportSecurity: { accessControlMaxAgeSec: 3600, includeSubdomains: true, preload: false, override: true } } },
+    };
     expect((await runStackPolicy(enforceCdnHsts, stack(withHeaders, weak))).map((f) => f.message)).toEqual([
       "response headers policy cdn-headers's Strict-Transport-Security lacks max-age 3600 s (required ≥ 31536000), preload. Set them in securityHeadersConfig.strictTransportSecurity. Security baseline (CKV_AWS_259).",
     ]);

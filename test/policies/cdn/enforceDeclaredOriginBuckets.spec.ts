@@ -9,7 +9,14 @@ const messages = async (subjects: ReturnType<typeof cdnStack>) => (await runStac
 describe("enforce-declared-origin-buckets", () => {
   it("accepts origins that are the stack's buckets, on Bucket and BucketV2", async () => {
     expect(await messages(cdnStack())).toEqual([]);
-    expect(await messages(cdnStack(distribution, buckets.map((b) => ({ ...b, type: resourceTypes.s3BucketV2 }))))).toEqual([]);
+    expect(
+      await messages(
+        cdnStack(
+          distribution,
+          buckets.map((b) => ({ ...b, type: resourceTypes.s3BucketV2 })),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it("refuses an origin that names a bucket outside the stack", async () => {
@@ -29,8 +36,7 @@ describe("enforce-declared-origin-buckets", () => {
 describe("enforce-declared-origin-buckets before the buckets exist", () => {
   it("accepts origins that depend on the stack's buckets, and refuses one that depends on none", async () => {
     const unknown = buckets.map((b) => ({ ...b, props: { bucket: b.props.bucket } }));
-    const withDeps = (deps: string[]) =>
-      cdnStack(distribution, unknown).map((s) => (s.type === resourceTypes.cloudfrontDistribution ? { ...s, propertyDependencies: { origins: deps } } : s));
+    const withDeps = (deps: string[]) => cdnStack(distribution, unknown).map((s) => (s.type === resourceTypes.cloudfrontDistribution ? { ...s, propertyDependencies: { origins: deps } } : s));
     expect(await messages(withDeps(["cdn-origin", "cdn-replica"]))).toEqual([]);
     expect(await messages(withDeps([]))).toHaveLength(2);
   });

@@ -19,9 +19,7 @@ const compliantDistribution = {
     { originId: "origin", domainName: originDomain },
     { originId: "replica", domainName: replicaDomain },
   ],
-  originGroups: [
-    { originId: "snippet-origins", failoverCriteria: { statusCodes: [403, 404, 500, 502, 503, 504] }, members: [{ originId: "origin" }, { originId: "replica" }] },
-  ],
+  originGroups: [{ originId: "snippet-origins", failoverCriteria: { statusCodes: [403, 404, 500, 502, 503, 504] }, members: [{ originId: "origin" }, { originId: "replica" }] }],
   defaultCacheBehavior: { targetOriginId: "snippet-origins", viewerProtocolPolicy: "redirect-to-https" },
   orderedCacheBehaviors: [{ pathPattern: "/v*", targetOriginId: "snippet-origins", viewerProtocolPolicy: "redirect-to-https" }],
 };
@@ -76,16 +74,13 @@ describe("enforce-cdn-origin-failover", () => {
   it("reports a behavior that targets one bucket instead of the group", async () => {
     const distribution = { ...compliantDistribution, orderedCacheBehaviors: [{ pathPattern: "/v*", targetOriginId: "origin", viewerProtocolPolicy: "redirect-to-https" }] };
     expect(await messages(stack(distribution))).toEqual([
-      "Distribution cdn-distribution: the /v* cache behavior targets origin, a single origin; required is the origin group (snippet-origins). " +
-        `Set its targetOriginId to the group. ${incident}`,
+      "Distribution cdn-distribution: the /v* cache behavior targets origin, a single origin; required is the origin group (snippet-origins). " + `Set its targetOriginId to the group. ${incident}`,
     ]);
   });
 
   it("reports a group with one member", async () => {
     const group = { ...compliantDistribution.originGroups[0], members: [{ originId: "origin" }] };
     const found = await messages(stack({ ...compliantDistribution, originGroups: [group] }));
-    expect(found).toEqual([
-      `Distribution cdn-distribution: origin group snippet-origins has 1 resolvable member origin(s); required are 2 S3 origins in 2 different regions. ${fix} ${incident}`,
-    ]);
+    expect(found).toEqual([`Distribution cdn-distribution: origin group snippet-origins has 1 resolvable member origin(s); required are 2 S3 origins in 2 different regions. ${fix} ${incident}`]);
   });
 });

@@ -32,9 +32,7 @@ export const distribution = {
     { originId: "origin", domainName: originDomain, originAccessControlId: "oac-1" },
     { originId: "replica", domainName: replicaDomain, originAccessControlId: "oac-1" },
   ],
-  originGroups: [
-    { originId: "snippet-origins", failoverCriteria: { statusCodes: [403, 404, 500, 502, 503, 504] }, members: [{ originId: "origin" }, { originId: "replica" }] },
-  ],
+  originGroups: [{ originId: "snippet-origins", failoverCriteria: { statusCodes: [403, 404, 500, 502, 503, 504] }, members: [{ originId: "origin" }, { originId: "replica" }] }],
   defaultCacheBehavior: { targetOriginId: "snippet-origins", viewerProtocolPolicy: "redirect-to-https" },
   viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", minimumProtocolVersion: "TLSv1.2_2021", sslSupportMethod: "sni-only" },
 };

@@ -16,8 +16,8 @@ describe("disallow-launch-configuration", () => {
     expect(await runResourcePolicy(disallowLaunchConfiguration, { type: resourceTypes.autoscalingGroup, props: { ...rest, launchConfiguration: "ingest-lc" } })).toEqual([
       `autoscaling group ingest-hosts launches hosts from launch configuration ingest-lc; required is a launch template. ${fix}`,
     ]);
-    expect(
-      await runResourcePolicy(disallowLaunchConfiguration, { type: resourceTypes.ec2LaunchConfiguration, props: { name: "ingest-lc", imageId: "ami-0", instanceType: "c7i.large" } }),
-    ).toEqual([`launch configuration ingest-lc is declared; hosts launch from launch templates only. ${fix}`]);
+    expect(await runResourcePolicy(disallowLaunchConfiguration, { type: resourceTypes.ec2LaunchConfiguration, props: { name: "ingest-lc", imageId: "ami-0", instanceType: "c7i.large" } })).toEqual([
+      `launch configuration ingest-lc is declared; hosts launch from launch templates only. ${fix}`,
+    ]);
   });
 });

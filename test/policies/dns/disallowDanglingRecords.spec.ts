@@ -6,7 +6,11 @@ import { hygieneStack, inBoth, nlbDnsName, replaced } from "./hygieneSample";
 
 describe("disallow-dangling-records", () => {
   it("accepts records that point at the stack's distribution and load balancer (a CNAME and a Route 53 alias)", async () => {
-    const alias = { type: resourceTypes.route53Record, name: "route53-alias", props: { zoneId: "Z", name: "lb.example.com", type: "A", aliases: [{ name: `${nlbDnsName}.`, zoneId: "Z35", evaluateTargetHealth: true }] } };
+    const alias = {
+      type: resourceTypes.route53Record,
+      name: "route53-alias",
+      props: { zoneId: "Z", name: "lb.example.com", type: "A", aliases: [{ name: `${nlbDnsName}.`, zoneId: "Z35", evaluateTargetHealth: true }] },
+    };
     expect(await runStackPolicy(disallowDanglingRecords, [...hygieneStack(), alias])).toEqual([]);
   });
 
@@ -23,7 +27,10 @@ describe("disallow-dangling-records", () => {
   });
 
   it("refuses an alias to a load balancer of another stack and a CNAME to an S3 website endpoint", async () => {
-    const alias = { type: resourceTypes.route53Record, props: { zoneId: "Z", name: "old.example.com", type: "A", aliases: [{ name: "dualstack.other-9.elb.eu-west-1.amazonaws.com", zoneId: "Z32" }] } };
+    const alias = {
+      type: resourceTypes.route53Record,
+      props: { zoneId: "Z", name: "old.example.com", type: "A", aliases: [{ name: "dualstack.other-9.elb.eu-west-1.amazonaws.com", zoneId: "Z32" }] },
+    };
     const website = inBoth("www.example.com", "CNAME", ["www.example.com.s3-website-us-east-1.amazonaws.com"], 60);
     const findings = await runStackPolicy(disallowDanglingRecords, [...hygieneStack(), alias, ...website]);
     expect(findings.map((f) => f.subject)).toEqual(["old.example.com A (route53)", "www.example.com CNAME (route53)", "www.example.com CNAME (cloudflare)"]);

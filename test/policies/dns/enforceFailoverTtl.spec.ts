@@ -33,7 +33,11 @@ describe("enforce-failover-ttl", () => {
     expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: latency })).toEqual([]);
     // The floor is still judged here.
     expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...latency, ttl: 10 } })).toHaveLength(1);
-    const health = { type: resourceTypes.route53HealthCheck, urn: "urn:pulumi:dev::edge::aws:route53/healthCheck:HealthCheck::dns-health-us-east-1", props: { requestInterval: 10, failureThreshold: 3 } };
+    const health = {
+      type: resourceTypes.route53HealthCheck,
+      urn: "urn:pulumi:dev::edge::aws:route53/healthCheck:HealthCheck::dns-health-us-east-1",
+      props: { requestInterval: 10, failureThreshold: 3 },
+    };
     const record = { type: resourceTypes.route53Record, urn: "urn:pulumi:dev::edge::aws:route53/record:Record::dns-route53-a-api-us-east-1", props: latency, dependencies: [health.urn] };
     const [finding] = judgeRecoveryTime(recoveryReport([health, record]), resolveBounds(recoveryTimeBounds, {}));
     expect(finding!.message).toContain("Smallest fix: ttl (edge:dns ttl of the failover records) 301 → 84 on dns-route53-a-api-us-east-1");
@@ -44,9 +48,7 @@ describe("enforce-failover-ttl", () => {
       const messages = await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...compliantRoute53, type, ttl: 3600 } });
       expect(messages).toHaveLength(1);
     }
-    expect(
-      await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...compliantRoute53, type: "TXT", ttl: 86400 } }),
-    ).toEqual([]);
+    expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...compliantRoute53, type: "TXT", ttl: 86400 } })).toEqual([]);
   });
 
   it("tells an ACM validation record's owner to change the program's constant, not edge:dns.ttl", async () => {
@@ -81,10 +83,7 @@ describe("enforce-failover-ttl: NS, SOA and Cloudflare's bounds", () => {
     const ns = { zoneId: "Z0", name: "example.com", type: "NS", ttl: 172800, records: ["ns-1.awsdns-1.com"] };
     expect(await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: ns })).toEqual([]);
     const [message] = await runResourcePolicy(enforceFailoverTtl, { type: resourceTypes.route53Record, props: { ...ns, ttl: 604800 } });
-    expect(message).toBe(
-      "example.com NS (route53) has TTL 604800 s, outside the 300-172800 s bounds for NS and SOA records. " +
-        `Set its ttl within them. ${incidentNote("nsTtl")}`,
-    );
+    expect(message).toBe("example.com NS (route53) has TTL 604800 s, outside the 300-172800 s bounds for NS and SOA records. " + `Set its ttl within them. ${incidentNote("nsTtl")}`);
   });
 
   it("refuses a Cloudflare TTL below 60 s other than 1 (automatic)", async () => {

@@ -23,7 +23,10 @@ describe("enforce-provider-parity", () => {
   });
 
   it("names a record served by one provider only (incident 001)", async () => {
-    const findings = await runStackPolicy(enforceProviderParity, compliant.filter((s) => !(s.type.startsWith("cloudflare") && s.props.type === "CNAME")));
+    const findings = await runStackPolicy(
+      enforceProviderParity,
+      compliant.filter((s) => !(s.type.startsWith("cloudflare") && s.props.type === "CNAME")),
+    );
     expect(findings.map((f) => f.message)).toEqual([
       `decide.example.com CNAME is served by route53 but missing from cloudflare. DnsRecords renders every served record to both zones: declare it in edge:dns (or the component), never in one provider alone. ${incidentNote("secondaryParity")}`,
     ]);

@@ -51,9 +51,20 @@ describe("DNS hygiene policies through the analyzer server", () => {
     const edits: [string, Edit, PlannedResource[]?][] = [
       ["CAA dropped from Cloudflare", (r) => (r.type === resourceTypes.cloudflareDnsRecord && r.inputs.type === "CAA" ? undefined : r.inputs)],
       ["DMARC p=none in Route 53", (r) => (r.type === resourceTypes.route53Record && r.name === "dns-route53-txt-_dmarc" ? { ...r.inputs, records: ["v=DMARC1; p=none"] } : r.inputs)],
-      ["the CDN name at a bucket website no resource of the stack has", (r) => (r.type === resourceTypes.route53Record && r.name === "dns-route53-cname-cdn" ? { ...r.inputs, records: ["cdn-old.example.com.s3-website-us-east-1.amazonaws.com"] } : r.inputs)],
+      [
+        "the CDN name at a bucket website no resource of the stack has",
+        (r) => (r.type === resourceTypes.route53Record && r.name === "dns-route53-cname-cdn" ? { ...r.inputs, records: ["cdn-old.example.com.s3-website-us-east-1.amazonaws.com"] } : r.inputs),
+      ],
     ];
-    const signing = { ...planned((r) => r.inputs)[0], urn: "urn:pulumi:prod::edge::aws:route53/hostedZoneDnsSec:HostedZoneDnsSec::dnssec", type: resourceTypes.route53HostedZoneDnsSec, name: "dnssec", parent: "", inputs: { hostedZoneId: "Z" }, outputs: { hostedZoneId: "Z" } } as PlannedResource;
+    const signing = {
+      ...planned((r) => r.inputs)[0],
+      urn: "urn:pulumi:prod::edge::aws:route53/hostedZoneDnsSec:HostedZoneDnsSec::dnssec",
+      type: resourceTypes.route53HostedZoneDnsSec,
+      name: "dnssec",
+      parent: "",
+      inputs: { hostedZoneId: "Z" },
+      outputs: { hostedZoneId: "Z" },
+    } as PlannedResource;
     edits.push(["Route 53 DNSSEC signing", (r) => r.inputs, [signing]]);
     const results: Record<string, string[]> = {};
     for (const [what, edit, extra] of edits) results[what] = await refused(planned(edit, extra));
@@ -61,7 +72,9 @@ describe("DNS hygiene policies through the analyzer server", () => {
       "CAA dropped from Cloudflare": ["missing-caa: example.com (cloudflare) has no CAA record"],
       "DMARC p=none in Route 53": ["missing-dmarc: _dmarc.example.com (route53) publishes p=none, expected p=reject (the apex has a null MX"],
       "the CDN name at a bucket website no resource of the stack has": ["disallow-dangling-records: cdn.example.com CNAME (route53) points at cdn-old.example.com.s3-website-us-east-1.amazonaws.com"],
-      "Route 53 DNSSEC signing": ["disallow-half-signed-zone: Route 53 DNSSEC signing for example.com, which 2 providers hold (a signed zone allows 1 unless every provider publishes every signer's keys)"],
+      "Route 53 DNSSEC signing": [
+        "disallow-half-signed-zone: Route 53 DNSSEC signing for example.com, which 2 providers hold (a signed zone allows 1 unless every provider publishes every signer's keys)",
+      ],
     });
   }, 240_000);
 });

@@ -11,7 +11,11 @@ const zone: Subject = { type: t.route53Zone, name: "dns-route53", props: { name:
 const cfZone: Subject = { type: t.cloudflareZone, name: "dns-cloudflare", props: { name: "example.com", nameServers: ["ada.ns.cloudflare.com"] } };
 const eip: Subject = { type: t.ec2Eip, name: "ingest-eip-1", props: { publicIp: "203.0.113.226" } };
 const r53a = (records: string[]): Subject => ({ type: t.route53Record, name: "dns-route53-a-api", props: { zoneId: "Z1", name: "api.example.com", type: "A", ttl: 60, records } });
-const cfa = (content: string, extra: Record<string, unknown> = {}): Subject => ({ type: t.cloudflareDnsRecord, name: "dns-cloudflare-a-api", props: { zoneId: "z", name: "api.example.com", type: "A", ttl: 60, content, proxied: false, ...extra } });
+const cfa = (content: string, extra: Record<string, unknown> = {}): Subject => ({
+  type: t.cloudflareDnsRecord,
+  name: "dns-cloudflare-a-api",
+  props: { zoneId: "z", name: "api.example.com", type: "A", ttl: 60, content, proxied: false, ...extra },
+});
 
 describe("disallow-proxied-records", () => {
   it("refuses a proxied Cloudflare record (incident 001)", async () => {
@@ -41,7 +45,12 @@ describe("enable-query-logging", () => {
     expect((await runStackPolicy(enableQueryLogging, [zone])).map((f) => f.message)).toEqual([
       expect.stringMatching(/^Route 53 zone dns-route53 \(example\.com\) logs no queries: .*Security baseline \(Route53\.2, CKV2_AWS_39\)\. Incident 001: /),
     ]);
-    expect(await runStackPolicy(enableQueryLogging, [zone, { type: t.route53QueryLog, name: "q", props: { zoneId: "Z1", cloudwatchLogGroupArn: "arn:aws:logs:us-east-1:1:log-group:/aws/route53/example.com" } }])).toEqual([]);
+    expect(
+      await runStackPolicy(enableQueryLogging, [
+        zone,
+        { type: t.route53QueryLog, name: "q", props: { zoneId: "Z1", cloudwatchLogGroupArn: "arn:aws:logs:us-east-1:1:log-group:/aws/route53/example.com" } },
+      ]),
+    ).toEqual([]);
     expect(await runStackPolicy(enableQueryLogging, [{ ...zone, props: { ...zone.props, vpcs: [{ vpcId: "vpc-1" }] } }])).toEqual([]);
   });
 });
@@ -50,6 +59,8 @@ describe("enable-dnssec-signing", () => {
   it("refuses an unsigned zone unless the waiver holds: two providers serve it", async () => {
     expect(await runStackPolicy(enableDnssecSigning, [zone, cfZone])).toHaveLength(1);
     expect(await runStackPolicy(enableDnssecSigning, [zone, cfZone], { waivers: ["dnssec-two-providers"] })).toEqual([]);
-    expect((await runStackPolicy(enableDnssecSigning, [zone], { waivers: ["dnssec-two-providers"] }))[0]!.message).toMatch(/Waiver "dnssec-two-providers" does not hold: .*but only route53 serves example\.com\.$/);
+    expect((await runStackPolicy(enableDnssecSigning, [zone], { waivers: ["dnssec-two-providers"] }))[0]!.message).toMatch(
+      /Waiver "dnssec-two-providers" does not hold: .*but only route53 serves example\.com\.$/,
+    );
   });
 });

@@ -22,9 +22,15 @@ describe("disallow-broad-managed-policies", () => {
   });
 
   it("refuses PowerUserAccess and any *FullAccess policy", async () => {
-    expect((await run(resourceTypes.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" }))[0]).toMatch(/every action but IAM and Organizations on every resource\. .*Security baseline\.$/);
-    expect((await run(resourceTypes.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }))[0]).toMatch(/every action of its service on every resource\. .*Security baseline\.$/);
-    expect((await run(resourceTypes.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" }))[0]).toMatch(/so its holder may grant itself anything\. .*Security baseline \(CKV2_AWS_56\)\.$/);
+    expect((await run(resourceTypes.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" }))[0]).toMatch(
+      /every action but IAM and Organizations on every resource\. .*Security baseline\.$/,
+    );
+    expect((await run(resourceTypes.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }))[0]).toMatch(
+      /every action of its service on every resource\. .*Security baseline\.$/,
+    );
+    expect((await run(resourceTypes.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" }))[0]).toMatch(
+      /so its holder may grant itself anything\. .*Security baseline \(CKV2_AWS_56\)\.$/,
+    );
     expect(await run(resourceTypes.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/job-function/SystemAdministrator" })).toEqual([]);
   });
 

@@ -3,8 +3,10 @@ import { resourceTypes as t } from "../../../models/resourceTypes";
 import { disallowIamPrivilegeEscalation } from "../../../policies/iam/disallowIamPrivilegeEscalation";
 import { runResourcePolicy } from "../harness";
 
-const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: "arn:aws:ssm:us-east-1:1:parameter/x" }, statement] });
-const run = (statement: Record<string, unknown>, type: string = t.iamRolePolicy) => runResourcePolicy(disallowIamPrivilegeEscalation, { type, props: { role: "ingest-host", policy: doc(statement) }, name: "ingest-host-service" });
+const doc = (statement: Record<string, unknown>) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: "arn:aws:ssm:us-east-1:1:parameter/x" }, statement] });
+const run = (statement: Record<string, unknown>, type: string = t.iamRolePolicy) =>
+  runResourcePolicy(disallowIamPrivilegeEscalation, { type, props: { role: "ingest-host", policy: doc(statement) }, name: "ingest-host-service" });
 
 describe("disallow-iam-privilege-escalation", () => {
   it("accepts passing one named role, and IAM reads", async () => {
@@ -19,7 +21,7 @@ describe("disallow-iam-privilege-escalation", () => {
     ]);
   });
 
-  it("refuses iam:PassRole on a wildcard role ARN (trivy refuses any PassRole; Checkov's cloudsplaining only Resource \"*\")", async () => {
+  it('refuses iam:PassRole on a wildcard role ARN (trivy refuses any PassRole; Checkov\'s cloudsplaining only Resource "*")', async () => {
     expect(await run({ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::*:role/*" })).toEqual([
       "role policy ingest-host-service statement 1 allows iam:PassRole on arn:aws:iam::*:role/*: its holder may hand any matching role, an administrator's included, to an instance or function it starts. " +
         "Remove it, or name the one role's ARN exactly. Security baseline (AVD-AWS-0342).",

@@ -5,8 +5,7 @@ import { resourceTypes } from "../../../models/resourceTypes";
 
 const trust = (principal: unknown, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole", ...extra }] });
-const run = (assumeRolePolicy: unknown) =>
-  runResourcePolicy(enforceServiceTrust, { type: resourceTypes.iamRole, props: { name: "ingest-host", assumeRolePolicy }, name: "ingest-host" });
+const run = (assumeRolePolicy: unknown) => runResourcePolicy(enforceServiceTrust, { type: resourceTypes.iamRole, props: { name: "ingest-host", assumeRolePolicy }, name: "ingest-host" });
 const fixFor = (controls: string) => `Trust only the AWS service that uses the role: Principal: { Service: "ec2.amazonaws.com" }. Security baseline${controls}.`;
 const fix = fixFor(" (CKV_AWS_60)");
 
@@ -16,11 +15,9 @@ describe("enforce-service-trust", () => {
     expect(await run(trust({ Service: ["ec2.amazonaws.com", "s3.amazonaws.com"] }))).toEqual([]);
   });
 
-  it('refuses an any-principal trust policy (hand edit) with its control ids', async () => {
+  it("refuses an any-principal trust policy (hand edit) with its control ids", async () => {
     expect(await run(trust("*"))).toEqual([`role ingest-host's trust policy statement 0 trusts Principal "*": any AWS account may assume the role. ${fix}`]);
-    expect(await run(trust({ AWS: "*" }))).toEqual([
-      `role ingest-host's trust policy statement 0 trusts AWS principal(s) *: only AWS service principals may assume host and service roles. ${fix}`,
-    ]);
+    expect(await run(trust({ AWS: "*" }))).toEqual([`role ingest-host's trust policy statement 0 trusts AWS principal(s) *: only AWS service principals may assume host and service roles. ${fix}`]);
   });
 
   it("refuses accounts, federated principals, wildcard services and NotPrincipal", async () => {

@@ -4,8 +4,7 @@ import { runResourcePolicy } from "../harness";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 const compliant = { loadBalancerArn: "arn:lb", port: 443, protocol: "TLS", certificateArn: "arn:cert", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06" };
-const run = (props: Record<string, unknown>, type: string = resourceTypes.lbListener, config = {}) =>
-  runResourcePolicy(configureListenerTls, { type, props, name: "ingest-tls" }, config);
+const run = (props: Record<string, unknown>, type: string = resourceTypes.lbListener, config = {}) => runResourcePolicy(configureListenerTls, { type, props, name: "ingest-tls" }, config);
 
 describe("configure-listener-tls", () => {
   it("accepts a TLS listener with a policy ELB.17 recommends, on lb.Listener and alb.Listener", async () => {

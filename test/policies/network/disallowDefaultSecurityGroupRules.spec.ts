@@ -20,8 +20,6 @@ describe("disallow-default-security-group-rules", () => {
 
   it("refuses an adopted default group with rules", async () => {
     const rule = { protocol: "-1", fromPort: 0, toPort: 0, self: true };
-    expect(await messages([vpc, group({ ingress: [rule], egress: [] })])).toEqual([
-      `default security group ingest-default has 1 ingress and 0 egress rule(s); required are 0. ${fix}`,
-    ]);
+    expect(await messages([vpc, group({ ingress: [rule], egress: [] })])).toEqual([`default security group ingest-default has 1 ingress and 0 egress rule(s); required are 0. ${fix}`]);
   });
 });

@@ -13,10 +13,20 @@ beforeAll(() => {
 const judge = async (plan: PlanJson) => (await runStackPolicy(disallowUnneededPaths, subjects(plan))).map((f) => f.message);
 const find = (name: string, type: string) => prod.resources.find((r) => r.name === name && r.type === type)!;
 /** A copy of `r` as another resource of the same parent, with inputs changed. */
-const sibling = (r: PlanJsonResource, name: string, inputs: Record<string, unknown>): PlanJsonResource => ({ ...r, urn: r.urn.replace(/::[^:]+$/, `::${name}`), name, inputs: { ...r.inputs, ...inputs } });
+const sibling = (r: PlanJsonResource, name: string, inputs: Record<string, unknown>): PlanJsonResource => ({
+  ...r,
+  urn: r.urn.replace(/::[^:]+$/, `::${name}`),
+  name,
+  inputs: { ...r.inputs, ...inputs },
+});
 const baseline = "Security baseline: a compromised host may use every path the network leaves open.";
 const withResource = (r: PlanJsonResource) => ({ ...prod, resources: [...prod.resources, r] });
-const edit = (name: string, type: string, change: (inputs: Record<string, any>) => void) => mutated(prod, () => false, (r) => r.name === name && r.type === type && change(r.inputs));
+const edit = (name: string, type: string, change: (inputs: Record<string, any>) => void) =>
+  mutated(
+    prod,
+    () => false,
+    (r) => r.name === name && r.type === type && change(r.inputs),
+  );
 
 describe("disallow-unneeded-paths", () => {
   it("accepts the shipped prod plan: nothing is open beyond the flows the edge needs", async () => {
@@ -32,7 +42,9 @@ describe("disallow-unneeded-paths", () => {
   });
 
   it("refuses a datastore rule widened to every port of 10.0.0.0/8, and the SSH path it opens", async () => {
-    const messages = await judge(edit("ingest-us-east-1-hosts-out-datastore-10.100.0.0-16", resourceTypes.vpcSecurityGroupEgressRule, (i) => Object.assign(i, { cidrIpv4: "10.0.0.0/8", fromPort: 0, toPort: 65535 })));
+    const messages = await judge(
+      edit("ingest-us-east-1-hosts-out-datastore-10.100.0.0-16", resourceTypes.vpcSecurityGroupEgressRule, (i) => Object.assign(i, { cidrIpv4: "10.0.0.0/8", fromPort: 0, toPort: 65535 })),
+    );
     expect(messages).toEqual([
       expect.stringMatching(/^host → datastore 10\.100\.0\.0\/16 port 22 \(SSH\) is open: security group ingest-us-east-1-hosts egress \(ingest-us-east-1-hosts-out-datastore-10\.100\.0\.0-16\); /),
       "ingest-us-east-1-hosts-out-datastore-10.100.0.0-16: egress tcp 0-65535 to 10.0.0.0/8 is wider than the flows using it need (tcp 443, 5432 to 10.0.0.0/20, 10.0.16.0/20, 10.0.48.0/20, 10.100.0.0/16) [us-east-1]. " +
@@ -71,7 +83,7 @@ describe("disallow-unneeded-paths", () => {
       }),
     );
     expect(messages).toEqual([
-      "role policy ingest-us-east-1-host-calls of role ingest-us-east-1-host allows more than the hosts' calls need: Action \"s3:*\" where the hosts make s3:GetObject; " +
+      'role policy ingest-us-east-1-host-calls of role ingest-us-east-1-host allows more than the hosts\' calls need: Action "s3:*" where the hosts make s3:GetObject; ' +
         'Resource "*" where s3:GetObject names arn:aws:s3:::edge-releases-us-east-1/releases/edge-ingest-2026.12.01.tar.gz [us-east-1]. Broadest: Allow Sid Everything, Action "s3:*", Resource "*". ' +
         `Smallest fix: grant the hosts' calls only, on the resources they name (hostRolePolicy in models/ingestRegion/egress.ts), and attach no managed policy. ${baseline}`,
     ]);

@@ -6,8 +6,7 @@ import { resourceTypes } from "../../../models/resourceTypes";
 const vpc: Subject = { type: resourceTypes.ec2Vpc, name: "ingest-us-east-1-vpc", props: { id: "vpc-1", cidrBlock: "10.0.0.0/16" } };
 const flowLog = (props: Record<string, unknown>): Subject => ({ type: resourceTypes.ec2FlowLog, name: "ingest-us-east-1-flow-log", props });
 const compliant = { vpcId: "vpc-1", trafficType: "ALL", logDestinationType: "s3", logDestination: "arn:aws:s3:::logs/vpc" };
-const fix =
-  'Add an aws.ec2.FlowLog { vpcId, trafficType: "ALL", logDestinationType: "s3", logDestination: <the region\'s log bucket ARN> }. Security baseline (EC2.6, CKV2_AWS_11, AVD-AWS-0178).';
+const fix = 'Add an aws.ec2.FlowLog { vpcId, trafficType: "ALL", logDestinationType: "s3", logDestination: <the region\'s log bucket ARN> }. Security baseline (EC2.6, CKV2_AWS_11, AVD-AWS-0178).';
 const messages = async (subjects: Subject[]) => (await runStackPolicy(enableVpcFlowLogs, subjects)).map((f) => f.message);
 
 describe("enable-vpc-flow-logs", () => {

@@ -37,7 +37,13 @@ describe("enforce-required-paths", () => {
   });
 
   it("refuses an interface endpoint with private DNS off: the SDK's name resolves to the public address the hosts cannot reach", async () => {
-    const findings = await judge(mutated(prod, () => false, change("ingest-us-east-1-ssm", (i) => (i.privateDnsEnabled = false))));
+    const findings = await judge(
+      mutated(
+        prod,
+        () => false,
+        change("ingest-us-east-1-ssm", (i) => (i.privateDnsEnabled = false)),
+      ),
+    );
     expect(findings.map((f) => f.message)).toEqual([
       "host → ssm: no egress rule of security group ingest-us-east-1-hosts admits tcp 443 to com.amazonaws.us-east-1.ssm's public address (endpoint ingest-us-east-1-ssm has private DNS off) (com.amazonaws.us-east-1.ssm, us-east-1). " +
         `Smallest fix: set privateDnsEnabled: true on ingest-us-east-1-ssm, so ssm's name resolves to it. ${region}`,
@@ -46,7 +52,11 @@ describe("enforce-required-paths", () => {
 
   it("refuses an endpoint policy that does not allow a call the hosts make through it", async () => {
     const findings = await judge(
-      mutated(prod, () => false, change("ingest-us-east-1-ssm", (i) => (i.policy = JSON.stringify({ Statement: [{ ...JSON.parse(i.policy).Statement[0], Action: "ssm:UpdateInstanceInformation", Resource: "*" }] })))),
+      mutated(
+        prod,
+        () => false,
+        change("ingest-us-east-1-ssm", (i) => (i.policy = JSON.stringify({ Statement: [{ ...JSON.parse(i.policy).Statement[0], Action: "ssm:UpdateInstanceInformation", Resource: "*" }] }))),
+      ),
     );
     expect(findings.map((f) => f.message)).toEqual([
       "host → ssm: the policy of endpoint ingest-us-east-1-ssm does not allow ssm:GetParameter on arn:aws:ssm:us-east-1:123456789012:parameter/edge/prod/datastore/password for account 123456789012 (com.amazonaws.us-east-1.ssm, us-east-1). " +
@@ -56,7 +66,11 @@ describe("enforce-required-paths", () => {
 
   it("refuses a host role that does not allow reading the bundle", async () => {
     const findings = await judge(
-      mutated(prod, () => false, change("ingest-us-west-2-host-calls", (i) => (i.policy = JSON.stringify({ Statement: JSON.parse(i.policy).Statement.filter((s: { Sid: string }) => s.Sid !== "HostBundle") })))),
+      mutated(
+        prod,
+        () => false,
+        change("ingest-us-west-2-host-calls", (i) => (i.policy = JSON.stringify({ Statement: JSON.parse(i.policy).Statement.filter((s: { Sid: string }) => s.Sid !== "HostBundle") }))),
+      ),
     );
     expect(findings.map((f) => f.message)).toEqual([
       "host → S3 bundle: role ingest-us-west-2-host does not allow s3:GetObject on arn:aws:s3:::edge-releases-us-west-2/releases/edge-ingest-2026.12.01.tar.gz " +
@@ -75,7 +89,13 @@ describe("enforce-required-paths", () => {
   });
 
   it("says which need tags are missing when the hosts' launch template declares none", async () => {
-    const findings = await judge(mutated(prod, () => false, change("ingest-us-east-1-hosts", (i) => (i.tags = {}), resourceTypes.ec2LaunchTemplate)));
+    const findings = await judge(
+      mutated(
+        prod,
+        () => false,
+        change("ingest-us-east-1-hosts", (i) => (i.tags = {}), resourceTypes.ec2LaunchTemplate),
+      ),
+    );
     expect(findings).toEqual([
       {
         urn: prod.resources.find(named("ingest-us-east-1-hosts", resourceTypes.ec2LaunchTemplate))!.urn,

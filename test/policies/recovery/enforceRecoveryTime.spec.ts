@@ -33,7 +33,9 @@ describe("enforce-recovery-time", () => {
     const resources = sampleResources().map((r) => (r.type === "aws:autoscaling/group:Group" ? { ...r, props: { ...r.props, minSize: 1 } } : r));
     const findings = await runStackPolicy(enforceRecoveryTime, resources);
     expect(findings.map((f) => f.subject)).toEqual(["hostDies us-east-1", "hostFreezes us-east-1"]);
-    expect(findings[0]!.message).toMatch(/^When one host dies \(us-east-1\), traffic is served again after 96 s, above the 60 s bound \(maxHostDiesSeconds\)\. Dominant term: resolvers drop the cached answer/);
+    expect(findings[0]!.message).toMatch(
+      /^When one host dies \(us-east-1\), traffic is served again after 96 s, above the 60 s bound \(maxHostDiesSeconds\)\. Dominant term: resolvers drop the cached answer/,
+    );
     expect(await runStackPolicy(enforceRecoveryTime, resources, { maxHostDiesSeconds: 120, maxHostFreezesSeconds: 120 })).toEqual([]);
   });
 

@@ -21,7 +21,14 @@ const companion = (type: string, suffix: string, props: Record<string, unknown>)
 const logPolicy = {
   Version: "2012-10-17",
   Statement: [
-    { Sid: "LogDeliveryWrite", Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: "s3:PutObject", Resource: `${arn}/*`, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } },
+    {
+      Sid: "LogDeliveryWrite",
+      Effect: "Allow",
+      Principal: { Service: "delivery.logs.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: `${arn}/*`,
+      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+    },
     { Sid: "DenyPlainHttp", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
   ],
 };
@@ -82,7 +89,8 @@ describe("bucket configuration policies", () => {
   });
 
   it("refuse a bucket policy that grants another account anything (S3.6 refuses five administration actions; this, every action)", () => {
-    const grant = (action: string) => JSON.stringify({ Statement: [{ Sid: "Partner", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::999999999999:root"] }, Action: action, Resource: `${arn}/*` }] });
+    const grant = (action: string) =>
+      JSON.stringify({ Statement: [{ Sid: "Partner", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::999999999999:root"] }, Action: action, Resource: `${arn}/*` }] });
     expect(judgeForeignPrincipals("logs-policy", grant("s3:PutBucketPolicy"))).toEqual([
       "Bucket policy logs-policy: statement Partner allows s3:PutBucketPolicy to AWS principal(s) arn:aws:iam::999999999999:root; required is 0 AWS principals (bucket policies grant AWS service principals only). " +
         "Another account's principal reads or rewrites the bucket from outside this stack's view. Remove the grant; give this account's roles access in their own IAM policies. Security baseline (S3.6).",
@@ -109,7 +117,9 @@ describe("waivable bucket rules", () => {
     // The object-lock waiver relies on versioning: drop it and the waiver stops waiving.
     expect(await messages(enableBucketObjectLock, compliant, { waivers: ["versions-not-locks"] })).toEqual([]);
     expect(await messages(enableBucketObjectLock, without("versioning"), { waivers: ["versions-not-locks"] })).toEqual([expect.stringContaining(`but bucket ${bucketName} is not versioned.`)]);
-    const early = replace("lifecycle", { rules: [{ id: "expire-logs", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 1 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }] });
+    const early = replace("lifecycle", {
+      rules: [{ id: "expire-logs", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 1 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }],
+    });
     expect(await messages(enableBucketObjectLock, early, { waivers: ["versions-not-locks"] })).toEqual([expect.stringContaining("expires noncurrent versions after 1 days")]);
   });
 });

@@ -39,7 +39,8 @@ describe("configure-log-group", () => {
 });
 
 describe("disallow-public-key-policy", () => {
-  const policy = (statement: Record<string, unknown>) => JSON.stringify({ Statement: [{ Sid: "Account", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }, statement] });
+  const policy = (statement: Record<string, unknown>) =>
+    JSON.stringify({ Statement: [{ Sid: "Account", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }, statement] });
   const run = (props: Record<string, unknown>) => runResourcePolicy(disallowPublicKeyPolicy, { type: t.kmsKey, props, name: "alarms-key" });
   it("accepts the account's root and a service principal", async () => {
     expect(await run({ policy: policy({ Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*" }) })).toEqual([]);
@@ -48,7 +49,9 @@ describe("disallow-public-key-policy", () => {
     expect(await run({ policy: policy({ Sid: "Open", Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" }) })).toEqual([
       `KMS key alarms-key's policy statement Open allows Principal "*": any AWS account may use the key. Name this account's root and the AWS services that use the key instead. Security baseline (KMS.5, CKV_AWS_33).`,
     ]);
-    expect((await run({ policy: policy({ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } }) }))[0]).toMatch(/under a condition.*Security baseline\.$/);
+    expect(
+      (await run({ policy: policy({ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } }) }))[0],
+    ).toMatch(/under a condition.*Security baseline\.$/);
     expect(await run({})).toEqual([expect.stringMatching(/declares no policy.*\(CKV2_AWS_64\)\.$/)]);
   });
 });

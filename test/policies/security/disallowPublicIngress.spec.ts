@@ -71,9 +71,7 @@ describe("disallow-public-ingress", () => {
     expect(await runResourcePolicy(disallowPublicIngress, { type: resourceTypes.ec2SecurityGroupRule, props: rule, name: "all-tcp" })).toEqual([
       `security group rule all-tcp opens tcp 0-65535 from 0.0.0.0/0, including remote administration port 22, 3389, which is never public. ${fix} Security baseline (EC2.13, EC2.19, CKV_AWS_24, AVD-AWS-0107, EC2.14, CKV_AWS_25, EC2.18, CKV_AWS_260).`,
     ]);
-    expect(
-      await runResourcePolicy(disallowPublicIngress, { type: resourceTypes.ec2SecurityGroupRule, props: { ...rule, type: "egress" }, name: "out" }),
-    ).toEqual([]);
+    expect(await runResourcePolicy(disallowPublicIngress, { type: resourceTypes.ec2SecurityGroupRule, props: { ...rule, type: "egress" }, name: "out" })).toEqual([]);
     const vpcRule = { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8443, toPort: 8443, cidrIpv6: "::/0" };
     expect(await runResourcePolicy(disallowPublicIngress, { type: resourceTypes.vpcSecurityGroupIngressRule, props: vpcRule, name: "alt" })).toEqual([
       `security group ingress rule alt opens tcp 8443-8443 from ::/0: 1 port(s) (8443) beyond the listener ports [443]. ${fix} Security baseline (EC2.18).`,

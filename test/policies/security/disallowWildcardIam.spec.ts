@@ -46,7 +46,9 @@ describe("disallow-wildcard-iam", () => {
     const managed = await runResourcePolicy(disallowWildcardIam, { type: resourceTypes.iamPolicy, props: { name: "p", policy: whole } });
     expect(managed[0]).toMatch(/Security baseline \(IAM\.21\)\.$/);
     // iam:* is disallow-iam-privilege-escalation's.
-    expect(await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props: { ...compliant, policy: doc([{ Effect: "Allow", Action: "iam:*", Resource: "arn:aws:iam::1:role/x" }]) } })).toEqual([]);
+    expect(
+      await runResourcePolicy(disallowWildcardIam, { type: rolePolicyType, props: { ...compliant, policy: doc([{ Effect: "Allow", Action: "iam:*", Resource: "arn:aws:iam::1:role/x" }]) } }),
+    ).toEqual([]);
   });
 
   it("refuses NotAction and NotResource with Allow, ignores Deny", async () => {
@@ -70,7 +72,10 @@ describe("disallow-wildcard-iam", () => {
     const role = {
       name: "ingest-host",
       assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ec2.amazonaws.com" } }] }),
-      inlinePolicies: [{ name: "ok", policy: doc() }, { name: "admin", policy: JSON.stringify(wildcard) }],
+      inlinePolicies: [
+        { name: "ok", policy: doc() },
+        { name: "admin", policy: JSON.stringify(wildcard) },
+      ],
     };
     expect(await runResourcePolicy(disallowWildcardIam, { type: resourceTypes.iamRole, props: role })).toEqual([
       'role ingest-host inline policy admin statement 0 allows Action "*": every action of every service on every resource. List the actions the role needs. ' +

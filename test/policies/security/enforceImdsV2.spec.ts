@@ -34,9 +34,7 @@ describe("enforce-imdsv2", () => {
       "launch template ingest-us-east-1 lets metadata answers travel 2 hop(s); the limit is 1. " +
         `Set metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }. ${why} ${cite("enforce-imdsv2", "templateHopLimit")}`,
     ]);
-    expect((await runResourcePolicy(enforceImdsV2, { type, props: { ...compliant, metadataOptions: { httpTokens: "required" } } }))[0]).toContain(
-      "the AMI's default number of (not set) hop(s)",
-    );
+    expect((await runResourcePolicy(enforceImdsV2, { type, props: { ...compliant, metadataOptions: { httpTokens: "required" } } }))[0]).toContain("the AMI's default number of (not set) hop(s)");
   });
 
   it("judges launch configurations and instances the same way", async () => {

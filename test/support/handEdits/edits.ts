@@ -16,10 +16,7 @@ import { resourceTypes as t } from "../../../models/resourceTypes";
 import type { PlannedResource } from "../../../tools/plan/evaluate";
 import type { EditAction } from "./current";
 
-export type Expectation =
-  | { refusedBy: string; controls?: string[]; uncited?: string[] }
-  | { unplannable: string }
-  | { allowed: string };
+export type Expectation = { refusedBy: string; controls?: string[]; uncited?: string[] } | { unplannable: string } | { allowed: string };
 
 export interface HandEdit {
   /** `<mutator>@<resource>`: stable across runs, so a failure names what to replay. */
@@ -54,10 +51,16 @@ interface Mutator {
   expect: Expectation;
 }
 
-const change = (type: string, props: (p: Props) => Props) => (name: string): EditAction => ({ change: { target: { type, name }, props } });
+const change =
+  (type: string, props: (p: Props) => Props) =>
+  (name: string): EditAction => ({ change: { target: { type, name }, props } });
 /** Drops the companion `<target name><suffix>` of type `type`. */
-const dropCompanion = (type: string, suffix: string) => (name: string): EditAction => ({ drop: { type, name: `${name}${suffix}` } });
-const drop = (type: string) => (name: string): EditAction => ({ drop: { type, name } });
+const dropCompanion =
+  (type: string, suffix: string) =>
+  (name: string): EditAction => ({ drop: { type, name: `${name}${suffix}` } });
+const drop =
+  (type: string) =>
+  (name: string): EditAction => ({ drop: { type, name } });
 
 const refused = (refusedBy: string, controls: string[] = [], uncited: string[] = []): Expectation => ({ refusedBy, controls, uncited });
 const foreignAccount = "arn:aws:iam::999999999999:root";
@@ -68,21 +71,35 @@ const statements = (doc: Props): Props[] => (Array.isArray(doc.Statement) ? doc.
 
 export const mutators: readonly Mutator[] = [
   // Buckets and their companions.
-  { name: "drop-public-access-block", kind: "drop", type: bucket, edit: dropCompanion(t.s3BucketPublicAccessBlock, "-public-access-block"), expect: refused("disallow-public-bucket", ["CKV2_AWS_6", "AVD-AWS-0094"]) },
+  {
+    name: "drop-public-access-block",
+    kind: "drop",
+    type: bucket,
+    edit: dropCompanion(t.s3BucketPublicAccessBlock, "-public-access-block"),
+    expect: refused("disallow-public-bucket", ["CKV2_AWS_6", "AVD-AWS-0094"]),
+  },
   { name: "drop-versioning", kind: "drop", type: bucket, edit: dropCompanion(t.s3BucketVersioning, "-versioning"), expect: refused("enable-bucket-versioning", ["S3.14", "CKV_AWS_21"]) },
   { name: "drop-lifecycle", kind: "drop", type: bucket, edit: dropCompanion(t.s3BucketLifecycleConfiguration, "-lifecycle"), expect: refused("enable-bucket-lifecycle", ["S3.13", "CKV2_AWS_61"]) },
   { name: "drop-ownership-controls", kind: "drop", type: bucket, edit: dropCompanion(t.s3BucketOwnershipControls, "-ownership"), expect: refused("disable-bucket-acls", ["S3.12", "CKV2_AWS_65"]) },
   { name: "drop-encryption", kind: "drop", type: bucket, edit: dropCompanion(t.s3BucketServerSideEncryptionConfiguration, "-encryption"), expect: refused("enable-bucket-encryption", ["CKV_AWS_19"]) },
   { name: "drop-bucket-policy", kind: "drop", type: bucket, edit: dropCompanion(t.s3BucketPolicy, "-policy"), expect: refused("enforce-bucket-tls", ["S3.5"]) },
   { name: "public-read-acl", kind: "flip", type: bucket, edit: change(bucket, (p) => ({ ...p, acl: "public-read" })), expect: refused("disallow-public-bucket-acl", ["S3.2", "CKV_AWS_20"]) },
-  ...(["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const).map((setting, i): Mutator => ({
-    name: `${setting}-false`,
+  ...(["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const).map(
+    (setting, i): Mutator => ({
+      name: `${setting}-false`,
+      kind: "flip",
+      type: t.s3BucketPublicAccessBlock,
+      edit: change(t.s3BucketPublicAccessBlock, (p) => ({ ...p, [setting]: false })),
+      expect: refused("disallow-public-bucket", ["S3.8", ["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"][i]!]),
+    }),
+  ),
+  {
+    name: "versioning-suspended",
     kind: "flip",
-    type: t.s3BucketPublicAccessBlock,
-    edit: change(t.s3BucketPublicAccessBlock, (p) => ({ ...p, [setting]: false })),
-    expect: refused("disallow-public-bucket", ["S3.8", ["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"][i]!]),
-  })),
-  { name: "versioning-suspended", kind: "flip", type: t.s3BucketVersioning, edit: change(t.s3BucketVersioning, (p) => ({ ...p, versioningConfiguration: { status: "Suspended" } })), expect: refused("enable-bucket-versioning", ["S3.14"]) },
+    type: t.s3BucketVersioning,
+    edit: change(t.s3BucketVersioning, (p) => ({ ...p, versioningConfiguration: { status: "Suspended" } })),
+    expect: refused("enable-bucket-versioning", ["S3.14"]),
+  },
   {
     name: "lifecycle-disabled",
     kind: "flip",
@@ -97,7 +114,13 @@ export const mutators: readonly Mutator[] = [
     edit: change(t.s3BucketLifecycleConfiguration, (p) => ({ ...p, rules: outputOf(p.rules).apply((rules: Props[]) => rules.map(({ abortIncompleteMultipartUpload: _, ...r }) => r)) })),
     expect: refused("enable-bucket-lifecycle", ["CKV_AWS_300"]),
   },
-  { name: "object-writer-acls", kind: "flip", type: t.s3BucketOwnershipControls, edit: change(t.s3BucketOwnershipControls, (p) => ({ ...p, rule: { objectOwnership: "ObjectWriter" } })), expect: refused("disable-bucket-acls", ["S3.12"]) },
+  {
+    name: "object-writer-acls",
+    kind: "flip",
+    type: t.s3BucketOwnershipControls,
+    edit: change(t.s3BucketOwnershipControls, (p) => ({ ...p, rule: { objectOwnership: "ObjectWriter" } })),
+    expect: refused("disable-bucket-acls", ["S3.12"]),
+  },
   {
     name: "drop-deny-plain-http",
     kind: "drop",
@@ -109,7 +132,10 @@ export const mutators: readonly Mutator[] = [
     name: "grant-everyone",
     kind: "widen",
     type: t.s3BucketPolicy,
-    edit: change(t.s3BucketPolicy, (p) => ({ ...p, policy: json(p.policy, (doc) => ({ ...doc, Statement: statements(doc).map((s, i) => (i === 0 ? { ...s, Principal: "*", Condition: undefined } : s)) })) })),
+    edit: change(t.s3BucketPolicy, (p) => ({
+      ...p,
+      policy: json(p.policy, (doc) => ({ ...doc, Statement: statements(doc).map((s, i) => (i === 0 ? { ...s, Principal: "*", Condition: undefined } : s)) })),
+    })),
     expect: refused("disallow-public-bucket", ["S3.2", "CKV_AWS_70"]),
   },
   {
@@ -118,7 +144,10 @@ export const mutators: readonly Mutator[] = [
     type: t.s3BucketPolicy,
     edit: change(t.s3BucketPolicy, (p) => ({
       ...p,
-      policy: json(p.policy, (doc) => ({ ...doc, Statement: [...statements(doc), { Sid: "Partner", Effect: "Allow", Principal: { AWS: foreignAccount }, Action: "s3:PutBucketPolicy", Resource: statements(doc).at(-1)!.Resource }] })),
+      policy: json(p.policy, (doc) => ({
+        ...doc,
+        Statement: [...statements(doc), { Sid: "Partner", Effect: "Allow", Principal: { AWS: foreignAccount }, Action: "s3:PutBucketPolicy", Resource: statements(doc).at(-1)!.Resource }],
+      })),
     })),
     expect: refused("disallow-foreign-bucket-access", ["S3.6"]),
   },
@@ -135,7 +164,10 @@ export const mutators: readonly Mutator[] = [
     kind: "widen",
     type: t.s3BucketPolicy,
     only: /-logs-policy$/,
-    edit: change(t.s3BucketPolicy, (p) => ({ ...p, policy: json(p.policy, (doc) => ({ ...doc, Statement: statements(doc).map((s) => (s.Effect === "Allow" ? { ...s, Condition: undefined } : s)) })) })),
+    edit: change(t.s3BucketPolicy, (p) => ({
+      ...p,
+      policy: json(p.policy, (doc) => ({ ...doc, Statement: statements(doc).map((s) => (s.Effect === "Allow" ? { ...s, Condition: undefined } : s)) })),
+    })),
     // The log bucket no longer meets the condition its waivers rely on.
     expect: refused("enable-bucket-access-logs", ["S3.9"]),
   },
@@ -154,7 +186,10 @@ export const mutators: readonly Mutator[] = [
     name: "hsts-one-hour",
     kind: "flip",
     type: t.cloudfrontResponseHeadersPolicy,
-    edit: change(t.cloudfrontResponseHeadersPolicy, (p) => ({ ...p, securityHeadersConfig: { ...p.securityHeadersConfig, strictTransportSecurity: { ...p.securityHeadersConfig.strictTransportSecurity, accessControlMaxAgeSec: 3600 } } })),
+    edit: change(t.cloudfrontResponseHeadersPolicy, (p) => ({
+      ...p,
+      securityHeadersConfig: { ...p.securityHeadersConfig, strictTransportSecurity: { ...p.securityHeadersConfig.strictTransportSecurity, accessControlMaxAgeSec: 3600 } },
+    })),
     expect: refused("enforce-cdn-hsts", ["CKV_AWS_259"]),
   },
   { name: "drop-log-delivery", kind: "drop", type: t.cloudwatchLogDelivery, edit: drop(t.cloudwatchLogDelivery), expect: refused("enable-cdn-access-logs", ["CloudFront.5", "CKV_AWS_86"]) },
@@ -164,24 +199,86 @@ export const mutators: readonly Mutator[] = [
     kind: "flip",
     type: t.cloudfrontOriginAccessControl,
     edit: change(t.cloudfrontOriginAccessControl, (p) => ({ ...p, signingBehavior: "never" })),
-    expect: { allowed: "CloudFront then sends unsigned requests, which the buckets' policies (read only by the distribution's signed requests) refuse: the snippet fails to load (a 403), nothing is exposed" },
+    expect: {
+      allowed: "CloudFront then sends unsigned requests, which the buckets' policies (read only by the distribution's signed requests) refuse: the snippet fails to load (a 403), nothing is exposed",
+    },
   },
 
   // Certificates and load balancers.
-  { name: "email-validation", kind: "flip", type: t.acmCertificate, edit: change(t.acmCertificate, (p) => ({ ...p, validationMethod: "EMAIL" })), expect: refused("enforce-dns-validation", ["ACM.1"]) },
-  { name: "no-transparency-log", kind: "flip", type: t.acmCertificate, edit: change(t.acmCertificate, (p) => ({ ...p, options: { certificateTransparencyLoggingPreference: "DISABLED" } })), expect: refused("configure-acm-certificate", ["CKV_AWS_234"]) },
+  {
+    name: "email-validation",
+    kind: "flip",
+    type: t.acmCertificate,
+    edit: change(t.acmCertificate, (p) => ({ ...p, validationMethod: "EMAIL" })),
+    expect: refused("enforce-dns-validation", ["ACM.1"]),
+  },
+  {
+    name: "no-transparency-log",
+    kind: "flip",
+    type: t.acmCertificate,
+    edit: change(t.acmCertificate, (p) => ({ ...p, options: { certificateTransparencyLoggingPreference: "DISABLED" } })),
+    expect: refused("configure-acm-certificate", ["CKV_AWS_234"]),
+  },
   { name: "rsa-1024", kind: "flip", type: t.acmCertificate, edit: change(t.acmCertificate, (p) => ({ ...p, keyAlgorithm: "RSA_1024" })), expect: refused("configure-acm-certificate", ["ACM.2"]) },
-  { name: "wildcard-name", kind: "widen", type: t.acmCertificate, edit: change(t.acmCertificate, (p) => ({ ...p, subjectAlternativeNames: ["*.example.com"] })), expect: refused("configure-acm-certificate", ["CKV2_AWS_71"]) },
-  { name: "plain-tcp-listener", kind: "flip", type: t.lbListener, edit: change(t.lbListener, (p) => ({ ...p, protocol: "TCP", sslPolicy: undefined, certificateArn: undefined })), expect: refused("configure-listener-tls", ["ELB.18", "CKV2_AWS_74"], ["CKV_AWS_2", "AVD-AWS-0054"]) },
-  { name: "tls-2016-policy", kind: "flip", type: t.lbListener, edit: change(t.lbListener, (p) => ({ ...p, sslPolicy: "ELBSecurityPolicy-2016-08" })), expect: refused("configure-listener-tls", ["ELB.17", "AVD-AWS-0047"]) },
-  { name: "tls13-cbc-policy", kind: "flip", type: t.lbListener, edit: change(t.lbListener, (p) => ({ ...p, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" })), expect: refused("configure-listener-tls", ["ELB.17"]) },
-  { name: "deletion-protection-off", kind: "flip", type: t.lbLoadBalancer, edit: change(t.lbLoadBalancer, (p) => ({ ...p, enableDeletionProtection: false })), expect: refused("enable-lb-deletion-protection", ["ELB.6", "CKV_AWS_150"]) },
-  { name: "access-logs-off", kind: "flip", type: t.lbLoadBalancer, edit: change(t.lbLoadBalancer, (p) => ({ ...p, accessLogs: { ...p.accessLogs, enabled: false } })), expect: refused("enable-lb-access-logs", ["CKV_AWS_91"], ["ELB.5"]) },
+  {
+    name: "wildcard-name",
+    kind: "widen",
+    type: t.acmCertificate,
+    edit: change(t.acmCertificate, (p) => ({ ...p, subjectAlternativeNames: ["*.example.com"] })),
+    expect: refused("configure-acm-certificate", ["CKV2_AWS_71"]),
+  },
+  {
+    name: "plain-tcp-listener",
+    kind: "flip",
+    type: t.lbListener,
+    edit: change(t.lbListener, (p) => ({ ...p, protocol: "TCP", sslPolicy: undefined, certificateArn: undefined })),
+    expect: refused("configure-listener-tls", ["ELB.18", "CKV2_AWS_74"], ["CKV_AWS_2", "AVD-AWS-0054"]),
+  },
+  {
+    name: "tls-2016-policy",
+    kind: "flip",
+    type: t.lbListener,
+    edit: change(t.lbListener, (p) => ({ ...p, sslPolicy: "ELBSecurityPolicy-2016-08" })),
+    expect: refused("configure-listener-tls", ["ELB.17", "AVD-AWS-0047"]),
+  },
+  {
+    name: "tls13-cbc-policy",
+    kind: "flip",
+    type: t.lbListener,
+    edit: change(t.lbListener, (p) => ({ ...p, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" })),
+    expect: refused("configure-listener-tls", ["ELB.17"]),
+  },
+  {
+    name: "deletion-protection-off",
+    kind: "flip",
+    type: t.lbLoadBalancer,
+    edit: change(t.lbLoadBalancer, (p) => ({ ...p, enableDeletionProtection: false })),
+    expect: refused("enable-lb-deletion-protection", ["ELB.6", "CKV_AWS_150"]),
+  },
+  {
+    name: "access-logs-off",
+    kind: "flip",
+    type: t.lbLoadBalancer,
+    edit: change(t.lbLoadBalancer, (p) => ({ ...p, accessLogs: { ...p.accessLogs, enabled: false } })),
+    expect: refused("enable-lb-access-logs", ["CKV_AWS_91"], ["ELB.5"]),
+  },
   { name: "ip-targets", kind: "widen", type: t.lbTargetGroup, edit: change(t.lbTargetGroup, (p) => ({ ...p, targetType: "ip" })), expect: refused("enforce-target-group-tls", ["ELB.22"]) },
 
   // Hosts and their network.
-  { name: "imdsv1", kind: "flip", type: t.ec2LaunchTemplate, edit: change(t.ec2LaunchTemplate, (p) => ({ ...p, metadataOptions: { ...p.metadataOptions, httpTokens: "optional" } })), expect: refused("enforce-imdsv2", ["EC2.170", "CKV_AWS_79"]) },
-  { name: "imds-two-hops", kind: "widen", type: t.ec2LaunchTemplate, edit: change(t.ec2LaunchTemplate, (p) => ({ ...p, metadataOptions: { ...p.metadataOptions, httpPutResponseHopLimit: 2 } })), expect: refused("enforce-imdsv2", ["CKV_AWS_341"]) },
+  {
+    name: "imdsv1",
+    kind: "flip",
+    type: t.ec2LaunchTemplate,
+    edit: change(t.ec2LaunchTemplate, (p) => ({ ...p, metadataOptions: { ...p.metadataOptions, httpTokens: "optional" } })),
+    expect: refused("enforce-imdsv2", ["EC2.170", "CKV_AWS_79"]),
+  },
+  {
+    name: "imds-two-hops",
+    kind: "widen",
+    type: t.ec2LaunchTemplate,
+    edit: change(t.ec2LaunchTemplate, (p) => ({ ...p, metadataOptions: { ...p.metadataOptions, httpPutResponseHopLimit: 2 } })),
+    expect: refused("enforce-imdsv2", ["CKV_AWS_341"]),
+  },
   {
     name: "public-ip-interface",
     kind: "flip",
@@ -189,7 +286,13 @@ export const mutators: readonly Mutator[] = [
     edit: change(t.ec2LaunchTemplate, (p) => ({ ...p, networkInterfaces: (p.networkInterfaces as Props[]).map((n) => ({ ...n, associatePublicIpAddress: "true" })) })),
     expect: refused("disallow-public-host-ip", ["EC2.25", "CKV_AWS_88"]),
   },
-  { name: "no-network-interface", kind: "drop", type: t.ec2LaunchTemplate, edit: change(t.ec2LaunchTemplate, (p) => ({ ...p, networkInterfaces: undefined, vpcSecurityGroupIds: ["sg-0"] })), expect: refused("disallow-public-host-ip") },
+  {
+    name: "no-network-interface",
+    kind: "drop",
+    type: t.ec2LaunchTemplate,
+    edit: change(t.ec2LaunchTemplate, (p) => ({ ...p, networkInterfaces: undefined, vpcSecurityGroupIds: ["sg-0"] })),
+    expect: refused("disallow-public-host-ip"),
+  },
   {
     name: "unencrypted-volume",
     kind: "flip",
@@ -197,9 +300,27 @@ export const mutators: readonly Mutator[] = [
     edit: change(t.ec2LaunchTemplate, (p) => ({ ...p, blockDeviceMappings: (p.blockDeviceMappings as Props[]).map((m) => ({ ...m, ebs: { ...m.ebs, encrypted: "false" } })) })),
     expect: refused("enable-ebs-encryption", ["EC2.3"]),
   },
-  { name: "undeclared-root-volume", kind: "drop", type: t.ec2LaunchTemplate, edit: change(t.ec2LaunchTemplate, (p) => ({ ...p, blockDeviceMappings: undefined })), expect: refused("enable-ebs-encryption") },
-  { name: "subnet-maps-public-ips", kind: "flip", type: t.ec2Subnet, edit: change(t.ec2Subnet, (p) => ({ ...p, mapPublicIpOnLaunch: true })), expect: refused("disallow-subnet-public-ip", ["EC2.15", "CKV_AWS_130", "AVD-AWS-0164"]) },
-  { name: "subnet-assigns-ipv6", kind: "flip", type: t.ec2Subnet, edit: change(t.ec2Subnet, (p) => ({ ...p, assignIpv6AddressOnCreation: true })), expect: refused("disallow-subnet-public-ip", ["EC2.15"]) },
+  {
+    name: "undeclared-root-volume",
+    kind: "drop",
+    type: t.ec2LaunchTemplate,
+    edit: change(t.ec2LaunchTemplate, (p) => ({ ...p, blockDeviceMappings: undefined })),
+    expect: refused("enable-ebs-encryption"),
+  },
+  {
+    name: "subnet-maps-public-ips",
+    kind: "flip",
+    type: t.ec2Subnet,
+    edit: change(t.ec2Subnet, (p) => ({ ...p, mapPublicIpOnLaunch: true })),
+    expect: refused("disallow-subnet-public-ip", ["EC2.15", "CKV_AWS_130", "AVD-AWS-0164"]),
+  },
+  {
+    name: "subnet-assigns-ipv6",
+    kind: "flip",
+    type: t.ec2Subnet,
+    edit: change(t.ec2Subnet, (p) => ({ ...p, assignIpv6AddressOnCreation: true })),
+    expect: refused("disallow-subnet-public-ip", ["EC2.15"]),
+  },
   {
     name: "listener-rule-every-port",
     kind: "widen",
@@ -297,7 +418,10 @@ export const mutators: readonly Mutator[] = [
     name: "trust-another-account",
     kind: "widen",
     type: t.iamRole,
-    edit: change(t.iamRole, (p) => ({ ...p, assumeRolePolicy: json(p.assumeRolePolicy, (doc) => ({ ...doc, Statement: statements(doc).map((s) => ({ ...s, Principal: { AWS: foreignAccount } })) })) })),
+    edit: change(t.iamRole, (p) => ({
+      ...p,
+      assumeRolePolicy: json(p.assumeRolePolicy, (doc) => ({ ...doc, Statement: statements(doc).map((s) => ({ ...s, Principal: { AWS: foreignAccount } })) })),
+    })),
     expect: refused("enforce-service-trust", ["CKV_AWS_61"]),
   },
   ...rolePolicyStatement("iam-everything", { Action: "iam:*", Resource: "*" }, refused("disallow-iam-privilege-escalation", ["CKV2_AWS_40"])),
@@ -314,13 +438,15 @@ export const mutators: readonly Mutator[] = [
       ["iam-full-access", "IAMFullAccess", ["CKV2_AWS_56"]],
       ["power-user", "PowerUserAccess", []],
     ] as const
-  ).map(([label, policy, controls]): Mutator => ({
-    name: `attach-${label}`,
-    kind: "widen",
-    type: t.iamRolePolicyAttachment,
-    edit: change(t.iamRolePolicyAttachment, (p) => ({ ...p, policyArn: `arn:aws:iam::aws:policy/${policy}` })),
-    expect: refused("disallow-broad-managed-policies", [...controls]),
-  })),
+  ).map(
+    ([label, policy, controls]): Mutator => ({
+      name: `attach-${label}`,
+      kind: "widen",
+      type: t.iamRolePolicyAttachment,
+      edit: change(t.iamRolePolicyAttachment, (p) => ({ ...p, policyArn: `arn:aws:iam::aws:policy/${policy}` })),
+      expect: refused("disallow-broad-managed-policies", [...controls]),
+    }),
+  ),
 
   // KMS, SNS, logs.
   { name: "rotation-off", kind: "flip", type: t.kmsKey, edit: change(t.kmsKey, (p) => ({ ...p, enableKeyRotation: false })), expect: refused("enable-kms-key-rotation", ["KMS.4", "CKV_AWS_7"]) },
@@ -332,10 +458,34 @@ export const mutators: readonly Mutator[] = [
     expect: refused("disallow-public-key-policy", ["KMS.5", "CKV_AWS_33"]),
   },
   { name: "undeclared-key-policy", kind: "drop", type: t.kmsKey, edit: change(t.kmsKey, (p) => ({ ...p, policy: undefined })), expect: refused("disallow-public-key-policy", ["CKV2_AWS_64"]) },
-  { name: "unencrypted-topic", kind: "flip", type: t.snsTopic, edit: change(t.snsTopic, (p) => ({ ...p, kmsMasterKeyId: undefined })), expect: refused("enable-topic-encryption", ["SNS.1", "CKV_AWS_26"]) },
-  { name: "aws-managed-topic-key", kind: "flip", type: t.snsTopic, edit: change(t.snsTopic, (p) => ({ ...p, kmsMasterKeyId: "alias/aws/sns" })), expect: refused("enable-topic-encryption", ["AVD-AWS-0136"]) },
-  { name: "log-group-month", kind: "flip", type: t.cloudwatchLogGroup, edit: change(t.cloudwatchLogGroup, (p) => ({ ...p, retentionInDays: 30 })), expect: refused("configure-log-group", ["CKV_AWS_338"]) },
-  { name: "log-group-unencrypted", kind: "flip", type: t.cloudwatchLogGroup, edit: change(t.cloudwatchLogGroup, (p) => ({ ...p, kmsKeyId: undefined })), expect: refused("configure-log-group", ["CKV_AWS_158"]) },
+  {
+    name: "unencrypted-topic",
+    kind: "flip",
+    type: t.snsTopic,
+    edit: change(t.snsTopic, (p) => ({ ...p, kmsMasterKeyId: undefined })),
+    expect: refused("enable-topic-encryption", ["SNS.1", "CKV_AWS_26"]),
+  },
+  {
+    name: "aws-managed-topic-key",
+    kind: "flip",
+    type: t.snsTopic,
+    edit: change(t.snsTopic, (p) => ({ ...p, kmsMasterKeyId: "alias/aws/sns" })),
+    expect: refused("enable-topic-encryption", ["AVD-AWS-0136"]),
+  },
+  {
+    name: "log-group-month",
+    kind: "flip",
+    type: t.cloudwatchLogGroup,
+    edit: change(t.cloudwatchLogGroup, (p) => ({ ...p, retentionInDays: 30 })),
+    expect: refused("configure-log-group", ["CKV_AWS_338"]),
+  },
+  {
+    name: "log-group-unencrypted",
+    kind: "flip",
+    type: t.cloudwatchLogGroup,
+    edit: change(t.cloudwatchLogGroup, (p) => ({ ...p, kmsKeyId: undefined })),
+    expect: refused("configure-log-group", ["CKV_AWS_158"]),
+  },
   { name: "drop-query-log", kind: "drop", type: t.route53QueryLog, edit: drop(t.route53QueryLog), expect: refused("enable-query-logging", ["Route53.2", "CKV2_AWS_39"]) },
 
   // DNS records.
@@ -370,8 +520,20 @@ function distributionMutators(): Mutator[] {
   const behavior = (p: Props, edit: (b: Props) => Props) => ({ ...p, defaultCacheBehavior: edit(p.defaultCacheBehavior), orderedCacheBehaviors: (p.orderedCacheBehaviors as Props[]).map(edit) });
   const cert = (p: Props, edit: Props) => ({ ...p, viewerCertificate: { ...p.viewerCertificate, ...edit } });
   return [
-    { name: "http-viewers", kind: "flip", type, edit: change(type, (p) => behavior(p, (b) => ({ ...b, viewerProtocolPolicy: "allow-all" }))), expect: refused("disallow-plain-http-viewers", ["CloudFront.3", "CKV_AWS_34"]) },
-    { name: "tls-2019", kind: "flip", type, edit: change(type, (p) => cert(p, { minimumProtocolVersion: "TLSv1.2_2019" })), expect: refused("configure-minimum-tls", ["CloudFront.15", "AVD-AWS-0013"], ["CKV_AWS_174"]) },
+    {
+      name: "http-viewers",
+      kind: "flip",
+      type,
+      edit: change(type, (p) => behavior(p, (b) => ({ ...b, viewerProtocolPolicy: "allow-all" }))),
+      expect: refused("disallow-plain-http-viewers", ["CloudFront.3", "CKV_AWS_34"]),
+    },
+    {
+      name: "tls-2019",
+      kind: "flip",
+      type,
+      edit: change(type, (p) => cert(p, { minimumProtocolVersion: "TLSv1.2_2019" })),
+      expect: refused("configure-minimum-tls", ["CloudFront.15", "AVD-AWS-0013"], ["CKV_AWS_174"]),
+    },
     { name: "tls-1.0", kind: "flip", type, edit: change(type, (p) => cert(p, { minimumProtocolVersion: "TLSv1" })), expect: refused("configure-minimum-tls", ["CKV_AWS_174", "AVD-AWS-0013"]) },
     {
       name: "default-certificate",
@@ -388,7 +550,13 @@ function distributionMutators(): Mutator[] {
       edit: change(type, (p) => ({ ...p, origins: (p.origins as Props[]).map(({ originAccessControlId: _, ...o }) => o) })),
       expect: refused("enforce-origin-access-control", ["CloudFront.13", "CKV2_AWS_46"]),
     },
-    { name: "no-default-root-object", kind: "drop", type, edit: change(type, (p) => ({ ...p, defaultRootObject: undefined })), expect: refused("configure-cdn-default-root-object", ["CloudFront.1", "CKV_AWS_305"]) },
+    {
+      name: "no-default-root-object",
+      kind: "drop",
+      type,
+      edit: change(type, (p) => ({ ...p, defaultRootObject: undefined })),
+      expect: refused("configure-cdn-default-root-object", ["CloudFront.1", "CKV_AWS_305"]),
+    },
     {
       name: "accepts-writes",
       kind: "widen",
@@ -410,7 +578,10 @@ function distributionMutators(): Mutator[] {
       type,
       edit: change(type, (p) => ({
         ...p,
-        origins: [...(p.origins as Props[]), { originId: "api", domainName: "api.example.com", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1.2"] } }],
+        origins: [
+          ...(p.origins as Props[]),
+          { originId: "api", domainName: "api.example.com", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1.2"] } },
+        ],
       })),
       expect: refused("enforce-cdn-origin-tls", ["CloudFront.9", "CKV2_AWS_72"]),
     },
@@ -453,8 +624,7 @@ export const additions: readonly HandEdit[] = [
     kind: "add",
     type: "aws:ec2/managedPrefixList:ManagedPrefixList",
     action: {
-      add: () =>
-        void new aws.ec2.ManagedPrefixList("hand-prefix-list", { region: "us-east-1", name: "anywhere", addressFamily: "IPv4", maxEntries: 1, entries: [{ cidr: "0.0.0.0/0" }] }),
+      add: () => void new aws.ec2.ManagedPrefixList("hand-prefix-list", { region: "us-east-1", name: "anywhere", addressFamily: "IPv4", maxEntries: 1, entries: [{ cidr: "0.0.0.0/0" }] }),
     },
     expect: refused("disallow-public-prefix-lists"),
   },
@@ -476,14 +646,19 @@ export const additions: readonly HandEdit[] = [
     id: "add-key-signing-key",
     kind: "add",
     type: t.route53KeySigningKey,
-    action: { add: () => void new aws.route53.KeySigningKey("hand-ksk", { hostedZoneId: "Z0D5E354157D551FAF15", name: "ksk", keyManagementServiceArn: "arn:aws:kms:us-east-1:123456789012:key/k", status: "ACTIVE" }) },
+    action: {
+      add: () =>
+        void new aws.route53.KeySigningKey("hand-ksk", { hostedZoneId: "Z0D5E354157D551FAF15", name: "ksk", keyManagementServiceArn: "arn:aws:kms:us-east-1:123456789012:key/k", status: "ACTIVE" }),
+    },
     expect: refused("disallow-half-signed-zone"),
   },
   {
     id: "add-managed-policy-with-a-service-wildcard",
     kind: "add",
     type: t.iamPolicy,
-    action: { add: () => void new aws.iam.Policy("hand-policy", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::cdn-origin" }] }) }) },
+    action: {
+      add: () => void new aws.iam.Policy("hand-policy", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::cdn-origin" }] }) }),
+    },
     expect: refused("disallow-wildcard-iam", ["IAM.21"]),
   },
   {
@@ -502,7 +677,9 @@ export const additions: readonly HandEdit[] = [
     id: "add-proxied-cloudflare-api-record",
     kind: "add",
     type: t.cloudflareDnsRecord,
-    action: { add: () => void new cloudflare.DnsRecord("hand-proxied", { zoneId: "b591e271ac48810e37339dc2b3c2f5d8", name: "api.example.com", type: "A", content: "203.0.113.226", ttl: 1, proxied: true }) },
+    action: {
+      add: () => void new cloudflare.DnsRecord("hand-proxied", { zoneId: "b591e271ac48810e37339dc2b3c2f5d8", name: "api.example.com", type: "A", content: "203.0.113.226", ttl: 1, proxied: true }),
+    },
     expect: refused("disallow-proxied-records"),
   },
 ];

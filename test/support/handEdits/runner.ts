@@ -46,7 +46,10 @@ let crashed: ((err: unknown) => void) | undefined;
 process.on("uncaughtException", (err) => crashed?.(err));
 process.on("unhandledRejection", (err) => crashed?.(err));
 
-async function planOnce(action: EditAction, pack: PackConnection): Promise<{ code: number; violations: HandEditOutcome["violations"]; resources: { type: string; name: string; custom: boolean }[]; error?: string }> {
+async function planOnce(
+  action: EditAction,
+  pack: PackConnection,
+): Promise<{ code: number; violations: HandEditOutcome["violations"]; resources: { type: string; name: string; custom: boolean }[]; error?: string }> {
   const { withLocalStorage } = require("@pulumi/pulumi/runtime/state") as { withLocalStorage<T>(run: () => Promise<T>): Promise<T> };
   setCurrentHandEdit(action);
   const crash = new Promise<{ error: unknown }>((resolveCrash) => (crashed = (error) => resolveCrash({ error })));
@@ -65,7 +68,10 @@ async function planOnce(action: EditAction, pack: PackConnection): Promise<{ cod
       return { code: reportPlanFailure(err, "the plan"), violations: [], resources: [], error: err instanceof Error ? err.message : String(err) };
     }
   });
-  const outcome = await Promise.race([run, crash.then(({ error }) => ({ code: reportPlanFailure(error, "the plan"), violations: [], resources: [], error: error instanceof Error ? error.message : String(error) }))]);
+  const outcome = await Promise.race([
+    run,
+    crash.then(({ error }) => ({ code: reportPlanFailure(error, "the plan"), violations: [], resources: [], error: error instanceof Error ? error.message : String(error) })),
+  ]);
   crashed = undefined;
   setCurrentHandEdit(undefined);
   return outcome;
@@ -86,7 +92,15 @@ async function main(): Promise<void> {
         : [...new Set(fc.sample(fc.constantFrom(...universe), { numRuns: request.sample ?? 20, seed: request.seed ?? 1 }))];
     for (const edit of chosen) {
       const outcome = await planOnce(edit.action, pack);
-      const line: HandEditOutcome = { id: edit.id, kind: edit.kind, type: edit.type, expect: edit.expect, code: outcome.code, violations: outcome.violations, ...(outcome.error ? { error: outcome.error } : {}) };
+      const line: HandEditOutcome = {
+        id: edit.id,
+        kind: edit.kind,
+        type: edit.type,
+        expect: edit.expect,
+        code: outcome.code,
+        violations: outcome.violations,
+        ...(outcome.error ? { error: outcome.error } : {}),
+      };
       process.stdout.write(`HAND-EDIT ${JSON.stringify(line)}\n`);
     }
   } finally {

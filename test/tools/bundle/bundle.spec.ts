@@ -70,7 +70,9 @@ describe("buildBundle", () => {
     expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles, pins: [{ ...pin, version: null, sha256: null }, ssmPin] })).toThrow(
       "tools/bundle/pins.ts: cloudwatchAgentPin.version and sha256 are empty, so no host bundle can be built",
     );
-    expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles, pins: [{ ...pin, sha256: null }, ssmPin] })).toThrow(/cloudwatchAgentPin\.sha256 is empty.*download https:\/\/example\.invalid\/<version>\/agent\.deb.*set version and the \.deb's sha256sum in cloudwatchAgentPin/);
+    expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles, pins: [{ ...pin, sha256: null }, ssmPin] })).toThrow(
+      /cloudwatchAgentPin\.sha256 is empty.*download https:\/\/example\.invalid\/<version>\/agent\.deb.*set version and the \.deb's sha256sum in cloudwatchAgentPin/,
+    );
     expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles: { "ssm-agent-deb": ssmDeb }, pins })).toThrow(
       "--cloudwatch-agent-deb: expected the pinned CloudWatch agent's .deb (version 1.300000.0, https://example.invalid/1.300000.0/agent.deb), got nothing",
     );
@@ -93,7 +95,9 @@ describe("buildBundle", () => {
 
   it("names every empty pin at once", () => {
     const empty = pins.map((p) => ({ ...p, version: null, sha256: null }));
-    expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles, pins: empty })).toThrow(/cloudwatchAgentPin\.version and sha256 are empty[^\n]*\ntools\/bundle\/pins\.ts: ssmAgentPin\.version and sha256 are empty/);
+    expect(() => buildBundle({ outDir: dir, release: "x", pinnedDebFiles, pins: empty })).toThrow(
+      /cloudwatchAgentPin\.version and sha256 are empty[^\n]*\ntools\/bundle\/pins\.ts: ssmAgentPin\.version and sha256 are empty/,
+    );
   });
 
   it.skipIf(pinnedDebs.every((p) => !!p.version && !!p.sha256))("npm run bundle with the shipped, empty pins exits 2 and says what to fill, building nothing", () => {

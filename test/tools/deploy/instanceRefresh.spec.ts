@@ -29,7 +29,9 @@ describe("judgeRefreshes", () => {
     const verdict = judgeRefreshes([refresh(status, undefined, { StatusReason: "alarm edge-prod-us-east-1-ingest-unhealthyHosts-critical fired" })], since);
     expect(verdict.state).toBe("failed");
     expect(verdict.state === "failed" && verdict.message).toMatch(
-      new RegExp(`^instance refresh id-${status} of ingest-us-east-1-hosts-abc ended ${status}: alarm .* fired; the group's hosts are not all on this deploy's release .*API_DescribeInstanceRefreshes\\.html`),
+      new RegExp(
+        `^instance refresh id-${status} of ingest-us-east-1-hosts-abc ended ${status}: alarm .* fired; the group's hosts are not all on this deploy's release .*API_DescribeInstanceRefreshes\\.html`,
+      ),
     );
   });
 

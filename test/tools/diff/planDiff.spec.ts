@@ -95,7 +95,9 @@ describe("diffPlans on the prod plan", () => {
     expect(refusedRisks(diff.risks).map((r) => r.message)).toEqual([
       expect.stringMatching(/^aws:lb\/loadBalancer:LoadBalancer ingest-eu-west-1-nlb \[eu-west-1\], delete: the API refuses it: OperationNotPermitted/),
       expect.stringMatching(/^aws:kms\/key:Key alarms-eu-west-1-key \[eu-west-1\], delete: it cannot be undone: ScheduleKeyDeletion/),
-      expect.stringMatching(/^aws:s3\/bucket:Bucket ingest-eu-west-1-logs \[eu-west-1\], delete: the API refuses it: BucketNotEmpty .*its access logs \(aws:lb\/loadBalancer:LoadBalancer ingest-eu-west-1-nlb/),
+      expect.stringMatching(
+        /^aws:s3\/bucket:Bucket ingest-eu-west-1-logs \[eu-west-1\], delete: the API refuses it: BucketNotEmpty .*its access logs \(aws:lb\/loadBalancer:LoadBalancer ingest-eu-west-1-nlb/,
+      ),
     ]);
     // Refusals lead: no approval clears them.
     expect(diff.risks.slice(0, 3).map((r) => refusedRisks([r]).length)).toEqual([1, 1, 1]);
@@ -217,7 +219,9 @@ describe("diffPlans on the prod plan", () => {
         /^aws:ec2\/subnet:Subnet ingest-us-east-1-public-3 \[us-east-1\], create-replacement: the API refuses it: InvalidSubnet\.Conflict .* while its own predecessor, which is deleted only at the end of the update, still holds \S+ in the same VPC \(https:\/\/docs\.aws\.amazon\.com\/AWSEC2\/latest\/APIReference\/API_CreateSubnet\.html/,
       );
     }
-    expect(refused.at(-1)!.message).toMatch(/^aws:lb\/loadBalancer:LoadBalancer ingest-us-east-1-nlb \[us-east-1\], delete-replaced: the API refuses it: OperationNotPermitted .*What works: Take two reviewed changes/);
+    expect(refused.at(-1)!.message).toMatch(
+      /^aws:lb\/loadBalancer:LoadBalancer ingest-us-east-1-nlb \[us-east-1\], delete-replaced: the API refuses it: OperationNotPermitted .*What works: Take two reviewed changes/,
+    );
     // The outage is said once, with what the other two regions carry meanwhile.
     expect(diff.risks.filter((r) => !refusedRisks([r]).length).map((r) => r.message)).toEqual([
       "regional outage of us-east-1: ingest-us-east-1-nlb replaced (subnetMappings changed, delete-before-replace); the region answers nothing until the new load balancer is active and its targets healthy. " +
@@ -264,7 +268,9 @@ describe("diffPlans on the prod plan", () => {
       message: `${String(r.inputs.name)} A (route53) has TTL 3600 s, above the 300 s limit. Set edge:dns.ttl (or this record's ttl) to 300 or less.`,
     }));
     const markdown = renderDiff(diffPlans(prod, head), "markdown");
-    expect(markdown).toContain("- **ttl-raised**: TTL raised 60 s → 3600 s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic) (×3)\n\n<details><summary>the 3</summary>");
+    expect(markdown).toContain(
+      "- **ttl-raised**: TTL raised 60 s → 3600 s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic) (×3)\n\n<details><summary>the 3</summary>",
+    );
     expect(markdown).toContain("- 🆕 new: mandatory [enforce-failover-ttl] via `edge:dns.ttl` (×3)");
     for (const r of records) expect(markdown).toContain(`- aws:route53/record:Record ${r.name}\n`);
     expect(markdown.match(/^- \*\*ttl-raised\*\*/gm)).toHaveLength(1);

@@ -147,10 +147,16 @@ describe("replaces in the prod plan", () => {
   const nlb = resourceTypes.lbLoadBalancer;
 
   it("adds an availability zone to a network load balancer in place; removing one replaces it", () => {
-    const added = diffPlans(plans.prod!, edit(nlb, /us-east-1/, (i) => i.subnetMappings.push({ allocationId: "eipalloc-new", subnetId: "subnet-new" })));
+    const added = diffPlans(
+      plans.prod!,
+      edit(nlb, /us-east-1/, (i) => i.subnetMappings.push({ allocationId: "eipalloc-new", subnetId: "subnet-new" })),
+    );
     expect(added.resources.find((r) => r.type === nlb)).toMatchObject({ op: "update" });
     expect(added.risks.map((r) => r.kind)).not.toContain("regional-outage");
-    const removed = diffPlans(plans.prod!, edit(nlb, /us-east-1/, (i) => i.subnetMappings.pop()));
+    const removed = diffPlans(
+      plans.prod!,
+      edit(nlb, /us-east-1/, (i) => i.subnetMappings.pop()),
+    );
     expect(removed.resources.find((r) => r.type === nlb)).toMatchObject({ op: "replace", replaceReasons: ["subnetMappings"] });
     expect(removed.risks.find((r) => r.kind === "regional-outage")!.message).toMatch(
       /^regional outage of us-east-1: ingest-us-east-1-nlb replaced \(subnetMappings changed, delete-before-replace\); the region answers nothing until the new load balancer is active/,
@@ -158,7 +164,10 @@ describe("replaces in the prod plan", () => {
   });
 
   it("a replaced load balancer replaces its listener and updates what reads its ARN (target health checks, alarms, dashboard)", () => {
-    const diff = diffPlans(plans.prod!, edit(nlb, /us-east-1/, (i) => (i.internal = true)));
+    const diff = diffPlans(
+      plans.prod!,
+      edit(nlb, /us-east-1/, (i) => (i.internal = true)),
+    );
     const byType = (type: string) => diff.resources.filter((r) => r.type === type);
     expect(byType(resourceTypes.lbListener).map((r) => [r.op, r.replaceReasons])).toEqual([["replace", ["loadBalancerArn"]]]);
     const followers = diff.resources.filter((r) => r.cascadeFrom?.some((f) => f.includes("ingest-us-east-1-nlb")));
@@ -180,14 +189,23 @@ describe("replaces in the prod plan", () => {
 
   it("an initial lifecycle hook added to a host group replaces the group; a new launch template version updates it", () => {
     const group = resourceTypes.autoscalingGroup;
-    const hooked = diffPlans(plans.prod!, edit(group, /./, (i) => (i.initialLifecycleHooks = [{ name: "drain", lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING" }])));
+    const hooked = diffPlans(
+      plans.prod!,
+      edit(group, /./, (i) => (i.initialLifecycleHooks = [{ name: "drain", lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING" }])),
+    );
     expect(hooked.resources.find((r) => r.type === group)).toMatchObject({ op: "replace", replaceReasons: ["initialLifecycleHooks"] });
-    const bumped = diffPlans(plans.prod!, edit(group, /./, (i) => (i.launchTemplate = { ...i.launchTemplate, version: "$Latest-next" })));
+    const bumped = diffPlans(
+      plans.prod!,
+      edit(group, /./, (i) => (i.launchTemplate = { ...i.launchTemplate, version: "$Latest-next" })),
+    );
     expect(bumped.resources.find((r) => r.type === group)).toMatchObject({ op: "update" });
   });
 
   it("a new Cloudflare account replaces the zone and every Cloudflare record", () => {
-    const diff = diffPlans(plans.prod!, edit(resourceTypes.cloudflareZone, /./, (i) => (i.account = { id: "another-account" })));
+    const diff = diffPlans(
+      plans.prod!,
+      edit(resourceTypes.cloudflareZone, /./, (i) => (i.account = { id: "another-account" })),
+    );
     const records = plans.prod!.resources.filter((r) => r.type === resourceTypes.cloudflareDnsRecord);
     const replaced = diff.resources.filter((r) => r.type === resourceTypes.cloudflareDnsRecord && r.op === "replace");
     expect(replaced).toHaveLength(records.length);
@@ -197,9 +215,15 @@ describe("replaces in the prod plan", () => {
   });
 
   it("a Route 53 record's name, a certificate's validation and a bucket's name replace", () => {
-    const record = diffPlans(plans.prod!, edit(resourceTypes.route53Record, /./, (i) => (i.name = `renamed.${i.name}`)));
+    const record = diffPlans(
+      plans.prod!,
+      edit(resourceTypes.route53Record, /./, (i) => (i.name = `renamed.${i.name}`)),
+    );
     expect(record.resources.find((r) => r.type === resourceTypes.route53Record)).toMatchObject({ op: "replace", replaceReasons: ["name"] });
-    const cert = diffPlans(plans.prod!, edit(resourceTypes.acmCertificate, /./, (i) => (i.domainName = `x.${i.domainName}`)));
+    const cert = diffPlans(
+      plans.prod!,
+      edit(resourceTypes.acmCertificate, /./, (i) => (i.domainName = `x.${i.domainName}`)),
+    );
     expect(cert.resources.find((r) => r.type === resourceTypes.acmCertificateValidation)).toMatchObject({ op: "replace" });
     expect(cert.resources.find((r) => r.type === resourceTypes.acmCertificateValidation)!.replaceReasons).toContain("certificateArn");
   });
@@ -213,7 +237,10 @@ describe("replaces in the prod plan", () => {
   });
 
   it("a renamed alarm is deleted before its replacement: the program names what @pulumi/aws would auto-name", () => {
-    const diff = diffPlans(plans.prod!, edit(resourceTypes.cloudwatchMetricAlarm, /./, (i) => (i.name = `${i.name}-renamed`)));
+    const diff = diffPlans(
+      plans.prod!,
+      edit(resourceTypes.cloudwatchMetricAlarm, /./, (i) => (i.name = `${i.name}-renamed`)),
+    );
     const alarm = diff.resources.find((r) => r.type === resourceTypes.cloudwatchMetricAlarm)!;
     expect(alarm.replace).toMatchObject({ mode: "delete-before-replace" });
     expect(renderDiff(diff, "text")).toMatch(/# delete-before-replace: pulumi-aws provider\/resources\.go aws_cloudwatch_metric_alarm .*nameRequiresDeleteBeforeReplace/);
@@ -222,10 +249,16 @@ describe("replaces in the prod plan", () => {
   it("says delete-before-replace where the program asks for it, as the plan records it", () => {
     const optioned = plans.prod!.resources.filter((r) => r.options?.deleteBeforeReplace).map((r) => r.type);
     expect(new Set(optioned)).toEqual(new Set([nlb, resourceTypes.route53Zone]));
-    const zone = diffPlans(plans.prod!, edit(resourceTypes.route53Zone, /./, (i) => (i.name = "example.net"))).resources.find((r) => r.type === resourceTypes.route53Zone)!;
+    const zone = diffPlans(
+      plans.prod!,
+      edit(resourceTypes.route53Zone, /./, (i) => (i.name = "example.net")),
+    ).resources.find((r) => r.type === resourceTypes.route53Zone)!;
     expect(zone.replace).toMatchObject({ mode: "delete-before-replace" });
     expect(zone.replace!.outage).toMatch(/DNS outage/);
-    const healthCheck = diffPlans(plans.prod!, edit(resourceTypes.route53HealthCheck, /./, (i) => (i.type = "TCP"))).resources.find((r) => r.type === resourceTypes.route53HealthCheck)!;
+    const healthCheck = diffPlans(
+      plans.prod!,
+      edit(resourceTypes.route53HealthCheck, /./, (i) => (i.type = "TCP")),
+    ).resources.find((r) => r.type === resourceTypes.route53HealthCheck)!;
     expect(healthCheck.replace).toMatchObject({ mode: "create-before-delete" });
   });
 });

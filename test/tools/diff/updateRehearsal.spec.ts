@@ -69,7 +69,10 @@ describe("the update rehearsal of the real program", () => {
     for (const stack of ["dev", "prod"]) {
       const diff = diffPlans(phases[stack]!.pending, phases[stack]!.delegated);
       expect(diff.rehearsal.steps.length, stack).toBeGreaterThan(200);
-      expect(diff.rehearsal.refusals.map((r) => r.error), stack).toEqual([]);
+      expect(
+        diff.rehearsal.refusals.map((r) => r.error),
+        stack,
+      ).toEqual([]);
     }
   });
 
@@ -109,7 +112,9 @@ describe("the update rehearsal of the real program", () => {
     writeFileSync(head, JSON.stringify(azMoved(prod)));
     const run = spawnSync(process.execPath, ["--import", "tsx", join(projectRoot, "tools/diff/main.ts"), base, head], { cwd: projectRoot, encoding: "utf8", timeout: 120_000 });
     expect(run.status, run.stderr).toBe(1);
-    expect(run.stderr).toMatch(/^2 change\(s\) cannot deploy as written, whatever the review: aws:ec2\/subnet:Subnet ingest-us-east-1-public-2 \[us-east-1\], create-replacement: the API refuses it: InvalidSubnet\.Conflict/);
+    expect(run.stderr).toMatch(
+      /^2 change\(s\) cannot deploy as written, whatever the review: aws:ec2\/subnet:Subnet ingest-us-east-1-public-2 \[us-east-1\], create-replacement: the API refuses it: InvalidSubnet\.Conflict/,
+    );
     expect(run.stdout).toContain("refused-by-api");
   }, 180_000);
 });

@@ -12,8 +12,18 @@ describe("diffValues", () => {
   });
 
   it("matches arrays of objects by a natural key, not by position", () => {
-    const before = { listeners: [{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TLS" }] };
-    const after = { listeners: [{ port: 443, protocol: "TCP" }, { port: 80, protocol: "TCP" }] };
+    const before = {
+      listeners: [
+        { port: 80, protocol: "TCP" },
+        { port: 443, protocol: "TLS" },
+      ],
+    };
+    const after = {
+      listeners: [
+        { port: 443, protocol: "TCP" },
+        { port: 80, protocol: "TCP" },
+      ],
+    };
     expect(diffValues(before, after)).toEqual([{ kind: "update", path: "listeners[port=443].protocol", before: "TLS", after: "TCP" }]);
   });
 
@@ -96,7 +106,15 @@ describe("diffValues on one side only (a created resource)", () => {
     expect(changes).toEqual([
       { kind: "add", path: "cors.allowCredentials", after: true },
       { kind: "add", path: "cors.origins", after: ["*"] },
-      { kind: "text", path: "policy", lines: [{ op: "+", line: "{" }, { op: "+", line: '  "Version": "2012-10-17"' }, { op: "+", line: "}" }] },
+      {
+        kind: "text",
+        path: "policy",
+        lines: [
+          { op: "+", line: "{" },
+          { op: "+", line: '  "Version": "2012-10-17"' },
+          { op: "+", line: "}" },
+        ],
+      },
     ]);
   });
 });
@@ -105,10 +123,7 @@ describe("hunks and long strings", () => {
   it("shows each change with 3 lines of context under a unified-diff header, merging close changes", () => {
     const before = Array.from({ length: 30 }, (_, i) => `l${i}`);
     const after = before.map((l, i) => (i === 10 || i === 14 ? `${l}!` : l));
-    expect(hunks(lineDiff(before, after))).toEqual([
-      "@@ -8,11 +8,11 @@",
-      " l7", " l8", " l9", "-l10", "+l10!", " l11", " l12", " l13", "-l14", "+l14!", " l15", " l16", " l17",
-    ]);
+    expect(hunks(lineDiff(before, after))).toEqual(["@@ -8,11 +8,11 @@", " l7", " l8", " l9", "-l10", "+l10!", " l11", " l12", " l13", "-l14", "+l14!", " l15", " l16", " l17"]);
   });
 
   it("diffs documents past the LCS limit line by line, not as a whole replacement", () => {

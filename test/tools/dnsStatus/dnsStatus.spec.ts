@@ -65,7 +65,19 @@ describe("npm run dns-status against a Cloudflare API stand-in and a real parent
   });
 
   function check(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const args = ["--require", "tsx/cjs", "tools/dnsStatus/main.ts", "--stack", "prod", "--outputs", join(dir, "outputs.json"), "--cloudflare-api", `http://127.0.0.1:${apiPort}/client/v4`, "--parent", `127.0.0.1:${nsd.port}`];
+    const args = [
+      "--require",
+      "tsx/cjs",
+      "tools/dnsStatus/main.ts",
+      "--stack",
+      "prod",
+      "--outputs",
+      join(dir, "outputs.json"),
+      "--cloudflare-api",
+      `http://127.0.0.1:${apiPort}/client/v4`,
+      "--parent",
+      `127.0.0.1:${nsd.port}`,
+    ];
     return new Promise((done) => {
       const child = spawn(process.execPath, args, { cwd: projectRoot, env: { ...process.env, CLOUDFLARE_API_TOKEN: "test-token" } });
       let stdout = "";

@@ -18,8 +18,7 @@ beforeAll(() => (dir = mkdtempSync(join(tmpdir(), "edge-new-stack-"))));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const source = (stack: string) => ({ path: `stacks/Pulumi.${stack}.yaml`, text: readFileSync(join(projectRoot, "stacks", `Pulumi.${stack}.yaml`), "utf8") });
-const edgeOf = (text: string) =>
-  Object.fromEntries(Object.entries(parse(text).config as Record<string, unknown>).flatMap(([k, v]) => (k.startsWith("edge:") ? [[k.slice(5), v]] : [])));
+const edgeOf = (text: string) => Object.fromEntries(Object.entries(parse(text).config as Record<string, unknown>).flatMap(([k, v]) => (k.startsWith("edge:") ? [[k.slice(5), v]] : [])));
 
 describe("the shipped stack files", () => {
   it("say delegated, so they plan the whole edge for the README's main job", () => {
@@ -28,35 +27,39 @@ describe("the shipped stack files", () => {
 });
 
 describe("npm run new-stack", () => {
-  it.each(["dev", "prod"])("makes a pending stack from the %s file, which plans the zones only", (from) => {
-    const made = newStackFile({ stack: "staging", domain: "staging.example.com", source: source(from) });
-    const edge = edgeOf(made.text) as Record<string, any>;
-    expect(edge.dns.delegation).toBe("pending");
-    expect(edge.domain).toBe("staging.example.com");
-    // The source stack's own: its release and its datastores.
-    expect(edge.ingest.bundle).toBeUndefined();
-    expect(edge.datastore.endpoints).toBeUndefined();
-    expect(made.removed).toEqual(expect.arrayContaining([expect.stringMatching(/^edge:ingest\.bundle /), expect.stringMatching(/^edge:datastore\.endpoints /)]));
-    // What the delegated phase needs, exactly as the schema refuses it, listed in the header.
-    let problems: string[] = [];
-    try {
-      parseStackConfig({ ...edge, dns: { ...edge.dns, delegation: "delegated" } }, "staging");
-    } catch (err) {
-      problems = (err as StackConfigError).problems;
-    }
-    expect(problems.length).toBeGreaterThan(1);
-    expect(made.delegatedNeeds).toEqual(problems);
-    for (const need of problems) expect(made.text).toContain(`#   - ${need}`);
-    const file = join(dir, `Pulumi.staging-${from}.yaml`);
-    writeFileSync(file, made.text);
-    // As `npm run new-stack` leaves it: the source stack's policy config beside the new file.
-    const policyConfig = sourcePolicyConfig(projectRoot, `stacks/Pulumi.${from}.yaml`);
-    expect(policyConfig).toBe(join(projectRoot, "policies", "config", `${from}.json`));
-    const run = runPlan(["--stack", "staging", "--config-file", file, "--policy-config", policyConfig!]);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain("Phase: pending.");
-    expect(run.json!.resources.filter((r) => r.custom).length).toBeLessThan(40);
-  }, 180_000);
+  it.each(["dev", "prod"])(
+    "makes a pending stack from the %s file, which plans the zones only",
+    (from) => {
+      const made = newStackFile({ stack: "staging", domain: "staging.example.com", source: source(from) });
+      const edge = edgeOf(made.text) as Record<string, any>;
+      expect(edge.dns.delegation).toBe("pending");
+      expect(edge.domain).toBe("staging.example.com");
+      // The source stack's own: its release and its datastores.
+      expect(edge.ingest.bundle).toBeUndefined();
+      expect(edge.datastore.endpoints).toBeUndefined();
+      expect(made.removed).toEqual(expect.arrayContaining([expect.stringMatching(/^edge:ingest\.bundle /), expect.stringMatching(/^edge:datastore\.endpoints /)]));
+      // What the delegated phase needs, exactly as the schema refuses it, listed in the header.
+      let problems: string[] = [];
+      try {
+        parseStackConfig({ ...edge, dns: { ...edge.dns, delegation: "delegated" } }, "staging");
+      } catch (err) {
+        problems = (err as StackConfigError).problems;
+      }
+      expect(problems.length).toBeGreaterThan(1);
+      expect(made.delegatedNeeds).toEqual(problems);
+      for (const need of problems) expect(made.text).toContain(`#   - ${need}`);
+      const file = join(dir, `Pulumi.staging-${from}.yaml`);
+      writeFileSync(file, made.text);
+      // As `npm run new-stack` leaves it: the source stack's policy config beside the new file.
+      const policyConfig = sourcePolicyConfig(projectRoot, `stacks/Pulumi.${from}.yaml`);
+      expect(policyConfig).toBe(join(projectRoot, "policies", "config", `${from}.json`));
+      const run = runPlan(["--stack", "staging", "--config-file", file, "--policy-config", policyConfig!]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain("Phase: pending.");
+      expect(run.json!.resources.filter((r) => r.custom).length).toBeLessThan(40);
+    },
+    180_000,
+  );
 
   it("leaves out an adopted zone and the source's secrets", () => {
     const text = [
@@ -83,10 +86,7 @@ describe("npm run new-stack", () => {
     const edge = edgeOf(made.text) as Record<string, any>;
     expect(edge.dns.primary ?? {}).not.toHaveProperty("existingZoneId");
     expect(edge.alarms).not.toHaveProperty("webhookUrl");
-    expect(made.removed).toEqual([
-      "edge:dns.primary.existingZoneId (the source stack's hosted zone)",
-      "edge:alarms.webhookUrl (a secret of the source stack, encrypted with its key)",
-    ]);
+    expect(made.removed).toEqual(["edge:dns.primary.existingZoneId (the source stack's hosted zone)", "edge:alarms.webhookUrl (a secret of the source stack, encrypted with its key)"]);
   });
 
   it("never writes over an existing stack's file", () => {

@@ -30,7 +30,9 @@ describe("npm run plan: alarms", () => {
     // 58 for hosts, balancers, health checks, CDN and datastore, and 2 regions × 6 service metrics × 2 severities.
     expect(section).toContain("86 alarms; 4 topics in 2 regions, 4 subscriptions");
     expect(section).toMatch(/service\s+us-west-2\s+critical\s+serviceAcceptedFloor\s+EventsAccepted\s+< 6\s+6 events\/min\s+breaching\s+alarm\+ok/);
-    expect(section).toMatch(/datastore\s+us-east-1\s+critical\s+datastoreConnectionsOfMaximum\s+DatabaseConnections\s+> 450\s+90 % of the first region's datastore maxConnections\s+breaching\s+alarm\+ok/);
+    expect(section).toMatch(
+      /datastore\s+us-east-1\s+critical\s+datastoreConnectionsOfMaximum\s+DatabaseConnections\s+> 450\s+90 % of the first region's datastore maxConnections\s+breaching\s+alarm\+ok/,
+    );
   });
 });
 

@@ -37,7 +37,10 @@ const samples: Subject[] = [
     {
       ...distribution,
       aliases: ["cdn.example.com"],
-      origins: [{ originId: "origin", domainName: distribution.origins[0]!.domainName }, { originId: "replica", domainName: "elsewhere.s3.us-west-2.amazonaws.com" }],
+      origins: [
+        { originId: "origin", domainName: distribution.origins[0]!.domainName },
+        { originId: "replica", domainName: "elsewhere.s3.us-west-2.amazonaws.com" },
+      ],
       originGroups: [],
       defaultCacheBehavior: { targetOriginId: "origin", viewerProtocolPolicy: "allow-all" },
       viewerCertificate: { ...distribution.viewerCertificate, minimumProtocolVersion: "TLSv1.2_2019" },
@@ -93,15 +96,24 @@ const samples: Subject[] = [
   // Buckets: a bucket with nothing beside it (no versioning, lifecycle, ownership, encryption,
   // policy, logging, replication, notification or lock), and a policy that grants another account.
   subject(resourceTypes.s3Bucket, { bucket: "bare-bucket" }, "bare-bucket"),
-  subject(resourceTypes.s3BucketPolicy, { bucket: "elsewhere", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "s3:GetObject", Resource: "*" }] }) }),
+  subject(resourceTypes.s3BucketPolicy, {
+    bucket: "elsewhere",
+    policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "s3:GetObject", Resource: "*" }] }),
+  }),
   // CDN: no root object, a plain-HTTP custom origin, no headers policy, no logs, no WAF, no geo restriction.
-  subject(resourceTypes.cloudfrontDistribution, {
-    origins: [{ originId: "api", domainName: "api.example.com", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1"] } }],
-    defaultCacheBehavior: { targetOriginId: "api", viewerProtocolPolicy: "https-only", allowedMethods: ["GET", "HEAD", "POST"] },
-    viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:1:certificate/c", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
-    restrictions: { geoRestriction: { restrictionType: "none" } },
-  }, "api-cdn"),
-  subject(resourceTypes.cloudfrontResponseHeadersPolicy, { securityHeadersConfig: { strictTransportSecurity: { accessControlMaxAgeSec: 60, includeSubdomains: false, preload: false, override: true } } }),
+  subject(
+    resourceTypes.cloudfrontDistribution,
+    {
+      origins: [{ originId: "api", domainName: "api.example.com", customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1"] } }],
+      defaultCacheBehavior: { targetOriginId: "api", viewerProtocolPolicy: "https-only", allowedMethods: ["GET", "HEAD", "POST"] },
+      viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:1:certificate/c", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+    },
+    "api-cdn",
+  ),
+  subject(resourceTypes.cloudfrontResponseHeadersPolicy, {
+    securityHeadersConfig: { strictTransportSecurity: { accessControlMaxAgeSec: 60, includeSubdomains: false, preload: false, override: true } },
+  }),
   // Certificates, target groups, subnets, prefix lists, keys, log groups.
   subject(resourceTypes.acmCertificate, { domainName: "*.example.com", validationMethod: "DNS", options: { certificateTransparencyLoggingPreference: "DISABLED" } }),
   subject(resourceTypes.lbTargetGroup, { protocol: "TCP", targetType: "ip", healthCheck: { protocol: "HTTP" } }),
@@ -124,9 +136,16 @@ function networkSamples(): Subject[] {
   return [
     linked(resourceTypes.ec2Subnet, { vpcId: "vpc-1", cidrBlock: "10.0.0.0/20", availabilityZoneId: "use1-az1" }, "net-subnet", { vpcId: ["ingest-vpc"] }),
     linked(resourceTypes.ec2SecurityGroup, { vpcId: "vpc-1", description: "hosts" }, "net-hosts", { vpcId: ["ingest-vpc"] }),
-    linked(resourceTypes.vpcSecurityGroupEgressRule, { securityGroupId: "sg-2", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "10.9.0.0/16" }, "net-hosts-out-ssh", { securityGroupId: ["net-hosts"] }),
-    linked(resourceTypes.ec2LaunchTemplate, { imageId: "ami-0", networkInterfaces: [{ securityGroups: ["sg-2"] }], metadataOptions: { httpTokens: "required" }, tags: needs }, "net-template", { networkInterfaces: ["net-hosts"] }),
-    linked(resourceTypes.autoscalingGroup, { vpcZoneIdentifiers: ["subnet-1"], launchTemplate: { id: "lt-1" }, minSize: 1, maxSize: 1 }, "net-group", { vpcZoneIdentifiers: ["net-subnet"], launchTemplate: ["net-template"] }),
+    linked(resourceTypes.vpcSecurityGroupEgressRule, { securityGroupId: "sg-2", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "10.9.0.0/16" }, "net-hosts-out-ssh", {
+      securityGroupId: ["net-hosts"],
+    }),
+    linked(resourceTypes.ec2LaunchTemplate, { imageId: "ami-0", networkInterfaces: [{ securityGroups: ["sg-2"] }], metadataOptions: { httpTokens: "required" }, tags: needs }, "net-template", {
+      networkInterfaces: ["net-hosts"],
+    }),
+    linked(resourceTypes.autoscalingGroup, { vpcZoneIdentifiers: ["subnet-1"], launchTemplate: { id: "lt-1" }, minSize: 1, maxSize: 1 }, "net-group", {
+      vpcZoneIdentifiers: ["net-subnet"],
+      launchTemplate: ["net-template"],
+    }),
   ];
 }
 

@@ -22,9 +22,7 @@ describe("the served pack's policy information", () => {
   it("gives every policy its severity, remediation, url, tags and framework", { timeout: 120_000 }, async () => {
     const pack = await startPolicyPack(join(projectRoot, "policies"));
     try {
-      const info = await new Promise<analyzerProto.AnalyzerInfo>((resolve, reject) =>
-        pack.client.getAnalyzerInfo(new Empty(), (err, res) => (err ? reject(err) : resolve(res))),
-      );
+      const info = await new Promise<analyzerProto.AnalyzerInfo>((resolve, reject) => pack.client.getAnalyzerInfo(new Empty(), (err, res) => (err ? reject(err) : resolve(res))));
       const served = new Map(info.getPoliciesList().map((p) => [p.getName(), p]));
       expect([...served.keys()].sort()).toEqual(packEntries.map((e) => e.policy.name).sort());
       for (const { policy, metadata } of packEntries) {

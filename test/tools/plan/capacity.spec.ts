@@ -93,8 +93,6 @@ describe("npm run plan: capacity policies", () => {
 
   it("refuses one region under prod rules before planning (exit 2, incident 002); missing-second-region guards hand edits", () => {
     expect(singleRegion.code).toBe(2);
-    expect(singleRegion.stderr + singleRegion.stdout).toContain(
-      "edge:regions: expected at least 2 regions in prod, got 1 (incident 002: tracking must run in two independent regions)",
-    );
+    expect(singleRegion.stderr + singleRegion.stdout).toContain("edge:regions: expected at least 2 regions in prod, got 1 (incident 002: tracking must run in two independent regions)");
   });
 });

@@ -28,7 +28,7 @@ describe("reportPlanFailure", () => {
   it.each([
     ["a stack config problem", new StackConfigError(["edge:domain: required, but not set"])],
     ["a stack file problem", new StackFileError("x.yaml: invalid YAML")],
-    ["a config error the program raised", new pulumi.RunError("edge:cdn.snippetFile: cannot read \"x\" (ENOENT)")],
+    ["a config error the program raised", new pulumi.RunError('edge:cdn.snippetFile: cannot read "x" (ENOENT)')],
     [
       "a provider function the plan cannot answer, as the SDK words its failure",
       new Error(`error serializing property "policy": Invoke of 'aws:iam/getPolicyDocument:getPolicyDocument' failed: ${unansweredInvokeMessage("aws:iam/getPolicyDocument:getPolicyDocument")} ()`),

@@ -45,11 +45,15 @@ function plan(stack: string, plain: boolean): Promise<Run> {
 }
 
 describe("the plain path (EDGE_PLAN_PLAIN=1)", () => {
-  it.each(["dev", "prod"])("plans %s to the same --json as the fast path", async (stack) => {
-    const fast = await plan(stack, false);
-    const plain = await plan(stack, true);
-    expect(plain.code).toBe(fast.code);
-    expect(fast.json.resources.length).toBeGreaterThan(100);
-    expect(plain.json).toEqual(fast.json);
-  }, 600_000);
+  it.each(["dev", "prod"])(
+    "plans %s to the same --json as the fast path",
+    async (stack) => {
+      const fast = await plan(stack, false);
+      const plain = await plan(stack, true);
+      expect(plain.code).toBe(fast.code);
+      expect(fast.json.resources.length).toBeGreaterThan(100);
+      expect(plain.json).toEqual(fast.json);
+    },
+    600_000,
+  );
 });

@@ -45,10 +45,12 @@ describe("npm run plan", () => {
     expect(record.inputs.name).toBe("decide.edge-dev.example.com");
     // Both providers serve the CNAME: one violation each.
     const ttlViolations = run.json!.violations.filter((v) => v.policyName === "enforce-failover-ttl");
-    expect(ttlViolations.map((v) => /decide\S* CNAME \(\w+\)/.exec(v.message)?.[0]).filter(Boolean).sort()).toEqual([
-      "decide.edge-dev.example.com CNAME (cloudflare)",
-      "decide.edge-dev.example.com CNAME (route53)",
-    ]);
+    expect(
+      ttlViolations
+        .map((v) => /decide\S* CNAME \(\w+\)/.exec(v.message)?.[0])
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(["decide.edge-dev.example.com CNAME (cloudflare)", "decide.edge-dev.example.com CNAME (route53)"]);
     expect(run.stdout).toContain(`mandatory (${run.json!.violations.filter((v) => v.enforcementLevel === "mandatory").length})`);
   });
 

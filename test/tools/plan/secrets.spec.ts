@@ -58,16 +58,7 @@ describe("reading secure: values from a stack file", () => {
     const file = join(dir, "Pulumi.s.yaml");
     writeFileSync(
       file,
-      [
-        "config:",
-        "  cloudflare:apiToken:",
-        `    secure: ${tokenCiphertext}`,
-        "  edge:alarms:",
-        "    emails: [a@example.com]",
-        "    webhookUrl:",
-        `      secure: ${webhookCiphertext}`,
-        "",
-      ].join("\n"),
+      ["config:", "  cloudflare:apiToken:", `    secure: ${tokenCiphertext}`, "  edge:alarms:", "    emails: [a@example.com]", "    webhookUrl:", `      secure: ${webhookCiphertext}`, ""].join("\n"),
     );
     const stack = readStackFile(file);
     expect(stack.secretKeys.sort()).toEqual(["cloudflare:apiToken", "edge:alarms"]);

@@ -18,11 +18,11 @@ let base: string;
 
 function prCheck(name: string, cache = "cache") {
   const out = (file: string) => join(repo, "out", `${name}.${file}`);
-  const run = spawnSync(
-    process.execPath,
-    [...prCheckProcessArgs(repo), "--base", base, "--out", out("md"), "--json", out("json"), "--sarif", out("sarif"), "--cache-dir", join(repo, "out", cache)],
-    { cwd: repo, encoding: "utf8", timeout: 300_000 },
-  );
+  const run = spawnSync(process.execPath, [...prCheckProcessArgs(repo), "--base", base, "--out", out("md"), "--json", out("json"), "--sarif", out("sarif"), "--cache-dir", join(repo, "out", cache)], {
+    cwd: repo,
+    encoding: "utf8",
+    timeout: 300_000,
+  });
   const read = (file: string) => {
     try {
       return readFileSync(out(file), "utf8");
@@ -99,7 +99,9 @@ describe("pr-check's verdict end to end", () => {
 
   it("a policy's code changed needs approval; with nothing cached, the base's own pack judges the working tree's evaluation as the base's plan, with the same comment", () => {
     expect(packChanged.status).toBe(3);
-    expect(packChanged.firstLine).toBe("⚠️ **needs approval by a code owner of `policies/dns/enforceFailoverTtl.ts` (@edge-org/edge-maintainers)** (risky: the policy pack's code (1 file under `policies/`))");
+    expect(packChanged.firstLine).toBe(
+      "⚠️ **needs approval by a code owner of `policies/dns/enforceFailoverTtl.ts` (@edge-org/edge-maintainers)** (risky: the policy pack's code (1 file under `policies/`))",
+    );
     expect(packChangedCold.stderr).toMatch(/planning 1 stack\(s\) at \S+ and in the working tree: 1 plan\(s\), 0 from the cache/);
     expect(packChangedCold.stderr).toContain("its pack judges the working tree's evaluation of each stack whose program is the same, as the base's plan");
     expect(packChangedCold.stderr).toMatch(/policy pack process started for [0-9a-f]{40}/);

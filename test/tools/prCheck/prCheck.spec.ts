@@ -16,7 +16,6 @@ let run: ReturnType<typeof spawnSync>;
 let report: string;
 let rerun: ReturnType<typeof spawnSync>;
 
-
 const tempLeftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith("edge-pr-check-"));
 
 beforeAll(() => {
@@ -54,7 +53,9 @@ describe("npm run pr-check", () => {
     expect(run.stderr).toContain("pr-check: broken (plan exit 2), dev (plan exit 1) fail at the working tree");
     expect(run.stderr).toContain("pr-check: cannot-merge: broken is broken at this pull request; dev has 4 mandatory violations");
     expect(run.status).toBe(1);
-    expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1` → this pull request\n⛔ **cannot merge: broken is broken at this pull request; dev has 4 mandatory violations**\n")).toBe(true);
+    expect(report.startsWith("<!-- edge-pr-check -->\n## Edge plan: `HEAD~1` → this pull request\n⛔ **cannot merge: broken is broken at this pull request; dev has 4 mandatory violations**\n")).toBe(
+      true,
+    );
     expect(report).toMatch(/^Base `[0-9a-f]{12}` → head `[0-9a-f]{12}`\.$/m);
   });
 
@@ -76,7 +77,9 @@ describe("npm run pr-check", () => {
     expect(report).toContain("- **ttl-raised**: TTL raised 60 s → 120 s (resolvers keep the old answer that long after a failover; incident 000's one-day TTL left no way to move traffic) (×10)");
     expect(report).toContain("- aws:route53/record:Record dns-route53-cname-decide\n");
     expect(report).toContain("- cloudflare:index/dnsRecord:DnsRecord dns-cloudflare-cname-decide\n");
-    expect(report).toMatch(/<details><summary><code>edge:dns:DnsRecords dns<\/code> · global \(~10\)<\/summary>\n\n```diff\n(.*\n)*~  aws:route53\/record:Record  dns-route53-cname-decide\n~      ttl: 60 => 120\n/);
+    expect(report).toMatch(
+      /<details><summary><code>edge:dns:DnsRecords dns<\/code> · global \(~10\)<\/summary>\n\n```diff\n(.*\n)*~  aws:route53\/record:Record  dns-route53-cname-decide\n~      ttl: 60 => 120\n/,
+    );
   });
 
   it("reports a stack whose plan exits 2 as broken, with the plan's error", () => {

@@ -150,7 +150,9 @@ describe("secrets", () => {
     expect(c.diff.counts.replace).toBe(subscriptions.length);
     expect(c.markdown).toContain(`**0 to create, 0 to update, ${subscriptions.length} to replace`);
     expect(c.markdown).toContain("endpoint: [secret] => [secret]  (edge:alarms.webhookUrl rotated: its ciphertext changed)");
-    expect(c.markdown).toMatch(/- \*\*secret-replaces\*\*: edge:alarms\.webhookUrl rotated: its TopicSubscriptions' endpoint takes it, and a changed endpoint replaces them \(terraform-provider-aws internal\/service\/sns\/topic_subscription\.go@04a2e6e5bc62 "endpoint" ForceNew\); a new subscription starts unconfirmed/);
+    expect(c.markdown).toMatch(
+      /- \*\*secret-replaces\*\*: edge:alarms\.webhookUrl rotated: its TopicSubscriptions' endpoint takes it, and a changed endpoint replaces them \(terraform-provider-aws internal\/service\/sns\/topic_subscription\.go@04a2e6e5bc62 "endpoint" ForceNew\); a new subscription starts unconfirmed/,
+    );
     expect(c.markdown).toMatch(/- `edge:alarms\.webhookUrl`: \[secret\] → \[secret\] \(rotated: the ciphertext changed\); taken by aws:sns\/topicSubscription:TopicSubscription \S+ \(endpoint\)/);
     expect(c.verdict.kind).toBe("needs-approval");
     expect(firstLine(c.lines)).toContain("(risky: test: secret-replaces");
@@ -180,7 +182,9 @@ describe("values only the provider knows", () => {
   it("a region removed shows what its deleted records served as the stack's state, not the mock's addresses", () => {
     const c = comment("prod", prod, prodTwoRegions, ["stacks/Pulumi.prod.yaml"]);
     expect(leakedPlaceholders(c.full, prod, prodTwoRegions)).toEqual([]);
-    expect(c.full).toMatch(/-  aws:route53\/record:Record  dns-route53-a-api-eu-west-1  \(served api\.example\.com A \(set eu-west-1\) 60 \(in the stack's state: publicIp of Eip ingest-eu-west-1-ip-\d\)/);
+    expect(c.full).toMatch(
+      /-  aws:route53\/record:Record  dns-route53-a-api-eu-west-1  \(served api\.example\.com A \(set eu-west-1\) 60 \(in the stack's state: publicIp of Eip ingest-eu-west-1-ip-\d\)/,
+    );
     // Its load balancer is deletion-protected: lifting that first is a change of its own.
     expect(c.verdict.kind).toBe("cannot-merge");
   });
@@ -202,9 +206,7 @@ describe("a moved guard", () => {
     expect(c.markdown).toContain("- enforce-failover-ttl.maxTtlSeconds 300 → 3,600 (Longest TTL, in seconds, of a record traffic fails over through.)");
     expect(c.markdown).toContain("- would now accept: nothing in this stack's plan that the old config refused (a later change can use the room)");
     expect(c.markdown).toContain("the policy config of `prod` (enforce-failover-ttl.maxTtlSeconds 300 → 3,600)");
-    expect(firstLine(c.lines)).toBe(
-      "⚠️ **needs approval by a code owner of `policies/config/prod.json` (@edge-org/edge-maintainers)** (risky: prod: guard-moved)",
-    );
+    expect(firstLine(c.lines)).toBe("⚠️ **needs approval by a code owner of `policies/config/prod.json` (@edge-org/edge-maintainers)** (risky: prod: guard-moved)");
     expect(c.verdict.exitCode).toBe(3);
   }, 120_000);
 
@@ -249,8 +251,12 @@ describe("what the deploy does to hosts, and findings by the key that fixes them
     ];
     head.stackConfig = { ...head.stackConfig, "edge:ingest.instanceType": "c6i.large" };
     const c = comment("prod", prod, { ...prod, json: head }, ["stacks/Pulumi.prod.yaml"]);
-    expect(c.markdown).toContain("- every host in eu-west-1 (3–12 hosts) is replaced by an instance refresh: launch template ingest-eu-west-1-hosts changed (instanceType), at least 90% of them kept in service, each drained first");
-    expect(c.markdown).toContain("the instance type moved (eu-west-1 c6i.xlarge → c6i.large) but the per-host throughput did not: 8,000 events/s a host was measured on c6i.xlarge; at the same throughput per vCPU (4 → 2) a host carries 4,000");
+    expect(c.markdown).toContain(
+      "- every host in eu-west-1 (3–12 hosts) is replaced by an instance refresh: launch template ingest-eu-west-1-hosts changed (instanceType), at least 90% of them kept in service, each drained first",
+    );
+    expect(c.markdown).toContain(
+      "the instance type moved (eu-west-1 c6i.xlarge → c6i.large) but the per-host throughput did not: 8,000 events/s a host was measured on c6i.xlarge; at the same throughput per vCPU (4 → 2) a host carries 4,000",
+    );
     // Filed under the key the pull request changed, not the first the message names.
     expect(c.markdown).toContain("- 🆕 new (via `edge:ingest.instanceType`): mandatory [enforce-proxy-memory]");
     expect(c.verdict.kind).toBe("cannot-merge");

@@ -116,7 +116,9 @@ describe("the PR comment's size budget", () => {
     expect(two.markdown).toContain("created resources' properties left out; updated and replaced resources' property changes cut to ");
     for (const stack of ["alpha", "beta"]) {
       const section = two.markdown.slice(two.markdown.indexOf(`### Stack \`${stack}\``));
-      expect(section).toContain("~  aws:ec2/launchTemplate:LaunchTemplate  hosts\n~      userData:\n         @@ -1,4 +1,4 @@\n-          line 0: worker_connections 1024;\n+          line 0: worker_connections 8192;\n");
+      expect(section).toContain(
+        "~  aws:ec2/launchTemplate:LaunchTemplate  hosts\n~      userData:\n         @@ -1,4 +1,4 @@\n-          line 0: worker_connections 1024;\n+          line 0: worker_connections 8192;\n",
+      );
       expect(section).toContain("+  aws:route53/record:Record  record-299\n");
     }
     expect(two.markdown).toMatch(/… \d+ more property lines: see the full report/);

@@ -14,7 +14,13 @@ import { projectRoot } from "../../support/runPlan";
 const devFile = readFileSync(join(projectRoot, "stacks", "Pulumi.dev.yaml"), "utf8");
 const lineOf = (text: string) => devFile.split("\n").findIndex((l) => l.trim() === text) + 1;
 
-const ttl = { policyName: "enforce-failover-ttl", enforcementLevel: "mandatory", urn: "urn:a", subject: "api A", message: "api A has TTL 3600 s. Set edge:dns.ttl (or this record's ttl) to 300 or less." };
+const ttl = {
+  policyName: "enforce-failover-ttl",
+  enforcementLevel: "mandatory",
+  urn: "urn:a",
+  subject: "api A",
+  message: "api A has TTL 3600 s. Set edge:dns.ttl (or this record's ttl) to 300 or less.",
+};
 const parity = { policyName: "enforce-provider-parity", enforcementLevel: "advisory", urn: "urn:b", message: "api A differs:\nroute53 serves [1], cloudflare serves [2]." };
 
 function report(violations: PlanJson["violations"]): StackReport {

@@ -56,10 +56,7 @@ describe("pr-check's plans and policy packs", () => {
     // The pack's code changed: a code owner's approval.
     expect(policyPr.status, policyPr.stderr).toBe(3);
     expect(policyPr.stderr).toContain(`pr-check: the policy pack differs at ${base}: its pack judges the working tree's evaluation of each stack whose program is the same, as the base's plan`);
-    expect(policyPr.packsStarted.sort()).toEqual([
-      `pr-check: policy pack process started for ${base}`,
-      "pr-check: policy pack process started for the working tree",
-    ]);
+    expect(policyPr.packsStarted.sort()).toEqual([`pr-check: policy pack process started for ${base}`, "pr-check: policy pack process started for the working tree"]);
     expect(policyPr.stderr).toContain("planning 1 stack(s)");
     expect(policyPr.stderr).toContain("1 plan(s), 0 from the cache");
     expect(policyPr.report).toContain("**The guard moved:**");
@@ -68,10 +65,7 @@ describe("pr-check's plans and policy packs", () => {
   it("judges the base's plans by a second pack when the pack's files and the program differ, and says which judged which", () => {
     expect(policyAndProgramPr.status, policyAndProgramPr.stderr).toBe(3);
     expect(policyAndProgramPr.stderr).toContain(`pr-check: the policy pack differs at ${base}: a second pack process judges its plans`);
-    expect(policyAndProgramPr.packsStarted.sort()).toEqual([
-      `pr-check: policy pack process started for ${base}`,
-      "pr-check: policy pack process started for the working tree",
-    ]);
+    expect(policyAndProgramPr.packsStarted.sort()).toEqual([`pr-check: policy pack process started for ${base}`, "pr-check: policy pack process started for the working tree"]);
     expect(policyAndProgramPr.stderr).toContain("2 plan(s), 0 from the cache");
   });
 

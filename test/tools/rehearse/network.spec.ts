@@ -19,7 +19,11 @@ import { mutated, shippedPlan } from "../../support/plannedNetwork";
 
 const datastoreHost = "edge-dev.cluster-example.us-east-1.rds.amazonaws.com";
 let dev: PlanJson;
-const namespaces = () => spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout.split("\n").map((l) => l.split(" ")[0]!).filter(Boolean);
+const namespaces = () =>
+  spawnSync("ip", ["netns", "list"], { encoding: "utf8" })
+    .stdout.split("\n")
+    .map((l) => l.split(" ")[0]!)
+    .filter(Boolean);
 const prefixes: string[] = [];
 
 beforeAll(() => {
@@ -28,7 +32,10 @@ beforeAll(() => {
 }, 300_000);
 
 afterAll(() => {
-  expect(namespaces().filter((n) => prefixes.some((p) => n.startsWith(`${p}-`))), "namespaces a test left behind").toEqual([]);
+  expect(
+    namespaces().filter((n) => prefixes.some((p) => n.startsWith(`${p}-`))),
+    "namespaces a test left behind",
+  ).toEqual([]);
 });
 
 function regionOf(plan: PlanJson, region: string) {
@@ -130,15 +137,19 @@ describe("the rehearsed host's network, from the reachability model", () => {
   it.each([
     { change: "the datastore egress rule removed", rule: "ingest-us-east-1-hosts-out-datastore-10.110.0.0-16", closed: (n: HostNetworkPlan) => `${n.datastores[datastoreHost]}:5432` },
     { change: "the S3 prefix-list egress rule removed", rule: "ingest-us-east-1-hosts-out-s3", closed: (n: HostNetworkPlan) => `${n.s3}:443` },
-  ])("dev with $change: that connect is refused at the host, the rest still open", async ({ rule, closed }) => {
-    const changed = mutated(dev, (r) => r.name === rule);
-    expect(changed.resources.length).toBe(dev.resources.length - 1);
-    const { network, got } = await probe(changed);
-    expect(network.unrouted).toEqual([]);
-    expect(got[closed(network)]).toBe("ENOPROTOOPT");
-    const stillOpen = Object.entries(got).filter(([target]) => target !== closed(network) && !target.endsWith(":22"));
-    expect(stillOpen.filter(([, result]) => result !== "open")).toEqual([]);
-  }, 60_000);
+  ])(
+    "dev with $change: that connect is refused at the host, the rest still open",
+    async ({ rule, closed }) => {
+      const changed = mutated(dev, (r) => r.name === rule);
+      expect(changed.resources.length).toBe(dev.resources.length - 1);
+      const { network, got } = await probe(changed);
+      expect(network.unrouted).toEqual([]);
+      expect(got[closed(network)]).toBe("ENOPROTOOPT");
+      const stillOpen = Object.entries(got).filter(([target]) => target !== closed(network) && !target.endsWith(":22"));
+      expect(stillOpen.filter(([, result]) => result !== "open")).toEqual([]);
+    },
+    60_000,
+  );
 
   it("dev with the route to the datastore's network removed: the datastore is unreachable from the host (the route table's verdict), the rest still open", async () => {
     const changed = mutated(dev, (r) => r.type === resourceTypes.ec2Route && r.region === "us-east-1" && r.inputs.transitGatewayId !== undefined);

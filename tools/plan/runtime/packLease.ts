@@ -36,8 +36,7 @@ type LeaseAnswer = { edgePackLease: "granted"; port: number; lease: string } | {
  * True when a message of Node's IPC channel is of the protocol that marks its messages with `key`:
  * a process's channel carries the pack lease's messages and, in the plan worker, its jobs too.
  */
-export const carries = <K extends string>(message: unknown, key: K): message is Record<K, unknown> =>
-  !!message && typeof message === "object" && key in message;
+export const carries = <K extends string>(message: unknown, key: K): message is Record<K, unknown> => !!message && typeof message === "object" && key in message;
 
 const isLeaseMessage = (message: unknown): message is { edgePackLease: string } => carries(message, "edgePackLease");
 
@@ -139,7 +138,14 @@ export class PolicyPackLender {
   async stop(): Promise<void> {
     const packs = [...this.packs.values()];
     this.packs.clear();
-    await Promise.all(packs.map((pack) => pack.connection.then((c) => c.stop(), () => undefined)));
+    await Promise.all(
+      packs.map((pack) =>
+        pack.connection.then(
+          (c) => c.stop(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   private pack(packDir: string): LentPack {

@@ -49,12 +49,11 @@ export const dnsAnswersSection: PlanSection = {
       for (const size of answerSizes(view, behaviour, limit).filter((s) => !isValidationName(s.qname))) {
         const { label } = size;
         const via = size.cnames.length > 0 ? " (via CNAME)" : "";
-        const room =
-          size.truncated
-            ? `OVER the limit by ${size.fullBytes - limit} B`
-            : size.bytesPerRecord > 0
-              ? `room for ${roomFor(size, limit)} more ${size.qtype} records`
-              : `${limit - size.bytes} B headroom`;
+        const room = size.truncated
+          ? `OVER the limit by ${size.fullBytes - limit} B`
+          : size.bytesPerRecord > 0
+            ? `room for ${roomFor(size, limit)} more ${size.qtype} records`
+            : `${limit - size.bytes} B headroom`;
         lines.push(`  ${label}${via}: ${size.fullBytes} B, ${room}`);
       }
     }

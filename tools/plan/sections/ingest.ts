@@ -69,8 +69,7 @@ export const ingestRegionsSection: PlanSection = {
       lines.push(`  image          ${template.imageId} (pinned)`);
       lines.push(`  refresh        ${group.instanceRefresh?.preferences?.autoRollback ? `rolls back on ${rollback.length} critical alarms: ${rollback.join(", ")}` : "no automatic rollback"}`);
       lines.push(
-        `  target group   ${target.protocol} ${target.port}, health check ${target.healthCheck?.protocol} ${target.healthCheck?.path}, ` +
-          `deregistration delay ${target.deregistrationDelay} s`,
+        `  target group   ${target.protocol} ${target.port}, health check ${target.healthCheck?.protocol} ${target.healthCheck?.path}, ` + `deregistration delay ${target.deregistrationDelay} s`,
       );
       const nginx =
         "limits" in limits
@@ -92,13 +91,9 @@ export const capacitySection: PlanSection = {
     const fleets = readDeclaredFleets(inputs);
     if (fleets.length === 0) return [];
     const memoryShare = packBounds(plan.policyConfig, enforceProxyMemory.name, proxyMemoryBounds).maxMemoryPercent;
-    const lines = [
-      `${pad("region", 16)}${pad("hosts", 8)}${pad("instance", 12)}${padStart("events/s at max", 16)}   host memory: nginx worst case + reserve (limit ${memoryShare}%)`,
-    ];
+    const lines = [`${pad("region", 16)}${pad("hosts", 8)}${pad("instance", 12)}${padStart("events/s at max", 16)}   host memory: nginx worst case + reserve (limit ${memoryShare}%)`];
     for (const fleet of fleets) {
-      const template = plan.resources.find(
-        (r) => r.type === resourceTypes.ec2LaunchTemplate && r.region === fleet.region && r.urn.includes(`${ingestComponent}$`),
-      );
+      const template = plan.resources.find((r) => r.type === resourceTypes.ec2LaunchTemplate && r.region === fleet.region && r.urn.includes(`${ingestComponent}$`));
       const read = template ? hostMemory(hostMemorySubject(props(template)), memoryShare / 100) : undefined;
       const m = read && "memory" in read ? read.memory : undefined;
       const memory = !m
@@ -107,9 +102,7 @@ export const capacitySection: PlanSection = {
           ? `${Math.round(m.nginxMiB)} + ${m.serviceReserveMiB} = ${Math.round(m.totalMiB)} MiB of ${m.instanceMiB} MiB (${Math.round(m.usedPercent)}%, headroom ${Math.round(m.limitMiB - m.totalMiB)} MiB)`
           : `unknown instance type ${m.instanceType}`;
       const capacity = fleet.maxHosts * (fleet.eventsPerHostPerSecond ?? 0);
-      lines.push(
-        `${pad(fleet.region, 16)}${pad(`${fleet.minHosts}–${fleet.maxHosts}`, 8)}${pad(fleet.instanceType ?? "?", 12)}${padStart(capacity, 16)}   ${memory}`,
-      );
+      lines.push(`${pad(fleet.region, 16)}${pad(`${fleet.minHosts}–${fleet.maxHosts}`, 8)}${pad(fleet.instanceType ?? "?", 12)}${padStart(capacity, 16)}   ${memory}`);
     }
     // The same worst case the policy judges: the highest demand any group declares.
     const most = (values: (number | undefined)[]) => (values.every((v) => v !== undefined) ? Math.max(...(values as number[])) : undefined);
@@ -122,8 +115,7 @@ export const capacitySection: PlanSection = {
       );
       const lost = loss.lostRegion ? `with ${loss.lostRegion} (the largest) lost` : "one region, none to lose";
       lines.push(
-        `fleet: peak ${peak} × burst ${burst} = ${loss.requiredEventsPerSecond} events/s; ` +
-          `${lost}: ${loss.survivingEventsPerSecond} events/s (headroom ${signed(loss.headroomPercent)}%)`,
+        `fleet: peak ${peak} × burst ${burst} = ${loss.requiredEventsPerSecond} events/s; ` + `${lost}: ${loss.survivingEventsPerSecond} events/s (headroom ${signed(loss.headroomPercent)}%)`,
       );
     }
     // The same budgets the policy judges: one per datastore, every region that writes to it counted.

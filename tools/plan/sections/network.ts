@@ -36,4 +36,3 @@ export const networkPathsSection: PlanSection = {
     return lines;
   },
 };
-

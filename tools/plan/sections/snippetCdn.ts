@@ -20,14 +20,12 @@ export function renderSnippetCdn(plan: Plan): string[] {
   for (const d of ofType(plan.resources, resourceTypes.cloudfrontDistribution)) {
     const o = d.outputs as Props;
     const cert = o.viewerCertificate ?? {};
-    lines.push(
-      `${d.name}: ${(o.aliases ?? []).join(", ")} → ${o.domainName}  (${o.httpVersion}, TLS ≥ ${cert.minimumProtocolVersion}, ${cert.sslSupportMethod})`,
-    );
+    lines.push(`${d.name}: ${(o.aliases ?? []).join(", ")} → ${o.domainName}  (${o.httpVersion}, TLS ≥ ${cert.minimumProtocolVersion}, ${cert.sslSupportMethod})`);
     for (const group of o.originGroups ?? []) {
       lines.push(`  origin group ${group.originId}, fails over on ${(group.failoverCriteria?.statusCodes ?? []).join("/")}:`);
       for (const [i, member] of (group.members ?? []).entries()) {
         const origin = (o.origins ?? []).find((x: Props) => x.originId === member.originId);
-        const region = origin ? regionOfDomain.get(origin.domainName) ?? "?" : "?";
+        const region = origin ? (regionOfDomain.get(origin.domainName) ?? "?") : "?";
         lines.push(`    ${i + 1}. ${member.originId.padEnd(8)} ${origin?.domainName ?? "(missing)"}  [${region}]  OAC ${origin?.originAccessControlId ? "yes" : "NO"}`);
       }
     }

@@ -46,8 +46,7 @@ async function putLogEvents(region: string, stream: string, records: string[]): 
     byGroup.set(group, [...(byGroup.get(group) ?? []), record]);
   }
   for (const [group, messages] of byGroup) {
-    const call = (action: string, body: object) =>
-      signedPost("logs", region, { "content-type": "application/x-amz-json-1.1", "x-amz-target": `Logs_20140328.${action}` }, JSON.stringify(body));
+    const call = (action: string, body: object) => signedPost("logs", region, { "content-type": "application/x-amz-json-1.1", "x-amz-target": `Logs_20140328.${action}` }, JSON.stringify(body));
     await call("CreateLogStream", { logGroupName: group, logStreamName: stream });
     const answer = await call("PutLogEvents", { logGroupName: group, logStreamName: stream, logEvents: messages.map((message) => ({ timestamp: Date.now(), message })) });
     say(`PutLogEvents ${group} (${messages.length}): ${answer.status}`);

@@ -29,7 +29,8 @@ export interface ApiError {
   message?: string;
 }
 
-const signatureMismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+const signatureMismatch =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 const invalidToken = "The security token included in the request is invalid.";
 const expiredToken = "The security token included in the request is expired";
 
@@ -61,7 +62,11 @@ export function jsonRefusalError(refusal: SigV4Refusal): ApiError {
     case "wrong-service":
       return { status: 400, code: "InvalidSignatureException", message: `Credential should be scoped to correct service: '${refusal.expected}'. ` };
     case "scope-date-mismatch":
-      return { status: 400, code: "InvalidSignatureException", message: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${refusal.scopeDate}' != '${refusal.requestDate.slice(0, 8)}', from '${refusal.requestDate}'.` };
+      return {
+        status: 400,
+        code: "InvalidSignatureException",
+        message: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${refusal.scopeDate}' != '${refusal.requestDate.slice(0, 8)}', from '${refusal.requestDate}'.`,
+      };
     case "request-time-too-skewed":
       return { status: 400, code: "InvalidSignatureException", message: skewMessage(refusal.requestTime, refusal.serverTime) };
     case "unknown-access-key":
@@ -108,7 +113,15 @@ export function queryRefusalError(refusal: SigV4Refusal): ApiError {
 }
 
 /** Errors the front end raises carry Coral's namespace in `__type`; a service's own errors do not. */
-const frontEndCodes = new Set(["MissingAuthenticationTokenException", "IncompleteSignatureException", "InvalidSignatureException", "UnrecognizedClientException", "ExpiredTokenException", "UnknownOperationException", "SerializationException"]);
+const frontEndCodes = new Set([
+  "MissingAuthenticationTokenException",
+  "IncompleteSignatureException",
+  "InvalidSignatureException",
+  "UnrecognizedClientException",
+  "ExpiredTokenException",
+  "UnknownOperationException",
+  "SerializationException",
+]);
 
 export function jsonAnswer(contentType: string, action: string, body: unknown, detail?: string): HttpAnswer {
   return { status: 200, headers: { "content-type": contentType, "x-amzn-requestid": randomUUID() }, body: JSON.stringify(body), action, verdict: "OK", ...(detail ? { detail } : {}) };

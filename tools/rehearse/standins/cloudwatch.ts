@@ -120,7 +120,8 @@ export async function startLogs(options: LogsOptions): Promise<Logs> {
         const stream = streamName === undefined ? undefined : group.streams.get(streamName);
         if (!stream) return fail({ status: 400, code: "ResourceNotFoundException", message: "The specified log stream does not exist." });
         const events = Array.isArray(input.logEvents) ? (input.logEvents as LogEvent[]) : [];
-        if (events.length === 0 || events.some((e) => typeof e?.timestamp !== "number" || typeof e?.message !== "string")) return fail(invalid("logEvents: expected at least one event, each with a timestamp and a message"));
+        if (events.length === 0 || events.some((e) => typeof e?.timestamp !== "number" || typeof e?.message !== "string"))
+          return fail(invalid("logEvents: expected at least one event, each with a timestamp and a message"));
         if (events.some((e, i) => i > 0 && e.timestamp < events[i - 1]!.timestamp)) return fail(invalid("Log events in a single PutLogEvents request must be in chronological order."));
         if (events.at(-1)!.timestamp - events[0]!.timestamp > dayMs) return fail(invalid("The batch of log events in a single PutLogEvents request cannot span more than 24 hours."));
         const at = now().getTime();
@@ -129,7 +130,12 @@ export async function startLogs(options: LogsOptions): Promise<Logs> {
         stream.events.push(...events.slice(tooOld, events.length - tooNew).map(({ timestamp, message }) => ({ timestamp, message })));
         stream.sequence += 1;
         const rejected = { ...(tooOld ? { tooOldLogEventEndIndex: tooOld } : {}), ...(tooNew ? { tooNewLogEventStartIndex: events.length - tooNew } : {}) };
-        return jsonAnswer(logsContentType, action, { nextSequenceToken: String(stream.sequence), ...(tooOld || tooNew ? { rejectedLogEventsInfo: rejected } : {}) }, `${events.length - tooOld - tooNew} events`);
+        return jsonAnswer(
+          logsContentType,
+          action,
+          { nextSequenceToken: String(stream.sequence), ...(tooOld || tooNew ? { rejectedLogEventsInfo: rejected } : {}) },
+          `${events.length - tooOld - tooNew} events`,
+        );
       }
       default:
         return jsonErrorAnswer(logsContentType, operation || "(no X-Amz-Target)", { status: 400, code: "UnknownOperationException" });
@@ -205,7 +211,10 @@ export async function startMonitoring(options: CloudWatchOptions): Promise<Monit
     const json = jsonOperation !== undefined;
     const verdict = verifySigV4({ method, target, headers, body }, { service: "monitoring", region: options.region, credentials: options.store.lookup, now: now() });
     // The signature covers the body as sent (compressed); the action is read from it once it is trusted.
-    if (!verdict.ok) return json ? jsonErrorAnswer(monitoringJsonContentType, jsonOperation, jsonRefusalError(verdict), verdict.reason) : queryErrorAnswer(queryNamespace, `${method} ${target}`, queryRefusalError(verdict), verdict.reason);
+    if (!verdict.ok)
+      return json
+        ? jsonErrorAnswer(monitoringJsonContentType, jsonOperation, jsonRefusalError(verdict), verdict.reason)
+        : queryErrorAnswer(queryNamespace, `${method} ${target}`, queryRefusalError(verdict), verdict.reason);
     const payload = (headerValue(headers, "content-encoding") ?? "").toLowerCase() === "gzip" ? gunzipSync(body) : body;
 
     if (json) {
@@ -217,7 +226,13 @@ export async function startMonitoring(options: CloudWatchOptions): Promise<Monit
       } catch {
         return jsonErrorAnswer(monitoringJsonContentType, operation, { status: 400, code: "SerializationException" });
       }
-      const data: MetricDatum[] = (input.MetricData ?? []).map((d) => ({ namespace: String(input.Namespace), metricName: d.MetricName ?? "", dimensions: Object.fromEntries((d.Dimensions ?? []).map((x) => [x.Name, x.Value])), value: d.Value, unit: d.Unit }));
+      const data: MetricDatum[] = (input.MetricData ?? []).map((d) => ({
+        namespace: String(input.Namespace),
+        metricName: d.MetricName ?? "",
+        dimensions: Object.fromEntries((d.Dimensions ?? []).map((x) => [x.Name, x.Value])),
+        value: d.Value,
+        unit: d.Unit,
+      }));
       const error = validate(input.Namespace, data);
       if (error) return jsonErrorAnswer(monitoringJsonContentType, `PutMetricData ${String(input.Namespace ?? "")}`, error);
       metrics.push(...data);
@@ -225,7 +240,12 @@ export async function startMonitoring(options: CloudWatchOptions): Promise<Monit
     }
     const form = new URLSearchParams(payload.toString("utf8"));
     const action = form.get("Action") ?? "";
-    if (action !== "PutMetricData") return queryErrorAnswer(queryNamespace, action || `${method} ${target}`, { status: 400, code: "InvalidAction", message: `Could not find operation ${action} for version ${form.get("Version") ?? ""}` });
+    if (action !== "PutMetricData")
+      return queryErrorAnswer(queryNamespace, action || `${method} ${target}`, {
+        status: 400,
+        code: "InvalidAction",
+        message: `Could not find operation ${action} for version ${form.get("Version") ?? ""}`,
+      });
     const namespace = form.get("Namespace");
     const data = queryMetricData(form, namespace ?? "");
     const error = validate(namespace, data);

@@ -136,7 +136,11 @@ function metadataTree(region: string, accountId: string, pendingTime: Date, life
             Code: "Success",
             LastUpdated: isoSeconds(credentialsOf(i.instanceId).lastUpdated),
             InstanceProfileArn: `arn:aws:iam::${accountId}:instance-profile/${i.instanceProfileName ?? i.roleName}`,
-            InstanceProfileId: `AIPA${i.instanceId.replace(/[^A-Za-z0-9]/g, "").toUpperCase().padEnd(17, "X").slice(0, 17)}`,
+            InstanceProfileId: `AIPA${i.instanceId
+              .replace(/[^A-Za-z0-9]/g, "")
+              .toUpperCase()
+              .padEnd(17, "X")
+              .slice(0, 17)}`,
           }),
         // Listed here; answered per instance in lookup() (its role, then the role's credentials).
         "security-credentials": {},
@@ -233,7 +237,10 @@ function answerMetadataRequest({ method, headers, action, instance, tokens, now 
   const token = headerValue(headers, "x-aws-ec2-metadata-token");
   const session = token === undefined ? undefined : tokens.get(token.trim());
   if (!session || session.instanceId !== instance.instanceId || session.expires <= now().getTime()) return text(401, "", action, "Unauthorized", {});
-  const segments = path.replace(/^\/latest\/?/, "").split("/").filter(Boolean);
+  const segments = path
+    .replace(/^\/latest\/?/, "")
+    .split("/")
+    .filter(Boolean);
   if (!path.startsWith("/latest/") || segments.length === 0) return text(404, "", action, "NotFound");
   const node = find(segments);
   if (node === undefined) return text(404, "", action, "NotFound");

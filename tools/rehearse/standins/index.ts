@@ -28,7 +28,10 @@ export const standInsConfigSchema = z
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "expected an AWS region such as us-east-1"),
     accountId: z.string().regex(/^\d{12}$/, "expected a 12-digit AWS account id"),
     requestLog: z.string().min(1).optional().describe("File every answered request is appended to, one JSON line each (main.ts)."),
-    tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional().describe("Certificate and key the HTTPS stand-ins present (testCa.ts), naming every AWS host name they answer for."),
+    tls: z
+      .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+      .optional()
+      .describe("Certificate and key the HTTPS stand-ins present (testCa.ts), naming every AWS host name they answer for."),
     roles: z
       .array(
         z.strictObject({
@@ -95,7 +98,8 @@ export const standInsConfigSchema = z
     if (https.length && !config.tls) ctx.addIssue({ code: "custom", path: ["tls"], message: `required by ${https.join(", ")}: the certificate and key they present` });
     const roles = new Set(config.roles.map((role) => role.name));
     config.imds?.instances.forEach((instance, index) => {
-      if (!roles.has(instance.roleName)) ctx.addIssue({ code: "custom", path: ["imds", "instances", index, "roleName"], message: `no role ${JSON.stringify(instance.roleName)} in roles (known: ${[...roles].join(", ") || "none"})` });
+      if (!roles.has(instance.roleName))
+        ctx.addIssue({ code: "custom", path: ["imds", "instances", index, "roleName"], message: `no role ${JSON.stringify(instance.roleName)} in roles (known: ${[...roles].join(", ") || "none"})` });
     });
   });
 
@@ -145,7 +149,8 @@ export async function startStandIns(input: StandInsConfig, onRequest?: RecordSin
       const imds = config.imds;
       started.imds = track("imds", await startImds({ address: imds.address, port: imds.port, onRequest, region, store, instances: imds.instances }));
       if (imds.hopLimit !== undefined) {
-        if (!namedNetworkNamespace()) throw new Error("imds.hopLimit: sets an nftables rule in this network namespace; run the stand-ins inside the rehearsal's own namespace (ip netns exec NAME …), or leave hopLimit out");
+        if (!namedNetworkNamespace())
+          throw new Error("imds.hopLimit: sets an nftables rule in this network namespace; run the stand-ins inside the rehearsal's own namespace (ip netns exec NAME …), or leave hopLimit out");
         const table = `edge_imds_hop_limit_${process.pid}`;
         execFileSync("nft", ["-f", "-"], { input: imdsHopLimitNftRules(imds.address, started.imds.port, imds.hopLimit, table) });
         cleanups.push(() => {
@@ -170,7 +175,11 @@ export async function startStandIns(input: StandInsConfig, onRequest?: RecordSin
         }),
       );
     }
-    if (config.ssm) started.ssm = track("ssm", await startSsm({ ...config.ssm, onRequest, region, store, tls, roleGrants: Object.fromEntries(config.roles.map((role) => [role.name, { getParameter: role.ssmGetParameter }])) }));
+    if (config.ssm)
+      started.ssm = track(
+        "ssm",
+        await startSsm({ ...config.ssm, onRequest, region, store, tls, roleGrants: Object.fromEntries(config.roles.map((role) => [role.name, { getParameter: role.ssmGetParameter }])) }),
+      );
     if (config.logs) started.logs = track("logs", await startLogs({ ...config.logs, onRequest, region, store, tls }));
     if (config.monitoring) started.monitoring = track("monitoring", await startMonitoring({ ...config.monitoring, onRequest, region, store, tls }));
     if (config.timeSync) started.timeSync = track("timeSync", await startTimeSync({ ...config.timeSync, onRequest }));

@@ -75,8 +75,16 @@ async function main(): Promise<void> {
       }
       const datastore = standIns.datastore;
       if (!datastore) throw new Error(`${Object.keys(command)[0]}: no datastore in the config`);
-      if ("grant" in command) void datastore.grant().then(() => reply({ ok: true, command: "grant" }), (error: Error) => reply({ ok: false, error: error.message }));
-      else void datastore.hasEvent(command.hasEvent.table, command.hasEvent.insertId).then((found) => reply({ ok: true, command: "hasEvent", found }), (error: Error) => reply({ ok: false, error: error.message }));
+      if ("grant" in command)
+        void datastore.grant().then(
+          () => reply({ ok: true, command: "grant" }),
+          (error: Error) => reply({ ok: false, error: error.message }),
+        );
+      else
+        void datastore.hasEvent(command.hasEvent.table, command.hasEvent.insertId).then(
+          (found) => reply({ ok: true, command: "hasEvent", found }),
+          (error: Error) => reply({ ok: false, error: error.message }),
+        );
     } catch (error) {
       reply({ ok: false, error: error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : (error as Error).message });
     }

@@ -77,7 +77,11 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 export async function startRdsPostgres(options: RdsPostgresOptions): Promise<RdsPostgres> {
   if (!postgresAvailable) throw new Error("PostgreSQL is not installed: apt-get install postgresql (listed in .ci/apt-packages.txt)");
-  for (const [field, name] of [["adminUser", options.adminUser], ["serviceUser", options.serviceUser], ["database", options.database]] as const) {
+  for (const [field, name] of [
+    ["adminUser", options.adminUser],
+    ["serviceUser", options.serviceUser],
+    ["database", options.database],
+  ] as const) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`${field}: expected a PostgreSQL identifier, got ${JSON.stringify(name)}`);
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), "edge-rehearsal-pg-"));
@@ -86,7 +90,8 @@ export async function startRdsPostgres(options: RdsPostgresOptions): Promise<Rds
   const port = options.port || (await freePortOn(options.addresses[0]!));
   const pgCtl = (...args: string[]) => runAsPostgres([path.join(postgresBinDir, "pg_ctl"), "-D", data, ...args]);
   const stopServer = () => {
-    if (existsSync(path.join(data, "postmaster.pid"))) spawnSync("runuser", ["-u", "postgres", "--", path.join(postgresBinDir, "pg_ctl"), "-D", data, "-m", "fast", "-w", "-t", "30", "stop"], { stdio: "ignore" });
+    if (existsSync(path.join(data, "postmaster.pid")))
+      spawnSync("runuser", ["-u", "postgres", "--", path.join(postgresBinDir, "pg_ctl"), "-D", data, "-m", "fast", "-w", "-t", "30", "stop"], { stdio: "ignore" });
   };
   /** A statement as the bootstrap superuser, over the socket, with the master user's privileges (SET ROLE). */
   const asAdminIn = async (database: string, sql: string) => {
@@ -101,7 +106,10 @@ export async function startRdsPostgres(options: RdsPostgresOptions): Promise<Rds
   };
   try {
     runAsPostgres([path.join(postgresBinDir, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
-    for (const [file, source] of [["server.crt", options.tls.certFile], ["server.key", options.tls.keyFile]] as const) {
+    for (const [file, source] of [
+      ["server.crt", options.tls.certFile],
+      ["server.key", options.tls.keyFile],
+    ] as const) {
       copyFileSync(source, path.join(data, file));
       chownSync(path.join(data, file), uid("-u"), uid("-g"));
       chmodSync(path.join(data, file), 0o600);

@@ -79,11 +79,24 @@ export function s3RefusalError(refusal: SigV4Refusal, region: string): S3Error {
     case "missing-authorization":
       return { status: 403, code: "AccessDenied", message: "Access Denied" };
     case "unsupported-algorithm":
-      return { status: 400, code: "InvalidArgument", message: "Unsupported Authorization Type", fields: [["ArgumentName", "Authorization"], ["ArgumentValue", refusal.algorithm]] };
+      return {
+        status: 400,
+        code: "InvalidArgument",
+        message: "Unsupported Authorization Type",
+        fields: [
+          ["ArgumentName", "Authorization"],
+          ["ArgumentValue", refusal.algorithm],
+        ],
+      };
     case "malformed-authorization":
       return { status: 400, code: "AuthorizationHeaderMalformed", message: `The authorization header is malformed; ${refusal.detail}` };
     case "wrong-region":
-      return { status: 400, code: "AuthorizationHeaderMalformed", message: `The authorization header is malformed; the region '${refusal.given}' is wrong; expecting '${refusal.expected}'`, fields: [["Region", region]] };
+      return {
+        status: 400,
+        code: "AuthorizationHeaderMalformed",
+        message: `The authorization header is malformed; the region '${refusal.given}' is wrong; expecting '${refusal.expected}'`,
+        fields: [["Region", region]],
+      };
     case "wrong-service":
       return { status: 400, code: "AuthorizationHeaderMalformed", message: `The authorization header is malformed; incorrect service '${refusal.given}'. This endpoint belongs to 's3'.` };
     case "missing-date":
@@ -95,13 +108,25 @@ export function s3RefusalError(refusal: SigV4Refusal, region: string): S3Error {
     case "missing-content-sha256":
       return { status: 400, code: "InvalidRequest", message: "Missing required header for this request: x-amz-content-sha256" };
     case "invalid-content-sha256":
-      return { status: 400, code: "InvalidArgument", message: "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value.", fields: [["ArgumentName", "x-amz-content-sha256"], ["ArgumentValue", refusal.value]] };
+      return {
+        status: 400,
+        code: "InvalidArgument",
+        message: "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value.",
+        fields: [
+          ["ArgumentName", "x-amz-content-sha256"],
+          ["ArgumentValue", refusal.value],
+        ],
+      };
     case "request-time-too-skewed":
       return {
         status: 403,
         code: "RequestTimeTooSkewed",
         message: "The difference between the request time and the current time is too large.",
-        fields: [["RequestTime", refusal.requestTime.toUTCString()], ["ServerTime", refusal.serverTime.toISOString()], ["MaxAllowedSkewMilliseconds", "900000"]],
+        fields: [
+          ["RequestTime", refusal.requestTime.toUTCString()],
+          ["ServerTime", refusal.serverTime.toISOString()],
+          ["MaxAllowedSkewMilliseconds", "900000"],
+        ],
       };
     case "unknown-access-key":
     case "missing-session-token":
@@ -115,10 +140,23 @@ export function s3RefusalError(refusal: SigV4Refusal, region: string): S3Error {
         status: 403,
         code: "SignatureDoesNotMatch",
         message: "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-        fields: [["AWSAccessKeyId", refusal.accessKeyId], ["StringToSign", refusal.stringToSign], ["SignatureProvided", refusal.signatureProvided], ["CanonicalRequest", refusal.canonicalRequest]],
+        fields: [
+          ["AWSAccessKeyId", refusal.accessKeyId],
+          ["StringToSign", refusal.stringToSign],
+          ["SignatureProvided", refusal.signatureProvided],
+          ["CanonicalRequest", refusal.canonicalRequest],
+        ],
       };
     case "content-sha256-mismatch":
-      return { status: 400, code: "XAmzContentSHA256Mismatch", message: "The provided 'x-amz-content-sha256' header does not match what was computed.", fields: [["ClientComputedContentSHA256", refusal.declared], ["S3ComputedContentSHA256", refusal.computed]] };
+      return {
+        status: 400,
+        code: "XAmzContentSHA256Mismatch",
+        message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        fields: [
+          ["ClientComputedContentSHA256", refusal.declared],
+          ["S3ComputedContentSHA256", refusal.computed],
+        ],
+      };
   }
 }
 
@@ -140,7 +178,11 @@ export async function startS3(options: S3Options): Promise<StandIn> {
     const path = target.split("?")[0]!;
     const host = hostName(headers);
     // Virtual-hosted style (what the hosts use), or path style on the regional endpoint.
-    const [bucket, rawKey] = host.endsWith(regional) ? [host.slice(0, -regional.length), path.slice(1)] : host === regional.slice(1) ? [path.slice(1).split("/")[0]!, path.slice(1).split("/").slice(1).join("/")] : ["", ""];
+    const [bucket, rawKey] = host.endsWith(regional)
+      ? [host.slice(0, -regional.length), path.slice(1)]
+      : host === regional.slice(1)
+        ? [path.slice(1).split("/")[0]!, path.slice(1).split("/").slice(1).join("/")]
+        : ["", ""];
     const key = (() => {
       try {
         return decodeURIComponent(rawKey);
@@ -168,12 +210,14 @@ export async function startS3(options: S3Options): Promise<StandIn> {
     const endpointAllows = (action: "getObject" | "listBucket", arn: string) => options.endpointGrants === undefined || allows(options.endpointGrants, action, arn);
     const objectArn = `arn:aws:s3:::${bucket}/${key}`;
     if (operation !== "GetObject" && operation !== "HeadObject") return fail({ status: 403, code: "AccessDenied", message: "Access Denied" }, `no policy allows ${operation}`);
-    if (!allows(identity, "getObject", objectArn)) return fail({ status: 403, code: "AccessDenied", message: "Access Denied" }, `the identity policy of ${verdict.credential.principal.arn} does not allow s3:GetObject on ${objectArn}`);
+    if (!allows(identity, "getObject", objectArn))
+      return fail({ status: 403, code: "AccessDenied", message: "Access Denied" }, `the identity policy of ${verdict.credential.principal.arn} does not allow s3:GetObject on ${objectArn}`);
     if (!endpointAllows("getObject", objectArn)) return fail({ status: 403, code: "AccessDenied", message: "Access Denied" }, `the VPC endpoint policy does not allow s3:GetObject on ${objectArn}`);
     const object = objects.get(`${bucket}/${key}`);
     if (!object) {
       const bucketArn = `arn:aws:s3:::${bucket}`;
-      if (allows(identity, "listBucket", bucketArn) && endpointAllows("listBucket", bucketArn)) return fail({ status: 404, code: "NoSuchKey", message: "The specified key does not exist.", fields: [["Key", key]] });
+      if (allows(identity, "listBucket", bucketArn) && endpointAllows("listBucket", bucketArn))
+        return fail({ status: 404, code: "NoSuchKey", message: "The specified key does not exist.", fields: [["Key", key]] });
       return fail({ status: 403, code: "AccessDenied", message: "Access Denied" }, "the key does not exist and s3:ListBucket is not allowed");
     }
     return {

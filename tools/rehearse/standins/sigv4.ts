@@ -78,7 +78,13 @@ const safeDecode = (text: string): string => {
  * sent) encoded again: the "twice" of the guide.
  */
 export function canonicalUri(rawPath: string, service: string): string {
-  if (service === "s3") return rawPath.split("/").map((segment) => uriEncode(safeDecode(segment))).join("/") || "/";
+  if (service === "s3")
+    return (
+      rawPath
+        .split("/")
+        .map((segment) => uriEncode(safeDecode(segment)))
+        .join("/") || "/"
+    );
   const segments: string[] = [];
   for (const segment of rawPath.split("/")) {
     if (segment === "" || segment === ".") continue;
@@ -143,7 +149,11 @@ export function signingKey(secretAccessKey: string, date: string, region: string
 export const signature = (key: Buffer, toSign: string): string => createHmac("sha256", key).update(toSign, "utf8").digest("hex");
 
 /** `20150830T123600Z` from a date. */
-export const amzDateOf = (date: Date): string => date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+export const amzDateOf = (date: Date): string =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 
 function parseAmzDate(text: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
@@ -259,7 +269,8 @@ export function verifySigV4(request: IncomingSignedRequest, options: VerifyOptio
   if ("malformed" in parsed) return refuse({ reason: "malformed-authorization", detail: parsed.malformed });
   if (parsed.scopeRegion !== options.region) return refuse({ reason: "wrong-region", given: parsed.scopeRegion, expected: options.region });
   if (parsed.scopeService !== options.service) return refuse({ reason: "wrong-service", given: parsed.scopeService, expected: options.service });
-  if (parsed.scopeTerminator !== "aws4_request") return refuse({ reason: "malformed-authorization", detail: `Credential should be scoped with a valid terminator: 'aws4_request', not '${parsed.scopeTerminator}'.` });
+  if (parsed.scopeTerminator !== "aws4_request")
+    return refuse({ reason: "malformed-authorization", detail: `Credential should be scoped with a valid terminator: 'aws4_request', not '${parsed.scopeTerminator}'.` });
 
   const amzDate = firstHeader(request.headers, "x-amz-date");
   const dateHeader = amzDate === undefined ? firstHeader(request.headers, "date") : undefined;
@@ -305,7 +316,8 @@ export function verifySigV4(request: IncomingSignedRequest, options: VerifyOptio
   const canonical = canonicalRequest({ method: request.method, target: request.target, headers: request.headers, signedHeaders: parsed.signedHeaders, payloadHash, service: options.service });
   const toSign = stringToSign(requestAmzDate, credentialScope(parsed.scopeDate, parsed.scopeRegion, parsed.scopeService), canonical);
   const expected = signature(signingKey(credential.secretAccessKey, parsed.scopeDate, parsed.scopeRegion, parsed.scopeService), toSign);
-  if (!sameText(expected, parsed.signature)) return refuse({ reason: "signature-mismatch", accessKeyId: parsed.accessKeyId, canonicalRequest: canonical, stringToSign: toSign, signatureProvided: parsed.signature });
+  if (!sameText(expected, parsed.signature))
+    return refuse({ reason: "signature-mismatch", accessKeyId: parsed.accessKeyId, canonicalRequest: canonical, stringToSign: toSign, signatureProvided: parsed.signature });
 
   if (isS3 && payloadHash !== unsignedPayload) {
     const computed = sha256Hex(request.body);

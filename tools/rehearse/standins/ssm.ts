@@ -76,13 +76,28 @@ export async function startSsm(options: SsmOptions): Promise<Ssm> {
 
     if (operation === "GetParameter") {
       const given = input.Name;
-      if (typeof given !== "string" || given === "") return jsonErrorAnswer(contentType, operation, { status: 400, code: "ValidationException", message: "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null" });
-      const name = given.startsWith("arn:") ? (given.startsWith(arnPrefix) ? (given.slice(arnPrefix.length).includes("/") ? `/${given.slice(arnPrefix.length)}` : given.slice(arnPrefix.length)) : undefined) : given;
+      if (typeof given !== "string" || given === "")
+        return jsonErrorAnswer(contentType, operation, {
+          status: 400,
+          code: "ValidationException",
+          message: "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null",
+        });
+      const name = given.startsWith("arn:")
+        ? given.startsWith(arnPrefix)
+          ? given.slice(arnPrefix.length).includes("/")
+            ? `/${given.slice(arnPrefix.length)}`
+            : given.slice(arnPrefix.length)
+          : undefined
+        : given;
       const arn = name === undefined ? given : parameterArn(options.region, accountId, name);
       const action = `GetParameter ${name ?? given}`;
       const grants = principal.roleName === undefined ? undefined : options.roleGrants[principal.roleName];
       if (!grants || !anyArnMatches(grants.getParameter, arn)) {
-        return jsonErrorAnswer(contentType, action, { status: 400, code: "AccessDeniedException", message: `User: ${principal.arn} is not authorized to perform: ssm:GetParameter on resource: ${arn} because no identity-based policy allows the ssm:GetParameter action` });
+        return jsonErrorAnswer(contentType, action, {
+          status: 400,
+          code: "AccessDeniedException",
+          message: `User: ${principal.arn} is not authorized to perform: ssm:GetParameter on resource: ${arn} because no identity-based policy allows the ssm:GetParameter action`,
+        });
       }
       const parameter = name === undefined ? undefined : parameters.get(name);
       if (!parameter) return jsonErrorAnswer(contentType, action, { status: 400, code: "ParameterNotFound" });
@@ -94,13 +109,28 @@ export async function startSsm(options: SsmOptions): Promise<Ssm> {
       return jsonAnswer(
         contentType,
         action,
-        { Parameter: { ARN: parameterArn(options.region, accountId, parameter.name), DataType: "text", LastModifiedDate: lastModified, Name: parameter.name, Type: parameter.type, Value: value, Version: parameter.version ?? 1 } },
+        {
+          Parameter: {
+            ARN: parameterArn(options.region, accountId, parameter.name),
+            DataType: "text",
+            LastModifiedDate: lastModified,
+            Name: parameter.name,
+            Type: parameter.type,
+            Value: value,
+            Version: parameter.version ?? 1,
+          },
+        },
         parameter.type === "SecureString" ? (decrypt ? "decrypted" : "ciphertext") : undefined,
       );
     }
     if (operation === "UpdateInstanceInformation") {
       const instanceId = input.InstanceId;
-      if (typeof instanceId !== "string" || instanceId === "") return jsonErrorAnswer(contentType, operation, { status: 400, code: "ValidationException", message: "1 validation error detected: Value null at 'instanceId' failed to satisfy constraint: Member must not be null" });
+      if (typeof instanceId !== "string" || instanceId === "")
+        return jsonErrorAnswer(contentType, operation, {
+          status: 400,
+          code: "ValidationException",
+          message: "1 validation error detected: Value null at 'instanceId' failed to satisfy constraint: Member must not be null",
+        });
       registrations.set(instanceId, (registrations.get(instanceId) ?? 0) + 1);
       return jsonAnswer(contentType, `UpdateInstanceInformation ${instanceId}`, {});
     }

@@ -89,11 +89,7 @@ export const callerOf = (socket: Socket): string => (socket.remoteAddress ?? "un
 /** Largest request body read: CloudWatch Logs' PutLogEvents batch limit is 1 MiB. */
 const maxBodyBytes = 2 * 1024 * 1024;
 
-export async function startHttpStandIn(
-  service: string,
-  options: ListenOptions & { tls?: TlsFiles },
-  answer: (request: ReceivedRequest) => HttpAnswer | Promise<HttpAnswer>,
-): Promise<StandIn> {
+export async function startHttpStandIn(service: string, options: ListenOptions & { tls?: TlsFiles }, answer: (request: ReceivedRequest) => HttpAnswer | Promise<HttpAnswer>): Promise<StandIn> {
   const log = recorder(service, options.onRequest);
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const chunks: Buffer[] = [];
@@ -110,7 +106,10 @@ export async function startHttpStandIn(
         if (body !== undefined && typeof body === "object" && "file" in body) {
           res.writeHead(reply.status, reply.headers);
           if (req.method === "HEAD") res.end();
-          else createReadStream(body.file).on("error", () => res.destroy()).pipe(res);
+          else
+            createReadStream(body.file)
+              .on("error", () => res.destroy())
+              .pipe(res);
           return;
         }
         res.writeHead(reply.status, { ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}), ...reply.headers });

@@ -43,10 +43,24 @@ export function createTestCa(dir: string, days = 7): TestCa {
   const certFile = path.join(dir, "rehearsal-test-ca.pem");
   openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", keyFile]);
   openssl([
-    "req", "-x509", "-new", "-key", keyFile, "-out", certFile, "-days", String(days), "-sha256", "-subj", testCaSubject,
-    "-addext", "basicConstraints=critical,CA:TRUE,pathlen:0",
-    "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-    "-addext", "subjectKeyIdentifier=hash",
+    "req",
+    "-x509",
+    "-new",
+    "-key",
+    keyFile,
+    "-out",
+    certFile,
+    "-days",
+    String(days),
+    "-sha256",
+    "-subj",
+    testCaSubject,
+    "-addext",
+    "basicConstraints=critical,CA:TRUE,pathlen:0",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+    "-addext",
+    "subjectKeyIdentifier=hash",
   ]);
   return { dir, certFile, keyFile };
 }

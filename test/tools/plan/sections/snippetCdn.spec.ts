@@ -68,12 +68,7 @@ describe("Snippet CDN in the plan", () => {
     const mandatory = run.violations.filter((v) => v.enforcementLevel === "mandatory");
     // The public grant is refused for itself; the statement replaced the deny of plain HTTP, and the
     // origin no longer meets the conditions of the waivers its bucket rules take.
-    expect([...new Set(mandatory.map((v) => v.policyName))].sort()).toEqual([
-      "disallow-public-bucket",
-      "enable-bucket-access-logs",
-      "enable-bucket-event-notifications",
-      "enforce-bucket-tls",
-    ]);
+    expect([...new Set(mandatory.map((v) => v.policyName))].sort()).toEqual(["disallow-public-bucket", "enable-bucket-access-logs", "enable-bucket-event-notifications", "enforce-bucket-tls"]);
     mandatory.sort((a, b) => Number(b.policyName === "disallow-public-bucket") - Number(a.policyName === "disallow-public-bucket"));
     expect(mandatory[0].message).toContain('Bucket policy cdn-origin-policy: statement 1 allows Principal "*" with no AWS:SourceArn condition');
   });

@@ -53,7 +53,13 @@ printf '%s\\n' "$region" "$role" "$(field AccessKeyId)" "$(field SecretAccessKey
     expect(creds).toMatchObject({ Code: "Success", Type: "AWS-HMAC" });
     expect(Date.parse(creds.Expiration!) - clock).toBeGreaterThan(5 * 3600_000);
     expect(JSON.parse((await get("meta-data/iam/info", tok)).body)).toMatchObject({ Code: "Success", InstanceProfileArn: "arn:aws:iam::123456789012:instance-profile/edge-dev-host" });
-    expect(JSON.parse((await get("dynamic/instance-identity/document", tok)).body)).toMatchObject({ accountId: "123456789012", instanceId: "i-0aaaaaaaaaaaaaaa1", region: "us-east-1", availabilityZone: "us-east-1a", privateIp: "127.0.0.1" });
+    expect(JSON.parse((await get("dynamic/instance-identity/document", tok)).body)).toMatchObject({
+      accountId: "123456789012",
+      instanceId: "i-0aaaaaaaaaaaaaaa1",
+      region: "us-east-1",
+      availabilityZone: "us-east-1a",
+      privateIp: "127.0.0.1",
+    });
     expect((await get("meta-data/placement/availability-zone", tok)).body).toBe("us-east-1a");
     expect((await get("meta-data/instance-id", tok)).body).toBe("i-0aaaaaaaaaaaaaaa1");
     expect((await get("meta-data/local-ipv4", tok)).body).toBe("127.0.0.1");

@@ -41,7 +41,7 @@ async function startMain(configFile: string, netns?: string): Promise<Running> {
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   readline.createInterface({ input: child.stdout! }).on("line", (line) => {
     lines.push(line);
-    for (const waiter of waiters.splice(0)) (waiter.test(line) ? waiter.resolve(line) : waiters.push(waiter));
+    for (const waiter of waiters.splice(0)) waiter.test(line) ? waiter.resolve(line) : waiters.push(waiter);
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const next = (test: (line: string) => boolean) =>
@@ -83,12 +83,28 @@ describe("main.ts", () => {
       roles: [{ name: "edge-dev-host", s3GetObject: [`arn:aws:s3:::edge-bundles-${region}/releases/*`], ssmGetParameter: [`arn:aws:ssm:${region}:123456789012:parameter/edge/dev/*`] }],
       imds: { address: "127.0.0.1", port: imdsPort!, instances: [{ instanceId: "i-0aaaaaaaaaaaaaaa1", localIpv4: "127.0.0.1", availabilityZone: "us-east-1a", roleName: "edge-dev-host" }] },
       resolver: { address: "127.0.0.1", port: dnsPort!, names: { [bucketHost]: "198.18.0.10" } },
-      s3: { address: "127.0.0.1", port: s3Port!, objects: [{ bucket: `edge-bundles-${region}`, key: "releases/edge-ingest-1.tar.gz", file: bundleFile }], endpointPolicy: { s3GetObject: [`arn:aws:s3:::edge-bundles-${region}/releases/edge-ingest-1.tar.gz`] } },
+      s3: {
+        address: "127.0.0.1",
+        port: s3Port!,
+        objects: [{ bucket: `edge-bundles-${region}`, key: "releases/edge-ingest-1.tar.gz", file: bundleFile }],
+        endpointPolicy: { s3GetObject: [`arn:aws:s3:::edge-bundles-${region}/releases/edge-ingest-1.tar.gz`] },
+      },
       ssm: { address: "127.0.0.1", port: ssmPort!, parameters: [{ name: "/edge/dev/datastore/password", type: "SecureString", value: "service password 1" }] },
       logs: { address: "127.0.0.1", port: logsPort!, logGroups: ["/edge/dev/ingest"] },
       monitoring: { address: "127.0.0.1", port: monitoringPort! },
       timeSync: { address: "127.0.0.1", port: ntpPort! },
-      datastore: { addresses: ["127.0.0.1"], port: dbPort!, certFile: dbCert.certFile, keyFile: dbCert.keyFile, database: "edge", adminUser: "edge_admin", adminPassword: "admin password 1", serviceUser: "ingest", servicePassword: "service password 1", grant: true },
+      datastore: {
+        addresses: ["127.0.0.1"],
+        port: dbPort!,
+        certFile: dbCert.certFile,
+        keyFile: dbCert.keyFile,
+        database: "edge",
+        adminUser: "edge_admin",
+        adminPassword: "admin password 1",
+        serviceUser: "ingest",
+        servicePassword: "service password 1",
+        grant: true,
+      },
     };
     const configFile = path.join(dir, "config.json");
     writeFileSync(configFile, JSON.stringify(config));
@@ -118,13 +134,24 @@ md meta-data/autoscaling/target-lifecycle-state`;
       running.child.stdin!.write(`${JSON.stringify({ setLifecycleState: { instanceId: "i-0nothere0000000", state: "Terminated" } })}\n`);
       expect(JSON.parse(await running.next((line) => line.includes("i-0nothere")))).toMatchObject({ ok: false });
 
-      const db = new pg.Client({ host: "127.0.0.1", port: dbPort!, user: "ingest", password: "service password 1", database: "edge", connectionTimeoutMillis: 30_000, ssl: { ca: readFileSync(ca.certFile, "utf8"), servername: "db.edge-dev.internal", checkServerIdentity: () => undefined } });
+      const db = new pg.Client({
+        host: "127.0.0.1",
+        port: dbPort!,
+        user: "ingest",
+        password: "service password 1",
+        database: "edge",
+        connectionTimeoutMillis: 30_000,
+        ssl: { ca: readFileSync(ca.certFile, "utf8"), servername: "db.edge-dev.internal", checkServerIdentity: () => undefined },
+      });
       await db.connect();
       await db.query("CREATE TABLE granted (id int)");
       await db.end();
 
       expect(await stopMain(running)).toBe(0);
-      const records = readFileSync(requestLog, "utf8").trim().split("\n").map((line) => JSON.parse(line) as RequestRecord);
+      const records = readFileSync(requestLog, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as RequestRecord);
       expect(new Set(records.map((r) => r.service))).toEqual(new Set(["imds", "s3", "resolver"]));
       expect(records.find((r) => r.service === "s3")).toMatchObject({ action: `GetObject edge-bundles-${region}/releases/edge-ingest-1.tar.gz`, status: 200, verdict: "OK", caller: "127.0.0.1" });
       expect(records.filter((r) => r.action === "GET /latest/meta-data/autoscaling/target-lifecycle-state")).toHaveLength(2);
@@ -135,7 +162,15 @@ md meta-data/autoscaling/target-lifecycle-state`;
 
   it("refuses a bad config with exit 2, naming each field and the fix", async () => {
     const configFile = path.join(dir, "bad.json");
-    writeFileSync(configFile, JSON.stringify({ region: "us-east-1", accountId: "123", s3: { address: "127.0.0.1", port: 1, objects: [] }, imds: { address: "127.0.0.1", port: 0, instances: [{ instanceId: "i-0aaaaaaaaaaaaaaa1", localIpv4: "127.0.0.1", availabilityZone: "a", roleName: "nobody" }] } }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        region: "us-east-1",
+        accountId: "123",
+        s3: { address: "127.0.0.1", port: 1, objects: [] },
+        imds: { address: "127.0.0.1", port: 0, instances: [{ instanceId: "i-0aaaaaaaaaaaaaaa1", localIpv4: "127.0.0.1", availabilityZone: "a", roleName: "nobody" }] },
+      }),
+    );
     const result = await run(process.execPath, ["--require", "tsx/cjs", mainTs, configFile], { cwd: repoRoot, timeout: 60_000 }).then(
       () => ({ code: 0, stderr: "" }),
       (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
@@ -167,14 +202,23 @@ md meta-data/autoscaling/target-lifecycle-state`;
         [cli, ["ip", "addr", "add", "198.18.250.6/30", "dev", `${vethB}1`]],
       ];
       for (const [ns, args] of setup) inNs(ns, ...args);
-      for (const [ns, devs] of [[srv, ["lo", `${vethA}0`]], [rtr, ["lo", `${vethA}1`, `${vethB}0`]], [cli, ["lo", `${vethB}1`]]] as const) for (const dev of devs) inNs(ns, "ip", "link", "set", dev, "up");
+      for (const [ns, devs] of [
+        [srv, ["lo", `${vethA}0`]],
+        [rtr, ["lo", `${vethA}1`, `${vethB}0`]],
+        [cli, ["lo", `${vethB}1`]],
+      ] as const)
+        for (const dev of devs) inNs(ns, "ip", "link", "set", dev, "up");
       inNs(srv, "ip", "route", "add", "default", "via", "198.18.250.2");
       inNs(rtr, "ip", "route", "add", "169.254.169.254/32", "via", "198.18.250.1");
       inNs(cli, "ip", "route", "add", "default", "via", "198.18.250.5");
       inNs(rtr, "sysctl", "-qw", "net.ipv4.ip_forward=1");
 
       const token = (ns: string) =>
-        run("ip", ["netns", "exec", ns, "curl", "-fsS", "--connect-timeout", "3", "--max-time", "6", "-X", "PUT", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 60", "http://169.254.169.254/latest/api/token"], { timeout: 60_000 }).then(
+        run(
+          "ip",
+          ["netns", "exec", ns, "curl", "-fsS", "--connect-timeout", "3", "--max-time", "6", "-X", "PUT", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 60", "http://169.254.169.254/latest/api/token"],
+          { timeout: 60_000 },
+        ).then(
           (r) => ({ ok: true, out: r.stdout }),
           (e: { code: number }) => ({ ok: false, out: String(e.code) }),
         );

@@ -28,7 +28,17 @@ describe("PostgreSQL 15 as RDS", () => {
   let rds: RdsPostgres;
 
   beforeAll(async () => {
-    rds = await startRdsPostgres({ addresses: ["127.0.0.1"], port: 0, tls: cert, database: "edge", adminUser: "edge_admin", adminPassword: "admin password 1", serviceUser: "ingest", servicePassword: "service password 1", grant: false });
+    rds = await startRdsPostgres({
+      addresses: ["127.0.0.1"],
+      port: 0,
+      tls: cert,
+      database: "edge",
+      adminUser: "edge_admin",
+      adminPassword: "admin password 1",
+      serviceUser: "ingest",
+      servicePassword: "service password 1",
+      grant: false,
+    });
   });
   afterAll(async () => {
     await rds?.stop();
@@ -37,7 +47,15 @@ describe("PostgreSQL 15 as RDS", () => {
 
   /** A client that verifies the server as the service does: the test CA, and the name it was told to expect. */
   const serviceClient = (expectName = dbHost, user = "ingest", password = "service password 1") =>
-    new pg.Client({ host: "127.0.0.1", port: rds.port, user, password, database: "edge", connectionTimeoutMillis: 30_000, ssl: { ca: caPem, rejectUnauthorized: true, checkServerIdentity: (_name, c) => tls.checkServerIdentity(expectName, c) } });
+    new pg.Client({
+      host: "127.0.0.1",
+      port: rds.port,
+      user,
+      password,
+      database: "edge",
+      connectionTimeoutMillis: 30_000,
+      ssl: { ca: caPem, rejectUnauthorized: true, checkServerIdentity: (_name, c) => tls.checkServerIdentity(expectName, c) },
+    });
   const failure = async (client: pg.Client, sql?: string) => {
     try {
       await client.connect();
@@ -79,12 +97,22 @@ describe("PostgreSQL 15 as RDS", () => {
     const ok = serviceClient();
     await ok.connect();
     try {
-      expect((await ok.query<{ ssl: boolean; superuser: string }>("SELECT ssl, current_setting('is_superuser') AS superuser FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).rows).toEqual([{ ssl: true, superuser: "off" }]);
+      expect((await ok.query<{ ssl: boolean; superuser: string }>("SELECT ssl, current_setting('is_superuser') AS superuser FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).rows).toEqual([
+        { ssl: true, superuser: "off" },
+      ]);
     } finally {
       await ok.end();
     }
     expect((await failure(serviceClient("edge-prod.cluster-abc123.us-east-1.rds.amazonaws.com")))?.message).toMatch(/Hostname\/IP does not match certificate's altnames/);
-    const untrusted = new pg.Client({ host: "127.0.0.1", port: rds.port, user: "ingest", password: "service password 1", database: "edge", ssl: { rejectUnauthorized: true }, connectionTimeoutMillis: 30_000 });
+    const untrusted = new pg.Client({
+      host: "127.0.0.1",
+      port: rds.port,
+      user: "ingest",
+      password: "service password 1",
+      database: "edge",
+      ssl: { rejectUnauthorized: true },
+      connectionTimeoutMillis: 30_000,
+    });
     expect((await failure(untrusted))?.message).toMatch(/unable to verify the first certificate|self[- ]signed/);
     expect((await failure(serviceClient(dbHost, "ingest", "wrong password")))?.code).toBe("28P01");
   });
@@ -119,7 +147,10 @@ describe("PostgreSQL 15 as RDS", () => {
       await rds.grant();
       await new Promise((r) => setTimeout(r, 100));
       expect(await datastore.writablePool()).toBeDefined();
-      expect(await datastore.insert([encodeRow({ insert_id: "a1", name: "page_view", time: Date.now(), properties: {}, page: null, client_network: null, received: Date.now() })])).toEqual({ inserted: 1, duplicates: 0 });
+      expect(await datastore.insert([encodeRow({ insert_id: "a1", name: "page_view", time: Date.now(), properties: {}, page: null, client_network: null, received: Date.now() })])).toEqual({
+        inserted: 1,
+        duplicates: 0,
+      });
       const after = serviceClient();
       await after.connect();
       try {

@@ -45,11 +45,15 @@ describe("the VPC resolver", () => {
     const node = new Resolver({ timeout: 10_000, tries: 1 });
     node.setServers([`127.0.0.1:${resolver.port}`]);
     await expect(node.resolve4("registry.npmjs.org")).rejects.toMatchObject({ code: "ENOTFOUND" });
-    expect(resolver.requests.filter((r) => r.verdict === "NXDOMAIN").map((r) => r.action)).toEqual(expect.arrayContaining(["A s3.us-east-1.amazonaws.com", "A deb.debian.org", "A registry.npmjs.org"]));
+    expect(resolver.requests.filter((r) => r.verdict === "NXDOMAIN").map((r) => r.action)).toEqual(
+      expect.arrayContaining(["A s3.us-east-1.amazonaws.com", "A deb.debian.org", "A registry.npmjs.org"]),
+    );
     expect(resolver.requests.find((r) => r.action === "AAAA ssm.us-east-1.amazonaws.com")).toMatchObject({ status: "NOERROR", verdict: "NODATA" });
   });
 
   it("refuses a name that maps to something other than an IPv4 address", async () => {
-    await expect(startResolver({ address: "127.0.0.1", port: 0, names: { "ssm.us-east-1.amazonaws.com": "fd00::2" } })).rejects.toThrow('resolver names: ssm.us-east-1.amazonaws.com: expected an IPv4 address, got "fd00::2"');
+    await expect(startResolver({ address: "127.0.0.1", port: 0, names: { "ssm.us-east-1.amazonaws.com": "fd00::2" } })).rejects.toThrow(
+      'resolver names: ssm.us-east-1.amazonaws.com: expected an IPv4 address, got "fd00::2"',
+    );
   });
 });

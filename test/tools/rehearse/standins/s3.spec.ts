@@ -56,7 +56,13 @@ describe("S3 GetObject", () => {
       roleGrants: { "edge-dev-host": { getObject: [bundleObjectArn(bundle, region)] }, lister: { getObject: [`arn:aws:s3:::${bucket}/*`], listBucket: [`arn:aws:s3:::${bucket}`] } },
       endpointGrants: { getObject: [`arn:aws:s3:::${bucket}/releases/*`], listBucket: [`arn:aws:s3:::${bucket}`] },
     });
-    imds = await startImds({ address: "127.0.0.1", port: 0, region, store, instances: [{ instanceId: "i-0aaaaaaaaaaaaaaa1", localIpv4: "127.0.0.1", availabilityZone: "us-east-1a", roleName: "edge-dev-host" }] });
+    imds = await startImds({
+      address: "127.0.0.1",
+      port: 0,
+      region,
+      store,
+      instances: [{ instanceId: "i-0aaaaaaaaaaaaaaa1", localIpv4: "127.0.0.1", availabilityZone: "us-east-1a", roleName: "edge-dev-host" }],
+    });
   });
   afterAll(async () => {
     await s3?.stop();
@@ -67,7 +73,15 @@ describe("S3 GetObject", () => {
   /** A request as the hosts send it: Host the bucket's regional name, TLS verified against the test CA for that name. */
   const signed = (key: string, options: { method?: string; credentials?: SigningCredentials; region?: string; now?: Date; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> => {
     const url = `https://${host}/${key}`;
-    const headers = signRequest({ method: options.method ?? "GET", url, region: options.region ?? region, service: "s3", credentials: options.credentials ?? role, now: options.now, body: options.body });
+    const headers = signRequest({
+      method: options.method ?? "GET",
+      url,
+      region: options.region ?? region,
+      service: "s3",
+      credentials: options.credentials ?? role,
+      now: options.now,
+      body: options.body,
+    });
     return request(url, { method: options.method ?? "GET", headers: { ...headers, ...options.headers }, body: options.body, ca: caPem, connectTo: { address: "127.0.0.1", port: s3.port } });
   };
   const code = (reply: Reply) => /<Code>([^<]*)<\/Code>/.exec(reply.body)?.[1];
@@ -87,7 +101,10 @@ describe("S3 GetObject", () => {
     // curl goes to the stand-ins in place of 169.254.169.254 and the bucket's address; the URLs, Host headers and TLS names stay the script's.
     const shim = path.join(dir, "bin");
     await run("mkdir", ["-p", shim]);
-    writeFileSync(path.join(shim, "curl"), `#!/bin/sh\nexec /usr/bin/curl --max-time 30 --cacert ${ca.certFile} --connect-to 169.254.169.254:80:127.0.0.1:${imds.port} --connect-to ${host}:443:127.0.0.1:${s3.port} "$@"\n`);
+    writeFileSync(
+      path.join(shim, "curl"),
+      `#!/bin/sh\nexec /usr/bin/curl --max-time 30 --cacert ${ca.certFile} --connect-to 169.254.169.254:80:127.0.0.1:${imds.port} --connect-to ${host}:443:127.0.0.1:${s3.port} "$@"\n`,
+    );
     chmodSync(path.join(shim, "curl"), 0o755);
     writeFileSync(path.join(dir, "fetch.sh"), renderBundleFetch(bundle));
     const out = path.join(dir, "fetched.tar.gz");
@@ -111,7 +128,20 @@ describe("S3 GetObject", () => {
   it("refuses what S3 refuses about the signature, with S3's codes, statuses and elements", async () => {
     const noHash = { "x-amz-content-sha256": "" };
     const cases: [string, Promise<Reply>, number, string][] = [
-      ["no x-amz-content-sha256", request(`https://${host}/${bundle.key}`, { headers: Object.fromEntries(Object.entries(signRequest({ method: "GET", url: `https://${host}/${bundle.key}`, region, service: "s3", credentials: role })).filter(([n]) => n !== "x-amz-content-sha256").map(([n, v]) => [n, n === "authorization" ? v.replace("x-amz-content-sha256;", "") : v])), ca: caPem, connectTo: { address: "127.0.0.1", port: s3.port } }), 400, "InvalidRequest"],
+      [
+        "no x-amz-content-sha256",
+        request(`https://${host}/${bundle.key}`, {
+          headers: Object.fromEntries(
+            Object.entries(signRequest({ method: "GET", url: `https://${host}/${bundle.key}`, region, service: "s3", credentials: role }))
+              .filter(([n]) => n !== "x-amz-content-sha256")
+              .map(([n, v]) => [n, n === "authorization" ? v.replace("x-amz-content-sha256;", "") : v]),
+          ),
+          ca: caPem,
+          connectTo: { address: "127.0.0.1", port: s3.port },
+        }),
+        400,
+        "InvalidRequest",
+      ],
       ["x-amz-content-sha256 changed after signing", signed(bundle.key, { method: "PUT", body: "x", headers: { "x-amz-content-sha256": emptySha256 } }), 403, "SignatureDoesNotMatch"],
       ["another region in the scope", signed(bundle.key, { region: "eu-west-1" }), 400, "AuthorizationHeaderMalformed"],
       ["another secret", signed(bundle.key, { credentials: { ...role, secretAccessKey: `x${role.secretAccessKey}` } }), 403, "SignatureDoesNotMatch"],
@@ -138,7 +168,11 @@ describe("S3 GetObject", () => {
     const url = `https://${host}/${bundle.key}`;
     const headers = signRequest({ method: "PUT", url, region, service: "s3", credentials: role, body: "signed body" });
     const reply = await request(url, { method: "PUT", headers, body: "other body!", ca: caPem, connectTo: { address: "127.0.0.1", port: s3.port } });
-    expect({ status: reply.status, code: code(reply), computed: element(reply, "S3ComputedContentSHA256") }).toEqual({ status: 400, code: "XAmzContentSHA256Mismatch", computed: sha256Hex("other body!") });
+    expect({ status: reply.status, code: code(reply), computed: element(reply, "S3ComputedContentSHA256") }).toEqual({
+      status: 400,
+      code: "XAmzContentSHA256Mismatch",
+      computed: sha256Hex("other body!"),
+    });
     const expiring = store.issueRoleSession("edge-dev-host", "i-3");
     clock = expiring.expiration!.getTime() + 1000;
     try {

@@ -60,7 +60,12 @@ describe("AWS's SigV4 test suite", () => {
     const verdict = verifySigV4(changed, { service: "service", region: "us-east-1", credentials: () => suiteKey, now: suiteTime });
     expect(verdict).toMatchObject({ ok: false, reason: "signature-mismatch" });
     expect(verdict.ok === false && verdict.reason === "signature-mismatch" && verdict.canonicalRequest).toContain("my-header1:value2\n");
-    const otherSecret = verifySigV4(toRequest(c), { service: "service", region: "us-east-1", credentials: () => ({ ...suiteKey, secretAccessKey: "x" + suiteKey.secretAccessKey.slice(1) }), now: suiteTime });
+    const otherSecret = verifySigV4(toRequest(c), {
+      service: "service",
+      region: "us-east-1",
+      credentials: () => ({ ...suiteKey, secretAccessKey: "x" + suiteKey.secretAccessKey.slice(1) }),
+      now: suiteTime,
+    });
     expect(otherSecret).toMatchObject({ ok: false, reason: "signature-mismatch" });
   });
 
@@ -68,10 +73,24 @@ describe("AWS's SigV4 test suite", () => {
     for (const name of ["get-vanilla", "get-vanilla-query-order-key-case", "post-x-www-form-urlencoded"]) {
       const c = suiteCases.find((s) => s.name === name)!;
       const given = Object.fromEntries(c.headers.filter(([n]) => !["host", "x-amz-date", "authorization", "x-amz-content-sha256"].includes(n.toLowerCase())));
-      const headers = signRequest({ method: c.method, url: `https://example.amazonaws.com${c.target}`, headers: given, body: c.body, region: "us-east-1", service: "service", credentials: suiteCredentials, now: suiteTime });
+      const headers = signRequest({
+        method: c.method,
+        url: `https://example.amazonaws.com${c.target}`,
+        headers: given,
+        body: c.body,
+        region: "us-east-1",
+        service: "service",
+        credentials: suiteCredentials,
+        now: suiteTime,
+      });
       // The suite signs x-amz-content-sha256 for its form POSTs; our signer adds it for S3 only, so that case is compared through the verifier.
       if (name === "post-x-www-form-urlencoded") {
-        expect(verifySigV4({ method: c.method, target: c.target, headers: Object.entries(headers), body: Buffer.from(c.body) }, { service: "service", region: "us-east-1", credentials: () => suiteKey, now: suiteTime })).toMatchObject({ ok: true });
+        expect(
+          verifySigV4(
+            { method: c.method, target: c.target, headers: Object.entries(headers), body: Buffer.from(c.body) },
+            { service: "service", region: "us-east-1", credentials: () => suiteKey, now: suiteTime },
+          ),
+        ).toMatchObject({ ok: true });
       } else {
         expect(headers.authorization).toBe(c.headers.find(([n]) => n === "Authorization")![1]);
       }
@@ -81,7 +100,8 @@ describe("AWS's SigV4 test suite", () => {
 
 /** The Checksum the SDK's signer hashes with (what @aws-crypto/sha256-js gives the SDK), over node:crypto. */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData): string | Uint8Array => (typeof data === "string" ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
+const bytes = (data: SourceData): string | Uint8Array =>
+  typeof data === "string" ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
 class NodeSha256 {
   private readonly hash;
   constructor(secret?: SourceData) {
@@ -101,10 +121,29 @@ describe("the AWS SDK's signer (@smithy/signature-v4)", () => {
   const session = store.issueRoleSession("edge-host", "i-0123456789abcdef0");
   const sdkCredentials = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
 
-  async function sdkSigned(service: string, request: { method: string; path: string; query?: Record<string, string>; headers: Record<string, string>; body?: string }, options: { uriEscapePath?: boolean; region?: string } = {}) {
-    const signer = new SignatureV4({ service, region: options.region ?? "us-east-1", credentials: sdkCredentials, sha256: NodeSha256, uriEscapePath: options.uriEscapePath ?? true, applyChecksum: service === "s3" });
+  async function sdkSigned(
+    service: string,
+    request: { method: string; path: string; query?: Record<string, string>; headers: Record<string, string>; body?: string },
+    options: { uriEscapePath?: boolean; region?: string } = {},
+  ) {
+    const signer = new SignatureV4({
+      service,
+      region: options.region ?? "us-east-1",
+      credentials: sdkCredentials,
+      sha256: NodeSha256,
+      uriEscapePath: options.uriEscapePath ?? true,
+      applyChecksum: service === "s3",
+    });
     const hostname = service === "s3" ? "edge-bundles-us-east-1.s3.us-east-1.amazonaws.com" : `${service}.us-east-1.amazonaws.com`;
-    const signed = await signer.sign({ method: request.method, protocol: "https:", hostname, path: request.path, query: request.query ?? {}, headers: { host: hostname, ...request.headers }, body: request.body });
+    const signed = await signer.sign({
+      method: request.method,
+      protocol: "https:",
+      hostname,
+      path: request.path,
+      query: request.query ?? {},
+      headers: { host: hostname, ...request.headers },
+      body: request.body,
+    });
     const query = new URLSearchParams(signed.query as Record<string, string>).toString();
     return { method: signed.method, target: `${signed.path}${query ? `?${query}` : ""}`, headers: Object.entries(signed.headers) as [string, string][], body: Buffer.from(request.body ?? "") };
   }
@@ -113,7 +152,10 @@ describe("the AWS SDK's signer (@smithy/signature-v4)", () => {
     const body = JSON.stringify({ Name: "/edge/prod/datastore/password", WithDecryption: true });
     const request = await sdkSigned("ssm", { method: "POST", path: "/", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AmazonSSM.GetParameter" }, body });
     expect(verifySigV4(request, { service: "ssm", region: "us-east-1", credentials: store.lookup })).toMatchObject({ ok: true, credential: { principal: { roleName: "edge-host" } } });
-    expect(verifySigV4({ ...request, body: Buffer.from(body.replace("true", "false")) }, { service: "ssm", region: "us-east-1", credentials: store.lookup })).toMatchObject({ ok: false, reason: "signature-mismatch" });
+    expect(verifySigV4({ ...request, body: Buffer.from(body.replace("true", "false")) }, { service: "ssm", region: "us-east-1", credentials: store.lookup })).toMatchObject({
+      ok: false,
+      reason: "signature-mismatch",
+    });
     expect(verifySigV4(request, { service: "ssm", region: "eu-west-1", credentials: store.lookup })).toMatchObject({ ok: false, reason: "wrong-region", given: "us-east-1", expected: "eu-west-1" });
     expect(verifySigV4(request, { service: "logs", region: "us-east-1", credentials: store.lookup })).toMatchObject({ ok: false, reason: "wrong-service", given: "ssm", expected: "logs" });
   });
@@ -131,7 +173,10 @@ describe("the AWS SDK's signer (@smithy/signature-v4)", () => {
     const body = JSON.stringify({ logGroupName: "/edge/ingest", logStreamName: "i-1", logEvents: [{ timestamp: now.getTime(), message: "{}" }] });
     const headers = { "content-type": "application/x-amz-json-1.1", "x-amz-target": "Logs_20140328.PutLogEvents" };
     const signer = new SignatureV4({ service: "logs", region: "us-east-1", credentials: sdkCredentials, sha256: NodeSha256, applyChecksum: false });
-    const sdk = await signer.sign({ method: "POST", protocol: "https:", hostname: "logs.us-east-1.amazonaws.com", path: "/", query: {}, headers: { host: "logs.us-east-1.amazonaws.com", ...headers }, body }, { signingDate: now });
+    const sdk = await signer.sign(
+      { method: "POST", protocol: "https:", hostname: "logs.us-east-1.amazonaws.com", path: "/", query: {}, headers: { host: "logs.us-east-1.amazonaws.com", ...headers }, body },
+      { signingDate: now },
+    );
     const ours = signRequest({ method: "POST", url: "https://logs.us-east-1.amazonaws.com/", headers, body, region: "us-east-1", service: "logs", credentials: sdkCredentials, now });
     expect(ours.authorization).toBe(sdk.headers.authorization);
   });
@@ -149,7 +194,10 @@ describe("curl 7.88's --aws-sigv4 (Debian 12's curl, what the hosts' bundle fetc
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const verdict = verifySigV4({ method: req.method!, target: req.url!, headers: headerPairs(req.rawHeaders), body: Buffer.concat(chunks) }, { service, region: "us-east-1", credentials: store.lookup });
+        const verdict = verifySigV4(
+          { method: req.method!, target: req.url!, headers: headerPairs(req.rawHeaders), body: Buffer.concat(chunks) },
+          { service, region: "us-east-1", credentials: store.lookup },
+        );
         res.end(JSON.stringify(verdict.ok ? { ok: true } : verdict));
       });
     });
@@ -173,13 +221,28 @@ describe("curl 7.88's --aws-sigv4 (Debian 12's curl, what the hosts' bundle fetc
     expect(await curl([...base, "-H", `x-amz-content-sha256: ${sha256Hex("something else")}`, url])).toMatchObject({ ok: false, reason: "content-sha256-mismatch", computed: emptySha256 });
     // The token left out: S3 knows the key only with its token.
     expect(await curl(["--aws-sigv4", "aws:amz:us-east-1:s3", "--user", user(), "-H", `x-amz-content-sha256: ${emptySha256}`, url])).toMatchObject({ ok: false, reason: "missing-session-token" });
-    expect(await curl(["--aws-sigv4", "aws:amz:eu-west-1:s3", "--user", user(), "-H", `x-amz-content-sha256: ${emptySha256}`, url])).toMatchObject({ ok: false, reason: "wrong-region", given: "eu-west-1" });
+    expect(await curl(["--aws-sigv4", "aws:amz:eu-west-1:s3", "--user", user(), "-H", `x-amz-content-sha256: ${emptySha256}`, url])).toMatchObject({
+      ok: false,
+      reason: "wrong-region",
+      given: "eu-west-1",
+    });
   });
 
   it("another service (payload hashed by the server): a signed POST is accepted, a wrong secret refused", async () => {
     service = "logs";
     const url = `http://127.0.0.1:${port}/`;
-    const base = ["--aws-sigv4", "aws:amz:us-east-1:logs", "-H", `x-amz-security-token: ${session.sessionToken}`, "-H", "x-amz-target: Logs_20140328.PutLogEvents", "-H", "content-type: application/x-amz-json-1.1", "--data-binary", '{"logGroupName":"g"}'];
+    const base = [
+      "--aws-sigv4",
+      "aws:amz:us-east-1:logs",
+      "-H",
+      `x-amz-security-token: ${session.sessionToken}`,
+      "-H",
+      "x-amz-target: Logs_20140328.PutLogEvents",
+      "-H",
+      "content-type: application/x-amz-json-1.1",
+      "--data-binary",
+      '{"logGroupName":"g"}',
+    ];
     expect(await curl([...base, "--user", user(), url])).toEqual({ ok: true });
     expect(await curl([...base, "--user", `${session.accessKeyId}:wrong${session.secretAccessKey}`, url])).toMatchObject({ ok: false, reason: "signature-mismatch" });
   });
@@ -201,15 +264,36 @@ describe("refusals", () => {
   const session = store.issueRoleSession("edge-host", "i-0123456789abcdef0");
   const user = store.addUserKey("operator");
   const now = new Date("2026-12-06T12:00:00Z");
-  const sign = (overrides: { service?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }; at?: Date; body?: string; headers?: Record<string, string> } = {}): IncomingSignedRequest => {
+  const sign = (
+    overrides: {
+      service?: string;
+      region?: string;
+      credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+      at?: Date;
+      body?: string;
+      headers?: Record<string, string>;
+    } = {},
+  ): IncomingSignedRequest => {
     const service = overrides.service ?? "ssm";
     const host = service === "s3" ? "bucket.s3.us-east-1.amazonaws.com" : `${service}.us-east-1.amazonaws.com`;
-    const headers = signRequest({ method: "POST", url: `https://${host}/`, headers: overrides.headers, body: overrides.body ?? "{}", region: overrides.region ?? "us-east-1", service, credentials: overrides.credentials ?? session, now: overrides.at ?? now });
+    const headers = signRequest({
+      method: "POST",
+      url: `https://${host}/`,
+      headers: overrides.headers,
+      body: overrides.body ?? "{}",
+      region: overrides.region ?? "us-east-1",
+      service,
+      credentials: overrides.credentials ?? session,
+      now: overrides.at ?? now,
+    });
     return { method: "POST", target: "/", headers: Object.entries(headers), body: Buffer.from(overrides.body ?? "{}") };
   };
   const verify = (request: IncomingSignedRequest, service = "ssm") => verifySigV4(request, { service, region: "us-east-1", credentials: store.lookup, now });
   const without = (request: IncomingSignedRequest, header: string): IncomingSignedRequest => ({ ...request, headers: request.headers.filter(([n]) => n.toLowerCase() !== header) });
-  const replaced = (request: IncomingSignedRequest, header: string, value: string): IncomingSignedRequest => ({ ...request, headers: request.headers.map(([n, v]): [string, string] => [n, n.toLowerCase() === header ? value : v]) });
+  const replaced = (request: IncomingSignedRequest, header: string, value: string): IncomingSignedRequest => ({
+    ...request,
+    headers: request.headers.map(([n, v]): [string, string] => [n, n.toLowerCase() === header ? value : v]),
+  });
 
   it("accepts a well-signed request, from a role session and from a user key", () => {
     expect(verify(sign())).toMatchObject({ ok: true, credential: { accessKeyId: session.accessKeyId } });
@@ -254,7 +338,12 @@ describe("refusals", () => {
     expect(verify(put, "s3")).toMatchObject({ ok: true });
     expect(verify(without(put, "x-amz-content-sha256"), "s3")).toEqual({ ok: false, reason: "missing-content-sha256" });
     expect(verify(replaced(put, "x-amz-content-sha256", "not-a-hash"), "s3")).toEqual({ ok: false, reason: "invalid-content-sha256", value: "not-a-hash" });
-    expect(verify({ ...put, body: Buffer.from("payload, changed") }, "s3")).toMatchObject({ ok: false, reason: "content-sha256-mismatch", declared: sha256Hex("payload"), computed: sha256Hex("payload, changed") });
+    expect(verify({ ...put, body: Buffer.from("payload, changed") }, "s3")).toMatchObject({
+      ok: false,
+      reason: "content-sha256-mismatch",
+      declared: sha256Hex("payload"),
+      computed: sha256Hex("payload, changed"),
+    });
     expect(verify({ ...put, headers: [...put.headers, ["x-amz-meta-note", "unsigned"]] }, "s3")).toEqual({ ok: false, reason: "unsigned-header", header: "x-amz-meta-note" });
   });
 });

@@ -72,7 +72,11 @@ describe("SSM GetParameter", () => {
     process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = `http://127.0.0.1:${imds.port}`;
     return fromInstanceMetadata({ timeout: 10_000, maxRetries: 1 });
   };
-  const errorOf = async (promise: Promise<unknown>) => promise.then(() => undefined, (error: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => ({ name: error.name, message: error.message, status: error.$metadata?.httpStatusCode }));
+  const errorOf = async (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => ({ name: error.name, message: error.message, status: error.$metadata?.httpStatusCode }),
+    );
 
   it("the service's readPassword, as on a host: default credential chain through instance metadata, NODE_EXTRA_CA_CERTS, WithDecryption", async () => {
     const program = `require("./service/src/password").readPassword({ awsRegion: "${region}", dbPasswordParameter: "${passwordName}", connectTimeoutMs: 1000 }).then((p) => console.log(JSON.stringify(p)), (e) => { console.error(e.name + ": " + e.message); process.exit(1); })`;
@@ -94,7 +98,13 @@ describe("SSM GetParameter", () => {
     const ssmClient = client(imdsCredentials());
     try {
       const encrypted = await ssmClient.send(new GetParameterCommand({ Name: passwordName, WithDecryption: false }));
-      expect(encrypted.Parameter).toMatchObject({ Name: passwordName, Type: "SecureString", Version: 1, ARN: `arn:aws:ssm:${region}:123456789012:parameter/edge/dev/datastore/password`, DataType: "text" });
+      expect(encrypted.Parameter).toMatchObject({
+        Name: passwordName,
+        Type: "SecureString",
+        Version: 1,
+        ARN: `arn:aws:ssm:${region}:123456789012:parameter/edge/dev/datastore/password`,
+        DataType: "text",
+      });
       expect(encrypted.Parameter?.Value).toMatch(/^AQICAH[A-Za-z0-9+/]{60,}=*$/);
       expect(Buffer.from(encrypted.Parameter!.Value!, "base64").toString("latin1")).not.toContain("battery");
       expect(encrypted.Parameter?.LastModifiedDate).toBeInstanceOf(Date);
@@ -109,7 +119,15 @@ describe("SSM GetParameter", () => {
     const send = (payload: string) =>
       request(url, {
         method: "POST",
-        headers: signRequest({ method: "POST", url, headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AmazonSSM.UpdateInstanceInformation" }, body: payload, region, service: "ssm", credentials: imds.credentialsOf(instance.instanceId) }),
+        headers: signRequest({
+          method: "POST",
+          url,
+          headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AmazonSSM.UpdateInstanceInformation" },
+          body: payload,
+          region,
+          service: "ssm",
+          credentials: imds.credentialsOf(instance.instanceId),
+        }),
         body: payload,
         ca: readFileSync(ca.certFile),
         connectTo: { address: "127.0.0.1", port: ssm.port },
@@ -123,7 +141,13 @@ describe("SSM GetParameter", () => {
 
   it("refuses as SSM does: ParameterNotFound, AccessDeniedException, UnrecognizedClientException, InvalidSignatureException (secret, region), MissingAuthenticationTokenException", async () => {
     const session = imds.credentialsOf(instance.instanceId);
-    const clients = [client(imdsCredentials()), client({ accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }), client({ ...session, secretAccessKey: `x${session.secretAccessKey}` }), client({ ...session, sessionToken: undefined }), client(imdsCredentials(), "eu-west-1")];
+    const clients = [
+      client(imdsCredentials()),
+      client({ accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }),
+      client({ ...session, secretAccessKey: `x${session.secretAccessKey}` }),
+      client({ ...session, sessionToken: undefined }),
+      client(imdsCredentials(), "eu-west-1"),
+    ];
     const [role, unknown, wrongSecret, noToken, otherRegion] = clients;
     try {
       expect(await errorOf(role!.send(new GetParameterCommand({ Name: "/edge/dev/missing", WithDecryption: true })))).toMatchObject({ name: "ParameterNotFound", status: 400 });
@@ -132,10 +156,21 @@ describe("SSM GetParameter", () => {
         status: 400,
         message: `User: arn:aws:sts::123456789012:assumed-role/edge-dev-host/${instance.instanceId} is not authorized to perform: ssm:GetParameter on resource: arn:aws:ssm:${region}:123456789012:parameter/edge/prod/datastore/password because no identity-based policy allows the ssm:GetParameter action`,
       });
-      expect(await errorOf(unknown!.send(new GetParameterCommand({ Name: passwordName })))).toEqual({ name: "UnrecognizedClientException", status: 400, message: "The security token included in the request is invalid." });
+      expect(await errorOf(unknown!.send(new GetParameterCommand({ Name: passwordName })))).toEqual({
+        name: "UnrecognizedClientException",
+        status: 400,
+        message: "The security token included in the request is invalid.",
+      });
       expect(await errorOf(noToken!.send(new GetParameterCommand({ Name: passwordName })))).toMatchObject({ name: "UnrecognizedClientException" });
-      expect(await errorOf(wrongSecret!.send(new GetParameterCommand({ Name: passwordName })))).toMatchObject({ name: "InvalidSignatureException", status: 400, message: expect.stringContaining("The request signature we calculated does not match") });
-      expect(await errorOf(otherRegion!.send(new GetParameterCommand({ Name: passwordName })))).toMatchObject({ name: "InvalidSignatureException", message: "Credential should be scoped to a valid region. " });
+      expect(await errorOf(wrongSecret!.send(new GetParameterCommand({ Name: passwordName })))).toMatchObject({
+        name: "InvalidSignatureException",
+        status: 400,
+        message: expect.stringContaining("The request signature we calculated does not match"),
+      });
+      expect(await errorOf(otherRegion!.send(new GetParameterCommand({ Name: passwordName })))).toMatchObject({
+        name: "InvalidSignatureException",
+        message: "Credential should be scoped to a valid region. ",
+      });
     } finally {
       for (const c of clients) c.destroy();
     }
@@ -146,7 +181,12 @@ describe("SSM GetParameter", () => {
       ca: readFileSync(ca.certFile),
       connectTo: { address: "127.0.0.1", port: ssm.port },
     });
-    expect({ status: unsigned.status, body: JSON.parse(unsigned.body) }).toEqual({ status: 400, body: { __type: "com.amazon.coral.service#MissingAuthenticationTokenException", message: "Missing Authentication Token" } });
-    expect(ssm.requests.map((r) => r.verdict)).toEqual(expect.arrayContaining(["ParameterNotFound", "AccessDeniedException", "UnrecognizedClientException", "InvalidSignatureException", "MissingAuthenticationTokenException"]));
+    expect({ status: unsigned.status, body: JSON.parse(unsigned.body) }).toEqual({
+      status: 400,
+      body: { __type: "com.amazon.coral.service#MissingAuthenticationTokenException", message: "Missing Authentication Token" },
+    });
+    expect(ssm.requests.map((r) => r.verdict)).toEqual(
+      expect.arrayContaining(["ParameterNotFound", "AccessDeniedException", "UnrecognizedClientException", "InvalidSignatureException", "MissingAuthenticationTokenException"]),
+    );
   });
 });
