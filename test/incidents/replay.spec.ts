@@ -113,6 +113,7 @@ describe("incident replays", () => {
       mandatory.some((v) => v.message.includes(says)),
       `${context}\n${mandatory.map((v) => v.message).join("\n")}`,
     ).toBe(true);
-    for (const v of mandatory) expect(v.message, context).toContain(c.expect.names ?? `Incident ${c.incident}`);
+    // The guard of this incident names it; another lesson the same stack breaks names its own.
+    for (const v of mandatory) expect(v.message, context).toMatch(v.policyName === policy ? (c.expect.names ?? `Incident ${c.incident}`) : /Incident \d{3}/);
   });
 });

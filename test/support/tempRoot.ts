@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sharedRehearsalPartsVariable } from "../../tools/rehearse/sharedParts";
 
 /**
  * Tools' compile caches, meant to outlive a run, which they keep under the temp dir: tsx's
@@ -20,11 +21,18 @@ import path from "node:path";
  */
 const toolCaches = [`tsx-${process.geteuid ? process.geteuid() : os.userInfo().username}`, `ts-node-${createHash("sha256").update(os.homedir(), "utf8").digest("hex")}`];
 
-/** The entries left in `root`, sorted; none when it holds nothing but the tools' cache links (or is gone). */
+/**
+ * The host rehearsal's parts (test CAs, stand-in agents, bundle) that every test file booting hosts
+ * shares in this run (tools/rehearse/rehearsal.ts, `sharedRehearsalPartsVariable`): the run's own,
+ * removed with the root, and no leftover.
+ */
+const sharedRehearsalParts = "rehearsal-parts";
+
+/** The entries left in `root`, sorted; none when it holds nothing but the tools' cache links and the run's shared parts (or is gone). */
 export function leftovers(root: string): string[] {
   try {
     return readdirSync(root)
-      .filter((entry) => !toolCaches.includes(entry))
+      .filter((entry) => !toolCaches.includes(entry) && entry !== sharedRehearsalParts)
       .sort();
   } catch {
     return [];
@@ -54,10 +62,12 @@ export default function setup(): () => void {
     symlinkSync(path.join(systemTemp, cache), path.join(root, cache));
   }
   process.env.TMPDIR = root;
+  process.env[sharedRehearsalPartsVariable] = path.join(root, sharedRehearsalParts);
   return () => {
     const left = leftovers(root);
     rmSync(root, { recursive: true, force: true });
     process.env.TMPDIR = systemTemp;
+    delete process.env[sharedRehearsalPartsVariable];
     if (left.length > 0) {
       // A teardown's error is printed but leaves vitest's exit code at 0: set it, and say why.
       process.exitCode = 1;

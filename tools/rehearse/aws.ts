@@ -104,12 +104,15 @@ export interface StandInRun {
   externalDatastore?: boolean;
 }
 
+/** A leaf certificate's file name no other host's stand-ins write: the CAs' directory may be shared by every boot of a test run. */
+const uniqueCertificateName = (name: string) => `${name}-${process.pid}-${randomBytes(4).toString("hex")}`;
+
 /** The stand-ins' config for one host. */
 export function standInsConfig(run: StandInRun): StandInsConfig {
   const { host, network } = run;
   const region = host.region;
   const apiName = (service: string) => `${service}.${region}.amazonaws.com`;
-  const certificate = issueServerCertificate(run.certificates.publicCa, `aws-${region}`, [
+  const certificate = issueServerCertificate(run.certificates.publicCa, uniqueCertificateName(`aws-${region}`), [
     `*.s3.${region}.amazonaws.com`,
     `s3.${region}.amazonaws.com`,
     ...host.interfaceEndpoints.map((e) => apiName(e.service)),
@@ -164,7 +167,7 @@ export function standInsConfig(run: StandInRun): StandInsConfig {
 /** The stand-in PostgreSQL of one host's rehearsal: as RDS presents it, the service's role made by its administrator. */
 function datastoreConfig(run: StandInRun): NonNullable<StandInsConfig["datastore"]> {
   const { host, network } = run;
-  const datastoreCertificate = issueServerCertificate(run.certificates.datastoreCa, `datastore-${host.region}`, Object.keys(network.datastores));
+  const datastoreCertificate = issueServerCertificate(run.certificates.datastoreCa, uniqueCertificateName(`datastore-${host.region}`), Object.keys(network.datastores));
   const port = Number(host.env.INGEST_DB_PORT ?? 5432);
   return {
     addresses: Object.values(network.datastores),

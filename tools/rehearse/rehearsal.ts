@@ -24,6 +24,7 @@ import { buildBundle } from "../bundle/bundle";
 import type { PlanJson } from "../plan/planJson";
 import type { BootedHost } from "./boot";
 import { hostImage } from "./image";
+import { builtOnceInRun, sharedRehearsalPartsVariable } from "./sharedParts";
 import { plannedHosts } from "./planned";
 import { planWithBundle } from "./plan";
 import { buildStandInAgentDebs } from "./standInAgents";
@@ -84,8 +85,14 @@ export interface RehearsalParts {
   tarball: string;
 }
 
-/** Builds (or takes from the cache) the image, makes the test CAs and builds the bundle, in `dir`. */
+/** The image, the test CAs and the bundle: the test run's shared ones when it has them, else built in `dir`. */
 export function prepareRehearsal(dir: string, log: (line: string) => void = () => undefined): RehearsalParts {
+  const shared = process.env[sharedRehearsalPartsVariable];
+  return shared ? builtOnceInRun(shared, (partsDir) => buildRehearsalParts(partsDir, log), log) : buildRehearsalParts(dir, log);
+}
+
+/** Builds (or takes from the cache) the image, makes the test CAs and builds the bundle, in `dir`. */
+function buildRehearsalParts(dir: string, log: (line: string) => void = () => undefined): RehearsalParts {
   const started = Date.now();
   const image = hostImage();
   log(`image ${path.basename(image)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
