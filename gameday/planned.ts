@@ -11,7 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { decodeUserData, encodeUserData, hostSysctlPath, ingestEnvPath, nginxConfigPath, readWrittenFile } from "../models/hostEdge";
 import { readRenderedDrainSeconds } from "../models/capacity/declared";
-import { cloudfrontOriginDefaults, DeclaredResource } from "../models/recovery";
+import type { DeclaredResource } from "../models/declaredResource";
+import { cloudfrontOriginDefaults } from "../models/recovery";
 import { loaderKey, readLoaderTimeoutMs } from "../models/snippet/snippet";
 import { resourceTypes } from "../models/resourceTypes";
 import { RetrySchedule } from "../models/snippet/delivery";
@@ -55,7 +56,7 @@ export function planStack(stack: string, configFile?: string): Promise<PlanJson>
 
 /** The plan's resources as the recovery model and the policies read them. */
 export function declaredResources(plan: PlanJson): DeclaredResource[] {
-  return plan.resources.map((r) => ({ type: r.type, urn: r.urn, props: { ...r.inputs, ...(r.region ? { region: r.region } : {}) }, dependencies: r.dependencies }));
+  return plan.resources.map((r) => ({ type: r.type, urn: r.urn, inputs: { ...r.inputs, ...(r.region ? { region: r.region } : {}) }, dependencies: r.dependencies }));
 }
 
 /** A timer times `scale`, never below 1 s: the one rule for every scaled timer of a game day. */
@@ -86,38 +87,38 @@ export function scaleRetry(retry: RetrySchedule, scale: number): RetrySchedule {
 export function scalePlannedTimers(resources: DeclaredResource[], scale: number): DeclaredResource[] {
   const s = (value: unknown) => (typeof value === "number" ? scaledSeconds(value, scale) : value);
   return resources.map((r) => {
-    const props = { ...r.props };
+    const inputs = { ...r.inputs };
     switch (r.type) {
       case resourceTypes.lbTargetGroup:
-        if (props.healthCheck) props.healthCheck = { ...props.healthCheck, interval: s(props.healthCheck.interval), timeout: s(props.healthCheck.timeout) };
-        props.deregistrationDelay = s(props.deregistrationDelay);
+        if (inputs.healthCheck) inputs.healthCheck = { ...inputs.healthCheck, interval: s(inputs.healthCheck.interval), timeout: s(inputs.healthCheck.timeout) };
+        inputs.deregistrationDelay = s(inputs.deregistrationDelay);
         break;
       case resourceTypes.route53HealthCheck:
-        props.requestInterval = s(props.requestInterval);
+        inputs.requestInterval = s(inputs.requestInterval);
         break;
       case resourceTypes.route53Record:
       case resourceTypes.cloudflareDnsRecord:
-        props.ttl = s(props.ttl);
+        inputs.ttl = s(inputs.ttl);
         break;
       case resourceTypes.cloudfrontDistribution:
         // CloudFront's defaults when unset (10 s, 3 attempts), scaled like any declared timer.
-        if (Array.isArray(props.origins)) props.origins = props.origins.map((o: any) => ({ ...o, connectionTimeout: s(o.connectionTimeout ?? cloudfrontOriginDefaults.connectionTimeout) }));
+        if (Array.isArray(inputs.origins)) inputs.origins = inputs.origins.map((o: any) => ({ ...o, connectionTimeout: s(o.connectionTimeout ?? cloudfrontOriginDefaults.connectionTimeout) }));
         break;
       case resourceTypes.cloudwatchMetricAlarm:
-        props.period = s(props.period);
+        inputs.period = s(inputs.period);
         break;
       case resourceTypes.autoscalingLifecycleHook:
-        props.heartbeatTimeout = s(props.heartbeatTimeout);
+        inputs.heartbeatTimeout = s(inputs.heartbeatTimeout);
         break;
       case resourceTypes.ec2LaunchTemplate:
-        if (typeof props.userData === "string") {
-          const text = decodeUserData(props.userData);
+        if (typeof inputs.userData === "string") {
+          const text = decodeUserData(inputs.userData);
           const scaled = text.replace(/(\btouch\s+\S+\s*\n\s*sleep\s+)(\d+)/, (_, head: string, wait: string) => `${head}${Math.ceil(scaledSeconds(Number(wait), scale))}`);
-          props.userData = encodeUserData(scaled);
+          inputs.userData = encodeUserData(scaled);
         }
         break;
     }
-    return { ...r, props };
+    return { ...r, inputs };
   });
 }
 
@@ -149,7 +150,7 @@ export interface PlannedRegion {
   minHosts: number;
 }
 
-const regionOf = (r: DeclaredResource) => (typeof r.props.region === "string" ? r.props.region : undefined);
+const regionOf = (r: DeclaredResource) => (typeof r.inputs.region === "string" ? r.inputs.region : undefined);
 
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new PlanInputError(`the plan declares no ${what}: the twin runs only what the plan declares`);
@@ -171,7 +172,7 @@ export function plannedRegions(resources: DeclaredResource[]): PlannedRegion[] {
   const of = (type: string) => resources.filter((r) => r.type === type);
   return of(resourceTypes.ec2LaunchTemplate).map((template) => {
     const region = required(regionOf(template), `region on ${template.urn}`);
-    const userData = String(template.props.userData ?? "");
+    const userData = String(template.inputs.userData ?? "");
     const nginxConfig = required(readWrittenFile(userData, nginxConfigPath), `${nginxConfigPath} in the user data of ${template.urn}`);
     const hostSysctl = required(readWrittenFile(userData, hostSysctlPath), `${hostSysctlPath} in the user data of ${template.urn}`);
     const envText = required(readWrittenFile(userData, ingestEnvPath), `${ingestEnvPath} in the user data of ${template.urn}`);
@@ -183,17 +184,17 @@ export function plannedRegions(resources: DeclaredResource[]): PlannedRegion[] {
       of(resourceTypes.lbTargetGroup).find((t) => regionOf(t) === region),
       `target group in ${region}`,
     );
-    const hc = targetGroup.props.healthCheck ?? {};
+    const hc = targetGroup.inputs.healthCheck ?? {};
     const record = required(
-      of(resourceTypes.route53Record).find((r) => r.props.latencyRoutingPolicies?.[0]?.region === region && r.props.healthCheckId !== undefined),
+      of(resourceTypes.route53Record).find((r) => r.inputs.latencyRoutingPolicies?.[0]?.region === region && r.inputs.healthCheckId !== undefined),
       `health-checked Route 53 record for ${region}`,
     );
     const group = required(
       of(resourceTypes.autoscalingGroup).find((g) => regionOf(g) === region),
       `autoscaling group in ${region}`,
     );
-    const minHosts = Number(group.props.minSize);
-    if (!Number.isInteger(minHosts) || minHosts < 1) throw new PlanInputError(`${group.urn} minSize: expected a whole number of hosts of at least 1, got ${JSON.stringify(group.props.minSize)}`);
+    const minHosts = Number(group.inputs.minSize);
+    if (!Number.isInteger(minHosts) || minHosts < 1) throw new PlanInputError(`${group.urn} minSize: expected a whole number of hosts of at least 1, got ${JSON.stringify(group.inputs.minSize)}`);
     const check = required(
       of(resourceTypes.route53HealthCheck).find((c) => (record.dependencies ?? []).includes(c.urn)),
       `Route 53 health check that ${record.urn} depends on`,
@@ -218,9 +219,9 @@ export function plannedRegions(resources: DeclaredResource[]): PlannedRegion[] {
         healthyThreshold: Number(hc.healthyThreshold),
         unhealthyThreshold: Number(hc.unhealthyThreshold),
       },
-      dnsHealthCheck: { intervalMs: ms(check.props.requestInterval, `${check.urn} requestInterval`), failureThreshold: Number(check.props.failureThreshold) },
-      answerTtlMs: ms(record.props.ttl, `${record.urn} ttl`),
-      ingestName: String(record.props.name).replace(/\.$/, ""),
+      dnsHealthCheck: { intervalMs: ms(check.inputs.requestInterval, `${check.urn} requestInterval`), failureThreshold: Number(check.inputs.failureThreshold) },
+      answerTtlMs: ms(record.inputs.ttl, `${record.urn} ttl`),
+      ingestName: String(record.inputs.name).replace(/\.$/, ""),
       minHosts,
     };
   });
@@ -239,16 +240,16 @@ export interface PlannedCdn {
 /** The planned distribution serving the snippet and its loader object; timers already scaled by `scalePlannedTimers`. */
 export function plannedCdn(resources: DeclaredResource[]): PlannedCdn {
   const loader = required(
-    resources.find((r) => r.type === resourceTypes.s3BucketObjectv2 && r.props.key === loaderKey),
+    resources.find((r) => r.type === resourceTypes.s3BucketObjectv2 && r.inputs.key === loaderKey),
     `${loaderKey} object (the snippet's loader)`,
   );
-  const loaderTimeoutMs = required(readLoaderTimeoutMs(String(loader.props.content ?? "")), `load timeout in ${loader.urn}'s content`);
+  const loaderTimeoutMs = required(readLoaderTimeoutMs(String(loader.inputs.content ?? "")), `load timeout in ${loader.urn}'s content`);
   const distribution = required(
     resources.find((r) => r.type === resourceTypes.cloudfrontDistribution),
     "CloudFront distribution (the snippet's CDN)",
   );
-  const group = (distribution.props.originGroups ?? [])[0];
-  const origins: any[] = distribution.props.origins ?? [];
+  const group = (distribution.inputs.originGroups ?? [])[0];
+  const origins: any[] = distribution.inputs.origins ?? [];
   const members: string[] = group ? group.members.map((m: { originId: string }) => m.originId) : origins.slice(0, 1).map((o) => o.originId);
   return {
     loaderTimeoutMs,

@@ -22,14 +22,15 @@ export interface DeclaredResource {
   propertyDependencies?: Record<string, string[]>;
 }
 
-/** A resource as the policy pack's stack policies receive it: inputs as `props` (`@pulumi/policy`'s `PolicyResource`). */
+/** A resource as the policy pack's stack policies receive it: inputs as `props`, dependencies as resources (`@pulumi/policy`'s `PolicyResource`). */
 export interface PolicyResourceView {
   type: string;
   urn: string;
   props: Record<string, any>;
+  dependencies?: { urn: string }[];
 }
 
-/** The adapter at the policy pack's edge: a stack policy's resource as a declared resource (type, URN and inputs: what the models read of it). */
+/** The adapter at the policy pack's edge: a stack policy's resource as a declared resource (type, URN, inputs and, where it has them, its dependencies' URNs: what the models read of it). */
 export function fromPolicyResource(r: PolicyResourceView): DeclaredResource {
-  return { type: r.type, inputs: r.props, urn: r.urn };
+  return { type: r.type, inputs: r.props, urn: r.urn, ...(r.dependencies ? { dependencies: r.dependencies.map((d) => d.urn) } : {}) };
 }

@@ -12,7 +12,7 @@ import { resourceTypes } from "../resourceTypes";
 import { longestRedeliveryMs, RetrySchedule } from "../snippet/delivery";
 import { byType, EventsModel, eventsModel, regionOf } from "./figure";
 import type { ServiceBehaviour } from "./services";
-import type { DeclaredResource } from "./types";
+import type { DeclaredResource } from "../declaredResource";
 
 /** The inputs every row shares. */
 export interface StackContext {
@@ -51,7 +51,7 @@ export interface RegionContext {
 }
 
 export function stackContext(resources: DeclaredResource[], retry: RetrySchedule, behaviour: ServiceBehaviour): StackContext {
-  const fleets = readDeclaredFleets(resources);
+  const fleets = readDeclaredFleets(resources.map((r) => ({ type: r.type, urn: r.urn, props: r.inputs })));
   const peaks = fleets.map((f) => f.peakEventsPerSecond).filter((p): p is number => p !== undefined);
   const peakEventsPerSecond = peaks.length ? Math.max(...peaks) : null;
   const redeliverySeconds = longestRedeliveryMs(retry, shedRetryAfterSeconds) / 1000;
@@ -89,7 +89,7 @@ function readRegions(stack: StackContext): RegionContext[] {
     if (!fleet) return [];
     const region = regionOf(group);
     const template = byType(resources, resourceTypes.ec2LaunchTemplate).find((t) => regionOf(t) === region);
-    const userData = template ? decodeUserData(String(template.props.userData ?? "")) : "";
+    const userData = template ? decodeUserData(String(template.inputs.userData ?? "")) : "";
     const upstream = template ? readRenderedUpstream(userData) : undefined;
     const limits = template ? readRenderedNginxLimits(userData) : undefined;
     return [
@@ -101,7 +101,7 @@ function readRegions(stack: StackContext): RegionContext[] {
         targetGroup: byType(resources, resourceTypes.lbTargetGroup).find((t) => regionOf(t) === region),
         template,
         userData,
-        zones: Array.isArray(group.props.vpcZoneIdentifiers) ? group.props.vpcZoneIdentifiers.length : 1,
+        zones: Array.isArray(group.inputs.vpcZoneIdentifiers) ? group.inputs.vpcZoneIdentifiers.length : 1,
         upstream: upstream && "upstream" in upstream ? upstream.upstream : undefined,
         limits: limits && "limits" in limits ? limits.limits : undefined,
       },

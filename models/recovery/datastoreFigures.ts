@@ -100,7 +100,7 @@ export function spoolFullFigures(ctx: RegionContext): RecoveryFigure[] {
   const maxBytes = envNumber(userData, "INGEST_SPOOL_MAX_BYTES", spoolDefaults.maxBytes);
   const highWater = envNumber(userData, "INGEST_SPOOL_HIGH_WATER_PERCENT", spoolDefaults.highWaterPercent);
   const eventBytes = envNumber(userData, "INGEST_MAX_EVENT_BYTES", spoolDefaults.maxEventBytes);
-  const volumeGiB = Number(template.props.blockDeviceMappings?.[0]?.ebs?.volumeSize ?? 0);
+  const volumeGiB = Number(template.inputs.blockDeviceMappings?.[0]?.ebs?.volumeSize ?? 0);
   // The primary process spools what it is sent (the backup only while the primary is down).
   const spoolBytes = (maxBytes.value * highWater.value) / 100;
   const diskBytes = volumeGiB > 0 ? Math.max(0, volumeGiB * 1024 ** 3 - hostSystemBytes) : Number.POSITIVE_INFINITY;
@@ -125,14 +125,14 @@ export function spoolFullFigures(ctx: RegionContext): RecoveryFigure[] {
 export function deployFigures(ctx: RegionContext): RecoveryFigure[] {
   const { targetGroup, template, userData, group, region } = ctx;
   if (!targetGroup || !template) return [];
-  const hc = targetGroup.props.healthCheck ?? {};
+  const hc = targetGroup.inputs.healthCheck ?? {};
   const interval = Number(hc.interval ?? 30);
   const unhealthy = Number(hc.unhealthyThreshold ?? 3);
   const drain = readRenderedDrainSeconds(userData) ?? 0;
   // The termination hook: a LifecycleHook resource of the group (same region), or the group's own initialLifecycleHooks.
   const terminating = (h: any) => h?.lifecycleTransition === "autoscaling:EC2_INSTANCE_TERMINATING";
-  const hookResource = byType(ctx.stack.resources, resourceTypes.autoscalingLifecycleHook).find((h) => regionOf(h) === region && terminating(h.props));
-  const hook = hookResource?.props ?? (group.props.initialLifecycleHooks ?? []).find(terminating);
+  const hookResource = byType(ctx.stack.resources, resourceTypes.autoscalingLifecycleHook).find((h) => regionOf(h) === region && terminating(h.inputs));
+  const hook = hookResource?.inputs ?? (group.inputs.initialLifecycleHooks ?? []).find(terminating);
   const hookOwner = hookResource ?? group;
   // Without a heartbeatTimeout, EC2 Auto Scaling waits 3,600 s (API reference, PutLifecycleHook).
   const heartbeat = hook ? Number(hook.heartbeatTimeout ?? 3600) : 0;
@@ -154,7 +154,7 @@ export function deployFigures(ctx: RegionContext): RecoveryFigure[] {
       ],
       ctx.stack.hostShare,
       ctx.stack.events,
-      [`in-flight requests get deregistrationDelay=${targetGroup.props.deregistrationDelay ?? 300} s to finish`],
+      [`in-flight requests get deregistrationDelay=${targetGroup.inputs.deregistrationDelay ?? 300} s to finish`],
     ),
   ];
 }

@@ -16,17 +16,18 @@ import {
   route53NameServerCount,
   stubResendTimeoutSeconds,
 } from "./services";
-import { DeclaredResource, RecoveryFigure } from "./types";
+import type { DeclaredResource } from "../declaredResource";
+import { RecoveryFigure } from "./types";
 
 export function dnsFigure(resources: DeclaredResource[], events: EventsModel): RecoveryFigure | undefined {
   const records = byType(resources, resourceTypes.route53Record);
   const primaryZone = byType(resources, resourceTypes.route53Zone)[0];
   const secondaryZone = byType(resources, resourceTypes.cloudflareZone)[0];
   if (!primaryZone || !secondaryZone) return undefined;
-  const apexNs = records.find((r) => r.props.type === "NS" && Array.isArray(r.props.records) && r.props.records.length > 0);
-  const servers: string[] = apexNs ? apexNs.props.records.map(String) : [];
+  const apexNs = records.find((r) => r.inputs.type === "NS" && Array.isArray(r.inputs.records) && r.inputs.records.length > 0);
+  const servers: string[] = apexNs ? apexNs.inputs.records.map(String) : [];
   const secondary = servers.filter((s) => s.replace(/\.$/, "").endsWith(cloudflareNameServerSuffix));
-  const answerTtl = Math.max(0, ...records.filter((r) => r.props.type === "A" || r.props.type === "AAAA").map((r) => Number(r.props.ttl ?? 0)));
+  const answerTtl = Math.max(0, ...records.filter((r) => r.inputs.type === "A" || r.inputs.type === "AAAA").map((r) => Number(r.inputs.ttl ?? 0)));
   if (apexNs && secondary.length > 0) {
     const primary = servers.length - secondary.length;
     const wait = primary * resolverServerTimeoutSeconds;
@@ -64,7 +65,7 @@ export function dnsFigure(resources: DeclaredResource[], events: EventsModel): R
   }
   // Hot-standby: the registrar lists only Route 53's servers; the Cloudflare zone waits unlisted.
   const nsSource = apexNs ?? primaryZone;
-  const apexTtl = apexNs ? Number(apexNs.props.ttl ?? 0) : 0;
+  const apexTtl = apexNs ? Number(apexNs.inputs.ttl ?? 0) : 0;
   const nsTtl = Math.max(parentNsTtlSeconds, apexTtl);
   return figure(
     "dnsPrimaryLost",
@@ -92,8 +93,8 @@ export function dnsFigure(resources: DeclaredResource[], events: EventsModel): R
 
 export function cdnFigures(resources: DeclaredResource[], events: EventsModel): RecoveryFigure[] {
   return byType(resources, resourceTypes.cloudfrontDistribution).flatMap((dist) => {
-    const origins: any[] = Array.isArray(dist.props.origins) ? dist.props.origins : [];
-    const groups: any[] = Array.isArray(dist.props.originGroups) ? dist.props.originGroups : [];
+    const origins: any[] = Array.isArray(dist.inputs.origins) ? dist.inputs.origins : [];
+    const groups: any[] = Array.isArray(dist.inputs.originGroups) ? dist.inputs.originGroups : [];
     const primaryId = groups[0]?.members?.[0]?.originId ?? origins[0]?.originId;
     const origin = origins.find((o) => o.originId === primaryId);
     if (!origin) return [];
@@ -129,10 +130,10 @@ export function cdnFigures(resources: DeclaredResource[], events: EventsModel): 
  */
 export function libraryFigures(resources: DeclaredResource[], events: EventsModel): RecoveryFigure[] {
   return byType(resources, resourceTypes.s3BucketObjectv2)
-    .filter((o) => o.props.key === loaderKey && typeof o.props.content === "string")
+    .filter((o) => o.inputs.key === loaderKey && typeof o.inputs.content === "string")
     .slice(0, 1)
     .flatMap((loader) => {
-      const timeoutMs = readLoaderTimeoutMs(String(loader.props.content));
+      const timeoutMs = readLoaderTimeoutMs(String(loader.inputs.content));
       if (timeoutMs === undefined) return [];
       const attempts = loaderRetry.retries + 1;
       return [

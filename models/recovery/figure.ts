@@ -5,7 +5,8 @@
  * Pure module: no Pulumi imports.
  */
 import type { RetrySchedule } from "../snippet/delivery";
-import { DeclaredResource, FailureMode, RecoveryFigure, RecoveryTerm, TermKnob } from "./types";
+import type { DeclaredResource } from "../declaredResource";
+import { FailureMode, RecoveryFigure, RecoveryTerm, TermKnob } from "./types";
 
 /**
  * Limits of any browser snippet, which the events counts do not include: events wait in the
@@ -80,4 +81,4 @@ export function eventsModel(peakEventsPerSecond: number | null, retry: RetrySche
 }
 
 export const byType = (resources: DeclaredResource[], type: string) => resources.filter((r) => r.type === type);
-export const regionOf = (r: DeclaredResource): string => (typeof r.props.region === "string" ? r.props.region : "(provider default)");
+export const regionOf = (r: DeclaredResource): string => (typeof r.inputs.region === "string" ? r.inputs.region : "(provider default)");

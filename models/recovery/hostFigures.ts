@@ -13,7 +13,7 @@ import { RecoveryFigure, RecoveryTerm } from "./types";
 /** The NLB's detection of a failed target, from the target group's health check. */
 function nlbMarks(ctx: RegionContext, label: string): RecoveryTerm[] {
   const targetGroup = ctx.targetGroup!;
-  const hc = targetGroup.props.healthCheck ?? {};
+  const hc = targetGroup.inputs.healthCheck ?? {};
   // Elastic Load Balancing defaults for an NLB target group (ELB User Guide, "Health checks for Network Load Balancer target groups").
   const interval = Number(hc.interval ?? 30);
   const unhealthy = Number(hc.unhealthyThreshold ?? 3);

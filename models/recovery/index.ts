@@ -16,5 +16,5 @@ export {
   synRetryAtSeconds,
 } from "./stalledHost";
 export type { ConnectStormTiming } from "./stalledHost";
-export { failureModeTable, recoveryOfInputs, recoveryReport, worstByMode } from "./report";
+export { failureModeTable, recoveryReport, worstByMode } from "./report";
 export type { FailureModeRow } from "./report";

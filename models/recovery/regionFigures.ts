@@ -7,7 +7,8 @@
 import { resourceTypes } from "../resourceTypes";
 import { byType, EventsModel, figure, nameOf, src, term } from "./figure";
 import { cloudflareNameServerSuffix, cloudflarePropagationSeconds, regionWithdrawalSeconds, route53ProbeTimeoutSeconds, ServiceBehaviour } from "./services";
-import { DeclaredResource, RecoveryFigure, RecoveryTerm } from "./types";
+import type { DeclaredResource } from "../declaredResource";
+import { RecoveryFigure, RecoveryTerm } from "./types";
 
 /** The terms of a region's way out of the answers (its health-checked record), or undefined when it has none. */
 export function regionPathTerms(resources: DeclaredResource[], region: string, behaviour: ServiceBehaviour): RecoveryTerm[] | undefined {
@@ -22,15 +23,15 @@ export function regionFigures(resources: DeclaredResource[], events: EventsModel
 /** Per health-checked record: Route 53's detection, its probe timeout, then the record's TTL. */
 function regionPaths(resources: DeclaredResource[], behaviour: ServiceBehaviour): { scope: string; region: string | undefined; terms: RecoveryTerm[]; seconds: number }[] {
   const checks = byType(resources, resourceTypes.route53HealthCheck);
-  const records = byType(resources, resourceTypes.route53Record).filter((r) => r.props.healthCheckId !== undefined || (r.dependencies ?? []).some((d) => checks.some((c) => c.urn === d)));
+  const records = byType(resources, resourceTypes.route53Record).filter((r) => r.inputs.healthCheckId !== undefined || (r.dependencies ?? []).some((d) => checks.some((c) => c.urn === d)));
   return records.flatMap((record) => {
     const check = linkedHealthCheck(resources, record);
     if (!check) return [];
-    const interval = Number(check.props.requestInterval ?? 30);
-    const threshold = Number(check.props.failureThreshold ?? 3);
-    const ttl = Number(record.props.ttl ?? 0);
-    const latencyRegion: string | undefined = record.props.latencyRoutingPolicies?.[0]?.region;
-    const scope = String(record.props.setIdentifier ?? latencyRegion ?? nameOf(record));
+    const interval = Number(check.inputs.requestInterval ?? 30);
+    const threshold = Number(check.inputs.failureThreshold ?? 3);
+    const ttl = Number(record.inputs.ttl ?? 0);
+    const latencyRegion: string | undefined = record.inputs.latencyRoutingPolicies?.[0]?.region;
+    const scope = String(record.inputs.setIdentifier ?? latencyRegion ?? nameOf(record));
     const terms = [
       // Route 53 accepts a failure threshold of 1–10 (API reference, HealthCheckConfig).
       term("Route 53 marks the region unhealthy", interval * threshold, src(check, `requestInterval=${interval} × failureThreshold=${threshold}`), check.urn, true, {
@@ -51,7 +52,7 @@ function regionPaths(resources: DeclaredResource[], behaviour: ServiceBehaviour)
       }),
     ];
     return [
-      { scope, region: latencyRegion ?? (typeof record.props.setIdentifier === "string" ? record.props.setIdentifier : undefined), terms, seconds: terms.reduce((sum, t) => sum + t.seconds, 0) },
+      { scope, region: latencyRegion ?? (typeof record.inputs.setIdentifier === "string" ? record.inputs.setIdentifier : undefined), terms, seconds: terms.reduce((sum, t) => sum + t.seconds, 0) },
     ];
   });
 }
@@ -59,7 +60,7 @@ function regionPaths(resources: DeclaredResource[], behaviour: ServiceBehaviour)
 /** The health check of a health-checked Route 53 record: its own (a dependency), else the slowest declared (worst case). */
 function linkedHealthCheck(resources: DeclaredResource[], record: DeclaredResource): DeclaredResource | undefined {
   const checks = byType(resources, resourceTypes.route53HealthCheck);
-  const speed = (c: DeclaredResource) => Number(c.props.requestInterval ?? 30) * Number(c.props.failureThreshold ?? 3);
+  const speed = (c: DeclaredResource) => Number(c.inputs.requestInterval ?? 30) * Number(c.inputs.failureThreshold ?? 3);
   return checks.find((c) => (record.dependencies ?? []).includes(c.urn)) ?? checks.reduce<DeclaredResource | undefined>((a, b) => (a === undefined || speed(b) > speed(a) ? b : a), undefined);
 }
 
@@ -76,41 +77,41 @@ const cloudflareServedTtl = (ttl: number) => (ttl === 1 ? 300 : ttl);
 export function secondaryRegionFigures(resources: DeclaredResource[], events: EventsModel, regionCount: number, behaviour: ServiceBehaviour): RecoveryFigure[] {
   const records = byType(resources, resourceTypes.route53Record);
   const apexNs = records.find(
-    (r) => r.props.type === "NS" && Array.isArray(r.props.records) && r.props.records.some((s: unknown) => String(s).replace(/\.$/, "").endsWith(cloudflareNameServerSuffix)),
+    (r) => r.inputs.type === "NS" && Array.isArray(r.inputs.records) && r.inputs.records.some((s: unknown) => String(s).replace(/\.$/, "").endsWith(cloudflareNameServerSuffix)),
   );
   if (!apexNs) return [];
   const checks = byType(resources, resourceTypes.route53HealthCheck);
-  const alarms = byType(resources, resourceTypes.cloudwatchMetricAlarm).filter((a) => a.props.metricName === "HealthCheckPercentageHealthy");
+  const alarms = byType(resources, resourceTypes.cloudwatchMetricAlarm).filter((a) => a.inputs.metricName === "HealthCheckPercentageHealthy");
   const cloudflare = byType(resources, resourceTypes.cloudflareDnsRecord);
   const name = (r: DeclaredResource) =>
-    String(r.props.name ?? "")
+    String(r.inputs.name ?? "")
       .toLowerCase()
       .replace(/\.$/, "");
   const withdrawal = behaviour.regionWithdrawalSeconds ?? regionWithdrawalSeconds;
   const propagation = behaviour.cloudflarePropagationSeconds ?? cloudflarePropagationSeconds;
-  const guarded = records.filter((r) => r.props.healthCheckId !== undefined || (r.dependencies ?? []).some((d) => checks.some((c) => c.urn === d)));
+  const guarded = records.filter((r) => r.inputs.healthCheckId !== undefined || (r.dependencies ?? []).some((d) => checks.some((c) => c.urn === d)));
   return guarded.flatMap((record) => {
     const check = linkedHealthCheck(resources, record);
-    const addresses = new Set((Array.isArray(record.props.records) ? record.props.records : []).map(String));
-    const served = cloudflare.filter((c) => name(c) === name(record) && c.props.type === record.props.type);
+    const addresses = new Set((Array.isArray(record.inputs.records) ? record.inputs.records : []).map(String));
+    const served = cloudflare.filter((c) => name(c) === name(record) && c.inputs.type === record.inputs.type);
     // The region's own Cloudflare records (by address), else every record of the name (worst case).
-    const own = served.filter((c) => addresses.has(String(c.props.content)));
+    const own = served.filter((c) => addresses.has(String(c.inputs.content)));
     const mine = own.length > 0 ? own : served;
     if (!check || mine.length === 0) return [];
-    const ttlRecord = mine.reduce((a, b) => (cloudflareServedTtl(Number(b.props.ttl ?? 0)) > cloudflareServedTtl(Number(a.props.ttl ?? 0)) ? b : a));
-    const ttl = cloudflareServedTtl(Number(ttlRecord.props.ttl ?? 0));
-    const interval = Number(check.props.requestInterval ?? 30);
-    const threshold = Number(check.props.failureThreshold ?? 3);
+    const ttlRecord = mine.reduce((a, b) => (cloudflareServedTtl(Number(b.inputs.ttl ?? 0)) > cloudflareServedTtl(Number(a.inputs.ttl ?? 0)) ? b : a));
+    const ttl = cloudflareServedTtl(Number(ttlRecord.inputs.ttl ?? 0));
+    const interval = Number(check.inputs.requestInterval ?? 30);
+    const threshold = Number(check.inputs.failureThreshold ?? 3);
     // The check's own alarms (the critical one pages), else the slowest declared (worst case).
-    const fires = (a: DeclaredResource) => Number(a.props.period ?? 60) * Number(a.props.datapointsToAlarm ?? a.props.evaluationPeriods ?? 1);
+    const fires = (a: DeclaredResource) => Number(a.inputs.period ?? 60) * Number(a.inputs.datapointsToAlarm ?? a.inputs.evaluationPeriods ?? 1);
     const linked = alarms.filter((a) => (a.dependencies ?? []).includes(check.urn));
     const alarm =
-      linked.find((a) => /critical/i.test(String(a.props.alarmName ?? a.urn))) ??
+      linked.find((a) => /critical/i.test(String(a.inputs.alarmName ?? a.urn))) ??
       linked[0] ??
       alarms.reduce<DeclaredResource | undefined>((a, b) => (a === undefined || fires(b) > fires(a) ? b : a), undefined);
-    const period = Number(alarm?.props.period ?? 60);
-    const datapoints = Number(alarm?.props.datapointsToAlarm ?? alarm?.props.evaluationPeriods ?? 1);
-    const scope = String(record.props.setIdentifier ?? record.props.latencyRoutingPolicies?.[0]?.region ?? nameOf(record));
+    const period = Number(alarm?.inputs.period ?? 60);
+    const datapoints = Number(alarm?.inputs.datapointsToAlarm ?? alarm?.inputs.evaluationPeriods ?? 1);
+    const scope = String(record.inputs.setIdentifier ?? record.inputs.latencyRoutingPolicies?.[0]?.region ?? nameOf(record));
     return [
       figure(
         "regionLostSecondary",

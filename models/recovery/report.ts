@@ -20,7 +20,8 @@ import { azLostFigures, hostDiesFigures, hostFreezesFigures, serviceDiesFigures,
 import { regionFigures, secondaryRegionFigures } from "./regionFigures";
 import { serviceBehaviour, ServiceBehaviour } from "./services";
 import { connectStormFigures, hostStallsFigures } from "./stalledHost";
-import { DeclaredResource, FailureMode, failureModes, RecoveryFigure, RecoveryReport } from "./types";
+import type { DeclaredResource } from "../declaredResource";
+import { FailureMode, failureModes, RecoveryFigure, RecoveryReport } from "./types";
 
 /** A failure mode of each region's fleet, figured once per region. */
 interface RegionRow {
@@ -75,9 +76,4 @@ export function worstByMode(report: RecoveryReport): RecoveryFigure[] {
     const of = report.figures.filter((f) => f.mode === mode);
     return of.length ? [of.reduce((a, b) => (b.recoverySeconds > a.recoverySeconds ? b : a))] : [];
   });
-}
-
-/** The figures of resources in the plan's shape (`inputs`, dependencies as URNs): the plan, its JSON and the diff read them so. */
-export function recoveryOfInputs(resources: { type: string; urn: string; inputs: Record<string, unknown>; dependencies?: string[] }[]): RecoveryReport {
-  return recoveryReport(resources.map((r) => ({ type: r.type, urn: r.urn, props: r.inputs as Record<string, any>, dependencies: r.dependencies })));
 }

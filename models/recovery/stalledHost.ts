@@ -11,7 +11,8 @@ import { NginxMemoryLimits, proxiedRequestLimit } from "../hostEdge/memory";
 import { shedRetryAfterSeconds } from "../hostEdge/nginxConfig";
 import { RegionContext, regionContexts } from "./context";
 import { figure, nameOf, seconds, src, term } from "./figure";
-import { DeclaredResource, RecoveryFigure, RecoveryTerm } from "./types";
+import type { DeclaredResource } from "../declaredResource";
+import { RecoveryFigure, RecoveryTerm } from "./types";
 
 /**
  * TCP's initial retransmission timeout: a SYN the kernel drops (its accept queue full) is resent

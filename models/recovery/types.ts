@@ -5,14 +5,6 @@
  */
 import type { RetrySchedule } from "../snippet/delivery";
 
-/** A resource as policies, the plan and its JSON all carry it: type, URN, inputs, dependencies' URNs. */
-export interface DeclaredResource {
-  type: string;
-  urn: string;
-  props: Record<string, any>;
-  dependencies?: string[];
-}
-
 export const failureModes = [
   "hostDies",
   "hostFreezes",

@@ -15,6 +15,7 @@
  * (000), `datastoreConnections` and `regionFailure` (002) (models/incidents.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
+import { fromPolicyResource } from "../../models/declaredResource";
 import { incidentNote, Lesson } from "../../models/incidents";
 import { FailureMode, failureModeTitles, RecoveryReport, recoveryReport, smallestFix, worstByMode } from "../../models/recovery";
 import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
@@ -108,7 +109,7 @@ export const enforceRecoveryTime: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: numberBoundsSchema(recoveryTimeBounds),
   validateStack: (args, reportViolation) => {
-    const report = recoveryReport(args.resources.map((r) => ({ type: r.type, urn: r.urn, props: r.props, dependencies: r.dependencies.map((d) => d.urn) })));
+    const report = recoveryReport(args.resources.map(fromPolicyResource));
     for (const finding of judgeRecoveryTime(report, resolveBounds(recoveryTimeBounds, args.getConfig()))) reportFinding(reportViolation, finding);
   },
 };

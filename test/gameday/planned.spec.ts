@@ -21,10 +21,10 @@ describe("game day's scaled plan", () => {
     expect([scaledSeconds(60, 0.2), scaledSeconds(5, 0.2), scaledSeconds(2, 0.2), scaledSeconds(6, 0.2)]).toEqual([12, 1, 1, 1.2]);
     const scaled = scalePlannedTimers(sampleResources(), 0.2);
     const tg = scaled.find((r) => r.type === resourceTypes.lbTargetGroup)!;
-    expect(tg.props.healthCheck).toEqual({ interval: 2, unhealthyThreshold: 2, timeout: 1 });
-    expect(tg.props.deregistrationDelay).toBe(12);
-    expect(scaled.find((r) => r.type === resourceTypes.route53HealthCheck)!.props).toEqual({ requestInterval: 2, failureThreshold: 3 });
-    expect(readRenderedDrainSeconds(String(scaled.find((r) => r.type === resourceTypes.ec2LaunchTemplate)!.props.userData))).toBe(12);
+    expect(tg.inputs.healthCheck).toEqual({ interval: 2, unhealthyThreshold: 2, timeout: 1 });
+    expect(tg.inputs.deregistrationDelay).toBe(12);
+    expect(scaled.find((r) => r.type === resourceTypes.route53HealthCheck)!.inputs).toEqual({ requestInterval: 2, failureThreshold: 3 });
+    expect(readRenderedDrainSeconds(String(scaled.find((r) => r.type === resourceTypes.ec2LaunchTemplate)!.inputs.userData))).toBe(12);
     expect(scaleRetry(snippetDelivery.retry, 0.2)).toMatchObject({ requestTimeoutMs: snippetDelivery.retry.requestTimeoutMs, maxEventAgeMs: snippetDelivery.retry.maxEventAgeMs });
   });
 

@@ -5,7 +5,7 @@
  * Pure module: no Pulumi imports.
  */
 import { PlanJson } from "../plan/planJson";
-import { failureModeTitles, RecoveryFigure, recoveryOfInputs, worstByMode } from "../../models/recovery";
+import { failureModeTitles, RecoveryFigure, recoveryReport, worstByMode } from "../../models/recovery";
 import { RecoveryDelta, Risk } from "./diffTypes";
 
 /**
@@ -14,8 +14,8 @@ import { RecoveryDelta, Risk } from "./diffTypes";
  * it), so a delta is a change of the stack, never of the model between the two commits.
  */
 export function diffRecovery(base: PlanJson, head: PlanJson): RecoveryDelta[] {
-  const before = worstByMode(recoveryOfInputs(base.resources));
-  const after = worstByMode(recoveryOfInputs(head.resources));
+  const before = worstByMode(recoveryReport(base.resources));
+  const after = worstByMode(recoveryReport(head.resources));
   const modes = [...new Set([...before, ...after].map((f) => f.mode))];
   const way = (f: RecoveryFigure | undefined) => (f ? `${f.scope} ${f.terms.map((t) => `${t.urn}:${t.label}:${t.seconds}`).join(" ")}` : "none");
   // Modes that move together along the same way back (the same terms on both sides) are one change.

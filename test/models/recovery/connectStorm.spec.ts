@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { connectStormTiming, DeclaredResource, failureModeTable, failureModes, RecoveryFigure, recoveryReport, worstByMode } from "../../../models/recovery";
+import type { DeclaredResource } from "../../../models/declaredResource";
+import { connectStormTiming, failureModeTable, failureModes, RecoveryFigure, recoveryReport, worstByMode } from "../../../models/recovery";
 import { renderUserData } from "../../../models/hostEdge";
 import { resourceTypes } from "../../../models/resourceTypes";
 import { incidentNote } from "../../../models/incidents";
@@ -11,7 +12,7 @@ import { sampleResources } from "./fixtures";
 const of = (resources: DeclaredResource[], mode: RecoveryFigure["mode"]) => worstByMode(recoveryReport(resources)).find((f) => f.mode === mode);
 /** The sample region with its launch template's user data rendered (and edited), as the plan renders it. */
 const rendered = (edit: (text: string) => string = (t) => t) =>
-  sampleResources().map((r) => (r.type === resourceTypes.ec2LaunchTemplate ? { ...r, props: { ...r.props, userData: edit(renderUserData(sampleSettings())) } } : r));
+  sampleResources().map((r) => (r.type === resourceTypes.ec2LaunchTemplate ? { ...r, inputs: { ...r.inputs, userData: edit(renderUserData(sampleSettings())) } } : r));
 
 describe("connect storm timing", () => {
   it("a storm the accept queue holds waits only for nginx to accept it", () => {

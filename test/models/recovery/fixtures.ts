@@ -1,4 +1,4 @@
-import type { DeclaredResource } from "../../../models/recovery";
+import type { DeclaredResource } from "../../../models/declaredResource";
 import { resourceTypes } from "../../../models/resourceTypes";
 
 /** One region's edge as declared, the numbers small enough to compute by hand. */
@@ -38,7 +38,7 @@ ${over.env ?? ""}`;
     {
       type: resourceTypes.autoscalingGroup,
       urn: urn(resourceTypes.autoscalingGroup, "hosts"),
-      props: {
+      inputs: {
         region: "us-east-1",
         minSize: 3,
         maxSize: 12,
@@ -53,31 +53,31 @@ ${over.env ?? ""}`;
     {
       type: resourceTypes.lbTargetGroup,
       urn: urn(resourceTypes.lbTargetGroup, "targets"),
-      props: { region: "us-east-1", deregistrationDelay: 60, healthCheck: { interval: 10, unhealthyThreshold: 2, timeout: 5, ...over.healthCheck } },
+      inputs: { region: "us-east-1", deregistrationDelay: 60, healthCheck: { interval: 10, unhealthyThreshold: 2, timeout: 5, ...over.healthCheck } },
     },
-    { type: resourceTypes.ec2LaunchTemplate, urn: urn(resourceTypes.ec2LaunchTemplate, "template"), props: { region: "us-east-1", userData } },
-    { type: resourceTypes.route53HealthCheck, urn: check, props: { requestInterval: 10, failureThreshold: 3 } },
+    { type: resourceTypes.ec2LaunchTemplate, urn: urn(resourceTypes.ec2LaunchTemplate, "template"), inputs: { region: "us-east-1", userData } },
+    { type: resourceTypes.route53HealthCheck, urn: check, inputs: { requestInterval: 10, failureThreshold: 3 } },
     {
       type: resourceTypes.route53Record,
       urn: urn(resourceTypes.route53Record, "a-api-us-east-1"),
-      props: { type: "A", ttl: 60, setIdentifier: "us-east-1", healthCheckId: "hc-1" },
+      inputs: { type: "A", ttl: 60, setIdentifier: "us-east-1", healthCheckId: "hc-1" },
       dependencies: [check],
     },
     {
       type: resourceTypes.route53Record,
       urn: urn(resourceTypes.route53Record, "apex-ns"),
-      props: {
+      inputs: {
         type: "NS",
         ttl: 172800,
         records: over.apexNs ?? ["ns-1.awsdns-1.com", "ns-2.awsdns-2.net", "ns-3.awsdns-3.org", "ns-4.awsdns-4.co.uk", "ada.ns.cloudflare.com", "bob.ns.cloudflare.com"],
       },
     },
-    { type: resourceTypes.route53Zone, urn: urn(resourceTypes.route53Zone, "zone"), props: { name: "example.com" } },
-    { type: resourceTypes.cloudflareZone, urn: urn(resourceTypes.cloudflareZone, "secondary"), props: { name: "example.com" } },
+    { type: resourceTypes.route53Zone, urn: urn(resourceTypes.route53Zone, "zone"), inputs: { name: "example.com" } },
+    { type: resourceTypes.cloudflareZone, urn: urn(resourceTypes.cloudflareZone, "secondary"), inputs: { name: "example.com" } },
     {
       type: resourceTypes.cloudfrontDistribution,
       urn: urn(resourceTypes.cloudfrontDistribution, "cdn"),
-      props: {
+      inputs: {
         origins: [{ originId: "origin", ...over.origin }, { originId: "replica" }],
         originGroups: [{ members: [{ originId: "origin" }, { originId: "replica" }] }],
       },

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DeclaredResource, RecoveryFigure, recoveryReport, spoolHoldSeconds, worstByMode } from "../../../models/recovery";
+import type { DeclaredResource } from "../../../models/declaredResource";
+import { RecoveryFigure, recoveryReport, spoolHoldSeconds, worstByMode } from "../../../models/recovery";
 import { snippetObjects } from "../../../models/snippet/snippet";
 import { readRenderedUpstream } from "../../../models/capacity/declared";
 import { resourceTypes } from "../../../models/resourceTypes";
@@ -73,9 +74,9 @@ describe("recovery-time model", () => {
       r.type === resourceTypes.ec2LaunchTemplate
         ? {
             ...r,
-            props: {
-              ...r.props,
-              userData: `${String(r.props.userData).replace(/\n.*backup max_fails=0;/, "")}  - path: /etc/systemd/system/edge-ingest.service\n    content: |\n      RestartSec=1\n`,
+            inputs: {
+              ...r.inputs,
+              userData: `${String(r.inputs.userData).replace(/\n.*backup max_fails=0;/, "")}  - path: /etc/systemd/system/edge-ingest.service\n    content: |\n      RestartSec=1\n`,
             },
           }
         : r,
@@ -92,7 +93,7 @@ describe("recovery-time model", () => {
 
   it("a stalled host: a connect storm queues for nginx (backlog 4096 ≥ the 1,875 requests limit_conn admits), then nginx gives up on both processes after 2 tries × 5 s", () => {
     const rendered = (edit: (text: string) => string = (t) => t, settings = sampleSettings()) =>
-      sampleResources().map((r) => (r.type === resourceTypes.ec2LaunchTemplate ? { ...r, props: { ...r.props, userData: edit(renderUserData(settings)) } } : r));
+      sampleResources().map((r) => (r.type === resourceTypes.ec2LaunchTemplate ? { ...r, inputs: { ...r.inputs, userData: edit(renderUserData(settings)) } } : r));
     const f = of(rendered(), "hostStalls");
     expect(f.terms.map((t) => t.seconds)).toEqual([0, 10]);
     expect(f.recoverySeconds).toBe(10);
@@ -128,7 +129,7 @@ describe("recovery-time model", () => {
 
 describe("nginx read-back for recovery", () => {
   it("reads the event path's timeouts and the primary's max_fails, and calls a value that is not an nginx time missing", () => {
-    const userData = String(sampleResources().find((r) => r.type.includes("launchTemplate"))!.props.userData);
+    const userData = String(sampleResources().find((r) => r.type.includes("launchTemplate"))!.inputs.userData);
     expect(readRenderedUpstream(userData)).toEqual({
       upstream: { connectTimeoutSeconds: 1, readTimeoutSeconds: 5, tries: 2, maxFails: 5, failTimeoutSeconds: 5, deepHealthCheck: true, eventPath: "/track" },
     });
@@ -143,7 +144,7 @@ describe("deploy figure with a LifecycleHook resource", () => {
     resources.push({
       type: "aws:autoscaling/lifecycleHook:LifecycleHook",
       urn: "urn:pulumi:prod::edge::aws:autoscaling/lifecycleHook:LifecycleHook::drain",
-      props: { region: "us-east-1", lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", heartbeatTimeout: 10 },
+      inputs: { region: "us-east-1", lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", heartbeatTimeout: 10 },
     });
     const deploy = worstByMode(recoveryReport(resources)).find((f) => f.mode === "deploy")!;
     expect(deploy.recoverySeconds).toBe(10);
@@ -152,8 +153,8 @@ describe("deploy figure with a LifecycleHook resource", () => {
 });
 
 describe("what the edge twin found beyond the first failure modes", () => {
-  const withGroup = (resources: DeclaredResource[], props: Record<string, unknown>) =>
-    resources.map((r) => (r.type === resourceTypes.autoscalingGroup ? { ...r, props: { ...r.props, ...props } } : r));
+  const withGroup = (resources: DeclaredResource[], inputs: Record<string, unknown>) =>
+    resources.map((r) => (r.type === resourceTypes.autoscalingGroup ? { ...r, inputs: { ...r.inputs, ...inputs } } : r));
 
   it("one host per region: a dead or frozen host, or its zone, is the region lost (96 s), not the NLB's 25 s", () => {
     const resources = withGroup(sampleResources(), { minSize: 1 });
@@ -169,7 +170,7 @@ describe("what the edge twin found beyond the first failure modes", () => {
 
   it("spools that fill: the region's way out (96 s), after they held free space ÷ the bytes a host spools per second", () => {
     const resources = sampleResources({ env: "      INGEST_SPOOL_MAX_BYTES=104857600\n" }).map((r) =>
-      r.type === resourceTypes.ec2LaunchTemplate ? { ...r, props: { ...r.props, blockDeviceMappings: [{ ebs: { volumeSize: 16 } }] } } : r,
+      r.type === resourceTypes.ec2LaunchTemplate ? { ...r, inputs: { ...r.inputs, blockDeviceMappings: [{ ebs: { volumeSize: 16 } }] } } : r,
     );
     const f = of(resources, "spoolFull");
     expect(f.recoverySeconds).toBe(96);
@@ -189,7 +190,7 @@ describe("what the edge twin found beyond the first failure modes", () => {
     );
     const resources = [
       ...sampleResources(),
-      { type: resourceTypes.s3BucketObjectv2, urn: "urn:pulumi:prod::edge::aws:s3/bucketObjectv2:BucketObjectv2::cdn-loader", props: { key: "loader.js", content: loader.body } },
+      { type: resourceTypes.s3BucketObjectv2, urn: "urn:pulumi:prod::edge::aws:s3/bucketObjectv2:BucketObjectv2::cdn-loader", inputs: { key: "loader.js", content: loader.body } },
     ];
     const f = of(resources, "libraryUnavailable");
     expect(f.recoverySeconds).toBe(23); // 4 × 4 s + 1 + 2 + 4 s

@@ -5,7 +5,8 @@
  * shows it as manual.
  */
 import { describe, expect, it } from "vitest";
-import { DeclaredResource, recoveryReport, regionWithdrawalSeconds, worstByMode } from "../../../models/recovery";
+import type { DeclaredResource } from "../../../models/declaredResource";
+import { recoveryReport, regionWithdrawalSeconds, worstByMode } from "../../../models/recovery";
 import { resourceTypes } from "../../../models/resourceTypes";
 import { sampleResources } from "./fixtures";
 
@@ -15,17 +16,17 @@ const check = urn(resourceTypes.route53HealthCheck, "dns-health-us-east-1");
 /** The sample region with its Route 53 set's addresses, their Cloudflare records and the health check's alarm. */
 function withSecondary(over: { cloudflareTtl?: number; alarm?: boolean; apexNs?: string[] } = {}): DeclaredResource[] {
   const resources = sampleResources({ apexNs: over.apexNs }).map((r) =>
-    r.urn.endsWith("::a-api-us-east-1") ? { ...r, props: { ...r.props, name: "api.example.com", records: ["192.0.2.1", "192.0.2.2"] } } : r,
+    r.urn.endsWith("::a-api-us-east-1") ? { ...r, inputs: { ...r.inputs, name: "api.example.com", records: ["192.0.2.1", "192.0.2.2"] } } : r,
   );
   const cloudflare = ["192.0.2.1", "192.0.2.2", "198.51.100.1", "198.51.100.2"].map((content, i) => ({
     type: resourceTypes.cloudflareDnsRecord,
     urn: urn(resourceTypes.cloudflareDnsRecord, `cloudflare-a-api-${i}`),
-    props: { name: "api.example.com", type: "A", ttl: over.cloudflareTtl ?? 60, content },
+    inputs: { name: "api.example.com", type: "A", ttl: over.cloudflareTtl ?? 60, content },
   }));
   const alarm = {
     type: resourceTypes.cloudwatchMetricAlarm,
     urn: urn(resourceTypes.cloudwatchMetricAlarm, "healthcheck-us-east-1-critical"),
-    props: { alarmName: "edge-healthcheck-us-east-1-critical", metricName: "HealthCheckPercentageHealthy", period: 60, evaluationPeriods: 3, datapointsToAlarm: 3 },
+    inputs: { alarmName: "edge-healthcheck-us-east-1-critical", metricName: "HealthCheckPercentageHealthy", period: 60, evaluationPeriods: 3, datapointsToAlarm: 3 },
     dependencies: [check],
   };
   return [...resources, ...cloudflare, ...(over.alarm === false ? [] : [alarm])];

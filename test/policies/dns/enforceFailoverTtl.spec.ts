@@ -36,9 +36,9 @@ describe("enforce-failover-ttl", () => {
     const health = {
       type: resourceTypes.route53HealthCheck,
       urn: "urn:pulumi:dev::edge::aws:route53/healthCheck:HealthCheck::dns-health-us-east-1",
-      props: { requestInterval: 10, failureThreshold: 3 },
+      inputs: { requestInterval: 10, failureThreshold: 3 },
     };
-    const record = { type: resourceTypes.route53Record, urn: "urn:pulumi:dev::edge::aws:route53/record:Record::dns-route53-a-api-us-east-1", props: latency, dependencies: [health.urn] };
+    const record = { type: resourceTypes.route53Record, urn: "urn:pulumi:dev::edge::aws:route53/record:Record::dns-route53-a-api-us-east-1", inputs: latency, dependencies: [health.urn] };
     const [finding] = judgeRecoveryTime(recoveryReport([health, record]), resolveBounds(recoveryTimeBounds, {}));
     expect(finding!.message).toContain("Smallest fix: ttl (edge:dns ttl of the failover records) 301 → 84 on dns-route53-a-api-us-east-1");
   });

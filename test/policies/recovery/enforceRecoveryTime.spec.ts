@@ -2,11 +2,14 @@ import { describe, expect, it } from "vitest";
 import { incidentNote } from "../../../models/incidents";
 import { enforceRecoveryTime } from "../../../policies/recovery/enforceRecoveryTime";
 import { runStackPolicy } from "../harness";
+import type { DeclaredResource } from "../../../models/declaredResource";
 import { sampleResources } from "../../models/recovery/fixtures";
 import { renderUserData } from "../../../models/hostEdge";
 import { sampleSettings } from "../../models/hostEdge/fixtures";
 
-const run = (over: Parameters<typeof sampleResources>[0] = {}, config: Record<string, unknown> = {}) => runStackPolicy(enforceRecoveryTime, sampleResources(over), config);
+const run = (over: Parameters<typeof sampleResources>[0] = {}, config: Record<string, unknown> = {}) => runStackPolicy(enforceRecoveryTime, subjects(sampleResources(over)), config);
+/** The declared resources as the policy pack receives them: inputs as `props`. */
+const subjects = (resources: DeclaredResource[]) => resources.map((r) => ({ type: r.type, urn: r.urn, props: r.inputs }));
 const urn = (type: string, name: string) => `urn:pulumi:prod::edge::${type}::${name}`;
 
 describe("enforce-recovery-time", () => {
@@ -16,8 +19,8 @@ describe("enforce-recovery-time", () => {
 
   it("refuses a failover record TTL of 300 s: region lost 30 + 6 + 300 = 336 s > 120 s, TTL 300 → 84 fixes it", async () => {
     const resources = sampleResources();
-    resources.find((r) => r.urn.endsWith("::a-api-us-east-1"))!.props.ttl = 300;
-    expect(await runStackPolicy(enforceRecoveryTime, resources)).toEqual([
+    resources.find((r) => r.urn.endsWith("::a-api-us-east-1"))!.inputs.ttl = 300;
+    expect(await runStackPolicy(enforceRecoveryTime, subjects(resources))).toEqual([
       {
         urn: urn("aws:route53/record:Record", "a-api-us-east-1"),
         subject: "regionLost us-east-1",
@@ -30,13 +33,13 @@ describe("enforce-recovery-time", () => {
   });
 
   it("refuses one host per region: a dead or frozen host is the region lost, 96 s > 60 s; a stack that accepts it raises the bounds", async () => {
-    const resources = sampleResources().map((r) => (r.type === "aws:autoscaling/group:Group" ? { ...r, props: { ...r.props, minSize: 1 } } : r));
-    const findings = await runStackPolicy(enforceRecoveryTime, resources);
+    const resources = sampleResources().map((r) => (r.type === "aws:autoscaling/group:Group" ? { ...r, inputs: { ...r.inputs, minSize: 1 } } : r));
+    const findings = await runStackPolicy(enforceRecoveryTime, subjects(resources));
     expect(findings.map((f) => f.subject)).toEqual(["hostDies us-east-1", "hostFreezes us-east-1"]);
     expect(findings[0]!.message).toMatch(
       /^When one host dies \(us-east-1\), traffic is served again after 96 s, above the 60 s bound \(maxHostDiesSeconds\)\. Dominant term: resolvers drop the cached answer/,
     );
-    expect(await runStackPolicy(enforceRecoveryTime, resources, { maxHostDiesSeconds: 120, maxHostFreezesSeconds: 120 })).toEqual([]);
+    expect(await runStackPolicy(enforceRecoveryTime, subjects(resources), { maxHostDiesSeconds: 120, maxHostFreezesSeconds: 120 })).toEqual([]);
   });
 
   it("refuses hot-standby by default: the registrar switch waits on the 48 h NS TTL and events expire", async () => {
@@ -100,13 +103,13 @@ describe("enforce-recovery-time", () => {
 
   it("refuses nginx's default backlog (511) under the reconnect storm of the region's 3 hosts × limit_conn 1,843: 3 SYN resends, 7.155 s > 5 s; a raised bound accepts it", async () => {
     const resources = sampleResources().map((r) =>
-      r.type === "aws:ec2/launchTemplate:LaunchTemplate" ? { ...r, props: { ...r.props, userData: renderUserData(sampleSettings()).replace(/ backlog=\d+/, "") } } : r,
+      r.type === "aws:ec2/launchTemplate:LaunchTemplate" ? { ...r, inputs: { ...r.inputs, userData: renderUserData(sampleSettings()).replace(/ backlog=\d+/, "") } } : r,
     );
-    const findings = (await runStackPolicy(enforceRecoveryTime, resources)).filter((f) => f.subject?.startsWith("connectStorm"));
+    const findings = (await runStackPolicy(enforceRecoveryTime, subjects(resources))).filter((f) => f.subject?.startsWith("connectStorm"));
     expect(findings.map((f) => [f.urn, f.subject])).toEqual([[urn("aws:ec2/launchTemplate:LaunchTemplate", "template"), "connectStorm us-east-1"]]);
     expect(findings[0]!.message).toContain("traffic is served again after 7.155 s, above the 5 s bound (maxConnectStormSeconds)");
     expect(findings[0]!.message).toContain(incidentNote("regionFailure"));
-    const raised = await runStackPolicy(enforceRecoveryTime, resources, { maxConnectStormSeconds: 8 });
+    const raised = await runStackPolicy(enforceRecoveryTime, subjects(resources), { maxConnectStormSeconds: 8 });
     expect(raised.filter((f) => f.subject?.startsWith("connectStorm"))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diffPlans, PlanJson } from "../../../tools/diff/planDiff";
 import { renderDiff } from "../../../tools/diff/render";
-import { recoveryOfInputs } from "../../../models/recovery";
+import { recoveryReport } from "../../../models/recovery";
 import { sampleResources } from "../../models/recovery/fixtures";
 
 /** A plan JSON of the one-region recovery sample, the failover record's TTL as given; `recorded` writes the figures as the plan does. */
@@ -13,10 +13,10 @@ function plan(ttl: number, recorded: boolean): PlanJson {
     parent: "",
     custom: true,
     region: null,
-    inputs: r.urn.endsWith("::a-api-us-east-1") ? { ...r.props, ttl } : r.props,
+    inputs: r.urn.endsWith("::a-api-us-east-1") ? { ...r.inputs, ttl } : r.inputs,
     dependencies: r.dependencies ?? [],
   }));
-  return { stack: "prod", resources, violations: [], ...(recorded ? { recovery: recoveryOfInputs(resources) } : {}) };
+  return { stack: "prod", resources, violations: [], ...(recorded ? { recovery: recoveryReport(resources) } : {}) };
 }
 
 describe("npm run diff: recovery time", () => {

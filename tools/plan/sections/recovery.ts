@@ -3,13 +3,13 @@
  * detect and to serve traffic again, the events at risk and those the snippet's retries bring in,
  * and the declared inputs the dominant term comes from (the same model `enforce-recovery-time` judges).
  */
-import { failureModeTitles, RecoveryFigure, RecoveryReport, recoveryOfInputs, worstByMode } from "../../../models/recovery";
+import { failureModeTitles, RecoveryFigure, RecoveryReport, recoveryReport, worstByMode } from "../../../models/recovery";
 import type { Plan } from "../plan";
 import type { PlanSection } from "./index";
 
 /** The recovery figures of planned resources, judged on their declared inputs (what `--json` carries). */
 export function planRecovery(resources: Plan["resources"]): RecoveryReport {
-  return recoveryOfInputs(resources);
+  return recoveryReport(resources);
 }
 
 /** Seconds as people read a wait: `25 s`, `1 min 36 s`, `48 h 1 min`. */
