@@ -13,6 +13,7 @@ export { nginxTimeSeconds, readRenderedNginxLimits, readRenderedUpstream, type R
 export { readRenderedDrainSeconds, readRenderedEnv } from "../hostEdge/userData";
 import { capacityTagKeys } from "./tags";
 import { resourceTypes } from "../resourceTypes";
+import type { DeclaredResource } from "../declaredResource";
 
 /** An autoscaling group's tags come as `[{ key, value, propagateAtLaunch }]`; a launch template's as a map. */
 export function tagMap(tags: unknown): Record<string, string> {
@@ -73,10 +74,10 @@ export function readDeclaredFleet(props: Record<string, any>): DeclaredFleet | u
 }
 
 /** Every ingestion fleet among declared resources (autoscaling groups with the capacity tags), with its URN. */
-export function readDeclaredFleets(resources: { type: string; urn: string; props: Record<string, any> }[]): (DeclaredFleet & { urn: string })[] {
+export function readDeclaredFleets(resources: readonly DeclaredResource[]): (DeclaredFleet & { urn: string })[] {
   return resources.flatMap((r) => {
     if (r.type !== resourceTypes.autoscalingGroup) return [];
-    const fleet = readDeclaredFleet(r.props);
+    const fleet = readDeclaredFleet(r.inputs);
     return fleet ? [{ ...fleet, urn: r.urn }] : [];
   });
 }

@@ -58,7 +58,7 @@ export function hostMemory(subject: HostMemorySubject, maxShare: number): { limi
 
 /** The summary of a plan's custom resources (`inputs` as declared). */
 export function capacitySummary(resources: DeclaredResource[]): CapacitySummary {
-  const fleets = readDeclaredFleets(resources.map((r) => ({ type: r.type, urn: r.urn, props: r.inputs })));
+  const fleets = readDeclaredFleets(resources);
   const regions = fleets.map((fleet): RegionCapacitySummary => {
     const template = resources.find((r) => r.type === resourceTypes.ec2LaunchTemplate && r.region === fleet.region);
     const instanceType = String(template?.inputs.instanceType ?? fleet.instanceType ?? "unknown");

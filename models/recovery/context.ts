@@ -51,7 +51,7 @@ export interface RegionContext {
 }
 
 export function stackContext(resources: DeclaredResource[], retry: RetrySchedule, behaviour: ServiceBehaviour): StackContext {
-  const fleets = readDeclaredFleets(resources.map((r) => ({ type: r.type, urn: r.urn, props: r.inputs })));
+  const fleets = readDeclaredFleets(resources);
   const peaks = fleets.map((f) => f.peakEventsPerSecond).filter((p): p is number => p !== undefined);
   const peakEventsPerSecond = peaks.length ? Math.max(...peaks) : null;
   const redeliverySeconds = longestRedeliveryMs(retry, shedRetryAfterSeconds) / 1000;

@@ -17,6 +17,7 @@ import { NumberBound, numberBoundsSchema, resolveBounds } from "../config";
 import { Finding, reportFinding } from "../finding";
 import { sharePercentBound } from "./bounds";
 import { incidentNote } from "../../models/incidents";
+import { fromPolicyResource } from "../../models/declaredResource";
 
 export const datastoreBudgetBounds = {
   maxDatastorePercent: sharePercentBound("Largest share, in percent of a datastore's max connections, the ingestion fleets writing to it may hold."),
@@ -85,7 +86,7 @@ export const enforceDatastoreBudget: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: numberBoundsSchema(datastoreBudgetBounds),
   validateStack: (args, reportViolation) => {
-    const findings = judgeDatastoreBudget(readDeclaredFleets(args.resources), resolveBounds(datastoreBudgetBounds, args.getConfig()));
+    const findings = judgeDatastoreBudget(readDeclaredFleets(args.resources.map(fromPolicyResource)), resolveBounds(datastoreBudgetBounds, args.getConfig()));
     for (const finding of findings) reportFinding(reportViolation, finding);
   },
 };

@@ -11,6 +11,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { DeclaredFleet, readDeclaredFleets, regionLossCapacity } from "../../models/capacity";
 import { incidentNote } from "../../models/incidents";
+import { fromPolicyResource } from "../../models/declaredResource";
 import { Finding, reportFinding } from "../finding";
 
 const incidents = `${incidentNote("spike")} ${incidentNote("regionFailure")}`;
@@ -67,7 +68,7 @@ export const enforceRegionLossCapacity: StackValidationPolicy = {
   description: "With the largest region lost, the other regions' max hosts carry peak × burst (incidents 000, 002).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const fleets = readDeclaredFleets(args.resources);
+    const fleets = readDeclaredFleets(args.resources.map(fromPolicyResource));
     for (const finding of judgeRegionLossCapacity(fleets)) reportFinding(reportViolation, finding);
   },
 };

@@ -10,6 +10,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { DeclaredFleet, readDeclaredFleets } from "../../models/capacity";
 import { incidentNote } from "../../models/incidents";
+import { fromPolicyResource } from "../../models/declaredResource";
 import { Finding, reportFinding } from "../finding";
 
 /** Fewest regions prod runs ingestion in. */
@@ -36,7 +37,7 @@ export const missingSecondRegion: StackValidationPolicy = {
   description: "Prod runs ingestion in at least two independent regions (incident 002).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const finding = judgeSecondRegion(readDeclaredFleets(args.resources));
+    const finding = judgeSecondRegion(readDeclaredFleets(args.resources.map(fromPolicyResource)));
     if (finding) reportFinding(reportViolation, finding);
   },
 };

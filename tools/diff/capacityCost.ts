@@ -24,7 +24,7 @@ export interface CapacityCost {
 
 function side(plan: PlanJson): CapacitySide {
   const custom = plan.resources.filter((r) => r.custom).map((r) => ({ type: r.type, urn: r.urn, region: r.region, inputs: r.inputs as Record<string, any> }));
-  const fleets = readDeclaredFleets(custom.filter((r) => r.type === resourceTypes.autoscalingGroup).map((r) => ({ type: r.type, urn: r.urn, props: r.inputs })));
+  const fleets = readDeclaredFleets(custom.filter((r) => r.type === resourceTypes.autoscalingGroup));
   return { capacity: capacitySummary(custom), cost: estimateCost(custom), eventsPerHost: Object.fromEntries(fleets.map((f) => [f.region, f.eventsPerHostPerSecond])) };
 }
 

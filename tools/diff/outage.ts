@@ -56,7 +56,7 @@ function cause(r: ResourceChange): string {
 
 /** What the regions other than `down` carry while it serves nothing, from the head's declared fleets. */
 function othersCarry(head: PlanJson, down: string[]): string {
-  const fleets = readDeclaredFleets(head.resources.filter((r) => r.custom && r.type === t.autoscalingGroup).map((r) => ({ type: r.type, urn: r.urn, props: r.inputs as Record<string, any> })));
+  const fleets = readDeclaredFleets(head.resources.filter((r) => r.custom && r.type === t.autoscalingGroup));
   const others = fleets.filter((f) => !down.includes(f.region));
   if (others.length === 0) return "no other region serves: the whole edge is down";
   const names = others.map((f) => f.region).join(", ");

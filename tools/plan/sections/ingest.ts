@@ -87,8 +87,8 @@ export const ingestRegionsSection: PlanSection = {
 export const capacitySection: PlanSection = {
   title: "Capacity",
   render(plan) {
-    const inputs = plan.resources.map((r) => ({ type: r.type, urn: r.urn, props: props(r) }));
-    const fleets = readDeclaredFleets(inputs);
+    // The plan's outputs hold the inputs the program declared, as the provider echoes them.
+    const fleets = readDeclaredFleets(plan.resources.map((r) => ({ type: r.type, urn: r.urn, inputs: props(r) })));
     if (fleets.length === 0) return [];
     const memoryShare = packBounds(plan.policyConfig, enforceProxyMemory.name, proxyMemoryBounds).maxMemoryPercent;
     const lines = [`${pad("region", 16)}${pad("hosts", 8)}${pad("instance", 12)}${padStart("events/s at max", 16)}   host memory: nginx worst case + reserve (limit ${memoryShare}%)`];
