@@ -36,6 +36,22 @@ export function recoveryFigures(attempts: LoadReport["attempts"], faultAt: numbe
   return { lastFailedAttemptSeconds: seconds(parts.lastFailedMs), longestWaitSeconds: seconds(parts.longestWaitMs), usualLatencySeconds: seconds(parts.usualMs) };
 }
 
+/**
+ * The failed attempts, as a line of a run's details (none when every attempt succeeded): how many
+ * answered each status (0: no answer) and when the first and last started and ended, seconds from
+ * the failure (negative: before it).
+ */
+export function failedAttemptsDetails(attempts: LoadReport["attempts"], faultAt: number): string[] {
+  const failed = attempts.filter((a) => a.status < 200 || a.status >= 300).sort((a, b) => a.start - b.start);
+  if (failed.length === 0) return [];
+  const byStatus = new Map<number, number>();
+  for (const a of failed) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
+  const at = (ms: number) => `${seconds(ms - faultAt)} s`;
+  const span = (a: (typeof failed)[number]) => `started ${at(a.start)}, ended ${at(a.end)}`;
+  const statuses = [...byStatus].map(([status, count]) => `${count} × ${status === 0 ? "no answer" : status}`).join(", ");
+  return [`failed attempts: ${statuses}; the first ${span(failed[0]!)}, the last ${span(failed[failed.length - 1]!)} (from the failure)`];
+}
+
 /** What a run's datastore and clients hold, id by id, for `eventContractProblems`. */
 export interface EventCount {
   /** Ids the load generator sent. */

@@ -30,7 +30,7 @@ import { dnsScenarios } from "./dnsScenarios";
 import { acknowledgementScenarios } from "./ackScenarios";
 import { connectStormScenarios } from "./connectStorm";
 import { drainHost, signalUnit } from "./bootedHost";
-import { eventContractProblems, measuredRecoveryMs, recoveryFigures } from "./judge";
+import { eventContractProblems, failedAttemptsDetails, measuredRecoveryMs, recoveryFigures } from "./judge";
 import { faultDelayMs, healthyWaitMs, inService, refreshSeconds } from "./hostWaits";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
@@ -355,7 +355,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
       balancerDropSeconds: drop ? seconds(drop.at - injectedAt) : undefined,
       dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - injectedAt) : undefined,
       problems,
-      details: [...(outcome.details ?? []), ...(judged?.details ?? [])],
+      details: [...(outcome.details ?? []), ...(judged?.details ?? []), ...failedAttemptsDetails(report.attempts, faultAt)],
     };
   } finally {
     await twin.stop();

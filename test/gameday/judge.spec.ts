@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecoveryFigure } from "../../models/recovery";
-import { eventContractProblems, judgeScenario, measuredRecoveryMs } from "../../gameday/judge";
+import { eventContractProblems, failedAttemptsDetails, judgeScenario, measuredRecoveryMs } from "../../gameday/judge";
 import type { Scenario, ScenarioRun } from "../../gameday/scenarios";
 
 const scenario: Scenario = { name: "a region lost", mode: "regionLost", measures: "m", inject: async () => undefined };
@@ -65,6 +65,12 @@ describe("measuring a run's recovery from its clients' attempts", () => {
     expect(measuredRecoveryMs([...before, attempt(1000, 1500), attempt(8000, 8100, 503)], 1000)).toBe(7000);
     // The usual latency (under 1 s here) is not the failure's.
     expect(measuredRecoveryMs([...before, attempt(1000, 1900)], 1000)).toBe(0);
+  });
+
+  it("says which attempts failed, with what and when, so a run with a failure can be read without rerunning it", () => {
+    const attempts = [attempt(0, 50), attempt(9000, 9400, 503), attempt(700, 10_700, 0), attempt(9500, 9600, 503), attempt(9700, 9800)];
+    expect(failedAttemptsDetails(attempts, 1000)).toEqual(["failed attempts: 1 × no answer, 2 × 503; the first started -0.3 s, ended 9.7 s, the last started 8.5 s, ended 8.6 s (from the failure)"]);
+    expect(failedAttemptsDetails([attempt(0, 50)], 1000)).toEqual([]);
   });
 });
 

@@ -15,11 +15,13 @@ import { sharedRehearsalPartsVariable } from "../../tools/rehearse/sharedParts";
  * Tools' compile caches, meant to outlive a run, which they keep under the temp dir: tsx's
  * (`path.join(os.tmpdir(), \`tsx-${geteuid()}\`)`, tsx's dist/temporary-directory-*.mjs, also its IPC
  * sockets) and the ts-node Pulumi vendors for programs it runs (`getTmpDir()`: `ts-node-` and the
- * SHA-256 of the home dir, @pulumi/pulumi's vendor/ts-node@7.0.1/index.js). The root links each to
+ * SHA-256 of the home dir, @pulumi/pulumi's vendor/ts-node@7.0.1/index.js) and Node's module compile
+ * cache that tsc turns on (`module.enableCompileCache()` in typescript/lib/tsc.js, kept in
+ * `node-compile-cache` under the temp dir unless NODE_COMPILE_CACHE says otherwise). The root links each to
  * the system temp dir's, so the tools the tests start keep their warm cache, and the links are no
  * leftovers.
  */
-const toolCaches = [`tsx-${process.geteuid ? process.geteuid() : os.userInfo().username}`, `ts-node-${createHash("sha256").update(os.homedir(), "utf8").digest("hex")}`];
+const toolCaches = [`tsx-${process.geteuid ? process.geteuid() : os.userInfo().username}`, `ts-node-${createHash("sha256").update(os.homedir(), "utf8").digest("hex")}`, "node-compile-cache"];
 
 /**
  * The host rehearsal's parts (test CAs, stand-in agents, bundle) that every test file booting hosts
