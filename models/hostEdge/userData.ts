@@ -26,8 +26,8 @@ import {
 } from "./bundle";
 import { listenBacklog } from "./buffers";
 import { hostSysctlPath, hostTcpSettings, renderHostSysctl } from "./kernel";
-import { nginxConfigPath, renderNginxConfig, upstreamKeepaliveSeconds } from "./nginxConfig";
-import { DatastoreEndpoint, drainFile, HostEdgeSettings, workerDescriptorLimit } from "./settings";
+import { nginxConfigPath, readinessReadTimeoutSeconds, renderNginxConfig, upstreamKeepaliveSeconds } from "./nginxConfig";
+import { DatastoreEndpoint, drainFile, HostEdgeSettings, serviceReadinessPath, workerDescriptorLimit } from "./settings";
 
 /** EC2 refuses user data above 16 KiB (before base64). */
 export const userDataLimitBytes = 16 * 1024;
@@ -193,6 +193,13 @@ EnvironmentFile=${regionEnvPath}
 StateDirectory=edge-ingest-${port}
 Environment=INGEST_SPOOL_DIR=%S/edge-ingest-${port}
 ExecStart=${command}
+# Started means answering within nginx's readiness timeout: nginx, ordered after this unit, then
+# never counts a process's start-up against it. nginx clears a process's failures only when a
+# request to it succeeds, and the backup takes none while the primary serves: health checks that
+# met it starting would leave it out, and the first requests after the primary dies would be
+# answered 503 ("no live upstreams") instead of going to it (incident 003). systemd's start
+# timeout bounds the wait; then Restart= starts the unit again.
+ExecStartPost=/bin/sh -c 'until curl -s -o /dev/null --max-time ${readinessReadTimeoutSeconds} http://127.0.0.1:${port}${serviceReadinessPath}; do sleep 0.2; done'
 Restart=always
 RestartSec=1
 DynamicUser=yes
@@ -215,6 +222,8 @@ WantedBy=multi-user.target
 export function renderNginxDropIn(settings: Pick<HostEdgeSettings, "nginx">): string {
   return `[Unit]
 StartLimitIntervalSec=0
+# After both ingestion processes answer (their ExecStartPost=), also when the host boots again.
+After=${ingestUnit} ${ingestBackupUnit}
 
 [Service]
 LimitNOFILE=${workerDescriptorLimit(settings.nginx)}

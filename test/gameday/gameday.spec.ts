@@ -67,7 +67,7 @@ describe("game day on the edge twin", () => {
     const { options } = gameday;
     const result = await playScenario(gameday, scenarios.find((s) => s.name === name)!, { ...options, trackMs, deadlineMs: trackMs + (options.deadlineMs - options.trackMs) });
     twins.push(...result.runs.map((r) => r.twin));
-    expect(result.problems).toEqual([]);
+    expect(result.problems, result.runs.flatMap((r) => r.details ?? []).join("\n")).toEqual([]);
     expect(result.sent).toBeGreaterThan(0);
     expect(result.stored).toBe(result.sent);
     expect(result.lost).toBe(0);

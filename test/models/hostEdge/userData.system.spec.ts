@@ -2,18 +2,21 @@
  * The files the user data writes, checked by the tools that will read them on a host: systemd's
  * unit verifier, the shell's parser, and nginx itself (in realNginx.spec.ts).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundleVerify, renderUserData } from "../../../models/hostEdge";
+import { freePort } from "../../../harness/nginx";
 import { installedAt, skipWithout } from "../../../harness/requirements";
 import { sampleSettings } from "./fixtures";
 
 const bundle = { bucket: "edge-bundles-{region}", key: "releases/edge-ingest-2026.12.01.tar.gz", sha256: "ab".repeat(32) };
-const files = (parse(renderUserData(sampleSettings({ ingest: { bundle } }))) as { write_files: { path: string; permissions: string; content: string }[] }).write_files;
+const parsed = parse(renderUserData(sampleSettings({ ingest: { bundle } }))) as { write_files: { path: string; permissions: string; content: string }[] };
+const files = parsed.write_files;
 const dir = mkdtempSync(path.join(os.tmpdir(), "edge-userdata-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -83,6 +86,36 @@ describe.skipIf(skipWithout([installedAt("/usr/bin/systemd-analyze", "systemd-an
     });
   },
 );
+
+describe.skipIf(skipWithout([installedAt("/usr/bin/curl", "curl", "curl")]))("an ingestion unit's start", () => {
+  it("ends only once its process answers the readiness path (ExecStartPost= run by /bin/sh with curl), so nginx never meets it starting", async () => {
+    const port = await freePort();
+    const rendered = parse(renderUserData(sampleSettings({ ingest: { bundle, service: { port, backupPort: port + 1 } } }))) as typeof parsed;
+    const unit = rendered.write_files.find((f) => f.path === "/etc/systemd/system/edge-ingest.service")!.content;
+    const [, argument] = /^ExecStartPost=\/bin\/sh -c '(.*)'$/m.exec(unit) ?? [];
+    expect(argument, unit).toBeDefined();
+    const startedAt = Date.now();
+    const shell = spawn("/bin/sh", ["-c", argument!], { stdio: "ignore" });
+    const exited = new Promise<number | null>((resolve) => shell.once("exit", resolve));
+    let server: http.Server | undefined;
+    try {
+      // The process listens a second later, as the service does after loading its bundle.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(shell.exitCode).toBeNull();
+      server = http.createServer((_, res) => res.writeHead(503).end());
+      await new Promise<void>((resolve) => server!.listen(port, "127.0.0.1", resolve));
+      // Any answer will do (a starting process may not be ready): what nginx must not meet is a refusal.
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("still waiting"), 20_000))]);
+      expect(code).toBe(0);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1000);
+      // And nginx is ordered after both units.
+      expect(rendered.write_files.find((f) => f.path === "/etc/systemd/system/nginx.service.d/edge.conf")!.content).toContain("After=edge-ingest.service edge-ingest-backup.service\n");
+    } finally {
+      shell.kill("SIGKILL");
+      server?.close();
+    }
+  });
+});
 
 describe("shell scripts in the user data", () => {
   it("parse with /bin/sh -n", () => {
