@@ -9,6 +9,11 @@ import type { Scenario, ScenarioRun } from "./scenarios";
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
+/** The attempts that were not acknowledged (no answer, or an answer outside 2xx). */
+export function failedAttempts(attempts: LoadReport["attempts"]): LoadReport["attempts"] {
+  return attempts.filter((a) => a.status < 200 || a.status >= 300);
+}
+
 /**
  * The recovery a run measures from its clients' attempts: from the failure to the start of the
  * last attempt that failed, or the longest wait of an attempt in flight at the failure or started
@@ -23,7 +28,7 @@ export function measuredRecoveryMs(attempts: LoadReport["attempts"], faultAt: nu
 
 /** The parts of the measured recovery: the last failed attempt's start and the longest wait beyond the usual, from the failure, ms. */
 export function recoveryParts(attempts: LoadReport["attempts"], faultAt: number): { lastFailedMs: number; longestWaitMs: number; usualMs: number; measuredMs: number } {
-  const failed = attempts.filter((a) => a.status < 200 || a.status >= 300);
+  const failed = failedAttempts(attempts);
   const lastFailedMs = Math.max(faultAt, ...failed.filter((a) => a.end >= faultAt).map((a) => a.start)) - faultAt;
   const usualMs = Math.max(1000, ...attempts.filter((a) => a.end < faultAt).map((a) => a.end - a.start));
   const longestWaitMs = Math.max(0, ...attempts.filter((a) => a.end >= faultAt && a.end - a.start > usualMs).map((a) => a.end - Math.max(a.start, faultAt)));
@@ -42,7 +47,7 @@ export function recoveryFigures(attempts: LoadReport["attempts"], faultAt: numbe
  * the failure (negative: before it).
  */
 export function failedAttemptsDetails(attempts: LoadReport["attempts"], faultAt: number): string[] {
-  const failed = attempts.filter((a) => a.status < 200 || a.status >= 300).sort((a, b) => a.start - b.start);
+  const failed = failedAttempts(attempts).sort((a, b) => a.start - b.start);
   if (failed.length === 0) return [];
   const byStatus = new Map<number, number>();
   for (const a of failed) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);

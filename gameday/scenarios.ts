@@ -30,7 +30,7 @@ import { dnsScenarios } from "./dnsScenarios";
 import { acknowledgementScenarios } from "./ackScenarios";
 import { connectStormScenarios } from "./connectStorm";
 import { drainHost, signalUnit } from "./bootedHost";
-import { eventContractProblems, failedAttemptsDetails, measuredRecoveryMs, recoveryFigures } from "./judge";
+import { eventContractProblems, failedAttempts, failedAttemptsDetails, measuredRecoveryMs, recoveryFigures } from "./judge";
 import { faultDelayMs, healthyWaitMs, inService, refreshSeconds } from "./hostWaits";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
@@ -351,7 +351,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
       figures: { ...outcome.figures, ...recoveryFigures(report.attempts, faultAt) },
       // A library load that failed is a failed attempt of the browser's too.
       measuredSeconds: seconds(Math.max(measuredRecoveryMs(report.attempts, faultAt), ...(share?.failedLibraryLoads ?? []).filter((at) => at >= faultAt).map((at) => at - faultAt))),
-      failedAttempts: report.attempts.filter((a) => a.status < 200 || a.status >= 300).length,
+      failedAttempts: failedAttempts(report.attempts).length,
       balancerDropSeconds: drop ? seconds(drop.at - injectedAt) : undefined,
       dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - injectedAt) : undefined,
       problems,

@@ -25,6 +25,11 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
+/** A fresh spool dir, removed with the others by {@link removeServiceTempDirs}: for a test that lays out a spool before the service starts. */
+export function newSpoolDir(): string {
+  return tempDir("edge-spool-");
+}
+
 /** Removes the build and the spool dirs this module made; the next `serviceFile()` builds again. */
 export function removeServiceTempDirs(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -65,7 +70,7 @@ export function datastoreEnv(hosts: string): Record<string, string> {
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const port = options.port ?? (await freePort());
-  const spoolDir = options.spoolDir ?? tempDir("edge-spool-");
+  const spoolDir = options.spoolDir ?? newSpoolDir();
   const command = [...(options.wrapper ?? []), process.execPath, serviceFile(), "--listen", `127.0.0.1:${port}`];
   const child = spawn(command[0]!, command.slice(1), {
     env: { PATH: process.env.PATH, INGEST_SPOOL_DIR: spoolDir, ...options.env },

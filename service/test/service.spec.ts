@@ -4,15 +4,14 @@
  * datastore, a graceful stop, and hostile input.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { chmodSync, chownSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runLoad } from "./support/load";
 import { Postgres, postgresInstalled, startPostgres } from "../../harness/postgres";
 import { skipWithout } from "../../harness/requirements";
-import { batchBody, datastoreEnv, removeServiceTempDirs, request, RunningService, serviceFile, startService } from "../../harness/service";
+import { batchBody, datastoreEnv, newSpoolDir, removeServiceTempDirs, request, RunningService, serviceFile, startService } from "../../harness/service";
 import { ingestReadTimeoutSeconds, readinessCollectorPathHeader } from "../../models/hostEdge";
 import { mountTmpfs } from "../../harness/tmpfs";
 
@@ -259,31 +258,24 @@ describe.skipIf(skipWithout([postgresInstalled]))("ingestion service with a real
   });
 
   it("replays a spool left behind as spooled; a row the datastore refuses and a line corrupted on disk are logged and dropped, every other row stored once", async () => {
-    const spoolDir = mkdtempSync(path.join(os.tmpdir(), "edge-spool-"));
-    let stop = async () => {};
-    try {
-      const row = (id: string, properties: Record<string, unknown> = { path: "/" }) => ({ insert_id: id, name: "page_view", time: 1, properties, page: null, client_network: null, received: 1 });
-      const line = (rows: object[]) => `${JSON.stringify({ at: 1, events: rows.length, rows })}\n`;
-      const good = ["spooled-good-0000", "spooled-good-0001", "spooled-good-0002", "spooled-good-0003"];
-      writeFileSync(
-        path.join(spoolDir, "000000000001.spool"),
-        line([row(good[0]!), row(good[1]!)]) +
-          // jsonb refuses \u0000 in text (22P05): the batch fails, then that row alone.
-          line([row("spooled-refused-0", { text: "\u0000" })]) +
-          '{"at":1,"events":1,"rows":[{"insert_id":"spooled-corrupt"\u0000\u0000]}\n' +
-          line([row(good[2]!), row(good[3]!), row(good[0]!)]),
-      );
-      const svc = await service({ env: datastoreEnv(`127.0.0.1:${db.port}`), spoolDir });
-      stop = svc.kill;
-      await until(async () => (await metrics(svc.port)).spoolDepth === 0, 30_000, "the spool to replay");
-      expect((await storedIds(db)).sort()).toEqual(good);
-      expect(svc.lines.some((l) => l.includes("the datastore refused a spooled event; dropped") && l.includes("spooled-refused-0"))).toBe(true);
-      expect(svc.lines.some((l) => l.includes("spool line is not JSON (corrupted on disk); it is skipped"))).toBe(true);
-      expect((await metrics(svc.port)).duplicates).toBe(1);
-    } finally {
-      await stop();
-      rmSync(spoolDir, { recursive: true, force: true });
-    }
+    const spoolDir = newSpoolDir();
+    const row = (id: string, properties: Record<string, unknown> = { path: "/" }) => ({ insert_id: id, name: "page_view", time: 1, properties, page: null, client_network: null, received: 1 });
+    const line = (rows: object[]) => `${JSON.stringify({ at: 1, events: rows.length, rows })}\n`;
+    const good = ["spooled-good-0000", "spooled-good-0001", "spooled-good-0002", "spooled-good-0003"];
+    writeFileSync(
+      path.join(spoolDir, "000000000001.spool"),
+      line([row(good[0]!), row(good[1]!)]) +
+        // jsonb refuses \u0000 in text (22P05): the batch fails, then that row alone.
+        line([row("spooled-refused-0", { text: "\u0000" })]) +
+        '{"at":1,"events":1,"rows":[{"insert_id":"spooled-corrupt"\u0000\u0000]}\n' +
+        line([row(good[2]!), row(good[3]!), row(good[0]!)]),
+    );
+    const svc = await service({ env: datastoreEnv(`127.0.0.1:${db.port}`), spoolDir });
+    await until(async () => (await metrics(svc.port)).spoolDepth === 0, 30_000, "the spool to replay");
+    expect((await storedIds(db)).sort()).toEqual(good);
+    expect(svc.lines.some((l) => l.includes("the datastore refused a spooled event; dropped") && l.includes("spooled-refused-0"))).toBe(true);
+    expect(svc.lines.some((l) => l.includes("spool line is not JSON (corrupted on disk); it is skipped"))).toBe(true);
+    expect((await metrics(svc.port)).duplicates).toBe(1);
   });
 
   it("datastore hung: the connect times out in about 1 s, the next candidate takes the writes; with none, events spool", async () => {

@@ -9,6 +9,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { healthCheckPath, upstreamFailTimeoutSeconds, upstreamMaxFails } from "../../../models/hostEdge";
+import { until } from "../../../harness/chromium";
 import { freePort, nginxInstalled, RunningNginx, startNginx } from "../../../harness/nginx";
 import { get, request, startUpstream, Upstream } from "../../../harness/upstream";
 import { skipWithout } from "../../../harness/requirements";
@@ -38,11 +39,8 @@ describe.skipIf(skipWithout([nginxInstalled]))("nginx and the ingestion processe
     for (let i = 0; i < upstreamMaxFails; i++) expect((await get(nginx.port, healthCheckPath)).status).not.toBe(200);
     const pair = await processes();
     // nginx tries a marked process again after fail_timeout: the primary answers and is back.
-    const deadline = Date.now() + (upstreamFailTimeoutSeconds + 5) * 1000;
-    while ((await get(nginx.port, healthCheckPath)).status !== 200) {
-      if (Date.now() > deadline) throw new Error(`the primary was not back in nginx within fail_timeout (${upstreamFailTimeoutSeconds} s) + 5 s`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const back = await until(async () => (await get(nginx.port, healthCheckPath)).status === 200, (upstreamFailTimeoutSeconds + 5) * 1000);
+    expect(back, `the primary back in nginx within fail_timeout (${upstreamFailTimeoutSeconds} s) + 5 s`).toBe(true);
     return { nginx, ...pair };
   }
 
