@@ -36,7 +36,9 @@ function envNumber(userData: string, name: string, fallback: number): { value: n
 
 /**
  * The datastore: an insert on a hung primary fails after the statement timeout (plus the connect
- * timeout: pg's query_timeout), then the batch is spooled and answered.
+ * timeout: pg's query_timeout), then the batch is spooled and answered; the requests queued behind
+ * it are spooled then too. A request that arrives while the service searches the candidates waits
+ * for the search instead (each candidate's connect timeout): the longer of the two is the bound.
  */
 export function datastorePrimaryFailsFigures(ctx: RegionContext): RecoveryFigure[] {
   const { template, userData, upstream } = ctx;
@@ -47,11 +49,32 @@ export function datastorePrimaryFailsFigures(ctx: RegionContext): RecoveryFigure
   const connect = envMs("INGEST_DB_CONNECT_TIMEOUT_MS", datastoreTimeoutDefaults.connectTimeoutMs);
   const reconnect = envMs("INGEST_DB_RECONNECT_INTERVAL_MS", datastoreTimeoutDefaults.reconnectIntervalMs);
   const candidates = hostsRaw.split(",").filter(Boolean).length;
+  const searchMs = candidates * connect.value;
+  const searchTerm = term(
+    "a request that arrives as the service searches the candidates waits for each one's connect timeout",
+    searchMs / 1000,
+    src(template, `userData env INGEST_DB_HOSTS (${candidates} candidates) × ${connect.from}`),
+    template.urn,
+    true,
+    { fix: "list fewer candidates in INGEST_DB_HOSTS or set a lower INGEST_DB_CONNECT_TIMEOUT_MS in the hosts' env file" },
+  );
+  const insertTerms = [
+    term("the insert on the hung primary times out", statement.value / 1000, src(template, `userData env ${statement.from}`), template.urn, true, {
+      fix: "set a lower INGEST_DB_STATEMENT_TIMEOUT_MS in the hosts' env file",
+    }),
+    term("plus the connect allowance of the same query", connect.value / 1000, src(template, `userData env ${connect.from}`), template.urn, true, {
+      fix: "set a lower INGEST_DB_CONNECT_TIMEOUT_MS in the hosts' env file",
+    }),
+  ];
+  const searchIsLonger = searchMs > statement.value + connect.value;
   const notes = [
     `back in the datastore after ${reconnect.from} + ${candidates} candidates (INGEST_DB_HOSTS) × ${connect.from} = ` +
-      `${seconds((reconnect.value + candidates * connect.value) / 1000)} s once a candidate is writable; until then events wait in the spool`,
+      `${seconds((reconnect.value + searchMs) / 1000)} s once a candidate is writable; until then events wait in the spool`,
+    searchIsLonger
+      ? `an insert on the hung primary gives up sooner, after ${seconds((statement.value + connect.value) / 1000)} s (${statement.from} + ${connect.from})`
+      : `a request that arrives as the service searches the ${candidates} candidates waits less, ${seconds(searchMs / 1000)} s`,
   ];
-  const answerSeconds = (statement.value + connect.value + spoolAnswerMarginMs) / 1000;
+  const answerSeconds = (Math.max(statement.value + connect.value, searchMs) + spoolAnswerMarginMs) / 1000;
   if (upstream && answerSeconds > upstream.readTimeoutSeconds) {
     notes.push(`the service answers after ${seconds(answerSeconds)} s, longer than nginx's proxy_read_timeout ${upstream.readTimeoutSeconds}s: the first batches get 503 and come back by retry`);
   }
@@ -60,12 +83,7 @@ export function datastorePrimaryFailsFigures(ctx: RegionContext): RecoveryFigure
       "datastorePrimaryFails",
       ctx.region,
       [
-        term("the insert on the hung primary times out", statement.value / 1000, src(template, `userData env ${statement.from}`), template.urn, true, {
-          fix: "set a lower INGEST_DB_STATEMENT_TIMEOUT_MS in the hosts' env file",
-        }),
-        term("plus the connect allowance of the same query", connect.value / 1000, src(template, `userData env ${connect.from}`), template.urn, true, {
-          fix: "set a lower INGEST_DB_CONNECT_TIMEOUT_MS in the hosts' env file",
-        }),
+        ...(searchIsLonger ? [searchTerm] : insertTerms),
         term(
           "then the batch is fsync'd to the spool and answered",
           spoolAnswerMarginMs / 1000,

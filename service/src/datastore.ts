@@ -33,6 +33,7 @@ export class Datastore {
   private pool: pg.Pool | undefined;
   private current: DatastoreHost | undefined;
   private finding: Promise<pg.Pool | undefined> | undefined;
+  /** When the last search for a writable candidate ended or the last insert failed. */
   private lastAttempt = 0;
   private retentionTimer: NodeJS.Timeout | undefined;
   private readonly ca: string | undefined;
@@ -87,13 +88,21 @@ export class Datastore {
     };
   }
 
-  /** The pool of the first writable candidate, found at most once per reconnect interval. */
+  /**
+   * The pool of the first writable candidate. A search starts at most one reconnect interval after
+   * the last one ended or the last insert failed: in between, a caller gets no pool at once and
+   * spools. So a request queued behind an insert that hangs is spooled when that insert fails, not
+   * held for a search as well, and is answered within nginx's read timeout (the datastore figure,
+   * models/recovery/datastoreFigures.ts).
+   */
   async writablePool(): Promise<pg.Pool | undefined> {
     if (this.pool) return this.pool;
     if (this.finding) return this.finding;
     if (Date.now() - this.lastAttempt < this.config.reconnectIntervalMs) return undefined;
-    this.lastAttempt = Date.now();
-    this.finding = this.findPrimary().finally(() => (this.finding = undefined));
+    this.finding = this.findPrimary().finally(() => {
+      this.finding = undefined;
+      this.lastAttempt = Date.now();
+    });
     return this.finding;
   }
 
@@ -193,7 +202,7 @@ export class Datastore {
     if (this.pool !== pool) return;
     this.pool = undefined;
     this.current = undefined;
-    this.lastAttempt = 0;
+    this.lastAttempt = Date.now();
     pool.end().catch(() => undefined);
   }
 

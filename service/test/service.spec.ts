@@ -324,6 +324,39 @@ describe.skipIf(skipWithout([postgresInstalled]))("ingestion service with a real
     }
   });
 
+  it("datastore frozen under load: requests queued behind the hung inserts are spooled and answered within nginx's ingest read timeout too", async () => {
+    // The shipped timers, and two candidates that are both the frozen server: the search for a
+    // writable one meets a connect timeout at each.
+    const svc = await service({ env: datastoreEnv(`127.0.0.1:${db.port},127.0.0.1:${db.port}`) });
+    // Every insert in flight has its connection open before the freeze, as under steady load.
+    const warm = await Promise.all(Array.from({ length: 8 }, () => request(svc.port, "POST", "/track", batchBody(2).body)));
+    expect(warm.map((a) => a.status)).toEqual(Array(8).fill(200));
+    const answers: { status: number; ms: number }[] = [];
+    const acked: string[] = [];
+    db.signalAll("SIGSTOP");
+    try {
+      // More clients than inserts in flight, for longer than one hung insert: some wait in the queue.
+      const deadline = Date.now() + 8_000;
+      const client = async () => {
+        for (let sent = 0; sent < 2_000 && Date.now() < deadline; sent++) {
+          const { body, ids } = batchBody(3);
+          const t0 = Date.now();
+          const answer = await request(svc.port, "POST", "/track", body, {}, 15_000);
+          answers.push({ status: answer.status, ms: Date.now() - t0 });
+          if (answer.status === 200) acked.push(...ids);
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, client));
+      expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+      expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(ingestReadTimeoutSeconds * 1000);
+      db.signalAll("SIGCONT");
+      await until(async () => (await metrics(svc.port)).spoolDepth === 0, 30_000, "the spool to replay after the datastore thawed");
+      expect(await db.query("SELECT insert_id FROM events WHERE insert_id = ANY($1)", [acked])).toHaveLength(acked.length);
+    } finally {
+      db.signalAll("SIGCONT");
+    }
+  });
+
   it("skips a read-only replica listed first and writes to the primary after it", async () => {
     const replica = await startPostgres(db);
     try {

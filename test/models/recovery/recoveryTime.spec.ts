@@ -66,6 +66,14 @@ describe("recovery-time model", () => {
     expect(slow.notes[0]).toMatch(/2 candidates/);
   });
 
+  it("the datastore's primary: a search of the candidates that outlasts the insert's timeouts is the bound (2 candidates × 1 s against 0.5 s + 1 s)", () => {
+    const quick = of(sampleResources({ env: "      INGEST_DB_STATEMENT_TIMEOUT_MS=500\n" }), "datastorePrimaryFails");
+    expect(quick.recoverySeconds).toBe(3);
+    expect(quick.dominant.label).toMatch(/searches the candidates/);
+    expect(quick.dominant.source).toMatch(/2 candidates\) × INGEST_DB_CONNECT_TIMEOUT_MS unset/);
+    expect(quick.notes[1]).toMatch(/gives up sooner, after 1.5 s/);
+  });
+
   it("a dead service: nginx's refused connect fails over to the backup at once; without a backup, systemd's RestartSec", () => {
     const f = of(sampleResources(), "serviceDies");
     expect(f.recoverySeconds).toBe(0);
