@@ -23,6 +23,7 @@
  */
 import type { ProviderName } from "../models/dns/compare";
 import { legacyUdpLimit } from "../models/dns/wireSize";
+import { faultDelayMs } from "./hostWaits";
 import { scaledSeconds } from "./planned";
 import { snippetDelivery } from "../models/snippet/delivery";
 import { DnsMode, DnsPlan, frontAddress, planDns, probeResolver, query, QueryResult, startDns, stubResolver, TwinDns, twinZones } from "./dns";
@@ -51,6 +52,12 @@ interface DnsRun {
 const runs = new WeakMap<Twin, DnsRun>();
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/**
+ * By when, after a fault, the resolver has asked the providers again: Unbound keeps the answer at
+ * most the (scaled) TTL, and the lookup that finds it expired may take the stub's full timeout.
+ */
+const cacheExpiredMs = (answerTtlMs: number) => answerTtlMs + stubResolver.timeoutMs * stubResolver.attempts + probeEveryMs;
 
 async function startTwinDns(
   twin: Twin,
@@ -91,6 +98,9 @@ function primaryStopsAnswering(mode: DnsMode): Scenario {
     // Hot-standby cannot recover within a run: what the clients still hold is at risk, and the
     // scenario's judge checks that every such event is still queued, none dropped.
     ...(mode === "hot-standby" ? { lossBound: (sent: number) => sent } : {}),
+    // Lookups go on until Unbound's cached answer (at most the scaled TTL old) has expired and been
+    // asked again, at every scale: before that, a silent provider is never asked.
+    trackSeconds: (c) => faultDelayMs / 1000 + cacheExpiredMs(c.options.answerTtlMs) / 1000 + 6,
     async prepare(twin, teardown, options) {
       const run = await startTwinDns(twin, teardown, options.stack, mode, options.answerTtlMs, () => twin.vips);
       const prober = probeResolver(run.dns.resolverAddress, run.plan.ingestName, probeEveryMs);
@@ -106,6 +116,9 @@ function primaryStopsAnswering(mode: DnsMode): Scenario {
           const problems: string[] = [];
           const resent = after.filter((l) => l.ok && l.sends > 1).length;
           const details = [`${after.length} lookups after the fault, ${failed.length} failed, ${resent} answered only on the stub's resend, slowest ${seconds(gapMs)} s`];
+          const probedMs = Math.max(0, ...after.map((l) => l.at - faultAt));
+          if (probedMs < cacheExpiredMs(options.answerTtlMs))
+            problems.push(`lookups stopped ${seconds(probedMs)} s after the fault, before the cached answer (TTL ${seconds(options.answerTtlMs)} s) had to be asked again: the silent provider was never tried`);
           if (!figure) problems.push("the plan has no recovery figure for a lost primary DNS provider");
           else details.push(`model: ${figure.scope} ${figure.recoverySeconds} s (${figure.dominant.label})`);
           if (mode === "active-active") {
@@ -116,8 +129,7 @@ function primaryStopsAnswering(mode: DnsMode): Scenario {
             return { problems, details };
           }
           const firstFailure = failed[0];
-          // Unbound keeps the answer at most the (scaled) TTL; the last lookup before the failure may take its full timeout.
-          const boundMs = options.answerTtlMs + stubResolver.timeoutMs * stubResolver.attempts + probeEveryMs;
+          const boundMs = cacheExpiredMs(options.answerTtlMs);
           if (!firstFailure) problems.push("lookups never failed although the registrar lists only the silent provider");
           else {
             details.push(`lookups failed from ${seconds(firstFailure.at - faultAt)} s after the fault (answer TTL ${seconds(options.answerTtlMs)} s)`);
