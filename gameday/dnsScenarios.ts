@@ -118,7 +118,9 @@ function primaryStopsAnswering(mode: DnsMode): Scenario {
           const details = [`${after.length} lookups after the fault, ${failed.length} failed, ${resent} answered only on the stub's resend, slowest ${seconds(gapMs)} s`];
           const probedMs = Math.max(0, ...after.map((l) => l.at - faultAt));
           if (probedMs < cacheExpiredMs(options.answerTtlMs))
-            problems.push(`lookups stopped ${seconds(probedMs)} s after the fault, before the cached answer (TTL ${seconds(options.answerTtlMs)} s) had to be asked again: the silent provider was never tried`);
+            problems.push(
+              `lookups stopped ${seconds(probedMs)} s after the fault, before the cached answer (TTL ${seconds(options.answerTtlMs)} s) had to be asked again: the silent provider was never tried`,
+            );
           if (!figure) problems.push("the plan has no recovery figure for a lost primary DNS provider");
           else details.push(`model: ${figure.scope} ${figure.recoverySeconds} s (${figure.dominant.label})`);
           if (mode === "active-active") {
