@@ -66,40 +66,34 @@ export function datastorePrimaryFailsFigures(ctx: RegionContext): RecoveryFigure
       fix: "set a lower INGEST_DB_CONNECT_TIMEOUT_MS in the hosts' env file",
     }),
   ];
-  const searchIsLonger = searchMs > statement.value + connect.value;
+  const insertMs = statement.value + connect.value;
+  const searchIsLonger = searchMs > insertMs;
+  const terms = [
+    ...(searchIsLonger ? [searchTerm] : insertTerms),
+    term(
+      "then the batch is fsync'd to the spool and answered",
+      spoolAnswerMarginMs / 1000,
+      `the service's margin for a group commit's write, fdatasync and answer (models/ingestService.ts spoolAnswerMarginMs)`,
+      "",
+      false,
+      {
+        fix: "nothing in the stack: the spool's disk sets its fsync time",
+      },
+    ),
+  ];
   const notes = [
     `back in the datastore after ${reconnect.from} + ${candidates} candidates (INGEST_DB_HOSTS) × ${connect.from} = ` +
       `${seconds((reconnect.value + searchMs) / 1000)} s once a candidate is writable; until then events wait in the spool`,
     searchIsLonger
-      ? `an insert on the hung primary gives up sooner, after ${seconds((statement.value + connect.value) / 1000)} s (${statement.from} + ${connect.from})`
+      ? `an insert on the hung primary gives up sooner, after ${seconds(insertMs / 1000)} s (${statement.from} + ${connect.from})`
       : `a request that arrives as the service searches the ${candidates} candidates waits less, ${seconds(searchMs / 1000)} s`,
   ];
-  const answerSeconds = (Math.max(statement.value + connect.value, searchMs) + spoolAnswerMarginMs) / 1000;
+  // The figure is when the service answers: its longer wait, then the spool.
+  const answerSeconds = seconds(terms.reduce((sum, t) => sum + t.seconds, 0));
   if (upstream && answerSeconds > upstream.readTimeoutSeconds) {
     notes.push(`the service answers after ${seconds(answerSeconds)} s, longer than nginx's proxy_read_timeout ${upstream.readTimeoutSeconds}s: the first batches get 503 and come back by retry`);
   }
-  return [
-    figure(
-      "datastorePrimaryFails",
-      ctx.region,
-      [
-        ...(searchIsLonger ? [searchTerm] : insertTerms),
-        term(
-          "then the batch is fsync'd to the spool and answered",
-          spoolAnswerMarginMs / 1000,
-          `the service's margin for a group commit's write, fdatasync and answer (models/ingestService.ts spoolAnswerMarginMs)`,
-          "",
-          false,
-          {
-            fix: "nothing in the stack: the spool's disk sets its fsync time",
-          },
-        ),
-      ],
-      1 / ctx.stack.regionCount,
-      ctx.stack.events,
-      notes,
-    ),
-  ];
+  return [figure("datastorePrimaryFails", ctx.region, terms, 1 / ctx.stack.regionCount, ctx.stack.events, notes)];
 }
 
 /**

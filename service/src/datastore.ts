@@ -33,8 +33,8 @@ export class Datastore {
   private pool: pg.Pool | undefined;
   private current: DatastoreHost | undefined;
   private finding: Promise<pg.Pool | undefined> | undefined;
-  /** When the last search for a writable candidate ended or the last insert failed. */
-  private lastAttempt = 0;
+  /** When the reconnect interval began: the last search for a writable candidate ended or the last insert failed. */
+  private reconnectIntervalFrom = 0;
   private retentionTimer: NodeJS.Timeout | undefined;
   private readonly ca: string | undefined;
   /**
@@ -98,10 +98,10 @@ export class Datastore {
   async writablePool(): Promise<pg.Pool | undefined> {
     if (this.pool) return this.pool;
     if (this.finding) return this.finding;
-    if (Date.now() - this.lastAttempt < this.config.reconnectIntervalMs) return undefined;
+    if (Date.now() - this.reconnectIntervalFrom < this.config.reconnectIntervalMs) return undefined;
     this.finding = this.findPrimary().finally(() => {
       this.finding = undefined;
-      this.lastAttempt = Date.now();
+      this.reconnectIntervalFrom = Date.now();
     });
     return this.finding;
   }
@@ -202,7 +202,7 @@ export class Datastore {
     if (this.pool !== pool) return;
     this.pool = undefined;
     this.current = undefined;
-    this.lastAttempt = Date.now();
+    this.reconnectIntervalFrom = Date.now();
     pool.end().catch(() => undefined);
   }
 
