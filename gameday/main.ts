@@ -1,5 +1,5 @@
 /**
- * `npm run gameday [-- --stack dev --scale S --full --record --scenario NAME… --hosts N]`: plans the stack
+ * `npm run gameday [-- --stack dev --scale S --full --runs N --record --scenario NAME… --hosts N]`: plans the stack
  * offline (`npm run plan -- --json`), scales the planned timers, predicts each scenario's recovery
  * from the scaled plan with the recovery model, then brings up the edge twin from the plan's
  * resources (one twin region per planned region, each with its autoscaling group's minimum of
@@ -7,8 +7,8 @@
  * results table (markdown, then JSON).
  * Without `--full`: the reduced set, one run each at `--scale` (default 1: real timings, where its
  * verdict holds), measured recovery judged ≤ 1.0 × predicted; printed only.
- * With `--full`: every scenario, three runs each, at `--scale` (default 0.2) and again at real
- * timings (scale 1), the median judged within 0.5–1.0 × predicted.
+ * With `--full`: every scenario, three runs each (`--runs`), at `--scale` (default 0.2) and again at
+ * real timings (scale 1), the median judged within 0.5–1.0 × predicted.
  * With `--record` (a full run of every scenario only): also written to the tracked results,
  * gameday/results.md and results.json, and the reference page's table (docs/reference/
  * gameday-results.md); any other run only prints, so a partial run never overwrites them.
@@ -29,10 +29,12 @@ import { judgeScenario, ScenarioResult } from "./judge";
 
 export class UsageError extends Error {}
 
-export const usage = `usage: npm run gameday -- [--stack NAME] [--scale S] [--full] [--record] [--scenario NAME]… [--hosts N]
+export const usage = `usage: npm run gameday -- [--stack NAME] [--scale S] [--full] [--runs N] [--record] [--scenario NAME]… [--hosts N]
   --stack NAME     the stack to plan and run a twin of (default dev)
   --scale S        timers × S, 0 < S ≤ 1 (default 1; 0.2 with --full)
   --full           every scenario, three runs each, at --scale and at real timings
+  --runs N         runs per scenario at each scale, 1–3 (default 3 with --full, else 1): at
+                   three runs the full set takes several hours on two cores, at one about 1.6 h
   --record         write the tracked results (gameday/results.md, results.json and the
                    docs/reference/gameday-results.md table); only with --full and no --scenario
   --scenario NAME  run only this scenario (repeatable)
@@ -44,6 +46,12 @@ Exit 0 every scenario passed, 1 one did not or the machine cannot run the twin, 
 function positiveNumber(name: string, raw: string, max: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0 || value > max) throw new UsageError(`--${name}: expected a number above 0 and at most ${max}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function runsOption(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 3) throw new UsageError(`--runs: expected a whole number of runs from 1 to 3, got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -86,6 +94,7 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
       scale: { type: "string" },
       full: { type: "boolean", default: false },
       record: { type: "boolean", default: false },
+      runs: { type: "string" },
       scenario: { type: "string", multiple: true },
     },
     strict: true,
@@ -96,6 +105,7 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
     throw new UsageError("--record: the tracked results are a full run's of every scenario at the planned hosts: give --full, without --scenario or --hosts");
   }
   const scale = values.scale === undefined ? (full ? 0.2 : 1) : positiveNumber("scale", values.scale, 1);
+  const runsPerScenario = values.runs === undefined ? (full ? 3 : 1) : runsOption(values.runs);
   const hostsPerRegion = values.hosts === undefined ? undefined : positiveNumber("hosts", values.hosts, 4);
   const known = scenarios.map((s) => s.name);
   for (const name of values.scenario ?? [])
@@ -109,7 +119,7 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
     stack: values.stack,
     full,
     record: values.record,
-    runsPerScenario: full ? 3 : 1,
+    runsPerScenario,
     band: full ? { min: 0.5, max: 1 } : { min: 0, max: 1 },
     selected,
     scales,
@@ -195,9 +205,11 @@ export function resultsMarkdown(results: ScenarioResult[], gameday: Gameday): st
       `| ${r.scenario} | ${r.scale ?? gameday.options.scale} | ${r.mode ?? "– (not judged)"} | ${r.sent} | ${r.stored} | ${r.lost} | ${r.acknowledgedLost} | ${r.duplicateDeliveries} | ${cell(r.predictedSeconds)} | ${r.measuredSeconds} | ${cell(r.ratio)} | ${r.passed ? "pass" : `FAIL: ${r.problems.join("; ")}`} |`,
   );
   const scales = gameday.scales.map((s) => s.scale);
+  const runs = gameday.runsPerScenario === 1 ? "one run per scenario" : `${gameday.runsPerScenario} runs per scenario, counts summed,`;
+  const measured = gameday.runsPerScenario === 1 ? "the measured recovery" : "the median measured recovery";
   const judged = gameday.full
-    ? `Full set: ${gameday.runsPerScenario} runs per scenario at each scale (${scales.join(" and ")}; 1 is real timings), counts summed, the median measured recovery judged within ${gameday.band.min}–${gameday.band.max} × predicted at that scale.`
-    : `Reduced set: one run per scenario at scale ${scales.join(", ")}, measured recovery judged ≤ ${gameday.band.max} × predicted only (\`--full\` runs every scenario three times, at \`--scale\` and at real timings, and judges the median within 0.5–1.0 ×).`;
+    ? `Full set: ${runs} at each scale (${scales.join(" and ")}; 1 is real timings), ${measured} judged within ${gameday.band.min}–${gameday.band.max} × predicted at that scale.`
+    : `Reduced set: ${runs} at scale ${scales.join(", ")}, ${measured} judged ≤ ${gameday.band.max} × predicted only (\`--full\` runs every scenario three times, at \`--scale\` and at real timings, and judges the median within 0.5–1.0 ×).`;
   const hosts =
     shape.hostsPerRegion === undefined
       ? `${shape.regions.map((r) => `${r.region}: ${r.minHosts}`).join(", ")} hosts (each autoscaling group's minSize)`

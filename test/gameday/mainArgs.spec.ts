@@ -26,4 +26,8 @@ describe("gameday's command line", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("usage: npm run gameday");
   });
+
+  it("refuses a --runs that is not 1, 2 or 3, naming the value, before it plans", async () => {
+    for (const runs of ["0", "4", "1.5", "three"]) await expect(prepareGameday(["--full", "--runs", runs])).rejects.toThrow(`--runs: expected a whole number of runs from 1 to 3, got "${runs}"`);
+  });
 });
