@@ -1,6 +1,6 @@
 /**
  * Protects: the offline plan's patches and uses of Pulumi SDK internals (`tools/plan/runtime/sdkDiagnostics.ts`,
- * `tools/plan/runtime/deferredSdkImports.ts`, `tools/plan/runtime/planWorker.ts`). Each targets a private or internal name that a new SDK may
+ * `tools/plan/runtime/deferredSdkImports.ts`, `tools/plan/runtime/planWorker.ts`, `tools/plan/runtime/sharedPackProperties.ts`). Each targets a private or internal name that a new SDK may
  * rename; the plan then still runs, only slower or with different URNs. Each case below names one
  * patch and fails when it no longer takes hold in the installed SDK (docs/operate/sdk-upgrade.md).
  */
@@ -53,6 +53,15 @@ describe("the plan's patches of SDK internals", () => {
     const awsIndex = readFileSync(require.resolve("@pulumi/aws"), "utf8");
     expect(awsIndex).toMatch(/require\("\.\/route53"\)/);
     // That the deferral then keeps them unloaded, and loads them on use: test/perf/deferredSdkImports.spec.ts.
+  });
+
+  it("@pulumi/policy deserializeProperties (sharedPackProperties.ts): the analyzer calls the export through the module object, once per policy", () => {
+    const deserialize = require("@pulumi/policy/deserialize") as { deserializeProperties?: unknown };
+    expect(typeof deserialize.deserializeProperties, "@pulumi/policy/deserialize deserializeProperties").toBe("function");
+    const server = readFileSync(require.resolve("@pulumi/policy/server"), "utf8");
+    expect(server).toContain("deserialize_1.deserializeProperties(r.getProperties(), false)");
+    expect(server).toContain("deserialize_1.deserializeProperties(req.getProperties(), false)");
+    // That one decoded request's resource gives one Struct to every policy: test/tools/plan/sharedPackProperties.spec.ts.
   });
 
   it("runtime/state withLocalStorage (planWorker.ts): internal, exported at run time, gives the callback a runtime state of its own", async () => {
