@@ -8,7 +8,8 @@
  * Without `--full`: the reduced set, one run each at `--scale` (default 1: real timings, where its
  * verdict holds), measured recovery judged ≤ 1.0 × predicted; printed only.
  * With `--full`: every scenario, three runs each (`--runs`), at `--scale` (default 0.2) and again at
- * real timings (scale 1), the median judged within 0.5–1.0 × predicted.
+ * real timings (scale 1), the median judged within 0.5–1.0 × predicted at real timings and
+ * ≤ 1.0 × at the scaled ones (`recoveryBand`).
  * With `--record` (a full run of every scenario only): also written to the tracked results,
  * gameday/results.md and results.json, and the reference page's table (docs/reference/
  * gameday-results.md); any other run only prints, so a partial run never overwrites them.
@@ -70,13 +71,24 @@ export interface Gameday {
   /** Whether the run writes the tracked results (`--record`). */
   record: boolean;
   runsPerScenario: number;
-  band: { min: number; max: number };
   selected: Scenario[];
   /** Each scale it runs every scenario at: the reduced set one, the full set its `--scale` and 1. */
   scales: GamedayScale[];
   /** The first scale's options and prediction. */
   options: GamedayOptions;
   prediction: RecoveryReport;
+}
+
+/**
+ * The band a scenario's measured recovery is judged in, as a multiple of the predicted: never
+ * above it; and in the full set at real timings, not below half of it either, so a model that
+ * predicts far more than the edge takes shows. Not at scaled timings: there the timers shrink but
+ * what they race does not (a disk fills at the clients' rate, the service waits its own timeouts),
+ * so a scaled run may recover sooner than the model's worst case by more than it would for real
+ * (a spool's last free space outlasts the region's scaled way out of the answers).
+ */
+export function recoveryBand(full: boolean, scale: number): { min: number; max: number } {
+  return { min: full && scale === 1 ? 0.5 : 0, max: 1 };
 }
 
 /** The model's worst figure of a scenario's failure mode (none for a scenario without one). */
@@ -120,7 +132,6 @@ export async function prepareGameday(argv: string[]): Promise<Gameday> {
     full,
     record: values.record,
     runsPerScenario,
-    band: full ? { min: 0.5, max: 1 } : { min: 0, max: 1 },
     selected,
     scales,
     options: scales[0]!.options,
@@ -174,7 +185,7 @@ export async function playScenario(gameday: Gameday, scenario: Scenario, options
   const figure = predictedFigure(atScale.prediction, scenario);
   const runs: ScenarioRun[] = [];
   for (let i = 0; i < gameday.runsPerScenario; i++) runs.push(await runScenario(scenario, options, figure?.recoverySeconds ?? 0));
-  return { ...judgeScenario(scenario, runs, figure, gameday.band), scale: options.scale };
+  return { ...judgeScenario(scenario, runs, figure, recoveryBand(gameday.full, options.scale)), scale: options.scale };
 }
 
 const cell = (value: number | null | undefined) => (value === null || value === undefined ? "–" : String(value));
@@ -208,8 +219,8 @@ export function resultsMarkdown(results: ScenarioResult[], gameday: Gameday): st
   const runs = gameday.runsPerScenario === 1 ? "one run per scenario" : `${gameday.runsPerScenario} runs per scenario, counts summed,`;
   const measured = gameday.runsPerScenario === 1 ? "the measured recovery" : "the median measured recovery";
   const judged = gameday.full
-    ? `Full set: ${runs} at each scale (${scales.join(" and ")}; 1 is real timings), ${measured} judged within ${gameday.band.min}–${gameday.band.max} × predicted at that scale.`
-    : `Reduced set: ${runs} at scale ${scales.join(", ")}, ${measured} judged ≤ ${gameday.band.max} × predicted only (\`--full\` runs every scenario three times, at \`--scale\` and at real timings, and judges the median within 0.5–1.0 ×).`;
+    ? `Full set: ${runs} at each scale (${scales.join(" and ")}; 1 is real timings), ${measured} judged against the prediction at that scale: within 0.5–1.0 × at real timings, ≤ 1.0 × at scaled ones (there the timers shrink but what they race does not, such as a disk filling at the clients' rate, so a run may recover sooner than the model's worst case by more than it would for real).`
+    : `Reduced set: ${runs} at scale ${scales.join(", ")}, ${measured} judged ≤ 1.0 × predicted only (\`--full\` runs every scenario three times, at \`--scale\` and at real timings, and judges the median within 0.5–1.0 × at real timings).`;
   const hosts =
     shape.hostsPerRegion === undefined
       ? `${shape.regions.map((r) => `${r.region}: ${r.minHosts}`).join(", ")} hosts (each autoscaling group's minSize)`

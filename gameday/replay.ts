@@ -38,9 +38,14 @@ export function spooledEvents(dir: string): number {
 
 const sampleMs = 100;
 
+/** Events waiting in the spools of every host of the twin. */
+export function twinSpooledEvents(twin: Twin): number {
+  return twin.hosts.reduce((sum, host) => host.spoolDirs.reduce((n, dir) => n + spooledEvents(dir), sum), 0);
+}
+
 /** Starts sampling every host's spools; `replayed` is called once the datastore is back. */
 export function watchSpools(twin: Twin): { replayed(backAt: number, timeoutMs: number): Promise<ScenarioFindings> } {
-  const waiting = () => twin.hosts.reduce((sum, host) => host.spoolDirs.reduce((n, dir) => n + spooledEvents(dir), sum), 0);
+  const waiting = () => twinSpooledEvents(twin);
   let peak = 0;
   let sampling = true;
   const sampler = (async () => {

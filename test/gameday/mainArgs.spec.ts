@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { prepareGameday, UsageError } from "../../gameday/main";
+import { prepareGameday, recoveryBand, UsageError } from "../../gameday/main";
 
 const root = path.resolve(__dirname, "../..");
 const gameday = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "gameday/main.ts", ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
@@ -29,5 +29,11 @@ describe("gameday's command line", () => {
 
   it("refuses a --runs that is not 1, 2 or 3, naming the value, before it plans", async () => {
     for (const runs of ["0", "4", "1.5", "three"]) await expect(prepareGameday(["--full", "--runs", runs])).rejects.toThrow(`--runs: expected a whole number of runs from 1 to 3, got "${runs}"`);
+  });
+
+  it("judges the full set's recovery within 0.5–1.0 × at real timings only, ≤ 1.0 × at scaled ones and in the reduced set", () => {
+    expect(recoveryBand(true, 1)).toEqual({ min: 0.5, max: 1 });
+    expect(recoveryBand(true, 0.2)).toEqual({ min: 0, max: 1 });
+    expect(recoveryBand(false, 1)).toEqual({ min: 0, max: 1 });
   });
 });
