@@ -8,8 +8,8 @@
  * Without `--full`: the reduced set, one run each at `--scale` (default 1: real timings, where its
  * verdict holds), measured recovery judged ≤ 1.0 × predicted; printed only.
  * With `--full`: every scenario, three runs each (`--runs`), at `--scale` (default 0.2) and again at
- * real timings (scale 1), the median judged within 0.5–1.0 × predicted at real timings and
- * ≤ 1.0 × at the scaled ones (`recoveryBand`).
+ * real timings (scale 1), the median measured recovery judged ≤ 1.0 × predicted and, at real
+ * timings, the median time every client was served again ≥ 0.5 × (`recoveryBand`).
  * With `--record` (a full run of every scenario only): also written to the tracked results,
  * gameday/results.md and results.json, and the reference page's table (docs/reference/
  * gameday-results.md); any other run only prints, so a partial run never overwrites them.
@@ -80,9 +80,10 @@ export interface Gameday {
 }
 
 /**
- * The band a scenario's measured recovery is judged in, as a multiple of the predicted: never
- * above it; and in the full set at real timings, not below half of it either, so a model that
- * predicts far more than the edge takes shows. Not at scaled timings: there the timers shrink but
+ * The band a scenario's prediction is judged by, as multiples of it: the measured recovery (the
+ * earliest the edge can have been back) never above it; and in the full set at real timings, the
+ * time every client was served again (by when it was back) not below half of it either, so a model
+ * that predicts far more than the edge takes shows. Not at scaled timings: there the timers shrink but
  * what they race does not (a disk fills at the clients' rate, the service waits its own timeouts),
  * so a scaled run may recover sooner than the model's worst case by more than it would for real
  * (a spool's last free space outlasts the region's scaled way out of the answers).
@@ -219,8 +220,8 @@ export function resultsMarkdown(results: ScenarioResult[], gameday: Gameday): st
   const runs = gameday.runsPerScenario === 1 ? "one run per scenario" : `${gameday.runsPerScenario} runs per scenario, counts summed,`;
   const measured = gameday.runsPerScenario === 1 ? "the measured recovery" : "the median measured recovery";
   const judged = gameday.full
-    ? `Full set: ${runs} at each scale (${scales.join(" and ")}; 1 is real timings), ${measured} judged against the prediction at that scale: within 0.5–1.0 × at real timings, ≤ 1.0 × at scaled ones (there the timers shrink but what they race does not, such as a disk filling at the clients' rate, so a run may recover sooner than the model's worst case by more than it would for real).`
-    : `Reduced set: ${runs} at scale ${scales.join(", ")}, ${measured} judged ≤ 1.0 × predicted only (\`--full\` runs every scenario three times, at \`--scale\` and at real timings, and judges the median within 0.5–1.0 × at real timings).`;
+    ? `Full set: ${runs} at each scale (${scales.join(" and ")}; 1 is real timings), ${measured} judged ≤ 1.0 × the prediction at that scale, and at real timings the time every client that failed was served again (its first acknowledged attempt after its last failed one; a client backing off may send its last failed attempt long before) ≥ 0.5 × it; not at scaled ones (there the timers shrink but what they race does not, such as a disk filling at the clients' rate, so a run may recover sooner than the model's worst case by more than it would for real).`
+    : `Reduced set: ${runs} at scale ${scales.join(", ")}, ${measured} judged ≤ 1.0 × predicted only (\`--full\` runs every scenario three times, at \`--scale\` and at real timings, and at real timings also judges the time every client was served again ≥ 0.5 × predicted).`;
   const hosts =
     shape.hostsPerRegion === undefined
       ? `${shape.regions.map((r) => `${r.region}: ${r.minHosts}`).join(", ")} hosts (each autoscaling group's minSize)`

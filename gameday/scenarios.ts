@@ -30,7 +30,7 @@ import { dnsScenarios } from "./dnsScenarios";
 import { acknowledgementScenarios } from "./ackScenarios";
 import { connectStormScenarios } from "./connectStorm";
 import { drainHost, signalUnit } from "./bootedHost";
-import { eventContractProblems, failedAttempts, failedAttemptsDetails, measuredRecoveryMs, recoveryFigures } from "./judge";
+import { eventContractProblems, failedAttempts, failedAttemptsDetails, measuredRecoveryMs, recoveryFigures, servedAgainMs } from "./judge";
 import { faultDelayMs, healthyWaitMs, inService, refreshSeconds } from "./hostWaits";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
@@ -115,6 +115,8 @@ export interface ScenarioRun {
   duplicateDeliveries: number;
   /** Seconds from the modelled failure to the start of the last failed attempt, or the longest wait beyond the usual latency, whichever is longer. */
   measuredSeconds: number;
+  /** Seconds from the failure until every client that failed was served again, waits included (null: one never was within the run). */
+  servedAgainSeconds: number | null;
   failedAttempts: number;
   /** Seconds from the failure until the region's balancer dropped the failed host (undefined when it never did). */
   balancerDropSeconds?: number;
@@ -345,6 +347,9 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
     const judged = await setup.judge?.({ sent: report.sent, stored, lost }, report, faultAt);
     if (judged) problems.push(...judged.problems);
     problems.push(...eventContractProblems({ sent: report.sent, stored, missingAcknowledged, lostIds, dropped: report.dropped, share }));
+    // A library load that failed is a failed attempt of the browser's too.
+    const measuredMs = Math.max(measuredRecoveryMs(report.attempts, faultAt), ...(share?.failedLibraryLoads ?? []).filter((at) => at >= faultAt).map((at) => at - faultAt));
+    const servedAgain = Math.max(measuredMs, servedAgainMs(report.attempts, faultAt));
     return {
       twin: twin.prefix,
       sent: report.sent + (share?.sent ?? 0),
@@ -355,8 +360,8 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
       duplicateDeliveries: deliveries - stored + (share?.duplicateDeliveries ?? 0),
       browser: share,
       figures: { ...outcome.figures, ...recoveryFigures(report.attempts, faultAt) },
-      // A library load that failed is a failed attempt of the browser's too.
-      measuredSeconds: seconds(Math.max(measuredRecoveryMs(report.attempts, faultAt), ...(share?.failedLibraryLoads ?? []).filter((at) => at >= faultAt).map((at) => at - faultAt))),
+      measuredSeconds: seconds(measuredMs),
+      servedAgainSeconds: Number.isFinite(servedAgain) ? seconds(servedAgain) : null,
       failedAttempts: failedAttempts(report.attempts).length,
       balancerDropSeconds: drop ? seconds(drop.at - injectedAt) : undefined,
       dnsDropSeconds: dnsDrop ? seconds(dnsDrop.at - injectedAt) : undefined,

@@ -12,7 +12,7 @@
  */
 if (process.env.EDGE_PLAN_STACK_TRACES !== "1") process.setSourceMapsEnabled(false);
 // Installs the deferred SDK imports before anything here loads the SDKs, as the plan worker does.
-import "../../../tools/plan/runtime/packPreload";
+import "../../../tools/plan/runtime/deferSdkImports";
 import { join, resolve, sep } from "node:path";
 import fc from "fast-check";
 import { reportPlanFailure } from "../../../tools/cli";
