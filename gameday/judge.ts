@@ -9,9 +9,25 @@ import type { Scenario, ScenarioRun } from "./scenarios";
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
+const acknowledged = (a: LoadReport["attempts"][number]) => a.status >= 200 && a.status < 300;
+
 /** The attempts that were not acknowledged (no answer, or an answer outside 2xx). */
 export function failedAttempts(attempts: LoadReport["attempts"]): LoadReport["attempts"] {
-  return attempts.filter((a) => a.status < 200 || a.status >= 300);
+  return attempts.filter((a) => !acknowledged(a));
+}
+
+/** A run's recovery as its clients saw it, ms from the failure (`recoveryParts`). */
+export interface RecoveryParts {
+  /** The start of the last attempt that failed. */
+  lastFailedMs: number;
+  /** The longest wait of an attempt in flight at the failure or started after it, beyond the usual latency. */
+  longestWaitMs: number;
+  /** The usual latency: the slowest attempt before the failure, at least a second. */
+  usualMs: number;
+  /** The measured recovery: the later of the last failed attempt's start and the longest wait. */
+  measuredMs: number;
+  /** When every client that failed was served again, waits included (Infinity when one never was). */
+  servedAgainMs: number;
 }
 
 /**
@@ -21,26 +37,13 @@ export function failedAttempts(attempts: LoadReport["attempts"]): LoadReport["at
  * before the failure, or than a second, is the edge's usual latency, not the failure's: the model
  * counts whole seconds, and a machine shared with other work stretches single requests to
  * hundreds of milliseconds.
- */
-export function measuredRecoveryMs(attempts: LoadReport["attempts"], faultAt: number): number {
-  return recoveryParts(attempts, faultAt).measuredMs;
-}
-
-/** When every client that failed was served again, ms from the failure (Infinity when one never was): see `recoveryParts`. */
-export function servedAgainMs(attempts: LoadReport["attempts"], faultAt: number): number {
-  return recoveryParts(attempts, faultAt).servedAgainMs;
-}
-
-/**
- * The parts of the measured recovery, ms from the failure: the last failed attempt's start, the
- * longest wait beyond the usual, and when every client that failed was served again (the start of
- * its first acknowledged attempt after its last failed one; Infinity when one never was). The
- * measured recovery is the earliest the edge can have been back; the edge was back by the time
- * served again. A client backing off (full jitter up to a minute) may send its last failed attempt
- * long before its cached answer turns, so the first can be far below the model's worst case for an
+ * That is the earliest the edge can have been back. It was back by the time every client that
+ * failed was served again (the start of its first acknowledged attempt after its last failed one):
+ * a client backing off (full jitter up to a minute) may send its last failed attempt long before
+ * its cached answer turns, so the measured recovery can be far below the model's worst case for an
  * edge that recovers exactly when the model says.
  */
-export function recoveryParts(attempts: LoadReport["attempts"], faultAt: number): { lastFailedMs: number; longestWaitMs: number; usualMs: number; measuredMs: number; servedAgainMs: number } {
+export function recoveryParts(attempts: LoadReport["attempts"], faultAt: number): RecoveryParts {
   const failed = failedAttempts(attempts).filter((a) => a.end >= faultAt);
   const lastFailedMs = Math.max(faultAt, ...failed.map((a) => a.start)) - faultAt;
   const usualMs = Math.max(1000, ...attempts.filter((a) => a.end < faultAt).map((a) => a.end - a.start));
@@ -49,14 +52,13 @@ export function recoveryParts(attempts: LoadReport["attempts"], faultAt: number)
   const lastFailedByClient = new Map<number, number>();
   for (const a of failed) lastFailedByClient.set(a.client, Math.max(a.start, lastFailedByClient.get(a.client) ?? -Infinity));
   const servedAgainAt = [...lastFailedByClient].map(([client, lastFailed]) =>
-    Math.min(Infinity, ...attempts.filter((a) => a.client === client && a.start > lastFailed && a.status >= 200 && a.status < 300).map((a) => a.start)),
+    Math.min(Infinity, ...attempts.filter((a) => a.client === client && a.start > lastFailed && acknowledged(a)).map((a) => a.start)),
   );
   return { lastFailedMs, longestWaitMs, usualMs, measuredMs, servedAgainMs: Math.max(measuredMs, ...servedAgainAt.map((at) => at - faultAt)) };
 }
 
 /** What the measured recovery is made of, for the results: the last failed attempt's start and the longest wait, seconds from the failure. */
-export function recoveryFigures(attempts: LoadReport["attempts"], faultAt: number): Record<string, number> {
-  const parts = recoveryParts(attempts, faultAt);
+export function recoveryFigures(parts: RecoveryParts): Record<string, number> {
   return { lastFailedAttemptSeconds: seconds(parts.lastFailedMs), longestWaitSeconds: seconds(parts.longestWaitMs), usualLatencySeconds: seconds(parts.usualMs) };
 }
 

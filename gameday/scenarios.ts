@@ -30,7 +30,7 @@ import { dnsScenarios } from "./dnsScenarios";
 import { acknowledgementScenarios } from "./ackScenarios";
 import { connectStormScenarios } from "./connectStorm";
 import { drainHost, signalUnit } from "./bootedHost";
-import { eventContractProblems, failedAttempts, failedAttemptsDetails, measuredRecoveryMs, recoveryFigures, servedAgainMs } from "./judge";
+import { eventContractProblems, failedAttempts, failedAttemptsDetails, recoveryFigures, recoveryParts } from "./judge";
 import { faultDelayMs, healthyWaitMs, inService, refreshSeconds } from "./hostWaits";
 
 /** What a scenario run knows besides the twin: the scaled timers it may wait on. */
@@ -347,9 +347,10 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
     const judged = await setup.judge?.({ sent: report.sent, stored, lost }, report, faultAt);
     if (judged) problems.push(...judged.problems);
     problems.push(...eventContractProblems({ sent: report.sent, stored, missingAcknowledged, lostIds, dropped: report.dropped, share }));
+    const recovery = recoveryParts(report.attempts, faultAt);
     // A library load that failed is a failed attempt of the browser's too.
-    const measuredMs = Math.max(measuredRecoveryMs(report.attempts, faultAt), ...(share?.failedLibraryLoads ?? []).filter((at) => at >= faultAt).map((at) => at - faultAt));
-    const servedAgain = Math.max(measuredMs, servedAgainMs(report.attempts, faultAt));
+    const measuredMs = Math.max(recovery.measuredMs, ...(share?.failedLibraryLoads ?? []).filter((at) => at >= faultAt).map((at) => at - faultAt));
+    const servedAgain = Math.max(measuredMs, recovery.servedAgainMs);
     return {
       twin: twin.prefix,
       sent: report.sent + (share?.sent ?? 0),
@@ -359,7 +360,7 @@ export async function runScenario(scenario: Scenario, options: GamedayOptions, p
       duplicates: share?.duplicates ?? 0,
       duplicateDeliveries: deliveries - stored + (share?.duplicateDeliveries ?? 0),
       browser: share,
-      figures: { ...outcome.figures, ...recoveryFigures(report.attempts, faultAt) },
+      figures: { ...outcome.figures, ...recoveryFigures(recovery) },
       measuredSeconds: seconds(measuredMs),
       servedAgainSeconds: Number.isFinite(servedAgain) ? seconds(servedAgain) : null,
       failedAttempts: failedAttempts(report.attempts).length,

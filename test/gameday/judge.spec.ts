@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecoveryFigure } from "../../models/recovery";
-import { eventContractProblems, failedAttemptsDetails, judgeScenario, measuredRecoveryMs, servedAgainMs } from "../../gameday/judge";
+import { eventContractProblems, failedAttemptsDetails, judgeScenario, recoveryParts } from "../../gameday/judge";
 import type { Scenario, ScenarioRun } from "../../gameday/scenarios";
 
 const scenario: Scenario = { name: "a region lost", mode: "regionLost", measures: "m", inject: async () => undefined };
@@ -73,11 +73,11 @@ describe("measuring a run's recovery from its clients' attempts", () => {
   it("counts a wait longer than any attempt before the failure (and than 1 s) as recovery, like a failed attempt", () => {
     const before = [attempt(0, 50), attempt(100, 400)];
     // Nothing failed, but one client waited 5 s on a frozen process: recovery is 5 s, not 0.
-    expect(measuredRecoveryMs([...before, attempt(1000, 6000), attempt(1100, 1150)], 1000)).toBe(5000);
+    expect(recoveryParts([...before, attempt(1000, 6000), attempt(1100, 1150)], 1000).measuredMs).toBe(5000);
     // A failed attempt that started later counts from the failure to its start.
-    expect(measuredRecoveryMs([...before, attempt(1000, 1500), attempt(8000, 8100, 503)], 1000)).toBe(7000);
+    expect(recoveryParts([...before, attempt(1000, 1500), attempt(8000, 8100, 503)], 1000).measuredMs).toBe(7000);
     // The usual latency (under 1 s here) is not the failure's.
-    expect(measuredRecoveryMs([...before, attempt(1000, 1900)], 1000)).toBe(0);
+    expect(recoveryParts([...before, attempt(1000, 1900)], 1000).measuredMs).toBe(0);
   });
 
   it("puts every client that failed served again at its first acknowledged attempt after its last failed one", () => {
@@ -85,11 +85,12 @@ describe("measuring a run's recovery from its clients' attempts", () => {
     const before = [at(0, 0, 50), at(1, 0, 50)];
     // Client 0 fails at once and, backing off, is first served at 9 s; client 1 fails last, at 5 s, and is served at 6 s.
     const attempts = [...before, at(0, 1000, 1100, 0), at(1, 1000, 1100, 0), at(1, 5000, 5100, 0), at(1, 6000, 6100), at(0, 9000, 9100)];
-    expect([measuredRecoveryMs(attempts, 1000), servedAgainMs(attempts, 1000)]).toEqual([4000, 8000]);
+    const { measuredMs, servedAgainMs } = recoveryParts(attempts, 1000);
+    expect([measuredMs, servedAgainMs]).toEqual([4000, 8000]);
     // One never served again within the run.
-    expect(servedAgainMs([...before, at(0, 1000, 1100, 0), at(1, 2000, 2100, 503), at(1, 3000, 3100)], 1000)).toBe(Infinity);
+    expect(recoveryParts([...before, at(0, 1000, 1100, 0), at(1, 2000, 2100, 503), at(1, 3000, 3100)], 1000).servedAgainMs).toBe(Infinity);
     // Nothing failed: served again when the longest wait ended.
-    expect(servedAgainMs([...before, at(0, 1000, 6000)], 1000)).toBe(5000);
+    expect(recoveryParts([...before, at(0, 1000, 6000)], 1000).servedAgainMs).toBe(5000);
   });
 
   it("says which attempts failed, with what and when, so a run with a failure can be read without rerunning it", () => {

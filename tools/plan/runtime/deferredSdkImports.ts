@@ -1,9 +1,9 @@
 /**
  * Defers modules the SDKs import at start-up that neither the program nor the pack uses. Installed
  * first in both processes of the plan on its fast path, the plan's (`main.ts`, the plan worker) and
- * the pack's (`packPreload.ts`, through `deferSdkImports.ts`). A deferred module loads on the first use of any of its properties,
- * so code that does use one still works. Only the offline plan's processes defer; `pulumi up` and
- * the plain path (EDGE_PLAN_PLAIN=1) load the SDKs as they are.
+ * the pack's (`packPreload.ts`, through `deferSdkImports.ts`). A deferred module loads on the first
+ * use of any of its properties, so code that does use one still works. Only the offline plan's
+ * processes defer; `pulumi up` and the plain path (EDGE_PLAN_PLAIN=1) load the SDKs as they are.
  */
 import Module = require("node:module");
 
